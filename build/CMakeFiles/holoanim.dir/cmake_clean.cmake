@@ -1,0 +1,11 @@
+file(REMOVE_RECURSE
+  "CMakeFiles/holoanim.dir/tools/holoanim.c.o"
+  "CMakeFiles/holoanim.dir/tools/holoanim.c.o.d"
+  "holoanim"
+  "holoanim.pdb"
+)
+
+# Per-language clean rules from dependency scanning.
+foreach(lang C)
+  include(CMakeFiles/holoanim.dir/cmake_clean_${lang}.cmake OPTIONAL)
+endforeach()

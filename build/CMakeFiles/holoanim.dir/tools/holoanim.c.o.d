@@ -1,0 +1,2 @@
+CMakeFiles/holoanim.dir/tools/holoanim.c.o: /work/main/tools/holoanim.c \
+ /usr/include/stdc-predef.h

@@ -1,0 +1,13 @@
+/* holoanim: spatial-audio source animation engine.
+ * Umbrella header: include this one. */
+#ifndef HOLOANIM_H
+#define HOLOANIM_H
+
+#include "holoanim/error.h"
+#include "holoanim/math.h"
+#include "holoanim/easing.h"
+#include "holoanim/timing.h"
+#include "holoanim/model.h"
+#include "holoanim/motion.h"
+
+#endif

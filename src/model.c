@@ -1,0 +1,986 @@
+/* The model registry, parameter sets and the generic parameter parser.
+ *
+ * Validation is table-driven: each model's ha_param_info table says the type,
+ * range and storage slot of every parameter, so the checks (and their exact
+ * messages) are written once here rather than in 24 model files. Models see
+ * only validated numbers. Unknown parameter names are errors: a typo in a show
+ * must not silently fall back to a default (the original animator's habit).
+ *
+ * The state-cache tag is a content hash of the validated data, so a cache
+ * filled by one motion is reused only by a motion that computes the very same
+ * path, and no global counter is needed. */
+#include "model_impl.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* ---- registry ---- */
+
+#define HA_MODEL(id) extern const ha__model ha__model_##id;
+#include "models/models.def"
+#undef HA_MODEL
+
+const ha__model *const ha__models[] = {
+#define HA_MODEL(id) &ha__model_##id,
+#include "models/models.def"
+#undef HA_MODEL
+};
+const size_t ha__model_total = HA__COUNTOF(ha__models);
+
+size_t ha_model_count(void) { return ha__model_total; }
+
+const ha_model_info *ha_model_at(size_t i) {
+  return i < ha__model_total ? &ha__models[i]->info : NULL;
+}
+
+/* 1 when `name` equals one of the comma-separated `list` entries. */
+static int in_list(const char *list, const char *name, int nocase) {
+  if (list == NULL || name == NULL) {
+    return 0;
+  }
+  size_t n = strlen(name);
+  const char *s = list;
+  while (*s != '\0') {
+    const char *e = strchr(s, ',');
+    size_t len = e ? (size_t)(e - s) : strlen(s);
+    if (len == n && (nocase ? strncasecmp(s, name, n) == 0 : strncmp(s, name, n) == 0)) {
+      return 1;
+    }
+    if (e == NULL) {
+      break;
+    }
+    s = e + 1;
+  }
+  return 0;
+}
+
+const ha__model *ha__model_lookup(const char *name) {
+  if (name == NULL) {
+    return NULL;
+  }
+  for (size_t i = 0; i < ha__model_total; i++) {
+    const ha__model *m = ha__models[i];
+    if (strcasecmp(m->info.name, name) == 0 || in_list(m->info.aliases, name, 1)) {
+      return m;
+    }
+  }
+  return NULL;
+}
+
+const ha_model_info *ha_model_find(const char *name) {
+  const ha__model *m = ha__model_lookup(name);
+  return m ? &m->info : NULL;
+}
+
+static const ha_param_info common_params[] = {
+    {.name = "rotation",
+     .type = HA_PARAM_ROTATION,
+     .unit = "deg",
+     .min = -360000.0,
+     .max = 360000.0,
+     .description = "frame rotation about the pivot: Euler [rx, ry, rz] degrees (Rz·Ry·Rx) or "
+                    "quaternion [w, x, y, z]",
+     .slot = -1},
+    {.name = "scale",
+     .type = HA_PARAM_SCALE,
+     .unit = "",
+     .def = {1, 1, 1},
+     .min = -1000.0,
+     .max = 1000.0,
+     .description = "frame scale about the pivot: a number or [sx, sy, sz]",
+     .slot = -1},
+};
+
+const ha_param_info *ha_common_params(size_t *count) {
+  if (count != NULL) {
+    *count = HA__COUNTOF(common_params);
+  }
+  return common_params;
+}
+
+static const ha_param_info *find_in(const ha_param_info *ps, size_t n, const char *name) {
+  for (size_t i = 0; i < n; i++) {
+    if (strcmp(ps[i].name, name) == 0 || in_list(ps[i].aliases, name, 0)) {
+      return &ps[i];
+    }
+  }
+  for (size_t i = 0; i < n; i++) {
+    if (strcasecmp(ps[i].name, name) == 0 || in_list(ps[i].aliases, name, 1)) {
+      return &ps[i];
+    }
+  }
+  return NULL;
+}
+
+const ha_param_info *ha_model_param_find(const ha_model_info *m, const char *name) {
+  if (m == NULL || name == NULL) {
+    return NULL;
+  }
+  const ha_param_info *p = find_in(m->params, m->param_count, name);
+  return p ? p : find_in(common_params, HA__COUNTOF(common_params), name);
+}
+
+const char *ha_param_type_name(ha_param_type t) {
+  switch (t) {
+  case HA_PARAM_NUMBER: return "number";
+  case HA_PARAM_INTEGER: return "integer";
+  case HA_PARAM_VEC3: return "vec3";
+  case HA_PARAM_CHOICE: return "choice";
+  case HA_PARAM_BOOL: return "bool";
+  case HA_PARAM_EASING: return "easing";
+  case HA_PARAM_POINTS: return "points";
+  case HA_PARAM_KEYFRAMES: return "keyframes";
+  case HA_PARAM_ROTATION: return "rotation";
+  case HA_PARAM_SCALE: return "scale";
+  }
+  return "unknown";
+}
+
+ha_status ha_param_choice_at(const ha_param_info *p, size_t index, char *buf, size_t cap) {
+  if (p == NULL || p->choices == NULL || cap == 0) {
+    return HA_ENOTFOUND;
+  }
+  const char *s = p->choices;
+  for (size_t i = 0;; i++) {
+    const char *e = strchr(s, '|');
+    size_t len = e ? (size_t)(e - s) : strlen(s);
+    if (i == index) {
+      if (len >= cap) {
+        return HA_ENOBUFS;
+      }
+      memcpy(buf, s, len);
+      buf[len] = '\0';
+      return HA_OK;
+    }
+    if (e == NULL) {
+      return HA_ENOTFOUND;
+    }
+    s = e + 1;
+  }
+}
+
+/* Index of `name` among "a|b|c" (case-insensitive), or -1. */
+static int choice_index(const char *choices, const char *name) {
+  size_t n = strlen(name);
+  const char *s = choices;
+  for (int i = 0;; i++) {
+    const char *e = strchr(s, '|');
+    size_t len = e ? (size_t)(e - s) : strlen(s);
+    if (len == n && strncasecmp(s, name, n) == 0) {
+      return i;
+    }
+    if (e == NULL) {
+      return -1;
+    }
+    s = e + 1;
+  }
+}
+
+/* ---- parameter sets ---- */
+
+typedef struct entry {
+  char name[64];
+  ha_value_kind kind;
+  double num[4];
+  size_t n;
+  char *str;
+  ha_vec3 *pts;
+  ha_keyframe *keys;
+  int b;
+} entry;
+
+struct ha_params {
+  entry *e;
+  size_t n, cap;
+};
+
+ha_status ha_params_create(ha_params **out) {
+  ha_params *p = calloc(1, sizeof(*p));
+  if (p == NULL) {
+    return HA_ENOMEM;
+  }
+  *out = p;
+  return HA_OK;
+}
+
+static void entry_free(entry *e) {
+  free(e->str);
+  free(e->pts);
+  free(e->keys);
+  e->str = NULL;
+  e->pts = NULL;
+  e->keys = NULL;
+}
+
+void ha_params_clear(ha_params *p) {
+  if (p == NULL) {
+    return;
+  }
+  for (size_t i = 0; i < p->n; i++) {
+    entry_free(&p->e[i]);
+  }
+  p->n = 0;
+}
+
+void ha_params_destroy(ha_params *p) {
+  if (p == NULL) {
+    return;
+  }
+  ha_params_clear(p);
+  free(p->e);
+  free(p);
+}
+
+/* The entry for `name`, created (empty) when absent. NULL on ENOMEM/EINVAL. */
+static entry *slot_for(ha_params *p, const char *name, ha_status *st) {
+  if (name == NULL || strlen(name) >= sizeof(((entry *)0)->name) || name[0] == '\0') {
+    *st = HA_EINVAL;
+    return NULL;
+  }
+  for (size_t i = 0; i < p->n; i++) {
+    if (strcmp(p->e[i].name, name) == 0) {
+      entry_free(&p->e[i]);
+      return &p->e[i];
+    }
+  }
+  if (p->n == p->cap) {
+    size_t cap = p->cap ? p->cap * 2 : 8;
+    entry *ne = realloc(p->e, cap * sizeof(*ne));
+    if (ne == NULL) {
+      *st = HA_ENOMEM;
+      return NULL;
+    }
+    p->e = ne;
+    p->cap = cap;
+  }
+  entry *e = &p->e[p->n++];
+  memset(e, 0, sizeof(*e));
+  strcpy(e->name, name);
+  return e;
+}
+
+ha_status ha_params_set_numbers(ha_params *p, const char *name, const double *v, size_t n) {
+  ha_status st = HA_OK;
+  if (n == 0 || n > 4) {
+    return HA_EINVAL;
+  }
+  entry *e = slot_for(p, name, &st);
+  if (e == NULL) {
+    return st;
+  }
+  e->kind = HA_VALUE_NUMBERS;
+  e->n = n;
+  memcpy(e->num, v, n * sizeof(double));
+  return HA_OK;
+}
+
+ha_status ha_params_set_number(ha_params *p, const char *name, double v) {
+  return ha_params_set_numbers(p, name, &v, 1);
+}
+
+ha_status ha_params_set_vec3(ha_params *p, const char *name, ha_vec3 v) {
+  double a[3] = {v.x, v.y, v.z};
+  return ha_params_set_numbers(p, name, a, 3);
+}
+
+ha_status ha_params_set_string(ha_params *p, const char *name, const char *s) {
+  ha_status st = HA_OK;
+  if (s == NULL) {
+    return HA_EINVAL;
+  }
+  char *copy = strdup(s);
+  if (copy == NULL) {
+    return HA_ENOMEM;
+  }
+  entry *e = slot_for(p, name, &st);
+  if (e == NULL) {
+    free(copy);
+    return st;
+  }
+  e->kind = HA_VALUE_STRING;
+  e->str = copy;
+  return HA_OK;
+}
+
+ha_status ha_params_set_bool(ha_params *p, const char *name, bool b) {
+  ha_status st = HA_OK;
+  entry *e = slot_for(p, name, &st);
+  if (e == NULL) {
+    return st;
+  }
+  e->kind = HA_VALUE_BOOL;
+  e->b = b ? 1 : 0;
+  return HA_OK;
+}
+
+ha_status ha_params_set_points(ha_params *p, const char *name, const ha_vec3 *pts, size_t n) {
+  ha_status st = HA_OK;
+  ha_vec3 *copy = malloc((n ? n : 1) * sizeof(*copy));
+  if (copy == NULL) {
+    return HA_ENOMEM;
+  }
+  if (n > 0) {
+    memcpy(copy, pts, n * sizeof(*copy));
+  }
+  entry *e = slot_for(p, name, &st);
+  if (e == NULL) {
+    free(copy);
+    return st;
+  }
+  e->kind = HA_VALUE_POINTS;
+  e->pts = copy;
+  e->n = n;
+  return HA_OK;
+}
+
+ha_status ha_params_set_keyframes(ha_params *p, const char *name, const ha_keyframe *k,
+                                  size_t n) {
+  ha_status st = HA_OK;
+  ha_keyframe *copy = malloc((n ? n : 1) * sizeof(*copy));
+  if (copy == NULL) {
+    return HA_ENOMEM;
+  }
+  if (n > 0) {
+    memcpy(copy, k, n * sizeof(*copy));
+  }
+  entry *e = slot_for(p, name, &st);
+  if (e == NULL) {
+    free(copy);
+    return st;
+  }
+  e->kind = HA_VALUE_KEYFRAMES;
+  e->keys = copy;
+  e->n = n;
+  return HA_OK;
+}
+
+ha_status ha_params_unset(ha_params *p, const char *name) {
+  for (size_t i = 0; i < p->n; i++) {
+    if (strcmp(p->e[i].name, name) == 0) {
+      entry_free(&p->e[i]);
+      memmove(&p->e[i], &p->e[i + 1], (p->n - i - 1) * sizeof(entry));
+      p->n--;
+      return HA_OK;
+    }
+  }
+  return HA_ENOTFOUND;
+}
+
+size_t ha_params_count(const ha_params *p) { return p ? p->n : 0; }
+
+const char *ha_params_name_at(const ha_params *p, size_t i, ha_value_kind *kind) {
+  if (p == NULL || i >= p->n) {
+    return NULL;
+  }
+  if (kind != NULL) {
+    *kind = p->e[i].kind;
+  }
+  return p->e[i].name;
+}
+
+ha_status ha_params_clone(const ha_params *src, ha_params **out) {
+  ha_params *p = NULL;
+  ha_status st = ha_params_create(&p);
+  for (size_t i = 0; st == HA_OK && src != NULL && i < src->n; i++) {
+    const entry *e = &src->e[i];
+    switch (e->kind) {
+    case HA_VALUE_NUMBERS: st = ha_params_set_numbers(p, e->name, e->num, e->n); break;
+    case HA_VALUE_STRING: st = ha_params_set_string(p, e->name, e->str); break;
+    case HA_VALUE_BOOL: st = ha_params_set_bool(p, e->name, e->b != 0); break;
+    case HA_VALUE_POINTS: st = ha_params_set_points(p, e->name, e->pts, e->n); break;
+    case HA_VALUE_KEYFRAMES: st = ha_params_set_keyframes(p, e->name, e->keys, e->n); break;
+    }
+  }
+  if (st != HA_OK) {
+    ha_params_destroy(p);
+    return st;
+  }
+  *out = p;
+  return HA_OK;
+}
+
+/* Parse up to `max` comma-separated numbers from [s, end). Returns the count,
+ * or -1 when a piece is not a number. */
+static int parse_numbers(const char *s, const char *end, double *out, int max) {
+  int n = 0;
+  while (s < end) {
+    if (n == max) {
+      return -1;
+    }
+    char buf[64];
+    const char *c = memchr(s, ',', (size_t)(end - s));
+    size_t len = (size_t)((c ? c : end) - s);
+    if (len == 0 || len >= sizeof(buf)) {
+      return -1;
+    }
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    char *stop = NULL;
+    double v = strtod(buf, &stop);
+    while (stop && isspace((unsigned char)*stop)) {
+      stop++;
+    }
+    if (stop == buf || *stop != '\0') {
+      return -1;
+    }
+    out[n++] = v;
+    if (c == NULL) {
+      break;
+    }
+    s = c + 1;
+    if (s == end) {
+      return -1; /* trailing comma */
+    }
+  }
+  return n;
+}
+
+static int looks_numeric(const char *s) {
+  return *s != '\0' && (isdigit((unsigned char)*s) || *s == '-' || *s == '+' || *s == '.');
+}
+
+ha_status ha_params_set_text(ha_params *p, const char *name, const char *text, ha_error *err) {
+  const char *end = text + strlen(text);
+  if (strcmp(text, "true") == 0 || strcmp(text, "false") == 0) {
+    return ha_params_set_bool(p, name, text[0] == 't');
+  }
+  if (strchr(text, ':') != NULL && looks_numeric(text)) {
+    /* keyframes: t:x,y,z[:easing];... */
+    size_t cap = 1;
+    for (const char *c = text; *c; c++) {
+      cap += *c == ';';
+    }
+    ha_keyframe *ks = calloc(cap, sizeof(*ks));
+    if (ks == NULL) {
+      return HA_ENOMEM;
+    }
+    size_t n = 0;
+    const char *s = text;
+    while (s < end) {
+      const char *semi = strchr(s, ';');
+      const char *stop = semi ? semi : end;
+      const char *c1 = memchr(s, ':', (size_t)(stop - s));
+      double t[1], xyz[3];
+      const char *c2 = c1 ? memchr(c1 + 1, ':', (size_t)(stop - c1 - 1)) : NULL;
+      ha_keyframe k = {0.0, {0, 0, 0}, HA_EASE_LINEAR};
+      if (c1 == NULL || parse_numbers(s, c1, t, 1) != 1 ||
+          parse_numbers(c1 + 1, c2 ? c2 : stop, xyz, 3) != 3) {
+        free(ks);
+        return ha__error_invalid(err, HA_CATEGORY_MODEL, name, text,
+                                 "keyframes must be written t:x,y,z[:easing];... (got '%s')",
+                                 text);
+      }
+      if (c2 != NULL) {
+        char ename[48];
+        size_t len = (size_t)(stop - c2 - 1);
+        if (len >= sizeof(ename)) {
+          len = sizeof(ename) - 1;
+        }
+        memcpy(ename, c2 + 1, len);
+        ename[len] = '\0';
+        ha_status st = ha_easing_parse(ename, &k.easing, name, err);
+        if (st != HA_OK) {
+          free(ks);
+          return st;
+        }
+      }
+      k.time = t[0];
+      k.position = ha_vec3_make(xyz[0], xyz[1], xyz[2]);
+      ks[n++] = k;
+      if (semi == NULL) {
+        break;
+      }
+      s = semi + 1;
+    }
+    ha_status st = ha_params_set_keyframes(p, name, ks, n);
+    free(ks);
+    return st;
+  }
+  if (strchr(text, ';') != NULL) {
+    size_t cap = 1;
+    for (const char *c = text; *c; c++) {
+      cap += *c == ';';
+    }
+    ha_vec3 *pts = calloc(cap, sizeof(*pts));
+    if (pts == NULL) {
+      return HA_ENOMEM;
+    }
+    size_t n = 0;
+    const char *s = text;
+    while (s < end) {
+      const char *semi = strchr(s, ';');
+      double xyz[3];
+      if (parse_numbers(s, semi ? semi : end, xyz, 3) != 3) {
+        free(pts);
+        return ha__error_invalid(err, HA_CATEGORY_MODEL, name, text,
+                                 "points must be written x,y,z;x,y,z;... (got '%s')", text);
+      }
+      pts[n++] = ha_vec3_make(xyz[0], xyz[1], xyz[2]);
+      if (semi == NULL) {
+        break;
+      }
+      s = semi + 1;
+    }
+    ha_status st = ha_params_set_points(p, name, pts, n);
+    free(pts);
+    return st;
+  }
+  if (looks_numeric(text)) {
+    double v[4];
+    int n = parse_numbers(text, end, v, 4);
+    if (n <= 0) {
+      return ha__error_invalid(err, HA_CATEGORY_MODEL, name, text,
+                               "'%s' is not a number or a list of up to 4 numbers x,y,z",
+                               text);
+    }
+    return ha_params_set_numbers(p, name, v, (size_t)n);
+  }
+  return ha_params_set_string(p, name, text);
+}
+
+ha_status ha_params_set_assignment(ha_params *p, const char *assignment, ha_error *err) {
+  const char *eq = strchr(assignment, '=');
+  if (eq == NULL || eq == assignment) {
+    return ha__error_invalid(err, HA_CATEGORY_MODEL, "param", assignment,
+                             "expected name=value, got '%s'", assignment);
+  }
+  char name[64];
+  size_t len = (size_t)(eq - assignment);
+  if (len >= sizeof(name)) {
+    return ha__error_invalid(err, HA_CATEGORY_MODEL, "param", assignment,
+                             "parameter name too long");
+  }
+  memcpy(name, assignment, len);
+  name[len] = '\0';
+  return ha_params_set_text(p, name, eq + 1, err);
+}
+
+int ha__params_get(const ha_params *raw, const ha_param_info *pi, ha__value *out) {
+  if (raw == NULL) {
+    return 0;
+  }
+  const entry *found = NULL;
+  for (size_t i = 0; i < raw->n && found == NULL; i++) {
+    if (strcmp(raw->e[i].name, pi->name) == 0 || in_list(pi->aliases, raw->e[i].name, 0)) {
+      found = &raw->e[i];
+    }
+  }
+  for (size_t i = 0; i < raw->n && found == NULL; i++) {
+    if (strcasecmp(raw->e[i].name, pi->name) == 0 || in_list(pi->aliases, raw->e[i].name, 1)) {
+      found = &raw->e[i];
+    }
+  }
+  if (found == NULL) {
+    return 0;
+  }
+  memset(out, 0, sizeof(*out));
+  out->kind = found->kind;
+  memcpy(out->num, found->num, sizeof(out->num));
+  out->n = found->n;
+  out->str = found->str;
+  out->pts = found->pts;
+  out->keys = found->keys;
+  out->b = found->b;
+  return 1;
+}
+
+/* ---- generic validation ---- */
+
+static const char *kind_name(ha_value_kind k, size_t n) {
+  switch (k) {
+  case HA_VALUE_NUMBERS: return n == 1 ? "a number" : "a list of numbers";
+  case HA_VALUE_STRING: return "a string";
+  case HA_VALUE_BOOL: return "a boolean";
+  case HA_VALUE_POINTS: return "a list of points";
+  case HA_VALUE_KEYFRAMES: return "a list of keyframes";
+  }
+  return "a value";
+}
+
+static ha_status wrong_type(ha_error *err, const ha_param_info *pi, const ha__value *v,
+                            const char *want) {
+  char val[64];
+  if (v->kind == HA_VALUE_STRING) {
+    snprintf(val, sizeof(val), "%s", v->str);
+  } else if (v->kind == HA_VALUE_NUMBERS) {
+    ha__fmt_double(val, sizeof(val), v->num[0]);
+  } else {
+    snprintf(val, sizeof(val), "%s", kind_name(v->kind, v->n));
+  }
+  return ha__error_invalid(err, HA_CATEGORY_MODEL, pi->name, val, "expected %s, got %s", want,
+                           kind_name(v->kind, v->n));
+}
+
+static ha_status check_number(ha_error *err, const char *name, double x, double min,
+                              double max) {
+  if (!isfinite(x)) {
+    char val[32];
+    ha__fmt_double(val, sizeof(val), x);
+    return ha__error_invalid(err, HA_CATEGORY_MODEL, name, val, "%s is not a finite number",
+                             val);
+  }
+  if (x < min || x > max) {
+    return ha__error_bounds(err, HA_CATEGORY_MODEL, name, x, min, max);
+  }
+  return HA_OK;
+}
+
+static ha_status check_vec3(ha_error *err, const char *name, const double *v, double min,
+                            double max) {
+  static const char axes[3] = {'x', 'y', 'z'};
+  for (int i = 0; i < 3; i++) {
+    char nm[96];
+    snprintf(nm, sizeof(nm), "%s.%c", name, axes[i]);
+    ha_status st = check_number(err, nm, v[i], min, max);
+    if (st != HA_OK) {
+      return st;
+    }
+  }
+  return HA_OK;
+}
+
+static ha_status parse_one(ha__motion_data *d, const ha__model *m, const ha_param_info *pi,
+                           const ha_params *raw, ha_error *err) {
+  ha__value v;
+  int have = ha__params_get(raw, pi, &v);
+  double *slot = pi->slot >= 0 ? &d->s[pi->slot] : NULL;
+  switch (pi->type) {
+  case HA_PARAM_NUMBER:
+  case HA_PARAM_INTEGER:
+    if (!have) {
+      *slot = pi->def[0];
+      return HA_OK;
+    }
+    if (v.kind == HA_VALUE_NUMBERS && v.n == 3 && (pi->flags & HA_PARAM_F_VEC3_OK)) {
+      ha_status st = check_vec3(err, pi->name, v.num, -pi->max, pi->max);
+      if (st == HA_OK) {
+        *slot = sqrt(v.num[0] * v.num[0] + v.num[1] * v.num[1] + v.num[2] * v.num[2]);
+        st = check_number(err, pi->name, *slot, pi->min, pi->max);
+      }
+      return st;
+    }
+    if (v.kind != HA_VALUE_NUMBERS || v.n != 1) {
+      return wrong_type(err, pi, &v, pi->type == HA_PARAM_INTEGER ? "a whole number" : "a number");
+    }
+    if (pi->type == HA_PARAM_INTEGER && isfinite(v.num[0]) && !ha__feq(v.num[0], floor(v.num[0]))) {
+      char val[32];
+      ha__fmt_double(val, sizeof(val), v.num[0]);
+      return ha__error_invalid(err, HA_CATEGORY_MODEL, pi->name, val,
+                               "%s is not a whole number", val);
+    }
+    *slot = v.num[0];
+    return check_number(err, pi->name, v.num[0], pi->min, pi->max);
+  case HA_PARAM_VEC3:
+    if (!have) {
+      memcpy(slot, pi->def, 3 * sizeof(double));
+      return HA_OK;
+    }
+    if (v.kind != HA_VALUE_NUMBERS || v.n != 3) {
+      return wrong_type(err, pi, &v, "a point [x, y, z]");
+    }
+    memcpy(slot, v.num, 3 * sizeof(double));
+    return check_vec3(err, pi->name, v.num, pi->min, pi->max);
+  case HA_PARAM_CHOICE: {
+    if (!have) {
+      *slot = pi->def[0];
+      return HA_OK;
+    }
+    int idx = v.kind == HA_VALUE_STRING ? choice_index(pi->choices, v.str) : -1;
+    if (v.kind != HA_VALUE_STRING) {
+      char want[160];
+      snprintf(want, sizeof(want), "one of %s", pi->choices);
+      return wrong_type(err, pi, &v, want);
+    }
+    if (idx < 0) {
+      return ha__error_invalid(err, HA_CATEGORY_MODEL, pi->name, v.str, "'%s' is not one of %s",
+                               v.str, pi->choices);
+    }
+    *slot = (double)idx;
+    return HA_OK;
+  }
+  case HA_PARAM_BOOL:
+    if (!have) {
+      *slot = pi->def[0];
+      return HA_OK;
+    }
+    if (v.kind == HA_VALUE_BOOL) {
+      *slot = v.b ? 1.0 : 0.0;
+      return HA_OK;
+    }
+    if (v.kind == HA_VALUE_NUMBERS && v.n == 1 && (ha__feq(v.num[0], 0.0) || ha__feq(v.num[0], 1.0))) {
+      *slot = v.num[0];
+      return HA_OK;
+    }
+    return wrong_type(err, pi, &v, "true or false");
+  case HA_PARAM_EASING: {
+    if (!have) {
+      *slot = pi->def[0];
+      return HA_OK;
+    }
+    if (v.kind != HA_VALUE_STRING) {
+      return wrong_type(err, pi, &v, "an easing name");
+    }
+    ha_easing e = HA_EASE_LINEAR;
+    ha_status st = ha_easing_parse(v.str, &e, pi->name, err);
+    *slot = (double)e;
+    return st;
+  }
+  case HA_PARAM_POINTS: {
+    const ha_vec3 *src = m->default_pts;
+    size_t n = m->default_npts;
+    if (have) {
+      if (v.kind != HA_VALUE_POINTS) {
+        return wrong_type(err, pi, &v, "a list of points [[x, y, z], ...]");
+      }
+      src = v.pts;
+      n = v.n;
+    }
+    if (!have && n == 0) {
+      return HA_OK; /* optional list left out; prepare decides */
+    }
+    if ((double)n < pi->min || (double)n > pi->max) {
+      char val[32];
+      snprintf(val, sizeof(val), "%zu points", n);
+      return ha__error_invalid(err, HA_CATEGORY_MODEL, pi->name, val,
+                               "needs between %g and %g points, got %zu", pi->min, pi->max, n);
+    }
+    for (size_t i = 0; i < n; i++) {
+      char nm[96];
+      snprintf(nm, sizeof(nm), "%s[%zu]", pi->name, i);
+      double c[3] = {src[i].x, src[i].y, src[i].z};
+      ha_status st = check_vec3(err, nm, c, -HA__POS_MAX, HA__POS_MAX);
+      if (st != HA_OK) {
+        return st;
+      }
+    }
+    d->pts = malloc(n * sizeof(ha_vec3));
+    if (d->pts == NULL) {
+      return HA_ENOMEM;
+    }
+    memcpy(d->pts, src, n * sizeof(ha_vec3));
+    d->npts = n;
+    return HA_OK;
+  }
+  case HA_PARAM_KEYFRAMES: {
+    const ha_keyframe *src = m->default_keys;
+    size_t n = m->default_nkeys;
+    if (have) {
+      if (v.kind != HA_VALUE_KEYFRAMES) {
+        return wrong_type(err, pi, &v, "a list of keyframes [{time, position}, ...]");
+      }
+      src = v.keys;
+      n = v.n;
+    }
+    if ((double)n < pi->min || (double)n > pi->max) {
+      char val[32];
+      snprintf(val, sizeof(val), "%zu keyframes", n);
+      return ha__error_invalid(err, HA_CATEGORY_MODEL, pi->name, val,
+                               "needs between %g and %g keyframes, got %zu", pi->min, pi->max,
+                               n);
+    }
+    for (size_t i = 0; i < n; i++) {
+      char nm[96];
+      snprintf(nm, sizeof(nm), "%s[%zu].time", pi->name, i);
+      ha_status st = check_number(err, nm, src[i].time, 0.0, d->timing.duration);
+      if (st == HA_OK && i > 0 && src[i].time < src[i - 1].time) {
+        char val[32];
+        ha__fmt_double(val, sizeof(val), src[i].time);
+        st = ha__error_invalid(err, HA_CATEGORY_MODEL, nm, val,
+                               "keyframe times must not decrease (%s after %g)", val,
+                               src[i - 1].time);
+      }
+      if (st == HA_OK && ((int)src[i].easing < 0 || src[i].easing >= HA_EASE_COUNT)) {
+        snprintf(nm, sizeof(nm), "%s[%zu].easing", pi->name, i);
+        st = ha__error_invalid(err, HA_CATEGORY_MODEL, nm, "?", "unknown easing");
+      }
+      if (st == HA_OK) {
+        snprintf(nm, sizeof(nm), "%s[%zu].position", pi->name, i);
+        double c[3] = {src[i].position.x, src[i].position.y, src[i].position.z};
+        st = check_vec3(err, nm, c, -HA__POS_MAX, HA__POS_MAX);
+      }
+      if (st != HA_OK) {
+        return st;
+      }
+    }
+    d->keys = malloc((n ? n : 1) * sizeof(ha_keyframe));
+    if (d->keys == NULL) {
+      return HA_ENOMEM;
+    }
+    if (n > 0) {
+      memcpy(d->keys, src, n * sizeof(ha_keyframe));
+    }
+    d->nkeys = n;
+    return HA_OK;
+  }
+  case HA_PARAM_ROTATION:
+  case HA_PARAM_SCALE:
+    break;
+  }
+  return HA_OK;
+}
+
+/* rotation and scale → d->xf, d->rot. */
+static ha_status parse_frame(ha__motion_data *d, const ha_params *raw, ha_error *err) {
+  ha__value v;
+  ha_quat q = ha_quat_identity();
+  ha_vec3 sc = ha_vec3_make(1, 1, 1);
+  const ha_param_info *rot = &common_params[0], *scl = &common_params[1];
+  int any = 0;
+  if (ha__params_get(raw, rot, &v)) {
+    if (v.kind != HA_VALUE_NUMBERS || (v.n != 3 && v.n != 4)) {
+      return wrong_type(err, rot, &v, "[rx, ry, rz] degrees or a quaternion [w, x, y, z]");
+    }
+    for (size_t i = 0; i < v.n; i++) {
+      char nm[32];
+      snprintf(nm, sizeof(nm), "rotation[%zu]", i);
+      ha_status st = check_number(err, nm, v.num[i], rot->min, rot->max);
+      if (st != HA_OK) {
+        return st;
+      }
+    }
+    if (v.n == 3) {
+      q = ha_quat_from_euler_deg(v.num[0], v.num[1], v.num[2]);
+    } else {
+      ha_quat in = {v.num[0], v.num[1], v.num[2], v.num[3]};
+      double n2 = in.w * in.w + in.x * in.x + in.y * in.y + in.z * in.z;
+      if (!(n2 > 1e-12)) {
+        return ha__error_invalid(err, HA_CATEGORY_MODEL, "rotation", "[0, 0, 0, 0]",
+                                 "a quaternion must not be zero");
+      }
+      q = ha_quat_normalize(in);
+    }
+    any = 1;
+  }
+  if (ha__params_get(raw, scl, &v)) {
+    if (v.kind != HA_VALUE_NUMBERS || (v.n != 1 && v.n != 3)) {
+      return wrong_type(err, scl, &v, "a number or [sx, sy, sz]");
+    }
+    double c[3] = {v.num[0], v.n == 3 ? v.num[1] : v.num[0], v.n == 3 ? v.num[2] : v.num[0]};
+    ha_status st = v.n == 3 ? check_vec3(err, "scale", c, scl->min, scl->max)
+                            : check_number(err, "scale", c[0], scl->min, scl->max);
+    if (st != HA_OK) {
+      return st;
+    }
+    sc = ha_vec3_make(c[0], c[1], c[2]);
+    any = 1;
+  }
+  d->rot = q;
+  d->xf = ha_mat3_from_quat(q);
+  for (int r = 0; r < 3; r++) {
+    d->xf.m[r][0] *= sc.x;
+    d->xf.m[r][1] *= sc.y;
+    d->xf.m[r][2] *= sc.z;
+  }
+  d->has_xf = any;
+  return HA_OK;
+}
+
+static uint64_t fnv(uint64_t h, const void *p, size_t n) {
+  const unsigned char *b = p;
+  for (size_t i = 0; i < n; i++) {
+    h = (h ^ b[i]) * 0x100000001b3ull;
+  }
+  return h;
+}
+
+ha_status ha__motion_data_build(ha__motion_data *d, const ha__model *m, const ha_params *raw,
+                                const ha_timing *timing, ha_error *err) {
+  memset(d, 0, sizeof(*d));
+  d->model = m;
+  d->timing = timing ? *timing : ha_timing_default();
+  ha_status st = ha_timing_validate(&d->timing, err);
+  /* Every user-given name must be known to this model. */
+  for (size_t i = 0; st == HA_OK && raw != NULL && i < raw->n; i++) {
+    if (ha_model_param_find(&m->info, raw->e[i].name) == NULL) {
+      char known[400];
+      size_t k = 0;
+      known[0] = '\0';
+      for (size_t j = 0; j < m->info.param_count && k + 2 < sizeof(known); j++) {
+        int w = snprintf(known + k, sizeof(known) - k, "%s%s", j ? ", " : "",
+                         m->info.params[j].name);
+        k += w > 0 ? (size_t)w : 0;
+      }
+      st = ha__error_invalid(err, HA_CATEGORY_MODEL, raw->e[i].name, raw->e[i].name,
+                             "unknown parameter for model %s (known: %s, rotation, scale)",
+                             m->info.name, known);
+    }
+  }
+  for (size_t i = 0; st == HA_OK && i < m->info.param_count; i++) {
+    st = parse_one(d, m, &m->info.params[i], raw, err);
+  }
+  if (st == HA_OK) {
+    st = parse_frame(d, raw, err);
+  }
+  if (st == HA_OK && m->prepare != NULL) {
+    st = m->prepare(d, raw, err);
+  }
+  if (st != HA_OK) {
+    ha__motion_data_free(d);
+    return st;
+  }
+  uint64_t h = 0xcbf29ce484222325ull;
+  h = fnv(h, m->info.name, strlen(m->info.name));
+  h = fnv(h, d->s, sizeof(d->s));
+  h = fnv(h, &d->timing.duration, sizeof(double));
+  h = fnv(h, &d->xf, sizeof(d->xf));
+  if (d->npts) {
+    h = fnv(h, d->pts, d->npts * sizeof(ha_vec3));
+  }
+  if (d->nkeys) {
+    h = fnv(h, d->keys, d->nkeys * sizeof(ha_keyframe));
+  }
+  d->tag = h | 1u; /* never 0: 0 marks an empty cache */
+  return HA_OK;
+}
+
+void ha__motion_data_free(ha__motion_data *d) {
+  free(d->pts);
+  free(d->keys);
+  free(d->aux);
+  d->pts = NULL;
+  d->keys = NULL;
+  d->aux = NULL;
+  d->npts = d->nkeys = d->naux = 0;
+}
+
+ha_vec3 ha__motion_data_pivot(const ha__motion_data *d) {
+  return d->model->pivot ? d->model->pivot(d) : ha__slot_vec3(d, 0);
+}
+
+ha_vec3 ha__motion_data_eval(const ha__motion_data *d, double tau, uint32_t track,
+                             ha_motion_state *state) {
+  ha__eval ev = {tau, tau / d->timing.duration, d->timing.duration, track, state};
+  if (state != NULL && state->tag != d->tag) {
+    ha_motion_state_reset(state);
+  }
+  ha_vec3 p = d->model->local(d, &ev);
+  if (d->has_xf) {
+    ha_vec3 pv = ha__motion_data_pivot(d);
+    p = ha_vec3_add(pv, ha_mat3_apply(&d->xf, ha_vec3_sub(p, pv)));
+  }
+  if (state != NULL) {
+    state->tag = d->tag;
+  }
+  return p;
+}
+
+void ha_motion_state_reset(ha_motion_state *s) {
+  if (s != NULL) {
+    memset(s, 0, sizeof(*s));
+  }
+}
+
+double ha__waveform(int wave, double alpha) {
+  switch (wave) {
+  case 1: return (2.0 / HA_PI) * asin(sin(alpha));
+  case 2: return sin(alpha) >= 0.0 ? 1.0 : -1.0;
+  case 3: {
+    double x = alpha / HA_TAU;
+    return 2.0 * (x - floor(x)) - 1.0;
+  }
+  default: return sin(alpha);
+  }
+}

@@ -1,0 +1,114 @@
+/* Minimal test harness: assertion macros that print both operands and
+ * file:line, a runner that isolates nothing (CTest runs each file in its own
+ * process) and a closing line "N passed, N failed" that CI reads.
+ *
+ *   static void test_x(void) { CHECK_NEAR(f(1), 2.0, 1e-9); }
+ *   int main(void) { RUN(test_x); return test_done(); }
+ */
+#ifndef HA_TEST_H
+#define HA_TEST_H
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int ha_t_failed_checks;
+static int ha_t_passed;
+static int ha_t_failed;
+static const char *ha_t_current = "";
+
+#define HA_T_FAIL(...)                                                              \
+  do {                                                                              \
+    ha_t_failed_checks++;                                                           \
+    fprintf(stderr, "%s:%d: in %s: ", __FILE__, __LINE__, ha_t_current);          \
+    fprintf(stderr, __VA_ARGS__);                                                   \
+    fputc('\n', stderr);                                                            \
+  } while (0)
+
+#define CHECK(cond)                                                                 \
+  do {                                                                              \
+    if (!(cond)) HA_T_FAIL("CHECK(%s) failed", #cond);                             \
+  } while (0)
+
+#define CHECK_MSG(cond, ...)                                                        \
+  do {                                                                              \
+    if (!(cond)) HA_T_FAIL(__VA_ARGS__);                                            \
+  } while (0)
+
+#define CHECK_INT(a, b)                                                             \
+  do {                                                                              \
+    long long ha_t_a = (long long)(a), ha_t_b = (long long)(b);                     \
+    if (ha_t_a != ha_t_b) HA_T_FAIL("%s == %s: %lld != %lld", #a, #b, ha_t_a, ha_t_b); \
+  } while (0)
+
+#define CHECK_STR(a, b)                                                             \
+  do {                                                                              \
+    const char *ha_t_a = (a), *ha_t_b = (b);                                        \
+    if (ha_t_a == NULL || ha_t_b == NULL || strcmp(ha_t_a, ha_t_b) != 0)            \
+      HA_T_FAIL("%s == %s: \"%s\" != \"%s\"", #a, #b, ha_t_a ? ha_t_a : "(null)",   \
+                ha_t_b ? ha_t_b : "(null)");                                        \
+  } while (0)
+
+/* Relative + absolute tolerance: |a-b| <= tol * max(1, |a|, |b|). */
+static inline int ha_t_near(double a, double b, double tol) {
+  if (isnan(a) || isnan(b)) return 0;
+  double m = fabs(a) > fabs(b) ? fabs(a) : fabs(b);
+  if (m < 1.0) m = 1.0;
+  return fabs(a - b) <= tol * m;
+}
+
+#define CHECK_NEAR(a, b, tol)                                                       \
+  do {                                                                              \
+    double ha_t_a = (double)(a), ha_t_b = (double)(b);                              \
+    if (!ha_t_near(ha_t_a, ha_t_b, (tol)))                                          \
+      HA_T_FAIL("%s ~= %s: %.17g != %.17g (diff %.3g, tol %.3g)", #a, #b, ha_t_a,   \
+                ha_t_b, ha_t_a - ha_t_b, (double)(tol));                            \
+  } while (0)
+
+#define CHECK_VEC_NEAR(v, ex, ey, ez, tol)                                          \
+  do {                                                                              \
+    CHECK_NEAR((v).x, (ex), (tol));                                                 \
+    CHECK_NEAR((v).y, (ey), (tol));                                                 \
+    CHECK_NEAR((v).z, (ez), (tol));                                                 \
+  } while (0)
+
+#define CHECK_OK(expr)                                                              \
+  do {                                                                              \
+    int ha_t_st = (int)(expr);                                                      \
+    if (ha_t_st != 0) HA_T_FAIL("%s returned %d", #expr, ha_t_st);                 \
+  } while (0)
+
+#define RUN(fn)                                                                     \
+  do {                                                                              \
+    int ha_t_before = ha_t_failed_checks;                                           \
+    ha_t_current = #fn;                                                             \
+    fn();                                                                           \
+    if (ha_t_failed_checks == ha_t_before) {                                        \
+      ha_t_passed++;                                                                \
+      printf("ok   %s\n", #fn);                                                     \
+    } else {                                                                        \
+      ha_t_failed++;                                                                \
+      printf("FAIL %s\n", #fn);                                                     \
+    }                                                                               \
+    fflush(stdout);                                                                 \
+  } while (0)
+
+static inline int test_done(void) {
+  printf("%d passed, %d failed\n", ha_t_passed, ha_t_failed);
+  return ha_t_failed == 0 && ha_t_passed > 0 ? 0 : 1;
+}
+
+/* Deterministic PRNG for randomised tests (print the seed you use). */
+static inline uint64_t ha_t_rand(uint64_t *s) {
+  uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+static inline double ha_t_uniform(uint64_t *s, double lo, double hi) {
+  return lo + (hi - lo) * (double)(ha_t_rand(s) >> 11) * (1.0 / 9007199254740992.0);
+}
+
+#endif
