@@ -9,5 +9,10 @@
 #include "holoanim/timing.h"
 #include "holoanim/model.h"
 #include "holoanim/motion.h"
+#include "holoanim/path.h"
+#include "holoanim/pool.h"
+#include "holoanim/group.h"
+#include "holoanim/engine.h"
+#include "holoanim/osc.h"
 
 #endif

@@ -14,6 +14,11 @@
 #define HA__PRINTF(a, b)
 #define HA__LIKELY(x) (x)
 #define HA__UNLIKELY(x) (x)
+/* One group member (group.c): base and barycentre given, so callers that
+ * keep them (the engine) pay O(1) per member. */
+ha_vec3 ha__group_member(const ha_group *g, size_t i, double t, ha_vec3 base, ha_vec3 bary,
+                         uint32_t track_id, ha_motion_state *state);
+
 #endif
 
 /* Exact float equality, spelled out (the build warns on ==). */
@@ -40,5 +45,10 @@ void ha__error_prefix(ha_error *err, const char *prefix);
 
 /* Shortest text for a double that reads back to the same value ("0.1", "5"). */
 void ha__fmt_double(char *buf, size_t cap, double v);
+
+/* One group member (group.c): base and barycentre given, so callers that
+ * keep them (the engine) pay O(1) per member. */
+ha_vec3 ha__group_member(const ha_group *g, size_t i, double t, ha_vec3 base, ha_vec3 bary,
+                         uint32_t track_id, ha_motion_state *state);
 
 #endif

@@ -829,7 +829,13 @@ static ha_status parse_frame(ha__motion_data *d, const ha_params *raw, ha_error 
   ha_vec3 sc = ha_vec3_make(1, 1, 1);
   const ha_param_info *rot = &common_params[0], *scl = &common_params[1];
   int any = 0;
-  if (ha__params_get(raw, rot, &v)) {
+  /* A model that declares its own `rotation` or `scale` (perlin-noise's
+   * amplitude, pattern's shape size) owns that name: the frame transform
+   * then does not read it too. */
+  const ha_model_info *mi = &d->model->info;
+  int own_rot = find_in(mi->params, mi->param_count, rot->name) != NULL;
+  int own_scl = find_in(mi->params, mi->param_count, scl->name) != NULL;
+  if (!own_rot && ha__params_get(raw, rot, &v)) {
     if (v.kind != HA_VALUE_NUMBERS || (v.n != 3 && v.n != 4)) {
       return wrong_type(err, rot, &v, "[rx, ry, rz] degrees or a quaternion [w, x, y, z]");
     }
@@ -854,7 +860,7 @@ static ha_status parse_frame(ha__motion_data *d, const ha_params *raw, ha_error 
     }
     any = 1;
   }
-  if (ha__params_get(raw, scl, &v)) {
+  if (!own_scl && ha__params_get(raw, scl, &v)) {
     if (v.kind != HA_VALUE_NUMBERS || (v.n != 1 && v.n != 3)) {
       return wrong_type(err, scl, &v, "a number or [sx, sy, sz]");
     }

@@ -19,6 +19,22 @@
 
 typedef struct ha__model ha__model;
 
+/* Closed forms that the batch evaluator runs as SIMD kernels. A model that
+ * can be written in one of them provides `pack`, which fills the kernel's
+ * parameters in the model's local frame (before rotation/scale; the batch
+ * folds the frame transform in). With q = p (progress τ/T):
+ *   CIRCLE: P = c + m[:,0]·cos(θ0 + ω0·q) + m[:,1]·sin(θ0 + ω0·q)
+ *   SINES:  P = c + Σ_k m[:,k]·sin(ω_k·q + φ_k), k = 0..2
+ * (m[r][k]: row r = axis x/y/z, column k.) */
+typedef enum ha__kernel { HA__KERNEL_NONE = 0, HA__KERNEL_CIRCLE, HA__KERNEL_SINES } ha__kernel;
+typedef struct ha__kernel_params {
+  double c[3];
+  double m[3][3];
+  double theta0;   /* CIRCLE */
+  double omega[3]; /* CIRCLE uses omega[0] */
+  double phase[3]; /* SINES */
+} ha__kernel_params;
+
 typedef struct ha__motion_data {
   const ha__model *model;
   double s[HA__MAX_SLOTS];
@@ -58,6 +74,9 @@ struct ha__model {
   /* Optional (HA_MODEL_ROTATING): heading in radians at ev (θ − θ0) and the
    * local axis it turns about (before the frame transform). */
   double (*heading)(const ha__motion_data *d, const ha__eval *ev, ha_vec3 *axis);
+  /* Optional: express the validated data in a SIMD kernel's closed form;
+   * returns the kernel, or HA__KERNEL_NONE when this data cannot be. */
+  ha__kernel (*pack)(const ha__motion_data *d, ha__kernel_params *kp);
   /* Optional defaults for a POINTS / KEYFRAMES parameter left out. */
   const ha_vec3 *default_pts;
   size_t default_npts;
@@ -79,6 +98,11 @@ void ha__motion_data_free(ha__motion_data *d);
 ha_vec3 ha__motion_data_eval(const ha__motion_data *d, double tau, uint32_t track,
                              ha_motion_state *state);
 ha_vec3 ha__motion_data_pivot(const ha__motion_data *d);
+
+/* The current data of a motion, and whether it is blending an update
+ * (then only the generic path is exact). */
+const ha__motion_data *ha__motion_current(const ha_motion *m);
+int ha__motion_blending(const ha_motion *m);
 
 /* Raw parameter access for prepare hooks. */
 typedef struct ha__value {

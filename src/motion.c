@@ -93,6 +93,9 @@ void ha_motion_destroy(ha_motion *m) {
   free(m);
 }
 
+const ha__motion_data *ha__motion_current(const ha_motion *m) { return &m->cur; }
+int ha__motion_blending(const ha_motion *m) { return m->blending; }
+
 const ha_model_info *ha_motion_model(const ha_motion *m) { return &m->cur.model->info; }
 ha_timing ha_motion_timing(const ha_motion *m) { return m->cur.timing; }
 const ha_params *ha_motion_params(const ha_motion *m) { return m->params; }

@@ -5,6 +5,7 @@ cmake_policy(SET CMP0009 NEW)
 # HA_BENCHES at bench/CMakeLists.txt:3 (file)
 file(GLOB NEW_GLOB LIST_DIRECTORIES true "/work/main/bench/bench_*.c")
 set(OLD_GLOB
+  "/work/main/bench/bench_osc.c"
   )
 if(NOT "${NEW_GLOB}" STREQUAL "${OLD_GLOB}")
   message("-- GLOB mismatch!")
@@ -14,10 +15,16 @@ endif()
 # HA_SOURCES at CMakeLists.txt:40 (file)
 file(GLOB NEW_GLOB LIST_DIRECTORIES true "/work/main/src/*.c")
 set(OLD_GLOB
+  "/work/main/src/batch.c"
   "/work/main/src/easing.c"
+  "/work/main/src/engine.c"
   "/work/main/src/error.c"
+  "/work/main/src/group.c"
   "/work/main/src/model.c"
   "/work/main/src/motion.c"
+  "/work/main/src/osc.c"
+  "/work/main/src/path.c"
+  "/work/main/src/pool.c"
   "/work/main/src/timing.c"
   )
 if(NOT "${NEW_GLOB}" STREQUAL "${OLD_GLOB}")
@@ -28,8 +35,30 @@ endif()
 # HA_SOURCES at CMakeLists.txt:40 (file)
 file(GLOB NEW_GLOB LIST_DIRECTORIES true "/work/main/src/models/*.c")
 set(OLD_GLOB
+  "/work/main/src/models/attract_repel.c"
+  "/work/main/src/models/bezier.c"
+  "/work/main/src/models/bounce.c"
+  "/work/main/src/models/catmull_rom.c"
   "/work/main/src/models/circular.c"
+  "/work/main/src/models/circular_scan.c"
+  "/work/main/src/models/doppler.c"
+  "/work/main/src/models/elliptical.c"
+  "/work/main/src/models/epicycloid.c"
+  "/work/main/src/models/helix.c"
+  "/work/main/src/models/keyframes.c"
   "/work/main/src/models/linear.c"
+  "/work/main/src/models/lissajous.c"
+  "/work/main/src/models/orbit.c"
+  "/work/main/src/models/oscillator.c"
+  "/work/main/src/models/pattern.c"
+  "/work/main/src/models/pendulum.c"
+  "/work/main/src/models/perlin_noise.c"
+  "/work/main/src/models/random.c"
+  "/work/main/src/models/rose_curve.c"
+  "/work/main/src/models/spiral.c"
+  "/work/main/src/models/spring.c"
+  "/work/main/src/models/zigzag.c"
+  "/work/main/src/models/zoom.c"
   )
 if(NOT "${NEW_GLOB}" STREQUAL "${OLD_GLOB}")
   message("-- GLOB mismatch!")
@@ -57,7 +86,14 @@ endif()
 # HA_TESTS at tests/CMakeLists.txt:4 (file)
 file(GLOB NEW_GLOB LIST_DIRECTORIES true "/work/main/tests/test_*.c")
 set(OLD_GLOB
+  "/work/main/tests/test_core.c"
   "/work/main/tests/test_models_basic.c"
+  "/work/main/tests/test_models_geometric.c"
+  "/work/main/tests/test_models_physics.c"
+  "/work/main/tests/test_osc.c"
+  "/work/main/tests/test_osc_interop.c"
+  "/work/main/tests/test_param_ranges.c"
+  "/work/main/tests/test_svg.c"
   )
 if(NOT "${NEW_GLOB}" STREQUAL "${OLD_GLOB}")
   message("-- GLOB mismatch!")
@@ -67,7 +103,11 @@ endif()
 # HA_TOOL_SOURCES at CMakeLists.txt:80 (file)
 file(GLOB NEW_GLOB LIST_DIRECTORIES true "/work/main/tools/*.c")
 set(OLD_GLOB
+  "/work/main/tools/cli_eval.c"
+  "/work/main/tools/cli_models.c"
+  "/work/main/tools/cli_render.c"
   "/work/main/tools/holoanim.c"
+  "/work/main/tools/svg.c"
   )
 if(NOT "${NEW_GLOB}" STREQUAL "${OLD_GLOB}")
   message("-- GLOB mismatch!")

@@ -2,7 +2,9 @@
  *
  * Encoding writes into caller buffers `(buf, cap)` and never allocates; every
  * encoder returns the number of bytes written or a negative status
- * (HA_ENOBUFS when `cap` is too small, HA_EINVAL for bad input). Two shapes:
+ * (HA_ENOBUFS when `cap` is too small, HA_EINVAL for bad input). A `cap`
+ * above INT_MAX is treated as INT_MAX (the results are `int`; a UDP datagram
+ * is below 64 KiB anyway). Two shapes:
  *
  *   - fast paths for the hot `/track/N/xyz ,fff` message
  *     (`ha_osc_encode_fff`, `ha_osc_encode_track_fff`);
@@ -183,21 +185,37 @@ ha_status ha_osc_writer_begin_message(ha_osc_writer *w, const char *address,
  * Returns: HA_OK, or HA_EINVAL (type mismatch, no more tags, NULL argument),
  * HA_ESTATE (no open message), HA_ENOBUFS, or an earlier sticky error.
  * Thread: any. */
+/* Append an int32 ('i'). */
 ha_status ha_osc_writer_add_int32(ha_osc_writer *w, int32_t v);
+/* Append a float32 ('f'). */
 ha_status ha_osc_writer_add_float32(ha_osc_writer *w, float v);
+/* Append an OSC-string ('s'). */
 ha_status ha_osc_writer_add_string(ha_osc_writer *w, const char *s);
+/* Append a blob ('b'): int32 size, bytes, NUL padding. */
 ha_status ha_osc_writer_add_blob(ha_osc_writer *w, const void *data, size_t size);
+/* Append an int64 ('h'). */
 ha_status ha_osc_writer_add_int64(ha_osc_writer *w, int64_t v);
+/* Append an NTP time tag ('t'). */
 ha_status ha_osc_writer_add_timetag(ha_osc_writer *w, uint64_t timetag);
+/* Append a float64 ('d'). */
 ha_status ha_osc_writer_add_double(ha_osc_writer *w, double v);
+/* Append a symbol ('S'), encoded like a string. */
 ha_status ha_osc_writer_add_symbol(ha_osc_writer *w, const char *s);
+/* Append a character ('c'). */
 ha_status ha_osc_writer_add_char(ha_osc_writer *w, char c);
+/* Append an RGBA colour ('r'). */
 ha_status ha_osc_writer_add_rgba(ha_osc_writer *w, uint32_t rgba);
+/* Append a MIDI message ('m'). */
 ha_status ha_osc_writer_add_midi(ha_osc_writer *w, const uint8_t midi[4]);
+/* Satisfy a 'T' (v true) or 'F' (v false) tag; no data bytes. */
 ha_status ha_osc_writer_add_bool(ha_osc_writer *w, bool v);
+/* Satisfy an 'N' tag; no data bytes. */
 ha_status ha_osc_writer_add_nil(ha_osc_writer *w);
+/* Satisfy an 'I' tag; no data bytes. */
 ha_status ha_osc_writer_add_infinitum(ha_osc_writer *w);
+/* Satisfy a '[' tag (open an array); no data bytes. */
 ha_status ha_osc_writer_begin_array(ha_osc_writer *w);
+/* Satisfy a ']' tag (close the array); no data bytes. */
 ha_status ha_osc_writer_end_array(ha_osc_writer *w);
 
 /* End the open message; inside a bundle, patches the element's size.

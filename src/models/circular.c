@@ -2,6 +2,8 @@
  * r(cos θ, sin θ) in the chosen plane around the centre. */
 #include "../model_impl.h"
 
+#include <string.h>
+
 enum { S_CENTER = 0, S_RADIUS = 3, S_SPEED = 4, S_START = 5, S_DIR = 6, S_PLANE = 7 };
 
 static const ha_param_info params[] = {
@@ -30,6 +32,24 @@ static double heading(const ha__motion_data *d, const ha__eval *ev, ha_vec3 *axi
   return theta(d, ev->p) - ha_deg2rad(d->s[S_START]);
 }
 
+static ha__kernel pack(const ha__motion_data *d, ha__kernel_params *kp) {
+  double r = d->s[S_RADIUS];
+  ha_vec3 u = ha__plane_map((int)d->s[S_PLANE], r, 0.0), v = ha__plane_map((int)d->s[S_PLANE], 0.0, r);
+  memset(kp, 0, sizeof(*kp));
+  kp->c[0] = d->s[S_CENTER];
+  kp->c[1] = d->s[S_CENTER + 1];
+  kp->c[2] = d->s[S_CENTER + 2];
+  kp->m[0][0] = u.x;
+  kp->m[1][0] = u.y;
+  kp->m[2][0] = u.z;
+  kp->m[0][1] = v.x;
+  kp->m[1][1] = v.y;
+  kp->m[2][1] = v.z;
+  kp->theta0 = ha_deg2rad(d->s[S_START]);
+  kp->omega[0] = ((int)d->s[S_DIR] == 0 ? -1.0 : 1.0) * HA_TAU * d->s[S_SPEED];
+  return HA__KERNEL_CIRCLE;
+}
+
 const ha__model ha__model_circular = {
     .info = {.name = "circular",
              .aliases = "circle",
@@ -39,4 +59,5 @@ const ha__model ha__model_circular = {
              .flags = HA_MODEL_ROTATING},
     .local = local,
     .heading = heading,
+    .pack = pack,
 };

@@ -69,10 +69,52 @@ include CMakeFiles/holoanim.dir/progress.make
 # Include the compile flags for this target's objects.
 include CMakeFiles/holoanim.dir/flags.make
 
+CMakeFiles/holoanim.dir/tools/cli_eval.c.o: CMakeFiles/holoanim.dir/flags.make
+CMakeFiles/holoanim.dir/tools/cli_eval.c.o: /work/main/tools/cli_eval.c
+CMakeFiles/holoanim.dir/tools/cli_eval.c.o: CMakeFiles/holoanim.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_1) "Building C object CMakeFiles/holoanim.dir/tools/cli_eval.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/holoanim.dir/tools/cli_eval.c.o -MF CMakeFiles/holoanim.dir/tools/cli_eval.c.o.d -o CMakeFiles/holoanim.dir/tools/cli_eval.c.o -c /work/main/tools/cli_eval.c
+
+CMakeFiles/holoanim.dir/tools/cli_eval.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/holoanim.dir/tools/cli_eval.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/tools/cli_eval.c > CMakeFiles/holoanim.dir/tools/cli_eval.c.i
+
+CMakeFiles/holoanim.dir/tools/cli_eval.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/holoanim.dir/tools/cli_eval.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/tools/cli_eval.c -o CMakeFiles/holoanim.dir/tools/cli_eval.c.s
+
+CMakeFiles/holoanim.dir/tools/cli_models.c.o: CMakeFiles/holoanim.dir/flags.make
+CMakeFiles/holoanim.dir/tools/cli_models.c.o: /work/main/tools/cli_models.c
+CMakeFiles/holoanim.dir/tools/cli_models.c.o: CMakeFiles/holoanim.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_2) "Building C object CMakeFiles/holoanim.dir/tools/cli_models.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/holoanim.dir/tools/cli_models.c.o -MF CMakeFiles/holoanim.dir/tools/cli_models.c.o.d -o CMakeFiles/holoanim.dir/tools/cli_models.c.o -c /work/main/tools/cli_models.c
+
+CMakeFiles/holoanim.dir/tools/cli_models.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/holoanim.dir/tools/cli_models.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/tools/cli_models.c > CMakeFiles/holoanim.dir/tools/cli_models.c.i
+
+CMakeFiles/holoanim.dir/tools/cli_models.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/holoanim.dir/tools/cli_models.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/tools/cli_models.c -o CMakeFiles/holoanim.dir/tools/cli_models.c.s
+
+CMakeFiles/holoanim.dir/tools/cli_render.c.o: CMakeFiles/holoanim.dir/flags.make
+CMakeFiles/holoanim.dir/tools/cli_render.c.o: /work/main/tools/cli_render.c
+CMakeFiles/holoanim.dir/tools/cli_render.c.o: CMakeFiles/holoanim.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_3) "Building C object CMakeFiles/holoanim.dir/tools/cli_render.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/holoanim.dir/tools/cli_render.c.o -MF CMakeFiles/holoanim.dir/tools/cli_render.c.o.d -o CMakeFiles/holoanim.dir/tools/cli_render.c.o -c /work/main/tools/cli_render.c
+
+CMakeFiles/holoanim.dir/tools/cli_render.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/holoanim.dir/tools/cli_render.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/tools/cli_render.c > CMakeFiles/holoanim.dir/tools/cli_render.c.i
+
+CMakeFiles/holoanim.dir/tools/cli_render.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/holoanim.dir/tools/cli_render.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/tools/cli_render.c -o CMakeFiles/holoanim.dir/tools/cli_render.c.s
+
 CMakeFiles/holoanim.dir/tools/holoanim.c.o: CMakeFiles/holoanim.dir/flags.make
 CMakeFiles/holoanim.dir/tools/holoanim.c.o: /work/main/tools/holoanim.c
 CMakeFiles/holoanim.dir/tools/holoanim.c.o: CMakeFiles/holoanim.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_1) "Building C object CMakeFiles/holoanim.dir/tools/holoanim.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_4) "Building C object CMakeFiles/holoanim.dir/tools/holoanim.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/holoanim.dir/tools/holoanim.c.o -MF CMakeFiles/holoanim.dir/tools/holoanim.c.o.d -o CMakeFiles/holoanim.dir/tools/holoanim.c.o -c /work/main/tools/holoanim.c
 
 CMakeFiles/holoanim.dir/tools/holoanim.c.i: cmake_force
@@ -83,19 +125,41 @@ CMakeFiles/holoanim.dir/tools/holoanim.c.s: cmake_force
 	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/holoanim.dir/tools/holoanim.c.s"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/tools/holoanim.c -o CMakeFiles/holoanim.dir/tools/holoanim.c.s
 
+CMakeFiles/holoanim.dir/tools/svg.c.o: CMakeFiles/holoanim.dir/flags.make
+CMakeFiles/holoanim.dir/tools/svg.c.o: /work/main/tools/svg.c
+CMakeFiles/holoanim.dir/tools/svg.c.o: CMakeFiles/holoanim.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_5) "Building C object CMakeFiles/holoanim.dir/tools/svg.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/holoanim.dir/tools/svg.c.o -MF CMakeFiles/holoanim.dir/tools/svg.c.o.d -o CMakeFiles/holoanim.dir/tools/svg.c.o -c /work/main/tools/svg.c
+
+CMakeFiles/holoanim.dir/tools/svg.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/holoanim.dir/tools/svg.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/tools/svg.c > CMakeFiles/holoanim.dir/tools/svg.c.i
+
+CMakeFiles/holoanim.dir/tools/svg.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/holoanim.dir/tools/svg.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/tools/svg.c -o CMakeFiles/holoanim.dir/tools/svg.c.s
+
 # Object files for target holoanim
 holoanim_OBJECTS = \
-"CMakeFiles/holoanim.dir/tools/holoanim.c.o"
+"CMakeFiles/holoanim.dir/tools/cli_eval.c.o" \
+"CMakeFiles/holoanim.dir/tools/cli_models.c.o" \
+"CMakeFiles/holoanim.dir/tools/cli_render.c.o" \
+"CMakeFiles/holoanim.dir/tools/holoanim.c.o" \
+"CMakeFiles/holoanim.dir/tools/svg.c.o"
 
 # External object files for target holoanim
 holoanim_EXTERNAL_OBJECTS =
 
+holoanim: CMakeFiles/holoanim.dir/tools/cli_eval.c.o
+holoanim: CMakeFiles/holoanim.dir/tools/cli_models.c.o
+holoanim: CMakeFiles/holoanim.dir/tools/cli_render.c.o
 holoanim: CMakeFiles/holoanim.dir/tools/holoanim.c.o
+holoanim: CMakeFiles/holoanim.dir/tools/svg.c.o
 holoanim: CMakeFiles/holoanim.dir/build.make
 holoanim: libholoanim.a
 holoanim: /usr/lib/x86_64-linux-gnu/libjansson.so
 holoanim: CMakeFiles/holoanim.dir/link.txt
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --bold --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_2) "Linking C executable holoanim"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --bold --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_6) "Linking C executable holoanim"
 	$(CMAKE_COMMAND) -E cmake_link_script CMakeFiles/holoanim.dir/link.txt --verbose=$(VERBOSE)
 
 # Rule to build all files generated by this target.

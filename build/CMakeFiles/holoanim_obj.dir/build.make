@@ -69,10 +69,24 @@ include CMakeFiles/holoanim_obj.dir/progress.make
 # Include the compile flags for this target's objects.
 include CMakeFiles/holoanim_obj.dir/flags.make
 
+CMakeFiles/holoanim_obj.dir/src/batch.c.o: CMakeFiles/holoanim_obj.dir/flags.make
+CMakeFiles/holoanim_obj.dir/src/batch.c.o: /work/main/src/batch.c
+CMakeFiles/holoanim_obj.dir/src/batch.c.o: CMakeFiles/holoanim_obj.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_1) "Building C object CMakeFiles/holoanim_obj.dir/src/batch.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/holoanim_obj.dir/src/batch.c.o -MF CMakeFiles/holoanim_obj.dir/src/batch.c.o.d -o CMakeFiles/holoanim_obj.dir/src/batch.c.o -c /work/main/src/batch.c
+
+CMakeFiles/holoanim_obj.dir/src/batch.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/holoanim_obj.dir/src/batch.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/batch.c > CMakeFiles/holoanim_obj.dir/src/batch.c.i
+
+CMakeFiles/holoanim_obj.dir/src/batch.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/holoanim_obj.dir/src/batch.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/batch.c -o CMakeFiles/holoanim_obj.dir/src/batch.c.s
+
 CMakeFiles/holoanim_obj.dir/src/easing.c.o: CMakeFiles/holoanim_obj.dir/flags.make
 CMakeFiles/holoanim_obj.dir/src/easing.c.o: /work/main/src/easing.c
 CMakeFiles/holoanim_obj.dir/src/easing.c.o: CMakeFiles/holoanim_obj.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_1) "Building C object CMakeFiles/holoanim_obj.dir/src/easing.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_2) "Building C object CMakeFiles/holoanim_obj.dir/src/easing.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/holoanim_obj.dir/src/easing.c.o -MF CMakeFiles/holoanim_obj.dir/src/easing.c.o.d -o CMakeFiles/holoanim_obj.dir/src/easing.c.o -c /work/main/src/easing.c
 
 CMakeFiles/holoanim_obj.dir/src/easing.c.i: cmake_force
@@ -83,10 +97,24 @@ CMakeFiles/holoanim_obj.dir/src/easing.c.s: cmake_force
 	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/holoanim_obj.dir/src/easing.c.s"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/easing.c -o CMakeFiles/holoanim_obj.dir/src/easing.c.s
 
+CMakeFiles/holoanim_obj.dir/src/engine.c.o: CMakeFiles/holoanim_obj.dir/flags.make
+CMakeFiles/holoanim_obj.dir/src/engine.c.o: /work/main/src/engine.c
+CMakeFiles/holoanim_obj.dir/src/engine.c.o: CMakeFiles/holoanim_obj.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_3) "Building C object CMakeFiles/holoanim_obj.dir/src/engine.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/holoanim_obj.dir/src/engine.c.o -MF CMakeFiles/holoanim_obj.dir/src/engine.c.o.d -o CMakeFiles/holoanim_obj.dir/src/engine.c.o -c /work/main/src/engine.c
+
+CMakeFiles/holoanim_obj.dir/src/engine.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/holoanim_obj.dir/src/engine.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/engine.c > CMakeFiles/holoanim_obj.dir/src/engine.c.i
+
+CMakeFiles/holoanim_obj.dir/src/engine.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/holoanim_obj.dir/src/engine.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/engine.c -o CMakeFiles/holoanim_obj.dir/src/engine.c.s
+
 CMakeFiles/holoanim_obj.dir/src/error.c.o: CMakeFiles/holoanim_obj.dir/flags.make
 CMakeFiles/holoanim_obj.dir/src/error.c.o: /work/main/src/error.c
 CMakeFiles/holoanim_obj.dir/src/error.c.o: CMakeFiles/holoanim_obj.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_2) "Building C object CMakeFiles/holoanim_obj.dir/src/error.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_4) "Building C object CMakeFiles/holoanim_obj.dir/src/error.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/holoanim_obj.dir/src/error.c.o -MF CMakeFiles/holoanim_obj.dir/src/error.c.o.d -o CMakeFiles/holoanim_obj.dir/src/error.c.o -c /work/main/src/error.c
 
 CMakeFiles/holoanim_obj.dir/src/error.c.i: cmake_force
@@ -97,10 +125,24 @@ CMakeFiles/holoanim_obj.dir/src/error.c.s: cmake_force
 	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/holoanim_obj.dir/src/error.c.s"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/error.c -o CMakeFiles/holoanim_obj.dir/src/error.c.s
 
+CMakeFiles/holoanim_obj.dir/src/group.c.o: CMakeFiles/holoanim_obj.dir/flags.make
+CMakeFiles/holoanim_obj.dir/src/group.c.o: /work/main/src/group.c
+CMakeFiles/holoanim_obj.dir/src/group.c.o: CMakeFiles/holoanim_obj.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_5) "Building C object CMakeFiles/holoanim_obj.dir/src/group.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/holoanim_obj.dir/src/group.c.o -MF CMakeFiles/holoanim_obj.dir/src/group.c.o.d -o CMakeFiles/holoanim_obj.dir/src/group.c.o -c /work/main/src/group.c
+
+CMakeFiles/holoanim_obj.dir/src/group.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/holoanim_obj.dir/src/group.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/group.c > CMakeFiles/holoanim_obj.dir/src/group.c.i
+
+CMakeFiles/holoanim_obj.dir/src/group.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/holoanim_obj.dir/src/group.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/group.c -o CMakeFiles/holoanim_obj.dir/src/group.c.s
+
 CMakeFiles/holoanim_obj.dir/src/model.c.o: CMakeFiles/holoanim_obj.dir/flags.make
 CMakeFiles/holoanim_obj.dir/src/model.c.o: /work/main/src/model.c
 CMakeFiles/holoanim_obj.dir/src/model.c.o: CMakeFiles/holoanim_obj.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_3) "Building C object CMakeFiles/holoanim_obj.dir/src/model.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_6) "Building C object CMakeFiles/holoanim_obj.dir/src/model.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/holoanim_obj.dir/src/model.c.o -MF CMakeFiles/holoanim_obj.dir/src/model.c.o.d -o CMakeFiles/holoanim_obj.dir/src/model.c.o -c /work/main/src/model.c
 
 CMakeFiles/holoanim_obj.dir/src/model.c.i: cmake_force
@@ -111,10 +153,66 @@ CMakeFiles/holoanim_obj.dir/src/model.c.s: cmake_force
 	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/holoanim_obj.dir/src/model.c.s"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/model.c -o CMakeFiles/holoanim_obj.dir/src/model.c.s
 
+CMakeFiles/holoanim_obj.dir/src/models/attract_repel.c.o: CMakeFiles/holoanim_obj.dir/flags.make
+CMakeFiles/holoanim_obj.dir/src/models/attract_repel.c.o: /work/main/src/models/attract_repel.c
+CMakeFiles/holoanim_obj.dir/src/models/attract_repel.c.o: CMakeFiles/holoanim_obj.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_7) "Building C object CMakeFiles/holoanim_obj.dir/src/models/attract_repel.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/holoanim_obj.dir/src/models/attract_repel.c.o -MF CMakeFiles/holoanim_obj.dir/src/models/attract_repel.c.o.d -o CMakeFiles/holoanim_obj.dir/src/models/attract_repel.c.o -c /work/main/src/models/attract_repel.c
+
+CMakeFiles/holoanim_obj.dir/src/models/attract_repel.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/holoanim_obj.dir/src/models/attract_repel.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/models/attract_repel.c > CMakeFiles/holoanim_obj.dir/src/models/attract_repel.c.i
+
+CMakeFiles/holoanim_obj.dir/src/models/attract_repel.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/holoanim_obj.dir/src/models/attract_repel.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/models/attract_repel.c -o CMakeFiles/holoanim_obj.dir/src/models/attract_repel.c.s
+
+CMakeFiles/holoanim_obj.dir/src/models/bezier.c.o: CMakeFiles/holoanim_obj.dir/flags.make
+CMakeFiles/holoanim_obj.dir/src/models/bezier.c.o: /work/main/src/models/bezier.c
+CMakeFiles/holoanim_obj.dir/src/models/bezier.c.o: CMakeFiles/holoanim_obj.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_8) "Building C object CMakeFiles/holoanim_obj.dir/src/models/bezier.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/holoanim_obj.dir/src/models/bezier.c.o -MF CMakeFiles/holoanim_obj.dir/src/models/bezier.c.o.d -o CMakeFiles/holoanim_obj.dir/src/models/bezier.c.o -c /work/main/src/models/bezier.c
+
+CMakeFiles/holoanim_obj.dir/src/models/bezier.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/holoanim_obj.dir/src/models/bezier.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/models/bezier.c > CMakeFiles/holoanim_obj.dir/src/models/bezier.c.i
+
+CMakeFiles/holoanim_obj.dir/src/models/bezier.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/holoanim_obj.dir/src/models/bezier.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/models/bezier.c -o CMakeFiles/holoanim_obj.dir/src/models/bezier.c.s
+
+CMakeFiles/holoanim_obj.dir/src/models/bounce.c.o: CMakeFiles/holoanim_obj.dir/flags.make
+CMakeFiles/holoanim_obj.dir/src/models/bounce.c.o: /work/main/src/models/bounce.c
+CMakeFiles/holoanim_obj.dir/src/models/bounce.c.o: CMakeFiles/holoanim_obj.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_9) "Building C object CMakeFiles/holoanim_obj.dir/src/models/bounce.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/holoanim_obj.dir/src/models/bounce.c.o -MF CMakeFiles/holoanim_obj.dir/src/models/bounce.c.o.d -o CMakeFiles/holoanim_obj.dir/src/models/bounce.c.o -c /work/main/src/models/bounce.c
+
+CMakeFiles/holoanim_obj.dir/src/models/bounce.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/holoanim_obj.dir/src/models/bounce.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/models/bounce.c > CMakeFiles/holoanim_obj.dir/src/models/bounce.c.i
+
+CMakeFiles/holoanim_obj.dir/src/models/bounce.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/holoanim_obj.dir/src/models/bounce.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/models/bounce.c -o CMakeFiles/holoanim_obj.dir/src/models/bounce.c.s
+
+CMakeFiles/holoanim_obj.dir/src/models/catmull_rom.c.o: CMakeFiles/holoanim_obj.dir/flags.make
+CMakeFiles/holoanim_obj.dir/src/models/catmull_rom.c.o: /work/main/src/models/catmull_rom.c
+CMakeFiles/holoanim_obj.dir/src/models/catmull_rom.c.o: CMakeFiles/holoanim_obj.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_10) "Building C object CMakeFiles/holoanim_obj.dir/src/models/catmull_rom.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/holoanim_obj.dir/src/models/catmull_rom.c.o -MF CMakeFiles/holoanim_obj.dir/src/models/catmull_rom.c.o.d -o CMakeFiles/holoanim_obj.dir/src/models/catmull_rom.c.o -c /work/main/src/models/catmull_rom.c
+
+CMakeFiles/holoanim_obj.dir/src/models/catmull_rom.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/holoanim_obj.dir/src/models/catmull_rom.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/models/catmull_rom.c > CMakeFiles/holoanim_obj.dir/src/models/catmull_rom.c.i
+
+CMakeFiles/holoanim_obj.dir/src/models/catmull_rom.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/holoanim_obj.dir/src/models/catmull_rom.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/models/catmull_rom.c -o CMakeFiles/holoanim_obj.dir/src/models/catmull_rom.c.s
+
 CMakeFiles/holoanim_obj.dir/src/models/circular.c.o: CMakeFiles/holoanim_obj.dir/flags.make
 CMakeFiles/holoanim_obj.dir/src/models/circular.c.o: /work/main/src/models/circular.c
 CMakeFiles/holoanim_obj.dir/src/models/circular.c.o: CMakeFiles/holoanim_obj.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_4) "Building C object CMakeFiles/holoanim_obj.dir/src/models/circular.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_11) "Building C object CMakeFiles/holoanim_obj.dir/src/models/circular.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/holoanim_obj.dir/src/models/circular.c.o -MF CMakeFiles/holoanim_obj.dir/src/models/circular.c.o.d -o CMakeFiles/holoanim_obj.dir/src/models/circular.c.o -c /work/main/src/models/circular.c
 
 CMakeFiles/holoanim_obj.dir/src/models/circular.c.i: cmake_force
@@ -125,10 +223,94 @@ CMakeFiles/holoanim_obj.dir/src/models/circular.c.s: cmake_force
 	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/holoanim_obj.dir/src/models/circular.c.s"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/models/circular.c -o CMakeFiles/holoanim_obj.dir/src/models/circular.c.s
 
+CMakeFiles/holoanim_obj.dir/src/models/circular_scan.c.o: CMakeFiles/holoanim_obj.dir/flags.make
+CMakeFiles/holoanim_obj.dir/src/models/circular_scan.c.o: /work/main/src/models/circular_scan.c
+CMakeFiles/holoanim_obj.dir/src/models/circular_scan.c.o: CMakeFiles/holoanim_obj.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_12) "Building C object CMakeFiles/holoanim_obj.dir/src/models/circular_scan.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/holoanim_obj.dir/src/models/circular_scan.c.o -MF CMakeFiles/holoanim_obj.dir/src/models/circular_scan.c.o.d -o CMakeFiles/holoanim_obj.dir/src/models/circular_scan.c.o -c /work/main/src/models/circular_scan.c
+
+CMakeFiles/holoanim_obj.dir/src/models/circular_scan.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/holoanim_obj.dir/src/models/circular_scan.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/models/circular_scan.c > CMakeFiles/holoanim_obj.dir/src/models/circular_scan.c.i
+
+CMakeFiles/holoanim_obj.dir/src/models/circular_scan.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/holoanim_obj.dir/src/models/circular_scan.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/models/circular_scan.c -o CMakeFiles/holoanim_obj.dir/src/models/circular_scan.c.s
+
+CMakeFiles/holoanim_obj.dir/src/models/doppler.c.o: CMakeFiles/holoanim_obj.dir/flags.make
+CMakeFiles/holoanim_obj.dir/src/models/doppler.c.o: /work/main/src/models/doppler.c
+CMakeFiles/holoanim_obj.dir/src/models/doppler.c.o: CMakeFiles/holoanim_obj.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_13) "Building C object CMakeFiles/holoanim_obj.dir/src/models/doppler.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/holoanim_obj.dir/src/models/doppler.c.o -MF CMakeFiles/holoanim_obj.dir/src/models/doppler.c.o.d -o CMakeFiles/holoanim_obj.dir/src/models/doppler.c.o -c /work/main/src/models/doppler.c
+
+CMakeFiles/holoanim_obj.dir/src/models/doppler.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/holoanim_obj.dir/src/models/doppler.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/models/doppler.c > CMakeFiles/holoanim_obj.dir/src/models/doppler.c.i
+
+CMakeFiles/holoanim_obj.dir/src/models/doppler.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/holoanim_obj.dir/src/models/doppler.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/models/doppler.c -o CMakeFiles/holoanim_obj.dir/src/models/doppler.c.s
+
+CMakeFiles/holoanim_obj.dir/src/models/elliptical.c.o: CMakeFiles/holoanim_obj.dir/flags.make
+CMakeFiles/holoanim_obj.dir/src/models/elliptical.c.o: /work/main/src/models/elliptical.c
+CMakeFiles/holoanim_obj.dir/src/models/elliptical.c.o: CMakeFiles/holoanim_obj.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_14) "Building C object CMakeFiles/holoanim_obj.dir/src/models/elliptical.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/holoanim_obj.dir/src/models/elliptical.c.o -MF CMakeFiles/holoanim_obj.dir/src/models/elliptical.c.o.d -o CMakeFiles/holoanim_obj.dir/src/models/elliptical.c.o -c /work/main/src/models/elliptical.c
+
+CMakeFiles/holoanim_obj.dir/src/models/elliptical.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/holoanim_obj.dir/src/models/elliptical.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/models/elliptical.c > CMakeFiles/holoanim_obj.dir/src/models/elliptical.c.i
+
+CMakeFiles/holoanim_obj.dir/src/models/elliptical.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/holoanim_obj.dir/src/models/elliptical.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/models/elliptical.c -o CMakeFiles/holoanim_obj.dir/src/models/elliptical.c.s
+
+CMakeFiles/holoanim_obj.dir/src/models/epicycloid.c.o: CMakeFiles/holoanim_obj.dir/flags.make
+CMakeFiles/holoanim_obj.dir/src/models/epicycloid.c.o: /work/main/src/models/epicycloid.c
+CMakeFiles/holoanim_obj.dir/src/models/epicycloid.c.o: CMakeFiles/holoanim_obj.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_15) "Building C object CMakeFiles/holoanim_obj.dir/src/models/epicycloid.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/holoanim_obj.dir/src/models/epicycloid.c.o -MF CMakeFiles/holoanim_obj.dir/src/models/epicycloid.c.o.d -o CMakeFiles/holoanim_obj.dir/src/models/epicycloid.c.o -c /work/main/src/models/epicycloid.c
+
+CMakeFiles/holoanim_obj.dir/src/models/epicycloid.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/holoanim_obj.dir/src/models/epicycloid.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/models/epicycloid.c > CMakeFiles/holoanim_obj.dir/src/models/epicycloid.c.i
+
+CMakeFiles/holoanim_obj.dir/src/models/epicycloid.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/holoanim_obj.dir/src/models/epicycloid.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/models/epicycloid.c -o CMakeFiles/holoanim_obj.dir/src/models/epicycloid.c.s
+
+CMakeFiles/holoanim_obj.dir/src/models/helix.c.o: CMakeFiles/holoanim_obj.dir/flags.make
+CMakeFiles/holoanim_obj.dir/src/models/helix.c.o: /work/main/src/models/helix.c
+CMakeFiles/holoanim_obj.dir/src/models/helix.c.o: CMakeFiles/holoanim_obj.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_16) "Building C object CMakeFiles/holoanim_obj.dir/src/models/helix.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/holoanim_obj.dir/src/models/helix.c.o -MF CMakeFiles/holoanim_obj.dir/src/models/helix.c.o.d -o CMakeFiles/holoanim_obj.dir/src/models/helix.c.o -c /work/main/src/models/helix.c
+
+CMakeFiles/holoanim_obj.dir/src/models/helix.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/holoanim_obj.dir/src/models/helix.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/models/helix.c > CMakeFiles/holoanim_obj.dir/src/models/helix.c.i
+
+CMakeFiles/holoanim_obj.dir/src/models/helix.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/holoanim_obj.dir/src/models/helix.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/models/helix.c -o CMakeFiles/holoanim_obj.dir/src/models/helix.c.s
+
+CMakeFiles/holoanim_obj.dir/src/models/keyframes.c.o: CMakeFiles/holoanim_obj.dir/flags.make
+CMakeFiles/holoanim_obj.dir/src/models/keyframes.c.o: /work/main/src/models/keyframes.c
+CMakeFiles/holoanim_obj.dir/src/models/keyframes.c.o: CMakeFiles/holoanim_obj.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_17) "Building C object CMakeFiles/holoanim_obj.dir/src/models/keyframes.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/holoanim_obj.dir/src/models/keyframes.c.o -MF CMakeFiles/holoanim_obj.dir/src/models/keyframes.c.o.d -o CMakeFiles/holoanim_obj.dir/src/models/keyframes.c.o -c /work/main/src/models/keyframes.c
+
+CMakeFiles/holoanim_obj.dir/src/models/keyframes.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/holoanim_obj.dir/src/models/keyframes.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/models/keyframes.c > CMakeFiles/holoanim_obj.dir/src/models/keyframes.c.i
+
+CMakeFiles/holoanim_obj.dir/src/models/keyframes.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/holoanim_obj.dir/src/models/keyframes.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/models/keyframes.c -o CMakeFiles/holoanim_obj.dir/src/models/keyframes.c.s
+
 CMakeFiles/holoanim_obj.dir/src/models/linear.c.o: CMakeFiles/holoanim_obj.dir/flags.make
 CMakeFiles/holoanim_obj.dir/src/models/linear.c.o: /work/main/src/models/linear.c
 CMakeFiles/holoanim_obj.dir/src/models/linear.c.o: CMakeFiles/holoanim_obj.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_5) "Building C object CMakeFiles/holoanim_obj.dir/src/models/linear.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_18) "Building C object CMakeFiles/holoanim_obj.dir/src/models/linear.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/holoanim_obj.dir/src/models/linear.c.o -MF CMakeFiles/holoanim_obj.dir/src/models/linear.c.o.d -o CMakeFiles/holoanim_obj.dir/src/models/linear.c.o -c /work/main/src/models/linear.c
 
 CMakeFiles/holoanim_obj.dir/src/models/linear.c.i: cmake_force
@@ -139,10 +321,178 @@ CMakeFiles/holoanim_obj.dir/src/models/linear.c.s: cmake_force
 	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/holoanim_obj.dir/src/models/linear.c.s"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/models/linear.c -o CMakeFiles/holoanim_obj.dir/src/models/linear.c.s
 
+CMakeFiles/holoanim_obj.dir/src/models/lissajous.c.o: CMakeFiles/holoanim_obj.dir/flags.make
+CMakeFiles/holoanim_obj.dir/src/models/lissajous.c.o: /work/main/src/models/lissajous.c
+CMakeFiles/holoanim_obj.dir/src/models/lissajous.c.o: CMakeFiles/holoanim_obj.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_19) "Building C object CMakeFiles/holoanim_obj.dir/src/models/lissajous.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/holoanim_obj.dir/src/models/lissajous.c.o -MF CMakeFiles/holoanim_obj.dir/src/models/lissajous.c.o.d -o CMakeFiles/holoanim_obj.dir/src/models/lissajous.c.o -c /work/main/src/models/lissajous.c
+
+CMakeFiles/holoanim_obj.dir/src/models/lissajous.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/holoanim_obj.dir/src/models/lissajous.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/models/lissajous.c > CMakeFiles/holoanim_obj.dir/src/models/lissajous.c.i
+
+CMakeFiles/holoanim_obj.dir/src/models/lissajous.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/holoanim_obj.dir/src/models/lissajous.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/models/lissajous.c -o CMakeFiles/holoanim_obj.dir/src/models/lissajous.c.s
+
+CMakeFiles/holoanim_obj.dir/src/models/orbit.c.o: CMakeFiles/holoanim_obj.dir/flags.make
+CMakeFiles/holoanim_obj.dir/src/models/orbit.c.o: /work/main/src/models/orbit.c
+CMakeFiles/holoanim_obj.dir/src/models/orbit.c.o: CMakeFiles/holoanim_obj.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_20) "Building C object CMakeFiles/holoanim_obj.dir/src/models/orbit.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/holoanim_obj.dir/src/models/orbit.c.o -MF CMakeFiles/holoanim_obj.dir/src/models/orbit.c.o.d -o CMakeFiles/holoanim_obj.dir/src/models/orbit.c.o -c /work/main/src/models/orbit.c
+
+CMakeFiles/holoanim_obj.dir/src/models/orbit.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/holoanim_obj.dir/src/models/orbit.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/models/orbit.c > CMakeFiles/holoanim_obj.dir/src/models/orbit.c.i
+
+CMakeFiles/holoanim_obj.dir/src/models/orbit.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/holoanim_obj.dir/src/models/orbit.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/models/orbit.c -o CMakeFiles/holoanim_obj.dir/src/models/orbit.c.s
+
+CMakeFiles/holoanim_obj.dir/src/models/oscillator.c.o: CMakeFiles/holoanim_obj.dir/flags.make
+CMakeFiles/holoanim_obj.dir/src/models/oscillator.c.o: /work/main/src/models/oscillator.c
+CMakeFiles/holoanim_obj.dir/src/models/oscillator.c.o: CMakeFiles/holoanim_obj.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_21) "Building C object CMakeFiles/holoanim_obj.dir/src/models/oscillator.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/holoanim_obj.dir/src/models/oscillator.c.o -MF CMakeFiles/holoanim_obj.dir/src/models/oscillator.c.o.d -o CMakeFiles/holoanim_obj.dir/src/models/oscillator.c.o -c /work/main/src/models/oscillator.c
+
+CMakeFiles/holoanim_obj.dir/src/models/oscillator.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/holoanim_obj.dir/src/models/oscillator.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/models/oscillator.c > CMakeFiles/holoanim_obj.dir/src/models/oscillator.c.i
+
+CMakeFiles/holoanim_obj.dir/src/models/oscillator.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/holoanim_obj.dir/src/models/oscillator.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/models/oscillator.c -o CMakeFiles/holoanim_obj.dir/src/models/oscillator.c.s
+
+CMakeFiles/holoanim_obj.dir/src/models/pattern.c.o: CMakeFiles/holoanim_obj.dir/flags.make
+CMakeFiles/holoanim_obj.dir/src/models/pattern.c.o: /work/main/src/models/pattern.c
+CMakeFiles/holoanim_obj.dir/src/models/pattern.c.o: CMakeFiles/holoanim_obj.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_22) "Building C object CMakeFiles/holoanim_obj.dir/src/models/pattern.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/holoanim_obj.dir/src/models/pattern.c.o -MF CMakeFiles/holoanim_obj.dir/src/models/pattern.c.o.d -o CMakeFiles/holoanim_obj.dir/src/models/pattern.c.o -c /work/main/src/models/pattern.c
+
+CMakeFiles/holoanim_obj.dir/src/models/pattern.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/holoanim_obj.dir/src/models/pattern.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/models/pattern.c > CMakeFiles/holoanim_obj.dir/src/models/pattern.c.i
+
+CMakeFiles/holoanim_obj.dir/src/models/pattern.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/holoanim_obj.dir/src/models/pattern.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/models/pattern.c -o CMakeFiles/holoanim_obj.dir/src/models/pattern.c.s
+
+CMakeFiles/holoanim_obj.dir/src/models/pendulum.c.o: CMakeFiles/holoanim_obj.dir/flags.make
+CMakeFiles/holoanim_obj.dir/src/models/pendulum.c.o: /work/main/src/models/pendulum.c
+CMakeFiles/holoanim_obj.dir/src/models/pendulum.c.o: CMakeFiles/holoanim_obj.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_23) "Building C object CMakeFiles/holoanim_obj.dir/src/models/pendulum.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/holoanim_obj.dir/src/models/pendulum.c.o -MF CMakeFiles/holoanim_obj.dir/src/models/pendulum.c.o.d -o CMakeFiles/holoanim_obj.dir/src/models/pendulum.c.o -c /work/main/src/models/pendulum.c
+
+CMakeFiles/holoanim_obj.dir/src/models/pendulum.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/holoanim_obj.dir/src/models/pendulum.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/models/pendulum.c > CMakeFiles/holoanim_obj.dir/src/models/pendulum.c.i
+
+CMakeFiles/holoanim_obj.dir/src/models/pendulum.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/holoanim_obj.dir/src/models/pendulum.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/models/pendulum.c -o CMakeFiles/holoanim_obj.dir/src/models/pendulum.c.s
+
+CMakeFiles/holoanim_obj.dir/src/models/perlin_noise.c.o: CMakeFiles/holoanim_obj.dir/flags.make
+CMakeFiles/holoanim_obj.dir/src/models/perlin_noise.c.o: /work/main/src/models/perlin_noise.c
+CMakeFiles/holoanim_obj.dir/src/models/perlin_noise.c.o: CMakeFiles/holoanim_obj.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_24) "Building C object CMakeFiles/holoanim_obj.dir/src/models/perlin_noise.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/holoanim_obj.dir/src/models/perlin_noise.c.o -MF CMakeFiles/holoanim_obj.dir/src/models/perlin_noise.c.o.d -o CMakeFiles/holoanim_obj.dir/src/models/perlin_noise.c.o -c /work/main/src/models/perlin_noise.c
+
+CMakeFiles/holoanim_obj.dir/src/models/perlin_noise.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/holoanim_obj.dir/src/models/perlin_noise.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/models/perlin_noise.c > CMakeFiles/holoanim_obj.dir/src/models/perlin_noise.c.i
+
+CMakeFiles/holoanim_obj.dir/src/models/perlin_noise.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/holoanim_obj.dir/src/models/perlin_noise.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/models/perlin_noise.c -o CMakeFiles/holoanim_obj.dir/src/models/perlin_noise.c.s
+
+CMakeFiles/holoanim_obj.dir/src/models/random.c.o: CMakeFiles/holoanim_obj.dir/flags.make
+CMakeFiles/holoanim_obj.dir/src/models/random.c.o: /work/main/src/models/random.c
+CMakeFiles/holoanim_obj.dir/src/models/random.c.o: CMakeFiles/holoanim_obj.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_25) "Building C object CMakeFiles/holoanim_obj.dir/src/models/random.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/holoanim_obj.dir/src/models/random.c.o -MF CMakeFiles/holoanim_obj.dir/src/models/random.c.o.d -o CMakeFiles/holoanim_obj.dir/src/models/random.c.o -c /work/main/src/models/random.c
+
+CMakeFiles/holoanim_obj.dir/src/models/random.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/holoanim_obj.dir/src/models/random.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/models/random.c > CMakeFiles/holoanim_obj.dir/src/models/random.c.i
+
+CMakeFiles/holoanim_obj.dir/src/models/random.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/holoanim_obj.dir/src/models/random.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/models/random.c -o CMakeFiles/holoanim_obj.dir/src/models/random.c.s
+
+CMakeFiles/holoanim_obj.dir/src/models/rose_curve.c.o: CMakeFiles/holoanim_obj.dir/flags.make
+CMakeFiles/holoanim_obj.dir/src/models/rose_curve.c.o: /work/main/src/models/rose_curve.c
+CMakeFiles/holoanim_obj.dir/src/models/rose_curve.c.o: CMakeFiles/holoanim_obj.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_26) "Building C object CMakeFiles/holoanim_obj.dir/src/models/rose_curve.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/holoanim_obj.dir/src/models/rose_curve.c.o -MF CMakeFiles/holoanim_obj.dir/src/models/rose_curve.c.o.d -o CMakeFiles/holoanim_obj.dir/src/models/rose_curve.c.o -c /work/main/src/models/rose_curve.c
+
+CMakeFiles/holoanim_obj.dir/src/models/rose_curve.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/holoanim_obj.dir/src/models/rose_curve.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/models/rose_curve.c > CMakeFiles/holoanim_obj.dir/src/models/rose_curve.c.i
+
+CMakeFiles/holoanim_obj.dir/src/models/rose_curve.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/holoanim_obj.dir/src/models/rose_curve.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/models/rose_curve.c -o CMakeFiles/holoanim_obj.dir/src/models/rose_curve.c.s
+
+CMakeFiles/holoanim_obj.dir/src/models/spiral.c.o: CMakeFiles/holoanim_obj.dir/flags.make
+CMakeFiles/holoanim_obj.dir/src/models/spiral.c.o: /work/main/src/models/spiral.c
+CMakeFiles/holoanim_obj.dir/src/models/spiral.c.o: CMakeFiles/holoanim_obj.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_27) "Building C object CMakeFiles/holoanim_obj.dir/src/models/spiral.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/holoanim_obj.dir/src/models/spiral.c.o -MF CMakeFiles/holoanim_obj.dir/src/models/spiral.c.o.d -o CMakeFiles/holoanim_obj.dir/src/models/spiral.c.o -c /work/main/src/models/spiral.c
+
+CMakeFiles/holoanim_obj.dir/src/models/spiral.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/holoanim_obj.dir/src/models/spiral.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/models/spiral.c > CMakeFiles/holoanim_obj.dir/src/models/spiral.c.i
+
+CMakeFiles/holoanim_obj.dir/src/models/spiral.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/holoanim_obj.dir/src/models/spiral.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/models/spiral.c -o CMakeFiles/holoanim_obj.dir/src/models/spiral.c.s
+
+CMakeFiles/holoanim_obj.dir/src/models/spring.c.o: CMakeFiles/holoanim_obj.dir/flags.make
+CMakeFiles/holoanim_obj.dir/src/models/spring.c.o: /work/main/src/models/spring.c
+CMakeFiles/holoanim_obj.dir/src/models/spring.c.o: CMakeFiles/holoanim_obj.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_28) "Building C object CMakeFiles/holoanim_obj.dir/src/models/spring.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/holoanim_obj.dir/src/models/spring.c.o -MF CMakeFiles/holoanim_obj.dir/src/models/spring.c.o.d -o CMakeFiles/holoanim_obj.dir/src/models/spring.c.o -c /work/main/src/models/spring.c
+
+CMakeFiles/holoanim_obj.dir/src/models/spring.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/holoanim_obj.dir/src/models/spring.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/models/spring.c > CMakeFiles/holoanim_obj.dir/src/models/spring.c.i
+
+CMakeFiles/holoanim_obj.dir/src/models/spring.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/holoanim_obj.dir/src/models/spring.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/models/spring.c -o CMakeFiles/holoanim_obj.dir/src/models/spring.c.s
+
+CMakeFiles/holoanim_obj.dir/src/models/zigzag.c.o: CMakeFiles/holoanim_obj.dir/flags.make
+CMakeFiles/holoanim_obj.dir/src/models/zigzag.c.o: /work/main/src/models/zigzag.c
+CMakeFiles/holoanim_obj.dir/src/models/zigzag.c.o: CMakeFiles/holoanim_obj.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_29) "Building C object CMakeFiles/holoanim_obj.dir/src/models/zigzag.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/holoanim_obj.dir/src/models/zigzag.c.o -MF CMakeFiles/holoanim_obj.dir/src/models/zigzag.c.o.d -o CMakeFiles/holoanim_obj.dir/src/models/zigzag.c.o -c /work/main/src/models/zigzag.c
+
+CMakeFiles/holoanim_obj.dir/src/models/zigzag.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/holoanim_obj.dir/src/models/zigzag.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/models/zigzag.c > CMakeFiles/holoanim_obj.dir/src/models/zigzag.c.i
+
+CMakeFiles/holoanim_obj.dir/src/models/zigzag.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/holoanim_obj.dir/src/models/zigzag.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/models/zigzag.c -o CMakeFiles/holoanim_obj.dir/src/models/zigzag.c.s
+
+CMakeFiles/holoanim_obj.dir/src/models/zoom.c.o: CMakeFiles/holoanim_obj.dir/flags.make
+CMakeFiles/holoanim_obj.dir/src/models/zoom.c.o: /work/main/src/models/zoom.c
+CMakeFiles/holoanim_obj.dir/src/models/zoom.c.o: CMakeFiles/holoanim_obj.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_30) "Building C object CMakeFiles/holoanim_obj.dir/src/models/zoom.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/holoanim_obj.dir/src/models/zoom.c.o -MF CMakeFiles/holoanim_obj.dir/src/models/zoom.c.o.d -o CMakeFiles/holoanim_obj.dir/src/models/zoom.c.o -c /work/main/src/models/zoom.c
+
+CMakeFiles/holoanim_obj.dir/src/models/zoom.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/holoanim_obj.dir/src/models/zoom.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/models/zoom.c > CMakeFiles/holoanim_obj.dir/src/models/zoom.c.i
+
+CMakeFiles/holoanim_obj.dir/src/models/zoom.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/holoanim_obj.dir/src/models/zoom.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/models/zoom.c -o CMakeFiles/holoanim_obj.dir/src/models/zoom.c.s
+
 CMakeFiles/holoanim_obj.dir/src/motion.c.o: CMakeFiles/holoanim_obj.dir/flags.make
 CMakeFiles/holoanim_obj.dir/src/motion.c.o: /work/main/src/motion.c
 CMakeFiles/holoanim_obj.dir/src/motion.c.o: CMakeFiles/holoanim_obj.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_6) "Building C object CMakeFiles/holoanim_obj.dir/src/motion.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_31) "Building C object CMakeFiles/holoanim_obj.dir/src/motion.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/holoanim_obj.dir/src/motion.c.o -MF CMakeFiles/holoanim_obj.dir/src/motion.c.o.d -o CMakeFiles/holoanim_obj.dir/src/motion.c.o -c /work/main/src/motion.c
 
 CMakeFiles/holoanim_obj.dir/src/motion.c.i: cmake_force
@@ -153,10 +503,52 @@ CMakeFiles/holoanim_obj.dir/src/motion.c.s: cmake_force
 	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/holoanim_obj.dir/src/motion.c.s"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/motion.c -o CMakeFiles/holoanim_obj.dir/src/motion.c.s
 
+CMakeFiles/holoanim_obj.dir/src/osc.c.o: CMakeFiles/holoanim_obj.dir/flags.make
+CMakeFiles/holoanim_obj.dir/src/osc.c.o: /work/main/src/osc.c
+CMakeFiles/holoanim_obj.dir/src/osc.c.o: CMakeFiles/holoanim_obj.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_32) "Building C object CMakeFiles/holoanim_obj.dir/src/osc.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/holoanim_obj.dir/src/osc.c.o -MF CMakeFiles/holoanim_obj.dir/src/osc.c.o.d -o CMakeFiles/holoanim_obj.dir/src/osc.c.o -c /work/main/src/osc.c
+
+CMakeFiles/holoanim_obj.dir/src/osc.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/holoanim_obj.dir/src/osc.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/osc.c > CMakeFiles/holoanim_obj.dir/src/osc.c.i
+
+CMakeFiles/holoanim_obj.dir/src/osc.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/holoanim_obj.dir/src/osc.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/osc.c -o CMakeFiles/holoanim_obj.dir/src/osc.c.s
+
+CMakeFiles/holoanim_obj.dir/src/path.c.o: CMakeFiles/holoanim_obj.dir/flags.make
+CMakeFiles/holoanim_obj.dir/src/path.c.o: /work/main/src/path.c
+CMakeFiles/holoanim_obj.dir/src/path.c.o: CMakeFiles/holoanim_obj.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_33) "Building C object CMakeFiles/holoanim_obj.dir/src/path.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/holoanim_obj.dir/src/path.c.o -MF CMakeFiles/holoanim_obj.dir/src/path.c.o.d -o CMakeFiles/holoanim_obj.dir/src/path.c.o -c /work/main/src/path.c
+
+CMakeFiles/holoanim_obj.dir/src/path.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/holoanim_obj.dir/src/path.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/path.c > CMakeFiles/holoanim_obj.dir/src/path.c.i
+
+CMakeFiles/holoanim_obj.dir/src/path.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/holoanim_obj.dir/src/path.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/path.c -o CMakeFiles/holoanim_obj.dir/src/path.c.s
+
+CMakeFiles/holoanim_obj.dir/src/pool.c.o: CMakeFiles/holoanim_obj.dir/flags.make
+CMakeFiles/holoanim_obj.dir/src/pool.c.o: /work/main/src/pool.c
+CMakeFiles/holoanim_obj.dir/src/pool.c.o: CMakeFiles/holoanim_obj.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_34) "Building C object CMakeFiles/holoanim_obj.dir/src/pool.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/holoanim_obj.dir/src/pool.c.o -MF CMakeFiles/holoanim_obj.dir/src/pool.c.o.d -o CMakeFiles/holoanim_obj.dir/src/pool.c.o -c /work/main/src/pool.c
+
+CMakeFiles/holoanim_obj.dir/src/pool.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/holoanim_obj.dir/src/pool.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/pool.c > CMakeFiles/holoanim_obj.dir/src/pool.c.i
+
+CMakeFiles/holoanim_obj.dir/src/pool.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/holoanim_obj.dir/src/pool.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/pool.c -o CMakeFiles/holoanim_obj.dir/src/pool.c.s
+
 CMakeFiles/holoanim_obj.dir/src/timing.c.o: CMakeFiles/holoanim_obj.dir/flags.make
 CMakeFiles/holoanim_obj.dir/src/timing.c.o: /work/main/src/timing.c
 CMakeFiles/holoanim_obj.dir/src/timing.c.o: CMakeFiles/holoanim_obj.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_7) "Building C object CMakeFiles/holoanim_obj.dir/src/timing.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_35) "Building C object CMakeFiles/holoanim_obj.dir/src/timing.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/holoanim_obj.dir/src/timing.c.o -MF CMakeFiles/holoanim_obj.dir/src/timing.c.o.d -o CMakeFiles/holoanim_obj.dir/src/timing.c.o -c /work/main/src/timing.c
 
 CMakeFiles/holoanim_obj.dir/src/timing.c.i: cmake_force
@@ -167,12 +559,40 @@ CMakeFiles/holoanim_obj.dir/src/timing.c.s: cmake_force
 	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/holoanim_obj.dir/src/timing.c.s"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/timing.c -o CMakeFiles/holoanim_obj.dir/src/timing.c.s
 
+holoanim_obj: CMakeFiles/holoanim_obj.dir/src/batch.c.o
 holoanim_obj: CMakeFiles/holoanim_obj.dir/src/easing.c.o
+holoanim_obj: CMakeFiles/holoanim_obj.dir/src/engine.c.o
 holoanim_obj: CMakeFiles/holoanim_obj.dir/src/error.c.o
+holoanim_obj: CMakeFiles/holoanim_obj.dir/src/group.c.o
 holoanim_obj: CMakeFiles/holoanim_obj.dir/src/model.c.o
+holoanim_obj: CMakeFiles/holoanim_obj.dir/src/models/attract_repel.c.o
+holoanim_obj: CMakeFiles/holoanim_obj.dir/src/models/bezier.c.o
+holoanim_obj: CMakeFiles/holoanim_obj.dir/src/models/bounce.c.o
+holoanim_obj: CMakeFiles/holoanim_obj.dir/src/models/catmull_rom.c.o
 holoanim_obj: CMakeFiles/holoanim_obj.dir/src/models/circular.c.o
+holoanim_obj: CMakeFiles/holoanim_obj.dir/src/models/circular_scan.c.o
+holoanim_obj: CMakeFiles/holoanim_obj.dir/src/models/doppler.c.o
+holoanim_obj: CMakeFiles/holoanim_obj.dir/src/models/elliptical.c.o
+holoanim_obj: CMakeFiles/holoanim_obj.dir/src/models/epicycloid.c.o
+holoanim_obj: CMakeFiles/holoanim_obj.dir/src/models/helix.c.o
+holoanim_obj: CMakeFiles/holoanim_obj.dir/src/models/keyframes.c.o
 holoanim_obj: CMakeFiles/holoanim_obj.dir/src/models/linear.c.o
+holoanim_obj: CMakeFiles/holoanim_obj.dir/src/models/lissajous.c.o
+holoanim_obj: CMakeFiles/holoanim_obj.dir/src/models/orbit.c.o
+holoanim_obj: CMakeFiles/holoanim_obj.dir/src/models/oscillator.c.o
+holoanim_obj: CMakeFiles/holoanim_obj.dir/src/models/pattern.c.o
+holoanim_obj: CMakeFiles/holoanim_obj.dir/src/models/pendulum.c.o
+holoanim_obj: CMakeFiles/holoanim_obj.dir/src/models/perlin_noise.c.o
+holoanim_obj: CMakeFiles/holoanim_obj.dir/src/models/random.c.o
+holoanim_obj: CMakeFiles/holoanim_obj.dir/src/models/rose_curve.c.o
+holoanim_obj: CMakeFiles/holoanim_obj.dir/src/models/spiral.c.o
+holoanim_obj: CMakeFiles/holoanim_obj.dir/src/models/spring.c.o
+holoanim_obj: CMakeFiles/holoanim_obj.dir/src/models/zigzag.c.o
+holoanim_obj: CMakeFiles/holoanim_obj.dir/src/models/zoom.c.o
 holoanim_obj: CMakeFiles/holoanim_obj.dir/src/motion.c.o
+holoanim_obj: CMakeFiles/holoanim_obj.dir/src/osc.c.o
+holoanim_obj: CMakeFiles/holoanim_obj.dir/src/path.c.o
+holoanim_obj: CMakeFiles/holoanim_obj.dir/src/pool.c.o
 holoanim_obj: CMakeFiles/holoanim_obj.dir/src/timing.c.o
 holoanim_obj: CMakeFiles/holoanim_obj.dir/build.make
 .PHONY : holoanim_obj

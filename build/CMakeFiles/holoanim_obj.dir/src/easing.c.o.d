@@ -35,11 +35,26 @@ CMakeFiles/holoanim_obj.dir/src/easing.c.o: /work/main/src/easing.c \
  /work/main/include/holoanim/motion.h \
  /work/main/include/holoanim/easing.h /work/main/include/holoanim/math.h \
  /work/main/include/holoanim/model.h /work/main/include/holoanim/timing.h \
- /usr/lib/gcc/x86_64-linux-gnu/12/include/stdarg.h /usr/include/ctype.h \
+ /work/main/include/holoanim/path.h /work/main/include/holoanim/motion.h \
+ /work/main/include/holoanim/pool.h /work/main/include/holoanim/group.h \
+ /work/main/include/holoanim/engine.h /work/main/include/holoanim/group.h \
+ /work/main/include/holoanim/osc.h /usr/include/time.h \
+ /usr/include/x86_64-linux-gnu/bits/time.h \
+ /usr/include/x86_64-linux-gnu/bits/timex.h \
+ /usr/include/x86_64-linux-gnu/bits/types/struct_timeval.h \
+ /usr/include/x86_64-linux-gnu/bits/types/clock_t.h \
+ /usr/include/x86_64-linux-gnu/bits/types/time_t.h \
+ /usr/include/x86_64-linux-gnu/bits/types/struct_tm.h \
+ /usr/include/x86_64-linux-gnu/bits/types/struct_timespec.h \
  /usr/include/x86_64-linux-gnu/bits/endian.h \
  /usr/include/x86_64-linux-gnu/bits/endianness.h \
+ /usr/include/x86_64-linux-gnu/bits/types/clockid_t.h \
+ /usr/include/x86_64-linux-gnu/bits/types/timer_t.h \
+ /usr/include/x86_64-linux-gnu/bits/types/struct_itimerspec.h \
  /usr/include/x86_64-linux-gnu/bits/types/locale_t.h \
  /usr/include/x86_64-linux-gnu/bits/types/__locale_t.h \
+ /work/main/include/holoanim/error.h \
+ /usr/lib/gcc/x86_64-linux-gnu/12/include/stdarg.h /usr/include/ctype.h \
  /usr/include/stdio.h /usr/include/x86_64-linux-gnu/bits/types/__fpos_t.h \
  /usr/include/x86_64-linux-gnu/bits/types/__mbstate_t.h \
  /usr/include/x86_64-linux-gnu/bits/types/__fpos64_t.h \

@@ -1,0 +1,146 @@
+/* holoanim: batch evaluation of many tracks at one transport time.
+ *
+ * A batch holds up to `capacity` tracks, each a (motion, track context) pair,
+ * and writes every track's position at time t into three caller arrays
+ * x[i], y[i], z[i] (structure of arrays), in the order the tracks were added.
+ * It is the engine's inner loop: one call per tick.
+ *
+ * When a track is added, the batch captures its motion. Models that have a
+ * closed form (circular, elliptical, orbit, circular-scan: a rotating vector;
+ * lissajous: a sum of sines) are stored as kernel parameters with the frame
+ * transform (rotation, scale about the pivot) folded in, next to the time
+ * mapping (duration, loop mode, speed, track shift), in aligned per-field
+ * arrays. Those tracks are then evaluated without touching the motion, four at
+ * a time on CPUs with AVX2 + FMA. Every other track (physics, splines, noise,
+ * a motion that is blending a parameter update) is evaluated by
+ * ha_motion_eval. Both give the same positions: the kernels agree with
+ * ha_motion_eval within 1e-9 m (tests/test_batch.c).
+ *
+ * Captured means copied: a motion updated after it was added (new
+ * parameters, new timing, the end of a blend through ha_motion_reset) keeps
+ * its old closed form in the batch until ha_batch_refresh /
+ * ha_batch_refresh_motion / ha_batch_set_track is called for it. The engine
+ * does this whenever it changes a motion.
+ *
+ * Memory: everything is allocated by ha_batch_create for the full capacity
+ * (about 250 bytes per track); add, refresh and eval never allocate.
+ *
+ * Threads: create, destroy, clear, add, set_track and refresh belong to the
+ * control side and must not run concurrently with an eval of the same batch.
+ * Eval only reads the batch (tick-safe: no allocation, no lock, no I/O), but
+ * tracks on the generic path update their ha_track_ctx state caches, which
+ * belong to the caller: two threads may evaluate batches at once only when
+ * they share no state cache. The batch does not own the motions or the state
+ * caches it points to; they must outlive their use in it. */
+#ifndef HOLOANIM_BATCH_H
+#define HOLOANIM_BATCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "error.h"
+#include "motion.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct ha_batch ha_batch;
+
+/* Implementations of ha_batch_eval. All compute the same positions (within
+ * 1e-9 m); they differ in speed. */
+typedef enum ha_batch_impl {
+  HA_BATCH_IMPL_AUTO = 0, /* the one chosen at create: AVX2 when the CPU has it, else scalar */
+  HA_BATCH_IMPL_GENERIC,  /* ha_motion_eval for every track: the reference */
+  HA_BATCH_IMPL_SCALAR,   /* closed-form kernels, one track at a time, libm sin/cos */
+  HA_BATCH_IMPL_AVX2      /* closed-form kernels, 4 tracks per instruction (x86-64 AVX2+FMA) */
+} ha_batch_impl;
+
+/* Counts describing a batch (diagnostics and tests). */
+typedef struct ha_batch_stats {
+  size_t size;     /* tracks added */
+  size_t capacity; /* tracks it can hold */
+  size_t packed;   /* tracks evaluated by a closed-form kernel */
+  size_t generic;  /* tracks evaluated by ha_motion_eval */
+  size_t runs;     /* maximal spans of consecutive tracks on the same kernel */
+} ha_batch_stats;
+
+/* Create an empty batch for up to `capacity` tracks (≥ 1) and choose its
+ * implementation (AVX2 when compiled in and the CPU supports AVX2 and FMA).
+ * Errors: HA_EINVAL (capacity 0 or `out` NULL), HA_ENOMEM (also when the
+ * capacity is too large to address). Thread: control. */
+ha_status ha_batch_create(size_t capacity, ha_batch **out);
+
+/* Free the batch (not the motions or caches it refers to); NULL is a no-op.
+ * Thread: control. */
+void ha_batch_destroy(ha_batch *b);
+
+/* Remove every track; the capacity stays. Thread: control. */
+void ha_batch_clear(ha_batch *b);
+
+/* Number of tracks added. Thread: any. */
+size_t ha_batch_size(const ha_batch *b);
+
+/* Number of tracks the batch can hold. Thread: any. */
+size_t ha_batch_capacity(const ha_batch *b);
+
+/* Append a track: `m` evaluated for `ctx` (copied; NULL means track 0, no
+ * shift, no state cache). The motion is captured as it is now (see the file
+ * comment). `index` (may be NULL) receives the track's position in the
+ * output arrays. Never allocates.
+ * Errors: HA_EINVAL (`b` or `m` NULL), HA_EEXHAUSTED (the batch is full).
+ * Thread: control. */
+ha_status ha_batch_add(ha_batch *b, const ha_motion *m, const ha_track_ctx *ctx, size_t *index);
+
+/* Replace track `index` by (`m`, `ctx`), captured now. Never allocates.
+ * Errors: HA_EINVAL (`b` or `m` NULL), HA_ENOTFOUND (index ≥ size).
+ * Thread: control. */
+ha_status ha_batch_set_track(ha_batch *b, size_t index, const ha_motion *m,
+                             const ha_track_ctx *ctx);
+
+/* Capture track `index`'s motion again (after it was updated, its blend
+ * ended or its timing changed). Errors: HA_ENOTFOUND (index ≥ size).
+ * Thread: control. */
+ha_status ha_batch_refresh(ha_batch *b, size_t index);
+
+/* Capture again every track whose motion is `m`; returns how many there
+ * were. Thread: control. */
+size_t ha_batch_refresh_motion(ha_batch *b, const ha_motion *m);
+
+/* Fill `out` with the batch's counts. Thread: control (or any, when no
+ * control call runs concurrently). */
+void ha_batch_get_stats(const ha_batch *b, ha_batch_stats *out);
+
+/* The implementation ha_batch_eval uses (never AUTO). Thread: any. */
+ha_batch_impl ha_batch_active_impl(const ha_batch *b);
+
+/* Write every track's position at transport time `t` (seconds since play,
+ * pauses excluded: the t of ha_motion_eval, so a = t·speed − shift, τ = the
+ * loop mapping of a, p = τ/T) into x[i], y[i], z[i] for i < ha_batch_size(b),
+ * in add order. Each array must hold ha_batch_size(b) doubles. A non-finite t
+ * is evaluated as a = 0, as ha_motion_eval does; the output is always finite.
+ * Never allocates, never locks. Thread: tick (see the file comment). */
+void ha_batch_eval(const ha_batch *b, double t, double *x, double *y, double *z);
+
+/* ha_batch_eval with a chosen implementation (tests and benchmarks).
+ * Errors: HA_EUNSUPPORTED (the implementation is not available here; nothing
+ * is written), HA_EINVAL (unknown `impl`). Thread: as ha_batch_eval. */
+ha_status ha_batch_eval_with(const ha_batch *b, double t, double *x, double *y, double *z,
+                             ha_batch_impl impl);
+
+/* Whether `impl` can run in this build on this CPU (AUTO, GENERIC and SCALAR
+ * always can). Thread: any. */
+bool ha_batch_impl_available(ha_batch_impl impl);
+
+/* "auto", "generic", "scalar", "avx2"; "unknown" for other values; never
+ * NULL. Thread: any. */
+const char *ha_batch_impl_name(ha_batch_impl impl);
+
+/* Parse an implementation name (as ha_batch_impl_name, case-insensitive).
+ * Errors: HA_EINVAL. Thread: any. */
+ha_status ha_batch_impl_parse(const char *name, ha_batch_impl *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,211 @@
+/* holoanim: the motion engine (the seed's MotionEngine).
+ *
+ * Two faces:
+ * - the seed's computation API: calculate_position, interpolate_trajectory,
+ *   create_circular_motion / create_linear_motion, calculate_group_positions
+ *   (at the engine's current time) and maintain_formation;
+ * - the track table the player drives: tracks with base positions,
+ *   animations (a motion on a group of tracks, last takes precedence per
+ *   track), transitions (takeover crossfade, stop with a fade back to base,
+ *   go to a position), venue limits and a speed cap, and `ha_engine_evaluate`
+ *   which computes every track at transport time t into SoA arrays.
+ *
+ * Everything is sized at creation: evaluate, start, stop and transitions never
+ * allocate (motions are created by the caller, on a control thread, and
+ * borrowed by the engine until the animation ends).
+ *
+ * Thread: an engine belongs to one thread at a time (the player's tick
+ * thread once playing; other threads send it commands through the player).
+ * The const computation functions may be called from any thread. */
+#ifndef HOLOANIM_ENGINE_H
+#define HOLOANIM_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "easing.h"
+#include "error.h"
+#include "group.h"
+#include "math.h"
+#include "motion.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct ha_engine ha_engine;
+
+typedef struct ha_limits {
+  bool box_enabled;    /* clamp positions into the venue box */
+  ha_vec3 box_min;     /* metres */
+  ha_vec3 box_max;
+  double max_speed;    /* m/s; 0 = no cap */
+} ha_limits;
+
+typedef struct ha_engine_config {
+  size_t max_tracks;      /* default 1024 */
+  size_t max_animations;  /* default 256 */
+  double blend_window;    /* parameter-update blend, seconds (default 0.25) */
+  double takeover_fade;   /* crossfade when an animation takes a track over (default 0.25) */
+  ha_limits limits;       /* default: no box, no speed cap */
+} ha_engine_config;
+
+ha_engine_config ha_engine_config_default(void);
+
+/* Create an engine. Errors: HA_EINVAL (zero or absurd capacities: name the
+ * field), HA_ENOMEM. Thread: control. */
+ha_status ha_engine_create(const ha_engine_config *cfg, ha_engine **out, ha_error *err);
+/* Free; NULL is a no-op. Motions are not owned and are not freed. */
+void ha_engine_destroy(ha_engine *e);
+
+/* ---- the seed's computation API ---- */
+
+/* Position of `m` at transport time t (track 0, no shift). HA_EINVAL for a
+ * non-finite t. Thread: any. */
+ha_status ha_engine_calculate_position(const ha_engine *e, const ha_motion *m, double t,
+                                       ha_vec3 *out, ha_error *err);
+
+typedef struct ha_circular_params {
+  ha_vec3 center;
+  double radius;
+  double speed; /* turns per duration */
+  bool clockwise;
+  ha_timing timing;
+} ha_circular_params;
+typedef struct ha_linear_params {
+  ha_vec3 start, end;
+  ha_easing easing;
+  ha_timing timing;
+} ha_linear_params;
+ha_status ha_engine_create_circular_motion(const ha_engine *e, const ha_circular_params *p,
+                                           ha_motion **out, ha_error *err);
+ha_status ha_engine_create_linear_motion(const ha_engine *e, const ha_linear_params *p,
+                                         ha_motion **out, ha_error *err);
+
+/* The engine's current transport time (set by ha_engine_evaluate or
+ * ha_engine_set_time). */
+double ha_engine_time(const ha_engine *e);
+void ha_engine_set_time(ha_engine *e, double t);
+
+/* calculate_group_positions at the engine's current time. */
+ha_status ha_engine_calculate_group_positions(const ha_engine *e, const ha_group *g,
+                                              ha_vec3 *out, size_t out_cap, ha_error *err);
+/* maintain_formation (see group.h). */
+ha_status ha_engine_maintain_formation(const ha_engine *e, ha_vec3 center,
+                                       const ha_vec3 *members, size_t n, ha_vec3 *out,
+                                       ha_error *err);
+
+/* ---- tracks ---- */
+
+/* Add a track (device index `id`, ≥ 1) at `base`. Errors: HA_EINVAL (id 0,
+ * duplicate, non-finite base), HA_EEXHAUSTED (ResourceExhausted{"tracks",
+ * max_tracks}). */
+ha_status ha_engine_track_add(ha_engine *e, uint32_t id, ha_vec3 base, ha_error *err);
+/* Remove a track (it leaves its animation). HA_ENOTFOUND. */
+ha_status ha_engine_track_remove(ha_engine *e, uint32_t id);
+/* Set a track's base (its rest position). If the track is not animated it
+ * also moves there. HA_ENOTFOUND, HA_EINVAL (non-finite). */
+ha_status ha_engine_track_set_base(ha_engine *e, uint32_t id, ha_vec3 base);
+size_t ha_engine_track_count(const ha_engine *e);
+
+typedef enum ha_track_status {
+  HA_TRACK_IDLE = 0,    /* at rest (base or where it stopped) */
+  HA_TRACK_ANIMATED,    /* driven by an animation */
+  HA_TRACK_TRANSITION   /* moving to a position / back to base */
+} ha_track_status;
+
+typedef struct ha_track_info {
+  uint32_t id;
+  ha_vec3 base;
+  ha_vec3 position;  /* last evaluated */
+  ha_vec3 velocity;  /* m/s, finite difference over the last two evaluations */
+  ha_track_status status;
+  int32_t animation; /* animation handle, or −1 */
+  uint32_t clamped;  /* limit clamps applied to this track so far */
+} ha_track_info;
+
+/* The i-th track (add order, i < track_count). HA_ENOTFOUND past the end. */
+ha_status ha_engine_track_at(const ha_engine *e, size_t i, ha_track_info *out);
+/* A track by id. HA_ENOTFOUND. */
+ha_status ha_engine_track_get(const ha_engine *e, uint32_t id, ha_track_info *out);
+
+/* ---- animations ---- */
+
+typedef int32_t ha_anim_id;
+
+/* How an animation spreads over its tracks (the group of group.h without the
+ * motion and track list). */
+typedef struct ha_anim_spec {
+  ha_group_mode mode;
+  double phase_offset;
+  bool phase_spread;
+  bool rotate_formation;
+  ha_vec3 center_point;
+  double spread_radius;
+  char mirror_axis;
+} ha_anim_spec;
+
+/* Shared mode, no phase, rotate_formation, spread radius 1, mirror x. */
+ha_anim_spec ha_anim_spec_default(void);
+
+/* Start `motion` on `tracks` (selection order) at transport time `t`: the
+ * animation's own time is t' = t_now − t. Each track's base for the group is
+ * its position now. A track driven by another animation is taken over (last
+ * takes precedence; the other keeps its other tracks) with a crossfade of
+ * takeover_fade. The motion is borrowed until the animation ends.
+ * Errors: HA_EINVAL (no tracks, unknown track id named, spec invalid),
+ * HA_EEXHAUSTED (animations or state blocks). Never allocates. */
+ha_status ha_engine_animation_start(ha_engine *e, ha_motion *motion, const ha_anim_spec *spec,
+                                    const uint32_t *tracks, size_t ntracks, double t,
+                                    ha_anim_id *out, ha_error *err);
+/* Stop an animation on all its tracks; with fade > 0 they glide back to
+ * their bases over `fade` seconds, else they stay where they are.
+ * HA_ENOTFOUND. */
+ha_status ha_engine_animation_stop(ha_engine *e, ha_anim_id a, double fade);
+/* Stop whatever drives one track (same fade rule). HA_ENOTFOUND. */
+ha_status ha_engine_track_stop(ha_engine *e, uint32_t id, double fade);
+/* Stop everything at once, tracks stay where they are. */
+void ha_engine_stop_all(ha_engine *e);
+/* Live parameter change of a running animation: blends over blend_window.
+ * Errors as ha_motion_update_parameters; the animation is untouched on error.
+ * Thread: the engine's thread (the motion is evaluated by it). */
+ha_status ha_engine_animation_update(ha_engine *e, ha_anim_id a, const ha_params *params,
+                                     const ha_timing *timing, ha_error *err);
+/* The motion of an animation (NULL when not running). */
+ha_motion *ha_engine_animation_motion(const ha_engine *e, ha_anim_id a);
+/* Number of tracks an animation still drives (0 when ended/unknown). */
+size_t ha_engine_animation_tracks(const ha_engine *e, ha_anim_id a);
+
+/* Move a track (stopping what drives it) to `target` over `duration`
+ * seconds with an easing, interpolating in xyz or in aed (azimuth along the
+ * shorter arc, about the origin). HA_ENOTFOUND, HA_EINVAL. */
+ha_status ha_engine_track_goto(ha_engine *e, uint32_t id, ha_vec3 target, double duration,
+                               ha_easing easing, bool aed);
+
+/* Venue limits (checked once here). HA_EINVAL for an empty box or a
+ * negative/non-finite speed. */
+ha_status ha_engine_set_limits(ha_engine *e, const ha_limits *limits, ha_error *err);
+
+/* Evaluate every track at transport time t: positions into x/y/z (track add
+ * order, `cap` ≥ track_count else HA_ENOBUFS), applying transitions, limits
+ * (box clamp, speed cap against the previous evaluation) and the NaN guard,
+ * and updating each track's position and velocity. Animations played `once`
+ * that have ended stay at their end position. Never allocates, never locks.
+ * Returns HA_OK. Thread: the engine's. */
+ha_status ha_engine_evaluate(ha_engine *e, double t, double *x, double *y, double *z, size_t cap);
+
+/* Counters since creation. */
+typedef struct ha_engine_stats {
+  uint64_t evaluations;
+  uint64_t clamps_box;    /* positions moved into the venue box */
+  uint64_t clamps_speed;  /* steps shortened by the speed cap */
+  uint64_t nan_guards;    /* non-finite positions replaced (should stay 0) */
+  uint64_t takeovers;     /* tracks taken from another animation */
+} ha_engine_stats;
+void ha_engine_get_stats(const ha_engine *e, ha_engine_stats *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Install what holoanim needs to build and test on a fresh Debian (as root,
+# or with sudo), then configure and build into ./build. Idempotent: packages
+# already present are not fetched again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PKGS=(build-essential cmake pkg-config libjansson-dev liblo-dev liblo-tools python3-liblo clang
+      clang-format)
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  echo "setup: installing ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+BUILD_DIR=${BUILD_DIR:-build}
+WERROR=${HA_WERROR:-ON}
+cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHA_WERROR="$WERROR" "$@" >/dev/null
+cmake --build "$BUILD_DIR" -j"$(nproc)"

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Run every test: build (warnings are errors), CTest (each test its own
+# process), the no-SIMD build, the ASan+UBSan build, and a format check.
+# Set QUICK=1 to run only the main build's tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jobs=$(nproc)
+
+echo "== build + tests"
+scripts/setup.sh
+ctest --test-dir build --output-on-failure -j"$jobs" --timeout 300 --no-tests=error
+
+if [ "${QUICK:-0}" != "1" ]; then
+  echo "== HA_NO_SIMD build + tests"
+  cmake -S . -B build-nosimd -DHA_NO_SIMD=ON -DHA_WERROR=ON -DHA_BUILD_BENCH=OFF >/dev/null
+  cmake --build build-nosimd -j"$jobs"
+  ctest --test-dir build-nosimd --output-on-failure -j"$jobs" --timeout 300 --no-tests=error
+
+  echo "== ASan + UBSan build + tests"
+  cmake -S . -B build-asan -DHA_SANITIZE=address,undefined -DCMAKE_BUILD_TYPE=Debug \
+    -DHA_WERROR=ON -DHA_BUILD_BENCH=OFF >/dev/null
+  cmake --build build-asan -j"$jobs"
+  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    ctest --test-dir build-asan --output-on-failure -j"$jobs" --timeout 600 --no-tests=error
+
+  echo "== format check"
+  files=$(git ls-files '*.c' '*.h' | grep -v '^bindings/node/node_modules/' || true)
+  if [ -n "$files" ]; then
+    # shellcheck disable=SC2086
+    clang-format --dry-run --Werror $files
+  fi
+fi
+echo "== all tests passed"

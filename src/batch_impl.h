@@ -1,0 +1,98 @@
+/* Batch internals shared by src/batch.c (dispatch + scalar reference) and the
+ * per-ISA kernel files in src/simd/. Not installed.
+ *
+ * Kernel parameters live in one array per field, indexed by the track's add
+ * position, so a run of consecutive tracks on the same kernel reads every
+ * field contiguously and writes x/y/z contiguously (no scatter). Both kernels
+ * share the field arrays:
+ *   CIRCLE: P = c + m[:,0]·cos θ + m[:,1]·sin θ,  θ = ph[0] + w[0]·p
+ *   SINES:  P = c + Σ_k m[:,k]·sin(w[k]·p + ph[k]), k = 0..2
+ * with the frame transform already folded into c and m, and p from the time
+ * mapping fields (T, speed, shift, mode = ha_loop_mode as a double). */
+#ifndef HOLOANIM_BATCH_IMPL_H
+#define HOLOANIM_BATCH_IMPL_H
+
+#include "model_impl.h"
+
+#include "holoanim/batch.h"
+
+/* Field arrays, each `capacity` doubles, 64-byte aligned. */
+typedef struct ha__batch_soa {
+  double *T;     /* duration T (s), > 0 */
+  double *speed; /* playback rate of the motion */
+  double *shift; /* the track's time shift (s) */
+  double *mode;  /* 0 once, 1 loop, 2 pingpong */
+  double *c[3];
+  double *m[3][3]; /* m[row][col] */
+  double *w[3];
+  double *ph[3];
+} ha__batch_soa;
+
+#define HA__BATCH_FIELDS 22 /* double arrays in ha__batch_soa */
+
+/* The address of every field pointer of `s`, in a fixed order (for code
+ * that treats all fields alike: allocation, the SIMD tail copy). */
+static inline void ha__batch_soa_fields(ha__batch_soa *s, double **f[HA__BATCH_FIELDS]) {
+  int n = 0;
+  f[n++] = &s->T;
+  f[n++] = &s->speed;
+  f[n++] = &s->shift;
+  f[n++] = &s->mode;
+  for (int r = 0; r < 3; r++) {
+    f[n++] = &s->c[r];
+    f[n++] = &s->w[r];
+    f[n++] = &s->ph[r];
+    for (int k = 0; k < 3; k++) {
+      f[n++] = &s->m[r][k];
+    }
+  }
+}
+
+/* Time mapping of one track, the same arithmetic as ha_time_map (timing.c)
+ * operation for operation, so that τ is bit-identical: a period decided
+ * differently at a wrap would move a point by a whole turn. `a` must be
+ * finite. The SIMD kernels repeat these operations lane-wise. */
+static inline double ha__batch_tau(double a, double T, double mode) {
+  if (mode < 0.5) {
+    return a < 0.0 ? 0.0 : (a > T ? T : a);
+  }
+  double k = floor(a / T);
+  double r = a - T * k;
+  if (r >= T) {
+    r -= T;
+    k += 1.0;
+  }
+  if (r < 0.0) {
+    r = 0.0;
+  }
+  if (mode < 1.5) {
+    return r;
+  }
+  /* Parity as k − 2·floor(k/2): exact for integers, NaN (odd, as fmod
+   * gives) for an infinite k. */
+  double parity = k - 2.0 * floor(k * 0.5);
+  return ha__feq(parity, 0.0) ? r : T - r;
+}
+
+/* Progress p = τ/T of track i at transport time t (non-finite a → 0). */
+static inline double ha__batch_progress(const ha__batch_soa *s, size_t i, double t) {
+  double a = t * s->speed[i] - s->shift[i];
+  if (!isfinite(a)) {
+    a = 0.0;
+  }
+  return ha__batch_tau(a, s->T[i], s->mode[i]) / s->T[i];
+}
+
+/* Kernels: evaluate tracks [i0, i0 + n) into x/y/z at the same indices. */
+void ha__batch_circle_scalar(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
+                             double *y, double *z);
+void ha__batch_sines_scalar(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
+                            double *y, double *z);
+#if defined(HA_HAVE_AVX2)
+void ha__batch_circle_avx2(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
+                           double *y, double *z);
+void ha__batch_sines_avx2(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
+                          double *y, double *z);
+#endif
+
+#endif

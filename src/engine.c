@@ -1,0 +1,586 @@
+/* The motion engine: the seed's computation API plus the track table that
+ * the player drives.
+ *
+ * Design: flat arrays sized at creation (tracks, animations, one state block
+ * per track from an ha_pool), so evaluate/start/stop never allocate. A track
+ * belongs to at most one animation (last takes precedence); taking it over
+ * starts a crossfade from where it is, so a switch between motions never
+ * jumps. Transitions (takeover, stop-with-fade, goto) are one per-track
+ * record: from → (live animation | fixed target) with an easing.
+ * Rejected: a hash map from track id to slot — the device has at most a few
+ * hundred sources and control operations are rare, a scan is simpler. */
+#include "internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { TR_NONE = 0, TR_TO_ANIM, TR_TO_TARGET };
+
+typedef struct track {
+  uint32_t id;
+  ha_vec3 base;       /* rest position */
+  ha_vec3 pos;        /* last evaluated (what was output) */
+  ha_vec3 hold;       /* where the track rests when nothing drives it */
+  ha_vec3 vel;
+  ha_vec3 group_base; /* position when its animation started */
+  int32_t anim;       /* −1: none */
+  uint32_t member;    /* index within its animation */
+  ha_motion_state *state; /* [0] current path, [1] old path while blending */
+  uint32_t clamped;
+  int tr_kind;
+  int tr_aed;
+  ha_easing tr_ease;
+  ha_vec3 tr_from, tr_to;
+  double tr_t0, tr_dur;
+} track;
+
+typedef struct anim {
+  int active;
+  ha_group g; /* mode and phase; motion; count = members at start */
+  ha_vec3 bary;
+  double t0;
+  size_t members_left;
+} anim;
+
+struct ha_engine {
+  ha_engine_config cfg;
+  track *tracks;
+  size_t ntracks;
+  anim *anims;
+  ha_pool *states;
+  double now;
+  double last_t;
+  int have_last;
+  ha_engine_stats stats;
+};
+
+ha_engine_config ha_engine_config_default(void) {
+  ha_engine_config c;
+  memset(&c, 0, sizeof(c));
+  c.max_tracks = 1024;
+  c.max_animations = 256;
+  c.blend_window = HA_BLEND_WINDOW_DEFAULT;
+  c.takeover_fade = 0.25;
+  return c;
+}
+
+static ha_status check_limits(const ha_limits *l, ha_error *err) {
+  if (l->box_enabled) {
+    if (!ha_vec3_isfinite(l->box_min) || !ha_vec3_isfinite(l->box_max) ||
+        l->box_min.x > l->box_max.x || l->box_min.y > l->box_max.y ||
+        l->box_min.z > l->box_max.z) {
+      return ha__error_invalid(err, HA_CATEGORY_STATE, "limits.box", "empty",
+                               "the venue box needs min ≤ max on every axis");
+    }
+  }
+  if (!(l->max_speed >= 0.0 && l->max_speed <= 1e6)) {
+    return ha__error_bounds(err, HA_CATEGORY_STATE, "limits.maxSpeed", l->max_speed, 0.0, 1e6);
+  }
+  return HA_OK;
+}
+
+ha_status ha_engine_create(const ha_engine_config *cfg, ha_engine **out, ha_error *err) {
+  ha_engine_config c = cfg ? *cfg : ha_engine_config_default();
+  if (c.max_tracks == 0 || c.max_tracks > 65536) {
+    return ha__error_bounds(err, HA_CATEGORY_STATE, "maxTracks", (double)c.max_tracks, 1, 65536);
+  }
+  if (c.max_animations == 0 || c.max_animations > 65536) {
+    return ha__error_bounds(err, HA_CATEGORY_STATE, "maxAnimations", (double)c.max_animations, 1,
+                            65536);
+  }
+  if (!(c.blend_window >= 0.0 && c.blend_window <= 60.0)) {
+    return ha__error_bounds(err, HA_CATEGORY_STATE, "blendWindow", c.blend_window, 0, 60);
+  }
+  if (!(c.takeover_fade >= 0.0 && c.takeover_fade <= 60.0)) {
+    return ha__error_bounds(err, HA_CATEGORY_STATE, "takeoverFade", c.takeover_fade, 0, 60);
+  }
+  ha_status st = check_limits(&c.limits, err);
+  if (st != HA_OK) {
+    return st;
+  }
+  ha_engine *e = calloc(1, sizeof(*e));
+  if (e == NULL) {
+    return HA_ENOMEM;
+  }
+  e->cfg = c;
+  e->tracks = calloc(c.max_tracks, sizeof(track));
+  e->anims = calloc(c.max_animations, sizeof(anim));
+  st = ha_pool_create(2 * sizeof(ha_motion_state), c.max_tracks, &e->states);
+  if (e->tracks == NULL || e->anims == NULL || st != HA_OK) {
+    ha_engine_destroy(e);
+    return HA_ENOMEM;
+  }
+  *out = e;
+  return HA_OK;
+}
+
+void ha_engine_destroy(ha_engine *e) {
+  if (e == NULL) {
+    return;
+  }
+  ha_pool_destroy(e->states);
+  free(e->tracks);
+  free(e->anims);
+  free(e);
+}
+
+/* ---- the seed's computation API ---- */
+
+ha_status ha_engine_calculate_position(const ha_engine *e, const ha_motion *m, double t,
+                                       ha_vec3 *out, ha_error *err) {
+  (void)e;
+  return ha_motion_calculate_position(m, t, out, err);
+}
+
+ha_status ha_engine_create_circular_motion(const ha_engine *e, const ha_circular_params *p,
+                                           ha_motion **out, ha_error *err) {
+  (void)e;
+  return ha_motion_create_circular(p->center, p->radius, p->speed, p->clockwise, &p->timing, out,
+                                   err);
+}
+
+ha_status ha_engine_create_linear_motion(const ha_engine *e, const ha_linear_params *p,
+                                         ha_motion **out, ha_error *err) {
+  (void)e;
+  return ha_motion_create_linear(p->start, p->end, p->easing, &p->timing, out, err);
+}
+
+double ha_engine_time(const ha_engine *e) { return e->now; }
+void ha_engine_set_time(ha_engine *e, double t) { e->now = t; }
+
+ha_status ha_engine_calculate_group_positions(const ha_engine *e, const ha_group *g,
+                                              ha_vec3 *out, size_t out_cap, ha_error *err) {
+  return ha_group_positions(g, e->now, out, out_cap, err);
+}
+
+ha_status ha_engine_maintain_formation(const ha_engine *e, ha_vec3 center,
+                                       const ha_vec3 *members, size_t n, ha_vec3 *out,
+                                       ha_error *err) {
+  (void)e;
+  return ha_maintain_formation(center, members, n, out, err);
+}
+
+/* ---- tracks ---- */
+
+static track *find_track(const ha_engine *e, uint32_t id) {
+  for (size_t i = 0; i < e->ntracks; i++) {
+    if (e->tracks[i].id == id) {
+      return &e->tracks[i];
+    }
+  }
+  return NULL;
+}
+
+ha_status ha_engine_track_add(ha_engine *e, uint32_t id, ha_vec3 base, ha_error *err) {
+  char v[32];
+  snprintf(v, sizeof(v), "%u", id);
+  if (id == 0) {
+    return ha__error_invalid(err, HA_CATEGORY_STATE, "track", v, "track ids start at 1");
+  }
+  if (find_track(e, id) != NULL) {
+    return ha__error_invalid(err, HA_CATEGORY_STATE, "track", v, "track %u already exists", id);
+  }
+  if (!ha_vec3_isfinite(base)) {
+    return ha__error_invalid(err, HA_CATEGORY_STATE, "base", "non-finite",
+                             "base positions must be finite");
+  }
+  if (e->ntracks == e->cfg.max_tracks) {
+    return ha__error_exhausted(err, HA_CATEGORY_STATE, "tracks", e->cfg.max_tracks);
+  }
+  void *block = NULL;
+  ha_status st = ha_pool_acquire_ex(e->states, &block, "track states", err);
+  if (st != HA_OK) {
+    return st;
+  }
+  track *t = &e->tracks[e->ntracks++];
+  memset(t, 0, sizeof(*t));
+  t->id = id;
+  t->base = base;
+  t->pos = base;
+  t->hold = base;
+  t->anim = -1;
+  t->state = block;
+  return HA_OK;
+}
+
+static void leave_anim(ha_engine *e, track *t) {
+  if (t->anim >= 0) {
+    anim *a = &e->anims[t->anim];
+    if (a->members_left > 0 && --a->members_left == 0) {
+      a->active = 0;
+      a->g.motion = NULL;
+    }
+    t->anim = -1;
+  }
+}
+
+ha_status ha_engine_track_remove(ha_engine *e, uint32_t id) {
+  track *t = find_track(e, id);
+  if (t == NULL) {
+    return HA_ENOTFOUND;
+  }
+  leave_anim(e, t);
+  ha_pool_release(e->states, t->state);
+  size_t i = (size_t)(t - e->tracks);
+  memmove(t, t + 1, (e->ntracks - i - 1) * sizeof(track));
+  e->ntracks--;
+  return HA_OK;
+}
+
+ha_status ha_engine_track_set_base(ha_engine *e, uint32_t id, ha_vec3 base) {
+  track *t = find_track(e, id);
+  if (t == NULL) {
+    return HA_ENOTFOUND;
+  }
+  if (!ha_vec3_isfinite(base)) {
+    return HA_EINVAL;
+  }
+  t->base = base;
+  if (t->anim < 0 && t->tr_kind == TR_NONE) {
+    t->hold = base;
+  }
+  return HA_OK;
+}
+
+size_t ha_engine_track_count(const ha_engine *e) { return e->ntracks; }
+
+static void fill_info(const track *t, ha_track_info *out) {
+  out->id = t->id;
+  out->base = t->base;
+  out->position = t->pos;
+  out->velocity = t->vel;
+  out->status = t->anim >= 0 ? HA_TRACK_ANIMATED
+                             : (t->tr_kind != TR_NONE ? HA_TRACK_TRANSITION : HA_TRACK_IDLE);
+  out->animation = t->anim;
+  out->clamped = t->clamped;
+}
+
+ha_status ha_engine_track_at(const ha_engine *e, size_t i, ha_track_info *out) {
+  if (i >= e->ntracks) {
+    return HA_ENOTFOUND;
+  }
+  fill_info(&e->tracks[i], out);
+  return HA_OK;
+}
+
+ha_status ha_engine_track_get(const ha_engine *e, uint32_t id, ha_track_info *out) {
+  const track *t = find_track(e, id);
+  if (t == NULL) {
+    return HA_ENOTFOUND;
+  }
+  fill_info(t, out);
+  return HA_OK;
+}
+
+/* ---- animations ---- */
+
+ha_anim_spec ha_anim_spec_default(void) {
+  ha_anim_spec s;
+  memset(&s, 0, sizeof(s));
+  s.mode = HA_GROUP_SHARED;
+  s.rotate_formation = true;
+  s.spread_radius = 1.0;
+  s.mirror_axis = 'x';
+  return s;
+}
+
+ha_status ha_engine_animation_start(ha_engine *e, ha_motion *motion, const ha_anim_spec *spec,
+                                    const uint32_t *tracks, size_t ntracks, double t,
+                                    ha_anim_id *out, ha_error *err) {
+  ha_anim_spec sp = spec ? *spec : ha_anim_spec_default();
+  if (motion == NULL || ntracks == 0 || tracks == NULL) {
+    return ha__error_invalid(err, HA_CATEGORY_STATE, "tracks", "[]",
+                             "an animation needs a motion and at least one track");
+  }
+  if (!isfinite(t)) {
+    return ha__error_invalid(err, HA_CATEGORY_STATE, "time", "non-finite",
+                             "the start time must be finite");
+  }
+  for (size_t i = 0; i < ntracks; i++) {
+    if (find_track(e, tracks[i]) == NULL) {
+      char v[32];
+      snprintf(v, sizeof(v), "%u", tracks[i]);
+      return ha__error_invalid(err, HA_CATEGORY_STATE, "tracks", v, "no track %u", tracks[i]);
+    }
+    for (size_t j = 0; j < i; j++) {
+      if (tracks[j] == tracks[i]) {
+        char v[32];
+        snprintf(v, sizeof(v), "%u", tracks[i]);
+        return ha__error_invalid(err, HA_CATEGORY_STATE, "tracks", v,
+                                 "track %u is listed twice", tracks[i]);
+      }
+    }
+  }
+  ha_group g;
+  ha_group_init(&g, motion, ntracks);
+  g.mode = sp.mode;
+  g.phase_offset = sp.phase_offset;
+  g.phase_spread = sp.phase_spread;
+  g.rotate_formation = sp.rotate_formation;
+  g.center_point = sp.center_point;
+  g.spread_radius = sp.spread_radius;
+  g.mirror_axis = sp.mirror_axis;
+  {
+    /* Validate with a one-member view so no array of bases is needed. */
+    ha_group v = g;
+    v.count = 1;
+    v.bases = &v.center_point;
+    if (!ha_vec3_isfinite(v.center_point)) {
+      v.center_point = ha_vec3_zero();
+      if (sp.mode == HA_GROUP_CENTERED) {
+        return ha__error_invalid(err, HA_CATEGORY_MODEL, "centerPoint", "non-finite",
+                                 "the centre point must be finite");
+      }
+    }
+    ha_status st = ha_group_validate(&v, err);
+    if (st != HA_OK) {
+      return st;
+    }
+  }
+  g.bases = NULL;
+  size_t slot = e->cfg.max_animations;
+  for (size_t i = 0; i < e->cfg.max_animations; i++) {
+    if (!e->anims[i].active) {
+      slot = i;
+      break;
+    }
+  }
+  if (slot == e->cfg.max_animations) {
+    return ha__error_exhausted(err, HA_CATEGORY_STATE, "animations", e->cfg.max_animations);
+  }
+  anim *a = &e->anims[slot];
+  a->active = 1;
+  a->g = g;
+  a->t0 = t;
+  a->members_left = 0;
+  ha_vec3 sum = ha_vec3_zero();
+  for (size_t i = 0; i < ntracks; i++) {
+    track *tr = find_track(e, tracks[i]);
+    int was_driven = tr->anim >= 0;
+    if (was_driven) {
+      e->stats.takeovers++;
+    }
+    leave_anim(e, tr);
+    tr->anim = (int32_t)slot;
+    tr->member = (uint32_t)i;
+    tr->group_base = tr->pos;
+    sum = ha_vec3_add(sum, tr->pos);
+    ha_motion_state_reset(&tr->state[0]);
+    ha_motion_state_reset(&tr->state[1]);
+    a->members_left++;
+    /* Crossfade from wherever the track is to the new path. */
+    if ((was_driven || tr->tr_kind != TR_NONE) && e->cfg.takeover_fade > 0.0) {
+      tr->tr_kind = TR_TO_ANIM;
+      tr->tr_from = tr->pos;
+      tr->tr_t0 = e->now;
+      tr->tr_dur = e->cfg.takeover_fade;
+      tr->tr_ease = HA_EASE_SINE_IN_OUT;
+      tr->tr_aed = 0;
+    } else {
+      tr->tr_kind = TR_NONE;
+    }
+  }
+  a->bary = ha_vec3_scale(sum, 1.0 / (double)ntracks);
+  if (out != NULL) {
+    *out = (ha_anim_id)slot;
+  }
+  return HA_OK;
+}
+
+static anim *get_anim(const ha_engine *e, ha_anim_id a) {
+  if (a < 0 || (size_t)a >= e->cfg.max_animations || !e->anims[a].active) {
+    return NULL;
+  }
+  return &e->anims[a];
+}
+
+static void start_goto(ha_engine *e, track *t, ha_vec3 target, double dur, ha_easing ease,
+                       int aed) {
+  t->hold = target;
+  t->tr_kind = TR_TO_TARGET;
+  t->tr_from = t->pos;
+  t->tr_to = target;
+  t->tr_t0 = e->now;
+  t->tr_dur = dur;
+  t->tr_ease = ease;
+  t->tr_aed = aed;
+}
+
+static void stop_track(ha_engine *e, track *t, double fade) {
+  leave_anim(e, t);
+  if (fade > 0.0 && isfinite(fade)) {
+    start_goto(e, t, t->base, fade, HA_EASE_SINE_IN_OUT, 0);
+  } else {
+    t->tr_kind = TR_NONE;
+    t->hold = t->pos;
+  }
+}
+
+ha_status ha_engine_animation_stop(ha_engine *e, ha_anim_id a, double fade) {
+  if (get_anim(e, a) == NULL) {
+    return HA_ENOTFOUND;
+  }
+  for (size_t i = 0; i < e->ntracks; i++) {
+    if (e->tracks[i].anim == a) {
+      stop_track(e, &e->tracks[i], fade);
+    }
+  }
+  return HA_OK;
+}
+
+ha_status ha_engine_track_stop(ha_engine *e, uint32_t id, double fade) {
+  track *t = find_track(e, id);
+  if (t == NULL) {
+    return HA_ENOTFOUND;
+  }
+  stop_track(e, t, fade);
+  return HA_OK;
+}
+
+void ha_engine_stop_all(ha_engine *e) {
+  for (size_t i = 0; i < e->ntracks; i++) {
+    stop_track(e, &e->tracks[i], 0.0);
+  }
+}
+
+ha_status ha_engine_animation_update(ha_engine *e, ha_anim_id a, const ha_params *params,
+                                     const ha_timing *timing, ha_error *err) {
+  anim *an = get_anim(e, a);
+  if (an == NULL) {
+    return HA_ENOTFOUND;
+  }
+  /* The motion is borrowed mutable: the caller handed it over at start. */
+  ha_motion *m = (ha_motion *)(uintptr_t)an->g.motion;
+  return ha_motion_update_parameters(m, params, timing, e->now - an->t0, e->cfg.blend_window,
+                                     err);
+}
+
+ha_motion *ha_engine_animation_motion(const ha_engine *e, ha_anim_id a) {
+  anim *an = get_anim(e, a);
+  return an ? (ha_motion *)(uintptr_t)an->g.motion : NULL;
+}
+
+size_t ha_engine_animation_tracks(const ha_engine *e, ha_anim_id a) {
+  anim *an = get_anim(e, a);
+  return an ? an->members_left : 0;
+}
+
+ha_status ha_engine_track_goto(ha_engine *e, uint32_t id, ha_vec3 target, double duration,
+                               ha_easing easing, bool aed) {
+  track *t = find_track(e, id);
+  if (t == NULL) {
+    return HA_ENOTFOUND;
+  }
+  if (!ha_vec3_isfinite(target) || !(duration >= 0.0 && duration <= 1e6) ||
+      (int)easing < 0 || easing >= HA_EASE_COUNT) {
+    return HA_EINVAL;
+  }
+  leave_anim(e, t);
+  if (duration > 0.0) {
+    start_goto(e, t, target, duration, easing, aed ? 1 : 0);
+  } else {
+    /* A jump: the speed cap (if any) still limits how fast it is made. */
+    t->tr_kind = TR_NONE;
+    t->hold = target;
+  }
+  return HA_OK;
+}
+
+ha_status ha_engine_set_limits(ha_engine *e, const ha_limits *limits, ha_error *err) {
+  ha_status st = check_limits(limits, err);
+  if (st == HA_OK) {
+    e->cfg.limits = *limits;
+  }
+  return st;
+}
+
+/* from → to at eased weight w, in xyz or aed (shorter azimuth arc). */
+static ha_vec3 mix(ha_vec3 from, ha_vec3 to, double w, int aed) {
+  if (!aed) {
+    return ha_vec3_lerp(from, to, w);
+  }
+  ha_vec3 a = ha_xyz_to_aed(from, HA_AZIMUTH_CLOCKWISE);
+  ha_vec3 b = ha_xyz_to_aed(to, HA_AZIMUTH_CLOCKWISE);
+  ha_vec3 m = ha_vec3_make(a.x + ha_angle_diff_deg(a.x, b.x) * w, a.y + (b.y - a.y) * w,
+                           a.z + (b.z - a.z) * w);
+  return ha_aed_to_xyz(m, HA_AZIMUTH_CLOCKWISE);
+}
+
+static ha_vec3 clamp_box(const ha_limits *l, ha_vec3 p, int *clamped) {
+  ha_vec3 q = ha_vec3_make(fmin(fmax(p.x, l->box_min.x), l->box_max.x),
+                           fmin(fmax(p.y, l->box_min.y), l->box_max.y),
+                           fmin(fmax(p.z, l->box_min.z), l->box_max.z));
+  *clamped = !ha__feq(q.x, p.x) || !ha__feq(q.y, p.y) || !ha__feq(q.z, p.z);
+  return q;
+}
+
+ha_status ha_engine_evaluate(ha_engine *e, double t, double *x, double *y, double *z,
+                             size_t cap) {
+  if (cap < e->ntracks) {
+    return HA_ENOBUFS;
+  }
+  double dt = e->have_last ? t - e->last_t : 0.0;
+  const ha_limits *lim = &e->cfg.limits;
+  e->now = t;
+  for (size_t i = 0; i < e->ntracks; i++) {
+    track *tr = &e->tracks[i];
+    ha_vec3 p = tr->hold;
+    if (tr->anim >= 0) {
+      const anim *a = &e->anims[tr->anim];
+      p = ha__group_member(&a->g, tr->member, t - a->t0, tr->group_base, a->bary, tr->id,
+                           &tr->state[0]);
+    }
+    if (tr->tr_kind != TR_NONE) {
+      double u = tr->tr_dur > 0.0 ? (t - tr->tr_t0) / tr->tr_dur : 1.0;
+      if (u < 0.0) {
+        u = 0.0; /* seek before the transition began: hold its start */
+      }
+      double w = ha_ease(tr->tr_ease, u);
+      ha_vec3 to = tr->tr_kind == TR_TO_ANIM ? p : tr->tr_to;
+      p = u >= 1.0 ? to : mix(tr->tr_from, to, w, tr->tr_aed);
+      if (u >= 1.0) {
+        tr->tr_kind = TR_NONE;
+        if (tr->anim < 0) {
+          tr->hold = to;
+        }
+      }
+    }
+    if (lim->box_enabled) {
+      int c = 0;
+      p = clamp_box(lim, p, &c);
+      if (c) {
+        e->stats.clamps_box++;
+        tr->clamped++;
+      }
+    }
+    if (lim->max_speed > 0.0 && dt > 0.0) {
+      ha_vec3 d = ha_vec3_sub(p, tr->pos);
+      double len = ha_vec3_len(d), maxd = lim->max_speed * dt;
+      if (len > maxd) {
+        p = ha_vec3_add(tr->pos, ha_vec3_scale(d, maxd / len));
+        e->stats.clamps_speed++;
+        tr->clamped++;
+      }
+    }
+    if (!ha_vec3_isfinite(p)) {
+      /* Never reaches the wire: hold the last good position. */
+      p = ha_vec3_isfinite(tr->pos) ? tr->pos : tr->base;
+      e->stats.nan_guards++;
+    }
+    tr->vel = dt > 0.0 ? ha_vec3_scale(ha_vec3_sub(p, tr->pos), 1.0 / dt) : ha_vec3_zero();
+    tr->pos = p;
+    if (tr->anim < 0 && tr->tr_kind == TR_NONE && lim->max_speed <= 0.0) {
+      tr->hold = p; /* a clamped rest position stays clamped */
+    }
+    x[i] = p.x;
+    y[i] = p.y;
+    z[i] = p.z;
+  }
+  e->last_t = t;
+  e->have_last = 1;
+  e->stats.evaluations++;
+  return HA_OK;
+}
+
+void ha_engine_get_stats(const ha_engine *e, ha_engine_stats *out) { *out = e->stats; }
