@@ -9,10 +9,13 @@
 #include "holoanim/timing.h"
 #include "holoanim/model.h"
 #include "holoanim/motion.h"
+#include "holoanim/batch.h"
 #include "holoanim/path.h"
 #include "holoanim/pool.h"
 #include "holoanim/group.h"
 #include "holoanim/engine.h"
 #include "holoanim/osc.h"
+
+#include "holoanim/player.h"
 
 #endif

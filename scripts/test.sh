@@ -23,6 +23,14 @@ if [ "${QUICK:-0}" != "1" ]; then
   ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
     ctest --test-dir build-asan --output-on-failure -j"$jobs" --timeout 600 --no-tests=error
 
+  echo "== libFuzzer: OSC decoder, ${FUZZ_SECONDS:-20} s from the seed corpus"
+  mkdir -p build-fuzz/corpus
+  clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
+    -fno-sanitize-recover=all -Iinclude -Isrc src/osc.c src/error.c \
+    tests/fuzz/fuzz_osc_decode.c -lm -o build-fuzz/fuzz_osc_decode
+  build-fuzz/fuzz_osc_decode -max_total_time="${FUZZ_SECONDS:-20}" -max_len=1024 \
+    -print_final_stats=1 build-fuzz/corpus tests/fuzz/corpus 2>&1 | tail -n 12
+
   echo "== format check"
   files=$(git ls-files '*.c' '*.h' | grep -v '^bindings/node/node_modules/' || true)
   if [ -n "$files" ]; then

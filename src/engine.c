@@ -41,6 +41,8 @@ typedef struct anim {
   ha_vec3 bary;
   double t0;
   size_t members_left;
+  const ha_motion *prev; /* old motion while a replace blends in */
+  double blend_t0, blend_w;
 } anim;
 
 struct ha_engine {
@@ -49,6 +51,8 @@ struct ha_engine {
   size_t ntracks;
   anim *anims;
   ha_pool *states;
+  const ha_motion **retired; /* ring of motions no longer used */
+  size_t retired_head, retired_n, retired_cap;
   double now;
   double last_t;
   int have_last;
@@ -106,8 +110,12 @@ ha_status ha_engine_create(const ha_engine_config *cfg, ha_engine **out, ha_erro
   e->cfg = c;
   e->tracks = calloc(c.max_tracks, sizeof(track));
   e->anims = calloc(c.max_animations, sizeof(anim));
+  /* Every animation can retire its motion and one blended-out motion before
+   * anyone drains the ring; twice that is ample. */
+  e->retired_cap = 4 * c.max_animations;
+  e->retired = calloc(e->retired_cap, sizeof(*e->retired));
   st = ha_pool_create(2 * sizeof(ha_motion_state), c.max_tracks, &e->states);
-  if (e->tracks == NULL || e->anims == NULL || st != HA_OK) {
+  if (e->tracks == NULL || e->anims == NULL || e->retired == NULL || st != HA_OK) {
     ha_engine_destroy(e);
     return HA_ENOMEM;
   }
@@ -122,6 +130,7 @@ void ha_engine_destroy(ha_engine *e) {
   ha_pool_destroy(e->states);
   free(e->tracks);
   free(e->anims);
+  free((void *)e->retired);
   free(e);
 }
 
@@ -204,12 +213,38 @@ ha_status ha_engine_track_add(ha_engine *e, uint32_t id, ha_vec3 base, ha_error 
   return HA_OK;
 }
 
+static void retire(ha_engine *e, const ha_motion *m) {
+  if (m == NULL) {
+    return;
+  }
+  if (e->retired_n == e->retired_cap) {
+    /* Nobody drains: forget the oldest (the owner still has it). */
+    e->retired_head = (e->retired_head + 1) % e->retired_cap;
+    e->retired_n--;
+  }
+  e->retired[(e->retired_head + e->retired_n) % e->retired_cap] = m;
+  e->retired_n++;
+}
+
+size_t ha_engine_take_retired(ha_engine *e, ha_motion **out, size_t cap) {
+  size_t k = 0;
+  while (k < cap && e->retired_n > 0) {
+    out[k++] = (ha_motion *)(uintptr_t)e->retired[e->retired_head];
+    e->retired_head = (e->retired_head + 1) % e->retired_cap;
+    e->retired_n--;
+  }
+  return k;
+}
+
 static void leave_anim(ha_engine *e, track *t) {
   if (t->anim >= 0) {
     anim *a = &e->anims[t->anim];
     if (a->members_left > 0 && --a->members_left == 0) {
       a->active = 0;
+      retire(e, a->g.motion);
+      retire(e, a->prev);
       a->g.motion = NULL;
+      a->prev = NULL;
     }
     t->anim = -1;
   }
@@ -354,6 +389,7 @@ ha_status ha_engine_animation_start(ha_engine *e, ha_motion *motion, const ha_an
   a->g = g;
   a->t0 = t;
   a->members_left = 0;
+  a->prev = NULL;
   ha_vec3 sum = ha_vec3_zero();
   for (size_t i = 0; i < ntracks; i++) {
     track *tr = find_track(e, tracks[i]);
@@ -456,6 +492,34 @@ ha_status ha_engine_animation_update(ha_engine *e, ha_anim_id a, const ha_params
                                      err);
 }
 
+ha_status ha_engine_animation_replace(ha_engine *e, ha_anim_id a, ha_motion *motion,
+                                      double window) {
+  anim *an = get_anim(e, a);
+  if (an == NULL) {
+    return HA_ENOTFOUND;
+  }
+  if (motion == NULL || !(window >= 0.0 && window <= 60.0)) {
+    return HA_EINVAL;
+  }
+  retire(e, an->prev); /* a blend still running is cut short */
+  an->prev = window > 0.0 ? an->g.motion : NULL;
+  if (an->prev == NULL) {
+    retire(e, an->g.motion);
+  }
+  an->g.motion = motion;
+  an->blend_t0 = e->now;
+  an->blend_w = window;
+  for (size_t i = 0; i < e->ntracks; i++) {
+    track *tr = &e->tracks[i];
+    if (tr->anim == a) {
+      /* The old path keeps its cache in the second slot. */
+      tr->state[1] = tr->state[0];
+      ha_motion_state_reset(&tr->state[0]);
+    }
+  }
+  return HA_OK;
+}
+
 ha_motion *ha_engine_animation_motion(const ha_engine *e, ha_anim_id a) {
   anim *an = get_anim(e, a);
   return an ? (ha_motion *)(uintptr_t)an->g.motion : NULL;
@@ -527,9 +591,22 @@ ha_status ha_engine_evaluate(ha_engine *e, double t, double *x, double *y, doubl
     track *tr = &e->tracks[i];
     ha_vec3 p = tr->hold;
     if (tr->anim >= 0) {
-      const anim *a = &e->anims[tr->anim];
+      anim *a = &e->anims[tr->anim];
       p = ha__group_member(&a->g, tr->member, t - a->t0, tr->group_base, a->bary, tr->id,
                            &tr->state[0]);
+      if (a->prev != NULL) {
+        double u = (t - a->blend_t0) / a->blend_w;
+        if (u >= 1.0) {
+          retire(e, a->prev);
+          a->prev = NULL;
+        } else if (u >= 0.0) {
+          ha_group old = a->g;
+          old.motion = a->prev;
+          ha_vec3 q = ha__group_member(&old, tr->member, t - a->t0, tr->group_base, a->bary,
+                                       tr->id, &tr->state[1]);
+          p = ha_vec3_lerp(q, p, u * u * (3.0 - 2.0 * u));
+        }
+      }
     }
     if (tr->tr_kind != TR_NONE) {
       double u = tr->tr_dur > 0.0 ? (t - tr->tr_t0) / tr->tr_dur : 1.0;

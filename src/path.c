@@ -331,12 +331,16 @@ double ha__arc_solve(const ha__curve *c, double a, double b, double len, double 
   if (want >= len) {
     return b;
   }
+  /* Newton on g(s) = length(a, s) − want from the linear guess, keeping a
+   * bracket [lo, hi] around the root; a step that leaves it bisects. A step
+   * below 1e-7 of the interval is accepted without measuring again: Newton
+   * converges quadratically, so what remains is ~1e-14 of the interval. */
   double lo = a, hi = b, s = a + (b - a) * (want / len);
-  double tol = 1e-12 * len;
+  double tiny = 1e-7 * (b - a);
   for (int it = 0; it < 60; it++) {
     double g = ha__arc_gl(c, a, s) - want;
-    if (fabs(g) <= tol) {
-      break;
+    if (ha__feq(g, 0.0)) {
+      return s;
     }
     if (g > 0.0) {
       hi = s;
@@ -347,10 +351,14 @@ double ha__arc_solve(const ha__curve *c, double a, double b, double len, double 
     c->eval(c->ctx, s, &d);
     double v = ha_vec3_len(d);
     double next = v > 0.0 ? s - g / v : lo;
-    if (!(next > lo && next < hi)) {
+    if (next > lo && next < hi) {
+      if (fabs(next - s) <= tiny) {
+        return next;
+      }
+    } else {
       next = 0.5 * (lo + hi);
       if (!(next > lo && next < hi)) {
-        break; /* the bracket is down to adjacent doubles */
+        return s; /* the bracket is down to adjacent doubles */
       }
     }
     s = next;

@@ -172,6 +172,21 @@ void ha_engine_stop_all(ha_engine *e);
  * Thread: the engine's thread (the motion is evaluated by it). */
 ha_status ha_engine_animation_update(ha_engine *e, ha_anim_id a, const ha_params *params,
                                      const ha_timing *timing, ha_error *err);
+/* Switch a running animation to another motion (e.g. the same model with new
+ * parameters, validated on a control thread), blending from the old path to
+ * the new over `window` seconds. Tick-safe: no allocation, no validation.
+ * The old motion is retired when the blend ends (see
+ * ha_engine_take_retired). HA_ENOTFOUND, HA_EINVAL (NULL motion). */
+ha_status ha_engine_animation_replace(ha_engine *e, ha_anim_id a, ha_motion *motion,
+                                      double window);
+
+/* Motions the engine no longer uses (animations that ended, were stopped or
+ * taken over on every track, and old motions after a replace blend), oldest
+ * first, up to `cap` into out; returns how many. Each is reported once. The
+ * engine never frees motions: whoever owns them frees them after this (the
+ * player hands them to a control thread). Thread: the engine's. */
+size_t ha_engine_take_retired(ha_engine *e, ha_motion **out, size_t cap);
+
 /* The motion of an animation (NULL when not running). */
 ha_motion *ha_engine_animation_motion(const ha_engine *e, ha_anim_id a);
 /* Number of tracks an animation still drives (0 when ended/unknown). */

@@ -32,6 +32,21 @@ static double heading(const ha__motion_data *d, const ha__eval *ev, ha_vec3 *axi
   return theta(d, ev->p) - ha_deg2rad(d->s[S_START]);
 }
 
+/* Batch kernel: a rotating vector in XY around (cx, cy, cz + height). */
+static ha__kernel pack(const ha__motion_data *d, ha__kernel_params *kp) {
+  static const ha__kernel_params zero;
+  double r = d->s[S_RADIUS];
+  *kp = zero;
+  kp->c[0] = d->s[S_CENTER];
+  kp->c[1] = d->s[S_CENTER + 1];
+  kp->c[2] = d->s[S_CENTER + 2] + d->s[S_HEIGHT];
+  kp->m[0][0] = r;
+  kp->m[1][1] = r;
+  kp->theta0 = ha_deg2rad(d->s[S_START]);
+  kp->omega[0] = HA_TAU * d->s[S_SWEEPS];
+  return HA__KERNEL_CIRCLE;
+}
+
 const ha__model ha__model_circular_scan = {
     .info = {.name = "circular-scan",
              .aliases = NULL,
@@ -41,4 +56,5 @@ const ha__model ha__model_circular_scan = {
              .flags = HA_MODEL_ROTATING},
     .local = local,
     .heading = heading,
+    .pack = pack,
 };

@@ -35,6 +35,27 @@ static ha_vec3 local(const ha__motion_data *d, const ha__eval *ev) {
                                    d->s[S_RY] * sin(th)));
 }
 
+/* Batch kernel: a rotating vector, θ = θ0 + ω·p with the same θ0 and ω as
+ * local() computes, so the batch sees the same angle bit for bit. */
+static ha__kernel pack(const ha__motion_data *d, ha__kernel_params *kp) {
+  static const ha__kernel_params zero;
+  int plane = (int)d->s[S_PLANE];
+  ha_vec3 u = ha__plane_map(plane, d->s[S_RX], 0.0), v = ha__plane_map(plane, 0.0, d->s[S_RY]);
+  *kp = zero;
+  for (int r = 0; r < 3; r++) {
+    kp->c[r] = d->s[S_CENTER + r];
+  }
+  kp->m[0][0] = u.x;
+  kp->m[1][0] = u.y;
+  kp->m[2][0] = u.z;
+  kp->m[0][1] = v.x;
+  kp->m[1][1] = v.y;
+  kp->m[2][1] = v.z;
+  kp->theta0 = ha_deg2rad(d->s[S_START] + d->s[S_PHASE]);
+  kp->omega[0] = ha_deg2rad(d->s[S_END] - d->s[S_START]);
+  return HA__KERNEL_CIRCLE;
+}
+
 const ha__model ha__model_elliptical = {
     .info = {.name = "elliptical",
              .aliases = "ellipse",
@@ -43,4 +64,5 @@ const ha__model ha__model_elliptical = {
              .param_count = HA__COUNTOF(params),
              .flags = 0},
     .local = local,
+    .pack = pack,
 };

@@ -25,6 +25,25 @@ static ha_vec3 local(const ha__motion_data *d, const ha__eval *ev) {
   return ha_vec3_add(ha__slot_vec3(d, S_CENTER), o);
 }
 
+/* Batch kernel: three sines, one per axis, at 2π·(a, b, (a+b)/2) per
+ * duration (the angles round differently from local() by ~1e-15 rad). */
+static ha__kernel pack(const ha__motion_data *d, ha__kernel_params *kp) {
+  static const ha__kernel_params zero;
+  double a = d->s[S_A], b = d->s[S_B];
+  *kp = zero;
+  for (int k = 0; k < 3; k++) {
+    kp->c[k] = d->s[S_CENTER + k];
+  }
+  kp->m[0][0] = d->s[S_AX];
+  kp->m[1][1] = d->s[S_AY];
+  kp->m[2][2] = d->s[S_AZ];
+  kp->omega[0] = HA_TAU * a;
+  kp->omega[1] = HA_TAU * b;
+  kp->omega[2] = HA_TAU * (a + b) * 0.5;
+  kp->phase[0] = ha_deg2rad(d->s[S_DELTA]);
+  return HA__KERNEL_SINES;
+}
+
 const ha__model ha__model_lissajous = {
     .info = {.name = "lissajous",
              .aliases = NULL,
@@ -33,4 +52,5 @@ const ha__model ha__model_lissajous = {
              .param_count = HA__COUNTOF(params),
              .flags = 0},
     .local = local,
+    .pack = pack,
 };

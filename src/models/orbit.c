@@ -34,6 +34,23 @@ static double heading(const ha__motion_data *d, const ha__eval *ev, ha_vec3 *axi
   return theta(d, ev->p) - ha_deg2rad(d->s[S_PHASE]);
 }
 
+/* Batch kernel: a rotating vector with columns (R, 0, 0) and
+ * (0, R cos i, R sin i); θ0 and ω give local()'s angle bit for bit. */
+static ha__kernel pack(const ha__motion_data *d, ha__kernel_params *kp) {
+  static const ha__kernel_params zero;
+  double r = d->s[S_RADIUS], inc = ha_deg2rad(d->s[S_INCL]);
+  *kp = zero;
+  for (int k = 0; k < 3; k++) {
+    kp->c[k] = d->s[S_CENTER + k];
+  }
+  kp->m[0][0] = r;
+  kp->m[1][1] = r * cos(inc);
+  kp->m[2][1] = r * sin(inc);
+  kp->theta0 = ha_deg2rad(d->s[S_PHASE]);
+  kp->omega[0] = HA_TAU * d->s[S_SPEED];
+  return HA__KERNEL_CIRCLE;
+}
+
 const ha__model ha__model_orbit = {
     .info = {.name = "orbit",
              .aliases = NULL,
@@ -43,4 +60,5 @@ const ha__model ha__model_orbit = {
              .flags = HA_MODEL_ROTATING},
     .local = local,
     .heading = heading,
+    .pack = pack,
 };

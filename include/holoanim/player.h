@@ -1,0 +1,175 @@
+/* holoanim: the real-time player.
+ *
+ * A dedicated tick thread with absolute deadlines on CLOCK_MONOTONIC
+ * (`next += period`, clock_nanosleep TIMER_ABSTIME). Every tick it
+ *   1. applies the commands queued by other threads (lock-free MPMC queue),
+ *   2. evaluates every track at the transport time of *now* (a late tick
+ *      computes positions for its real time, so the path never drifts),
+ *   3. publishes positions to the live state store,
+ *   4. sends them through every output (one sendmmsg each),
+ *   5. records metrics (tick time, lateness, counters).
+ *
+ * THE TICK PATH MUST NOT: malloc, free, printf (or any stdio), lock a mutex,
+ * sleep other than the deadline wait, do file I/O, or resolve names
+ * (getaddrinfo). Everything it touches is sized when the player is created
+ * or an output added; memory it stops using (motions, command payloads) goes
+ * back to a control thread through a ring and is freed there. A test counts
+ * allocations over 10,000 ticks and expects 0.
+ *
+ * Commands are asynchronous: the functions below return HA_OK when the
+ * command was queued (HA_EAGAIN when the queue is full) and its effect is
+ * visible from the next tick on. Failures while applying (e.g. an unknown
+ * track) come back as HA_EVENT_COMMAND_FAILED events.
+ *
+ * Thread: control functions may be called from any thread; events are read
+ * by one consumer thread at a time. */
+#ifndef HOLOANIM_PLAYER_H
+#define HOLOANIM_PLAYER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "easing.h"
+#include "engine.h"
+#include "error.h"
+#include "math.h"
+#include "metrics.h"
+#include "motion.h"
+#include "output.h"
+#include "store.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct ha_player ha_player;
+
+typedef struct ha_player_config {
+  double tick_rate;          /* Hz, 1..2000 (default 100); outputs send at their own rate */
+  size_t max_tracks;         /* default 1024 */
+  size_t max_animations;     /* default 256 */
+  size_t max_outputs;        /* default 8 */
+  size_t queue_capacity;     /* commands in flight (default 4096) */
+  size_t event_capacity;     /* events buffered for the consumer (default 4096) */
+  double blend_window;       /* live parameter changes (default 0.25 s) */
+  double takeover_fade;      /* crossfade when an animation takes a track (default 0.25 s) */
+  ha_limits limits;          /* venue box / speed cap (default none) */
+  bool realtime;             /* try SCHED_FIFO + mlockall (needs privileges; measured) */
+  double conflict_tolerance; /* m: a device echo farther than this from everything we
+                                sent recently is another controller (default 0.05) */
+} ha_player_config;
+
+ha_player_config ha_player_config_default(void);
+
+/* Create a stopped player (no thread yet). Errors: HA_EINVAL naming the
+ * field, HA_ENOMEM. Thread: control. */
+ha_status ha_player_create(const ha_player_config *cfg, ha_player **out, ha_error *err);
+/* Stop the thread if running (flushing outputs), free everything, including
+ * motions handed to the player. NULL is a no-op. Thread: control. */
+void ha_player_destroy(ha_player *p);
+
+/* Before ha_player_start only (HA_ESTATE afterwards): */
+ha_status ha_player_add_track(ha_player *p, uint32_t id, ha_vec3 base, ha_error *err);
+/* Open an output (resolves the host now). Returns its index in *index. */
+ha_status ha_player_add_output(ha_player *p, const ha_output_config *cfg, size_t *index,
+                               ha_error *err);
+
+/* Start the tick thread (transport stopped at 0). HA_ESTATE if started. */
+ha_status ha_player_start(ha_player *p, ha_error *err);
+/* Stop the tick thread after a final flush of every output; the player can
+ * be inspected afterwards (stats, metrics) and destroyed. Idempotent. */
+void ha_player_shutdown(ha_player *p);
+
+/* ---- commands (any thread, queued) ---- */
+ha_status ha_player_play(ha_player *p);   /* run the transport (resume when paused) */
+ha_status ha_player_pause(ha_player *p);  /* freeze the transport; outputs flush once */
+/* Stop: transport back to 0 and paused; every animation stops; tracks glide
+ * to their bases over `fade` seconds (0: stay where they are). */
+ha_status ha_player_stop(ha_player *p, double fade);
+ha_status ha_player_seek(ha_player *p, double t);      /* transport position, seconds */
+ha_status ha_player_set_speed(ha_player *p, double s); /* phase-continuous, (0, 1000] */
+/* Start `motion` (ownership passes to the player, also on error) on tracks
+ * at the current transport time. `tag` names the animation for later
+ * stop/update commands and events (e.g. a group index). The track list is
+ * copied. HA_EINVAL (no tracks, more than max_tracks), HA_EAGAIN, HA_ENOMEM. */
+ha_status ha_player_start_animation(ha_player *p, uint32_t tag, ha_motion *motion,
+                                    const ha_anim_spec *spec, const uint32_t *tracks,
+                                    size_t ntracks);
+/* Stop the animation(s) with `tag` (fade as ha_player_stop). */
+ha_status ha_player_stop_animation(ha_player *p, uint32_t tag, double fade);
+ha_status ha_player_stop_track(ha_player *p, uint32_t id, double fade);
+/* Live parameter change: switch the animation `tag` to `motion` (built and
+ * validated by the caller; ownership passes to the player) with a blend of
+ * blend_window. */
+ha_status ha_player_update_animation(ha_player *p, uint32_t tag, ha_motion *motion);
+/* Move a track to a position over `duration` seconds (xyz or aed). */
+ha_status ha_player_goto(ha_player *p, uint32_t id, ha_vec3 target, double duration,
+                         ha_easing easing, bool aed);
+ha_status ha_player_set_base(ha_player *p, uint32_t id, ha_vec3 base);
+/* Panic: stop every animation at once where it is and pause. */
+ha_status ha_player_panic(ha_player *p);
+/* A position the device reported for a track (its echo). Tracks at rest
+ * adopt it as their base; an animated track whose echo is farther than
+ * conflict_tolerance from everything sent recently raises a conflict. */
+ha_status ha_player_device_echo(ha_player *p, uint32_t id, ha_vec3 position);
+
+/* ---- events ---- */
+typedef enum ha_player_event_type {
+  HA_EVENT_CONFLICT = 1,      /* track, position (echo), expected (our last send) */
+  HA_EVENT_ANIMATION_ENDED,   /* tag: a `once` animation reached its end */
+  HA_EVENT_SHOW_ENDED,        /* every started animation is `once` and has ended */
+  HA_EVENT_COMMAND_FAILED,    /* status, tag/track of the failed command */
+  HA_EVENT_BASE_CHANGED       /* track, position: a device echo moved a resting track */
+} ha_player_event_type;
+
+typedef struct ha_player_event {
+  ha_player_event_type type;
+  double time;      /* transport time */
+  uint32_t track;
+  uint32_t tag;
+  int status;       /* ha_status for COMMAND_FAILED */
+  ha_vec3 position;
+  ha_vec3 expected;
+} ha_player_event;
+
+/* Next event, HA_OK, or HA_EAGAIN when none. One consumer thread. */
+ha_status ha_player_poll_event(ha_player *p, ha_player_event *ev);
+
+/* ---- state (any thread) ---- */
+typedef struct ha_player_status {
+  bool running;          /* the tick thread is alive */
+  bool playing;          /* the transport runs */
+  double time;           /* transport position at the last tick */
+  double speed;
+  uint64_t ticks;
+  uint64_t late_ticks;   /* started more than half a period late */
+  uint64_t skipped_ticks;/* deadlines skipped after a stall of > 4 periods */
+  uint64_t commands;     /* commands applied */
+  uint64_t commands_dropped; /* refused because the queue was full */
+  uint64_t events_dropped;   /* events lost because nobody read them */
+  uint64_t conflicts;
+  bool realtime_active;  /* SCHED_FIFO obtained */
+  bool memory_locked;    /* mlockall obtained */
+} ha_player_status;
+void ha_player_get_status(const ha_player *p, ha_player_status *out);
+
+/* The live state store the tick publishes to (read snapshots from any
+ * thread) and the metrics it records. Owned by the player. */
+const ha_store *ha_player_store(const ha_player *p);
+ha_metrics *ha_player_metrics(const ha_player *p);
+size_t ha_player_output_count(const ha_player *p);
+const ha_output *ha_player_output(const ha_player *p, size_t i);
+
+/* Evaluate one tick synchronously on the calling thread at monotonic time
+ * `now` (for tests and offline use: the thread must not be running).
+ * HA_ESTATE when the thread runs. */
+ha_status ha_player_tick_once(ha_player *p, double now);
+
+/* CLOCK_MONOTONIC in seconds (the player's and the device simulator's clock). */
+double ha_monotonic_now(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

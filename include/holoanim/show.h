@@ -1,0 +1,364 @@
+/* holoanim: show files — load, validate, save, import, edit with undo, and
+ * play offline.
+ *
+ * A show is a JSON document (docs/show-format.md, docs/show.schema.json):
+ * tracks, animations, groups, position presets, cues, outputs, venue limits
+ * and remote control. Loading parses it once and validates everything:
+ * every animation is built with ha_motion_create, so the engine's own words
+ * explain a bad value, prefixed with the JSON path of the field and its
+ * file:line:column ("show.json:14:23: animations[2].parameters.radius: -1 is
+ * below the minimum 0"). Every problem of a file is reported, not only the
+ * first; unknown fields are warnings.
+ *
+ * Ownership and lifetime
+ * - An `ha_show` owns its document and a compiled, read-only view of it
+ *   (the arrays returned by the accessors below). Every pointer an accessor
+ *   returns (structs, strings, track lists, parameter sets) stays valid until
+ *   the next successful change of the show (ha_show_edit*, undo, redo) or
+ *   ha_show_destroy, whichever comes first; the version counter tells when.
+ * - An `ha_show_instance` (ha_show_instantiate) keeps its own reference to
+ *   the compiled view it was made from, so it survives later edits and even
+ *   ha_show_destroy; it owns the motions it starts on the engine.
+ *
+ * Thread: a show is used by one thread at a time (a control thread). The
+ * instance functions marked tick-safe never allocate.
+ */
+#ifndef HOLOANIM_SHOW_H
+#define HOLOANIM_SHOW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "easing.h"
+#include "engine.h"
+#include "error.h"
+#include "group.h"
+#include "math.h"
+#include "motion.h"
+#include "timing.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The show format this build writes; it reads every format from 0 up to it
+ * and migrates older ones forward. */
+#define HA_SHOW_FORMAT 1
+
+/* ---- diagnostics ---- */
+
+typedef enum ha_diag_severity {
+  HA_DIAG_ERROR = 0, /* the show is invalid */
+  HA_DIAG_WARNING,   /* ignored or suspicious input; the show loads */
+  HA_DIAG_NOTE       /* information (e.g. "migrated from format 0") */
+} ha_diag_severity;
+
+typedef struct ha_diag {
+  ha_diag_severity severity;
+  const char *file;    /* file or source name as given ("" when none) */
+  int line, column;    /* 1-based; 0 when unknown (e.g. after an edit) */
+  const char *path;    /* JSON path: "animations[2].parameters.radius" ("" = document) */
+  const char *message; /* what is wrong, without the path */
+} ha_diag;
+
+/* A growing list of diagnostics, owned by the caller. */
+typedef struct ha_diags ha_diags;
+
+ha_status ha_diags_create(ha_diags **out);
+/* NULL is a no-op. */
+void ha_diags_destroy(ha_diags *d);
+void ha_diags_clear(ha_diags *d);
+size_t ha_diags_count(const ha_diags *d);
+/* The i-th diagnostic (NULL past the end); valid until the list changes. */
+const ha_diag *ha_diags_at(const ha_diags *d, size_t i);
+size_t ha_diags_errors(const ha_diags *d);
+size_t ha_diags_warnings(const ha_diags *d);
+
+/* One line, no newline: "show.json:14:23: animations[2].parameters.radius:
+ * -1 is below the minimum 0" for errors; warnings and notes say so after the
+ * position ("show.json:3:5: warning: tracks[0].colour: unknown field, ...").
+ * The position is left out when unknown. snprintf semantics: returns the
+ * length of the full line (it is truncated when >= cap). Thread: any. */
+int ha_diag_format(const ha_diag *d, char *buf, size_t cap);
+
+/* ---- the compiled show: plain data ---- */
+
+typedef struct ha_show_track {
+  uint32_t id;        /* Holophonix track index, >= 1 */
+  const char *name;   /* "" when not given */
+  char color[8];      /* "#rrggbb" ("" when not given) */
+  ha_vec3 position;   /* base position (m) */
+  bool has_gain;
+  double gain;        /* dB, when has_gain */
+} ha_show_track;
+
+typedef struct ha_show_animation {
+  const char *name;          /* unique */
+  const char *model;         /* canonical model name ("circular") */
+  const ha_params *params;   /* as written, validated by ha_motion_create */
+  ha_timing timing;          /* duration, loop, speed */
+  double fade_in, fade_out;  /* seconds (fade_out: default fade of stops) */
+} ha_show_animation;
+
+typedef struct ha_show_group {
+  const char *name;
+  const uint32_t *tracks; /* selection order (phase offsets follow it) */
+  size_t track_count;
+  size_t animation;       /* index into the animations */
+  ha_anim_spec spec;      /* mode, phaseOffset, phaseSpread, ... */
+  bool auto_start;        /* started by ha_show_instantiate */
+} ha_show_group;
+
+typedef struct ha_show_preset {
+  const char *name;
+  const uint32_t *tracks;   /* in the document's order (stagger order) */
+  const ha_vec3 *positions; /* one per track */
+  size_t count;
+} ha_show_preset;
+
+typedef enum ha_show_action_type {
+  HA_SHOW_ACTION_START = 0, /* start a group, or an animation on tracks */
+  HA_SHOW_ACTION_STOP,      /* stop a group / an animation / tracks / everything */
+  HA_SHOW_ACTION_PRESET,    /* move tracks to a preset's positions */
+  HA_SHOW_ACTION_GOTO       /* move one track to a position */
+} ha_show_action_type;
+
+typedef enum ha_show_target {
+  HA_SHOW_TARGET_ALL = 0,   /* stop: every track of the show */
+  HA_SHOW_TARGET_GROUP,     /* start/stop a group */
+  HA_SHOW_TARGET_ANIMATION, /* start an animation on `tracks`; stop every use of it */
+  HA_SHOW_TARGET_TRACKS     /* stop what drives `tracks` */
+} ha_show_target;
+
+typedef struct ha_show_action {
+  ha_show_action_type type;
+  ha_show_target target;   /* START: GROUP or ANIMATION; STOP: any */
+  size_t group;            /* TARGET_GROUP: index into the groups */
+  size_t animation;        /* TARGET_ANIMATION (and GROUP: the group's animation) */
+  size_t preset;           /* PRESET: index into the presets */
+  const uint32_t *tracks;  /* START/ANIMATION and STOP/TRACKS: the tracks; PRESET: the
+                              subset in preset order (all of the preset's when not given);
+                              GOTO: the one track */
+  size_t track_count;
+  ha_anim_spec spec;       /* START/ANIMATION: the group spec; START/GROUP: the group's */
+  double fade;             /* STOP: seconds to glide back to base (0: stay) */
+  ha_vec3 position;        /* GOTO: target (m) */
+  double transition;       /* PRESET, GOTO: seconds (0: jump) */
+  ha_easing easing;        /* PRESET, GOTO */
+  bool aed;                /* PRESET, GOTO: interpolate in aed (shorter azimuth arc) */
+  double stagger;          /* PRESET: delay between successive tracks (s) */
+} ha_show_action;
+
+typedef struct ha_show_cue {
+  double number;     /* unique, >= 0 (1, 1.5, 2, ...) */
+  const char *name;  /* "" when not given */
+  const char *osc;   /* OSC address that fires it, or NULL */
+  const ha_show_action *actions;
+  size_t action_count;
+} ha_show_cue;
+
+typedef enum ha_show_dialect {
+  HA_SHOW_DIALECT_HOLOPHONIX = 0, /* /track/{n}/xyz|aed */
+  HA_SHOW_DIALECT_ADM_OSC         /* /adm/obj/{n}/xyz|aed, normalised */
+} ha_show_dialect;
+
+typedef struct ha_show_track_map {
+  uint32_t track;  /* show track id */
+  uint32_t device; /* index on the device */
+} ha_show_track_map;
+
+typedef struct ha_show_output {
+  const char *name;
+  const char *host;
+  uint16_t port;                /* default 4003 */
+  ha_show_dialect dialect;      /* default holophonix */
+  bool aed;                     /* coords: false xyz (default), true aed */
+  ha_azimuth_sign azimuth_sign; /* holophonix: given or clockwise; adm-osc: counterclockwise */
+  double adm_scale;             /* metres for normalised 1.0 (default 10) */
+  double rate;                  /* Hz, 1..1000 (default 50) */
+  double deadband_position;     /* m (default 0.001) */
+  double deadband_angle;        /* degrees (default 0.1) */
+  double keep_alive;            /* s: resend unchanged values this often; 0 never (default 1) */
+  bool bundle;                  /* send bundles (default false) */
+  double bundle_lookahead_ms;   /* timetag lookahead (default 0: immediate) */
+  const ha_show_track_map *track_map; /* sorted by show track id */
+  size_t track_map_count;
+  bool enabled;                 /* default true */
+} ha_show_output;
+
+/* The device index for a show track on an output (the trackMap entry, else
+ * the id itself). Thread: any. */
+uint32_t ha_show_output_device_index(const ha_show_output *o, uint32_t track);
+
+typedef struct ha_show_control {
+  int port;                 /* remote-control UDP port; 0 when not given */
+  const char *const *allow; /* hosts allowed to control (none given: any) */
+  size_t allow_count;
+} ha_show_control;
+
+/* ---- loading ---- */
+
+typedef struct ha_show ha_show;
+
+/* Load and validate a show file. On success *out is a new show (warnings and
+ * notes may have been added to `diags`). On failure *out is NULL and `diags`
+ * lists every problem with file, line, column and JSON path. `diags` may be
+ * NULL (then only the status tells). Returns HA_OK, HA_EIO (unreadable
+ * file), HA_EPARSE (not JSON, or invalid: the errors are in diags),
+ * HA_EUNSUPPORTED (written by a newer holoanim), HA_ENOMEM.
+ * Thread: control. */
+ha_status ha_show_load_file(const char *path, ha_show **out, ha_diags *diags);
+/* Same from memory; `name` labels the diagnostics (may be NULL). */
+ha_status ha_show_load_string(const char *text, size_t len, const char *name, ha_show **out,
+                              ha_diags *diags);
+/* An empty, valid show (format 1, no tracks). */
+ha_status ha_show_create(ha_show **out);
+/* NULL is a no-op. Instances made from the show stay valid. */
+void ha_show_destroy(ha_show *show);
+
+/* The format the document had when loaded (0 for a migrated format 0 file);
+ * HA_SHOW_FORMAT for shows made or imported in memory. */
+int ha_show_source_format(const ha_show *show);
+
+/* ---- reading ---- */
+
+const char *ha_show_name(const ha_show *show);
+/* A metadata string ("author", "created", "modified", "notes" or a free
+ * key); NULL when absent or not a string. */
+const char *ha_show_metadata(const ha_show *show, const char *key);
+
+const ha_show_track *ha_show_tracks(const ha_show *show, size_t *count);
+const ha_show_animation *ha_show_animations(const ha_show *show, size_t *count);
+const ha_show_group *ha_show_groups(const ha_show *show, size_t *count);
+const ha_show_preset *ha_show_presets(const ha_show *show, size_t *count);
+const ha_show_cue *ha_show_cues(const ha_show *show, size_t *count);
+const ha_show_output *ha_show_outputs(const ha_show *show, size_t *count);
+/* Venue limits (box_enabled false and max_speed 0 when the show has none). */
+const ha_limits *ha_show_limits(const ha_show *show);
+const ha_show_control *ha_show_control_get(const ha_show *show);
+
+/* Lookups; SIZE_MAX when absent. Cue numbers match within 1e-9. */
+size_t ha_show_track_find(const ha_show *show, uint32_t id);
+size_t ha_show_animation_find(const ha_show *show, const char *name);
+size_t ha_show_group_find(const ha_show *show, const char *name);
+size_t ha_show_preset_find(const ha_show *show, const char *name);
+size_t ha_show_cue_find(const ha_show *show, double number);
+size_t ha_show_cue_find_osc(const ha_show *show, const char *address);
+
+/* A new motion for the i-th animation (the caller owns it). HA_ENOTFOUND
+ * past the end; otherwise as ha_motion_create (cannot fail validation: the
+ * show was validated). */
+ha_status ha_show_animation_motion(const ha_show *show, size_t i, ha_motion **out,
+                                   ha_error *err);
+
+/* An engine configuration sized for the show: max_tracks = track count (at
+ * least 1), max_animations = groups + start actions + 8, the show's limits. */
+ha_engine_config ha_show_engine_config(const ha_show *show);
+
+/* ---- saving ---- */
+
+/* The canonical text of the show: pretty (2 spaces), keys in the documented
+ * order (unknown keys kept, after the known ones), numbers in their shortest
+ * exact form, ending with a newline. Loading it gives the same text again.
+ * *out is malloc'd (free it with free()); *len may be NULL.
+ * HA_ENOMEM. Thread: control. */
+ha_status ha_show_save_string(const ha_show *show, char **out, size_t *len);
+
+/* Write the canonical text to `path` atomically: a temporary file in the
+ * same directory is written, fsynced and renamed over `path`, then the
+ * directory is fsynced. The previous file, if any, is kept as `path`.bak
+ * (hard-linked, or copied where links are not possible, before the rename).
+ * A crash at any point leaves `path` either old or new, never partial.
+ * HA_EIO (err names the step and errno), HA_ENOMEM. Thread: control. */
+ha_status ha_show_save_file(const ha_show *show, const char *path, ha_error *err);
+
+/* ---- editing, undo, redo ---- */
+
+/* Apply one JSON-Patch operation (RFC 6902 subset) to the document:
+ * op "add" | "remove" | "replace", a JSON Pointer (RFC 6901, e.g.
+ * "/animations/0/parameters/radius"; "-" appends to an array) and the value
+ * as JSON text (ignored by "remove"). The result is validated as a loaded
+ * file would be; if it has errors, nothing changes and `diags` says why
+ * (HA_EINVAL). A change is one undo step and bumps the version.
+ * Errors: HA_EINVAL (bad op, pointer, value, or invalid result), HA_ENOMEM.
+ * Thread: control. */
+ha_status ha_show_edit(ha_show *show, const char *op, const char *pointer,
+                       const char *value_json, ha_diags *diags);
+/* Several operations as one undo step: `patch_json` is a JSON array of
+ * {"op", "path", "value"} objects, applied in order, all or nothing. */
+ha_status ha_show_edit_patch(ha_show *show, const char *patch_json, ha_diags *diags);
+
+/* Undo / redo the last change. HA_ESTATE when there is nothing to undo/redo. */
+ha_status ha_show_undo(ha_show *show);
+ha_status ha_show_redo(ha_show *show);
+bool ha_show_can_undo(const ha_show *show);
+bool ha_show_can_redo(const ha_show *show);
+/* Keep at most `count` undo steps (default 100; 0 disables undo). Older
+ * steps are dropped first. */
+void ha_show_set_history_limit(ha_show *show, size_t count);
+/* Starts at 1; increments on every change (edit, undo, redo). */
+uint64_t ha_show_version(const ha_show *show);
+
+/* The JSON text of the value at a JSON Pointer ("" = the whole document),
+ * compact. *out is malloc'd. HA_ENOTFOUND, HA_EINVAL (bad pointer). */
+ha_status ha_show_get_json(const ha_show *show, const char *pointer, char **out);
+
+/* ---- import ---- */
+
+/* Import a Holophonix Animator project (.hpx, v2.0 to v2.3). Everything
+ * that could not be mapped is reported as a warning naming the field; the
+ * result is a valid show (on success). Errors: HA_EIO, HA_EPARSE (not JSON
+ * or not a project), HA_ENOMEM. Thread: control. */
+ha_status ha_show_import_hpx(const char *path, ha_show **out, ha_diags *diags);
+ha_status ha_show_import_hpx_string(const char *text, size_t len, const char *name,
+                                    ha_show **out, ha_diags *diags);
+
+/* ---- playing on an engine ---- */
+
+typedef struct ha_show_instance ha_show_instance;
+
+/* Put a show on an engine at transport time t0: add every track at its base
+ * position (the engine must not have tracks with the same ids), apply the
+ * show's limits when it has any, create one motion per group and per inline
+ * start action (owned by the instance), and start the autoStart groups at
+ * t0 in document order. Size the engine with ha_show_engine_config.
+ * Errors: as ha_engine_track_add / ha_engine_animation_start (err names the
+ * track or group), HA_ENOMEM. On error the engine may hold some of the
+ * tracks. Thread: the engine's. */
+ha_status ha_show_instantiate(const ha_show *show, ha_engine *engine, double t0,
+                              ha_show_instance **out, ha_error *err);
+/* Stop the instance's animations on its engine and free its motions. Call it
+ * while the engine still exists (before ha_engine_destroy). NULL is a no-op. */
+void ha_show_instance_destroy(ha_show_instance *inst);
+
+/* Fire a cue at transport time t: its actions run in order on the engine.
+ * Every action takes its tracks over (last takes precedence, the engine
+ * crossfades), and cancels what an earlier cue had scheduled for them.
+ * Staggered preset moves: track k (in the preset's order) starts after
+ * k·stagger seconds; the later ones are scheduled in the instance and begin
+ * when ha_show_instance_update (or _evaluate) reaches their time.
+ * HA_ENOTFOUND (no such cue). Never allocates. Thread: the engine's. */
+ha_status ha_show_fire_cue(ha_show_instance *inst, double number, double t, ha_error *err);
+/* The same by cue index. */
+ha_status ha_show_fire_cue_at(ha_show_instance *inst, size_t index, double t, ha_error *err);
+/* Start / stop one group at t (as the start/stop actions do). */
+ha_status ha_show_start_group(ha_show_instance *inst, size_t group, double t, ha_error *err);
+ha_status ha_show_stop_group(ha_show_instance *inst, size_t group, double fade, double t);
+
+/* Run the scheduled (staggered) moves that are due at or before t, each at
+ * its own time. Call it before every ha_engine_evaluate. Tick-safe. */
+void ha_show_instance_update(ha_show_instance *inst, double t);
+/* ha_show_instance_update, then ha_engine_evaluate(t, ...). Tick-safe. */
+ha_status ha_show_instance_evaluate(ha_show_instance *inst, double t, double *x, double *y,
+                                    double *z, size_t cap);
+/* Scheduled moves not yet started. */
+size_t ha_show_instance_pending(const ha_show_instance *inst);
+/* True when `m` is one of the instance's motions (so whoever collects the
+ * engine's retired motions knows not to free it). */
+bool ha_show_instance_owns(const ha_show_instance *inst, const ha_motion *m);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* HOLOANIM_SHOW_H */

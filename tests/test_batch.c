@@ -1,0 +1,538 @@
+/* Batch evaluation: every implementation (generic, scalar, AVX2 when this
+ * build and CPU have it) against ha_motion_eval per track, on random motions
+ * of the closed-form models with random frames, loop modes, speeds and
+ * shifts, on a mix of every registered model, at wraps, at extreme angles
+ * and at non-finite times; plus capture/refresh semantics and the API's
+ * error paths. The counting-allocator test is tests/test_batch_alloc.c. */
+#include "holoanim.h"
+#include "test.h"
+
+#define TOL_M 1e-9 /* metres: the batch must agree with ha_motion_eval this closely */
+#define HA__COUNTOF_T(a) (sizeof(a) / sizeof((a)[0]))
+
+static const ha_batch_impl impls[] = {HA_BATCH_IMPL_GENERIC, HA_BATCH_IMPL_SCALAR,
+                                      HA_BATCH_IMPL_AVX2};
+
+/* The closed-form models the batch runs as kernels. */
+static const char *const kernel_models[] = {"circular", "elliptical", "orbit", "circular-scan",
+                                            "lissajous"};
+
+typedef struct track_set {
+  size_t n, cap;
+  ha_motion **m;
+  ha_track_ctx *ctx;
+  ha_motion_state *state;
+  const char **model;
+} track_set;
+
+static void set_init(track_set *s, size_t cap) {
+  memset(s, 0, sizeof(*s));
+  s->cap = cap;
+  s->m = calloc(cap, sizeof(*s->m));
+  s->ctx = calloc(cap, sizeof(*s->ctx));
+  s->state = calloc(cap, sizeof(*s->state));
+  s->model = calloc(cap, sizeof(*s->model));
+}
+
+static void set_free(track_set *s) {
+  for (size_t i = 0; i < s->n; i++) {
+    ha_motion_destroy(s->m[i]);
+  }
+  free(s->m);
+  free(s->ctx);
+  free(s->state);
+  free(s->model);
+}
+
+static size_t choice_count(const char *choices) {
+  size_t n = 1;
+  for (const char *c = choices; *c; c++) {
+    n += *c == '|';
+  }
+  return n;
+}
+
+/* A random value for every numeric/choice parameter of `mi`, within the
+ * parameter's range and within test-sized magnitudes (radius ≤ 100 m, speeds
+ * ≤ 100 turns, angles ≤ 720°, centres ≤ 50 m, ratios ≤ 10). */
+static void random_params(uint64_t *rng, const ha_model_info *mi, ha_params *p) {
+  for (size_t j = 0; j < mi->param_count; j++) {
+    const ha_param_info *pi = &mi->params[j];
+    double cap = 10.0;
+    if (strcmp(pi->unit, "m") == 0) {
+      cap = 100.0;
+    } else if (strcmp(pi->unit, "deg") == 0) {
+      cap = 720.0;
+    } else if (strcmp(pi->unit, "turns") == 0) {
+      cap = 100.0;
+    }
+    double lo = pi->min > -cap ? pi->min : -cap, hi = pi->max < cap ? pi->max : cap;
+    switch (pi->type) {
+    case HA_PARAM_NUMBER: ha_params_set_number(p, pi->name, ha_t_uniform(rng, lo, hi)); break;
+    case HA_PARAM_INTEGER:
+      ha_params_set_number(p, pi->name, floor(ha_t_uniform(rng, lo, hi < 8 ? hi : 8)));
+      break;
+    case HA_PARAM_VEC3: {
+      double l = pi->min > -50 ? pi->min : -50, h = pi->max < 50 ? pi->max : 50;
+      ha_params_set_vec3(p, pi->name,
+                         ha_vec3_make(ha_t_uniform(rng, l, h), ha_t_uniform(rng, l, h),
+                                      ha_t_uniform(rng, l, h)));
+      break;
+    }
+    case HA_PARAM_CHOICE: {
+      char name[64];
+      size_t k = (size_t)(ha_t_rand(rng) % choice_count(pi->choices));
+      if (ha_param_choice_at(pi, k, name, sizeof(name)) == HA_OK) {
+        ha_params_set_string(p, pi->name, name);
+      }
+      break;
+    }
+    case HA_PARAM_BOOL: ha_params_set_bool(p, pi->name, (ha_t_rand(rng) & 1) != 0); break;
+    case HA_PARAM_EASING:
+    case HA_PARAM_POINTS:
+    case HA_PARAM_KEYFRAMES:
+    case HA_PARAM_ROTATION:
+    case HA_PARAM_SCALE: break;
+    }
+  }
+}
+
+static int own_param(const ha_model_info *mi, const char *name) {
+  for (size_t j = 0; j < mi->param_count; j++) {
+    if (strcmp(mi->params[j].name, name) == 0) {
+      return 1;
+    }
+  }
+  return 0;
+}
+
+/* Random rotation (none, Euler or quaternion) and scale (none, uniform,
+ * per axis, sometimes mirrored), unless the model has a parameter of that
+ * name itself (perlin-noise's scale is an amplitude in metres). */
+static void random_frame(uint64_t *rng, const ha_model_info *mi, ha_params *p) {
+  uint64_t r = ha_t_rand(rng) % 4;
+  if (own_param(mi, "rotation")) {
+    r = 0;
+  }
+  if (r == 1) {
+    double e[3] = {ha_t_uniform(rng, -180, 180), ha_t_uniform(rng, -180, 180),
+                   ha_t_uniform(rng, -180, 180)};
+    ha_params_set_numbers(p, "rotation", e, 3);
+  } else if (r >= 2) {
+    double q[4] = {ha_t_uniform(rng, -1, 1), ha_t_uniform(rng, -1, 1), ha_t_uniform(rng, -1, 1),
+                   ha_t_uniform(rng, -1, 1)};
+    ha_params_set_numbers(p, "rotation", q, 4);
+  }
+  r = ha_t_rand(rng) % 4;
+  if (own_param(mi, "scale")) {
+    r = 0;
+  }
+  if (r == 1) {
+    ha_params_set_number(p, "scale", ha_t_uniform(rng, 0.2, 3.0));
+  } else if (r >= 2) {
+    double s[3] = {ha_t_uniform(rng, -3, 3), ha_t_uniform(rng, 0.2, 3), ha_t_uniform(rng, -3, 3)};
+    ha_params_set_numbers(p, "scale", s, 3);
+  }
+}
+
+static ha_timing random_timing(uint64_t *rng, double max_duration) {
+  ha_timing tm = {ha_t_uniform(rng, 0.5, max_duration), (ha_loop_mode)(ha_t_rand(rng) % 3),
+                  ha_t_uniform(rng, 0.1, 10.0)};
+  return tm;
+}
+
+/* Append a random motion of `model` to `s`: random parameters when
+ * `random_shape`; when a cross-parameter rule refuses the draw, the default
+ * shape; when the timing is refused too (keyframe times beyond a short
+ * duration), the default timing. The frame is always random. */
+static void add_random(track_set *s, uint64_t *rng, const char *model, int random_shape,
+                       double max_duration) {
+  const ha_model_info *mi = ha_model_find(model);
+  if (mi == NULL || s->n == s->cap) {
+    return;
+  }
+  ha_params *p = NULL;
+  CHECK_OK(ha_params_create(&p));
+  if (random_shape) {
+    random_params(rng, mi, p);
+  }
+  random_frame(rng, mi, p);
+  ha_timing tm = random_timing(rng, max_duration);
+  ha_motion *m = NULL;
+  ha_error err;
+  ha_status st = ha_motion_create(mi->name, p, &tm, &m, &err);
+  if (st != HA_OK && random_shape) {
+    ha_params_clear(p);
+    random_frame(rng, mi, p);
+    st = ha_motion_create(mi->name, p, &tm, &m, &err);
+  }
+  if (st != HA_OK) {
+    ha_timing def = ha_timing_default();
+    tm.duration = def.duration;
+    st = ha_motion_create(mi->name, p, &tm, &m, &err);
+  }
+  CHECK_MSG(st == HA_OK, "create %s: %s", mi->name, err.message);
+  ha_params_destroy(p);
+  if (m == NULL) {
+    return;
+  }
+  size_t i = s->n++;
+  s->m[i] = m;
+  s->model[i] = mi->name;
+  s->ctx[i].track_id = (uint32_t)i;
+  s->ctx[i].shift = ha_t_uniform(rng, -100.0, 100.0);
+  s->ctx[i].state = &s->state[i];
+  s->ctx[i].state_prev = NULL;
+}
+
+/* THE test body: every available implementation, at every time, against
+ * ha_motion_eval per track (absolute error ≤ tol metres). Returns the
+ * largest error seen. */
+static double check_all_impls(const track_set *s, const double *times, size_t nt, double tol,
+                              const char *label) {
+  ha_batch *b = NULL;
+  CHECK_OK(ha_batch_create(s->n ? s->n : 1, &b));
+  for (size_t i = 0; i < s->n; i++) {
+    CHECK_OK(ha_batch_add(b, s->m[i], &s->ctx[i], NULL));
+  }
+  double *x = malloc((s->n + 1) * 3 * sizeof(double)), *y = x + s->n + 1, *z = y + s->n + 1;
+  double worst = 0.0;
+  printf("     %-13s", label);
+  for (size_t k = 0; k < HA__COUNTOF_T(impls); k++) {
+    ha_batch_impl impl = impls[k];
+    if (!ha_batch_impl_available(impl)) {
+      CHECK_INT(ha_batch_eval_with(b, 0.0, x, y, z, impl), HA_EUNSUPPORTED);
+      printf(" %s: unavailable", ha_batch_impl_name(impl));
+      continue;
+    }
+    int reported = 0;
+    double worst_impl = 0.0;
+    for (size_t j = 0; j < nt; j++) {
+      double t = times[j];
+      CHECK_OK(ha_batch_eval_with(b, t, x, y, z, impl));
+      for (size_t i = 0; i < s->n; i++) {
+        ha_vec3 r = ha_motion_eval(s->m[i], t, &s->ctx[i]);
+        double e = fmax(fabs(x[i] - r.x), fmax(fabs(y[i] - r.y), fabs(z[i] - r.z)));
+        int finite = isfinite(x[i]) && isfinite(y[i]) && isfinite(z[i]);
+        worst_impl = e > worst_impl ? e : worst_impl;
+        if ((!finite || !(e <= tol)) && reported++ < 5) {
+          ha_timing tm = ha_motion_timing(s->m[i]);
+          HA_T_FAIL("%s/%s: track %zu (%s, T=%g %s speed=%g shift=%g) at t=%.17g: "
+                    "(%.17g, %.17g, %.17g) vs (%.17g, %.17g, %.17g), error %.3g m",
+                    label, ha_batch_impl_name(impl), i, s->model[i], tm.duration,
+                    ha_loop_mode_name(tm.loop), tm.speed, s->ctx[i].shift, t, x[i], y[i],
+                    z[i], r.x, r.y, r.z, e);
+        }
+      }
+    }
+    printf(" %s: %.3g m", ha_batch_impl_name(impl), worst_impl);
+    worst = worst_impl > worst ? worst_impl : worst;
+  }
+  printf("  (max error, %zu tracks x %zu times)\n", s->n, nt);
+  free(x);
+  ha_batch_destroy(b);
+  return worst;
+}
+
+static uint64_t seed_from_env(void) {
+  const char *e = getenv("HA_TEST_SEED");
+  uint64_t seed = e ? strtoull(e, NULL, 0) : 0x5eedba7c4ull;
+  printf("seed %llu (set HA_TEST_SEED to change)\n", (unsigned long long)seed);
+  return seed;
+}
+static uint64_t g_seed;
+
+/* Times: random in [−1000, 1e5] s, 0, and the exact wraps of a few tracks. */
+static size_t make_times(uint64_t *rng, const track_set *s, double *times, size_t cap) {
+  size_t n = 0;
+  times[n++] = 0.0;
+  times[n++] = 1e5;
+  while (n < cap / 2) {
+    times[n++] = ha_t_uniform(rng, -1000.0, 1e5);
+  }
+  for (size_t i = 0; n < cap && s->n > 0; i++) {
+    size_t k = (size_t)(ha_t_rand(rng) % s->n);
+    ha_timing tm = ha_motion_timing(s->m[k]);
+    double wraps = floor(ha_t_uniform(rng, 0, 50));
+    /* a = t·speed − shift lands on (or within an ulp of) wraps·T. */
+    times[n++] = (wraps * tm.duration + s->ctx[k].shift) / tm.speed;
+  }
+  return n;
+}
+
+static void test_kernel_models_random(void) {
+  uint64_t rng = g_seed;
+  track_set s;
+  set_init(&s, 600);
+  /* Interleaved runs of random length, so kernels start at every offset
+   * and end in every partial vector. */
+  while (s.n < s.cap) {
+    const char *model = kernel_models[ha_t_rand(&rng) % HA__COUNTOF_T(kernel_models)];
+    size_t run = 1 + (size_t)(ha_t_rand(&rng) % 9);
+    for (size_t k = 0; k < run && s.n < s.cap; k++) {
+      add_random(&s, &rng, model, 1, 100.0);
+    }
+  }
+  ha_batch *b = NULL;
+  CHECK_OK(ha_batch_create(s.n, &b));
+  for (size_t i = 0; i < s.n; i++) {
+    CHECK_OK(ha_batch_add(b, s.m[i], &s.ctx[i], NULL));
+  }
+  ha_batch_stats st;
+  ha_batch_get_stats(b, &st);
+  /* Every closed-form model that is registered must actually be packed. */
+  CHECK_INT(st.packed, s.n);
+  CHECK(st.runs > 10);
+  ha_batch_destroy(b);
+
+  double times[64];
+  size_t nt = make_times(&rng, &s, times, HA__COUNTOF_T(times));
+  check_all_impls(&s, times, nt, TOL_M, "kernels");
+  set_free(&s);
+}
+
+static void test_every_model_mix(void) {
+  uint64_t rng = g_seed ^ 0x9e3779b97f4a7c15ull;
+  track_set s;
+  size_t nmodels = ha_model_count();
+  set_init(&s, 4 * nmodels);
+  for (size_t rep = 0; rep < 4; rep++) {
+    for (size_t i = 0; i < nmodels; i++) {
+      /* Durations ≤ 20 s keep the physics models' re-integration short. */
+      add_random(&s, &rng, ha_model_at(i)->name, (int)(rep & 1), 20.0);
+    }
+  }
+  CHECK_INT(s.n, 4 * nmodels);
+  double times[24];
+  size_t nt = make_times(&rng, &s, times, HA__COUNTOF_T(times));
+  for (size_t i = 0; i < nt; i++) {
+    times[i] = fmod(times[i], 200.0); /* physics: bounded integration work */
+  }
+  check_all_impls(&s, times, nt, TOL_M, "every model");
+  set_free(&s);
+}
+
+/* Angles far from the origin: speed ±1000 turns, start ±36000°, so the
+ * AVX2 range reduction sees |θ| up to ~7000 rad. On a unit circle centred
+ * at 0 the reference is libm's cos/sin of the very same θ, so the tolerance
+ * can be a few ulps (1e-15). */
+static void test_extreme_angles(void) {
+  uint64_t rng = g_seed + 7;
+  track_set s;
+  set_init(&s, 64);
+  for (size_t i = 0; i < s.cap; i++) {
+    ha_params *p = NULL;
+    CHECK_OK(ha_params_create(&p));
+    ha_params_set_number(p, "radius", 1.0);
+    ha_params_set_number(p, "speed", ha_t_uniform(&rng, -1000, 1000));
+    ha_params_set_number(p, "startAngle", ha_t_uniform(&rng, -36000, 36000));
+    ha_params_set_string(p, "direction", i & 1 ? "clockwise" : "counterclockwise");
+    ha_timing tm = {ha_t_uniform(&rng, 0.5, 20), HA_LOOP_LOOP, 1.0};
+    ha_error err;
+    CHECK_OK(ha_motion_create("circular", p, &tm, &s.m[i], &err));
+    ha_params_destroy(p);
+    s.model[i] = "circular";
+    s.ctx[i].track_id = (uint32_t)i;
+    s.n++;
+  }
+  double times[200];
+  for (size_t j = 0; j < HA__COUNTOF_T(times); j++) {
+    times[j] = ha_t_uniform(&rng, 0, 40);
+  }
+  check_all_impls(&s, times, HA__COUNTOF_T(times), 1e-15, "unit circle");
+  set_free(&s);
+}
+
+/* NaN and ±inf must give the position at a = 0 (ha_motion_eval's rule) on
+ * every path; check_all_impls also fails on any non-finite output. Absurd
+ * finite times (±1e300) on the kernels: finite output only (there the
+ * reference itself has lost every digit of τ, so any tolerance is moot). */
+static void test_nonfinite_time(void) {
+  uint64_t rng = g_seed + 11;
+  track_set s, k;
+  set_init(&s, ha_model_count());
+  set_init(&k, 4 * HA__COUNTOF_T(kernel_models));
+  for (size_t i = 0; i < ha_model_count(); i++) {
+    add_random(&s, &rng, ha_model_at(i)->name, 0, 10.0);
+  }
+  for (size_t i = 0; i < k.cap; i++) {
+    add_random(&k, &rng, kernel_models[i % HA__COUNTOF_T(kernel_models)], 1, 100.0);
+  }
+  const double nonfinite[] = {NAN, HUGE_VAL, -HUGE_VAL, -NAN};
+  const double huge[] = {1e300, -1e300, 1.7e308, 4.9e-324};
+  check_all_impls(&s, nonfinite, HA__COUNTOF_T(nonfinite), TOL_M, "non-finite t");
+  check_all_impls(&k, nonfinite, HA__COUNTOF_T(nonfinite), TOL_M, "non-finite t");
+  check_all_impls(&k, huge, HA__COUNTOF_T(huge), HUGE_VAL, "huge t");
+  set_free(&s);
+  set_free(&k);
+}
+
+static ha_motion *make(const char *model, const char *const *assign, const ha_timing *tm) {
+  ha_params *p = NULL;
+  ha_error err;
+  CHECK_OK(ha_params_create(&p));
+  for (size_t i = 0; assign && assign[i]; i++) {
+    CHECK_OK(ha_params_set_assignment(p, assign[i], &err));
+  }
+  ha_motion *m = NULL;
+  ha_status st = ha_motion_create(model, p, tm, &m, &err);
+  CHECK_MSG(st == HA_OK, "create %s: %s", model, err.message);
+  ha_params_destroy(p);
+  return m;
+}
+
+/* One track's position from a batch with one implementation. */
+static ha_vec3 batch_at(const ha_batch *b, size_t i, double t, ha_batch_impl impl) {
+  double x[8], y[8], z[8];
+  CHECK(ha_batch_size(b) <= 8);
+  CHECK_OK(ha_batch_eval_with(b, t, x, y, z, impl));
+  return ha_vec3_make(x[i], y[i], z[i]);
+}
+
+static void check_track(const ha_batch *b, size_t i, const ha_motion *m, double t) {
+  ha_vec3 r = ha_motion_eval(m, t, NULL);
+  for (size_t k = 0; k < HA__COUNTOF_T(impls); k++) {
+    if (ha_batch_impl_available(impls[k])) {
+      ha_vec3 v = batch_at(b, i, t, impls[k]);
+      CHECK_MSG(ha_vec3_dist(v, r) <= TOL_M, "%s: track %zu at %g: (%g,%g,%g) vs (%g,%g,%g)",
+                ha_batch_impl_name(impls[k]), i, t, v.x, v.y, v.z, r.x, r.y, r.z);
+    }
+  }
+}
+
+/* A motion updated after add keeps its captured form until refreshed; a
+ * blending motion goes generic; set_track moves a track between kernels. */
+static void test_capture_and_refresh(void) {
+  ha_timing tm = {4.0, HA_LOOP_LOOP, 1.0};
+  static const char *const circ[] = {"radius=2", NULL};
+  static const char *const liss[] = {"amplitudeX=3", NULL};
+  ha_motion *c = make("circular", circ, &tm);
+  ha_motion *l = ha_model_find("lissajous") ? make("lissajous", liss, &tm) : NULL;
+  ha_motion *lin = make("linear", NULL, &tm);
+  ha_batch *b = NULL;
+  CHECK_OK(ha_batch_create(4, &b));
+  size_t idx = 99;
+  CHECK_OK(ha_batch_add(b, c, NULL, &idx));
+  CHECK_INT(idx, 0);
+  CHECK_OK(ha_batch_add(b, lin, NULL, &idx));
+  CHECK_INT(idx, 1);
+  CHECK_OK(ha_batch_add(b, c, NULL, NULL));
+  ha_batch_stats st;
+  ha_batch_get_stats(b, &st);
+  CHECK_INT(st.size, 3);
+  CHECK_INT(st.packed, 2);
+  CHECK_INT(st.generic, 1);
+  CHECK_INT(st.runs, 3);
+  check_track(b, 0, c, 1.3);
+  check_track(b, 1, lin, 1.3);
+
+  /* Update without refresh: the batch still draws the old circle. */
+  ha_params *p = NULL;
+  ha_error err;
+  CHECK_OK(ha_params_create(&p));
+  ha_params_set_number(p, "radius", 7.0);
+  CHECK_OK(ha_motion_update_parameters(c, p, NULL, 0.0, 0.0, &err));
+  ha_vec3 stale = batch_at(b, 0, 1.3, HA_BATCH_IMPL_SCALAR);
+  CHECK_NEAR(ha_vec3_len(stale), 2.0, 1e-12);
+  CHECK_INT(ha_batch_refresh_motion(b, c), 2);
+  check_track(b, 0, c, 1.3);
+  check_track(b, 2, c, 2.9);
+
+  /* A blend in progress: generic path (exact), then packed again after
+   * ha_motion_reset + refresh. */
+  ha_params_set_number(p, "radius", 3.0);
+  CHECK_OK(ha_motion_update_parameters(c, p, NULL, 1.0, 2.0, &err));
+  CHECK_OK(ha_batch_refresh(b, 0));
+  ha_batch_get_stats(b, &st);
+  CHECK_INT(st.packed, 1);
+  CHECK_INT(st.runs, 2); /* generic, generic, circle */
+  check_track(b, 0, c, 1.7);
+  ha_motion_reset(c);
+  CHECK_INT(ha_batch_refresh_motion(b, c), 2);
+  ha_batch_get_stats(b, &st);
+  CHECK_INT(st.packed, 2);
+  CHECK_INT(st.runs, 3);
+  check_track(b, 0, c, 1.7);
+
+  /* set_track: generic → SINES, with a shift. */
+  if (l != NULL) {
+    ha_track_ctx ctx = {5, 0.75, NULL, NULL};
+    CHECK_OK(ha_batch_set_track(b, 1, l, &ctx));
+    ha_batch_get_stats(b, &st);
+    CHECK_INT(st.packed, 3);
+    CHECK_INT(st.runs, 3);
+    ha_vec3 r = ha_motion_eval(l, 2.2, &ctx);
+    ha_vec3 v = batch_at(b, 1, 2.2, HA_BATCH_IMPL_AUTO);
+    CHECK(ha_vec3_dist(v, r) <= TOL_M);
+  }
+  CHECK_INT(ha_batch_refresh(b, 3), HA_ENOTFOUND);
+  CHECK_INT(ha_batch_set_track(b, 3, c, NULL), HA_ENOTFOUND);
+  CHECK_INT(ha_batch_set_track(b, 0, NULL, NULL), HA_EINVAL);
+  CHECK_INT(ha_batch_refresh_motion(b, NULL), 0);
+  ha_params_destroy(p);
+  ha_batch_destroy(b);
+  ha_motion_destroy(c);
+  ha_motion_destroy(l);
+  ha_motion_destroy(lin);
+}
+
+static void test_capacity_and_api(void) {
+  ha_batch *b = NULL;
+  CHECK_INT(ha_batch_create(0, &b), HA_EINVAL);
+  CHECK_INT(ha_batch_create(1, NULL), HA_EINVAL);
+  CHECK_INT(ha_batch_create((size_t)-1, &b), HA_ENOMEM);
+  CHECK(b == NULL);
+  ha_batch_destroy(NULL);
+  CHECK_OK(ha_batch_create(2, &b));
+  CHECK_INT(ha_batch_capacity(b), 2);
+  CHECK_INT(ha_batch_size(b), 0);
+  ha_motion *m = make("circular", NULL, NULL);
+  CHECK_INT(ha_batch_add(b, NULL, NULL, NULL), HA_EINVAL);
+  CHECK_OK(ha_batch_add(b, m, NULL, NULL));
+  CHECK_OK(ha_batch_add(b, m, NULL, NULL));
+  CHECK_INT(ha_batch_add(b, m, NULL, NULL), HA_EEXHAUSTED);
+  CHECK_INT(ha_batch_size(b), 2);
+  ha_batch_clear(b);
+  CHECK_INT(ha_batch_size(b), 0);
+  double x[2] = {-1, -1}, y[2], z[2];
+  ha_batch_eval(b, 1.0, x, y, z); /* empty: writes nothing */
+  CHECK(x[0] < 0.0);
+  CHECK_OK(ha_batch_add(b, m, NULL, NULL));
+  check_track(b, 0, m, 3.3);
+
+  CHECK_INT(ha_batch_eval_with(b, 0.0, x, y, z, (ha_batch_impl)42), HA_EINVAL);
+  CHECK(ha_batch_impl_available(HA_BATCH_IMPL_SCALAR));
+  CHECK(ha_batch_impl_available(HA_BATCH_IMPL_GENERIC));
+  CHECK(ha_batch_impl_available(HA_BATCH_IMPL_AUTO));
+  CHECK(!ha_batch_impl_available((ha_batch_impl)42));
+#if defined(HA_NO_SIMD)
+  CHECK(!ha_batch_impl_available(HA_BATCH_IMPL_AVX2));
+#endif
+  ha_batch_impl active = ha_batch_active_impl(b);
+  CHECK(active == (ha_batch_impl_available(HA_BATCH_IMPL_AVX2) ? HA_BATCH_IMPL_AVX2
+                                                              : HA_BATCH_IMPL_SCALAR));
+  printf("     active implementation: %s\n", ha_batch_impl_name(active));
+  ha_batch_impl parsed = HA_BATCH_IMPL_AUTO;
+  for (int i = 0; i <= (int)HA_BATCH_IMPL_AVX2; i++) {
+    CHECK_OK(ha_batch_impl_parse(ha_batch_impl_name((ha_batch_impl)i), &parsed));
+    CHECK_INT(parsed, i);
+  }
+  CHECK_OK(ha_batch_impl_parse("AVX2", &parsed));
+  CHECK_INT(parsed, HA_BATCH_IMPL_AVX2);
+  CHECK_INT(ha_batch_impl_parse("sse9", &parsed), HA_EINVAL);
+  CHECK_INT(ha_batch_impl_parse(NULL, &parsed), HA_EINVAL);
+  CHECK_STR(ha_batch_impl_name((ha_batch_impl)42), "unknown");
+  ha_batch_destroy(b);
+  ha_motion_destroy(m);
+}
+
+int main(void) {
+  g_seed = seed_from_env();
+  RUN(test_capacity_and_api);
+  RUN(test_capture_and_refresh);
+  RUN(test_kernel_models_random);
+  RUN(test_every_model_mix);
+  RUN(test_extreme_angles);
+  RUN(test_nonfinite_time);
+  return test_done();
+}
