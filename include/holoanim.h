@@ -14,8 +14,16 @@
 #include "holoanim/pool.h"
 #include "holoanim/group.h"
 #include "holoanim/engine.h"
+#include "holoanim/show.h"
 #include "holoanim/osc.h"
+#include "holoanim/output.h"
+#include "holoanim/devsim.h"
+#include "holoanim/discover.h"
+#include "holoanim/store.h"
+#include "holoanim/metrics.h"
 
 #include "holoanim/player.h"
+#include "holoanim/control.h"
+#include "holoanim/show_player.h"
 
 #endif

@@ -36,17 +36,15 @@ static inline uint64_t ha__add_relaxed_u64(ha__atomic_u64 *p, uint64_t v) {
 /* Raise *p to v if v is larger (relaxed CAS loop). */
 static inline void ha__max_relaxed_u64(ha__atomic_u64 *p, uint64_t v) {
   uint64_t cur = atomic_load_explicit(p, memory_order_relaxed);
-  while (v > cur &&
-         !atomic_compare_exchange_weak_explicit(p, &cur, v, memory_order_relaxed,
-                                                memory_order_relaxed)) {
+  while (v > cur && !atomic_compare_exchange_weak_explicit(p, &cur, v, memory_order_relaxed,
+                                                           memory_order_relaxed)) {
   }
 }
 /* Lower *p to v if v is smaller (relaxed CAS loop). */
 static inline void ha__min_relaxed_u64(ha__atomic_u64 *p, uint64_t v) {
   uint64_t cur = atomic_load_explicit(p, memory_order_relaxed);
-  while (v < cur &&
-         !atomic_compare_exchange_weak_explicit(p, &cur, v, memory_order_relaxed,
-                                                memory_order_relaxed)) {
+  while (v < cur && !atomic_compare_exchange_weak_explicit(p, &cur, v, memory_order_relaxed,
+                                                           memory_order_relaxed)) {
   }
 }
 

@@ -20,7 +20,11 @@
  *
  * Time. a = t·speed − shift, then the loop mapping with exactly the
  * operations of ha_time_map (batch_impl.h), so τ is bit-identical to
- * ha_motion_eval's and a wrap can never be decided differently.
+ * ha_motion_eval's and a wrap can never be decided differently. The
+ * division p = τ/T is folded into the rates at capture (w = ω/T): θ then
+ * differs from the model's by a rounding or two (≤ 1e-12 rad at 1000
+ * turns), and the per-track division, the slowest instruction of the SIMD
+ * loop, is gone.
  *
  * Dispatch. No process-wide state: ha_batch_create asks the CPU (through
  * libgcc's __builtin_cpu_supports) for AVX2 and FMA and stores the choice in
@@ -113,12 +117,14 @@ ha_status ha_batch_create(size_t capacity, ha_batch **out) {
   if (capacity > (SIZE_MAX / 2) / per_track) {
     return HA_ENOMEM;
   }
-  size_t stride = (capacity + 7u) & ~(size_t)7u;
+  /* Whole cache lines, and ≥ 3 slots of slack for the SIMD tail loads. */
+  size_t stride = (capacity + 3u + 7u) & ~(size_t)7u;
   ha_batch *b = calloc(1, sizeof(*b));
   if (b == NULL) {
     return HA_ENOMEM;
   }
-  b->block = aligned_alloc(64, HA__BATCH_FIELDS * stride * sizeof(double));
+  size_t block_bytes = HA__BATCH_FIELDS * stride * sizeof(double);
+  b->block = aligned_alloc(64, block_bytes);
   b->motion = malloc(capacity * sizeof(*b->motion));
   b->ctx = malloc(capacity * sizeof(*b->ctx));
   b->kind = malloc(capacity);
@@ -128,6 +134,9 @@ ha_status ha_batch_create(size_t capacity, ha_batch **out) {
     ha_batch_destroy(b);
     return HA_ENOMEM;
   }
+  /* Zeroed: slack and unused slots hold defined values that SIMD tail
+   * lanes may read (and also commits the pages now, not on the tick). */
+  memset(b->block, 0, block_bytes);
   double **field[HA__BATCH_FIELDS];
   ha__batch_soa_fields(&b->soa, field);
   for (size_t k = 0; k < HA__BATCH_FIELDS; k++) {
@@ -227,9 +236,10 @@ static int capture(ha_batch *b, size_t i, const ha_motion *m, const ha_track_ctx
       s->m[r][k][i] = kp.m[r][k];
     }
   }
-  /* CIRCLE keeps ω in w[0] and θ0 in ph[0]. */
+  /* Rates per second of τ (see batch_impl.h); CIRCLE keeps ω in w[0] and
+   * θ0 in ph[0]. */
   for (int k = 0; k < 3; k++) {
-    s->w[k][i] = kp.omega[k];
+    s->w[k][i] = kp.omega[k] / d->timing.duration;
     s->ph[k][i] = kind == KIND_CIRCLE ? (k == 0 ? kp.theta0 : 0.0) : kp.phase[k];
   }
   return kind;
@@ -322,7 +332,7 @@ size_t ha_batch_refresh_motion(ha_batch *b, const ha_motion *m) {
 void ha__batch_circle_scalar(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
                              double *y, double *z) {
   for (size_t i = i0; i < i0 + n; i++) {
-    double th = s->ph[0][i] + s->w[0][i] * ha__batch_progress(s, i, t);
+    double th = s->ph[0][i] + s->w[0][i] * ha__batch_tau_at(s, i, t);
     double co = cos(th), si = sin(th);
     x[i] = s->c[0][i] + s->m[0][0][i] * co + s->m[0][1][i] * si;
     y[i] = s->c[1][i] + s->m[1][0][i] * co + s->m[1][1][i] * si;
@@ -333,10 +343,10 @@ void ha__batch_circle_scalar(const ha__batch_soa *s, size_t i0, size_t n, double
 void ha__batch_sines_scalar(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
                             double *y, double *z) {
   for (size_t i = i0; i < i0 + n; i++) {
-    double p = ha__batch_progress(s, i, t);
-    double s0 = sin(s->w[0][i] * p + s->ph[0][i]);
-    double s1 = sin(s->w[1][i] * p + s->ph[1][i]);
-    double s2 = sin(s->w[2][i] * p + s->ph[2][i]);
+    double tau = ha__batch_tau_at(s, i, t);
+    double s0 = sin(s->w[0][i] * tau + s->ph[0][i]);
+    double s1 = sin(s->w[1][i] * tau + s->ph[1][i]);
+    double s2 = sin(s->w[2][i] * tau + s->ph[2][i]);
     x[i] = s->c[0][i] + s->m[0][0][i] * s0 + s->m[0][1][i] * s1 + s->m[0][2][i] * s2;
     y[i] = s->c[1][i] + s->m[1][0][i] * s0 + s->m[1][1][i] * s1 + s->m[1][2][i] * s2;
     z[i] = s->c[2][i] + s->m[2][0][i] * s0 + s->m[2][1][i] * s1 + s->m[2][2][i] * s2;

@@ -5,10 +5,16 @@
  * position, so a run of consecutive tracks on the same kernel reads every
  * field contiguously and writes x/y/z contiguously (no scatter). Both kernels
  * share the field arrays:
- *   CIRCLE: P = c + m[:,0]·cos θ + m[:,1]·sin θ,  θ = ph[0] + w[0]·p
- *   SINES:  P = c + Σ_k m[:,k]·sin(w[k]·p + ph[k]), k = 0..2
- * with the frame transform already folded into c and m, and p from the time
- * mapping fields (T, speed, shift, mode = ha_loop_mode as a double). */
+ *   CIRCLE: P = c + m[:,0]·cos θ + m[:,1]·sin θ,  θ = ph[0] + w[0]·τ
+ *   SINES:  P = c + Σ_k m[:,k]·sin(w[k]·τ + ph[k]), k = 0..2
+ * with the frame transform folded into c and m, and the model's angular rates
+ * per unit of progress p divided by T at capture (w = ω/T), so that
+ * ω·p = ω·τ/T costs no division per track. τ comes from the time mapping
+ * fields (T, speed, shift, mode = ha_loop_mode as a double).
+ *
+ * Every field array has at least 3 slots of slack past the capacity and the
+ * whole block is zeroed at create, so a SIMD kernel may load the full vector
+ * at the last partial group of a run (the extra lanes are discarded). */
 #ifndef HOLOANIM_BATCH_IMPL_H
 #define HOLOANIM_BATCH_IMPL_H
 
@@ -16,7 +22,7 @@
 
 #include "holoanim/batch.h"
 
-/* Field arrays, each `capacity` doubles, 64-byte aligned. */
+/* Field arrays, each `capacity` (+ slack) doubles, 64-byte aligned. */
 typedef struct ha__batch_soa {
   double *T;     /* duration T (s), > 0 */
   double *speed; /* playback rate of the motion */
@@ -24,8 +30,8 @@ typedef struct ha__batch_soa {
   double *mode;  /* 0 once, 1 loop, 2 pingpong */
   double *c[3];
   double *m[3][3]; /* m[row][col] */
-  double *w[3];
-  double *ph[3];
+  double *w[3];  /* angular rates per second of τ (rad/s) */
+  double *ph[3]; /* phases (rad) */
 } ha__batch_soa;
 
 #define HA__BATCH_FIELDS 22 /* double arrays in ha__batch_soa */
@@ -74,13 +80,13 @@ static inline double ha__batch_tau(double a, double T, double mode) {
   return ha__feq(parity, 0.0) ? r : T - r;
 }
 
-/* Progress p = τ/T of track i at transport time t (non-finite a → 0). */
-static inline double ha__batch_progress(const ha__batch_soa *s, size_t i, double t) {
+/* τ of track i at transport time t (a non-finite a counts as 0). */
+static inline double ha__batch_tau_at(const ha__batch_soa *s, size_t i, double t) {
   double a = t * s->speed[i] - s->shift[i];
   if (!isfinite(a)) {
     a = 0.0;
   }
-  return ha__batch_tau(a, s->T[i], s->mode[i]) / s->T[i];
+  return ha__batch_tau(a, s->T[i], s->mode[i]);
 }
 
 /* Kernels: evaluate tracks [i0, i0 + n) into x/y/z at the same indices. */

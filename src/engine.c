@@ -33,6 +33,11 @@ typedef struct track {
   ha_easing tr_ease;
   ha_vec3 tr_from, tr_to;
   double tr_t0, tr_dur;
+  int pend; /* a goto waiting for its start time */
+  int pend_aed;
+  ha_easing pend_ease;
+  ha_vec3 pend_to;
+  double pend_t, pend_dur;
 } track;
 
 typedef struct anim {
@@ -444,6 +449,7 @@ static void start_goto(ha_engine *e, track *t, ha_vec3 target, double dur, ha_ea
 }
 
 static void stop_track(ha_engine *e, track *t, double fade) {
+  t->pend = 0;
   leave_anim(e, t);
   if (fade > 0.0 && isfinite(fade)) {
     start_goto(e, t, t->base, fade, HA_EASE_SINE_IN_OUT, 0);
@@ -540,6 +546,7 @@ ha_status ha_engine_track_goto(ha_engine *e, uint32_t id, ha_vec3 target, double
       (int)easing < 0 || easing >= HA_EASE_COUNT) {
     return HA_EINVAL;
   }
+  t->pend = 0;
   leave_anim(e, t);
   if (duration > 0.0) {
     start_goto(e, t, target, duration, easing, aed ? 1 : 0);
@@ -548,6 +555,28 @@ ha_status ha_engine_track_goto(ha_engine *e, uint32_t id, ha_vec3 target, double
     t->tr_kind = TR_NONE;
     t->hold = target;
   }
+  return HA_OK;
+}
+
+ha_status ha_engine_track_goto_at(ha_engine *e, uint32_t id, ha_vec3 target, double start,
+                                  double duration, ha_easing easing, bool aed) {
+  track *t = find_track(e, id);
+  if (t == NULL) {
+    return HA_ENOTFOUND;
+  }
+  if (!isfinite(start) || start <= e->now) {
+    return ha_engine_track_goto(e, id, target, duration, easing, aed);
+  }
+  if (!ha_vec3_isfinite(target) || !(duration >= 0.0 && duration <= 1e6) ||
+      (int)easing < 0 || easing >= HA_EASE_COUNT) {
+    return HA_EINVAL;
+  }
+  t->pend = 1;
+  t->pend_t = start;
+  t->pend_to = target;
+  t->pend_dur = duration;
+  t->pend_ease = easing;
+  t->pend_aed = aed ? 1 : 0;
   return HA_OK;
 }
 
@@ -589,6 +618,18 @@ ha_status ha_engine_evaluate(ha_engine *e, double t, double *x, double *y, doubl
   e->now = t;
   for (size_t i = 0; i < e->ntracks; i++) {
     track *tr = &e->tracks[i];
+    if (tr->pend && t >= tr->pend_t) {
+      /* A staggered goto begins now, from wherever the track is. */
+      tr->pend = 0;
+      leave_anim(e, tr);
+      if (tr->pend_dur > 0.0) {
+        start_goto(e, tr, tr->pend_to, tr->pend_dur, tr->pend_ease, tr->pend_aed);
+        tr->tr_t0 = tr->pend_t;
+      } else {
+        tr->tr_kind = TR_NONE;
+        tr->hold = tr->pend_to;
+      }
+    }
     ha_vec3 p = tr->hold;
     if (tr->anim >= 0) {
       anim *a = &e->anims[tr->anim];

@@ -14,11 +14,6 @@
 #define HA__PRINTF(a, b)
 #define HA__LIKELY(x) (x)
 #define HA__UNLIKELY(x) (x)
-/* One group member (group.c): base and barycentre given, so callers that
- * keep them (the engine) pay O(1) per member. */
-ha_vec3 ha__group_member(const ha_group *g, size_t i, double t, ha_vec3 base, ha_vec3 bary,
-                         uint32_t track_id, ha_motion_state *state);
-
 #endif
 
 /* Exact float equality, spelled out (the build warns on ==). */

@@ -45,12 +45,12 @@
 
 #define FINITE_BUCKETS (HA_METRICS_BUCKETS - 1)
 /* 10^(k/8) x 1000 ns rounded, k = 0..7, times each decade. */
-#define DECADE(p)                                                                     \
-  1000u * (p), 1334u * (p), 1778u * (p), 2371u * (p), 3162u * (p), 4217u * (p),       \
-      5623u * (p), 7499u * (p)
+#define DECADE(p)                                                                            \
+  1000u * (p), 1334u * (p), 1778u * (p), 2371u * (p), 3162u * (p), 4217u * (p), 5623u * (p), \
+      7499u * (p)
 static const uint64_t k_bounds[FINITE_BUCKETS] = {
-    DECADE(1ull),      DECADE(10ull),      DECADE(100ull),      DECADE(1000ull),
-    DECADE(10000ull),  DECADE(100000ull),  DECADE(1000000ull),  10000000000ull};
+    DECADE(1ull),     DECADE(10ull),     DECADE(100ull),     DECADE(1000ull),
+    DECADE(10000ull), DECADE(100000ull), DECADE(1000000ull), 10000000000ull};
 #undef DECADE
 
 uint64_t ha_metrics_bucket_bound_ns(size_t i) {
@@ -443,14 +443,15 @@ static bool key_shown(const ha_metrics_snap *s, size_t k) {
 
 static void json_hist_fields(outbuf *o, const ha_histogram_snap *h) {
   char p50[40], p90[40], p99[40], mean[40];
-  ha__fmt_double(p50, sizeof(p50), ha_histogram_quantile(h, 0.50));
-  ha__fmt_double(p90, sizeof(p90), ha_histogram_quantile(h, 0.90));
-  ha__fmt_double(p99, sizeof(p99), ha_histogram_quantile(h, 0.99));
-  ha__fmt_double(mean, sizeof(mean),
-                 h->count > 0 ? (double)h->sum_ns / (double)h->count : 0.0);
+  /* Estimates: whole nanoseconds are all the precision they have. */
+  ha__fmt_double(p50, sizeof(p50), round(ha_histogram_quantile(h, 0.50)));
+  ha__fmt_double(p90, sizeof(p90), round(ha_histogram_quantile(h, 0.90)));
+  ha__fmt_double(p99, sizeof(p99), round(ha_histogram_quantile(h, 0.99)));
+  ha__fmt_double(mean, sizeof(mean), h->count > 0 ? (double)h->sum_ns / (double)h->count : 0.0);
   out_printf(o,
              "\"count\":%" PRIu64 ",\"sum_ns\":%" PRIu64 ",\"min_ns\":%" PRIu64
-             ",\"max_ns\":%" PRIu64 ",\"mean_ns\":%s,\"p50_ns\":%s,\"p90_ns\":%s,"
+             ",\"max_ns\":%" PRIu64
+             ",\"mean_ns\":%s,\"p50_ns\":%s,\"p90_ns\":%s,"
              "\"p99_ns\":%s,\"buckets\":[",
              h->count, h->sum_ns, h->min_ns, h->max_ns, mean, p50, p90, p99);
   bool first = true;
@@ -526,16 +527,26 @@ int ha_metrics_to_json(const ha_metrics_snap *snap, char *buf, size_t cap) {
 
 /* ---- Prometheus text 0.0.4 -------------------------------------------------- */
 
+/* The `le` texts of the finite bounds in seconds, formatted once per
+ * rendering. Every bound has at most 4 significant digits, so %.4g is the
+ * shortest exact text ("1.334e-06", "0.007499", "10"). */
+typedef char le_texts[FINITE_BUCKETS][16];
+
+static void make_le_texts(le_texts le) {
+  for (size_t i = 0; i < FINITE_BUCKETS; i++) {
+    snprintf(le[i], sizeof(le[i]), "%.4g", (double)k_bounds[i] / 1e9);
+  }
+}
+
 /* Samples of one histogram; `labels` is "" or `key="3",model="x",` (with the
  * trailing comma, so `le` can follow). */
-static void prom_hist_samples(outbuf *o, const char *family, const char *labels,
+static void prom_hist_samples(outbuf *o, const char *family, const char *labels, le_texts le,
                               const ha_histogram_snap *h) {
   uint64_t cum = 0;
   char v[40];
   for (size_t i = 0; i < FINITE_BUCKETS; i++) {
     cum += h->buckets[i];
-    fmt_prom(v, sizeof(v), (double)k_bounds[i] / 1e9);
-    out_printf(o, "%s_bucket{%sle=\"%s\"} %" PRIu64 "\n", family, labels, v, cum);
+    out_printf(o, "%s_bucket{%sle=\"%s\"} %" PRIu64 "\n", family, labels, le[i], cum);
   }
   cum += h->buckets[FINITE_BUCKETS];
   out_printf(o, "%s_bucket{%sle=\"+Inf\"} %" PRIu64 "\n", family, labels, cum);
@@ -576,11 +587,13 @@ int ha_metrics_to_prometheus(const ha_metrics_snap *snap, char *buf, size_t cap)
   char family[96];
   char v[40];
   char labels[2 * HA_METRICS_NAME_MAX + 48];
+  le_texts le;
+  make_le_texts(le);
 
   for (size_t i = 0; i < HA_METRICS_HIST_COUNT; i++) {
     snprintf(family, sizeof(family), "holoanim_%s_seconds", k_hist_names[i]);
     prom_head(&o, family, k_hist_help[i], "histogram");
-    prom_hist_samples(&o, family, "", &snap->hist[i]);
+    prom_hist_samples(&o, family, "", le, &snap->hist[i]);
   }
   bool any_key = false;
   for (size_t k = 0; k < HA_METRICS_MAX_KEYS; k++) {
@@ -592,7 +605,7 @@ int ha_metrics_to_prometheus(const ha_metrics_snap *snap, char *buf, size_t cap)
     for (size_t k = 0; k < HA_METRICS_MAX_KEYS; k++) {
       if (key_shown(snap, k)) {
         prom_key_labels(labels, sizeof(labels), k, snap->model_name[k]);
-        prom_hist_samples(&o, "holoanim_model_duration_seconds", labels, &snap->model[k]);
+        prom_hist_samples(&o, "holoanim_model_duration_seconds", labels, le, &snap->model[k]);
       }
     }
   }
@@ -610,8 +623,8 @@ int ha_metrics_to_prometheus(const ha_metrics_snap *snap, char *buf, size_t cap)
       if (key_shown(snap, k)) {
         prom_key_labels(labels, sizeof(labels), k, snap->model_name[k]);
         fmt_prom(v, sizeof(v), (double)snap->model[k].max_ns / 1e9);
-        out_printf(&o, "holoanim_model_duration_max_seconds{%.*s} %s\n",
-                   (int)(strlen(labels) - 1), labels, v);
+        out_printf(&o, "holoanim_model_duration_max_seconds{%.*s} %s\n", (int)(strlen(labels) - 1),
+                   labels, v);
       }
     }
   }
@@ -625,8 +638,8 @@ int ha_metrics_to_prometheus(const ha_metrics_snap *snap, char *buf, size_t cap)
   for (int k = 1; k < HA_METRICS_ERROR_KINDS; k++) { /* 0 is HA_ERROR_NONE */
     for (int c = 0; c < HA_METRICS_ERROR_CATEGORIES; c++) {
       out_printf(&o, "holoanim_errors_total{kind=\"%s\",category=\"%s\"} %" PRIu64 "\n",
-                 ha_error_kind_name((ha_error_kind)k),
-                 ha_error_category_name((ha_error_category)c), snap->errors[k][c]);
+                 ha_error_kind_name((ha_error_kind)k), ha_error_category_name((ha_error_category)c),
+                 snap->errors[k][c]);
     }
   }
   for (size_t i = 0; i < HA_METRICS_GAUGE_COUNT; i++) {

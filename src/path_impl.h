@@ -66,7 +66,8 @@ enum { HA__KEYS_LINEAR = 0, HA__KEYS_CATMULL_ROM = 1, HA__KEYS_STEP = 2 };
 /* Centripetal: the knot exponent keyframe splines use. */
 #define HA__KEYS_ALPHA 0.5
 
-/* The keyframe spline (positions inside `keys`, times as knots' durations). */
+/* The spline through n ≥ 1 keys: their positions, their times as the
+ * segments' durations, centripetal, tension 0, open. */
 ha__spline ha__keys_spline(const ha_keyframe *keys, size_t n);
 
 /* Position at time t (seconds) for validated keys (n ≥ 1, times

@@ -47,6 +47,7 @@ typedef struct cmd {
   int easing;
   int aed;
   double a;
+  double delay;
   ha_vec3 v;
   ha_motion *motion;
   uint32_t *tracks; /* START: heap copy, returned as garbage */
@@ -370,9 +371,12 @@ static void apply(ha_player *p, cmd *c, double now) {
                                           NULL)
               : HA_EEXHAUSTED;
     if (st == HA_OK) {
-      tagged *old = find_tag(p, c->tag);
-      if (old != NULL) {
-        old->used = 0; /* the newest animation answers to the tag */
+      for (size_t i = 0; i < p->cfg.max_animations; i++) {
+        /* The newest animation answers to the tag, and an engine slot that
+         * was reused belongs to this animation only. */
+        if (p->tags[i].used && (p->tags[i].tag == c->tag || p->tags[i].anim == id)) {
+          p->tags[i].used = 0;
+        }
       }
       slot->used = 1;
       slot->tag = c->tag;
@@ -397,15 +401,17 @@ static void apply(ha_player *p, cmd *c, double now) {
     break;
   case CMD_REPLACE: {
     tagged *tg = find_tag(p, c->tag);
-    st = tg ? ha_engine_animation_replace(e, tg->anim, c->motion, p->cfg.blend_window)
-            : HA_ENOTFOUND;
+    /* Updating an animation that is not running is a no-op (a show reload
+     * updates every group, running or not). */
+    st = tg ? ha_engine_animation_replace(e, tg->anim, c->motion, p->cfg.blend_window) : HA_OK;
     if (st == HA_OK) {
       c->motion = NULL;
     }
     break;
   }
   case CMD_GOTO:
-    st = ha_engine_track_goto(e, c->track, c->v, c->a, (ha_easing)c->easing, c->aed != 0);
+    st = ha_engine_track_goto_at(e, c->track, c->v, t + c->delay, c->a, (ha_easing)c->easing,
+                                 c->aed != 0);
     break;
   case CMD_SET_BASE:
     st = ha_engine_track_set_base(e, c->track, c->v);
@@ -471,6 +477,9 @@ static void check_endings(ha_player *p, double t) {
   int any = 0, all_finite = 1;
   for (size_t i = 0; i < p->cfg.max_animations; i++) {
     tagged *tg = &p->tags[i];
+    if (tg->used && ha_engine_animation_tracks(p->engine, tg->anim) == 0) {
+      tg->used = 0; /* taken over or stopped on every track */
+    }
     if (!tg->used) {
       continue;
     }
@@ -517,7 +526,9 @@ static void tick(ha_player *p, double now) {
   }
   double t = ha_clock_position(&p->clock, now);
   if (p->stop_pending && t >= p->stop_at) {
-    /* The stop's fade is over: transport back to 0, paused. */
+    /* The stop's fade is over: finish the glides at their end time, then
+     * transport back to 0, paused. */
+    ha_engine_evaluate(p->engine, t, p->x, p->y, p->z, p->cfg.max_tracks);
     p->stop_pending = 0;
     ha_clock_pause(&p->clock, now);
     ha_clock_seek(&p->clock, now, 0.0);
@@ -840,9 +851,9 @@ ha_status ha_player_update_animation(ha_player *p, uint32_t tag, ha_motion *moti
 }
 
 ha_status ha_player_goto(ha_player *p, uint32_t id, ha_vec3 target, double duration,
-                         ha_easing easing, bool aed) {
+                         ha_easing easing, bool aed, double delay) {
   if (!ha_vec3_isfinite(target) || !(duration >= 0.0 && duration <= 1e6) || (int)easing < 0 ||
-      easing >= HA_EASE_COUNT) {
+      easing >= HA_EASE_COUNT || !(delay >= 0.0 && delay <= 1e6)) {
     return HA_EINVAL;
   }
   cmd c;
@@ -853,6 +864,7 @@ ha_status ha_player_goto(ha_player *p, uint32_t id, ha_vec3 target, double durat
   c.a = duration;
   c.easing = (int)easing;
   c.aed = aed ? 1 : 0;
+  c.delay = delay;
   return send_cmd(p, &c);
 }
 

@@ -64,7 +64,7 @@ void ha__path_join(char *buf, size_t cap, const char *base, const char *key);
 
 typedef struct ha__posmap {
   ha__strmap map;       /* path -> (key line, key col, value line, value col) */
-  /* Key renames done by migrations: a path under `to` was written under `from`. */
+  /* Keys renamed by migrations: a component ".to" was written ".from". */
   struct {
     char *from, *to;
   } renames[32];
@@ -176,6 +176,8 @@ void ha__history_entry_free(ha__history_entry *e);
 
 /* Canonical pretty text of a document (see ha_show_save_string). */
 ha_status ha__show_dump(const json_t *doc, char **out, size_t *len);
+/* One-line text of any value (document order, shortest numbers). */
+ha_status ha__json_compact(const json_t *v, char **out);
 /* Shortest text of a double that reads back exactly ("0.1", "5", "1e-07"). */
 void ha__json_number(char *buf, size_t cap, double v);
 /* "a string", "a number", "an object", ... for messages. */
@@ -186,8 +188,28 @@ const char *ha__json_kind(const json_t *v);
 ha_status ha__pointer_parent(json_t *root, const char *pointer, json_t **parent, char *token,
                              size_t cap);
 json_t *ha__pointer_get(json_t *root, const char *pointer);
-/* JSON path of a pointer for diagnostics ("/tracks/0/name" -> "tracks[0].name"). */
-void ha__pointer_to_path(const char *pointer, char *buf, size_t cap);
+/* JSON path of a pointer for diagnostics ("/tracks/0/name" -> "tracks[0].name"),
+ * following `root` to tell array indices from object keys. */
+void ha__pointer_to_path(const json_t *root, const char *pointer, char *buf, size_t cap);
+
+/* Key order of the show's objects, for the canonical text and for telling
+ * unknown fields. */
+typedef struct ha__schema ha__schema;
+typedef struct ha__schema_key {
+  const char *key;
+  int kind; /* 0 leaf (any value, written as is), 1 object, 2 array of objects */
+  const ha__schema *sub;
+} ha__schema_key;
+struct ha__schema {
+  const ha__schema_key *keys;
+  size_t n;
+};
+extern const ha__schema ha__schema_root, ha__schema_metadata, ha__schema_track,
+    ha__schema_animation, ha__schema_group, ha__schema_preset, ha__schema_cue,
+    ha__schema_action, ha__schema_output, ha__schema_deadband, ha__schema_bundle,
+    ha__schema_limits, ha__schema_box, ha__schema_control;
+/* True when `key` is one of the schema's keys. */
+int ha__schema_has(const ha__schema *s, const char *key);
 
 /* Read a whole file (NUL-terminated) into *out. HA_EIO with errno in *errnum. */
 ha_status ha__read_file(const char *path, char **out, size_t *len, int *errnum);

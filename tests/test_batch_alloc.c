@@ -21,8 +21,10 @@ extern void *__libc_realloc(void *p, size_t n);
 extern void __libc_free(void *p);
 extern void *__libc_memalign(size_t align, size_t n);
 
-static int g_counting;
-static size_t g_allocs, g_frees;
+/* volatile: the compiler knows malloc's semantics and would otherwise
+ * assume a call cannot change these counters. */
+static volatile int g_counting;
+static volatile size_t g_allocs, g_frees;
 
 static void count_alloc(void) {
   if (g_counting) {

@@ -37,5 +37,6 @@ int cli_parse_double(const char *s, const char *what, double *out);
 int cmd_models(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_render(int argc, char **argv);
+int cmd_play(int argc, char **argv);
 
 #endif

@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_net.h"
+#include "cli_show.h"
 
 int cli_usage_error(const char *fmt, ...) {
   va_list ap;
@@ -106,6 +108,14 @@ static void usage(FILE *f) {
         "       [--track N] [--shift S]\n"
         "  render --model NAME ... -o FILE.svg  draw the trajectory (top and side views)\n"
         "       [--from A --to B] [--samples N]\n"
+        "  eval SHOW.json --from A --to B --rate HZ [--format csv|json]   a whole show offline\n"
+        "  render SHOW.json -o FILE.svg         every track's path, coloured per track\n"
+        "  play [SHOW.json | --model NAME ...]  stream positions in real time (see play --help)\n"
+        "  devsim [--port 4003] [--tracks 64] [--record FILE.csv] [--push HOST:PORT] [--quiet]\n"
+        "                                       a simulated Holophonix processor\n"
+        "  discover HOST[:PORT] [--listen PORT] [--json]   list a device's tracks\n"
+        "  validate SHOW.json                   check a show; every problem with line:column\n"
+        "  import PROJECT.hpx -o SHOW.json      convert an original Animator project\n"
         "\n"
         "Vectors are written x,y,z (e.g. --param center=1,2,0); lists of points\n"
         "x,y,z;x,y,z;...; keyframes t:x,y,z[:easing];...\n",
@@ -122,11 +132,27 @@ int main(int argc, char **argv) {
   if (strcmp(cmd, "models") == 0) {
     return cmd_models(argc - 1, argv + 1);
   }
+  int show_arg = argc > 2 && cli_show_is_show_file(argv[2]);
   if (strcmp(cmd, "eval") == 0) {
-    return cmd_eval(argc - 1, argv + 1);
+    return show_arg ? cli_show_eval(argc - 1, argv + 1) : cmd_eval(argc - 1, argv + 1);
   }
   if (strcmp(cmd, "render") == 0) {
-    return cmd_render(argc - 1, argv + 1);
+    return show_arg ? cli_show_render(argc - 1, argv + 1) : cmd_render(argc - 1, argv + 1);
+  }
+  if (strcmp(cmd, "validate") == 0) {
+    return cli_show_validate(argc - 1, argv + 1);
+  }
+  if (strcmp(cmd, "import") == 0) {
+    return cli_show_import(argc - 1, argv + 1);
+  }
+  if (strcmp(cmd, "devsim") == 0) {
+    return cmd_devsim(argc - 1, argv + 1);
+  }
+  if (strcmp(cmd, "discover") == 0) {
+    return cmd_discover(argc - 1, argv + 1);
+  }
+  if (strcmp(cmd, "play") == 0) {
+    return cmd_play(argc - 1, argv + 1);
   }
   usage(stderr);
   return cli_usage_error("unknown command '%s'", cmd);

@@ -198,6 +198,12 @@ size_t ha_engine_animation_tracks(const ha_engine *e, ha_anim_id a);
 ha_status ha_engine_track_goto(ha_engine *e, uint32_t id, ha_vec3 target, double duration,
                                ha_easing easing, bool aed);
 
+/* As ha_engine_track_goto, but the move begins at transport time `start`
+ * (≥ now): until then the track keeps doing what it does (a staggered cue).
+ * A later goto or stop on the track replaces a pending one. */
+ha_status ha_engine_track_goto_at(ha_engine *e, uint32_t id, ha_vec3 target, double start,
+                                  double duration, ha_easing easing, bool aed);
+
 /* Venue limits (checked once here). HA_EINVAL for an empty box or a
  * negative/non-finite speed. */
 ha_status ha_engine_set_limits(ha_engine *e, const ha_limits *limits, ha_error *err);

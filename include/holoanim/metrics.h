@@ -36,51 +36,56 @@ extern "C" {
  *
  * Histograms: X(ENUM, name, help). Prometheus family holoanim_<name>_seconds,
  * JSON key <name>. */
-#define HA_METRICS_HIST_MAP(X)                                                  \
-  X(TICK, "tick_duration", "Time to compute and send one tick.")               \
+#define HA_METRICS_HIST_MAP(X)                                   \
+  X(TICK, "tick_duration", "Time to compute and send one tick.") \
   X(LATENESS, "tick_lateness", "How late each tick started after its deadline.")
 
 /* Counters: X(ENUM, name, help). Prometheus holoanim_<name>_total. */
-#define HA_METRICS_COUNTER_MAP(X)                                               \
-  X(TICKS, "ticks", "Ticks run.")                                               \
-  X(LATE_TICKS, "late_ticks", "Ticks that started after their deadline.")       \
-  X(MESSAGES, "messages_sent", "OSC messages sent.")                            \
-  X(BYTES, "sent_bytes", "Bytes of OSC sent.")                                  \
-  X(SEND_ERRORS, "send_errors", "Sends that failed.")                           \
-  X(CONFLICTS, "conflicts", "Tracks claimed by two animations at once.")        \
-  X(CLAMPS, "clamps", "Positions or speeds clamped into the limits.")           \
-  X(COMMANDS, "commands", "Control commands applied by the tick.")              \
+#define HA_METRICS_COUNTER_MAP(X)                                                   \
+  X(TICKS, "ticks", "Ticks run.")                                                   \
+  X(LATE_TICKS, "late_ticks", "Ticks that started after their deadline.")           \
+  X(MESSAGES, "messages_sent", "OSC messages sent.")                                \
+  X(BYTES, "sent_bytes", "Bytes of OSC sent.")                                      \
+  X(SEND_ERRORS, "send_errors", "Sends that failed.")                               \
+  X(CONFLICTS, "conflicts", "Tracks claimed by two animations at once.")            \
+  X(CLAMPS, "clamps", "Positions or speeds clamped into the limits.")               \
+  X(COMMANDS, "commands", "Control commands applied by the tick.")                  \
   X(COMMANDS_DROPPED, "commands_dropped", "Control commands refused (queue full).") \
-  X(CUES, "cues_fired", "Cues fired.")                                          \
-  X(NAN_GUARDS, "nan_guards", "Non-finite positions replaced before sending.")  \
+  X(CUES, "cues_fired", "Cues fired.")                                              \
+  X(NAN_GUARDS, "nan_guards", "Non-finite positions replaced before sending.")      \
   X(RECEIVED, "messages_received", "OSC control messages received.")
 
 /* Gauges: X(ENUM, name, help). Prometheus holoanim_<name>. */
-#define HA_METRICS_GAUGE_MAP(X)                                                 \
-  X(MEMORY_BYTES, "memory_bytes", "Bytes of memory held by the engine.")        \
-  X(ACTIVE_TRACKS, "active_tracks", "Tracks currently animated.")               \
+#define HA_METRICS_GAUGE_MAP(X)                                          \
+  X(MEMORY_BYTES, "memory_bytes", "Bytes of memory held by the engine.") \
+  X(ACTIVE_TRACKS, "active_tracks", "Tracks currently animated.")        \
   X(ACTIVE_ANIMATIONS, "active_animations", "Animations currently running.")
 
 typedef enum ha_metrics_hist {
 #define HA__METRICS_HIST_ENUM(e, name, help) HA_HIST_##e,
   HA_METRICS_HIST_MAP(HA__METRICS_HIST_ENUM)
 #undef HA__METRICS_HIST_ENUM
-  HA_METRICS_HIST_COUNT
 } ha_metrics_hist;
 
 typedef enum ha_metrics_counter {
 #define HA__METRICS_COUNTER_ENUM(e, name, help) HA_COUNTER_##e,
   HA_METRICS_COUNTER_MAP(HA__METRICS_COUNTER_ENUM)
 #undef HA__METRICS_COUNTER_ENUM
-  HA_METRICS_COUNTER_COUNT
 } ha_metrics_counter;
 
 typedef enum ha_metrics_gauge {
 #define HA__METRICS_GAUGE_ENUM(e, name, help) HA_GAUGE_##e,
   HA_METRICS_GAUGE_MAP(HA__METRICS_GAUGE_ENUM)
 #undef HA__METRICS_GAUGE_ENUM
-  HA_METRICS_GAUGE_COUNT
 } ha_metrics_gauge;
+
+/* How many of each: one "+ 1" per entry of the map. */
+#define HA__METRICS_PLUS_ONE(e, name, help) +1
+enum {
+  HA_METRICS_HIST_COUNT = 0 HA_METRICS_HIST_MAP(HA__METRICS_PLUS_ONE),
+  HA_METRICS_COUNTER_COUNT = 0 HA_METRICS_COUNTER_MAP(HA__METRICS_PLUS_ONE),
+  HA_METRICS_GAUGE_COUNT = 0 HA_METRICS_GAUGE_MAP(HA__METRICS_PLUS_ONE)
+};
 
 /* ---- sizes ---------------------------------------------------------------- */
 
@@ -222,12 +227,12 @@ int ha_metrics_to_prometheus(const ha_metrics_snap *snap, char *buf, size_t cap)
 typedef struct ha_metrics_server ha_metrics_server;
 
 typedef struct ha_metrics_http_config {
-  const char *host;      /* numeric IPv4 or IPv6 address; default "127.0.0.1" */
-  uint16_t port;         /* 0: let the system pick (see ha_metrics_http_port) */
-  int timeout_ms;        /* a client must send its request and take the answer
-                            within this; default 2000 */
-  size_t max_request;    /* request head bytes accepted; default 8192 */
-  int max_clients;       /* connections served at once; default 16 */
+  const char *host;   /* numeric IPv4 or IPv6 address; default "127.0.0.1" */
+  uint16_t port;      /* 0: let the system pick (see ha_metrics_http_port) */
+  int timeout_ms;     /* a client must send its request and take the answer
+                         within this; default 2000 */
+  size_t max_request; /* request head bytes accepted; default 8192 */
+  int max_clients;    /* connections served at once; default 16 */
 } ha_metrics_http_config;
 
 /* Defaults as listed above. Thread: any. */

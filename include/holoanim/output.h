@@ -168,7 +168,10 @@ typedef struct ha_output_stats {
   uint64_t err_unreachable;  /* EHOSTUNREACH, ENETUNREACH, EHOSTDOWN, ENETDOWN */
   uint64_t err_again;        /* EAGAIN / EWOULDBLOCK / ENOBUFS / EINTR */
   uint64_t err_other;        /* any other errno (e.g. EMSGSIZE, EPERM) */
-  uint64_t short_sends;      /* sendmmsg sent only part of the batch */
+  uint64_t short_sends;      /* sendmmsg stopped partway; it drops the errno
+                                (typically ECONNREFUSED: a closed port answers
+                                the first datagram with ICMP, which fails the
+                                second), so the rest waits for the next tick */
   uint64_t unsent;           /* messages that did not leave (retried) */
   int last_errno;            /* errno of the last failed send, 0 if none */
 } ha_output_stats;

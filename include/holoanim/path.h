@@ -56,7 +56,7 @@ ha_path_options ha_path_options_default(void);
  * sample k sits at parameter k/(samples − 1) (open) or k/samples (closed:
  * the loop is not repeated, sample 0 is pts[0] and the last sample comes just
  * before it). With constant_speed, samples are at those fractions of the
- * total arc length instead (within 1e-9 of the length, see path.c).
+ * total arc length instead (to about 1e-13 of the length, see path.c).
  *
  * Catmull-Rom details (the same curve as the catmull-rom model): the shape of
  * each segment is the Barry–Goldman curve with knots |ΔP|^alpha, end tangents

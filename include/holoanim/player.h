@@ -101,11 +101,13 @@ ha_status ha_player_stop_animation(ha_player *p, uint32_t tag, double fade);
 ha_status ha_player_stop_track(ha_player *p, uint32_t id, double fade);
 /* Live parameter change: switch the animation `tag` to `motion` (built and
  * validated by the caller; ownership passes to the player) with a blend of
- * blend_window. */
+ * blend_window. No effect (the motion is freed) when no animation has `tag`. */
 ha_status ha_player_update_animation(ha_player *p, uint32_t tag, ha_motion *motion);
-/* Move a track to a position over `duration` seconds (xyz or aed). */
+/* Move a track to a position over `duration` seconds (xyz or aed),
+ * starting `delay` seconds of transport time from now (0: at once; a
+ * staggered cue gives each track its own delay). */
 ha_status ha_player_goto(ha_player *p, uint32_t id, ha_vec3 target, double duration,
-                         ha_easing easing, bool aed);
+                         ha_easing easing, bool aed, double delay);
 ha_status ha_player_set_base(ha_player *p, uint32_t id, ha_vec3 base);
 /* Panic: stop every animation at once where it is and pause. */
 ha_status ha_player_panic(ha_player *p);

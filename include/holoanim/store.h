@@ -65,10 +65,9 @@ size_t ha_store_capacity(const ha_store *s);
  * positions with n > 0, only some velocity arrays NULL); nothing is published
  * then. Thread: the single writer (the tick thread); two threads must never
  * publish to the same store concurrently. */
-ha_status ha_store_publish(ha_store *s, uint64_t tick, double time, size_t n,
-                           const uint32_t *ids, const double *x, const double *y,
-                           const double *z, const double *vx, const double *vy,
-                           const double *vz, const uint8_t *status);
+ha_status ha_store_publish(ha_store *s, uint64_t tick, double time, size_t n, const uint32_t *ids,
+                           const double *x, const double *y, const double *z, const double *vx,
+                           const double *vy, const double *vz, const uint8_t *status);
 
 /* Copy the latest published tick into `snap`, consistent (all tracks from
  * one publish). Lock-free; the writer is never delayed. The copy retries
@@ -92,6 +91,11 @@ ha_status ha_store_tick(const ha_store *s, uint64_t *tick);
  * "a newer tick exists" even across a transport seek. One atomic load.
  * Thread: any. */
 uint64_t ha_store_version(const ha_store *s);
+
+/* Copies that readers started and discarded because the writer overwrote
+ * the buffer meanwhile, since creation (a health statistic: near 0 when
+ * readers keep up). Thread: any. */
+uint64_t ha_store_retries(const ha_store *s);
 
 /* Buffers the store rotates through: a reader may be stalled for this many
  * publishes minus one before its copy is overwritten. */

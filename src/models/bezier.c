@@ -16,13 +16,13 @@
 enum { S_START = 0, S_C1 = 3, S_C2 = 6, S_END = 9, S_EASING = 12, S_CONST = 13 };
 
 static const ha_param_info params[] = {
-    HA__P_VEC(S_START, "start", "startPoint,startPosition", -5, 0, 0, -HA__POS_MAX, HA__POS_MAX,
+    HA__P_VEC(S_START, "start", NULL, -5, 0, 0, -HA__POS_MAX, HA__POS_MAX,
               "where the curve starts (m)"),
-    HA__P_VEC(S_C1, "control1", "controlPoint1", -2, 5, 2, -HA__POS_MAX, HA__POS_MAX,
+    HA__P_VEC(S_C1, "control1", NULL, -2, 5, 2, -HA__POS_MAX, HA__POS_MAX,
               "first control point: the curve leaves start toward it (m)"),
-    HA__P_VEC(S_C2, "control2", "controlPoint2", 2, 5, -2, -HA__POS_MAX, HA__POS_MAX,
+    HA__P_VEC(S_C2, "control2", NULL, 2, 5, -2, -HA__POS_MAX, HA__POS_MAX,
               "second control point: the curve arrives at end from it (m)"),
-    HA__P_VEC(S_END, "end", "endPoint,endPosition", 5, 0, 0, -HA__POS_MAX, HA__POS_MAX,
+    HA__P_VEC(S_END, "end", NULL, 5, 0, 0, -HA__POS_MAX, HA__POS_MAX,
               "where the curve ends (m)"),
     HA__P_EASING(S_EASING, "easing", NULL, HA_EASE_LINEAR, "progress curve along the path"),
     HA__P_BOOL(S_CONST, "constantSpeed", NULL, 0,

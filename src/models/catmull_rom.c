@@ -22,7 +22,7 @@
 enum { S_ALPHA = 0, S_TENSION = 1, S_CLOSED = 2, S_CONST = 3 };
 
 static const ha_param_info params[] = {
-    HA__P_POINTS("controlPoints", "points", 2, 1000,
+    HA__P_POINTS("controlPoints", NULL, 2, 1000,
                  "points the spline passes through, in order (m)"),
     HA__P_NUM(S_ALPHA, "alpha", NULL, "", 0.5, 0, 1,
               "knot exponent: 0 uniform, 0.5 centripetal (no cusps), 1 chordal"),

@@ -21,7 +21,7 @@
 enum { S_INTERP = 0 };
 
 static const ha_param_info params[] = {
-    HA__P_KEYS("keyframes", "keys", 1, 100000,
+    HA__P_KEYS("keyframes", NULL, 1, 100000,
                "positions at times within the duration: {time s, position m, easing of the "
                "segment that starts there}"),
     HA__P_CHOICE(S_INTERP, "interpolation", NULL, "linear|catmull-rom|step", 0,

@@ -35,7 +35,7 @@ static const ha_param_info params[] = {
                  "a closed polyline to trace instead of a built-in shape (m, from center)"),
     HA__P_VEC(S_CENTER, "center", NULL, 0, 0, 0, -HA__POS_MAX, HA__POS_MAX,
               "centre of the shape; rotation and scale act about it (m)"),
-    HA__P_NUM(S_SPEED, "speed", "laps", "laps", 1, -1000, 1000,
+    HA__P_NUM(S_SPEED, "speed", NULL, "laps", 1, -1000, 1000,
               "laps per duration (negative: backwards)"),
 };
 

@@ -2,37 +2,39 @@
  *
  * The same computation as the scalar reference in batch.c, lane by lane:
  *   - the time mapping repeats ha_time_map's operations exactly (division,
- *     floor, multiply, subtract, never fused), so τ and p are bit-identical
- *     to the scalar path and a loop wrap is never decided differently; the
- *     three loop modes are all computed and blended per lane;
+ *     floor, multiply, subtract, never fused), so τ is bit-identical to the
+ *     scalar path's and a loop wrap is never decided differently; the three
+ *     loop modes are all computed and blended per lane;
+ *   - θ = ph + w·τ, not fused either: bit-identical to the scalar θ;
  *   - sin and cos are our own, so neither libmvec nor -ffast-math is needed
- *     (which would also remove NaN checks elsewhere):
+ *     (-ffast-math would also remove NaN checks):
  *       1. k = round(x·2/π), r = x − k·π/2 with π/2 split in three doubles
  *          (Cody–Waite). The first product is subtracted with an FMA, which is
  *          exact here since r needs at most 53 bits; the two tails carry the
- *          remaining 106 bits of π/2, so r is good to an ulp for |x| up to
- *          2^30 (validated parameters stay below 10^5 rad).
+ *          next 106 bits of π/2, so r is good to an ulp for |x| up to 2^30
+ *          (validated parameters stay below 10^5 rad).
  *       2. on r ∈ [−π/4, π/4], z = r²: sin r = r + r³·S(z), cos r =
- *          1 − z/2 + z²·C(z), S and C of degree 5: weighted minimax fits
- *          (Remez exchange in 60-digit arithmetic, relative error of sin
- *          3.4e-18, absolute error of cos 1.5e-19 before rounding the
- *          coefficients to double), so the result is within about an ulp of
- *          libm.
- *       3. the quadrant k mod 4 swaps sin/cos and flips signs (integer bit
- *          tricks on k converted to int64 lanes).
+ *          1 − z/2 + z²·C(z), S and C of degree 5 evaluated by Estrin's scheme
+ *          (shorter dependency chains than Horner): weighted minimax fits
+ *          (Remez exchange in 60-digit arithmetic; relative error of sin
+ *          3.4e-18, absolute error of cos 1.5e-19 before the coefficients are
+ *          rounded to double), so results are within about an ulp of libm.
+ *       3. the quadrant k mod 4 swaps sin/cos and flips signs (bit operations
+ *          on k converted to int64 lanes).
  *     |x| > 2^30 (unreachable from validated input) and NaN are evaluated as
  *     x = 0, so no lane can produce NaN.
- * Rejected: glibc's libmvec (needs -ffast-math, not portable to musl or
- * macOS), and float (1e-9 m agreement needs double).
+ * Rejected: glibc's libmvec (needs -ffast-math, glibc only), float (1e-9 m
+ * agreement needs double), a scalar loop for partial vectors (see below).
  *
- * A run whose length is not a multiple of 4 ends with a partial vector: its
- * lanes are copied into a small aligned scratch set (missing lanes repeat a
- * valid track, so no lane divides by zero), computed by the same code, and
- * only the valid lanes are stored. */
+ * A run whose length is not a multiple of 4 ends with a partial vector: the
+ * full vector is loaded anyway (the field arrays have slack and are zeroed,
+ * batch_impl.h), computed by the same code, and only the valid lanes are
+ * stored (masked stores), so a 1-track run costs one vector iteration. The
+ * extra lanes may compute garbage (T = 0 gives NaN there); it never leaves
+ * the registers. */
 #include "../batch_impl.h"
 
 #include <immintrin.h>
-#include <string.h>
 
 /* π/2 = P1 + P2 + P3 (each the double nearest the remainder), 2/π. */
 #define PIO2_1 1.5707963267948966
@@ -71,21 +73,18 @@ static inline void sincos4(__m256d x, __m256d *sin_out, __m256d *cos_out) {
   r = _mm256_fnmadd_pd(k, _mm256_set1_pd(PIO2_3), r);
   __m256d z = _mm256_mul_pd(r, r);
 
-  __m256d ps = _mm256_set1_pd(S6);
-  ps = _mm256_fmadd_pd(ps, z, _mm256_set1_pd(S5));
-  ps = _mm256_fmadd_pd(ps, z, _mm256_set1_pd(S4));
-  ps = _mm256_fmadd_pd(ps, z, _mm256_set1_pd(S3));
-  ps = _mm256_fmadd_pd(ps, z, _mm256_set1_pd(S2));
-  ps = _mm256_fmadd_pd(ps, z, _mm256_set1_pd(S1));
+  __m256d z2 = _mm256_mul_pd(z, z);
+  __m256d s12 = _mm256_fmadd_pd(_mm256_set1_pd(S2), z, _mm256_set1_pd(S1));
+  __m256d s34 = _mm256_fmadd_pd(_mm256_set1_pd(S4), z, _mm256_set1_pd(S3));
+  __m256d s56 = _mm256_fmadd_pd(_mm256_set1_pd(S6), z, _mm256_set1_pd(S5));
+  __m256d ps = _mm256_fmadd_pd(_mm256_fmadd_pd(s56, z2, s34), z2, s12);
   __m256d sr = _mm256_fmadd_pd(ps, _mm256_mul_pd(z, r), r);
 
-  __m256d pc = _mm256_set1_pd(C6);
-  pc = _mm256_fmadd_pd(pc, z, _mm256_set1_pd(C5));
-  pc = _mm256_fmadd_pd(pc, z, _mm256_set1_pd(C4));
-  pc = _mm256_fmadd_pd(pc, z, _mm256_set1_pd(C3));
-  pc = _mm256_fmadd_pd(pc, z, _mm256_set1_pd(C2));
-  pc = _mm256_fmadd_pd(pc, z, _mm256_set1_pd(C1));
-  __m256d cr = _mm256_fmadd_pd(pc, _mm256_mul_pd(z, z),
+  __m256d c12 = _mm256_fmadd_pd(_mm256_set1_pd(C2), z, _mm256_set1_pd(C1));
+  __m256d c34 = _mm256_fmadd_pd(_mm256_set1_pd(C4), z, _mm256_set1_pd(C3));
+  __m256d c56 = _mm256_fmadd_pd(_mm256_set1_pd(C6), z, _mm256_set1_pd(C5));
+  __m256d pc = _mm256_fmadd_pd(_mm256_fmadd_pd(c56, z2, c34), z2, c12);
+  __m256d cr = _mm256_fmadd_pd(pc, z2,
                                _mm256_fnmadd_pd(z, _mm256_set1_pd(0.5), _mm256_set1_pd(1.0)));
 
   /* Quadrant q = k mod 4 (k is integral and |k| < 2^30: exact in int32).
@@ -101,8 +100,8 @@ static inline void sincos4(__m256d x, __m256d *sin_out, __m256d *cos_out) {
   *cos_out = _mm256_xor_pd(_mm256_blendv_pd(cr, sr, swap), sign_c);
 }
 
-/* p = τ/T for lanes i..i+3 at transport time t (ha__batch_progress ×4). */
-static inline __m256d progress4(const ha__batch_soa *s, size_t i, __m256d t) {
+/* τ for lanes i..i+3 at transport time t (ha__batch_tau_at ×4). */
+static inline __m256d tau4(const ha__batch_soa *s, size_t i, __m256d t) {
   const __m256d zero = _mm256_setzero_pd();
   __m256d T = _mm256_loadu_pd(s->T + i);
   __m256d mode = _mm256_loadu_pd(s->mode + i);
@@ -117,18 +116,16 @@ static inline __m256d progress4(const ha__batch_soa *s, size_t i, __m256d t) {
   __m256d wrap = _mm256_cmp_pd(r, T, _CMP_GE_OQ);
   r = _mm256_blendv_pd(r, _mm256_sub_pd(r, T), wrap);
   k = _mm256_add_pd(k, _mm256_and_pd(wrap, _mm256_set1_pd(1.0)));
-  r = _mm256_blendv_pd(r, zero, _mm256_cmp_pd(r, zero, _CMP_LT_OQ));
+  r = _mm256_max_pd(r, zero); /* r < 0 → 0 (a −0 may become +0: same point) */
   __m256d half = _mm256_floor_pd(_mm256_mul_pd(k, _mm256_set1_pd(0.5)));
   __m256d parity = _mm256_sub_pd(k, _mm256_add_pd(half, half));
   __m256d even = _mm256_cmp_pd(parity, zero, _CMP_EQ_OQ);
   __m256d pingpong = _mm256_blendv_pd(_mm256_sub_pd(T, r), r, even);
   /* once: clamp(a, 0, T). */
-  __m256d once = _mm256_blendv_pd(a, zero, _mm256_cmp_pd(a, zero, _CMP_LT_OQ));
-  once = _mm256_blendv_pd(once, T, _mm256_cmp_pd(a, T, _CMP_GT_OQ));
+  __m256d once = _mm256_min_pd(_mm256_max_pd(a, zero), T);
 
   __m256d tau = _mm256_blendv_pd(r, pingpong, _mm256_cmp_pd(mode, _mm256_set1_pd(1.5), _CMP_GT_OQ));
-  tau = _mm256_blendv_pd(tau, once, _mm256_cmp_pd(mode, _mm256_set1_pd(0.5), _CMP_LT_OQ));
-  return _mm256_div_pd(tau, T);
+  return _mm256_blendv_pd(tau, once, _mm256_cmp_pd(mode, _mm256_set1_pd(0.5), _CMP_LT_OQ));
 }
 
 static inline __m256d ld(const double *f, size_t i) { return _mm256_loadu_pd(f + i); }
@@ -143,76 +140,61 @@ static inline __m256d row3(const ha__batch_soa *s, int r, size_t i, __m256d a, _
   return _mm256_fmadd_pd(ld(s->m[r][2], i), d, row2(s, r, i, a, b));
 }
 
-static inline void circle4(const ha__batch_soa *s, size_t i, __m256d t, double *x, double *y,
-                           double *z) {
-  __m256d p = progress4(s, i, t);
-  /* θ = θ0 + ω·p, not fused: the same rounding as the scalar path. */
-  __m256d th = _mm256_add_pd(ld(s->ph[0], i), _mm256_mul_pd(ld(s->w[0], i), p));
+/* One output vector triple. */
+typedef struct xyz4 {
+  __m256d x, y, z;
+} xyz4;
+
+static inline xyz4 circle4(const ha__batch_soa *s, size_t i, __m256d t) {
+  __m256d tau = tau4(s, i, t);
+  /* θ = θ0 + w·τ, not fused: the same rounding as the scalar path. */
+  __m256d th = _mm256_add_pd(ld(s->ph[0], i), _mm256_mul_pd(ld(s->w[0], i), tau));
   __m256d sn, cs;
   sincos4(th, &sn, &cs);
-  _mm256_storeu_pd(x, row2(s, 0, i, cs, sn));
-  _mm256_storeu_pd(y, row2(s, 1, i, cs, sn));
-  _mm256_storeu_pd(z, row2(s, 2, i, cs, sn));
+  xyz4 o = {row2(s, 0, i, cs, sn), row2(s, 1, i, cs, sn), row2(s, 2, i, cs, sn)};
+  return o;
 }
 
-static inline void sines4(const ha__batch_soa *s, size_t i, __m256d t, double *x, double *y,
-                          double *z) {
-  __m256d p = progress4(s, i, t);
+static inline xyz4 sines4(const ha__batch_soa *s, size_t i, __m256d t) {
+  __m256d tau = tau4(s, i, t);
   __m256d sn[3], unused;
   for (int k = 0; k < 3; k++) {
-    __m256d arg = _mm256_add_pd(_mm256_mul_pd(ld(s->w[k], i), p), ld(s->ph[k], i));
+    __m256d arg = _mm256_add_pd(_mm256_mul_pd(ld(s->w[k], i), tau), ld(s->ph[k], i));
     sincos4(arg, &sn[k], &unused);
   }
-  _mm256_storeu_pd(x, row3(s, 0, i, sn[0], sn[1], sn[2]));
-  _mm256_storeu_pd(y, row3(s, 1, i, sn[0], sn[1], sn[2]));
-  _mm256_storeu_pd(z, row3(s, 2, i, sn[0], sn[1], sn[2]));
+  xyz4 o = {row3(s, 0, i, sn[0], sn[1], sn[2]), row3(s, 1, i, sn[0], sn[1], sn[2]),
+            row3(s, 2, i, sn[0], sn[1], sn[2])};
+  return o;
 }
 
-typedef void (*body4_fn)(const ha__batch_soa *s, size_t i, __m256d t, double *x, double *y,
-                         double *z);
-
-/* The last `rem` (1..3) tracks from i: copy them into 4-lane scratch
- * fields, run the vector body once, store the valid lanes. */
-static void tail(const ha__batch_soa *s, size_t i, size_t rem, __m256d t, double *x, double *y,
-                 double *z, body4_fn body) {
-  _Alignas(32) double lanes[HA__BATCH_FIELDS][4];
-  _Alignas(32) double out[3][4];
-  ha__batch_soa src = *s, scratch;
-  double **from[HA__BATCH_FIELDS], **to[HA__BATCH_FIELDS];
-  ha__batch_soa_fields(&src, from);
-  ha__batch_soa_fields(&scratch, to);
-  for (size_t f = 0; f < HA__BATCH_FIELDS; f++) {
-    for (size_t l = 0; l < 4; l++) {
-      lanes[f][l] = (*from[f])[i + (l < rem ? l : 0)];
-    }
-    *to[f] = lanes[f];
+/* Store lanes [0, rem) of o at x/y/z + i (rem 1..4). */
+static inline void store4(xyz4 o, size_t rem, size_t i, double *x, double *y, double *z) {
+  if (rem >= 4) {
+    _mm256_storeu_pd(x + i, o.x);
+    _mm256_storeu_pd(y + i, o.y);
+    _mm256_storeu_pd(z + i, o.z);
+    return;
   }
-  body(&scratch, 0, t, out[0], out[1], out[2]);
-  memcpy(x + i, out[0], rem * sizeof(double));
-  memcpy(y + i, out[1], rem * sizeof(double));
-  memcpy(z + i, out[2], rem * sizeof(double));
+  /* Lane l is stored when its mask's sign bit is set: l < rem. */
+  __m256i lane = _mm256_setr_epi64x(0, 1, 2, 3);
+  __m256i mask = _mm256_cmpgt_epi64(_mm256_set1_epi64x((long long)rem), lane);
+  _mm256_maskstore_pd(x + i, mask, o.x);
+  _mm256_maskstore_pd(y + i, mask, o.y);
+  _mm256_maskstore_pd(z + i, mask, o.z);
 }
 
 void ha__batch_circle_avx2(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
                            double *y, double *z) {
   __m256d tv = _mm256_set1_pd(t);
-  size_t i = i0, end = i0 + n;
-  for (; end - i >= 4; i += 4) {
-    circle4(s, i, tv, x + i, y + i, z + i);
-  }
-  if (i < end) {
-    tail(s, i, end - i, tv, x, y, z, circle4);
+  for (size_t i = i0, end = i0 + n; i < end; i += 4) {
+    store4(circle4(s, i, tv), end - i, i, x, y, z);
   }
 }
 
 void ha__batch_sines_avx2(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
                           double *y, double *z) {
   __m256d tv = _mm256_set1_pd(t);
-  size_t i = i0, end = i0 + n;
-  for (; end - i >= 4; i += 4) {
-    sines4(s, i, tv, x + i, y + i, z + i);
-  }
-  if (i < end) {
-    tail(s, i, end - i, tv, x, y, z, sines4);
+  for (size_t i = i0, end = i0 + n; i < end; i += 4) {
+    store4(sines4(s, i, tv), end - i, i, x, y, z);
   }
 }

@@ -1,0 +1,368 @@
+/* bench_engine: how many track positions per second the batch evaluator
+ * computes, per implementation, against baselines measured in the same run.
+ *
+ * Cases: circular, lissajous and a mix of every registered model, at 1,000,
+ * 100,000 and 1,000,000 tracks, each through the generic path
+ * (ha_motion_eval per track), the scalar kernels and the AVX2 kernels. The
+ * baseline is a bare loop of libm cos/sin over the same number of circles (no
+ * time mapping, no frame): what a plain C loop costs on this machine now.
+ * The original JavaScript animator is quoted from shared/BASELINES.md
+ * (~2.9 µs per position on its full playback path for circular, 4.4 µs for
+ * lissajous; 54/82 ns for calculate() alone), since it cannot run here.
+ *
+ * Timing: CLOCK_MONOTONIC; per case, 5 samples of at least min-time/5 each
+ * (default min-time 0.2 s), the median sample reported. Single thread.
+ *
+ * Usage: bench_engine [--quick] [--min-time SECONDS] [--tracks N[,N...]]
+ * Also reachable as `holoanim bench engine` (the CLI calls ha_bench_engine;
+ * define HA_BENCH_NO_MAIN when linking this file into it). */
+#include "holoanim.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+int ha_bench_engine(int argc, char **argv);
+
+#define SAMPLES 5
+#define POOL 256 /* distinct motions per model; tracks cycle through them */
+#define JS_CIRCULAR_NS 2900.0
+#define JS_LISSAJOUS_NS 4400.0
+#define JS_CALC_CIRCULAR_NS 54.0
+
+static volatile double g_sink; /* keeps results alive */
+
+static double now_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static uint64_t rng_next(uint64_t *s) {
+  uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+static double rng_uniform(uint64_t *s, double lo, double hi) {
+  return lo + (hi - lo) * (double)(rng_next(s) >> 11) * (1.0 / 9007199254740992.0);
+}
+
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return x < y ? -1 : (x > y ? 1 : 0);
+}
+
+/* One unit of work: evaluate every track once at the next time step. */
+typedef void (*work_fn)(void *arg);
+
+/* Median seconds per call over SAMPLES samples of ≥ min_time/SAMPLES. */
+static double measure(work_fn fn, void *arg, double min_time) {
+  double t0 = now_s();
+  fn(arg); /* warm-up and calibration */
+  double one = now_s() - t0;
+  double target = min_time / SAMPLES;
+  long calls = one > 0.0 ? (long)(target / one) + 1 : 1000;
+  double per_call[SAMPLES];
+  for (int s = 0; s < SAMPLES; s++) {
+    double a = now_s();
+    for (long k = 0; k < calls; k++) {
+      fn(arg);
+    }
+    per_call[s] = (now_s() - a) / (double)calls;
+  }
+  qsort(per_call, SAMPLES, sizeof(double), cmp_double);
+  return per_call[SAMPLES / 2];
+}
+
+/* ---- baseline: a bare libm loop over circles ---- */
+
+typedef struct libm_loop {
+  size_t n;
+  double *cx, *cy, *r, *th0, *w, *x, *y;
+  double p;
+} libm_loop;
+
+static void libm_work(void *arg) {
+  libm_loop *L = arg;
+  L->p += 1e-4;
+  if (L->p >= 1.0) {
+    L->p -= 1.0;
+  }
+  double p = L->p;
+  for (size_t i = 0; i < L->n; i++) {
+    double th = L->th0[i] + L->w[i] * p;
+    L->x[i] = L->cx[i] + L->r[i] * cos(th);
+    L->y[i] = L->cy[i] + L->r[i] * sin(th);
+  }
+  g_sink = L->x[L->n / 2] + L->y[L->n - 1];
+}
+
+static double bench_libm(size_t n, double min_time) {
+  libm_loop L;
+  uint64_t rng = 42;
+  double *mem = malloc(7 * n * sizeof(double));
+  if (mem == NULL) {
+    return 0.0;
+  }
+  L.n = n;
+  L.cx = mem;
+  L.cy = mem + n;
+  L.r = mem + 2 * n;
+  L.th0 = mem + 3 * n;
+  L.w = mem + 4 * n;
+  L.x = mem + 5 * n;
+  L.y = mem + 6 * n;
+  L.p = 0.0;
+  for (size_t i = 0; i < n; i++) {
+    L.cx[i] = rng_uniform(&rng, -10, 10);
+    L.cy[i] = rng_uniform(&rng, -10, 10);
+    L.r[i] = rng_uniform(&rng, 1, 20);
+    L.th0[i] = rng_uniform(&rng, -3, 3);
+    L.w[i] = rng_uniform(&rng, -30, 30);
+  }
+  double sec = measure(libm_work, &L, min_time);
+  free(mem);
+  return sec / (double)n * 1e9;
+}
+
+/* ---- the batch ---- */
+
+typedef struct batch_run_arg {
+  const ha_batch *b;
+  ha_batch_impl impl;
+  double t, dt;
+  double *x, *y, *z;
+  size_t n;
+} batch_run_arg;
+
+static void batch_work(void *arg) {
+  batch_run_arg *a = arg;
+  a->t += a->dt;
+  ha_batch_eval_with(a->b, a->t, a->x, a->y, a->z, a->impl);
+  g_sink = a->x[a->n / 2] + a->y[a->n - 1] + a->z[0];
+}
+
+/* Motions of one model: random shapes for circular and lissajous, defaults
+ * for the others; a random frame on half of them. */
+static int make_pool(const char *model, uint64_t *rng, ha_motion **pool) {
+  for (int i = 0; i < POOL; i++) {
+    ha_params *p = NULL;
+    if (ha_params_create(&p) != HA_OK) {
+      return -1;
+    }
+    if (strcmp(model, "circular") == 0) {
+      ha_params_set_vec3(p, "center", ha_vec3_make(rng_uniform(rng, -5, 5),
+                                                   rng_uniform(rng, -5, 5), 0));
+      ha_params_set_number(p, "radius", rng_uniform(rng, 1, 20));
+      ha_params_set_number(p, "speed", rng_uniform(rng, -5, 5));
+      ha_params_set_number(p, "startAngle", rng_uniform(rng, 0, 360));
+    } else if (strcmp(model, "lissajous") == 0) {
+      ha_params_set_number(p, "frequencyRatioA", (double)(1 + rng_next(rng) % 5));
+      ha_params_set_number(p, "frequencyRatioB", (double)(1 + rng_next(rng) % 5));
+      ha_params_set_number(p, "amplitudeX", rng_uniform(rng, 1, 10));
+    }
+    if (i & 1) {
+      double e[3] = {rng_uniform(rng, -30, 30), rng_uniform(rng, -30, 30),
+                     rng_uniform(rng, -180, 180)};
+      ha_params_set_numbers(p, "rotation", e, 3);
+    }
+    ha_timing tm = ha_timing_default();
+    tm.loop = (ha_loop_mode)(i % 3);
+    ha_error err;
+    ha_status st = ha_motion_create(model, p, &tm, &pool[i], &err);
+    if (st != HA_OK) {
+      /* Some models refuse a rotation parameter of their own: defaults. */
+      st = ha_motion_create(model, NULL, &tm, &pool[i], &err);
+    }
+    ha_params_destroy(p);
+    if (st != HA_OK) {
+      fprintf(stderr, "bench_engine: %s: %s\n", model, err.message);
+      return -1;
+    }
+  }
+  return 0;
+}
+
+typedef struct result {
+  double ns[4]; /* per ha_batch_impl (GENERIC, SCALAR, AVX2 used) */
+  int have[4];
+} result;
+
+/* Build a batch of n tracks cycling over `models` (POOL motions each), then
+ * time every implementation on it. */
+static int bench_batch(const char *const *models, size_t nmodels, size_t n, double min_time,
+                       result *res) {
+  static const ha_batch_impl impls[] = {HA_BATCH_IMPL_GENERIC, HA_BATCH_IMPL_SCALAR,
+                                        HA_BATCH_IMPL_AVX2};
+  int rc = -1;
+  uint64_t rng = 7;
+  ha_motion **pool = calloc(nmodels * POOL, sizeof(*pool));
+  ha_motion_state *state = calloc(n, sizeof(*state));
+  double *xyz = malloc(3 * n * sizeof(double));
+  ha_batch *b = NULL;
+  memset(res, 0, sizeof(*res));
+  if (pool == NULL || state == NULL || xyz == NULL || ha_batch_create(n, &b) != HA_OK) {
+    fprintf(stderr, "bench_engine: out of memory for %zu tracks\n", n);
+    goto done;
+  }
+  for (size_t m = 0; m < nmodels; m++) {
+    if (make_pool(models[m], &rng, pool + m * POOL) != 0) {
+      goto done;
+    }
+  }
+  for (size_t i = 0; i < n; i++) {
+    /* Shifts only where no state cache is involved: a physics track with a
+     * shift would start by integrating up to the shift. */
+    ha_track_ctx ctx = {(uint32_t)i, nmodels == 1 ? 0.001 * (double)(i % 1000) : 0.0,
+                        &state[i], NULL};
+    ha_batch_add(b, pool[(i % nmodels) * POOL + (i / nmodels) % POOL], &ctx, NULL);
+  }
+  for (size_t k = 0; k < sizeof(impls) / sizeof(impls[0]); k++) {
+    if (!ha_batch_impl_available(impls[k])) {
+      continue;
+    }
+    /* 1 ms steps: physics caches advance one integration step per call. */
+    batch_run_arg a = {b, impls[k], 0.0, 0.001, xyz, xyz + n, xyz + 2 * n, n};
+    res->ns[impls[k]] = measure(batch_work, &a, min_time) / (double)n * 1e9;
+    res->have[impls[k]] = 1;
+  }
+  rc = 0;
+done:
+  ha_batch_destroy(b);
+  for (size_t i = 0; pool != NULL && i < nmodels * POOL; i++) {
+    ha_motion_destroy(pool[i]);
+  }
+  free(pool);
+  free(state);
+  free(xyz);
+  return rc;
+}
+
+static void print_row(const char *name, size_t n, const char *impl, double ns, double scalar_ns,
+                      double libm_ns, double js_ns) {
+  printf("%-10s %9zu  %-8s %10.1f %9.2f", name, n, impl, 1e3 / ns, ns);
+  if (scalar_ns > 0.0) {
+    printf(" %9.2fx", scalar_ns / ns);
+  } else {
+    printf(" %10s", "");
+  }
+  printf(" %9.2fx %9.0fx\n", libm_ns / ns, js_ns / ns);
+}
+
+int ha_bench_engine(int argc, char **argv) {
+  double min_time = 0.2;
+  size_t sizes[8] = {1000, 100000, 1000000};
+  size_t nsizes = 3;
+  for (int i = 1; i < argc; i++) {
+    if (strcmp(argv[i], "--quick") == 0) {
+      min_time = 0.05;
+      nsizes = 2;
+    } else if (strcmp(argv[i], "--min-time") == 0 && i + 1 < argc) {
+      min_time = strtod(argv[++i], NULL);
+      if (!(min_time > 0.0 && min_time < 60.0)) {
+        fprintf(stderr, "bench_engine: --min-time takes seconds in (0, 60)\n");
+        return 2;
+      }
+    } else if (strcmp(argv[i], "--tracks") == 0 && i + 1 < argc) {
+      nsizes = 0;
+      for (char *s = argv[++i]; *s && nsizes < 8;) {
+        char *end = NULL;
+        unsigned long long v = strtoull(s, &end, 10);
+        if (end == s || v == 0) {
+          fprintf(stderr, "bench_engine: --tracks takes N[,N...] (N >= 1)\n");
+          return 2;
+        }
+        sizes[nsizes++] = (size_t)v;
+        s = *end == ',' ? end + 1 : end;
+      }
+    } else {
+      fprintf(stderr, "usage: %s [--quick] [--min-time SECONDS] [--tracks N[,N...]]\n",
+              argv[0]);
+      return 2;
+    }
+  }
+
+  /* Every registered model, for the mix. */
+  size_t nall = ha_model_count();
+  const char **all = calloc(nall, sizeof(*all));
+  if (all == NULL) {
+    return 1;
+  }
+  for (size_t i = 0; i < nall; i++) {
+    all[i] = ha_model_at(i)->name;
+  }
+  static const char *const circ[] = {"circular"};
+  static const char *const liss[] = {"lissajous"};
+  struct {
+    const char *name;
+    const char *const *models;
+    size_t nmodels;
+    double js_ns;
+  } cases[] = {{"circular", circ, 1, JS_CIRCULAR_NS},
+               {"lissajous", liss, 1, JS_LISSAJOUS_NS},
+               {"mix", all, nall, JS_CIRCULAR_NS}};
+
+  ha_batch *probe = NULL;
+  if (ha_batch_create(1, &probe) != HA_OK) {
+    free(all);
+    return 1;
+  }
+  printf("holoanim bench engine: batch evaluation, one thread, double precision\n");
+  printf("auto implementation: %s; median of %d samples, >= %.2f s per case; "
+         "\"mix\" = all %zu registered models in turn\n",
+         ha_batch_impl_name(ha_batch_active_impl(probe)), SAMPLES, min_time, nall);
+  ha_batch_destroy(probe);
+  printf("baseline: bare libm cos+sin loop over circles (no time mapping), same run; "
+         "JS: the original animator's full path per position (BASELINES.md)\n\n");
+  printf("%-10s %9s  %-8s %10s %9s %10s %10s %10s\n", "case", "tracks", "impl", "Mpos/s",
+         "ns/pos", "vs scalar", "vs libm", "vs JS");
+
+  double libm_ns[8];
+  for (size_t s = 0; s < nsizes; s++) {
+    libm_ns[s] = bench_libm(sizes[s], min_time);
+    print_row("libm-loop", sizes[s], "libm", libm_ns[s], 0.0, libm_ns[s], JS_CIRCULAR_NS);
+  }
+  double simd_first = 0.0, simd_last = 0.0;
+  for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+    if (cases[c].nmodels == 1 && ha_model_find(cases[c].models[0]) == NULL) {
+      printf("%-10s (model not registered: skipped)\n", cases[c].name);
+      continue;
+    }
+    for (size_t s = 0; s < nsizes; s++) {
+      result r;
+      if (bench_batch(cases[c].models, cases[c].nmodels, sizes[s], min_time, &r) != 0) {
+        free(all);
+        return 1;
+      }
+      double sc = r.ns[HA_BATCH_IMPL_SCALAR];
+      print_row(cases[c].name, sizes[s], "generic", r.ns[HA_BATCH_IMPL_GENERIC], sc, libm_ns[s],
+                cases[c].js_ns);
+      print_row(cases[c].name, sizes[s], "scalar", sc, sc, libm_ns[s], cases[c].js_ns);
+      if (r.have[HA_BATCH_IMPL_AVX2]) {
+        print_row(cases[c].name, sizes[s], "avx2", r.ns[HA_BATCH_IMPL_AVX2], sc, libm_ns[s],
+                  cases[c].js_ns);
+        if (c == 0 && s == 0) {
+          simd_first = r.ns[HA_BATCH_IMPL_AVX2];
+        }
+        if (c == 0) {
+          simd_last = r.ns[HA_BATCH_IMPL_AVX2];
+        }
+      }
+    }
+  }
+  if (simd_first > 0.0 && nsizes > 1) {
+    printf("\ncircular avx2: %.2f ns/pos at %zu tracks, %.2f at %zu (cost per track x%.2f; "
+           "1.0 = linear)\n",
+           simd_first, sizes[0], simd_last, sizes[nsizes - 1], simd_last / simd_first);
+  }
+  printf("(the original's calculate() alone was ~%.0f ns/position for circular)\n",
+         JS_CALC_CIRCULAR_NS);
+  free(all);
+  return 0;
+}
+
+#ifndef HA_BENCH_NO_MAIN
+int main(int argc, char **argv) { return ha_bench_engine(argc, argv); }
+#endif

@@ -1,0 +1,169 @@
+/* holoanim Node addon: shared declarations.
+ *
+ * Plain C against node_api.h (Node-API version pinned by NAPI_VERSION at
+ * build time). Every N-API call goes through NAPI_CALL, which throws a JS
+ * error (unless one is already pending) and returns NULL from the calling
+ * function. State lives in per-environment instance data (no static
+ * mutable globals), so the addon works in worker threads and when loaded by
+ * several environments at once. */
+#ifndef HOLOANIM_NODE_ADDON_H
+#define HOLOANIM_NODE_ADDON_H
+
+#include <node_api.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <holoanim.h>
+
+/* ---- checking ------------------------------------------------------------ */
+
+/* Throw a JS Error describing the last N-API failure (unless an exception is
+ * already pending). Returns NULL so callbacks can `return ha_node_napi_fail()`. */
+napi_value ha_node_napi_fail(napi_env env, napi_status status, const char *call, int line);
+
+#define NAPI_CALL(env, call)                                                   \
+  do {                                                                         \
+    napi_status napi_call_status_ = (call);                                    \
+    if (napi_call_status_ != napi_ok) {                                        \
+      return ha_node_napi_fail((env), napi_call_status_, #call, __LINE__);     \
+    }                                                                          \
+  } while (0)
+
+/* For helpers that return bool (false = a JS exception is pending). */
+#define NAPI_CALL_B(env, call)                                                 \
+  do {                                                                         \
+    napi_status napi_call_status_ = (call);                                    \
+    if (napi_call_status_ != napi_ok) {                                        \
+      ha_node_napi_fail((env), napi_call_status_, #call, __LINE__);            \
+      return false;                                                            \
+    }                                                                          \
+  } while (0)
+
+/* For void helpers (finalizers, cleanup, thread-safe calls). */
+#define NAPI_CALL_V(env, call)                                                 \
+  do {                                                                         \
+    napi_status napi_call_status_ = (call);                                    \
+    if (napi_call_status_ != napi_ok) {                                        \
+      ha_node_napi_fail((env), napi_call_status_, #call, __LINE__);            \
+      return;                                                                  \
+    }                                                                          \
+  } while (0)
+
+/* ---- per-environment state ----------------------------------------------- */
+
+typedef struct ha_node_player ha_node_player;
+
+typedef struct ha_node_instance {
+  napi_ref error_ctor;    /* HoloanimError, registered by index.js through _init */
+  napi_ref motion_ctor;   /* the Motion class */
+  ha_node_player *players; /* open players of this environment (cleanup hook) */
+  uint64_t motions_live;  /* Motion objects not yet finalized (leak tests) */
+  uint64_t motions_created;
+} ha_node_instance;
+
+ha_node_instance *ha_node_instance_get(napi_env env);
+
+/* ---- errors ---------------------------------------------------------------- */
+
+/* Throw a HoloanimError for `status` with the detail of `err` (may be NULL).
+ * `context` prefixes the message when err has none ("seek"). Returns NULL. */
+napi_value ha_node_throw(napi_env env, ha_status status, const ha_error *err,
+                         const char *context);
+/* The same error as a value (for promise rejections and events). NULL with
+ * a pending exception when even that fails. */
+napi_value ha_node_make_error(napi_env env, ha_status status, const ha_error *err,
+                              const char *context);
+/* Throw a TypeError (code ERR_INVALID_ARG_TYPE) with a printf message.
+ * Returns NULL. */
+napi_value ha_node_type_error(napi_env env, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Throw a RangeError (code ERR_OUT_OF_RANGE). Returns NULL. */
+napi_value ha_node_range_error(napi_env env, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* ---- argument helpers (false: a JS exception is pending) ------------------- */
+
+bool ha_node_is_type(napi_env env, napi_value v, napi_valuetype t);
+bool ha_node_is_nullish(napi_env env, napi_value v);
+/* A finite number (what = name for the TypeError). */
+bool ha_node_get_number(napi_env env, napi_value v, const char *what, double *out);
+/* A whole number in [min, max]. */
+bool ha_node_get_u32(napi_env env, napi_value v, const char *what, uint32_t min, uint32_t max,
+                     uint32_t *out);
+bool ha_node_get_bool(napi_env env, napi_value v, const char *what, bool *out);
+/* A string into buf[cap] (TypeError when not a string, RangeError when too
+ * long). */
+bool ha_node_get_string(napi_env env, napi_value v, const char *what, char *buf, size_t cap);
+/* [x, y, z] (or {x, y, z}). */
+bool ha_node_get_vec3(napi_env env, napi_value v, const char *what, ha_vec3 *out);
+/* Property `key` of `obj` if present and not undefined/null: *found tells. */
+bool ha_node_get_prop(napi_env env, napi_value obj, const char *key, napi_value *out,
+                      bool *found);
+/* Optional number / bool / string properties: unchanged when absent. */
+bool ha_node_opt_number(napi_env env, napi_value obj, const char *key, double *out);
+bool ha_node_opt_bool(napi_env env, napi_value obj, const char *key, bool *out);
+bool ha_node_opt_u32(napi_env env, napi_value obj, const char *key, uint32_t min, uint32_t max,
+                     uint32_t *out);
+bool ha_node_opt_string(napi_env env, napi_value obj, const char *key, char *buf, size_t cap,
+                        bool *found);
+/* Points: an array of [x, y, z] or an interleaved Float64Array. *out is
+ * malloc'd (free it), *n the count. */
+bool ha_node_get_points(napi_env env, napi_value v, const char *what, ha_vec3 **out, size_t *n);
+
+/* Model parameters from a plain object (numbers, [x,y,z], strings,
+ * booleans, points, keyframes); *out is a new set. */
+bool ha_node_get_params(napi_env env, napi_value obj, ha_params **out);
+/* Timing {duration, loop, speed} into *out (starting from *out). */
+bool ha_node_get_timing(napi_env env, napi_value obj, ha_timing *out);
+
+/* A new plain object with the own enumerable properties of `a`, then of `b`
+ * (either may be NULL): Object.assign({}, a, b). */
+napi_value ha_node_assign(napi_env env, napi_value a, napi_value b);
+
+/* ---- value builders ----------------------------------------------------------- */
+
+napi_value ha_node_vec3_object(napi_env env, ha_vec3 v);    /* {x, y, z} */
+napi_value ha_node_vec3_array(napi_env env, ha_vec3 v);     /* [x, y, z] */
+/* A new Float64Array of 3n numbers, interleaved from `pts`. */
+napi_value ha_node_points_f64(napi_env env, const ha_vec3 *pts, size_t n);
+/* A new typed array of `count` elements copied from `data`. */
+napi_value ha_node_typed_copy(napi_env env, napi_typedarray_type type, const void *data,
+                              size_t count, size_t elem_size);
+bool ha_node_set_number(napi_env env, napi_value obj, const char *key, double v);
+bool ha_node_set_string(napi_env env, napi_value obj, const char *key, const char *s);
+bool ha_node_set_bool(napi_env env, napi_value obj, const char *key, bool b);
+bool ha_node_set_value(napi_env env, napi_value obj, const char *key, napi_value v);
+
+/* ---- modules -------------------------------------------------------------------- */
+
+/* Each adds its functions and classes to `exports`. */
+napi_value ha_node_init_engine(napi_env env, napi_value exports);
+napi_value ha_node_init_player(napi_env env, napi_value exports);
+napi_value ha_node_init_devsim(napi_env env, napi_value exports);
+
+/* The Motion wrapped by a JS value, or NULL (no exception) when `v` is not a
+ * Motion. */
+typedef struct ha_node_motion ha_node_motion;
+ha_node_motion *ha_node_motion_unwrap(napi_env env, napi_value v);
+ha_motion *ha_node_motion_get(ha_node_motion *m);
+
+/* A motion from a Motion or a {model, params, timing} description: the
+ * description is converted here (JS thread) into a model name, params and
+ * timing the caller owns. */
+typedef struct ha_node_pattern {
+  ha_node_motion *motion; /* set when a Motion was given */
+  char model[64];
+  ha_params *params;      /* owned; NULL = defaults */
+  ha_timing timing;
+} ha_node_pattern;
+bool ha_node_get_pattern(napi_env env, napi_value v, const char *what, ha_node_pattern *out);
+void ha_node_pattern_deinit(ha_node_pattern *p);
+/* A new motion for the pattern (a copy of a Motion's model/params/timing, or
+ * the description). Thread: any. */
+ha_status ha_node_pattern_motion(const ha_node_pattern *p, ha_motion **out, ha_error *err);
+
+/* Called by the environment cleanup hook: close every open player. */
+void ha_node_players_close_all(ha_node_instance *inst);
+
+#endif

@@ -1,0 +1,193 @@
+/* holoanim Node addon: startDevsim() — the library's simulated Holophonix
+ * device (ha_devsim, its own receive thread), for tests and demos driven
+ * entirely from JS. The returned object stops the device when closed or
+ * when it is garbage-collected. */
+#include "addon.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct node_devsim {
+  ha_devsim *sim;
+} node_devsim;
+
+static const napi_type_tag devsim_tag = {0x5eedd0d0cafe1234ULL, 0x0ddba11de7517a9bULL};
+
+static void devsim_finalize(napi_env env, void *data, void *hint) {
+  (void)env;
+  (void)hint;
+  node_devsim *d = data;
+  ha_devsim_stop(d->sim);
+  free(d);
+}
+
+static node_devsim *this_devsim(napi_env env, napi_callback_info info, size_t *argc,
+                                napi_value *argv) {
+  napi_value self;
+  bool tagged = false;
+  void *data = NULL;
+  if (napi_get_cb_info(env, info, argc, argv, &self, NULL) != napi_ok ||
+      !ha_node_is_type(env, self, napi_object) ||
+      napi_check_object_type_tag(env, self, &devsim_tag, &tagged) != napi_ok || !tagged ||
+      napi_unwrap(env, self, &data) != napi_ok) {
+    ha_node_type_error(env, "the receiver must be a Devsim");
+    return NULL;
+  }
+  node_devsim *d = data;
+  if (d->sim == NULL) {
+    ha_node_throw(env, HA_ESTATE, NULL, "devsim: stopped");
+    return NULL;
+  }
+  return d;
+}
+
+static napi_value devsim_get_track(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  node_devsim *d = this_devsim(env, info, &argc, argv);
+  uint32_t n;
+  if (d == NULL || !ha_node_get_u32(env, argc ? argv[0] : NULL, "track", 1, 65535, &n)) {
+    return NULL;
+  }
+  ha_devsim_track t;
+  ha_status st = ha_devsim_get_track(d->sim, n, &t);
+  if (st != HA_OK) {
+    return ha_node_throw(env, st, NULL, "getTrack");
+  }
+  napi_value o, pos;
+  NAPI_CALL(env, napi_create_object(env, &o));
+  if ((pos = ha_node_vec3_array(env, t.position)) == NULL ||
+      !ha_node_set_number(env, o, "index", t.index) || !ha_node_set_value(env, o, "position", pos) ||
+      !ha_node_set_string(env, o, "name", t.name) ||
+      !ha_node_set_number(env, o, "gainDb", t.gain_db) ||
+      !ha_node_set_bool(env, o, "mute", t.mute != 0) ||
+      !ha_node_set_number(env, o, "updates", (double)t.updates)) {
+    return NULL;
+  }
+  return o;
+}
+
+static napi_value devsim_set_position(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  node_devsim *d = this_devsim(env, info, &argc, argv);
+  uint32_t n;
+  ha_vec3 v;
+  if (d == NULL || !ha_node_get_u32(env, argc > 0 ? argv[0] : NULL, "track", 1, 65535, &n) ||
+      !ha_node_get_vec3(env, argc > 1 ? argv[1] : NULL, "position", &v)) {
+    return NULL;
+  }
+  ha_status st = ha_devsim_set_position(d->sim, n, v);
+  return st == HA_OK ? NULL : ha_node_throw(env, st, NULL, "setPosition");
+}
+
+static napi_value devsim_stats(napi_env env, napi_callback_info info) {
+  size_t argc = 0;
+  node_devsim *d = this_devsim(env, info, &argc, NULL);
+  if (d == NULL) {
+    return NULL;
+  }
+  ha_devsim_stats s;
+  ha_devsim_get_stats(d->sim, &s);
+  napi_value o;
+  NAPI_CALL(env, napi_create_object(env, &o));
+  if (!ha_node_set_number(env, o, "packets", (double)s.packets) ||
+      !ha_node_set_number(env, o, "messages", (double)s.messages) ||
+      !ha_node_set_number(env, o, "bundles", (double)s.bundles) ||
+      !ha_node_set_number(env, o, "positions", (double)s.positions) ||
+      !ha_node_set_number(env, o, "malformed", (double)s.malformed) ||
+      !ha_node_set_number(env, o, "unknownTrack", (double)s.unknown_track) ||
+      !ha_node_set_number(env, o, "clamped", (double)s.clamped)) {
+    return NULL;
+  }
+  return o;
+}
+
+static napi_value devsim_stop(napi_env env, napi_callback_info info) {
+  size_t argc = 0;
+  napi_value self;
+  void *data = NULL;
+  bool tagged = false;
+  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, NULL, &self, NULL));
+  if (napi_check_object_type_tag(env, self, &devsim_tag, &tagged) != napi_ok || !tagged ||
+      napi_unwrap(env, self, &data) != napi_ok) {
+    return ha_node_type_error(env, "the receiver must be a Devsim");
+  }
+  node_devsim *d = data;
+  ha_devsim_stop(d->sim); /* flushes the record file */
+  d->sim = NULL;
+  return NULL;
+}
+
+/* startDevsim({port = 0, tracks = 64, record, bindHost, admScale}) */
+static napi_value js_start_devsim(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  ha_devsim_config c = ha_devsim_config_default();
+  c.port = 0;
+  char record[1024], host[64];
+  bool has_record = false, has_host = false;
+  uint32_t port = 0, tracks = c.tracks;
+  if (argc > 0 && !ha_node_is_nullish(env, argv[0])) {
+    if (!ha_node_is_type(env, argv[0], napi_object)) {
+      return ha_node_type_error(env, "startDevsim options must be an object");
+    }
+    if (!ha_node_opt_u32(env, argv[0], "port", 0, 65535, &port) ||
+        !ha_node_opt_u32(env, argv[0], "tracks", 1, 65535, &tracks) ||
+        !ha_node_opt_string(env, argv[0], "record", record, sizeof(record), &has_record) ||
+        !ha_node_opt_string(env, argv[0], "bindHost", host, sizeof(host), &has_host) ||
+        !ha_node_opt_number(env, argv[0], "admScale", &c.adm_scale)) {
+      return NULL;
+    }
+  }
+  c.port = (int)port;
+  c.tracks = tracks;
+  if (has_record) {
+    c.record_path = record;
+  }
+  if (has_host) {
+    c.bind_host = host;
+  }
+  node_devsim *d = calloc(1, sizeof(*d));
+  if (d == NULL) {
+    return ha_node_throw(env, HA_ENOMEM, NULL, "startDevsim");
+  }
+  ha_error err;
+  ha_error_clear(&err);
+  ha_status st = ha_devsim_start(&c, &d->sim, &err);
+  if (st != HA_OK) {
+    free(d);
+    return ha_node_throw(env, st, &err, "startDevsim");
+  }
+  napi_property_descriptor props[] = {
+      {"getTrack", NULL, devsim_get_track, NULL, NULL, NULL, napi_default, NULL},
+      {"setPosition", NULL, devsim_set_position, NULL, NULL, NULL, napi_default, NULL},
+      {"stats", NULL, devsim_stats, NULL, NULL, NULL, napi_default, NULL},
+      {"stop", NULL, devsim_stop, NULL, NULL, NULL, napi_default, NULL},
+  };
+  napi_value o, pv;
+  napi_status s = napi_create_object(env, &o);
+  if (s == napi_ok) {
+    s = napi_wrap(env, o, d, devsim_finalize, NULL, NULL);
+  }
+  if (s != napi_ok) {
+    ha_devsim_stop(d->sim);
+    free(d);
+    return ha_node_napi_fail(env, s, "napi_wrap", __LINE__);
+  }
+  NAPI_CALL(env, napi_type_tag_object(env, o, &devsim_tag));
+  NAPI_CALL(env, napi_define_properties(env, o, sizeof(props) / sizeof(props[0]), props));
+  NAPI_CALL(env, napi_create_uint32(env, ha_devsim_port(d->sim), &pv));
+  NAPI_CALL(env, napi_set_named_property(env, o, "port", pv));
+  return o;
+}
+
+napi_value ha_node_init_devsim(napi_env env, napi_value exports) {
+  napi_property_descriptor props[] = {
+      {"startDevsim", NULL, js_start_devsim, NULL, NULL, NULL, napi_default, NULL},
+  };
+  NAPI_CALL(env, napi_define_properties(env, exports, 1, props));
+  return exports;
+}

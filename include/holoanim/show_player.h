@@ -1,0 +1,54 @@
+/* holoanim: playing a show on the real-time player.
+ *
+ * The glue between a loaded show (show.h) and a player (player.h): size and
+ * fill the player from the show (tracks, outputs, limits), start groups,
+ * fire cues, stop. Motions are created here, on the calling (control)
+ * thread, and handed to the player; everything reaches the tick as queued
+ * commands, so these functions may be called while the player runs.
+ *
+ * Animation tags: group i uses tag i; an animation started by a cue action
+ * uses HA_SHOW_TAG_ACTION(cue, action). Thread: control. */
+#ifndef HOLOANIM_SHOW_PLAYER_H
+#define HOLOANIM_SHOW_PLAYER_H
+
+#include "output.h"
+#include "player.h"
+#include "show.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define HA_SHOW_TAG_ACTION(cue, action) (0x40000000u | ((uint32_t)(cue) << 8) | (uint32_t)(action))
+
+/* The output configuration of a show output (the map points into the show:
+ * use it while the show lives; ha_output_create copies it). */
+ha_output_config ha_show_output_config(const ha_show_output *o);
+
+/* A player configuration sized for the show (tracks, animations, outputs,
+ * limits) starting from `base` (NULL: ha_player_config_default()). */
+ha_player_config ha_show_player_config(const ha_show *show, const ha_player_config *base);
+
+/* Add the show's tracks and enabled outputs to a player that has not
+ * started. Errors as ha_player_add_track / ha_player_add_output, with the
+ * JSON path of the failing output prefixed ("outputs[1].host: ..."). */
+ha_status ha_show_player_setup(const ha_show *show, ha_player *p, ha_error *err);
+
+/* Start group `group` now (a fresh motion of its animation). */
+ha_status ha_show_player_start_group(const ha_show *show, ha_player *p, size_t group,
+                                     ha_error *err);
+/* Stop group `group` (fade: seconds back to base; < 0 uses the animation's
+ * fadeOut). */
+ha_status ha_show_player_stop_group(const ha_show *show, ha_player *p, size_t group,
+                                    double fade);
+/* Start every autoStart group and run the transport. */
+ha_status ha_show_player_play(const ha_show *show, ha_player *p, ha_error *err);
+/* Fire cue `index` (see ha_show_cue_find): its actions in order; a preset's
+ * stagger delays each successive track. */
+ha_status ha_show_player_fire_cue(const ha_show *show, ha_player *p, size_t index,
+                                  ha_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,197 @@
+/* ha_output_send allocates nothing: 10,000 calls per output kind (unbundled,
+ * bundled with a look-ahead time tag, aed, ADM, a mapped output, a refusing
+ * destination), counted by a malloc family interposed in this executable that
+ * forwards to glibc's __libc_* functions. The counter is first shown to count.
+ *
+ * Sanitizers replace malloc themselves, so under HA_SANITIZED the
+ * interposition is compiled out and the test exits 77 (skipped). */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "holoanim.h"
+#include "test.h"
+
+#if defined(HA_SANITIZED) || !defined(__GLIBC__)
+
+int main(void) {
+  puts("skipped: the allocation counter needs glibc's malloc (no sanitizer)");
+  return 77;
+}
+
+#else
+
+extern void *__libc_malloc(size_t size);
+extern void *__libc_calloc(size_t n, size_t size);
+extern void *__libc_realloc(void *ptr, size_t size);
+extern void *__libc_memalign(size_t alignment, size_t size);
+extern void __libc_free(void *ptr);
+
+/* volatile: malloc is a builtin to the compiler, which may otherwise assume
+ * a call to it leaves these untouched. */
+static volatile int g_on;
+static volatile unsigned long g_calls;
+
+static inline void note(void) {
+  if (g_on) {
+    g_calls++;
+  }
+}
+
+void *malloc(size_t size) {
+  note();
+  return __libc_malloc(size);
+}
+
+void *calloc(size_t n, size_t size) {
+  note();
+  return __libc_calloc(n, size);
+}
+
+void *realloc(void *ptr, size_t size) {
+  note();
+  return __libc_realloc(ptr, size);
+}
+
+void *aligned_alloc(size_t alignment, size_t size) {
+  note();
+  return __libc_memalign(alignment, size);
+}
+
+int posix_memalign(void **out, size_t alignment, size_t size) {
+  note();
+  void *p = __libc_memalign(alignment, size);
+  if (p == NULL) {
+    return 12; /* ENOMEM */
+  }
+  *out = p;
+  return 0;
+}
+
+void free(void *ptr) {
+  if (ptr != NULL) {
+    note();
+  }
+  __libc_free(ptr);
+}
+
+static void count_start(void) {
+  g_calls = 0;
+  g_on = 1;
+}
+
+static unsigned long count_stop(void) {
+  g_on = 0;
+  return g_calls;
+}
+
+enum { TRACKS = 128, CALLS = 10000 };
+
+static int open_sink(uint16_t *port) {
+  int fd = socket(AF_INET, SOCK_DGRAM, 0);
+  struct sockaddr_in a;
+  memset(&a, 0, sizeof a);
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof a;
+  if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) != 0 ||
+      getsockname(fd, (struct sockaddr *)&a, &len) != 0) {
+    return -1;
+  }
+  *port = ntohs(a.sin_port);
+  return fd;
+}
+
+static void test_counter_counts(void) {
+  count_start();
+  void *volatile p = malloc(16);
+  free(p);
+  char *volatile s = strdup("counted");
+  free(s);
+  CHECK_MSG(count_stop() >= 4, "the interposed allocator does not count");
+}
+
+static void run_output(ha_output_config c, uint16_t port, const char *what) {
+  c.host = "127.0.0.1";
+  c.port = port;
+  ha_output *o = NULL;
+  ha_error err;
+  CHECK_OK(ha_output_create(&c, TRACKS, &o, &err));
+  if (o == NULL) {
+    return;
+  }
+  static uint32_t ids[TRACKS];
+  static double x[TRACKS], y[TRACKS], z[TRACKS];
+  for (int i = 0; i < TRACKS; i++) {
+    ids[i] = (uint32_t)(i + 1);
+  }
+  count_start();
+  for (int k = 0; k < CALLS; k++) {
+    for (int i = 0; i < TRACKS; i++) {
+      x[i] = (double)(k + i) * 0.01; /* everything moves: all tracks sent */
+      y[i] = 1.0;
+      z[i] = (i % 7 == 0 && k % 100 == 0) ? NAN : 0.5;
+    }
+    if (k % 1000 == 999) {
+      ha_output_flush(o, (double)k * 0.001, TRACKS, ids, x, y, z);
+    } else {
+      ha_output_send(o, (double)k * 0.001, TRACKS, ids, x, y, z);
+    }
+    ha_output_stats st;
+    ha_output_get_stats(o, &st);
+    ha_vec3 last;
+    ha_output_last_sent(o, 3, &last, NULL);
+  }
+  unsigned long n = count_stop();
+  CHECK_MSG(n == 0, "%s: %lu allocations over %d calls", what, n, CALLS);
+  ha_output_stats st;
+  ha_output_get_stats(o, &st);
+  printf("# %s: %llu messages, %llu datagrams, %llu send errors, %llu short sends\n", what,
+         (unsigned long long)st.messages, (unsigned long long)st.datagrams,
+         (unsigned long long)(st.err_refused + st.err_again + st.err_other + st.err_unreachable),
+         (unsigned long long)st.short_sends);
+  ha_output_destroy(o);
+}
+
+static void test_send_allocates_nothing(void) {
+  uint16_t port;
+  int sink = open_sink(&port);
+  CHECK(sink >= 0);
+  ha_output_config c = ha_output_config_default();
+  c.rate_hz = 1000;
+  run_output(c, port, "holophonix xyz");
+  c.coords = HA_COORDS_AED;
+  run_output(c, port, "holophonix aed");
+  c.dialect = HA_DIALECT_ADM_OSC;
+  run_output(c, port, "adm aed");
+  c = ha_output_config_default();
+  c.rate_hz = 1000;
+  c.bundle = true;
+  c.lookahead_ms = 20;
+  run_output(c, port, "bundled, look-ahead");
+  const ha_output_map_entry map[] = {{1, 10}, {2, 20}, {3, 30}};
+  c.map = map;
+  c.map_len = 3;
+  c.map_only = true;
+  run_output(c, port, "mapped");
+  close(sink);
+}
+
+static void test_refusing_destination_allocates_nothing(void) {
+  uint16_t port;
+  int gone = open_sink(&port);
+  close(gone);
+  ha_output_config c = ha_output_config_default();
+  c.rate_hz = 1000;
+  run_output(c, port, "refused");
+}
+
+int main(void) {
+  RUN(test_counter_counts);
+  RUN(test_send_allocates_nothing);
+  RUN(test_refusing_destination_allocates_nothing);
+  return test_done();
+}
+
+#endif
