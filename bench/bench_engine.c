@@ -1,8 +1,10 @@
 /* bench_engine: how many track positions per second the batch evaluator
  * computes, per implementation, against baselines measured in the same run.
  *
- * Cases: circular, lissajous and a mix of every registered model, at 1,000,
- * 100,000 and 1,000,000 tracks, each through the generic path
+ * Cases: circular, lissajous and a mix of every registered model (track by
+ * track: "mix", the worst case for the kernels' runs; in groups of 16 tracks
+ * sharing a motion: "mix-g16", closer to a show), at 1,000, 100,000 and
+ * 1,000,000 tracks, each through the generic path
  * (ha_motion_eval per track), the scalar kernels and the AVX2 kernels. The
  * baseline is a bare loop of libm cos/sin over the same number of circles (no
  * time mapping, no frame): what a plain C loop costs on this machine now.
@@ -14,6 +16,7 @@
  * (default min-time 0.2 s), the median sample reported. Single thread.
  *
  * Usage: bench_engine [--quick] [--min-time SECONDS] [--tracks N[,N...]]
+ *                     [--cases circular,lissajous,mix,mix-g16]
  * Also reachable as `holoanim bench engine` (the CLI calls ha_bench_engine;
  * define HA_BENCH_NO_MAIN when linking this file into it). */
 #include "holoanim.h"
@@ -190,10 +193,11 @@ typedef struct result {
   int have[4];
 } result;
 
-/* Build a batch of n tracks cycling over `models` (POOL motions each), then
- * time every implementation on it. */
-static int bench_batch(const char *const *models, size_t nmodels, size_t n, double min_time,
-                       result *res) {
+/* Build a batch of n tracks in groups of `group` consecutive tracks sharing
+ * one motion, the groups cycling over `models` (POOL motions each), then time
+ * every implementation on it. */
+static int bench_batch(const char *const *models, size_t nmodels, size_t group, size_t n,
+                       double min_time, result *res) {
   static const ha_batch_impl impls[] = {HA_BATCH_IMPL_GENERIC, HA_BATCH_IMPL_SCALAR,
                                         HA_BATCH_IMPL_AVX2};
   int rc = -1;
@@ -217,13 +221,16 @@ static int bench_batch(const char *const *models, size_t nmodels, size_t n, doub
      * shift would start by integrating up to the shift. */
     ha_track_ctx ctx = {(uint32_t)i, nmodels == 1 ? 0.001 * (double)(i % 1000) : 0.0,
                         &state[i], NULL};
-    ha_batch_add(b, pool[(i % nmodels) * POOL + (i / nmodels) % POOL], &ctx, NULL);
+    size_t g = i / group;
+    ha_batch_add(b, pool[(g % nmodels) * POOL + (g / nmodels) % POOL], &ctx, NULL);
   }
   for (size_t k = 0; k < sizeof(impls) / sizeof(impls[0]); k++) {
     if (!ha_batch_impl_available(impls[k])) {
       continue;
     }
-    /* 1 ms steps: physics caches advance one integration step per call. */
+    /* Every implementation starts from the same state: t = 0, empty caches;
+     * 1 ms steps then advance each physics cache by one step per call. */
+    memset(state, 0, n * sizeof(*state));
     batch_run_arg a = {b, impls[k], 0.0, 0.001, xyz, xyz + n, xyz + 2 * n, n};
     res->ns[impls[k]] = measure(batch_work, &a, min_time) / (double)n * 1e9;
     res->have[impls[k]] = 1;
@@ -255,6 +262,7 @@ int ha_bench_engine(int argc, char **argv) {
   double min_time = 0.2;
   size_t sizes[8] = {1000, 100000, 1000000};
   size_t nsizes = 3;
+  const char *only = NULL;
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--quick") == 0) {
       min_time = 0.05;
@@ -265,6 +273,8 @@ int ha_bench_engine(int argc, char **argv) {
         fprintf(stderr, "bench_engine: --min-time takes seconds in (0, 60)\n");
         return 2;
       }
+    } else if (strcmp(argv[i], "--cases") == 0 && i + 1 < argc) {
+      only = argv[++i];
     } else if (strcmp(argv[i], "--tracks") == 0 && i + 1 < argc) {
       nsizes = 0;
       for (char *s = argv[++i]; *s && nsizes < 8;) {
@@ -278,7 +288,9 @@ int ha_bench_engine(int argc, char **argv) {
         s = *end == ',' ? end + 1 : end;
       }
     } else {
-      fprintf(stderr, "usage: %s [--quick] [--min-time SECONDS] [--tracks N[,N...]]\n",
+      fprintf(stderr,
+              "usage: %s [--quick] [--min-time SECONDS] [--tracks N[,N...]] "
+              "[--cases circular,lissajous,mix,mix-g16]\n",
               argv[0]);
       return 2;
     }
@@ -299,10 +311,12 @@ int ha_bench_engine(int argc, char **argv) {
     const char *name;
     const char *const *models;
     size_t nmodels;
+    size_t group;
     double js_ns;
-  } cases[] = {{"circular", circ, 1, JS_CIRCULAR_NS},
-               {"lissajous", liss, 1, JS_LISSAJOUS_NS},
-               {"mix", all, nall, JS_CIRCULAR_NS}};
+  } cases[] = {{"circular", circ, 1, 1, JS_CIRCULAR_NS},
+               {"lissajous", liss, 1, 1, JS_LISSAJOUS_NS},
+               {"mix", all, nall, 1, JS_CIRCULAR_NS},
+               {"mix-g16", all, nall, 16, JS_CIRCULAR_NS}};
 
   ha_batch *probe = NULL;
   if (ha_batch_create(1, &probe) != HA_OK) {
@@ -311,7 +325,7 @@ int ha_bench_engine(int argc, char **argv) {
   }
   printf("holoanim bench engine: batch evaluation, one thread, double precision\n");
   printf("auto implementation: %s; median of %d samples, >= %.2f s per case; "
-         "\"mix\" = all %zu registered models in turn\n",
+         "\"mix\" = all %zu registered models in turn (-g16: in groups of 16)\n",
          ha_batch_impl_name(ha_batch_active_impl(probe)), SAMPLES, min_time, nall);
   ha_batch_destroy(probe);
   printf("baseline: bare libm cos+sin loop over circles (no time mapping), same run; "
@@ -326,13 +340,17 @@ int ha_bench_engine(int argc, char **argv) {
   }
   double simd_first = 0.0, simd_last = 0.0;
   for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+    if (only != NULL && strstr(only, cases[c].name) == NULL) {
+      continue;
+    }
     if (cases[c].nmodels == 1 && ha_model_find(cases[c].models[0]) == NULL) {
       printf("%-10s (model not registered: skipped)\n", cases[c].name);
       continue;
     }
     for (size_t s = 0; s < nsizes; s++) {
       result r;
-      if (bench_batch(cases[c].models, cases[c].nmodels, sizes[s], min_time, &r) != 0) {
+      if (bench_batch(cases[c].models, cases[c].nmodels, cases[c].group, sizes[s], min_time,
+                      &r) != 0) {
         free(all);
         return 1;
       }

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Set up holoanim on this machine and run the demo: build, list the models,
-# compute a few trajectories and draw them. Pictures land in build/demo/.
+# draw the example shows, then play the orbiting quartet in real time on the
+# built-in simulated Holophonix device (no hardware needed) with a live
+# status line. Pass a device to use real hardware: scripts/demo.sh --to HOST:4003
+# DEMO_SECONDS (default 20) sets how long it plays; Ctrl-C stops it cleanly.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -8,21 +11,20 @@ out=build/demo
 mkdir -p "$out"
 h=build/holoanim
 echo
-echo "== $($h models | head -1)"
-$h models | grep -E '^[a-z]' | sed 's/^/   /'
+$h models | head -1
+$h models | grep -oE '^[a-z][a-z-]* (\(also|—)' | cut -d' ' -f1 | paste -sd' ' | fold -s -w 96 |
+  sed 's/^/   /'
 echo
-echo "== a circle of radius 3 m around (0, 2, 0), one turn in 8 s, every second:"
-$h eval --model circular --param radius=3 --param center=0,2,0 --duration 8 --from 0 --to 8 --step 1
-for spec in "circular --param radius=4 --duration 8" \
-            "lissajous --duration 12" \
-            "helix --duration 10" \
-            "pendulum --duration 10 --loop once" \
-            "catmull-rom --param closed=true --param constantSpeed=true --duration 10" \
-            "random --param seed=7 --duration 20"; do
-  name=${spec%% *}
-  # shellcheck disable=SC2086
-  $h render --model $spec -o "$out/$name.svg"
-  echo "   drew $out/$name.svg"
+for show in examples/*.json; do
+  name=$(basename "$show" .json)
+  $h validate "$show" >/dev/null
+  $h render "$show" -o "$out/$name.svg"
+  echo "drew $out/$name.svg ($show)"
 done
 echo
-echo "demo done: open the SVG files in $out/ to see the paths"
+echo "playing examples/orbiting-quartet.json for ${DEMO_SECONDS:-20} s:"
+if [ $# -eq 0 ]; then
+  set -- --sim   # no hardware given: the built-in simulated device
+fi
+$h play examples/orbiting-quartet.json --for "${DEMO_SECONDS:-20}" "$@"
+echo "demo done: the pictures are in $out/"

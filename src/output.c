@@ -559,14 +559,20 @@ static size_t slot_of(ha_output *o, uint32_t id, size_t call_index) {
   return dense;
 }
 
+/* The seqlock below orders its data accesses themselves (release stores,
+ * acquire loads) instead of using fences: same guarantees, free on x86 (plain
+ * moves), and understood by ThreadSanitizer, which does not model fences. */
 static void put_bits(_Atomic uint64_t *dst, double v) {
   uint64_t b;
   memcpy(&b, &v, sizeof b);
-  atomic_store_explicit(dst, b, memory_order_relaxed); /* ordered by the seqlock fences */
+  /* Release: a reader that loads this value also sees the odd sequence
+   * stored before it, so its re-check of the sequence fails. */
+  atomic_store_explicit(dst, b, memory_order_release);
 }
 
 static double get_bits(const _Atomic uint64_t *src) {
-  uint64_t b = atomic_load_explicit((_Atomic uint64_t *)src, memory_order_relaxed);
+  /* Acquire: the sequence re-read after it cannot move above this load. */
+  uint64_t b = atomic_load_explicit((_Atomic uint64_t *)src, memory_order_acquire);
   double v;
   memcpy(&v, &b, sizeof v);
   return v;
@@ -575,10 +581,8 @@ static double get_bits(const _Atomic uint64_t *src) {
 /* Seqlock write: odd sequence, data, even sequence. One writer. */
 static void publish(pub *p, double x, double y, double z, double t) {
   uint32_t s = atomic_load_explicit(&p->seq, memory_order_relaxed);
+  /* Relaxed: ordered before the data by the data's release stores. */
   atomic_store_explicit(&p->seq, s + 1, memory_order_relaxed);
-  /* Release fence: the odd sequence becomes visible before any data store, so
-   * a reader that sees new data also sees the sequence change. */
-  atomic_thread_fence(memory_order_release);
   put_bits(&p->v[0], x);
   put_bits(&p->v[1], y);
   put_bits(&p->v[2], z);
@@ -617,8 +621,7 @@ ha_status ha_output_last_sent(const ha_output *o, uint32_t id, ha_vec3 *pos, dou
     }
     double x = get_bits(&pb->v[0]), y = get_bits(&pb->v[1]), z = get_bits(&pb->v[2]);
     double t = get_bits(&pb->v[3]);
-    /* Acquire fence: the data loads complete before the sequence re-read. */
-    atomic_thread_fence(memory_order_acquire);
+    /* Relaxed: kept after the data loads by their acquire order. */
     uint32_t s2 = atomic_load_explicit(&pb->seq, memory_order_relaxed);
     if (s1 == s2) {
       *pos = ha_vec3_make(x, y, z);

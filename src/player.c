@@ -610,6 +610,10 @@ static void *tick_main(void *arg) {
     double deadline = (double)next.tv_sec + (double)next.tv_nsec * 1e-9;
     double now = ha_monotonic_now();
     double late = now - deadline;
+    uint64_t k = atomic_load_explicit(&p->st_ticks, memory_order_relaxed);
+    if (p->cfg.lateness_trace != NULL && k < p->cfg.lateness_trace_cap) {
+      p->cfg.lateness_trace[k] = late;
+    }
     int is_late = late > 0.5 * p->period;
     if (is_late) {
       atomic_fetch_add_explicit(&p->st_late, 1, memory_order_relaxed);

@@ -37,8 +37,8 @@ typedef struct imp {
   ha__strmap anim_ids;
   ha__strmap anim_names;
   ha__strmap group_of_anim; /* animation id -> index in out.groups */
-  ha__strmap preset_ids;    /* preset id -> name */
-  json_t *presets_by_index; /* array of preset names, parallel to out.presets */
+  ha__strmap preset_ids;    /* preset id -> index in out.presets */
+  ha__strmap preset_names;
 } imp;
 
 static const char *P(const imp *m) { return ha__path_str(&m->path); }
@@ -615,17 +615,23 @@ static void settle_params(imp *m, const char *model, json_t *anim, const char *s
 
 /* ---- animations and their groups ---- */
 
+/* A unique name: the project's, else "<fallback> N"; a clash gets " (2)",
+ * " (3)", ... and a warning at `key` of the current path. */
 static const char *unique_name(imp *m, ha__strmap *names, const char *want, char *buf,
-                               size_t cap, const char *fallback, size_t n) {
+                               size_t cap, const char *fallback, size_t n, const char *key) {
   if (want == NULL || want[0] == '\0') {
     snprintf(buf, cap, "%s %zu", fallback, n + 1);
   } else {
     snprintf(buf, cap, "%s", want);
   }
+  int renamed = 0;
   for (int k = 2; ha__strmap_get(names, buf) != NULL; k++) {
-    snprintf(buf, cap, "%s (%d)", want ? want : fallback, k);
+    snprintf(buf, cap, "%s (%d)", want && want[0] ? want : fallback, k);
+    renamed = 1;
   }
-  (void)m;
+  if (renamed) {
+    warn_key(m, key, "renamed \"%s\" (names must be unique)", buf);
+  }
   ha__strmap_put(names, buf);
   return buf;
 }
@@ -678,7 +684,7 @@ static void import_animation(imp *m, const json_t *a, size_t i, json_t *anims, j
   }
   char nbuf[160];
   const char *name = unique_name(m, &m->anim_names, str(a, "name"), nbuf, sizeof(nbuf),
-                                 "Animation", i);
+                                 "Animation", i, "name");
   json_t *o = json_object();
   json_object_set_new(o, "name", json_string(name));
   json_object_set_new(o, "model", json_string(mi->name));
@@ -782,20 +788,7 @@ static void import_preset(imp *m, const json_t *p, size_t i, json_t *out) {
     return;
   }
   char nbuf[160];
-  snprintf(nbuf, sizeof(nbuf), "%s", str(p, "name") ? str(p, "name") : "");
-  if (nbuf[0] == '\0') {
-    snprintf(nbuf, sizeof(nbuf), "Preset %zu", i + 1);
-  }
-  for (int k = 2;; k++) {
-    int dup = 0;
-    for (size_t j = 0; j < json_array_size(out) && !dup; j++) {
-      dup = strcmp(str(json_array_get(out, j), "name"), nbuf) == 0;
-    }
-    if (!dup) {
-      break;
-    }
-    snprintf(nbuf, sizeof(nbuf), "%s (%d)", str(p, "name") ? str(p, "name") : "Preset", k);
-  }
+  unique_name(m, &m->preset_names, str(p, "name"), nbuf, sizeof(nbuf), "Preset", i, "name");
   json_t *o = json_object();
   json_object_set_new(o, "name", json_string(nbuf));
   json_t *ps = json_object();
@@ -1261,6 +1254,7 @@ static ha_status import_doc(json_t *src, const char *file, ha__dctx *c, ha_show 
   ha__strmap_init(&m.anim_names);
   ha__strmap_init(&m.group_of_anim);
   ha__strmap_init(&m.preset_ids);
+  ha__strmap_init(&m.preset_names);
   json_object_set_new(m.out, "format", json_integer(HA_SHOW_FORMAT));
   import_meta(&m, file);
   import_tracks(&m);
@@ -1283,6 +1277,7 @@ static ha_status import_doc(json_t *src, const char *file, ha__dctx *c, ha_show 
   ha__strmap_deinit(&m.anim_names);
   ha__strmap_deinit(&m.group_of_anim);
   ha__strmap_deinit(&m.preset_ids);
+  ha__strmap_deinit(&m.preset_names);
   /* Validate the result like a loaded file; its diagnostics name the
    * generated show's fields, so they carry no .hpx position. */
   ha__dctx c2 = {c->diags, "(imported show)", NULL, 0, 0, 0};

@@ -7,10 +7,12 @@
  * Under a sanitizer (HA_SANITIZED) the sanitizer owns malloc, so the
  * interposition is compiled out and the test reports "skipped" (exit 77). */
 #include "holoanim.h"
-#include "test.h"
+
+#include <stdio.h>
 
 #if !defined(HA_SANITIZED) && defined(__GLIBC__)
 #define HA_COUNTING 1
+#include "test.h"
 #endif
 
 #if defined(HA_COUNTING)

@@ -10,8 +10,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <stdio.h>
+
 #include "holoanim.h"
-#include "test.h"
 
 #if defined(HA_SANITIZED) || !defined(__GLIBC__)
 
@@ -21,6 +22,8 @@ int main(void) {
 }
 
 #else
+
+#include "test.h"
 
 extern void *__libc_malloc(size_t size);
 extern void *__libc_calloc(size_t n, size_t size);

@@ -236,6 +236,7 @@ static void usage_play(void) {
         "  --watch              reload the show when the file changes\n"
         "  --realtime           SCHED_FIFO + mlockall when permitted\n"
         "  --quiet              no status line\n"
+        "  --sim                ignore the show's outputs: play to the built-in simulated device\n"
         "With no --to and no output in the show, a simulated device is started.\n",
         stderr);
 }
@@ -244,6 +245,7 @@ int cmd_play(int argc, char **argv) {
   cli_motion cm;
   cli_motion_init(&cm);
   const char *show_path = NULL, *metrics_path = NULL, *dialect = NULL, *coords = NULL;
+  int simulate = 0;
   const char *to[MAX_TO];
   size_t nto = 0;
   double run_for = 0, tick_rate = 100, out_rate = 0, control_port = -1, metrics_port = -1;
@@ -280,6 +282,10 @@ int cmd_play(int argc, char **argv) {
     }
     if (strcmp(a, "--quiet") == 0) {
       quiet = 1;
+      continue;
+    }
+    if (strcmp(a, "--sim") == 0) {
+      simulate = 1;
       continue;
     }
     if (strcmp(a, "--help") == 0) {
@@ -397,7 +403,14 @@ int cmd_play(int argc, char **argv) {
     pc = ha_show_player_config(ctx.show, &pc);
   }
   st = ha_player_create(&pc, &ctx.player, &err);
-  if (st == HA_OK && ctx.show != NULL) {
+  if (st == HA_OK && ctx.show != NULL && simulate) {
+    /* --sim: the show's tracks, but the built-in device instead of its outputs. */
+    size_t nt = 0;
+    const ha_show_track *tr = ha_show_tracks(ctx.show, &nt);
+    for (size_t i = 0; i < nt && st == HA_OK; i++) {
+      st = ha_player_add_track(ctx.player, tr[i].id, tr[i].position, &err);
+    }
+  } else if (st == HA_OK && ctx.show != NULL) {
     st = ha_show_player_setup(ctx.show, ctx.player, &err);
   } else if (st == HA_OK) {
     for (size_t i = 0; i < ntracks && st == HA_OK; i++) {
@@ -569,7 +582,8 @@ int cmd_play(int argc, char **argv) {
         ha_output_stats os;
         ha_output_get_stats(ha_player_output(ctx.player, o), &os);
         msgs += os.messages;
-        errors += os.err_refused + os.err_unreachable + os.err_again + os.err_other;
+        errors += os.err_refused + os.err_unreachable + os.err_again + os.err_other +
+                  os.short_sends;
       }
       double dt = now - last_status;
       fprintf(stderr,
@@ -593,6 +607,18 @@ int cmd_play(int argc, char **argv) {
   if (!quiet) {
     fprintf(stderr, "\nholoanim: stopped at t=%.2fs after %llu ticks (%llu late)\n", ps.time,
             (unsigned long long)ps.ticks, (unsigned long long)ps.late_ticks);
+    for (size_t o = 0; o < ha_player_output_count(ctx.player); o++) {
+      ha_output_stats os;
+      const ha_output *out = ha_player_output(ctx.player, o);
+      ha_output_get_stats(out, &os);
+      fprintf(stderr,
+              "holoanim: output %s: %llu messages in %llu datagrams, %llu refused, "
+              "%llu unreachable, %llu cut short (destination refusing), %llu other errors\n",
+              ha_output_destination(out), (unsigned long long)os.messages,
+              (unsigned long long)os.datagrams, (unsigned long long)os.err_refused,
+              (unsigned long long)os.err_unreachable, (unsigned long long)os.short_sends,
+              (unsigned long long)(os.err_again + os.err_other));
+    }
   }
   ha_metrics_http_stop(msrv);
   ha_player_destroy(ctx.player);

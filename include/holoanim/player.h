@@ -58,6 +58,9 @@ typedef struct ha_player_config {
   bool realtime;             /* try SCHED_FIFO + mlockall (needs privileges; measured) */
   double conflict_tolerance; /* m: a device echo farther than this from everything we
                                 sent recently is another controller (default 0.05) */
+  double *lateness_trace;    /* optional caller buffer: the tick writes the lateness (s)
+                                of tick k into [k] while k < cap (benchmarks) */
+  size_t lateness_trace_cap;
 } ha_player_config;
 
 ha_player_config ha_player_config_default(void);

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Smoke test of `holoanim devsim` and `holoanim discover` through the real CLI:
 # start the device on a free port (--port 0, read back from its first line),
-# drive it with liblo's oscsend, discover its tracks (JSON and table), stop it
-# with SIGTERM and check the record file. Every wait is bounded.
+# drive it with liblo's oscsend, watch its pushes with oscdump, discover its
+# tracks (JSON and table), stop it with SIGTERM and check the record file.
+# Every wait is bounded.
 set -u
 
 CLI=${HA_CLI:?HA_CLI must name the holoanim binary}
@@ -17,8 +18,10 @@ fi
 
 tmp=$(mktemp -d)
 pid=""
+dump_pid=""
 cleanup() {
   if [ -n "$pid" ]; then kill -KILL "$pid" 2>/dev/null; fi
+  if [ -n "$dump_pid" ]; then kill -KILL "$dump_pid" 2>/dev/null; fi
   rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -34,7 +37,20 @@ fail() {
 "$CLI" discover >/dev/null 2>&1
 [ $? -eq 2 ] || fail "discover without a host should exit 2"
 
-"$CLI" devsim --port 0 --tracks 4 --record "$tmp/rec.csv" >"$tmp/out.txt" 2>"$tmp/err.txt" &
+# A push destination watched by oscdump, on a port that was free a moment ago.
+push_args=()
+if command -v oscdump >/dev/null 2>&1 && command -v python3 >/dev/null 2>&1; then
+  dport=$(python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  oscdump -L "$dport" >"$tmp/push.txt" 2>/dev/null &
+  dump_pid=$!
+  push_args=(--push "127.0.0.1:$dport")
+else
+  echo "note: oscdump or python3 missing: --push not checked"
+fi
+
+"$CLI" devsim --port 0 --tracks 4 --record "$tmp/rec.csv" "${push_args[@]}" \
+  >"$tmp/out.txt" 2>"$tmp/err.txt" &
 pid=$!
 port=""
 for _ in $(seq 1 100); do
@@ -69,6 +85,23 @@ timeout 20 "$CLI" discover "127.0.0.1:$port" --timeout 200 >"$tmp/table.txt" 2>/
 cat "$tmp/table.txt"
 [ "$(wc -l <"$tmp/table.txt")" -eq 5 ] || fail "table should have a header and 4 rows"
 grep -Eq '^ +3 +Violin ' "$tmp/table.txt" || fail "table row of track 3"
+
+# The device echo: every change pushed in xyz form.
+if [ -n "$dump_pid" ]; then
+  for _ in $(seq 1 40); do
+    [ "$(grep -c '^/track/' "$tmp/push.txt")" -ge 4 ] && break
+    sleep 0.05
+  done
+  cat "$tmp/push.txt"
+  # oscdump lines: "<time tag> /address types args".
+  grep -Eq ' /track/1/xyz fff 1\.0* 2\.0* 0\.50*$' "$tmp/push.txt" || fail "no push of track 1"
+  grep -Eq ' /track/2/xyz fff 2\.0* ' "$tmp/push.txt" || fail "no xyz push of the aed move"
+  grep -Eq ' /track/3/name s "?Violin"?$' "$tmp/push.txt" || fail "no push of the name"
+  grep -Eq ' /track/4/xyz fff 1\.0* 2\.0* 3\.0*$' "$tmp/push.txt" || fail "no push of the ADM move"
+  kill -TERM "$dump_pid" 2>/dev/null
+  wait "$dump_pid" 2>/dev/null
+  dump_pid=""
+fi
 
 # Nobody there: a runtime failure (exit 1) after a bounded wait.
 timeout 20 "$CLI" discover 127.0.0.1:9 --timeout 20 >/dev/null 2>"$tmp/none.txt"

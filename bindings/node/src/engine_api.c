@@ -614,8 +614,11 @@ static napi_value js_evaluate(napi_env env, napi_callback_info info) {
       napi_value e;
       char what[48];
       snprintf(what, sizeof(what), "times[%u]", i);
+      /* Non-finite times are refused below, like in a Float64Array. */
       if (napi_get_element(env, argv[1], i, &e) != napi_ok ||
-          !ha_node_get_number(env, e, what, &owned_times[i])) {
+          (!ha_node_is_type(env, e, napi_number) &&
+           ha_node_type_error(env, "%s must be a number", what) == NULL) ||
+          napi_get_value_double(env, e, &owned_times[i]) != napi_ok) {
         free(owned_times);
         ha_node_pattern_deinit(&p);
         return ha_node_napi_fail(env, napi_generic_failure, "times", __LINE__);
@@ -688,10 +691,12 @@ static napi_value js_evaluate(napi_env env, napi_callback_info info) {
   ha_motion_state_reset(&cache);
   ctx.state = &cache;
   size_t bad = SIZE_MAX;
+  double bad_value = 0.0;
   for (size_t i = 0; i < n; i++) {
     double t = times[i];
     if (!isfinite(t)) {
       bad = i;
+      bad_value = t;
       break;
     }
     ha_vec3 v = ha_motion_eval(m, t, &ctx);
@@ -706,7 +711,7 @@ static napi_value js_evaluate(napi_env env, napi_callback_info info) {
     snprintf(err.name, sizeof(err.name), "times[%zu]", bad);
     err.kind = HA_ERROR_INVALID_PARAMETER;
     err.status = HA_EINVAL;
-    snprintf(err.value, sizeof(err.value), "%g", times ? 0.0 : 0.0);
+    snprintf(err.value, sizeof(err.value), "%g", bad_value);
     snprintf(err.reason, sizeof(err.reason), "times must be finite");
     snprintf(err.message, sizeof(err.message), "times[%zu]: times must be finite", bad);
     return ha_node_throw(env, HA_EINVAL, &err, "evaluate");

@@ -1,0 +1,489 @@
+// Type declarations for holoanim (the Node-API bridge). They describe the
+// runtime of index.js exactly; test/types-check.ts is compiled with
+// `tsc --noEmit` by the test suite.
+
+export type Vec3 = [number, number, number];
+export interface XYZ {
+  x: number;
+  y: number;
+  z: number;
+}
+
+export type LoopMode = 'once' | 'loop' | 'pingpong';
+
+export interface Timing {
+  /** seconds, default 10 */
+  duration?: number;
+  /** default 'loop'; true = 'loop', false = 'once' */
+  loop?: LoopMode | 'ping-pong' | boolean;
+  /** playback rate, default 1 */
+  speed?: number;
+  /** shorthand for loop: 'pingpong' */
+  pingPong?: boolean;
+}
+
+export interface ResolvedTiming {
+  duration: number;
+  loop: LoopMode;
+  speed: number;
+}
+
+export interface Keyframe {
+  time: number;
+  position: Vec3 | XYZ;
+  easing?: string;
+}
+
+/** One model parameter value: a number, a vector, a quaternion, a string,
+ * a boolean, points or keyframes. */
+export type ParamValue =
+  | number
+  | boolean
+  | string
+  | number[]
+  | XYZ
+  | Vec3[]
+  | Float64Array
+  | Keyframe[];
+
+export type Params = Record<string, ParamValue | undefined>;
+
+/** A motion described as data (created, used and freed per call). */
+export interface Pattern {
+  model: string;
+  params?: Params;
+  timing?: Timing;
+}
+
+export interface TrackContext {
+  /** track id: seeds per-track randomness */
+  track?: number;
+  /** time shift in seconds (group phase offset) */
+  shift?: number;
+}
+
+export interface EvaluateOptions extends TrackContext {
+  /** write here instead of allocating (length >= 3 * times.length) */
+  out?: Float64Array;
+}
+
+export interface MotionState {
+  model: string;
+  timing: ResolvedTiming;
+  blending: boolean;
+  blendStart: number;
+  blendWindow: number;
+  generation: number;
+}
+
+/** A model with validated parameters and timing (wraps an ha_motion). */
+export class Motion {
+  constructor(model: string, params?: Params | null, timing?: Timing | null);
+  /** canonical model name */
+  readonly model: string;
+  readonly timing: ResolvedTiming;
+  /** a copy of the parameters given (merged by update) */
+  readonly params: Params;
+  /** the point rotation and scale turn about */
+  readonly pivot: Vec3;
+  /** m/s, central difference over 1 ms */
+  velocity(time: number, ctx?: TrackContext | null): XYZ;
+  /** Change parameters (merged over the current ones) and/or timing; blends
+   * from the old path over `window` seconds starting at transport time `now`. */
+  update(params?: Params | null, timing?: Timing | null, options?: { now?: number; window?: number } | null): void;
+  getState(): MotionState;
+  /** end any blend */
+  reset(): void;
+}
+
+export type ParamType =
+  | 'number'
+  | 'integer'
+  | 'vec3'
+  | 'choice'
+  | 'bool'
+  | 'easing'
+  | 'points'
+  | 'keyframes'
+  | 'rotation'
+  | 'scale';
+
+export interface ParamInfo {
+  name: string;
+  aliases: string[];
+  type: ParamType;
+  unit: string;
+  default: number | boolean | string | Vec3 | null;
+  min?: number;
+  max?: number;
+  minCount?: number;
+  maxCount?: number;
+  choices?: string[];
+  description: string;
+}
+
+export interface ModelInfo {
+  name: string;
+  aliases: string[];
+  description: string;
+  time: 'absolute' | 'progress';
+  stateful: boolean;
+  rotating: boolean;
+  perTrack: boolean;
+  parameters: ParamInfo[];
+}
+
+export interface Registry {
+  models: ModelInfo[];
+  commonParameters: ParamInfo[];
+  timing: {
+    duration: { default: number; min: number; max: number; unit: string };
+    loop: { choices: LoopMode[]; default: LoopMode };
+    speed: { default: number; min: number; max: number; unit: string };
+  };
+  easings: string[];
+}
+
+export type Points = Vec3[] | Float64Array;
+
+export interface InterpolateOptions {
+  method?: 'linear' | 'catmull-rom' | 'catmullRom' | 'bezier';
+  alpha?: number;
+  tension?: number;
+  closed?: boolean;
+  /** output points, >= 2 (default 100) */
+  samples?: number;
+  constantSpeed?: boolean;
+}
+
+export type GroupMode =
+  | 'shared'
+  | 'relative'
+  | 'isobarycentric'
+  | 'centered'
+  | 'spread'
+  | 'mirror'
+  | 'identical'
+  | 'position-relative'
+  | 'isobarycenter'
+  | 'phase-offset'
+  | 'phase-offset-relative';
+
+export interface GroupSpec {
+  mode?: GroupMode;
+  phaseOffset?: number;
+  phaseSpread?: boolean;
+  rotateFormation?: boolean;
+  centerPoint?: Vec3 | XYZ;
+  spreadRadius?: number;
+  mirrorAxis?: 'x' | 'y' | 'z';
+}
+
+export interface Group extends GroupSpec {
+  motion: Motion | Pattern;
+  /** members (default: tracks.length, bases length, or 1) */
+  count?: number;
+  tracks?: number[];
+  bases?: Points;
+}
+
+export function listModels(): Registry;
+export function createMotion(model: string, params?: Params | null, timing?: Timing | null): Motion;
+/** The seed's calculate_position, on the libuv thread pool. */
+export function calculatePosition(motion: Motion | Pattern, time: number, ctx?: TrackContext | null): Promise<XYZ>;
+export function calculatePositionSync(motion: Motion | Pattern, time: number, ctx?: TrackContext | null): XYZ;
+/** Positions at many times: x, y, z interleaved (3 * times.length). */
+export function evaluate(motion: Motion | Pattern, times: Float64Array | number[], options?: EvaluateOptions | null): Float64Array;
+export function interpolateTrajectory(points: Points, options?: InterpolateOptions | null): Float64Array;
+export function groupPositions(group: Group, time: number): Float64Array;
+export function maintainFormation(center: Vec3 | XYZ, members: Points): Float64Array;
+
+export type ErrorCode =
+  | 'EINVAL'
+  | 'ERANGE'
+  | 'ENOMEM'
+  | 'EEXHAUSTED'
+  | 'ENOBUFS'
+  | 'EPARSE'
+  | 'EIO'
+  | 'EINTERNAL'
+  | 'ENOTFOUND'
+  | 'EMALFORMED'
+  | 'EUNSUPPORTED'
+  | 'EAGAIN'
+  | 'ESTATE'
+  | 'EUNKNOWN';
+
+export interface Diagnostic {
+  severity: 'error' | 'warning' | 'note';
+  file: string;
+  line: number;
+  column: number;
+  path: string;
+  message: string;
+  /** the formatted line, "show.json:14:23: animations[2]...: ..." */
+  text: string;
+}
+
+export class HoloanimError extends Error {
+  constructor(message?: string);
+  code: ErrorCode | string;
+  recoverable: boolean;
+  kind?: 'InvalidParameter' | 'OutOfBounds' | 'ResourceExhausted' | 'Parse' | 'Io' | 'Internal';
+  category?: 'computation' | 'model' | 'state' | 'bridge' | 'io';
+  /** parameter name (or JSON path) */
+  parameter?: string;
+  /** the offending value: a number for OutOfBounds, else its text */
+  value?: number | string;
+  reason?: string;
+  min?: number;
+  max?: number;
+  recovery?: { type: 'clamp'; value: number };
+  resource?: string;
+  limit?: number;
+  file?: string;
+  line?: number;
+  column?: number;
+  diagnostics?: Diagnostic[];
+}
+
+export const TrackStatus: Readonly<{ IDLE: 0; ANIMATED: 1; TRANSITION: 2 }>;
+
+export interface Limits {
+  box?: { min: Vec3 | XYZ; max: Vec3 | XYZ };
+  /** m/s, 0 = none */
+  maxSpeed?: number;
+}
+
+export interface PlayerOptions {
+  /** Hz, 1..2000 (default 100) */
+  tickRate?: number;
+  maxTracks?: number;
+  maxAnimations?: number;
+  maxOutputs?: number;
+  queueCapacity?: number;
+  eventCapacity?: number;
+  blendWindow?: number;
+  takeoverFade?: number;
+  limits?: Limits;
+  realtime?: boolean;
+  conflictTolerance?: number;
+}
+
+export interface OutputOptions {
+  host?: string;
+  port?: number;
+  dialect?: 'holophonix' | 'adm' | 'adm-osc' | 'adm_osc';
+  coords?: 'xyz' | 'aed';
+  azimuthSign?: 'clockwise' | 'counterclockwise' | 'cw' | 'ccw';
+  admScale?: number;
+  /** sends per second */
+  rate?: number;
+  /** metres */
+  deadband?: number;
+  deadbandDeg?: number;
+  keepAlive?: number;
+  bundle?: boolean;
+  maxDatagram?: number;
+  bundleMaxMessages?: number;
+  lookaheadMs?: number;
+  /** show track id -> device index */
+  map?: Array<[number, number]> | Record<number, number>;
+  mapOnly?: boolean;
+}
+
+export interface AnimationStart extends GroupSpec {
+  /** default: a new tag (>= 0x10000000) */
+  tag?: number;
+  tracks: number[] | Uint32Array;
+  motion?: Motion;
+  model?: string;
+  params?: Params;
+  timing?: Timing;
+}
+
+export interface GotoOptions {
+  duration?: number;
+  easing?: string;
+  aed?: boolean;
+  delay?: number;
+}
+
+export type Update =
+  | { type: 'play' }
+  | { type: 'pause' }
+  | { type: 'panic' }
+  | { type: 'stop'; fade?: number }
+  | { type: 'seek'; time: number }
+  | { type: 'setSpeed'; speed: number }
+  | { type: 'goCue'; cue: number }
+  | ({ type: 'startAnimation' } & AnimationStart)
+  | { type: 'stopAnimation'; tag: number; fade?: number }
+  | { type: 'stopTrack'; track: number; fade?: number }
+  | { type: 'setParameter'; tag: number; params?: Params; timing?: Timing }
+  | ({ type: 'goto'; track: number; position: Vec3 | XYZ } & GotoOptions)
+  | { type: 'setBase'; track: number; position: Vec3 | XYZ }
+  | { type: 'deviceEcho'; track: number; position: Vec3 | XYZ };
+
+export interface Frame {
+  tick: number;
+  /** transport time of the tick, seconds */
+  time: number;
+  ids: Uint32Array;
+  /** x, y, z interleaved */
+  positions: Float64Array;
+  velocities: Float64Array;
+  /** TrackStatus values */
+  status: Uint8Array;
+}
+
+export type PlayerEvent =
+  | { type: 'conflict'; time: number; track: number; position: Vec3; expected: Vec3 }
+  | { type: 'baseChanged'; time: number; track: number; position: Vec3 }
+  | { type: 'animationEnded'; time: number; tag: number }
+  | { type: 'showEnded'; time: number }
+  | { type: 'commandFailed'; time: number; code: string; tag: number; track: number; error: HoloanimError }
+  | { type: 'cue'; time: number; cue: number; name: string };
+
+export interface ShowSummary {
+  name: string;
+  tracks: number;
+  animations: number;
+  groups: Array<{ name: string; tag: number; autoStart: boolean }>;
+  cues: Array<{ number: number; name: string }>;
+  presets: number;
+  outputs: number;
+  warnings: string[];
+}
+
+export interface PlayerStatus {
+  running: boolean;
+  playing: boolean;
+  closed: boolean;
+  time: number;
+  speed: number;
+  ticks: number;
+  lateTicks: number;
+  skippedTicks: number;
+  commands: number;
+  commandsDropped: number;
+  eventsDropped: number;
+  conflicts: number;
+  realtimeActive: boolean;
+  memoryLocked: boolean;
+}
+
+export interface HistogramMetrics {
+  count: number;
+  sum_ns: number;
+  min_ns: number;
+  max_ns: number;
+  mean_ns: number;
+  p50_ns: number;
+  p90_ns: number;
+  p99_ns: number;
+  buckets: Array<{ le_ns: number | null; count: number }>;
+}
+
+export interface Metrics {
+  histograms: Record<string, HistogramMetrics>;
+  models: Array<HistogramMetrics & { key: number; name: string }>;
+  counters: Record<string, number>;
+  gauges: Record<string, number>;
+  errors: { total: number; by_kind: Array<{ kind: string; category: string; count: number }> };
+}
+
+export interface OutputStats {
+  destination: string;
+  messages: number;
+  datagrams: number;
+  bytes: number;
+  deadbandSkips: number;
+  nonfinite: number;
+  errRefused: number;
+  errOther: number;
+  unsent: number;
+}
+
+export interface StreamStats {
+  frames: number;
+  framesSkipped: number;
+  eventsDropped: number;
+  signals: number;
+  pollerRunning: boolean;
+  loopRef: boolean;
+}
+
+export class Player {
+  constructor(options?: PlayerOptions);
+  loadShow(show: string | object): ShowSummary;
+  addTrack(id: number, base?: Vec3 | XYZ | null): void;
+  addOutput(options: OutputOptions): number;
+  start(): void;
+  play(): void;
+  pause(): void;
+  stop(fade?: number): void;
+  seek(time: number): void;
+  setSpeed(speed: number): void;
+  goCue(cue: number): void;
+  panic(): void;
+  startAnimation(spec: AnimationStart): number;
+  stopAnimation(tag: number, fade?: number): void;
+  stopTrack(track: number, fade?: number): void;
+  setParameter(tag: number, params?: Params, timing?: Timing): void;
+  goto(track: number, position: Vec3 | XYZ, options?: GotoOptions | null): void;
+  setBase(track: number, position: Vec3 | XYZ): void;
+  deviceEcho(track: number, position: Vec3 | XYZ): void;
+  /** Resolves with the tag for startAnimation, undefined otherwise. */
+  updateState(update: Update): Promise<number | undefined>;
+  snapshot(): Frame | null;
+  getStatus(): PlayerStatus;
+  getMetrics(): Metrics;
+  getOutputStats(): OutputStats[];
+  streamStats(): StreamStats;
+  on(name: 'positions', listener: (frame: Frame) => void, options?: { rate?: number }): this;
+  on(name: 'event', listener: (event: PlayerEvent) => void): this;
+  off(name: 'positions', listener: (frame: Frame) => void): this;
+  off(name: 'event', listener: (event: PlayerEvent) => void): this;
+  removeAllListeners(): this;
+  close(): void;
+}
+
+export interface DevsimTrack {
+  index: number;
+  position: Vec3;
+  name: string;
+  gainDb: number;
+  mute: boolean;
+  updates: number;
+}
+
+export interface Devsim {
+  readonly port: number;
+  getTrack(track: number): DevsimTrack;
+  setPosition(track: number, position: Vec3 | XYZ): void;
+  stats(): {
+    packets: number;
+    messages: number;
+    bundles: number;
+    positions: number;
+    malformed: number;
+    unknownTrack: number;
+    clamped: number;
+  };
+  stop(): void;
+}
+
+/** The library's simulated Holophonix device on UDP (port 0: any free). */
+export function startDevsim(options?: {
+  port?: number;
+  tracks?: number;
+  record?: string;
+  bindHost?: string;
+  admScale?: number;
+}): Devsim;
+
+export function statusName(code: number): string;
+export const napiVersion: number;
+export const libraryVersion: string;
+export function _stats(): { motionsLive: number; motionsCreated: number };

@@ -1,0 +1,348 @@
+'use strict';
+// holoanim: the Node-API bridge (see README.md). The native addon does the
+// work; this file loads it, defines HoloanimError, and adds the small
+// JavaScript conveniences that are natural here: listeners with per-listener
+// rates, parameter merging for live changes, and call-order for updateState.
+
+const path = require('node:path');
+
+function loadAddon() {
+  const candidates = ['Release', 'Debug'].map((c) => path.join(__dirname, 'build', c, 'holoanim.node'));
+  let lastError;
+  for (const file of candidates) {
+    try {
+      return require(file);
+    } catch (e) {
+      if (e.code !== 'MODULE_NOT_FOUND') throw e;
+      lastError = e;
+    }
+  }
+  const err = new Error(
+    'holoanim: the native addon is not built (run `npm install` or `npm run rebuild` in ' +
+      __dirname + ')',
+  );
+  err.cause = lastError;
+  throw err;
+}
+
+const binding = loadAddon();
+
+/**
+ * The error every holoanim operation throws or rejects with: `code` is the
+ * stable status name ('EINVAL', 'ERANGE', ...), `recoverable` tells whether
+ * the operation can go on (an OutOfBounds value can be clamped), `kind` is the
+ * error kind ('InvalidParameter', 'OutOfBounds', 'ResourceExhausted', 'Parse',
+ * 'Io', 'Internal') and the detail fields are set when known.
+ */
+class HoloanimError extends Error {
+  constructor(message) {
+    super(message);
+    this.name = 'HoloanimError';
+    this.code = 'EUNKNOWN';
+    this.recoverable = false;
+  }
+}
+
+binding._init({ HoloanimError });
+
+const TrackStatus = Object.freeze({ IDLE: 0, ANIMATED: 1, TRANSITION: 2 });
+const DEFAULT_POSITIONS_RATE = 30;
+
+function typeError(message) {
+  const e = new TypeError(message);
+  e.code = 'ERR_INVALID_ARG_TYPE';
+  return e;
+}
+
+function isPlainObject(v) {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/**
+ * The real-time player: a native tick thread computes every track and sends
+ * OSC; this object controls it and streams what it does.
+ */
+class Player {
+  #native;
+  #positions = []; // {listener, rate, last}
+  #events = []; // listener
+  #anims = new Map(); // tag -> {model, params, timing}: for setParameter merging
+  #chain = Promise.resolve();
+  #listening = false;
+
+  constructor(options) {
+    if (options !== undefined && !isPlainObject(options)) {
+      throw typeError('Player options must be an object');
+    }
+    this.#native = new binding.NativePlayer(options);
+  }
+
+  /** Load a show: JSON text, a file path, or the show as an object. */
+  loadShow(show) {
+    if (isPlainObject(show)) return this.#native.loadShow(JSON.stringify(show), false);
+    if (typeof show !== 'string') {
+      throw typeError('loadShow expects JSON text, a file path or a show object');
+    }
+    return this.#native.loadShow(show, !/^\s*[{[]/.test(show));
+  }
+
+  addTrack(id, base) {
+    return this.#native.addTrack(id, base);
+  }
+
+  addOutput(options) {
+    return this.#native.addOutput(options);
+  }
+
+  start() {
+    this.#native.start();
+  }
+
+  play() {
+    this.#native.play();
+  }
+
+  pause() {
+    this.#native.pause();
+  }
+
+  stop(fade = 0) {
+    this.#native.stop(fade);
+  }
+
+  seek(time) {
+    this.#native.seek(time);
+  }
+
+  setSpeed(speed) {
+    this.#native.setSpeed(speed);
+  }
+
+  goCue(cue) {
+    this.#native.goCue(cue);
+  }
+
+  panic() {
+    this.#native.panic();
+  }
+
+  startAnimation(spec) {
+    if (!isPlainObject(spec)) throw typeError('startAnimation expects an options object');
+    const tag = this.#native.startAnimation(spec);
+    this.#remember(tag, spec);
+    return tag;
+  }
+
+  stopAnimation(tag, fade = 0) {
+    this.#native.stopAnimation(tag, fade);
+  }
+
+  stopTrack(track, fade = 0) {
+    this.#native.stopTrack(track, fade);
+  }
+
+  /** Live parameter change of a running animation (blends over blendWindow). */
+  setParameter(tag, params, timing) {
+    const full = this.#merge(tag, params, timing);
+    this.#native.replaceAnimation({ tag, ...full });
+    this.#anims.set(tag, full);
+  }
+
+  goto(track, position, options) {
+    this.#native.goto(track, position, options);
+  }
+
+  setBase(track, position) {
+    this.#native.setBase(track, position);
+  }
+
+  deviceEcho(track, position) {
+    this.#native.deviceEcho(track, position);
+  }
+
+  /**
+   * The seed's update_state: apply one update on the libuv thread pool.
+   * Updates apply in call order; the promise settles once the update is
+   * validated and queued for the tick (its effect shows from the next tick).
+   */
+  updateState(update) {
+    const run = () => {
+      if (!isPlainObject(update) || typeof update.type !== 'string') {
+        throw typeError('updateState expects an object {type, ...}');
+      }
+      let u = update;
+      let full;
+      if (u.type === 'setParameter') {
+        full = this.#merge(u.tag, u.params, u.timing);
+        u = { type: 'setParameter', tag: u.tag, ...full };
+      }
+      return this.#native.updateState(u).then((result) => {
+        if (u.type === 'setParameter') this.#anims.set(u.tag, full);
+        if (u.type === 'startAnimation') this.#remember(result, u);
+        return result;
+      });
+    };
+    const p = this.#chain.then(run, run);
+    this.#chain = p.then(
+      () => undefined,
+      () => undefined,
+    );
+    return p;
+  }
+
+  /** The latest published tick, or null before the first tick. */
+  snapshot() {
+    return this.#native.snapshot();
+  }
+
+  getStatus() {
+    return this.#native.getStatus();
+  }
+
+  getMetrics() {
+    return this.#native.getMetrics();
+  }
+
+  getOutputStats() {
+    return this.#native.getOutputStats();
+  }
+
+  /** Counters of the streaming path (frames, skipped frames, dropped events). */
+  streamStats() {
+    return this.#native.streamStats();
+  }
+
+  /**
+   * on('positions', listener, {rate}) — frames like snapshot(), at most
+   * `rate` per second (default 30); on('event', listener) — conflicts, ended
+   * animations and shows, failed commands, base changes, fired cues.
+   */
+  on(name, listener, options) {
+    if (typeof listener !== 'function') throw typeError('listener must be a function');
+    if (name === 'positions') {
+      let rate = DEFAULT_POSITIONS_RATE;
+      if (options !== undefined) {
+        if (!isPlainObject(options)) throw typeError('options must be an object {rate}');
+        if (options.rate !== undefined) {
+          if (typeof options.rate !== 'number') throw typeError('rate must be a number');
+          if (!(options.rate > 0 && options.rate <= 1000)) {
+            throw new RangeError(`rate must be in (0, 1000] Hz, got ${options.rate}`);
+          }
+          rate = options.rate;
+        }
+      }
+      this.#positions.push({ listener, rate, last: -Infinity });
+    } else if (name === 'event') {
+      this.#events.push(listener);
+    } else {
+      throw typeError(`unknown event name '${String(name)}' (use 'positions' or 'event')`);
+    }
+    this.#updateStreaming();
+    return this;
+  }
+
+  off(name, listener) {
+    if (name === 'positions') {
+      const i = this.#positions.findIndex((l) => l.listener === listener);
+      if (i >= 0) this.#positions.splice(i, 1);
+    } else if (name === 'event') {
+      const i = this.#events.indexOf(listener);
+      if (i >= 0) this.#events.splice(i, 1);
+    }
+    this.#updateStreaming();
+    return this;
+  }
+
+  removeAllListeners() {
+    this.#positions.length = 0;
+    this.#events.length = 0;
+    this.#updateStreaming();
+    return this;
+  }
+
+  /** Stop the threads, flush the outputs and free the player. Idempotent. */
+  close() {
+    this.#positions.length = 0;
+    this.#events.length = 0;
+    this.#native.close();
+  }
+
+  #updateStreaming() {
+    const rate = this.#positions.reduce((m, l) => Math.max(m, l.rate), 0);
+    const events = this.#events.length > 0;
+    if ((rate > 0 || events) && !this.#listening) {
+      this.#native._listen((frame, events_) => this.#dispatch(frame, events_));
+      this.#listening = true;
+    }
+    if (this.#listening) this.#native._setStreaming(rate, events);
+  }
+
+  #dispatch(frame, events) {
+    if (events !== null) {
+      for (const ev of events) {
+        for (const l of this.#events.slice()) l(ev);
+      }
+    }
+    if (frame !== null) {
+      const now = performance.now();
+      const fastest = this.#positions.reduce((m, l) => Math.max(m, l.rate), 0);
+      for (const l of this.#positions.slice()) {
+        // The poller runs at the fastest listener's rate: those get every
+        // frame; slower ones are thinned to about their own rate.
+        if (l.rate >= fastest || now - l.last >= 1000 / l.rate - 500 / fastest) {
+          l.last = now;
+          l.listener(frame);
+        }
+      }
+    }
+  }
+
+  #remember(tag, spec) {
+    if (spec.motion instanceof binding.Motion) {
+      const m = spec.motion;
+      this.#anims.set(tag, { model: m.model, params: m.params, timing: m.timing });
+    } else {
+      this.#anims.set(tag, { model: spec.model, params: { ...(spec.params || {}) }, timing: spec.timing });
+    }
+  }
+
+  #merge(tag, params, timing) {
+    if (typeof tag !== 'number') throw typeError('tag must be a number');
+    if (params !== undefined && !isPlainObject(params)) throw typeError('params must be a plain object');
+    const rec = this.#anims.get(tag);
+    if (rec === undefined) {
+      const e = new HoloanimError(`setParameter: no animation with tag ${tag} was started from this player`);
+      e.code = 'ENOTFOUND';
+      e.kind = 'InvalidParameter';
+      e.parameter = 'tag';
+      e.value = String(tag);
+      throw e;
+    }
+    return {
+      model: rec.model,
+      params: { ...rec.params, ...(params || {}) },
+      timing: timing === undefined ? rec.timing : { ...(rec.timing || {}), ...timing },
+    };
+  }
+}
+
+module.exports = {
+  HoloanimError,
+  TrackStatus,
+  Motion: binding.Motion,
+  Player,
+  listModels: binding.listModels,
+  createMotion: binding.createMotion,
+  calculatePosition: binding.calculatePosition,
+  calculatePositionSync: binding.calculatePositionSync,
+  evaluate: binding.evaluate,
+  interpolateTrajectory: binding.interpolateTrajectory,
+  groupPositions: binding.groupPositions,
+  maintainFormation: binding.maintainFormation,
+  startDevsim: binding.startDevsim,
+  statusName: binding.statusName,
+  napiVersion: binding.napiVersion,
+  libraryVersion: binding.libraryVersion,
+  /** Internal counters (live Motion objects, ...) for leak tests. */
+  _stats: binding._stats,
+};

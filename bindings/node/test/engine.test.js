@@ -1,0 +1,283 @@
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const h = require('..');
+const { close } = require('./helpers');
+
+test('listModels: every model with parameter metadata, common params, timing, easings', () => {
+  const reg = h.listModels();
+  assert.ok(reg.models.length >= 20, `${reg.models.length} models`);
+  const circ = reg.models.find((m) => m.name === 'circular');
+  assert.ok(circ);
+  assert.deepEqual(circ.aliases, ['circle']);
+  assert.equal(circ.time, 'progress');
+  assert.equal(circ.rotating, true);
+  const radius = circ.parameters.find((p) => p.name === 'radius');
+  assert.deepEqual(
+    { type: radius.type, unit: radius.unit, default: radius.default, min: radius.min, max: radius.max },
+    { type: 'number', unit: 'm', default: 5, min: 0, max: 1000 },
+  );
+  assert.equal(typeof radius.description, 'string');
+  const dir = circ.parameters.find((p) => p.name === 'direction');
+  assert.deepEqual(dir.choices, ['clockwise', 'counterclockwise']);
+  assert.equal(dir.default, 'clockwise');
+  for (const m of reg.models) {
+    assert.equal(typeof m.name, 'string');
+    for (const p of m.parameters) {
+      assert.ok(['number', 'integer', 'vec3', 'choice', 'bool', 'easing', 'points', 'keyframes', 'rotation', 'scale'].includes(p.type));
+      if (p.type === 'points' || p.type === 'keyframes') assert.equal(typeof p.minCount, 'number');
+    }
+  }
+  assert.deepEqual(reg.commonParameters.map((p) => p.name), ['rotation', 'scale']);
+  assert.deepEqual(reg.timing.loop.choices, ['once', 'loop', 'pingpong']);
+  assert.equal(reg.timing.duration.default, 10);
+  assert.equal(reg.easings.length, 31);
+  assert.equal(reg.easings[0], 'linear');
+});
+
+test('Motion: createMotion and new Motion, properties, velocity, update, state, reset', () => {
+  const m = h.createMotion('circle', { radius: 3, center: [1, 2, 0] }, { duration: 4, loop: 'pingpong' });
+  assert.ok(m instanceof h.Motion);
+  assert.equal(m.model, 'circular');
+  assert.deepEqual(m.timing, { duration: 4, loop: 'pingpong', speed: 1 });
+  assert.deepEqual(m.params, { radius: 3, center: [1, 2, 0] });
+  assert.deepEqual(m.pivot, [1, 2, 0]);
+  const m2 = new h.Motion('circular', { radius: 3, center: [1, 2, 0] }, { duration: 4, loop: 'pingpong' });
+  assert.deepEqual(h.calculatePositionSync(m2, 1.3), h.calculatePositionSync(m, 1.3));
+  const v = m.velocity(1);
+  // |v| of a circle of radius 3 run once per 4 s: 2π·3/4 m/s
+  assert.ok(close(Math.hypot(v.x, v.y, v.z), (2 * Math.PI * 3) / 4, 1e-4));
+  m.update({ radius: 4 }); // merged: centre kept
+  assert.deepEqual(m.params, { radius: 4, center: [1, 2, 0] });
+  const p = h.calculatePositionSync(m, 0);
+  assert.ok(close(Math.hypot(p.x - 1, p.y - 2), 4));
+  const st = m.getState();
+  assert.equal(st.model, 'circular');
+  assert.equal(st.generation, 1);
+  m.update(null, { duration: 8 }, { now: 0, window: 0.5 });
+  assert.equal(m.timing.duration, 8);
+  assert.equal(m.getState().blending, true);
+  m.reset();
+  assert.equal(m.getState().blending, false);
+  assert.throws(() => m.update({ radius: -2 }), { name: 'HoloanimError', code: 'ERANGE' });
+  assert.equal(m.params.radius, 4, 'a refused update leaves the motion untouched');
+});
+
+test('calculatePositionSync follows MODELS.md (circular, clockwise)', () => {
+  const m = h.createMotion('circular', { radius: 2, startAngle: 30 }, { duration: 10 });
+  for (const t of [0, 1, 2.5, 7, 12]) {
+    const p = (t % 10) / 10;
+    const th = (30 * Math.PI) / 180 - 2 * Math.PI * p;
+    const got = h.calculatePositionSync(m, t);
+    assert.ok(close(got.x, 2 * Math.cos(th), 1e-12) && close(got.y, 2 * Math.sin(th), 1e-12), `t=${t}`);
+    assert.equal(got.z, 0);
+  }
+  // pattern descriptions give the same as a Motion
+  assert.deepEqual(
+    h.calculatePositionSync({ model: 'circular', params: { radius: 2, startAngle: 30 }, timing: { duration: 10 } }, 2.5),
+    h.calculatePositionSync(m, 2.5),
+  );
+  // options: track id and shift
+  const r = h.createMotion('random', { seed: 4 });
+  const a = h.calculatePositionSync(r, 0.5, { track: 3, shift: 0.2 });
+  const b = h.calculatePositionSync(r, 0.5, { track: 4, shift: 0.2 });
+  assert.notDeepEqual(a, b);
+});
+
+test('calculatePosition: async on the thread pool, 1,000 in parallel equal the sync results', async () => {
+  const models = ['circular', 'lissajous', 'spiral', 'pendulum', 'bounce', 'perlin-noise'];
+  const motions = models.map((name) => h.createMotion(name));
+  const jobs = [];
+  const expected = [];
+  for (let i = 0; i < 1000; i++) {
+    const t = i * 0.037;
+    const k = i % models.length;
+    const which = i % 2 === 0 ? motions[k] : { model: models[k] };
+    jobs.push(h.calculatePosition(which, t));
+    expected.push(h.calculatePositionSync(motions[k], t));
+  }
+  const got = await Promise.all(jobs);
+  assert.equal(got.length, 1000);
+  assert.deepEqual(got, expected);
+  assert.ok(h.calculatePosition(motions[0], 1) instanceof Promise);
+});
+
+test('calculatePosition rejects with a HoloanimError', async () => {
+  await assert.rejects(h.calculatePosition({ model: 'nope' }, 1), { name: 'HoloanimError', code: 'ENOTFOUND' });
+  await assert.rejects(h.calculatePosition({ model: 'circular', params: { radius: 1e9 } }, 1), (e) => {
+    assert.ok(e instanceof h.HoloanimError);
+    assert.equal(e.code, 'ERANGE');
+    assert.equal(e.kind, 'OutOfBounds');
+    assert.equal(e.recoverable, true);
+    assert.equal(e.parameter, 'radius');
+    assert.equal(e.value, 1e9);
+    assert.equal(e.max, 1000);
+    return true;
+  });
+  await assert.rejects(h.calculatePosition(h.createMotion('circular'), NaN), { code: 'EINVAL' });
+});
+
+test('evaluate: Float64Array in, xyz interleaved out, same as calculatePositionSync', () => {
+  for (const model of ['circular', 'lissajous', 'pendulum', 'random', 'keyframes']) {
+    const m = h.createMotion(model);
+    const times = new Float64Array(200).map((_, i) => i * 0.071);
+    const out = h.evaluate(m, times);
+    assert.ok(out instanceof Float64Array);
+    assert.equal(out.length, 600);
+    for (let i = 0; i < times.length; i += 17) {
+      const p = h.calculatePositionSync(m, times[i], {});
+      assert.ok(close(out[3 * i], p.x, 1e-9) && close(out[3 * i + 1], p.y, 1e-9) && close(out[3 * i + 2], p.z, 1e-9), `${model} t=${times[i]}`);
+    }
+  }
+  const m = h.createMotion('random');
+  const shifted = h.evaluate(m, [0.5, 1], { track: 7, shift: 0.25 });
+  const p = h.calculatePositionSync(m, 0.5, { track: 7, shift: 0.25 });
+  assert.deepEqual([shifted[0], shifted[1], shifted[2]], [p.x, p.y, p.z]);
+  const out = new Float64Array(9);
+  assert.equal(h.evaluate(m, new Float64Array([1, 2, 3]), { out }), out);
+  assert.deepEqual(h.evaluate({ model: 'linear' }, []), new Float64Array(0));
+  assert.throws(() => h.evaluate(m, [1, Infinity]), (e) => {
+    assert.ok(e instanceof h.HoloanimError);
+    assert.equal(e.code, 'EINVAL');
+    assert.equal(e.parameter, 'times[1]');
+    return true;
+  });
+  assert.throws(() => h.evaluate(m, [1, 2], { out: new Float64Array(5) }), TypeError);
+});
+
+test('params: numbers, vectors, strings, booleans, points, keyframes', () => {
+  const kf = h.createMotion('keyframes', {
+    keyframes: [
+      { time: 0, position: [0, 0, 0] },
+      { time: 5, position: { x: 10, y: 0, z: 0 }, easing: 'quad-in-out' },
+      { time: 10, position: [10, 10, 0] },
+    ],
+  }, { duration: 10, loop: 'once' });
+  const p = h.calculatePositionSync(kf, 2.5);
+  assert.ok(close(p.x, 5), JSON.stringify(p));
+  const cr = h.createMotion('catmull-rom', { controlPoints: [[0, 0, 0], [1, 1, 0], [2, 0, 0]], closed: true });
+  assert.deepEqual(h.calculatePositionSync(cr, 0), { x: 0, y: 0, z: 0 });
+  const cr2 = h.createMotion('catmull-rom', { controlPoints: new Float64Array([0, 0, 0, 1, 1, 0, 2, 0, 0]) }, { loop: 'once' });
+  assert.deepEqual(h.calculatePositionSync(cr2, 10), { x: 2, y: 0, z: 0 });
+  const sc = h.createMotion('circular', { radius: 1, scale: 2, rotation: [1, 0, 0, 0] });
+  assert.ok(close(Math.hypot(...Object.values(h.calculatePositionSync(sc, 1))), 2));
+  const osc = h.createMotion('oscillator', { amplitude: { x: 0, y: 0, z: 3 } });
+  assert.equal(osc.model, 'oscillator');
+});
+
+test('interpolateTrajectory: linear, catmull-rom through the points, errors', () => {
+  const lin = h.interpolateTrajectory([[0, 0, 0], [4, 0, 0]], { method: 'linear', samples: 5 });
+  assert.deepEqual(Array.from(lin), [0, 0, 0, 1, 0, 0, 2, 0, 0, 3, 0, 0, 4, 0, 0]);
+  const pts = [[0, 0, 0], [1, 2, 0], [3, 1, 1], [4, 4, 0]];
+  const cr = h.interpolateTrajectory(new Float64Array(pts.flat()), { samples: 31 });
+  assert.equal(cr.length, 93);
+  // each point is passed at an equal share of the parameter: samples 0, 10, 20, 30
+  for (let k = 0; k < 4; k++) {
+    for (let c = 0; c < 3; c++) assert.ok(close(cr[3 * 10 * k + c], pts[k][c], 1e-9));
+  }
+  assert.equal(h.interpolateTrajectory(pts).length, 300);
+  assert.throws(() => h.interpolateTrajectory(pts, { alpha: 2 }), { code: 'ERANGE', parameter: 'alpha' });
+  assert.throws(() => h.interpolateTrajectory(pts, { method: 'cubic' }), { code: 'EINVAL', kind: 'InvalidParameter' });
+  assert.throws(() => h.interpolateTrajectory([[0, 0, 0]]), { code: 'EINVAL' });
+});
+
+test('groupPositions and maintainFormation', () => {
+  const m = h.createMotion('circular', { radius: 2 });
+  const shared = h.groupPositions({ motion: m, count: 3 }, 1.5);
+  assert.equal(shared.length, 9);
+  assert.deepEqual(Array.from(shared.subarray(3, 6)), Array.from(shared.subarray(0, 3)));
+  const bases = [[0, 0, 0], [10, 0, 0]];
+  const rel = h.groupPositions({ motion: m, mode: 'relative', bases }, 1.5);
+  assert.ok(close(rel[3] - rel[0], 10) && close(rel[4], rel[1]));
+  const phased = h.groupPositions({ motion: m, tracks: [1, 2], phaseOffset: 2.5 }, 5);
+  const p1 = h.calculatePositionSync(m, 2.5);
+  assert.ok(close(phased[3], p1.x) && close(phased[4], p1.y));
+  const mirror = h.groupPositions({ motion: { model: 'circular', params: { radius: 2 } }, mode: 'mirror', count: 2, mirrorAxis: 'x' }, 1);
+  assert.ok(close(mirror[3], -mirror[0]));
+  assert.throws(() => h.groupPositions({ motion: m, mode: 'relative', count: 2 }, 1), { name: 'HoloanimError', code: 'EINVAL' });
+  assert.throws(() => h.groupPositions({ motion: m, mode: 'sideways' }, 1), { code: 'EINVAL' });
+
+  const out = h.maintainFormation([5, 5, 0], [[0, 0, 0], [2, 0, 0], [1, 3, 0]]);
+  const cx = (out[0] + out[3] + out[6]) / 3;
+  const cy = (out[1] + out[4] + out[7]) / 3;
+  assert.ok(close(cx, 5) && close(cy, 5));
+  assert.ok(close(out[3] - out[0], 2), 'rigid');
+  assert.throws(() => h.maintainFormation([0, 0, 0], []), { code: 'EINVAL' });
+});
+
+test('errors: HoloanimError with code, message, recoverable, kind and details', () => {
+  const cases = [
+    [() => h.createMotion('warp-drive'), { code: 'ENOTFOUND', recoverable: false }],
+    [() => h.createMotion('circular', { radius: -1 }), { code: 'ERANGE', kind: 'OutOfBounds', recoverable: true, parameter: 'radius', value: -1, min: 0, max: 1000, message: 'radius: -1 is below the minimum 0' }],
+    [() => h.createMotion('circular', { wobble: 1 }), { code: 'EINVAL', kind: 'InvalidParameter', recoverable: false, parameter: 'wobble' }],
+    [() => h.createMotion('circular', { direction: 'sideways' }), { code: 'EINVAL', kind: 'InvalidParameter', parameter: 'direction' }],
+    [() => h.createMotion('circular', {}, { duration: 0 }), { code: 'ERANGE', parameter: 'duration' }],
+    [() => h.createMotion('circular', {}, { loop: 'forever' }), { code: 'EINVAL' }],
+  ];
+  for (const [fn, want] of cases) {
+    assert.throws(fn, (e) => {
+      assert.ok(e instanceof h.HoloanimError && e instanceof Error, String(e));
+      assert.equal(e.name, 'HoloanimError');
+      assert.equal(typeof e.message, 'string');
+      assert.ok(e.message.length > 0);
+      for (const [k, v] of Object.entries(want)) assert.equal(e[k], v, `${k} of ${e.message}`);
+      return true;
+    });
+  }
+  const e = (() => { try { h.createMotion('circular', { radius: 2000 }); } catch (x) { return x; } })();
+  assert.deepEqual(e.recovery, { type: 'clamp', value: 1000 });
+  assert.equal(h.statusName(-2), 'ERANGE');
+});
+
+test('wrong argument types throw a TypeError, never crash', () => {
+  const m = h.createMotion('circular');
+  const calls = [
+    () => h.createMotion(),
+    () => h.createMotion(42),
+    () => h.createMotion('circular', 5),
+    () => h.createMotion('circular', [1, 2]),
+    () => h.createMotion('circular', { radius: () => 1 }),
+    () => h.createMotion('circular', { radius: Symbol('r') }),
+    () => h.createMotion('circular', { center: [1, 'a', 3] }),
+    () => h.createMotion('circular', {}, 'slow'),
+    () => h.createMotion('circular', {}, { duration: '10' }),
+    () => h.createMotion('keyframes', { keyframes: [{ time: 'x', position: [0, 0, 0] }] }),
+    () => h.calculatePositionSync(),
+    () => h.calculatePositionSync(m),
+    () => h.calculatePositionSync(1, 2),
+    () => h.calculatePositionSync({}, 2),
+    () => h.calculatePositionSync({ model: 7 }, 2),
+    () => h.calculatePositionSync(m, '1'),
+    () => h.calculatePositionSync(m, 1, 'track'),
+    () => h.calculatePositionSync(m, 1, { track: -1 }),
+    () => h.calculatePositionSync(Object.create(h.Motion.prototype), 1),
+    () => h.calculatePosition(null, 1),
+    () => h.calculatePosition(m, null),
+    () => h.evaluate(m),
+    () => h.evaluate(m, 'times'),
+    () => h.evaluate(m, new Int32Array(3)),
+    () => h.evaluate(m, [1, '2']),
+    () => h.evaluate(m, [1], 3),
+    () => h.interpolateTrajectory(),
+    () => h.interpolateTrajectory('points'),
+    () => h.interpolateTrajectory([[0, 0]]),
+    () => h.interpolateTrajectory(new Float64Array(4)),
+    () => h.interpolateTrajectory([[0, 0, 0], [1, 1, 1]], 'linear'),
+    () => h.interpolateTrajectory([[0, 0, 0], [1, 1, 1]], { samples: 'many' }),
+    () => h.groupPositions(),
+    () => h.groupPositions(null, 1),
+    () => h.groupPositions({ motion: m }, 'now'),
+    () => h.groupPositions({ motion: 3 }, 1),
+    () => h.groupPositions({ motion: m, tracks: 'all' }, 1),
+    () => h.maintainFormation(),
+    () => h.maintainFormation([0, 0], [[1, 1, 1]]),
+    () => h.maintainFormation([0, 0, 0], 'members'),
+    () => h.Motion('circular'),
+    () => h.Motion.prototype.update.call({}, {}),
+    () => m.velocity('1'),
+    () => m.update(5),
+  ];
+  calls.forEach((fn, i) => {
+    assert.throws(fn, (e) => e instanceof TypeError || e instanceof RangeError, `call #${i}: ${fn}`);
+  });
+});
