@@ -1,16 +1,15 @@
 /* Batch evaluation: capture, dispatch and the scalar reference kernels.
  *
- * Layout. Kernel parameters are stored per field (structure of arrays) and
- * indexed by the track's add position, not packed per kernel: consecutive
+ * Layout. Kernel parameters are stored by the track's add position (in
+ * blocks of 4 tracks, batch_impl.h), not packed per kernel: consecutive
  * tracks on one kernel form a "run" that a kernel reads and writes
  * contiguously, so the output needs no scatter and add order is free. Runs
  * are extended as tracks are appended and rebuilt (O(n), no allocation) only
- * when a refresh moves a track to another kernel. The price is that the
- * CIRCLE fields and the SINES fields share arrays (a union by field), which
- * costs nothing: a kernel reads only the fields it uses. Rejected: one dense
- * array set per kernel plus an index array, which needs scattered stores
- * (four scalar stores per output per vector in AVX2) and a compaction on
- * every kernel change.
+ * when a refresh moves a track to another kernel. The CIRCLE and SINES
+ * parameters share the fields, which costs nothing: a kernel reads only the
+ * fields it uses. Rejected: one dense parameter set per kernel plus an index
+ * array, which needs scattered stores (four scalar stores per output per
+ * vector in AVX2) and a compaction on every kernel change.
  *
  * Capture. A motion whose model provides `pack` and is not blending becomes
  * kernel parameters with its frame transform folded in: the model gives
@@ -48,8 +47,7 @@ struct ha_batch {
   size_t n;
   ha_batch_impl impl; /* resolved at create: SCALAR or AVX2 */
   int avx2_ok;        /* AVX2 kernels compiled in and supported by this CPU */
-  double *block;      /* every field array, one aligned allocation */
-  ha__batch_soa soa;
+  ha__batch_block *blocks; /* kernel fields, 4 tracks per block (batch_impl.h) */
   const ha_motion **motion;
   ha_track_ctx *ctx;
   unsigned char *kind;
@@ -110,38 +108,34 @@ ha_status ha_batch_create(size_t capacity, ha_batch **out) {
     return HA_EINVAL;
   }
   *out = NULL;
-  /* Each field array is padded to a whole number of cache lines. The bound
-   * keeps every size computation below from overflowing. */
-  const size_t per_track = HA__BATCH_FIELDS * sizeof(double) + sizeof(ha_track_ctx) +
-                           sizeof(batch_run) + sizeof(void *) + 1;
+  /* The bound keeps every size computation below from overflowing. */
+  const size_t per_track = sizeof(ha__batch_block) + sizeof(ha_track_ctx) + sizeof(batch_run) +
+                           sizeof(void *) + 1;
   if (capacity > (SIZE_MAX / 2) / per_track) {
     return HA_ENOMEM;
   }
-  /* Whole cache lines, and ≥ 3 slots of slack for the SIMD tail loads. */
-  size_t stride = (capacity + 3u + 7u) & ~(size_t)7u;
   ha_batch *b = calloc(1, sizeof(*b));
   if (b == NULL) {
     return HA_ENOMEM;
   }
-  size_t block_bytes = HA__BATCH_FIELDS * stride * sizeof(double);
-  b->block = aligned_alloc(64, block_bytes);
+  /* sizeof(ha__batch_block) is a multiple of 64, so every block is
+   * cache-line aligned. */
+  size_t block_bytes =
+      (capacity + HA__BATCH_LANES - 1) / HA__BATCH_LANES * sizeof(ha__batch_block);
+  b->blocks = aligned_alloc(64, block_bytes);
   b->motion = malloc(capacity * sizeof(*b->motion));
   b->ctx = malloc(capacity * sizeof(*b->ctx));
   b->kind = malloc(capacity);
   b->runs = malloc(capacity * sizeof(*b->runs));
-  if (b->block == NULL || b->motion == NULL || b->ctx == NULL || b->kind == NULL ||
+  if (b->blocks == NULL || b->motion == NULL || b->ctx == NULL || b->kind == NULL ||
       b->runs == NULL) {
     ha_batch_destroy(b);
     return HA_ENOMEM;
   }
-  /* Zeroed: slack and unused slots hold defined values that SIMD tail
-   * lanes may read (and also commits the pages now, not on the tick). */
-  memset(b->block, 0, block_bytes);
-  double **field[HA__BATCH_FIELDS];
-  ha__batch_soa_fields(&b->soa, field);
-  for (size_t k = 0; k < HA__BATCH_FIELDS; k++) {
-    *field[k] = b->block + k * stride;
-  }
+  /* Zeroed: lanes not in use hold defined values, which the SIMD kernels
+   * compute (and discard) at the edges of runs; this also commits the pages
+   * now rather than on the tick. */
+  memset(b->blocks, 0, block_bytes);
   b->cap = capacity;
   b->avx2_ok = cpu_has_avx2() ? 1 : 0;
   b->impl = b->avx2_ok ? HA_BATCH_IMPL_AVX2 : HA_BATCH_IMPL_SCALAR;
@@ -153,7 +147,7 @@ void ha_batch_destroy(ha_batch *b) {
   if (b == NULL) {
     return;
   }
-  free(b->block);
+  free(b->blocks);
   free(b->motion);
   free(b->ctx);
   free(b->kind);
@@ -223,24 +217,27 @@ static int capture(ha_batch *b, size_t i, const ha_motion *m, const ha_track_ctx
   memset(&kp, 0, sizeof(kp));
   int kind = capture_kernel(m, &kp);
   const ha__motion_data *d = ha__motion_current(m);
-  ha__batch_soa *s = &b->soa;
+  double(*f)[HA__BATCH_LANES] = b->blocks[i / HA__BATCH_LANES].f;
+  size_t l = i % HA__BATCH_LANES;
+  static const int w_field[3] = {HA__BF_W0, HA__BF_W1, HA__BF_W2};
+  static const int ph_field[3] = {HA__BF_PH0, HA__BF_PH1, HA__BF_PH2};
   b->motion[i] = m;
   b->ctx[i] = ctx ? *ctx : none;
-  s->T[i] = d->timing.duration;
-  s->speed[i] = d->timing.speed;
-  s->shift[i] = b->ctx[i].shift;
-  s->mode[i] = (double)d->timing.loop;
+  f[HA__BF_T][l] = d->timing.duration;
+  f[HA__BF_SPEED][l] = d->timing.speed;
+  f[HA__BF_SHIFT][l] = b->ctx[i].shift;
+  f[HA__BF_MODE][l] = (double)d->timing.loop;
   for (int r = 0; r < 3; r++) {
-    s->c[r][i] = kp.c[r];
+    f[HA__BF_C0 + r][l] = kp.c[r];
     for (int k = 0; k < 3; k++) {
-      s->m[r][k][i] = kp.m[r][k];
+      f[ha__bf_m(r, k)][l] = kp.m[r][k];
     }
   }
-  /* Rates per second of τ (see batch_impl.h); CIRCLE keeps ω in w[0] and
-   * θ0 in ph[0]. */
+  /* Rates per second of τ (see batch_impl.h); CIRCLE keeps ω in w0 and θ0
+   * in ph0. */
   for (int k = 0; k < 3; k++) {
-    s->w[k][i] = kp.omega[k] / d->timing.duration;
-    s->ph[k][i] = kind == KIND_CIRCLE ? (k == 0 ? kp.theta0 : 0.0) : kp.phase[k];
+    f[w_field[k]][l] = kp.omega[k] / d->timing.duration;
+    f[ph_field[k]][l] = kind == KIND_CIRCLE ? (k == 0 ? kp.theta0 : 0.0) : kp.phase[k];
   }
   return kind;
 }
@@ -329,27 +326,34 @@ size_t ha_batch_refresh_motion(ha_batch *b, const ha_motion *m) {
 
 /* ---- evaluation ---- */
 
-void ha__batch_circle_scalar(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
+void ha__batch_circle_scalar(const ha__batch_block *b, size_t i0, size_t n, double t, double *x,
                              double *y, double *z) {
   for (size_t i = i0; i < i0 + n; i++) {
-    double th = s->ph[0][i] + s->w[0][i] * ha__batch_tau_at(s, i, t);
+    const double(*f)[HA__BATCH_LANES] = b[i / HA__BATCH_LANES].f;
+    size_t l = i % HA__BATCH_LANES;
+    double th = f[HA__BF_PH0][l] + f[HA__BF_W0][l] * ha__batch_tau_at(b, i, t);
     double co = cos(th), si = sin(th);
-    x[i] = s->c[0][i] + s->m[0][0][i] * co + s->m[0][1][i] * si;
-    y[i] = s->c[1][i] + s->m[1][0][i] * co + s->m[1][1][i] * si;
-    z[i] = s->c[2][i] + s->m[2][0][i] * co + s->m[2][1][i] * si;
+    x[i] = f[HA__BF_C0][l] + f[HA__BF_M00][l] * co + f[HA__BF_M01][l] * si;
+    y[i] = f[HA__BF_C1][l] + f[HA__BF_M10][l] * co + f[HA__BF_M11][l] * si;
+    z[i] = f[HA__BF_C2][l] + f[HA__BF_M20][l] * co + f[HA__BF_M21][l] * si;
   }
 }
 
-void ha__batch_sines_scalar(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
+void ha__batch_sines_scalar(const ha__batch_block *b, size_t i0, size_t n, double t, double *x,
                             double *y, double *z) {
   for (size_t i = i0; i < i0 + n; i++) {
-    double tau = ha__batch_tau_at(s, i, t);
-    double s0 = sin(s->w[0][i] * tau + s->ph[0][i]);
-    double s1 = sin(s->w[1][i] * tau + s->ph[1][i]);
-    double s2 = sin(s->w[2][i] * tau + s->ph[2][i]);
-    x[i] = s->c[0][i] + s->m[0][0][i] * s0 + s->m[0][1][i] * s1 + s->m[0][2][i] * s2;
-    y[i] = s->c[1][i] + s->m[1][0][i] * s0 + s->m[1][1][i] * s1 + s->m[1][2][i] * s2;
-    z[i] = s->c[2][i] + s->m[2][0][i] * s0 + s->m[2][1][i] * s1 + s->m[2][2][i] * s2;
+    const double(*f)[HA__BATCH_LANES] = b[i / HA__BATCH_LANES].f;
+    size_t l = i % HA__BATCH_LANES;
+    double tau = ha__batch_tau_at(b, i, t);
+    double s0 = sin(f[HA__BF_W0][l] * tau + f[HA__BF_PH0][l]);
+    double s1 = sin(f[HA__BF_W1][l] * tau + f[HA__BF_PH1][l]);
+    double s2 = sin(f[HA__BF_W2][l] * tau + f[HA__BF_PH2][l]);
+    x[i] = f[HA__BF_C0][l] + f[HA__BF_M00][l] * s0 + f[HA__BF_M01][l] * s1 +
+           f[HA__BF_M02][l] * s2;
+    y[i] = f[HA__BF_C1][l] + f[HA__BF_M10][l] * s0 + f[HA__BF_M11][l] * s1 +
+           f[HA__BF_M12][l] * s2;
+    z[i] = f[HA__BF_C2][l] + f[HA__BF_M20][l] * s0 + f[HA__BF_M21][l] * s1 +
+           f[HA__BF_M22][l] * s2;
   }
 }
 
@@ -363,12 +367,15 @@ static void eval_generic(const ha_batch *b, size_t i0, size_t n, double t, doubl
   }
 }
 
-typedef void (*kernel_fn)(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
+typedef void (*kernel_fn)(const ha__batch_block *b, size_t i0, size_t n, double t, double *x,
                           double *y, double *z);
 
 ha_status ha_batch_eval_with(const ha_batch *b, double t, double *x, double *y, double *z,
                              ha_batch_impl impl) {
   kernel_fn circle = NULL, sines = NULL;
+  if (b == NULL) {
+    return HA_EINVAL;
+  }
   if (impl == HA_BATCH_IMPL_AUTO) {
     impl = b->impl;
   }
@@ -395,8 +402,8 @@ ha_status ha_batch_eval_with(const ha_batch *b, double t, double *x, double *y, 
   for (size_t r = 0; r < b->nruns; r++) {
     const batch_run *run = &b->runs[r];
     switch (run->kind) {
-    case KIND_CIRCLE: circle(&b->soa, run->start, run->count, t, x, y, z); break;
-    case KIND_SINES: sines(&b->soa, run->start, run->count, t, x, y, z); break;
+    case KIND_CIRCLE: circle(b->blocks, run->start, run->count, t, x, y, z); break;
+    case KIND_SINES: sines(b->blocks, run->start, run->count, t, x, y, z); break;
     default: eval_generic(b, run->start, run->count, t, x, y, z); break;
     }
   }
@@ -404,5 +411,5 @@ ha_status ha_batch_eval_with(const ha_batch *b, double t, double *x, double *y, 
 }
 
 void ha_batch_eval(const ha_batch *b, double t, double *x, double *y, double *z) {
-  (void)ha_batch_eval_with(b, t, x, y, z, b->impl);
+  (void)ha_batch_eval_with(b, t, x, y, z, HA_BATCH_IMPL_AUTO);
 }

@@ -763,8 +763,13 @@ static int run(ha_output *o, double now, size_t n, const uint32_t *ids, const do
     return HA_EINVAL;
   }
   if (!force && o->started && now + o->slack < o->next_due) {
-    ctr_add(&o->c.rate_skips, 1);
-    return 0;
+    if (o->next_due - now <= 1.0 / o->cfg.rate_hz + o->slack) {
+      ctr_add(&o->c.rate_skips, 1);
+      return 0;
+    }
+    /* `now` went back by more than a period (a clock restarted by the
+     * caller): start a new schedule rather than stall until it catches up. */
+    o->started = false;
   }
   const bool bundle = o->cfg.bundle;
   const size_t max_dg = o->cfg.max_datagram;
@@ -801,7 +806,7 @@ static int run(ha_output *o, double now, size_t n, const uint32_t *ids, const do
     double w[3];
     to_wire(o, px, py, pz, w);
     if (!force && s != NULL && s->sent && !moved(o, s, w)) {
-      if (keep > 0.0 && now - s->last >= keep) {
+      if (keep > 0.0 && (now - s->last >= keep || now < s->last)) {
         keepalives++;
       } else {
         skips++;

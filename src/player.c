@@ -96,6 +96,7 @@ struct ha_player {
   double period;
   int ended_reported;
   uint64_t last_clamps, last_nan; /* engine counters already reported */
+  uint64_t last_bytes, last_send_errors; /* output counters already reported */
   int stop_pending; /* a stop with fade: rewind once stop_at is reached */
   double stop_at;
   atomic_flag collecting; /* one control thread frees garbage at a time */
@@ -560,6 +561,21 @@ static void tick(ha_player *p, double now) {
   }
   if (sent > 0) {
     ha_metrics_add(p->metrics, HA_COUNTER_MESSAGES, sent);
+  }
+  uint64_t bytes = 0, errors = 0;
+  for (size_t o = 0; o < p->noutputs; o++) {
+    ha_output_stats os;
+    ha_output_get_stats(p->outputs[o], &os);
+    bytes += os.bytes;
+    errors += os.err_refused + os.err_unreachable + os.err_again + os.err_other + os.short_sends;
+  }
+  if (bytes != p->last_bytes) {
+    ha_metrics_add(p->metrics, HA_COUNTER_BYTES, bytes - p->last_bytes);
+    p->last_bytes = bytes;
+  }
+  if (errors != p->last_send_errors) {
+    ha_metrics_add(p->metrics, HA_COUNTER_SEND_ERRORS, errors - p->last_send_errors);
+    p->last_send_errors = errors;
   }
   ha_engine_stats es;
   ha_engine_get_stats(p->engine, &es);

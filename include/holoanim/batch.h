@@ -9,9 +9,9 @@
  * closed form (circular, elliptical, orbit, circular-scan: a rotating vector;
  * lissajous: a sum of sines) are stored as kernel parameters with the frame
  * transform (rotation, scale about the pivot) folded in, next to the time
- * mapping (duration, loop mode, speed, track shift), in aligned per-field
- * arrays. Those tracks are then evaluated without touching the motion, four at
- * a time on CPUs with AVX2 + FMA. Every other track (physics, splines, noise,
+ * mapping (duration, loop mode, speed, track shift), in aligned structure-of-
+ * arrays blocks. Those tracks are then evaluated without touching the
+ * motion, four at a time on CPUs with AVX2 + FMA. Every other track (physics, splines, noise,
  * a motion that is blending a parameter update) is evaluated by
  * ha_motion_eval. Both give the same positions: the kernels agree with
  * ha_motion_eval within 1e-9 m (tests/test_batch.c).
@@ -23,7 +23,7 @@
  * does this whenever it changes a motion.
  *
  * Memory: everything is allocated by ha_batch_create for the full capacity
- * (about 250 bytes per track); add, refresh and eval never allocate.
+ * (about 240 bytes per track); add, refresh and eval never allocate.
  *
  * Threads: create, destroy, clear, add, set_track and refresh belong to the
  * control side and must not run concurrently with an eval of the same batch.
@@ -124,7 +124,8 @@ void ha_batch_eval(const ha_batch *b, double t, double *x, double *y, double *z)
 
 /* ha_batch_eval with a chosen implementation (tests and benchmarks).
  * Errors: HA_EUNSUPPORTED (the implementation is not available here; nothing
- * is written), HA_EINVAL (unknown `impl`). Thread: as ha_batch_eval. */
+ * is written), HA_EINVAL (`b` NULL or unknown `impl`). Thread: as
+ * ha_batch_eval. */
 ha_status ha_batch_eval_with(const ha_batch *b, double t, double *x, double *y, double *z,
                              ha_batch_impl impl);
 

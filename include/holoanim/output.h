@@ -81,7 +81,9 @@ typedef struct ha_output_config {
   double rate_hz;    /* sends per second, 1..1000 (default 50). An output slower
                         than the tick sends on the first tick at or after each
                         of its own deadlines (start + k / rate); missed deadlines
-                        are skipped, never sent in a burst */
+                        are skipped, never sent in a burst. A tick at most
+                        min(period / 4, 2 ms) early counts as on time, so an
+                        output at the tick's own rate loses no frame to jitter */
   double deadband_m;    /* xyz: skip a track whose every axis moved at most
                            this much since it was last sent; aed: the distance
                            threshold. 0..10 m, default 0.001 (1 mm) */
@@ -129,7 +131,8 @@ void ha_output_destroy(ha_output *out);
 
 /* The tick-path call: send the positions of this tick.
  * now: the caller's monotonic time in seconds (drives the rate divider and
- *      keep-alive; must not go backwards).
+ *      keep-alive; if it jumps back by more than a period, the rate schedule
+ *      restarts from it).
  * n, ids, x, y, z: n ≤ max_tracks positions in metres of the show tracks
  *      ids[i] (mapped to device indices by the config).
  * When the output is not due (rate divider) nothing happens. Otherwise every

@@ -26,12 +26,12 @@
  * Rejected: glibc's libmvec (needs -ffast-math, glibc only), float (1e-9 m
  * agreement needs double), a scalar loop for partial vectors (see below).
  *
- * A run whose length is not a multiple of 4 ends with a partial vector: the
- * full vector is loaded anyway (the field arrays have slack and are zeroed,
- * batch_impl.h), computed by the same code, and only the valid lanes are
- * stored (masked stores), so a 1-track run costs one vector iteration. The
- * extra lanes may compute garbage (T = 0 gives NaN there); it never leaves
- * the registers. */
+ * Parameters come in blocks of 4 tracks (batch_impl.h), so a vector is one
+ * aligned load per field. A run that starts or ends inside a block computes
+ * the whole block and stores only its own lanes (masked stores), so a
+ * 1-track run costs one vector iteration. The other lanes belong to other
+ * tracks or are zero (T = 0 gives NaN there); they never leave the
+ * registers. */
 #include "../batch_impl.h"
 
 #include <immintrin.h>
@@ -100,13 +100,14 @@ static inline void sincos4(__m256d x, __m256d *sin_out, __m256d *cos_out) {
   *cos_out = _mm256_xor_pd(_mm256_blendv_pd(cr, sr, swap), sign_c);
 }
 
-/* τ for lanes i..i+3 at transport time t (ha__batch_tau_at ×4). */
-static inline __m256d tau4(const ha__batch_soa *s, size_t i, __m256d t) {
+static inline __m256d ldf(const ha__batch_block *bl, int f) { return _mm256_load_pd(bl->f[f]); }
+
+/* τ of the block's 4 tracks at transport time t (ha__batch_tau_at ×4). */
+static inline __m256d tau4(const ha__batch_block *bl, __m256d t) {
   const __m256d zero = _mm256_setzero_pd();
-  __m256d T = _mm256_loadu_pd(s->T + i);
-  __m256d mode = _mm256_loadu_pd(s->mode + i);
-  __m256d a = _mm256_sub_pd(_mm256_mul_pd(t, _mm256_loadu_pd(s->speed + i)),
-                            _mm256_loadu_pd(s->shift + i));
+  __m256d T = ldf(bl, HA__BF_T);
+  __m256d mode = ldf(bl, HA__BF_MODE);
+  __m256d a = _mm256_sub_pd(_mm256_mul_pd(t, ldf(bl, HA__BF_SPEED)), ldf(bl, HA__BF_SHIFT));
   /* Non-finite a (t NaN or ±inf) counts as 0, as in ha_motion_eval. */
   a = _mm256_and_pd(a, _mm256_cmp_pd(abs4(a), _mm256_set1_pd(HUGE_VAL), _CMP_LT_OQ));
 
@@ -124,20 +125,18 @@ static inline __m256d tau4(const ha__batch_soa *s, size_t i, __m256d t) {
   /* once: clamp(a, 0, T). */
   __m256d once = _mm256_min_pd(_mm256_max_pd(a, zero), T);
 
-  __m256d tau = _mm256_blendv_pd(r, pingpong, _mm256_cmp_pd(mode, _mm256_set1_pd(1.5), _CMP_GT_OQ));
-  return _mm256_blendv_pd(tau, once, _mm256_cmp_pd(mode, _mm256_set1_pd(0.5), _CMP_LT_OQ));
+  __m256d is_pp = _mm256_cmp_pd(mode, _mm256_set1_pd(1.5), _CMP_GT_OQ);
+  __m256d is_once = _mm256_cmp_pd(mode, _mm256_set1_pd(0.5), _CMP_LT_OQ);
+  return _mm256_blendv_pd(_mm256_blendv_pd(r, pingpong, is_pp), once, is_once);
 }
 
-static inline __m256d ld(const double *f, size_t i) { return _mm256_loadu_pd(f + i); }
-
-/* c + m0·a + m1·b (+ m2·d) for one output row. */
-static inline __m256d row2(const ha__batch_soa *s, int r, size_t i, __m256d a, __m256d b) {
-  __m256d v = _mm256_fmadd_pd(ld(s->m[r][0], i), a, ld(s->c[r], i));
-  return _mm256_fmadd_pd(ld(s->m[r][1], i), b, v);
+/* c_r + m_r0·a + m_r1·b (+ m_r2·d) for output row r. */
+static inline __m256d row2(const ha__batch_block *bl, int r, __m256d a, __m256d b) {
+  __m256d v = _mm256_fmadd_pd(ldf(bl, ha__bf_m(r, 0)), a, ldf(bl, HA__BF_C0 + r));
+  return _mm256_fmadd_pd(ldf(bl, ha__bf_m(r, 1)), b, v);
 }
-static inline __m256d row3(const ha__batch_soa *s, int r, size_t i, __m256d a, __m256d b,
-                           __m256d d) {
-  return _mm256_fmadd_pd(ld(s->m[r][2], i), d, row2(s, r, i, a, b));
+static inline __m256d row3(const ha__batch_block *bl, int r, __m256d a, __m256d b, __m256d d) {
+  return _mm256_fmadd_pd(ldf(bl, ha__bf_m(r, 2)), d, row2(bl, r, a, b));
 }
 
 /* One output vector triple. */
@@ -145,56 +144,70 @@ typedef struct xyz4 {
   __m256d x, y, z;
 } xyz4;
 
-static inline xyz4 circle4(const ha__batch_soa *s, size_t i, __m256d t) {
-  __m256d tau = tau4(s, i, t);
+static inline xyz4 circle4(const ha__batch_block *bl, __m256d t) {
+  __m256d tau = tau4(bl, t);
   /* θ = θ0 + w·τ, not fused: the same rounding as the scalar path. */
-  __m256d th = _mm256_add_pd(ld(s->ph[0], i), _mm256_mul_pd(ld(s->w[0], i), tau));
+  __m256d th = _mm256_add_pd(ldf(bl, HA__BF_PH0), _mm256_mul_pd(ldf(bl, HA__BF_W0), tau));
   __m256d sn, cs;
   sincos4(th, &sn, &cs);
-  xyz4 o = {row2(s, 0, i, cs, sn), row2(s, 1, i, cs, sn), row2(s, 2, i, cs, sn)};
+  xyz4 o = {row2(bl, 0, cs, sn), row2(bl, 1, cs, sn), row2(bl, 2, cs, sn)};
   return o;
 }
 
-static inline xyz4 sines4(const ha__batch_soa *s, size_t i, __m256d t) {
-  __m256d tau = tau4(s, i, t);
+static inline xyz4 sines4(const ha__batch_block *bl, __m256d t) {
+  static const int w[3] = {HA__BF_W0, HA__BF_W1, HA__BF_W2};
+  static const int ph[3] = {HA__BF_PH0, HA__BF_PH1, HA__BF_PH2};
+  __m256d tau = tau4(bl, t);
   __m256d sn[3], unused;
   for (int k = 0; k < 3; k++) {
-    __m256d arg = _mm256_add_pd(_mm256_mul_pd(ld(s->w[k], i), tau), ld(s->ph[k], i));
+    __m256d arg = _mm256_add_pd(_mm256_mul_pd(ldf(bl, w[k]), tau), ldf(bl, ph[k]));
     sincos4(arg, &sn[k], &unused);
   }
-  xyz4 o = {row3(s, 0, i, sn[0], sn[1], sn[2]), row3(s, 1, i, sn[0], sn[1], sn[2]),
-            row3(s, 2, i, sn[0], sn[1], sn[2])};
+  xyz4 o = {row3(bl, 0, sn[0], sn[1], sn[2]), row3(bl, 1, sn[0], sn[1], sn[2]),
+            row3(bl, 2, sn[0], sn[1], sn[2])};
   return o;
 }
 
-/* Store lanes [0, rem) of o at x/y/z + i (rem 1..4). */
-static inline void store4(xyz4 o, size_t rem, size_t i, double *x, double *y, double *z) {
-  if (rem >= 4) {
-    _mm256_storeu_pd(x + i, o.x);
-    _mm256_storeu_pd(y + i, o.y);
-    _mm256_storeu_pd(z + i, o.z);
+/* Store lanes [lo, hi) of o at x/y/z + base (0 ≤ lo < hi ≤ 4). Masked
+ * stores never touch the other lanes' memory. */
+static inline void store4(xyz4 o, size_t base, size_t lo, size_t hi, double *x, double *y,
+                          double *z) {
+  if (lo == 0 && hi == HA__BATCH_LANES) {
+    _mm256_storeu_pd(x + base, o.x);
+    _mm256_storeu_pd(y + base, o.y);
+    _mm256_storeu_pd(z + base, o.z);
     return;
   }
-  /* Lane l is stored when its mask's sign bit is set: l < rem. */
+  /* A lane is stored when its mask's sign bit is set: lo ≤ lane < hi. */
   __m256i lane = _mm256_setr_epi64x(0, 1, 2, 3);
-  __m256i mask = _mm256_cmpgt_epi64(_mm256_set1_epi64x((long long)rem), lane);
-  _mm256_maskstore_pd(x + i, mask, o.x);
-  _mm256_maskstore_pd(y + i, mask, o.y);
-  _mm256_maskstore_pd(z + i, mask, o.z);
+  __m256i mask = _mm256_and_si256(_mm256_cmpgt_epi64(_mm256_set1_epi64x((long long)hi), lane),
+                                  _mm256_cmpgt_epi64(lane, _mm256_set1_epi64x((long long)lo - 1)));
+  _mm256_maskstore_pd(x + base, mask, o.x);
+  _mm256_maskstore_pd(y + base, mask, o.y);
+  _mm256_maskstore_pd(z + base, mask, o.z);
 }
 
-void ha__batch_circle_avx2(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
+/* Evaluate tracks [i0, i0 + n) block by block with `body`, keeping only
+ * their lanes. (Inlined into each kernel with `body` known, so the call is
+ * direct and inlined too.) */
+static inline void for_blocks(const ha__batch_block *b, size_t i0, size_t n, double t, double *x,
+                              double *y, double *z, xyz4 (*body)(const ha__batch_block *, __m256d)) {
+  __m256d tv = _mm256_set1_pd(t);
+  size_t end = i0 + n;
+  for (size_t blk = i0 / HA__BATCH_LANES; blk * HA__BATCH_LANES < end; blk++) {
+    size_t base = blk * HA__BATCH_LANES;
+    size_t lo = i0 > base ? i0 - base : 0;
+    size_t hi = end - base < HA__BATCH_LANES ? end - base : HA__BATCH_LANES;
+    store4(body(&b[blk], tv), base, lo, hi, x, y, z);
+  }
+}
+
+void ha__batch_circle_avx2(const ha__batch_block *b, size_t i0, size_t n, double t, double *x,
                            double *y, double *z) {
-  __m256d tv = _mm256_set1_pd(t);
-  for (size_t i = i0, end = i0 + n; i < end; i += 4) {
-    store4(circle4(s, i, tv), end - i, i, x, y, z);
-  }
+  for_blocks(b, i0, n, t, x, y, z, circle4);
 }
 
-void ha__batch_sines_avx2(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
+void ha__batch_sines_avx2(const ha__batch_block *b, size_t i0, size_t n, double t, double *x,
                           double *y, double *z) {
-  __m256d tv = _mm256_set1_pd(t);
-  for (size_t i = i0, end = i0 + n; i < end; i += 4) {
-    store4(sines4(s, i, tv), end - i, i, x, y, z);
-  }
+  for_blocks(b, i0, n, t, x, y, z, sines4);
 }

@@ -389,8 +389,8 @@ static void signal_js(ha_node_player *p, napi_threadsafe_function tsfn) {
   if (tsfn == NULL) {
     return;
   }
-  /* acq_rel: the consumer's reset (after it took the data) orders with our
-   * pushes; a push after the reset triggers a new call. */
+  /* acq_rel: pairs with the consumer's release reset once its listeners
+   * returned; data pushed before the reset is re-signalled by the poller. */
   if (atomic_exchange_explicit(&p->signal_pending, 1, memory_order_acq_rel) == 0) {
     if (napi_call_threadsafe_function(tsfn, NULL, napi_tsfn_nonblocking) != napi_ok) {
       atomic_store_explicit(&p->signal_pending, 0, memory_order_release);
@@ -494,6 +494,10 @@ static void *poller_main(void *arg) {
         wake = true;
       }
     }
+    pthread_mutex_lock(&p->mu);
+    /* Also re-signal what a busy JS thread has not taken yet. */
+    wake = wake || p->ready_fresh || p->ring_count > 0;
+    pthread_mutex_unlock(&p->mu);
     if (wake) {
       signal_js(p, tsfn);
     }
@@ -646,13 +650,7 @@ static napi_value event_object(napi_env env, const node_event *e) {
 
 /* Runs on the JS thread for each signal: hand the newest frame and all
  * buffered events to the dispatcher (index.js). */
-static void call_js(napi_env env, napi_value js_cb, void *context, void *data) {
-  (void)data;
-  if (env == NULL || js_cb == NULL) {
-    return; /* the TSFN is being torn down */
-  }
-  ha_node_player *p = context;
-  atomic_store_explicit(&p->signal_pending, 0, memory_order_release);
+static void deliver(napi_env env, napi_value js_cb, ha_node_player *p) {
   size_t nev = 0;
   bool have_frame = false;
   pthread_mutex_lock(&p->mu);
@@ -702,6 +700,22 @@ static void call_js(napi_env env, napi_value js_cb, void *context, void *data) {
       napi_fatal_exception(env, exc);
     }
   }
+}
+
+/* Runs on the JS thread for each signal: hand the newest frame and all
+ * buffered events to the dispatcher (index.js). The pending flag is cleared
+ * only after the listeners return: Node runs up to 1000 queued calls of a
+ * TSFN in one turn of the event loop, so a signal queued while a slow
+ * listener runs would let the stream starve timers and I/O. Data that
+ * arrives meanwhile is re-signalled by the poller on its next wake-up. */
+static void call_js(napi_env env, napi_value js_cb, void *context, void *data) {
+  (void)data;
+  if (env == NULL || js_cb == NULL) {
+    return; /* the TSFN is being torn down */
+  }
+  ha_node_player *p = context;
+  deliver(env, js_cb, p);
+  atomic_store_explicit(&p->signal_pending, 0, memory_order_release);
 }
 
 static void tsfn_finalize(napi_env env, void *data, void *hint) {

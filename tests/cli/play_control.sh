@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# `holoanim play` under remote control, with a refusing destination, a
+# metrics file and the Prometheus endpoint: /holoanim/pause freezes what the
+# device receives, /holoanim/play resumes it, the refusing output never stops
+# the good one, and the metrics count what was done.
+set -euo pipefail
+cli=${HA_CLI:?}
+command -v oscsend >/dev/null || { echo "skipped: oscsend (liblo-tools) not installed"; exit 77; }
+dir=$(mktemp -d)
+trap 'kill $sim $play 2>/dev/null || true; rm -rf "$dir"' EXIT
+free_port() {
+  python3 -c 'import socket,sys; s=socket.socket(socket.AF_INET, getattr(socket, sys.argv[1])); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' "$1"
+}
+simport=$(free_port SOCK_DGRAM); refused=$(free_port SOCK_DGRAM)
+ctl=$(free_port SOCK_DGRAM); mport=$(free_port SOCK_STREAM)
+"$cli" devsim --port "$simport" --tracks 4 --record "$dir/rec.csv" --quiet &
+sim=$!
+sleep 0.3
+"$cli" play --model circular --param radius=3 --duration 4 --track 1 \
+  --to "127.0.0.1:$refused" --to "127.0.0.1:$simport" --rate 100 \
+  --control "$ctl" --metrics "$dir/metrics.json" --metrics-port "$mport" --for 4 --quiet &
+play=$!
+sleep 1.2
+python3 - "$mport" <<'PY'
+import sys, urllib.request
+text = urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/metrics", timeout=5).read().decode()
+assert "# TYPE holoanim_ticks_total counter" in text, text[:500]
+ticks = [l for l in text.splitlines() if l.startswith("holoanim_ticks_total")]
+assert ticks and float(ticks[0].split()[-1]) > 50, ticks
+print("prometheus endpoint ok:", ticks[0])
+PY
+pause_at=$(python3 -c 'import time; print(time.clock_gettime(time.CLOCK_MONOTONIC))')
+oscsend 127.0.0.1 "$ctl" /holoanim/pause
+sleep 1.0
+resume_at=$(python3 -c 'import time; print(time.clock_gettime(time.CLOCK_MONOTONIC))')
+oscsend 127.0.0.1 "$ctl" /holoanim/play
+wait $play
+kill -INT $sim
+wait $sim || true
+python3 - "$dir/rec.csv" "$pause_at" "$resume_at" "$dir/metrics.json" <<'PY'
+import csv, json, sys
+rows = [r for r in csv.DictReader(open(sys.argv[1])) if r["track"] == "1"]
+pause, resume = float(sys.argv[2]), float(sys.argv[3])
+def pos(r): return (float(r["x"]), float(r["y"]), float(r["z"]))
+during = [pos(r) for r in rows if pause + 0.1 < float(r["time_s"]) < resume]
+after = [pos(r) for r in rows if float(r["time_s"]) > resume + 0.1]
+before = [pos(r) for r in rows if float(r["time_s"]) < pause]
+assert len(before) > 50, len(before)
+# Paused: nothing new but keep-alive copies of one position.
+assert len(set(during)) <= 1, f"{len(set(during))} distinct positions while paused"
+assert len(set(after)) > 20, f"only {len(set(after))} distinct positions after resuming"
+# 100 Hz to the good output although the other one refuses every packet.
+assert len(before) > 0.8 * 100 * 1.2 - 20, len(before)
+c = json.load(open(sys.argv[4]))["counters"]
+assert c["ticks"] > 300 and c["messages_sent"] >= len(rows), c
+assert c["sent_bytes"] >= 36 * len(rows), c
+assert c["send_errors"] > 0, c          # the refusing destination, counted
+assert c["commands"] >= 4, c            # start, play, pause, play
+print("paused: %d keep-alive copies; resumed: %d positions; metrics %s" %
+      (len(during), len(after), {k: c[k] for k in ("ticks", "messages_sent", "send_errors")}))
+PY
+echo "1 passed, 0 failed"
