@@ -156,8 +156,8 @@ static int make_pool(const char *model, uint64_t *rng, ha_motion **pool) {
       return -1;
     }
     if (strcmp(model, "circular") == 0) {
-      ha_params_set_vec3(p, "center", ha_vec3_make(rng_uniform(rng, -5, 5),
-                                                   rng_uniform(rng, -5, 5), 0));
+      ha_params_set_vec3(p, "center",
+                         ha_vec3_make(rng_uniform(rng, -5, 5), rng_uniform(rng, -5, 5), 0));
       ha_params_set_number(p, "radius", rng_uniform(rng, 1, 20));
       ha_params_set_number(p, "speed", rng_uniform(rng, -5, 5));
       ha_params_set_number(p, "startAngle", rng_uniform(rng, 0, 360));
@@ -219,8 +219,8 @@ static int bench_batch(const char *const *models, size_t nmodels, size_t group, 
   for (size_t i = 0; i < n; i++) {
     /* Shifts only where no state cache is involved: a physics track with a
      * shift would start by integrating up to the shift. */
-    ha_track_ctx ctx = {(uint32_t)i, nmodels == 1 ? 0.001 * (double)(i % 1000) : 0.0,
-                        &state[i], NULL};
+    ha_track_ctx ctx = {(uint32_t)i, nmodels == 1 ? 0.001 * (double)(i % 1000) : 0.0, &state[i],
+                        NULL};
     size_t g = i / group;
     ha_batch_add(b, pool[(g % nmodels) * POOL + (g / nmodels) % POOL], &ctx, NULL);
   }
@@ -324,14 +324,16 @@ int ha_bench_engine(int argc, char **argv) {
     return 1;
   }
   printf("holoanim bench engine: batch evaluation, one thread, double precision\n");
-  printf("auto implementation: %s; median of %d samples, >= %.2f s per case; "
-         "\"mix\" = all %zu registered models in turn (-g16: in groups of 16)\n",
-         ha_batch_impl_name(ha_batch_active_impl(probe)), SAMPLES, min_time, nall);
+  printf(
+      "auto implementation: %s; median of %d samples, >= %.2f s per case; "
+      "\"mix\" = all %zu registered models in turn (-g16: in groups of 16)\n",
+      ha_batch_impl_name(ha_batch_active_impl(probe)), SAMPLES, min_time, nall);
   ha_batch_destroy(probe);
-  printf("baseline: bare libm cos+sin loop over circles (no time mapping), same run; "
-         "JS: the original animator's full path per position (BASELINES.md)\n\n");
-  printf("%-10s %9s  %-8s %10s %9s %10s %10s %10s\n", "case", "tracks", "impl", "Mpos/s",
-         "ns/pos", "vs scalar", "vs libm", "vs JS");
+  printf(
+      "baseline: bare libm cos+sin loop over circles (no time mapping), same run; "
+      "JS: the original animator's full path per position (BASELINES.md)\n\n");
+  printf("%-10s %9s  %-8s %10s %9s %10s %10s %10s\n", "case", "tracks", "impl", "Mpos/s", "ns/pos",
+         "vs scalar", "vs libm", "vs JS");
 
   double libm_ns[8];
   for (size_t s = 0; s < nsizes; s++) {
@@ -349,8 +351,8 @@ int ha_bench_engine(int argc, char **argv) {
     }
     for (size_t s = 0; s < nsizes; s++) {
       result r;
-      if (bench_batch(cases[c].models, cases[c].nmodels, cases[c].group, sizes[s], min_time,
-                      &r) != 0) {
+      if (bench_batch(cases[c].models, cases[c].nmodels, cases[c].group, sizes[s], min_time, &r) !=
+          0) {
         free(all);
         return 1;
       }
@@ -371,9 +373,10 @@ int ha_bench_engine(int argc, char **argv) {
     }
   }
   if (simd_first > 0.0 && nsizes > 1) {
-    printf("\ncircular avx2: %.2f ns/pos at %zu tracks, %.2f at %zu (cost per track x%.2f; "
-           "1.0 = linear)\n",
-           simd_first, sizes[0], simd_last, sizes[nsizes - 1], simd_last / simd_first);
+    printf(
+        "\ncircular avx2: %.2f ns/pos at %zu tracks, %.2f at %zu (cost per track x%.2f; "
+        "1.0 = linear)\n",
+        simd_first, sizes[0], simd_last, sizes[nsizes - 1], simd_last / simd_first);
   }
   printf("(the original's calculate() alone was ~%.0f ns/position for circular)\n",
          JS_CALC_CIRCULAR_NS);
@@ -382,5 +385,7 @@ int ha_bench_engine(int argc, char **argv) {
 }
 
 #ifndef HA_BENCH_NO_MAIN
-int main(int argc, char **argv) { return ha_bench_engine(argc, argv); }
+int main(int argc, char **argv) {
+  return ha_bench_engine(argc, argv);
+}
 #endif

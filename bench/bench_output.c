@@ -262,8 +262,12 @@ static double median(double *v, int n) {
 }
 
 static void bench_size(receiver *rx, size_t n) {
-  bench_case c = {n, malloc(n * sizeof(uint32_t)), malloc(n * sizeof(double)),
-                  malloc(n * sizeof(double)), malloc(n * sizeof(double)), 0.0};
+  bench_case c = {n,
+                  malloc(n * sizeof(uint32_t)),
+                  malloc(n * sizeof(double)),
+                  malloc(n * sizeof(double)),
+                  malloc(n * sizeof(double)),
+                  0.0};
   for (size_t i = 0; i < n; i++) {
     c.ids[i] = (uint32_t)(i + 1);
     c.y[i] = 2.0;
@@ -295,14 +299,16 @@ static void bench_size(receiver *rx, size_t n) {
     }
     double rr = median(raw_rates, ROUNDS), orate = median(out_rates, ROUNDS);
     double us = median(tick_us, ROUNDS);
-    printf("%6zu  %-9s  raw %10.0f pos/s (%5zu dgram/tick)  output %10.0f pos/s = %5.1f%% of raw"
-           "  %8.1f us/tick  user ns/pos: raw %5.1f, output %5.1f\n",
-           n, bundled ? "bundled" : "unbundled", rr, r.count, orate, 100.0 * orate / rr, us,
-           median(raw_ns, ROUNDS), median(out_ns, ROUNDS));
+    printf(
+        "%6zu  %-9s  raw %10.0f pos/s (%5zu dgram/tick)  output %10.0f pos/s = %5.1f%% of raw"
+        "  %8.1f us/tick  user ns/pos: raw %5.1f, output %5.1f\n",
+        n, bundled ? "bundled" : "unbundled", rr, r.count, orate, 100.0 * orate / rr, us,
+        median(raw_ns, ROUNDS), median(out_ns, ROUNDS));
     if (bundled && n == 10000) {
-      printf("        10,000 tracks bundled at 100 Hz = 1.0 M pos/s needs %.1f ms of each "
-             "10 ms tick (%.0f%% of one core); measured ceiling %.2f M pos/s\n",
-             us / 1000.0, us / 100.0, orate / 1e6);
+      printf(
+          "        10,000 tracks bundled at 100 Hz = 1.0 M pos/s needs %.1f ms of each "
+          "10 ms tick (%.0f%% of one core); measured ceiling %.2f M pos/s\n",
+          us / 1000.0, us / 100.0, orate / 1e6);
     }
     fflush(stdout);
     ha_output_destroy(o);
@@ -322,8 +328,9 @@ int main(void) {
   }
   printf("bench_output: loopback UDP, median of %d alternating runs of %.2f s each\n", ROUNDS,
          RUN_SECONDS);
-  printf("targets: unbundled >= 80%% of the raw sendmmsg ceiling; bundled 10,000 tracks at "
-         "100 Hz = 1 M pos/s on one core\n");
+  printf(
+      "targets: unbundled >= 80%% of the raw sendmmsg ceiling; bundled 10,000 tracks at "
+      "100 Hz = 1 M pos/s on one core\n");
   const size_t sizes[] = {128, 1024, 10000};
   for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
     bench_size(&rx, sizes[i]);

@@ -7,6 +7,10 @@ cd "$(dirname "$0")/.."
 
 PKGS=(build-essential cmake pkg-config libjansson-dev liblo-dev liblo-tools python3-liblo clang
       clang-format)
+# Node.js 20 + npm for the addon and the UI (machines that already have a
+# Node.js, as this project's do, keep theirs).
+command -v node >/dev/null 2>&1 || PKGS+=(nodejs)
+command -v npm >/dev/null 2>&1 || PKGS+=(npm)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -10,6 +10,9 @@ echo "== build + tests"
 scripts/setup.sh
 ctest --test-dir build --output-on-failure -j"$jobs" --timeout 300 --no-tests=error
 
+echo "== Node addon: npm ci + node --test (bindings/node)"
+(cd bindings/node && npm ci --no-audit --no-fund && npm test)
+
 if [ "${QUICK:-0}" != "1" ]; then
   echo "== HA_NO_SIMD build + tests"
   cmake -S . -B build-nosimd -DHA_NO_SIMD=ON -DHA_WERROR=ON -DHA_BUILD_BENCH=OFF >/dev/null
@@ -22,6 +25,13 @@ if [ "${QUICK:-0}" != "1" ]; then
   cmake --build build-asan -j"$jobs"
   ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
     ctest --test-dir build-asan --output-on-failure -j"$jobs" --timeout 600 --no-tests=error
+
+  echo "== ThreadSanitizer build: the threaded parts"
+  cmake -S . -B build-tsan -DHA_SANITIZE=thread -DCMAKE_BUILD_TYPE=Debug -DHA_WERROR=ON \
+    -DHA_BUILD_BENCH=OFF >/dev/null
+  cmake --build build-tsan -j"$jobs"
+  TSAN_OPTIONS=halt_on_error=1 ctest --test-dir build-tsan --output-on-failure -j"$jobs" \
+    --timeout 600 --no-tests=error -R 'test_(store|player|control|core|metrics|output|devsim)$'
 
   echo "== libFuzzer: OSC decoder, ${FUZZ_SECONDS:-20} s from the seed corpus"
   mkdir -p build-fuzz/corpus

@@ -1,7 +1,7 @@
 /* Batch evaluation: capture, dispatch and the scalar reference kernels.
  *
- * Layout. Kernel parameters are stored by the track's add position (in
- * blocks of 4 tracks, batch_impl.h), not packed per kernel: consecutive
+ * Layout. Kernel parameters are stored per field (structure of arrays,
+ * batch_impl.h) at the track's add position, not packed per kernel: consecutive
  * tracks on one kernel form a "run" that a kernel reads and writes
  * contiguously, so the output needs no scatter and add order is free. Runs
  * are extended as tracks are appended and rebuilt (O(n), no allocation) only
@@ -21,9 +21,10 @@
  * operations of ha_time_map (batch_impl.h), so τ is bit-identical to
  * ha_motion_eval's and a wrap can never be decided differently. The
  * division p = τ/T is folded into the rates at capture (w = ω/T): θ then
- * differs from the model's by a rounding or two (≤ 1e-12 rad at 1000
- * turns), and the per-track division, the slowest instruction of the SIMD
- * loop, is gone.
+ * differs from the model's by a rounding or two (≤ 2e-12 rad at 1000
+ * turns, ~1e-11 m at the worst of the test ranges), and one of the two
+ * per-track divisions, the slowest instruction of the SIMD loop, is gone
+ * (~8% faster). The other, floor(a/T), must stay exact.
  *
  * Dispatch. No process-wide state: ha_batch_create asks the CPU (through
  * libgcc's __builtin_cpu_supports) for AVX2 and FMA and stores the choice in
@@ -47,7 +48,8 @@ struct ha_batch {
   size_t n;
   ha_batch_impl impl; /* resolved at create: SCALAR or AVX2 */
   int avx2_ok;        /* AVX2 kernels compiled in and supported by this CPU */
-  ha__batch_block *blocks; /* kernel fields, 4 tracks per block (batch_impl.h) */
+  double *fields;     /* every field array, one aligned allocation */
+  ha__batch_soa soa;  /* pointers into `fields` */
   const ha_motion **motion;
   ha_track_ctx *ctx;
   unsigned char *kind;
@@ -71,20 +73,20 @@ static bool cpu_has_avx2(void) {
 
 bool ha_batch_impl_available(ha_batch_impl impl) {
   switch (impl) {
-  case HA_BATCH_IMPL_AUTO:
-  case HA_BATCH_IMPL_GENERIC:
-  case HA_BATCH_IMPL_SCALAR: return true;
-  case HA_BATCH_IMPL_AVX2: return cpu_has_avx2();
+    case HA_BATCH_IMPL_AUTO:
+    case HA_BATCH_IMPL_GENERIC:
+    case HA_BATCH_IMPL_SCALAR: return true;
+    case HA_BATCH_IMPL_AVX2: return cpu_has_avx2();
   }
   return false;
 }
 
 const char *ha_batch_impl_name(ha_batch_impl impl) {
   switch (impl) {
-  case HA_BATCH_IMPL_AUTO: return "auto";
-  case HA_BATCH_IMPL_GENERIC: return "generic";
-  case HA_BATCH_IMPL_SCALAR: return "scalar";
-  case HA_BATCH_IMPL_AVX2: return "avx2";
+    case HA_BATCH_IMPL_AUTO: return "auto";
+    case HA_BATCH_IMPL_GENERIC: return "generic";
+    case HA_BATCH_IMPL_SCALAR: return "scalar";
+    case HA_BATCH_IMPL_AVX2: return "avx2";
   }
   return "unknown";
 }
@@ -109,8 +111,8 @@ ha_status ha_batch_create(size_t capacity, ha_batch **out) {
   }
   *out = NULL;
   /* The bound keeps every size computation below from overflowing. */
-  const size_t per_track = sizeof(ha__batch_block) + sizeof(ha_track_ctx) + sizeof(batch_run) +
-                           sizeof(void *) + 1;
+  const size_t per_track = HA__BATCH_FIELDS * sizeof(double) + sizeof(ha_track_ctx) +
+                           sizeof(batch_run) + sizeof(void *) + 1;
   if (capacity > (SIZE_MAX / 2) / per_track) {
     return HA_ENOMEM;
   }
@@ -118,24 +120,29 @@ ha_status ha_batch_create(size_t capacity, ha_batch **out) {
   if (b == NULL) {
     return HA_ENOMEM;
   }
-  /* sizeof(ha__batch_block) is a multiple of 64, so every block is
-   * cache-line aligned. */
-  size_t block_bytes =
-      (capacity + HA__BATCH_LANES - 1) / HA__BATCH_LANES * sizeof(ha__batch_block);
-  b->blocks = aligned_alloc(64, block_bytes);
+  /* Whole cache lines per field, and ≥ 3 slots of slack for the SIMD
+   * kernels' last vector (batch_impl.h). */
+  size_t stride = (capacity + 3u + 7u) & ~(size_t)7u;
+  size_t bytes = HA__BATCH_FIELDS * stride * sizeof(double);
+  b->fields = aligned_alloc(64, bytes);
   b->motion = malloc(capacity * sizeof(*b->motion));
   b->ctx = malloc(capacity * sizeof(*b->ctx));
   b->kind = malloc(capacity);
   b->runs = malloc(capacity * sizeof(*b->runs));
-  if (b->blocks == NULL || b->motion == NULL || b->ctx == NULL || b->kind == NULL ||
+  if (b->fields == NULL || b->motion == NULL || b->ctx == NULL || b->kind == NULL ||
       b->runs == NULL) {
     ha_batch_destroy(b);
     return HA_ENOMEM;
   }
-  /* Zeroed: lanes not in use hold defined values, which the SIMD kernels
-   * compute (and discard) at the edges of runs; this also commits the pages
-   * now rather than on the tick. */
-  memset(b->blocks, 0, block_bytes);
+  /* Zeroed: slots not in use hold defined values, which the SIMD kernels
+   * may compute (and discard) past the end of a run; this also commits the
+   * pages now rather than on the tick. */
+  memset(b->fields, 0, bytes);
+  double **field[HA__BATCH_FIELDS];
+  ha__batch_soa_fields(&b->soa, field);
+  for (size_t k = 0; k < HA__BATCH_FIELDS; k++) {
+    *field[k] = b->fields + k * stride;
+  }
   b->cap = capacity;
   b->avx2_ok = cpu_has_avx2() ? 1 : 0;
   b->impl = b->avx2_ok ? HA_BATCH_IMPL_AVX2 : HA_BATCH_IMPL_SCALAR;
@@ -147,7 +154,7 @@ void ha_batch_destroy(ha_batch *b) {
   if (b == NULL) {
     return;
   }
-  free(b->blocks);
+  free(b->fields);
   free(b->motion);
   free(b->ctx);
   free(b->kind);
@@ -163,8 +170,12 @@ void ha_batch_clear(ha_batch *b) {
   }
 }
 
-size_t ha_batch_size(const ha_batch *b) { return b ? b->n : 0; }
-size_t ha_batch_capacity(const ha_batch *b) { return b ? b->cap : 0; }
+size_t ha_batch_size(const ha_batch *b) {
+  return b ? b->n : 0;
+}
+size_t ha_batch_capacity(const ha_batch *b) {
+  return b ? b->cap : 0;
+}
 ha_batch_impl ha_batch_active_impl(const ha_batch *b) {
   return b ? b->impl : HA_BATCH_IMPL_SCALAR;
 }
@@ -190,10 +201,10 @@ static int capture_kernel(const ha_motion *m, ha__kernel_params *kp) {
   }
   int kind;
   switch (d->model->pack(d, kp)) {
-  case HA__KERNEL_CIRCLE: kind = KIND_CIRCLE; break;
-  case HA__KERNEL_SINES: kind = KIND_SINES; break;
-  case HA__KERNEL_NONE:
-  default: return KIND_GENERIC;
+    case HA__KERNEL_CIRCLE: kind = KIND_CIRCLE; break;
+    case HA__KERNEL_SINES: kind = KIND_SINES; break;
+    case HA__KERNEL_NONE:
+    default: return KIND_GENERIC;
   }
   if (d->has_xf) {
     ha_vec3 v = ha__motion_data_pivot(d);
@@ -217,27 +228,24 @@ static int capture(ha_batch *b, size_t i, const ha_motion *m, const ha_track_ctx
   memset(&kp, 0, sizeof(kp));
   int kind = capture_kernel(m, &kp);
   const ha__motion_data *d = ha__motion_current(m);
-  double(*f)[HA__BATCH_LANES] = b->blocks[i / HA__BATCH_LANES].f;
-  size_t l = i % HA__BATCH_LANES;
-  static const int w_field[3] = {HA__BF_W0, HA__BF_W1, HA__BF_W2};
-  static const int ph_field[3] = {HA__BF_PH0, HA__BF_PH1, HA__BF_PH2};
+  ha__batch_soa *s = &b->soa;
   b->motion[i] = m;
   b->ctx[i] = ctx ? *ctx : none;
-  f[HA__BF_T][l] = d->timing.duration;
-  f[HA__BF_SPEED][l] = d->timing.speed;
-  f[HA__BF_SHIFT][l] = b->ctx[i].shift;
-  f[HA__BF_MODE][l] = (double)d->timing.loop;
+  s->T[i] = d->timing.duration;
+  s->speed[i] = d->timing.speed;
+  s->shift[i] = b->ctx[i].shift;
+  s->mode[i] = (double)d->timing.loop;
   for (int r = 0; r < 3; r++) {
-    f[HA__BF_C0 + r][l] = kp.c[r];
+    s->c[r][i] = kp.c[r];
     for (int k = 0; k < 3; k++) {
-      f[ha__bf_m(r, k)][l] = kp.m[r][k];
+      s->m[r][k][i] = kp.m[r][k];
     }
   }
-  /* Rates per second of τ (see batch_impl.h); CIRCLE keeps ω in w0 and θ0
-   * in ph0. */
+  /* Rates per second of τ (see batch_impl.h); CIRCLE keeps ω in w[0] and
+   * θ0 in ph[0]. */
   for (int k = 0; k < 3; k++) {
-    f[w_field[k]][l] = kp.omega[k] / d->timing.duration;
-    f[ph_field[k]][l] = kind == KIND_CIRCLE ? (k == 0 ? kp.theta0 : 0.0) : kp.phase[k];
+    s->w[k][i] = kp.omega[k] / d->timing.duration;
+    s->ph[k][i] = kind == KIND_CIRCLE ? (k == 0 ? kp.theta0 : 0.0) : kp.phase[k];
   }
   return kind;
 }
@@ -326,34 +334,27 @@ size_t ha_batch_refresh_motion(ha_batch *b, const ha_motion *m) {
 
 /* ---- evaluation ---- */
 
-void ha__batch_circle_scalar(const ha__batch_block *b, size_t i0, size_t n, double t, double *x,
+void ha__batch_circle_scalar(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
                              double *y, double *z) {
   for (size_t i = i0; i < i0 + n; i++) {
-    const double(*f)[HA__BATCH_LANES] = b[i / HA__BATCH_LANES].f;
-    size_t l = i % HA__BATCH_LANES;
-    double th = f[HA__BF_PH0][l] + f[HA__BF_W0][l] * ha__batch_tau_at(b, i, t);
+    double th = s->ph[0][i] + s->w[0][i] * ha__batch_tau_at(s, i, t);
     double co = cos(th), si = sin(th);
-    x[i] = f[HA__BF_C0][l] + f[HA__BF_M00][l] * co + f[HA__BF_M01][l] * si;
-    y[i] = f[HA__BF_C1][l] + f[HA__BF_M10][l] * co + f[HA__BF_M11][l] * si;
-    z[i] = f[HA__BF_C2][l] + f[HA__BF_M20][l] * co + f[HA__BF_M21][l] * si;
+    x[i] = s->c[0][i] + s->m[0][0][i] * co + s->m[0][1][i] * si;
+    y[i] = s->c[1][i] + s->m[1][0][i] * co + s->m[1][1][i] * si;
+    z[i] = s->c[2][i] + s->m[2][0][i] * co + s->m[2][1][i] * si;
   }
 }
 
-void ha__batch_sines_scalar(const ha__batch_block *b, size_t i0, size_t n, double t, double *x,
+void ha__batch_sines_scalar(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
                             double *y, double *z) {
   for (size_t i = i0; i < i0 + n; i++) {
-    const double(*f)[HA__BATCH_LANES] = b[i / HA__BATCH_LANES].f;
-    size_t l = i % HA__BATCH_LANES;
-    double tau = ha__batch_tau_at(b, i, t);
-    double s0 = sin(f[HA__BF_W0][l] * tau + f[HA__BF_PH0][l]);
-    double s1 = sin(f[HA__BF_W1][l] * tau + f[HA__BF_PH1][l]);
-    double s2 = sin(f[HA__BF_W2][l] * tau + f[HA__BF_PH2][l]);
-    x[i] = f[HA__BF_C0][l] + f[HA__BF_M00][l] * s0 + f[HA__BF_M01][l] * s1 +
-           f[HA__BF_M02][l] * s2;
-    y[i] = f[HA__BF_C1][l] + f[HA__BF_M10][l] * s0 + f[HA__BF_M11][l] * s1 +
-           f[HA__BF_M12][l] * s2;
-    z[i] = f[HA__BF_C2][l] + f[HA__BF_M20][l] * s0 + f[HA__BF_M21][l] * s1 +
-           f[HA__BF_M22][l] * s2;
+    double tau = ha__batch_tau_at(s, i, t);
+    double s0 = sin(s->w[0][i] * tau + s->ph[0][i]);
+    double s1 = sin(s->w[1][i] * tau + s->ph[1][i]);
+    double s2 = sin(s->w[2][i] * tau + s->ph[2][i]);
+    x[i] = s->c[0][i] + s->m[0][0][i] * s0 + s->m[0][1][i] * s1 + s->m[0][2][i] * s2;
+    y[i] = s->c[1][i] + s->m[1][0][i] * s0 + s->m[1][1][i] * s1 + s->m[1][2][i] * s2;
+    z[i] = s->c[2][i] + s->m[2][0][i] * s0 + s->m[2][1][i] * s1 + s->m[2][2][i] * s2;
   }
 }
 
@@ -367,7 +368,7 @@ static void eval_generic(const ha_batch *b, size_t i0, size_t n, double t, doubl
   }
 }
 
-typedef void (*kernel_fn)(const ha__batch_block *b, size_t i0, size_t n, double t, double *x,
+typedef void (*kernel_fn)(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
                           double *y, double *z);
 
 ha_status ha_batch_eval_with(const ha_batch *b, double t, double *x, double *y, double *z,
@@ -380,31 +381,29 @@ ha_status ha_batch_eval_with(const ha_batch *b, double t, double *x, double *y, 
     impl = b->impl;
   }
   switch (impl) {
-  case HA_BATCH_IMPL_GENERIC:
-    eval_generic(b, 0, b->n, t, x, y, z);
-    return HA_OK;
-  case HA_BATCH_IMPL_SCALAR:
-    circle = ha__batch_circle_scalar;
-    sines = ha__batch_sines_scalar;
-    break;
-  case HA_BATCH_IMPL_AVX2:
-#if defined(HA_HAVE_AVX2)
-    if (b->avx2_ok) {
-      circle = ha__batch_circle_avx2;
-      sines = ha__batch_sines_avx2;
+    case HA_BATCH_IMPL_GENERIC: eval_generic(b, 0, b->n, t, x, y, z); return HA_OK;
+    case HA_BATCH_IMPL_SCALAR:
+      circle = ha__batch_circle_scalar;
+      sines = ha__batch_sines_scalar;
       break;
-    }
+    case HA_BATCH_IMPL_AVX2:
+#if defined(HA_HAVE_AVX2)
+      if (b->avx2_ok) {
+        circle = ha__batch_circle_avx2;
+        sines = ha__batch_sines_avx2;
+        break;
+      }
 #endif
-    return HA_EUNSUPPORTED;
-  case HA_BATCH_IMPL_AUTO:
-  default: return HA_EINVAL;
+      return HA_EUNSUPPORTED;
+    case HA_BATCH_IMPL_AUTO:
+    default: return HA_EINVAL;
   }
   for (size_t r = 0; r < b->nruns; r++) {
     const batch_run *run = &b->runs[r];
     switch (run->kind) {
-    case KIND_CIRCLE: circle(b->blocks, run->start, run->count, t, x, y, z); break;
-    case KIND_SINES: sines(b->blocks, run->start, run->count, t, x, y, z); break;
-    default: eval_generic(b, run->start, run->count, t, x, y, z); break;
+      case KIND_CIRCLE: circle(&b->soa, run->start, run->count, t, x, y, z); break;
+      case KIND_SINES: sines(&b->soa, run->start, run->count, t, x, y, z); break;
+      default: eval_generic(b, run->start, run->count, t, x, y, z); break;
     }
   }
   return HA_OK;

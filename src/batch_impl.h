@@ -1,25 +1,28 @@
 /* Batch internals shared by src/batch.c (dispatch + scalar reference) and the
  * per-ISA kernel files in src/simd/. Not installed.
  *
- * Kernel parameters are stored by blocks of 4 consecutive tracks (add
- * order): a block holds every field for its 4 tracks, each field as 4
- * doubles, one per lane ("array of structures of arrays"). A SIMD kernel
- * reads one field of 4 tracks with one aligned load, and a block is one
- * contiguous 704-byte stream, which the hardware prefetchers follow whether a
- * run of tracks is long (every block read in order) or a single track
- * between tracks of other models (its fields sit in 7 or 8 adjacent cache
- * lines). Rejected: one array per field (22 concurrent streams: fine for
- * long runs in cache, but a lone track misses on up to 22 cache lines), and
- * one structure per track (SIMD would need a transpose per field group).
+ * Kernel parameters live in one array per field (structure of arrays),
+ * indexed by the track's add position: a run of consecutive tracks on one
+ * kernel reads each field contiguously (one unaligned vector load per field
+ * and 4 tracks) and writes x/y/z contiguously. Rejected after measuring:
+ * blocks of 4 tracks holding all fields (array of structures of arrays).
+ * They help a lone kernel track between tracks of other models (7 cache
+ * lines instead of 15), but a long run then reads one stream instead of 15,
+ * and at 1,000,000 tracks (memory-bound) that halved the throughput: the
+ * memory system serves several streams in parallel.
  *
- * Both kernels share the fields:
- *   CIRCLE: P = c + m[:,0]·cos θ + m[:,1]·sin θ,  θ = ph0 + w0·τ
- *   SINES:  P = c + Σ_k m[:,k]·sin(w_k·τ + ph_k), k = 0..2
+ * Both kernels share the field arrays:
+ *   CIRCLE: P = c + m[:,0]·cos θ + m[:,1]·sin θ,  θ = ph[0] + w[0]·τ
+ *   SINES:  P = c + Σ_k m[:,k]·sin(w[k]·τ + ph[k]), k = 0..2
  * with the frame transform folded into c and m, and the model's angular rates
  * per unit of progress p divided by T at capture (w = ω/T), so ω·p = ω·τ/T
  * costs no division per track. τ comes from the time mapping fields (T,
- * speed, shift, mode = ha_loop_mode as a double). The CIRCLE fields come
- * first, so a CIRCLE block touches only its first 480 bytes. */
+ * speed, shift, mode = ha_loop_mode as a double).
+ *
+ * Every field array has at least 3 slots of slack past the capacity and all
+ * are zeroed at create, so a SIMD kernel may load a full vector at the end of
+ * a run: the lanes past it hold other tracks' values or zeros, are computed
+ * and discarded (masked stores). */
 #ifndef HOLOANIM_BATCH_IMPL_H
 #define HOLOANIM_BATCH_IMPL_H
 
@@ -27,51 +30,35 @@
 
 #include "holoanim/batch.h"
 
-enum {
-  HA__BF_T = 0, /* duration T (s), > 0 */
-  HA__BF_SPEED, /* playback rate of the motion */
-  HA__BF_SHIFT, /* the track's time shift (s) */
-  HA__BF_MODE,  /* 0 once, 1 loop, 2 pingpong */
-  HA__BF_C0,    /* c: x, y, z */
-  HA__BF_C1,
-  HA__BF_C2,
-  HA__BF_W0,  /* rate of angle 0 (rad per second of τ) */
-  HA__BF_PH0, /* phase of angle 0 (rad) */
-  HA__BF_M00, /* m[row][col]: columns 0 and 1 */
-  HA__BF_M01,
-  HA__BF_M10,
-  HA__BF_M11,
-  HA__BF_M20,
-  HA__BF_M21,
-  HA__BF_CIRCLE_END, /* the fields above are all CIRCLE reads */
-  HA__BF_M02 = HA__BF_CIRCLE_END,
-  HA__BF_M12,
-  HA__BF_M22,
-  HA__BF_W1,
-  HA__BF_W2,
-  HA__BF_PH1,
-  HA__BF_PH2,
-  HA__BF_COUNT
-};
+/* Field arrays, each `capacity` (+ slack) doubles, 64-byte aligned. */
+typedef struct ha__batch_soa {
+  double *T;       /* duration T (s), > 0 */
+  double *speed;   /* playback rate of the motion */
+  double *shift;   /* the track's time shift (s) */
+  double *mode;    /* 0 once, 1 loop, 2 pingpong */
+  double *c[3];    /* centre (after the frame transform) */
+  double *m[3][3]; /* m[row][col] */
+  double *w[3];    /* angular rates (rad per second of τ) */
+  double *ph[3];   /* phases (rad) */
+} ha__batch_soa;
 
-#define HA__BATCH_LANES 4
+#define HA__BATCH_FIELDS 22 /* double arrays in ha__batch_soa */
 
-/* 4 tracks' fields (22 × 32 bytes = 11 cache lines; 64-byte aligned). */
-typedef struct ha__batch_block {
-  double f[HA__BF_COUNT][HA__BATCH_LANES];
-} ha__batch_block;
-
-/* Field f of track i. */
-static inline double ha__bf(const ha__batch_block *b, size_t i, int f) {
-  return b[i / HA__BATCH_LANES].f[f][i % HA__BATCH_LANES];
-}
-
-/* The m[r][k] field index. */
-static inline int ha__bf_m(int r, int k) {
-  static const int idx[3][3] = {{HA__BF_M00, HA__BF_M01, HA__BF_M02},
-                                {HA__BF_M10, HA__BF_M11, HA__BF_M12},
-                                {HA__BF_M20, HA__BF_M21, HA__BF_M22}};
-  return idx[r][k];
+/* The address of every field pointer of `s`, in a fixed order. */
+static inline void ha__batch_soa_fields(ha__batch_soa *s, double **f[HA__BATCH_FIELDS]) {
+  int n = 0;
+  f[n++] = &s->T;
+  f[n++] = &s->speed;
+  f[n++] = &s->shift;
+  f[n++] = &s->mode;
+  for (int r = 0; r < 3; r++) {
+    f[n++] = &s->c[r];
+    f[n++] = &s->w[r];
+    f[n++] = &s->ph[r];
+    for (int k = 0; k < 3; k++) {
+      f[n++] = &s->m[r][k];
+    }
+  }
 }
 
 /* Time mapping of one track, the same arithmetic as ha_time_map (timing.c)
@@ -101,26 +88,23 @@ static inline double ha__batch_tau(double a, double T, double mode) {
 }
 
 /* τ of track i at transport time t (a non-finite a counts as 0). */
-static inline double ha__batch_tau_at(const ha__batch_block *b, size_t i, double t) {
-  double a = t * ha__bf(b, i, HA__BF_SPEED) - ha__bf(b, i, HA__BF_SHIFT);
+static inline double ha__batch_tau_at(const ha__batch_soa *s, size_t i, double t) {
+  double a = t * s->speed[i] - s->shift[i];
   if (!isfinite(a)) {
     a = 0.0;
   }
-  return ha__batch_tau(a, ha__bf(b, i, HA__BF_T), ha__bf(b, i, HA__BF_MODE));
+  return ha__batch_tau(a, s->T[i], s->mode[i]);
 }
 
-/* Kernels: evaluate tracks [i0, i0 + n) into x/y/z at the same indices.
- * They may compute (never store) the other lanes of the first and last
- * blocks, so every block must hold finite or zero values (batch.c zeroes
- * them at create). */
-void ha__batch_circle_scalar(const ha__batch_block *b, size_t i0, size_t n, double t, double *x,
+/* Kernels: evaluate tracks [i0, i0 + n) into x/y/z at the same indices. */
+void ha__batch_circle_scalar(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
                              double *y, double *z);
-void ha__batch_sines_scalar(const ha__batch_block *b, size_t i0, size_t n, double t, double *x,
+void ha__batch_sines_scalar(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
                             double *y, double *z);
 #if defined(HA_HAVE_AVX2)
-void ha__batch_circle_avx2(const ha__batch_block *b, size_t i0, size_t n, double t, double *x,
+void ha__batch_circle_avx2(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
                            double *y, double *z);
-void ha__batch_sines_avx2(const ha__batch_block *b, size_t i0, size_t n, double t, double *x,
+void ha__batch_sines_avx2(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
                           double *y, double *z);
 #endif
 

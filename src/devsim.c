@@ -109,8 +109,7 @@ static ha_status validate(const ha_devsim_config *c, ha_error *err) {
   if (!(c->adm_scale >= 0.001 && c->adm_scale <= 100000.0)) {
     return ha__error_bounds(err, HA_CATEGORY_IO, "adm_scale", c->adm_scale, 0.001, 100000.0);
   }
-  if (c->azimuth_sign != HA_AZIMUTH_CLOCKWISE &&
-      c->azimuth_sign != HA_AZIMUTH_COUNTERCLOCKWISE) {
+  if (c->azimuth_sign != HA_AZIMUTH_CLOCKWISE && c->azimuth_sign != HA_AZIMUTH_COUNTERCLOCKWISE) {
     return ha__error_invalid(err, HA_CATEGORY_IO, "azimuth_sign", "",
                              "must be 1 (clockwise) or -1 (counter-clockwise)");
   }
@@ -126,8 +125,8 @@ static void send_to(ha_devsim *s, const ha__sockaddr *to, const uint8_t *buf, in
   if (len <= 0) {
     return;
   }
-  ssize_t r = sendto(s->fd, buf, (size_t)len, MSG_DONTWAIT, (const struct sockaddr *)&to->ss,
-                     to->len);
+  ssize_t r =
+      sendto(s->fd, buf, (size_t)len, MSG_DONTWAIT, (const struct sockaddr *)&to->ss, to->len);
   if (r < 0) {
     s->st.send_errors++;
   } else {
@@ -809,7 +808,9 @@ void ha_devsim_stop(ha_devsim *s) {
   free_sim(s);
 }
 
-uint16_t ha_devsim_port(const ha_devsim *s) { return s != NULL ? s->port : 0; }
+uint16_t ha_devsim_port(const ha_devsim *s) {
+  return s != NULL ? s->port : 0;
+}
 
 ha_status ha_devsim_add_push(ha_devsim *s, const char *host, int port, ha_error *err) {
   if (s == NULL) {

@@ -42,10 +42,10 @@ typedef struct ctx {
   double timeout; /* seconds */
   ha_discovered_track *res;
   size_t cap;
-  uint32_t end;     /* first track known not to exist (or not answering) */
-  bool overflow;    /* track cap + 1 exists */
-  bool answered;    /* anything came back at all */
-  bool names;       /* phase: names (true) or positions */
+  uint32_t end;  /* first track known not to exist (or not answering) */
+  bool overflow; /* track cap + 1 exists */
+  bool answered; /* anything came back at all */
+  bool names;    /* phase: names (true) or positions */
   probe win[HA_DISCOVER_WINDOW];
   uint8_t *buf;
 } ctx;

@@ -28,6 +28,7 @@ typedef struct track {
   uint32_t member;    /* index within its animation */
   ha_motion_state *state; /* [0] current path, [1] old path while blending */
   uint32_t clamped;
+  uint32_t mark; /* == engine stamp: already listed in this start */
   int tr_kind;
   int tr_aed;
   ha_easing tr_ease;
@@ -54,6 +55,11 @@ struct ha_engine {
   ha_engine_config cfg;
   track *tracks;
   size_t ntracks;
+  /* id → index+1 in `tracks`, open addressing (linear probing), 0 = empty;
+   * sized 2·max_tracks rounded up to a power of two at creation. */
+  uint32_t *index;
+  size_t index_mask;
+  uint32_t stamp; /* duplicate detection in animation_start */
   anim *anims;
   ha_pool *states;
   const ha_motion **retired; /* ring of motions no longer used */
@@ -115,12 +121,19 @@ ha_status ha_engine_create(const ha_engine_config *cfg, ha_engine **out, ha_erro
   e->cfg = c;
   e->tracks = calloc(c.max_tracks, sizeof(track));
   e->anims = calloc(c.max_animations, sizeof(anim));
+  size_t isz = 1;
+  while (isz < 2 * c.max_tracks) {
+    isz <<= 1;
+  }
+  e->index = calloc(isz, sizeof(*e->index));
+  e->index_mask = isz - 1;
   /* Every animation can retire its motion and one blended-out motion before
    * anyone drains the ring; twice that is ample. */
   e->retired_cap = 4 * c.max_animations;
   e->retired = calloc(e->retired_cap, sizeof(*e->retired));
   st = ha_pool_create(2 * sizeof(ha_motion_state), c.max_tracks, &e->states);
-  if (e->tracks == NULL || e->anims == NULL || e->retired == NULL || st != HA_OK) {
+  if (e->tracks == NULL || e->anims == NULL || e->retired == NULL || e->index == NULL ||
+      st != HA_OK) {
     ha_engine_destroy(e);
     return HA_ENOMEM;
   }
@@ -134,6 +147,7 @@ void ha_engine_destroy(ha_engine *e) {
   }
   ha_pool_destroy(e->states);
   free(e->tracks);
+  free(e->index);
   free(e->anims);
   free((void *)e->retired);
   free(e);
@@ -177,13 +191,36 @@ ha_status ha_engine_maintain_formation(const ha_engine *e, ha_vec3 center,
 
 /* ---- tracks ---- */
 
+static size_t hash_id(uint32_t id) {
+  uint32_t h = id * 0x9E3779B1u; /* Fibonacci hashing: spreads sequential ids */
+  return (size_t)(h ^ (h >> 16));
+}
+
 static track *find_track(const ha_engine *e, uint32_t id) {
-  for (size_t i = 0; i < e->ntracks; i++) {
-    if (e->tracks[i].id == id) {
-      return &e->tracks[i];
+  for (size_t i = hash_id(id) & e->index_mask;; i = (i + 1) & e->index_mask) {
+    uint32_t v = e->index[i];
+    if (v == 0) {
+      return NULL;
+    }
+    if (e->tracks[v - 1].id == id) {
+      return &e->tracks[v - 1];
     }
   }
-  return NULL;
+}
+
+static void index_put(ha_engine *e, uint32_t id, size_t slot) {
+  size_t i = hash_id(id) & e->index_mask;
+  while (e->index[i] != 0) {
+    i = (i + 1) & e->index_mask;
+  }
+  e->index[i] = (uint32_t)(slot + 1);
+}
+
+static void index_rebuild(ha_engine *e) {
+  memset(e->index, 0, (e->index_mask + 1) * sizeof(*e->index));
+  for (size_t k = 0; k < e->ntracks; k++) {
+    index_put(e, e->tracks[k].id, k);
+  }
 }
 
 ha_status ha_engine_track_add(ha_engine *e, uint32_t id, ha_vec3 base, ha_error *err) {
@@ -207,7 +244,9 @@ ha_status ha_engine_track_add(ha_engine *e, uint32_t id, ha_vec3 base, ha_error 
   if (st != HA_OK) {
     return st;
   }
-  track *t = &e->tracks[e->ntracks++];
+  track *t = &e->tracks[e->ntracks];
+  index_put(e, id, e->ntracks);
+  e->ntracks++;
   memset(t, 0, sizeof(*t));
   t->id = id;
   t->base = base;
@@ -265,6 +304,7 @@ ha_status ha_engine_track_remove(ha_engine *e, uint32_t id) {
   size_t i = (size_t)(t - e->tracks);
   memmove(t, t + 1, (e->ntracks - i - 1) * sizeof(track));
   e->ntracks--;
+  index_rebuild(e);
   return HA_OK;
 }
 
@@ -337,20 +377,28 @@ ha_status ha_engine_animation_start(ha_engine *e, ha_motion *motion, const ha_an
     return ha__error_invalid(err, HA_CATEGORY_STATE, "time", "non-finite",
                              "the start time must be finite");
   }
+  if (!(sp.fade_in >= 0.0 && sp.fade_in <= 3600.0)) {
+    return ha__error_bounds(err, HA_CATEGORY_STATE, "fadeIn", sp.fade_in, 0.0, 3600.0);
+  }
+  if (++e->stamp == 0) {
+    /* The stamp wrapped: clear every mark once so old ones cannot match. */
+    for (size_t k = 0; k < e->ntracks; k++) {
+      e->tracks[k].mark = 0;
+    }
+    e->stamp = 1;
+  }
   for (size_t i = 0; i < ntracks; i++) {
-    if (find_track(e, tracks[i]) == NULL) {
-      char v[32];
-      snprintf(v, sizeof(v), "%u", tracks[i]);
+    track *tr = find_track(e, tracks[i]);
+    char v[32];
+    snprintf(v, sizeof(v), "%u", tracks[i]);
+    if (tr == NULL) {
       return ha__error_invalid(err, HA_CATEGORY_STATE, "tracks", v, "no track %u", tracks[i]);
     }
-    for (size_t j = 0; j < i; j++) {
-      if (tracks[j] == tracks[i]) {
-        char v[32];
-        snprintf(v, sizeof(v), "%u", tracks[i]);
-        return ha__error_invalid(err, HA_CATEGORY_STATE, "tracks", v,
-                                 "track %u is listed twice", tracks[i]);
-      }
+    if (tr->mark == e->stamp) {
+      return ha__error_invalid(err, HA_CATEGORY_STATE, "tracks", v, "track %u is listed twice",
+                               tracks[i]);
     }
+    tr->mark = e->stamp;
   }
   ha_group g;
   ha_group_init(&g, motion, ntracks);
@@ -410,12 +458,17 @@ ha_status ha_engine_animation_start(ha_engine *e, ha_motion *motion, const ha_an
     ha_motion_state_reset(&tr->state[0]);
     ha_motion_state_reset(&tr->state[1]);
     a->members_left++;
-    /* Crossfade from wherever the track is to the new path. */
-    if ((was_driven || tr->tr_kind != TR_NONE) && e->cfg.takeover_fade > 0.0) {
+    /* Crossfade from wherever the track is to the new path: over the
+     * animation's fade-in, or over takeover_fade when it takes the track
+     * from something moving it. */
+    double fade = sp.fade_in > 0.0 ? sp.fade_in
+                  : (was_driven || tr->tr_kind != TR_NONE) ? e->cfg.takeover_fade
+                                                            : 0.0;
+    if (fade > 0.0) {
       tr->tr_kind = TR_TO_ANIM;
       tr->tr_from = tr->pos;
       tr->tr_t0 = e->now;
-      tr->tr_dur = e->cfg.takeover_fade;
+      tr->tr_dur = fade;
       tr->tr_ease = HA_EASE_SINE_IN_OUT;
       tr->tr_aed = 0;
     } else {

@@ -7,10 +7,11 @@
  * values computed (metres, degrees, or ADM-normalised); dead-band and
  * keep-alive decide; the message is encoded straight into the buffer (its own
  * datagram, or appended to the current bundle) from the track's address,
- * formatted once when the track was first seen. Then one sendmmsg sends every datagram, and only the
- * positions of the datagrams the kernel accepted are committed as "sent":
- * after ECONNREFUSED / EAGAIN the others stay pending, the output stays due,
- * and the next tick sends them again even if they no longer move.
+ * formatted once when the track was first seen. Then one sendmmsg sends every
+ * datagram, and only the positions of the datagrams the kernel accepted are
+ * committed as "sent": after ECONNREFUSED / EAGAIN the others stay pending,
+ * the output stays due, and the next tick sends them again even if they no
+ * longer move.
  *
  * The dead-band compares wire values with the last *sent* wire values (not
  * the last seen ones), so a slow drift below the threshold per tick still gets
@@ -92,17 +93,17 @@ struct ha_output {
   ha_azimuth_sign sign;
   double thr[3]; /* dead-band in wire units */
 
-  bool started;  /* the schedule has an origin */
-  double start;  /* `now` of the first due tick */
+  bool started; /* the schedule has an origin */
+  double start; /* `now` of the first due tick */
   double next_due;
-  double slack;  /* a tick this early still counts as on time */
+  double slack; /* a tick this early still counts as on time */
 
-  size_t table_mask; /* table size − 1 (a power of two ≥ 2·max_tracks) */
-  size_t tracked;    /* slots in use */
+  size_t table_mask;      /* table size − 1 (a power of two ≥ 2·max_tracks) */
+  size_t tracked;         /* slots in use */
   _Atomic uint64_t *keys; /* 0 = empty, else (dense index + 1) << 32 | id */
-  slot *slots;       /* dense, max_tracks */
-  pub *pubs;         /* dense, max_tracks */
-  uint32_t *hint;    /* per call index: dense index + 1 of ids[i] last time */
+  slot *slots;            /* dense, max_tracks */
+  pub *pubs;              /* dense, max_tracks */
+  uint32_t *hint;         /* per call index: dense index + 1 of ids[i] last time */
 
   uint8_t *buf;
   size_t buf_cap;
@@ -191,24 +192,24 @@ ha_status ha_output_config_validate(const ha_output_config *cfg, ha_error *err) 
     return st;
   }
   switch (cfg->dialect) {
-  case HA_DIALECT_HOLOPHONIX:
-  case HA_DIALECT_ADM_OSC: break;
-  default: {
-    char v[16];
-    snprintf(v, sizeof v, "%d", (int)cfg->dialect);
-    return ha__error_invalid(err, HA_CATEGORY_IO, "dialect", v,
-                             "must be HA_DIALECT_HOLOPHONIX or HA_DIALECT_ADM_OSC");
-  }
+    case HA_DIALECT_HOLOPHONIX:
+    case HA_DIALECT_ADM_OSC: break;
+    default: {
+      char v[16];
+      snprintf(v, sizeof v, "%d", (int)cfg->dialect);
+      return ha__error_invalid(err, HA_CATEGORY_IO, "dialect", v,
+                               "must be HA_DIALECT_HOLOPHONIX or HA_DIALECT_ADM_OSC");
+    }
   }
   switch (cfg->coords) {
-  case HA_COORDS_XYZ:
-  case HA_COORDS_AED: break;
-  default: {
-    char v[16];
-    snprintf(v, sizeof v, "%d", (int)cfg->coords);
-    return ha__error_invalid(err, HA_CATEGORY_IO, "coords", v,
-                             "must be HA_COORDS_XYZ or HA_COORDS_AED");
-  }
+    case HA_COORDS_XYZ:
+    case HA_COORDS_AED: break;
+    default: {
+      char v[16];
+      snprintf(v, sizeof v, "%d", (int)cfg->coords);
+      return ha__error_invalid(err, HA_CATEGORY_IO, "coords", v,
+                               "must be HA_COORDS_XYZ or HA_COORDS_AED");
+    }
   }
   if (cfg->azimuth_sign != HA_AZIMUTH_CLOCKWISE &&
       cfg->azimuth_sign != HA_AZIMUTH_COUNTERCLOCKWISE) {
@@ -231,8 +232,7 @@ ha_status ha_output_config_validate(const ha_output_config *cfg, ha_error *err) 
   }
   if (!(ha__feq(cfg->keep_alive_s, 0.0) ||
         (cfg->keep_alive_s >= 0.001 && cfg->keep_alive_s <= 3600.0))) {
-    return ha__error_bounds(err, HA_CATEGORY_IO, "keep_alive_s", cfg->keep_alive_s, 0.001,
-                            3600.0);
+    return ha__error_bounds(err, HA_CATEGORY_IO, "keep_alive_s", cfg->keep_alive_s, 0.001, 3600.0);
   }
   if (cfg->map_len > 0 && cfg->map == NULL) {
     return ha__error_invalid(err, HA_CATEGORY_IO, "map", "NULL", "map_len is %zu but map is NULL",
@@ -266,8 +266,8 @@ ha_status ha_output_dialect_parse(const char *s, ha_output_dialect *out, ha_erro
     *out = HA_DIALECT_HOLOPHONIX;
     return HA_OK;
   }
-  if (s != NULL && (strcmp(s, "adm") == 0 || strcmp(s, "adm-osc") == 0 ||
-                    strcmp(s, "adm_osc") == 0)) {
+  if (s != NULL &&
+      (strcmp(s, "adm") == 0 || strcmp(s, "adm-osc") == 0 || strcmp(s, "adm_osc") == 0)) {
     *out = HA_DIALECT_ADM_OSC;
     return HA_OK;
   }
@@ -284,22 +284,22 @@ ha_status ha_output_coords_parse(const char *s, ha_output_coords *out, ha_error 
     *out = HA_COORDS_AED;
     return HA_OK;
   }
-  return ha__error_invalid(err, HA_CATEGORY_IO, "coords", s ? s : "",
-                           "'%s' is not one of xyz, aed", s ? s : "");
+  return ha__error_invalid(err, HA_CATEGORY_IO, "coords", s ? s : "", "'%s' is not one of xyz, aed",
+                           s ? s : "");
 }
 
 const char *ha_output_dialect_name(ha_output_dialect d) {
   switch (d) {
-  case HA_DIALECT_HOLOPHONIX: return "holophonix";
-  case HA_DIALECT_ADM_OSC: return "adm";
+    case HA_DIALECT_HOLOPHONIX: return "holophonix";
+    case HA_DIALECT_ADM_OSC: return "adm";
   }
   return "unknown";
 }
 
 const char *ha_output_coords_name(ha_output_coords c) {
   switch (c) {
-  case HA_COORDS_XYZ: return "xyz";
-  case HA_COORDS_AED: return "aed";
+    case HA_COORDS_XYZ: return "xyz";
+    case HA_COORDS_AED: return "aed";
   }
   return "unknown";
 }
@@ -399,9 +399,8 @@ ha_status ha_output_create(const ha_output_config *cfg, size_t max_tracks, ha_ou
   o->pend_wire = calloc(max_tracks * 3, sizeof *o->pend_wire);
   o->dg_first = calloc(o->max_dgrams + 1, sizeof *o->dg_first);
   if ((cfg->map_len > 0 && o->map == NULL) || o->keys == NULL || o->slots == NULL ||
-      o->pubs == NULL || o->hint == NULL || o->buf == NULL || o->msgs == NULL ||
-      o->iov == NULL || o->pend_slot == NULL || o->pend == NULL || o->pend_wire == NULL ||
-      o->dg_first == NULL) {
+      o->pubs == NULL || o->hint == NULL || o->buf == NULL || o->msgs == NULL || o->iov == NULL ||
+      o->pend_slot == NULL || o->pend == NULL || o->pend_wire == NULL || o->dg_first == NULL) {
     ha_output_destroy(o);
     return no_memory(err);
   }
@@ -444,12 +443,12 @@ ha_status ha_output_create(const ha_output_config *cfg, size_t max_tracks, ha_ou
   o->slack = period * 0.25 < 0.002 ? period * 0.25 : 0.002;
 
   atomic_init(&o->c.last_errno, 0);
-  _Atomic uint64_t *ctrs[] = {&o->c.ticks,          &o->c.rate_skips,     &o->c.messages,
-                              &o->c.datagrams,      &o->c.bytes,          &o->c.syscalls,
-                              &o->c.deadband_skips, &o->c.keepalive_sends, &o->c.nonfinite,
-                              &o->c.unmapped,       &o->c.untracked,      &o->c.err_refused,
-                              &o->c.err_unreachable, &o->c.err_again,     &o->c.err_other,
-                              &o->c.short_sends,    &o->c.unsent};
+  _Atomic uint64_t *ctrs[] = {&o->c.ticks,           &o->c.rate_skips,      &o->c.messages,
+                              &o->c.datagrams,       &o->c.bytes,           &o->c.syscalls,
+                              &o->c.deadband_skips,  &o->c.keepalive_sends, &o->c.nonfinite,
+                              &o->c.unmapped,        &o->c.untracked,       &o->c.err_refused,
+                              &o->c.err_unreachable, &o->c.err_again,       &o->c.err_other,
+                              &o->c.short_sends,     &o->c.unsent};
   for (size_t i = 0; i < HA__COUNTOF(ctrs); i++) {
     atomic_init(ctrs[i], 0);
   }
@@ -549,8 +548,7 @@ static size_t slot_of(ha_output *o, uint32_t id, size_t call_index) {
       memcpy(s->addr, tmp, s->addr_pad);
       /* Release: a reader that sees the key (ha_output_last_sent, acquire)
        * sees the slot initialised. */
-      atomic_store_explicit(&o->keys[pos], (uint64_t)(dense + 1) << 32 | id,
-                            memory_order_release);
+      atomic_store_explicit(&o->keys[pos], (uint64_t)(dense + 1) << 32 | id, memory_order_release);
       break;
     }
     pos = (pos + 1) & o->table_mask;
@@ -739,18 +737,18 @@ static uint64_t bundle_timetag(const ha_output *o) {
 
 static void count_error(ha_output *o, int e) {
   switch (e) {
-  case ECONNREFUSED: ctr_add(&o->c.err_refused, 1); break;
-  case EHOSTUNREACH:
-  case ENETUNREACH:
-  case EHOSTDOWN:
-  case ENETDOWN: ctr_add(&o->c.err_unreachable, 1); break;
+    case ECONNREFUSED: ctr_add(&o->c.err_refused, 1); break;
+    case EHOSTUNREACH:
+    case ENETUNREACH:
+    case EHOSTDOWN:
+    case ENETDOWN: ctr_add(&o->c.err_unreachable, 1); break;
 #if EWOULDBLOCK != EAGAIN
-  case EWOULDBLOCK:
+    case EWOULDBLOCK:
 #endif
-  case EAGAIN:
-  case ENOBUFS:
-  case EINTR: ctr_add(&o->c.err_again, 1); break;
-  default: ctr_add(&o->c.err_other, 1); break;
+    case EAGAIN:
+    case ENOBUFS:
+    case EINTR: ctr_add(&o->c.err_again, 1); break;
+    default: ctr_add(&o->c.err_other, 1); break;
   }
   /* Relaxed: a diagnostic value, no ordering needed (see Counters). */
   atomic_store_explicit(&o->c.last_errno, e, memory_order_relaxed);
@@ -815,9 +813,9 @@ static int run(ha_output *o, double now, size_t n, const uint32_t *ids, const do
     }
 
     /* Encode. */
-    size_t msize = s != NULL ? (size_t)s->addr_pad + 20
-                             : ((o->prefix_len + digits10(index) + o->suffix_len + 4) &
-                                ~(size_t)3) + 20;
+    size_t msize = s != NULL
+                       ? (size_t)s->addr_pad + 20
+                       : ((o->prefix_len + digits10(index) + o->suffix_len + 4) & ~(size_t)3) + 20;
     if (bundle) {
       if (in_dg > 0 && (pos - dg_start + 4 + msize > max_dg || (bmax > 0 && in_dg >= bmax))) {
         o->iov[ndg].iov_base = o->buf + dg_start;
@@ -966,4 +964,6 @@ ha_status ha_output_get_stats(const ha_output *o, ha_output_stats *st) {
   return HA_OK;
 }
 
-const char *ha_output_destination(const ha_output *o) { return o != NULL ? o->dest : ""; }
+const char *ha_output_destination(const ha_output *o) {
+  return o != NULL ? o->dest : "";
+}

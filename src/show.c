@@ -34,7 +34,9 @@ typedef struct cc {
   ha__strmap anim_names, group_names, preset_names, output_names;
 } cc;
 
-static const char *P(const cc *x) { return ha__path_str(&x->path); }
+static const char *P(const cc *x) {
+  return ha__path_str(&x->path);
+}
 
 static void err_at(cc *x, const char *fmt, ...) HA__PRINTF(2, 3);
 static void err_at(cc *x, const char *fmt, ...) {
@@ -189,22 +191,22 @@ static int vec3_value(cc *x, const json_t *v, double lim, ha_vec3 *out) {
 }
 
 /* Each getter pushes the key, reads, pops. `required` reports absence. */
-#define FIELD(x, obj, key, required, body)                      \
-  do {                                                          \
-    const json_t *fv_ = json_object_get((obj), (key));         \
-    if (fv_ == NULL) {                                          \
-      if (required) {                                           \
-        size_t mk_ = ha__path_key(&(x)->path, (key));           \
-        err_at((x), "missing required field");                 \
-        ha__path_pop(&(x)->path, mk_);                          \
-        return -1;                                              \
-      }                                                         \
-      return 0;                                                 \
-    }                                                           \
-    size_t mk_ = ha__path_key(&(x)->path, (key));               \
-    int r_ = body;                                              \
-    ha__path_pop(&(x)->path, mk_);                              \
-    return r_;                                                  \
+#define FIELD(x, obj, key, required, body)             \
+  do {                                                 \
+    const json_t *fv_ = json_object_get((obj), (key)); \
+    if (fv_ == NULL) {                                 \
+      if (required) {                                  \
+        size_t mk_ = ha__path_key(&(x)->path, (key));  \
+        err_at((x), "missing required field");         \
+        ha__path_pop(&(x)->path, mk_);                 \
+        return -1;                                     \
+      }                                                \
+      return 0;                                        \
+    }                                                  \
+    size_t mk_ = ha__path_key(&(x)->path, (key));      \
+    int r_ = body;                                     \
+    ha__path_pop(&(x)->path, mk_);                     \
+    return r_;                                         \
   } while (0)
 
 static int get_number(cc *x, const json_t *o, const char *key, int req, double min, double max,
@@ -212,13 +214,12 @@ static int get_number(cc *x, const json_t *o, const char *key, int req, double m
   FIELD(x, o, key, req, number_value(x, fv_, min, max, out));
 }
 
-static int get_integer(cc *x, const json_t *o, const char *key, int req, double min,
-                       double max, long long *out) {
+static int get_integer(cc *x, const json_t *o, const char *key, int req, double min, double max,
+                       long long *out) {
   FIELD(x, o, key, req, integer_value(x, fv_, min, max, out));
 }
 
-static int get_vec3(cc *x, const json_t *o, const char *key, int req, double lim,
-                    ha_vec3 *out) {
+static int get_vec3(cc *x, const json_t *o, const char *key, int req, double lim, ha_vec3 *out) {
   FIELD(x, o, key, req, vec3_value(x, fv_, lim, out));
 }
 
@@ -312,7 +313,9 @@ static const json_t *get_array(cc *x, const json_t *o, const char *key, int req)
 
 /* ---- name tables ---- */
 
-static void id_key(char *buf, size_t cap, long long id) { snprintf(buf, cap, "%lld", id); }
+static void id_key(char *buf, size_t cap, long long id) {
+  snprintf(buf, cap, "%lld", id);
+}
 
 static size_t track_lookup(const cc *x, long long id) {
   char k[32];
@@ -487,108 +490,106 @@ static int param_from_json(cc *x, ha_params *p, const char *key, const json_t *v
                            const ha_param_info *pi) {
   ha_status st = HA_OK;
   switch (json_typeof(v)) {
-  case JSON_INTEGER:
-  case JSON_REAL: st = ha_params_set_number(p, key, json_number_value(v)); break;
-  case JSON_TRUE:
-  case JSON_FALSE: st = ha_params_set_bool(p, key, json_is_true(v)); break;
-  case JSON_STRING: st = ha_params_set_string(p, key, json_string_value(v)); break;
-  case JSON_OBJECT:
-  case JSON_NULL:
-    type_error(x, "a number, a string, a boolean or a list", v);
-    return -1;
-  case JSON_ARRAY: {
-    size_t n = json_array_size(v);
-    /* The first element says what the list is; the others must agree. */
-    const json_t *first = json_array_get(v, 0);
-    if (n == 0) {
-      if (pi != NULL && pi->type == HA_PARAM_POINTS) {
-        st = ha_params_set_points(p, key, NULL, 0);
-      } else if (pi != NULL && pi->type == HA_PARAM_KEYFRAMES) {
-        st = ha_params_set_keyframes(p, key, NULL, 0);
-      } else {
-        err_at(x, "expected a value, got an empty list");
-        return -1;
-      }
-    } else if (json_is_number(first)) {
-      if (n > 4) {
-        err_at(x, "expected at most 4 numbers, got %zu", n);
-        return -1;
-      }
-      double d[4];
-      int ok = 1;
-      for (size_t i = 0; i < n; i++) {
-        size_t mark = ha__path_index(&x->path, i);
-        ok &= number_value(x, json_array_get(v, i), -1e300, 1e300, &d[i]) > 0;
-        ha__path_pop(&x->path, mark);
-      }
-      if (!ok) {
-        return -1;
-      }
-      st = ha_params_set_numbers(p, key, d, n);
-    } else if (json_is_array(first)) {
-      ha_vec3 *pts = malloc(n * sizeof(*pts));
-      if (pts == NULL) {
-        x->c->oom = 1;
-        return -1;
-      }
-      int ok = 1;
-      for (size_t i = 0; i < n; i++) {
-        size_t mark = ha__path_index(&x->path, i);
-        ok &= vec3_value(x, json_array_get(v, i), 1e300, &pts[i]) > 0;
-        ha__path_pop(&x->path, mark);
-      }
-      st = ok ? ha_params_set_points(p, key, pts, n) : HA_OK;
-      free(pts);
-      if (!ok) {
-        return -1;
-      }
-    } else if (json_is_object(first)) {
-      ha_keyframe *ks = calloc(n, sizeof(*ks));
-      if (ks == NULL) {
-        x->c->oom = 1;
-        return -1;
-      }
-      static const ha__schema_key kkeys[] = {{"time", 0, NULL}, {"position", 0, NULL},
-                                             {"easing", 0, NULL}};
-      static const ha__schema kschema = {kkeys, 3};
-      int ok = 1;
-      for (size_t i = 0; i < n; i++) {
-        size_t mark = ha__path_index(&x->path, i);
-        const json_t *o = json_array_get(v, i);
-        if (!object_at(x, o)) {
-          ok = 0;
+    case JSON_INTEGER:
+    case JSON_REAL: st = ha_params_set_number(p, key, json_number_value(v)); break;
+    case JSON_TRUE:
+    case JSON_FALSE: st = ha_params_set_bool(p, key, json_is_true(v)); break;
+    case JSON_STRING: st = ha_params_set_string(p, key, json_string_value(v)); break;
+    case JSON_OBJECT:
+    case JSON_NULL: type_error(x, "a number, a string, a boolean or a list", v); return -1;
+    case JSON_ARRAY: {
+      size_t n = json_array_size(v);
+      /* The first element says what the list is; the others must agree. */
+      const json_t *first = json_array_get(v, 0);
+      if (n == 0) {
+        if (pi != NULL && pi->type == HA_PARAM_POINTS) {
+          st = ha_params_set_points(p, key, NULL, 0);
+        } else if (pi != NULL && pi->type == HA_PARAM_KEYFRAMES) {
+          st = ha_params_set_keyframes(p, key, NULL, 0);
+        } else {
+          err_at(x, "expected a value, got an empty list");
+          return -1;
+        }
+      } else if (json_is_number(first)) {
+        if (n > 4) {
+          err_at(x, "expected at most 4 numbers, got %zu", n);
+          return -1;
+        }
+        double d[4];
+        int ok = 1;
+        for (size_t i = 0; i < n; i++) {
+          size_t mark = ha__path_index(&x->path, i);
+          ok &= number_value(x, json_array_get(v, i), -1e300, 1e300, &d[i]) > 0;
           ha__path_pop(&x->path, mark);
-          continue;
         }
-        unknown_keys(x, o, &kschema);
-        ok &= get_number(x, o, "time", 1, -1e300, 1e300, &ks[i].time) > 0;
-        ok &= get_vec3(x, o, "position", 1, 1e300, &ks[i].position) > 0;
-        const char *e = NULL;
-        int r = get_string(x, o, "easing", 0, 0, &e);
-        ok &= r >= 0;
-        ks[i].easing = HA_EASE_LINEAR;
-        if (r > 0) {
-          ha_error err;
-          size_t m3 = ha__path_key(&x->path, "easing");
-          if (ha_easing_parse(e, &ks[i].easing, "easing", &err) != HA_OK) {
-            err_at(x, "%s", err.reason);
+        if (!ok) {
+          return -1;
+        }
+        st = ha_params_set_numbers(p, key, d, n);
+      } else if (json_is_array(first)) {
+        ha_vec3 *pts = malloc(n * sizeof(*pts));
+        if (pts == NULL) {
+          x->c->oom = 1;
+          return -1;
+        }
+        int ok = 1;
+        for (size_t i = 0; i < n; i++) {
+          size_t mark = ha__path_index(&x->path, i);
+          ok &= vec3_value(x, json_array_get(v, i), 1e300, &pts[i]) > 0;
+          ha__path_pop(&x->path, mark);
+        }
+        st = ok ? ha_params_set_points(p, key, pts, n) : HA_OK;
+        free(pts);
+        if (!ok) {
+          return -1;
+        }
+      } else if (json_is_object(first)) {
+        ha_keyframe *ks = calloc(n, sizeof(*ks));
+        if (ks == NULL) {
+          x->c->oom = 1;
+          return -1;
+        }
+        static const ha__schema_key kkeys[] = {
+            {"time", 0, NULL}, {"position", 0, NULL}, {"easing", 0, NULL}};
+        static const ha__schema kschema = {kkeys, 3};
+        int ok = 1;
+        for (size_t i = 0; i < n; i++) {
+          size_t mark = ha__path_index(&x->path, i);
+          const json_t *o = json_array_get(v, i);
+          if (!object_at(x, o)) {
             ok = 0;
+            ha__path_pop(&x->path, mark);
+            continue;
           }
-          ha__path_pop(&x->path, m3);
+          unknown_keys(x, o, &kschema);
+          ok &= get_number(x, o, "time", 1, -1e300, 1e300, &ks[i].time) > 0;
+          ok &= get_vec3(x, o, "position", 1, 1e300, &ks[i].position) > 0;
+          const char *e = NULL;
+          int r = get_string(x, o, "easing", 0, 0, &e);
+          ok &= r >= 0;
+          ks[i].easing = HA_EASE_LINEAR;
+          if (r > 0) {
+            ha_error err;
+            size_t m3 = ha__path_key(&x->path, "easing");
+            if (ha_easing_parse(e, &ks[i].easing, "easing", &err) != HA_OK) {
+              err_at(x, "%s", err.reason);
+              ok = 0;
+            }
+            ha__path_pop(&x->path, m3);
+          }
+          ha__path_pop(&x->path, mark);
         }
-        ha__path_pop(&x->path, mark);
-      }
-      st = ok ? ha_params_set_keyframes(p, key, ks, n) : HA_OK;
-      free(ks);
-      if (!ok) {
+        st = ok ? ha_params_set_keyframes(p, key, ks, n) : HA_OK;
+        free(ks);
+        if (!ok) {
+          return -1;
+        }
+      } else {
+        err_at(x, "expected numbers, points [[x, y, z], ...] or keyframes [{time, position}, ...]");
         return -1;
       }
-    } else {
-      err_at(x, "expected numbers, points [[x, y, z], ...] or keyframes [{time, position}, ...]");
-      return -1;
+      break;
     }
-    break;
-  }
   }
   if (st == HA_ENOMEM) {
     x->c->oom = 1;
@@ -725,18 +726,17 @@ static void compile_animation(cc *x, const json_t *o, size_t index) {
   memset(&a, 0, sizeof(a));
   a.timing = ha_timing_default();
   unknown_keys(x, o, &ha__schema_animation);
-  int ok = 1;
+  /* Problems are reported where found; each field read independently, so
+   * one bad field does not hide the others. */
   const char *name = NULL, *model = NULL;
   if (get_string(x, o, "name", 1, 1, &name) > 0) {
     size_t mark = ha__path_key(&x->path, "name");
-    ok &= register_name(x, &x->anim_names, name, "animation", "animations", index) == 0;
+    register_name(x, &x->anim_names, name, "animation", "animations", index);
     ha__path_pop(&x->path, mark);
-  } else {
-    ok = 0;
   }
-  ok &= get_string(x, o, "model", 1, 1, &model) > 0;
-  ok &= get_number(x, o, "duration", 0, -1e300, 1e300, &a.timing.duration) >= 0;
-  ok &= get_number(x, o, "speed", 0, -1e300, 1e300, &a.timing.speed) >= 0;
+  get_string(x, o, "model", 1, 1, &model);
+  get_number(x, o, "duration", 0, -1e300, 1e300, &a.timing.duration);
+  get_number(x, o, "speed", 0, -1e300, 1e300, &a.timing.speed);
   const json_t *lv = json_object_get(o, "loop");
   if (lv != NULL) {
     size_t mark = ha__path_key(&x->path, "loop");
@@ -746,22 +746,18 @@ static void compile_animation(cc *x, const json_t *o, size_t index) {
       ha_error err;
       if (ha_loop_mode_parse(json_string_value(lv), &a.timing.loop, &err) != HA_OK) {
         err_at(x, "%s", err.reason);
-        ok = 0;
       }
     } else {
       type_error(x, "once, loop, pingpong or a boolean", lv);
-      ok = 0;
     }
     ha__path_pop(&x->path, mark);
   }
   bool pp = false;
-  int r = get_bool(x, o, "pingPong", &pp);
-  ok &= r >= 0;
-  if (r > 0 && pp) {
+  if (get_bool(x, o, "pingPong", &pp) > 0 && pp) {
     a.timing.loop = HA_LOOP_PINGPONG;
   }
-  ok &= get_number(x, o, "fadeIn", 0, 0.0, SECONDS_MAX, &a.fade_in) >= 0;
-  ok &= get_number(x, o, "fadeOut", 0, 0.0, SECONDS_MAX, &a.fade_out) >= 0;
+  get_number(x, o, "fadeIn", 0, 0.0, SECONDS_MAX, &a.fade_in);
+  get_number(x, o, "fadeOut", 0, 0.0, SECONDS_MAX, &a.fade_out);
 
   ha_params *p = NULL;
   if (ha_params_create(&p) != HA_OK) {
@@ -807,7 +803,6 @@ static void compile_animation(cc *x, const json_t *o, size_t index) {
     check_motion(x, model, pok ? p : NULL, &a.timing, json_is_object(params) ? params : NULL,
                  &failed);
   }
-  (void)ok;
   m->anims[index] = a;
 }
 
@@ -1100,157 +1095,157 @@ static void compile_action(cc *x, const json_t *o, ha_show_action *a) {
   const char *gname = NULL, *aname = NULL, *pname = NULL;
   int hg = 0, ha = 0;
   switch (a->type) {
-  case HA_SHOW_ACTION_START:
-  case HA_SHOW_ACTION_STOP: {
-    hg = get_string(x, o, "group", 0, 1, &gname);
-    ha = get_string(x, o, "animation", 0, 1, &aname);
-    int ht = json_object_get(o, "tracks") != NULL;
-    int given = (hg > 0) + (ha > 0) + (a->type == HA_SHOW_ACTION_STOP && ht);
-    if (given > 1) {
-      err_at(x, a->type == HA_SHOW_ACTION_START
-                    ? "give either \"group\" or \"animation\", not both"
-                    : "give only one of \"group\", \"animation\" or \"tracks\"");
-      return;
-    }
-    if (a->type == HA_SHOW_ACTION_START && hg == 0 && ha == 0) {
-      err_at(x, "a start action needs \"group\" or \"animation\"");
-      return;
-    }
-    if (hg > 0) {
-      a->target = HA_SHOW_TARGET_GROUP;
-      a->group = name_lookup(&x->group_names, gname);
-      if (a->group == SIZE_MAX) {
-        size_t m2 = ha__path_key(&x->path, "group");
-        err_at(x, "no group named \"%s\"", gname);
-        ha__path_pop(&x->path, m2);
+    case HA_SHOW_ACTION_START:
+    case HA_SHOW_ACTION_STOP: {
+      hg = get_string(x, o, "group", 0, 1, &gname);
+      ha = get_string(x, o, "animation", 0, 1, &aname);
+      int ht = json_object_get(o, "tracks") != NULL;
+      int given = (hg > 0) + (ha > 0) + (a->type == HA_SHOW_ACTION_STOP && ht);
+      if (given > 1) {
+        err_at(x, a->type == HA_SHOW_ACTION_START
+                      ? "give either \"group\" or \"animation\", not both"
+                      : "give only one of \"group\", \"animation\" or \"tracks\"");
         return;
       }
-      const ha_show_group *g = &m->groups[a->group];
-      a->animation = g->animation;
-      a->tracks = g->tracks;
-      a->track_count = g->track_count;
-      a->spec = g->spec;
-      if (a->type == HA_SHOW_ACTION_START) {
-        static const char *const own[] = {"tracks",          "mode",        "phaseOffset",
-                                          "phaseSpread",     "rotateFormation",
-                                          "centerPoint",     "spreadRadius", "mirrorAxis"};
-        for (size_t i = 0; i < HA__COUNTOF(own); i++) {
-          if (json_object_get(o, own[i]) != NULL) {
-            size_t m2 = ha__path_key(&x->path, own[i]);
-            warn_at(x, 1, "ignored: a group start uses the group's own tracks and settings");
-            ha__path_pop(&x->path, m2);
+      if (a->type == HA_SHOW_ACTION_START && hg == 0 && ha == 0) {
+        err_at(x, "a start action needs \"group\" or \"animation\"");
+        return;
+      }
+      if (hg > 0) {
+        a->target = HA_SHOW_TARGET_GROUP;
+        a->group = name_lookup(&x->group_names, gname);
+        if (a->group == SIZE_MAX) {
+          size_t m2 = ha__path_key(&x->path, "group");
+          err_at(x, "no group named \"%s\"", gname);
+          ha__path_pop(&x->path, m2);
+          return;
+        }
+        const ha_show_group *g = &m->groups[a->group];
+        a->animation = g->animation;
+        a->tracks = g->tracks;
+        a->track_count = g->track_count;
+        a->spec = g->spec;
+        if (a->type == HA_SHOW_ACTION_START) {
+          static const char *const own[] = {
+              "tracks",          "mode",        "phaseOffset",  "phaseSpread",
+              "rotateFormation", "centerPoint", "spreadRadius", "mirrorAxis"};
+          for (size_t i = 0; i < HA__COUNTOF(own); i++) {
+            if (json_object_get(o, own[i]) != NULL) {
+              size_t m2 = ha__path_key(&x->path, own[i]);
+              warn_at(x, 1, "ignored: a group start uses the group's own tracks and settings");
+              ha__path_pop(&x->path, m2);
+            }
           }
         }
-      }
-    } else if (ha > 0) {
-      a->target = HA_SHOW_TARGET_ANIMATION;
-      a->animation = name_lookup(&x->anim_names, aname);
-      if (a->animation == SIZE_MAX) {
-        size_t m2 = ha__path_key(&x->path, "animation");
-        err_at(x, "no animation named \"%s\"", aname);
-        ha__path_pop(&x->path, m2);
-        return;
-      }
-      if (a->type == HA_SHOW_ACTION_START) {
+      } else if (ha > 0) {
+        a->target = HA_SHOW_TARGET_ANIMATION;
+        a->animation = name_lookup(&x->anim_names, aname);
+        if (a->animation == SIZE_MAX) {
+          size_t m2 = ha__path_key(&x->path, "animation");
+          err_at(x, "no animation named \"%s\"", aname);
+          ha__path_pop(&x->path, m2);
+          return;
+        }
+        if (a->type == HA_SHOW_ACTION_START) {
+          uint32_t *ids = NULL;
+          long cnt = track_list(x, o, "tracks", 1, 1, "a start action", &ids);
+          if (cnt > 0) {
+            a->tracks = ids;
+            a->track_count = (size_t)cnt;
+          }
+          compile_spec(x, o, &a->spec);
+          m->start_actions++;
+        }
+      } else if (ht) {
         uint32_t *ids = NULL;
-        long cnt = track_list(x, o, "tracks", 1, 1, "a start action", &ids);
+        long cnt = track_list(x, o, "tracks", 1, 1, "a stop action", &ids);
+        a->target = HA_SHOW_TARGET_TRACKS;
         if (cnt > 0) {
           a->tracks = ids;
           a->track_count = (size_t)cnt;
         }
-        compile_spec(x, o, &a->spec);
-        m->start_actions++;
+      } else {
+        a->target = HA_SHOW_TARGET_ALL;
       }
-    } else if (ht) {
+      if (a->type == HA_SHOW_ACTION_STOP) {
+        double fade = 0.0;
+        int r = get_number(x, o, "fade", 0, 0.0, SECONDS_MAX, &fade);
+        if (r == 0 && a->target != HA_SHOW_TARGET_ALL && a->target != HA_SHOW_TARGET_TRACKS &&
+            a->animation < m->nanims) {
+          fade = m->anims[a->animation].fade_out;
+        }
+        a->fade = fade;
+      }
+      break;
+    }
+    case HA_SHOW_ACTION_PRESET: {
+      compile_motion_fields(x, o, a);
+      if (get_string(x, o, "preset", 1, 1, &pname) <= 0) {
+        return;
+      }
+      a->preset = name_lookup(&x->preset_names, pname);
+      if (a->preset == SIZE_MAX) {
+        size_t m2 = ha__path_key(&x->path, "preset");
+        err_at(x, "no preset named \"%s\"", pname);
+        ha__path_pop(&x->path, m2);
+        return;
+      }
+      const ha_show_preset *p = &m->presets[a->preset];
+      a->tracks = p->tracks;
+      a->track_count = p->count;
       uint32_t *ids = NULL;
-      long cnt = track_list(x, o, "tracks", 1, 1, "a stop action", &ids);
-      a->target = HA_SHOW_TARGET_TRACKS;
+      long cnt = track_list(x, o, "tracks", 0, 1, "a preset action", &ids);
       if (cnt > 0) {
-        a->tracks = ids;
-        a->track_count = (size_t)cnt;
-      }
-    } else {
-      a->target = HA_SHOW_TARGET_ALL;
-    }
-    if (a->type == HA_SHOW_ACTION_STOP) {
-      double fade = 0.0;
-      int r = get_number(x, o, "fade", 0, 0.0, SECONDS_MAX, &fade);
-      if (r == 0 && a->target != HA_SHOW_TARGET_ALL && a->target != HA_SHOW_TARGET_TRACKS &&
-          a->animation < m->nanims) {
-        fade = m->anims[a->animation].fade_out;
-      }
-      a->fade = fade;
-    }
-    break;
-  }
-  case HA_SHOW_ACTION_PRESET: {
-    compile_motion_fields(x, o, a);
-    if (get_string(x, o, "preset", 1, 1, &pname) <= 0) {
-      return;
-    }
-    a->preset = name_lookup(&x->preset_names, pname);
-    if (a->preset == SIZE_MAX) {
-      size_t m2 = ha__path_key(&x->path, "preset");
-      err_at(x, "no preset named \"%s\"", pname);
-      ha__path_pop(&x->path, m2);
-      return;
-    }
-    const ha_show_preset *p = &m->presets[a->preset];
-    a->tracks = p->tracks;
-    a->track_count = p->count;
-    uint32_t *ids = NULL;
-    long cnt = track_list(x, o, "tracks", 0, 1, "a preset action", &ids);
-    if (cnt > 0) {
-      /* The subset, in the preset's own order (its stagger order). */
-      const json_t *tl = json_object_get(o, "tracks");
-      for (long i = 0; i < cnt; i++) {
-        size_t j = 0;
-        while (j < p->count && p->tracks[j] != ids[i]) {
-          j++;
-        }
-        if (j == p->count) {
-          size_t m2 = ha__path_key(&x->path, "tracks");
-          size_t m3 = ha__path_index(&x->path, (size_t)i);
-          err_at(x, "track %u is not in preset \"%s\"", ids[i], p->name);
-          ha__path_pop(&x->path, m3);
-          ha__path_pop(&x->path, m2);
-        }
-      }
-      uint32_t *ordered = alloc(x, (size_t)cnt * sizeof(uint32_t));
-      size_t nk = 0;
-      for (size_t j = 0; ordered != NULL && j < p->count; j++) {
+        /* The subset, in the preset's own order (its stagger order). */
+        const json_t *tl = json_object_get(o, "tracks");
         for (long i = 0; i < cnt; i++) {
-          if (ids[i] == p->tracks[j]) {
-            ordered[nk++] = p->tracks[j];
+          size_t j = 0;
+          while (j < p->count && p->tracks[j] != ids[i]) {
+            j++;
+          }
+          if (j == p->count) {
+            size_t m2 = ha__path_key(&x->path, "tracks");
+            size_t m3 = ha__path_index(&x->path, (size_t)i);
+            err_at(x, "track %u is not in preset \"%s\"", ids[i], p->name);
+            ha__path_pop(&x->path, m3);
+            ha__path_pop(&x->path, m2);
+          }
+        }
+        uint32_t *ordered = alloc(x, (size_t)cnt * sizeof(uint32_t));
+        size_t nk = 0;
+        for (size_t j = 0; ordered != NULL && j < p->count; j++) {
+          for (long i = 0; i < cnt; i++) {
+            if (ids[i] == p->tracks[j]) {
+              ordered[nk++] = p->tracks[j];
+            }
+          }
+        }
+        (void)tl;
+        a->tracks = ordered;
+        a->track_count = nk;
+      }
+      break;
+    }
+    case HA_SHOW_ACTION_GOTO: {
+      compile_motion_fields(x, o, a);
+      long long id = 0;
+      if (get_integer(x, o, "track", 1, 1, TRACK_ID_MAX, &id) > 0) {
+        if (track_lookup(x, id) == SIZE_MAX) {
+          size_t m2 = ha__path_key(&x->path, "track");
+          err_at(x, "no track with id %lld", id);
+          ha__path_pop(&x->path, m2);
+        } else {
+          uint32_t *one = alloc(x, sizeof(uint32_t));
+          if (one != NULL) {
+            *one = (uint32_t)id;
+            a->tracks = one;
+            a->track_count = 1;
           }
         }
       }
-      (void)tl;
-      a->tracks = ordered;
-      a->track_count = nk;
+      get_vec3(x, o, "position", 1, POS_MAX, &a->position);
+      break;
     }
-    break;
-  }
-  case HA_SHOW_ACTION_GOTO: {
-    compile_motion_fields(x, o, a);
-    long long id = 0;
-    if (get_integer(x, o, "track", 1, 1, TRACK_ID_MAX, &id) > 0) {
-      if (track_lookup(x, id) == SIZE_MAX) {
-        size_t m2 = ha__path_key(&x->path, "track");
-        err_at(x, "no track with id %lld", id);
-        ha__path_pop(&x->path, m2);
-      } else {
-        uint32_t *one = alloc(x, sizeof(uint32_t));
-        if (one != NULL) {
-          *one = (uint32_t)id;
-          a->tracks = one;
-          a->track_count = 1;
-        }
-      }
-    }
-    get_vec3(x, o, "position", 1, POS_MAX, &a->position);
-    break;
-  }
   }
 }
 
@@ -1291,8 +1286,10 @@ static void compile_cues(cc *x, const json_t *doc) {
       if (get_string(x, o, "osc", 0, 1, &osc) > 0) {
         size_t m3 = ha__path_key(&x->path, "osc");
         if (osc[0] != '/' || strpbrk(osc, " #*,?[]{}") != NULL) {
-          err_at(x, "\"%s\" is not an OSC address (it starts with '/' and has no spaces or "
-                    "pattern characters)", osc);
+          err_at(x,
+                 "\"%s\" is not an OSC address (it starts with '/' and has no spaces or "
+                 "pattern characters)",
+                 osc);
         } else {
           for (size_t j = 0; j < i; j++) {
             if (m->cues[j].osc != NULL && strcmp(m->cues[j].osc, osc) == 0) {
@@ -1421,8 +1418,7 @@ static void compile_output(cc *x, const json_t *o, size_t index, ha_show_output 
         } else if (integer_value(x, v, 1, TRACK_ID_MAX, &dev) > 0) {
           for (size_t j = 0; j < out->track_map_count; j++) {
             if (map[j].device == (uint32_t)dev) {
-              err_at(x, "device index %lld is already the target of track %u", dev,
-                     map[j].track);
+              err_at(x, "device index %lld is already the target of track %u", dev, map[j].track);
               break;
             }
           }
@@ -1540,7 +1536,9 @@ static void compile_control(cc *x, const json_t *doc) {
 
 /* ---- the model ---- */
 
-void ha__show_model_ref(ha__show_model *m) { m->refs++; }
+void ha__show_model_ref(ha__show_model *m) {
+  m->refs++;
+}
 
 void ha__show_model_unref(ha__show_model *m) {
   if (m == NULL || --m->refs > 0) {
@@ -1759,9 +1757,8 @@ ha_status ha__show_migrate(json_t *doc, ha__dctx *c, ha__posmap *pos, int *sourc
   *source_format = (int)v;
   if (v == 0) {
     migrate_0_to_1(doc, pos);
-    ha__diag(c, HA_DIAG_NOTE, "format", 0,
-             "migrated from format 0 to %d; saving writes format %d", HA_SHOW_FORMAT,
-             HA_SHOW_FORMAT);
+    ha__diag(c, HA_DIAG_NOTE, "format", 0, "migrated from format 0 to %d; saving writes format %d",
+             HA_SHOW_FORMAT, HA_SHOW_FORMAT);
   }
   return HA_OK;
 }
@@ -1879,11 +1876,15 @@ void ha_show_destroy(ha_show *show) {
   free(show);
 }
 
-int ha_show_source_format(const ha_show *show) { return show->source_format; }
+int ha_show_source_format(const ha_show *show) {
+  return show->source_format;
+}
 
 /* ---- reading ---- */
 
-const char *ha_show_name(const ha_show *show) { return show->model->name; }
+const char *ha_show_name(const ha_show *show) {
+  return show->model->name;
+}
 
 const char *ha_show_metadata(const ha_show *show, const char *key) {
   const json_t *md = json_object_get(show->model->doc, "metadata");
@@ -1891,12 +1892,12 @@ const char *ha_show_metadata(const ha_show *show, const char *key) {
   return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
-#define ARRAY_ACCESSOR(fn, type, field, nfield)           \
-  const type *fn(const ha_show *show, size_t *count) {    \
-    if (count != NULL) {                                  \
-      *count = show->model->nfield;                       \
-    }                                                     \
-    return show->model->field;                            \
+#define ARRAY_ACCESSOR(fn, type, field, nfield)        \
+  const type *fn(const ha_show *show, size_t *count) { \
+    if (count != NULL) {                               \
+      *count = show->model->nfield;                    \
+    }                                                  \
+    return show->model->field;                         \
   }
 
 ARRAY_ACCESSOR(ha_show_tracks, ha_show_track, tracks, ntracks)
@@ -1906,8 +1907,12 @@ ARRAY_ACCESSOR(ha_show_presets, ha_show_preset, presets, npresets)
 ARRAY_ACCESSOR(ha_show_cues, ha_show_cue, cues, ncues)
 ARRAY_ACCESSOR(ha_show_outputs, ha_show_output, outputs, noutputs)
 
-const ha_limits *ha_show_limits(const ha_show *show) { return &show->model->limits; }
-const ha_show_control *ha_show_control_get(const ha_show *show) { return &show->model->control; }
+const ha_limits *ha_show_limits(const ha_show *show) {
+  return &show->model->limits;
+}
+const ha_show_control *ha_show_control_get(const ha_show *show) {
+  return &show->model->control;
+}
 
 size_t ha_show_track_find(const ha_show *show, uint32_t id) {
   char k[32];
@@ -1976,8 +1981,7 @@ uint32_t ha_show_output_device_index(const ha_show_output *o, uint32_t track) {
                                                                     : track;
 }
 
-ha_status ha_show_animation_motion(const ha_show *show, size_t i, ha_motion **out,
-                                   ha_error *err) {
+ha_status ha_show_animation_motion(const ha_show *show, size_t i, ha_motion **out, ha_error *err) {
   if (i >= show->model->nanims) {
     return HA_ENOTFOUND;
   }

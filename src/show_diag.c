@@ -68,7 +68,9 @@ static size_t str_hash(const char *s) {
   return h;
 }
 
-void ha__strmap_init(ha__strmap *m) { memset(m, 0, sizeof(*m)); }
+void ha__strmap_init(ha__strmap *m) {
+  memset(m, 0, sizeof(*m));
+}
 
 void ha__strmap_deinit(ha__strmap *m) {
   free(m->slots);
@@ -138,7 +140,9 @@ const ha__strmap_slot *ha__strmap_get(const ha__strmap *m, const char *key) {
 
 /* ---- paths ---- */
 
-void ha__path_init(ha__path *p) { memset(p, 0, sizeof(*p)); }
+void ha__path_init(ha__path *p) {
+  memset(p, 0, sizeof(*p));
+}
 void ha__path_deinit(ha__path *p) {
   free(p->buf);
   memset(p, 0, sizeof(*p));
@@ -201,7 +205,9 @@ static void key_component(int at_root, const char *key, void (*emit)(void *, con
   emit(ctx, "\"]", 2);
 }
 
-static void emit_path(void *ctx, const char *s, size_t n) { path_append(ctx, s, n); }
+static void emit_path(void *ctx, const char *s, size_t n) {
+  path_append(ctx, s, n);
+}
 
 size_t ha__path_key(ha__path *p, const char *key) {
   size_t old = p->len;
@@ -224,7 +230,9 @@ void ha__path_pop(ha__path *p, size_t len) {
   }
 }
 
-const char *ha__path_str(const ha__path *p) { return p->buf != NULL && !p->oom ? p->buf : ""; }
+const char *ha__path_str(const ha__path *p) {
+  return p->buf != NULL && !p->oom ? p->buf : "";
+}
 
 typedef struct fixed_buf {
   char *buf;
@@ -292,12 +300,18 @@ void ha_diags_destroy(ha_diags *d) {
   free(d);
 }
 
-size_t ha_diags_count(const ha_diags *d) { return d ? d->n : 0; }
+size_t ha_diags_count(const ha_diags *d) {
+  return d ? d->n : 0;
+}
 const ha_diag *ha_diags_at(const ha_diags *d, size_t i) {
   return d != NULL && i < d->n ? &d->v[i].d : NULL;
 }
-size_t ha_diags_errors(const ha_diags *d) { return d ? d->errors : 0; }
-size_t ha_diags_warnings(const ha_diags *d) { return d ? d->warnings : 0; }
+size_t ha_diags_errors(const ha_diags *d) {
+  return d ? d->errors : 0;
+}
+size_t ha_diags_warnings(const ha_diags *d) {
+  return d ? d->warnings : 0;
+}
 
 int ha_diag_format(const ha_diag *d, char *buf, size_t cap) {
   char pos[64] = "";

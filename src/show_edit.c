@@ -253,8 +253,8 @@ static ha_status bad_input(ha_diags *diags, const char *path, const char *fmt, c
   return HA_EINVAL;
 }
 
-ha_status ha_show_edit(ha_show *show, const char *op, const char *pointer,
-                       const char *value_json, ha_diags *diags) {
+ha_status ha_show_edit(ha_show *show, const char *op, const char *pointer, const char *value_json,
+                       ha_diags *diags) {
   if (show == NULL) {
     return HA_EINVAL;
   }
@@ -268,9 +268,8 @@ ha_status ha_show_edit(ha_show *show, const char *op, const char *pointer,
   json_t *value = NULL;
   if (o != OP_REMOVE) {
     json_error_t je;
-    value = value_json
-                ? json_loads(value_json, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &je)
-                : NULL;
+    value =
+        value_json ? json_loads(value_json, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &je) : NULL;
     if (value == NULL) {
       return bad_input(diags, "", "the value is not JSON: %s", value_json ? je.text : "none");
     }
@@ -377,8 +376,12 @@ ha_status ha_show_redo(ha_show *show) {
   return HA_OK;
 }
 
-bool ha_show_can_undo(const ha_show *show) { return show != NULL && show->nundo > 0; }
-bool ha_show_can_redo(const ha_show *show) { return show != NULL && show->nredo > 0; }
+bool ha_show_can_undo(const ha_show *show) {
+  return show != NULL && show->nundo > 0;
+}
+bool ha_show_can_redo(const ha_show *show) {
+  return show != NULL && show->nredo > 0;
+}
 
 void ha_show_set_history_limit(ha_show *show, size_t count) {
   if (show == NULL) {
@@ -392,7 +395,9 @@ void ha_show_set_history_limit(ha_show *show, size_t count) {
   }
 }
 
-uint64_t ha_show_version(const ha_show *show) { return show ? show->version : 0; }
+uint64_t ha_show_version(const ha_show *show) {
+  return show ? show->version : 0;
+}
 
 ha_status ha_show_get_json(const ha_show *show, const char *pointer, char **out) {
   if (show == NULL || pointer == NULL || out == NULL) {

@@ -63,7 +63,7 @@ void ha__path_join(char *buf, size_t cap, const char *base, const char *key);
 /* ---- source positions of every value, by JSON path ---- */
 
 typedef struct ha__posmap {
-  ha__strmap map;       /* path -> (key line, key col, value line, value col) */
+  ha__strmap map; /* path -> (key line, key col, value line, value col) */
   /* Keys renamed by migrations: a component ".to" was written ".from". */
   struct {
     char *from, *to;
@@ -95,8 +95,8 @@ typedef struct ha__dctx {
 
 /* Add a diagnostic at `path` (position of the value, or of the key when
  * at_key). Counts errors/warnings in the context even when diags is NULL. */
-void ha__diag(ha__dctx *c, ha_diag_severity sev, const char *path, int at_key, const char *fmt,
-              ...) HA__PRINTF(5, 6);
+void ha__diag(ha__dctx *c, ha_diag_severity sev, const char *path, int at_key, const char *fmt, ...)
+    HA__PRINTF(5, 6);
 /* Add with an explicit position (jansson syntax errors). */
 void ha__diag_at(ha__dctx *c, ha_diag_severity sev, int line, int column, const char *path,
                  const char *fmt, ...) HA__PRINTF(6, 7);
@@ -123,7 +123,7 @@ typedef struct ha__show_model {
   size_t noutputs;
   ha_limits limits;
   ha_show_control control;
-  size_t start_actions; /* inline start actions over all cues */
+  size_t start_actions;   /* inline start actions over all cues */
   ha__strmap track_index; /* "id" -> index (decimal) */
 } ha__show_model;
 
@@ -205,9 +205,9 @@ struct ha__schema {
   size_t n;
 };
 extern const ha__schema ha__schema_root, ha__schema_metadata, ha__schema_track,
-    ha__schema_animation, ha__schema_group, ha__schema_preset, ha__schema_cue,
-    ha__schema_action, ha__schema_output, ha__schema_deadband, ha__schema_bundle,
-    ha__schema_limits, ha__schema_box, ha__schema_control;
+    ha__schema_animation, ha__schema_group, ha__schema_preset, ha__schema_cue, ha__schema_action,
+    ha__schema_output, ha__schema_deadband, ha__schema_bundle, ha__schema_limits, ha__schema_box,
+    ha__schema_control;
 /* True when `key` is one of the schema's keys. */
 int ha__schema_has(const ha__schema *s, const char *key);
 

@@ -41,7 +41,9 @@ typedef struct imp {
   ha__strmap preset_names;
 } imp;
 
-static const char *P(const imp *m) { return ha__path_str(&m->path); }
+static const char *P(const imp *m) {
+  return ha__path_str(&m->path);
+}
 
 static void warn(imp *m, const char *fmt, ...) HA__PRINTF(2, 3);
 static void warn(imp *m, const char *fmt, ...) {
@@ -213,9 +215,9 @@ static void import_tracks(imp *m) {
     json_t *v;
     json_object_foreach(t, key, v) {
       static const char *const known[] = {
-          "id",       "name",     "holophonixIndex", "color",      "position",
-          "initialPosition", "volume", "isMuted",    "isSolo",     "isSelected",
-          "animationState", "type", "groupId"};
+          "id",     "name",    "holophonixIndex", "color",      "position",       "initialPosition",
+          "volume", "isMuted", "isSolo",          "isSelected", "animationState", "type",
+          "groupId"};
       int k2 = 0;
       for (size_t j = 0; j < HA__COUNTOF(known) && !k2; j++) {
         k2 = strcmp(key, known[j]) == 0;
@@ -269,15 +271,15 @@ static json_t *map_tracks(imp *m, const json_t *ids, const char *key) {
 /* ---- animation parameters ---- */
 
 enum {
-  CV_AUTO = 0,   /* {x,y,z} -> [x,y,z], lists of {x,y,z} -> points, else as is */
-  CV_RAD2DEG,    /* radians -> degrees */
-  CV_BOUNDS,     /* {x,y,z} -> boundsX, boundsY, boundsZ */
+  CV_AUTO = 0,    /* {x,y,z} -> [x,y,z], lists of {x,y,z} -> points, else as is */
+  CV_RAD2DEG,     /* radians -> degrees */
+  CV_BOUNDS,      /* {x,y,z} -> boundsX, boundsY, boundsZ */
   CV_CENTER_AXIS, /* centerX/Y/Z -> one component of center */
-  CV_ROTATION,   /* number (about z) or {x,y,z} Euler degrees -> [rx, ry, rz] */
-  CV_EASING,     /* easing name (cubic-bezier has no equivalent) */
-  CV_SPIRAL_DIR, /* spiral clockwise/counterclockwise -> sign of rotations */
-  CV_INTERP,     /* custom: linear|bezier|step -> linear|catmull-rom|step */
-  CV_DROP        /* no equivalent: warn */
+  CV_ROTATION,    /* number (about z) or {x,y,z} Euler degrees -> [rx, ry, rz] */
+  CV_EASING,      /* easing name (cubic-bezier has no equivalent) */
+  CV_SPIRAL_DIR,  /* spiral clockwise/counterclockwise -> sign of rotations */
+  CV_INTERP,      /* custom: linear|bezier|step -> linear|catmull-rom|step */
+  CV_DROP         /* no equivalent: warn */
 };
 
 typedef struct pmap {
@@ -500,7 +502,7 @@ static void import_params(imp *m, const ha_model_info *mi, const json_t *src, js
       continue;
     } else if (cv == CV_INTERP) {
       const char *s = json_string_value(v);
-      val = s == NULL ? NULL
+      val = s == NULL                  ? NULL
             : strcmp(s, "bezier") == 0 ? json_string("catmull-rom")
                                        : json_string(s);
     }
@@ -617,8 +619,8 @@ static void settle_params(imp *m, const char *model, json_t *anim, const char *s
 
 /* A unique name: the project's, else "<fallback> N"; a clash gets " (2)",
  * " (3)", ... and a warning at `key` of the current path. */
-static const char *unique_name(imp *m, ha__strmap *names, const char *want, char *buf,
-                               size_t cap, const char *fallback, size_t n, const char *key) {
+static const char *unique_name(imp *m, ha__strmap *names, const char *want, char *buf, size_t cap,
+                               const char *fallback, size_t n, const char *key) {
   if (want == NULL || want[0] == '\0') {
     snprintf(buf, cap, "%s %zu", fallback, n + 1);
   } else {
@@ -683,15 +685,15 @@ static void import_animation(imp *m, const json_t *a, size_t i, json_t *anims, j
     return;
   }
   char nbuf[160];
-  const char *name = unique_name(m, &m->anim_names, str(a, "name"), nbuf, sizeof(nbuf),
-                                 "Animation", i, "name");
+  const char *name =
+      unique_name(m, &m->anim_names, str(a, "name"), nbuf, sizeof(nbuf), "Animation", i, "name");
   json_t *o = json_object();
   json_object_set_new(o, "name", json_string(name));
   json_object_set_new(o, "model", json_string(mi->name));
   const json_t *d = json_object_get(a, "duration");
-  json_object_set_new(o, "duration", num(json_is_number(d) && json_number_value(d) > 0
-                                             ? json_number_value(d)
-                                             : 10.0));
+  json_object_set_new(
+      o, "duration",
+      num(json_is_number(d) && json_number_value(d) > 0 ? json_number_value(d) : 10.0));
   int loop = json_is_true(json_object_get(a, "loop"));
   int pp = json_is_true(json_object_get(a, "pingPong"));
   json_object_set_new(o, "loop", json_string(pp ? "pingpong" : loop ? "loop" : "once"));
@@ -896,8 +898,8 @@ static json_t *animation_action(imp *m, const json_t *cue, const json_t *data) {
     return act;
   }
   json_object_set_new(act, "type", json_string("start"));
-  json_t *tr = json_is_array(ids) && json_array_size(ids) > 0 ? map_tracks(m, ids, "trackIds")
-                                                               : NULL;
+  json_t *tr =
+      json_is_array(ids) && json_array_size(ids) > 0 ? map_tracks(m, ids, "trackIds") : NULL;
   if (group != NULL && (tr == NULL || same_tracks(tr, json_object_get(group, "tracks")))) {
     json_decref(tr);
     json_object_set_new(act, "group", json_string(str(group, "name")));
@@ -977,8 +979,7 @@ static json_t *position_action(imp *m, const json_t *data) {
     if (smode != NULL && strcmp(smode, "sequential") != 0) {
       size_t mark = ha__path_key(&m->path, "transition");
       size_t m2 = ha__path_key(&m->path, "stagger");
-      warn_key(m, "mode", "not imported: stagger order '%s'; the preset's order is used",
-               smode);
+      warn_key(m, "mode", "not imported: stagger order '%s'; the preset's order is used", smode);
       ha__path_pop(&m->path, m2);
       ha__path_pop(&m->path, mark);
     }
@@ -1027,15 +1028,14 @@ static void import_cue(imp *m, const json_t *cue, json_t *out, double *next_numb
   ha__path_pop(&m->path, mark);
   if (act == NULL) {
     if (type == NULL || (strcmp(type, "animation") != 0 && strcmp(type, "position") != 0)) {
-      warn_key(m, "type", "not imported: '%s' cues have no equivalent",
-               type ? type : "(missing)");
+      warn_key(m, "type", "not imported: '%s' cues have no equivalent", type ? type : "(missing)");
     }
     return;
   }
   json_t *o = json_object();
   const json_t *nv = json_object_get(cue, "number");
-  double number = json_is_number(nv) && json_number_value(nv) >= 0 ? json_number_value(nv)
-                                                                    : *next_number;
+  double number =
+      json_is_number(nv) && json_number_value(nv) >= 0 ? json_number_value(nv) : *next_number;
   for (size_t j = 0; j < json_array_size(out); j++) {
     if (fabs(json_number_value(json_object_get(json_array_get(out, j), "number")) - number) <
         1e-9) {
@@ -1201,8 +1201,8 @@ static void import_meta(imp *m, const char *file) {
   char notes[1024];
   const char *desc = str(m->src, "description");
   snprintf(notes, sizeof(notes), "%s%sImported from %s (Holophonix Animator project%s%s).",
-           desc ? desc : "", desc ? "\n" : "", file[0] ? file : "a project",
-           version ? " v" : "", version ? version : "");
+           desc ? desc : "", desc ? "\n" : "", file[0] ? file : "a project", version ? " v" : "",
+           version ? version : "");
   json_object_set_new(o, "notes", json_string(notes));
   if (version != NULL) {
     json_object_set_new(o, "hpxVersion", json_string(version));
@@ -1212,9 +1212,10 @@ static void import_meta(imp *m, const char *file) {
 
 static void warn_rest(imp *m) {
   static const char *const handled[] = {
-      "id",      "name",     "description", "tracks",           "animations",
-      "presets", "positionPresets", "show", "cues",             "oscConnections",
-      "metadata", "coordinateSystem", "version"};
+      "id",         "name",           "description",     "tracks",
+      "animations", "presets",        "positionPresets", "show",
+      "cues",       "oscConnections", "metadata",        "coordinateSystem",
+      "version"};
   const char *key;
   json_t *v;
   json_object_foreach(m->src, key, v) {
@@ -1229,8 +1230,10 @@ static void warn_rest(imp *m) {
       continue; /* nothing lost */
     }
     if (strcmp(key, "groups") == 0) {
-      warn_key(m, key, "not imported: track groups (a show's groups bind tracks to an "
-                       "animation; see animations[].trackIds)%s", "");
+      warn_key(m, key,
+               "not imported: track groups (a show's groups bind tracks to an "
+               "animation; see animations[].trackIds)%s",
+               "");
     } else if (strcmp(key, "timelines") == 0) {
       warn_key(m, key, "not imported: timelines%s", "");
     } else {
@@ -1291,8 +1294,8 @@ static ha_status import_doc(json_t *src, const char *file, ha__dctx *c, ha_show 
   return ha__show_from_model(model, HA_SHOW_FORMAT, out);
 }
 
-ha_status ha_show_import_hpx_string(const char *text, size_t len, const char *name,
-                                    ha_show **out, ha_diags *diags) {
+ha_status ha_show_import_hpx_string(const char *text, size_t len, const char *name, ha_show **out,
+                                    ha_diags *diags) {
   if (out == NULL || text == NULL) {
     return HA_EINVAL;
   }

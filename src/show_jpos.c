@@ -34,7 +34,9 @@ static void adv(scan *sc) {
   }
 }
 
-static int peek(const scan *sc) { return sc->i < sc->n ? (unsigned char)sc->s[sc->i] : -1; }
+static int peek(const scan *sc) {
+  return sc->i < sc->n ? (unsigned char)sc->s[sc->i] : -1;
+}
 
 static void skip_ws(scan *sc) {
   int c = peek(sc);
@@ -94,8 +96,12 @@ static void string(scan *sc, int decode) {
     }
     adv(sc);
     char e = sc->i < sc->n ? sc->s[sc->i] : '\0';
-    char one = e == 'b' ? '\b' : e == 'f' ? '\f' : e == 'n' ? '\n' : e == 'r' ? '\r'
-             : e == 't' ? '\t' : e;
+    char one = e == 'b'   ? '\b'
+               : e == 'f' ? '\f'
+               : e == 'n' ? '\n'
+               : e == 'r' ? '\r'
+               : e == 't' ? '\t'
+                          : e;
     if (e != 'u') {
       if (decode && key_put(sc, &len, &one, 1) != 0) {
         return;
@@ -227,7 +233,9 @@ static void value(scan *sc, int kline, int kcol) {
   }
 }
 
-void ha__posmap_init(ha__posmap *pm) { memset(pm, 0, sizeof(*pm)); }
+void ha__posmap_init(ha__posmap *pm) {
+  memset(pm, 0, sizeof(*pm));
+}
 
 void ha__posmap_deinit(ha__posmap *pm) {
   ha__strmap_deinit(&pm->map);

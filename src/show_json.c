@@ -19,36 +19,35 @@
 
 /* ---- schema ---- */
 
-#define KEYS(name, ...)                                   \
+#define KEYS(name, ...)                                      \
   static const ha__schema_key name##_keys[] = {__VA_ARGS__}; \
   const ha__schema ha__schema_##name = {name##_keys, HA__COUNTOF(name##_keys)};
 
-KEYS(metadata, {"author", 0, NULL}, {"created", 0, NULL}, {"modified", 0, NULL},
-     {"notes", 0, NULL})
+KEYS(metadata, {"author", 0, NULL}, {"created", 0, NULL}, {"modified", 0, NULL}, {"notes", 0, NULL})
 KEYS(track, {"id", 0, NULL}, {"name", 0, NULL}, {"color", 0, NULL}, {"position", 0, NULL},
      {"gain", 0, NULL})
-KEYS(animation, {"name", 0, NULL}, {"model", 0, NULL}, {"duration", 0, NULL},
-     {"loop", 0, NULL}, {"pingPong", 0, NULL}, {"speed", 0, NULL}, {"fadeIn", 0, NULL},
-     {"fadeOut", 0, NULL}, {"parameters", 0, NULL})
+KEYS(animation, {"name", 0, NULL}, {"model", 0, NULL}, {"duration", 0, NULL}, {"loop", 0, NULL},
+     {"pingPong", 0, NULL}, {"speed", 0, NULL}, {"fadeIn", 0, NULL}, {"fadeOut", 0, NULL},
+     {"parameters", 0, NULL})
 KEYS(group, {"name", 0, NULL}, {"animation", 0, NULL}, {"tracks", 0, NULL}, {"mode", 0, NULL},
      {"phaseOffset", 0, NULL}, {"phaseSpread", 0, NULL}, {"rotateFormation", 0, NULL},
      {"centerPoint", 0, NULL}, {"spreadRadius", 0, NULL}, {"mirrorAxis", 0, NULL},
      {"autoStart", 0, NULL})
 KEYS(preset, {"name", 0, NULL}, {"positions", 0, NULL})
-KEYS(action, {"type", 0, NULL}, {"group", 0, NULL}, {"animation", 0, NULL},
-     {"preset", 0, NULL}, {"track", 0, NULL}, {"tracks", 0, NULL}, {"mode", 0, NULL},
-     {"phaseOffset", 0, NULL}, {"phaseSpread", 0, NULL}, {"rotateFormation", 0, NULL},
-     {"centerPoint", 0, NULL}, {"spreadRadius", 0, NULL}, {"mirrorAxis", 0, NULL},
-     {"position", 0, NULL}, {"transition", 0, NULL}, {"easing", 0, NULL}, {"space", 0, NULL},
-     {"stagger", 0, NULL}, {"fade", 0, NULL})
+KEYS(action, {"type", 0, NULL}, {"group", 0, NULL}, {"animation", 0, NULL}, {"preset", 0, NULL},
+     {"track", 0, NULL}, {"tracks", 0, NULL}, {"mode", 0, NULL}, {"phaseOffset", 0, NULL},
+     {"phaseSpread", 0, NULL}, {"rotateFormation", 0, NULL}, {"centerPoint", 0, NULL},
+     {"spreadRadius", 0, NULL}, {"mirrorAxis", 0, NULL}, {"position", 0, NULL},
+     {"transition", 0, NULL}, {"easing", 0, NULL}, {"space", 0, NULL}, {"stagger", 0, NULL},
+     {"fade", 0, NULL})
 KEYS(cue, {"number", 0, NULL}, {"name", 0, NULL}, {"osc", 0, NULL},
      {"actions", 2, &ha__schema_action})
 KEYS(deadband, {"position", 0, NULL}, {"angle", 0, NULL})
 KEYS(bundle, {"enabled", 0, NULL}, {"lookahead", 0, NULL})
 KEYS(output, {"name", 0, NULL}, {"enabled", 0, NULL}, {"host", 0, NULL}, {"port", 0, NULL},
-     {"dialect", 0, NULL}, {"coords", 0, NULL}, {"azimuthSign", 0, NULL},
-     {"admScale", 0, NULL}, {"rate", 0, NULL}, {"deadband", 1, &ha__schema_deadband},
-     {"keepAlive", 0, NULL}, {"bundle", 1, &ha__schema_bundle}, {"trackMap", 0, NULL})
+     {"dialect", 0, NULL}, {"coords", 0, NULL}, {"azimuthSign", 0, NULL}, {"admScale", 0, NULL},
+     {"rate", 0, NULL}, {"deadband", 1, &ha__schema_deadband}, {"keepAlive", 0, NULL},
+     {"bundle", 1, &ha__schema_bundle}, {"trackMap", 0, NULL})
 KEYS(box, {"min", 0, NULL}, {"max", 0, NULL})
 KEYS(limits, {"box", 1, &ha__schema_box}, {"maxSpeed", 0, NULL})
 KEYS(control, {"port", 0, NULL}, {"allow", 0, NULL})
@@ -84,14 +83,14 @@ void ha__json_number(char *buf, size_t cap, double v) {
 
 const char *ha__json_kind(const json_t *v) {
   switch (json_typeof(v)) {
-  case JSON_OBJECT: return "an object";
-  case JSON_ARRAY: return "an array";
-  case JSON_STRING: return "a string";
-  case JSON_INTEGER:
-  case JSON_REAL: return "a number";
-  case JSON_TRUE:
-  case JSON_FALSE: return "a boolean";
-  case JSON_NULL: return "null";
+    case JSON_OBJECT: return "an object";
+    case JSON_ARRAY: return "an array";
+    case JSON_STRING: return "a string";
+    case JSON_INTEGER:
+    case JSON_REAL: return "a number";
+    case JSON_TRUE:
+    case JSON_FALSE: return "a boolean";
+    case JSON_NULL: return "null";
   }
   return "a value";
 }
@@ -176,7 +175,9 @@ static void put(out *o, const char *s, size_t n) {
   o->buf[o->len] = '\0';
 }
 
-static void puts_(out *o, const char *s) { put(o, s, strlen(s)); }
+static void puts_(out *o, const char *s) {
+  put(o, s, strlen(s));
+}
 
 static void indent(out *o, int depth) {
   for (int i = 0; i < depth; i++) {
@@ -221,12 +222,14 @@ static void put_string(out *o, const char *s, size_t n) {
   put(o, "\"", 1);
 }
 
-static int is_scalar(const json_t *v) { return !json_is_object(v) && !json_is_array(v); }
+static int is_scalar(const json_t *v) {
+  return !json_is_object(v) && !json_is_array(v);
+}
 
 static void dump(out *o, const json_t *v, const ha__schema *schema, int depth);
 
-static void dump_member(out *o, const char *key, const json_t *v, const ha__schema *sub,
-                        int depth, int *first) {
+static void dump_member(out *o, const char *key, const json_t *v, const ha__schema *sub, int depth,
+                        int *first) {
   if (o->compact) {
     puts_(o, *first ? "" : ",");
   } else {
@@ -242,78 +245,76 @@ static void dump_member(out *o, const char *key, const json_t *v, const ha__sche
 static void dump(out *o, const json_t *v, const ha__schema *schema, int depth) {
   char num[40];
   switch (json_typeof(v)) {
-  case JSON_OBJECT: {
-    if (json_object_size(v) == 0) {
-      puts_(o, "{}");
-      return;
-    }
-    puts_(o, "{");
-    int first = 1;
-    if (schema != NULL) {
-      for (size_t i = 0; i < schema->n; i++) {
-        const json_t *m = json_object_get(v, schema->keys[i].key);
-        if (m != NULL) {
-          const ha__schema *sub = schema->keys[i].kind != 0 ? schema->keys[i].sub : NULL;
-          /* kind 2 is an array of objects: the array passes the schema on */
-          dump_member(o, schema->keys[i].key, m, sub, depth, &first);
+    case JSON_OBJECT: {
+      if (json_object_size(v) == 0) {
+        puts_(o, "{}");
+        return;
+      }
+      puts_(o, "{");
+      int first = 1;
+      if (schema != NULL) {
+        for (size_t i = 0; i < schema->n; i++) {
+          const json_t *m = json_object_get(v, schema->keys[i].key);
+          if (m != NULL) {
+            const ha__schema *sub = schema->keys[i].kind != 0 ? schema->keys[i].sub : NULL;
+            /* kind 2 is an array of objects: the array passes the schema on */
+            dump_member(o, schema->keys[i].key, m, sub, depth, &first);
+          }
         }
       }
-    }
-    const char *key;
-    json_t *m;
-    json_object_foreach((json_t *)(uintptr_t)v, key, m) {
-      if (schema == NULL || !ha__schema_has(schema, key)) {
-        dump_member(o, key, m, NULL, depth, &first);
+      const char *key;
+      json_t *m;
+      json_object_foreach((json_t *)(uintptr_t)v, key, m) {
+        if (schema == NULL || !ha__schema_has(schema, key)) {
+          dump_member(o, key, m, NULL, depth, &first);
+        }
       }
-    }
-    if (!o->compact) {
-      puts_(o, "\n");
-      indent(o, depth);
-    }
-    puts_(o, "}");
-    return;
-  }
-  case JSON_ARRAY: {
-    size_t n = json_array_size(v);
-    if (n == 0) {
-      puts_(o, "[]");
+      if (!o->compact) {
+        puts_(o, "\n");
+        indent(o, depth);
+      }
+      puts_(o, "}");
       return;
     }
-    int inline_ = n <= 16 || o->compact;
-    for (size_t i = 0; i < n && inline_; i++) {
-      inline_ = is_scalar(json_array_get(v, i));
-    }
-    puts_(o, "[");
-    for (size_t i = 0; i < n; i++) {
-      if (inline_) {
-        puts_(o, i ? (o->compact ? "," : ", ") : "");
-      } else {
-        puts_(o, i ? ",\n" : "\n");
-        indent(o, depth + 1);
+    case JSON_ARRAY: {
+      size_t n = json_array_size(v);
+      if (n == 0) {
+        puts_(o, "[]");
+        return;
       }
-      dump(o, json_array_get(v, i), schema, depth + 1);
+      int inline_ = n <= 16 || o->compact;
+      for (size_t i = 0; i < n && inline_; i++) {
+        inline_ = is_scalar(json_array_get(v, i));
+      }
+      puts_(o, "[");
+      for (size_t i = 0; i < n; i++) {
+        if (inline_) {
+          puts_(o, i ? (o->compact ? "," : ", ") : "");
+        } else {
+          puts_(o, i ? ",\n" : "\n");
+          indent(o, depth + 1);
+        }
+        dump(o, json_array_get(v, i), schema, depth + 1);
+      }
+      if (!inline_) {
+        puts_(o, "\n");
+        indent(o, depth);
+      }
+      puts_(o, "]");
+      return;
     }
-    if (!inline_) {
-      puts_(o, "\n");
-      indent(o, depth);
-    }
-    puts_(o, "]");
-    return;
-  }
-  case JSON_STRING:
-    put_string(o, json_string_value(v), json_string_length(v));
-    return;
-  case JSON_INTEGER:
-    snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-    puts_(o, num);
-    return;
-  case JSON_REAL:
-    ha__json_number(num, sizeof(num), json_real_value(v));
-    puts_(o, num);
-    return;
-  case JSON_TRUE: puts_(o, "true"); return;
-  case JSON_FALSE: puts_(o, "false"); return;
-  case JSON_NULL: puts_(o, "null"); return;
+    case JSON_STRING: put_string(o, json_string_value(v), json_string_length(v)); return;
+    case JSON_INTEGER:
+      snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+      puts_(o, num);
+      return;
+    case JSON_REAL:
+      ha__json_number(num, sizeof(num), json_real_value(v));
+      puts_(o, num);
+      return;
+    case JSON_TRUE: puts_(o, "true"); return;
+    case JSON_FALSE: puts_(o, "false"); return;
+    case JSON_NULL: puts_(o, "null"); return;
   }
 }
 
@@ -450,8 +451,8 @@ void ha__pointer_to_path(const json_t *root, const char *pointer, char *buf, siz
       return;
     }
     long long idx = token_index(tok);
-    if ((cur != NULL && json_is_array(cur) && idx >= 0) ||
-        (cur == NULL && idx >= 0) || (json_is_array(cur) && strcmp(tok, "-") == 0)) {
+    if ((cur != NULL && json_is_array(cur) && idx >= 0) || (cur == NULL && idx >= 0) ||
+        (json_is_array(cur) && strcmp(tok, "-") == 0)) {
       size_t len = strlen(buf);
       snprintf(buf + len, cap - len, "[%.20s]", tok);
     } else {

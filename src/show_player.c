@@ -83,7 +83,13 @@ static ha_status start_anim(const ha_show *show, ha_player *p, uint32_t tag, siz
   if (st != HA_OK) {
     return st;
   }
-  return ha_player_start_animation(p, tag, m, spec, tracks, n);
+  size_t na = 0;
+  const ha_show_animation *a = ha_show_animations(show, &na);
+  ha_anim_spec sp = *spec;
+  if (anim < na && a[anim].fade_in > 0.0) {
+    sp.fade_in = a[anim].fade_in; /* the animation's fadeIn */
+  }
+  return ha_player_start_animation(p, tag, m, &sp, tracks, n);
 }
 
 ha_status ha_show_player_start_group(const ha_show *show, ha_player *p, size_t group,

@@ -36,8 +36,10 @@ double ha_time_map(double a, double T, ha_loop_mode mode) {
   case HA_LOOP_LOOP: {
     double k = floor(a / T);
     double r = a - T * k;
-    /* Rounding can leave r == T (or a hair below 0); fold it back. */
-    return r >= T ? r - T : (r < 0.0 ? 0.0 : r);
+    /* Rounding can leave r == T (or a hair below 0); fold it back. Beyond
+     * |a|/T ≈ 2^53 the remainder is meaningless: start of a cycle. */
+    r = r >= T ? r - T : r;
+    return r >= 0.0 && r < T ? r : 0.0;
   }
   case HA_LOOP_PINGPONG: {
     double k = floor(a / T);
@@ -46,8 +48,8 @@ double ha_time_map(double a, double T, ha_loop_mode mode) {
       r -= T;
       k += 1.0;
     }
-    if (r < 0.0) {
-      r = 0.0;
+    if (!(r >= 0.0 && r <= T)) {
+      r = 0.0; /* |a|/T beyond 2^53: see above */
     }
     return ha__feq(fmod(k, 2.0), 0.0) ? r : T - r;
   }

@@ -68,31 +68,31 @@ static void random_params(uint64_t *rng, const ha_model_info *mi, ha_params *p) 
     }
     double lo = pi->min > -cap ? pi->min : -cap, hi = pi->max < cap ? pi->max : cap;
     switch (pi->type) {
-    case HA_PARAM_NUMBER: ha_params_set_number(p, pi->name, ha_t_uniform(rng, lo, hi)); break;
-    case HA_PARAM_INTEGER:
-      ha_params_set_number(p, pi->name, floor(ha_t_uniform(rng, lo, hi < 8 ? hi : 8)));
-      break;
-    case HA_PARAM_VEC3: {
-      double l = pi->min > -50 ? pi->min : -50, h = pi->max < 50 ? pi->max : 50;
-      ha_params_set_vec3(p, pi->name,
-                         ha_vec3_make(ha_t_uniform(rng, l, h), ha_t_uniform(rng, l, h),
-                                      ha_t_uniform(rng, l, h)));
-      break;
-    }
-    case HA_PARAM_CHOICE: {
-      char name[64];
-      size_t k = (size_t)(ha_t_rand(rng) % choice_count(pi->choices));
-      if (ha_param_choice_at(pi, k, name, sizeof(name)) == HA_OK) {
-        ha_params_set_string(p, pi->name, name);
+      case HA_PARAM_NUMBER: ha_params_set_number(p, pi->name, ha_t_uniform(rng, lo, hi)); break;
+      case HA_PARAM_INTEGER:
+        ha_params_set_number(p, pi->name, floor(ha_t_uniform(rng, lo, hi < 8 ? hi : 8)));
+        break;
+      case HA_PARAM_VEC3: {
+        double l = pi->min > -50 ? pi->min : -50, h = pi->max < 50 ? pi->max : 50;
+        ha_params_set_vec3(p, pi->name,
+                           ha_vec3_make(ha_t_uniform(rng, l, h), ha_t_uniform(rng, l, h),
+                                        ha_t_uniform(rng, l, h)));
+        break;
       }
-      break;
-    }
-    case HA_PARAM_BOOL: ha_params_set_bool(p, pi->name, (ha_t_rand(rng) & 1) != 0); break;
-    case HA_PARAM_EASING:
-    case HA_PARAM_POINTS:
-    case HA_PARAM_KEYFRAMES:
-    case HA_PARAM_ROTATION:
-    case HA_PARAM_SCALE: break;
+      case HA_PARAM_CHOICE: {
+        char name[64];
+        size_t k = (size_t)(ha_t_rand(rng) % choice_count(pi->choices));
+        if (ha_param_choice_at(pi, k, name, sizeof(name)) == HA_OK) {
+          ha_params_set_string(p, pi->name, name);
+        }
+        break;
+      }
+      case HA_PARAM_BOOL: ha_params_set_bool(p, pi->name, (ha_t_rand(rng) & 1) != 0); break;
+      case HA_PARAM_EASING:
+      case HA_PARAM_POINTS:
+      case HA_PARAM_KEYFRAMES:
+      case HA_PARAM_ROTATION:
+      case HA_PARAM_SCALE: break;
     }
   }
 }
@@ -223,19 +223,20 @@ static void check_all_impls(const track_set *s, const double *times, size_t nt, 
         worst[k] = e > worst[k] ? e : worst[k];
         if ((!finite || !(e <= tol)) && reported++ < 5) {
           ha_timing tm = ha_motion_timing(s->m[i]);
-          HA_T_FAIL("%s/%s: track %zu (%s, T=%g %s speed=%g shift=%g) at t=%.17g: "
-                    "(%.17g, %.17g, %.17g) vs (%.17g, %.17g, %.17g), error %.3g m",
-                    label, ha_batch_impl_name(impls[k]), i, s->model[i], tm.duration,
-                    ha_loop_mode_name(tm.loop), tm.speed, s->ctx[i].shift, t, x[i], y[i],
-                    z[i], r.x, r.y, r.z, e);
+          HA_T_FAIL(
+              "%s/%s: track %zu (%s, T=%g %s speed=%g shift=%g) at t=%.17g: "
+              "(%.17g, %.17g, %.17g) vs (%.17g, %.17g, %.17g), error %.3g m",
+              label, ha_batch_impl_name(impls[k]), i, s->model[i], tm.duration,
+              ha_loop_mode_name(tm.loop), tm.speed, s->ctx[i].shift, t, x[i], y[i], z[i], r.x, r.y,
+              r.z, e);
         }
         if (impls[k] == HA_BATCH_IMPL_AVX2) {
           /* impls[1] is SCALAR, evaluated just before at the same t. */
           const double *sx = out + 3 * n1, *sy = sx + n1, *sz = sy + n1;
           double d = fmax(fabs(x[i] - sx[i]), fmax(fabs(y[i] - sy[i]), fabs(z[i] - sz[i])));
           simd_vs_scalar = d > simd_vs_scalar ? d : simd_vs_scalar;
-          CHECK_MSG(d <= tol, "%s: track %zu at t=%.17g: avx2 and scalar differ by %.3g m",
-                    label, i, t, d);
+          CHECK_MSG(d <= tol, "%s: track %zu at t=%.17g: avx2 and scalar differ by %.3g m", label,
+                    i, t, d);
         }
       }
     }
@@ -501,6 +502,13 @@ static void test_capture_and_refresh(void) {
   CHECK_INT(st.runs, 3);
   check_track(b, 0, c, 1.7);
 
+  /* A new timing is captured by refresh too. */
+  ha_timing tm2 = {7.0, HA_LOOP_PINGPONG, 1.5};
+  CHECK_OK(ha_motion_update_parameters(c, NULL, &tm2, 0.0, 0.0, &err));
+  CHECK_INT(ha_batch_refresh_motion(b, c), 2);
+  check_track(b, 0, c, 9.1);
+  check_track(b, 2, c, 13.7);
+
   /* set_track: generic → SINES, with a shift. */
   if (l != NULL) {
     ha_track_ctx ctx = {5, 0.75, NULL, NULL};
@@ -556,8 +564,8 @@ static void test_capacity_and_api(void) {
   CHECK(!ha_batch_impl_available(HA_BATCH_IMPL_AVX2));
 #endif
   ha_batch_impl active = ha_batch_active_impl(b);
-  CHECK(active == (ha_batch_impl_available(HA_BATCH_IMPL_AVX2) ? HA_BATCH_IMPL_AVX2
-                                                              : HA_BATCH_IMPL_SCALAR));
+  CHECK(active ==
+        (ha_batch_impl_available(HA_BATCH_IMPL_AVX2) ? HA_BATCH_IMPL_AVX2 : HA_BATCH_IMPL_SCALAR));
   printf("     active implementation: %s\n", ha_batch_impl_name(active));
   ha_batch_impl parsed = HA_BATCH_IMPL_AUTO;
   for (int i = 0; i <= (int)HA_BATCH_IMPL_AVX2; i++) {

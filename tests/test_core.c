@@ -106,6 +106,14 @@ static void test_time_map(void) {
   CHECK_NEAR(ha_time_map(4, T, HA_LOOP_PINGPONG), 4, 1e-15);  /* turning point */
   CHECK_NEAR(ha_time_map(-1, T, HA_LOOP_PINGPONG), 1, 1e-15); /* k = −1: odd */
   CHECK_NEAR(ha_time_map(NAN, T, HA_LOOP_LOOP), 0, 0);
+  /* Absurd times stay inside [0, T] (a physics model must never integrate
+   * to τ = 1e284). */
+  for (double a = 1e15; a < 1e300; a *= 1e7) {
+    double tau = ha_time_map(a, 3.7, HA_LOOP_LOOP);
+    CHECK_MSG(tau >= 0 && tau < 3.7, "loop tau %g at a=%g", tau, a);
+    tau = ha_time_map(-a, 3.7, HA_LOOP_PINGPONG);
+    CHECK_MSG(tau >= 0 && tau <= 3.7, "pingpong tau %g at a=%g", tau, -a);
+  }
   /* Loop wrap stays inside [0, T) for values near multiples of T. */
   for (int k = -50; k < 50; k++) {
     double a = k * 0.1;
@@ -564,7 +572,36 @@ static void test_engine_tracks(void) {
   ha_engine_destroy(e);
 }
 
+static void test_engine_fade_in(void) {
+  ha_engine *e = NULL;
+  CHECK_OK(ha_engine_create(NULL, &e, NULL));
+  CHECK_OK(ha_engine_track_add(e, 1, ha_vec3_make(0, 0, 0), NULL));
+  ha_timing tm = {4.0, HA_LOOP_LOOP, 1.0};
+  const char *a[] = {"radius=3", NULL};
+  ha_motion *m = make("circular", a, &tm);
+  ha_anim_spec sp = ha_anim_spec_default();
+  sp.fade_in = 1.0;
+  double x, y, z;
+  CHECK_OK(ha_engine_evaluate(e, 0.0, &x, &y, &z, 1));
+  CHECK_OK(ha_engine_animation_start(e, m, &sp, (uint32_t[]){1}, 1, 0.0, NULL, NULL));
+  CHECK_OK(ha_engine_evaluate(e, 0.0, &x, &y, &z, 1));
+  CHECK_NEAR(x, 0.0, 1e-12); /* no jump onto the circle at (3, 0, 0) */
+  CHECK_OK(ha_engine_evaluate(e, 0.5, &x, &y, &z, 1));
+  CHECK(x > 0.1 && x < 3.0);
+  CHECK_OK(ha_engine_evaluate(e, 1.5, &x, &y, &z, 1));
+  ha_vec3 on = ha_motion_eval(m, 1.5, NULL);
+  CHECK_NEAR(x, on.x, 1e-12);
+  CHECK_NEAR(y, on.y, 1e-12);
+  sp.fade_in = -1;
+  ha_error err;
+  CHECK_INT(ha_engine_animation_start(e, m, &sp, (uint32_t[]){1}, 1, 0.0, NULL, &err), HA_ERANGE);
+  CHECK_STR(err.name, "fadeIn");
+  ha_engine_destroy(e);
+  ha_motion_destroy(m);
+}
+
 int main(void) {
+  RUN(test_engine_fade_in);
   RUN(test_easing);
   RUN(test_time_map);
   RUN(test_shift_wraps);

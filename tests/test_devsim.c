@@ -263,8 +263,8 @@ static void test_clamping(void) {
   csend(&c, "/track/1/xyz", ",fff", 150.0, -200.0, 3.0);
   expect_xyz(&c, 1, 100, -100, 3, 1e-6);
   csend(&c, "/track/2/aed", ",fff", 0.0, 120.0, 1000.0); /* elevation 90, distance 500 */
-  expect_xyz(&c, 2, 0, 0, 100, 1e-4);                   /* then the ±100 cube */
-  csend(&c, "/track/3/aed", ",fff", 270.0, 0.0, 0.0);   /* azimuth wraps, distance ≥ 0.1 */
+  expect_xyz(&c, 2, 0, 0, 100, 1e-4);                    /* then the ±100 cube */
+  csend(&c, "/track/3/aed", ",fff", 270.0, 0.0, 0.0);    /* azimuth wraps, distance ≥ 0.1 */
   expect_floats(&c, "/track/3/aed", "/track/3/aed", 3, -90, 0, 0.1, 0, 1e-4);
   csend(&c, "/track/4/gain", ",f", 20.0);
   expect_floats(&c, "/track/4/gain", "/track/4/gain", 1, 12, 0, 0, 0, 1e-6);
@@ -291,22 +291,19 @@ static void test_push_to_destination(void) {
   CHECK_INT(ha_devsim_add_push(sim, "127.0.0.1", 0, &err), HA_ERANGE);
 
   csend(&c, "/track/1/xyz", ",fff", 1.0, 2.0, 3.0);
-  CHECK(recv_msg(listener.fd, listener.buf, sizeof listener.buf, &listener.m, listener.args,
-                 2000));
+  CHECK(recv_msg(listener.fd, listener.buf, sizeof listener.buf, &listener.m, listener.args, 2000));
   CHECK_STR(listener.m.address, "/track/1/xyz");
   CHECK_NEAR(listener.args[2].v.f, 3.0, 1e-6);
 
   /* aed in, xyz out (the device's echo form). */
   csend(&c, "/track/2/aed", ",fff", -90.0, 0.0, 2.0);
-  CHECK(recv_msg(listener.fd, listener.buf, sizeof listener.buf, &listener.m, listener.args,
-                 2000));
+  CHECK(recv_msg(listener.fd, listener.buf, sizeof listener.buf, &listener.m, listener.args, 2000));
   CHECK_STR(listener.m.address, "/track/2/xyz");
   CHECK_NEAR(listener.args[0].v.f, -2.0, 1e-5);
 
   /* Someone else moves track 3 on the device. */
   CHECK_OK(ha_devsim_set_position(sim, 3, ha_vec3_make(-4, 5, 6)));
-  CHECK(recv_msg(listener.fd, listener.buf, sizeof listener.buf, &listener.m, listener.args,
-                 2000));
+  CHECK(recv_msg(listener.fd, listener.buf, sizeof listener.buf, &listener.m, listener.args, 2000));
   CHECK_STR(listener.m.address, "/track/3/xyz");
   CHECK_NEAR(listener.args[0].v.f, -4.0, 1e-6);
   CHECK_INT(ha_devsim_set_position(sim, 9, ha_vec3_make(0, 0, 0)), HA_ENOTFOUND);
@@ -315,8 +312,7 @@ static void test_push_to_destination(void) {
   /* An unchanged position is not a change: nothing pushed; the name is. */
   csend(&c, "/track/1/xyz", ",fff", 1.0, 2.0, 3.0);
   csend(&c, "/track/1/name", ",s", "Cello");
-  CHECK(recv_msg(listener.fd, listener.buf, sizeof listener.buf, &listener.m, listener.args,
-                 2000));
+  CHECK(recv_msg(listener.fd, listener.buf, sizeof listener.buf, &listener.m, listener.args, 2000));
   CHECK_STR(listener.m.address, "/track/1/name");
   CHECK_STR(listener.args[0].v.s.ptr, "Cello");
   ha_devsim_stats st;
@@ -344,7 +340,7 @@ static void test_adm_osc(void) {
   expect_xyz(&c, 2, 10, 3, -2, tol);
   csend(&c, "/adm/obj/3/xy", ",ff", 0.1, 0.2);
   expect_xyz(&c, 3, 1, 2, 0, tol);
-  csend(&c, "/adm/obj/4/dist", ",f", 0.4); /* from the origin: the azimuth needs a distance */
+  csend(&c, "/adm/obj/4/dist", ",f", 0.4);   /* from the origin: the azimuth needs a distance */
   csend(&c, "/adm/obj/4/azim", ",f", -90.0); /* right */
   csend(&c, "/adm/obj/4/elev", ",f", 0.0);
   expect_xyz(&c, 4, 4, 0, 0, 1e-4);
@@ -412,7 +408,7 @@ static void test_malformed_counted(void) {
   static const uint8_t not4[] = {'/', 'a', 0, 0, ','};
   static const uint8_t bad_tag[] = {'/', 'a', 0, 0, ',', 'x', 0, 0};
   static const uint8_t no_nul[] = {'/', 'a', 'b', 'c', 'd', 'e', 'f', 'g'};
-  static const uint8_t bad_bundle[] = {'#', 'b', 'u', 'n', 'd', 'l', 'e', 0, 0, 0, 0, 0,
+  static const uint8_t bad_bundle[] = {'#', 'b', 'u', 'n', 'd', 'l', 'e', 0,  0,   0,   0, 0,
                                        0,   0,   0,   1,   0,   0,   0,   99, '/', 'a', 0, 0};
   send_raw(c.fd, c.dev_port, not4, sizeof not4);
   send_raw(c.fd, c.dev_port, bad_tag, sizeof bad_tag);
@@ -528,8 +524,7 @@ static void test_discover_devsim(void) {
     CHECK_INT(res[i].index, i + 1);
     CHECK_STR(res[i].name, names[i]);
     CHECK(res[i].has_position);
-    CHECK_VEC_NEAR(res[i].position, (double)(i + 1), -(double)(i + 1), 0.5 * (double)(i + 1),
-                   1e-6);
+    CHECK_VEC_NEAR(res[i].position, (double)(i + 1), -(double)(i + 1), 0.5 * (double)(i + 1), 1e-6);
   }
   /* Fewer slots than tracks: the first ones, and HA_ENOBUFS. */
   st = ha_discover("127.0.0.1", ha_devsim_port(sim), 0, 200, res, 3, &n, &err);

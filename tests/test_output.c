@@ -42,7 +42,9 @@ static int rx_open_port(uint16_t port, uint16_t *bound) {
   return fd;
 }
 
-static int rx_open(uint16_t *port) { return rx_open_port(0, port); }
+static int rx_open(uint16_t *port) {
+  return rx_open_port(0, port);
+}
 
 /* One datagram within timeout_ms, or −1. */
 static int rx_recv(int fd, uint8_t *buf, size_t cap, int timeout_ms) {
@@ -104,10 +106,10 @@ static void expect_packet(ha_output_config c, uint32_t id, double x, double y, d
 
 static void test_holophonix_xyz_bytes(void) {
   /* PROTOCOL.md's worked example. */
-  static const uint8_t want[] = {
-      '/', 't', 'r', 'a', 'c', 'k', '/', '1', '/', 'x', 'y', 'z', 0, 0, 0, 0,
-      ',', 'f', 'f', 'f', 0, 0, 0, 0,
-      0x3f, 0x80, 0x00, 0x00, 0x40, 0x00, 0x00, 0x00, 0x3f, 0x00, 0x00, 0x00};
+  static const uint8_t want[] = {'/',  't',  'r',  'a',  'c',  'k',  '/',  '1',  '/',
+                                 'x',  'y',  'z',  0,    0,    0,    0,    ',',  'f',
+                                 'f',  'f',  0,    0,    0,    0,    0x3f, 0x80, 0x00,
+                                 0x00, 0x40, 0x00, 0x00, 0x00, 0x3f, 0x00, 0x00, 0x00};
   expect_packet(ha_output_config_default(), 1, 1.0, 2.0, 0.5, want, sizeof want, "holophonix xyz");
 }
 
@@ -115,16 +117,16 @@ static void test_holophonix_aed_bytes_both_signs(void) {
   ha_output_config c = ha_output_config_default();
   c.coords = HA_COORDS_AED;
   /* (1, 0, 0) is to the right: clockwise azimuth +90°, elevation 0, 1 m. */
-  static const uint8_t cw[] = {
-      '/', 't', 'r', 'a', 'c', 'k', '/', '2', '/', 'a', 'e', 'd', 0, 0, 0, 0,
-      ',', 'f', 'f', 'f', 0, 0, 0, 0,
-      0x42, 0xb4, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x3f, 0x80, 0x00, 0x00};
+  static const uint8_t cw[] = {'/',  't',  'r',  'a',  'c',  'k',  '/',  '2',  '/',
+                               'a',  'e',  'd',  0,    0,    0,    0,    ',',  'f',
+                               'f',  'f',  0,    0,    0,    0,    0x42, 0xb4, 0x00,
+                               0x00, 0x00, 0x00, 0x00, 0x00, 0x3f, 0x80, 0x00, 0x00};
   expect_packet(c, 2, 1.0, 0.0, 0.0, cw, sizeof cw, "holophonix aed clockwise");
   c.azimuth_sign = HA_AZIMUTH_COUNTERCLOCKWISE;
-  static const uint8_t ccw[] = {
-      '/', 't', 'r', 'a', 'c', 'k', '/', '2', '/', 'a', 'e', 'd', 0, 0, 0, 0,
-      ',', 'f', 'f', 'f', 0, 0, 0, 0,
-      0xc2, 0xb4, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x3f, 0x80, 0x00, 0x00};
+  static const uint8_t ccw[] = {'/',  't',  'r',  'a',  'c',  'k',  '/',  '2',  '/',
+                                'a',  'e',  'd',  0,    0,    0,    0,    ',',  'f',
+                                'f',  'f',  0,    0,    0,    0,    0xc2, 0xb4, 0x00,
+                                0x00, 0x00, 0x00, 0x00, 0x00, 0x3f, 0x80, 0x00, 0x00};
   expect_packet(c, 2, 1.0, 0.0, 0.0, ccw, sizeof ccw, "holophonix aed counter-clockwise");
 }
 
@@ -133,10 +135,10 @@ static void test_adm_xyz_bytes_normalised_clamped(void) {
   c.dialect = HA_DIALECT_ADM_OSC;
   c.adm_scale = 10.0;
   /* (5, −20, 2.5) m over 10 m: 0.5, −2 → −1 (clamped), 0.25. */
-  static const uint8_t want[] = {
-      '/', 'a', 'd', 'm', '/', 'o', 'b', 'j', '/', '3', '/', 'x', 'y', 'z', 0, 0,
-      ',', 'f', 'f', 'f', 0, 0, 0, 0,
-      0x3f, 0x00, 0x00, 0x00, 0xbf, 0x80, 0x00, 0x00, 0x3e, 0x80, 0x00, 0x00};
+  static const uint8_t want[] = {'/',  'a',  'd',  'm',  '/',  'o',  'b',  'j',  '/',
+                                 '3',  '/',  'x',  'y',  'z',  0,    0,    ',',  'f',
+                                 'f',  'f',  0,    0,    0,    0,    0x3f, 0x00, 0x00,
+                                 0x00, 0xbf, 0x80, 0x00, 0x00, 0x3e, 0x80, 0x00, 0x00};
   expect_packet(c, 3, 5.0, -20.0, 2.5, want, sizeof want, "adm xyz");
 }
 
@@ -147,16 +149,16 @@ static void test_adm_aed_bytes_sign(void) {
   c.adm_scale = 4.0;
   c.azimuth_sign = HA_AZIMUTH_CLOCKWISE; /* ignored: ADM's + is left */
   /* (−1, 0, 0) is to the left: ADM azimuth +90°, distance 1/4. */
-  static const uint8_t left[] = {
-      '/', 'a', 'd', 'm', '/', 'o', 'b', 'j', '/', '1', '2', '/', 'a', 'e', 'd', 0,
-      ',', 'f', 'f', 'f', 0, 0, 0, 0,
-      0x42, 0xb4, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x3e, 0x80, 0x00, 0x00};
+  static const uint8_t left[] = {'/',  'a',  'd',  'm',  '/',  'o',  'b',  'j',  '/',
+                                 '1',  '2',  '/',  'a',  'e',  'd',  0,    ',',  'f',
+                                 'f',  'f',  0,    0,    0,    0,    0x42, 0xb4, 0x00,
+                                 0x00, 0x00, 0x00, 0x00, 0x00, 0x3e, 0x80, 0x00, 0x00};
   expect_packet(c, 12, -1.0, 0.0, 0.0, left, sizeof left, "adm aed left");
   /* (0, 0, 40): straight up, 40 m over 4 m clamps to distance 1. */
-  static const uint8_t up[] = {
-      '/', 'a', 'd', 'm', '/', 'o', 'b', 'j', '/', '1', '2', '/', 'a', 'e', 'd', 0,
-      ',', 'f', 'f', 'f', 0, 0, 0, 0,
-      0x00, 0x00, 0x00, 0x00, 0x42, 0xb4, 0x00, 0x00, 0x3f, 0x80, 0x00, 0x00};
+  static const uint8_t up[] = {'/',  'a',  'd',  'm',  '/',  'o',  'b',  'j',  '/',
+                               '1',  '2',  '/',  'a',  'e',  'd',  0,    ',',  'f',
+                               'f',  'f',  0,    0,    0,    0,    0x00, 0x00, 0x00,
+                               0x00, 0x42, 0xb4, 0x00, 0x00, 0x3f, 0x80, 0x00, 0x00};
   expect_packet(c, 12, 0.0, 0.0, 40.0, up, sizeof up, "adm aed up, clamped");
 }
 
@@ -174,16 +176,15 @@ static void test_deadband_and_keepalive(void) {
   c.rate_hz = 1000; /* due on every call below */
   ha_output *o = make_output(&c, port, 4);
   const step steps[] = {
-      {0.00, 0.0, 1},     /* first sight */
-      {0.01, 0.0, 0},     /* unchanged */
-      {0.02, 0.0005, 0},  /* 0.5 mm: inside the 1 mm band */
-      {0.03, 0.0015, 1},  /* 1.5 mm from the last *sent* value */
-      {0.04, 0.0024, 0},  /* 0.9 mm from 0.0015 */
-      {0.05, 0.0026, 1},  /* 1.1 mm: out */
-      {1.04, 0.0026, 0},  /* 0.99 s since the last send */
-      {1.051, 0.0026, 1}, /* 1.001 s: keep-alive refresh */
-      {1.06, 0.0026, 0},
-      {2.06, 0.0026, 1},  /* and again a second later */
+      {0.00, 0.0, 1},                        /* first sight */
+      {0.01, 0.0, 0},                        /* unchanged */
+      {0.02, 0.0005, 0},                     /* 0.5 mm: inside the 1 mm band */
+      {0.03, 0.0015, 1},                     /* 1.5 mm from the last *sent* value */
+      {0.04, 0.0024, 0},                     /* 0.9 mm from 0.0015 */
+      {0.05, 0.0026, 1},                     /* 1.1 mm: out */
+      {1.04, 0.0026, 0},                     /* 0.99 s since the last send */
+      {1.051, 0.0026, 1},                    /* 1.001 s: keep-alive refresh */
+      {1.06, 0.0026, 0},  {2.06, 0.0026, 1}, /* and again a second later */
   };
   uint32_t id = 5;
   double y = 1.0, z = 2.0;
@@ -221,9 +222,9 @@ static void test_deadband_aed(void) {
   ha_output *o = make_output(&c, port, 4);
   /* (azimuth °, distance m) on the horizontal plane, clockwise. */
   const double az_d[][3] = {
-      {10.0, 2.0, 1},   {10.05, 2.0, 0}, {10.15, 2.0, 1},  /* 0.1° band */
-      {10.15, 2.0005, 0}, {10.15, 2.0015, 1},            /* 1 mm on distance */
-      {179.95, 2.0, 1}, {-179.98, 2.0, 0},               /* across ±180: 0.07° */
+      {10.0, 2.0, 1},     {10.05, 2.0, 0},    {10.15, 2.0, 1}, /* 0.1° band */
+      {10.15, 2.0005, 0}, {10.15, 2.0015, 1},                  /* 1 mm on distance */
+      {179.95, 2.0, 1},   {-179.98, 2.0, 0},                   /* across ±180: 0.07° */
       {100.0, 2.0, 1},
   };
   uint32_t id = 1;

@@ -156,8 +156,8 @@ static void test_add_remove_and_patch(void) {
   CHECK_INT((ha_show_tracks(s, &n), n), 3);
   CHECK_OK(ha_show_edit(s, "add", "/tracks/0", "{\"id\": 7}", d));
   CHECK_INT(ha_show_tracks(s, &n)[0].id, 7);
-  CHECK_OK(ha_show_edit(s, "add", "/presets", "[{\"name\": \"p\", \"positions\": {\"7\": [0, 1, 0]}}]",
-                        d));
+  CHECK_OK(ha_show_edit(s, "add", "/presets",
+                        "[{\"name\": \"p\", \"positions\": {\"7\": [0, 1, 0]}}]", d));
   CHECK_INT(ha_show_edit(s, "remove", "/tracks/0/position", NULL, d), HA_EINVAL); /* none */
   CHECK_INT(ha_diags_count(d), 1);
   ha_diags_clear(d);
@@ -165,11 +165,12 @@ static void test_add_remove_and_patch(void) {
   CHECK_VEC_NEAR(ha_show_tracks(s, &n)[1].position, 0, 0, 0, 0);
   /* a patch is one step, all or nothing */
   uint64_t v = ha_show_version(s);
-  CHECK_OK(ha_show_edit_patch(s,
-                              "[{\"op\": \"add\", \"path\": \"/tracks/1/name\", \"value\": "
-                              "\"one\"}, {\"op\": \"add\", \"path\": \"/cues\", \"value\": [{\"number\": "
-                              "1, \"actions\": [{\"type\": \"preset\", \"preset\": \"p\"}]}]}]",
-                              d));
+  CHECK_OK(ha_show_edit_patch(
+      s,
+      "[{\"op\": \"add\", \"path\": \"/tracks/1/name\", \"value\": "
+      "\"one\"}, {\"op\": \"add\", \"path\": \"/cues\", \"value\": [{\"number\": "
+      "1, \"actions\": [{\"type\": \"preset\", \"preset\": \"p\"}]}]}]",
+      d));
   CHECK_INT(ha_show_version(s), v + 1);
   CHECK_STR(ha_show_tracks(s, &n)[1].name, "one");
   CHECK_INT((ha_show_cues(s, &n), n), 1);

@@ -170,8 +170,8 @@ static void test_v23(void) {
   CHECK_STR(t[2].color, "");
   const ha_show_animation *a = ha_show_animations(s, &n);
   CHECK_INT(n, 6);
-  CHECK_STR(a[1].model, "oscillator"); /* oscillator-stationary */
-  CHECK_STR(a[2].model, "zigzag");     /* oscillator-path */
+  CHECK_STR(a[1].model, "oscillator");        /* oscillator-stationary */
+  CHECK_STR(a[2].model, "zigzag");            /* oscillator-path */
   CHECK_INT(ha_params_count(a[5].params), 2); /* radius left out */
   /* rotation {x, y, z} degrees -> [rx, ry, rz]: the circle's start turned 45 deg */
   ha_vec3 p = eval_anim(s, "Circle", 0.0);
@@ -229,8 +229,9 @@ static void test_not_a_project(void) {
   CHECK_INT(ha_show_import_hpx_string(t, strlen(t), "x.hpx", &s, d), HA_EPARSE);
   char line[300];
   ha_diag_format(ha_diags_at(d, 0), line, sizeof(line));
-  CHECK_STR(line, "x.hpx:1:1: not a Holophonix Animator project (no \"tracks\" list at the top "
-                  "level)");
+  CHECK_STR(line,
+            "x.hpx:1:1: not a Holophonix Animator project (no \"tracks\" list at the top "
+            "level)");
   ha_diags_clear(d);
   CHECK_INT(ha_show_import_hpx_string("{", 1, "y.hpx", &s, d), HA_EPARSE);
   CHECK_INT(ha_diags_errors(d), 1);

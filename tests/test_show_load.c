@@ -36,8 +36,7 @@ typedef struct bad_case {
 
 /* Each text is laid out so line:column can be read off it. */
 static const bad_case bad_cases[] = {
-    {"syntax", "{\"format\": 1,\n\"name\": }", HA_EPARSE,
-     "t.json:2:9: unexpected token near '}'"},
+    {"syntax", "{\"format\": 1,\n\"name\": }", HA_EPARSE, "t.json:2:9: unexpected token near '}'"},
     {"duplicate key", "{\"format\": 1, \"format\": 1}", HA_EPARSE,
      "t.json:1:22: duplicate object key near '\"format\"'"},
     {"not an object", "[1, 2]", HA_EPARSE, "t.json:1:1: expected an object, got an array"},
@@ -97,7 +96,8 @@ static const bad_case bad_cases[] = {
      "(known: center, radius, speed, startAngle, direction, plane, rotation, scale)"},
     {"keyframes",
      "{\"format\": 1, \"animations\": [\n"
-     "  {\"name\": \"k\", \"model\": \"keyframes\", \"duration\": 4, \"parameters\": {\"keyframes\": [\n"
+     "  {\"name\": \"k\", \"model\": \"keyframes\", \"duration\": 4, \"parameters\": "
+     "{\"keyframes\": [\n"
      "    {\"time\": 0, \"position\": [0, 0, 0]},\n"
      "    {\"time\": 9, \"position\": [1, 0, 0]},\n"
      "    {\"time\": 4, \"position\": [2, 0, 0], \"easing\": \"wobble\"}\n"
@@ -108,19 +108,22 @@ static const bad_case bad_cases[] = {
      "(linear, quad-in, ..., bounce-in-out; see 'holoanim models')"},
     {"keyframe time",
      "{\"format\": 1, \"animations\": [\n"
-     "  {\"name\": \"k\", \"model\": \"keyframes\", \"duration\": 4, \"parameters\": {\"keyframes\": [\n"
+     "  {\"name\": \"k\", \"model\": \"keyframes\", \"duration\": 4, \"parameters\": "
+     "{\"keyframes\": [\n"
      "    {\"time\": 0, \"position\": [0, 0, 0]},\n"
      "    {\"time\": 9, \"position\": [1, 0, 0]}\n"
      "  ]}}\n"
      "]}",
-     HA_EPARSE, "t.json:4:14: animations[0].parameters.keyframes[1].time: 9 is above the maximum 4"},
+     HA_EPARSE,
+     "t.json:4:14: animations[0].parameters.keyframes[1].time: 9 is above the maximum 4"},
     {"groups",
      "{\"format\": 1, \"tracks\": [{\"id\": 1}, {\"id\": 2}],\n"
      " \"animations\": [{\"name\": \"orbit\", \"model\": \"circular\"}],\n"
      " \"groups\": [\n"
      "  {\"name\": \"g\", \"animation\": \"orbt\", \"tracks\": [1, 9, 1]},\n"
      "  {\"name\": \"g\", \"animation\": \"orbit\", \"tracks\": [], \"mode\": \"swirl\"},\n"
-     "  {\"name\": \"m\", \"animation\": \"orbit\", \"tracks\": [2], \"mode\": \"mirror\", \"mirrorAxis\": "
+     "  {\"name\": \"m\", \"animation\": \"orbit\", \"tracks\": [2], \"mode\": \"mirror\", "
+     "\"mirrorAxis\": "
      "\"w\"}\n"
      "]}",
      HA_EPARSE,
@@ -156,7 +159,8 @@ static const bad_case bad_cases[] = {
      "  {\"number\": 1, \"osc\": \"go\", \"actions\": [{\"type\": \"jump\"}]},\n"
      "  {\"number\": 1, \"osc\": \"/go\", \"actions\": [{\"type\": \"start\", \"group\": \"g\", "
      "\"animation\": \"a\"}]},\n"
-     "  {\"number\": 2, \"osc\": \"/go\", \"actions\": [{\"type\": \"start\"}, {\"type\": \"stop\", "
+     "  {\"number\": 2, \"osc\": \"/go\", \"actions\": [{\"type\": \"start\"}, {\"type\": "
+     "\"stop\", "
      "\"group\": \"g\", \"tracks\": [1]}]},\n"
      "  {\"number\": 3, \"actions\": [{\"type\": \"preset\", \"preset\": \"p\", \"tracks\": [2], "
      "\"stagger\": -1}]},\n"
@@ -188,7 +192,8 @@ static const bad_case bad_cases[] = {
      "{\"format\": 1, \"tracks\": [{\"id\": 1}, {\"id\": 2}],\n"
      " \"outputs\": [\n"
      "  {\"name\": \"a\", \"port\": 70000, \"dialect\": \"osc\", \"rate\": 0},\n"
-     "  {\"name\": \"b\", \"host\": \"h\", \"dialect\": \"adm-osc\", \"azimuthSign\": \"clockwise\",\n"
+     "  {\"name\": \"b\", \"host\": \"h\", \"dialect\": \"adm-osc\", \"azimuthSign\": "
+     "\"clockwise\",\n"
      "   \"trackMap\": {\"1\": 5, \"2\": 5, \"3\": 1}, \"deadband\": {\"angle\": 90}, \"bundle\": "
      "{\"enabled\": 1}}\n"
      "]}",
@@ -275,7 +280,8 @@ static void test_diags_api(void) {
     CHECK_INT(g->column, 33);
     char line[256];
     /* no file name: the position is left out */
-    CHECK_INT(ha_diag_format(g, line, sizeof(line)), (int)strlen("tracks[0].id: 0 is below the minimum 1"));
+    CHECK_INT(ha_diag_format(g, line, sizeof(line)),
+              (int)strlen("tracks[0].id: 0 is below the minimum 1"));
     CHECK_STR(line, "tracks[0].id: 0 is below the minimum 1");
     char small[8];
     ha_diag_format(g, small, sizeof(small));
@@ -309,11 +315,13 @@ static const char *kitchen_sink =
     " \"format\": 1, \"name\": \"Sink\",\n"
     " \"metadata\": {\"venue\": [1, 2], \"notes\": \"n\", \"author\": \"me\"},\n"
     " \"animations\": [{\"parameters\": {\"radius\": 0.1, \"center\": [0, 0, 1e-7]}, \"model\": "
-    "\"circle\", \"name\": \"o\", \"loop\": true, \"pingPong\": true, \"speed\": 2, \"fadeOut\": 1.5},\n"
+    "\"circle\", \"name\": \"o\", \"loop\": true, \"pingPong\": true, \"speed\": 2, \"fadeOut\": "
+    "1.5},\n"
     "  {\"name\": \"k\", \"model\": \"custom\", \"duration\": 4, \"parameters\": {\"keyframes\": "
     "[{\"time\": 0, \"position\": [0, 0, 0]}, {\"easing\": \"easeInOutCubic\", \"time\": 4, "
     "\"position\": [1, 1, 1]}], \"interpolation\": \"step\"}},\n"
-    "  {\"name\": \"cr\", \"model\": \"catmull-rom\", \"parameters\": {\"controlPoints\": [[0, 0, 0], "
+    "  {\"name\": \"cr\", \"model\": \"catmull-rom\", \"parameters\": {\"controlPoints\": [[0, 0, "
+    "0], "
     "[1, 1, 0], [2, 0, 0]], \"closed\": false}}],\n"
     " \"groups\": [{\"tracks\": [3, 1], \"name\": \"g\", \"animation\": \"o\", \"mode\": "
     "\"isobarycenter\", \"phaseOffset\": 0.25, \"autoStart\": true, \"centerPoint\": [0, 0, 0]}],\n"
@@ -321,12 +329,15 @@ static const char *kitchen_sink =
     " \"cues\": [{\"actions\": [{\"type\": \"preset\", \"preset\": \"p\", \"stagger\": 0.5, "
     "\"space\": \"aed\", \"easing\": \"ease-in\", \"transition\": 2}], \"number\": 1.5, \"osc\": "
     "\"/c/1\"},\n"
-    "  {\"number\": 2, \"name\": \"two\", \"actions\": [{\"type\": \"start\", \"animation\": \"k\", "
+    "  {\"number\": 2, \"name\": \"two\", \"actions\": [{\"type\": \"start\", \"animation\": "
+    "\"k\", "
     "\"tracks\": [1], \"mode\": \"relative\"}, {\"type\": \"stop\", \"group\": \"g\"}, {\"type\": "
     "\"goto\", \"track\": 3, \"position\": [0, 0, 0]}]}],\n"
-    " \"outputs\": [{\"host\": \"127.0.0.1\", \"name\": \"dev\", \"trackMap\": {\"3\": 12, \"1\": 2}, "
+    " \"outputs\": [{\"host\": \"127.0.0.1\", \"name\": \"dev\", \"trackMap\": {\"3\": 12, \"1\": "
+    "2}, "
     "\"bundle\": {\"lookahead\": 5, \"enabled\": true}, \"deadband\": {\"angle\": 0.5, "
-    "\"position\": 0.01}, \"dialect\": \"adm-osc\", \"coords\": \"aed\", \"admScale\": 20, \"rate\": "
+    "\"position\": 0.01}, \"dialect\": \"adm-osc\", \"coords\": \"aed\", \"admScale\": 20, "
+    "\"rate\": "
     "30, \"keepAlive\": 0, \"enabled\": false}],\n"
     " \"limits\": {\"maxSpeed\": 12, \"box\": {\"max\": [10, 10, 5], \"min\": [-10, -10, 0]}},\n"
     " \"control\": {\"allow\": [\"127.0.0.1\"], \"port\": 9000}\n"
@@ -447,8 +458,8 @@ static void round_trip(const char *name, const char *text) {
   CHECK_MSG(load_lines(t1, got, sizeof(got), &b) == HA_OK, "%s: reload: %s", name, got);
   if (b != NULL) {
     char *t2 = save(b);
-    CHECK_MSG(strcmp(t1, t2) == 0, "%s: canonical text changed on a round trip:\n%s\n---\n%s",
-              name, t1, t2);
+    CHECK_MSG(strcmp(t1, t2) == 0, "%s: canonical text changed on a round trip:\n%s\n---\n%s", name,
+              t1, t2);
     free(t2);
   }
   free(t1);
@@ -459,8 +470,9 @@ static void round_trip(const char *name, const char *text) {
 static void test_round_trip(void) {
   round_trip("kitchen sink", kitchen_sink);
   round_trip("empty", "{\"format\": 1}");
-  round_trip("numbers", "{\"format\": 1, \"metadata\": {\"x\": [0.1, -0.0, 1e300, 5e-324, 3.0, "
-                        "-7, 123456789012, 0.30000000000000004, \"\\n\\t\\u0001/\"]}}");
+  round_trip("numbers",
+             "{\"format\": 1, \"metadata\": {\"x\": [0.1, -0.0, 1e300, 5e-324, 3.0, "
+             "-7, 123456789012, 0.30000000000000004, \"\\n\\t\\u0001/\"]}}");
 }
 
 static void test_canonical_text(void) {
@@ -515,7 +527,8 @@ static void test_migration(void) {
       "\"z\": 0}}}],\n"
       " \"groups\": [{\"name\": \"g\", \"animation\": \"a\", \"trackIds\": [1]}],\n"
       " \"presets\": [{\"name\": \"p\", \"positions\": {\"1\": {\"x\": 4, \"y\": 5, \"z\": 6}}}],\n"
-      " \"limits\": {\"box\": {\"min\": {\"x\": -1, \"y\": -1, \"z\": -1}, \"max\": {\"x\": 1, \"y\": "
+      " \"limits\": {\"box\": {\"min\": {\"x\": -1, \"y\": -1, \"z\": -1}, \"max\": {\"x\": 1, "
+      "\"y\": "
       "1, \"z\": 1}}}\n"
       "}";
   ha_show *s = NULL;
@@ -562,8 +575,8 @@ static void test_examples(void) {
   if (src == NULL) {
     src = ".";
   }
-  static const char *const files[] = {"orbiting-quartet.json", "fly-by.json",
-                                      "pendulum-group.json", "cue-scene.json"};
+  static const char *const files[] = {"orbiting-quartet.json", "fly-by.json", "pendulum-group.json",
+                                      "cue-scene.json"};
   for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
     char path[1024];
     snprintf(path, sizeof(path), "%s/examples/%s", src, files[i]);

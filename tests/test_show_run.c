@@ -49,7 +49,9 @@ static void eval_at(rig *r, double t) {
   CHECK_OK(ha_show_instance_evaluate(r->inst, t, r->x, r->y, r->z, 16));
 }
 
-static ha_vec3 pos(const rig *r, size_t i) { return ha_vec3_make(r->x[i], r->y[i], r->z[i]); }
+static ha_vec3 pos(const rig *r, size_t i) {
+  return ha_vec3_make(r->x[i], r->y[i], r->z[i]);
+}
 
 static ha_motion *motion_of(const rig *r, const char *name) {
   ha_motion *m = NULL;
@@ -98,8 +100,10 @@ static void test_offline_eval_matches_motion(void) {
 static void test_limits_applied(void) {
   const char *text =
       "{\"format\": 1, \"tracks\": [{\"id\": 1}],\n"
-      " \"animations\": [{\"name\": \"c\", \"model\": \"circular\", \"parameters\": {\"radius\": 5}}],\n"
-      " \"groups\": [{\"name\": \"g\", \"animation\": \"c\", \"tracks\": [1], \"autoStart\": true}],\n"
+      " \"animations\": [{\"name\": \"c\", \"model\": \"circular\", \"parameters\": {\"radius\": "
+      "5}}],\n"
+      " \"groups\": [{\"name\": \"g\", \"animation\": \"c\", \"tracks\": [1], \"autoStart\": "
+      "true}],\n"
       " \"limits\": {\"box\": {\"min\": [-2, -2, 0], \"max\": [2, 2, 3]}}\n"
       "}";
   rig r;
@@ -128,18 +132,24 @@ static const char *cue_show =
     " \"groups\": [{\"name\": \"both\", \"animation\": \"c\", \"tracks\": [1, 2]}],\n"
     " \"presets\": [\n"
     "   {\"name\": \"east\", \"positions\": {\"1\": [5, 0, 0]}},\n"
-    "   {\"name\": \"order\", \"positions\": {\"3\": [0, 0, 3], \"1\": [0, 0, 1], \"4\": [0, 0, 4], "
+    "   {\"name\": \"order\", \"positions\": {\"3\": [0, 0, 3], \"1\": [0, 0, 1], \"4\": [0, 0, "
+    "4], "
     "\"2\": [0, 0, 2]}}],\n"
     " \"cues\": [\n"
     "   {\"number\": 1, \"actions\": [{\"type\": \"start\", \"group\": \"both\"}]},\n"
-    "   {\"number\": 2, \"actions\": [{\"type\": \"start\", \"animation\": \"l\", \"tracks\": [2]}]},\n"
+    "   {\"number\": 2, \"actions\": [{\"type\": \"start\", \"animation\": \"l\", \"tracks\": "
+    "[2]}]},\n"
     "   {\"number\": 3, \"actions\": [{\"type\": \"stop\", \"group\": \"both\", \"fade\": 0}]},\n"
-    "   {\"number\": 4, \"actions\": [{\"type\": \"preset\", \"preset\": \"east\", \"transition\": 2}]},\n"
-    "   {\"number\": 5, \"actions\": [{\"type\": \"preset\", \"preset\": \"order\", \"transition\": 1, "
+    "   {\"number\": 4, \"actions\": [{\"type\": \"preset\", \"preset\": \"east\", \"transition\": "
+    "2}]},\n"
+    "   {\"number\": 5, \"actions\": [{\"type\": \"preset\", \"preset\": \"order\", "
+    "\"transition\": 1, "
     "\"stagger\": 0.5}]},\n"
-    "   {\"number\": 6, \"actions\": [{\"type\": \"preset\", \"preset\": \"order\", \"tracks\": [2, 3], "
+    "   {\"number\": 6, \"actions\": [{\"type\": \"preset\", \"preset\": \"order\", \"tracks\": "
+    "[2, 3], "
     "\"stagger\": 0.5}]},\n"
-    "   {\"number\": 7, \"actions\": [{\"type\": \"goto\", \"track\": 2, \"position\": [9, 9, 0]}]},\n"
+    "   {\"number\": 7, \"actions\": [{\"type\": \"goto\", \"track\": 2, \"position\": [9, 9, "
+    "0]}]},\n"
     "   {\"number\": 8, \"actions\": [{\"type\": \"stop\", \"group\": \"both\"}]},\n"
     "   {\"number\": 9, \"actions\": [{\"type\": \"stop\", \"tracks\": [3, 4], \"fade\": 1}]}\n"
     " ]\n"

@@ -214,7 +214,8 @@ static void test_save_errors(void) {
   ha_error err;
   ha_error_clear(&err);
   CHECK_INT(ha_show_save_file(s, "/nonexistent-dir/x.json", &err), HA_EIO);
-  CHECK_STR(err.message, "/nonexistent-dir/x.json: create temporary file: No such file or directory");
+  CHECK_STR(err.message,
+            "/nonexistent-dir/x.json: create temporary file: No such file or directory");
   CHECK_INT(ha_show_save_file(s, "", &err), HA_EINVAL);
   CHECK_INT(ha_show_save_file(s, NULL, NULL), HA_EINVAL);
   char *t = NULL;

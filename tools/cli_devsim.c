@@ -34,14 +34,15 @@ int cli_net_parse_int(const char *s, const char *what, long lo, long hi, long *o
 }
 
 static void devsim_usage(FILE *f) {
-  fputs("usage: holoanim devsim [--port 4003] [--bind 127.0.0.1] [--tracks 64]\n"
-        "                       [--record FILE.csv] [--push HOST:PORT]...\n"
-        "                       [--adm-scale 10] [--azimuth cw|ccw] [--quiet]\n"
-        "A simulated Holophonix processor (and ADM-OSC receiver) on UDP. --port 0 picks\n"
-        "a free port (printed on stdout). --push sends every change to HOST:PORT as\n"
-        "/track/n/xyz (the device echo). --record writes time_s,track,x,y,z for every\n"
-        "position received (CLOCK_MONOTONIC seconds). Stop with Ctrl-C.\n",
-        f);
+  fputs(
+      "usage: holoanim devsim [--port 4003] [--bind 127.0.0.1] [--tracks 64]\n"
+      "                       [--record FILE.csv] [--push HOST:PORT]...\n"
+      "                       [--adm-scale 10] [--azimuth cw|ccw] [--quiet]\n"
+      "A simulated Holophonix processor (and ADM-OSC receiver) on UDP. --port 0 picks\n"
+      "a free port (printed on stdout). --push sends every change to HOST:PORT as\n"
+      "/track/n/xyz (the device echo). --record writes time_s,track,x,y,z for every\n"
+      "position received (CLOCK_MONOTONIC seconds). Stop with Ctrl-C.\n",
+      f);
 }
 
 /* Status every second while something happens; a summary at the end. */

@@ -54,13 +54,14 @@ int cli_net_hostport(const char *s, int default_port, char *host, size_t cap, in
 }
 
 static void discover_usage(FILE *f) {
-  fputs("usage: holoanim discover HOST[:PORT] [--listen PORT] [--timeout MS] [--max N]\n"
-        "                         [--json]\n"
-        "Probe /get \"/track/n/name\" for n = 1, 2, ... until the device answers /error,\n"
-        "then read each track's position. PORT defaults to 4003; queries leave from and\n"
-        "replies are awaited on --listen PORT (default: any free port). --timeout is the\n"
-        "wait for one reply before asking again (default 300 ms, 3 attempts).\n",
-        f);
+  fputs(
+      "usage: holoanim discover HOST[:PORT] [--listen PORT] [--timeout MS] [--max N]\n"
+      "                         [--json]\n"
+      "Probe /get \"/track/n/name\" for n = 1, 2, ... until the device answers /error,\n"
+      "then read each track's position. PORT defaults to 4003; queries leave from and\n"
+      "replies are awaited on --listen PORT (default: any free port). --timeout is the\n"
+      "wait for one reply before asking again (default 300 ms, 3 attempts).\n",
+      f);
 }
 
 static void json_string(const char *s) {
@@ -135,8 +136,7 @@ int cmd_discover(int argc, char **argv) {
   size_t n = 0;
   ha_error err;
   ha_error_clear(&err);
-  ha_status st =
-      ha_discover(host, port, (int)listen, (int)timeout, res, (size_t)max, &n, &err);
+  ha_status st = ha_discover(host, port, (int)listen, (int)timeout, res, (size_t)max, &n, &err);
   if (st != HA_OK && st != HA_ENOBUFS) {
     free(res);
     if (st == HA_ENOTFOUND) { /* no answer: a runtime failure, not bad input */
@@ -165,8 +165,7 @@ int cmd_discover(int argc, char **argv) {
     for (size_t i = 0; i < n; i++) {
       printf("%5u  %-24s ", (unsigned)res[i].index, res[i].name);
       if (res[i].has_position) {
-        printf("%10.3f %10.3f %10.3f\n", res[i].position.x, res[i].position.y,
-               res[i].position.z);
+        printf("%10.3f %10.3f %10.3f\n", res[i].position.x, res[i].position.y, res[i].position.z);
       } else {
         printf("%10s %10s %10s\n", "-", "-", "-");
       }

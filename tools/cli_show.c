@@ -64,10 +64,9 @@ static int validate_json(const char *path) {
   static const char *const sev[] = {"error", "warning", "note"};
   for (size_t i = 0; i < ha_diags_count(d); i++) {
     const ha_diag *g = ha_diags_at(d, i);
-    json_array_append_new(arr, json_pack("{s:s,s:s,s:i,s:i,s:s,s:s}", "severity",
-                                         sev[g->severity], "file", g->file, "line", g->line,
-                                         "column", g->column, "path", g->path, "message",
-                                         g->message));
+    json_array_append_new(arr, json_pack("{s:s,s:s,s:i,s:i,s:s,s:s}", "severity", sev[g->severity],
+                                         "file", g->file, "line", g->line, "column", g->column,
+                                         "path", g->path, "message", g->message));
   }
   char *s = json_dumps(arr, JSON_INDENT(2));
   if (s != NULL) {
@@ -274,7 +273,9 @@ static int parse_play(int argc, char **argv, play_opts *o, int render) {
   if (render && o->out == NULL) {
     return cli_usage_error("render: -o FILE.svg is required");
   }
-  qsort(o->cues, o->ncues, sizeof(*o->cues), cmp_cue);
+  if (o->ncues > 1) {
+    qsort(o->cues, o->ncues, sizeof(*o->cues), cmp_cue);
+  }
   return CLI_OK;
 }
 
@@ -449,7 +450,7 @@ int cli_show_render(int argc, char **argv) {
   }
   ha_svg_track *tr = NULL;
   double *cols = NULL;
-  char (*names)[160] = NULL;
+  char(*names)[160] = NULL;
   if (rc == CLI_OK) {
     size_t nt = p.ntracks, ns = p.nsamples;
     tr = calloc(nt ? nt : 1, sizeof(*tr));

@@ -63,12 +63,12 @@ typedef struct ha_devsim ha_devsim;
 #define HA_DEVSIM_NAME_MAX 128 /* bytes including the NUL */
 
 typedef struct ha_devsim_config {
-  const char *bind_host;   /* default "127.0.0.1" ("0.0.0.0" = every interface) */
-  int port;                /* 0..65535, 0 = any free port (default 4003) */
-  uint32_t tracks;         /* tracks 1..tracks exist, 1..65535 (default 64) */
-  double adm_scale;        /* metres for ADM-OSC 1.0 (default 10) */
+  const char *bind_host;        /* default "127.0.0.1" ("0.0.0.0" = every interface) */
+  int port;                     /* 0..65535, 0 = any free port (default 4003) */
+  uint32_t tracks;              /* tracks 1..tracks exist, 1..65535 (default 64) */
+  double adm_scale;             /* metres for ADM-OSC 1.0 (default 10) */
   ha_azimuth_sign azimuth_sign; /* of /track/{n}/aed (default clockwise) */
-  const char *record_path; /* CSV of received positions, NULL = none */
+  const char *record_path;      /* CSV of received positions, NULL = none */
 } ha_devsim_config;
 
 /* Defaults as above. Thread: any. */
@@ -93,12 +93,12 @@ ha_status ha_devsim_add_push(ha_devsim *sim, const char *host, int port, ha_erro
 
 typedef struct ha_devsim_track {
   uint32_t index;
-  ha_vec3 position;                 /* metres */
+  ha_vec3 position; /* metres */
   char name[HA_DEVSIM_NAME_MAX];
-  float color[4];                   /* RGBA 0..1 */
+  float color[4]; /* RGBA 0..1 */
   float gain_db;
   int mute;
-  uint64_t updates;                 /* position changes so far */
+  uint64_t updates; /* position changes so far */
 } ha_devsim_track;
 
 /* A copy of track n's state. Returns: HA_OK, HA_ENOTFOUND (n outside

@@ -13,7 +13,8 @@
  * are not replies (pushed positions, other traffic) are ignored, except that
  * a pushed `/track/n/xyz` also gives track n's position.
  *
- * Thread: any (blocking; never the tick). Allocates only its socket.
+ * Thread: any (blocking; never the tick). Allocates its socket and a 64 KiB
+ * receive buffer for the duration of the call.
  */
 #ifndef HOLOANIM_DISCOVER_H
 #define HOLOANIM_DISCOVER_H
@@ -29,15 +30,15 @@
 extern "C" {
 #endif
 
-#define HA_DISCOVER_TRIES 3     /* attempts per probe */
-#define HA_DISCOVER_WINDOW 8    /* probes in flight */
+#define HA_DISCOVER_TRIES 3  /* attempts per probe */
+#define HA_DISCOVER_WINDOW 8 /* probes in flight */
 #define HA_DISCOVER_NAME_MAX 128
 
 typedef struct ha_discovered_track {
-  uint32_t index;                    /* n, from 1 */
-  char name[HA_DISCOVER_NAME_MAX];   /* truncated to 127 bytes */
-  ha_vec3 position;                  /* metres, when has_position */
-  bool has_position;                 /* false: no /track/n/xyz reply */
+  uint32_t index;                  /* n, from 1 */
+  char name[HA_DISCOVER_NAME_MAX]; /* truncated to 127 bytes */
+  ha_vec3 position;                /* metres, when has_position */
+  bool has_position;               /* false: no /track/n/xyz reply */
 } ha_discovered_track;
 
 /* Probe host:port from local port `listen_port` (0 = any).

@@ -138,6 +138,8 @@ typedef int32_t ha_anim_id;
  * motion and track list). */
 typedef struct ha_anim_spec {
   ha_group_mode mode;
+  double fade_in; /* seconds to crossfade from where each track is onto the path
+                     (0: only a takeover fades, over takeover_fade) */
   double phase_offset;
   bool phase_spread;
   bool rotate_formation;

@@ -51,10 +51,7 @@ typedef enum ha_output_dialect {
   HA_DIALECT_ADM_OSC = 1     /* /adm/obj/{n}/... */
 } ha_output_dialect;
 
-typedef enum ha_output_coords {
-  HA_COORDS_XYZ = 0,
-  HA_COORDS_AED = 1
-} ha_output_coords;
+typedef enum ha_output_coords { HA_COORDS_XYZ = 0, HA_COORDS_AED = 1 } ha_output_coords;
 
 /* One entry of a track mapping: show track id → device index (≥ 1). */
 typedef struct ha_output_map_entry {
@@ -72,37 +69,38 @@ typedef struct ha_output_map_entry {
 #define HA_OUTPUT_MAX_TRACKS 1000000
 
 typedef struct ha_output_config {
-  const char *host;  /* destination name or address (copied); default "127.0.0.1" */
-  int port;          /* 1..65535; default 4003 */
-  ha_output_dialect dialect;     /* default HA_DIALECT_HOLOPHONIX */
-  ha_output_coords coords;       /* default HA_COORDS_XYZ */
-  ha_azimuth_sign azimuth_sign;  /* Holophonix aed only; default clockwise */
-  double adm_scale;  /* ADM-OSC: metres that map to 1.0; 0.001..100000, default 10 */
-  double rate_hz;    /* sends per second, 1..1000 (default 50). An output slower
-                        than the tick sends on the first tick at or after each
-                        of its own deadlines (start + k / rate); missed deadlines
-                        are skipped, never sent in a burst. A tick at most
-                        min(period / 4, 2 ms) early counts as on time, so an
-                        output at the tick's own rate loses no frame to jitter */
-  double deadband_m;    /* xyz: skip a track whose every axis moved at most
-                           this much since it was last sent; aed: the distance
-                           threshold. 0..10 m, default 0.001 (1 mm) */
-  double deadband_deg;  /* aed: azimuth and elevation threshold, 0..180,
-                           default 0.1° */
-  double keep_alive_s;  /* resend an unchanged track at least this often;
-                           0 = never, else 0.001..3600 (default 1) */
-  bool bundle;          /* pack messages into bundles (default false: one
-                           message per datagram, all in one sendmmsg) */
-  size_t max_datagram;  /* bundle size limit in bytes, 64..65507 (default 1472) */
-  size_t bundle_max_messages; /* messages per bundle, 0 = as many as fit
-                                 (default 0) */
-  double lookahead_ms;  /* bundle time tag = wall-clock now + lookahead (NTP);
-                           0 = "immediately" (default); 0..60000 */
+  const char *host;               /* destination name or address (copied); default "127.0.0.1" */
+  int port;                       /* 1..65535; default 4003 */
+  ha_output_dialect dialect;      /* default HA_DIALECT_HOLOPHONIX */
+  ha_output_coords coords;        /* default HA_COORDS_XYZ */
+  ha_azimuth_sign azimuth_sign;   /* Holophonix aed only; default clockwise */
+  double adm_scale;               /* ADM-OSC: metres that map to 1.0; 0.001..100000, default 10 */
+  double rate_hz;                 /* sends per second, 1..1000 (default 50). An output slower
+                                     than the tick sends on the first tick at or after each
+                                     of its own deadlines (start + k / rate); missed deadlines
+                                     are skipped, never sent in a burst. A tick at most
+                                     min(period / 4, 2 ms) early counts as on time, so an
+                                     output at the tick's own rate loses no frame to jitter */
+  double deadband_m;              /* xyz: skip a track whose every axis moved at most
+                                     this much since it was last sent; aed: the distance
+                                     threshold. 0..10 m, default 0.001 (1 mm) */
+  double deadband_deg;            /* aed: azimuth and elevation threshold, 0..180,
+                                     default 0.1° */
+  double keep_alive_s;            /* resend an unchanged track at least this often;
+                                     0 = never, else 0.001..3600 (default 1) */
+  bool bundle;                    /* pack messages into bundles (default false: one
+                                     message per datagram, all in one sendmmsg) */
+  size_t max_datagram;            /* bundle size limit in bytes, 64..65507 (default 1472) */
+  size_t bundle_max_messages;     /* messages per bundle, 0 = as many as fit
+                                     (default 0) */
+  double lookahead_ms;            /* bundle time tag = wall-clock now + lookahead (NTP);
+                                     0 = "immediately" (default); 0..60000 */
   const ha_output_map_entry *map; /* show track id → device index (copied);
                                      NULL/0 = identity */
   size_t map_len;
-  bool map_only;        /* true: tracks missing from `map` are not sent
-                           (counted as `unmapped`); false: they keep their id */
+  /* true: tracks missing from `map` are not sent (counted as `unmapped`);
+   * false (default): they keep their own id. */
+  bool map_only;
 } ha_output_config;
 
 /* The defaults listed above. Thread: any. */
@@ -156,27 +154,27 @@ int ha_output_flush(ha_output *out, double now, size_t n, const uint32_t *ids, c
 
 /* Counters since creation. */
 typedef struct ha_output_stats {
-  uint64_t ticks;            /* send/flush calls that were due */
-  uint64_t rate_skips;       /* send calls skipped by the rate divider */
-  uint64_t messages;         /* OSC messages that left */
-  uint64_t datagrams;        /* datagrams that left */
-  uint64_t bytes;            /* UDP payload bytes that left */
-  uint64_t syscalls;         /* sendmmsg calls */
-  uint64_t deadband_skips;   /* positions not sent: within the dead-band */
-  uint64_t keepalive_sends;  /* unchanged positions resent by keep-alive */
-  uint64_t nonfinite;        /* positions skipped: NaN or infinite */
-  uint64_t unmapped;         /* positions skipped: not in the map (map_only) */
-  uint64_t untracked;        /* positions of ids beyond max_tracks distinct ids */
-  uint64_t err_refused;      /* sends failed with ECONNREFUSED */
-  uint64_t err_unreachable;  /* EHOSTUNREACH, ENETUNREACH, EHOSTDOWN, ENETDOWN */
-  uint64_t err_again;        /* EAGAIN / EWOULDBLOCK / ENOBUFS / EINTR */
-  uint64_t err_other;        /* any other errno (e.g. EMSGSIZE, EPERM) */
-  uint64_t short_sends;      /* sendmmsg stopped partway; it drops the errno
-                                (typically ECONNREFUSED: a closed port answers
-                                the first datagram with ICMP, which fails the
-                                second), so the rest waits for the next tick */
-  uint64_t unsent;           /* messages that did not leave (retried) */
-  int last_errno;            /* errno of the last failed send, 0 if none */
+  uint64_t ticks;           /* send/flush calls that were due */
+  uint64_t rate_skips;      /* send calls skipped by the rate divider */
+  uint64_t messages;        /* OSC messages that left */
+  uint64_t datagrams;       /* datagrams that left */
+  uint64_t bytes;           /* UDP payload bytes that left */
+  uint64_t syscalls;        /* sendmmsg calls */
+  uint64_t deadband_skips;  /* positions not sent: within the dead-band */
+  uint64_t keepalive_sends; /* unchanged positions resent by keep-alive */
+  uint64_t nonfinite;       /* positions skipped: NaN or infinite */
+  uint64_t unmapped;        /* positions skipped: not in the map (map_only) */
+  uint64_t untracked;       /* positions of ids beyond max_tracks distinct ids */
+  uint64_t err_refused;     /* sends failed with ECONNREFUSED */
+  uint64_t err_unreachable; /* EHOSTUNREACH, ENETUNREACH, EHOSTDOWN, ENETDOWN */
+  uint64_t err_again;       /* EAGAIN / EWOULDBLOCK / ENOBUFS / EINTR */
+  uint64_t err_other;       /* any other errno (e.g. EMSGSIZE, EPERM) */
+  uint64_t short_sends;     /* sendmmsg stopped partway; it drops the errno
+                               (typically ECONNREFUSED: a closed port answers
+                               the first datagram with ICMP, which fails the
+                               second), so the rest waits for the next tick */
+  uint64_t unsent;          /* messages that did not leave (retried) */
+  int last_errno;           /* errno of the last failed send, 0 if none */
 } ha_output_stats;
 
 /* Copy the counters. Each counter is read atomically, the set is not a

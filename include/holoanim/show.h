@@ -85,29 +85,29 @@ int ha_diag_format(const ha_diag *d, char *buf, size_t cap);
 /* ---- the compiled show: plain data ---- */
 
 typedef struct ha_show_track {
-  uint32_t id;        /* Holophonix track index, >= 1 */
-  const char *name;   /* "" when not given */
-  char color[8];      /* "#rrggbb" ("" when not given) */
-  ha_vec3 position;   /* base position (m) */
+  uint32_t id;      /* Holophonix track index, >= 1 */
+  const char *name; /* "" when not given */
+  char color[8];    /* "#rrggbb" ("" when not given) */
+  ha_vec3 position; /* base position (m) */
   bool has_gain;
-  double gain;        /* dB, when has_gain */
+  double gain; /* dB, when has_gain */
 } ha_show_track;
 
 typedef struct ha_show_animation {
-  const char *name;          /* unique */
-  const char *model;         /* canonical model name ("circular") */
-  const ha_params *params;   /* as written, validated by ha_motion_create */
-  ha_timing timing;          /* duration, loop, speed */
-  double fade_in, fade_out;  /* seconds (fade_out: default fade of stops) */
+  const char *name;         /* unique */
+  const char *model;        /* canonical model name ("circular") */
+  const ha_params *params;  /* as written, validated by ha_motion_create */
+  ha_timing timing;         /* duration, loop, speed */
+  double fade_in, fade_out; /* seconds (fade_out: default fade of stops) */
 } ha_show_animation;
 
 typedef struct ha_show_group {
   const char *name;
   const uint32_t *tracks; /* selection order (phase offsets follow it) */
   size_t track_count;
-  size_t animation;       /* index into the animations */
-  ha_anim_spec spec;      /* mode, phaseOffset, phaseSpread, ... */
-  bool auto_start;        /* started by ha_show_instantiate */
+  size_t animation;  /* index into the animations */
+  ha_anim_spec spec; /* mode, phaseOffset, phaseSpread, ... */
+  bool auto_start;   /* started by ha_show_instantiate */
 } ha_show_group;
 
 typedef struct ha_show_preset {
@@ -133,27 +133,27 @@ typedef enum ha_show_target {
 
 typedef struct ha_show_action {
   ha_show_action_type type;
-  ha_show_target target;   /* START: GROUP or ANIMATION; STOP: any */
-  size_t group;            /* TARGET_GROUP: index into the groups */
-  size_t animation;        /* TARGET_ANIMATION (and GROUP: the group's animation) */
-  size_t preset;           /* PRESET: index into the presets */
-  const uint32_t *tracks;  /* START/ANIMATION and STOP/TRACKS: the tracks; PRESET: the
-                              subset in preset order (all of the preset's when not given);
-                              GOTO: the one track */
+  ha_show_target target;  /* START: GROUP or ANIMATION; STOP: any */
+  size_t group;           /* TARGET_GROUP: index into the groups */
+  size_t animation;       /* TARGET_ANIMATION (and GROUP: the group's animation) */
+  size_t preset;          /* PRESET: index into the presets */
+  const uint32_t *tracks; /* START/ANIMATION and STOP/TRACKS: the tracks; PRESET: the
+                             subset in preset order (all of the preset's when not given);
+                             GOTO: the one track */
   size_t track_count;
-  ha_anim_spec spec;       /* START/ANIMATION: the group spec; START/GROUP: the group's */
-  double fade;             /* STOP: seconds to glide back to base (0: stay) */
-  ha_vec3 position;        /* GOTO: target (m) */
-  double transition;       /* PRESET, GOTO: seconds (0: jump) */
-  ha_easing easing;        /* PRESET, GOTO */
-  bool aed;                /* PRESET, GOTO: interpolate in aed (shorter azimuth arc) */
-  double stagger;          /* PRESET: delay between successive tracks (s) */
+  ha_anim_spec spec; /* START/ANIMATION: the group spec; START/GROUP: the group's */
+  double fade;       /* STOP: seconds to glide back to base (0: stay) */
+  ha_vec3 position;  /* GOTO: target (m) */
+  double transition; /* PRESET, GOTO: seconds (0: jump) */
+  ha_easing easing;  /* PRESET, GOTO */
+  bool aed;          /* PRESET, GOTO: interpolate in aed (shorter azimuth arc) */
+  double stagger;    /* PRESET: delay between successive tracks (s) */
 } ha_show_action;
 
 typedef struct ha_show_cue {
-  double number;     /* unique, >= 0 (1, 1.5, 2, ...) */
-  const char *name;  /* "" when not given */
-  const char *osc;   /* OSC address that fires it, or NULL */
+  double number;    /* unique, >= 0 (1, 1.5, 2, ...) */
+  const char *name; /* "" when not given */
+  const char *osc;  /* OSC address that fires it, or NULL */
   const ha_show_action *actions;
   size_t action_count;
 } ha_show_cue;
@@ -184,7 +184,7 @@ typedef struct ha_show_output {
   double bundle_lookahead_ms;   /* timetag lookahead (default 0: immediate) */
   const ha_show_track_map *track_map; /* sorted by show track id */
   size_t track_map_count;
-  bool enabled;                 /* default true */
+  bool enabled; /* default true */
 } ha_show_output;
 
 /* The device index for a show track on an output (the trackMap entry, else
@@ -249,8 +249,7 @@ size_t ha_show_cue_find_osc(const ha_show *show, const char *address);
 /* A new motion for the i-th animation (the caller owns it). HA_ENOTFOUND
  * past the end; otherwise as ha_motion_create (cannot fail validation: the
  * show was validated). */
-ha_status ha_show_animation_motion(const ha_show *show, size_t i, ha_motion **out,
-                                   ha_error *err);
+ha_status ha_show_animation_motion(const ha_show *show, size_t i, ha_motion **out, ha_error *err);
 
 /* An engine configuration sized for the show: max_tracks = track count (at
  * least 1), max_animations = groups + start actions + 8, the show's limits. */
@@ -283,8 +282,8 @@ ha_status ha_show_save_file(const ha_show *show, const char *path, ha_error *err
  * (HA_EINVAL). A change is one undo step and bumps the version.
  * Errors: HA_EINVAL (bad op, pointer, value, or invalid result), HA_ENOMEM.
  * Thread: control. */
-ha_status ha_show_edit(ha_show *show, const char *op, const char *pointer,
-                       const char *value_json, ha_diags *diags);
+ha_status ha_show_edit(ha_show *show, const char *op, const char *pointer, const char *value_json,
+                       ha_diags *diags);
 /* Several operations as one undo step: `patch_json` is a JSON array of
  * {"op", "path", "value"} objects, applied in order, all or nothing. */
 ha_status ha_show_edit_patch(ha_show *show, const char *patch_json, ha_diags *diags);
@@ -311,8 +310,8 @@ ha_status ha_show_get_json(const ha_show *show, const char *pointer, char **out)
  * result is a valid show (on success). Errors: HA_EIO, HA_EPARSE (not JSON
  * or not a project), HA_ENOMEM. Thread: control. */
 ha_status ha_show_import_hpx(const char *path, ha_show **out, ha_diags *diags);
-ha_status ha_show_import_hpx_string(const char *text, size_t len, const char *name,
-                                    ha_show **out, ha_diags *diags);
+ha_status ha_show_import_hpx_string(const char *text, size_t len, const char *name, ha_show **out,
+                                    ha_diags *diags);
 
 /* ---- playing on an engine ---- */
 

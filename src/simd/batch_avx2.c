@@ -5,14 +5,15 @@
  *     floor, multiply, subtract, never fused), so τ is bit-identical to the
  *     scalar path's and a loop wrap is never decided differently; the three
  *     loop modes are all computed and blended per lane;
- *   - θ = ph + w·τ, not fused either: bit-identical to the scalar θ;
+ *   - θ = ph + w·τ (w = ω/T, folded at capture: batch_impl.h), not fused
+ *     either: bit-identical to the scalar θ;
  *   - sin and cos are our own, so neither libmvec nor -ffast-math is needed
  *     (-ffast-math would also remove NaN checks):
  *       1. k = round(x·2/π), r = x − k·π/2 with π/2 split in three doubles
  *          (Cody–Waite). The first product is subtracted with an FMA, which is
  *          exact here since r needs at most 53 bits; the two tails carry the
  *          next 106 bits of π/2, so r is good to an ulp for |x| up to 2^30
- *          (validated parameters stay below 10^5 rad).
+ *          (validated parameters stay below 10^4 rad).
  *       2. on r ∈ [−π/4, π/4], z = r²: sin r = r + r³·S(z), cos r =
  *          1 − z/2 + z²·C(z), S and C of degree 5 evaluated by Estrin's scheme
  *          (shorter dependency chains than Horner): weighted minimax fits
@@ -26,12 +27,12 @@
  * Rejected: glibc's libmvec (needs -ffast-math, glibc only), float (1e-9 m
  * agreement needs double), a scalar loop for partial vectors (see below).
  *
- * Parameters come in blocks of 4 tracks (batch_impl.h), so a vector is one
- * aligned load per field. A run that starts or ends inside a block computes
- * the whole block and stores only its own lanes (masked stores), so a
- * 1-track run costs one vector iteration. The other lanes belong to other
- * tracks or are zero (T = 0 gives NaN there); they never leave the
- * registers. */
+ * A run whose length is not a multiple of 4 ends with a partial vector: the
+ * full vector is loaded anyway (the field arrays have slack and are zeroed,
+ * batch_impl.h), computed by the same code, and only the run's lanes are
+ * stored (masked stores), so a 1-track run costs one vector iteration. The
+ * other lanes belong to other tracks or are zero (T = 0 gives NaN there);
+ * they never leave the registers. */
 #include "../batch_impl.h"
 
 #include <immintrin.h>
@@ -84,8 +85,8 @@ static inline void sincos4(__m256d x, __m256d *sin_out, __m256d *cos_out) {
   __m256d c34 = _mm256_fmadd_pd(_mm256_set1_pd(C4), z, _mm256_set1_pd(C3));
   __m256d c56 = _mm256_fmadd_pd(_mm256_set1_pd(C6), z, _mm256_set1_pd(C5));
   __m256d pc = _mm256_fmadd_pd(_mm256_fmadd_pd(c56, z2, c34), z2, c12);
-  __m256d cr = _mm256_fmadd_pd(pc, z2,
-                               _mm256_fnmadd_pd(z, _mm256_set1_pd(0.5), _mm256_set1_pd(1.0)));
+  __m256d cr =
+      _mm256_fmadd_pd(pc, z2, _mm256_fnmadd_pd(z, _mm256_set1_pd(0.5), _mm256_set1_pd(1.0)));
 
   /* Quadrant q = k mod 4 (k is integral and |k| < 2^30: exact in int32).
    * q odd swaps sin and cos; sin is negated for q ∈ {2, 3}, cos for
@@ -94,20 +95,22 @@ static inline void sincos4(__m256d x, __m256d *sin_out, __m256d *cos_out) {
   const __m256i one = _mm256_set1_epi64x(1), two = _mm256_set1_epi64x(2);
   __m256d swap = _mm256_castsi256_pd(_mm256_cmpeq_epi64(_mm256_and_si256(q, one), one));
   __m256d sign_s = _mm256_castsi256_pd(_mm256_slli_epi64(_mm256_and_si256(q, two), 62));
-  __m256d sign_c = _mm256_castsi256_pd(
-      _mm256_slli_epi64(_mm256_and_si256(_mm256_add_epi64(q, one), two), 62));
+  __m256d sign_c =
+      _mm256_castsi256_pd(_mm256_slli_epi64(_mm256_and_si256(_mm256_add_epi64(q, one), two), 62));
   *sin_out = _mm256_xor_pd(_mm256_blendv_pd(sr, cr, swap), sign_s);
   *cos_out = _mm256_xor_pd(_mm256_blendv_pd(cr, sr, swap), sign_c);
 }
 
-static inline __m256d ldf(const ha__batch_block *bl, int f) { return _mm256_load_pd(bl->f[f]); }
+static inline __m256d ld(const double *f, size_t i) {
+  return _mm256_loadu_pd(f + i);
+}
 
-/* τ of the block's 4 tracks at transport time t (ha__batch_tau_at ×4). */
-static inline __m256d tau4(const ha__batch_block *bl, __m256d t) {
+/* τ of tracks i..i+3 at transport time t (ha__batch_tau_at ×4). */
+static inline __m256d tau4(const ha__batch_soa *s, size_t i, __m256d t) {
   const __m256d zero = _mm256_setzero_pd();
-  __m256d T = ldf(bl, HA__BF_T);
-  __m256d mode = ldf(bl, HA__BF_MODE);
-  __m256d a = _mm256_sub_pd(_mm256_mul_pd(t, ldf(bl, HA__BF_SPEED)), ldf(bl, HA__BF_SHIFT));
+  __m256d T = ld(s->T, i);
+  __m256d mode = ld(s->mode, i);
+  __m256d a = _mm256_sub_pd(_mm256_mul_pd(t, ld(s->speed, i)), ld(s->shift, i));
   /* Non-finite a (t NaN or ±inf) counts as 0, as in ha_motion_eval. */
   a = _mm256_and_pd(a, _mm256_cmp_pd(abs4(a), _mm256_set1_pd(HUGE_VAL), _CMP_LT_OQ));
 
@@ -131,12 +134,13 @@ static inline __m256d tau4(const ha__batch_block *bl, __m256d t) {
 }
 
 /* c_r + m_r0·a + m_r1·b (+ m_r2·d) for output row r. */
-static inline __m256d row2(const ha__batch_block *bl, int r, __m256d a, __m256d b) {
-  __m256d v = _mm256_fmadd_pd(ldf(bl, ha__bf_m(r, 0)), a, ldf(bl, HA__BF_C0 + r));
-  return _mm256_fmadd_pd(ldf(bl, ha__bf_m(r, 1)), b, v);
+static inline __m256d row2(const ha__batch_soa *s, int r, size_t i, __m256d a, __m256d b) {
+  __m256d v = _mm256_fmadd_pd(ld(s->m[r][0], i), a, ld(s->c[r], i));
+  return _mm256_fmadd_pd(ld(s->m[r][1], i), b, v);
 }
-static inline __m256d row3(const ha__batch_block *bl, int r, __m256d a, __m256d b, __m256d d) {
-  return _mm256_fmadd_pd(ldf(bl, ha__bf_m(r, 2)), d, row2(bl, r, a, b));
+static inline __m256d row3(const ha__batch_soa *s, int r, size_t i, __m256d a, __m256d b,
+                           __m256d d) {
+  return _mm256_fmadd_pd(ld(s->m[r][2], i), d, row2(s, r, i, a, b));
 }
 
 /* One output vector triple. */
@@ -144,70 +148,62 @@ typedef struct xyz4 {
   __m256d x, y, z;
 } xyz4;
 
-static inline xyz4 circle4(const ha__batch_block *bl, __m256d t) {
-  __m256d tau = tau4(bl, t);
+static inline xyz4 circle4(const ha__batch_soa *s, size_t i, __m256d t) {
+  __m256d tau = tau4(s, i, t);
   /* θ = θ0 + w·τ, not fused: the same rounding as the scalar path. */
-  __m256d th = _mm256_add_pd(ldf(bl, HA__BF_PH0), _mm256_mul_pd(ldf(bl, HA__BF_W0), tau));
+  __m256d th = _mm256_add_pd(ld(s->ph[0], i), _mm256_mul_pd(ld(s->w[0], i), tau));
   __m256d sn, cs;
   sincos4(th, &sn, &cs);
-  xyz4 o = {row2(bl, 0, cs, sn), row2(bl, 1, cs, sn), row2(bl, 2, cs, sn)};
+  xyz4 o = {row2(s, 0, i, cs, sn), row2(s, 1, i, cs, sn), row2(s, 2, i, cs, sn)};
   return o;
 }
 
-static inline xyz4 sines4(const ha__batch_block *bl, __m256d t) {
-  static const int w[3] = {HA__BF_W0, HA__BF_W1, HA__BF_W2};
-  static const int ph[3] = {HA__BF_PH0, HA__BF_PH1, HA__BF_PH2};
-  __m256d tau = tau4(bl, t);
+static inline xyz4 sines4(const ha__batch_soa *s, size_t i, __m256d t) {
+  __m256d tau = tau4(s, i, t);
   __m256d sn[3], unused;
   for (int k = 0; k < 3; k++) {
-    __m256d arg = _mm256_add_pd(_mm256_mul_pd(ldf(bl, w[k]), tau), ldf(bl, ph[k]));
+    __m256d arg = _mm256_add_pd(_mm256_mul_pd(ld(s->w[k], i), tau), ld(s->ph[k], i));
     sincos4(arg, &sn[k], &unused);
   }
-  xyz4 o = {row3(bl, 0, sn[0], sn[1], sn[2]), row3(bl, 1, sn[0], sn[1], sn[2]),
-            row3(bl, 2, sn[0], sn[1], sn[2])};
+  xyz4 o = {row3(s, 0, i, sn[0], sn[1], sn[2]), row3(s, 1, i, sn[0], sn[1], sn[2]),
+            row3(s, 2, i, sn[0], sn[1], sn[2])};
   return o;
 }
 
-/* Store lanes [lo, hi) of o at x/y/z + base (0 ≤ lo < hi ≤ 4). Masked
- * stores never touch the other lanes' memory. */
-static inline void store4(xyz4 o, size_t base, size_t lo, size_t hi, double *x, double *y,
-                          double *z) {
-  if (lo == 0 && hi == HA__BATCH_LANES) {
-    _mm256_storeu_pd(x + base, o.x);
-    _mm256_storeu_pd(y + base, o.y);
-    _mm256_storeu_pd(z + base, o.z);
+/* Store the first `rem` lanes of o at x/y/z + i (rem ≥ 1; all 4 when
+ * rem ≥ 4). Masked stores never touch the other lanes' memory. */
+static inline void store4(xyz4 o, size_t i, size_t rem, double *x, double *y, double *z) {
+  if (rem >= 4) {
+    _mm256_storeu_pd(x + i, o.x);
+    _mm256_storeu_pd(y + i, o.y);
+    _mm256_storeu_pd(z + i, o.z);
     return;
   }
-  /* A lane is stored when its mask's sign bit is set: lo ≤ lane < hi. */
-  __m256i lane = _mm256_setr_epi64x(0, 1, 2, 3);
-  __m256i mask = _mm256_and_si256(_mm256_cmpgt_epi64(_mm256_set1_epi64x((long long)hi), lane),
-                                  _mm256_cmpgt_epi64(lane, _mm256_set1_epi64x((long long)lo - 1)));
-  _mm256_maskstore_pd(x + base, mask, o.x);
-  _mm256_maskstore_pd(y + base, mask, o.y);
-  _mm256_maskstore_pd(z + base, mask, o.z);
+  /* A lane is stored when its mask's sign bit is set: lane < rem. */
+  __m256i mask =
+      _mm256_cmpgt_epi64(_mm256_set1_epi64x((long long)rem), _mm256_setr_epi64x(0, 1, 2, 3));
+  _mm256_maskstore_pd(x + i, mask, o.x);
+  _mm256_maskstore_pd(y + i, mask, o.y);
+  _mm256_maskstore_pd(z + i, mask, o.z);
 }
 
-/* Evaluate tracks [i0, i0 + n) block by block with `body`, keeping only
- * their lanes. (Inlined into each kernel with `body` known, so the call is
- * direct and inlined too.) */
-static inline void for_blocks(const ha__batch_block *b, size_t i0, size_t n, double t, double *x,
-                              double *y, double *z, xyz4 (*body)(const ha__batch_block *, __m256d)) {
+/* Evaluate tracks [i0, i0 + n) four at a time with `body`. (Inlined into
+ * each kernel with `body` known, so that call is inlined too.) */
+static inline void for_runs(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
+                            double *y, double *z,
+                            xyz4 (*body)(const ha__batch_soa *, size_t, __m256d)) {
   __m256d tv = _mm256_set1_pd(t);
-  size_t end = i0 + n;
-  for (size_t blk = i0 / HA__BATCH_LANES; blk * HA__BATCH_LANES < end; blk++) {
-    size_t base = blk * HA__BATCH_LANES;
-    size_t lo = i0 > base ? i0 - base : 0;
-    size_t hi = end - base < HA__BATCH_LANES ? end - base : HA__BATCH_LANES;
-    store4(body(&b[blk], tv), base, lo, hi, x, y, z);
+  for (size_t i = i0, end = i0 + n; i < end; i += 4) {
+    store4(body(s, i, tv), i, end - i, x, y, z);
   }
 }
 
-void ha__batch_circle_avx2(const ha__batch_block *b, size_t i0, size_t n, double t, double *x,
+void ha__batch_circle_avx2(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
                            double *y, double *z) {
-  for_blocks(b, i0, n, t, x, y, z, circle4);
+  for_runs(s, i0, n, t, x, y, z, circle4);
 }
 
-void ha__batch_sines_avx2(const ha__batch_block *b, size_t i0, size_t n, double t, double *x,
+void ha__batch_sines_avx2(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
                           double *y, double *z) {
-  for_blocks(b, i0, n, t, x, y, z, sines4);
+  for_runs(s, i0, n, t, x, y, z, sines4);
 }

@@ -66,6 +66,24 @@ expect 1 "$CLI" validate "$tmp/missing.json"
 expect 2 "$CLI" validate
 expect 2 "$CLI" validate --bogus "$tmp/bad.json"
 
+# ---- the JSON Schema agrees on the examples (when python3 has jsonschema) ----
+if command -v python3 >/dev/null 2>&1 && python3 -c 'import jsonschema' 2>/dev/null; then
+  python3 - "$SRC/docs/show.schema.json" "$SRC"/examples/*.json <<'EOF' || fail "schema"
+import json, sys, jsonschema
+schema = json.load(open(sys.argv[1]))
+jsonschema.Draft202012Validator.check_schema(schema)
+v = jsonschema.Draft202012Validator(schema)
+bad = 0
+for f in sys.argv[2:]:
+    for e in v.iter_errors(json.load(open(f))):
+        print("%s: %s" % (f, e.message))
+        bad += 1
+sys.exit(1 if bad else 0)
+EOF
+else
+  echo "note: python3 jsonschema not available; schema check skipped"
+fi
+
 # ---- import ----
 expect 0 "$CLI" import "$SRC/tests/fixtures/hpx/project-v2.0.hpx" -o "$tmp/v20.json"
 grep -q 'warning: animations\[4\].type: not imported' "$tmp/err" || fail "import warnings: $(cat "$tmp/err")"

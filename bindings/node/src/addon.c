@@ -93,59 +93,59 @@ static bool fill_error(napi_env env, napi_value e, ha_status status, const ha_er
   }
   bool ok = true;
   switch (err->kind) {
-  case HA_ERROR_INVALID_PARAMETER:
-    if (err->name[0]) {
-      ok = ok && ha_node_set_string(env, e, "parameter", err->name);
+    case HA_ERROR_INVALID_PARAMETER:
+      if (err->name[0]) {
+        ok = ok && ha_node_set_string(env, e, "parameter", err->name);
+      }
+      if (err->value[0]) {
+        ok = ok && ha_node_set_string(env, e, "value", err->value);
+      }
+      if (err->reason[0]) {
+        ok = ok && ha_node_set_string(env, e, "reason", err->reason);
+      }
+      break;
+    case HA_ERROR_OUT_OF_BOUNDS: {
+      if (err->name[0]) {
+        ok = ok && ha_node_set_string(env, e, "parameter", err->name);
+      }
+      ok = ok && ha_node_set_number(env, e, "value", err->number) &&
+           ha_node_set_number(env, e, "min", err->min) &&
+           ha_node_set_number(env, e, "max", err->max);
+      ha_recovery rec;
+      if (ok && ha_error_recovery(err, &rec) == HA_OK && rec.kind == HA_RECOVERY_CLAMP) {
+        napi_value r;
+        NAPI_CALL_B(env, napi_create_object(env, &r));
+        ok = ha_node_set_string(env, r, "type", "clamp") &&
+             ha_node_set_number(env, r, "value", rec.value) &&
+             ha_node_set_value(env, e, "recovery", r);
+      }
+      break;
     }
-    if (err->value[0]) {
-      ok = ok && ha_node_set_string(env, e, "value", err->value);
-    }
-    if (err->reason[0]) {
-      ok = ok && ha_node_set_string(env, e, "reason", err->reason);
-    }
-    break;
-  case HA_ERROR_OUT_OF_BOUNDS: {
-    if (err->name[0]) {
-      ok = ok && ha_node_set_string(env, e, "parameter", err->name);
-    }
-    ok = ok && ha_node_set_number(env, e, "value", err->number) &&
-         ha_node_set_number(env, e, "min", err->min) &&
-         ha_node_set_number(env, e, "max", err->max);
-    ha_recovery rec;
-    if (ok && ha_error_recovery(err, &rec) == HA_OK && rec.kind == HA_RECOVERY_CLAMP) {
-      napi_value r;
-      NAPI_CALL_B(env, napi_create_object(env, &r));
-      ok = ha_node_set_string(env, r, "type", "clamp") &&
-           ha_node_set_number(env, r, "value", rec.value) &&
-           ha_node_set_value(env, e, "recovery", r);
-    }
-    break;
-  }
-  case HA_ERROR_RESOURCE_EXHAUSTED:
-    if (err->name[0]) {
-      ok = ok && ha_node_set_string(env, e, "resource", err->name);
-    }
-    ok = ok && ha_node_set_number(env, e, "limit", (double)err->limit);
-    break;
-  case HA_ERROR_PARSE:
-    if (err->file[0]) {
-      ok = ok && ha_node_set_string(env, e, "file", err->file);
-    }
-    if (err->line > 0) {
-      ok = ok && ha_node_set_number(env, e, "line", err->line) &&
-           ha_node_set_number(env, e, "column", err->column);
-    }
-    if (err->name[0]) {
-      ok = ok && ha_node_set_string(env, e, "parameter", err->name);
-    }
-    break;
-  case HA_ERROR_IO:
-  case HA_ERROR_INTERNAL:
-  case HA_ERROR_NONE:
-    if (err->name[0]) {
-      ok = ok && ha_node_set_string(env, e, "parameter", err->name);
-    }
-    break;
+    case HA_ERROR_RESOURCE_EXHAUSTED:
+      if (err->name[0]) {
+        ok = ok && ha_node_set_string(env, e, "resource", err->name);
+      }
+      ok = ok && ha_node_set_number(env, e, "limit", (double)err->limit);
+      break;
+    case HA_ERROR_PARSE:
+      if (err->file[0]) {
+        ok = ok && ha_node_set_string(env, e, "file", err->file);
+      }
+      if (err->line > 0) {
+        ok = ok && ha_node_set_number(env, e, "line", err->line) &&
+             ha_node_set_number(env, e, "column", err->column);
+      }
+      if (err->name[0]) {
+        ok = ok && ha_node_set_string(env, e, "parameter", err->name);
+      }
+      break;
+    case HA_ERROR_IO:
+    case HA_ERROR_INTERNAL:
+    case HA_ERROR_NONE:
+      if (err->name[0]) {
+        ok = ok && ha_node_set_string(env, e, "parameter", err->name);
+      }
+      break;
   }
   return ok;
 }
@@ -178,8 +178,7 @@ napi_value ha_node_make_error(napi_env env, ha_status status, const ha_error *er
   return e;
 }
 
-napi_value ha_node_throw(napi_env env, ha_status status, const ha_error *err,
-                         const char *context) {
+napi_value ha_node_throw(napi_env env, ha_status status, const ha_error *err, const char *context) {
   napi_value e = ha_node_make_error(env, status, err, context);
   if (e != NULL) {
     napi_throw(env, e);
@@ -217,16 +216,16 @@ napi_value ha_node_range_error(napi_env env, const char *fmt, ...) {
 
 static const char *type_name(napi_valuetype t) {
   switch (t) {
-  case napi_undefined: return "undefined";
-  case napi_null: return "null";
-  case napi_boolean: return "a boolean";
-  case napi_number: return "a number";
-  case napi_string: return "a string";
-  case napi_symbol: return "a symbol";
-  case napi_object: return "an object";
-  case napi_function: return "a function";
-  case napi_external: return "an external";
-  case napi_bigint: return "a bigint";
+    case napi_undefined: return "undefined";
+    case napi_null: return "null";
+    case napi_boolean: return "a boolean";
+    case napi_number: return "a number";
+    case napi_string: return "a string";
+    case napi_symbol: return "a symbol";
+    case napi_object: return "an object";
+    case napi_function: return "a function";
+    case napi_external: return "an external";
+    case napi_bigint: return "a bigint";
   }
   return "an unknown value";
 }
@@ -280,7 +279,8 @@ bool ha_node_get_u32(napi_env env, napi_value v, const char *what, uint32_t min,
   if (!ha_node_get_number(env, v, what, &d)) {
     return false;
   }
-  if (d != floor(d) || d < (double)min || d > (double)max) {
+  /* floor(d) < d || floor(d) > d: not a whole number (no float ==). */
+  if (floor(d) < d || d < (double)min || d > (double)max) {
     ha_node_range_error(env, "%s must be a whole number in [%u, %u], got %g", what, min, max, d);
     return false;
   }
@@ -312,8 +312,7 @@ bool ha_node_get_string(napi_env env, napi_value v, const char *what, char *buf,
   return true;
 }
 
-bool ha_node_get_prop(napi_env env, napi_value obj, const char *key, napi_value *out,
-                      bool *found) {
+bool ha_node_get_prop(napi_env env, napi_value obj, const char *key, napi_value *out, bool *found) {
   napi_value v;
   NAPI_CALL_B(env, napi_get_named_property(env, obj, key, &v));
   *found = !ha_node_is_nullish(env, v);
@@ -504,7 +503,8 @@ static bool get_keyframes(napi_env env, napi_value arr, const char *name, uint32
       return false;
     }
     snprintf(what, sizeof(what), "%s[%u].time", name, i);
-    if (!ha_node_get_prop(env, e, "time", &v, &found) || !ha_node_get_number(env, v, what, &k[i].time)) {
+    if (!ha_node_get_prop(env, e, "time", &v, &found) ||
+        !ha_node_get_number(env, v, what, &k[i].time)) {
       free(k);
       return false;
     }
@@ -619,8 +619,9 @@ static bool set_param(napi_env env, ha_params *p, const char *name, napi_value v
       }
     }
   } else {
-    ha_node_type_error(env, "%s must be a number, [x, y, z], a string, a boolean, points or "
-                            "keyframes, got %s",
+    ha_node_type_error(env,
+                       "%s must be a number, [x, y, z], a string, a boolean, points or "
+                       "keyframes, got %s",
                        what, type_name(t));
     return false;
   }

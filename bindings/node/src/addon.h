@@ -22,32 +22,32 @@
  * already pending). Returns NULL so callbacks can `return ha_node_napi_fail()`. */
 napi_value ha_node_napi_fail(napi_env env, napi_status status, const char *call, int line);
 
-#define NAPI_CALL(env, call)                                                   \
-  do {                                                                         \
-    napi_status napi_call_status_ = (call);                                    \
-    if (napi_call_status_ != napi_ok) {                                        \
-      return ha_node_napi_fail((env), napi_call_status_, #call, __LINE__);     \
-    }                                                                          \
+#define NAPI_CALL(env, call)                                               \
+  do {                                                                     \
+    napi_status napi_call_status_ = (call);                                \
+    if (napi_call_status_ != napi_ok) {                                    \
+      return ha_node_napi_fail((env), napi_call_status_, #call, __LINE__); \
+    }                                                                      \
   } while (0)
 
 /* For helpers that return bool (false = a JS exception is pending). */
-#define NAPI_CALL_B(env, call)                                                 \
-  do {                                                                         \
-    napi_status napi_call_status_ = (call);                                    \
-    if (napi_call_status_ != napi_ok) {                                        \
-      ha_node_napi_fail((env), napi_call_status_, #call, __LINE__);            \
-      return false;                                                            \
-    }                                                                          \
+#define NAPI_CALL_B(env, call)                                      \
+  do {                                                              \
+    napi_status napi_call_status_ = (call);                         \
+    if (napi_call_status_ != napi_ok) {                             \
+      ha_node_napi_fail((env), napi_call_status_, #call, __LINE__); \
+      return false;                                                 \
+    }                                                               \
   } while (0)
 
 /* For void helpers (finalizers, cleanup, thread-safe calls). */
-#define NAPI_CALL_V(env, call)                                                 \
-  do {                                                                         \
-    napi_status napi_call_status_ = (call);                                    \
-    if (napi_call_status_ != napi_ok) {                                        \
-      ha_node_napi_fail((env), napi_call_status_, #call, __LINE__);            \
-      return;                                                                  \
-    }                                                                          \
+#define NAPI_CALL_V(env, call)                                      \
+  do {                                                              \
+    napi_status napi_call_status_ = (call);                         \
+    if (napi_call_status_ != napi_ok) {                             \
+      ha_node_napi_fail((env), napi_call_status_, #call, __LINE__); \
+      return;                                                       \
+    }                                                               \
   } while (0)
 
 /* ---- per-environment state ----------------------------------------------- */
@@ -55,10 +55,10 @@ napi_value ha_node_napi_fail(napi_env env, napi_status status, const char *call,
 typedef struct ha_node_player ha_node_player;
 
 typedef struct ha_node_instance {
-  napi_ref error_ctor;    /* HoloanimError, registered by index.js through _init */
-  napi_ref motion_ctor;   /* the Motion class */
+  napi_ref error_ctor;     /* HoloanimError, registered by index.js through _init */
+  napi_ref motion_ctor;    /* the Motion class */
   ha_node_player *players; /* open players of this environment (cleanup hook) */
-  uint64_t motions_live;  /* Motion objects not yet finalized (leak tests) */
+  uint64_t motions_live;   /* Motion objects not yet finalized (leak tests) */
   uint64_t motions_created;
 } ha_node_instance;
 
@@ -68,8 +68,7 @@ ha_node_instance *ha_node_instance_get(napi_env env);
 
 /* Throw a HoloanimError for `status` with the detail of `err` (may be NULL).
  * `context` prefixes the message when err has none ("seek"). Returns NULL. */
-napi_value ha_node_throw(napi_env env, ha_status status, const ha_error *err,
-                         const char *context);
+napi_value ha_node_throw(napi_env env, ha_status status, const ha_error *err, const char *context);
 /* The same error as a value (for promise rejections and events). NULL with
  * a pending exception when even that fails. */
 napi_value ha_node_make_error(napi_env env, ha_status status, const ha_error *err,
@@ -98,8 +97,7 @@ bool ha_node_get_string(napi_env env, napi_value v, const char *what, char *buf,
 /* [x, y, z] (or {x, y, z}). */
 bool ha_node_get_vec3(napi_env env, napi_value v, const char *what, ha_vec3 *out);
 /* Property `key` of `obj` if present and not undefined/null: *found tells. */
-bool ha_node_get_prop(napi_env env, napi_value obj, const char *key, napi_value *out,
-                      bool *found);
+bool ha_node_get_prop(napi_env env, napi_value obj, const char *key, napi_value *out, bool *found);
 /* Optional number / bool / string properties: unchanged when absent. */
 bool ha_node_opt_number(napi_env env, napi_value obj, const char *key, double *out);
 bool ha_node_opt_bool(napi_env env, napi_value obj, const char *key, bool *out);
@@ -123,8 +121,8 @@ napi_value ha_node_assign(napi_env env, napi_value a, napi_value b);
 
 /* ---- value builders ----------------------------------------------------------- */
 
-napi_value ha_node_vec3_object(napi_env env, ha_vec3 v);    /* {x, y, z} */
-napi_value ha_node_vec3_array(napi_env env, ha_vec3 v);     /* [x, y, z] */
+napi_value ha_node_vec3_object(napi_env env, ha_vec3 v); /* {x, y, z} */
+napi_value ha_node_vec3_array(napi_env env, ha_vec3 v);  /* [x, y, z] */
 /* A new Float64Array of 3n numbers, interleaved from `pts`. */
 napi_value ha_node_points_f64(napi_env env, const ha_vec3 *pts, size_t n);
 /* A new typed array of `count` elements copied from `data`. */
@@ -154,7 +152,7 @@ ha_motion *ha_node_motion_get(ha_node_motion *m);
 typedef struct ha_node_pattern {
   ha_node_motion *motion; /* set when a Motion was given */
   char model[64];
-  ha_params *params;      /* owned; NULL = defaults */
+  ha_params *params; /* owned; NULL = defaults */
   ha_timing timing;
 } ha_node_pattern;
 bool ha_node_get_pattern(napi_env env, napi_value v, const char *what, ha_node_pattern *out);

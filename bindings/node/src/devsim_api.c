@@ -58,8 +58,8 @@ static napi_value devsim_get_track(napi_env env, napi_callback_info info) {
   napi_value o, pos;
   NAPI_CALL(env, napi_create_object(env, &o));
   if ((pos = ha_node_vec3_array(env, t.position)) == NULL ||
-      !ha_node_set_number(env, o, "index", t.index) || !ha_node_set_value(env, o, "position", pos) ||
-      !ha_node_set_string(env, o, "name", t.name) ||
+      !ha_node_set_number(env, o, "index", t.index) ||
+      !ha_node_set_value(env, o, "position", pos) || !ha_node_set_string(env, o, "name", t.name) ||
       !ha_node_set_number(env, o, "gainDb", t.gain_db) ||
       !ha_node_set_bool(env, o, "mute", t.mute != 0) ||
       !ha_node_set_number(env, o, "updates", (double)t.updates)) {

@@ -28,12 +28,15 @@ struct ha_node_motion {
   napi_ref params; /* a copy of the JS parameters (merged by update) */
   ha_node_instance *inst;
   unsigned in_flight; /* async evaluations running (JS thread counts) */
+  bool finalized;     /* the JS object is gone; free when in_flight drops to 0 */
 };
 
 /* Random, fixed: identifies objects wrapped by this addon as Motions. */
 static const napi_type_tag motion_tag = {0x6a0e4f2bd1c35a77ULL, 0x93b1c0de5eed1e55ULL};
 
-ha_motion *ha_node_motion_get(ha_node_motion *m) { return m ? m->motion : NULL; }
+ha_motion *ha_node_motion_get(ha_node_motion *m) {
+  return m ? m->motion : NULL;
+}
 
 ha_node_motion *ha_node_motion_unwrap(napi_env env, napi_value v) {
   if (!ha_node_is_type(env, v, napi_object)) {
@@ -127,17 +130,29 @@ static bool get_track_ctx(napi_env env, napi_value opts, ha_track_ctx *ctx) {
 
 /* ---- Motion ------------------------------------------------------------------------- */
 
+static void motion_free(ha_node_motion *m) {
+  ha_motion_destroy(m->motion);
+  free(m);
+}
+
 static void motion_finalize(napi_env env, void *data, void *hint) {
   (void)hint;
   ha_node_motion *m = data;
   if (m->params != NULL) {
     napi_delete_reference(env, m->params);
+    m->params = NULL;
   }
-  ha_motion_destroy(m->motion);
+  /* Environment teardown runs finalizers before it waits for thread-pool
+   * work: an evaluation may still be using the motion; the last one frees
+   * it (calc_complete). */
+  m->finalized = true;
   if (m->inst != NULL) {
-    m->inst->motions_live--;
+    m->inst->motions_live--; /* the instance may be gone by the time we free */
+    m->inst = NULL;
   }
-  free(m);
+  if (m->in_flight == 0) {
+    motion_free(m);
+  }
 }
 
 /* new Motion(model, params?, timing?) */
@@ -154,13 +169,11 @@ static napi_value motion_ctor(napi_env env, napi_callback_info info) {
     return NULL;
   }
   ha_params *params = NULL;
-  if (argc > 1 && !ha_node_is_nullish(env, argv[1]) &&
-      !ha_node_get_params(env, argv[1], &params)) {
+  if (argc > 1 && !ha_node_is_nullish(env, argv[1]) && !ha_node_get_params(env, argv[1], &params)) {
     return NULL;
   }
   ha_timing timing = ha_timing_default();
-  if (argc > 2 && !ha_node_is_nullish(env, argv[2]) &&
-      !ha_node_get_timing(env, argv[2], &timing)) {
+  if (argc > 2 && !ha_node_is_nullish(env, argv[2]) && !ha_node_get_timing(env, argv[2], &timing)) {
     ha_params_destroy(params);
     return NULL;
   }
@@ -233,8 +246,8 @@ static napi_value motion_get_model(napi_env env, napi_callback_info info) {
     return NULL;
   }
   napi_value r;
-  NAPI_CALL(env, napi_create_string_utf8(env, ha_motion_model(m->motion)->name, NAPI_AUTO_LENGTH,
-                                         &r));
+  NAPI_CALL(env,
+            napi_create_string_utf8(env, ha_motion_model(m->motion)->name, NAPI_AUTO_LENGTH, &r));
   return r;
 }
 
@@ -325,8 +338,8 @@ static napi_value motion_update(napi_env env, napi_callback_info info) {
   }
   ha_error err;
   ha_error_clear(&err);
-  ha_status st = ha_motion_update_parameters(m->motion, params, has_timing ? &timing : NULL,
-                                             now, window < 0.0 ? 0.0 : window, &err);
+  ha_status st = ha_motion_update_parameters(m->motion, params, has_timing ? &timing : NULL, now,
+                                             window < 0.0 ? 0.0 : window, &err);
   ha_params_destroy(params);
   if (st != HA_OK) {
     return ha_node_throw(env, st, &err, "update");
@@ -444,8 +457,9 @@ static void calc_execute(napi_env env, void *data) {
 
 static void calc_complete(napi_env env, napi_status status, void *data) {
   calc_work *w = data;
-  if (w->pattern.motion != NULL) {
-    w->pattern.motion->in_flight--;
+  ha_node_motion *m = w->pattern.motion;
+  if (m != NULL) {
+    m->in_flight--;
   }
   if (env != NULL) {
     napi_value v = NULL;
@@ -474,18 +488,20 @@ static void calc_complete(napi_env env, napi_status status, void *data) {
   }
   ha_node_pattern_deinit(&w->pattern);
   free(w);
+  if (m != NULL && m->finalized && m->in_flight == 0) {
+    motion_free(m);
+  }
 }
 
 /* Parse (motionOrPattern, time, options?) into a pattern and a time. */
-static bool calc_args(napi_env env, napi_callback_info info, const char *fn,
-                      ha_node_pattern *p, double *t, bool *use_ctx, ha_track_ctx *ctx,
-                      napi_value *motion_value) {
+static bool calc_args(napi_env env, napi_callback_info info, const char *fn, ha_node_pattern *p,
+                      double *t, bool *use_ctx, ha_track_ctx *ctx, napi_value *motion_value) {
   size_t argc = 3;
   napi_value argv[3];
   NAPI_CALL_B(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   if (argc < 2) {
-    ha_node_type_error(env, "%s(motionOrPattern, time[, options]) needs 2 arguments, got %zu",
-                       fn, argc);
+    ha_node_type_error(env, "%s(motionOrPattern, time[, options]) needs 2 arguments, got %zu", fn,
+                       argc);
     return false;
   }
   if (!ha_node_get_pattern(env, argv[0], "motionOrPattern", p)) {
@@ -992,31 +1008,24 @@ static napi_value param_default(napi_env env, const ha_param_info *p) {
   napi_value v;
   char buf[64];
   switch (p->type) {
-  case HA_PARAM_NUMBER:
-  case HA_PARAM_INTEGER:
-    NAPI_CALL(env, napi_create_double(env, p->def[0], &v));
-    return v;
-  case HA_PARAM_BOOL:
-    NAPI_CALL(env, napi_get_boolean(env, p->def[0] > 0.5, &v));
-    return v;
-  case HA_PARAM_VEC3:
-  case HA_PARAM_SCALE:
-    return ha_node_vec3_array(env, (ha_vec3){p->def[0], p->def[1], p->def[2]});
-  case HA_PARAM_ROTATION:
-    return ha_node_vec3_array(env, (ha_vec3){0.0, 0.0, 0.0});
-  case HA_PARAM_CHOICE:
-    if (ha_param_choice_at(p, (size_t)p->def[0], buf, sizeof(buf)) == HA_OK) {
-      NAPI_CALL(env, napi_create_string_utf8(env, buf, NAPI_AUTO_LENGTH, &v));
+    case HA_PARAM_NUMBER:
+    case HA_PARAM_INTEGER: NAPI_CALL(env, napi_create_double(env, p->def[0], &v)); return v;
+    case HA_PARAM_BOOL: NAPI_CALL(env, napi_get_boolean(env, p->def[0] > 0.5, &v)); return v;
+    case HA_PARAM_VEC3:
+    case HA_PARAM_SCALE: return ha_node_vec3_array(env, (ha_vec3){p->def[0], p->def[1], p->def[2]});
+    case HA_PARAM_ROTATION: return ha_node_vec3_array(env, (ha_vec3){0.0, 0.0, 0.0});
+    case HA_PARAM_CHOICE:
+      if (ha_param_choice_at(p, (size_t)p->def[0], buf, sizeof(buf)) == HA_OK) {
+        NAPI_CALL(env, napi_create_string_utf8(env, buf, NAPI_AUTO_LENGTH, &v));
+        return v;
+      }
+      break;
+    case HA_PARAM_EASING:
+      NAPI_CALL(env, napi_create_string_utf8(env, ha_easing_name((ha_easing)(int)p->def[0]),
+                                             NAPI_AUTO_LENGTH, &v));
       return v;
-    }
-    break;
-  case HA_PARAM_EASING:
-    NAPI_CALL(env, napi_create_string_utf8(env, ha_easing_name((ha_easing)(int)p->def[0]),
-                                           NAPI_AUTO_LENGTH, &v));
-    return v;
-  case HA_PARAM_POINTS:
-  case HA_PARAM_KEYFRAMES:
-    break;
+    case HA_PARAM_POINTS:
+    case HA_PARAM_KEYFRAMES: break;
   }
   NAPI_CALL(env, napi_get_null(env, &v));
   return v;
@@ -1026,8 +1035,8 @@ static napi_value easing_names(napi_env env) {
   napi_value a, s;
   NAPI_CALL(env, napi_create_array_with_length(env, HA_EASE_COUNT, &a));
   for (uint32_t i = 0; i < (uint32_t)HA_EASE_COUNT; i++) {
-    NAPI_CALL(env, napi_create_string_utf8(env, ha_easing_name((ha_easing)i), NAPI_AUTO_LENGTH,
-                                           &s));
+    NAPI_CALL(env,
+              napi_create_string_utf8(env, ha_easing_name((ha_easing)i), NAPI_AUTO_LENGTH, &s));
     NAPI_CALL(env, napi_set_element(env, a, i, s));
   }
   return a;
@@ -1036,50 +1045,50 @@ static napi_value easing_names(napi_env env) {
 static napi_value param_object(napi_env env, const ha_param_info *p) {
   napi_value o, v;
   NAPI_CALL(env, napi_create_object(env, &o));
-  if (!ha_node_set_string(env, o, "name", p->name) ||
-      (v = string_list(env, p->aliases)) == NULL || !ha_node_set_value(env, o, "aliases", v) ||
+  if (!ha_node_set_string(env, o, "name", p->name) || (v = string_list(env, p->aliases)) == NULL ||
+      !ha_node_set_value(env, o, "aliases", v) ||
       !ha_node_set_string(env, o, "type", ha_param_type_name(p->type)) ||
       !ha_node_set_string(env, o, "unit", p->unit ? p->unit : "") ||
       (v = param_default(env, p)) == NULL || !ha_node_set_value(env, o, "default", v)) {
     return NULL;
   }
   switch (p->type) {
-  case HA_PARAM_NUMBER:
-  case HA_PARAM_INTEGER:
-  case HA_PARAM_VEC3:
-  case HA_PARAM_ROTATION:
-  case HA_PARAM_SCALE:
-    if (!ha_node_set_number(env, o, "min", p->min) || !ha_node_set_number(env, o, "max", p->max)) {
-      return NULL;
+    case HA_PARAM_NUMBER:
+    case HA_PARAM_INTEGER:
+    case HA_PARAM_VEC3:
+    case HA_PARAM_ROTATION:
+    case HA_PARAM_SCALE:
+      if (!ha_node_set_number(env, o, "min", p->min) ||
+          !ha_node_set_number(env, o, "max", p->max)) {
+        return NULL;
+      }
+      break;
+    case HA_PARAM_POINTS:
+    case HA_PARAM_KEYFRAMES:
+      if (!ha_node_set_number(env, o, "minCount", p->min) ||
+          !ha_node_set_number(env, o, "maxCount", p->max)) {
+        return NULL;
+      }
+      break;
+    case HA_PARAM_CHOICE: {
+      napi_value a, s;
+      char buf[64];
+      NAPI_CALL(env, napi_create_array(env, &a));
+      for (uint32_t i = 0; ha_param_choice_at(p, i, buf, sizeof(buf)) == HA_OK; i++) {
+        NAPI_CALL(env, napi_create_string_utf8(env, buf, NAPI_AUTO_LENGTH, &s));
+        NAPI_CALL(env, napi_set_element(env, a, i, s));
+      }
+      if (!ha_node_set_value(env, o, "choices", a)) {
+        return NULL;
+      }
+      break;
     }
-    break;
-  case HA_PARAM_POINTS:
-  case HA_PARAM_KEYFRAMES:
-    if (!ha_node_set_number(env, o, "minCount", p->min) ||
-        !ha_node_set_number(env, o, "maxCount", p->max)) {
-      return NULL;
-    }
-    break;
-  case HA_PARAM_CHOICE: {
-    napi_value a, s;
-    char buf[64];
-    NAPI_CALL(env, napi_create_array(env, &a));
-    for (uint32_t i = 0; ha_param_choice_at(p, i, buf, sizeof(buf)) == HA_OK; i++) {
-      NAPI_CALL(env, napi_create_string_utf8(env, buf, NAPI_AUTO_LENGTH, &s));
-      NAPI_CALL(env, napi_set_element(env, a, i, s));
-    }
-    if (!ha_node_set_value(env, o, "choices", a)) {
-      return NULL;
-    }
-    break;
-  }
-  case HA_PARAM_EASING:
-    if ((v = easing_names(env)) == NULL || !ha_node_set_value(env, o, "choices", v)) {
-      return NULL;
-    }
-    break;
-  case HA_PARAM_BOOL:
-    break;
+    case HA_PARAM_EASING:
+      if ((v = easing_names(env)) == NULL || !ha_node_set_value(env, o, "choices", v)) {
+        return NULL;
+      }
+      break;
+    case HA_PARAM_BOOL: break;
   }
   if (!ha_node_set_string(env, o, "description", p->description ? p->description : "")) {
     return NULL;
@@ -1100,8 +1109,7 @@ static napi_value params_array(napi_env env, const ha_param_info *ps, size_t n) 
   return a;
 }
 
-static napi_value range_object(napi_env env, double def, double min, double max,
-                               const char *unit) {
+static napi_value range_object(napi_env env, double def, double min, double max, const char *unit) {
   napi_value o;
   NAPI_CALL(env, napi_create_object(env, &o));
   if (!ha_node_set_number(env, o, "default", def) || !ha_node_set_number(env, o, "min", min) ||
@@ -1166,7 +1174,8 @@ static napi_value js_list_models(napi_env env, napi_callback_info info) {
   return root;
 }
 
-/* ---- init ------------------------------------------------------------------------------------- */
+/* ---- init -------------------------------------------------------------------------------------
+ */
 
 napi_value ha_node_init_engine(napi_env env, napi_value exports) {
   napi_property_descriptor mprops[] = {

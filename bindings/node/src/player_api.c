@@ -78,16 +78,16 @@ enum {
 /* One control operation, parsed on the JS thread, applied on any thread. */
 typedef struct update {
   int type;
-  double a;       /* time, speed, fade, cue number, duration */
-  double delay;   /* goto */
-  uint32_t id;    /* tag or track */
+  double a;     /* time, speed, fade, cue number, duration */
+  double delay; /* goto */
+  uint32_t id;  /* tag or track */
   ha_vec3 v;
   ha_easing easing;
   bool aed;
   char model[64];
   ha_params *params; /* owned */
   ha_timing timing;
-  uint32_t *tracks;  /* owned */
+  uint32_t *tracks; /* owned */
   size_t ntracks;
   ha_anim_spec spec;
 } update;
@@ -404,11 +404,11 @@ static void signal_js(ha_node_player *p, napi_threadsafe_function tsfn) {
 
 static int event_type(ha_player_event_type t) {
   switch (t) {
-  case HA_EVENT_CONFLICT: return NE_CONFLICT;
-  case HA_EVENT_ANIMATION_ENDED: return NE_ANIMATION_ENDED;
-  case HA_EVENT_SHOW_ENDED: return NE_SHOW_ENDED;
-  case HA_EVENT_COMMAND_FAILED: return NE_COMMAND_FAILED;
-  case HA_EVENT_BASE_CHANGED: return NE_BASE_CHANGED;
+    case HA_EVENT_CONFLICT: return NE_CONFLICT;
+    case HA_EVENT_ANIMATION_ENDED: return NE_ANIMATION_ENDED;
+    case HA_EVENT_SHOW_ENDED: return NE_SHOW_ENDED;
+    case HA_EVENT_COMMAND_FAILED: return NE_COMMAND_FAILED;
+    case HA_EVENT_BASE_CHANGED: return NE_BASE_CHANGED;
   }
   return NE_COMMAND_FAILED;
 }
@@ -509,8 +509,7 @@ static void *poller_main(void *arg) {
       clock_gettime(CLOCK_MONOTONIC, &next); /* stalled: resume from now */
       ts_add(&next, 1.0 / hz);
     }
-    while (!p->quit &&
-           pthread_cond_timedwait(&p->cv, &p->mu, &next) == 0) {
+    while (!p->quit && pthread_cond_timedwait(&p->cv, &p->mu, &next) == 0) {
       /* woken for a rate change or quit: re-evaluate at once */
       break;
     }
@@ -523,8 +522,8 @@ static void *poller_main(void *arg) {
  * while it may deliver. JS thread. */
 static bool update_streaming(napi_env env, ha_node_player *p) {
   pthread_mutex_lock(&p->mu);
-  bool wanted = (p->pos_rate > 0.0 || p->want_events) && p->started && !p->closed &&
-                p->tsfn != NULL;
+  bool wanted =
+      (p->pos_rate > 0.0 || p->want_events) && p->started && !p->closed && p->tsfn != NULL;
   bool running = p->poller_running;
   pthread_mutex_unlock(&p->mu);
   if (wanted && !running) {
@@ -602,13 +601,13 @@ static napi_value snapshot_object(napi_env env, const ha_store_snapshot *s) {
 
 static const char *event_name(int t) {
   switch (t) {
-  case NE_CONFLICT: return "conflict";
-  case NE_ANIMATION_ENDED: return "animationEnded";
-  case NE_SHOW_ENDED: return "showEnded";
-  case NE_COMMAND_FAILED: return "commandFailed";
-  case NE_BASE_CHANGED: return "baseChanged";
-  case NE_CUE: return "cue";
-  default: return "unknown";
+    case NE_CONFLICT: return "conflict";
+    case NE_ANIMATION_ENDED: return "animationEnded";
+    case NE_SHOW_ENDED: return "showEnded";
+    case NE_COMMAND_FAILED: return "commandFailed";
+    case NE_BASE_CHANGED: return "baseChanged";
+    case NE_CUE: return "cue";
+    default: return "unknown";
   }
 }
 
@@ -621,29 +620,26 @@ static napi_value event_object(napi_env env, const node_event *e) {
   }
   bool ok = true;
   switch (e->type) {
-  case NE_CONFLICT:
-  case NE_BASE_CHANGED:
-    ok = ha_node_set_number(env, o, "track", e->track) &&
-         (v = ha_node_vec3_array(env, e->position)) != NULL &&
-         ha_node_set_value(env, o, "position", v) &&
-         (e->type != NE_CONFLICT || ((v = ha_node_vec3_array(env, e->expected)) != NULL &&
-                                     ha_node_set_value(env, o, "expected", v)));
-    break;
-  case NE_ANIMATION_ENDED:
-    ok = ha_node_set_number(env, o, "tag", e->tag);
-    break;
-  case NE_COMMAND_FAILED: {
-    napi_value err = ha_node_make_error(env, (ha_status)e->status, NULL, "command failed");
-    ok = err != NULL && ha_node_set_string(env, o, "code", ha_status_name(e->status)) &&
-         ha_node_set_number(env, o, "tag", e->tag) &&
-         ha_node_set_number(env, o, "track", e->track) && ha_node_set_value(env, o, "error", err);
-    break;
-  }
-  case NE_CUE:
-    ok = ha_node_set_number(env, o, "cue", e->cue) && ha_node_set_string(env, o, "name", e->name);
-    break;
-  default:
-    break;
+    case NE_CONFLICT:
+    case NE_BASE_CHANGED:
+      ok = ha_node_set_number(env, o, "track", e->track) &&
+           (v = ha_node_vec3_array(env, e->position)) != NULL &&
+           ha_node_set_value(env, o, "position", v) &&
+           (e->type != NE_CONFLICT || ((v = ha_node_vec3_array(env, e->expected)) != NULL &&
+                                       ha_node_set_value(env, o, "expected", v)));
+      break;
+    case NE_ANIMATION_ENDED: ok = ha_node_set_number(env, o, "tag", e->tag); break;
+    case NE_COMMAND_FAILED: {
+      napi_value err = ha_node_make_error(env, (ha_status)e->status, NULL, "command failed");
+      ok = err != NULL && ha_node_set_string(env, o, "code", ha_status_name(e->status)) &&
+           ha_node_set_number(env, o, "tag", e->tag) &&
+           ha_node_set_number(env, o, "track", e->track) && ha_node_set_value(env, o, "error", err);
+      break;
+    }
+    case NE_CUE:
+      ok = ha_node_set_number(env, o, "cue", e->cue) && ha_node_set_string(env, o, "name", e->name);
+      break;
+    default: break;
   }
   return ok ? o : NULL;
 }
@@ -865,95 +861,89 @@ static ha_status apply_update(ha_node_player *p, update *u, ha_error *err) {
     return not_running(err, "player");
   }
   switch (u->type) {
-  case U_PLAY:
-    if (p->show != NULL && !p->autostarted) {
-      st = ha_show_player_play(p->show, hp, err);
-      p->autostarted = st == HA_OK;
-    } else {
-      st = ha_player_play(hp);
-    }
-    st = bare(st, err, "play", "cannot play");
-    break;
-  case U_PAUSE:
-    st = bare(ha_player_pause(hp), err, "pause", "cannot pause");
-    break;
-  case U_STOP:
-    st = bare(ha_player_stop(hp, u->a), err, "fade", "must be in [0, 3600] s");
-    if (st == HA_OK) {
-      p->autostarted = false;
-    }
-    break;
-  case U_SEEK:
-    st = bare(ha_player_seek(hp, u->a), err, "time", "must be finite, |t| <= 1e9 s");
-    break;
-  case U_SPEED:
-    st = bare(ha_player_set_speed(hp, u->a), err, "speed", "must be in (0, 1000]");
-    break;
-  case U_PANIC:
-    st = bare(ha_player_panic(hp), err, "panic", "cannot panic");
-    break;
-  case U_CUE: {
-    if (p->show == NULL) {
-      st = HA_ESTATE;
-      snprintf(err->message, sizeof(err->message), "goCue: no show is loaded");
+    case U_PLAY:
+      if (p->show != NULL && !p->autostarted) {
+        st = ha_show_player_play(p->show, hp, err);
+        p->autostarted = st == HA_OK;
+      } else {
+        st = ha_player_play(hp);
+      }
+      st = bare(st, err, "play", "cannot play");
+      break;
+    case U_PAUSE: st = bare(ha_player_pause(hp), err, "pause", "cannot pause"); break;
+    case U_STOP:
+      st = bare(ha_player_stop(hp, u->a), err, "fade", "must be in [0, 3600] s");
+      if (st == HA_OK) {
+        p->autostarted = false;
+      }
+      break;
+    case U_SEEK:
+      st = bare(ha_player_seek(hp, u->a), err, "time", "must be finite, |t| <= 1e9 s");
+      break;
+    case U_SPEED:
+      st = bare(ha_player_set_speed(hp, u->a), err, "speed", "must be in (0, 1000]");
+      break;
+    case U_PANIC: st = bare(ha_player_panic(hp), err, "panic", "cannot panic"); break;
+    case U_CUE: {
+      if (p->show == NULL) {
+        st = HA_ESTATE;
+        snprintf(err->message, sizeof(err->message), "goCue: no show is loaded");
+        break;
+      }
+      size_t idx = ha_show_cue_find(p->show, u->a);
+      if (idx == SIZE_MAX) {
+        st = HA_ENOTFOUND;
+        err->kind = HA_ERROR_INVALID_PARAMETER;
+        err->category = HA_CATEGORY_STATE;
+        snprintf(err->name, sizeof(err->name), "cue");
+        snprintf(err->value, sizeof(err->value), "%g", u->a);
+        snprintf(err->reason, sizeof(err->reason), "the show has no such cue");
+        snprintf(err->message, sizeof(err->message), "cue: the show has no cue %g", u->a);
+        break;
+      }
+      st = ha_show_player_fire_cue(p->show, hp, idx, err);
+      if (st == HA_OK) {
+        size_t nc = 0;
+        const ha_show_cue *cues = ha_show_cues(p->show, &nc);
+        ha_metrics_add(ha_player_metrics(hp), HA_COUNTER_CUES, 1);
+        push_cue_event(p, cues[idx].number, cues[idx].name);
+      }
+      st = bare(st, err, "cue", "cannot fire");
       break;
     }
-    size_t idx = ha_show_cue_find(p->show, u->a);
-    if (idx == SIZE_MAX) {
-      st = HA_ENOTFOUND;
-      err->kind = HA_ERROR_INVALID_PARAMETER;
-      err->category = HA_CATEGORY_STATE;
-      snprintf(err->name, sizeof(err->name), "cue");
-      snprintf(err->value, sizeof(err->value), "%g", u->a);
-      snprintf(err->reason, sizeof(err->reason), "the show has no such cue");
-      snprintf(err->message, sizeof(err->message), "cue: the show has no cue %g", u->a);
+    case U_START:
+    case U_REPLACE: {
+      ha_motion *m = NULL;
+      st = ha_motion_create(u->model, u->params, &u->timing, &m, err);
+      if (st != HA_OK) {
+        break;
+      }
+      if (u->type == U_START) {
+        st = ha_player_start_animation(hp, u->id, m, &u->spec, u->tracks, u->ntracks);
+        st = bare(st, err, "tracks", "needs 1 to maxTracks tracks");
+      } else {
+        st = ha_player_update_animation(hp, u->id, m);
+        st = bare(st, err, "tag", "unknown animation");
+      }
       break;
     }
-    st = ha_show_player_fire_cue(p->show, hp, idx, err);
-    if (st == HA_OK) {
-      size_t nc = 0;
-      const ha_show_cue *cues = ha_show_cues(p->show, &nc);
-      ha_metrics_add(ha_player_metrics(hp), HA_COUNTER_CUES, 1);
-      push_cue_event(p, cues[idx].number, cues[idx].name);
-    }
-    st = bare(st, err, "cue", "cannot fire");
-    break;
-  }
-  case U_START:
-  case U_REPLACE: {
-    ha_motion *m = NULL;
-    st = ha_motion_create(u->model, u->params, &u->timing, &m, err);
-    if (st != HA_OK) {
+    case U_STOP_ANIM:
+      st = bare(ha_player_stop_animation(hp, u->id, u->a), err, "fade", "must be in [0, 3600] s");
       break;
-    }
-    if (u->type == U_START) {
-      st = ha_player_start_animation(hp, u->id, m, &u->spec, u->tracks, u->ntracks);
-      st = bare(st, err, "tracks", "needs 1 to maxTracks tracks");
-    } else {
-      st = ha_player_update_animation(hp, u->id, m);
-      st = bare(st, err, "tag", "unknown animation");
-    }
-    break;
-  }
-  case U_STOP_ANIM:
-    st = bare(ha_player_stop_animation(hp, u->id, u->a), err, "fade", "must be in [0, 3600] s");
-    break;
-  case U_STOP_TRACK:
-    st = bare(ha_player_stop_track(hp, u->id, u->a), err, "fade", "must be in [0, 3600] s");
-    break;
-  case U_GOTO:
-    st = bare(ha_player_goto(hp, u->id, u->v, u->a, u->easing, u->aed, u->delay), err, "goto",
-              "duration and delay must be in [0, 1e6] s");
-    break;
-  case U_SET_BASE:
-    st = bare(ha_player_set_base(hp, u->id, u->v), err, "position", "must be finite");
-    break;
-  case U_ECHO:
-    st = bare(ha_player_device_echo(hp, u->id, u->v), err, "position", "must be finite");
-    break;
-  default:
-    st = HA_EINVAL;
-    break;
+    case U_STOP_TRACK:
+      st = bare(ha_player_stop_track(hp, u->id, u->a), err, "fade", "must be in [0, 3600] s");
+      break;
+    case U_GOTO:
+      st = bare(ha_player_goto(hp, u->id, u->v, u->a, u->easing, u->aed, u->delay), err, "goto",
+                "duration and delay must be in [0, 1e6] s");
+      break;
+    case U_SET_BASE:
+      st = bare(ha_player_set_base(hp, u->id, u->v), err, "position", "must be finite");
+      break;
+    case U_ECHO:
+      st = bare(ha_player_device_echo(hp, u->id, u->v), err, "position", "must be finite");
+      break;
+    default: st = HA_EINVAL; break;
   }
   pthread_mutex_unlock(&p->op_mu);
   return st;
@@ -1117,8 +1107,8 @@ static bool parse_update(napi_env env, ha_node_player *p, napi_value o, update *
     }
     return false;
   }
-#define NEED(key, getter)                                                      \
-  (ha_node_get_prop(env, o, key, &v, &found) &&                                \
+#define NEED(key, getter)                                                                      \
+  (ha_node_get_prop(env, o, key, &v, &found) &&                                                \
    (found || (ha_node_type_error(env, "update.%s is required for '%s'", key, type), false)) && \
    (getter))
   if (strcmp(type, "play") == 0) {
@@ -1170,8 +1160,7 @@ static bool parse_update(napi_env env, ha_node_player *p, napi_value o, update *
   } else if (strcmp(type, "goto") == 0) {
     u->type = U_GOTO;
     return NEED("track", ha_node_get_u32(env, v, "track", 1, UINT32_MAX, &u->id)) &&
-           NEED("position", ha_node_get_vec3(env, v, "position", &u->v)) &&
-           get_goto(env, o, u);
+           NEED("position", ha_node_get_vec3(env, v, "position", &u->v)) && get_goto(env, o, u);
   } else if (strcmp(type, "setBase") == 0 || strcmp(type, "deviceEcho") == 0) {
     u->type = type[0] == 's' ? U_SET_BASE : U_ECHO;
     return NEED("track", ha_node_get_u32(env, v, "track", 1, UINT32_MAX, &u->id)) &&
@@ -1206,7 +1195,8 @@ static napi_value run_sync(napi_env env, ha_node_player *p, update *u) {
   return NULL;
 }
 
-/* ---- updateState (async) ---------------------------------------------------------------------- */
+/* ---- updateState (async) ----------------------------------------------------------------------
+ */
 
 typedef struct update_work {
   napi_async_work work;
@@ -1294,7 +1284,8 @@ static napi_value player_update_state(napi_env env, napi_callback_info info) {
   return promise;
 }
 
-/* ---- synchronous control methods ---------------------------------------------------------------- */
+/* ---- synchronous control methods ----------------------------------------------------------------
+ */
 
 static napi_value simple_cmd(napi_env env, napi_callback_info info, int type, const char *arg,
                              bool required, double def) {
@@ -1438,7 +1429,8 @@ static napi_value player_device_echo(napi_env env, napi_callback_info info) {
   return track_pos_cmd(env, info, U_ECHO);
 }
 
-/* ---- setup: tracks, outputs, shows, start, close ---------------------------------------------- */
+/* ---- setup: tracks, outputs, shows, start, close ----------------------------------------------
+ */
 
 static bool before_start(napi_env env, ha_node_player *p, const char *what) {
   if (p->started) {
@@ -1839,7 +1831,8 @@ static napi_value player_close_js(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-/* ---- state ------------------------------------------------------------------------------------- */
+/* ---- state -------------------------------------------------------------------------------------
+ */
 
 static napi_value player_snapshot(napi_env env, napi_callback_info info) {
   size_t argc = 0;
@@ -1972,9 +1965,11 @@ static napi_value player_output_stats(napi_env env, napi_callback_info info) {
   return a;
 }
 
-/* ---- init ------------------------------------------------------------------------------------------ */
+/* ---- init
+ * ------------------------------------------------------------------------------------------ */
 
-#define METHOD(name, fn) {name, NULL, fn, NULL, NULL, NULL, napi_default, NULL}
+#define METHOD(name, fn) \
+  { name, NULL, fn, NULL, NULL, NULL, napi_default, NULL }
 
 napi_value ha_node_init_player(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {

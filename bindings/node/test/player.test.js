@@ -91,7 +91,7 @@ test('positions from on("positions") equal snapshot() and the motion itself', as
 });
 
 test('a slow consumer never stalls the tick: frames are skipped, ticks keep time', async (t) => {
-  const p = new h.Player({ tickRate: 500 });
+  const p = new h.Player({ tickRate: 200 });
   t.after(() => p.close());
   p.addTrack(1);
   p.startAnimation({ model: 'circular', tracks: [1] });
@@ -100,7 +100,7 @@ test('a slow consumer never stalls the tick: frames are skipped, ticks keep time
     got++;
     const end = Date.now() + 40; // a listener that blocks the JS thread for 40 ms
     while (Date.now() < end);
-  }, { rate: 500 });
+  }, { rate: 200 });
   p.start();
   p.play();
   const t0 = Date.now();
@@ -108,7 +108,8 @@ test('a slow consumer never stalls the tick: frames are skipped, ticks keep time
   const elapsed = (Date.now() - t0) / 1000;
   const st = p.getStatus();
   const ss = p.streamStats();
-  assert.ok(st.ticks >= 0.8 * 500 * elapsed, `ticks ${st.ticks} in ${elapsed} s`);
+  // A tick stalled by the listener would give a handful; a loaded machine still gives most.
+  assert.ok(st.ticks >= 0.5 * 200 * elapsed, `ticks ${st.ticks} in ${elapsed} s`);
   assert.ok(ss.framesSkipped > 0, JSON.stringify(ss));
   assert.ok(got < ss.frames);
 });
@@ -201,8 +202,10 @@ test('streams OSC that a plain UDP socket decodes as /track/{n}/xyz ,fff', async
   p.start();
   p.goto(5, [3, -2, 1.5], { duration: 0.1, easing: 'quad-out' });
   p.play();
-  await waitFor(() => seen.has(12) && Math.abs(seen.get(12)[0] - 3) < 1e-6, 3000);
+  // 3, -2 and 1.5 are exact in float32: the end of the move arrives bit for bit.
+  await waitFor(() => seen.has(12) && seen.get(12).join() === '3,-2,1.5', 3000);
   assert.deepEqual(seen.get(12), [3, -2, 1.5]);
+  assert.ok(!seen.has(5), 'the map sends track 5 as 12');
 });
 
 test('updateState: every update type, errors, call order', async (t) => {

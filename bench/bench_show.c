@@ -1,0 +1,234 @@
+/* Show files: load + validate time for a generated show with 1,000 tracks
+ * and 1,000 animations (plus groups, presets and cues), against the same
+ * run's baseline of parsing the text with jansson alone; then save, one
+ * edit (which revalidates the whole show), undo, and instantiation.
+ *
+ *   build/bench/bench_show [tracks] [animations] [repeats] */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "holoanim.h"
+
+static double now_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+typedef struct buf {
+  char *p;
+  size_t n, cap;
+} buf;
+
+static void add(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void add(buf *b, const char *fmt, ...) {
+  va_list ap;
+  for (;;) {
+    va_start(ap, fmt);
+    int w = vsnprintf(b->p + b->n, b->cap - b->n, fmt, ap);
+    va_end(ap);
+    if (w >= 0 && (size_t)w < b->cap - b->n) {
+      b->n += (size_t)w;
+      return;
+    }
+    b->cap = b->cap * 2 + (size_t)(w > 0 ? w : 0) + 1024;
+    b->p = realloc(b->p, b->cap);
+    if (b->p == NULL) {
+      exit(1);
+    }
+  }
+}
+
+/* Animations cycle through a few models with real parameters. */
+static void add_animation(buf *b, int i) {
+  add(b, "%s\n{\"name\": \"anim %d\", ", i ? "," : "", i);
+  switch (i % 5) {
+    case 0:
+      add(b,
+          "\"model\": \"circular\", \"duration\": %d, \"parameters\": {\"radius\": %d.5, "
+          "\"center\": [0, %d, 1.5], \"direction\": \"counterclockwise\"}}",
+          8 + i % 7, 1 + i % 9, i % 5);
+      break;
+    case 1:
+      add(b,
+          "\"model\": \"linear\", \"duration\": 4, \"loop\": \"pingpong\", \"parameters\": "
+          "{\"startPosition\": [-%d, 0, 0], \"endPosition\": [%d, 2, 1], \"easing\": "
+          "\"cubic-in-out\"}}",
+          1 + i % 8, 1 + i % 8);
+      break;
+    case 2:
+      add(b,
+          "\"model\": \"lissajous\", \"duration\": 12, \"parameters\": {\"frequencyRatioA\": %d, "
+          "\"frequencyRatioB\": 2, \"amplitudeX\": 4, \"amplitudeY\": 3}}",
+          1 + i % 4);
+      break;
+    case 3:
+      add(b,
+          "\"model\": \"catmull-rom\", \"duration\": 10, \"parameters\": {\"controlPoints\": "
+          "[[0, 0, 0], [%d, 1, 0], [2, -1, 1], [3, 0, 0], [4, 2, 0]], \"closed\": true}}",
+          1 + i % 3);
+      break;
+    default:
+      add(b,
+          "\"model\": \"keyframes\", \"duration\": 6, \"parameters\": {\"keyframes\": ["
+          "{\"time\": 0, \"position\": [0, 0, 0]}, {\"time\": 2, \"position\": [1, %d, 0], "
+          "\"easing\": \"sine-in-out\"}, {\"time\": 6, \"position\": [2, 0, 1]}]}}",
+          i % 6);
+      break;
+  }
+}
+
+static char *make_show(int tracks, int anims, size_t *len) {
+  buf b = {NULL, 0, 0};
+  add(&b,
+      "{\"format\": 1, \"name\": \"bench\", \"metadata\": {\"author\": \"bench_show\"},\n"
+      "\"tracks\": [");
+  for (int i = 0; i < tracks; i++) {
+    add(&b,
+        "%s\n{\"id\": %d, \"name\": \"source %d\", \"color\": \"#%06x\", \"position\": [%d.25, "
+        "%d.5, 1.5], \"gain\": -%d}",
+        i ? "," : "", i + 1, i + 1, ((unsigned)i * 2654435761u) & 0xffffffu, i % 20 - 10,
+        i % 13 - 6, i % 12);
+  }
+  add(&b, "],\n\"animations\": [");
+  for (int i = 0; i < anims; i++) {
+    add_animation(&b, i);
+  }
+  /* a group of 10 tracks per 10 animations */
+  add(&b, "],\n\"groups\": [");
+  int ngroups = tracks / 10 < anims ? tracks / 10 : anims;
+  for (int g = 0; g < ngroups; g++) {
+    add(&b,
+        "%s\n{\"name\": \"group %d\", \"animation\": \"anim %d\", \"mode\": \"%s\", "
+        "\"phaseOffset\": 0.1, \"autoStart\": %s, \"tracks\": [",
+        g ? "," : "", g, g, g % 2 ? "relative" : "isobarycentric", g % 3 ? "true" : "false");
+    for (int k = 0; k < 10; k++) {
+      add(&b, "%s%d", k ? ", " : "", g * 10 + k + 1);
+    }
+    add(&b, "]}");
+  }
+  add(&b, "],\n\"presets\": [{\"name\": \"home\", \"positions\": {");
+  for (int i = 0; i < tracks; i++) {
+    add(&b, "%s\"%d\": [%d, 0, 1]", i ? ", " : "", i + 1, i % 10);
+  }
+  add(&b, "}}],\n\"cues\": [");
+  for (int c = 0; c < 100; c++) {
+    add(&b,
+        "%s\n{\"number\": %d, \"osc\": \"/cue/%d\", \"actions\": [{\"type\": \"start\", "
+        "\"group\": \"group %d\"}, {\"type\": \"preset\", \"preset\": \"home\", \"tracks\": "
+        "[%d], \"transition\": 2, \"space\": \"aed\"}]}",
+        c ? "," : "", c + 1, c + 1, c % (ngroups ? ngroups : 1), c % tracks + 1);
+  }
+  add(&b,
+      "],\n\"outputs\": [{\"name\": \"device\", \"host\": \"127.0.0.1\", \"port\": 4003}],\n"
+      "\"limits\": {\"box\": {\"min\": [-20, -20, 0], \"max\": [20, 20, 10]}, \"maxSpeed\": "
+      "30}\n}\n");
+  *len = b.n;
+  return b.p;
+}
+
+/* Best of `reps` runs of fn, seconds. */
+#define BEST(reps, out, body)             \
+  do {                                    \
+    double best_ = 1e30;                  \
+    for (int r_ = 0; r_ < (reps); r_++) { \
+      double t0_ = now_s();               \
+      body;                               \
+      double dt_ = now_s() - t0_;         \
+      best_ = dt_ < best_ ? dt_ : best_;  \
+    }                                     \
+    (out) = best_;                        \
+  } while (0)
+
+int main(int argc, char **argv) {
+  int tracks = argc > 1 ? atoi(argv[1]) : 1000;
+  int anims = argc > 2 ? atoi(argv[2]) : 1000;
+  int reps = argc > 3 ? atoi(argv[3]) : 7;
+  if (tracks < 10 || anims < 1 || reps < 1) {
+    fprintf(stderr, "usage: bench_show [tracks >= 10] [animations >= 1] [repeats >= 1]\n");
+    return 2;
+  }
+  size_t len = 0;
+  char *text = make_show(tracks, anims, &len);
+  printf("show: %d tracks, %d animations, %d groups, 100 cues; %zu bytes; best of %d\n", tracks,
+         anims, tracks / 10 < anims ? tracks / 10 : anims, len, reps);
+
+  double t_json, t_load, t_save, t_edit, t_undo, t_inst;
+  BEST(reps, t_json, {
+    json_error_t je;
+    json_t *doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+    if (doc == NULL) {
+      fprintf(stderr, "generated show is not JSON: %s\n", je.text);
+      return 1;
+    }
+    json_decref(doc);
+  });
+  ha_show *show = NULL;
+  BEST(reps, t_load, {
+    ha_show_destroy(show);
+    show = NULL;
+    ha_diags *d = NULL;
+    ha_diags_create(&d);
+    ha_status st = ha_show_load_string(text, len, "bench.json", &show, d);
+    if (st != HA_OK || ha_diags_count(d) != 0) {
+      char line[600];
+      ha_diag_format(ha_diags_at(d, 0), line, sizeof(line));
+      fprintf(stderr, "generated show does not load (%d): %s\n", st, line);
+      return 1;
+    }
+    ha_diags_destroy(d);
+  });
+  char *saved = NULL;
+  BEST(reps, t_save, {
+    free(saved);
+    saved = NULL;
+    ha_show_save_string(show, &saved, NULL);
+  });
+  char val[32];
+  int k = 0;
+  BEST(reps, t_edit, {
+    snprintf(val, sizeof(val), "%d.75", 1 + (k++ % 9));
+    if (ha_show_edit(show, "replace", "/animations/0/parameters/radius", val, NULL) != HA_OK) {
+      fprintf(stderr, "edit failed\n");
+      return 1;
+    }
+  });
+  BEST(reps, t_undo, {
+    if (ha_show_undo(show) != HA_OK) {
+      fprintf(stderr, "undo failed\n");
+      return 1;
+    }
+  });
+  BEST(reps, t_inst, {
+    ha_engine_config cfg = ha_show_engine_config(show);
+    ha_engine *e = NULL;
+    ha_show_instance *inst = NULL;
+    if (ha_engine_create(&cfg, &e, NULL) != HA_OK ||
+        ha_show_instantiate(show, e, 0.0, &inst, NULL) != HA_OK) {
+      fprintf(stderr, "instantiate failed\n");
+      return 1;
+    }
+    ha_show_instance_destroy(inst);
+    ha_engine_destroy(e);
+  });
+  double mb = (double)len / 1e6;
+  printf("%-34s %9.2f ms  %7.1f MB/s  (baseline)\n", "jansson parse only", t_json * 1e3,
+         mb / t_json);
+  printf("%-34s %9.2f ms  %7.1f MB/s  %5.1fx baseline\n", "load + validate (ha_show_load)",
+         t_load * 1e3, mb / t_load, t_load / t_json);
+  printf("%-34s %9.2f us per animation\n", "  beyond parsing, per animation",
+         (t_load - t_json) / anims * 1e6);
+  printf("%-34s %9.2f ms  %7.1f MB/s  %5.1fx baseline\n", "save (canonical text)", t_save * 1e3,
+         (double)strlen(saved) / 1e6 / t_save, t_save / t_json);
+  printf("%-34s %9.2f ms              %5.1fx baseline\n", "one edit (revalidates all)",
+         t_edit * 1e3, t_edit / t_json);
+  printf("%-34s %9.2f ms              %5.1fx baseline\n", "undo", t_undo * 1e3, t_undo / t_json);
+  printf("%-34s %9.2f ms\n", "instantiate on an engine", t_inst * 1e3);
+  free(saved);
+  free(text);
+  ha_show_destroy(show);
+  return 0;
+}

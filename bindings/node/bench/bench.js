@@ -1,0 +1,175 @@
+'use strict';
+// bench.js: the native engine through the addon against the same models in
+// plain JavaScript, measured in the same run (the machine is noisy: compare
+// ratios, not absolute figures).
+//
+//   node bench/bench.js [--quick]
+//
+// The JavaScript baseline computes circular and lissajous the way the
+// original animator's calculate() did (MODELS.md formulas, a parameter
+// object in, a fresh {x, y, z} out), and is checked against the native
+// positions first so both sides compute the same thing.
+const h = require('..');
+
+const QUICK = process.argv.includes('--quick');
+const RUNS = QUICK ? 3 : 7;
+const RUN_MS = QUICK ? 150 : 400;
+const BATCH = 1000;
+
+// ---- the baseline: plain JavaScript, from MODELS.md ----
+
+function progress(t, timing) {
+  const a = t * timing.speed;
+  let tau;
+  if (timing.loop === 'once') tau = Math.min(Math.max(a, 0), timing.duration);
+  else if (timing.loop === 'pingpong') {
+    const k = Math.floor(a / timing.duration);
+    const r = a - k * timing.duration;
+    tau = k % 2 === 0 ? r : timing.duration - r;
+  } else tau = a - timing.duration * Math.floor(a / timing.duration);
+  return tau / timing.duration;
+}
+
+function circularJs(params, timing, t) {
+  const p = progress(t, timing);
+  const d = params.direction === 'clockwise' ? -1 : 1;
+  const theta = (params.startAngle * Math.PI) / 180 + d * 2 * Math.PI * params.speed * p;
+  return {
+    x: params.center[0] + params.radius * Math.cos(theta),
+    y: params.center[1] + params.radius * Math.sin(theta),
+    z: params.center[2],
+  };
+}
+
+function lissajousJs(params, timing, t) {
+  const theta = 2 * Math.PI * progress(t, timing);
+  const delta = (params.phaseDifference * Math.PI) / 180;
+  const a = params.frequencyRatioA;
+  const b = params.frequencyRatioB;
+  return {
+    x: params.center[0] + params.amplitudeX * Math.sin(a * theta + delta),
+    y: params.center[1] + params.amplitudeY * Math.sin(b * theta),
+    z: params.center[2] + params.amplitudeZ * Math.sin(((a + b) * theta) / 2),
+  };
+}
+
+const CASES = [
+  {
+    name: 'circular',
+    js: circularJs,
+    params: { center: [1, 2, 0], radius: 5, speed: 1, startAngle: 30, direction: 'clockwise' },
+  },
+  {
+    name: 'lissajous',
+    js: lissajousJs,
+    params: { center: [0, 0, 1], frequencyRatioA: 3, frequencyRatioB: 2, phaseDifference: 90, amplitudeX: 5, amplitudeY: 4, amplitudeZ: 2 },
+  },
+];
+const TIMING = { duration: 10, loop: 'loop', speed: 1 };
+
+// ---- measuring ----
+
+let sink = 0;
+
+/** Median calls per second of fn over RUNS runs of about RUN_MS each. */
+function rate(fn) {
+  let n = 1;
+  for (;;) {
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < n; i++) fn(i);
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    if (ms > 20) break;
+    n *= 2;
+  }
+  const per = [];
+  for (let r = 0; r < RUNS; r++) {
+    let calls = 0;
+    const t0 = process.hrtime.bigint();
+    let ms = 0;
+    while (ms < RUN_MS) {
+      for (let i = 0; i < n; i++) fn(i);
+      calls += n;
+      ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    }
+    per.push((calls * 1000) / ms);
+  }
+  per.sort((a, b) => a - b);
+  return per[Math.floor(per.length / 2)];
+}
+
+function fmt(x) {
+  if (x >= 1e6) return `${(x / 1e6).toFixed(2)} M`;
+  if (x >= 1e3) return `${(x / 1e3).toFixed(1)} k`;
+  return x.toFixed(1);
+}
+
+async function asyncRate(motion) {
+  const N = 1000;
+  const t0 = process.hrtime.bigint();
+  let calls = 0;
+  while (Number(process.hrtime.bigint() - t0) < RUN_MS * 1e6) {
+    const ps = [];
+    for (let i = 0; i < N; i++) ps.push(h.calculatePosition(motion, i * 0.01));
+    const r = await Promise.all(ps);
+    sink += r[N - 1].x;
+    calls += N;
+  }
+  return (calls * 1e9) / Number(process.hrtime.bigint() - t0);
+}
+
+async function main() {
+  const times = new Float64Array(BATCH).map((_, i) => i * 0.013);
+  const out = new Float64Array(3 * BATCH);
+  console.log(`holoanim ${h.libraryVersion}, Node ${process.version}, Node-API ${h.napiVersion}; median of ${RUNS} runs of ${RUN_MS} ms`);
+  const rows = [];
+  for (const c of CASES) {
+    const motion = h.createMotion(c.name, c.params, TIMING);
+    // Same positions on both sides.
+    const nat = h.evaluate(motion, times);
+    let maxErr = 0;
+    for (let i = 0; i < BATCH; i++) {
+      const q = c.js(c.params, TIMING, times[i]);
+      maxErr = Math.max(maxErr, Math.abs(q.x - nat[3 * i]), Math.abs(q.y - nat[3 * i + 1]), Math.abs(q.z - nat[3 * i + 2]));
+    }
+    if (maxErr > 1e-9) throw new Error(`${c.name}: JS and native differ by ${maxErr}`);
+
+    const jsOne = rate((i) => { sink += c.js(c.params, TIMING, i * 0.001).x; });
+    const natOne = rate((i) => { sink += h.calculatePositionSync(motion, i * 0.001).x; });
+    const jsBatch = rate(() => {
+      for (let i = 0; i < BATCH; i++) {
+        const q = c.js(c.params, TIMING, times[i]);
+        out[3 * i] = q.x;
+        out[3 * i + 1] = q.y;
+        out[3 * i + 2] = q.z;
+      }
+      sink += out[5];
+    });
+    const natBatch = rate(() => { sink += h.evaluate(motion, times)[5]; });
+    const natBatchOut = rate(() => { sink += h.evaluate(motion, times, { out })[5]; });
+    const natAsync = await asyncRate(motion);
+    rows.push({ c, jsOne, natOne, jsBatch, natBatch, natBatchOut, natAsync, maxErr });
+  }
+
+  console.log('\nsingle positions (calls/s)');
+  console.log('  model       plain JS      calculatePositionSync  native/JS   calculatePosition (async, 1,000 in flight)');
+  for (const r of rows) {
+    console.log(`  ${r.c.name.padEnd(10)}  ${fmt(r.jsOne).padStart(9)}/s  ${fmt(r.natOne).padStart(9)}/s            x${(r.natOne / r.jsOne).toFixed(2).padEnd(8)}  ${fmt(r.natAsync)}/s`);
+  }
+  console.log(`\nbatches of ${BATCH} times (calls/s; positions/s = x${BATCH})`);
+  console.log('  model       plain JS     evaluate      native/JS   evaluate({out})  native/JS   ns/position JS | native');
+  for (const r of rows) {
+    const ratio = r.natBatch / r.jsBatch;
+    const ratioOut = r.natBatchOut / r.jsBatch;
+    console.log(
+      `  ${r.c.name.padEnd(10)}  ${fmt(r.jsBatch).padStart(8)}/s  ${fmt(r.natBatch).padStart(8)}/s   x${ratio.toFixed(2).padEnd(8)}  ${fmt(r.natBatchOut).padStart(8)}/s       x${ratioOut.toFixed(2).padEnd(8)}  ${(1e9 / (r.jsBatch * BATCH)).toFixed(1)} | ${(1e9 / (r.natBatchOut * BATCH)).toFixed(1)}`,
+    );
+  }
+  const worst = Math.min(...rows.map((r) => r.natBatchOut / r.jsBatch));
+  console.log(`\ntarget: native batches >= 5x plain JS -> ${worst >= 5 ? 'met' : `NOT met (worst x${worst.toFixed(2)})`}`);
+  if (sink === 42) console.log('');
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
