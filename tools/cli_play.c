@@ -166,9 +166,15 @@ static void on_track_position(void *user, uint32_t track, ha_vec3 xyz) {
   ha_player_device_echo(c->player, track, xyz);
 }
 
-static time_t mtime_of(const char *path) {
+/* A change stamp of a file: modification time in ns mixed with the size
+ * (0 when it cannot be read). */
+static long long mtime_of(const char *path) {
   struct stat sb;
-  return stat(path, &sb) == 0 ? sb.st_mtime : 0;
+  if (stat(path, &sb) != 0) {
+    return 0;
+  }
+  return ((long long)sb.st_mtim.tv_sec * 1000000000LL + sb.st_mtim.tv_nsec) ^
+         ((long long)sb.st_size << 1);
 }
 
 static int write_metrics_file(ha_player *p, const char *path) {
@@ -514,7 +520,7 @@ int cmd_play(int argc, char **argv) {
   sigaction(SIGTERM, &sa, NULL);
   double start = ha_monotonic_now(), last_status = start, last_metrics = start;
   uint64_t last_msgs = 0, last_ticks = 0;
-  time_t mtime = show_path ? mtime_of(show_path) : 0;
+  long long mtime = show_path ? mtime_of(show_path) : 0;
   int ended = 0;
   while (!interrupted && !ended) {
     struct timespec ts = {0, 20 * 1000 * 1000};
@@ -532,8 +538,8 @@ int cmd_play(int argc, char **argv) {
     if (run_for > 0 && now - start >= run_for) {
       break;
     }
-    if (watch && show_path != NULL && now - last_metrics >= 0.0) {
-      time_t m = mtime_of(show_path);
+    if (watch && show_path != NULL) {
+      long long m = mtime_of(show_path);
       if (m != 0 && m != mtime) {
         mtime = m;
         ha_diags *diags = NULL;

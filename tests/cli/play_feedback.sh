@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Device feedback end to end: the simulated device pushes every change to
+# holoanim's input port (as a Holophonix does to its OSC Send destinations).
+# Our own echoes are not conflicts; when another controller moves a track we
+# animate, `play` reports a conflict instead of fighting silently; when it
+# moves a track at rest, that track adopts the new position as its base.
+set -euo pipefail
+cli=${HA_CLI:?}
+command -v oscsend >/dev/null || { echo "skipped: oscsend (liblo-tools) not installed"; exit 77; }
+dir=$(mktemp -d)
+trap 'kill $sim $play 2>/dev/null || true; rm -rf "$dir"' EXIT
+free_port() {
+  python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+simport=$(free_port); ctl=$(free_port)
+"$cli" devsim --port "$simport" --tracks 4 --push "127.0.0.1:$ctl" --quiet >/dev/null &
+sim=$!
+sleep 0.3
+cat > "$dir/show.json" <<JSON
+{
+  "format": 1,
+  "name": "feedback",
+  "tracks": [{"id": 1, "position": [2, 0, 0]}, {"id": 2, "position": [0, 3, 0]}],
+  "animations": [{"name": "c", "model": "circular", "duration": 8,
+                  "parameters": {"radius": 2}}],
+  "groups": [{"name": "g", "animation": "c", "tracks": [1], "autoStart": true}],
+  "outputs": [{"name": "sim", "host": "127.0.0.1", "port": $simport}],
+  "control": {"port": $ctl}
+}
+JSON
+"$cli" play "$dir/show.json" --duration 3 2> "$dir/play.err" &
+play=$!
+sleep 1.0
+# Another controller grabs animated track 1, and moves resting track 2.
+oscsend 127.0.0.1 "$simport" /track/1/xyz fff 40 40 0
+oscsend 127.0.0.1 "$simport" /track/2/xyz fff -3 7 1
+wait $play
+kill -INT $sim; wait $sim || true
+cat "$dir/play.err" | tr '\r' '\n' | grep -v '^ t=' || true
+grep -q "conflict on track 1" "$dir/play.err"
+grep -q "track 2 moved on the device to (-3.00, 7.00, 1.00)" "$dir/play.err"
+n=$(grep -c "conflict on track" "$dir/play.err")
+# One grab, one conflict (our own echoes of the circle never count).
+test "$n" -eq 1
+echo "1 passed, 0 failed"
