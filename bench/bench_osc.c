@@ -136,8 +136,8 @@ static void bench_track_fff(int messages) {
   uint32_t acc = 0;
   for (int i = 0; i < messages; i++) {
     float v = (float)i;
-    int n = ha_osc_encode_track_fff(buf, sizeof buf, "/track/", (uint32_t)(i % TRACKS) + 1u,
-                                    "/xyz", v, v * 0.5f, -v);
+    int n = ha_osc_encode_track_fff(buf, sizeof buf, "/track/", (uint32_t)(i % TRACKS) + 1u, "/xyz",
+                                    v, v * 0.5f, -v);
     acc += (uint32_t)n + buf[n - 1];
   }
   g_sink += acc;
@@ -295,8 +295,8 @@ int main(void) {
   for (int t = 0; t < TRACKS; t++) {
     snprintf(g_paths[t], sizeof g_paths[t], "/track/%d/xyz", t + 1);
   }
-  g_packet_len = (size_t)ha_osc_encode_fff(g_packet, sizeof g_packet, "/track/12/xyz", 1.0f,
-                                           2.0f, 0.5f);
+  g_packet_len =
+      (size_t)ha_osc_encode_fff(g_packet, sizeof g_packet, "/track/12/xyz", 1.0f, 2.0f, 0.5f);
   printf("bench_osc: %d messages x %d runs, median (and min) per message\n", MESSAGES, REPEATS);
 #ifdef BENCH_COUNTING
   printf("allocations: counted by interposed malloc/calloc/realloc\n");
@@ -317,8 +317,7 @@ int main(void) {
     lo_message_serialise(m, "/track/12/xyz", theirs, &size);
     lo_message_free(m);
     printf("identical bytes to liblo for /track/12/xyz: %s (%d vs %zu bytes)\n",
-           n > 0 && (size_t)n == size && memcmp(ours, theirs, size) == 0 ? "yes" : "NO", n,
-           size);
+           n > 0 && (size_t)n == size && memcmp(ours, theirs, size) == 0 ? "yes" : "NO", n, size);
   }
   group enc = {"encode /track/N/xyz ,fff",
                {bench_track_fff, bench_fff, bench_writer, bench_liblo},

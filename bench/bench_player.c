@@ -73,8 +73,8 @@ static ha_player *make(size_t n, uint16_t port, bool bundle, double rate, double
   uint32_t *ids = malloc(n * sizeof(uint32_t));
   for (size_t i = 0; i < n; i++) {
     ids[i] = (uint32_t)(i + 1);
-    ha_player_add_track(p, ids[i], ha_vec3_make((double)(i % 100) * 0.1, (double)(i / 100) * 0.1, 0),
-                        &err);
+    ha_player_add_track(p, ids[i],
+                        ha_vec3_make((double)(i % 100) * 0.1, (double)(i / 100) * 0.1, 0), &err);
   }
   ha_output_config oc = ha_output_config_default();
   oc.host = "127.0.0.1";
@@ -125,7 +125,8 @@ static double raw_ceiling(uint16_t port, size_t dgram_size, size_t per_call, dou
     while (off < per_call) {
       unsigned batch = (unsigned)(per_call - off > 1024 ? 1024 : per_call - off);
       int r = sendmmsg(fd, m + off, batch, 0);
-      if (r <= 0) break;
+      if (r <= 0)
+        break;
       off += (size_t)r;
       sent += (uint64_t)r;
     }
@@ -180,15 +181,17 @@ int main(int argc, char **argv) {
     double dg_raw = raw_ceiling(port, 40, n, seconds);
     double dg = 0;
     double pos = throughput(n, port, false, seconds, &dg);
-    printf("  %5zu tracks, unbundled: %9.0f positions/s (%8.0f datagrams/s); raw sendmmsg of "
-           "40-byte datagrams %8.0f/s: %5.1f%% of the ceiling\n",
-           n, pos, dg, dg_raw, 100.0 * dg / dg_raw);
+    printf(
+        "  %5zu tracks, unbundled: %9.0f positions/s (%8.0f datagrams/s); raw sendmmsg of "
+        "40-byte datagrams %8.0f/s: %5.1f%% of the ceiling\n",
+        n, pos, dg, dg_raw, 100.0 * dg / dg_raw);
     double dgb = 0;
     double posb = throughput(n, port, true, seconds, &dgb);
     double raw_b = raw_ceiling(port, 1472, (n * 40 + 1471) / 1472, seconds);
-    printf("  %5zu tracks, bundled:   %9.0f positions/s (%8.0f datagrams/s); raw sendmmsg of "
-           "1472-byte datagrams %8.0f/s: %5.1f%%\n",
-           n, posb, dgb, raw_b, 100.0 * dgb / raw_b);
+    printf(
+        "  %5zu tracks, bundled:   %9.0f positions/s (%8.0f datagrams/s); raw sendmmsg of "
+        "1472-byte datagrams %8.0f/s: %5.1f%%\n",
+        n, posb, dgb, raw_b, 100.0 * dgb / raw_b);
   }
   /* Real time: 10,000 tracks at 100 Hz, bundled, on the player thread. */
   size_t cap = (size_t)(seconds * 100) + 64;
@@ -207,12 +210,12 @@ int main(int argc, char **argv) {
   ha_metrics_snapshot(ha_player_metrics(p), &ms);
   size_t n = st.ticks < cap ? (size_t)st.ticks : cap;
   qsort(trace, n, sizeof(double), cmpd);
-  printf("  real time, 10000 tracks at 100 Hz bundled: %llu ticks, %llu late, lateness p50 %.3f ms "
-         "p99 %.3f ms max %.3f ms, %.0f positions/s sent, tick compute p99 %.3f ms\n",
-         (unsigned long long)st.ticks, (unsigned long long)st.late_ticks, trace[n / 2] * 1e3,
-         trace[(size_t)((double)n * 0.99)] * 1e3, trace[n - 1] * 1e3,
-         (double)os.messages / seconds,
-         ha_histogram_quantile(&ms.hist[HA_HIST_TICK], 0.99) * 1e-6);
+  printf(
+      "  real time, 10000 tracks at 100 Hz bundled: %llu ticks, %llu late, lateness p50 %.3f ms "
+      "p99 %.3f ms max %.3f ms, %.0f positions/s sent, tick compute p99 %.3f ms\n",
+      (unsigned long long)st.ticks, (unsigned long long)st.late_ticks, trace[n / 2] * 1e3,
+      trace[(size_t)((double)n * 0.99)] * 1e3, trace[n - 1] * 1e3, (double)os.messages / seconds,
+      ha_histogram_quantile(&ms.hist[HA_HIST_TICK], 0.99) * 1e-6);
   ha_player_destroy(p);
   free(trace);
   atomic_store(&stop_sink, 1);

@@ -46,38 +46,38 @@ static void add(buf *b, const char *fmt, ...) {
 static void add_animation(buf *b, int i) {
   add(b, "%s\n{\"name\": \"anim %d\", ", i ? "," : "", i);
   switch (i % 5) {
-    case 0:
-      add(b,
-          "\"model\": \"circular\", \"duration\": %d, \"parameters\": {\"radius\": %d.5, "
-          "\"center\": [0, %d, 1.5], \"direction\": \"counterclockwise\"}}",
-          8 + i % 7, 1 + i % 9, i % 5);
-      break;
-    case 1:
-      add(b,
-          "\"model\": \"linear\", \"duration\": 4, \"loop\": \"pingpong\", \"parameters\": "
-          "{\"startPosition\": [-%d, 0, 0], \"endPosition\": [%d, 2, 1], \"easing\": "
-          "\"cubic-in-out\"}}",
-          1 + i % 8, 1 + i % 8);
-      break;
-    case 2:
-      add(b,
-          "\"model\": \"lissajous\", \"duration\": 12, \"parameters\": {\"frequencyRatioA\": %d, "
-          "\"frequencyRatioB\": 2, \"amplitudeX\": 4, \"amplitudeY\": 3}}",
-          1 + i % 4);
-      break;
-    case 3:
-      add(b,
-          "\"model\": \"catmull-rom\", \"duration\": 10, \"parameters\": {\"controlPoints\": "
-          "[[0, 0, 0], [%d, 1, 0], [2, -1, 1], [3, 0, 0], [4, 2, 0]], \"closed\": true}}",
-          1 + i % 3);
-      break;
-    default:
-      add(b,
-          "\"model\": \"keyframes\", \"duration\": 6, \"parameters\": {\"keyframes\": ["
-          "{\"time\": 0, \"position\": [0, 0, 0]}, {\"time\": 2, \"position\": [1, %d, 0], "
-          "\"easing\": \"sine-in-out\"}, {\"time\": 6, \"position\": [2, 0, 1]}]}}",
-          i % 6);
-      break;
+  case 0:
+    add(b,
+        "\"model\": \"circular\", \"duration\": %d, \"parameters\": {\"radius\": %d.5, "
+        "\"center\": [0, %d, 1.5], \"direction\": \"counterclockwise\"}}",
+        8 + i % 7, 1 + i % 9, i % 5);
+    break;
+  case 1:
+    add(b,
+        "\"model\": \"linear\", \"duration\": 4, \"loop\": \"pingpong\", \"parameters\": "
+        "{\"startPosition\": [-%d, 0, 0], \"endPosition\": [%d, 2, 1], \"easing\": "
+        "\"cubic-in-out\"}}",
+        1 + i % 8, 1 + i % 8);
+    break;
+  case 2:
+    add(b,
+        "\"model\": \"lissajous\", \"duration\": 12, \"parameters\": {\"frequencyRatioA\": %d, "
+        "\"frequencyRatioB\": 2, \"amplitudeX\": 4, \"amplitudeY\": 3}}",
+        1 + i % 4);
+    break;
+  case 3:
+    add(b,
+        "\"model\": \"catmull-rom\", \"duration\": 10, \"parameters\": {\"controlPoints\": "
+        "[[0, 0, 0], [%d, 1, 0], [2, -1, 1], [3, 0, 0], [4, 2, 0]], \"closed\": true}}",
+        1 + i % 3);
+    break;
+  default:
+    add(b,
+        "\"model\": \"keyframes\", \"duration\": 6, \"parameters\": {\"keyframes\": ["
+        "{\"time\": 0, \"position\": [0, 0, 0]}, {\"time\": 2, \"position\": [1, %d, 0], "
+        "\"easing\": \"sine-in-out\"}, {\"time\": 6, \"position\": [2, 0, 1]}]}}",
+        i % 6);
+    break;
   }
 }
 

@@ -53,11 +53,14 @@ static stats summarize(double *v, size_t n, double period, double drift) {
 }
 
 static void print_row(const char *name, const stats *s) {
-  printf("  %-34s %7zu ticks  p50 %7.3f ms  p99 %7.3f ms  max %7.3f ms  late %4zu  drift %+8.3f ms\n",
-         name, s->n, s->p50, s->p99, s->max, s->late, s->drift_ms);
+  printf(
+      "  %-34s %7zu ticks  p50 %7.3f ms  p99 %7.3f ms  max %7.3f ms  late %4zu  drift %+8.3f ms\n",
+      name, s->n, s->p50, s->p99, s->max, s->late, s->drift_ms);
 }
 
-static double mono(void) { return ha_monotonic_now(); }
+static double mono(void) {
+  return ha_monotonic_now();
+}
 
 /* The floor: nothing but the absolute-deadline sleep. */
 static stats bare_loop(double seconds, double rate, int realtime) {
@@ -80,7 +83,8 @@ static stats bare_loop(double seconds, double rate, int realtime) {
     clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL);
     double now = mono();
     late[i] = now - ((double)next.tv_sec + (double)next.tv_nsec * 1e-9);
-    if (i == 0) first = now;
+    if (i == 0)
+      first = now;
     last = now;
   }
   struct sched_param sp0 = {.sched_priority = 0};
@@ -93,8 +97,8 @@ static stats bare_loop(double seconds, double rate, int realtime) {
   return s;
 }
 
-static stats player_loop(double seconds, double rate, size_t tracks, int realtime,
-                         uint16_t port, int *rt_ok) {
+static stats player_loop(double seconds, double rate, size_t tracks, int realtime, uint16_t port,
+                         int *rt_ok) {
   size_t n = (size_t)(seconds * rate);
   double *late = calloc(n + 16, sizeof(double));
   ha_player_config cfg = ha_player_config_default();
@@ -151,17 +155,18 @@ static stats player_loop(double seconds, double rate, size_t tracks, int realtim
 /* Node's setInterval, the original animator's clock. */
 static int node_loop(double seconds, double rate, stats *out) {
   char cmd[2048];
-  snprintf(cmd, sizeof(cmd),
-           "node -e '"
-           "const period=%g, n=%d; const t0=process.hrtime.bigint(); let i=0; const late=[];"
-           "const h=setInterval(()=>{ i++; const now=Number(process.hrtime.bigint()-t0)/1e6;"
-           " late.push(now - i*period); if(i>=n){ clearInterval(h);"
-           " const d=late.map(x=>x - (late[0] < 0 ? late[0] : 0)); const s=[...late].sort((a,b)=>a-b);"
-           " const jit=[]; for(let k=1;k<late.length;k++) jit.push(Math.abs(late[k]-late[k-1]));"
-           " jit.sort((a,b)=>a-b);"
-           " console.log(n, s[n>>1], s[Math.floor(n*0.99)], s[n-1], late[n-1]-late[0],"
-           " jit[Math.floor(jit.length*0.99)]); } }, period);' 2>/dev/null",
-           1000.0 / rate, (int)(seconds * rate));
+  snprintf(
+      cmd, sizeof(cmd),
+      "node -e '"
+      "const period=%g, n=%d; const t0=process.hrtime.bigint(); let i=0; const late=[];"
+      "const h=setInterval(()=>{ i++; const now=Number(process.hrtime.bigint()-t0)/1e6;"
+      " late.push(now - i*period); if(i>=n){ clearInterval(h);"
+      " const d=late.map(x=>x - (late[0] < 0 ? late[0] : 0)); const s=[...late].sort((a,b)=>a-b);"
+      " const jit=[]; for(let k=1;k<late.length;k++) jit.push(Math.abs(late[k]-late[k-1]));"
+      " jit.sort((a,b)=>a-b);"
+      " console.log(n, s[n>>1], s[Math.floor(n*0.99)], s[n-1], late[n-1]-late[0],"
+      " jit[Math.floor(jit.length*0.99)]); } }, period);' 2>/dev/null",
+      1000.0 / rate, (int)(seconds * rate));
   FILE *f = popen(cmd, "r");
   if (f == NULL) {
     return -1;
@@ -188,7 +193,8 @@ static void *busy(void *arg) {
   (void)arg;
   volatile double x = 1.0;
   while (!atomic_load(&busy_stop)) {
-    for (int i = 0; i < 100000; i++) x = x * 1.0000001 + 1e-9;
+    for (int i = 0; i < 100000; i++)
+      x = x * 1.0000001 + 1e-9;
   }
   return NULL;
 }
@@ -211,14 +217,20 @@ int main(int argc, char **argv) {
   size_t tracks = 128;
   int realtime = 0, with_node = 1;
   for (int i = 1; i < argc; i++) {
-    if (strcmp(argv[i], "--seconds") == 0 && i + 1 < argc) seconds = atof(argv[++i]);
-    else if (strcmp(argv[i], "--rate") == 0 && i + 1 < argc) rate = atof(argv[++i]);
-    else if (strcmp(argv[i], "--tracks") == 0 && i + 1 < argc) tracks = (size_t)atol(argv[++i]);
-    else if (strcmp(argv[i], "--realtime") == 0) realtime = 1;
-    else if (strcmp(argv[i], "--no-node") == 0) with_node = 0;
+    if (strcmp(argv[i], "--seconds") == 0 && i + 1 < argc)
+      seconds = atof(argv[++i]);
+    else if (strcmp(argv[i], "--rate") == 0 && i + 1 < argc)
+      rate = atof(argv[++i]);
+    else if (strcmp(argv[i], "--tracks") == 0 && i + 1 < argc)
+      tracks = (size_t)atol(argv[++i]);
+    else if (strcmp(argv[i], "--realtime") == 0)
+      realtime = 1;
+    else if (strcmp(argv[i], "--no-node") == 0)
+      with_node = 0;
     else {
-      fprintf(stderr, "usage: bench_timing [--seconds S] [--rate HZ] [--tracks N] [--realtime] "
-                      "[--no-node]\n");
+      fprintf(stderr,
+              "usage: bench_timing [--seconds S] [--rate HZ] [--tracks N] [--realtime] "
+              "[--no-node]\n");
       return 2;
     }
   }
@@ -232,9 +244,10 @@ int main(int argc, char **argv) {
   getsockname(sink_fd, (struct sockaddr *)&a, &al);
   pthread_t sink_th;
   pthread_create(&sink_th, NULL, sink, NULL);
-  printf("tick timing: %.0f Hz, %zu tracks (lissajous, relative, to a loopback receiver), %.0f s "
-         "per case, %ld cores\n",
-         rate, tracks, seconds, sysconf(_SC_NPROCESSORS_ONLN));
+  printf(
+      "tick timing: %.0f Hz, %zu tracks (lissajous, relative, to a loopback receiver), %.0f s "
+      "per case, %ld cores\n",
+      rate, tracks, seconds, sysconf(_SC_NPROCESSORS_ONLN));
   for (int loaded = 0; loaded <= 1; loaded++) {
     pthread_t th;
     if (loaded) {

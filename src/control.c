@@ -120,11 +120,11 @@ static void handle_message(ha_control *c, const ha_osc_message *m, const struct 
     ha_control_action action;
     int arg; /* 0 none, 1 optional name, 2 required number */
   } table[] = {
-      {"/holoanim/play", HA_CONTROL_PLAY, 1},   {"/holoanim/pause", HA_CONTROL_PAUSE, 0},
-      {"/holoanim/stop", HA_CONTROL_STOP, 1},   {"/holoanim/seek", HA_CONTROL_SEEK, 2},
-      {"/holoanim/speed", HA_CONTROL_SPEED, 2}, {"/holoanim/cue/go", HA_CONTROL_CUE, 2},
-      {"/holoanim/panic", HA_CONTROL_PANIC, 0}, {"/anim/play", HA_CONTROL_PLAY, 0},
-      {"/anim/pause", HA_CONTROL_PAUSE, 0},     {"/anim/stop", HA_CONTROL_STOP, 0},
+      {"/holoanim/play", HA_CONTROL_PLAY, 1},        {"/holoanim/pause", HA_CONTROL_PAUSE, 0},
+      {"/holoanim/stop", HA_CONTROL_STOP, 1},        {"/holoanim/seek", HA_CONTROL_SEEK, 2},
+      {"/holoanim/speed", HA_CONTROL_SPEED, 2},      {"/holoanim/cue/go", HA_CONTROL_CUE, 2},
+      {"/holoanim/panic", HA_CONTROL_PANIC, 0},      {"/anim/play", HA_CONTROL_PLAY, 0},
+      {"/anim/pause", HA_CONTROL_PAUSE, 0},          {"/anim/stop", HA_CONTROL_STOP, 0},
       {"/anim/gotoStart", HA_CONTROL_GOTO_START, 0},
   };
   for (size_t i = 0; i < HA__COUNTOF(table); i++) {
@@ -227,8 +227,8 @@ ha_status ha_control_start(const ha_control_config *cfg, const ha_control_handle
   for (size_t i = 0; i < cf.allow_count; i++) {
     if (resolve4(cf.allow[i], &c->allow[i]) != 0) {
       free(c);
-      return ha__error_invalid(err, HA_CATEGORY_IO, "allow", cf.allow[i],
-                               "cannot resolve '%s'", cf.allow[i]);
+      return ha__error_invalid(err, HA_CATEGORY_IO, "allow", cf.allow[i], "cannot resolve '%s'",
+                               cf.allow[i]);
     }
   }
   c->nallow = cf.allow_count;
@@ -263,7 +263,9 @@ ha_status ha_control_start(const ha_control_config *cfg, const ha_control_handle
   return HA_OK;
 }
 
-uint16_t ha_control_port(const ha_control *c) { return c->port; }
+uint16_t ha_control_port(const ha_control *c) {
+  return c->port;
+}
 
 void ha_control_stop(ha_control *c) {
   if (c == NULL) {

@@ -111,8 +111,10 @@ ha_status ha_easing_parse(const char *name, ha_easing *out, const char *param, h
   static const struct {
     const char *alias;
     ha_easing e;
-  } aliases[] = {{"easein", HA_EASE_QUAD_IN},   {"easeout", HA_EASE_QUAD_OUT},
-                 {"easeinout", HA_EASE_QUAD_IN_OUT}, {"none", HA_EASE_LINEAR},
+  } aliases[] = {{"easein", HA_EASE_QUAD_IN},
+                 {"easeout", HA_EASE_QUAD_OUT},
+                 {"easeinout", HA_EASE_QUAD_IN_OUT},
+                 {"none", HA_EASE_LINEAR},
                  {"easelinear", HA_EASE_LINEAR}};
   for (size_t i = 0; i < HA__COUNTOF(aliases); i++) {
     if (strcmp(want, aliases[i].alias) == 0) {

@@ -12,24 +12,20 @@
 const char *ha_strerror(int status) {
   switch (status) {
 #define HA__STATUS_MSG(name, code, msg) \
-  case (code):                          \
-    return (msg);
+  case (code): return (msg);
     HA_STATUS_MAP(HA__STATUS_MSG)
 #undef HA__STATUS_MSG
-  default:
-    return "unknown status";
+  default: return "unknown status";
   }
 }
 
 const char *ha_status_name(int status) {
   switch (status) {
 #define HA__STATUS_NAME(name, code, msg) \
-  case (code):                           \
-    return #name;
+  case (code): return #name;
     HA_STATUS_MAP(HA__STATUS_NAME)
 #undef HA__STATUS_NAME
-  default:
-    return "EUNKNOWN";
+  default: return "EUNKNOWN";
   }
 }
 
@@ -142,8 +138,8 @@ ha_status ha__error_invalid(ha_error *err, ha_error_category cat, const char *na
   return HA_EINVAL;
 }
 
-ha_status ha__error_bounds(ha_error *err, ha_error_category cat, const char *name,
-                           double value, double min, double max) {
+ha_status ha__error_bounds(ha_error *err, ha_error_category cat, const char *name, double value,
+                           double min, double max) {
   if (err == NULL) {
     return HA_ERANGE;
   }
@@ -169,7 +165,7 @@ ha_status ha__error_bounds(ha_error *err, ha_error_category cat, const char *nam
 }
 
 ha_status ha__error_exhausted(ha_error *err, ha_error_category cat, const char *resource,
-                             uint64_t limit) {
+                              uint64_t limit) {
   if (err == NULL) {
     return HA_EEXHAUSTED;
   }
@@ -182,8 +178,8 @@ ha_status ha__error_exhausted(ha_error *err, ha_error_category cat, const char *
   return HA_EEXHAUSTED;
 }
 
-ha_status ha__error_parse(ha_error *err, const char *file, int line, int column,
-                          const char *name, const char *reason_fmt, ...) {
+ha_status ha__error_parse(ha_error *err, const char *file, int line, int column, const char *name,
+                          const char *reason_fmt, ...) {
   if (err == NULL) {
     return HA_EPARSE;
   }

@@ -30,7 +30,9 @@ const ha__model *const ha__models[] = {
 };
 const size_t ha__model_total = HA__COUNTOF(ha__models);
 
-size_t ha_model_count(void) { return ha__model_total; }
+size_t ha_model_count(void) {
+  return ha__model_total;
+}
 
 const ha_model_info *ha_model_at(size_t i) {
   return i < ha__model_total ? &ha__models[i]->info : NULL;
@@ -336,8 +338,7 @@ ha_status ha_params_set_points(ha_params *p, const char *name, const ha_vec3 *pt
   return HA_OK;
 }
 
-ha_status ha_params_set_keyframes(ha_params *p, const char *name, const ha_keyframe *k,
-                                  size_t n) {
+ha_status ha_params_set_keyframes(ha_params *p, const char *name, const ha_keyframe *k, size_t n) {
   ha_status st = HA_OK;
   ha_keyframe *copy = malloc((n ? n : 1) * sizeof(*copy));
   if (copy == NULL) {
@@ -369,7 +370,9 @@ ha_status ha_params_unset(ha_params *p, const char *name) {
   return HA_ENOTFOUND;
 }
 
-size_t ha_params_count(const ha_params *p) { return p ? p->n : 0; }
+size_t ha_params_count(const ha_params *p) {
+  return p ? p->n : 0;
+}
 
 const char *ha_params_name_at(const ha_params *p, size_t i, ha_value_kind *kind) {
   if (p == NULL || i >= p->n) {
@@ -470,8 +473,7 @@ ha_status ha_params_set_text(ha_params *p, const char *name, const char *text, h
           parse_numbers(c1 + 1, c2 ? c2 : stop, xyz, 3) != 3) {
         free(ks);
         return ha__error_invalid(err, HA_CATEGORY_MODEL, name, text,
-                                 "keyframes must be written t:x,y,z[:easing];... (got '%s')",
-                                 text);
+                                 "keyframes must be written t:x,y,z[:easing];... (got '%s')", text);
       }
       if (c2 != NULL) {
         char ename[48];
@@ -533,8 +535,7 @@ ha_status ha_params_set_text(ha_params *p, const char *name, const char *text, h
     int n = parse_numbers(text, end, v, 4);
     if (n <= 0) {
       return ha__error_invalid(err, HA_CATEGORY_MODEL, name, text,
-                               "'%s' is not a number or a list of up to 4 numbers x,y,z",
-                               text);
+                               "'%s' is not a number or a list of up to 4 numbers x,y,z", text);
     }
     return ha_params_set_numbers(p, name, v, (size_t)n);
   }
@@ -614,13 +615,11 @@ static ha_status wrong_type(ha_error *err, const ha_param_info *pi, const ha__va
                            kind_name(v->kind, v->n));
 }
 
-static ha_status check_number(ha_error *err, const char *name, double x, double min,
-                              double max) {
+static ha_status check_number(ha_error *err, const char *name, double x, double min, double max) {
   if (!isfinite(x)) {
     char val[32];
     ha__fmt_double(val, sizeof(val), x);
-    return ha__error_invalid(err, HA_CATEGORY_MODEL, name, val, "%s is not a finite number",
-                             val);
+    return ha__error_invalid(err, HA_CATEGORY_MODEL, name, val, "%s is not a finite number", val);
   }
   if (x < min || x > max) {
     return ha__error_bounds(err, HA_CATEGORY_MODEL, name, x, min, max);
@@ -668,8 +667,8 @@ static ha_status parse_one(ha__motion_data *d, const ha__model *m, const ha_para
     if (pi->type == HA_PARAM_INTEGER && isfinite(v.num[0]) && !ha__feq(v.num[0], floor(v.num[0]))) {
       char val[32];
       ha__fmt_double(val, sizeof(val), v.num[0]);
-      return ha__error_invalid(err, HA_CATEGORY_MODEL, pi->name, val,
-                               "%s is not a whole number", val);
+      return ha__error_invalid(err, HA_CATEGORY_MODEL, pi->name, val, "%s is not a whole number",
+                               val);
     }
     *slot = v.num[0];
     return check_number(err, pi->name, v.num[0], pi->min, pi->max);
@@ -710,7 +709,8 @@ static ha_status parse_one(ha__motion_data *d, const ha__model *m, const ha_para
       *slot = v.b ? 1.0 : 0.0;
       return HA_OK;
     }
-    if (v.kind == HA_VALUE_NUMBERS && v.n == 1 && (ha__feq(v.num[0], 0.0) || ha__feq(v.num[0], 1.0))) {
+    if (v.kind == HA_VALUE_NUMBERS && v.n == 1 &&
+        (ha__feq(v.num[0], 0.0) || ha__feq(v.num[0], 1.0))) {
       *slot = v.num[0];
       return HA_OK;
     }
@@ -778,8 +778,7 @@ static ha_status parse_one(ha__motion_data *d, const ha__model *m, const ha_para
       char val[32];
       snprintf(val, sizeof(val), "%zu keyframes", n);
       return ha__error_invalid(err, HA_CATEGORY_MODEL, pi->name, val,
-                               "needs between %g and %g keyframes, got %zu", pi->min, pi->max,
-                               n);
+                               "needs between %g and %g keyframes, got %zu", pi->min, pi->max, n);
     }
     for (size_t i = 0; i < n; i++) {
       char nm[96];
@@ -816,8 +815,7 @@ static ha_status parse_one(ha__motion_data *d, const ha__model *m, const ha_para
     return HA_OK;
   }
   case HA_PARAM_ROTATION:
-  case HA_PARAM_SCALE:
-    break;
+  case HA_PARAM_SCALE: break;
   }
   return HA_OK;
 }
@@ -905,8 +903,8 @@ ha_status ha__motion_data_build(ha__motion_data *d, const ha__model *m, const ha
       size_t k = 0;
       known[0] = '\0';
       for (size_t j = 0; j < m->info.param_count && k + 2 < sizeof(known); j++) {
-        int w = snprintf(known + k, sizeof(known) - k, "%s%s", j ? ", " : "",
-                         m->info.params[j].name);
+        int w =
+            snprintf(known + k, sizeof(known) - k, "%s%s", j ? ", " : "", m->info.params[j].name);
         k += w > 0 ? (size_t)w : 0;
       }
       st = ha__error_invalid(err, HA_CATEGORY_MODEL, raw->e[i].name, raw->e[i].name,

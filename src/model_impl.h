@@ -44,9 +44,9 @@ typedef struct ha__motion_data {
   size_t nkeys;
   double *aux; /* derived tables owned by the data (freed with it) */
   size_t naux;
-  ha_mat3 xf;   /* rotation · scale applied about the pivot */
-  int has_xf;   /* 0 when identity: skip the multiply */
-  ha_quat rot;  /* the rotation part alone (formation axes) */
+  ha_mat3 xf;  /* rotation · scale applied about the pivot */
+  int has_xf;  /* 0 when identity: skip the multiply */
+  ha_quat rot; /* the rotation part alone (formation axes) */
   ha_timing timing;
   uint64_t tag; /* unique per data version: keys the per-track state cache */
 } ha__motion_data;
@@ -143,35 +143,48 @@ double ha__waveform(int wave, double alpha);
 
 /* Parameter table helpers (designated initialisers keep tables readable). */
 #define HA__PLANE_CHOICES "xy|xz|yz"
-#define HA__P_NUM(slot_, name_, alias_, unit_, def_, min_, max_, desc_)                      \
-  {.name = (name_), .aliases = (alias_), .type = HA_PARAM_NUMBER, .unit = (unit_),        \
-   .def = {(def_), 0, 0}, .min = (min_), .max = (max_), .description = (desc_),            \
-   .slot = (slot_)}
-#define HA__P_INT(slot_, name_, alias_, unit_, def_, min_, max_, desc_)                      \
-  {.name = (name_), .aliases = (alias_), .type = HA_PARAM_INTEGER, .unit = (unit_),       \
-   .def = {(def_), 0, 0}, .min = (min_), .max = (max_), .description = (desc_),            \
-   .slot = (slot_)}
-#define HA__P_VEC(slot_, name_, alias_, dx, dy, dz, min_, max_, desc_)                       \
-  {.name = (name_), .aliases = (alias_), .type = HA_PARAM_VEC3, .unit = "m",              \
-   .def = {(dx), (dy), (dz)}, .min = (min_), .max = (max_), .description = (desc_),        \
-   .slot = (slot_)}
-#define HA__P_CHOICE(slot_, name_, alias_, choices_, defidx_, desc_)                          \
-  {.name = (name_), .aliases = (alias_), .type = HA_PARAM_CHOICE, .unit = "",              \
-   .def = {(defidx_), 0, 0}, .min = 0, .max = 0, .choices = (choices_),                   \
-   .description = (desc_), .slot = (slot_)}
-#define HA__P_BOOL(slot_, name_, alias_, def_, desc_)                                        \
-  {.name = (name_), .aliases = (alias_), .type = HA_PARAM_BOOL, .unit = "",                \
-   .def = {(def_), 0, 0}, .min = 0, .max = 1, .description = (desc_), .slot = (slot_)}
-#define HA__P_EASING(slot_, name_, alias_, def_, desc_)                                      \
-  {.name = (name_), .aliases = (alias_), .type = HA_PARAM_EASING, .unit = "",              \
-   .def = {(double)(def_), 0, 0}, .min = 0, .max = 0, .description = (desc_),              \
-   .slot = (slot_)}
-#define HA__P_POINTS(name_, alias_, minn, maxn, desc_)                                       \
-  {.name = (name_), .aliases = (alias_), .type = HA_PARAM_POINTS, .unit = "m",             \
-   .def = {0, 0, 0}, .min = (minn), .max = (maxn), .description = (desc_), .slot = -1}
-#define HA__P_KEYS(name_, alias_, minn, maxn, desc_)                                         \
-  {.name = (name_), .aliases = (alias_), .type = HA_PARAM_KEYFRAMES, .unit = "m",          \
-   .def = {0, 0, 0}, .min = (minn), .max = (maxn), .description = (desc_), .slot = -1}
+#define HA__P_NUM(slot_, name_, alias_, unit_, def_, min_, max_, desc_)                          \
+  {                                                                                              \
+    .name = (name_), .aliases = (alias_), .type = HA_PARAM_NUMBER, .unit = (unit_),              \
+    .def = {(def_), 0, 0}, .min = (min_), .max = (max_), .description = (desc_), .slot = (slot_) \
+  }
+#define HA__P_INT(slot_, name_, alias_, unit_, def_, min_, max_, desc_)                          \
+  {                                                                                              \
+    .name = (name_), .aliases = (alias_), .type = HA_PARAM_INTEGER, .unit = (unit_),             \
+    .def = {(def_), 0, 0}, .min = (min_), .max = (max_), .description = (desc_), .slot = (slot_) \
+  }
+#define HA__P_VEC(slot_, name_, alias_, dx, dy, dz, min_, max_, desc_)               \
+  {                                                                                  \
+    .name = (name_), .aliases = (alias_), .type = HA_PARAM_VEC3, .unit = "m",        \
+    .def = {(dx), (dy), (dz)}, .min = (min_), .max = (max_), .description = (desc_), \
+    .slot = (slot_)                                                                  \
+  }
+#define HA__P_CHOICE(slot_, name_, alias_, choices_, defidx_, desc_)                             \
+  {                                                                                              \
+    .name = (name_), .aliases = (alias_), .type = HA_PARAM_CHOICE, .unit = "",                   \
+    .def = {(defidx_), 0, 0}, .min = 0, .max = 0, .choices = (choices_), .description = (desc_), \
+    .slot = (slot_)                                                                              \
+  }
+#define HA__P_BOOL(slot_, name_, alias_, def_, desc_)                                  \
+  {                                                                                    \
+    .name = (name_), .aliases = (alias_), .type = HA_PARAM_BOOL, .unit = "",           \
+    .def = {(def_), 0, 0}, .min = 0, .max = 1, .description = (desc_), .slot = (slot_) \
+  }
+#define HA__P_EASING(slot_, name_, alias_, def_, desc_)                                        \
+  {                                                                                            \
+    .name = (name_), .aliases = (alias_), .type = HA_PARAM_EASING, .unit = "",                 \
+    .def = {(double)(def_), 0, 0}, .min = 0, .max = 0, .description = (desc_), .slot = (slot_) \
+  }
+#define HA__P_POINTS(name_, alias_, minn, maxn, desc_)                                            \
+  {                                                                                               \
+    .name = (name_), .aliases = (alias_), .type = HA_PARAM_POINTS, .unit = "m", .def = {0, 0, 0}, \
+    .min = (minn), .max = (maxn), .description = (desc_), .slot = -1                              \
+  }
+#define HA__P_KEYS(name_, alias_, minn, maxn, desc_)                                   \
+  {                                                                                    \
+    .name = (name_), .aliases = (alias_), .type = HA_PARAM_KEYFRAMES, .unit = "m",     \
+    .def = {0, 0, 0}, .min = (minn), .max = (maxn), .description = (desc_), .slot = -1 \
+  }
 
 /* Position limits for parameters in metres (the device clamps at ±100 m). */
 #define HA__POS_MAX 1000.0

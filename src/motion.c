@@ -51,9 +51,8 @@ ha_status ha_motion_create(const char *model, const ha_params *params, const ha_
   return HA_OK;
 }
 
-ha_status ha_motion_create_circular(ha_vec3 center, double radius, double turns,
-                                    bool clockwise, const ha_timing *timing, ha_motion **out,
-                                    ha_error *err) {
+ha_status ha_motion_create_circular(ha_vec3 center, double radius, double turns, bool clockwise,
+                                    const ha_timing *timing, ha_motion **out, ha_error *err) {
   ha_params *p = NULL;
   ha_status st = ha_params_create(&p);
   if (st != HA_OK) {
@@ -93,12 +92,22 @@ void ha_motion_destroy(ha_motion *m) {
   free(m);
 }
 
-const ha__motion_data *ha__motion_current(const ha_motion *m) { return &m->cur; }
-int ha__motion_blending(const ha_motion *m) { return m->blending; }
+const ha__motion_data *ha__motion_current(const ha_motion *m) {
+  return &m->cur;
+}
+int ha__motion_blending(const ha_motion *m) {
+  return m->blending;
+}
 
-const ha_model_info *ha_motion_model(const ha_motion *m) { return &m->cur.model->info; }
-ha_timing ha_motion_timing(const ha_motion *m) { return m->cur.timing; }
-const ha_params *ha_motion_params(const ha_motion *m) { return m->params; }
+const ha_model_info *ha_motion_model(const ha_motion *m) {
+  return &m->cur.model->info;
+}
+ha_timing ha_motion_timing(const ha_motion *m) {
+  return m->cur.timing;
+}
+const ha_params *ha_motion_params(const ha_motion *m) {
+  return m->params;
+}
 
 static double data_tau(const ha__motion_data *d, double t, double shift) {
   double a = t * d->timing.speed - shift;
@@ -115,8 +124,8 @@ double ha_motion_tau(const ha_motion *m, double t, double shift) {
 ha_vec3 ha_motion_eval(const ha_motion *m, double t, const ha_track_ctx *ctx) {
   uint32_t track = ctx ? ctx->track_id : 0;
   double shift = ctx ? ctx->shift : 0.0;
-  ha_vec3 p = ha__motion_data_eval(&m->cur, data_tau(&m->cur, t, shift), track,
-                                   ctx ? ctx->state : NULL);
+  ha_vec3 p =
+      ha__motion_data_eval(&m->cur, data_tau(&m->cur, t, shift), track, ctx ? ctx->state : NULL);
   if (m->blending && t >= m->blend_start && t < m->blend_start + m->blend_window) {
     double w = (t - m->blend_start) / m->blend_window;
     w = w * w * (3.0 - 2.0 * w);
@@ -131,8 +140,7 @@ ha_vec3 ha_motion_eval(const ha_motion *m, double t, const ha_track_ctx *ctx) {
   return p;
 }
 
-ha_status ha_motion_calculate_position(const ha_motion *m, double t, ha_vec3 *out,
-                                       ha_error *err) {
+ha_status ha_motion_calculate_position(const ha_motion *m, double t, ha_vec3 *out, ha_error *err) {
   if (!isfinite(t)) {
     char v[32];
     ha__fmt_double(v, sizeof(v), t);
@@ -143,7 +151,9 @@ ha_status ha_motion_calculate_position(const ha_motion *m, double t, ha_vec3 *ou
   return HA_OK;
 }
 
-ha_vec3 ha_motion_pivot(const ha_motion *m) { return ha__motion_data_pivot(&m->cur); }
+ha_vec3 ha_motion_pivot(const ha_motion *m) {
+  return ha__motion_data_pivot(&m->cur);
+}
 
 double ha_motion_heading(const ha_motion *m, double tau, ha_vec3 *axis) {
   const ha__motion_data *d = &m->cur;
@@ -178,8 +188,8 @@ ha_status ha_motion_update_parameters(ha_motion *m, const ha_params *params,
   }
   const ha_params *src = params ? params : m->params;
   ha__motion_data nd;
-  ha_status st = ha__motion_data_build(&nd, m->cur.model, src, timing ? timing : &m->cur.timing,
-                                       err);
+  ha_status st =
+      ha__motion_data_build(&nd, m->cur.model, src, timing ? timing : &m->cur.timing, err);
   if (st != HA_OK) {
     return st;
   }

@@ -246,17 +246,28 @@ void ha_osc_writer_init(ha_osc_writer *w, uint8_t *buf, size_t cap) {
 
 static bool is_known_tag(char t) {
   switch (t) {
-  case 'i': case 'f': case 's': case 'b': case 'h': case 't': case 'd': case 'S':
-  case 'c': case 'r': case 'm': case 'T': case 'F': case 'N': case 'I': case '[':
-  case ']':
-    return true;
-  default:
-    return false;
+  case 'i':
+  case 'f':
+  case 's':
+  case 'b':
+  case 'h':
+  case 't':
+  case 'd':
+  case 'S':
+  case 'c':
+  case 'r':
+  case 'm':
+  case 'T':
+  case 'F':
+  case 'N':
+  case 'I':
+  case '[':
+  case ']': return true;
+  default: return false;
   }
 }
 
-ha_status ha_osc_writer_begin_message(ha_osc_writer *w, const char *address,
-                                      const char *typetag) {
+ha_status ha_osc_writer_begin_message(ha_osc_writer *w, const char *address, const char *typetag) {
   if (w->status != HA_OK) {
     return (ha_status)w->status;
   }
@@ -567,8 +578,7 @@ ha_status ha_osc_writer_add_element(ha_osc_writer *w, const uint8_t *packet, siz
   return element_done(w, prefix, (int)len);
 }
 
-ha_status ha_osc_writer_add_fff(ha_osc_writer *w, const char *address, float x, float y,
-                                float z) {
+ha_status ha_osc_writer_add_fff(ha_osc_writer *w, const char *address, float x, float y, float z) {
   int prefix = element_prefix(w);
   if (prefix < 0) {
     return (ha_status)prefix;
@@ -609,8 +619,7 @@ int ha_osc_writer_finish(const ha_osc_writer *w) {
  * Decoding
  * ------------------------------------------------------------------------- */
 
-static ha_status malformed(ha_error *err, size_t offset, const char *fmt, ...)
-    HA__PRINTF(3, 4);
+static ha_status malformed(ha_error *err, size_t offset, const char *fmt, ...) HA__PRINTF(3, 4);
 
 /* Fills `err` for a rejected packet: status HA_EMALFORMED, kind Parse,
  * category bridge, column = byte offset + 1, value "byte N". */
@@ -646,8 +655,8 @@ static ha_status too_many_args(ha_error *err, size_t needed, size_t cap) {
   snprintf(err->name, sizeof err->name, "osc arguments");
   snprintf(err->value, sizeof err->value, "%zu", needed);
   err->limit = (uint64_t)cap;
-  snprintf(err->reason, sizeof err->reason, "message has %zu arguments, capacity is %zu",
-           needed, cap);
+  snprintf(err->reason, sizeof err->reason, "message has %zu arguments, capacity is %zu", needed,
+           cap);
   snprintf(err->message, sizeof err->message, "osc arguments: %s", err->reason);
   return HA_ENOBUFS;
 }
@@ -676,8 +685,7 @@ static ha_status check_string(const uint8_t *d, size_t len, size_t off, size_t b
   }
   for (size_t k = off + n + 1; k < end; k++) {
     if (d[k] != 0) {
-      return malformed(err, base + k, "non-NUL padding byte 0x%02x after %s", (unsigned)d[k],
-                       what);
+      return malformed(err, base + k, "non-NUL padding byte 0x%02x after %s", (unsigned)d[k], what);
     }
   }
   *slen = n;
@@ -686,20 +694,19 @@ static ha_status check_string(const uint8_t *d, size_t len, size_t off, size_t b
 }
 
 /* Bytes `need` must remain at off for argument `idx` with tag `t`. */
-static ha_status need_bytes(size_t len, size_t off, size_t need, size_t base, size_t idx,
-                            uint8_t t, ha_error *err) {
+static ha_status need_bytes(size_t len, size_t off, size_t need, size_t base, size_t idx, uint8_t t,
+                            ha_error *err) {
   if (len - off < need) {
     char tt[8];
     tag_text(tt, t);
-    return malformed(err, base + off, "truncated argument %zu (%s): needs %zu bytes, %zu left",
-                     idx, tt, need, len - off);
+    return malformed(err, base + off, "truncated argument %zu (%s): needs %zu bytes, %zu left", idx,
+                     tt, need, len - off);
   }
   return HA_OK;
 }
 
-static ha_status decode_message_at(const uint8_t *d, size_t len, size_t base,
-                                   ha_osc_message *msg, ha_osc_arg *args, size_t cap,
-                                   ha_error *err) {
+static ha_status decode_message_at(const uint8_t *d, size_t len, size_t base, ha_osc_message *msg,
+                                   ha_osc_arg *args, size_t cap, ha_error *err) {
   if (len == 0) {
     return malformed(err, base, "empty packet");
   }
@@ -790,8 +797,8 @@ static ha_status decode_message_at(const uint8_t *d, size_t len, size_t base,
       if (off == len) {
         return need_bytes(len, off, 4, base, k, t, err);
       }
-      st = check_string(d, len, off, base, t == 's' ? "string argument" : "symbol argument",
-                        &slen, &next, err);
+      st = check_string(d, len, off, base, t == 's' ? "string argument" : "symbol argument", &slen,
+                        &next, err);
       if (st != HA_OK) {
         return st;
       }
@@ -818,8 +825,7 @@ static ha_status decode_message_at(const uint8_t *d, size_t len, size_t base,
       }
       for (size_t j = off + 4 + (size_t)size; j < end; j++) {
         if (d[j] != 0) {
-          return malformed(err, base + j, "non-NUL padding byte 0x%02x after blob",
-                           (unsigned)d[j]);
+          return malformed(err, base + j, "non-NUL padding byte 0x%02x after blob", (unsigned)d[j]);
         }
       }
       a.v.b.ptr = size > 0 ? d + off + 4 : NULL;
@@ -827,15 +833,10 @@ static ha_status decode_message_at(const uint8_t *d, size_t len, size_t base,
       off = end;
       break;
     }
-    case 'T':
-      a.v.tf = true;
-      break;
-    case 'F':
-      a.v.tf = false;
-      break;
+    case 'T': a.v.tf = true; break;
+    case 'F': a.v.tf = false; break;
     case 'N':
-    case 'I':
-      break;
+    case 'I': break;
     case '[':
       if (depth == HA_OSC_MAX_DEPTH) {
         return malformed(err, base + tag_off + 1 + k, "arrays nested deeper than %d",
@@ -850,8 +851,7 @@ static ha_status decode_message_at(const uint8_t *d, size_t len, size_t base,
     default: {
       char tt[8];
       tag_text(tt, t);
-      return malformed(err, base + tag_off + 1 + k, "unknown type tag %s at position %zu", tt,
-                       k);
+      return malformed(err, base + tag_off + 1 + k, "unknown type tag %s at position %zu", tt, k);
     }
     }
     /* Array bookkeeping: a ']' closes its '[' and does not count as an
@@ -928,14 +928,12 @@ static ha_status check_bundle(const uint8_t *d, size_t len, size_t base, unsigne
       return malformed(err, base + off, "empty bundle element (size 0)");
     }
     if (size % 4 != 0) {
-      return malformed(err, base + off, "bundle element size %d is not a multiple of 4",
-                       (int)size);
+      return malformed(err, base + off, "bundle element size %d is not a multiple of 4", (int)size);
     }
     size_t left = len - off - 4;
     if ((size_t)size > left) {
-      return malformed(err, base + off,
-                       "bundle element size %d runs past the end (%zu bytes left)", (int)size,
-                       left);
+      return malformed(err, base + off, "bundle element size %d runs past the end (%zu bytes left)",
+                       (int)size, left);
     }
     const uint8_t *e = d + off + 4;
     if (e[0] == '#') {
@@ -976,8 +974,8 @@ static ha_status decode_at(const uint8_t *d, size_t len, size_t base, ha_osc_pac
   return decode_message_at(d, len, base, &pkt->message, args, cap, err);
 }
 
-ha_status ha_osc_decode(const uint8_t *data, size_t len, ha_osc_packet *pkt,
-                        ha_osc_arg *args, size_t cap, ha_error *err) {
+ha_status ha_osc_decode(const uint8_t *data, size_t len, ha_osc_packet *pkt, ha_osc_arg *args,
+                        size_t cap, ha_error *err) {
   if (data == NULL || pkt == NULL) {
     return ha__error_invalid(err, HA_CATEGORY_BRIDGE, "data", NULL, "must not be NULL");
   }
@@ -1054,8 +1052,7 @@ bool ha_osc_arg_to_double(const ha_osc_arg *arg, double *out) {
   case HA_OSC_INFINITUM:
   case HA_OSC_ARRAY_BEGIN:
   case HA_OSC_ARRAY_END:
-  default:
-    return false;
+  default: return false;
   }
   if (out != NULL) {
     *out = v;
@@ -1206,8 +1203,7 @@ bool ha_osc_pattern_match(const char *pattern, const char *address) {
   }
 }
 
-bool ha_osc_parse_indexed(const char *address, const char *prefix, uint32_t *n,
-                          const char **rest) {
+bool ha_osc_parse_indexed(const char *address, const char *prefix, uint32_t *n, const char **rest) {
   if (address == NULL || prefix == NULL) {
     return false;
   }

@@ -192,24 +192,24 @@ ha_status ha_output_config_validate(const ha_output_config *cfg, ha_error *err) 
     return st;
   }
   switch (cfg->dialect) {
-    case HA_DIALECT_HOLOPHONIX:
-    case HA_DIALECT_ADM_OSC: break;
-    default: {
-      char v[16];
-      snprintf(v, sizeof v, "%d", (int)cfg->dialect);
-      return ha__error_invalid(err, HA_CATEGORY_IO, "dialect", v,
-                               "must be HA_DIALECT_HOLOPHONIX or HA_DIALECT_ADM_OSC");
-    }
+  case HA_DIALECT_HOLOPHONIX:
+  case HA_DIALECT_ADM_OSC: break;
+  default: {
+    char v[16];
+    snprintf(v, sizeof v, "%d", (int)cfg->dialect);
+    return ha__error_invalid(err, HA_CATEGORY_IO, "dialect", v,
+                             "must be HA_DIALECT_HOLOPHONIX or HA_DIALECT_ADM_OSC");
+  }
   }
   switch (cfg->coords) {
-    case HA_COORDS_XYZ:
-    case HA_COORDS_AED: break;
-    default: {
-      char v[16];
-      snprintf(v, sizeof v, "%d", (int)cfg->coords);
-      return ha__error_invalid(err, HA_CATEGORY_IO, "coords", v,
-                               "must be HA_COORDS_XYZ or HA_COORDS_AED");
-    }
+  case HA_COORDS_XYZ:
+  case HA_COORDS_AED: break;
+  default: {
+    char v[16];
+    snprintf(v, sizeof v, "%d", (int)cfg->coords);
+    return ha__error_invalid(err, HA_CATEGORY_IO, "coords", v,
+                             "must be HA_COORDS_XYZ or HA_COORDS_AED");
+  }
   }
   if (cfg->azimuth_sign != HA_AZIMUTH_CLOCKWISE &&
       cfg->azimuth_sign != HA_AZIMUTH_COUNTERCLOCKWISE) {
@@ -290,16 +290,16 @@ ha_status ha_output_coords_parse(const char *s, ha_output_coords *out, ha_error 
 
 const char *ha_output_dialect_name(ha_output_dialect d) {
   switch (d) {
-    case HA_DIALECT_HOLOPHONIX: return "holophonix";
-    case HA_DIALECT_ADM_OSC: return "adm";
+  case HA_DIALECT_HOLOPHONIX: return "holophonix";
+  case HA_DIALECT_ADM_OSC: return "adm";
   }
   return "unknown";
 }
 
 const char *ha_output_coords_name(ha_output_coords c) {
   switch (c) {
-    case HA_COORDS_XYZ: return "xyz";
-    case HA_COORDS_AED: return "aed";
+  case HA_COORDS_XYZ: return "xyz";
+  case HA_COORDS_AED: return "aed";
   }
   return "unknown";
 }
@@ -737,18 +737,18 @@ static uint64_t bundle_timetag(const ha_output *o) {
 
 static void count_error(ha_output *o, int e) {
   switch (e) {
-    case ECONNREFUSED: ctr_add(&o->c.err_refused, 1); break;
-    case EHOSTUNREACH:
-    case ENETUNREACH:
-    case EHOSTDOWN:
-    case ENETDOWN: ctr_add(&o->c.err_unreachable, 1); break;
+  case ECONNREFUSED: ctr_add(&o->c.err_refused, 1); break;
+  case EHOSTUNREACH:
+  case ENETUNREACH:
+  case EHOSTDOWN:
+  case ENETDOWN: ctr_add(&o->c.err_unreachable, 1); break;
 #if EWOULDBLOCK != EAGAIN
-    case EWOULDBLOCK:
+  case EWOULDBLOCK:
 #endif
-    case EAGAIN:
-    case ENOBUFS:
-    case EINTR: ctr_add(&o->c.err_again, 1); break;
-    default: ctr_add(&o->c.err_other, 1); break;
+  case EAGAIN:
+  case ENOBUFS:
+  case EINTR: ctr_add(&o->c.err_again, 1); break;
+  default: ctr_add(&o->c.err_other, 1); break;
   }
   /* Relaxed: a diagnostic value, no ordering needed (see Counters). */
   atomic_store_explicit(&o->c.last_errno, e, memory_order_relaxed);

@@ -228,8 +228,14 @@ _Static_assert((int)HA_KEYFRAMES_LINEAR == HA__KEYS_LINEAR &&
                "ha_keyframe_interp and the model's interpolation choice must agree");
 
 ha__spline ha__keys_spline(const ha_keyframe *keys, size_t n) {
-  ha__spline sp = {&keys[0].position, sizeof(ha_keyframe), &keys[0].time,
-                   sizeof(ha_keyframe), n, 0, HA__KEYS_ALPHA, 0.0};
+  ha__spline sp = {&keys[0].position,
+                   sizeof(ha_keyframe),
+                   &keys[0].time,
+                   sizeof(ha_keyframe),
+                   n,
+                   0,
+                   HA__KEYS_ALPHA,
+                   0.0};
   return sp;
 }
 
@@ -300,8 +306,8 @@ size_t ha__piece(double s, size_t pieces, double *local) {
 }
 
 /* 5-point Gauss–Legendre nodes and weights on [−1, 1]. */
-static const double gl_x[5] = {-0.90617984593866399, -0.53846931010568309, 0.0,
-                               0.53846931010568309, 0.90617984593866399};
+static const double gl_x[5] = {-0.90617984593866399, -0.53846931010568309, 0.0, 0.53846931010568309,
+                               0.90617984593866399};
 static const double gl_w[5] = {0.23692688505618909, 0.47862867049936647, 0.56888888888888889,
                                0.47862867049936647, 0.23692688505618909};
 
@@ -418,8 +424,7 @@ double ha__polyline_build(const ha_vec3 *v, size_t nv, int closed, double *cum) 
   return cum[m];
 }
 
-ha_vec3 ha__polyline_at(const ha_vec3 *v, size_t nv, int closed, const double *cum,
-                        double frac) {
+ha_vec3 ha__polyline_at(const ha_vec3 *v, size_t nv, int closed, const double *cum, double frac) {
   size_t m = poly_edges(nv, closed);
   if (nv == 0) {
     return ha_vec3_zero();
@@ -567,8 +572,8 @@ ha_status ha_path_interpolate(const ha_vec3 *pts, size_t n, const ha_path_option
       snprintf(v, sizeof(v), "%zu points", n);
       return ha__error_invalid(err, HA_CATEGORY_COMPUTATION, "points", v,
                                "a %s Bézier chain needs %s points (P0, C1, C2, P1, ...), got %zu",
-                               closed ? "closed" : "open", closed ? "3k (k >= 1)" : "3k + 1 (k >= 1)",
-                               n);
+                               closed ? "closed" : "open",
+                               closed ? "3k (k >= 1)" : "3k + 1 (k >= 1)", n);
     }
     nseg = closed ? n / 3 : (n - 1) / 3;
     break;
@@ -592,8 +597,7 @@ ha_status ha_path_interpolate(const ha_vec3 *pts, size_t n, const ha_path_option
                              "needs at least 2 samples, got %zu", o.samples);
   }
   if (pts == NULL) {
-    return ha__error_invalid(err, HA_CATEGORY_COMPUTATION, "points", "NULL",
-                             "no points given");
+    return ha__error_invalid(err, HA_CATEGORY_COMPUTATION, "points", "NULL", "no points given");
   }
   ha_status st = check_points(pts, n, err);
   if (st != HA_OK) {
@@ -611,8 +615,9 @@ ha_status ha_path_interpolate(const ha_vec3 *pts, size_t n, const ha_path_option
 
   seg_cache cache;
   memset(&cache, 0, sizeof(cache));
-  path_ctx ctx = {pts, n, nseg, o.method, closed,
-                  {pts, sizeof(ha_vec3), NULL, 0, n, closed, o.alpha, o.tension}, &cache};
+  path_ctx ctx = {pts,      n,      nseg,
+                  o.method, closed, {pts, sizeof(ha_vec3), NULL, 0, n, closed, o.alpha, o.tension},
+                  &cache};
   ha__curve curve = {path_eval, &ctx, nseg};
   size_t count = o.samples;
   /* Sample k at fraction k/last: open curves end on their last point, closed
@@ -667,8 +672,7 @@ static ha_status check_keys(const ha_keyframe *keys, size_t n, ha_keyframe_inter
     char v[32];
     snprintf(v, sizeof(v), "%d", (int)interp);
     return ha__error_invalid(err, HA_CATEGORY_COMPUTATION, "interpolation", v,
-                             "unknown interpolation %d (linear, catmull-rom or step)",
-                             (int)interp);
+                             "unknown interpolation %d (linear, catmull-rom or step)", (int)interp);
   }
   for (size_t i = 0; i < n; i++) {
     char nm[48], v[32];
@@ -676,9 +680,8 @@ static ha_status check_keys(const ha_keyframe *keys, size_t n, ha_keyframe_inter
       snprintf(nm, sizeof(nm), "keys[%zu].time", i);
       ha__fmt_double(v, sizeof(v), keys[i].time);
       return ha__error_invalid(err, HA_CATEGORY_COMPUTATION, nm, v,
-                               isfinite(keys[i].time)
-                                   ? "keyframe times must not decrease"
-                                   : "a keyframe time must be a finite number");
+                               isfinite(keys[i].time) ? "keyframe times must not decrease"
+                                                      : "a keyframe time must be a finite number");
     }
     if (!ha_vec3_isfinite(keys[i].position)) {
       snprintf(nm, sizeof(nm), "keys[%zu].position", i);
@@ -695,8 +698,7 @@ static ha_status check_keys(const ha_keyframe *keys, size_t n, ha_keyframe_inter
 }
 
 ha_status ha_path_keyframes_sample(const ha_keyframe *keys, size_t n, ha_keyframe_interp interp,
-                                   const double *times, size_t count, ha_vec3 *out,
-                                   ha_error *err) {
+                                   const double *times, size_t count, ha_vec3 *out, ha_error *err) {
   ha_status st = check_keys(keys, n, interp, err);
   if (st != HA_OK) {
     return st;
@@ -705,8 +707,8 @@ ha_status ha_path_keyframes_sample(const ha_keyframe *keys, size_t n, ha_keyfram
     return HA_OK;
   }
   if (times == NULL || out == NULL) {
-    return ha__error_invalid(err, HA_CATEGORY_COMPUTATION, times == NULL ? "times" : "out",
-                             "NULL", "no buffer given for %zu samples", count);
+    return ha__error_invalid(err, HA_CATEGORY_COMPUTATION, times == NULL ? "times" : "out", "NULL",
+                             "no buffer given for %zu samples", count);
   }
   for (size_t i = 0; i < count; i++) {
     if (!isfinite(times[i])) {
@@ -723,9 +725,9 @@ ha_status ha_path_keyframes_sample(const ha_keyframe *keys, size_t n, ha_keyfram
   return HA_OK;
 }
 
-ha_status ha_path_resample_keyframes(const ha_keyframe *keys, size_t n,
-                                     ha_keyframe_interp interp, double rate_hz, ha_vec3 *out,
-                                     size_t out_cap, size_t *out_n, ha_error *err) {
+ha_status ha_path_resample_keyframes(const ha_keyframe *keys, size_t n, ha_keyframe_interp interp,
+                                     double rate_hz, ha_vec3 *out, size_t out_cap, size_t *out_n,
+                                     ha_error *err) {
   if (out_n != NULL) {
     *out_n = 0;
   }

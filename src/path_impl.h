@@ -121,7 +121,6 @@ double ha__polyline_build(const ha_vec3 *v, size_t nv, int closed, double *cum);
 
 /* The point at arc-length fraction `frac` (clamped into [0, 1]) along the
  * polyline described by ha__polyline_build. A zero-length polyline gives v[0]. */
-ha_vec3 ha__polyline_at(const ha_vec3 *v, size_t nv, int closed, const double *cum,
-                        double frac);
+ha_vec3 ha__polyline_at(const ha_vec3 *v, size_t nv, int closed, const double *cum, double frac);
 
 #endif

@@ -95,9 +95,9 @@ struct ha_player {
   ha_clock clock;
   double period;
   int ended_reported;
-  uint64_t last_clamps, last_nan; /* engine counters already reported */
+  uint64_t last_clamps, last_nan;        /* engine counters already reported */
   uint64_t last_bytes, last_send_errors; /* output counters already reported */
-  int stop_pending; /* a stop with fade: rewind once stop_at is reached */
+  int stop_pending;                      /* a stop with fade: rewind once stop_at is reached */
   double stop_at;
   atomic_flag collecting; /* one control thread frees garbage at a time */
   pthread_t thread;
@@ -155,8 +155,8 @@ ha_status ha_player_create(const ha_player_config *cfg, ha_player **out, ha_erro
                              "queues need at least 16 entries");
   }
   if (!(c.conflict_tolerance > 0.0 && c.conflict_tolerance < 1000.0)) {
-    return ha__error_bounds(err, HA_CATEGORY_STATE, "conflictTolerance", c.conflict_tolerance,
-                            1e-6, 1000);
+    return ha__error_bounds(err, HA_CATEGORY_STATE, "conflictTolerance", c.conflict_tolerance, 1e-6,
+                            1000);
   }
   ha_player *p = calloc(1, sizeof(*p));
   if (p == NULL) {
@@ -187,8 +187,7 @@ ha_status ha_player_create(const ha_player_config *cfg, ha_player **out, ha_erro
   if (st == HA_OK) {
     /* Every queued command can return at most two pieces of memory, and
      * every animation its motion plus a blended-out one. */
-    st = ha__spsc_init(&p->garbage, 2 * c.queue_capacity + 4 * c.max_animations,
-                       sizeof(garbage));
+    st = ha__spsc_init(&p->garbage, 2 * c.queue_capacity + 4 * c.max_animations, sizeof(garbage));
   }
   if (st == HA_OK) {
     size_t n = c.max_tracks;
@@ -325,9 +324,7 @@ static void apply(ha_player *p, cmd *c, double now) {
     }
     p->ended_reported = 0;
     break;
-  case CMD_PAUSE:
-    ha_clock_pause(&p->clock, now);
-    break;
+  case CMD_PAUSE: ha_clock_pause(&p->clock, now); break;
   case CMD_STOP:
   case CMD_PANIC: {
     double fade = c->type == CMD_STOP ? c->a : 0.0;
@@ -357,9 +354,7 @@ static void apply(ha_player *p, cmd *c, double now) {
     ha_clock_seek(&p->clock, now, c->a);
     p->ended_reported = 0;
     break;
-  case CMD_SPEED:
-    ha_clock_set_speed(&p->clock, now, c->a);
-    break;
+  case CMD_SPEED: ha_clock_set_speed(&p->clock, now, c->a); break;
   case CMD_START: {
     tagged *slot = NULL;
     for (size_t i = 0; i < p->cfg.max_animations && slot == NULL; i++) {
@@ -397,9 +392,7 @@ static void apply(ha_player *p, cmd *c, double now) {
       }
     }
     break;
-  case CMD_STOP_TRACK:
-    st = ha_engine_track_stop(e, c->track, c->a);
-    break;
+  case CMD_STOP_TRACK: st = ha_engine_track_stop(e, c->track, c->a); break;
   case CMD_REPLACE: {
     tagged *tg = find_tag(p, c->tag);
     /* Updating an animation that is not running is a no-op (a show reload
@@ -414,9 +407,7 @@ static void apply(ha_player *p, cmd *c, double now) {
     st = ha_engine_track_goto_at(e, c->track, c->v, t + c->delay, c->a, (ha_easing)c->easing,
                                  c->aed != 0);
     break;
-  case CMD_SET_BASE:
-    st = ha_engine_track_set_base(e, c->track, c->v);
-    break;
+  case CMD_SET_BASE: st = ha_engine_track_set_base(e, c->track, c->v); break;
   case CMD_ECHO: {
     ha_track_info ti;
     st = ha_engine_track_get(e, c->track, &ti);
@@ -462,9 +453,7 @@ static void apply(ha_player *p, cmd *c, double now) {
     emit(p, &ev);
     break;
   }
-  default:
-    st = HA_EINVAL;
-    break;
+  default: st = HA_EINVAL; break;
   }
   if (st != HA_OK) {
     fail(p, c, st);
@@ -786,9 +775,15 @@ static ha_status simple(ha_player *p, int type, double a) {
   return send_cmd(p, &c);
 }
 
-ha_status ha_player_play(ha_player *p) { return simple(p, CMD_PLAY, 0.0); }
-ha_status ha_player_pause(ha_player *p) { return simple(p, CMD_PAUSE, 0.0); }
-ha_status ha_player_panic(ha_player *p) { return simple(p, CMD_PANIC, 0.0); }
+ha_status ha_player_play(ha_player *p) {
+  return simple(p, CMD_PLAY, 0.0);
+}
+ha_status ha_player_pause(ha_player *p) {
+  return simple(p, CMD_PAUSE, 0.0);
+}
+ha_status ha_player_panic(ha_player *p) {
+  return simple(p, CMD_PANIC, 0.0);
+}
 
 ha_status ha_player_stop(ha_player *p, double fade) {
   if (!(fade >= 0.0 && fade <= 3600.0)) {
@@ -936,9 +931,15 @@ void ha_player_get_status(const ha_player *p, ha_player_status *out) {
   out->memory_locked = atomic_load_explicit(&q->st_locked, memory_order_relaxed) != 0;
 }
 
-const ha_store *ha_player_store(const ha_player *p) { return p->store; }
-ha_metrics *ha_player_metrics(const ha_player *p) { return p->metrics; }
-size_t ha_player_output_count(const ha_player *p) { return p->noutputs; }
+const ha_store *ha_player_store(const ha_player *p) {
+  return p->store;
+}
+ha_metrics *ha_player_metrics(const ha_player *p) {
+  return p->metrics;
+}
+size_t ha_player_output_count(const ha_player *p) {
+  return p->noutputs;
+}
 const ha_output *ha_player_output(const ha_player *p, size_t i) {
   return i < p->noutputs ? p->outputs[i] : NULL;
 }

@@ -14,8 +14,8 @@
 #include <string.h>
 
 struct ha_pool {
-  _Atomic uint64_t head;   /* tag << 32 | (index + 1), 0 index = empty */
-  _Atomic uint32_t *next;  /* next[i] = index + 1 of the block below i */
+  _Atomic uint64_t head;  /* tag << 32 | (index + 1), 0 index = empty */
+  _Atomic uint32_t *next; /* next[i] = index + 1 of the block below i */
   _Atomic size_t in_use;
   unsigned char *blocks;
   size_t stride;
@@ -102,8 +102,7 @@ ha_status ha_pool_release(ha_pool *p, void *block) {
   uint32_t idx1 = (uint32_t)((size_t)(b - p->blocks) / p->stride + 1);
   uint64_t old = atomic_load_explicit(&p->head, memory_order_relaxed);
   for (;;) {
-    atomic_store_explicit(&p->next[idx1 - 1], (uint32_t)(old & 0xffffffffu),
-                          memory_order_relaxed);
+    atomic_store_explicit(&p->next[idx1 - 1], (uint32_t)(old & 0xffffffffu), memory_order_relaxed);
     uint64_t nh = (((old >> 32) + 1) << 32) | idx1;
     /* release: publishes the `next` link (and the caller's last writes to the
      * block) to the thread that acquires it next. */
@@ -115,8 +114,12 @@ ha_status ha_pool_release(ha_pool *p, void *block) {
   }
 }
 
-size_t ha_pool_capacity(const ha_pool *p) { return p->capacity; }
-size_t ha_pool_block_size(const ha_pool *p) { return p->block_size; }
+size_t ha_pool_capacity(const ha_pool *p) {
+  return p->capacity;
+}
+size_t ha_pool_block_size(const ha_pool *p) {
+  return p->block_size;
+}
 size_t ha_pool_in_use(const ha_pool *p) {
   return atomic_load_explicit(&((ha_pool *)(uintptr_t)p)->in_use, memory_order_relaxed);
 }

@@ -490,106 +490,106 @@ static int param_from_json(cc *x, ha_params *p, const char *key, const json_t *v
                            const ha_param_info *pi) {
   ha_status st = HA_OK;
   switch (json_typeof(v)) {
-    case JSON_INTEGER:
-    case JSON_REAL: st = ha_params_set_number(p, key, json_number_value(v)); break;
-    case JSON_TRUE:
-    case JSON_FALSE: st = ha_params_set_bool(p, key, json_is_true(v)); break;
-    case JSON_STRING: st = ha_params_set_string(p, key, json_string_value(v)); break;
-    case JSON_OBJECT:
-    case JSON_NULL: type_error(x, "a number, a string, a boolean or a list", v); return -1;
-    case JSON_ARRAY: {
-      size_t n = json_array_size(v);
-      /* The first element says what the list is; the others must agree. */
-      const json_t *first = json_array_get(v, 0);
-      if (n == 0) {
-        if (pi != NULL && pi->type == HA_PARAM_POINTS) {
-          st = ha_params_set_points(p, key, NULL, 0);
-        } else if (pi != NULL && pi->type == HA_PARAM_KEYFRAMES) {
-          st = ha_params_set_keyframes(p, key, NULL, 0);
-        } else {
-          err_at(x, "expected a value, got an empty list");
-          return -1;
-        }
-      } else if (json_is_number(first)) {
-        if (n > 4) {
-          err_at(x, "expected at most 4 numbers, got %zu", n);
-          return -1;
-        }
-        double d[4];
-        int ok = 1;
-        for (size_t i = 0; i < n; i++) {
-          size_t mark = ha__path_index(&x->path, i);
-          ok &= number_value(x, json_array_get(v, i), -1e300, 1e300, &d[i]) > 0;
-          ha__path_pop(&x->path, mark);
-        }
-        if (!ok) {
-          return -1;
-        }
-        st = ha_params_set_numbers(p, key, d, n);
-      } else if (json_is_array(first)) {
-        ha_vec3 *pts = malloc(n * sizeof(*pts));
-        if (pts == NULL) {
-          x->c->oom = 1;
-          return -1;
-        }
-        int ok = 1;
-        for (size_t i = 0; i < n; i++) {
-          size_t mark = ha__path_index(&x->path, i);
-          ok &= vec3_value(x, json_array_get(v, i), 1e300, &pts[i]) > 0;
-          ha__path_pop(&x->path, mark);
-        }
-        st = ok ? ha_params_set_points(p, key, pts, n) : HA_OK;
-        free(pts);
-        if (!ok) {
-          return -1;
-        }
-      } else if (json_is_object(first)) {
-        ha_keyframe *ks = calloc(n, sizeof(*ks));
-        if (ks == NULL) {
-          x->c->oom = 1;
-          return -1;
-        }
-        static const ha__schema_key kkeys[] = {
-            {"time", 0, NULL}, {"position", 0, NULL}, {"easing", 0, NULL}};
-        static const ha__schema kschema = {kkeys, 3};
-        int ok = 1;
-        for (size_t i = 0; i < n; i++) {
-          size_t mark = ha__path_index(&x->path, i);
-          const json_t *o = json_array_get(v, i);
-          if (!object_at(x, o)) {
-            ok = 0;
-            ha__path_pop(&x->path, mark);
-            continue;
-          }
-          unknown_keys(x, o, &kschema);
-          ok &= get_number(x, o, "time", 1, -1e300, 1e300, &ks[i].time) > 0;
-          ok &= get_vec3(x, o, "position", 1, 1e300, &ks[i].position) > 0;
-          const char *e = NULL;
-          int r = get_string(x, o, "easing", 0, 0, &e);
-          ok &= r >= 0;
-          ks[i].easing = HA_EASE_LINEAR;
-          if (r > 0) {
-            ha_error err;
-            size_t m3 = ha__path_key(&x->path, "easing");
-            if (ha_easing_parse(e, &ks[i].easing, "easing", &err) != HA_OK) {
-              err_at(x, "%s", err.reason);
-              ok = 0;
-            }
-            ha__path_pop(&x->path, m3);
-          }
-          ha__path_pop(&x->path, mark);
-        }
-        st = ok ? ha_params_set_keyframes(p, key, ks, n) : HA_OK;
-        free(ks);
-        if (!ok) {
-          return -1;
-        }
+  case JSON_INTEGER:
+  case JSON_REAL: st = ha_params_set_number(p, key, json_number_value(v)); break;
+  case JSON_TRUE:
+  case JSON_FALSE: st = ha_params_set_bool(p, key, json_is_true(v)); break;
+  case JSON_STRING: st = ha_params_set_string(p, key, json_string_value(v)); break;
+  case JSON_OBJECT:
+  case JSON_NULL: type_error(x, "a number, a string, a boolean or a list", v); return -1;
+  case JSON_ARRAY: {
+    size_t n = json_array_size(v);
+    /* The first element says what the list is; the others must agree. */
+    const json_t *first = json_array_get(v, 0);
+    if (n == 0) {
+      if (pi != NULL && pi->type == HA_PARAM_POINTS) {
+        st = ha_params_set_points(p, key, NULL, 0);
+      } else if (pi != NULL && pi->type == HA_PARAM_KEYFRAMES) {
+        st = ha_params_set_keyframes(p, key, NULL, 0);
       } else {
-        err_at(x, "expected numbers, points [[x, y, z], ...] or keyframes [{time, position}, ...]");
+        err_at(x, "expected a value, got an empty list");
         return -1;
       }
-      break;
+    } else if (json_is_number(first)) {
+      if (n > 4) {
+        err_at(x, "expected at most 4 numbers, got %zu", n);
+        return -1;
+      }
+      double d[4];
+      int ok = 1;
+      for (size_t i = 0; i < n; i++) {
+        size_t mark = ha__path_index(&x->path, i);
+        ok &= number_value(x, json_array_get(v, i), -1e300, 1e300, &d[i]) > 0;
+        ha__path_pop(&x->path, mark);
+      }
+      if (!ok) {
+        return -1;
+      }
+      st = ha_params_set_numbers(p, key, d, n);
+    } else if (json_is_array(first)) {
+      ha_vec3 *pts = malloc(n * sizeof(*pts));
+      if (pts == NULL) {
+        x->c->oom = 1;
+        return -1;
+      }
+      int ok = 1;
+      for (size_t i = 0; i < n; i++) {
+        size_t mark = ha__path_index(&x->path, i);
+        ok &= vec3_value(x, json_array_get(v, i), 1e300, &pts[i]) > 0;
+        ha__path_pop(&x->path, mark);
+      }
+      st = ok ? ha_params_set_points(p, key, pts, n) : HA_OK;
+      free(pts);
+      if (!ok) {
+        return -1;
+      }
+    } else if (json_is_object(first)) {
+      ha_keyframe *ks = calloc(n, sizeof(*ks));
+      if (ks == NULL) {
+        x->c->oom = 1;
+        return -1;
+      }
+      static const ha__schema_key kkeys[] = {
+          {"time", 0, NULL}, {"position", 0, NULL}, {"easing", 0, NULL}};
+      static const ha__schema kschema = {kkeys, 3};
+      int ok = 1;
+      for (size_t i = 0; i < n; i++) {
+        size_t mark = ha__path_index(&x->path, i);
+        const json_t *o = json_array_get(v, i);
+        if (!object_at(x, o)) {
+          ok = 0;
+          ha__path_pop(&x->path, mark);
+          continue;
+        }
+        unknown_keys(x, o, &kschema);
+        ok &= get_number(x, o, "time", 1, -1e300, 1e300, &ks[i].time) > 0;
+        ok &= get_vec3(x, o, "position", 1, 1e300, &ks[i].position) > 0;
+        const char *e = NULL;
+        int r = get_string(x, o, "easing", 0, 0, &e);
+        ok &= r >= 0;
+        ks[i].easing = HA_EASE_LINEAR;
+        if (r > 0) {
+          ha_error err;
+          size_t m3 = ha__path_key(&x->path, "easing");
+          if (ha_easing_parse(e, &ks[i].easing, "easing", &err) != HA_OK) {
+            err_at(x, "%s", err.reason);
+            ok = 0;
+          }
+          ha__path_pop(&x->path, m3);
+        }
+        ha__path_pop(&x->path, mark);
+      }
+      st = ok ? ha_params_set_keyframes(p, key, ks, n) : HA_OK;
+      free(ks);
+      if (!ok) {
+        return -1;
+      }
+    } else {
+      err_at(x, "expected numbers, points [[x, y, z], ...] or keyframes [{time, position}, ...]");
+      return -1;
     }
+    break;
+  }
   }
   if (st == HA_ENOMEM) {
     x->c->oom = 1;
@@ -1095,157 +1095,157 @@ static void compile_action(cc *x, const json_t *o, ha_show_action *a) {
   const char *gname = NULL, *aname = NULL, *pname = NULL;
   int hg = 0, ha = 0;
   switch (a->type) {
-    case HA_SHOW_ACTION_START:
-    case HA_SHOW_ACTION_STOP: {
-      hg = get_string(x, o, "group", 0, 1, &gname);
-      ha = get_string(x, o, "animation", 0, 1, &aname);
-      int ht = json_object_get(o, "tracks") != NULL;
-      int given = (hg > 0) + (ha > 0) + (a->type == HA_SHOW_ACTION_STOP && ht);
-      if (given > 1) {
-        err_at(x, a->type == HA_SHOW_ACTION_START
-                      ? "give either \"group\" or \"animation\", not both"
-                      : "give only one of \"group\", \"animation\" or \"tracks\"");
+  case HA_SHOW_ACTION_START:
+  case HA_SHOW_ACTION_STOP: {
+    hg = get_string(x, o, "group", 0, 1, &gname);
+    ha = get_string(x, o, "animation", 0, 1, &aname);
+    int ht = json_object_get(o, "tracks") != NULL;
+    int given = (hg > 0) + (ha > 0) + (a->type == HA_SHOW_ACTION_STOP && ht);
+    if (given > 1) {
+      err_at(x, a->type == HA_SHOW_ACTION_START
+                    ? "give either \"group\" or \"animation\", not both"
+                    : "give only one of \"group\", \"animation\" or \"tracks\"");
+      return;
+    }
+    if (a->type == HA_SHOW_ACTION_START && hg == 0 && ha == 0) {
+      err_at(x, "a start action needs \"group\" or \"animation\"");
+      return;
+    }
+    if (hg > 0) {
+      a->target = HA_SHOW_TARGET_GROUP;
+      a->group = name_lookup(&x->group_names, gname);
+      if (a->group == SIZE_MAX) {
+        size_t m2 = ha__path_key(&x->path, "group");
+        err_at(x, "no group named \"%s\"", gname);
+        ha__path_pop(&x->path, m2);
         return;
       }
-      if (a->type == HA_SHOW_ACTION_START && hg == 0 && ha == 0) {
-        err_at(x, "a start action needs \"group\" or \"animation\"");
+      const ha_show_group *g = &m->groups[a->group];
+      a->animation = g->animation;
+      a->tracks = g->tracks;
+      a->track_count = g->track_count;
+      a->spec = g->spec;
+      if (a->type == HA_SHOW_ACTION_START) {
+        static const char *const own[] = {
+            "tracks",          "mode",        "phaseOffset",  "phaseSpread",
+            "rotateFormation", "centerPoint", "spreadRadius", "mirrorAxis"};
+        for (size_t i = 0; i < HA__COUNTOF(own); i++) {
+          if (json_object_get(o, own[i]) != NULL) {
+            size_t m2 = ha__path_key(&x->path, own[i]);
+            warn_at(x, 1, "ignored: a group start uses the group's own tracks and settings");
+            ha__path_pop(&x->path, m2);
+          }
+        }
+      }
+    } else if (ha > 0) {
+      a->target = HA_SHOW_TARGET_ANIMATION;
+      a->animation = name_lookup(&x->anim_names, aname);
+      if (a->animation == SIZE_MAX) {
+        size_t m2 = ha__path_key(&x->path, "animation");
+        err_at(x, "no animation named \"%s\"", aname);
+        ha__path_pop(&x->path, m2);
         return;
       }
-      if (hg > 0) {
-        a->target = HA_SHOW_TARGET_GROUP;
-        a->group = name_lookup(&x->group_names, gname);
-        if (a->group == SIZE_MAX) {
-          size_t m2 = ha__path_key(&x->path, "group");
-          err_at(x, "no group named \"%s\"", gname);
-          ha__path_pop(&x->path, m2);
-          return;
-        }
-        const ha_show_group *g = &m->groups[a->group];
-        a->animation = g->animation;
-        a->tracks = g->tracks;
-        a->track_count = g->track_count;
-        a->spec = g->spec;
-        if (a->type == HA_SHOW_ACTION_START) {
-          static const char *const own[] = {
-              "tracks",          "mode",        "phaseOffset",  "phaseSpread",
-              "rotateFormation", "centerPoint", "spreadRadius", "mirrorAxis"};
-          for (size_t i = 0; i < HA__COUNTOF(own); i++) {
-            if (json_object_get(o, own[i]) != NULL) {
-              size_t m2 = ha__path_key(&x->path, own[i]);
-              warn_at(x, 1, "ignored: a group start uses the group's own tracks and settings");
-              ha__path_pop(&x->path, m2);
-            }
-          }
-        }
-      } else if (ha > 0) {
-        a->target = HA_SHOW_TARGET_ANIMATION;
-        a->animation = name_lookup(&x->anim_names, aname);
-        if (a->animation == SIZE_MAX) {
-          size_t m2 = ha__path_key(&x->path, "animation");
-          err_at(x, "no animation named \"%s\"", aname);
-          ha__path_pop(&x->path, m2);
-          return;
-        }
-        if (a->type == HA_SHOW_ACTION_START) {
-          uint32_t *ids = NULL;
-          long cnt = track_list(x, o, "tracks", 1, 1, "a start action", &ids);
-          if (cnt > 0) {
-            a->tracks = ids;
-            a->track_count = (size_t)cnt;
-          }
-          compile_spec(x, o, &a->spec);
-          m->start_actions++;
-        }
-      } else if (ht) {
+      if (a->type == HA_SHOW_ACTION_START) {
         uint32_t *ids = NULL;
-        long cnt = track_list(x, o, "tracks", 1, 1, "a stop action", &ids);
-        a->target = HA_SHOW_TARGET_TRACKS;
+        long cnt = track_list(x, o, "tracks", 1, 1, "a start action", &ids);
         if (cnt > 0) {
           a->tracks = ids;
           a->track_count = (size_t)cnt;
         }
-      } else {
-        a->target = HA_SHOW_TARGET_ALL;
+        compile_spec(x, o, &a->spec);
+        m->start_actions++;
       }
-      if (a->type == HA_SHOW_ACTION_STOP) {
-        double fade = 0.0;
-        int r = get_number(x, o, "fade", 0, 0.0, SECONDS_MAX, &fade);
-        if (r == 0 && a->target != HA_SHOW_TARGET_ALL && a->target != HA_SHOW_TARGET_TRACKS &&
-            a->animation < m->nanims) {
-          fade = m->anims[a->animation].fade_out;
-        }
-        a->fade = fade;
-      }
-      break;
-    }
-    case HA_SHOW_ACTION_PRESET: {
-      compile_motion_fields(x, o, a);
-      if (get_string(x, o, "preset", 1, 1, &pname) <= 0) {
-        return;
-      }
-      a->preset = name_lookup(&x->preset_names, pname);
-      if (a->preset == SIZE_MAX) {
-        size_t m2 = ha__path_key(&x->path, "preset");
-        err_at(x, "no preset named \"%s\"", pname);
-        ha__path_pop(&x->path, m2);
-        return;
-      }
-      const ha_show_preset *p = &m->presets[a->preset];
-      a->tracks = p->tracks;
-      a->track_count = p->count;
+    } else if (ht) {
       uint32_t *ids = NULL;
-      long cnt = track_list(x, o, "tracks", 0, 1, "a preset action", &ids);
+      long cnt = track_list(x, o, "tracks", 1, 1, "a stop action", &ids);
+      a->target = HA_SHOW_TARGET_TRACKS;
       if (cnt > 0) {
-        /* The subset, in the preset's own order (its stagger order). */
-        const json_t *tl = json_object_get(o, "tracks");
-        for (long i = 0; i < cnt; i++) {
-          size_t j = 0;
-          while (j < p->count && p->tracks[j] != ids[i]) {
-            j++;
-          }
-          if (j == p->count) {
-            size_t m2 = ha__path_key(&x->path, "tracks");
-            size_t m3 = ha__path_index(&x->path, (size_t)i);
-            err_at(x, "track %u is not in preset \"%s\"", ids[i], p->name);
-            ha__path_pop(&x->path, m3);
-            ha__path_pop(&x->path, m2);
-          }
-        }
-        uint32_t *ordered = alloc(x, (size_t)cnt * sizeof(uint32_t));
-        size_t nk = 0;
-        for (size_t j = 0; ordered != NULL && j < p->count; j++) {
-          for (long i = 0; i < cnt; i++) {
-            if (ids[i] == p->tracks[j]) {
-              ordered[nk++] = p->tracks[j];
-            }
-          }
-        }
-        (void)tl;
-        a->tracks = ordered;
-        a->track_count = nk;
+        a->tracks = ids;
+        a->track_count = (size_t)cnt;
       }
-      break;
+    } else {
+      a->target = HA_SHOW_TARGET_ALL;
     }
-    case HA_SHOW_ACTION_GOTO: {
-      compile_motion_fields(x, o, a);
-      long long id = 0;
-      if (get_integer(x, o, "track", 1, 1, TRACK_ID_MAX, &id) > 0) {
-        if (track_lookup(x, id) == SIZE_MAX) {
-          size_t m2 = ha__path_key(&x->path, "track");
-          err_at(x, "no track with id %lld", id);
+    if (a->type == HA_SHOW_ACTION_STOP) {
+      double fade = 0.0;
+      int r = get_number(x, o, "fade", 0, 0.0, SECONDS_MAX, &fade);
+      if (r == 0 && a->target != HA_SHOW_TARGET_ALL && a->target != HA_SHOW_TARGET_TRACKS &&
+          a->animation < m->nanims) {
+        fade = m->anims[a->animation].fade_out;
+      }
+      a->fade = fade;
+    }
+    break;
+  }
+  case HA_SHOW_ACTION_PRESET: {
+    compile_motion_fields(x, o, a);
+    if (get_string(x, o, "preset", 1, 1, &pname) <= 0) {
+      return;
+    }
+    a->preset = name_lookup(&x->preset_names, pname);
+    if (a->preset == SIZE_MAX) {
+      size_t m2 = ha__path_key(&x->path, "preset");
+      err_at(x, "no preset named \"%s\"", pname);
+      ha__path_pop(&x->path, m2);
+      return;
+    }
+    const ha_show_preset *p = &m->presets[a->preset];
+    a->tracks = p->tracks;
+    a->track_count = p->count;
+    uint32_t *ids = NULL;
+    long cnt = track_list(x, o, "tracks", 0, 1, "a preset action", &ids);
+    if (cnt > 0) {
+      /* The subset, in the preset's own order (its stagger order). */
+      const json_t *tl = json_object_get(o, "tracks");
+      for (long i = 0; i < cnt; i++) {
+        size_t j = 0;
+        while (j < p->count && p->tracks[j] != ids[i]) {
+          j++;
+        }
+        if (j == p->count) {
+          size_t m2 = ha__path_key(&x->path, "tracks");
+          size_t m3 = ha__path_index(&x->path, (size_t)i);
+          err_at(x, "track %u is not in preset \"%s\"", ids[i], p->name);
+          ha__path_pop(&x->path, m3);
           ha__path_pop(&x->path, m2);
-        } else {
-          uint32_t *one = alloc(x, sizeof(uint32_t));
-          if (one != NULL) {
-            *one = (uint32_t)id;
-            a->tracks = one;
-            a->track_count = 1;
+        }
+      }
+      uint32_t *ordered = alloc(x, (size_t)cnt * sizeof(uint32_t));
+      size_t nk = 0;
+      for (size_t j = 0; ordered != NULL && j < p->count; j++) {
+        for (long i = 0; i < cnt; i++) {
+          if (ids[i] == p->tracks[j]) {
+            ordered[nk++] = p->tracks[j];
           }
         }
       }
-      get_vec3(x, o, "position", 1, POS_MAX, &a->position);
-      break;
+      (void)tl;
+      a->tracks = ordered;
+      a->track_count = nk;
     }
+    break;
+  }
+  case HA_SHOW_ACTION_GOTO: {
+    compile_motion_fields(x, o, a);
+    long long id = 0;
+    if (get_integer(x, o, "track", 1, 1, TRACK_ID_MAX, &id) > 0) {
+      if (track_lookup(x, id) == SIZE_MAX) {
+        size_t m2 = ha__path_key(&x->path, "track");
+        err_at(x, "no track with id %lld", id);
+        ha__path_pop(&x->path, m2);
+      } else {
+        uint32_t *one = alloc(x, sizeof(uint32_t));
+        if (one != NULL) {
+          *one = (uint32_t)id;
+          a->tracks = one;
+          a->track_count = 1;
+        }
+      }
+    }
+    get_vec3(x, o, "position", 1, POS_MAX, &a->position);
+    break;
+  }
   }
 }
 

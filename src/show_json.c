@@ -83,14 +83,14 @@ void ha__json_number(char *buf, size_t cap, double v) {
 
 const char *ha__json_kind(const json_t *v) {
   switch (json_typeof(v)) {
-    case JSON_OBJECT: return "an object";
-    case JSON_ARRAY: return "an array";
-    case JSON_STRING: return "a string";
-    case JSON_INTEGER:
-    case JSON_REAL: return "a number";
-    case JSON_TRUE:
-    case JSON_FALSE: return "a boolean";
-    case JSON_NULL: return "null";
+  case JSON_OBJECT: return "an object";
+  case JSON_ARRAY: return "an array";
+  case JSON_STRING: return "a string";
+  case JSON_INTEGER:
+  case JSON_REAL: return "a number";
+  case JSON_TRUE:
+  case JSON_FALSE: return "a boolean";
+  case JSON_NULL: return "null";
   }
   return "a value";
 }
@@ -245,76 +245,76 @@ static void dump_member(out *o, const char *key, const json_t *v, const ha__sche
 static void dump(out *o, const json_t *v, const ha__schema *schema, int depth) {
   char num[40];
   switch (json_typeof(v)) {
-    case JSON_OBJECT: {
-      if (json_object_size(v) == 0) {
-        puts_(o, "{}");
-        return;
-      }
-      puts_(o, "{");
-      int first = 1;
-      if (schema != NULL) {
-        for (size_t i = 0; i < schema->n; i++) {
-          const json_t *m = json_object_get(v, schema->keys[i].key);
-          if (m != NULL) {
-            const ha__schema *sub = schema->keys[i].kind != 0 ? schema->keys[i].sub : NULL;
-            /* kind 2 is an array of objects: the array passes the schema on */
-            dump_member(o, schema->keys[i].key, m, sub, depth, &first);
-          }
-        }
-      }
-      const char *key;
-      json_t *m;
-      json_object_foreach((json_t *)(uintptr_t)v, key, m) {
-        if (schema == NULL || !ha__schema_has(schema, key)) {
-          dump_member(o, key, m, NULL, depth, &first);
-        }
-      }
-      if (!o->compact) {
-        puts_(o, "\n");
-        indent(o, depth);
-      }
-      puts_(o, "}");
+  case JSON_OBJECT: {
+    if (json_object_size(v) == 0) {
+      puts_(o, "{}");
       return;
     }
-    case JSON_ARRAY: {
-      size_t n = json_array_size(v);
-      if (n == 0) {
-        puts_(o, "[]");
-        return;
-      }
-      int inline_ = n <= 16 || o->compact;
-      for (size_t i = 0; i < n && inline_; i++) {
-        inline_ = is_scalar(json_array_get(v, i));
-      }
-      puts_(o, "[");
-      for (size_t i = 0; i < n; i++) {
-        if (inline_) {
-          puts_(o, i ? (o->compact ? "," : ", ") : "");
-        } else {
-          puts_(o, i ? ",\n" : "\n");
-          indent(o, depth + 1);
+    puts_(o, "{");
+    int first = 1;
+    if (schema != NULL) {
+      for (size_t i = 0; i < schema->n; i++) {
+        const json_t *m = json_object_get(v, schema->keys[i].key);
+        if (m != NULL) {
+          const ha__schema *sub = schema->keys[i].kind != 0 ? schema->keys[i].sub : NULL;
+          /* kind 2 is an array of objects: the array passes the schema on */
+          dump_member(o, schema->keys[i].key, m, sub, depth, &first);
         }
-        dump(o, json_array_get(v, i), schema, depth + 1);
       }
-      if (!inline_) {
-        puts_(o, "\n");
-        indent(o, depth);
+    }
+    const char *key;
+    json_t *m;
+    json_object_foreach((json_t *)(uintptr_t)v, key, m) {
+      if (schema == NULL || !ha__schema_has(schema, key)) {
+        dump_member(o, key, m, NULL, depth, &first);
       }
-      puts_(o, "]");
+    }
+    if (!o->compact) {
+      puts_(o, "\n");
+      indent(o, depth);
+    }
+    puts_(o, "}");
+    return;
+  }
+  case JSON_ARRAY: {
+    size_t n = json_array_size(v);
+    if (n == 0) {
+      puts_(o, "[]");
       return;
     }
-    case JSON_STRING: put_string(o, json_string_value(v), json_string_length(v)); return;
-    case JSON_INTEGER:
-      snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-      puts_(o, num);
-      return;
-    case JSON_REAL:
-      ha__json_number(num, sizeof(num), json_real_value(v));
-      puts_(o, num);
-      return;
-    case JSON_TRUE: puts_(o, "true"); return;
-    case JSON_FALSE: puts_(o, "false"); return;
-    case JSON_NULL: puts_(o, "null"); return;
+    int inline_ = n <= 16 || o->compact;
+    for (size_t i = 0; i < n && inline_; i++) {
+      inline_ = is_scalar(json_array_get(v, i));
+    }
+    puts_(o, "[");
+    for (size_t i = 0; i < n; i++) {
+      if (inline_) {
+        puts_(o, i ? (o->compact ? "," : ", ") : "");
+      } else {
+        puts_(o, i ? ",\n" : "\n");
+        indent(o, depth + 1);
+      }
+      dump(o, json_array_get(v, i), schema, depth + 1);
+    }
+    if (!inline_) {
+      puts_(o, "\n");
+      indent(o, depth);
+    }
+    puts_(o, "]");
+    return;
+  }
+  case JSON_STRING: put_string(o, json_string_value(v), json_string_length(v)); return;
+  case JSON_INTEGER:
+    snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+    puts_(o, num);
+    return;
+  case JSON_REAL:
+    ha__json_number(num, sizeof(num), json_real_value(v));
+    puts_(o, num);
+    return;
+  case JSON_TRUE: puts_(o, "true"); return;
+  case JSON_FALSE: puts_(o, "false"); return;
+  case JSON_NULL: puts_(o, "null"); return;
   }
 }
 

@@ -109,8 +109,7 @@ static double default_fade(const ha_show *show, size_t anim) {
   return anim < na ? a[anim].fade_out : 0.0;
 }
 
-ha_status ha_show_player_stop_group(const ha_show *show, ha_player *p, size_t group,
-                                    double fade) {
+ha_status ha_show_player_stop_group(const ha_show *show, ha_player *p, size_t group, double fade) {
   size_t ng = 0;
   const ha_show_group *g = ha_show_groups(show, &ng);
   if (group >= ng) {
@@ -157,8 +156,7 @@ static ha_status stop_animation_everywhere(const ha_show *show, ha_player *p, si
   return st;
 }
 
-ha_status ha_show_player_fire_cue(const ha_show *show, ha_player *p, size_t index,
-                                  ha_error *err) {
+ha_status ha_show_player_fire_cue(const ha_show *show, ha_player *p, size_t index, ha_error *err) {
   size_t nc = 0, np = 0, nt = 0;
   const ha_show_cue *cues = ha_show_cues(show, &nc);
   if (index >= nc) {
@@ -175,8 +173,8 @@ ha_status ha_show_player_fire_cue(const ha_show *show, ha_player *p, size_t inde
       if (ac->target == HA_SHOW_TARGET_GROUP) {
         st = ha_show_player_start_group(show, p, ac->group, err);
       } else {
-        st = start_anim(show, p, HA_SHOW_TAG_ACTION(index, a), ac->animation, &ac->spec,
-                        ac->tracks, ac->track_count, err);
+        st = start_anim(show, p, HA_SHOW_TAG_ACTION(index, a), ac->animation, &ac->spec, ac->tracks,
+                        ac->track_count, err);
       }
       break;
     case HA_SHOW_ACTION_STOP:

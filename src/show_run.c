@@ -235,69 +235,69 @@ static ha_status run_action(ha_show_instance *inst, size_t cue, size_t *start_k,
                             const ha_show_action *a, double t, ha_error *err) {
   const ha__show_model *m = inst->model;
   switch (a->type) {
-    case HA_SHOW_ACTION_START:
-      if (a->target == HA_SHOW_TARGET_GROUP) {
-        return ha_show_start_group(inst, a->group, t, err);
-      } else {
-        motion_rec *r = &inst->starts[inst->cue_start[cue] + (*start_k)++];
-        return start_rec(inst, r, &a->spec, a->tracks, a->track_count, t, err);
-      }
-    case HA_SHOW_ACTION_STOP:
-      switch (a->target) {
-        case HA_SHOW_TARGET_ALL:
-          inst->npend = 0;
-          for (size_t i = 0; i < m->ntracks; i++) {
-            ha_engine_track_stop(inst->e, m->tracks[i].id, a->fade);
-          }
-          return HA_OK;
-        case HA_SHOW_TARGET_GROUP: stop_rec(inst, &inst->groups[a->group], a->fade); return HA_OK;
-        case HA_SHOW_TARGET_ANIMATION:
-          for (size_t i = 0; i < m->ngroups + inst->nstarts; i++) {
-            motion_rec *r = i < m->ngroups ? &inst->groups[i] : &inst->starts[i - m->ngroups];
-            if (r->animation == a->animation) {
-              stop_rec(inst, r, a->fade);
-            }
-          }
-          return HA_OK;
-        case HA_SHOW_TARGET_TRACKS:
-          cancel_all(inst, a->tracks, a->track_count);
-          for (size_t i = 0; i < a->track_count; i++) {
-            ha_engine_track_stop(inst->e, a->tracks[i], a->fade);
-          }
-          return HA_OK;
+  case HA_SHOW_ACTION_START:
+    if (a->target == HA_SHOW_TARGET_GROUP) {
+      return ha_show_start_group(inst, a->group, t, err);
+    } else {
+      motion_rec *r = &inst->starts[inst->cue_start[cue] + (*start_k)++];
+      return start_rec(inst, r, &a->spec, a->tracks, a->track_count, t, err);
+    }
+  case HA_SHOW_ACTION_STOP:
+    switch (a->target) {
+    case HA_SHOW_TARGET_ALL:
+      inst->npend = 0;
+      for (size_t i = 0; i < m->ntracks; i++) {
+        ha_engine_track_stop(inst->e, m->tracks[i].id, a->fade);
       }
       return HA_OK;
-    case HA_SHOW_ACTION_PRESET: {
-      const ha_show_preset *p = &m->presets[a->preset];
+    case HA_SHOW_TARGET_GROUP: stop_rec(inst, &inst->groups[a->group], a->fade); return HA_OK;
+    case HA_SHOW_TARGET_ANIMATION:
+      for (size_t i = 0; i < m->ngroups + inst->nstarts; i++) {
+        motion_rec *r = i < m->ngroups ? &inst->groups[i] : &inst->starts[i - m->ngroups];
+        if (r->animation == a->animation) {
+          stop_rec(inst, r, a->fade);
+        }
+      }
+      return HA_OK;
+    case HA_SHOW_TARGET_TRACKS:
+      cancel_all(inst, a->tracks, a->track_count);
       for (size_t i = 0; i < a->track_count; i++) {
-        const ha_vec3 *target = preset_position(p, a->tracks[i]);
-        if (target == NULL) {
-          continue;
-        }
-        cancel_pending(inst, a->tracks[i]);
-        double delay = (double)i * a->stagger;
-        if (delay > 0.0) {
-          if (inst->npend < inst->cap) {
-            pending *q = &inst->pend[inst->npend++];
-            q->due = t + delay;
-            q->track = a->tracks[i];
-            q->target = *target;
-            q->duration = a->transition;
-            q->easing = a->easing;
-            q->aed = a->aed;
-          }
-          continue;
-        }
-        ha_status st = go(inst, a->tracks[i], *target, a->transition, a->easing, a->aed, err);
-        if (st != HA_OK) {
-          return st;
-        }
+        ha_engine_track_stop(inst->e, a->tracks[i], a->fade);
       }
       return HA_OK;
     }
-    case HA_SHOW_ACTION_GOTO:
-      cancel_pending(inst, a->tracks[0]);
-      return go(inst, a->tracks[0], a->position, a->transition, a->easing, a->aed, err);
+    return HA_OK;
+  case HA_SHOW_ACTION_PRESET: {
+    const ha_show_preset *p = &m->presets[a->preset];
+    for (size_t i = 0; i < a->track_count; i++) {
+      const ha_vec3 *target = preset_position(p, a->tracks[i]);
+      if (target == NULL) {
+        continue;
+      }
+      cancel_pending(inst, a->tracks[i]);
+      double delay = (double)i * a->stagger;
+      if (delay > 0.0) {
+        if (inst->npend < inst->cap) {
+          pending *q = &inst->pend[inst->npend++];
+          q->due = t + delay;
+          q->track = a->tracks[i];
+          q->target = *target;
+          q->duration = a->transition;
+          q->easing = a->easing;
+          q->aed = a->aed;
+        }
+        continue;
+      }
+      ha_status st = go(inst, a->tracks[i], *target, a->transition, a->easing, a->aed, err);
+      if (st != HA_OK) {
+        return st;
+      }
+    }
+    return HA_OK;
+  }
+  case HA_SHOW_ACTION_GOTO:
+    cancel_pending(inst, a->tracks[0]);
+    return go(inst, a->tracks[0], a->position, a->transition, a->easing, a->aed, err);
   }
   return HA_OK;
 }

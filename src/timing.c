@@ -17,8 +17,7 @@ ha_status ha_timing_validate(const ha_timing *t, ha_error *err) {
                             HA_DURATION_MAX);
   }
   if (!(t->speed >= HA_SPEED_MIN && t->speed <= HA_SPEED_MAX)) {
-    return ha__error_bounds(err, HA_CATEGORY_MODEL, "speed", t->speed, HA_SPEED_MIN,
-                            HA_SPEED_MAX);
+    return ha__error_bounds(err, HA_CATEGORY_MODEL, "speed", t->speed, HA_SPEED_MIN, HA_SPEED_MAX);
   }
   if ((int)t->loop < HA_LOOP_ONCE || (int)t->loop > HA_LOOP_PINGPONG) {
     return ha__error_invalid(err, HA_CATEGORY_MODEL, "loop", "?", "unknown loop mode");
@@ -31,8 +30,7 @@ double ha_time_map(double a, double T, ha_loop_mode mode) {
     return 0.0;
   }
   switch (mode) {
-  case HA_LOOP_ONCE:
-    return a < 0.0 ? 0.0 : (a > T ? T : a);
+  case HA_LOOP_ONCE: return a < 0.0 ? 0.0 : (a > T ? T : a);
   case HA_LOOP_LOOP: {
     double k = floor(a / T);
     double r = a - T * k;
@@ -67,8 +65,7 @@ ha_status ha_loop_mode_parse(const char *s, ha_loop_mode *out, ha_error *err) {
       *out = HA_LOOP_LOOP;
       return HA_OK;
     }
-    if (strcmp(s, "pingpong") == 0 || strcmp(s, "ping-pong") == 0 ||
-        strcmp(s, "pingPong") == 0) {
+    if (strcmp(s, "pingpong") == 0 || strcmp(s, "ping-pong") == 0 || strcmp(s, "pingPong") == 0) {
       *out = HA_LOOP_PINGPONG;
       return HA_OK;
     }

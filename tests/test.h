@@ -19,80 +19,86 @@ static int ha_t_passed;
 static int ha_t_failed;
 static const char *ha_t_current = "";
 
-#define HA_T_FAIL(...)                                                              \
-  do {                                                                              \
-    ha_t_failed_checks++;                                                           \
-    fprintf(stderr, "%s:%d: in %s: ", __FILE__, __LINE__, ha_t_current);          \
-    fprintf(stderr, __VA_ARGS__);                                                   \
-    fputc('\n', stderr);                                                            \
+#define HA_T_FAIL(...)                                                   \
+  do {                                                                   \
+    ha_t_failed_checks++;                                                \
+    fprintf(stderr, "%s:%d: in %s: ", __FILE__, __LINE__, ha_t_current); \
+    fprintf(stderr, __VA_ARGS__);                                        \
+    fputc('\n', stderr);                                                 \
   } while (0)
 
-#define CHECK(cond)                                                                 \
-  do {                                                                              \
-    if (!(cond)) HA_T_FAIL("CHECK(%s) failed", #cond);                             \
+#define CHECK(cond)                         \
+  do {                                      \
+    if (!(cond))                            \
+      HA_T_FAIL("CHECK(%s) failed", #cond); \
   } while (0)
 
-#define CHECK_MSG(cond, ...)                                                        \
-  do {                                                                              \
-    if (!(cond)) HA_T_FAIL(__VA_ARGS__);                                            \
+#define CHECK_MSG(cond, ...)  \
+  do {                        \
+    if (!(cond))              \
+      HA_T_FAIL(__VA_ARGS__); \
   } while (0)
 
-#define CHECK_INT(a, b)                                                             \
-  do {                                                                              \
-    long long ha_t_a = (long long)(a), ha_t_b = (long long)(b);                     \
-    if (ha_t_a != ha_t_b) HA_T_FAIL("%s == %s: %lld != %lld", #a, #b, ha_t_a, ha_t_b); \
+#define CHECK_INT(a, b)                                            \
+  do {                                                             \
+    long long ha_t_a = (long long)(a), ha_t_b = (long long)(b);    \
+    if (ha_t_a != ha_t_b)                                          \
+      HA_T_FAIL("%s == %s: %lld != %lld", #a, #b, ha_t_a, ha_t_b); \
   } while (0)
 
-#define CHECK_STR(a, b)                                                             \
-  do {                                                                              \
-    const char *ha_t_a = (a), *ha_t_b = (b);                                        \
-    if (ha_t_a == NULL || ha_t_b == NULL || strcmp(ha_t_a, ha_t_b) != 0)            \
-      HA_T_FAIL("%s == %s: \"%s\" != \"%s\"", #a, #b, ha_t_a ? ha_t_a : "(null)",   \
-                ha_t_b ? ha_t_b : "(null)");                                        \
+#define CHECK_STR(a, b)                                                           \
+  do {                                                                            \
+    const char *ha_t_a = (a), *ha_t_b = (b);                                      \
+    if (ha_t_a == NULL || ha_t_b == NULL || strcmp(ha_t_a, ha_t_b) != 0)          \
+      HA_T_FAIL("%s == %s: \"%s\" != \"%s\"", #a, #b, ha_t_a ? ha_t_a : "(null)", \
+                ha_t_b ? ha_t_b : "(null)");                                      \
   } while (0)
 
 /* Relative + absolute tolerance: |a-b| <= tol * max(1, |a|, |b|). */
 static inline int ha_t_near(double a, double b, double tol) {
-  if (isnan(a) || isnan(b)) return 0;
+  if (isnan(a) || isnan(b))
+    return 0;
   double m = fabs(a) > fabs(b) ? fabs(a) : fabs(b);
-  if (m < 1.0) m = 1.0;
+  if (m < 1.0)
+    m = 1.0;
   return fabs(a - b) <= tol * m;
 }
 
-#define CHECK_NEAR(a, b, tol)                                                       \
-  do {                                                                              \
-    double ha_t_a = (double)(a), ha_t_b = (double)(b);                              \
-    if (!ha_t_near(ha_t_a, ha_t_b, (tol)))                                          \
-      HA_T_FAIL("%s ~= %s: %.17g != %.17g (diff %.3g, tol %.3g)", #a, #b, ha_t_a,   \
-                ha_t_b, ha_t_a - ha_t_b, (double)(tol));                            \
+#define CHECK_NEAR(a, b, tol)                                                             \
+  do {                                                                                    \
+    double ha_t_a = (double)(a), ha_t_b = (double)(b);                                    \
+    if (!ha_t_near(ha_t_a, ha_t_b, (tol)))                                                \
+      HA_T_FAIL("%s ~= %s: %.17g != %.17g (diff %.3g, tol %.3g)", #a, #b, ha_t_a, ha_t_b, \
+                ha_t_a - ha_t_b, (double)(tol));                                          \
   } while (0)
 
-#define CHECK_VEC_NEAR(v, ex, ey, ez, tol)                                          \
-  do {                                                                              \
-    CHECK_NEAR((v).x, (ex), (tol));                                                 \
-    CHECK_NEAR((v).y, (ey), (tol));                                                 \
-    CHECK_NEAR((v).z, (ez), (tol));                                                 \
+#define CHECK_VEC_NEAR(v, ex, ey, ez, tol) \
+  do {                                     \
+    CHECK_NEAR((v).x, (ex), (tol));        \
+    CHECK_NEAR((v).y, (ey), (tol));        \
+    CHECK_NEAR((v).z, (ez), (tol));        \
   } while (0)
 
-#define CHECK_OK(expr)                                                              \
-  do {                                                                              \
-    int ha_t_st = (int)(expr);                                                      \
-    if (ha_t_st != 0) HA_T_FAIL("%s returned %d", #expr, ha_t_st);                 \
+#define CHECK_OK(expr)                             \
+  do {                                             \
+    int ha_t_st = (int)(expr);                     \
+    if (ha_t_st != 0)                              \
+      HA_T_FAIL("%s returned %d", #expr, ha_t_st); \
   } while (0)
 
-#define RUN(fn)                                                                     \
-  do {                                                                              \
-    int ha_t_before = ha_t_failed_checks;                                           \
-    ha_t_current = #fn;                                                             \
-    fn();                                                                           \
-    if (ha_t_failed_checks == ha_t_before) {                                        \
-      ha_t_passed++;                                                                \
-      printf("ok   %s\n", #fn);                                                     \
-    } else {                                                                        \
-      ha_t_failed++;                                                                \
-      printf("FAIL %s\n", #fn);                                                     \
-    }                                                                               \
-    fflush(stdout);                                                                 \
+#define RUN(fn)                              \
+  do {                                       \
+    int ha_t_before = ha_t_failed_checks;    \
+    ha_t_current = #fn;                      \
+    fn();                                    \
+    if (ha_t_failed_checks == ha_t_before) { \
+      ha_t_passed++;                         \
+      printf("ok   %s\n", #fn);              \
+    } else {                                 \
+      ha_t_failed++;                         \
+      printf("FAIL %s\n", #fn);              \
+    }                                        \
+    fflush(stdout);                          \
   } while (0)
 
 static inline int test_done(void) {

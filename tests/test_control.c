@@ -70,12 +70,14 @@ static void send_to(int fd, uint16_t port, const uint8_t *buf, size_t n) {
 /* Wait for a reply; fills address and the second string argument. */
 static int get_reply(int fd, char *addr, size_t acap, char *text, size_t tcap) {
   struct pollfd p = {fd, POLLIN, 0};
-  if (poll(&p, 1, 2000) <= 0) return 0;
+  if (poll(&p, 1, 2000) <= 0)
+    return 0;
   uint8_t buf[1024];
   ssize_t n = recv(fd, buf, sizeof(buf), 0);
   ha_osc_message m;
   ha_osc_arg args[4];
-  if (n <= 0 || ha_osc_decode_message(buf, (size_t)n, &m, args, 4, NULL) != HA_OK) return 0;
+  if (n <= 0 || ha_osc_decode_message(buf, (size_t)n, &m, args, 4, NULL) != HA_OK)
+    return 0;
   snprintf(addr, acap, "%s", m.address);
   snprintf(text, tcap, "%s", m.arg_count >= 2 ? args[1].v.s.ptr : "");
   return 1;
@@ -88,13 +90,24 @@ static size_t msg(uint8_t *buf, size_t cap, const char *address, const char *tag
   va_list ap;
   va_start(ap, tags);
   for (const char *t = tags + 1; *t; t++) {
-    if (*t == 'f') ha_osc_writer_add_float32(&w, (float)va_arg(ap, double));
-    if (*t == 's') ha_osc_writer_add_string(&w, va_arg(ap, const char *));
-    if (*t == 'i') ha_osc_writer_add_int32(&w, va_arg(ap, int));
+    if (*t == 'f')
+      ha_osc_writer_add_float32(&w, (float)va_arg(ap, double));
+    if (*t == 's')
+      ha_osc_writer_add_string(&w, va_arg(ap, const char *));
+    if (*t == 'i')
+      ha_osc_writer_add_int32(&w, va_arg(ap, int));
   }
   va_end(ap);
   ha_osc_writer_end_message(&w);
   return (size_t)ha_osc_writer_finish(&w);
+}
+
+/* A consistent copy of what the handlers saw (they run on the input thread). */
+static seen peek(seen *s) {
+  pthread_mutex_lock(&s->mu);
+  seen c = *s;
+  pthread_mutex_unlock(&s->mu);
+  return c;
 }
 
 static void wait_for(seen *s, int *field, int want) {
@@ -102,7 +115,8 @@ static void wait_for(seen *s, int *field, int want) {
     pthread_mutex_lock(&s->mu);
     int v = *field;
     pthread_mutex_unlock(&s->mu);
-    if (v >= want) return;
+    if (v >= want)
+      return;
     usleep(10000);
   }
 }
@@ -126,16 +140,17 @@ static void test_control_roundtrip(void) {
   CHECK(get_reply(fd, addr, sizeof(addr), text, sizeof(text)));
   CHECK_STR(addr, "/holoanim/ack");
   CHECK_STR(text, "done");
-  CHECK_INT(s.actions[HA_CONTROL_PLAY], 1);
-  CHECK_STR(s.last_name, "strings");
+  CHECK_INT(peek(&s).actions[HA_CONTROL_PLAY], 1);
+  seen copy = peek(&s);
+  CHECK_STR(copy.last_name, "strings");
 
   send_to(fd, port, buf, msg(buf, sizeof(buf), "/holoanim/seek", ",f", 12.5));
   CHECK(get_reply(fd, addr, sizeof(addr), text, sizeof(text)));
-  CHECK_NEAR(s.last_value, 12.5, 0);
+  CHECK_NEAR(peek(&s).last_value, 12.5, 0);
   send_to(fd, port, buf, msg(buf, sizeof(buf), "/holoanim/cue/go", ",i", 3));
   CHECK(get_reply(fd, addr, sizeof(addr), text, sizeof(text)));
-  CHECK_INT(s.actions[HA_CONTROL_CUE], 1);
-  CHECK_NEAR(s.last_value, 3, 0);
+  CHECK_INT(peek(&s).actions[HA_CONTROL_CUE], 1);
+  CHECK_NEAR(peek(&s).last_value, 3, 0);
   send_to(fd, port, buf, msg(buf, sizeof(buf), "/holoanim/cue/go", ",i", 100));
   CHECK(get_reply(fd, addr, sizeof(addr), text, sizeof(text)));
   CHECK_STR(addr, "/holoanim/error");
@@ -151,11 +166,11 @@ static void test_control_roundtrip(void) {
     CHECK(get_reply(fd, addr, sizeof(addr), text, sizeof(text)));
     CHECK_STR(addr, "/holoanim/ack");
   }
-  CHECK_INT(s.actions[HA_CONTROL_PLAY], 2);
-  CHECK_INT(s.actions[HA_CONTROL_GOTO_START], 1);
+  CHECK_INT(peek(&s).actions[HA_CONTROL_PLAY], 2);
+  CHECK_INT(peek(&s).actions[HA_CONTROL_GOTO_START], 1);
   send_to(fd, port, buf, msg(buf, sizeof(buf), "/holoanim/panic", ","));
   CHECK(get_reply(fd, addr, sizeof(addr), text, sizeof(text)));
-  CHECK_INT(s.actions[HA_CONTROL_PANIC], 1);
+  CHECK_INT(peek(&s).actions[HA_CONTROL_PANIC], 1);
 
   /* unknown address and malformed packet */
   send_to(fd, port, buf, msg(buf, sizeof(buf), "/holoanim/dance", ","));
@@ -170,12 +185,12 @@ static void test_control_roundtrip(void) {
   /* device feedback, xyz and aed (clockwise: azimuth 90° = +X) */
   send_to(fd, port, buf, msg(buf, sizeof(buf), "/track/4/xyz", ",fff", 1.0, 2.0, 0.5));
   wait_for(&s, &s.positions, 1);
-  CHECK_INT(s.track, 4);
-  CHECK_VEC_NEAR(s.pos, 1.0, 2.0, 0.5, 1e-6);
+  CHECK_INT(peek(&s).track, 4);
+  CHECK_VEC_NEAR(peek(&s).pos, 1.0, 2.0, 0.5, 1e-6);
   send_to(fd, port, buf, msg(buf, sizeof(buf), "/track/5/aed", ",fff", 90.0, 0.0, 3.0));
   wait_for(&s, &s.positions, 2);
-  CHECK_INT(s.track, 5);
-  CHECK_VEC_NEAR(s.pos, 3.0, 0.0, 0.0, 1e-6);
+  CHECK_INT(peek(&s).track, 5);
+  CHECK_VEC_NEAR(peek(&s).pos, 3.0, 0.0, 0.0, 1e-6);
 
   /* a bundle of two control messages */
   uint8_t b1[64], b2[64], bundle[256];
@@ -190,8 +205,8 @@ static void test_control_roundtrip(void) {
   send_to(fd, port, bundle, (size_t)ha_osc_writer_finish(&w));
   CHECK(get_reply(fd, addr, sizeof(addr), text, sizeof(text)));
   CHECK(get_reply(fd, addr, sizeof(addr), text, sizeof(text)));
-  CHECK_INT(s.actions[HA_CONTROL_PAUSE], 2);
-  CHECK_INT(s.actions[HA_CONTROL_SPEED], 1);
+  CHECK_INT(peek(&s).actions[HA_CONTROL_PAUSE], 2);
+  CHECK_INT(peek(&s).actions[HA_CONTROL_SPEED], 1);
 
   ha_control_stats st;
   ha_control_get_stats(c, &st);

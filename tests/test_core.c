@@ -24,12 +24,16 @@ static ha_motion *make(const char *model, const char *const *assign, const ha_ti
 
 static double penner_ref(const char *name, double t) {
   /* Independent spot formulas for a few curves. */
-  if (strcmp(name, "quad-in") == 0) return t * t;
-  if (strcmp(name, "cubic-out") == 0) return 1 - pow(1 - t, 3);
-  if (strcmp(name, "sine-in-out") == 0) return -(cos(HA_PI * t) - 1) / 2;
+  if (strcmp(name, "quad-in") == 0)
+    return t * t;
+  if (strcmp(name, "cubic-out") == 0)
+    return 1 - pow(1 - t, 3);
+  if (strcmp(name, "sine-in-out") == 0)
+    return -(cos(HA_PI * t) - 1) / 2;
   if (strcmp(name, "expo-in-out") == 0)
     return t < 0.5 ? pow(2, 20 * t - 10) / 2 : (2 - pow(2, -20 * t + 10)) / 2;
-  if (strcmp(name, "back-in") == 0) return 2.70158 * t * t * t - 1.70158 * t * t;
+  if (strcmp(name, "back-in") == 0)
+    return 2.70158 * t * t * t - 1.70158 * t * t;
   if (strcmp(name, "circ-in-out") == 0)
     return t < 0.5 ? (1 - sqrt(1 - pow(2 * t, 2))) / 2 : (sqrt(1 - pow(-2 * t + 2, 2)) + 1) / 2;
   if (strcmp(name, "elastic-out") == 0)
@@ -273,11 +277,13 @@ static void test_group_modes(void) {
 
   g.mode = HA_GROUP_SHARED;
   CHECK_OK(ha_group_positions(&g, t, out, 3, NULL));
-  for (int i = 0; i < 3; i++) CHECK_VEC_NEAR(out[i], 0, 2, 0, 1e-12);
+  for (int i = 0; i < 3; i++)
+    CHECK_VEC_NEAR(out[i], 0, 2, 0, 1e-12);
 
   g.mode = HA_GROUP_RELATIVE;
   CHECK_OK(ha_group_positions(&g, t, out, 3, NULL));
-  for (int i = 0; i < 3; i++) CHECK_VEC_NEAR(out[i], bases[i].x, bases[i].y + 2, bases[i].z, 1e-12);
+  for (int i = 0; i < 3; i++)
+    CHECK_VEC_NEAR(out[i], bases[i].x, bases[i].y + 2, bases[i].z, 1e-12);
 
   /* isobarycentric: B = (2, 1, 1/3); formation turned by the heading (90°). */
   g.mode = HA_GROUP_ISOBARYCENTRIC;
@@ -301,7 +307,8 @@ static void test_group_modes(void) {
   g.mode = HA_GROUP_SPREAD;
   g.spread_radius = 1.5;
   CHECK_OK(ha_group_positions(&g, t, out, 3, NULL));
-  for (int i = 0; i < 3; i++) CHECK_NEAR(ha_vec3_dist(out[i], M), 1.5, 1e-12);
+  for (int i = 0; i < 3; i++)
+    CHECK_NEAR(ha_vec3_dist(out[i], M), 1.5, 1e-12);
   CHECK(ha_vec3_dist(out[0], out[1]) > 1.0);
 
   g.mode = HA_GROUP_MIRROR;
@@ -367,10 +374,12 @@ static void *pool_worker(void *p) {
       continue;
     }
     for (size_t k = 0; k < 32; k++) {
-      if (b[k] != 0) a->errors++; /* acquire hands out zeroed blocks */
+      if (b[k] != 0)
+        a->errors++; /* acquire hands out zeroed blocks */
     }
     memset(b, 0xab, 32);
-    if (ha_pool_release(a->pool, b) != HA_OK) a->errors++;
+    if (ha_pool_release(a->pool, b) != HA_OK)
+      a->errors++;
   }
   return NULL;
 }
@@ -396,7 +405,8 @@ static void test_pool(void) {
   CHECK_STR(err.message, "track states exhausted: all 4 in use");
   int local = 0;
   CHECK_INT(ha_pool_release(p, &local), HA_EINVAL);
-  for (int i = 0; i < 4; i++) CHECK_OK(ha_pool_release(p, b[i]));
+  for (int i = 0; i < 4; i++)
+    CHECK_OK(ha_pool_release(p, b[i]));
   CHECK_INT(ha_pool_in_use(p), 0);
   ha_pool_destroy(p);
   /* Contended: 4 threads on 8 blocks, every block handed out zeroed. */

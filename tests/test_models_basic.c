@@ -33,8 +33,7 @@ static void test_registry_integrity(void) {
       }
       CHECK_MSG(pi->slot + width <= 40, "%s.%s slot %d too high", mi->name, pi->name, pi->slot);
       for (int k = 0; k < width; k++) {
-        CHECK_MSG(!used[pi->slot + k], "%s.%s overlaps slot %d", mi->name, pi->name,
-                  pi->slot + k);
+        CHECK_MSG(!used[pi->slot + k], "%s.%s overlaps slot %d", mi->name, pi->name, pi->slot + k);
         used[pi->slot + k] = 1;
       }
       CHECK(pi->description != NULL && pi->description[0] != '\0');
@@ -110,16 +109,17 @@ static void test_circular_formula(void) {
   for (int pl = 0; pl < 3; pl++) {
     char plane[32];
     snprintf(plane, sizeof(plane), "plane=%s", planes[pl]);
-    const char *a[] = {"center=1,2,3", "radius=2.5", "speed=2", "startAngle=30",
-                       "direction=clockwise", plane, NULL};
+    const char *a[] = {"center=1,2,3",        "radius=2.5", "speed=2", "startAngle=30",
+                       "direction=clockwise", plane,        NULL};
     ha_motion *m = make("circular", a, &tm);
     for (double t = 0; t < 20; t += 0.77) {
       double tau = fmod(t, T), p = tau / T;
       double th = 30 * HA_PI / 180 - HA_TAU * 2 * p;
       double u = 2.5 * cos(th), v = 2.5 * sin(th);
       ha_vec3 got = ha_motion_eval(m, t, NULL);
-      ha_vec3 ex = pl == 0 ? ha_vec3_make(1 + u, 2 + v, 3)
-                           : pl == 1 ? ha_vec3_make(1 + u, 2, 3 + v) : ha_vec3_make(1, 2 + u, 3 + v);
+      ha_vec3 ex = pl == 0   ? ha_vec3_make(1 + u, 2 + v, 3)
+                   : pl == 1 ? ha_vec3_make(1 + u, 2, 3 + v)
+                             : ha_vec3_make(1, 2 + u, 3 + v);
       CHECK_VEC_NEAR(got, ex.x, ex.y, ex.z, 1e-9);
     }
     ha_motion_destroy(m);
@@ -153,8 +153,8 @@ static void test_linear_and_aed(void) {
 
 static void test_frame_transform(void) {
   ha_timing tm = {4.0, HA_LOOP_LOOP, 1.0};
-  const char *a[] = {"center=1,1,0", "radius=2", "startAngle=0", "rotation=90,0,0", "scale=1,1,1",
-                     NULL};
+  const char *a[] = {"center=1,1,0",    "radius=2",    "startAngle=0",
+                     "rotation=90,0,0", "scale=1,1,1", NULL};
   ha_motion *m = make("circular", a, &tm);
   /* Rotating the xy circle 90° about X puts it in the xz plane about the centre. */
   ha_vec3 p0 = ha_motion_eval(m, 0, NULL);
@@ -162,8 +162,8 @@ static void test_frame_transform(void) {
   ha_vec3 p1 = ha_motion_eval(m, 3.0, NULL); /* clockwise quarter back: θ = −270° = +90° */
   CHECK_VEC_NEAR(p1, 1, 1, 2, 1e-12);
   ha_motion_destroy(m);
-  const char *b[] = {"center=0,0,0", "radius=1", "rotation=0.7071067811865476,0,0,0.7071067811865476",
-                     "scale=2", NULL};
+  const char *b[] = {"center=0,0,0", "radius=1",
+                     "rotation=0.7071067811865476,0,0,0.7071067811865476", "scale=2", NULL};
   m = make("circular", b, &tm);
   CHECK_VEC_NEAR(ha_motion_eval(m, 0, NULL), 0, 2, 0, 1e-12);
   ha_motion_destroy(m);

@@ -48,19 +48,25 @@ static const char *const plane_names[3] = {"xy", "xz", "yz"};
 
 /* In-plane (u, v) about c: xy → (u, v, 0), xz → (u, 0, v), yz → (0, u, v). */
 static ha_vec3 pmap(int pl, ha_vec3 c, double u, double v) {
-  if (pl == 0) return ha_vec3_make(c.x + u, c.y + v, c.z);
-  if (pl == 1) return ha_vec3_make(c.x + u, c.y, c.z + v);
+  if (pl == 0)
+    return ha_vec3_make(c.x + u, c.y + v, c.z);
+  if (pl == 1)
+    return ha_vec3_make(c.x + u, c.y, c.z + v);
   return ha_vec3_make(c.x, c.y + u, c.z + v);
 }
 
 /* u × v of each plane: the axis in-plane angles turn counter-clockwise about. */
 static ha_vec3 pnormal(int pl) {
-  if (pl == 0) return ha_vec3_make(0, 0, 1);
-  if (pl == 1) return ha_vec3_make(0, -1, 0);
+  if (pl == 0)
+    return ha_vec3_make(0, 0, 1);
+  if (pl == 1)
+    return ha_vec3_make(0, -1, 0);
   return ha_vec3_make(1, 0, 0);
 }
 
-static double rad(double deg) { return deg * HA_PI / 180.0; }
+static double rad(double deg) {
+  return deg * HA_PI / 180.0;
+}
 
 /* MODELS.md "Time", spelled out. */
 static double tau_of(double a, double T, ha_loop_mode mode) {
@@ -211,7 +217,7 @@ static void test_helix(void) {
   } sets[] = {
       {{0, 0, -5}, {0, 0, 5}, 3, 3, 0, HA_LOOP_ONCE},
       {{1, 2, 3}, {4, -1, 7}, 1.5, 2.25, 1, HA_LOOP_PINGPONG},
-      {{0, 0, 5}, {0, 0, -5}, 2, 1, 0, HA_LOOP_LOOP},   /* antiparallel: 180° about X */
+      {{0, 0, 5}, {0, 0, -5}, 2, 1, 0, HA_LOOP_LOOP},    /* antiparallel: 180° about X */
       {{2, 0, 0}, {-6, 0, 0}, 4, -1.5, 0, HA_LOOP_ONCE}, /* along −X */
       {{0, 0, 0}, {1e-7, 0, -3}, 1, 2, 1, HA_LOOP_ONCE}, /* nearly antiparallel */
   };
@@ -367,8 +373,8 @@ static void test_epicycloid(void) {
   }
   ha_motion_destroy(m);
   const char *zero[] = {"rollingRadius=0", NULL};
-  ha_error err = expect_fail("epicycloid", zero, HA_ERANGE,
-                             "rollingRadius: 0 is below the minimum 0.001");
+  ha_error err =
+      expect_fail("epicycloid", zero, HA_ERANGE, "rollingRadius: 0 is below the minimum 0.001");
   CHECK_INT(err.kind, HA_ERROR_OUT_OF_BOUNDS);
 }
 
@@ -394,8 +400,8 @@ static void test_orbit(void) {
     for (size_t k = 0; m && k < NTIMES; k++) {
       double p = times[k] / T, th = HA_TAU * sets[s].sp * p + rad(sets[s].ph);
       ha_vec3 got = ha_motion_eval(m, times[k], NULL);
-      CHECK_VEC_NEAR(got, c.x + R * cos(th), c.y + R * sin(th) * cos(i),
-                     c.z + R * sin(th) * sin(i), TOL);
+      CHECK_VEC_NEAR(got, c.x + R * cos(th), c.y + R * sin(th) * cos(i), c.z + R * sin(th) * sin(i),
+                     TOL);
       ha_vec3 axis;
       CHECK_NEAR(ha_motion_heading(m, times[k], &axis), HA_TAU * sets[s].sp * p, TOL);
       /* The axis is the orbital plane's normal, turned so θ grows counter-clockwise. */
@@ -493,8 +499,8 @@ static void test_zoom(void) {
     CHECK_VEC_NEAR(ha_motion_eval(m, times[i], NULL), d, 0, 0, TOL);
   }
   ha_motion_destroy(m);
-  const char *b[] = {"zoomCenter=1,2,3", "startDistance=1", "endDistance=6", "direction=0,3,-4",
-                     "easing=linear", NULL};
+  const char *b[] = {"zoomCenter=1,2,3", "startDistance=1", "endDistance=6",
+                     "direction=0,3,-4", "easing=linear",   NULL};
   m = make("zoom", b, &tm);
   for (size_t i = 0; m && i < NTIMES; i++) {
     double d = 1 + 5 * times[i] / T;
@@ -696,9 +702,9 @@ static void test_pivots_and_purity(void) {
   static const struct {
     const char *model;
     double px, py, pz;
-  } cases[] = {{"elliptical", 0, 0, 0}, {"spiral", 0, 0, 0},    {"lissajous", 0, 0, 0},
+  } cases[] = {{"elliptical", 0, 0, 0}, {"spiral", 0, 0, 0},     {"lissajous", 0, 0, 0},
                {"helix", 0, 0, -5},     {"rose-curve", 0, 0, 0}, {"epicycloid", 0, 0, 0},
-               {"orbit", 0, 0, 0},      {"doppler", -10, 0, 0}, {"circular-scan", 0, 0, 0},
+               {"orbit", 0, 0, 0},      {"doppler", -10, 0, 0},  {"circular-scan", 0, 0, 0},
                {"zoom", 0, 0, 0},       {"oscillator", 0, 0, 0}, {"zigzag", -5, 0, 0}};
   for (size_t i = 0; i < COUNT(cases); i++) {
     ha_motion *m = NULL;

@@ -174,9 +174,9 @@ static int cmp_double(const void *a, const void *b) {
 static ha_vec3 pend_pos(ha_vec3 a, double L, double th, int plane) {
   double u = L * sin(th), v = -L * cos(th);
   switch (plane) {
-    case 0: return ha_vec3_make(a.x + u, a.y + v, a.z);  /* xy */
-    case 1: return ha_vec3_make(a.x + u, a.y, a.z + v);  /* xz */
-    default: return ha_vec3_make(a.x, a.y + u, a.z + v); /* yz */
+  case 0: return ha_vec3_make(a.x + u, a.y + v, a.z);  /* xy */
+  case 1: return ha_vec3_make(a.x + u, a.y, a.z + v);  /* xz */
+  default: return ha_vec3_make(a.x, a.y + u, a.z + v); /* yz */
   }
 }
 

@@ -104,8 +104,8 @@ static void test_worked_example(void) {
 static void test_string_padding(void) {
   /* Address lengths 1..9: size = len + 1 rounded up to 4, so a length that
    * is a multiple of 4 gets a full NUL word. */
-  static const char *addrs[] = {"/", "/a", "/ab", "/abc", "/abcd", "/abcde", "/abcdef",
-                                "/abcdefg", "/abcdefgh"};
+  static const char *addrs[] = {"/",      "/a",      "/ab",      "/abc",     "/abcd",
+                                "/abcde", "/abcdef", "/abcdefg", "/abcdefgh"};
   static const size_t want[] = {4, 4, 4, 8, 8, 8, 8, 12, 12};
   for (size_t i = 0; i < COUNT(addrs); i++) {
     uint8_t buf[64];
@@ -131,9 +131,10 @@ static void test_string_padding(void) {
   ha_osc_writer_end_message(&w);
   int n = ha_osc_writer_finish(&w);
   uint8_t want_bytes[64];
-  size_t wn = from_hex("2f730000 2c737373 53000000 00000000 61626300 61626364 00000000"
-                       "61626364 65666700",
-                       want_bytes, sizeof want_bytes);
+  size_t wn = from_hex(
+      "2f730000 2c737373 53000000 00000000 61626300 61626364 00000000"
+      "61626364 65666700",
+      want_bytes, sizeof want_bytes);
   CHECK_INT(n, (int)wn);
   CHECK(bytes_equal(buf, want_bytes, wn));
   /* Blobs: size 0 has no data word; sizes 1..4 pad to 4. */
@@ -152,8 +153,7 @@ static void test_string_padding(void) {
 }
 
 static void test_track_numbers(void) {
-  static const uint32_t ns[] = {0, 1, 9, 10, 99, 100, 999, 1000, 12345, 99999, 100000,
-                                4294967295u};
+  static const uint32_t ns[] = {0, 1, 9, 10, 99, 100, 999, 1000, 12345, 99999, 100000, 4294967295u};
   for (size_t i = 0; i < COUNT(ns); i++) {
     char addr[64];
     snprintf(addr, sizeof addr, "/track/%u/xyz", (unsigned)ns[i]);
@@ -420,7 +420,7 @@ static void test_writer_errors(void) {
   ha_osc_writer_init(&w, buf, sizeof buf);
   ha_osc_writer_begin_message(&w, "/a", ",if");
   CHECK_INT(ha_osc_writer_add_float32(&w, 1), HA_EINVAL); /* expected 'i' */
-  CHECK_INT(ha_osc_writer_add_int32(&w, 1), HA_EINVAL);  /* sticky */
+  CHECK_INT(ha_osc_writer_add_int32(&w, 1), HA_EINVAL);   /* sticky */
   CHECK_INT(ha_osc_writer_finish(&w), HA_EINVAL);
 
   ha_osc_writer_init(&w, buf, sizeof buf);
@@ -547,15 +547,15 @@ typedef struct bad_case {
   int column;         /* expected err.column (byte offset + 1), 0 = don't care */
 } bad_case;
 
-#define BAD(name, lit, st, reason, col) {name, PKT(lit), st, reason, col}
+#define BAD(name, lit, st, reason, col) \
+  { name, PKT(lit), st, reason, col }
 
 static const bad_case BAD_MESSAGES[] = {
     BAD("empty", "", HA_EMALFORMED, "empty packet", 1),
     BAD("length 5", "/abc\0", HA_EMALFORMED, "length 5 is not a multiple of 4", 1),
     BAD("length 6", "/a\0\0,\0", HA_EMALFORMED, "not a multiple of 4", 0),
     BAD("no slash", "abc\0,\0\0\0", HA_EMALFORMED, "does not start with '/' (found 'a')", 1),
-    BAD("nul address", "\0\0\0\0,\0\0\0", HA_EMALFORMED, "does not start with '/' (found 0x00)",
-        1),
+    BAD("nul address", "\0\0\0\0,\0\0\0", HA_EMALFORMED, "does not start with '/' (found 0x00)", 1),
     BAD("unterminated address", "/abc", HA_EMALFORMED, "unterminated address", 1),
     BAD("unterminated address 8", "/abcdefg", HA_EMALFORMED, "unterminated address", 1),
     BAD("unpadded address", "/a\0x,f\0\0\0\0\0\0", HA_EMALFORMED,
@@ -611,8 +611,7 @@ static const bad_case BAD_MESSAGES[] = {
 static const bad_case BAD_PACKETS[] = {
     BAD("bundle too short", "#bundle\0", HA_EMALFORMED, "bundle too short: 8 bytes", 1),
     BAD("bundle header", "#bundlX\0\0\0\0\0\0\0\0\x01", HA_EMALFORMED, "bad bundle header", 1),
-    BAD("bundle header no nul", "#bundlexx\0\0\0\0\0\0\x01", HA_EMALFORMED, "bad bundle header",
-        1),
+    BAD("bundle header no nul", "#bundlexx\0\0\0\0\0\0\x01", HA_EMALFORMED, "bad bundle header", 1),
     BAD("#-packet", "#abc", HA_EMALFORMED, "bundle too short", 1),
     BAD("element negative", "#bundle\0\0\0\0\0\0\0\0\x01\xff\xff\xff\xfc/a\0\0", HA_EMALFORMED,
         "bundle element size -4 is negative", 17),
@@ -647,8 +646,8 @@ static void check_bad(const bad_case *c, int st, const ha_error *err) {
   CHECK_MSG(st == c->status, "%s: status %d (%s), want %d", c->name, st, ha_status_name(st),
             c->status);
   CHECK_MSG(err->status == c->status, "%s: err.status %d", c->name, err->status);
-  CHECK_MSG(strstr(err->message, c->reason) != NULL, "%s: message \"%s\" lacks \"%s\"",
-            c->name, err->message, c->reason);
+  CHECK_MSG(strstr(err->message, c->reason) != NULL, "%s: message \"%s\" lacks \"%s\"", c->name,
+            err->message, c->reason);
   CHECK_MSG(c->column == 0 || err->column == c->column, "%s: column %d, want %d (%s)", c->name,
             err->column, c->column, err->message);
 }
@@ -955,15 +954,11 @@ static size_t make_valid(uint64_t *rng, uint8_t *buf, size_t cap) {
   int n;
   switch (ha_t_rand(rng) % 4) {
   case 0:
-    n = ha_osc_encode_track_fff(buf, cap, "/track/", (uint32_t)(ha_t_rand(rng) % 200), "/xyz",
-                                1, 2, 3);
+    n = ha_osc_encode_track_fff(buf, cap, "/track/", (uint32_t)(ha_t_rand(rng) % 200), "/xyz", 1, 2,
+                                3);
     break;
-  case 1:
-    n = write_all_types(buf, cap);
-    break;
-  case 2:
-    n = enc_bundle(buf, cap);
-    break;
+  case 1: n = write_all_types(buf, cap); break;
+  case 2: n = enc_bundle(buf, cap); break;
   default: {
     ha_osc_writer w;
     ha_osc_writer_init(&w, buf, cap);

@@ -385,8 +385,7 @@ static void test_we_send_oscdump_decodes(void) {
   ha_osc_writer_end_message(&w);
   n = ha_osc_writer_finish(&w);
   CHECK(n > 0 && send_to(sock, port, buf, (size_t)n));
-  expect_dump(&dump, "padding",
-              "/pad sssss \"\" \"abc\" \"abcd\" \"abcdefg\" \"abcdefgh\"");
+  expect_dump(&dump, "padding", "/pad sssss \"\" \"abc\" \"abcd\" \"abcdefg\" \"abcdefgh\"");
 
   /* No arguments. */
   ha_osc_writer_init(&w, buf, sizeof buf);
@@ -480,8 +479,8 @@ static void test_oscsend_we_decode(void) {
     CHECK(memcmp(ours, buf, len) == 0);
   }
 
-  char *all[] = {"/all", "ihdsScmTFNI", "-7", "123456789012", "-2.5", "hello world", "sym",
-                 "x", "01903c7f", NULL};
+  char *all[] = {"/all",        "ihdsScmTFNI", "-7", "123456789012", "-2.5",
+                 "hello world", "sym",         "x",  "01903c7f",     NULL};
   if (oscsend_recv(sock, port, all, buf, sizeof buf, &len, &m, a, 16)) {
     CHECK_STR(m.typetags, "ihdsScmTFNI");
     CHECK_INT(a[0].v.i, -7);

@@ -15,7 +15,8 @@ static void fmt(char *b, size_t cap, double v) {
   for (int p = 1; p <= 17; p++) {
     snprintf(b, cap, "%.*g", p, v);
     double back = strtod(b, NULL);
-    if (!(back < v) && !(back > v)) return;
+    if (!(back < v) && !(back > v))
+      return;
   }
 }
 
@@ -57,7 +58,8 @@ static void test_numeric_ranges(void) {
       double below = pi->min - (fabs(pi->min) > 1 ? fabs(pi->min) : 1);
       v[0] = v[1] = v[2] = pi->type == HA_PARAM_VEC3 ? 0 : pi->def[0];
       v[0] = below;
-      if (pi->type == HA_PARAM_VEC3) v[1] = pi->def[1], v[2] = pi->def[2];
+      if (pi->type == HA_PARAM_VEC3)
+        v[1] = pi->def[1], v[2] = pi->def[2];
       CHECK_INT(try_value(mi, pi, v, n, &err), HA_ERANGE);
       fmt(a, sizeof(a), below);
       fmt(b, sizeof(b), pi->min);
@@ -135,13 +137,15 @@ static void test_other_types(void) {
         /* every choice is accepted */
         for (size_t c = 0;; c++) {
           char buf[64];
-          if (ha_param_choice_at(pi, c, buf, sizeof(buf)) != HA_OK) break;
+          if (ha_param_choice_at(pi, c, buf, sizeof(buf)) != HA_OK)
+            break;
           ha_params_set_string(p, pi->name, buf);
           ha_status st = ha_motion_create(mi->name, p, NULL, &m, &err);
           /* Every choice parses; a cross-parameter check may still refuse
            * it with the defaults (zigzag's yz plane with a path along x). */
-          CHECK_MSG(st == HA_OK || (st == HA_EINVAL && strstr(err.message, "is not one of") == NULL),
-                    "%s.%s=%s: %s", mi->name, pi->name, buf, err.message);
+          CHECK_MSG(
+              st == HA_OK || (st == HA_EINVAL && strstr(err.message, "is not one of") == NULL),
+              "%s.%s=%s: %s", mi->name, pi->name, buf, err.message);
           ha_motion_destroy(m);
           m = NULL;
         }
@@ -194,8 +198,7 @@ static void test_other_types(void) {
       case HA_PARAM_INTEGER:
       case HA_PARAM_VEC3:
       case HA_PARAM_ROTATION:
-      case HA_PARAM_SCALE:
-        break;
+      case HA_PARAM_SCALE: break;
       }
       ha_motion_destroy(m);
       ha_params_destroy(p);

@@ -17,8 +17,8 @@
 
 /* A motion from "name=value" assignments plus optional points / keys. */
 static ha_motion *make_full(const char *model, const char *const *assign, const char *list_name,
-                            const ha_vec3 *pts, size_t npts, const ha_keyframe *keys,
-                            size_t nkeys, double T, ha_status want, ha_error *err_out) {
+                            const ha_vec3 *pts, size_t npts, const ha_keyframe *keys, size_t nkeys,
+                            double T, ha_status want, ha_error *err_out) {
   ha_params *p = NULL;
   ha_error err;
   CHECK_OK(ha_params_create(&p));
@@ -53,25 +53,39 @@ static ha_motion *make(const char *model, const char *const *assign, double T) {
 }
 
 /* Position at progress p (duration T, loop once: t = p·T is τ). */
-static ha_vec3 at(const ha_motion *m, double T, double p) { return ha_motion_eval(m, p * T, NULL); }
+static ha_vec3 at(const ha_motion *m, double T, double p) {
+  return ha_motion_eval(m, p * T, NULL);
+}
 
-#define CHECK_POS(got, ex, tol)                                                             \
-  do {                                                                                      \
-    ha_vec3 cp_g = (got), cp_e = (ex);                                                      \
-    double cp_d = ha_vec3_dist(cp_g, cp_e);                                                 \
-    CHECK_MSG(cp_d <= (tol), "got (%.12g, %.12g, %.12g) expected (%.12g, %.12g, %.12g) "  \
-              "dist %.3g", cp_g.x, cp_g.y, cp_g.z, cp_e.x, cp_e.y, cp_e.z, cp_d);        \
+#define CHECK_POS(got, ex, tol)                                           \
+  do {                                                                    \
+    ha_vec3 cp_g = (got), cp_e = (ex);                                    \
+    double cp_d = ha_vec3_dist(cp_g, cp_e);                               \
+    CHECK_MSG(cp_d <= (tol),                                              \
+              "got (%.12g, %.12g, %.12g) expected (%.12g, %.12g, %.12g) " \
+              "dist %.3g",                                                \
+              cp_g.x, cp_g.y, cp_g.z, cp_e.x, cp_e.y, cp_e.z, cp_d);      \
   } while (0)
 
-static ha_vec3 v3(double x, double y, double z) { return ha_vec3_make(x, y, z); }
-static ha_vec3 add(ha_vec3 a, ha_vec3 b) { return v3(a.x + b.x, a.y + b.y, a.z + b.z); }
-static ha_vec3 sub(ha_vec3 a, ha_vec3 b) { return v3(a.x - b.x, a.y - b.y, a.z - b.z); }
-static ha_vec3 mul(ha_vec3 a, double s) { return v3(a.x * s, a.y * s, a.z * s); }
+static ha_vec3 v3(double x, double y, double z) {
+  return ha_vec3_make(x, y, z);
+}
+static ha_vec3 add(ha_vec3 a, ha_vec3 b) {
+  return v3(a.x + b.x, a.y + b.y, a.z + b.z);
+}
+static ha_vec3 sub(ha_vec3 a, ha_vec3 b) {
+  return v3(a.x - b.x, a.y - b.y, a.z - b.z);
+}
+static ha_vec3 mul(ha_vec3 a, double s) {
+  return v3(a.x * s, a.y * s, a.z * s);
+}
 static double dist(ha_vec3 a, ha_vec3 b) {
   ha_vec3 d = sub(a, b);
   return sqrt(d.x * d.x + d.y * d.y + d.z * d.z);
 }
-static double norm(ha_vec3 a) { return sqrt(a.x * a.x + a.y * a.y + a.z * a.z); }
+static double norm(ha_vec3 a) {
+  return sqrt(a.x * a.x + a.y * a.y + a.z * a.z);
+}
 /* (1 − w)a + w b, the affine combination of the pyramid. */
 static ha_vec3 mix(ha_vec3 a, ha_vec3 b, double wa, double wb) {
   return add(mul(a, wa), mul(b, wb));
@@ -105,8 +119,8 @@ static void test_bezier_bernstein(void) {
     ha_motion_destroy(m);
   }
   {
-    const char *a[] = {"start=1,2,3", "control1=4,-1,0", "control2=0,7,2", "end=-3,-2,6",
-                       "easing=quad-in-out", NULL};
+    const char *a[] = {"start=1,2,3", "control1=4,-1,0",    "control2=0,7,2",
+                       "end=-3,-2,6", "easing=quad-in-out", NULL};
     ha_motion *m = make("bezier", a, T);
     const ha_vec3 cp[4] = {v3(1, 2, 3), v3(4, -1, 0), v3(0, 7, 2), v3(-3, -2, 6)};
     for (double p = 0.0; p <= 1.0 + 1e-12; p += 0.05) {
@@ -142,7 +156,9 @@ static double dense_length(curve_fn f, const void *ctx, double s0, double s1, in
   return (4.0 * l2 - l1) / 3.0;
 }
 
-static ha_vec3 bern_fn(const void *ctx, double s) { return bernstein((const ha_vec3 *)ctx, s); }
+static ha_vec3 bern_fn(const void *ctx, double s) {
+  return bernstein((const ha_vec3 *)ctx, s);
+}
 
 typedef struct motion_ctx {
   const ha_motion *m;
@@ -178,20 +194,21 @@ static double speed_error(const ha_motion *m, double T, double (*target)(double)
   return worst;
 }
 
-static double ident(double p) { return p; }
+static double ident(double p) {
+  return p;
+}
 
 static void test_bezier_constant_speed(void) {
   const double T = 10.0;
-  const char *a[] = {"start=-5,0,0", "control1=-4,8,0", "control2=5,6,3", "end=5,0,0",
-                     "constantSpeed=true", NULL};
+  const char *a[] = {"start=-5,0,0", "control1=-4,8,0",    "control2=5,6,3",
+                     "end=5,0,0",    "constantSpeed=true", NULL};
   ha_motion *m = make("bezier", a, T);
   const ha_vec3 cp[4] = {v3(-5, 0, 0), v3(-4, 8, 0), v3(5, 6, 3), v3(5, 0, 0)};
   CHECK_POS(at(m, T, 0.0), cp[0], 1e-12);
   CHECK_POS(at(m, T, 1.0), cp[3], 1e-9);
   double spread = 0.0;
   double e = speed_error(m, T, ident, 100, &spread);
-  printf("bezier constant speed: max |s/L - p| = %.3g, equal-p step spread = %.3g\n", e,
-         spread);
+  printf("bezier constant speed: max |s/L - p| = %.3g, equal-p step spread = %.3g\n", e, spread);
   CHECK(e < 1e-9);
   CHECK(spread < 0.005);
   /* Every position is on the Bézier, and the Bernstein curve's own arc length
@@ -221,8 +238,13 @@ static void test_bezier_constant_speed(void) {
   ha_motion_destroy(m);
 
   /* With an easing, distance grows as L·ease(p). */
-  const char *b[] = {"start=-5,0,0", "control1=-4,8,0", "control2=5,6,3", "end=5,0,0",
-                     "constantSpeed=true", "easing=quad-in-out", NULL};
+  const char *b[] = {"start=-5,0,0",
+                     "control1=-4,8,0",
+                     "control2=5,6,3",
+                     "end=5,0,0",
+                     "constantSpeed=true",
+                     "easing=quad-in-out",
+                     NULL};
   m = make("bezier", b, T);
   e = speed_error(m, T, quad_in_out, 50, NULL);
   printf("bezier constant speed + quad-in-out: max |s/L - ease(p)| = %.3g\n", e);
@@ -230,8 +252,9 @@ static void test_bezier_constant_speed(void) {
   ha_motion_destroy(m);
 
   /* An overshooting easing continues along the end tangents, finite. */
-  const char *c[] = {"start=0,0,0", "control1=0,0,0", "control2=2,2,0", "end=4,0,0",
-                     "constantSpeed=true", "easing=back-in", NULL};
+  const char *c[] = {"start=0,0,0", "control1=0,0,0",     "control2=2,2,0",
+                     "end=4,0,0",   "constantSpeed=true", "easing=back-in",
+                     NULL};
   m = make("bezier", c, T);
   for (double p = 0.0; p <= 1.0; p += 0.01) {
     ha_vec3 q = at(m, T, p);
@@ -247,7 +270,9 @@ static void test_bezier_constant_speed(void) {
 
 /* ---- Catmull-Rom: the independent reference ---- */
 
-static double knot_dt(ha_vec3 a, ha_vec3 b, double alpha) { return pow(dist(a, b), alpha); }
+static double knot_dt(ha_vec3 a, ha_vec3 b, double alpha) {
+  return pow(dist(a, b), alpha);
+}
 
 /* Barry–Goldman pyramid on [t1, t2] at fraction u, knots from |ΔP|^alpha. */
 static ha_vec3 barry_goldman(ha_vec3 p0, ha_vec3 p1, ha_vec3 p2, ha_vec3 p3, double alpha,
@@ -299,9 +324,9 @@ static ha_vec3 ref_catmull(const ha_vec3 *P, int n, int closed, double alpha, do
   for (int d = -1; d <= 1; d++) {
     int seg = j + d;
     have[d + 1] = closed || (seg >= 0 && seg < nseg);
-    kap[d + 1] = have[d + 1] ? knot_dt(ref_pt(P, n, closed, seg), ref_pt(P, n, closed, seg + 1),
-                                       alpha)
-                             : 0.0;
+    kap[d + 1] = have[d + 1]
+                     ? knot_dt(ref_pt(P, n, closed, seg), ref_pt(P, n, closed, seg + 1), alpha)
+                     : 0.0;
   }
   double rho0 = have[0] ? 2 * kap[0] * kap[1] / (kap[0] + kap[1]) : kap[1];
   double rho1 = have[2] ? 2 * kap[1] * kap[2] / (kap[1] + kap[2]) : kap[1];
@@ -362,8 +387,8 @@ static void test_catmull_rom_barry_goldman(void) {
     ha_motion *m = make_cr(Q, 5, alphas[ai], 0.0, 1, 0, T);
     for (int j = 0; j < 5; j++) {
       for (double u = 0.0; u < 1.0; u += 0.125) {
-        ha_vec3 ex = barry_goldman(Q[(j + 4) % 5], Q[j], Q[(j + 1) % 5], Q[(j + 2) % 5],
-                                   alphas[ai], u);
+        ha_vec3 ex =
+            barry_goldman(Q[(j + 4) % 5], Q[j], Q[(j + 1) % 5], Q[(j + 2) % 5], alphas[ai], u);
         CHECK_POS(at(m, T, (j + u) / 5.0), ex, 1e-9);
       }
     }
@@ -578,8 +603,8 @@ static void test_catmull_rom_dwell(void) {
 static void test_keyframes(void) {
   const double T = 10.0;
   const ha_vec3 A = v3(-4, 0, 1), B = v3(0, 6, 0), C = v3(4, 2, -1);
-  ha_keyframe k[3] = {{2.0, A, HA_EASE_QUAD_IN}, {5.0, B, HA_EASE_LINEAR},
-                      {8.0, C, HA_EASE_LINEAR}};
+  ha_keyframe k[3] = {
+      {2.0, A, HA_EASE_QUAD_IN}, {5.0, B, HA_EASE_LINEAR}, {8.0, C, HA_EASE_LINEAR}};
   const char *lin[] = {"interpolation=linear", NULL};
   ha_motion *m = make_full("keyframes", lin, "keyframes", NULL, 0, k, 3, T, HA_OK, NULL);
   /* hold before the first and after the last */
@@ -614,8 +639,10 @@ static void test_keyframes(void) {
 
   /* catmull-rom: through every key at its time, C1 in time with linear
    * easings (the keys are unevenly timed and spaced). */
-  ha_keyframe kc[5] = {{0.5, v3(0, 0, 0), HA_EASE_LINEAR}, {1.5, v3(3, 1, 0), HA_EASE_LINEAR},
-                       {4.0, v3(4, 5, 1), HA_EASE_LINEAR}, {4.5, v3(7, 5, 0), HA_EASE_LINEAR},
+  ha_keyframe kc[5] = {{0.5, v3(0, 0, 0), HA_EASE_LINEAR},
+                       {1.5, v3(3, 1, 0), HA_EASE_LINEAR},
+                       {4.0, v3(4, 5, 1), HA_EASE_LINEAR},
+                       {4.5, v3(7, 5, 0), HA_EASE_LINEAR},
                        {9.0, v3(8, -2, 0), HA_EASE_LINEAR}};
   const char *cr[] = {"interpolation=catmull-rom", NULL};
   m = make_full("keyframes", cr, "keyframes", NULL, 0, kc, 5, T, HA_OK, NULL);
@@ -638,7 +665,8 @@ static void test_keyframes(void) {
   ha_motion_destroy(m);
 
   /* an eased catmull-rom segment runs the same curve on ease(w) */
-  ha_keyframe ke[3] = {{0.0, v3(0, 0, 0), HA_EASE_CUBIC_IN_OUT}, {4.0, v3(4, 2, 0), HA_EASE_LINEAR},
+  ha_keyframe ke[3] = {{0.0, v3(0, 0, 0), HA_EASE_CUBIC_IN_OUT},
+                       {4.0, v3(4, 2, 0), HA_EASE_LINEAR},
                        {8.0, v3(8, 0, 0), HA_EASE_LINEAR}};
   ha_keyframe kl[3] = {ke[0], ke[1], ke[2]};
   kl[0].easing = HA_EASE_LINEAR;
@@ -657,8 +685,10 @@ static void test_keyframes(void) {
   CHECK_POS(ha_motion_eval(m, 0.0, NULL), v3(1, 1, 1), 0);
   CHECK_POS(ha_motion_eval(m, 7.0, NULL), v3(1, 1, 1), 0);
   ha_motion_destroy(m);
-  ha_keyframe jump[4] = {{0.0, v3(0, 0, 0), HA_EASE_LINEAR}, {2.0, v3(2, 0, 0), HA_EASE_LINEAR},
-                         {2.0, v3(2, 5, 0), HA_EASE_LINEAR}, {4.0, v3(4, 5, 0), HA_EASE_LINEAR}};
+  ha_keyframe jump[4] = {{0.0, v3(0, 0, 0), HA_EASE_LINEAR},
+                         {2.0, v3(2, 0, 0), HA_EASE_LINEAR},
+                         {2.0, v3(2, 5, 0), HA_EASE_LINEAR},
+                         {4.0, v3(4, 5, 0), HA_EASE_LINEAR}};
   for (int interp = 0; interp < 3; interp++) {
     const char *names[] = {"interpolation=linear", "interpolation=catmull-rom",
                            "interpolation=step"};
@@ -688,7 +718,9 @@ static void test_keyframes(void) {
 
 /* ---- pattern ---- */
 
-static ha_motion *make_pattern(const char *const *a, double T) { return make("pattern", a, T); }
+static ha_motion *make_pattern(const char *const *a, double T) {
+  return make("pattern", a, T);
+}
 
 static void test_pattern_square_triangle_circle(void) {
   const double T = 10.0;
@@ -784,8 +816,7 @@ static void test_pattern_star_figure8_points(void) {
   }
   double spread = 0.0;
   double e = speed_error(m, T, ident, 100, &spread);
-  printf("figure8 constant speed: max |s/L - p| = %.3g, equal-p step spread = %.3g\n", e,
-         spread);
+  printf("figure8 constant speed: max |s/L - p| = %.3g, equal-p step spread = %.3g\n", e, spread);
   CHECK(e < 1e-9);
   CHECK(spread < 0.005);
   ha_motion_destroy(m);
@@ -904,7 +935,7 @@ static void test_interpolate_catmull_rom(void) {
 
 static void test_interpolate_bezier(void) {
   /* Two segments, point-symmetric about P3 (so C1 there, equal lengths). */
-  const ha_vec3 P[7] = {v3(0, 0, 0), v3(1, 2, 0), v3(3, 2, 0), v3(4, 0, 0),
+  const ha_vec3 P[7] = {v3(0, 0, 0),  v3(1, 2, 0),  v3(3, 2, 0), v3(4, 0, 0),
                         v3(5, -2, 0), v3(7, -2, 0), v3(8, 0, 0)};
   ha_path_options o = ha_path_options_default();
   o.method = HA_PATH_BEZIER;
@@ -918,8 +949,7 @@ static void test_interpolate_bezier(void) {
     CHECK_POS(out[k], bernstein(P + 3 * j, s - j), 1e-12);
   }
   /* closed: 3k points, the last group returns to P0 */
-  ha_vec3 Q[6] = {v3(0, 0, 0), v3(1, 1, 0), v3(2, 1, 0), v3(3, 0, 0), v3(2, -1, 0),
-                  v3(1, -1, 0)};
+  ha_vec3 Q[6] = {v3(0, 0, 0), v3(1, 1, 0), v3(2, 1, 0), v3(3, 0, 0), v3(2, -1, 0), v3(1, -1, 0)};
   o.closed = true;
   o.samples = 20;
   CHECK_OK(ha_path_interpolate(Q, 6, &o, out, 21, &n, NULL));
@@ -988,7 +1018,8 @@ static void test_interpolate_errors(void) {
 }
 
 static void test_resample_keyframes(void) {
-  ha_keyframe k[3] = {{1.0, v3(0, 0, 0), HA_EASE_LINEAR}, {2.0, v3(10, 0, 0), HA_EASE_LINEAR},
+  ha_keyframe k[3] = {{1.0, v3(0, 0, 0), HA_EASE_LINEAR},
+                      {2.0, v3(10, 0, 0), HA_EASE_LINEAR},
                       {3.0, v3(10, 10, 0), HA_EASE_LINEAR}};
   ha_vec3 out[32];
   size_t n = 0;

@@ -21,27 +21,33 @@ extern void *__libc_memalign(size_t, size_t);
 static volatile int counting;
 static volatile long allocations;
 void *malloc(size_t n) {
-  if (counting) allocations++;
+  if (counting)
+    allocations++;
   return __libc_malloc(n);
 }
 void *calloc(size_t a, size_t b) {
-  if (counting) allocations++;
+  if (counting)
+    allocations++;
   return __libc_calloc(a, b);
 }
 void *realloc(void *p, size_t n) {
-  if (counting) allocations++;
+  if (counting)
+    allocations++;
   return __libc_realloc(p, n);
 }
 void free(void *p) {
-  if (counting && p != NULL) allocations++;
+  if (counting && p != NULL)
+    allocations++;
   __libc_free(p);
 }
 void *aligned_alloc(size_t al, size_t n) {
-  if (counting) allocations++;
+  if (counting)
+    allocations++;
   return __libc_memalign(al, n);
 }
 int posix_memalign(void **out, size_t al, size_t n) {
-  if (counting) allocations++;
+  if (counting)
+    allocations++;
   *out = __libc_memalign(al, n);
   return *out ? 0 : 12;
 }
@@ -104,7 +110,8 @@ static void test_tick_allocates_nothing(void) {
   int rx = udp_receiver(&port);
   ha_player *p = make_player(port, 32);
   uint32_t tracks[32];
-  for (uint32_t i = 0; i < 32; i++) tracks[i] = i + 1;
+  for (uint32_t i = 0; i < 32; i++)
+    tracks[i] = i + 1;
   ha_anim_spec sp = ha_anim_spec_default();
   sp.mode = HA_GROUP_RELATIVE;
   sp.phase_offset = 0.1;
@@ -249,7 +256,8 @@ static void test_takeover_stop_conflict_end(void) {
   CHECK_OK(ha_player_tick_once(p, now += 0.01));
   ha_store_read(ha_player_store(p), snap);
   CHECK(fabs(snap->x[0] - 1.0) > 0.5); /* not home yet */
-  for (int i = 0; i < 150; i++) CHECK_OK(ha_player_tick_once(p, now += 0.01));
+  for (int i = 0; i < 150; i++)
+    CHECK_OK(ha_player_tick_once(p, now += 0.01));
   ha_store_read(ha_player_store(p), snap);
   CHECK_NEAR(snap->x[0], 1.0, 1e-9);
   CHECK_NEAR(snap->y[0], 0.0, 1e-9);
@@ -280,15 +288,18 @@ static void test_thread_streams_to_udp(void) {
   ha_error err;
   CHECK_OK(ha_player_start(p, &err));
   CHECK_INT(ha_player_add_track(p, 9, ha_vec3_zero(), &err), HA_EINVAL);
-  /* Collect datagrams for ~0.5 s and decode them. */
-  double until = ha_monotonic_now() + 0.5;
+  /* Collect and decode the first 200 messages (the time this takes is not
+   * asserted: sanitizers and a busy machine slow the thread down). */
+  double until = ha_monotonic_now() + 30.0;
   int msgs = 0, bad = 0;
   uint8_t buf[2048];
-  while (ha_monotonic_now() < until) {
+  while (msgs < 200 && ha_monotonic_now() < until) {
     struct pollfd pfd = {rx, POLLIN, 0};
-    if (poll(&pfd, 1, 50) <= 0) continue;
+    if (poll(&pfd, 1, 50) <= 0)
+      continue;
     ssize_t n = recv(rx, buf, sizeof(buf), 0);
-    if (n <= 0) continue;
+    if (n <= 0)
+      continue;
     ha_osc_message m;
     ha_osc_arg args[4];
     if (ha_osc_decode_message(buf, (size_t)n, &m, args, 4, NULL) != HA_OK) {
@@ -309,10 +320,10 @@ static void test_thread_streams_to_udp(void) {
   ha_player_status st;
   ha_player_get_status(p, &st);
   CHECK(st.running);
-  CHECK(st.ticks > 50);
-  printf("received %d messages in 0.5 s, ticks %llu, late %llu\n", msgs,
-         (unsigned long long)st.ticks, (unsigned long long)st.late_ticks);
-  CHECK(msgs > 100);
+  CHECK(st.ticks >= 50); /* 200 messages of 4 tracks need 50 ticks */
+  printf("received %d messages, ticks %llu, late %llu\n", msgs, (unsigned long long)st.ticks,
+         (unsigned long long)st.late_ticks);
+  CHECK_INT(msgs, 200);
   CHECK_INT(bad, 0);
   ha_player_shutdown(p);
   ha_player_get_status(p, &st);

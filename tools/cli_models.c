@@ -11,24 +11,21 @@ static json_t *default_json(const ha_param_info *p) {
   case HA_PARAM_NUMBER:
   case HA_PARAM_INTEGER:
   case HA_PARAM_BOOL:
-    return p->type == HA_PARAM_BOOL ? json_boolean(p->def[0] > 0.5)
-                                    : (p->type == HA_PARAM_INTEGER ? json_integer((json_int_t)p->def[0])
-                                                                   : json_real(p->def[0]));
+    return p->type == HA_PARAM_BOOL
+               ? json_boolean(p->def[0] > 0.5)
+               : (p->type == HA_PARAM_INTEGER ? json_integer((json_int_t)p->def[0])
+                                              : json_real(p->def[0]));
   case HA_PARAM_VEC3:
-  case HA_PARAM_SCALE:
-    return json_pack("[f,f,f]", p->def[0], p->def[1], p->def[2]);
+  case HA_PARAM_SCALE: return json_pack("[f,f,f]", p->def[0], p->def[1], p->def[2]);
   case HA_PARAM_CHOICE:
     if (ha_param_choice_at(p, (size_t)p->def[0], buf, sizeof(buf)) == HA_OK) {
       return json_string(buf);
     }
     return json_null();
-  case HA_PARAM_EASING:
-    return json_string(ha_easing_name((ha_easing)(int)p->def[0]));
-  case HA_PARAM_ROTATION:
-    return json_pack("[f,f,f]", 0.0, 0.0, 0.0);
+  case HA_PARAM_EASING: return json_string(ha_easing_name((ha_easing)(int)p->def[0]));
+  case HA_PARAM_ROTATION: return json_pack("[f,f,f]", 0.0, 0.0, 0.0);
   case HA_PARAM_POINTS:
-  case HA_PARAM_KEYFRAMES:
-    return json_null();
+  case HA_PARAM_KEYFRAMES: return json_null();
   }
   return json_null();
 }
@@ -138,8 +135,8 @@ int cmd_models(int argc, char **argv) {
       }
       json_object_set_new(o, "aliases", al);
       json_object_set_new(o, "description", json_string(m->description));
-      json_object_set_new(o, "time", json_string(m->flags & HA_MODEL_ABS_TIME ? "absolute"
-                                                                              : "progress"));
+      json_object_set_new(o, "time",
+                          json_string(m->flags & HA_MODEL_ABS_TIME ? "absolute" : "progress"));
       json_object_set_new(o, "stateful", json_boolean(m->flags & HA_MODEL_STATEFUL));
       json_object_set_new(o, "rotating", json_boolean(m->flags & HA_MODEL_ROTATING));
       json_t *ps = json_array();
@@ -155,11 +152,11 @@ int cmd_models(int argc, char **argv) {
       json_array_append_new(cp, param_json(&common[j]));
     }
     json_object_set_new(root, "commonParameters", cp);
-    json_t *timing = json_pack("{s:{s:f,s:f,s:f,s:s},s:{s:[s,s,s],s:s},s:{s:f,s:f,s:f,s:s}}",
-                               "duration", "default", 10.0, "min", HA_DURATION_MIN, "max",
-                               HA_DURATION_MAX, "unit", "s", "loop", "choices", "once", "loop",
-                               "pingpong", "default", "loop", "speed", "default", 1.0, "min",
-                               HA_SPEED_MIN, "max", HA_SPEED_MAX, "unit", "x");
+    json_t *timing =
+        json_pack("{s:{s:f,s:f,s:f,s:s},s:{s:[s,s,s],s:s},s:{s:f,s:f,s:f,s:s}}", "duration",
+                  "default", 10.0, "min", HA_DURATION_MIN, "max", HA_DURATION_MAX, "unit", "s",
+                  "loop", "choices", "once", "loop", "pingpong", "default", "loop", "speed",
+                  "default", 1.0, "min", HA_SPEED_MIN, "max", HA_SPEED_MAX, "unit", "x");
     json_object_set_new(root, "timing", timing);
     json_t *eas = json_array();
     for (int i = 0; i < (int)HA_EASE_COUNT; i++) {
@@ -188,7 +185,8 @@ int cmd_models(int argc, char **argv) {
   for (size_t j = 0; j < ncommon; j++) {
     print_param(&common[j]);
   }
-  printf("\ntiming (every model): --duration S (default 10), --loop once|loop|pingpong "
-         "(default loop), --speed X (default 1)\n");
+  printf(
+      "\ntiming (every model): --duration S (default 10), --loop once|loop|pingpong "
+      "(default loop), --speed X (default 1)\n");
   return CLI_OK;
 }

@@ -24,7 +24,7 @@ static void on_signal(int sig) {
 
 typedef struct play_ctx {
   ha_player *player;
-  ha_show *show;      /* NULL in --model mode */
+  ha_show *show; /* NULL in --model mode */
   const char *show_path;
   int quiet;
   uint32_t model_tag;
@@ -220,31 +220,31 @@ static void print_event(const ha_player_event *ev) {
             ev->position.x, ev->position.y, ev->position.z);
     break;
   case HA_EVENT_ANIMATION_ENDED:
-  case HA_EVENT_SHOW_ENDED:
-    break;
+  case HA_EVENT_SHOW_ENDED: break;
   }
 }
 
 static void usage_play(void) {
-  fputs("usage: holoanim play [SHOW.json] [options]\n"
-        "       holoanim play --model NAME [--param k=v]... [--duration T] [--loop MODE]\n"
-        "                     --track N[,N...] [--mode MODE] [--phase-offset S] [options]\n"
-        "options:\n"
-        "  --to HOST[:PORT]     send to a device (repeatable; default port 4003)\n"
-        "  --dialect D          holophonix | adm-osc (for --to outputs)\n"
-        "  --coords C           xyz | aed (for --to outputs)\n"
-        "  --rate HZ            output rate (for --to outputs, default 50)\n"
-        "  --for S              stop after S seconds (show mode also: --duration S)\n"
-        "  --tick-rate HZ       player tick rate (default 100)\n"
-        "  --control PORT       remote-control/feedback OSC input on 127.0.0.1:PORT\n"
-        "  --metrics FILE       write metrics JSON to FILE every second\n"
-        "  --metrics-port PORT  Prometheus text on http://127.0.0.1:PORT/metrics\n"
-        "  --watch              reload the show when the file changes\n"
-        "  --realtime           SCHED_FIFO + mlockall when permitted\n"
-        "  --quiet              no status line\n"
-        "  --sim                ignore the show's outputs: play to the built-in simulated device\n"
-        "With no --to and no output in the show, a simulated device is started.\n",
-        stderr);
+  fputs(
+      "usage: holoanim play [SHOW.json] [options]\n"
+      "       holoanim play --model NAME [--param k=v]... [--duration T] [--loop MODE]\n"
+      "                     --track N[,N...] [--mode MODE] [--phase-offset S] [options]\n"
+      "options:\n"
+      "  --to HOST[:PORT]     send to a device (repeatable; default port 4003)\n"
+      "  --dialect D          holophonix | adm-osc (for --to outputs)\n"
+      "  --coords C           xyz | aed (for --to outputs)\n"
+      "  --rate HZ            output rate (for --to outputs, default 50)\n"
+      "  --for S              stop after S seconds (show mode also: --duration S)\n"
+      "  --tick-rate HZ       player tick rate (default 100)\n"
+      "  --control PORT       remote-control/feedback OSC input on 127.0.0.1:PORT\n"
+      "  --metrics FILE       write metrics JSON to FILE every second\n"
+      "  --metrics-port PORT  Prometheus text on http://127.0.0.1:PORT/metrics\n"
+      "  --watch              reload the show when the file changes\n"
+      "  --realtime           SCHED_FIFO + mlockall when permitted\n"
+      "  --quiet              no status line\n"
+      "  --sim                ignore the show's outputs: play to the built-in simulated device\n"
+      "With no --to and no output in the show, a simulated device is started.\n",
+      stderr);
 }
 
 int cmd_play(int argc, char **argv) {
@@ -490,8 +490,8 @@ int cmd_play(int argc, char **argv) {
   }
   ha_metrics_server *msrv = NULL;
   if (st == HA_OK && metrics_port >= 0) {
-    st = ha_metrics_http_start(ha_player_metrics(ctx.player), "127.0.0.1",
-                               (uint16_t)metrics_port, &msrv, &err);
+    st = ha_metrics_http_start(ha_player_metrics(ctx.player), "127.0.0.1", (uint16_t)metrics_port,
+                               &msrv, &err);
   }
   if (st == HA_OK) {
     st = ha_player_start(ctx.player, &err);
@@ -562,8 +562,9 @@ int cmd_play(int argc, char **argv) {
           ctx.show = fresh;
           fprintf(stderr, "\nholoanim: reloaded %s\n", show_path);
         } else {
-          fprintf(stderr, "\nholoanim: %s changed but is invalid; still playing the previous "
-                          "version:\n",
+          fprintf(stderr,
+                  "\nholoanim: %s changed but is invalid; still playing the previous "
+                  "version:\n",
                   show_path);
           for (size_t i = 0; i < ha_diags_count(diags); i++) {
             char line[1024];
@@ -588,8 +589,8 @@ int cmd_play(int argc, char **argv) {
         ha_output_stats os;
         ha_output_get_stats(ha_player_output(ctx.player, o), &os);
         msgs += os.messages;
-        errors += os.err_refused + os.err_unreachable + os.err_again + os.err_other +
-                  os.short_sends;
+        errors +=
+            os.err_refused + os.err_unreachable + os.err_again + os.err_other + os.short_sends;
       }
       double dt = now - last_status;
       fprintf(stderr,

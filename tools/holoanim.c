@@ -44,7 +44,9 @@ void cli_motion_init(cli_motion *m) {
   }
 }
 
-void cli_motion_deinit(cli_motion *m) { ha_params_destroy(m->params); }
+void cli_motion_deinit(cli_motion *m) {
+  ha_params_destroy(m->params);
+}
 
 int cli_motion_arg(cli_motion *m, int argc, char **argv, int *i) {
   const char *a = argv[*i];
@@ -98,28 +100,29 @@ int cli_motion_create(const cli_motion *m, ha_motion **out) {
 }
 
 static void usage(FILE *f) {
-  fputs("usage: holoanim <command> [options]\n"
-        "\n"
-        "commands:\n"
-        "  models [--json]                      list every model and its parameters\n"
-        "  eval --model NAME [--param k=v]...   positions of a motion at given times\n"
-        "       [--duration T] [--loop once|loop|pingpong] [--speed S]\n"
-        "       (--t t1,t2,... | --from A --to B --step S) [--format csv|json]\n"
-        "       [--track N] [--shift S]\n"
-        "  render --model NAME ... -o FILE.svg  draw the trajectory (top and side views)\n"
-        "       [--from A --to B] [--samples N]\n"
-        "  eval SHOW.json --from A --to B --rate HZ [--format csv|json]   a whole show offline\n"
-        "  render SHOW.json -o FILE.svg         every track's path, coloured per track\n"
-        "  play [SHOW.json | --model NAME ...]  stream positions in real time (see play --help)\n"
-        "  devsim [--port 4003] [--tracks 64] [--record FILE.csv] [--push HOST:PORT] [--quiet]\n"
-        "                                       a simulated Holophonix processor\n"
-        "  discover HOST[:PORT] [--listen PORT] [--json]   list a device's tracks\n"
-        "  validate SHOW.json                   check a show; every problem with line:column\n"
-        "  import PROJECT.hpx -o SHOW.json      convert an original Animator project\n"
-        "\n"
-        "Vectors are written x,y,z (e.g. --param center=1,2,0); lists of points\n"
-        "x,y,z;x,y,z;...; keyframes t:x,y,z[:easing];...\n",
-        f);
+  fputs(
+      "usage: holoanim <command> [options]\n"
+      "\n"
+      "commands:\n"
+      "  models [--json]                      list every model and its parameters\n"
+      "  eval --model NAME [--param k=v]...   positions of a motion at given times\n"
+      "       [--duration T] [--loop once|loop|pingpong] [--speed S]\n"
+      "       (--t t1,t2,... | --from A --to B --step S) [--format csv|json]\n"
+      "       [--track N] [--shift S]\n"
+      "  render --model NAME ... -o FILE.svg  draw the trajectory (top and side views)\n"
+      "       [--from A --to B] [--samples N]\n"
+      "  eval SHOW.json --from A --to B --rate HZ [--format csv|json]   a whole show offline\n"
+      "  render SHOW.json -o FILE.svg         every track's path, coloured per track\n"
+      "  play [SHOW.json | --model NAME ...]  stream positions in real time (see play --help)\n"
+      "  devsim [--port 4003] [--tracks 64] [--record FILE.csv] [--push HOST:PORT] [--quiet]\n"
+      "                                       a simulated Holophonix processor\n"
+      "  discover HOST[:PORT] [--listen PORT] [--json]   list a device's tracks\n"
+      "  validate SHOW.json                   check a show; every problem with line:column\n"
+      "  import PROJECT.hpx -o SHOW.json      convert an original Animator project\n"
+      "\n"
+      "Vectors are written x,y,z (e.g. --param center=1,2,0); lists of points\n"
+      "x,y,z;x,y,z;...; keyframes t:x,y,z[:easing];...\n",
+      f);
 }
 
 int main(int argc, char **argv) {

@@ -194,27 +194,27 @@ static void put_escaped(FILE *f, const char *text) {
   const unsigned char *s = (const unsigned char *)text;
   while (*s) {
     switch (*s) {
-      case '&':
-        fputs("&amp;", f);
-        s++;
-        continue;
-      case '<':
-        fputs("&lt;", f);
-        s++;
-        continue;
-      case '>':
-        fputs("&gt;", f);
-        s++;
-        continue;
-      case '"':
-        fputs("&quot;", f);
-        s++;
-        continue;
-      case '\'':
-        fputs("&apos;", f);
-        s++;
-        continue;
-      default: break;
+    case '&':
+      fputs("&amp;", f);
+      s++;
+      continue;
+    case '<':
+      fputs("&lt;", f);
+      s++;
+      continue;
+    case '>':
+      fputs("&gt;", f);
+      s++;
+      continue;
+    case '"':
+      fputs("&quot;", f);
+      s++;
+      continue;
+    case '\'':
+      fputs("&apos;", f);
+      s++;
+      continue;
+    default: break;
     }
     if (*s < 0x20) {
       fputc(*s == '\t' || *s == '\n' || *s == '\r' ? ' ' : '?', f);

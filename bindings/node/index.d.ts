@@ -171,6 +171,8 @@ export type GroupMode =
 
 export interface GroupSpec {
   mode?: GroupMode;
+  /** seconds to crossfade from where each track is onto the path (startAnimation) */
+  fadeIn?: number;
   phaseOffset?: number;
   phaseSpread?: boolean;
   rotateFormation?: boolean;
@@ -417,6 +419,10 @@ export interface StreamStats {
 export class Player {
   constructor(options?: PlayerOptions);
   loadShow(show: string | object): ShowSummary;
+  /** Swap the show cues and groups come from; same track ids required (else ESTATE). */
+  replaceShow(show: string | object | Show): void;
+  /** Switch animation `tag` (a show group's index too) to a new motion, blended. */
+  replaceAnimation(tag: number, motion: Pattern): void;
   addTrack(id: number, base?: Vec3 | XYZ | null): void;
   addOutput(options: OutputOptions): number;
   start(): void;
@@ -487,3 +493,45 @@ export function statusName(code: number): string;
 export const napiVersion: number;
 export const libraryVersion: string;
 export function _stats(): { motionsLive: number; motionsCreated: number };
+
+export interface PatchOperation {
+  op: 'add' | 'remove' | 'replace';
+  /** JSON Pointer, e.g. "/animations/0/parameters/radius"; "-" appends */
+  path: string;
+  value?: unknown;
+}
+
+export interface ShowState {
+  version: number;
+  canUndo: boolean;
+  canRedo: boolean;
+  sourceFormat: number;
+  name: string;
+}
+
+/** A show document: validated edits with undo/redo, atomic saves (show.h). */
+export class Show {
+  /** An empty, valid show. */
+  constructor();
+  static fromFile(file: string): Show;
+  static parse(text: string, name?: string): Show;
+  /** A Holophonix Animator project: a path, or its text. */
+  static importHpx(source: string | { text: string; name?: string }): Show;
+  readonly warnings: Diagnostic[];
+  readonly version: number;
+  readonly canUndo: boolean;
+  readonly canRedo: boolean;
+  readonly name: string;
+  state(): ShowState;
+  /** Returns the new version; throws HoloanimError (diagnostics) when the result is invalid. */
+  edit(op: 'add' | 'remove' | 'replace', pointer: string, value?: unknown): number;
+  patch(ops: PatchOperation[]): number;
+  undo(): number;
+  redo(): number;
+  get(pointer?: string): any;
+  toJSON(): any;
+  toString(): string;
+  /** Atomic; the previous file is kept as file.bak. */
+  save(file: string): void;
+  setHistoryLimit(count: number): void;
+}

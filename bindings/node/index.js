@@ -86,6 +86,16 @@ class Player {
     return this.#native.loadShow(show, !/^\s*[{[]/.test(show));
   }
 
+  /**
+   * Swap the show the player fires cues and starts groups from (JSON text,
+   * an object or a Show), keeping its tracks, outputs and limits: for edits
+   * of animations, groups, presets and cues while it runs. A show with other
+   * track ids throws ESTATE (load it in a new Player).
+   */
+  replaceShow(show) {
+    return this.#native.replaceShow(showText(show, 'replaceShow'));
+  }
+
   addTrack(id, base) {
     return this.#native.addTrack(id, base);
   }
@@ -144,6 +154,21 @@ class Player {
   /** Live parameter change of a running animation (blends over blendWindow). */
   setParameter(tag, params, timing) {
     const full = this.#merge(tag, params, timing);
+    this.#native.replaceAnimation({ tag, ...full });
+    this.#anims.set(tag, full);
+  }
+
+  /**
+   * Switch the running animation `tag` (any tag: a show group's index too) to
+   * a new motion, blended over blendWindow; unlike setParameter nothing is
+   * merged: {model, params, timing} is the whole new motion.
+   */
+  replaceAnimation(tag, motion) {
+    if (typeof tag !== 'number') throw typeError('tag must be a number');
+    if (!isPlainObject(motion) || typeof motion.model !== 'string') {
+      throw typeError('replaceAnimation expects {model, params?, timing?}');
+    }
+    const full = { model: motion.model, params: { ...(motion.params || {}) }, timing: motion.timing };
     this.#native.replaceAnimation({ tag, ...full });
     this.#anims.set(tag, full);
   }
@@ -326,7 +351,125 @@ class Player {
   }
 }
 
+function showText(show, what) {
+  if (show instanceof Show) return show.toString();
+  if (isPlainObject(show)) return JSON.stringify(show);
+  if (typeof show === 'string') return show;
+  throw typeError(`${what} expects JSON text, a show object or a Show`);
+}
+
+/**
+ * A show document (show.h): loaded and validated once, edited with JSON
+ * Patch operations that are validated like a loaded file (an invalid result
+ * changes nothing and throws with `diagnostics`), one undo step per edit or
+ * patch, saved atomically (the previous file kept as NAME.bak).
+ */
+class Show {
+  #native;
+  #warnings = [];
+
+  /** An empty, valid show ({"format": 1}). */
+  constructor() {
+    this.#native = new binding.NativeShow();
+  }
+
+  /** Load a show file (path). Throws a HoloanimError with diagnostics. */
+  static fromFile(file) {
+    return Show.#make(file, 1, null);
+  }
+
+  /** Parse show JSON text; `name` labels the diagnostics. */
+  static parse(text, name = 'show.json') {
+    return Show.#make(text, 0, name);
+  }
+
+  /** Import a Holophonix Animator project (.hpx): a path, or {text, name}. */
+  static importHpx(source) {
+    if (isPlainObject(source)) return Show.#make(source.text, 2, source.name || 'project.hpx');
+    return Show.#make(source, 3, null);
+  }
+
+  static #make(source, kind, name) {
+    if (typeof source !== 'string') throw typeError('the show source must be a string');
+    const s = new Show();
+    s.#warnings = s.#native._load(source, kind, name);
+    return s;
+  }
+
+  /** Warnings and notes of the load or import ({severity, line, column, path, message, text}). */
+  get warnings() {
+    return this.#warnings;
+  }
+
+  get version() {
+    return this.#native._state().version;
+  }
+
+  get canUndo() {
+    return this.#native._state().canUndo;
+  }
+
+  get canRedo() {
+    return this.#native._state().canRedo;
+  }
+
+  get name() {
+    return this.#native._state().name;
+  }
+
+  /** {version, canUndo, canRedo, sourceFormat, name} in one call. */
+  state() {
+    return this.#native._state();
+  }
+
+  /** One JSON Patch operation ('add' | 'remove' | 'replace'); returns the new version. */
+  edit(op, pointer, value) {
+    if (typeof op !== 'string' || typeof pointer !== 'string') {
+      throw typeError('edit(op, pointer, value) expects two strings and a JSON value');
+    }
+    return this.#native.edit(op, pointer, op === 'remove' ? null : JSON.stringify(value ?? null));
+  }
+
+  /** Several operations [{op, path, value}] as one undo step, all or nothing. */
+  patch(ops) {
+    if (!Array.isArray(ops)) throw typeError('patch expects an array of {op, path, value}');
+    return this.#native.patch(JSON.stringify(ops));
+  }
+
+  undo() {
+    return this.#native.undo();
+  }
+
+  redo() {
+    return this.#native.redo();
+  }
+
+  /** The value at a JSON Pointer ('' = the whole document), parsed. */
+  get(pointer = '') {
+    return JSON.parse(this.#native.getJson(pointer));
+  }
+
+  toJSON() {
+    return this.get('');
+  }
+
+  /** The canonical text (what save writes). */
+  toString() {
+    return this.#native.toString();
+  }
+
+  /** Atomic save to `file`; the previous file is kept as `file`.bak. */
+  save(file) {
+    this.#native.save(file);
+  }
+
+  setHistoryLimit(n) {
+    this.#native.setHistoryLimit(n);
+  }
+}
+
 module.exports = {
+  Show,
   HoloanimError,
   TrackStatus,
   Motion: binding.Motion,

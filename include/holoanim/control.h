@@ -36,10 +36,10 @@ typedef struct ha_control ha_control;
 typedef enum ha_control_action {
   HA_CONTROL_PLAY = 0, /* name may be NULL: the whole show */
   HA_CONTROL_PAUSE,
-  HA_CONTROL_STOP,     /* name may be NULL */
-  HA_CONTROL_SEEK,     /* value: seconds */
-  HA_CONTROL_SPEED,    /* value: rate */
-  HA_CONTROL_CUE,      /* value: cue number */
+  HA_CONTROL_STOP,  /* name may be NULL */
+  HA_CONTROL_SEEK,  /* value: seconds */
+  HA_CONTROL_SPEED, /* value: rate */
+  HA_CONTROL_CUE,   /* value: cue number */
   HA_CONTROL_PANIC,
   HA_CONTROL_GOTO_START
 } ha_control_action;
@@ -57,9 +57,9 @@ typedef struct ha_control_handlers {
 } ha_control_handlers;
 
 typedef struct ha_control_config {
-  const char *bind_host;   /* default "127.0.0.1" */
-  uint16_t port;           /* 0: any free port (see ha_control_port) */
-  const char *const *allow;/* extra sender addresses allowed besides loopback */
+  const char *bind_host;    /* default "127.0.0.1" */
+  uint16_t port;            /* 0: any free port (see ha_control_port) */
+  const char *const *allow; /* extra sender addresses allowed besides loopback */
   size_t allow_count;
   ha_azimuth_sign feedback_sign; /* for /track/n/aed feedback (default clockwise) */
 } ha_control_config;
@@ -77,11 +77,11 @@ void ha_control_stop(ha_control *c);
 
 typedef struct ha_control_stats {
   uint64_t packets;
-  uint64_t commands;    /* control messages handled */
-  uint64_t feedback;    /* device positions received */
-  uint64_t malformed;   /* refused by the OSC decoder */
-  uint64_t refused;     /* sender not allowed */
-  uint64_t unknown;     /* address not understood */
+  uint64_t commands;  /* control messages handled */
+  uint64_t feedback;  /* device positions received */
+  uint64_t malformed; /* refused by the OSC decoder */
+  uint64_t refused;   /* sender not allowed */
+  uint64_t unknown;   /* address not understood */
 } ha_control_stats;
 void ha_control_get_stats(const ha_control *c, ha_control_stats *out);
 

@@ -37,18 +37,18 @@ extern "C" {
 typedef struct ha_engine ha_engine;
 
 typedef struct ha_limits {
-  bool box_enabled;    /* clamp positions into the venue box */
-  ha_vec3 box_min;     /* metres */
+  bool box_enabled; /* clamp positions into the venue box */
+  ha_vec3 box_min;  /* metres */
   ha_vec3 box_max;
-  double max_speed;    /* m/s; 0 = no cap */
+  double max_speed; /* m/s; 0 = no cap */
 } ha_limits;
 
 typedef struct ha_engine_config {
-  size_t max_tracks;      /* default 1024 */
-  size_t max_animations;  /* default 256 */
-  double blend_window;    /* parameter-update blend, seconds (default 0.25) */
-  double takeover_fade;   /* crossfade when an animation takes a track over (default 0.25) */
-  ha_limits limits;       /* default: no box, no speed cap */
+  size_t max_tracks;     /* default 1024 */
+  size_t max_animations; /* default 256 */
+  double blend_window;   /* parameter-update blend, seconds (default 0.25) */
+  double takeover_fade;  /* crossfade when an animation takes a track over (default 0.25) */
+  ha_limits limits;      /* default: no box, no speed cap */
 } ha_engine_config;
 
 ha_engine_config ha_engine_config_default(void);
@@ -89,12 +89,11 @@ double ha_engine_time(const ha_engine *e);
 void ha_engine_set_time(ha_engine *e, double t);
 
 /* calculate_group_positions at the engine's current time. */
-ha_status ha_engine_calculate_group_positions(const ha_engine *e, const ha_group *g,
-                                              ha_vec3 *out, size_t out_cap, ha_error *err);
+ha_status ha_engine_calculate_group_positions(const ha_engine *e, const ha_group *g, ha_vec3 *out,
+                                              size_t out_cap, ha_error *err);
 /* maintain_formation (see group.h). */
-ha_status ha_engine_maintain_formation(const ha_engine *e, ha_vec3 center,
-                                       const ha_vec3 *members, size_t n, ha_vec3 *out,
-                                       ha_error *err);
+ha_status ha_engine_maintain_formation(const ha_engine *e, ha_vec3 center, const ha_vec3 *members,
+                                       size_t n, ha_vec3 *out, ha_error *err);
 
 /* ---- tracks ---- */
 
@@ -110,16 +109,16 @@ ha_status ha_engine_track_set_base(ha_engine *e, uint32_t id, ha_vec3 base);
 size_t ha_engine_track_count(const ha_engine *e);
 
 typedef enum ha_track_status {
-  HA_TRACK_IDLE = 0,    /* at rest (base or where it stopped) */
-  HA_TRACK_ANIMATED,    /* driven by an animation */
-  HA_TRACK_TRANSITION   /* moving to a position / back to base */
+  HA_TRACK_IDLE = 0,  /* at rest (base or where it stopped) */
+  HA_TRACK_ANIMATED,  /* driven by an animation */
+  HA_TRACK_TRANSITION /* moving to a position / back to base */
 } ha_track_status;
 
 typedef struct ha_track_info {
   uint32_t id;
   ha_vec3 base;
-  ha_vec3 position;  /* last evaluated */
-  ha_vec3 velocity;  /* m/s, finite difference over the last two evaluations */
+  ha_vec3 position; /* last evaluated */
+  ha_vec3 velocity; /* m/s, finite difference over the last two evaluations */
   ha_track_status status;
   int32_t animation; /* animation handle, or −1 */
   uint32_t clamped;  /* limit clamps applied to this track so far */
@@ -179,8 +178,7 @@ ha_status ha_engine_animation_update(ha_engine *e, ha_anim_id a, const ha_params
  * the new over `window` seconds. Tick-safe: no allocation, no validation.
  * The old motion is retired when the blend ends (see
  * ha_engine_take_retired). HA_ENOTFOUND, HA_EINVAL (NULL motion). */
-ha_status ha_engine_animation_replace(ha_engine *e, ha_anim_id a, ha_motion *motion,
-                                      double window);
+ha_status ha_engine_animation_replace(ha_engine *e, ha_anim_id a, ha_motion *motion, double window);
 
 /* Motions the engine no longer uses (animations that ended, were stopped or
  * taken over on every track, and old motions after a replace blend), oldest
@@ -221,10 +219,10 @@ ha_status ha_engine_evaluate(ha_engine *e, double t, double *x, double *y, doubl
 /* Counters since creation. */
 typedef struct ha_engine_stats {
   uint64_t evaluations;
-  uint64_t clamps_box;    /* positions moved into the venue box */
-  uint64_t clamps_speed;  /* steps shortened by the speed cap */
-  uint64_t nan_guards;    /* non-finite positions replaced (should stay 0) */
-  uint64_t takeovers;     /* tracks taken from another animation */
+  uint64_t clamps_box;   /* positions moved into the venue box */
+  uint64_t clamps_speed; /* steps shortened by the speed cap */
+  uint64_t nan_guards;   /* non-finite positions replaced (should stay 0) */
+  uint64_t takeovers;    /* tracks taken from another animation */
 } ha_engine_stats;
 void ha_engine_get_stats(const ha_engine *e, ha_engine_stats *out);
 

@@ -19,20 +19,20 @@ extern "C" {
 
 /* X(name, code, message). One list: the enum, ha_strerror and ha_status_name
  * are all generated from it. Codes are stable; add new ones at the end. */
-#define HA_STATUS_MAP(X)                                                        \
-  X(OK, 0, "success")                                                           \
-  X(EINVAL, -1, "invalid parameter")                                            \
-  X(ERANGE, -2, "value out of bounds")                                          \
-  X(ENOMEM, -3, "out of memory")                                                \
-  X(EEXHAUSTED, -4, "resource exhausted")                                       \
-  X(ENOBUFS, -5, "buffer too small")                                            \
-  X(EPARSE, -6, "parse error")                                                  \
-  X(EIO, -7, "input/output error")                                              \
-  X(EINTERNAL, -8, "internal error")                                            \
-  X(ENOTFOUND, -9, "not found")                                                 \
-  X(EMALFORMED, -10, "malformed packet")                                        \
-  X(EUNSUPPORTED, -11, "unsupported")                                           \
-  X(EAGAIN, -12, "try again (queue full or no data)")                           \
+#define HA_STATUS_MAP(X)                              \
+  X(OK, 0, "success")                                 \
+  X(EINVAL, -1, "invalid parameter")                  \
+  X(ERANGE, -2, "value out of bounds")                \
+  X(ENOMEM, -3, "out of memory")                      \
+  X(EEXHAUSTED, -4, "resource exhausted")             \
+  X(ENOBUFS, -5, "buffer too small")                  \
+  X(EPARSE, -6, "parse error")                        \
+  X(EIO, -7, "input/output error")                    \
+  X(EINTERNAL, -8, "internal error")                  \
+  X(ENOTFOUND, -9, "not found")                       \
+  X(EMALFORMED, -10, "malformed packet")              \
+  X(EUNSUPPORTED, -11, "unsupported")                 \
+  X(EAGAIN, -12, "try again (queue full or no data)") \
   X(ESTATE, -13, "operation not valid in the current state")
 
 typedef enum ha_status {
@@ -53,10 +53,10 @@ const char *ha_status_name(int status);
 /* The seed's error kinds. */
 typedef enum ha_error_kind {
   HA_ERROR_NONE = 0,
-  HA_ERROR_INVALID_PARAMETER, /* {name, value, reason} */
-  HA_ERROR_OUT_OF_BOUNDS,     /* {value, min, max}: recoverable by clamping */
+  HA_ERROR_INVALID_PARAMETER,  /* {name, value, reason} */
+  HA_ERROR_OUT_OF_BOUNDS,      /* {value, min, max}: recoverable by clamping */
   HA_ERROR_RESOURCE_EXHAUSTED, /* {resource, limit} */
-  HA_ERROR_PARSE,             /* {file, line, column} */
+  HA_ERROR_PARSE,              /* {file, line, column} */
   HA_ERROR_IO,
   HA_ERROR_INTERNAL
 } ha_error_kind;
@@ -86,14 +86,14 @@ typedef struct ha_error {
   ha_status status;
   ha_error_kind kind;
   ha_error_category category;
-  char name[96];    /* parameter or resource name (may be a JSON path) */
-  char value[64];   /* the offending value as text */
-  char reason[160]; /* why it was refused */
-  double number;    /* OutOfBounds: the value */
-  double min, max;  /* OutOfBounds: the allowed range */
-  uint64_t limit;   /* ResourceExhausted: the capacity */
-  char file[256];   /* Parse: file name (may be empty) */
-  int line, column; /* Parse: 1-based; 0 when unknown */
+  char name[96];     /* parameter or resource name (may be a JSON path) */
+  char value[64];    /* the offending value as text */
+  char reason[160];  /* why it was refused */
+  double number;     /* OutOfBounds: the value */
+  double min, max;   /* OutOfBounds: the allowed range */
+  uint64_t limit;    /* ResourceExhausted: the capacity */
+  char file[256];    /* Parse: file name (may be empty) */
+  int line, column;  /* Parse: 1-based; 0 when unknown */
   char message[512]; /* one line, ready to print: "radius: 0 is below the minimum 0.1" */
 } ha_error;
 

@@ -31,14 +31,20 @@ typedef struct ha_mat3 {
   double m[3][3];
 } ha_mat3;
 
-static inline double ha_deg2rad(double d) { return d * (HA_PI / 180.0); }
-static inline double ha_rad2deg(double r) { return r * (180.0 / HA_PI); }
+static inline double ha_deg2rad(double d) {
+  return d * (HA_PI / 180.0);
+}
+static inline double ha_rad2deg(double r) {
+  return r * (180.0 / HA_PI);
+}
 
 static inline ha_vec3 ha_vec3_make(double x, double y, double z) {
   ha_vec3 v = {x, y, z};
   return v;
 }
-static inline ha_vec3 ha_vec3_zero(void) { return ha_vec3_make(0.0, 0.0, 0.0); }
+static inline ha_vec3 ha_vec3_zero(void) {
+  return ha_vec3_make(0.0, 0.0, 0.0);
+}
 static inline ha_vec3 ha_vec3_add(ha_vec3 a, ha_vec3 b) {
   return ha_vec3_make(a.x + b.x, a.y + b.y, a.z + b.z);
 }
@@ -51,12 +57,18 @@ static inline ha_vec3 ha_vec3_scale(ha_vec3 a, double s) {
 static inline ha_vec3 ha_vec3_mul(ha_vec3 a, ha_vec3 b) {
   return ha_vec3_make(a.x * b.x, a.y * b.y, a.z * b.z);
 }
-static inline double ha_vec3_dot(ha_vec3 a, ha_vec3 b) { return a.x * b.x + a.y * b.y + a.z * b.z; }
+static inline double ha_vec3_dot(ha_vec3 a, ha_vec3 b) {
+  return a.x * b.x + a.y * b.y + a.z * b.z;
+}
 static inline ha_vec3 ha_vec3_cross(ha_vec3 a, ha_vec3 b) {
   return ha_vec3_make(a.y * b.z - a.z * b.y, a.z * b.x - a.x * b.z, a.x * b.y - a.y * b.x);
 }
-static inline double ha_vec3_len(ha_vec3 a) { return sqrt(ha_vec3_dot(a, a)); }
-static inline double ha_vec3_dist(ha_vec3 a, ha_vec3 b) { return ha_vec3_len(ha_vec3_sub(a, b)); }
+static inline double ha_vec3_len(ha_vec3 a) {
+  return sqrt(ha_vec3_dot(a, a));
+}
+static inline double ha_vec3_dist(ha_vec3 a, ha_vec3 b) {
+  return ha_vec3_len(ha_vec3_sub(a, b));
+}
 /* Unit vector along a; the zero vector for a zero (or non-finite length) input. */
 static inline ha_vec3 ha_vec3_normalize(ha_vec3 a) {
   double l = ha_vec3_len(a);
@@ -78,10 +90,9 @@ static inline ha_quat ha_quat_identity(void) {
   return q;
 }
 static inline ha_quat ha_quat_mul(ha_quat a, ha_quat b) {
-  ha_quat q = {a.w * b.w - a.x * b.x - a.y * b.y - a.z * b.z,
-               a.w * b.x + a.x * b.w + a.y * b.z - a.z * b.y,
-               a.w * b.y - a.x * b.z + a.y * b.w + a.z * b.x,
-               a.w * b.z + a.x * b.y - a.y * b.x + a.z * b.w};
+  ha_quat q = {
+      a.w * b.w - a.x * b.x - a.y * b.y - a.z * b.z, a.w * b.x + a.x * b.w + a.y * b.z - a.z * b.y,
+      a.w * b.y - a.x * b.z + a.y * b.w + a.z * b.x, a.w * b.z + a.x * b.y - a.y * b.x + a.z * b.w};
   return q;
 }
 /* Unit quaternion; identity for a zero or non-finite input. */
@@ -149,8 +160,8 @@ static inline ha_mat3 ha_mat3_axis_angle(ha_vec3 n, double rad) {
 
 /* Azimuth sign convention of a polar (aed) coordinate system. */
 typedef enum ha_azimuth_sign {
-  HA_AZIMUTH_CLOCKWISE = 1,         /* Holophonix navigational: +90° = right (+X) */
-  HA_AZIMUTH_COUNTERCLOCKWISE = -1  /* ADM-OSC: +90° = left (−X) */
+  HA_AZIMUTH_CLOCKWISE = 1,        /* Holophonix navigational: +90° = right (+X) */
+  HA_AZIMUTH_COUNTERCLOCKWISE = -1 /* ADM-OSC: +90° = left (−X) */
 } ha_azimuth_sign;
 
 /* xyz (m) → (azimuth °, elevation °, distance m) as an ha_vec3 {a, e, d}.

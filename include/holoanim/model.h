@@ -33,8 +33,8 @@ typedef enum ha_param_type {
 #define HA_PARAM_F_VEC3_OK 1u /* NUMBER that also accepts a vector (v2.0 oscillator amplitude) */
 
 typedef struct ha_param_info {
-  const char *name;        /* v2.3 name ("radius") */
-  const char *aliases;     /* comma-separated older names ("startAngle,angle"), or NULL */
+  const char *name;    /* v2.3 name ("radius") */
+  const char *aliases; /* comma-separated older names ("startAngle,angle"), or NULL */
   ha_param_type type;
   const char *unit;        /* "m", "deg", "Hz", "s", "m/s", "turns", "" */
   double def[3];           /* default (see ha_param_type) */

@@ -63,8 +63,7 @@ ha_status ha_params_set_vec3(ha_params *p, const char *name, ha_vec3 v);
 ha_status ha_params_set_string(ha_params *p, const char *name, const char *s);
 ha_status ha_params_set_bool(ha_params *p, const char *name, bool b);
 ha_status ha_params_set_points(ha_params *p, const char *name, const ha_vec3 *pts, size_t n);
-ha_status ha_params_set_keyframes(ha_params *p, const char *name, const ha_keyframe *k,
-                                  size_t n);
+ha_status ha_params_set_keyframes(ha_params *p, const char *name, const ha_keyframe *k, size_t n);
 /* Parse CLI text: "5" number, "1,2,0" numbers, "true"/"false" bool,
  * "x,y,z;x,y,z;..." points, "t:x,y,z[:easing];..." keyframes, anything else a
  * string. HA_EINVAL (err names the parameter) for malformed numbers. */
@@ -86,18 +85,18 @@ typedef struct ha_motion ha_motion;
  * the last evaluated τ, so playing forward costs only the new steps. Owned by
  * the caller (e.g. from an ha_pool), zeroed by ha_motion_state_reset. */
 typedef struct ha_motion_state {
-  uint64_t tag;  /* which motion version filled it (0 = empty) */
-  double tau;    /* τ the state is at */
-  double y[14];  /* integrator variables */
+  uint64_t tag; /* which motion version filled it (0 = empty) */
+  double tau;   /* τ the state is at */
+  double y[14]; /* integrator variables */
 } ha_motion_state;
 
 void ha_motion_state_reset(ha_motion_state *s);
 
 /* Where and who a position is evaluated for. */
 typedef struct ha_track_ctx {
-  uint32_t track_id;       /* seeds per-track randomness (random model) */
-  double shift;            /* time shift s_i in seconds (group phase offset) */
-  ha_motion_state *state;  /* cache for stateful models; NULL: integrate from 0 */
+  uint32_t track_id;           /* seeds per-track randomness (random model) */
+  double shift;                /* time shift s_i in seconds (group phase offset) */
+  ha_motion_state *state;      /* cache for stateful models; NULL: integrate from 0 */
   ha_motion_state *state_prev; /* cache for the old path while blending; may be NULL */
 } ha_track_ctx;
 
@@ -111,9 +110,8 @@ typedef struct ha_track_ctx {
 ha_status ha_motion_create(const char *model, const ha_params *params, const ha_timing *timing,
                            ha_motion **out, ha_error *err);
 /* Convenience creators of the seed's engine API. */
-ha_status ha_motion_create_circular(ha_vec3 center, double radius, double turns,
-                                    bool clockwise, const ha_timing *timing, ha_motion **out,
-                                    ha_error *err);
+ha_status ha_motion_create_circular(ha_vec3 center, double radius, double turns, bool clockwise,
+                                    const ha_timing *timing, ha_motion **out, ha_error *err);
 ha_status ha_motion_create_linear(ha_vec3 start, ha_vec3 end, ha_easing easing,
                                   const ha_timing *timing, ha_motion **out, ha_error *err);
 /* Free; NULL is a no-op. */
@@ -133,8 +131,7 @@ ha_vec3 ha_motion_eval(const ha_motion *m, double t, const ha_track_ctx *ctx);
 
 /* The seed's calculate_position(time): ha_motion_eval with checks; HA_EINVAL
  * for a non-finite time. */
-ha_status ha_motion_calculate_position(const ha_motion *m, double t, ha_vec3 *out,
-                                       ha_error *err);
+ha_status ha_motion_calculate_position(const ha_motion *m, double t, ha_vec3 *out, ha_error *err);
 
 /* τ for transport time t and a shift (the time mapping of this motion). */
 double ha_motion_tau(const ha_motion *m, double t, double shift);
@@ -158,7 +155,7 @@ ha_status ha_motion_update_parameters(ha_motion *m, const ha_params *params,
 
 /* The seed's get_state. */
 typedef struct ha_motion_info_state {
-  const char *model;   /* canonical model name */
+  const char *model; /* canonical model name */
   ha_timing timing;
   bool blending;       /* an update is blending in */
   double blend_start;  /* transport time the blend started */

@@ -144,14 +144,14 @@ int ha_osc_encode_track_fff(uint8_t *buf, size_t cap, const char *prefix, uint32
 typedef struct ha_osc_writer {
   uint8_t *buf;
   size_t cap;
-  size_t len;      /* bytes written so far */
-  int status;      /* first error (sticky), HA_OK otherwise */
-  bool in_message; /* between begin_message and end_message */
-  bool done;       /* a top-level message or bundle has been completed */
-  size_t msg_start; /* offset of the open message */
-  size_t tag_pos;  /* offset of the next type tag to satisfy */
-  size_t tag_end;  /* offset of the type tag string's NUL */
-  unsigned depth;  /* open bundles */
+  size_t len;                              /* bytes written so far */
+  int status;                              /* first error (sticky), HA_OK otherwise */
+  bool in_message;                         /* between begin_message and end_message */
+  bool done;                               /* a top-level message or bundle has been completed */
+  size_t msg_start;                        /* offset of the open message */
+  size_t tag_pos;                          /* offset of the next type tag to satisfy */
+  size_t tag_end;                          /* offset of the type tag string's NUL */
+  unsigned depth;                          /* open bundles */
   size_t bundle_size_at[HA_OSC_MAX_DEPTH]; /* offset of each open bundle's size
                                               field (SIZE_MAX at top level) */
 } ha_osc_writer;
@@ -171,8 +171,7 @@ void ha_osc_writer_init(ha_osc_writer *w, uint8_t *buf, size_t cap);
  * Returns: HA_OK, or HA_EINVAL (bad address or type tags), HA_ESTATE (a
  * message is already open, or the top-level packet is complete),
  * HA_ENOBUFS, or an earlier sticky error. Thread: any. */
-ha_status ha_osc_writer_begin_message(ha_osc_writer *w, const char *address,
-                                      const char *typetag);
+ha_status ha_osc_writer_begin_message(ha_osc_writer *w, const char *address, const char *typetag);
 
 /* Argument appenders. Each must match the next tag of the open message
  * (add_bool accepts 'T' for true and 'F' for false).
@@ -247,8 +246,7 @@ ha_status ha_osc_writer_add_element(ha_osc_writer *w, const uint8_t *packet, siz
  * or as the whole packet when no bundle is open.
  * Returns: HA_OK, HA_EINVAL, HA_ESTATE, HA_ENOBUFS, or a sticky error.
  * Thread: any. */
-ha_status ha_osc_writer_add_fff(ha_osc_writer *w, const char *address, float x, float y,
-                                float z);
+ha_status ha_osc_writer_add_fff(ha_osc_writer *w, const char *address, float x, float y, float z);
 
 /* Same with `prefix N suffix` (ha_osc_encode_track_fff).
  * Returns: HA_OK, HA_EINVAL, HA_ESTATE, HA_ENOBUFS, or a sticky error.
@@ -271,23 +269,23 @@ int ha_osc_writer_finish(const ha_osc_writer *w);
 typedef struct ha_osc_arg {
   ha_osc_type type;
   union {
-    int32_t i;      /* 'i' */
-    float f;        /* 'f' */
-    int64_t h;      /* 'h' */
-    uint64_t t;     /* 't' */
-    double d;       /* 'd' */
+    int32_t i;  /* 'i' */
+    float f;    /* 'f' */
+    int64_t h;  /* 'h' */
+    uint64_t t; /* 't' */
+    double d;   /* 'd' */
     struct {
       const char *ptr; /* NUL-terminated inside the packet */
       size_t len;      /* strlen(ptr) */
-    } s;            /* 's', 'S' */
+    } s;               /* 's', 'S' */
     struct {
       const uint8_t *ptr; /* inside the packet (NULL when size is 0) */
       size_t size;
-    } b;            /* 'b' */
-    char c;         /* 'c': the low byte of the 32-bit word */
-    uint32_t r;     /* 'r': 0xRRGGBBAA */
-    uint8_t m[4];   /* 'm': port id, status, data1, data2 */
-    bool tf;        /* 'T' (true), 'F' (false) */
+    } b;          /* 'b' */
+    char c;       /* 'c': the low byte of the 32-bit word */
+    uint32_t r;   /* 'r': 0xRRGGBBAA */
+    uint8_t m[4]; /* 'm': port id, status, data1, data2 */
+    bool tf;      /* 'T' (true), 'F' (false) */
     struct {
       size_t count; /* direct elements inside (nested arrays count as one) */
       size_t end;   /* index of the matching ']' in the args array */
@@ -297,7 +295,7 @@ typedef struct ha_osc_arg {
 
 /* A decoded message view. */
 typedef struct ha_osc_message {
-  const char *address;  /* NUL-terminated inside the packet, starts with '/' */
+  const char *address; /* NUL-terminated inside the packet, starts with '/' */
   size_t address_len;
   const char *typetags; /* after the ',' (NUL-terminated inside the packet) */
   size_t typetag_len;   /* number of tags (equals arg_count) */
@@ -345,8 +343,8 @@ ha_status ha_osc_decode_message(const uint8_t *data, size_t len, ha_osc_message 
  * pkt: out. args, cap: used only for a message.
  * Returns: HA_OK, HA_EMALFORMED, HA_ENOBUFS, HA_EINVAL (NULL data or pkt).
  * Thread: any; no allocation. */
-ha_status ha_osc_decode(const uint8_t *data, size_t len, ha_osc_packet *pkt,
-                        ha_osc_arg *args, size_t cap, ha_error *err);
+ha_status ha_osc_decode(const uint8_t *data, size_t len, ha_osc_packet *pkt, ha_osc_arg *args,
+                        size_t cap, ha_error *err);
 
 /* Next element of a bundle decoded by ha_osc_decode.
  * elem, elem_len: out, the element's bytes (a message or a bundle: pass them
@@ -384,8 +382,7 @@ bool ha_osc_pattern_match(const char *pattern, const char *address);
  * n = 12, rest = "/xyz".
  * n, rest: out (rest points into address); either may be NULL.
  * Returns: true when the address has that shape. Thread: any. */
-bool ha_osc_parse_indexed(const char *address, const char *prefix, uint32_t *n,
-                          const char **rest);
+bool ha_osc_parse_indexed(const char *address, const char *prefix, uint32_t *n, const char **rest);
 
 #ifdef __cplusplus
 }

@@ -101,8 +101,7 @@ typedef enum ha_keyframe_interp {
  * "keys[i].time" / ".position" / ".easing", unknown interp, a non-finite
  * time "times[i]"). Thread: any. */
 ha_status ha_path_keyframes_sample(const ha_keyframe *keys, size_t n, ha_keyframe_interp interp,
-                                   const double *times, size_t count, ha_vec3 *out,
-                                   ha_error *err);
+                                   const double *times, size_t count, ha_vec3 *out, ha_error *err);
 
 /* Resample keys at a fixed rate: sample k at t_first + k/rate_hz, for every
  * such time up to the last key's time (within 1e-9 of a period), so the count
@@ -115,9 +114,9 @@ ha_status ha_path_keyframes_sample(const ha_keyframe *keys, size_t n, ha_keyfram
  * Returns HA_OK; HA_EINVAL (as ha_path_keyframes_sample, or more than 1e9
  * samples); HA_ERANGE (rate_hz outside [1e-6, 1e6], NaN included); HA_ENOBUFS.
  * Thread: any. */
-ha_status ha_path_resample_keyframes(const ha_keyframe *keys, size_t n,
-                                     ha_keyframe_interp interp, double rate_hz, ha_vec3 *out,
-                                     size_t out_cap, size_t *out_n, ha_error *err);
+ha_status ha_path_resample_keyframes(const ha_keyframe *keys, size_t n, ha_keyframe_interp interp,
+                                     double rate_hz, ha_vec3 *out, size_t out_cap, size_t *out_n,
+                                     ha_error *err);
 
 #ifdef __cplusplus
 }

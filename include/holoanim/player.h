@@ -85,8 +85,8 @@ ha_status ha_player_start(ha_player *p, ha_error *err);
 void ha_player_shutdown(ha_player *p);
 
 /* ---- commands (any thread, queued) ---- */
-ha_status ha_player_play(ha_player *p);   /* run the transport (resume when paused) */
-ha_status ha_player_pause(ha_player *p);  /* freeze the transport; outputs flush once */
+ha_status ha_player_play(ha_player *p);  /* run the transport (resume when paused) */
+ha_status ha_player_pause(ha_player *p); /* freeze the transport; outputs flush once */
 /* Stop: transport back to 0 and paused; every animation stops; tracks glide
  * to their bases over `fade` seconds (0: stay where they are). */
 ha_status ha_player_stop(ha_player *p, double fade);
@@ -121,19 +121,19 @@ ha_status ha_player_device_echo(ha_player *p, uint32_t id, ha_vec3 position);
 
 /* ---- events ---- */
 typedef enum ha_player_event_type {
-  HA_EVENT_CONFLICT = 1,      /* track, position (echo), expected (our last send) */
-  HA_EVENT_ANIMATION_ENDED,   /* tag: a `once` animation reached its end */
-  HA_EVENT_SHOW_ENDED,        /* every started animation is `once` and has ended */
-  HA_EVENT_COMMAND_FAILED,    /* status, tag/track of the failed command */
-  HA_EVENT_BASE_CHANGED       /* track, position: a device echo moved a resting track */
+  HA_EVENT_CONFLICT = 1,    /* track, position (echo), expected (our last send) */
+  HA_EVENT_ANIMATION_ENDED, /* tag: a `once` animation reached its end */
+  HA_EVENT_SHOW_ENDED,      /* every started animation is `once` and has ended */
+  HA_EVENT_COMMAND_FAILED,  /* status, tag/track of the failed command */
+  HA_EVENT_BASE_CHANGED     /* track, position: a device echo moved a resting track */
 } ha_player_event_type;
 
 typedef struct ha_player_event {
   ha_player_event_type type;
-  double time;      /* transport time */
+  double time; /* transport time */
   uint32_t track;
   uint32_t tag;
-  int status;       /* ha_status for COMMAND_FAILED */
+  int status; /* ha_status for COMMAND_FAILED */
   ha_vec3 position;
   ha_vec3 expected;
 } ha_player_event;
@@ -143,19 +143,19 @@ ha_status ha_player_poll_event(ha_player *p, ha_player_event *ev);
 
 /* ---- state (any thread) ---- */
 typedef struct ha_player_status {
-  bool running;          /* the tick thread is alive */
-  bool playing;          /* the transport runs */
-  double time;           /* transport position at the last tick */
+  bool running; /* the tick thread is alive */
+  bool playing; /* the transport runs */
+  double time;  /* transport position at the last tick */
   double speed;
   uint64_t ticks;
-  uint64_t late_ticks;   /* started more than half a period late */
-  uint64_t skipped_ticks;/* deadlines skipped after a stall of > 4 periods */
-  uint64_t commands;     /* commands applied */
+  uint64_t late_ticks;       /* started more than half a period late */
+  uint64_t skipped_ticks;    /* deadlines skipped after a stall of > 4 periods */
+  uint64_t commands;         /* commands applied */
   uint64_t commands_dropped; /* refused because the queue was full */
   uint64_t events_dropped;   /* events lost because nobody read them */
   uint64_t conflicts;
-  bool realtime_active;  /* SCHED_FIFO obtained */
-  bool memory_locked;    /* mlockall obtained */
+  bool realtime_active; /* SCHED_FIFO obtained */
+  bool memory_locked;   /* mlockall obtained */
 } ha_player_status;
 void ha_player_get_status(const ha_player *p, ha_player_status *out);
 

@@ -39,14 +39,12 @@ ha_status ha_show_player_start_group(const ha_show *show, ha_player *p, size_t g
                                      ha_error *err);
 /* Stop group `group` (fade: seconds back to base; < 0 uses the animation's
  * fadeOut). */
-ha_status ha_show_player_stop_group(const ha_show *show, ha_player *p, size_t group,
-                                    double fade);
+ha_status ha_show_player_stop_group(const ha_show *show, ha_player *p, size_t group, double fade);
 /* Start every autoStart group and run the transport. */
 ha_status ha_show_player_play(const ha_show *show, ha_player *p, ha_error *err);
 /* Fire cue `index` (see ha_show_cue_find): its actions in order; a preset's
  * stagger delays each successive track. */
-ha_status ha_show_player_fire_cue(const ha_show *show, ha_player *p, size_t index,
-                                  ha_error *err);
+ha_status ha_show_player_fire_cue(const ha_show *show, ha_player *p, size_t index, ha_error *err);
 
 #ifdef __cplusplus
 }

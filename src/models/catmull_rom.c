@@ -22,8 +22,7 @@
 enum { S_ALPHA = 0, S_TENSION = 1, S_CLOSED = 2, S_CONST = 3 };
 
 static const ha_param_info params[] = {
-    HA__P_POINTS("controlPoints", NULL, 2, 1000,
-                 "points the spline passes through, in order (m)"),
+    HA__P_POINTS("controlPoints", NULL, 2, 1000, "points the spline passes through, in order (m)"),
     HA__P_NUM(S_ALPHA, "alpha", NULL, "", 0.5, 0, 1,
               "knot exponent: 0 uniform, 0.5 centripetal (no cusps), 1 chordal"),
     HA__P_NUM(S_TENSION, "tension", NULL, "", 0, 0, 1,
@@ -65,8 +64,8 @@ static ha_status prepare(ha__motion_data *d, const ha_params *raw, ha_error *err
     d->naux = 0;
     return HA_ENOMEM;
   }
-  ha__spline sp = {d->pts, sizeof(ha_vec3), NULL, 0, d->npts, closed, d->s[S_ALPHA],
-                   d->s[S_TENSION]};
+  ha__spline sp = {d->pts,  sizeof(ha_vec3), NULL,          0,
+                   d->npts, closed,          d->s[S_ALPHA], d->s[S_TENSION]};
   for (size_t i = 0; i < nseg; i++) {
     ha__spline_segment(&sp, i, d->aux + i * HA__SEG_DOUBLES);
   }
@@ -87,7 +86,9 @@ static ha_vec3 local(const ha__motion_data *d, const ha__eval *ev) {
   return curve_eval(d, s, NULL);
 }
 
-static ha_vec3 pivot(const ha__motion_data *d) { return d->pts[0]; }
+static ha_vec3 pivot(const ha__motion_data *d) {
+  return d->pts[0];
+}
 
 const ha__model ha__model_catmull_rom = {
     .info = {.name = "catmull-rom",

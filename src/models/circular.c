@@ -34,7 +34,8 @@ static double heading(const ha__motion_data *d, const ha__eval *ev, ha_vec3 *axi
 
 static ha__kernel pack(const ha__motion_data *d, ha__kernel_params *kp) {
   double r = d->s[S_RADIUS];
-  ha_vec3 u = ha__plane_map((int)d->s[S_PLANE], r, 0.0), v = ha__plane_map((int)d->s[S_PLANE], 0.0, r);
+  ha_vec3 u = ha__plane_map((int)d->s[S_PLANE], r, 0.0),
+          v = ha__plane_map((int)d->s[S_PLANE], 0.0, r);
   memset(kp, 0, sizeof(*kp));
   kp->c[0] = d->s[S_CENTER];
   kp->c[1] = d->s[S_CENTER + 1];

@@ -3,15 +3,7 @@
  * centre. An arc rather than a full turn when endAngle − startAngle ≠ 360. */
 #include "../model_impl.h"
 
-enum {
-  S_CENTER = 0,
-  S_RX = 3,
-  S_RY = 4,
-  S_START = 5,
-  S_END = 6,
-  S_PHASE = 7,
-  S_PLANE = 8
-};
+enum { S_CENTER = 0, S_RX = 3, S_RY = 4, S_START = 5, S_END = 6, S_PHASE = 7, S_PLANE = 8 };
 
 static const ha_param_info params[] = {
     HA__P_VEC(S_CENTER, "center", NULL, 0, 0, 0, -HA__POS_MAX, HA__POS_MAX,
@@ -28,11 +20,10 @@ static const ha_param_info params[] = {
 };
 
 static ha_vec3 local(const ha__motion_data *d, const ha__eval *ev) {
-  double th = ha_deg2rad(d->s[S_START] + d->s[S_PHASE]) +
-              ev->p * ha_deg2rad(d->s[S_END] - d->s[S_START]);
+  double th =
+      ha_deg2rad(d->s[S_START] + d->s[S_PHASE]) + ev->p * ha_deg2rad(d->s[S_END] - d->s[S_START]);
   return ha_vec3_add(ha__slot_vec3(d, S_CENTER),
-                     ha__plane_map((int)d->s[S_PLANE], d->s[S_RX] * cos(th),
-                                   d->s[S_RY] * sin(th)));
+                     ha__plane_map((int)d->s[S_PLANE], d->s[S_RX] * cos(th), d->s[S_RY] * sin(th)));
 }
 
 /* Batch kernel: a rotating vector, θ = θ0 + ω·p with the same θ0 and ω as

@@ -21,7 +21,9 @@ static const ha_param_info params[] = {
     HA__P_CHOICE(S_PLANE, "plane", NULL, HA__PLANE_CHOICES, 0, "plane of the curve"),
 };
 
-static double theta(const ha__motion_data *d, double p) { return HA_TAU * d->s[S_SPEED] * p; }
+static double theta(const ha__motion_data *d, double p) {
+  return HA_TAU * d->s[S_SPEED] * p;
+}
 
 static ha_vec3 local(const ha__motion_data *d, const ha__eval *ev) {
   double th = theta(d, ev->p), big = d->s[S_BIG], r = d->s[S_SMALL];

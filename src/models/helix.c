@@ -20,8 +20,7 @@ static const ha_param_info params[] = {
               "start of the helix axis (m)"),
     HA__P_VEC(S_END, "axisEnd", NULL, 0, 0, 5, -HA__POS_MAX, HA__POS_MAX,
               "end of the helix axis (m)"),
-    HA__P_NUM(S_RADIUS, "radius", NULL, "m", 3, 0, HA__POS_MAX,
-              "distance from the axis (m)"),
+    HA__P_NUM(S_RADIUS, "radius", NULL, "m", 3, 0, HA__POS_MAX, "distance from the axis (m)"),
     HA__P_NUM(S_TURNS, "turns", NULL, "turns", 3, -1000, 1000, "turns per duration"),
     HA__P_CHOICE(S_DIR, "direction", NULL, "counterclockwise|clockwise", 0,
                  "turning direction seen looking from axisEnd back to axisStart"),
@@ -78,8 +77,8 @@ static ha_vec3 local(const ha__motion_data *d, const ha__eval *ev) {
   ha_vec3 u = ha_vec3_make(d->aux[0], d->aux[1], d->aux[2]);
   ha_vec3 v = ha_vec3_make(d->aux[3], d->aux[4], d->aux[5]);
   ha_vec3 base = ha_vec3_lerp(ha__slot_vec3(d, S_START), ha__slot_vec3(d, S_END), ev->p);
-  return ha_vec3_add(base, ha_vec3_add(ha_vec3_scale(u, r * cos(th)),
-                                       ha_vec3_scale(v, r * sin(th))));
+  return ha_vec3_add(base,
+                     ha_vec3_add(ha_vec3_scale(u, r * cos(th)), ha_vec3_scale(v, r * sin(th))));
 }
 
 const ha__model ha__model_helix = {

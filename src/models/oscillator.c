@@ -31,8 +31,8 @@ static const ha_param_info params[] = {
                               "[x, y, z] also sets the direction",
                .slot = S_AMP,
                .flags = HA_PARAM_F_VEC3_OK},
-    [I_FREQ] = HA__P_NUM(S_FREQ, "frequency", NULL, "Hz", 1, 0, 1000,
-                         "oscillations per second (Hz)"),
+    [I_FREQ] =
+        HA__P_NUM(S_FREQ, "frequency", NULL, "Hz", 1, 0, 1000, "oscillations per second (Hz)"),
     [I_PHASE] = HA__P_NUM(S_PHASE, "phase", NULL, "deg", 0, -36000, 36000,
                           "phase of the waveform at τ = 0 (deg)"),
     [I_DIR] = HA__P_VEC(S_DIR, "direction", NULL, 0, 1, 0, -HA__POS_MAX, HA__POS_MAX,

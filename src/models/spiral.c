@@ -19,7 +19,9 @@ static const ha_param_info params[] = {
     HA__P_CHOICE(S_PLANE, "plane", NULL, HA__PLANE_CHOICES, 0, "plane of the spiral"),
 };
 
-static double theta(const ha__motion_data *d, double p) { return HA_TAU * d->s[S_ROT] * p; }
+static double theta(const ha__motion_data *d, double p) {
+  return HA_TAU * d->s[S_ROT] * p;
+}
 
 static ha_vec3 local(const ha__motion_data *d, const ha__eval *ev) {
   double r0 = d->s[S_R0], r1 = d->s[S_R1];

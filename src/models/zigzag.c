@@ -14,15 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-enum {
-  S_START = 0,
-  S_END = 3,
-  S_WAVE = 6,
-  S_AMP = 7,
-  S_CYCLES = 8,
-  S_PHASE = 9,
-  S_PLANE = 10
-};
+enum { S_START = 0, S_END = 3, S_WAVE = 6, S_AMP = 7, S_CYCLES = 8, S_PHASE = 9, S_PLANE = 10 };
 
 static const ha_param_info params[] = {
     HA__P_VEC(S_START, "pathStart", NULL, -5, 0, 0, -HA__POS_MAX, HA__POS_MAX,
@@ -37,8 +29,7 @@ static const ha_param_info params[] = {
               "waveform periods along the path per duration"),
     HA__P_NUM(S_PHASE, "phase", NULL, "deg", 0, -36000, 36000,
               "phase of the waveform at the start (deg)"),
-    HA__P_CHOICE(S_PLANE, "plane", NULL, HA__PLANE_CHOICES, 0,
-                 "plane the sideways offset lies in"),
+    HA__P_CHOICE(S_PLANE, "plane", NULL, HA__PLANE_CHOICES, 0, "plane the sideways offset lies in"),
 };
 
 /* unit(v), or zero for the zero vector (scaled first: no underflow). */

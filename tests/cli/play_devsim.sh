@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # End to end: `holoanim play` streams to `holoanim devsim --record` over UDP on
-# 127.0.0.1; the recorded positions must lie on the path `holoanim eval`
-# computes at the recorded times (aligned once: the device cannot know our
-# transport time), within what one tick of jitter allows.
+# 127.0.0.1; every recorded position must lie on the path `holoanim eval`
+# computes near the recorded time (clocks aligned once: the device cannot know
+# our transport time).
 set -euo pipefail
 cli=${HA_CLI:?}
 dir=$(mktemp -d)
@@ -24,31 +24,42 @@ python3 - "$dir/rec.csv" "$cli" <<'PY'
 import csv, subprocess, sys
 rows = [r for r in csv.DictReader(open(sys.argv[1]))]
 assert len(rows) > 300, f"only {len(rows)} positions recorded"
-# Transport time of a sample of track 1 (shift 0): x = -5 + 10 (t mod 4)/4 (no wrap in 2 s).
+# Transport time of a sample of track 1 (shift 0): x = -5 + 10 τ/4 with τ = t
+# for t < 4 s: the offset between the device's clock and ours.
 t1 = [(float(r["time_s"]), float(r["x"])) for r in rows if r["track"] == "1"]
 offsets = sorted(t - (x + 5) * 4 / 10 for t, x in t1)
 t0 = offsets[len(offsets) // 2]
-worst = 0.0
-shifts = {"1": 0.0, "2": 0.5, "3": 1.0}
-times = []
-for r in rows:
-    times.append(float(r["time_s"]) - t0)
-out = {}
-for track, shift in shifts.items():
-    ts = [float(r["time_s"]) - t0 for r in rows if r["track"] == track]
-    res = subprocess.run([sys.argv[2], "eval", "--model", "linear",
-                          "--param", "startPosition=-5,1,0", "--param", "endPosition=5,1,2",
-                          "--duration", "4", "--loop", "pingpong", "--shift", str(shift),
-                          "--t", ",".join(repr(t) for t in ts)],
-                         check=True, capture_output=True, text=True).stdout.splitlines()[1:]
+# Each recorded position must lie on the path computed by `eval` at a time
+# within [-100 ms, +20 ms] of when it was received (delivery can only make
+# it late; a loaded machine delays the receiver's thread), checked on a 1 ms
+# grid: at 2.5 m/s that grid is 2.5 mm coarse.
+grid = [k / 1000 for k in range(-100, 21)]
+worst, delays = 0.0, []
+for track, shift in {"1": 0.0, "2": 0.5, "3": 1.0}.items():
     rec = [r for r in rows if r["track"] == track]
-    assert len(res) == len(rec)
-    for line, r in zip(res, rec):
-        _, x, y, z = map(float, line.split(","))
-        err = max(abs(x - float(r["x"])), abs(y - float(r["y"])), abs(z - float(r["z"])))
-        worst = max(worst, err)
-# 2.5 m/s: 20 ms of scheduling jitter is 5 cm; float32 on the wire adds ~1e-6.
-print(f"recorded {len(rows)} positions; worst deviation from eval {worst*1000:.1f} mm")
-assert worst < 0.06, worst
+    ts = [float(r["time_s"]) - t0 + d for r in rec for d in grid]
+    out = []
+    for c in range(0, len(ts), 4000):  # one argument must stay under 128 KiB
+        out += subprocess.run([sys.argv[2], "eval", "--model", "linear",
+                               "--param", "startPosition=-5,1,0", "--param", "endPosition=5,1,2",
+                               "--duration", "4", "--loop", "pingpong", "--shift", str(shift),
+                               "--t", ",".join(repr(t) for t in ts[c:c + 4000])],
+                              check=True, capture_output=True, text=True).stdout.splitlines()[1:]
+    assert len(out) == len(ts)
+    for i, r in enumerate(rec):
+        p = (float(r["x"]), float(r["y"]), float(r["z"]))
+        best, best_d = 1e9, 0.0
+        for j, d in enumerate(grid):
+            _, x, y, z = map(float, out[i * len(grid) + j].split(","))
+            e = max(abs(x - p[0]), abs(y - p[1]), abs(z - p[2]))
+            if e < best:
+                best, best_d = e, d
+        worst = max(worst, best)
+        delays.append(-best_d)
+delays.sort()
+print(f"recorded {len(rows)} positions; worst distance from the eval path {worst*1000:.2f} mm; "
+      f"delivery delay p50 {delays[len(delays)//2]*1000:.0f} ms p99 "
+      f"{delays[int(len(delays)*0.99)]*1000:.0f} ms (relative)")
+assert worst < 0.003, worst
 PY
 echo "1 passed, 0 failed"

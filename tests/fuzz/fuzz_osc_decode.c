@@ -20,12 +20,12 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define REQUIRE(cond)                                                         \
-  do {                                                                        \
-    if (!(cond)) {                                                            \
+#define REQUIRE(cond)                                                             \
+  do {                                                                            \
+    if (!(cond)) {                                                                \
       fprintf(stderr, "%s:%d: property failed: %s\n", __FILE__, __LINE__, #cond); \
-      abort();                                                                \
-    }                                                                         \
+      abort();                                                                    \
+    }                                                                             \
   } while (0)
 
 #define MAX_ARGS 64
@@ -64,8 +64,7 @@ static void check_view(const uint8_t *d, size_t len, const ha_osc_message *m,
     case HA_OSC_FALSE:
     case HA_OSC_NIL:
     case HA_OSC_INFINITUM:
-    case HA_OSC_ARRAY_END:
-      break;
+    case HA_OSC_ARRAY_END: break;
     }
   }
 }

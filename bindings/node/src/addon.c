@@ -898,7 +898,7 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
   NAPI_CALL(env, napi_set_named_property(env, exports, "libraryVersion", lib_ver));
 
   if (ha_node_init_engine(env, exports) == NULL || ha_node_init_player(env, exports) == NULL ||
-      ha_node_init_devsim(env, exports) == NULL) {
+      ha_node_init_devsim(env, exports) == NULL || ha_node_init_show(env, exports) == NULL) {
     return NULL;
   }
   return exports;

@@ -139,6 +139,7 @@ bool ha_node_set_value(napi_env env, napi_value obj, const char *key, napi_value
 napi_value ha_node_init_engine(napi_env env, napi_value exports);
 napi_value ha_node_init_player(napi_env env, napi_value exports);
 napi_value ha_node_init_devsim(napi_env env, napi_value exports);
+napi_value ha_node_init_show(napi_env env, napi_value exports);
 
 /* The Motion wrapped by a JS value, or NULL (no exception) when `v` is not a
  * Motion. */

@@ -1013,6 +1013,7 @@ static bool get_spec(napi_env env, napi_value o, ha_anim_spec *spec) {
     }
   }
   if (!ha_node_opt_number(env, o, "phaseOffset", &spec->phase_offset) ||
+      !ha_node_opt_number(env, o, "fadeIn", &spec->fade_in) ||
       !ha_node_opt_bool(env, o, "phaseSpread", &spec->phase_spread) ||
       !ha_node_opt_bool(env, o, "rotateFormation", &spec->rotate_formation) ||
       !ha_node_opt_number(env, o, "spreadRadius", &spec->spread_radius) ||
@@ -1800,6 +1801,70 @@ static napi_value player_load_show(napi_env env, napi_callback_info info) {
   return r;
 }
 
+/* replaceShow(text) → summary of cues: swap the show the player fires cues
+ * and starts groups from, without rebuilding the player (its tracks, outputs
+ * and limits stay). The new show must have the same track ids; an edit that
+ * changes tracks, outputs or limits needs a new player (ESTATE). */
+static napi_value player_replace_show(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  ha_node_player *p = this_player(env, info, &argc, argv, true);
+  if (p == NULL) {
+    return NULL;
+  }
+  if (argc < 1 || !ha_node_is_type(env, argv[0], napi_string)) {
+    return ha_node_type_error(env, "replaceShow expects the show as JSON text");
+  }
+  size_t len = 0;
+  NAPI_CALL(env, napi_get_value_string_utf8(env, argv[0], NULL, 0, &len));
+  char *text = malloc(len + 1);
+  if (text == NULL) {
+    return ha_node_throw(env, HA_ENOMEM, NULL, "replaceShow");
+  }
+  NAPI_CALL(env, napi_get_value_string_utf8(env, argv[0], text, len + 1, &len));
+  ha_diags *d = NULL;
+  ha_show *show = NULL;
+  ha_status st = ha_diags_create(&d);
+  if (st == HA_OK) {
+    st = ha_show_load_string(text, len, "show.json", &show, d);
+  }
+  free(text);
+  if (st != HA_OK) {
+    napi_value e = show_error(env, st, d);
+    ha_diags_destroy(d);
+    if (e != NULL) {
+      napi_throw(env, e);
+    }
+    return NULL;
+  }
+  ha_diags_destroy(d);
+  pthread_mutex_lock(&p->op_mu);
+  size_t n_old = 0, n_new = 0;
+  const ha_show_track *a = p->show ? ha_show_tracks(p->show, &n_old) : NULL;
+  const ha_show_track *b = ha_show_tracks(show, &n_new);
+  bool same = p->show != NULL && n_old == n_new;
+  for (size_t i = 0; same && i < n_new; i++) {
+    same = a[i].id == b[i].id;
+  }
+  ha_show *old = NULL;
+  if (same) {
+    old = p->show;
+    p->show = show;
+  }
+  pthread_mutex_unlock(&p->op_mu);
+  if (!same) {
+    ha_show_destroy(show);
+    ha_error err;
+    ha_error_clear(&err);
+    snprintf(err.message, sizeof(err.message),
+             "replaceShow: the player was loaded from a show with other tracks (load it in a "
+             "new player)");
+    return ha_node_throw(env, HA_ESTATE, &err, "replaceShow");
+  }
+  ha_show_destroy(old);
+  return NULL;
+}
+
 static napi_value player_start(napi_env env, napi_callback_info info) {
   size_t argc = 0;
   ha_node_player *p = this_player(env, info, &argc, NULL, true);
@@ -1976,6 +2041,7 @@ napi_value ha_node_init_player(napi_env env, napi_value exports) {
       METHOD("addTrack", player_add_track),
       METHOD("addOutput", player_add_output),
       METHOD("loadShow", player_load_show),
+      METHOD("replaceShow", player_replace_show),
       METHOD("start", player_start),
       METHOD("close", player_close_js),
       METHOD("play", player_play),

@@ -1,0 +1,114 @@
+'use strict';
+// Show documents through the addon: load with diagnostics, validated edits,
+// undo/redo, canonical text, atomic save with .bak, .hpx import, and the
+// player's replaceShow / replaceAnimation used by the web server.
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const h = require('..');
+const { ROOT, waitFor } = require('./helpers');
+
+const QUARTET = path.join(ROOT, 'examples', 'orbiting-quartet.json');
+
+test('Show: load, read, edit, undo, redo, version', () => {
+  const s = h.Show.fromFile(QUARTET);
+  assert.equal(s.name, 'Orbiting quartet');
+  assert.equal(s.version, 1);
+  assert.equal(s.canUndo, false);
+  assert.equal(s.get('/tracks').length, 4);
+  assert.equal(s.edit('replace', '/animations/0/parameters/radius', 5), 2);
+  assert.equal(s.get('/animations/0/parameters/radius'), 5);
+  s.patch([
+    { op: 'add', path: '/tracks/-', value: { id: 9, name: 'Nine', position: [1, 2, 3] } },
+    { op: 'replace', path: '/name', value: 'Edited' },
+  ]);
+  assert.equal(s.get('/tracks/4/id'), 9);
+  assert.equal(s.name, 'Edited');
+  s.undo();
+  assert.equal(s.get('/tracks').length, 4, 'a patch is one undo step');
+  assert.equal(s.name, 'Orbiting quartet');
+  assert.equal(s.canRedo, true);
+  s.redo();
+  assert.equal(s.get('/tracks').length, 5);
+  assert.equal(s.version, 5);
+  assert.deepEqual(s.toJSON(), JSON.parse(s.toString()));
+});
+
+test('Show: an invalid edit changes nothing and names the problem', () => {
+  const s = h.Show.fromFile(QUARTET);
+  assert.throws(() => s.edit('replace', '/animations/0/parameters/radius', -1), (e) => {
+    assert.ok(e instanceof h.HoloanimError);
+    assert.equal(e.code, 'EINVAL');
+    assert.match(e.message, /animations\[0\]\.parameters\.radius: -1 is below the minimum 0/);
+    assert.equal(e.diagnostics[0].path, 'animations[0].parameters.radius');
+    return true;
+  });
+  assert.throws(() => s.edit('remove', '/tracks/1'), /no track with id 2/);
+  assert.equal(s.version, 1);
+  assert.equal(s.get('/animations/0/parameters/radius'), 4);
+  assert.throws(() => s.undo(), (e) => e.code === 'ESTATE');
+  assert.throws(() => s.get('/nope'), (e) => e.code === 'ENOTFOUND');
+  assert.throws(() => s.patch('x'), TypeError);
+});
+
+test('Show: parse errors carry line:column; saves are atomic with .bak', () => {
+  assert.throws(() => h.Show.parse('{"format": 1,\n "tracks": [{"id": 0}]}', 'bad.json'), (e) => {
+    assert.equal(e.code, 'EPARSE');
+    assert.equal(e.diagnostics[0].line, 2);
+    assert.match(e.message, /^bad\.json:2:/);
+    return true;
+  });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'holoanim-show-'));
+  try {
+    const file = path.join(dir, 'show.json');
+    const s = h.Show.fromFile(QUARTET);
+    s.save(file);
+    const first = fs.readFileSync(file, 'utf8');
+    assert.equal(first, s.toString());
+    s.edit('replace', '/name', 'Second');
+    s.save(file);
+    assert.equal(fs.readFileSync(file + '.bak', 'utf8'), first);
+    assert.equal(h.Show.fromFile(file).name, 'Second');
+    assert.throws(() => s.save(path.join(dir, 'missing', 'x.json')), (e) => e.code === 'EIO');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('Show: .hpx import from text', () => {
+  const hpx = JSON.stringify({
+    version: '2.3.0',
+    name: 'Imported',
+    tracks: [{ id: 't1', holophonixIndex: 3, name: 'Voice', position: { x: 1, y: 2, z: 0 } }],
+    animations: [],
+  });
+  const s = h.Show.importHpx({ text: hpx, name: 'p.hpx' });
+  assert.equal(s.get('/tracks/0/id'), 3);
+  assert.ok(Array.isArray(s.warnings));
+});
+
+test('Player: replaceShow swaps cues and groups; replaceAnimation drives a group tag', async (t) => {
+  const s = h.Show.fromFile(QUARTET);
+  const p = new h.Player({ tickRate: 200 });
+  t.after(() => p.close());
+  p.loadShow(s.toString());
+  p.start();
+  p.play();
+  await waitFor(() => p.getStatus().time > 0.05);
+  s.patch([{ op: 'add', path: '/cues/-', value: { number: 7, name: 'Seven', actions: [{ type: 'stop', group: 'quartet', fade: 0 }] } }]);
+  assert.throws(() => p.goCue(7), (e) => e.code === 'ENOTFOUND');
+  p.replaceShow(s);
+  p.goCue(7);
+  // group 0 (tag 0) switched to a bigger circle: the tracks leave radius 4
+  p.replaceShow(s.toString());
+  p.goCue(1);
+  p.replaceAnimation(0, { model: 'circular', params: { center: [0, 0, 1.5], radius: 8 }, timing: { duration: 16 } });
+  await waitFor(() => {
+    const f = p.snapshot();
+    return f && Math.hypot(f.positions[0], f.positions[1]) > 7.9;
+  }, 3000);
+  s.edit('add', '/tracks/-', { id: 12 });
+  assert.throws(() => p.replaceShow(s), (e) => e.code === 'ESTATE');
+});
