@@ -59,13 +59,11 @@ static ha_status start_content(play_ctx *c, ha_error *err) {
   if (c->show != NULL) {
     return ha_show_player_play(c->show, c->player, err);
   }
+  /* A fresh copy of the --model motion: the player owns what it is given. */
+  ha_timing tm = ha_motion_timing(c->model_template);
   ha_motion *m = NULL;
   ha_status st = ha_motion_create(ha_motion_model(c->model_template)->name,
-                                  ha_motion_params(c->model_template),
-                                  &(ha_timing){ha_motion_timing(c->model_template).duration,
-                                               ha_motion_timing(c->model_template).loop,
-                                               ha_motion_timing(c->model_template).speed},
-                                  &m, err);
+                                  ha_motion_params(c->model_template), &tm, &m, err);
   if (st == HA_OK) {
     st = ha_player_start_animation(c->player, c->model_tag, m, &c->model_spec, c->model_tracks,
                                    c->model_ntracks);
@@ -556,8 +554,8 @@ int cmd_play(int argc, char **argv) {
               ha_player_update_animation(ctx.player, (uint32_t)i, mo);
             }
           }
-          /* The old show stays alive for the motions the player still uses
-           * only through copies: motions own their data, so it can go. */
+          /* Motions own their data: nothing the player runs points into the
+           * old show, so it can go. */
           ha_show_destroy(ctx.show);
           ctx.show = fresh;
           fprintf(stderr, "\nholoanim: reloaded %s\n", show_path);
