@@ -21,14 +21,11 @@
 #include <string.h>
 
 #include "../model_impl.h"
+#include "fixed_step.h"
 
 enum { S_START = 0, S_TARGET = 3, S_STRENGTH = 6, S_RADIUS = 7, S_VMAX = 8, S_DAMP = 9 };
 
-#define DT 1e-3                 /* s, the model's step */
-#define CK_MIN_STRIDE 64        /* steps between checkpoints, at least */
-#define CK_MAX_COUNT 4096       /* checkpoints, at most */
-#define CK_HORIZON_STEPS 600000 /* grid steps covered by checkpoints (600 s) */
-#define NY 6                    /* state size: x, v */
+#define NY 6 /* state size: x, v */
 
 static const ha_param_info params[] = {
     HA__P_VEC(S_START, "startPosition", NULL, 5, 5, 5, -HA__POS_MAX, HA__POS_MAX,
@@ -66,31 +63,6 @@ static void step(const ha__motion_data *d, double *y) {
   for (int i = 0; i < 3; i++) {
     y[i] += y[3 + i] * DT;
   }
-}
-
-/* Largest k with k·dt ≤ τ (τ ≥ 0); exact despite dt not being binary. */
-static int64_t grid_index(double tau) {
-  if (!(tau > 0.0)) {
-    return 0;
-  }
-  int64_t k = (int64_t)floor(tau / DT);
-  if ((double)(k + 1) * DT <= tau) {
-    k++;
-  } else if (k > 0 && (double)k * DT > tau) {
-    k--;
-  }
-  return k;
-}
-
-/* Checkpoint spacing (steps) and count for a duration (pure function of T). */
-static void ck_layout(double T, int64_t *stride, size_t *count) {
-  int64_t covered = grid_index(T);
-  if (covered > CK_HORIZON_STEPS) {
-    covered = CK_HORIZON_STEPS;
-  }
-  int64_t s = (covered + CK_MAX_COUNT - 2) / (CK_MAX_COUNT - 1);
-  *stride = s < CK_MIN_STRIDE ? CK_MIN_STRIDE : s;
-  *count = (size_t)(covered / *stride) + 1;
 }
 
 static void initial(const ha__motion_data *d, double *y) {

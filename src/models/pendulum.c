@@ -17,13 +17,9 @@
 #include <stdlib.h>
 
 #include "../model_impl.h"
+#include "fixed_step.h"
 
 enum { S_ANCHOR = 0, S_LEN = 3, S_ANGLE = 4, S_DAMP = 5, S_GRAVITY = 6, S_PLANE = 7 };
-
-#define DT 1e-3                 /* s, the integration step */
-#define CK_MIN_STRIDE 64        /* steps between checkpoints, at least */
-#define CK_MAX_COUNT 4096       /* checkpoints, at most */
-#define CK_HORIZON_STEPS 600000 /* grid steps covered by checkpoints (600 s) */
 
 static const ha_param_info params[] = {
     HA__P_VEC(S_ANCHOR, "anchorPoint", NULL, 0, 0, 5, -HA__POS_MAX, HA__POS_MAX,
@@ -58,32 +54,6 @@ static pstate rk4(pstate y, double h, double w2, double c) {
   r.th = y.th + (h / 6.0) * (k1t + 2.0 * k2t + 2.0 * k3t + k4t);
   r.om = y.om + (h / 6.0) * (k1o + 2.0 * k2o + 2.0 * k3o + k4o);
   return r;
-}
-
-/* Largest k with k·dt ≤ τ (τ ≥ 0); exact despite dt not being binary. */
-static int64_t grid_index(double tau) {
-  if (!(tau > 0.0)) {
-    return 0;
-  }
-  int64_t k = (int64_t)floor(tau / DT);
-  if ((double)(k + 1) * DT <= tau) {
-    k++;
-  } else if (k > 0 && (double)k * DT > tau) {
-    k--;
-  }
-  return k;
-}
-
-/* Checkpoint spacing (steps) and count for a duration: a pure function of T
- * so prepare() and local() agree without storing it. */
-static void ck_layout(double T, int64_t *stride, size_t *count) {
-  int64_t covered = grid_index(T);
-  if (covered > CK_HORIZON_STEPS) {
-    covered = CK_HORIZON_STEPS;
-  }
-  int64_t s = (covered + CK_MAX_COUNT - 2) / (CK_MAX_COUNT - 1);
-  *stride = s < CK_MIN_STRIDE ? CK_MIN_STRIDE : s;
-  *count = (size_t)(covered / *stride) + 1;
 }
 
 static pstate initial(const ha__motion_data *d) {
