@@ -12,11 +12,17 @@
  * (~2.9 µs per position on its full playback path for circular, 4.4 µs for
  * lissajous; 54/82 ns for calculate() alone), since it cannot run here.
  *
+ * Also "times": one motion (circular, lissajous) at 1,000 times through
+ * ha_motion_eval_times (the Node addon's evaluate), per implementation, with
+ * the positions interleaved and planar; and "engine": ha_engine_evaluate on
+ * bench_player's scene (one circle, relative mode, phase spread) with the
+ * per-track path and with the batch path (ha_engine_config.use_batch).
+ *
  * Timing: CLOCK_MONOTONIC; per case, 5 samples of at least min-time/5 each
  * (default min-time 0.2 s), the median sample reported. Single thread.
  *
  * Usage: bench_engine [--quick] [--min-time SECONDS] [--tracks N[,N...]]
- *                     [--cases circular,lissajous,mix,mix-g16]
+ *                     [--cases circular,lissajous,mix,mix-g16,times,engine]
  * Also reachable as `holoanim bench engine` (the CLI calls ha_bench_engine;
  * define HA_BENCH_NO_MAIN when linking this file into it). */
 #include "holoanim.h"
@@ -247,6 +253,133 @@ done:
   return rc;
 }
 
+/* ---- one motion at many times (ha_motion_eval_times) ---- */
+
+typedef struct times_run_arg {
+  const ha_motion *m;
+  const double *t;
+  size_t n;
+  double *out;
+  size_t stride; /* 1: planar x/y/z arrays, 3: interleaved */
+  ha_batch_impl impl;
+} times_run_arg;
+
+static void times_work(void *arg) {
+  times_run_arg *a = arg;
+  double *y = a->stride == 1 ? a->out + a->n : a->out + 1;
+  double *z = a->stride == 1 ? a->out + 2 * a->n : a->out + 2;
+  ha_motion_eval_times_with(a->m, NULL, a->t, a->n, a->out, y, z, a->stride, a->impl);
+  g_sink = a->out[a->n / 2] + a->out[3 * a->n - 1];
+}
+
+/* ns per position of one motion of `model` (the Node bench's shapes) at n
+ * times (1.3 ms apart) per implementation and layout; res->ns[impl] is the
+ * interleaved figure, planar[impl] the planar one. */
+static int bench_times(const char *model, size_t n, double min_time, result *res,
+                       double planar[4]) {
+  static const ha_batch_impl impls[] = {HA_BATCH_IMPL_GENERIC, HA_BATCH_IMPL_SCALAR,
+                                        HA_BATCH_IMPL_AVX2};
+  memset(res, 0, sizeof(*res));
+  ha_params *p = NULL;
+  ha_motion *m = NULL;
+  ha_error err;
+  double *t = malloc(n * sizeof(double)), *out = malloc(3 * n * sizeof(double));
+  if (t == NULL || out == NULL || ha_params_create(&p) != HA_OK) {
+    free(t);
+    free(out);
+    return -1;
+  }
+  if (strcmp(model, "circular") == 0) {
+    ha_params_set_vec3(p, "center", ha_vec3_make(1, 2, 0));
+    ha_params_set_number(p, "startAngle", 30);
+  } else {
+    ha_params_set_number(p, "amplitudeY", 4);
+  }
+  ha_timing tm = {10.0, HA_LOOP_LOOP, 1.0};
+  ha_status st = ha_motion_create(model, p, &tm, &m, &err);
+  ha_params_destroy(p);
+  if (st != HA_OK) {
+    fprintf(stderr, "bench_engine: %s: %s\n", model, err.message);
+    free(t);
+    free(out);
+    return -1;
+  }
+  for (size_t i = 0; i < n; i++) {
+    t[i] = 0.0013 * (double)i;
+  }
+  for (size_t k = 0; k < sizeof(impls) / sizeof(impls[0]); k++) {
+    if (!ha_batch_impl_available(impls[k])) {
+      continue;
+    }
+    times_run_arg a = {m, t, n, out, 3, impls[k]};
+    res->ns[impls[k]] = measure(times_work, &a, min_time) / (double)n * 1e9;
+    res->have[impls[k]] = 1;
+    a.stride = 1;
+    planar[impls[k]] = measure(times_work, &a, min_time) / (double)n * 1e9;
+  }
+  ha_motion_destroy(m);
+  free(t);
+  free(out);
+  return 0;
+}
+
+/* ---- the engine: ha_engine_evaluate with and without its batch path ---- */
+
+typedef struct engine_run_arg {
+  ha_engine *e;
+  double t;
+  double *x, *y, *z;
+  size_t n;
+} engine_run_arg;
+
+static void engine_work(void *arg) {
+  engine_run_arg *a = arg;
+  a->t += 0.001;
+  ha_engine_evaluate(a->e, a->t, a->x, a->y, a->z, a->n);
+  g_sink = a->x[a->n / 2] + a->y[a->n - 1];
+}
+
+/* ns per track of ha_engine_evaluate for n tracks on one circular motion in
+ * relative mode with phase spread (bench_player's scene), per-track path
+ * (use_batch false) and batch path. */
+static int bench_engine_eval(size_t n, double min_time, double ns[2]) {
+  ha_motion *m = NULL;
+  ha_error err;
+  uint32_t *ids = malloc(n * sizeof(uint32_t));
+  double *xyz = malloc(3 * n * sizeof(double));
+  if (ids == NULL || xyz == NULL || ha_motion_create("circular", NULL, NULL, &m, &err) != HA_OK) {
+    free(ids);
+    free(xyz);
+    return -1;
+  }
+  for (int k = 0; k < 2; k++) {
+    ha_engine_config cfg = ha_engine_config_default();
+    cfg.max_tracks = n;
+    cfg.use_batch = k == 1;
+    ha_engine *e = NULL;
+    if (ha_engine_create(&cfg, &e, &err) != HA_OK) {
+      fprintf(stderr, "bench_engine: %s\n", err.message);
+      break;
+    }
+    for (size_t i = 0; i < n; i++) {
+      ids[i] = (uint32_t)(i + 1);
+      ha_engine_track_add(e, ids[i],
+                          ha_vec3_make((double)(i % 100) * 0.1, (double)(i / 100) * 0.1, 0), &err);
+    }
+    ha_anim_spec sp = ha_anim_spec_default();
+    sp.mode = HA_GROUP_RELATIVE;
+    sp.phase_spread = true;
+    ha_engine_animation_start(e, m, &sp, ids, n, 0.0, NULL, &err);
+    engine_run_arg a = {e, 0.0, xyz, xyz + n, xyz + 2 * n, n};
+    ns[k] = measure(engine_work, &a, min_time) / (double)n * 1e9;
+    ha_engine_destroy(e);
+  }
+  ha_motion_destroy(m);
+  free(ids);
+  free(xyz);
+  return 0;
+}
+
 static void print_row(const char *name, size_t n, const char *impl, double ns, double scalar_ns,
                       double libm_ns, double js_ns) {
   printf("%-10s %9zu  %-8s %10.1f %9.2f", name, n, impl, 1e3 / ns, ns);
@@ -290,7 +423,7 @@ int ha_bench_engine(int argc, char **argv) {
     } else {
       fprintf(stderr,
               "usage: %s [--quick] [--min-time SECONDS] [--tracks N[,N...]] "
-              "[--cases circular,lissajous,mix,mix-g16]\n",
+              "[--cases circular,lissajous,mix,mix-g16,times,engine]\n",
               argv[0]);
       return 2;
     }
@@ -371,6 +504,52 @@ int ha_bench_engine(int argc, char **argv) {
         }
       }
     }
+  }
+  if (only == NULL || strstr(only, "times") != NULL) {
+    /* One motion at 1,000 times, positions interleaved (as the Node addon's
+     * evaluate writes them) and planar. */
+    static const char *const tmodels[] = {"circular", "lissajous"};
+    static const double tjs[] = {JS_CIRCULAR_NS, JS_LISSAJOUS_NS};
+    for (size_t c = 0; c < 2; c++) {
+      result r;
+      double planar[4] = {0};
+      char name[32];
+      if (bench_times(tmodels[c], 1000, min_time, &r, planar) != 0) {
+        free(all);
+        return 1;
+      }
+      snprintf(name, sizeof(name), "t-%.4s", tmodels[c]);
+      double sc = r.ns[HA_BATCH_IMPL_SCALAR];
+      print_row(name, 1000, "generic", r.ns[HA_BATCH_IMPL_GENERIC], sc, libm_ns[0], tjs[c]);
+      print_row(name, 1000, "scalar", sc, sc, libm_ns[0], tjs[c]);
+      if (r.have[HA_BATCH_IMPL_AVX2]) {
+        print_row(name, 1000, "avx2", r.ns[HA_BATCH_IMPL_AVX2], sc, libm_ns[0], tjs[c]);
+        print_row(name, 1000, "avx2-soa", planar[HA_BATCH_IMPL_AVX2], planar[HA_BATCH_IMPL_SCALAR],
+                  libm_ns[0], tjs[c]);
+      }
+    }
+    printf(
+        "(t-*: one motion at 1,000 times through ha_motion_eval_times, \"tracks\" = times; "
+        "positions interleaved x,y,z, avx2-soa: planar arrays)\n");
+  }
+  if (only == NULL || strstr(only, "engine") != NULL) {
+    /* ha_engine_evaluate: everything per tick (transitions, limits, NaN
+     * guard, velocity) around the motions, per track or through the batch. */
+    for (size_t s = 0; s < nsizes; s++) {
+      double ns[2] = {0, 0};
+      if (sizes[s] > 65536) {
+        continue; /* the engine's max_tracks limit */
+      }
+      if (bench_engine_eval(sizes[s], min_time, ns) != 0) {
+        free(all);
+        return 1;
+      }
+      print_row("engine", sizes[s], "pertrack", ns[0], ns[0], libm_ns[s], JS_CIRCULAR_NS);
+      print_row("engine", sizes[s], "batch", ns[1], ns[0], libm_ns[s], JS_CIRCULAR_NS);
+    }
+    printf(
+        "(engine: ha_engine_evaluate, circular, relative mode, phase spread; \"vs scalar\" "
+        "= vs the per-track path)\n");
   }
   if (simd_first > 0.0 && nsizes > 1) {
     printf(

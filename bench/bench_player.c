@@ -10,6 +10,7 @@
  *   bench_player [--seconds S] */
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -36,9 +37,12 @@ static void *sink(void *arg) {
     m[i].msg_hdr.msg_iov = &io[i];
     m[i].msg_hdr.msg_iovlen = 1;
   }
-  struct timespec to = {0, 50 * 1000 * 1000};
   while (!atomic_load(&stop_sink)) {
-    (void)recvmmsg(sink_fd, m, 64, MSG_WAITFORONE, &to);
+    /* poll first: recvmmsg checks its timeout only after a datagram. */
+    struct pollfd pfd = {sink_fd, POLLIN, 0};
+    if (poll(&pfd, 1, 50) > 0) {
+      (void)recvmmsg(sink_fd, m, 64, MSG_DONTWAIT, NULL);
+    }
   }
   return NULL;
 }

@@ -105,6 +105,7 @@ static stats player_loop(double seconds, double rate, size_t tracks, int realtim
   cfg.tick_rate = rate;
   cfg.max_tracks = tracks;
   cfg.realtime = realtime != 0;
+  cfg.lock_memory = realtime != 0;
   cfg.lateness_trace = late;
   cfg.lateness_trace_cap = n + 16;
   ha_player *p = NULL;

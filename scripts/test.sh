@@ -13,6 +13,9 @@ ctest --test-dir build --output-on-failure -j"$jobs" --timeout 300 --no-tests=er
 echo "== Node addon: npm ci + node --test (bindings/node)"
 (cd bindings/node && npm ci --no-audit --no-fund && npm test)
 
+echo "== web: server tests + end to end in Chromium (web/)"
+(cd web && npm ci --no-audit --no-fund && npm test)
+
 if [ "${QUICK:-0}" != "1" ]; then
   echo "== HA_NO_SIMD build + tests"
   cmake -S . -B build-nosimd -DHA_NO_SIMD=ON -DHA_WERROR=ON -DHA_BUILD_BENCH=OFF >/dev/null

@@ -19,12 +19,14 @@
  *
  * Time. a = t·speed − shift, then the loop mapping with exactly the
  * operations of ha_time_map (batch_impl.h), so τ is bit-identical to
- * ha_motion_eval's and a wrap can never be decided differently. The
- * division p = τ/T is folded into the rates at capture (w = ω/T): θ then
- * differs from the model's by a rounding or two (≤ 2e-12 rad at 1000
- * turns, ~1e-11 m at the worst of the test ranges), and one of the two
- * per-track divisions, the slowest instruction of the SIMD loop, is gone
- * (~8% faster). The other, floor(a/T), must stay exact.
+ * ha_motion_eval's and a wrap can never be decided differently; then
+ * p = τ/T, so that a CIRCLE model's θ is bit-identical too (batch_impl.h).
+ *
+ * One motion at many times (ha_motion_eval_times) reuses the capture and the
+ * kernels' closed forms with the parameters as scalars and the times per
+ * lane (ha__times_* kernels); the loop mode and the output layout are then
+ * fixed for the whole call, so the SIMD loop computes only its own mode and
+ * can write interleaved x, y, z directly.
  *
  * Dispatch. No process-wide state: ha_batch_create asks the CPU (through
  * libgcc's __builtin_cpu_supports) for AVX2 and FMA and stores the choice in
@@ -73,20 +75,20 @@ static bool cpu_has_avx2(void) {
 
 bool ha_batch_impl_available(ha_batch_impl impl) {
   switch (impl) {
-    case HA_BATCH_IMPL_AUTO:
-    case HA_BATCH_IMPL_GENERIC:
-    case HA_BATCH_IMPL_SCALAR: return true;
-    case HA_BATCH_IMPL_AVX2: return cpu_has_avx2();
+  case HA_BATCH_IMPL_AUTO:
+  case HA_BATCH_IMPL_GENERIC:
+  case HA_BATCH_IMPL_SCALAR: return true;
+  case HA_BATCH_IMPL_AVX2: return cpu_has_avx2();
   }
   return false;
 }
 
 const char *ha_batch_impl_name(ha_batch_impl impl) {
   switch (impl) {
-    case HA_BATCH_IMPL_AUTO: return "auto";
-    case HA_BATCH_IMPL_GENERIC: return "generic";
-    case HA_BATCH_IMPL_SCALAR: return "scalar";
-    case HA_BATCH_IMPL_AVX2: return "avx2";
+  case HA_BATCH_IMPL_AUTO: return "auto";
+  case HA_BATCH_IMPL_GENERIC: return "generic";
+  case HA_BATCH_IMPL_SCALAR: return "scalar";
+  case HA_BATCH_IMPL_AVX2: return "avx2";
   }
   return "unknown";
 }
@@ -201,10 +203,10 @@ static int capture_kernel(const ha_motion *m, ha__kernel_params *kp) {
   }
   int kind;
   switch (d->model->pack(d, kp)) {
-    case HA__KERNEL_CIRCLE: kind = KIND_CIRCLE; break;
-    case HA__KERNEL_SINES: kind = KIND_SINES; break;
-    case HA__KERNEL_NONE:
-    default: return KIND_GENERIC;
+  case HA__KERNEL_CIRCLE: kind = KIND_CIRCLE; break;
+  case HA__KERNEL_SINES: kind = KIND_SINES; break;
+  case HA__KERNEL_NONE:
+  default: return KIND_GENERIC;
   }
   if (d->has_xf) {
     ha_vec3 v = ha__motion_data_pivot(d);
@@ -219,6 +221,21 @@ static int capture_kernel(const ha_motion *m, ha__kernel_params *kp) {
     memcpy(kp->m, mm.m, sizeof(kp->m));
   }
   return kind;
+}
+
+/* Rates (per unit of progress p) and phases of kernel `kind`; CIRCLE keeps
+ * ω in w[0] and θ0 in ph[0]. */
+static void kernel_rates(int kind, const ha__kernel_params *kp, double w[3], double ph[3]) {
+  for (int k = 0; k < 3; k++) {
+    w[k] = kp->omega[k];
+    ph[k] = kind == KIND_CIRCLE ? (k == 0 ? kp->theta0 : 0.0) : kp->phase[k];
+  }
+}
+
+bool ha_batch_would_pack(const ha_motion *m) {
+  ha__kernel_params kp;
+  memset(&kp, 0, sizeof(kp));
+  return m != NULL && capture_kernel(m, &kp) != KIND_GENERIC;
 }
 
 /* Fill slot i from (m, ctx); returns the slot's kind. */
@@ -241,11 +258,11 @@ static int capture(ha_batch *b, size_t i, const ha_motion *m, const ha_track_ctx
       s->m[r][k][i] = kp.m[r][k];
     }
   }
-  /* Rates per second of τ (see batch_impl.h); CIRCLE keeps ω in w[0] and
-   * θ0 in ph[0]. */
+  double w[3], ph[3];
+  kernel_rates(kind, &kp, w, ph);
   for (int k = 0; k < 3; k++) {
-    s->w[k][i] = kp.omega[k] / d->timing.duration;
-    s->ph[k][i] = kind == KIND_CIRCLE ? (k == 0 ? kp.theta0 : 0.0) : kp.phase[k];
+    s->w[k][i] = w[k];
+    s->ph[k][i] = ph[k];
   }
   return kind;
 }
@@ -337,7 +354,7 @@ size_t ha_batch_refresh_motion(ha_batch *b, const ha_motion *m) {
 void ha__batch_circle_scalar(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
                              double *y, double *z) {
   for (size_t i = i0; i < i0 + n; i++) {
-    double th = s->ph[0][i] + s->w[0][i] * ha__batch_tau_at(s, i, t);
+    double th = s->ph[0][i] + s->w[0][i] * (ha__batch_tau_at(s, i, t) / s->T[i]);
     double co = cos(th), si = sin(th);
     x[i] = s->c[0][i] + s->m[0][0][i] * co + s->m[0][1][i] * si;
     y[i] = s->c[1][i] + s->m[1][0][i] * co + s->m[1][1][i] * si;
@@ -348,10 +365,10 @@ void ha__batch_circle_scalar(const ha__batch_soa *s, size_t i0, size_t n, double
 void ha__batch_sines_scalar(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
                             double *y, double *z) {
   for (size_t i = i0; i < i0 + n; i++) {
-    double tau = ha__batch_tau_at(s, i, t);
-    double s0 = sin(s->w[0][i] * tau + s->ph[0][i]);
-    double s1 = sin(s->w[1][i] * tau + s->ph[1][i]);
-    double s2 = sin(s->w[2][i] * tau + s->ph[2][i]);
+    double p = ha__batch_tau_at(s, i, t) / s->T[i];
+    double s0 = sin(s->w[0][i] * p + s->ph[0][i]);
+    double s1 = sin(s->w[1][i] * p + s->ph[1][i]);
+    double s2 = sin(s->w[2][i] * p + s->ph[2][i]);
     x[i] = s->c[0][i] + s->m[0][0][i] * s0 + s->m[0][1][i] * s1 + s->m[0][2][i] * s2;
     y[i] = s->c[1][i] + s->m[1][0][i] * s0 + s->m[1][1][i] * s1 + s->m[1][2][i] * s2;
     z[i] = s->c[2][i] + s->m[2][0][i] * s0 + s->m[2][1][i] * s1 + s->m[2][2][i] * s2;
@@ -371,44 +388,177 @@ static void eval_generic(const ha_batch *b, size_t i0, size_t n, double t, doubl
 typedef void (*kernel_fn)(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
                           double *y, double *z);
 
-ha_status ha_batch_eval_with(const ha_batch *b, double t, double *x, double *y, double *z,
-                             ha_batch_impl impl) {
+/* Evaluate tracks [first, end) with `impl`. The runs are sorted and cover
+ * every track: binary search for the first one reaching `first`, then clip
+ * each to the range (a SIMD kernel stores only its own lanes, so a clipped
+ * run writes nothing outside it). */
+static ha_status eval_range(const ha_batch *b, double t, size_t first, size_t end, double *x,
+                            double *y, double *z, ha_batch_impl impl) {
   kernel_fn circle = NULL, sines = NULL;
-  if (b == NULL) {
-    return HA_EINVAL;
-  }
   if (impl == HA_BATCH_IMPL_AUTO) {
     impl = b->impl;
   }
   switch (impl) {
-    case HA_BATCH_IMPL_GENERIC: eval_generic(b, 0, b->n, t, x, y, z); return HA_OK;
-    case HA_BATCH_IMPL_SCALAR:
-      circle = ha__batch_circle_scalar;
-      sines = ha__batch_sines_scalar;
-      break;
-    case HA_BATCH_IMPL_AVX2:
+  case HA_BATCH_IMPL_GENERIC: eval_generic(b, first, end - first, t, x, y, z); return HA_OK;
+  case HA_BATCH_IMPL_SCALAR:
+    circle = ha__batch_circle_scalar;
+    sines = ha__batch_sines_scalar;
+    break;
+  case HA_BATCH_IMPL_AVX2:
 #if defined(HA_HAVE_AVX2)
-      if (b->avx2_ok) {
-        circle = ha__batch_circle_avx2;
-        sines = ha__batch_sines_avx2;
-        break;
-      }
+    if (b->avx2_ok) {
+      circle = ha__batch_circle_avx2;
+      sines = ha__batch_sines_avx2;
+      break;
+    }
 #endif
-      return HA_EUNSUPPORTED;
-    case HA_BATCH_IMPL_AUTO:
-    default: return HA_EINVAL;
+    return HA_EUNSUPPORTED;
+  case HA_BATCH_IMPL_AUTO:
+  default: return HA_EINVAL;
   }
-  for (size_t r = 0; r < b->nruns; r++) {
+  size_t lo = 0, hi = b->nruns;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (b->runs[mid].start + b->runs[mid].count <= first) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  for (size_t r = lo; r < b->nruns && b->runs[r].start < end; r++) {
     const batch_run *run = &b->runs[r];
+    size_t i0 = run->start > first ? run->start : first;
+    size_t i1 = run->start + run->count < end ? run->start + run->count : end;
     switch (run->kind) {
-      case KIND_CIRCLE: circle(&b->soa, run->start, run->count, t, x, y, z); break;
-      case KIND_SINES: sines(&b->soa, run->start, run->count, t, x, y, z); break;
-      default: eval_generic(b, run->start, run->count, t, x, y, z); break;
+    case KIND_CIRCLE: circle(&b->soa, i0, i1 - i0, t, x, y, z); break;
+    case KIND_SINES: sines(&b->soa, i0, i1 - i0, t, x, y, z); break;
+    default: eval_generic(b, i0, i1 - i0, t, x, y, z); break;
     }
   }
   return HA_OK;
 }
 
+ha_status ha_batch_eval_with(const ha_batch *b, double t, double *x, double *y, double *z,
+                             ha_batch_impl impl) {
+  if (b == NULL) {
+    return HA_EINVAL;
+  }
+  return eval_range(b, t, 0, b->n, x, y, z, impl);
+}
+
+ha_status ha_batch_eval_range(const ha_batch *b, double t, size_t first, size_t count, double *x,
+                              double *y, double *z) {
+  if (b == NULL) {
+    return HA_EINVAL;
+  }
+  if (first > b->n || count > b->n - first) {
+    return HA_ENOTFOUND;
+  }
+  return eval_range(b, t, first, first + count, x, y, z, HA_BATCH_IMPL_AUTO);
+}
+
 void ha_batch_eval(const ha_batch *b, double t, double *x, double *y, double *z) {
   (void)ha_batch_eval_with(b, t, x, y, z, HA_BATCH_IMPL_AUTO);
+}
+
+/* ---- one motion, many times ---- */
+
+static double times_tau(const ha__times_params *p, double t) {
+  double a = t * p->speed - p->shift;
+  if (!isfinite(a)) {
+    a = 0.0;
+  }
+  return ha_time_map(a, p->T, p->mode);
+}
+
+static void times_put(const ha__times_out *o, size_t i, double x, double y, double z) {
+  o->x[i * o->stride] = x;
+  o->y[i * o->stride] = y;
+  o->z[i * o->stride] = z;
+}
+
+void ha__times_circle_scalar(const ha__times_params *p, const double *t, size_t n,
+                             const ha__times_out *o) {
+  for (size_t i = 0; i < n; i++) {
+    double th = p->ph[0] + p->w[0] * (times_tau(p, t[i]) / p->T);
+    double co = cos(th), si = sin(th);
+    times_put(o, i, p->c[0] + p->m[0][0] * co + p->m[0][1] * si,
+              p->c[1] + p->m[1][0] * co + p->m[1][1] * si,
+              p->c[2] + p->m[2][0] * co + p->m[2][1] * si);
+  }
+}
+
+void ha__times_sines_scalar(const ha__times_params *p, const double *t, size_t n,
+                            const ha__times_out *o) {
+  for (size_t i = 0; i < n; i++) {
+    double q = times_tau(p, t[i]) / p->T;
+    double s0 = sin(p->w[0] * q + p->ph[0]);
+    double s1 = sin(p->w[1] * q + p->ph[1]);
+    double s2 = sin(p->w[2] * q + p->ph[2]);
+    times_put(o, i, p->c[0] + p->m[0][0] * s0 + p->m[0][1] * s1 + p->m[0][2] * s2,
+              p->c[1] + p->m[1][0] * s0 + p->m[1][1] * s1 + p->m[1][2] * s2,
+              p->c[2] + p->m[2][0] * s0 + p->m[2][1] * s1 + p->m[2][2] * s2);
+  }
+}
+
+ha_status ha_motion_eval_times_with(const ha_motion *m, const ha_track_ctx *ctx, const double *t,
+                                    size_t n, double *x, double *y, double *z, size_t stride,
+                                    ha_batch_impl impl) {
+  if (m == NULL || stride == 0 || (n > 0 && (t == NULL || x == NULL || y == NULL || z == NULL))) {
+    return HA_EINVAL;
+  }
+  void (*circle)(const ha__times_params *, const double *, size_t, const ha__times_out *) = NULL;
+  void (*sines)(const ha__times_params *, const double *, size_t, const ha__times_out *) = NULL;
+  if (impl == HA_BATCH_IMPL_AUTO) {
+    impl = cpu_has_avx2() ? HA_BATCH_IMPL_AVX2 : HA_BATCH_IMPL_SCALAR;
+  }
+  switch (impl) {
+  case HA_BATCH_IMPL_GENERIC: break;
+  case HA_BATCH_IMPL_SCALAR:
+    circle = ha__times_circle_scalar;
+    sines = ha__times_sines_scalar;
+    break;
+  case HA_BATCH_IMPL_AVX2:
+#if defined(HA_HAVE_AVX2)
+    if (cpu_has_avx2()) {
+      circle = ha__times_circle_avx2;
+      sines = ha__times_sines_avx2;
+      break;
+    }
+#endif
+    return HA_EUNSUPPORTED;
+  case HA_BATCH_IMPL_AUTO:
+  default: return HA_EINVAL;
+  }
+  ha__kernel_params kp;
+  memset(&kp, 0, sizeof(kp));
+  int kind = circle != NULL ? capture_kernel(m, &kp) : KIND_GENERIC;
+  if (kind == KIND_GENERIC) {
+    for (size_t i = 0; i < n; i++) {
+      ha_vec3 v = ha_motion_eval(m, t[i], ctx);
+      x[i * stride] = v.x;
+      y[i * stride] = v.y;
+      z[i * stride] = v.z;
+    }
+    return HA_OK;
+  }
+  /* The parameters exactly as capture() stores them for a batch track, so
+   * both paths compute the same θ. */
+  const ha__motion_data *d = ha__motion_current(m);
+  ha__times_params p;
+  p.T = d->timing.duration;
+  p.speed = d->timing.speed;
+  p.shift = ctx != NULL ? ctx->shift : 0.0;
+  p.mode = d->timing.loop;
+  memcpy(p.c, kp.c, sizeof(p.c));
+  memcpy(p.m, kp.m, sizeof(p.m));
+  kernel_rates(kind, &kp, p.w, p.ph);
+  ha__times_out o = {x, y, z, stride};
+  (kind == KIND_CIRCLE ? circle : sines)(&p, t, n, &o);
+  return HA_OK;
+}
+
+ha_status ha_motion_eval_times(const ha_motion *m, const ha_track_ctx *ctx, const double *t,
+                               size_t n, double *x, double *y, double *z) {
+  return ha_motion_eval_times_with(m, ctx, t, n, x, y, z, 1, HA_BATCH_IMPL_AUTO);
 }

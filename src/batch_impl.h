@@ -12,12 +12,17 @@
  * memory system serves several streams in parallel.
  *
  * Both kernels share the field arrays:
- *   CIRCLE: P = c + m[:,0]·cos θ + m[:,1]·sin θ,  θ = ph[0] + w[0]·τ
- *   SINES:  P = c + Σ_k m[:,k]·sin(w[k]·τ + ph[k]), k = 0..2
- * with the frame transform folded into c and m, and the model's angular rates
- * per unit of progress p divided by T at capture (w = ω/T), so ω·p = ω·τ/T
- * costs no division per track. τ comes from the time mapping fields (T,
- * speed, shift, mode = ha_loop_mode as a double).
+ *   CIRCLE: P = c + m[:,0]·cos θ + m[:,1]·sin θ,  θ = ph[0] + w[0]·p
+ *   SINES:  P = c + Σ_k m[:,k]·sin(w[k]·p + ph[k]), k = 0..2
+ * with the frame transform folded into c and m, w the model's angular rates
+ * per unit of progress and p = τ/T, divided per track as ha_motion_eval does:
+ * θ0 + ω·(τ/T) is then, operation for operation, how every CIRCLE model
+ * computes its angle, so θ is bit-identical to the model's and only sin/cos
+ * and the folded frame differ (≤ 1e-12 m at 1000 m). Rejected: dividing the
+ * rates by T at capture (w = ω/T, no division per track): 5% faster, but θ
+ * then differs by a rounding or two, up to 2e-9 m at 1000 turns on a 1000 m
+ * radius. τ comes from the time mapping fields (T, speed, shift, mode =
+ * ha_loop_mode as a double).
  *
  * Every field array has at least 3 slots of slack past the capacity and all
  * are zeroed at create, so a SIMD kernel may load a full vector at the end of
@@ -38,7 +43,7 @@ typedef struct ha__batch_soa {
   double *mode;    /* 0 once, 1 loop, 2 pingpong */
   double *c[3];    /* centre (after the frame transform) */
   double *m[3][3]; /* m[row][col] */
-  double *w[3];    /* angular rates (rad per second of τ) */
+  double *w[3];    /* angular rates (rad per unit of progress p = τ/T) */
   double *ph[3];   /* phases (rad) */
 } ha__batch_soa;
 
@@ -96,12 +101,40 @@ static inline double ha__batch_tau_at(const ha__batch_soa *s, size_t i, double t
   return ha__batch_tau(a, s->T[i], s->mode[i]);
 }
 
+/* One motion at many times (ha_motion_eval_times): the same closed forms
+ * with the parameters as scalars, broadcast across the lanes, and the times
+ * varying per lane. The fields mean what they mean in ha__batch_soa. */
+typedef struct ha__times_params {
+  double T, speed, shift;
+  ha_loop_mode mode;
+  double c[3];
+  double m[3][3];
+  double w[3];
+  double ph[3];
+} ha__times_params;
+
+/* Where position i goes: x[i·stride], y[i·stride], z[i·stride]. */
+typedef struct ha__times_out {
+  double *x, *y, *z;
+  size_t stride;
+} ha__times_out;
+
 /* Kernels: evaluate tracks [i0, i0 + n) into x/y/z at the same indices. */
 void ha__batch_circle_scalar(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
                              double *y, double *z);
 void ha__batch_sines_scalar(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
                             double *y, double *z);
+/* Kernels over times: positions at t[0..n) into `o`. The time mapping is
+ * ha_time_map's, operation for operation. */
+void ha__times_circle_scalar(const ha__times_params *p, const double *t, size_t n,
+                             const ha__times_out *o);
+void ha__times_sines_scalar(const ha__times_params *p, const double *t, size_t n,
+                            const ha__times_out *o);
 #if defined(HA_HAVE_AVX2)
+void ha__times_circle_avx2(const ha__times_params *p, const double *t, size_t n,
+                           const ha__times_out *o);
+void ha__times_sines_avx2(const ha__times_params *p, const double *t, size_t n,
+                          const ha__times_out *o);
 void ha__batch_circle_avx2(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
                            double *y, double *z);
 void ha__batch_sines_avx2(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,

@@ -8,7 +8,37 @@
  * jumps. Transitions (takeover, stop-with-fade, goto) are one per-track
  * record: from → (live animation | fixed target) with an easing.
  * Rejected: a hash map from track id to slot — the device has at most a few
- * hundred sources and control operations are rare, a scan is simpler. */
+ * hundred sources and control operations are rare, a scan is simpler.
+ *
+ * Batch path (cfg.use_batch). Most animated tracks are P_i(t) = M_i(t) +
+ * off_i: the motion at the track's shifted time plus a group offset that
+ * stays constant while the animation runs (shared, relative, spread,
+ * isobarycentric/centered without rotate_formation:
+ * ha__group_member_offset). When M is a closed-form model (ha_batch_would_pack)
+ * and no blend is running (no replace blend, no parameter-update blend),
+ * those M_i are computed together by one ha_batch (SIMD kernels) at the
+ * transport time t, and evaluate adds off_i; everything else (mirror,
+ * rotating formations, blends, other models) stays on the per-track path,
+ * ha__group_member. A member's motion runs at the animation's time t − t0
+ * with its shift s_i; the batch holds each animation's members as one
+ * contiguous range evaluated at that animation's t − t0
+ * (ha_batch_eval_range), so a = (t − t0)·speed − s_i is computed with the
+ * per-track path's very operations and τ is bit-identical: the two paths
+ * differ only by the kernels' sin/cos (≤ 1e-12 m at 1000 m), at any t and
+ * speed. Rejected: one time for the whole batch with t0 folded into the
+ * shift (a = t·speed − (s_i + t0·speed)): a rounding of a apart, which a
+ * fast motion late in a show turns into more than 1e-9 m.
+ *
+ * Membership is derived state: every control operation that may change it
+ * (a track joining or leaving an animation — start, takeover, stop,
+ * stop_all, goto, remove —, replace, update, a replace blend ending) marks
+ * it dirty, and evaluate rebuilds it first when dirty (O(tracks), no
+ * allocation: the batch is sized max_tracks at create). Lazy, so a burst of
+ * commands costs one rebuild. A motion changed behind the engine's back (its
+ * generation moves) marks it dirty too, so the batch never runs a stale
+ * capture. Rejected: incremental updates of the batch (slot bookkeeping for
+ * a rare event), and a per-animation batch (many small batches, one call
+ * each per tick). */
 #include "internal.h"
 
 #include <stdio.h>
@@ -19,16 +49,18 @@ enum { TR_NONE = 0, TR_TO_ANIM, TR_TO_TARGET };
 
 typedef struct track {
   uint32_t id;
-  ha_vec3 base;       /* rest position */
-  ha_vec3 pos;        /* last evaluated (what was output) */
-  ha_vec3 hold;       /* where the track rests when nothing drives it */
+  ha_vec3 base; /* rest position */
+  ha_vec3 pos;  /* last evaluated (what was output) */
+  ha_vec3 hold; /* where the track rests when nothing drives it */
   ha_vec3 vel;
-  ha_vec3 group_base; /* position when its animation started */
-  int32_t anim;       /* −1: none */
-  uint32_t member;    /* index within its animation */
+  ha_vec3 group_base;     /* position when its animation started */
+  int32_t anim;           /* −1: none */
+  uint32_t member;        /* index within its animation */
   ha_motion_state *state; /* [0] current path, [1] old path while blending */
   uint32_t clamped;
   uint32_t mark; /* == engine stamp: already listed in this start */
+  int32_t bslot; /* index in the engine's batch output, −1: per-track path */
+  ha_vec3 boff;  /* its constant group offset (batch path) */
   int tr_kind;
   int tr_aed;
   ha_easing tr_ease;
@@ -49,6 +81,9 @@ typedef struct anim {
   size_t members_left;
   const ha_motion *prev; /* old motion while a replace blends in */
   double blend_t0, blend_w;
+  int batched;           /* its members with a constant offset are in the batch */
+  uint64_t bgen;         /* the motion's generation when they were captured */
+  size_t bfirst, bcount; /* their range in the batch */
 } anim;
 
 struct ha_engine {
@@ -68,6 +103,13 @@ struct ha_engine {
   double last_t;
   int have_last;
   ha_engine_stats stats;
+  /* Batch path (file comment); batch NULL when cfg.use_batch is false. */
+  ha_batch *batch;
+  double *bx, *by, *bz; /* its output, max_tracks each */
+  uint32_t *border;     /* rebuild scratch: track indices in batch order */
+  uint32_t *banims;     /* animations with members in it */
+  size_t nbanims;
+  int batch_dirty; /* membership must be rebuilt before the next evaluate */
 };
 
 ha_engine_config ha_engine_config_default(void) {
@@ -77,14 +119,14 @@ ha_engine_config ha_engine_config_default(void) {
   c.max_animations = 256;
   c.blend_window = HA_BLEND_WINDOW_DEFAULT;
   c.takeover_fade = 0.25;
+  c.use_batch = true;
   return c;
 }
 
 static ha_status check_limits(const ha_limits *l, ha_error *err) {
   if (l->box_enabled) {
     if (!ha_vec3_isfinite(l->box_min) || !ha_vec3_isfinite(l->box_max) ||
-        l->box_min.x > l->box_max.x || l->box_min.y > l->box_max.y ||
-        l->box_min.z > l->box_max.z) {
+        l->box_min.x > l->box_max.x || l->box_min.y > l->box_max.y || l->box_min.z > l->box_max.z) {
       return ha__error_invalid(err, HA_CATEGORY_STATE, "limits.box", "empty",
                                "the venue box needs min ≤ max on every axis");
     }
@@ -132,8 +174,17 @@ ha_status ha_engine_create(const ha_engine_config *cfg, ha_engine **out, ha_erro
   e->retired_cap = 4 * c.max_animations;
   e->retired = calloc(e->retired_cap, sizeof(*e->retired));
   st = ha_pool_create(2 * sizeof(ha_motion_state), c.max_tracks, &e->states);
+  if (st == HA_OK && c.use_batch) {
+    st = ha_batch_create(c.max_tracks, &e->batch);
+    e->bx = malloc(3 * c.max_tracks * sizeof(double));
+    e->banims = malloc(c.max_animations * sizeof(*e->banims));
+    e->border = malloc(c.max_tracks * sizeof(*e->border));
+    e->by = e->bx ? e->bx + c.max_tracks : NULL;
+    e->bz = e->bx ? e->bx + 2 * c.max_tracks : NULL;
+    e->batch_dirty = 1;
+  }
   if (e->tracks == NULL || e->anims == NULL || e->retired == NULL || e->index == NULL ||
-      st != HA_OK) {
+      st != HA_OK || (c.use_batch && (e->bx == NULL || e->banims == NULL || e->border == NULL))) {
     ha_engine_destroy(e);
     return HA_ENOMEM;
   }
@@ -146,6 +197,10 @@ void ha_engine_destroy(ha_engine *e) {
     return;
   }
   ha_pool_destroy(e->states);
+  ha_batch_destroy(e->batch);
+  free(e->bx);
+  free(e->banims);
+  free(e->border);
   free(e->tracks);
   free(e->index);
   free(e->anims);
@@ -174,17 +229,20 @@ ha_status ha_engine_create_linear_motion(const ha_engine *e, const ha_linear_par
   return ha_motion_create_linear(p->start, p->end, p->easing, &p->timing, out, err);
 }
 
-double ha_engine_time(const ha_engine *e) { return e->now; }
-void ha_engine_set_time(ha_engine *e, double t) { e->now = t; }
+double ha_engine_time(const ha_engine *e) {
+  return e->now;
+}
+void ha_engine_set_time(ha_engine *e, double t) {
+  e->now = t;
+}
 
-ha_status ha_engine_calculate_group_positions(const ha_engine *e, const ha_group *g,
-                                              ha_vec3 *out, size_t out_cap, ha_error *err) {
+ha_status ha_engine_calculate_group_positions(const ha_engine *e, const ha_group *g, ha_vec3 *out,
+                                              size_t out_cap, ha_error *err) {
   return ha_group_positions(g, e->now, out, out_cap, err);
 }
 
-ha_status ha_engine_maintain_formation(const ha_engine *e, ha_vec3 center,
-                                       const ha_vec3 *members, size_t n, ha_vec3 *out,
-                                       ha_error *err) {
+ha_status ha_engine_maintain_formation(const ha_engine *e, ha_vec3 center, const ha_vec3 *members,
+                                       size_t n, ha_vec3 *out, ha_error *err) {
   (void)e;
   return ha_maintain_formation(center, members, n, out, err);
 }
@@ -253,6 +311,7 @@ ha_status ha_engine_track_add(ha_engine *e, uint32_t id, ha_vec3 base, ha_error 
   t->pos = base;
   t->hold = base;
   t->anim = -1;
+  t->bslot = -1;
   t->state = block;
   return HA_OK;
 }
@@ -282,6 +341,7 @@ size_t ha_engine_take_retired(ha_engine *e, ha_motion **out, size_t cap) {
 
 static void leave_anim(ha_engine *e, track *t) {
   if (t->anim >= 0) {
+    e->batch_dirty = 1;
     anim *a = &e->anims[t->anim];
     if (a->members_left > 0 && --a->members_left == 0) {
       a->active = 0;
@@ -323,7 +383,9 @@ ha_status ha_engine_track_set_base(ha_engine *e, uint32_t id, ha_vec3 base) {
   return HA_OK;
 }
 
-size_t ha_engine_track_count(const ha_engine *e) { return e->ntracks; }
+size_t ha_engine_track_count(const ha_engine *e) {
+  return e->ntracks;
+}
 
 static void fill_info(const track *t, ha_track_info *out) {
   out->id = t->id;
@@ -438,6 +500,7 @@ ha_status ha_engine_animation_start(ha_engine *e, ha_motion *motion, const ha_an
     return ha__error_exhausted(err, HA_CATEGORY_STATE, "animations", e->cfg.max_animations);
   }
   anim *a = &e->anims[slot];
+  e->batch_dirty = 1;
   a->active = 1;
   a->g = g;
   a->t0 = t;
@@ -461,9 +524,9 @@ ha_status ha_engine_animation_start(ha_engine *e, ha_motion *motion, const ha_an
     /* Crossfade from wherever the track is to the new path: over the
      * animation's fade-in, or over takeover_fade when it takes the track
      * from something moving it. */
-    double fade = sp.fade_in > 0.0 ? sp.fade_in
+    double fade = sp.fade_in > 0.0                         ? sp.fade_in
                   : (was_driven || tr->tr_kind != TR_NONE) ? e->cfg.takeover_fade
-                                                            : 0.0;
+                                                           : 0.0;
     if (fade > 0.0) {
       tr->tr_kind = TR_TO_ANIM;
       tr->tr_from = tr->pos;
@@ -547,8 +610,8 @@ ha_status ha_engine_animation_update(ha_engine *e, ha_anim_id a, const ha_params
   }
   /* The motion is borrowed mutable: the caller handed it over at start. */
   ha_motion *m = (ha_motion *)(uintptr_t)an->g.motion;
-  return ha_motion_update_parameters(m, params, timing, e->now - an->t0, e->cfg.blend_window,
-                                     err);
+  e->batch_dirty = 1; /* new capture, or a blend: per-track path */
+  return ha_motion_update_parameters(m, params, timing, e->now - an->t0, e->cfg.blend_window, err);
 }
 
 ha_status ha_engine_animation_replace(ha_engine *e, ha_anim_id a, ha_motion *motion,
@@ -560,6 +623,7 @@ ha_status ha_engine_animation_replace(ha_engine *e, ha_anim_id a, ha_motion *mot
   if (motion == NULL || !(window >= 0.0 && window <= 60.0)) {
     return HA_EINVAL;
   }
+  e->batch_dirty = 1;
   retire(e, an->prev); /* a blend still running is cut short */
   an->prev = window > 0.0 ? an->g.motion : NULL;
   if (an->prev == NULL) {
@@ -595,8 +659,8 @@ ha_status ha_engine_track_goto(ha_engine *e, uint32_t id, ha_vec3 target, double
   if (t == NULL) {
     return HA_ENOTFOUND;
   }
-  if (!ha_vec3_isfinite(target) || !(duration >= 0.0 && duration <= 1e6) ||
-      (int)easing < 0 || easing >= HA_EASE_COUNT) {
+  if (!ha_vec3_isfinite(target) || !(duration >= 0.0 && duration <= 1e6) || (int)easing < 0 ||
+      easing >= HA_EASE_COUNT) {
     return HA_EINVAL;
   }
   t->pend = 0;
@@ -620,8 +684,8 @@ ha_status ha_engine_track_goto_at(ha_engine *e, uint32_t id, ha_vec3 target, dou
   if (!isfinite(start) || start <= e->now) {
     return ha_engine_track_goto(e, id, target, duration, easing, aed);
   }
-  if (!ha_vec3_isfinite(target) || !(duration >= 0.0 && duration <= 1e6) ||
-      (int)easing < 0 || easing >= HA_EASE_COUNT) {
+  if (!ha_vec3_isfinite(target) || !(duration >= 0.0 && duration <= 1e6) || (int)easing < 0 ||
+      easing >= HA_EASE_COUNT) {
     return HA_EINVAL;
   }
   t->pend = 1;
@@ -661,10 +725,92 @@ static ha_vec3 clamp_box(const ha_limits *l, ha_vec3 p, int *clamped) {
   return q;
 }
 
-ha_status ha_engine_evaluate(ha_engine *e, double t, double *x, double *y, double *z,
-                             size_t cap) {
+/* The batch's members and offsets from the tracks and animations as they
+ * are now, each animation's members as one contiguous range (file comment).
+ * Never allocates. */
+static void batch_rebuild(ha_engine *e) {
+  e->batch_dirty = 0;
+  e->nbanims = 0;
+  ha_batch_clear(e->batch);
+  for (size_t k = 0; k < e->cfg.max_animations; k++) {
+    anim *a = &e->anims[k];
+    a->batched = a->active && a->prev == NULL && ha_batch_would_pack(a->g.motion);
+    a->bcount = 0;
+    if (a->batched) {
+      ha_motion_info_state ms;
+      ha_motion_get_state(a->g.motion, &ms);
+      a->bgen = ms.generation;
+    }
+  }
+  /* Members with a constant offset (bslot −2 for now), counted ... */
+  for (size_t i = 0; i < e->ntracks; i++) {
+    track *tr = &e->tracks[i];
+    anim *a = tr->anim >= 0 ? &e->anims[tr->anim] : NULL;
+    tr->bslot = -1;
+    if (a != NULL && a->batched &&
+        ha__group_member_offset(&a->g, tr->member, tr->group_base, a->bary, &tr->boff)) {
+      tr->bslot = -2;
+      a->bcount++;
+    }
+  }
+  /* ... given one range per animation ... */
+  size_t total = 0;
+  for (size_t k = 0; k < e->cfg.max_animations; k++) {
+    anim *a = &e->anims[k];
+    if (a->batched && a->bcount > 0) {
+      a->bfirst = total;
+      total += a->bcount;
+      a->bcount = 0;
+      e->banims[e->nbanims++] = (uint32_t)k;
+    }
+  }
+  /* ... placed (track order within a range) ... */
+  for (size_t i = 0; i < e->ntracks; i++) {
+    track *tr = &e->tracks[i];
+    if (tr->bslot == -2) {
+      anim *a = &e->anims[tr->anim];
+      e->border[a->bfirst + a->bcount++] = (uint32_t)i;
+    }
+  }
+  /* ... and added in that order, so slot j is border[j]. */
+  for (size_t j = 0; j < total; j++) {
+    track *tr = &e->tracks[e->border[j]];
+    const anim *a = &e->anims[tr->anim];
+    ha_track_ctx ctx = {tr->id, ha_group_shift(&a->g, tr->member), &tr->state[0], NULL};
+    size_t slot = 0;
+    tr->bslot = ha_batch_add(e->batch, a->g.motion, &ctx, &slot) == HA_OK ? (int32_t)slot : -1;
+  }
+}
+
+/* Rebuild the batch if a control operation or a motion changed since the
+ * last capture, then compute each animation's range at its time t − t0 into
+ * bx/by/bz. */
+static void batch_eval(ha_engine *e, double t) {
+  for (size_t k = 0; k < e->nbanims && !e->batch_dirty; k++) {
+    const anim *a = &e->anims[e->banims[k]];
+    ha_motion_info_state ms;
+    if (a->active) {
+      ha_motion_get_state(a->g.motion, &ms);
+    }
+    /* Updated behind the engine's back (ha_engine_animation_update marks
+     * the batch itself): the capture is stale. */
+    e->batch_dirty = !a->active || ms.generation != a->bgen;
+  }
+  if (e->batch_dirty) {
+    batch_rebuild(e);
+  }
+  for (size_t k = 0; k < e->nbanims; k++) {
+    const anim *a = &e->anims[e->banims[k]];
+    (void)ha_batch_eval_range(e->batch, t - a->t0, a->bfirst, a->bcount, e->bx, e->by, e->bz);
+  }
+}
+
+ha_status ha_engine_evaluate(ha_engine *e, double t, double *x, double *y, double *z, size_t cap) {
   if (cap < e->ntracks) {
     return HA_ENOBUFS;
+  }
+  if (e->batch != NULL) {
+    batch_eval(e, t);
   }
   double dt = e->have_last ? t - e->last_t : 0.0;
   const ha_limits *lim = &e->cfg.limits;
@@ -686,18 +832,25 @@ ha_status ha_engine_evaluate(ha_engine *e, double t, double *x, double *y, doubl
     ha_vec3 p = tr->hold;
     if (tr->anim >= 0) {
       anim *a = &e->anims[tr->anim];
-      p = ha__group_member(&a->g, tr->member, t - a->t0, tr->group_base, a->bary, tr->id,
-                           &tr->state[0]);
+      if (tr->bslot >= 0) {
+        size_t b = (size_t)tr->bslot;
+        p = ha_vec3_add(ha_vec3_make(e->bx[b], e->by[b], e->bz[b]), tr->boff);
+        e->stats.batch_tracks++;
+      } else {
+        p = ha__group_member(&a->g, tr->member, t - a->t0, tr->group_base, a->bary, tr->id,
+                             &tr->state[0]);
+      }
       if (a->prev != NULL) {
         double u = (t - a->blend_t0) / a->blend_w;
         if (u >= 1.0) {
           retire(e, a->prev);
           a->prev = NULL;
+          e->batch_dirty = 1; /* its members may join the batch */
         } else if (u >= 0.0) {
           ha_group old = a->g;
           old.motion = a->prev;
-          ha_vec3 q = ha__group_member(&old, tr->member, t - a->t0, tr->group_base, a->bary,
-                                       tr->id, &tr->state[1]);
+          ha_vec3 q = ha__group_member(&old, tr->member, t - a->t0, tr->group_base, a->bary, tr->id,
+                                       &tr->state[1]);
           p = ha_vec3_lerp(q, p, u * u * (3.0 - 2.0 * u));
         }
       }
@@ -754,4 +907,6 @@ ha_status ha_engine_evaluate(ha_engine *e, double t, double *x, double *y, doubl
   return HA_OK;
 }
 
-void ha_engine_get_stats(const ha_engine *e, ha_engine_stats *out) { *out = e->stats; }
+void ha_engine_get_stats(const ha_engine *e, ha_engine_stats *out) {
+  *out = e->stats;
+}

@@ -49,14 +49,13 @@ ha_status ha_group_validate(const ha_group *g, ha_error *err) {
     return ha__error_bounds(err, HA_CATEGORY_MODEL, "phaseOffset", g->phase_offset, -1e6, 1e6);
   }
   if (g->mode == HA_GROUP_SPREAD && !(g->spread_radius >= 0.0 && g->spread_radius <= 1000.0)) {
-    return ha__error_bounds(err, HA_CATEGORY_MODEL, "spreadRadius", g->spread_radius, 0.0,
-                            1000.0);
+    return ha__error_bounds(err, HA_CATEGORY_MODEL, "spreadRadius", g->spread_radius, 0.0, 1000.0);
   }
   if (g->mode == HA_GROUP_MIRROR && g->mirror_axis != 'x' && g->mirror_axis != 'y' &&
       g->mirror_axis != 'z') {
     char v[2] = {g->mirror_axis, '\0'};
-    return ha__error_invalid(err, HA_CATEGORY_MODEL, "mirrorAxis", v,
-                             "'%s' is not one of x|y|z", v);
+    return ha__error_invalid(err, HA_CATEGORY_MODEL, "mirrorAxis", v, "'%s' is not one of x|y|z",
+                             v);
   }
   if (g->mode == HA_GROUP_CENTERED && !ha_vec3_isfinite(g->center_point)) {
     return ha__error_invalid(err, HA_CATEGORY_MODEL, "centerPoint", "non-finite",
@@ -89,30 +88,49 @@ static ha_vec3 fibonacci(size_t i, size_t n) {
   return ha_vec3_make(r * cos(phi), r * sin(phi), z);
 }
 
+int ha__group_member_offset(const ha_group *g, size_t i, ha_vec3 base, ha_vec3 bary, ha_vec3 *off) {
+  switch (g->mode) {
+  case HA_GROUP_SHARED: *off = ha_vec3_zero(); return 1;
+  case HA_GROUP_RELATIVE: *off = ha_vec3_sub(base, ha_motion_pivot(g->motion)); return 1;
+  case HA_GROUP_ISOBARYCENTRIC:
+  case HA_GROUP_CENTERED: {
+    if (g->rotate_formation) {
+      return 0;
+    }
+    ha_vec3 b = g->mode == HA_GROUP_CENTERED ? g->center_point : bary;
+    *off = ha_vec3_add(ha_vec3_sub(b, ha_motion_pivot(g->motion)), ha_vec3_sub(base, b));
+    return 1;
+  }
+  case HA_GROUP_SPREAD: *off = ha_vec3_scale(fibonacci(i, g->count), g->spread_radius); return 1;
+  case HA_GROUP_MIRROR: return 0;
+  }
+  return 0;
+}
+
 ha_vec3 ha__group_member(const ha_group *g, size_t i, double t, ha_vec3 base, ha_vec3 bary,
                          uint32_t track_id, ha_motion_state *state) {
   ha_track_ctx ctx = {track_id, ha_group_shift(g, i), state, NULL};
   ha_vec3 m = ha_motion_eval(g->motion, t, &ctx);
+  ha_vec3 off;
+  if (ha__group_member_offset(g, i, base, bary, &off)) {
+    return ha_vec3_add(m, off);
+  }
   ha_vec3 pivot = ha_motion_pivot(g->motion);
   switch (g->mode) {
-  case HA_GROUP_SHARED:
-    return m;
-  case HA_GROUP_RELATIVE:
-    return ha_vec3_add(base, ha_vec3_sub(m, pivot));
   case HA_GROUP_ISOBARYCENTRIC:
   case HA_GROUP_CENTERED: {
+    /* rotate_formation: the offset from the barycentre turns with the
+     * model's heading φ(τ). */
     ha_vec3 b = g->mode == HA_GROUP_CENTERED ? g->center_point : bary;
-    ha_vec3 off = ha_vec3_sub(base, b);
-    if (g->rotate_formation) {
-      ha_vec3 axis;
-      double phi = ha_motion_heading(g->motion, ha_motion_tau(g->motion, t, ctx.shift), &axis);
-      ha_mat3 r = ha_mat3_axis_angle(axis, phi);
-      off = ha_mat3_apply(&r, off);
-    }
+    ha_vec3 axis;
+    double phi = ha_motion_heading(g->motion, ha_motion_tau(g->motion, t, ctx.shift), &axis);
+    ha_mat3 r = ha_mat3_axis_angle(axis, phi);
+    off = ha_mat3_apply(&r, ha_vec3_sub(base, b));
     return ha_vec3_add(ha_vec3_add(b, ha_vec3_sub(m, pivot)), off);
   }
-  case HA_GROUP_SPREAD:
-    return ha_vec3_add(m, ha_vec3_scale(fibonacci(i, g->count), g->spread_radius));
+  case HA_GROUP_SHARED:
+  case HA_GROUP_RELATIVE:
+  case HA_GROUP_SPREAD: return m; /* constant offsets: handled above */
   case HA_GROUP_MIRROR:
     if (i > 0) {
       /* Reflect across the axis = pivot plane; each member keeps its own

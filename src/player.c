@@ -642,7 +642,7 @@ ha_status ha_player_start(ha_player *p, ha_error *err) {
   if (p->thread_started) {
     return ha__error_invalid(err, HA_CATEGORY_STATE, "player", "running", "already started");
   }
-  if (p->cfg.realtime) {
+  if (p->cfg.lock_memory) {
     atomic_store(&p->st_locked, mlockall(MCL_CURRENT | MCL_FUTURE) == 0);
   }
   refresh_ids(p);

@@ -10,6 +10,11 @@
 #define TOL_M 1e-9 /* metres: the batch must agree with ha_motion_eval this closely */
 #define HA__COUNTOF_T(a) (sizeof(a) / sizeof((a)[0]))
 
+/* Exact equality without -Wfloat-equal noise (sentinel checks). */
+static int ha__feq_t(double a, double b) {
+  return !(a < b) && !(a > b);
+}
+
 static const ha_batch_impl impls[] = {HA_BATCH_IMPL_GENERIC, HA_BATCH_IMPL_SCALAR,
                                       HA_BATCH_IMPL_AVX2};
 
@@ -68,31 +73,31 @@ static void random_params(uint64_t *rng, const ha_model_info *mi, ha_params *p) 
     }
     double lo = pi->min > -cap ? pi->min : -cap, hi = pi->max < cap ? pi->max : cap;
     switch (pi->type) {
-      case HA_PARAM_NUMBER: ha_params_set_number(p, pi->name, ha_t_uniform(rng, lo, hi)); break;
-      case HA_PARAM_INTEGER:
-        ha_params_set_number(p, pi->name, floor(ha_t_uniform(rng, lo, hi < 8 ? hi : 8)));
-        break;
-      case HA_PARAM_VEC3: {
-        double l = pi->min > -50 ? pi->min : -50, h = pi->max < 50 ? pi->max : 50;
-        ha_params_set_vec3(p, pi->name,
-                           ha_vec3_make(ha_t_uniform(rng, l, h), ha_t_uniform(rng, l, h),
-                                        ha_t_uniform(rng, l, h)));
-        break;
+    case HA_PARAM_NUMBER: ha_params_set_number(p, pi->name, ha_t_uniform(rng, lo, hi)); break;
+    case HA_PARAM_INTEGER:
+      ha_params_set_number(p, pi->name, floor(ha_t_uniform(rng, lo, hi < 8 ? hi : 8)));
+      break;
+    case HA_PARAM_VEC3: {
+      double l = pi->min > -50 ? pi->min : -50, h = pi->max < 50 ? pi->max : 50;
+      ha_params_set_vec3(
+          p, pi->name,
+          ha_vec3_make(ha_t_uniform(rng, l, h), ha_t_uniform(rng, l, h), ha_t_uniform(rng, l, h)));
+      break;
+    }
+    case HA_PARAM_CHOICE: {
+      char name[64];
+      size_t k = (size_t)(ha_t_rand(rng) % choice_count(pi->choices));
+      if (ha_param_choice_at(pi, k, name, sizeof(name)) == HA_OK) {
+        ha_params_set_string(p, pi->name, name);
       }
-      case HA_PARAM_CHOICE: {
-        char name[64];
-        size_t k = (size_t)(ha_t_rand(rng) % choice_count(pi->choices));
-        if (ha_param_choice_at(pi, k, name, sizeof(name)) == HA_OK) {
-          ha_params_set_string(p, pi->name, name);
-        }
-        break;
-      }
-      case HA_PARAM_BOOL: ha_params_set_bool(p, pi->name, (ha_t_rand(rng) & 1) != 0); break;
-      case HA_PARAM_EASING:
-      case HA_PARAM_POINTS:
-      case HA_PARAM_KEYFRAMES:
-      case HA_PARAM_ROTATION:
-      case HA_PARAM_SCALE: break;
+      break;
+    }
+    case HA_PARAM_BOOL: ha_params_set_bool(p, pi->name, (ha_t_rand(rng) & 1) != 0); break;
+    case HA_PARAM_EASING:
+    case HA_PARAM_POINTS:
+    case HA_PARAM_KEYFRAMES:
+    case HA_PARAM_ROTATION:
+    case HA_PARAM_SCALE: break;
     }
   }
 }
@@ -257,6 +262,84 @@ static void check_all_impls(const track_set *s, const double *times, size_t nt, 
   ha_batch_destroy(b);
 }
 
+/* ---- one motion at many times ---- */
+
+/* THE test body for ha_motion_eval_times: every implementation, three
+ * output layouts (planar, interleaved, stride 5), against ha_motion_eval
+ * per time (≤ tol metres, finite), on every track of `s` over `times`
+ * (every prefix length mod 4 is covered by the callers' odd counts).
+ * Prints the largest error per implementation. */
+static void check_times_all_impls(const track_set *s, const double *times, size_t nt, double tol,
+                                  const char *label) {
+  enum { NIMPL = HA__COUNTOF_T(impls), NLAYOUT = 3 };
+  static const size_t strides[NLAYOUT] = {1, 3, 5};
+  double *out = malloc(5 * (nt + 1) * sizeof(double));
+  double *ref = malloc(3 * (nt + 1) * sizeof(double));
+  double worst[NIMPL] = {0};
+  int reported = 0;
+  for (size_t i = 0; i < s->n; i++) {
+    for (size_t j = 0; j < nt; j++) {
+      ha_vec3 r = ha_motion_eval(s->m[i], times[j], &s->ctx[i]);
+      ref[3 * j] = r.x;
+      ref[3 * j + 1] = r.y;
+      ref[3 * j + 2] = r.z;
+    }
+    for (size_t k = 0; k < NIMPL; k++) {
+      if (!ha_batch_impl_available(impls[k])) {
+        CHECK_INT(ha_motion_eval_times_with(s->m[i], &s->ctx[i], times, nt, out, out + 1, out + 2,
+                                            3, impls[k]),
+                  HA_EUNSUPPORTED);
+        continue;
+      }
+      for (size_t l = 0; l < NLAYOUT; l++) {
+        size_t st = strides[l];
+        /* planar: x, y, z arrays one after the other; else interleaved in
+         * a stride of st doubles (the gaps must stay untouched). */
+        double *x = out, *y = st == 1 ? out + nt : out + 1, *z = st == 1 ? out + 2 * nt : out + 2;
+        for (size_t q = 0; q < 5 * (nt + 1); q++) {
+          out[q] = -7.0;
+        }
+        CHECK_OK(ha_motion_eval_times_with(s->m[i], &s->ctx[i], times, nt, x, y, z, st, impls[k]));
+        for (size_t j = 0; j < nt; j++) {
+          double px = x[j * st], py = y[j * st], pz = z[j * st];
+          double e = fmax(fabs(px - ref[3 * j]),
+                          fmax(fabs(py - ref[3 * j + 1]), fabs(pz - ref[3 * j + 2])));
+          int finite = isfinite(px) && isfinite(py) && isfinite(pz);
+          worst[k] = e > worst[k] ? e : worst[k];
+          if ((!finite || !(e <= tol)) && reported++ < 5) {
+            ha_timing tm = ha_motion_timing(s->m[i]);
+            HA_T_FAIL(
+                "%s/%s/stride %zu: track %zu (%s, T=%g %s speed=%g shift=%g) at t=%.17g: "
+                "(%.17g, %.17g, %.17g) vs (%.17g, %.17g, %.17g), error %.3g m",
+                label, ha_batch_impl_name(impls[k]), st, i, s->model[i], tm.duration,
+                ha_loop_mode_name(tm.loop), tm.speed, s->ctx[i].shift, times[j], px, py, pz,
+                ref[3 * j], ref[3 * j + 1], ref[3 * j + 2], e);
+          }
+        }
+        if (st == 5) {
+          for (size_t j = 0; j < nt; j++) {
+            CHECK(ha__feq_t(out[5 * j + 3], -7.0) && ha__feq_t(out[5 * j + 4], -7.0));
+          }
+        }
+        /* Nothing past the last position. */
+        size_t end = st == 1 ? 3 * nt : st * nt;
+        CHECK(nt == 0 || ha__feq_t(out[end], -7.0));
+      }
+    }
+  }
+  printf("     %-13s", label);
+  for (size_t k = 0; k < NIMPL; k++) {
+    if (ha_batch_impl_available(impls[k])) {
+      printf(" %s %.2g", ha_batch_impl_name(impls[k]), worst[k]);
+    } else {
+      printf(" %s unavailable", ha_batch_impl_name(impls[k]));
+    }
+  }
+  printf(" m (max error; %zu motions x %zu times x 3 layouts)\n", s->n, nt);
+  free(out);
+  free(ref);
+}
+
 static uint64_t seed_from_env(void) {
   const char *e = getenv("HA_TEST_SEED");
   uint64_t seed = e ? strtoull(e, NULL, 0) : 0x5eedba7c4ull;
@@ -336,11 +419,11 @@ static void test_every_model_mix(void) {
 }
 
 /* Angles far from the origin: speed ±1000 turns, start ±36000°, so the
- * AVX2 range reduction sees |θ| up to ~7000 rad. Against ha_motion_eval the
- * batch's θ may differ by a rounding or two of θ (the rates are divided by T
- * at capture: ulp(7000) = 9e-13), hence 1e-11 on a unit circle. The scalar
- * and AVX2 kernels share θ bit for bit, so between them only sin/cos differ:
- * that must stay within a few ulps (1e-15). */
+ * AVX2 range reduction sees |θ| up to ~7000 rad. The kernels compute a
+ * CIRCLE model's θ bit for bit as the model does (batch_impl.h), so against
+ * ha_motion_eval only sin/cos differ: within a few ulps (1e-15) on a unit
+ * circle, for the batch and for ha_motion_eval_times; and at the 1000 m
+ * radius limit, ≤ 1e-12 m (a rounding of θ there would be ~1e-9 m). */
 static void test_extreme_angles(void) {
   uint64_t rng = g_seed + 7;
   track_set s;
@@ -364,7 +447,8 @@ static void test_extreme_angles(void) {
   for (size_t j = 0; j < HA__COUNTOF_T(times); j++) {
     times[j] = ha_t_uniform(&rng, 0, 40);
   }
-  check_all_impls(&s, times, HA__COUNTOF_T(times), 1e-11, "unit circle");
+  check_all_impls(&s, times, HA__COUNTOF_T(times), 1e-15, "unit circle");
+  check_times_all_impls(&s, times, HA__COUNTOF_T(times), 1e-15, "unit circle");
 
   if (ha_batch_impl_available(HA_BATCH_IMPL_AVX2)) {
     ha_batch *b = NULL;
@@ -388,6 +472,24 @@ static void test_extreme_angles(void) {
     printf("     avx2 vs libm sin/cos over |theta| <= 7e3 rad: max difference %.3g\n", worst);
     ha_batch_destroy(b);
   }
+  for (size_t i = 0; i < s.n; i++) {
+    ha_params *p = NULL;
+    ha_error err;
+    CHECK_OK(ha_params_clone(ha_motion_params(s.m[i]), &p));
+    ha_params_set_number(p, "radius", 1000.0);
+    ha_params_set_vec3(
+        p, "center",
+        ha_vec3_make(ha_t_uniform(&rng, -1000, 1000), ha_t_uniform(&rng, -1000, 1000), 0.0));
+    ha_timing tm = random_timing(&rng, 100.0);
+    CHECK_OK(ha_motion_update_parameters(s.m[i], p, &tm, 0.0, 0.0, &err));
+    ha_params_destroy(p);
+    s.ctx[i].shift = ha_t_uniform(&rng, -100.0, 100.0);
+  }
+  for (size_t j = 0; j < HA__COUNTOF_T(times); j++) {
+    times[j] = ha_t_uniform(&rng, -100, 1e4);
+  }
+  check_all_impls(&s, times, HA__COUNTOF_T(times), 1e-12, "1000 m circle");
+  check_times_all_impls(&s, times, HA__COUNTOF_T(times), 1e-12, "1000 m circle");
   set_free(&s);
 }
 
@@ -581,6 +683,112 @@ static void test_capacity_and_api(void) {
   ha_motion_destroy(m);
 }
 
+/* Random kernel-model motions (random shapes, frames, loop modes, speeds,
+ * shifts; radius and amplitudes up to 1000 m) and a mix of every model, at
+ * random times, at each motion's exact wraps and at non-finite times;
+ * batches of 0 to 7 times and one of 1001. */
+static void test_eval_times(void) {
+  uint64_t rng = g_seed ^ 0x7173u;
+  track_set s, all;
+  set_init(&s, 120);
+  while (s.n < s.cap) {
+    add_random(&s, &rng, kernel_models[ha_t_rand(&rng) % HA__COUNTOF_T(kernel_models)], 1, 100.0);
+  }
+  /* Scale half the shapes up to the 1000 m limit: the sin/cos error is
+   * multiplied by the radius. */
+  for (size_t i = 0; i < s.n; i += 2) {
+    ha_params *p = NULL;
+    ha_error err;
+    CHECK_OK(ha_params_clone(ha_motion_params(s.m[i]), &p));
+    static const char *const lengths[] = {"radius",     "radiusX",    "radiusY",
+                                          "amplitudeX", "amplitudeY", "amplitudeZ"};
+    for (size_t k = 0; k < HA__COUNTOF_T(lengths); k++) {
+      if (own_param(ha_motion_model(s.m[i]), lengths[k])) {
+        ha_params_set_number(p, lengths[k], ha_t_uniform(&rng, 500.0, 1000.0));
+      }
+    }
+    CHECK_OK(ha_motion_update_parameters(s.m[i], p, NULL, 0.0, 0.0, &err));
+    ha_params_destroy(p);
+  }
+  double times[1001];
+  size_t nt = make_times(&rng, &s, times, 96);
+  times[nt++] = NAN;
+  times[nt++] = -HUGE_VAL;
+  times[nt++] = HUGE_VAL;
+  check_times_all_impls(&s, times, nt, TOL_M, "times kernels");
+  for (size_t n = 0; n < 8; n++) {
+    track_set one = s;
+    one.n = 6;
+    check_times_all_impls(&one, times + 7, n, TOL_M, "short batches");
+  }
+  for (size_t j = 0; j < HA__COUNTOF_T(times); j++) {
+    times[j] = ha_t_uniform(&rng, -50.0, 500.0);
+  }
+  track_set few = s;
+  few.n = 10;
+  check_times_all_impls(&few, times, HA__COUNTOF_T(times), TOL_M, "1001 times");
+
+  /* Every model (generic fallback for most), with its state cache. */
+  size_t nmodels = ha_model_count();
+  set_init(&all, 2 * nmodels);
+  for (size_t rep = 0; rep < 2; rep++) {
+    for (size_t i = 0; i < nmodels; i++) {
+      add_random(&all, &rng, ha_model_at(i)->name, (int)rep, 20.0);
+    }
+  }
+  nt = make_times(&rng, &all, times, 24);
+  for (size_t i = 0; i < nt; i++) {
+    times[i] = fmod(times[i], 200.0); /* physics: bounded integration work */
+  }
+  check_times_all_impls(&all, times, nt, TOL_M, "every model");
+  set_free(&all);
+  set_free(&s);
+}
+
+/* A blending motion falls back to ha_motion_eval (exact inside and outside
+ * the blend window); the API's error paths. */
+static void test_eval_times_blend_and_api(void) {
+  ha_timing tm = {4.0, HA_LOOP_LOOP, 1.0};
+  static const char *const circ[] = {"radius=2", NULL};
+  ha_motion *c = make("circular", circ, &tm);
+  ha_params *p = NULL;
+  ha_error err;
+  CHECK_OK(ha_params_create(&p));
+  ha_params_set_number(p, "radius", 6.0);
+  CHECK_OK(ha_motion_update_parameters(c, p, NULL, 1.0, 2.0, &err));
+  track_set s;
+  memset(&s, 0, sizeof(s));
+  ha_track_ctx ctx = {3, 0.25, NULL, NULL};
+  const char *model = "circular";
+  s.n = 1;
+  s.m = &c;
+  s.ctx = &ctx;
+  s.model = &model;
+  double times[40];
+  for (size_t j = 0; j < HA__COUNTOF_T(times); j++) {
+    times[j] = 0.1 * (double)j; /* 0 .. 3.9 s: before, in and after the blend */
+  }
+  check_times_all_impls(&s, times, HA__COUNTOF_T(times), 0.0, "blending");
+  ha_motion_reset(c);
+  check_times_all_impls(&s, times, HA__COUNTOF_T(times), TOL_M, "blend ended");
+
+  double x[4], y[4], z[4];
+  CHECK_INT(ha_motion_eval_times(NULL, NULL, times, 4, x, y, z), HA_EINVAL);
+  CHECK_INT(ha_motion_eval_times(c, NULL, NULL, 4, x, y, z), HA_EINVAL);
+  CHECK_INT(ha_motion_eval_times(c, NULL, times, 4, x, NULL, z), HA_EINVAL);
+  CHECK_OK(ha_motion_eval_times(c, NULL, NULL, 0, NULL, NULL, NULL));
+  CHECK_INT(ha_motion_eval_times_with(c, NULL, times, 4, x, y, z, 0, HA_BATCH_IMPL_AUTO),
+            HA_EINVAL);
+  CHECK_INT(ha_motion_eval_times_with(c, NULL, times, 4, x, y, z, 1, (ha_batch_impl)42), HA_EINVAL);
+  CHECK_OK(ha_motion_eval_times(c, &ctx, times, 4, x, y, z));
+  for (size_t j = 0; j < 4; j++) {
+    ha_vec3 r = ha_motion_eval(c, times[j], &ctx);
+    CHECK(ha_vec3_dist(r, ha_vec3_make(x[j], y[j], z[j])) <= TOL_M);
+  }
+  ha_params_destroy(p);
+  ha_motion_destroy(c);
+}
+
 int main(void) {
   g_seed = seed_from_env();
   RUN(test_capacity_and_api);
@@ -589,5 +797,7 @@ int main(void) {
   RUN(test_every_model_mix);
   RUN(test_extreme_angles);
   RUN(test_nonfinite_time);
+  RUN(test_eval_times);
+  RUN(test_eval_times_blend_and_api);
   return test_done();
 }

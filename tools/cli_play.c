@@ -403,6 +403,7 @@ int cmd_play(int argc, char **argv) {
   ha_player_config pc = ha_player_config_default();
   pc.tick_rate = tick_rate;
   pc.realtime = realtime != 0;
+  pc.lock_memory = realtime != 0;
   if (ctx.show != NULL) {
     pc = ha_show_player_config(ctx.show, &pc);
   }

@@ -270,6 +270,8 @@ export interface PlayerOptions {
   limits?: Limits;
   realtime?: boolean;
   conflictTolerance?: number;
+  /** SCHED_FIFO priority (1..99) for the tick thread only, no mlockall; 0 = normal (default) */
+  tickPriority?: number;
 }
 
 export interface OutputOptions {
@@ -373,6 +375,8 @@ export interface PlayerStatus {
   conflicts: number;
   realtimeActive: boolean;
   memoryLocked: boolean;
+  /** the SCHED_FIFO priority the tick thread got through tickPriority (0: normal) */
+  tickPriority: number;
 }
 
 export interface HistogramMetrics {

@@ -107,6 +107,11 @@ ha_status ha_batch_refresh(ha_batch *b, size_t index);
  * were. Thread: control. */
 size_t ha_batch_refresh_motion(ha_batch *b, const ha_motion *m);
 
+/* Whether a track of `m` added now would run on a closed-form kernel (a
+ * closed-form model, not blending an update) rather than ha_motion_eval.
+ * `m` NULL: false. Thread: any (the motion must not be updated meanwhile). */
+bool ha_batch_would_pack(const ha_motion *m);
+
 /* Fill `out` with the batch's counts. Thread: control (or any, when no
  * control call runs concurrently). */
 void ha_batch_get_stats(const ha_batch *b, ha_batch_stats *out);
@@ -122,12 +127,58 @@ ha_batch_impl ha_batch_active_impl(const ha_batch *b);
  * Never allocates, never locks. Thread: tick (see the file comment). */
 void ha_batch_eval(const ha_batch *b, double t, double *x, double *y, double *z);
 
+/* ha_batch_eval for tracks [first, first + count) only, at time t: writes
+ * x[i], y[i], z[i] for those i (the same indices as ha_batch_eval), nothing
+ * else. Tracks whose motions run on different clocks can share one batch,
+ * one range per clock (the engine: one range per animation, each at its own
+ * t − t0). Never allocates, never locks.
+ * Errors: HA_EINVAL (`b` NULL), HA_ENOTFOUND (first + count > size; nothing
+ * is written). Thread: as ha_batch_eval. */
+ha_status ha_batch_eval_range(const ha_batch *b, double t, size_t first, size_t count, double *x,
+                              double *y, double *z);
+
 /* ha_batch_eval with a chosen implementation (tests and benchmarks).
  * Errors: HA_EUNSUPPORTED (the implementation is not available here; nothing
  * is written), HA_EINVAL (`b` NULL or unknown `impl`). Thread: as
  * ha_batch_eval. */
 ha_status ha_batch_eval_with(const ha_batch *b, double t, double *x, double *y, double *z,
                              ha_batch_impl impl);
+
+/* ---- one motion at many times ----
+ *
+ * The batch's kernels turned the other way: one motion, n transport times
+ * (a trajectory, a preview, a JavaScript caller's batch of times). */
+
+/* Evaluate `m` for `ctx` at the n transport times t[0..n): position i into
+ * x[i], y[i], z[i], the same as ha_motion_eval(m, t[i], ctx) within 1e-9 m
+ * (non-finite times count as a = 0 there too; the output is finite).
+ * A motion of a closed-form model (circular, elliptical, orbit,
+ * circular-scan, lissajous) that is not blending a parameter update is
+ * captured once, frame transform folded in as ha_batch_add does, and run by
+ * the kernel over the times, four per instruction with AVX2 + FMA when the
+ * CPU has them; any other motion falls back to ha_motion_eval per time with
+ * ctx's state cache (stateful models then integrate only forward between
+ * increasing times). `ctx` may be NULL (track 0, no shift, no cache).
+ * Never allocates, never locks.
+ * Errors: HA_EINVAL (`m` NULL; `t`, `x`, `y` or `z` NULL with n > 0).
+ * Thread: any; the motion must not be updated meanwhile, and ctx's state
+ * cache (the caller's) must not be in use by another thread. */
+ha_status ha_motion_eval_times(const ha_motion *m, const ha_track_ctx *ctx, const double *t,
+                               size_t n, double *x, double *y, double *z);
+
+/* ha_motion_eval_times with a stride and a chosen implementation: position
+ * i goes to x[i·stride], y[i·stride], z[i·stride] (stride ≥ 1). Stride 3
+ * with y = x + 1 and z = x + 2 writes interleaved positions (x0 y0 z0 x1
+ * ...) in one pass, as a JavaScript Float64Array holds them. GENERIC is
+ * ha_motion_eval per time; SCALAR and AVX2 pick the kernel implementation
+ * (a motion without a kernel runs ha_motion_eval under every one); AUTO
+ * is the fastest available.
+ * Errors: as ha_motion_eval_times, plus HA_EINVAL (stride 0, unknown
+ * `impl`) and HA_EUNSUPPORTED (`impl` not available here; nothing is
+ * written). Thread: as ha_motion_eval_times. */
+ha_status ha_motion_eval_times_with(const ha_motion *m, const ha_track_ctx *ctx, const double *t,
+                                    size_t n, double *x, double *y, double *z, size_t stride,
+                                    ha_batch_impl impl);
 
 /* Whether `impl` can run in this build on this CPU (AUTO, GENERIC and SCALAR
  * always can). Thread: any. */

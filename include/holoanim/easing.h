@@ -11,21 +11,40 @@ extern "C" {
 #endif
 
 /* X(ENUM, "name") */
-#define HA_EASING_MAP(X)                                                                          \
-  X(LINEAR, "linear")                                                                             \
-  X(QUAD_IN, "quad-in")                                                                           \
-  X(QUAD_OUT, "quad-out") X(QUAD_IN_OUT, "quad-in-out") X(CUBIC_IN, "cubic-in")                   \
-      X(CUBIC_OUT, "cubic-out") X(CUBIC_IN_OUT, "cubic-in-out") X(QUART_IN, "quart-in")           \
-          X(QUART_OUT, "quart-out") X(QUART_IN_OUT, "quart-in-out") X(QUINT_IN, "quint-in")       \
-              X(QUINT_OUT, "quint-out") X(QUINT_IN_OUT, "quint-in-out") X(SINE_IN, "sine-in")     \
-                  X(SINE_OUT, "sine-out") X(SINE_IN_OUT, "sine-in-out") X(EXPO_IN, "expo-in") X(  \
-                      EXPO_OUT, "expo-out") X(EXPO_IN_OUT, "expo-in-out") X(CIRC_IN, "circ-in")   \
-                      X(CIRC_OUT, "circ-out") X(CIRC_IN_OUT, "circ-in-out") X(BACK_IN, "back-in") \
-                          X(BACK_OUT, "back-out") X(BACK_IN_OUT, "back-in-out")                   \
-                              X(ELASTIC_IN, "elastic-in") X(ELASTIC_OUT, "elastic-out")           \
-                                  X(ELASTIC_IN_OUT, "elastic-in-out") X(BOUNCE_IN, "bounce-in")   \
-                                      X(BOUNCE_OUT, "bounce-out")                                 \
-                                          X(BOUNCE_IN_OUT, "bounce-in-out")
+// clang-format off
+#define HA_EASING_MAP(X) \
+  X(LINEAR, "linear") \
+  X(QUAD_IN, "quad-in") \
+  X(QUAD_OUT, "quad-out") \
+  X(QUAD_IN_OUT, "quad-in-out") \
+  X(CUBIC_IN, "cubic-in") \
+  X(CUBIC_OUT, "cubic-out") \
+  X(CUBIC_IN_OUT, "cubic-in-out") \
+  X(QUART_IN, "quart-in") \
+  X(QUART_OUT, "quart-out") \
+  X(QUART_IN_OUT, "quart-in-out") \
+  X(QUINT_IN, "quint-in") \
+  X(QUINT_OUT, "quint-out") \
+  X(QUINT_IN_OUT, "quint-in-out") \
+  X(SINE_IN, "sine-in") \
+  X(SINE_OUT, "sine-out") \
+  X(SINE_IN_OUT, "sine-in-out") \
+  X(EXPO_IN, "expo-in") \
+  X(EXPO_OUT, "expo-out") \
+  X(EXPO_IN_OUT, "expo-in-out") \
+  X(CIRC_IN, "circ-in") \
+  X(CIRC_OUT, "circ-out") \
+  X(CIRC_IN_OUT, "circ-in-out") \
+  X(BACK_IN, "back-in") \
+  X(BACK_OUT, "back-out") \
+  X(BACK_IN_OUT, "back-in-out") \
+  X(ELASTIC_IN, "elastic-in") \
+  X(ELASTIC_OUT, "elastic-out") \
+  X(ELASTIC_IN_OUT, "elastic-in-out") \
+  X(BOUNCE_IN, "bounce-in") \
+  X(BOUNCE_OUT, "bounce-out") \
+  X(BOUNCE_IN_OUT, "bounce-in-out")
+// clang-format on
 
 typedef enum ha_easing {
 #define HA__EASING_ENUM(e, name) HA_EASE_##e,

@@ -49,6 +49,12 @@ typedef struct ha_engine_config {
   double blend_window;   /* parameter-update blend, seconds (default 0.25) */
   double takeover_fade;  /* crossfade when an animation takes a track over (default 0.25) */
   ha_limits limits;      /* default: no box, no speed cap */
+  /* Default true: ha_engine_evaluate computes the motion of every track
+   * whose group offset is constant (shared, relative, spread,
+   * isobarycentric/centered without rotate_formation), driven by a
+   * closed-form model that is not blending, with the SIMD batch (batch.h),
+   * within 1e-9 m of the per-track path. false: per track always. */
+  bool use_batch;
 } ha_engine_config;
 
 ha_engine_config ha_engine_config_default(void);
@@ -223,6 +229,8 @@ typedef struct ha_engine_stats {
   uint64_t clamps_speed; /* steps shortened by the speed cap */
   uint64_t nan_guards;   /* non-finite positions replaced (should stay 0) */
   uint64_t takeovers;    /* tracks taken from another animation */
+  uint64_t batch_tracks; /* track positions whose motion came from the batch path
+                            (cfg.use_batch) rather than per-track evaluation */
 } ha_engine_stats;
 void ha_engine_get_stats(const ha_engine *e, ha_engine_stats *out);
 

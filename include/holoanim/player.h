@@ -55,7 +55,9 @@ typedef struct ha_player_config {
   double blend_window;       /* live parameter changes (default 0.25 s) */
   double takeover_fade;      /* crossfade when an animation takes a track (default 0.25 s) */
   ha_limits limits;          /* venue box / speed cap (default none) */
-  bool realtime;             /* try SCHED_FIFO + mlockall (needs privileges; measured) */
+  bool realtime;             /* run the tick thread under SCHED_FIFO (needs privileges) */
+  bool lock_memory;          /* mlockall(MCL_CURRENT|MCL_FUTURE) at start; not inside a
+                                JavaScript engine, which must change page protections */
   double conflict_tolerance; /* m: a device echo farther than this from everything we
                                 sent recently is another controller (default 0.05) */
   double *lateness_trace;    /* optional caller buffer: the tick writes the lateness (s)

@@ -93,59 +93,58 @@ static bool fill_error(napi_env env, napi_value e, ha_status status, const ha_er
   }
   bool ok = true;
   switch (err->kind) {
-    case HA_ERROR_INVALID_PARAMETER:
-      if (err->name[0]) {
-        ok = ok && ha_node_set_string(env, e, "parameter", err->name);
-      }
-      if (err->value[0]) {
-        ok = ok && ha_node_set_string(env, e, "value", err->value);
-      }
-      if (err->reason[0]) {
-        ok = ok && ha_node_set_string(env, e, "reason", err->reason);
-      }
-      break;
-    case HA_ERROR_OUT_OF_BOUNDS: {
-      if (err->name[0]) {
-        ok = ok && ha_node_set_string(env, e, "parameter", err->name);
-      }
-      ok = ok && ha_node_set_number(env, e, "value", err->number) &&
-           ha_node_set_number(env, e, "min", err->min) &&
-           ha_node_set_number(env, e, "max", err->max);
-      ha_recovery rec;
-      if (ok && ha_error_recovery(err, &rec) == HA_OK && rec.kind == HA_RECOVERY_CLAMP) {
-        napi_value r;
-        NAPI_CALL_B(env, napi_create_object(env, &r));
-        ok = ha_node_set_string(env, r, "type", "clamp") &&
-             ha_node_set_number(env, r, "value", rec.value) &&
-             ha_node_set_value(env, e, "recovery", r);
-      }
-      break;
+  case HA_ERROR_INVALID_PARAMETER:
+    if (err->name[0]) {
+      ok = ok && ha_node_set_string(env, e, "parameter", err->name);
     }
-    case HA_ERROR_RESOURCE_EXHAUSTED:
-      if (err->name[0]) {
-        ok = ok && ha_node_set_string(env, e, "resource", err->name);
-      }
-      ok = ok && ha_node_set_number(env, e, "limit", (double)err->limit);
-      break;
-    case HA_ERROR_PARSE:
-      if (err->file[0]) {
-        ok = ok && ha_node_set_string(env, e, "file", err->file);
-      }
-      if (err->line > 0) {
-        ok = ok && ha_node_set_number(env, e, "line", err->line) &&
-             ha_node_set_number(env, e, "column", err->column);
-      }
-      if (err->name[0]) {
-        ok = ok && ha_node_set_string(env, e, "parameter", err->name);
-      }
-      break;
-    case HA_ERROR_IO:
-    case HA_ERROR_INTERNAL:
-    case HA_ERROR_NONE:
-      if (err->name[0]) {
-        ok = ok && ha_node_set_string(env, e, "parameter", err->name);
-      }
-      break;
+    if (err->value[0]) {
+      ok = ok && ha_node_set_string(env, e, "value", err->value);
+    }
+    if (err->reason[0]) {
+      ok = ok && ha_node_set_string(env, e, "reason", err->reason);
+    }
+    break;
+  case HA_ERROR_OUT_OF_BOUNDS: {
+    if (err->name[0]) {
+      ok = ok && ha_node_set_string(env, e, "parameter", err->name);
+    }
+    ok = ok && ha_node_set_number(env, e, "value", err->number) &&
+         ha_node_set_number(env, e, "min", err->min) && ha_node_set_number(env, e, "max", err->max);
+    ha_recovery rec;
+    if (ok && ha_error_recovery(err, &rec) == HA_OK && rec.kind == HA_RECOVERY_CLAMP) {
+      napi_value r;
+      NAPI_CALL_B(env, napi_create_object(env, &r));
+      ok = ha_node_set_string(env, r, "type", "clamp") &&
+           ha_node_set_number(env, r, "value", rec.value) &&
+           ha_node_set_value(env, e, "recovery", r);
+    }
+    break;
+  }
+  case HA_ERROR_RESOURCE_EXHAUSTED:
+    if (err->name[0]) {
+      ok = ok && ha_node_set_string(env, e, "resource", err->name);
+    }
+    ok = ok && ha_node_set_number(env, e, "limit", (double)err->limit);
+    break;
+  case HA_ERROR_PARSE:
+    if (err->file[0]) {
+      ok = ok && ha_node_set_string(env, e, "file", err->file);
+    }
+    if (err->line > 0) {
+      ok = ok && ha_node_set_number(env, e, "line", err->line) &&
+           ha_node_set_number(env, e, "column", err->column);
+    }
+    if (err->name[0]) {
+      ok = ok && ha_node_set_string(env, e, "parameter", err->name);
+    }
+    break;
+  case HA_ERROR_IO:
+  case HA_ERROR_INTERNAL:
+  case HA_ERROR_NONE:
+    if (err->name[0]) {
+      ok = ok && ha_node_set_string(env, e, "parameter", err->name);
+    }
+    break;
   }
   return ok;
 }
@@ -216,16 +215,16 @@ napi_value ha_node_range_error(napi_env env, const char *fmt, ...) {
 
 static const char *type_name(napi_valuetype t) {
   switch (t) {
-    case napi_undefined: return "undefined";
-    case napi_null: return "null";
-    case napi_boolean: return "a boolean";
-    case napi_number: return "a number";
-    case napi_string: return "a string";
-    case napi_symbol: return "a symbol";
-    case napi_object: return "an object";
-    case napi_function: return "a function";
-    case napi_external: return "an external";
-    case napi_bigint: return "a bigint";
+  case napi_undefined: return "undefined";
+  case napi_null: return "null";
+  case napi_boolean: return "a boolean";
+  case napi_number: return "a number";
+  case napi_string: return "a string";
+  case napi_symbol: return "a symbol";
+  case napi_object: return "an object";
+  case napi_function: return "a function";
+  case napi_external: return "an external";
+  case napi_bigint: return "a bigint";
   }
   return "an unknown value";
 }

@@ -7,7 +7,8 @@
  *   object with Motion.prototype is refused instead of being unwrapped.
  * - calculatePosition (async, libuv thread pool via napi_create_async_work)
  *   and calculatePositionSync; evaluate(motion, Float64Array times) →
- *   Float64Array xyz interleaved; interpolateTrajectory; groupPositions;
+ *   Float64Array xyz interleaved (ha_motion_eval_times: the SIMD kernels
+ *   over the times); interpolateTrajectory; groupPositions;
  *   maintainFormation.
  *
  * Async evaluation of a Motion holds a strong reference to its JS object
@@ -586,7 +587,37 @@ static napi_value js_calculate_position_sync(napi_env env, napi_callback_info in
 
 /* ---- evaluate ------------------------------------------------------------------------- */
 
-/* evaluate(motionOrPattern, times, {track, shift, out}?) → Float64Array(3n) */
+/* Index of the first non-finite time, or SIZE_MAX. The common case (all
+ * finite) is one branch-free pass: (bits & exponent) + 2^52 carries into the
+ * sign bit only for an all-ones exponent (inf, NaN), and the OR of those
+ * vectorises. */
+static size_t first_nonfinite(const double *t, size_t n) {
+  const uint64_t exp_mask = 0x7ff0000000000000ULL;
+  uint64_t acc = 0;
+  for (size_t i = 0; i < n; i++) {
+    uint64_t bits;
+    memcpy(&bits, &t[i], sizeof(bits));
+    acc |= (bits & exp_mask) + (1ULL << 52);
+  }
+  if ((acc >> 63) == 0) {
+    return SIZE_MAX;
+  }
+  for (size_t i = 0; i < n; i++) {
+    if (!isfinite(t[i])) {
+      return i;
+    }
+  }
+  return SIZE_MAX;
+}
+
+/* evaluate(motionOrPattern, times, {track, shift, out}?) → Float64Array(3n)
+ *
+ * One call of ha_motion_eval_times_with (SIMD kernels for the closed-form
+ * models, ha_motion_eval per time otherwise) writing interleaved x, y, z
+ * straight into the output array's memory. With a Motion, a Float64Array of
+ * times and {out}, a call allocates nothing and copies nothing: the times
+ * are read in place, each typed array is looked up once. Non-finite times
+ * are refused before anything is written. */
 static napi_value js_evaluate(napi_env env, napi_callback_info info) {
   size_t argc = 3;
   napi_value argv[3];
@@ -598,22 +629,21 @@ static napi_value js_evaluate(napi_env env, napi_callback_info info) {
   if (!ha_node_get_pattern(env, argv[0], "motion", &p)) {
     return NULL;
   }
-  /* times: a Float64Array (no copy) or an array of numbers. */
-  bool is_ta = false, is_arr = false;
+  /* times: a Float64Array (read in place) or an array of numbers (copied).
+   * napi_get_typedarray_info fails without throwing on anything else. */
   const double *times = NULL;
   double *owned_times = NULL;
   size_t n = 0;
-  NAPI_CALL(env, napi_is_typedarray(env, argv[1], &is_ta));
-  if (is_ta) {
-    napi_typedarray_type type;
-    void *data;
-    NAPI_CALL(env, napi_get_typedarray_info(env, argv[1], &type, &n, &data, NULL, NULL));
+  napi_typedarray_type type;
+  void *data = NULL;
+  if (napi_get_typedarray_info(env, argv[1], &type, &n, &data, NULL, NULL) == napi_ok) {
     if (type != napi_float64_array) {
       ha_node_pattern_deinit(&p);
       return ha_node_type_error(env, "times must be a Float64Array or an array of numbers");
     }
     times = data;
   } else {
+    bool is_arr = false;
     NAPI_CALL(env, napi_is_array(env, argv[1], &is_arr));
     if (!is_arr) {
       ha_node_pattern_deinit(&p);
@@ -644,55 +674,61 @@ static napi_value js_evaluate(napi_env env, napi_callback_info info) {
     n = len;
   }
   ha_track_ctx ctx;
+  memset(&ctx, 0, sizeof(ctx));
   napi_value out_value = NULL;
   double *out = NULL;
-  bool ok = true;
   if (argc > 2 && !ha_node_is_nullish(env, argv[2])) {
-    ok = get_track_ctx(env, argv[2], &ctx);
+    bool ok = get_track_ctx(env, argv[2], &ctx);
     bool found = false;
     napi_value ov;
-    if (ok && ha_node_get_prop(env, argv[2], "out", &ov, &found) && found) {
-      bool ota = false;
-      napi_typedarray_type type = napi_int8_array;
+    if (ok) {
+      ok = ha_node_get_prop(env, argv[2], "out", &ov, &found);
+    }
+    if (ok && found) {
       size_t len = 0;
-      void *data = NULL;
-      NAPI_CALL(env, napi_is_typedarray(env, ov, &ota));
-      if (ota) {
-        NAPI_CALL(env, napi_get_typedarray_info(env, ov, &type, &len, &data, NULL, NULL));
-      }
-      if (!ota || type != napi_float64_array || len < 3 * n) {
+      void *odata = NULL;
+      if (napi_get_typedarray_info(env, ov, &type, &len, &odata, NULL, NULL) != napi_ok ||
+          type != napi_float64_array || len / 3 < n) {
         ok = false;
         ha_node_type_error(env, "options.out must be a Float64Array of at least %zu numbers",
                            3 * n);
       } else {
         out_value = ov;
-        out = data;
+        out = odata;
       }
-    } else if (!ok || !found) {
-      bool pending = false;
-      napi_is_exception_pending(env, &pending);
-      ok = ok && !pending;
     }
-  } else {
-    memset(&ctx, 0, sizeof(ctx));
+    if (!ok) {
+      free(owned_times);
+      ha_node_pattern_deinit(&p);
+      return NULL;
+    }
   }
-  if (!ok) {
+  ha_error err;
+  size_t bad = first_nonfinite(times, n);
+  if (bad != SIZE_MAX) {
+    double bad_value = times[bad];
+    ha_error_clear(&err);
     free(owned_times);
     ha_node_pattern_deinit(&p);
-    return NULL;
+    snprintf(err.name, sizeof(err.name), "times[%zu]", bad);
+    err.kind = HA_ERROR_INVALID_PARAMETER;
+    err.status = HA_EINVAL;
+    snprintf(err.value, sizeof(err.value), "%g", bad_value);
+    snprintf(err.reason, sizeof(err.reason), "times must be finite");
+    snprintf(err.message, sizeof(err.message), "times[%zu]: times must be finite", bad);
+    return ha_node_throw(env, HA_EINVAL, &err, "evaluate");
   }
   if (out == NULL) {
     napi_value ab;
-    void *buf;
+    void *buf = NULL;
     NAPI_CALL(env, napi_create_arraybuffer(env, 3 * n * sizeof(double), &buf, &ab));
     NAPI_CALL(env, napi_create_typedarray(env, napi_float64_array, 3 * n, ab, 0, &out_value));
     out = buf;
   }
   ha_motion *tmp = NULL;
   const ha_motion *m = p.motion ? p.motion->motion : NULL;
-  ha_error err;
-  ha_error_clear(&err);
   if (m == NULL) {
+    ha_error_clear(&err);
     ha_status st = ha_motion_create(p.model, p.params, &p.timing, &tmp, &err);
     if (st != HA_OK) {
       free(owned_times);
@@ -701,36 +737,20 @@ static napi_value js_evaluate(napi_env env, napi_callback_info info) {
     }
     m = tmp;
   }
-  /* One cache across the batch: stateful models integrate only the new
-   * steps between increasing times. */
+  /* One cache across the batch (models without a kernel): stateful models
+   * integrate only the new steps between increasing times. */
   ha_motion_state cache;
   ha_motion_state_reset(&cache);
   ctx.state = &cache;
-  size_t bad = SIZE_MAX;
-  double bad_value = 0.0;
-  for (size_t i = 0; i < n; i++) {
-    double t = times[i];
-    if (!isfinite(t)) {
-      bad = i;
-      bad_value = t;
-      break;
-    }
-    ha_vec3 v = ha_motion_eval(m, t, &ctx);
-    out[3 * i] = v.x;
-    out[3 * i + 1] = v.y;
-    out[3 * i + 2] = v.z;
+  ha_status st = HA_OK;
+  if (n > 0) {
+    st = ha_motion_eval_times_with(m, &ctx, times, n, out, out + 1, out + 2, 3, HA_BATCH_IMPL_AUTO);
   }
   ha_motion_destroy(tmp);
   free(owned_times);
   ha_node_pattern_deinit(&p);
-  if (bad != SIZE_MAX) {
-    snprintf(err.name, sizeof(err.name), "times[%zu]", bad);
-    err.kind = HA_ERROR_INVALID_PARAMETER;
-    err.status = HA_EINVAL;
-    snprintf(err.value, sizeof(err.value), "%g", bad_value);
-    snprintf(err.reason, sizeof(err.reason), "times must be finite");
-    snprintf(err.message, sizeof(err.message), "times[%zu]: times must be finite", bad);
-    return ha_node_throw(env, HA_EINVAL, &err, "evaluate");
+  if (st != HA_OK) {
+    return ha_node_throw(env, st, NULL, "evaluate");
   }
   return out_value;
 }
@@ -1008,24 +1028,24 @@ static napi_value param_default(napi_env env, const ha_param_info *p) {
   napi_value v;
   char buf[64];
   switch (p->type) {
-    case HA_PARAM_NUMBER:
-    case HA_PARAM_INTEGER: NAPI_CALL(env, napi_create_double(env, p->def[0], &v)); return v;
-    case HA_PARAM_BOOL: NAPI_CALL(env, napi_get_boolean(env, p->def[0] > 0.5, &v)); return v;
-    case HA_PARAM_VEC3:
-    case HA_PARAM_SCALE: return ha_node_vec3_array(env, (ha_vec3){p->def[0], p->def[1], p->def[2]});
-    case HA_PARAM_ROTATION: return ha_node_vec3_array(env, (ha_vec3){0.0, 0.0, 0.0});
-    case HA_PARAM_CHOICE:
-      if (ha_param_choice_at(p, (size_t)p->def[0], buf, sizeof(buf)) == HA_OK) {
-        NAPI_CALL(env, napi_create_string_utf8(env, buf, NAPI_AUTO_LENGTH, &v));
-        return v;
-      }
-      break;
-    case HA_PARAM_EASING:
-      NAPI_CALL(env, napi_create_string_utf8(env, ha_easing_name((ha_easing)(int)p->def[0]),
-                                             NAPI_AUTO_LENGTH, &v));
+  case HA_PARAM_NUMBER:
+  case HA_PARAM_INTEGER: NAPI_CALL(env, napi_create_double(env, p->def[0], &v)); return v;
+  case HA_PARAM_BOOL: NAPI_CALL(env, napi_get_boolean(env, p->def[0] > 0.5, &v)); return v;
+  case HA_PARAM_VEC3:
+  case HA_PARAM_SCALE: return ha_node_vec3_array(env, (ha_vec3){p->def[0], p->def[1], p->def[2]});
+  case HA_PARAM_ROTATION: return ha_node_vec3_array(env, (ha_vec3){0.0, 0.0, 0.0});
+  case HA_PARAM_CHOICE:
+    if (ha_param_choice_at(p, (size_t)p->def[0], buf, sizeof(buf)) == HA_OK) {
+      NAPI_CALL(env, napi_create_string_utf8(env, buf, NAPI_AUTO_LENGTH, &v));
       return v;
-    case HA_PARAM_POINTS:
-    case HA_PARAM_KEYFRAMES: break;
+    }
+    break;
+  case HA_PARAM_EASING:
+    NAPI_CALL(env, napi_create_string_utf8(env, ha_easing_name((ha_easing)(int)p->def[0]),
+                                           NAPI_AUTO_LENGTH, &v));
+    return v;
+  case HA_PARAM_POINTS:
+  case HA_PARAM_KEYFRAMES: break;
   }
   NAPI_CALL(env, napi_get_null(env, &v));
   return v;
@@ -1053,42 +1073,41 @@ static napi_value param_object(napi_env env, const ha_param_info *p) {
     return NULL;
   }
   switch (p->type) {
-    case HA_PARAM_NUMBER:
-    case HA_PARAM_INTEGER:
-    case HA_PARAM_VEC3:
-    case HA_PARAM_ROTATION:
-    case HA_PARAM_SCALE:
-      if (!ha_node_set_number(env, o, "min", p->min) ||
-          !ha_node_set_number(env, o, "max", p->max)) {
-        return NULL;
-      }
-      break;
-    case HA_PARAM_POINTS:
-    case HA_PARAM_KEYFRAMES:
-      if (!ha_node_set_number(env, o, "minCount", p->min) ||
-          !ha_node_set_number(env, o, "maxCount", p->max)) {
-        return NULL;
-      }
-      break;
-    case HA_PARAM_CHOICE: {
-      napi_value a, s;
-      char buf[64];
-      NAPI_CALL(env, napi_create_array(env, &a));
-      for (uint32_t i = 0; ha_param_choice_at(p, i, buf, sizeof(buf)) == HA_OK; i++) {
-        NAPI_CALL(env, napi_create_string_utf8(env, buf, NAPI_AUTO_LENGTH, &s));
-        NAPI_CALL(env, napi_set_element(env, a, i, s));
-      }
-      if (!ha_node_set_value(env, o, "choices", a)) {
-        return NULL;
-      }
-      break;
+  case HA_PARAM_NUMBER:
+  case HA_PARAM_INTEGER:
+  case HA_PARAM_VEC3:
+  case HA_PARAM_ROTATION:
+  case HA_PARAM_SCALE:
+    if (!ha_node_set_number(env, o, "min", p->min) || !ha_node_set_number(env, o, "max", p->max)) {
+      return NULL;
     }
-    case HA_PARAM_EASING:
-      if ((v = easing_names(env)) == NULL || !ha_node_set_value(env, o, "choices", v)) {
-        return NULL;
-      }
-      break;
-    case HA_PARAM_BOOL: break;
+    break;
+  case HA_PARAM_POINTS:
+  case HA_PARAM_KEYFRAMES:
+    if (!ha_node_set_number(env, o, "minCount", p->min) ||
+        !ha_node_set_number(env, o, "maxCount", p->max)) {
+      return NULL;
+    }
+    break;
+  case HA_PARAM_CHOICE: {
+    napi_value a, s;
+    char buf[64];
+    NAPI_CALL(env, napi_create_array(env, &a));
+    for (uint32_t i = 0; ha_param_choice_at(p, i, buf, sizeof(buf)) == HA_OK; i++) {
+      NAPI_CALL(env, napi_create_string_utf8(env, buf, NAPI_AUTO_LENGTH, &s));
+      NAPI_CALL(env, napi_set_element(env, a, i, s));
+    }
+    if (!ha_node_set_value(env, o, "choices", a)) {
+      return NULL;
+    }
+    break;
+  }
+  case HA_PARAM_EASING:
+    if ((v = easing_names(env)) == NULL || !ha_node_set_value(env, o, "choices", v)) {
+      return NULL;
+    }
+    break;
+  case HA_PARAM_BOOL: break;
   }
   if (!ha_node_set_string(env, o, "description", p->description ? p->description : "")) {
     return NULL;

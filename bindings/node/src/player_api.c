@@ -30,6 +30,7 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -106,6 +107,8 @@ struct ha_node_player {
   ha_show *show;
   bool autostarted;
   uint32_t next_tag;
+  uint32_t tick_priority; /* SCHED_FIFO priority asked for the tick thread (0: none) */
+  uint32_t tick_priority_got;
 
   ha_store_snapshot *js_snap; /* snapshot() buffer (JS thread) */
   ha_metrics_snap *msnap;     /* getMetrics() buffers (JS thread) */
@@ -321,6 +324,11 @@ static napi_value player_ctor(napi_env env, napi_callback_info info) {
   if (!get_player_config(env, argc > 0 ? argv[0] : NULL, &cfg, &max_given)) {
     return NULL;
   }
+  uint32_t tick_priority = 0;
+  if (argc > 0 && ha_node_is_type(env, argv[0], napi_object) &&
+      !ha_node_opt_u32(env, argv[0], "tickPriority", 0, 99, &tick_priority)) {
+    return NULL;
+  }
   ha_error err;
   ha_error_clear(&err);
   ha_player *hp = NULL;
@@ -339,6 +347,7 @@ static napi_value player_ctor(napi_env env, napi_callback_info info) {
     return ha_node_throw(env, HA_ENOMEM, NULL, "Player");
   }
   p->cfg = cfg;
+  p->tick_priority = tick_priority;
   p->max_tracks_given = max_given;
   p->player = hp;
   p->ring = ring;
@@ -404,11 +413,11 @@ static void signal_js(ha_node_player *p, napi_threadsafe_function tsfn) {
 
 static int event_type(ha_player_event_type t) {
   switch (t) {
-    case HA_EVENT_CONFLICT: return NE_CONFLICT;
-    case HA_EVENT_ANIMATION_ENDED: return NE_ANIMATION_ENDED;
-    case HA_EVENT_SHOW_ENDED: return NE_SHOW_ENDED;
-    case HA_EVENT_COMMAND_FAILED: return NE_COMMAND_FAILED;
-    case HA_EVENT_BASE_CHANGED: return NE_BASE_CHANGED;
+  case HA_EVENT_CONFLICT: return NE_CONFLICT;
+  case HA_EVENT_ANIMATION_ENDED: return NE_ANIMATION_ENDED;
+  case HA_EVENT_SHOW_ENDED: return NE_SHOW_ENDED;
+  case HA_EVENT_COMMAND_FAILED: return NE_COMMAND_FAILED;
+  case HA_EVENT_BASE_CHANGED: return NE_BASE_CHANGED;
   }
   return NE_COMMAND_FAILED;
 }
@@ -601,13 +610,13 @@ static napi_value snapshot_object(napi_env env, const ha_store_snapshot *s) {
 
 static const char *event_name(int t) {
   switch (t) {
-    case NE_CONFLICT: return "conflict";
-    case NE_ANIMATION_ENDED: return "animationEnded";
-    case NE_SHOW_ENDED: return "showEnded";
-    case NE_COMMAND_FAILED: return "commandFailed";
-    case NE_BASE_CHANGED: return "baseChanged";
-    case NE_CUE: return "cue";
-    default: return "unknown";
+  case NE_CONFLICT: return "conflict";
+  case NE_ANIMATION_ENDED: return "animationEnded";
+  case NE_SHOW_ENDED: return "showEnded";
+  case NE_COMMAND_FAILED: return "commandFailed";
+  case NE_BASE_CHANGED: return "baseChanged";
+  case NE_CUE: return "cue";
+  default: return "unknown";
   }
 }
 
@@ -620,26 +629,26 @@ static napi_value event_object(napi_env env, const node_event *e) {
   }
   bool ok = true;
   switch (e->type) {
-    case NE_CONFLICT:
-    case NE_BASE_CHANGED:
-      ok = ha_node_set_number(env, o, "track", e->track) &&
-           (v = ha_node_vec3_array(env, e->position)) != NULL &&
-           ha_node_set_value(env, o, "position", v) &&
-           (e->type != NE_CONFLICT || ((v = ha_node_vec3_array(env, e->expected)) != NULL &&
-                                       ha_node_set_value(env, o, "expected", v)));
-      break;
-    case NE_ANIMATION_ENDED: ok = ha_node_set_number(env, o, "tag", e->tag); break;
-    case NE_COMMAND_FAILED: {
-      napi_value err = ha_node_make_error(env, (ha_status)e->status, NULL, "command failed");
-      ok = err != NULL && ha_node_set_string(env, o, "code", ha_status_name(e->status)) &&
-           ha_node_set_number(env, o, "tag", e->tag) &&
-           ha_node_set_number(env, o, "track", e->track) && ha_node_set_value(env, o, "error", err);
-      break;
-    }
-    case NE_CUE:
-      ok = ha_node_set_number(env, o, "cue", e->cue) && ha_node_set_string(env, o, "name", e->name);
-      break;
-    default: break;
+  case NE_CONFLICT:
+  case NE_BASE_CHANGED:
+    ok = ha_node_set_number(env, o, "track", e->track) &&
+         (v = ha_node_vec3_array(env, e->position)) != NULL &&
+         ha_node_set_value(env, o, "position", v) &&
+         (e->type != NE_CONFLICT || ((v = ha_node_vec3_array(env, e->expected)) != NULL &&
+                                     ha_node_set_value(env, o, "expected", v)));
+    break;
+  case NE_ANIMATION_ENDED: ok = ha_node_set_number(env, o, "tag", e->tag); break;
+  case NE_COMMAND_FAILED: {
+    napi_value err = ha_node_make_error(env, (ha_status)e->status, NULL, "command failed");
+    ok = err != NULL && ha_node_set_string(env, o, "code", ha_status_name(e->status)) &&
+         ha_node_set_number(env, o, "tag", e->tag) &&
+         ha_node_set_number(env, o, "track", e->track) && ha_node_set_value(env, o, "error", err);
+    break;
+  }
+  case NE_CUE:
+    ok = ha_node_set_number(env, o, "cue", e->cue) && ha_node_set_string(env, o, "name", e->name);
+    break;
+  default: break;
   }
   return ok ? o : NULL;
 }
@@ -861,89 +870,89 @@ static ha_status apply_update(ha_node_player *p, update *u, ha_error *err) {
     return not_running(err, "player");
   }
   switch (u->type) {
-    case U_PLAY:
-      if (p->show != NULL && !p->autostarted) {
-        st = ha_show_player_play(p->show, hp, err);
-        p->autostarted = st == HA_OK;
-      } else {
-        st = ha_player_play(hp);
-      }
-      st = bare(st, err, "play", "cannot play");
-      break;
-    case U_PAUSE: st = bare(ha_player_pause(hp), err, "pause", "cannot pause"); break;
-    case U_STOP:
-      st = bare(ha_player_stop(hp, u->a), err, "fade", "must be in [0, 3600] s");
-      if (st == HA_OK) {
-        p->autostarted = false;
-      }
-      break;
-    case U_SEEK:
-      st = bare(ha_player_seek(hp, u->a), err, "time", "must be finite, |t| <= 1e9 s");
-      break;
-    case U_SPEED:
-      st = bare(ha_player_set_speed(hp, u->a), err, "speed", "must be in (0, 1000]");
-      break;
-    case U_PANIC: st = bare(ha_player_panic(hp), err, "panic", "cannot panic"); break;
-    case U_CUE: {
-      if (p->show == NULL) {
-        st = HA_ESTATE;
-        snprintf(err->message, sizeof(err->message), "goCue: no show is loaded");
-        break;
-      }
-      size_t idx = ha_show_cue_find(p->show, u->a);
-      if (idx == SIZE_MAX) {
-        st = HA_ENOTFOUND;
-        err->kind = HA_ERROR_INVALID_PARAMETER;
-        err->category = HA_CATEGORY_STATE;
-        snprintf(err->name, sizeof(err->name), "cue");
-        snprintf(err->value, sizeof(err->value), "%g", u->a);
-        snprintf(err->reason, sizeof(err->reason), "the show has no such cue");
-        snprintf(err->message, sizeof(err->message), "cue: the show has no cue %g", u->a);
-        break;
-      }
-      st = ha_show_player_fire_cue(p->show, hp, idx, err);
-      if (st == HA_OK) {
-        size_t nc = 0;
-        const ha_show_cue *cues = ha_show_cues(p->show, &nc);
-        ha_metrics_add(ha_player_metrics(hp), HA_COUNTER_CUES, 1);
-        push_cue_event(p, cues[idx].number, cues[idx].name);
-      }
-      st = bare(st, err, "cue", "cannot fire");
+  case U_PLAY:
+    if (p->show != NULL && !p->autostarted) {
+      st = ha_show_player_play(p->show, hp, err);
+      p->autostarted = st == HA_OK;
+    } else {
+      st = ha_player_play(hp);
+    }
+    st = bare(st, err, "play", "cannot play");
+    break;
+  case U_PAUSE: st = bare(ha_player_pause(hp), err, "pause", "cannot pause"); break;
+  case U_STOP:
+    st = bare(ha_player_stop(hp, u->a), err, "fade", "must be in [0, 3600] s");
+    if (st == HA_OK) {
+      p->autostarted = false;
+    }
+    break;
+  case U_SEEK:
+    st = bare(ha_player_seek(hp, u->a), err, "time", "must be finite, |t| <= 1e9 s");
+    break;
+  case U_SPEED:
+    st = bare(ha_player_set_speed(hp, u->a), err, "speed", "must be in (0, 1000]");
+    break;
+  case U_PANIC: st = bare(ha_player_panic(hp), err, "panic", "cannot panic"); break;
+  case U_CUE: {
+    if (p->show == NULL) {
+      st = HA_ESTATE;
+      snprintf(err->message, sizeof(err->message), "goCue: no show is loaded");
       break;
     }
-    case U_START:
-    case U_REPLACE: {
-      ha_motion *m = NULL;
-      st = ha_motion_create(u->model, u->params, &u->timing, &m, err);
-      if (st != HA_OK) {
-        break;
-      }
-      if (u->type == U_START) {
-        st = ha_player_start_animation(hp, u->id, m, &u->spec, u->tracks, u->ntracks);
-        st = bare(st, err, "tracks", "needs 1 to maxTracks tracks");
-      } else {
-        st = ha_player_update_animation(hp, u->id, m);
-        st = bare(st, err, "tag", "unknown animation");
-      }
+    size_t idx = ha_show_cue_find(p->show, u->a);
+    if (idx == SIZE_MAX) {
+      st = HA_ENOTFOUND;
+      err->kind = HA_ERROR_INVALID_PARAMETER;
+      err->category = HA_CATEGORY_STATE;
+      snprintf(err->name, sizeof(err->name), "cue");
+      snprintf(err->value, sizeof(err->value), "%g", u->a);
+      snprintf(err->reason, sizeof(err->reason), "the show has no such cue");
+      snprintf(err->message, sizeof(err->message), "cue: the show has no cue %g", u->a);
       break;
     }
-    case U_STOP_ANIM:
-      st = bare(ha_player_stop_animation(hp, u->id, u->a), err, "fade", "must be in [0, 3600] s");
+    st = ha_show_player_fire_cue(p->show, hp, idx, err);
+    if (st == HA_OK) {
+      size_t nc = 0;
+      const ha_show_cue *cues = ha_show_cues(p->show, &nc);
+      ha_metrics_add(ha_player_metrics(hp), HA_COUNTER_CUES, 1);
+      push_cue_event(p, cues[idx].number, cues[idx].name);
+    }
+    st = bare(st, err, "cue", "cannot fire");
+    break;
+  }
+  case U_START:
+  case U_REPLACE: {
+    ha_motion *m = NULL;
+    st = ha_motion_create(u->model, u->params, &u->timing, &m, err);
+    if (st != HA_OK) {
       break;
-    case U_STOP_TRACK:
-      st = bare(ha_player_stop_track(hp, u->id, u->a), err, "fade", "must be in [0, 3600] s");
-      break;
-    case U_GOTO:
-      st = bare(ha_player_goto(hp, u->id, u->v, u->a, u->easing, u->aed, u->delay), err, "goto",
-                "duration and delay must be in [0, 1e6] s");
-      break;
-    case U_SET_BASE:
-      st = bare(ha_player_set_base(hp, u->id, u->v), err, "position", "must be finite");
-      break;
-    case U_ECHO:
-      st = bare(ha_player_device_echo(hp, u->id, u->v), err, "position", "must be finite");
-      break;
-    default: st = HA_EINVAL; break;
+    }
+    if (u->type == U_START) {
+      st = ha_player_start_animation(hp, u->id, m, &u->spec, u->tracks, u->ntracks);
+      st = bare(st, err, "tracks", "needs 1 to maxTracks tracks");
+    } else {
+      st = ha_player_update_animation(hp, u->id, m);
+      st = bare(st, err, "tag", "unknown animation");
+    }
+    break;
+  }
+  case U_STOP_ANIM:
+    st = bare(ha_player_stop_animation(hp, u->id, u->a), err, "fade", "must be in [0, 3600] s");
+    break;
+  case U_STOP_TRACK:
+    st = bare(ha_player_stop_track(hp, u->id, u->a), err, "fade", "must be in [0, 3600] s");
+    break;
+  case U_GOTO:
+    st = bare(ha_player_goto(hp, u->id, u->v, u->a, u->easing, u->aed, u->delay), err, "goto",
+              "duration and delay must be in [0, 1e6] s");
+    break;
+  case U_SET_BASE:
+    st = bare(ha_player_set_base(hp, u->id, u->v), err, "position", "must be finite");
+    break;
+  case U_ECHO:
+    st = bare(ha_player_device_echo(hp, u->id, u->v), err, "position", "must be finite");
+    break;
+  default: st = HA_EINVAL; break;
   }
   pthread_mutex_unlock(&p->op_mu);
   return st;
@@ -1876,9 +1885,27 @@ static napi_value player_start(napi_env env, napi_callback_info info) {
   }
   ha_error err;
   ha_error_clear(&err);
+  /* tickPriority: the tick thread inherits the scheduling of the thread that
+   * creates it, so this thread switches to SCHED_FIFO for the duration of
+   * ha_player_start only (the poller, created later, stays normal). Unlike
+   * the `realtime` option there is no mlockall, which V8 does not survive.
+   * Needs CAP_SYS_NICE or RLIMIT_RTPRIO; without them the tick runs normal. */
+  int policy = SCHED_OTHER;
+  struct sched_param saved;
+  bool raised = false;
+  if (p->tick_priority > 0 && pthread_getschedparam(pthread_self(), &policy, &saved) == 0) {
+    struct sched_param sp;
+    memset(&sp, 0, sizeof(sp));
+    sp.sched_priority = (int)p->tick_priority;
+    raised = pthread_setschedparam(pthread_self(), SCHED_FIFO, &sp) == 0;
+  }
   pthread_mutex_lock(&p->op_mu);
   ha_status st = ha_player_start(p->player, &err);
   pthread_mutex_unlock(&p->op_mu);
+  if (raised) {
+    pthread_setschedparam(pthread_self(), policy, &saved);
+    p->tick_priority_got = st == HA_OK ? p->tick_priority : 0;
+  }
   if (st != HA_OK) {
     return ha_node_throw(env, st, &err, "start");
   }
@@ -1952,7 +1979,8 @@ static napi_value player_get_status(napi_env env, napi_callback_info info) {
       !ha_node_set_number(env, o, "eventsDropped", (double)s.events_dropped) ||
       !ha_node_set_number(env, o, "conflicts", (double)s.conflicts) ||
       !ha_node_set_bool(env, o, "realtimeActive", s.realtime_active) ||
-      !ha_node_set_bool(env, o, "memoryLocked", s.memory_locked)) {
+      !ha_node_set_bool(env, o, "memoryLocked", s.memory_locked) ||
+      !ha_node_set_number(env, o, "tickPriority", (double)p->tick_priority_got)) {
     return NULL;
   }
   return o;

@@ -31,8 +31,7 @@ static void show_finalize(napi_env env, void *data, void *hint) {
   free(s);
 }
 
-static node_show *this_show(napi_env env, napi_callback_info info, size_t *argc,
-                            napi_value *argv) {
+static node_show *this_show(napi_env env, napi_callback_info info, size_t *argc, napi_value *argv) {
   napi_value self;
   if (napi_get_cb_info(env, info, argc, argv, &self, NULL) != napi_ok) {
     ha_node_napi_fail(env, napi_generic_failure, "napi_get_cb_info", __LINE__);
@@ -78,9 +77,9 @@ static char *get_text(napi_env env, napi_value v, const char *what, size_t *len)
 
 static const char *severity_name(ha_diag_severity s) {
   switch (s) {
-    case HA_DIAG_ERROR: return "error";
-    case HA_DIAG_WARNING: return "warning";
-    case HA_DIAG_NOTE: return "note";
+  case HA_DIAG_ERROR: return "error";
+  case HA_DIAG_WARNING: return "warning";
+  case HA_DIAG_NOTE: return "note";
   }
   return "error";
 }
@@ -116,8 +115,8 @@ static napi_value throw_diags(napi_env env, ha_status st, const ha_diags *d, con
   ha_error err;
   ha_error_clear(&err);
   err.status = st;
-  err.kind = st == HA_EIO ? HA_ERROR_IO
-                          : (st == HA_EPARSE ? HA_ERROR_PARSE : HA_ERROR_INVALID_PARAMETER);
+  err.kind =
+      st == HA_EIO ? HA_ERROR_IO : (st == HA_EPARSE ? HA_ERROR_PARSE : HA_ERROR_INVALID_PARAMETER);
   err.category = st == HA_EIO ? HA_CATEGORY_IO : HA_CATEGORY_STATE;
   const ha_diag *first = NULL;
   size_t n = d ? ha_diags_count(d) : 0;
@@ -207,10 +206,10 @@ static napi_value show_load(napi_env env, napi_callback_info info) {
   ha_status st = ha_diags_create(&d);
   if (st == HA_OK) {
     switch (kind) {
-      case SRC_FILE: st = ha_show_load_file(src, &show, d); break;
-      case SRC_HPX_TEXT: st = ha_show_import_hpx_string(src, len, name, &show, d); break;
-      case SRC_HPX_FILE: st = ha_show_import_hpx(src, &show, d); break;
-      default: st = ha_show_load_string(src, len, name, &show, d); break;
+    case SRC_FILE: st = ha_show_load_file(src, &show, d); break;
+    case SRC_HPX_TEXT: st = ha_show_import_hpx_string(src, len, name, &show, d); break;
+    case SRC_HPX_FILE: st = ha_show_import_hpx(src, &show, d); break;
+    default: st = ha_show_load_string(src, len, name, &show, d); break;
     }
   }
   free(src);
@@ -434,16 +433,11 @@ static napi_value show_set_history_limit(napi_env env, napi_callback_info info) 
 
 napi_value ha_node_init_show(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
-      METHOD("_load", show_load),
-      METHOD("edit", show_edit),
-      METHOD("patch", show_patch),
-      METHOD("undo", show_undo),
-      METHOD("redo", show_redo),
-      METHOD("_state", show_state),
-      METHOD("getJson", show_get_json),
-      METHOD("toString", show_save_string),
-      METHOD("save", show_save_file),
-      METHOD("setHistoryLimit", show_set_history_limit),
+      METHOD("_load", show_load),       METHOD("edit", show_edit),
+      METHOD("patch", show_patch),      METHOD("undo", show_undo),
+      METHOD("redo", show_redo),        METHOD("_state", show_state),
+      METHOD("getJson", show_get_json), METHOD("toString", show_save_string),
+      METHOD("save", show_save_file),   METHOD("setHistoryLimit", show_set_history_limit),
   };
   napi_value ctor;
   NAPI_CALL(env, napi_define_class(env, "NativeShow", NAPI_AUTO_LENGTH, show_ctor, NULL,

@@ -145,6 +145,44 @@ test('evaluate: Float64Array in, xyz interleaved out, same as calculatePositionS
   assert.throws(() => h.evaluate(m, [1, 2], { out: new Float64Array(5) }), TypeError);
 });
 
+test('evaluate: the SIMD kernels over times agree with calculatePositionSync within 1e-9 m', () => {
+  // Closed-form models (kernels) in every loop mode, with frames, shifts and
+  // every batch length mod 4; a blending motion (generic fallback); the
+  // output array's tail past 3n and a refused call leave memory untouched.
+  const cases = [
+    { model: 'circular', params: { radius: 800, speed: 37, startAngle: 1234, center: [1, 2, 3], rotation: [10, 20, 30] }, timing: { duration: 3.7, loop: 'loop', speed: 1.3 } },
+    { model: 'elliptical', params: { radiusX: 7, radiusY: 2, endAngle: 200, plane: 'xz' }, timing: { duration: 5, loop: 'pingpong', speed: 0.7 } },
+    { model: 'orbit', params: { radius: 4, inclination: 30, speed: 3 }, timing: { duration: 2, loop: 'once' } },
+    { model: 'circular-scan', params: { radius: 3, height: 2, sweepCount: 5 }, timing: { duration: 9, loop: 'loop' } },
+    { model: 'lissajous', params: { frequencyRatioA: 5, frequencyRatioB: 4, amplitudeX: 900, scale: [1, 2, 0.5] }, timing: { duration: 6, loop: 'pingpong', speed: 2 } },
+  ];
+  for (const c of cases) {
+    const m = h.createMotion(c.model, c.params, c.timing);
+    for (const n of [1, 2, 3, 4, 5, 6, 7, 9, 1001]) {
+      const times = new Float64Array(n).map((_, i) => -3 + i * 0.0371);
+      const opts = { track: 2, shift: 0.35, out: new Float64Array(3 * n + 2).fill(-7) };
+      const out = h.evaluate(m, times, opts);
+      assert.equal(out, opts.out);
+      assert.deepEqual([out[3 * n], out[3 * n + 1]], [-7, -7]);
+      for (let i = 0; i < n; i += n > 100 ? 13 : 1) {
+        const p = h.calculatePositionSync(m, times[i], { track: 2, shift: 0.35 });
+        assert.ok(close(out[3 * i], p.x) && close(out[3 * i + 1], p.y) && close(out[3 * i + 2], p.z), `${c.model} n=${n} t=${times[i]}`);
+      }
+    }
+  }
+  const b = h.createMotion('circular', { radius: 2 }, { duration: 4 });
+  b.update({ radius: 5 }, null, { now: 1, window: 2 });
+  const times = new Float64Array(40).map((_, i) => i * 0.1);
+  const out = h.evaluate(b, times);
+  for (let i = 0; i < 40; i++) {
+    const p = h.calculatePositionSync(b, times[i], {});
+    assert.deepEqual([out[3 * i], out[3 * i + 1], out[3 * i + 2]], [p.x, p.y, p.z], `blend t=${times[i]}`);
+  }
+  const keep = new Float64Array(6).fill(-7);
+  assert.throws(() => h.evaluate(b, new Float64Array([1, NaN]), { out: keep }), { code: 'EINVAL' });
+  assert.deepEqual(Array.from(keep), [-7, -7, -7, -7, -7, -7]);
+});
+
 test('params: numbers, vectors, strings, booleans, points, keyframes', () => {
   const kf = h.createMotion('keyframes', {
     keyframes: [

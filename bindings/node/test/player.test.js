@@ -137,7 +137,9 @@ test('CLI eval gives the same positions as calculatePositionSync and evaluate', 
     samples.forEach((s, i) => {
       const p = h.calculatePositionSync(m, s.t, c.ctx);
       assert.deepEqual([p.x, p.y, p.z], [s.x, s.y, s.z], `${c.model} t=${s.t}`);
-      assert.deepEqual([batch[3 * i], batch[3 * i + 1], batch[3 * i + 2]], [s.x, s.y, s.z]);
+      // evaluate runs the SIMD kernels for closed-form models: within 1e-9 m, not bit for bit.
+      const b = [batch[3 * i], batch[3 * i + 1], batch[3 * i + 2]];
+      assert.ok(close(b[0], s.x) && close(b[1], s.y) && close(b[2], s.z), `${c.model} t=${s.t}: evaluate ${b} vs ${[s.x, s.y, s.z]}`);
     });
   }
 });

@@ -112,3 +112,23 @@ test('Player: replaceShow swaps cues and groups; replaceAnimation drives a group
   s.edit('add', '/tracks/-', { id: 12 });
   assert.throws(() => p.replaceShow(s), (e) => e.code === 'ESTATE');
 });
+
+test('Player: tickPriority puts the tick thread alone under SCHED_FIFO (when allowed)', async (t) => {
+  const p = new h.Player({ tickRate: 200, tickPriority: 10 });
+  t.after(() => p.close());
+  p.addTrack(1);
+  p.start();
+  await waitFor(() => p.getStatus().ticks > 5);
+  const got = p.getStatus().tickPriority;
+  assert.ok(got === 0 || got === 10, `tickPriority ${got}`);
+  if (got === 10 && fs.existsSync('/proc/self/task')) {
+    // exactly one thread of this process runs SCHED_FIFO (policy 1): the tick
+    const fifo = fs.readdirSync('/proc/self/task').filter((tid) => {
+      const stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return fields[38] === '1'; // field 41: policy
+    });
+    assert.equal(fifo.length, 1, 'only the tick thread');
+  }
+  assert.throws(() => new h.Player({ tickPriority: 100 }), RangeError);
+});

@@ -1,0 +1,116 @@
+#!/usr/bin/env node
+'use strict';
+// holoanim web server: `node server/main.js [options]` (see --help).
+
+const fs = require('node:fs');
+const path = require('node:path');
+const { parseArgs } = require('node:util');
+const { createServer } = require('./app');
+
+const WEB = path.resolve(__dirname, '..');
+const ROOT = path.resolve(WEB, '..');
+
+const HELP = `usage: node server/main.js [options]
+  --port N            HTTP + WebSocket port (default 8080; 0 = any free)
+  --host ADDR         listening address (default 127.0.0.1); any other address
+                      needs --token (or HOLOANIM_WEB_TOKEN)
+  --token SECRET      required from every client (?token=SECRET in the URL)
+  --projects DIR      the folder of shows (default web/projects)
+  --open NAME         open this project (default: the newest)
+  --demo FILE         copy this show into the projects folder if absent and open it
+  --device HOST:PORT  point the demo's outputs there (e.g. a holoanim devsim)
+  --addon DIR         the holoanim Node addon (default bindings/node)
+  --cli PATH          the holoanim command, for discover (default build/holoanim)
+  --static DIR        the built UI (default web/dist)`;
+
+function loadAddon(dir) {
+  try {
+    return require(dir);
+  } catch (e) {
+    console.error(`holoanim-web: cannot load the holoanim addon from ${dir}: ${e.message}`);
+    console.error('build it: cd bindings/node && npm ci');
+    process.exit(1);
+  }
+}
+
+/** Copy a demo show into the projects folder (once), outputs pointed at `device`. */
+function installDemo(h, file, projectsDir, device) {
+  const name = path.basename(file, '.json');
+  const dest = path.join(projectsDir, `${name}.json`);
+  if (fs.existsSync(dest)) return name;
+  const show = h.Show.fromFile(file);
+  if (device) {
+    const [host, port] = device.split(':');
+    const outs = show.get('/outputs') || [];
+    const ops = outs.map((_, i) => ({ op: 'replace', path: `/outputs/${i}`, value: { ...outs[i], host, port: Number(port) || 4003 } }));
+    if (ops.length === 0) ops.push({ op: 'add', path: '/outputs', value: [{ name: 'devsim', host, port: Number(port) || 4003 }] });
+    show.patch(ops);
+  }
+  fs.mkdirSync(projectsDir, { recursive: true });
+  show.save(dest);
+  return name;
+}
+
+async function main() {
+  let args;
+  try {
+    args = parseArgs({
+      options: {
+        port: { type: 'string', default: process.env.PORT || '8080' },
+        host: { type: 'string', default: '127.0.0.1' },
+        token: { type: 'string', default: process.env.HOLOANIM_WEB_TOKEN || '' },
+        projects: { type: 'string', default: path.join(WEB, 'projects') },
+        open: { type: 'string' },
+        demo: { type: 'string' },
+        device: { type: 'string' },
+        addon: { type: 'string', default: path.join(ROOT, 'bindings', 'node') },
+        cli: { type: 'string', default: path.join(ROOT, 'build', 'holoanim') },
+        static: { type: 'string', default: path.join(WEB, 'dist') },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }).values;
+  } catch (e) {
+    console.error(`holoanim-web: ${e.message}\n${HELP}`);
+    process.exit(2);
+  }
+  if (args.help) {
+    console.log(HELP);
+    return;
+  }
+  const h = loadAddon(path.resolve(args.addon));
+  let open = args.open;
+  if (args.demo) open = installDemo(h, path.resolve(args.demo), path.resolve(args.projects), args.device);
+  if (!fs.existsSync(path.join(args.static, 'index.html'))) {
+    console.error(`holoanim-web: warning: no built UI in ${args.static} (run \`npm run build\` in web/)`);
+  }
+  let srv;
+  try {
+    srv = await createServer({
+      h,
+      host: args.host,
+      port: Number(args.port),
+      token: args.token || null,
+      projectsDir: args.projects,
+      open,
+      staticDir: args.static,
+      cli: args.cli,
+      log: (m) => console.error(`holoanim-web: ${m}`),
+    });
+  } catch (e) {
+    console.error(`holoanim-web: ${e.message}`);
+    process.exit(1);
+  }
+  console.log(`holoanim-web: ${srv.session.project} from ${srv.session.dir}`);
+  console.log(`holoanim-web: open ${srv.url}`);
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await srv.close(); // saves anything unsaved first
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main();

@@ -1,0 +1,629 @@
+'use strict';
+// The live side of a show: one holoanim Player (native tick thread, OSC
+// outputs) kept in step with the document the session owns.
+//
+// Who starts what. The player is loaded with the show's text, but with every
+// group's autoStart turned off: the runtime starts groups itself (tag = group
+// index, as the core's show player does), so it knows which animation drives
+// which track (`owners`) and since when. Cues are fired by the core
+// (player.goCue) with the core's semantics; the runtime mirrors their effect
+// on `owners` from the cue's actions.
+//
+// Edits while playing. After each change of the document the runtime updates
+// the player the cheapest way that stays exact:
+//   - base positions → setBase (live);
+//   - an animation's model, parameters or timing → replaceAnimation on every
+//     tag that uses it (blended by the engine, the phase is kept);
+//   - groups, cues, presets → replaceShow (same player), and a running group
+//     whose tracks or mode changed is restarted (the engine crossfades);
+//   - tracks added or removed, outputs, limits → a new player, restored at the
+//     same transport time with every running group restarted at the time it
+//     had started (seek there, start, seek back: phase exact, the transport is
+//     paused while that happens).
+// Rejected: rebuilding the player on every edit (a glitch on every parameter
+// change) and firing cues in JavaScript (the core already knows how).
+//
+// The player's tick thread never waits for JavaScript: positions come from
+// the addon's poller at the display rate and are handed to the server, which
+// thins them per client.
+
+const os = require('node:os');
+const { EventEmitter } = require('node:events');
+
+const LOOP_MODES = ['once', 'loop', 'pingpong'];
+const PATH_SAMPLES = 96;
+const FRAME_RATE = 60;
+
+function timingOf(anim) {
+  let loop = anim.loop ?? 'loop';
+  if (anim.pingPong === true) loop = 'pingpong';
+  if (loop === true) loop = 'loop';
+  if (loop === false) loop = 'once';
+  return { duration: anim.duration ?? 10, loop, speed: anim.speed ?? 1 };
+}
+
+function motionOf(anim) {
+  return { model: anim.model, params: anim.parameters || {}, timing: timingOf(anim) };
+}
+
+const SPEC_KEYS = ['mode', 'phaseOffset', 'phaseSpread', 'rotateFormation', 'centerPoint', 'spreadRadius', 'mirrorAxis'];
+
+function specOf(src) {
+  const spec = {};
+  for (const k of SPEC_KEYS) if (src[k] !== undefined) spec[k] = src[k];
+  return spec;
+}
+
+/** The text the player is loaded with: the show without autoStart (see above). */
+function playerText(doc) {
+  const copy = { ...doc };
+  if (Array.isArray(doc.groups)) copy.groups = doc.groups.map((g) => ({ ...g, autoStart: false }));
+  return JSON.stringify(copy);
+}
+
+const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+
+/** What needs a new player: the track ids (in order), outputs and limits. */
+function structureKey(doc) {
+  return JSON.stringify([(doc.tracks || []).map((t) => t.id), doc.outputs || [], doc.limits || null]);
+}
+
+/** The loop of one animation in transport seconds (one cycle of a pingpong). */
+function periodOf(anim) {
+  const tm = timingOf(anim);
+  const base = tm.duration / Math.max(tm.speed, 1e-6);
+  return tm.loop === 'pingpong' ? 2 * base : base;
+}
+
+class Runtime extends EventEmitter {
+  #h;
+  #opts;
+  #player = null;
+  #doc = null;
+  #key = '';
+  #started = false; // autoStart groups were started since the last stop
+  #loop = false;
+  // what was asked (the player's status lags by up to one tick)
+  #playing = false;
+  #speed = 1;
+  #anims = new Map(); // tag → {kind: 'group'|'cue', group, cue, action, since, tracks: number[]}
+  #owners = new Map(); // track id → tag
+  #stats = { at: 0, outputs: [], status: null };
+  #lastFrame = null;
+  #rebuilds = 0;
+  /** Why the show's outputs could not be opened (the player then runs without them), or null. */
+  outputError = null;
+  /** The nice value the player's threads were started with (null: unknown). */
+  priority = null;
+
+  /**
+   * @param h the holoanim addon
+   * @param opts {tickRate (Hz, 100), frameRate (Hz, 60), playerOptions}
+   */
+  constructor(h, opts = {}) {
+    super();
+    this.#h = h;
+    this.#opts = { tickRate: 100, frameRate: FRAME_RATE, ...opts };
+  }
+
+  get player() {
+    return this.#player;
+  }
+
+  get rebuilds() {
+    return this.#rebuilds;
+  }
+
+  /** Load a document into a new player (transport stopped at 0). */
+  load(doc) {
+    this.#anims.clear();
+    this.#owners.clear();
+    this.#started = false;
+    this.#playing = false;
+    this.#speed = 1;
+    this.#newPlayer(doc);
+    this.#doc = doc;
+    this.#key = structureKey(doc);
+    this.#emitTransport();
+    this.#emitPaths();
+  }
+
+  /**
+   * A new player for `doc`, replacing the current one. When the show's
+   * outputs cannot be opened (a host that does not resolve), the player runs
+   * without them and says so: positions keep flowing to the views, and the
+   * next edit tries again.
+   */
+  #newPlayer(doc) {
+    try {
+      this.#swapPlayer(playerText(doc));
+      this.outputError = null;
+    } catch (e) {
+      if (!doc.outputs || doc.outputs.length === 0) throw e;
+      this.#swapPlayer(playerText({ ...doc, outputs: [] }));
+      this.outputError = e.message;
+      this.emit('event', { type: 'error', message: `${e.message} (playing without outputs until this is fixed)` });
+    }
+  }
+
+  #swapPlayer(text) {
+    const old = this.#player;
+    if (old) old.close();
+    this.#player = null;
+    // tickPriority: the tick thread alone under SCHED_FIFO when allowed, so a
+    // browser drawing on the same machine cannot delay ticks. Not `realtime`:
+    // its mlockall(MCL_FUTURE) makes V8's later mprotect calls fail (abort).
+    const p = new this.#h.Player({ tickRate: this.#opts.tickRate, tickPriority: this.#opts.tickPriority ?? 20, ...(this.#opts.playerOptions || {}) });
+    try {
+      p.loadShow(text);
+      p.on('positions', (f) => {
+        this.#lastFrame = f;
+        this.emit('frame', f);
+      }, { rate: this.#opts.frameRate });
+      p.on('event', (e) => this.#onEvent(e));
+      this.#startRaised(p);
+    } catch (e) {
+      p.close();
+      this.#player = null;
+      throw e;
+    }
+    this.#player = p;
+    this.#stats = { at: 0, outputs: [], status: null };
+  }
+
+  /**
+   * Start the player's threads at a higher priority (nice -10 by default)
+   * when the system allows it: the tick thread when SCHED_FIFO was refused,
+   * and the poller that feeds the positions to the clients. On Linux nice is
+   * per thread and a new thread inherits its creator's: the main thread
+   * raises itself, starts the player, and goes back. Rejected: raising the
+   * whole process (JavaScript would compete with the tick).
+   */
+  #startRaised(p) {
+    const want = this.#opts.nice ?? -10;
+    let before = null;
+    try {
+      before = os.getPriority(0);
+      if (want < before) os.setPriority(0, want);
+      this.priority = os.getPriority(0);
+    } catch {
+      this.priority = before; // not allowed here: normal priority
+    }
+    try {
+      p.start();
+    } finally {
+      if (before !== null) {
+        try {
+          os.setPriority(0, before);
+        } catch {
+          // lowering back is always allowed; nothing to do if not
+        }
+      }
+    }
+  }
+
+  #onEvent(e) {
+    if (e.type === 'animationEnded') {
+      const rec = this.#anims.get(e.tag);
+      const def = rec && this.#definition(this.#doc, rec);
+      if (def && def.motion.timing.loop === 'once') {
+        // the tracks hold the end of the path: nothing ahead to draw
+        this.#release(e.tag);
+        this.#emitPaths();
+      }
+    } else if (e.type === 'showEnded' && this.#loop) {
+      this.seek(0);
+      this.#player.play();
+    }
+    const out = { ...e };
+    if (out.error) out.error = { code: out.error.code, message: out.error.message };
+    this.emit('event', out);
+  }
+
+  // ---- transport ----
+
+  transport() {
+    const st = this.#player ? this.#player.getStatus() : null;
+    return {
+      playing: this.#playing,
+      time: st ? st.time : 0,
+      speed: this.#speed,
+      loop: this.#loop,
+      started: this.#started,
+      length: this.#timelineLength(),
+    };
+  }
+
+  /** A sensible seek-bar span: the longest `once` animation, else its longest loop, ≥ 30 s. */
+  #timelineLength() {
+    let len = 30;
+    for (const a of (this.#doc && this.#doc.animations) || []) {
+      const tm = timingOf(a);
+      if (tm.loop === 'once') len = Math.max(len, periodOf(a) * 1.25);
+    }
+    return Math.ceil(len);
+  }
+
+  play() {
+    if (!this.#started) {
+      // document order, like the core: a later autoStart group takes shared tracks
+      (this.#doc.groups || []).forEach((g, i) => {
+        if (g.autoStart) this.#startGroup(this.#doc, i);
+      });
+      this.#started = true;
+    }
+    this.#player.play();
+    this.#playing = true;
+    this.#emitPaths();
+    return this.#emitTransport();
+  }
+
+  pause() {
+    this.#player.pause();
+    this.#playing = false;
+    return this.#emitTransport();
+  }
+
+  stop(fade = 0) {
+    this.#player.stop(fade);
+    this.#playing = false;
+    this.#anims.clear();
+    this.#owners.clear();
+    this.#started = false;
+    this.#emitPaths();
+    return this.#emitTransport({ time: fade > 0 ? this.transport().time : 0 });
+  }
+
+  seek(time) {
+    this.#player.seek(time);
+    return this.#emitTransport({ time });
+  }
+
+  setSpeed(speed) {
+    this.#player.setSpeed(speed);
+    this.#speed = speed;
+    return this.#emitTransport();
+  }
+
+  setLoop(loop) {
+    this.#loop = !!loop;
+    return this.#emitTransport();
+  }
+
+  panic() {
+    this.#player.panic();
+    this.#playing = false;
+    this.#anims.clear();
+    this.#owners.clear();
+    this.#emitPaths();
+    return this.#emitTransport();
+  }
+
+  /** Fire a cue by number (the core runs its actions); mirrors its effect on the owners. */
+  goCue(number) {
+    const cues = this.#doc.cues || [];
+    const ci = cues.findIndex((c) => Math.abs(c.number - number) < 1e-9);
+    this.#player.goCue(number); // throws ENOTFOUND with the core's words
+    const now = this.#now();
+    const cue = cues[ci];
+    (cue.actions || []).forEach((a, ai) => {
+      if (a.type === 'start' && a.group !== undefined) {
+        const gi = (this.#doc.groups || []).findIndex((g) => g.name === a.group);
+        if (gi >= 0) this.#own(gi, { kind: 'group', group: a.group, since: now, tracks: this.#doc.groups[gi].tracks });
+      } else if (a.type === 'start') {
+        this.#own(0x40000000 | (ci << 8) | ai, { kind: 'cue', cue: cue.number, action: ai, since: now, tracks: a.tracks || [] });
+      } else if (a.type === 'stop') {
+        if (a.group !== undefined) {
+          const gi = (this.#doc.groups || []).findIndex((g) => g.name === a.group);
+          this.#release(gi);
+        } else if (a.animation !== undefined) {
+          for (const [tag, rec] of [...this.#anims]) {
+            const def = this.#definition(this.#doc, rec);
+            if (def && def.animation === a.animation) this.#release(tag);
+          }
+        } else if (Array.isArray(a.tracks)) {
+          for (const t of a.tracks) this.#owners.delete(t);
+        } else {
+          this.#anims.clear();
+          this.#owners.clear();
+        }
+      } else if (a.type === 'preset') {
+        const pr = (this.#doc.presets || []).find((p) => p.name === a.preset);
+        for (const t of a.tracks || (pr ? Object.keys(pr.positions).map(Number) : [])) this.#owners.delete(t);
+      } else if (a.type === 'goto') {
+        this.#owners.delete(a.track);
+      }
+    });
+    this.#prune();
+    this.#emitPaths();
+    return cue ? { number: cue.number, name: cue.name || '' } : null;
+  }
+
+  /** Move a track's base live (dragging): no document change. */
+  setBase(track, position) {
+    this.#player.setBase(track, position);
+  }
+
+  stopTrack(track, fade = 0) {
+    this.#player.stopTrack(track, fade);
+    this.#owners.delete(track);
+    this.#prune();
+    this.#emitPaths();
+  }
+
+  // ---- following the document ----
+
+  /** The document changed (an edit, undo, redo): bring the player in line. */
+  update(doc) {
+    const old = this.#doc;
+    this.#doc = doc;
+    const key = structureKey(doc);
+    if (key !== this.#key || this.outputError) {
+      this.#key = key;
+      this.#rebuild(old, doc);
+    } else {
+      try {
+        this.#follow(old, doc);
+      } catch (e) {
+        // never leave the player behind the document: start it afresh
+        this.emit('warning', `update: ${e.message}; new player`);
+        this.#rebuild(old, doc);
+      }
+    }
+    this.#emitPaths();
+    this.#emitTransport();
+  }
+
+  #follow(old, doc) {
+    const p = this.#player;
+    // base positions
+    const oldTracks = new Map((old.tracks || []).map((t) => [t.id, t]));
+    for (const t of doc.tracks || []) {
+      const o = oldTracks.get(t.id);
+      if (o && !same(o.position, t.position)) p.setBase(t.id, t.position || [0, 0, 0]);
+    }
+    if (!same(old.groups, doc.groups) || !same(old.cues, doc.cues) || !same(old.presets, doc.presets) || !same(old.animations, doc.animations)) {
+      p.replaceShow(playerText(doc));
+    }
+    const now = this.#now();
+    // running animations whose definition changed
+    for (const [tag, rec] of [...this.#anims]) {
+      const was = this.#definition(old, rec);
+      const is = this.#definition(doc, rec);
+      if (!is) {
+        // its group or cue is gone: glide home
+        p.stopAnimation(tag, 1);
+        this.#release(tag);
+        continue;
+      }
+      if (is.tag !== tag || !same(was.tracks, is.tracks) || !same(was.spec, is.spec)) {
+        if (is.tag !== tag) p.stopAnimation(tag, 0);
+        this.#release(tag);
+        this.#startDef(is, rec, now);
+      } else if (!same(was.motion, is.motion)) {
+        p.replaceAnimation(tag, is.motion);
+      }
+    }
+    // groups added with autoStart while the show runs start now
+    if (this.#started) {
+      const before = new Set((old.groups || []).map((g) => g.name));
+      (doc.groups || []).forEach((g, i) => {
+        if (g.autoStart && !before.has(g.name)) this.#startGroup(doc, i);
+      });
+    }
+  }
+
+  /** {tag, tracks, spec, motion} of a running record in `doc`, or null. */
+  #definition(doc, rec) {
+    if (rec.kind === 'group') {
+      const gi = (doc.groups || []).findIndex((g) => g.name === rec.group);
+      if (gi < 0) return null;
+      const g = doc.groups[gi];
+      const a = (doc.animations || []).find((x) => x.name === g.animation);
+      if (!a) return null;
+      return { tag: gi, tracks: g.tracks, spec: { ...specOf(g), fadeIn: a.fadeIn }, motion: motionOf(a), animation: a.name };
+    }
+    const cues = doc.cues || [];
+    const ci = cues.findIndex((c) => Math.abs(c.number - rec.cue) < 1e-9);
+    const act = ci >= 0 ? (cues[ci].actions || [])[rec.action] : null;
+    if (!act || act.type !== 'start' || act.animation === undefined) return null;
+    const a = (doc.animations || []).find((x) => x.name === act.animation);
+    if (!a) return null;
+    return { tag: 0x40000000 | (ci << 8) | rec.action, tracks: act.tracks || [], spec: { ...specOf(act), fadeIn: a.fadeIn }, motion: motionOf(a), animation: a.name };
+  }
+
+  #startDef(def, rec, since) {
+    const spec = { ...def.spec };
+    if (spec.fadeIn === undefined) delete spec.fadeIn;
+    this.#player.startAnimation({ tag: def.tag, tracks: def.tracks, ...def.motion, ...spec });
+    this.#own(def.tag, { ...rec, since, tracks: def.tracks });
+  }
+
+  #startGroup(doc, gi) {
+    const g = doc.groups[gi];
+    const def = this.#definition(doc, { kind: 'group', group: g.name });
+    if (def) this.#startDef(def, { kind: 'group', group: g.name }, this.#now());
+  }
+
+  #own(tag, rec) {
+    this.#anims.set(tag, rec);
+    for (const t of rec.tracks) this.#owners.set(t, tag);
+    this.#prune();
+  }
+
+  #release(tag) {
+    this.#anims.delete(tag);
+    for (const [t, owner] of [...this.#owners]) if (owner === tag) this.#owners.delete(t);
+  }
+
+  /** Forget animations that drive no track any more (taken over everywhere). */
+  #prune() {
+    const live = new Set(this.#owners.values());
+    for (const tag of [...this.#anims.keys()]) if (!live.has(tag)) this.#anims.delete(tag);
+  }
+
+  #now() {
+    return this.#player ? this.#player.getStatus().time : 0;
+  }
+
+  #rebuild(old, doc) {
+    const t = this.#player ? this.#player.getStatus().time : 0;
+    const running = [...this.#anims.entries()]
+      .map(([tag, rec]) => ({ tag, rec, def: this.#definition(doc, rec) }))
+      .filter((r) => r.def)
+      .sort((a, b) => a.rec.since - b.rec.since);
+    this.#anims.clear();
+    this.#owners.clear();
+    this.#newPlayer(doc);
+    this.#rebuilds++;
+    const p = this.#player;
+    const ids = new Set((doc.tracks || []).map((t) => t.id));
+    for (const r of running) {
+      const tracks = r.def.tracks.filter((t) => ids.has(t));
+      if (tracks.length === 0) continue;
+      p.seek(r.rec.since); // paused: the clock stays there while we start
+      this.#startDef({ ...r.def, tracks }, r.rec, r.rec.since);
+    }
+    p.seek(t);
+    if (this.#speed !== 1) p.setSpeed(this.#speed);
+    if (this.#playing) p.play();
+  }
+
+  // ---- paths drawn ahead of the sources ----
+
+  /**
+   * For each animated track, one loop of its path (transport seconds from
+   * the start of its animation), computed by the engine. When nothing runs
+   * and the show is stopped, the paths the autoStart groups will take.
+   */
+  paths(doc = this.#doc) {
+    const items = [];
+    const bases = new Map((doc.tracks || []).map((t) => [t.id, t.position || [0, 0, 0]]));
+    const defs = [];
+    if (this.#anims.size > 0) {
+      for (const [tag, rec] of this.#anims) {
+        const def = this.#definition(doc, rec);
+        if (!def) continue;
+        const owned = def.tracks.filter((t) => this.#owners.get(t) === tag);
+        if (owned.length) defs.push({ def, draw: new Set(owned), preview: false });
+      }
+    } else if (!this.#started) {
+      (doc.groups || []).forEach((g) => {
+        if (!g.autoStart) return;
+        const def = this.#definition(doc, { kind: 'group', group: g.name });
+        if (def) defs.push({ def, draw: new Set(def.tracks), preview: true });
+      });
+    }
+    for (const { def, draw, preview } of defs) {
+      try {
+        const pts = this.sampleGroup(def.motion, def.tracks, def.spec, bases);
+        def.tracks.forEach((t, i) => {
+          if (draw.has(t)) items.push({ track: t, tag: def.tag, preview, points: pts[i] });
+        });
+      } catch (e) {
+        this.emit('warning', `paths: ${e.message}`);
+      }
+    }
+    return items;
+  }
+
+  /**
+   * Sample a group's motion for every member over one loop: an array (per
+   * track) of flat [x, y, z, ...] rounded to the millimetre.
+   */
+  sampleGroup(motion, tracks, spec, bases, samples = PATH_SAMPLES) {
+    const m = this.#h.createMotion(motion.model, motion.params, motion.timing);
+    const tm = m.timing;
+    const period = (tm.loop === 'pingpong' ? 2 : 1) * tm.duration / tm.speed;
+    const n = tracks.length;
+    let extra = 0;
+    if (tm.loop === 'once' && n > 1) {
+      extra = spec.phaseSpread ? period * (n - 1) / n : Math.max(0, (spec.phaseOffset || 0) * (n - 1));
+    }
+    const span = period + extra;
+    const out = tracks.map(() => new Array(3 * (samples + 1)));
+    const group = {
+      motion: m,
+      tracks,
+      bases: tracks.map((t) => bases.get(t) || [0, 0, 0]),
+      ...specOf(spec),
+    };
+    delete group.fadeIn;
+    for (let k = 0; k <= samples; k++) {
+      const pos = this.#h.groupPositions(group, (span * k) / samples);
+      for (let i = 0; i < n; i++) {
+        out[i][3 * k] = Math.round(pos[3 * i] * 1000) / 1000;
+        out[i][3 * k + 1] = Math.round(pos[3 * i + 1] * 1000) / 1000;
+        out[i][3 * k + 2] = Math.round(pos[3 * i + 2] * 1000) / 1000;
+      }
+    }
+    return out;
+  }
+
+  #emitPaths() {
+    this.emit('paths', this.paths());
+  }
+
+  #emitTransport(over = {}) {
+    const t = { ...this.transport(), ...over };
+    this.emit('transport', t);
+    return t;
+  }
+
+  // ---- statistics ----
+
+  /** Status, metrics and per-output rates since the previous call. */
+  stats() {
+    const p = this.#player;
+    if (!p) return null;
+    const now = performance.now();
+    const status = p.getStatus();
+    const outs = p.getOutputStats();
+    const m = p.getMetrics();
+    const prev = this.#stats;
+    const dt = prev.at ? (now - prev.at) / 1000 : 0;
+    const outputs = outs.map((o, i) => {
+      const q = prev.outputs[i];
+      const rate = (k) => (q && dt > 0 ? Math.max(0, (o[k] - q[k]) / dt) : 0);
+      return {
+        destination: o.destination,
+        messages: o.messages,
+        messagesPerSecond: rate('messages'),
+        bytesPerSecond: rate('bytes'),
+        errors: o.errRefused + o.errOther,
+        errorsPerSecond: rate('errRefused') + rate('errOther'),
+        refused: o.errRefused,
+        deadbandSkips: o.deadbandSkips,
+        nonfinite: o.nonfinite,
+      };
+    });
+    const lateNow = status.lateTicks;
+    const result = {
+      status,
+      latePerSecond: prev.status && dt > 0 ? (lateNow - prev.status.lateTicks) / dt : 0,
+      ticksPerSecond: prev.status && dt > 0 ? (status.ticks - prev.status.ticks) / dt : 0,
+      histograms: Object.fromEntries(Object.entries(m.histograms).map(([k, v]) => [k, { count: v.count, mean_ns: v.mean_ns, p50_ns: v.p50_ns, p99_ns: v.p99_ns, max_ns: v.max_ns }])),
+      counters: m.counters,
+      gauges: m.gauges,
+      errors: m.errors,
+      outputs,
+      stream: p.streamStats(),
+      rebuilds: this.#rebuilds,
+      outputError: this.outputError,
+      animated: this.#owners.size,
+    };
+    this.#stats = { at: now, outputs: outs, status };
+    return result;
+  }
+
+  lastFrame() {
+    return this.#lastFrame;
+  }
+
+  close() {
+    if (this.#player) this.#player.close();
+    this.#player = null;
+  }
+}
+
+module.exports = { Runtime, playerText, timingOf, motionOf, specOf, structureKey, LOOP_MODES };

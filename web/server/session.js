@@ -1,0 +1,297 @@
+'use strict';
+// The one source of truth: the show a server has open, its file in the
+// projects folder, and the history of changes.
+//
+// Every change goes through the core (holoanim's Show: JSON-Patch edits
+// validated as a loaded file would be, one undo step per patch, atomic saves
+// that keep NAME.json.bak). Each change bumps the version; clients send the
+// version their edit was made on. An edit made on an older version is still
+// applied when nothing it touches changed since (e.g. two tabs editing two
+// different tracks), and refused with ECONFLICT otherwise (e.g. an index
+// into an array that was added to or removed from since): the client then
+// has the newest document and redoes the edit on it. Undo and redo are
+// shared by every tab, like the document.
+//
+// Saving: every change is written back to the project file after `autosaveMs`
+// of quiet (and at once on save() or close()), atomically, so a crash loses at
+// most that delay and never the previous file.
+
+const fs = require('node:fs');
+const path = require('node:path');
+const { EventEmitter } = require('node:events');
+
+const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9 _.-]{0,63}$/;
+const LOG_LIMIT = 500;
+
+function fail(code, message, extra = {}) {
+  const e = new Error(message);
+  e.code = code;
+  Object.assign(e, extra);
+  return e;
+}
+
+/** "/a/b~1c" → ['a', 'b/c'] (RFC 6901). */
+function splitPointer(p) {
+  if (p === '') return [];
+  if (typeof p !== 'string' || p[0] !== '/') throw fail('EINVAL', `bad JSON pointer "${p}"`);
+  return p.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+/** Does one path contain the other (or are they equal)? */
+function overlaps(a, b) {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+class Session extends EventEmitter {
+  #h;
+  #dir;
+  #show = null;
+  #project = null;
+  #file = null;
+  #savedVersion = 0;
+  #savedAt = null;
+  #saveError = null;
+  #timer = null;
+  #log = []; // {version, paths: [[...segments]] | '*'}
+  #autosaveMs;
+  #doc = null;
+
+  /**
+   * @param h the holoanim addon
+   * @param opts {projectsDir, autosaveMs (default 500)}
+   */
+  constructor(h, opts) {
+    super();
+    this.#h = h;
+    this.#dir = path.resolve(opts.projectsDir);
+    this.#autosaveMs = opts.autosaveMs ?? 500;
+    fs.mkdirSync(this.#dir, { recursive: true });
+  }
+
+  get dir() {
+    return this.#dir;
+  }
+
+  get doc() {
+    return this.#doc;
+  }
+
+  get version() {
+    return this.#show ? this.#show.version : 0;
+  }
+
+  get project() {
+    return this.#project;
+  }
+
+  // ---- projects ----
+
+  /** The shows in the projects folder, newest first. */
+  list() {
+    return fs
+      .readdirSync(this.#dir, { withFileTypes: true })
+      .filter((d) => d.isFile() && d.name.endsWith('.json') && !d.name.startsWith('.'))
+      .map((d) => {
+        const st = fs.statSync(path.join(this.#dir, d.name));
+        return { name: d.name.slice(0, -5), modified: st.mtimeMs, size: st.size };
+      })
+      .sort((a, b) => b.modified - a.modified);
+  }
+
+  #fileOf(name) {
+    if (typeof name !== 'string' || !NAME_RE.test(name) || name.includes('..')) {
+      throw fail('EINVAL', `project name "${name}": use letters, digits, space, _ . - (at most 64)`, { parameter: 'name' });
+    }
+    return path.join(this.#dir, `${name}.json`);
+  }
+
+  /** Open a project (saving the current one first). */
+  open(name) {
+    const file = this.#fileOf(name);
+    if (!fs.existsSync(file)) throw fail('ENOTFOUND', `no project "${name}" in ${this.#dir}`);
+    const show = this.#h.Show.fromFile(file);
+    this.#switch(show, name, file, show.version);
+    return show.warnings;
+  }
+
+  /** A new empty project (refused if the name exists). */
+  create(name, title) {
+    const file = this.#fileOf(name);
+    if (fs.existsSync(file)) throw fail('EEXIST', `project "${name}" already exists`);
+    const show = new this.#h.Show();
+    show.edit('add', '/name', title || name);
+    show.setHistoryLimit(200);
+    show.save(file);
+    this.#switch(show, name, file, show.version);
+    return [];
+  }
+
+  /** Import a Holophonix Animator project (.hpx text) as a new project. */
+  importHpx(name, text) {
+    const file = this.#fileOf(name);
+    if (fs.existsSync(file)) throw fail('EEXIST', `project "${name}" already exists`);
+    const show = this.#h.Show.importHpx({ text, name: `${name}.hpx` });
+    show.save(file);
+    this.#switch(show, name, file, show.version);
+    return show.warnings;
+  }
+
+  /** Save the current show under a new name and continue there. */
+  saveAs(name) {
+    const file = this.#fileOf(name);
+    if (fs.existsSync(file)) throw fail('EEXIST', `project "${name}" already exists`);
+    this.#show.save(file);
+    this.#project = name;
+    this.#file = file;
+    this.#savedVersion = this.#show.version;
+    this.#savedAt = Date.now();
+    this.#emitChange(null, 'save as');
+  }
+
+  #switch(show, name, file, savedVersion) {
+    if (this.#show) this.flush();
+    show.setHistoryLimit(200);
+    this.#show = show;
+    this.#project = name;
+    this.#file = file;
+    this.#savedVersion = savedVersion;
+    this.#savedAt = Date.now();
+    this.#saveError = null;
+    this.#log = [];
+    this.#doc = show.toJSON();
+    this.emit('open', this.#doc);
+    this.#emitChange(null, 'open');
+  }
+
+  // ---- changes ----
+
+  /**
+   * Apply JSON-Patch operations made on version `base` as one undo step.
+   * Returns the new version. Throws ECONFLICT (stale and overlapping) or the
+   * core's HoloanimError (invalid result, with diagnostics).
+   */
+  edit(ops, base, by = null, label = '') {
+    if (!this.#show) throw fail('ESTATE', 'no show is open');
+    const touched = ops.map((o) => {
+      const segs = splitPointer(o.path);
+      // add/remove change the container (indices shift): claim it whole
+      return o.op === 'replace' ? segs : segs.slice(0, -1);
+    });
+    if (base !== undefined && base !== this.#show.version) {
+      const since = this.#log.filter((e) => e.version > base);
+      // versions count changes one by one: every change since `base` must be known
+      if (base > this.#show.version || since.length !== this.#show.version - base) {
+        throw fail('ECONFLICT', `the show changed since version ${base} (now ${this.#show.version}); edit again`);
+      }
+      for (const e of since) {
+        if (e.paths === '*' || e.paths.some((p) => touched.some((t) => overlaps(p, t)))) {
+          throw fail('ECONFLICT', `the show changed since version ${base} (now ${this.#show.version}) where this edit applies; edit again`);
+        }
+      }
+    }
+    const version = ops.length === 1
+      ? this.#show.edit(ops[0].op, ops[0].path, ops[0].value)
+      : this.#show.patch(ops);
+    this.#record(version, touched);
+    this.#emitChange(by, label);
+    return version;
+  }
+
+  undo(by = null) {
+    if (!this.#show) throw fail('ESTATE', 'no show is open');
+    const v = this.#show.undo();
+    this.#record(v, '*');
+    this.#emitChange(by, 'undo');
+    return v;
+  }
+
+  redo(by = null) {
+    if (!this.#show) throw fail('ESTATE', 'no show is open');
+    const v = this.#show.redo();
+    this.#record(v, '*');
+    this.#emitChange(by, 'redo');
+    return v;
+  }
+
+  #record(version, paths) {
+    this.#log.push({ version, paths });
+    if (this.#log.length > LOG_LIMIT) this.#log.splice(0, this.#log.length - LOG_LIMIT);
+  }
+
+  #emitChange(by, label) {
+    const old = this.#doc;
+    this.#doc = this.#show.toJSON();
+    if (label !== 'open' && label !== 'save as') this.#schedule();
+    this.emit('change', { doc: this.#doc, old, by, label, state: this.state() });
+  }
+
+  /** What every client shows about the document. */
+  state() {
+    const st = this.#show ? this.#show.state() : { version: 0, canUndo: false, canRedo: false };
+    return {
+      project: this.#project,
+      file: this.#file,
+      version: st.version,
+      canUndo: st.canUndo,
+      canRedo: st.canRedo,
+      savedVersion: this.#savedVersion,
+      savedAt: this.#savedAt,
+      saveError: this.#saveError,
+    };
+  }
+
+  // ---- saving ----
+
+  #schedule() {
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => this.#autosave(), this.#autosaveMs);
+    this.#timer.unref?.();
+  }
+
+  #autosave() {
+    try {
+      this.save();
+    } catch {
+      // reported through state().saveError and the 'saved' event
+    }
+  }
+
+  /** Write the show now (atomic, previous file kept as .bak). */
+  save() {
+    clearTimeout(this.#timer);
+    this.#timer = null;
+    if (!this.#show) throw fail('ESTATE', 'no show is open');
+    try {
+      this.#show.save(this.#file);
+      this.#savedVersion = this.#show.version;
+      this.#savedAt = Date.now();
+      this.#saveError = null;
+    } catch (e) {
+      this.#saveError = e.message;
+      this.emit('saved', this.state());
+      throw e;
+    }
+    this.emit('saved', this.state());
+    return this.state();
+  }
+
+  /** Save if anything is unsaved (shutdown, switching projects). */
+  flush() {
+    if (this.#show && (this.#timer !== null || this.#show.version !== this.#savedVersion)) {
+      try {
+        this.save();
+      } catch {
+        // state().saveError says why
+      }
+    }
+  }
+
+  close() {
+    this.flush();
+    clearTimeout(this.#timer);
+  }
+}
+
+module.exports = { Session, splitPointer, overlaps, NAME_RE };

@@ -1,0 +1,253 @@
+// The track list: index, colour, name, base position (typed), live position,
+// select (Ctrl/Shift for several), add, remove, discover from a device.
+import { useEffect, useRef, useState } from 'react';
+import { act, edit, live, ptr, setState, toast } from '../client.js';
+import { useStore } from '../store.js';
+import { trackColor } from '../render.js';
+
+/** A number input that commits on Enter or blur (Escape reverts). */
+export function NumberField({ value, onCommit, step = 0.1, min, max, title, width, testid, error }) {
+  const [text, setText] = useState(value === undefined || value === null ? '' : String(value));
+  const [focus, setFocus] = useState(false);
+  useEffect(() => {
+    if (!focus) setText(value === undefined || value === null ? '' : String(value));
+  }, [value, focus]);
+  const commit = () => {
+    if (text.trim() === '') return;
+    const v = Number(text);
+    if (!Number.isFinite(v)) {
+      toast('error', `${title || 'value'}: "${text}" is not a number`);
+      setText(String(value ?? ''));
+      return;
+    }
+    if (v !== value) onCommit(v);
+  };
+  return (
+    <input
+      className={`num${error ? ' invalid' : ''}`}
+      type="number"
+      step={step}
+      min={min}
+      max={max}
+      title={error || title}
+      style={width ? { width } : undefined}
+      value={text}
+      data-testid={testid}
+      onFocus={() => setFocus(true)}
+      onChange={(e) => setText(e.target.value)}
+      onBlur={() => {
+        setFocus(false);
+        commit();
+      }}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter') e.currentTarget.blur();
+        if (e.key === 'Escape') {
+          setText(String(value ?? ''));
+          setTimeout(() => e.target.blur());
+        }
+      }}
+    />
+  );
+}
+
+/** A text input that commits on Enter or blur. */
+export function TextField({ value, onCommit, placeholder, className, testid }) {
+  const [text, setText] = useState(value ?? '');
+  const [focus, setFocus] = useState(false);
+  useEffect(() => {
+    if (!focus) setText(value ?? '');
+  }, [value, focus]);
+  return (
+    <input
+      className={className || 'text'}
+      value={text}
+      placeholder={placeholder}
+      data-testid={testid}
+      onFocus={() => setFocus(true)}
+      onChange={(e) => setText(e.target.value)}
+      onBlur={() => {
+        setFocus(false);
+        if (text !== (value ?? '')) onCommit(text);
+      }}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter') e.currentTarget.blur();
+      }}
+    />
+  );
+}
+
+// Live positions in the list: one timer for every row, writing text directly
+// (no React render 128 times, 5 times a second), and only in rows on screen.
+const liveRows = new Map(); // element → track id
+const visibleRows = new Set();
+const rowObserver =
+  typeof IntersectionObserver === 'undefined'
+    ? null
+    : new IntersectionObserver((entries) => {
+        for (const e of entries) {
+          if (e.isIntersecting) visibleRows.add(e.target);
+          else visibleRows.delete(e.target);
+        }
+      });
+setInterval(() => {
+  const f = (v) => v.toFixed(2).padStart(6, '\u2007');
+  for (const el of rowObserver ? visibleRows : liveRows.keys()) {
+    const id = liveRows.get(el);
+    if (id === undefined) continue;
+    const i = live.index.get(id);
+    if (i === undefined) continue;
+    const text = `${f(live.pos[3 * i])} ${f(live.pos[3 * i + 1])} ${f(live.pos[3 * i + 2])}`;
+    if (el.textContent !== text) el.textContent = text;
+    const moving = live.status[i] !== 0;
+    if (el.classList.contains('moving') !== moving) el.classList.toggle('moving', moving);
+  }
+}, 200);
+
+function LivePosition({ id }) {
+  const ref = useRef(null);
+  useEffect(() => {
+    const el = ref.current;
+    liveRows.set(el, id);
+    if (rowObserver) rowObserver.observe(el);
+    return () => {
+      liveRows.delete(el);
+      visibleRows.delete(el);
+      if (rowObserver) rowObserver.unobserve(el);
+    };
+  }, [id]);
+  return <span className="livepos" ref={ref} title="position now (x y z); blue while animated">—</span>;
+}
+
+function removeTrackOps(doc, id) {
+  // the track leaves every group (a group left empty goes, with the cue actions naming it) and preset
+  const ops = [];
+  const groups = doc.groups || [];
+  const gone = new Set();
+  groups.forEach((g, gi) => {
+    if (!g.tracks.includes(id)) return;
+    if (g.tracks.length === 1) gone.add(g.name);
+    else ops.push({ op: 'replace', path: ptr('groups', gi, 'tracks'), value: g.tracks.filter((x) => x !== id) });
+  });
+  (doc.cues || []).forEach((c, ci) => {
+    const keep = c.actions.filter((a) => !(a.group !== undefined && gone.has(a.group)) && !(a.track === id));
+    const fixed = keep.map((a) => (Array.isArray(a.tracks) ? { ...a, tracks: a.tracks.filter((x) => x !== id) } : a)).filter((a) => !(Array.isArray(a.tracks) && a.tracks.length === 0));
+    if (JSON.stringify(fixed) !== JSON.stringify(c.actions)) ops.push({ op: 'replace', path: ptr('cues', ci, 'actions'), value: fixed });
+  });
+  (doc.presets || []).forEach((p, pi) => {
+    if (p.positions && String(id) in p.positions) ops.push({ op: 'remove', path: ptr('presets', pi, 'positions', String(id)) });
+  });
+  (doc.outputs || []).forEach((o, oi) => {
+    if (o.trackMap && String(id) in o.trackMap) ops.push({ op: 'remove', path: ptr('outputs', oi, 'trackMap', String(id)) });
+  });
+  // groups last, from the end, so indices stay valid
+  groups.map((g, gi) => [g, gi]).filter(([g]) => gone.has(g.name)).reverse().forEach(([, gi]) => ops.push({ op: 'remove', path: ptr('groups', gi) }));
+  ops.push({ op: 'remove', path: ptr('tracks', doc.tracks.findIndex((t) => t.id === id)) });
+  return ops;
+}
+
+function Discover({ doc }) {
+  const [target, setTarget] = useState(() => {
+    const o = (doc.outputs || [])[0];
+    return o ? `${o.host}:${o.port || 4003}` : '127.0.0.1:4003';
+  });
+  const [found, setFound] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const run = async () => {
+    const [host, port] = target.split(':');
+    setBusy(true);
+    const r = await act('discover', { host, port: Number(port) || 4003 });
+    setBusy(false);
+    if (r) setFound(r.tracks);
+  };
+  const have = new Set((doc.tracks || []).map((t) => t.id));
+  const missing = (found || []).filter((t) => !have.has(t.index));
+  const addAll = () =>
+    edit(
+      missing.map((t) => ({ op: 'add', path: '/tracks/-', value: { id: t.index, name: t.name || '', position: [t.x, t.y, t.z] } })),
+      `add ${missing.length} discovered tracks`,
+    ).catch(() => {});
+  return (
+    <div className="discover">
+      <input className="text" value={target} onChange={(e) => setTarget(e.target.value)} title="device host:port" />
+      <button onClick={run} disabled={busy}>{busy ? 'Asking…' : 'Discover'}</button>
+      {found && (
+        <span className="dim">
+          {found.length} on device, {missing.length} new{' '}
+          {missing.length > 0 && <button onClick={addAll}>Add {missing.length}</button>}
+        </span>
+      )}
+    </div>
+  );
+}
+
+export function Tracks() {
+  const doc = useStore((s) => s.doc);
+  const selection = useStore((s) => s.selection);
+  const [showDiscover, setShowDiscover] = useState(false);
+  if (!doc) return null;
+  const tracks = doc.tracks || [];
+  const select = (ev, id) => {
+    if (ev.ctrlKey || ev.metaKey) setState({ selection: selection.includes(id) ? selection.filter((x) => x !== id) : [...selection, id] });
+    else if (ev.shiftKey && selection.length) {
+      const ids = tracks.map((t) => t.id);
+      const a = ids.indexOf(selection[selection.length - 1]);
+      const b = ids.indexOf(id);
+      const range = ids.slice(Math.min(a, b), Math.max(a, b) + 1);
+      setState({ selection: [...new Set([...selection, ...range])] });
+    } else setState({ selection: [id] });
+  };
+  const add = () => {
+    const id = tracks.reduce((m, t) => Math.max(m, t.id), 0) + 1;
+    edit([{ op: 'add', path: '/tracks/-', value: { id, name: `Track ${id}`, position: [0, 0, 1.5] } }], `add track ${id}`).then(() => setState({ selection: [id] })).catch(() => {});
+  };
+  const remove = (id) => edit(removeTrackOps(doc, id), `remove track ${id}`).then(() => setState({ selection: selection.filter((x) => x !== id) })).catch(() => {});
+  const setPos = (i, k, v) => {
+    const p = [...(tracks[i].position || [0, 0, 0])];
+    p[k] = v;
+    edit([{ op: 'replace', path: ptr('tracks', i, 'position'), value: p }], `move track ${tracks[i].id}`).catch(() => {});
+  };
+  return (
+    <section className="panel tracks" data-testid="tracks">
+      <header>
+        <h2>Tracks <span className="dim">{tracks.length}</span></h2>
+        <div className="actions">
+          <button onClick={() => setState({ selection: tracks.map((t) => t.id) })} title="select every track">All</button>
+          <button onClick={() => setShowDiscover((x) => !x)} title="ask a device for its tracks">Discover</button>
+          <button onClick={add} data-testid="add-track" title="add a track">+ Add</button>
+        </div>
+      </header>
+      {showDiscover && <Discover doc={doc} />}
+      <div className="tracklist">
+        <div className="row head">
+          <span>#</span>
+          <span />
+          <span>name</span>
+          <span>base x · y · z (m)</span>
+        </div>
+        {tracks.map((t, i) => (
+          <div key={t.id} className={`row${selection.includes(t.id) ? ' selected' : ''}`} data-testid={`track-${t.id}`} onMouseDown={(e) => { if (e.target.tagName !== 'INPUT' && e.target.tagName !== 'BUTTON') select(e, t.id); }}>
+            <span className="idx">{t.id}</span>
+            <input
+              type="color"
+              className="swatch"
+              value={trackColor(t)}
+              title="colour"
+              onChange={(e) => {
+                const value = e.target.value;
+                edit([{ op: t.color ? 'replace' : 'add', path: ptr('tracks', i, 'color'), value }], `colour of track ${t.id}`).catch(() => {});
+              }}
+            />
+            <TextField value={t.name || ''} placeholder="name" className="text name" onCommit={(v) => edit([{ op: t.name !== undefined ? 'replace' : 'add', path: ptr('tracks', i, 'name'), value: v }], `rename track ${t.id}`).catch(() => {})} />
+            <span className="xyz">
+              {[0, 1, 2].map((k) => (
+                <NumberField key={k} value={(t.position || [0, 0, 0])[k]} step={0.1} title={'xyz'[k]} testid={`track-${t.id}-${'xyz'[k]}`} onCommit={(v) => setPos(i, k, v)} />
+              ))}
+            </span>
+            <button className="icon" title={`remove track ${t.id}`} onClick={() => remove(t.id)}>×</button>
+            <span className="live" title="position now (x y z)"><LivePosition id={t.id} /></span>
+          </div>
+        ))}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,120 @@
+'use strict';
+// Shared by the web tests: the addon, a server on a temporary projects
+// folder, and a small WebSocket client.
+
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const WebSocket = require('ws');
+const { createServer } = require('../server/app');
+const { decodeFrame } = require('../server/protocol');
+
+const WEB = path.resolve(__dirname, '..');
+const ROOT = path.resolve(WEB, '..');
+const h = require(path.join(ROOT, 'bindings', 'node'));
+const QUARTET = path.join(ROOT, 'examples', 'orbiting-quartet.json');
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function waitFor(cond, timeoutMs = 5000, stepMs = 10) {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await cond();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await sleep(stepMs);
+  }
+}
+
+/** A projects folder with the quartet, its output pointed at `device` (host:port). */
+function projectsWithQuartet(device) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'holoanim-web-'));
+  const show = h.Show.fromFile(QUARTET);
+  if (device) {
+    const [host, port] = device.split(':');
+    show.edit('replace', '/outputs/0', { name: 'devsim', host, port: Number(port) });
+  } else {
+    show.edit('remove', '/outputs');
+  }
+  show.save(path.join(dir, 'quartet.json'));
+  return dir;
+}
+
+async function startServer(t, extra = {}) {
+  const projectsDir = extra.projectsDir || projectsWithQuartet(extra.device);
+  const srv = await createServer({ h, port: 0, projectsDir, autosaveMs: 100, staticDir: path.join(WEB, 'dist'), ...extra });
+  if (t) {
+    t.after(async () => {
+      await srv.close();
+      if (!extra.keep) fs.rmSync(projectsDir, { recursive: true, force: true });
+    });
+  }
+  srv.projectsDir = projectsDir;
+  return srv;
+}
+
+/** A client: call(type, fields) → result (rejects with the error reply), pushes by type, frames. */
+function connect(srv, { ack = true, headers, token } = {}) {
+  const url = `ws://127.0.0.1:${srv.port}/ws${token ? `?token=${token}` : ''}`;
+  const ws = new WebSocket(url, { headers });
+  const c = {
+    ws,
+    pushes: [],
+    frames: [],
+    pending: new Map(),
+    nextId: 1,
+    welcome: null,
+    last(type) {
+      for (let i = this.pushes.length - 1; i >= 0; i--) if (this.pushes[i].type === type) return this.pushes[i];
+      return null;
+    },
+    call(type, fields = {}) {
+      const id = this.nextId++;
+      ws.send(JSON.stringify({ id, type, ...fields }));
+      return new Promise((resolve, reject) => this.pending.set(id, { resolve, reject }));
+    },
+    raw(text) {
+      ws.send(text);
+    },
+    close() {
+      ws.close();
+    },
+  };
+  ws.on('message', (data, isBinary) => {
+    if (isBinary) {
+      const f = decodeFrame(data);
+      c.frames.push(f);
+      if (c.frames.length > 500) c.frames.shift();
+      if (ack) ws.send(JSON.stringify({ type: 'ack', seq: f.seq }));
+      return;
+    }
+    const m = JSON.parse(data.toString());
+    if (m.type === 'reply') {
+      const p = c.pending.get(m.id);
+      if (p) {
+        c.pending.delete(m.id);
+        if (m.ok) p.resolve(m.result);
+        else p.reject(Object.assign(new Error(m.error.message), m.error));
+      } else {
+        c.pushes.push(m);
+      }
+      return;
+    }
+    if (m.type === 'welcome') c.welcome = m;
+    c.pushes.push(m);
+  });
+  c.ready = new Promise((resolve, reject) => {
+    ws.once('error', reject);
+    ws.once('unexpected-response', (req, res) => reject(Object.assign(new Error(`HTTP ${res.statusCode}`), { status: res.statusCode })));
+    const check = () => (c.welcome ? resolve(c) : setTimeout(check, 5));
+    ws.once('open', check);
+  });
+  return c;
+}
+
+function framePos(frame, id) {
+  const i = Array.from(frame.ids).indexOf(id);
+  return [frame.positions[3 * i], frame.positions[3 * i + 1], frame.positions[3 * i + 2]];
+}
+
+module.exports = { h, WEB, ROOT, QUARTET, sleep, waitFor, startServer, connect, projectsWithQuartet, framePos };
