@@ -767,7 +767,9 @@ static void *snapshotter_main(void *arg) {
   ha_metrics_snap *prev = snap_new();
   memset(prev, 0, sizeof(*prev));
   char *text = malloc(1 << 20);
-  while (!atomic_load(&r->done)) {
+  /* do-while: at least one snapshot even when the scheduler lets the
+   * recorders finish first (a loaded machine). */
+  do {
     ha_metrics_snapshot(r->m, s);
     r->snapshots++;
     /* Each number only grows; the buckets and the count agree. */
@@ -791,7 +793,7 @@ static void *snapshotter_main(void *arg) {
     ha_metrics_snap *t = prev;
     prev = s;
     s = t;
-  }
+  } while (!atomic_load(&r->done));
   free(text);
   free(s);
   free(prev);
