@@ -125,9 +125,6 @@ static stats player_loop(double seconds, double rate, size_t tracks, int realtim
   oc.rate_hz = rate;
   ha_player_add_output(p, &oc, NULL, &err);
   ha_motion *m = NULL;
-  ha_params *pp = NULL;
-  ha_params_create(&pp);
-  ha_params_set_number(pp, "radius", 2);
   ha_motion_create("lissajous", NULL, NULL, &m, &err);
   ha_anim_spec sp = ha_anim_spec_default();
   sp.mode = HA_GROUP_RELATIVE;
@@ -147,7 +144,6 @@ static stats player_loop(double seconds, double rate, size_t tracks, int realtim
   double drift = got > 1 ? late[got - 1] - late[0] : 0.0;
   stats s = summarize(late, got, 1.0 / rate, drift);
   ha_player_destroy(p);
-  ha_params_destroy(pp);
   free(ids);
   free(late);
   return s;

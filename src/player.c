@@ -97,7 +97,8 @@ struct ha_player {
   int ended_reported;
   uint64_t last_clamps, last_nan;        /* engine counters already reported */
   uint64_t last_bytes, last_send_errors; /* output counters already reported */
-  int stop_pending;                      /* a stop with fade: rewind once stop_at is reached */
+  int flush_pending; /* pause/stop/seek/panic: send every track once, dead-band or not */
+  int stop_pending;  /* a stop with fade: rewind once stop_at is reached */
   double stop_at;
   atomic_flag collecting; /* one control thread frees garbage at a time */
   pthread_t thread;
@@ -324,7 +325,10 @@ static void apply(ha_player *p, cmd *c, double now) {
     }
     p->ended_reported = 0;
     break;
-  case CMD_PAUSE: ha_clock_pause(&p->clock, now); break;
+  case CMD_PAUSE:
+    ha_clock_pause(&p->clock, now);
+    p->flush_pending = 1;
+    break;
   case CMD_STOP:
   case CMD_PANIC: {
     double fade = c->type == CMD_STOP ? c->a : 0.0;
@@ -334,6 +338,7 @@ static void apply(ha_player *p, cmd *c, double now) {
       ha_engine_track_stop(e, ti.id, fade);
     }
     memset(p->tags, 0, p->cfg.max_animations * sizeof(*p->tags));
+    p->flush_pending = 1;
     if (c->type == CMD_PANIC) {
       ha_clock_pause(&p->clock, now);
       p->stop_pending = 0;
@@ -353,6 +358,7 @@ static void apply(ha_player *p, cmd *c, double now) {
   case CMD_SEEK:
     ha_clock_seek(&p->clock, now, c->a);
     p->ended_reported = 0;
+    p->flush_pending = 1;
     break;
   case CMD_SPEED: ha_clock_set_speed(&p->clock, now, c->a); break;
   case CMD_START: {
@@ -545,9 +551,11 @@ static void tick(ha_player *p, double now) {
                    p->status);
   uint64_t sent = 0;
   for (size_t o = 0; o < p->noutputs; o++) {
-    int k = ha_output_send(p->outputs[o], now, n, p->ids, p->x, p->y, p->z);
+    int k = p->flush_pending ? ha_output_flush(p->outputs[o], now, n, p->ids, p->x, p->y, p->z)
+                             : ha_output_send(p->outputs[o], now, n, p->ids, p->x, p->y, p->z);
     sent += k > 0 ? (uint64_t)k : 0u;
   }
+  p->flush_pending = 0;
   if (sent > 0) {
     ha_metrics_add(p->metrics, HA_COUNTER_MESSAGES, sent);
   }
@@ -883,28 +891,25 @@ ha_status ha_player_goto(ha_player *p, uint32_t id, ha_vec3 target, double durat
   return send_cmd(p, &c);
 }
 
-ha_status ha_player_set_base(ha_player *p, uint32_t id, ha_vec3 base) {
-  if (!ha_vec3_isfinite(base)) {
+/* A command about one track and one position (set base, device echo). */
+static ha_status track_point(ha_player *p, int type, uint32_t id, ha_vec3 v) {
+  if (!ha_vec3_isfinite(v)) {
     return HA_EINVAL;
   }
   cmd c;
   memset(&c, 0, sizeof(c));
-  c.type = CMD_SET_BASE;
+  c.type = type;
   c.track = id;
-  c.v = base;
+  c.v = v;
   return send_cmd(p, &c);
 }
 
+ha_status ha_player_set_base(ha_player *p, uint32_t id, ha_vec3 base) {
+  return track_point(p, CMD_SET_BASE, id, base);
+}
+
 ha_status ha_player_device_echo(ha_player *p, uint32_t id, ha_vec3 position) {
-  if (!ha_vec3_isfinite(position)) {
-    return HA_EINVAL;
-  }
-  cmd c;
-  memset(&c, 0, sizeof(c));
-  c.type = CMD_ECHO;
-  c.track = id;
-  c.v = position;
-  return send_cmd(p, &c);
+  return track_point(p, CMD_ECHO, id, position);
 }
 
 ha_status ha_player_poll_event(ha_player *p, ha_player_event *ev) {

@@ -116,15 +116,11 @@ static void test_tick_allocates_nothing(void) {
   sp.mode = HA_GROUP_RELATIVE;
   sp.phase_offset = 0.1;
   CHECK_OK(ha_player_start_animation(p, 1, circle(2, 4, HA_LOOP_LOOP), &sp, tracks, 16));
-  ha_params *pp = NULL;
-  ha_params_create(&pp);
-  ha_params_set_number(pp, "startHeight", 4);
   ha_timing tm = {3, HA_LOOP_PINGPONG, 1};
   ha_motion *bounce = NULL;
   CHECK_OK(ha_motion_create("pendulum", NULL, &tm, &bounce, NULL));
   CHECK_OK(ha_player_start_animation(p, 2, bounce, NULL, tracks + 16, 16));
   CHECK_OK(ha_player_play(p));
-  ha_params_destroy(pp);
   double now = 1000.0;
   CHECK_OK(ha_player_tick_once(p, now)); /* applies the commands (allocation-free too) */
   /* Commands queued from here on are built (allocated) by this control
@@ -334,7 +330,40 @@ static void test_thread_streams_to_udp(void) {
   close(rx);
 }
 
+static void test_pause_flushes_outputs(void) {
+  uint16_t port;
+  int rx = udp_receiver(&port);
+  ha_player_config cfg = ha_player_config_default();
+  cfg.max_tracks = 8;
+  ha_player *p = NULL;
+  CHECK_OK(ha_player_create(&cfg, &p, NULL));
+  for (uint32_t id = 1; id <= 3; id++) {
+    CHECK_OK(ha_player_add_track(p, id, ha_vec3_make((double)id, 0, 0), NULL));
+  }
+  ha_output_config oc = ha_output_config_default();
+  oc.host = "127.0.0.1";
+  oc.port = port;
+  oc.rate_hz = 1000;
+  oc.deadband_m = 10;  /* nothing moves enough to be resent... */
+  oc.keep_alive_s = 0; /* ...and no keep-alive */
+  CHECK_OK(ha_player_add_output(p, &oc, NULL, NULL));
+  double now = 10.0;
+  for (int i = 0; i < 5; i++)
+    CHECK_OK(ha_player_tick_once(p, now += 0.01));
+  ha_output_stats a, b;
+  ha_output_get_stats(ha_player_output(p, 0), &a);
+  CHECK_INT(a.messages, 3); /* the first send only */
+  CHECK_OK(ha_player_pause(p));
+  CHECK_OK(ha_player_tick_once(p, now += 0.01));
+  CHECK_OK(ha_player_tick_once(p, now += 0.01));
+  ha_output_get_stats(ha_player_output(p, 0), &b);
+  CHECK_INT(b.messages, 6); /* the pause sent every track once more, then nothing */
+  ha_player_destroy(p);
+  close(rx);
+}
+
 int main(void) {
+  RUN(test_pause_flushes_outputs);
   RUN(test_tick_allocates_nothing);
   RUN(test_positions_match_engine);
   RUN(test_takeover_stop_conflict_end);
