@@ -71,6 +71,10 @@ ha_node_instance *ha_node_instance_get(napi_env env);
 napi_value ha_node_throw(napi_env env, ha_status status, const ha_error *err, const char *context);
 /* The same error as a value (for promise rejections and events). NULL with
  * a pending exception when even that fails. */
+/* A HoloanimError for a show that failed to load or an edit that failed:
+ * the first error's position and every diagnostic (show_api.c). */
+napi_value ha_node_diags_error(napi_env env, ha_status st, const ha_diags *d, const char *what);
+
 napi_value ha_node_make_error(napi_env env, ha_status status, const ha_error *err,
                               const char *context);
 /* Throw a TypeError (code ERR_INVALID_ARG_TYPE) with a printf message.

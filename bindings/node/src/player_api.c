@@ -1627,63 +1627,6 @@ static napi_value player_add_output(napi_env env, napi_callback_info info) {
   return r;
 }
 
-/* A HoloanimError for a show that did not load: the first error's position
- * and every diagnostic. */
-static napi_value show_error(napi_env env, ha_status st, const ha_diags *d) {
-  ha_error err;
-  ha_error_clear(&err);
-  err.status = st;
-  err.kind = st == HA_EIO ? HA_ERROR_IO : HA_ERROR_PARSE;
-  err.category = HA_CATEGORY_IO;
-  const ha_diag *first = NULL;
-  size_t n = d ? ha_diags_count(d) : 0;
-  for (size_t i = 0; i < n && first == NULL; i++) {
-    const ha_diag *x = ha_diags_at(d, i);
-    if (x->severity == HA_DIAG_ERROR) {
-      first = x;
-    }
-  }
-  if (first != NULL) {
-    ha_diag_format(first, err.message, sizeof(err.message));
-    snprintf(err.file, sizeof(err.file), "%s", first->file ? first->file : "");
-    err.line = first->line;
-    err.column = first->column;
-    snprintf(err.name, sizeof(err.name), "%s", first->path ? first->path : "");
-    snprintf(err.reason, sizeof(err.reason), "%s", first->message ? first->message : "");
-  } else {
-    snprintf(err.message, sizeof(err.message), "loadShow: %s", ha_strerror(st));
-  }
-  napi_value e = ha_node_make_error(env, st, &err, "loadShow"), list;
-  if (e == NULL) {
-    return NULL;
-  }
-  NAPI_CALL(env, napi_create_array_with_length(env, n, &list));
-  for (size_t i = 0; i < n; i++) {
-    const ha_diag *x = ha_diags_at(d, i);
-    char line[768];
-    napi_value o;
-    ha_diag_format(x, line, sizeof(line));
-    NAPI_CALL(env, napi_create_object(env, &o));
-    if (!ha_node_set_string(env, o, "severity",
-                            x->severity == HA_DIAG_ERROR
-                                ? "error"
-                                : (x->severity == HA_DIAG_WARNING ? "warning" : "note")) ||
-        !ha_node_set_string(env, o, "file", x->file) ||
-        !ha_node_set_number(env, o, "line", x->line) ||
-        !ha_node_set_number(env, o, "column", x->column) ||
-        !ha_node_set_string(env, o, "path", x->path) ||
-        !ha_node_set_string(env, o, "message", x->message) ||
-        !ha_node_set_string(env, o, "text", line)) {
-      return NULL;
-    }
-    NAPI_CALL(env, napi_set_element(env, list, (uint32_t)i, o));
-  }
-  if (!ha_node_set_value(env, e, "diagnostics", list)) {
-    return NULL;
-  }
-  return e;
-}
-
 /* loadShow(textOrPath, isPath) → summary */
 static napi_value player_load_show(napi_env env, napi_callback_info info) {
   size_t argc = 2;
@@ -1722,7 +1665,7 @@ static napi_value player_load_show(napi_env env, napi_callback_info info) {
   }
   free(text);
   if (st != HA_OK) {
-    napi_value e = show_error(env, st, d);
+    napi_value e = ha_node_diags_error(env, st, d, "loadShow");
     ha_diags_destroy(d);
     if (e != NULL) {
       napi_throw(env, e);
@@ -1839,7 +1782,7 @@ static napi_value player_replace_show(napi_env env, napi_callback_info info) {
   }
   free(text);
   if (st != HA_OK) {
-    napi_value e = show_error(env, st, d);
+    napi_value e = ha_node_diags_error(env, st, d, "loadShow");
     ha_diags_destroy(d);
     if (e != NULL) {
       napi_throw(env, e);

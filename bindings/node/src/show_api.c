@@ -109,9 +109,10 @@ static napi_value diag_list(napi_env env, const ha_diags *d) {
   return list;
 }
 
-/* Throw a HoloanimError for a failed load or edit: the first error's text,
- * position and path, and every diagnostic. Returns NULL. */
-static napi_value throw_diags(napi_env env, ha_status st, const ha_diags *d, const char *what) {
+/* A HoloanimError for a failed load or edit: the first error's text,
+ * position and path, and every diagnostic (NULL with a pending exception on
+ * failure). Shared with the Player's loadShow. */
+napi_value ha_node_diags_error(napi_env env, ha_status st, const ha_diags *d, const char *what) {
   ha_error err;
   ha_error_clear(&err);
   err.status = st;
@@ -144,7 +145,15 @@ static napi_value throw_diags(napi_env env, ha_status st, const ha_diags *d, con
   if (list == NULL || !ha_node_set_value(env, e, "diagnostics", list)) {
     return NULL;
   }
-  napi_throw(env, e);
+  return e;
+}
+
+/* Throw the above. Returns NULL. */
+static napi_value throw_diags(napi_env env, ha_status st, const ha_diags *d, const char *what) {
+  napi_value e = ha_node_diags_error(env, st, d, what);
+  if (e != NULL) {
+    napi_throw(env, e);
+  }
   return NULL;
 }
 
