@@ -1,5 +1,7 @@
 /* holoanim: spatial-audio source animation engine.
- * Umbrella header: include this one. */
+ * Umbrella header: include this one. The simulated device (holoanim/devsim.h)
+ * is a library of its own, libholoanim-devsim: include its header and link it
+ * where you need it. */
 #ifndef HOLOANIM_H
 #define HOLOANIM_H
 
@@ -17,7 +19,6 @@
 #include "holoanim/show.h"
 #include "holoanim/osc.h"
 #include "holoanim/output.h"
-#include "holoanim/devsim.h"
 #include "holoanim/discover.h"
 #include "holoanim/store.h"
 #include "holoanim/metrics.h"

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "holoanim.h"
+#include "holoanim/devsim.h"
 #include "test.h"
 
 /* ---- client helpers ------------------------------------------------------ */

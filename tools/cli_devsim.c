@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "holoanim/devsim.h"
 #include "cli_net.h"
 
 static volatile sig_atomic_t g_stop;

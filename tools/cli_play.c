@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "holoanim/devsim.h"
 
 #define MAX_TO 16
 

@@ -4,6 +4,8 @@
  * when it is garbage-collected. */
 #include "addon.h"
 
+#include "holoanim/devsim.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,0 +1,192 @@
+/* Internal model interface: what a model file provides.
+ *
+ * A model is a static table entry (ha__model) with its public info (name,
+ * parameter table) and three functions. The generic parser (model.c) turns a
+ * user's ha_params into `d->s[]` slots according to the parameter table, so a
+ * model's code only reads validated numbers: `d->s[SLOT]`. Choices are stored
+ * as their index, booleans as 0/1, easings as their ha_easing value, vec3 as
+ * three consecutive slots. Lists (points, keyframes) are copied into d->pts /
+ * d->keys. Anything derived (arc-length tables) is built once in `prepare`
+ * into d->aux, never during evaluation.
+ *
+ * Adding a model = one file in src/models/ + one line in src/models/models.def. */
+#ifndef HOLOANIM_MODEL_IMPL_H
+#define HOLOANIM_MODEL_IMPL_H
+
+#include "core_internal.h"
+
+#define HA__MAX_SLOTS 40
+
+typedef struct ha__model ha__model;
+
+/* Closed forms that the batch evaluator runs as SIMD kernels. A model that
+ * can be written in one of them provides `pack`, which fills the kernel's
+ * parameters in the model's local frame (before rotation/scale; the batch
+ * folds the frame transform in). With q = p (progress τ/T):
+ *   CIRCLE: P = c + m[:,0]·cos(θ0 + ω0·q) + m[:,1]·sin(θ0 + ω0·q)
+ *   SINES:  P = c + Σ_k m[:,k]·sin(ω_k·q + φ_k), k = 0..2
+ * (m[r][k]: row r = axis x/y/z, column k.) */
+typedef enum ha__kernel { HA__KERNEL_NONE = 0, HA__KERNEL_CIRCLE, HA__KERNEL_SINES } ha__kernel;
+typedef struct ha__kernel_params {
+  double c[3];
+  double m[3][3];
+  double theta0;   /* CIRCLE */
+  double omega[3]; /* CIRCLE uses omega[0] */
+  double phase[3]; /* SINES */
+} ha__kernel_params;
+
+typedef struct ha__motion_data {
+  const ha__model *model;
+  double s[HA__MAX_SLOTS];
+  ha_vec3 *pts; /* POINTS parameter (one per model at most) */
+  size_t npts;
+  ha_keyframe *keys; /* KEYFRAMES parameter */
+  size_t nkeys;
+  double *aux; /* derived tables owned by the data (freed with it) */
+  size_t naux;
+  ha_mat3 xf;  /* rotation · scale applied about the pivot */
+  int has_xf;  /* 0 when identity: skip the multiply */
+  ha_quat rot; /* the rotation part alone (formation axes) */
+  ha_timing timing;
+  uint64_t tag; /* unique per data version: keys the per-track state cache */
+} ha__motion_data;
+
+/* One evaluation: τ (seconds within [0, T]), p = τ/T, the track, its cache. */
+typedef struct ha__eval {
+  double tau;
+  double p;
+  double T;
+  uint32_t track;
+  ha_motion_state *state; /* may be NULL: stateful models integrate from 0 */
+} ha__eval;
+
+struct ha__model {
+  ha_model_info info;
+  /* Optional: cross-parameter checks and derived data, after the generic
+   * parse. `raw` is the user's set (for special forms such as a v2.0 vector
+   * amplitude). Report problems through ha__error_* naming the parameter. */
+  ha_status (*prepare)(ha__motion_data *d, const ha_params *raw, ha_error *err);
+  /* Required: the untransformed position. Must not allocate; must return
+   * finite values for finite validated input. */
+  ha_vec3 (*local)(const ha__motion_data *d, const ha__eval *ev);
+  /* Optional: the pivot; NULL means the vec3 in slots 0..2. */
+  ha_vec3 (*pivot)(const ha__motion_data *d);
+  /* Optional (HA_MODEL_ROTATING): heading in radians at ev (θ − θ0) and the
+   * local axis it turns about (before the frame transform). */
+  double (*heading)(const ha__motion_data *d, const ha__eval *ev, ha_vec3 *axis);
+  /* Optional: express the validated data in a SIMD kernel's closed form;
+   * returns the kernel, or HA__KERNEL_NONE when this data cannot be. */
+  ha__kernel (*pack)(const ha__motion_data *d, ha__kernel_params *kp);
+  /* Optional defaults for a POINTS / KEYFRAMES parameter left out. */
+  const ha_vec3 *default_pts;
+  size_t default_npts;
+  const ha_keyframe *default_keys;
+  size_t default_nkeys;
+};
+
+/* The registry (models.def order). */
+extern const ha__model *const ha__models[];
+extern const size_t ha__model_total;
+const ha__model *ha__model_lookup(const char *name);
+
+/* Build motion data from a user's parameters (validate everything). On error
+ * `d` holds nothing to free. */
+ha_status ha__motion_data_build(ha__motion_data *d, const ha__model *m, const ha_params *raw,
+                                const ha_timing *timing, ha_error *err);
+void ha__motion_data_free(ha__motion_data *d);
+/* Full position (model + frame transform) at τ. */
+ha_vec3 ha__motion_data_eval(const ha__motion_data *d, double tau, uint32_t track,
+                             ha_motion_state *state);
+ha_vec3 ha__motion_data_pivot(const ha__motion_data *d);
+
+/* The current data of a motion, and whether it is blending an update
+ * (then only the generic path is exact). */
+const ha__motion_data *ha__motion_current(const ha_motion *m);
+int ha__motion_blending(const ha_motion *m);
+
+/* Raw parameter access for prepare hooks. */
+typedef struct ha__value {
+  ha_value_kind kind;
+  double num[4];
+  size_t n; /* numbers count, or list length */
+  const char *str;
+  const ha_vec3 *pts;
+  const ha_keyframe *keys;
+  int b;
+} ha__value;
+/* Find by the parameter's name or any of its aliases; 1 when found. */
+int ha__params_get(const ha_params *raw, const ha_param_info *pi, ha__value *out);
+
+/* Helpers shared by models. */
+static inline ha_vec3 ha__slot_vec3(const ha__motion_data *d, int slot) {
+  return ha_vec3_make(d->s[slot], d->s[slot + 1], d->s[slot + 2]);
+}
+/* plane: 0 xy → (u, v, 0); 1 xz → (u, 0, v); 2 yz → (0, u, v). */
+static inline ha_vec3 ha__plane_map(int plane, double u, double v) {
+  switch (plane) {
+  case 1: return ha_vec3_make(u, 0.0, v);
+  case 2: return ha_vec3_make(0.0, u, v);
+  default: return ha_vec3_make(u, v, 0.0);
+  }
+}
+/* The normal of a plane, oriented so in-plane angles turn counter-clockwise
+ * about it: xy → +Z, xz → −Y (u = X toward v = Z), yz → +X. */
+static inline ha_vec3 ha__plane_normal(int plane) {
+  switch (plane) {
+  case 1: return ha_vec3_make(0.0, -1.0, 0.0);
+  case 2: return ha_vec3_make(1.0, 0.0, 0.0);
+  default: return ha_vec3_make(0.0, 0.0, 1.0);
+  }
+}
+/* Waveforms of the oscillator family: 0 sine, 1 triangle, 2 square, 3 sawtooth. */
+double ha__waveform(int wave, double alpha);
+
+/* Parameter table helpers (designated initialisers keep tables readable). */
+#define HA__PLANE_CHOICES "xy|xz|yz"
+#define HA__P_NUM(slot_, name_, alias_, unit_, def_, min_, max_, desc_)                          \
+  {                                                                                              \
+    .name = (name_), .aliases = (alias_), .type = HA_PARAM_NUMBER, .unit = (unit_),              \
+    .def = {(def_), 0, 0}, .min = (min_), .max = (max_), .description = (desc_), .slot = (slot_) \
+  }
+#define HA__P_INT(slot_, name_, alias_, unit_, def_, min_, max_, desc_)                          \
+  {                                                                                              \
+    .name = (name_), .aliases = (alias_), .type = HA_PARAM_INTEGER, .unit = (unit_),             \
+    .def = {(def_), 0, 0}, .min = (min_), .max = (max_), .description = (desc_), .slot = (slot_) \
+  }
+#define HA__P_VEC(slot_, name_, alias_, dx, dy, dz, min_, max_, desc_)               \
+  {                                                                                  \
+    .name = (name_), .aliases = (alias_), .type = HA_PARAM_VEC3, .unit = "m",        \
+    .def = {(dx), (dy), (dz)}, .min = (min_), .max = (max_), .description = (desc_), \
+    .slot = (slot_)                                                                  \
+  }
+#define HA__P_CHOICE(slot_, name_, alias_, choices_, defidx_, desc_)                             \
+  {                                                                                              \
+    .name = (name_), .aliases = (alias_), .type = HA_PARAM_CHOICE, .unit = "",                   \
+    .def = {(defidx_), 0, 0}, .min = 0, .max = 0, .choices = (choices_), .description = (desc_), \
+    .slot = (slot_)                                                                              \
+  }
+#define HA__P_BOOL(slot_, name_, alias_, def_, desc_)                                  \
+  {                                                                                    \
+    .name = (name_), .aliases = (alias_), .type = HA_PARAM_BOOL, .unit = "",           \
+    .def = {(def_), 0, 0}, .min = 0, .max = 1, .description = (desc_), .slot = (slot_) \
+  }
+#define HA__P_EASING(slot_, name_, alias_, def_, desc_)                                        \
+  {                                                                                            \
+    .name = (name_), .aliases = (alias_), .type = HA_PARAM_EASING, .unit = "",                 \
+    .def = {(double)(def_), 0, 0}, .min = 0, .max = 0, .description = (desc_), .slot = (slot_) \
+  }
+#define HA__P_POINTS(name_, alias_, minn, maxn, desc_)                                            \
+  {                                                                                               \
+    .name = (name_), .aliases = (alias_), .type = HA_PARAM_POINTS, .unit = "m", .def = {0, 0, 0}, \
+    .min = (minn), .max = (maxn), .description = (desc_), .slot = -1                              \
+  }
+#define HA__P_KEYS(name_, alias_, minn, maxn, desc_)                                   \
+  {                                                                                    \
+    .name = (name_), .aliases = (alias_), .type = HA_PARAM_KEYFRAMES, .unit = "m",     \
+    .def = {0, 0, 0}, .min = (minn), .max = (maxn), .description = (desc_), .slot = -1 \
+  }
+
+/* Position limits for parameters in metres (the device clamps at ±100 m). */
+#define HA__POS_MAX 1000.0
+
+#endif

@@ -1,0 +1,82 @@
+/* bounce: a ball dropped from startHeight bouncing on a floor at groundLevel.
+ *
+ * Closed form per flight, no integration: the drop from h0 = startHeight −
+ * groundLevel lasts √(2h0/g) and hits at v0 = √(2g·h0); bounce i ≥ 1 leaves
+ * at v_i = v_{i−1}·bounciness·(1 − dampingPerBounce)^(i−1), flies 2v_i/g with
+ * z = ground + v_i·s − g·s²/2 (s since its impact). Once v_i < 0.01 m/s, or
+ * after 100 bounces, the ball rests on the ground. The height is on Z; x and
+ * y stay at the centre. Evaluating τ walks at most 100 flights, so the model
+ * needs no state and is a pure function of τ. */
+#include <math.h>
+
+#include "model_impl.h"
+
+enum { S_CENTER = 0, S_START = 3, S_GROUND = 4, S_BOUNCY = 5, S_GRAVITY = 6, S_DAMP = 7 };
+
+#define MAX_BOUNCES 100
+#define REST_SPEED 0.01 /* m/s */
+
+static const ha_param_info params[] = {
+    HA__P_VEC(S_CENTER, "center", NULL, 0, 0, 0, -HA__POS_MAX, HA__POS_MAX,
+              "where the ball bounces: x and y of the path (m); z is not used"),
+    HA__P_NUM(S_START, "startHeight", NULL, "m", 5, -HA__POS_MAX, HA__POS_MAX,
+              "height (Z) the ball is dropped from (m)"),
+    HA__P_NUM(S_GROUND, "groundLevel", NULL, "m", 0, -HA__POS_MAX, HA__POS_MAX,
+              "height (Z) of the floor (m), at most startHeight"),
+    HA__P_NUM(S_BOUNCY, "bounciness", NULL, "", 0.7, 0, 1,
+              "restitution: launch speed over impact speed at each bounce"),
+    HA__P_NUM(S_GRAVITY, "gravity", NULL, "m/s²", 9.81, 0.01, 100,
+              "gravitational acceleration (m/s²)"),
+    HA__P_NUM(S_DAMP, "dampingPerBounce", NULL, "", 0.1, 0, 1,
+              "extra speed loss compounding with each bounce (0 none, 1 stops after the first)"),
+};
+
+static ha_status prepare(ha__motion_data *d, const ha_params *raw, ha_error *err) {
+  (void)raw;
+  if (d->s[S_GROUND] > d->s[S_START]) {
+    return ha__error_bounds(err, HA_CATEGORY_MODEL, "groundLevel", d->s[S_GROUND], -HA__POS_MAX,
+                            d->s[S_START]);
+  }
+  return HA_OK;
+}
+
+static double height(const ha__motion_data *d, double tau) {
+  double g = d->s[S_GRAVITY], ground = d->s[S_GROUND], start = d->s[S_START];
+  double h0 = start - ground;
+  double t_drop = sqrt(2.0 * h0 / g);
+  if (tau < t_drop) {
+    return start - 0.5 * g * tau * tau;
+  }
+  double s = tau - t_drop;
+  double v = sqrt(2.0 * g * h0);
+  double keep = 1.0; /* (1 − dampingPerBounce)^(i−1) */
+  for (int i = 1; i <= MAX_BOUNCES; i++) {
+    v *= d->s[S_BOUNCY] * keep;
+    keep *= 1.0 - d->s[S_DAMP];
+    if (v < REST_SPEED) {
+      break;
+    }
+    double flight = 2.0 * v / g;
+    if (s < flight) {
+      /* s·(v − g·s/2) ≥ 0 for s < 2v/g: never below the floor. */
+      return ground + s * (v - 0.5 * g * s);
+    }
+    s -= flight;
+  }
+  return ground;
+}
+
+static ha_vec3 local(const ha__motion_data *d, const ha__eval *ev) {
+  return ha_vec3_make(d->s[S_CENTER], d->s[S_CENTER + 1], height(d, ev->tau));
+}
+
+const ha__model ha__model_bounce = {
+    .info = {.name = "bounce",
+             .aliases = NULL,
+             .description = "ball dropped onto a floor, bouncing lower each time until it rests",
+             .params = params,
+             .param_count = HA__COUNTOF(params),
+             .flags = HA_MODEL_ABS_TIME},
+    .prepare = prepare,
+    .local = local,
+};

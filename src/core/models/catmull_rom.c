@@ -1,0 +1,105 @@
+/* catmull-rom: a spline through every control point.
+ *
+ * The shape is the Barry–Goldman (alpha) Catmull-Rom curve with mirrored
+ * phantom end points and tangents scaled by (1 − tension); the motion passes
+ * point i at p = i/(n − 1) (open) or i/n (closed, back at point 0 at p = 1)
+ * and is C1 in p thanks to a monotone time warp inside each segment (the
+ * construction and why it was chosen are in path.c). Consecutive coincident
+ * points are a dwell: the source slows to a stop, stays for that segment's
+ * share of the duration, and leaves again smoothly.
+ *
+ * With constantSpeed the same curve is traversed at constant speed, so the
+ * control points are passed at their arc-length fractions instead of at
+ * i/(n − 1). Segment coefficients (and with constantSpeed the arc-length
+ * table) are built once in prepare into d->aux:
+ *   aux[0 .. 14·nseg)          segment i at aux + 14·i (ha__spline_segment)
+ *   aux[14·nseg .. + N + 1)    cumulative lengths (constantSpeed only) */
+#include "model_impl.h"
+#include "path_impl.h"
+
+#include <stdlib.h>
+
+enum { S_ALPHA = 0, S_TENSION = 1, S_CLOSED = 2, S_CONST = 3 };
+
+static const ha_param_info params[] = {
+    HA__P_POINTS("controlPoints", NULL, 2, 1000, "points the spline passes through, in order (m)"),
+    HA__P_NUM(S_ALPHA, "alpha", NULL, "", 0.5, 0, 1,
+              "knot exponent: 0 uniform, 0.5 centripetal (no cusps), 1 chordal"),
+    HA__P_NUM(S_TENSION, "tension", NULL, "", 0, 0, 1,
+              "tangents scaled by (1 - tension): 0 Catmull-Rom, 1 straight with stops"),
+    HA__P_BOOL(S_CLOSED, "closed", NULL, 0, "loop from the last point back to the first"),
+    HA__P_BOOL(S_CONST, "constantSpeed", NULL, 0,
+               "move at constant speed (points are then passed at arc-length fractions)"),
+};
+
+static const ha_vec3 default_pts[] = {{-5, 0, 0}, {-2, 3, 0}, {2, -3, 0}, {5, 0, 0}};
+
+static size_t segments(const ha__motion_data *d) {
+  return d->s[S_CLOSED] > 0.5 ? d->npts : d->npts - 1;
+}
+
+/* The whole spline over s in [0, 1], segment i on [i, i + 1]/nseg. */
+static ha_vec3 curve_eval(const void *ctx, double s, ha_vec3 *deriv) {
+  const ha__motion_data *d = ctx;
+  size_t nseg = segments(d);
+  double f;
+  size_t j = ha__piece(s, nseg, &f);
+  ha_vec3 p = ha__seg_eval(d->aux + j * HA__SEG_DOUBLES, f, deriv);
+  if (deriv != NULL) {
+    *deriv = ha_vec3_scale(*deriv, (double)nseg);
+  }
+  return p;
+}
+
+static ha_status prepare(ha__motion_data *d, const ha_params *raw, ha_error *err) {
+  (void)raw;
+  (void)err;
+  int closed = d->s[S_CLOSED] > 0.5;
+  int constant = d->s[S_CONST] > 0.5;
+  size_t nseg = segments(d);
+  size_t ntab = constant ? ha__arc_table_size(nseg) : 0;
+  d->naux = nseg * HA__SEG_DOUBLES + (constant ? ntab + 1 : 0);
+  d->aux = malloc(d->naux * sizeof(double));
+  if (d->aux == NULL) {
+    d->naux = 0;
+    return HA_ENOMEM;
+  }
+  ha__spline sp = {d->pts,  sizeof(ha_vec3), NULL,          0,
+                   d->npts, closed,          d->s[S_ALPHA], d->s[S_TENSION]};
+  for (size_t i = 0; i < nseg; i++) {
+    ha__spline_segment(&sp, i, d->aux + i * HA__SEG_DOUBLES);
+  }
+  if (constant) {
+    ha__curve c = {curve_eval, d, nseg};
+    ha__arc_table_build(&c, d->aux + nseg * HA__SEG_DOUBLES, ntab);
+  }
+  return HA_OK;
+}
+
+static ha_vec3 local(const ha__motion_data *d, const ha__eval *ev) {
+  double s = ev->p;
+  if (d->s[S_CONST] > 0.5) {
+    size_t nseg = segments(d);
+    ha__curve c = {curve_eval, d, nseg};
+    s = ha__arc_table_param(&c, d->aux + nseg * HA__SEG_DOUBLES, ha__arc_table_size(nseg), s);
+  }
+  return curve_eval(d, s, NULL);
+}
+
+static ha_vec3 pivot(const ha__motion_data *d) {
+  return d->pts[0];
+}
+
+const ha__model ha__model_catmull_rom = {
+    .info = {.name = "catmull-rom",
+             .aliases = NULL,
+             .description = "smooth spline through every control point (centripetal by default)",
+             .params = params,
+             .param_count = HA__COUNTOF(params),
+             .flags = 0},
+    .prepare = prepare,
+    .local = local,
+    .pivot = pivot,
+    .default_pts = default_pts,
+    .default_npts = HA__COUNTOF(default_pts),
+};

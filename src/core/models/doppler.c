@@ -1,0 +1,30 @@
+/* doppler: a straight pass-by. q = clamp(p·passBySpeed, 0, 1); P = lerp(S, E,
+ * q): with passBySpeed > 1 the source arrives early and waits at the end. */
+#include "model_impl.h"
+
+enum { S_START = 0, S_END = 3, S_PASS = 6 };
+
+static const ha_param_info params[] = {
+    HA__P_VEC(S_START, "pathStart", NULL, -10, 0, 0, -HA__POS_MAX, HA__POS_MAX,
+              "where the pass-by starts (m)"),
+    HA__P_VEC(S_END, "pathEnd", NULL, 10, 0, 0, -HA__POS_MAX, HA__POS_MAX,
+              "where the pass-by ends (m)"),
+    HA__P_NUM(S_PASS, "passBySpeed", NULL, "", 1, 0, 1000,
+              "passes per duration: 1 crosses in the whole duration, 2 in half of it"),
+};
+
+static ha_vec3 local(const ha__motion_data *d, const ha__eval *ev) {
+  double q = ev->p * d->s[S_PASS];
+  q = q < 0.0 ? 0.0 : q > 1.0 ? 1.0 : q;
+  return ha_vec3_lerp(ha__slot_vec3(d, S_START), ha__slot_vec3(d, S_END), q);
+}
+
+const ha__model ha__model_doppler = {
+    .info = {.name = "doppler",
+             .aliases = NULL,
+             .description = "straight pass-by from a start to an end point",
+             .params = params,
+             .param_count = HA__COUNTOF(params),
+             .flags = 0},
+    .local = local,
+};

@@ -1,0 +1,57 @@
+/* epicycloid: the path of a point on a circle of radius r rolling outside
+ * (epicycloid) or inside (hypocycloid) a fixed circle of radius R, θ =
+ * 2π·speed·p (MODELS.md formulas). rollingRadius has a positive minimum since
+ * the formulas divide by it; a hypocycloid with R = r degenerates to a fixed
+ * point (r, 0), which is finite and left alone. Rotating: heading θ. */
+#include "model_impl.h"
+
+enum { S_CENTER = 0, S_BIG = 3, S_SMALL = 4, S_SPEED = 5, S_TYPE = 6, S_PLANE = 7 };
+
+static const ha_param_info params[] = {
+    HA__P_VEC(S_CENTER, "center", NULL, 0, 0, 0, -HA__POS_MAX, HA__POS_MAX,
+              "centre of the fixed circle (m)"),
+    HA__P_NUM(S_BIG, "fixedRadius", NULL, "m", 3, 0, HA__POS_MAX,
+              "radius R of the fixed circle (m)"),
+    HA__P_NUM(S_SMALL, "rollingRadius", NULL, "m", 1, 0.001, HA__POS_MAX,
+              "radius r of the rolling circle (m, > 0)"),
+    HA__P_NUM(S_SPEED, "speed", NULL, "turns", 1, -1000, 1000,
+              "turns of the rolling circle's centre per duration"),
+    HA__P_CHOICE(S_TYPE, "type", NULL, "epicycloid|hypocycloid", 0,
+                 "roll outside (epicycloid) or inside (hypocycloid) the fixed circle"),
+    HA__P_CHOICE(S_PLANE, "plane", NULL, HA__PLANE_CHOICES, 0, "plane of the curve"),
+};
+
+static double theta(const ha__motion_data *d, double p) {
+  return HA_TAU * d->s[S_SPEED] * p;
+}
+
+static ha_vec3 local(const ha__motion_data *d, const ha__eval *ev) {
+  double th = theta(d, ev->p), big = d->s[S_BIG], r = d->s[S_SMALL];
+  double u, v;
+  if ((int)d->s[S_TYPE] == 0) {
+    double k = (big + r) / r;
+    u = (big + r) * cos(th) - r * cos(k * th);
+    v = (big + r) * sin(th) - r * sin(k * th);
+  } else {
+    double k = (big - r) / r;
+    u = (big - r) * cos(th) + r * cos(k * th);
+    v = (big - r) * sin(th) - r * sin(k * th);
+  }
+  return ha_vec3_add(ha__slot_vec3(d, S_CENTER), ha__plane_map((int)d->s[S_PLANE], u, v));
+}
+
+static double heading(const ha__motion_data *d, const ha__eval *ev, ha_vec3 *axis) {
+  *axis = ha__plane_normal((int)d->s[S_PLANE]);
+  return theta(d, ev->p);
+}
+
+const ha__model ha__model_epicycloid = {
+    .info = {.name = "epicycloid",
+             .aliases = NULL,
+             .description = "epicycloid or hypocycloid: a point on a circle rolling on a circle",
+             .params = params,
+             .param_count = HA__COUNTOF(params),
+             .flags = HA_MODEL_ROTATING},
+    .local = local,
+    .heading = heading,
+};

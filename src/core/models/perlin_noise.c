@@ -1,0 +1,93 @@
+/* perlin-noise: a wandering source, fractal 1-D gradient noise per axis.
+ *
+ * Each axis a ∈ {x, y, z} is its own stream: octave o (0 ≤ o < octaves) is
+ * improved-Perlin 1-D gradient noise n(x) evaluated at x = f·2^o·τ + φ(a, o),
+ * weighted by persistence^o. Lattice point i carries a gradient g_i uniform in
+ * [−1, 1) hashed from (seed, axis, octave, i); φ is a hashed phase in [0, 1)
+ * so the lattice points (where every octave of 1-D gradient noise is 0) of
+ * the three axes and of the octaves never line up: without it the source
+ * would pass through the centre every 1/f seconds. The position is
+ *   P_a = center_a + scale · Σ_o p^o n_o / (N · Σ_o p^o),   N = 1/2,
+ * so |P_a − center_a| ≤ scale (proof of N below).
+ *
+ * In a cell, t = x − i ∈ [0, 1): n = (1 − F)·g_i·t + F·g_{i+1}·(t − 1) with
+ * the quintic fade F(t) = 6t⁵ − 15t⁴ + 10t³. F' and F'' vanish at 0 and 1, so
+ * n is C² across cells (n' = g_i at every lattice point from both sides):
+ * position and velocity are continuous.
+ *
+ * Bound |n| ≤ 1/2: with |g| ≤ 1, |n| ≤ φ(t) = (1 − F)t + F(1 − t)
+ * = t + F(1 − 2t), and φ(t) − 1/2 = (1 − 2t)(F(t) − 1/2). F is increasing
+ * with F(1/2) = 1/2, so both factors change sign at t = 1/2 in opposite
+ * directions and the product is ≤ 0: φ ≤ 1/2, reached at t = 1/2 with
+ * g_i = −g_{i+1} = ±1. Normalising by 1/2 is therefore tight.
+ *
+ * The path does not depend on the track id: "same seed, same path" for every
+ * member of a group (the group modes then offset it per track, as for any
+ * other model). Tracks that must wander independently use different seeds. */
+#include <math.h>
+
+#include "model_impl.h"
+#include "noise.h"
+
+enum { S_CENTER = 0, S_SCALE = 3, S_FREQ = 4, S_OCT = 5, S_PERS = 6, S_SEED = 7 };
+
+/* Max of |1-D improved Perlin noise| with gradients in [−1, 1] (see above). */
+#define NOISE_MAX 0.5
+
+static const ha_param_info params[] = {
+    HA__P_VEC(S_CENTER, "center", NULL, 0, 0, 0, -HA__POS_MAX, HA__POS_MAX,
+              "centre the source wanders around (m)"),
+    HA__P_NUM(S_SCALE, "scale", NULL, "m", 5, 0, HA__POS_MAX,
+              "largest excursion from the centre on each axis (m)"),
+    HA__P_NUM(S_FREQ, "frequency", NULL, "Hz", 0.5, 0.001, 100,
+              "lattice rate of the first octave (Hz): about one change of direction per 1/f s"),
+    HA__P_INT(S_OCT, "octaves", NULL, "", 3, 1, 8,
+              "number of noise layers, each at twice the frequency of the previous"),
+    HA__P_NUM(S_PERS, "persistence", NULL, "", 0.5, 0, 1,
+              "weight ratio between successive octaves (0 smooth, 1 rough)"),
+    HA__P_INT(S_SEED, "seed", NULL, "", 0, 0, 4294967295.0,
+              "random seed (integer): the same seed gives the same path"),
+};
+
+/* One octave of one axis at x (lattice units). */
+static double gradient_noise(uint64_t seed, uint64_t axis, uint64_t octave, double x) {
+  double fl = floor(x);
+  double t = x - fl;
+  int64_t i = (int64_t)fl;
+  double g0 = ha__noise_signed(ha__noise_hash4(seed, axis, octave, ha__noise_key(i)));
+  double g1 = ha__noise_signed(ha__noise_hash4(seed, axis, octave, ha__noise_key(i + 1)));
+  double fade = t * t * t * (t * (t * 6.0 - 15.0) + 10.0);
+  double a = g0 * t, b = g1 * (t - 1.0);
+  return a + fade * (b - a);
+}
+
+static ha_vec3 local(const ha__motion_data *d, const ha__eval *ev) {
+  uint64_t seed = (uint64_t)d->s[S_SEED];
+  int octaves = (int)d->s[S_OCT];
+  double pers = d->s[S_PERS];
+  double out[3];
+  for (int a = 0; a < 3; a++) {
+    double sum = 0.0, amp = 1.0, norm = 0.0;
+    for (int o = 0; o < octaves; o++) {
+      /* Sub-streams 0..7 hold the gradients, 8..15 the phases. */
+      double phase = ha__noise_unit01(ha__noise_hash4(seed, (uint64_t)a, (uint64_t)(8 + o), 0));
+      double x = ldexp(d->s[S_FREQ], o) * ev->tau + phase;
+      sum += amp * gradient_noise(seed, (uint64_t)a, (uint64_t)o, x);
+      norm += amp;
+      amp *= pers;
+    }
+    out[a] = d->s[S_CENTER + a] + d->s[S_SCALE] * sum / (NOISE_MAX * norm);
+  }
+  return ha_vec3_make(out[0], out[1], out[2]);
+}
+
+const ha__model ha__model_perlin_noise = {
+    .info = {.name = "perlin-noise",
+             .aliases = NULL,
+             .description = "smooth fractal noise wandering around a centre, within ±scale per "
+                            "axis; seeded and repeatable",
+             .params = params,
+             .param_count = HA__COUNTOF(params),
+             .flags = HA_MODEL_ABS_TIME},
+    .local = local,
+};

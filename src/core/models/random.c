@@ -1,0 +1,68 @@
+/* random: seeded waypoints inside a box, smoothly joined.
+ *
+ * Waypoint k sits at τ = k/f at center + bounds∘u_k, u_k uniform in [−1, 1)³
+ * from a hash of (seed, track id, axis, k) (noise.h). Between waypoints the
+ * position is lerp(P_k, P_k+1, h(w)), w the fraction of the interval and
+ * h(w) = (1−s)·w + s·(3w² − 2w³): s = 0 moves at constant speed, s = 1 eases
+ * in and out of every waypoint (velocity 0 there).
+ *
+ * Because u_k is a function of its key, the position is a pure function of τ:
+ * the same in every loop, after any seek, and with or without caches (the
+ * original animator drew from Math.random() per tick, so every loop took a
+ * different path). Different track ids take independent paths. */
+#include <math.h>
+
+#include "model_impl.h"
+#include "noise.h"
+
+enum { S_CENTER = 0, S_BX = 3, S_BY = 4, S_BZ = 5, S_FREQ = 6, S_SMOOTH = 7, S_SEED = 8 };
+
+static const ha_param_info params[] = {
+    HA__P_VEC(S_CENTER, "center", NULL, 0, 0, 0, -HA__POS_MAX, HA__POS_MAX,
+              "centre of the box the waypoints are drawn in (m)"),
+    HA__P_NUM(S_BX, "boundsX", NULL, "m", 5, 0, HA__POS_MAX,
+              "half-width of the box along X (m): waypoints within center.x ± boundsX"),
+    HA__P_NUM(S_BY, "boundsY", NULL, "m", 5, 0, HA__POS_MAX,
+              "half-width of the box along Y (m): waypoints within center.y ± boundsY"),
+    HA__P_NUM(S_BZ, "boundsZ", NULL, "m", 2, 0, HA__POS_MAX,
+              "half-height of the box along Z (m): waypoints within center.z ± boundsZ"),
+    HA__P_NUM(S_FREQ, "updateFrequency", NULL, "Hz", 10, 0.001, 1000,
+              "new waypoints per second (Hz)"),
+    HA__P_NUM(S_SMOOTH, "smoothness", NULL, "", 0.5, 0, 1,
+              "0 constant speed between waypoints, 1 ease in and out of each one"),
+    HA__P_INT(S_SEED, "seed", NULL, "", 0, 0, 4294967295.0,
+              "random seed (integer): the same seed gives the same path"),
+};
+
+/* Axis `axis` of waypoint k for `track`. */
+static double waypoint(const ha__motion_data *d, uint32_t track, int axis, int64_t k) {
+  uint64_t h =
+      ha__noise_hash4((uint64_t)d->s[S_SEED], (uint64_t)track, (uint64_t)axis, ha__noise_key(k));
+  return d->s[S_CENTER + axis] + d->s[S_BX + axis] * ha__noise_signed(h);
+}
+
+static ha_vec3 local(const ha__motion_data *d, const ha__eval *ev) {
+  double x = ev->tau * d->s[S_FREQ];
+  double kd = floor(x);
+  double w = x - kd;
+  double s = d->s[S_SMOOTH];
+  double h = w + s * (w * w * (3.0 - 2.0 * w) - w);
+  int64_t k = (int64_t)kd;
+  double out[3];
+  for (int a = 0; a < 3; a++) {
+    double p0 = waypoint(d, ev->track, a, k), p1 = waypoint(d, ev->track, a, k + 1);
+    out[a] = p0 + (p1 - p0) * h;
+  }
+  return ha_vec3_make(out[0], out[1], out[2]);
+}
+
+const ha__model ha__model_random = {
+    .info = {.name = "random",
+             .aliases = NULL,
+             .description = "seeded random waypoints in a box around a centre, smoothly joined; "
+                            "the same path every loop and seek, one per track",
+             .params = params,
+             .param_count = HA__COUNTOF(params),
+             .flags = HA_MODEL_ABS_TIME | HA_MODEL_PER_TRACK},
+    .local = local,
+};

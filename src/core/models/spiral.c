@@ -1,0 +1,48 @@
+/* spiral: an Archimedean spiral in a plane. r goes linearly from startRadius
+ * to endRadius (outward) or back (inward) while θ = 2π·rotations·p; (u, v) =
+ * r(cos θ, sin θ) around the centre. Rotating: the heading is θ itself. */
+#include "model_impl.h"
+
+enum { S_CENTER = 0, S_R0 = 3, S_R1 = 4, S_ROT = 5, S_DIR = 6, S_PLANE = 7 };
+
+static const ha_param_info params[] = {
+    HA__P_VEC(S_CENTER, "center", NULL, 0, 0, 0, -HA__POS_MAX, HA__POS_MAX,
+              "centre of the spiral (m)"),
+    HA__P_NUM(S_R0, "startRadius", NULL, "m", 1, 0, HA__POS_MAX,
+              "inner radius: where an outward spiral starts (m)"),
+    HA__P_NUM(S_R1, "endRadius", NULL, "m", 10, 0, HA__POS_MAX,
+              "outer radius: where an outward spiral ends (m)"),
+    HA__P_NUM(S_ROT, "rotations", NULL, "turns", 3, -1000, 1000,
+              "turns per duration (negative turns clockwise)"),
+    HA__P_CHOICE(S_DIR, "direction", NULL, "outward|inward", 0,
+                 "outward: startRadius to endRadius; inward: endRadius to startRadius"),
+    HA__P_CHOICE(S_PLANE, "plane", NULL, HA__PLANE_CHOICES, 0, "plane of the spiral"),
+};
+
+static double theta(const ha__motion_data *d, double p) {
+  return HA_TAU * d->s[S_ROT] * p;
+}
+
+static ha_vec3 local(const ha__motion_data *d, const ha__eval *ev) {
+  double r0 = d->s[S_R0], r1 = d->s[S_R1];
+  double r = (int)d->s[S_DIR] == 0 ? r0 + (r1 - r0) * ev->p : r1 - (r1 - r0) * ev->p;
+  double th = theta(d, ev->p);
+  return ha_vec3_add(ha__slot_vec3(d, S_CENTER),
+                     ha__plane_map((int)d->s[S_PLANE], r * cos(th), r * sin(th)));
+}
+
+static double heading(const ha__motion_data *d, const ha__eval *ev, ha_vec3 *axis) {
+  *axis = ha__plane_normal((int)d->s[S_PLANE]);
+  return theta(d, ev->p);
+}
+
+const ha__model ha__model_spiral = {
+    .info = {.name = "spiral",
+             .aliases = NULL,
+             .description = "Archimedean spiral around a centre in a plane",
+             .params = params,
+             .param_count = HA__COUNTOF(params),
+             .flags = HA_MODEL_ROTATING},
+    .local = local,
+    .heading = heading,
+};

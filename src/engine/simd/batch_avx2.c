@@ -1,0 +1,464 @@
+/* AVX2 + FMA batch kernels: four tracks per instruction, in double.
+ *
+ * The same computation as the scalar reference in batch.c, lane by lane:
+ *   - the time mapping repeats ha_time_map's operations exactly (division,
+ *     floor, multiply, subtract, never fused), so τ is bit-identical to the
+ *     scalar path's and a loop wrap is never decided differently; the three
+ *     loop modes are all computed and blended per lane;
+ *   - p = τ/T and θ = ph + w·p, not fused either: bit-identical to the
+ *     scalar θ (and, for CIRCLE, to the model's: batch_impl.h);
+ *   - sin and cos are our own, so neither libmvec nor -ffast-math is needed
+ *     (-ffast-math would also remove NaN checks):
+ *       1. k = round(x·2/π), r = x − k·π/2 with π/2 split in two doubles
+ *          (Cody–Waite). The first product is subtracted with an FMA, which is
+ *          exact here since r needs at most 53 bits; the tail carries the
+ *          next 53 bits of π/2, so r is good to an ulp, in absolute terms,
+ *          for |x| up to 2^30 (validated parameters stay below 10^4 rad).
+ *          k is rounded by adding 1.5·2^52 (in the same FMA as the product),
+ *          which leaves k mod 4 in the low mantissa bits: no round or
+ *          float-to-int conversion instruction (both long latency).
+ *       2. on r ∈ [−π/4, π/4], z = r²: sin r = r + r³·S(z), cos r =
+ *          1 − z/2 + z²·C(z), S and C of degree 5 evaluated by Estrin's scheme
+ *          (shorter dependency chains than Horner): weighted minimax fits
+ *          (Remez exchange in 60-digit arithmetic; relative error of sin
+ *          3.4e-18, absolute error of cos 1.5e-19 before the coefficients are
+ *          rounded to double), so results are within about an ulp of libm.
+ *       3. the quadrant k mod 4 swaps sin/cos and flips signs (bit operations
+ *          on those mantissa bits).
+ *     |x| > 2^30 (unreachable from validated input) and NaN are evaluated as
+ *     x = 0, so no lane can produce NaN.
+ * Rejected: glibc's libmvec (needs -ffast-math, glibc only), float (1e-9 m
+ * agreement needs double), a scalar loop for partial vectors (see below).
+ *
+ * Two passes. Each vector of four lanes is one long dependency chain (the
+ * division and floor of the time mapping, the range reduction, the
+ * polynomials: ~100 cycles), and the out-of-order window holds only about
+ * three iterations of a loop doing it all, so one fused loop stalls on
+ * latency. The kernels therefore run over chunks of CHUNK lanes in two
+ * loops: the time mapping (and θ) into a buffer, then sin/cos and the
+ * output; each loop's chain is short enough for the window to overlap many
+ * iterations: 1.3x (batch) to 1.5x (one motion at many times) faster.
+ * Rejected after measuring (one motion at many times, Zen 4): the divisions
+ * replaced by a reciprocal and an FMA correction (Markstein; bit-identical
+ * but no faster: the FMA ports, not the divider, bound the loops); and
+ * the last term of each polynomial dropped (4% faster; 7e-12 from libm
+ * without a refit, 7e-9 m on a 1000 m radius).
+ *
+ * A run whose length is not a multiple of 4 ends with a partial vector: the
+ * full vector is loaded anyway (the field arrays have slack and are zeroed,
+ * batch_impl.h), computed by the same code, and only the run's lanes are
+ * stored (masked stores), so a 1-track run costs one vector iteration. The
+ * other lanes belong to other tracks or are zero (T = 0 gives NaN there);
+ * they never leave the registers. */
+#include "batch_impl.h"
+
+#include <immintrin.h>
+
+#if defined(__GNUC__)
+#define HA__ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define HA__ALWAYS_INLINE inline
+#endif
+
+/* Tracks (or times) per chunk of the two-pass loops: the pass-1 buffer,
+ * 1 KiB on the stack, stays in L1. A multiple of 4. */
+#define CHUNK 128
+
+/* π/2 = P1 + P2 (+ P3 = -1.4973849048591698e-33, dropped: see sincos4),
+ * each the double nearest the remainder; 2/π; 1.5·2^52, which rounds a
+ * double below 2^51 in magnitude to an integer held in its low mantissa
+ * bits. */
+#define PIO2_1 1.5707963267948966
+#define PIO2_2 6.123233995736766e-17
+#define TWO_OVER_PI 0.6366197723675814
+#define ROUND_MAGIC 6755399441055744.0
+
+/* sin r = r + r³·(S1 + z·(S2 + … + z·S6)) */
+#define S1 -0.16666666666666632
+#define S2 0.008333333333322425
+#define S3 -0.00019841269829816972
+#define S4 2.755731369523361e-06
+#define S5 -2.505075865436212e-08
+#define S6 1.589682799074592e-10
+/* cos r = 1 − z/2 + z²·(C1 + z·(C2 + … + z·C6)) */
+#define C1 0.04166666666666665
+#define C2 -0.0013888888888882792
+#define C3 2.4801587294597684e-05
+#define C4 -2.755731573018792e-07
+#define C5 2.087589666464709e-09
+#define C6 -1.1367930566525163e-11
+
+static inline __m256d abs4(__m256d v) {
+  return _mm256_and_pd(v, _mm256_castsi256_pd(_mm256_set1_epi64x(0x7fffffffffffffffLL)));
+}
+
+/* sin and cos of four angles (see the file comment). */
+static HA__ALWAYS_INLINE void sincos4(__m256d x, __m256d *sin_out, __m256d *cos_out) {
+  /* NaN and huge arguments become 0 (the compare is false for NaN). */
+  __m256d ok = _mm256_cmp_pd(abs4(x), _mm256_set1_pd(1073741824.0), _CMP_LE_OQ);
+  x = _mm256_and_pd(x, ok);
+  /* k = x·2/π rounded to nearest (one rounding, in the FMA); kd keeps k in
+   * its low mantissa bits for the quadrant below. */
+  const __m256d magic = _mm256_set1_pd(ROUND_MAGIC);
+  __m256d kd = _mm256_fmadd_pd(x, _mm256_set1_pd(TWO_OVER_PI), magic);
+  __m256d k = _mm256_sub_pd(kd, magic);
+  /* x − k·P1 is exact (FMA, and r needs at most 53 bits); the P2 term leaves
+   * r within half an ulp; the P3 term (|k·P3| < 2e-24 for |x| ≤ 2^30) is
+   * below that ulp whenever |r| > 1e-8, and below 1e-24 in absolute terms
+   * always: positions only need the absolute error. */
+  __m256d r = _mm256_fnmadd_pd(k, _mm256_set1_pd(PIO2_1), x);
+  r = _mm256_fnmadd_pd(k, _mm256_set1_pd(PIO2_2), r);
+  __m256d z = _mm256_mul_pd(r, r);
+
+  __m256d z2 = _mm256_mul_pd(z, z);
+  __m256d s12 = _mm256_fmadd_pd(_mm256_set1_pd(S2), z, _mm256_set1_pd(S1));
+  __m256d s34 = _mm256_fmadd_pd(_mm256_set1_pd(S4), z, _mm256_set1_pd(S3));
+  __m256d s56 = _mm256_fmadd_pd(_mm256_set1_pd(S6), z, _mm256_set1_pd(S5));
+  __m256d ps = _mm256_fmadd_pd(_mm256_fmadd_pd(s56, z2, s34), z2, s12);
+  __m256d sr = _mm256_fmadd_pd(ps, _mm256_mul_pd(z, r), r);
+
+  __m256d c12 = _mm256_fmadd_pd(_mm256_set1_pd(C2), z, _mm256_set1_pd(C1));
+  __m256d c34 = _mm256_fmadd_pd(_mm256_set1_pd(C4), z, _mm256_set1_pd(C3));
+  __m256d c56 = _mm256_fmadd_pd(_mm256_set1_pd(C6), z, _mm256_set1_pd(C5));
+  __m256d pc = _mm256_fmadd_pd(_mm256_fmadd_pd(c56, z2, c34), z2, c12);
+  __m256d cr =
+      _mm256_fmadd_pd(pc, z2, _mm256_fnmadd_pd(z, _mm256_set1_pd(0.5), _mm256_set1_pd(1.0)));
+
+  /* Quadrant q = k mod 4 = the low bits of kd (2^51 + k in the mantissa;
+   * 2^51 ≡ 0 mod 4), no conversion needed. q odd swaps sin and cos (bit 0
+   * shifted into the sign bit, which is all blendv reads); sin is negated
+   * for q ∈ {2, 3}, cos for q ∈ {1, 2}: bit 1 of q and of q + 1, moved to
+   * the sign bit. */
+  __m256i q = _mm256_castpd_si256(kd);
+  const __m256i two = _mm256_set1_epi64x(2);
+  __m256d swap = _mm256_castsi256_pd(_mm256_slli_epi64(q, 63));
+  __m256d sign_s = _mm256_castsi256_pd(_mm256_slli_epi64(_mm256_and_si256(q, two), 62));
+  __m256d sign_c = _mm256_castsi256_pd(
+      _mm256_slli_epi64(_mm256_and_si256(_mm256_add_epi64(q, _mm256_set1_epi64x(1)), two), 62));
+  *sin_out = _mm256_xor_pd(_mm256_blendv_pd(sr, cr, swap), sign_s);
+  *cos_out = _mm256_xor_pd(_mm256_blendv_pd(cr, sr, swap), sign_c);
+}
+
+static inline __m256d ld(const double *f, size_t i) {
+  return _mm256_loadu_pd(f + i);
+}
+
+/* τ of tracks i..i+3 at transport time t (ha__batch_tau_at ×4). */
+static inline __m256d tau4(const ha__batch_soa *s, size_t i, __m256d t) {
+  const __m256d zero = _mm256_setzero_pd();
+  __m256d T = ld(s->T, i);
+  __m256d mode = ld(s->mode, i);
+  __m256d a = _mm256_sub_pd(_mm256_mul_pd(t, ld(s->speed, i)), ld(s->shift, i));
+  /* Non-finite a (t NaN or ±inf) counts as 0, as in ha_motion_eval. */
+  a = _mm256_and_pd(a, _mm256_cmp_pd(abs4(a), _mm256_set1_pd(HUGE_VAL), _CMP_LT_OQ));
+
+  /* loop / pingpong: k = floor(a/T), r = a − T·k, folded into [0, T). */
+  __m256d k = _mm256_floor_pd(_mm256_div_pd(a, T));
+  __m256d r = _mm256_sub_pd(a, _mm256_mul_pd(T, k));
+  __m256d wrap = _mm256_cmp_pd(r, T, _CMP_GE_OQ);
+  r = _mm256_blendv_pd(r, _mm256_sub_pd(r, T), wrap);
+  k = _mm256_add_pd(k, _mm256_and_pd(wrap, _mm256_set1_pd(1.0)));
+  r = _mm256_max_pd(r, zero); /* r < 0 → 0 (a −0 may become +0: same point) */
+  __m256d half = _mm256_floor_pd(_mm256_mul_pd(k, _mm256_set1_pd(0.5)));
+  __m256d parity = _mm256_sub_pd(k, _mm256_add_pd(half, half));
+  __m256d even = _mm256_cmp_pd(parity, zero, _CMP_EQ_OQ);
+  __m256d pingpong = _mm256_blendv_pd(_mm256_sub_pd(T, r), r, even);
+  /* once: clamp(a, 0, T). */
+  __m256d once = _mm256_min_pd(_mm256_max_pd(a, zero), T);
+
+  __m256d is_pp = _mm256_cmp_pd(mode, _mm256_set1_pd(1.5), _CMP_GT_OQ);
+  __m256d is_once = _mm256_cmp_pd(mode, _mm256_set1_pd(0.5), _CMP_LT_OQ);
+  return _mm256_blendv_pd(_mm256_blendv_pd(r, pingpong, is_pp), once, is_once);
+}
+
+/* c_r + m_r0·a + m_r1·b (+ m_r2·d) for output row r. */
+static inline __m256d row2(const ha__batch_soa *s, int r, size_t i, __m256d a, __m256d b) {
+  __m256d v = _mm256_fmadd_pd(ld(s->m[r][0], i), a, ld(s->c[r], i));
+  return _mm256_fmadd_pd(ld(s->m[r][1], i), b, v);
+}
+static inline __m256d row3(const ha__batch_soa *s, int r, size_t i, __m256d a, __m256d b,
+                           __m256d d) {
+  return _mm256_fmadd_pd(ld(s->m[r][2], i), d, row2(s, r, i, a, b));
+}
+
+/* One output vector triple. */
+typedef struct xyz4 {
+  __m256d x, y, z;
+} xyz4;
+
+/* Pass 1 (see the file comment): p = τ/T for SINES, θ = θ0 + w·p for
+ * CIRCLE, not fused: the scalar path's (and the models') rounding. */
+static HA__ALWAYS_INLINE __m256d pass1(const ha__batch_soa *s, size_t i, __m256d t, int sines) {
+  __m256d p = _mm256_div_pd(tau4(s, i, t), ld(s->T, i));
+  return sines ? p : _mm256_add_pd(ld(s->ph[0], i), _mm256_mul_pd(ld(s->w[0], i), p));
+}
+
+static HA__ALWAYS_INLINE xyz4 circle4(const ha__batch_soa *s, size_t i, __m256d th) {
+  __m256d sn, cs;
+  sincos4(th, &sn, &cs);
+  xyz4 o = {row2(s, 0, i, cs, sn), row2(s, 1, i, cs, sn), row2(s, 2, i, cs, sn)};
+  return o;
+}
+
+/* Written out rather than as a loop over k: GCC kept that loop, with the
+ * sines in memory, which was about 2x slower. */
+static HA__ALWAYS_INLINE xyz4 sines4(const ha__batch_soa *s, size_t i, __m256d p) {
+  __m256d s0, s1, s2, unused;
+  sincos4(_mm256_add_pd(_mm256_mul_pd(ld(s->w[0], i), p), ld(s->ph[0], i)), &s0, &unused);
+  sincos4(_mm256_add_pd(_mm256_mul_pd(ld(s->w[1], i), p), ld(s->ph[1], i)), &s1, &unused);
+  sincos4(_mm256_add_pd(_mm256_mul_pd(ld(s->w[2], i), p), ld(s->ph[2], i)), &s2, &unused);
+  xyz4 o = {row3(s, 0, i, s0, s1, s2), row3(s, 1, i, s0, s1, s2), row3(s, 2, i, s0, s1, s2)};
+  return o;
+}
+
+/* Store the first `rem` lanes of o at x/y/z + i (rem ≥ 1; all 4 when
+ * rem ≥ 4). Masked stores never touch the other lanes' memory. */
+static inline void store4(xyz4 o, size_t i, size_t rem, double *x, double *y, double *z) {
+  if (rem >= 4) {
+    _mm256_storeu_pd(x + i, o.x);
+    _mm256_storeu_pd(y + i, o.y);
+    _mm256_storeu_pd(z + i, o.z);
+    return;
+  }
+  /* A lane is stored when its mask's sign bit is set: lane < rem. */
+  __m256i mask =
+      _mm256_cmpgt_epi64(_mm256_set1_epi64x((long long)rem), _mm256_setr_epi64x(0, 1, 2, 3));
+  _mm256_maskstore_pd(x + i, mask, o.x);
+  _mm256_maskstore_pd(y + i, mask, o.y);
+  _mm256_maskstore_pd(z + i, mask, o.z);
+}
+
+/* Evaluate tracks [i0, i0 + n) four at a time, in chunks of CHUNK tracks
+ * and two passes per chunk (see the file comment). `sines` is a constant
+ * after inlining. */
+static HA__ALWAYS_INLINE void for_runs(const ha__batch_soa *s, size_t i0, size_t n, double t,
+                                       double *x, double *y, double *z, int sines) {
+  _Alignas(32) double buf[CHUNK];
+  __m256d tv = _mm256_set1_pd(t);
+  for (size_t c0 = i0, end = i0 + n; c0 < end; c0 += CHUNK) {
+    size_t m = end - c0 < CHUNK ? end - c0 : CHUNK;
+    for (size_t j = 0; j < m; j += 4) {
+      _mm256_store_pd(buf + j, pass1(s, c0 + j, tv, sines));
+    }
+    for (size_t j = 0; j < m; j += 4) {
+      __m256d b = _mm256_load_pd(buf + j);
+      store4(sines ? sines4(s, c0 + j, b) : circle4(s, c0 + j, b), c0 + j, m - j, x, y, z);
+    }
+  }
+}
+
+void ha__batch_circle_avx2(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
+                           double *y, double *z) {
+  for_runs(s, i0, n, t, x, y, z, 0);
+}
+
+void ha__batch_sines_avx2(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
+                          double *y, double *z) {
+  for_runs(s, i0, n, t, x, y, z, 1);
+}
+
+/* ---- one motion, many times (ha_motion_eval_times) ----
+ *
+ * The parameters are broadcast once; each vector holds four times. The loop
+ * mode is known for the whole call, so only its branch of the time mapping
+ * is computed, and the output layout too: planar arrays (stride 1), or
+ * interleaved x, y, z (stride 3, y = x + 1, z = x + 2: what a JavaScript
+ * Float64Array of positions holds), where four positions are transposed in
+ * registers into three full vectors (12 consecutive doubles); any other
+ * stride is stored lane by lane. */
+
+enum { LAYOUT_PLANAR = 0, LAYOUT_XYZ = 1, LAYOUT_STRIDED = 2 };
+
+typedef struct times4 {
+  __m256d T, speed, shift;
+  __m256d c[3], m[3][3], w[3], ph[3];
+} times4;
+
+static void times4_init(const ha__times_params *p, times4 *v) {
+  v->T = _mm256_set1_pd(p->T);
+  v->speed = _mm256_set1_pd(p->speed);
+  v->shift = _mm256_set1_pd(p->shift);
+  for (int r = 0; r < 3; r++) {
+    v->c[r] = _mm256_set1_pd(p->c[r]);
+    v->w[r] = _mm256_set1_pd(p->w[r]);
+    v->ph[r] = _mm256_set1_pd(p->ph[r]);
+    for (int k = 0; k < 3; k++) {
+      v->m[r][k] = _mm256_set1_pd(p->m[r][k]);
+    }
+  }
+}
+
+/* τ of four times: ha_time_map(t·speed − shift) lane by lane, for `mode`. */
+static HA__ALWAYS_INLINE __m256d times_tau4(const times4 *v, __m256d t, int mode) {
+  const __m256d zero = _mm256_setzero_pd();
+  __m256d a = _mm256_sub_pd(_mm256_mul_pd(t, v->speed), v->shift);
+  /* Non-finite a (t NaN or ±inf) counts as 0, as in ha_motion_eval. */
+  a = _mm256_and_pd(a, _mm256_cmp_pd(abs4(a), _mm256_set1_pd(HUGE_VAL), _CMP_LT_OQ));
+  if (mode == HA_LOOP_ONCE) {
+    return _mm256_min_pd(_mm256_max_pd(a, zero), v->T);
+  }
+  __m256d k = _mm256_floor_pd(_mm256_div_pd(a, v->T));
+  __m256d r = _mm256_sub_pd(a, _mm256_mul_pd(v->T, k));
+  __m256d wrap = _mm256_cmp_pd(r, v->T, _CMP_GE_OQ);
+  r = _mm256_blendv_pd(r, _mm256_sub_pd(r, v->T), wrap);
+  if (mode == HA_LOOP_LOOP) {
+    /* r outside [0, T) (|a|/T beyond 2^53) → 0 */
+    __m256d ok =
+        _mm256_and_pd(_mm256_cmp_pd(r, zero, _CMP_GE_OQ), _mm256_cmp_pd(r, v->T, _CMP_LT_OQ));
+    return _mm256_and_pd(r, ok);
+  }
+  k = _mm256_add_pd(k, _mm256_and_pd(wrap, _mm256_set1_pd(1.0)));
+  __m256d ok =
+      _mm256_and_pd(_mm256_cmp_pd(r, zero, _CMP_GE_OQ), _mm256_cmp_pd(r, v->T, _CMP_LE_OQ));
+  r = _mm256_and_pd(r, ok);
+  __m256d half = _mm256_floor_pd(_mm256_mul_pd(k, _mm256_set1_pd(0.5)));
+  __m256d parity = _mm256_sub_pd(k, _mm256_add_pd(half, half));
+  __m256d even = _mm256_cmp_pd(parity, zero, _CMP_EQ_OQ);
+  return _mm256_blendv_pd(_mm256_sub_pd(v->T, r), r, even);
+}
+
+/* Pass 1 (see times_loop): p = τ/T for SINES, θ = θ0 + w·p for CIRCLE
+ * (not fused, as pass1 above). */
+static HA__ALWAYS_INLINE __m256d times_pass1(const times4 *v, __m256d t, int sines, int mode) {
+  __m256d p = _mm256_div_pd(times_tau4(v, t, mode), v->T);
+  return sines ? p : _mm256_add_pd(v->ph[0], _mm256_mul_pd(v->w[0], p));
+}
+
+static HA__ALWAYS_INLINE xyz4 times_circle4(const times4 *v, __m256d th) {
+  __m256d sn, cs;
+  sincos4(th, &sn, &cs);
+  xyz4 o;
+  o.x = _mm256_fmadd_pd(v->m[0][1], sn, _mm256_fmadd_pd(v->m[0][0], cs, v->c[0]));
+  o.y = _mm256_fmadd_pd(v->m[1][1], sn, _mm256_fmadd_pd(v->m[1][0], cs, v->c[1]));
+  o.z = _mm256_fmadd_pd(v->m[2][1], sn, _mm256_fmadd_pd(v->m[2][0], cs, v->c[2]));
+  return o;
+}
+
+/* Row r of c + m·(a, b, d). */
+static HA__ALWAYS_INLINE __m256d times_row3(const times4 *v, int r, __m256d a, __m256d b,
+                                            __m256d d) {
+  __m256d acc = _mm256_fmadd_pd(v->m[r][0], a, v->c[r]);
+  acc = _mm256_fmadd_pd(v->m[r][1], b, acc);
+  return _mm256_fmadd_pd(v->m[r][2], d, acc);
+}
+
+/* Written out, not as loops over k and r: GCC kept such loops (and the
+ * three sines in memory), which was 2x slower. */
+static HA__ALWAYS_INLINE xyz4 times_sines4(const times4 *v, __m256d p) {
+  __m256d s0, s1, s2, unused;
+  sincos4(_mm256_add_pd(_mm256_mul_pd(v->w[0], p), v->ph[0]), &s0, &unused);
+  sincos4(_mm256_add_pd(_mm256_mul_pd(v->w[1], p), v->ph[1]), &s1, &unused);
+  sincos4(_mm256_add_pd(_mm256_mul_pd(v->w[2], p), v->ph[2]), &s2, &unused);
+  xyz4 o = {times_row3(v, 0, s0, s1, s2), times_row3(v, 1, s0, s1, s2),
+            times_row3(v, 2, s0, s1, s2)};
+  return o;
+}
+
+/* Four positions as x0 y0 z0 x1 | y1 z1 x2 y2 | z2 x3 y3 z3. */
+static HA__ALWAYS_INLINE void interleave4(xyz4 o, __m256d *a, __m256d *b, __m256d *c) {
+  __m256d xy02 = _mm256_unpacklo_pd(o.x, o.y); /* x0 y0 | x2 y2 */
+  __m256d xy13 = _mm256_unpackhi_pd(o.x, o.y); /* x1 y1 | x3 y3 */
+  __m256d zx = _mm256_unpacklo_pd(o.z, xy13);  /* z0 x1 | z2 x3 */
+  __m256d yz = _mm256_unpackhi_pd(xy13, o.z);  /* y1 z1 | y3 z3 */
+  *a = _mm256_permute2f128_pd(xy02, zx, 0x20);
+  *b = _mm256_permute2f128_pd(yz, xy02, 0x30);
+  *c = _mm256_permute2f128_pd(zx, yz, 0x31);
+}
+
+/* Store the first `rem` lanes of o as positions i, i + 1, ... (rem ≥ 1; all
+ * four when rem ≥ 4). */
+static HA__ALWAYS_INLINE void times_store4(xyz4 o, size_t i, size_t rem, const ha__times_out *d,
+                                           int layout) {
+  if (layout == LAYOUT_PLANAR) {
+    store4(o, i, rem, d->x, d->y, d->z);
+    return;
+  }
+  if (layout == LAYOUT_XYZ && rem >= 4) {
+    __m256d a, b, c;
+    interleave4(o, &a, &b, &c);
+    double *p = d->x + 3 * i;
+    _mm256_storeu_pd(p, a);
+    _mm256_storeu_pd(p + 4, b);
+    _mm256_storeu_pd(p + 8, c);
+    return;
+  }
+  double lx[4], ly[4], lz[4];
+  _mm256_storeu_pd(lx, o.x);
+  _mm256_storeu_pd(ly, o.y);
+  _mm256_storeu_pd(lz, o.z);
+  for (size_t k = 0; k < rem && k < 4; k++) {
+    d->x[(i + k) * d->stride] = lx[k];
+    d->y[(i + k) * d->stride] = ly[k];
+    d->z[(i + k) * d->stride] = lz[k];
+  }
+}
+
+/* The loop over times for one kernel, mode and layout (all constants after
+ * inlining: each combination is compiled as its own loop), in chunks of
+ * CHUNK times and two passes per chunk (see the file comment). The last
+ * partial vector loads only the caller's times (masked load; the other
+ * lanes are 0, computed and not stored). */
+static HA__ALWAYS_INLINE void times_loop(const times4 *v, const double *t, size_t n,
+                                         const ha__times_out *d, int sines, int mode, int layout) {
+  _Alignas(32) double buf[CHUNK];
+  for (size_t i0 = 0; i0 < n; i0 += CHUNK) {
+    size_t m = n - i0 < CHUNK ? n - i0 : CHUNK;
+    size_t i = 0;
+    for (; i + 4 <= m; i += 4) {
+      _mm256_store_pd(buf + i, times_pass1(v, _mm256_loadu_pd(t + i0 + i), sines, mode));
+    }
+    if (i < m) {
+      __m256i mask = _mm256_cmpgt_epi64(_mm256_set1_epi64x((long long)(m - i)),
+                                        _mm256_setr_epi64x(0, 1, 2, 3));
+      _mm256_store_pd(buf + i, times_pass1(v, _mm256_maskload_pd(t + i0 + i, mask), sines, mode));
+    }
+    for (i = 0; i < m; i += 4) {
+      __m256d b = _mm256_load_pd(buf + i);
+      times_store4(sines ? times_sines4(v, b) : times_circle4(v, b), i0 + i, m - i, d, layout);
+    }
+  }
+}
+
+static int times_layout(const ha__times_out *d) {
+  if (d->stride == 1) {
+    return LAYOUT_PLANAR;
+  }
+  /* Compared as addresses: x + 2 need not point into the caller's x. */
+  uintptr_t x = (uintptr_t)d->x;
+  if (d->stride == 3 && (uintptr_t)d->y == x + sizeof(double) &&
+      (uintptr_t)d->z == x + 2 * sizeof(double)) {
+    return LAYOUT_XYZ;
+  }
+  return LAYOUT_STRIDED;
+}
+
+static HA__ALWAYS_INLINE void times_modes(const times4 *v, const double *t, size_t n,
+                                          const ha__times_out *d, int sines, ha_loop_mode mode,
+                                          int layout) {
+  switch (mode) {
+  case HA_LOOP_ONCE: times_loop(v, t, n, d, sines, HA_LOOP_ONCE, layout); break;
+  case HA_LOOP_LOOP: times_loop(v, t, n, d, sines, HA_LOOP_LOOP, layout); break;
+  case HA_LOOP_PINGPONG: times_loop(v, t, n, d, sines, HA_LOOP_PINGPONG, layout); break;
+  }
+}
+
+static HA__ALWAYS_INLINE void times_kernel(const ha__times_params *p, const double *t, size_t n,
+                                           const ha__times_out *d, int sines) {
+  times4 v;
+  times4_init(p, &v);
+  switch (times_layout(d)) {
+  case LAYOUT_PLANAR: times_modes(&v, t, n, d, sines, p->mode, LAYOUT_PLANAR); break;
+  case LAYOUT_XYZ: times_modes(&v, t, n, d, sines, p->mode, LAYOUT_XYZ); break;
+  default: times_modes(&v, t, n, d, sines, p->mode, LAYOUT_STRIDED); break;
+  }
+}
+
+void ha__times_circle_avx2(const ha__times_params *p, const double *t, size_t n,
+                           const ha__times_out *d) {
+  times_kernel(p, t, n, d, 0);
+}
+
+void ha__times_sines_avx2(const ha__times_params *p, const double *t, size_t n,
+                          const ha__times_out *d) {
+  times_kernel(p, t, n, d, 1);
+}

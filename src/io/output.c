@@ -1,0 +1,969 @@
+/* Outputs: dialect, dead-band, rate divider, encoding and one sendmmsg.
+ *
+ * Design. Everything a tick needs is allocated by ha_output_create for
+ * `max_tracks`: the packet buffer, the mmsghdr/iovec arrays, a per-track state
+ * table and the list of "pending" positions of the tick. A tick walks the
+ * positions once: non-finite → counted and skipped; track state found; wire
+ * values computed (metres, degrees, or ADM-normalised); dead-band and
+ * keep-alive decide; the message is encoded straight into the buffer (its own
+ * datagram, or appended to the current bundle) from the track's address,
+ * formatted once when the track was first seen. Then one sendmmsg sends every
+ * datagram, and only the positions of the datagrams the kernel accepted are
+ * committed as "sent": after ECONNREFUSED / EAGAIN the others stay pending,
+ * the output stays due, and the next tick sends them again even if they no
+ * longer move.
+ *
+ * The dead-band compares wire values with the last *sent* wire values (not
+ * the last seen ones), so a slow drift below the threshold per tick still gets
+ * out once it adds up. Thresholds are converted to wire units once (ADM
+ * metres / scale), so one comparison covers the four dialects.
+ *
+ * Track state lives in dense arrays in first-seen order (normally the
+ * caller's order, so a tick walks memory sequentially); an open-addressing
+ * table maps show id → dense index for first sight and for other threads,
+ * and a per-call-index hint makes the usual "same ids every tick" one compare
+ * with no hash probe (probing a table scattered over 2·max_tracks entries was
+ * a cache miss per track: a third of the user time at 10,000 tracks).
+ *
+ * Rejected: one sendto per message (a syscall each: ~4.7 µs on this VM, the
+ * bottleneck); a mutex around the state for ha_output_last_sent (the tick must
+ * not block: a per-track seqlock lets any thread read it instead); formatting
+ * "/track/N/xyz" on every send (strlen + digits: 15% of the user time).
+ */
+#include "holoanim/output.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "holoanim/osc.h"
+#include "io_internal.h"
+#include "net.h"
+
+/* Largest `,fff` message: "/adm/obj/4294967295/aed" (23 chars + NUL = 24)
+ * + ",fff" padded (8) + 12 bytes of floats. */
+#define MSG_MAX 44u
+/* The kernel handles at most UIO_MAXIOV (1024) messages per sendmmsg. */
+#define MMSG_MAX 1024u
+#define SEQLOCK_TRIES 1000
+
+/* Per-track state, touched only by the sending thread. */
+typedef struct slot {
+  uint32_t id;      /* show track id */
+  uint32_t index;   /* device index on the wire */
+  bool mapped;      /* false: map_only and not in the map */
+  bool sent;        /* something left for this track */
+  uint8_t addr_pad; /* bytes of the padded address (16, 20 or 24) */
+  uint8_t addr[24]; /* the address, NUL-padded, as on the wire */
+  double wire[3];   /* wire values of the last send */
+  double last;      /* `now` of the last send */
+} slot;
+
+/* Last sent position published for other threads (seqlock). */
+typedef struct pub {
+  _Atomic uint32_t seq;  /* odd while being written; 0 = never sent */
+  _Atomic uint64_t v[4]; /* x, y, z, now: bit patterns of doubles */
+} pub;
+
+typedef struct counters {
+  _Atomic uint64_t ticks, rate_skips, messages, datagrams, bytes, syscalls, deadband_skips,
+      keepalive_sends, nonfinite, unmapped, untracked, err_refused, err_unreachable, err_again,
+      err_other, short_sends, unsent;
+  _Atomic int last_errno;
+} counters;
+
+struct ha_output {
+  ha_output_config cfg; /* host and map point at the copies below */
+  char host[256];
+  char dest[80];
+  ha_output_map_entry *map; /* sorted by track */
+  int fd;
+  size_t max_tracks;
+
+  const char *prefix, *suffix;
+  size_t prefix_len, suffix_len;
+  bool aed, adm;
+  ha_azimuth_sign sign;
+  double thr[3]; /* dead-band in wire units */
+
+  bool started; /* the schedule has an origin */
+  double start; /* `now` of the first due tick */
+  double next_due;
+  double slack; /* a tick this early still counts as on time */
+
+  size_t table_mask;      /* table size − 1 (a power of two ≥ 2·max_tracks) */
+  size_t tracked;         /* slots in use */
+  _Atomic uint64_t *keys; /* 0 = empty, else (dense index + 1) << 32 | id */
+  slot *slots;            /* dense, max_tracks */
+  pub *pubs;              /* dense, max_tracks */
+  uint32_t *hint;         /* per call index: dense index + 1 of ids[i] last time */
+
+  uint8_t *buf;
+  size_t buf_cap;
+  struct mmsghdr *msgs;
+  struct iovec *iov;
+  size_t max_dgrams;
+  uint32_t *pend_slot; /* UINT32_MAX: untracked */
+  double *pend;        /* 3 per pending: the position in metres */
+  double *pend_wire;   /* 3 per pending: its wire values */
+  size_t *dg_first;    /* first pending index of each datagram, + the end */
+
+  counters c;
+};
+
+/* ---------------------------------------------------------------------------
+ * Counters
+ *
+ * Each counter has one writer (the sending thread) and any number of readers
+ * (ha_output_get_stats). Relaxed order is enough: the counters are
+ * independent and a reader wants a recent value, not an ordering with other
+ * memory; the atomic type only makes the concurrent read well defined (no torn
+ * 64-bit read, no data race). A relaxed load + store rather than fetch_add:
+ * with a single writer no update can be lost, and the tick avoids a locked
+ * read-modify-write per counter.
+ * ------------------------------------------------------------------------- */
+
+static inline void ctr_add(_Atomic uint64_t *c, uint64_t v) {
+  if (v != 0) {
+    atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + v,
+                          memory_order_relaxed);
+  }
+}
+
+static inline uint64_t ctr_get(const _Atomic uint64_t *c) {
+  /* Relaxed: see above; the cast drops const for older C11 libraries whose
+   * atomic_load takes a non-const pointer. */
+  return atomic_load_explicit((_Atomic uint64_t *)c, memory_order_relaxed);
+}
+
+/* ---------------------------------------------------------------------------
+ * Config
+ * ------------------------------------------------------------------------- */
+
+ha_output_config ha_output_config_default(void) {
+  ha_output_config c;
+  memset(&c, 0, sizeof c);
+  c.host = "127.0.0.1";
+  c.port = HA_OUTPUT_PORT_DEFAULT;
+  c.dialect = HA_DIALECT_HOLOPHONIX;
+  c.coords = HA_COORDS_XYZ;
+  c.azimuth_sign = HA_AZIMUTH_CLOCKWISE;
+  c.adm_scale = 10.0;
+  c.rate_hz = 50.0;
+  c.deadband_m = 0.001;
+  c.deadband_deg = 0.1;
+  c.keep_alive_s = 1.0;
+  c.bundle = false;
+  c.max_datagram = HA_OUTPUT_DATAGRAM_DEFAULT;
+  c.bundle_max_messages = 0;
+  c.lookahead_ms = 0.0;
+  c.map = NULL;
+  c.map_len = 0;
+  c.map_only = false;
+  return c;
+}
+
+static ha_status check_range(ha_error *err, const char *name, double v, double lo, double hi) {
+  if (!(v >= lo && v <= hi)) {
+    return ha__error_bounds(err, HA_CATEGORY_IO, name, v, lo, hi);
+  }
+  return HA_OK;
+}
+
+ha_status ha_output_config_validate(const ha_output_config *cfg, ha_error *err) {
+  if (cfg == NULL) {
+    return ha__error_invalid(err, HA_CATEGORY_IO, "output", "NULL", "no configuration given");
+  }
+  if (cfg->host == NULL || cfg->host[0] == '\0') {
+    return ha__error_invalid(err, HA_CATEGORY_IO, "host", "", "a host name or address is required");
+  }
+  if (strlen(cfg->host) >= 256) {
+    return ha__error_invalid(err, HA_CATEGORY_IO, "host", "", "longer than 255 characters");
+  }
+  ha_status st;
+  if ((st = check_range(err, "port", cfg->port, 1, 65535)) != HA_OK) {
+    return st;
+  }
+  switch (cfg->dialect) {
+  case HA_DIALECT_HOLOPHONIX:
+  case HA_DIALECT_ADM_OSC: break;
+  default: {
+    char v[16];
+    snprintf(v, sizeof v, "%d", (int)cfg->dialect);
+    return ha__error_invalid(err, HA_CATEGORY_IO, "dialect", v,
+                             "must be HA_DIALECT_HOLOPHONIX or HA_DIALECT_ADM_OSC");
+  }
+  }
+  switch (cfg->coords) {
+  case HA_COORDS_XYZ:
+  case HA_COORDS_AED: break;
+  default: {
+    char v[16];
+    snprintf(v, sizeof v, "%d", (int)cfg->coords);
+    return ha__error_invalid(err, HA_CATEGORY_IO, "coords", v,
+                             "must be HA_COORDS_XYZ or HA_COORDS_AED");
+  }
+  }
+  if (cfg->azimuth_sign != HA_AZIMUTH_CLOCKWISE &&
+      cfg->azimuth_sign != HA_AZIMUTH_COUNTERCLOCKWISE) {
+    char v[16];
+    snprintf(v, sizeof v, "%d", (int)cfg->azimuth_sign);
+    return ha__error_invalid(err, HA_CATEGORY_IO, "azimuth_sign", v,
+                             "must be 1 (clockwise) or -1 (counter-clockwise)");
+  }
+  if ((st = check_range(err, "adm_scale", cfg->adm_scale, 0.001, 100000.0)) != HA_OK ||
+      (st = check_range(err, "rate_hz", cfg->rate_hz, HA_OUTPUT_RATE_MIN, HA_OUTPUT_RATE_MAX)) !=
+          HA_OK ||
+      (st = check_range(err, "deadband_m", cfg->deadband_m, 0.0, 10.0)) != HA_OK ||
+      (st = check_range(err, "deadband_deg", cfg->deadband_deg, 0.0, 180.0)) != HA_OK ||
+      (st = check_range(err, "lookahead_ms", cfg->lookahead_ms, 0.0, 60000.0)) != HA_OK ||
+      (st = check_range(err, "max_datagram", (double)cfg->max_datagram, HA_OUTPUT_DATAGRAM_MIN,
+                        HA_OUTPUT_DATAGRAM_MAX)) != HA_OK ||
+      (st = check_range(err, "bundle_max_messages", (double)cfg->bundle_max_messages, 0,
+                        1000000)) != HA_OK) {
+    return st;
+  }
+  if (!(ha__feq(cfg->keep_alive_s, 0.0) ||
+        (cfg->keep_alive_s >= 0.001 && cfg->keep_alive_s <= 3600.0))) {
+    return ha__error_bounds(err, HA_CATEGORY_IO, "keep_alive_s", cfg->keep_alive_s, 0.001, 3600.0);
+  }
+  if (cfg->map_len > 0 && cfg->map == NULL) {
+    return ha__error_invalid(err, HA_CATEGORY_IO, "map", "NULL", "map_len is %zu but map is NULL",
+                             cfg->map_len);
+  }
+  for (size_t i = 0; i < cfg->map_len; i++) {
+    char name[48], v[16];
+    if (cfg->map[i].index == 0) {
+      snprintf(name, sizeof name, "map[%zu].index", i);
+      return ha__error_invalid(err, HA_CATEGORY_IO, name, "0", "device indices start at 1");
+    }
+    for (size_t j = 0; j < i; j++) {
+      if (cfg->map[j].track == cfg->map[i].track) {
+        snprintf(name, sizeof name, "map[%zu].track", i);
+        snprintf(v, sizeof v, "%u", (unsigned)cfg->map[i].track);
+        return ha__error_invalid(err, HA_CATEGORY_IO, name, v,
+                                 "track %u appears twice (also map[%zu])",
+                                 (unsigned)cfg->map[i].track, j);
+      }
+    }
+  }
+  return HA_OK;
+}
+
+/* ---------------------------------------------------------------------------
+ * Names
+ * ------------------------------------------------------------------------- */
+
+ha_status ha_output_dialect_parse(const char *s, ha_output_dialect *out, ha_error *err) {
+  if (s != NULL && strcmp(s, "holophonix") == 0) {
+    *out = HA_DIALECT_HOLOPHONIX;
+    return HA_OK;
+  }
+  if (s != NULL &&
+      (strcmp(s, "adm") == 0 || strcmp(s, "adm-osc") == 0 || strcmp(s, "adm_osc") == 0)) {
+    *out = HA_DIALECT_ADM_OSC;
+    return HA_OK;
+  }
+  return ha__error_invalid(err, HA_CATEGORY_IO, "dialect", s ? s : "",
+                           "'%s' is not one of holophonix, adm", s ? s : "");
+}
+
+ha_status ha_output_coords_parse(const char *s, ha_output_coords *out, ha_error *err) {
+  if (s != NULL && strcmp(s, "xyz") == 0) {
+    *out = HA_COORDS_XYZ;
+    return HA_OK;
+  }
+  if (s != NULL && strcmp(s, "aed") == 0) {
+    *out = HA_COORDS_AED;
+    return HA_OK;
+  }
+  return ha__error_invalid(err, HA_CATEGORY_IO, "coords", s ? s : "", "'%s' is not one of xyz, aed",
+                           s ? s : "");
+}
+
+const char *ha_output_dialect_name(ha_output_dialect d) {
+  switch (d) {
+  case HA_DIALECT_HOLOPHONIX: return "holophonix";
+  case HA_DIALECT_ADM_OSC: return "adm";
+  }
+  return "unknown";
+}
+
+const char *ha_output_coords_name(ha_output_coords c) {
+  switch (c) {
+  case HA_COORDS_XYZ: return "xyz";
+  case HA_COORDS_AED: return "aed";
+  }
+  return "unknown";
+}
+
+/* ---------------------------------------------------------------------------
+ * Create / destroy
+ * ------------------------------------------------------------------------- */
+
+static ha_status no_memory(ha_error *err) {
+  ha__error_exhausted(err, HA_CATEGORY_IO, "memory", 0);
+  if (err != NULL) {
+    err->status = HA_ENOMEM;
+  }
+  return HA_ENOMEM;
+}
+
+static int cmp_map(const void *a, const void *b) {
+  uint32_t x = ((const ha_output_map_entry *)a)->track;
+  uint32_t y = ((const ha_output_map_entry *)b)->track;
+  return (x > y) - (x < y);
+}
+
+void ha_output_destroy(ha_output *o) {
+  if (o == NULL) {
+    return;
+  }
+  if (o->fd >= 0) {
+    close(o->fd);
+  }
+  free(o->map);
+  free((void *)o->keys);
+  free(o->slots);
+  free(o->pubs);
+  free(o->hint);
+  free(o->buf);
+  free(o->msgs);
+  free(o->iov);
+  free(o->pend_slot);
+  free(o->pend);
+  free(o->pend_wire);
+  free(o->dg_first);
+  free(o);
+}
+
+ha_status ha_output_create(const ha_output_config *cfg, size_t max_tracks, ha_output **out,
+                           ha_error *err) {
+  if (out == NULL) {
+    return ha__error_invalid(err, HA_CATEGORY_IO, "out", "NULL", "no place for the output");
+  }
+  *out = NULL;
+  ha_status st = ha_output_config_validate(cfg, err);
+  if (st != HA_OK) {
+    return st;
+  }
+  if (max_tracks < 1 || max_tracks > HA_OUTPUT_MAX_TRACKS) {
+    return ha__error_bounds(err, HA_CATEGORY_IO, "max_tracks", (double)max_tracks, 1,
+                            HA_OUTPUT_MAX_TRACKS);
+  }
+  ha__sockaddr dest;
+  st = ha__net_resolve(cfg->host, cfg->port, false, "host", &dest, err);
+  if (st != HA_OK) {
+    return st;
+  }
+
+  ha_output *o = calloc(1, sizeof *o);
+  if (o == NULL) {
+    return no_memory(err);
+  }
+  o->fd = -1;
+  o->cfg = *cfg;
+  memcpy(o->host, cfg->host, strlen(cfg->host) + 1);
+  o->cfg.host = o->host;
+  ha__net_format(&dest, o->dest, sizeof o->dest);
+  o->max_tracks = max_tracks;
+
+  size_t table = 1;
+  while (table < 2 * max_tracks) {
+    table <<= 1;
+  }
+  o->table_mask = table - 1;
+  /* Unbundled: one datagram per message. Bundled: at most one message per
+   * datagram too (bundle_max_messages 1), plus a 16-byte header each. */
+  o->max_dgrams = max_tracks;
+  o->buf_cap = max_tracks * (MSG_MAX + 4 + 16) + 64;
+  if (cfg->map_len > 0) {
+    o->map = malloc(cfg->map_len * sizeof *o->map);
+  }
+  o->keys = calloc(table, sizeof *o->keys);
+  o->slots = calloc(max_tracks, sizeof *o->slots);
+  o->pubs = calloc(max_tracks, sizeof *o->pubs);
+  o->hint = calloc(max_tracks, sizeof *o->hint);
+  o->buf = calloc(o->buf_cap, 1);
+  o->msgs = calloc(o->max_dgrams, sizeof *o->msgs);
+  o->iov = calloc(o->max_dgrams, sizeof *o->iov);
+  o->pend_slot = calloc(max_tracks, sizeof *o->pend_slot);
+  o->pend = calloc(max_tracks * 3, sizeof *o->pend);
+  o->pend_wire = calloc(max_tracks * 3, sizeof *o->pend_wire);
+  o->dg_first = calloc(o->max_dgrams + 1, sizeof *o->dg_first);
+  if ((cfg->map_len > 0 && o->map == NULL) || o->keys == NULL || o->slots == NULL ||
+      o->pubs == NULL || o->hint == NULL || o->buf == NULL || o->msgs == NULL || o->iov == NULL ||
+      o->pend_slot == NULL || o->pend == NULL || o->pend_wire == NULL || o->dg_first == NULL) {
+    ha_output_destroy(o);
+    return no_memory(err);
+  }
+  if (cfg->map_len > 0) {
+    memcpy(o->map, cfg->map, cfg->map_len * sizeof *o->map);
+    qsort(o->map, cfg->map_len, sizeof *o->map, cmp_map);
+  }
+  o->cfg.map = o->map;
+  for (size_t i = 0; i < table; i++) {
+    atomic_init(&o->keys[i], 0);
+  }
+  for (size_t i = 0; i < max_tracks; i++) {
+    atomic_init(&o->pubs[i].seq, 0);
+    for (int k = 0; k < 4; k++) {
+      atomic_init(&o->pubs[i].v[k], 0);
+    }
+  }
+  for (size_t d = 0; d < o->max_dgrams; d++) {
+    o->msgs[d].msg_hdr.msg_iov = &o->iov[d];
+    o->msgs[d].msg_hdr.msg_iovlen = 1;
+  }
+
+  o->adm = cfg->dialect == HA_DIALECT_ADM_OSC;
+  o->aed = cfg->coords == HA_COORDS_AED;
+  o->prefix = o->adm ? "/adm/obj/" : "/track/";
+  o->suffix = o->aed ? "/aed" : "/xyz";
+  o->prefix_len = strlen(o->prefix);
+  o->suffix_len = strlen(o->suffix);
+  /* ADM's azimuth is counter-clockwise by definition. */
+  o->sign = o->adm ? HA_AZIMUTH_COUNTERCLOCKWISE : cfg->azimuth_sign;
+  double m = o->adm ? cfg->deadband_m / cfg->adm_scale : cfg->deadband_m;
+  if (o->aed) {
+    o->thr[0] = cfg->deadband_deg;
+    o->thr[1] = cfg->deadband_deg;
+    o->thr[2] = m;
+  } else {
+    o->thr[0] = o->thr[1] = o->thr[2] = m;
+  }
+  double period = 1.0 / cfg->rate_hz;
+  o->slack = period * 0.25 < 0.002 ? period * 0.25 : 0.002;
+
+  atomic_init(&o->c.last_errno, 0);
+  _Atomic uint64_t *ctrs[] = {&o->c.ticks,           &o->c.rate_skips,      &o->c.messages,
+                              &o->c.datagrams,       &o->c.bytes,           &o->c.syscalls,
+                              &o->c.deadband_skips,  &o->c.keepalive_sends, &o->c.nonfinite,
+                              &o->c.unmapped,        &o->c.untracked,       &o->c.err_refused,
+                              &o->c.err_unreachable, &o->c.err_again,       &o->c.err_other,
+                              &o->c.short_sends,     &o->c.unsent};
+  for (size_t i = 0; i < HA__COUNTOF(ctrs); i++) {
+    atomic_init(ctrs[i], 0);
+  }
+
+  int fd = ha__net_udp_socket(dest.ss.ss_family, true, err);
+  if (fd < 0) {
+    ha_output_destroy(o);
+    return (ha_status)fd;
+  }
+  o->fd = fd;
+  /* Connected: the kernel skips the per-send route lookup and reports ICMP
+   * errors (ECONNREFUSED) on this socket. */
+  if (connect(fd, (const struct sockaddr *)&dest.ss, dest.len) != 0) {
+    int e = errno;
+    char what[128];
+    snprintf(what, sizeof what, "connect %s", o->dest);
+    ha_output_destroy(o);
+    return ha__error_io(err, what, e);
+  }
+  /* Room for a full tick in the send queue (best effort). */
+  size_t want = max_tracks * 256u;
+  ha__net_grow_buffer(fd, SO_SNDBUF, want > (4u << 20) ? (int)(4u << 20) : (int)want);
+  *out = o;
+  return HA_OK;
+}
+
+/* ---------------------------------------------------------------------------
+ * Track table
+ * ------------------------------------------------------------------------- */
+
+static inline size_t hash_id(uint32_t id, size_t mask) {
+  return (size_t)((id * 0x9E3779B1u) ^ (id >> 16)) & mask;
+}
+
+static bool map_lookup(const ha_output *o, uint32_t id, uint32_t *index) {
+  size_t lo = 0, hi = o->cfg.map_len;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (o->map[mid].track < id) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  if (lo < o->cfg.map_len && o->map[lo].track == id) {
+    *index = o->map[lo].index;
+    return true;
+  }
+  return false;
+}
+
+bool ha_output_map_id(const ha_output *o, uint32_t id, uint32_t *index) {
+  uint32_t idx = id;
+  bool found = o != NULL && map_lookup(o, id, &idx);
+  if (o == NULL || (!found && o->cfg.map_only)) {
+    return false;
+  }
+  if (index != NULL) {
+    *index = idx;
+  }
+  return true;
+}
+
+/* The dense slot of `id`, inserted on first sight; SIZE_MAX when max_tracks
+ * ids are known already. Sending thread only. */
+static size_t slot_of(ha_output *o, uint32_t id, size_t call_index) {
+  uint32_t h = o->hint[call_index];
+  if (h != 0 && o->slots[h - 1].id == id) {
+    return h - 1;
+  }
+  size_t pos = hash_id(id, o->table_mask);
+  size_t dense;
+  for (;;) {
+    /* Relaxed: this thread is the only writer of keys. */
+    uint64_t k = atomic_load_explicit(&o->keys[pos], memory_order_relaxed);
+    if (k != 0 && (uint32_t)k == id) {
+      dense = (size_t)(k >> 32) - 1;
+      break;
+    }
+    if (k == 0) {
+      if (o->tracked >= o->max_tracks) {
+        return SIZE_MAX;
+      }
+      dense = o->tracked++;
+      slot *s = &o->slots[dense];
+      uint32_t idx = id;
+      bool in_map = map_lookup(o, id, &idx);
+      s->id = id;
+      s->index = idx;
+      s->mapped = in_map || !o->cfg.map_only;
+      s->sent = false;
+      /* The address once, via the codec (no snprintf on the tick). */
+      uint8_t tmp[MSG_MAX];
+      int len = ha_osc_encode_track_fff(tmp, sizeof tmp, o->prefix, idx, o->suffix, 0, 0, 0);
+      s->addr_pad = (uint8_t)(len - 20);
+      memset(s->addr, 0, sizeof s->addr);
+      memcpy(s->addr, tmp, s->addr_pad);
+      /* Release: a reader that sees the key (ha_output_last_sent, acquire)
+       * sees the slot initialised. */
+      atomic_store_explicit(&o->keys[pos], (uint64_t)(dense + 1) << 32 | id, memory_order_release);
+      break;
+    }
+    pos = (pos + 1) & o->table_mask;
+  }
+  o->hint[call_index] = (uint32_t)(dense + 1);
+  return dense;
+}
+
+/* The seqlock below orders its data accesses themselves (release stores,
+ * acquire loads) instead of using fences: same guarantees, free on x86 (plain
+ * moves), and understood by ThreadSanitizer, which does not model fences. */
+static void put_bits(_Atomic uint64_t *dst, double v) {
+  uint64_t b;
+  memcpy(&b, &v, sizeof b);
+  /* Release: a reader that loads this value also sees the odd sequence
+   * stored before it, so its re-check of the sequence fails. */
+  atomic_store_explicit(dst, b, memory_order_release);
+}
+
+static double get_bits(const _Atomic uint64_t *src) {
+  /* Acquire: the sequence re-read after it cannot move above this load. */
+  uint64_t b = atomic_load_explicit((_Atomic uint64_t *)src, memory_order_acquire);
+  double v;
+  memcpy(&v, &b, sizeof v);
+  return v;
+}
+
+/* Seqlock write: odd sequence, data, even sequence. One writer. */
+static void publish(pub *p, double x, double y, double z, double t) {
+  uint32_t s = atomic_load_explicit(&p->seq, memory_order_relaxed);
+  /* Relaxed: ordered before the data by the data's release stores. */
+  atomic_store_explicit(&p->seq, s + 1, memory_order_relaxed);
+  put_bits(&p->v[0], x);
+  put_bits(&p->v[1], y);
+  put_bits(&p->v[2], z);
+  put_bits(&p->v[3], t);
+  /* Release: the data stores happen before the even sequence is seen. */
+  atomic_store_explicit(&p->seq, s + 2, memory_order_release);
+}
+
+ha_status ha_output_last_sent(const ha_output *o, uint32_t id, ha_vec3 *pos, double *sent_at) {
+  if (o == NULL || pos == NULL) {
+    return HA_EINVAL;
+  }
+  size_t p = hash_id(id, o->table_mask);
+  size_t dense;
+  for (;;) {
+    /* Acquire: pairs with the release in slot_of (slot initialised). */
+    uint64_t k = atomic_load_explicit(&o->keys[p], memory_order_acquire);
+    if (k == 0) {
+      return HA_ENOTFOUND;
+    }
+    if ((uint32_t)k == id) {
+      dense = (size_t)(k >> 32) - 1;
+      break;
+    }
+    p = (p + 1) & o->table_mask;
+  }
+  pub *pb = &o->pubs[dense];
+  for (int tries = 0; tries < SEQLOCK_TRIES; tries++) {
+    /* Acquire: the data loads below cannot move above this load. */
+    uint32_t s1 = atomic_load_explicit(&pb->seq, memory_order_acquire);
+    if (s1 == 0) {
+      return HA_ENOTFOUND;
+    }
+    if (s1 & 1u) {
+      continue;
+    }
+    double x = get_bits(&pb->v[0]), y = get_bits(&pb->v[1]), z = get_bits(&pb->v[2]);
+    double t = get_bits(&pb->v[3]);
+    /* Relaxed: kept after the data loads by their acquire order. */
+    uint32_t s2 = atomic_load_explicit(&pb->seq, memory_order_relaxed);
+    if (s1 == s2) {
+      *pos = ha_vec3_make(x, y, z);
+      if (sent_at != NULL) {
+        *sent_at = t;
+      }
+      return HA_OK;
+    }
+  }
+  return HA_EAGAIN;
+}
+
+/* ---------------------------------------------------------------------------
+ * The tick
+ * ------------------------------------------------------------------------- */
+
+static inline void put_be32(uint8_t *p, uint32_t v) {
+  p[0] = (uint8_t)(v >> 24);
+  p[1] = (uint8_t)(v >> 16);
+  p[2] = (uint8_t)(v >> 8);
+  p[3] = (uint8_t)v;
+}
+
+static inline void put_be64(uint8_t *p, uint64_t v) {
+  put_be32(p, (uint32_t)(v >> 32));
+  put_be32(p + 4, (uint32_t)v);
+}
+
+static inline size_t digits10(uint32_t n) {
+  size_t d = 1;
+  while (n >= 10u) {
+    n /= 10u;
+    d++;
+  }
+  return d;
+}
+
+static inline double clampd(double v, double lo, double hi) {
+  return v < lo ? lo : (v > hi ? hi : v);
+}
+
+/* Wire values of a position for this output's dialect. */
+static inline void to_wire(const ha_output *o, double x, double y, double z, double w[3]) {
+  if (!o->aed) {
+    w[0] = x;
+    w[1] = y;
+    w[2] = z;
+    if (o->adm) {
+      double s = o->cfg.adm_scale;
+      w[0] = clampd(x / s, -1.0, 1.0);
+      w[1] = clampd(y / s, -1.0, 1.0);
+      w[2] = clampd(z / s, -1.0, 1.0);
+    }
+    return;
+  }
+  ha_vec3 aed = ha_xyz_to_aed(ha_vec3_make(x, y, z), o->sign);
+  /* + 0.0 folds atan2's −0 (e.g. straight up) into +0 on the wire. */
+  w[0] = aed.x + 0.0;
+  w[1] = aed.y + 0.0;
+  w[2] = o->adm ? clampd(aed.z / o->cfg.adm_scale, 0.0, 1.0) : aed.z;
+}
+
+/* True when `w` differs from the last sent values beyond the dead-band. */
+static inline bool moved(const ha_output *o, const slot *s, const double w[3]) {
+  double d0 = o->aed ? fabs(ha_angle_diff_deg(s->wire[0], w[0])) : fabs(w[0] - s->wire[0]);
+  return d0 > o->thr[0] || fabs(w[1] - s->wire[1]) > o->thr[1] ||
+         fabs(w[2] - s->wire[2]) > o->thr[2];
+}
+
+/* ",fff" and its padding. */
+static const uint8_t FFF_TAGS[8] = {',', 'f', 'f', 'f', 0, 0, 0, 0};
+
+static inline void put_f32(uint8_t *p, double v) {
+  float f = (float)v;
+  uint32_t b;
+  memcpy(&b, &f, sizeof b);
+  put_be32(p, b);
+}
+
+/* One `,fff` message at p (room for MSG_MAX bytes guaranteed by the buffer
+ * sizing): from the slot's cached address, or formatted for an untracked id.
+ * Returns its size. */
+static inline int encode(const ha_output *o, const slot *s, uint32_t index, uint8_t *p,
+                         const double w[3]) {
+  if (s == NULL) {
+    return ha_osc_encode_track_fff(p, MSG_MAX, o->prefix, index, o->suffix, (float)w[0],
+                                   (float)w[1], (float)w[2]);
+  }
+  /* A fixed 24-byte copy: the bytes past addr_pad are overwritten by the
+   * tags just after. */
+  memcpy(p, s->addr, sizeof s->addr);
+  size_t a = s->addr_pad;
+  memcpy(p + a, FFF_TAGS, sizeof FFF_TAGS);
+  put_f32(p + a + 8, w[0]);
+  put_f32(p + a + 12, w[1]);
+  put_f32(p + a + 16, w[2]);
+  return (int)a + 20;
+}
+
+static uint64_t bundle_timetag(const ha_output *o) {
+  if (!(o->cfg.lookahead_ms > 0.0)) {
+    return HA_OSC_TIMETAG_IMMEDIATE;
+  }
+  struct timespec ts;
+  /* CLOCK_REALTIME through the vDSO: no syscall. OSC time tags are wall
+   * clock (NTP), unlike `now`. */
+  if (clock_gettime(CLOCK_REALTIME, &ts) != 0) {
+    return HA_OSC_TIMETAG_IMMEDIATE;
+  }
+  long long ns = (long long)ts.tv_nsec + (long long)llround(o->cfg.lookahead_ms * 1e6);
+  ts.tv_sec += (time_t)(ns / 1000000000LL);
+  ts.tv_nsec = (long)(ns % 1000000000LL);
+  return ha_osc_timetag_from_timespec(&ts);
+}
+
+static void count_error(ha_output *o, int e) {
+  switch (e) {
+  case ECONNREFUSED: ctr_add(&o->c.err_refused, 1); break;
+  case EHOSTUNREACH:
+  case ENETUNREACH:
+  case EHOSTDOWN:
+  case ENETDOWN: ctr_add(&o->c.err_unreachable, 1); break;
+#if EWOULDBLOCK != EAGAIN
+  case EWOULDBLOCK:
+#endif
+  case EAGAIN:
+  case ENOBUFS:
+  case EINTR: ctr_add(&o->c.err_again, 1); break;
+  default: ctr_add(&o->c.err_other, 1); break;
+  }
+  /* Relaxed: a diagnostic value, no ordering needed (see Counters). */
+  atomic_store_explicit(&o->c.last_errno, e, memory_order_relaxed);
+}
+
+static int run(ha_output *o, double now, size_t n, const uint32_t *ids, const double *x,
+               const double *y, const double *z, bool force) {
+  if (o == NULL || (n > 0 && (ids == NULL || x == NULL || y == NULL || z == NULL)) ||
+      n > o->max_tracks || !isfinite(now)) {
+    return HA_EINVAL;
+  }
+  if (!force && o->started && now + o->slack < o->next_due) {
+    if (o->next_due - now <= 1.0 / o->cfg.rate_hz + o->slack) {
+      ctr_add(&o->c.rate_skips, 1);
+      return 0;
+    }
+    /* `now` went back by more than a period (a clock restarted by the
+     * caller): start a new schedule rather than stall until it catches up. */
+    o->started = false;
+  }
+  const bool bundle = o->cfg.bundle;
+  const size_t max_dg = o->cfg.max_datagram;
+  const size_t bmax = o->cfg.bundle_max_messages;
+  const double keep = o->cfg.keep_alive_s;
+  uint64_t nonfinite = 0, unmapped = 0, untracked = 0, skips = 0, keepalives = 0;
+
+  size_t npend = 0, ndg = 0, pos = 0;
+  size_t dg_start = 0, in_dg = 0;
+  uint64_t tt = bundle ? bundle_timetag(o) : 0;
+
+  for (size_t i = 0; i < n; i++) {
+    double px = x[i], py = y[i], pz = z[i];
+    if (!isfinite(px) || !isfinite(py) || !isfinite(pz)) {
+      nonfinite++;
+      continue;
+    }
+    size_t si = slot_of(o, ids[i], i);
+    slot *s = si != SIZE_MAX ? &o->slots[si] : NULL;
+    uint32_t index = ids[i];
+    if (s != NULL) {
+      if (!s->mapped) {
+        unmapped++;
+        continue;
+      }
+      index = s->index;
+    } else {
+      untracked++;
+      if (!ha_output_map_id(o, ids[i], &index)) {
+        unmapped++;
+        continue;
+      }
+    }
+    double w[3];
+    to_wire(o, px, py, pz, w);
+    if (!force && s != NULL && s->sent && !moved(o, s, w)) {
+      if (keep > 0.0 && (now - s->last >= keep || now < s->last)) {
+        keepalives++;
+      } else {
+        skips++;
+        continue;
+      }
+    }
+
+    /* Encode. */
+    size_t msize = s != NULL
+                       ? (size_t)s->addr_pad + 20
+                       : ((o->prefix_len + digits10(index) + o->suffix_len + 4) & ~(size_t)3) + 20;
+    if (bundle) {
+      if (in_dg > 0 && (pos - dg_start + 4 + msize > max_dg || (bmax > 0 && in_dg >= bmax))) {
+        o->iov[ndg].iov_base = o->buf + dg_start;
+        o->iov[ndg].iov_len = pos - dg_start;
+        ndg++;
+        in_dg = 0;
+      }
+      if (in_dg == 0) {
+        dg_start = pos;
+        memcpy(o->buf + pos, "#bundle", 8);
+        put_be64(o->buf + pos + 8, tt);
+        pos += 16;
+        o->dg_first[ndg] = npend;
+      }
+      int r = encode(o, s, index, o->buf + pos + 4, w);
+      if (r < 0) {
+        continue; /* cannot happen: the buffer is sized for max_tracks */
+      }
+      put_be32(o->buf + pos, (uint32_t)r);
+      pos += 4 + (size_t)r;
+      in_dg++;
+    } else {
+      int r = encode(o, s, index, o->buf + pos, w);
+      if (r < 0) {
+        continue;
+      }
+      o->iov[ndg].iov_base = o->buf + pos;
+      o->iov[ndg].iov_len = (size_t)r;
+      o->dg_first[ndg] = npend;
+      ndg++;
+      pos += (size_t)r;
+    }
+    o->pend_slot[npend] = s != NULL ? (uint32_t)si : UINT32_MAX;
+    o->pend[npend * 3 + 0] = px;
+    o->pend[npend * 3 + 1] = py;
+    o->pend[npend * 3 + 2] = pz;
+    memcpy(&o->pend_wire[npend * 3], w, sizeof w);
+    npend++;
+  }
+  if (bundle && in_dg > 0) {
+    o->iov[ndg].iov_base = o->buf + dg_start;
+    o->iov[ndg].iov_len = pos - dg_start;
+    ndg++;
+  }
+  o->dg_first[ndg] = npend;
+
+  /* Send: one sendmmsg (per MMSG_MAX datagrams). */
+  size_t done = 0;
+  uint64_t syscalls = 0;
+  bool failed = false;
+  while (done < ndg) {
+    size_t batch = ndg - done < MMSG_MAX ? ndg - done : MMSG_MAX;
+    int r = sendmmsg(o->fd, o->msgs + done, (unsigned int)batch, 0);
+    syscalls++;
+    if (r < 0) {
+      count_error(o, errno);
+      failed = true;
+      break;
+    }
+    done += (size_t)r;
+    if ((size_t)r < batch) {
+      /* The kernel stopped early (an error after some datagrams, whose errno
+       * it drops): retry the rest next tick. */
+      ctr_add(&o->c.short_sends, 1);
+      failed = true;
+      break;
+    }
+  }
+
+  /* Commit what left. */
+  size_t sent_msgs = o->dg_first[done];
+  uint64_t bytes = 0;
+  for (size_t d = 0; d < done; d++) {
+    bytes += o->iov[d].iov_len;
+  }
+  for (size_t k = 0; k < sent_msgs; k++) {
+    uint32_t si = o->pend_slot[k];
+    if (si == UINT32_MAX) {
+      continue;
+    }
+    slot *s = &o->slots[si];
+    memcpy(s->wire, &o->pend_wire[k * 3], sizeof s->wire);
+    s->last = now;
+    s->sent = true;
+    publish(&o->pubs[si], o->pend[k * 3], o->pend[k * 3 + 1], o->pend[k * 3 + 2], now);
+  }
+
+  if (!force && !failed) {
+    /* Next deadline: the first start + k / rate after now (missed ones are
+     * skipped, not sent in a burst). */
+    if (!o->started) {
+      o->started = true;
+      o->start = now;
+    }
+    double k = floor((now - o->start + o->slack) * o->cfg.rate_hz) + 1.0;
+    o->next_due = o->start + k / o->cfg.rate_hz;
+  }
+
+  ctr_add(&o->c.ticks, 1);
+  ctr_add(&o->c.messages, sent_msgs);
+  ctr_add(&o->c.datagrams, done);
+  ctr_add(&o->c.bytes, bytes);
+  ctr_add(&o->c.syscalls, syscalls);
+  ctr_add(&o->c.unsent, npend - sent_msgs);
+  ctr_add(&o->c.deadband_skips, skips);
+  ctr_add(&o->c.keepalive_sends, keepalives);
+  ctr_add(&o->c.nonfinite, nonfinite);
+  ctr_add(&o->c.unmapped, unmapped);
+  ctr_add(&o->c.untracked, untracked);
+  return (int)sent_msgs;
+}
+
+int ha_output_send(ha_output *o, double now, size_t n, const uint32_t *ids, const double *x,
+                   const double *y, const double *z) {
+  return run(o, now, n, ids, x, y, z, false);
+}
+
+int ha_output_flush(ha_output *o, double now, size_t n, const uint32_t *ids, const double *x,
+                    const double *y, const double *z) {
+  return run(o, now, n, ids, x, y, z, true);
+}
+
+ha_status ha_output_get_stats(const ha_output *o, ha_output_stats *st) {
+  if (o == NULL || st == NULL) {
+    return HA_EINVAL;
+  }
+  st->ticks = ctr_get(&o->c.ticks);
+  st->rate_skips = ctr_get(&o->c.rate_skips);
+  st->messages = ctr_get(&o->c.messages);
+  st->datagrams = ctr_get(&o->c.datagrams);
+  st->bytes = ctr_get(&o->c.bytes);
+  st->syscalls = ctr_get(&o->c.syscalls);
+  st->deadband_skips = ctr_get(&o->c.deadband_skips);
+  st->keepalive_sends = ctr_get(&o->c.keepalive_sends);
+  st->nonfinite = ctr_get(&o->c.nonfinite);
+  st->unmapped = ctr_get(&o->c.unmapped);
+  st->untracked = ctr_get(&o->c.untracked);
+  st->err_refused = ctr_get(&o->c.err_refused);
+  st->err_unreachable = ctr_get(&o->c.err_unreachable);
+  st->err_again = ctr_get(&o->c.err_again);
+  st->err_other = ctr_get(&o->c.err_other);
+  st->short_sends = ctr_get(&o->c.short_sends);
+  st->unsent = ctr_get(&o->c.unsent);
+  /* Relaxed: a diagnostic value (see Counters). */
+  st->last_errno = atomic_load_explicit((_Atomic int *)&o->c.last_errno, memory_order_relaxed);
+  return HA_OK;
+}
+
+const char *ha_output_destination(const ha_output *o) {
+  return o != NULL ? o->dest : "";
+}

@@ -1,0 +1,958 @@
+/* The real-time player: tick thread, command queue, events, retired memory.
+ *
+ * All mutable show state (the engine) belongs to the tick thread. Other
+ * threads talk to it only through the command queue (MPMC, fixed capacity)
+ * and read results through the state store, the metrics and the event ring;
+ * so there is no lock anywhere on the tick path. Memory that a command
+ * carried (a motion, a track list) comes back to a control thread through a
+ * second ring ("garbage") and is freed there: ha_player_* calls, the event
+ * consumer and shutdown all collect it.
+ *
+ * Deadlines are absolute: next += period, clock_nanosleep(TIMER_ABSTIME).
+ * A late tick still evaluates at the real `now`, so positions never drift;
+ * after a stall longer than 4 periods the missed deadlines are skipped (and
+ * counted) instead of bursting to catch up. */
+#include "rt_internal.h"
+#include "ring.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+
+enum {
+  CMD_PLAY = 1,
+  CMD_PAUSE,
+  CMD_STOP,
+  CMD_SEEK,
+  CMD_SPEED,
+  CMD_START,
+  CMD_STOP_ANIM,
+  CMD_STOP_TRACK,
+  CMD_REPLACE,
+  CMD_GOTO,
+  CMD_SET_BASE,
+  CMD_PANIC,
+  CMD_ECHO
+};
+
+typedef struct cmd {
+  int type;
+  uint32_t tag;
+  uint32_t track;
+  int easing;
+  int aed;
+  double a;
+  double delay;
+  ha_vec3 v;
+  ha_motion *motion;
+  uint32_t *tracks; /* START: heap copy, returned as garbage */
+  size_t ntracks;
+  ha_anim_spec spec;
+} cmd;
+
+enum { GARBAGE_MOTION = 1, GARBAGE_FREE };
+typedef struct garbage {
+  int kind;
+  void *ptr;
+} garbage;
+
+/* A running animation as the player knows it. */
+typedef struct tagged {
+  int used;
+  uint32_t tag;
+  ha_anim_id anim;
+  double end; /* transport time it ends (once), or INFINITY */
+  int ended_reported;
+} tagged;
+
+#define HA__SENT_HISTORY 8
+
+typedef struct sent_hist {
+  ha_vec3 pos[HA__SENT_HISTORY];
+  unsigned n, next;
+} sent_hist;
+
+struct ha_player {
+  ha_player_config cfg;
+  ha_engine *engine;
+  ha_store *store;
+  ha_metrics *metrics;
+  ha_output **outputs;
+  size_t noutputs;
+  ha__mpmc commands;
+  ha__spsc events;
+  ha__spsc garbage;
+  tagged *tags;
+  sent_hist *sent;
+  uint32_t *ids;
+  double *x, *y, *z, *vx, *vy, *vz;
+  uint8_t *status;
+  ha_clock clock;
+  double period;
+  int ended_reported;
+  uint64_t last_clamps, last_nan;        /* engine counters already reported */
+  uint64_t last_bytes, last_send_errors; /* output counters already reported */
+  int flush_pending; /* pause/stop/seek/panic: send every track once, dead-band or not */
+  int stop_pending;  /* a stop with fade: rewind once stop_at is reached */
+  double stop_at;
+  atomic_flag collecting; /* one control thread frees garbage at a time */
+  pthread_t thread;
+  int thread_started;
+  _Atomic int quit;
+  /* Status for other threads: relaxed atomics, each value on its own (a
+   * status read may straddle a tick; the store has consistent positions). */
+  _Atomic uint64_t st_ticks, st_late, st_skipped, st_commands, st_dropped, st_events_dropped,
+      st_conflicts, st_time_bits, st_speed_bits;
+  _Atomic int st_playing, st_running, st_rt, st_locked;
+};
+
+ha_player_config ha_player_config_default(void) {
+  ha_player_config c;
+  memset(&c, 0, sizeof(c));
+  c.tick_rate = 100.0;
+  c.max_tracks = 1024;
+  c.max_animations = 256;
+  c.max_outputs = 8;
+  c.queue_capacity = 4096;
+  c.event_capacity = 4096;
+  c.blend_window = HA_BLEND_WINDOW_DEFAULT;
+  c.takeover_fade = 0.25;
+  c.conflict_tolerance = 0.05;
+  return c;
+}
+
+double ha_monotonic_now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static uint64_t dbits(double v) {
+  uint64_t u;
+  memcpy(&u, &v, sizeof(u));
+  return u;
+}
+static double bitsd(uint64_t u) {
+  double v;
+  memcpy(&v, &u, sizeof(v));
+  return v;
+}
+
+ha_status ha_player_create(const ha_player_config *cfg, ha_player **out, ha_error *err) {
+  ha_player_config c = cfg ? *cfg : ha_player_config_default();
+  if (!(c.tick_rate >= 1.0 && c.tick_rate <= 2000.0)) {
+    return ha__error_bounds(err, HA_CATEGORY_STATE, "tickRate", c.tick_rate, 1, 2000);
+  }
+  if (c.max_outputs == 0 || c.max_outputs > 64) {
+    return ha__error_bounds(err, HA_CATEGORY_STATE, "maxOutputs", (double)c.max_outputs, 1, 64);
+  }
+  if (c.queue_capacity < 16 || c.event_capacity < 16) {
+    return ha__error_invalid(err, HA_CATEGORY_STATE, "queueCapacity", "<16",
+                             "queues need at least 16 entries");
+  }
+  if (!(c.conflict_tolerance > 0.0 && c.conflict_tolerance < 1000.0)) {
+    return ha__error_bounds(err, HA_CATEGORY_STATE, "conflictTolerance", c.conflict_tolerance, 1e-6,
+                            1000);
+  }
+  ha_player *p = calloc(1, sizeof(*p));
+  if (p == NULL) {
+    return HA_ENOMEM;
+  }
+  p->cfg = c;
+  p->period = 1.0 / c.tick_rate;
+  ha_clock_init(&p->clock);
+  ha_engine_config ec = ha_engine_config_default();
+  ec.max_tracks = c.max_tracks;
+  ec.max_animations = c.max_animations;
+  ec.blend_window = c.blend_window;
+  ec.takeover_fade = c.takeover_fade;
+  ec.limits = c.limits;
+  ha_status st = ha_engine_create(&ec, &p->engine, err);
+  if (st == HA_OK) {
+    st = ha_store_create(c.max_tracks, &p->store);
+  }
+  if (st == HA_OK) {
+    st = ha_metrics_create(&p->metrics);
+  }
+  if (st == HA_OK) {
+    st = ha__mpmc_init(&p->commands, c.queue_capacity, sizeof(cmd));
+  }
+  if (st == HA_OK) {
+    st = ha__spsc_init(&p->events, c.event_capacity, sizeof(ha_player_event));
+  }
+  if (st == HA_OK) {
+    /* Every queued command can return at most two pieces of memory, and
+     * every animation its motion plus a blended-out one. */
+    st = ha__spsc_init(&p->garbage, 2 * c.queue_capacity + 4 * c.max_animations, sizeof(garbage));
+  }
+  if (st == HA_OK) {
+    size_t n = c.max_tracks;
+    p->outputs = calloc(c.max_outputs, sizeof(*p->outputs));
+    p->tags = calloc(c.max_animations, sizeof(*p->tags));
+    p->sent = calloc(n, sizeof(*p->sent));
+    p->ids = calloc(n, sizeof(*p->ids));
+    p->x = calloc(6 * n, sizeof(double));
+    p->status = calloc(n, 1);
+    if (p->outputs == NULL || p->tags == NULL || p->sent == NULL || p->ids == NULL ||
+        p->x == NULL || p->status == NULL) {
+      st = HA_ENOMEM;
+    } else {
+      p->y = p->x + n;
+      p->z = p->x + 2 * n;
+      p->vx = p->x + 3 * n;
+      p->vy = p->x + 4 * n;
+      p->vz = p->x + 5 * n;
+    }
+  }
+  if (st != HA_OK) {
+    ha_player_destroy(p);
+    return st;
+  }
+  atomic_store(&p->st_speed_bits, dbits(1.0));
+  atomic_flag_clear(&p->collecting);
+  *out = p;
+  return HA_OK;
+}
+
+/* ---- memory returned by the tick ---- */
+
+static void give_back(ha_player *p, int kind, void *ptr) {
+  if (ptr == NULL) {
+    return;
+  }
+  garbage g = {kind, ptr};
+  if (ha__spsc_push(&p->garbage, &g) != HA_OK) {
+    /* Sized so this cannot happen; leaking beats freeing on the tick. */
+    ha_metrics_record_error(p->metrics, HA_ERROR_INTERNAL, HA_CATEGORY_STATE);
+  }
+}
+
+/* Control side: free what the tick gave back. Called from every command
+ * sender, the event consumer and shutdown; never from the tick. */
+static void collect(ha_player *p) {
+  /* acquire/release: the ring has one consumer at a time; a thread that
+   * finds another collecting simply leaves the work to it. */
+  if (atomic_flag_test_and_set_explicit(&p->collecting, memory_order_acquire)) {
+    return;
+  }
+  garbage g;
+  while (ha__spsc_pop(&p->garbage, &g) == HA_OK) {
+    if (g.kind == GARBAGE_MOTION) {
+      ha_motion_destroy(g.ptr);
+    } else {
+      free(g.ptr);
+    }
+  }
+  atomic_flag_clear_explicit(&p->collecting, memory_order_release);
+}
+
+static void retire_engine_motions(ha_player *p) {
+  ha_motion *m[16];
+  size_t n;
+  while ((n = ha_engine_take_retired(p->engine, m, 16)) > 0) {
+    for (size_t i = 0; i < n; i++) {
+      give_back(p, GARBAGE_MOTION, m[i]);
+    }
+  }
+}
+
+static void emit(ha_player *p, const ha_player_event *ev) {
+  if (ha__spsc_push(&p->events, ev) != HA_OK) {
+    /* relaxed: a statistic. */
+    atomic_fetch_add_explicit(&p->st_events_dropped, 1, memory_order_relaxed);
+  }
+}
+
+static void fail(ha_player *p, const cmd *c, ha_status st) {
+  ha_player_event ev;
+  memset(&ev, 0, sizeof(ev));
+  ev.type = HA_EVENT_COMMAND_FAILED;
+  ev.time = ha_engine_time(p->engine);
+  ev.tag = c->tag;
+  ev.track = c->track;
+  ev.status = st;
+  emit(p, &ev);
+}
+
+/* ---- tick side ---- */
+
+static tagged *find_tag(ha_player *p, uint32_t tag) {
+  for (size_t i = 0; i < p->cfg.max_animations; i++) {
+    if (p->tags[i].used && p->tags[i].tag == tag) {
+      return &p->tags[i];
+    }
+  }
+  return NULL;
+}
+
+static void refresh_ids(ha_player *p) {
+  size_t n = ha_engine_track_count(p->engine);
+  for (size_t i = 0; i < n; i++) {
+    ha_track_info ti;
+    ha_engine_track_at(p->engine, i, &ti);
+    p->ids[i] = ti.id;
+  }
+}
+
+static double anim_end(const ha_motion *m, const ha_anim_spec *sp, size_t ntracks, double t0) {
+  ha_timing tm = ha_motion_timing(m);
+  if (tm.loop != HA_LOOP_ONCE) {
+    return INFINITY;
+  }
+  double maxshift = 0.0;
+  if (ntracks > 1) {
+    maxshift = sp->phase_spread ? tm.duration * (double)(ntracks - 1) / (double)ntracks
+                                : fmax(0.0, sp->phase_offset * (double)(ntracks - 1));
+  }
+  return t0 + (tm.duration + maxshift) / tm.speed;
+}
+
+static void apply(ha_player *p, cmd *c, double now) {
+  ha_engine *e = p->engine;
+  ha_status st = HA_OK;
+  double t = ha_clock_position(&p->clock, now);
+  ha_engine_set_time(e, t);
+  switch (c->type) {
+  case CMD_PLAY:
+    p->stop_pending = 0;
+    if (!p->clock.running) {
+      ha_clock_resume(&p->clock, now);
+    }
+    p->ended_reported = 0;
+    break;
+  case CMD_PAUSE:
+    ha_clock_pause(&p->clock, now);
+    p->flush_pending = 1;
+    break;
+  case CMD_STOP:
+  case CMD_PANIC: {
+    double fade = c->type == CMD_STOP ? c->a : 0.0;
+    for (size_t i = 0; i < ha_engine_track_count(e); i++) {
+      ha_track_info ti;
+      ha_engine_track_at(e, i, &ti);
+      ha_engine_track_stop(e, ti.id, fade);
+    }
+    memset(p->tags, 0, p->cfg.max_animations * sizeof(*p->tags));
+    p->flush_pending = 1;
+    if (c->type == CMD_PANIC) {
+      ha_clock_pause(&p->clock, now);
+      p->stop_pending = 0;
+    } else if (fade > 0.0) {
+      /* Transitions run on transport time: let it run until the tracks are
+       * home, then rewind (see tick). */
+      ha_clock_resume(&p->clock, now);
+      p->stop_pending = 1;
+      p->stop_at = t + fade;
+    } else {
+      ha_clock_pause(&p->clock, now);
+      ha_clock_seek(&p->clock, now, 0.0);
+      p->stop_pending = 0;
+    }
+    break;
+  }
+  case CMD_SEEK:
+    ha_clock_seek(&p->clock, now, c->a);
+    p->ended_reported = 0;
+    p->flush_pending = 1;
+    break;
+  case CMD_SPEED: ha_clock_set_speed(&p->clock, now, c->a); break;
+  case CMD_START: {
+    tagged *slot = NULL;
+    for (size_t i = 0; i < p->cfg.max_animations && slot == NULL; i++) {
+      if (!p->tags[i].used) {
+        slot = &p->tags[i];
+      }
+    }
+    ha_anim_id id = -1;
+    st = slot ? ha_engine_animation_start(e, c->motion, &c->spec, c->tracks, c->ntracks, t, &id,
+                                          NULL)
+              : HA_EEXHAUSTED;
+    if (st == HA_OK) {
+      for (size_t i = 0; i < p->cfg.max_animations; i++) {
+        /* The newest animation answers to the tag, and an engine slot that
+         * was reused belongs to this animation only. */
+        if (p->tags[i].used && (p->tags[i].tag == c->tag || p->tags[i].anim == id)) {
+          p->tags[i].used = 0;
+        }
+      }
+      slot->used = 1;
+      slot->tag = c->tag;
+      slot->anim = id;
+      slot->end = anim_end(c->motion, &c->spec, c->ntracks, t);
+      slot->ended_reported = 0;
+      p->ended_reported = 0;
+      c->motion = NULL; /* the engine has it now */
+    }
+    break;
+  }
+  case CMD_STOP_ANIM:
+    for (size_t i = 0; i < p->cfg.max_animations; i++) {
+      if (p->tags[i].used && p->tags[i].tag == c->tag) {
+        ha_engine_animation_stop(e, p->tags[i].anim, c->a);
+        p->tags[i].used = 0;
+      }
+    }
+    break;
+  case CMD_STOP_TRACK: st = ha_engine_track_stop(e, c->track, c->a); break;
+  case CMD_REPLACE: {
+    tagged *tg = find_tag(p, c->tag);
+    /* Updating an animation that is not running is a no-op (a show reload
+     * updates every group, running or not). */
+    st = tg ? ha_engine_animation_replace(e, tg->anim, c->motion, p->cfg.blend_window) : HA_OK;
+    if (st == HA_OK) {
+      c->motion = NULL;
+    }
+    break;
+  }
+  case CMD_GOTO:
+    st = ha_engine_track_goto_at(e, c->track, c->v, t + c->delay, c->a, (ha_easing)c->easing,
+                                 c->aed != 0);
+    break;
+  case CMD_SET_BASE: st = ha_engine_track_set_base(e, c->track, c->v); break;
+  case CMD_ECHO: {
+    ha_track_info ti;
+    st = ha_engine_track_get(e, c->track, &ti);
+    if (st != HA_OK) {
+      st = HA_OK; /* the device knows tracks the show does not: ignore */
+      break;
+    }
+    size_t idx = 0;
+    while (idx < ha_engine_track_count(e) && p->ids[idx] != c->track) {
+      idx++;
+    }
+    const sent_hist *h = &p->sent[idx < p->cfg.max_tracks ? idx : 0];
+    double best = INFINITY;
+    ha_vec3 nearest = ti.position;
+    for (unsigned k = 0; k < h->n; k++) {
+      double d = ha_vec3_dist(h->pos[k], c->v);
+      if (d < best) {
+        best = d;
+        nearest = h->pos[k];
+      }
+    }
+    if (h->n == 0) {
+      best = ha_vec3_dist(ti.position, c->v);
+    }
+    if (best <= p->cfg.conflict_tolerance) {
+      break; /* our own echo */
+    }
+    ha_player_event ev;
+    memset(&ev, 0, sizeof(ev));
+    ev.time = t;
+    ev.track = c->track;
+    ev.position = c->v;
+    ev.expected = nearest;
+    if (ti.status == HA_TRACK_IDLE) {
+      ha_engine_track_set_base(e, c->track, c->v);
+      ev.type = HA_EVENT_BASE_CHANGED;
+    } else {
+      ev.type = HA_EVENT_CONFLICT;
+      /* relaxed: a statistic. */
+      atomic_fetch_add_explicit(&p->st_conflicts, 1, memory_order_relaxed);
+      ha_metrics_add(p->metrics, HA_COUNTER_CONFLICTS, 1);
+    }
+    emit(p, &ev);
+    break;
+  }
+  default: st = HA_EINVAL; break;
+  }
+  if (st != HA_OK) {
+    fail(p, c, st);
+  }
+  give_back(p, GARBAGE_MOTION, c->motion);
+  give_back(p, GARBAGE_FREE, c->tracks);
+}
+
+static void check_endings(ha_player *p, double t) {
+  double last = -INFINITY;
+  int any = 0, all_finite = 1;
+  for (size_t i = 0; i < p->cfg.max_animations; i++) {
+    tagged *tg = &p->tags[i];
+    if (tg->used && ha_engine_animation_tracks(p->engine, tg->anim) == 0) {
+      tg->used = 0; /* taken over or stopped on every track */
+    }
+    if (!tg->used) {
+      continue;
+    }
+    any = 1;
+    if (isinf(tg->end)) {
+      all_finite = 0;
+      continue;
+    }
+    last = fmax(last, tg->end);
+    if (t >= tg->end && !tg->ended_reported) {
+      tg->ended_reported = 1;
+      ha_player_event ev;
+      memset(&ev, 0, sizeof(ev));
+      ev.type = HA_EVENT_ANIMATION_ENDED;
+      ev.time = t;
+      ev.tag = tg->tag;
+      emit(p, &ev);
+    }
+  }
+  if (any && all_finite && t >= last && !p->ended_reported) {
+    p->ended_reported = 1;
+    ha_player_event ev;
+    memset(&ev, 0, sizeof(ev));
+    ev.type = HA_EVENT_SHOW_ENDED;
+    ev.time = t;
+    emit(p, &ev);
+  }
+}
+
+/* One tick at monotonic time `now`. Tick path: see the header's list. */
+static void tick(ha_player *p, double now) {
+  cmd c;
+  uint64_t applied = 0;
+  /* Bound the work per tick so a flood of commands cannot stall output. */
+  while (applied < 1024 && ha__mpmc_pop(&p->commands, &c) == HA_OK) {
+    apply(p, &c, now);
+    applied++;
+  }
+  if (applied > 0) {
+    refresh_ids(p);
+    ha_metrics_add(p->metrics, HA_COUNTER_COMMANDS, applied);
+    /* relaxed: a statistic. */
+    atomic_fetch_add_explicit(&p->st_commands, applied, memory_order_relaxed);
+  }
+  double t = ha_clock_position(&p->clock, now);
+  if (p->stop_pending && t >= p->stop_at) {
+    /* The stop's fade is over: finish the glides at their end time, then
+     * transport back to 0, paused. */
+    ha_engine_evaluate(p->engine, t, p->x, p->y, p->z, p->cfg.max_tracks);
+    p->stop_pending = 0;
+    ha_clock_pause(&p->clock, now);
+    ha_clock_seek(&p->clock, now, 0.0);
+    t = 0.0;
+  }
+  size_t n = ha_engine_track_count(p->engine);
+  ha_engine_evaluate(p->engine, t, p->x, p->y, p->z, p->cfg.max_tracks);
+  for (size_t i = 0; i < n; i++) {
+    ha_track_info ti;
+    ha_engine_track_at(p->engine, i, &ti);
+    p->vx[i] = ti.velocity.x;
+    p->vy[i] = ti.velocity.y;
+    p->vz[i] = ti.velocity.z;
+    p->status[i] = (uint8_t)ti.status;
+    sent_hist *h = &p->sent[i];
+    h->pos[h->next] = ti.position;
+    h->next = (h->next + 1) % HA__SENT_HISTORY;
+    if (h->n < HA__SENT_HISTORY) {
+      h->n++;
+    }
+  }
+  uint64_t tickno = atomic_load_explicit(&p->st_ticks, memory_order_relaxed) + 1;
+  ha_store_publish(p->store, tickno, t, n, p->ids, p->x, p->y, p->z, p->vx, p->vy, p->vz,
+                   p->status);
+  uint64_t sent = 0;
+  for (size_t o = 0; o < p->noutputs; o++) {
+    int k = p->flush_pending ? ha_output_flush(p->outputs[o], now, n, p->ids, p->x, p->y, p->z)
+                             : ha_output_send(p->outputs[o], now, n, p->ids, p->x, p->y, p->z);
+    sent += k > 0 ? (uint64_t)k : 0u;
+  }
+  p->flush_pending = 0;
+  if (sent > 0) {
+    ha_metrics_add(p->metrics, HA_COUNTER_MESSAGES, sent);
+  }
+  uint64_t bytes = 0, errors = 0;
+  for (size_t o = 0; o < p->noutputs; o++) {
+    ha_output_stats os;
+    ha_output_get_stats(p->outputs[o], &os);
+    bytes += os.bytes;
+    errors += os.err_refused + os.err_unreachable + os.err_again + os.err_other + os.short_sends;
+  }
+  if (bytes != p->last_bytes) {
+    ha_metrics_add(p->metrics, HA_COUNTER_BYTES, bytes - p->last_bytes);
+    p->last_bytes = bytes;
+  }
+  if (errors != p->last_send_errors) {
+    ha_metrics_add(p->metrics, HA_COUNTER_SEND_ERRORS, errors - p->last_send_errors);
+    p->last_send_errors = errors;
+  }
+  ha_engine_stats es;
+  ha_engine_get_stats(p->engine, &es);
+  uint64_t clamps = es.clamps_box + es.clamps_speed;
+  if (clamps != p->last_clamps) {
+    ha_metrics_add(p->metrics, HA_COUNTER_CLAMPS, clamps - p->last_clamps);
+    p->last_clamps = clamps;
+  }
+  if (es.nan_guards != p->last_nan) {
+    ha_metrics_add(p->metrics, HA_COUNTER_NAN_GUARDS, es.nan_guards - p->last_nan);
+    p->last_nan = es.nan_guards;
+  }
+  check_endings(p, t);
+  retire_engine_motions(p);
+  /* relaxed: status words for readers on other threads, each on its own. */
+  atomic_store_explicit(&p->st_time_bits, dbits(t), memory_order_relaxed);
+  atomic_store_explicit(&p->st_speed_bits, dbits(p->clock.speed), memory_order_relaxed);
+  atomic_store_explicit(&p->st_playing, p->clock.running, memory_order_relaxed);
+  atomic_store_explicit(&p->st_ticks, tickno, memory_order_relaxed);
+}
+
+static void flush_outputs(ha_player *p, double now) {
+  size_t n = ha_engine_track_count(p->engine);
+  for (size_t o = 0; o < p->noutputs; o++) {
+    ha_output_flush(p->outputs[o], now, n, p->ids, p->x, p->y, p->z);
+  }
+}
+
+static void *tick_main(void *arg) {
+  ha_player *p = arg;
+  if (p->cfg.realtime) {
+    struct sched_param sp;
+    memset(&sp, 0, sizeof(sp));
+    sp.sched_priority = 50;
+    atomic_store(&p->st_rt, pthread_setschedparam(pthread_self(), SCHED_FIFO, &sp) == 0);
+  }
+  struct timespec next;
+  clock_gettime(CLOCK_MONOTONIC, &next);
+  const long period_ns = (long)(p->period * 1e9);
+  while (!atomic_load_explicit(&p->quit, memory_order_acquire)) {
+    next.tv_nsec += period_ns;
+    while (next.tv_nsec >= 1000000000L) {
+      next.tv_nsec -= 1000000000L;
+      next.tv_sec++;
+    }
+    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL) == EINTR) {
+    }
+    double deadline = (double)next.tv_sec + (double)next.tv_nsec * 1e-9;
+    double now = ha_monotonic_now();
+    double late = now - deadline;
+    uint64_t k = atomic_load_explicit(&p->st_ticks, memory_order_relaxed);
+    if (p->cfg.lateness_trace != NULL && k < p->cfg.lateness_trace_cap) {
+      p->cfg.lateness_trace[k] = late;
+    }
+    int is_late = late > 0.5 * p->period;
+    if (is_late) {
+      atomic_fetch_add_explicit(&p->st_late, 1, memory_order_relaxed);
+    }
+    if (late > 4.0 * p->period) {
+      /* A stall (host preemption): resume the grid from now. */
+      uint64_t missed = (uint64_t)(late / p->period);
+      atomic_fetch_add_explicit(&p->st_skipped, missed, memory_order_relaxed);
+      clock_gettime(CLOCK_MONOTONIC, &next);
+    }
+    tick(p, now);
+    double spent = ha_monotonic_now() - now;
+    ha_metrics_record_tick(p->metrics, (uint64_t)(spent * 1e9),
+                           late > 0.0 ? (uint64_t)(late * 1e9) : 0u, is_late != 0);
+  }
+  flush_outputs(p, ha_monotonic_now());
+  return NULL;
+}
+
+ha_status ha_player_start(ha_player *p, ha_error *err) {
+  if (p->thread_started) {
+    return ha__error_invalid(err, HA_CATEGORY_STATE, "player", "running", "already started");
+  }
+  if (p->cfg.lock_memory) {
+    atomic_store(&p->st_locked, mlockall(MCL_CURRENT | MCL_FUTURE) == 0);
+  }
+  refresh_ids(p);
+  atomic_store(&p->quit, 0);
+  if (pthread_create(&p->thread, NULL, tick_main, p) != 0) {
+    return ha__error_internal(err, HA_CATEGORY_STATE, "cannot start the tick thread");
+  }
+  p->thread_started = 1;
+  atomic_store(&p->st_running, 1);
+  return HA_OK;
+}
+
+void ha_player_shutdown(ha_player *p) {
+  if (p == NULL || !p->thread_started) {
+    return;
+  }
+  /* release: the thread sees every command queued before the stop. */
+  atomic_store_explicit(&p->quit, 1, memory_order_release);
+  pthread_join(p->thread, NULL);
+  p->thread_started = 0;
+  atomic_store(&p->st_running, 0);
+  /* Commands left in the queue carry memory: give it back. */
+  cmd c;
+  while (ha__mpmc_pop(&p->commands, &c) == HA_OK) {
+    ha_motion_destroy(c.motion);
+    free(c.tracks);
+  }
+  collect(p);
+}
+
+void ha_player_destroy(ha_player *p) {
+  if (p == NULL) {
+    return;
+  }
+  ha_player_shutdown(p);
+  if (p->garbage.items != NULL) {
+    collect(p);
+  }
+  if (p->engine != NULL) {
+    /* Motions still driving tracks belong to the player. */
+    ha_engine_stop_all(p->engine);
+    ha_motion *m[16];
+    size_t n;
+    while ((n = ha_engine_take_retired(p->engine, m, 16)) > 0) {
+      for (size_t i = 0; i < n; i++) {
+        ha_motion_destroy(m[i]);
+      }
+    }
+  }
+  for (size_t o = 0; o < p->noutputs; o++) {
+    ha_output_destroy(p->outputs[o]);
+  }
+  ha_engine_destroy(p->engine);
+  ha_store_destroy(p->store);
+  ha_metrics_destroy(p->metrics);
+  if (p->commands.cells != NULL) {
+    ha__mpmc_deinit(&p->commands);
+  }
+  if (p->events.items != NULL) {
+    ha__spsc_deinit(&p->events);
+  }
+  if (p->garbage.items != NULL) {
+    ha__spsc_deinit(&p->garbage);
+  }
+  free(p->outputs);
+  free(p->tags);
+  free(p->sent);
+  free(p->ids);
+  free(p->x);
+  free(p->status);
+  free(p);
+}
+
+ha_status ha_player_add_track(ha_player *p, uint32_t id, ha_vec3 base, ha_error *err) {
+  if (p->thread_started) {
+    return ha__error_invalid(err, HA_CATEGORY_STATE, "player", "running",
+                             "tracks are added before the player starts");
+  }
+  ha_status st = ha_engine_track_add(p->engine, id, base, err);
+  if (st == HA_OK) {
+    refresh_ids(p);
+    p->x[ha_engine_track_count(p->engine) - 1] = base.x;
+    p->y[ha_engine_track_count(p->engine) - 1] = base.y;
+    p->z[ha_engine_track_count(p->engine) - 1] = base.z;
+  }
+  return st;
+}
+
+ha_status ha_player_add_output(ha_player *p, const ha_output_config *cfg, size_t *index,
+                               ha_error *err) {
+  if (p->thread_started) {
+    return ha__error_invalid(err, HA_CATEGORY_STATE, "player", "running",
+                             "outputs are added before the player starts");
+  }
+  if (p->noutputs == p->cfg.max_outputs) {
+    return ha__error_exhausted(err, HA_CATEGORY_STATE, "outputs", p->cfg.max_outputs);
+  }
+  ha_output *o = NULL;
+  ha_status st = ha_output_create(cfg, p->cfg.max_tracks, &o, err);
+  if (st != HA_OK) {
+    return st;
+  }
+  if (index != NULL) {
+    *index = p->noutputs;
+  }
+  p->outputs[p->noutputs++] = o;
+  return HA_OK;
+}
+
+/* ---- command senders ---- */
+
+static ha_status send_cmd(ha_player *p, cmd *c) {
+  collect(p);
+  ha_status st = ha__mpmc_push(&p->commands, c);
+  if (st != HA_OK) {
+    atomic_fetch_add_explicit(&p->st_dropped, 1, memory_order_relaxed);
+    ha_metrics_add(p->metrics, HA_COUNTER_COMMANDS_DROPPED, 1);
+    ha_motion_destroy(c->motion);
+    free(c->tracks);
+    return HA_EAGAIN;
+  }
+  return HA_OK;
+}
+
+static ha_status simple(ha_player *p, int type, double a) {
+  cmd c;
+  memset(&c, 0, sizeof(c));
+  c.type = type;
+  c.a = a;
+  return send_cmd(p, &c);
+}
+
+ha_status ha_player_play(ha_player *p) {
+  return simple(p, CMD_PLAY, 0.0);
+}
+ha_status ha_player_pause(ha_player *p) {
+  return simple(p, CMD_PAUSE, 0.0);
+}
+ha_status ha_player_panic(ha_player *p) {
+  return simple(p, CMD_PANIC, 0.0);
+}
+
+ha_status ha_player_stop(ha_player *p, double fade) {
+  if (!(fade >= 0.0 && fade <= 3600.0)) {
+    return HA_EINVAL;
+  }
+  return simple(p, CMD_STOP, fade);
+}
+
+ha_status ha_player_seek(ha_player *p, double t) {
+  if (!isfinite(t) || fabs(t) > 1e9) {
+    return HA_EINVAL;
+  }
+  return simple(p, CMD_SEEK, t);
+}
+
+ha_status ha_player_set_speed(ha_player *p, double s) {
+  if (!(s > 0.0 && s <= HA_SPEED_MAX)) {
+    return HA_EINVAL;
+  }
+  return simple(p, CMD_SPEED, s);
+}
+
+ha_status ha_player_start_animation(ha_player *p, uint32_t tag, ha_motion *motion,
+                                    const ha_anim_spec *spec, const uint32_t *tracks,
+                                    size_t ntracks) {
+  if (motion == NULL || tracks == NULL || ntracks == 0 || ntracks > p->cfg.max_tracks) {
+    ha_motion_destroy(motion);
+    return HA_EINVAL;
+  }
+  cmd c;
+  memset(&c, 0, sizeof(c));
+  c.type = CMD_START;
+  c.tag = tag;
+  c.motion = motion;
+  c.spec = spec ? *spec : ha_anim_spec_default();
+  c.tracks = malloc(ntracks * sizeof(uint32_t));
+  if (c.tracks == NULL) {
+    ha_motion_destroy(motion);
+    return HA_ENOMEM;
+  }
+  memcpy(c.tracks, tracks, ntracks * sizeof(uint32_t));
+  c.ntracks = ntracks;
+  return send_cmd(p, &c);
+}
+
+ha_status ha_player_stop_animation(ha_player *p, uint32_t tag, double fade) {
+  if (!(fade >= 0.0 && fade <= 3600.0)) {
+    return HA_EINVAL;
+  }
+  cmd c;
+  memset(&c, 0, sizeof(c));
+  c.type = CMD_STOP_ANIM;
+  c.tag = tag;
+  c.a = fade;
+  return send_cmd(p, &c);
+}
+
+ha_status ha_player_stop_track(ha_player *p, uint32_t id, double fade) {
+  if (!(fade >= 0.0 && fade <= 3600.0)) {
+    return HA_EINVAL;
+  }
+  cmd c;
+  memset(&c, 0, sizeof(c));
+  c.type = CMD_STOP_TRACK;
+  c.track = id;
+  c.a = fade;
+  return send_cmd(p, &c);
+}
+
+ha_status ha_player_update_animation(ha_player *p, uint32_t tag, ha_motion *motion) {
+  if (motion == NULL) {
+    return HA_EINVAL;
+  }
+  cmd c;
+  memset(&c, 0, sizeof(c));
+  c.type = CMD_REPLACE;
+  c.tag = tag;
+  c.motion = motion;
+  return send_cmd(p, &c);
+}
+
+ha_status ha_player_goto(ha_player *p, uint32_t id, ha_vec3 target, double duration,
+                         ha_easing easing, bool aed, double delay) {
+  if (!ha_vec3_isfinite(target) || !(duration >= 0.0 && duration <= 1e6) || (int)easing < 0 ||
+      easing >= HA_EASE_COUNT || !(delay >= 0.0 && delay <= 1e6)) {
+    return HA_EINVAL;
+  }
+  cmd c;
+  memset(&c, 0, sizeof(c));
+  c.type = CMD_GOTO;
+  c.track = id;
+  c.v = target;
+  c.a = duration;
+  c.easing = (int)easing;
+  c.aed = aed ? 1 : 0;
+  c.delay = delay;
+  return send_cmd(p, &c);
+}
+
+/* A command about one track and one position (set base, device echo). */
+static ha_status track_point(ha_player *p, int type, uint32_t id, ha_vec3 v) {
+  if (!ha_vec3_isfinite(v)) {
+    return HA_EINVAL;
+  }
+  cmd c;
+  memset(&c, 0, sizeof(c));
+  c.type = type;
+  c.track = id;
+  c.v = v;
+  return send_cmd(p, &c);
+}
+
+ha_status ha_player_set_base(ha_player *p, uint32_t id, ha_vec3 base) {
+  return track_point(p, CMD_SET_BASE, id, base);
+}
+
+ha_status ha_player_device_echo(ha_player *p, uint32_t id, ha_vec3 position) {
+  return track_point(p, CMD_ECHO, id, position);
+}
+
+ha_status ha_player_poll_event(ha_player *p, ha_player_event *ev) {
+  collect(p);
+  return ha__spsc_pop(&p->events, ev);
+}
+
+void ha_player_get_status(const ha_player *p, ha_player_status *out) {
+  ha_player *q = (ha_player *)(uintptr_t)p; /* atomics need non-const access */
+  memset(out, 0, sizeof(*out));
+  /* relaxed: independent status words (see struct comment). */
+  out->running = atomic_load_explicit(&q->st_running, memory_order_relaxed) != 0;
+  out->playing = atomic_load_explicit(&q->st_playing, memory_order_relaxed) != 0;
+  out->time = bitsd(atomic_load_explicit(&q->st_time_bits, memory_order_relaxed));
+  out->speed = bitsd(atomic_load_explicit(&q->st_speed_bits, memory_order_relaxed));
+  out->ticks = atomic_load_explicit(&q->st_ticks, memory_order_relaxed);
+  out->late_ticks = atomic_load_explicit(&q->st_late, memory_order_relaxed);
+  out->skipped_ticks = atomic_load_explicit(&q->st_skipped, memory_order_relaxed);
+  out->commands = atomic_load_explicit(&q->st_commands, memory_order_relaxed);
+  out->commands_dropped = atomic_load_explicit(&q->st_dropped, memory_order_relaxed);
+  out->events_dropped = atomic_load_explicit(&q->st_events_dropped, memory_order_relaxed);
+  out->conflicts = atomic_load_explicit(&q->st_conflicts, memory_order_relaxed);
+  out->realtime_active = atomic_load_explicit(&q->st_rt, memory_order_relaxed) != 0;
+  out->memory_locked = atomic_load_explicit(&q->st_locked, memory_order_relaxed) != 0;
+}
+
+const ha_store *ha_player_store(const ha_player *p) {
+  return p->store;
+}
+ha_metrics *ha_player_metrics(const ha_player *p) {
+  return p->metrics;
+}
+size_t ha_player_output_count(const ha_player *p) {
+  return p->noutputs;
+}
+const ha_output *ha_player_output(const ha_player *p, size_t i) {
+  return i < p->noutputs ? p->outputs[i] : NULL;
+}
+
+ha_status ha_player_tick_once(ha_player *p, double now) {
+  if (p->thread_started) {
+    return HA_ESTATE;
+  }
+  tick(p, now);
+  return HA_OK;
+}

@@ -1,0 +1,370 @@
+/* Live state store: a ring of seqlocked buffers (a "latch" seqlock).
+ *
+ * Why a seqlock and not a triple buffer. A triple buffer never retries, but
+ * it has exactly one reader: the reader owns the "front" buffer. We have many
+ * readers (the addon, the OSC control thread, the metrics server, the CLI),
+ * and the many-reader variants (reference-counted buffers) make the writer
+ * look for a free buffer, i.e. wait or fail, or make readers pin and re-check
+ * (a retry anyway). A seqlock has any number of readers that write nothing
+ * shared on the common path (no cache-line ping-pong with the tick; only a
+ * retry bumps one statistics word), and a writer that never waits: readers
+ * detect a torn copy and retry.
+ *
+ * Why a ring of HA_STORE_SLOTS seqlocked buffers and not one. With a single
+ * buffer, a reader copying 1,024 tracks (~55 KB, microseconds) while the tick
+ * publishes fails and retries; a slow or preempted reader could starve. Here
+ * publish k writes buffer k % SLOTS and then announces `version = k`; a
+ * reader copies the announced buffer, which the writer will not touch again
+ * for SLOTS - 1 publishes. A reader therefore fails only if it stalls for
+ * more than SLOTS - 1 ticks in the middle of one copy. Cost: SLOTS copies of
+ * the data in memory (4 x 55 KB for 1,024 tracks).
+ *
+ * The memory model. A textbook seqlock reads the protected data with plain
+ * loads while the writer may be storing to it: a data race, undefined
+ * behaviour in C11, and what ThreadSanitizer rightly reports. Every shared
+ * field here is therefore an atomic, and (after Boehm, "Can seqlocks get
+ * along with programming language memory models?", MSPC 2012):
+ *
+ *   writer                              reader
+ *   seq = s + 1        (relaxed)        s1 = seq          (acquire)
+ *   data[i] = v        (release)        v  = data[i]      (acquire)
+ *   seq = s + 2        (release)        s2 = seq          (relaxed)
+ *   version = k        (release)        ok iff s1 == s2 and s1 even
+ *
+ * If the reader's s1 is even and equals s2, no data load saw a value from a
+ * later write: had one seen a store of the next write, that release store
+ * (sequenced after `seq = s + 1`) synchronises with the reader's acquire load,
+ * so `seq = s + 1` happens before the load of s2, and coherence forces
+ * s2 != s1. And s1 (acquire) reading `seq = s + 2` (release) makes all the
+ * data of that publish visible. The usual alternative, relaxed data accesses
+ * plus one atomic_thread_fence on each side, is equally correct but
+ * ThreadSanitizer does not model stand-alone fences (GCC warns -Wtsan), so
+ * the sanitizer could not check it. Acquire loads and release stores cost
+ * nothing extra on x86-64 (every mov already has those semantics; only the
+ * compiler is constrained) and LDAR/STLR on AArch64. Doubles travel as their
+ * bit patterns in 64-bit atomics. What it does cost, on any CPU, is
+ * vectorisation: no compiler turns element-wise atomics into memcpy, so a
+ * publish of 1,024 tracks is ~4 us where a memcpy would be ~1 us
+ * (bench/bench_store.c); still under 0.5 % of a 1 kHz tick.
+ *
+ * The writer keeps no state of its own beyond the atomics: it is the only
+ * thread that stores to them, so its relaxed loads read its own last stores. */
+#include "rt_internal.h"
+
+#include "atomics.h"
+
+#include <sched.h>
+#include <stdalign.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_CAPACITY ((size_t)1 << 24)
+/* Failed copies in a row before a reader yields its time slice to let the
+ * (possibly descheduled) world move on. */
+#define YIELD_AFTER 8
+/* Status published when the caller passes none: HA_TRACK_ANIMATED. */
+#define DEFAULT_STATUS ((uint8_t)1)
+
+enum { POS_X, POS_Y, POS_Z, VEL_X, VEL_Y, VEL_Z, NCOMP };
+
+typedef struct slot {
+  ha__atomic_u64 seq;     /* odd while the writer fills the slot */
+  ha__atomic_u64 version; /* publish number held by the slot */
+  ha__atomic_u64 tick;
+  ha__atomic_u64 time; /* double bits */
+  ha__atomic_u64 count;
+  ha__atomic_u64 *comp[NCOMP]; /* capacity elements each, double bits */
+  ha__atomic_u32 *ids;
+  ha__atomic_u8 *status;
+} slot;
+
+struct ha_store {
+  /* Read by every poller; written once per publish. On its own line so that
+   * the header words of slot 0 do not share it. */
+  alignas(64) ha__atomic_u64 version; /* publishes so far, 0 = none */
+  ha__atomic_u64 last_tick;
+  /* Copies readers discarded (statistics; written only on a retry, so on its
+   * own line to keep it away from the words every read loads). */
+  alignas(64) ha__atomic_u64 retries;
+  alignas(64) slot slots[HA_STORE_SLOTS];
+  size_t capacity;
+  void *block; /* all slots' arrays, one allocation */
+};
+
+static size_t round_up64(size_t n) {
+  return (n + 63u) & ~(size_t)63u;
+}
+
+ha_status ha_store_create(size_t capacity, ha_store **out) {
+  if (out == NULL || capacity == 0 || capacity > MAX_CAPACITY) {
+    return HA_EINVAL;
+  }
+  *out = NULL;
+  ha_store *s = aligned_alloc(64, round_up64(sizeof(*s)));
+  if (s == NULL) {
+    return HA_ENOMEM;
+  }
+  memset(s, 0, sizeof(*s));
+  size_t comp_bytes = round_up64(capacity * sizeof(ha__atomic_u64));
+  size_t ids_bytes = round_up64(capacity * sizeof(ha__atomic_u32));
+  size_t status_bytes = round_up64(capacity * sizeof(ha__atomic_u8));
+  size_t slot_bytes = NCOMP * comp_bytes + ids_bytes + status_bytes;
+  unsigned char *block = aligned_alloc(64, slot_bytes * HA_STORE_SLOTS);
+  if (block == NULL) {
+    free(s);
+    return HA_ENOMEM;
+  }
+  /* All-zero bytes are the value 0 of these lock-free atomic integers. The
+   * store reaches other threads only after create returns, through whatever
+   * synchronisation hands them the pointer, so these plain writes race with
+   * nothing. */
+  memset(block, 0, slot_bytes * HA_STORE_SLOTS);
+  for (size_t k = 0; k < HA_STORE_SLOTS; k++) {
+    slot *sl = &s->slots[k];
+    unsigned char *p = block + k * slot_bytes;
+    for (size_t c = 0; c < NCOMP; c++) {
+      sl->comp[c] = (ha__atomic_u64 *)(void *)p;
+      p += comp_bytes;
+    }
+    sl->ids = (ha__atomic_u32 *)(void *)p;
+    p += ids_bytes;
+    sl->status = (ha__atomic_u8 *)(void *)p;
+    atomic_init(&sl->seq, 0);
+    atomic_init(&sl->version, 0);
+    atomic_init(&sl->tick, 0);
+    atomic_init(&sl->time, 0);
+    atomic_init(&sl->count, 0);
+  }
+  atomic_init(&s->version, 0);
+  atomic_init(&s->last_tick, 0);
+  atomic_init(&s->retries, 0);
+  s->capacity = capacity;
+  s->block = block;
+  *out = s;
+  return HA_OK;
+}
+
+void ha_store_destroy(ha_store *s) {
+  if (s == NULL) {
+    return;
+  }
+  free(s->block);
+  free(s);
+}
+
+size_t ha_store_capacity(const ha_store *s) {
+  return s == NULL ? 0 : s->capacity;
+}
+
+/* Store n doubles as bits. release: a reader whose acquire load sees any of
+ * these values must also see the odd `seq` stored before them, which is
+ * how it learns its copy is torn (see the design comment). */
+static void put_doubles(ha__atomic_u64 *dst, const double *src, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    ha__store_release_u64(&dst[i], ha__dbits(src[i]));
+  }
+}
+
+static void put_zeros(ha__atomic_u64 *dst, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    /* release: as in put_doubles. */
+    ha__store_release_u64(&dst[i], 0);
+  }
+}
+
+ha_status ha_store_publish(ha_store *s, uint64_t tick, double time, size_t n, const uint32_t *ids,
+                           const double *x, const double *y, const double *z, const double *vx,
+                           const double *vy, const double *vz, const uint8_t *status) {
+  if (HA__UNLIKELY(s == NULL || n > s->capacity)) {
+    return HA_EINVAL;
+  }
+  bool has_vel = vx != NULL || vy != NULL || vz != NULL;
+  if (HA__UNLIKELY(n > 0 && (ids == NULL || x == NULL || y == NULL || z == NULL ||
+                             (has_vel && (vx == NULL || vy == NULL || vz == NULL))))) {
+    return HA_EINVAL;
+  }
+  /* relaxed: we are the only thread that stores `version`, so this reads our
+   * own previous store. */
+  uint64_t v = ha__load_relaxed_u64(&s->version) + 1;
+  slot *sl = &s->slots[v % HA_STORE_SLOTS];
+  /* relaxed: only the writer stores `seq`; it reads its own last store. */
+  uint64_t seq = ha__load_relaxed_u64(&sl->seq);
+  /* relaxed: odd = "being written". Ordering comes from the release stores
+   * of the data that follow: whoever sees one of them sees this too. */
+  ha__store_relaxed_u64(&sl->seq, seq + 1);
+
+  /* release (each field below): see put_doubles. */
+  ha__store_release_u64(&sl->version, v);
+  ha__store_release_u64(&sl->tick, tick);
+  ha__store_release_u64(&sl->time, ha__dbits(time));
+  ha__store_release_u64(&sl->count, (uint64_t)n);
+  const double *src[NCOMP] = {x, y, z, vx, vy, vz};
+  for (size_t c = 0; c < NCOMP; c++) {
+    if (src[c] != NULL) {
+      put_doubles(sl->comp[c], src[c], n);
+    } else {
+      put_zeros(sl->comp[c], n);
+    }
+  }
+  /* Local copies: the compiler cannot prove that the atomic stores leave the
+   * slot's pointers alone, and would reload them at every element. */
+  ha__atomic_u32 *dst_ids = sl->ids;
+  ha__atomic_u8 *dst_status = sl->status;
+  for (size_t i = 0; i < n; i++) {
+    /* release: see put_doubles. */
+    ha__store_release_u32(&dst_ids[i], ids[i]);
+  }
+  for (size_t i = 0; i < n; i++) {
+    /* release: see put_doubles. */
+    ha__store_release_u8(&dst_status[i], status != NULL ? status[i] : DEFAULT_STATUS);
+  }
+
+  /* release: a reader that loads this even value (acquire) sees every store
+   * above; it closes the slot. */
+  ha__store_release_u64(&sl->seq, seq + 2);
+  /* release: whoever reads the new version (acquire) sees the tick too. */
+  ha__store_release_u64(&s->last_tick, tick);
+  /* release: announces the slot; a reader that loads `v` (acquire) finds
+   * the closed slot and its even `seq`. */
+  ha__store_release_u64(&s->version, v);
+  return HA_OK;
+}
+
+/* Copy n doubles from the slot. acquire: if a load sees a value of a later
+ * publish, the writer's odd `seq` becomes visible to our final `seq` load
+ * (see the design comment), so the torn copy is detected. */
+static void get_doubles(double *dst, const ha__atomic_u64 *src, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    dst[i] = ha__bitsd(ha__load_acquire_u64(&src[i]));
+  }
+}
+
+ha_status ha_store_read(const ha_store *s, ha_store_snapshot *snap) {
+  if (s == NULL || snap == NULL) {
+    return HA_EINVAL;
+  }
+  if (snap->capacity < s->capacity) {
+    return HA_ENOBUFS;
+  }
+  double *dst[NCOMP] = {snap->x, snap->y, snap->z, snap->vx, snap->vy, snap->vz};
+  /* The statistic is the one word readers write; the store was created
+   * mutable, so writing through the cast is defined. */
+  ha__atomic_u64 *retries = (ha__atomic_u64 *)&s->retries;
+  for (int attempt = 0; attempt < HA_STORE_READ_ATTEMPTS; attempt++) {
+    if (attempt > 0) {
+      /* relaxed: a statistic, orders nothing. */
+      ha__add_relaxed_u64(retries, 1);
+    }
+    if (attempt >= YIELD_AFTER) {
+      sched_yield();
+    }
+    /* acquire: pairs with the release store of `version` in publish, so the
+     * slot it names is closed (or was reused since: `seq` tells). */
+    uint64_t v = ha__load_acquire_u64(&s->version);
+    if (v == 0) {
+      return HA_EAGAIN;
+    }
+    const slot *sl = &s->slots[v % HA_STORE_SLOTS];
+    /* acquire: reading the writer's closing (even) `seq` makes that
+     * publish's data visible to the loads below. */
+    uint64_t s1 = ha__load_acquire_u64(&sl->seq);
+    if (s1 & 1u) {
+      continue; /* the writer lapped us and is refilling this slot */
+    }
+    /* acquire (each field below): see get_doubles. */
+    uint64_t version = ha__load_acquire_u64(&sl->version);
+    uint64_t tick = ha__load_acquire_u64(&sl->tick);
+    double time = ha__bitsd(ha__load_acquire_u64(&sl->time));
+    uint64_t count = ha__load_acquire_u64(&sl->count);
+    /* A torn count is still <= capacity (publish checks n), so the loops
+     * below stay in bounds even when this copy is about to be discarded. */
+    size_t n = count <= s->capacity ? (size_t)count : s->capacity;
+    for (size_t c = 0; c < NCOMP; c++) {
+      get_doubles(dst[c], sl->comp[c], n);
+    }
+    const ha__atomic_u32 *src_ids = sl->ids;
+    const ha__atomic_u8 *src_status = sl->status;
+    uint32_t *dst_ids = snap->ids;
+    uint8_t *dst_status = snap->status;
+    for (size_t i = 0; i < n; i++) {
+      /* acquire: see get_doubles. */
+      dst_ids[i] = ha__load_acquire_u32(&src_ids[i]);
+    }
+    for (size_t i = 0; i < n; i++) {
+      /* acquire: see get_doubles. */
+      dst_status[i] = ha__load_acquire_u8(&src_status[i]);
+    }
+    /* relaxed: ordered after every acquire load above, which is all the
+     * check needs; equal and even means no publish touched the slot. */
+    uint64_t s2 = ha__load_relaxed_u64(&sl->seq);
+    if (s1 == s2) {
+      snap->version = version;
+      snap->tick = tick;
+      snap->time = time;
+      snap->count = n;
+      return HA_OK;
+    }
+  }
+  snap->count = 0;
+  return HA_EAGAIN;
+}
+
+ha_status ha_store_tick(const ha_store *s, uint64_t *tick) {
+  if (s == NULL || tick == NULL) {
+    return HA_EINVAL;
+  }
+  /* acquire: pairs with the release store of `version`; a non-zero version
+   * guarantees that the matching (or a later) `last_tick` is visible. */
+  if (ha__load_acquire_u64(&s->version) == 0) {
+    return HA_EAGAIN;
+  }
+  /* relaxed: ordered by the acquire load above. */
+  *tick = ha__load_relaxed_u64(&s->last_tick);
+  return HA_OK;
+}
+
+uint64_t ha_store_version(const ha_store *s) {
+  if (s == NULL) {
+    return 0;
+  }
+  /* acquire: so that a caller who sees a new version and then reads gets at
+   * least that publish (the read's own acquire load would too; this keeps the
+   * promise even for callers comparing versions only). */
+  return ha__load_acquire_u64(&s->version);
+}
+
+uint64_t ha_store_retries(const ha_store *s) {
+  /* relaxed: a statistic. */
+  return s == NULL ? 0 : ha__load_relaxed_u64(&s->retries);
+}
+
+ha_status ha_store_snapshot_create(size_t capacity, ha_store_snapshot **out) {
+  if (out == NULL || capacity == 0 || capacity > MAX_CAPACITY) {
+    return HA_EINVAL;
+  }
+  *out = NULL;
+  /* One allocation: the header then the arrays, doubles first for
+   * alignment. */
+  size_t bytes = sizeof(ha_store_snapshot) + NCOMP * capacity * sizeof(double) +
+                 capacity * sizeof(uint32_t) + capacity * sizeof(uint8_t);
+  ha_store_snapshot *snap = calloc(1, bytes);
+  if (snap == NULL) {
+    return HA_ENOMEM;
+  }
+  double *d = (double *)(void *)(snap + 1);
+  snap->x = d;
+  snap->y = d + capacity;
+  snap->z = d + 2 * capacity;
+  snap->vx = d + 3 * capacity;
+  snap->vy = d + 4 * capacity;
+  snap->vz = d + 5 * capacity;
+  snap->ids = (uint32_t *)(void *)(d + NCOMP * capacity);
+  snap->status = (uint8_t *)(snap->ids + capacity);
+  snap->capacity = capacity;
+  *out = snap;
+  return HA_OK;
+}
+
+void ha_store_snapshot_destroy(ha_store_snapshot *snap) {
+  free(snap);
+}

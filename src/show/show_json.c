@@ -1,0 +1,464 @@
+/* The canonical text of a show, JSON Pointers, and small JSON helpers.
+ *
+ * Canonical text: objects of the show's schema list their known keys in the
+ * documented order, then any unknown keys in document order; maps (preset
+ * positions, trackMap, parameters, metadata's free keys) keep the document's
+ * order, which carries meaning (a preset's order is its stagger order).
+ * Arrays of up to 16 scalars sit on one line ("[1, 2, 0]"), longer ones one
+ * item per line. Numbers are written in their shortest exact form, with -0
+ * folded to 0, so the text of a loaded canonical file is the same text.
+ * Rejected: jansson's json_dumps — it puts every number of a point on its own
+ * line, and it can only sort keys alphabetically or keep document order. */
+#include "show_internal.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* ---- schema ---- */
+
+#define KEYS(name, ...)                                      \
+  static const ha__schema_key name##_keys[] = {__VA_ARGS__}; \
+  const ha__schema ha__schema_##name = {name##_keys, HA__COUNTOF(name##_keys)};
+
+KEYS(metadata, {"author", 0, NULL}, {"created", 0, NULL}, {"modified", 0, NULL}, {"notes", 0, NULL})
+KEYS(track, {"id", 0, NULL}, {"name", 0, NULL}, {"color", 0, NULL}, {"position", 0, NULL},
+     {"gain", 0, NULL})
+KEYS(animation, {"name", 0, NULL}, {"model", 0, NULL}, {"duration", 0, NULL}, {"loop", 0, NULL},
+     {"pingPong", 0, NULL}, {"speed", 0, NULL}, {"fadeIn", 0, NULL}, {"fadeOut", 0, NULL},
+     {"parameters", 0, NULL})
+KEYS(group, {"name", 0, NULL}, {"animation", 0, NULL}, {"tracks", 0, NULL}, {"mode", 0, NULL},
+     {"phaseOffset", 0, NULL}, {"phaseSpread", 0, NULL}, {"rotateFormation", 0, NULL},
+     {"centerPoint", 0, NULL}, {"spreadRadius", 0, NULL}, {"mirrorAxis", 0, NULL},
+     {"autoStart", 0, NULL})
+KEYS(preset, {"name", 0, NULL}, {"positions", 0, NULL})
+KEYS(action, {"type", 0, NULL}, {"group", 0, NULL}, {"animation", 0, NULL}, {"preset", 0, NULL},
+     {"track", 0, NULL}, {"tracks", 0, NULL}, {"mode", 0, NULL}, {"phaseOffset", 0, NULL},
+     {"phaseSpread", 0, NULL}, {"rotateFormation", 0, NULL}, {"centerPoint", 0, NULL},
+     {"spreadRadius", 0, NULL}, {"mirrorAxis", 0, NULL}, {"position", 0, NULL},
+     {"transition", 0, NULL}, {"easing", 0, NULL}, {"space", 0, NULL}, {"stagger", 0, NULL},
+     {"fade", 0, NULL})
+KEYS(cue, {"number", 0, NULL}, {"name", 0, NULL}, {"osc", 0, NULL},
+     {"actions", 2, &ha__schema_action})
+KEYS(deadband, {"position", 0, NULL}, {"angle", 0, NULL})
+KEYS(bundle, {"enabled", 0, NULL}, {"lookahead", 0, NULL})
+KEYS(output, {"name", 0, NULL}, {"enabled", 0, NULL}, {"host", 0, NULL}, {"port", 0, NULL},
+     {"dialect", 0, NULL}, {"coords", 0, NULL}, {"azimuthSign", 0, NULL}, {"admScale", 0, NULL},
+     {"rate", 0, NULL}, {"deadband", 1, &ha__schema_deadband}, {"keepAlive", 0, NULL},
+     {"bundle", 1, &ha__schema_bundle}, {"trackMap", 0, NULL})
+KEYS(box, {"min", 0, NULL}, {"max", 0, NULL})
+KEYS(limits, {"box", 1, &ha__schema_box}, {"maxSpeed", 0, NULL})
+KEYS(control, {"port", 0, NULL}, {"allow", 0, NULL})
+KEYS(root, {"format", 0, NULL}, {"name", 0, NULL}, {"metadata", 1, &ha__schema_metadata},
+     {"tracks", 2, &ha__schema_track}, {"animations", 2, &ha__schema_animation},
+     {"groups", 2, &ha__schema_group}, {"presets", 2, &ha__schema_preset},
+     {"cues", 2, &ha__schema_cue}, {"outputs", 2, &ha__schema_output},
+     {"limits", 1, &ha__schema_limits}, {"control", 1, &ha__schema_control})
+
+int ha__schema_has(const ha__schema *s, const char *key) {
+  for (size_t i = 0; i < s->n; i++) {
+    if (strcmp(s->keys[i].key, key) == 0) {
+      return 1;
+    }
+  }
+  return 0;
+}
+
+/* ---- small helpers ---- */
+
+void ha__json_number(char *buf, size_t cap, double v) {
+  if (ha__feq(v, 0.0)) {
+    snprintf(buf, cap, "0"); /* also folds -0 */
+    return;
+  }
+  for (int prec = 1; prec <= 17; prec++) {
+    snprintf(buf, cap, "%.*g", prec, v);
+    if (ha__feq(strtod(buf, NULL), v)) {
+      return;
+    }
+  }
+}
+
+const char *ha__json_kind(const json_t *v) {
+  switch (json_typeof(v)) {
+  case JSON_OBJECT: return "an object";
+  case JSON_ARRAY: return "an array";
+  case JSON_STRING: return "a string";
+  case JSON_INTEGER:
+  case JSON_REAL: return "a number";
+  case JSON_TRUE:
+  case JSON_FALSE: return "a boolean";
+  case JSON_NULL: return "null";
+  }
+  return "a value";
+}
+
+ha_status ha__read_file(const char *path, char **out, size_t *len, int *errnum) {
+  FILE *f = fopen(path, "rb");
+  if (f == NULL) {
+    *errnum = errno;
+    return HA_EIO;
+  }
+  size_t cap = 65536, n = 0;
+  struct stat st;
+  if (fstat(fileno(f), &st) == 0 && st.st_size > 0) {
+    cap = (size_t)st.st_size + 1;
+  }
+  char *buf = malloc(cap);
+  if (buf == NULL) {
+    fclose(f);
+    *errnum = ENOMEM;
+    return HA_ENOMEM;
+  }
+  for (;;) {
+    if (n + 1 >= cap) {
+      char *b = realloc(buf, cap * 2);
+      if (b == NULL) {
+        free(buf);
+        fclose(f);
+        *errnum = ENOMEM;
+        return HA_ENOMEM;
+      }
+      buf = b;
+      cap *= 2;
+    }
+    size_t r = fread(buf + n, 1, cap - n - 1, f);
+    n += r;
+    if (r == 0) {
+      break;
+    }
+  }
+  int bad = ferror(f);
+  int e = errno;
+  fclose(f);
+  if (bad) {
+    free(buf);
+    *errnum = e ? e : EIO;
+    return HA_EIO;
+  }
+  buf[n] = '\0';
+  *out = buf;
+  *len = n;
+  return HA_OK;
+}
+
+/* ---- canonical writer ---- */
+
+typedef struct out {
+  char *buf;
+  size_t len, cap;
+  int oom;
+  int compact; /* one line, no spaces (ha__json_compact) */
+} out;
+
+static void put(out *o, const char *s, size_t n) {
+  if (o->oom) {
+    return;
+  }
+  if (o->len + n + 1 > o->cap) {
+    size_t cap = o->cap ? o->cap : 4096;
+    while (cap < o->len + n + 1) {
+      cap *= 2;
+    }
+    char *b = realloc(o->buf, cap);
+    if (b == NULL) {
+      o->oom = 1;
+      return;
+    }
+    o->buf = b;
+    o->cap = cap;
+  }
+  memcpy(o->buf + o->len, s, n);
+  o->len += n;
+  o->buf[o->len] = '\0';
+}
+
+static void puts_(out *o, const char *s) {
+  put(o, s, strlen(s));
+}
+
+static void indent(out *o, int depth) {
+  for (int i = 0; i < depth; i++) {
+    put(o, "  ", 2);
+  }
+}
+
+static void put_string(out *o, const char *s, size_t n) {
+  put(o, "\"", 1);
+  size_t run = 0;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    const char *esc = NULL;
+    char u[8];
+    if (c == '"') {
+      esc = "\\\"";
+    } else if (c == '\\') {
+      esc = "\\\\";
+    } else if (c == '\n') {
+      esc = "\\n";
+    } else if (c == '\t') {
+      esc = "\\t";
+    } else if (c == '\r') {
+      esc = "\\r";
+    } else if (c == '\b') {
+      esc = "\\b";
+    } else if (c == '\f') {
+      esc = "\\f";
+    } else if (c < 0x20) {
+      snprintf(u, sizeof(u), "\\u%04x", c);
+      esc = u;
+    }
+    if (esc != NULL) {
+      put(o, s + i - run, run);
+      run = 0;
+      puts_(o, esc);
+    } else {
+      run++;
+    }
+  }
+  put(o, s + n - run, run);
+  put(o, "\"", 1);
+}
+
+static int is_scalar(const json_t *v) {
+  return !json_is_object(v) && !json_is_array(v);
+}
+
+static void dump(out *o, const json_t *v, const ha__schema *schema, int depth);
+
+static void dump_member(out *o, const char *key, const json_t *v, const ha__schema *sub, int depth,
+                        int *first) {
+  if (o->compact) {
+    puts_(o, *first ? "" : ",");
+  } else {
+    puts_(o, *first ? "\n" : ",\n");
+    indent(o, depth + 1);
+  }
+  *first = 0;
+  put_string(o, key, strlen(key));
+  puts_(o, o->compact ? ":" : ": ");
+  dump(o, v, sub, depth + 1);
+}
+
+static void dump(out *o, const json_t *v, const ha__schema *schema, int depth) {
+  char num[40];
+  switch (json_typeof(v)) {
+  case JSON_OBJECT: {
+    if (json_object_size(v) == 0) {
+      puts_(o, "{}");
+      return;
+    }
+    puts_(o, "{");
+    int first = 1;
+    if (schema != NULL) {
+      for (size_t i = 0; i < schema->n; i++) {
+        const json_t *m = json_object_get(v, schema->keys[i].key);
+        if (m != NULL) {
+          const ha__schema *sub = schema->keys[i].kind != 0 ? schema->keys[i].sub : NULL;
+          /* kind 2 is an array of objects: the array passes the schema on */
+          dump_member(o, schema->keys[i].key, m, sub, depth, &first);
+        }
+      }
+    }
+    const char *key;
+    json_t *m;
+    json_object_foreach((json_t *)(uintptr_t)v, key, m) {
+      if (schema == NULL || !ha__schema_has(schema, key)) {
+        dump_member(o, key, m, NULL, depth, &first);
+      }
+    }
+    if (!o->compact) {
+      puts_(o, "\n");
+      indent(o, depth);
+    }
+    puts_(o, "}");
+    return;
+  }
+  case JSON_ARRAY: {
+    size_t n = json_array_size(v);
+    if (n == 0) {
+      puts_(o, "[]");
+      return;
+    }
+    int inline_ = n <= 16 || o->compact;
+    for (size_t i = 0; i < n && inline_; i++) {
+      inline_ = is_scalar(json_array_get(v, i));
+    }
+    puts_(o, "[");
+    for (size_t i = 0; i < n; i++) {
+      if (inline_) {
+        puts_(o, i ? (o->compact ? "," : ", ") : "");
+      } else {
+        puts_(o, i ? ",\n" : "\n");
+        indent(o, depth + 1);
+      }
+      dump(o, json_array_get(v, i), schema, depth + 1);
+    }
+    if (!inline_) {
+      puts_(o, "\n");
+      indent(o, depth);
+    }
+    puts_(o, "]");
+    return;
+  }
+  case JSON_STRING: put_string(o, json_string_value(v), json_string_length(v)); return;
+  case JSON_INTEGER:
+    snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+    puts_(o, num);
+    return;
+  case JSON_REAL:
+    ha__json_number(num, sizeof(num), json_real_value(v));
+    puts_(o, num);
+    return;
+  case JSON_TRUE: puts_(o, "true"); return;
+  case JSON_FALSE: puts_(o, "false"); return;
+  case JSON_NULL: puts_(o, "null"); return;
+  }
+}
+
+ha_status ha__json_compact(const json_t *v, char **outp) {
+  out o = {NULL, 0, 0, 0, 1};
+  dump(&o, v, NULL, 0);
+  if (o.oom || o.buf == NULL) {
+    free(o.buf);
+    return HA_ENOMEM;
+  }
+  *outp = o.buf;
+  return HA_OK;
+}
+
+ha_status ha__show_dump(const json_t *doc, char **outp, size_t *len) {
+  out o = {NULL, 0, 0, 0, 0};
+  dump(&o, doc, &ha__schema_root, 0);
+  puts_(&o, "\n");
+  if (o.oom) {
+    free(o.buf);
+    return HA_ENOMEM;
+  }
+  *outp = o.buf;
+  if (len != NULL) {
+    *len = o.len;
+  }
+  return HA_OK;
+}
+
+/* ---- JSON Pointer ---- */
+
+/* The next reference token of `p` (after its '/') into tok, unescaped;
+ * returns the rest, or NULL when malformed. */
+static const char *next_token(const char *p, char *tok, size_t cap) {
+  size_t n = 0;
+  p++; /* '/' */
+  while (*p != '\0' && *p != '/') {
+    char c = *p++;
+    if (c == '~') {
+      if (*p == '0') {
+        c = '~';
+      } else if (*p == '1') {
+        c = '/';
+      } else {
+        return NULL;
+      }
+      p++;
+    }
+    if (n + 1 >= cap) {
+      return NULL;
+    }
+    tok[n++] = c;
+  }
+  tok[n] = '\0';
+  return p;
+}
+
+/* Array index of a token: digits without a leading zero; -1 otherwise. */
+static long long token_index(const char *t) {
+  if (t[0] == '\0' || (t[0] == '0' && t[1] != '\0') || strlen(t) > 9) {
+    return -1;
+  }
+  long long v = 0;
+  for (const char *c = t; *c; c++) {
+    if (*c < '0' || *c > '9') {
+      return -1;
+    }
+    v = v * 10 + (*c - '0');
+  }
+  return v;
+}
+
+static json_t *step(json_t *cur, const char *tok) {
+  if (json_is_object(cur)) {
+    return json_object_get(cur, tok);
+  }
+  if (json_is_array(cur)) {
+    long long i = token_index(tok);
+    return i >= 0 ? json_array_get(cur, (size_t)i) : NULL;
+  }
+  return NULL;
+}
+
+json_t *ha__pointer_get(json_t *root, const char *pointer) {
+  if (pointer == NULL) {
+    return NULL;
+  }
+  json_t *cur = root;
+  const char *p = pointer;
+  char tok[512];
+  while (*p != '\0' && cur != NULL) {
+    if (*p != '/' || (p = next_token(p, tok, sizeof(tok))) == NULL) {
+      return NULL;
+    }
+    cur = step(cur, tok);
+  }
+  return cur;
+}
+
+ha_status ha__pointer_parent(json_t *root, const char *pointer, json_t **parent, char *token,
+                             size_t cap) {
+  if (pointer == NULL || pointer[0] != '/') {
+    return HA_EINVAL;
+  }
+  json_t *cur = root;
+  const char *p = pointer;
+  for (;;) {
+    p = next_token(p, token, cap);
+    if (p == NULL) {
+      return HA_EINVAL;
+    }
+    if (*p == '\0') {
+      *parent = cur;
+      return HA_OK;
+    }
+    cur = step(cur, token);
+    if (cur == NULL) {
+      return HA_ENOTFOUND;
+    }
+  }
+}
+
+void ha__pointer_to_path(const json_t *root, const char *pointer, char *buf, size_t cap) {
+  if (cap == 0) {
+    return;
+  }
+  buf[0] = '\0';
+  const json_t *cur = root;
+  const char *p = pointer;
+  char tok[512], tmp[512];
+  while (p != NULL && *p == '/') {
+    p = next_token(p, tok, sizeof(tok));
+    if (p == NULL) {
+      return;
+    }
+    long long idx = token_index(tok);
+    if ((cur != NULL && json_is_array(cur) && idx >= 0) || (cur == NULL && idx >= 0) ||
+        (json_is_array(cur) && strcmp(tok, "-") == 0)) {
+      size_t len = strlen(buf);
+      snprintf(buf + len, cap - len, "[%.20s]", tok);
+    } else {
+      snprintf(tmp, sizeof(tmp), "%s", buf);
+      ha__path_join(buf, cap, tmp, tok);
+    }
+    cur = cur != NULL ? step((json_t *)(uintptr_t)cur, tok) : NULL;
+  }
+}
