@@ -50,6 +50,13 @@ const char *ha_strerror(int status);
  * Thread: any. */
 const char *ha_status_name(int status);
 
+/* The shortest text of a double that reads back to the same value ("0.1",
+ * "5", "1.334e-06"; "NaN", "Infinity", "-Infinity"): how every number in an
+ * error message, a saved show, a metric or the CLI's output is written.
+ * Truncated to fit `cap` (32 bytes always suffice). No allocation.
+ * Thread: any. */
+void ha_format_double(char *buf, size_t cap, double v);
+
 /* The seed's error kinds. */
 typedef enum ha_error_kind {
   HA_ERROR_NONE = 0,

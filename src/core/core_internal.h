@@ -48,9 +48,6 @@ ha_status ha__error_internal(ha_error *err, ha_error_category cat, const char *f
 /* Prefix `err->name` and `err->message` with `prefix` + "." (JSON paths). */
 void ha__error_prefix(ha_error *err, const char *prefix);
 
-/* Shortest text for a double that reads back to the same value ("0.1", "5"). */
-void ha__fmt_double(char *buf, size_t cap, double v);
-
 /* One group member (group.c): base and barycentre given, so callers that
  * keep them (the engine) pay O(1) per member. */
 ha_vec3 ha__group_member(const ha_group *g, size_t i, double t, ha_vec3 base, ha_vec3 bary,

@@ -94,7 +94,7 @@ static void copy_str(char *dst, size_t cap, const char *src) {
   dst[n] = '\0';
 }
 
-void ha__fmt_double(char *buf, size_t cap, double v) {
+void ha_format_double(char *buf, size_t cap, double v) {
   if (isnan(v)) {
     snprintf(buf, cap, "NaN");
     return;
@@ -149,9 +149,9 @@ ha_status ha__error_bounds(ha_error *err, ha_error_category cat, const char *nam
   err->min = min;
   err->max = max;
   char v[32], lo[32], hi[32];
-  ha__fmt_double(v, sizeof(v), value);
-  ha__fmt_double(lo, sizeof(lo), min);
-  ha__fmt_double(hi, sizeof(hi), max);
+  ha_format_double(v, sizeof(v), value);
+  ha_format_double(lo, sizeof(lo), min);
+  ha_format_double(hi, sizeof(hi), max);
   copy_str(err->value, sizeof(err->value), v);
   if (isnan(value)) {
     snprintf(err->reason, sizeof(err->reason), "NaN is not a number in [%s, %s]", lo, hi);

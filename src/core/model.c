@@ -607,7 +607,7 @@ static ha_status wrong_type(ha_error *err, const ha_param_info *pi, const ha__va
   if (v->kind == HA_VALUE_STRING) {
     snprintf(val, sizeof(val), "%s", v->str);
   } else if (v->kind == HA_VALUE_NUMBERS) {
-    ha__fmt_double(val, sizeof(val), v->num[0]);
+    ha_format_double(val, sizeof(val), v->num[0]);
   } else {
     snprintf(val, sizeof(val), "%s", kind_name(v->kind, v->n));
   }
@@ -618,7 +618,7 @@ static ha_status wrong_type(ha_error *err, const ha_param_info *pi, const ha__va
 static ha_status check_number(ha_error *err, const char *name, double x, double min, double max) {
   if (!isfinite(x)) {
     char val[32];
-    ha__fmt_double(val, sizeof(val), x);
+    ha_format_double(val, sizeof(val), x);
     return ha__error_invalid(err, HA_CATEGORY_MODEL, name, val, "%s is not a finite number", val);
   }
   if (x < min || x > max) {
@@ -666,7 +666,7 @@ static ha_status parse_one(ha__motion_data *d, const ha__model *m, const ha_para
     }
     if (pi->type == HA_PARAM_INTEGER && isfinite(v.num[0]) && !ha__feq(v.num[0], floor(v.num[0]))) {
       char val[32];
-      ha__fmt_double(val, sizeof(val), v.num[0]);
+      ha_format_double(val, sizeof(val), v.num[0]);
       return ha__error_invalid(err, HA_CATEGORY_MODEL, pi->name, val, "%s is not a whole number",
                                val);
     }
@@ -786,7 +786,7 @@ static ha_status parse_one(ha__motion_data *d, const ha__model *m, const ha_para
       ha_status st = check_number(err, nm, src[i].time, 0.0, d->timing.duration);
       if (st == HA_OK && i > 0 && src[i].time < src[i - 1].time) {
         char val[32];
-        ha__fmt_double(val, sizeof(val), src[i].time);
+        ha_format_double(val, sizeof(val), src[i].time);
         st = ha__error_invalid(err, HA_CATEGORY_MODEL, nm, val,
                                "keyframe times must not decrease (%s after %g)", val,
                                src[i - 1].time);

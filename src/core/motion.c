@@ -143,7 +143,7 @@ ha_vec3 ha_motion_eval(const ha_motion *m, double t, const ha_track_ctx *ctx) {
 ha_status ha_motion_calculate_position(const ha_motion *m, double t, ha_vec3 *out, ha_error *err) {
   if (!isfinite(t)) {
     char v[32];
-    ha__fmt_double(v, sizeof(v), t);
+    ha_format_double(v, sizeof(v), t);
     return ha__error_invalid(err, HA_CATEGORY_COMPUTATION, "time", v,
                              "time must be a finite number of seconds");
   }

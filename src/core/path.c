@@ -678,7 +678,7 @@ static ha_status check_keys(const ha_keyframe *keys, size_t n, ha_keyframe_inter
     char nm[48], v[32];
     if (!isfinite(keys[i].time) || (i > 0 && keys[i].time < keys[i - 1].time)) {
       snprintf(nm, sizeof(nm), "keys[%zu].time", i);
-      ha__fmt_double(v, sizeof(v), keys[i].time);
+      ha_format_double(v, sizeof(v), keys[i].time);
       return ha__error_invalid(err, HA_CATEGORY_COMPUTATION, nm, v,
                                isfinite(keys[i].time) ? "keyframe times must not decrease"
                                                       : "a keyframe time must be a finite number");
@@ -714,7 +714,7 @@ ha_status ha_path_keyframes_sample(const ha_keyframe *keys, size_t n, ha_keyfram
     if (!isfinite(times[i])) {
       char nm[48], v[32];
       snprintf(nm, sizeof(nm), "times[%zu]", i);
-      ha__fmt_double(v, sizeof(v), times[i]);
+      ha_format_double(v, sizeof(v), times[i]);
       return ha__error_invalid(err, HA_CATEGORY_COMPUTATION, nm, v,
                                "a sample time must be a finite number");
     }
@@ -742,7 +742,7 @@ ha_status ha_path_resample_keyframes(const ha_keyframe *keys, size_t n, ha_keyfr
   double periods = floor((keys[n - 1].time - t0) * rate_hz + 1e-9);
   if (periods + 1.0 > 1e9) {
     char v[32];
-    ha__fmt_double(v, sizeof(v), periods + 1.0);
+    ha_format_double(v, sizeof(v), periods + 1.0);
     return ha__error_invalid(err, HA_CATEGORY_COMPUTATION, "rate_hz", v,
                              "%s samples is more than the limit of 1e9", v);
   }

@@ -399,7 +399,7 @@ static void fmt_prom(char *b, size_t cap, double v) {
   } else if (isinf(v)) {
     snprintf(b, cap, v > 0 ? "+Inf" : "-Inf");
   } else {
-    ha__fmt_double(b, cap, v);
+    ha_format_double(b, cap, v);
   }
 }
 
@@ -444,10 +444,10 @@ static bool key_shown(const ha_metrics_snap *s, size_t k) {
 static void json_hist_fields(outbuf *o, const ha_histogram_snap *h) {
   char p50[40], p90[40], p99[40], mean[40];
   /* Estimates: whole nanoseconds are all the precision they have. */
-  ha__fmt_double(p50, sizeof(p50), round(ha_histogram_quantile(h, 0.50)));
-  ha__fmt_double(p90, sizeof(p90), round(ha_histogram_quantile(h, 0.90)));
-  ha__fmt_double(p99, sizeof(p99), round(ha_histogram_quantile(h, 0.99)));
-  ha__fmt_double(mean, sizeof(mean), h->count > 0 ? (double)h->sum_ns / (double)h->count : 0.0);
+  ha_format_double(p50, sizeof(p50), round(ha_histogram_quantile(h, 0.50)));
+  ha_format_double(p90, sizeof(p90), round(ha_histogram_quantile(h, 0.90)));
+  ha_format_double(p99, sizeof(p99), round(ha_histogram_quantile(h, 0.99)));
+  ha_format_double(mean, sizeof(mean), h->count > 0 ? (double)h->sum_ns / (double)h->count : 0.0);
   out_printf(o,
              "\"count\":%" PRIu64 ",\"sum_ns\":%" PRIu64 ",\"min_ns\":%" PRIu64
              ",\"max_ns\":%" PRIu64
@@ -502,7 +502,7 @@ int ha_metrics_to_json(const ha_metrics_snap *snap, char *buf, size_t cap) {
   for (size_t i = 0; i < HA_METRICS_GAUGE_COUNT; i++) {
     char v[40];
     if (isfinite(snap->gauges[i])) {
-      ha__fmt_double(v, sizeof(v), snap->gauges[i]);
+      ha_format_double(v, sizeof(v), snap->gauges[i]);
     } else {
       snprintf(v, sizeof(v), "null"); /* JSON has no NaN or Infinity */
     }

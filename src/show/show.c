@@ -131,8 +131,8 @@ static int number_value(cc *x, const json_t *v, double min, double max, double *
   double d = json_number_value(v);
   if (d < min || d > max) {
     char a[40], b[40];
-    ha__fmt_double(a, sizeof(a), d);
-    ha__fmt_double(b, sizeof(b), d < min ? min : max);
+    ha_format_double(a, sizeof(a), d);
+    ha_format_double(b, sizeof(b), d < min ? min : max);
     err_at(x, "%s is %s %s", a, d < min ? "below the minimum" : "above the maximum", b);
     return -1;
   }
@@ -149,7 +149,7 @@ static int integer_value(cc *x, const json_t *v, double min, double max, long lo
     d = (double)json_integer_value(v);
   } else if (json_is_real(v)) {
     char a[40];
-    ha__fmt_double(a, sizeof(a), json_real_value(v));
+    ha_format_double(a, sizeof(a), json_real_value(v));
     err_at(x, "%s is not a whole number", a);
     return -1;
   } else {
@@ -158,8 +158,8 @@ static int integer_value(cc *x, const json_t *v, double min, double max, long lo
   }
   if (d < min || d > max) {
     char a[40], b[40];
-    ha__fmt_double(a, sizeof(a), d);
-    ha__fmt_double(b, sizeof(b), d < min ? min : max);
+    ha_format_double(a, sizeof(a), d);
+    ha_format_double(b, sizeof(b), d < min ? min : max);
     err_at(x, "%s is %s %s", a, d < min ? "below the minimum" : "above the maximum", b);
     return -1;
   }
@@ -1272,7 +1272,7 @@ static void compile_cues(cc *x, const json_t *doc) {
         for (size_t j = 0; j < i; j++) {
           if (fabs(m->cues[j].number - num) <= 1e-9) {
             char a[40];
-            ha__fmt_double(a, sizeof(a), num);
+            ha_format_double(a, sizeof(a), num);
             size_t m3 = ha__path_key(&x->path, "number");
             err_at(x, "duplicate cue number %s (also cues[%zu])", a, j);
             ha__path_pop(&x->path, m3);
@@ -1479,8 +1479,8 @@ static void compile_limits(cc *x, const json_t *doc) {
           for (size_t k = 0; k < 3; k++) {
             if (lv[k] > hv[k]) {
               char s1[40], s2[40];
-              ha__fmt_double(s1, sizeof(s1), lv[k]);
-              ha__fmt_double(s2, sizeof(s2), hv[k]);
+              ha_format_double(s1, sizeof(s1), lv[k]);
+              ha_format_double(s2, sizeof(s2), hv[k]);
               size_t m3 = ha__path_key(&x->path, "min");
               size_t m4 = ha__path_index(&x->path, k);
               err_at(x, "%s is above max[%zu] %s (the box would be empty)", s1, k, s2);

@@ -337,7 +337,7 @@ ha_status ha_show_fire_cue(ha_show_instance *inst, double number, double t, ha_e
     }
   }
   char v[40];
-  ha__fmt_double(v, sizeof(v), number);
+  ha_format_double(v, sizeof(v), number);
   ha__error_invalid(err, HA_CATEGORY_STATE, "cue", v, "no cue number %s", v);
   if (err != NULL) {
     err->status = HA_ENOTFOUND;

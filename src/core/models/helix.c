@@ -40,9 +40,9 @@ static ha_status prepare(ha__motion_data *d, const ha_params *raw, ha_error *err
   ha_vec3 a = unit_of(ha_vec3_sub(ha__slot_vec3(d, S_END), ha__slot_vec3(d, S_START)));
   if (ha_vec3_dot(a, a) < 0.5) {
     char v[100], x[32], y[32], z[32];
-    ha__fmt_double(x, sizeof(x), d->s[S_END]);
-    ha__fmt_double(y, sizeof(y), d->s[S_END + 1]);
-    ha__fmt_double(z, sizeof(z), d->s[S_END + 2]);
+    ha_format_double(x, sizeof(x), d->s[S_END]);
+    ha_format_double(y, sizeof(y), d->s[S_END + 1]);
+    ha_format_double(z, sizeof(z), d->s[S_END + 2]);
     snprintf(v, sizeof(v), "[%s, %s, %s]", x, y, z);
     return ha__error_invalid(err, HA_CATEGORY_MODEL, "axisEnd", v,
                              "must differ from axisStart (the helix axis needs a direction)");

@@ -50,9 +50,9 @@ static ha_vec3 unit_of(ha_vec3 v) {
 
 static void fmt_vec(char *buf, size_t cap, ha_vec3 v) {
   char a[32], b[32], c[32];
-  ha__fmt_double(a, sizeof(a), v.x);
-  ha__fmt_double(b, sizeof(b), v.y);
-  ha__fmt_double(c, sizeof(c), v.z);
+  ha_format_double(a, sizeof(a), v.x);
+  ha_format_double(b, sizeof(b), v.y);
+  ha_format_double(c, sizeof(c), v.z);
   snprintf(buf, cap, "[%s, %s, %s]", a, b, c);
 }
 
