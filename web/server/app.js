@@ -18,10 +18,10 @@ const fs = require('node:fs');
 const http = require('node:http');
 const path = require('node:path');
 const crypto = require('node:crypto');
-const { execFile } = require('node:child_process');
 const { WebSocketServer } = require('ws');
 const { Session } = require('./session');
 const { Runtime } = require('./runtime');
+const { requestHandler } = require('./requests');
 const { parseMessage, encodeFrame } = require('./protocol');
 
 const MIME = {
@@ -53,228 +53,51 @@ function errorReply(e) {
   return err;
 }
 
-/**
- * Start a server. Options:
- *   h            the holoanim addon (required)
- *   projectsDir  the folder of shows (required)
- *   open         project to open (default: the newest, else a new "untitled")
- *   host, port   listening address (127.0.0.1, 8080; port 0 = any free)
- *   token        required from every client when set; required for non-loopback hosts
- *   staticDir    the built UI (web/dist)
- *   cli          the holoanim command (for discover)
- *   autosaveMs, frameRate, tickRate, log
- * Resolves with {url, port, session, runtime, clients, close()}.
- */
-async function createServer(opts) {
-  const h = opts.h;
+/** The listening host and token; a non-loopback host needs a token of 12+ characters. */
+function listenAddress(opts) {
   const host = opts.host || '127.0.0.1';
   const token = opts.token || null;
   if (!isLoopback(host) && !token) {
     throw new Error(`listening on ${host} needs a token (--token or HOLOANIM_WEB_TOKEN): anyone who can reach it could drive the show`);
   }
   if (token !== null && token.length < 12) throw new Error('the token must be at least 12 characters');
-  const log = opts.log || (() => {});
-  const staticDir = opts.staticDir ? path.resolve(opts.staticDir) : null;
-  const session = new Session(h, { projectsDir: opts.projectsDir, autosaveMs: opts.autosaveMs });
-  const runtime = new Runtime(h, { frameRate: opts.frameRate || 60, tickRate: opts.tickRate || 100 });
-  const registry = h.listModels();
-  const clients = new Set();
-  let closed = false;
-  let nextClient = 1;
-  let frameSeq = 0;
+  return { host, token };
+}
 
-  const send = (c, msg) => {
-    if (c.ws.readyState === 1) c.ws.send(JSON.stringify(msg));
+/** What a new client is told of the show and the player (part of its welcome). */
+function sessionState(session, runtime) {
+  return {
+    projects: session.list(),
+    projectsDir: session.dir,
+    doc: session.doc,
+    state: session.state(),
+    transport: runtime.transport(),
+    paths: runtime.paths(),
   };
-  const broadcast = (msg) => {
-    const text = JSON.stringify(msg);
-    for (const c of clients) if (c.ws.readyState === 1) c.ws.send(text);
-  };
+}
 
-  // ---- document ↔ player ----
-  session.on('open', (doc) => runtime.load(doc));
-  session.on('change', ({ doc, by, label, state }) => {
-    if (label !== 'open' && label !== 'save as') {
-      try {
-        runtime.update(doc);
-      } catch (e) {
-        log(`runtime: ${e.message}`);
-        broadcast({ type: 'event', event: { type: 'error', message: `player: ${e.message}` } });
-      }
+/** Send a live-positions frame to each subscribed client that has acknowledged
+ * all but at most MAX_IN_FLIGHT of its frames and whose socket is not backed
+ * up; encoded once, only when somebody takes it. */
+function fanOutFrame(clients, f, frames) {
+  if (clients.size === 0) return;
+  let buf = null;
+  for (const c of clients) {
+    if (!c.frames || c.ws.readyState !== 1) continue;
+    if (c.sent - c.acked >= MAX_IN_FLIGHT || c.ws.bufferedAmount > MAX_BUFFERED) {
+      c.skipped++;
+      continue;
     }
-    broadcast({ type: 'show', doc, state, by, label });
-  });
-  session.on('saved', (state) => broadcast({ type: 'saved', state }));
-  runtime.on('transport', (t) => broadcast({ type: 'transport', transport: t }));
-  runtime.on('paths', (items) => broadcast({ type: 'paths', items }));
-  runtime.on('event', (e) => broadcast({ type: 'event', event: e }));
-  runtime.on('warning', (w) => log(w));
-  runtime.on('frame', (f) => {
-    if (clients.size === 0) return;
-    let buf = null;
-    for (const c of clients) {
-      if (!c.frames || c.ws.readyState !== 1) continue;
-      if (c.sent - c.acked >= MAX_IN_FLIGHT || c.ws.bufferedAmount > MAX_BUFFERED) {
-        c.skipped++;
-        continue;
-      }
-      if (buf === null) buf = encodeFrame(++frameSeq, f);
-      c.ws.send(buf, { binary: true });
-      c.sent = frameSeq;
-      c.framesSent++;
-    }
-  });
-
-  // open a project
-  const projects = session.list();
-  if (opts.open) session.open(opts.open);
-  else if (projects.length > 0) session.open(projects[0].name);
-  else session.create('untitled', 'Untitled show');
-
-  const statsTimer = setInterval(() => {
-    if (clients.size === 0) return;
-    const s = runtime.stats();
-    broadcast({
-      type: 'stats',
-      stats: s,
-      clients: [...clients].map((c) => ({ id: c.id, framesSent: c.framesSent, framesSkipped: c.skipped })),
-    });
-  }, 1000);
-  statsTimer.unref();
-
-  // ---- requests ----
-  function transport(m) {
-    const need = (k) => {
-      if (m[k] === undefined) throw Object.assign(new Error(`transport ${m.action} needs ${k}`), { code: 'EBADMSG' });
-    };
-    switch (m.action) {
-      case 'play': return runtime.play();
-      case 'pause': return runtime.pause();
-      case 'stop': return runtime.stop(m.fade ?? 0);
-      case 'seek': need('time'); return runtime.seek(m.time);
-      case 'speed': need('speed'); return runtime.setSpeed(m.speed);
-      case 'loop': need('loop'); return runtime.setLoop(m.loop);
-      default: return runtime.panic();
-    }
+    if (buf === null) buf = encodeFrame(++frames.seq, f);
+    c.ws.send(buf, { binary: true });
+    c.sent = frames.seq;
+    c.framesSent++;
   }
+}
 
-  function preview(m) {
-    const timing = m.timing || {};
-    const params = m.params || {};
-    try {
-      h.createMotion(m.model, params, timing);
-    } catch (e) {
-      // the engine reports the first problem: try each field alone to name them all
-      const fields = {};
-      let modelOk = true;
-      try {
-        h.createMotion(m.model, {}, {});
-      } catch {
-        modelOk = false; // an unknown model: the message says so
-      }
-      if (modelOk) {
-        for (const [k, v] of Object.entries(params)) {
-          try {
-            h.createMotion(m.model, { [k]: v }, {});
-          } catch (e2) {
-            fields[k] = e2.message;
-          }
-        }
-        try {
-          h.createMotion(m.model, {}, timing);
-        } catch (e3) {
-          fields.timing = e3.message;
-        }
-      }
-      e.fields = fields;
-      throw e;
-    }
-    const doc = session.doc;
-    const bases = new Map((doc.tracks || []).map((t) => [t.id, t.position || [0, 0, 0]]));
-    // no track chosen yet: the path of one source resting at the origin
-    const tracks = m.tracks && m.tracks.length ? m.tracks : [1];
-    if (!(m.tracks && m.tracks.length)) bases.set(1, [0, 0, 0]);
-    const points = runtime.sampleGroup({ model: m.model, params, timing }, tracks, m.spec || {}, bases);
-    return { tracks: m.tracks || [], points };
-  }
-
-  function discover(m) {
-    const cli = opts.cli;
-    if (!cli || !fs.existsSync(cli)) {
-      return Promise.reject(Object.assign(new Error('discover needs the holoanim command (build it: scripts/setup.sh)'), { code: 'EUNSUPPORTED' }));
-    }
-    const target = `${m.host}:${m.port || 4003}`;
-    return new Promise((resolve, reject) => {
-      execFile(cli, ['discover', target, '--json', '--max', '512', '--timeout', '300'], { timeout: 60000 }, (err, stdout, stderr) => {
-        if (err) {
-          reject(Object.assign(new Error((stderr || err.message).trim()), { code: 'EIO' }));
-          return;
-        }
-        try {
-          resolve(JSON.parse(stdout));
-        } catch {
-          reject(Object.assign(new Error('discover: unexpected output'), { code: 'EIO' }));
-        }
-      });
-    });
-  }
-
-  async function handle(c, m) {
-    switch (m.type) {
-      case 'edit': return { version: session.edit(m.ops, m.base, c.id, m.label || '') };
-      case 'undo': return { version: session.undo(c.id) };
-      case 'redo': return { version: session.redo(c.id) };
-      case 'save': return session.save();
-      case 'projects': return { dir: session.dir, projects: session.list() };
-      case 'open': return { warnings: session.open(m.project) };
-      case 'create': return { warnings: session.create(m.project, m.title) };
-      case 'import': return { warnings: session.importHpx(m.project, m.text) };
-      case 'saveAs': session.saveAs(m.project); return session.state();
-      case 'transport': return transport(m);
-      case 'cue': return { cue: runtime.goCue(m.number) };
-      case 'live': runtime.setBase(m.track, m.position); return {};
-      case 'stopTrack': runtime.stopTrack(m.track, m.fade ?? 0); return {};
-      case 'preview': return preview(m);
-      case 'discover': return discover(m);
-      case 'subscribe':
-        c.frames = m.frames;
-        c.acked = c.sent;
-        return {};
-      case 'ping': return { now: Date.now() };
-      default: throw Object.assign(new Error(`unhandled ${m.type}`), { code: 'EINTERNAL' });
-    }
-  }
-
-  async function onMessage(c, data, isBinary) {
-    let m;
-    try {
-      if (isBinary) throw Object.assign(new Error('binary messages are not accepted'), { code: 'EBADMSG' });
-      m = parseMessage(data.toString('utf8'));
-    } catch (e) {
-      send(c, { type: 'reply', id: e.id ?? null, ok: false, error: errorReply(e) });
-      return;
-    }
-    if (m.type === 'ack') {
-      if (m.seq <= c.sent && m.seq > c.acked) c.acked = m.seq;
-      return;
-    }
-    try {
-      const result = await handle(c, m);
-      if (m.id !== undefined) send(c, { type: 'reply', id: m.id, ok: true, result });
-    } catch (e) {
-      if (!e.code || e.code === 'EINTERNAL') log(`${m.type}: ${e.stack || e.message}`);
-      send(c, { type: 'reply', id: m.id ?? null, ok: false, error: errorReply(e) });
-    }
-  }
-
-  // ---- HTTP ----
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url, 'http://x');
-    if (url.pathname === '/health') {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ ok: true, project: session.project, clients: clients.size }));
-      return;
-    }
+/** GET/HEAD of the built UI in `staticDir` (index.html for any unknown path). */
+function staticHandler(staticDir) {
+  return (req, res, url) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405).end();
       return;
@@ -303,6 +126,137 @@ async function createServer(opts) {
       });
       res.end(req.method === 'HEAD' ? undefined : body);
     });
+  };
+}
+
+/** Why a WebSocket upgrade is refused ("403 Forbidden"), or null to accept it:
+ * only /ws, only from this server's own origin, only with the token when one is set. */
+function upgradeRefusal(req, token) {
+  const url = new URL(req.url, 'http://x');
+  if (url.pathname !== '/ws') return '404 Not Found';
+  const origin = req.headers.origin;
+  if (origin) {
+    let oh = null;
+    try {
+      oh = new URL(origin).host;
+    } catch {
+      oh = null;
+    }
+    if (oh !== req.headers.host) return '403 Forbidden';
+  }
+  if (token !== null) {
+    const given = Buffer.from(url.searchParams.get('token') || '');
+    const want = Buffer.from(token);
+    if (given.length !== want.length || !crypto.timingSafeEqual(given, want)) return '401 Unauthorized';
+  }
+  return null;
+}
+
+/**
+ * Start a server. Options:
+ *   h            the holoanim addon (required)
+ *   projectsDir  the folder of shows (required)
+ *   open         project to open (default: the newest, else a new "untitled")
+ *   host, port   listening address (127.0.0.1, 8080; port 0 = any free)
+ *   token        required from every client when set; required for non-loopback hosts
+ *   staticDir    the built UI (web/dist)
+ *   cli          the holoanim command (for discover)
+ *   autosaveMs, frameRate, tickRate, log
+ * Resolves with {url, port, session, runtime, clients, close()}.
+ */
+async function createServer(opts) {
+  const h = opts.h;
+  const { host, token } = listenAddress(opts);
+  const log = opts.log || (() => {});
+  const staticDir = opts.staticDir ? path.resolve(opts.staticDir) : null;
+  const session = new Session(h, { projectsDir: opts.projectsDir, autosaveMs: opts.autosaveMs });
+  const runtime = new Runtime(h, { frameRate: opts.frameRate || 60, tickRate: opts.tickRate || 100 });
+  const registry = h.listModels();
+  const clients = new Set();
+  let closed = false;
+  let nextClient = 1;
+  const frames = { seq: 0 }; // the last frame number encoded
+
+  const send = (c, msg) => {
+    if (c.ws.readyState === 1) c.ws.send(JSON.stringify(msg));
+  };
+  const broadcast = (msg) => {
+    const text = JSON.stringify(msg);
+    for (const c of clients) if (c.ws.readyState === 1) c.ws.send(text);
+  };
+
+  // ---- document ↔ player ----
+  session.on('open', (doc) => runtime.load(doc));
+  session.on('change', ({ doc, by, label, state }) => {
+    if (label !== 'open' && label !== 'save as') {
+      try {
+        runtime.update(doc);
+      } catch (e) {
+        log(`runtime: ${e.message}`);
+        broadcast({ type: 'event', event: { type: 'error', message: `player: ${e.message}` } });
+      }
+    }
+    broadcast({ type: 'show', doc, state, by, label });
+  });
+  session.on('saved', (state) => broadcast({ type: 'saved', state }));
+  runtime.on('transport', (t) => broadcast({ type: 'transport', transport: t }));
+  runtime.on('paths', (items) => broadcast({ type: 'paths', items }));
+  runtime.on('event', (e) => broadcast({ type: 'event', event: e }));
+  runtime.on('warning', (w) => log(w));
+  runtime.on('frame', (f) => fanOutFrame(clients, f, frames));
+
+  // open a project
+  const projects = session.list();
+  if (opts.open) session.open(opts.open);
+  else if (projects.length > 0) session.open(projects[0].name);
+  else session.create('untitled', 'Untitled show');
+
+  const statsTimer = setInterval(() => {
+    if (clients.size === 0) return;
+    const s = runtime.stats();
+    broadcast({
+      type: 'stats',
+      stats: s,
+      clients: [...clients].map((c) => ({ id: c.id, framesSent: c.framesSent, framesSkipped: c.skipped })),
+    });
+  }, 1000);
+  statsTimer.unref();
+
+  // ---- requests ----
+  const handle = requestHandler({ h, session, runtime, cli: opts.cli });
+
+  async function onMessage(c, data, isBinary) {
+    let m;
+    try {
+      if (isBinary) throw Object.assign(new Error('binary messages are not accepted'), { code: 'EBADMSG' });
+      m = parseMessage(data.toString('utf8'));
+    } catch (e) {
+      send(c, { type: 'reply', id: e.id ?? null, ok: false, error: errorReply(e) });
+      return;
+    }
+    if (m.type === 'ack') {
+      if (m.seq <= c.sent && m.seq > c.acked) c.acked = m.seq;
+      return;
+    }
+    try {
+      const result = await handle(c, m);
+      if (m.id !== undefined) send(c, { type: 'reply', id: m.id, ok: true, result });
+    } catch (e) {
+      if (!e.code || e.code === 'EINTERNAL') log(`${m.type}: ${e.stack || e.message}`);
+      send(c, { type: 'reply', id: m.id ?? null, ok: false, error: errorReply(e) });
+    }
+  }
+
+  // ---- HTTP ----
+  const serveStatic = staticHandler(staticDir);
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url, 'http://x');
+    if (url.pathname === '/health') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ ok: true, project: session.project, clients: clients.size }));
+      return;
+    }
+    serveStatic(req, res, url);
   });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 });
@@ -311,34 +265,19 @@ async function createServer(opts) {
       socket.destroy();
       return;
     }
-    const url = new URL(req.url, 'http://x');
-    const refuse = (code, why) => {
-      socket.write(`HTTP/1.1 ${code} ${why}\r\nConnection: close\r\n\r\n`);
+    const refusal = upgradeRefusal(req, token);
+    if (refusal) {
+      socket.write(`HTTP/1.1 ${refusal}\r\nConnection: close\r\n\r\n`);
       socket.destroy();
-    };
-    if (url.pathname !== '/ws') return refuse(404, 'Not Found');
-    const origin = req.headers.origin;
-    if (origin) {
-      let oh = null;
-      try {
-        oh = new URL(origin).host;
-      } catch {
-        oh = null;
-      }
-      if (oh !== req.headers.host) return refuse(403, 'Forbidden');
-    }
-    if (token !== null) {
-      const given = Buffer.from(url.searchParams.get('token') || '');
-      const want = Buffer.from(token);
-      if (given.length !== want.length || !crypto.timingSafeEqual(given, want)) return refuse(401, 'Unauthorized');
+      return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
 
   wss.on('connection', (ws) => {
     const c = { id: nextClient++, ws, frames: true, sent: 0, acked: 0, framesSent: 0, skipped: 0 };
-    c.sent = frameSeq;
-    c.acked = frameSeq;
+    c.sent = frames.seq;
+    c.acked = frames.seq;
     clients.add(c);
     ws.on('message', (data, isBinary) => onMessage(c, data, isBinary));
     ws.on('close', () => {
@@ -346,18 +285,7 @@ async function createServer(opts) {
       broadcast({ type: 'presence', clients: clients.size });
     });
     ws.on('error', () => {});
-    send(c, {
-      type: 'welcome',
-      clientId: c.id,
-      registry,
-      projects: session.list(),
-      projectsDir: session.dir,
-      doc: session.doc,
-      state: session.state(),
-      transport: runtime.transport(),
-      paths: runtime.paths(),
-      libraryVersion: h.libraryVersion,
-    });
+    send(c, { type: 'welcome', clientId: c.id, registry, libraryVersion: h.libraryVersion, ...sessionState(session, runtime) });
     broadcast({ type: 'presence', clients: clients.size });
   });
 

@@ -1,0 +1,115 @@
+'use strict';
+// The WebSocket API's requests (protocol.js parses them): edits and project
+// files go to the session, transport and cues to the runtime, previews are
+// computed by the engine, discovery runs the holoanim command. One function
+// per request kind; `requestHandler` returns the dispatcher app.js calls.
+
+const fs = require('node:fs');
+const { execFile } = require('node:child_process');
+
+function transportRequest(runtime, m) {
+  const need = (k) => {
+    if (m[k] === undefined) throw Object.assign(new Error(`transport ${m.action} needs ${k}`), { code: 'EBADMSG' });
+  };
+  switch (m.action) {
+    case 'play': return runtime.play();
+    case 'pause': return runtime.pause();
+    case 'stop': return runtime.stop(m.fade ?? 0);
+    case 'seek': need('time'); return runtime.seek(m.time);
+    case 'speed': need('speed'); return runtime.setSpeed(m.speed);
+    case 'loop': need('loop'); return runtime.setLoop(m.loop);
+    default: return runtime.panic();
+  }
+}
+
+/** The engine reports a motion's first problem: try each field alone to name them all. */
+function fieldErrors(h, m, timing, params) {
+  const fields = {};
+  try {
+    h.createMotion(m.model, {}, {});
+  } catch {
+    return fields; // an unknown model: the message says so
+  }
+  for (const [k, v] of Object.entries(params)) {
+    try {
+      h.createMotion(m.model, { [k]: v }, {});
+    } catch (e) {
+      fields[k] = e.message;
+    }
+  }
+  try {
+    h.createMotion(m.model, {}, timing);
+  } catch (e) {
+    fields.timing = e.message;
+  }
+  return fields;
+}
+
+function previewRequest(h, session, runtime, m) {
+  const timing = m.timing || {};
+  const params = m.params || {};
+  try {
+    h.createMotion(m.model, params, timing);
+  } catch (e) {
+    e.fields = fieldErrors(h, m, timing, params);
+    throw e;
+  }
+  const doc = session.doc;
+  const bases = new Map((doc.tracks || []).map((t) => [t.id, t.position || [0, 0, 0]]));
+  // no track chosen yet: the path of one source resting at the origin
+  const tracks = m.tracks && m.tracks.length ? m.tracks : [1];
+  if (!(m.tracks && m.tracks.length)) bases.set(1, [0, 0, 0]);
+  const points = runtime.sampleGroup({ model: m.model, params, timing }, tracks, m.spec || {}, bases);
+  return { tracks: m.tracks || [], points };
+}
+
+function discoverRequest(cli, m) {
+  if (!cli || !fs.existsSync(cli)) {
+    return Promise.reject(Object.assign(new Error('discover needs the holoanim command (build it: scripts/setup.sh)'), { code: 'EUNSUPPORTED' }));
+  }
+  const target = `${m.host}:${m.port || 4003}`;
+  return new Promise((resolve, reject) => {
+    execFile(cli, ['discover', target, '--json', '--max', '512', '--timeout', '300'], { timeout: 60000 }, (err, stdout, stderr) => {
+      if (err) {
+        reject(Object.assign(new Error((stderr || err.message).trim()), { code: 'EIO' }));
+        return;
+      }
+      try {
+        resolve(JSON.parse(stdout));
+      } catch {
+        reject(Object.assign(new Error('discover: unexpected output'), { code: 'EIO' }));
+      }
+    });
+  });
+}
+
+/** handle(client, message) → the reply's result (or a promise of it); throws {code, message}. */
+function requestHandler({ h, session, runtime, cli }) {
+  return async function handle(c, m) {
+    switch (m.type) {
+      case 'edit': return { version: session.edit(m.ops, m.base, c.id, m.label || '') };
+      case 'undo': return { version: session.undo(c.id) };
+      case 'redo': return { version: session.redo(c.id) };
+      case 'save': return session.save();
+      case 'projects': return { dir: session.dir, projects: session.list() };
+      case 'open': return { warnings: session.open(m.project) };
+      case 'create': return { warnings: session.create(m.project, m.title) };
+      case 'import': return { warnings: session.importHpx(m.project, m.text) };
+      case 'saveAs': session.saveAs(m.project); return session.state();
+      case 'transport': return transportRequest(runtime, m);
+      case 'cue': return { cue: runtime.goCue(m.number) };
+      case 'live': runtime.setBase(m.track, m.position); return {};
+      case 'stopTrack': runtime.stopTrack(m.track, m.fade ?? 0); return {};
+      case 'preview': return previewRequest(h, session, runtime, m);
+      case 'discover': return discoverRequest(cli, m);
+      case 'subscribe':
+        c.frames = m.frames;
+        c.acked = c.sent;
+        return {};
+      case 'ping': return { now: Date.now() };
+      default: throw Object.assign(new Error(`unhandled ${m.type}`), { code: 'EINTERNAL' });
+    }
+  };
+}
+
+module.exports = { requestHandler };
