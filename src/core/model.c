@@ -977,6 +977,8 @@ void ha_motion_state_reset(ha_motion_state *s) {
   }
 }
 
+/* ---- helpers shared by the model files ---- */
+
 double ha__waveform(int wave, double alpha) {
   switch (wave) {
   case 1: return (2.0 / HA_PI) * asin(sin(alpha));
@@ -987,4 +989,18 @@ double ha__waveform(int wave, double alpha) {
   }
   default: return sin(alpha);
   }
+}
+
+ha_status ha__aux_alloc(ha__motion_data *d, size_t n) {
+  d->aux = malloc(n * sizeof(double));
+  d->naux = d->aux != NULL ? n : 0;
+  return d->aux != NULL ? HA_OK : HA_ENOMEM;
+}
+
+void ha__format_vec3(char *buf, size_t cap, ha_vec3 v) {
+  char x[32], y[32], z[32];
+  ha_format_double(x, sizeof(x), v.x);
+  ha_format_double(y, sizeof(y), v.y);
+  ha_format_double(z, sizeof(z), v.z);
+  snprintf(buf, cap, "[%s, %s, %s]", x, y, z);
 }

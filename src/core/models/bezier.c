@@ -90,12 +90,8 @@ static ha_vec3 local(const ha__motion_data *d, const ha__eval *ev) {
 }
 
 const ha__model ha__model_bezier = {
-    .info = {.name = "bezier",
-             .aliases = NULL,
-             .description = "cubic Bézier curve from start to end shaped by two control points",
-             .params = params,
-             .param_count = HA__COUNTOF(params),
-             .flags = 0},
+    .info = HA__MODEL_INFO("bezier", NULL, 0,
+                           "cubic Bézier curve from start to end shaped by two control points"),
     .prepare = prepare,
     .local = local,
 };

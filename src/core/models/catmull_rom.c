@@ -91,12 +91,8 @@ static ha_vec3 pivot(const ha__motion_data *d) {
 }
 
 const ha__model ha__model_catmull_rom = {
-    .info = {.name = "catmull-rom",
-             .aliases = NULL,
-             .description = "smooth spline through every control point (centripetal by default)",
-             .params = params,
-             .param_count = HA__COUNTOF(params),
-             .flags = 0},
+    .info = HA__MODEL_INFO("catmull-rom", NULL, 0,
+                           "smooth spline through every control point (centripetal by default)"),
     .prepare = prepare,
     .local = local,
     .pivot = pivot,

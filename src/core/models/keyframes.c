@@ -62,12 +62,8 @@ static ha_vec3 pivot(const ha__motion_data *d) {
 }
 
 const ha__model ha__model_keyframes = {
-    .info = {.name = "keyframes",
-             .aliases = "custom",
-             .description = "positions at given times, interpolated (linear, catmull-rom or step)",
-             .params = params,
-             .param_count = HA__COUNTOF(params),
-             .flags = HA_MODEL_ABS_TIME},
+    .info = HA__MODEL_INFO("keyframes", "custom", HA_MODEL_ABS_TIME,
+                           "positions at given times, interpolated (linear, catmull-rom or step)"),
     .prepare = prepare,
     .local = local,
     .pivot = pivot,

@@ -40,6 +40,11 @@ static inline double ha__noise_signed(uint64_t h) {
   return 2.0 * ha__noise_unit01(h) - 1.0;
 }
 
+/* The `seed` parameter of the stochastic models (an integer in [0, 2³² − 1]). */
+#define HA__P_SEED(slot_)                                \
+  HA__P_INT(slot_, "seed", NULL, "", 0, 0, 4294967295.0, \
+            "random seed (integer): the same seed gives the same path")
+
 /* Two's-complement image of a signed index (lattice cells and waypoints may
  * be negative for extreme offsets; the hash needs only an injective key). */
 static inline uint64_t ha__noise_key(int64_t i) {

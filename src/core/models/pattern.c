@@ -147,13 +147,9 @@ static ha_vec3 local(const ha__motion_data *d, const ha__eval *ev) {
 }
 
 const ha__model ha__model_pattern = {
-    .info = {.name = "pattern",
-             .aliases = NULL,
-             .description = "closed shape (circle, square, triangle, star, figure8 or points) "
-                            "traced at constant speed",
-             .params = params,
-             .param_count = HA__COUNTOF(params),
-             .flags = 0},
+    .info = HA__MODEL_INFO("pattern", NULL, 0,
+                           "closed shape (circle, square, triangle, star, figure8 or points) "
+                           "traced at constant speed"),
     .prepare = prepare,
     .local = local,
 };
