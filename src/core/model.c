@@ -997,6 +997,17 @@ ha_status ha__aux_alloc(ha__motion_data *d, size_t n) {
   return d->aux != NULL ? HA_OK : HA_ENOMEM;
 }
 
+ha_status ha__slot_direction(const ha__motion_data *d, int from, int to, const char *to_name,
+                             const char *why, ha_vec3 *dir, ha_error *err) {
+  *dir = ha__unit_of(ha_vec3_sub(ha__slot_vec3(d, to), ha__slot_vec3(d, from)));
+  if (ha_vec3_dot(*dir, *dir) < 0.5) {
+    char v[100];
+    ha__format_vec3(v, sizeof(v), ha__slot_vec3(d, to));
+    return ha__error_invalid(err, HA_CATEGORY_MODEL, to_name, v, "%s", why);
+  }
+  return HA_OK;
+}
+
 void ha__format_vec3(char *buf, size_t cap, ha_vec3 v) {
   char x[32], y[32], z[32];
   ha_format_double(x, sizeof(x), v.x);

@@ -148,6 +148,11 @@ static inline void ha__aux_set_vec3(ha__motion_data *d, size_t i, ha_vec3 v) {
 }
 /* "[x, y, z]" with shortest round-trip numbers, for error messages. */
 void ha__format_vec3(char *buf, size_t cap, ha_vec3 v);
+/* prepare(): *dir = unit(to − from) for the vec3 slots `from` and `to`; when
+ * they coincide, an InvalidParameter (HA_EINVAL) naming the `to` parameter,
+ * with its value and the message `why`. */
+ha_status ha__slot_direction(const ha__motion_data *d, int from, int to, const char *to_name,
+                             const char *why, ha_vec3 *dir, ha_error *err);
 
 /* The CIRCLE kernel P = c + u·cos θ + v·sin θ, θ = θ0 + ω·p: every other
  * kernel parameter zero. */

@@ -23,12 +23,12 @@ static const ha_param_info params[] = {
 
 static ha_status prepare(ha__motion_data *d, const ha_params *raw, ha_error *err) {
   (void)raw;
-  ha_vec3 a = ha__unit_of(ha_vec3_sub(ha__slot_vec3(d, S_END), ha__slot_vec3(d, S_START)));
-  if (ha_vec3_dot(a, a) < 0.5) {
-    char v[100];
-    ha__format_vec3(v, sizeof(v), ha__slot_vec3(d, S_END));
-    return ha__error_invalid(err, HA_CATEGORY_MODEL, "axisEnd", v,
-                             "must differ from axisStart (the helix axis needs a direction)");
+  ha_vec3 a;
+  ha_status st =
+      ha__slot_direction(d, S_START, S_END, "axisEnd",
+                         "must differ from axisStart (the helix axis needs a direction)", &a, err);
+  if (st != HA_OK) {
+    return st;
   }
   ha_vec3 u, v;
   double h2 = a.x * a.x + a.y * a.y;

@@ -27,12 +27,12 @@ static const ha_param_info params[] = {
 
 static ha_status prepare(ha__motion_data *d, const ha_params *raw, ha_error *err) {
   (void)raw;
-  ha_vec3 a = ha__unit_of(ha_vec3_sub(ha__slot_vec3(d, S_END), ha__slot_vec3(d, S_START)));
-  if (ha_vec3_dot(a, a) < 0.5) {
-    char v[100];
-    ha__format_vec3(v, sizeof(v), ha__slot_vec3(d, S_END));
-    return ha__error_invalid(err, HA_CATEGORY_MODEL, "pathEnd", v,
-                             "must differ from pathStart (the path needs a direction)");
+  ha_vec3 a;
+  ha_status st =
+      ha__slot_direction(d, S_START, S_END, "pathEnd",
+                         "must differ from pathStart (the path needs a direction)", &a, err);
+  if (st != HA_OK) {
+    return st;
   }
   int plane = (int)d->s[S_PLANE];
   ha_vec3 nrm = ha__plane_normal(plane);
