@@ -118,13 +118,18 @@ typedef struct ha__value {
 int ha__params_get(const ha_params *raw, const ha_param_info *pi, ha__value *out);
 
 /* Helpers shared by models. */
-static inline ha_vec3 ha__slot_vec3(const ha__motion_data *d, int slot) {
-  return ha_vec3_make(d->s[slot], d->s[slot + 1], d->s[slot + 2]);
+/* The vec3 in three consecutive doubles (a vec3 parameter's slots, an entry
+ * of d->aux). */
+static inline ha_vec3 ha__vec3_load(const double *a) {
+  return ha_vec3_make(a[0], a[1], a[2]);
 }
-static inline void ha__slot_set_vec3(ha__motion_data *d, int slot, ha_vec3 v) {
-  d->s[slot] = v.x;
-  d->s[slot + 1] = v.y;
-  d->s[slot + 2] = v.z;
+static inline void ha__vec3_store(double *a, ha_vec3 v) {
+  a[0] = v.x;
+  a[1] = v.y;
+  a[2] = v.z;
+}
+static inline ha_vec3 ha__slot_vec3(const ha__motion_data *d, int slot) {
+  return ha__vec3_load(&d->s[slot]);
 }
 /* unit(v), or the zero vector for the zero vector. Scaled by the largest
  * component first, so a tiny but non-zero vector does not underflow to zero
@@ -138,14 +143,6 @@ static inline ha_vec3 ha__unit_of(ha_vec3 v) {
 }
 /* d->aux as n doubles (prepare only): HA_ENOMEM, with naux = 0, on failure. */
 ha_status ha__aux_alloc(ha__motion_data *d, size_t n);
-static inline ha_vec3 ha__aux_vec3(const ha__motion_data *d, size_t i) {
-  return ha_vec3_make(d->aux[i], d->aux[i + 1], d->aux[i + 2]);
-}
-static inline void ha__aux_set_vec3(ha__motion_data *d, size_t i, ha_vec3 v) {
-  d->aux[i] = v.x;
-  d->aux[i + 1] = v.y;
-  d->aux[i + 2] = v.z;
-}
 /* "[x, y, z]" with shortest round-trip numbers, for error messages. */
 void ha__format_vec3(char *buf, size_t cap, ha_vec3 v);
 /* prepare(): *dir = unit(to − from) for the vec3 slots `from` and `to`; when
@@ -160,9 +157,7 @@ static inline ha__kernel ha__kernel_circle(ha__kernel_params *kp, ha_vec3 c, ha_
                                            double theta0, double omega) {
   static const ha__kernel_params zero;
   *kp = zero;
-  kp->c[0] = c.x;
-  kp->c[1] = c.y;
-  kp->c[2] = c.z;
+  ha__vec3_store(kp->c, c);
   kp->m[0][0] = u.x;
   kp->m[1][0] = u.y;
   kp->m[2][0] = u.z;

@@ -43,15 +43,15 @@ static ha_status prepare(ha__motion_data *d, const ha_params *raw, ha_error *err
   if (ha__aux_alloc(d, 6) != HA_OK) {
     return HA_ENOMEM;
   }
-  ha__aux_set_vec3(d, 0, u);
-  ha__aux_set_vec3(d, 3, v);
+  ha__vec3_store(d->aux, u);
+  ha__vec3_store(d->aux + 3, v);
   return HA_OK;
 }
 
 static ha_vec3 local(const ha__motion_data *d, const ha__eval *ev) {
   double dir = (int)d->s[S_DIR] == 0 ? 1.0 : -1.0;
   double th = dir * HA_TAU * d->s[S_TURNS] * ev->p, r = d->s[S_RADIUS];
-  ha_vec3 u = ha__aux_vec3(d, 0), v = ha__aux_vec3(d, 3);
+  ha_vec3 u = ha__vec3_load(d->aux), v = ha__vec3_load(d->aux + 3);
   ha_vec3 base = ha_vec3_lerp(ha__slot_vec3(d, S_START), ha__slot_vec3(d, S_END), ev->p);
   return ha_vec3_add(base,
                      ha_vec3_add(ha_vec3_scale(u, r * cos(th)), ha_vec3_scale(v, r * sin(th))));

@@ -2,8 +2,6 @@
  * The z term at the mean frequency lifts the flat figure into 3-D. */
 #include "model_impl.h"
 
-#include <string.h>
-
 enum { S_CENTER = 0, S_A = 3, S_B = 4, S_DELTA = 5, S_AX = 6, S_AY = 7, S_AZ = 8 };
 
 static const ha_param_info params[] = {
@@ -31,7 +29,7 @@ static ha__kernel pack(const ha__motion_data *d, ha__kernel_params *kp) {
   static const ha__kernel_params zero;
   double a = d->s[S_A], b = d->s[S_B];
   *kp = zero;
-  memcpy(kp->c, &d->s[S_CENTER], sizeof(kp->c));
+  ha__vec3_store(kp->c, ha__slot_vec3(d, S_CENTER));
   kp->m[0][0] = d->s[S_AX];
   kp->m[1][1] = d->s[S_AY];
   kp->m[2][2] = d->s[S_AZ];

@@ -61,7 +61,7 @@ static ha_status prepare(ha__motion_data *d, const ha_params *raw, ha_error *err
       u = ua;
     }
   }
-  ha__slot_set_vec3(d, S_DIR, u);
+  ha__vec3_store(&d->s[S_DIR], u);
   return HA_OK;
 }
 

@@ -50,7 +50,7 @@ static ha_status prepare(ha__motion_data *d, const ha_params *raw, ha_error *err
   if (ha__aux_alloc(d, 3) != HA_OK) {
     return HA_ENOMEM;
   }
-  ha__aux_set_vec3(d, 0, n);
+  ha__vec3_store(d->aux, n);
   return HA_OK;
 }
 
@@ -58,7 +58,7 @@ static ha_vec3 local(const ha__motion_data *d, const ha__eval *ev) {
   ha_vec3 base = ha_vec3_lerp(ha__slot_vec3(d, S_START), ha__slot_vec3(d, S_END), ev->p);
   double alpha = HA_TAU * d->s[S_CYCLES] * ev->p + ha_deg2rad(d->s[S_PHASE]);
   double off = d->s[S_AMP] * ha__waveform((int)d->s[S_WAVE], alpha);
-  return ha_vec3_add(base, ha_vec3_scale(ha__aux_vec3(d, 0), off));
+  return ha_vec3_add(base, ha_vec3_scale(ha__vec3_load(d->aux), off));
 }
 
 const ha__model ha__model_zigzag = {

@@ -23,7 +23,7 @@ static ha_status prepare(ha__motion_data *d, const ha_params *raw, ha_error *err
     return ha__error_invalid(err, HA_CATEGORY_MODEL, "direction", "[0, 0, 0]",
                              "must not be the zero vector (it gives the zoom's direction)");
   }
-  ha__slot_set_vec3(d, S_DIR, u);
+  ha__vec3_store(&d->s[S_DIR], u);
   return HA_OK;
 }
 
