@@ -9,7 +9,16 @@
  * d->keys. Anything derived (arc-length tables) is built once in `prepare`
  * into d->aux, never during evaluation.
  *
- * Adding a model = one file in src/models/ + one line in src/models/models.def. */
+ * What several models share is written once: here (vec3 slots, a safe unit
+ * vector, the circle kernel, the common parameter entries, HA__MODEL_INFO),
+ * in src/core/models/fixed_step.h (the integrated models' step grid and
+ * checkpoints), noise.h (the stochastic models' hashing and seed) and
+ * path_aux.h (the path models' tables). Each model file keeps its own
+ * formula. The inline helpers are the ones evaluation uses; the out-of-line
+ * ones (model.c) serve prepare() only.
+ *
+ * Adding a model = one file in src/core/models/ + one line in
+ * src/core/models/models.def. */
 #ifndef HOLOANIM_MODEL_IMPL_H
 #define HOLOANIM_MODEL_IMPL_H
 
@@ -117,7 +126,8 @@ typedef struct ha__value {
 /* Find by the parameter's name or any of its aliases; 1 when found. */
 int ha__params_get(const ha_params *raw, const ha_param_info *pi, ha__value *out);
 
-/* Helpers shared by models. */
+/* ---- helpers shared by models ---- */
+
 /* The vec3 in three consecutive doubles (a vec3 parameter's slots, an entry
  * of d->aux). */
 static inline ha_vec3 ha__vec3_load(const double *a) {

@@ -14,9 +14,14 @@ static const ha_param_info params[] = {
     HA__P_PLANE(S_PLANE, 0, "plane of the circle"),
 };
 
-static double theta(const ha__motion_data *d, double p) {
+/* Radians per duration, negative clockwise. */
+static double omega(const ha__motion_data *d) {
   double dir = (int)d->s[S_DIR] == 0 ? -1.0 : 1.0;
-  return ha_deg2rad(d->s[S_START]) + dir * HA_TAU * d->s[S_SPEED] * p;
+  return dir * HA_TAU * d->s[S_SPEED];
+}
+
+static double theta(const ha__motion_data *d, double p) {
+  return ha_deg2rad(d->s[S_START]) + omega(d) * p;
 }
 
 static ha_vec3 local(const ha__motion_data *d, const ha__eval *ev) {
@@ -34,9 +39,8 @@ static double heading(const ha__motion_data *d, const ha__eval *ev, ha_vec3 *axi
 static ha__kernel pack(const ha__motion_data *d, ha__kernel_params *kp) {
   double r = d->s[S_RADIUS];
   int plane = (int)d->s[S_PLANE];
-  double omega = ((int)d->s[S_DIR] == 0 ? -1.0 : 1.0) * HA_TAU * d->s[S_SPEED];
   return ha__kernel_circle(kp, ha__slot_vec3(d, S_CENTER), ha__plane_map(plane, r, 0.0),
-                           ha__plane_map(plane, 0.0, r), ha_deg2rad(d->s[S_START]), omega);
+                           ha__plane_map(plane, 0.0, r), ha_deg2rad(d->s[S_START]), omega(d));
 }
 
 const ha__model ha__model_circular = {
