@@ -40,7 +40,7 @@ static const ha_param_info params[] = {
 };
 
 /* One step in place: y[0..2] = x, y[3..5] = v. */
-static void step(const ha__motion_data *d, double *y) {
+static void attract_step(const ha__motion_data *d, double *y) {
   const double *tg = &d->s[S_TARGET];
   double dv[3] = {tg[0] - y[0], tg[1] - y[1], tg[2] - y[2]};
   double dist = sqrt(dv[0] * dv[0] + dv[1] * dv[1] + dv[2] * dv[2]);
@@ -62,7 +62,7 @@ static void step(const ha__motion_data *d, double *y) {
   }
 }
 
-static void initial(const ha__motion_data *d, double *y) {
+static void attract_initial(const ha__motion_data *d, double *y) {
   memcpy(y, &d->s[S_START], 3 * sizeof(double));
   y[3] = y[4] = y[5] = 0.0;
 }
@@ -71,16 +71,16 @@ static ha_status prepare(ha__motion_data *d, const ha_params *raw, ha_error *err
   (void)raw;
   (void)err;
   double y0[NY];
-  initial(d, y0);
-  return fixed_step_checkpoints(d, NY, y0, step);
+  attract_initial(d, y0);
+  return fixed_step_checkpoints(d, NY, y0, attract_step);
 }
 
 static ha_vec3 local(const ha__motion_data *d, const ha__eval *ev) {
   int64_t k = grid_index(ev->tau);
   double y[NY];
-  initial(d, y);
+  attract_initial(d, y);
   for (int64_t at = fixed_step_resume(d, ev->state, NY, k, y); at < k; at++) {
-    step(d, y);
+    attract_step(d, y);
   }
   fixed_step_remember(ev->state, NY, k, y);
   double w = (ev->tau - (double)k * DT) / DT;
@@ -89,7 +89,7 @@ static ha_vec3 local(const ha__motion_data *d, const ha__eval *ev) {
   }
   double next[NY];
   memcpy(next, y, sizeof(y));
-  step(d, next); /* on a copy: the cache stays on the grid */
+  attract_step(d, next); /* on a copy: the cache stays on the grid */
   return ha_vec3_make(y[0] + (next[0] - y[0]) * w, y[1] + (next[1] - y[1]) * w,
                       y[2] + (next[2] - y[2]) * w);
 }
