@@ -258,8 +258,8 @@ double ha__waveform(int wave, double alpha);
   HA__P_CHOICE(slot_, "plane", NULL, HA__PLANE_CHOICES, defidx_, desc_)
 #define HA__P_LEN(slot_, name_, alias_, def_, desc_) \
   HA__P_NUM(slot_, name_, alias_, "m", def_, 0, HA__POS_MAX, desc_)
-#define HA__P_DEG(slot_, name_, def_, desc_) \
-  HA__P_NUM(slot_, name_, NULL, "deg", def_, -36000, 36000, desc_)
+#define HA__P_DEG(slot_, name_, alias_, def_, desc_) \
+  HA__P_NUM(slot_, name_, alias_, "deg", def_, -36000, 36000, desc_)
 #define HA__P_TURNS(slot_, name_, alias_, def_, desc_) \
   HA__P_NUM(slot_, name_, alias_, "turns", def_, -1000, 1000, desc_)
 

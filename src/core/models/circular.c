@@ -8,7 +8,7 @@ static const ha_param_info params[] = {
     HA__P_CENTER(S_CENTER, "centre of the circle"),
     HA__P_LEN(S_RADIUS, "radius", NULL, 5, "radius of the circle"),
     HA__P_TURNS(S_SPEED, "speed", "turns", 1, "turns per duration"),
-    HA__P_DEG(S_START, "startAngle", 0,
+    HA__P_DEG(S_START, "startAngle", NULL, 0,
               "angle at the start (0 along u, counter-clockwise toward v)"),
     HA__P_CHOICE(S_DIR, "direction", NULL, "clockwise|counterclockwise", 0, "turning direction"),
     HA__P_PLANE(S_PLANE, 0, "plane of the circle"),

@@ -12,7 +12,7 @@ static const ha_param_info params[] = {
               "height of the scan circle above the centre (m)"),
     HA__P_TURNS(S_SWEEPS, "sweepCount", NULL, 2,
                 "sweeps (turns) per duration, counter-clockwise seen from above"),
-    HA__P_DEG(S_START, "startAngle", 0,
+    HA__P_DEG(S_START, "startAngle", NULL, 0,
               "angle at the start (deg, 0 along +X, counter-clockwise toward +Y)"),
 };
 

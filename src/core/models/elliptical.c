@@ -9,11 +9,11 @@ static const ha_param_info params[] = {
     HA__P_CENTER(S_CENTER, "centre of the ellipse (m)"),
     HA__P_LEN(S_RX, "radiusX", NULL, 5, "semi-axis along u (m)"),
     HA__P_LEN(S_RY, "radiusY", NULL, 3, "semi-axis along v (m)"),
-    HA__P_DEG(S_START, "startAngle", 0,
+    HA__P_DEG(S_START, "startAngle", NULL, 0,
               "parametric angle at the start (deg, 0 along u, counter-clockwise toward v)"),
-    HA__P_DEG(S_END, "endAngle", 360,
+    HA__P_DEG(S_END, "endAngle", NULL, 360,
               "parametric angle at the end (deg); 360 above startAngle makes one full turn"),
-    HA__P_DEG(S_PHASE, "phase", 0, "angle added to the whole sweep (deg)"),
+    HA__P_DEG(S_PHASE, "phase", NULL, 0, "angle added to the whole sweep (deg)"),
     HA__P_PLANE(S_PLANE, 0, "plane of the ellipse"),
 };
 

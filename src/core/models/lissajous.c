@@ -10,7 +10,7 @@ static const ha_param_info params[] = {
               "cycles of the x component per duration"),
     HA__P_NUM(S_B, "frequencyRatioB", NULL, "", 2, 0, 100,
               "cycles of the y component per duration"),
-    HA__P_DEG(S_DELTA, "phaseDifference", 90, "phase of the x component relative to y (deg)"),
+    HA__P_DEG(S_DELTA, "phaseDifference", NULL, 90, "phase of the x component relative to y (deg)"),
     HA__P_LEN(S_AX, "amplitudeX", NULL, 5, "half-width along X (m)"),
     HA__P_LEN(S_AY, "amplitudeY", NULL, 5, "half-depth along Y (m)"),
     HA__P_LEN(S_AZ, "amplitudeZ", NULL, 2, "half-height along Z (m)"),

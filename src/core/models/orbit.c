@@ -10,7 +10,7 @@ static const ha_param_info params[] = {
     HA__P_CENTER(S_CENTER, "centre of the orbit (m)"),
     HA__P_LEN(S_RADIUS, "radius", NULL, 4, "radius of the orbit (m)"),
     HA__P_TURNS(S_SPEED, "speed", NULL, 1, "orbits per duration (negative turns the other way)"),
-    HA__P_DEG(S_PHASE, "phase", 0, "angle along the orbit at the start (deg, 0 along +X)"),
+    HA__P_DEG(S_PHASE, "phase", NULL, 0, "angle along the orbit at the start (deg, 0 along +X)"),
     HA__P_NUM(S_INCL, "inclination", NULL, "deg", 0, -360, 360,
               "tilt of the orbital plane about X (deg, 0 = horizontal)"),
 };

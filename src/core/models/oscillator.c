@@ -30,7 +30,7 @@ static const ha_param_info params[] = {
                .flags = HA_PARAM_F_VEC3_OK},
     [I_FREQ] =
         HA__P_NUM(S_FREQ, "frequency", NULL, "Hz", 1, 0, 1000, "oscillations per second (Hz)"),
-    [I_PHASE] = HA__P_DEG(S_PHASE, "phase", 0, "phase of the waveform at τ = 0 (deg)"),
+    [I_PHASE] = HA__P_DEG(S_PHASE, "phase", NULL, 0, "phase of the waveform at τ = 0 (deg)"),
     [I_DIR] = HA__P_POS(S_DIR, "direction", NULL, 0, 1, 0,
                         "axis of the oscillation (any non-zero length)"),
 };

@@ -11,7 +11,7 @@ static const ha_param_info params[] = {
     HA__P_LEN(S_RADIUS, "radius", NULL, 5, "petal length (m)"),
     HA__P_NUM(S_PETALS, "petalCount", NULL, "", 5, 0, 100,
               "k in ρ = r·cos(kθ): k petals when odd, 2k when even"),
-    HA__P_DEG(S_OFFSET, "angularOffset", 0, "polar angle at the start (deg, 0 along u)"),
+    HA__P_DEG(S_OFFSET, "angularOffset", NULL, 0, "polar angle at the start (deg, 0 along u)"),
     HA__P_PLANE(S_PLANE, 0, "plane of the rose"),
 };
 

@@ -21,7 +21,7 @@ static const ha_param_info params[] = {
     HA__P_LEN(S_AMP, "amplitude", NULL, 2, "peak sideways offset from the path (m)"),
     HA__P_NUM(S_CYCLES, "cycles", NULL, "", 5, 0, 1000,
               "waveform periods along the path per duration"),
-    HA__P_DEG(S_PHASE, "phase", 0, "phase of the waveform at the start (deg)"),
+    HA__P_DEG(S_PHASE, "phase", NULL, 0, "phase of the waveform at the start (deg)"),
     HA__P_PLANE(S_PLANE, 0, "plane the sideways offset lies in"),
 };
 
