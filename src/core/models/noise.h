@@ -1,5 +1,6 @@
 /* Hashing for the stochastic models (random, perlin-noise): integer keys to
- * well-mixed 64-bit words, and words to uniform numbers.
+ * well-mixed 64-bit words, and words to uniform numbers; plus their shared
+ * `seed` parameter entry (HA__P_SEED, used after model_impl.h).
  *
  * Counter-based (stateless) randomness: a value is a pure function of its key
  * (seed, stream, index), so any waypoint or lattice gradient can be computed
