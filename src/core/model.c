@@ -264,6 +264,31 @@ static entry *slot_for(ha_params *p, const char *name, ha_status *st) {
   return e;
 }
 
+/* slot_for for a value that owns `copy` (a string or a list just copied):
+ * NULL with *st = HA_ENOMEM when the copy failed; the copy is freed when the
+ * entry cannot be made. */
+static entry *slot_for_owned(ha_params *p, const char *name, void *copy, ha_status *st) {
+  if (copy == NULL) {
+    *st = HA_ENOMEM;
+    return NULL;
+  }
+  entry *e = slot_for(p, name, st);
+  if (e == NULL) {
+    free(copy);
+  }
+  return e;
+}
+
+/* A heap copy of n elements of `size` bytes (one allocated when n = 0, so an
+ * empty list is not NULL); NULL when out of memory. */
+static void *list_copy(const void *src, size_t n, size_t size) {
+  void *copy = malloc((n ? n : 1) * size);
+  if (copy != NULL && n > 0) {
+    memcpy(copy, src, n * size);
+  }
+  return copy;
+}
+
 ha_status ha_params_set_numbers(ha_params *p, const char *name, const double *v, size_t n) {
   ha_status st = HA_OK;
   if (n == 0 || n > 4) {
@@ -294,12 +319,8 @@ ha_status ha_params_set_string(ha_params *p, const char *name, const char *s) {
     return HA_EINVAL;
   }
   char *copy = strdup(s);
-  if (copy == NULL) {
-    return HA_ENOMEM;
-  }
-  entry *e = slot_for(p, name, &st);
+  entry *e = slot_for_owned(p, name, copy, &st);
   if (e == NULL) {
-    free(copy);
     return st;
   }
   e->kind = HA_VALUE_STRING;
@@ -320,16 +341,9 @@ ha_status ha_params_set_bool(ha_params *p, const char *name, bool b) {
 
 ha_status ha_params_set_points(ha_params *p, const char *name, const ha_vec3 *pts, size_t n) {
   ha_status st = HA_OK;
-  ha_vec3 *copy = malloc((n ? n : 1) * sizeof(*copy));
-  if (copy == NULL) {
-    return HA_ENOMEM;
-  }
-  if (n > 0) {
-    memcpy(copy, pts, n * sizeof(*copy));
-  }
-  entry *e = slot_for(p, name, &st);
+  ha_vec3 *copy = list_copy(pts, n, sizeof(*copy));
+  entry *e = slot_for_owned(p, name, copy, &st);
   if (e == NULL) {
-    free(copy);
     return st;
   }
   e->kind = HA_VALUE_POINTS;
@@ -340,16 +354,9 @@ ha_status ha_params_set_points(ha_params *p, const char *name, const ha_vec3 *pt
 
 ha_status ha_params_set_keyframes(ha_params *p, const char *name, const ha_keyframe *k, size_t n) {
   ha_status st = HA_OK;
-  ha_keyframe *copy = malloc((n ? n : 1) * sizeof(*copy));
-  if (copy == NULL) {
-    return HA_ENOMEM;
-  }
-  if (n > 0) {
-    memcpy(copy, k, n * sizeof(*copy));
-  }
-  entry *e = slot_for(p, name, &st);
+  ha_keyframe *copy = list_copy(k, n, sizeof(*copy));
+  entry *e = slot_for_owned(p, name, copy, &st);
   if (e == NULL) {
-    free(copy);
     return st;
   }
   e->kind = HA_VALUE_KEYFRAMES;
@@ -977,6 +984,8 @@ void ha_motion_state_reset(ha_motion_state *s) {
   }
 }
 
+/* ---- helpers shared by the model files ---- */
+
 double ha__waveform(int wave, double alpha) {
   switch (wave) {
   case 1: return (2.0 / HA_PI) * asin(sin(alpha));
@@ -987,4 +996,29 @@ double ha__waveform(int wave, double alpha) {
   }
   default: return sin(alpha);
   }
+}
+
+ha_status ha__aux_alloc(ha__motion_data *d, size_t n) {
+  d->aux = malloc(n * sizeof(double));
+  d->naux = d->aux != NULL ? n : 0;
+  return d->aux != NULL ? HA_OK : HA_ENOMEM;
+}
+
+ha_status ha__slot_direction(const ha__motion_data *d, int from, int to, const char *to_name,
+                             const char *why, ha_vec3 *dir, ha_error *err) {
+  *dir = ha__unit_of(ha_vec3_sub(ha__slot_vec3(d, to), ha__slot_vec3(d, from)));
+  if (ha_vec3_dot(*dir, *dir) < 0.5) {
+    char v[100];
+    ha__format_vec3(v, sizeof(v), ha__slot_vec3(d, to));
+    return ha__error_invalid(err, HA_CATEGORY_MODEL, to_name, v, "%s", why);
+  }
+  return HA_OK;
+}
+
+void ha__format_vec3(char *buf, size_t cap, ha_vec3 v) {
+  char x[32], y[32], z[32];
+  ha_format_double(x, sizeof(x), v.x);
+  ha_format_double(y, sizeof(y), v.y);
+  ha_format_double(z, sizeof(z), v.z);
+  snprintf(buf, cap, "[%s, %s, %s]", x, y, z);
 }

@@ -9,7 +9,16 @@
  * d->keys. Anything derived (arc-length tables) is built once in `prepare`
  * into d->aux, never during evaluation.
  *
- * Adding a model = one file in src/models/ + one line in src/models/models.def. */
+ * What several models share is written once: here (vec3 slots, a safe unit
+ * vector, the circle kernel, the common parameter entries, HA__MODEL_INFO),
+ * in src/core/models/fixed_step.h (the integrated models' step grid and
+ * checkpoints), noise.h (the stochastic models' hashing and seed) and
+ * path_aux.h (the path models' tables). Each model file keeps its own
+ * formula. The inline helpers are the ones evaluation uses; the out-of-line
+ * ones (model.c) serve prepare() only.
+ *
+ * Adding a model = one file in src/core/models/ + one line in
+ * src/core/models/models.def. */
 #ifndef HOLOANIM_MODEL_IMPL_H
 #define HOLOANIM_MODEL_IMPL_H
 
@@ -117,9 +126,57 @@ typedef struct ha__value {
 /* Find by the parameter's name or any of its aliases; 1 when found. */
 int ha__params_get(const ha_params *raw, const ha_param_info *pi, ha__value *out);
 
-/* Helpers shared by models. */
+/* ---- helpers shared by models ---- */
+
+/* The vec3 in three consecutive doubles (a vec3 parameter's slots, an entry
+ * of d->aux). */
+static inline ha_vec3 ha__vec3_load(const double *a) {
+  return ha_vec3_make(a[0], a[1], a[2]);
+}
+static inline void ha__vec3_store(double *a, ha_vec3 v) {
+  a[0] = v.x;
+  a[1] = v.y;
+  a[2] = v.z;
+}
 static inline ha_vec3 ha__slot_vec3(const ha__motion_data *d, int slot) {
-  return ha_vec3_make(d->s[slot], d->s[slot + 1], d->s[slot + 2]);
+  return ha__vec3_load(&d->s[slot]);
+}
+/* unit(v), or the zero vector for the zero vector. Scaled by the largest
+ * component first, so a tiny but non-zero vector does not underflow to zero
+ * (ha_vec3_normalize would square it). */
+static inline ha_vec3 ha__unit_of(ha_vec3 v) {
+  double m = fmax(fabs(v.x), fmax(fabs(v.y), fabs(v.z)));
+  if (!(m > 0.0)) {
+    return ha_vec3_zero();
+  }
+  return ha_vec3_normalize(ha_vec3_make(v.x / m, v.y / m, v.z / m));
+}
+/* d->aux as n doubles (prepare only): HA_ENOMEM, with naux = 0, on failure. */
+ha_status ha__aux_alloc(ha__motion_data *d, size_t n);
+/* "[x, y, z]" with shortest round-trip numbers, for error messages. */
+void ha__format_vec3(char *buf, size_t cap, ha_vec3 v);
+/* prepare(): *dir = unit(to − from) for the vec3 slots `from` and `to`; when
+ * they coincide, an InvalidParameter (HA_EINVAL) naming the `to` parameter,
+ * with its value and the message `why`. */
+ha_status ha__slot_direction(const ha__motion_data *d, int from, int to, const char *to_name,
+                             const char *why, ha_vec3 *dir, ha_error *err);
+
+/* The CIRCLE kernel P = c + u·cos θ + v·sin θ, θ = θ0 + ω·p: every other
+ * kernel parameter zero. */
+static inline ha__kernel ha__kernel_circle(ha__kernel_params *kp, ha_vec3 c, ha_vec3 u, ha_vec3 v,
+                                           double theta0, double omega) {
+  static const ha__kernel_params zero;
+  *kp = zero;
+  ha__vec3_store(kp->c, c);
+  kp->m[0][0] = u.x;
+  kp->m[1][0] = u.y;
+  kp->m[2][0] = u.z;
+  kp->m[0][1] = v.x;
+  kp->m[1][1] = v.y;
+  kp->m[2][1] = v.z;
+  kp->theta0 = theta0;
+  kp->omega[0] = omega;
+  return HA__KERNEL_CIRCLE;
 }
 /* plane: 0 xy → (u, v, 0); 1 xz → (u, 0, v); 2 yz → (0, u, v). */
 static inline ha_vec3 ha__plane_map(int plane, double u, double v) {
@@ -188,5 +245,32 @@ double ha__waveform(int wave, double alpha);
 
 /* Position limits for parameters in metres (the device clamps at ±100 m). */
 #define HA__POS_MAX 1000.0
+
+/* The entries most models share, on top of the kinds above:
+ * a position or offset in metres within ±HA__POS_MAX; the centre (default 0);
+ * the plane choice; a length in [0, HA__POS_MAX] m; an angle in degrees
+ * within ±36000 (a hundred turns either way); a signed count of turns per
+ * duration within ±1000. */
+#define HA__P_POS(slot_, name_, alias_, dx, dy, dz, desc_) \
+  HA__P_VEC(slot_, name_, alias_, dx, dy, dz, -HA__POS_MAX, HA__POS_MAX, desc_)
+#define HA__P_CENTER(slot_, desc_) HA__P_POS(slot_, "center", NULL, 0, 0, 0, desc_)
+#define HA__P_PLANE(slot_, defidx_, desc_) \
+  HA__P_CHOICE(slot_, "plane", NULL, HA__PLANE_CHOICES, defidx_, desc_)
+#define HA__P_LEN(slot_, name_, alias_, def_, desc_) \
+  HA__P_NUM(slot_, name_, alias_, "m", def_, 0, HA__POS_MAX, desc_)
+#define HA__P_DEG(slot_, name_, alias_, def_, desc_) \
+  HA__P_NUM(slot_, name_, alias_, "deg", def_, -36000, 36000, desc_)
+#define HA__P_TURNS(slot_, name_, alias_, def_, desc_) \
+  HA__P_NUM(slot_, name_, alias_, "turns", def_, -1000, 1000, desc_)
+
+/* A model's public info, its parameter table being the file's `params`:
+ *   const ha__model ha__model_x = {
+ *       .info = HA__MODEL_INFO("x", "alias,alias", flags, "description"),
+ *       .local = local, ...}; */
+#define HA__MODEL_INFO(name_, aliases_, flags_, desc_)                                \
+  {                                                                                   \
+    .name = (name_), .aliases = (aliases_), .description = (desc_), .params = params, \
+    .param_count = HA__COUNTOF(params), .flags = (flags_)                             \
+  }
 
 #endif

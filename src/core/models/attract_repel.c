@@ -17,7 +17,6 @@
  * tau = t_k). prepare() keeps checkpoints (every ≥ 64 steps, at most 4096,
  * over the first 600 s) in d->aux so backward seeks stay cheap. */
 #include <math.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "model_impl.h"
@@ -28,14 +27,12 @@ enum { S_START = 0, S_TARGET = 3, S_STRENGTH = 6, S_RADIUS = 7, S_VMAX = 8, S_DA
 #define NY 6 /* state size: x, v */
 
 static const ha_param_info params[] = {
-    HA__P_VEC(S_START, "startPosition", NULL, 5, 5, 5, -HA__POS_MAX, HA__POS_MAX,
-              "where the source starts, at rest (m)"),
-    HA__P_VEC(S_TARGET, "targetPosition", NULL, 0, 0, 0, -HA__POS_MAX, HA__POS_MAX,
-              "the attractor (m)"),
+    HA__P_POS(S_START, "startPosition", NULL, 5, 5, 5, "where the source starts, at rest (m)"),
+    HA__P_POS(S_TARGET, "targetPosition", NULL, 0, 0, 0, "the attractor (m)"),
     HA__P_NUM(S_STRENGTH, "attractionStrength", NULL, "m/s²", 5, 0, 1000,
               "acceleration toward the target outside the radius (m/s²); twice it away "
               "from the target inside"),
-    HA__P_NUM(S_RADIUS, "repulsionRadius", NULL, "m", 1, 0, HA__POS_MAX,
+    HA__P_LEN(S_RADIUS, "repulsionRadius", NULL, 1,
               "distance from the target inside which the source is pushed away (m)"),
     HA__P_NUM(S_VMAX, "maxSpeed", NULL, "m/s", 10, 0, 1000, "speed limit (m/s)"),
     HA__P_NUM(S_DAMP, "damping", NULL, "1/s", 0, 0, 100,
@@ -43,7 +40,7 @@ static const ha_param_info params[] = {
 };
 
 /* One step in place: y[0..2] = x, y[3..5] = v. */
-static void step(const ha__motion_data *d, double *y) {
+static void attract_step(const ha__motion_data *d, double *y) {
   const double *tg = &d->s[S_TARGET];
   double dv[3] = {tg[0] - y[0], tg[1] - y[1], tg[2] - y[2]};
   double dist = sqrt(dv[0] * dv[0] + dv[1] * dv[1] + dv[2] * dv[2]);
@@ -65,7 +62,7 @@ static void step(const ha__motion_data *d, double *y) {
   }
 }
 
-static void initial(const ha__motion_data *d, double *y) {
+static void attract_initial(const ha__motion_data *d, double *y) {
   memcpy(y, &d->s[S_START], 3 * sizeof(double));
   y[3] = y[4] = y[5] = 0.0;
 }
@@ -73,79 +70,34 @@ static void initial(const ha__motion_data *d, double *y) {
 static ha_status prepare(ha__motion_data *d, const ha_params *raw, ha_error *err) {
   (void)raw;
   (void)err;
-  int64_t stride;
-  size_t count;
-  ck_layout(d->timing.duration, &stride, &count);
-  d->aux = malloc(count * NY * sizeof(double));
-  if (d->aux == NULL) {
-    return HA_ENOMEM;
-  }
-  d->naux = count * NY;
-  double y[NY];
-  initial(d, y);
-  for (size_t j = 0; j < count; j++) {
-    if (j > 0) {
-      for (int64_t i = 0; i < stride; i++) {
-        step(d, y);
-      }
-    }
-    memcpy(&d->aux[NY * j], y, sizeof(y));
-  }
-  return HA_OK;
+  double y0[NY];
+  attract_initial(d, y0);
+  return fixed_step_checkpoints(d, NY, y0, attract_step);
 }
 
 static ha_vec3 local(const ha__motion_data *d, const ha__eval *ev) {
   int64_t k = grid_index(ev->tau);
-  int64_t stride;
-  size_t count;
-  ck_layout(d->timing.duration, &stride, &count);
-  /* Nearest start at or before k: a checkpoint, or the cache if later. */
   double y[NY];
-  int64_t at = 0;
-  initial(d, y);
-  if (d->aux != NULL && d->naux >= NY * count) {
-    int64_t j = k / stride;
-    if (j > (int64_t)count - 1) {
-      j = (int64_t)count - 1;
-    }
-    at = j * stride;
-    memcpy(y, &d->aux[NY * (size_t)j], sizeof(y));
+  attract_initial(d, y);
+  for (int64_t at = fixed_step_resume(d, ev->state, NY, k, y); at < k; at++) {
+    attract_step(d, y);
   }
-  ha_motion_state *st = ev->state;
-  if (st != NULL && st->tag != 0 && st->y[NY] >= 0.0 && st->y[NY] <= (double)k) {
-    int64_t kc = (int64_t)st->y[NY];
-    if (kc > at) {
-      at = kc;
-      memcpy(y, st->y, sizeof(y));
-    }
-  }
-  for (; at < k; at++) {
-    step(d, y);
-  }
-  if (st != NULL) {
-    st->tau = (double)k * DT;
-    memcpy(st->y, y, sizeof(y));
-    st->y[NY] = (double)k;
-  }
+  fixed_step_remember(ev->state, NY, k, y);
   double w = (ev->tau - (double)k * DT) / DT;
   if (!(w > 0.0)) {
     return ha_vec3_make(y[0], y[1], y[2]);
   }
   double next[NY];
   memcpy(next, y, sizeof(y));
-  step(d, next); /* on a copy: the cache stays on the grid */
+  attract_step(d, next); /* on a copy: the cache stays on the grid */
   return ha_vec3_make(y[0] + (next[0] - y[0]) * w, y[1] + (next[1] - y[1]) * w,
                       y[2] + (next[2] - y[2]) * w);
 }
 
 const ha__model ha__model_attract_repel = {
-    .info = {.name = "attract-repel",
-             .aliases = NULL,
-             .description = "pulled toward a target, pushed back inside a radius: settles into "
-                            "motion about the shell (integrated at 1 ms)",
-             .params = params,
-             .param_count = HA__COUNTOF(params),
-             .flags = HA_MODEL_ABS_TIME | HA_MODEL_STATEFUL},
+    .info = HA__MODEL_INFO("attract-repel", NULL, HA_MODEL_ABS_TIME | HA_MODEL_STATEFUL,
+                           "pulled toward a target, pushed back inside a radius: settles into "
+                           "motion about the shell (integrated at 1 ms)"),
     .prepare = prepare,
     .local = local,
 };

@@ -9,9 +9,7 @@
  * simply extrapolates; with it the source continues along the end tangent
  * at the same speed, so the distance stays L·ease(p) there too. */
 #include "model_impl.h"
-#include "path_impl.h"
-
-#include <stdlib.h>
+#include "path_aux.h"
 
 enum { S_START = 0, S_C1 = 3, S_C2 = 6, S_END = 9, S_EASING = 12, S_CONST = 13 };
 
@@ -60,14 +58,7 @@ static ha_status prepare(ha__motion_data *d, const ha_params *raw, ha_error *err
   ha_vec3 cp[4];
   control_points(d, cp);
   ha__curve c = {curve_eval, cp, 1};
-  size_t n = ha__arc_table_size(1);
-  d->aux = malloc((n + 1) * sizeof(double));
-  if (d->aux == NULL) {
-    return HA_ENOMEM;
-  }
-  d->naux = n + 1;
-  ha__arc_table_build(&c, d->aux, n);
-  return HA_OK;
+  return path_aux_arc_table(d, &c);
 }
 
 static ha_vec3 local(const ha__motion_data *d, const ha__eval *ev) {
@@ -77,8 +68,7 @@ static ha_vec3 local(const ha__motion_data *d, const ha__eval *ev) {
   if (d->aux == NULL) {
     return ha__bezier3(cp, s, NULL);
   }
-  size_t n = d->naux - 1;
-  double total = d->aux[n];
+  double total = d->aux[d->naux - 1]; /* the curve's length */
   if (s < 0.0) {
     return ha_vec3_add(cp[0], ha_vec3_scale(end_direction(cp, 0), s * total));
   }
@@ -86,16 +76,12 @@ static ha_vec3 local(const ha__motion_data *d, const ha__eval *ev) {
     return ha_vec3_add(cp[3], ha_vec3_scale(end_direction(cp, 1), (s - 1.0) * total));
   }
   ha__curve c = {curve_eval, cp, 1};
-  return ha__bezier3(cp, ha__arc_table_param(&c, d->aux, n, s), NULL);
+  return ha__bezier3(cp, path_aux_arc_param(d, &c, s), NULL);
 }
 
 const ha__model ha__model_bezier = {
-    .info = {.name = "bezier",
-             .aliases = NULL,
-             .description = "cubic Bézier curve from start to end shaped by two control points",
-             .params = params,
-             .param_count = HA__COUNTOF(params),
-             .flags = 0},
+    .info = HA__MODEL_INFO("bezier", NULL, 0,
+                           "cubic Bézier curve from start to end shaped by two control points"),
     .prepare = prepare,
     .local = local,
 };

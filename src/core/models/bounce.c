@@ -17,8 +17,7 @@ enum { S_CENTER = 0, S_START = 3, S_GROUND = 4, S_BOUNCY = 5, S_GRAVITY = 6, S_D
 #define REST_SPEED 0.01 /* m/s */
 
 static const ha_param_info params[] = {
-    HA__P_VEC(S_CENTER, "center", NULL, 0, 0, 0, -HA__POS_MAX, HA__POS_MAX,
-              "where the ball bounces: x and y of the path (m); z is not used"),
+    HA__P_CENTER(S_CENTER, "where the ball bounces: x and y of the path (m); z is not used"),
     HA__P_NUM(S_START, "startHeight", NULL, "m", 5, -HA__POS_MAX, HA__POS_MAX,
               "height (Z) the ball is dropped from (m)"),
     HA__P_NUM(S_GROUND, "groundLevel", NULL, "m", 0, -HA__POS_MAX, HA__POS_MAX,
@@ -71,12 +70,8 @@ static ha_vec3 local(const ha__motion_data *d, const ha__eval *ev) {
 }
 
 const ha__model ha__model_bounce = {
-    .info = {.name = "bounce",
-             .aliases = NULL,
-             .description = "ball dropped onto a floor, bouncing lower each time until it rests",
-             .params = params,
-             .param_count = HA__COUNTOF(params),
-             .flags = HA_MODEL_ABS_TIME},
+    .info = HA__MODEL_INFO("bounce", NULL, HA_MODEL_ABS_TIME,
+                           "ball dropped onto a floor, bouncing lower each time until it rests"),
     .prepare = prepare,
     .local = local,
 };

@@ -15,9 +15,7 @@
  *   aux[0 .. 14·nseg)          segment i at aux + 14·i (ha__spline_segment)
  *   aux[14·nseg .. + N + 1)    cumulative lengths (constantSpeed only) */
 #include "model_impl.h"
-#include "path_impl.h"
-
-#include <stdlib.h>
+#include "path_aux.h"
 
 enum { S_ALPHA = 0, S_TENSION = 1, S_CLOSED = 2, S_CONST = 3 };
 
@@ -58,21 +56,14 @@ static ha_status prepare(ha__motion_data *d, const ha_params *raw, ha_error *err
   int constant = d->s[S_CONST] > 0.5;
   size_t nseg = segments(d);
   size_t ntab = constant ? ha__arc_table_size(nseg) : 0;
-  d->naux = nseg * HA__SEG_DOUBLES + (constant ? ntab + 1 : 0);
-  d->aux = malloc(d->naux * sizeof(double));
-  if (d->aux == NULL) {
-    d->naux = 0;
-    return HA_ENOMEM;
-  }
   ha__spline sp = {d->pts,  sizeof(ha_vec3), NULL,          0,
                    d->npts, closed,          d->s[S_ALPHA], d->s[S_TENSION]};
-  for (size_t i = 0; i < nseg; i++) {
-    ha__spline_segment(&sp, i, d->aux + i * HA__SEG_DOUBLES);
+  ha_status st = path_aux_segments(d, &sp, nseg, constant ? ntab + 1 : 0);
+  if (st != HA_OK || !constant) {
+    return st;
   }
-  if (constant) {
-    ha__curve c = {curve_eval, d, nseg};
-    ha__arc_table_build(&c, d->aux + nseg * HA__SEG_DOUBLES, ntab);
-  }
+  ha__curve c = {curve_eval, d, nseg}; /* reads the segments just built */
+  ha__arc_table_build(&c, d->aux + nseg * HA__SEG_DOUBLES, ntab);
   return HA_OK;
 }
 
@@ -91,12 +82,8 @@ static ha_vec3 pivot(const ha__motion_data *d) {
 }
 
 const ha__model ha__model_catmull_rom = {
-    .info = {.name = "catmull-rom",
-             .aliases = NULL,
-             .description = "smooth spline through every control point (centripetal by default)",
-             .params = params,
-             .param_count = HA__COUNTOF(params),
-             .flags = 0},
+    .info = HA__MODEL_INFO("catmull-rom", NULL, 0,
+                           "smooth spline through every control point (centripetal by default)"),
     .prepare = prepare,
     .local = local,
     .pivot = pivot,

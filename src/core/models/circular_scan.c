@@ -6,14 +6,13 @@
 enum { S_CENTER = 0, S_RADIUS = 3, S_HEIGHT = 4, S_SWEEPS = 5, S_START = 6 };
 
 static const ha_param_info params[] = {
-    HA__P_VEC(S_CENTER, "center", NULL, 0, 0, 0, -HA__POS_MAX, HA__POS_MAX,
-              "centre of the scan (m)"),
-    HA__P_NUM(S_RADIUS, "radius", NULL, "m", 5, 0, HA__POS_MAX, "radius of the scan (m)"),
+    HA__P_CENTER(S_CENTER, "centre of the scan (m)"),
+    HA__P_LEN(S_RADIUS, "radius", NULL, 5, "radius of the scan (m)"),
     HA__P_NUM(S_HEIGHT, "height", NULL, "m", 0, -HA__POS_MAX, HA__POS_MAX,
               "height of the scan circle above the centre (m)"),
-    HA__P_NUM(S_SWEEPS, "sweepCount", NULL, "turns", 2, -1000, 1000,
-              "sweeps (turns) per duration, counter-clockwise seen from above"),
-    HA__P_NUM(S_START, "startAngle", NULL, "deg", 0, -36000, 36000,
+    HA__P_TURNS(S_SWEEPS, "sweepCount", NULL, 2,
+                "sweeps (turns) per duration, counter-clockwise seen from above"),
+    HA__P_DEG(S_START, "startAngle", NULL, 0,
               "angle at the start (deg, 0 along +X, counter-clockwise toward +Y)"),
 };
 
@@ -34,26 +33,16 @@ static double heading(const ha__motion_data *d, const ha__eval *ev, ha_vec3 *axi
 
 /* Batch kernel: a rotating vector in XY around (cx, cy, cz + height). */
 static ha__kernel pack(const ha__motion_data *d, ha__kernel_params *kp) {
-  static const ha__kernel_params zero;
   double r = d->s[S_RADIUS];
-  *kp = zero;
-  kp->c[0] = d->s[S_CENTER];
-  kp->c[1] = d->s[S_CENTER + 1];
-  kp->c[2] = d->s[S_CENTER + 2] + d->s[S_HEIGHT];
-  kp->m[0][0] = r;
-  kp->m[1][1] = r;
-  kp->theta0 = ha_deg2rad(d->s[S_START]);
-  kp->omega[0] = HA_TAU * d->s[S_SWEEPS];
-  return HA__KERNEL_CIRCLE;
+  ha_vec3 c = ha__slot_vec3(d, S_CENTER);
+  return ha__kernel_circle(kp, ha_vec3_make(c.x, c.y, c.z + d->s[S_HEIGHT]),
+                           ha_vec3_make(r, 0.0, 0.0), ha_vec3_make(0.0, r, 0.0),
+                           ha_deg2rad(d->s[S_START]), HA_TAU * d->s[S_SWEEPS]);
 }
 
 const ha__model ha__model_circular_scan = {
-    .info = {.name = "circular-scan",
-             .aliases = NULL,
-             .description = "horizontal sweeping circle at a height above a centre",
-             .params = params,
-             .param_count = HA__COUNTOF(params),
-             .flags = HA_MODEL_ROTATING},
+    .info = HA__MODEL_INFO("circular-scan", NULL, HA_MODEL_ROTATING,
+                           "horizontal sweeping circle at a height above a centre"),
     .local = local,
     .heading = heading,
     .pack = pack,

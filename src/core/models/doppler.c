@@ -5,10 +5,8 @@
 enum { S_START = 0, S_END = 3, S_PASS = 6 };
 
 static const ha_param_info params[] = {
-    HA__P_VEC(S_START, "pathStart", NULL, -10, 0, 0, -HA__POS_MAX, HA__POS_MAX,
-              "where the pass-by starts (m)"),
-    HA__P_VEC(S_END, "pathEnd", NULL, 10, 0, 0, -HA__POS_MAX, HA__POS_MAX,
-              "where the pass-by ends (m)"),
+    HA__P_POS(S_START, "pathStart", NULL, -10, 0, 0, "where the pass-by starts (m)"),
+    HA__P_POS(S_END, "pathEnd", NULL, 10, 0, 0, "where the pass-by ends (m)"),
     HA__P_NUM(S_PASS, "passBySpeed", NULL, "", 1, 0, 1000,
               "passes per duration: 1 crosses in the whole duration, 2 in half of it"),
 };
@@ -20,11 +18,6 @@ static ha_vec3 local(const ha__motion_data *d, const ha__eval *ev) {
 }
 
 const ha__model ha__model_doppler = {
-    .info = {.name = "doppler",
-             .aliases = NULL,
-             .description = "straight pass-by from a start to an end point",
-             .params = params,
-             .param_count = HA__COUNTOF(params),
-             .flags = 0},
+    .info = HA__MODEL_INFO("doppler", NULL, 0, "straight pass-by from a start to an end point"),
     .local = local,
 };

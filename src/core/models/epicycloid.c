@@ -8,17 +8,14 @@
 enum { S_CENTER = 0, S_BIG = 3, S_SMALL = 4, S_SPEED = 5, S_TYPE = 6, S_PLANE = 7 };
 
 static const ha_param_info params[] = {
-    HA__P_VEC(S_CENTER, "center", NULL, 0, 0, 0, -HA__POS_MAX, HA__POS_MAX,
-              "centre of the fixed circle (m)"),
-    HA__P_NUM(S_BIG, "fixedRadius", NULL, "m", 3, 0, HA__POS_MAX,
-              "radius R of the fixed circle (m)"),
+    HA__P_CENTER(S_CENTER, "centre of the fixed circle (m)"),
+    HA__P_LEN(S_BIG, "fixedRadius", NULL, 3, "radius R of the fixed circle (m)"),
     HA__P_NUM(S_SMALL, "rollingRadius", NULL, "m", 1, 0.001, HA__POS_MAX,
               "radius r of the rolling circle (m, > 0)"),
-    HA__P_NUM(S_SPEED, "speed", NULL, "turns", 1, -1000, 1000,
-              "turns of the rolling circle's centre per duration"),
+    HA__P_TURNS(S_SPEED, "speed", NULL, 1, "turns of the rolling circle's centre per duration"),
     HA__P_CHOICE(S_TYPE, "type", NULL, "epicycloid|hypocycloid", 0,
                  "roll outside (epicycloid) or inside (hypocycloid) the fixed circle"),
-    HA__P_CHOICE(S_PLANE, "plane", NULL, HA__PLANE_CHOICES, 0, "plane of the curve"),
+    HA__P_PLANE(S_PLANE, 0, "plane of the curve"),
 };
 
 static double theta(const ha__motion_data *d, double p) {
@@ -46,12 +43,8 @@ static double heading(const ha__motion_data *d, const ha__eval *ev, ha_vec3 *axi
 }
 
 const ha__model ha__model_epicycloid = {
-    .info = {.name = "epicycloid",
-             .aliases = NULL,
-             .description = "epicycloid or hypocycloid: a point on a circle rolling on a circle",
-             .params = params,
-             .param_count = HA__COUNTOF(params),
-             .flags = HA_MODEL_ROTATING},
+    .info = HA__MODEL_INFO("epicycloid", NULL, HA_MODEL_ROTATING,
+                           "epicycloid or hypocycloid: a point on a circle rolling on a circle"),
     .local = local,
     .heading = heading,
 };

@@ -10,42 +10,25 @@
  * full precision. The frame is built once in prepare into d->aux. */
 #include "model_impl.h"
 
-#include <stdio.h>
-#include <stdlib.h>
-
 enum { S_START = 0, S_END = 3, S_RADIUS = 6, S_TURNS = 7, S_DIR = 8 };
 
 static const ha_param_info params[] = {
-    HA__P_VEC(S_START, "axisStart", NULL, 0, 0, -5, -HA__POS_MAX, HA__POS_MAX,
-              "start of the helix axis (m)"),
-    HA__P_VEC(S_END, "axisEnd", NULL, 0, 0, 5, -HA__POS_MAX, HA__POS_MAX,
-              "end of the helix axis (m)"),
-    HA__P_NUM(S_RADIUS, "radius", NULL, "m", 3, 0, HA__POS_MAX, "distance from the axis (m)"),
-    HA__P_NUM(S_TURNS, "turns", NULL, "turns", 3, -1000, 1000, "turns per duration"),
+    HA__P_POS(S_START, "axisStart", NULL, 0, 0, -5, "start of the helix axis (m)"),
+    HA__P_POS(S_END, "axisEnd", NULL, 0, 0, 5, "end of the helix axis (m)"),
+    HA__P_LEN(S_RADIUS, "radius", NULL, 3, "distance from the axis (m)"),
+    HA__P_TURNS(S_TURNS, "turns", NULL, 3, "turns per duration"),
     HA__P_CHOICE(S_DIR, "direction", NULL, "counterclockwise|clockwise", 0,
                  "turning direction seen looking from axisEnd back to axisStart"),
 };
 
-/* unit(v), or zero for the zero vector (scaled first: no underflow). */
-static ha_vec3 unit_of(ha_vec3 v) {
-  double m = fmax(fabs(v.x), fmax(fabs(v.y), fabs(v.z)));
-  if (!(m > 0.0)) {
-    return ha_vec3_zero();
-  }
-  return ha_vec3_normalize(ha_vec3_make(v.x / m, v.y / m, v.z / m));
-}
-
 static ha_status prepare(ha__motion_data *d, const ha_params *raw, ha_error *err) {
   (void)raw;
-  ha_vec3 a = unit_of(ha_vec3_sub(ha__slot_vec3(d, S_END), ha__slot_vec3(d, S_START)));
-  if (ha_vec3_dot(a, a) < 0.5) {
-    char v[100], x[32], y[32], z[32];
-    ha_format_double(x, sizeof(x), d->s[S_END]);
-    ha_format_double(y, sizeof(y), d->s[S_END + 1]);
-    ha_format_double(z, sizeof(z), d->s[S_END + 2]);
-    snprintf(v, sizeof(v), "[%s, %s, %s]", x, y, z);
-    return ha__error_invalid(err, HA_CATEGORY_MODEL, "axisEnd", v,
-                             "must differ from axisStart (the helix axis needs a direction)");
+  ha_vec3 a;
+  ha_status st =
+      ha__slot_direction(d, S_START, S_END, "axisEnd",
+                         "must differ from axisStart (the helix axis needs a direction)", &a, err);
+  if (st != HA_OK) {
+    return st;
   }
   ha_vec3 u, v;
   double h2 = a.x * a.x + a.y * a.y;
@@ -57,37 +40,26 @@ static ha_status prepare(ha__motion_data *d, const ha_params *raw, ha_error *err
     u = ha_vec3_make(1.0 - a.x * a.x * k, -a.x * a.y * k, -a.x);
     v = ha_vec3_make(-a.x * a.y * k, 1.0 - a.y * a.y * k, -a.y);
   }
-  d->aux = malloc(6 * sizeof(double));
-  if (d->aux == NULL) {
+  if (ha__aux_alloc(d, 6) != HA_OK) {
     return HA_ENOMEM;
   }
-  d->aux[0] = u.x;
-  d->aux[1] = u.y;
-  d->aux[2] = u.z;
-  d->aux[3] = v.x;
-  d->aux[4] = v.y;
-  d->aux[5] = v.z;
-  d->naux = 6;
+  ha__vec3_store(d->aux, u);
+  ha__vec3_store(d->aux + 3, v);
   return HA_OK;
 }
 
 static ha_vec3 local(const ha__motion_data *d, const ha__eval *ev) {
   double dir = (int)d->s[S_DIR] == 0 ? 1.0 : -1.0;
   double th = dir * HA_TAU * d->s[S_TURNS] * ev->p, r = d->s[S_RADIUS];
-  ha_vec3 u = ha_vec3_make(d->aux[0], d->aux[1], d->aux[2]);
-  ha_vec3 v = ha_vec3_make(d->aux[3], d->aux[4], d->aux[5]);
+  ha_vec3 u = ha__vec3_load(d->aux), v = ha__vec3_load(d->aux + 3);
   ha_vec3 base = ha_vec3_lerp(ha__slot_vec3(d, S_START), ha__slot_vec3(d, S_END), ev->p);
   return ha_vec3_add(base,
                      ha_vec3_add(ha_vec3_scale(u, r * cos(th)), ha_vec3_scale(v, r * sin(th))));
 }
 
 const ha__model ha__model_helix = {
-    .info = {.name = "helix",
-             .aliases = NULL,
-             .description = "helix winding around an axis from axisStart to axisEnd",
-             .params = params,
-             .param_count = HA__COUNTOF(params),
-             .flags = 0},
+    .info =
+        HA__MODEL_INFO("helix", NULL, 0, "helix winding around an axis from axisStart to axisEnd"),
     .prepare = prepare,
     .local = local,
 };

@@ -14,9 +14,7 @@
  * coefficients are built once in prepare into d->aux (14 doubles per
  * segment). */
 #include "model_impl.h"
-#include "path_impl.h"
-
-#include <stdlib.h>
+#include "path_aux.h"
 
 enum { S_INTERP = 0 };
 
@@ -41,16 +39,7 @@ static ha_status prepare(ha__motion_data *d, const ha_params *raw, ha_error *err
     return HA_OK;
   }
   ha__spline sp = ha__keys_spline(d->keys, d->nkeys);
-  size_t nseg = ha__spline_segments(&sp);
-  d->aux = malloc(nseg * HA__SEG_DOUBLES * sizeof(double));
-  if (d->aux == NULL) {
-    return HA_ENOMEM;
-  }
-  d->naux = nseg * HA__SEG_DOUBLES;
-  for (size_t i = 0; i < nseg; i++) {
-    ha__spline_segment(&sp, i, d->aux + i * HA__SEG_DOUBLES);
-  }
-  return HA_OK;
+  return path_aux_segments(d, &sp, ha__spline_segments(&sp), 0);
 }
 
 static ha_vec3 local(const ha__motion_data *d, const ha__eval *ev) {
@@ -62,12 +51,8 @@ static ha_vec3 pivot(const ha__motion_data *d) {
 }
 
 const ha__model ha__model_keyframes = {
-    .info = {.name = "keyframes",
-             .aliases = "custom",
-             .description = "positions at given times, interpolated (linear, catmull-rom or step)",
-             .params = params,
-             .param_count = HA__COUNTOF(params),
-             .flags = HA_MODEL_ABS_TIME},
+    .info = HA__MODEL_INFO("keyframes", "custom", HA_MODEL_ABS_TIME,
+                           "positions at given times, interpolated (linear, catmull-rom or step)"),
     .prepare = prepare,
     .local = local,
     .pivot = pivot,

@@ -5,10 +5,8 @@
 enum { S_START = 0, S_END = 3, S_EASING = 6, S_SPACE = 7 };
 
 static const ha_param_info params[] = {
-    HA__P_VEC(S_START, "startPosition", "start,startPoint", -5, 0, 0, -HA__POS_MAX, HA__POS_MAX,
-              "where the source starts"),
-    HA__P_VEC(S_END, "endPosition", "end,endPoint", 5, 0, 0, -HA__POS_MAX, HA__POS_MAX,
-              "where the source ends"),
+    HA__P_POS(S_START, "startPosition", "start,startPoint", -5, 0, 0, "where the source starts"),
+    HA__P_POS(S_END, "endPosition", "end,endPoint", 5, 0, 0, "where the source ends"),
     HA__P_EASING(S_EASING, "easing", NULL, HA_EASE_LINEAR, "progress curve along the line"),
     HA__P_CHOICE(S_SPACE, "space", "interpolation", "xyz|aed", 0,
                  "interpolate in cartesian (xyz) or polar (aed) coordinates"),
@@ -27,11 +25,7 @@ static ha_vec3 local(const ha__motion_data *d, const ha__eval *ev) {
 }
 
 const ha__model ha__model_linear = {
-    .info = {.name = "linear",
-             .aliases = "line",
-             .description = "straight move from a start to an end position with an easing",
-             .params = params,
-             .param_count = HA__COUNTOF(params),
-             .flags = 0},
+    .info = HA__MODEL_INFO("linear", "line", 0,
+                           "straight move from a start to an end position with an easing"),
     .local = local,
 };

@@ -5,17 +5,15 @@
 enum { S_CENTER = 0, S_A = 3, S_B = 4, S_DELTA = 5, S_AX = 6, S_AY = 7, S_AZ = 8 };
 
 static const ha_param_info params[] = {
-    HA__P_VEC(S_CENTER, "center", NULL, 0, 0, 0, -HA__POS_MAX, HA__POS_MAX,
-              "centre of the figure (m)"),
+    HA__P_CENTER(S_CENTER, "centre of the figure (m)"),
     HA__P_NUM(S_A, "frequencyRatioA", NULL, "", 3, 0, 100,
               "cycles of the x component per duration"),
     HA__P_NUM(S_B, "frequencyRatioB", NULL, "", 2, 0, 100,
               "cycles of the y component per duration"),
-    HA__P_NUM(S_DELTA, "phaseDifference", NULL, "deg", 90, -36000, 36000,
-              "phase of the x component relative to y (deg)"),
-    HA__P_NUM(S_AX, "amplitudeX", NULL, "m", 5, 0, HA__POS_MAX, "half-width along X (m)"),
-    HA__P_NUM(S_AY, "amplitudeY", NULL, "m", 5, 0, HA__POS_MAX, "half-depth along Y (m)"),
-    HA__P_NUM(S_AZ, "amplitudeZ", NULL, "m", 2, 0, HA__POS_MAX, "half-height along Z (m)"),
+    HA__P_DEG(S_DELTA, "phaseDifference", NULL, 90, "phase of the x component relative to y (deg)"),
+    HA__P_LEN(S_AX, "amplitudeX", NULL, 5, "half-width along X (m)"),
+    HA__P_LEN(S_AY, "amplitudeY", NULL, 5, "half-depth along Y (m)"),
+    HA__P_LEN(S_AZ, "amplitudeZ", NULL, 2, "half-height along Z (m)"),
 };
 
 static ha_vec3 local(const ha__motion_data *d, const ha__eval *ev) {
@@ -31,9 +29,7 @@ static ha__kernel pack(const ha__motion_data *d, ha__kernel_params *kp) {
   static const ha__kernel_params zero;
   double a = d->s[S_A], b = d->s[S_B];
   *kp = zero;
-  for (int k = 0; k < 3; k++) {
-    kp->c[k] = d->s[S_CENTER + k];
-  }
+  ha__vec3_store(kp->c, ha__slot_vec3(d, S_CENTER));
   kp->m[0][0] = d->s[S_AX];
   kp->m[1][1] = d->s[S_AY];
   kp->m[2][2] = d->s[S_AZ];
@@ -45,12 +41,8 @@ static ha__kernel pack(const ha__motion_data *d, ha__kernel_params *kp) {
 }
 
 const ha__model ha__model_lissajous = {
-    .info = {.name = "lissajous",
-             .aliases = NULL,
-             .description = "Lissajous figure around a centre, with a height component",
-             .params = params,
-             .param_count = HA__COUNTOF(params),
-             .flags = 0},
+    .info = HA__MODEL_INFO("lissajous", NULL, 0,
+                           "Lissajous figure around a centre, with a height component"),
     .local = local,
     .pack = pack,
 };

@@ -1,5 +1,6 @@
 /* Hashing for the stochastic models (random, perlin-noise): integer keys to
- * well-mixed 64-bit words, and words to uniform numbers.
+ * well-mixed 64-bit words, and words to uniform numbers; plus their shared
+ * `seed` parameter entry (HA__P_SEED, used after model_impl.h).
  *
  * Counter-based (stateless) randomness: a value is a pure function of its key
  * (seed, stream, index), so any waypoint or lattice gradient can be computed
@@ -39,6 +40,11 @@ static inline double ha__noise_unit01(uint64_t h) {
 static inline double ha__noise_signed(uint64_t h) {
   return 2.0 * ha__noise_unit01(h) - 1.0;
 }
+
+/* The `seed` parameter of the stochastic models (an integer in [0, 2³² − 1]). */
+#define HA__P_SEED(slot_)                                \
+  HA__P_INT(slot_, "seed", NULL, "", 0, 0, 4294967295.0, \
+            "random seed (integer): the same seed gives the same path")
 
 /* Two's-complement image of a signed index (lattice cells and waypoints may
  * be negative for extreme offsets; the hash needs only an injective key). */

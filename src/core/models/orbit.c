@@ -7,13 +7,10 @@
 enum { S_CENTER = 0, S_RADIUS = 3, S_SPEED = 4, S_PHASE = 5, S_INCL = 6 };
 
 static const ha_param_info params[] = {
-    HA__P_VEC(S_CENTER, "center", NULL, 0, 0, 0, -HA__POS_MAX, HA__POS_MAX,
-              "centre of the orbit (m)"),
-    HA__P_NUM(S_RADIUS, "radius", NULL, "m", 4, 0, HA__POS_MAX, "radius of the orbit (m)"),
-    HA__P_NUM(S_SPEED, "speed", NULL, "turns", 1, -1000, 1000,
-              "orbits per duration (negative turns the other way)"),
-    HA__P_NUM(S_PHASE, "phase", NULL, "deg", 0, -36000, 36000,
-              "angle along the orbit at the start (deg, 0 along +X)"),
+    HA__P_CENTER(S_CENTER, "centre of the orbit (m)"),
+    HA__P_LEN(S_RADIUS, "radius", NULL, 4, "radius of the orbit (m)"),
+    HA__P_TURNS(S_SPEED, "speed", NULL, 1, "orbits per duration (negative turns the other way)"),
+    HA__P_DEG(S_PHASE, "phase", NULL, 0, "angle along the orbit at the start (deg, 0 along +X)"),
     HA__P_NUM(S_INCL, "inclination", NULL, "deg", 0, -360, 360,
               "tilt of the orbital plane about X (deg, 0 = horizontal)"),
 };
@@ -37,27 +34,15 @@ static double heading(const ha__motion_data *d, const ha__eval *ev, ha_vec3 *axi
 /* Batch kernel: a rotating vector with columns (R, 0, 0) and
  * (0, R cos i, R sin i); θ0 and ω give local()'s angle bit for bit. */
 static ha__kernel pack(const ha__motion_data *d, ha__kernel_params *kp) {
-  static const ha__kernel_params zero;
   double r = d->s[S_RADIUS], inc = ha_deg2rad(d->s[S_INCL]);
-  *kp = zero;
-  for (int k = 0; k < 3; k++) {
-    kp->c[k] = d->s[S_CENTER + k];
-  }
-  kp->m[0][0] = r;
-  kp->m[1][1] = r * cos(inc);
-  kp->m[2][1] = r * sin(inc);
-  kp->theta0 = ha_deg2rad(d->s[S_PHASE]);
-  kp->omega[0] = HA_TAU * d->s[S_SPEED];
-  return HA__KERNEL_CIRCLE;
+  return ha__kernel_circle(kp, ha__slot_vec3(d, S_CENTER), ha_vec3_make(r, 0.0, 0.0),
+                           ha_vec3_make(0.0, r * cos(inc), r * sin(inc)), ha_deg2rad(d->s[S_PHASE]),
+                           HA_TAU * d->s[S_SPEED]);
 }
 
 const ha__model ha__model_orbit = {
-    .info = {.name = "orbit",
-             .aliases = NULL,
-             .description = "circular orbit around a centre with an inclined orbital plane",
-             .params = params,
-             .param_count = HA__COUNTOF(params),
-             .flags = HA_MODEL_ROTATING},
+    .info = HA__MODEL_INFO("orbit", NULL, HA_MODEL_ROTATING,
+                           "circular orbit around a centre with an inclined orbital plane"),
     .local = local,
     .heading = heading,
     .pack = pack,

@@ -10,15 +10,12 @@
  * is stored back into the direction slots, so local() does no normalising. */
 #include "model_impl.h"
 
-#include <stdio.h>
-
 enum { S_CENTER = 0, S_WAVE = 3, S_AMP = 4, S_FREQ = 5, S_PHASE = 6, S_DIR = 7 };
 /* Table positions, for ha__params_get in prepare. */
 enum { I_CENTER, I_WAVE, I_AMP, I_FREQ, I_PHASE, I_DIR };
 
 static const ha_param_info params[] = {
-    [I_CENTER] = HA__P_VEC(S_CENTER, "center", NULL, 0, 0, 0, -HA__POS_MAX, HA__POS_MAX,
-                           "rest position the source oscillates about (m)"),
+    [I_CENTER] = HA__P_CENTER(S_CENTER, "rest position the source oscillates about (m)"),
     [I_WAVE] = HA__P_CHOICE(S_WAVE, "waveform", NULL, "sine|triangle|square|sawtooth", 0,
                             "shape of the oscillation"),
     [I_AMP] = {.name = "amplitude",
@@ -33,47 +30,29 @@ static const ha_param_info params[] = {
                .flags = HA_PARAM_F_VEC3_OK},
     [I_FREQ] =
         HA__P_NUM(S_FREQ, "frequency", NULL, "Hz", 1, 0, 1000, "oscillations per second (Hz)"),
-    [I_PHASE] = HA__P_NUM(S_PHASE, "phase", NULL, "deg", 0, -36000, 36000,
-                          "phase of the waveform at τ = 0 (deg)"),
-    [I_DIR] = HA__P_VEC(S_DIR, "direction", NULL, 0, 1, 0, -HA__POS_MAX, HA__POS_MAX,
+    [I_PHASE] = HA__P_DEG(S_PHASE, "phase", NULL, 0, "phase of the waveform at τ = 0 (deg)"),
+    [I_DIR] = HA__P_POS(S_DIR, "direction", NULL, 0, 1, 0,
                         "axis of the oscillation (any non-zero length)"),
 };
-
-/* unit(v), or zero for the zero vector (scaled first: no underflow). */
-static ha_vec3 unit_of(ha_vec3 v) {
-  double m = fmax(fabs(v.x), fmax(fabs(v.y), fabs(v.z)));
-  if (!(m > 0.0)) {
-    return ha_vec3_zero();
-  }
-  return ha_vec3_normalize(ha_vec3_make(v.x / m, v.y / m, v.z / m));
-}
-
-static void fmt_vec(char *buf, size_t cap, ha_vec3 v) {
-  char a[32], b[32], c[32];
-  ha_format_double(a, sizeof(a), v.x);
-  ha_format_double(b, sizeof(b), v.y);
-  ha_format_double(c, sizeof(c), v.z);
-  snprintf(buf, cap, "[%s, %s, %s]", a, b, c);
-}
 
 static ha_status prepare(ha__motion_data *d, const ha_params *raw, ha_error *err) {
   ha__value v;
   ha_vec3 dir = ha__slot_vec3(d, S_DIR);
-  ha_vec3 u = unit_of(dir);
+  ha_vec3 u = ha__unit_of(dir);
   if (ha_vec3_dot(u, u) < 0.5) {
     return ha__error_invalid(err, HA_CATEGORY_MODEL, "direction", "[0, 0, 0]",
                              "must not be the zero vector (it gives the oscillation's axis)");
   }
   if (ha__params_get(raw, &params[I_AMP], &v) && v.kind == HA_VALUE_NUMBERS && v.n == 3) {
     ha_vec3 amp = ha_vec3_make(v.num[0], v.num[1], v.num[2]);
-    ha_vec3 ua = unit_of(amp);
+    ha_vec3 ua = ha__unit_of(amp);
     /* A zero vector amplitude has no direction: keep `direction`. */
     if (ha_vec3_dot(ua, ua) > 0.5) {
       ha__value dv;
       if (ha__params_get(raw, &params[I_DIR], &dv) && ha_vec3_dist(ua, u) > 1e-9) {
         char dtxt[100], atxt[100];
-        fmt_vec(dtxt, sizeof(dtxt), dir);
-        fmt_vec(atxt, sizeof(atxt), amp);
+        ha__format_vec3(dtxt, sizeof(dtxt), dir);
+        ha__format_vec3(atxt, sizeof(atxt), amp);
         return ha__error_invalid(err, HA_CATEGORY_MODEL, "direction", dtxt,
                                  "contradicts the vector amplitude %s, which sets the "
                                  "direction itself (give one or the other)",
@@ -82,9 +61,7 @@ static ha_status prepare(ha__motion_data *d, const ha_params *raw, ha_error *err
       u = ua;
     }
   }
-  d->s[S_DIR] = u.x;
-  d->s[S_DIR + 1] = u.y;
-  d->s[S_DIR + 2] = u.z;
+  ha__vec3_store(&d->s[S_DIR], u);
   return HA_OK;
 }
 
@@ -96,13 +73,9 @@ static ha_vec3 local(const ha__motion_data *d, const ha__eval *ev) {
 }
 
 const ha__model ha__model_oscillator = {
-    .info = {.name = "oscillator",
-             .aliases = "wave,oscillator-stationary",
-             .description = "oscillation about a centre along a direction (sine, triangle, "
-                            "square or sawtooth)",
-             .params = params,
-             .param_count = HA__COUNTOF(params),
-             .flags = HA_MODEL_ABS_TIME},
+    .info = HA__MODEL_INFO("oscillator", "wave,oscillator-stationary", HA_MODEL_ABS_TIME,
+                           "oscillation about a centre along a direction (sine, triangle, square "
+                           "or sawtooth)"),
     .prepare = prepare,
     .local = local,
 };

@@ -19,9 +19,7 @@
  * Euler), giving center + R·(scale·shape) as MODELS.md writes it; so the
  * model has no scale parameter of its own (it would be applied twice). */
 #include "model_impl.h"
-#include "path_impl.h"
-
-#include <stdlib.h>
+#include "path_aux.h"
 
 enum { S_CENTER = 0, S_PATTERN = 3, S_SPEED = 4 };
 enum { CIRCLE = 0, SQUARE, TRIANGLE, STAR, FIGURE8 };
@@ -83,34 +81,23 @@ static ha_status prepare(ha__motion_data *d, const ha_params *raw, ha_error *err
       return ha__error_invalid(err, HA_CATEGORY_MODEL, "pattern", v.str ? v.str : "?",
                                "give either a pattern or points, not both");
     }
-    d->aux = malloc((d->npts + 1) * sizeof(double));
-    if (d->aux == NULL) {
+    if (ha__aux_alloc(d, d->npts + 1) != HA_OK) {
       return HA_ENOMEM;
     }
-    d->naux = d->npts + 1;
     ha__polyline_build(d->pts, d->npts, 1, d->aux);
     return HA_OK;
   }
   if (shape == FIGURE8) {
-    size_t n = ha__arc_table_size(1);
     ha__curve c = {figure8, NULL, 1};
-    d->aux = malloc((n + 1) * sizeof(double));
-    if (d->aux == NULL) {
-      return HA_ENOMEM;
-    }
-    d->naux = n + 1;
-    ha__arc_table_build(&c, d->aux, n);
-    return HA_OK;
+    return path_aux_arc_table(d, &c);
   }
   ha_vec3 v[10];
   size_t nv = polygon(shape, v);
   if (nv == 0) {
     return HA_OK; /* circle: closed form */
   }
-  d->naux = 4 * nv + 1; /* vertices, then nv + 1 cumulative lengths */
-  d->aux = malloc(d->naux * sizeof(double));
-  if (d->aux == NULL) {
-    d->naux = 0;
+  /* nv vertices (3 doubles each), then nv + 1 cumulative lengths. */
+  if (ha__aux_alloc(d, 4 * nv + 1) != HA_OK) {
     return HA_ENOMEM;
   }
   ha_vec3 *dst = (ha_vec3 *)(void *)d->aux;
@@ -134,7 +121,7 @@ static ha_vec3 shape_at(const ha__motion_data *d, double f) {
   }
   case FIGURE8: {
     ha__curve c = {figure8, NULL, 1};
-    return figure8(NULL, ha__arc_table_param(&c, d->aux, d->naux - 1, f), NULL);
+    return figure8(NULL, path_aux_arc_param(d, &c, f), NULL);
   }
   default: return ha_vec3_make(cos(HA_TAU * f), sin(HA_TAU * f), 0.0);
   }
@@ -147,13 +134,9 @@ static ha_vec3 local(const ha__motion_data *d, const ha__eval *ev) {
 }
 
 const ha__model ha__model_pattern = {
-    .info = {.name = "pattern",
-             .aliases = NULL,
-             .description = "closed shape (circle, square, triangle, star, figure8 or points) "
-                            "traced at constant speed",
-             .params = params,
-             .param_count = HA__COUNTOF(params),
-             .flags = 0},
+    .info = HA__MODEL_INFO("pattern", NULL, 0,
+                           "closed shape (circle, square, triangle, star, figure8 or points) "
+                           "traced at constant speed"),
     .prepare = prepare,
     .local = local,
 };

@@ -14,7 +14,6 @@
  * re-integration from 0; beyond 600 s forward play relies on the cache. A
  * closed form (elliptic functions) was rejected: it has no damping. */
 #include <math.h>
-#include <stdlib.h>
 
 #include "model_impl.h"
 #include "fixed_step.h"
@@ -22,8 +21,7 @@
 enum { S_ANCHOR = 0, S_LEN = 3, S_ANGLE = 4, S_DAMP = 5, S_GRAVITY = 6, S_PLANE = 7 };
 
 static const ha_param_info params[] = {
-    HA__P_VEC(S_ANCHOR, "anchorPoint", NULL, 0, 0, 5, -HA__POS_MAX, HA__POS_MAX,
-              "fixed point the pendulum hangs from (m)"),
+    HA__P_POS(S_ANCHOR, "anchorPoint", NULL, 0, 0, 5, "fixed point the pendulum hangs from (m)"),
     HA__P_NUM(S_LEN, "length", "pendulumLength", "m", 3, 0.01, HA__POS_MAX,
               "distance from the anchor to the source (m)"),
     HA__P_NUM(S_ANGLE, "initialAngle", NULL, "deg", 45, -180, 180,
@@ -32,102 +30,51 @@ static const ha_param_info params[] = {
               "angular velocity damping rate (1/s): 0 swings forever"),
     HA__P_NUM(S_GRAVITY, "gravity", NULL, "m/s²", 9.81, 0, 100,
               "gravitational acceleration (m/s²)"),
-    HA__P_CHOICE(S_PLANE, "plane", NULL, HA__PLANE_CHOICES, 1,
-                 "vertical plane of the swing: xz or yz hang along −Z, xy along −Y"),
+    HA__P_PLANE(S_PLANE, 1, "vertical plane of the swing: xz or yz hang along −Z, xy along −Y"),
 };
 
-typedef struct pstate {
-  double th; /* rad */
-  double om; /* rad/s */
-} pstate;
+#define NY 2 /* state size: y[0] = θ (rad), y[1] = ω (rad/s) */
 
-/* One RK4 step of size h; w2 = g/L, c = damping. */
-static pstate rk4(pstate y, double h, double w2, double c) {
-  double k1t = y.om, k1o = -w2 * sin(y.th) - c * y.om;
-  double t2 = y.th + 0.5 * h * k1t, o2 = y.om + 0.5 * h * k1o;
+/* One RK4 step of size h in place; w2 = g/L, c = damping. */
+static void rk4(double *y, double h, double w2, double c) {
+  double th = y[0], om = y[1];
+  double k1t = om, k1o = -w2 * sin(th) - c * om;
+  double t2 = th + 0.5 * h * k1t, o2 = om + 0.5 * h * k1o;
   double k2t = o2, k2o = -w2 * sin(t2) - c * o2;
-  double t3 = y.th + 0.5 * h * k2t, o3 = y.om + 0.5 * h * k2o;
+  double t3 = th + 0.5 * h * k2t, o3 = om + 0.5 * h * k2o;
   double k3t = o3, k3o = -w2 * sin(t3) - c * o3;
-  double t4 = y.th + h * k3t, o4 = y.om + h * k3o;
+  double t4 = th + h * k3t, o4 = om + h * k3o;
   double k4t = o4, k4o = -w2 * sin(t4) - c * o4;
-  pstate r;
-  r.th = y.th + (h / 6.0) * (k1t + 2.0 * k2t + 2.0 * k3t + k4t);
-  r.om = y.om + (h / 6.0) * (k1o + 2.0 * k2o + 2.0 * k3o + k4o);
-  return r;
+  y[0] = th + (h / 6.0) * (k1t + 2.0 * k2t + 2.0 * k3t + k4t);
+  y[1] = om + (h / 6.0) * (k1o + 2.0 * k2o + 2.0 * k3o + k4o);
 }
 
-static pstate initial(const ha__motion_data *d) {
-  pstate y = {ha_deg2rad(d->s[S_ANGLE]), 0.0};
-  return y;
+/* One grid step, for the checkpoints. */
+static void pendulum_grid_step(const ha__motion_data *d, double *y) {
+  rk4(y, DT, d->s[S_GRAVITY] / d->s[S_LEN], d->s[S_DAMP]);
 }
 
 static ha_status prepare(ha__motion_data *d, const ha_params *raw, ha_error *err) {
   (void)raw;
   (void)err;
-  int64_t stride;
-  size_t count;
-  ck_layout(d->timing.duration, &stride, &count);
-  d->aux = malloc(count * 2 * sizeof(double));
-  if (d->aux == NULL) {
-    return HA_ENOMEM;
-  }
-  d->naux = count * 2;
-  double w2 = d->s[S_GRAVITY] / d->s[S_LEN], c = d->s[S_DAMP];
-  pstate y = initial(d);
-  for (size_t j = 0; j < count; j++) {
-    if (j > 0) {
-      for (int64_t i = 0; i < stride; i++) {
-        y = rk4(y, DT, w2, c);
-      }
-    }
-    d->aux[2 * j] = y.th;
-    d->aux[2 * j + 1] = y.om;
-  }
-  return HA_OK;
+  const double y0[NY] = {ha_deg2rad(d->s[S_ANGLE]), 0.0};
+  return fixed_step_checkpoints(d, NY, y0, pendulum_grid_step);
 }
 
 /* θ at τ (see the file comment for the cache rule). */
 static double angle(const ha__motion_data *d, const ha__eval *ev) {
   double w2 = d->s[S_GRAVITY] / d->s[S_LEN], c = d->s[S_DAMP];
   int64_t k = grid_index(ev->tau);
-  int64_t stride;
-  size_t count;
-  ck_layout(d->timing.duration, &stride, &count);
-  /* Nearest start at or before k: a checkpoint, or the cache if later. */
-  int64_t at = 0;
-  pstate y = initial(d);
-  if (d->aux != NULL && d->naux >= 2 * count) {
-    int64_t j = k / stride;
-    if (j > (int64_t)count - 1) {
-      j = (int64_t)count - 1;
-    }
-    at = j * stride;
-    y.th = d->aux[2 * j];
-    y.om = d->aux[2 * j + 1];
+  double y[NY] = {ha_deg2rad(d->s[S_ANGLE]), 0.0};
+  for (int64_t at = fixed_step_resume(d, ev->state, NY, k, y); at < k; at++) {
+    rk4(y, DT, w2, c);
   }
-  ha_motion_state *st = ev->state;
-  if (st != NULL && st->tag != 0 && st->y[2] >= 0.0 && st->y[2] <= (double)k) {
-    int64_t kc = (int64_t)st->y[2];
-    if (kc > at) {
-      at = kc;
-      y.th = st->y[0];
-      y.om = st->y[1];
-    }
-  }
-  for (; at < k; at++) {
-    y = rk4(y, DT, w2, c);
-  }
-  if (st != NULL) {
-    st->tau = (double)k * DT;
-    st->y[0] = y.th;
-    st->y[1] = y.om;
-    st->y[2] = (double)k;
-  }
+  fixed_step_remember(ev->state, NY, k, y);
   double h = ev->tau - (double)k * DT;
   if (h > 0.0) {
-    y = rk4(y, h, w2, c); /* the partial step stays out of the cache */
+    rk4(y, h, w2, c); /* the partial step stays out of the cache */
   }
-  return y.th;
+  return y[0];
 }
 
 static ha_vec3 local(const ha__motion_data *d, const ha__eval *ev) {
@@ -137,13 +84,9 @@ static ha_vec3 local(const ha__motion_data *d, const ha__eval *ev) {
 }
 
 const ha__model ha__model_pendulum = {
-    .info = {.name = "pendulum",
-             .aliases = NULL,
-             .description = "damped pendulum swinging below an anchor in a vertical plane "
-                            "(integrated, RK4 at 1 ms)",
-             .params = params,
-             .param_count = HA__COUNTOF(params),
-             .flags = HA_MODEL_ABS_TIME | HA_MODEL_STATEFUL},
+    .info = HA__MODEL_INFO("pendulum", NULL, HA_MODEL_ABS_TIME | HA_MODEL_STATEFUL,
+                           "damped pendulum swinging below an anchor in a vertical plane "
+                           "(integrated, RK4 at 1 ms)"),
     .prepare = prepare,
     .local = local,
 };

@@ -35,18 +35,15 @@ enum { S_CENTER = 0, S_SCALE = 3, S_FREQ = 4, S_OCT = 5, S_PERS = 6, S_SEED = 7 
 #define NOISE_MAX 0.5
 
 static const ha_param_info params[] = {
-    HA__P_VEC(S_CENTER, "center", NULL, 0, 0, 0, -HA__POS_MAX, HA__POS_MAX,
-              "centre the source wanders around (m)"),
-    HA__P_NUM(S_SCALE, "scale", NULL, "m", 5, 0, HA__POS_MAX,
-              "largest excursion from the centre on each axis (m)"),
+    HA__P_CENTER(S_CENTER, "centre the source wanders around (m)"),
+    HA__P_LEN(S_SCALE, "scale", NULL, 5, "largest excursion from the centre on each axis (m)"),
     HA__P_NUM(S_FREQ, "frequency", NULL, "Hz", 0.5, 0.001, 100,
               "lattice rate of the first octave (Hz): about one change of direction per 1/f s"),
     HA__P_INT(S_OCT, "octaves", NULL, "", 3, 1, 8,
               "number of noise layers, each at twice the frequency of the previous"),
     HA__P_NUM(S_PERS, "persistence", NULL, "", 0.5, 0, 1,
               "weight ratio between successive octaves (0 smooth, 1 rough)"),
-    HA__P_INT(S_SEED, "seed", NULL, "", 0, 0, 4294967295.0,
-              "random seed (integer): the same seed gives the same path"),
+    HA__P_SEED(S_SEED),
 };
 
 /* One octave of one axis at x (lattice units). */
@@ -82,12 +79,8 @@ static ha_vec3 local(const ha__motion_data *d, const ha__eval *ev) {
 }
 
 const ha__model ha__model_perlin_noise = {
-    .info = {.name = "perlin-noise",
-             .aliases = NULL,
-             .description = "smooth fractal noise wandering around a centre, within ±scale per "
-                            "axis; seeded and repeatable",
-             .params = params,
-             .param_count = HA__COUNTOF(params),
-             .flags = HA_MODEL_ABS_TIME},
+    .info = HA__MODEL_INFO("perlin-noise", NULL, HA_MODEL_ABS_TIME,
+                           "smooth fractal noise wandering around a centre, within ±scale per "
+                           "axis; seeded and repeatable"),
     .local = local,
 };

@@ -18,20 +18,18 @@
 enum { S_CENTER = 0, S_BX = 3, S_BY = 4, S_BZ = 5, S_FREQ = 6, S_SMOOTH = 7, S_SEED = 8 };
 
 static const ha_param_info params[] = {
-    HA__P_VEC(S_CENTER, "center", NULL, 0, 0, 0, -HA__POS_MAX, HA__POS_MAX,
-              "centre of the box the waypoints are drawn in (m)"),
-    HA__P_NUM(S_BX, "boundsX", NULL, "m", 5, 0, HA__POS_MAX,
+    HA__P_CENTER(S_CENTER, "centre of the box the waypoints are drawn in (m)"),
+    HA__P_LEN(S_BX, "boundsX", NULL, 5,
               "half-width of the box along X (m): waypoints within center.x ± boundsX"),
-    HA__P_NUM(S_BY, "boundsY", NULL, "m", 5, 0, HA__POS_MAX,
+    HA__P_LEN(S_BY, "boundsY", NULL, 5,
               "half-width of the box along Y (m): waypoints within center.y ± boundsY"),
-    HA__P_NUM(S_BZ, "boundsZ", NULL, "m", 2, 0, HA__POS_MAX,
+    HA__P_LEN(S_BZ, "boundsZ", NULL, 2,
               "half-height of the box along Z (m): waypoints within center.z ± boundsZ"),
     HA__P_NUM(S_FREQ, "updateFrequency", NULL, "Hz", 10, 0.001, 1000,
               "new waypoints per second (Hz)"),
     HA__P_NUM(S_SMOOTH, "smoothness", NULL, "", 0.5, 0, 1,
               "0 constant speed between waypoints, 1 ease in and out of each one"),
-    HA__P_INT(S_SEED, "seed", NULL, "", 0, 0, 4294967295.0,
-              "random seed (integer): the same seed gives the same path"),
+    HA__P_SEED(S_SEED),
 };
 
 /* Axis `axis` of waypoint k for `track`. */
@@ -57,12 +55,8 @@ static ha_vec3 local(const ha__motion_data *d, const ha__eval *ev) {
 }
 
 const ha__model ha__model_random = {
-    .info = {.name = "random",
-             .aliases = NULL,
-             .description = "seeded random waypoints in a box around a centre, smoothly joined; "
-                            "the same path every loop and seek, one per track",
-             .params = params,
-             .param_count = HA__COUNTOF(params),
-             .flags = HA_MODEL_ABS_TIME | HA_MODEL_PER_TRACK},
+    .info = HA__MODEL_INFO("random", NULL, HA_MODEL_ABS_TIME | HA_MODEL_PER_TRACK,
+                           "seeded random waypoints in a box around a centre, smoothly joined; "
+                           "the same path every loop and seek, one per track"),
     .local = local,
 };

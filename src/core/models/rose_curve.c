@@ -7,14 +7,12 @@
 enum { S_CENTER = 0, S_RADIUS = 3, S_PETALS = 4, S_OFFSET = 5, S_PLANE = 6 };
 
 static const ha_param_info params[] = {
-    HA__P_VEC(S_CENTER, "center", NULL, 0, 0, 0, -HA__POS_MAX, HA__POS_MAX,
-              "centre of the rose (m)"),
-    HA__P_NUM(S_RADIUS, "radius", NULL, "m", 5, 0, HA__POS_MAX, "petal length (m)"),
+    HA__P_CENTER(S_CENTER, "centre of the rose (m)"),
+    HA__P_LEN(S_RADIUS, "radius", NULL, 5, "petal length (m)"),
     HA__P_NUM(S_PETALS, "petalCount", NULL, "", 5, 0, 100,
               "k in ρ = r·cos(kθ): k petals when odd, 2k when even"),
-    HA__P_NUM(S_OFFSET, "angularOffset", NULL, "deg", 0, -36000, 36000,
-              "polar angle at the start (deg, 0 along u)"),
-    HA__P_CHOICE(S_PLANE, "plane", NULL, HA__PLANE_CHOICES, 0, "plane of the rose"),
+    HA__P_DEG(S_OFFSET, "angularOffset", NULL, 0, "polar angle at the start (deg, 0 along u)"),
+    HA__P_PLANE(S_PLANE, 0, "plane of the rose"),
 };
 
 static double theta(const ha__motion_data *d, double p) {
@@ -34,12 +32,8 @@ static double heading(const ha__motion_data *d, const ha__eval *ev, ha_vec3 *axi
 }
 
 const ha__model ha__model_rose_curve = {
-    .info = {.name = "rose-curve",
-             .aliases = "rose",
-             .description = "rose (rhodonea) curve of petals around a centre in a plane",
-             .params = params,
-             .param_count = HA__COUNTOF(params),
-             .flags = HA_MODEL_ROTATING},
+    .info = HA__MODEL_INFO("rose-curve", "rose", HA_MODEL_ROTATING,
+                           "rose (rhodonea) curve of petals around a centre in a plane"),
     .local = local,
     .heading = heading,
 };

@@ -6,17 +6,13 @@
 enum { S_CENTER = 0, S_R0 = 3, S_R1 = 4, S_ROT = 5, S_DIR = 6, S_PLANE = 7 };
 
 static const ha_param_info params[] = {
-    HA__P_VEC(S_CENTER, "center", NULL, 0, 0, 0, -HA__POS_MAX, HA__POS_MAX,
-              "centre of the spiral (m)"),
-    HA__P_NUM(S_R0, "startRadius", NULL, "m", 1, 0, HA__POS_MAX,
-              "inner radius: where an outward spiral starts (m)"),
-    HA__P_NUM(S_R1, "endRadius", NULL, "m", 10, 0, HA__POS_MAX,
-              "outer radius: where an outward spiral ends (m)"),
-    HA__P_NUM(S_ROT, "rotations", NULL, "turns", 3, -1000, 1000,
-              "turns per duration (negative turns clockwise)"),
+    HA__P_CENTER(S_CENTER, "centre of the spiral (m)"),
+    HA__P_LEN(S_R0, "startRadius", NULL, 1, "inner radius: where an outward spiral starts (m)"),
+    HA__P_LEN(S_R1, "endRadius", NULL, 10, "outer radius: where an outward spiral ends (m)"),
+    HA__P_TURNS(S_ROT, "rotations", NULL, 3, "turns per duration (negative turns clockwise)"),
     HA__P_CHOICE(S_DIR, "direction", NULL, "outward|inward", 0,
                  "outward: startRadius to endRadius; inward: endRadius to startRadius"),
-    HA__P_CHOICE(S_PLANE, "plane", NULL, HA__PLANE_CHOICES, 0, "plane of the spiral"),
+    HA__P_PLANE(S_PLANE, 0, "plane of the spiral"),
 };
 
 static double theta(const ha__motion_data *d, double p) {
@@ -37,12 +33,8 @@ static double heading(const ha__motion_data *d, const ha__eval *ev, ha_vec3 *axi
 }
 
 const ha__model ha__model_spiral = {
-    .info = {.name = "spiral",
-             .aliases = NULL,
-             .description = "Archimedean spiral around a centre in a plane",
-             .params = params,
-             .param_count = HA__COUNTOF(params),
-             .flags = HA_MODEL_ROTATING},
+    .info = HA__MODEL_INFO("spiral", NULL, HA_MODEL_ROTATING,
+                           "Archimedean spiral around a centre in a plane"),
     .local = local,
     .heading = heading,
 };

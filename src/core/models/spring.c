@@ -21,9 +21,9 @@
 enum { S_REST = 0, S_DISP = 3, S_K = 6, S_C = 7, S_M = 8 };
 
 static const ha_param_info params[] = {
-    HA__P_VEC(S_REST, "restPosition", NULL, 0, 0, 0, -HA__POS_MAX, HA__POS_MAX,
+    HA__P_POS(S_REST, "restPosition", NULL, 0, 0, 0,
               "equilibrium position the source settles at (m)"),
-    HA__P_VEC(S_DISP, "initialDisplacement", NULL, 5, 5, 0, -HA__POS_MAX, HA__POS_MAX,
+    HA__P_POS(S_DISP, "initialDisplacement", NULL, 5, 5, 0,
               "offset from the rest position at the start, released at rest (m)"),
     HA__P_NUM(S_K, "stiffness", "springStiffness", "N/m", 10, 0, 1e5,
               "spring constant k (N/m): higher is a faster oscillation"),
@@ -69,12 +69,8 @@ static ha_vec3 local(const ha__motion_data *d, const ha__eval *ev) {
 }
 
 const ha__model ha__model_spring = {
-    .info = {.name = "spring",
-             .aliases = NULL,
-             .description = "damped spring: released from rest + displacement, it oscillates "
-                            "back to the rest position (exact solution)",
-             .params = params,
-             .param_count = HA__COUNTOF(params),
-             .flags = HA_MODEL_ABS_TIME},
+    .info = HA__MODEL_INFO("spring", NULL, HA_MODEL_ABS_TIME,
+                           "damped spring: released from rest + displacement, it oscillates "
+                           "back to the rest position (exact solution)"),
     .local = local,
 };

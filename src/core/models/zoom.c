@@ -7,36 +7,23 @@
 enum { S_CENTER = 0, S_D0 = 3, S_D1 = 4, S_DIR = 5, S_EASING = 8 };
 
 static const ha_param_info params[] = {
-    HA__P_VEC(S_CENTER, "zoomCenter", NULL, 0, 0, 0, -HA__POS_MAX, HA__POS_MAX,
+    HA__P_POS(S_CENTER, "zoomCenter", NULL, 0, 0, 0,
               "point the source zooms toward or away from (m)"),
-    HA__P_NUM(S_D0, "startDistance", NULL, "m", 10, 0, HA__POS_MAX,
-              "distance from zoomCenter at the start (m)"),
-    HA__P_NUM(S_D1, "endDistance", NULL, "m", 2, 0, HA__POS_MAX,
-              "distance from zoomCenter at the end (m)"),
-    HA__P_VEC(S_DIR, "direction", NULL, 1, 0, 0, -HA__POS_MAX, HA__POS_MAX,
+    HA__P_LEN(S_D0, "startDistance", NULL, 10, "distance from zoomCenter at the start (m)"),
+    HA__P_LEN(S_D1, "endDistance", NULL, 2, "distance from zoomCenter at the end (m)"),
+    HA__P_POS(S_DIR, "direction", NULL, 1, 0, 0,
               "direction from zoomCenter to the source (any non-zero length)"),
     HA__P_EASING(S_EASING, "easing", NULL, HA_EASE_QUAD_IN_OUT, "progress curve of the zoom"),
 };
 
-/* unit(v), or zero for the zero vector. */
-static ha_vec3 unit_of(ha_vec3 v) {
-  double m = fmax(fabs(v.x), fmax(fabs(v.y), fabs(v.z)));
-  if (!(m > 0.0)) {
-    return ha_vec3_zero();
-  }
-  return ha_vec3_normalize(ha_vec3_make(v.x / m, v.y / m, v.z / m));
-}
-
 static ha_status prepare(ha__motion_data *d, const ha_params *raw, ha_error *err) {
   (void)raw;
-  ha_vec3 u = unit_of(ha__slot_vec3(d, S_DIR));
+  ha_vec3 u = ha__unit_of(ha__slot_vec3(d, S_DIR));
   if (ha_vec3_dot(u, u) < 0.5) {
     return ha__error_invalid(err, HA_CATEGORY_MODEL, "direction", "[0, 0, 0]",
                              "must not be the zero vector (it gives the zoom's direction)");
   }
-  d->s[S_DIR] = u.x;
-  d->s[S_DIR + 1] = u.y;
-  d->s[S_DIR + 2] = u.z;
+  ha__vec3_store(&d->s[S_DIR], u);
   return HA_OK;
 }
 
@@ -47,12 +34,8 @@ static ha_vec3 local(const ha__motion_data *d, const ha__eval *ev) {
 }
 
 const ha__model ha__model_zoom = {
-    .info = {.name = "zoom",
-             .aliases = NULL,
-             .description = "move toward or away from a point along a fixed direction",
-             .params = params,
-             .param_count = HA__COUNTOF(params),
-             .flags = 0},
+    .info =
+        HA__MODEL_INFO("zoom", NULL, 0, "move toward or away from a point along a fixed direction"),
     .prepare = prepare,
     .local = local,
 };
