@@ -81,6 +81,8 @@ typedef struct cli_command {
   const char *about;   /* paragraph printed under the synopsis, or NULL */
   const char *operand; /* the positional argument's name ("SHOW.json"), NULL: none */
   size_t max_operands; /* how many positionals are accepted */
+  const char *missing; /* the error (after "NAME: ") when no operand is given;
+                          NULL: operands are optional */
 } cli_command;
 
 /* cli_parse's answer when the command should go on. */
@@ -89,7 +91,8 @@ typedef struct cli_command {
 /* Parse argv (argv[0] is the subcommand) against `opts` (n rows; --help/-h
  * are added). Options and operands may come in any order; "--" ends the
  * options. Operands go to operands[0..max_operands) and their count to
- * *noperands (either may be NULL when the command takes none).
+ * *noperands (either may be NULL when the command takes none); none at all
+ * is an error when cmd->missing says so.
  * Returns CLI_CONTINUE; CLI_OK after printing the help on stdout; or
  * CLI_USAGE after printing an error that names the option and what it
  * accepts. Values are written as each option is seen (the last one wins). */

@@ -232,7 +232,11 @@ static int opt_add_operand(const cli_command *cmd, const char *arg, const char *
     if (cmd->max_operands == 0) {
       return cli_usage_error("%s: unexpected argument '%s'", cmd->name, arg);
     }
-    return cli_usage_error("%s: one %s at a time ('%s' is extra)", cmd->name, cmd->operand, arg);
+    if (cmd->max_operands == 1) {
+      return cli_usage_error("%s: one %s at a time ('%s' is extra)", cmd->name, cmd->operand, arg);
+    }
+    return cli_usage_error("%s: at most %zu %s ('%s' is extra)", cmd->name, cmd->max_operands,
+                           cmd->operand, arg);
   }
   operands[(*count)++] = arg;
   return CLI_OK;
@@ -291,6 +295,9 @@ int cli_parse(const cli_command *cmd, const cli_opt *opts, size_t n, int argc, c
   }
   for (int i = optind; rc == CLI_OK && i < argc; i++) { /* after "--" */
     rc = opt_add_operand(cmd, argv[i], operands, &count);
+  }
+  if (rc == CLI_OK && count == 0 && cmd->missing != NULL) {
+    rc = cli_usage_error("%s: %s", cmd->name, cmd->missing);
   }
   if (noperands != NULL) {
     *noperands = count;

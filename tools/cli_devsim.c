@@ -57,7 +57,9 @@ static const cli_command devsim_command = {
     "a free port (printed on stdout). --push sends every change to HOST:PORT as\n"
     "/track/n/xyz (the device echo). --record writes time_s,track,x,y,z for every\n"
     "position received (CLOCK_MONOTONIC seconds). Stop with Ctrl-C.",
-    NULL, 0};
+    NULL,
+    0,
+    NULL};
 
 typedef struct devsim_opts {
   ha_devsim_config cfg;

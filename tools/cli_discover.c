@@ -55,12 +55,15 @@ static void discover_print_table(const cli_hostport *dest, const ha_discovered_t
 }
 
 static const cli_command discover_command = {
-    "discover", "discover HOST[:PORT] [--listen PORT] [--timeout MS] [--max N] [--json]",
+    "discover",
+    "discover HOST[:PORT] [--listen PORT] [--timeout MS] [--max N] [--json]",
     "Probe /get \"/track/n/name\" for n = 1, 2, ... until the device answers /error,\n"
     "then read each track's position. PORT defaults to 4003 (IPv6: [::1]:4003 or ::1);\n"
     "queries leave from and replies are awaited on --listen PORT. --timeout is the\n"
     "wait for one reply before asking again (3 attempts).",
-    "HOST[:PORT]", 1};
+    "HOST[:PORT]",
+    1,
+    "HOST[:PORT] is required"};
 
 int cmd_discover(int argc, char **argv) {
   const char *target = NULL;
@@ -78,10 +81,6 @@ int cmd_discover(int argc, char **argv) {
                      &ntargets);
   if (rc != CLI_CONTINUE) {
     return rc;
-  }
-  if (target == NULL) {
-    cli_print_help(stderr, &discover_command, opts, sizeof opts / sizeof opts[0]);
-    return cli_usage_error("discover: HOST[:PORT] is required");
   }
   cli_hostport dest;
   if (cli_hostport_parse(target, 4003, &dest) != 0) {

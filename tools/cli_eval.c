@@ -68,7 +68,9 @@ static const cli_command eval_command = {
     "eval SHOW.json [options] (see 'holoanim eval SHOW.json --help')",
     "Positions of one motion at the given times, as CSV (t,x,y,z) or JSON, each number\n"
     "in the shortest form that reads back to the same double.",
-    NULL, 0};
+    NULL,
+    0,
+    NULL};
 
 typedef struct eval_opts {
   cli_motion motion;
@@ -77,7 +79,23 @@ typedef struct eval_opts {
   int have_from, have_to, have_step, json;
 } eval_opts;
 
+/* What the table cannot say: a whole track number, a complete range. */
+static int eval_check(const eval_opts *o) {
+  if (o->track > floor(o->track)) {
+    return cli_usage_error("--track: %g is not a track number in [1, 1000000]", o->track);
+  }
+  int any = o->have_from || o->have_to || o->have_step;
+  if (any && !(o->have_from && o->have_to && o->have_step)) {
+    return cli_usage_error("--from, --to and --step go together");
+  }
+  return CLI_CONTINUE;
+}
+
+/* Fill *o from argv; o->motion is live only when this returns CLI_CONTINUE. */
 static int eval_parse(int argc, char **argv, eval_opts *o) {
+  memset(o, 0, sizeof *o);
+  cli_motion_init(&o->motion);
+  o->track = 1;
   cli_opt opts[] = {
       CLI_MOTION_OPTIONS(&o->motion, "the motion's length in seconds"),
       {CLI_STRING("t", "T1,T2,...", "the times to evaluate, in seconds", NULL, &o->tlist)},
@@ -91,19 +109,12 @@ static int eval_parse(int argc, char **argv, eval_opts *o) {
        .min = 1, .max = 1e6, .range = CLI_RANGE_CLOSED},
       {CLI_NUMBER("shift", "S", "the track's time shift in seconds", "0", &o->shift)},
   };
-  o->track = 1;
   int rc = cli_parse(&eval_command, opts, sizeof opts / sizeof opts[0], argc, argv, NULL, NULL);
+  rc = rc == CLI_CONTINUE ? eval_check(o) : rc;
   if (rc != CLI_CONTINUE) {
-    return rc;
+    cli_motion_deinit(&o->motion);
   }
-  if (o->track > floor(o->track)) {
-    return cli_usage_error("--track: %g is not a track number in [1, 1000000]", o->track);
-  }
-  int any = o->have_from || o->have_to || o->have_step;
-  if (any && !(o->have_from && o->have_to && o->have_step)) {
-    return cli_usage_error("--from, --to and --step go together");
-  }
-  return CLI_CONTINUE;
+  return rc;
 }
 
 static void eval_print(const ha_motion *m, const eval_opts *o, const double *ts, size_t n) {
@@ -135,11 +146,8 @@ static void eval_print(const ha_motion *m, const eval_opts *o, const double *ts,
 
 int cmd_eval(int argc, char **argv) {
   eval_opts o;
-  memset(&o, 0, sizeof o);
-  cli_motion_init(&o.motion);
   int rc = eval_parse(argc, argv, &o);
   if (rc != CLI_CONTINUE) {
-    cli_motion_deinit(&o.motion);
     return rc;
   }
   ha_motion *m = NULL;

@@ -187,8 +187,12 @@ static void models_print_text(void) {
 
 int cmd_models(int argc, char **argv) {
   static const cli_command models_command = {
-      "models", "models [--json]",
-      "Every model with its parameters: type, default, range, unit and description.", NULL, 0};
+      "models",
+      "models [--json]",
+      "Every model with its parameters: type, default, range, unit and description.",
+      NULL,
+      0,
+      NULL};
   int as_json = 0;
   cli_opt opts[] = {{CLI_FLAG(
       "json", "the same registry as JSON, for programs (the web UI reads it)", &as_json)}};

@@ -231,7 +231,9 @@ static const cli_command play_command = {
     "Stream positions in real time: a show (its outputs, groups, cues and remote\n"
     "control) or one model on chosen tracks. With no --to and no output in the show,\n"
     "a simulated device is started. Ctrl-C stops cleanly (the outputs are flushed).",
-    "SHOW.json", 1};
+    "SHOW.json",
+    1,
+    NULL};
 
 /* CLI_OPT_CALL handler of --to HOST[:PORT]. */
 static int play_add_destination(void *ctx, const char *value) {
@@ -311,18 +313,8 @@ static size_t play_options(play_opts *o, cli_opt *rows, size_t cap) {
   return n;
 }
 
-static int play_parse(int argc, char **argv, play_opts *o) {
-  o->tick_rate = 100;
-  o->control_port = -1;
-  o->metrics_port = -1;
-  o->spec = ha_anim_spec_default();
-  cli_opt rows[32];
-  size_t n = play_options(o, rows, sizeof rows / sizeof rows[0]);
-  size_t nshow = 0;
-  int rc = cli_parse(&play_command, rows, n, argc, argv, &o->show_path, &nshow);
-  if (rc != CLI_CONTINUE) {
-    return rc;
-  }
+/* What the table cannot say: a show or a model, and what --duration means. */
+static int play_check(play_opts *o, const cli_opt *rows, size_t n) {
   if (o->show_path == NULL && o->motion.model == NULL) {
     cli_print_help(stderr, &play_command, rows, n);
     return cli_usage_error("play: give a SHOW.json or --model NAME");
@@ -337,6 +329,25 @@ static int play_parse(int argc, char **argv, play_opts *o) {
     o->tracks[o->ntracks++] = 1;
   }
   return CLI_CONTINUE;
+}
+
+/* Fill *o from argv; o->motion is live only when this returns CLI_CONTINUE. */
+static int play_parse(int argc, char **argv, play_opts *o) {
+  memset(o, 0, sizeof *o);
+  cli_motion_init(&o->motion);
+  o->tick_rate = 100;
+  o->control_port = -1;
+  o->metrics_port = -1;
+  o->spec = ha_anim_spec_default();
+  cli_opt rows[32];
+  size_t n = play_options(o, rows, sizeof rows / sizeof rows[0]);
+  size_t nshow = 0;
+  int rc = cli_parse(&play_command, rows, n, argc, argv, &o->show_path, &nshow);
+  rc = rc == CLI_CONTINUE ? play_check(o, rows, n) : rc;
+  if (rc != CLI_CONTINUE) {
+    cli_motion_deinit(&o->motion);
+  }
+  return rc;
 }
 
 /* ---- setting up ---- */
@@ -624,11 +635,8 @@ static void play_teardown(play_ctx *c) {
 
 int cmd_play(int argc, char **argv) {
   play_opts o;
-  memset(&o, 0, sizeof o);
-  cli_motion_init(&o.motion);
   int rc = play_parse(argc, argv, &o);
   if (rc != CLI_CONTINUE) {
-    cli_motion_deinit(&o.motion);
     return rc;
   }
   play_ctx ctx;

@@ -24,7 +24,10 @@ static const cli_command render_command = {
     "render --model NAME [--param K=V]... [--duration S] [--loop MODE] [--speed X]\n"
     "       -o FILE.svg [--from A] [--to B] [--samples N] [--track N] [--title T]\n"
     "render SHOW.json -o FILE.svg [options] (see 'holoanim render SHOW.json --help')",
-    "Draw one motion's trajectory: a top (X-Y) and a side (X-Z) view on one scale.", NULL, 0};
+    "Draw one motion's trajectory: a top (X-Y) and a side (X-Z) view on one scale.",
+    NULL,
+    0,
+    NULL};
 
 typedef struct render_opts {
   cli_motion motion;
@@ -33,7 +36,12 @@ typedef struct render_opts {
   int have_to;
 } render_opts;
 
+/* Fill *o from argv; o->motion is live only when this returns CLI_CONTINUE. */
 static int render_parse(int argc, char **argv, render_opts *o) {
+  memset(o, 0, sizeof *o);
+  cli_motion_init(&o->motion);
+  o->samples = 1001;
+  o->track = 1;
   cli_opt opts[] = {
       CLI_MOTION_OPTIONS(&o->motion, "the motion's length in seconds"),
       {CLI_STRING("output", "FILE.svg", "the picture to write (required)", NULL, &o->out),
@@ -46,11 +54,12 @@ static int render_parse(int argc, char **argv, render_opts *o) {
        .max = 1e6, .range = CLI_RANGE_CLOSED},
       {CLI_NUMBER("track", "N", "the track number the motion sees", "1", &o->track)},
   };
-  o->samples = 1001;
-  o->track = 1;
   int rc = cli_parse(&render_command, opts, sizeof opts / sizeof opts[0], argc, argv, NULL, NULL);
   if (rc == CLI_CONTINUE && o->out == NULL) {
     rc = cli_usage_error("render: -o FILE.svg is required");
+  }
+  if (rc != CLI_CONTINUE) {
+    cli_motion_deinit(&o->motion);
   }
   return rc;
 }
@@ -83,20 +92,19 @@ static int render_motion(const ha_motion *m, const render_opts *o, const char *n
 
 int cmd_render(int argc, char **argv) {
   render_opts o;
-  memset(&o, 0, sizeof o);
-  cli_motion_init(&o.motion);
   int rc = render_parse(argc, argv, &o);
+  if (rc != CLI_CONTINUE) {
+    return rc;
+  }
   ha_motion *m = NULL;
-  if (rc == CLI_CONTINUE) {
-    rc = cli_motion_create(&o.motion, &m);
-    if (rc == CLI_OK && !o.have_to) {
-      /* One full cycle by default (two for pingpong: there and back). */
-      ha_timing tm = ha_motion_timing(m);
-      o.to = o.from + tm.duration * (tm.loop == HA_LOOP_PINGPONG ? 2.0 : 1.0) / tm.speed;
-    }
-    if (rc == CLI_OK && !(o.to > o.from)) {
-      rc = cli_usage_error("render: --to %g must be after --from %g", o.to, o.from);
-    }
+  rc = cli_motion_create(&o.motion, &m);
+  if (rc == CLI_OK && !o.have_to) {
+    /* One full cycle by default (two for pingpong: there and back). */
+    ha_timing tm = ha_motion_timing(m);
+    o.to = o.from + tm.duration * (tm.loop == HA_LOOP_PINGPONG ? 2.0 : 1.0) / tm.speed;
+  }
+  if (rc == CLI_OK && !(o.to > o.from)) {
+    rc = cli_usage_error("render: --to %g must be after --from %g", o.to, o.from);
   }
   if (rc == CLI_OK) {
     char name[128];

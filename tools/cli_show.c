@@ -72,10 +72,13 @@ static int validate_print_json(const char *path) {
 
 int cli_show_validate(int argc, char **argv) {
   static const cli_command validate_command = {
-      "validate", "validate SHOW.json [--json]",
+      "validate",
+      "validate SHOW.json [--json]",
       "Check a show: every problem (warnings too) on stderr as FILE:LINE:COLUMN: message,\n"
       "then \"ok: ...\" on stdout. Exit 2 when the show is invalid.",
-      "show file", 1};
+      "show file",
+      1,
+      "give a show file (holoanim validate SHOW.json)"};
   const char *path = NULL;
   size_t npath = 0;
   int json = 0;
@@ -83,9 +86,6 @@ int cli_show_validate(int argc, char **argv) {
   int rc = cli_parse(&validate_command, opts, 1, argc, argv, &path, &npath);
   if (rc != CLI_CONTINUE) {
     return rc;
-  }
-  if (path == NULL) {
-    return cli_usage_error("validate: give a show file (holoanim validate SHOW.json)");
   }
   if (json) {
     return validate_print_json(path);
@@ -113,10 +113,13 @@ int cli_show_validate(int argc, char **argv) {
 
 int cli_show_import(int argc, char **argv) {
   static const cli_command import_command = {
-      "import", "import PROJECT.hpx [-o SHOW.json]",
+      "import",
+      "import PROJECT.hpx [-o SHOW.json]",
       "Convert an original Animator project. A warning on stderr for everything not\n"
       "mapped; the show (canonical text) to SHOW.json (atomically, keeping a .bak) or stdout.",
-      "project", 1};
+      "project",
+      1,
+      "give a project (holoanim import PROJECT.hpx -o SHOW.json)"};
   const char *in = NULL, *out = NULL;
   size_t nin = 0;
   cli_opt opts[] = {
@@ -124,9 +127,6 @@ int cli_show_import(int argc, char **argv) {
   int rc = cli_parse(&import_command, opts, 1, argc, argv, &in, &nin);
   if (rc != CLI_CONTINUE) {
     return rc;
-  }
-  if (in == NULL) {
-    return cli_usage_error("import: give a project (holoanim import PROJECT.hpx -o SHOW.json)");
   }
   ha_diags *d = NULL;
   if (ha_diags_create(&d) != HA_OK) {
@@ -211,17 +211,22 @@ static int offline_add_cue(void *ctx, const char *s) {
 }
 
 static const cli_command offline_eval_command = {
-    "eval", "eval SHOW.json [--from A] [--to B] [--rate HZ] [--format csv|json] [--cue N@T]...",
+    "eval",
+    "eval SHOW.json [--from A] [--to B] [--rate HZ] [--format csv|json] [--cue N@T]...",
     "Every track of the show, sampled offline: CSV columns t,track,x,y,z (or JSON),\n"
     "firing each --cue N at its time T.",
-    "show file", 1};
+    "show file",
+    1,
+    "give a show file"};
 
 static const cli_command offline_render_command = {
     "render",
     "render SHOW.json -o FILE.svg [--from A] [--to B] [--rate HZ] [--title T] [--cue N@T]...",
     "Every track's path, coloured per track, with the venue box; each --cue N fired at\n"
     "its time T.",
-    "show file", 1};
+    "show file",
+    1,
+    "give a show file"};
 
 /* eval SHOW.json and render SHOW.json: the same options but for the
  * output ones. */
@@ -248,15 +253,11 @@ static int offline_parse(int argc, char **argv, offline_opts *o, int render) {
   };
   const cli_opt *rows = render ? opts : opts + 2;
   size_t nrows = sizeof opts / sizeof opts[0] - (render ? 1 : 2);
-  const char *cmd = render ? "render" : "eval";
   size_t npaths = 0;
   int rc = cli_parse(render ? &offline_render_command : &offline_eval_command, rows, nrows, argc,
                      argv, &o->show_path, &npaths);
   if (rc != CLI_CONTINUE) {
     return rc;
-  }
-  if (o->show_path == NULL) {
-    return cli_usage_error("%s: give a show file", cmd);
   }
   if (render && o->out == NULL) {
     return cli_usage_error("render: -o FILE.svg is required");
@@ -407,24 +408,6 @@ static void offline_print_samples(const offline_opts *o, const offline_run *p) {
   }
 }
 
-int cli_show_eval(int argc, char **argv) {
-  offline_opts o;
-  int rc = offline_parse(argc, argv, &o, 0);
-  if (rc != CLI_CONTINUE) {
-    free(o.cues);
-    return rc;
-  }
-  offline_run p;
-  rc = offline_run_show(&o, &p);
-  if (rc == CLI_OK) {
-    offline_print_samples(&o, &p);
-    rc = fflush(stdout) != 0 ? CLI_FAIL : CLI_OK;
-  }
-  offline_run_free(&p);
-  free(o.cues);
-  return rc;
-}
-
 /* Per track: its name for the legend ("3 Violin" or "track 3") and colour. */
 static void offline_track_label(const ha_show *show, size_t k, char *name, size_t cap,
                                 const char **color) {
@@ -474,19 +457,31 @@ static int offline_render_svg(const offline_opts *o, const offline_run *p) {
   return rc;
 }
 
-int cli_show_render(int argc, char **argv) {
+/* eval SHOW.json and render SHOW.json: parse, sample, then print or draw. */
+static int offline_command(int argc, char **argv, int render) {
   offline_opts o;
-  int rc = offline_parse(argc, argv, &o, 1);
+  int rc = offline_parse(argc, argv, &o, render);
   if (rc != CLI_CONTINUE) {
     free(o.cues);
     return rc;
   }
   offline_run p;
   rc = offline_run_show(&o, &p);
-  if (rc == CLI_OK) {
+  if (rc == CLI_OK && render) {
     rc = offline_render_svg(&o, &p);
+  } else if (rc == CLI_OK) {
+    offline_print_samples(&o, &p);
+    rc = fflush(stdout) != 0 ? CLI_FAIL : CLI_OK;
   }
   offline_run_free(&p);
   free(o.cues);
   return rc;
+}
+
+int cli_show_eval(int argc, char **argv) {
+  return offline_command(argc, argv, 0);
+}
+
+int cli_show_render(int argc, char **argv) {
+  return offline_command(argc, argv, 1);
 }
