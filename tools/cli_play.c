@@ -3,7 +3,15 @@
  * The control side lives here: load, set up outputs (or start the built-in
  * simulated device when there is none), remote control and device feedback
  * input, a live status line, metrics files/endpoint, hot reload (--watch),
- * and a clean stop on Ctrl-C (outputs are flushed). */
+ * and a clean stop on Ctrl-C (outputs are flushed).
+ *
+ * cmd_play reads as its steps: play_parse (the option table into
+ * play_opts), play_load (show or --model motion), play_setup (player and
+ * tracks, --to outputs, else the built-in simulated device, remote control,
+ * metrics endpoint, start), play_run (the 20 ms loop: events, --watch, the
+ * metrics file, the status line), play_finish (flush, summary) and
+ * play_teardown. play_opts is what the command line said, play_ctx what
+ * runs; the remote-control handlers get play_ctx on the control thread. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>

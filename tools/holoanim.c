@@ -1,4 +1,7 @@
-/* holoanim: command-line entry point and subcommand dispatch. */
+/* holoanim: command-line entry point and subcommand dispatch (one table),
+ * plus the helpers every subcommand shares that are not about parsing
+ * (tools/cli_args.c has those): error reporting, the --model motion, show
+ * diagnostics and the Ctrl-C flag. */
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
