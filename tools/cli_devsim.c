@@ -91,7 +91,8 @@ static int devsim_parse(int argc, char **argv, devsim_opts *o) {
   cli_opt opts[] = {
       {CLI_INT("port", "N", "UDP port, 0..65535 (0: any free port)", "4003", &o->port, 0, 65535)},
       {CLI_STRING("bind", "HOST", "local address to listen on", "127.0.0.1", &o->cfg.bind_host)},
-      {CLI_INT("tracks", "N", "number of tracks", "64", &o->tracks, 1, HA_DEVSIM_MAX_TRACKS)},
+      {CLI_INT("tracks", "N", "number of tracks, 1..65535", "64", &o->tracks, 1,
+               HA_DEVSIM_MAX_TRACKS)},
       {CLI_STRING("record", "FILE.csv", "write every position received", NULL,
                   &o->cfg.record_path)},
       {CLI_CALL("push", "HOST:PORT", "send every change there (repeatable)", NULL, devsim_add_push,

@@ -64,7 +64,8 @@ static int collect_times(const char *list, double from, double to, double step, 
 static const cli_command eval_command = {
     "eval",
     "eval --model NAME [--param K=V]... [--duration S] [--loop MODE] [--speed X]\n"
-    "     (--t T1,T2,... | --from A --to B --step S) [--format csv|json] [--track N] [--shift S]\n"
+    "     (--t T1,T2,... | --from A --to B --step S) [--format csv|json]\n"
+    "     [--track N] [--shift S]\n"
     "eval SHOW.json [options] (see 'holoanim eval SHOW.json --help')",
     "Positions of one motion at the given times, as CSV (t,x,y,z) or JSON, each number\n"
     "in the shortest form that reads back to the same double.",
