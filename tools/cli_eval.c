@@ -8,8 +8,8 @@
 #include "cli.h"
 
 /* Times from "--t a,b,c" or from/to/step into a new array. */
-static int collect_times(const char *list, double from, double to, double step, int have_range,
-                         double **out, size_t *n) {
+static int eval_collect_times(const char *list, double from, double to, double step, int have_range,
+                              double **out, size_t *n) {
   if (list != NULL) {
     size_t cap = 1;
     for (const char *c = list; *c; c++) {
@@ -156,7 +156,7 @@ int cmd_eval(int argc, char **argv) {
   size_t n = 0;
   rc = cli_motion_create(&o.motion, &m);
   if (rc == CLI_OK) {
-    rc = collect_times(o.tlist, o.from, o.to, o.step, o.have_from, &ts, &n);
+    rc = eval_collect_times(o.tlist, o.from, o.to, o.step, o.have_from, &ts, &n);
   }
   if (rc == CLI_OK) {
     eval_print(m, &o, ts, n);

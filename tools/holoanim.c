@@ -94,7 +94,7 @@ int cli_stop_requested(void) {
   return cli_stop_flag != 0;
 }
 
-static void print_overview(FILE *f) {
+static void cli_print_overview(FILE *f) {
   fputs(
       "usage: holoanim <command> [options]\n"
       "\n"
@@ -143,7 +143,7 @@ static const cli_subcommand cli_subcommands[] = {
 int main(int argc, char **argv) {
   if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
       strcmp(argv[1], "help") == 0) {
-    print_overview(argc < 2 ? stderr : stdout);
+    cli_print_overview(argc < 2 ? stderr : stdout);
     return argc < 2 ? CLI_USAGE : CLI_OK;
   }
   const char *cmd = argv[1];
@@ -154,6 +154,6 @@ int main(int argc, char **argv) {
       return (show ? c->run_show : c->run)(argc - 1, argv + 1);
     }
   }
-  print_overview(stderr);
+  cli_print_overview(stderr);
   return cli_usage_error("unknown command '%s'", cmd);
 }
