@@ -5,8 +5,6 @@
  * that only set a flag, and prints a status line per second with activity
  * (messages/s and tracks moved, from the stats and the per-track update
  * counters). Stopping the device flushes the record file. */
-#include <errno.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -15,44 +13,13 @@
 #include "holoanim/devsim.h"
 #include "cli_net.h"
 
-static volatile sig_atomic_t g_stop;
-
-static void on_stop_signal(int sig) {
-  (void)sig;
-  g_stop = 1;
-}
-
-int cli_net_parse_int(const char *s, const char *what, long lo, long hi, long *out) {
-  char *end = NULL;
-  errno = 0;
-  long v = s != NULL ? strtol(s, &end, 10) : 0;
-  if (s == NULL || end == s || *end != '\0' || errno != 0 || v < lo || v > hi) {
-    cli_usage_error("%s: '%s' is not a whole number in [%ld, %ld]", what, s ? s : "", lo, hi);
-    return -1;
-  }
-  *out = v;
-  return 0;
-}
-
-static void devsim_usage(FILE *f) {
-  fputs(
-      "usage: holoanim devsim [--port 4003] [--bind 127.0.0.1] [--tracks 64]\n"
-      "                       [--record FILE.csv] [--push HOST:PORT]...\n"
-      "                       [--adm-scale 10] [--azimuth cw|ccw] [--quiet]\n"
-      "A simulated Holophonix processor (and ADM-OSC receiver) on UDP. --port 0 picks\n"
-      "a free port (printed on stdout). --push sends every change to HOST:PORT as\n"
-      "/track/n/xyz (the device echo). --record writes time_s,track,x,y,z for every\n"
-      "position received (CLOCK_MONOTONIC seconds). Stop with Ctrl-C.\n",
-      f);
-}
-
 /* Status every second while something happens; a summary at the end. */
-static void run_status(ha_devsim *sim, uint32_t tracks, bool quiet) {
+static void devsim_print_status(ha_devsim *sim, uint32_t tracks, bool quiet) {
   uint64_t *seen = calloc((size_t)tracks + 1, sizeof *seen);
   ha_devsim_stats prev;
   ha_devsim_get_stats(sim, &prev);
   int ticks = 0;
-  while (!g_stop) {
+  while (!cli_stop_requested()) {
     struct timespec d = {0, 100 * 1000 * 1000};
     nanosleep(&d, NULL); /* EINTR on a signal: the loop re-checks the flag */
     if (++ticks < 10 || quiet) {
@@ -82,73 +49,75 @@ static void run_status(ha_devsim *sim, uint32_t tracks, bool quiet) {
   free(seen);
 }
 
-int cmd_devsim(int argc, char **argv) {
-  ha_devsim_config cfg = ha_devsim_config_default();
-  const char *push[HA_DEVSIM_MAX_PUSH];
-  size_t npush = 0;
-  bool quiet = false;
-  long v = 0;
-  for (int i = 1; i < argc; i++) {
-    const char *a = argv[i];
-    if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-      devsim_usage(stdout);
-      return CLI_OK;
-    }
-    if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
-      quiet = true;
-      continue;
-    }
-    const char *val = i + 1 < argc ? argv[i + 1] : NULL;
-    if (val == NULL) {
-      devsim_usage(stderr);
-      return cli_usage_error("devsim: unknown option or missing value '%s'", a);
-    }
-    i++;
-    if (strcmp(a, "--port") == 0) {
-      if (cli_net_parse_int(val, "--port", 0, 65535, &v) != 0) {
-        return CLI_USAGE;
-      }
-      cfg.port = (int)v;
-    } else if (strcmp(a, "--bind") == 0) {
-      cfg.bind_host = val;
-    } else if (strcmp(a, "--tracks") == 0) {
-      if (cli_net_parse_int(val, "--tracks", 1, HA_DEVSIM_MAX_TRACKS, &v) != 0) {
-        return CLI_USAGE;
-      }
-      cfg.tracks = (uint32_t)v;
-    } else if (strcmp(a, "--record") == 0) {
-      cfg.record_path = val;
-    } else if (strcmp(a, "--push") == 0) {
-      if (npush >= HA_DEVSIM_MAX_PUSH) {
-        return cli_usage_error("--push: at most %d destinations", HA_DEVSIM_MAX_PUSH);
-      }
-      push[npush++] = val;
-    } else if (strcmp(a, "--adm-scale") == 0) {
-      if (cli_parse_double(val, "--adm-scale", &cfg.adm_scale) != 0) {
-        return CLI_USAGE;
-      }
-    } else if (strcmp(a, "--azimuth") == 0) {
-      if (strcmp(val, "cw") == 0) {
-        cfg.azimuth_sign = HA_AZIMUTH_CLOCKWISE;
-      } else if (strcmp(val, "ccw") == 0) {
-        cfg.azimuth_sign = HA_AZIMUTH_COUNTERCLOCKWISE;
-      } else {
-        return cli_usage_error("--azimuth: '%s' is not cw or ccw", val);
-      }
-    } else {
-      devsim_usage(stderr);
-      return cli_usage_error("devsim: unknown option '%s'", a);
-    }
-  }
-  /* Validate the push destinations before binding anything. */
-  char hosts[HA_DEVSIM_MAX_PUSH][256];
-  int ports[HA_DEVSIM_MAX_PUSH];
-  for (size_t i = 0; i < npush; i++) {
-    if (cli_net_hostport(push[i], -1, hosts[i], sizeof hosts[i], &ports[i]) != 0) {
-      return cli_usage_error("--push: '%s' is not HOST:PORT", push[i]);
-    }
-  }
+static const cli_command devsim_command = {
+    "devsim",
+    "devsim [--port 4003] [--bind 127.0.0.1] [--tracks 64] [--record FILE.csv]\n"
+    "       [--push HOST:PORT]... [--adm-scale 10] [--azimuth cw|ccw] [--quiet]",
+    "A simulated Holophonix processor (and ADM-OSC receiver) on UDP. --port 0 picks\n"
+    "a free port (printed on stdout). --push sends every change to HOST:PORT as\n"
+    "/track/n/xyz (the device echo). --record writes time_s,track,x,y,z for every\n"
+    "position received (CLOCK_MONOTONIC seconds). Stop with Ctrl-C.",
+    NULL,
+    0,
+    NULL};
 
+typedef struct devsim_opts {
+  ha_devsim_config cfg;
+  long port, tracks;
+  int quiet, ccw;
+  cli_hostport push[HA_DEVSIM_MAX_PUSH];
+  size_t npush;
+} devsim_opts;
+
+/* CLI_OPT_CALL handler of --push HOST:PORT (the port is required). */
+static int devsim_add_push(void *ctx, const char *value) {
+  devsim_opts *o = ctx;
+  if (o->npush >= HA_DEVSIM_MAX_PUSH) {
+    return cli_usage_error("--push: at most %d destinations", HA_DEVSIM_MAX_PUSH);
+  }
+  if (cli_hostport_parse(value, -1, &o->push[o->npush]) != 0) {
+    return cli_usage_error(
+        "--push: '%s' is not HOST:PORT (a port in 1..65535; [::1]:PORT for IPv6)", value);
+  }
+  o->npush++;
+  return CLI_OK;
+}
+
+static int devsim_parse(int argc, char **argv, devsim_opts *o) {
+  o->cfg = ha_devsim_config_default();
+  o->port = o->cfg.port;
+  o->tracks = (long)o->cfg.tracks;
+  o->ccw = o->cfg.azimuth_sign == HA_AZIMUTH_COUNTERCLOCKWISE;
+  cli_opt opts[] = {
+      {CLI_INT("port", "N", "UDP port, 0..65535 (0: any free port)", "4003", &o->port, 0, 65535)},
+      {CLI_STRING("bind", "HOST", "local address to listen on", "127.0.0.1", &o->cfg.bind_host)},
+      {CLI_INT("tracks", "N", "number of tracks, 1..65535", "64", &o->tracks, 1,
+               HA_DEVSIM_MAX_TRACKS)},
+      {CLI_STRING("record", "FILE.csv", "write every position received", NULL,
+                  &o->cfg.record_path)},
+      {CLI_CALL("push", "HOST:PORT", "send every change there (repeatable)", NULL, devsim_add_push,
+                o)},
+      {CLI_NUMBER("adm-scale", "M", "metres of ADM-OSC's unit cube", "10", &o->cfg.adm_scale)},
+      {CLI_CHOICE("azimuth", "DIR", "cw | ccw: direction of growing azimuth", "cw", &o->ccw,
+                  "cw|ccw")},
+      {CLI_FLAG("quiet", "no status lines", &o->quiet), .letter = 'q'},
+  };
+  int rc = cli_parse(&devsim_command, opts, sizeof opts / sizeof opts[0], argc, argv, NULL, NULL);
+  o->cfg.port = (int)o->port;
+  o->cfg.tracks = (uint32_t)o->tracks;
+  o->cfg.azimuth_sign = o->ccw ? HA_AZIMUTH_COUNTERCLOCKWISE : HA_AZIMUTH_CLOCKWISE;
+  return rc;
+}
+
+int cmd_devsim(int argc, char **argv) {
+  devsim_opts o;
+  memset(&o, 0, sizeof o);
+  int rc = devsim_parse(argc, argv, &o);
+  if (rc != CLI_CONTINUE) {
+    return rc;
+  }
+  ha_devsim_config cfg = o.cfg;
+  bool quiet = o.quiet != 0;
   ha_error err;
   ha_error_clear(&err);
   ha_devsim *sim = NULL;
@@ -156,27 +125,22 @@ int cmd_devsim(int argc, char **argv) {
   if (st != HA_OK) {
     return cli_report(&err, st);
   }
-  for (size_t i = 0; i < npush; i++) {
-    st = ha_devsim_add_push(sim, hosts[i], ports[i], &err);
+  for (size_t i = 0; i < o.npush; i++) {
+    st = ha_devsim_add_push(sim, o.push[i].host, o.push[i].port, &err);
     if (st != HA_OK) {
       ha_devsim_stop(sim);
       return cli_report(&err, st);
     }
   }
 
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_stop_signal;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, NULL);
-  sigaction(SIGTERM, &sa, NULL);
+  cli_catch_stop_signals();
 
   const char *shown = cfg.bind_host != NULL && cfg.bind_host[0] != '\0' ? cfg.bind_host : "0.0.0.0";
   printf("devsim: listening on %s:%u (%u tracks, ADM scale %g m)\n", shown,
          (unsigned)ha_devsim_port(sim), (unsigned)cfg.tracks, cfg.adm_scale);
   fflush(stdout);
 
-  run_status(sim, cfg.tracks, quiet);
+  devsim_print_status(sim, cfg.tracks, quiet);
 
   ha_devsim_stats st_end;
   ha_devsim_get_stats(sim, &st_end);

@@ -1,30 +1,15 @@
 /* holoanim eval: positions of one motion at chosen times, as CSV or JSON.
  * Numbers are printed in the shortest form that reads back to the same
- * double, so `eval` output can be compared exactly with other paths. */
+ * double (cli_format_number, i.e. the library's ha_format_double), so `eval`
+ * output can be compared exactly with other paths. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 
-void cli_fmt_double(char *buf, size_t cap, double v);
-
-void cli_fmt_double(char *buf, size_t cap, double v) {
-  if (v > -5e-324 && v < 5e-324) {
-    snprintf(buf, cap, "0"); /* also folds −0 */
-    return;
-  }
-  for (int prec = 1; prec <= 17; prec++) {
-    snprintf(buf, cap, "%.*g", prec, v);
-    double back = strtod(buf, NULL);
-    if (!(back < v) && !(back > v)) {
-      return;
-    }
-  }
-}
-
 /* Times from "--t a,b,c" or from/to/step into a new array. */
-static int collect_times(const char *list, double from, double to, double step, int have_range,
-                         double **out, size_t *n) {
+static int eval_collect_times(const char *list, double from, double to, double step, int have_range,
+                              double **out, size_t *n) {
   if (list != NULL) {
     size_t cap = 1;
     for (const char *c = list; *c; c++) {
@@ -76,98 +61,109 @@ static int collect_times(const char *list, double from, double to, double step, 
   return CLI_OK;
 }
 
-int cmd_eval(int argc, char **argv) {
-  cli_motion cm;
-  cli_motion_init(&cm);
-  const char *tlist = NULL, *format = "csv";
-  double from = 0, to = 0, step = 0, shift = 0;
-  int have_from = 0, have_to = 0, have_step = 0, rc = CLI_OK;
-  double track = 1;
-  for (int i = 1; i < argc && rc == CLI_OK; i++) {
-    int r = cli_motion_arg(&cm, argc, argv, &i);
-    if (r < 0) {
-      rc = CLI_USAGE;
-      break;
-    }
-    if (r > 0) {
-      continue;
-    }
-    const char *a = argv[i];
-    const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-    if (v == NULL) {
-      rc = cli_usage_error("eval: unknown option or missing value '%s'", a);
-    } else if (strcmp(a, "--t") == 0) {
-      tlist = v;
-    } else if (strcmp(a, "--from") == 0) {
-      have_from = 1;
-      rc = cli_parse_double(v, "--from", &from) ? CLI_USAGE : CLI_OK;
-    } else if (strcmp(a, "--to") == 0) {
-      have_to = 1;
-      rc = cli_parse_double(v, "--to", &to) ? CLI_USAGE : CLI_OK;
-    } else if (strcmp(a, "--step") == 0) {
-      have_step = 1;
-      rc = cli_parse_double(v, "--step", &step) ? CLI_USAGE : CLI_OK;
-    } else if (strcmp(a, "--format") == 0) {
-      format = v;
-      if (strcmp(v, "csv") != 0 && strcmp(v, "json") != 0) {
-        rc = cli_usage_error("--format: '%s' is not one of csv|json", v);
-      }
-    } else if (strcmp(a, "--track") == 0) {
-      rc = cli_parse_double(v, "--track", &track) ? CLI_USAGE : CLI_OK;
-      if (rc == CLI_OK && !(track >= 1 && track <= 1e6 && !(track > floor(track)))) {
-        rc = cli_usage_error("--track: %g is not a track number in [1, 1000000]", track);
-      }
-    } else if (strcmp(a, "--shift") == 0) {
-      rc = cli_parse_double(v, "--shift", &shift) ? CLI_USAGE : CLI_OK;
+static const cli_command eval_command = {
+    "eval",
+    "eval --model NAME [--param K=V]... [--duration S] [--loop MODE] [--speed X]\n"
+    "     (--t T1,T2,... | --from A --to B --step S) [--format csv|json]\n"
+    "     [--track N] [--shift S]\n"
+    "eval SHOW.json [options] (see 'holoanim eval SHOW.json --help')",
+    "Positions of one motion at the given times, as CSV (t,x,y,z) or JSON, each number\n"
+    "in the shortest form that reads back to the same double.",
+    NULL,
+    0,
+    NULL};
+
+typedef struct eval_opts {
+  cli_motion motion;
+  const char *tlist;
+  double from, to, step, shift, track;
+  int have_from, have_to, have_step, json;
+} eval_opts;
+
+/* What the table cannot say: a whole track number, a complete range. */
+static int eval_check(const eval_opts *o) {
+  if (o->track > floor(o->track)) {
+    return cli_usage_error("--track: %g is not a track number in [1, 1000000]", o->track);
+  }
+  int any = o->have_from || o->have_to || o->have_step;
+  if (any && !(o->have_from && o->have_to && o->have_step)) {
+    return cli_usage_error("--from, --to and --step go together");
+  }
+  return CLI_CONTINUE;
+}
+
+/* Fill *o from argv; o->motion is live only when this returns CLI_CONTINUE. */
+static int eval_parse(int argc, char **argv, eval_opts *o) {
+  memset(o, 0, sizeof *o);
+  cli_motion_init(&o->motion);
+  o->track = 1;
+  cli_opt opts[] = {
+      CLI_MOTION_OPTIONS(&o->motion, "the motion's length in seconds"),
+      {CLI_STRING("t", "T1,T2,...", "the times to evaluate, in seconds", NULL, &o->tlist)},
+      {CLI_NUMBER("from", "A", "first time of a range (with --to and --step)", NULL, &o->from),
+       .seen = &o->have_from},
+      {CLI_NUMBER("to", "B", "last time of the range", NULL, &o->to), .seen = &o->have_to},
+      {CLI_NUMBER("step", "S", "time between samples of the range", NULL, &o->step),
+       .seen = &o->have_step},
+      {CLI_CHOICE("format", "F", "csv | json", "csv", &o->json, "csv|json")},
+      {CLI_NUMBER("track", "N", "the track number the motion sees, 1..1000000", "1", &o->track),
+       .min = 1, .max = 1e6, .range = CLI_RANGE_CLOSED},
+      {CLI_NUMBER("shift", "S", "the track's time shift in seconds", "0", &o->shift)},
+  };
+  int rc = cli_parse(&eval_command, opts, sizeof opts / sizeof opts[0], argc, argv, NULL, NULL);
+  rc = rc == CLI_CONTINUE ? eval_check(o) : rc;
+  if (rc != CLI_CONTINUE) {
+    cli_motion_deinit(&o->motion);
+  }
+  return rc;
+}
+
+static void eval_print(const ha_motion *m, const eval_opts *o, const double *ts, size_t n) {
+  ha_motion_state st;
+  ha_motion_state_reset(&st);
+  ha_track_ctx ctx = {(uint32_t)o->track, o->shift, &st, NULL};
+  if (o->json) {
+    printf("{\"model\":\"%s\",\"samples\":[", ha_motion_model(m)->name);
+  } else {
+    puts("t,x,y,z");
+  }
+  for (size_t i = 0; i < n; i++) {
+    ha_vec3 p = ha_motion_eval(m, ts[i], &ctx);
+    char b[4][40];
+    cli_format_number(b[0], sizeof(b[0]), ts[i]);
+    cli_format_number(b[1], sizeof(b[1]), p.x);
+    cli_format_number(b[2], sizeof(b[2]), p.y);
+    cli_format_number(b[3], sizeof(b[3]), p.z);
+    if (o->json) {
+      printf("%s{\"t\":%s,\"x\":%s,\"y\":%s,\"z\":%s}", i ? "," : "", b[0], b[1], b[2], b[3]);
     } else {
-      rc = cli_usage_error("eval: unknown option '%s'", a);
+      printf("%s,%s,%s,%s\n", b[0], b[1], b[2], b[3]);
     }
-    i++;
+  }
+  if (o->json) {
+    puts("]}");
+  }
+}
+
+int cmd_eval(int argc, char **argv) {
+  eval_opts o;
+  int rc = eval_parse(argc, argv, &o);
+  if (rc != CLI_CONTINUE) {
+    return rc;
   }
   ha_motion *m = NULL;
   double *ts = NULL;
   size_t n = 0;
-  if (rc == CLI_OK && (have_from || have_to || have_step) && !(have_from && have_to && have_step)) {
-    rc = cli_usage_error("--from, --to and --step go together");
+  rc = cli_motion_create(&o.motion, &m);
+  if (rc == CLI_OK) {
+    rc = eval_collect_times(o.tlist, o.from, o.to, o.step, o.have_from, &ts, &n);
   }
   if (rc == CLI_OK) {
-    rc = cli_motion_create(&cm, &m);
-  }
-  if (rc == CLI_OK) {
-    rc = collect_times(tlist, from, to, step, have_from, &ts, &n);
-  }
-  if (rc == CLI_OK) {
-    ha_motion_state st;
-    ha_motion_state_reset(&st);
-    ha_track_ctx ctx = {(uint32_t)track, shift, &st, NULL};
-    int json = strcmp(format, "json") == 0;
-    if (json) {
-      printf("{\"model\":\"%s\",\"samples\":[", ha_motion_model(m)->name);
-    } else {
-      puts("t,x,y,z");
-    }
-    for (size_t i = 0; i < n; i++) {
-      ha_vec3 p = ha_motion_eval(m, ts[i], &ctx);
-      char b[4][40];
-      cli_fmt_double(b[0], sizeof(b[0]), ts[i]);
-      cli_fmt_double(b[1], sizeof(b[1]), p.x);
-      cli_fmt_double(b[2], sizeof(b[2]), p.y);
-      cli_fmt_double(b[3], sizeof(b[3]), p.z);
-      if (json) {
-        printf("%s{\"t\":%s,\"x\":%s,\"y\":%s,\"z\":%s}", i ? "," : "", b[0], b[1], b[2], b[3]);
-      } else {
-        printf("%s,%s,%s,%s\n", b[0], b[1], b[2], b[3]);
-      }
-    }
-    if (json) {
-      puts("]}");
-    }
-    if (fflush(stdout) != 0) {
-      rc = CLI_FAIL;
-    }
+    eval_print(m, &o, ts, n);
+    rc = fflush(stdout) != 0 ? CLI_FAIL : CLI_OK;
   }
   free(ts);
   ha_motion_destroy(m);
-  cli_motion_deinit(&cm);
+  cli_motion_deinit(&o.motion);
   return rc;
 }

@@ -5,7 +5,20 @@
 
 #include "cli.h"
 
-static json_t *default_json(const ha_param_info *p) {
+/* "a,b,c" (or NULL) as ["a","b","c"]. */
+static json_t *models_aliases_json(const char *list) {
+  json_t *al = json_array();
+  const char *s = list;
+  while (s != NULL && *s != '\0') {
+    const char *e = strchr(s, ',');
+    size_t n = e ? (size_t)(e - s) : strlen(s);
+    json_array_append_new(al, json_stringn(s, n));
+    s = e ? e + 1 : s + n;
+  }
+  return al;
+}
+
+static json_t *models_param_default_json(const ha_param_info *p) {
   char buf[64];
   switch (p->type) {
   case HA_PARAM_NUMBER:
@@ -30,21 +43,13 @@ static json_t *default_json(const ha_param_info *p) {
   return json_null();
 }
 
-static json_t *param_json(const ha_param_info *p) {
+static json_t *models_param_json(const ha_param_info *p) {
   json_t *o = json_object();
   json_object_set_new(o, "name", json_string(p->name));
-  json_t *al = json_array();
-  const char *s = p->aliases;
-  while (s != NULL && *s != '\0') {
-    const char *e = strchr(s, ',');
-    size_t n = e ? (size_t)(e - s) : strlen(s);
-    json_array_append_new(al, json_stringn(s, n));
-    s = e ? e + 1 : s + n;
-  }
-  json_object_set_new(o, "aliases", al);
+  json_object_set_new(o, "aliases", models_aliases_json(p->aliases));
   json_object_set_new(o, "type", json_string(ha_param_type_name(p->type)));
   json_object_set_new(o, "unit", json_string(p->unit ? p->unit : ""));
-  json_object_set_new(o, "default", default_json(p));
+  json_object_set_new(o, "default", models_param_default_json(p));
   if (p->type == HA_PARAM_NUMBER || p->type == HA_PARAM_INTEGER || p->type == HA_PARAM_VEC3 ||
       p->type == HA_PARAM_ROTATION || p->type == HA_PARAM_SCALE) {
     json_object_set_new(o, "min", json_real(p->min));
@@ -72,7 +77,7 @@ static json_t *param_json(const ha_param_info *p) {
   return o;
 }
 
-static void print_default(const ha_param_info *p) {
+static void models_print_default(const ha_param_info *p) {
   char buf[64];
   switch (p->type) {
   case HA_PARAM_NUMBER:
@@ -92,9 +97,9 @@ static void print_default(const ha_param_info *p) {
   }
 }
 
-static void print_param(const ha_param_info *p) {
+static void models_print_param(const ha_param_info *p) {
   printf("    %-22s %-9s ", p->name, ha_param_type_name(p->type));
-  print_default(p);
+  models_print_default(p);
   if (p->type == HA_PARAM_NUMBER || p->type == HA_PARAM_INTEGER || p->type == HA_PARAM_VEC3) {
     printf("  [%g, %g]", p->min, p->max);
   } else if (p->type == HA_PARAM_CHOICE) {
@@ -107,86 +112,97 @@ static void print_param(const ha_param_info *p) {
          p->aliases ? p->aliases : "", p->aliases ? ")" : "");
 }
 
-int cmd_models(int argc, char **argv) {
-  int as_json = 0;
-  for (int i = 1; i < argc; i++) {
-    if (strcmp(argv[i], "--json") == 0) {
-      as_json = 1;
-    } else {
-      return cli_usage_error("models: unknown option '%s'", argv[i]);
-    }
+static json_t *models_model_json(const ha_model_info *m) {
+  json_t *o = json_object();
+  json_object_set_new(o, "name", json_string(m->name));
+  json_object_set_new(o, "aliases", models_aliases_json(m->aliases));
+  json_object_set_new(o, "description", json_string(m->description));
+  json_object_set_new(o, "time",
+                      json_string(m->flags & HA_MODEL_ABS_TIME ? "absolute" : "progress"));
+  json_object_set_new(o, "stateful", json_boolean(m->flags & HA_MODEL_STATEFUL));
+  json_object_set_new(o, "rotating", json_boolean(m->flags & HA_MODEL_ROTATING));
+  json_t *ps = json_array();
+  for (size_t j = 0; j < m->param_count; j++) {
+    json_array_append_new(ps, models_param_json(&m->params[j]));
   }
+  json_object_set_new(o, "parameters", ps);
+  return o;
+}
+
+static int models_print_json(void) {
+  json_t *root = json_object();
+  json_t *models = json_array();
+  for (size_t i = 0; i < ha_model_count(); i++) {
+    json_array_append_new(models, models_model_json(ha_model_at(i)));
+  }
+  json_object_set_new(root, "models", models);
   size_t ncommon = 0;
   const ha_param_info *common = ha_common_params(&ncommon);
-  if (as_json) {
-    json_t *root = json_object();
-    json_t *models = json_array();
-    for (size_t i = 0; i < ha_model_count(); i++) {
-      const ha_model_info *m = ha_model_at(i);
-      json_t *o = json_object();
-      json_object_set_new(o, "name", json_string(m->name));
-      json_t *al = json_array();
-      const char *s = m->aliases;
-      while (s != NULL && *s != '\0') {
-        const char *e = strchr(s, ',');
-        size_t n = e ? (size_t)(e - s) : strlen(s);
-        json_array_append_new(al, json_stringn(s, n));
-        s = e ? e + 1 : s + n;
-      }
-      json_object_set_new(o, "aliases", al);
-      json_object_set_new(o, "description", json_string(m->description));
-      json_object_set_new(o, "time",
-                          json_string(m->flags & HA_MODEL_ABS_TIME ? "absolute" : "progress"));
-      json_object_set_new(o, "stateful", json_boolean(m->flags & HA_MODEL_STATEFUL));
-      json_object_set_new(o, "rotating", json_boolean(m->flags & HA_MODEL_ROTATING));
-      json_t *ps = json_array();
-      for (size_t j = 0; j < m->param_count; j++) {
-        json_array_append_new(ps, param_json(&m->params[j]));
-      }
-      json_object_set_new(o, "parameters", ps);
-      json_array_append_new(models, o);
-    }
-    json_object_set_new(root, "models", models);
-    json_t *cp = json_array();
-    for (size_t j = 0; j < ncommon; j++) {
-      json_array_append_new(cp, param_json(&common[j]));
-    }
-    json_object_set_new(root, "commonParameters", cp);
-    json_t *timing =
-        json_pack("{s:{s:f,s:f,s:f,s:s},s:{s:[s,s,s],s:s},s:{s:f,s:f,s:f,s:s}}", "duration",
-                  "default", 10.0, "min", HA_DURATION_MIN, "max", HA_DURATION_MAX, "unit", "s",
-                  "loop", "choices", "once", "loop", "pingpong", "default", "loop", "speed",
-                  "default", 1.0, "min", HA_SPEED_MIN, "max", HA_SPEED_MAX, "unit", "x");
-    json_object_set_new(root, "timing", timing);
-    json_t *eas = json_array();
-    for (int i = 0; i < (int)HA_EASE_COUNT; i++) {
-      json_array_append_new(eas, json_string(ha_easing_name((ha_easing)i)));
-    }
-    json_object_set_new(root, "easings", eas);
-    char *text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
-    json_decref(root);
-    if (text == NULL) {
-      return cli_usage_error("out of memory");
-    }
-    puts(text);
-    free(text);
-    return CLI_OK;
+  json_t *cp = json_array();
+  for (size_t j = 0; j < ncommon; j++) {
+    json_array_append_new(cp, models_param_json(&common[j]));
   }
+  json_object_set_new(root, "commonParameters", cp);
+  json_t *timing =
+      json_pack("{s:{s:f,s:f,s:f,s:s},s:{s:[s,s,s],s:s},s:{s:f,s:f,s:f,s:s}}", "duration",
+                "default", 10.0, "min", HA_DURATION_MIN, "max", HA_DURATION_MAX, "unit", "s",
+                "loop", "choices", "once", "loop", "pingpong", "default", "loop", "speed",
+                "default", 1.0, "min", HA_SPEED_MIN, "max", HA_SPEED_MAX, "unit", "x");
+  json_object_set_new(root, "timing", timing);
+  json_t *eas = json_array();
+  for (int i = 0; i < (int)HA_EASE_COUNT; i++) {
+    json_array_append_new(eas, json_string(ha_easing_name((ha_easing)i)));
+  }
+  json_object_set_new(root, "easings", eas);
+  char *text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
+  json_decref(root);
+  if (text == NULL) {
+    return cli_usage_error("out of memory");
+  }
+  puts(text);
+  free(text);
+  return CLI_OK;
+}
+
+static void models_print_text(void) {
   printf("%zu models (parameter type default [range] unit)\n", ha_model_count());
   for (size_t i = 0; i < ha_model_count(); i++) {
     const ha_model_info *m = ha_model_at(i);
     printf("\n%s%s%s%s — %s\n", m->name, m->aliases ? " (also: " : "", m->aliases ? m->aliases : "",
            m->aliases ? ")" : "", m->description);
     for (size_t j = 0; j < m->param_count; j++) {
-      print_param(&m->params[j]);
+      models_print_param(&m->params[j]);
     }
   }
+  size_t ncommon = 0;
+  const ha_param_info *common = ha_common_params(&ncommon);
   printf("\nevery model also takes:\n");
   for (size_t j = 0; j < ncommon; j++) {
-    print_param(&common[j]);
+    models_print_param(&common[j]);
   }
   printf(
       "\ntiming (every model): --duration S (default 10), --loop once|loop|pingpong "
       "(default loop), --speed X (default 1)\n");
+}
+
+int cmd_models(int argc, char **argv) {
+  static const cli_command models_command = {
+      "models",
+      "models [--json]",
+      "Every model with its parameters: type, default, range, unit and description.",
+      NULL,
+      0,
+      NULL};
+  int as_json = 0;
+  cli_opt opts[] = {{CLI_FLAG(
+      "json", "the same registry as JSON, for programs (the web UI reads it)", &as_json)}};
+  int rc = cli_parse(&models_command, opts, 1, argc, argv, NULL, NULL);
+  if (rc != CLI_CONTINUE) {
+    return rc;
+  }
+  if (as_json) {
+    return models_print_json();
+  }
+  models_print_text();
   return CLI_OK;
 }

@@ -3,60 +3,56 @@
  * The control side lives here: load, set up outputs (or start the built-in
  * simulated device when there is none), remote control and device feedback
  * input, a live status line, metrics files/endpoint, hot reload (--watch),
- * and a clean stop on Ctrl-C (outputs are flushed). */
+ * and a clean stop on Ctrl-C (outputs are flushed).
+ *
+ * cmd_play reads as its steps: play_parse (the option table into
+ * play_opts), play_load (show or --model motion), play_setup (player and
+ * tracks, --to outputs, else the built-in simulated device, remote control,
+ * metrics endpoint, start), play_run (the 20 ms loop: events, --watch, the
+ * metrics file, the status line), play_finish (flush, summary) and
+ * play_teardown. play_opts is what the command line said, play_ctx what
+ * runs; the remote-control handlers get play_ctx on the control thread. */
 #include <errno.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "cli.h"
+#include "cli_show.h"
 #include "holoanim/devsim.h"
 
-#define MAX_TO 16
+#define PLAY_MAX_TO 16
+#define PLAY_MAX_TRACKS 1024
 
-static volatile sig_atomic_t interrupted;
-static void on_signal(int sig) {
-  (void)sig;
-  interrupted = 1;
-}
+/* Everything the command line says. */
+typedef struct play_opts {
+  cli_motion motion;
+  const char *show_path, *metrics_path, *dialect, *coords;
+  cli_hostport to[PLAY_MAX_TO];
+  size_t nto;
+  double run_for, tick_rate, out_rate;
+  long control_port, metrics_port; /* −1: none */
+  int for_given, watch, realtime, quiet, simulate;
+  uint32_t tracks[PLAY_MAX_TRACKS]; /* --model mode */
+  size_t ntracks;
+  ha_anim_spec spec;
+} play_opts;
 
+/* What runs: the player, its content and the servers around it. */
 typedef struct play_ctx {
+  const play_opts *opts;
   ha_player *player;
   ha_show *show; /* NULL in --model mode */
-  const char *show_path;
-  int quiet;
   uint32_t model_tag;
   ha_motion *model_template; /* --model mode: re-created on play */
-  const uint32_t *model_tracks;
-  size_t model_ntracks;
-  ha_anim_spec model_spec;
+  ha_devsim *sim;            /* the built-in device, when there is no output */
+  ha_control *control;
+  ha_metrics_server *metrics_server;
 } play_ctx;
 
-static int parse_hostport(const char *s, char *host, size_t cap, int *port) {
-  const char *colon = strrchr(s, ':');
-  *port = 4003;
-  size_t n = colon ? (size_t)(colon - s) : strlen(s);
-  if (n == 0 || n >= cap) {
-    return -1;
-  }
-  memcpy(host, s, n);
-  host[n] = '\0';
-  if (colon != NULL) {
-    char *end = NULL;
-    long p = strtol(colon + 1, &end, 10);
-    if (end == colon + 1 || *end != '\0' || p < 1 || p > 65535) {
-      return -1;
-    }
-    *port = (int)p;
-  }
-  return 0;
-}
-
 /* Start what "play" means: the show's autoStart groups, or the one model. */
-static ha_status start_content(play_ctx *c, ha_error *err) {
+static ha_status play_start_content(play_ctx *c, ha_error *err) {
   if (c->show != NULL) {
     return ha_show_player_play(c->show, c->player, err);
   }
@@ -66,8 +62,8 @@ static ha_status start_content(play_ctx *c, ha_error *err) {
   ha_status st = ha_motion_create(ha_motion_model(c->model_template)->name,
                                   ha_motion_params(c->model_template), &tm, &m, err);
   if (st == HA_OK) {
-    st = ha_player_start_animation(c->player, c->model_tag, m, &c->model_spec, c->model_tracks,
-                                   c->model_ntracks);
+    st = ha_player_start_animation(c->player, c->model_tag, m, &c->opts->spec, c->opts->tracks,
+                                   c->opts->ntracks);
   }
   if (st == HA_OK) {
     st = ha_player_play(c->player);
@@ -75,35 +71,63 @@ static ha_status start_content(play_ctx *c, ha_error *err) {
   return st;
 }
 
+/* /holoanim/play [group]: resume, start the content, or start one group. */
+static ha_status play_control_play(play_ctx *c, const char *name, char *reply, size_t cap,
+                                   ha_error *err) {
+  ha_status st = HA_OK;
+  if (name != NULL && c->show != NULL) {
+    size_t g = ha_show_group_find(c->show, name);
+    size_t ng = 0;
+    ha_show_groups(c->show, &ng);
+    if (g >= ng) {
+      snprintf(reply, cap, "no group named '%s'", name);
+      return HA_ENOTFOUND;
+    }
+    st = ha_show_player_start_group(c->show, c->player, g, err);
+    if (st == HA_OK) {
+      st = ha_player_play(c->player);
+    }
+    snprintf(reply, cap, "playing group %s", name);
+  } else {
+    ha_player_status ps;
+    ha_player_get_status(c->player, &ps);
+    st = ps.time > 0.0 || ps.playing ? ha_player_play(c->player) : play_start_content(c, err);
+    snprintf(reply, cap, "playing");
+  }
+  return st;
+}
+
+/* /holoanim/cue N: fire a cue of the show. */
+static ha_status play_control_cue(play_ctx *c, double number, char *reply, size_t cap,
+                                  ha_error *err) {
+  if (c->show == NULL) {
+    snprintf(reply, cap, "no show loaded");
+    return HA_ENOTFOUND;
+  }
+  size_t idx = ha_show_cue_find(c->show, number);
+  size_t nc = 0;
+  ha_show_cues(c->show, &nc);
+  if (idx >= nc) {
+    snprintf(reply, cap, "no cue %g", number);
+    return HA_ENOTFOUND;
+  }
+  ha_status st = ha_show_player_fire_cue(c->show, c->player, idx, err);
+  if (st == HA_OK) {
+    ha_player_play(c->player);
+  }
+  snprintf(reply, cap, "cue %g", number);
+  return st;
+}
+
 /* Remote control handler (control thread). */
-static ha_status on_action(void *user, ha_control_action action, const char *name, double value,
-                           char *reply, size_t cap) {
+static ha_status play_on_control(void *user, ha_control_action action, const char *name,
+                                 double value, char *reply, size_t cap) {
   play_ctx *c = user;
   ha_error err;
   ha_error_clear(&err);
   ha_status st = HA_OK;
   switch (action) {
-  case HA_CONTROL_PLAY:
-    if (name != NULL && c->show != NULL) {
-      size_t g = ha_show_group_find(c->show, name);
-      size_t ng = 0;
-      ha_show_groups(c->show, &ng);
-      if (g >= ng) {
-        snprintf(reply, cap, "no group named '%s'", name);
-        return HA_ENOTFOUND;
-      }
-      st = ha_show_player_start_group(c->show, c->player, g, &err);
-      if (st == HA_OK) {
-        st = ha_player_play(c->player);
-      }
-      snprintf(reply, cap, "playing group %s", name);
-    } else {
-      ha_player_status ps;
-      ha_player_get_status(c->player, &ps);
-      st = ps.time > 0.0 || ps.playing ? ha_player_play(c->player) : start_content(c, &err);
-      snprintf(reply, cap, "playing");
-    }
-    break;
+  case HA_CONTROL_PLAY: st = play_control_play(c, name, reply, cap, &err); break;
   case HA_CONTROL_PAUSE:
     st = ha_player_pause(c->player);
     snprintf(reply, cap, "paused");
@@ -130,25 +154,7 @@ static ha_status on_action(void *user, ha_control_action action, const char *nam
     st = ha_player_set_speed(c->player, value);
     snprintf(reply, cap, st == HA_OK ? "speed %g" : "speed %g is not in (0, 1000]", value);
     break;
-  case HA_CONTROL_CUE: {
-    if (c->show == NULL) {
-      snprintf(reply, cap, "no show loaded");
-      return HA_ENOTFOUND;
-    }
-    size_t idx = ha_show_cue_find(c->show, value);
-    size_t nc = 0;
-    ha_show_cues(c->show, &nc);
-    if (idx >= nc) {
-      snprintf(reply, cap, "no cue %g", value);
-      return HA_ENOTFOUND;
-    }
-    st = ha_show_player_fire_cue(c->show, c->player, idx, &err);
-    if (st == HA_OK) {
-      ha_player_play(c->player);
-    }
-    snprintf(reply, cap, "cue %g", value);
-    break;
-  }
+  case HA_CONTROL_CUE: st = play_control_cue(c, value, reply, cap, &err); break;
   case HA_CONTROL_PANIC:
     st = ha_player_panic(c->player);
     snprintf(reply, cap, "panic: everything stopped");
@@ -160,14 +166,14 @@ static ha_status on_action(void *user, ha_control_action action, const char *nam
   return st;
 }
 
-static void on_track_position(void *user, uint32_t track, ha_vec3 xyz) {
+static void play_on_device_echo(void *user, uint32_t track, ha_vec3 xyz) {
   play_ctx *c = user;
   ha_player_device_echo(c->player, track, xyz);
 }
 
 /* A change stamp of a file: modification time in ns mixed with the size
  * (0 when it cannot be read). */
-static long long mtime_of(const char *path) {
+static long long play_file_stamp(const char *path) {
   struct stat sb;
   if (stat(path, &sb) != 0) {
     return 0;
@@ -176,7 +182,7 @@ static long long mtime_of(const char *path) {
          ((long long)sb.st_size << 1);
 }
 
-static int write_metrics_file(ha_player *p, const char *path) {
+static int play_write_metrics_file(ha_player *p, const char *path) {
   ha_metrics_snap snap;
   if (ha_metrics_snapshot(ha_player_metrics(p), &snap) != HA_OK) {
     return -1;
@@ -201,7 +207,7 @@ static int write_metrics_file(ha_player *p, const char *path) {
   return rc;
 }
 
-static void print_event(const ha_player_event *ev) {
+static void play_print_event(const ha_player_event *ev) {
   switch (ev->type) {
   case HA_EVENT_CONFLICT:
     fprintf(stderr,
@@ -223,415 +229,439 @@ static void print_event(const ha_player_event *ev) {
   }
 }
 
-static void usage_play(void) {
-  fputs(
-      "usage: holoanim play [SHOW.json] [options]\n"
-      "       holoanim play --model NAME [--param k=v]... [--duration T] [--loop MODE]\n"
-      "                     --track N[,N...] [--mode MODE] [--phase-offset S] [options]\n"
-      "options:\n"
-      "  --to HOST[:PORT]     send to a device (repeatable; default port 4003)\n"
-      "  --dialect D          holophonix | adm-osc (for --to outputs)\n"
-      "  --coords C           xyz | aed (for --to outputs)\n"
-      "  --rate HZ            output rate (for --to outputs, default 50)\n"
-      "  --for S              stop after S seconds (show mode also: --duration S)\n"
-      "  --tick-rate HZ       player tick rate (default 100)\n"
-      "  --control PORT       remote-control/feedback OSC input on 127.0.0.1:PORT\n"
-      "  --metrics FILE       write metrics JSON to FILE every second\n"
-      "  --metrics-port PORT  Prometheus text on http://127.0.0.1:PORT/metrics\n"
-      "  --watch              reload the show when the file changes\n"
-      "  --realtime           SCHED_FIFO + mlockall when permitted\n"
-      "  --quiet              no status line\n"
-      "  --sim                ignore the show's outputs: play to the built-in simulated device\n"
-      "With no --to and no output in the show, a simulated device is started.\n",
-      stderr);
+/* ---- the command line ---- */
+
+static const cli_command play_command = {
+    "play",
+    "play [SHOW.json] [options]\n"
+    "play --model NAME [--param K=V]... [--duration S] [--loop MODE] [--speed X]\n"
+    "     [--track N[,N...]] [--mode MODE] [--phase-offset S] [options]",
+    "Stream positions in real time: a show (its outputs, groups, cues and remote\n"
+    "control) or one model on chosen tracks. With no --to and no output in the show,\n"
+    "a simulated device is started. Ctrl-C stops cleanly (the outputs are flushed).",
+    "SHOW.json",
+    1,
+    NULL};
+
+/* CLI_OPT_CALL handler of --to HOST[:PORT]. */
+static int play_add_destination(void *ctx, const char *value) {
+  play_opts *o = ctx;
+  if (o->nto == PLAY_MAX_TO) {
+    return cli_usage_error("play: at most %d --to", PLAY_MAX_TO);
+  }
+  if (cli_hostport_parse(value, 4003, &o->to[o->nto]) != 0) {
+    return cli_usage_error(
+        "--to: '%s' is not HOST[:PORT] (a port in 1..65535; [::1]:PORT for IPv6)", value);
+  }
+  o->nto++;
+  return CLI_OK;
 }
 
-int cmd_play(int argc, char **argv) {
-  cli_motion cm;
-  cli_motion_init(&cm);
-  const char *show_path = NULL, *metrics_path = NULL, *dialect = NULL, *coords = NULL;
-  int simulate = 0;
-  const char *to[MAX_TO];
-  size_t nto = 0;
-  double run_for = 0, tick_rate = 100, out_rate = 0, control_port = -1, metrics_port = -1;
-  double phase = 0;
-  int watch = 0, realtime = 0, quiet = 0, rc = CLI_OK;
-  uint32_t tracks[1024];
-  size_t ntracks = 0;
-  ha_anim_spec spec = ha_anim_spec_default();
-  for (int i = 1; i < argc && rc == CLI_OK; i++) {
-    const char *a = argv[i];
-    if (a[0] != '-' && show_path == NULL && cm.model == NULL) {
-      show_path = a;
-      continue;
+/* CLI_OPT_CALL handler of --track N[,N...] (appends). */
+static int play_add_tracks(void *ctx, const char *value) {
+  play_opts *o = ctx;
+  const char *s = value;
+  while (*s != '\0') {
+    char *end = NULL;
+    long n = strtol(s, &end, 10);
+    if (end == s || n < 1 || n > 65535 || (*end != ',' && *end != '\0')) {
+      return cli_usage_error("--track: '%s' is not a list of track numbers 1..65535", value);
     }
-    if (show_path != NULL && strcmp(a, "--duration") == 0 && i + 1 < argc) {
-      rc = cli_parse_double(argv[++i], "--duration", &run_for) ? CLI_USAGE : CLI_OK;
-      continue;
+    if (o->ntracks == PLAY_MAX_TRACKS) {
+      return cli_usage_error("--track: at most %d tracks", PLAY_MAX_TRACKS);
     }
-    int r = cli_motion_arg(&cm, argc, argv, &i);
-    if (r < 0) {
-      rc = CLI_USAGE;
-      break;
-    }
-    if (r > 0) {
-      continue;
-    }
-    if (strcmp(a, "--watch") == 0) {
-      watch = 1;
-      continue;
-    }
-    if (strcmp(a, "--realtime") == 0) {
-      realtime = 1;
-      continue;
-    }
-    if (strcmp(a, "--quiet") == 0) {
-      quiet = 1;
-      continue;
-    }
-    if (strcmp(a, "--sim") == 0) {
-      simulate = 1;
-      continue;
-    }
-    if (strcmp(a, "--help") == 0) {
-      usage_play();
-      cli_motion_deinit(&cm);
-      return CLI_OK;
-    }
-    const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-    if (v == NULL) {
-      rc = cli_usage_error("play: unknown option or missing value '%s'", a);
-      break;
-    }
-    i++;
-    if (strcmp(a, "--to") == 0) {
-      if (nto == MAX_TO) {
-        rc = cli_usage_error("play: at most %d --to", MAX_TO);
-      } else {
-        to[nto++] = v;
-      }
-    } else if (strcmp(a, "--dialect") == 0) {
-      dialect = v;
-    } else if (strcmp(a, "--coords") == 0) {
-      coords = v;
-    } else if (strcmp(a, "--rate") == 0) {
-      rc = cli_parse_double(v, "--rate", &out_rate) ? CLI_USAGE : CLI_OK;
-    } else if (strcmp(a, "--for") == 0) {
-      rc = cli_parse_double(v, "--for", &run_for) ? CLI_USAGE : CLI_OK;
-    } else if (strcmp(a, "--tick-rate") == 0) {
-      rc = cli_parse_double(v, "--tick-rate", &tick_rate) ? CLI_USAGE : CLI_OK;
-    } else if (strcmp(a, "--control") == 0) {
-      rc = cli_parse_double(v, "--control", &control_port) ? CLI_USAGE : CLI_OK;
-    } else if (strcmp(a, "--metrics") == 0) {
-      metrics_path = v;
-    } else if (strcmp(a, "--metrics-port") == 0) {
-      rc = cli_parse_double(v, "--metrics-port", &metrics_port) ? CLI_USAGE : CLI_OK;
-    } else if (strcmp(a, "--phase-offset") == 0) {
-      rc = cli_parse_double(v, "--phase-offset", &phase) ? CLI_USAGE : CLI_OK;
-      spec.phase_offset = phase;
-    } else if (strcmp(a, "--mode") == 0) {
-      ha_error err;
-      ha_status st = ha_group_mode_parse(v, &spec.mode, &err);
-      rc = st == HA_OK ? CLI_OK : cli_report(&err, st);
-    } else if (strcmp(a, "--track") == 0 || strcmp(a, "--tracks") == 0) {
-      const char *s = v;
-      while (*s && rc == CLI_OK) {
-        char *end = NULL;
-        long n = strtol(s, &end, 10);
-        if (end == s || n < 1 || n > 65535 || ntracks == 1024) {
-          rc = cli_usage_error("--track: '%s' is not a list of track numbers 1..65535", v);
-          break;
-        }
-        tracks[ntracks++] = (uint32_t)n;
-        s = *end == ',' ? end + 1 : end;
-        if (*end != ',' && *end != '\0') {
-          rc = cli_usage_error("--track: '%s' is not a list of track numbers", v);
-        }
-      }
-    } else {
-      rc = cli_usage_error("play: unknown option '%s'", a);
-    }
+    o->tracks[o->ntracks++] = (uint32_t)n;
+    s = *end == ',' ? end + 1 : end;
   }
-  if (rc != CLI_OK) {
-    cli_motion_deinit(&cm);
-    return rc;
-  }
-  if (show_path == NULL && cm.model == NULL) {
-    usage_play();
-    cli_motion_deinit(&cm);
+  return CLI_OK;
+}
+
+/* CLI_OPT_CALL handler of --mode MODE (how a group shares the motion). */
+static int play_set_mode(void *ctx, const char *value) {
+  play_opts *o = ctx;
+  ha_error err;
+  ha_status st = ha_group_mode_parse(value, &o->spec.mode, &err);
+  return st == HA_OK ? CLI_OK : cli_report(&err, st);
+}
+
+/* The rows of play's table (n of them) into `rows`. */
+static size_t play_options(play_opts *o, cli_opt *rows, size_t cap) {
+  const cli_opt opts[] = {
+      CLI_MOTION_OPTIONS(&o->motion, "motion length; with a SHOW.json: stop after S s (as --for)"),
+      {CLI_CALL("track", "N[,N...]", "tracks the --model moves (also --tracks)", "1",
+                play_add_tracks, o)},
+      {CLI_CALL("tracks", "N[,N...]", NULL, NULL, play_add_tracks, o)},
+      {CLI_CALL("mode", "MODE", "shared | relative | isobarycentric | centered | spread | mirror",
+                "shared", play_set_mode, o)},
+      {CLI_NUMBER("phase-offset", "S", "time offset between successive tracks", "0",
+                  &o->spec.phase_offset)},
+      {CLI_CALL("to", "HOST[:PORT]", "send to a device (repeatable; default port 4003)", NULL,
+                play_add_destination, o)},
+      {CLI_STRING("dialect", "D", "holophonix | adm-osc (for --to outputs)", NULL, &o->dialect)},
+      {CLI_STRING("coords", "C", "xyz | aed (for --to outputs)", NULL, &o->coords)},
+      {CLI_NUMBER("rate", "HZ", "output rate (for --to outputs)", "50", &o->out_rate)},
+      {CLI_NUMBER("for", "S", "stop after S seconds", NULL, &o->run_for), .seen = &o->for_given},
+      {CLI_NUMBER("tick-rate", "HZ", "player tick rate, 1..2000", "100", &o->tick_rate), .min = 1,
+       .max = 2000, .range = CLI_RANGE_CLOSED},
+      {CLI_INT("control", "PORT", "remote-control/feedback OSC input on 127.0.0.1:PORT", NULL,
+               &o->control_port, -1, 65535)},
+      {CLI_STRING("metrics", "FILE", "write metrics JSON to FILE every second", NULL,
+                  &o->metrics_path)},
+      {CLI_INT("metrics-port", "PORT", "Prometheus text on http://127.0.0.1:PORT/metrics", NULL,
+               &o->metrics_port, -1, 65535)},
+      {CLI_FLAG("watch", "reload the show when the file changes", &o->watch)},
+      {CLI_FLAG("realtime", "SCHED_FIFO + mlockall when permitted", &o->realtime)},
+      {CLI_FLAG("quiet", "no status line", &o->quiet)},
+      {CLI_FLAG("sim", "ignore the show's outputs: play to the built-in simulated device",
+                &o->simulate)},
+  };
+  size_t n = sizeof opts / sizeof opts[0];
+  n = n < cap ? n : cap;
+  memcpy(rows, opts, n * sizeof *rows);
+  return n;
+}
+
+/* What the table cannot say: a show or a model, and what --duration means. */
+static int play_check(play_opts *o, const cli_opt *rows, size_t n) {
+  if (o->show_path == NULL && o->motion.model == NULL) {
+    cli_print_help(stderr, &play_command, rows, n);
     return cli_usage_error("play: give a SHOW.json or --model NAME");
   }
-  if (cm.model != NULL && ntracks == 0) {
-    tracks[ntracks++] = 1;
+  if (o->show_path != NULL && o->motion.model != NULL) {
+    return cli_usage_error("play: give a SHOW.json or --model NAME, not both");
   }
-  if (!(tick_rate >= 1 && tick_rate <= 2000)) {
-    cli_motion_deinit(&cm);
-    return cli_usage_error("--tick-rate: %g is not in [1, 2000]", tick_rate);
+  if (o->show_path != NULL && o->motion.duration_given && !o->for_given) {
+    o->run_for = o->motion.timing.duration; /* show mode: --duration is --for */
   }
+  if (o->motion.model != NULL && o->ntracks == 0) {
+    o->tracks[o->ntracks++] = 1;
+  }
+  return CLI_CONTINUE;
+}
 
-  play_ctx ctx;
-  memset(&ctx, 0, sizeof(ctx));
-  ctx.quiet = quiet;
-  ctx.show_path = show_path;
-  ha_error err;
-  ha_error_clear(&err);
-  ha_status st = HA_OK;
-  if (show_path != NULL) {
-    ha_diags *diags = NULL;
-    ha_diags_create(&diags);
-    st = ha_show_load_file(show_path, &ctx.show, diags);
-    for (size_t i = 0; i < ha_diags_count(diags); i++) {
-      char line[1024];
-      ha_diag_format(ha_diags_at(diags, i), line, sizeof(line));
-      fprintf(stderr, "%s\n", line);
-    }
-    ha_diags_destroy(diags);
-    if (st != HA_OK) {
-      cli_motion_deinit(&cm);
-      return st == HA_EIO ? CLI_FAIL : CLI_USAGE;
-    }
-  } else {
-    rc = cli_motion_create(&cm, &ctx.model_template);
-    if (rc != CLI_OK) {
-      cli_motion_deinit(&cm);
-      return rc;
-    }
-    ctx.model_tracks = tracks;
-    ctx.model_ntracks = ntracks;
-    ctx.model_spec = spec;
+/* Fill *o from argv; o->motion is live only when this returns CLI_CONTINUE. */
+static int play_parse(int argc, char **argv, play_opts *o) {
+  memset(o, 0, sizeof *o);
+  cli_motion_init(&o->motion);
+  o->tick_rate = 100;
+  o->control_port = -1;
+  o->metrics_port = -1;
+  o->spec = ha_anim_spec_default();
+  cli_opt rows[32];
+  size_t n = play_options(o, rows, sizeof rows / sizeof rows[0]);
+  size_t nshow = 0;
+  int rc = cli_parse(&play_command, rows, n, argc, argv, &o->show_path, &nshow);
+  rc = rc == CLI_CONTINUE ? play_check(o, rows, n) : rc;
+  if (rc != CLI_CONTINUE) {
+    cli_motion_deinit(&o->motion);
   }
+  return rc;
+}
 
+/* ---- setting up ---- */
+
+/* The show from its file, or the --model motion. */
+static int play_load(const play_opts *o, play_ctx *c) {
+  if (o->show_path != NULL) {
+    return cli_show_load(o->show_path, &c->show);
+  }
+  return cli_motion_create(&o->motion, &c->model_template);
+}
+
+/* The player and its tracks: the show's (with its outputs, or none with
+ * --sim) or the --model's. */
+static ha_status play_create_player(const play_opts *o, play_ctx *c, ha_error *err) {
   ha_player_config pc = ha_player_config_default();
-  pc.tick_rate = tick_rate;
-  pc.realtime = realtime != 0;
-  pc.lock_memory = realtime != 0;
-  if (ctx.show != NULL) {
-    pc = ha_show_player_config(ctx.show, &pc);
+  pc.tick_rate = o->tick_rate;
+  pc.realtime = o->realtime != 0;
+  pc.lock_memory = o->realtime != 0;
+  if (c->show != NULL) {
+    pc = ha_show_player_config(c->show, &pc);
   }
-  st = ha_player_create(&pc, &ctx.player, &err);
-  if (st == HA_OK && ctx.show != NULL && simulate) {
+  ha_status st = ha_player_create(&pc, &c->player, err);
+  if (st == HA_OK && c->show != NULL && o->simulate) {
     /* --sim: the show's tracks, but the built-in device instead of its outputs. */
     size_t nt = 0;
-    const ha_show_track *tr = ha_show_tracks(ctx.show, &nt);
+    const ha_show_track *tr = ha_show_tracks(c->show, &nt);
     for (size_t i = 0; i < nt && st == HA_OK; i++) {
-      st = ha_player_add_track(ctx.player, tr[i].id, tr[i].position, &err);
+      st = ha_player_add_track(c->player, tr[i].id, tr[i].position, err);
     }
-  } else if (st == HA_OK && ctx.show != NULL) {
-    st = ha_show_player_setup(ctx.show, ctx.player, &err);
+  } else if (st == HA_OK && c->show != NULL) {
+    st = ha_show_player_setup(c->show, c->player, err);
   } else if (st == HA_OK) {
-    for (size_t i = 0; i < ntracks && st == HA_OK; i++) {
-      st = ha_player_add_track(ctx.player, tracks[i], ha_vec3_zero(), &err);
+    for (size_t i = 0; i < o->ntracks && st == HA_OK; i++) {
+      st = ha_player_add_track(c->player, o->tracks[i], ha_vec3_zero(), err);
     }
   }
-  /* --to outputs */
-  for (size_t i = 0; i < nto && st == HA_OK; i++) {
-    char host[256];
-    int port = 4003;
-    if (parse_hostport(to[i], host, sizeof(host), &port) != 0) {
-      rc = cli_usage_error("--to: '%s' is not HOST[:PORT]", to[i]);
-      st = HA_EINVAL;
-      break;
-    }
+  return st;
+}
+
+/* One output per --to, with --dialect, --coords and --rate. */
+static ha_status play_add_destinations(const play_opts *o, play_ctx *c, ha_error *err) {
+  ha_status st = HA_OK;
+  for (size_t i = 0; i < o->nto && st == HA_OK; i++) {
     ha_output_config oc = ha_output_config_default();
-    oc.host = host;
-    oc.port = port;
-    if (dialect != NULL) {
-      st = ha_output_dialect_parse(dialect, &oc.dialect, &err);
+    oc.host = o->to[i].host;
+    oc.port = o->to[i].port;
+    if (o->dialect != NULL) {
+      st = ha_output_dialect_parse(o->dialect, &oc.dialect, err);
     }
-    if (st == HA_OK && coords != NULL) {
-      st = ha_output_coords_parse(coords, &oc.coords, &err);
+    if (st == HA_OK && o->coords != NULL) {
+      st = ha_output_coords_parse(o->coords, &oc.coords, err);
     }
     if (oc.dialect == HA_DIALECT_ADM_OSC) {
       oc.azimuth_sign = HA_AZIMUTH_COUNTERCLOCKWISE;
     }
-    if (out_rate > 0) {
-      oc.rate_hz = out_rate;
+    if (o->out_rate > 0) {
+      oc.rate_hz = o->out_rate;
     }
     if (st == HA_OK) {
-      st = ha_player_add_output(ctx.player, &oc, NULL, &err);
+      st = ha_player_add_output(c->player, &oc, NULL, err);
     }
   }
-  /* No destination at all: the built-in simulated device. */
-  ha_devsim *sim = NULL;
-  if (st == HA_OK && ha_player_output_count(ctx.player) == 0) {
-    ha_devsim_config dc = ha_devsim_config_default();
-    dc.port = 0;
-    dc.tracks = 1024;
-    st = ha_devsim_start(&dc, &sim, &err);
-    if (st == HA_OK) {
-      ha_output_config oc = ha_output_config_default();
-      oc.host = "127.0.0.1";
-      oc.port = ha_devsim_port(sim);
-      st = ha_player_add_output(ctx.player, &oc, NULL, &err);
-      if (!quiet) {
-        fprintf(stderr, "holoanim: no output given: simulated device on 127.0.0.1:%u\n",
-                (unsigned)oc.port);
+  return st;
+}
+
+/* No destination at all: the built-in simulated device on a free port. */
+static ha_status play_start_simulator(play_ctx *c, ha_error *err) {
+  ha_devsim_config dc = ha_devsim_config_default();
+  dc.port = 0;
+  dc.tracks = PLAY_MAX_TRACKS;
+  ha_status st = ha_devsim_start(&dc, &c->sim, err);
+  if (st == HA_OK) {
+    ha_output_config oc = ha_output_config_default();
+    oc.host = "127.0.0.1";
+    oc.port = ha_devsim_port(c->sim);
+    st = ha_player_add_output(c->player, &oc, NULL, err);
+    if (!c->opts->quiet) {
+      fprintf(stderr, "holoanim: no output given: simulated device on 127.0.0.1:%u\n",
+              (unsigned)oc.port);
+    }
+  }
+  return st;
+}
+
+/* Remote control on --control PORT, else on the show's control port. */
+static ha_status play_start_control(const play_opts *o, play_ctx *c, ha_error *err) {
+  const ha_show_control *sc = c->show != NULL ? ha_show_control_get(c->show) : NULL;
+  long port = o->control_port;
+  if (port < 0 && sc != NULL && sc->port > 0) {
+    port = sc->port;
+  }
+  if (port < 0) {
+    return HA_OK;
+  }
+  ha_control_config cc = ha_control_config_default();
+  cc.port = (uint16_t)port;
+  if (sc != NULL) {
+    cc.allow = sc->allow;
+    cc.allow_count = sc->allow_count;
+  }
+  ha_control_handlers h = {c, play_on_control, play_on_device_echo};
+  ha_status st = ha_control_start(&cc, &h, &c->control, err);
+  if (st == HA_OK && !o->quiet) {
+    fprintf(stderr, "holoanim: remote control on 127.0.0.1:%u\n",
+            (unsigned)ha_control_port(c->control));
+  }
+  return st;
+}
+
+/* Everything between loading and the run loop; the content is playing when
+ * this returns HA_OK. */
+static ha_status play_setup(const play_opts *o, play_ctx *c, ha_error *err) {
+  ha_status st = play_create_player(o, c, err);
+  if (st == HA_OK) {
+    st = play_add_destinations(o, c, err);
+  }
+  if (st == HA_OK && ha_player_output_count(c->player) == 0) {
+    st = play_start_simulator(c, err);
+  }
+  if (st == HA_OK) {
+    st = play_start_control(o, c, err);
+  }
+  if (st == HA_OK && o->metrics_port >= 0) {
+    st = ha_metrics_http_start(ha_player_metrics(c->player), "127.0.0.1", (uint16_t)o->metrics_port,
+                               &c->metrics_server, err);
+  }
+  if (st == HA_OK) {
+    st = ha_player_start(c->player, err);
+  }
+  if (st == HA_OK) {
+    st = play_start_content(c, err);
+  }
+  return st;
+}
+
+/* ---- running ---- */
+
+/* --watch: the show file changed; reload it and blend running groups into
+ * their new parameters, or keep playing the old one if the new is invalid. */
+static void play_reload_show(play_ctx *c) {
+  const char *path = c->opts->show_path;
+  ha_diags *diags = NULL;
+  ha_diags_create(&diags);
+  ha_show *fresh = NULL;
+  if (ha_show_load_file(path, &fresh, diags) == HA_OK) {
+    size_t ng = 0;
+    const ha_show_group *g = ha_show_groups(fresh, &ng);
+    for (size_t i = 0; i < ng; i++) {
+      ha_motion *mo = NULL;
+      if (ha_show_animation_motion(fresh, g[i].animation, &mo, NULL) == HA_OK) {
+        ha_player_update_animation(c->player, (uint32_t)i, mo);
       }
     }
+    /* Motions own their data: nothing the player runs points into the old
+     * show, so it can go. */
+    ha_show_destroy(c->show);
+    c->show = fresh;
+    fprintf(stderr, "\nholoanim: reloaded %s\n", path);
+  } else {
+    fprintf(stderr, "\nholoanim: %s changed but is invalid; still playing the previous version:\n",
+            path);
+    cli_print_diags(diags, "  ");
   }
-  ha_control *control = NULL;
-  int cport = control_port >= 0 ? (int)control_port : -1;
-  if (cport < 0 && ctx.show != NULL && ha_show_control_get(ctx.show)->port > 0) {
-    cport = ha_show_control_get(ctx.show)->port;
-  }
-  if (st == HA_OK && cport >= 0) {
-    ha_control_config cc = ha_control_config_default();
-    cc.port = (uint16_t)cport;
-    if (ctx.show != NULL) {
-      cc.allow = ha_show_control_get(ctx.show)->allow;
-      cc.allow_count = ha_show_control_get(ctx.show)->allow_count;
-    }
-    ha_control_handlers h = {&ctx, on_action, on_track_position};
-    st = ha_control_start(&cc, &h, &control, &err);
-    if (st == HA_OK && !quiet) {
-      fprintf(stderr, "holoanim: remote control on 127.0.0.1:%u\n",
-              (unsigned)ha_control_port(control));
-    }
-  }
-  ha_metrics_server *msrv = NULL;
-  if (st == HA_OK && metrics_port >= 0) {
-    st = ha_metrics_http_start(ha_player_metrics(ctx.player), "127.0.0.1", (uint16_t)metrics_port,
-                               &msrv, &err);
-  }
-  if (st == HA_OK) {
-    st = ha_player_start(ctx.player, &err);
-  }
-  if (st == HA_OK) {
-    st = start_content(&ctx, &err);
-  }
-  if (st != HA_OK) {
-    if (rc == CLI_OK) {
-      rc = cli_report(&err, st);
-    }
-    ha_control_stop(control);
-    ha_metrics_http_stop(msrv);
-    ha_player_destroy(ctx.player);
-    ha_devsim_stop(sim);
-    ha_show_destroy(ctx.show);
-    ha_motion_destroy(ctx.model_template);
-    cli_motion_deinit(&cm);
-    return rc;
-  }
+  ha_diags_destroy(diags);
+}
 
-  struct sigaction sa;
-  memset(&sa, 0, sizeof(sa));
-  sa.sa_handler = on_signal;
-  sigaction(SIGINT, &sa, NULL);
-  sigaction(SIGTERM, &sa, NULL);
-  double start = ha_monotonic_now(), last_status = start, last_metrics = start;
-  uint64_t last_msgs = 0, last_ticks = 0;
-  long long mtime = show_path ? mtime_of(show_path) : 0;
+/* The live status line's memory between two prints. */
+typedef struct play_status_line {
+  double last;
+  uint64_t msgs, ticks;
+} play_status_line;
+
+static void play_print_status(play_ctx *c, double now, play_status_line *sl) {
+  ha_player_status ps;
+  ha_player_get_status(c->player, &ps);
+  uint64_t msgs = 0, errors = 0;
+  for (size_t o = 0; o < ha_player_output_count(c->player); o++) {
+    ha_output_stats os;
+    ha_output_get_stats(ha_player_output(c->player, o), &os);
+    msgs += os.messages;
+    errors += os.err_refused + os.err_unreachable + os.err_again + os.err_other + os.short_sends;
+  }
+  double dt = now - sl->last;
+  fprintf(stderr,
+          "\r t=%8.2fs %s  ticks %6.1f/s  late %llu  msgs %7.0f/s  errors %llu  "
+          "conflicts %llu   ",
+          ps.time, ps.playing ? "playing" : "paused ", (double)(ps.ticks - sl->ticks) / dt,
+          (unsigned long long)ps.late_ticks, (double)(msgs - sl->msgs) / dt,
+          (unsigned long long)errors, (unsigned long long)ps.conflicts);
+  sl->msgs = msgs;
+  sl->ticks = ps.ticks;
+  sl->last = now;
+}
+
+/* Events to stderr; 1 when the show has ended (and no --for keeps it). */
+static int play_drain_events(play_ctx *c) {
   int ended = 0;
-  while (!interrupted && !ended) {
+  ha_player_event ev;
+  while (ha_player_poll_event(c->player, &ev) == HA_OK) {
+    if (ev.type == HA_EVENT_SHOW_ENDED && c->opts->run_for <= 0) {
+      ended = 1;
+    }
+    if (!c->opts->quiet) {
+      play_print_event(&ev);
+    }
+  }
+  return ended;
+}
+
+/* Every 20 ms until Ctrl-C, --for or the show's end: events, --watch,
+ * the --metrics file each second and the status line twice a second. */
+static void play_run(play_ctx *c) {
+  const play_opts *o = c->opts;
+  cli_catch_stop_signals();
+  double start = ha_monotonic_now(), last_metrics = start;
+  play_status_line sl = {start, 0, 0};
+  long long stamp = o->show_path ? play_file_stamp(o->show_path) : 0;
+  while (!cli_stop_requested()) {
     struct timespec ts = {0, 20 * 1000 * 1000};
     nanosleep(&ts, NULL);
     double now = ha_monotonic_now();
-    ha_player_event ev;
-    while (ha_player_poll_event(ctx.player, &ev) == HA_OK) {
-      if (ev.type == HA_EVENT_SHOW_ENDED && run_for <= 0) {
-        ended = 1;
-      }
-      if (!quiet) {
-        print_event(&ev);
-      }
-    }
-    if (run_for > 0 && now - start >= run_for) {
+    if (play_drain_events(c) || (o->run_for > 0 && now - start >= o->run_for)) {
       break;
     }
-    if (watch && show_path != NULL) {
-      long long m = mtime_of(show_path);
-      if (m != 0 && m != mtime) {
-        mtime = m;
-        ha_diags *diags = NULL;
-        ha_diags_create(&diags);
-        ha_show *fresh = NULL;
-        ha_status ls = ha_show_load_file(show_path, &fresh, diags);
-        if (ls == HA_OK) {
-          /* Running groups switch to their new parameters with a blend. */
-          size_t ng = 0;
-          const ha_show_group *g = ha_show_groups(fresh, &ng);
-          for (size_t i = 0; i < ng; i++) {
-            ha_motion *mo = NULL;
-            if (ha_show_animation_motion(fresh, g[i].animation, &mo, NULL) == HA_OK) {
-              ha_player_update_animation(ctx.player, (uint32_t)i, mo);
-            }
-          }
-          /* Motions own their data: nothing the player runs points into the
-           * old show, so it can go. */
-          ha_show_destroy(ctx.show);
-          ctx.show = fresh;
-          fprintf(stderr, "\nholoanim: reloaded %s\n", show_path);
-        } else {
-          fprintf(stderr,
-                  "\nholoanim: %s changed but is invalid; still playing the previous "
-                  "version:\n",
-                  show_path);
-          for (size_t i = 0; i < ha_diags_count(diags); i++) {
-            char line[1024];
-            ha_diag_format(ha_diags_at(diags, i), line, sizeof(line));
-            fprintf(stderr, "  %s\n", line);
-          }
-        }
-        ha_diags_destroy(diags);
-      }
+    long long m = o->watch && o->show_path != NULL ? play_file_stamp(o->show_path) : 0;
+    if (m != 0 && m != stamp) {
+      stamp = m;
+      play_reload_show(c);
     }
-    if (metrics_path != NULL && now - last_metrics >= 1.0) {
+    if (o->metrics_path != NULL && now - last_metrics >= 1.0) {
       last_metrics = now;
-      if (write_metrics_file(ctx.player, metrics_path) != 0 && !quiet) {
-        fprintf(stderr, "\nholoanim: cannot write %s: %s\n", metrics_path, strerror(errno));
+      if (play_write_metrics_file(c->player, o->metrics_path) != 0 && !o->quiet) {
+        fprintf(stderr, "\nholoanim: cannot write %s: %s\n", o->metrics_path, strerror(errno));
       }
     }
-    if (!quiet && now - last_status >= 0.5) {
-      ha_player_status ps;
-      ha_player_get_status(ctx.player, &ps);
-      uint64_t msgs = 0, errors = 0;
-      for (size_t o = 0; o < ha_player_output_count(ctx.player); o++) {
-        ha_output_stats os;
-        ha_output_get_stats(ha_player_output(ctx.player, o), &os);
-        msgs += os.messages;
-        errors +=
-            os.err_refused + os.err_unreachable + os.err_again + os.err_other + os.short_sends;
-      }
-      double dt = now - last_status;
-      fprintf(stderr,
-              "\r t=%8.2fs %s  ticks %6.1f/s  late %llu  msgs %7.0f/s  errors %llu  "
-              "conflicts %llu   ",
-              ps.time, ps.playing ? "playing" : "paused ", (double)(ps.ticks - last_ticks) / dt,
-              (unsigned long long)ps.late_ticks, (double)(msgs - last_msgs) / dt,
-              (unsigned long long)errors, (unsigned long long)ps.conflicts);
-      last_msgs = msgs;
-      last_ticks = ps.ticks;
-      last_status = now;
+    if (!o->quiet && now - sl.last >= 0.5) {
+      play_print_status(c, now, &sl);
     }
   }
-  ha_control_stop(control);
-  ha_player_shutdown(ctx.player); /* flushes every output */
-  if (metrics_path != NULL) {
-    write_metrics_file(ctx.player, metrics_path);
-  }
+}
+
+/* ---- stopping ---- */
+
+static void play_print_summary(const play_ctx *c) {
   ha_player_status ps;
-  ha_player_get_status(ctx.player, &ps);
-  if (!quiet) {
-    fprintf(stderr, "\nholoanim: stopped at t=%.2fs after %llu ticks (%llu late)\n", ps.time,
-            (unsigned long long)ps.ticks, (unsigned long long)ps.late_ticks);
-    for (size_t o = 0; o < ha_player_output_count(ctx.player); o++) {
-      ha_output_stats os;
-      const ha_output *out = ha_player_output(ctx.player, o);
-      ha_output_get_stats(out, &os);
-      fprintf(stderr,
-              "holoanim: output %s: %llu messages in %llu datagrams, %llu refused, "
-              "%llu unreachable, %llu cut short (destination refusing), %llu other errors\n",
-              ha_output_destination(out), (unsigned long long)os.messages,
-              (unsigned long long)os.datagrams, (unsigned long long)os.err_refused,
-              (unsigned long long)os.err_unreachable, (unsigned long long)os.short_sends,
-              (unsigned long long)(os.err_again + os.err_other));
-    }
+  ha_player_get_status(c->player, &ps);
+  fprintf(stderr, "\nholoanim: stopped at t=%.2fs after %llu ticks (%llu late)\n", ps.time,
+          (unsigned long long)ps.ticks, (unsigned long long)ps.late_ticks);
+  for (size_t o = 0; o < ha_player_output_count(c->player); o++) {
+    ha_output_stats os;
+    const ha_output *out = ha_player_output(c->player, o);
+    ha_output_get_stats(out, &os);
+    fprintf(stderr,
+            "holoanim: output %s: %llu messages in %llu datagrams, %llu refused, "
+            "%llu unreachable, %llu cut short (destination refusing), %llu other errors\n",
+            ha_output_destination(out), (unsigned long long)os.messages,
+            (unsigned long long)os.datagrams, (unsigned long long)os.err_refused,
+            (unsigned long long)os.err_unreachable, (unsigned long long)os.short_sends,
+            (unsigned long long)(os.err_again + os.err_other));
   }
-  ha_metrics_http_stop(msrv);
-  ha_player_destroy(ctx.player);
-  ha_devsim_stop(sim);
-  ha_show_destroy(ctx.show);
-  ha_motion_destroy(ctx.model_template);
-  cli_motion_deinit(&cm);
-  return CLI_OK;
+}
+
+/* The clean stop: no more commands, flush every output, last metrics. */
+static void play_finish(play_ctx *c) {
+  ha_control_stop(c->control);
+  c->control = NULL;
+  ha_player_shutdown(c->player); /* flushes every output */
+  if (c->opts->metrics_path != NULL) {
+    play_write_metrics_file(c->player, c->opts->metrics_path);
+  }
+  if (!c->opts->quiet) {
+    play_print_summary(c);
+  }
+}
+
+static void play_teardown(play_ctx *c) {
+  ha_control_stop(c->control);
+  ha_metrics_http_stop(c->metrics_server);
+  ha_player_destroy(c->player);
+  ha_devsim_stop(c->sim);
+  ha_show_destroy(c->show);
+  ha_motion_destroy(c->model_template);
+}
+
+int cmd_play(int argc, char **argv) {
+  play_opts o;
+  int rc = play_parse(argc, argv, &o);
+  if (rc != CLI_CONTINUE) {
+    return rc;
+  }
+  play_ctx ctx;
+  memset(&ctx, 0, sizeof ctx);
+  ctx.opts = &o;
+  rc = play_load(&o, &ctx);
+  if (rc == CLI_OK) {
+    ha_error err;
+    ha_error_clear(&err);
+    ha_status st = play_setup(&o, &ctx, &err);
+    rc = st == HA_OK ? CLI_OK : cli_report(&err, st);
+  }
+  if (rc == CLI_OK) {
+    play_run(&ctx);
+    play_finish(&ctx);
+  }
+  play_teardown(&ctx);
+  cli_motion_deinit(&o.motion);
+  return rc;
 }

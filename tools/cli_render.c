@@ -3,99 +3,115 @@
 #include <string.h>
 
 #include "cli.h"
-#include "svg.h"
 
-int cmd_render(int argc, char **argv) {
-  cli_motion cm;
-  cli_motion_init(&cm);
-  const char *out = NULL, *title = NULL;
-  double from = 0, to = -1, samples = 0, track = 1;
-  int rc = CLI_OK;
-  for (int i = 1; i < argc && rc == CLI_OK; i++) {
-    int r = cli_motion_arg(&cm, argc, argv, &i);
-    if (r < 0) {
-      rc = CLI_USAGE;
-      break;
-    }
-    if (r > 0) {
-      continue;
-    }
-    const char *a = argv[i];
-    const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-    if (v == NULL) {
-      rc = cli_usage_error("render: unknown option or missing value '%s'", a);
-    } else if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
-      out = v;
-    } else if (strcmp(a, "--title") == 0) {
-      title = v;
-    } else if (strcmp(a, "--from") == 0) {
-      rc = cli_parse_double(v, "--from", &from) ? CLI_USAGE : CLI_OK;
-    } else if (strcmp(a, "--to") == 0) {
-      rc = cli_parse_double(v, "--to", &to) ? CLI_USAGE : CLI_OK;
-    } else if (strcmp(a, "--samples") == 0) {
-      rc = cli_parse_double(v, "--samples", &samples) ? CLI_USAGE : CLI_OK;
-      if (rc == CLI_OK && !(samples >= 2 && samples <= 1e6)) {
-        rc = cli_usage_error("--samples: %g is not in [2, 1000000]", samples);
-      }
-    } else if (strcmp(a, "--track") == 0) {
-      rc = cli_parse_double(v, "--track", &track) ? CLI_USAGE : CLI_OK;
-    } else {
-      rc = cli_usage_error("render: unknown option '%s'", a);
-    }
-    i++;
+int cli_write_svg(const char *path, const ha_svg_track *tracks, size_t n,
+                  const ha_svg_options *opt) {
+  FILE *f = fopen(path, "w");
+  if (f == NULL) {
+    fprintf(stderr, "holoanim: render: cannot write '%s'\n", path);
+    return -1;
   }
-  if (rc == CLI_OK && out == NULL) {
+  int w = ha_svg_write(f, tracks, n, opt);
+  if (fclose(f) != 0 || w != 0) {
+    fprintf(stderr, "holoanim: render: failed writing '%s'\n", path);
+    return -1;
+  }
+  return 0;
+}
+
+static const cli_command render_command = {
+    "render",
+    "render --model NAME [--param K=V]... [--duration S] [--loop MODE] [--speed X]\n"
+    "       -o FILE.svg [--from A] [--to B] [--samples N] [--track N] [--title T]\n"
+    "render SHOW.json -o FILE.svg [options] (see 'holoanim render SHOW.json --help')",
+    "Draw one motion's trajectory: a top (X-Y) and a side (X-Z) view on one scale.",
+    NULL,
+    0,
+    NULL};
+
+typedef struct render_opts {
+  cli_motion motion;
+  const char *out, *title;
+  double from, to, samples, track;
+  int have_to;
+} render_opts;
+
+/* Fill *o from argv; o->motion is live only when this returns CLI_CONTINUE. */
+static int render_parse(int argc, char **argv, render_opts *o) {
+  memset(o, 0, sizeof *o);
+  cli_motion_init(&o->motion);
+  o->samples = 1001;
+  o->track = 1;
+  cli_opt opts[] = {
+      CLI_MOTION_OPTIONS(&o->motion, "the motion's length in seconds"),
+      {CLI_STRING("output", "FILE.svg", "the picture to write (required)", NULL, &o->out),
+       .letter = 'o'},
+      {CLI_STRING("title", "T", "the picture's title", "the model's name", &o->title)},
+      {CLI_NUMBER("from", "A", "first time drawn, in seconds", "0", &o->from)},
+      {CLI_NUMBER("to", "B", "last time drawn", "one cycle after --from", &o->to),
+       .seen = &o->have_to},
+      {CLI_NUMBER("samples", "N", "points on the path, 2..1000000", "1001", &o->samples), .min = 2,
+       .max = 1e6, .range = CLI_RANGE_CLOSED},
+      {CLI_NUMBER("track", "N", "the track number the motion sees", "1", &o->track)},
+  };
+  int rc = cli_parse(&render_command, opts, sizeof opts / sizeof opts[0], argc, argv, NULL, NULL);
+  if (rc == CLI_CONTINUE && o->out == NULL) {
     rc = cli_usage_error("render: -o FILE.svg is required");
   }
-  ha_motion *m = NULL;
-  if (rc == CLI_OK) {
-    rc = cli_motion_create(&cm, &m);
+  if (rc != CLI_CONTINUE) {
+    cli_motion_deinit(&o->motion);
   }
-  double *buf = NULL;
-  if (rc == CLI_OK) {
-    ha_timing tm = ha_motion_timing(m);
-    if (to < 0) {
-      /* One full cycle by default (two for pingpong: there and back). */
-      to = from + tm.duration * (tm.loop == HA_LOOP_PINGPONG ? 2.0 : 1.0) / tm.speed;
-    }
-    if (!(to > from)) {
-      rc = cli_usage_error("render: --to %g must be after --from %g", to, from);
-    }
-    size_t n = samples > 0 ? (size_t)samples : 1001;
-    buf = malloc(4 * n * sizeof(double));
-    if (rc == CLI_OK && buf == NULL) {
-      rc = cli_usage_error("out of memory");
-    }
-    if (rc == CLI_OK) {
-      double *t = buf, *x = buf + n, *y = buf + 2 * n, *z = buf + 3 * n;
-      ha_motion_state st;
-      ha_motion_state_reset(&st);
-      ha_track_ctx ctx = {(uint32_t)track, 0.0, &st, NULL};
-      for (size_t i = 0; i < n; i++) {
-        t[i] = from + (to - from) * (double)i / (double)(n - 1);
-        ha_vec3 p = ha_motion_eval(m, t[i], &ctx);
-        x[i] = p.x;
-        y[i] = p.y;
-        z[i] = p.z;
-      }
-      char name[128];
-      snprintf(name, sizeof(name), "%s", ha_motion_model(m)->name);
-      ha_svg_track trk = {name, NULL, t, x, y, z, n};
-      ha_svg_options opt = ha_svg_options_default();
-      opt.title = title ? title : name;
-      FILE *f = fopen(out, "w");
-      if (f == NULL) {
-        rc = cli_usage_error("render: cannot write '%s'", out);
-      } else {
-        int w = ha_svg_write(f, &trk, 1, &opt);
-        if (fclose(f) != 0 || w != 0) {
-          rc = cli_usage_error("render: failed writing '%s'", out);
-        }
-      }
-    }
+  return rc;
+}
+
+/* n samples of the motion from o->from to o->to, drawn into o->out. */
+static int render_motion(const ha_motion *m, const render_opts *o, const char *name) {
+  size_t n = (size_t)o->samples;
+  double *buf = malloc(4 * n * sizeof(double));
+  if (buf == NULL) {
+    return cli_usage_error("out of memory");
   }
+  double *t = buf, *x = buf + n, *y = buf + 2 * n, *z = buf + 3 * n;
+  ha_motion_state st;
+  ha_motion_state_reset(&st);
+  ha_track_ctx ctx = {(uint32_t)o->track, 0.0, &st, NULL};
+  for (size_t i = 0; i < n; i++) {
+    t[i] = o->from + (o->to - o->from) * (double)i / (double)(n - 1);
+    ha_vec3 p = ha_motion_eval(m, t[i], &ctx);
+    x[i] = p.x;
+    y[i] = p.y;
+    z[i] = p.z;
+  }
+  ha_svg_track trk = {name, NULL, t, x, y, z, n};
+  ha_svg_options opt = ha_svg_options_default();
+  opt.title = o->title ? o->title : name;
+  int rc = cli_write_svg(o->out, &trk, 1, &opt) == 0 ? CLI_OK : CLI_USAGE;
   free(buf);
+  return rc;
+}
+
+int cmd_render(int argc, char **argv) {
+  render_opts o;
+  int rc = render_parse(argc, argv, &o);
+  if (rc != CLI_CONTINUE) {
+    return rc;
+  }
+  ha_motion *m = NULL;
+  rc = cli_motion_create(&o.motion, &m);
+  if (rc == CLI_OK && !o.have_to) {
+    /* One full cycle by default (two for pingpong: there and back). */
+    ha_timing tm = ha_motion_timing(m);
+    o.to = o.from + tm.duration * (tm.loop == HA_LOOP_PINGPONG ? 2.0 : 1.0) / tm.speed;
+  }
+  if (rc == CLI_OK && !(o.to > o.from)) {
+    rc = cli_usage_error("render: --to %g must be after --from %g", o.to, o.from);
+  }
+  if (rc == CLI_OK) {
+    char name[128];
+    snprintf(name, sizeof(name), "%s", ha_motion_model(m)->name);
+    rc = render_motion(m, &o, name);
+  }
   ha_motion_destroy(m);
-  cli_motion_deinit(&cm);
+  cli_motion_deinit(&o.motion);
   return rc;
 }

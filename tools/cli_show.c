@@ -20,32 +20,23 @@ int cli_show_is_show_file(const char *arg) {
   return n > 5 && strcmp(arg + n - 5, ".json") == 0;
 }
 
-static void print_diags(const ha_diags *d) {
-  for (size_t i = 0; i < ha_diags_count(d); i++) {
-    char line[1024];
-    ha_diag_format(ha_diags_at(d, i), line, sizeof(line));
-    fprintf(stderr, "%s\n", line);
-  }
-}
-
-static int load_status_exit(ha_status st) {
+static int show_load_exit_code(ha_status st) {
   return st == HA_EIO ? CLI_FAIL : (st == HA_ENOMEM ? CLI_FAIL : CLI_USAGE);
 }
 
-/* Load a show, printing diagnostics; returns an exit code (0 with *out). */
-static int load(const char *path, ha_show **out) {
+int cli_show_load(const char *path, ha_show **out) {
   ha_diags *d = NULL;
   if (ha_diags_create(&d) != HA_OK) {
     return cli_usage_error("out of memory");
   }
   ha_status st = ha_show_load_file(path, out, d);
-  print_diags(d);
+  cli_print_diags(d, "");
   int rc = CLI_OK;
   if (st != HA_OK) {
     fprintf(stderr, "holoanim: %s: %zu error%s, %zu warning%s\n", path, ha_diags_errors(d),
             ha_diags_errors(d) == 1 ? "" : "s", ha_diags_warnings(d),
             ha_diags_warnings(d) == 1 ? "" : "s");
-    rc = load_status_exit(st);
+    rc = show_load_exit_code(st);
   }
   ha_diags_destroy(d);
   return rc;
@@ -53,7 +44,7 @@ static int load(const char *path, ha_show **out) {
 
 /* ---- validate ---- */
 
-static int validate_json(const char *path) {
+static int validate_print_json(const char *path) {
   ha_diags *d = NULL;
   if (ha_diags_create(&d) != HA_OK) {
     return cli_usage_error("out of memory");
@@ -76,31 +67,31 @@ static int validate_json(const char *path) {
   json_decref(arr);
   ha_diags_destroy(d);
   ha_show_destroy(show);
-  return st == HA_OK ? CLI_OK : load_status_exit(st);
+  return st == HA_OK ? CLI_OK : show_load_exit_code(st);
 }
 
 int cli_show_validate(int argc, char **argv) {
+  static const cli_command validate_command = {
+      "validate",
+      "validate SHOW.json [--json]",
+      "Check a show: every problem (warnings too) on stderr as FILE:LINE:COLUMN: message,\n"
+      "then \"ok: ...\" on stdout. Exit 2 when the show is invalid.",
+      "show file",
+      1,
+      "give a show file (holoanim validate SHOW.json)"};
   const char *path = NULL;
+  size_t npath = 0;
   int json = 0;
-  for (int i = 1; i < argc; i++) {
-    if (strcmp(argv[i], "--json") == 0) {
-      json = 1;
-    } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
-      return cli_usage_error("validate: unknown option '%s'", argv[i]);
-    } else if (path == NULL) {
-      path = argv[i];
-    } else {
-      return cli_usage_error("validate: one show file at a time ('%s' is extra)", argv[i]);
-    }
-  }
-  if (path == NULL) {
-    return cli_usage_error("validate: give a show file (holoanim validate SHOW.json)");
+  cli_opt opts[] = {{CLI_FLAG("json", "the diagnostics as a JSON array on stdout instead", &json)}};
+  int rc = cli_parse(&validate_command, opts, 1, argc, argv, &path, &npath);
+  if (rc != CLI_CONTINUE) {
+    return rc;
   }
   if (json) {
-    return validate_json(path);
+    return validate_print_json(path);
   }
   ha_show *show = NULL;
-  int rc = load(path, &show);
+  rc = cli_show_load(path, &show);
   if (rc != CLI_OK) {
     return rc;
   }
@@ -121,23 +112,21 @@ int cli_show_validate(int argc, char **argv) {
 /* ---- import ---- */
 
 int cli_show_import(int argc, char **argv) {
+  static const cli_command import_command = {
+      "import",
+      "import PROJECT.hpx [-o SHOW.json]",
+      "Convert an original Animator project. A warning on stderr for everything not\n"
+      "mapped; the show (canonical text) to SHOW.json (atomically, keeping a .bak) or stdout.",
+      "project",
+      1,
+      "give a project (holoanim import PROJECT.hpx -o SHOW.json)"};
   const char *in = NULL, *out = NULL;
-  for (int i = 1; i < argc; i++) {
-    if (strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "--output") == 0) {
-      if (i + 1 >= argc) {
-        return cli_usage_error("import: %s needs a file name", argv[i]);
-      }
-      out = argv[++i];
-    } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
-      return cli_usage_error("import: unknown option '%s'", argv[i]);
-    } else if (in == NULL) {
-      in = argv[i];
-    } else {
-      return cli_usage_error("import: one project at a time ('%s' is extra)", argv[i]);
-    }
-  }
-  if (in == NULL) {
-    return cli_usage_error("import: give a project (holoanim import PROJECT.hpx -o SHOW.json)");
+  size_t nin = 0;
+  cli_opt opts[] = {
+      {CLI_STRING("output", "SHOW.json", "the show to write", "stdout", &out), .letter = 'o'}};
+  int rc = cli_parse(&import_command, opts, 1, argc, argv, &in, &nin);
+  if (rc != CLI_CONTINUE) {
+    return rc;
   }
   ha_diags *d = NULL;
   if (ha_diags_create(&d) != HA_OK) {
@@ -145,14 +134,14 @@ int cli_show_import(int argc, char **argv) {
   }
   ha_show *show = NULL;
   ha_status st = ha_show_import_hpx(in, &show, d);
-  print_diags(d);
+  cli_print_diags(d, "");
   size_t warnings = ha_diags_warnings(d);
   ha_diags_destroy(d);
   if (st != HA_OK) {
     fprintf(stderr, "holoanim: %s: not imported\n", in);
-    return load_status_exit(st);
+    return show_load_exit_code(st);
   }
-  int rc = CLI_OK;
+  rc = CLI_OK;
   if (out != NULL) {
     ha_error err;
     ha_error_clear(&err);
@@ -183,21 +172,23 @@ typedef struct cue_at {
   double number, t;
 } cue_at;
 
-typedef struct play_opts {
+typedef struct offline_opts {
   const char *show_path;
-  const char *out, *title, *format;
+  const char *out, *title;
   double from, to, rate;
-  int have_to, have_rate;
+  int have_to, json;
   cue_at *cues;
   size_t ncues;
-} play_opts;
+} offline_opts;
 
-static int cmp_cue(const void *a, const void *b) {
+static int cue_at_cmp(const void *a, const void *b) {
   const cue_at *p = a, *q = b;
   return p->t < q->t ? -1 : p->t > q->t;
 }
 
-static int parse_cue(const char *s, play_opts *o) {
+/* CLI_OPT_CALL handler of --cue N@T; ctx is the offline_opts. */
+static int offline_add_cue(void *ctx, const char *s) {
+  offline_opts *o = ctx;
   const char *at = strchr(s, '@');
   char num[64];
   if (at == NULL || (size_t)(at - s) >= sizeof(num)) {
@@ -219,69 +210,67 @@ static int parse_cue(const char *s, play_opts *o) {
   return CLI_OK;
 }
 
-static int parse_play(int argc, char **argv, play_opts *o, int render) {
+static const cli_command offline_eval_command = {
+    "eval",
+    "eval SHOW.json [--from A] [--to B] [--rate HZ] [--format csv|json] [--cue N@T]...",
+    "Every track of the show, sampled offline: CSV columns t,track,x,y,z (or JSON),\n"
+    "firing each --cue N at its time T.",
+    "show file",
+    1,
+    "give a show file"};
+
+static const cli_command offline_render_command = {
+    "render",
+    "render SHOW.json -o FILE.svg [--from A] [--to B] [--rate HZ] [--title T] [--cue N@T]...",
+    "Every track's path, coloured per track, with the venue box; each --cue N fired at\n"
+    "its time T.",
+    "show file",
+    1,
+    "give a show file"};
+
+/* eval SHOW.json and render SHOW.json: the same options but for the
+ * output ones. */
+static int offline_parse(int argc, char **argv, offline_opts *o, int render) {
   memset(o, 0, sizeof(*o));
-  o->format = "csv";
   o->rate = render ? 100.0 : 50.0;
-  const char *cmd = render ? "render" : "eval";
-  for (int i = 1; i < argc; i++) {
-    const char *a = argv[i];
-    if (a[0] != '-' || a[1] == '\0') {
-      if (o->show_path != NULL) {
-        return cli_usage_error("%s: one show file at a time ('%s' is extra)", cmd, a);
-      }
-      o->show_path = a;
-      continue;
-    }
-    if (i + 1 >= argc) {
-      return cli_usage_error("%s: unknown option or missing value '%s'", cmd, a);
-    }
-    const char *v = argv[++i];
-    int rc = CLI_OK;
-    if (strcmp(a, "--from") == 0) {
-      rc = cli_parse_double(v, "--from", &o->from) ? CLI_USAGE : CLI_OK;
-    } else if (strcmp(a, "--to") == 0) {
-      o->have_to = 1;
-      rc = cli_parse_double(v, "--to", &o->to) ? CLI_USAGE : CLI_OK;
-    } else if (strcmp(a, "--rate") == 0) {
-      o->have_rate = 1;
-      rc = cli_parse_double(v, "--rate", &o->rate) ? CLI_USAGE : CLI_OK;
-      if (rc == CLI_OK && !(o->rate > 0.0 && o->rate <= 10000.0)) {
-        rc = cli_usage_error("--rate: %g is not in (0, 10000] Hz", o->rate);
-      }
-    } else if (strcmp(a, "--cue") == 0) {
-      rc = parse_cue(v, o);
-    } else if (!render && strcmp(a, "--format") == 0) {
-      o->format = v;
-      if (strcmp(v, "csv") != 0 && strcmp(v, "json") != 0) {
-        rc = cli_usage_error("--format: '%s' is not one of csv|json", v);
-      }
-    } else if (render && (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0)) {
-      o->out = v;
-    } else if (render && strcmp(a, "--title") == 0) {
-      o->title = v;
-    } else {
-      rc = cli_usage_error("%s: unknown option '%s'", cmd, a);
-    }
-    if (rc != CLI_OK) {
-      return rc;
-    }
-  }
-  if (o->show_path == NULL) {
-    return cli_usage_error("%s: give a show file", cmd);
+  cli_opt opts[] = {
+      /* render only */
+      {CLI_STRING("output", "FILE.svg", "the picture to write (required)", NULL, &o->out),
+       .letter = 'o'},
+      {CLI_STRING("title", "T", "the picture's title", "the show's name", &o->title)},
+      /* both */
+      {CLI_NUMBER("from", "A", "first time, in seconds", "0", &o->from)},
+      {CLI_NUMBER("to", "B", "last time", "one cycle of the longest auto-started group, or 10 s",
+                  &o->to),
+       .seen = &o->have_to},
+      {CLI_NUMBER("rate", "HZ", "samples per second, in (0, 10000]", render ? "100" : "50",
+                  &o->rate),
+       .min = 0, .max = 10000, .range = CLI_RANGE_ABOVE},
+      {CLI_CALL("cue", "N@T", "fire cue number N at time T (repeatable)", NULL, offline_add_cue,
+                o)},
+      /* eval only */
+      {CLI_CHOICE("format", "F", "csv | json", "csv", &o->json, "csv|json")},
+  };
+  const cli_opt *rows = render ? opts : opts + 2;
+  size_t nrows = sizeof opts / sizeof opts[0] - (render ? 1 : 2);
+  size_t npaths = 0;
+  int rc = cli_parse(render ? &offline_render_command : &offline_eval_command, rows, nrows, argc,
+                     argv, &o->show_path, &npaths);
+  if (rc != CLI_CONTINUE) {
+    return rc;
   }
   if (render && o->out == NULL) {
     return cli_usage_error("render: -o FILE.svg is required");
   }
   if (o->ncues > 1) {
-    qsort(o->cues, o->ncues, sizeof(*o->cues), cmp_cue);
+    qsort(o->cues, o->ncues, sizeof(*o->cues), cue_at_cmp);
   }
-  return CLI_OK;
+  return CLI_CONTINUE;
 }
 
 /* One cycle of the longest auto-started group, else 10 s; later cues
  * extend it. */
-static double natural_end(const ha_show *show, const play_opts *o) {
+static double offline_natural_end(const ha_show *show, const offline_opts *o) {
   size_t ng, na;
   const ha_show_group *g = ha_show_groups(show, &ng);
   const ha_show_animation *a = ha_show_animations(show, &na);
@@ -302,16 +291,16 @@ static double natural_end(const ha_show *show, const play_opts *o) {
   return o->from + end;
 }
 
-typedef struct play {
+typedef struct offline_run {
   ha_show *show;
   ha_engine *engine;
   ha_show_instance *inst;
   size_t ntracks;
   size_t nsamples;
   double *t, *x, *y, *z; /* x/y/z: nsamples × ntracks, sample-major */
-} play;
+} offline_run;
 
-static void play_free(play *p) {
+static void offline_run_free(offline_run *p) {
   ha_show_instance_destroy(p->inst);
   ha_engine_destroy(p->engine);
   ha_show_destroy(p->show);
@@ -321,14 +310,37 @@ static void play_free(play *p) {
   free(p->z);
 }
 
-static int run_play(play_opts *o, play *p) {
+/* Sample p->show's instance at every time, firing the cues on the way
+ * (cues given before --from fire at --from). */
+static int offline_sample(const offline_opts *o, offline_run *p) {
+  size_t nt = p->ntracks, ns = p->nsamples, next_cue = 0;
+  ha_error err;
+  ha_error_clear(&err);
+  for (size_t i = 0; i < ns; i++) {
+    double t = o->from + (double)i / o->rate;
+    while (next_cue < o->ncues && o->cues[next_cue].t <= t + 1e-12) {
+      double at = o->cues[next_cue].t < o->from ? o->from : o->cues[next_cue].t;
+      ha_status st = ha_show_fire_cue(p->inst, o->cues[next_cue].number, at, &err);
+      if (st != HA_OK) {
+        return cli_report(&err, st);
+      }
+      next_cue++;
+    }
+    p->t[i] = t;
+    ha_show_instance_evaluate(p->inst, t, p->x + i * nt, p->y + i * nt, p->z + i * nt, nt);
+  }
+  return CLI_OK;
+}
+
+/* Load the show, put it on an engine and sample every track. */
+static int offline_run_show(offline_opts *o, offline_run *p) {
   memset(p, 0, sizeof(*p));
-  int rc = load(o->show_path, &p->show);
+  int rc = cli_show_load(o->show_path, &p->show);
   if (rc != CLI_OK) {
     return rc;
   }
   if (!o->have_to) {
-    o->to = natural_end(p->show, o);
+    o->to = offline_natural_end(p->show, o);
   }
   if (!(o->to >= o->from)) {
     return cli_usage_error("--to %g is before --from %g", o->to, o->from);
@@ -358,163 +370,118 @@ static int run_play(play_opts *o, play *p) {
   if (p->t == NULL || p->x == NULL || p->y == NULL || p->z == NULL) {
     return cli_usage_error("out of memory");
   }
-  size_t next_cue = 0;
-  /* Cues given before --from fire at --from. */
-  for (size_t i = 0; i < ns; i++) {
-    double t = o->from + (double)i / o->rate;
-    while (next_cue < o->ncues && o->cues[next_cue].t <= t + 1e-12) {
-      double at = o->cues[next_cue].t < o->from ? o->from : o->cues[next_cue].t;
-      st = ha_show_fire_cue(p->inst, o->cues[next_cue].number, at, &err);
-      if (st != HA_OK) {
-        return cli_report(&err, st);
-      }
-      next_cue++;
-    }
-    p->t[i] = t;
-    ha_show_instance_evaluate(p->inst, t, p->x + i * nt, p->y + i * nt, p->z + i * nt, nt);
-  }
-  return CLI_OK;
+  return offline_sample(o, p);
 }
 
-static void fmt(char *buf, size_t cap, double v) {
-  if (v > -5e-324 && v < 5e-324) {
-    snprintf(buf, cap, "0");
-    return;
+static void offline_print_samples(const offline_opts *o, const offline_run *p) {
+  if (o->json) {
+    json_t *name = json_string(o->show_path);
+    char *q = name ? json_dumps(name, JSON_ENCODE_ANY) : NULL;
+    printf("{\"show\":%s,\"samples\":[", q ? q : "null");
+    free(q);
+    json_decref(name);
+  } else {
+    puts("t,track,x,y,z");
   }
-  for (int prec = 1; prec <= 17; prec++) {
-    snprintf(buf, cap, "%.*g", prec, v);
-    double back = strtod(buf, NULL);
-    if (!(back < v) && !(back > v)) {
-      return;
-    }
-  }
-}
-
-int cli_show_eval(int argc, char **argv) {
-  play_opts o;
-  int rc = parse_play(argc, argv, &o, 0);
-  play p;
-  memset(&p, 0, sizeof(p));
-  if (rc == CLI_OK) {
-    rc = run_play(&o, &p);
-  }
-  if (rc == CLI_OK) {
-    int json = strcmp(o.format, "json") == 0;
-    if (json) {
-      json_t *name = json_string(o.show_path);
-      char *q = name ? json_dumps(name, JSON_ENCODE_ANY) : NULL;
-      printf("{\"show\":%s,\"samples\":[", q ? q : "null");
-      free(q);
-      json_decref(name);
-    } else {
-      puts("t,track,x,y,z");
-    }
-    int first = 1;
-    for (size_t i = 0; i < p.nsamples; i++) {
-      for (size_t k = 0; k < p.ntracks; k++) {
-        ha_track_info ti;
-        ha_engine_track_at(p.engine, k, &ti);
-        char b[4][40];
-        fmt(b[0], sizeof(b[0]), p.t[i]);
-        fmt(b[1], sizeof(b[1]), p.x[i * p.ntracks + k]);
-        fmt(b[2], sizeof(b[2]), p.y[i * p.ntracks + k]);
-        fmt(b[3], sizeof(b[3]), p.z[i * p.ntracks + k]);
-        if (json) {
-          printf("%s{\"t\":%s,\"track\":%u,\"x\":%s,\"y\":%s,\"z\":%s}", first ? "" : ",", b[0],
-                 ti.id, b[1], b[2], b[3]);
-          first = 0;
-        } else {
-          printf("%s,%u,%s,%s,%s\n", b[0], ti.id, b[1], b[2], b[3]);
-        }
-      }
-    }
-    if (json) {
-      puts("]}");
-    }
-    if (fflush(stdout) != 0) {
-      rc = CLI_FAIL;
-    }
-  }
-  play_free(&p);
-  free(o.cues);
-  return rc;
-}
-
-int cli_show_render(int argc, char **argv) {
-  play_opts o;
-  int rc = parse_play(argc, argv, &o, 1);
-  play p;
-  memset(&p, 0, sizeof(p));
-  if (rc == CLI_OK) {
-    rc = run_play(&o, &p);
-  }
-  ha_svg_track *tr = NULL;
-  double *cols = NULL;
-  char(*names)[160] = NULL;
-  if (rc == CLI_OK) {
-    size_t nt = p.ntracks, ns = p.nsamples;
-    tr = calloc(nt ? nt : 1, sizeof(*tr));
-    cols = malloc((3 * nt * ns + 1) * sizeof(double));
-    names = calloc(nt ? nt : 1, sizeof(*names));
-    if (tr == NULL || cols == NULL || names == NULL) {
-      rc = cli_usage_error("out of memory");
-    }
-    size_t nst;
-    const ha_show_track *st = ha_show_tracks(p.show, &nst);
-    for (size_t k = 0; rc == CLI_OK && k < nt; k++) {
-      /* samples are sample-major; the SVG wants one array per track */
-      double *x = cols + 3 * k * ns, *y = x + ns, *z = y + ns;
-      for (size_t i = 0; i < ns; i++) {
-        x[i] = p.x[i * nt + k];
-        y[i] = p.y[i * nt + k];
-        z[i] = p.z[i * nt + k];
-      }
-      const ha_show_track *s = k < nst ? &st[k] : NULL;
-      if (s != NULL && s->name[0] != '\0') {
-        snprintf(names[k], sizeof(names[k]), "%u %s", s->id, s->name);
+  int first = 1;
+  for (size_t i = 0; i < p->nsamples; i++) {
+    for (size_t k = 0; k < p->ntracks; k++) {
+      ha_track_info ti;
+      ha_engine_track_at(p->engine, k, &ti);
+      char b[4][40];
+      size_t at = i * p->ntracks + k;
+      cli_format_number(b[0], sizeof(b[0]), p->t[i]);
+      cli_format_number(b[1], sizeof(b[1]), p->x[at]);
+      cli_format_number(b[2], sizeof(b[2]), p->y[at]);
+      cli_format_number(b[3], sizeof(b[3]), p->z[at]);
+      if (o->json) {
+        printf("%s{\"t\":%s,\"track\":%u,\"x\":%s,\"y\":%s,\"z\":%s}", first ? "" : ",", b[0],
+               ti.id, b[1], b[2], b[3]);
+        first = 0;
       } else {
-        snprintf(names[k], sizeof(names[k]), "track %u", s ? s->id : (unsigned)k + 1);
-      }
-      tr[k].name = names[k];
-      tr[k].color = s != NULL && s->color[0] != '\0' ? s->color : NULL;
-      tr[k].t = p.t;
-      tr[k].x = x;
-      tr[k].y = y;
-      tr[k].z = z;
-      tr[k].n = ns;
-    }
-    if (rc == CLI_OK) {
-      ha_svg_options opt = ha_svg_options_default();
-      const char *nm = ha_show_name(p.show);
-      opt.title = o.title ? o.title : (nm[0] != '\0' ? nm : o.show_path);
-      const ha_limits *lim = ha_show_limits(p.show);
-      double box[6];
-      if (lim->box_enabled) {
-        box[0] = lim->box_min.x;
-        box[1] = lim->box_max.x;
-        box[2] = lim->box_min.y;
-        box[3] = lim->box_max.y;
-        box[4] = lim->box_min.z;
-        box[5] = lim->box_max.z;
-        opt.box = box;
-      }
-      FILE *f = fopen(o.out, "w");
-      if (f == NULL) {
-        fprintf(stderr, "holoanim: render: cannot write '%s'\n", o.out);
-        rc = CLI_FAIL;
-      } else {
-        int w = ha_svg_write(f, tr, nt, &opt);
-        if (fclose(f) != 0 || w != 0) {
-          fprintf(stderr, "holoanim: render: failed writing '%s'\n", o.out);
-          rc = CLI_FAIL;
-        }
+        printf("%s,%u,%s,%s,%s\n", b[0], ti.id, b[1], b[2], b[3]);
       }
     }
+  }
+  if (o->json) {
+    puts("]}");
+  }
+}
+
+/* Per track: its name for the legend ("3 Violin" or "track 3") and colour. */
+static void offline_track_label(const ha_show *show, size_t k, char *name, size_t cap,
+                                const char **color) {
+  size_t nst;
+  const ha_show_track *st = ha_show_tracks(show, &nst);
+  const ha_show_track *s = k < nst ? &st[k] : NULL;
+  if (s != NULL && s->name[0] != '\0') {
+    snprintf(name, cap, "%u %s", s->id, s->name);
+  } else {
+    snprintf(name, cap, "track %u", s ? s->id : (unsigned)k + 1);
+  }
+  *color = s != NULL && s->color[0] != '\0' ? s->color : NULL;
+}
+
+/* The picture: one SVG track per show track, over the venue box. */
+static int offline_render_svg(const offline_opts *o, const offline_run *p) {
+  size_t nt = p->ntracks, ns = p->nsamples;
+  ha_svg_track *tr = calloc(nt ? nt : 1, sizeof(*tr));
+  double *cols = malloc((3 * nt * ns + 1) * sizeof(double));
+  char(*names)[160] = calloc(nt ? nt : 1, sizeof(*names));
+  int rc = tr == NULL || cols == NULL || names == NULL ? cli_usage_error("out of memory") : CLI_OK;
+  for (size_t k = 0; rc == CLI_OK && k < nt; k++) {
+    /* samples are sample-major; the SVG wants one array per track */
+    double *x = cols + 3 * k * ns, *y = x + ns, *z = y + ns;
+    for (size_t i = 0; i < ns; i++) {
+      x[i] = p->x[i * nt + k];
+      y[i] = p->y[i * nt + k];
+      z[i] = p->z[i * nt + k];
+    }
+    const char *color = NULL;
+    offline_track_label(p->show, k, names[k], sizeof(names[k]), &color);
+    tr[k] = (ha_svg_track){names[k], color, p->t, x, y, z, ns};
+  }
+  if (rc == CLI_OK) {
+    ha_svg_options opt = ha_svg_options_default();
+    const char *nm = ha_show_name(p->show);
+    opt.title = o->title ? o->title : (nm[0] != '\0' ? nm : o->show_path);
+    const ha_limits *lim = ha_show_limits(p->show);
+    double box[6] = {lim->box_min.x, lim->box_max.x, lim->box_min.y,
+                     lim->box_max.y, lim->box_min.z, lim->box_max.z};
+    opt.box = lim->box_enabled ? box : NULL;
+    rc = cli_write_svg(o->out, tr, nt, &opt) == 0 ? CLI_OK : CLI_FAIL;
   }
   free(tr);
   free(cols);
   free(names);
-  play_free(&p);
+  return rc;
+}
+
+/* eval SHOW.json and render SHOW.json: parse, sample, then print or draw. */
+static int offline_command(int argc, char **argv, int render) {
+  offline_opts o;
+  int rc = offline_parse(argc, argv, &o, render);
+  if (rc != CLI_CONTINUE) {
+    free(o.cues);
+    return rc;
+  }
+  offline_run p;
+  rc = offline_run_show(&o, &p);
+  if (rc == CLI_OK && render) {
+    rc = offline_render_svg(&o, &p);
+  } else if (rc == CLI_OK) {
+    offline_print_samples(&o, &p);
+    rc = fflush(stdout) != 0 ? CLI_FAIL : CLI_OK;
+  }
+  offline_run_free(&p);
   free(o.cues);
   return rc;
+}
+
+int cli_show_eval(int argc, char **argv) {
+  return offline_command(argc, argv, 0);
+}
+
+int cli_show_render(int argc, char **argv) {
+  return offline_command(argc, argv, 1);
 }

@@ -5,9 +5,16 @@
 #ifndef HOLOANIM_CLI_SHOW_H
 #define HOLOANIM_CLI_SHOW_H
 
+#include "holoanim.h"
+
 /* True when `arg` names a show file (ends in ".json"): `eval` and `render`
  * hand over to the show versions below when their first argument is one. */
 int cli_show_is_show_file(const char *arg);
+
+/* Load a show, printing its diagnostics on stderr and, when it fails, a
+ * "PATH: N errors, M warnings" line. Returns 0 with *out, 1 for an I/O (or
+ * memory) failure, 2 for an invalid show. */
+int cli_show_load(const char *path, ha_show **out);
 
 /* holoanim validate SHOW.json [--json]
  * Diagnostics (warnings too) on stderr, one per line; "ok: ..." on stdout.

@@ -1,5 +1,8 @@
-/* holoanim: command-line entry point and subcommand dispatch. */
-#include <stdarg.h>
+/* holoanim: command-line entry point and subcommand dispatch (one table),
+ * plus the helpers every subcommand shares that are not about parsing
+ * (tools/cli_args.c has those): error reporting, the --model motion, show
+ * diagnostics and the Ctrl-C flag. */
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -7,32 +10,11 @@
 #include "cli_net.h"
 #include "cli_show.h"
 
-int cli_usage_error(const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  fputs("holoanim: ", stderr);
-  vfprintf(stderr, fmt, ap);
-  fputc('\n', stderr);
-  va_end(ap);
-  return CLI_USAGE;
-}
-
 int cli_report(const ha_error *err, ha_status st) {
   const char *msg = err != NULL && err->message[0] != '\0' ? err->message : ha_strerror(st);
   fprintf(stderr, "holoanim: %s\n", msg);
   int input = st == HA_EINVAL || st == HA_ERANGE || st == HA_EPARSE || st == HA_ENOTFOUND;
   return input ? CLI_USAGE : CLI_FAIL;
-}
-
-int cli_parse_double(const char *s, const char *what, double *out) {
-  char *end = NULL;
-  double v = s ? strtod(s, &end) : 0.0;
-  if (s == NULL || end == s || *end != '\0' || !isfinite(v)) {
-    cli_usage_error("%s: '%s' is not a finite number", what, s ? s : "");
-    return -1;
-  }
-  *out = v;
-  return 0;
 }
 
 void cli_motion_init(cli_motion *m) {
@@ -48,42 +30,26 @@ void cli_motion_deinit(cli_motion *m) {
   ha_params_destroy(m->params);
 }
 
-int cli_motion_arg(cli_motion *m, int argc, char **argv, int *i) {
-  const char *a = argv[*i];
-  if (strcmp(a, "--model") != 0 && strcmp(a, "--param") != 0 && strcmp(a, "--duration") != 0 &&
-      strcmp(a, "--loop") != 0 && strcmp(a, "--speed") != 0) {
-    return 0;
-  }
-  if (*i + 1 >= argc) {
-    cli_usage_error("%s needs a value", a);
-    return -1;
-  }
-  const char *v = argv[++*i];
+int cli_motion_param(void *ctx, const char *value) {
+  cli_motion *m = ctx;
   ha_error err;
-  ha_status st = HA_OK;
-  if (strcmp(a, "--model") == 0) {
-    m->model = v;
-  } else if (strcmp(a, "--param") == 0) {
-    st = ha_params_set_assignment(m->params, v, &err);
-  } else if (strcmp(a, "--duration") == 0) {
-    m->timing_given = 1;
-    if (cli_parse_double(v, "--duration", &m->timing.duration) != 0) {
-      return -1;
-    }
-  } else if (strcmp(a, "--speed") == 0) {
-    m->timing_given = 1;
-    if (cli_parse_double(v, "--speed", &m->timing.speed) != 0) {
-      return -1;
-    }
-  } else {
-    m->timing_given = 1;
-    st = ha_loop_mode_parse(v, &m->timing.loop, &err);
-  }
+  ha_status st = ha_params_set_assignment(m->params, value, &err);
   if (st != HA_OK) {
     cli_report(&err, st);
-    return -1;
+    return CLI_USAGE; /* a bad value on the command line, whatever the status */
   }
-  return 1;
+  return CLI_OK;
+}
+
+int cli_motion_loop(void *ctx, const char *value) {
+  cli_motion *m = ctx;
+  ha_error err;
+  ha_status st = ha_loop_mode_parse(value, &m->timing.loop, &err);
+  if (st != HA_OK) {
+    cli_report(&err, st);
+    return CLI_USAGE; /* a bad value on the command line, whatever the status */
+  }
+  return CLI_OK;
 }
 
 int cli_motion_create(const cli_motion *m, ha_motion **out) {
@@ -99,7 +65,36 @@ int cli_motion_create(const cli_motion *m, ha_motion **out) {
   return CLI_OK;
 }
 
-static void usage(FILE *f) {
+void cli_print_diags(const ha_diags *d, const char *indent) {
+  for (size_t i = 0; i < ha_diags_count(d); i++) {
+    char line[1024];
+    ha_diag_format(ha_diags_at(d, i), line, sizeof(line));
+    fprintf(stderr, "%s%s\n", indent, line);
+  }
+}
+
+/* The one process-wide flag: a signal handler can reach nothing else. */
+static volatile sig_atomic_t cli_stop_flag;
+
+static void cli_on_stop_signal(int sig) {
+  (void)sig;
+  cli_stop_flag = 1;
+}
+
+void cli_catch_stop_signals(void) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = cli_on_stop_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+}
+
+int cli_stop_requested(void) {
+  return cli_stop_flag != 0;
+}
+
+static void cli_print_overview(FILE *f) {
   fputs(
       "usage: holoanim <command> [options]\n"
       "\n"
@@ -120,43 +115,45 @@ static void usage(FILE *f) {
       "  validate SHOW.json                   check a show; every problem with line:column\n"
       "  import PROJECT.hpx -o SHOW.json      convert an original Animator project\n"
       "\n"
+      "'holoanim <command> --help' lists a command's options.\n"
       "Vectors are written x,y,z (e.g. --param center=1,2,0); lists of points\n"
-      "x,y,z;x,y,z;...; keyframes t:x,y,z[:easing];...\n",
+      "x,y,z;x,y,z;...; keyframes t:x,y,z[:easing];... HOST may be a name, an\n"
+      "IPv4 address or an IPv6 address ([::1]:4003 with a port).\n",
       f);
 }
+
+/* eval and render read a show when their first argument is a .json file. */
+typedef struct cli_subcommand {
+  const char *name;
+  int (*run)(int argc, char **argv);
+  int (*run_show)(int argc, char **argv); /* NULL: no show form */
+} cli_subcommand;
+
+static const cli_subcommand cli_subcommands[] = {
+    {"models", cmd_models, NULL},
+    {"eval", cmd_eval, cli_show_eval},
+    {"render", cmd_render, cli_show_render},
+    {"validate", cli_show_validate, NULL},
+    {"import", cli_show_import, NULL},
+    {"devsim", cmd_devsim, NULL},
+    {"discover", cmd_discover, NULL},
+    {"play", cmd_play, NULL},
+};
 
 int main(int argc, char **argv) {
   if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
       strcmp(argv[1], "help") == 0) {
-    usage(argc < 2 ? stderr : stdout);
+    cli_print_overview(argc < 2 ? stderr : stdout);
     return argc < 2 ? CLI_USAGE : CLI_OK;
   }
   const char *cmd = argv[1];
-  if (strcmp(cmd, "models") == 0) {
-    return cmd_models(argc - 1, argv + 1);
+  for (size_t i = 0; i < sizeof cli_subcommands / sizeof cli_subcommands[0]; i++) {
+    const cli_subcommand *c = &cli_subcommands[i];
+    if (strcmp(cmd, c->name) == 0) {
+      int show = c->run_show != NULL && argc > 2 && cli_show_is_show_file(argv[2]);
+      return (show ? c->run_show : c->run)(argc - 1, argv + 1);
+    }
   }
-  int show_arg = argc > 2 && cli_show_is_show_file(argv[2]);
-  if (strcmp(cmd, "eval") == 0) {
-    return show_arg ? cli_show_eval(argc - 1, argv + 1) : cmd_eval(argc - 1, argv + 1);
-  }
-  if (strcmp(cmd, "render") == 0) {
-    return show_arg ? cli_show_render(argc - 1, argv + 1) : cmd_render(argc - 1, argv + 1);
-  }
-  if (strcmp(cmd, "validate") == 0) {
-    return cli_show_validate(argc - 1, argv + 1);
-  }
-  if (strcmp(cmd, "import") == 0) {
-    return cli_show_import(argc - 1, argv + 1);
-  }
-  if (strcmp(cmd, "devsim") == 0) {
-    return cmd_devsim(argc - 1, argv + 1);
-  }
-  if (strcmp(cmd, "discover") == 0) {
-    return cmd_discover(argc - 1, argv + 1);
-  }
-  if (strcmp(cmd, "play") == 0) {
-    return cmd_play(argc - 1, argv + 1);
-  }
-  usage(stderr);
+  cli_print_overview(stderr);
   return cli_usage_error("unknown command '%s'", cmd);
 }

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# The command line's option tables: every subcommand prints its --help (and
+# -h) on stdout with exit 0, listing every option it has always taken; a bad
+# or missing value exits 2 with a message naming the option and what it
+# accepts; HOST[:PORT] takes IPv6 ([::1]:4003) and refuses bad ports. Nothing
+# here opens a socket.
+set -u
+
+CLI=${HA_CLI:?HA_CLI must name the holoanim binary}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+nfail=0
+# run WANT PATTERN COMMAND...: COMMAND exits WANT and, unless PATTERN is
+# empty, says PATTERN (a fixed string) on stderr; stdout stays in $tmp/out.
+run() {
+  local want=$1 pattern=$2
+  shift 2
+  "$@" >"$tmp/out" 2>"$tmp/err"
+  local rc=$?
+  if [ "$rc" -ne "$want" ] || { [ -n "$pattern" ] && ! grep -qF -- "$pattern" "$tmp/err"; }; then
+    echo "FAIL: $* exited $rc (wanted $want${pattern:+, saying '$pattern'})" >&2
+    sed 's/^/  stderr: /' "$tmp/err" >&2
+    nfail=$((nfail + 1))
+  fi
+}
+missing() { echo "FAIL: $1 has no $2" >&2; nfail=$((nfail + 1)); }
+# help CMD [SHOW] OPTION...: the help lists each option
+help_lists() {
+  local cmd=$1
+  shift
+  for flag in --help -h; do
+    run 0 "" "$CLI" $cmd $flag
+    grep -q "^usage: holoanim ${cmd%% *}" "$tmp/out" || missing "$cmd $flag" "a usage line"
+  done
+  for opt in "$@"; do
+    grep -qE -- "(^|[ ,])$opt([ ,]|$)" "$tmp/out" || missing "$cmd --help" "$opt"
+  done
+}
+
+show=examples/cue-scene.json
+help_lists models --json
+help_lists eval --model --param --duration --loop --speed --t --from --to --step --format --track --shift
+help_lists "eval $show" --from --to --rate --format --cue
+help_lists render --model --param --duration --loop --speed -o --output --title --from --to --samples --track
+help_lists "render $show" -o --output --from --to --rate --title --cue
+help_lists play --model --param --duration --loop --speed --track --mode --phase-offset --to \
+  --dialect --coords --rate --for --tick-rate --control --metrics --metrics-port --watch \
+  --realtime --quiet --sim
+help_lists devsim --port --bind --tracks --record --push --adm-scale --azimuth --quiet -q
+help_lists discover --listen --timeout --max --json
+help_lists validate --json
+help_lists import -o --output
+
+# Bad values: exit 2, the option and what it accepts named.
+run 2 "--format: 'xml' is not one of csv|json" "$CLI" eval --model circular --t 1 --format xml
+run 2 "--samples: 1 is not in [2, 1000000]" "$CLI" render --model circular -o x.svg --samples 1
+run 2 "--tick-rate: 0 is not in [1, 2000]" "$CLI" play --model circular --tick-rate 0
+run 2 "--tracks: '0' is not a whole number in [1, 65535]" "$CLI" devsim --tracks 0
+run 2 "--azimuth: 'up' is not one of cw|ccw" "$CLI" devsim --azimuth up
+run 2 "--timeout: 'x' is not a whole number" "$CLI" discover 127.0.0.1 --timeout x
+run 2 "--to needs a value" "$CLI" eval --model circular --from 0 --step 1 --to
+run 2 "unknown option '--bogus'" "$CLI" play --model circular --bogus
+
+# HOST[:PORT]: bad ports and malformed IPv6 are refused before any socket.
+for bad in "h:0" "h:65536" "h:abc" "[::1]:0" "[::1" "[::1]x" "localhost:40:03"; do
+  run 2 "--to: '$bad' is not HOST[:PORT]" "$CLI" play --model circular --to "$bad"
+  run 2 "discover: '$bad' is not HOST[:PORT]" "$CLI" discover "$bad"
+done
+for bad in "localhost" "[::1]" "::1" "h:0"; do # --push needs the port
+  run 2 "--push: '$bad' is not HOST:PORT" "$CLI" devsim --push "$bad"
+done
+
+if [ "$nfail" -ne 0 ]; then
+  echo "$nfail failure(s)"
+  exit 1
+fi
+echo "ok: options"
