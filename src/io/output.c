@@ -561,7 +561,7 @@ static inline void to_wire(const ha_output *o, double x, double y, double z, dou
 }
 
 /* True when `w` differs from the last sent values beyond the dead-band. */
-static inline bool moved(const ha_output *o, const slot *s, const double w[3]) {
+static inline bool moved_beyond_deadband(const ha_output *o, const slot *s, const double w[3]) {
   double d0 = o->aed ? fabs(ha_angle_diff_deg(s->wire[0], w[0])) : fabs(w[0] - s->wire[0]);
   return d0 > o->thr[0] || fabs(w[1] - s->wire[1]) > o->thr[1] ||
          fabs(w[2] - s->wire[2]) > o->thr[2];
@@ -573,8 +573,8 @@ static const uint8_t FFF_TAGS[8] = {',', 'f', 'f', 'f', 0, 0, 0, 0};
 /* One `,fff` message at p (room for MSG_MAX bytes guaranteed by the buffer
  * sizing): from the slot's cached address, or formatted for an untracked id.
  * Returns its size. */
-static inline int encode(const ha_output *o, const slot *s, uint32_t index, uint8_t *p,
-                         const double w[3]) {
+static inline int encode_fff(const ha_output *o, const slot *s, uint32_t index, uint8_t *p,
+                             const double w[3]) {
   if (s == NULL) {
     return ha_osc_encode_track_fff(p, MSG_MAX, o->prefix, index, o->suffix, (float)w[0],
                                    (float)w[1], (float)w[2]);
@@ -688,7 +688,7 @@ static void output_encode(ha_output *o, double now, size_t n, const uint32_t *id
     }
     double w[3];
     to_wire(o, px, py, pz, w);
-    if (!force && s != NULL && s->sent && !moved(o, s, w)) {
+    if (!force && s != NULL && s->sent && !moved_beyond_deadband(o, s, w)) {
       if (keep > 0.0 && (now - s->last >= keep || now < s->last)) {
         keepalives++;
       } else {
@@ -714,7 +714,7 @@ static void output_encode(ha_output *o, double now, size_t n, const uint32_t *id
         pos += 16;
         o->dg_first[ndg] = npend;
       }
-      int r = encode(o, s, index, o->buf + pos + 4, w);
+      int r = encode_fff(o, s, index, o->buf + pos + 4, w);
       if (r < 0) {
         continue; /* cannot happen: the buffer is sized for max_tracks */
       }
@@ -722,7 +722,7 @@ static void output_encode(ha_output *o, double now, size_t n, const uint32_t *id
       pos += 4 + (size_t)r;
       in_dg++;
     } else {
-      int r = encode(o, s, index, o->buf + pos, w);
+      int r = encode_fff(o, s, index, o->buf + pos, w);
       if (r < 0) {
         continue;
       }

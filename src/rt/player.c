@@ -955,7 +955,7 @@ ha_status ha_player_goto(ha_player *p, uint32_t id, ha_vec3 target, double durat
 }
 
 /* A command about one track and one position (set base, device echo). */
-static ha_status track_point(ha_player *p, int type, uint32_t id, ha_vec3 v) {
+static ha_status send_track_point_cmd(ha_player *p, int type, uint32_t id, ha_vec3 v) {
   if (!ha_vec3_isfinite(v)) {
     return HA_EINVAL;
   }
@@ -968,11 +968,11 @@ static ha_status track_point(ha_player *p, int type, uint32_t id, ha_vec3 v) {
 }
 
 ha_status ha_player_set_base(ha_player *p, uint32_t id, ha_vec3 base) {
-  return track_point(p, CMD_SET_BASE, id, base);
+  return send_track_point_cmd(p, CMD_SET_BASE, id, base);
 }
 
 ha_status ha_player_device_echo(ha_player *p, uint32_t id, ha_vec3 position) {
-  return track_point(p, CMD_ECHO, id, position);
+  return send_track_point_cmd(p, CMD_ECHO, id, position);
 }
 
 ha_status ha_player_poll_event(ha_player *p, ha_player_event *ev) {
