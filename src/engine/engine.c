@@ -306,6 +306,21 @@ ha_anim_spec ha_anim_spec_default(void) {
   return s;
 }
 
+/* A bad entry in an animation's track list: unknown (missing) or listed
+ * twice. Formats only when the caller wants the details: the player starts
+ * animations on the tick (err NULL), where stdio is not allowed. */
+static ha_status track_list_error(ha_error *err, uint32_t id, int missing) {
+  if (err == NULL) {
+    return HA_EINVAL;
+  }
+  char v[32];
+  snprintf(v, sizeof(v), "%u", id);
+  if (missing) {
+    return ha__error_invalid(err, HA_CATEGORY_STATE, "tracks", v, "no track %u", id);
+  }
+  return ha__error_invalid(err, HA_CATEGORY_STATE, "tracks", v, "track %u is listed twice", id);
+}
+
 ha_status ha_engine_animation_start(ha_engine *e, ha_motion *motion, const ha_anim_spec *spec,
                                     const uint32_t *tracks, size_t ntracks, double t,
                                     ha_anim_id *out, ha_error *err) {
@@ -330,14 +345,8 @@ ha_status ha_engine_animation_start(ha_engine *e, ha_motion *motion, const ha_an
   }
   for (size_t i = 0; i < ntracks; i++) {
     track *tr = find_track(e, tracks[i]);
-    char v[32];
-    snprintf(v, sizeof(v), "%u", tracks[i]);
-    if (tr == NULL) {
-      return ha__error_invalid(err, HA_CATEGORY_STATE, "tracks", v, "no track %u", tracks[i]);
-    }
-    if (tr->mark == e->stamp) {
-      return ha__error_invalid(err, HA_CATEGORY_STATE, "tracks", v, "track %u is listed twice",
-                               tracks[i]);
+    if (tr == NULL || tr->mark == e->stamp) {
+      return track_list_error(err, tracks[i], tr == NULL);
     }
     tr->mark = e->stamp;
   }
