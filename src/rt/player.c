@@ -838,12 +838,25 @@ static ha_status send_cmd(ha_player *p, cmd *c) {
   return HA_OK;
 }
 
-static ha_status send_simple_cmd(ha_player *p, int type, double a) {
+/* A command with its common fields set, everything else zero. */
+static cmd cmd_make(int type, uint32_t tag, uint32_t track, double a) {
   cmd c;
   memset(&c, 0, sizeof(c));
   c.type = type;
+  c.tag = tag;
+  c.track = track;
   c.a = a;
+  return c;
+}
+
+static ha_status send_simple_cmd(ha_player *p, int type, double a) {
+  cmd c = cmd_make(type, 0, 0, a);
   return send_cmd(p, &c);
+}
+
+/* The fades commands accept, in seconds. */
+static bool fade_is_valid(double fade) {
+  return fade >= 0.0 && fade <= 3600.0;
 }
 
 ha_status ha_player_play(ha_player *p) {
@@ -857,7 +870,7 @@ ha_status ha_player_panic(ha_player *p) {
 }
 
 ha_status ha_player_stop(ha_player *p, double fade) {
-  if (!(fade >= 0.0 && fade <= 3600.0)) {
+  if (!fade_is_valid(fade)) {
     return HA_EINVAL;
   }
   return send_simple_cmd(p, CMD_STOP, fade);
@@ -884,10 +897,7 @@ ha_status ha_player_start_animation(ha_player *p, uint32_t tag, ha_motion *motio
     ha_motion_destroy(motion);
     return HA_EINVAL;
   }
-  cmd c;
-  memset(&c, 0, sizeof(c));
-  c.type = CMD_START;
-  c.tag = tag;
+  cmd c = cmd_make(CMD_START, tag, 0, 0.0);
   c.motion = motion;
   c.spec = spec ? *spec : ha_anim_spec_default();
   c.tracks = malloc(ntracks * sizeof(uint32_t));
@@ -901,26 +911,18 @@ ha_status ha_player_start_animation(ha_player *p, uint32_t tag, ha_motion *motio
 }
 
 ha_status ha_player_stop_animation(ha_player *p, uint32_t tag, double fade) {
-  if (!(fade >= 0.0 && fade <= 3600.0)) {
+  if (!fade_is_valid(fade)) {
     return HA_EINVAL;
   }
-  cmd c;
-  memset(&c, 0, sizeof(c));
-  c.type = CMD_STOP_ANIM;
-  c.tag = tag;
-  c.a = fade;
+  cmd c = cmd_make(CMD_STOP_ANIM, tag, 0, fade);
   return send_cmd(p, &c);
 }
 
 ha_status ha_player_stop_track(ha_player *p, uint32_t id, double fade) {
-  if (!(fade >= 0.0 && fade <= 3600.0)) {
+  if (!fade_is_valid(fade)) {
     return HA_EINVAL;
   }
-  cmd c;
-  memset(&c, 0, sizeof(c));
-  c.type = CMD_STOP_TRACK;
-  c.track = id;
-  c.a = fade;
+  cmd c = cmd_make(CMD_STOP_TRACK, 0, id, fade);
   return send_cmd(p, &c);
 }
 
@@ -928,10 +930,7 @@ ha_status ha_player_update_animation(ha_player *p, uint32_t tag, ha_motion *moti
   if (motion == NULL) {
     return HA_EINVAL;
   }
-  cmd c;
-  memset(&c, 0, sizeof(c));
-  c.type = CMD_REPLACE;
-  c.tag = tag;
+  cmd c = cmd_make(CMD_REPLACE, tag, 0, 0.0);
   c.motion = motion;
   return send_cmd(p, &c);
 }
@@ -942,12 +941,8 @@ ha_status ha_player_goto(ha_player *p, uint32_t id, ha_vec3 target, double durat
       easing >= HA_EASE_COUNT || !(delay >= 0.0 && delay <= 1e6)) {
     return HA_EINVAL;
   }
-  cmd c;
-  memset(&c, 0, sizeof(c));
-  c.type = CMD_GOTO;
-  c.track = id;
+  cmd c = cmd_make(CMD_GOTO, 0, id, duration);
   c.v = target;
-  c.a = duration;
   c.easing = (int)easing;
   c.aed = aed ? 1 : 0;
   c.delay = delay;
@@ -959,10 +954,7 @@ static ha_status send_track_point_cmd(ha_player *p, int type, uint32_t id, ha_ve
   if (!ha_vec3_isfinite(v)) {
     return HA_EINVAL;
   }
-  cmd c;
-  memset(&c, 0, sizeof(c));
-  c.type = type;
-  c.track = id;
+  cmd c = cmd_make(type, 0, id, 0.0);
   c.v = v;
   return send_cmd(p, &c);
 }
