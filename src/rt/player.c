@@ -549,8 +549,10 @@ static void send_to_outputs(ha_player *p, double now, size_t n, bool flush, ha_o
       ha_output_send(p->outputs[o], now, n, p->ids, p->x, p->y, p->z, &r);
     }
     sum->messages += r.messages;
+    sum->datagrams += r.datagrams;
     sum->bytes += r.bytes;
     sum->send_errors += r.send_errors;
+    sum->unsent += r.unsent;
   }
 }
 
