@@ -239,7 +239,7 @@ static double run_output(ha_output *o, bench_case *c, double *tick_us, double *u
       c->x[i] = (double)i * 0.001 + dx;
     }
     c->clock += 0.001; /* rate 1000 Hz: due on every call */
-    ha_output_send(o, c->clock, c->n, c->ids, c->x, c->y, c->z);
+    ha_output_send(o, c->clock, c->n, c->ids, c->x, c->y, c->z, NULL);
     ticks++;
     t = now_s();
   } while (t - t0 < RUN_SECONDS);

@@ -1,8 +1,9 @@
 /* Outputs over real sockets on 127.0.0.1: dialects byte for byte, dead-band
  * and keep-alive, the rate divider, bundles, time tags, track mapping, NaN,
- * a refusing destination, flush, validation, and the seqlock read from
- * another thread. Time is driven explicitly (`now` is an argument); every
- * wait on a socket is bounded. */
+ * a refusing destination, flush, validation, each call's report, and the
+ * counters read from another thread while the wire is decoded. What was sent
+ * is always read back from a receiver socket. Time is driven explicitly
+ * (`now` is an argument); every wait on a socket is bounded. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -66,6 +67,24 @@ static int rx_count(int fd, int timeout_ms) {
   return n;
 }
 
+/* One `,fff` message within timeout_ms: its address into addr, its floats
+ * into v. Returns 0, or −1 when nothing (decodable) arrived. */
+static int rx_fff(int fd, char *addr, size_t addr_cap, float v[3], int timeout_ms) {
+  uint8_t buf[2048];
+  int len = rx_recv(fd, buf, sizeof buf, timeout_ms);
+  ha_osc_arg args[3];
+  ha_osc_message m;
+  if (len <= 0 || ha_osc_decode_message(buf, (size_t)len, &m, args, 3, NULL) != HA_OK ||
+      m.arg_count != 3) {
+    return -1;
+  }
+  snprintf(addr, addr_cap, "%s", m.address);
+  for (int i = 0; i < 3; i++) {
+    v[i] = args[i].v.f;
+  }
+  return 0;
+}
+
 static ha_output *make_output(ha_output_config *c, uint16_t port, size_t max_tracks) {
   c->host = "127.0.0.1";
   c->port = port;
@@ -94,7 +113,7 @@ static void expect_packet(ha_output_config c, uint32_t id, double x, double y, d
   int rx = rx_open(&port);
   CHECK(rx >= 0);
   ha_output *o = make_output(&c, port, 4);
-  CHECK_INT(ha_output_send(o, 0.0, 1, &id, &x, &y, &z), 1);
+  CHECK_INT(ha_output_send(o, 0.0, 1, &id, &x, &y, &z, NULL), 1);
   uint8_t buf[2048];
   int n = rx_recv(rx, buf, sizeof buf, 2000);
   check_bytes(buf, n, want, want_len, what);
@@ -188,26 +207,37 @@ static void test_deadband_and_keepalive(void) {
   };
   uint32_t id = 5;
   double y = 1.0, z = 2.0;
-  int expect_total = 0;
+  int expect_total = 0, received = 0;
+  double last_at = -1.0;
+  float last_x = -1.0f;
   for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
-    int r = ha_output_send(o, steps[i].t, 1, &id, &steps[i].x, &y, &z);
+    ha_output_report rep;
+    int r = ha_output_send(o, steps[i].t, 1, &id, &steps[i].x, &y, &z, &rep);
     CHECK_MSG(r == steps[i].sent, "step %zu (t=%g): sent %d, expected %d", i, steps[i].t, r,
               steps[i].sent);
+    CHECK_INT(rep.messages, r);
     expect_total += steps[i].sent;
+    /* What left is read back now, so each datagram belongs to its call. */
+    char addr[64];
+    float v[3];
+    if (r == 1 && rx_fff(rx, addr, sizeof addr, v, 2000) == 0) {
+      CHECK_STR(addr, "/track/5/xyz"); /* only track 5, never another id */
+      CHECK_NEAR(v[0], (float)steps[i].x, 0);
+      received++;
+      last_at = steps[i].t;
+      last_x = v[0];
+    }
   }
   ha_output_stats st;
   CHECK_OK(ha_output_get_stats(o, &st));
   CHECK_INT(st.messages, expect_total);
   CHECK_INT(st.deadband_skips, 5);
   CHECK_INT(st.keepalive_sends, 2);
-  CHECK_INT(rx_count(rx, 200), expect_total);
-  ha_vec3 last;
-  double at = 0;
-  CHECK_OK(ha_output_last_sent(o, id, &last, &at));
-  CHECK_NEAR(last.x, 0.0026, 1e-12);
-  CHECK_NEAR(at, 2.06, 1e-12);
-  ha_vec3 none;
-  CHECK_INT(ha_output_last_sent(o, 99, &none, NULL), HA_ENOTFOUND);
+  CHECK_INT(received, expect_total);
+  CHECK_INT(rx_count(rx, 200), 0); /* nothing else left */
+  /* The last position that left: 0.0026 m, from the call at t = 2.06. */
+  CHECK_NEAR(last_x, (float)0.0026, 0);
+  CHECK_NEAR(last_at, 2.06, 0);
   ha_output_destroy(o);
   close(rx);
 }
@@ -231,7 +261,7 @@ static void test_deadband_aed(void) {
   for (size_t i = 0; i < sizeof az_d / sizeof az_d[0]; i++) {
     double a = az_d[i][0] * M_PI / 180.0, d = az_d[i][1];
     double x = d * sin(a), y = d * cos(a), z = 0.0;
-    int r = ha_output_send(o, 0.01 * (double)(i + 1), 1, &id, &x, &y, &z);
+    int r = ha_output_send(o, 0.01 * (double)(i + 1), 1, &id, &x, &y, &z, NULL);
     CHECK_MSG(r == (int)az_d[i][2], "step %zu: sent %d", i, r);
   }
   ha_output_destroy(o);
@@ -251,7 +281,7 @@ static void test_rate_divider(void) {
   int sends = 0, first[4] = {-1, -1, -1, -1};
   for (int k = 0; k < 100; k++) { /* 1 s of a 100 Hz tick */
     double x = (double)k, y = 0, z = 0;
-    if (ha_output_send(o, (double)k / 100.0, 1, &id, &x, &y, &z) > 0) {
+    if (ha_output_send(o, (double)k / 100.0, 1, &id, &x, &y, &z, NULL) > 0) {
       if (sends < 4) {
         first[sends] = k;
       }
@@ -280,7 +310,7 @@ static void test_rate_divider(void) {
   for (int k = 0; k < 200; k++) {
     double jitter = k == 0 ? 0.0008 : ha_t_uniform(&seed, 0.0, 0.0009);
     double x = (double)k, y = 0, z = 0;
-    sends += ha_output_send(o, (double)k / 100.0 + jitter, 1, &id, &x, &y, &z) > 0;
+    sends += ha_output_send(o, (double)k / 100.0 + jitter, 1, &id, &x, &y, &z, NULL) > 0;
   }
   CHECK_INT(sends, 200);
   ha_output_destroy(o);
@@ -305,13 +335,16 @@ static void check_bundles(bool limit8) {
     y[i] = -i;
     z[i] = 0.5 * i;
   }
-  CHECK_INT(ha_output_send(o, 0.0, N, ids, x, y, z), N);
+  ha_output_report rep;
+  CHECK_INT(ha_output_send(o, 0.0, N, ids, x, y, z, &rep), N);
   bool seen[N + 1] = {false};
   int msgs = 0, dgrams = 0;
+  long bytes = 0;
   uint8_t buf[65536];
   int len;
   while (msgs < N && (len = rx_recv(rx, buf, sizeof buf, 2000)) >= 0) {
     dgrams++;
+    bytes += len;
     CHECK_MSG(len <= 1472, "datagram of %d bytes", len);
     ha_osc_packet pkt;
     ha_error err;
@@ -351,6 +384,13 @@ static void check_bundles(bool limit8) {
   ha_output_get_stats(o, &st);
   CHECK_INT(st.datagrams, dgrams);
   CHECK_INT(st.syscalls, 1);
+  /* The call's report is what the receiver got. */
+  CHECK_INT(rep.messages, N);
+  CHECK_INT(rep.datagrams, dgrams);
+  CHECK_INT(rep.bytes, bytes);
+  CHECK_INT(st.bytes, bytes);
+  CHECK_INT(rep.send_errors, 0);
+  CHECK_INT(rep.unsent, 0);
   ha_output_destroy(o);
   close(rx);
 }
@@ -372,7 +412,7 @@ static void test_lookahead_timetag(void) {
   struct timespec ts;
   timespec_get(&ts, TIME_UTC);
   double before = (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-  CHECK_INT(ha_output_send(o, 0.0, 1, &id, &x, &y, &z), 1);
+  CHECK_INT(ha_output_send(o, 0.0, 1, &id, &x, &y, &z, NULL), 1);
   uint8_t buf[2048];
   int len = rx_recv(rx, buf, sizeof buf, 2000);
   ha_osc_packet pkt;
@@ -408,7 +448,7 @@ static void test_track_mapping(void) {
   ha_output *o = make_output(&c, port, 8);
   uint32_t ids[3] = {7, 8, 9};
   double x[3] = {1, 2, 3}, y[3] = {0, 0, 0}, z[3] = {0, 0, 0};
-  CHECK_INT(ha_output_send(o, 0.0, 3, ids, x, y, z), 3);
+  CHECK_INT(ha_output_send(o, 0.0, 3, ids, x, y, z, NULL), 3);
   char a[64];
   recv_address(rx, a, sizeof a);
   CHECK_STR(a, "/track/3/xyz");
@@ -423,7 +463,7 @@ static void test_track_mapping(void) {
 
   c.map_only = true;
   o = make_output(&c, port, 8);
-  CHECK_INT(ha_output_send(o, 0.0, 3, ids, x, y, z), 2);
+  CHECK_INT(ha_output_send(o, 0.0, 3, ids, x, y, z, NULL), 2);
   CHECK(!ha_output_map_id(o, 9, &idx));
   ha_output_stats st;
   ha_output_get_stats(o, &st);
@@ -441,9 +481,9 @@ static void test_nan_skipped_and_counted(void) {
   ha_output *o = make_output(&c, port, 4);
   uint32_t ids[3] = {1, 2, 3};
   double x[3] = {1, 2, 3}, y[3] = {0, NAN, 0}, z[3] = {0, 0, INFINITY};
-  CHECK_INT(ha_output_send(o, 0.0, 3, ids, x, y, z), 1);
-  CHECK_INT(ha_output_send(o, 0.01, 3, ids, x, y, z), 0);
-  CHECK_INT(ha_output_flush(o, 0.02, 3, ids, x, y, z), 1);
+  CHECK_INT(ha_output_send(o, 0.0, 3, ids, x, y, z, NULL), 1);
+  CHECK_INT(ha_output_send(o, 0.01, 3, ids, x, y, z, NULL), 0);
+  CHECK_INT(ha_output_flush(o, 0.02, 3, ids, x, y, z, NULL), 1);
   ha_output_stats st;
   ha_output_get_stats(o, &st);
   CHECK_INT(st.nonfinite, 6);
@@ -459,9 +499,7 @@ static void test_nan_skipped_and_counted(void) {
     }
     got++;
   }
-  CHECK_INT(got, 2);
-  ha_vec3 p;
-  CHECK_INT(ha_output_last_sent(o, 2, &p, NULL), HA_ENOTFOUND);
+  CHECK_INT(got, 2); /* and each was track 1's: tracks 2 and 3 never left */
   ha_output_destroy(o);
   close(rx);
 }
@@ -474,13 +512,13 @@ static void test_flush_ignores_rate_and_deadband(void) {
   ha_output *o = make_output(&c, port, 4);
   uint32_t ids[3] = {1, 2, 3};
   double x[3] = {1, 2, 3}, y[3] = {0, 0, 0}, z[3] = {0, 0, 0};
-  CHECK_INT(ha_output_send(o, 0.0, 3, ids, x, y, z), 3);
-  CHECK_INT(ha_output_send(o, 0.1, 3, ids, x, y, z), 0); /* not due */
-  CHECK_INT(ha_output_flush(o, 0.2, 3, ids, x, y, z), 3);
-  CHECK_INT(ha_output_send(o, 0.5, 3, ids, x, y, z), 0); /* still not due */
-  CHECK_INT(ha_output_send(o, 1.0, 3, ids, x, y, z), 0); /* due, all inside the band */
+  CHECK_INT(ha_output_send(o, 0.0, 3, ids, x, y, z, NULL), 3);
+  CHECK_INT(ha_output_send(o, 0.1, 3, ids, x, y, z, NULL), 0); /* not due */
+  CHECK_INT(ha_output_flush(o, 0.2, 3, ids, x, y, z, NULL), 3);
+  CHECK_INT(ha_output_send(o, 0.5, 3, ids, x, y, z, NULL), 0); /* still not due */
+  CHECK_INT(ha_output_send(o, 1.0, 3, ids, x, y, z, NULL), 0); /* due, all inside the band */
   CHECK_INT(rx_count(rx, 200), 6);
-  CHECK_INT(ha_output_send(o, 2.0, 5, ids, x, y, z), HA_EINVAL); /* n > max_tracks */
+  CHECK_INT(ha_output_send(o, 2.0, 5, ids, x, y, z, NULL), HA_EINVAL); /* n > max_tracks */
   ha_output_destroy(o);
   close(rx);
 }
@@ -506,11 +544,19 @@ static void test_refused_then_receiver_appears(void) {
   for (int k = 0; k < 200 && !refused; k++) {
     x = (double)k; /* moving: every call wants to send */
     t += 0.001;
-    int r = ha_output_send(o, t, 1, &id, &x, &y, &z);
+    ha_output_report rep;
+    int r = ha_output_send(o, t, 1, &id, &x, &y, &z, &rep);
     CHECK(r >= 0);
     ha_output_get_stats(o, &st);
     refused = st.err_refused > 0;
-    if (!refused) {
+    if (refused) {
+      /* The refused position does not count as sent: this call reports
+       * nothing left, one message waiting and one error. */
+      CHECK_INT(r, 0);
+      CHECK_INT(rep.messages, 0);
+      CHECK_INT(rep.unsent, 1);
+      CHECK_INT(rep.send_errors, 1);
+    } else {
       struct timespec ms = {0, 1000000};
       nanosleep(&ms, NULL);
     }
@@ -518,15 +564,12 @@ static void test_refused_then_receiver_appears(void) {
   CHECK(refused);
   CHECK_INT(st.last_errno, ECONNREFUSED);
   CHECK(st.unsent >= 1);
-  ha_vec3 last;
-  CHECK_OK(ha_output_last_sent(o, id, &last, NULL));
-  CHECK_MSG(last.x < x, "the refused position %g must not count as sent (last %g)", x, last.x);
   /* A receiver appears on that port; the position that was refused has not
    * moved, but it was never sent: the next tick must deliver it. */
   int rx = rx_open_port(port, NULL);
   CHECK_MSG(rx >= 0, "port %u taken meanwhile", (unsigned)port);
   t += 0.001;
-  CHECK_INT(ha_output_send(o, t, 1, &id, &x, &y, &z), 1);
+  CHECK_INT(ha_output_send(o, t, 1, &id, &x, &y, &z, NULL), 1);
   uint8_t buf[2048];
   int len = rx_recv(rx, buf, sizeof buf, 2000);
   ha_osc_arg args[3];
@@ -534,12 +577,11 @@ static void test_refused_then_receiver_appears(void) {
   CHECK(len > 0);
   CHECK_OK(ha_osc_decode_message(buf, (size_t)(len > 0 ? len : 0), &m, args, 3, NULL));
   CHECK_NEAR(args[0].v.f, x, 1e-6);
-  CHECK_OK(ha_output_last_sent(o, id, &last, NULL));
-  CHECK_NEAR(last.x, x, 0);
+  CHECK_NEAR(args[0].v.f, x, 0); /* exactly the refused position (an integer) */
   for (int k = 0; k < 10; k++) {
     double nx = x + k + 1;
     t += 0.001;
-    CHECK_INT(ha_output_send(o, t, 1, &id, &nx, &y, &z), 1);
+    CHECK_INT(ha_output_send(o, t, 1, &id, &nx, &y, &z, NULL), 1);
   }
   CHECK_INT(rx_count(rx, 200), 10);
   ha_output_destroy(o);
@@ -617,56 +659,75 @@ static void test_validation(void) {
   CHECK_STR(ha_output_dialect_name(HA_DIALECT_HOLOPHONIX), "holophonix");
 }
 
-/* ---- last_sent from another thread --------------------------------------- */
-
-/* x == y == z == t, without == on floats. */
-static bool same4(ha_vec3 v, double t) {
-  return !(v.x < t) && !(v.x > t) && !(v.y < t) && !(v.y > t) && !(v.z < t) && !(v.z > t);
-}
+/* ---- counters from another thread, the wire decoded --------------------- */
 
 typedef struct reader_arg {
   ha_output *o;
+  int rx;
   atomic_int stop;
-  long reads, torn;
+  long reads, backwards, received, torn, out_of_order;
+  float last;
 } reader_arg;
+
+/* Drain the receiver: every message must be one whole (k, k, k) position
+ * (the writer sends nothing else), k increasing. */
+static void reader_drain(reader_arg *a, int timeout_ms) {
+  char addr[64];
+  float v[3];
+  while (rx_fff(a->rx, addr, sizeof addr, v, timeout_ms) == 0) {
+    a->received++;
+    if (v[0] < v[1] || v[0] > v[1] || v[0] < v[2] || v[0] > v[2]) {
+      a->torn++;
+    }
+    if (!(v[0] > a->last)) {
+      a->out_of_order++;
+    }
+    a->last = v[0];
+  }
+}
 
 static void *reader_main(void *p) {
   reader_arg *a = p;
+  uint64_t prev = 0;
   while (!atomic_load(&a->stop)) {
-    ha_vec3 v;
-    double t;
-    if (ha_output_last_sent(a->o, 1, &v, &t) == HA_OK) {
-      a->reads++;
-      /* The writer always sends (k, k, k) at now = k. */
-      if (!same4(v, t)) {
-        a->torn++;
-      }
-    }
     ha_output_stats st;
     ha_output_get_stats(a->o, &st);
+    a->reads++;
+    if (st.messages < prev || st.messages > 20000u) {
+      a->backwards++;
+    }
+    prev = st.messages;
+    reader_drain(a, 0);
   }
   return NULL;
 }
 
-static void test_last_sent_concurrent(void) {
+static void test_stats_concurrent_wire_whole(void) {
   uint16_t port;
   int rx = rx_open(&port);
   ha_output_config c = ha_output_config_default();
   c.rate_hz = 1000;
   c.deadband_m = 0;
   ha_output *o = make_output(&c, port, 4);
-  reader_arg a = {o, 0, 0, 0};
+  reader_arg a = {o, rx, 0, 0, 0, 0, 0, 0, 0.0f};
   pthread_t th;
   pthread_create(&th, NULL, reader_main, &a);
   uint32_t id = 1;
   for (int k = 1; k <= 20000; k++) {
     double v = k;
-    ha_output_send(o, v, 1, &id, &v, &v, &v);
+    ha_output_send(o, v, 1, &id, &v, &v, &v, NULL);
   }
   atomic_store(&a.stop, 1);
   pthread_join(th, NULL);
-  printf("# %ld concurrent reads\n", a.reads);
+  reader_drain(&a, 200);
+  printf("# %ld concurrent stats reads, %ld messages decoded\n", a.reads, a.received);
+  CHECK_INT(a.backwards, 0);
   CHECK_INT(a.torn, 0);
+  CHECK_INT(a.out_of_order, 0);
+  CHECK(a.received > 0); /* the receive buffer may drop some, never all */
+  ha_output_stats st;
+  ha_output_get_stats(o, &st);
+  CHECK_INT(st.messages, 20000);
   ha_output_destroy(o);
   close(rx);
 }
@@ -686,6 +747,6 @@ int main(void) {
   RUN(test_flush_ignores_rate_and_deadband);
   RUN(test_refused_then_receiver_appears);
   RUN(test_validation);
-  RUN(test_last_sent_concurrent);
+  RUN(test_stats_concurrent_wire_whole);
   return test_done();
 }

@@ -2,11 +2,14 @@
  * bundled with a look-ahead time tag, aed, ADM, a mapped output, a refusing
  * destination), counted by a malloc family interposed in this executable that
  * forwards to glibc's __libc_* functions. The counter is first shown to count.
+ * The calls' reports add up to the output's counters, and a last flush is
+ * read back from the receiving socket.
  *
  * Sanitizers replace malloc themselves, so under HA_SANITIZED the
  * interposition is compiled out and the test exits 77 (skipped). */
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -103,7 +106,34 @@ static int open_sink(uint16_t *port) {
     return -1;
   }
   *port = ntohs(a.sin_port);
+  int big = 4 << 20;
+  setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof big);
   return fd;
+}
+
+/* OSC messages in the datagrams that reach `fd` until none comes for
+ * timeout_ms (bundles counted by element); −1 for an undecodable packet. */
+static long sink_messages(int fd, int timeout_ms) {
+  static uint8_t buf[65536];
+  long msgs = 0;
+  struct pollfd p = {fd, POLLIN, 0};
+  while (poll(&p, 1, timeout_ms) > 0) {
+    ssize_t n = recv(fd, buf, sizeof buf, 0);
+    ha_osc_packet pkt;
+    if (n <= 0 || ha_osc_decode(buf, (size_t)n, &pkt, NULL, 0, NULL) != HA_OK) {
+      return -1;
+    }
+    if (pkt.kind == HA_OSC_PACKET_MESSAGE) {
+      msgs++;
+      continue;
+    }
+    const uint8_t *el;
+    size_t el_len;
+    while (ha_osc_bundle_next(&pkt.bundle, &el, &el_len)) {
+      msgs++;
+    }
+  }
+  return msgs;
 }
 
 static void test_counter_counts(void) {
@@ -115,7 +145,8 @@ static void test_counter_counts(void) {
   CHECK_MSG(count_stop() >= 4, "the interposed allocator does not count");
 }
 
-static void run_output(ha_output_config c, uint16_t port, const char *what) {
+/* sink: the receiving socket on `port`, or −1 when nothing listens. */
+static void run_output(ha_output_config c, uint16_t port, int sink, const char *what) {
   c.host = "127.0.0.1";
   c.port = port;
   ha_output *o = NULL;
@@ -129,6 +160,7 @@ static void run_output(ha_output_config c, uint16_t port, const char *what) {
   for (int i = 0; i < TRACKS; i++) {
     ids[i] = (uint32_t)(i + 1);
   }
+  uint64_t messages = 0, bytes = 0, errors = 0;
   count_start();
   for (int k = 0; k < CALLS; k++) {
     for (int i = 0; i < TRACKS; i++) {
@@ -136,20 +168,36 @@ static void run_output(ha_output_config c, uint16_t port, const char *what) {
       y[i] = 1.0;
       z[i] = (i % 7 == 0 && k % 100 == 0) ? NAN : 0.5;
     }
+    ha_output_report rep;
     if (k % 1000 == 999) {
-      ha_output_flush(o, (double)k * 0.001, TRACKS, ids, x, y, z);
+      ha_output_flush(o, (double)k * 0.001, TRACKS, ids, x, y, z, &rep);
     } else {
-      ha_output_send(o, (double)k * 0.001, TRACKS, ids, x, y, z);
+      ha_output_send(o, (double)k * 0.001, TRACKS, ids, x, y, z, &rep);
     }
+    messages += rep.messages;
+    bytes += rep.bytes;
+    errors += rep.send_errors;
     ha_output_stats st;
     ha_output_get_stats(o, &st);
-    ha_vec3 last;
-    ha_output_last_sent(o, 3, &last, NULL);
   }
   unsigned long n = count_stop();
   CHECK_MSG(n == 0, "%s: %lu allocations over %d calls", what, n, CALLS);
   ha_output_stats st;
   ha_output_get_stats(o, &st);
+  /* The reports add up to the cumulative counters. */
+  CHECK_INT(messages, st.messages);
+  CHECK_INT(bytes, st.bytes);
+  CHECK_INT(errors,
+            st.err_refused + st.err_unreachable + st.err_again + st.err_other + st.short_sends);
+  if (sink >= 0) {
+    /* What a flush reports is what the receiver decodes. */
+    sink_messages(sink, 50);
+    ha_output_report rep;
+    int sent = ha_output_flush(o, (double)CALLS * 0.001, TRACKS, ids, x, y, z, &rep);
+    CHECK_MSG(sent > 0, "%s: the last flush sent nothing", what);
+    CHECK_INT(rep.messages, sent);
+    CHECK_INT(sink_messages(sink, 200), sent);
+  }
   printf("# %s: %llu messages, %llu datagrams, %llu send errors, %llu short sends\n", what,
          (unsigned long long)st.messages, (unsigned long long)st.datagrams,
          (unsigned long long)(st.err_refused + st.err_again + st.err_other + st.err_unreachable),
@@ -163,21 +211,21 @@ static void test_send_allocates_nothing(void) {
   CHECK(sink >= 0);
   ha_output_config c = ha_output_config_default();
   c.rate_hz = 1000;
-  run_output(c, port, "holophonix xyz");
+  run_output(c, port, sink, "holophonix xyz");
   c.coords = HA_COORDS_AED;
-  run_output(c, port, "holophonix aed");
+  run_output(c, port, sink, "holophonix aed");
   c.dialect = HA_DIALECT_ADM_OSC;
-  run_output(c, port, "adm aed");
+  run_output(c, port, sink, "adm aed");
   c = ha_output_config_default();
   c.rate_hz = 1000;
   c.bundle = true;
   c.lookahead_ms = 20;
-  run_output(c, port, "bundled, look-ahead");
+  run_output(c, port, sink, "bundled, look-ahead");
   const ha_output_map_entry map[] = {{1, 10}, {2, 20}, {3, 30}};
   c.map = map;
   c.map_len = 3;
   c.map_only = true;
-  run_output(c, port, "mapped");
+  run_output(c, port, sink, "mapped");
   close(sink);
 }
 
@@ -187,7 +235,7 @@ static void test_refusing_destination_allocates_nothing(void) {
   close(gone);
   ha_output_config c = ha_output_config_default();
   c.rate_hz = 1000;
-  run_output(c, port, "refused");
+  run_output(c, port, -1, "refused");
 }
 
 int main(void) {

@@ -358,6 +358,13 @@ static void test_pause_flushes_outputs(void) {
   CHECK_OK(ha_player_tick_once(p, now += 0.01));
   ha_output_get_stats(ha_player_output(p, 0), &b);
   CHECK_INT(b.messages, 6); /* the pause sent every track once more, then nothing */
+  /* The tick adds each call's report to the metrics: they match the
+   * output's own counters. */
+  ha_metrics_snap ms;
+  CHECK_OK(ha_metrics_snapshot(ha_player_metrics(p), &ms));
+  CHECK_INT(ms.counters[HA_COUNTER_MESSAGES], b.messages);
+  CHECK_INT(ms.counters[HA_COUNTER_BYTES], b.bytes);
+  CHECK_INT(ms.counters[HA_COUNTER_SEND_ERRORS], 0);
   ha_player_destroy(p);
   close(rx);
 }

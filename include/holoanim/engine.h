@@ -1,22 +1,24 @@
 /* holoanim: the motion engine (the seed's MotionEngine).
  *
- * Two faces:
- * - the seed's computation API: calculate_position, interpolate_trajectory,
- *   create_circular_motion / create_linear_motion, calculate_group_positions
- *   (at the engine's current time) and maintain_formation;
- * - the track table the player drives: tracks with base positions,
- *   animations (a motion on a group of tracks, last takes precedence per
- *   track), transitions (takeover crossfade, stop with a fade back to base,
- *   go to a position), venue limits and a speed cap, and `ha_engine_evaluate`
- *   which computes every track at transport time t into SoA arrays.
+ * The track table the player drives: tracks with base positions, animations
+ * (a motion on a group of tracks, last takes precedence per track),
+ * transitions (takeover crossfade, stop with a fade back to base, go to a
+ * position), venue limits and a speed cap, and `ha_engine_evaluate` which
+ * computes every track at transport time t into SoA arrays.
+ *
+ * The seed's MotionEngine computations need no engine state and live with
+ * what they compute: calculate_position is ha_motion_calculate_position,
+ * create_circular_motion / create_linear_motion are ha_motion_create_circular
+ * / ha_motion_create_linear (motion.h), calculate_group_positions is
+ * ha_group_positions and maintain_formation ha_maintain_formation (group.h),
+ * interpolate_trajectory is ha_path_interpolate (path.h).
  *
  * Everything is sized at creation: evaluate, start, stop and transitions never
  * allocate (motions are created by the caller, on a control thread, and
  * borrowed by the engine until the animation ends).
  *
  * Thread: an engine belongs to one thread at a time (the player's tick
- * thread once playing; other threads send it commands through the player).
- * The const computation functions may be called from any thread. */
+ * thread once playing; other threads send it commands through the player). */
 #ifndef HOLOANIM_ENGINE_H
 #define HOLOANIM_ENGINE_H
 
@@ -65,41 +67,10 @@ ha_status ha_engine_create(const ha_engine_config *cfg, ha_engine **out, ha_erro
 /* Free; NULL is a no-op. Motions are not owned and are not freed. */
 void ha_engine_destroy(ha_engine *e);
 
-/* ---- the seed's computation API ---- */
-
-/* Position of `m` at transport time t (track 0, no shift). HA_EINVAL for a
- * non-finite t. Thread: any. */
-ha_status ha_engine_calculate_position(const ha_engine *e, const ha_motion *m, double t,
-                                       ha_vec3 *out, ha_error *err);
-
-typedef struct ha_circular_params {
-  ha_vec3 center;
-  double radius;
-  double speed; /* turns per duration */
-  bool clockwise;
-  ha_timing timing;
-} ha_circular_params;
-typedef struct ha_linear_params {
-  ha_vec3 start, end;
-  ha_easing easing;
-  ha_timing timing;
-} ha_linear_params;
-ha_status ha_engine_create_circular_motion(const ha_engine *e, const ha_circular_params *p,
-                                           ha_motion **out, ha_error *err);
-ha_status ha_engine_create_linear_motion(const ha_engine *e, const ha_linear_params *p,
-                                         ha_motion **out, ha_error *err);
-
 /* The engine's current transport time (set by ha_engine_evaluate or
  * ha_engine_set_time). */
 double ha_engine_time(const ha_engine *e);
 void ha_engine_set_time(ha_engine *e, double t);
-
-/* calculate_group_positions at the engine's current time. */
-ha_status ha_engine_calculate_group_positions(const ha_engine *e, const ha_group *g, ha_vec3 *out,
-                                              size_t out_cap, ha_error *err);
-/* maintain_formation (see group.h). */
-ha_status ha_engine_maintain_formation(const ha_engine *e, ha_vec3 center, const ha_vec3 *members,
-                                       size_t n, ha_vec3 *out, ha_error *err);
 
 /* ---- tracks ---- */
 

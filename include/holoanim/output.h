@@ -28,7 +28,7 @@
  * hides them.
  *
  * Thread: an output is driven by one thread (the tick). ha_output_get_stats
- * and ha_output_last_sent may be called from any thread at any time.
+ * may be called from any thread at any time.
  */
 #ifndef HOLOANIM_OUTPUT_H
 #define HOLOANIM_OUTPUT_H
@@ -127,12 +127,26 @@ ha_status ha_output_create(const ha_output_config *cfg, size_t max_tracks, ha_ou
  * sending thread no longer uses the output. */
 void ha_output_destroy(ha_output *out);
 
+/* What one ha_output_send / ha_output_flush call did, for a caller that
+ * keeps its own totals (the player's metrics) instead of reading and diffing
+ * every output's cumulative counters (ha_output_stats, which still count
+ * everything). All zero when the call was not due or was refused. */
+typedef struct ha_output_report {
+  uint64_t messages;    /* OSC messages that left (the call's return value) */
+  uint64_t datagrams;   /* datagrams that left */
+  uint64_t bytes;       /* UDP payload bytes that left */
+  uint64_t send_errors; /* failed sendmmsg calls and short sends: what this call
+                           added to err_* and short_sends of ha_output_stats */
+  uint64_t unsent;      /* messages encoded that did not leave (retried) */
+} ha_output_report;
+
 /* The tick-path call: send the positions of this tick.
  * now: the caller's monotonic time in seconds (drives the rate divider and
  *      keep-alive; if it jumps back by more than a period, the rate schedule
  *      restarts from it).
  * n, ids, x, y, z: n ≤ max_tracks positions in metres of the show tracks
  *      ids[i] (mapped to device indices by the config).
+ * report: out, may be NULL: what this call did (ha_output_report).
  * When the output is not due (rate divider) nothing happens. Otherwise every
  * track that moved beyond the dead-band, or was not sent for keep_alive_s, is
  * encoded and everything leaves in one sendmmsg. Non-finite positions are
@@ -143,14 +157,14 @@ void ha_output_destroy(ha_output *out);
  * NULL arrays with n > 0, n > max_tracks). Thread: the sending thread;
  * no allocation, no lock, no print. */
 int ha_output_send(ha_output *out, double now, size_t n, const uint32_t *ids, const double *x,
-                   const double *y, const double *z);
+                   const double *y, const double *z, ha_output_report *report);
 
 /* Like ha_output_send but every finite position is sent, regardless of the
  * rate divider and the dead-band (use on stop, pause, seek, reconnect). The
  * rate schedule is not moved.
  * Returns and thread: as ha_output_send. */
 int ha_output_flush(ha_output *out, double now, size_t n, const uint32_t *ids, const double *x,
-                    const double *y, const double *z);
+                    const double *y, const double *z, ha_output_report *report);
 
 /* Counters since creation. */
 typedef struct ha_output_stats {
@@ -181,14 +195,6 @@ typedef struct ha_output_stats {
  * snapshot of one instant (counters advance independently).
  * Returns: HA_OK, HA_EINVAL (NULL). Thread: any. */
 ha_status ha_output_get_stats(const ha_output *out, ha_output_stats *stats);
-
-/* The last position (metres, as given to ha_output_send) that left for show
- * track `id`, and the `now` of that send: for echo and conflict detection.
- * pos: out. sent_at: out, may be NULL.
- * Returns: HA_OK, HA_ENOTFOUND (never sent), HA_EAGAIN (the sending thread
- * kept rewriting it; try again), HA_EINVAL (NULL). Thread: any (lock-free
- * read of a per-track seqlock). */
-ha_status ha_output_last_sent(const ha_output *out, uint32_t id, ha_vec3 *pos, double *sent_at);
 
 /* The device index `id` is sent as (the mapping), and whether it is sent at
  * all (false when map_only and unmapped). Thread: any. */

@@ -4,10 +4,14 @@
  * (`next += period`, clock_nanosleep TIMER_ABSTIME). Every tick it
  *   1. applies the commands queued by other threads (lock-free MPMC queue),
  *   2. evaluates every track at the transport time of *now* (a late tick
- *      computes positions for its real time, so the path never drifts),
+ *      computes positions for its real time, so the path never drifts; the
+ *      engine applies transitions, venue limits and the NaN guard),
  *   3. publishes positions to the live state store,
  *   4. sends them through every output (one sendmmsg each),
- *   5. records metrics (tick time, lateness, counters).
+ *   5. records metrics (tick time, lateness, counters: each output reports
+ *      what its call sent, ha_output_report),
+ *   6. reports animations and the show that ended, as events.
+ * (src/rt/player.c: tick() is these steps, one named function each.)
  *
  * THE TICK PATH MUST NOT: malloc, free, printf (or any stdio), lock a mutex,
  * sleep other than the deadline wait, do file I/O, or resolve names
@@ -82,8 +86,9 @@ ha_status ha_player_add_output(ha_player *p, const ha_output_config *cfg, size_t
 
 /* Start the tick thread (transport stopped at 0). HA_ESTATE if started. */
 ha_status ha_player_start(ha_player *p, ha_error *err);
-/* Stop the tick thread after a final flush of every output; the player can
- * be inspected afterwards (stats, metrics) and destroyed. Idempotent. */
+/* Stop the tick thread after a final flush of every output (counted in the
+ * metrics like any send); the player can be inspected afterwards (stats,
+ * metrics) and destroyed. Idempotent. */
 void ha_player_shutdown(ha_player *p);
 
 /* ---- commands (any thread, queued) ---- */

@@ -57,7 +57,7 @@ ha_vec3 ha__group_member(const ha_group *g, size_t i, double t, ha_vec3 base, ha
  * (base − pivot), spread (its Fibonacci point · radius), isobarycentric and
  * centered without rotate_formation ((B − pivot) + (base − B)). Returns 1,
  * or 0 (*off untouched) for mirror and rotating formations. ha__group_member
- * uses it; so does the engine's batch path (engine.c). */
+ * uses it; so does the engine's batch path (engine_eval.c). */
 int ha__group_member_offset(const ha_group *g, size_t i, ha_vec3 base, ha_vec3 bary, ha_vec3 *off);
 
 #endif

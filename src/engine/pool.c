@@ -8,15 +8,16 @@
  * the same result). */
 #include "engine_internal.h"
 
-#include <stdatomic.h>
+#include "atomics.h"
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 struct ha_pool {
-  _Atomic uint64_t head;  /* tag << 32 | (index + 1), 0 index = empty */
-  _Atomic uint32_t *next; /* next[i] = index + 1 of the block below i */
-  _Atomic size_t in_use;
+  ha__atomic_u64 head;  /* tag << 32 | (index + 1), 0 index = empty */
+  ha__atomic_u32 *next; /* next[i] = index + 1 of the block below i */
+  ha__atomic_size in_use;
   unsigned char *blocks;
   size_t stride;
   size_t block_size;
@@ -63,19 +64,18 @@ void ha_pool_destroy(ha_pool *p) {
 
 void *ha_pool_acquire(ha_pool *p) {
   /* acquire: the winner must see the `next` link written by the releaser. */
-  uint64_t old = atomic_load_explicit(&p->head, memory_order_acquire);
+  uint64_t old = ha__load_acquire_u64(&p->head);
   for (;;) {
     uint32_t idx1 = (uint32_t)(old & 0xffffffffu);
     if (idx1 == 0) {
       return NULL;
     }
     /* relaxed: a stale value is harmless, the tagged CAS below rejects it. */
-    uint32_t below = atomic_load_explicit(&p->next[idx1 - 1], memory_order_relaxed);
+    uint32_t below = ha__load_relaxed_u32(&p->next[idx1 - 1]);
     uint64_t nh = (((old >> 32) + 1) << 32) | below;
-    if (atomic_compare_exchange_weak_explicit(&p->head, &old, nh, memory_order_acq_rel,
-                                              memory_order_acquire)) {
+    if (ha__cas_weak_acq_rel_u64(&p->head, &old, nh)) {
       /* relaxed: a statistic, not used for synchronisation. */
-      atomic_fetch_add_explicit(&p->in_use, 1, memory_order_relaxed);
+      ha__add_relaxed_size(&p->in_use, 1);
       void *b = p->blocks + (size_t)(idx1 - 1) * p->stride;
       memset(b, 0, p->block_size);
       return b;
@@ -100,15 +100,17 @@ ha_status ha_pool_release(ha_pool *p, void *block) {
     return HA_EINVAL;
   }
   uint32_t idx1 = (uint32_t)((size_t)(b - p->blocks) / p->stride + 1);
-  uint64_t old = atomic_load_explicit(&p->head, memory_order_relaxed);
+  /* relaxed: only a first guess; the CAS below checks it. */
+  uint64_t old = ha__load_relaxed_u64(&p->head);
   for (;;) {
-    atomic_store_explicit(&p->next[idx1 - 1], (uint32_t)(old & 0xffffffffu), memory_order_relaxed);
+    /* relaxed: published by the release CAS that follows. */
+    ha__store_relaxed_u32(&p->next[idx1 - 1], (uint32_t)(old & 0xffffffffu));
     uint64_t nh = (((old >> 32) + 1) << 32) | idx1;
     /* release: publishes the `next` link (and the caller's last writes to the
      * block) to the thread that acquires it next. */
-    if (atomic_compare_exchange_weak_explicit(&p->head, &old, nh, memory_order_release,
-                                              memory_order_relaxed)) {
-      atomic_fetch_sub_explicit(&p->in_use, 1, memory_order_relaxed);
+    if (ha__cas_weak_release_u64(&p->head, &old, nh)) {
+      /* relaxed: a statistic. */
+      ha__sub_relaxed_size(&p->in_use, 1);
       return HA_OK;
     }
   }
@@ -121,5 +123,6 @@ size_t ha_pool_block_size(const ha_pool *p) {
   return p->block_size;
 }
 size_t ha_pool_in_use(const ha_pool *p) {
-  return atomic_load_explicit(&((ha_pool *)(uintptr_t)p)->in_use, memory_order_relaxed);
+  /* relaxed: a snapshot of a statistic. */
+  return ha__load_relaxed_size(&p->in_use);
 }

@@ -7,13 +7,14 @@
  * port and a show rarely needs both ports, so one input keeps setup simple. */
 #include "io_internal.h"
 
+#include "atomics.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,9 +31,9 @@ struct ha_control {
   struct in_addr allow[MAX_ALLOW];
   size_t nallow;
   pthread_t thread;
-  _Atomic int quit;
+  ha__atomic_int quit;
   /* relaxed counters: statistics read by other threads. */
-  _Atomic uint64_t packets, commands, feedback, malformed, refused, unknown;
+  ha__atomic_u64 packets, commands, feedback, malformed, refused, unknown;
 };
 
 ha_control_config ha_control_config_default(void) {
@@ -105,14 +106,14 @@ static void handle_message(ha_control *c, const ha_osc_message *m, const struct 
         p = ha_aed_to_xyz(p, c->sign);
       }
       if (ha_vec3_isfinite(p)) {
-        atomic_fetch_add_explicit(&c->feedback, 1, memory_order_relaxed);
+        ha__add_relaxed_u64(&c->feedback, 1);
         if (c->h.track_position != NULL) {
           c->h.track_position(c->h.user, n, p);
         }
         return;
       }
     }
-    atomic_fetch_add_explicit(&c->unknown, 1, memory_order_relaxed);
+    ha__add_relaxed_u64(&c->unknown, 1);
     return;
   }
   static const struct {
@@ -145,7 +146,7 @@ static void handle_message(ha_control *c, const ha_osc_message *m, const struct 
       reply(c, from, "/holoanim/error", a, "needs one number argument");
       return;
     }
-    atomic_fetch_add_explicit(&c->commands, 1, memory_order_relaxed);
+    ha__add_relaxed_u64(&c->commands, 1);
     char text[200] = "";
     ha_status st = HA_EUNSUPPORTED;
     if (c->h.action != NULL) {
@@ -158,7 +159,7 @@ static void handle_message(ha_control *c, const ha_osc_message *m, const struct 
     }
     return;
   }
-  atomic_fetch_add_explicit(&c->unknown, 1, memory_order_relaxed);
+  ha__add_relaxed_u64(&c->unknown, 1);
   reply(c, from, "/holoanim/error", a, "unknown address");
 }
 
@@ -169,7 +170,7 @@ static void handle_packet(ha_control *c, const uint8_t *data, size_t len,
   ha_error err;
   ha_status st = ha_osc_decode(data, len, &pkt, args, HA__COUNTOF(args), &err);
   if (st != HA_OK) {
-    atomic_fetch_add_explicit(&c->malformed, 1, memory_order_relaxed);
+    ha__add_relaxed_u64(&c->malformed, 1);
     if (depth == 0) {
       reply(c, from, "/holoanim/error", "", err.message[0] ? err.message : ha_strerror(st));
     }
@@ -189,7 +190,7 @@ static void handle_packet(ha_control *c, const uint8_t *data, size_t len,
 static void *control_main(void *arg) {
   ha_control *c = arg;
   uint8_t buf[65536];
-  while (!atomic_load_explicit(&c->quit, memory_order_acquire)) {
+  while (!ha__load_acquire_int(&c->quit)) {
     struct pollfd pfd = {c->fd, POLLIN, 0};
     if (poll(&pfd, 1, 50) <= 0) {
       continue;
@@ -200,9 +201,9 @@ static void *control_main(void *arg) {
     if (n < 0) {
       continue;
     }
-    atomic_fetch_add_explicit(&c->packets, 1, memory_order_relaxed);
+    ha__add_relaxed_u64(&c->packets, 1);
     if (!allowed(c, from.sin_addr)) {
-      atomic_fetch_add_explicit(&c->refused, 1, memory_order_relaxed);
+      ha__add_relaxed_u64(&c->refused, 1);
       continue; /* no reply: do not talk to strangers */
     }
     handle_packet(c, buf, (size_t)n, &from, 0);
@@ -272,18 +273,18 @@ void ha_control_stop(ha_control *c) {
     return;
   }
   /* release: the thread stops after its current packet. */
-  atomic_store_explicit(&c->quit, 1, memory_order_release);
+  ha__store_release_int(&c->quit, 1);
   pthread_join(c->thread, NULL);
   close(c->fd);
   free(c);
 }
 
 void ha_control_get_stats(const ha_control *c, ha_control_stats *out) {
-  ha_control *q = (ha_control *)(uintptr_t)c;
-  out->packets = atomic_load_explicit(&q->packets, memory_order_relaxed);
-  out->commands = atomic_load_explicit(&q->commands, memory_order_relaxed);
-  out->feedback = atomic_load_explicit(&q->feedback, memory_order_relaxed);
-  out->malformed = atomic_load_explicit(&q->malformed, memory_order_relaxed);
-  out->refused = atomic_load_explicit(&q->refused, memory_order_relaxed);
-  out->unknown = atomic_load_explicit(&q->unknown, memory_order_relaxed);
+  /* relaxed: independent statistics. */
+  out->packets = ha__load_relaxed_u64(&c->packets);
+  out->commands = ha__load_relaxed_u64(&c->commands);
+  out->feedback = ha__load_relaxed_u64(&c->feedback);
+  out->malformed = ha__load_relaxed_u64(&c->malformed);
+  out->refused = ha__load_relaxed_u64(&c->refused);
+  out->unknown = ha__load_relaxed_u64(&c->unknown);
 }

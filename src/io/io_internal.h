@@ -1,7 +1,8 @@
 /* The I/O layer's internals (src/io): the OSC codec, sockets, outputs to the
  * device, the control/feedback input, discovery and the metrics with their
  * exposition. Not installed. Sees the engine and the core below it and
- * nothing above (src/layers.txt): no player, no show. */
+ * nothing above (src/layers.txt): no player, no show. Also the
+ * big-endian helpers that the codec and the outputs share. */
 #ifndef HOLOANIM_IO_INTERNAL_H
 #define HOLOANIM_IO_INTERNAL_H
 
@@ -12,5 +13,46 @@
 #include "holoanim/metrics.h"
 #include "holoanim/osc.h"
 #include "holoanim/output.h"
+
+#include <stdint.h>
+#include <string.h>
+
+/* ---- big-endian byte order (OSC's), for the codec and the outputs ----------
+ * Through a byte array and memcpy, never a casted pointer: alignment and
+ * strict aliasing never matter, and compilers still emit one bswap + mov. */
+
+static inline void ha__put_be32(uint8_t *p, uint32_t v) {
+  const uint8_t b[4] = {(uint8_t)(v >> 24), (uint8_t)(v >> 16), (uint8_t)(v >> 8), (uint8_t)v};
+  memcpy(p, b, 4);
+}
+
+static inline void ha__put_be64(uint8_t *p, uint64_t v) {
+  ha__put_be32(p, (uint32_t)(v >> 32));
+  ha__put_be32(p + 4, (uint32_t)v);
+}
+
+static inline void ha__put_be_f32(uint8_t *p, float f) {
+  uint32_t u;
+  memcpy(&u, &f, sizeof u);
+  ha__put_be32(p, u);
+}
+
+static inline uint32_t ha__get_be32(const uint8_t *p) {
+  uint8_t b[4];
+  memcpy(b, p, 4);
+  return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | (uint32_t)b[3];
+}
+
+static inline uint64_t ha__get_be64(const uint8_t *p) {
+  return (uint64_t)ha__get_be32(p) << 32 | (uint64_t)ha__get_be32(p + 4);
+}
+
+/* Two's complement reinterpretation without implementation-defined casts. */
+static inline int32_t ha__get_be_i32(const uint8_t *p) {
+  uint32_t u = ha__get_be32(p);
+  int32_t v;
+  memcpy(&v, &u, sizeof v);
+  return v;
+}
 
 #endif

@@ -44,42 +44,8 @@
 #define PATTERN_MAX_BRACES 32u
 
 /* ---------------------------------------------------------------------------
- * Byte order
+ * Sizes (byte order: ha__put_be32 & co. in io_internal.h, shared with output.c)
  * ------------------------------------------------------------------------- */
-
-static inline void put_be32(uint8_t *p, uint32_t v) {
-  const uint8_t b[4] = {(uint8_t)(v >> 24), (uint8_t)(v >> 16), (uint8_t)(v >> 8), (uint8_t)v};
-  memcpy(p, b, 4);
-}
-
-static inline void put_be64(uint8_t *p, uint64_t v) {
-  put_be32(p, (uint32_t)(v >> 32));
-  put_be32(p + 4, (uint32_t)v);
-}
-
-static inline uint32_t get_be32(const uint8_t *p) {
-  uint8_t b[4];
-  memcpy(b, p, 4);
-  return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | (uint32_t)b[3];
-}
-
-static inline uint64_t get_be64(const uint8_t *p) {
-  return (uint64_t)get_be32(p) << 32 | (uint64_t)get_be32(p + 4);
-}
-
-/* Two's complement reinterpretation without implementation-defined casts. */
-static inline int32_t get_be_i32(const uint8_t *p) {
-  uint32_t u = get_be32(p);
-  int32_t v;
-  memcpy(&v, &u, sizeof v);
-  return v;
-}
-
-static inline void put_be_f32(uint8_t *p, float f) {
-  uint32_t u;
-  memcpy(&u, &f, sizeof u);
-  put_be32(p, u);
-}
 
 static inline size_t pad4(size_t n) {
   return (n + 3u) & ~(size_t)3u;
@@ -148,9 +114,9 @@ static const uint8_t FFF_TAGS[8] = {',', 'f', 'f', 'f', 0, 0, 0, 0};
 
 static inline void put_fff_tail(uint8_t *p, float x, float y, float z) {
   memcpy(p, FFF_TAGS, sizeof FFF_TAGS);
-  put_be_f32(p + 8, x);
-  put_be_f32(p + 12, y);
-  put_be_f32(p + 16, z);
+  ha__put_be_f32(p + 8, x);
+  ha__put_be_f32(p + 12, y);
+  ha__put_be_f32(p + 16, z);
 }
 
 int ha_osc_encode_fff(uint8_t *buf, size_t cap, const char *address, float x, float y, float z) {
@@ -340,7 +306,7 @@ static ha_status add_word(ha_osc_writer *w, char tag, uint32_t v) {
   if (p == NULL) {
     return (ha_status)w->status;
   }
-  put_be32(p, v);
+  ha__put_be32(p, v);
   w->len += 4;
   return HA_OK;
 }
@@ -354,7 +320,7 @@ static ha_status add_dword(ha_osc_writer *w, char tag, uint64_t v) {
   if (p == NULL) {
     return (ha_status)w->status;
   }
-  put_be64(p, v);
+  ha__put_be64(p, v);
   w->len += 8;
   return HA_OK;
 }
@@ -409,7 +375,7 @@ ha_status ha_osc_writer_add_blob(ha_osc_writer *w, const void *data, size_t size
   if (p == NULL) {
     return (ha_status)w->status;
   }
-  put_be32(p, (uint32_t)size);
+  ha__put_be32(p, (uint32_t)size);
   if (size > 0) {
     memset(p + 4 + padded - 4, 0, 4);
     memcpy(p + 4, data, size);
@@ -487,7 +453,7 @@ ha_status ha_osc_writer_end_message(ha_osc_writer *w) {
     return wfail(w, HA_ESTATE);
   }
   if (w->depth > 0) {
-    put_be32(w->buf + w->msg_start - 4, (uint32_t)(w->len - w->msg_start));
+    ha__put_be32(w->buf + w->msg_start - 4, (uint32_t)(w->len - w->msg_start));
   } else {
     w->done = true;
   }
@@ -509,7 +475,7 @@ ha_status ha_osc_writer_begin_bundle(ha_osc_writer *w, uint64_t timetag) {
   }
   w->bundle_size_at[w->depth] = w->depth > 0 ? w->len : SIZE_MAX;
   memcpy(p + prefix, "#bundle", 8); /* 7 characters and the NUL */
-  put_be64(p + prefix + 8, timetag);
+  ha__put_be64(p + prefix + 8, timetag);
   w->len += prefix + 16;
   w->depth++;
   return HA_OK;
@@ -525,7 +491,7 @@ ha_status ha_osc_writer_end_bundle(ha_osc_writer *w) {
   w->depth--;
   size_t at = w->bundle_size_at[w->depth];
   if (at != SIZE_MAX) {
-    put_be32(w->buf + at, (uint32_t)(w->len - at - 4));
+    ha__put_be32(w->buf + at, (uint32_t)(w->len - at - 4));
   }
   if (w->depth == 0) {
     w->done = true;
@@ -551,7 +517,7 @@ static ha_status element_done(ha_osc_writer *w, int prefix, int n) {
     return wfail(w, (ha_status)n);
   }
   if (prefix > 0) {
-    put_be32(w->buf + w->len, (uint32_t)n);
+    ha__put_be32(w->buf + w->len, (uint32_t)n);
   } else {
     w->done = true;
   }
@@ -760,7 +726,7 @@ static ha_status decode_message_at(const uint8_t *d, size_t len, size_t base, ha
       if ((st = need_bytes(len, off, 4, base, k, t, err)) != HA_OK) {
         return st;
       }
-      uint32_t u = get_be32(d + off);
+      uint32_t u = ha__get_be32(d + off);
       if (t == 'i') {
         memcpy(&a.v.i, &u, 4);
       } else if (t == 'f') {
@@ -781,7 +747,7 @@ static ha_status decode_message_at(const uint8_t *d, size_t len, size_t base, ha
       if ((st = need_bytes(len, off, 8, base, k, t, err)) != HA_OK) {
         return st;
       }
-      uint64_t u = get_be64(d + off);
+      uint64_t u = ha__get_be64(d + off);
       if (t == 'h') {
         memcpy(&a.v.h, &u, 8);
       } else if (t == 't') {
@@ -810,7 +776,7 @@ static ha_status decode_message_at(const uint8_t *d, size_t len, size_t base, ha
       if ((st = need_bytes(len, off, 4, base, k, t, err)) != HA_OK) {
         return st;
       }
-      int32_t size = get_be_i32(d + off);
+      int32_t size = ha__get_be_i32(d + off);
       if (size < 0) {
         return malformed(err, base + off, "blob size %d is negative", (int)size);
       }
@@ -920,7 +886,7 @@ static ha_status check_bundle(const uint8_t *d, size_t len, size_t base, unsigne
     if (len - off < 4) {
       return malformed(err, base + off, "truncated bundle element size");
     }
-    int32_t size = get_be_i32(d + off);
+    int32_t size = ha__get_be_i32(d + off);
     if (size < 0) {
       return malformed(err, base + off, "bundle element size %d is negative", (int)size);
     }
@@ -964,7 +930,7 @@ static ha_status decode_at(const uint8_t *d, size_t len, size_t base, ha_osc_pac
       return st;
     }
     pkt->kind = HA_OSC_PACKET_BUNDLE;
-    pkt->bundle.timetag = get_be64(d + 8);
+    pkt->bundle.timetag = ha__get_be64(d + 8);
     pkt->bundle.elements = d + 16;
     pkt->bundle.len = len - 16;
     pkt->bundle.pos = 0;
@@ -987,7 +953,7 @@ bool ha_osc_bundle_next(ha_osc_bundle *b, const uint8_t **elem, size_t *elem_len
   if (b == NULL || b->elements == NULL || b->pos >= b->len || b->len - b->pos < 4) {
     return false;
   }
-  int32_t size = get_be_i32(b->elements + b->pos);
+  int32_t size = ha__get_be_i32(b->elements + b->pos);
   if (size <= 0 || (size_t)size > b->len - b->pos - 4) {
     b->pos = b->len; /* inconsistent framing: stop for good */
     return false;

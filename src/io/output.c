@@ -11,7 +11,10 @@
  * datagram, and only the positions of the datagrams the kernel accepted are
  * committed as "sent": after ECONNREFUSED / EAGAIN the others stay pending,
  * the output stays due, and the next tick sends them again even if they no
- * longer move.
+ * longer move. Each call reports what it did (ha_output_report: messages,
+ * bytes, errors) so the player adds those instead of diffing the cumulative
+ * counters of every output every tick; the counters stay for
+ * ha_output_get_stats.
  *
  * The dead-band compares wire values with the last *sent* wire values (not
  * the last seen ones), so a slow drift below the threshold per tick still gets
@@ -20,21 +23,20 @@
  *
  * Track state lives in dense arrays in first-seen order (normally the
  * caller's order, so a tick walks memory sequentially); an open-addressing
- * table maps show id → dense index for first sight and for other threads,
- * and a per-call-index hint makes the usual "same ids every tick" one compare
- * with no hash probe (probing a table scattered over 2·max_tracks entries was
- * a cache miss per track: a third of the user time at 10,000 tracks).
+ * table maps show id → dense index on first sight, and a per-call-index hint makes the usual "same
+ * ids every tick" one compare with no hash probe (probing a table scattered over 2·max_tracks
+ * entries was a cache miss per track: a third of the user time at 10,000 tracks).
  *
  * Rejected: one sendto per message (a syscall each: ~4.7 µs on this VM, the
- * bottleneck); a mutex around the state for ha_output_last_sent (the tick must
- * not block: a per-track seqlock lets any thread read it instead); formatting
- * "/track/N/xyz" on every send (strlen + digits: 15% of the user time).
+ * bottleneck); formatting "/track/N/xyz" on every send (strlen + digits: 15%
+ * of the user time); publishing each track's last sent position for other
+ * threads (a per-track seqlock written on every send that only tests read:
+ * what left is what a receiver decodes).
  */
 #include "holoanim/output.h"
 
 #include <errno.h>
 #include <math.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +45,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "atomics.h"
 #include "holoanim/osc.h"
 #include "io_internal.h"
 #include "net.h"
@@ -52,7 +55,6 @@
 #define MSG_MAX 44u
 /* The kernel handles at most UIO_MAXIOV (1024) messages per sendmmsg. */
 #define MMSG_MAX 1024u
-#define SEQLOCK_TRIES 1000
 
 /* Per-track state, touched only by the sending thread. */
 typedef struct slot {
@@ -66,17 +68,11 @@ typedef struct slot {
   double last;      /* `now` of the last send */
 } slot;
 
-/* Last sent position published for other threads (seqlock). */
-typedef struct pub {
-  _Atomic uint32_t seq;  /* odd while being written; 0 = never sent */
-  _Atomic uint64_t v[4]; /* x, y, z, now: bit patterns of doubles */
-} pub;
-
 typedef struct counters {
-  _Atomic uint64_t ticks, rate_skips, messages, datagrams, bytes, syscalls, deadband_skips,
+  ha__atomic_u64 ticks, rate_skips, messages, datagrams, bytes, syscalls, deadband_skips,
       keepalive_sends, nonfinite, unmapped, untracked, err_refused, err_unreachable, err_again,
       err_other, short_sends, unsent;
-  _Atomic int last_errno;
+  ha__atomic_int last_errno;
 } counters;
 
 struct ha_output {
@@ -98,12 +94,11 @@ struct ha_output {
   double next_due;
   double slack; /* a tick this early still counts as on time */
 
-  size_t table_mask;      /* table size − 1 (a power of two ≥ 2·max_tracks) */
-  size_t tracked;         /* slots in use */
-  _Atomic uint64_t *keys; /* 0 = empty, else (dense index + 1) << 32 | id */
-  slot *slots;            /* dense, max_tracks */
-  pub *pubs;              /* dense, max_tracks */
-  uint32_t *hint;         /* per call index: dense index + 1 of ids[i] last time */
+  size_t table_mask; /* table size − 1 (a power of two ≥ 2·max_tracks) */
+  size_t tracked;    /* slots in use */
+  uint64_t *keys;    /* 0 = empty, else (dense index + 1) << 32 | id */
+  slot *slots;       /* dense, max_tracks */
+  uint32_t *hint;    /* per call index: dense index + 1 of ids[i] last time */
 
   uint8_t *buf;
   size_t buf_cap;
@@ -111,7 +106,6 @@ struct ha_output {
   struct iovec *iov;
   size_t max_dgrams;
   uint32_t *pend_slot; /* UINT32_MAX: untracked */
-  double *pend;        /* 3 per pending: the position in metres */
   double *pend_wire;   /* 3 per pending: its wire values */
   size_t *dg_first;    /* first pending index of each datagram, + the end */
 
@@ -125,23 +119,10 @@ struct ha_output {
  * (ha_output_get_stats). Relaxed order is enough: the counters are
  * independent and a reader wants a recent value, not an ordering with other
  * memory; the atomic type only makes the concurrent read well defined (no torn
- * 64-bit read, no data race). A relaxed load + store rather than fetch_add:
- * with a single writer no update can be lost, and the tick avoids a locked
- * read-modify-write per counter.
+ * 64-bit read, no data race). A relaxed load + store rather than fetch_add
+ * (ha__add_single_writer_relaxed_u64): with a single writer no update can be
+ * lost, and the tick avoids a locked read-modify-write per counter.
  * ------------------------------------------------------------------------- */
-
-static inline void ctr_add(_Atomic uint64_t *c, uint64_t v) {
-  if (v != 0) {
-    atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + v,
-                          memory_order_relaxed);
-  }
-}
-
-static inline uint64_t ctr_get(const _Atomic uint64_t *c) {
-  /* Relaxed: see above; the cast drops const for older C11 libraries whose
-   * atomic_load takes a non-const pointer. */
-  return atomic_load_explicit((_Atomic uint64_t *)c, memory_order_relaxed);
-}
 
 /* ---------------------------------------------------------------------------
  * Config
@@ -332,13 +313,11 @@ void ha_output_destroy(ha_output *o) {
   free(o->map);
   free((void *)o->keys);
   free(o->slots);
-  free(o->pubs);
   free(o->hint);
   free(o->buf);
   free(o->msgs);
   free(o->iov);
   free(o->pend_slot);
-  free(o->pend);
   free(o->pend_wire);
   free(o->dg_first);
   free(o);
@@ -389,18 +368,16 @@ ha_status ha_output_create(const ha_output_config *cfg, size_t max_tracks, ha_ou
   }
   o->keys = calloc(table, sizeof *o->keys);
   o->slots = calloc(max_tracks, sizeof *o->slots);
-  o->pubs = calloc(max_tracks, sizeof *o->pubs);
   o->hint = calloc(max_tracks, sizeof *o->hint);
   o->buf = calloc(o->buf_cap, 1);
   o->msgs = calloc(o->max_dgrams, sizeof *o->msgs);
   o->iov = calloc(o->max_dgrams, sizeof *o->iov);
   o->pend_slot = calloc(max_tracks, sizeof *o->pend_slot);
-  o->pend = calloc(max_tracks * 3, sizeof *o->pend);
   o->pend_wire = calloc(max_tracks * 3, sizeof *o->pend_wire);
   o->dg_first = calloc(o->max_dgrams + 1, sizeof *o->dg_first);
   if ((cfg->map_len > 0 && o->map == NULL) || o->keys == NULL || o->slots == NULL ||
-      o->pubs == NULL || o->hint == NULL || o->buf == NULL || o->msgs == NULL || o->iov == NULL ||
-      o->pend_slot == NULL || o->pend == NULL || o->pend_wire == NULL || o->dg_first == NULL) {
+      o->hint == NULL || o->buf == NULL || o->msgs == NULL || o->iov == NULL ||
+      o->pend_slot == NULL || o->pend_wire == NULL || o->dg_first == NULL) {
     ha_output_destroy(o);
     return no_memory(err);
   }
@@ -409,15 +386,6 @@ ha_status ha_output_create(const ha_output_config *cfg, size_t max_tracks, ha_ou
     qsort(o->map, cfg->map_len, sizeof *o->map, cmp_map);
   }
   o->cfg.map = o->map;
-  for (size_t i = 0; i < table; i++) {
-    atomic_init(&o->keys[i], 0);
-  }
-  for (size_t i = 0; i < max_tracks; i++) {
-    atomic_init(&o->pubs[i].seq, 0);
-    for (int k = 0; k < 4; k++) {
-      atomic_init(&o->pubs[i].v[k], 0);
-    }
-  }
   for (size_t d = 0; d < o->max_dgrams; d++) {
     o->msgs[d].msg_hdr.msg_iov = &o->iov[d];
     o->msgs[d].msg_hdr.msg_iovlen = 1;
@@ -443,12 +411,12 @@ ha_status ha_output_create(const ha_output_config *cfg, size_t max_tracks, ha_ou
   o->slack = period * 0.25 < 0.002 ? period * 0.25 : 0.002;
 
   atomic_init(&o->c.last_errno, 0);
-  _Atomic uint64_t *ctrs[] = {&o->c.ticks,           &o->c.rate_skips,      &o->c.messages,
-                              &o->c.datagrams,       &o->c.bytes,           &o->c.syscalls,
-                              &o->c.deadband_skips,  &o->c.keepalive_sends, &o->c.nonfinite,
-                              &o->c.unmapped,        &o->c.untracked,       &o->c.err_refused,
-                              &o->c.err_unreachable, &o->c.err_again,       &o->c.err_other,
-                              &o->c.short_sends,     &o->c.unsent};
+  ha__atomic_u64 *ctrs[] = {&o->c.ticks,           &o->c.rate_skips,      &o->c.messages,
+                            &o->c.datagrams,       &o->c.bytes,           &o->c.syscalls,
+                            &o->c.deadband_skips,  &o->c.keepalive_sends, &o->c.nonfinite,
+                            &o->c.unmapped,        &o->c.untracked,       &o->c.err_refused,
+                            &o->c.err_unreachable, &o->c.err_again,       &o->c.err_other,
+                            &o->c.short_sends,     &o->c.unsent};
   for (size_t i = 0; i < HA__COUNTOF(ctrs); i++) {
     atomic_init(ctrs[i], 0);
   }
@@ -522,8 +490,7 @@ static size_t slot_of(ha_output *o, uint32_t id, size_t call_index) {
   size_t pos = hash_id(id, o->table_mask);
   size_t dense;
   for (;;) {
-    /* Relaxed: this thread is the only writer of keys. */
-    uint64_t k = atomic_load_explicit(&o->keys[pos], memory_order_relaxed);
+    uint64_t k = o->keys[pos];
     if (k != 0 && (uint32_t)k == id) {
       dense = (size_t)(k >> 32) - 1;
       break;
@@ -546,9 +513,7 @@ static size_t slot_of(ha_output *o, uint32_t id, size_t call_index) {
       s->addr_pad = (uint8_t)(len - 20);
       memset(s->addr, 0, sizeof s->addr);
       memcpy(s->addr, tmp, s->addr_pad);
-      /* Release: a reader that sees the key (ha_output_last_sent, acquire)
-       * sees the slot initialised. */
-      atomic_store_explicit(&o->keys[pos], (uint64_t)(dense + 1) << 32 | id, memory_order_release);
+      o->keys[pos] = (uint64_t)(dense + 1) << 32 | id;
       break;
     }
     pos = (pos + 1) & o->table_mask;
@@ -557,96 +522,9 @@ static size_t slot_of(ha_output *o, uint32_t id, size_t call_index) {
   return dense;
 }
 
-/* The seqlock below orders its data accesses themselves (release stores,
- * acquire loads) instead of using fences: same guarantees, free on x86 (plain
- * moves), and understood by ThreadSanitizer, which does not model fences. */
-static void put_bits(_Atomic uint64_t *dst, double v) {
-  uint64_t b;
-  memcpy(&b, &v, sizeof b);
-  /* Release: a reader that loads this value also sees the odd sequence
-   * stored before it, so its re-check of the sequence fails. */
-  atomic_store_explicit(dst, b, memory_order_release);
-}
-
-static double get_bits(const _Atomic uint64_t *src) {
-  /* Acquire: the sequence re-read after it cannot move above this load. */
-  uint64_t b = atomic_load_explicit((_Atomic uint64_t *)src, memory_order_acquire);
-  double v;
-  memcpy(&v, &b, sizeof v);
-  return v;
-}
-
-/* Seqlock write: odd sequence, data, even sequence. One writer. */
-static void publish(pub *p, double x, double y, double z, double t) {
-  uint32_t s = atomic_load_explicit(&p->seq, memory_order_relaxed);
-  /* Relaxed: ordered before the data by the data's release stores. */
-  atomic_store_explicit(&p->seq, s + 1, memory_order_relaxed);
-  put_bits(&p->v[0], x);
-  put_bits(&p->v[1], y);
-  put_bits(&p->v[2], z);
-  put_bits(&p->v[3], t);
-  /* Release: the data stores happen before the even sequence is seen. */
-  atomic_store_explicit(&p->seq, s + 2, memory_order_release);
-}
-
-ha_status ha_output_last_sent(const ha_output *o, uint32_t id, ha_vec3 *pos, double *sent_at) {
-  if (o == NULL || pos == NULL) {
-    return HA_EINVAL;
-  }
-  size_t p = hash_id(id, o->table_mask);
-  size_t dense;
-  for (;;) {
-    /* Acquire: pairs with the release in slot_of (slot initialised). */
-    uint64_t k = atomic_load_explicit(&o->keys[p], memory_order_acquire);
-    if (k == 0) {
-      return HA_ENOTFOUND;
-    }
-    if ((uint32_t)k == id) {
-      dense = (size_t)(k >> 32) - 1;
-      break;
-    }
-    p = (p + 1) & o->table_mask;
-  }
-  pub *pb = &o->pubs[dense];
-  for (int tries = 0; tries < SEQLOCK_TRIES; tries++) {
-    /* Acquire: the data loads below cannot move above this load. */
-    uint32_t s1 = atomic_load_explicit(&pb->seq, memory_order_acquire);
-    if (s1 == 0) {
-      return HA_ENOTFOUND;
-    }
-    if (s1 & 1u) {
-      continue;
-    }
-    double x = get_bits(&pb->v[0]), y = get_bits(&pb->v[1]), z = get_bits(&pb->v[2]);
-    double t = get_bits(&pb->v[3]);
-    /* Relaxed: kept after the data loads by their acquire order. */
-    uint32_t s2 = atomic_load_explicit(&pb->seq, memory_order_relaxed);
-    if (s1 == s2) {
-      *pos = ha_vec3_make(x, y, z);
-      if (sent_at != NULL) {
-        *sent_at = t;
-      }
-      return HA_OK;
-    }
-  }
-  return HA_EAGAIN;
-}
-
 /* ---------------------------------------------------------------------------
  * The tick
  * ------------------------------------------------------------------------- */
-
-static inline void put_be32(uint8_t *p, uint32_t v) {
-  p[0] = (uint8_t)(v >> 24);
-  p[1] = (uint8_t)(v >> 16);
-  p[2] = (uint8_t)(v >> 8);
-  p[3] = (uint8_t)v;
-}
-
-static inline void put_be64(uint8_t *p, uint64_t v) {
-  put_be32(p, (uint32_t)(v >> 32));
-  put_be32(p + 4, (uint32_t)v);
-}
 
 static inline size_t digits10(uint32_t n) {
   size_t d = 1;
@@ -683,7 +561,7 @@ static inline void to_wire(const ha_output *o, double x, double y, double z, dou
 }
 
 /* True when `w` differs from the last sent values beyond the dead-band. */
-static inline bool moved(const ha_output *o, const slot *s, const double w[3]) {
+static inline bool moved_beyond_deadband(const ha_output *o, const slot *s, const double w[3]) {
   double d0 = o->aed ? fabs(ha_angle_diff_deg(s->wire[0], w[0])) : fabs(w[0] - s->wire[0]);
   return d0 > o->thr[0] || fabs(w[1] - s->wire[1]) > o->thr[1] ||
          fabs(w[2] - s->wire[2]) > o->thr[2];
@@ -692,18 +570,11 @@ static inline bool moved(const ha_output *o, const slot *s, const double w[3]) {
 /* ",fff" and its padding. */
 static const uint8_t FFF_TAGS[8] = {',', 'f', 'f', 'f', 0, 0, 0, 0};
 
-static inline void put_f32(uint8_t *p, double v) {
-  float f = (float)v;
-  uint32_t b;
-  memcpy(&b, &f, sizeof b);
-  put_be32(p, b);
-}
-
 /* One `,fff` message at p (room for MSG_MAX bytes guaranteed by the buffer
  * sizing): from the slot's cached address, or formatted for an untracked id.
  * Returns its size. */
-static inline int encode(const ha_output *o, const slot *s, uint32_t index, uint8_t *p,
-                         const double w[3]) {
+static inline int encode_fff(const ha_output *o, const slot *s, uint32_t index, uint8_t *p,
+                             const double w[3]) {
   if (s == NULL) {
     return ha_osc_encode_track_fff(p, MSG_MAX, o->prefix, index, o->suffix, (float)w[0],
                                    (float)w[1], (float)w[2]);
@@ -713,9 +584,9 @@ static inline int encode(const ha_output *o, const slot *s, uint32_t index, uint
   memcpy(p, s->addr, sizeof s->addr);
   size_t a = s->addr_pad;
   memcpy(p + a, FFF_TAGS, sizeof FFF_TAGS);
-  put_f32(p + a + 8, w[0]);
-  put_f32(p + a + 12, w[1]);
-  put_f32(p + a + 16, w[2]);
+  ha__put_be_f32(p + a + 8, (float)w[0]);
+  ha__put_be_f32(p + a + 12, (float)w[1]);
+  ha__put_be_f32(p + a + 16, (float)w[2]);
   return (int)a + 20;
 }
 
@@ -735,40 +606,54 @@ static uint64_t bundle_timetag(const ha_output *o) {
   return ha_osc_timetag_from_timespec(&ts);
 }
 
-static void count_error(ha_output *o, int e) {
+/* What one due call did, step by step (encode, transmit, commit). */
+typedef struct output_pass {
+  size_t npend; /* positions encoded (pend_slot, pend_wire) */
+  size_t ndg;   /* datagrams built (iov, dg_first) */
+  size_t done;  /* datagrams the kernel took */
+  bool failed;  /* a send failed or stopped short: retry next call */
+  uint64_t nonfinite, unmapped, untracked, skips, keepalives, syscalls, errors;
+} output_pass;
+
+/* Count a failed send by kind (ha_output_stats) and in the pass. */
+static void output_count_error(ha_output *o, output_pass *pass, int e) {
   switch (e) {
-  case ECONNREFUSED: ctr_add(&o->c.err_refused, 1); break;
+  case ECONNREFUSED: ha__add_single_writer_relaxed_u64(&o->c.err_refused, 1); break;
   case EHOSTUNREACH:
   case ENETUNREACH:
   case EHOSTDOWN:
-  case ENETDOWN: ctr_add(&o->c.err_unreachable, 1); break;
+  case ENETDOWN: ha__add_single_writer_relaxed_u64(&o->c.err_unreachable, 1); break;
 #if EWOULDBLOCK != EAGAIN
   case EWOULDBLOCK:
 #endif
   case EAGAIN:
   case ENOBUFS:
-  case EINTR: ctr_add(&o->c.err_again, 1); break;
-  default: ctr_add(&o->c.err_other, 1); break;
+  case EINTR: ha__add_single_writer_relaxed_u64(&o->c.err_again, 1); break;
+  default: ha__add_single_writer_relaxed_u64(&o->c.err_other, 1); break;
   }
+  pass->errors++;
   /* Relaxed: a diagnostic value, no ordering needed (see Counters). */
-  atomic_store_explicit(&o->c.last_errno, e, memory_order_relaxed);
+  ha__store_relaxed_int(&o->c.last_errno, e);
 }
 
-static int run(ha_output *o, double now, size_t n, const uint32_t *ids, const double *x,
-               const double *y, const double *z, bool force) {
-  if (o == NULL || (n > 0 && (ids == NULL || x == NULL || y == NULL || z == NULL)) ||
-      n > o->max_tracks || !isfinite(now)) {
-    return HA_EINVAL;
-  }
+/* The rate divider: whether this call sends (a flush always does). */
+static bool output_due(ha_output *o, double now, bool force) {
   if (!force && o->started && now + o->slack < o->next_due) {
     if (o->next_due - now <= 1.0 / o->cfg.rate_hz + o->slack) {
-      ctr_add(&o->c.rate_skips, 1);
-      return 0;
+      ha__add_single_writer_relaxed_u64(&o->c.rate_skips, 1);
+      return false;
     }
     /* `now` went back by more than a period (a clock restarted by the
      * caller): start a new schedule rather than stall until it catches up. */
     o->started = false;
   }
+  return true;
+}
+
+/* Walk the positions once: skip what must not or need not go, encode the
+ * rest into buf (datagrams in iov, their positions pending). */
+static void output_encode(ha_output *o, double now, size_t n, const uint32_t *ids, const double *x,
+                          const double *y, const double *z, bool force, output_pass *pass) {
   const bool bundle = o->cfg.bundle;
   const size_t max_dg = o->cfg.max_datagram;
   const size_t bmax = o->cfg.bundle_max_messages;
@@ -803,7 +688,7 @@ static int run(ha_output *o, double now, size_t n, const uint32_t *ids, const do
     }
     double w[3];
     to_wire(o, px, py, pz, w);
-    if (!force && s != NULL && s->sent && !moved(o, s, w)) {
+    if (!force && s != NULL && s->sent && !moved_beyond_deadband(o, s, w)) {
       if (keep > 0.0 && (now - s->last >= keep || now < s->last)) {
         keepalives++;
       } else {
@@ -812,7 +697,6 @@ static int run(ha_output *o, double now, size_t n, const uint32_t *ids, const do
       }
     }
 
-    /* Encode. */
     size_t msize = s != NULL
                        ? (size_t)s->addr_pad + 20
                        : ((o->prefix_len + digits10(index) + o->suffix_len + 4) & ~(size_t)3) + 20;
@@ -826,19 +710,19 @@ static int run(ha_output *o, double now, size_t n, const uint32_t *ids, const do
       if (in_dg == 0) {
         dg_start = pos;
         memcpy(o->buf + pos, "#bundle", 8);
-        put_be64(o->buf + pos + 8, tt);
+        ha__put_be64(o->buf + pos + 8, tt);
         pos += 16;
         o->dg_first[ndg] = npend;
       }
-      int r = encode(o, s, index, o->buf + pos + 4, w);
+      int r = encode_fff(o, s, index, o->buf + pos + 4, w);
       if (r < 0) {
         continue; /* cannot happen: the buffer is sized for max_tracks */
       }
-      put_be32(o->buf + pos, (uint32_t)r);
+      ha__put_be32(o->buf + pos, (uint32_t)r);
       pos += 4 + (size_t)r;
       in_dg++;
     } else {
-      int r = encode(o, s, index, o->buf + pos, w);
+      int r = encode_fff(o, s, index, o->buf + pos, w);
       if (r < 0) {
         continue;
       }
@@ -849,9 +733,6 @@ static int run(ha_output *o, double now, size_t n, const uint32_t *ids, const do
       pos += (size_t)r;
     }
     o->pend_slot[npend] = s != NULL ? (uint32_t)si : UINT32_MAX;
-    o->pend[npend * 3 + 0] = px;
-    o->pend[npend * 3 + 1] = py;
-    o->pend[npend * 3 + 2] = pz;
     memcpy(&o->pend_wire[npend * 3], w, sizeof w);
     npend++;
   }
@@ -861,34 +742,49 @@ static int run(ha_output *o, double now, size_t n, const uint32_t *ids, const do
     ndg++;
   }
   o->dg_first[ndg] = npend;
+  pass->npend = npend;
+  pass->ndg = ndg;
+  pass->nonfinite = nonfinite;
+  pass->unmapped = unmapped;
+  pass->untracked = untracked;
+  pass->skips = skips;
+  pass->keepalives = keepalives;
+}
 
-  /* Send: one sendmmsg (per MMSG_MAX datagrams). */
+/* Send the datagrams: one sendmmsg (per MMSG_MAX datagrams); stop at the
+ * first failure or short send. */
+static void output_transmit(ha_output *o, output_pass *pass) {
   size_t done = 0;
-  uint64_t syscalls = 0;
-  bool failed = false;
-  while (done < ndg) {
-    size_t batch = ndg - done < MMSG_MAX ? ndg - done : MMSG_MAX;
+  while (done < pass->ndg) {
+    size_t batch = pass->ndg - done < MMSG_MAX ? pass->ndg - done : MMSG_MAX;
     int r = sendmmsg(o->fd, o->msgs + done, (unsigned int)batch, 0);
-    syscalls++;
+    pass->syscalls++;
     if (r < 0) {
-      count_error(o, errno);
-      failed = true;
+      output_count_error(o, pass, errno);
+      pass->failed = true;
       break;
     }
     done += (size_t)r;
     if ((size_t)r < batch) {
       /* The kernel stopped early (an error after some datagrams, whose errno
        * it drops): retry the rest next tick. */
-      ctr_add(&o->c.short_sends, 1);
-      failed = true;
+      ha__add_single_writer_relaxed_u64(&o->c.short_sends, 1);
+      pass->errors++;
+      pass->failed = true;
       break;
     }
   }
+  pass->done = done;
+}
 
-  /* Commit what left. */
-  size_t sent_msgs = o->dg_first[done];
+/* Mark what left as sent (dead-band reference, keep-alive clock), add the
+ * pass to the counters and the caller's report. Returns the messages that
+ * left. */
+static size_t output_commit(ha_output *o, double now, const output_pass *pass,
+                            ha_output_report *report) {
+  size_t sent_msgs = o->dg_first[pass->done];
   uint64_t bytes = 0;
-  for (size_t d = 0; d < done; d++) {
+  for (size_t d = 0; d < pass->done; d++) {
     bytes += o->iov[d].iov_len;
   }
   for (size_t k = 0; k < sent_msgs; k++) {
@@ -900,67 +796,97 @@ static int run(ha_output *o, double now, size_t n, const uint32_t *ids, const do
     memcpy(s->wire, &o->pend_wire[k * 3], sizeof s->wire);
     s->last = now;
     s->sent = true;
-    publish(&o->pubs[si], o->pend[k * 3], o->pend[k * 3 + 1], o->pend[k * 3 + 2], now);
   }
-
-  if (!force && !failed) {
-    /* Next deadline: the first start + k / rate after now (missed ones are
-     * skipped, not sent in a burst). */
-    if (!o->started) {
-      o->started = true;
-      o->start = now;
-    }
-    double k = floor((now - o->start + o->slack) * o->cfg.rate_hz) + 1.0;
-    o->next_due = o->start + k / o->cfg.rate_hz;
+  ha__add_single_writer_relaxed_u64(&o->c.ticks, 1);
+  ha__add_single_writer_relaxed_u64(&o->c.messages, sent_msgs);
+  ha__add_single_writer_relaxed_u64(&o->c.datagrams, pass->done);
+  ha__add_single_writer_relaxed_u64(&o->c.bytes, bytes);
+  ha__add_single_writer_relaxed_u64(&o->c.syscalls, pass->syscalls);
+  ha__add_single_writer_relaxed_u64(&o->c.unsent, pass->npend - sent_msgs);
+  ha__add_single_writer_relaxed_u64(&o->c.deadband_skips, pass->skips);
+  ha__add_single_writer_relaxed_u64(&o->c.keepalive_sends, pass->keepalives);
+  ha__add_single_writer_relaxed_u64(&o->c.nonfinite, pass->nonfinite);
+  ha__add_single_writer_relaxed_u64(&o->c.unmapped, pass->unmapped);
+  ha__add_single_writer_relaxed_u64(&o->c.untracked, pass->untracked);
+  if (report != NULL) {
+    report->messages = sent_msgs;
+    report->datagrams = pass->done;
+    report->bytes = bytes;
+    report->send_errors = pass->errors;
+    report->unsent = pass->npend - sent_msgs;
   }
+  return sent_msgs;
+}
 
-  ctr_add(&o->c.ticks, 1);
-  ctr_add(&o->c.messages, sent_msgs);
-  ctr_add(&o->c.datagrams, done);
-  ctr_add(&o->c.bytes, bytes);
-  ctr_add(&o->c.syscalls, syscalls);
-  ctr_add(&o->c.unsent, npend - sent_msgs);
-  ctr_add(&o->c.deadband_skips, skips);
-  ctr_add(&o->c.keepalive_sends, keepalives);
-  ctr_add(&o->c.nonfinite, nonfinite);
-  ctr_add(&o->c.unmapped, unmapped);
-  ctr_add(&o->c.untracked, untracked);
-  return (int)sent_msgs;
+/* Next deadline: the first start + k / rate after now (missed ones are
+ * skipped, not sent in a burst). */
+static void output_schedule(ha_output *o, double now) {
+  if (!o->started) {
+    o->started = true;
+    o->start = now;
+  }
+  double k = floor((now - o->start + o->slack) * o->cfg.rate_hz) + 1.0;
+  o->next_due = o->start + k / o->cfg.rate_hz;
+}
+
+/* ha_output_send (force false) and ha_output_flush (force true). */
+static int output_send_positions(ha_output *o, double now, size_t n, const uint32_t *ids,
+                                 const double *x, const double *y, const double *z, bool force,
+                                 ha_output_report *report) {
+  if (report != NULL) {
+    memset(report, 0, sizeof *report);
+  }
+  if (o == NULL || (n > 0 && (ids == NULL || x == NULL || y == NULL || z == NULL)) ||
+      n > o->max_tracks || !isfinite(now)) {
+    return HA_EINVAL;
+  }
+  if (!output_due(o, now, force)) {
+    return 0;
+  }
+  output_pass pass;
+  memset(&pass, 0, sizeof pass);
+  output_encode(o, now, n, ids, x, y, z, force, &pass);
+  output_transmit(o, &pass);
+  size_t sent = output_commit(o, now, &pass, report);
+  if (!force && !pass.failed) {
+    output_schedule(o, now);
+  }
+  return (int)sent;
 }
 
 int ha_output_send(ha_output *o, double now, size_t n, const uint32_t *ids, const double *x,
-                   const double *y, const double *z) {
-  return run(o, now, n, ids, x, y, z, false);
+                   const double *y, const double *z, ha_output_report *report) {
+  return output_send_positions(o, now, n, ids, x, y, z, false, report);
 }
 
 int ha_output_flush(ha_output *o, double now, size_t n, const uint32_t *ids, const double *x,
-                    const double *y, const double *z) {
-  return run(o, now, n, ids, x, y, z, true);
+                    const double *y, const double *z, ha_output_report *report) {
+  return output_send_positions(o, now, n, ids, x, y, z, true, report);
 }
 
 ha_status ha_output_get_stats(const ha_output *o, ha_output_stats *st) {
   if (o == NULL || st == NULL) {
     return HA_EINVAL;
   }
-  st->ticks = ctr_get(&o->c.ticks);
-  st->rate_skips = ctr_get(&o->c.rate_skips);
-  st->messages = ctr_get(&o->c.messages);
-  st->datagrams = ctr_get(&o->c.datagrams);
-  st->bytes = ctr_get(&o->c.bytes);
-  st->syscalls = ctr_get(&o->c.syscalls);
-  st->deadband_skips = ctr_get(&o->c.deadband_skips);
-  st->keepalive_sends = ctr_get(&o->c.keepalive_sends);
-  st->nonfinite = ctr_get(&o->c.nonfinite);
-  st->unmapped = ctr_get(&o->c.unmapped);
-  st->untracked = ctr_get(&o->c.untracked);
-  st->err_refused = ctr_get(&o->c.err_refused);
-  st->err_unreachable = ctr_get(&o->c.err_unreachable);
-  st->err_again = ctr_get(&o->c.err_again);
-  st->err_other = ctr_get(&o->c.err_other);
-  st->short_sends = ctr_get(&o->c.short_sends);
-  st->unsent = ctr_get(&o->c.unsent);
+  st->ticks = ha__load_relaxed_u64(&o->c.ticks);
+  st->rate_skips = ha__load_relaxed_u64(&o->c.rate_skips);
+  st->messages = ha__load_relaxed_u64(&o->c.messages);
+  st->datagrams = ha__load_relaxed_u64(&o->c.datagrams);
+  st->bytes = ha__load_relaxed_u64(&o->c.bytes);
+  st->syscalls = ha__load_relaxed_u64(&o->c.syscalls);
+  st->deadband_skips = ha__load_relaxed_u64(&o->c.deadband_skips);
+  st->keepalive_sends = ha__load_relaxed_u64(&o->c.keepalive_sends);
+  st->nonfinite = ha__load_relaxed_u64(&o->c.nonfinite);
+  st->unmapped = ha__load_relaxed_u64(&o->c.unmapped);
+  st->untracked = ha__load_relaxed_u64(&o->c.untracked);
+  st->err_refused = ha__load_relaxed_u64(&o->c.err_refused);
+  st->err_unreachable = ha__load_relaxed_u64(&o->c.err_unreachable);
+  st->err_again = ha__load_relaxed_u64(&o->c.err_again);
+  st->err_other = ha__load_relaxed_u64(&o->c.err_other);
+  st->short_sends = ha__load_relaxed_u64(&o->c.short_sends);
+  st->unsent = ha__load_relaxed_u64(&o->c.unsent);
   /* Relaxed: a diagnostic value (see Counters). */
-  st->last_errno = atomic_load_explicit((_Atomic int *)&o->c.last_errno, memory_order_relaxed);
+  st->last_errno = ha__load_relaxed_int(&o->c.last_errno);
   return HA_OK;
 }
 

@@ -11,14 +11,21 @@
  * Deadlines are absolute: next += period, clock_nanosleep(TIMER_ABSTIME).
  * A late tick still evaluates at the real `now`, so positions never drift;
  * after a stall longer than 4 periods the missed deadlines are skipped (and
- * counted) instead of bursting to catch up. */
+ * counted) instead of bursting to catch up.
+ *
+ * A tick is a list of named steps (tick()): apply the queued commands, take
+ * the transport time, evaluate (the engine applies transitions, venue limits
+ * and the NaN guard), publish to the store, send to the outputs, account
+ * (each output reports what its call did, so nothing is diffed), report
+ * endings and hand retired motions back, then the status words. */
 #include "rt_internal.h"
+
+#include "atomics.h"
 #include "ring.h"
 
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -95,20 +102,19 @@ struct ha_player {
   ha_clock clock;
   double period;
   int ended_reported;
-  uint64_t last_clamps, last_nan;        /* engine counters already reported */
-  uint64_t last_bytes, last_send_errors; /* output counters already reported */
+  uint64_t last_clamps, last_nan; /* engine counters already reported */
   int flush_pending; /* pause/stop/seek/panic: send every track once, dead-band or not */
   int stop_pending;  /* a stop with fade: rewind once stop_at is reached */
   double stop_at;
-  atomic_flag collecting; /* one control thread frees garbage at a time */
+  ha__atomic_flag collecting; /* one control thread frees garbage at a time */
   pthread_t thread;
   int thread_started;
-  _Atomic int quit;
+  ha__atomic_int quit;
   /* Status for other threads: relaxed atomics, each value on its own (a
    * status read may straddle a tick; the store has consistent positions). */
-  _Atomic uint64_t st_ticks, st_late, st_skipped, st_commands, st_dropped, st_events_dropped,
+  ha__atomic_u64 st_ticks, st_late, st_skipped, st_commands, st_dropped, st_events_dropped,
       st_conflicts, st_time_bits, st_speed_bits;
-  _Atomic int st_playing, st_running, st_rt, st_locked;
+  ha__atomic_int st_playing, st_running, st_rt, st_locked;
 };
 
 ha_player_config ha_player_config_default(void) {
@@ -130,17 +136,6 @@ double ha_monotonic_now(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static uint64_t dbits(double v) {
-  uint64_t u;
-  memcpy(&u, &v, sizeof(u));
-  return u;
-}
-static double bitsd(uint64_t u) {
-  double v;
-  memcpy(&v, &u, sizeof(v));
-  return v;
 }
 
 ha_status ha_player_create(const ha_player_config *cfg, ha_player **out, ha_error *err) {
@@ -213,8 +208,9 @@ ha_status ha_player_create(const ha_player_config *cfg, ha_player **out, ha_erro
     ha_player_destroy(p);
     return st;
   }
-  atomic_store(&p->st_speed_bits, dbits(1.0));
-  atomic_flag_clear(&p->collecting);
+  /* relaxed / release: no other thread has seen p yet. */
+  ha__store_relaxed_u64(&p->st_speed_bits, ha__dbits(1.0));
+  ha__flag_clear_release(&p->collecting);
   *out = p;
   return HA_OK;
 }
@@ -234,10 +230,10 @@ static void give_back(ha_player *p, int kind, void *ptr) {
 
 /* Control side: free what the tick gave back. Called from every command
  * sender, the event consumer and shutdown; never from the tick. */
-static void collect(ha_player *p) {
+static void collect_garbage(ha_player *p) {
   /* acquire/release: the ring has one consumer at a time; a thread that
    * finds another collecting simply leaves the work to it. */
-  if (atomic_flag_test_and_set_explicit(&p->collecting, memory_order_acquire)) {
+  if (ha__flag_test_and_set_acquire(&p->collecting)) {
     return;
   }
   garbage g;
@@ -248,7 +244,7 @@ static void collect(ha_player *p) {
       free(g.ptr);
     }
   }
-  atomic_flag_clear_explicit(&p->collecting, memory_order_release);
+  ha__flag_clear_release(&p->collecting);
 }
 
 static void retire_engine_motions(ha_player *p) {
@@ -261,14 +257,14 @@ static void retire_engine_motions(ha_player *p) {
   }
 }
 
-static void emit(ha_player *p, const ha_player_event *ev) {
+static void emit_event(ha_player *p, const ha_player_event *ev) {
   if (ha__spsc_push(&p->events, ev) != HA_OK) {
     /* relaxed: a statistic. */
-    atomic_fetch_add_explicit(&p->st_events_dropped, 1, memory_order_relaxed);
+    ha__add_relaxed_u64(&p->st_events_dropped, 1);
   }
 }
 
-static void fail(ha_player *p, const cmd *c, ha_status st) {
+static void emit_command_failed(ha_player *p, const cmd *c, ha_status st) {
   ha_player_event ev;
   memset(&ev, 0, sizeof(ev));
   ev.type = HA_EVENT_COMMAND_FAILED;
@@ -276,10 +272,10 @@ static void fail(ha_player *p, const cmd *c, ha_status st) {
   ev.tag = c->tag;
   ev.track = c->track;
   ev.status = st;
-  emit(p, &ev);
+  emit_event(p, &ev);
 }
 
-/* ---- tick side ---- */
+/* ---- commands, on the tick ---- */
 
 static tagged *find_tag(ha_player *p, uint32_t tag) {
   for (size_t i = 0; i < p->cfg.max_animations; i++) {
@@ -312,7 +308,115 @@ static double anim_end(const ha_motion *m, const ha_anim_spec *sp, size_t ntrack
   return t0 + (tm.duration + maxshift) / tm.speed;
 }
 
-static void apply(ha_player *p, cmd *c, double now) {
+/* CMD_STOP (fade c->a) and CMD_PANIC: every track stops, every tag goes. */
+static void cmd_stop_everything(ha_player *p, const cmd *c, double now, double t) {
+  ha_engine *e = p->engine;
+  double fade = c->type == CMD_STOP ? c->a : 0.0;
+  for (size_t i = 0; i < ha_engine_track_count(e); i++) {
+    ha_track_info ti;
+    ha_engine_track_at(e, i, &ti);
+    ha_engine_track_stop(e, ti.id, fade);
+  }
+  memset(p->tags, 0, p->cfg.max_animations * sizeof(*p->tags));
+  p->flush_pending = 1;
+  if (c->type == CMD_PANIC) {
+    ha_clock_pause(&p->clock, now);
+    p->stop_pending = 0;
+  } else if (fade > 0.0) {
+    /* Transitions run on transport time: let it run until the tracks are
+     * home, then rewind (tick_transport). */
+    ha_clock_resume(&p->clock, now);
+    p->stop_pending = 1;
+    p->stop_at = t + fade;
+  } else {
+    ha_clock_pause(&p->clock, now);
+    ha_clock_seek(&p->clock, now, 0.0);
+    p->stop_pending = 0;
+  }
+}
+
+/* CMD_START: the animation starts at t and answers to c->tag. */
+static ha_status cmd_start_animation(ha_player *p, cmd *c, double t) {
+  tagged *slot = NULL;
+  for (size_t i = 0; i < p->cfg.max_animations && slot == NULL; i++) {
+    if (!p->tags[i].used) {
+      slot = &p->tags[i];
+    }
+  }
+  ha_anim_id id = -1;
+  ha_status st = slot ? ha_engine_animation_start(p->engine, c->motion, &c->spec, c->tracks,
+                                                  c->ntracks, t, &id, NULL)
+                      : HA_EEXHAUSTED;
+  if (st != HA_OK) {
+    return st;
+  }
+  for (size_t i = 0; i < p->cfg.max_animations; i++) {
+    /* The newest animation answers to the tag, and an engine slot that was
+     * reused belongs to this animation only. */
+    if (p->tags[i].used && (p->tags[i].tag == c->tag || p->tags[i].anim == id)) {
+      p->tags[i].used = 0;
+    }
+  }
+  slot->used = 1;
+  slot->tag = c->tag;
+  slot->anim = id;
+  slot->end = anim_end(c->motion, &c->spec, c->ntracks, t);
+  slot->ended_reported = 0;
+  p->ended_reported = 0;
+  c->motion = NULL; /* the engine has it now */
+  return HA_OK;
+}
+
+/* CMD_ECHO: the device reports where a track is. Near something we computed
+ * recently: our own echo. Else an idle track takes it as its base and a
+ * moving one reports a conflict. */
+static void cmd_device_echo(ha_player *p, const cmd *c, double t) {
+  ha_engine *e = p->engine;
+  ha_track_info ti;
+  if (ha_engine_track_get(e, c->track, &ti) != HA_OK) {
+    return; /* the device knows tracks the show does not: ignore */
+  }
+  size_t idx = 0;
+  while (idx < ha_engine_track_count(e) && p->ids[idx] != c->track) {
+    idx++;
+  }
+  const sent_hist *h = &p->sent[idx < p->cfg.max_tracks ? idx : 0];
+  double best = INFINITY;
+  ha_vec3 nearest = ti.position;
+  for (unsigned k = 0; k < h->n; k++) {
+    double d = ha_vec3_dist(h->pos[k], c->v);
+    if (d < best) {
+      best = d;
+      nearest = h->pos[k];
+    }
+  }
+  if (h->n == 0) {
+    best = ha_vec3_dist(ti.position, c->v);
+  }
+  if (best <= p->cfg.conflict_tolerance) {
+    return; /* our own echo */
+  }
+  ha_player_event ev;
+  memset(&ev, 0, sizeof(ev));
+  ev.time = t;
+  ev.track = c->track;
+  ev.position = c->v;
+  ev.expected = nearest;
+  if (ti.status == HA_TRACK_IDLE) {
+    ha_engine_track_set_base(e, c->track, c->v);
+    ev.type = HA_EVENT_BASE_CHANGED;
+  } else {
+    ev.type = HA_EVENT_CONFLICT;
+    /* relaxed: a statistic. */
+    ha__add_relaxed_u64(&p->st_conflicts, 1);
+    ha_metrics_add(p->metrics, HA_COUNTER_CONFLICTS, 1);
+  }
+  emit_event(p, &ev);
+}
+
+/* One command at monotonic time `now`; a failure comes back as an event,
+ * the memory it carried goes back to a control thread. */
+static void tick_apply_command(ha_player *p, cmd *c, double now) {
   ha_engine *e = p->engine;
   ha_status st = HA_OK;
   double t = ha_clock_position(&p->clock, now);
@@ -330,66 +434,14 @@ static void apply(ha_player *p, cmd *c, double now) {
     p->flush_pending = 1;
     break;
   case CMD_STOP:
-  case CMD_PANIC: {
-    double fade = c->type == CMD_STOP ? c->a : 0.0;
-    for (size_t i = 0; i < ha_engine_track_count(e); i++) {
-      ha_track_info ti;
-      ha_engine_track_at(e, i, &ti);
-      ha_engine_track_stop(e, ti.id, fade);
-    }
-    memset(p->tags, 0, p->cfg.max_animations * sizeof(*p->tags));
-    p->flush_pending = 1;
-    if (c->type == CMD_PANIC) {
-      ha_clock_pause(&p->clock, now);
-      p->stop_pending = 0;
-    } else if (fade > 0.0) {
-      /* Transitions run on transport time: let it run until the tracks are
-       * home, then rewind (see tick). */
-      ha_clock_resume(&p->clock, now);
-      p->stop_pending = 1;
-      p->stop_at = t + fade;
-    } else {
-      ha_clock_pause(&p->clock, now);
-      ha_clock_seek(&p->clock, now, 0.0);
-      p->stop_pending = 0;
-    }
-    break;
-  }
+  case CMD_PANIC: cmd_stop_everything(p, c, now, t); break;
   case CMD_SEEK:
     ha_clock_seek(&p->clock, now, c->a);
     p->ended_reported = 0;
     p->flush_pending = 1;
     break;
   case CMD_SPEED: ha_clock_set_speed(&p->clock, now, c->a); break;
-  case CMD_START: {
-    tagged *slot = NULL;
-    for (size_t i = 0; i < p->cfg.max_animations && slot == NULL; i++) {
-      if (!p->tags[i].used) {
-        slot = &p->tags[i];
-      }
-    }
-    ha_anim_id id = -1;
-    st = slot ? ha_engine_animation_start(e, c->motion, &c->spec, c->tracks, c->ntracks, t, &id,
-                                          NULL)
-              : HA_EEXHAUSTED;
-    if (st == HA_OK) {
-      for (size_t i = 0; i < p->cfg.max_animations; i++) {
-        /* The newest animation answers to the tag, and an engine slot that
-         * was reused belongs to this animation only. */
-        if (p->tags[i].used && (p->tags[i].tag == c->tag || p->tags[i].anim == id)) {
-          p->tags[i].used = 0;
-        }
-      }
-      slot->used = 1;
-      slot->tag = c->tag;
-      slot->anim = id;
-      slot->end = anim_end(c->motion, &c->spec, c->ntracks, t);
-      slot->ended_reported = 0;
-      p->ended_reported = 0;
-      c->motion = NULL; /* the engine has it now */
-    }
-    break;
-  }
+  case CMD_START: st = cmd_start_animation(p, c, t); break;
   case CMD_STOP_ANIM:
     for (size_t i = 0; i < p->cfg.max_animations; i++) {
       if (p->tags[i].used && p->tags[i].tag == c->tag) {
@@ -414,61 +466,127 @@ static void apply(ha_player *p, cmd *c, double now) {
                                  c->aed != 0);
     break;
   case CMD_SET_BASE: st = ha_engine_track_set_base(e, c->track, c->v); break;
-  case CMD_ECHO: {
-    ha_track_info ti;
-    st = ha_engine_track_get(e, c->track, &ti);
-    if (st != HA_OK) {
-      st = HA_OK; /* the device knows tracks the show does not: ignore */
-      break;
-    }
-    size_t idx = 0;
-    while (idx < ha_engine_track_count(e) && p->ids[idx] != c->track) {
-      idx++;
-    }
-    const sent_hist *h = &p->sent[idx < p->cfg.max_tracks ? idx : 0];
-    double best = INFINITY;
-    ha_vec3 nearest = ti.position;
-    for (unsigned k = 0; k < h->n; k++) {
-      double d = ha_vec3_dist(h->pos[k], c->v);
-      if (d < best) {
-        best = d;
-        nearest = h->pos[k];
-      }
-    }
-    if (h->n == 0) {
-      best = ha_vec3_dist(ti.position, c->v);
-    }
-    if (best <= p->cfg.conflict_tolerance) {
-      break; /* our own echo */
-    }
-    ha_player_event ev;
-    memset(&ev, 0, sizeof(ev));
-    ev.time = t;
-    ev.track = c->track;
-    ev.position = c->v;
-    ev.expected = nearest;
-    if (ti.status == HA_TRACK_IDLE) {
-      ha_engine_track_set_base(e, c->track, c->v);
-      ev.type = HA_EVENT_BASE_CHANGED;
-    } else {
-      ev.type = HA_EVENT_CONFLICT;
-      /* relaxed: a statistic. */
-      atomic_fetch_add_explicit(&p->st_conflicts, 1, memory_order_relaxed);
-      ha_metrics_add(p->metrics, HA_COUNTER_CONFLICTS, 1);
-    }
-    emit(p, &ev);
-    break;
-  }
+  case CMD_ECHO: cmd_device_echo(p, c, t); break;
   default: st = HA_EINVAL; break;
   }
   if (st != HA_OK) {
-    fail(p, c, st);
+    emit_command_failed(p, c, st);
   }
   give_back(p, GARBAGE_MOTION, c->motion);
   give_back(p, GARBAGE_FREE, c->tracks);
 }
 
-static void check_endings(ha_player *p, double t) {
+/* ---- the tick, step by step ---- */
+
+/* Apply the queued commands, at most 1024 so a flood cannot stall output. */
+static void tick_apply_commands(ha_player *p, double now) {
+  cmd c;
+  uint64_t applied = 0;
+  while (applied < 1024 && ha__mpmc_pop(&p->commands, &c) == HA_OK) {
+    tick_apply_command(p, &c, now);
+    applied++;
+  }
+  if (applied > 0) {
+    refresh_ids(p);
+    ha_metrics_add(p->metrics, HA_COUNTER_COMMANDS, applied);
+    /* relaxed: a statistic. */
+    ha__add_relaxed_u64(&p->st_commands, applied);
+  }
+}
+
+/* The transport time of this tick. Once a stop's fade is over, the glides
+ * finish at their end time and the transport goes back to 0, paused. */
+static double tick_transport(ha_player *p, double now) {
+  double t = ha_clock_position(&p->clock, now);
+  if (p->stop_pending && t >= p->stop_at) {
+    ha_engine_evaluate(p->engine, t, p->x, p->y, p->z, p->cfg.max_tracks);
+    p->stop_pending = 0;
+    ha_clock_pause(&p->clock, now);
+    ha_clock_seek(&p->clock, now, 0.0);
+    t = 0.0;
+  }
+  return t;
+}
+
+/* Every track at t (the engine applies transitions, limits and the NaN
+ * guard), then velocities and statuses, and each position into the track's
+ * echo history. Returns the track count. */
+static size_t tick_evaluate(ha_player *p, double t) {
+  size_t n = ha_engine_track_count(p->engine);
+  ha_engine_evaluate(p->engine, t, p->x, p->y, p->z, p->cfg.max_tracks);
+  for (size_t i = 0; i < n; i++) {
+    ha_track_info ti;
+    ha_engine_track_at(p->engine, i, &ti);
+    p->vx[i] = ti.velocity.x;
+    p->vy[i] = ti.velocity.y;
+    p->vz[i] = ti.velocity.z;
+    p->status[i] = (uint8_t)ti.status;
+    sent_hist *h = &p->sent[i];
+    h->pos[h->next] = ti.position;
+    h->next = (h->next + 1) % HA__SENT_HISTORY;
+    if (h->n < HA__SENT_HISTORY) {
+      h->n++;
+    }
+  }
+  return n;
+}
+
+/* The tick's positions to the store, for other threads. */
+static void tick_publish(ha_player *p, uint64_t tickno, double t, size_t n) {
+  ha_store_publish(p->store, tickno, t, n, p->ids, p->x, p->y, p->z, p->vx, p->vy, p->vz,
+                   p->status);
+}
+
+/* Every output sends (or flushes once after pause/stop/seek/panic); *sum
+ * gets what they did together. */
+static void send_to_outputs(ha_player *p, double now, size_t n, bool flush, ha_output_report *sum) {
+  memset(sum, 0, sizeof(*sum));
+  for (size_t o = 0; o < p->noutputs; o++) {
+    ha_output_report r;
+    if (flush) {
+      ha_output_flush(p->outputs[o], now, n, p->ids, p->x, p->y, p->z, &r);
+    } else {
+      ha_output_send(p->outputs[o], now, n, p->ids, p->x, p->y, p->z, &r);
+    }
+    sum->messages += r.messages;
+    sum->datagrams += r.datagrams;
+    sum->bytes += r.bytes;
+    sum->send_errors += r.send_errors;
+    sum->unsent += r.unsent;
+  }
+}
+
+/* The outputs' report into the metrics. */
+static void account_sends(ha_player *p, const ha_output_report *sent) {
+  if (sent->messages > 0) {
+    ha_metrics_add(p->metrics, HA_COUNTER_MESSAGES, sent->messages);
+  }
+  if (sent->bytes > 0) {
+    ha_metrics_add(p->metrics, HA_COUNTER_BYTES, sent->bytes);
+  }
+  if (sent->send_errors > 0) {
+    ha_metrics_add(p->metrics, HA_COUNTER_SEND_ERRORS, sent->send_errors);
+  }
+}
+
+/* The engine's clamps and NaN guards since the last tick into the metrics
+ * (one read of its counters). */
+static void tick_account_engine(ha_player *p) {
+  ha_engine_stats es;
+  ha_engine_get_stats(p->engine, &es);
+  uint64_t clamps = es.clamps_box + es.clamps_speed;
+  if (clamps != p->last_clamps) {
+    ha_metrics_add(p->metrics, HA_COUNTER_CLAMPS, clamps - p->last_clamps);
+    p->last_clamps = clamps;
+  }
+  if (es.nan_guards != p->last_nan) {
+    ha_metrics_add(p->metrics, HA_COUNTER_NAN_GUARDS, es.nan_guards - p->last_nan);
+    p->last_nan = es.nan_guards;
+  }
+}
+
+/* Report the animations, then the show, that ended by t. */
+static void tick_endings(ha_player *p, double t) {
   double last = -INFINITY;
   int any = 0, all_finite = 1;
   for (size_t i = 0; i < p->cfg.max_animations; i++) {
@@ -492,7 +610,7 @@ static void check_endings(ha_player *p, double t) {
       ev.type = HA_EVENT_ANIMATION_ENDED;
       ev.time = t;
       ev.tag = tg->tag;
-      emit(p, &ev);
+      emit_event(p, &ev);
     }
   }
   if (any && all_finite && t >= last && !p->ended_reported) {
@@ -501,104 +619,42 @@ static void check_endings(ha_player *p, double t) {
     memset(&ev, 0, sizeof(ev));
     ev.type = HA_EVENT_SHOW_ENDED;
     ev.time = t;
-    emit(p, &ev);
+    emit_event(p, &ev);
   }
+}
+
+/* Status words for readers on other threads. */
+static void tick_status(ha_player *p, uint64_t tickno, double t) {
+  /* relaxed: each word on its own (see the struct comment). */
+  ha__store_relaxed_u64(&p->st_time_bits, ha__dbits(t));
+  ha__store_relaxed_u64(&p->st_speed_bits, ha__dbits(p->clock.speed));
+  ha__store_relaxed_int(&p->st_playing, p->clock.running);
+  ha__store_relaxed_u64(&p->st_ticks, tickno);
 }
 
 /* One tick at monotonic time `now`. Tick path: see the header's list. */
 static void tick(ha_player *p, double now) {
-  cmd c;
-  uint64_t applied = 0;
-  /* Bound the work per tick so a flood of commands cannot stall output. */
-  while (applied < 1024 && ha__mpmc_pop(&p->commands, &c) == HA_OK) {
-    apply(p, &c, now);
-    applied++;
-  }
-  if (applied > 0) {
-    refresh_ids(p);
-    ha_metrics_add(p->metrics, HA_COUNTER_COMMANDS, applied);
-    /* relaxed: a statistic. */
-    atomic_fetch_add_explicit(&p->st_commands, applied, memory_order_relaxed);
-  }
-  double t = ha_clock_position(&p->clock, now);
-  if (p->stop_pending && t >= p->stop_at) {
-    /* The stop's fade is over: finish the glides at their end time, then
-     * transport back to 0, paused. */
-    ha_engine_evaluate(p->engine, t, p->x, p->y, p->z, p->cfg.max_tracks);
-    p->stop_pending = 0;
-    ha_clock_pause(&p->clock, now);
-    ha_clock_seek(&p->clock, now, 0.0);
-    t = 0.0;
-  }
-  size_t n = ha_engine_track_count(p->engine);
-  ha_engine_evaluate(p->engine, t, p->x, p->y, p->z, p->cfg.max_tracks);
-  for (size_t i = 0; i < n; i++) {
-    ha_track_info ti;
-    ha_engine_track_at(p->engine, i, &ti);
-    p->vx[i] = ti.velocity.x;
-    p->vy[i] = ti.velocity.y;
-    p->vz[i] = ti.velocity.z;
-    p->status[i] = (uint8_t)ti.status;
-    sent_hist *h = &p->sent[i];
-    h->pos[h->next] = ti.position;
-    h->next = (h->next + 1) % HA__SENT_HISTORY;
-    if (h->n < HA__SENT_HISTORY) {
-      h->n++;
-    }
-  }
-  uint64_t tickno = atomic_load_explicit(&p->st_ticks, memory_order_relaxed) + 1;
-  ha_store_publish(p->store, tickno, t, n, p->ids, p->x, p->y, p->z, p->vx, p->vy, p->vz,
-                   p->status);
-  uint64_t sent = 0;
-  for (size_t o = 0; o < p->noutputs; o++) {
-    int k = p->flush_pending ? ha_output_flush(p->outputs[o], now, n, p->ids, p->x, p->y, p->z)
-                             : ha_output_send(p->outputs[o], now, n, p->ids, p->x, p->y, p->z);
-    sent += k > 0 ? (uint64_t)k : 0u;
-  }
+  tick_apply_commands(p, now);
+  double t = tick_transport(p, now);
+  size_t n = tick_evaluate(p, t);
+  /* relaxed: only this thread writes st_ticks. */
+  uint64_t tickno = ha__load_relaxed_u64(&p->st_ticks) + 1;
+  tick_publish(p, tickno, t, n);
+  ha_output_report sent;
+  send_to_outputs(p, now, n, p->flush_pending != 0, &sent);
   p->flush_pending = 0;
-  if (sent > 0) {
-    ha_metrics_add(p->metrics, HA_COUNTER_MESSAGES, sent);
-  }
-  uint64_t bytes = 0, errors = 0;
-  for (size_t o = 0; o < p->noutputs; o++) {
-    ha_output_stats os;
-    ha_output_get_stats(p->outputs[o], &os);
-    bytes += os.bytes;
-    errors += os.err_refused + os.err_unreachable + os.err_again + os.err_other + os.short_sends;
-  }
-  if (bytes != p->last_bytes) {
-    ha_metrics_add(p->metrics, HA_COUNTER_BYTES, bytes - p->last_bytes);
-    p->last_bytes = bytes;
-  }
-  if (errors != p->last_send_errors) {
-    ha_metrics_add(p->metrics, HA_COUNTER_SEND_ERRORS, errors - p->last_send_errors);
-    p->last_send_errors = errors;
-  }
-  ha_engine_stats es;
-  ha_engine_get_stats(p->engine, &es);
-  uint64_t clamps = es.clamps_box + es.clamps_speed;
-  if (clamps != p->last_clamps) {
-    ha_metrics_add(p->metrics, HA_COUNTER_CLAMPS, clamps - p->last_clamps);
-    p->last_clamps = clamps;
-  }
-  if (es.nan_guards != p->last_nan) {
-    ha_metrics_add(p->metrics, HA_COUNTER_NAN_GUARDS, es.nan_guards - p->last_nan);
-    p->last_nan = es.nan_guards;
-  }
-  check_endings(p, t);
+  account_sends(p, &sent);
+  tick_account_engine(p);
+  tick_endings(p, t);
   retire_engine_motions(p);
-  /* relaxed: status words for readers on other threads, each on its own. */
-  atomic_store_explicit(&p->st_time_bits, dbits(t), memory_order_relaxed);
-  atomic_store_explicit(&p->st_speed_bits, dbits(p->clock.speed), memory_order_relaxed);
-  atomic_store_explicit(&p->st_playing, p->clock.running, memory_order_relaxed);
-  atomic_store_explicit(&p->st_ticks, tickno, memory_order_relaxed);
+  tick_status(p, tickno, t);
 }
 
-static void flush_outputs(ha_player *p, double now) {
-  size_t n = ha_engine_track_count(p->engine);
-  for (size_t o = 0; o < p->noutputs; o++) {
-    ha_output_flush(p->outputs[o], now, n, p->ids, p->x, p->y, p->z);
-  }
+/* The tick thread's last act: every output sends every track once more. */
+static void flush_outputs_at_exit(ha_player *p, double now) {
+  ha_output_report sent;
+  send_to_outputs(p, now, ha_engine_track_count(p->engine), true, &sent);
+  account_sends(p, &sent);
 }
 
 static void *tick_main(void *arg) {
@@ -607,12 +663,14 @@ static void *tick_main(void *arg) {
     struct sched_param sp;
     memset(&sp, 0, sizeof(sp));
     sp.sched_priority = 50;
-    atomic_store(&p->st_rt, pthread_setschedparam(pthread_self(), SCHED_FIFO, &sp) == 0);
+    /* relaxed: a status word. */
+    ha__store_relaxed_int(&p->st_rt, pthread_setschedparam(pthread_self(), SCHED_FIFO, &sp) == 0);
   }
   struct timespec next;
   clock_gettime(CLOCK_MONOTONIC, &next);
   const long period_ns = (long)(p->period * 1e9);
-  while (!atomic_load_explicit(&p->quit, memory_order_acquire)) {
+  /* acquire: pairs with the release in ha_player_shutdown. */
+  while (!ha__load_acquire_int(&p->quit)) {
     next.tv_nsec += period_ns;
     while (next.tv_nsec >= 1000000000L) {
       next.tv_nsec -= 1000000000L;
@@ -623,18 +681,20 @@ static void *tick_main(void *arg) {
     double deadline = (double)next.tv_sec + (double)next.tv_nsec * 1e-9;
     double now = ha_monotonic_now();
     double late = now - deadline;
-    uint64_t k = atomic_load_explicit(&p->st_ticks, memory_order_relaxed);
+    /* relaxed: only this thread writes st_ticks. */
+    uint64_t k = ha__load_relaxed_u64(&p->st_ticks);
     if (p->cfg.lateness_trace != NULL && k < p->cfg.lateness_trace_cap) {
       p->cfg.lateness_trace[k] = late;
     }
     int is_late = late > 0.5 * p->period;
     if (is_late) {
-      atomic_fetch_add_explicit(&p->st_late, 1, memory_order_relaxed);
+      /* relaxed: a statistic. */
+      ha__add_relaxed_u64(&p->st_late, 1);
     }
     if (late > 4.0 * p->period) {
       /* A stall (host preemption): resume the grid from now. */
       uint64_t missed = (uint64_t)(late / p->period);
-      atomic_fetch_add_explicit(&p->st_skipped, missed, memory_order_relaxed);
+      ha__add_relaxed_u64(&p->st_skipped, missed); /* relaxed: a statistic */
       clock_gettime(CLOCK_MONOTONIC, &next);
     }
     tick(p, now);
@@ -642,7 +702,7 @@ static void *tick_main(void *arg) {
     ha_metrics_record_tick(p->metrics, (uint64_t)(spent * 1e9),
                            late > 0.0 ? (uint64_t)(late * 1e9) : 0u, is_late != 0);
   }
-  flush_outputs(p, ha_monotonic_now());
+  flush_outputs_at_exit(p, ha_monotonic_now());
   return NULL;
 }
 
@@ -651,15 +711,18 @@ ha_status ha_player_start(ha_player *p, ha_error *err) {
     return ha__error_invalid(err, HA_CATEGORY_STATE, "player", "running", "already started");
   }
   if (p->cfg.lock_memory) {
-    atomic_store(&p->st_locked, mlockall(MCL_CURRENT | MCL_FUTURE) == 0);
+    /* relaxed: a status word. */
+    ha__store_relaxed_int(&p->st_locked, mlockall(MCL_CURRENT | MCL_FUTURE) == 0);
   }
   refresh_ids(p);
-  atomic_store(&p->quit, 0);
+  /* relaxed: pthread_create orders it before the thread's first load. */
+  ha__store_relaxed_int(&p->quit, 0);
   if (pthread_create(&p->thread, NULL, tick_main, p) != 0) {
     return ha__error_internal(err, HA_CATEGORY_STATE, "cannot start the tick thread");
   }
   p->thread_started = 1;
-  atomic_store(&p->st_running, 1);
+  /* relaxed: a status word. */
+  ha__store_relaxed_int(&p->st_running, 1);
   return HA_OK;
 }
 
@@ -668,17 +731,18 @@ void ha_player_shutdown(ha_player *p) {
     return;
   }
   /* release: the thread sees every command queued before the stop. */
-  atomic_store_explicit(&p->quit, 1, memory_order_release);
+  ha__store_release_int(&p->quit, 1);
   pthread_join(p->thread, NULL);
   p->thread_started = 0;
-  atomic_store(&p->st_running, 0);
+  /* relaxed: a status word. */
+  ha__store_relaxed_int(&p->st_running, 0);
   /* Commands left in the queue carry memory: give it back. */
   cmd c;
   while (ha__mpmc_pop(&p->commands, &c) == HA_OK) {
     ha_motion_destroy(c.motion);
     free(c.tracks);
   }
-  collect(p);
+  collect_garbage(p);
 }
 
 void ha_player_destroy(ha_player *p) {
@@ -687,7 +751,7 @@ void ha_player_destroy(ha_player *p) {
   }
   ha_player_shutdown(p);
   if (p->garbage.items != NULL) {
-    collect(p);
+    collect_garbage(p);
   }
   if (p->engine != NULL) {
     /* Motions still driving tracks belong to the player. */
@@ -763,10 +827,11 @@ ha_status ha_player_add_output(ha_player *p, const ha_output_config *cfg, size_t
 /* ---- command senders ---- */
 
 static ha_status send_cmd(ha_player *p, cmd *c) {
-  collect(p);
+  collect_garbage(p);
   ha_status st = ha__mpmc_push(&p->commands, c);
   if (st != HA_OK) {
-    atomic_fetch_add_explicit(&p->st_dropped, 1, memory_order_relaxed);
+    /* relaxed: a statistic (any control thread may add). */
+    ha__add_relaxed_u64(&p->st_dropped, 1);
     ha_metrics_add(p->metrics, HA_COUNTER_COMMANDS_DROPPED, 1);
     ha_motion_destroy(c->motion);
     free(c->tracks);
@@ -775,43 +840,56 @@ static ha_status send_cmd(ha_player *p, cmd *c) {
   return HA_OK;
 }
 
-static ha_status simple(ha_player *p, int type, double a) {
+/* A command with its common fields set, everything else zero. */
+static cmd cmd_make(int type, uint32_t tag, uint32_t track, double a) {
   cmd c;
   memset(&c, 0, sizeof(c));
   c.type = type;
+  c.tag = tag;
+  c.track = track;
   c.a = a;
+  return c;
+}
+
+static ha_status send_simple_cmd(ha_player *p, int type, double a) {
+  cmd c = cmd_make(type, 0, 0, a);
   return send_cmd(p, &c);
 }
 
+/* The fades commands accept, in seconds. */
+static bool fade_is_valid(double fade) {
+  return fade >= 0.0 && fade <= 3600.0;
+}
+
 ha_status ha_player_play(ha_player *p) {
-  return simple(p, CMD_PLAY, 0.0);
+  return send_simple_cmd(p, CMD_PLAY, 0.0);
 }
 ha_status ha_player_pause(ha_player *p) {
-  return simple(p, CMD_PAUSE, 0.0);
+  return send_simple_cmd(p, CMD_PAUSE, 0.0);
 }
 ha_status ha_player_panic(ha_player *p) {
-  return simple(p, CMD_PANIC, 0.0);
+  return send_simple_cmd(p, CMD_PANIC, 0.0);
 }
 
 ha_status ha_player_stop(ha_player *p, double fade) {
-  if (!(fade >= 0.0 && fade <= 3600.0)) {
+  if (!fade_is_valid(fade)) {
     return HA_EINVAL;
   }
-  return simple(p, CMD_STOP, fade);
+  return send_simple_cmd(p, CMD_STOP, fade);
 }
 
 ha_status ha_player_seek(ha_player *p, double t) {
   if (!isfinite(t) || fabs(t) > 1e9) {
     return HA_EINVAL;
   }
-  return simple(p, CMD_SEEK, t);
+  return send_simple_cmd(p, CMD_SEEK, t);
 }
 
 ha_status ha_player_set_speed(ha_player *p, double s) {
   if (!(s > 0.0 && s <= HA_SPEED_MAX)) {
     return HA_EINVAL;
   }
-  return simple(p, CMD_SPEED, s);
+  return send_simple_cmd(p, CMD_SPEED, s);
 }
 
 ha_status ha_player_start_animation(ha_player *p, uint32_t tag, ha_motion *motion,
@@ -821,10 +899,7 @@ ha_status ha_player_start_animation(ha_player *p, uint32_t tag, ha_motion *motio
     ha_motion_destroy(motion);
     return HA_EINVAL;
   }
-  cmd c;
-  memset(&c, 0, sizeof(c));
-  c.type = CMD_START;
-  c.tag = tag;
+  cmd c = cmd_make(CMD_START, tag, 0, 0.0);
   c.motion = motion;
   c.spec = spec ? *spec : ha_anim_spec_default();
   c.tracks = malloc(ntracks * sizeof(uint32_t));
@@ -838,26 +913,18 @@ ha_status ha_player_start_animation(ha_player *p, uint32_t tag, ha_motion *motio
 }
 
 ha_status ha_player_stop_animation(ha_player *p, uint32_t tag, double fade) {
-  if (!(fade >= 0.0 && fade <= 3600.0)) {
+  if (!fade_is_valid(fade)) {
     return HA_EINVAL;
   }
-  cmd c;
-  memset(&c, 0, sizeof(c));
-  c.type = CMD_STOP_ANIM;
-  c.tag = tag;
-  c.a = fade;
+  cmd c = cmd_make(CMD_STOP_ANIM, tag, 0, fade);
   return send_cmd(p, &c);
 }
 
 ha_status ha_player_stop_track(ha_player *p, uint32_t id, double fade) {
-  if (!(fade >= 0.0 && fade <= 3600.0)) {
+  if (!fade_is_valid(fade)) {
     return HA_EINVAL;
   }
-  cmd c;
-  memset(&c, 0, sizeof(c));
-  c.type = CMD_STOP_TRACK;
-  c.track = id;
-  c.a = fade;
+  cmd c = cmd_make(CMD_STOP_TRACK, 0, id, fade);
   return send_cmd(p, &c);
 }
 
@@ -865,10 +932,7 @@ ha_status ha_player_update_animation(ha_player *p, uint32_t tag, ha_motion *moti
   if (motion == NULL) {
     return HA_EINVAL;
   }
-  cmd c;
-  memset(&c, 0, sizeof(c));
-  c.type = CMD_REPLACE;
-  c.tag = tag;
+  cmd c = cmd_make(CMD_REPLACE, tag, 0, 0.0);
   c.motion = motion;
   return send_cmd(p, &c);
 }
@@ -879,12 +943,8 @@ ha_status ha_player_goto(ha_player *p, uint32_t id, ha_vec3 target, double durat
       easing >= HA_EASE_COUNT || !(delay >= 0.0 && delay <= 1e6)) {
     return HA_EINVAL;
   }
-  cmd c;
-  memset(&c, 0, sizeof(c));
-  c.type = CMD_GOTO;
-  c.track = id;
+  cmd c = cmd_make(CMD_GOTO, 0, id, duration);
   c.v = target;
-  c.a = duration;
   c.easing = (int)easing;
   c.aed = aed ? 1 : 0;
   c.delay = delay;
@@ -892,48 +952,44 @@ ha_status ha_player_goto(ha_player *p, uint32_t id, ha_vec3 target, double durat
 }
 
 /* A command about one track and one position (set base, device echo). */
-static ha_status track_point(ha_player *p, int type, uint32_t id, ha_vec3 v) {
+static ha_status send_track_point_cmd(ha_player *p, int type, uint32_t id, ha_vec3 v) {
   if (!ha_vec3_isfinite(v)) {
     return HA_EINVAL;
   }
-  cmd c;
-  memset(&c, 0, sizeof(c));
-  c.type = type;
-  c.track = id;
+  cmd c = cmd_make(type, 0, id, 0.0);
   c.v = v;
   return send_cmd(p, &c);
 }
 
 ha_status ha_player_set_base(ha_player *p, uint32_t id, ha_vec3 base) {
-  return track_point(p, CMD_SET_BASE, id, base);
+  return send_track_point_cmd(p, CMD_SET_BASE, id, base);
 }
 
 ha_status ha_player_device_echo(ha_player *p, uint32_t id, ha_vec3 position) {
-  return track_point(p, CMD_ECHO, id, position);
+  return send_track_point_cmd(p, CMD_ECHO, id, position);
 }
 
 ha_status ha_player_poll_event(ha_player *p, ha_player_event *ev) {
-  collect(p);
+  collect_garbage(p);
   return ha__spsc_pop(&p->events, ev);
 }
 
 void ha_player_get_status(const ha_player *p, ha_player_status *out) {
-  ha_player *q = (ha_player *)(uintptr_t)p; /* atomics need non-const access */
   memset(out, 0, sizeof(*out));
   /* relaxed: independent status words (see struct comment). */
-  out->running = atomic_load_explicit(&q->st_running, memory_order_relaxed) != 0;
-  out->playing = atomic_load_explicit(&q->st_playing, memory_order_relaxed) != 0;
-  out->time = bitsd(atomic_load_explicit(&q->st_time_bits, memory_order_relaxed));
-  out->speed = bitsd(atomic_load_explicit(&q->st_speed_bits, memory_order_relaxed));
-  out->ticks = atomic_load_explicit(&q->st_ticks, memory_order_relaxed);
-  out->late_ticks = atomic_load_explicit(&q->st_late, memory_order_relaxed);
-  out->skipped_ticks = atomic_load_explicit(&q->st_skipped, memory_order_relaxed);
-  out->commands = atomic_load_explicit(&q->st_commands, memory_order_relaxed);
-  out->commands_dropped = atomic_load_explicit(&q->st_dropped, memory_order_relaxed);
-  out->events_dropped = atomic_load_explicit(&q->st_events_dropped, memory_order_relaxed);
-  out->conflicts = atomic_load_explicit(&q->st_conflicts, memory_order_relaxed);
-  out->realtime_active = atomic_load_explicit(&q->st_rt, memory_order_relaxed) != 0;
-  out->memory_locked = atomic_load_explicit(&q->st_locked, memory_order_relaxed) != 0;
+  out->running = ha__load_relaxed_int(&p->st_running) != 0;
+  out->playing = ha__load_relaxed_int(&p->st_playing) != 0;
+  out->time = ha__bitsd(ha__load_relaxed_u64(&p->st_time_bits));
+  out->speed = ha__bitsd(ha__load_relaxed_u64(&p->st_speed_bits));
+  out->ticks = ha__load_relaxed_u64(&p->st_ticks);
+  out->late_ticks = ha__load_relaxed_u64(&p->st_late);
+  out->skipped_ticks = ha__load_relaxed_u64(&p->st_skipped);
+  out->commands = ha__load_relaxed_u64(&p->st_commands);
+  out->commands_dropped = ha__load_relaxed_u64(&p->st_dropped);
+  out->events_dropped = ha__load_relaxed_u64(&p->st_events_dropped);
+  out->conflicts = ha__load_relaxed_u64(&p->st_conflicts);
+  out->realtime_active = ha__load_relaxed_int(&p->st_rt) != 0;
+  out->memory_locked = ha__load_relaxed_int(&p->st_locked) != 0;
 }
 
 const ha_store *ha_player_store(const ha_player *p) {

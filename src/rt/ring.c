@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static size_t pow2(size_t n) {
+static size_t ring_pow2(size_t n) {
   size_t c = 1;
   while (c < n) {
     c <<= 1;
@@ -19,8 +19,8 @@ static size_t pow2(size_t n) {
   return c;
 }
 
-static _Atomic size_t *cell_seq(const ha__mpmc *q, size_t pos) {
-  return (_Atomic size_t *)(void *)(q->cells + (pos & q->mask) * q->cell_size);
+static ha__atomic_size *cell_seq(const ha__mpmc *q, size_t pos) {
+  return (ha__atomic_size *)(void *)(q->cells + (pos & q->mask) * q->cell_size);
 }
 
 static void *cell_item(const ha__mpmc *q, size_t pos) {
@@ -31,7 +31,7 @@ ha_status ha__mpmc_init(ha__mpmc *q, size_t capacity, size_t item_size) {
   if (capacity == 0 || item_size == 0 || capacity > ((size_t)1 << 24)) {
     return HA_EINVAL;
   }
-  size_t cap = pow2(capacity);
+  size_t cap = ring_pow2(capacity);
   q->item_size = item_size;
   q->cell_size = 64 + ((item_size + 63u) & ~(size_t)63u);
   q->mask = cap - 1;
@@ -54,48 +54,49 @@ void ha__mpmc_deinit(ha__mpmc *q) {
 
 ha_status ha__mpmc_push(ha__mpmc *q, const void *item) {
   /* relaxed: the index is only a ticket; the cell's seq orders the data. */
-  size_t pos = atomic_load_explicit(&q->tail, memory_order_relaxed);
+  size_t pos = ha__load_relaxed_size(&q->tail);
   for (;;) {
     /* acquire: pairs with the consumer's release that freed this cell. */
-    size_t seq = atomic_load_explicit(cell_seq(q, pos), memory_order_acquire);
+    size_t seq = ha__load_acquire_size(cell_seq(q, pos));
     intptr_t dif = (intptr_t)seq - (intptr_t)pos;
     if (dif == 0) {
-      if (atomic_compare_exchange_weak_explicit(&q->tail, &pos, pos + 1, memory_order_relaxed,
-                                                memory_order_relaxed)) {
+      /* relaxed: claims the ticket only; the cell's seq orders the data. */
+      if (ha__cas_weak_relaxed_size(&q->tail, &pos, pos + 1)) {
         break;
       }
     } else if (dif < 0) {
       return HA_EAGAIN; /* full */
     } else {
-      pos = atomic_load_explicit(&q->tail, memory_order_relaxed);
+      pos = ha__load_relaxed_size(&q->tail);
     }
   }
   memcpy(cell_item(q, pos), item, q->item_size);
   /* release: the item bytes become visible before the consumer sees seq. */
-  atomic_store_explicit(cell_seq(q, pos), pos + 1, memory_order_release);
+  ha__store_release_size(cell_seq(q, pos), pos + 1);
   return HA_OK;
 }
 
 ha_status ha__mpmc_pop(ha__mpmc *q, void *item) {
-  size_t pos = atomic_load_explicit(&q->head, memory_order_relaxed);
+  /* relaxed: the index is only a ticket (as in push). */
+  size_t pos = ha__load_relaxed_size(&q->head);
   for (;;) {
     /* acquire: pairs with the producer's release of the item. */
-    size_t seq = atomic_load_explicit(cell_seq(q, pos), memory_order_acquire);
+    size_t seq = ha__load_acquire_size(cell_seq(q, pos));
     intptr_t dif = (intptr_t)seq - (intptr_t)(pos + 1);
     if (dif == 0) {
-      if (atomic_compare_exchange_weak_explicit(&q->head, &pos, pos + 1, memory_order_relaxed,
-                                                memory_order_relaxed)) {
+      /* relaxed: claims the ticket only; the cell's seq orders the data. */
+      if (ha__cas_weak_relaxed_size(&q->head, &pos, pos + 1)) {
         break;
       }
     } else if (dif < 0) {
       return HA_EAGAIN; /* empty */
     } else {
-      pos = atomic_load_explicit(&q->head, memory_order_relaxed);
+      pos = ha__load_relaxed_size(&q->head);
     }
   }
   memcpy(item, cell_item(q, pos), q->item_size);
   /* release: our read of the item happens before a producer reuses it. */
-  atomic_store_explicit(cell_seq(q, pos), pos + q->mask + 1, memory_order_release);
+  ha__store_release_size(cell_seq(q, pos), pos + q->mask + 1);
   return HA_OK;
 }
 
@@ -103,7 +104,7 @@ ha_status ha__spsc_init(ha__spsc *r, size_t capacity, size_t item_size) {
   if (capacity == 0 || item_size == 0 || capacity > ((size_t)1 << 24)) {
     return HA_EINVAL;
   }
-  size_t cap = pow2(capacity);
+  size_t cap = ring_pow2(capacity);
   r->items = malloc(cap * item_size);
   if (r->items == NULL) {
     return HA_ENOMEM;
@@ -122,27 +123,28 @@ void ha__spsc_deinit(ha__spsc *r) {
 
 ha_status ha__spsc_push(ha__spsc *r, const void *item) {
   /* relaxed: only the producer writes tail. */
-  size_t tail = atomic_load_explicit(&r->tail, memory_order_relaxed);
+  size_t tail = ha__load_relaxed_size(&r->tail);
   /* acquire: the consumer finished reading the slot we may overwrite. */
-  size_t head = atomic_load_explicit(&r->head, memory_order_acquire);
+  size_t head = ha__load_acquire_size(&r->head);
   if (tail - head > r->mask) {
     return HA_EAGAIN;
   }
   memcpy(r->items + (tail & r->mask) * r->item_size, item, r->item_size);
   /* release: the item is written before the consumer sees the new tail. */
-  atomic_store_explicit(&r->tail, tail + 1, memory_order_release);
+  ha__store_release_size(&r->tail, tail + 1);
   return HA_OK;
 }
 
 ha_status ha__spsc_pop(ha__spsc *r, void *item) {
-  size_t head = atomic_load_explicit(&r->head, memory_order_relaxed);
+  /* relaxed: only the consumer writes head. */
+  size_t head = ha__load_relaxed_size(&r->head);
   /* acquire: pairs with the producer's release of tail. */
-  size_t tail = atomic_load_explicit(&r->tail, memory_order_acquire);
+  size_t tail = ha__load_acquire_size(&r->tail);
   if (head == tail) {
     return HA_EAGAIN;
   }
   memcpy(item, r->items + (head & r->mask) * r->item_size, r->item_size);
   /* release: the slot may be reused once the producer sees the new head. */
-  atomic_store_explicit(&r->head, head + 1, memory_order_release);
+  ha__store_release_size(&r->head, head + 1);
   return HA_OK;
 }

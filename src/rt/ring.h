@@ -9,10 +9,10 @@
 #ifndef HOLOANIM_RING_H
 #define HOLOANIM_RING_H
 
-#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "atomics.h"
 #include "holoanim/error.h"
 
 typedef struct ha__mpmc {
@@ -20,8 +20,8 @@ typedef struct ha__mpmc {
   size_t cell_size;
   size_t item_size;
   size_t mask;
-  _Alignas(64) _Atomic size_t head; /* next to pop */
-  _Alignas(64) _Atomic size_t tail; /* next to push */
+  _Alignas(64) ha__atomic_size head; /* next to pop */
+  _Alignas(64) ha__atomic_size tail; /* next to push */
 } ha__mpmc;
 
 /* capacity is rounded up to a power of two. HA_ENOMEM, HA_EINVAL. */
@@ -36,8 +36,8 @@ typedef struct ha__spsc {
   unsigned char *items;
   size_t item_size;
   size_t mask;
-  _Alignas(64) _Atomic size_t head; /* consumer */
-  _Alignas(64) _Atomic size_t tail; /* producer */
+  _Alignas(64) ha__atomic_size head; /* consumer */
+  _Alignas(64) ha__atomic_size tail; /* producer */
 } ha__spsc;
 
 ha_status ha__spsc_init(ha__spsc *r, size_t capacity, size_t item_size);

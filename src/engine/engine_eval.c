@@ -1,0 +1,292 @@
+/* ha_engine_evaluate: every track at transport time t, as a pipeline of
+ * named steps per track (ha_engine_evaluate at the end of this file): a
+ * staggered goto that is due starts, the animation's position (batch slot or
+ * per-track) with a replace blend, the transition, the venue limits, the NaN
+ * guard, then position and velocity are committed. Each step is a static
+ * function the compiler inlines into the one loop, so the split costs
+ * nothing; the numbers are those of the single function it replaced, bit for
+ * bit (same operations in the same order).
+ *
+ * Batch path (cfg.use_batch). Most animated tracks are P_i(t) = M_i(t) +
+ * off_i: the motion at the track's shifted time plus a group offset that
+ * stays constant while the animation runs (shared, relative, spread,
+ * isobarycentric/centered without rotate_formation:
+ * ha__group_member_offset). When M is a closed-form model (ha_batch_would_pack)
+ * and no blend is running (no replace blend, no parameter-update blend),
+ * those M_i are computed together by one ha_batch (SIMD kernels) at the
+ * transport time t, and evaluate adds off_i; everything else (mirror,
+ * rotating formations, blends, other models) stays on the per-track path,
+ * ha__group_member. A member's motion runs at the animation's time t − t0
+ * with its shift s_i; the batch holds each animation's members as one
+ * contiguous range evaluated at that animation's t − t0
+ * (ha_batch_eval_range), so a = (t − t0)·speed − s_i is computed with the
+ * per-track path's very operations and τ is bit-identical: the two paths
+ * differ only by the kernels' sin/cos (≤ 1e-12 m at 1000 m), at any t and
+ * speed. Rejected: one time for the whole batch with t0 folded into the
+ * shift (a = t·speed − (s_i + t0·speed)): a rounding of a apart, which a
+ * fast motion late in a show turns into more than 1e-9 m.
+ *
+ * Membership is derived state: every control operation that may change it
+ * (a track joining or leaving an animation — start, takeover, stop,
+ * stop_all, goto, remove —, replace, update, a replace blend ending) marks
+ * it dirty, and evaluate rebuilds it first when dirty (O(tracks), no
+ * allocation: the batch is sized max_tracks at create). Lazy, so a burst of
+ * commands costs one rebuild. A motion changed behind the engine's back (its
+ * generation moves) marks it dirty too, so the batch never runs a stale
+ * capture. Rejected: incremental updates of the batch (slot bookkeeping for
+ * a rare event), and a per-animation batch (many small batches, one call
+ * each per tick). */
+#include "engine_impl.h"
+
+#include <string.h>
+
+/* from → to at eased weight w, in xyz or aed (shorter azimuth arc). */
+static ha_vec3 eval_mix(ha_vec3 from, ha_vec3 to, double w, int aed) {
+  if (!aed) {
+    return ha_vec3_lerp(from, to, w);
+  }
+  ha_vec3 a = ha_xyz_to_aed(from, HA_AZIMUTH_CLOCKWISE);
+  ha_vec3 b = ha_xyz_to_aed(to, HA_AZIMUTH_CLOCKWISE);
+  ha_vec3 m = ha_vec3_make(a.x + ha_angle_diff_deg(a.x, b.x) * w, a.y + (b.y - a.y) * w,
+                           a.z + (b.z - a.z) * w);
+  return ha_aed_to_xyz(m, HA_AZIMUTH_CLOCKWISE);
+}
+
+static ha_vec3 eval_clamp_box(const ha_limits *l, ha_vec3 p, int *clamped) {
+  ha_vec3 q = ha_vec3_make(fmin(fmax(p.x, l->box_min.x), l->box_max.x),
+                           fmin(fmax(p.y, l->box_min.y), l->box_max.y),
+                           fmin(fmax(p.z, l->box_min.z), l->box_max.z));
+  *clamped = !ha__feq(q.x, p.x) || !ha__feq(q.y, p.y) || !ha__feq(q.z, p.z);
+  return q;
+}
+
+/* The batch's members and offsets from the tracks and animations as they
+ * are now, each animation's members as one contiguous range (file comment).
+ * Never allocates. */
+static void eval_batch_rebuild(ha_engine *e) {
+  e->batch_dirty = 0;
+  e->nbanims = 0;
+  ha_batch_clear(e->batch);
+  for (size_t k = 0; k < e->cfg.max_animations; k++) {
+    anim *a = &e->anims[k];
+    a->batched = a->active && a->prev == NULL && ha_batch_would_pack(a->g.motion);
+    a->bcount = 0;
+    if (a->batched) {
+      ha_motion_info_state ms;
+      ha_motion_get_state(a->g.motion, &ms);
+      a->bgen = ms.generation;
+    }
+  }
+  /* Members with a constant offset (bslot −2 for now), counted ... */
+  for (size_t i = 0; i < e->ntracks; i++) {
+    track *tr = &e->tracks[i];
+    anim *a = tr->anim >= 0 ? &e->anims[tr->anim] : NULL;
+    tr->bslot = -1;
+    if (a != NULL && a->batched &&
+        ha__group_member_offset(&a->g, tr->member, tr->group_base, a->bary, &tr->boff)) {
+      tr->bslot = -2;
+      a->bcount++;
+    }
+  }
+  /* ... given one range per animation ... */
+  size_t total = 0;
+  for (size_t k = 0; k < e->cfg.max_animations; k++) {
+    anim *a = &e->anims[k];
+    if (a->batched && a->bcount > 0) {
+      a->bfirst = total;
+      total += a->bcount;
+      a->bcount = 0;
+      e->banims[e->nbanims++] = (uint32_t)k;
+    }
+  }
+  /* ... placed (track order within a range) ... */
+  for (size_t i = 0; i < e->ntracks; i++) {
+    track *tr = &e->tracks[i];
+    if (tr->bslot == -2) {
+      anim *a = &e->anims[tr->anim];
+      e->border[a->bfirst + a->bcount++] = (uint32_t)i;
+    }
+  }
+  /* ... and added in that order, so slot j is border[j]. */
+  for (size_t j = 0; j < total; j++) {
+    track *tr = &e->tracks[e->border[j]];
+    const anim *a = &e->anims[tr->anim];
+    ha_track_ctx ctx = {tr->id, ha_group_shift(&a->g, tr->member), &tr->state[0], NULL};
+    size_t slot = 0;
+    tr->bslot = ha_batch_add(e->batch, a->g.motion, &ctx, &slot) == HA_OK ? (int32_t)slot : -1;
+  }
+}
+
+/* Rebuild the batch if a control operation or a motion changed since the
+ * last capture, then compute each animation's range at its time t − t0 into
+ * bx/by/bz. */
+static void eval_batch(ha_engine *e, double t) {
+  for (size_t k = 0; k < e->nbanims && !e->batch_dirty; k++) {
+    const anim *a = &e->anims[e->banims[k]];
+    ha_motion_info_state ms;
+    if (a->active) {
+      ha_motion_get_state(a->g.motion, &ms);
+    }
+    /* Updated behind the engine's back (ha_engine_animation_update marks
+     * the batch itself): the capture is stale. */
+    e->batch_dirty = !a->active || ms.generation != a->bgen;
+  }
+  if (e->batch_dirty) {
+    eval_batch_rebuild(e);
+  }
+  for (size_t k = 0; k < e->nbanims; k++) {
+    const anim *a = &e->anims[e->banims[k]];
+    (void)ha_batch_eval_range(e->batch, t - a->t0, a->bfirst, a->bcount, e->bx, e->by, e->bz);
+  }
+}
+
+/* A staggered goto whose start time has come begins now, from wherever
+ * the track is. */
+static void eval_start_due_goto(ha_engine *e, track *tr, double t) {
+  if (!(tr->pend && t >= tr->pend_t)) {
+    return; /* none, or not yet (a NaN t starts nothing) */
+  }
+  tr->pend = 0;
+  ha__engine_leave_anim(e, tr);
+  if (tr->pend_dur > 0.0) {
+    ha__engine_start_goto(e, tr, tr->pend_to, tr->pend_dur, tr->pend_ease, tr->pend_aed);
+    tr->tr_t0 = tr->pend_t;
+  } else {
+    tr->tr_kind = TR_NONE;
+    tr->hold = tr->pend_to;
+  }
+}
+
+/* While a replace blends in: from the old motion's path to p (smoothstep
+ * over blend_w); once over, the old motion is retired. */
+static ha_vec3 eval_replace_blend(ha_engine *e, anim *a, track *tr, double t, ha_vec3 p) {
+  double u = (t - a->blend_t0) / a->blend_w;
+  if (u >= 1.0) {
+    ha__engine_retire(e, a->prev);
+    a->prev = NULL;
+    e->batch_dirty = 1; /* its members may join the batch */
+  } else if (u >= 0.0) {
+    ha_group old = a->g;
+    old.motion = a->prev;
+    ha_vec3 q = ha__group_member(&old, tr->member, t - a->t0, tr->group_base, a->bary, tr->id,
+                                 &tr->state[1]);
+    p = ha_vec3_lerp(q, p, u * u * (3.0 - 2.0 * u));
+  }
+  return p;
+}
+
+/* Where the track's animation puts it at t (its batch slot plus its
+ * constant offset, or the per-track path), blended while a replace runs;
+ * its hold position when no animation drives it. */
+static ha_vec3 eval_animation(ha_engine *e, track *tr, double t) {
+  if (tr->anim < 0) {
+    return tr->hold;
+  }
+  anim *a = &e->anims[tr->anim];
+  ha_vec3 p;
+  if (tr->bslot >= 0) {
+    size_t b = (size_t)tr->bslot;
+    p = ha_vec3_add(ha_vec3_make(e->bx[b], e->by[b], e->bz[b]), tr->boff);
+    e->stats.batch_tracks++;
+  } else {
+    p = ha__group_member(&a->g, tr->member, t - a->t0, tr->group_base, a->bary, tr->id,
+                         &tr->state[0]);
+  }
+  if (a->prev != NULL) {
+    p = eval_replace_blend(e, a, tr, t, p);
+  }
+  return p;
+}
+
+/* A running transition (takeover crossfade, stop fade, goto): from its start
+ * to its target (a fixed point, or p for a takeover) at the eased weight;
+ * ended (and held there when idle) once complete. */
+static ha_vec3 eval_transition(track *tr, double t, ha_vec3 p) {
+  if (tr->tr_kind == TR_NONE) {
+    return p;
+  }
+  double u = tr->tr_dur > 0.0 ? (t - tr->tr_t0) / tr->tr_dur : 1.0;
+  if (u < 0.0) {
+    u = 0.0; /* seek before the transition began: hold its start */
+  }
+  double w = ha_ease(tr->tr_ease, u);
+  ha_vec3 to = tr->tr_kind == TR_TO_ANIM ? p : tr->tr_to;
+  p = u >= 1.0 ? to : eval_mix(tr->tr_from, to, w, tr->tr_aed);
+  if (u >= 1.0) {
+    tr->tr_kind = TR_NONE;
+    if (tr->anim < 0) {
+      tr->hold = to;
+    }
+  }
+  return p;
+}
+
+/* The venue limits: into the box, then the speed cap against the position
+ * of the previous evaluation (dt seconds ago); each clamp counted. */
+static ha_vec3 eval_limits(ha_engine *e, track *tr, ha_vec3 p, double dt) {
+  const ha_limits *lim = &e->cfg.limits;
+  if (lim->box_enabled) {
+    int c = 0;
+    p = eval_clamp_box(lim, p, &c);
+    if (c) {
+      e->stats.clamps_box++;
+      tr->clamped++;
+    }
+  }
+  if (lim->max_speed > 0.0 && dt > 0.0) {
+    ha_vec3 d = ha_vec3_sub(p, tr->pos);
+    double len = ha_vec3_len(d), maxd = lim->max_speed * dt;
+    if (len > maxd) {
+      p = ha_vec3_add(tr->pos, ha_vec3_scale(d, maxd / len));
+      e->stats.clamps_speed++;
+      tr->clamped++;
+    }
+  }
+  return p;
+}
+
+/* The NaN guard: a non-finite position never reaches the wire; the track
+ * holds its last good position (or its base). Counted. */
+static ha_vec3 eval_nan_guard(ha_engine *e, const track *tr, ha_vec3 p) {
+  if (!ha_vec3_isfinite(p)) {
+    p = ha_vec3_isfinite(tr->pos) ? tr->pos : tr->base;
+    e->stats.nan_guards++;
+  }
+  return p;
+}
+
+/* The track is at p now: velocity over dt, and an idle track rests there. */
+static void eval_commit(const ha_engine *e, track *tr, ha_vec3 p, double dt) {
+  tr->vel = dt > 0.0 ? ha_vec3_scale(ha_vec3_sub(p, tr->pos), 1.0 / dt) : ha_vec3_zero();
+  tr->pos = p;
+  if (tr->anim < 0 && tr->tr_kind == TR_NONE && e->cfg.limits.max_speed <= 0.0) {
+    tr->hold = p; /* a clamped rest position stays clamped */
+  }
+}
+
+ha_status ha_engine_evaluate(ha_engine *e, double t, double *x, double *y, double *z, size_t cap) {
+  if (cap < e->ntracks) {
+    return HA_ENOBUFS;
+  }
+  if (e->batch != NULL) {
+    eval_batch(e, t);
+  }
+  double dt = e->have_last ? t - e->last_t : 0.0;
+  e->now = t;
+  for (size_t i = 0; i < e->ntracks; i++) {
+    track *tr = &e->tracks[i];
+    eval_start_due_goto(e, tr, t);
+    ha_vec3 p = eval_animation(e, tr, t);
+    p = eval_transition(tr, t, p);
+    p = eval_limits(e, tr, p, dt);
+    p = eval_nan_guard(e, tr, p);
+    eval_commit(e, tr, p, dt);
+    x[i] = p.x;
+    y[i] = p.y;
+    z[i] = p.z;
+  }
+  e->last_t = t;
+  e->have_last = 1;
+  e->stats.evaluations++;
+  return HA_OK;
+}

@@ -1,0 +1,87 @@
+/* The engine's private state, shared by its two files: engine.c (tracks,
+ * animations, transitions as control operations set them up) and
+ * engine_eval.c (ha_engine_evaluate and the batch path). Not a layer header:
+ * only those two files include it. */
+#ifndef HOLOANIM_ENGINE_IMPL_H
+#define HOLOANIM_ENGINE_IMPL_H
+
+#include "engine_internal.h"
+
+enum { TR_NONE = 0, TR_TO_ANIM, TR_TO_TARGET };
+
+typedef struct track {
+  uint32_t id;
+  ha_vec3 base; /* rest position */
+  ha_vec3 pos;  /* last evaluated (what was output) */
+  ha_vec3 hold; /* where the track rests when nothing drives it */
+  ha_vec3 vel;
+  ha_vec3 group_base;     /* position when its animation started */
+  int32_t anim;           /* −1: none */
+  uint32_t member;        /* index within its animation */
+  ha_motion_state *state; /* [0] current path, [1] old path while blending */
+  uint32_t clamped;
+  uint32_t mark; /* == engine stamp: already listed in this start */
+  int32_t bslot; /* index in the engine's batch output, −1: per-track path */
+  ha_vec3 boff;  /* its constant group offset (batch path) */
+  int tr_kind;
+  int tr_aed;
+  ha_easing tr_ease;
+  ha_vec3 tr_from, tr_to;
+  double tr_t0, tr_dur;
+  int pend; /* a goto waiting for its start time */
+  int pend_aed;
+  ha_easing pend_ease;
+  ha_vec3 pend_to;
+  double pend_t, pend_dur;
+} track;
+
+typedef struct anim {
+  int active;
+  ha_group g; /* mode and phase; motion; count = members at start */
+  ha_vec3 bary;
+  double t0;
+  size_t members_left;
+  const ha_motion *prev; /* old motion while a replace blends in */
+  double blend_t0, blend_w;
+  int batched;           /* its members with a constant offset are in the batch */
+  uint64_t bgen;         /* the motion's generation when they were captured */
+  size_t bfirst, bcount; /* their range in the batch */
+} anim;
+
+struct ha_engine {
+  ha_engine_config cfg;
+  track *tracks;
+  size_t ntracks;
+  /* id → index+1 in `tracks`, open addressing (linear probing), 0 = empty;
+   * sized 2·max_tracks rounded up to a power of two at creation. */
+  uint32_t *index;
+  size_t index_mask;
+  uint32_t stamp; /* duplicate detection in animation_start */
+  anim *anims;
+  ha_pool *states;
+  const ha_motion **retired; /* ring of motions no longer used */
+  size_t retired_head, retired_n, retired_cap;
+  double now;
+  double last_t;
+  int have_last;
+  ha_engine_stats stats;
+  /* Batch path (file comment); batch NULL when cfg.use_batch is false. */
+  ha_batch *batch;
+  double *bx, *by, *bz; /* its output, max_tracks each */
+  uint32_t *border;     /* rebuild scratch: track indices in batch order */
+  uint32_t *banims;     /* animations with members in it */
+  size_t nbanims;
+  int batch_dirty; /* membership must be rebuilt before the next evaluate */
+};
+
+/* A track leaves its animation (the batch membership becomes dirty); the
+ * animation ends when its last track leaves, retiring its motions. */
+void ha__engine_leave_anim(ha_engine *e, track *t);
+/* A transition from where the track is to `target` over `dur` seconds,
+ * starting at the engine's time. */
+void ha__engine_start_goto(ha_engine *e, track *t, ha_vec3 target, double dur, ha_easing ease,
+                           int aed);
+/* Hand a motion the engine no longer uses to the retired ring. */
+void ha__engine_retire(ha_engine *e, const ha_motion *m);
+
+#endif
