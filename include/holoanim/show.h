@@ -257,8 +257,9 @@ size_t ha_show_preset_find(const ha_show *show, const char *name);
 size_t ha_show_cue_find(const ha_show *show, double number);
 size_t ha_show_cue_find_osc(const ha_show *show, const char *address);
 
-/* The tag of action `action` of cue `cue` (index): for a start action the
- * tag of what it starts, else HA_SHOW_NO_TAG (also out of range). */
+/* The tag of action `action` of cue `cue` (indices): for a start action
+ * the tag of what it starts, else HA_SHOW_NO_TAG (also out of range).
+ * Thread: the show's. */
 uint32_t ha_show_action_tag(const ha_show *show, size_t cue, size_t action);
 
 /* A new motion for the i-th animation (the caller owns it). HA_ENOTFOUND
