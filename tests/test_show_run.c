@@ -1,7 +1,8 @@
 /* Shows on an engine: instantiation and offline evaluation against
  * ha_motion_eval, limits, and the cue runner — LTP takeover, preset
  * transitions in xyz and in aed (the shorter azimuth arc), stagger order,
- * cancelled pending moves, stops with fades. */
+ * pending moves cancelled by a later goto, stop or start, stops with
+ * fades. */
 #include "holoanim.h"
 #include "holoanim/show.h"
 #include "test.h"
@@ -368,6 +369,39 @@ static void test_later_cue_cancels_pending(void) {
   rig_down(&r);
 }
 
+static void test_start_and_group_stop_cancel_pending(void) {
+  rig r;
+  if (rig_up(&r, cue_show, 0) != 0) {
+    return;
+  }
+  eval_at(&r, 0);
+  fire(&r, 1, 0.0); /* group "both" on tracks 1 and 2 */
+  eval_at(&r, 0.5);
+  fire(&r, 5, 1.0); /* preset order 3, 1, 4, 2: 1, 4 and 2 wait their turn */
+  CHECK_INT(ha_show_instance_pending(r.inst), 3);
+  fire(&r, 3, 1.1); /* stop "both": it still drives 1 and 2, their moves are dropped */
+  CHECK_INT(ha_show_instance_pending(r.inst), 1);
+  for (double t = 1.1; t <= 4.0; t += 0.01) {
+    eval_at(&r, t);
+  }
+  ha_vec3 held = pos(&r, 0);
+  CHECK(ha_vec3_dist(held, ha_vec3_make(0, 0, 1)) > 0.1); /* track 1 never went */
+  CHECK_VEC_NEAR(pos(&r, 3), 0, 0, 4, 1e-12);             /* track 4 did */
+  fire(&r, 5, 5.0);
+  CHECK_INT(ha_show_instance_pending(r.inst), 3);
+  fire(&r, 2, 5.1); /* start l on track 2: its move is dropped, it stays on l */
+  CHECK_INT(ha_show_instance_pending(r.inst), 2);
+  ha_motion *l = motion_of(&r, "l");
+  for (double t = 5.1; t <= 7.0 + 1e-9; t += 0.01) {
+    eval_at(&r, t);
+  }
+  ha_vec3 w = ha_motion_eval(l, 1.9, NULL);
+  CHECK_VEC_NEAR(pos(&r, 1), w.x, w.y, w.z, 1e-9);
+  CHECK_INT(ha_show_instance_pending(r.inst), 0);
+  ha_motion_destroy(l);
+  rig_down(&r);
+}
+
 static void test_errors(void) {
   rig r;
   if (rig_up(&r, cue_show, 0) != 0) {
@@ -415,6 +449,7 @@ int main(void) {
   RUN(test_preset_aed_shorter_arc);
   RUN(test_stagger_order);
   RUN(test_later_cue_cancels_pending);
+  RUN(test_start_and_group_stop_cancel_pending);
   RUN(test_errors);
   RUN(test_owns);
   return test_done();

@@ -420,6 +420,29 @@ export interface StreamStats {
   loopRef: boolean;
 }
 
+/**
+ * One operation of a fired cue, as the core's cue interpreter makes it
+ * (ha_show_cue_ops): `action` is the action's index in the cue. Tags are the
+ * show's: group i is tag i, the k-th start action of an animation on tracks
+ * (over every cue, in document order) is 0x40000000 + k. `group` names the
+ * group a start or stop is about.
+ */
+export type CueEffect =
+  | { action: number; type: 'start'; tag: number; tracks: number[]; animation: string; group?: string }
+  | { action: number; type: 'stopAnimation'; tag: number; fade: number; group?: string }
+  | { action: number; type: 'stopTrack'; track: number; fade: number }
+  | {
+      action: number;
+      type: 'goto';
+      track: number;
+      position: Vec3;
+      duration: number;
+      easing: string;
+      space: 'xyz' | 'aed';
+      /** seconds after the cue (a preset's stagger) */
+      delay: number;
+    };
+
 export class Player {
   constructor(options?: PlayerOptions);
   loadShow(show: string | object): ShowSummary;
@@ -435,7 +458,10 @@ export class Player {
   stop(fade?: number): void;
   seek(time: number): void;
   setSpeed(speed: number): void;
-  goCue(cue: number): void;
+  /** Fire a cue of the loaded show (ENOTFOUND: no such cue); returns its operations. */
+  goCue(cue: number): CueEffect[];
+  /** The operations goCue(cue) performs, without firing it. */
+  cueEffects(cue: number): CueEffect[];
   panic(): void;
   startAnimation(spec: AnimationStart): number;
   stopAnimation(tag: number, fade?: number): void;

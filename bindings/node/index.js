@@ -128,8 +128,18 @@ class Player {
     this.#native.setSpeed(speed);
   }
 
+  /**
+   * Fire a cue of the loaded show; returns what it did, as the core's cue
+   * interpreter made it: one {action, type, ...} per operation, with the
+   * show's animation tags (see index.d.ts CueEffect).
+   */
   goCue(cue) {
-    this.#native.goCue(cue);
+    return this.#native.goCue(cue);
+  }
+
+  /** What goCue(cue) does, without firing it (the loaded show's tags). */
+  cueEffects(cue) {
+    return this.#native.cueEffects(cue);
   }
 
   panic() {

@@ -99,6 +99,7 @@ typedef struct ha_track_info {
   ha_track_status status;
   int32_t animation; /* animation handle, or −1 */
   uint32_t clamped;  /* limit clamps applied to this track so far */
+  bool goto_pending; /* a delayed goto (ha_engine_track_goto_at) waits for its start */
 } ha_track_info;
 
 /* The i-th track (add order, i < track_count). HA_ENOTFOUND past the end. */
@@ -131,7 +132,8 @@ ha_anim_spec ha_anim_spec_default(void);
  * animation's own time is t' = t_now − t. Each track's base for the group is
  * its position now. A track driven by another animation is taken over (last
  * takes precedence; the other keeps its other tracks) with a crossfade of
- * takeover_fade. The motion is borrowed until the animation ends.
+ * takeover_fade, and a delayed goto waiting for it (ha_engine_track_goto_at)
+ * is dropped. The motion is borrowed until the animation ends.
  * Errors: HA_EINVAL (no tracks, unknown track id named, spec invalid),
  * HA_EEXHAUSTED (animations or state blocks). Never allocates. */
 ha_status ha_engine_animation_start(ha_engine *e, ha_motion *motion, const ha_anim_spec *spec,
@@ -177,7 +179,7 @@ ha_status ha_engine_track_goto(ha_engine *e, uint32_t id, ha_vec3 target, double
 
 /* As ha_engine_track_goto, but the move begins at transport time `start`
  * (≥ now): until then the track keeps doing what it does (a staggered cue).
- * A later goto or stop on the track replaces a pending one. */
+ * A later goto, stop or animation start on the track replaces a pending one. */
 ha_status ha_engine_track_goto_at(ha_engine *e, uint32_t id, ha_vec3 target, double start,
                                   double duration, ha_easing easing, bool aed);
 

@@ -142,6 +142,8 @@ typedef struct ha_show_action {
                              GOTO: the one track */
   size_t track_count;
   ha_anim_spec spec; /* START/ANIMATION: the group spec; START/GROUP: the group's */
+  uint32_t tag;      /* START: the tag of the animation it starts (ha_show_action_tag);
+                        HA_SHOW_NO_TAG for the other types */
   double fade;       /* STOP: seconds to glide back to base (0: stay) */
   ha_vec3 position;  /* GOTO: target (m) */
   double transition; /* PRESET, GOTO: seconds (0: jump) */
@@ -197,6 +199,15 @@ typedef struct ha_show_control {
   size_t allow_count;
 } ha_show_control;
 
+/* Animation tags. Whatever a show starts answers to a tag, unique in the
+ * show, so it can be stopped again: group g is tag g, and the k-th start
+ * action of an animation on tracks (counting over every cue in document
+ * order, from 0) is HA_SHOW_TAG_INLINE | k. They are assigned when the show
+ * is compiled (loading, every edit), so an edit of the cues may renumber
+ * them. */
+#define HA_SHOW_TAG_INLINE 0x40000000u
+#define HA_SHOW_NO_TAG 0xffffffffu
+
 /* ---- loading ---- */
 
 typedef struct ha_show ha_show;
@@ -245,6 +256,11 @@ size_t ha_show_group_find(const ha_show *show, const char *name);
 size_t ha_show_preset_find(const ha_show *show, const char *name);
 size_t ha_show_cue_find(const ha_show *show, double number);
 size_t ha_show_cue_find_osc(const ha_show *show, const char *address);
+
+/* The tag of action `action` of cue `cue` (indices): for a start action
+ * the tag of what it starts, else HA_SHOW_NO_TAG (also out of range).
+ * Thread: the show's. */
+uint32_t ha_show_action_tag(const ha_show *show, size_t cue, size_t action);
 
 /* A new motion for the i-th animation (the caller owns it). HA_ENOTFOUND
  * past the end; otherwise as ha_motion_create (cannot fail validation: the
@@ -313,6 +329,63 @@ ha_status ha_show_import_hpx(const char *path, ha_show **out, ha_diags *diags);
 ha_status ha_show_import_hpx_string(const char *text, size_t len, const char *name, ha_show **out,
                                     ha_diags *diags);
 
+/* ---- what a cue does ----
+ *
+ * One interpreter turns the actions of a cue into operations on tracks and
+ * tagged animations, in order; the offline instance (ha_show_fire_cue)
+ * applies them to its engine, the player glue (ha_show_player_fire_cue)
+ * queues them on a player, and anyone can list them (ha_show_cue_ops): the
+ * same cue does the same thing everywhere. Per action:
+ *   start a group     START (tag = group index, its tracks and settings)
+ *   start animation   START (its own tag, the action's tracks and settings)
+ *   stop a group      STOP_TAG (the group's tag)
+ *   stop animation    STOP_TAG for each group and each start action that
+ *                     plays it (whether it runs or not)
+ *   stop tracks       STOP_TRACK for each listed track
+ *   stop (everything) STOP_TRACK for each track of the show
+ *   preset            GOTO for each of its tracks (or the subset), in the
+ *                     preset's order, the k-th with delay k·stagger
+ *   goto              GOTO (delay 0)
+ * A START carries the animation's fadeIn (when it has one) in its spec.
+ * The semantics of the cue as a whole: docs/show-format.md, "Cues". */
+
+typedef enum ha_show_op_type {
+  HA_SHOW_OP_START = 0,  /* start `animation` on `tracks` with `spec`, answering to `tag` */
+  HA_SHOW_OP_STOP_TAG,   /* stop the animation answering to `tag` (nothing if none runs) */
+  HA_SHOW_OP_STOP_TRACK, /* stop whatever drives `track` (and its delayed move) */
+  HA_SHOW_OP_GOTO        /* move `track` to `position`, `delay` s after the cue */
+} ha_show_op_type;
+
+typedef struct ha_show_op {
+  ha_show_op_type type;
+  size_t action;          /* index of the action in its cue (SIZE_MAX: a group
+                             started or stopped directly) */
+  uint32_t tag;           /* START, STOP_TAG */
+  size_t animation;       /* START: index into the animations */
+  size_t group;           /* START, STOP_TAG of a group: its index; else SIZE_MAX */
+  ha_anim_spec spec;      /* START (fade_in: the animation's fadeIn when it has one) */
+  const uint32_t *tracks; /* START: selection order (points into the show) */
+  size_t track_count;
+  uint32_t track;   /* STOP_TRACK, GOTO */
+  double fade;      /* STOP_TAG, STOP_TRACK: seconds back to base (0: stay) */
+  ha_vec3 position; /* GOTO: target (m) */
+  double duration;  /* GOTO: seconds (0: jump) */
+  ha_easing easing; /* GOTO */
+  bool aed;         /* GOTO: interpolate in aed (shorter azimuth arc) */
+  double delay;     /* GOTO: seconds after the cue fires (a preset's stagger) */
+} ha_show_op;
+
+/* Receives one operation. Anything but HA_OK stops the cue there (fill
+ * `err`, which may be NULL, when you can). */
+typedef ha_status (*ha_show_op_fn)(void *user, const ha_show_op *op, ha_error *err);
+
+/* The operations of cue `index`, in order, each handed to fn(user, op,
+ * err). Stops at the first error and returns it, err's name prefixed with
+ * "cues[i].actions[j]". HA_ENOTFOUND (no such cue). Never allocates; the
+ * op's pointers live as long as the show's arrays. Thread: the show's. */
+ha_status ha_show_cue_ops(const ha_show *show, size_t index, ha_show_op_fn fn, void *user,
+                          ha_error *err);
+
 /* ---- playing on an engine ---- */
 
 typedef struct ha_show_instance ha_show_instance;
@@ -331,13 +404,15 @@ ha_status ha_show_instantiate(const ha_show *show, ha_engine *engine, double t0,
  * while the engine still exists (before ha_engine_destroy). NULL is a no-op. */
 void ha_show_instance_destroy(ha_show_instance *inst);
 
-/* Fire a cue at transport time t: its actions run in order on the engine.
- * Every action takes its tracks over (last takes precedence, the engine
- * crossfades), and cancels what an earlier cue had scheduled for them.
- * Staggered preset moves: track k (in the preset's order) starts after
- * k·stagger seconds; the later ones are scheduled in the instance and begin
- * when ha_show_instance_update (or _evaluate) reaches their time.
- * HA_ENOTFOUND (no such cue). Never allocates. Thread: the engine's. */
+/* Fire a cue at transport time t: its operations (ha_show_cue_ops) are
+ * applied to the engine in order. Every action takes its tracks over (last
+ * takes precedence, the engine crossfades), and cancels what an earlier cue
+ * had scheduled for them. Staggered preset moves: the k-th moved track (in
+ * the preset's order) starts k·stagger seconds after t, as a delayed goto
+ * of the engine (ha_engine_track_goto_at) that ha_engine_evaluate starts
+ * when its time comes. HA_ENOTFOUND (no such cue); errors of the engine
+ * with err naming the action ("cues[2].actions[0].tracks: ..."). Never
+ * allocates. Thread: the engine's. */
 ha_status ha_show_fire_cue(ha_show_instance *inst, double number, double t, ha_error *err);
 /* The same by cue index. */
 ha_status ha_show_fire_cue_at(ha_show_instance *inst, size_t index, double t, ha_error *err);
@@ -345,13 +420,12 @@ ha_status ha_show_fire_cue_at(ha_show_instance *inst, size_t index, double t, ha
 ha_status ha_show_start_group(ha_show_instance *inst, size_t group, double t, ha_error *err);
 ha_status ha_show_stop_group(ha_show_instance *inst, size_t group, double fade, double t);
 
-/* Run the scheduled (staggered) moves that are due at or before t, each at
- * its own time. Call it before every ha_engine_evaluate. Tick-safe. */
-void ha_show_instance_update(ha_show_instance *inst, double t);
-/* ha_show_instance_update, then ha_engine_evaluate(t, ...). Tick-safe. */
+/* ha_engine_evaluate(t, ...) on the instance's engine (which starts the
+ * staggered moves that are due, each at its own time). Tick-safe. */
 ha_status ha_show_instance_evaluate(ha_show_instance *inst, double t, double *x, double *y,
                                     double *z, size_t cap);
-/* Scheduled moves not yet started. */
+/* Staggered moves of the show's tracks not yet started (delayed gotos
+ * waiting in the engine). */
 size_t ha_show_instance_pending(const ha_show_instance *inst);
 /* True when `m` is one of the instance's motions (so whoever collects the
  * engine's retired motions knows not to free it). */

@@ -6,8 +6,9 @@
  * thread, and handed to the player; everything reaches the tick as queued
  * commands, so these functions may be called while the player runs.
  *
- * Animation tags: group i uses tag i; an animation started by a cue action
- * uses HA_SHOW_TAG_ACTION(cue, action). Thread: control. */
+ * Animation tags are the show's (show.h): group i answers to tag i, an
+ * animation started by a cue action to ha_show_action_tag(show, cue,
+ * action). Thread: control. */
 #ifndef HOLOANIM_SHOW_PLAYER_H
 #define HOLOANIM_SHOW_PLAYER_H
 
@@ -18,8 +19,6 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-#define HA_SHOW_TAG_ACTION(cue, action) (0x40000000u | ((uint32_t)(cue) << 8) | (uint32_t)(action))
 
 /* The output configuration of a show output (the map points into the show:
  * use it while the show lives; ha_output_create copies it). */
@@ -42,8 +41,11 @@ ha_status ha_show_player_start_group(const ha_show *show, ha_player *p, size_t g
 ha_status ha_show_player_stop_group(const ha_show *show, ha_player *p, size_t group, double fade);
 /* Start every autoStart group and run the transport. */
 ha_status ha_show_player_play(const ha_show *show, ha_player *p, ha_error *err);
-/* Fire cue `index` (see ha_show_cue_find): its actions in order; a preset's
- * stagger delays each successive track. */
+/* Fire cue `index` (see ha_show_cue_find): its operations (ha_show_cue_ops)
+ * queued in order, each taking effect on the next tick; a staggered move
+ * is a goto with a delay (ha_player_goto), so the player's transport times
+ * it. Errors: HA_EINVAL (no such cue), as ha_show_animation_motion, or the
+ * player's (HA_EAGAIN: the queue is full) with err naming the action. */
 ha_status ha_show_player_fire_cue(const ha_show *show, ha_player *p, size_t index, ha_error *err);
 
 #ifdef __cplusplus

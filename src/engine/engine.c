@@ -275,6 +275,7 @@ static void fill_info(const track *t, ha_track_info *out) {
                              : (t->tr_kind != TR_NONE ? HA_TRACK_TRANSITION : HA_TRACK_IDLE);
   out->animation = t->anim;
   out->clamped = t->clamped;
+  out->goto_pending = t->pend != 0;
 }
 
 ha_status ha_engine_track_at(const ha_engine *e, size_t i, ha_track_info *out) {
@@ -402,6 +403,7 @@ ha_status ha_engine_animation_start(ha_engine *e, ha_motion *motion, const ha_an
       e->stats.takeovers++;
     }
     ha__engine_leave_anim(e, tr);
+    tr->pend = 0; /* last takes precedence: a delayed goto waiting for it is dropped */
     tr->anim = (int32_t)slot;
     tr->member = (uint32_t)i;
     tr->group_base = tr->pos;

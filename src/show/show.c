@@ -1067,6 +1067,7 @@ static void compile_action(cc *x, const json_t *o, ha_show_action *a) {
   memset(a, 0, sizeof(*a));
   a->spec = ha_anim_spec_default();
   a->easing = HA_EASE_LINEAR;
+  a->tag = HA_SHOW_NO_TAG;
   unknown_keys(x, o, &ha__schema_action);
   int type = 0;
   const json_t *tv = json_object_get(o, "type");
@@ -1126,6 +1127,7 @@ static void compile_action(cc *x, const json_t *o, ha_show_action *a) {
       a->track_count = g->track_count;
       a->spec = g->spec;
       if (a->type == HA_SHOW_ACTION_START) {
+        a->tag = (uint32_t)a->group; /* a group answers to its index */
         static const char *const own[] = {
             "tracks",          "mode",        "phaseOffset",  "phaseSpread",
             "rotateFormation", "centerPoint", "spreadRadius", "mirrorAxis"};
@@ -1154,7 +1156,8 @@ static void compile_action(cc *x, const json_t *o, ha_show_action *a) {
           a->track_count = (size_t)cnt;
         }
         compile_spec(x, o, &a->spec);
-        m->start_actions++;
+        /* Unique over the show: a running count of these actions. */
+        a->tag = HA_SHOW_TAG_INLINE | (uint32_t)m->start_actions++;
       }
     } else if (ht) {
       uint32_t *ids = NULL;

@@ -216,6 +216,17 @@ extern const ha__schema ha__schema_root, ha__schema_metadata, ha__schema_track,
 /* True when `key` is one of the schema's keys. */
 int ha__schema_has(const ha__schema *s, const char *key);
 
+/* ---- the cue interpreter (show_cue.c) ---- */
+
+/* ha_show_cue_ops on a compiled view (an offline instance keeps the view,
+ * not the show). */
+ha_status ha__show_cue_ops(const ha__show_model *m, size_t cue, ha_show_op_fn fn, void *user,
+                           ha_error *err);
+/* The operation that starts group `group` (< m->ngroups), as its start
+ * action does; and the one that stops it with `fade` seconds. */
+ha_show_op ha__show_group_start_op(const ha__show_model *m, size_t group);
+ha_show_op ha__show_group_stop_op(size_t group, double fade);
+
 /* Read a whole file (NUL-terminated) into *out. HA_EIO with errno in *errnum. */
 ha_status ha__read_file(const char *path, char **out, size_t *len, int *errnum);
 

@@ -1,5 +1,7 @@
-/* Show → player glue (see show_player.h). Every action becomes player
- * commands; motions are created here, never on the tick. */
+/* Show → player glue (see show_player.h) and the live sink of the cue
+ * interpreter (show_cue.c): every operation of a cue becomes one queued
+ * player command (a staggered move is a goto with a delay, timed by the
+ * player's transport); motions are created here, never on the tick. */
 #include "show_internal.h"
 
 #include "holoanim/show_player.h"
@@ -75,48 +77,70 @@ ha_status ha_show_player_setup(const ha_show *show, ha_player *p, ha_error *err)
   return HA_OK;
 }
 
-static ha_status start_anim(const ha_show *show, ha_player *p, uint32_t tag, size_t anim,
-                            const ha_anim_spec *spec, const uint32_t *tracks, size_t n,
-                            ha_error *err) {
-  ha_motion *m = NULL;
-  ha_status st = ha_show_animation_motion(show, anim, &m, err);
-  if (st != HA_OK) {
-    return st;
+/* A player command refused when queued (they return bare statuses). */
+static ha_status live_refused(ha_error *err, ha_status st) {
+  if (err != NULL && st != HA_OK) {
+    ha__error_invalid(err, HA_CATEGORY_STATE, "player", "", "%s",
+                      st == HA_EAGAIN ? "the command queue is full" : ha_strerror(st));
+    err->status = st;
+    if (st == HA_EAGAIN) {
+      err->kind = HA_ERROR_RESOURCE_EXHAUSTED;
+    }
   }
-  size_t na = 0;
-  const ha_show_animation *a = ha_show_animations(show, &na);
-  ha_anim_spec sp = *spec;
-  if (anim < na && a[anim].fade_in > 0.0) {
-    sp.fade_in = a[anim].fade_in; /* the animation's fadeIn */
+  return st;
+}
+
+/* The live sink: one operation queued on the player. */
+typedef struct live_sink {
+  const ha_show *show;
+  ha_player *p;
+} live_sink;
+
+static ha_status live_queue_op(void *user, const ha_show_op *op, ha_error *err) {
+  const live_sink *s = user;
+  ha_status st = HA_OK;
+  switch (op->type) {
+  case HA_SHOW_OP_START: {
+    ha_motion *m = NULL;
+    st = ha_show_animation_motion(s->show, op->animation, &m, err);
+    if (st != HA_OK) {
+      return st;
+    }
+    st = ha_player_start_animation(s->p, op->tag, m, &op->spec, op->tracks, op->track_count);
+    break;
   }
-  return ha_player_start_animation(p, tag, m, &sp, tracks, n);
+  case HA_SHOW_OP_STOP_TAG: st = ha_player_stop_animation(s->p, op->tag, op->fade); break;
+  case HA_SHOW_OP_STOP_TRACK: st = ha_player_stop_track(s->p, op->track, op->fade); break;
+  case HA_SHOW_OP_GOTO:
+    st =
+        ha_player_goto(s->p, op->track, op->position, op->duration, op->easing, op->aed, op->delay);
+    break;
+  }
+  return live_refused(err, st);
 }
 
 ha_status ha_show_player_start_group(const ha_show *show, ha_player *p, size_t group,
                                      ha_error *err) {
-  size_t ng = 0;
-  const ha_show_group *g = ha_show_groups(show, &ng);
-  if (group >= ng) {
+  if (group >= show->model->ngroups) {
     return HA_ENOTFOUND;
   }
-  return start_anim(show, p, (uint32_t)group, g[group].animation, &g[group].spec, g[group].tracks,
-                    g[group].track_count, err);
-}
-
-static double default_fade(const ha_show *show, size_t anim) {
-  size_t na = 0;
-  const ha_show_animation *a = ha_show_animations(show, &na);
-  return anim < na ? a[anim].fade_out : 0.0;
+  live_sink sink = {show, p};
+  ha_show_op op = ha__show_group_start_op(show->model, group);
+  return live_queue_op(&sink, &op, err);
 }
 
 ha_status ha_show_player_stop_group(const ha_show *show, ha_player *p, size_t group, double fade) {
-  size_t ng = 0;
-  const ha_show_group *g = ha_show_groups(show, &ng);
-  if (group >= ng) {
+  const ha__show_model *m = show->model;
+  if (group >= m->ngroups) {
     return HA_ENOTFOUND;
   }
-  return ha_player_stop_animation(p, (uint32_t)group,
-                                  fade < 0.0 ? default_fade(show, g[group].animation) : fade);
+  if (fade < 0.0) {
+    size_t anim = m->groups[group].animation;
+    fade = anim < m->nanims ? m->anims[anim].fade_out : 0.0;
+  }
+  live_sink sink = {show, p};
+  ha_show_op op = ha__show_group_stop_op(group, fade);
+  return live_queue_op(&sink, &op, NULL);
 }
 
 ha_status ha_show_player_play(const ha_show *show, ha_player *p, ha_error *err) {
@@ -133,100 +157,10 @@ ha_status ha_show_player_play(const ha_show *show, ha_player *p, ha_error *err) 
   return ha_player_play(p);
 }
 
-static ha_status stop_animation_everywhere(const ha_show *show, ha_player *p, size_t anim,
-                                           double fade) {
-  size_t ng = 0, nc = 0;
-  const ha_show_group *g = ha_show_groups(show, &ng);
-  ha_status st = HA_OK;
-  for (size_t i = 0; i < ng && st == HA_OK; i++) {
-    if (g[i].animation == anim) {
-      st = ha_player_stop_animation(p, (uint32_t)i, fade);
-    }
-  }
-  const ha_show_cue *cues = ha_show_cues(show, &nc);
-  for (size_t c = 0; c < nc && st == HA_OK; c++) {
-    for (size_t a = 0; a < cues[c].action_count && st == HA_OK; a++) {
-      const ha_show_action *ac = &cues[c].actions[a];
-      if (ac->type == HA_SHOW_ACTION_START && ac->target == HA_SHOW_TARGET_ANIMATION &&
-          ac->animation == anim) {
-        st = ha_player_stop_animation(p, HA_SHOW_TAG_ACTION(c, a), fade);
-      }
-    }
-  }
-  return st;
-}
-
 ha_status ha_show_player_fire_cue(const ha_show *show, ha_player *p, size_t index, ha_error *err) {
-  size_t nc = 0, np = 0, nt = 0;
-  const ha_show_cue *cues = ha_show_cues(show, &nc);
-  if (index >= nc) {
+  if (index >= show->model->ncues) {
     return ha__error_invalid(err, HA_CATEGORY_STATE, "cue", "?", "no such cue");
   }
-  const ha_show_preset *presets = ha_show_presets(show, &np);
-  const ha_show_track *tracks = ha_show_tracks(show, &nt);
-  const ha_show_cue *cue = &cues[index];
-  ha_status st = HA_OK;
-  for (size_t a = 0; a < cue->action_count && st == HA_OK; a++) {
-    const ha_show_action *ac = &cue->actions[a];
-    switch (ac->type) {
-    case HA_SHOW_ACTION_START:
-      if (ac->target == HA_SHOW_TARGET_GROUP) {
-        st = ha_show_player_start_group(show, p, ac->group, err);
-      } else {
-        st = start_anim(show, p, HA_SHOW_TAG_ACTION(index, a), ac->animation, &ac->spec, ac->tracks,
-                        ac->track_count, err);
-      }
-      break;
-    case HA_SHOW_ACTION_STOP:
-      switch (ac->target) {
-      case HA_SHOW_TARGET_GROUP:
-        st = ha_show_player_stop_group(show, p, ac->group, ac->fade);
-        break;
-      case HA_SHOW_TARGET_ANIMATION:
-        st = stop_animation_everywhere(show, p, ac->animation, ac->fade);
-        break;
-      case HA_SHOW_TARGET_TRACKS:
-        for (size_t k = 0; k < ac->track_count && st == HA_OK; k++) {
-          st = ha_player_stop_track(p, ac->tracks[k], ac->fade);
-        }
-        break;
-      case HA_SHOW_TARGET_ALL:
-        for (size_t k = 0; k < nt && st == HA_OK; k++) {
-          st = ha_player_stop_track(p, tracks[k].id, ac->fade);
-        }
-        break;
-      }
-      break;
-    case HA_SHOW_ACTION_PRESET: {
-      if (ac->preset >= np) {
-        st = HA_ENOTFOUND;
-        break;
-      }
-      const ha_show_preset *pr = &presets[ac->preset];
-      /* Stagger follows the order of the action's track list (the preset's
-       * order when none was given). */
-      size_t k = 0;
-      for (size_t j = 0; j < pr->count && st == HA_OK; j++) {
-        int wanted = ac->track_count == 0;
-        for (size_t s = 0; s < ac->track_count && !wanted; s++) {
-          wanted = ac->tracks[s] == pr->tracks[j];
-        }
-        if (!wanted) {
-          continue;
-        }
-        st = ha_player_goto(p, pr->tracks[j], pr->positions[j], ac->transition, ac->easing, ac->aed,
-                            (double)k * ac->stagger);
-        k++;
-      }
-      break;
-    }
-    case HA_SHOW_ACTION_GOTO:
-      if (ac->track_count >= 1) {
-        st = ha_player_goto(p, ac->tracks[0], ac->position, ac->transition, ac->easing, ac->aed,
-                            0.0);
-      }
-      break;
-    }
-  }
-  return st;
+  live_sink sink = {show, p};
+  return ha__show_cue_ops(show->model, index, live_queue_op, &sink, err);
 }

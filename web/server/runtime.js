@@ -6,8 +6,10 @@
 // group's autoStart turned off: the runtime starts groups itself (tag = group
 // index, as the core's show player does), so it knows which animation drives
 // which track (`owners`) and since when. Cues are fired by the core
-// (player.goCue) with the core's semantics; the runtime mirrors their effect
-// on `owners` from the cue's actions.
+// (player.goCue), which returns the operations it ran with the show's own
+// tags; the runtime follows them on `owners`. A cue's start that has to be
+// restarted after an edit asks the core for its tag in the edited show
+// (player.cueEffects): tags are never derived here.
 //
 // Edits while playing. After each change of the document the runtime updates
 // the player the cheapest way that stays exact:
@@ -299,44 +301,35 @@ class Runtime extends EventEmitter {
     return this.#emitTransport();
   }
 
-  /** Fire a cue by number (the core runs its actions); mirrors its effect on the owners. */
+  /** Fire a cue by number: the core runs it and says what it did; the owners follow. */
   goCue(number) {
-    const cues = this.#doc.cues || [];
-    const ci = cues.findIndex((c) => Math.abs(c.number - number) < 1e-9);
-    this.#player.goCue(number); // throws ENOTFOUND with the core's words
+    const cue = (this.#doc.cues || []).find((c) => Math.abs(c.number - number) < 1e-9);
+    const effects = this.#player.goCue(number); // throws ENOTFOUND with the core's words
     const now = this.#now();
-    const cue = cues[ci];
-    (cue.actions || []).forEach((a, ai) => {
-      if (a.type === 'start' && a.group !== undefined) {
-        const gi = (this.#doc.groups || []).findIndex((g) => g.name === a.group);
-        if (gi >= 0) this.#own(gi, { kind: 'group', group: a.group, since: now, tracks: this.#doc.groups[gi].tracks });
-      } else if (a.type === 'start') {
-        this.#own(0x40000000 | (ci << 8) | ai, { kind: 'cue', cue: cue.number, action: ai, since: now, tracks: a.tracks || [] });
-      } else if (a.type === 'stop') {
-        if (a.group !== undefined) {
-          const gi = (this.#doc.groups || []).findIndex((g) => g.name === a.group);
-          this.#release(gi);
-        } else if (a.animation !== undefined) {
-          for (const [tag, rec] of [...this.#anims]) {
-            const def = this.#definition(this.#doc, rec);
-            if (def && def.animation === a.animation) this.#release(tag);
-          }
-        } else if (Array.isArray(a.tracks)) {
-          for (const t of a.tracks) this.#owners.delete(t);
-        } else {
-          this.#anims.clear();
-          this.#owners.clear();
-        }
-      } else if (a.type === 'preset') {
-        const pr = (this.#doc.presets || []).find((p) => p.name === a.preset);
-        for (const t of a.tracks || (pr ? Object.keys(pr.positions).map(Number) : [])) this.#owners.delete(t);
-      } else if (a.type === 'goto') {
-        this.#owners.delete(a.track);
+    for (const e of effects) {
+      if (e.type === 'start') {
+        const rec = e.group !== undefined ? { kind: 'group', group: e.group } : { kind: 'cue', cue: cue.number, action: e.action };
+        this.#own(e.tag, { ...rec, since: now, tracks: e.tracks });
+      } else if (e.type === 'stopAnimation') {
+        this.#release(e.tag);
+      } else {
+        // stopTrack, goto (a staggered one too: the track is on its way out)
+        this.#owners.delete(e.track);
       }
-    });
+    }
     this.#prune();
     this.#emitPaths();
     return cue ? { number: cue.number, name: cue.name || '' } : null;
+  }
+
+  /** Which tag drives each animated track: [{track, tag, kind, group | cue + action}], by track. */
+  owners() {
+    return [...this.#owners]
+      .sort((a, b) => a[0] - b[0])
+      .map(([track, tag]) => {
+        const { kind, group, cue, action } = this.#anims.get(tag) || {};
+        return kind === 'group' ? { track, tag, kind, group } : { track, tag, kind, cue, action };
+      });
   }
 
   /** Move a track's base live (dragging): no document change. */
@@ -386,24 +379,27 @@ class Runtime extends EventEmitter {
       p.replaceShow(playerText(doc));
     }
     const now = this.#now();
-    // running animations whose definition changed
+    // running animations whose definition or tag changed (the player has the
+    // new show's tags). Every stop comes before any start: an edit of the
+    // cues or groups can give one record the tag another had.
+    const restart = [];
     for (const [tag, rec] of [...this.#anims]) {
       const was = this.#definition(old, rec);
       const is = this.#definition(doc, rec);
-      if (!is) {
+      const isTag = is ? this.#tagOf(doc, rec) : null;
+      if (isTag === null) {
         // its group or cue is gone: glide home
         p.stopAnimation(tag, 1);
         this.#release(tag);
-        continue;
-      }
-      if (is.tag !== tag || !same(was.tracks, is.tracks) || !same(was.spec, is.spec)) {
-        if (is.tag !== tag) p.stopAnimation(tag, 0);
+      } else if (isTag !== tag || !same(was.tracks, is.tracks) || !same(was.spec, is.spec)) {
+        if (isTag !== tag) p.stopAnimation(tag, 0);
         this.#release(tag);
-        this.#startDef(is, rec, now);
+        restart.push({ is, isTag, rec });
       } else if (!same(was.motion, is.motion)) {
         p.replaceAnimation(tag, is.motion);
       }
     }
+    for (const { is, isTag, rec } of restart) this.#startDef(is, isTag, rec, now);
     // groups added with autoStart while the show runs start now
     if (this.#started) {
       const before = new Set((old.groups || []).map((g) => g.name));
@@ -413,36 +409,53 @@ class Runtime extends EventEmitter {
     }
   }
 
-  /** {tag, tracks, spec, motion} of a running record in `doc`, or null. */
+  /** {tracks, spec, motion} of a running record in `doc`, or null. */
   #definition(doc, rec) {
     if (rec.kind === 'group') {
-      const gi = (doc.groups || []).findIndex((g) => g.name === rec.group);
-      if (gi < 0) return null;
-      const g = doc.groups[gi];
-      const a = (doc.animations || []).find((x) => x.name === g.animation);
+      const g = (doc.groups || []).find((x) => x.name === rec.group);
+      const a = g && (doc.animations || []).find((x) => x.name === g.animation);
       if (!a) return null;
-      return { tag: gi, tracks: g.tracks, spec: { ...specOf(g), fadeIn: a.fadeIn }, motion: motionOf(a), animation: a.name };
+      return { tracks: g.tracks, spec: { ...specOf(g), fadeIn: a.fadeIn }, motion: motionOf(a) };
     }
-    const cues = doc.cues || [];
-    const ci = cues.findIndex((c) => Math.abs(c.number - rec.cue) < 1e-9);
-    const act = ci >= 0 ? (cues[ci].actions || [])[rec.action] : null;
+    const c = (doc.cues || []).find((x) => Math.abs(x.number - rec.cue) < 1e-9);
+    const act = c ? (c.actions || [])[rec.action] : null;
     if (!act || act.type !== 'start' || act.animation === undefined) return null;
     const a = (doc.animations || []).find((x) => x.name === act.animation);
     if (!a) return null;
-    return { tag: 0x40000000 | (ci << 8) | rec.action, tracks: act.tracks || [], spec: { ...specOf(act), fadeIn: a.fadeIn }, motion: motionOf(a), animation: a.name };
+    return { tracks: act.tracks || [], spec: { ...specOf(act), fadeIn: a.fadeIn }, motion: motionOf(a) };
   }
 
-  #startDef(def, rec, since) {
+  /**
+   * The tag of a record in `doc`, which the player must have loaded: a group
+   * is its index; a cue's start action is whatever tag the core gave it
+   * (cueEffects). null when it is gone.
+   */
+  #tagOf(doc, rec) {
+    if (rec.kind === 'group') {
+      const gi = (doc.groups || []).findIndex((g) => g.name === rec.group);
+      return gi >= 0 ? gi : null;
+    }
+    let effects = [];
+    try {
+      effects = this.#player.cueEffects(rec.cue);
+    } catch {
+      return null; // the cue is gone
+    }
+    const e = effects.find((x) => x.type === 'start' && x.action === rec.action && x.group === undefined);
+    return e ? e.tag : null;
+  }
+
+  #startDef(def, tag, rec, since) {
     const spec = { ...def.spec };
     if (spec.fadeIn === undefined) delete spec.fadeIn;
-    this.#player.startAnimation({ tag: def.tag, tracks: def.tracks, ...def.motion, ...spec });
-    this.#own(def.tag, { ...rec, since, tracks: def.tracks });
+    this.#player.startAnimation({ tag, tracks: def.tracks, ...def.motion, ...spec });
+    this.#own(tag, { ...rec, since, tracks: def.tracks });
   }
 
   #startGroup(doc, gi) {
-    const g = doc.groups[gi];
-    const def = this.#definition(doc, { kind: 'group', group: g.name });
-    if (def) this.#startDef(def, { kind: 'group', group: g.name }, this.#now());
+    const rec = { kind: 'group', group: doc.groups[gi].name };
+    const def = this.#definition(doc, rec);
+    if (def) this.#startDef(def, gi, rec, this.#now());
   }
 
   #own(tag, rec) {
@@ -480,9 +493,10 @@ class Runtime extends EventEmitter {
     const ids = new Set((doc.tracks || []).map((t) => t.id));
     for (const r of running) {
       const tracks = r.def.tracks.filter((t) => ids.has(t));
-      if (tracks.length === 0) continue;
+      const tag = this.#tagOf(doc, r.rec); // the new player's show is doc
+      if (tracks.length === 0 || tag === null) continue;
       p.seek(r.rec.since); // paused: the clock stays there while we start
-      this.#startDef({ ...r.def, tracks }, r.rec, r.rec.since);
+      this.#startDef({ ...r.def, tracks }, tag, r.rec, r.rec.since);
     }
     p.seek(t);
     if (this.#speed !== 1) p.setSpeed(this.#speed);
@@ -505,20 +519,20 @@ class Runtime extends EventEmitter {
         const def = this.#definition(doc, rec);
         if (!def) continue;
         const owned = def.tracks.filter((t) => this.#owners.get(t) === tag);
-        if (owned.length) defs.push({ def, draw: new Set(owned), preview: false });
+        if (owned.length) defs.push({ def, tag, draw: new Set(owned), preview: false });
       }
     } else if (!this.#started) {
-      (doc.groups || []).forEach((g) => {
+      (doc.groups || []).forEach((g, gi) => {
         if (!g.autoStart) return;
         const def = this.#definition(doc, { kind: 'group', group: g.name });
-        if (def) defs.push({ def, draw: new Set(def.tracks), preview: true });
+        if (def) defs.push({ def, tag: gi, draw: new Set(def.tracks), preview: true });
       });
     }
-    for (const { def, draw, preview } of defs) {
+    for (const { def, tag, draw, preview } of defs) {
       try {
         const pts = this.sampleGroup(def.motion, def.tracks, def.spec, bases);
         def.tracks.forEach((t, i) => {
-          if (draw.has(t)) items.push({ track: t, tag: def.tag, preview, points: pts[i] });
+          if (draw.has(t)) items.push({ track: t, tag, preview, points: pts[i] });
         });
       } catch (e) {
         this.emit('warning', `paths: ${e.message}`);

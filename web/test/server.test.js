@@ -340,6 +340,53 @@ test('preview: the engine samples the path, or names every bad field', async (t)
   await assert.rejects(c.call('preview', { model: 'nope' }), (e) => /nope/.test(e.message));
 });
 
+test('runtime: goCue records the core\'s tags (300 starts in a cue and one after: no collision), edits follow them', async (t) => {
+  const { Runtime } = require('../server/runtime');
+  const rt = new Runtime(h, { tickRate: 100 });
+  t.after(() => rt.close());
+  const n = 300;
+  const start = (track) => ({ type: 'start', animation: 'c', tracks: [track] });
+  const doc = {
+    format: 1,
+    tracks: Array.from({ length: n + 2 }, (_, i) => ({ id: i + 1, position: [i + 1, 0, 0] })),
+    animations: [{ name: 'c', model: 'circular', duration: 4, parameters: { radius: 1 } }],
+    groups: [{ name: 'g', animation: 'c', tracks: [n + 2] }],
+    cues: [
+      { number: 1, actions: Array.from({ length: n }, (_, i) => start(i + 1)) },
+      { number: 2, actions: [start(n + 1), { type: 'start', group: 'g' }] },
+      { number: 3, actions: [{ type: 'stop', animation: 'c', fade: 0 }] },
+    ],
+  };
+  rt.load(doc);
+  rt.play();
+  rt.goCue(1);
+  rt.goCue(2);
+  const core = [...rt.player.cueEffects(1), ...rt.player.cueEffects(2)];
+  let owners = rt.owners();
+  assert.equal(owners.length, n + 2);
+  assert.deepEqual(owners.map((o) => o.tag), core.map((e) => e.tag));
+  assert.equal(new Set(owners.map((o) => o.tag)).size, n + 2);
+  // (cue index << 8 | action) gave these two the same tag
+  assert.deepEqual(owners[256], { track: 257, tag: 0x40000000 + 256, kind: 'cue', cue: 1, action: 256 });
+  assert.deepEqual(owners[n], { track: n + 1, tag: 0x40000000 + n, kind: 'cue', cue: 2, action: 0 });
+  assert.deepEqual(owners[n + 1], { track: n + 2, tag: 0, kind: 'group', group: 'g' });
+  // and the player's animations answer to them: all run, each tag stops its own
+  await waitFor(() => { const f = rt.player.snapshot(); return f && f.status.every((x) => x === h.TrackStatus.ANIMATED); });
+  // a start action inserted before them renumbers the core's tags: the runtime restarts under the new ones
+  rt.update({ ...doc, cues: [{ number: 0.5, actions: [start(n + 2)] }, ...doc.cues] });
+  owners = rt.owners();
+  const renumbered = [...rt.player.cueEffects(1), ...rt.player.cueEffects(2)];
+  assert.equal(renumbered[0].tag, 0x40000000 + 1);
+  assert.deepEqual(owners.map((o) => o.tag), renumbered.map((e) => e.tag));
+  rt.player.stopAnimation(owners[256].tag);
+  await waitFor(() => rt.player.snapshot().status.filter((x) => x !== h.TrackStatus.ANIMATED).length === 1);
+  assert.equal(rt.player.snapshot().status[256], h.TrackStatus.IDLE);
+  // stopping the animation stops every use of it (the group's too)
+  rt.goCue(3);
+  assert.deepEqual(rt.owners(), []);
+  await waitFor(() => rt.player.snapshot().status.every((x) => x !== h.TrackStatus.ANIMATED));
+});
+
 test('streaming: a client that does not acknowledge gets at most two frames; others all', async (t) => {
   const srv = await startServer(t);
   srv.runtime.play();

@@ -1339,8 +1339,133 @@ static napi_value player_seek(napi_env env, napi_callback_info info) {
 static napi_value player_set_speed(napi_env env, napi_callback_info info) {
   return simple_cmd(env, info, U_SPEED, "speed", true, 1.0);
 }
+/* The cue's operations as the core's interpreter makes them
+ * (ha_show_cue_ops), one object per operation: {action, type: 'start' |
+ * 'stopAnimation' | 'stopTrack' | 'goto', ...}. */
+typedef struct cue_effects_ctx {
+  napi_env env;
+  const ha_show *show;
+  napi_value list;
+  uint32_t n;
+} cue_effects_ctx;
+
+static bool cue_effect_fields(napi_env env, const ha_show *show, const ha_show_op *op,
+                              napi_value o) {
+  size_t na = 0, ng = 0;
+  const ha_show_animation *anims = ha_show_animations(show, &na);
+  const ha_show_group *groups = ha_show_groups(show, &ng);
+  bool ok = true;
+  if (op->group < ng) {
+    ok = ha_node_set_string(env, o, "group", groups[op->group].name);
+  }
+  switch (op->type) {
+  case HA_SHOW_OP_START: {
+    napi_value list;
+    NAPI_CALL_B(env, napi_create_array_with_length(env, op->track_count, &list));
+    for (uint32_t i = 0; i < op->track_count; i++) {
+      napi_value id;
+      NAPI_CALL_B(env, napi_create_uint32(env, op->tracks[i], &id));
+      NAPI_CALL_B(env, napi_set_element(env, list, i, id));
+    }
+    return ok && ha_node_set_string(env, o, "type", "start") &&
+           ha_node_set_number(env, o, "tag", op->tag) &&
+           ha_node_set_value(env, o, "tracks", list) &&
+           ha_node_set_string(env, o, "animation",
+                              op->animation < na ? anims[op->animation].name : "");
+  }
+  case HA_SHOW_OP_STOP_TAG:
+    return ok && ha_node_set_string(env, o, "type", "stopAnimation") &&
+           ha_node_set_number(env, o, "tag", op->tag) &&
+           ha_node_set_number(env, o, "fade", op->fade);
+  case HA_SHOW_OP_STOP_TRACK:
+    return ok && ha_node_set_string(env, o, "type", "stopTrack") &&
+           ha_node_set_number(env, o, "track", op->track) &&
+           ha_node_set_number(env, o, "fade", op->fade);
+  case HA_SHOW_OP_GOTO:
+    return ok && ha_node_set_string(env, o, "type", "goto") &&
+           ha_node_set_number(env, o, "track", op->track) &&
+           ha_node_set_value(env, o, "position", ha_node_vec3_array(env, op->position)) &&
+           ha_node_set_number(env, o, "duration", op->duration) &&
+           ha_node_set_string(env, o, "easing", ha_easing_name(op->easing)) &&
+           ha_node_set_string(env, o, "space", op->aed ? "aed" : "xyz") &&
+           ha_node_set_number(env, o, "delay", op->delay);
+  }
+  return ok;
+}
+
+static ha_status cue_effect_add(void *user, const ha_show_op *op, ha_error *err) {
+  (void)err;
+  cue_effects_ctx *c = user;
+  napi_value o;
+  if (napi_create_object(c->env, &o) != napi_ok ||
+      !ha_node_set_number(c->env, o, "action", (double)op->action) ||
+      !cue_effect_fields(c->env, c->show, op, o) ||
+      napi_set_element(c->env, c->list, c->n++, o) != napi_ok) {
+    return HA_EINVAL; /* stops the listing; the JS exception tells */
+  }
+  return HA_OK;
+}
+
+/* The effects of cue `number` of the player's show, or NULL with an
+ * exception (ESTATE: no show, ENOTFOUND: no such cue). */
+static napi_value cue_effects(napi_env env, ha_node_player *p, double number) {
+  cue_effects_ctx c = {env, NULL, NULL, 0};
+  NAPI_CALL(env, napi_create_array(env, &c.list));
+  pthread_mutex_lock(&p->op_mu);
+  c.show = p->show;
+  size_t idx = c.show != NULL ? ha_show_cue_find(c.show, number) : SIZE_MAX;
+  ha_status st = idx != SIZE_MAX ? ha_show_cue_ops(c.show, idx, cue_effect_add, &c, NULL) : HA_OK;
+  pthread_mutex_unlock(&p->op_mu);
+  if (st != HA_OK) {
+    return ha_node_napi_fail(env, napi_pending_exception, "cueEffects", __LINE__);
+  }
+  if (idx == SIZE_MAX) {
+    ha_error err;
+    ha_error_clear(&err);
+    snprintf(err.name, sizeof(err.name), "cue");
+    snprintf(err.message, sizeof(err.message),
+             c.show ? "cue: the show has no cue %g" : "cueEffects: no show is loaded", number);
+    return ha_node_throw(env, c.show ? HA_ENOTFOUND : HA_ESTATE, &err, NULL);
+  }
+  return c.list;
+}
+
+static bool cue_number_arg(napi_env env, napi_callback_info info, ha_node_player **p,
+                           double *number) {
+  size_t argc = 1;
+  napi_value argv[1];
+  *p = this_player(env, info, &argc, argv, true);
+  if (*p == NULL) {
+    return false;
+  }
+  if (argc < 1 || ha_node_is_nullish(env, argv[0])) {
+    ha_node_type_error(env, "cue must be a number");
+    return false;
+  }
+  return ha_node_get_number(env, argv[0], "cue", number);
+}
+
+/* goCue(number) → what it did: fire the cue (the core queues its
+ * operations on the player), then list them with the show's tags. */
 static napi_value player_go_cue(napi_env env, napi_callback_info info) {
-  return simple_cmd(env, info, U_CUE, "cue", true, 0.0);
+  ha_node_player *p = NULL;
+  update u;
+  memset(&u, 0, sizeof(u));
+  u.type = U_CUE;
+  if (!cue_number_arg(env, info, &p, &u.a)) {
+    return NULL;
+  }
+  bool pending = false;
+  run_sync(env, p, &u);
+  NAPI_CALL(env, napi_is_exception_pending(env, &pending));
+  return pending ? NULL : cue_effects(env, p, u.a);
+}
+
+/* cueEffects(number) → what goCue(number) would do, without firing it. */
+static napi_value player_cue_effects(napi_env env, napi_callback_info info) {
+  ha_node_player *p = NULL;
+  double number = 0.0;
+  return cue_number_arg(env, info, &p, &number) ? cue_effects(env, p, number) : NULL;
 }
 
 /* startAnimation({...}) → tag; and the others taking an object: all go
@@ -2021,6 +2146,7 @@ napi_value ha_node_init_player(napi_env env, napi_value exports) {
       METHOD("seek", player_seek),
       METHOD("setSpeed", player_set_speed),
       METHOD("goCue", player_go_cue),
+      METHOD("cueEffects", player_cue_effects),
       METHOD("panic", player_panic),
       METHOD("startAnimation", player_start_animation),
       METHOD("replaceAnimation", player_replace_animation),

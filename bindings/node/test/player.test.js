@@ -317,6 +317,55 @@ test('loadShow: tracks, outputs, limits, autoStart groups on play, cues, errors'
   assert.equal(q.loadShow(path.join(ROOT, 'examples', 'cue-scene.json')).cues.length, 6);
 });
 
+test('goCue returns the operations the core ran, with the show\'s tags; cueEffects lists them', async (t) => {
+  const p = new h.Player({ tickRate: 200 });
+  t.after(() => p.close());
+  p.loadShow(path.join(ROOT, 'examples', 'cue-scene.json'));
+  // a group start, then a staggered preset subset in the preset's order
+  assert.deepEqual(p.cueEffects(4), [
+    { action: 0, group: 'drift low', type: 'start', tag: 1, tracks: [3, 4], animation: 'drift' },
+    { action: 1, type: 'goto', track: 1, position: [-2, -6, 2.5], duration: 3, easing: 'linear', space: 'aed', delay: 0 },
+    { action: 1, type: 'goto', track: 2, position: [2, -6, 2.5], duration: 3, easing: 'linear', space: 'aed', delay: 1 },
+  ]);
+  // stop (everything) is a stop of each track; goCue fires and says the same
+  const home = p.goCue(6);
+  assert.deepEqual(home.slice(0, 4), [1, 2, 3, 4].map((track) => ({ action: 0, type: 'stopTrack', track, fade: 0 })));
+  assert.deepEqual(home.slice(4).map((e) => [e.type, e.track, e.delay]), [1, 2, 3, 4].map((track) => ['goto', track, 0]));
+  assert.deepEqual(p.cueEffects(6), home);
+  assert.throws(() => p.cueEffects(99), { name: 'HoloanimError', code: 'ENOTFOUND' });
+  assert.throws(() => p.cueEffects('1'), TypeError);
+  assert.throws(() => new h.Player().cueEffects(1), { code: 'ESTATE' });
+
+  // 300 start actions in cue 1 and one in cue 2: distinct tags, all running
+  const n = 300;
+  const show = {
+    format: 1,
+    tracks: Array.from({ length: n + 1 }, (_, i) => ({ id: i + 1, position: [i + 1, 0, 0] })),
+    animations: [{ name: 'c', model: 'circular', parameters: { radius: 1 } }],
+    cues: [
+      { number: 1, actions: Array.from({ length: n }, (_, i) => ({ type: 'start', animation: 'c', tracks: [i + 1] })) },
+      { number: 2, actions: [{ type: 'start', animation: 'c', tracks: [n + 1] }] },
+    ],
+  };
+  const q = new h.Player({ tickRate: 200 });
+  t.after(() => q.close());
+  q.loadShow(show);
+  q.start();
+  q.play();
+  const many = q.goCue(1);
+  assert.equal(many.length, n);
+  assert.deepEqual(many.map((e) => e.tag), many.map((_, k) => 0x40000000 + k));
+  assert.deepEqual(many.map((e) => e.tracks[0]), many.map((_, k) => k + 1));
+  const [last] = q.goCue(2);
+  assert.equal(last.tag, 0x40000000 + n);
+  await waitFor(() => { const s = q.snapshot(); return s && s.status.every((x) => x === h.TrackStatus.ANIMATED); });
+  q.stopAnimation(last.tag);
+  q.stopAnimation(many[256].tag); // (cue << 8 | action) would have made it cue 2's tag
+  await waitFor(() => q.snapshot().status.filter((x) => x !== h.TrackStatus.ANIMATED).length === 2);
+  const idle = Array.from(q.snapshot().status).flatMap((x, i) => (x === h.TrackStatus.ANIMATED ? [] : [i + 1]));
+  assert.deepEqual(idle, [257, n + 1]);
+});
+
 test('loadShow errors carry file, line, column and every diagnostic', () => {
   const p = new h.Player();
   try {

@@ -14,6 +14,7 @@ import {
   listModels,
   maintainFormation,
   startDevsim,
+  type CueEffect,
   type Frame,
   type PlayerEvent,
   type XYZ,
@@ -69,6 +70,11 @@ player.on('event', (ev: PlayerEvent) => {
 });
 player.start();
 player.play();
+const effects: CueEffect[] = player.goCue(1);
+for (const e of player.cueEffects(1).concat(effects)) {
+  if (e.type === 'start') void [e.tag, e.tracks[0], e.animation, e.group];
+  if (e.type === 'goto') void [e.position[2], e.delay, e.space === 'aed'];
+}
 player.setParameter(tag, { radius: 2 });
 void player.updateState({ type: 'seek', time: 3 });
 void player.updateState({ type: 'setParameter', tag, params: { radius: 5 } });
