@@ -1334,17 +1334,5 @@ ha_status ha_show_import_hpx(const char *path, ha_show **out, ha_diags *diags) {
   if (path == NULL || out == NULL) {
     return HA_EINVAL;
   }
-  *out = NULL;
-  char *text = NULL;
-  size_t len = 0;
-  int e = 0;
-  ha_status st = ha__read_file(path, &text, &len, &e);
-  if (st != HA_OK) {
-    ha__dctx c = {diags, path, NULL, 0, 0, 0};
-    ha__diag_at(&c, HA_DIAG_ERROR, 0, 0, "", "cannot read: %s", strerror(e));
-    return st;
-  }
-  st = ha_show_import_hpx_string(text, len, path, out, diags);
-  free(text);
-  return st;
+  return ha__show_load_path(path, ha_show_import_hpx_string, out, diags);
 }

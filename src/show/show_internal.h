@@ -216,7 +216,128 @@ extern const ha__schema ha__schema_root, ha__schema_metadata, ha__schema_track,
 /* True when `key` is one of the schema's keys. */
 int ha__schema_has(const ha__schema *s, const char *key);
 
-/* Read a whole file (NUL-terminated) into *out. HA_EIO with errno in *errnum. */
-ha_status ha__read_file(const char *path, char **out, size_t *len, int *errnum);
+/* Read the file at `path` and hand its text to `load` (named by the path,
+ * so diagnostics say which file). A file that cannot be read is one
+ * diagnostic, "PATH: cannot read: <reason>", and HA_EIO or HA_ENOMEM. */
+typedef ha_status (*ha__show_text_loader)(const char *text, size_t len, const char *name,
+                                          ha_show **out, ha_diags *diags);
+ha_status ha__show_load_path(const char *path, ha__show_text_loader load, ha_show **out,
+                             ha_diags *diags);
+
+/* ---- the compiler's reading kit (show_fields.c) ---- */
+
+#define HA__TRACK_ID_MAX 999999
+#define HA__POS_MAX 1000.0
+#define HA__SECONDS_MAX 3600.0
+
+/* One compilation pass: where it reports, where it is in the document, the
+ * model it fills and the names each section registers for later ones. */
+typedef struct ha__compiler {
+  ha__dctx *c;
+  ha__path path;
+  ha__show_model *m;
+  ha__strmap anim_names, group_names, preset_names, output_names;
+} ha__compiler;
+
+/* The JSON path being compiled ("" at the root). */
+const char *ha__cc_path(const ha__compiler *x);
+/* Report at the current path, or (_key) at `key` below it; the warning of
+ * ha__cc_warn_key points at the key itself. */
+void ha__cc_err(ha__compiler *x, const char *fmt, ...) HA__PRINTF(2, 3);
+void ha__cc_err_key(ha__compiler *x, const char *key, const char *fmt, ...) HA__PRINTF(3, 4);
+void ha__cc_warn(ha__compiler *x, int at_key, const char *fmt, ...) HA__PRINTF(3, 4);
+void ha__cc_warn_key(ha__compiler *x, const char *key, const char *fmt, ...) HA__PRINTF(3, 4);
+void ha__cc_type_error(ha__compiler *x, const char *want, const json_t *v);
+/* Zeroed memory from the model's arena (n = 0 is fine); NULL sets oom. */
+void *ha__cc_alloc(ha__compiler *x, size_t n);
+/* Warn about each key of `obj` the schema does not have (with a "did you
+ * mean" when one is close). */
+void ha__cc_unknown_keys(ha__compiler *x, const json_t *obj, const ha__schema *s);
+
+/* Readers of a value at the current path: 1 read, -1 reported. */
+int ha__cc_number(ha__compiler *x, const json_t *v, double min, double max, double *out);
+int ha__cc_integer(ha__compiler *x, const json_t *v, double min, double max, long long *out);
+/* Each element of the array `v` into out[] within [-lim, lim]. */
+int ha__cc_numbers(ha__compiler *x, const json_t *v, double lim, double *out);
+int ha__cc_vec3(ha__compiler *x, const json_t *v, double lim, ha_vec3 *out);
+int ha__cc_string(ha__compiler *x, const json_t *v, int nonempty, const char **out);
+/* Index of the string among "a|b|c". */
+int ha__cc_choice(ha__compiler *x, const json_t *v, const char *choices, int *out);
+/* 1 for an object; else reported, 0. */
+int ha__cc_object(ha__compiler *x, const json_t *v);
+
+/* Readers of the field `key` of `o`: 1 read, 0 absent (and not `req`),
+ * -1 reported (a missing required field too). */
+int ha__cc_get_number(ha__compiler *x, const json_t *o, const char *key, int req, double min,
+                      double max, double *out);
+int ha__cc_get_integer(ha__compiler *x, const json_t *o, const char *key, int req, double min,
+                       double max, long long *out);
+int ha__cc_get_vec3(ha__compiler *x, const json_t *o, const char *key, int req, double lim,
+                    ha_vec3 *out);
+int ha__cc_get_string(ha__compiler *x, const json_t *o, const char *key, int req, int nonempty,
+                      const char **out);
+int ha__cc_get_bool(ha__compiler *x, const json_t *o, const char *key, bool *out);
+int ha__cc_get_choice(ha__compiler *x, const json_t *o, const char *key, const char *choices,
+                      int *out);
+/* An easing name ("cubic-in-out"); *out is left alone when absent. */
+int ha__cc_get_easing(ha__compiler *x, const json_t *o, const char *key, ha_easing *out);
+/* The array at `key` (NULL when absent or not an array: reported). */
+const json_t *ha__cc_get_array(ha__compiler *x, const json_t *o, const char *key, int req);
+
+/* The optional object at `key` of `o` with `key` pushed on the path (pop
+ * with ha__path_pop(&x->path, *mark)) and, with a schema, its unknown keys
+ * warned about. NULL, path unchanged, when absent or not an object
+ * (reported). */
+const json_t *ha__cc_open_object(ha__compiler *x, const json_t *o, const char *key,
+                                 const ha__schema *schema, size_t *mark);
+
+/* An array section of objects ("tracks", "cues", a cue's "actions"). */
+typedef struct ha__cc_section_spec {
+  const char *key;
+  size_t item_size;
+  int required;              /* absence is an error (and no table is made) */
+  const char *empty_warning; /* said at the array when it is empty, or NULL */
+  /* Defaults of every element, object or not (NULL: zeroes). */
+  void (*blank)(void *item);
+  /* Compile the object `o`, element `index` of the table `items` (whose
+   * earlier elements are already compiled), at the path "key[index]". */
+  void (*element)(ha__compiler *x, const json_t *o, size_t index, void *items);
+} ha__cc_section_spec;
+/* Walk the array at s->key of `parent`: allocate its table in the arena,
+ * compile each element under its path, report elements that are not
+ * objects. Returns the table (and its length in *count when not NULL);
+ * NULL on ENOMEM or when a required array is missing or not an array. An
+ * absent optional array gives an empty table. */
+void *ha__cc_section(ha__compiler *x, const json_t *parent, const ha__cc_section_spec *s,
+                     size_t *count);
+
+/* Tracks and names registered so far. */
+const ha__strmap_slot *ha__cc_track_slot(const ha__compiler *x, long long id);
+size_t ha__cc_track_lookup(const ha__compiler *x, long long id); /* SIZE_MAX: none */
+/* A map key naming a known track ("3"); reported at the key, -1, if not. */
+int ha__cc_track_key(ha__compiler *x, const char *k, long long *id);
+/* The required unique "name" of `o`, registered in `names` as `index` (a
+ * duplicate is reported naming section[other index]). Returns as a reader. */
+int ha__cc_name(ha__compiler *x, const json_t *o, ha__strmap *names, const char *what,
+                const char *section, size_t index, const char **out);
+/* The index registered for `name`; else reported at `key`, SIZE_MAX. */
+size_t ha__cc_ref(ha__compiler *x, const ha__strmap *names, const char *key, const char *name,
+                  const char *what);
+/* A list of track ids at `key` of `o`: every id must be a known track, none
+ * twice. Returns the count (ids in *out from the arena), -1 on error. */
+long ha__cc_track_list(ha__compiler *x, const json_t *o, const char *key, int req, int nonempty,
+                       const char *what, uint32_t **out);
+
+/* The section compilers, in document order (show_compile.c,
+ * show_compile_cues.c, show_compile_io.c). */
+void ha__compile_metadata(ha__compiler *x, const json_t *doc);
+void ha__compile_tracks(ha__compiler *x, const json_t *doc);
+void ha__compile_animations(ha__compiler *x, const json_t *doc);
+void ha__compile_groups(ha__compiler *x, const json_t *doc);
+void ha__compile_presets(ha__compiler *x, const json_t *doc);
+void ha__compile_cues(ha__compiler *x, const json_t *doc);
+void ha__compile_outputs(ha__compiler *x, const json_t *doc);
+void ha__compile_limits(ha__compiler *x, const json_t *doc);
+void ha__compile_control(ha__compiler *x, const json_t *doc);
 
 #endif

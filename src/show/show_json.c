@@ -95,7 +95,9 @@ const char *ha__json_kind(const json_t *v) {
   return "a value";
 }
 
-ha_status ha__read_file(const char *path, char **out, size_t *len, int *errnum) {
+/* The whole file, NUL-terminated. HA_EIO / HA_ENOMEM with errno in
+ * *errnum. */
+static ha_status read_whole_file(const char *path, char **out, size_t *len, int *errnum) {
   FILE *f = fopen(path, "rb");
   if (f == NULL) {
     *errnum = errno;
@@ -142,6 +144,23 @@ ha_status ha__read_file(const char *path, char **out, size_t *len, int *errnum) 
   *out = buf;
   *len = n;
   return HA_OK;
+}
+
+ha_status ha__show_load_path(const char *path, ha__show_text_loader load, ha_show **out,
+                             ha_diags *diags) {
+  *out = NULL;
+  char *text = NULL;
+  size_t len = 0;
+  int e = 0;
+  ha_status st = read_whole_file(path, &text, &len, &e);
+  if (st != HA_OK) {
+    ha__dctx c = {diags, path, NULL, 0, 0, 0};
+    ha__diag_at(&c, HA_DIAG_ERROR, 0, 0, "", "cannot read: %s", strerror(e));
+    return st;
+  }
+  st = load(text, len, path, out, diags);
+  free(text);
+  return st;
 }
 
 /* ---- canonical writer ---- */
