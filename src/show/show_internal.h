@@ -340,4 +340,42 @@ void ha__compile_outputs(ha__compiler *x, const json_t *doc);
 void ha__compile_limits(ha__compiler *x, const json_t *doc);
 void ha__compile_control(ha__compiler *x, const json_t *doc);
 
+/* ---- importing .hpx projects (show_import.c, show_import_params.c) ---- */
+
+/* One import: the project read, the show being built, where in the .hpx
+ * the import is (warnings carry its positions), and the project's ids. */
+typedef struct ha__hpx {
+  ha__dctx *c;
+  ha__path path; /* in the .hpx */
+  json_t *src;
+  json_t *out;
+  ha__strmap track_ids;     /* track string id -> holophonix index */
+  ha__strmap anim_ids;      /* animation id -> index in out.animations */
+  ha__strmap anim_names;    /* names given so far */
+  ha__strmap group_of_anim; /* animation id -> index in out.groups */
+  ha__strmap preset_ids;    /* preset id -> index in out.presets */
+  ha__strmap preset_names;
+} ha__hpx;
+
+/* A warning at the current .hpx path (pointing at its key), or at `key`
+ * below it (`fmt` takes the one string `arg`). */
+void ha__hpx_warn(ha__hpx *m, const char *fmt, ...) HA__PRINTF(2, 3);
+void ha__hpx_warn_key(ha__hpx *m, const char *key, const char *fmt, const char *arg);
+/* {x, y, z} (or [x, y, z]) -> a new [x, y, z]; NULL otherwise. */
+json_t *ha__hpx_xyz(const json_t *v);
+/* A new number: an integer when whole (below 1e15), else a real. */
+json_t *ha__hpx_num(double v);
+/* The string at `key` of `o`, or NULL. */
+const char *ha__hpx_str(const json_t *o, const char *key);
+/* An easing name the engine knows (cubic-bezier: cubic-in-out, warned). */
+json_t *ha__hpx_easing(ha__hpx *m, const json_t *v);
+/* Keyframes [{time, position {x,y,z}, interpolation}] -> the show's. */
+json_t *ha__hpx_keyframes(ha__hpx *m, const json_t *v);
+/* An animation's parameters `src` (of model `mi`) into `out`, renamed and
+ * converted; what has no equivalent is warned about. */
+void ha__hpx_params(ha__hpx *m, const ha_model_info *mi, const json_t *src, json_t *out);
+/* Drop, one at a time with a warning each, the parameters of `anim` the
+ * engine refuses, so the model's defaults apply. */
+void ha__hpx_settle_params(ha__hpx *m, const char *model, json_t *anim, const char *src_params_key);
+
 #endif
