@@ -183,8 +183,6 @@ void ha__history_entry_free(ha__history_entry *e);
 ha_status ha__show_dump(const json_t *doc, char **out, size_t *len);
 /* One-line text of any value (document order, shortest numbers). */
 ha_status ha__json_compact(const json_t *v, char **out);
-/* Shortest text of a double that reads back exactly ("0.1", "5", "1e-07"). */
-void ha__json_number(char *buf, size_t cap, double v);
 /* "a string", "a number", "an object", ... for messages. */
 const char *ha__json_kind(const json_t *v);
 

@@ -5,8 +5,10 @@
  * positions, trackMap, parameters, metadata's free keys) keep the document's
  * order, which carries meaning (a preset's order is its stagger order).
  * Arrays of up to 16 scalars sit on one line ("[1, 2, 0]"), longer ones one
- * item per line. Numbers are written in their shortest exact form, with -0
- * folded to 0, so the text of a loaded canonical file is the same text.
+ * item per line. Integers are written as integers, reals by the library's
+ * one formatter in its JSON form (ha__format_double_ex, HA__FORMAT_JSON:
+ * the shortest text that reads back exactly, -0 folded to 0), so the text of
+ * a loaded canonical file is the same text.
  * Rejected: jansson's json_dumps — it puts every number of a point on its own
  * line, and it can only sort keys alphabetically or keep document order. */
 #include "show_internal.h"
@@ -67,19 +69,6 @@ int ha__schema_has(const ha__schema *s, const char *key) {
 }
 
 /* ---- small helpers ---- */
-
-void ha__json_number(char *buf, size_t cap, double v) {
-  if (ha__feq(v, 0.0)) {
-    snprintf(buf, cap, "0"); /* also folds -0 */
-    return;
-  }
-  for (int prec = 1; prec <= 17; prec++) {
-    snprintf(buf, cap, "%.*g", prec, v);
-    if (ha__feq(strtod(buf, NULL), v)) {
-      return;
-    }
-  }
-}
 
 const char *ha__json_kind(const json_t *v) {
   switch (json_typeof(v)) {
@@ -328,7 +317,7 @@ static void dump(out *o, const json_t *v, const ha__schema *schema, int depth) {
     puts_(o, num);
     return;
   case JSON_REAL:
-    ha__json_number(num, sizeof(num), json_real_value(v));
+    ha__format_double_ex(num, sizeof(num), json_real_value(v), HA__FORMAT_JSON);
     puts_(o, num);
     return;
   case JSON_TRUE: puts_(o, "true"); return;
