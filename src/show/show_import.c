@@ -212,7 +212,7 @@ static void import_tracks(ha__hpx *m) {
 }
 
 /* Holophonix index of a project track id (string), or 0. */
-static long long track_index(const ha__hpx *m, const json_t *id) {
+static long long hpx_track_index(const ha__hpx *m, const json_t *id) {
   if (json_is_string(id)) {
     const ha__strmap_slot *s = ha__strmap_get(&m->track_ids, json_string_value(id));
     return s ? (long long)s->value : 0;
@@ -221,13 +221,13 @@ static long long track_index(const ha__hpx *m, const json_t *id) {
 }
 
 /* Map a list of project track ids; unknown ones are warned about. */
-static json_t *map_tracks(ha__hpx *m, const json_t *ids, const char *key) {
+static json_t *hpx_map_tracks(ha__hpx *m, const json_t *ids, const char *key) {
   json_t *out = json_array();
   size_t mark = ha__path_key(&m->path, key);
   size_t i;
   json_t *v;
   json_array_foreach(ids, i, v) {
-    long long idx = track_index(m, v);
+    long long idx = hpx_track_index(m, v);
     if (idx == 0) {
       size_t m2 = ha__path_index(&m->path, i);
       ha__hpx_warn(m, "not imported: no track with this id in the project");
@@ -250,8 +250,8 @@ static json_t *map_tracks(ha__hpx *m, const json_t *ids, const char *key) {
 
 /* A unique name: the project's, else "<fallback> N"; a clash gets " (2)",
  * " (3)", ... and a warning at `key` of the current path. */
-static const char *unique_name(ha__hpx *m, ha__strmap *names, const char *want, char *buf,
-                               size_t cap, const char *fallback, size_t n, const char *key) {
+static const char *hpx_unique_name(ha__hpx *m, ha__strmap *names, const char *want, char *buf,
+                                   size_t cap, const char *fallback, size_t n, const char *key) {
   if (want == NULL || want[0] == '\0') {
     snprintf(buf, cap, "%s %zu", fallback, n + 1);
   } else {
@@ -316,8 +316,8 @@ static void import_animation(ha__hpx *m, const json_t *a, size_t i, json_t *anim
     return;
   }
   char nbuf[160];
-  const char *name = unique_name(m, &m->anim_names, ha__hpx_str(a, "name"), nbuf, sizeof(nbuf),
-                                 "Animation", i, "name");
+  const char *name = hpx_unique_name(m, &m->anim_names, ha__hpx_str(a, "name"), nbuf, sizeof(nbuf),
+                                     "Animation", i, "name");
   json_t *o = json_object();
   json_object_set_new(o, "name", json_string(name));
   json_object_set_new(o, "model", json_string(mi->name));
@@ -369,7 +369,7 @@ static void import_animation(ha__hpx *m, const json_t *a, size_t i, json_t *anim
   /* Locked to tracks: a group of the same name. */
   const json_t *ids = json_object_get(a, "trackIds");
   if (json_is_array(ids) && json_array_size(ids) > 0) {
-    json_t *tr = map_tracks(m, ids, "trackIds");
+    json_t *tr = hpx_map_tracks(m, ids, "trackIds");
     if (json_array_size(tr) == 0) {
       json_decref(tr);
       return;
@@ -421,7 +421,8 @@ static void import_preset(ha__hpx *m, const json_t *p, size_t i, json_t *out) {
     return;
   }
   char nbuf[160];
-  unique_name(m, &m->preset_names, ha__hpx_str(p, "name"), nbuf, sizeof(nbuf), "Preset", i, "name");
+  hpx_unique_name(m, &m->preset_names, ha__hpx_str(p, "name"), nbuf, sizeof(nbuf), "Preset", i,
+                  "name");
   json_t *o = json_object();
   json_object_set_new(o, "name", json_string(nbuf));
   json_t *ps = json_object();
@@ -447,7 +448,7 @@ static void import_preset(ha__hpx *m, const json_t *p, size_t i, json_t *out) {
     }
     size_t m2 = ha__path_key(&m->path, key);
     json_t *idv = json_string(key);
-    long long idx = track_index(m, idv);
+    long long idx = hpx_track_index(m, idv);
     json_decref(idv);
     json_t *q = ha__hpx_xyz(v);
     if (idx == 0 || q == NULL) {
@@ -530,7 +531,7 @@ static json_t *animation_action(ha__hpx *m, const json_t *cue, const json_t *dat
   }
   json_object_set_new(act, "type", json_string("start"));
   json_t *tr =
-      json_is_array(ids) && json_array_size(ids) > 0 ? map_tracks(m, ids, "trackIds") : NULL;
+      json_is_array(ids) && json_array_size(ids) > 0 ? hpx_map_tracks(m, ids, "trackIds") : NULL;
   if (group != NULL && (tr == NULL || same_tracks(tr, json_object_get(group, "tracks")))) {
     json_decref(tr);
     json_object_set_new(act, "group", json_string(ha__hpx_str(group, "name")));
@@ -619,7 +620,7 @@ static json_t *position_action(ha__hpx *m, const json_t *data) {
   }
   const json_t *ids = json_object_get(data, "trackIds");
   if (json_is_array(ids) && json_array_size(ids) > 0) {
-    json_t *t = map_tracks(m, ids, "trackIds");
+    json_t *t = hpx_map_tracks(m, ids, "trackIds");
     /* keep only tracks the preset has */
     json_t *pp = json_object_get(json_array_get(presets, s->value), "positions");
     json_t *keep = json_array();

@@ -90,7 +90,7 @@ static const pmap param_map[] = {
     {NULL, "easing", "easing", CV_EASING},
 };
 
-static json_t *auto_value(const json_t *v) {
+static json_t *hpx_auto_value(const json_t *v) {
   json_t *a = ha__hpx_xyz(v);
   if (a != NULL) {
     return a;
@@ -169,7 +169,7 @@ json_t *ha__hpx_keyframes(ha__hpx *m, const json_t *v) {
   return out;
 }
 
-static const pmap *find_map(const char *model, const char *key) {
+static const pmap *hpx_find_map(const char *model, const char *key) {
   for (size_t i = 0; i < HA__COUNTOF(param_map); i++) {
     if ((param_map[i].model == NULL || strcmp(param_map[i].model, model) == 0) &&
         strcmp(param_map[i].from, key) == 0) {
@@ -188,7 +188,7 @@ void ha__hpx_params(ha__hpx *m, const ha_model_info *mi, const json_t *src, json
       continue; /* run-time internals of the original (multi-track offsets) */
     }
     size_t mark = ha__path_key(&m->path, key);
-    const pmap *pm = find_map(mi->name, key);
+    const pmap *pm = hpx_find_map(mi->name, key);
     const char *to = pm ? pm->to : NULL;
     int cv = pm ? pm->cv : CV_AUTO;
     if (pm == NULL) {
@@ -210,7 +210,7 @@ void ha__hpx_params(ha__hpx *m, const ha_model_info *mi, const json_t *src, json
     if (cv == CV_DROP || (to == NULL && cv != CV_BOUNDS)) {
       ha__hpx_warn(m, "not imported: %s has no such parameter", mi->name);
     } else if (cv == CV_AUTO) {
-      val = auto_value(v);
+      val = hpx_auto_value(v);
     } else if (cv == CV_RAD2DEG && json_is_number(v)) {
       val = ha__hpx_num(json_number_value(v) * 180.0 / HA_PI);
     } else if (cv == CV_BOUNDS) {

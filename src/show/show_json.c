@@ -154,14 +154,14 @@ ha_status ha__show_load_path(const char *path, ha__show_text_loader load, ha_sho
 
 /* ---- canonical writer ---- */
 
-typedef struct out {
+typedef struct json_out {
   char *buf;
   size_t len, cap;
   int oom;
   int compact; /* one line, no spaces (ha__json_compact) */
-} out;
+} json_out;
 
-static void put(out *o, const char *s, size_t n) {
+static void json_out_put(json_out *o, const char *s, size_t n) {
   if (o->oom) {
     return;
   }
@@ -183,18 +183,18 @@ static void put(out *o, const char *s, size_t n) {
   o->buf[o->len] = '\0';
 }
 
-static void puts_(out *o, const char *s) {
-  put(o, s, strlen(s));
+static void json_out_str(json_out *o, const char *s) {
+  json_out_put(o, s, strlen(s));
 }
 
-static void indent(out *o, int depth) {
+static void json_out_indent(json_out *o, int depth) {
   for (int i = 0; i < depth; i++) {
-    put(o, "  ", 2);
+    json_out_put(o, "  ", 2);
   }
 }
 
-static void put_string(out *o, const char *s, size_t n) {
-  put(o, "\"", 1);
+static void put_string(json_out *o, const char *s, size_t n) {
+  json_out_put(o, "\"", 1);
   size_t run = 0;
   for (size_t i = 0; i < n; i++) {
     unsigned char c = (unsigned char)s[i];
@@ -219,46 +219,46 @@ static void put_string(out *o, const char *s, size_t n) {
       esc = u;
     }
     if (esc != NULL) {
-      put(o, s + i - run, run);
+      json_out_put(o, s + i - run, run);
       run = 0;
-      puts_(o, esc);
+      json_out_str(o, esc);
     } else {
       run++;
     }
   }
-  put(o, s + n - run, run);
-  put(o, "\"", 1);
+  json_out_put(o, s + n - run, run);
+  json_out_put(o, "\"", 1);
 }
 
 static int is_scalar(const json_t *v) {
   return !json_is_object(v) && !json_is_array(v);
 }
 
-static void dump(out *o, const json_t *v, const ha__schema *schema, int depth);
+static void json_dump_value(json_out *o, const json_t *v, const ha__schema *schema, int depth);
 
-static void dump_member(out *o, const char *key, const json_t *v, const ha__schema *sub, int depth,
-                        int *first) {
+static void json_dump_member(json_out *o, const char *key, const json_t *v, const ha__schema *sub,
+                             int depth, int *first) {
   if (o->compact) {
-    puts_(o, *first ? "" : ",");
+    json_out_str(o, *first ? "" : ",");
   } else {
-    puts_(o, *first ? "\n" : ",\n");
-    indent(o, depth + 1);
+    json_out_str(o, *first ? "\n" : ",\n");
+    json_out_indent(o, depth + 1);
   }
   *first = 0;
   put_string(o, key, strlen(key));
-  puts_(o, o->compact ? ":" : ": ");
-  dump(o, v, sub, depth + 1);
+  json_out_str(o, o->compact ? ":" : ": ");
+  json_dump_value(o, v, sub, depth + 1);
 }
 
-static void dump(out *o, const json_t *v, const ha__schema *schema, int depth) {
+static void json_dump_value(json_out *o, const json_t *v, const ha__schema *schema, int depth) {
   char num[40];
   switch (json_typeof(v)) {
   case JSON_OBJECT: {
     if (json_object_size(v) == 0) {
-      puts_(o, "{}");
+      json_out_str(o, "{}");
       return;
     }
-    puts_(o, "{");
+    json_out_str(o, "{");
     int first = 1;
     if (schema != NULL) {
       for (size_t i = 0; i < schema->n; i++) {
@@ -266,7 +266,7 @@ static void dump(out *o, const json_t *v, const ha__schema *schema, int depth) {
         if (m != NULL) {
           const ha__schema *sub = schema->keys[i].kind != 0 ? schema->keys[i].sub : NULL;
           /* kind 2 is an array of objects: the array passes the schema on */
-          dump_member(o, schema->keys[i].key, m, sub, depth, &first);
+          json_dump_member(o, schema->keys[i].key, m, sub, depth, &first);
         }
       }
     }
@@ -274,61 +274,61 @@ static void dump(out *o, const json_t *v, const ha__schema *schema, int depth) {
     json_t *m;
     json_object_foreach((json_t *)(uintptr_t)v, key, m) {
       if (schema == NULL || !ha__schema_has(schema, key)) {
-        dump_member(o, key, m, NULL, depth, &first);
+        json_dump_member(o, key, m, NULL, depth, &first);
       }
     }
     if (!o->compact) {
-      puts_(o, "\n");
-      indent(o, depth);
+      json_out_str(o, "\n");
+      json_out_indent(o, depth);
     }
-    puts_(o, "}");
+    json_out_str(o, "}");
     return;
   }
   case JSON_ARRAY: {
     size_t n = json_array_size(v);
     if (n == 0) {
-      puts_(o, "[]");
+      json_out_str(o, "[]");
       return;
     }
     int inline_ = n <= 16 || o->compact;
     for (size_t i = 0; i < n && inline_; i++) {
       inline_ = is_scalar(json_array_get(v, i));
     }
-    puts_(o, "[");
+    json_out_str(o, "[");
     for (size_t i = 0; i < n; i++) {
       if (inline_) {
-        puts_(o, i ? (o->compact ? "," : ", ") : "");
+        json_out_str(o, i ? (o->compact ? "," : ", ") : "");
       } else {
-        puts_(o, i ? ",\n" : "\n");
-        indent(o, depth + 1);
+        json_out_str(o, i ? ",\n" : "\n");
+        json_out_indent(o, depth + 1);
       }
-      dump(o, json_array_get(v, i), schema, depth + 1);
+      json_dump_value(o, json_array_get(v, i), schema, depth + 1);
     }
     if (!inline_) {
-      puts_(o, "\n");
-      indent(o, depth);
+      json_out_str(o, "\n");
+      json_out_indent(o, depth);
     }
-    puts_(o, "]");
+    json_out_str(o, "]");
     return;
   }
   case JSON_STRING: put_string(o, json_string_value(v), json_string_length(v)); return;
   case JSON_INTEGER:
     snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-    puts_(o, num);
+    json_out_str(o, num);
     return;
   case JSON_REAL:
     ha__format_double_ex(num, sizeof(num), json_real_value(v), HA__FORMAT_JSON);
-    puts_(o, num);
+    json_out_str(o, num);
     return;
-  case JSON_TRUE: puts_(o, "true"); return;
-  case JSON_FALSE: puts_(o, "false"); return;
-  case JSON_NULL: puts_(o, "null"); return;
+  case JSON_TRUE: json_out_str(o, "true"); return;
+  case JSON_FALSE: json_out_str(o, "false"); return;
+  case JSON_NULL: json_out_str(o, "null"); return;
   }
 }
 
 ha_status ha__json_compact(const json_t *v, char **outp) {
-  out o = {NULL, 0, 0, 0, 1};
-  dump(&o, v, NULL, 0);
+  json_out o = {NULL, 0, 0, 0, 1};
+  json_dump_value(&o, v, NULL, 0);
   if (o.oom || o.buf == NULL) {
     free(o.buf);
     return HA_ENOMEM;
@@ -338,9 +338,9 @@ ha_status ha__json_compact(const json_t *v, char **outp) {
 }
 
 ha_status ha__show_dump(const json_t *doc, char **outp, size_t *len) {
-  out o = {NULL, 0, 0, 0, 0};
-  dump(&o, doc, &ha__schema_root, 0);
-  puts_(&o, "\n");
+  json_out o = {NULL, 0, 0, 0, 0};
+  json_dump_value(&o, doc, &ha__schema_root, 0);
+  json_out_str(&o, "\n");
   if (o.oom) {
     free(o.buf);
     return HA_ENOMEM;
@@ -395,7 +395,7 @@ static long long token_index(const char *t) {
   return v;
 }
 
-static json_t *step(json_t *cur, const char *tok) {
+static json_t *pointer_step(json_t *cur, const char *tok) {
   if (json_is_object(cur)) {
     return json_object_get(cur, tok);
   }
@@ -417,7 +417,7 @@ json_t *ha__pointer_get(json_t *root, const char *pointer) {
     if (*p != '/' || (p = next_token(p, tok, sizeof(tok))) == NULL) {
       return NULL;
     }
-    cur = step(cur, tok);
+    cur = pointer_step(cur, tok);
   }
   return cur;
 }
@@ -438,7 +438,7 @@ ha_status ha__pointer_parent(json_t *root, const char *pointer, json_t **parent,
       *parent = cur;
       return HA_OK;
     }
-    cur = step(cur, token);
+    cur = pointer_step(cur, token);
     if (cur == NULL) {
       return HA_ENOTFOUND;
     }
@@ -467,6 +467,6 @@ void ha__pointer_to_path(const json_t *root, const char *pointer, char *buf, siz
       snprintf(tmp, sizeof(tmp), "%s", buf);
       ha__path_join(buf, cap, tmp, tok);
     }
-    cur = cur != NULL ? step((json_t *)(uintptr_t)cur, tok) : NULL;
+    cur = cur != NULL ? pointer_step((json_t *)(uintptr_t)cur, tok) : NULL;
   }
 }
