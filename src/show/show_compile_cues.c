@@ -160,22 +160,6 @@ static const char *const action_fields[4] = {
     "track,position,transition,easing,space",
 };
 
-static int in_csv(const char *csv, const char *key) {
-  size_t n = strlen(key);
-  for (const char *s = csv; *s;) {
-    const char *e = strchr(s, ',');
-    size_t len = e ? (size_t)(e - s) : strlen(s);
-    if (len == n && strncmp(s, key, n) == 0) {
-      return 1;
-    }
-    if (e == NULL) {
-      break;
-    }
-    s = e + 1;
-  }
-  return 0;
-}
-
 /* transition, easing, space (and stagger) of preset and goto actions. */
 static void compile_motion_fields(ha__compiler *x, const json_t *o, ha_show_action *a) {
   double tr = 0.0, st = 0.0;
@@ -368,7 +352,7 @@ static void compile_action(ha__compiler *x, const json_t *o, size_t index, void 
   json_t *v;
   json_object_foreach((json_t *)(uintptr_t)o, k, v) {
     if (strcmp(k, "type") != 0 && ha__schema_has(&ha__schema_action, k) &&
-        !in_csv(action_fields[type], k)) {
+        ha__list_index(action_fields[type], ',', k) < 0) {
       ha__cc_warn_key(x, k, "not used by a %s action, ignored", json_string_value(tv));
     }
   }

@@ -224,20 +224,19 @@ static int bool_value(ha__compiler *x, const json_t *v, bool *out) {
   return 1;
 }
 
-/* Index of `s` among "a|b|c" (exact), or -1. */
-static int choice_of(const char *choices, const char *s) {
+int ha__list_index(const char *list, char sep, const char *s) {
+  const char seps[2] = {sep, '\0'};
   size_t n = strlen(s);
-  const char *c = choices;
-  for (int i = 0;; i++) {
-    const char *e = strchr(c, '|');
-    size_t len = e ? (size_t)(e - c) : strlen(c);
-    if (len == n && strncmp(c, s, n) == 0) {
+  int i = 0;
+  for (const char *p = list;; p++, i++) {
+    size_t len = strcspn(p, seps);
+    if (len == n && strncmp(p, s, n) == 0) {
       return i;
     }
-    if (e == NULL) {
+    p += len;
+    if (*p == '\0') {
       return -1;
     }
-    c = e + 1;
   }
 }
 
@@ -246,7 +245,7 @@ int ha__cc_choice(ha__compiler *x, const json_t *v, const char *choices, int *ou
   if (ha__cc_string(x, v, 0, &s) < 0) {
     return -1;
   }
-  int i = choice_of(choices, s);
+  int i = ha__list_index(choices, '|', s);
   if (i < 0) {
     ha__cc_err(x, "'%s' is not one of %s", s, choices);
     return -1;
@@ -265,91 +264,74 @@ int ha__cc_object(ha__compiler *x, const json_t *v) {
 
 /* ---- fields: push the key, read, pop ---- */
 
-/* The value at `key`, with the key pushed (pop with ha__path_pop(&x->path,
- * *mark)); NULL when absent (`required`: reported, *r = -1; else *r = 0). */
-static const json_t *field_open(ha__compiler *x, const json_t *o, const char *key, int required,
-                                size_t *mark, int *r) {
+/* What a field reader reads: the kind of value and its limits. */
+typedef enum {
+  FIELD_NUMBER,
+  FIELD_INTEGER,
+  FIELD_VEC3,
+  FIELD_STRING,
+  FIELD_BOOL,
+  FIELD_CHOICE
+} field_kind;
+typedef struct field_read {
+  field_kind kind;
+  int required, nonempty;
+  double min, max; /* FIELD_VEC3: each coordinate within [-max, max] */
+  const char *choices;
+  void *out;
+} field_read;
+
+/* The one field reader: the value at `key` read with the key pushed on the
+ * path; absence is 0, or reported and -1 when required. */
+static int read_field(ha__compiler *x, const json_t *o, const char *key, const field_read *f) {
   const json_t *v = json_object_get(o, key);
   if (v == NULL) {
-    if (required) {
+    if (f->required) {
       ha__cc_err_key(x, key, "missing required field");
     }
-    *r = required ? -1 : 0;
-    return NULL;
+    return f->required ? -1 : 0;
   }
-  *mark = ha__path_key(&x->path, key);
-  return v;
+  size_t mark = ha__path_key(&x->path, key);
+  int r = -1;
+  switch (f->kind) {
+  case FIELD_NUMBER: r = ha__cc_number(x, v, f->min, f->max, f->out); break;
+  case FIELD_INTEGER: r = ha__cc_integer(x, v, f->min, f->max, f->out); break;
+  case FIELD_VEC3: r = ha__cc_vec3(x, v, f->max, f->out); break;
+  case FIELD_STRING: r = ha__cc_string(x, v, f->nonempty, f->out); break;
+  case FIELD_BOOL: r = bool_value(x, v, f->out); break;
+  case FIELD_CHOICE: r = ha__cc_choice(x, v, f->choices, f->out); break;
+  }
+  ha__path_pop(&x->path, mark);
+  return r;
 }
 
 int ha__cc_get_number(ha__compiler *x, const json_t *o, const char *key, int req, double min,
                       double max, double *out) {
-  size_t mark = 0;
-  int r = 0;
-  const json_t *v = field_open(x, o, key, req, &mark, &r);
-  if (v != NULL) {
-    r = ha__cc_number(x, v, min, max, out);
-    ha__path_pop(&x->path, mark);
-  }
-  return r;
+  return read_field(x, o, key, &(field_read){FIELD_NUMBER, req, 0, min, max, NULL, out});
 }
 
 int ha__cc_get_integer(ha__compiler *x, const json_t *o, const char *key, int req, double min,
                        double max, long long *out) {
-  size_t mark = 0;
-  int r = 0;
-  const json_t *v = field_open(x, o, key, req, &mark, &r);
-  if (v != NULL) {
-    r = ha__cc_integer(x, v, min, max, out);
-    ha__path_pop(&x->path, mark);
-  }
-  return r;
+  return read_field(x, o, key, &(field_read){FIELD_INTEGER, req, 0, min, max, NULL, out});
 }
 
 int ha__cc_get_vec3(ha__compiler *x, const json_t *o, const char *key, int req, double lim,
                     ha_vec3 *out) {
-  size_t mark = 0;
-  int r = 0;
-  const json_t *v = field_open(x, o, key, req, &mark, &r);
-  if (v != NULL) {
-    r = ha__cc_vec3(x, v, lim, out);
-    ha__path_pop(&x->path, mark);
-  }
-  return r;
+  return read_field(x, o, key, &(field_read){FIELD_VEC3, req, 0, -lim, lim, NULL, out});
 }
 
 int ha__cc_get_string(ha__compiler *x, const json_t *o, const char *key, int req, int nonempty,
                       const char **out) {
-  size_t mark = 0;
-  int r = 0;
-  const json_t *v = field_open(x, o, key, req, &mark, &r);
-  if (v != NULL) {
-    r = ha__cc_string(x, v, nonempty, out);
-    ha__path_pop(&x->path, mark);
-  }
-  return r;
+  return read_field(x, o, key, &(field_read){FIELD_STRING, req, nonempty, 0, 0, NULL, out});
 }
 
 int ha__cc_get_bool(ha__compiler *x, const json_t *o, const char *key, bool *out) {
-  size_t mark = 0;
-  int r = 0;
-  const json_t *v = field_open(x, o, key, 0, &mark, &r);
-  if (v != NULL) {
-    r = bool_value(x, v, out);
-    ha__path_pop(&x->path, mark);
-  }
-  return r;
+  return read_field(x, o, key, &(field_read){FIELD_BOOL, 0, 0, 0, 0, NULL, out});
 }
 
 int ha__cc_get_choice(ha__compiler *x, const json_t *o, const char *key, const char *choices,
                       int *out) {
-  size_t mark = 0;
-  int r = 0;
-  const json_t *v = field_open(x, o, key, 0, &mark, &r);
-  if (v != NULL) {
-    r = ha__cc_choice(x, v, choices, out);
-    ha__path_pop(&x->path, mark);
-  }
-  return r;
+  return read_field(x, o, key, &(field_read){FIELD_CHOICE, 0, 0, 0, 0, choices, out});
 }
 
 int ha__cc_get_easing(ha__compiler *x, const json_t *o, const char *key, ha_easing *out) {

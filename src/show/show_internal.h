@@ -46,13 +46,21 @@ void ha__strmap_deinit(ha__strmap *m);
 ha__strmap_slot *ha__strmap_put(ha__strmap *m, const char *key);
 const ha__strmap_slot *ha__strmap_get(const ha__strmap *m, const char *key);
 
+/* ---- growable text (paths, the JSON writer) ---- */
+
+typedef struct ha__text {
+  char *buf; /* NUL-terminated once anything was appended; NULL before */
+  size_t len, cap;
+  int oom; /* an append failed: the text is incomplete */
+} ha__text;
+
+/* Append `n` bytes of `s`; on ENOMEM sets oom and ignores this and every
+ * later append. */
+void ha__text_append(ha__text *t, const char *s, size_t n);
+
 /* ---- JSON paths ("tracks[0].name", "outputs[1].trackMap[\"3\"]") ---- */
 
-typedef struct ha__path {
-  char *buf;
-  size_t len, cap;
-  int oom;
-} ha__path;
+typedef ha__text ha__path;
 
 void ha__path_init(ha__path *p);
 void ha__path_deinit(ha__path *p);
@@ -252,6 +260,9 @@ void *ha__cc_alloc(ha__compiler *x, size_t n);
  * mean" when one is close). */
 void ha__cc_unknown_keys(ha__compiler *x, const json_t *obj, const ha__schema *s);
 
+/* Index of `s` among the words of `list` separated by `sep` ("a|b|c"),
+ * compared exactly; -1 when absent. */
+int ha__list_index(const char *list, char sep, const char *s);
 /* Readers of a value at the current path: 1 read, -1 reported. */
 int ha__cc_number(ha__compiler *x, const json_t *v, double min, double max, double *out);
 int ha__cc_integer(ha__compiler *x, const json_t *v, double min, double max, long long *out);

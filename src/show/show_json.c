@@ -155,32 +155,12 @@ ha_status ha__show_load_path(const char *path, ha__show_text_loader load, ha_sho
 /* ---- canonical writer ---- */
 
 typedef struct json_out {
-  char *buf;
-  size_t len, cap;
-  int oom;
+  ha__text t;
   int compact; /* one line, no spaces (ha__json_compact) */
 } json_out;
 
 static void json_out_put(json_out *o, const char *s, size_t n) {
-  if (o->oom) {
-    return;
-  }
-  if (o->len + n + 1 > o->cap) {
-    size_t cap = o->cap ? o->cap : 4096;
-    while (cap < o->len + n + 1) {
-      cap *= 2;
-    }
-    char *b = realloc(o->buf, cap);
-    if (b == NULL) {
-      o->oom = 1;
-      return;
-    }
-    o->buf = b;
-    o->cap = cap;
-  }
-  memcpy(o->buf + o->len, s, n);
-  o->len += n;
-  o->buf[o->len] = '\0';
+  ha__text_append(&o->t, s, n);
 }
 
 static void json_out_str(json_out *o, const char *s) {
@@ -193,31 +173,32 @@ static void json_out_indent(json_out *o, int depth) {
   }
 }
 
+/* The escape of byte `c` inside a JSON string (in `u` for other control
+ * bytes), or NULL when it stands as is. */
+static const char *json_escape(unsigned char c, char u[8]) {
+  switch (c) {
+  case '"': return "\\\"";
+  case '\\': return "\\\\";
+  case '\n': return "\\n";
+  case '\t': return "\\t";
+  case '\r': return "\\r";
+  case '\b': return "\\b";
+  case '\f': return "\\f";
+  default: break;
+  }
+  if (c < 0x20) {
+    snprintf(u, 8, "\\u%04x", c);
+    return u;
+  }
+  return NULL;
+}
+
 static void put_string(json_out *o, const char *s, size_t n) {
   json_out_put(o, "\"", 1);
-  size_t run = 0;
+  size_t run = 0; /* bytes since the last escape, written in one piece */
   for (size_t i = 0; i < n; i++) {
-    unsigned char c = (unsigned char)s[i];
-    const char *esc = NULL;
     char u[8];
-    if (c == '"') {
-      esc = "\\\"";
-    } else if (c == '\\') {
-      esc = "\\\\";
-    } else if (c == '\n') {
-      esc = "\\n";
-    } else if (c == '\t') {
-      esc = "\\t";
-    } else if (c == '\r') {
-      esc = "\\r";
-    } else if (c == '\b') {
-      esc = "\\b";
-    } else if (c == '\f') {
-      esc = "\\f";
-    } else if (c < 0x20) {
-      snprintf(u, sizeof(u), "\\u%04x", c);
-      esc = u;
-    }
+    const char *esc = json_escape((unsigned char)s[i], u);
     if (esc != NULL) {
       json_out_put(o, s + i - run, run);
       run = 0;
@@ -327,27 +308,27 @@ static void json_dump_value(json_out *o, const json_t *v, const ha__schema *sche
 }
 
 ha_status ha__json_compact(const json_t *v, char **outp) {
-  json_out o = {NULL, 0, 0, 0, 1};
+  json_out o = {{NULL, 0, 0, 0}, 1};
   json_dump_value(&o, v, NULL, 0);
-  if (o.oom || o.buf == NULL) {
-    free(o.buf);
+  if (o.t.oom || o.t.buf == NULL) {
+    free(o.t.buf);
     return HA_ENOMEM;
   }
-  *outp = o.buf;
+  *outp = o.t.buf;
   return HA_OK;
 }
 
 ha_status ha__show_dump(const json_t *doc, char **outp, size_t *len) {
-  json_out o = {NULL, 0, 0, 0, 0};
+  json_out o = {{NULL, 0, 0, 0}, 0};
   json_dump_value(&o, doc, &ha__schema_root, 0);
   json_out_str(&o, "\n");
-  if (o.oom) {
-    free(o.buf);
+  if (o.t.oom) {
+    free(o.t.buf);
     return HA_ENOMEM;
   }
-  *outp = o.buf;
+  *outp = o.t.buf;
   if (len != NULL) {
-    *len = o.len;
+    *len = o.t.len;
   }
   return HA_OK;
 }
