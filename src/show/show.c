@@ -227,18 +227,19 @@ size_t ha_show_cue_find_osc(const ha_show *show, const char *address) {
   return SIZE_MAX;
 }
 
+static int cmp_track_to_map(const void *key, const void *entry) {
+  uint32_t t = *(const uint32_t *)key;
+  const ha_show_track_map *e = entry;
+  return t < e->track ? -1 : t > e->track;
+}
+
 uint32_t ha_show_output_device_index(const ha_show_output *o, uint32_t track) {
-  size_t lo = 0, hi = o->track_map_count;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    if (o->track_map[mid].track < track) {
-      lo = mid + 1;
-    } else {
-      hi = mid;
-    }
-  }
-  return lo < o->track_map_count && o->track_map[lo].track == track ? o->track_map[lo].device
-                                                                    : track;
+  /* The map is sorted by track (show_compile_io.c), one entry per track. */
+  const ha_show_track_map *hit =
+      o->track_map_count > 0
+          ? bsearch(&track, o->track_map, o->track_map_count, sizeof(*hit), cmp_track_to_map)
+          : NULL;
+  return hit != NULL ? hit->device : track;
 }
 
 ha_status ha_show_animation_motion(const ha_show *show, size_t i, ha_motion **out, ha_error *err) {

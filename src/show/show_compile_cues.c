@@ -263,21 +263,10 @@ static void compile_start_stop(ha__compiler *x, const json_t *o, ha_show_action 
   }
 }
 
-/* A preset recall, on all its tracks or on the subset "tracks" names (kept
- * in the preset's own order: its stagger order). */
-static void compile_preset_action(ha__compiler *x, const json_t *o, ha_show_action *a) {
-  const char *pname = NULL;
-  compile_motion_fields(x, o, a);
-  if (ha__cc_get_string(x, o, "preset", 1, 1, &pname) <= 0) {
-    return;
-  }
-  a->preset = ha__cc_ref(x, &x->preset_names, "preset", pname, "preset");
-  if (a->preset == SIZE_MAX) {
-    return;
-  }
-  const ha_show_preset *p = &x->m->presets[a->preset];
-  a->tracks = p->tracks;
-  a->track_count = p->count;
+/* The subset of the preset's tracks that "tracks" names, in the preset's
+ * own order (its stagger order); every one must be in the preset. */
+static void select_preset_tracks(ha__compiler *x, const json_t *o, ha_show_action *a,
+                                 const ha_show_preset *p) {
   uint32_t *ids = NULL;
   long cnt = ha__cc_track_list(x, o, "tracks", 0, 1, "a preset action", &ids);
   if (cnt <= 0) {
@@ -307,6 +296,22 @@ static void compile_preset_action(ha__compiler *x, const json_t *o, ha_show_acti
   }
   a->tracks = ordered;
   a->track_count = nk;
+}
+
+/* A preset recall, on all its tracks or on the subset "tracks" names. */
+static void compile_preset_action(ha__compiler *x, const json_t *o, ha_show_action *a) {
+  const char *pname = NULL;
+  compile_motion_fields(x, o, a);
+  if (ha__cc_get_string(x, o, "preset", 1, 1, &pname) <= 0) {
+    return;
+  }
+  a->preset = ha__cc_ref(x, &x->preset_names, "preset", pname, "preset");
+  const ha_show_preset *p = a->preset < x->m->npresets ? &x->m->presets[a->preset] : NULL;
+  if (p != NULL) {
+    a->tracks = p->tracks;
+    a->track_count = p->count;
+    select_preset_tracks(x, o, a, p);
+  }
 }
 
 /* A goto moves one track to a position. */

@@ -164,6 +164,47 @@ static void scan_record(scan *sc, int kline, int kcol, int vline, int vcol) {
   s->d = vcol;
 }
 
+static void scan_value(scan *sc, int kline, int kcol);
+
+/* The members of an object or the elements of an array (at its opening
+ * bracket; `close` is its closing one), each recorded under its key or
+ * index, a member with the position of its key. */
+static void scan_container(scan *sc, int close) {
+  scan_adv(sc);
+  scan_skip_ws(sc);
+  if (scan_peek(sc) == close) {
+    scan_adv(sc);
+    return;
+  }
+  for (size_t k = 0; !sc->oom && sc->i < sc->n; k++) {
+    int kl = 0, kc = 0;
+    size_t mark;
+    if (close == '}') {
+      scan_skip_ws(sc);
+      kl = sc->line;
+      kc = sc->col;
+      scan_string(sc, 1);
+      scan_skip_ws(sc);
+      if (scan_peek(sc) == ':') {
+        scan_adv(sc);
+      }
+      mark = ha__path_key(&sc->path, sc->key ? sc->key : "");
+    } else {
+      mark = ha__path_index(&sc->path, k);
+    }
+    scan_value(sc, kl, kc);
+    ha__path_pop(&sc->path, mark);
+    scan_skip_ws(sc);
+    if (scan_peek(sc) != ',') {
+      if (scan_peek(sc) == close) {
+        scan_adv(sc);
+      }
+      return;
+    }
+    scan_adv(sc);
+  }
+}
+
 static void scan_value(scan *sc, int kline, int kcol) {
   scan_skip_ws(sc);
   scan_record(sc, kline, kcol, sc->line, sc->col);
@@ -171,57 +212,8 @@ static void scan_value(scan *sc, int kline, int kcol) {
   if (sc->oom || c < 0) {
     return;
   }
-  if (c == '{') {
-    scan_adv(sc);
-    scan_skip_ws(sc);
-    if (scan_peek(sc) == '}') {
-      scan_adv(sc);
-      return;
-    }
-    while (!sc->oom && sc->i < sc->n) {
-      scan_skip_ws(sc);
-      int kl = sc->line, kc = sc->col;
-      scan_string(sc, 1);
-      scan_skip_ws(sc);
-      if (scan_peek(sc) == ':') {
-        scan_adv(sc);
-      }
-      size_t mark = ha__path_key(&sc->path, sc->key ? sc->key : "");
-      scan_value(sc, kl, kc);
-      ha__path_pop(&sc->path, mark);
-      scan_skip_ws(sc);
-      if (scan_peek(sc) == ',') {
-        scan_adv(sc);
-        continue;
-      }
-      if (scan_peek(sc) == '}') {
-        scan_adv(sc);
-      }
-      return;
-    }
-    return;
-  }
-  if (c == '[') {
-    scan_adv(sc);
-    scan_skip_ws(sc);
-    if (scan_peek(sc) == ']') {
-      scan_adv(sc);
-      return;
-    }
-    for (size_t k = 0; !sc->oom && sc->i < sc->n; k++) {
-      size_t mark = ha__path_index(&sc->path, k);
-      scan_value(sc, 0, 0);
-      ha__path_pop(&sc->path, mark);
-      scan_skip_ws(sc);
-      if (scan_peek(sc) == ',') {
-        scan_adv(sc);
-        continue;
-      }
-      if (scan_peek(sc) == ']') {
-        scan_adv(sc);
-      }
-      return;
-    }
+  if (c == '{' || c == '[') {
+    scan_container(sc, c == '{' ? '}' : ']');
     return;
   }
   if (c == '"') {
