@@ -22,45 +22,18 @@ const char *ha__cc_path(const ha__compiler *x) {
   return ha__path_str(&x->path);
 }
 
-/* The one formatter behind the error and warning helpers (messages are cut
- * at 479 bytes, as they always were). */
-static void cc_report(ha__compiler *x, ha_diag_severity sev, int at_key, const char *fmt,
-                      va_list ap) {
-  char msg[480];
+void ha__cc_report(ha__compiler *x, ha_diag_severity sev, const char *key, int at_key,
+                   const char *fmt, ...) {
+  char msg[480]; /* messages are cut at 479 bytes, as they always were */
+  va_list ap;
+  va_start(ap, fmt);
   vsnprintf(msg, sizeof(msg), fmt, ap);
+  va_end(ap);
+  size_t mark = key != NULL ? ha__path_key(&x->path, key) : 0;
   ha__diag(x->c, sev, ha__cc_path(x), at_key, "%s", msg);
-}
-
-void ha__cc_err(ha__compiler *x, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  cc_report(x, HA_DIAG_ERROR, 0, fmt, ap);
-  va_end(ap);
-}
-
-void ha__cc_err_key(ha__compiler *x, const char *key, const char *fmt, ...) {
-  size_t mark = ha__path_key(&x->path, key);
-  va_list ap;
-  va_start(ap, fmt);
-  cc_report(x, HA_DIAG_ERROR, 0, fmt, ap);
-  va_end(ap);
-  ha__path_pop(&x->path, mark);
-}
-
-void ha__cc_warn(ha__compiler *x, int at_key, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  cc_report(x, HA_DIAG_WARNING, at_key, fmt, ap);
-  va_end(ap);
-}
-
-void ha__cc_warn_key(ha__compiler *x, const char *key, const char *fmt, ...) {
-  size_t mark = ha__path_key(&x->path, key);
-  va_list ap;
-  va_start(ap, fmt);
-  cc_report(x, HA_DIAG_WARNING, 1, fmt, ap);
-  va_end(ap);
-  ha__path_pop(&x->path, mark);
+  if (key != NULL) {
+    ha__path_pop(&x->path, mark);
+  }
 }
 
 void *ha__cc_alloc(ha__compiler *x, size_t n) {

@@ -62,8 +62,40 @@ json_t *ha__hpx_num(double v) {
   return json_real(v);
 }
 
+int ha__hpx_set(json_t *obj, const char *key, json_t *v) {
+  if (v == NULL) {
+    return 0;
+  }
+  json_object_set_new(obj, key, v);
+  return 1;
+}
+
+/* Set `key` of `obj` to a copy of the string `s` when there is one. */
+static void hpx_set_string(json_t *obj, const char *key, const char *s) {
+  ha__hpx_set(obj, key, s != NULL ? json_string(s) : NULL);
+}
+
 const char *ha__hpx_str(const json_t *o, const char *key) {
   return json_string_value(json_object_get(o, key));
+}
+
+/* One import step for an object element of a project list. */
+typedef void (*hpx_element_fn)(ha__hpx *m, const json_t *e, size_t i, void *ctx);
+
+/* Call `each` on every object element of `list` (anything but a list has
+ * none), found at `key` below the current path, under its path key[i]. */
+static void hpx_each(ha__hpx *m, const json_t *list, const char *key, hpx_element_fn each,
+                     void *ctx) {
+  size_t mark = ha__path_key(&m->path, key);
+  for (size_t i = 0; i < json_array_size(list); i++) {
+    const json_t *e = json_array_get(list, i);
+    size_t m2 = ha__path_index(&m->path, i);
+    if (json_is_object(e)) {
+      each(m, e, i, ctx);
+    }
+    ha__path_pop(&m->path, m2);
+  }
+  ha__path_pop(&m->path, mark);
 }
 
 /* ---- tracks ---- */
@@ -157,9 +189,7 @@ static void import_tracks(ha__hpx *m) {
     }
     json_t *o = json_object();
     json_object_set_new(o, "id", json_integer(idx));
-    if (ha__hpx_str(t, "name") != NULL) {
-      json_object_set_new(o, "name", json_string(ha__hpx_str(t, "name")));
-    }
+    hpx_set_string(o, "name", ha__hpx_str(t, "name"));
     if (json_object_get(t, "color") != NULL) {
       import_color(m, json_object_get(t, "color"), o);
     }
@@ -307,7 +337,14 @@ static void import_mode(ha__hpx *m, const json_t *a, json_t *g) {
   }
 }
 
-static void import_animation(ha__hpx *m, const json_t *a, size_t i, json_t *anims, json_t *groups) {
+/* Where imported animations go: the show's animations, and a group for
+ * each animation locked to tracks. */
+typedef struct hpx_anim_out {
+  json_t *anims, *groups;
+} hpx_anim_out;
+
+static void import_animation(ha__hpx *m, const json_t *a, size_t i, void *ctx) {
+  json_t *anims = ((hpx_anim_out *)ctx)->anims, *groups = ((hpx_anim_out *)ctx)->groups;
   const char *type = ha__hpx_str(a, "type");
   const ha_model_info *mi = type ? ha_model_find(type) : NULL;
   if (mi == NULL) {
@@ -340,10 +377,7 @@ static void import_animation(ha__hpx *m, const json_t *a, size_t i, json_t *anim
   if (json_is_array(kf) && json_array_size(kf) > 0) {
     size_t mark = ha__path_key(&m->path, "keyframes");
     if (strcmp(mi->name, "keyframes") == 0 && json_object_get(params, "keyframes") == NULL) {
-      json_t *k = ha__hpx_keyframes(m, kf);
-      if (k != NULL) {
-        json_object_set_new(params, "keyframes", k);
-      }
+      ha__hpx_set(params, "keyframes", ha__hpx_keyframes(m, kf));
     } else {
       ha__hpx_warn(m, "not imported: only custom animations use keyframes");
     }
@@ -392,29 +426,19 @@ static void import_animation(ha__hpx *m, const json_t *a, size_t i, json_t *anim
 }
 
 static void import_animations(ha__hpx *m) {
-  json_t *anims = json_array(), *groups = json_array();
-  json_object_set_new(m->out, "animations", anims);
-  json_object_set_new(m->out, "groups", groups);
+  hpx_anim_out o = {json_array(), json_array()};
+  json_object_set_new(m->out, "animations", o.anims);
+  json_object_set_new(m->out, "groups", o.groups);
   const json_t *src = json_object_get(m->src, "animations");
-  if (src == NULL) {
-    return;
+  if (src != NULL) {
+    hpx_each(m, src, "animations", import_animation, &o);
   }
-  size_t mark = ha__path_key(&m->path, "animations");
-  size_t i;
-  json_t *a;
-  json_array_foreach(src, i, a) {
-    size_t m2 = ha__path_index(&m->path, i);
-    if (json_is_object(a)) {
-      import_animation(m, a, i, anims, groups);
-    }
-    ha__path_pop(&m->path, m2);
-  }
-  ha__path_pop(&m->path, mark);
 }
 
 /* ---- presets ---- */
 
-static void import_preset(ha__hpx *m, const json_t *p, size_t i, json_t *out) {
+static void import_preset(ha__hpx *m, const json_t *p, size_t i, void *ctx) {
+  json_t *out = ctx;
   const json_t *pos = json_object_get(p, "positions");
   if (!json_is_object(pos)) {
     ha__hpx_warn(m, "not imported: not a position preset (animation presets are not imported)");
@@ -479,20 +503,9 @@ static void import_presets(ha__hpx *m) {
   static const char *const keys[] = {"positionPresets", "presets"};
   for (size_t k = 0; k < 2; k++) {
     const json_t *src = json_object_get(m->src, keys[k]);
-    if (!json_is_array(src)) {
-      continue;
+    if (json_is_array(src)) {
+      hpx_each(m, src, keys[k], import_preset, out);
     }
-    size_t mark = ha__path_key(&m->path, keys[k]);
-    size_t i;
-    json_t *p;
-    json_array_foreach(src, i, p) {
-      size_t m2 = ha__path_index(&m->path, i);
-      if (json_is_object(p)) {
-        import_preset(m, p, i, out);
-      }
-      ha__path_pop(&m->path, m2);
-    }
-    ha__path_pop(&m->path, mark);
   }
 }
 
@@ -510,15 +523,28 @@ static int same_tracks(const json_t *a, const json_t *b) {
   return 1;
 }
 
-static json_t *animation_action(ha__hpx *m, const json_t *cue, const json_t *data) {
-  const char *aid = ha__hpx_str(data, "animationId");
-  const ha__strmap_slot *s = aid ? ha__strmap_get(&m->anim_ids, aid) : NULL;
+/* What the project id at `id_key` of `data` became: its element of the
+ * show's `section`; NULL (warned: `missing`) when the import has none. */
+static json_t *hpx_imported(ha__hpx *m, const json_t *data, const char *id_key,
+                            const ha__strmap *ids, const char *section, const char *missing) {
+  const char *id = ha__hpx_str(data, id_key);
+  const ha__strmap_slot *s = id ? ha__strmap_get(ids, id) : NULL;
   if (s == NULL) {
-    ha__hpx_warn(m, "not imported: the cue plays an animation the import does not have");
+    ha__hpx_warn(m, "%s", missing);
     return NULL;
   }
-  json_t *anims = json_object_get(m->out, "animations");
-  const char *aname = ha__hpx_str(json_array_get(anims, s->value), "name");
+  return json_array_get(json_object_get(m->out, section), s->value);
+}
+
+static json_t *animation_action(ha__hpx *m, const json_t *cue, const json_t *data) {
+  const json_t *anim =
+      hpx_imported(m, data, "animationId", &m->anim_ids, "animations",
+                   "not imported: the cue plays an animation the import does not have");
+  if (anim == NULL) {
+    return NULL;
+  }
+  const char *aid = ha__hpx_str(data, "animationId");
+  const char *aname = ha__hpx_str(anim, "name");
   const json_t *ids = json_object_get(data, "trackIds");
   const ha__strmap_slot *gs = ha__strmap_get(&m->group_of_anim, aid);
   json_t *group = gs ? json_array_get(json_object_get(m->out, "groups"), gs->value) : NULL;
@@ -569,17 +595,15 @@ static json_t *animation_action(ha__hpx *m, const json_t *cue, const json_t *dat
 }
 
 static json_t *position_action(ha__hpx *m, const json_t *data) {
-  const char *pid = ha__hpx_str(data, "presetId");
-  const ha__strmap_slot *s = pid ? ha__strmap_get(&m->preset_ids, pid) : NULL;
-  if (s == NULL) {
-    ha__hpx_warn(m, "not imported: the cue recalls a preset the import does not have");
+  const json_t *preset =
+      hpx_imported(m, data, "presetId", &m->preset_ids, "presets",
+                   "not imported: the cue recalls a preset the import does not have");
+  if (preset == NULL) {
     return NULL;
   }
-  json_t *presets = json_object_get(m->out, "presets");
   json_t *act = json_object();
   json_object_set_new(act, "type", json_string("preset"));
-  json_object_set_new(act, "preset",
-                      json_string(ha__hpx_str(json_array_get(presets, s->value), "name")));
+  json_object_set_new(act, "preset", json_string(ha__hpx_str(preset, "name")));
   const json_t *tr = json_object_get(data, "transition");
   const json_t *dur = json_object_get(tr, "duration");
   if (json_is_number(dur) && json_number_value(dur) > 0) {
@@ -587,10 +611,7 @@ static json_t *position_action(ha__hpx *m, const json_t *data) {
   }
   const json_t *ease = json_object_get(tr, "easing");
   if (ease != NULL) {
-    json_t *e = ha__hpx_easing(m, ease);
-    if (e != NULL) {
-      json_object_set_new(act, "easing", e);
-    }
+    ha__hpx_set(act, "easing", ha__hpx_easing(m, ease));
   }
   const char *mode = ha__hpx_str(tr, "mode");
   const char *coords = ha__hpx_str(data, "coordinateSystem");
@@ -622,7 +643,7 @@ static json_t *position_action(ha__hpx *m, const json_t *data) {
   if (json_is_array(ids) && json_array_size(ids) > 0) {
     json_t *t = hpx_map_tracks(m, ids, "trackIds");
     /* keep only tracks the preset has */
-    json_t *pp = json_object_get(json_array_get(presets, s->value), "positions");
+    const json_t *pp = json_object_get(preset, "positions");
     json_t *keep = json_array();
     size_t i;
     json_t *v;
@@ -643,7 +664,16 @@ static json_t *position_action(ha__hpx *m, const json_t *data) {
   return act;
 }
 
-static void import_cue(ha__hpx *m, const json_t *cue, json_t *out, double *next_number) {
+/* Where imported cues go, and the next free cue number. */
+typedef struct hpx_cue_out {
+  json_t *cues;
+  double next;
+} hpx_cue_out;
+
+static void import_cue(ha__hpx *m, const json_t *cue, size_t index, void *ctx) {
+  json_t *out = ((hpx_cue_out *)ctx)->cues;
+  double *next_number = &((hpx_cue_out *)ctx)->next;
+  (void)index;
   const char *type = ha__hpx_str(cue, "type");
   if (type == NULL) {
     type = ha__hpx_str(cue, "category");
@@ -684,9 +714,7 @@ static void import_cue(ha__hpx *m, const json_t *cue, json_t *out, double *next_
     *next_number = floor(number) + 1.0;
   }
   json_object_set_new(o, "number", ha__hpx_num(number));
-  if (ha__hpx_str(cue, "name") != NULL) {
-    json_object_set_new(o, "name", json_string(ha__hpx_str(cue, "name")));
-  }
+  hpx_set_string(o, "name", ha__hpx_str(cue, "name"));
   size_t i;
   json_t *t;
   json_array_foreach(json_object_get(cue, "triggers"), i, t) {
@@ -712,45 +740,27 @@ static void import_cue(ha__hpx *m, const json_t *cue, json_t *out, double *next_
   json_array_append_new(out, o);
 }
 
-static void import_cue_list(ha__hpx *m, const json_t *list, const char *key, json_t *out,
-                            double *next) {
-  size_t mark = ha__path_key(&m->path, key);
-  size_t i;
-  json_t *c;
-  json_array_foreach(list, i, c) {
-    size_t m2 = ha__path_index(&m->path, i);
-    if (json_is_object(c)) {
-      import_cue(m, c, out, next);
-    }
-    ha__path_pop(&m->path, m2);
-  }
-  ha__path_pop(&m->path, mark);
+/* The cues of one of show.cueLists[]. */
+static void import_cue_list(ha__hpx *m, const json_t *list, size_t index, void *ctx) {
+  (void)index;
+  hpx_each(m, json_object_get(list, "cues"), "cues", import_cue, ctx);
 }
 
 static void import_cues(ha__hpx *m) {
-  json_t *out = json_array();
-  json_object_set_new(m->out, "cues", out);
-  double next = 1.0;
+  hpx_cue_out o = {json_array(), 1.0};
+  json_object_set_new(m->out, "cues", o.cues);
   /* Numbers the project gives come first so generated ones avoid them. */
   const json_t *show = json_object_get(m->src, "show");
-  size_t i;
-  json_t *l;
   if (json_is_object(show)) {
     size_t mark = ha__path_key(&m->path, "show");
-    size_t m2 = ha__path_key(&m->path, "cueLists");
-    json_array_foreach(json_object_get(show, "cueLists"), i, l) {
-      size_t m3 = ha__path_index(&m->path, i);
-      import_cue_list(m, json_object_get(l, "cues"), "cues", out, &next);
-      ha__path_pop(&m->path, m3);
-    }
-    ha__path_pop(&m->path, m2);
+    hpx_each(m, json_object_get(show, "cueLists"), "cueLists", import_cue_list, &o);
     if (json_is_array(json_object_get(show, "cues"))) {
-      import_cue_list(m, json_object_get(show, "cues"), "cues", out, &next);
+      hpx_each(m, json_object_get(show, "cues"), "cues", import_cue, &o);
     }
     ha__path_pop(&m->path, mark);
   }
   if (json_is_array(json_object_get(m->src, "cues"))) {
-    import_cue_list(m, json_object_get(m->src, "cues"), "cues", out, &next);
+    hpx_each(m, json_object_get(m->src, "cues"), "cues", import_cue, &o);
   }
 }
 
@@ -822,14 +832,9 @@ static void import_meta(ha__hpx *m, const char *file) {
   json_object_set_new(m->out, "name", json_string(name ? name : ""));
   const json_t *md = json_object_get(m->src, "metadata");
   json_t *o = json_object();
-  if (ha__hpx_str(md, "author") != NULL) {
-    json_object_set_new(o, "author", json_string(ha__hpx_str(md, "author")));
-  }
-  if (ha__hpx_str(md, "created") != NULL) {
-    json_object_set_new(o, "created", json_string(ha__hpx_str(md, "created")));
-  }
-  if (ha__hpx_str(md, "modified") != NULL) {
-    json_object_set_new(o, "modified", json_string(ha__hpx_str(md, "modified")));
+  static const char *const copied[] = {"author", "created", "modified"};
+  for (size_t i = 0; i < HA__COUNTOF(copied); i++) {
+    hpx_set_string(o, copied[i], ha__hpx_str(md, copied[i]));
   }
   const char *version = ha__hpx_str(md, "version");
   if (version == NULL) {
@@ -841,9 +846,7 @@ static void import_meta(ha__hpx *m, const char *file) {
            desc ? desc : "", desc ? "\n" : "", file[0] ? file : "a project", version ? " v" : "",
            version ? version : "");
   json_object_set_new(o, "notes", json_string(notes));
-  if (version != NULL) {
-    json_object_set_new(o, "hpxVersion", json_string(version));
-  }
+  hpx_set_string(o, "hpxVersion", version);
   json_object_set_new(m->out, "metadata", o);
 }
 
@@ -879,6 +882,15 @@ static void warn_rest(ha__hpx *m) {
   }
 }
 
+/* `fn` (init or deinit) on each of the import's id and name maps. */
+static void hpx_each_map(ha__hpx *m, void (*fn)(ha__strmap *)) {
+  ha__strmap *maps[] = {&m->track_ids,     &m->anim_ids,   &m->anim_names,
+                        &m->group_of_anim, &m->preset_ids, &m->preset_names};
+  for (size_t i = 0; i < HA__COUNTOF(maps); i++) {
+    fn(maps[i]);
+  }
+}
+
 static ha_status import_doc(json_t *src, const char *file, ha__dctx *c, ha_show **out) {
   ha__hpx m;
   memset(&m, 0, sizeof(m));
@@ -889,12 +901,7 @@ static ha_status import_doc(json_t *src, const char *file, ha__dctx *c, ha_show 
     return HA_ENOMEM;
   }
   ha__path_init(&m.path);
-  ha__strmap_init(&m.track_ids);
-  ha__strmap_init(&m.anim_ids);
-  ha__strmap_init(&m.anim_names);
-  ha__strmap_init(&m.group_of_anim);
-  ha__strmap_init(&m.preset_ids);
-  ha__strmap_init(&m.preset_names);
+  hpx_each_map(&m, ha__strmap_init);
   json_object_set_new(m.out, "format", json_integer(HA_SHOW_FORMAT));
   import_meta(&m, file);
   import_tracks(&m);
@@ -912,12 +919,7 @@ static ha_status import_doc(json_t *src, const char *file, ha__dctx *c, ha_show 
     }
   }
   ha__path_deinit(&m.path);
-  ha__strmap_deinit(&m.track_ids);
-  ha__strmap_deinit(&m.anim_ids);
-  ha__strmap_deinit(&m.anim_names);
-  ha__strmap_deinit(&m.group_of_anim);
-  ha__strmap_deinit(&m.preset_ids);
-  ha__strmap_deinit(&m.preset_names);
+  hpx_each_map(&m, ha__strmap_deinit);
   /* Validate the result like a loaded file; its diagnostics name the
    * generated show's fields, so they carry no .hpx position. */
   ha__dctx c2 = {c->diags, "(imported show)", NULL, 0, 0, 0};

@@ -152,10 +152,7 @@ json_t *ha__hpx_keyframes(ha__hpx *m, const json_t *v) {
     const json_t *interp = json_object_get(k, "interpolation");
     if (interp != NULL) {
       size_t m2 = ha__path_key(&m->path, "interpolation");
-      json_t *e = ha__hpx_easing(m, interp);
-      if (e != NULL) {
-        json_object_set_new(o, "easing", e);
-      } else {
+      if (!ha__hpx_set(o, "easing", ha__hpx_easing(m, interp))) {
         ha__hpx_warn(m, "not imported: unknown interpolation");
       }
       ha__path_pop(&m->path, m2);
@@ -198,10 +195,7 @@ void ha__hpx_params(ha__hpx *m, const ha_model_info *mi, const json_t *src, json
         cv = CV_EASING;
       }
       if (pi != NULL && pi->type == HA_PARAM_KEYFRAMES) {
-        json_t *kf = ha__hpx_keyframes(m, v);
-        if (kf != NULL) {
-          json_object_set_new(out, pi->name, kf);
-        }
+        ha__hpx_set(out, pi->name, ha__hpx_keyframes(m, v));
         ha__path_pop(&m->path, mark);
         continue;
       }

@@ -247,12 +247,15 @@ typedef struct ha__compiler {
 
 /* The JSON path being compiled ("" at the root). */
 const char *ha__cc_path(const ha__compiler *x);
-/* Report at the current path, or (_key) at `key` below it; the warning of
- * ha__cc_warn_key points at the key itself. */
-void ha__cc_err(ha__compiler *x, const char *fmt, ...) HA__PRINTF(2, 3);
-void ha__cc_err_key(ha__compiler *x, const char *key, const char *fmt, ...) HA__PRINTF(3, 4);
-void ha__cc_warn(ha__compiler *x, int at_key, const char *fmt, ...) HA__PRINTF(3, 4);
-void ha__cc_warn_key(ha__compiler *x, const char *key, const char *fmt, ...) HA__PRINTF(3, 4);
+/* Report at the current path, or at `key` below it when not NULL;
+ * `at_key` places it at the key rather than the value. The shorthands below
+ * are what the compilers use; a warning at a key points at the key. */
+void ha__cc_report(ha__compiler *x, ha_diag_severity sev, const char *key, int at_key,
+                   const char *fmt, ...) HA__PRINTF(5, 6);
+#define ha__cc_err(x, ...) ha__cc_report((x), HA_DIAG_ERROR, NULL, 0, __VA_ARGS__)
+#define ha__cc_err_key(x, key, ...) ha__cc_report((x), HA_DIAG_ERROR, (key), 0, __VA_ARGS__)
+#define ha__cc_warn(x, at_key, ...) ha__cc_report((x), HA_DIAG_WARNING, NULL, (at_key), __VA_ARGS__)
+#define ha__cc_warn_key(x, key, ...) ha__cc_report((x), HA_DIAG_WARNING, (key), 1, __VA_ARGS__)
 void ha__cc_type_error(ha__compiler *x, const char *want, const json_t *v);
 /* Zeroed memory from the model's arena (n = 0 is fine); NULL sets oom. */
 void *ha__cc_alloc(ha__compiler *x, size_t n);
@@ -374,6 +377,9 @@ void ha__hpx_warn_key(ha__hpx *m, const char *key, const char *fmt, const char *
 json_t *ha__hpx_xyz(const json_t *v);
 /* A new number: an integer when whole (below 1e15), else a real. */
 json_t *ha__hpx_num(double v);
+/* Set `key` of `obj` to the new value `v` (taking it) when `v` is not
+ * NULL; 1 when set. */
+int ha__hpx_set(json_t *obj, const char *key, json_t *v);
 /* The string at `key` of `o`, or NULL. */
 const char *ha__hpx_str(const json_t *o, const char *key);
 /* An easing name the engine knows (cubic-bezier: cubic-in-out, warned). */
