@@ -1,6 +1,6 @@
-/* The show layer's internals (src/show): show files (load, diagnostics,
- * edit, save, import), cues run offline, and the glue from a show to the
- * player. Not installed. The top layer of the library: sees every layer
+/* The show layer's internals (src/show): show files (load, compile,
+ * diagnostics, edit, save, import), cues run offline, and the glue from a
+ * show to the player. Not installed. The top layer of the library: sees every layer
  * below it (src/layers.txt). */
 #ifndef HOLOANIM_SHOW_INTERNAL_H
 #define HOLOANIM_SHOW_INTERNAL_H
@@ -222,8 +222,9 @@ extern const ha__schema ha__schema_root, ha__schema_metadata, ha__schema_track,
 /* True when `key` is one of the schema's keys. */
 int ha__schema_has(const ha__schema *s, const char *key);
 
-/* Read the file at `path` and hand its text to `load` (named by the path,
- * so diagnostics say which file). A file that cannot be read is one
+/* The one file reader of ha_show_load_file and ha_show_import_hpx: read
+ * the file at `path` and hand its text to `load`, named by the path so
+ * diagnostics say which file. A file that cannot be read is one
  * diagnostic, "PATH: cannot read: <reason>", and HA_EIO or HA_ENOMEM. */
 typedef ha_status (*ha__show_text_loader)(const char *text, size_t len, const char *name,
                                           ha_show **out, ha_diags *diags);

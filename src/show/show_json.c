@@ -1,4 +1,5 @@
-/* The canonical text of a show, JSON Pointers, and small JSON helpers.
+/* The canonical text of a show, JSON Pointers, small JSON helpers, and the
+ * one reader of show and project files (ha__show_load_path).
  *
  * Canonical text: objects of the show's schema list their known keys in the
  * documented order, then any unknown keys in document order; maps (preset
