@@ -17,26 +17,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* In the order of their names in op_parse. */
 enum { OP_ADD = 0, OP_REMOVE = 1, OP_REPLACE = 2 };
 
 static const char *op_name(int op) {
   return op == OP_ADD ? "add" : op == OP_REMOVE ? "remove" : "replace";
 }
 
+/* OP_* of an operation name, or -1. */
 static int op_parse(const char *s) {
-  if (s == NULL) {
-    return -1;
-  }
-  if (strcmp(s, "add") == 0) {
-    return OP_ADD;
-  }
-  if (strcmp(s, "remove") == 0) {
-    return OP_REMOVE;
-  }
-  if (strcmp(s, "replace") == 0) {
-    return OP_REPLACE;
-  }
-  return -1;
+  return s != NULL ? ha__list_index("add|remove|replace", '|', s) : -1;
 }
 
 static void ops_free(ha__edit_op *ops, size_t n) {
