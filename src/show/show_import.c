@@ -130,6 +130,76 @@ static void import_color(ha__hpx *m, const json_t *c, json_t *t) {
   ha__hpx_warn_key(m, "color", "not imported: not a colour%s", "");
 }
 
+/* The Holophonix index of the project track `t`: its holophonixIndex when
+ * usable (1..999999, not taken yet), else the next one above every index
+ * the project gives (warned). */
+static long long hpx_track_number(ha__hpx *m, const json_t *t, ha__strmap *used,
+                                  long long *maxidx) {
+  const json_t *hi = json_object_get(t, "holophonixIndex");
+  long long idx = json_is_integer(hi) ? json_integer_value(hi) : 0;
+  char k[32];
+  snprintf(k, sizeof(k), "%lld", idx);
+  if (idx < 1 || idx > 999999 || ha__strmap_get(used, k) != NULL) {
+    idx = ++*maxidx;
+    size_t mark = ha__path_key(&m->path, "holophonixIndex");
+    if (hi == NULL) {
+      ha__hpx_warn(m, "missing; track numbered %lld", idx);
+    } else {
+      ha__hpx_warn(m, "not usable (missing, out of range or a duplicate); track numbered %lld",
+                   idx);
+    }
+    ha__path_pop(&m->path, mark);
+    snprintf(k, sizeof(k), "%lld", idx);
+  }
+  ha__strmap_put(used, k);
+  return idx;
+}
+
+/* The show's track for the project track `t`, numbered `idx`. */
+static json_t *import_track(ha__hpx *m, const json_t *t, long long idx) {
+  json_t *o = json_object();
+  json_object_set_new(o, "id", json_integer(idx));
+  hpx_set_string(o, "name", ha__hpx_str(t, "name"));
+  if (json_object_get(t, "color") != NULL) {
+    import_color(m, json_object_get(t, "color"), o);
+  }
+  /* The rest position: initialPosition when the project was saved
+   * mid-animation, else position. */
+  const json_t *pos = json_object_get(t, "initialPosition");
+  json_t *p = pos ? ha__hpx_xyz(pos) : NULL;
+  if (p == NULL) {
+    pos = json_object_get(t, "position");
+    p = pos ? ha__hpx_xyz(pos) : NULL;
+  }
+  if (!ha__hpx_set(o, "position", p) && json_object_get(t, "position") != NULL) {
+    ha__hpx_warn_key(m, "position", "not imported: not a position {x, y, z}%s", "");
+  }
+  const json_t *vol = json_object_get(t, "volume");
+  if (json_is_number(vol) && !ha__feq(json_number_value(vol), 1.0)) {
+    double v = json_number_value(vol);
+    double db = v > 0.0 ? 20.0 * log10(v) : -60.0;
+    db = db < -60.0 ? -60.0 : (db > 12.0 ? 12.0 : db);
+    json_object_set_new(o, "gain", ha__hpx_num(round(db * 100.0) / 100.0));
+  }
+  if (json_is_true(json_object_get(t, "isMuted"))) {
+    ha__hpx_warn_key(m, "isMuted", "not imported: shows have no mute%s", "");
+  }
+  if (json_is_true(json_object_get(t, "isSolo"))) {
+    ha__hpx_warn_key(m, "isSolo", "not imported: shows have no solo%s", "");
+  }
+  static const char *const known =
+      "id|name|holophonixIndex|color|position|initialPosition|"
+      "volume|isMuted|isSolo|isSelected|animationState|type|groupId";
+  const char *key;
+  json_t *v;
+  json_object_foreach((json_t *)(uintptr_t)t, key, v) {
+    if (ha__list_index(known, '|', key) < 0) {
+      ha__hpx_warn_key(m, key, "not imported%s", "");
+    }
+  }
+  return o;
+}
+
 static void import_tracks(ha__hpx *m) {
   const json_t *tracks = json_object_get(m->src, "tracks");
   json_t *out = json_array();
@@ -159,82 +229,15 @@ static void import_tracks(ha__hpx *m) {
     size_t m2 = ha__path_index(&m->path, i);
     if (!json_is_object(t)) {
       ha__hpx_warn(m, "not imported: not a track object");
-      ha__path_pop(&m->path, m2);
-      continue;
-    }
-    const json_t *hi = json_object_get(t, "holophonixIndex");
-    long long idx = json_is_integer(hi) ? json_integer_value(hi) : 0;
-    char k[32];
-    snprintf(k, sizeof(k), "%lld", idx);
-    if (idx < 1 || idx > 999999 || ha__strmap_get(&used, k) != NULL) {
-      long long nidx = ++maxidx;
-      size_t m3 = ha__path_key(&m->path, "holophonixIndex");
-      if (hi == NULL) {
-        ha__hpx_warn(m, "missing; track numbered %lld", nidx);
-      } else {
-        ha__hpx_warn(m, "not usable (missing, out of range or a duplicate); track numbered %lld",
-                     nidx);
-      }
-      ha__path_pop(&m->path, m3);
-      idx = nidx;
-      snprintf(k, sizeof(k), "%lld", idx);
-    }
-    ha__strmap_put(&used, k);
-    const char *sid = ha__hpx_str(t, "id");
-    if (sid != NULL) {
-      ha__strmap_slot *s = ha__strmap_put(&m->track_ids, sid);
+    } else {
+      long long idx = hpx_track_number(m, t, &used, &maxidx);
+      const char *sid = ha__hpx_str(t, "id");
+      ha__strmap_slot *s = sid != NULL ? ha__strmap_put(&m->track_ids, sid) : NULL;
       if (s != NULL) {
         s->value = (size_t)idx;
       }
+      json_array_append_new(out, import_track(m, t, idx));
     }
-    json_t *o = json_object();
-    json_object_set_new(o, "id", json_integer(idx));
-    hpx_set_string(o, "name", ha__hpx_str(t, "name"));
-    if (json_object_get(t, "color") != NULL) {
-      import_color(m, json_object_get(t, "color"), o);
-    }
-    /* The rest position: initialPosition when the project was saved
-     * mid-animation, else position. */
-    const json_t *pos = json_object_get(t, "initialPosition");
-    json_t *p = pos ? ha__hpx_xyz(pos) : NULL;
-    if (p == NULL) {
-      pos = json_object_get(t, "position");
-      p = pos ? ha__hpx_xyz(pos) : NULL;
-    }
-    if (p != NULL) {
-      json_object_set_new(o, "position", p);
-    } else if (json_object_get(t, "position") != NULL) {
-      ha__hpx_warn_key(m, "position", "not imported: not a position {x, y, z}%s", "");
-    }
-    const json_t *vol = json_object_get(t, "volume");
-    if (json_is_number(vol) && !ha__feq(json_number_value(vol), 1.0)) {
-      double v = json_number_value(vol);
-      double db = v > 0.0 ? 20.0 * log10(v) : -60.0;
-      db = db < -60.0 ? -60.0 : (db > 12.0 ? 12.0 : db);
-      json_object_set_new(o, "gain", ha__hpx_num(round(db * 100.0) / 100.0));
-    }
-    if (json_is_true(json_object_get(t, "isMuted"))) {
-      ha__hpx_warn_key(m, "isMuted", "not imported: shows have no mute%s", "");
-    }
-    if (json_is_true(json_object_get(t, "isSolo"))) {
-      ha__hpx_warn_key(m, "isSolo", "not imported: shows have no solo%s", "");
-    }
-    const char *key;
-    json_t *v;
-    json_object_foreach(t, key, v) {
-      static const char *const known[] = {
-          "id",     "name",    "holophonixIndex", "color",      "position",       "initialPosition",
-          "volume", "isMuted", "isSolo",          "isSelected", "animationState", "type",
-          "groupId"};
-      int k2 = 0;
-      for (size_t j = 0; j < HA__COUNTOF(known) && !k2; j++) {
-        k2 = strcmp(key, known[j]) == 0;
-      }
-      if (!k2) {
-        ha__hpx_warn_key(m, key, "not imported%s", "");
-      }
-    }
-    json_array_append_new(out, o);
     ha__path_pop(&m->path, m2);
   }
   ha__strmap_deinit(&used);
@@ -851,19 +854,14 @@ static void import_meta(ha__hpx *m, const char *file) {
 }
 
 static void warn_rest(ha__hpx *m) {
-  static const char *const handled[] = {
-      "id",         "name",           "description",     "tracks",
-      "animations", "presets",        "positionPresets", "show",
-      "cues",       "oscConnections", "metadata",        "coordinateSystem",
-      "version"};
+  static const char *const handled =
+      "id|name|description|tracks|animations|presets|"
+      "positionPresets|show|cues|oscConnections|metadata|"
+      "coordinateSystem|version";
   const char *key;
   json_t *v;
   json_object_foreach(m->src, key, v) {
-    int known = 0;
-    for (size_t i = 0; i < HA__COUNTOF(handled) && !known; i++) {
-      known = strcmp(key, handled[i]) == 0;
-    }
-    if (known) {
+    if (ha__list_index(handled, '|', key) >= 0) {
       continue;
     }
     if ((json_is_array(v) && json_array_size(v) == 0) || json_is_null(v)) {
