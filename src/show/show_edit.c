@@ -136,8 +136,6 @@ static ha_status edit_apply_op(json_t *doc, const ha__edit_op *op, ha__edit_op *
     return HA_OK;
   }
   json_decref(value);
-  char ppath[512];
-  snprintf(ppath, sizeof(ppath), "%s", path);
   ha__diag(c, HA_DIAG_ERROR, path, 0, "cannot %s inside %s", op_name(op->op),
            ha__json_kind(parent));
   return HA_EINVAL;
