@@ -32,6 +32,14 @@ static inline int ha__feq(double a, double b) {
 
 #define HA__COUNTOF(a) (sizeof(a) / sizeof((a)[0]))
 
+/* ha_format_double with options (0: exactly ha_format_double).
+ * HA__FORMAT_JSON is how a saved show writes a JSON real: -0 as "0", and
+ * whole numbers by the same shortest "%g" search as every other value
+ * ("1e+01", not "10"), which is the canonical text saved shows have always
+ * had, so re-saving an existing file does not rewrite its numbers. */
+#define HA__FORMAT_JSON 1u
+void ha__format_double_ex(char *buf, size_t cap, double v, unsigned flags);
+
 /* Error constructors: each fills `err` (when not NULL), formats its message
  * and returns the status, so callers can `return ha__error_...(err, ...)`. */
 ha_status ha__error_invalid(ha_error *err, ha_error_category cat, const char *name,

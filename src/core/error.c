@@ -94,7 +94,8 @@ static void copy_str(char *dst, size_t cap, const char *src) {
   dst[n] = '\0';
 }
 
-void ha_format_double(char *buf, size_t cap, double v) {
+void ha__format_double_ex(char *buf, size_t cap, double v, unsigned flags) {
+  int json = (flags & HA__FORMAT_JSON) != 0;
   if (isnan(v)) {
     snprintf(buf, cap, "NaN");
     return;
@@ -103,7 +104,11 @@ void ha_format_double(char *buf, size_t cap, double v) {
     snprintf(buf, cap, v > 0 ? "Infinity" : "-Infinity");
     return;
   }
-  if (fabs(v) < 1e15 && ha__feq(v, floor(v))) {
+  if (json && ha__feq(v, 0.0)) {
+    snprintf(buf, cap, "0"); /* also folds -0 */
+    return;
+  }
+  if (!json && fabs(v) < 1e15 && ha__feq(v, floor(v))) {
     snprintf(buf, cap, "%.0f", v);
     return;
   }
@@ -113,6 +118,10 @@ void ha_format_double(char *buf, size_t cap, double v) {
       return;
     }
   }
+}
+
+void ha_format_double(char *buf, size_t cap, double v) {
+  ha__format_double_ex(buf, cap, v, 0);
 }
 
 static void begin(ha_error *err, ha_status st, ha_error_kind kind, ha_error_category cat) {

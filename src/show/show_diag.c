@@ -99,23 +99,31 @@ static int strmap_grow(ha__strmap *m) {
   return 0;
 }
 
+/* The slot holding `key`, or the empty slot where it would go (the table
+ * is never full: it grows at 3/4). */
+static size_t strmap_probe(const ha__strmap *m, const char *key, size_t h) {
+  size_t j = h & (m->cap - 1);
+  for (; m->slots[j].key != NULL; j = (j + 1) & (m->cap - 1)) {
+    if (m->slots[j].hash == h && strcmp(m->slots[j].key, key) == 0) {
+      break;
+    }
+  }
+  return j;
+}
+
 ha__strmap_slot *ha__strmap_put(ha__strmap *m, const char *key) {
   if ((m->count + 1) * 4 > m->cap * 3 && strmap_grow(m) != 0) {
     return NULL;
   }
   size_t h = str_hash(key);
-  size_t j = h & (m->cap - 1);
-  while (m->slots[j].key != NULL) {
-    if (m->slots[j].hash == h && strcmp(m->slots[j].key, key) == 0) {
-      return &m->slots[j];
-    }
-    j = (j + 1) & (m->cap - 1);
+  ha__strmap_slot *s = &m->slots[strmap_probe(m, key, h)];
+  if (s->key != NULL) {
+    return s;
   }
   char *k = ha__arena_strdup(&m->keys, key);
   if (k == NULL) {
     return NULL;
   }
-  ha__strmap_slot *s = &m->slots[j];
   memset(s, 0, sizeof(*s));
   s->key = k;
   s->hash = h;
@@ -127,15 +135,32 @@ const ha__strmap_slot *ha__strmap_get(const ha__strmap *m, const char *key) {
   if (m->cap == 0) {
     return NULL;
   }
-  size_t h = str_hash(key);
-  size_t j = h & (m->cap - 1);
-  while (m->slots[j].key != NULL) {
-    if (m->slots[j].hash == h && strcmp(m->slots[j].key, key) == 0) {
-      return &m->slots[j];
-    }
-    j = (j + 1) & (m->cap - 1);
+  const ha__strmap_slot *s = &m->slots[strmap_probe(m, key, str_hash(key))];
+  return s->key != NULL ? s : NULL;
+}
+
+/* ---- growable text ---- */
+
+void ha__text_append(ha__text *t, const char *s, size_t n) {
+  if (t->oom) {
+    return;
   }
-  return NULL;
+  if (t->len + n + 1 > t->cap) {
+    size_t cap = t->cap ? t->cap : 64;
+    while (cap < t->len + n + 1) {
+      cap *= 2;
+    }
+    char *b = realloc(t->buf, cap);
+    if (b == NULL) {
+      t->oom = 1;
+      return;
+    }
+    t->buf = b;
+    t->cap = cap;
+  }
+  memcpy(t->buf + t->len, s, n);
+  t->len += n;
+  t->buf[t->len] = '\0';
 }
 
 /* ---- paths ---- */
@@ -146,28 +171,6 @@ void ha__path_init(ha__path *p) {
 void ha__path_deinit(ha__path *p) {
   free(p->buf);
   memset(p, 0, sizeof(*p));
-}
-
-static void path_append(ha__path *p, const char *s, size_t n) {
-  if (p->oom) {
-    return;
-  }
-  if (p->len + n + 1 > p->cap) {
-    size_t cap = p->cap ? p->cap : 64;
-    while (cap < p->len + n + 1) {
-      cap *= 2;
-    }
-    char *b = realloc(p->buf, cap);
-    if (b == NULL) {
-      p->oom = 1;
-      return;
-    }
-    p->buf = b;
-    p->cap = cap;
-  }
-  memcpy(p->buf + p->len, s, n);
-  p->len += n;
-  p->buf[p->len] = '\0';
 }
 
 static int is_ident(const char *k) {
@@ -206,7 +209,7 @@ static void key_component(int at_root, const char *key, void (*emit)(void *, con
 }
 
 static void emit_path(void *ctx, const char *s, size_t n) {
-  path_append(ctx, s, n);
+  ha__text_append(ctx, s, n);
 }
 
 size_t ha__path_key(ha__path *p, const char *key) {
@@ -219,7 +222,7 @@ size_t ha__path_index(ha__path *p, size_t i) {
   size_t old = p->len;
   char b[32];
   int n = snprintf(b, sizeof(b), "[%zu]", i);
-  path_append(p, b, (size_t)n);
+  ha__text_append(p, b, (size_t)n);
   return old;
 }
 

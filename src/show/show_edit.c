@@ -17,26 +17,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* In the order of their names in op_parse. */
 enum { OP_ADD = 0, OP_REMOVE = 1, OP_REPLACE = 2 };
 
 static const char *op_name(int op) {
   return op == OP_ADD ? "add" : op == OP_REMOVE ? "remove" : "replace";
 }
 
+/* OP_* of an operation name, or -1. */
 static int op_parse(const char *s) {
-  if (s == NULL) {
-    return -1;
-  }
-  if (strcmp(s, "add") == 0) {
-    return OP_ADD;
-  }
-  if (strcmp(s, "remove") == 0) {
-    return OP_REMOVE;
-  }
-  if (strcmp(s, "replace") == 0) {
-    return OP_REPLACE;
-  }
-  return -1;
+  return s != NULL ? ha__list_index("add|remove|replace", '|', s) : -1;
 }
 
 static void ops_free(ha__edit_op *ops, size_t n) {
@@ -61,7 +51,7 @@ static char *sibling_pointer(const char *pointer, size_t i) {
 
 /* Apply `op` to `doc`; on success fill `inv` with its inverse. Errors are
  * reported as diagnostics at the pointer's path. */
-static ha_status apply(json_t *doc, const ha__edit_op *op, ha__edit_op *inv, ha__dctx *c) {
+static ha_status edit_apply_op(json_t *doc, const ha__edit_op *op, ha__edit_op *inv, ha__dctx *c) {
   char path[512];
   ha__pointer_to_path(doc, op->pointer, path, sizeof(path));
   if (op->pointer[0] == '\0') {
@@ -146,8 +136,6 @@ static ha_status apply(json_t *doc, const ha__edit_op *op, ha__edit_op *inv, ha_
     return HA_OK;
   }
   json_decref(value);
-  char ppath[512];
-  snprintf(ppath, sizeof(ppath), "%s", path);
   ha__diag(c, HA_DIAG_ERROR, path, 0, "cannot %s inside %s", op_name(op->op),
            ha__json_kind(parent));
   return HA_EINVAL;
@@ -156,8 +144,8 @@ static ha_status apply(json_t *doc, const ha__edit_op *op, ha__edit_op *inv, ha_
 /* Apply ops[0..n) to a copy of the current document; on success the copy is
  * compiled into *model and, when `inv` is not NULL, the inverses are
  * returned in the order to apply them. */
-static ha_status run(ha_show *show, const ha__edit_op *ops, size_t n, ha__edit_op **inv,
-                     ha_diags *diags, ha__show_model **model) {
+static ha_status edit_run_ops(ha_show *show, const ha__edit_op *ops, size_t n, ha__edit_op **inv,
+                              ha_diags *diags, ha__show_model **model) {
   ha__dctx c = {diags, "", NULL, 0, 0, 0};
   json_t *work = json_deep_copy(show->model->doc);
   ha__edit_op *iv = calloc(n ? n : 1, sizeof(*iv));
@@ -169,7 +157,7 @@ static ha_status run(ha_show *show, const ha__edit_op *ops, size_t n, ha__edit_o
   ha_status st = HA_OK;
   size_t done = 0;
   for (; done < n && st == HA_OK; done++) {
-    st = apply(work, &ops[done], &iv[n - 1 - done], &c);
+    st = edit_apply_op(work, &ops[done], &iv[n - 1 - done], &c);
   }
   if (st == HA_OK) {
     /* A patch may not change the format; migrations are for files. */
@@ -199,7 +187,7 @@ static ha_status run(ha_show *show, const ha__edit_op *ops, size_t n, ha__edit_o
   return HA_OK;
 }
 
-static void set_model(ha_show *show, ha__show_model *m) {
+static void edit_set_model(ha_show *show, ha__show_model *m) {
   ha__show_model_unref(show->model);
   show->model = m;
   show->version++;
@@ -232,22 +220,23 @@ static void clear_redo(ha_show *show) {
   show->nredo = 0;
 }
 
-static ha_status commit(ha_show *show, ha__edit_op *ops, size_t n, ha_diags *diags) {
+static ha_status edit_commit(ha_show *show, ha__edit_op *ops, size_t n, ha_diags *diags) {
   ha__edit_op *inv = NULL;
   ha__show_model *m = NULL;
-  ha_status st = run(show, ops, n, &inv, diags, &m);
+  ha_status st = edit_run_ops(show, ops, n, &inv, diags, &m);
   if (st != HA_OK) {
     ops_free(ops, n);
     return st;
   }
-  set_model(show, m);
+  edit_set_model(show, m);
   clear_redo(show);
   ha__history_entry e = {ops, n, inv, n};
   push_undo(show, &e);
   return HA_OK;
 }
 
-static ha_status bad_input(ha_diags *diags, const char *path, const char *fmt, const char *arg) {
+static ha_status edit_input_error(ha_diags *diags, const char *path, const char *fmt,
+                                  const char *arg) {
   ha__dctx c = {diags, "", NULL, 0, 0, 0};
   ha__diag(&c, HA_DIAG_ERROR, path, 0, fmt, arg);
   return HA_EINVAL;
@@ -260,10 +249,10 @@ ha_status ha_show_edit(ha_show *show, const char *op, const char *pointer, const
   }
   int o = op_parse(op);
   if (o < 0) {
-    return bad_input(diags, "", "'%s' is not one of add|remove|replace", op ? op : "(null)");
+    return edit_input_error(diags, "", "'%s' is not one of add|remove|replace", op ? op : "(null)");
   }
   if (pointer == NULL) {
-    return bad_input(diags, "", "%s needs a JSON Pointer", op);
+    return edit_input_error(diags, "", "%s needs a JSON Pointer", op);
   }
   json_t *value = NULL;
   if (o != OP_REMOVE) {
@@ -271,7 +260,8 @@ ha_status ha_show_edit(ha_show *show, const char *op, const char *pointer, const
     value =
         value_json ? json_loads(value_json, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &je) : NULL;
     if (value == NULL) {
-      return bad_input(diags, "", "the value is not JSON: %s", value_json ? je.text : "none");
+      return edit_input_error(diags, "", "the value is not JSON: %s",
+                              value_json ? je.text : "none");
     }
   }
   ha__edit_op *ops = calloc(1, sizeof(*ops));
@@ -285,7 +275,7 @@ ha_status ha_show_edit(ha_show *show, const char *op, const char *pointer, const
   ops[0].op = o;
   ops[0].pointer = p;
   ops[0].value = value;
-  return commit(show, ops, 1, diags);
+  return edit_commit(show, ops, 1, diags);
 }
 
 ha_status ha_show_edit_patch(ha_show *show, const char *patch_json, ha_diags *diags) {
@@ -296,8 +286,8 @@ ha_status ha_show_edit_patch(ha_show *show, const char *patch_json, ha_diags *di
   json_t *patch = json_loads(patch_json, JSON_REJECT_DUPLICATES, &je);
   if (!json_is_array(patch)) {
     json_decref(patch);
-    return bad_input(diags, "", "a patch is a JSON array of operations%s",
-                     patch ? "" : " (it is not JSON)");
+    return edit_input_error(diags, "", "a patch is a JSON array of operations%s",
+                            patch ? "" : " (it is not JSON)");
   }
   size_t n = json_array_size(patch);
   ha__edit_op *ops = calloc(n ? n : 1, sizeof(*ops));
@@ -315,12 +305,12 @@ ha_status ha_show_edit_patch(ha_show *show, const char *patch_json, ha_diags *di
     json_t *val = json_object_get(e, "value");
     int o = op_parse(opn);
     if (o < 0) {
-      st = bad_input(diags, where, "op '%s' is not one of add|remove|replace",
-                     opn ? opn : "(missing)");
+      st = edit_input_error(diags, where, "op '%s' is not one of add|remove|replace",
+                            opn ? opn : "(missing)");
     } else if (ptr == NULL) {
-      st = bad_input(diags, where, "%s needs a \"path\" (a JSON Pointer)", opn);
+      st = edit_input_error(diags, where, "%s needs a \"path\" (a JSON Pointer)", opn);
     } else if (o != OP_REMOVE && val == NULL) {
-      st = bad_input(diags, where, "%s needs a \"value\"", opn);
+      st = edit_input_error(diags, where, "%s needs a \"value\"", opn);
     } else {
       ops[i].op = o;
       ops[i].pointer = strdup(ptr);
@@ -335,7 +325,7 @@ ha_status ha_show_edit_patch(ha_show *show, const char *patch_json, ha_diags *di
     ops_free(ops, n);
     return st;
   }
-  return commit(show, ops, n, diags);
+  return edit_commit(show, ops, n, diags);
 }
 
 ha_status ha_show_undo(ha_show *show) {
@@ -344,7 +334,7 @@ ha_status ha_show_undo(ha_show *show) {
   }
   ha__history_entry *e = &show->undo[show->nundo - 1];
   ha__show_model *m = NULL;
-  ha_status st = run(show, e->inv, e->ninv, NULL, NULL, &m);
+  ha_status st = edit_run_ops(show, e->inv, e->ninv, NULL, NULL, &m);
   if (st != HA_OK) {
     return st == HA_ENOMEM ? st : HA_EINTERNAL;
   }
@@ -356,7 +346,7 @@ ha_status ha_show_undo(ha_show *show) {
   show->redo = r;
   show->redo[show->nredo++] = *e;
   show->nundo--;
-  set_model(show, m);
+  edit_set_model(show, m);
   return HA_OK;
 }
 
@@ -366,12 +356,12 @@ ha_status ha_show_redo(ha_show *show) {
   }
   ha__history_entry e = show->redo[show->nredo - 1];
   ha__show_model *m = NULL;
-  ha_status st = run(show, e.fwd, e.nfwd, NULL, NULL, &m);
+  ha_status st = edit_run_ops(show, e.fwd, e.nfwd, NULL, NULL, &m);
   if (st != HA_OK) {
     return st == HA_ENOMEM ? st : HA_EINTERNAL;
   }
   show->nredo--;
-  set_model(show, m);
+  edit_set_model(show, m);
   push_undo(show, &e);
   return HA_OK;
 }

@@ -1,6 +1,6 @@
-/* The show layer's internals (src/show): show files (load, diagnostics,
- * edit, save, import), cues run offline, and the glue from a show to the
- * player. Not installed. The top layer of the library: sees every layer
+/* The show layer's internals (src/show): show files (load, compile,
+ * diagnostics, edit, save, import), cues run offline, and the glue from a
+ * show to the player. Not installed. The top layer of the library: sees every layer
  * below it (src/layers.txt). */
 #ifndef HOLOANIM_SHOW_INTERNAL_H
 #define HOLOANIM_SHOW_INTERNAL_H
@@ -46,13 +46,21 @@ void ha__strmap_deinit(ha__strmap *m);
 ha__strmap_slot *ha__strmap_put(ha__strmap *m, const char *key);
 const ha__strmap_slot *ha__strmap_get(const ha__strmap *m, const char *key);
 
+/* ---- growable text (paths, the JSON writer) ---- */
+
+typedef struct ha__text {
+  char *buf; /* NUL-terminated once anything was appended; NULL before */
+  size_t len, cap;
+  int oom; /* an append failed: the text is incomplete */
+} ha__text;
+
+/* Append `n` bytes of `s`; on ENOMEM sets oom and ignores this and every
+ * later append. */
+void ha__text_append(ha__text *t, const char *s, size_t n);
+
 /* ---- JSON paths ("tracks[0].name", "outputs[1].trackMap[\"3\"]") ---- */
 
-typedef struct ha__path {
-  char *buf;
-  size_t len, cap;
-  int oom;
-} ha__path;
+typedef ha__text ha__path;
 
 void ha__path_init(ha__path *p);
 void ha__path_deinit(ha__path *p);
@@ -183,8 +191,6 @@ void ha__history_entry_free(ha__history_entry *e);
 ha_status ha__show_dump(const json_t *doc, char **out, size_t *len);
 /* One-line text of any value (document order, shortest numbers). */
 ha_status ha__json_compact(const json_t *v, char **out);
-/* Shortest text of a double that reads back exactly ("0.1", "5", "1e-07"). */
-void ha__json_number(char *buf, size_t cap, double v);
 /* "a string", "a number", "an object", ... for messages. */
 const char *ha__json_kind(const json_t *v);
 
@@ -227,7 +233,176 @@ ha_status ha__show_cue_ops(const ha__show_model *m, size_t cue, ha_show_op_fn fn
 ha_show_op ha__show_group_start_op(const ha__show_model *m, size_t group);
 ha_show_op ha__show_group_stop_op(size_t group, double fade);
 
-/* Read a whole file (NUL-terminated) into *out. HA_EIO with errno in *errnum. */
-ha_status ha__read_file(const char *path, char **out, size_t *len, int *errnum);
+/* The one file reader of ha_show_load_file and ha_show_import_hpx: read
+ * the file at `path` and hand its text to `load`, named by the path so
+ * diagnostics say which file. A file that cannot be read is one
+ * diagnostic, "PATH: cannot read: <reason>", and HA_EIO or HA_ENOMEM. */
+typedef ha_status (*ha__show_text_loader)(const char *text, size_t len, const char *name,
+                                          ha_show **out, ha_diags *diags);
+ha_status ha__show_load_path(const char *path, ha__show_text_loader load, ha_show **out,
+                             ha_diags *diags);
+
+/* ---- the compiler's reading kit (show_fields.c) ---- */
+
+#define HA__TRACK_ID_MAX 999999
+#define HA__POS_MAX 1000.0
+#define HA__SECONDS_MAX 3600.0
+
+/* One compilation pass: where it reports, where it is in the document, the
+ * model it fills and the names each section registers for later ones. */
+typedef struct ha__compiler {
+  ha__dctx *c;
+  ha__path path;
+  ha__show_model *m;
+  ha__strmap anim_names, group_names, preset_names, output_names;
+} ha__compiler;
+
+/* The JSON path being compiled ("" at the root). */
+const char *ha__cc_path(const ha__compiler *x);
+/* Report at the current path, or at `key` below it when not NULL;
+ * `at_key` places it at the key rather than the value. The shorthands below
+ * are what the compilers use; a warning at a key points at the key. */
+void ha__cc_report(ha__compiler *x, ha_diag_severity sev, const char *key, int at_key,
+                   const char *fmt, ...) HA__PRINTF(5, 6);
+#define ha__cc_err(x, ...) ha__cc_report((x), HA_DIAG_ERROR, NULL, 0, __VA_ARGS__)
+#define ha__cc_err_key(x, key, ...) ha__cc_report((x), HA_DIAG_ERROR, (key), 0, __VA_ARGS__)
+#define ha__cc_warn(x, at_key, ...) ha__cc_report((x), HA_DIAG_WARNING, NULL, (at_key), __VA_ARGS__)
+#define ha__cc_warn_key(x, key, ...) ha__cc_report((x), HA_DIAG_WARNING, (key), 1, __VA_ARGS__)
+void ha__cc_type_error(ha__compiler *x, const char *want, const json_t *v);
+/* Zeroed memory from the model's arena (n = 0 is fine); NULL sets oom. */
+void *ha__cc_alloc(ha__compiler *x, size_t n);
+/* Warn about each key of `obj` the schema does not have (with a "did you
+ * mean" when one is close). */
+void ha__cc_unknown_keys(ha__compiler *x, const json_t *obj, const ha__schema *s);
+
+/* Index of `s` among the words of `list` separated by `sep` ("a|b|c"),
+ * compared exactly; -1 when absent. */
+int ha__list_index(const char *list, char sep, const char *s);
+/* Readers of a value at the current path: 1 read, -1 reported. */
+int ha__cc_number(ha__compiler *x, const json_t *v, double min, double max, double *out);
+int ha__cc_integer(ha__compiler *x, const json_t *v, double min, double max, long long *out);
+/* Each element of the array `v` into out[] within [-lim, lim]. */
+int ha__cc_numbers(ha__compiler *x, const json_t *v, double lim, double *out);
+int ha__cc_vec3(ha__compiler *x, const json_t *v, double lim, ha_vec3 *out);
+int ha__cc_string(ha__compiler *x, const json_t *v, int nonempty, const char **out);
+/* Index of the string among "a|b|c". */
+int ha__cc_choice(ha__compiler *x, const json_t *v, const char *choices, int *out);
+/* 1 for an object; else reported, 0. */
+int ha__cc_object(ha__compiler *x, const json_t *v);
+
+/* Readers of the field `key` of `o`: 1 read, 0 absent (and not `req`),
+ * -1 reported (a missing required field too). */
+int ha__cc_get_number(ha__compiler *x, const json_t *o, const char *key, int req, double min,
+                      double max, double *out);
+int ha__cc_get_integer(ha__compiler *x, const json_t *o, const char *key, int req, double min,
+                       double max, long long *out);
+int ha__cc_get_vec3(ha__compiler *x, const json_t *o, const char *key, int req, double lim,
+                    ha_vec3 *out);
+int ha__cc_get_string(ha__compiler *x, const json_t *o, const char *key, int req, int nonempty,
+                      const char **out);
+int ha__cc_get_bool(ha__compiler *x, const json_t *o, const char *key, bool *out);
+int ha__cc_get_choice(ha__compiler *x, const json_t *o, const char *key, const char *choices,
+                      int *out);
+/* An easing name ("cubic-in-out"); *out is left alone when absent. */
+int ha__cc_get_easing(ha__compiler *x, const json_t *o, const char *key, ha_easing *out);
+/* The array at `key` (NULL when absent or not an array: reported). */
+const json_t *ha__cc_get_array(ha__compiler *x, const json_t *o, const char *key, int req);
+
+/* The optional object at `key` of `o` with `key` pushed on the path (pop
+ * with ha__path_pop(&x->path, *mark)) and, with a schema, its unknown keys
+ * warned about. NULL, path unchanged, when absent or not an object
+ * (reported). */
+const json_t *ha__cc_open_object(ha__compiler *x, const json_t *o, const char *key,
+                                 const ha__schema *schema, size_t *mark);
+
+/* An array section of objects ("tracks", "cues", a cue's "actions"). */
+typedef struct ha__cc_section_spec {
+  const char *key;
+  size_t item_size;
+  int required;              /* absence is an error (and no table is made) */
+  const char *empty_warning; /* said at the array when it is empty, or NULL */
+  /* Defaults of every element, object or not (NULL: zeroes). */
+  void (*blank)(void *item);
+  /* Compile the object `o`, element `index` of the table `items` (whose
+   * earlier elements are already compiled), at the path "key[index]". */
+  void (*element)(ha__compiler *x, const json_t *o, size_t index, void *items);
+} ha__cc_section_spec;
+/* Walk the array at s->key of `parent`: allocate its table in the arena,
+ * compile each element under its path, report elements that are not
+ * objects. Returns the table (and its length in *count when not NULL);
+ * NULL on ENOMEM or when a required array is missing or not an array. An
+ * absent optional array gives an empty table. */
+void *ha__cc_section(ha__compiler *x, const json_t *parent, const ha__cc_section_spec *s,
+                     size_t *count);
+
+/* Tracks and names registered so far. */
+const ha__strmap_slot *ha__cc_track_slot(const ha__compiler *x, long long id);
+size_t ha__cc_track_lookup(const ha__compiler *x, long long id); /* SIZE_MAX: none */
+/* A map key naming a known track ("3"); reported at the key, -1, if not. */
+int ha__cc_track_key(ha__compiler *x, const char *k, long long *id);
+/* The required unique "name" of `o`, registered in `names` as `index` (a
+ * duplicate is reported naming section[other index]). Returns as a reader. */
+int ha__cc_name(ha__compiler *x, const json_t *o, ha__strmap *names, const char *what,
+                const char *section, size_t index, const char **out);
+/* The index registered for `name`; else reported at `key`, SIZE_MAX. */
+size_t ha__cc_ref(ha__compiler *x, const ha__strmap *names, const char *key, const char *name,
+                  const char *what);
+/* A list of track ids at `key` of `o`: every id must be a known track, none
+ * twice. Returns the count (ids in *out from the arena), -1 on error. */
+long ha__cc_track_list(ha__compiler *x, const json_t *o, const char *key, int req, int nonempty,
+                       const char *what, uint32_t **out);
+
+/* The section compilers, in document order (show_compile.c,
+ * show_compile_cues.c, show_compile_io.c). */
+void ha__compile_metadata(ha__compiler *x, const json_t *doc);
+void ha__compile_tracks(ha__compiler *x, const json_t *doc);
+void ha__compile_animations(ha__compiler *x, const json_t *doc);
+void ha__compile_groups(ha__compiler *x, const json_t *doc);
+void ha__compile_presets(ha__compiler *x, const json_t *doc);
+void ha__compile_cues(ha__compiler *x, const json_t *doc);
+void ha__compile_outputs(ha__compiler *x, const json_t *doc);
+void ha__compile_limits(ha__compiler *x, const json_t *doc);
+void ha__compile_control(ha__compiler *x, const json_t *doc);
+
+/* ---- importing .hpx projects (show_import.c, show_import_params.c) ---- */
+
+/* One import: the project read, the show being built, where in the .hpx
+ * the import is (warnings carry its positions), and the project's ids. */
+typedef struct ha__hpx {
+  ha__dctx *c;
+  ha__path path; /* in the .hpx */
+  json_t *src;
+  json_t *out;
+  ha__strmap track_ids;     /* track string id -> holophonix index */
+  ha__strmap anim_ids;      /* animation id -> index in out.animations */
+  ha__strmap anim_names;    /* names given so far */
+  ha__strmap group_of_anim; /* animation id -> index in out.groups */
+  ha__strmap preset_ids;    /* preset id -> index in out.presets */
+  ha__strmap preset_names;
+} ha__hpx;
+
+/* A warning at the current .hpx path (pointing at its key), or at `key`
+ * below it (`fmt` takes the one string `arg`). */
+void ha__hpx_warn(ha__hpx *m, const char *fmt, ...) HA__PRINTF(2, 3);
+void ha__hpx_warn_key(ha__hpx *m, const char *key, const char *fmt, const char *arg);
+/* {x, y, z} (or [x, y, z]) -> a new [x, y, z]; NULL otherwise. */
+json_t *ha__hpx_xyz(const json_t *v);
+/* A new number: an integer when whole (below 1e15), else a real. */
+json_t *ha__hpx_num(double v);
+/* Set `key` of `obj` to the new value `v` (taking it) when `v` is not
+ * NULL; 1 when set. */
+int ha__hpx_set(json_t *obj, const char *key, json_t *v);
+/* The string at `key` of `o`, or NULL. */
+const char *ha__hpx_str(const json_t *o, const char *key);
+/* An easing name the engine knows (cubic-bezier: cubic-in-out, warned). */
+json_t *ha__hpx_easing(ha__hpx *m, const json_t *v);
+/* Keyframes [{time, position {x,y,z}, interpolation}] -> the show's. */
+json_t *ha__hpx_keyframes(ha__hpx *m, const json_t *v);
+/* An animation's parameters `src` (of model `mi`) into `out`, renamed and
+ * converted; what has no equivalent is warned about. */
+void ha__hpx_params(ha__hpx *m, const ha_model_info *mi, const json_t *src, json_t *out);
+/* Drop, one at a time with a warning each, the parameters of `anim` the
+ * engine refuses, so the model's defaults apply. */
+void ha__hpx_settle_params(ha__hpx *m, const char *model, json_t *anim, const char *src_params_key);
 
 #endif

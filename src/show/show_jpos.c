@@ -24,7 +24,7 @@ typedef struct scan {
   int oom;
 } scan;
 
-static void adv(scan *sc) {
+static void scan_adv(scan *sc) {
   unsigned char c = (unsigned char)sc->s[sc->i++];
   if (c == '\n') {
     sc->line++;
@@ -34,19 +34,19 @@ static void adv(scan *sc) {
   }
 }
 
-static int peek(const scan *sc) {
+static int scan_peek(const scan *sc) {
   return sc->i < sc->n ? (unsigned char)sc->s[sc->i] : -1;
 }
 
-static void skip_ws(scan *sc) {
-  int c = peek(sc);
+static void scan_skip_ws(scan *sc) {
+  int c = scan_peek(sc);
   while (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-    adv(sc);
-    c = peek(sc);
+    scan_adv(sc);
+    c = scan_peek(sc);
   }
 }
 
-static int key_put(scan *sc, size_t *len, const char *b, size_t n) {
+static int scan_key_put(scan *sc, size_t *len, const char *b, size_t n) {
   if (*len + n + 1 > sc->keycap) {
     size_t cap = sc->keycap ? sc->keycap * 2 : 64;
     while (cap < *len + n + 1) {
@@ -66,7 +66,7 @@ static int key_put(scan *sc, size_t *len, const char *b, size_t n) {
   return 0;
 }
 
-static unsigned hex4(const char *p) {
+static unsigned scan_hex4(const char *p) {
   unsigned v = 0;
   for (int k = 0; k < 4; k++) {
     char c = p[k];
@@ -80,21 +80,21 @@ static unsigned hex4(const char *p) {
 
 /* Skip a string at sc->i (which is '"'); when `decode`, its text (escapes
  * resolved, as jansson stores keys) goes into sc->key. */
-static void string(scan *sc, int decode) {
+static void scan_string(scan *sc, int decode) {
   size_t len = 0;
-  if (decode && key_put(sc, &len, "", 0) != 0) {
+  if (decode && scan_key_put(sc, &len, "", 0) != 0) {
     return;
   }
-  adv(sc); /* opening quote */
+  scan_adv(sc); /* opening quote */
   while (sc->i < sc->n && sc->s[sc->i] != '"') {
     if (sc->s[sc->i] != '\\') {
-      if (decode && key_put(sc, &len, sc->s + sc->i, 1) != 0) {
+      if (decode && scan_key_put(sc, &len, sc->s + sc->i, 1) != 0) {
         return;
       }
-      adv(sc);
+      scan_adv(sc);
       continue;
     }
-    adv(sc);
+    scan_adv(sc);
     char e = sc->i < sc->n ? sc->s[sc->i] : '\0';
     char one = e == 'b'   ? '\b'
                : e == 'f' ? '\f'
@@ -103,23 +103,23 @@ static void string(scan *sc, int decode) {
                : e == 't' ? '\t'
                           : e;
     if (e != 'u') {
-      if (decode && key_put(sc, &len, &one, 1) != 0) {
+      if (decode && scan_key_put(sc, &len, &one, 1) != 0) {
         return;
       }
-      adv(sc);
+      scan_adv(sc);
       continue;
     }
     /* \uXXXX, with a surrogate pair as one code point (jansson checked it). */
-    unsigned cp = sc->i + 5 <= sc->n ? hex4(sc->s + sc->i + 1) : 0xFFFDu;
+    unsigned cp = sc->i + 5 <= sc->n ? scan_hex4(sc->s + sc->i + 1) : 0xFFFDu;
     for (int k = 0; k < 5 && sc->i < sc->n; k++) {
-      adv(sc);
+      scan_adv(sc);
     }
     if (cp >= 0xD800u && cp <= 0xDBFFu && sc->i + 6 <= sc->n && sc->s[sc->i] == '\\' &&
         sc->s[sc->i + 1] == 'u') {
-      unsigned lo = hex4(sc->s + sc->i + 2);
+      unsigned lo = scan_hex4(sc->s + sc->i + 2);
       cp = 0x10000u + ((cp - 0xD800u) << 10) + (lo - 0xDC00u);
       for (int k = 0; k < 6; k++) {
-        adv(sc);
+        scan_adv(sc);
       }
     }
     char u[4];
@@ -143,16 +143,16 @@ static void string(scan *sc, int decode) {
       u[3] = (char)(0x80u | (cp & 0x3Fu));
       un = 4;
     }
-    if (decode && key_put(sc, &len, u, un) != 0) {
+    if (decode && scan_key_put(sc, &len, u, un) != 0) {
       return;
     }
   }
   if (sc->i < sc->n) {
-    adv(sc); /* closing quote */
+    scan_adv(sc); /* closing quote */
   }
 }
 
-static void record(scan *sc, int kline, int kcol, int vline, int vcol) {
+static void scan_record(scan *sc, int kline, int kcol, int vline, int vcol) {
   ha__strmap_slot *s = ha__strmap_put(sc->map, ha__path_str(&sc->path));
   if (s == NULL || sc->path.oom) {
     sc->oom = 1;
@@ -164,72 +164,64 @@ static void record(scan *sc, int kline, int kcol, int vline, int vcol) {
   s->d = vcol;
 }
 
-static void value(scan *sc, int kline, int kcol) {
-  skip_ws(sc);
-  record(sc, kline, kcol, sc->line, sc->col);
-  int c = peek(sc);
+static void scan_value(scan *sc, int kline, int kcol);
+
+/* The members of an object or the elements of an array (at its opening
+ * bracket; `close` is its closing one), each recorded under its key or
+ * index, a member with the position of its key. */
+static void scan_container(scan *sc, int close) {
+  scan_adv(sc);
+  scan_skip_ws(sc);
+  if (scan_peek(sc) == close) {
+    scan_adv(sc);
+    return;
+  }
+  for (size_t k = 0; !sc->oom && sc->i < sc->n; k++) {
+    int kl = 0, kc = 0;
+    size_t mark;
+    if (close == '}') {
+      scan_skip_ws(sc);
+      kl = sc->line;
+      kc = sc->col;
+      scan_string(sc, 1);
+      scan_skip_ws(sc);
+      if (scan_peek(sc) == ':') {
+        scan_adv(sc);
+      }
+      mark = ha__path_key(&sc->path, sc->key ? sc->key : "");
+    } else {
+      mark = ha__path_index(&sc->path, k);
+    }
+    scan_value(sc, kl, kc);
+    ha__path_pop(&sc->path, mark);
+    scan_skip_ws(sc);
+    if (scan_peek(sc) != ',') {
+      if (scan_peek(sc) == close) {
+        scan_adv(sc);
+      }
+      return;
+    }
+    scan_adv(sc);
+  }
+}
+
+static void scan_value(scan *sc, int kline, int kcol) {
+  scan_skip_ws(sc);
+  scan_record(sc, kline, kcol, sc->line, sc->col);
+  int c = scan_peek(sc);
   if (sc->oom || c < 0) {
     return;
   }
-  if (c == '{') {
-    adv(sc);
-    skip_ws(sc);
-    if (peek(sc) == '}') {
-      adv(sc);
-      return;
-    }
-    while (!sc->oom && sc->i < sc->n) {
-      skip_ws(sc);
-      int kl = sc->line, kc = sc->col;
-      string(sc, 1);
-      skip_ws(sc);
-      if (peek(sc) == ':') {
-        adv(sc);
-      }
-      size_t mark = ha__path_key(&sc->path, sc->key ? sc->key : "");
-      value(sc, kl, kc);
-      ha__path_pop(&sc->path, mark);
-      skip_ws(sc);
-      if (peek(sc) == ',') {
-        adv(sc);
-        continue;
-      }
-      if (peek(sc) == '}') {
-        adv(sc);
-      }
-      return;
-    }
-    return;
-  }
-  if (c == '[') {
-    adv(sc);
-    skip_ws(sc);
-    if (peek(sc) == ']') {
-      adv(sc);
-      return;
-    }
-    for (size_t k = 0; !sc->oom && sc->i < sc->n; k++) {
-      size_t mark = ha__path_index(&sc->path, k);
-      value(sc, 0, 0);
-      ha__path_pop(&sc->path, mark);
-      skip_ws(sc);
-      if (peek(sc) == ',') {
-        adv(sc);
-        continue;
-      }
-      if (peek(sc) == ']') {
-        adv(sc);
-      }
-      return;
-    }
+  if (c == '{' || c == '[') {
+    scan_container(sc, c == '{' ? '}' : ']');
     return;
   }
   if (c == '"') {
-    string(sc, 0);
+    scan_string(sc, 0);
     return;
   }
   while (sc->i < sc->n && strchr(",]} \t\r\n", sc->s[sc->i]) == NULL) {
-    adv(sc);
+    scan_adv(sc);
   }
 }
 
@@ -255,7 +247,7 @@ ha_status ha__posmap_scan(ha__posmap *pm, const char *text, size_t len) {
   sc.col = 1;
   sc.map = &pm->map;
   ha__path_init(&sc.path);
-  value(&sc, 0, 0);
+  scan_value(&sc, 0, 0);
   ha__path_deinit(&sc.path);
   free(sc.key);
   return sc.oom ? HA_ENOMEM : HA_OK;

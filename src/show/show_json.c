@@ -1,12 +1,15 @@
-/* The canonical text of a show, JSON Pointers, and small JSON helpers.
+/* The canonical text of a show, JSON Pointers, small JSON helpers, and the
+ * one reader of show and project files (ha__show_load_path).
  *
  * Canonical text: objects of the show's schema list their known keys in the
  * documented order, then any unknown keys in document order; maps (preset
  * positions, trackMap, parameters, metadata's free keys) keep the document's
  * order, which carries meaning (a preset's order is its stagger order).
  * Arrays of up to 16 scalars sit on one line ("[1, 2, 0]"), longer ones one
- * item per line. Numbers are written in their shortest exact form, with -0
- * folded to 0, so the text of a loaded canonical file is the same text.
+ * item per line. Integers are written as integers, reals by the library's
+ * one formatter in its JSON form (ha__format_double_ex, HA__FORMAT_JSON:
+ * the shortest text that reads back exactly, -0 folded to 0), so the text of
+ * a loaded canonical file is the same text.
  * Rejected: jansson's json_dumps — it puts every number of a point on its own
  * line, and it can only sort keys alphabetically or keep document order. */
 #include "show_internal.h"
@@ -68,19 +71,6 @@ int ha__schema_has(const ha__schema *s, const char *key) {
 
 /* ---- small helpers ---- */
 
-void ha__json_number(char *buf, size_t cap, double v) {
-  if (ha__feq(v, 0.0)) {
-    snprintf(buf, cap, "0"); /* also folds -0 */
-    return;
-  }
-  for (int prec = 1; prec <= 17; prec++) {
-    snprintf(buf, cap, "%.*g", prec, v);
-    if (ha__feq(strtod(buf, NULL), v)) {
-      return;
-    }
-  }
-}
-
 const char *ha__json_kind(const json_t *v) {
   switch (json_typeof(v)) {
   case JSON_OBJECT: return "an object";
@@ -95,7 +85,9 @@ const char *ha__json_kind(const json_t *v) {
   return "a value";
 }
 
-ha_status ha__read_file(const char *path, char **out, size_t *len, int *errnum) {
+/* The whole file, NUL-terminated. HA_EIO / HA_ENOMEM with errno in
+ * *errnum. */
+static ha_status read_whole_file(const char *path, char **out, size_t *len, int *errnum) {
   FILE *f = fopen(path, "rb");
   if (f == NULL) {
     *errnum = errno;
@@ -144,113 +136,111 @@ ha_status ha__read_file(const char *path, char **out, size_t *len, int *errnum) 
   return HA_OK;
 }
 
+ha_status ha__show_load_path(const char *path, ha__show_text_loader load, ha_show **out,
+                             ha_diags *diags) {
+  *out = NULL;
+  char *text = NULL;
+  size_t len = 0;
+  int e = 0;
+  ha_status st = read_whole_file(path, &text, &len, &e);
+  if (st != HA_OK) {
+    ha__dctx c = {diags, path, NULL, 0, 0, 0};
+    ha__diag_at(&c, HA_DIAG_ERROR, 0, 0, "", "cannot read: %s", strerror(e));
+    return st;
+  }
+  st = load(text, len, path, out, diags);
+  free(text);
+  return st;
+}
+
 /* ---- canonical writer ---- */
 
-typedef struct out {
-  char *buf;
-  size_t len, cap;
-  int oom;
+typedef struct json_out {
+  ha__text t;
   int compact; /* one line, no spaces (ha__json_compact) */
-} out;
+} json_out;
 
-static void put(out *o, const char *s, size_t n) {
-  if (o->oom) {
-    return;
-  }
-  if (o->len + n + 1 > o->cap) {
-    size_t cap = o->cap ? o->cap : 4096;
-    while (cap < o->len + n + 1) {
-      cap *= 2;
-    }
-    char *b = realloc(o->buf, cap);
-    if (b == NULL) {
-      o->oom = 1;
-      return;
-    }
-    o->buf = b;
-    o->cap = cap;
-  }
-  memcpy(o->buf + o->len, s, n);
-  o->len += n;
-  o->buf[o->len] = '\0';
+static void json_out_put(json_out *o, const char *s, size_t n) {
+  ha__text_append(&o->t, s, n);
 }
 
-static void puts_(out *o, const char *s) {
-  put(o, s, strlen(s));
+static void json_out_str(json_out *o, const char *s) {
+  json_out_put(o, s, strlen(s));
 }
 
-static void indent(out *o, int depth) {
+static void json_out_indent(json_out *o, int depth) {
   for (int i = 0; i < depth; i++) {
-    put(o, "  ", 2);
+    json_out_put(o, "  ", 2);
   }
 }
 
-static void put_string(out *o, const char *s, size_t n) {
-  put(o, "\"", 1);
-  size_t run = 0;
+/* The escape of byte `c` inside a JSON string (in `u` for other control
+ * bytes), or NULL when it stands as is. */
+static const char *json_escape(unsigned char c, char u[8]) {
+  switch (c) {
+  case '"': return "\\\"";
+  case '\\': return "\\\\";
+  case '\n': return "\\n";
+  case '\t': return "\\t";
+  case '\r': return "\\r";
+  case '\b': return "\\b";
+  case '\f': return "\\f";
+  default: break;
+  }
+  if (c < 0x20) {
+    snprintf(u, 8, "\\u%04x", c);
+    return u;
+  }
+  return NULL;
+}
+
+static void put_string(json_out *o, const char *s, size_t n) {
+  json_out_put(o, "\"", 1);
+  size_t run = 0; /* bytes since the last escape, written in one piece */
   for (size_t i = 0; i < n; i++) {
-    unsigned char c = (unsigned char)s[i];
-    const char *esc = NULL;
     char u[8];
-    if (c == '"') {
-      esc = "\\\"";
-    } else if (c == '\\') {
-      esc = "\\\\";
-    } else if (c == '\n') {
-      esc = "\\n";
-    } else if (c == '\t') {
-      esc = "\\t";
-    } else if (c == '\r') {
-      esc = "\\r";
-    } else if (c == '\b') {
-      esc = "\\b";
-    } else if (c == '\f') {
-      esc = "\\f";
-    } else if (c < 0x20) {
-      snprintf(u, sizeof(u), "\\u%04x", c);
-      esc = u;
-    }
+    const char *esc = json_escape((unsigned char)s[i], u);
     if (esc != NULL) {
-      put(o, s + i - run, run);
+      json_out_put(o, s + i - run, run);
       run = 0;
-      puts_(o, esc);
+      json_out_str(o, esc);
     } else {
       run++;
     }
   }
-  put(o, s + n - run, run);
-  put(o, "\"", 1);
+  json_out_put(o, s + n - run, run);
+  json_out_put(o, "\"", 1);
 }
 
 static int is_scalar(const json_t *v) {
   return !json_is_object(v) && !json_is_array(v);
 }
 
-static void dump(out *o, const json_t *v, const ha__schema *schema, int depth);
+static void json_dump_value(json_out *o, const json_t *v, const ha__schema *schema, int depth);
 
-static void dump_member(out *o, const char *key, const json_t *v, const ha__schema *sub, int depth,
-                        int *first) {
+static void json_dump_member(json_out *o, const char *key, const json_t *v, const ha__schema *sub,
+                             int depth, int *first) {
   if (o->compact) {
-    puts_(o, *first ? "" : ",");
+    json_out_str(o, *first ? "" : ",");
   } else {
-    puts_(o, *first ? "\n" : ",\n");
-    indent(o, depth + 1);
+    json_out_str(o, *first ? "\n" : ",\n");
+    json_out_indent(o, depth + 1);
   }
   *first = 0;
   put_string(o, key, strlen(key));
-  puts_(o, o->compact ? ":" : ": ");
-  dump(o, v, sub, depth + 1);
+  json_out_str(o, o->compact ? ":" : ": ");
+  json_dump_value(o, v, sub, depth + 1);
 }
 
-static void dump(out *o, const json_t *v, const ha__schema *schema, int depth) {
+static void json_dump_value(json_out *o, const json_t *v, const ha__schema *schema, int depth) {
   char num[40];
   switch (json_typeof(v)) {
   case JSON_OBJECT: {
     if (json_object_size(v) == 0) {
-      puts_(o, "{}");
+      json_out_str(o, "{}");
       return;
     }
-    puts_(o, "{");
+    json_out_str(o, "{");
     int first = 1;
     if (schema != NULL) {
       for (size_t i = 0; i < schema->n; i++) {
@@ -258,7 +248,7 @@ static void dump(out *o, const json_t *v, const ha__schema *schema, int depth) {
         if (m != NULL) {
           const ha__schema *sub = schema->keys[i].kind != 0 ? schema->keys[i].sub : NULL;
           /* kind 2 is an array of objects: the array passes the schema on */
-          dump_member(o, schema->keys[i].key, m, sub, depth, &first);
+          json_dump_member(o, schema->keys[i].key, m, sub, depth, &first);
         }
       }
     }
@@ -266,80 +256,80 @@ static void dump(out *o, const json_t *v, const ha__schema *schema, int depth) {
     json_t *m;
     json_object_foreach((json_t *)(uintptr_t)v, key, m) {
       if (schema == NULL || !ha__schema_has(schema, key)) {
-        dump_member(o, key, m, NULL, depth, &first);
+        json_dump_member(o, key, m, NULL, depth, &first);
       }
     }
     if (!o->compact) {
-      puts_(o, "\n");
-      indent(o, depth);
+      json_out_str(o, "\n");
+      json_out_indent(o, depth);
     }
-    puts_(o, "}");
+    json_out_str(o, "}");
     return;
   }
   case JSON_ARRAY: {
     size_t n = json_array_size(v);
     if (n == 0) {
-      puts_(o, "[]");
+      json_out_str(o, "[]");
       return;
     }
     int inline_ = n <= 16 || o->compact;
     for (size_t i = 0; i < n && inline_; i++) {
       inline_ = is_scalar(json_array_get(v, i));
     }
-    puts_(o, "[");
+    json_out_str(o, "[");
     for (size_t i = 0; i < n; i++) {
       if (inline_) {
-        puts_(o, i ? (o->compact ? "," : ", ") : "");
+        json_out_str(o, i ? (o->compact ? "," : ", ") : "");
       } else {
-        puts_(o, i ? ",\n" : "\n");
-        indent(o, depth + 1);
+        json_out_str(o, i ? ",\n" : "\n");
+        json_out_indent(o, depth + 1);
       }
-      dump(o, json_array_get(v, i), schema, depth + 1);
+      json_dump_value(o, json_array_get(v, i), schema, depth + 1);
     }
     if (!inline_) {
-      puts_(o, "\n");
-      indent(o, depth);
+      json_out_str(o, "\n");
+      json_out_indent(o, depth);
     }
-    puts_(o, "]");
+    json_out_str(o, "]");
     return;
   }
   case JSON_STRING: put_string(o, json_string_value(v), json_string_length(v)); return;
   case JSON_INTEGER:
     snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-    puts_(o, num);
+    json_out_str(o, num);
     return;
   case JSON_REAL:
-    ha__json_number(num, sizeof(num), json_real_value(v));
-    puts_(o, num);
+    ha__format_double_ex(num, sizeof(num), json_real_value(v), HA__FORMAT_JSON);
+    json_out_str(o, num);
     return;
-  case JSON_TRUE: puts_(o, "true"); return;
-  case JSON_FALSE: puts_(o, "false"); return;
-  case JSON_NULL: puts_(o, "null"); return;
+  case JSON_TRUE: json_out_str(o, "true"); return;
+  case JSON_FALSE: json_out_str(o, "false"); return;
+  case JSON_NULL: json_out_str(o, "null"); return;
   }
 }
 
 ha_status ha__json_compact(const json_t *v, char **outp) {
-  out o = {NULL, 0, 0, 0, 1};
-  dump(&o, v, NULL, 0);
-  if (o.oom || o.buf == NULL) {
-    free(o.buf);
+  json_out o = {{NULL, 0, 0, 0}, 1};
+  json_dump_value(&o, v, NULL, 0);
+  if (o.t.oom || o.t.buf == NULL) {
+    free(o.t.buf);
     return HA_ENOMEM;
   }
-  *outp = o.buf;
+  *outp = o.t.buf;
   return HA_OK;
 }
 
 ha_status ha__show_dump(const json_t *doc, char **outp, size_t *len) {
-  out o = {NULL, 0, 0, 0, 0};
-  dump(&o, doc, &ha__schema_root, 0);
-  puts_(&o, "\n");
-  if (o.oom) {
-    free(o.buf);
+  json_out o = {{NULL, 0, 0, 0}, 0};
+  json_dump_value(&o, doc, &ha__schema_root, 0);
+  json_out_str(&o, "\n");
+  if (o.t.oom) {
+    free(o.t.buf);
     return HA_ENOMEM;
   }
-  *outp = o.buf;
+  *outp = o.t.buf;
   if (len != NULL) {
-    *len = o.len;
+    *len = o.t.len;
   }
   return HA_OK;
 }
@@ -387,7 +377,7 @@ static long long token_index(const char *t) {
   return v;
 }
 
-static json_t *step(json_t *cur, const char *tok) {
+static json_t *pointer_step(json_t *cur, const char *tok) {
   if (json_is_object(cur)) {
     return json_object_get(cur, tok);
   }
@@ -409,7 +399,7 @@ json_t *ha__pointer_get(json_t *root, const char *pointer) {
     if (*p != '/' || (p = next_token(p, tok, sizeof(tok))) == NULL) {
       return NULL;
     }
-    cur = step(cur, tok);
+    cur = pointer_step(cur, tok);
   }
   return cur;
 }
@@ -430,7 +420,7 @@ ha_status ha__pointer_parent(json_t *root, const char *pointer, json_t **parent,
       *parent = cur;
       return HA_OK;
     }
-    cur = step(cur, token);
+    cur = pointer_step(cur, token);
     if (cur == NULL) {
       return HA_ENOTFOUND;
     }
@@ -459,6 +449,6 @@ void ha__pointer_to_path(const json_t *root, const char *pointer, char *buf, siz
       snprintf(tmp, sizeof(tmp), "%s", buf);
       ha__path_join(buf, cap, tmp, tok);
     }
-    cur = cur != NULL ? step((json_t *)(uintptr_t)cur, tok) : NULL;
+    cur = cur != NULL ? pointer_step((json_t *)(uintptr_t)cur, tok) : NULL;
   }
 }

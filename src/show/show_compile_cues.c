@@ -1,0 +1,440 @@
+/* The show compiler's cue chain: groups, presets, then cues and their
+ * actions, each resolved against the sections before it.
+ *
+ * A group binds an animation to tracks with a group spec; a preset is a
+ * position per track, in an order that is its stagger order; a cue is a
+ * numbered list of actions (start, stop, preset, goto) that name groups,
+ * animations, presets and tracks. Each action is compiled into the
+ * ha_show_action the interpreter (show_run.c, show_player.c) plays: its
+ * target, tracks and spec are taken from what it names, so playing a cue
+ * never looks anything up by name. Fields an action type does not use are
+ * warned about, never silently ignored. */
+#include "show_internal.h"
+
+#include <math.h>
+#include <string.h>
+
+/* ---- groups and the shared group spec ---- */
+
+static int compile_spec(ha__compiler *x, const json_t *o, ha_anim_spec *spec) {
+  *spec = ha_anim_spec_default();
+  int ok = 1;
+  const char *mode = NULL;
+  int r = ha__cc_get_string(x, o, "mode", 0, 0, &mode);
+  ok &= r >= 0;
+  ha_error err;
+  if (r > 0 && ha_group_mode_parse(mode, &spec->mode, &err) != HA_OK) {
+    ha__cc_err_key(x, "mode", "%s", err.reason);
+    ok = 0;
+  }
+  ok &= ha__cc_get_number(x, o, "phaseOffset", 0, -1e6, 1e6, &spec->phase_offset) >= 0;
+  ok &= ha__cc_get_bool(x, o, "phaseSpread", &spec->phase_spread) >= 0;
+  ok &= ha__cc_get_bool(x, o, "rotateFormation", &spec->rotate_formation) >= 0;
+  ok &= ha__cc_get_vec3(x, o, "centerPoint", 0, HA__POS_MAX, &spec->center_point) >= 0;
+  ok &= ha__cc_get_number(x, o, "spreadRadius", 0, 0.0, 1000.0, &spec->spread_radius) >= 0;
+  int axis = 0;
+  r = ha__cc_get_choice(x, o, "mirrorAxis", "x|y|z", &axis);
+  ok &= r >= 0;
+  if (r > 0) {
+    spec->mirror_axis = (char)('x' + axis);
+  }
+  return ok ? 0 : -1;
+}
+
+/* Two autoStart groups on one track: the later takes it (LTP); said once
+ * per shared track, at the later group's tracks[a]. */
+static void warn_auto_start_overlap(ha__compiler *x, const ha_show_group *groups, size_t i) {
+  const ha_show_group *g = &groups[i];
+  for (size_t j = 0; g->auto_start && j < i; j++) {
+    const ha_show_group *h = &groups[j];
+    for (size_t a = 0; h->auto_start && a < g->track_count; a++) {
+      for (size_t b = 0; b < h->track_count; b++) {
+        if (g->tracks[a] != h->tracks[b]) {
+          continue;
+        }
+        size_t m3 = ha__path_key(&x->path, "tracks");
+        size_t m4 = ha__path_index(&x->path, a);
+        ha__cc_warn(x, 0,
+                    "track %u is also started by groups[%zu] (\"%s\"); this later group takes "
+                    "it over",
+                    g->tracks[a], j, h->name);
+        ha__path_pop(&x->path, m4);
+        ha__path_pop(&x->path, m3);
+      }
+    }
+  }
+}
+
+static void blank_group(void *item) {
+  ha_show_group *g = item;
+  g->name = "";
+  g->spec = ha_anim_spec_default();
+}
+
+static void compile_group(ha__compiler *x, const json_t *o, size_t i, void *items) {
+  ha_show_group *g = &((ha_show_group *)items)[i];
+  ha__cc_unknown_keys(x, o, &ha__schema_group);
+  const char *anim = NULL;
+  ha__cc_name(x, o, &x->group_names, "group", "groups", i, &g->name);
+  if (ha__cc_get_string(x, o, "animation", 1, 1, &anim) > 0) {
+    g->animation = ha__cc_ref(x, &x->anim_names, "animation", anim, "animation");
+  }
+  uint32_t *ids = NULL;
+  long cnt = ha__cc_track_list(x, o, "tracks", 1, 1, "a group", &ids);
+  if (cnt > 0) {
+    g->tracks = ids;
+    g->track_count = (size_t)cnt;
+  }
+  compile_spec(x, o, &g->spec);
+  ha__cc_get_bool(x, o, "autoStart", &g->auto_start);
+  warn_auto_start_overlap(x, items, i);
+}
+
+void ha__compile_groups(ha__compiler *x, const json_t *doc) {
+  static const ha__cc_section_spec spec = {"groups", sizeof(ha_show_group), 0,
+                                           NULL,     blank_group,           compile_group};
+  x->m->groups = ha__cc_section(x, doc, &spec, &x->m->ngroups);
+}
+
+/* ---- presets ---- */
+
+static void blank_preset(void *item) {
+  ((ha_show_preset *)item)->name = "";
+}
+
+/* positions {"<track id>": [x, y, z], ...}, kept in the document's order. */
+static void compile_positions(ha__compiler *x, const json_t *pos, ha_show_preset *p) {
+  size_t cnt = json_object_size(pos);
+  uint32_t *ids = ha__cc_alloc(x, cnt * sizeof(uint32_t));
+  ha_vec3 *ps = ha__cc_alloc(x, cnt * sizeof(ha_vec3));
+  const char *k;
+  json_t *v;
+  json_object_foreach((json_t *)(uintptr_t)pos, k, v) {
+    if (ids == NULL || ps == NULL) {
+      break;
+    }
+    size_t mark = ha__path_key(&x->path, k);
+    long long id = 0;
+    ha_vec3 q;
+    if (ha__cc_track_key(x, k, &id) == 0 && ha__cc_vec3(x, v, HA__POS_MAX, &q) > 0) {
+      ids[p->count] = (uint32_t)id;
+      ps[p->count] = q;
+      p->count++;
+    }
+    ha__path_pop(&x->path, mark);
+  }
+  p->tracks = ids;
+  p->positions = ps;
+}
+
+static void compile_preset(ha__compiler *x, const json_t *o, size_t i, void *items) {
+  ha_show_preset *p = &((ha_show_preset *)items)[i];
+  ha__cc_unknown_keys(x, o, &ha__schema_preset);
+  ha__cc_name(x, o, &x->preset_names, "preset", "presets", i, &p->name);
+  const json_t *pos = json_object_get(o, "positions");
+  size_t mark = ha__path_key(&x->path, "positions");
+  if (pos == NULL) {
+    ha__cc_err(x, "missing required field");
+  } else if (ha__cc_object(x, pos)) {
+    compile_positions(x, pos, p);
+  }
+  ha__path_pop(&x->path, mark);
+}
+
+void ha__compile_presets(ha__compiler *x, const json_t *doc) {
+  static const ha__cc_section_spec spec = {"presets", sizeof(ha_show_preset), 0,
+                                           NULL,      blank_preset,           compile_preset};
+  x->m->presets = ha__cc_section(x, doc, &spec, &x->m->npresets);
+}
+
+/* ---- cue actions ---- */
+
+static const char *const action_types = "start|stop|preset|goto";
+
+/* Fields each action type reads (besides "type"). */
+static const char *const action_fields[4] = {
+    "group,animation,tracks,mode,phaseOffset,phaseSpread,rotateFormation,centerPoint,"
+    "spreadRadius,mirrorAxis",
+    "group,animation,tracks,fade",
+    "preset,tracks,transition,easing,space,stagger",
+    "track,position,transition,easing,space",
+};
+
+/* transition, easing, space (and stagger) of preset and goto actions. */
+static void compile_motion_fields(ha__compiler *x, const json_t *o, ha_show_action *a) {
+  double tr = 0.0, st = 0.0;
+  ha__cc_get_number(x, o, "transition", 0, 0.0, HA__SECONDS_MAX, &tr);
+  a->transition = tr;
+  a->easing = HA_EASE_LINEAR;
+  ha__cc_get_easing(x, o, "easing", &a->easing);
+  int space = 0;
+  ha__cc_get_choice(x, o, "space", "xyz|aed", &space);
+  a->aed = space == 1;
+  if (a->type == HA_SHOW_ACTION_PRESET) {
+    ha__cc_get_number(x, o, "stagger", 0, 0.0, HA__SECONDS_MAX, &st);
+    a->stagger = st;
+  }
+}
+
+/* A start of a group uses the group's own tracks and settings. */
+static void target_group(ha__compiler *x, const json_t *o, ha_show_action *a, const char *gname) {
+  a->target = HA_SHOW_TARGET_GROUP;
+  a->group = ha__cc_ref(x, &x->group_names, "group", gname, "group");
+  if (a->group == SIZE_MAX) {
+    return;
+  }
+  const ha_show_group *g = &x->m->groups[a->group];
+  a->animation = g->animation;
+  a->tracks = g->tracks;
+  a->track_count = g->track_count;
+  a->spec = g->spec;
+  if (a->type != HA_SHOW_ACTION_START) {
+    return;
+  }
+  a->tag = (uint32_t)a->group; /* a group answers to its index */
+  static const char *const own[] = {"tracks",          "mode",        "phaseOffset",  "phaseSpread",
+                                    "rotateFormation", "centerPoint", "spreadRadius", "mirrorAxis"};
+  for (size_t i = 0; i < HA__COUNTOF(own); i++) {
+    if (json_object_get(o, own[i]) != NULL) {
+      ha__cc_warn_key(x, own[i], "ignored: a group start uses the group's own tracks and settings");
+    }
+  }
+}
+
+/* tracks of a start (with its spec) or a stop of one animation or of
+ * tracks; `what` names the action in messages. */
+static void target_tracks(ha__compiler *x, const json_t *o, ha_show_action *a, const char *what) {
+  uint32_t *ids = NULL;
+  long cnt = ha__cc_track_list(x, o, "tracks", 1, 1, what, &ids);
+  if (cnt > 0) {
+    a->tracks = ids;
+    a->track_count = (size_t)cnt;
+  }
+}
+
+/* start: a group, or an animation on tracks; stop: a group, an animation,
+ * tracks or (none named) everything, with its fade. */
+static void compile_start_stop(ha__compiler *x, const json_t *o, ha_show_action *a) {
+  ha__show_model *m = x->m;
+  const char *gname = NULL, *aname = NULL;
+  int hg = ha__cc_get_string(x, o, "group", 0, 1, &gname);
+  int ha = ha__cc_get_string(x, o, "animation", 0, 1, &aname);
+  int ht = json_object_get(o, "tracks") != NULL;
+  int start = a->type == HA_SHOW_ACTION_START;
+  int given = (hg > 0) + (ha > 0) + (!start && ht);
+  if (given > 1) {
+    ha__cc_err(x, start ? "give either \"group\" or \"animation\", not both"
+                        : "give only one of \"group\", \"animation\" or \"tracks\"");
+    return;
+  }
+  if (start && hg == 0 && ha == 0) {
+    ha__cc_err(x, "a start action needs \"group\" or \"animation\"");
+    return;
+  }
+  if (hg > 0) {
+    target_group(x, o, a, gname);
+    if (a->group == SIZE_MAX) {
+      return;
+    }
+  } else if (ha > 0) {
+    a->target = HA_SHOW_TARGET_ANIMATION;
+    a->animation = ha__cc_ref(x, &x->anim_names, "animation", aname, "animation");
+    if (a->animation == SIZE_MAX) {
+      return;
+    }
+    if (start) {
+      target_tracks(x, o, a, "a start action");
+      compile_spec(x, o, &a->spec);
+      /* Unique over the show: a running count of these actions. */
+      a->tag = HA_SHOW_TAG_INLINE | (uint32_t)m->start_actions++;
+    }
+  } else if (ht) {
+    a->target = HA_SHOW_TARGET_TRACKS;
+    target_tracks(x, o, a, "a stop action");
+  } else {
+    a->target = HA_SHOW_TARGET_ALL;
+  }
+  if (!start) {
+    double fade = 0.0;
+    int r = ha__cc_get_number(x, o, "fade", 0, 0.0, HA__SECONDS_MAX, &fade);
+    if (r == 0 && a->target != HA_SHOW_TARGET_ALL && a->target != HA_SHOW_TARGET_TRACKS &&
+        a->animation < m->nanims) {
+      fade = m->anims[a->animation].fade_out;
+    }
+    a->fade = fade;
+  }
+}
+
+/* The subset of the preset's tracks that "tracks" names, in the preset's
+ * own order (its stagger order); every one must be in the preset. */
+static void select_preset_tracks(ha__compiler *x, const json_t *o, ha_show_action *a,
+                                 const ha_show_preset *p) {
+  uint32_t *ids = NULL;
+  long cnt = ha__cc_track_list(x, o, "tracks", 0, 1, "a preset action", &ids);
+  if (cnt <= 0) {
+    return;
+  }
+  for (long i = 0; i < cnt; i++) {
+    size_t j = 0;
+    while (j < p->count && p->tracks[j] != ids[i]) {
+      j++;
+    }
+    if (j == p->count) {
+      size_t m2 = ha__path_key(&x->path, "tracks");
+      size_t m3 = ha__path_index(&x->path, (size_t)i);
+      ha__cc_err(x, "track %u is not in preset \"%s\"", ids[i], p->name);
+      ha__path_pop(&x->path, m3);
+      ha__path_pop(&x->path, m2);
+    }
+  }
+  uint32_t *ordered = ha__cc_alloc(x, (size_t)cnt * sizeof(uint32_t));
+  size_t nk = 0;
+  for (size_t j = 0; ordered != NULL && j < p->count; j++) {
+    for (long i = 0; i < cnt; i++) {
+      if (ids[i] == p->tracks[j]) {
+        ordered[nk++] = p->tracks[j];
+      }
+    }
+  }
+  a->tracks = ordered;
+  a->track_count = nk;
+}
+
+/* A preset recall, on all its tracks or on the subset "tracks" names. */
+static void compile_preset_action(ha__compiler *x, const json_t *o, ha_show_action *a) {
+  const char *pname = NULL;
+  compile_motion_fields(x, o, a);
+  if (ha__cc_get_string(x, o, "preset", 1, 1, &pname) <= 0) {
+    return;
+  }
+  a->preset = ha__cc_ref(x, &x->preset_names, "preset", pname, "preset");
+  const ha_show_preset *p = a->preset < x->m->npresets ? &x->m->presets[a->preset] : NULL;
+  if (p != NULL) {
+    a->tracks = p->tracks;
+    a->track_count = p->count;
+    select_preset_tracks(x, o, a, p);
+  }
+}
+
+/* A goto moves one track to a position. */
+static void compile_goto_action(ha__compiler *x, const json_t *o, ha_show_action *a) {
+  compile_motion_fields(x, o, a);
+  long long id = 0;
+  if (ha__cc_get_integer(x, o, "track", 1, 1, HA__TRACK_ID_MAX, &id) > 0) {
+    if (ha__cc_track_lookup(x, id) == SIZE_MAX) {
+      ha__cc_err_key(x, "track", "no track with id %lld", id);
+    } else {
+      uint32_t *one = ha__cc_alloc(x, sizeof(uint32_t));
+      if (one != NULL) {
+        *one = (uint32_t)id;
+        a->tracks = one;
+        a->track_count = 1;
+      }
+    }
+  }
+  ha__cc_get_vec3(x, o, "position", 1, HA__POS_MAX, &a->position);
+}
+
+/* One element of a cue's "actions": its type, then what that type reads. */
+static void compile_action(ha__compiler *x, const json_t *o, size_t index, void *items) {
+  ha_show_action *a = &((ha_show_action *)items)[index];
+  memset(a, 0, sizeof(*a));
+  a->spec = ha_anim_spec_default();
+  a->easing = HA_EASE_LINEAR;
+  a->tag = HA_SHOW_NO_TAG;
+  ha__cc_unknown_keys(x, o, &ha__schema_action);
+  int type = 0;
+  const json_t *tv = json_object_get(o, "type");
+  if (tv == NULL) {
+    ha__cc_err_key(x, "type", "missing required field");
+    return;
+  }
+  size_t mark = ha__path_key(&x->path, "type");
+  int r = ha__cc_choice(x, tv, action_types, &type);
+  ha__path_pop(&x->path, mark);
+  if (r < 0) {
+    return;
+  }
+  a->type = (ha_show_action_type)type;
+  const char *k;
+  json_t *v;
+  json_object_foreach((json_t *)(uintptr_t)o, k, v) {
+    if (strcmp(k, "type") != 0 && ha__schema_has(&ha__schema_action, k) &&
+        ha__list_index(action_fields[type], ',', k) < 0) {
+      ha__cc_warn_key(x, k, "not used by a %s action, ignored", json_string_value(tv));
+    }
+  }
+  switch (a->type) {
+  case HA_SHOW_ACTION_START:
+  case HA_SHOW_ACTION_STOP: compile_start_stop(x, o, a); break;
+  case HA_SHOW_ACTION_PRESET: compile_preset_action(x, o, a); break;
+  case HA_SHOW_ACTION_GOTO: compile_goto_action(x, o, a); break;
+  }
+}
+
+/* ---- cues ---- */
+
+static void blank_cue(void *item) {
+  ha_show_cue *c = item;
+  c->name = "";
+  c->number = -1.0;
+}
+
+/* A unique cue number (compared within 1e-9). */
+static void compile_cue_number(ha__compiler *x, const json_t *o, ha_show_cue *cues, size_t i) {
+  double num = 0;
+  if (ha__cc_get_number(x, o, "number", 1, 0.0, 1e6, &num) <= 0) {
+    return;
+  }
+  for (size_t j = 0; j < i; j++) {
+    if (fabs(cues[j].number - num) <= 1e-9) {
+      char a[40];
+      ha_format_double(a, sizeof(a), num);
+      ha__cc_err_key(x, "number", "duplicate cue number %s (also cues[%zu])", a, j);
+      break;
+    }
+  }
+  cues[i].number = num;
+}
+
+/* The OSC address that fires the cue: plain (no pattern characters) and
+ * unique. */
+static void compile_cue_osc(ha__compiler *x, const json_t *o, ha_show_cue *cues, size_t i) {
+  const char *osc = NULL;
+  if (ha__cc_get_string(x, o, "osc", 0, 1, &osc) <= 0) {
+    return;
+  }
+  size_t mark = ha__path_key(&x->path, "osc");
+  if (osc[0] != '/' || strpbrk(osc, " #*,?[]{}") != NULL) {
+    ha__cc_err(x,
+               "\"%s\" is not an OSC address (it starts with '/' and has no spaces or "
+               "pattern characters)",
+               osc);
+  } else {
+    for (size_t j = 0; j < i; j++) {
+      if (cues[j].osc != NULL && strcmp(cues[j].osc, osc) == 0) {
+        ha__cc_err(x, "OSC address \"%s\" already fires cues[%zu]", osc, j);
+        break;
+      }
+    }
+    cues[i].osc = osc;
+  }
+  ha__path_pop(&x->path, mark);
+}
+
+static void compile_cue(ha__compiler *x, const json_t *o, size_t i, void *items) {
+  static const ha__cc_section_spec actions = {
+      "actions", sizeof(ha_show_action), 1, "the cue has no actions", NULL, compile_action};
+  ha_show_cue *c = &((ha_show_cue *)items)[i];
+  ha__cc_unknown_keys(x, o, &ha__schema_cue);
+  compile_cue_number(x, o, items, i);
+  ha__cc_get_string(x, o, "name", 0, 0, &c->name);
+  compile_cue_osc(x, o, items, i);
+  c->actions = ha__cc_section(x, o, &actions, &c->action_count);
+}
+
+void ha__compile_cues(ha__compiler *x, const json_t *doc) {
+  static const ha__cc_section_spec spec = {"cues", sizeof(ha_show_cue), 0,
+                                           NULL,   blank_cue,           compile_cue};
+  x->m->cues = ha__cc_section(x, doc, &spec, &x->m->ncues);
+}

@@ -1,0 +1,196 @@
+/* The show compiler's device-facing sections: outputs (where and how
+ * positions are sent), limits (the safety box and speed) and control (the
+ * OSC port that fires cues, and who may use it).
+ *
+ * An output starts from the documented defaults and overrides what the file
+ * gives; its trackMap (show track -> device index) is kept sorted by track
+ * so ha_show_output_device_index is a binary search. These sections come
+ * last: a trackMap refers to tracks, nothing refers to them. */
+#include "show_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- outputs ---- */
+
+static int cmp_map(const void *a, const void *b) {
+  const ha_show_track_map *p = a, *q = b;
+  return p->track < q->track ? -1 : p->track > q->track;
+}
+
+static void output_defaults(ha_show_output *out) {
+  memset(out, 0, sizeof(*out));
+  out->name = "";
+  out->host = "";
+  out->port = 4003;
+  out->azimuth_sign = HA_AZIMUTH_CLOCKWISE;
+  out->adm_scale = 10.0;
+  out->rate = 50.0;
+  out->deadband_position = 0.001;
+  out->deadband_angle = 0.1;
+  out->keep_alive = 1.0;
+  out->enabled = true;
+}
+
+/* dialect, coords and azimuthSign (which ADM-OSC fixes). */
+static void compile_dialect(ha__compiler *x, const json_t *o, ha_show_output *out) {
+  int dialect = 0, coords = 0, sign = 0;
+  ha__cc_get_choice(x, o, "dialect", "holophonix|adm-osc", &dialect);
+  out->dialect = (ha_show_dialect)dialect;
+  ha__cc_get_choice(x, o, "coords", "xyz|aed", &coords);
+  out->aed = coords == 1;
+  int r = ha__cc_get_choice(x, o, "azimuthSign", "clockwise|counterclockwise", &sign);
+  out->azimuth_sign = sign ? HA_AZIMUTH_COUNTERCLOCKWISE : HA_AZIMUTH_CLOCKWISE;
+  if (out->dialect == HA_SHOW_DIALECT_ADM_OSC) {
+    if (r > 0) {
+      ha__cc_warn_key(x, "azimuthSign",
+                      "ignored: ADM-OSC always counts azimuth counterclockwise (+ = left)");
+    }
+    out->azimuth_sign = HA_AZIMUTH_COUNTERCLOCKWISE;
+  }
+}
+
+/* trackMap {"<track>": <device index>, ...}: no device index twice. */
+static void compile_track_map(ha__compiler *x, const json_t *tm, ha_show_output *out) {
+  ha_show_track_map *map = ha__cc_alloc(x, json_object_size(tm) * sizeof(*map));
+  const char *k;
+  json_t *v;
+  json_object_foreach((json_t *)(uintptr_t)tm, k, v) {
+    if (map == NULL) {
+      break;
+    }
+    size_t mark = ha__path_key(&x->path, k);
+    long long id = 0, dev = 0;
+    if (ha__cc_track_key(x, k, &id) == 0 && ha__cc_integer(x, v, 1, HA__TRACK_ID_MAX, &dev) > 0) {
+      for (size_t j = 0; j < out->track_map_count; j++) {
+        if (map[j].device == (uint32_t)dev) {
+          ha__cc_err(x, "device index %lld is already the target of track %u", dev, map[j].track);
+          break;
+        }
+      }
+      map[out->track_map_count].track = (uint32_t)id;
+      map[out->track_map_count].device = (uint32_t)dev;
+      out->track_map_count++;
+    }
+    ha__path_pop(&x->path, mark);
+  }
+  if (map != NULL) {
+    qsort(map, out->track_map_count, sizeof(*map), cmp_map);
+  }
+  out->track_map = map;
+}
+
+static void compile_output(ha__compiler *x, const json_t *o, size_t index, void *items) {
+  ha_show_output *out = &((ha_show_output *)items)[index];
+  output_defaults(out);
+  ha__cc_unknown_keys(x, o, &ha__schema_output);
+  ha__cc_name(x, o, &x->output_names, "output", "outputs", index, &out->name);
+  ha__cc_get_string(x, o, "host", 1, 1, &out->host);
+  long long port = 4003;
+  ha__cc_get_integer(x, o, "port", 0, 1, 65535, &port);
+  out->port = (uint16_t)port;
+  compile_dialect(x, o, out);
+  ha__cc_get_number(x, o, "admScale", 0, 0.001, 10000.0, &out->adm_scale);
+  ha__cc_get_number(x, o, "rate", 0, 1.0, 1000.0, &out->rate);
+  size_t mark = 0;
+  const json_t *db = ha__cc_open_object(x, o, "deadband", &ha__schema_deadband, &mark);
+  if (db != NULL) {
+    ha__cc_get_number(x, db, "position", 0, 0.0, 10.0, &out->deadband_position);
+    ha__cc_get_number(x, db, "angle", 0, 0.0, 45.0, &out->deadband_angle);
+    ha__path_pop(&x->path, mark);
+  }
+  ha__cc_get_number(x, o, "keepAlive", 0, 0.0, HA__SECONDS_MAX, &out->keep_alive);
+  const json_t *bu = ha__cc_open_object(x, o, "bundle", &ha__schema_bundle, &mark);
+  if (bu != NULL) {
+    ha__cc_get_bool(x, bu, "enabled", &out->bundle);
+    ha__cc_get_number(x, bu, "lookahead", 0, 0.0, 1000.0, &out->bundle_lookahead_ms);
+    ha__path_pop(&x->path, mark);
+  }
+  ha__cc_get_bool(x, o, "enabled", &out->enabled);
+  const json_t *tm = ha__cc_open_object(x, o, "trackMap", NULL, &mark);
+  if (tm != NULL) {
+    compile_track_map(x, tm, out);
+    ha__path_pop(&x->path, mark);
+  }
+}
+
+void ha__compile_outputs(ha__compiler *x, const json_t *doc) {
+  static const ha__cc_section_spec spec = {"outputs", sizeof(ha_show_output), 0, NULL,
+                                           NULL,      compile_output};
+  x->m->outputs = ha__cc_section(x, doc, &spec, &x->m->noutputs);
+}
+
+/* ---- limits, control ---- */
+
+/* box {min, max}: both corners, min <= max on every axis. */
+static void compile_box(ha__compiler *x, const json_t *box) {
+  ha_vec3 lo, hi;
+  int a = ha__cc_get_vec3(x, box, "min", 1, 1e4, &lo);
+  int b = ha__cc_get_vec3(x, box, "max", 1, 1e4, &hi);
+  if (a <= 0 || b <= 0) {
+    return;
+  }
+  double lv[3] = {lo.x, lo.y, lo.z}, hv[3] = {hi.x, hi.y, hi.z};
+  int ok = 1;
+  for (size_t k = 0; k < 3; k++) {
+    if (lv[k] > hv[k]) {
+      char s1[40], s2[40];
+      ha_format_double(s1, sizeof(s1), lv[k]);
+      ha_format_double(s2, sizeof(s2), hv[k]);
+      size_t m3 = ha__path_key(&x->path, "min");
+      size_t m4 = ha__path_index(&x->path, k);
+      ha__cc_err(x, "%s is above max[%zu] %s (the box would be empty)", s1, k, s2);
+      ha__path_pop(&x->path, m4);
+      ha__path_pop(&x->path, m3);
+      ok = 0;
+    }
+  }
+  if (ok) {
+    x->m->limits.box_enabled = true;
+    x->m->limits.box_min = lo;
+    x->m->limits.box_max = hi;
+  }
+}
+
+void ha__compile_limits(ha__compiler *x, const json_t *doc) {
+  size_t mark = 0, m2 = 0;
+  const json_t *l = ha__cc_open_object(x, doc, "limits", &ha__schema_limits, &mark);
+  if (l == NULL) {
+    return;
+  }
+  const json_t *box = ha__cc_open_object(x, l, "box", &ha__schema_box, &m2);
+  if (box != NULL) {
+    compile_box(x, box);
+    ha__path_pop(&x->path, m2);
+  }
+  ha__cc_get_number(x, l, "maxSpeed", 0, 0.0, 1e6, &x->m->limits.max_speed);
+  ha__path_pop(&x->path, mark);
+}
+
+void ha__compile_control(ha__compiler *x, const json_t *doc) {
+  size_t mark = 0;
+  const json_t *c = ha__cc_open_object(x, doc, "control", &ha__schema_control, &mark);
+  if (c == NULL) {
+    return;
+  }
+  long long port = 0;
+  if (ha__cc_get_integer(x, c, "port", 0, 1, 65535, &port) > 0) {
+    x->m->control.port = (int)port;
+  }
+  const json_t *allow = ha__cc_get_array(x, c, "allow", 0);
+  if (allow != NULL) {
+    size_t n = json_array_size(allow);
+    const char **hosts = ha__cc_alloc(x, n * sizeof(char *));
+    size_t m2 = ha__path_key(&x->path, "allow");
+    for (size_t i = 0; hosts != NULL && i < n; i++) {
+      size_t m3 = ha__path_index(&x->path, i);
+      if (ha__cc_string(x, json_array_get(allow, i), 1, &hosts[i]) > 0) {
+        x->m->control.allow_count++;
+      }
+      ha__path_pop(&x->path, m3);
+    }
+    ha__path_pop(&x->path, m2);
+    x->m->control.allow = hosts;
+  }
+  ha__path_pop(&x->path, mark);
+}
