@@ -185,30 +185,96 @@ napi_value ha_node_throw(napi_env env, ha_status status, const ha_error *err, co
   return NULL;
 }
 
-napi_value ha_node_type_error(napi_env env, const char *fmt, ...) {
-  char msg[512];
+napi_value ha_node_throw_message(napi_env env, ha_status status, const char *fmt, ...) {
+  ha_error err;
+  ha_error_clear(&err);
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(msg, sizeof(msg), fmt, ap);
+  vsnprintf(err.message, sizeof(err.message), fmt, ap);
   va_end(ap);
+  return ha_node_throw(env, status, &err, NULL);
+}
+
+typedef napi_status (*js_error_thrower)(napi_env env, const char *code, const char *msg);
+
+/* Throw a built-in error (TypeError, RangeError) with a printf message,
+ * unless an exception is already pending. */
+static napi_value throw_builtin_error(napi_env env, js_error_thrower throw_fn, const char *code,
+                                      const char *fmt, va_list ap) {
+  char msg[512];
+  vsnprintf(msg, sizeof(msg), fmt, ap);
   bool pending = false;
   if (napi_is_exception_pending(env, &pending) == napi_ok && !pending) {
-    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", msg);
+    throw_fn(env, code, msg);
   }
   return NULL;
 }
 
-napi_value ha_node_range_error(napi_env env, const char *fmt, ...) {
-  char msg[512];
+napi_value ha_node_type_error(napi_env env, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(msg, sizeof(msg), fmt, ap);
+  throw_builtin_error(env, napi_throw_type_error, "ERR_INVALID_ARG_TYPE", fmt, ap);
   va_end(ap);
-  bool pending = false;
-  if (napi_is_exception_pending(env, &pending) == napi_ok && !pending) {
-    napi_throw_range_error(env, "ERR_OUT_OF_RANGE", msg);
-  }
   return NULL;
+}
+
+napi_value ha_node_range_error(napi_env env, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  throw_builtin_error(env, napi_throw_range_error, "ERR_OUT_OF_RANGE", fmt, ap);
+  va_end(ap);
+  return NULL;
+}
+
+/* ---- receivers and async work ----------------------------------------------------- */
+
+void *ha_node_unwrap_this(napi_env env, napi_callback_info info, size_t *argc, napi_value *argv,
+                          void **data, const napi_type_tag *tag, const char *cls) {
+  napi_value self;
+  if (napi_get_cb_info(env, info, argc, argv, &self, data) != napi_ok) {
+    ha_node_napi_fail(env, napi_generic_failure, "napi_get_cb_info", __LINE__);
+    return NULL;
+  }
+  bool tagged = false;
+  void *native = NULL;
+  if (!ha_node_is_type(env, self, napi_object) ||
+      napi_check_object_type_tag(env, self, tag, &tagged) != napi_ok || !tagged ||
+      napi_unwrap(env, self, &native) != napi_ok) {
+    ha_node_type_error(env, "the receiver must be a %s", cls);
+    return NULL;
+  }
+  return native;
+}
+
+napi_status ha_node_queue_work(napi_env env, const char *name, napi_async_execute_callback execute,
+                               napi_async_complete_callback complete, void *data,
+                               napi_async_work *work) {
+  napi_value resource_name;
+  napi_status s = napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &resource_name);
+  if (s == napi_ok) {
+    s = napi_create_async_work(env, NULL, resource_name, execute, complete, data, work);
+  }
+  if (s == napi_ok) {
+    s = napi_queue_async_work(env, *work);
+    if (s != napi_ok) {
+      napi_delete_async_work(env, *work);
+    }
+  }
+  return s;
+}
+
+void ha_node_settle(napi_env env, napi_deferred deferred, napi_value v, bool ok) {
+  if (v == NULL) {
+    ok = false;
+    if (napi_get_and_clear_last_exception(env, &v) != napi_ok) {
+      return;
+    }
+  }
+  if (ok) {
+    napi_resolve_deferred(env, deferred, v);
+  } else {
+    napi_reject_deferred(env, deferred, v);
+  }
 }
 
 /* ---- argument helpers ----------------------------------------------------------- */
@@ -229,7 +295,7 @@ static const char *type_name(napi_valuetype t) {
   return "an unknown value";
 }
 
-static const char *describe(napi_env env, napi_value v) {
+static const char *describe_value(napi_env env, napi_value v) {
   napi_valuetype t = napi_undefined;
   if (v == NULL || napi_typeof(env, v, &t) != napi_ok) {
     return "undefined";
@@ -259,7 +325,7 @@ bool ha_node_is_nullish(napi_env env, napi_value v) {
 
 bool ha_node_get_number(napi_env env, napi_value v, const char *what, double *out) {
   if (!ha_node_is_type(env, v, napi_number)) {
-    ha_node_type_error(env, "%s must be a number, got %s", what, describe(env, v));
+    ha_node_type_error(env, "%s must be a number, got %s", what, describe_value(env, v));
     return false;
   }
   double d;
@@ -289,7 +355,7 @@ bool ha_node_get_u32(napi_env env, napi_value v, const char *what, uint32_t min,
 
 bool ha_node_get_bool(napi_env env, napi_value v, const char *what, bool *out) {
   if (!ha_node_is_type(env, v, napi_boolean)) {
-    ha_node_type_error(env, "%s must be a boolean, got %s", what, describe(env, v));
+    ha_node_type_error(env, "%s must be a boolean, got %s", what, describe_value(env, v));
     return false;
   }
   NAPI_CALL_B(env, napi_get_value_bool(env, v, out));
@@ -298,7 +364,7 @@ bool ha_node_get_bool(napi_env env, napi_value v, const char *what, bool *out) {
 
 bool ha_node_get_string(napi_env env, napi_value v, const char *what, char *buf, size_t cap) {
   if (!ha_node_is_type(env, v, napi_string)) {
-    ha_node_type_error(env, "%s must be a string, got %s", what, describe(env, v));
+    ha_node_type_error(env, "%s must be a string, got %s", what, describe_value(env, v));
     return false;
   }
   size_t len = 0;
@@ -309,6 +375,32 @@ bool ha_node_get_string(napi_env env, napi_value v, const char *what, char *buf,
   }
   NAPI_CALL_B(env, napi_get_value_string_utf8(env, v, buf, cap, &len));
   return true;
+}
+
+char *ha_node_get_text(napi_env env, napi_value v, const char *what, size_t *len) {
+  if (!ha_node_is_type(env, v, napi_string)) {
+    ha_node_type_error(env, "%s must be a string", what);
+    return NULL;
+  }
+  size_t n = 0;
+  if (napi_get_value_string_utf8(env, v, NULL, 0, &n) != napi_ok) {
+    ha_node_napi_fail(env, napi_generic_failure, "napi_get_value_string_utf8", __LINE__);
+    return NULL;
+  }
+  char *s = malloc(n + 1);
+  if (s == NULL) {
+    ha_node_throw(env, HA_ENOMEM, NULL, what);
+    return NULL;
+  }
+  if (napi_get_value_string_utf8(env, v, s, n + 1, &n) != napi_ok) {
+    free(s);
+    ha_node_napi_fail(env, napi_generic_failure, "napi_get_value_string_utf8", __LINE__);
+    return NULL;
+  }
+  if (len != NULL) {
+    *len = n;
+  }
+  return s;
 }
 
 bool ha_node_get_prop(napi_env env, napi_value obj, const char *key, napi_value *out, bool *found) {
@@ -324,7 +416,7 @@ static bool numbers_from_array(napi_env env, napi_value v, const char *what, dou
   bool arr = false;
   NAPI_CALL_B(env, napi_is_array(env, v, &arr));
   if (!arr) {
-    ha_node_type_error(env, "%s must be an array of numbers, got %s", what, describe(env, v));
+    ha_node_type_error(env, "%s must be an array of numbers, got %s", what, describe_value(env, v));
     return false;
   }
   uint32_t n;
@@ -372,7 +464,7 @@ bool ha_node_get_vec3(napi_env env, napi_value v, const char *what, ha_vec3 *out
     }
   }
   if (!arr) {
-    ha_node_type_error(env, "%s must be [x, y, z], got %s", what, describe(env, v));
+    ha_node_type_error(env, "%s must be [x, y, z], got %s", what, describe_value(env, v));
     return false;
   }
   double c[3];
@@ -457,7 +549,7 @@ bool ha_node_get_points(napi_env env, napi_value v, const char *what, ha_vec3 **
   }
   if (!arr) {
     ha_node_type_error(env, "%s must be an array of [x, y, z] or a Float64Array, got %s", what,
-                       describe(env, v));
+                       describe_value(env, v));
     return false;
   }
   uint32_t len;
@@ -636,7 +728,7 @@ static bool set_param(napi_env env, ha_params *p, const char *name, napi_value v
 bool ha_node_get_params(napi_env env, napi_value obj, ha_params **out) {
   *out = NULL;
   if (!ha_node_is_type(env, obj, napi_object)) {
-    ha_node_type_error(env, "params must be a plain object, got %s", describe(env, obj));
+    ha_node_type_error(env, "params must be a plain object, got %s", describe_value(env, obj));
     return false;
   }
   bool arr = false;
@@ -687,7 +779,7 @@ bool ha_node_get_params(napi_env env, napi_value obj, ha_params **out) {
 bool ha_node_get_timing(napi_env env, napi_value obj, ha_timing *out) {
   if (!ha_node_is_type(env, obj, napi_object)) {
     ha_node_type_error(env, "timing must be an object {duration, loop, speed}, got %s",
-                       describe(env, obj));
+                       describe_value(env, obj));
     return false;
   }
   if (!ha_node_opt_number(env, obj, "duration", &out->duration) ||

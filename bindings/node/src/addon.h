@@ -22,33 +22,23 @@
  * already pending). Returns NULL so callbacks can `return ha_node_napi_fail()`. */
 napi_value ha_node_napi_fail(napi_env env, napi_status status, const char *call, int line);
 
-#define NAPI_CALL(env, call)                                               \
-  do {                                                                     \
-    napi_status napi_call_status_ = (call);                                \
-    if (napi_call_status_ != napi_ok) {                                    \
-      return ha_node_napi_fail((env), napi_call_status_, #call, __LINE__); \
-    }                                                                      \
+/* Check an N-API call; on failure throw (ha_node_napi_fail) and run
+ * `on_fail` (a return statement). */
+#define NAPI_CALL_OR(env, call, on_fail)                            \
+  do {                                                              \
+    napi_status napi_call_status_ = (call);                         \
+    if (napi_call_status_ != napi_ok) {                             \
+      ha_node_napi_fail((env), napi_call_status_, #call, __LINE__); \
+      on_fail;                                                      \
+    }                                                               \
   } while (0)
 
+/* For callbacks and builders returning napi_value (NULL on failure). */
+#define NAPI_CALL(env, call) NAPI_CALL_OR(env, call, return NULL)
 /* For helpers that return bool (false = a JS exception is pending). */
-#define NAPI_CALL_B(env, call)                                      \
-  do {                                                              \
-    napi_status napi_call_status_ = (call);                         \
-    if (napi_call_status_ != napi_ok) {                             \
-      ha_node_napi_fail((env), napi_call_status_, #call, __LINE__); \
-      return false;                                                 \
-    }                                                               \
-  } while (0)
-
+#define NAPI_CALL_B(env, call) NAPI_CALL_OR(env, call, return false)
 /* For void helpers (finalizers, cleanup, thread-safe calls). */
-#define NAPI_CALL_V(env, call)                                      \
-  do {                                                              \
-    napi_status napi_call_status_ = (call);                         \
-    if (napi_call_status_ != napi_ok) {                             \
-      ha_node_napi_fail((env), napi_call_status_, #call, __LINE__); \
-      return;                                                       \
-    }                                                               \
-  } while (0)
+#define NAPI_CALL_V(env, call) NAPI_CALL_OR(env, call, return )
 
 /* ---- per-environment state ----------------------------------------------- */
 
@@ -71,12 +61,17 @@ ha_node_instance *ha_node_instance_get(napi_env env);
 napi_value ha_node_throw(napi_env env, ha_status status, const ha_error *err, const char *context);
 /* The same error as a value (for promise rejections and events). NULL with
  * a pending exception when even that fails. */
+napi_value ha_node_make_error(napi_env env, ha_status status, const ha_error *err,
+                              const char *context);
 /* A HoloanimError for a show that failed to load or an edit that failed:
  * the first error's position and every diagnostic (show_api.c). */
 napi_value ha_node_diags_error(napi_env env, ha_status st, const ha_diags *d, const char *what);
-
-napi_value ha_node_make_error(napi_env env, ha_status status, const ha_error *err,
-                              const char *context);
+/* Throw a HoloanimError for `status` whose message is the printf text.
+ * Returns NULL. */
+napi_value ha_node_throw_message(napi_env env, ha_status status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Throw ha_node_diags_error(...). Returns NULL. */
+napi_value ha_node_throw_diags(napi_env env, ha_status st, const ha_diags *d, const char *what);
 /* Throw a TypeError (code ERR_INVALID_ARG_TYPE) with a printf message.
  * Returns NULL. */
 napi_value ha_node_type_error(napi_env env, const char *fmt, ...)
@@ -84,6 +79,22 @@ napi_value ha_node_type_error(napi_env env, const char *fmt, ...)
 /* Throw a RangeError (code ERR_OUT_OF_RANGE). Returns NULL. */
 napi_value ha_node_range_error(napi_env env, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/* ---- receivers and async work ---------------------------------------------- */
+
+/* The native object `this` wraps when it carries `tag` (argc/argv as
+ * napi_get_cb_info; *data, when not NULL, the method's descriptor data), or
+ * NULL with a TypeError "the receiver must be a <cls>". */
+void *ha_node_unwrap_this(napi_env env, napi_callback_info info, size_t *argc, napi_value *argv,
+                          void **data, const napi_type_tag *tag, const char *cls);
+/* Create and queue async work named `name`; nothing is left behind on
+ * failure. */
+napi_status ha_node_queue_work(napi_env env, const char *name, napi_async_execute_callback execute,
+                               napi_async_complete_callback complete, void *data,
+                               napi_async_work *work);
+/* Resolve (ok) or reject `deferred` with v; v NULL: reject with the pending
+ * exception (building the value threw). */
+void ha_node_settle(napi_env env, napi_deferred deferred, napi_value v, bool ok);
 
 /* ---- argument helpers (false: a JS exception is pending) ------------------- */
 
@@ -98,6 +109,9 @@ bool ha_node_get_bool(napi_env env, napi_value v, const char *what, bool *out);
 /* A string into buf[cap] (TypeError when not a string, RangeError when too
  * long). */
 bool ha_node_get_string(napi_env env, napi_value v, const char *what, char *buf, size_t cap);
+/* A string as a malloc'd, NUL-terminated copy (*len its length, when not
+ * NULL); NULL with a TypeError when `v` is not a string. */
+char *ha_node_get_text(napi_env env, napi_value v, const char *what, size_t *len);
 /* [x, y, z] (or {x, y, z}). */
 bool ha_node_get_vec3(napi_env env, napi_value v, const char *what, ha_vec3 *out);
 /* Property `key` of `obj` if present and not undefined/null: *found tells. */

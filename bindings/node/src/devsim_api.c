@@ -26,19 +26,19 @@ static void devsim_finalize(napi_env env, void *data, void *hint) {
 
 static node_devsim *this_devsim(napi_env env, napi_callback_info info, size_t *argc,
                                 napi_value *argv) {
-  napi_value self;
-  bool tagged = false;
-  void *data = NULL;
-  if (napi_get_cb_info(env, info, argc, argv, &self, NULL) != napi_ok ||
-      !ha_node_is_type(env, self, napi_object) ||
-      napi_check_object_type_tag(env, self, &devsim_tag, &tagged) != napi_ok || !tagged ||
-      napi_unwrap(env, self, &data) != napi_ok) {
-    ha_node_type_error(env, "the receiver must be a Devsim");
+  node_devsim *d = ha_node_unwrap_this(env, info, argc, argv, NULL, &devsim_tag, "Devsim");
+  if (d != NULL && d->sim == NULL) {
+    ha_node_throw(env, HA_ESTATE, NULL, "devsim: stopped");
     return NULL;
   }
-  node_devsim *d = data;
-  if (d->sim == NULL) {
-    ha_node_throw(env, HA_ESTATE, NULL, "devsim: stopped");
+  return d;
+}
+
+/* The receiver of a (track, ...) method and its track number (argv[0]). */
+static node_devsim *devsim_track_call(napi_env env, napi_callback_info info, size_t *argc,
+                                      napi_value *argv, uint32_t *track) {
+  node_devsim *d = this_devsim(env, info, argc, argv);
+  if (d == NULL || !ha_node_get_u32(env, *argc > 0 ? argv[0] : NULL, "track", 1, 65535, track)) {
     return NULL;
   }
   return d;
@@ -47,9 +47,9 @@ static node_devsim *this_devsim(napi_env env, napi_callback_info info, size_t *a
 static napi_value devsim_get_track(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
-  node_devsim *d = this_devsim(env, info, &argc, argv);
   uint32_t n;
-  if (d == NULL || !ha_node_get_u32(env, argc ? argv[0] : NULL, "track", 1, 65535, &n)) {
+  node_devsim *d = devsim_track_call(env, info, &argc, argv, &n);
+  if (d == NULL) {
     return NULL;
   }
   ha_devsim_track t;
@@ -73,11 +73,10 @@ static napi_value devsim_get_track(napi_env env, napi_callback_info info) {
 static napi_value devsim_set_position(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2];
-  node_devsim *d = this_devsim(env, info, &argc, argv);
   uint32_t n;
   ha_vec3 v;
-  if (d == NULL || !ha_node_get_u32(env, argc > 0 ? argv[0] : NULL, "track", 1, 65535, &n) ||
-      !ha_node_get_vec3(env, argc > 1 ? argv[1] : NULL, "position", &v)) {
+  node_devsim *d = devsim_track_call(env, info, &argc, argv, &n);
+  if (d == NULL || !ha_node_get_vec3(env, argc > 1 ? argv[1] : NULL, "position", &v)) {
     return NULL;
   }
   ha_status st = ha_devsim_set_position(d->sim, n, v);
@@ -108,17 +107,11 @@ static napi_value devsim_stats(napi_env env, napi_callback_info info) {
 
 static napi_value devsim_stop(napi_env env, napi_callback_info info) {
   size_t argc = 0;
-  napi_value self;
-  void *data = NULL;
-  bool tagged = false;
-  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, NULL, &self, NULL));
-  if (napi_check_object_type_tag(env, self, &devsim_tag, &tagged) != napi_ok || !tagged ||
-      napi_unwrap(env, self, &data) != napi_ok) {
-    return ha_node_type_error(env, "the receiver must be a Devsim");
+  node_devsim *d = ha_node_unwrap_this(env, info, &argc, NULL, NULL, &devsim_tag, "Devsim");
+  if (d != NULL) {
+    ha_devsim_stop(d->sim); /* flushes the record file */
+    d->sim = NULL;
   }
-  node_devsim *d = data;
-  ha_devsim_stop(d->sim); /* flushes the record file */
-  d->sim = NULL;
   return NULL;
 }
 

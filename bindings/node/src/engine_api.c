@@ -420,8 +420,8 @@ typedef struct calc_work {
 } calc_work;
 
 /* The computation both paths share. Thread: any. */
-static ha_status calc(const ha_node_pattern *p, double t, bool use_ctx, const ha_track_ctx *ctx,
-                      ha_vec3 *out, ha_error *err) {
+static ha_status calc_position(const ha_node_pattern *p, double t, bool use_ctx,
+                               const ha_track_ctx *ctx, ha_vec3 *out, ha_error *err) {
   ha_motion *tmp = NULL;
   const ha_motion *m;
   if (p->motion != NULL) {
@@ -453,7 +453,7 @@ static ha_status calc(const ha_node_pattern *p, double t, bool use_ctx, const ha
 static void calc_execute(napi_env env, void *data) {
   (void)env;
   calc_work *w = data;
-  w->status = calc(&w->pattern, w->time, w->use_ctx, &w->ctx, &w->out, &w->err);
+  w->status = calc_position(&w->pattern, w->time, w->use_ctx, &w->ctx, &w->out, &w->err);
 }
 
 static void calc_complete(napi_env env, napi_status status, void *data) {
@@ -464,24 +464,15 @@ static void calc_complete(napi_env env, napi_status status, void *data) {
   }
   if (env != NULL) {
     napi_value v = NULL;
+    bool ok = status == napi_ok && w->status == HA_OK;
     if (status != napi_ok) {
       v = ha_node_make_error(env, HA_EINTERNAL, NULL, "calculatePosition: cancelled");
-    } else if (w->status == HA_OK) {
+    } else if (ok) {
       v = ha_node_vec3_object(env, w->out);
     } else {
       v = ha_node_make_error(env, w->status, &w->err, "calculatePosition");
     }
-    if (v != NULL && status == napi_ok && w->status == HA_OK) {
-      napi_resolve_deferred(env, w->deferred, v);
-    } else if (v != NULL) {
-      napi_reject_deferred(env, w->deferred, v);
-    } else {
-      /* Building the value threw: reject with that exception. */
-      napi_value exc;
-      if (napi_get_and_clear_last_exception(env, &exc) == napi_ok) {
-        napi_reject_deferred(env, w->deferred, exc);
-      }
-    }
+    ha_node_settle(env, w->deferred, v, ok);
     if (w->motion_ref != NULL) {
       napi_delete_reference(env, w->motion_ref);
     }
@@ -534,22 +525,14 @@ static napi_value js_calculate_position(napi_env env, napi_callback_info info) {
     free(w);
     return NULL;
   }
-  napi_value promise, name;
+  napi_value promise;
   napi_status s = napi_create_promise(env, &w->deferred, &promise);
   if (s == napi_ok && w->pattern.motion != NULL) {
     s = napi_create_reference(env, mv, 1, &w->motion_ref);
   }
   if (s == napi_ok) {
-    s = napi_create_string_utf8(env, "holoanim.calculatePosition", NAPI_AUTO_LENGTH, &name);
-  }
-  if (s == napi_ok) {
-    s = napi_create_async_work(env, NULL, name, calc_execute, calc_complete, w, &w->work);
-  }
-  if (s == napi_ok) {
-    s = napi_queue_async_work(env, w->work);
-    if (s != napi_ok) {
-      napi_delete_async_work(env, w->work);
-    }
+    s = ha_node_queue_work(env, "holoanim.calculatePosition", calc_execute, calc_complete, w,
+                           &w->work);
   }
   if (s != napi_ok) {
     if (w->motion_ref != NULL) {
@@ -577,7 +560,7 @@ static napi_value js_calculate_position_sync(napi_env env, napi_callback_info in
   ha_vec3 out;
   ha_error err;
   ha_error_clear(&err);
-  ha_status st = calc(&p, t, use_ctx, &ctx, &out, &err);
+  ha_status st = calc_position(&p, t, use_ctx, &ctx, &out, &err);
   ha_node_pattern_deinit(&p);
   if (st != HA_OK) {
     return ha_node_throw(env, st, &err, "calculatePositionSync");

@@ -32,46 +32,16 @@ static void show_finalize(napi_env env, void *data, void *hint) {
 }
 
 static node_show *this_show(napi_env env, napi_callback_info info, size_t *argc, napi_value *argv) {
-  napi_value self;
-  if (napi_get_cb_info(env, info, argc, argv, &self, NULL) != napi_ok) {
-    ha_node_napi_fail(env, napi_generic_failure, "napi_get_cb_info", __LINE__);
-    return NULL;
-  }
-  bool tagged = false;
-  void *data = NULL;
-  if (!ha_node_is_type(env, self, napi_object) ||
-      napi_check_object_type_tag(env, self, &show_tag, &tagged) != napi_ok || !tagged ||
-      napi_unwrap(env, self, &data) != napi_ok) {
-    ha_node_type_error(env, "the receiver must be a Show");
-    return NULL;
-  }
-  return data;
+  return ha_node_unwrap_this(env, info, argc, argv, NULL, &show_tag, "Show");
 }
 
-/* A string argument as a malloc'd, NUL-terminated copy (*len its length). */
-static char *get_text(napi_env env, napi_value v, const char *what, size_t *len) {
-  if (!ha_node_is_type(env, v, napi_string)) {
-    ha_node_type_error(env, "%s must be a string", what);
-    return NULL;
-  }
-  size_t n = 0;
-  if (napi_get_value_string_utf8(env, v, NULL, 0, &n) != napi_ok) {
-    ha_node_napi_fail(env, napi_generic_failure, "napi_get_value_string_utf8", __LINE__);
-    return NULL;
-  }
-  char *s = malloc(n + 1);
-  if (s == NULL) {
-    ha_node_throw(env, HA_ENOMEM, NULL, what);
-    return NULL;
-  }
-  if (napi_get_value_string_utf8(env, v, s, n + 1, &n) != napi_ok) {
-    free(s);
-    ha_node_napi_fail(env, napi_generic_failure, "napi_get_value_string_utf8", __LINE__);
-    return NULL;
-  }
-  if (len != NULL) {
-    *len = n;
-  }
+/* The same for methods that serve two names: *name is the method's (its
+ * descriptor data). */
+static node_show *this_show_named(napi_env env, napi_callback_info info, size_t *argc,
+                                  napi_value *argv, const char **name) {
+  void *data = NULL;
+  node_show *s = ha_node_unwrap_this(env, info, argc, argv, &data, &show_tag, "Show");
+  *name = data;
   return s;
 }
 
@@ -148,8 +118,7 @@ napi_value ha_node_diags_error(napi_env env, ha_status st, const ha_diags *d, co
   return e;
 }
 
-/* Throw the above. Returns NULL. */
-static napi_value throw_diags(napi_env env, ha_status st, const ha_diags *d, const char *what) {
+napi_value ha_node_throw_diags(napi_env env, ha_status st, const ha_diags *d, const char *what) {
   napi_value e = ha_node_diags_error(env, st, d, what);
   if (e != NULL) {
     napi_throw(env, e);
@@ -200,7 +169,7 @@ static napi_value show_load(napi_env env, napi_callback_info info) {
     return ha_node_type_error(env, "_load(source, kind, name)");
   }
   size_t len = 0;
-  char *src = get_text(env, argv[0], "source", &len);
+  char *src = ha_node_get_text(env, argv[0], "source", &len);
   if (src == NULL) {
     return NULL;
   }
@@ -223,7 +192,7 @@ static napi_value show_load(napi_env env, napi_callback_info info) {
   }
   free(src);
   if (st != HA_OK) {
-    throw_diags(env, st, d, "loadShow");
+    ha_node_throw_diags(env, st, d, "loadShow");
     ha_diags_destroy(d);
     return NULL;
   }
@@ -235,25 +204,27 @@ static napi_value show_load(napi_env env, napi_callback_info info) {
 }
 
 /* edit(op, pointer, valueJson) / patch(patchJson) → the new version. */
-static napi_value show_edit_common(napi_env env, napi_callback_info info, bool patch) {
+static napi_value show_edit(napi_env env, napi_callback_info info) {
   size_t argc = 3;
   napi_value argv[3];
-  node_show *s = this_show(env, info, &argc, argv);
+  const char *method = NULL;
+  node_show *s = this_show_named(env, info, &argc, argv, &method);
   if (s == NULL) {
     return NULL;
   }
+  bool patch = strcmp(method, "patch") == 0;
   char op[16] = "";
   char *pointer = NULL, *value = NULL;
   if (!patch) {
     if (argc < 2 || !ha_node_get_string(env, argv[0], "op", op, sizeof(op))) {
       return argc < 2 ? ha_node_type_error(env, "edit(op, pointer, value)") : NULL;
     }
-    pointer = get_text(env, argv[1], "pointer", NULL);
+    pointer = ha_node_get_text(env, argv[1], "pointer", NULL);
     if (pointer == NULL) {
       return NULL;
     }
     if (argc > 2 && !ha_node_is_nullish(env, argv[2])) {
-      value = get_text(env, argv[2], "value", NULL);
+      value = ha_node_get_text(env, argv[2], "value", NULL);
       if (value == NULL) {
         free(pointer);
         return NULL;
@@ -263,7 +234,7 @@ static napi_value show_edit_common(napi_env env, napi_callback_info info, bool p
     if (argc < 1) {
       return ha_node_type_error(env, "patch(operations) expects a JSON array");
     }
-    value = get_text(env, argv[0], "patch", NULL);
+    value = ha_node_get_text(env, argv[0], "patch", NULL);
     if (value == NULL) {
       return NULL;
     }
@@ -277,7 +248,7 @@ static napi_value show_edit_common(napi_env env, napi_callback_info info, bool p
   free(pointer);
   free(value);
   if (st != HA_OK) {
-    throw_diags(env, st, d, patch ? "patch" : "edit");
+    ha_node_throw_diags(env, st, d, method);
     ha_diags_destroy(d);
     return NULL;
   }
@@ -287,41 +258,27 @@ static napi_value show_edit_common(napi_env env, napi_callback_info info, bool p
   return r;
 }
 
-static napi_value show_edit(napi_env env, napi_callback_info info) {
-  return show_edit_common(env, info, false);
-}
-
-static napi_value show_patch(napi_env env, napi_callback_info info) {
-  return show_edit_common(env, info, true);
-}
-
-static napi_value show_undo_redo(napi_env env, napi_callback_info info, bool redo) {
+/* undo() / redo() → the new version. */
+static napi_value show_undo_redo(napi_env env, napi_callback_info info) {
   size_t argc = 0;
-  node_show *s = this_show(env, info, &argc, NULL);
+  const char *method = NULL;
+  node_show *s = this_show_named(env, info, &argc, NULL, &method);
   if (s == NULL) {
     return NULL;
   }
+  bool redo = strcmp(method, "redo") == 0;
   ha_status st = redo ? ha_show_redo(s->show) : ha_show_undo(s->show);
   if (st != HA_OK) {
     ha_error err;
     ha_error_clear(&err);
     err.kind = HA_ERROR_INVALID_PARAMETER;
     err.category = HA_CATEGORY_STATE;
-    snprintf(err.message, sizeof(err.message), "%s: nothing to %s", redo ? "redo" : "undo",
-             redo ? "redo" : "undo");
-    return ha_node_throw(env, st, &err, redo ? "redo" : "undo");
+    snprintf(err.message, sizeof(err.message), "%s: nothing to %s", method, method);
+    return ha_node_throw(env, st, &err, method);
   }
   napi_value r;
   NAPI_CALL(env, napi_create_double(env, (double)ha_show_version(s->show), &r));
   return r;
-}
-
-static napi_value show_undo(napi_env env, napi_callback_info info) {
-  return show_undo_redo(env, info, false);
-}
-
-static napi_value show_redo(napi_env env, napi_callback_info info) {
-  return show_undo_redo(env, info, true);
 }
 
 /* _state() → {version, canUndo, canRedo, sourceFormat, name} */
@@ -353,7 +310,7 @@ static napi_value show_get_json(napi_env env, napi_callback_info info) {
     return NULL;
   }
   char *pointer = argc > 0 && !ha_node_is_nullish(env, argv[0])
-                      ? get_text(env, argv[0], "pointer", NULL)
+                      ? ha_node_get_text(env, argv[0], "pointer", NULL)
                       : NULL;
   if (argc > 0 && !ha_node_is_nullish(env, argv[0]) && pointer == NULL) {
     return NULL;
@@ -408,7 +365,7 @@ static napi_value show_save_file(napi_env env, napi_callback_info info) {
   if (s == NULL) {
     return NULL;
   }
-  char *path = argc > 0 ? get_text(env, argv[0], "path", NULL) : NULL;
+  char *path = argc > 0 ? ha_node_get_text(env, argv[0], "path", NULL) : NULL;
   if (path == NULL) {
     return argc > 0 ? NULL : ha_node_type_error(env, "save(path) expects a file path");
   }
@@ -437,14 +394,15 @@ static napi_value show_set_history_limit(napi_env env, napi_callback_info info) 
   return NULL;
 }
 
+/* The data is the method's name (never written: the cast drops const). */
 #define METHOD(name, fn) \
-  { name, NULL, fn, NULL, NULL, NULL, napi_default, NULL }
+  { name, NULL, fn, NULL, NULL, NULL, napi_default, (void *)(name) }
 
 napi_value ha_node_init_show(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       METHOD("_load", show_load),       METHOD("edit", show_edit),
-      METHOD("patch", show_patch),      METHOD("undo", show_undo),
-      METHOD("redo", show_redo),        METHOD("_state", show_state),
+      METHOD("patch", show_edit),       METHOD("undo", show_undo_redo),
+      METHOD("redo", show_undo_redo),   METHOD("_state", show_state),
       METHOD("getJson", show_get_json), METHOD("toString", show_save_string),
       METHOD("save", show_save_file),   METHOD("setHistoryLimit", show_set_history_limit),
   };
