@@ -246,6 +246,33 @@ void *ha_node_unwrap_this(napi_env env, napi_callback_info info, size_t *argc, n
   return native;
 }
 
+napi_value ha_node_method_call(napi_env env, napi_callback_info info, const napi_type_tag *tag,
+                               const char *cls,
+                               bool (*ready)(napi_env env, const ha_node_call *c)) {
+  ha_node_call c;
+  void *data = NULL;
+  c.argc = HA_NODE_MAX_ARGS;
+  c.self = ha_node_unwrap_this(env, info, &c.argc, c.argv, &data, tag, cls);
+  c.method = data;
+  if (c.self == NULL || (ready != NULL && !ready(env, &c))) {
+    return NULL;
+  }
+  return c.method->fn(env, &c);
+}
+
+void ha_node_method_props(const ha_node_method *list, size_t n, napi_callback trampoline,
+                          napi_property_descriptor *out, size_t *count, size_t cap) {
+  for (size_t i = 0; i < n && *count < cap; i++) {
+    bool getter = (list[i].flags & HA_NODE_GETTER) != 0;
+    napi_property_descriptor d = {
+        list[i].name, NULL, getter ? NULL : trampoline, getter ? trampoline : NULL, NULL, NULL,
+        (list[i].flags & HA_NODE_ENUMERABLE) ? napi_enumerable : napi_default,
+        /* never written through: the cast drops const */
+        (void *)&list[i]};
+    out[(*count)++] = d;
+  }
+}
+
 napi_status ha_node_queue_work(napi_env env, const char *name, napi_async_execute_callback execute,
                                napi_async_complete_callback complete, void *data,
                                napi_async_work *work) {

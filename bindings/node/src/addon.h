@@ -87,6 +87,36 @@ napi_value ha_node_range_error(napi_env env, const char *fmt, ...)
  * NULL with a TypeError "the receiver must be a <cls>". */
 void *ha_node_unwrap_this(napi_env env, napi_callback_info info, size_t *argc, napi_value *argv,
                           void **data, const napi_type_tag *tag, const char *cls);
+/* Class methods: one trampoline per class unwraps `this` and calls the
+ * method found in the descriptor data, so a method body starts with its
+ * own work. */
+#define HA_NODE_MAX_ARGS 4
+typedef struct ha_node_method ha_node_method;
+typedef struct ha_node_call {
+  void *self;                        /* the native object of `this` */
+  size_t argc;                       /* arguments given (may exceed HA_NODE_MAX_ARGS) */
+  napi_value argv[HA_NODE_MAX_ARGS]; /* undefined past argc */
+  const ha_node_method *method;      /* the method called */
+} ha_node_call;
+struct ha_node_method {
+  const char *name;
+  napi_value (*fn)(napi_env env, const ha_node_call *c);
+  const void *arg; /* the method's own constant (an operation, ...) */
+  unsigned flags;  /* HA_NODE_GETTER, HA_NODE_ENUMERABLE, then the class's own bits */
+};
+#define HA_NODE_GETTER 1u     /* an accessor, not a method */
+#define HA_NODE_ENUMERABLE 2u /* enumerable (accessors) */
+#define HA_NODE_CLASS_FLAG 4u /* the first bit a class may use */
+/* Unwrap `this` (tagged `tag`, else TypeError "the receiver must be a
+ * <cls>"), check it with `ready` (may be NULL; false: an exception is
+ * pending) and call the method. For the classes' trampolines. */
+napi_value ha_node_method_call(napi_env env, napi_callback_info info, const napi_type_tag *tag,
+                               const char *cls, bool (*ready)(napi_env env, const ha_node_call *c));
+/* The property descriptors of `n` methods, calling `trampoline` with the
+ * method as data, appended to out[*count] (at most cap). */
+void ha_node_method_props(const ha_node_method *list, size_t n, napi_callback trampoline,
+                          napi_property_descriptor *out, size_t *count, size_t cap);
+
 /* Create and queue async work named `name`; nothing is left behind on
  * failure. */
 napi_status ha_node_queue_work(napi_env env, const char *name, napi_async_execute_callback execute,

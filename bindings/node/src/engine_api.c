@@ -215,18 +215,8 @@ static napi_value motion_ctor(napi_env env, napi_callback_info info) {
   return self;
 }
 
-static ha_node_motion *this_motion(napi_env env, napi_callback_info info, size_t *argc,
-                                   napi_value *argv) {
-  napi_value self;
-  if (napi_get_cb_info(env, info, argc, argv, &self, NULL) != napi_ok) {
-    ha_node_napi_fail(env, napi_generic_failure, "napi_get_cb_info", __LINE__);
-    return NULL;
-  }
-  ha_node_motion *m = ha_node_motion_unwrap(env, self);
-  if (m == NULL) {
-    ha_node_type_error(env, "the receiver must be a Motion");
-  }
-  return m;
+static napi_value motion_call(napi_env env, napi_callback_info info) {
+  return ha_node_method_call(env, info, &motion_tag, "Motion", NULL);
 }
 
 static napi_value timing_object(napi_env env, ha_timing t) {
@@ -240,30 +230,21 @@ static napi_value timing_object(napi_env env, ha_timing t) {
   return o;
 }
 
-static napi_value motion_get_model(napi_env env, napi_callback_info info) {
-  size_t argc = 0;
-  ha_node_motion *m = this_motion(env, info, &argc, NULL);
-  if (m == NULL) {
-    return NULL;
-  }
+static napi_value motion_get_model(napi_env env, const ha_node_call *c) {
+  ha_node_motion *m = c->self;
   napi_value r;
   NAPI_CALL(env,
             napi_create_string_utf8(env, ha_motion_model(m->motion)->name, NAPI_AUTO_LENGTH, &r));
   return r;
 }
 
-static napi_value motion_get_timing(napi_env env, napi_callback_info info) {
-  size_t argc = 0;
-  ha_node_motion *m = this_motion(env, info, &argc, NULL);
-  return m ? timing_object(env, ha_motion_timing(m->motion)) : NULL;
+static napi_value motion_get_timing(napi_env env, const ha_node_call *c) {
+  const ha_node_motion *m = c->self;
+  return timing_object(env, ha_motion_timing(m->motion));
 }
 
-static napi_value motion_get_params(napi_env env, napi_callback_info info) {
-  size_t argc = 0;
-  ha_node_motion *m = this_motion(env, info, &argc, NULL);
-  if (m == NULL) {
-    return NULL;
-  }
+static napi_value motion_get_params(napi_env env, const ha_node_call *c) {
+  ha_node_motion *m = c->self;
   napi_value old = NULL;
   if (m->params != NULL) {
     NAPI_CALL(env, napi_get_reference_value(env, m->params, &old));
@@ -271,24 +252,18 @@ static napi_value motion_get_params(napi_env env, napi_callback_info info) {
   return ha_node_assign(env, old, NULL);
 }
 
-static napi_value motion_get_pivot(napi_env env, napi_callback_info info) {
-  size_t argc = 0;
-  ha_node_motion *m = this_motion(env, info, &argc, NULL);
-  return m ? ha_node_vec3_array(env, ha_motion_pivot(m->motion)) : NULL;
+static napi_value motion_get_pivot(napi_env env, const ha_node_call *c) {
+  const ha_node_motion *m = c->self;
+  return ha_node_vec3_array(env, ha_motion_pivot(m->motion));
 }
 
 /* motion.velocity(t, {track, shift}?) → {x, y, z} m/s */
-static napi_value motion_velocity(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
-  ha_node_motion *m = this_motion(env, info, &argc, argv);
-  if (m == NULL) {
-    return NULL;
-  }
+static napi_value motion_velocity(napi_env env, const ha_node_call *c) {
+  ha_node_motion *m = c->self;
   double t;
   ha_track_ctx ctx;
-  if (!ha_node_get_number(env, argc > 0 ? argv[0] : NULL, "time", &t) ||
-      !get_track_ctx(env, argc > 1 ? argv[1] : NULL, &ctx)) {
+  if (!ha_node_get_number(env, c->argc > 0 ? c->argv[0] : NULL, "time", &t) ||
+      !get_track_ctx(env, c->argc > 1 ? c->argv[1] : NULL, &ctx)) {
     return NULL;
   }
   return ha_node_vec3_object(env, ha_motion_velocity(m->motion, t, &ctx));
@@ -296,13 +271,8 @@ static napi_value motion_velocity(napi_env env, napi_callback_info info) {
 
 /* motion.update(params?, timing?, {now, window}?): the seed's
  * update_parameters (blends from the old path over `window` seconds). */
-static napi_value motion_update(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
-  ha_node_motion *m = this_motion(env, info, &argc, argv);
-  if (m == NULL) {
-    return NULL;
-  }
+static napi_value motion_update(napi_env env, const ha_node_call *c) {
+  ha_node_motion *m = c->self;
   if (m->in_flight > 0) {
     ha_error err;
     ha_error_clear(&err);
@@ -314,26 +284,26 @@ static napi_value motion_update(napi_env env, napi_callback_info info) {
    * a copy of the last set (the core replaces the whole set). */
   ha_params *params = NULL;
   napi_value merged = NULL;
-  if (argc > 0 && !ha_node_is_nullish(env, argv[0])) {
-    if (!ha_node_is_type(env, argv[0], napi_object)) {
+  if (c->argc > 0 && !ha_node_is_nullish(env, c->argv[0])) {
+    if (!ha_node_is_type(env, c->argv[0], napi_object)) {
       return ha_node_type_error(env, "params must be a plain object");
     }
     napi_value old = NULL;
     if (m->params != NULL) {
       NAPI_CALL(env, napi_get_reference_value(env, m->params, &old));
     }
-    merged = ha_node_assign(env, old, argv[0]);
+    merged = ha_node_assign(env, old, c->argv[0]);
     if (merged == NULL || !ha_node_get_params(env, merged, &params)) {
       return NULL;
     }
   }
   ha_timing timing = ha_motion_timing(m->motion);
-  bool has_timing = argc > 1 && !ha_node_is_nullish(env, argv[1]);
+  bool has_timing = c->argc > 1 && !ha_node_is_nullish(env, c->argv[1]);
   double now = 0.0, window = 0.0;
-  if ((has_timing && !ha_node_get_timing(env, argv[1], &timing)) ||
-      (argc > 2 && !ha_node_is_nullish(env, argv[2]) &&
-       (!ha_node_opt_number(env, argv[2], "now", &now) ||
-        !ha_node_opt_number(env, argv[2], "window", &window)))) {
+  if ((has_timing && !ha_node_get_timing(env, c->argv[1], &timing)) ||
+      (c->argc > 2 && !ha_node_is_nullish(env, c->argv[2]) &&
+       (!ha_node_opt_number(env, c->argv[2], "now", &now) ||
+        !ha_node_opt_number(env, c->argv[2], "window", &window)))) {
     ha_params_destroy(params);
     return NULL;
   }
@@ -354,12 +324,8 @@ static napi_value motion_update(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-static napi_value motion_get_state(napi_env env, napi_callback_info info) {
-  size_t argc = 0;
-  ha_node_motion *m = this_motion(env, info, &argc, NULL);
-  if (m == NULL) {
-    return NULL;
-  }
+static napi_value motion_get_state(napi_env env, const ha_node_call *c) {
+  ha_node_motion *m = c->self;
   ha_motion_info_state s;
   ha_motion_get_state(m->motion, &s);
   napi_value o, t = timing_object(env, s.timing);
@@ -377,16 +343,25 @@ static napi_value motion_get_state(napi_env env, napi_callback_info info) {
   return o;
 }
 
-static napi_value motion_reset(napi_env env, napi_callback_info info) {
-  size_t argc = 0;
-  ha_node_motion *m = this_motion(env, info, &argc, NULL);
-  if (m != NULL && m->in_flight == 0) {
-    ha_motion_reset(m->motion);
-  } else if (m != NULL) {
+static napi_value motion_reset(napi_env env, const ha_node_call *c) {
+  ha_node_motion *m = c->self;
+  if (m->in_flight > 0) {
     return ha_node_throw(env, HA_ESTATE, NULL, "reset");
   }
+  ha_motion_reset(m->motion);
   return NULL;
 }
+
+static const ha_node_method motion_methods[] = {
+    {"model", motion_get_model, NULL, HA_NODE_GETTER | HA_NODE_ENUMERABLE},
+    {"timing", motion_get_timing, NULL, HA_NODE_GETTER | HA_NODE_ENUMERABLE},
+    {"params", motion_get_params, NULL, HA_NODE_GETTER | HA_NODE_ENUMERABLE},
+    {"pivot", motion_get_pivot, NULL, HA_NODE_GETTER},
+    {"velocity", motion_velocity, NULL, 0},
+    {"update", motion_update, NULL, 0},
+    {"getState", motion_get_state, NULL, 0},
+    {"reset", motion_reset, NULL, 0},
+};
 
 /* createMotion(model, params?, timing?) = new Motion(...) */
 static napi_value js_create_motion(napi_env env, napi_callback_info info) {
@@ -1180,19 +1155,13 @@ static napi_value js_list_models(napi_env env, napi_callback_info info) {
  */
 
 napi_value ha_node_init_engine(napi_env env, napi_value exports) {
-  napi_property_descriptor mprops[] = {
-      {"model", NULL, NULL, motion_get_model, NULL, NULL, napi_enumerable, NULL},
-      {"timing", NULL, NULL, motion_get_timing, NULL, NULL, napi_enumerable, NULL},
-      {"params", NULL, NULL, motion_get_params, NULL, NULL, napi_enumerable, NULL},
-      {"pivot", NULL, NULL, motion_get_pivot, NULL, NULL, napi_default, NULL},
-      {"velocity", NULL, motion_velocity, NULL, NULL, NULL, napi_default, NULL},
-      {"update", NULL, motion_update, NULL, NULL, NULL, napi_default, NULL},
-      {"getState", NULL, motion_get_state, NULL, NULL, NULL, napi_default, NULL},
-      {"reset", NULL, motion_reset, NULL, NULL, NULL, napi_default, NULL},
-  };
+  napi_property_descriptor mprops[sizeof(motion_methods) / sizeof(motion_methods[0])];
+  size_t n = 0;
+  ha_node_method_props(motion_methods, sizeof(motion_methods) / sizeof(motion_methods[0]),
+                       motion_call, mprops, &n, sizeof(mprops) / sizeof(mprops[0]));
   napi_value ctor;
-  NAPI_CALL(env, napi_define_class(env, "Motion", NAPI_AUTO_LENGTH, motion_ctor, NULL,
-                                   sizeof(mprops) / sizeof(mprops[0]), mprops, &ctor));
+  NAPI_CALL(
+      env, napi_define_class(env, "Motion", NAPI_AUTO_LENGTH, motion_ctor, NULL, n, mprops, &ctor));
   ha_node_instance *inst = ha_node_instance_get(env);
   NAPI_CALL(env, napi_create_reference(env, ctor, 1, &inst->motion_ctor));
   NAPI_CALL(env, napi_set_named_property(env, exports, "Motion", ctor));

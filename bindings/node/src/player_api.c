@@ -99,19 +99,24 @@ static void player_finalize(napi_env env, void *data, void *hint) {
   ha_node_player_unref(p);
 }
 
-ha_node_player *ha_node_player_this_data(napi_env env, napi_callback_info info, size_t *argc,
-                                         napi_value *argv, bool need_open, void **data) {
-  ha_node_player *p = ha_node_unwrap_this(env, info, argc, argv, data, &player_tag, "Player");
-  if (p != NULL && need_open && p->closed) {
+/* The checks of the method flags (PLAYER_OPEN, PLAYER_SETUP). */
+static bool player_method_ready(napi_env env, const ha_node_call *c) {
+  ha_node_player *p = c->self;
+  unsigned flags = c->method->flags;
+  if ((flags & PLAYER_OPEN) && p->closed) {
     ha_node_throw_message(env, HA_ESTATE, "the player is closed");
-    return NULL;
+    return false;
   }
-  return p;
+  if ((flags & PLAYER_SETUP) && p->started) {
+    ha_node_throw_message(env, HA_ESTATE, "%s: only before start()", c->method->name);
+    return false;
+  }
+  return true;
 }
 
-ha_node_player *ha_node_player_this(napi_env env, napi_callback_info info, size_t *argc,
-                                    napi_value *argv, bool need_open) {
-  return ha_node_player_this_data(env, info, argc, argv, need_open, NULL);
+/* Every NativePlayer method goes through here. */
+static napi_value player_call(napi_env env, napi_callback_info info) {
+  return ha_node_method_call(env, info, &player_tag, "Player", player_method_ready);
 }
 
 /* ---- options --------------------------------------------------------------------- */
@@ -250,26 +255,13 @@ static napi_value player_ctor(napi_env env, napi_callback_info info) {
 
 /* ---- setup: tracks, outputs, start, close --------------------------------------------- */
 
-bool ha_node_player_before_start(napi_env env, ha_node_player *p, const char *what) {
-  if (p->started) {
-    ha_node_throw_message(env, HA_ESTATE, "%s: only before start()", what);
-    return false;
-  }
-  return true;
-}
-
-static napi_value player_add_track(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
-  ha_node_player *p = ha_node_player_this(env, info, &argc, argv, true);
-  if (p == NULL || !ha_node_player_before_start(env, p, "addTrack")) {
-    return NULL;
-  }
+static napi_value player_add_track(napi_env env, const ha_node_call *c) {
+  ha_node_player *p = c->self;
   uint32_t id;
   ha_vec3 base = {0.0, 0.0, 0.0};
-  if (!ha_node_get_u32(env, argc > 0 ? argv[0] : NULL, "id", 1, UINT32_MAX, &id) ||
-      (argc > 1 && !ha_node_is_nullish(env, argv[1]) &&
-       !ha_node_get_vec3(env, argv[1], "base", &base))) {
+  if (!ha_node_get_u32(env, c->argc > 0 ? c->argv[0] : NULL, "id", 1, UINT32_MAX, &id) ||
+      (c->argc > 1 && !ha_node_is_nullish(env, c->argv[1]) &&
+       !ha_node_get_vec3(env, c->argv[1], "base", &base))) {
     return NULL;
   }
   ha_error err;
@@ -347,22 +339,17 @@ static bool parse_map(napi_env env, napi_value v, ha_output_map_entry **out, siz
 }
 
 /* addOutput({host, port, dialect, coords, ...}) → index */
-static napi_value player_add_output(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  ha_node_player *p = ha_node_player_this(env, info, &argc, argv, true);
-  if (p == NULL || !ha_node_player_before_start(env, p, "addOutput")) {
-    return NULL;
-  }
-  ha_output_config c = ha_output_config_default();
-  napi_value o = argc > 0 ? argv[0] : NULL;
+static napi_value player_add_output(napi_env env, const ha_node_call *c) {
+  ha_node_player *p = c->self;
+  ha_output_config cfg = ha_output_config_default();
+  napi_value o = c->argc > 0 ? c->argv[0] : NULL;
   if (!ha_node_is_type(env, o, napi_object)) {
     return ha_node_type_error(env, "addOutput expects an options object {host, port, ...}");
   }
   char host[256], dialect[32], coords[32], az[32];
   bool has_host = false, has_dialect = false, has_coords = false, has_az = false, found;
-  uint32_t port = (uint32_t)c.port, maxdg = (uint32_t)c.max_datagram,
-           bmax = (uint32_t)c.bundle_max_messages;
+  uint32_t port = (uint32_t)cfg.port, maxdg = (uint32_t)cfg.max_datagram,
+           bmax = (uint32_t)cfg.bundle_max_messages;
   ha_error err;
   ha_error_clear(&err);
   if (!ha_node_opt_string(env, o, "host", host, sizeof(host), &has_host) ||
@@ -370,36 +357,36 @@ static napi_value player_add_output(napi_env env, napi_callback_info info) {
       !ha_node_opt_string(env, o, "dialect", dialect, sizeof(dialect), &has_dialect) ||
       !ha_node_opt_string(env, o, "coords", coords, sizeof(coords), &has_coords) ||
       !ha_node_opt_string(env, o, "azimuthSign", az, sizeof(az), &has_az) ||
-      !ha_node_opt_number(env, o, "admScale", &c.adm_scale) ||
-      !ha_node_opt_number(env, o, "rate", &c.rate_hz) ||
-      !ha_node_opt_number(env, o, "deadband", &c.deadband_m) ||
-      !ha_node_opt_number(env, o, "deadbandDeg", &c.deadband_deg) ||
-      !ha_node_opt_number(env, o, "keepAlive", &c.keep_alive_s) ||
-      !ha_node_opt_bool(env, o, "bundle", &c.bundle) ||
+      !ha_node_opt_number(env, o, "admScale", &cfg.adm_scale) ||
+      !ha_node_opt_number(env, o, "rate", &cfg.rate_hz) ||
+      !ha_node_opt_number(env, o, "deadband", &cfg.deadband_m) ||
+      !ha_node_opt_number(env, o, "deadbandDeg", &cfg.deadband_deg) ||
+      !ha_node_opt_number(env, o, "keepAlive", &cfg.keep_alive_s) ||
+      !ha_node_opt_bool(env, o, "bundle", &cfg.bundle) ||
       !ha_node_opt_u32(env, o, "maxDatagram", 0, 65507, &maxdg) ||
       !ha_node_opt_u32(env, o, "bundleMaxMessages", 0, 1u << 20, &bmax) ||
-      !ha_node_opt_number(env, o, "lookaheadMs", &c.lookahead_ms) ||
-      !ha_node_opt_bool(env, o, "mapOnly", &c.map_only)) {
+      !ha_node_opt_number(env, o, "lookaheadMs", &cfg.lookahead_ms) ||
+      !ha_node_opt_bool(env, o, "mapOnly", &cfg.map_only)) {
     return NULL;
   }
-  c.port = (int)port;
-  c.max_datagram = maxdg;
-  c.bundle_max_messages = bmax;
+  cfg.port = (int)port;
+  cfg.max_datagram = maxdg;
+  cfg.bundle_max_messages = bmax;
   if (has_host) {
-    c.host = host;
+    cfg.host = host;
   }
   ha_status st = HA_OK;
   if (has_dialect) {
-    st = ha_output_dialect_parse(dialect, &c.dialect, &err);
+    st = ha_output_dialect_parse(dialect, &cfg.dialect, &err);
   }
   if (st == HA_OK && has_coords) {
-    st = ha_output_coords_parse(coords, &c.coords, &err);
+    st = ha_output_coords_parse(coords, &cfg.coords, &err);
   }
   if (st == HA_OK && has_az) {
     if (strcmp(az, "clockwise") == 0 || strcmp(az, "cw") == 0) {
-      c.azimuth_sign = HA_AZIMUTH_CLOCKWISE;
+      cfg.azimuth_sign = HA_AZIMUTH_CLOCKWISE;
     } else if (strcmp(az, "counterclockwise") == 0 || strcmp(az, "ccw") == 0) {
-      c.azimuth_sign = HA_AZIMUTH_COUNTERCLOCKWISE;
+      cfg.azimuth_sign = HA_AZIMUTH_COUNTERCLOCKWISE;
     } else {
       return ha_node_range_error(env, "azimuthSign must be 'clockwise' or 'counterclockwise'");
     }
@@ -414,11 +401,11 @@ static napi_value player_add_output(napi_env env, napi_callback_info info) {
       (found && !parse_map(env, mv, &map, &nmap))) {
     return NULL;
   }
-  c.map = map;
-  c.map_len = nmap;
+  cfg.map = map;
+  cfg.map_len = nmap;
   size_t index = 0;
   pthread_mutex_lock(&p->op_mu);
-  st = ha_player_add_output(p->player, &c, &index, &err);
+  st = ha_player_add_output(p->player, &cfg, &index, &err);
   if (st == HA_OK) {
     p->outputs_added++;
   }
@@ -432,12 +419,8 @@ static napi_value player_add_output(napi_env env, napi_callback_info info) {
   return r;
 }
 
-static napi_value player_start(napi_env env, napi_callback_info info) {
-  size_t argc = 0;
-  ha_node_player *p = ha_node_player_this(env, info, &argc, NULL, true);
-  if (p == NULL) {
-    return NULL;
-  }
+static napi_value player_start(napi_env env, const ha_node_call *c) {
+  ha_node_player *p = c->self;
   if (p->started) {
     return ha_node_throw(env, HA_ESTATE, NULL, "start: already started");
   }
@@ -472,23 +455,16 @@ static napi_value player_start(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-static napi_value player_close_js(napi_env env, napi_callback_info info) {
-  size_t argc = 0;
-  ha_node_player *p = ha_node_player_this(env, info, &argc, NULL, false);
-  if (p != NULL) {
-    player_close(p);
-  }
+static napi_value player_close_js(napi_env env, const ha_node_call *c) {
+  (void)env;
+  player_close(c->self);
   return NULL;
 }
 
 /* ---- state ----------------------------------------------------------------------------------- */
 
-static napi_value player_snapshot(napi_env env, napi_callback_info info) {
-  size_t argc = 0;
-  ha_node_player *p = ha_node_player_this(env, info, &argc, NULL, true);
-  if (p == NULL) {
-    return NULL;
-  }
+static napi_value player_snapshot(napi_env env, const ha_node_call *c) {
+  ha_node_player *p = c->self;
   const ha_store *store = ha_player_store(p->player);
   if (p->js_snap == NULL || p->js_snap->capacity < ha_store_capacity(store)) {
     ha_store_snapshot_destroy(p->js_snap);
@@ -510,12 +486,8 @@ static napi_value player_snapshot(napi_env env, napi_callback_info info) {
   return ha_node_player_snapshot_object(env, p->js_snap);
 }
 
-static napi_value player_get_status(napi_env env, napi_callback_info info) {
-  size_t argc = 0;
-  ha_node_player *p = ha_node_player_this(env, info, &argc, NULL, false);
-  if (p == NULL) {
-    return NULL;
-  }
+static napi_value player_get_status(napi_env env, const ha_node_call *c) {
+  ha_node_player *p = c->self;
   napi_value o;
   NAPI_CALL(env, napi_create_object(env, &o));
   ha_player_status s;
@@ -543,12 +515,8 @@ static napi_value player_get_status(napi_env env, napi_callback_info info) {
   return o;
 }
 
-static napi_value player_get_metrics(napi_env env, napi_callback_info info) {
-  size_t argc = 0;
-  ha_node_player *p = ha_node_player_this(env, info, &argc, NULL, true);
-  if (p == NULL) {
-    return NULL;
-  }
+static napi_value player_get_metrics(napi_env env, const ha_node_call *c) {
+  ha_node_player *p = c->self;
   if (p->msnap == NULL && (p->msnap = malloc(sizeof(*p->msnap))) == NULL) {
     return ha_node_throw(env, HA_ENOMEM, NULL, "getMetrics");
   }
@@ -584,12 +552,8 @@ static napi_value player_get_metrics(napi_env env, napi_callback_info info) {
   return r;
 }
 
-static napi_value player_output_stats(napi_env env, napi_callback_info info) {
-  size_t argc = 0;
-  ha_node_player *p = ha_node_player_this(env, info, &argc, NULL, true);
-  if (p == NULL) {
-    return NULL;
-  }
+static napi_value player_output_stats(napi_env env, const ha_node_call *c) {
+  ha_node_player *p = c->self;
   size_t n = ha_player_output_count(p->player);
   napi_value a;
   NAPI_CALL(env, napi_create_array_with_length(env, n, &a));
@@ -617,39 +581,30 @@ static napi_value player_output_stats(napi_env env, napi_callback_info info) {
 
 /* ---- init ---------------------------------------------------------------------- */
 
-#define METHOD(name, fn) \
-  { name, NULL, fn, NULL, NULL, NULL, napi_default, NULL }
-
-static const napi_property_descriptor player_methods[] = {
-    METHOD("addTrack", player_add_track),
-    METHOD("addOutput", player_add_output),
-    METHOD("start", player_start),
-    METHOD("close", player_close_js),
-    METHOD("snapshot", player_snapshot),
-    METHOD("getStatus", player_get_status),
-    METHOD("getMetrics", player_get_metrics),
-    METHOD("getOutputStats", player_output_stats),
+static const ha_node_method player_methods[] = {
+    {"addTrack", player_add_track, NULL, PLAYER_OPEN | PLAYER_SETUP},
+    {"addOutput", player_add_output, NULL, PLAYER_OPEN | PLAYER_SETUP},
+    {"start", player_start, NULL, PLAYER_OPEN},
+    {"close", player_close_js, NULL, 0},
+    {"snapshot", player_snapshot, NULL, PLAYER_OPEN},
+    {"getStatus", player_get_status, NULL, 0},
+    {"getMetrics", player_get_metrics, NULL, PLAYER_OPEN},
+    {"getOutputStats", player_output_stats, NULL, PLAYER_OPEN},
 };
 
 /* NativePlayer: this file's methods, then the control operations, the show
  * loaders and the streaming calls. */
 napi_value ha_node_init_player(napi_env env, napi_value exports) {
-  const struct {
-    const napi_property_descriptor *list;
-    size_t count;
-  } groups[] = {
-      {player_methods, sizeof(player_methods) / sizeof(player_methods[0])},
-      {ha_node_player_op_methods, ha_node_player_op_method_count},
-      {ha_node_player_show_methods, ha_node_player_show_method_count},
-      {ha_node_player_stream_methods, ha_node_player_stream_method_count},
-  };
   napi_property_descriptor props[48];
-  size_t n = 0;
-  for (size_t g = 0; g < sizeof(groups) / sizeof(groups[0]); g++) {
-    for (size_t i = 0; i < groups[g].count && n < sizeof(props) / sizeof(props[0]); i++) {
-      props[n++] = groups[g].list[i];
-    }
-  }
+  size_t n = 0, cap = sizeof(props) / sizeof(props[0]);
+  ha_node_method_props(player_methods, sizeof(player_methods) / sizeof(player_methods[0]),
+                       player_call, props, &n, cap);
+  ha_node_method_props(ha_node_player_op_methods, ha_node_player_op_method_count, player_call,
+                       props, &n, cap);
+  ha_node_method_props(ha_node_player_show_methods, ha_node_player_show_method_count, player_call,
+                       props, &n, cap);
+  ha_node_method_props(ha_node_player_stream_methods, ha_node_player_stream_method_count,
+                       player_call, props, &n, cap);
   napi_value ctor;
   NAPI_CALL(env, napi_define_class(env, "NativePlayer", NAPI_AUTO_LENGTH, player_ctor, NULL, n,
                                    props, &ctor));

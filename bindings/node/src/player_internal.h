@@ -115,19 +115,15 @@ struct ha_node_player {
 
 /* ---- player_api.c: lifetime -------------------------------------------------------- */
 
-/* The Player a method was called on (argc/argv as napi_get_cb_info), or NULL
- * with a TypeError pending; `need_open`: an ESTATE error when closed. */
-ha_node_player *ha_node_player_this(napi_env env, napi_callback_info info, size_t *argc,
-                                    napi_value *argv, bool need_open);
-/* The same, with the method's napi_property_descriptor data in *data. */
-ha_node_player *ha_node_player_this_data(napi_env env, napi_callback_info info, size_t *argc,
-                                         napi_value *argv, bool need_open, void **data);
+/* Player method flags (ha_node_method.flags), checked by the class's
+ * trampoline before the method runs: an open player (else ESTATE "the player
+ * is closed"), not yet started (else ESTATE "<method>: only before start()"). */
+#define PLAYER_OPEN HA_NODE_CLASS_FLAG
+#define PLAYER_SETUP (HA_NODE_CLASS_FLAG << 1)
+
 /* Drop one reference (the wrapper's, the TSFN's or an async work's); frees
  * the state with the last. JS thread. */
 void ha_node_player_unref(ha_node_player *p);
-/* false with an ESTATE error once start() was called. */
-bool ha_node_player_before_start(napi_env env, ha_node_player *p, const char *what);
-
 /* ---- player_poll.c: streaming ------------------------------------------------------ */
 
 /* Stop and join the poller thread (if it runs). JS thread. */
@@ -143,17 +139,17 @@ napi_value ha_node_player_snapshot_object(napi_env env, const ha_store_snapshot 
 
 /* Each file's methods of the NativePlayer class (player_api.c defines the
  * class with all of them). */
-extern const napi_property_descriptor ha_node_player_stream_methods[];
+extern const ha_node_method ha_node_player_stream_methods[];
 extern const size_t ha_node_player_stream_method_count;
 
 /* ---- player_ops.c: control operations ---------------------------------------------- */
 
-extern const napi_property_descriptor ha_node_player_op_methods[];
+extern const ha_node_method ha_node_player_op_methods[];
 extern const size_t ha_node_player_op_method_count;
 
 /* ---- player_show.c: shows ---------------------------------------------------------- */
 
-extern const napi_property_descriptor ha_node_player_show_methods[];
+extern const ha_node_method ha_node_player_show_methods[];
 extern const size_t ha_node_player_show_method_count;
 
 #endif

@@ -442,18 +442,13 @@ static void update_complete(napi_env env, napi_status status, void *data) {
   free(w);
 }
 
-static napi_value player_update_state(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  ha_node_player *p = ha_node_player_this(env, info, &argc, argv, false);
-  if (p == NULL) {
-    return NULL;
-  }
+static napi_value player_update_state(napi_env env, const ha_node_call *c) {
+  ha_node_player *p = c->self;
   update_work *w = calloc(1, sizeof(*w));
   if (w == NULL) {
     return ha_node_throw(env, HA_ENOMEM, NULL, "updateState");
   }
-  if (!parse_update(env, p, argc > 0 ? argv[0] : NULL, &w->u)) {
+  if (!parse_update(env, p, c->argc > 0 ? c->argv[0] : NULL, &w->u)) {
     update_deinit(&w->u);
     free(w);
     return NULL;
@@ -487,30 +482,17 @@ typedef struct player_op {
   const char *utype; /* object methods: the update type they force */
 } player_op;
 
-static ha_node_player *op_receiver(napi_env env, napi_callback_info info, size_t *argc,
-                                   napi_value *argv, const player_op **op) {
-  void *data = NULL;
-  ha_node_player *p = ha_node_player_this_data(env, info, argc, argv, true, &data);
-  *op = data;
-  return p;
-}
-
 /* play(), pause(), panic(), stop(fade?), seek(time), setSpeed(speed), goCue(cue) */
-static napi_value player_number_op(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  const player_op *op;
-  ha_node_player *p = op_receiver(env, info, &argc, argv, &op);
-  if (p == NULL) {
-    return NULL;
-  }
+static napi_value player_number_op(napi_env env, const ha_node_call *c) {
+  ha_node_player *p = c->self;
+  const player_op *op = c->method->arg;
   update u;
   memset(&u, 0, sizeof(u));
   u.type = op->type;
   u.a = op->def;
   if (op->arg != NULL) {
-    if (argc > 0 && !ha_node_is_nullish(env, argv[0])) {
-      if (!ha_node_get_number(env, argv[0], op->arg, &u.a)) {
+    if (c->argc > 0 && !ha_node_is_nullish(env, c->argv[0])) {
+      if (!ha_node_get_number(env, c->argv[0], op->arg, &u.a)) {
         return NULL;
       }
     } else if (op->required) {
@@ -522,18 +504,13 @@ static napi_value player_number_op(napi_env env, napi_callback_info info) {
 
 /* startAnimation({...}) → tag, replaceAnimation({...}): parse_update of a
  * copy of the options with the type forced. */
-static napi_value player_object_op(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  const player_op *op;
-  ha_node_player *p = op_receiver(env, info, &argc, argv, &op);
-  if (p == NULL) {
-    return NULL;
-  }
-  if (argc < 1 || !ha_node_is_type(env, argv[0], napi_object)) {
+static napi_value player_object_op(napi_env env, const ha_node_call *c) {
+  ha_node_player *p = c->self;
+  const player_op *op = c->method->arg;
+  if (c->argc < 1 || !ha_node_is_type(env, c->argv[0], napi_object)) {
     return ha_node_type_error(env, "%s expects an options object", op->utype);
   }
-  napi_value o = ha_node_assign(env, argv[0], NULL);
+  napi_value o = ha_node_assign(env, c->argv[0], NULL);
   if (o == NULL || !ha_node_set_string(env, o, "type", op->utype)) {
     return NULL;
   }
@@ -546,46 +523,37 @@ static napi_value player_object_op(napi_env env, napi_callback_info info) {
 }
 
 /* stopAnimation(tag, fade?), stopTrack(track, fade?) */
-static napi_value player_id_fade_op(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
-  const player_op *op;
-  ha_node_player *p = op_receiver(env, info, &argc, argv, &op);
-  if (p == NULL) {
-    return NULL;
-  }
+static napi_value player_id_fade_op(napi_env env, const ha_node_call *c) {
+  ha_node_player *p = c->self;
+  const player_op *op = c->method->arg;
   update u;
   memset(&u, 0, sizeof(u));
   u.type = op->type;
-  if (!ha_node_get_u32(env, argc > 0 ? argv[0] : NULL, op->arg, op->min_id, UINT32_MAX, &u.id) ||
-      (argc > 1 && !ha_node_is_nullish(env, argv[1]) &&
-       !ha_node_get_number(env, argv[1], "fade", &u.a))) {
+  if (!ha_node_get_u32(env, c->argc > 0 ? c->argv[0] : NULL, op->arg, op->min_id, UINT32_MAX,
+                       &u.id) ||
+      (c->argc > 1 && !ha_node_is_nullish(env, c->argv[1]) &&
+       !ha_node_get_number(env, c->argv[1], "fade", &u.a))) {
     return NULL;
   }
   return update_apply_sync(env, p, &u);
 }
 
 /* goto(track, [x,y,z], options?), setBase(track, [x,y,z]), deviceEcho(track, [x,y,z]) */
-static napi_value player_track_pos_op(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
-  const player_op *op;
-  ha_node_player *p = op_receiver(env, info, &argc, argv, &op);
-  if (p == NULL) {
-    return NULL;
-  }
+static napi_value player_track_pos_op(napi_env env, const ha_node_call *c) {
+  ha_node_player *p = c->self;
+  const player_op *op = c->method->arg;
   update u;
   memset(&u, 0, sizeof(u));
   u.type = op->type;
-  if (!ha_node_get_u32(env, argc > 0 ? argv[0] : NULL, "track", 1, UINT32_MAX, &u.id) ||
-      !ha_node_get_vec3(env, argc > 1 ? argv[1] : NULL, "position", &u.v)) {
+  if (!ha_node_get_u32(env, c->argc > 0 ? c->argv[0] : NULL, "track", 1, UINT32_MAX, &u.id) ||
+      !ha_node_get_vec3(env, c->argc > 1 ? c->argv[1] : NULL, "position", &u.v)) {
     return NULL;
   }
-  if (u.type == U_GOTO && argc > 2 && !ha_node_is_nullish(env, argv[2])) {
-    if (!ha_node_is_type(env, argv[2], napi_object)) {
+  if (u.type == U_GOTO && c->argc > 2 && !ha_node_is_nullish(env, c->argv[2])) {
+    if (!ha_node_is_type(env, c->argv[2], napi_object)) {
       return ha_node_type_error(env, "goto options must be an object");
     }
-    if (!get_goto(env, argv[2], &u)) {
+    if (!get_goto(env, c->argv[2], &u)) {
       return NULL;
     }
   }
@@ -608,26 +576,25 @@ static const player_op op_goto = {U_GOTO, NULL, false, 0.0, 0, NULL};
 static const player_op op_set_base = {U_SET_BASE, NULL, false, 0.0, 0, NULL};
 static const player_op op_echo = {U_ECHO, NULL, false, 0.0, 0, NULL};
 
-/* The descriptor's data is never written through: the casts only drop const. */
-#define OP_METHOD(name, fn, op) \
-  { name, NULL, fn, NULL, NULL, NULL, napi_default, (void *)(op) }
+#define OP(name, fn, op) \
+  { name, fn, op, PLAYER_OPEN }
 
-const napi_property_descriptor ha_node_player_op_methods[] = {
-    OP_METHOD("play", player_number_op, &op_play),
-    OP_METHOD("pause", player_number_op, &op_pause),
-    OP_METHOD("stop", player_number_op, &op_stop),
-    OP_METHOD("seek", player_number_op, &op_seek),
-    OP_METHOD("setSpeed", player_number_op, &op_speed),
-    OP_METHOD("goCue", player_number_op, &op_cue),
-    OP_METHOD("panic", player_number_op, &op_panic),
-    OP_METHOD("startAnimation", player_object_op, &op_start),
-    OP_METHOD("replaceAnimation", player_object_op, &op_replace),
-    OP_METHOD("stopAnimation", player_id_fade_op, &op_stop_anim),
-    OP_METHOD("stopTrack", player_id_fade_op, &op_stop_track),
-    OP_METHOD("goto", player_track_pos_op, &op_goto),
-    OP_METHOD("setBase", player_track_pos_op, &op_set_base),
-    OP_METHOD("deviceEcho", player_track_pos_op, &op_echo),
-    OP_METHOD("updateState", player_update_state, NULL),
+const ha_node_method ha_node_player_op_methods[] = {
+    OP("play", player_number_op, &op_play),
+    OP("pause", player_number_op, &op_pause),
+    OP("stop", player_number_op, &op_stop),
+    OP("seek", player_number_op, &op_seek),
+    OP("setSpeed", player_number_op, &op_speed),
+    OP("goCue", player_number_op, &op_cue),
+    OP("panic", player_number_op, &op_panic),
+    OP("startAnimation", player_object_op, &op_start),
+    OP("replaceAnimation", player_object_op, &op_replace),
+    OP("stopAnimation", player_id_fade_op, &op_stop_anim),
+    OP("stopTrack", player_id_fade_op, &op_stop_track),
+    OP("goto", player_track_pos_op, &op_goto),
+    OP("setBase", player_track_pos_op, &op_set_base),
+    OP("deviceEcho", player_track_pos_op, &op_echo),
+    {"updateState", player_update_state, NULL, 0},
 };
 const size_t ha_node_player_op_method_count =
     sizeof(ha_node_player_op_methods) / sizeof(ha_node_player_op_methods[0]);

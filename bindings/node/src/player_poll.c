@@ -398,14 +398,9 @@ static void tsfn_finalize(napi_env env, void *data, void *hint) {
 }
 
 /* _listen(dispatcher): create the thread-safe function (once). */
-static napi_value player_listen(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  ha_node_player *p = ha_node_player_this(env, info, &argc, argv, true);
-  if (p == NULL) {
-    return NULL;
-  }
-  if (argc < 1 || !ha_node_is_type(env, argv[0], napi_function)) {
+static napi_value player_listen(napi_env env, const ha_node_call *c) {
+  ha_node_player *p = c->self;
+  if (c->argc < 1 || !ha_node_is_type(env, c->argv[0], napi_function)) {
     return ha_node_type_error(env, "_listen expects a function");
   }
   if (p->tsfn != NULL) {
@@ -413,7 +408,7 @@ static napi_value player_listen(napi_env env, napi_callback_info info) {
   }
   napi_value name;
   NAPI_CALL(env, napi_create_string_utf8(env, "holoanim.Player.stream", NAPI_AUTO_LENGTH, &name));
-  NAPI_CALL(env, napi_create_threadsafe_function(env, argv[0], NULL, name, 0, 1, NULL,
+  NAPI_CALL(env, napi_create_threadsafe_function(env, c->argv[0], NULL, name, 0, 1, NULL,
                                                  tsfn_finalize, p, stream_call_js, &p->tsfn));
   p->refs++; /* the TSFN's */
   NAPI_CALL(env, napi_unref_threadsafe_function(env, p->tsfn));
@@ -422,17 +417,12 @@ static napi_value player_listen(napi_env env, napi_callback_info info) {
 }
 
 /* _setStreaming(positionsRateHz, wantEvents) */
-static napi_value player_set_streaming(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
-  ha_node_player *p = ha_node_player_this(env, info, &argc, argv, false);
-  if (p == NULL) {
-    return NULL;
-  }
+static napi_value player_set_streaming(napi_env env, const ha_node_call *c) {
+  ha_node_player *p = c->self;
   double rate;
   bool events;
-  if (!ha_node_get_number(env, argc > 0 ? argv[0] : NULL, "rate", &rate) ||
-      !ha_node_get_bool(env, argc > 1 ? argv[1] : NULL, "events", &events)) {
+  if (!ha_node_get_number(env, c->argc > 0 ? c->argv[0] : NULL, "rate", &rate) ||
+      !ha_node_get_bool(env, c->argc > 1 ? c->argv[1] : NULL, "events", &events)) {
     return NULL;
   }
   if (rate < 0.0 || rate > 1000.0) {
@@ -449,12 +439,8 @@ static napi_value player_set_streaming(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-static napi_value player_stream_stats(napi_env env, napi_callback_info info) {
-  size_t argc = 0;
-  ha_node_player *p = ha_node_player_this(env, info, &argc, NULL, false);
-  if (p == NULL) {
-    return NULL;
-  }
+static napi_value player_stream_stats(napi_env env, const ha_node_call *c) {
+  ha_node_player *p = c->self;
   napi_value o;
   NAPI_CALL(env, napi_create_object(env, &o));
   pthread_mutex_lock(&p->mu);
@@ -473,13 +459,10 @@ static napi_value player_stream_stats(napi_env env, napi_callback_info info) {
   return o;
 }
 
-#define STREAM_METHOD(name, fn) \
-  { name, NULL, fn, NULL, NULL, NULL, napi_default, NULL }
-
-const napi_property_descriptor ha_node_player_stream_methods[] = {
-    STREAM_METHOD("_listen", player_listen),
-    STREAM_METHOD("_setStreaming", player_set_streaming),
-    STREAM_METHOD("streamStats", player_stream_stats),
+const ha_node_method ha_node_player_stream_methods[] = {
+    {"_listen", player_listen, NULL, PLAYER_OPEN},
+    {"_setStreaming", player_set_streaming, NULL, 0},
+    {"streamStats", player_stream_stats, NULL, 0},
 };
 const size_t ha_node_player_stream_method_count =
     sizeof(ha_node_player_stream_methods) / sizeof(ha_node_player_stream_methods[0]);

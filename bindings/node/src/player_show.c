@@ -149,27 +149,22 @@ static napi_value show_summary(napi_env env, const ha_show *show, const ha_diags
 }
 
 /* loadShow(textOrPath, isPath) → summary */
-static napi_value player_load_show(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
-  ha_node_player *p = ha_node_player_this(env, info, &argc, argv, true);
-  if (p == NULL || !ha_node_player_before_start(env, p, "loadShow")) {
-    return NULL;
-  }
+static napi_value player_load_show(napi_env env, const ha_node_call *c) {
+  ha_node_player *p = c->self;
   if (p->show != NULL || p->tracks_added > 0 || p->outputs_added > 0) {
     return ha_node_throw_message(
         env, HA_ESTATE,
         "loadShow: call it once, before addTrack/addOutput (the show sizes the player)");
   }
   bool is_path = false;
-  if (argc < 1 || !ha_node_is_type(env, argv[0], napi_string)) {
+  if (c->argc < 1 || !ha_node_is_type(env, c->argv[0], napi_string)) {
     return ha_node_type_error(env, "loadShow expects JSON text, a file path or an object");
   }
-  if (argc > 1 && !ha_node_get_bool(env, argv[1], "isPath", &is_path)) {
+  if (c->argc > 1 && !ha_node_get_bool(env, c->argv[1], "isPath", &is_path)) {
     return NULL;
   }
   ha_diags *d = NULL;
-  ha_show *show = player_show_parse(env, argv[0], is_path, "loadShow", &d);
+  ha_show *show = player_show_parse(env, c->argv[0], is_path, "loadShow", &d);
   if (show == NULL) {
     return NULL;
   }
@@ -187,18 +182,13 @@ static napi_value player_load_show(napi_env env, napi_callback_info info) {
  * and starts groups from, without rebuilding the player (its tracks, outputs
  * and limits stay). The new show must have the same track ids; an edit that
  * changes tracks, outputs or limits needs a new player (ESTATE). */
-static napi_value player_replace_show(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  ha_node_player *p = ha_node_player_this(env, info, &argc, argv, true);
-  if (p == NULL) {
-    return NULL;
-  }
-  if (argc < 1 || !ha_node_is_type(env, argv[0], napi_string)) {
+static napi_value player_replace_show(napi_env env, const ha_node_call *c) {
+  ha_node_player *p = c->self;
+  if (c->argc < 1 || !ha_node_is_type(env, c->argv[0], napi_string)) {
     return ha_node_type_error(env, "replaceShow expects the show as JSON text");
   }
   ha_diags *d = NULL;
-  ha_show *show = player_show_parse(env, argv[0], false, "replaceShow", &d);
+  ha_show *show = player_show_parse(env, c->argv[0], false, "replaceShow", &d);
   if (show == NULL) {
     return NULL;
   }
@@ -227,12 +217,9 @@ static napi_value player_replace_show(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-#define SHOW_METHOD(name, fn) \
-  { name, NULL, fn, NULL, NULL, NULL, napi_default, NULL }
-
-const napi_property_descriptor ha_node_player_show_methods[] = {
-    SHOW_METHOD("loadShow", player_load_show),
-    SHOW_METHOD("replaceShow", player_replace_show),
+const ha_node_method ha_node_player_show_methods[] = {
+    {"loadShow", player_load_show, NULL, PLAYER_OPEN | PLAYER_SETUP},
+    {"replaceShow", player_replace_show, NULL, PLAYER_OPEN},
 };
 const size_t ha_node_player_show_method_count =
     sizeof(ha_node_player_show_methods) / sizeof(ha_node_player_show_methods[0]);

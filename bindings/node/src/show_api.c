@@ -31,20 +31,6 @@ static void show_finalize(napi_env env, void *data, void *hint) {
   free(s);
 }
 
-static node_show *this_show(napi_env env, napi_callback_info info, size_t *argc, napi_value *argv) {
-  return ha_node_unwrap_this(env, info, argc, argv, NULL, &show_tag, "Show");
-}
-
-/* The same for methods that serve two names: *name is the method's (its
- * descriptor data). */
-static node_show *this_show_named(napi_env env, napi_callback_info info, size_t *argc,
-                                  napi_value *argv, const char **name) {
-  void *data = NULL;
-  node_show *s = ha_node_unwrap_this(env, info, argc, argv, &data, &show_tag, "Show");
-  *name = data;
-  return s;
-}
-
 static const char *severity_name(ha_diag_severity s) {
   switch (s) {
   case HA_DIAG_ERROR: return "error";
@@ -157,25 +143,20 @@ enum { SRC_TEXT = 0, SRC_FILE, SRC_HPX_TEXT, SRC_HPX_FILE };
 
 /* _load(source, kind, name) → diagnostics (warnings, notes): replace the
  * document with a loaded (or imported) one; on failure nothing changes. */
-static napi_value show_load(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
-  node_show *s = this_show(env, info, &argc, argv);
-  if (s == NULL) {
-    return NULL;
-  }
+static napi_value show_load(napi_env env, const ha_node_call *c) {
+  node_show *s = c->self;
   uint32_t kind = 0;
-  if (argc < 2 || !ha_node_get_u32(env, argv[1], "kind", SRC_TEXT, SRC_HPX_FILE, &kind)) {
+  if (c->argc < 2 || !ha_node_get_u32(env, c->argv[1], "kind", SRC_TEXT, SRC_HPX_FILE, &kind)) {
     return ha_node_type_error(env, "_load(source, kind, name)");
   }
   size_t len = 0;
-  char *src = ha_node_get_text(env, argv[0], "source", &len);
+  char *src = ha_node_get_text(env, c->argv[0], "source", &len);
   if (src == NULL) {
     return NULL;
   }
   char name[256] = "show.json";
-  if (argc > 2 && !ha_node_is_nullish(env, argv[2]) &&
-      !ha_node_get_string(env, argv[2], "name", name, sizeof(name))) {
+  if (c->argc > 2 && !ha_node_is_nullish(env, c->argv[2]) &&
+      !ha_node_get_string(env, c->argv[2], "name", name, sizeof(name))) {
     free(src);
     return NULL;
   }
@@ -204,37 +185,32 @@ static napi_value show_load(napi_env env, napi_callback_info info) {
 }
 
 /* edit(op, pointer, valueJson) / patch(patchJson) → the new version. */
-static napi_value show_edit(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
-  const char *method = NULL;
-  node_show *s = this_show_named(env, info, &argc, argv, &method);
-  if (s == NULL) {
-    return NULL;
-  }
+static napi_value show_edit(napi_env env, const ha_node_call *c) {
+  node_show *s = c->self;
+  const char *method = c->method->name;
   bool patch = strcmp(method, "patch") == 0;
   char op[16] = "";
   char *pointer = NULL, *value = NULL;
   if (!patch) {
-    if (argc < 2 || !ha_node_get_string(env, argv[0], "op", op, sizeof(op))) {
-      return argc < 2 ? ha_node_type_error(env, "edit(op, pointer, value)") : NULL;
+    if (c->argc < 2 || !ha_node_get_string(env, c->argv[0], "op", op, sizeof(op))) {
+      return c->argc < 2 ? ha_node_type_error(env, "edit(op, pointer, value)") : NULL;
     }
-    pointer = ha_node_get_text(env, argv[1], "pointer", NULL);
+    pointer = ha_node_get_text(env, c->argv[1], "pointer", NULL);
     if (pointer == NULL) {
       return NULL;
     }
-    if (argc > 2 && !ha_node_is_nullish(env, argv[2])) {
-      value = ha_node_get_text(env, argv[2], "value", NULL);
+    if (c->argc > 2 && !ha_node_is_nullish(env, c->argv[2])) {
+      value = ha_node_get_text(env, c->argv[2], "value", NULL);
       if (value == NULL) {
         free(pointer);
         return NULL;
       }
     }
   } else {
-    if (argc < 1) {
+    if (c->argc < 1) {
       return ha_node_type_error(env, "patch(operations) expects a JSON array");
     }
-    value = ha_node_get_text(env, argv[0], "patch", NULL);
+    value = ha_node_get_text(env, c->argv[0], "patch", NULL);
     if (value == NULL) {
       return NULL;
     }
@@ -259,13 +235,9 @@ static napi_value show_edit(napi_env env, napi_callback_info info) {
 }
 
 /* undo() / redo() → the new version. */
-static napi_value show_undo_redo(napi_env env, napi_callback_info info) {
-  size_t argc = 0;
-  const char *method = NULL;
-  node_show *s = this_show_named(env, info, &argc, NULL, &method);
-  if (s == NULL) {
-    return NULL;
-  }
+static napi_value show_undo_redo(napi_env env, const ha_node_call *c) {
+  node_show *s = c->self;
+  const char *method = c->method->name;
   bool redo = strcmp(method, "redo") == 0;
   ha_status st = redo ? ha_show_redo(s->show) : ha_show_undo(s->show);
   if (st != HA_OK) {
@@ -282,12 +254,8 @@ static napi_value show_undo_redo(napi_env env, napi_callback_info info) {
 }
 
 /* _state() → {version, canUndo, canRedo, sourceFormat, name} */
-static napi_value show_state(napi_env env, napi_callback_info info) {
-  size_t argc = 0;
-  node_show *s = this_show(env, info, &argc, NULL);
-  if (s == NULL) {
-    return NULL;
-  }
+static napi_value show_state(napi_env env, const ha_node_call *c) {
+  node_show *s = c->self;
   napi_value o;
   NAPI_CALL(env, napi_create_object(env, &o));
   const char *name = ha_show_name(s->show);
@@ -302,17 +270,12 @@ static napi_value show_state(napi_env env, napi_callback_info info) {
 }
 
 /* getJson(pointer) → compact JSON text of the value there. */
-static napi_value show_get_json(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  node_show *s = this_show(env, info, &argc, argv);
-  if (s == NULL) {
-    return NULL;
-  }
-  char *pointer = argc > 0 && !ha_node_is_nullish(env, argv[0])
-                      ? ha_node_get_text(env, argv[0], "pointer", NULL)
+static napi_value show_get_json(napi_env env, const ha_node_call *c) {
+  node_show *s = c->self;
+  char *pointer = c->argc > 0 && !ha_node_is_nullish(env, c->argv[0])
+                      ? ha_node_get_text(env, c->argv[0], "pointer", NULL)
                       : NULL;
-  if (argc > 0 && !ha_node_is_nullish(env, argv[0]) && pointer == NULL) {
+  if (c->argc > 0 && !ha_node_is_nullish(env, c->argv[0]) && pointer == NULL) {
     return NULL;
   }
   char *out = NULL;
@@ -338,12 +301,8 @@ static napi_value show_get_json(napi_env env, napi_callback_info info) {
 }
 
 /* toString() → the canonical text (what save writes). */
-static napi_value show_save_string(napi_env env, napi_callback_info info) {
-  size_t argc = 0;
-  node_show *s = this_show(env, info, &argc, NULL);
-  if (s == NULL) {
-    return NULL;
-  }
+static napi_value show_save_string(napi_env env, const ha_node_call *c) {
+  node_show *s = c->self;
   char *out = NULL;
   size_t len = 0;
   ha_status st = ha_show_save_string(s->show, &out, &len);
@@ -358,16 +317,11 @@ static napi_value show_save_string(napi_env env, napi_callback_info info) {
 }
 
 /* save(path): atomic write, the previous file kept as path.bak. */
-static napi_value show_save_file(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  node_show *s = this_show(env, info, &argc, argv);
-  if (s == NULL) {
-    return NULL;
-  }
-  char *path = argc > 0 ? ha_node_get_text(env, argv[0], "path", NULL) : NULL;
+static napi_value show_save_file(napi_env env, const ha_node_call *c) {
+  node_show *s = c->self;
+  char *path = c->argc > 0 ? ha_node_get_text(env, c->argv[0], "path", NULL) : NULL;
   if (path == NULL) {
-    return argc > 0 ? NULL : ha_node_type_error(env, "save(path) expects a file path");
+    return c->argc > 0 ? NULL : ha_node_type_error(env, "save(path) expects a file path");
   }
   ha_error err;
   ha_error_clear(&err);
@@ -379,36 +333,36 @@ static napi_value show_save_file(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-static napi_value show_set_history_limit(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  node_show *s = this_show(env, info, &argc, argv);
-  if (s == NULL) {
-    return NULL;
-  }
+static napi_value show_set_history_limit(napi_env env, const ha_node_call *c) {
+  node_show *s = c->self;
   uint32_t n = 0;
-  if (!ha_node_get_u32(env, argc ? argv[0] : NULL, "count", 0, 1000000, &n)) {
+  if (!ha_node_get_u32(env, c->argc ? c->argv[0] : NULL, "count", 0, 1000000, &n)) {
     return NULL;
   }
   ha_show_set_history_limit(s->show, n);
   return NULL;
 }
 
-/* The data is the method's name (never written: the cast drops const). */
-#define METHOD(name, fn) \
-  { name, NULL, fn, NULL, NULL, NULL, napi_default, (void *)(name) }
+static napi_value show_call(napi_env env, napi_callback_info info) {
+  return ha_node_method_call(env, info, &show_tag, "Show", NULL);
+}
+
+static const ha_node_method show_methods[] = {
+    {"_load", show_load, NULL, 0},       {"edit", show_edit, NULL, 0},
+    {"patch", show_edit, NULL, 0},       {"undo", show_undo_redo, NULL, 0},
+    {"redo", show_undo_redo, NULL, 0},   {"_state", show_state, NULL, 0},
+    {"getJson", show_get_json, NULL, 0}, {"toString", show_save_string, NULL, 0},
+    {"save", show_save_file, NULL, 0},   {"setHistoryLimit", show_set_history_limit, NULL, 0},
+};
 
 napi_value ha_node_init_show(napi_env env, napi_value exports) {
-  napi_property_descriptor props[] = {
-      METHOD("_load", show_load),       METHOD("edit", show_edit),
-      METHOD("patch", show_edit),       METHOD("undo", show_undo_redo),
-      METHOD("redo", show_undo_redo),   METHOD("_state", show_state),
-      METHOD("getJson", show_get_json), METHOD("toString", show_save_string),
-      METHOD("save", show_save_file),   METHOD("setHistoryLimit", show_set_history_limit),
-  };
+  napi_property_descriptor props[sizeof(show_methods) / sizeof(show_methods[0])];
+  size_t n = 0;
+  ha_node_method_props(show_methods, sizeof(show_methods) / sizeof(show_methods[0]), show_call,
+                       props, &n, sizeof(props) / sizeof(props[0]));
   napi_value ctor;
-  NAPI_CALL(env, napi_define_class(env, "NativeShow", NAPI_AUTO_LENGTH, show_ctor, NULL,
-                                   sizeof(props) / sizeof(props[0]), props, &ctor));
+  NAPI_CALL(env, napi_define_class(env, "NativeShow", NAPI_AUTO_LENGTH, show_ctor, NULL, n, props,
+                                   &ctor));
   NAPI_CALL(env, napi_set_named_property(env, exports, "NativeShow", ctor));
   return exports;
 }
