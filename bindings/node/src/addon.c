@@ -49,25 +49,29 @@ ha_node_instance *ha_node_instance_get(napi_env env) {
 
 /* ---- errors -------------------------------------------------------------------- */
 
+/* Set obj[key] to v once creating v (status `made`) succeeded. */
+static bool set_made(napi_env env, napi_value obj, const char *key, napi_status made,
+                     napi_value v) {
+  NAPI_CALL_B(env, made);
+  return ha_node_set_value(env, obj, key, v);
+}
+
 bool ha_node_set_number(napi_env env, napi_value obj, const char *key, double v) {
-  napi_value n;
-  NAPI_CALL_B(env, napi_create_double(env, v, &n));
-  NAPI_CALL_B(env, napi_set_named_property(env, obj, key, n));
-  return true;
+  napi_value n = NULL;
+  napi_status made = napi_create_double(env, v, &n);
+  return set_made(env, obj, key, made, n);
 }
 
 bool ha_node_set_string(napi_env env, napi_value obj, const char *key, const char *s) {
-  napi_value v;
-  NAPI_CALL_B(env, napi_create_string_utf8(env, s ? s : "", NAPI_AUTO_LENGTH, &v));
-  NAPI_CALL_B(env, napi_set_named_property(env, obj, key, v));
-  return true;
+  napi_value v = NULL;
+  napi_status made = napi_create_string_utf8(env, s ? s : "", NAPI_AUTO_LENGTH, &v);
+  return set_made(env, obj, key, made, v);
 }
 
 bool ha_node_set_bool(napi_env env, napi_value obj, const char *key, bool b) {
-  napi_value v;
-  NAPI_CALL_B(env, napi_get_boolean(env, b, &v));
-  NAPI_CALL_B(env, napi_set_named_property(env, obj, key, v));
-  return true;
+  napi_value v = NULL;
+  napi_status made = napi_get_boolean(env, b, &v);
+  return set_made(env, obj, key, made, v);
 }
 
 bool ha_node_set_value(napi_env env, napi_value obj, const char *key, napi_value v) {
@@ -177,12 +181,15 @@ napi_value ha_node_make_error(napi_env env, ha_status status, const ha_error *er
   return e;
 }
 
-napi_value ha_node_throw(napi_env env, ha_status status, const ha_error *err, const char *context) {
-  napi_value e = ha_node_make_error(env, status, err, context);
+napi_value ha_node_throw_value(napi_env env, napi_value e) {
   if (e != NULL) {
     napi_throw(env, e);
   }
   return NULL;
+}
+
+napi_value ha_node_throw(napi_env env, ha_status status, const ha_error *err, const char *context) {
+  return ha_node_throw_value(env, ha_node_make_error(env, status, err, context));
 }
 
 napi_value ha_node_throw_message(napi_env env, ha_status status, const char *fmt, ...) {
@@ -224,6 +231,33 @@ napi_value ha_node_range_error(napi_env env, const char *fmt, ...) {
   throw_builtin_error(env, napi_throw_range_error, "ERR_OUT_OF_RANGE", fmt, ap);
   va_end(ap);
   return NULL;
+}
+
+bool ha_node_construct(napi_env env, napi_callback_info info, const char *cls, size_t *argc,
+                       napi_value *argv, napi_value *self) {
+  napi_value target;
+  NAPI_CALL_B(env, napi_get_cb_info(env, info, argc, argv, self, NULL));
+  NAPI_CALL_B(env, napi_get_new_target(env, info, &target));
+  if (target == NULL) {
+    ha_node_type_error(env, "Class constructor %s cannot be invoked without 'new'", cls);
+    return false;
+  }
+  return true;
+}
+
+napi_value ha_node_string_take(napi_env env, char *s, size_t len) {
+  napi_value r;
+  napi_status made = napi_create_string_utf8(env, s, len, &r);
+  free(s);
+  NAPI_CALL(env, made);
+  return r;
+}
+
+bool ha_node_typedarray(napi_env env, napi_value v, napi_typedarray_type *type, size_t *len,
+                        void **data) {
+  bool is = false;
+  return v != NULL && napi_is_typedarray(env, v, &is) == napi_ok && is &&
+         napi_get_typedarray_info(env, v, type, len, data, NULL, NULL) == napi_ok;
 }
 
 /* ---- receivers and async work ----------------------------------------------------- */
@@ -543,61 +577,53 @@ bool ha_node_opt_string(napi_env env, napi_value obj, const char *key, char *buf
 bool ha_node_get_points(napi_env env, napi_value v, const char *what, ha_vec3 **out, size_t *n) {
   *out = NULL;
   *n = 0;
-  bool is_ta = false;
-  if (v != NULL) {
-    NAPI_CALL_B(env, napi_is_typedarray(env, v, &is_ta));
-  }
-  if (is_ta) {
-    napi_typedarray_type type;
-    size_t len;
-    void *data;
-    NAPI_CALL_B(env, napi_get_typedarray_info(env, v, &type, &len, &data, NULL, NULL));
-    if (type != napi_float64_array || len % 3 != 0) {
+  napi_typedarray_type type = napi_float64_array;
+  size_t count = 0;
+  void *data = NULL;
+  bool typed = ha_node_typedarray(env, v, &type, &count, &data);
+  bool arr = false;
+  if (typed) {
+    if (type != napi_float64_array || count % 3 != 0) {
       ha_node_type_error(env, "%s must be a Float64Array of x, y, z triples", what);
       return false;
     }
-    size_t count = len / 3;
-    ha_vec3 *pts = malloc((count ? count : 1) * sizeof(*pts));
-    if (pts == NULL) {
-      ha_node_throw(env, HA_ENOMEM, NULL, what);
+    count /= 3;
+  } else {
+    if (v != NULL) {
+      NAPI_CALL_B(env, napi_is_array(env, v, &arr));
+    }
+    if (!arr) {
+      ha_node_type_error(env, "%s must be an array of [x, y, z] or a Float64Array, got %s", what,
+                         describe_value(env, v));
       return false;
     }
-    const double *d = data;
-    for (size_t i = 0; i < count; i++) {
-      pts[i] = (ha_vec3){d[3 * i], d[3 * i + 1], d[3 * i + 2]};
-    }
-    *out = pts;
-    *n = count;
-    return true;
+    uint32_t len;
+    NAPI_CALL_B(env, napi_get_array_length(env, v, &len));
+    count = len;
   }
-  bool arr = false;
-  if (v != NULL) {
-    NAPI_CALL_B(env, napi_is_array(env, v, &arr));
-  }
-  if (!arr) {
-    ha_node_type_error(env, "%s must be an array of [x, y, z] or a Float64Array, got %s", what,
-                       describe_value(env, v));
-    return false;
-  }
-  uint32_t len;
-  NAPI_CALL_B(env, napi_get_array_length(env, v, &len));
-  ha_vec3 *pts = malloc((len ? len : 1) * sizeof(*pts));
+  ha_vec3 *pts = malloc((count ? count : 1) * sizeof(*pts));
   if (pts == NULL) {
     ha_node_throw(env, HA_ENOMEM, NULL, what);
     return false;
   }
-  for (uint32_t i = 0; i < len; i++) {
+  const double *d = data;
+  for (size_t i = 0; i < count; i++) {
     napi_value e;
     char name[160];
-    snprintf(name, sizeof(name), "%s[%u]", what, i);
-    if (napi_get_element(env, v, i, &e) != napi_ok || !ha_node_get_vec3(env, e, name, &pts[i])) {
+    if (typed) {
+      pts[i] = (ha_vec3){d[3 * i], d[3 * i + 1], d[3 * i + 2]};
+      continue;
+    }
+    snprintf(name, sizeof(name), "%s[%zu]", what, i);
+    if (napi_get_element(env, v, (uint32_t)i, &e) != napi_ok ||
+        !ha_node_get_vec3(env, e, name, &pts[i])) {
       free(pts);
       ha_node_napi_fail(env, napi_generic_failure, "napi_get_element", __LINE__);
       return false;
     }
   }
   *out = pts;
-  *n = len;
+  *n = count;
   return true;
 }
 

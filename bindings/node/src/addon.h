@@ -66,6 +66,8 @@ napi_value ha_node_make_error(napi_env env, ha_status status, const ha_error *er
 /* A HoloanimError for a show that failed to load or an edit that failed:
  * the first error's position and every diagnostic (show_api.c). */
 napi_value ha_node_diags_error(napi_env env, ha_status st, const ha_diags *d, const char *what);
+/* Throw `e` when it is not NULL. Returns NULL. */
+napi_value ha_node_throw_value(napi_env env, napi_value e);
 /* Throw a HoloanimError for `status` whose message is the printf text.
  * Returns NULL. */
 napi_value ha_node_throw_message(napi_env env, ha_status status, const char *fmt, ...)
@@ -80,8 +82,13 @@ napi_value ha_node_type_error(napi_env env, const char *fmt, ...)
 napi_value ha_node_range_error(napi_env env, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-/* ---- receivers and async work ---------------------------------------------- */
+/* ---- constructors, receivers and async work ---------------------------------------------- */
 
+/* A class constructor's arguments and `this`; false with the TypeError
+ * "Class constructor <cls> cannot be invoked without 'new'" when called
+ * without new. */
+bool ha_node_construct(napi_env env, napi_callback_info info, const char *cls, size_t *argc,
+                       napi_value *argv, napi_value *self);
 /* The native object `this` wraps when it carries `tag` (argc/argv as
  * napi_get_cb_info; *data, when not NULL, the method's descriptor data), or
  * NULL with a TypeError "the receiver must be a <cls>". */
@@ -142,6 +149,10 @@ bool ha_node_get_string(napi_env env, napi_value v, const char *what, char *buf,
 /* A string as a malloc'd, NUL-terminated copy (*len its length, when not
  * NULL); NULL with a TypeError when `v` is not a string. */
 char *ha_node_get_text(napi_env env, napi_value v, const char *what, size_t *len);
+/* true when v is a typed array: its type, length and data; false (no
+ * exception) otherwise. */
+bool ha_node_typedarray(napi_env env, napi_value v, napi_typedarray_type *type, size_t *len,
+                        void **data);
 /* [x, y, z] (or {x, y, z}). */
 bool ha_node_get_vec3(napi_env env, napi_value v, const char *what, ha_vec3 *out);
 /* Property `key` of `obj` if present and not undefined/null: *found tells. */
@@ -180,6 +191,9 @@ bool ha_node_set_number(napi_env env, napi_value obj, const char *key, double v)
 bool ha_node_set_string(napi_env env, napi_value obj, const char *key, const char *s);
 bool ha_node_set_bool(napi_env env, napi_value obj, const char *key, bool b);
 bool ha_node_set_value(napi_env env, napi_value obj, const char *key, napi_value v);
+/* A JS string of the malloc'd text s (len bytes, or NAPI_AUTO_LENGTH), which
+ * is freed. */
+napi_value ha_node_string_take(napi_env env, char *s, size_t len);
 
 /* ---- modules -------------------------------------------------------------------- */
 

@@ -16,12 +16,12 @@ typedef struct node_devsim {
 
 static const napi_type_tag devsim_tag = {0x5eedd0d0cafe1234ULL, 0x0ddba11de7517a9bULL};
 
+/* The object was garbage-collected: stop the device if still running. */
 static void devsim_finalize(napi_env env, void *data, void *hint) {
   (void)env;
   (void)hint;
-  node_devsim *d = data;
-  ha_devsim_stop(d->sim);
-  free(d);
+  ha_devsim_stop(((node_devsim *)data)->sim);
+  free(data);
 }
 
 #define DEVSIM_RUNNING HA_NODE_CLASS_FLAG /* refused once stopped */

@@ -159,11 +159,9 @@ static void motion_finalize(napi_env env, void *data, void *hint) {
 /* new Motion(model, params?, timing?) */
 static napi_value motion_ctor(napi_env env, napi_callback_info info) {
   size_t argc = 3;
-  napi_value argv[3], self, target;
-  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, &self, NULL));
-  NAPI_CALL(env, napi_get_new_target(env, info, &target));
-  if (target == NULL) {
-    return ha_node_type_error(env, "Class constructor Motion cannot be invoked without 'new'");
+  napi_value argv[3], self;
+  if (!ha_node_construct(env, info, "Motion", &argc, argv, &self)) {
+    return NULL;
   }
   char model[64];
   if (!ha_node_get_string(env, argc > 0 ? argv[0] : NULL, "model", model, sizeof(model))) {
@@ -594,7 +592,7 @@ static napi_value js_evaluate(napi_env env, napi_callback_info info) {
   size_t n = 0;
   napi_typedarray_type type;
   void *data = NULL;
-  if (napi_get_typedarray_info(env, argv[1], &type, &n, &data, NULL, NULL) == napi_ok) {
+  if (ha_node_typedarray(env, argv[1], &type, &n, &data)) {
     if (type != napi_float64_array) {
       ha_node_pattern_deinit(&p);
       return ha_node_type_error(env, "times must be a Float64Array or an array of numbers");

@@ -186,11 +186,9 @@ static bool get_player_config(napi_env env, napi_value o, ha_player_config *c, b
 
 static napi_value player_ctor(napi_env env, napi_callback_info info) {
   size_t argc = 1;
-  napi_value argv[1], self, target;
-  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, &self, NULL));
-  NAPI_CALL(env, napi_get_new_target(env, info, &target));
-  if (target == NULL) {
-    return ha_node_type_error(env, "Class constructor Player cannot be invoked without 'new'");
+  napi_value argv[1], self;
+  if (!ha_node_construct(env, info, "Player", &argc, argv, &self)) {
+    return NULL;
   }
   ha_player_config cfg = ha_player_config_default();
   bool max_given = false;
@@ -275,60 +273,59 @@ static napi_value player_add_track(napi_env env, const ha_node_call *c) {
   return st == HA_OK ? NULL : ha_node_throw(env, st, &err, "addTrack");
 }
 
+#define MAP_SHAPE "map must be [[track, index], ...] or {track: index}"
+
+/* Entry i of a map: [track, index] element i of the array v (keys NULL),
+ * or key i of the object v (keys: its property names) and its value. */
+static bool map_entry(napi_env env, napi_value v, napi_value keys, uint32_t i,
+                      ha_output_map_entry *m) {
+  char what[48];
+  napi_value track, index;
+  if (keys == NULL) {
+    napi_value e;
+    snprintf(what, sizeof(what), "map[%u]", i);
+    if (napi_get_element(env, v, i, &e) != napi_ok ||
+        napi_get_element(env, e, 0, &track) != napi_ok ||
+        napi_get_element(env, e, 1, &index) != napi_ok ||
+        !ha_node_get_u32(env, track, what, 1, UINT32_MAX, &m->track) ||
+        !ha_node_get_u32(env, index, what, 1, UINT32_MAX, &m->index)) {
+      ha_node_type_error(env, MAP_SHAPE); /* unless get_u32 threw already */
+      return false;
+    }
+    return true;
+  }
+  napi_value k;
+  snprintf(what, sizeof(what), "map key %u", i);
+  return napi_get_element(env, keys, i, &k) == napi_ok &&
+         napi_get_property(env, v, k, &index) == napi_ok &&
+         napi_coerce_to_number(env, k, &track) == napi_ok &&
+         ha_node_get_u32(env, track, what, 1, UINT32_MAX, &m->track) &&
+         ha_node_get_u32(env, index, "map value", 1, UINT32_MAX, &m->index);
+}
+
+/* map: [[track, index], ...] or {track: index} into a new array. */
 static bool parse_map(napi_env env, napi_value v, ha_output_map_entry **out, size_t *n) {
   *out = NULL;
   *n = 0;
   bool arr = false;
   NAPI_CALL_B(env, napi_is_array(env, v, &arr));
-  if (arr) {
-    /* [[track, index], ...] */
-    uint32_t len;
-    NAPI_CALL_B(env, napi_get_array_length(env, v, &len));
-    ha_output_map_entry *m = calloc(len ? len : 1, sizeof(*m));
-    if (m == NULL) {
-      ha_node_throw(env, HA_ENOMEM, NULL, "map");
-      return false;
-    }
-    for (uint32_t i = 0; i < len; i++) {
-      napi_value e, a, b;
-      char what[48];
-      snprintf(what, sizeof(what), "map[%u]", i);
-      if (napi_get_element(env, v, i, &e) != napi_ok ||
-          napi_get_element(env, e, 0, &a) != napi_ok ||
-          napi_get_element(env, e, 1, &b) != napi_ok ||
-          !ha_node_get_u32(env, a, what, 1, UINT32_MAX, &m[i].track) ||
-          !ha_node_get_u32(env, b, what, 1, UINT32_MAX, &m[i].index)) {
-        free(m);
-        ha_node_type_error(env, "map must be [[track, index], ...] or {track: index}");
-        return false;
-      }
-    }
-    *out = m;
-    *n = len;
-    return true;
-  }
-  if (!ha_node_is_type(env, v, napi_object)) {
-    ha_node_type_error(env, "map must be [[track, index], ...] or {track: index}");
+  if (!arr && !ha_node_is_type(env, v, napi_object)) {
+    ha_node_type_error(env, MAP_SHAPE);
     return false;
   }
-  napi_value keys;
+  napi_value keys = NULL;
   uint32_t len;
-  NAPI_CALL_B(env, napi_get_property_names(env, v, &keys));
-  NAPI_CALL_B(env, napi_get_array_length(env, keys, &len));
+  if (!arr) {
+    NAPI_CALL_B(env, napi_get_property_names(env, v, &keys));
+  }
+  NAPI_CALL_B(env, napi_get_array_length(env, arr ? v : keys, &len));
   ha_output_map_entry *m = calloc(len ? len : 1, sizeof(*m));
   if (m == NULL) {
     ha_node_throw(env, HA_ENOMEM, NULL, "map");
     return false;
   }
   for (uint32_t i = 0; i < len; i++) {
-    napi_value k, val, num;
-    char what[48];
-    snprintf(what, sizeof(what), "map key %u", i);
-    if (napi_get_element(env, keys, i, &k) != napi_ok ||
-        napi_get_property(env, v, k, &val) != napi_ok ||
-        napi_coerce_to_number(env, k, &num) != napi_ok ||
-        !ha_node_get_u32(env, num, what, 1, UINT32_MAX, &m[i].track) ||
-        !ha_node_get_u32(env, val, "map value", 1, UINT32_MAX, &m[i].index)) {
+    if (!map_entry(env, v, keys, i, &m[i])) {
       free(m);
       return false;
     }

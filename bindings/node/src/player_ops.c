@@ -163,40 +163,32 @@ static ha_status apply_update(ha_node_player *p, update *u, ha_error *err) {
 /* ---- parsing operations (JS thread) ---------------------------------------------------------- */
 
 static bool get_tracks(napi_env env, napi_value v, update *u) {
-  bool arr = false, ta = false;
+  bool arr = false;
+  napi_typedarray_type type = napi_uint32_array;
+  size_t len = 0;
+  void *data = NULL;
+  bool typed = ha_node_typedarray(env, v, &type, &len, &data);
   NAPI_CALL_B(env, napi_is_array(env, v, &arr));
-  NAPI_CALL_B(env, napi_is_typedarray(env, v, &ta));
-  if (ta) {
-    napi_typedarray_type type;
-    size_t len;
-    void *data;
-    NAPI_CALL_B(env, napi_get_typedarray_info(env, v, &type, &len, &data, NULL, NULL));
-    if (type != napi_uint32_array) {
-      ha_node_type_error(env, "tracks must be an array of track ids or a Uint32Array");
-      return false;
-    }
-    u->tracks = malloc((len ? len : 1) * sizeof(uint32_t));
-    if (u->tracks == NULL) {
-      ha_node_throw(env, HA_ENOMEM, NULL, "tracks");
-      return false;
-    }
-    memcpy(u->tracks, data, len * sizeof(uint32_t));
-    u->ntracks = len;
-    return true;
-  }
-  if (!arr) {
+  if ((!typed && !arr) || type != napi_uint32_array) {
     ha_node_type_error(env, "tracks must be an array of track ids or a Uint32Array");
     return false;
   }
-  uint32_t len;
-  NAPI_CALL_B(env, napi_get_array_length(env, v, &len));
+  if (arr) {
+    uint32_t n;
+    NAPI_CALL_B(env, napi_get_array_length(env, v, &n));
+    len = n;
+  }
   u->tracks = malloc((len ? len : 1) * sizeof(uint32_t));
   if (u->tracks == NULL) {
     ha_node_throw(env, HA_ENOMEM, NULL, "tracks");
     return false;
   }
   u->ntracks = len;
-  for (uint32_t i = 0; i < len; i++) {
+  if (typed) {
+    memcpy(u->tracks, data, len * sizeof(uint32_t));
+    return true;
+  }
+  for (uint32_t i = 0; i < (uint32_t)len; i++) {
     napi_value e;
     char what[32];
     snprintf(what, sizeof(what), "tracks[%u]", i);
@@ -471,129 +463,122 @@ static napi_value player_update_state(napi_env env, const ha_node_call *c) {
 
 /* ---- synchronous control methods ----------------------------------------------------------- */
 
-/* What a control method does: the napi_property_descriptor's data, so one
- * callback per argument shape serves every method of that shape. */
-typedef struct player_op {
-  int type;          /* U_* */
-  const char *arg;   /* number methods: the argument's name (NULL: none) */
-  bool required;     /* number methods: the argument must be given */
-  double def;        /* number methods: its value when not given */
-  uint32_t min_id;   /* id methods: the smallest id (tags 0, tracks 1) */
-  const char *utype; /* object methods: the update type they force */
-} player_op;
+/* What a positional control method does (its ha_node_method.arg): the
+ * update type, the parser of its arguments and what the parser needs. */
+typedef struct player_op player_op;
+struct player_op {
+  int type; /* U_* */
+  bool (*parse)(napi_env env, const ha_node_call *c, const player_op *op, update *u);
+  const char *arg; /* the first argument's name */
+  bool required;   /* number methods: it must be given */
+  double def;      /* number methods: its value when not given */
+  uint32_t min_id; /* id methods: the smallest id (tags 0, tracks 1) */
+};
 
 /* play(), pause(), panic(), stop(fade?), seek(time), setSpeed(speed), goCue(cue) */
-static napi_value player_number_op(napi_env env, const ha_node_call *c) {
-  ha_node_player *p = c->self;
+static bool op_parse_number(napi_env env, const ha_node_call *c, const player_op *op, update *u) {
+  if (op->arg == NULL) {
+    return true;
+  }
+  if (c->argc > 0 && !ha_node_is_nullish(env, c->argv[0])) {
+    return ha_node_get_number(env, c->argv[0], op->arg, &u->a);
+  }
+  if (op->required) {
+    ha_node_type_error(env, "%s must be a number", op->arg);
+    return false;
+  }
+  return true;
+}
+
+/* stopAnimation(tag, fade?), stopTrack(track, fade?) */
+static bool op_parse_id_fade(napi_env env, const ha_node_call *c, const player_op *op, update *u) {
+  return ha_node_get_u32(env, c->argc > 0 ? c->argv[0] : NULL, op->arg, op->min_id, UINT32_MAX,
+                         &u->id) &&
+         (c->argc < 2 || ha_node_is_nullish(env, c->argv[1]) ||
+          ha_node_get_number(env, c->argv[1], "fade", &u->a));
+}
+
+/* goto(track, [x,y,z], options?), setBase(track, [x,y,z]), deviceEcho(track, [x,y,z]) */
+static bool op_parse_track_pos(napi_env env, const ha_node_call *c, const player_op *op,
+                               update *u) {
+  (void)op;
+  if (!ha_node_get_u32(env, c->argc > 0 ? c->argv[0] : NULL, "track", 1, UINT32_MAX, &u->id) ||
+      !ha_node_get_vec3(env, c->argc > 1 ? c->argv[1] : NULL, "position", &u->v)) {
+    return false;
+  }
+  if (u->type != U_GOTO || c->argc < 3 || ha_node_is_nullish(env, c->argv[2])) {
+    return true;
+  }
+  if (!ha_node_is_type(env, c->argv[2], napi_object)) {
+    ha_node_type_error(env, "goto options must be an object");
+    return false;
+  }
+  return get_goto(env, c->argv[2], u);
+}
+
+static napi_value player_positional_op(napi_env env, const ha_node_call *c) {
   const player_op *op = c->method->arg;
   update u;
   memset(&u, 0, sizeof(u));
   u.type = op->type;
   u.a = op->def;
-  if (op->arg != NULL) {
-    if (c->argc > 0 && !ha_node_is_nullish(env, c->argv[0])) {
-      if (!ha_node_get_number(env, c->argv[0], op->arg, &u.a)) {
-        return NULL;
-      }
-    } else if (op->required) {
-      return ha_node_type_error(env, "%s must be a number", op->arg);
-    }
+  if (!op->parse(env, c, op, &u)) {
+    return NULL;
   }
-  return update_apply_sync(env, p, &u);
+  return update_apply_sync(env, c->self, &u);
 }
 
-/* startAnimation({...}) → tag, replaceAnimation({...}): parse_update of a
- * copy of the options with the type forced. */
+/* startAnimation({...}) → tag, replaceAnimation({...}) = setParameter:
+ * parse_update of a copy of the options with the type forced (arg). */
 static napi_value player_object_op(napi_env env, const ha_node_call *c) {
-  ha_node_player *p = c->self;
-  const player_op *op = c->method->arg;
+  const char *type = c->method->arg;
   if (c->argc < 1 || !ha_node_is_type(env, c->argv[0], napi_object)) {
-    return ha_node_type_error(env, "%s expects an options object", op->utype);
+    return ha_node_type_error(env, "%s expects an options object", type);
   }
   napi_value o = ha_node_assign(env, c->argv[0], NULL);
-  if (o == NULL || !ha_node_set_string(env, o, "type", op->utype)) {
+  if (o == NULL || !ha_node_set_string(env, o, "type", type)) {
     return NULL;
   }
   update u;
-  if (!parse_update(env, p, o, &u)) {
+  if (!parse_update(env, c->self, o, &u)) {
     update_deinit(&u);
     return NULL;
   }
-  return update_apply_sync(env, p, &u);
+  return update_apply_sync(env, c->self, &u);
 }
 
-/* stopAnimation(tag, fade?), stopTrack(track, fade?) */
-static napi_value player_id_fade_op(napi_env env, const ha_node_call *c) {
-  ha_node_player *p = c->self;
-  const player_op *op = c->method->arg;
-  update u;
-  memset(&u, 0, sizeof(u));
-  u.type = op->type;
-  if (!ha_node_get_u32(env, c->argc > 0 ? c->argv[0] : NULL, op->arg, op->min_id, UINT32_MAX,
-                       &u.id) ||
-      (c->argc > 1 && !ha_node_is_nullish(env, c->argv[1]) &&
-       !ha_node_get_number(env, c->argv[1], "fade", &u.a))) {
-    return NULL;
-  }
-  return update_apply_sync(env, p, &u);
-}
+/* {type, parse, arg, required, def, min_id} */
+static const player_op op_play = {U_PLAY, op_parse_number, NULL, false, 0.0, 0};
+static const player_op op_pause = {U_PAUSE, op_parse_number, NULL, false, 0.0, 0};
+static const player_op op_panic = {U_PANIC, op_parse_number, NULL, false, 0.0, 0};
+static const player_op op_stop = {U_STOP, op_parse_number, "fade", false, 0.0, 0};
+static const player_op op_seek = {U_SEEK, op_parse_number, "time", true, 0.0, 0};
+static const player_op op_speed = {U_SPEED, op_parse_number, "speed", true, 1.0, 0};
+static const player_op op_cue = {U_CUE, op_parse_number, "cue", true, 0.0, 0};
+static const player_op op_stop_anim = {U_STOP_ANIM, op_parse_id_fade, "tag", false, 0.0, 0};
+static const player_op op_stop_track = {U_STOP_TRACK, op_parse_id_fade, "track", false, 0.0, 1};
+static const player_op op_goto = {U_GOTO, op_parse_track_pos, NULL, false, 0.0, 0};
+static const player_op op_set_base = {U_SET_BASE, op_parse_track_pos, NULL, false, 0.0, 0};
+static const player_op op_echo = {U_ECHO, op_parse_track_pos, NULL, false, 0.0, 0};
 
-/* goto(track, [x,y,z], options?), setBase(track, [x,y,z]), deviceEcho(track, [x,y,z]) */
-static napi_value player_track_pos_op(napi_env env, const ha_node_call *c) {
-  ha_node_player *p = c->self;
-  const player_op *op = c->method->arg;
-  update u;
-  memset(&u, 0, sizeof(u));
-  u.type = op->type;
-  if (!ha_node_get_u32(env, c->argc > 0 ? c->argv[0] : NULL, "track", 1, UINT32_MAX, &u.id) ||
-      !ha_node_get_vec3(env, c->argc > 1 ? c->argv[1] : NULL, "position", &u.v)) {
-    return NULL;
-  }
-  if (u.type == U_GOTO && c->argc > 2 && !ha_node_is_nullish(env, c->argv[2])) {
-    if (!ha_node_is_type(env, c->argv[2], napi_object)) {
-      return ha_node_type_error(env, "goto options must be an object");
-    }
-    if (!get_goto(env, c->argv[2], &u)) {
-      return NULL;
-    }
-  }
-  return update_apply_sync(env, p, &u);
-}
-
-/* {type, arg, required, def, min_id, utype} */
-static const player_op op_play = {U_PLAY, NULL, false, 0.0, 0, NULL};
-static const player_op op_pause = {U_PAUSE, NULL, false, 0.0, 0, NULL};
-static const player_op op_panic = {U_PANIC, NULL, false, 0.0, 0, NULL};
-static const player_op op_stop = {U_STOP, "fade", false, 0.0, 0, NULL};
-static const player_op op_seek = {U_SEEK, "time", true, 0.0, 0, NULL};
-static const player_op op_speed = {U_SPEED, "speed", true, 1.0, 0, NULL};
-static const player_op op_cue = {U_CUE, "cue", true, 0.0, 0, NULL};
-static const player_op op_start = {U_START, NULL, false, 0.0, 0, "startAnimation"};
-static const player_op op_replace = {U_REPLACE, NULL, false, 0.0, 0, "setParameter"};
-static const player_op op_stop_anim = {U_STOP_ANIM, "tag", false, 0.0, 0, NULL};
-static const player_op op_stop_track = {U_STOP_TRACK, "track", false, 0.0, 1, NULL};
-static const player_op op_goto = {U_GOTO, NULL, false, 0.0, 0, NULL};
-static const player_op op_set_base = {U_SET_BASE, NULL, false, 0.0, 0, NULL};
-static const player_op op_echo = {U_ECHO, NULL, false, 0.0, 0, NULL};
-
-#define OP(name, fn, op) \
-  { name, fn, op, PLAYER_OPEN }
+#define OP(name, op) \
+  { name, player_positional_op, op, PLAYER_OPEN }
 
 const ha_node_method ha_node_player_op_methods[] = {
-    OP("play", player_number_op, &op_play),
-    OP("pause", player_number_op, &op_pause),
-    OP("stop", player_number_op, &op_stop),
-    OP("seek", player_number_op, &op_seek),
-    OP("setSpeed", player_number_op, &op_speed),
-    OP("goCue", player_number_op, &op_cue),
-    OP("panic", player_number_op, &op_panic),
-    OP("startAnimation", player_object_op, &op_start),
-    OP("replaceAnimation", player_object_op, &op_replace),
-    OP("stopAnimation", player_id_fade_op, &op_stop_anim),
-    OP("stopTrack", player_id_fade_op, &op_stop_track),
-    OP("goto", player_track_pos_op, &op_goto),
-    OP("setBase", player_track_pos_op, &op_set_base),
-    OP("deviceEcho", player_track_pos_op, &op_echo),
+    OP("play", &op_play),
+    OP("pause", &op_pause),
+    OP("stop", &op_stop),
+    OP("seek", &op_seek),
+    OP("setSpeed", &op_speed),
+    OP("goCue", &op_cue),
+    OP("panic", &op_panic),
+    {"startAnimation", player_object_op, "startAnimation", PLAYER_OPEN},
+    {"replaceAnimation", player_object_op, "setParameter", PLAYER_OPEN},
+    OP("stopAnimation", &op_stop_anim),
+    OP("stopTrack", &op_stop_track),
+    OP("goto", &op_goto),
+    OP("setBase", &op_set_base),
+    OP("deviceEcho", &op_echo),
     {"updateState", player_update_state, NULL, 0},
 };
 const size_t ha_node_player_op_method_count =

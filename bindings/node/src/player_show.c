@@ -85,53 +85,56 @@ static napi_value show_warning_list(napi_env env, const ha_diags *d) {
   return warnings;
 }
 
-/* [{name, tag, autoStart}] of the show's groups. */
-static napi_value show_group_list(napi_env env, const ha_show *show) {
-  size_t ng = 0;
-  const ha_show_group *groups = ha_show_groups(show, &ng);
-  napi_value gl;
-  NAPI_CALL(env, napi_create_array_with_length(env, ng, &gl));
-  for (size_t i = 0; i < ng; i++) {
-    napi_value g;
-    NAPI_CALL(env, napi_create_object(env, &g));
-    if (!ha_node_set_string(env, g, "name", groups[i].name) ||
-        !ha_node_set_number(env, g, "tag", (double)i) ||
-        !ha_node_set_bool(env, g, "autoStart", groups[i].auto_start)) {
-      return NULL;
-    }
-    NAPI_CALL(env, napi_set_element(env, gl, (uint32_t)i, g));
-  }
-  return gl;
+/* {name, tag, autoStart} of group i. */
+static napi_value show_group_item(napi_env env, const ha_show *show, size_t i) {
+  size_t n = 0;
+  const ha_show_group *g = &ha_show_groups(show, &n)[i];
+  napi_value o;
+  NAPI_CALL(env, napi_create_object(env, &o));
+  bool ok = ha_node_set_string(env, o, "name", g->name) &&
+            ha_node_set_number(env, o, "tag", (double)i) &&
+            ha_node_set_bool(env, o, "autoStart", g->auto_start);
+  return ok ? o : NULL;
 }
 
-/* [{number, name}] of the show's cues. */
-static napi_value show_cue_list(napi_env env, const ha_show *show) {
-  size_t nc = 0;
-  const ha_show_cue *cues = ha_show_cues(show, &nc);
-  napi_value cl;
-  NAPI_CALL(env, napi_create_array_with_length(env, nc, &cl));
-  for (size_t i = 0; i < nc; i++) {
-    napi_value c;
-    NAPI_CALL(env, napi_create_object(env, &c));
-    if (!ha_node_set_number(env, c, "number", cues[i].number) ||
-        !ha_node_set_string(env, c, "name", cues[i].name)) {
+/* {number, name} of cue i. */
+static napi_value show_cue_item(napi_env env, const ha_show *show, size_t i) {
+  size_t n = 0;
+  const ha_show_cue *cue = &ha_show_cues(show, &n)[i];
+  napi_value o;
+  NAPI_CALL(env, napi_create_object(env, &o));
+  bool ok = ha_node_set_number(env, o, "number", cue->number) &&
+            ha_node_set_string(env, o, "name", cue->name);
+  return ok ? o : NULL;
+}
+
+/* An array of item(show, i) for i < n. */
+static napi_value show_list(napi_env env, const ha_show *show, size_t n,
+                            napi_value (*item)(napi_env env, const ha_show *show, size_t i)) {
+  napi_value list;
+  NAPI_CALL(env, napi_create_array_with_length(env, n, &list));
+  for (size_t i = 0; i < n; i++) {
+    napi_value v = item(env, show, i);
+    if (v == NULL) {
       return NULL;
     }
-    NAPI_CALL(env, napi_set_element(env, cl, (uint32_t)i, c));
+    NAPI_CALL(env, napi_set_element(env, list, (uint32_t)i, v));
   }
-  return cl;
+  return list;
 }
 
 /* {name, tracks, animations, groups, cues, presets, outputs, warnings} */
 static napi_value show_summary(napi_env env, const ha_show *show, const ha_diags *d,
                                size_t outputs) {
-  size_t nt = 0, na = 0, np = 0;
+  size_t nt = 0, na = 0, np = 0, ng = 0, nc = 0;
   ha_show_tracks(show, &nt);
   ha_show_animations(show, &na);
   ha_show_presets(show, &np);
+  ha_show_groups(show, &ng);
+  ha_show_cues(show, &nc);
   napi_value r, warnings = show_warning_list(env, d), gl, cl;
-  if (warnings == NULL || (gl = show_group_list(env, show)) == NULL ||
-      (cl = show_cue_list(env, show)) == NULL) {
+  if (warnings == NULL || (gl = show_list(env, show, ng, show_group_item)) == NULL ||
+      (cl = show_list(env, show, nc, show_cue_item)) == NULL) {
     return NULL;
   }
   NAPI_CALL(env, napi_create_object(env, &r));

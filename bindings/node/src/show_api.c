@@ -26,9 +26,8 @@ static const napi_type_tag show_tag = {0x5d0c6a7e21b94f03ULL, 0x9a4e1c3b7f2d8e61
 static void show_finalize(napi_env env, void *data, void *hint) {
   (void)env;
   (void)hint;
-  node_show *s = data;
-  ha_show_destroy(s->show);
-  free(s);
+  ha_show_destroy(((node_show *)data)->show);
+  free(data);
 }
 
 static const char *severity_name(ha_diag_severity s) {
@@ -105,20 +104,14 @@ napi_value ha_node_diags_error(napi_env env, ha_status st, const ha_diags *d, co
 }
 
 napi_value ha_node_throw_diags(napi_env env, ha_status st, const ha_diags *d, const char *what) {
-  napi_value e = ha_node_diags_error(env, st, d, what);
-  if (e != NULL) {
-    napi_throw(env, e);
-  }
-  return NULL;
+  return ha_node_throw_value(env, ha_node_diags_error(env, st, d, what));
 }
 
 static napi_value show_ctor(napi_env env, napi_callback_info info) {
-  napi_value self, target;
+  napi_value self;
   size_t argc = 0;
-  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, NULL, &self, NULL));
-  NAPI_CALL(env, napi_get_new_target(env, info, &target));
-  if (target == NULL) {
-    return ha_node_type_error(env, "Class constructor Show cannot be invoked without 'new'");
+  if (!ha_node_construct(env, info, "Show", &argc, NULL, &self)) {
+    return NULL;
   }
   node_show *s = calloc(1, sizeof(*s));
   if (s == NULL) {
@@ -293,11 +286,7 @@ static napi_value show_get_json(napi_env env, const ha_node_call *c) {
     return ha_node_throw(env, st, &err, "get");
   }
   free(pointer);
-  napi_value r;
-  napi_status ns = napi_create_string_utf8(env, out, NAPI_AUTO_LENGTH, &r);
-  free(out);
-  NAPI_CALL(env, ns);
-  return r;
+  return ha_node_string_take(env, out, NAPI_AUTO_LENGTH);
 }
 
 /* toString() → the canonical text (what save writes). */
@@ -309,11 +298,7 @@ static napi_value show_save_string(napi_env env, const ha_node_call *c) {
   if (st != HA_OK) {
     return ha_node_throw(env, st, NULL, "toString");
   }
-  napi_value r;
-  napi_status ns = napi_create_string_utf8(env, out, len, &r);
-  free(out);
-  NAPI_CALL(env, ns);
-  return r;
+  return ha_node_string_take(env, out, len);
 }
 
 /* save(path): atomic write, the previous file kept as path.bak. */
