@@ -307,6 +307,26 @@ void ha_node_method_props(const ha_node_method *list, size_t n, napi_callback tr
   }
 }
 
+/* The trampoline of module functions. */
+static napi_value function_call(napi_env env, napi_callback_info info) {
+  ha_node_call c;
+  void *data = NULL;
+  c.self = NULL;
+  c.argc = HA_NODE_MAX_ARGS;
+  NAPI_CALL(env, napi_get_cb_info(env, info, &c.argc, c.argv, NULL, &data));
+  c.method = data;
+  return c.method->fn(env, &c);
+}
+
+napi_value ha_node_export_functions(napi_env env, napi_value exports, const ha_node_method *list,
+                                    size_t n) {
+  napi_property_descriptor props[16];
+  size_t count = 0;
+  ha_node_method_props(list, n, function_call, props, &count, sizeof(props) / sizeof(props[0]));
+  NAPI_CALL(env, napi_define_properties(env, exports, count, props));
+  return exports;
+}
+
 napi_status ha_node_queue_work(napi_env env, const char *name, napi_async_execute_callback execute,
                                napi_async_complete_callback complete, void *data,
                                napi_async_work *work) {
@@ -1042,7 +1062,8 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
   NAPI_CALL(env, napi_set_named_property(env, exports, "libraryVersion", lib_ver));
 
   if (ha_node_init_engine(env, exports) == NULL || ha_node_init_player(env, exports) == NULL ||
-      ha_node_init_devsim(env, exports) == NULL || ha_node_init_show(env, exports) == NULL) {
+      ha_node_init_devsim(env, exports) == NULL || ha_node_init_show(env, exports) == NULL ||
+      ha_node_init_geometry(env, exports) == NULL || ha_node_init_models(env, exports) == NULL) {
     return NULL;
   }
   return exports;

@@ -124,6 +124,11 @@ napi_value ha_node_method_call(napi_env env, napi_callback_info info, const napi
 void ha_node_method_props(const ha_node_method *list, size_t n, napi_callback trampoline,
                           napi_property_descriptor *out, size_t *count, size_t cap);
 
+/* Module functions (no `this`: c->self is NULL) through the same table
+ * shape: each becomes a property of `exports` calling c->method->fn. */
+napi_value ha_node_export_functions(napi_env env, napi_value exports, const ha_node_method *list,
+                                    size_t n);
+
 /* Create and queue async work named `name`; nothing is left behind on
  * failure. */
 napi_status ha_node_queue_work(napi_env env, const char *name, napi_async_execute_callback execute,
@@ -202,6 +207,8 @@ napi_value ha_node_init_engine(napi_env env, napi_value exports);
 napi_value ha_node_init_player(napi_env env, napi_value exports);
 napi_value ha_node_init_devsim(napi_env env, napi_value exports);
 napi_value ha_node_init_show(napi_env env, napi_value exports);
+napi_value ha_node_init_geometry(napi_env env, napi_value exports);
+napi_value ha_node_init_models(napi_env env, napi_value exports);
 
 /* The Motion wrapped by a JS value, or NULL (no exception) when `v` is not a
  * Motion. */
