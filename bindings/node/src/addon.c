@@ -202,34 +202,20 @@ napi_value ha_node_throw_message(napi_env env, ha_status status, const char *fmt
   return ha_node_throw(env, status, &err, NULL);
 }
 
-typedef napi_status (*js_error_thrower)(napi_env env, const char *code, const char *msg);
-
-/* Throw a built-in error (TypeError, RangeError) with a printf message,
- * unless an exception is already pending. */
-static napi_value throw_builtin_error(napi_env env, js_error_thrower throw_fn, const char *code,
-                                      const char *fmt, va_list ap) {
+napi_value ha_node_js_error(napi_env env, ha_node_js_error_kind kind, const char *fmt, ...) {
   char msg[512];
+  va_list ap;
+  va_start(ap, fmt);
   vsnprintf(msg, sizeof(msg), fmt, ap);
+  va_end(ap);
   bool pending = false;
   if (napi_is_exception_pending(env, &pending) == napi_ok && !pending) {
-    throw_fn(env, code, msg);
+    if (kind == HA_NODE_RANGE_ERROR) {
+      napi_throw_range_error(env, "ERR_OUT_OF_RANGE", msg);
+    } else {
+      napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", msg);
+    }
   }
-  return NULL;
-}
-
-napi_value ha_node_type_error(napi_env env, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  throw_builtin_error(env, napi_throw_type_error, "ERR_INVALID_ARG_TYPE", fmt, ap);
-  va_end(ap);
-  return NULL;
-}
-
-napi_value ha_node_range_error(napi_env env, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  throw_builtin_error(env, napi_throw_range_error, "ERR_OUT_OF_RANGE", fmt, ap);
-  va_end(ap);
   return NULL;
 }
 
@@ -951,6 +937,13 @@ napi_value ha_node_typed_copy(napi_env env, napi_typedarray_type type, const voi
   }
   NAPI_CALL(env, napi_create_typedarray(env, type, count, ab, 0, &ta));
   return ta;
+}
+
+napi_value ha_node_points_result(napi_env env, ha_status st, const ha_error *err, const char *what,
+                                 ha_vec3 *pts, size_t n) {
+  napi_value r = st == HA_OK ? ha_node_points_f64(env, pts, n) : ha_node_throw(env, st, err, what);
+  free(pts);
+  return r;
 }
 
 napi_value ha_node_points_f64(napi_env env, const ha_vec3 *pts, size_t n) {

@@ -74,13 +74,14 @@ napi_value ha_node_throw_message(napi_env env, ha_status status, const char *fmt
     __attribute__((format(printf, 3, 4)));
 /* Throw ha_node_diags_error(...). Returns NULL. */
 napi_value ha_node_throw_diags(napi_env env, ha_status st, const ha_diags *d, const char *what);
-/* Throw a TypeError (code ERR_INVALID_ARG_TYPE) with a printf message.
- * Returns NULL. */
-napi_value ha_node_type_error(napi_env env, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-/* Throw a RangeError (code ERR_OUT_OF_RANGE). Returns NULL. */
-napi_value ha_node_range_error(napi_env env, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+/* Throw a TypeError (code ERR_INVALID_ARG_TYPE) or a RangeError (code
+ * ERR_OUT_OF_RANGE) with a printf message, unless an exception is already
+ * pending. Returns NULL. Called through the two macros below. */
+typedef enum { HA_NODE_TYPE_ERROR, HA_NODE_RANGE_ERROR } ha_node_js_error_kind;
+napi_value ha_node_js_error(napi_env env, ha_node_js_error_kind kind, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+#define ha_node_type_error(env, ...) ha_node_js_error((env), HA_NODE_TYPE_ERROR, __VA_ARGS__)
+#define ha_node_range_error(env, ...) ha_node_js_error((env), HA_NODE_RANGE_ERROR, __VA_ARGS__)
 
 /* ---- constructors, receivers and async work ---------------------------------------------- */
 
@@ -187,6 +188,10 @@ napi_value ha_node_assign(napi_env env, napi_value a, napi_value b);
 
 napi_value ha_node_vec3_object(napi_env env, ha_vec3 v); /* {x, y, z} */
 napi_value ha_node_vec3_array(napi_env env, ha_vec3 v);  /* [x, y, z] */
+/* The points as a Float64Array when st is HA_OK, else throw (err, what);
+ * pts (malloc'd) is freed either way. */
+napi_value ha_node_points_result(napi_env env, ha_status st, const ha_error *err, const char *what,
+                                 ha_vec3 *pts, size_t n);
 /* A new Float64Array of 3n numbers, interleaved from `pts`. */
 napi_value ha_node_points_f64(napi_env env, const ha_vec3 *pts, size_t n);
 /* A new typed array of `count` elements copied from `data`. */

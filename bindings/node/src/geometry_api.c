@@ -72,13 +72,7 @@ static napi_value js_interpolate(napi_env env, const ha_node_call *c) {
   ha_error_clear(&err);
   ha_status st = ha_path_interpolate(pts, n, &o, out, cap, &got, &err);
   free(pts);
-  if (st != HA_OK) {
-    free(out);
-    return ha_node_throw(env, st, &err, "interpolateTrajectory");
-  }
-  napi_value r = ha_node_points_f64(env, out, got);
-  free(out);
-  return r;
+  return ha_node_points_result(env, st, &err, "interpolateTrajectory", out, got);
 }
 
 /* ---- groups ------------------------------------------------------------------------------ */
@@ -264,13 +258,7 @@ static napi_value js_maintain_formation(napi_env env, const ha_node_call *c) {
   ha_error err;
   ha_error_clear(&err);
   ha_status st = ha_maintain_formation(center, pts, n, pts, &err);
-  if (st != HA_OK) {
-    free(pts);
-    return ha_node_throw(env, st, &err, "maintainFormation");
-  }
-  napi_value r = ha_node_points_f64(env, pts, n);
-  free(pts);
-  return r;
+  return ha_node_points_result(env, st, &err, "maintainFormation", pts, n);
 }
 
 napi_value ha_node_init_geometry(napi_env env, napi_value exports) {

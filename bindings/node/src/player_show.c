@@ -85,40 +85,36 @@ static napi_value show_warning_list(napi_env env, const ha_diags *d) {
   return warnings;
 }
 
-/* {name, tag, autoStart} of group i. */
-static napi_value show_group_item(napi_env env, const ha_show *show, size_t i) {
+/* Fill o with {name, tag, autoStart} of group i. */
+static bool show_group_item(napi_env env, const ha_show *show, size_t i, napi_value o) {
   size_t n = 0;
   const ha_show_group *g = &ha_show_groups(show, &n)[i];
-  napi_value o;
-  NAPI_CALL(env, napi_create_object(env, &o));
-  bool ok = ha_node_set_string(env, o, "name", g->name) &&
-            ha_node_set_number(env, o, "tag", (double)i) &&
-            ha_node_set_bool(env, o, "autoStart", g->auto_start);
-  return ok ? o : NULL;
+  return ha_node_set_string(env, o, "name", g->name) &&
+         ha_node_set_number(env, o, "tag", (double)i) &&
+         ha_node_set_bool(env, o, "autoStart", g->auto_start);
 }
 
-/* {number, name} of cue i. */
-static napi_value show_cue_item(napi_env env, const ha_show *show, size_t i) {
+/* Fill o with {number, name} of cue i. */
+static bool show_cue_item(napi_env env, const ha_show *show, size_t i, napi_value o) {
   size_t n = 0;
   const ha_show_cue *cue = &ha_show_cues(show, &n)[i];
-  napi_value o;
-  NAPI_CALL(env, napi_create_object(env, &o));
-  bool ok = ha_node_set_number(env, o, "number", cue->number) &&
-            ha_node_set_string(env, o, "name", cue->name);
-  return ok ? o : NULL;
+  return ha_node_set_number(env, o, "number", cue->number) &&
+         ha_node_set_string(env, o, "name", cue->name);
 }
 
-/* An array of item(show, i) for i < n. */
+/* An array of n objects, item i filled by fill(show, i). */
 static napi_value show_list(napi_env env, const ha_show *show, size_t n,
-                            napi_value (*item)(napi_env env, const ha_show *show, size_t i)) {
+                            bool (*fill)(napi_env env, const ha_show *show, size_t i,
+                                         napi_value o)) {
   napi_value list;
   NAPI_CALL(env, napi_create_array_with_length(env, n, &list));
   for (size_t i = 0; i < n; i++) {
-    napi_value v = item(env, show, i);
-    if (v == NULL) {
+    napi_value o;
+    NAPI_CALL(env, napi_create_object(env, &o));
+    if (!fill(env, show, i, o)) {
       return NULL;
     }
-    NAPI_CALL(env, napi_set_element(env, list, (uint32_t)i, v));
+    NAPI_CALL(env, napi_set_element(env, list, (uint32_t)i, o));
   }
   return list;
 }
