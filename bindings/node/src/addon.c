@@ -10,7 +10,14 @@
  * Errors: the JS class HoloanimError is defined in index.js (extending Error
  * is natural there and awkward in C) and registered once per environment
  * with `_init`; the C side builds instances of it with code (the stable
- * ha_status_name), message, recoverable, kind and the detail fields. */
+ * ha_status_name), message, recoverable, kind and the detail fields.
+ *
+ * Methods: each class lists its methods in an ha_node_method table (name,
+ * body, a per-method constant, flags) and defines them through one
+ * trampoline that unwraps `this` (type-tagged), runs the class's checks and
+ * calls the body with the arguments (ha_node_method_call); module functions
+ * go through the same shape without `this`. Rejected: one N-API callback
+ * per method, which repeated the receiver code in every one of them. */
 #include "addon.h"
 
 #include <math.h>
@@ -294,7 +301,7 @@ void ha_node_method_props(const ha_node_method *list, size_t n, napi_callback tr
 }
 
 /* The trampoline of module functions. */
-static napi_value function_call(napi_env env, napi_callback_info info) {
+static napi_value module_function_call(napi_env env, napi_callback_info info) {
   ha_node_call c;
   void *data = NULL;
   c.self = NULL;
@@ -308,7 +315,8 @@ napi_value ha_node_export_functions(napi_env env, napi_value exports, const ha_n
                                     size_t n) {
   napi_property_descriptor props[16];
   size_t count = 0;
-  ha_node_method_props(list, n, function_call, props, &count, sizeof(props) / sizeof(props[0]));
+  ha_node_method_props(list, n, module_function_call, props, &count,
+                       sizeof(props) / sizeof(props[0]));
   NAPI_CALL(env, napi_define_properties(env, exports, count, props));
   return exports;
 }

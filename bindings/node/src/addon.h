@@ -5,7 +5,9 @@
  * error (unless one is already pending) and returns NULL from the calling
  * function. State lives in per-environment instance data (no static
  * mutable globals), so the addon works in worker threads and when loaded by
- * several environments at once. */
+ * several environments at once. Class methods and module functions are
+ * listed in ha_node_method tables and called through one trampoline per
+ * class (addon.c). */
 #ifndef HOLOANIM_NODE_ADDON_H
 #define HOLOANIM_NODE_ADDON_H
 
@@ -125,7 +127,7 @@ napi_value ha_node_method_call(napi_env env, napi_callback_info info, const napi
 void ha_node_method_props(const ha_node_method *list, size_t n, napi_callback trampoline,
                           napi_property_descriptor *out, size_t *count, size_t cap);
 
-/* Module functions (no `this`: c->self is NULL) through the same table
+/* Module functions (no `this`: c->self is NULL; at most 16 a call) through the same table
  * shape: each becomes a property of `exports` calling c->method->fn. */
 napi_value ha_node_export_functions(napi_env env, napi_value exports, const ha_node_method *list,
                                     size_t n);
