@@ -1,8 +1,9 @@
 /* holoanim Node addon: the Player's control operations.
  *
  * Every control call (play, seek, startAnimation, goto, updateState, ...)
- * becomes one `update`: parsed from JS on the JS thread (parse_update, or
- * the positional methods), then applied (apply_update) either at once or
+ * becomes one `update`: parsed from JS on the JS thread (parse_update for
+ * objects, an op_parse_* function for the positional methods, chosen by the
+ * method's player_op), then applied (apply_update) either at once or
  * on the libuv thread pool for updateState, whose promise settles with the
  * result. apply_update takes the operation mutex, so a worker never touches
  * a player that close() destroyed; it holds it for microseconds (a command
