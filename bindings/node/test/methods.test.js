@@ -11,6 +11,16 @@ const h = require('..');
 // The binding index.js wraps (the same module object: require caches it).
 const binding = require(path.join(__dirname, '..', 'build', 'Release', 'holoanim.node'));
 
+// Run fn(player) with a new Player, closed afterwards whatever happens.
+function withPlayer(fn) {
+  const p = new h.Player();
+  try {
+    fn(p);
+  } finally {
+    p.close();
+  }
+}
+
 test('native methods refuse a receiver of another class', () => {
   const player = new binding.NativePlayer();
   const show = new binding.NativeShow();
@@ -55,70 +65,56 @@ test('Player: a closed player refuses control, still reports its status', async 
   await assert.rejects(p.updateState({ type: 'play' }), { code: 'ESTATE', message: 'player: the player is closed' });
 });
 
-test('Player: setup methods only before start(), named in the error', () => {
-  const p = new h.Player();
-  try {
-    p.addTrack(1);
-    p.start();
-    assert.throws(() => p.addTrack(2), { code: 'ESTATE', message: 'addTrack: only before start()' });
-    assert.throws(() => p.addOutput({ port: 9 }), { code: 'ESTATE', message: 'addOutput: only before start()' });
-    assert.throws(() => p.loadShow('{}'), { code: 'ESTATE', message: 'loadShow: only before start()' });
-    assert.throws(() => p.start(), { code: 'ESTATE' });
-  } finally {
-    p.close();
+test('Player: setup methods only before start(), named in the error', () => withPlayer((p) => {
+  p.addTrack(1);
+  p.start();
+  const setup = { addTrack: () => p.addTrack(2), addOutput: () => p.addOutput({ port: 9 }), loadShow: () => p.loadShow('{}') };
+  for (const [name, call] of Object.entries(setup)) {
+    assert.throws(call, { code: 'ESTATE', message: `${name}: only before start()` });
   }
-});
+  assert.throws(() => p.start(), { code: 'ESTATE' });
+}));
 
-test('Player: positional methods keep their argument names and defaults', () => {
-  const p = new h.Player();
-  try {
-    p.addTrack(1);
-    p.addTrack(2);
-    p.start();
-    assert.throws(() => p.seek(), { name: 'TypeError', message: 'time must be a number' });
-    assert.throws(() => p.setSpeed(), { name: 'TypeError', message: 'speed must be a number' });
-    assert.throws(() => p.goCue(), { name: 'TypeError', message: 'cue must be a number' });
-    assert.throws(() => p.stopAnimation(-1), { name: 'RangeError', message: /^tag must be a whole number in \[0, / });
-    assert.throws(() => p.stopTrack(0), { name: 'RangeError', message: /^track must be a whole number in \[1, / });
-    assert.throws(() => p.stopTrack(1, 'slow'), { name: 'TypeError', message: /^fade must be a number/ });
-    assert.throws(() => p.goto(1, [0, 0, 0], 5), { name: 'TypeError', message: 'goto options must be an object' });
-    assert.throws(() => p.startAnimation(5), { name: 'TypeError', message: 'startAnimation expects an options object' });
-    assert.throws(() => p.goCue(1), { code: 'ESTATE', message: 'goCue: no show is loaded' });
-    p.stop(); // the fade defaults to 0
-    p.play();
-    const tag = p.startAnimation({ model: 'circular', tracks: new Uint32Array([1, 2]) });
-    assert.equal(typeof tag, 'number');
-    p.replaceAnimation(tag, { model: 'circular', params: { radius: 2 } });
-    p.stopAnimation(tag, 0.5);
-    p.goto(1, [1, 2, 0], { duration: 0.5, easing: 'linear' });
-    p.setBase(2, [0, 1, 0]);
-    p.deviceEcho(2, [0, 1, 0]);
-  } finally {
-    p.close();
-  }
-});
+test('Player: positional methods keep their argument names and defaults', () => withPlayer((p) => {
+  p.addTrack(1);
+  p.addTrack(2);
+  p.start();
+  assert.throws(() => p.seek(), { name: 'TypeError', message: 'time must be a number' });
+  assert.throws(() => p.setSpeed(), { name: 'TypeError', message: 'speed must be a number' });
+  assert.throws(() => p.goCue(), { name: 'TypeError', message: 'cue must be a number' });
+  assert.throws(() => p.stopAnimation(-1), { name: 'RangeError', message: /^tag must be a whole number in \[0, / });
+  assert.throws(() => p.stopTrack(0), { name: 'RangeError', message: /^track must be a whole number in \[1, / });
+  assert.throws(() => p.stopTrack(1, 'slow'), { name: 'TypeError', message: /^fade must be a number/ });
+  assert.throws(() => p.goto(1, [0, 0, 0], 5), { name: 'TypeError', message: 'goto options must be an object' });
+  assert.throws(() => p.startAnimation(5), { name: 'TypeError', message: 'startAnimation expects an options object' });
+  assert.throws(() => p.goCue(1), { code: 'ESTATE', message: 'goCue: no show is loaded' });
+  p.stop(); // the fade defaults to 0
+  p.play();
+  const tag = p.startAnimation({ model: 'circular', tracks: new Uint32Array([1, 2]) });
+  assert.equal(typeof tag, 'number');
+  p.replaceAnimation(tag, { model: 'circular', params: { radius: 2 } });
+  p.stopAnimation(tag, 0.5);
+  p.goto(1, [1, 2, 0], { duration: 0.5, easing: 'linear' });
+  p.setBase(2, [0, 1, 0]);
+  p.deviceEcho(2, [0, 1, 0]);
+}));
 
-test('Player: addOutput maps from an array or an object, with the original errors', () => {
-  const p = new h.Player();
-  try {
-    p.addTrack(1);
-    assert.equal(p.addOutput({ port: 9, map: [[1, 3]] }), 0);
-    assert.equal(p.addOutput({ port: 9, map: { 1: 4 } }), 1);
-    // [5][0] reads as undefined: the element's own error stands.
-    assert.throws(() => p.addOutput({ port: 9, map: [5] }), {
-      name: 'TypeError',
-      message: 'map[0] must be a number, got undefined',
-    });
-    assert.throws(() => p.addOutput({ port: 9, map: [[0, 1]] }), { name: 'RangeError', message: /^map\[0\] must be/ });
-    assert.throws(() => p.addOutput({ port: 9, map: { 1: 0 } }), { name: 'RangeError', message: /^map value must be/ });
-    assert.throws(() => p.addOutput({ port: 9, map: 3 }), {
-      name: 'TypeError',
-      message: 'map must be [[track, index], ...] or {track: index}',
-    });
-  } finally {
-    p.close();
-  }
-});
+test('Player: addOutput maps from an array or an object, with the original errors', () => withPlayer((p) => {
+  p.addTrack(1);
+  assert.equal(p.addOutput({ port: 9, map: [[1, 3]] }), 0);
+  assert.equal(p.addOutput({ port: 9, map: { 1: 4 } }), 1);
+  // [5][0] reads as undefined: the element's own error stands.
+  assert.throws(() => p.addOutput({ port: 9, map: [5] }), {
+    name: 'TypeError',
+    message: 'map[0] must be a number, got undefined',
+  });
+  assert.throws(() => p.addOutput({ port: 9, map: [[0, 1]] }), { name: 'RangeError', message: /^map\[0\] must be/ });
+  assert.throws(() => p.addOutput({ port: 9, map: { 1: 0 } }), { name: 'RangeError', message: /^map value must be/ });
+  assert.throws(() => p.addOutput({ port: 9, map: 3 }), {
+    name: 'TypeError',
+    message: 'map must be [[track, index], ...] or {track: index}',
+  });
+}));
 
 test('Show: undo/redo and edit/patch name the method in their errors', () => {
   const s = new h.Show();
