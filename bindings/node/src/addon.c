@@ -10,7 +10,14 @@
  * Errors: the JS class HoloanimError is defined in index.js (extending Error
  * is natural there and awkward in C) and registered once per environment
  * with `_init`; the C side builds instances of it with code (the stable
- * ha_status_name), message, recoverable, kind and the detail fields. */
+ * ha_status_name), message, recoverable, kind and the detail fields.
+ *
+ * Methods: each class lists its methods in an ha_node_method table (name,
+ * body, a per-method constant, flags) and defines them through one
+ * trampoline that unwraps `this` (type-tagged), runs the class's checks and
+ * calls the body with the arguments (ha_node_method_call); module functions
+ * go through the same shape without `this`. Rejected: one N-API callback
+ * per method, which repeated the receiver code in every one of them. */
 #include "addon.h"
 
 #include <math.h>
@@ -49,25 +56,29 @@ ha_node_instance *ha_node_instance_get(napi_env env) {
 
 /* ---- errors -------------------------------------------------------------------- */
 
+/* Set obj[key] to v once creating v (status `made`) succeeded. */
+static bool set_made(napi_env env, napi_value obj, const char *key, napi_status made,
+                     napi_value v) {
+  NAPI_CALL_B(env, made);
+  return ha_node_set_value(env, obj, key, v);
+}
+
 bool ha_node_set_number(napi_env env, napi_value obj, const char *key, double v) {
-  napi_value n;
-  NAPI_CALL_B(env, napi_create_double(env, v, &n));
-  NAPI_CALL_B(env, napi_set_named_property(env, obj, key, n));
-  return true;
+  napi_value n = NULL;
+  napi_status made = napi_create_double(env, v, &n);
+  return set_made(env, obj, key, made, n);
 }
 
 bool ha_node_set_string(napi_env env, napi_value obj, const char *key, const char *s) {
-  napi_value v;
-  NAPI_CALL_B(env, napi_create_string_utf8(env, s ? s : "", NAPI_AUTO_LENGTH, &v));
-  NAPI_CALL_B(env, napi_set_named_property(env, obj, key, v));
-  return true;
+  napi_value v = NULL;
+  napi_status made = napi_create_string_utf8(env, s ? s : "", NAPI_AUTO_LENGTH, &v);
+  return set_made(env, obj, key, made, v);
 }
 
 bool ha_node_set_bool(napi_env env, napi_value obj, const char *key, bool b) {
-  napi_value v;
-  NAPI_CALL_B(env, napi_get_boolean(env, b, &v));
-  NAPI_CALL_B(env, napi_set_named_property(env, obj, key, v));
-  return true;
+  napi_value v = NULL;
+  napi_status made = napi_get_boolean(env, b, &v);
+  return set_made(env, obj, key, made, v);
 }
 
 bool ha_node_set_value(napi_env env, napi_value obj, const char *key, napi_value v) {
@@ -177,15 +188,28 @@ napi_value ha_node_make_error(napi_env env, ha_status status, const ha_error *er
   return e;
 }
 
-napi_value ha_node_throw(napi_env env, ha_status status, const ha_error *err, const char *context) {
-  napi_value e = ha_node_make_error(env, status, err, context);
+napi_value ha_node_throw_value(napi_env env, napi_value e) {
   if (e != NULL) {
     napi_throw(env, e);
   }
   return NULL;
 }
 
-napi_value ha_node_type_error(napi_env env, const char *fmt, ...) {
+napi_value ha_node_throw(napi_env env, ha_status status, const ha_error *err, const char *context) {
+  return ha_node_throw_value(env, ha_node_make_error(env, status, err, context));
+}
+
+napi_value ha_node_throw_message(napi_env env, ha_status status, const char *fmt, ...) {
+  ha_error err;
+  ha_error_clear(&err);
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(err.message, sizeof(err.message), fmt, ap);
+  va_end(ap);
+  return ha_node_throw(env, status, &err, NULL);
+}
+
+napi_value ha_node_js_error(napi_env env, ha_node_js_error_kind kind, const char *fmt, ...) {
   char msg[512];
   va_list ap;
   va_start(ap, fmt);
@@ -193,22 +217,139 @@ napi_value ha_node_type_error(napi_env env, const char *fmt, ...) {
   va_end(ap);
   bool pending = false;
   if (napi_is_exception_pending(env, &pending) == napi_ok && !pending) {
-    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", msg);
+    if (kind == HA_NODE_RANGE_ERROR) {
+      napi_throw_range_error(env, "ERR_OUT_OF_RANGE", msg);
+    } else {
+      napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", msg);
+    }
   }
   return NULL;
 }
 
-napi_value ha_node_range_error(napi_env env, const char *fmt, ...) {
-  char msg[512];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(msg, sizeof(msg), fmt, ap);
-  va_end(ap);
-  bool pending = false;
-  if (napi_is_exception_pending(env, &pending) == napi_ok && !pending) {
-    napi_throw_range_error(env, "ERR_OUT_OF_RANGE", msg);
+bool ha_node_construct(napi_env env, napi_callback_info info, const char *cls, size_t *argc,
+                       napi_value *argv, napi_value *self) {
+  napi_value target;
+  NAPI_CALL_B(env, napi_get_cb_info(env, info, argc, argv, self, NULL));
+  NAPI_CALL_B(env, napi_get_new_target(env, info, &target));
+  if (target == NULL) {
+    ha_node_type_error(env, "Class constructor %s cannot be invoked without 'new'", cls);
+    return false;
   }
-  return NULL;
+  return true;
+}
+
+napi_value ha_node_string_take(napi_env env, char *s, size_t len) {
+  napi_value r;
+  napi_status made = napi_create_string_utf8(env, s, len, &r);
+  free(s);
+  NAPI_CALL(env, made);
+  return r;
+}
+
+bool ha_node_typedarray(napi_env env, napi_value v, napi_typedarray_type *type, size_t *len,
+                        void **data) {
+  bool is = false;
+  return v != NULL && napi_is_typedarray(env, v, &is) == napi_ok && is &&
+         napi_get_typedarray_info(env, v, type, len, data, NULL, NULL) == napi_ok;
+}
+
+/* ---- receivers and async work ----------------------------------------------------- */
+
+void *ha_node_unwrap_this(napi_env env, napi_callback_info info, size_t *argc, napi_value *argv,
+                          void **data, const napi_type_tag *tag, const char *cls) {
+  napi_value self;
+  if (napi_get_cb_info(env, info, argc, argv, &self, data) != napi_ok) {
+    ha_node_napi_fail(env, napi_generic_failure, "napi_get_cb_info", __LINE__);
+    return NULL;
+  }
+  bool tagged = false;
+  void *native = NULL;
+  if (!ha_node_is_type(env, self, napi_object) ||
+      napi_check_object_type_tag(env, self, tag, &tagged) != napi_ok || !tagged ||
+      napi_unwrap(env, self, &native) != napi_ok) {
+    ha_node_type_error(env, "the receiver must be a %s", cls);
+    return NULL;
+  }
+  return native;
+}
+
+napi_value ha_node_method_call(napi_env env, napi_callback_info info, const napi_type_tag *tag,
+                               const char *cls,
+                               bool (*ready)(napi_env env, const ha_node_call *c)) {
+  ha_node_call c;
+  void *data = NULL;
+  c.argc = HA_NODE_MAX_ARGS;
+  c.self = ha_node_unwrap_this(env, info, &c.argc, c.argv, &data, tag, cls);
+  c.method = data;
+  if (c.self == NULL || (ready != NULL && !ready(env, &c))) {
+    return NULL;
+  }
+  return c.method->fn(env, &c);
+}
+
+void ha_node_method_props(const ha_node_method *list, size_t n, napi_callback trampoline,
+                          napi_property_descriptor *out, size_t *count, size_t cap) {
+  for (size_t i = 0; i < n && *count < cap; i++) {
+    bool getter = (list[i].flags & HA_NODE_GETTER) != 0;
+    napi_property_descriptor d = {
+        list[i].name, NULL, getter ? NULL : trampoline, getter ? trampoline : NULL, NULL, NULL,
+        (list[i].flags & HA_NODE_ENUMERABLE) ? napi_enumerable : napi_default,
+        /* never written through: the cast drops const */
+        (void *)&list[i]};
+    out[(*count)++] = d;
+  }
+}
+
+/* The trampoline of module functions. */
+static napi_value module_function_call(napi_env env, napi_callback_info info) {
+  ha_node_call c;
+  void *data = NULL;
+  c.self = NULL;
+  c.argc = HA_NODE_MAX_ARGS;
+  NAPI_CALL(env, napi_get_cb_info(env, info, &c.argc, c.argv, NULL, &data));
+  c.method = data;
+  return c.method->fn(env, &c);
+}
+
+napi_value ha_node_export_functions(napi_env env, napi_value exports, const ha_node_method *list,
+                                    size_t n) {
+  napi_property_descriptor props[16];
+  size_t count = 0;
+  ha_node_method_props(list, n, module_function_call, props, &count,
+                       sizeof(props) / sizeof(props[0]));
+  NAPI_CALL(env, napi_define_properties(env, exports, count, props));
+  return exports;
+}
+
+napi_status ha_node_queue_work(napi_env env, const char *name, napi_async_execute_callback execute,
+                               napi_async_complete_callback complete, void *data,
+                               napi_async_work *work) {
+  napi_value resource_name;
+  napi_status s = napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &resource_name);
+  if (s == napi_ok) {
+    s = napi_create_async_work(env, NULL, resource_name, execute, complete, data, work);
+  }
+  if (s == napi_ok) {
+    s = napi_queue_async_work(env, *work);
+    if (s != napi_ok) {
+      napi_delete_async_work(env, *work);
+    }
+  }
+  return s;
+}
+
+void ha_node_settle(napi_env env, napi_deferred deferred, napi_value v, bool ok) {
+  if (v == NULL) {
+    ok = false;
+    if (napi_get_and_clear_last_exception(env, &v) != napi_ok) {
+      return;
+    }
+  }
+  if (ok) {
+    napi_resolve_deferred(env, deferred, v);
+  } else {
+    napi_reject_deferred(env, deferred, v);
+  }
 }
 
 /* ---- argument helpers ----------------------------------------------------------- */
@@ -229,7 +370,7 @@ static const char *type_name(napi_valuetype t) {
   return "an unknown value";
 }
 
-static const char *describe(napi_env env, napi_value v) {
+static const char *describe_value(napi_env env, napi_value v) {
   napi_valuetype t = napi_undefined;
   if (v == NULL || napi_typeof(env, v, &t) != napi_ok) {
     return "undefined";
@@ -259,7 +400,7 @@ bool ha_node_is_nullish(napi_env env, napi_value v) {
 
 bool ha_node_get_number(napi_env env, napi_value v, const char *what, double *out) {
   if (!ha_node_is_type(env, v, napi_number)) {
-    ha_node_type_error(env, "%s must be a number, got %s", what, describe(env, v));
+    ha_node_type_error(env, "%s must be a number, got %s", what, describe_value(env, v));
     return false;
   }
   double d;
@@ -289,7 +430,7 @@ bool ha_node_get_u32(napi_env env, napi_value v, const char *what, uint32_t min,
 
 bool ha_node_get_bool(napi_env env, napi_value v, const char *what, bool *out) {
   if (!ha_node_is_type(env, v, napi_boolean)) {
-    ha_node_type_error(env, "%s must be a boolean, got %s", what, describe(env, v));
+    ha_node_type_error(env, "%s must be a boolean, got %s", what, describe_value(env, v));
     return false;
   }
   NAPI_CALL_B(env, napi_get_value_bool(env, v, out));
@@ -298,7 +439,7 @@ bool ha_node_get_bool(napi_env env, napi_value v, const char *what, bool *out) {
 
 bool ha_node_get_string(napi_env env, napi_value v, const char *what, char *buf, size_t cap) {
   if (!ha_node_is_type(env, v, napi_string)) {
-    ha_node_type_error(env, "%s must be a string, got %s", what, describe(env, v));
+    ha_node_type_error(env, "%s must be a string, got %s", what, describe_value(env, v));
     return false;
   }
   size_t len = 0;
@@ -309,6 +450,32 @@ bool ha_node_get_string(napi_env env, napi_value v, const char *what, char *buf,
   }
   NAPI_CALL_B(env, napi_get_value_string_utf8(env, v, buf, cap, &len));
   return true;
+}
+
+char *ha_node_get_text(napi_env env, napi_value v, const char *what, size_t *len) {
+  if (!ha_node_is_type(env, v, napi_string)) {
+    ha_node_type_error(env, "%s must be a string", what);
+    return NULL;
+  }
+  size_t n = 0;
+  if (napi_get_value_string_utf8(env, v, NULL, 0, &n) != napi_ok) {
+    ha_node_napi_fail(env, napi_generic_failure, "napi_get_value_string_utf8", __LINE__);
+    return NULL;
+  }
+  char *s = malloc(n + 1);
+  if (s == NULL) {
+    ha_node_throw(env, HA_ENOMEM, NULL, what);
+    return NULL;
+  }
+  if (napi_get_value_string_utf8(env, v, s, n + 1, &n) != napi_ok) {
+    free(s);
+    ha_node_napi_fail(env, napi_generic_failure, "napi_get_value_string_utf8", __LINE__);
+    return NULL;
+  }
+  if (len != NULL) {
+    *len = n;
+  }
+  return s;
 }
 
 bool ha_node_get_prop(napi_env env, napi_value obj, const char *key, napi_value *out, bool *found) {
@@ -324,7 +491,7 @@ static bool numbers_from_array(napi_env env, napi_value v, const char *what, dou
   bool arr = false;
   NAPI_CALL_B(env, napi_is_array(env, v, &arr));
   if (!arr) {
-    ha_node_type_error(env, "%s must be an array of numbers, got %s", what, describe(env, v));
+    ha_node_type_error(env, "%s must be an array of numbers, got %s", what, describe_value(env, v));
     return false;
   }
   uint32_t n;
@@ -372,7 +539,7 @@ bool ha_node_get_vec3(napi_env env, napi_value v, const char *what, ha_vec3 *out
     }
   }
   if (!arr) {
-    ha_node_type_error(env, "%s must be [x, y, z], got %s", what, describe(env, v));
+    ha_node_type_error(env, "%s must be [x, y, z], got %s", what, describe_value(env, v));
     return false;
   }
   double c[3];
@@ -424,61 +591,53 @@ bool ha_node_opt_string(napi_env env, napi_value obj, const char *key, char *buf
 bool ha_node_get_points(napi_env env, napi_value v, const char *what, ha_vec3 **out, size_t *n) {
   *out = NULL;
   *n = 0;
-  bool is_ta = false;
-  if (v != NULL) {
-    NAPI_CALL_B(env, napi_is_typedarray(env, v, &is_ta));
-  }
-  if (is_ta) {
-    napi_typedarray_type type;
-    size_t len;
-    void *data;
-    NAPI_CALL_B(env, napi_get_typedarray_info(env, v, &type, &len, &data, NULL, NULL));
-    if (type != napi_float64_array || len % 3 != 0) {
+  napi_typedarray_type type = napi_float64_array;
+  size_t count = 0;
+  void *data = NULL;
+  bool typed = ha_node_typedarray(env, v, &type, &count, &data);
+  bool arr = false;
+  if (typed) {
+    if (type != napi_float64_array || count % 3 != 0) {
       ha_node_type_error(env, "%s must be a Float64Array of x, y, z triples", what);
       return false;
     }
-    size_t count = len / 3;
-    ha_vec3 *pts = malloc((count ? count : 1) * sizeof(*pts));
-    if (pts == NULL) {
-      ha_node_throw(env, HA_ENOMEM, NULL, what);
+    count /= 3;
+  } else {
+    if (v != NULL) {
+      NAPI_CALL_B(env, napi_is_array(env, v, &arr));
+    }
+    if (!arr) {
+      ha_node_type_error(env, "%s must be an array of [x, y, z] or a Float64Array, got %s", what,
+                         describe_value(env, v));
       return false;
     }
-    const double *d = data;
-    for (size_t i = 0; i < count; i++) {
-      pts[i] = (ha_vec3){d[3 * i], d[3 * i + 1], d[3 * i + 2]};
-    }
-    *out = pts;
-    *n = count;
-    return true;
+    uint32_t len;
+    NAPI_CALL_B(env, napi_get_array_length(env, v, &len));
+    count = len;
   }
-  bool arr = false;
-  if (v != NULL) {
-    NAPI_CALL_B(env, napi_is_array(env, v, &arr));
-  }
-  if (!arr) {
-    ha_node_type_error(env, "%s must be an array of [x, y, z] or a Float64Array, got %s", what,
-                       describe(env, v));
-    return false;
-  }
-  uint32_t len;
-  NAPI_CALL_B(env, napi_get_array_length(env, v, &len));
-  ha_vec3 *pts = malloc((len ? len : 1) * sizeof(*pts));
+  ha_vec3 *pts = malloc((count ? count : 1) * sizeof(*pts));
   if (pts == NULL) {
     ha_node_throw(env, HA_ENOMEM, NULL, what);
     return false;
   }
-  for (uint32_t i = 0; i < len; i++) {
+  const double *d = data;
+  for (size_t i = 0; i < count; i++) {
     napi_value e;
     char name[160];
-    snprintf(name, sizeof(name), "%s[%u]", what, i);
-    if (napi_get_element(env, v, i, &e) != napi_ok || !ha_node_get_vec3(env, e, name, &pts[i])) {
+    if (typed) {
+      pts[i] = (ha_vec3){d[3 * i], d[3 * i + 1], d[3 * i + 2]};
+      continue;
+    }
+    snprintf(name, sizeof(name), "%s[%zu]", what, i);
+    if (napi_get_element(env, v, (uint32_t)i, &e) != napi_ok ||
+        !ha_node_get_vec3(env, e, name, &pts[i])) {
       free(pts);
       ha_node_napi_fail(env, napi_generic_failure, "napi_get_element", __LINE__);
       return false;
     }
   }
   *out = pts;
-  *n = len;
+  *n = count;
   return true;
 }
 
@@ -636,7 +795,7 @@ static bool set_param(napi_env env, ha_params *p, const char *name, napi_value v
 bool ha_node_get_params(napi_env env, napi_value obj, ha_params **out) {
   *out = NULL;
   if (!ha_node_is_type(env, obj, napi_object)) {
-    ha_node_type_error(env, "params must be a plain object, got %s", describe(env, obj));
+    ha_node_type_error(env, "params must be a plain object, got %s", describe_value(env, obj));
     return false;
   }
   bool arr = false;
@@ -687,7 +846,7 @@ bool ha_node_get_params(napi_env env, napi_value obj, ha_params **out) {
 bool ha_node_get_timing(napi_env env, napi_value obj, ha_timing *out) {
   if (!ha_node_is_type(env, obj, napi_object)) {
     ha_node_type_error(env, "timing must be an object {duration, loop, speed}, got %s",
-                       describe(env, obj));
+                       describe_value(env, obj));
     return false;
   }
   if (!ha_node_opt_number(env, obj, "duration", &out->duration) ||
@@ -786,6 +945,13 @@ napi_value ha_node_typed_copy(napi_env env, napi_typedarray_type type, const voi
   }
   NAPI_CALL(env, napi_create_typedarray(env, type, count, ab, 0, &ta));
   return ta;
+}
+
+napi_value ha_node_points_result(napi_env env, ha_status st, const ha_error *err, const char *what,
+                                 ha_vec3 *pts, size_t n) {
+  napi_value r = st == HA_OK ? ha_node_points_f64(env, pts, n) : ha_node_throw(env, st, err, what);
+  free(pts);
+  return r;
 }
 
 napi_value ha_node_points_f64(napi_env env, const ha_vec3 *pts, size_t n) {
@@ -897,7 +1063,8 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
   NAPI_CALL(env, napi_set_named_property(env, exports, "libraryVersion", lib_ver));
 
   if (ha_node_init_engine(env, exports) == NULL || ha_node_init_player(env, exports) == NULL ||
-      ha_node_init_devsim(env, exports) == NULL || ha_node_init_show(env, exports) == NULL) {
+      ha_node_init_devsim(env, exports) == NULL || ha_node_init_show(env, exports) == NULL ||
+      ha_node_init_geometry(env, exports) == NULL || ha_node_init_models(env, exports) == NULL) {
     return NULL;
   }
   return exports;

@@ -5,7 +5,9 @@
  * error (unless one is already pending) and returns NULL from the calling
  * function. State lives in per-environment instance data (no static
  * mutable globals), so the addon works in worker threads and when loaded by
- * several environments at once. */
+ * several environments at once. Class methods and module functions are
+ * listed in ha_node_method tables and called through one trampoline per
+ * class (addon.c). */
 #ifndef HOLOANIM_NODE_ADDON_H
 #define HOLOANIM_NODE_ADDON_H
 
@@ -22,33 +24,23 @@
  * already pending). Returns NULL so callbacks can `return ha_node_napi_fail()`. */
 napi_value ha_node_napi_fail(napi_env env, napi_status status, const char *call, int line);
 
-#define NAPI_CALL(env, call)                                               \
-  do {                                                                     \
-    napi_status napi_call_status_ = (call);                                \
-    if (napi_call_status_ != napi_ok) {                                    \
-      return ha_node_napi_fail((env), napi_call_status_, #call, __LINE__); \
-    }                                                                      \
+/* Check an N-API call; on failure throw (ha_node_napi_fail) and run
+ * `on_fail` (a return statement). */
+#define NAPI_CALL_OR(env, call, on_fail)                            \
+  do {                                                              \
+    napi_status napi_call_status_ = (call);                         \
+    if (napi_call_status_ != napi_ok) {                             \
+      ha_node_napi_fail((env), napi_call_status_, #call, __LINE__); \
+      on_fail;                                                      \
+    }                                                               \
   } while (0)
 
+/* For callbacks and builders returning napi_value (NULL on failure). */
+#define NAPI_CALL(env, call) NAPI_CALL_OR(env, call, return NULL)
 /* For helpers that return bool (false = a JS exception is pending). */
-#define NAPI_CALL_B(env, call)                                      \
-  do {                                                              \
-    napi_status napi_call_status_ = (call);                         \
-    if (napi_call_status_ != napi_ok) {                             \
-      ha_node_napi_fail((env), napi_call_status_, #call, __LINE__); \
-      return false;                                                 \
-    }                                                               \
-  } while (0)
-
+#define NAPI_CALL_B(env, call) NAPI_CALL_OR(env, call, return false)
 /* For void helpers (finalizers, cleanup, thread-safe calls). */
-#define NAPI_CALL_V(env, call)                                      \
-  do {                                                              \
-    napi_status napi_call_status_ = (call);                         \
-    if (napi_call_status_ != napi_ok) {                             \
-      ha_node_napi_fail((env), napi_call_status_, #call, __LINE__); \
-      return;                                                       \
-    }                                                               \
-  } while (0)
+#define NAPI_CALL_V(env, call) NAPI_CALL_OR(env, call, return )
 
 /* ---- per-environment state ----------------------------------------------- */
 
@@ -71,19 +63,83 @@ ha_node_instance *ha_node_instance_get(napi_env env);
 napi_value ha_node_throw(napi_env env, ha_status status, const ha_error *err, const char *context);
 /* The same error as a value (for promise rejections and events). NULL with
  * a pending exception when even that fails. */
+napi_value ha_node_make_error(napi_env env, ha_status status, const ha_error *err,
+                              const char *context);
 /* A HoloanimError for a show that failed to load or an edit that failed:
  * the first error's position and every diagnostic (show_api.c). */
 napi_value ha_node_diags_error(napi_env env, ha_status st, const ha_diags *d, const char *what);
-
-napi_value ha_node_make_error(napi_env env, ha_status status, const ha_error *err,
-                              const char *context);
-/* Throw a TypeError (code ERR_INVALID_ARG_TYPE) with a printf message.
+/* Throw `e` when it is not NULL. Returns NULL. */
+napi_value ha_node_throw_value(napi_env env, napi_value e);
+/* Throw a HoloanimError for `status` whose message is the printf text.
  * Returns NULL. */
-napi_value ha_node_type_error(napi_env env, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-/* Throw a RangeError (code ERR_OUT_OF_RANGE). Returns NULL. */
-napi_value ha_node_range_error(napi_env env, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+napi_value ha_node_throw_message(napi_env env, ha_status status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Throw ha_node_diags_error(...). Returns NULL. */
+napi_value ha_node_throw_diags(napi_env env, ha_status st, const ha_diags *d, const char *what);
+/* Throw a TypeError (code ERR_INVALID_ARG_TYPE) or a RangeError (code
+ * ERR_OUT_OF_RANGE) with a printf message, unless an exception is already
+ * pending. Returns NULL. Called through the two macros below. */
+typedef enum { HA_NODE_TYPE_ERROR, HA_NODE_RANGE_ERROR } ha_node_js_error_kind;
+napi_value ha_node_js_error(napi_env env, ha_node_js_error_kind kind, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+#define ha_node_type_error(env, ...) ha_node_js_error((env), HA_NODE_TYPE_ERROR, __VA_ARGS__)
+#define ha_node_range_error(env, ...) ha_node_js_error((env), HA_NODE_RANGE_ERROR, __VA_ARGS__)
+
+/* ---- constructors, receivers and async work ---------------------------------------------- */
+
+/* A class constructor's arguments and `this`; false with the TypeError
+ * "Class constructor <cls> cannot be invoked without 'new'" when called
+ * without new. */
+bool ha_node_construct(napi_env env, napi_callback_info info, const char *cls, size_t *argc,
+                       napi_value *argv, napi_value *self);
+/* The native object `this` wraps when it carries `tag` (argc/argv as
+ * napi_get_cb_info; *data, when not NULL, the method's descriptor data), or
+ * NULL with a TypeError "the receiver must be a <cls>". */
+void *ha_node_unwrap_this(napi_env env, napi_callback_info info, size_t *argc, napi_value *argv,
+                          void **data, const napi_type_tag *tag, const char *cls);
+/* Class methods: one trampoline per class unwraps `this` and calls the
+ * method found in the descriptor data, so a method body starts with its
+ * own work. */
+#define HA_NODE_MAX_ARGS 4
+typedef struct ha_node_method ha_node_method;
+typedef struct ha_node_call {
+  void *self;                        /* the native object of `this` */
+  size_t argc;                       /* arguments given (may exceed HA_NODE_MAX_ARGS) */
+  napi_value argv[HA_NODE_MAX_ARGS]; /* undefined past argc */
+  const ha_node_method *method;      /* the method called */
+} ha_node_call;
+struct ha_node_method {
+  const char *name;
+  napi_value (*fn)(napi_env env, const ha_node_call *c);
+  const void *arg; /* the method's own constant (an operation, ...) */
+  unsigned flags;  /* HA_NODE_GETTER, HA_NODE_ENUMERABLE, then the class's own bits */
+};
+#define HA_NODE_GETTER 1u     /* an accessor, not a method */
+#define HA_NODE_ENUMERABLE 2u /* enumerable (accessors) */
+#define HA_NODE_CLASS_FLAG 4u /* the first bit a class may use */
+/* Unwrap `this` (tagged `tag`, else TypeError "the receiver must be a
+ * <cls>"), check it with `ready` (may be NULL; false: an exception is
+ * pending) and call the method. For the classes' trampolines. */
+napi_value ha_node_method_call(napi_env env, napi_callback_info info, const napi_type_tag *tag,
+                               const char *cls, bool (*ready)(napi_env env, const ha_node_call *c));
+/* The property descriptors of `n` methods, calling `trampoline` with the
+ * method as data, appended to out[*count] (at most cap). */
+void ha_node_method_props(const ha_node_method *list, size_t n, napi_callback trampoline,
+                          napi_property_descriptor *out, size_t *count, size_t cap);
+
+/* Module functions (no `this`: c->self is NULL; at most 16 a call) through the same table
+ * shape: each becomes a property of `exports` calling c->method->fn. */
+napi_value ha_node_export_functions(napi_env env, napi_value exports, const ha_node_method *list,
+                                    size_t n);
+
+/* Create and queue async work named `name`; nothing is left behind on
+ * failure. */
+napi_status ha_node_queue_work(napi_env env, const char *name, napi_async_execute_callback execute,
+                               napi_async_complete_callback complete, void *data,
+                               napi_async_work *work);
+/* Resolve (ok) or reject `deferred` with v; v NULL: reject with the pending
+ * exception (building the value threw). */
+void ha_node_settle(napi_env env, napi_deferred deferred, napi_value v, bool ok);
 
 /* ---- argument helpers (false: a JS exception is pending) ------------------- */
 
@@ -98,6 +154,13 @@ bool ha_node_get_bool(napi_env env, napi_value v, const char *what, bool *out);
 /* A string into buf[cap] (TypeError when not a string, RangeError when too
  * long). */
 bool ha_node_get_string(napi_env env, napi_value v, const char *what, char *buf, size_t cap);
+/* A string as a malloc'd, NUL-terminated copy (*len its length, when not
+ * NULL); NULL with a TypeError when `v` is not a string. */
+char *ha_node_get_text(napi_env env, napi_value v, const char *what, size_t *len);
+/* true when v is a typed array: its type, length and data; false (no
+ * exception) otherwise. */
+bool ha_node_typedarray(napi_env env, napi_value v, napi_typedarray_type *type, size_t *len,
+                        void **data);
 /* [x, y, z] (or {x, y, z}). */
 bool ha_node_get_vec3(napi_env env, napi_value v, const char *what, ha_vec3 *out);
 /* Property `key` of `obj` if present and not undefined/null: *found tells. */
@@ -127,6 +190,10 @@ napi_value ha_node_assign(napi_env env, napi_value a, napi_value b);
 
 napi_value ha_node_vec3_object(napi_env env, ha_vec3 v); /* {x, y, z} */
 napi_value ha_node_vec3_array(napi_env env, ha_vec3 v);  /* [x, y, z] */
+/* The points as a Float64Array when st is HA_OK, else throw (err, what);
+ * pts (malloc'd) is freed either way. */
+napi_value ha_node_points_result(napi_env env, ha_status st, const ha_error *err, const char *what,
+                                 ha_vec3 *pts, size_t n);
 /* A new Float64Array of 3n numbers, interleaved from `pts`. */
 napi_value ha_node_points_f64(napi_env env, const ha_vec3 *pts, size_t n);
 /* A new typed array of `count` elements copied from `data`. */
@@ -136,6 +203,9 @@ bool ha_node_set_number(napi_env env, napi_value obj, const char *key, double v)
 bool ha_node_set_string(napi_env env, napi_value obj, const char *key, const char *s);
 bool ha_node_set_bool(napi_env env, napi_value obj, const char *key, bool b);
 bool ha_node_set_value(napi_env env, napi_value obj, const char *key, napi_value v);
+/* A JS string of the malloc'd text s (len bytes, or NAPI_AUTO_LENGTH), which
+ * is freed. */
+napi_value ha_node_string_take(napi_env env, char *s, size_t len);
 
 /* ---- modules -------------------------------------------------------------------- */
 
@@ -144,6 +214,8 @@ napi_value ha_node_init_engine(napi_env env, napi_value exports);
 napi_value ha_node_init_player(napi_env env, napi_value exports);
 napi_value ha_node_init_devsim(napi_env env, napi_value exports);
 napi_value ha_node_init_show(napi_env env, napi_value exports);
+napi_value ha_node_init_geometry(napi_env env, napi_value exports);
+napi_value ha_node_init_models(napi_env env, napi_value exports);
 
 /* The Motion wrapped by a JS value, or NULL (no exception) when `v` is not a
  * Motion. */

@@ -16,40 +16,33 @@ typedef struct node_devsim {
 
 static const napi_type_tag devsim_tag = {0x5eedd0d0cafe1234ULL, 0x0ddba11de7517a9bULL};
 
+/* The object was garbage-collected: stop the device if still running. */
 static void devsim_finalize(napi_env env, void *data, void *hint) {
   (void)env;
   (void)hint;
-  node_devsim *d = data;
-  ha_devsim_stop(d->sim);
-  free(d);
+  ha_devsim_stop(((node_devsim *)data)->sim);
+  free(data);
 }
 
-static node_devsim *this_devsim(napi_env env, napi_callback_info info, size_t *argc,
-                                napi_value *argv) {
-  napi_value self;
-  bool tagged = false;
-  void *data = NULL;
-  if (napi_get_cb_info(env, info, argc, argv, &self, NULL) != napi_ok ||
-      !ha_node_is_type(env, self, napi_object) ||
-      napi_check_object_type_tag(env, self, &devsim_tag, &tagged) != napi_ok || !tagged ||
-      napi_unwrap(env, self, &data) != napi_ok) {
-    ha_node_type_error(env, "the receiver must be a Devsim");
-    return NULL;
-  }
-  node_devsim *d = data;
-  if (d->sim == NULL) {
+#define DEVSIM_RUNNING HA_NODE_CLASS_FLAG /* refused once stopped */
+
+static bool devsim_method_ready(napi_env env, const ha_node_call *c) {
+  const node_devsim *d = c->self;
+  if ((c->method->flags & DEVSIM_RUNNING) && d->sim == NULL) {
     ha_node_throw(env, HA_ESTATE, NULL, "devsim: stopped");
-    return NULL;
+    return false;
   }
-  return d;
+  return true;
 }
 
-static napi_value devsim_get_track(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  node_devsim *d = this_devsim(env, info, &argc, argv);
+static napi_value devsim_call(napi_env env, napi_callback_info info) {
+  return ha_node_method_call(env, info, &devsim_tag, "Devsim", devsim_method_ready);
+}
+
+static napi_value devsim_get_track(napi_env env, const ha_node_call *c) {
+  node_devsim *d = c->self;
   uint32_t n;
-  if (d == NULL || !ha_node_get_u32(env, argc ? argv[0] : NULL, "track", 1, 65535, &n)) {
+  if (!ha_node_get_u32(env, c->argc > 0 ? c->argv[0] : NULL, "track", 1, 65535, &n)) {
     return NULL;
   }
   ha_devsim_track t;
@@ -70,26 +63,20 @@ static napi_value devsim_get_track(napi_env env, napi_callback_info info) {
   return o;
 }
 
-static napi_value devsim_set_position(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
-  node_devsim *d = this_devsim(env, info, &argc, argv);
+static napi_value devsim_set_position(napi_env env, const ha_node_call *c) {
+  node_devsim *d = c->self;
   uint32_t n;
   ha_vec3 v;
-  if (d == NULL || !ha_node_get_u32(env, argc > 0 ? argv[0] : NULL, "track", 1, 65535, &n) ||
-      !ha_node_get_vec3(env, argc > 1 ? argv[1] : NULL, "position", &v)) {
+  if (!ha_node_get_u32(env, c->argc > 0 ? c->argv[0] : NULL, "track", 1, 65535, &n) ||
+      !ha_node_get_vec3(env, c->argc > 1 ? c->argv[1] : NULL, "position", &v)) {
     return NULL;
   }
   ha_status st = ha_devsim_set_position(d->sim, n, v);
   return st == HA_OK ? NULL : ha_node_throw(env, st, NULL, "setPosition");
 }
 
-static napi_value devsim_stats(napi_env env, napi_callback_info info) {
-  size_t argc = 0;
-  node_devsim *d = this_devsim(env, info, &argc, NULL);
-  if (d == NULL) {
-    return NULL;
-  }
+static napi_value devsim_stats(napi_env env, const ha_node_call *c) {
+  node_devsim *d = c->self;
   ha_devsim_stats s;
   ha_devsim_get_stats(d->sim, &s);
   napi_value o;
@@ -106,21 +93,20 @@ static napi_value devsim_stats(napi_env env, napi_callback_info info) {
   return o;
 }
 
-static napi_value devsim_stop(napi_env env, napi_callback_info info) {
-  size_t argc = 0;
-  napi_value self;
-  void *data = NULL;
-  bool tagged = false;
-  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, NULL, &self, NULL));
-  if (napi_check_object_type_tag(env, self, &devsim_tag, &tagged) != napi_ok || !tagged ||
-      napi_unwrap(env, self, &data) != napi_ok) {
-    return ha_node_type_error(env, "the receiver must be a Devsim");
-  }
-  node_devsim *d = data;
+static napi_value devsim_stop(napi_env env, const ha_node_call *c) {
+  (void)env;
+  node_devsim *d = c->self;
   ha_devsim_stop(d->sim); /* flushes the record file */
   d->sim = NULL;
   return NULL;
 }
+
+static const ha_node_method devsim_methods[] = {
+    {"getTrack", devsim_get_track, NULL, DEVSIM_RUNNING},
+    {"setPosition", devsim_set_position, NULL, DEVSIM_RUNNING},
+    {"stats", devsim_stats, NULL, DEVSIM_RUNNING},
+    {"stop", devsim_stop, NULL, 0},
+};
 
 /* startDevsim({port = 0, tracks = 64, record, bindHost, admScale}) */
 static napi_value js_start_devsim(napi_env env, napi_callback_info info) {
@@ -163,12 +149,10 @@ static napi_value js_start_devsim(napi_env env, napi_callback_info info) {
     free(d);
     return ha_node_throw(env, st, &err, "startDevsim");
   }
-  napi_property_descriptor props[] = {
-      {"getTrack", NULL, devsim_get_track, NULL, NULL, NULL, napi_default, NULL},
-      {"setPosition", NULL, devsim_set_position, NULL, NULL, NULL, napi_default, NULL},
-      {"stats", NULL, devsim_stats, NULL, NULL, NULL, napi_default, NULL},
-      {"stop", NULL, devsim_stop, NULL, NULL, NULL, napi_default, NULL},
-  };
+  napi_property_descriptor props[sizeof(devsim_methods) / sizeof(devsim_methods[0])];
+  size_t nprops = 0;
+  ha_node_method_props(devsim_methods, sizeof(devsim_methods) / sizeof(devsim_methods[0]),
+                       devsim_call, props, &nprops, sizeof(props) / sizeof(props[0]));
   napi_value o, pv;
   napi_status s = napi_create_object(env, &o);
   if (s == napi_ok) {
@@ -180,7 +164,7 @@ static napi_value js_start_devsim(napi_env env, napi_callback_info info) {
     return ha_node_napi_fail(env, s, "napi_wrap", __LINE__);
   }
   NAPI_CALL(env, napi_type_tag_object(env, o, &devsim_tag));
-  NAPI_CALL(env, napi_define_properties(env, o, sizeof(props) / sizeof(props[0]), props));
+  NAPI_CALL(env, napi_define_properties(env, o, nprops, props));
   NAPI_CALL(env, napi_create_uint32(env, ha_devsim_port(d->sim), &pv));
   NAPI_CALL(env, napi_set_named_property(env, o, "port", pv));
   return o;

@@ -1,15 +1,14 @@
 /* holoanim Node addon: the computation API (the seed's MotionEngine).
  *
- * - listModels(): the registry with parameter metadata (the same shape as
- *   `holoanim models --json`).
  * - Motion (createMotion / new Motion): an ha_motion wrapped with napi_wrap;
  *   its finalizer destroys the motion. Objects are type-tagged, so a forged
  *   object with Motion.prototype is refused instead of being unwrapped.
  * - calculatePosition (async, libuv thread pool via napi_create_async_work)
  *   and calculatePositionSync; evaluate(motion, Float64Array times) →
  *   Float64Array xyz interleaved (ha_motion_eval_times: the SIMD kernels
- *   over the times); interpolateTrajectory; groupPositions;
- *   maintainFormation.
+ *   over the times).
+ * listModels is in models_api.c; interpolateTrajectory, groupPositions and
+ * maintainFormation in geometry_api.c.
  *
  * Async evaluation of a Motion holds a strong reference to its JS object
  * until the work completes, so the motion cannot be finalized under the
@@ -159,11 +158,9 @@ static void motion_finalize(napi_env env, void *data, void *hint) {
 /* new Motion(model, params?, timing?) */
 static napi_value motion_ctor(napi_env env, napi_callback_info info) {
   size_t argc = 3;
-  napi_value argv[3], self, target;
-  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, &self, NULL));
-  NAPI_CALL(env, napi_get_new_target(env, info, &target));
-  if (target == NULL) {
-    return ha_node_type_error(env, "Class constructor Motion cannot be invoked without 'new'");
+  napi_value argv[3], self;
+  if (!ha_node_construct(env, info, "Motion", &argc, argv, &self)) {
+    return NULL;
   }
   char model[64];
   if (!ha_node_get_string(env, argc > 0 ? argv[0] : NULL, "model", model, sizeof(model))) {
@@ -215,18 +212,8 @@ static napi_value motion_ctor(napi_env env, napi_callback_info info) {
   return self;
 }
 
-static ha_node_motion *this_motion(napi_env env, napi_callback_info info, size_t *argc,
-                                   napi_value *argv) {
-  napi_value self;
-  if (napi_get_cb_info(env, info, argc, argv, &self, NULL) != napi_ok) {
-    ha_node_napi_fail(env, napi_generic_failure, "napi_get_cb_info", __LINE__);
-    return NULL;
-  }
-  ha_node_motion *m = ha_node_motion_unwrap(env, self);
-  if (m == NULL) {
-    ha_node_type_error(env, "the receiver must be a Motion");
-  }
-  return m;
+static napi_value motion_call(napi_env env, napi_callback_info info) {
+  return ha_node_method_call(env, info, &motion_tag, "Motion", NULL);
 }
 
 static napi_value timing_object(napi_env env, ha_timing t) {
@@ -240,30 +227,21 @@ static napi_value timing_object(napi_env env, ha_timing t) {
   return o;
 }
 
-static napi_value motion_get_model(napi_env env, napi_callback_info info) {
-  size_t argc = 0;
-  ha_node_motion *m = this_motion(env, info, &argc, NULL);
-  if (m == NULL) {
-    return NULL;
-  }
+static napi_value motion_get_model(napi_env env, const ha_node_call *c) {
+  ha_node_motion *m = c->self;
   napi_value r;
   NAPI_CALL(env,
             napi_create_string_utf8(env, ha_motion_model(m->motion)->name, NAPI_AUTO_LENGTH, &r));
   return r;
 }
 
-static napi_value motion_get_timing(napi_env env, napi_callback_info info) {
-  size_t argc = 0;
-  ha_node_motion *m = this_motion(env, info, &argc, NULL);
-  return m ? timing_object(env, ha_motion_timing(m->motion)) : NULL;
+static napi_value motion_get_timing(napi_env env, const ha_node_call *c) {
+  const ha_node_motion *m = c->self;
+  return timing_object(env, ha_motion_timing(m->motion));
 }
 
-static napi_value motion_get_params(napi_env env, napi_callback_info info) {
-  size_t argc = 0;
-  ha_node_motion *m = this_motion(env, info, &argc, NULL);
-  if (m == NULL) {
-    return NULL;
-  }
+static napi_value motion_get_params(napi_env env, const ha_node_call *c) {
+  ha_node_motion *m = c->self;
   napi_value old = NULL;
   if (m->params != NULL) {
     NAPI_CALL(env, napi_get_reference_value(env, m->params, &old));
@@ -271,24 +249,18 @@ static napi_value motion_get_params(napi_env env, napi_callback_info info) {
   return ha_node_assign(env, old, NULL);
 }
 
-static napi_value motion_get_pivot(napi_env env, napi_callback_info info) {
-  size_t argc = 0;
-  ha_node_motion *m = this_motion(env, info, &argc, NULL);
-  return m ? ha_node_vec3_array(env, ha_motion_pivot(m->motion)) : NULL;
+static napi_value motion_get_pivot(napi_env env, const ha_node_call *c) {
+  const ha_node_motion *m = c->self;
+  return ha_node_vec3_array(env, ha_motion_pivot(m->motion));
 }
 
 /* motion.velocity(t, {track, shift}?) → {x, y, z} m/s */
-static napi_value motion_velocity(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
-  ha_node_motion *m = this_motion(env, info, &argc, argv);
-  if (m == NULL) {
-    return NULL;
-  }
+static napi_value motion_velocity(napi_env env, const ha_node_call *c) {
+  ha_node_motion *m = c->self;
   double t;
   ha_track_ctx ctx;
-  if (!ha_node_get_number(env, argc > 0 ? argv[0] : NULL, "time", &t) ||
-      !get_track_ctx(env, argc > 1 ? argv[1] : NULL, &ctx)) {
+  if (!ha_node_get_number(env, c->argc > 0 ? c->argv[0] : NULL, "time", &t) ||
+      !get_track_ctx(env, c->argc > 1 ? c->argv[1] : NULL, &ctx)) {
     return NULL;
   }
   return ha_node_vec3_object(env, ha_motion_velocity(m->motion, t, &ctx));
@@ -296,13 +268,8 @@ static napi_value motion_velocity(napi_env env, napi_callback_info info) {
 
 /* motion.update(params?, timing?, {now, window}?): the seed's
  * update_parameters (blends from the old path over `window` seconds). */
-static napi_value motion_update(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
-  ha_node_motion *m = this_motion(env, info, &argc, argv);
-  if (m == NULL) {
-    return NULL;
-  }
+static napi_value motion_update(napi_env env, const ha_node_call *c) {
+  ha_node_motion *m = c->self;
   if (m->in_flight > 0) {
     ha_error err;
     ha_error_clear(&err);
@@ -314,26 +281,26 @@ static napi_value motion_update(napi_env env, napi_callback_info info) {
    * a copy of the last set (the core replaces the whole set). */
   ha_params *params = NULL;
   napi_value merged = NULL;
-  if (argc > 0 && !ha_node_is_nullish(env, argv[0])) {
-    if (!ha_node_is_type(env, argv[0], napi_object)) {
+  if (c->argc > 0 && !ha_node_is_nullish(env, c->argv[0])) {
+    if (!ha_node_is_type(env, c->argv[0], napi_object)) {
       return ha_node_type_error(env, "params must be a plain object");
     }
     napi_value old = NULL;
     if (m->params != NULL) {
       NAPI_CALL(env, napi_get_reference_value(env, m->params, &old));
     }
-    merged = ha_node_assign(env, old, argv[0]);
+    merged = ha_node_assign(env, old, c->argv[0]);
     if (merged == NULL || !ha_node_get_params(env, merged, &params)) {
       return NULL;
     }
   }
   ha_timing timing = ha_motion_timing(m->motion);
-  bool has_timing = argc > 1 && !ha_node_is_nullish(env, argv[1]);
+  bool has_timing = c->argc > 1 && !ha_node_is_nullish(env, c->argv[1]);
   double now = 0.0, window = 0.0;
-  if ((has_timing && !ha_node_get_timing(env, argv[1], &timing)) ||
-      (argc > 2 && !ha_node_is_nullish(env, argv[2]) &&
-       (!ha_node_opt_number(env, argv[2], "now", &now) ||
-        !ha_node_opt_number(env, argv[2], "window", &window)))) {
+  if ((has_timing && !ha_node_get_timing(env, c->argv[1], &timing)) ||
+      (c->argc > 2 && !ha_node_is_nullish(env, c->argv[2]) &&
+       (!ha_node_opt_number(env, c->argv[2], "now", &now) ||
+        !ha_node_opt_number(env, c->argv[2], "window", &window)))) {
     ha_params_destroy(params);
     return NULL;
   }
@@ -354,12 +321,8 @@ static napi_value motion_update(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-static napi_value motion_get_state(napi_env env, napi_callback_info info) {
-  size_t argc = 0;
-  ha_node_motion *m = this_motion(env, info, &argc, NULL);
-  if (m == NULL) {
-    return NULL;
-  }
+static napi_value motion_get_state(napi_env env, const ha_node_call *c) {
+  ha_node_motion *m = c->self;
   ha_motion_info_state s;
   ha_motion_get_state(m->motion, &s);
   napi_value o, t = timing_object(env, s.timing);
@@ -377,16 +340,25 @@ static napi_value motion_get_state(napi_env env, napi_callback_info info) {
   return o;
 }
 
-static napi_value motion_reset(napi_env env, napi_callback_info info) {
-  size_t argc = 0;
-  ha_node_motion *m = this_motion(env, info, &argc, NULL);
-  if (m != NULL && m->in_flight == 0) {
-    ha_motion_reset(m->motion);
-  } else if (m != NULL) {
+static napi_value motion_reset(napi_env env, const ha_node_call *c) {
+  ha_node_motion *m = c->self;
+  if (m->in_flight > 0) {
     return ha_node_throw(env, HA_ESTATE, NULL, "reset");
   }
+  ha_motion_reset(m->motion);
   return NULL;
 }
+
+static const ha_node_method motion_methods[] = {
+    {"model", motion_get_model, NULL, HA_NODE_GETTER | HA_NODE_ENUMERABLE},
+    {"timing", motion_get_timing, NULL, HA_NODE_GETTER | HA_NODE_ENUMERABLE},
+    {"params", motion_get_params, NULL, HA_NODE_GETTER | HA_NODE_ENUMERABLE},
+    {"pivot", motion_get_pivot, NULL, HA_NODE_GETTER},
+    {"velocity", motion_velocity, NULL, 0},
+    {"update", motion_update, NULL, 0},
+    {"getState", motion_get_state, NULL, 0},
+    {"reset", motion_reset, NULL, 0},
+};
 
 /* createMotion(model, params?, timing?) = new Motion(...) */
 static napi_value js_create_motion(napi_env env, napi_callback_info info) {
@@ -420,8 +392,8 @@ typedef struct calc_work {
 } calc_work;
 
 /* The computation both paths share. Thread: any. */
-static ha_status calc(const ha_node_pattern *p, double t, bool use_ctx, const ha_track_ctx *ctx,
-                      ha_vec3 *out, ha_error *err) {
+static ha_status calc_position(const ha_node_pattern *p, double t, bool use_ctx,
+                               const ha_track_ctx *ctx, ha_vec3 *out, ha_error *err) {
   ha_motion *tmp = NULL;
   const ha_motion *m;
   if (p->motion != NULL) {
@@ -453,7 +425,7 @@ static ha_status calc(const ha_node_pattern *p, double t, bool use_ctx, const ha
 static void calc_execute(napi_env env, void *data) {
   (void)env;
   calc_work *w = data;
-  w->status = calc(&w->pattern, w->time, w->use_ctx, &w->ctx, &w->out, &w->err);
+  w->status = calc_position(&w->pattern, w->time, w->use_ctx, &w->ctx, &w->out, &w->err);
 }
 
 static void calc_complete(napi_env env, napi_status status, void *data) {
@@ -464,24 +436,15 @@ static void calc_complete(napi_env env, napi_status status, void *data) {
   }
   if (env != NULL) {
     napi_value v = NULL;
+    bool ok = status == napi_ok && w->status == HA_OK;
     if (status != napi_ok) {
       v = ha_node_make_error(env, HA_EINTERNAL, NULL, "calculatePosition: cancelled");
-    } else if (w->status == HA_OK) {
+    } else if (ok) {
       v = ha_node_vec3_object(env, w->out);
     } else {
       v = ha_node_make_error(env, w->status, &w->err, "calculatePosition");
     }
-    if (v != NULL && status == napi_ok && w->status == HA_OK) {
-      napi_resolve_deferred(env, w->deferred, v);
-    } else if (v != NULL) {
-      napi_reject_deferred(env, w->deferred, v);
-    } else {
-      /* Building the value threw: reject with that exception. */
-      napi_value exc;
-      if (napi_get_and_clear_last_exception(env, &exc) == napi_ok) {
-        napi_reject_deferred(env, w->deferred, exc);
-      }
-    }
+    ha_node_settle(env, w->deferred, v, ok);
     if (w->motion_ref != NULL) {
       napi_delete_reference(env, w->motion_ref);
     }
@@ -534,22 +497,14 @@ static napi_value js_calculate_position(napi_env env, napi_callback_info info) {
     free(w);
     return NULL;
   }
-  napi_value promise, name;
+  napi_value promise;
   napi_status s = napi_create_promise(env, &w->deferred, &promise);
   if (s == napi_ok && w->pattern.motion != NULL) {
     s = napi_create_reference(env, mv, 1, &w->motion_ref);
   }
   if (s == napi_ok) {
-    s = napi_create_string_utf8(env, "holoanim.calculatePosition", NAPI_AUTO_LENGTH, &name);
-  }
-  if (s == napi_ok) {
-    s = napi_create_async_work(env, NULL, name, calc_execute, calc_complete, w, &w->work);
-  }
-  if (s == napi_ok) {
-    s = napi_queue_async_work(env, w->work);
-    if (s != napi_ok) {
-      napi_delete_async_work(env, w->work);
-    }
+    s = ha_node_queue_work(env, "holoanim.calculatePosition", calc_execute, calc_complete, w,
+                           &w->work);
   }
   if (s != napi_ok) {
     if (w->motion_ref != NULL) {
@@ -577,7 +532,7 @@ static napi_value js_calculate_position_sync(napi_env env, napi_callback_info in
   ha_vec3 out;
   ha_error err;
   ha_error_clear(&err);
-  ha_status st = calc(&p, t, use_ctx, &ctx, &out, &err);
+  ha_status st = calc_position(&p, t, use_ctx, &ctx, &out, &err);
   ha_node_pattern_deinit(&p);
   if (st != HA_OK) {
     return ha_node_throw(env, st, &err, "calculatePositionSync");
@@ -636,7 +591,7 @@ static napi_value js_evaluate(napi_env env, napi_callback_info info) {
   size_t n = 0;
   napi_typedarray_type type;
   void *data = NULL;
-  if (napi_get_typedarray_info(env, argv[1], &type, &n, &data, NULL, NULL) == napi_ok) {
+  if (ha_node_typedarray(env, argv[1], &type, &n, &data)) {
     if (type != napi_float64_array) {
       ha_node_pattern_deinit(&p);
       return ha_node_type_error(env, "times must be a Float64Array or an array of numbers");
@@ -755,475 +710,27 @@ static napi_value js_evaluate(napi_env env, napi_callback_info info) {
   return out_value;
 }
 
-/* ---- interpolateTrajectory ---------------------------------------------------------------- */
-
-static napi_value js_interpolate(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
-  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  ha_vec3 *pts;
-  size_t n;
-  if (!ha_node_get_points(env, argc > 0 ? argv[0] : NULL, "points", &pts, &n)) {
-    return NULL;
-  }
-  ha_path_options o = ha_path_options_default();
-  if (argc > 1 && !ha_node_is_nullish(env, argv[1])) {
-    if (!ha_node_is_type(env, argv[1], napi_object)) {
-      free(pts);
-      return ha_node_type_error(env, "options must be an object");
-    }
-    char method[32];
-    bool found = false;
-    uint32_t samples = (uint32_t)o.samples;
-    if (!ha_node_opt_string(env, argv[1], "method", method, sizeof(method), &found) ||
-        !ha_node_opt_number(env, argv[1], "alpha", &o.alpha) ||
-        !ha_node_opt_number(env, argv[1], "tension", &o.tension) ||
-        !ha_node_opt_bool(env, argv[1], "closed", &o.closed) ||
-        !ha_node_opt_bool(env, argv[1], "constantSpeed", &o.constant_speed) ||
-        !ha_node_opt_u32(env, argv[1], "samples", 0, 10000000, &samples)) {
-      free(pts);
-      return NULL;
-    }
-    o.samples = samples;
-    if (found) {
-      if (strcmp(method, "linear") == 0) {
-        o.method = HA_PATH_LINEAR;
-      } else if (strcmp(method, "catmull-rom") == 0 || strcmp(method, "catmullRom") == 0) {
-        o.method = HA_PATH_CATMULL_ROM;
-      } else if (strcmp(method, "bezier") == 0) {
-        o.method = HA_PATH_BEZIER;
-      } else {
-        free(pts);
-        ha_error err;
-        ha_error_clear(&err);
-        err.kind = HA_ERROR_INVALID_PARAMETER;
-        snprintf(err.name, sizeof(err.name), "method");
-        snprintf(err.value, sizeof(err.value), "%.60s", method);
-        snprintf(err.reason, sizeof(err.reason), "expected linear, catmull-rom or bezier");
-        snprintf(err.message, sizeof(err.message),
-                 "method: '%.60s' is not one of linear, catmull-rom, bezier", method);
-        return ha_node_throw(env, HA_EINVAL, &err, "interpolateTrajectory");
-      }
-    }
-  }
-  size_t cap = o.samples >= 2 ? o.samples : 2;
-  ha_vec3 *out = malloc(cap * sizeof(*out));
-  if (out == NULL) {
-    free(pts);
-    return ha_node_throw(env, HA_ENOMEM, NULL, "interpolateTrajectory");
-  }
-  size_t got = 0;
-  ha_error err;
-  ha_error_clear(&err);
-  ha_status st = ha_path_interpolate(pts, n, &o, out, cap, &got, &err);
-  free(pts);
-  if (st != HA_OK) {
-    free(out);
-    return ha_node_throw(env, st, &err, "interpolateTrajectory");
-  }
-  napi_value r = ha_node_points_f64(env, out, got);
-  free(out);
-  return r;
-}
-
-/* ---- groups ------------------------------------------------------------------------------ */
-
-/* groupPositions({motion, count|tracks, bases, mode, ...}, time) → Float64Array */
-static napi_value js_group_positions(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
-  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc < 2 || !ha_node_is_type(env, argv[0], napi_object)) {
-    return ha_node_type_error(env, "groupPositions(group, time): group must be an object");
-  }
-  double t;
-  if (!ha_node_get_number(env, argv[1], "time", &t)) {
-    return NULL;
-  }
-  napi_value g = argv[0], v;
-  bool found;
-  if (!ha_node_get_prop(env, g, "motion", &v, &found)) {
-    return NULL;
-  }
-  if (!found) {
-    return ha_node_type_error(env, "group.motion must be a Motion or a {model, params, timing}");
-  }
-  ha_node_pattern p;
-  if (!ha_node_get_pattern(env, v, "group.motion", &p)) {
-    return NULL;
-  }
-  ha_error err;
-  ha_error_clear(&err);
-  ha_motion *tmp = NULL;
-  const ha_motion *m = p.motion ? p.motion->motion : NULL;
-  uint32_t *ids = NULL;
-  ha_vec3 *bases = NULL, *out = NULL;
-  ha_motion_state *states = NULL;
-  napi_value result = NULL;
-  ha_status st = HA_OK;
-  uint32_t count = 0;
-  size_t nbases = 0;
-  ha_group grp;
-  char s[32];
-  if (!ha_node_opt_u32(env, g, "count", 1, 1000000, &count) ||
-      !ha_node_get_prop(env, g, "tracks", &v, &found)) {
-    goto done;
-  }
-  if (found) {
-    bool arr = false;
-    uint32_t len = 0;
-    NAPI_CALL(env, napi_is_array(env, v, &arr));
-    if (!arr) {
-      ha_node_type_error(env, "group.tracks must be an array of track ids");
-      goto done;
-    }
-    NAPI_CALL(env, napi_get_array_length(env, v, &len));
-    ids = malloc((len ? len : 1) * sizeof(*ids));
-    if (ids == NULL) {
-      st = HA_ENOMEM;
-      goto done;
-    }
-    for (uint32_t i = 0; i < len; i++) {
-      napi_value e;
-      char what[48];
-      snprintf(what, sizeof(what), "group.tracks[%u]", i);
-      NAPI_CALL(env, napi_get_element(env, v, i, &e));
-      if (!ha_node_get_u32(env, e, what, 0, UINT32_MAX, &ids[i])) {
-        goto done;
-      }
-    }
-    if (count == 0) {
-      count = len;
-    } else if (count != len) {
-      ha_node_range_error(env, "group.count (%u) differs from group.tracks.length (%u)", count,
-                          len);
-      goto done;
-    }
-  }
-  if (!ha_node_get_prop(env, g, "bases", &v, &found)) {
-    goto done;
-  }
-  if (found) {
-    if (!ha_node_get_points(env, v, "group.bases", &bases, &nbases)) {
-      goto done;
-    }
-    if (count == 0) {
-      count = (uint32_t)nbases;
-    } else if (nbases != count) {
-      ha_node_range_error(env, "group.bases has %zu points for %u tracks", nbases, count);
-      goto done;
-    }
-  }
-  if (count == 0) {
-    count = 1;
-  }
-  if (m == NULL) {
-    st = ha_motion_create(p.model, p.params, &p.timing, &tmp, &err);
-    if (st != HA_OK) {
-      goto done;
-    }
-    m = tmp;
-  }
-  ha_group_init(&grp, m, count);
-  grp.track_ids = ids;
-  grp.bases = bases;
-  bool has_mode = false;
-  if (!ha_node_opt_string(env, g, "mode", s, sizeof(s), &has_mode)) {
-    goto done;
-  }
-  if (has_mode) {
-    st = ha_group_mode_parse(s, &grp.mode, &err);
-    if (st != HA_OK) {
-      goto done;
-    }
-  }
-  bool has_axis = false;
-  if (!ha_node_opt_number(env, g, "phaseOffset", &grp.phase_offset) ||
-      !ha_node_opt_bool(env, g, "phaseSpread", &grp.phase_spread) ||
-      !ha_node_opt_bool(env, g, "rotateFormation", &grp.rotate_formation) ||
-      !ha_node_opt_number(env, g, "spreadRadius", &grp.spread_radius) ||
-      !ha_node_opt_string(env, g, "mirrorAxis", s, sizeof(s), &has_axis)) {
-    goto done;
-  }
-  if (has_axis) {
-    grp.mirror_axis = s[0];
-  }
-  if (!ha_node_get_prop(env, g, "centerPoint", &v, &found)) {
-    goto done;
-  }
-  if (found && !ha_node_get_vec3(env, v, "group.centerPoint", &grp.center_point)) {
-    goto done;
-  }
-  states = calloc(count, sizeof(*states));
-  out = malloc(count * sizeof(*out));
-  if (states == NULL || out == NULL) {
-    st = HA_ENOMEM;
-    goto done;
-  }
-  for (uint32_t i = 0; i < count; i++) {
-    ha_motion_state_reset(&states[i]);
-  }
-  grp.states = states;
-  st = ha_group_positions(&grp, t, out, count, &err);
-  if (st == HA_OK) {
-    result = ha_node_points_f64(env, out, count);
-  }
-done:
-  if (st != HA_OK) {
-    ha_node_throw(env, st, &err, "groupPositions");
-  }
-  ha_motion_destroy(tmp);
-  ha_node_pattern_deinit(&p);
-  free(ids);
-  free(bases);
-  free(out);
-  free(states);
-  return result;
-}
-
-/* maintainFormation(center, members) → Float64Array */
-static napi_value js_maintain_formation(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
-  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  ha_vec3 c;
-  if (!ha_node_get_vec3(env, argc > 0 ? argv[0] : NULL, "center", &c)) {
-    return NULL;
-  }
-  ha_vec3 *pts;
-  size_t n;
-  if (!ha_node_get_points(env, argc > 1 ? argv[1] : NULL, "members", &pts, &n)) {
-    return NULL;
-  }
-  ha_error err;
-  ha_error_clear(&err);
-  ha_status st = ha_maintain_formation(c, pts, n, pts, &err);
-  if (st != HA_OK) {
-    free(pts);
-    return ha_node_throw(env, st, &err, "maintainFormation");
-  }
-  napi_value r = ha_node_points_f64(env, pts, n);
-  free(pts);
-  return r;
-}
-
-/* ---- listModels ------------------------------------------------------------------------------ */
-
-static napi_value string_list(napi_env env, const char *csv) {
-  napi_value a, s;
-  NAPI_CALL(env, napi_create_array(env, &a));
-  uint32_t k = 0;
-  const char *p = csv;
-  while (p != NULL && *p != '\0') {
-    const char *e = strchr(p, ',');
-    size_t n = e ? (size_t)(e - p) : strlen(p);
-    NAPI_CALL(env, napi_create_string_utf8(env, p, n, &s));
-    NAPI_CALL(env, napi_set_element(env, a, k++, s));
-    p = e ? e + 1 : p + n;
-  }
-  return a;
-}
-
-static napi_value param_default(napi_env env, const ha_param_info *p) {
-  napi_value v;
-  char buf[64];
-  switch (p->type) {
-  case HA_PARAM_NUMBER:
-  case HA_PARAM_INTEGER: NAPI_CALL(env, napi_create_double(env, p->def[0], &v)); return v;
-  case HA_PARAM_BOOL: NAPI_CALL(env, napi_get_boolean(env, p->def[0] > 0.5, &v)); return v;
-  case HA_PARAM_VEC3:
-  case HA_PARAM_SCALE: return ha_node_vec3_array(env, (ha_vec3){p->def[0], p->def[1], p->def[2]});
-  case HA_PARAM_ROTATION: return ha_node_vec3_array(env, (ha_vec3){0.0, 0.0, 0.0});
-  case HA_PARAM_CHOICE:
-    if (ha_param_choice_at(p, (size_t)p->def[0], buf, sizeof(buf)) == HA_OK) {
-      NAPI_CALL(env, napi_create_string_utf8(env, buf, NAPI_AUTO_LENGTH, &v));
-      return v;
-    }
-    break;
-  case HA_PARAM_EASING:
-    NAPI_CALL(env, napi_create_string_utf8(env, ha_easing_name((ha_easing)(int)p->def[0]),
-                                           NAPI_AUTO_LENGTH, &v));
-    return v;
-  case HA_PARAM_POINTS:
-  case HA_PARAM_KEYFRAMES: break;
-  }
-  NAPI_CALL(env, napi_get_null(env, &v));
-  return v;
-}
-
-static napi_value easing_names(napi_env env) {
-  napi_value a, s;
-  NAPI_CALL(env, napi_create_array_with_length(env, HA_EASE_COUNT, &a));
-  for (uint32_t i = 0; i < (uint32_t)HA_EASE_COUNT; i++) {
-    NAPI_CALL(env,
-              napi_create_string_utf8(env, ha_easing_name((ha_easing)i), NAPI_AUTO_LENGTH, &s));
-    NAPI_CALL(env, napi_set_element(env, a, i, s));
-  }
-  return a;
-}
-
-static napi_value param_object(napi_env env, const ha_param_info *p) {
-  napi_value o, v;
-  NAPI_CALL(env, napi_create_object(env, &o));
-  if (!ha_node_set_string(env, o, "name", p->name) || (v = string_list(env, p->aliases)) == NULL ||
-      !ha_node_set_value(env, o, "aliases", v) ||
-      !ha_node_set_string(env, o, "type", ha_param_type_name(p->type)) ||
-      !ha_node_set_string(env, o, "unit", p->unit ? p->unit : "") ||
-      (v = param_default(env, p)) == NULL || !ha_node_set_value(env, o, "default", v)) {
-    return NULL;
-  }
-  switch (p->type) {
-  case HA_PARAM_NUMBER:
-  case HA_PARAM_INTEGER:
-  case HA_PARAM_VEC3:
-  case HA_PARAM_ROTATION:
-  case HA_PARAM_SCALE:
-    if (!ha_node_set_number(env, o, "min", p->min) || !ha_node_set_number(env, o, "max", p->max)) {
-      return NULL;
-    }
-    break;
-  case HA_PARAM_POINTS:
-  case HA_PARAM_KEYFRAMES:
-    if (!ha_node_set_number(env, o, "minCount", p->min) ||
-        !ha_node_set_number(env, o, "maxCount", p->max)) {
-      return NULL;
-    }
-    break;
-  case HA_PARAM_CHOICE: {
-    napi_value a, s;
-    char buf[64];
-    NAPI_CALL(env, napi_create_array(env, &a));
-    for (uint32_t i = 0; ha_param_choice_at(p, i, buf, sizeof(buf)) == HA_OK; i++) {
-      NAPI_CALL(env, napi_create_string_utf8(env, buf, NAPI_AUTO_LENGTH, &s));
-      NAPI_CALL(env, napi_set_element(env, a, i, s));
-    }
-    if (!ha_node_set_value(env, o, "choices", a)) {
-      return NULL;
-    }
-    break;
-  }
-  case HA_PARAM_EASING:
-    if ((v = easing_names(env)) == NULL || !ha_node_set_value(env, o, "choices", v)) {
-      return NULL;
-    }
-    break;
-  case HA_PARAM_BOOL: break;
-  }
-  if (!ha_node_set_string(env, o, "description", p->description ? p->description : "")) {
-    return NULL;
-  }
-  return o;
-}
-
-static napi_value params_array(napi_env env, const ha_param_info *ps, size_t n) {
-  napi_value a;
-  NAPI_CALL(env, napi_create_array_with_length(env, n, &a));
-  for (size_t i = 0; i < n; i++) {
-    napi_value o = param_object(env, &ps[i]);
-    if (o == NULL) {
-      return NULL;
-    }
-    NAPI_CALL(env, napi_set_element(env, a, (uint32_t)i, o));
-  }
-  return a;
-}
-
-static napi_value range_object(napi_env env, double def, double min, double max, const char *unit) {
-  napi_value o;
-  NAPI_CALL(env, napi_create_object(env, &o));
-  if (!ha_node_set_number(env, o, "default", def) || !ha_node_set_number(env, o, "min", min) ||
-      !ha_node_set_number(env, o, "max", max) || !ha_node_set_string(env, o, "unit", unit)) {
-    return NULL;
-  }
-  return o;
-}
-
-static napi_value js_list_models(napi_env env, napi_callback_info info) {
-  (void)info;
-  napi_value root, models, v;
-  NAPI_CALL(env, napi_create_object(env, &root));
-  size_t n = ha_model_count();
-  NAPI_CALL(env, napi_create_array_with_length(env, n, &models));
-  for (size_t i = 0; i < n; i++) {
-    const ha_model_info *m = ha_model_at(i);
-    napi_value o;
-    NAPI_CALL(env, napi_create_object(env, &o));
-    if (!ha_node_set_string(env, o, "name", m->name) ||
-        (v = string_list(env, m->aliases)) == NULL || !ha_node_set_value(env, o, "aliases", v) ||
-        !ha_node_set_string(env, o, "description", m->description ? m->description : "") ||
-        !ha_node_set_string(env, o, "time",
-                            (m->flags & HA_MODEL_ABS_TIME) ? "absolute" : "progress") ||
-        !ha_node_set_bool(env, o, "stateful", (m->flags & HA_MODEL_STATEFUL) != 0) ||
-        !ha_node_set_bool(env, o, "rotating", (m->flags & HA_MODEL_ROTATING) != 0) ||
-        !ha_node_set_bool(env, o, "perTrack", (m->flags & HA_MODEL_PER_TRACK) != 0) ||
-        (v = params_array(env, m->params, m->param_count)) == NULL ||
-        !ha_node_set_value(env, o, "parameters", v)) {
-      return NULL;
-    }
-    NAPI_CALL(env, napi_set_element(env, models, (uint32_t)i, o));
-  }
-  size_t nc = 0;
-  const ha_param_info *common = ha_common_params(&nc);
-  if (!ha_node_set_value(env, root, "models", models) ||
-      (v = params_array(env, common, nc)) == NULL ||
-      !ha_node_set_value(env, root, "commonParameters", v)) {
-    return NULL;
-  }
-  napi_value timing, loop, choices, s;
-  ha_timing td = ha_timing_default();
-  NAPI_CALL(env, napi_create_object(env, &timing));
-  NAPI_CALL(env, napi_create_object(env, &loop));
-  NAPI_CALL(env, napi_create_array_with_length(env, 3, &choices));
-  for (uint32_t i = 0; i < 3; i++) {
-    NAPI_CALL(env, napi_create_string_utf8(env, ha_loop_mode_name((ha_loop_mode)i),
-                                           NAPI_AUTO_LENGTH, &s));
-    NAPI_CALL(env, napi_set_element(env, choices, i, s));
-  }
-  if ((v = range_object(env, td.duration, HA_DURATION_MIN, HA_DURATION_MAX, "s")) == NULL ||
-      !ha_node_set_value(env, timing, "duration", v) ||
-      !ha_node_set_value(env, loop, "choices", choices) ||
-      !ha_node_set_string(env, loop, "default", ha_loop_mode_name(td.loop)) ||
-      !ha_node_set_value(env, timing, "loop", loop) ||
-      (v = range_object(env, td.speed, HA_SPEED_MIN, HA_SPEED_MAX, "x")) == NULL ||
-      !ha_node_set_value(env, timing, "speed", v) ||
-      !ha_node_set_value(env, root, "timing", timing) || (v = easing_names(env)) == NULL ||
-      !ha_node_set_value(env, root, "easings", v)) {
-    return NULL;
-  }
-  return root;
-}
-
 /* ---- init -------------------------------------------------------------------------------------
  */
 
 napi_value ha_node_init_engine(napi_env env, napi_value exports) {
-  napi_property_descriptor mprops[] = {
-      {"model", NULL, NULL, motion_get_model, NULL, NULL, napi_enumerable, NULL},
-      {"timing", NULL, NULL, motion_get_timing, NULL, NULL, napi_enumerable, NULL},
-      {"params", NULL, NULL, motion_get_params, NULL, NULL, napi_enumerable, NULL},
-      {"pivot", NULL, NULL, motion_get_pivot, NULL, NULL, napi_default, NULL},
-      {"velocity", NULL, motion_velocity, NULL, NULL, NULL, napi_default, NULL},
-      {"update", NULL, motion_update, NULL, NULL, NULL, napi_default, NULL},
-      {"getState", NULL, motion_get_state, NULL, NULL, NULL, napi_default, NULL},
-      {"reset", NULL, motion_reset, NULL, NULL, NULL, napi_default, NULL},
-  };
+  napi_property_descriptor mprops[sizeof(motion_methods) / sizeof(motion_methods[0])];
+  size_t n = 0;
+  ha_node_method_props(motion_methods, sizeof(motion_methods) / sizeof(motion_methods[0]),
+                       motion_call, mprops, &n, sizeof(mprops) / sizeof(mprops[0]));
   napi_value ctor;
-  NAPI_CALL(env, napi_define_class(env, "Motion", NAPI_AUTO_LENGTH, motion_ctor, NULL,
-                                   sizeof(mprops) / sizeof(mprops[0]), mprops, &ctor));
+  NAPI_CALL(
+      env, napi_define_class(env, "Motion", NAPI_AUTO_LENGTH, motion_ctor, NULL, n, mprops, &ctor));
   ha_node_instance *inst = ha_node_instance_get(env);
   NAPI_CALL(env, napi_create_reference(env, ctor, 1, &inst->motion_ctor));
   NAPI_CALL(env, napi_set_named_property(env, exports, "Motion", ctor));
 
   napi_property_descriptor props[] = {
-      {"listModels", NULL, js_list_models, NULL, NULL, NULL, napi_default, NULL},
       {"createMotion", NULL, js_create_motion, NULL, NULL, NULL, napi_default, NULL},
       {"calculatePosition", NULL, js_calculate_position, NULL, NULL, NULL, napi_default, NULL},
       {"calculatePositionSync", NULL, js_calculate_position_sync, NULL, NULL, NULL, napi_default,
        NULL},
       {"evaluate", NULL, js_evaluate, NULL, NULL, NULL, napi_default, NULL},
-      {"interpolateTrajectory", NULL, js_interpolate, NULL, NULL, NULL, napi_default, NULL},
-      {"groupPositions", NULL, js_group_positions, NULL, NULL, NULL, napi_default, NULL},
-      {"maintainFormation", NULL, js_maintain_formation, NULL, NULL, NULL, napi_default, NULL},
   };
   NAPI_CALL(env, napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props));
   return exports;

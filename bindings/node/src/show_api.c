@@ -26,53 +26,8 @@ static const napi_type_tag show_tag = {0x5d0c6a7e21b94f03ULL, 0x9a4e1c3b7f2d8e61
 static void show_finalize(napi_env env, void *data, void *hint) {
   (void)env;
   (void)hint;
-  node_show *s = data;
-  ha_show_destroy(s->show);
-  free(s);
-}
-
-static node_show *this_show(napi_env env, napi_callback_info info, size_t *argc, napi_value *argv) {
-  napi_value self;
-  if (napi_get_cb_info(env, info, argc, argv, &self, NULL) != napi_ok) {
-    ha_node_napi_fail(env, napi_generic_failure, "napi_get_cb_info", __LINE__);
-    return NULL;
-  }
-  bool tagged = false;
-  void *data = NULL;
-  if (!ha_node_is_type(env, self, napi_object) ||
-      napi_check_object_type_tag(env, self, &show_tag, &tagged) != napi_ok || !tagged ||
-      napi_unwrap(env, self, &data) != napi_ok) {
-    ha_node_type_error(env, "the receiver must be a Show");
-    return NULL;
-  }
-  return data;
-}
-
-/* A string argument as a malloc'd, NUL-terminated copy (*len its length). */
-static char *get_text(napi_env env, napi_value v, const char *what, size_t *len) {
-  if (!ha_node_is_type(env, v, napi_string)) {
-    ha_node_type_error(env, "%s must be a string", what);
-    return NULL;
-  }
-  size_t n = 0;
-  if (napi_get_value_string_utf8(env, v, NULL, 0, &n) != napi_ok) {
-    ha_node_napi_fail(env, napi_generic_failure, "napi_get_value_string_utf8", __LINE__);
-    return NULL;
-  }
-  char *s = malloc(n + 1);
-  if (s == NULL) {
-    ha_node_throw(env, HA_ENOMEM, NULL, what);
-    return NULL;
-  }
-  if (napi_get_value_string_utf8(env, v, s, n + 1, &n) != napi_ok) {
-    free(s);
-    ha_node_napi_fail(env, napi_generic_failure, "napi_get_value_string_utf8", __LINE__);
-    return NULL;
-  }
-  if (len != NULL) {
-    *len = n;
-  }
-  return s;
+  ha_show_destroy(((node_show *)data)->show);
+  free(data);
 }
 
 static const char *severity_name(ha_diag_severity s) {
@@ -148,22 +103,15 @@ napi_value ha_node_diags_error(napi_env env, ha_status st, const ha_diags *d, co
   return e;
 }
 
-/* Throw the above. Returns NULL. */
-static napi_value throw_diags(napi_env env, ha_status st, const ha_diags *d, const char *what) {
-  napi_value e = ha_node_diags_error(env, st, d, what);
-  if (e != NULL) {
-    napi_throw(env, e);
-  }
-  return NULL;
+napi_value ha_node_throw_diags(napi_env env, ha_status st, const ha_diags *d, const char *what) {
+  return ha_node_throw_value(env, ha_node_diags_error(env, st, d, what));
 }
 
 static napi_value show_ctor(napi_env env, napi_callback_info info) {
-  napi_value self, target;
+  napi_value self;
   size_t argc = 0;
-  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, NULL, &self, NULL));
-  NAPI_CALL(env, napi_get_new_target(env, info, &target));
-  if (target == NULL) {
-    return ha_node_type_error(env, "Class constructor Show cannot be invoked without 'new'");
+  if (!ha_node_construct(env, info, "Show", &argc, NULL, &self)) {
+    return NULL;
   }
   node_show *s = calloc(1, sizeof(*s));
   if (s == NULL) {
@@ -188,25 +136,20 @@ enum { SRC_TEXT = 0, SRC_FILE, SRC_HPX_TEXT, SRC_HPX_FILE };
 
 /* _load(source, kind, name) → diagnostics (warnings, notes): replace the
  * document with a loaded (or imported) one; on failure nothing changes. */
-static napi_value show_load(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
-  node_show *s = this_show(env, info, &argc, argv);
-  if (s == NULL) {
-    return NULL;
-  }
+static napi_value show_load(napi_env env, const ha_node_call *c) {
+  node_show *s = c->self;
   uint32_t kind = 0;
-  if (argc < 2 || !ha_node_get_u32(env, argv[1], "kind", SRC_TEXT, SRC_HPX_FILE, &kind)) {
+  if (c->argc < 2 || !ha_node_get_u32(env, c->argv[1], "kind", SRC_TEXT, SRC_HPX_FILE, &kind)) {
     return ha_node_type_error(env, "_load(source, kind, name)");
   }
   size_t len = 0;
-  char *src = get_text(env, argv[0], "source", &len);
+  char *src = ha_node_get_text(env, c->argv[0], "source", &len);
   if (src == NULL) {
     return NULL;
   }
   char name[256] = "show.json";
-  if (argc > 2 && !ha_node_is_nullish(env, argv[2]) &&
-      !ha_node_get_string(env, argv[2], "name", name, sizeof(name))) {
+  if (c->argc > 2 && !ha_node_is_nullish(env, c->argv[2]) &&
+      !ha_node_get_string(env, c->argv[2], "name", name, sizeof(name))) {
     free(src);
     return NULL;
   }
@@ -223,7 +166,7 @@ static napi_value show_load(napi_env env, napi_callback_info info) {
   }
   free(src);
   if (st != HA_OK) {
-    throw_diags(env, st, d, "loadShow");
+    ha_node_throw_diags(env, st, d, "loadShow");
     ha_diags_destroy(d);
     return NULL;
   }
@@ -235,35 +178,32 @@ static napi_value show_load(napi_env env, napi_callback_info info) {
 }
 
 /* edit(op, pointer, valueJson) / patch(patchJson) → the new version. */
-static napi_value show_edit_common(napi_env env, napi_callback_info info, bool patch) {
-  size_t argc = 3;
-  napi_value argv[3];
-  node_show *s = this_show(env, info, &argc, argv);
-  if (s == NULL) {
-    return NULL;
-  }
+static napi_value show_edit(napi_env env, const ha_node_call *c) {
+  node_show *s = c->self;
+  const char *method = c->method->name;
+  bool patch = strcmp(method, "patch") == 0;
   char op[16] = "";
   char *pointer = NULL, *value = NULL;
   if (!patch) {
-    if (argc < 2 || !ha_node_get_string(env, argv[0], "op", op, sizeof(op))) {
-      return argc < 2 ? ha_node_type_error(env, "edit(op, pointer, value)") : NULL;
+    if (c->argc < 2 || !ha_node_get_string(env, c->argv[0], "op", op, sizeof(op))) {
+      return c->argc < 2 ? ha_node_type_error(env, "edit(op, pointer, value)") : NULL;
     }
-    pointer = get_text(env, argv[1], "pointer", NULL);
+    pointer = ha_node_get_text(env, c->argv[1], "pointer", NULL);
     if (pointer == NULL) {
       return NULL;
     }
-    if (argc > 2 && !ha_node_is_nullish(env, argv[2])) {
-      value = get_text(env, argv[2], "value", NULL);
+    if (c->argc > 2 && !ha_node_is_nullish(env, c->argv[2])) {
+      value = ha_node_get_text(env, c->argv[2], "value", NULL);
       if (value == NULL) {
         free(pointer);
         return NULL;
       }
     }
   } else {
-    if (argc < 1) {
+    if (c->argc < 1) {
       return ha_node_type_error(env, "patch(operations) expects a JSON array");
     }
-    value = get_text(env, argv[0], "patch", NULL);
+    value = ha_node_get_text(env, c->argv[0], "patch", NULL);
     if (value == NULL) {
       return NULL;
     }
@@ -277,7 +217,7 @@ static napi_value show_edit_common(napi_env env, napi_callback_info info, bool p
   free(pointer);
   free(value);
   if (st != HA_OK) {
-    throw_diags(env, st, d, patch ? "patch" : "edit");
+    ha_node_throw_diags(env, st, d, method);
     ha_diags_destroy(d);
     return NULL;
   }
@@ -287,50 +227,28 @@ static napi_value show_edit_common(napi_env env, napi_callback_info info, bool p
   return r;
 }
 
-static napi_value show_edit(napi_env env, napi_callback_info info) {
-  return show_edit_common(env, info, false);
-}
-
-static napi_value show_patch(napi_env env, napi_callback_info info) {
-  return show_edit_common(env, info, true);
-}
-
-static napi_value show_undo_redo(napi_env env, napi_callback_info info, bool redo) {
-  size_t argc = 0;
-  node_show *s = this_show(env, info, &argc, NULL);
-  if (s == NULL) {
-    return NULL;
-  }
+/* undo() / redo() → the new version. */
+static napi_value show_undo_redo(napi_env env, const ha_node_call *c) {
+  node_show *s = c->self;
+  const char *method = c->method->name;
+  bool redo = strcmp(method, "redo") == 0;
   ha_status st = redo ? ha_show_redo(s->show) : ha_show_undo(s->show);
   if (st != HA_OK) {
     ha_error err;
     ha_error_clear(&err);
     err.kind = HA_ERROR_INVALID_PARAMETER;
     err.category = HA_CATEGORY_STATE;
-    snprintf(err.message, sizeof(err.message), "%s: nothing to %s", redo ? "redo" : "undo",
-             redo ? "redo" : "undo");
-    return ha_node_throw(env, st, &err, redo ? "redo" : "undo");
+    snprintf(err.message, sizeof(err.message), "%s: nothing to %s", method, method);
+    return ha_node_throw(env, st, &err, method);
   }
   napi_value r;
   NAPI_CALL(env, napi_create_double(env, (double)ha_show_version(s->show), &r));
   return r;
 }
 
-static napi_value show_undo(napi_env env, napi_callback_info info) {
-  return show_undo_redo(env, info, false);
-}
-
-static napi_value show_redo(napi_env env, napi_callback_info info) {
-  return show_undo_redo(env, info, true);
-}
-
 /* _state() → {version, canUndo, canRedo, sourceFormat, name} */
-static napi_value show_state(napi_env env, napi_callback_info info) {
-  size_t argc = 0;
-  node_show *s = this_show(env, info, &argc, NULL);
-  if (s == NULL) {
-    return NULL;
-  }
+static napi_value show_state(napi_env env, const ha_node_call *c) {
+  node_show *s = c->self;
   napi_value o;
   NAPI_CALL(env, napi_create_object(env, &o));
   const char *name = ha_show_name(s->show);
@@ -345,17 +263,12 @@ static napi_value show_state(napi_env env, napi_callback_info info) {
 }
 
 /* getJson(pointer) → compact JSON text of the value there. */
-static napi_value show_get_json(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  node_show *s = this_show(env, info, &argc, argv);
-  if (s == NULL) {
-    return NULL;
-  }
-  char *pointer = argc > 0 && !ha_node_is_nullish(env, argv[0])
-                      ? get_text(env, argv[0], "pointer", NULL)
+static napi_value show_get_json(napi_env env, const ha_node_call *c) {
+  node_show *s = c->self;
+  char *pointer = c->argc > 0 && !ha_node_is_nullish(env, c->argv[0])
+                      ? ha_node_get_text(env, c->argv[0], "pointer", NULL)
                       : NULL;
-  if (argc > 0 && !ha_node_is_nullish(env, argv[0]) && pointer == NULL) {
+  if (c->argc > 0 && !ha_node_is_nullish(env, c->argv[0]) && pointer == NULL) {
     return NULL;
   }
   char *out = NULL;
@@ -373,44 +286,27 @@ static napi_value show_get_json(napi_env env, napi_callback_info info) {
     return ha_node_throw(env, st, &err, "get");
   }
   free(pointer);
-  napi_value r;
-  napi_status ns = napi_create_string_utf8(env, out, NAPI_AUTO_LENGTH, &r);
-  free(out);
-  NAPI_CALL(env, ns);
-  return r;
+  return ha_node_string_take(env, out, NAPI_AUTO_LENGTH);
 }
 
 /* toString() → the canonical text (what save writes). */
-static napi_value show_save_string(napi_env env, napi_callback_info info) {
-  size_t argc = 0;
-  node_show *s = this_show(env, info, &argc, NULL);
-  if (s == NULL) {
-    return NULL;
-  }
+static napi_value show_save_string(napi_env env, const ha_node_call *c) {
+  node_show *s = c->self;
   char *out = NULL;
   size_t len = 0;
   ha_status st = ha_show_save_string(s->show, &out, &len);
   if (st != HA_OK) {
     return ha_node_throw(env, st, NULL, "toString");
   }
-  napi_value r;
-  napi_status ns = napi_create_string_utf8(env, out, len, &r);
-  free(out);
-  NAPI_CALL(env, ns);
-  return r;
+  return ha_node_string_take(env, out, len);
 }
 
 /* save(path): atomic write, the previous file kept as path.bak. */
-static napi_value show_save_file(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  node_show *s = this_show(env, info, &argc, argv);
-  if (s == NULL) {
-    return NULL;
-  }
-  char *path = argc > 0 ? get_text(env, argv[0], "path", NULL) : NULL;
+static napi_value show_save_file(napi_env env, const ha_node_call *c) {
+  node_show *s = c->self;
+  char *path = c->argc > 0 ? ha_node_get_text(env, c->argv[0], "path", NULL) : NULL;
   if (path == NULL) {
-    return argc > 0 ? NULL : ha_node_type_error(env, "save(path) expects a file path");
+    return c->argc > 0 ? NULL : ha_node_type_error(env, "save(path) expects a file path");
   }
   ha_error err;
   ha_error_clear(&err);
@@ -422,35 +318,36 @@ static napi_value show_save_file(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-static napi_value show_set_history_limit(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  node_show *s = this_show(env, info, &argc, argv);
-  if (s == NULL) {
-    return NULL;
-  }
+static napi_value show_set_history_limit(napi_env env, const ha_node_call *c) {
+  node_show *s = c->self;
   uint32_t n = 0;
-  if (!ha_node_get_u32(env, argc ? argv[0] : NULL, "count", 0, 1000000, &n)) {
+  if (!ha_node_get_u32(env, c->argc ? c->argv[0] : NULL, "count", 0, 1000000, &n)) {
     return NULL;
   }
   ha_show_set_history_limit(s->show, n);
   return NULL;
 }
 
-#define METHOD(name, fn) \
-  { name, NULL, fn, NULL, NULL, NULL, napi_default, NULL }
+static napi_value show_call(napi_env env, napi_callback_info info) {
+  return ha_node_method_call(env, info, &show_tag, "Show", NULL);
+}
+
+static const ha_node_method show_methods[] = {
+    {"_load", show_load, NULL, 0},       {"edit", show_edit, NULL, 0},
+    {"patch", show_edit, NULL, 0},       {"undo", show_undo_redo, NULL, 0},
+    {"redo", show_undo_redo, NULL, 0},   {"_state", show_state, NULL, 0},
+    {"getJson", show_get_json, NULL, 0}, {"toString", show_save_string, NULL, 0},
+    {"save", show_save_file, NULL, 0},   {"setHistoryLimit", show_set_history_limit, NULL, 0},
+};
 
 napi_value ha_node_init_show(napi_env env, napi_value exports) {
-  napi_property_descriptor props[] = {
-      METHOD("_load", show_load),       METHOD("edit", show_edit),
-      METHOD("patch", show_patch),      METHOD("undo", show_undo),
-      METHOD("redo", show_redo),        METHOD("_state", show_state),
-      METHOD("getJson", show_get_json), METHOD("toString", show_save_string),
-      METHOD("save", show_save_file),   METHOD("setHistoryLimit", show_set_history_limit),
-  };
+  napi_property_descriptor props[sizeof(show_methods) / sizeof(show_methods[0])];
+  size_t n = 0;
+  ha_node_method_props(show_methods, sizeof(show_methods) / sizeof(show_methods[0]), show_call,
+                       props, &n, sizeof(props) / sizeof(props[0]));
   napi_value ctor;
-  NAPI_CALL(env, napi_define_class(env, "NativeShow", NAPI_AUTO_LENGTH, show_ctor, NULL,
-                                   sizeof(props) / sizeof(props[0]), props, &ctor));
+  NAPI_CALL(env, napi_define_class(env, "NativeShow", NAPI_AUTO_LENGTH, show_ctor, NULL, n, props,
+                                   &ctor));
   NAPI_CALL(env, napi_set_named_property(env, exports, "NativeShow", ctor));
   return exports;
 }
