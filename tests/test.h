@@ -1,10 +1,14 @@
 /* Minimal test harness: assertion macros that print both operands and
  * file:line, a runner that isolates nothing (CTest runs each file in its own
- * process) and a closing line "N passed, N failed" that CI reads.
+ * process) and a closing line "N passed, N failed" that CI reads; plus the
+ * few fixtures many tests build the same way (a motion from "name=value"
+ * assignments). Header-only and static: the checks inside the helpers count
+ * into the including test's totals.
  *
  *   static void test_x(void) { CHECK_NEAR(f(1), 2.0, 1e-9); }
  *   int main(void) { RUN(test_x); return test_done(); }
- */
+ *
+ * Sockets live in test_net.h, the counting allocator in test_alloc.h. */
 #ifndef HA_TEST_H
 #define HA_TEST_H
 
@@ -13,6 +17,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "holoanim.h"
 
 static int ha_t_failed_checks;
 static int ha_t_passed;
@@ -115,6 +121,47 @@ static inline uint64_t ha_t_rand(uint64_t *s) {
 }
 static inline double ha_t_uniform(uint64_t *s, double lo, double hi) {
   return lo + (hi - lo) * (double)(ha_t_rand(s) >> 11) * (1.0 / 9007199254740992.0);
+}
+
+/* ---- fixtures ---- */
+
+/* Parameters from "name=value" assignments (a NULL-terminated list, or
+ * NULL); every assignment must be accepted. */
+static inline ha_params *test_params(const char *const *assign) {
+  ha_params *p = NULL;
+  ha_error err;
+  CHECK_OK(ha_params_create(&p));
+  for (size_t i = 0; assign && assign[i]; i++) {
+    ha_status st = ha_params_set_assignment(p, assign[i], &err);
+    CHECK_MSG(st == HA_OK, "%s: %s", assign[i], err.message);
+  }
+  return p;
+}
+
+/* A motion of `model` from assignments and a timing (NULL: the default);
+ * creation must succeed. */
+static inline ha_motion *test_motion(const char *model, const char *const *assign,
+                                     const ha_timing *tm) {
+  ha_params *p = test_params(assign);
+  ha_motion *m = NULL;
+  ha_error err;
+  ha_status st = ha_motion_create(model, p, tm, &m, &err);
+  CHECK_MSG(st == HA_OK, "create %s: %s", model, err.message);
+  ha_params_destroy(p);
+  return m;
+}
+
+/* What creating `model` from assignments (default timing) returns, with its
+ * error in *err; a motion that was created is destroyed at once. */
+static inline ha_status test_motion_status(const char *model, const char *const *assign,
+                                           ha_error *err) {
+  ha_params *p = test_params(assign);
+  ha_motion *m = NULL;
+  memset(err, 0, sizeof *err);
+  ha_status st = ha_motion_create(model, p, NULL, &m, err);
+  ha_motion_destroy(m);
+  ha_params_destroy(p);
+  return st;
 }
 
 #endif

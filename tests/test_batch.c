@@ -517,20 +517,6 @@ static void test_nonfinite_time(void) {
   set_free(&k);
 }
 
-static ha_motion *make(const char *model, const char *const *assign, const ha_timing *tm) {
-  ha_params *p = NULL;
-  ha_error err;
-  CHECK_OK(ha_params_create(&p));
-  for (size_t i = 0; assign && assign[i]; i++) {
-    CHECK_OK(ha_params_set_assignment(p, assign[i], &err));
-  }
-  ha_motion *m = NULL;
-  ha_status st = ha_motion_create(model, p, tm, &m, &err);
-  CHECK_MSG(st == HA_OK, "create %s: %s", model, err.message);
-  ha_params_destroy(p);
-  return m;
-}
-
 /* One track's position from a batch with one implementation. */
 static ha_vec3 batch_at(const ha_batch *b, size_t i, double t, ha_batch_impl impl) {
   double x[8], y[8], z[8];
@@ -556,9 +542,9 @@ static void test_capture_and_refresh(void) {
   ha_timing tm = {4.0, HA_LOOP_LOOP, 1.0};
   static const char *const circ[] = {"radius=2", NULL};
   static const char *const liss[] = {"amplitudeX=3", NULL};
-  ha_motion *c = make("circular", circ, &tm);
-  ha_motion *l = ha_model_find("lissajous") ? make("lissajous", liss, &tm) : NULL;
-  ha_motion *lin = make("linear", NULL, &tm);
+  ha_motion *c = test_motion("circular", circ, &tm);
+  ha_motion *l = ha_model_find("lissajous") ? test_motion("lissajous", liss, &tm) : NULL;
+  ha_motion *lin = test_motion("linear", NULL, &tm);
   ha_batch *b = NULL;
   CHECK_OK(ha_batch_create(4, &b));
   size_t idx = 99;
@@ -643,7 +629,7 @@ static void test_capacity_and_api(void) {
   CHECK_OK(ha_batch_create(2, &b));
   CHECK_INT(ha_batch_capacity(b), 2);
   CHECK_INT(ha_batch_size(b), 0);
-  ha_motion *m = make("circular", NULL, NULL);
+  ha_motion *m = test_motion("circular", NULL, NULL);
   CHECK_INT(ha_batch_add(b, NULL, NULL, NULL), HA_EINVAL);
   CHECK_OK(ha_batch_add(b, m, NULL, NULL));
   CHECK_OK(ha_batch_add(b, m, NULL, NULL));
@@ -750,7 +736,7 @@ static void test_eval_times(void) {
 static void test_eval_times_blend_and_api(void) {
   ha_timing tm = {4.0, HA_LOOP_LOOP, 1.0};
   static const char *const circ[] = {"radius=2", NULL};
-  ha_motion *c = make("circular", circ, &tm);
+  ha_motion *c = test_motion("circular", circ, &tm);
   ha_params *p = NULL;
   ha_error err;
   CHECK_OK(ha_params_create(&p));

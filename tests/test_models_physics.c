@@ -18,32 +18,8 @@
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 static ha_motion *make(const char *model, const char *const *assign, double T, ha_loop_mode loop) {
-  ha_params *p = NULL;
-  ha_error err;
-  CHECK_OK(ha_params_create(&p));
-  for (size_t i = 0; assign && assign[i]; i++) {
-    ha_status st = ha_params_set_assignment(p, assign[i], &err);
-    CHECK_MSG(st == HA_OK, "%s: %s", assign[i], err.message);
-  }
   ha_timing tm = {T, loop, 1.0};
-  ha_motion *m = NULL;
-  ha_status st = ha_motion_create(model, p, &tm, &m, &err);
-  CHECK_MSG(st == HA_OK, "create %s: %s", model, err.message);
-  ha_params_destroy(p);
-  return m;
-}
-
-static ha_status try_make(const char *model, const char *const *assign, ha_error *err) {
-  ha_params *p = NULL;
-  CHECK_OK(ha_params_create(&p));
-  for (size_t i = 0; assign && assign[i]; i++) {
-    CHECK_OK(ha_params_set_assignment(p, assign[i], err));
-  }
-  ha_motion *m = NULL;
-  ha_status st = ha_motion_create(model, p, NULL, &m, err);
-  ha_motion_destroy(m);
-  ha_params_destroy(p);
-  return st;
+  return test_motion(model, assign, &tm);
 }
 
 static int same_bits(ha_vec3 a, ha_vec3 b) {
@@ -483,7 +459,7 @@ static void test_bounce_edges(void) {
   /* The floor above the drop height is out of bounds, clamped to startHeight. */
   ha_error err;
   const char *d[] = {"startHeight=2", "groundLevel=3", NULL};
-  CHECK_INT(try_make("bounce", d, &err), HA_ERANGE);
+  CHECK_INT(test_motion_status("bounce", d, &err), HA_ERANGE);
   CHECK_STR(err.name, "groundLevel");
   CHECK_NEAR(err.max, 2, 0);
   ha_recovery rec;
@@ -711,8 +687,8 @@ static void test_random_determinism(void) {
   /* seed is a whole number in [0, 2^32 − 1]. */
   ha_error err;
   const char *neg[] = {"seed=-1", NULL}, *frac[] = {"seed=1.5", NULL};
-  CHECK_INT(try_make("random", neg, &err), HA_ERANGE);
-  CHECK_INT(try_make("random", frac, &err), HA_EINVAL);
+  CHECK_INT(test_motion_status("random", neg, &err), HA_ERANGE);
+  CHECK_INT(test_motion_status("random", frac, &err), HA_EINVAL);
   CHECK_STR(err.name, "seed");
 }
 

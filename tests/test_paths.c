@@ -19,13 +19,8 @@
 static ha_motion *make_full(const char *model, const char *const *assign, const char *list_name,
                             const ha_vec3 *pts, size_t npts, const ha_keyframe *keys, size_t nkeys,
                             double T, ha_status want, ha_error *err_out) {
-  ha_params *p = NULL;
+  ha_params *p = test_params(assign);
   ha_error err;
-  CHECK_OK(ha_params_create(&p));
-  for (size_t i = 0; assign && assign[i]; i++) {
-    ha_status st = ha_params_set_assignment(p, assign[i], &err);
-    CHECK_MSG(st == HA_OK, "%s: %s", assign[i], err.message);
-  }
   if (pts != NULL) {
     CHECK_OK(ha_params_set_points(p, list_name, pts, npts));
   }
