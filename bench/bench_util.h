@@ -1,0 +1,112 @@
+/* What several benchmarks measure with: the monotonic clock in seconds and
+ * nanoseconds, the double comparator and in-place median of a sample, and
+ * loopback UDP (a receiving sink with a large buffer, a connected sender,
+ * and one drain step that empties a sink with recvmmsg). Header-only and
+ * static; benches include only public headers besides this one. */
+#ifndef HA_BENCH_UTIL_H
+#define HA_BENCH_UTIL_H
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+/* CLOCK_MONOTONIC in seconds and in nanoseconds. */
+static inline double bench_now_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static inline double bench_now_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
+/* qsort comparator of doubles, ascending. */
+static inline int bench_cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+/* The median of v[0..n) (v is sorted in place). */
+static inline double bench_median(double *v, size_t n) {
+  qsort(v, n, sizeof *v, bench_cmp_double);
+  return v[n / 2];
+}
+
+/* A UDP socket bound to 127.0.0.1 on a free port with a receive buffer of
+ * rcvbuf bytes (0: the system's default); *port gets the port. -1 on
+ * failure. */
+static inline int bench_udp_sink(int rcvbuf, uint16_t *port) {
+  int fd = socket(AF_INET, SOCK_DGRAM, 0);
+  if (fd < 0) {
+    return -1;
+  }
+  if (rcvbuf > 0) {
+    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+  }
+  struct sockaddr_in a;
+  memset(&a, 0, sizeof a);
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof a;
+  if (bind(fd, (struct sockaddr *)&a, sizeof a) != 0 ||
+      getsockname(fd, (struct sockaddr *)&a, &len) != 0) {
+    close(fd);
+    return -1;
+  }
+  *port = ntohs(a.sin_port);
+  return fd;
+}
+
+/* A UDP socket (type flags such as SOCK_NONBLOCK in `flags`) connected to
+ * 127.0.0.1:port with a send buffer of sndbuf bytes. -1 on failure. */
+static inline int bench_udp_connect(uint16_t port, int flags, int sndbuf) {
+  int fd = socket(AF_INET, SOCK_DGRAM | flags, 0);
+  if (fd < 0) {
+    return -1;
+  }
+  struct sockaddr_in a;
+  memset(&a, 0, sizeof a);
+  a.sin_family = AF_INET;
+  a.sin_port = htons(port);
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
+  if (connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+/* One drain step of a sink: wait up to poll_ms for a datagram (poll first:
+ * recvmmsg checks its timeout only after one), then take up to 64 at once
+ * without waiting. Returns how many were taken (0 on timeout). Called from
+ * one thread per sink at a time (the buffers are static). */
+static inline int bench_udp_drain(int fd, int poll_ms) {
+  enum { BENCH_DRAIN_BATCH = 64 };
+  static char bufs[BENCH_DRAIN_BATCH][2048];
+  struct mmsghdr m[BENCH_DRAIN_BATCH];
+  struct iovec io[BENCH_DRAIN_BATCH];
+  struct pollfd p = {fd, POLLIN, 0};
+  if (poll(&p, 1, poll_ms) <= 0) {
+    return 0;
+  }
+  for (int i = 0; i < BENCH_DRAIN_BATCH; i++) {
+    io[i].iov_base = bufs[i];
+    io[i].iov_len = sizeof bufs[i];
+    memset(&m[i], 0, sizeof m[i]);
+    m[i].msg_hdr.msg_iov = &io[i];
+    m[i].msg_hdr.msg_iovlen = 1;
+  }
+  int n = recvmmsg(fd, m, BENCH_DRAIN_BATCH, MSG_DONTWAIT, NULL);
+  return n > 0 ? n : 0;
+}
+
+#endif
