@@ -1,19 +1,20 @@
 /* What several benchmarks measure with: the monotonic clock in seconds and
  * nanoseconds, the double comparator and in-place median of a sample, and
  * loopback UDP (a receiving sink with a large buffer, a connected sender,
- * and one drain step that empties a sink with recvmmsg). Header-only and
- * static; benches include only public headers besides this one. */
+ * and one drain step that empties a sink with recvmmsg; on the sockets of
+ * tests/test_net.h). Header-only and static; benches include only public
+ * headers besides this one and the tests' harness-free helpers. */
 #ifndef HA_BENCH_UTIL_H
 #define HA_BENCH_UTIL_H
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "../tests/test_net.h"
 
 /* CLOCK_MONOTONIC in seconds and in nanoseconds. */
 static inline double bench_now_s(void) {
@@ -40,28 +41,14 @@ static inline double bench_median(double *v, size_t n) {
   return v[n / 2];
 }
 
-/* A UDP socket bound to 127.0.0.1 on a free port with a receive buffer of
- * rcvbuf bytes (0: the system's default); *port gets the port. -1 on
- * failure. */
+/* A UDP socket bound to 127.0.0.1 on a free port (tests/test_net.h) with a
+ * receive buffer of rcvbuf bytes (0: the system's default); *port gets the
+ * port. -1 on failure. */
 static inline int bench_udp_sink(int rcvbuf, uint16_t *port) {
-  int fd = socket(AF_INET, SOCK_DGRAM, 0);
-  if (fd < 0) {
-    return -1;
-  }
-  if (rcvbuf > 0) {
+  int fd = test_udp_open(0, port);
+  if (fd >= 0 && rcvbuf > 0) {
     setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
   }
-  struct sockaddr_in a;
-  memset(&a, 0, sizeof a);
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  if (bind(fd, (struct sockaddr *)&a, sizeof a) != 0 ||
-      getsockname(fd, (struct sockaddr *)&a, &len) != 0) {
-    close(fd);
-    return -1;
-  }
-  *port = ntohs(a.sin_port);
   return fd;
 }
 
@@ -69,14 +56,10 @@ static inline int bench_udp_sink(int rcvbuf, uint16_t *port) {
  * 127.0.0.1:port with a send buffer of sndbuf bytes. -1 on failure. */
 static inline int bench_udp_connect(uint16_t port, int flags, int sndbuf) {
   int fd = socket(AF_INET, SOCK_DGRAM | flags, 0);
+  struct sockaddr_in a = test_loopback(port);
   if (fd < 0) {
     return -1;
   }
-  struct sockaddr_in a;
-  memset(&a, 0, sizeof a);
-  a.sin_family = AF_INET;
-  a.sin_port = htons(port);
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
   if (connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
     close(fd);

@@ -19,6 +19,16 @@
 
 #include "holoanim.h"
 
+/* The address 127.0.0.1:port. */
+static inline struct sockaddr_in test_loopback(uint16_t port) {
+  struct sockaddr_in a;
+  memset(&a, 0, sizeof a);
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = htons(port);
+  return a;
+}
+
 /* A UDP socket bound to 127.0.0.1:port (0: any free port), close-on-exec;
  * *bound (may be NULL) gets the port. -1 on failure. */
 static inline int test_udp_open(uint16_t port, uint16_t *bound) {
@@ -26,11 +36,7 @@ static inline int test_udp_open(uint16_t port, uint16_t *bound) {
   if (fd < 0) {
     return -1;
   }
-  struct sockaddr_in a;
-  memset(&a, 0, sizeof a);
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = htons(port);
+  struct sockaddr_in a = test_loopback(port);
   socklen_t len = sizeof a;
   if (bind(fd, (struct sockaddr *)&a, sizeof a) != 0 ||
       getsockname(fd, (struct sockaddr *)&a, &len) != 0) {
@@ -56,11 +62,7 @@ static inline int test_udp_receiver(uint16_t *port) {
 
 /* One datagram to 127.0.0.1:port; true when all n bytes went. */
 static inline bool test_udp_send(int fd, uint16_t port, const void *data, size_t n) {
-  struct sockaddr_in a;
-  memset(&a, 0, sizeof a);
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = htons(port);
+  struct sockaddr_in a = test_loopback(port);
   return sendto(fd, data, n, 0, (struct sockaddr *)&a, sizeof a) == (ssize_t)n;
 }
 
