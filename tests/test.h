@@ -123,6 +123,12 @@ static inline double ha_t_uniform(uint64_t *s, double lo, double hi) {
   return lo + (hi - lo) * (double)(ha_t_rand(s) >> 11) * (1.0 / 9007199254740992.0);
 }
 
+/* Prints "seed N" and returns N: `uint64_t seed = test_seed(77);`. */
+static inline uint64_t test_seed(uint64_t seed) {
+  printf("seed %llu\n", (unsigned long long)seed);
+  return seed;
+}
+
 /* ---- fixtures ---- */
 
 /* Parameters from "name=value" assignments (a NULL-terminated list, or

@@ -354,8 +354,7 @@ static void random_points(uint64_t *seed, ha_vec3 *P, int n) {
 
 static void test_catmull_rom_barry_goldman(void) {
   const double T = 6.0;
-  uint64_t seed = 20240611;
-  printf("seed %llu\n", (unsigned long long)seed);
+  uint64_t seed = test_seed(20240611);
   static const double alphas[] = {0.0, 0.5, 1.0};
   for (int rep = 0; rep < 4; rep++) {
     ha_vec3 P[7];
@@ -393,8 +392,7 @@ static void test_catmull_rom_barry_goldman(void) {
 
 static void test_catmull_rom_through_points(void) {
   const double T = 10.0;
-  uint64_t seed = 77;
-  printf("seed %llu\n", (unsigned long long)seed);
+  uint64_t seed = test_seed(77);
   ha_vec3 P[9];
   random_points(&seed, P, 9);
   static const double alphas[] = {0.0, 0.5, 1.0};
@@ -458,8 +456,7 @@ static void test_catmull_rom_c1(void) {
    * tolerance even at the tightest turns of these random curves. */
   const double T = 1.0;
   const double h = 1e-6;
-  uint64_t seed = 4242;
-  printf("seed %llu\n", (unsigned long long)seed);
+  uint64_t seed = test_seed(4242);
   ha_vec3 P[7];
   random_points(&seed, P, 7);
   static const double alphas[] = {0.0, 0.5, 1.0};
@@ -532,8 +529,7 @@ static void test_catmull_rom_tension(void) {
 
 static void test_catmull_rom_constant_speed(void) {
   const double T = 10.0;
-  uint64_t seed = 99;
-  printf("seed %llu\n", (unsigned long long)seed);
+  uint64_t seed = test_seed(99);
   ha_vec3 P[6];
   random_points(&seed, P, 6);
   for (int closed = 0; closed <= 1; closed++) {
@@ -886,8 +882,7 @@ static double chord_spread(const ha_vec3 *v, size_t n) {
 }
 
 static void test_interpolate_catmull_rom(void) {
-  uint64_t seed = 31337;
-  printf("seed %llu\n", (unsigned long long)seed);
+  uint64_t seed = test_seed(31337);
   ha_vec3 P[6];
   random_points(&seed, P, 6);
   ha_vec3 out[301];
