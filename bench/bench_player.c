@@ -60,13 +60,7 @@ static ha_player *make(size_t n, uint16_t port, bool bundle, double rate, double
     fprintf(stderr, "%s\n", err.message);
     exit(1);
   }
-  ha_motion *m = NULL;
-  ha_motion_create("circular", NULL, NULL, &m, &err);
-  ha_anim_spec sp = ha_anim_spec_default();
-  sp.mode = HA_GROUP_RELATIVE;
-  sp.phase_spread = true;
-  ha_player_start_animation(p, 1, m, &sp, ids, n);
-  ha_player_play(p);
+  bench_play_spread(p, "circular", ids, n);
   free(ids);
   return p;
 }
@@ -161,8 +155,7 @@ int main(int argc, char **argv) {
   ha_player *p = make(10000, port, true, 100, trace, cap);
   ha_error err;
   ha_player_start(p, &err);
-  struct timespec d = {(time_t)seconds, (long)((seconds - (double)(time_t)seconds) * 1e9)};
-  nanosleep(&d, NULL);
+  bench_sleep_s(seconds);
   ha_player_shutdown(p);
   ha_player_status st;
   ha_player_get_status(p, &st);

@@ -118,16 +118,9 @@ static stats player_loop(double seconds, double rate, size_t tracks, int realtim
   oc.port = port;
   oc.rate_hz = rate;
   ha_player_add_output(p, &oc, NULL, &err);
-  ha_motion *m = NULL;
-  ha_motion_create("lissajous", NULL, NULL, &m, &err);
-  ha_anim_spec sp = ha_anim_spec_default();
-  sp.mode = HA_GROUP_RELATIVE;
-  sp.phase_spread = true;
-  ha_player_start_animation(p, 1, m, &sp, ids, tracks);
-  ha_player_play(p);
+  bench_play_spread(p, "lissajous", ids, tracks);
   ha_player_start(p, &err);
-  struct timespec d = {(time_t)seconds, (long)((seconds - (double)(time_t)seconds) * 1e9)};
-  nanosleep(&d, NULL);
+  bench_sleep_s(seconds);
   ha_player_status st;
   ha_player_get_status(p, &st);
   *rt_ok = st.realtime_active;

@@ -1,9 +1,10 @@
 /* What several benchmarks measure with: the monotonic clock in seconds and
- * nanoseconds, the double comparator and in-place median of a sample, and
- * loopback UDP (a receiving sink with a large buffer, a connected sender,
- * and one drain step that empties a sink with recvmmsg; on the sockets of
- * tests/test_net.h). Header-only and static; benches include only public
- * headers besides this one and the tests' harness-free helpers. */
+ * nanoseconds, the double comparator and in-place median of a sample, a
+ * sleep, the players' scene (one motion spread over every track), and
+ * loopback UDP (a sink with a large receive buffer, a connected sender, one
+ * drain step that empties a sink with recvmmsg; on tests/test_net.h's
+ * sockets). Header-only and static; besides it, benches include only public
+ * headers and the tests' harness-free helpers (test_net.h, test_alloc.h). */
 #ifndef HA_BENCH_UTIL_H
 #define HA_BENCH_UTIL_H
 
@@ -66,6 +67,26 @@ static inline int bench_udp_connect(uint16_t port, int flags, int sndbuf) {
     return -1;
   }
   return fd;
+}
+
+/* Sleep for `seconds` (nanosleep). */
+static inline void bench_sleep_s(double seconds) {
+  struct timespec d = {(time_t)seconds, (long)((seconds - (double)(time_t)seconds) * 1e9)};
+  nanosleep(&d, NULL);
+}
+
+/* The players' scene: one `model` motion with its defaults on tracks ids[0..n)
+ * in relative mode with phase spread, and the transport playing. */
+static inline void bench_play_spread(ha_player *p, const char *model, const uint32_t *ids,
+                                     size_t n) {
+  ha_motion *m = NULL;
+  ha_error err;
+  ha_motion_create(model, NULL, NULL, &m, &err);
+  ha_anim_spec sp = ha_anim_spec_default();
+  sp.mode = HA_GROUP_RELATIVE;
+  sp.phase_spread = true;
+  ha_player_start_animation(p, 1, m, &sp, ids, n);
+  ha_player_play(p);
 }
 
 /* One drain step of a sink: wait up to poll_ms for a datagram (poll first:

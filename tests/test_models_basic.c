@@ -171,8 +171,7 @@ static void test_aed_conversions(void) {
   CHECK_VEC_NEAR(a, -90, 0, 1, 1e-12);
   a = ha_xyz_to_aed(ha_vec3_make(0, 0, 2), HA_AZIMUTH_CLOCKWISE);
   CHECK_VEC_NEAR(a, 0, 90, 2, 1e-12);
-  uint64_t seed = 12345;
-  printf("seed %llu\n", (unsigned long long)seed);
+  uint64_t seed = test_seed(12345);
   for (int i = 0; i < 1000; i++) {
     ha_vec3 p = ha_vec3_make(ha_t_uniform(&seed, -50, 50), ha_t_uniform(&seed, -50, 50),
                              ha_t_uniform(&seed, -50, 50));
