@@ -13,6 +13,7 @@
 #define HA_TEST_H
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -155,6 +156,31 @@ static inline ha_motion *test_motion(const char *model, const char *const *assig
   CHECK_MSG(st == HA_OK, "create %s: %s", model, err.message);
   ha_params_destroy(p);
   return m;
+}
+
+/* test_motion with the assignments written by a printf format, one per
+ * line: test_motionf("orbit", &tm, "radius=%g\nspeed=%g", r, sp). */
+static inline ha_motion *test_motionf(const char *model, const ha_timing *tm, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static inline ha_motion *test_motionf(const char *model, const ha_timing *tm, const char *fmt,
+                                      ...) {
+  char text[1024];
+  const char *assign[17];
+  size_t n = 0;
+  va_list ap;
+  va_start(ap, fmt);
+  int len = vsnprintf(text, sizeof text, fmt, ap);
+  va_end(ap);
+  CHECK_MSG(len >= 0 && (size_t)len < sizeof text, "assignments too long: %s", fmt);
+  for (char *line = text; line != NULL && n < 16; n++) {
+    assign[n] = line;
+    line = strchr(line, '\n');
+    if (line != NULL) {
+      *line++ = '\0';
+    }
+  }
+  assign[n] = NULL;
+  return test_motion(model, assign, tm);
 }
 
 /* What creating `model` from assignments (default timing) returns, with its

@@ -76,17 +76,16 @@ static void test_elliptical(void) {
   } sets[] = {{{1, 2, 3}, 4, 2, 30, 300, 15}, {{-2, 0, 1}, 1.5, 6, -90, 630, -45}};
   for (size_t s = 0; s < 2; s++) {
     for (int pl = 0; pl < 3; pl++) {
-      char a[6][96];
-      snprintf(a[0], 96, "center=%g,%g,%g", sets[s].c[0], sets[s].c[1], sets[s].c[2]);
-      snprintf(a[1], 96, "radiusX=%g", sets[s].rx);
-      snprintf(a[2], 96, "radiusY=%g", sets[s].ry);
-      snprintf(a[3], 96, "startAngle=%g", sets[s].a0);
-      snprintf(a[4], 96, "endAngle=%g", sets[s].a1);
-      snprintf(a[5], 96, "phase=%g", sets[s].ph);
-      char pa[32];
-      snprintf(pa, sizeof(pa), "plane=%s", plane_names[pl]);
-      const char *as[] = {a[0], a[1], a[2], a[3], a[4], a[5], pa, NULL};
-      ha_motion *m = test_motion("elliptical", as, &tm);
+      ha_motion *m = test_motionf("elliptical", &tm,
+                                  "center=%g,%g,%g\n"
+                                  "radiusX=%g\n"
+                                  "radiusY=%g\n"
+                                  "startAngle=%g\n"
+                                  "endAngle=%g\n"
+                                  "phase=%g\n"
+                                  "plane=%s",
+                                  sets[s].c[0], sets[s].c[1], sets[s].c[2], sets[s].rx, sets[s].ry,
+                                  sets[s].a0, sets[s].a1, sets[s].ph, plane_names[pl]);
       ha_vec3 c = ha_vec3_make(sets[s].c[0], sets[s].c[1], sets[s].c[2]);
       for (size_t i = 0; m && i < NTIMES; i++) {
         double p = times[i] / T;
@@ -116,15 +115,15 @@ static void test_spiral(void) {
       ha_vec3 c = dir ? ha_vec3_make(0, -1, 2) : ha_vec3_make(3, 3, 0);
       ha_loop_mode mode = dir ? HA_LOOP_PINGPONG : HA_LOOP_LOOP;
       ha_timing tm = {T, mode, 1.0};
-      char a[5][96], pa[32];
-      snprintf(a[0], 96, "center=%g,%g,%g", c.x, c.y, c.z);
-      snprintf(a[1], 96, "startRadius=%g", r0);
-      snprintf(a[2], 96, "endRadius=%g", r1);
-      snprintf(a[3], 96, "rotations=%g", rot);
-      snprintf(a[4], 96, "direction=%s", dir ? "inward" : "outward");
-      snprintf(pa, sizeof(pa), "plane=%s", plane_names[pl]);
-      const char *as[] = {a[0], a[1], a[2], a[3], a[4], pa, NULL};
-      ha_motion *m = test_motion("spiral", as, &tm);
+      ha_motion *m =
+          test_motionf("spiral", &tm,
+                       "center=%g,%g,%g\n"
+                       "startRadius=%g\n"
+                       "endRadius=%g\n"
+                       "rotations=%g\n"
+                       "direction=%s\n"
+                       "plane=%s",
+                       c.x, c.y, c.z, r0, r1, rot, dir ? "inward" : "outward", plane_names[pl]);
       CHECK(ha_motion_model(m)->flags & HA_MODEL_ROTATING);
       for (double t = 0; m && t < 30; t += 1.37) {
         double tau = tau_of(t, T, mode), p = tau / T;
@@ -152,16 +151,16 @@ static void test_lissajous(void) {
     double c[3], a, b, d, ax, ay, az;
   } sets[] = {{{0, 0, 0}, 3, 2, 90, 5, 5, 2}, {{1, -2, 4}, 1.5, 4, -30, 2, 7, 0.5}};
   for (size_t s = 0; s < 2; s++) {
-    char a[7][96];
-    snprintf(a[0], 96, "center=%g,%g,%g", sets[s].c[0], sets[s].c[1], sets[s].c[2]);
-    snprintf(a[1], 96, "frequencyRatioA=%g", sets[s].a);
-    snprintf(a[2], 96, "frequencyRatioB=%g", sets[s].b);
-    snprintf(a[3], 96, "phaseDifference=%g", sets[s].d);
-    snprintf(a[4], 96, "amplitudeX=%g", sets[s].ax);
-    snprintf(a[5], 96, "amplitudeY=%g", sets[s].ay);
-    snprintf(a[6], 96, "amplitudeZ=%g", sets[s].az);
-    const char *as[] = {a[0], a[1], a[2], a[3], a[4], a[5], a[6], NULL};
-    ha_motion *m = test_motion("lissajous", as, &tm);
+    ha_motion *m = test_motionf("lissajous", &tm,
+                                "center=%g,%g,%g\n"
+                                "frequencyRatioA=%g\n"
+                                "frequencyRatioB=%g\n"
+                                "phaseDifference=%g\n"
+                                "amplitudeX=%g\n"
+                                "amplitudeY=%g\n"
+                                "amplitudeZ=%g",
+                                sets[s].c[0], sets[s].c[1], sets[s].c[2], sets[s].a, sets[s].b,
+                                sets[s].d, sets[s].ax, sets[s].ay, sets[s].az);
     for (size_t i = 0; m && i < NTIMES; i++) {
       double th = HA_TAU * times[i] / T;
       double ex = sets[s].c[0] + sets[s].ax * sin(sets[s].a * th + rad(sets[s].d));
@@ -205,14 +204,15 @@ static void test_helix(void) {
   };
   for (size_t s = 0; s < COUNT(sets); s++) {
     ha_timing tm = {T, sets[s].mode, 1.0};
-    char a[5][128];
-    snprintf(a[0], 128, "axisStart=%.17g,%.17g,%.17g", sets[s].s[0], sets[s].s[1], sets[s].s[2]);
-    snprintf(a[1], 128, "axisEnd=%.17g,%.17g,%.17g", sets[s].e[0], sets[s].e[1], sets[s].e[2]);
-    snprintf(a[2], 128, "radius=%g", sets[s].r);
-    snprintf(a[3], 128, "turns=%g", sets[s].turns);
-    snprintf(a[4], 128, "direction=%s", sets[s].cw ? "clockwise" : "counterclockwise");
-    const char *as[] = {a[0], a[1], a[2], a[3], a[4], NULL};
-    ha_motion *m = test_motion("helix", as, &tm);
+    ha_motion *m = test_motionf("helix", &tm,
+                                "axisStart=%.17g,%.17g,%.17g\n"
+                                "axisEnd=%.17g,%.17g,%.17g\n"
+                                "radius=%g\n"
+                                "turns=%g\n"
+                                "direction=%s",
+                                sets[s].s[0], sets[s].s[1], sets[s].s[2], sets[s].e[0],
+                                sets[s].e[1], sets[s].e[2], sets[s].r, sets[s].turns,
+                                sets[s].cw ? "clockwise" : "counterclockwise");
     ha_vec3 S = ha_vec3_make(sets[s].s[0], sets[s].s[1], sets[s].s[2]);
     ha_vec3 E = ha_vec3_make(sets[s].e[0], sets[s].e[1], sets[s].e[2]);
     ha_vec3 ax = ha_vec3_normalize(ha_vec3_sub(E, S));
@@ -278,14 +278,14 @@ static void test_rose(void) {
   } sets[] = {{{0, 0, 0}, 5, 5, 0}, {{2, -1, 3}, 3.5, 4, 22.5}, {{0, 1, 0}, 2, 2.5, -60}};
   for (size_t s = 0; s < 3; s++) {
     for (int pl = 0; pl < 3; pl++) {
-      char a[4][96], pa[32];
-      snprintf(a[0], 96, "center=%g,%g,%g", sets[s].c[0], sets[s].c[1], sets[s].c[2]);
-      snprintf(a[1], 96, "radius=%g", sets[s].r);
-      snprintf(a[2], 96, "petalCount=%g", sets[s].k);
-      snprintf(a[3], 96, "angularOffset=%g", sets[s].off);
-      snprintf(pa, sizeof(pa), "plane=%s", plane_names[pl]);
-      const char *as[] = {a[0], a[1], a[2], a[3], pa, NULL};
-      ha_motion *m = test_motion("rose-curve", as, &tm);
+      ha_motion *m = test_motionf("rose-curve", &tm,
+                                  "center=%g,%g,%g\n"
+                                  "radius=%g\n"
+                                  "petalCount=%g\n"
+                                  "angularOffset=%g\n"
+                                  "plane=%s",
+                                  sets[s].c[0], sets[s].c[1], sets[s].c[2], sets[s].r, sets[s].k,
+                                  sets[s].off, plane_names[pl]);
       ha_vec3 c = ha_vec3_make(sets[s].c[0], sets[s].c[1], sets[s].c[2]);
       for (size_t i = 0; m && i < NTIMES; i++) {
         double p = times[i] / T, th = HA_TAU * p + rad(sets[s].off);
@@ -318,15 +318,16 @@ static void test_epicycloid(void) {
               {{-1, 0, 0}, 6, 2, 0.5, 1}};
   for (size_t s = 0; s < 4; s++) {
     for (int pl = 0; pl < 3; pl++) {
-      char a[5][96], pa[32];
-      snprintf(a[0], 96, "center=%g,%g,%g", sets[s].c[0], sets[s].c[1], sets[s].c[2]);
-      snprintf(a[1], 96, "fixedRadius=%g", sets[s].R);
-      snprintf(a[2], 96, "rollingRadius=%g", sets[s].r);
-      snprintf(a[3], 96, "speed=%g", sets[s].sp);
-      snprintf(a[4], 96, "type=%s", sets[s].hypo ? "hypocycloid" : "epicycloid");
-      snprintf(pa, sizeof(pa), "plane=%s", plane_names[pl]);
-      const char *as[] = {a[0], a[1], a[2], a[3], a[4], pa, NULL};
-      ha_motion *m = test_motion("epicycloid", as, &tm);
+      ha_motion *m =
+          test_motionf("epicycloid", &tm,
+                       "center=%g,%g,%g\n"
+                       "fixedRadius=%g\n"
+                       "rollingRadius=%g\n"
+                       "speed=%g\n"
+                       "type=%s\n"
+                       "plane=%s",
+                       sets[s].c[0], sets[s].c[1], sets[s].c[2], sets[s].R, sets[s].r, sets[s].sp,
+                       sets[s].hypo ? "hypocycloid" : "epicycloid", plane_names[pl]);
       ha_vec3 c = ha_vec3_make(sets[s].c[0], sets[s].c[1], sets[s].c[2]);
       double R = sets[s].R, r = sets[s].r;
       for (size_t i = 0; m && i < NTIMES; i++) {
@@ -369,14 +370,14 @@ static void test_orbit(void) {
     double c[3], R, sp, ph, inc;
   } sets[] = {{{0, 0, 0}, 4, 1, 0, 0}, {{1, 2, 3}, 2.5, -2, 40, 30}, {{0, 0, 1}, 6, 0.5, -90, 90}};
   for (size_t s = 0; s < 3; s++) {
-    char a[5][96];
-    snprintf(a[0], 96, "center=%g,%g,%g", sets[s].c[0], sets[s].c[1], sets[s].c[2]);
-    snprintf(a[1], 96, "radius=%g", sets[s].R);
-    snprintf(a[2], 96, "speed=%g", sets[s].sp);
-    snprintf(a[3], 96, "phase=%g", sets[s].ph);
-    snprintf(a[4], 96, "inclination=%g", sets[s].inc);
-    const char *as[] = {a[0], a[1], a[2], a[3], a[4], NULL};
-    ha_motion *m = test_motion("orbit", as, &tm);
+    ha_motion *m = test_motionf("orbit", &tm,
+                                "center=%g,%g,%g\n"
+                                "radius=%g\n"
+                                "speed=%g\n"
+                                "phase=%g\n"
+                                "inclination=%g",
+                                sets[s].c[0], sets[s].c[1], sets[s].c[2], sets[s].R, sets[s].sp,
+                                sets[s].ph, sets[s].inc);
     ha_vec3 c = ha_vec3_make(sets[s].c[0], sets[s].c[1], sets[s].c[2]);
     double R = sets[s].R, i = rad(sets[s].inc);
     for (size_t k = 0; m && k < NTIMES; k++) {
@@ -410,12 +411,12 @@ static void test_doppler(void) {
               {{1, 1, 1}, {2, 3, 4}, 0, HA_LOOP_LOOP}};
   for (size_t s = 0; s < 4; s++) {
     ha_timing tm = {T, sets[s].mode, 1.0};
-    char a[3][96];
-    snprintf(a[0], 96, "pathStart=%g,%g,%g", sets[s].s[0], sets[s].s[1], sets[s].s[2]);
-    snprintf(a[1], 96, "pathEnd=%g,%g,%g", sets[s].e[0], sets[s].e[1], sets[s].e[2]);
-    snprintf(a[2], 96, "passBySpeed=%g", sets[s].k);
-    const char *as[] = {a[0], a[1], a[2], NULL};
-    ha_motion *m = test_motion("doppler", as, &tm);
+    ha_motion *m = test_motionf("doppler", &tm,
+                                "pathStart=%g,%g,%g\n"
+                                "pathEnd=%g,%g,%g\n"
+                                "passBySpeed=%g",
+                                sets[s].s[0], sets[s].s[1], sets[s].s[2], sets[s].e[0],
+                                sets[s].e[1], sets[s].e[2], sets[s].k);
     for (double t = -2; m && t < 26; t += 0.71) {
       double p = tau_of(t, T, sets[s].mode) / T, q = p * sets[s].k;
       q = q < 0 ? 0 : q > 1 ? 1 : q;
@@ -445,14 +446,14 @@ static void test_circular_scan(void) {
     double c[3], r, h, n, a0;
   } sets[] = {{{0, 0, 0}, 5, 0, 2, 0}, {{1, -2, 1}, 3, 2.5, -1.25, 135}};
   for (size_t s = 0; s < 2; s++) {
-    char a[5][96];
-    snprintf(a[0], 96, "center=%g,%g,%g", sets[s].c[0], sets[s].c[1], sets[s].c[2]);
-    snprintf(a[1], 96, "radius=%g", sets[s].r);
-    snprintf(a[2], 96, "height=%g", sets[s].h);
-    snprintf(a[3], 96, "sweepCount=%g", sets[s].n);
-    snprintf(a[4], 96, "startAngle=%g", sets[s].a0);
-    const char *as[] = {a[0], a[1], a[2], a[3], a[4], NULL};
-    ha_motion *m = test_motion("circular-scan", as, &tm);
+    ha_motion *m = test_motionf("circular-scan", &tm,
+                                "center=%g,%g,%g\n"
+                                "radius=%g\n"
+                                "height=%g\n"
+                                "sweepCount=%g\n"
+                                "startAngle=%g",
+                                sets[s].c[0], sets[s].c[1], sets[s].c[2], sets[s].r, sets[s].h,
+                                sets[s].n, sets[s].a0);
     for (size_t i = 0; m && i < NTIMES; i++) {
       double p = times[i] / T, th = rad(sets[s].a0) + HA_TAU * sets[s].n * p;
       CHECK_VEC_NEAR(ha_motion_eval(m, times[i], NULL), sets[s].c[0] + sets[s].r * cos(th),
