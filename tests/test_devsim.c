@@ -102,6 +102,20 @@ static ha_devsim *start_sim(uint32_t tracks, const char *record, client *c) {
   return sim;
 }
 
+/* Stop the device and close the client start_sim opened. */
+static void stop_sim(ha_devsim *sim, client *c) {
+  ha_devsim_stop(sim);
+  close(c->fd);
+}
+
+/* The device's counters (ha_devsim_get_stats). */
+static ha_devsim_stats sim_stats(ha_devsim *sim) {
+  ha_devsim_stats st;
+  memset(&st, 0, sizeof st);
+  ha_devsim_get_stats(sim, &st);
+  return st;
+}
+
 /* ---- the address table --------------------------------------------------- */
 
 static void test_every_track_address(void) {
@@ -172,8 +186,7 @@ static void test_every_track_address(void) {
   CHECK_INT(st.bad_args, 0);
   CHECK_INT(st.unknown_address, 0);
   CHECK(st.positions >= 12);
-  ha_devsim_stop(sim);
-  close(c.fd);
+  stop_sim(sim, &c);
 }
 
 static void test_unknown_track_error(void) {
@@ -191,11 +204,9 @@ static void test_unknown_track_error(void) {
   csend(&c, "/track/36/xyz", ",fff", 1.0, 1.0, 1.0);
   csend(&c, "/track/0/xyz", ",fff", 1.0, 1.0, 1.0);
   get(&c, "/track/1/xyz"); /* barrier */
-  ha_devsim_stats st;
-  ha_devsim_get_stats(sim, &st);
+  ha_devsim_stats st = sim_stats(sim);
   CHECK_INT(st.unknown_track, 3); /* the /get of 36 and the two sets */
-  ha_devsim_stop(sim);
-  close(c.fd);
+  stop_sim(sim, &c);
 }
 
 static void test_clamping(void) {
@@ -213,11 +224,9 @@ static void test_clamping(void) {
   expect_floats(&c, "/track/4/gain", "/track/4/gain", 1, -60, 0, 0, 0, 1e-6);
   csend(&c, "/track/4/color", ",ffff", 2.0, -1.0, 0.5, 1.0);
   expect_floats(&c, "/track/4/color", "/track/4/color", 4, 1, 0, 0.5, 1, 1e-6);
-  ha_devsim_stats st;
-  ha_devsim_get_stats(sim, &st);
+  ha_devsim_stats st = sim_stats(sim);
   CHECK_INT(st.clamped, 6);
-  ha_devsim_stop(sim);
-  close(c.fd);
+  stop_sim(sim, &c);
 }
 
 /* ---- pushes -------------------------------------------------------------- */
@@ -256,11 +265,9 @@ static void test_push_to_destination(void) {
   CHECK(recv_msg(listener.fd, listener.buf, sizeof listener.buf, &listener.m, listener.args, 2000));
   CHECK_STR(listener.m.address, "/track/1/name");
   CHECK_STR(listener.args[0].v.s.ptr, "Cello");
-  ha_devsim_stats st;
-  ha_devsim_get_stats(sim, &st);
+  ha_devsim_stats st = sim_stats(sim);
   CHECK_INT(st.pushes, 4);
-  ha_devsim_stop(sim);
-  close(c.fd);
+  stop_sim(sim, &c);
   close(listener.fd);
 }
 
@@ -307,8 +314,7 @@ static void test_adm_osc(void) {
   csend(&c, "/adm/obj/1/gain", ",");
   CHECK(recv_msg(c.fd, c.buf, sizeof c.buf, &c.m, c.args, 2000));
   CHECK_NEAR(num(&c, 0), 0.5, 1e-5);
-  ha_devsim_stop(sim);
-  close(c.fd);
+  stop_sim(sim, &c);
 }
 
 /* ---- bundles and malformed packets -------------------------------------- */
@@ -336,11 +342,9 @@ static void test_nested_bundles(void) {
   if (get(&c, "/track/3/name")) {
     CHECK_STR(c.args[0].v.s.ptr, "Nested");
   }
-  ha_devsim_stats st;
-  ha_devsim_get_stats(sim, &st);
+  ha_devsim_stats st = sim_stats(sim);
   CHECK_INT(st.bundles, 2);
-  ha_devsim_stop(sim);
-  close(c.fd);
+  stop_sim(sim, &c);
 }
 
 static void test_malformed_counted(void) {
@@ -360,15 +364,13 @@ static void test_malformed_counted(void) {
   csend(&c, "/nothing/here", ",f", 1.0);
   csend(&c, "/track/1/bogus", ",f", 1.0);
   expect_xyz(&c, 1, 0, 0, 0, 0); /* still alive, unchanged */
-  ha_devsim_stats st;
-  ha_devsim_get_stats(sim, &st);
+  ha_devsim_stats st = sim_stats(sim);
   CHECK_INT(st.malformed, 4);
   CHECK_INT(st.bad_args, 2);
   CHECK_INT(st.unknown_address, 2);
   CHECK_MSG(st.last_malformed[0] != '\0', "no reason recorded");
   printf("# last malformed: %s\n", st.last_malformed);
-  ha_devsim_stop(sim);
-  close(c.fd);
+  stop_sim(sim, &c);
 }
 
 /* ---- record file --------------------------------------------------------- */
@@ -478,8 +480,7 @@ static void test_discover_devsim(void) {
   close(tmp);
   st = ha_discover("localhost", ha_devsim_port(sim), fixed, 200, res, 16, &n, &err);
   CHECK_MSG(st == HA_OK && n == 5, "fixed port %u: %s", (unsigned)fixed, err.message);
-  ha_devsim_stop(sim);
-  close(c.fd);
+  stop_sim(sim, &c);
 }
 
 static void test_discover_nobody(void) {
