@@ -352,6 +352,12 @@ static void random_points(uint64_t *seed, ha_vec3 *P, int n) {
   }
 }
 
+/* random_points from a fresh seed, printed first. */
+static void seeded_points(uint64_t seed, ha_vec3 *P, int n) {
+  uint64_t state = test_seed(seed);
+  random_points(&state, P, n);
+}
+
 static void test_catmull_rom_barry_goldman(void) {
   const double T = 6.0;
   uint64_t seed = test_seed(20240611);
@@ -392,9 +398,8 @@ static void test_catmull_rom_barry_goldman(void) {
 
 static void test_catmull_rom_through_points(void) {
   const double T = 10.0;
-  uint64_t seed = test_seed(77);
   ha_vec3 P[9];
-  random_points(&seed, P, 9);
+  seeded_points(77, P, 9);
   static const double alphas[] = {0.0, 0.5, 1.0};
   static const double tensions[] = {0.0, 0.3, 1.0};
   for (size_t ai = 0; ai < NELEM(alphas); ai++) {
@@ -456,9 +461,8 @@ static void test_catmull_rom_c1(void) {
    * tolerance even at the tightest turns of these random curves. */
   const double T = 1.0;
   const double h = 1e-6;
-  uint64_t seed = test_seed(4242);
   ha_vec3 P[7];
-  random_points(&seed, P, 7);
+  seeded_points(4242, P, 7);
   static const double alphas[] = {0.0, 0.5, 1.0};
   for (size_t ai = 0; ai < NELEM(alphas); ai++) {
     for (int closed = 0; closed <= 1; closed++) {
@@ -529,9 +533,8 @@ static void test_catmull_rom_tension(void) {
 
 static void test_catmull_rom_constant_speed(void) {
   const double T = 10.0;
-  uint64_t seed = test_seed(99);
   ha_vec3 P[6];
-  random_points(&seed, P, 6);
+  seeded_points(99, P, 6);
   for (int closed = 0; closed <= 1; closed++) {
     ha_motion *plain = make_cr(P, 6, 0.5, 0.0, closed, 0, T);
     ha_motion *m = make_cr(P, 6, 0.5, 0.0, closed, 1, T);
@@ -882,9 +885,8 @@ static double chord_spread(const ha_vec3 *v, size_t n) {
 }
 
 static void test_interpolate_catmull_rom(void) {
-  uint64_t seed = test_seed(31337);
   ha_vec3 P[6];
-  random_points(&seed, P, 6);
+  seeded_points(31337, P, 6);
   ha_vec3 out[301];
   size_t n = 0;
   for (int closed = 0; closed <= 1; closed++) {
