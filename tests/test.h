@@ -86,6 +86,19 @@ static inline int ha_t_near(double a, double b, double tol) {
     CHECK_NEAR((v).z, (ez), (tol));        \
   } while (0)
 
+/* Two points within tol metres of each other (absolute distance), both
+ * printed on failure after `where` (a printf format and its arguments). */
+#define CHECK_POINT_AT(got, ex, tol, where, ...)                                                 \
+  do {                                                                                           \
+    ha_vec3 ha_t_g = (got), ha_t_e = (ex);                                                       \
+    double ha_t_d = ha_vec3_dist(ha_t_g, ha_t_e);                                                \
+    CHECK_MSG(ha_t_d <= (tol),                                                                   \
+              where ": got (%.12g, %.12g, %.12g) expected (%.12g, %.12g, %.12g), off by %.3g m", \
+              __VA_ARGS__, ha_t_g.x, ha_t_g.y, ha_t_g.z, ha_t_e.x, ha_t_e.y, ha_t_e.z, ha_t_d);  \
+  } while (0)
+
+#define CHECK_POINT(got, ex, tol) CHECK_POINT_AT(got, ex, tol, "%s", "position")
+
 #define CHECK_OK(expr)                             \
   do {                                             \
     int ha_t_st = (int)(expr);                     \

@@ -28,15 +28,7 @@ static int same_bits(ha_vec3 a, ha_vec3 b) {
 }
 
 /* Absolute distance check (metres), printing both points. */
-#define CHECK_POS(got, ex, tol, tau)                                                \
-  do {                                                                              \
-    ha_vec3 cp_g = (got), cp_e = (ex);                                              \
-    double cp_d = ha_vec3_dist(cp_g, cp_e);                                         \
-    CHECK_MSG(cp_d <= (tol),                                                        \
-              "at tau %.17g: got (%.12g, %.12g, %.12g) expected (%.12g, "           \
-              "%.12g, %.12g), off by %.3g m",                                       \
-              (double)(tau), cp_g.x, cp_g.y, cp_g.z, cp_e.x, cp_e.y, cp_e.z, cp_d); \
-  } while (0)
+#define CHECK_POS(got, ex, tol, tau) CHECK_POINT_AT(got, ex, tol, "at tau %.17g", (double)(tau))
 
 static ha_vec3 at(const ha_motion *m, double tau) {
   return ha_motion_eval(m, tau, NULL);
