@@ -25,6 +25,7 @@
  *                     [--cases circular,lissajous,mix,mix-g16,times,engine]
  * Also reachable as `holoanim bench engine` (the CLI calls ha_bench_engine;
  * define HA_BENCH_NO_MAIN when linking this file into it). */
+#include "bench_util.h"
 #include "holoanim.h"
 
 #include <stdio.h>
@@ -42,12 +43,6 @@ int ha_bench_engine(int argc, char **argv);
 
 static volatile double g_sink; /* keeps results alive */
 
-static double now_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 static uint64_t rng_next(uint64_t *s) {
   uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
   z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
@@ -58,31 +53,25 @@ static double rng_uniform(uint64_t *s, double lo, double hi) {
   return lo + (hi - lo) * (double)(rng_next(s) >> 11) * (1.0 / 9007199254740992.0);
 }
 
-static int cmp_double(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return x < y ? -1 : (x > y ? 1 : 0);
-}
-
 /* One unit of work: evaluate every track once at the next time step. */
 typedef void (*work_fn)(void *arg);
 
 /* Median seconds per call over SAMPLES samples of ≥ min_time/SAMPLES. */
 static double measure(work_fn fn, void *arg, double min_time) {
-  double t0 = now_s();
+  double t0 = bench_now_s();
   fn(arg); /* warm-up and calibration */
-  double one = now_s() - t0;
+  double one = bench_now_s() - t0;
   double target = min_time / SAMPLES;
   long calls = one > 0.0 ? (long)(target / one) + 1 : 1000;
   double per_call[SAMPLES];
   for (int s = 0; s < SAMPLES; s++) {
-    double a = now_s();
+    double a = bench_now_s();
     for (long k = 0; k < calls; k++) {
       fn(arg);
     }
-    per_call[s] = (now_s() - a) / (double)calls;
+    per_call[s] = (bench_now_s() - a) / (double)calls;
   }
-  qsort(per_call, SAMPLES, sizeof(double), cmp_double);
-  return per_call[SAMPLES / 2];
+  return bench_median(per_call, SAMPLES);
 }
 
 /* ---- baseline: a bare libm loop over circles ---- */

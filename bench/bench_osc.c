@@ -16,6 +16,7 @@
  *
  * liblo is used only when the build defines HA_HAVE_LIBLO and links liblo
  * (pkg-config liblo); otherwise only our figures are printed. */
+#include "bench_util.h"
 #include "holoanim/osc.h"
 
 #include <stdio.h>
@@ -32,33 +33,14 @@
 
 /* ---- counting allocator ---------------------------------------------------- */
 
-#if !defined(HA_SANITIZED) && defined(__GLIBC__)
+/* tests/test_alloc.h's counting family, switched on for the whole run
+ * (single-threaded); only allocations are counted, not frees. */
+#include "../tests/test_alloc.h"
+#if defined(HA_T_COUNTING)
 #define BENCH_COUNTING 1
-extern void *__libc_malloc(size_t n);
-extern void *__libc_calloc(size_t n, size_t size);
-extern void *__libc_realloc(void *p, size_t n);
-extern void __libc_free(void *p);
-
-/* Single-threaded benchmark: a plain counter is enough. */
-static unsigned long long g_allocs;
-
-void *malloc(size_t n) {
-  g_allocs++;
-  return __libc_malloc(n);
-}
-void *calloc(size_t n, size_t size) {
-  g_allocs++;
-  return __libc_calloc(n, size);
-}
-void *realloc(void *p, size_t n) {
-  g_allocs++;
-  return __libc_realloc(p, n);
-}
-void free(void *p) {
-  __libc_free(p);
-}
+#define BENCH_ALLOCS() ((unsigned long long)ha_t_allocs)
 #else
-static unsigned long long g_allocs;
+#define BENCH_ALLOCS() 0ull
 #endif
 
 /* ---- harness --------------------------------------------------------------- */
@@ -70,12 +52,6 @@ static unsigned long long g_allocs;
 static volatile uint32_t g_sink;
 static char g_paths[TRACKS][32];
 
-static double now_ns(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
 typedef struct result {
   const char *name;
   double ns[REPEATS];
@@ -86,24 +62,18 @@ typedef struct result {
 typedef void (*bench_fn)(int messages);
 
 static void run_once(result *r, bench_fn fn, int messages) {
-  unsigned long long a0 = g_allocs;
-  double t0 = now_ns();
+  unsigned long long a0 = BENCH_ALLOCS();
+  double t0 = bench_now_ns();
   fn(messages);
-  double t1 = now_ns();
+  double t1 = bench_now_ns();
   r->ns[r->runs++] = (t1 - t0) / messages;
-  r->allocs = (double)(g_allocs - a0) / messages;
-}
-
-static int cmp_double(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
+  r->allocs = (double)(BENCH_ALLOCS() - a0) / messages;
 }
 
 static double median(result *r) {
   double s[REPEATS];
   memcpy(s, r->ns, sizeof s);
-  qsort(s, (size_t)r->runs, sizeof s[0], cmp_double);
-  return s[r->runs / 2];
+  return bench_median(s, (size_t)r->runs);
 }
 
 static double minimum(result *r) {
@@ -292,6 +262,9 @@ static void run_group(group *g) {
 }
 
 int main(void) {
+#ifdef BENCH_COUNTING
+  alloc_counting(1);
+#endif
   for (int t = 0; t < TRACKS; t++) {
     snprintf(g_paths[t], sizeof g_paths[t], "/track/%d/xyz", t + 1);
   }

@@ -12,10 +12,7 @@
  * kept: this VM's speed drifts by up to 1.7× between runs (BASELINES.md), so
  * only same-run ratios mean anything. A receiver thread drains the socket
  * (recvmmsg) so the kernel delivers rather than drops. */
-#include <arpa/inet.h>
 #include <errno.h>
-#include <netinet/in.h>
-#include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -26,17 +23,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_util.h"
 #include "holoanim.h"
 
 #define ROUNDS 5
 #define RUN_SECONDS 0.25
 #define MMSG_CAP 1024
-
-static double now_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 /* User-mode CPU seconds of the calling thread: our own encoding and
  * bookkeeping, without the kernel's share (which dominates and is noisy). */
@@ -58,23 +50,8 @@ typedef struct receiver {
 
 static void *drain(void *arg) {
   receiver *r = arg;
-  enum { B = 64 };
-  static uint8_t bufs[B][2048];
-  struct mmsghdr msgs[B];
-  struct iovec iov[B];
   while (!atomic_load_explicit(&r->stop, memory_order_relaxed)) {
-    struct pollfd p = {r->fd, POLLIN, 0};
-    if (poll(&p, 1, 20) <= 0) {
-      continue;
-    }
-    for (int i = 0; i < B; i++) {
-      iov[i].iov_base = bufs[i];
-      iov[i].iov_len = sizeof bufs[i];
-      memset(&msgs[i].msg_hdr, 0, sizeof msgs[i].msg_hdr);
-      msgs[i].msg_hdr.msg_iov = &iov[i];
-      msgs[i].msg_hdr.msg_iovlen = 1;
-    }
-    int n = recvmmsg(r->fd, msgs, B, MSG_DONTWAIT, NULL);
+    int n = bench_udp_drain(r->fd, 20);
     if (n > 0) {
       atomic_fetch_add_explicit(&r->datagrams, (unsigned long long)n, memory_order_relaxed);
     }
@@ -84,19 +61,10 @@ static void *drain(void *arg) {
 
 static int receiver_start(receiver *r) {
   memset(r, 0, sizeof *r);
-  r->fd = socket(AF_INET, SOCK_DGRAM, 0);
-  struct sockaddr_in a;
-  memset(&a, 0, sizeof a);
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  int big = 8 << 20;
-  setsockopt(r->fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof big);
-  socklen_t len = sizeof a;
-  if (r->fd < 0 || bind(r->fd, (struct sockaddr *)&a, sizeof a) != 0 ||
-      getsockname(r->fd, (struct sockaddr *)&a, &len) != 0) {
+  r->fd = bench_udp_sink(8 << 20, &r->port);
+  if (r->fd < 0) {
     return -1;
   }
-  r->port = ntohs(a.sin_port);
   return pthread_create(&r->thread, NULL, drain, r);
 }
 
@@ -117,25 +85,10 @@ typedef struct raw {
   size_t positions;
 } raw;
 
-static int raw_connect(uint16_t port) {
-  int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
-  struct sockaddr_in a;
-  memset(&a, 0, sizeof a);
-  a.sin_family = AF_INET;
-  a.sin_port = htons(port);
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  int big = 4 << 20;
-  setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &big, sizeof big);
-  if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
-    return -1;
-  }
-  return fd;
-}
-
 /* Pre-encode n tracks: one message per datagram, or bundles of ≤ 1472 bytes. */
 static int raw_init(raw *r, uint16_t port, size_t n, bool bundle) {
   memset(r, 0, sizeof *r);
-  r->fd = raw_connect(port);
+  r->fd = bench_udp_connect(port, SOCK_NONBLOCK, 4 << 20);
   r->buf = malloc(n * 64 + 64);
   r->msgs = calloc(n, sizeof *r->msgs);
   r->iov = calloc(n, sizeof *r->iov);
@@ -212,12 +165,12 @@ typedef struct bench_case {
  * the user-mode CPU time per position. */
 static double run_raw(raw *r, double *user_ns) {
   double u0 = user_cpu_s();
-  double t0 = now_s(), t;
+  double t0 = bench_now_s(), t;
   unsigned long ticks = 0;
   do {
     raw_tick(r);
     ticks++;
-    t = now_s();
+    t = bench_now_s();
   } while (t - t0 < RUN_SECONDS);
   double pos = (double)ticks * (double)r->positions;
   *user_ns = (user_cpu_s() - u0) / pos * 1e9;
@@ -230,7 +183,7 @@ static double run_output(ha_output *o, bench_case *c, double *tick_us, double *u
   ha_output_stats before, after;
   ha_output_get_stats(o, &before);
   double u0 = user_cpu_s();
-  double t0 = now_s(), t;
+  double t0 = bench_now_s(), t;
   unsigned long ticks = 0;
   do {
     /* Every track moves: nothing is skipped by the dead-band. */
@@ -241,7 +194,7 @@ static double run_output(ha_output *o, bench_case *c, double *tick_us, double *u
     c->clock += 0.001; /* rate 1000 Hz: due on every call */
     ha_output_send(o, c->clock, c->n, c->ids, c->x, c->y, c->z, NULL);
     ticks++;
-    t = now_s();
+    t = bench_now_s();
   } while (t - t0 < RUN_SECONDS);
   double u1 = user_cpu_s();
   ha_output_get_stats(o, &after);
@@ -249,16 +202,6 @@ static double run_output(ha_output *o, bench_case *c, double *tick_us, double *u
   *tick_us = (t - t0) / (double)ticks * 1e6;
   *user_ns = pos > 0 ? (u1 - u0) / pos * 1e9 : 0.0;
   return pos / (t - t0);
-}
-
-static int cmp_double(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
-
-static double median(double *v, int n) {
-  qsort(v, (size_t)n, sizeof *v, cmp_double);
-  return v[n / 2];
 }
 
 static void bench_size(receiver *rx, size_t n) {
@@ -297,13 +240,13 @@ static void bench_size(receiver *rx, size_t n) {
       raw_rates[k] = run_raw(&r, &raw_ns[k]);
       out_rates[k] = run_output(o, &c, &tick_us[k], &out_ns[k]);
     }
-    double rr = median(raw_rates, ROUNDS), orate = median(out_rates, ROUNDS);
-    double us = median(tick_us, ROUNDS);
+    double rr = bench_median(raw_rates, ROUNDS), orate = bench_median(out_rates, ROUNDS);
+    double us = bench_median(tick_us, ROUNDS);
     printf(
         "%6zu  %-9s  raw %10.0f pos/s (%5zu dgram/tick)  output %10.0f pos/s = %5.1f%% of raw"
         "  %8.1f us/tick  user ns/pos: raw %5.1f, output %5.1f\n",
         n, bundled ? "bundled" : "unbundled", rr, r.count, orate, 100.0 * orate / rr, us,
-        median(raw_ns, ROUNDS), median(out_ns, ROUNDS));
+        bench_median(raw_ns, ROUNDS), bench_median(out_ns, ROUNDS));
     if (bundled && n == 10000) {
       printf(
           "        10,000 tracks bundled at 100 Hz = 1.0 M pos/s needs %.1f ms of each "

@@ -8,9 +8,6 @@
  *    a few seconds (1 M positions/s): ticks, late ticks, lateness p99.
  *
  *   bench_player [--seconds S] */
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -20,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_util.h"
 #include "holoanim.h"
 
 static atomic_int stop_sink;
@@ -27,38 +25,10 @@ static int sink_fd;
 
 static void *sink(void *arg) {
   (void)arg;
-  struct mmsghdr m[64];
-  struct iovec io[64];
-  static char bufs[64][2048];
-  for (int i = 0; i < 64; i++) {
-    io[i].iov_base = bufs[i];
-    io[i].iov_len = sizeof(bufs[i]);
-    memset(&m[i], 0, sizeof(m[i]));
-    m[i].msg_hdr.msg_iov = &io[i];
-    m[i].msg_hdr.msg_iovlen = 1;
-  }
   while (!atomic_load(&stop_sink)) {
-    /* poll first: recvmmsg checks its timeout only after a datagram. */
-    struct pollfd pfd = {sink_fd, POLLIN, 0};
-    if (poll(&pfd, 1, 50) > 0) {
-      (void)recvmmsg(sink_fd, m, 64, MSG_DONTWAIT, NULL);
-    }
+    (void)bench_udp_drain(sink_fd, 50);
   }
   return NULL;
-}
-
-static uint16_t open_sink(void) {
-  sink_fd = socket(AF_INET, SOCK_DGRAM, 0);
-  int big = 32 << 20;
-  setsockopt(sink_fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof(big));
-  struct sockaddr_in a;
-  memset(&a, 0, sizeof(a));
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(sink_fd, (struct sockaddr *)&a, sizeof(a));
-  socklen_t l = sizeof(a);
-  getsockname(sink_fd, (struct sockaddr *)&a, &l);
-  return ntohs(a.sin_port);
 }
 
 static ha_player *make(size_t n, uint16_t port, bool bundle, double rate, double *trace,
@@ -90,13 +60,7 @@ static ha_player *make(size_t n, uint16_t port, bool bundle, double rate, double
     fprintf(stderr, "%s\n", err.message);
     exit(1);
   }
-  ha_motion *m = NULL;
-  ha_motion_create("circular", NULL, NULL, &m, &err);
-  ha_anim_spec sp = ha_anim_spec_default();
-  sp.mode = HA_GROUP_RELATIVE;
-  sp.phase_spread = true;
-  ha_player_start_animation(p, 1, m, &sp, ids, n);
-  ha_player_play(p);
+  bench_play_spread(p, "circular", ids, n);
   free(ids);
   return p;
 }
@@ -104,15 +68,7 @@ static ha_player *make(size_t n, uint16_t port, bool bundle, double rate, double
 /* Raw ceiling: the same number of datagrams of the same size through one
  * connected socket with sendmmsg, no work between. */
 static double raw_ceiling(uint16_t port, size_t dgram_size, size_t per_call, double seconds) {
-  int fd = socket(AF_INET, SOCK_DGRAM, 0);
-  struct sockaddr_in a;
-  memset(&a, 0, sizeof(a));
-  a.sin_family = AF_INET;
-  a.sin_port = htons(port);
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  connect(fd, (struct sockaddr *)&a, sizeof(a));
-  int big = 32 << 20;
-  setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &big, sizeof(big));
+  int fd = bench_udp_connect(port, 0, 32 << 20);
   static char payload[65536];
   struct mmsghdr *m = calloc(per_call, sizeof(*m));
   struct iovec *io = calloc(per_call, sizeof(*io));
@@ -162,11 +118,6 @@ static double throughput(size_t n, uint16_t port, bool bundle, double seconds, d
   return pos;
 }
 
-static int cmpd(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return x < y ? -1 : x > y;
-}
-
 int main(int argc, char **argv) {
   double seconds = 2.0;
   for (int i = 1; i < argc; i++) {
@@ -174,7 +125,8 @@ int main(int argc, char **argv) {
       seconds = atof(argv[++i]);
     }
   }
-  uint16_t port = open_sink();
+  uint16_t port = 0;
+  sink_fd = bench_udp_sink(32 << 20, &port);
   pthread_t th;
   pthread_create(&th, NULL, sink, NULL);
   printf("full tick (evaluate + publish + encode + send) to a loopback receiver, %.1f s per case\n",
@@ -203,8 +155,7 @@ int main(int argc, char **argv) {
   ha_player *p = make(10000, port, true, 100, trace, cap);
   ha_error err;
   ha_player_start(p, &err);
-  struct timespec d = {(time_t)seconds, (long)((seconds - (double)(time_t)seconds) * 1e9)};
-  nanosleep(&d, NULL);
+  bench_sleep_s(seconds);
   ha_player_shutdown(p);
   ha_player_status st;
   ha_player_get_status(p, &st);
@@ -213,7 +164,7 @@ int main(int argc, char **argv) {
   ha_metrics_snap ms;
   ha_metrics_snapshot(ha_player_metrics(p), &ms);
   size_t n = st.ticks < cap ? (size_t)st.ticks : cap;
-  qsort(trace, n, sizeof(double), cmpd);
+  qsort(trace, n, sizeof(double), bench_cmp_double);
   printf(
       "  real time, 10000 tracks at 100 Hz bundled: %llu ticks, %llu late, lateness p50 %.3f ms "
       "p99 %.3f ms max %.3f ms, %.0f positions/s sent, tick compute p99 %.3f ms\n",

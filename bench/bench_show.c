@@ -10,13 +10,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_util.h"
 #include "holoanim.h"
-
-static double now_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 typedef struct buf {
   char *p;
@@ -135,9 +130,9 @@ static char *make_show(int tracks, int anims, size_t *len) {
   do {                                    \
     double best_ = 1e30;                  \
     for (int r_ = 0; r_ < (reps); r_++) { \
-      double t0_ = now_s();               \
+      double t0_ = bench_now_s();         \
       body;                               \
-      double dt_ = now_s() - t0_;         \
+      double dt_ = bench_now_s() - t0_;   \
       best_ = dt_ < best_ ? dt_ : best_;  \
     }                                     \
     (out) = best_;                        \

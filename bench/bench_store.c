@@ -15,6 +15,7 @@
  *
  * Each figure is the median of REPEATS interleaved runs, because this kind
  * of VM drifts by more than the differences we measure. */
+#include "bench_util.h"
 #include "holoanim.h"
 
 #include <pthread.h>
@@ -30,24 +31,6 @@
 #define METRIC_TICKS 200000
 
 static volatile uint64_t g_sink;
-
-static double now_ns(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
-
-static double median(double *v, int n) {
-  double s[REPEATS];
-  memcpy(s, v, sizeof(double) * (size_t)n);
-  qsort(s, (size_t)n, sizeof(s[0]), cmp_double);
-  return s[n / 2];
-}
 
 /* ---- data ---------------------------------------------------------------- */
 
@@ -80,27 +63,27 @@ static void fill(void) {
 /* ---- store ------------------------------------------------------------------ */
 
 static double bench_publish(void) {
-  double t0 = now_ns();
+  double t0 = bench_now_ns();
   for (uint64_t k = 1; k <= TICKS; k++) {
     ha_store_publish(g_store, k, (double)k * 0.01, TRACKS, g_ids, g_comp[0], g_comp[1], g_comp[2],
                      g_comp[3], g_comp[4], g_comp[5], g_status);
   }
-  return (now_ns() - t0) / TICKS;
+  return (bench_now_ns() - t0) / TICKS;
 }
 
 static double bench_read(void) {
-  double t0 = now_ns();
+  double t0 = bench_now_ns();
   uint64_t acc = 0;
   for (int k = 0; k < TICKS; k++) {
     ha_store_read(g_store, g_snap);
     acc += g_snap->tick;
   }
   g_sink += acc;
-  return (now_ns() - t0) / TICKS;
+  return (bench_now_ns() - t0) / TICKS;
 }
 
 static double bench_memcpy(int slots) {
-  double t0 = now_ns();
+  double t0 = bench_now_ns();
   for (int k = 0; k < TICKS; k++) {
     plain_slot *d = &g_plain[k % slots];
     g_comp[0][k % TRACKS] += 1.0; /* so the copies are not hoisted */
@@ -111,7 +94,7 @@ static double bench_memcpy(int slots) {
     memcpy(d->status, g_status, sizeof(g_status));
     g_sink += d->status[k % TRACKS] + (uint64_t)d->comp[5][k % TRACKS];
   }
-  return (now_ns() - t0) / TICKS;
+  return (bench_now_ns() - t0) / TICKS;
 }
 
 /* The benchmark's own stop flag (seq_cst; touched once per run). */
@@ -150,15 +133,15 @@ static inline void record_one_tick(uint64_t k) {
 }
 
 static double bench_metrics_tick(void) {
-  double t0 = now_ns();
+  double t0 = bench_now_ns();
   for (uint64_t k = 0; k < METRIC_TICKS; k++) {
     record_one_tick(k);
   }
-  return (now_ns() - t0) / METRIC_TICKS;
+  return (bench_now_ns() - t0) / METRIC_TICKS;
 }
 
 static double bench_clock_pair(void) {
-  double t0 = now_ns();
+  double t0 = bench_now_ns();
   uint64_t acc = 0;
   for (int k = 0; k < METRIC_TICKS; k++) {
     struct timespec a, b;
@@ -167,7 +150,7 @@ static double bench_clock_pair(void) {
     acc += (uint64_t)(b.tv_nsec - a.tv_nsec);
   }
   g_sink += acc;
-  return (now_ns() - t0) / METRIC_TICKS;
+  return (bench_now_ns() - t0) / METRIC_TICKS;
 }
 
 static char g_text[1 << 20];
@@ -175,13 +158,13 @@ static char g_text[1 << 20];
 static double bench_scrape(void) {
   static ha_metrics_snap snap;
   const int n = 200;
-  double t0 = now_ns();
+  double t0 = bench_now_ns();
   for (int k = 0; k < n; k++) {
     ha_metrics_snapshot(g_metrics, &snap);
     int len = ha_metrics_to_prometheus(&snap, g_text, sizeof(g_text));
     g_sink += (uint64_t)len;
   }
-  return (now_ns() - t0) / n;
+  return (bench_now_ns() - t0) / n;
 }
 
 int main(void) {
@@ -223,10 +206,11 @@ int main(void) {
   atomic_store(&g_stop_reader, 1);
   pthread_join(reader, NULL);
 
-  double p = median(pub, REPEATS), pc = median(pubc, REPEATS), rr = median(rd, REPEATS);
-  double c = median(cpy, REPEATS), cr = median(ring, REPEATS);
-  double m = median(met, REPEATS), k = median(clk, REPEATS);
-  double s = median(scr, REPEATS);
+  double p = bench_median(pub, REPEATS), pc = bench_median(pubc, REPEATS),
+         rr = bench_median(rd, REPEATS);
+  double c = bench_median(cpy, REPEATS), cr = bench_median(ring, REPEATS);
+  double m = bench_median(met, REPEATS), k = bench_median(clk, REPEATS);
+  double s = bench_median(scr, REPEATS);
   size_t bytes = sizeof(g_ids) + sizeof(g_comp) + sizeof(g_status);
   printf("state store, %d tracks (%zu bytes per tick), median of %d runs\n", TRACKS, bytes,
          REPEATS);

@@ -9,8 +9,6 @@
  * Lateness = start of the work − its deadline. Drift = how far the last tick
  * is from where a perfect grid of periods would put it (absolute deadlines
  * keep it at ~0; a relative sleep or setInterval accumulates it). */
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -22,12 +20,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_util.h"
 #include "holoanim.h"
-
-static int cmp_double(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return x < y ? -1 : (x > y ? 1 : 0);
-}
 
 typedef struct stats {
   double p50, p99, max, drift_ms;
@@ -44,7 +38,7 @@ static stats summarize(double *v, size_t n, double period, double drift) {
   for (size_t i = 0; i < n; i++) {
     s.late += v[i] > 0.5 * period;
   }
-  qsort(v, n, sizeof(double), cmp_double);
+  qsort(v, n, sizeof(double), bench_cmp_double);
   s.p50 = v[n / 2] * 1e3;
   s.p99 = v[(size_t)((double)n * 0.99)] * 1e3;
   s.max = v[n - 1] * 1e3;
@@ -124,16 +118,9 @@ static stats player_loop(double seconds, double rate, size_t tracks, int realtim
   oc.port = port;
   oc.rate_hz = rate;
   ha_player_add_output(p, &oc, NULL, &err);
-  ha_motion *m = NULL;
-  ha_motion_create("lissajous", NULL, NULL, &m, &err);
-  ha_anim_spec sp = ha_anim_spec_default();
-  sp.mode = HA_GROUP_RELATIVE;
-  sp.phase_spread = true;
-  ha_player_start_animation(p, 1, m, &sp, ids, tracks);
-  ha_player_play(p);
+  bench_play_spread(p, "lissajous", ids, tracks);
   ha_player_start(p, &err);
-  struct timespec d = {(time_t)seconds, (long)((seconds - (double)(time_t)seconds) * 1e9)};
-  nanosleep(&d, NULL);
+  bench_sleep_s(seconds);
   ha_player_status st;
   ha_player_get_status(p, &st);
   *rt_ok = st.realtime_active;
@@ -231,14 +218,8 @@ int main(int argc, char **argv) {
       return 2;
     }
   }
-  sink_fd = socket(AF_INET, SOCK_DGRAM, 0);
-  struct sockaddr_in a;
-  memset(&a, 0, sizeof(a));
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(sink_fd, (struct sockaddr *)&a, sizeof(a));
-  socklen_t al = sizeof(a);
-  getsockname(sink_fd, (struct sockaddr *)&a, &al);
+  uint16_t sink_port = 0;
+  sink_fd = bench_udp_sink(0, &sink_port);
   pthread_t sink_th;
   pthread_create(&sink_th, NULL, sink, NULL);
   printf(
@@ -255,13 +236,13 @@ int main(int argc, char **argv) {
     stats b = bare_loop(seconds, rate, 0);
     print_row("bare clock_nanosleep loop", &b);
     int rt = 0;
-    stats p = player_loop(seconds, rate, tracks, 0, ntohs(a.sin_port), &rt);
+    stats p = player_loop(seconds, rate, tracks, 0, sink_port, &rt);
     print_row("holoanim player", &p);
     printf("  p99 difference player - bare: %+.3f ms (target within 0.1 ms)\n", p.p99 - b.p99);
     if (realtime) {
       stats br = bare_loop(seconds, rate, 1);
       print_row("bare loop, SCHED_FIFO", &br);
-      stats pr = player_loop(seconds, rate, tracks, 1, ntohs(a.sin_port), &rt);
+      stats pr = player_loop(seconds, rate, tracks, 1, sink_port, &rt);
       print_row(rt ? "player --realtime (SCHED_FIFO)" : "player --realtime (refused: no privilege)",
                 &pr);
     }

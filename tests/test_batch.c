@@ -194,6 +194,15 @@ static void add_random(track_set *s, uint64_t *rng, const char *model, int rando
  * ha_motion_eval per track (absolute error ≤ tol metres, finite), and the
  * SIMD kernels against the scalar ones (≤ tol too). Prints the largest
  * error per implementation. */
+/* The max-norm distance *e of (px, py, pz) from the reference r, folded
+ * into *worst; true when the point is finite and within tol. */
+static int near_ref(double px, double py, double pz, ha_vec3 r, double tol, double *worst,
+                    double *e) {
+  *e = fmax(fabs(px - r.x), fmax(fabs(py - r.y), fabs(pz - r.z)));
+  *worst = *e > *worst ? *e : *worst;
+  return isfinite(px) && isfinite(py) && isfinite(pz) && *e <= tol;
+}
+
 static void check_all_impls(const track_set *s, const double *times, size_t nt, double tol,
                             const char *label) {
   enum { NIMPL = HA__COUNTOF_T(impls) };
@@ -223,10 +232,8 @@ static void check_all_impls(const track_set *s, const double *times, size_t nt, 
       CHECK_OK(ha_batch_eval_with(b, t, x, y, z, impls[k]));
       for (size_t i = 0; i < s->n; i++) {
         ha_vec3 r = ha_motion_eval(s->m[i], t, &s->ctx[i]);
-        double e = fmax(fabs(x[i] - r.x), fmax(fabs(y[i] - r.y), fabs(z[i] - r.z)));
-        int finite = isfinite(x[i]) && isfinite(y[i]) && isfinite(z[i]);
-        worst[k] = e > worst[k] ? e : worst[k];
-        if ((!finite || !(e <= tol)) && reported++ < 5) {
+        double e;
+        if (!near_ref(x[i], y[i], z[i], r, tol, &worst[k], &e) && reported++ < 5) {
           ha_timing tm = ha_motion_timing(s->m[i]);
           HA_T_FAIL(
               "%s/%s: track %zu (%s, T=%g %s speed=%g shift=%g) at t=%.17g: "
@@ -302,11 +309,9 @@ static void check_times_all_impls(const track_set *s, const double *times, size_
         CHECK_OK(ha_motion_eval_times_with(s->m[i], &s->ctx[i], times, nt, x, y, z, st, impls[k]));
         for (size_t j = 0; j < nt; j++) {
           double px = x[j * st], py = y[j * st], pz = z[j * st];
-          double e = fmax(fabs(px - ref[3 * j]),
-                          fmax(fabs(py - ref[3 * j + 1]), fabs(pz - ref[3 * j + 2])));
-          int finite = isfinite(px) && isfinite(py) && isfinite(pz);
-          worst[k] = e > worst[k] ? e : worst[k];
-          if ((!finite || !(e <= tol)) && reported++ < 5) {
+          ha_vec3 r = ha_vec3_make(ref[3 * j], ref[3 * j + 1], ref[3 * j + 2]);
+          double e;
+          if (!near_ref(px, py, pz, r, tol, &worst[k], &e) && reported++ < 5) {
             ha_timing tm = ha_motion_timing(s->m[i]);
             HA_T_FAIL(
                 "%s/%s/stride %zu: track %zu (%s, T=%g %s speed=%g shift=%g) at t=%.17g: "
@@ -517,20 +522,6 @@ static void test_nonfinite_time(void) {
   set_free(&k);
 }
 
-static ha_motion *make(const char *model, const char *const *assign, const ha_timing *tm) {
-  ha_params *p = NULL;
-  ha_error err;
-  CHECK_OK(ha_params_create(&p));
-  for (size_t i = 0; assign && assign[i]; i++) {
-    CHECK_OK(ha_params_set_assignment(p, assign[i], &err));
-  }
-  ha_motion *m = NULL;
-  ha_status st = ha_motion_create(model, p, tm, &m, &err);
-  CHECK_MSG(st == HA_OK, "create %s: %s", model, err.message);
-  ha_params_destroy(p);
-  return m;
-}
-
 /* One track's position from a batch with one implementation. */
 static ha_vec3 batch_at(const ha_batch *b, size_t i, double t, ha_batch_impl impl) {
   double x[8], y[8], z[8];
@@ -556,9 +547,9 @@ static void test_capture_and_refresh(void) {
   ha_timing tm = {4.0, HA_LOOP_LOOP, 1.0};
   static const char *const circ[] = {"radius=2", NULL};
   static const char *const liss[] = {"amplitudeX=3", NULL};
-  ha_motion *c = make("circular", circ, &tm);
-  ha_motion *l = ha_model_find("lissajous") ? make("lissajous", liss, &tm) : NULL;
-  ha_motion *lin = make("linear", NULL, &tm);
+  ha_motion *c = test_motion("circular", circ, &tm);
+  ha_motion *l = ha_model_find("lissajous") ? test_motion("lissajous", liss, &tm) : NULL;
+  ha_motion *lin = test_motion("linear", NULL, &tm);
   ha_batch *b = NULL;
   CHECK_OK(ha_batch_create(4, &b));
   size_t idx = 99;
@@ -643,7 +634,7 @@ static void test_capacity_and_api(void) {
   CHECK_OK(ha_batch_create(2, &b));
   CHECK_INT(ha_batch_capacity(b), 2);
   CHECK_INT(ha_batch_size(b), 0);
-  ha_motion *m = make("circular", NULL, NULL);
+  ha_motion *m = test_motion("circular", NULL, NULL);
   CHECK_INT(ha_batch_add(b, NULL, NULL, NULL), HA_EINVAL);
   CHECK_OK(ha_batch_add(b, m, NULL, NULL));
   CHECK_OK(ha_batch_add(b, m, NULL, NULL));
@@ -750,7 +741,7 @@ static void test_eval_times(void) {
 static void test_eval_times_blend_and_api(void) {
   ha_timing tm = {4.0, HA_LOOP_LOOP, 1.0};
   static const char *const circ[] = {"radius=2", NULL};
-  ha_motion *c = make("circular", circ, &tm);
+  ha_motion *c = test_motion("circular", circ, &tm);
   ha_params *p = NULL;
   ha_error err;
   CHECK_OK(ha_params_create(&p));

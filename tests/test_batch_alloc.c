@@ -1,6 +1,6 @@
 /* The tick path never allocates: 10,000 ha_batch_eval calls over 1,000
- * tracks of every registered model, counted by a malloc family interposed in
- * this executable (each call forwards to glibc's __libc_* entry points).
+ * tracks of every registered model, counted by test_alloc.h's malloc family
+ * interposed in this executable (each call forwards to glibc's __libc_*).
  * The counter is shown to work first: a direct malloc and a library call
  * that allocates both move it.
  *
@@ -10,90 +10,31 @@
 
 #include <stdio.h>
 
-#if !defined(HA_SANITIZED) && defined(__GLIBC__)
-#define HA_COUNTING 1
+#include "test_alloc.h"
+
+#if defined(HA_T_COUNTING)
 #include "test.h"
-#endif
-
-#if defined(HA_COUNTING)
-/* glibc's own allocator entry points (exported, undocumented in headers). */
-extern void *__libc_malloc(size_t n);
-extern void *__libc_calloc(size_t n, size_t size);
-extern void *__libc_realloc(void *p, size_t n);
-extern void __libc_free(void *p);
-extern void *__libc_memalign(size_t align, size_t n);
-
-/* volatile: the compiler knows malloc's semantics and would otherwise
- * assume a call cannot change these counters. */
-static volatile int g_counting;
-static volatile size_t g_allocs, g_frees;
-
-static void count_alloc(void) {
-  if (g_counting) {
-    g_allocs++;
-  }
-}
-
-void *malloc(size_t n) {
-  count_alloc();
-  return __libc_malloc(n);
-}
-void *calloc(size_t n, size_t size) {
-  count_alloc();
-  return __libc_calloc(n, size);
-}
-void *realloc(void *p, size_t n) {
-  count_alloc();
-  return __libc_realloc(p, n);
-}
-void free(void *p) {
-  if (g_counting && p != NULL) {
-    g_frees++;
-  }
-  __libc_free(p);
-}
-int posix_memalign(void **out, size_t align, size_t n) {
-  count_alloc();
-  void *p = __libc_memalign(align, n);
-  if (p == NULL) {
-    return 12; /* ENOMEM */
-  }
-  *out = p;
-  return 0;
-}
-void *aligned_alloc(size_t align, size_t n) {
-  count_alloc();
-  return __libc_memalign(align, n);
-}
-
-static void counting(int on) {
-  if (on) {
-    g_allocs = 0;
-    g_frees = 0;
-  }
-  g_counting = on;
-}
 
 #define TRACKS 1000
 #define CALLS 10000
 
 static void test_counter_counts(void) {
-  counting(1);
+  alloc_count_start();
   void *volatile p = malloc(24);
-  counting(0);
-  CHECK_INT(g_allocs, 1);
-  counting(1);
+  alloc_count_stop();
+  CHECK_INT(ha_t_allocs, 1);
+  alloc_count_start();
   free(p);
-  counting(0);
-  CHECK_INT(g_frees, 1);
+  alloc_count_stop();
+  CHECK_INT(ha_t_frees, 1);
   /* The library's calls are routed here too (static link). */
   ha_params *params = NULL;
-  counting(1);
+  alloc_count_start();
   CHECK_OK(ha_params_create(&params));
   ha_params_destroy(params);
-  counting(0);
-  CHECK(g_allocs >= 1);
-  CHECK(g_frees >= 1);
+  alloc_count_stop();
+  CHECK(ha_t_allocs >= 1);
+  CHECK(ha_t_frees >= 1);
 }
 
 static void test_eval_allocates_nothing(void) {
@@ -126,13 +67,13 @@ static void test_eval_allocates_nothing(void) {
 
   /* 100 s of transport at 100 Hz: every loop wraps and every physics
    * model re-integrates from τ = 0 several times. */
-  counting(1);
+  alloc_count_start();
   for (int k = 0; k < CALLS; k++) {
     ha_batch_eval(b, 0.01 * k, x, y, z);
   }
-  counting(0);
-  CHECK_INT(g_allocs, 0);
-  CHECK_INT(g_frees, 0);
+  alloc_count_stop();
+  CHECK_INT(ha_t_allocs, 0);
+  CHECK_INT(ha_t_frees, 0);
   /* The other implementations too (fewer calls: the generic one is slow). */
   static const ha_batch_impl others[] = {HA_BATCH_IMPL_GENERIC, HA_BATCH_IMPL_SCALAR,
                                          HA_BATCH_IMPL_AVX2};
@@ -140,13 +81,13 @@ static void test_eval_allocates_nothing(void) {
     if (!ha_batch_impl_available(others[j])) {
       continue;
     }
-    counting(1);
+    alloc_count_start();
     for (int k = 0; k < CALLS / 10; k++) {
       CHECK_OK(ha_batch_eval_with(b, 0.1 * k, x, y, z, others[j]));
     }
-    counting(0);
-    CHECK_MSG(g_allocs == 0 && g_frees == 0, "%s: %zu allocations, %zu frees",
-              ha_batch_impl_name(others[j]), g_allocs, g_frees);
+    alloc_count_stop();
+    CHECK_MSG(ha_t_allocs == 0 && ha_t_frees == 0, "%s: %zu allocations, %zu frees",
+              ha_batch_impl_name(others[j]), ha_t_allocs, ha_t_frees);
   }
   for (size_t i = 0; i < st.size; i++) {
     CHECK(isfinite(x[i]) && isfinite(y[i]) && isfinite(z[i]));
@@ -163,7 +104,7 @@ static void test_eval_allocates_nothing(void) {
 #endif
 
 int main(void) {
-#if defined(HA_COUNTING)
+#if defined(HA_T_COUNTING)
   RUN(test_counter_counts);
   RUN(test_eval_allocates_nothing);
   return test_done();

@@ -2,16 +2,12 @@
  * the sender; device feedback reaches track_position (aed converted);
  * malformed packets and unknown addresses are counted and answered. Real
  * sockets on 127.0.0.1. */
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <stdarg.h>
 #include <pthread.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include "holoanim.h"
 #include "test.h"
+#include "test_net.h"
 
 typedef struct seen {
   pthread_mutex_t mu;
@@ -48,32 +44,10 @@ static void on_pos(void *user, uint32_t track, ha_vec3 p) {
   pthread_mutex_unlock(&s->mu);
 }
 
-static int client(void) {
-  int fd = socket(AF_INET, SOCK_DGRAM, 0);
-  struct sockaddr_in a;
-  memset(&a, 0, sizeof(a));
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, (struct sockaddr *)&a, sizeof(a));
-  return fd;
-}
-
-static void send_to(int fd, uint16_t port, const uint8_t *buf, size_t n) {
-  struct sockaddr_in a;
-  memset(&a, 0, sizeof(a));
-  a.sin_family = AF_INET;
-  a.sin_port = htons(port);
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  sendto(fd, buf, n, 0, (struct sockaddr *)&a, sizeof(a));
-}
-
 /* Wait for a reply; fills address and the second string argument. */
 static int get_reply(int fd, char *addr, size_t acap, char *text, size_t tcap) {
-  struct pollfd p = {fd, POLLIN, 0};
-  if (poll(&p, 1, 2000) <= 0)
-    return 0;
   uint8_t buf[1024];
-  ssize_t n = recv(fd, buf, sizeof(buf), 0);
+  ssize_t n = test_udp_recv(fd, buf, sizeof(buf), 2000);
   ha_osc_message m;
   ha_osc_arg args[4];
   if (n <= 0 || ha_osc_decode_message(buf, (size_t)n, &m, args, 4, NULL) != HA_OK)
@@ -81,25 +55,6 @@ static int get_reply(int fd, char *addr, size_t acap, char *text, size_t tcap) {
   snprintf(addr, acap, "%s", m.address);
   snprintf(text, tcap, "%s", m.arg_count >= 2 ? args[1].v.s.ptr : "");
   return 1;
-}
-
-static size_t msg(uint8_t *buf, size_t cap, const char *address, const char *tags, ...) {
-  ha_osc_writer w;
-  ha_osc_writer_init(&w, buf, cap);
-  ha_osc_writer_begin_message(&w, address, tags);
-  va_list ap;
-  va_start(ap, tags);
-  for (const char *t = tags + 1; *t; t++) {
-    if (*t == 'f')
-      ha_osc_writer_add_float32(&w, (float)va_arg(ap, double));
-    if (*t == 's')
-      ha_osc_writer_add_string(&w, va_arg(ap, const char *));
-    if (*t == 'i')
-      ha_osc_writer_add_int32(&w, va_arg(ap, int));
-  }
-  va_end(ap);
-  ha_osc_writer_end_message(&w);
-  return (size_t)ha_osc_writer_finish(&w);
 }
 
 /* A consistent copy of what the handlers saw (they run on the input thread). */
@@ -132,11 +87,10 @@ static void test_control_roundtrip(void) {
   CHECK_OK(ha_control_start(&cfg, &h, &c, &err));
   uint16_t port = ha_control_port(c);
   CHECK(port != 0);
-  int fd = client();
-  uint8_t buf[256];
+  int fd = test_udp_open(0, NULL);
   char addr[64], text[256];
 
-  send_to(fd, port, buf, msg(buf, sizeof(buf), "/holoanim/play", ",s", "strings"));
+  test_osc_send(fd, port, "/holoanim/play", ",s", "strings");
   CHECK(get_reply(fd, addr, sizeof(addr), text, sizeof(text)));
   CHECK_STR(addr, "/holoanim/ack");
   CHECK_STR(text, "done");
@@ -144,65 +98,65 @@ static void test_control_roundtrip(void) {
   seen copy = peek(&s);
   CHECK_STR(copy.last_name, "strings");
 
-  send_to(fd, port, buf, msg(buf, sizeof(buf), "/holoanim/seek", ",f", 12.5));
+  test_osc_send(fd, port, "/holoanim/seek", ",f", 12.5);
   CHECK(get_reply(fd, addr, sizeof(addr), text, sizeof(text)));
   CHECK_NEAR(peek(&s).last_value, 12.5, 0);
-  send_to(fd, port, buf, msg(buf, sizeof(buf), "/holoanim/cue/go", ",i", 3));
+  test_osc_send(fd, port, "/holoanim/cue/go", ",i", 3);
   CHECK(get_reply(fd, addr, sizeof(addr), text, sizeof(text)));
   CHECK_INT(peek(&s).actions[HA_CONTROL_CUE], 1);
   CHECK_NEAR(peek(&s).last_value, 3, 0);
-  send_to(fd, port, buf, msg(buf, sizeof(buf), "/holoanim/cue/go", ",i", 100));
+  test_osc_send(fd, port, "/holoanim/cue/go", ",i", 100);
   CHECK(get_reply(fd, addr, sizeof(addr), text, sizeof(text)));
   CHECK_STR(addr, "/holoanim/error");
   CHECK_STR(text, "no cue 100");
-  send_to(fd, port, buf, msg(buf, sizeof(buf), "/holoanim/seek", ","));
+  test_osc_send(fd, port, "/holoanim/seek", ",");
   CHECK(get_reply(fd, addr, sizeof(addr), text, sizeof(text)));
   CHECK_STR(addr, "/holoanim/error");
   CHECK_STR(text, "needs one number argument");
   /* the original animator's remote */
   const char *compat[] = {"/anim/play", "/anim/pause", "/anim/stop", "/anim/gotoStart"};
   for (int i = 0; i < 4; i++) {
-    send_to(fd, port, buf, msg(buf, sizeof(buf), compat[i], ","));
+    test_osc_send(fd, port, compat[i], ",");
     CHECK(get_reply(fd, addr, sizeof(addr), text, sizeof(text)));
     CHECK_STR(addr, "/holoanim/ack");
   }
   CHECK_INT(peek(&s).actions[HA_CONTROL_PLAY], 2);
   CHECK_INT(peek(&s).actions[HA_CONTROL_GOTO_START], 1);
-  send_to(fd, port, buf, msg(buf, sizeof(buf), "/holoanim/panic", ","));
+  test_osc_send(fd, port, "/holoanim/panic", ",");
   CHECK(get_reply(fd, addr, sizeof(addr), text, sizeof(text)));
   CHECK_INT(peek(&s).actions[HA_CONTROL_PANIC], 1);
 
   /* unknown address and malformed packet */
-  send_to(fd, port, buf, msg(buf, sizeof(buf), "/holoanim/dance", ","));
+  test_osc_send(fd, port, "/holoanim/dance", ",");
   CHECK(get_reply(fd, addr, sizeof(addr), text, sizeof(text)));
   CHECK_STR(text, "unknown address");
   const uint8_t junk[8] = {'/', 'x', 0, 0, 'z', 'z', 0, 0};
-  send_to(fd, port, junk, sizeof(junk));
+  test_udp_send(fd, port, junk, sizeof(junk));
   CHECK(get_reply(fd, addr, sizeof(addr), text, sizeof(text)));
   CHECK_STR(addr, "/holoanim/error");
   CHECK(strstr(text, "malformed") != NULL || strstr(text, "type tag") != NULL);
 
   /* device feedback, xyz and aed (clockwise: azimuth 90° = +X) */
-  send_to(fd, port, buf, msg(buf, sizeof(buf), "/track/4/xyz", ",fff", 1.0, 2.0, 0.5));
+  test_osc_send(fd, port, "/track/4/xyz", ",fff", 1.0, 2.0, 0.5);
   wait_for(&s, &s.positions, 1);
   CHECK_INT(peek(&s).track, 4);
   CHECK_VEC_NEAR(peek(&s).pos, 1.0, 2.0, 0.5, 1e-6);
-  send_to(fd, port, buf, msg(buf, sizeof(buf), "/track/5/aed", ",fff", 90.0, 0.0, 3.0));
+  test_osc_send(fd, port, "/track/5/aed", ",fff", 90.0, 0.0, 3.0);
   wait_for(&s, &s.positions, 2);
   CHECK_INT(peek(&s).track, 5);
   CHECK_VEC_NEAR(peek(&s).pos, 3.0, 0.0, 0.0, 1e-6);
 
   /* a bundle of two control messages */
   uint8_t b1[64], b2[64], bundle[256];
-  size_t n1 = msg(b1, sizeof(b1), "/holoanim/pause", ",");
-  size_t n2 = msg(b2, sizeof(b2), "/holoanim/speed", ",f", 2.0);
+  size_t n1 = (size_t)test_osc_encode(b1, sizeof(b1), "/holoanim/pause", ",");
+  size_t n2 = (size_t)test_osc_encode(b2, sizeof(b2), "/holoanim/speed", ",f", 2.0);
   ha_osc_writer w;
   ha_osc_writer_init(&w, bundle, sizeof(bundle));
   ha_osc_writer_begin_bundle(&w, HA_OSC_TIMETAG_IMMEDIATE);
   ha_osc_writer_add_element(&w, b1, n1);
   ha_osc_writer_add_element(&w, b2, n2);
   ha_osc_writer_end_bundle(&w);
-  send_to(fd, port, bundle, (size_t)ha_osc_writer_finish(&w));
+  test_udp_send(fd, port, bundle, (size_t)ha_osc_writer_finish(&w));
   CHECK(get_reply(fd, addr, sizeof(addr), text, sizeof(text)));
   CHECK(get_reply(fd, addr, sizeof(addr), text, sizeof(text)));
   CHECK_INT(peek(&s).actions[HA_CONTROL_PAUSE], 2);

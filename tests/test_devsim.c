@@ -20,6 +20,7 @@
 #include "holoanim.h"
 #include "holoanim/devsim.h"
 #include "test.h"
+#include "test_net.h"
 
 /* ---- client helpers ------------------------------------------------------ */
 
@@ -31,79 +32,18 @@ typedef struct client {
   ha_osc_message m;
 } client;
 
-static int udp_bind_any(uint16_t *port) {
-  int fd = socket(AF_INET, SOCK_DGRAM, 0);
-  struct sockaddr_in a;
-  memset(&a, 0, sizeof a);
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) != 0 ||
-      getsockname(fd, (struct sockaddr *)&a, &len) != 0) {
-    return -1;
-  }
-  if (port != NULL) {
-    *port = ntohs(a.sin_port);
-  }
-  return fd;
-}
-
-static void send_raw(int fd, uint16_t port, const void *data, size_t len) {
-  struct sockaddr_in a;
-  memset(&a, 0, sizeof a);
-  a.sin_family = AF_INET;
-  a.sin_port = htons(port);
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ssize_t r = sendto(fd, data, len, 0, (struct sockaddr *)&a, sizeof a);
-  CHECK(r == (ssize_t)len);
-}
-
-/* Encode one message: tags 'f' (double argument), 'i' (int), 's' (string). */
-static int vencode(uint8_t *buf, size_t cap, const char *addr, const char *tags, va_list ap) {
-  ha_osc_writer w;
-  ha_osc_writer_init(&w, buf, cap);
-  ha_osc_writer_begin_message(&w, addr, tags);
-  for (const char *t = tags[0] == ',' ? tags + 1 : tags; *t; t++) {
-    if (*t == 'f') {
-      ha_osc_writer_add_float32(&w, (float)va_arg(ap, double));
-    } else if (*t == 'i') {
-      ha_osc_writer_add_int32(&w, va_arg(ap, int));
-    } else if (*t == 's') {
-      ha_osc_writer_add_string(&w, va_arg(ap, const char *));
-    }
-  }
-  ha_osc_writer_end_message(&w);
-  return ha_osc_writer_finish(&w);
-}
-
-static int encode(uint8_t *buf, size_t cap, const char *addr, const char *tags, ...) {
-  va_list ap;
-  va_start(ap, tags);
-  int n = vencode(buf, cap, addr, tags, ap);
-  va_end(ap);
-  return n;
-}
-
 static void csend(client *c, const char *addr, const char *tags, ...) {
-  uint8_t buf[512];
   va_list ap;
   va_start(ap, tags);
-  int n = vencode(buf, sizeof buf, addr, tags, ap);
+  bool sent = test_osc_vsend(c->fd, c->dev_port, addr, tags, ap);
   va_end(ap);
-  CHECK(n > 0);
-  if (n > 0) {
-    send_raw(c->fd, c->dev_port, buf, (size_t)n);
-  }
+  CHECK(sent);
 }
 
 /* Next message on fd within timeout_ms into (buf, m, args); false if none. */
 static bool recv_msg(int fd, uint8_t *buf, size_t cap, ha_osc_message *m, ha_osc_arg *args,
                      int timeout_ms) {
-  struct pollfd p = {fd, POLLIN, 0};
-  if (poll(&p, 1, timeout_ms) <= 0) {
-    return false;
-  }
-  ssize_t n = recv(fd, buf, cap, 0);
+  ssize_t n = test_udp_recv(fd, buf, cap, timeout_ms);
   return n > 0 && ha_osc_decode_message(buf, (size_t)n, m, args, 8, NULL) == HA_OK;
 }
 
@@ -155,11 +95,25 @@ static ha_devsim *start_sim(uint32_t tracks, const char *record, client *c) {
   ha_status st = ha_devsim_start(&cfg, &sim, &err);
   CHECK_MSG(st == HA_OK, "ha_devsim_start: %s", err.message);
   if (c != NULL) {
-    c->fd = udp_bind_any(NULL);
+    c->fd = test_udp_open(0, NULL);
     c->dev_port = ha_devsim_port(sim);
     CHECK(c->fd >= 0 && c->dev_port != 0);
   }
   return sim;
+}
+
+/* Stop the device and close the client start_sim opened. */
+static void stop_sim(ha_devsim *sim, client *c) {
+  ha_devsim_stop(sim);
+  close(c->fd);
+}
+
+/* The device's counters (ha_devsim_get_stats). */
+static ha_devsim_stats sim_stats(ha_devsim *sim) {
+  ha_devsim_stats st;
+  memset(&st, 0, sizeof st);
+  ha_devsim_get_stats(sim, &st);
+  return st;
 }
 
 /* ---- the address table --------------------------------------------------- */
@@ -232,8 +186,7 @@ static void test_every_track_address(void) {
   CHECK_INT(st.bad_args, 0);
   CHECK_INT(st.unknown_address, 0);
   CHECK(st.positions >= 12);
-  ha_devsim_stop(sim);
-  close(c.fd);
+  stop_sim(sim, &c);
 }
 
 static void test_unknown_track_error(void) {
@@ -251,11 +204,9 @@ static void test_unknown_track_error(void) {
   csend(&c, "/track/36/xyz", ",fff", 1.0, 1.0, 1.0);
   csend(&c, "/track/0/xyz", ",fff", 1.0, 1.0, 1.0);
   get(&c, "/track/1/xyz"); /* barrier */
-  ha_devsim_stats st;
-  ha_devsim_get_stats(sim, &st);
+  ha_devsim_stats st = sim_stats(sim);
   CHECK_INT(st.unknown_track, 3); /* the /get of 36 and the two sets */
-  ha_devsim_stop(sim);
-  close(c.fd);
+  stop_sim(sim, &c);
 }
 
 static void test_clamping(void) {
@@ -273,11 +224,9 @@ static void test_clamping(void) {
   expect_floats(&c, "/track/4/gain", "/track/4/gain", 1, -60, 0, 0, 0, 1e-6);
   csend(&c, "/track/4/color", ",ffff", 2.0, -1.0, 0.5, 1.0);
   expect_floats(&c, "/track/4/color", "/track/4/color", 4, 1, 0, 0.5, 1, 1e-6);
-  ha_devsim_stats st;
-  ha_devsim_get_stats(sim, &st);
+  ha_devsim_stats st = sim_stats(sim);
   CHECK_INT(st.clamped, 6);
-  ha_devsim_stop(sim);
-  close(c.fd);
+  stop_sim(sim, &c);
 }
 
 /* ---- pushes -------------------------------------------------------------- */
@@ -286,7 +235,7 @@ static void test_push_to_destination(void) {
   static client c, listener;
   ha_devsim *sim = start_sim(4, NULL, &c);
   uint16_t lport;
-  listener.fd = udp_bind_any(&lport);
+  listener.fd = test_udp_open(0, &lport);
   ha_error err;
   CHECK_OK(ha_devsim_add_push(sim, "127.0.0.1", lport, &err));
   CHECK_INT(ha_devsim_add_push(sim, "127.0.0.1", 0, &err), HA_ERANGE);
@@ -316,11 +265,9 @@ static void test_push_to_destination(void) {
   CHECK(recv_msg(listener.fd, listener.buf, sizeof listener.buf, &listener.m, listener.args, 2000));
   CHECK_STR(listener.m.address, "/track/1/name");
   CHECK_STR(listener.args[0].v.s.ptr, "Cello");
-  ha_devsim_stats st;
-  ha_devsim_get_stats(sim, &st);
+  ha_devsim_stats st = sim_stats(sim);
   CHECK_INT(st.pushes, 4);
-  ha_devsim_stop(sim);
-  close(c.fd);
+  stop_sim(sim, &c);
   close(listener.fd);
 }
 
@@ -367,8 +314,7 @@ static void test_adm_osc(void) {
   csend(&c, "/adm/obj/1/gain", ",");
   CHECK(recv_msg(c.fd, c.buf, sizeof c.buf, &c.m, c.args, 2000));
   CHECK_NEAR(num(&c, 0), 0.5, 1e-5);
-  ha_devsim_stop(sim);
-  close(c.fd);
+  stop_sim(sim, &c);
 }
 
 /* ---- bundles and malformed packets -------------------------------------- */
@@ -390,17 +336,15 @@ static void test_nested_bundles(void) {
   ha_osc_writer_end_bundle(&w);
   int n = ha_osc_writer_finish(&w);
   CHECK(n > 0);
-  send_raw(c.fd, c.dev_port, buf, (size_t)n);
+  CHECK(test_udp_send(c.fd, c.dev_port, buf, (size_t)n));
   expect_xyz(&c, 1, 1, 1, 1, 1e-6);
   expect_xyz(&c, 2, 2, 2, 2, 1e-6);
   if (get(&c, "/track/3/name")) {
     CHECK_STR(c.args[0].v.s.ptr, "Nested");
   }
-  ha_devsim_stats st;
-  ha_devsim_get_stats(sim, &st);
+  ha_devsim_stats st = sim_stats(sim);
   CHECK_INT(st.bundles, 2);
-  ha_devsim_stop(sim);
-  close(c.fd);
+  stop_sim(sim, &c);
 }
 
 static void test_malformed_counted(void) {
@@ -411,24 +355,22 @@ static void test_malformed_counted(void) {
   static const uint8_t no_nul[] = {'/', 'a', 'b', 'c', 'd', 'e', 'f', 'g'};
   static const uint8_t bad_bundle[] = {'#', 'b', 'u', 'n', 'd', 'l', 'e', 0,  0,   0,   0, 0,
                                        0,   0,   0,   1,   0,   0,   0,   99, '/', 'a', 0, 0};
-  send_raw(c.fd, c.dev_port, not4, sizeof not4);
-  send_raw(c.fd, c.dev_port, bad_tag, sizeof bad_tag);
-  send_raw(c.fd, c.dev_port, no_nul, sizeof no_nul);
-  send_raw(c.fd, c.dev_port, bad_bundle, sizeof bad_bundle);
+  CHECK(test_udp_send(c.fd, c.dev_port, not4, sizeof not4));
+  CHECK(test_udp_send(c.fd, c.dev_port, bad_tag, sizeof bad_tag));
+  CHECK(test_udp_send(c.fd, c.dev_port, no_nul, sizeof no_nul));
+  CHECK(test_udp_send(c.fd, c.dev_port, bad_bundle, sizeof bad_bundle));
   csend(&c, "/track/1/xyz", ",s", "oops");    /* well formed, wrong arguments */
   csend(&c, "/track/1/xyz", ",ff", 1.0, 2.0); /* one short */
   csend(&c, "/nothing/here", ",f", 1.0);
   csend(&c, "/track/1/bogus", ",f", 1.0);
   expect_xyz(&c, 1, 0, 0, 0, 0); /* still alive, unchanged */
-  ha_devsim_stats st;
-  ha_devsim_get_stats(sim, &st);
+  ha_devsim_stats st = sim_stats(sim);
   CHECK_INT(st.malformed, 4);
   CHECK_INT(st.bad_args, 2);
   CHECK_INT(st.unknown_address, 2);
   CHECK_MSG(st.last_malformed[0] != '\0', "no reason recorded");
   printf("# last malformed: %s\n", st.last_malformed);
-  ha_devsim_stop(sim);
-  close(c.fd);
+  stop_sim(sim, &c);
 }
 
 /* ---- record file --------------------------------------------------------- */
@@ -534,17 +476,16 @@ static void test_discover_devsim(void) {
   CHECK_STR(res[2].name, "Violin I");
   /* From a fixed local port. */
   uint16_t fixed;
-  int tmp = udp_bind_any(&fixed);
+  int tmp = test_udp_open(0, &fixed);
   close(tmp);
   st = ha_discover("localhost", ha_devsim_port(sim), fixed, 200, res, 16, &n, &err);
   CHECK_MSG(st == HA_OK && n == 5, "fixed port %u: %s", (unsigned)fixed, err.message);
-  ha_devsim_stop(sim);
-  close(c.fd);
+  stop_sim(sim, &c);
 }
 
 static void test_discover_nobody(void) {
   uint16_t port;
-  int tmp = udp_bind_any(&port); /* bound, never answers */
+  int tmp = test_udp_open(0, &port); /* bound, never answers */
   ha_discovered_track res[4];
   size_t n = 9;
   ha_error err;
@@ -609,12 +550,12 @@ static void *flaky_main(void *p) {
       int len;
       if (t >= 1 && t <= 6 && strcmp(rest, "/name") == 0) {
         snprintf(text, sizeof text, "T%u", (unsigned)t);
-        len = encode(out[queued], sizeof out[0], what, ",s", text);
+        len = test_osc_encode(out[queued], sizeof out[0], what, ",s", text);
       } else if (t >= 1 && t <= 6 && strcmp(rest, "/xyz") == 0) {
-        len = encode(out[queued], sizeof out[0], what, ",fff", (double)t, 0.0, 0.0);
+        len = test_osc_encode(out[queued], sizeof out[0], what, ",fff", (double)t, 0.0, 0.0);
       } else {
         snprintf(text, sizeof text, "from Core: Cannot get track,%u,%s", (unsigned)t, rest + 1);
-        len = encode(out[queued], sizeof out[0], "/error", ",s", text);
+        len = test_osc_encode(out[queued], sizeof out[0], "/error", ",s", text);
       }
       out_len[queued] = len;
       to[queued] = from;
@@ -633,7 +574,7 @@ static void *flaky_main(void *p) {
 static void test_discover_lossy_reordered(void) {
   static flaky f;
   uint16_t port;
-  f.fd = udp_bind_any(&port);
+  f.fd = test_udp_open(0, &port);
   pthread_t th;
   pthread_create(&th, NULL, flaky_main, &f);
   ha_discovered_track res[16];

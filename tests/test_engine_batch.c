@@ -11,49 +11,13 @@
 #include "holoanim.h"
 #include "test.h"
 
-/* A counting malloc family (as in test_batch_alloc.c): evaluations and the
- * control operations that change the batch's membership must not allocate
- * (batch rebuilds included), nor ha_motion_eval_times. Compiled out under a
+/* test_alloc.h's counting malloc family: evaluations and the control
+ * operations that change the batch's membership must not allocate (batch
+ * rebuilds included), nor ha_motion_eval_times. Compiled out under a
  * sanitizer, which owns malloc; the rest of the test still runs. */
-#if !defined(HA_SANITIZED) && defined(__GLIBC__)
-#define HA_COUNTING 1
-extern void *__libc_malloc(size_t n);
-extern void *__libc_calloc(size_t n, size_t size);
-extern void *__libc_realloc(void *p, size_t n);
-extern void __libc_free(void *p);
-extern void *__libc_memalign(size_t align, size_t n);
-static volatile int g_counting;
-static volatile size_t g_allocs;
-void *malloc(size_t n) {
-  g_allocs += g_counting ? 1u : 0u;
-  return __libc_malloc(n);
-}
-void *calloc(size_t n, size_t size) {
-  g_allocs += g_counting ? 1u : 0u;
-  return __libc_calloc(n, size);
-}
-void *realloc(void *p, size_t n) {
-  g_allocs += g_counting ? 1u : 0u;
-  return __libc_realloc(p, n);
-}
-void free(void *p) {
-  g_allocs += g_counting && p != NULL ? 1u : 0u;
-  __libc_free(p);
-}
-int posix_memalign(void **out, size_t align, size_t n) {
-  g_allocs += g_counting ? 1u : 0u;
-  void *p = __libc_memalign(align, n);
-  if (p == NULL) {
-    return 12; /* ENOMEM */
-  }
-  *out = p;
-  return 0;
-}
-void *aligned_alloc(size_t align, size_t n) {
-  g_allocs += g_counting ? 1u : 0u;
-  return __libc_memalign(align, n);
-}
-#define COUNTING(on) (g_counting = (on))
+#include "test_alloc.h"
+#if defined(HA_T_COUNTING)
+#define COUNTING(on) alloc_counting(on)
 #else
 #define COUNTING(on) ((void)0)
 #endif
@@ -169,9 +133,9 @@ static int evaluate(world *w, const char *what) {
       /* The pool owns the motions: nothing to free here. */
     }
   }
-#if defined(HA_COUNTING)
-  CHECK_MSG(g_allocs == 0, "evaluate after %s allocated (%zu calls)", what, (size_t)g_allocs);
-  g_allocs = 0;
+#if defined(HA_T_COUNTING)
+  CHECK_MSG(alloc_calls() == 0, "evaluate after %s allocated (%zu calls)", what, alloc_calls());
+  alloc_count_reset();
 #endif
   w->evaluations++;
   return compare(w, what);
@@ -340,9 +304,9 @@ static const char *random_op(world *w, uint64_t *rng) {
   COUNTING(1);
   const char *what = random_op_body(w, rng);
   COUNTING(0);
-#if defined(HA_COUNTING)
-  CHECK_MSG(g_allocs == 0, "%s allocated (%zu calls)", what, (size_t)g_allocs);
-  g_allocs = 0;
+#if defined(HA_T_COUNTING)
+  CHECK_MSG(alloc_calls() == 0, "%s allocated (%zu calls)", what, alloc_calls());
+  alloc_count_reset();
 #endif
   return what;
 }
@@ -489,14 +453,14 @@ static void test_show_shape(void) {
 /* The counter counts; ha_motion_eval_times allocates nothing, on a kernel
  * motion or on the generic fallback (with a state cache). */
 static void test_no_allocation(void) {
-#if defined(HA_COUNTING)
-  g_allocs = 0;
+#if defined(HA_T_COUNTING)
+  alloc_count_reset();
   COUNTING(1);
   void *volatile p = malloc(8);
   free(p);
   COUNTING(0);
-  CHECK_INT(g_allocs, 2);
-  g_allocs = 0;
+  CHECK_INT(alloc_calls(), 2);
+  alloc_count_reset();
   static const char *const models[] = {"circular", "lissajous", "pendulum", "catmull-rom"};
   double t[1001], out[3 * 1001];
   for (size_t i = 0; i < COUNTOF(t); i++) {
@@ -516,8 +480,8 @@ static void test_no_allocation(void) {
                                          HA_BATCH_IMPL_AUTO));
     }
     COUNTING(0);
-    CHECK_MSG(g_allocs == 0, "ha_motion_eval_times(%s) allocated", models[k]);
-    g_allocs = 0;
+    CHECK_MSG(alloc_calls() == 0, "ha_motion_eval_times(%s) allocated", models[k]);
+    alloc_count_reset();
     ha_motion_destroy(m);
   }
 #else

@@ -44,6 +44,13 @@ static ha_metrics_snap *snap_new(void) {
   return s;
 }
 
+/* A snapshot of m (taken: checked) in a new heap snap. */
+static ha_metrics_snap *snap_of(const ha_metrics *m) {
+  ha_metrics_snap *s = snap_new();
+  CHECK_OK(ha_metrics_snapshot(m, s));
+  return s;
+}
+
 /* ---- Prometheus text checker ------------------------------------------------ */
 
 typedef struct prom_family {
@@ -393,8 +400,7 @@ static void test_counts_exact(void) {
   ha_metrics *m;
   CHECK_INT(ha_metrics_create(NULL), HA_EINVAL);
   CHECK_OK(ha_metrics_create(&m));
-  ha_metrics_snap *s = snap_new();
-  CHECK_OK(ha_metrics_snapshot(m, s));
+  ha_metrics_snap *s = snap_of(m);
   CHECK_INT(s->hist[HA_HIST_TICK].count, 0);
   CHECK_INT(s->hist[HA_HIST_TICK].min_ns, 0);
   CHECK_INT(s->hist[HA_HIST_TICK].max_ns, 0);
@@ -493,8 +499,7 @@ static void check_distribution(const char *name, uint64_t *v, size_t n) {
   for (size_t i = 0; i < n; i++) {
     CHECK_OK(ha_metrics_record_model(m, 3, v[i]));
   }
-  ha_metrics_snap *s = snap_new();
-  CHECK_OK(ha_metrics_snapshot(m, s));
+  ha_metrics_snap *s = snap_of(m);
   const ha_histogram_snap *h = &s->model[3];
   qsort(v, n, sizeof(v[0]), cmp_u64);
   CHECK_INT(h->count, n);
@@ -550,8 +555,7 @@ static void test_percentiles(void) {
   for (int i = 0; i < 10; i++) {
     ha_metrics_record_tick(m, 5000, 0, false);
   }
-  ha_metrics_snap *s = snap_new();
-  CHECK_OK(ha_metrics_snapshot(m, s));
+  ha_metrics_snap *s = snap_of(m);
   CHECK_NEAR(ha_histogram_quantile(&s->hist[HA_HIST_TICK], 0.5), 5000, 0);
   CHECK_NEAR(ha_histogram_quantile(&s->hist[HA_HIST_TICK], 0.99), 5000, 0);
   CHECK_NEAR(ha_histogram_quantile(&s->hist[HA_HIST_TICK], NAN), 5000, 0);
@@ -586,8 +590,7 @@ static ha_metrics *sample_metrics(void) {
 
 static void test_json(void) {
   ha_metrics *m = sample_metrics();
-  ha_metrics_snap *s = snap_new();
-  CHECK_OK(ha_metrics_snapshot(m, s));
+  ha_metrics_snap *s = snap_of(m);
   size_t cap = 1 << 20;
   char *buf = malloc(cap);
   int len = ha_metrics_to_json(s, buf, cap);
@@ -654,8 +657,7 @@ static void test_json(void) {
 
 static void test_prometheus(void) {
   ha_metrics *m = sample_metrics();
-  ha_metrics_snap *s = snap_new();
-  CHECK_OK(ha_metrics_snapshot(m, s));
+  ha_metrics_snap *s = snap_of(m);
   size_t cap = 1 << 20;
   char *buf = malloc(cap);
   int len = ha_metrics_to_prometheus(s, buf, cap);
@@ -726,8 +728,7 @@ static void test_key_names(void) {
   CHECK_OK(ha_metrics_set_key_name(m, 2, "gone"));
   CHECK_OK(ha_metrics_set_key_name(m, 2, NULL));
   CHECK_OK(ha_metrics_set_key_name(m, 3, "caf\xc3\xa9"));
-  ha_metrics_snap *s = snap_new();
-  CHECK_OK(ha_metrics_snapshot(m, s));
+  ha_metrics_snap *s = snap_of(m);
   CHECK_INT(strlen(s->model_name[1]), HA_METRICS_NAME_MAX - 1);
   CHECK_STR(s->model_name[2], "");
   CHECK_STR(s->model_name[3], "caf__");
@@ -815,8 +816,7 @@ static void test_concurrent_record_and_snapshot(void) {
   }
   atomic_store(&r.done, 1);
   pthread_join(snap, NULL);
-  ha_metrics_snap *s = snap_new();
-  CHECK_OK(ha_metrics_snapshot(r.m, s));
+  ha_metrics_snap *s = snap_of(r.m);
   uint64_t n = (uint64_t)REC_THREADS * REC_ITERS;
   CHECK_INT(s->counters[HA_COUNTER_TICKS], n);
   CHECK_INT(s->counters[HA_COUNTER_LATE_TICKS], n / 16);

@@ -3,20 +3,6 @@
 #include "holoanim.h"
 #include "test.h"
 
-static ha_motion *make(const char *model, const char *const *assign, ha_timing *tm) {
-  ha_params *p = NULL;
-  ha_error err;
-  CHECK_OK(ha_params_create(&p));
-  for (size_t i = 0; assign && assign[i]; i++) {
-    CHECK_OK(ha_params_set_assignment(p, assign[i], &err));
-  }
-  ha_motion *m = NULL;
-  ha_status st = ha_motion_create(model, p, tm, &m, &err);
-  CHECK_MSG(st == HA_OK, "create %s: %s", model, err.message);
-  ha_params_destroy(p);
-  return m;
-}
-
 static void test_registry_integrity(void) {
   CHECK(ha_model_count() >= 2);
   for (size_t i = 0; i < ha_model_count(); i++) {
@@ -111,7 +97,7 @@ static void test_circular_formula(void) {
     snprintf(plane, sizeof(plane), "plane=%s", planes[pl]);
     const char *a[] = {"center=1,2,3",        "radius=2.5", "speed=2", "startAngle=30",
                        "direction=clockwise", plane,        NULL};
-    ha_motion *m = make("circular", a, &tm);
+    ha_motion *m = test_motion("circular", a, &tm);
     for (double t = 0; t < 20; t += 0.77) {
       double tau = fmod(t, T), p = tau / T;
       double th = 30 * HA_PI / 180 - HA_TAU * 2 * p;
@@ -129,7 +115,7 @@ static void test_circular_formula(void) {
 static void test_linear_and_aed(void) {
   ha_timing tm = {4.0, HA_LOOP_ONCE, 1.0};
   const char *a[] = {"startPosition=-5,0,0", "endPosition=5,2,1", "easing=quad-in", NULL};
-  ha_motion *m = make("linear", a, &tm);
+  ha_motion *m = test_motion("linear", a, &tm);
   for (double t = -1; t < 6; t += 0.25) {
     double p = t < 0 ? 0 : t > 4 ? 1 : t / 4;
     double k = p * p;
@@ -144,7 +130,7 @@ static void test_linear_and_aed(void) {
   snprintf(sa, sizeof(sa), "startPosition=%.17g,%.17g,%.17g", s.x, s.y, s.z);
   snprintf(ea, sizeof(ea), "endPosition=%.17g,%.17g,%.17g", e.x, e.y, e.z);
   const char *b[] = {sa, ea, "space=aed", NULL};
-  m = make("linear", b, &tm);
+  m = test_motion("linear", b, &tm);
   ha_vec3 mid = ha_xyz_to_aed(ha_motion_eval(m, 2.0, NULL), HA_AZIMUTH_CLOCKWISE);
   CHECK_NEAR(fabs(mid.x), 180.0, 1e-9);
   CHECK_NEAR(mid.z, 5.0, 1e-9);
@@ -155,7 +141,7 @@ static void test_frame_transform(void) {
   ha_timing tm = {4.0, HA_LOOP_LOOP, 1.0};
   const char *a[] = {"center=1,1,0",    "radius=2",    "startAngle=0",
                      "rotation=90,0,0", "scale=1,1,1", NULL};
-  ha_motion *m = make("circular", a, &tm);
+  ha_motion *m = test_motion("circular", a, &tm);
   /* Rotating the xy circle 90° about X puts it in the xz plane about the centre. */
   ha_vec3 p0 = ha_motion_eval(m, 0, NULL);
   CHECK_VEC_NEAR(p0, 3, 1, 0, 1e-12);
@@ -164,7 +150,7 @@ static void test_frame_transform(void) {
   ha_motion_destroy(m);
   const char *b[] = {"center=0,0,0", "radius=1",
                      "rotation=0.7071067811865476,0,0,0.7071067811865476", "scale=2", NULL};
-  m = make("circular", b, &tm);
+  m = test_motion("circular", b, &tm);
   CHECK_VEC_NEAR(ha_motion_eval(m, 0, NULL), 0, 2, 0, 1e-12);
   ha_motion_destroy(m);
   ha_quat q = ha_quat_from_euler_deg(10, 20, 30);
@@ -185,8 +171,7 @@ static void test_aed_conversions(void) {
   CHECK_VEC_NEAR(a, -90, 0, 1, 1e-12);
   a = ha_xyz_to_aed(ha_vec3_make(0, 0, 2), HA_AZIMUTH_CLOCKWISE);
   CHECK_VEC_NEAR(a, 0, 90, 2, 1e-12);
-  uint64_t seed = 12345;
-  printf("seed %llu\n", (unsigned long long)seed);
+  uint64_t seed = test_seed(12345);
   for (int i = 0; i < 1000; i++) {
     ha_vec3 p = ha_vec3_make(ha_t_uniform(&seed, -50, 50), ha_t_uniform(&seed, -50, 50),
                              ha_t_uniform(&seed, -50, 50));

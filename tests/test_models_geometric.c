@@ -10,30 +10,12 @@
 #define TOL 1e-9
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
-static ha_motion *make(const char *model, const char *const *assign, const ha_timing *tm) {
-  ha_params *p = NULL;
-  ha_error err;
-  CHECK_OK(ha_params_create(&p));
-  for (size_t i = 0; assign && assign[i]; i++) {
-    CHECK_OK(ha_params_set_assignment(p, assign[i], &err));
-  }
-  ha_motion *m = NULL;
-  ha_status st = ha_motion_create(model, p, tm, &m, &err);
-  CHECK_MSG(st == HA_OK, "create %s: %s", model, err.message);
-  ha_params_destroy(p);
-  return m;
-}
-
 /* Creation must fail with `status` and exactly `message`; returns the error. */
 static ha_error expect_fail(const char *model, const char *const *assign, ha_status status,
                             const char *message) {
-  ha_params *p = NULL;
+  ha_params *p = test_params(assign);
   ha_error err;
   memset(&err, 0, sizeof(err));
-  CHECK_OK(ha_params_create(&p));
-  for (size_t i = 0; assign && assign[i]; i++) {
-    CHECK_OK(ha_params_set_assignment(p, assign[i], &err));
-  }
   ha_motion *m = NULL;
   ha_status st = ha_motion_create(model, p, NULL, &m, &err);
   CHECK_INT(st, status);
@@ -94,17 +76,16 @@ static void test_elliptical(void) {
   } sets[] = {{{1, 2, 3}, 4, 2, 30, 300, 15}, {{-2, 0, 1}, 1.5, 6, -90, 630, -45}};
   for (size_t s = 0; s < 2; s++) {
     for (int pl = 0; pl < 3; pl++) {
-      char a[6][96];
-      snprintf(a[0], 96, "center=%g,%g,%g", sets[s].c[0], sets[s].c[1], sets[s].c[2]);
-      snprintf(a[1], 96, "radiusX=%g", sets[s].rx);
-      snprintf(a[2], 96, "radiusY=%g", sets[s].ry);
-      snprintf(a[3], 96, "startAngle=%g", sets[s].a0);
-      snprintf(a[4], 96, "endAngle=%g", sets[s].a1);
-      snprintf(a[5], 96, "phase=%g", sets[s].ph);
-      char pa[32];
-      snprintf(pa, sizeof(pa), "plane=%s", plane_names[pl]);
-      const char *as[] = {a[0], a[1], a[2], a[3], a[4], a[5], pa, NULL};
-      ha_motion *m = make("elliptical", as, &tm);
+      ha_motion *m = test_motionf("elliptical", &tm,
+                                  "center=%g,%g,%g\n"
+                                  "radiusX=%g\n"
+                                  "radiusY=%g\n"
+                                  "startAngle=%g\n"
+                                  "endAngle=%g\n"
+                                  "phase=%g\n"
+                                  "plane=%s",
+                                  sets[s].c[0], sets[s].c[1], sets[s].c[2], sets[s].rx, sets[s].ry,
+                                  sets[s].a0, sets[s].a1, sets[s].ph, plane_names[pl]);
       ha_vec3 c = ha_vec3_make(sets[s].c[0], sets[s].c[1], sets[s].c[2]);
       for (size_t i = 0; m && i < NTIMES; i++) {
         double p = times[i] / T;
@@ -117,7 +98,7 @@ static void test_elliptical(void) {
     }
   }
   /* Defaults: a full turn of the 5 × 3 ellipse in xy, starting on +X. */
-  ha_motion *m = make("elliptical", NULL, &tm);
+  ha_motion *m = test_motion("elliptical", NULL, &tm);
   CHECK_VEC_NEAR(ha_motion_eval(m, 0, NULL), 5, 0, 0, TOL);
   CHECK_VEC_NEAR(ha_motion_eval(m, 2, NULL), 0, 3, 0, TOL);
   CHECK_VEC_NEAR(ha_motion_eval(m, 8, NULL), 5, 0, 0, TOL);
@@ -134,15 +115,15 @@ static void test_spiral(void) {
       ha_vec3 c = dir ? ha_vec3_make(0, -1, 2) : ha_vec3_make(3, 3, 0);
       ha_loop_mode mode = dir ? HA_LOOP_PINGPONG : HA_LOOP_LOOP;
       ha_timing tm = {T, mode, 1.0};
-      char a[5][96], pa[32];
-      snprintf(a[0], 96, "center=%g,%g,%g", c.x, c.y, c.z);
-      snprintf(a[1], 96, "startRadius=%g", r0);
-      snprintf(a[2], 96, "endRadius=%g", r1);
-      snprintf(a[3], 96, "rotations=%g", rot);
-      snprintf(a[4], 96, "direction=%s", dir ? "inward" : "outward");
-      snprintf(pa, sizeof(pa), "plane=%s", plane_names[pl]);
-      const char *as[] = {a[0], a[1], a[2], a[3], a[4], pa, NULL};
-      ha_motion *m = make("spiral", as, &tm);
+      ha_motion *m =
+          test_motionf("spiral", &tm,
+                       "center=%g,%g,%g\n"
+                       "startRadius=%g\n"
+                       "endRadius=%g\n"
+                       "rotations=%g\n"
+                       "direction=%s\n"
+                       "plane=%s",
+                       c.x, c.y, c.z, r0, r1, rot, dir ? "inward" : "outward", plane_names[pl]);
       CHECK(ha_motion_model(m)->flags & HA_MODEL_ROTATING);
       for (double t = 0; m && t < 30; t += 1.37) {
         double tau = tau_of(t, T, mode), p = tau / T;
@@ -170,16 +151,16 @@ static void test_lissajous(void) {
     double c[3], a, b, d, ax, ay, az;
   } sets[] = {{{0, 0, 0}, 3, 2, 90, 5, 5, 2}, {{1, -2, 4}, 1.5, 4, -30, 2, 7, 0.5}};
   for (size_t s = 0; s < 2; s++) {
-    char a[7][96];
-    snprintf(a[0], 96, "center=%g,%g,%g", sets[s].c[0], sets[s].c[1], sets[s].c[2]);
-    snprintf(a[1], 96, "frequencyRatioA=%g", sets[s].a);
-    snprintf(a[2], 96, "frequencyRatioB=%g", sets[s].b);
-    snprintf(a[3], 96, "phaseDifference=%g", sets[s].d);
-    snprintf(a[4], 96, "amplitudeX=%g", sets[s].ax);
-    snprintf(a[5], 96, "amplitudeY=%g", sets[s].ay);
-    snprintf(a[6], 96, "amplitudeZ=%g", sets[s].az);
-    const char *as[] = {a[0], a[1], a[2], a[3], a[4], a[5], a[6], NULL};
-    ha_motion *m = make("lissajous", as, &tm);
+    ha_motion *m = test_motionf("lissajous", &tm,
+                                "center=%g,%g,%g\n"
+                                "frequencyRatioA=%g\n"
+                                "frequencyRatioB=%g\n"
+                                "phaseDifference=%g\n"
+                                "amplitudeX=%g\n"
+                                "amplitudeY=%g\n"
+                                "amplitudeZ=%g",
+                                sets[s].c[0], sets[s].c[1], sets[s].c[2], sets[s].a, sets[s].b,
+                                sets[s].d, sets[s].ax, sets[s].ay, sets[s].az);
     for (size_t i = 0; m && i < NTIMES; i++) {
       double th = HA_TAU * times[i] / T;
       double ex = sets[s].c[0] + sets[s].ax * sin(sets[s].a * th + rad(sets[s].d));
@@ -223,14 +204,15 @@ static void test_helix(void) {
   };
   for (size_t s = 0; s < COUNT(sets); s++) {
     ha_timing tm = {T, sets[s].mode, 1.0};
-    char a[5][128];
-    snprintf(a[0], 128, "axisStart=%.17g,%.17g,%.17g", sets[s].s[0], sets[s].s[1], sets[s].s[2]);
-    snprintf(a[1], 128, "axisEnd=%.17g,%.17g,%.17g", sets[s].e[0], sets[s].e[1], sets[s].e[2]);
-    snprintf(a[2], 128, "radius=%g", sets[s].r);
-    snprintf(a[3], 128, "turns=%g", sets[s].turns);
-    snprintf(a[4], 128, "direction=%s", sets[s].cw ? "clockwise" : "counterclockwise");
-    const char *as[] = {a[0], a[1], a[2], a[3], a[4], NULL};
-    ha_motion *m = make("helix", as, &tm);
+    ha_motion *m = test_motionf("helix", &tm,
+                                "axisStart=%.17g,%.17g,%.17g\n"
+                                "axisEnd=%.17g,%.17g,%.17g\n"
+                                "radius=%g\n"
+                                "turns=%g\n"
+                                "direction=%s",
+                                sets[s].s[0], sets[s].s[1], sets[s].s[2], sets[s].e[0],
+                                sets[s].e[1], sets[s].e[2], sets[s].r, sets[s].turns,
+                                sets[s].cw ? "clockwise" : "counterclockwise");
     ha_vec3 S = ha_vec3_make(sets[s].s[0], sets[s].s[1], sets[s].s[2]);
     ha_vec3 E = ha_vec3_make(sets[s].e[0], sets[s].e[1], sets[s].e[2]);
     ha_vec3 ax = ha_vec3_normalize(ha_vec3_sub(E, S));
@@ -266,13 +248,13 @@ static void test_helix(void) {
   /* Antiparallel frame is exactly u = X, v = −Y: at p = 0 the source is at S + r·X. */
   ha_timing tm = {T, HA_LOOP_ONCE, 1.0};
   const char *anti[] = {"axisStart=0,0,5", "axisEnd=0,0,-5", "radius=2", "turns=0.25", NULL};
-  ha_motion *m = make("helix", anti, &tm);
+  ha_motion *m = test_motion("helix", anti, &tm);
   CHECK_VEC_NEAR(ha_motion_eval(m, 0, NULL), 2, 0, 5, 1e-15);
   CHECK_VEC_NEAR(ha_motion_eval(m, T, NULL), 0, -2, -5, 1e-12);
   ha_motion_destroy(m);
   /* Radius 0: exactly the axis, through both axis points. */
   const char *thin[] = {"axisStart=1,2,3", "axisEnd=-3,5,0", "radius=0", NULL};
-  m = make("helix", thin, &tm);
+  m = test_motion("helix", thin, &tm);
   CHECK_VEC_NEAR(ha_motion_eval(m, 0, NULL), 1, 2, 3, TOL);
   CHECK_VEC_NEAR(ha_motion_eval(m, T / 2, NULL), -1, 3.5, 1.5, TOL);
   CHECK_VEC_NEAR(ha_motion_eval(m, T, NULL), -3, 5, 0, TOL);
@@ -296,14 +278,14 @@ static void test_rose(void) {
   } sets[] = {{{0, 0, 0}, 5, 5, 0}, {{2, -1, 3}, 3.5, 4, 22.5}, {{0, 1, 0}, 2, 2.5, -60}};
   for (size_t s = 0; s < 3; s++) {
     for (int pl = 0; pl < 3; pl++) {
-      char a[4][96], pa[32];
-      snprintf(a[0], 96, "center=%g,%g,%g", sets[s].c[0], sets[s].c[1], sets[s].c[2]);
-      snprintf(a[1], 96, "radius=%g", sets[s].r);
-      snprintf(a[2], 96, "petalCount=%g", sets[s].k);
-      snprintf(a[3], 96, "angularOffset=%g", sets[s].off);
-      snprintf(pa, sizeof(pa), "plane=%s", plane_names[pl]);
-      const char *as[] = {a[0], a[1], a[2], a[3], pa, NULL};
-      ha_motion *m = make("rose-curve", as, &tm);
+      ha_motion *m = test_motionf("rose-curve", &tm,
+                                  "center=%g,%g,%g\n"
+                                  "radius=%g\n"
+                                  "petalCount=%g\n"
+                                  "angularOffset=%g\n"
+                                  "plane=%s",
+                                  sets[s].c[0], sets[s].c[1], sets[s].c[2], sets[s].r, sets[s].k,
+                                  sets[s].off, plane_names[pl]);
       ha_vec3 c = ha_vec3_make(sets[s].c[0], sets[s].c[1], sets[s].c[2]);
       for (size_t i = 0; m && i < NTIMES; i++) {
         double p = times[i] / T, th = HA_TAU * p + rad(sets[s].off);
@@ -336,15 +318,16 @@ static void test_epicycloid(void) {
               {{-1, 0, 0}, 6, 2, 0.5, 1}};
   for (size_t s = 0; s < 4; s++) {
     for (int pl = 0; pl < 3; pl++) {
-      char a[5][96], pa[32];
-      snprintf(a[0], 96, "center=%g,%g,%g", sets[s].c[0], sets[s].c[1], sets[s].c[2]);
-      snprintf(a[1], 96, "fixedRadius=%g", sets[s].R);
-      snprintf(a[2], 96, "rollingRadius=%g", sets[s].r);
-      snprintf(a[3], 96, "speed=%g", sets[s].sp);
-      snprintf(a[4], 96, "type=%s", sets[s].hypo ? "hypocycloid" : "epicycloid");
-      snprintf(pa, sizeof(pa), "plane=%s", plane_names[pl]);
-      const char *as[] = {a[0], a[1], a[2], a[3], a[4], pa, NULL};
-      ha_motion *m = make("epicycloid", as, &tm);
+      ha_motion *m =
+          test_motionf("epicycloid", &tm,
+                       "center=%g,%g,%g\n"
+                       "fixedRadius=%g\n"
+                       "rollingRadius=%g\n"
+                       "speed=%g\n"
+                       "type=%s\n"
+                       "plane=%s",
+                       sets[s].c[0], sets[s].c[1], sets[s].c[2], sets[s].R, sets[s].r, sets[s].sp,
+                       sets[s].hypo ? "hypocycloid" : "epicycloid", plane_names[pl]);
       ha_vec3 c = ha_vec3_make(sets[s].c[0], sets[s].c[1], sets[s].c[2]);
       double R = sets[s].R, r = sets[s].r;
       for (size_t i = 0; m && i < NTIMES; i++) {
@@ -367,7 +350,7 @@ static void test_epicycloid(void) {
   }
   /* Hypocycloid with R = r: degenerate but finite, a fixed point (r, 0). */
   const char *deg[] = {"fixedRadius=2", "rollingRadius=2", "type=hypocycloid", NULL};
-  ha_motion *m = make("epicycloid", deg, &tm);
+  ha_motion *m = test_motion("epicycloid", deg, &tm);
   for (size_t i = 0; m && i < NTIMES; i++) {
     CHECK_VEC_NEAR(ha_motion_eval(m, times[i], NULL), 2, 0, 0, TOL);
   }
@@ -387,14 +370,14 @@ static void test_orbit(void) {
     double c[3], R, sp, ph, inc;
   } sets[] = {{{0, 0, 0}, 4, 1, 0, 0}, {{1, 2, 3}, 2.5, -2, 40, 30}, {{0, 0, 1}, 6, 0.5, -90, 90}};
   for (size_t s = 0; s < 3; s++) {
-    char a[5][96];
-    snprintf(a[0], 96, "center=%g,%g,%g", sets[s].c[0], sets[s].c[1], sets[s].c[2]);
-    snprintf(a[1], 96, "radius=%g", sets[s].R);
-    snprintf(a[2], 96, "speed=%g", sets[s].sp);
-    snprintf(a[3], 96, "phase=%g", sets[s].ph);
-    snprintf(a[4], 96, "inclination=%g", sets[s].inc);
-    const char *as[] = {a[0], a[1], a[2], a[3], a[4], NULL};
-    ha_motion *m = make("orbit", as, &tm);
+    ha_motion *m = test_motionf("orbit", &tm,
+                                "center=%g,%g,%g\n"
+                                "radius=%g\n"
+                                "speed=%g\n"
+                                "phase=%g\n"
+                                "inclination=%g",
+                                sets[s].c[0], sets[s].c[1], sets[s].c[2], sets[s].R, sets[s].sp,
+                                sets[s].ph, sets[s].inc);
     ha_vec3 c = ha_vec3_make(sets[s].c[0], sets[s].c[1], sets[s].c[2]);
     double R = sets[s].R, i = rad(sets[s].inc);
     for (size_t k = 0; m && k < NTIMES; k++) {
@@ -428,12 +411,12 @@ static void test_doppler(void) {
               {{1, 1, 1}, {2, 3, 4}, 0, HA_LOOP_LOOP}};
   for (size_t s = 0; s < 4; s++) {
     ha_timing tm = {T, sets[s].mode, 1.0};
-    char a[3][96];
-    snprintf(a[0], 96, "pathStart=%g,%g,%g", sets[s].s[0], sets[s].s[1], sets[s].s[2]);
-    snprintf(a[1], 96, "pathEnd=%g,%g,%g", sets[s].e[0], sets[s].e[1], sets[s].e[2]);
-    snprintf(a[2], 96, "passBySpeed=%g", sets[s].k);
-    const char *as[] = {a[0], a[1], a[2], NULL};
-    ha_motion *m = make("doppler", as, &tm);
+    ha_motion *m = test_motionf("doppler", &tm,
+                                "pathStart=%g,%g,%g\n"
+                                "pathEnd=%g,%g,%g\n"
+                                "passBySpeed=%g",
+                                sets[s].s[0], sets[s].s[1], sets[s].s[2], sets[s].e[0],
+                                sets[s].e[1], sets[s].e[2], sets[s].k);
     for (double t = -2; m && t < 26; t += 0.71) {
       double p = tau_of(t, T, sets[s].mode) / T, q = p * sets[s].k;
       q = q < 0 ? 0 : q > 1 ? 1 : q;
@@ -447,7 +430,7 @@ static void test_doppler(void) {
   /* passBySpeed 2.5: arrives at p = 0.4 and waits at the end. */
   ha_timing tm = {T, HA_LOOP_ONCE, 1.0};
   const char *fast[] = {"passBySpeed=2.5", NULL};
-  ha_motion *m = make("doppler", fast, &tm);
+  ha_motion *m = test_motion("doppler", fast, &tm);
   CHECK_VEC_NEAR(ha_motion_eval(m, 0.4 * T, NULL), 10, 0, 0, TOL);
   CHECK_VEC_NEAR(ha_motion_eval(m, 0.7 * T, NULL), 10, 0, 0, TOL);
   CHECK_VEC_NEAR(ha_motion_eval(m, 0.2 * T, NULL), 0, 0, 0, TOL);
@@ -463,14 +446,14 @@ static void test_circular_scan(void) {
     double c[3], r, h, n, a0;
   } sets[] = {{{0, 0, 0}, 5, 0, 2, 0}, {{1, -2, 1}, 3, 2.5, -1.25, 135}};
   for (size_t s = 0; s < 2; s++) {
-    char a[5][96];
-    snprintf(a[0], 96, "center=%g,%g,%g", sets[s].c[0], sets[s].c[1], sets[s].c[2]);
-    snprintf(a[1], 96, "radius=%g", sets[s].r);
-    snprintf(a[2], 96, "height=%g", sets[s].h);
-    snprintf(a[3], 96, "sweepCount=%g", sets[s].n);
-    snprintf(a[4], 96, "startAngle=%g", sets[s].a0);
-    const char *as[] = {a[0], a[1], a[2], a[3], a[4], NULL};
-    ha_motion *m = make("circular-scan", as, &tm);
+    ha_motion *m = test_motionf("circular-scan", &tm,
+                                "center=%g,%g,%g\n"
+                                "radius=%g\n"
+                                "height=%g\n"
+                                "sweepCount=%g\n"
+                                "startAngle=%g",
+                                sets[s].c[0], sets[s].c[1], sets[s].c[2], sets[s].r, sets[s].h,
+                                sets[s].n, sets[s].a0);
     for (size_t i = 0; m && i < NTIMES; i++) {
       double p = times[i] / T, th = rad(sets[s].a0) + HA_TAU * sets[s].n * p;
       CHECK_VEC_NEAR(ha_motion_eval(m, times[i], NULL), sets[s].c[0] + sets[s].r * cos(th),
@@ -493,7 +476,7 @@ static void test_zoom(void) {
   const double T = 8.0;
   ha_timing tm = {T, HA_LOOP_ONCE, 1.0};
   /* Defaults: quad-in-out from 10 m to 2 m along +X. */
-  ha_motion *m = make("zoom", NULL, &tm);
+  ha_motion *m = test_motion("zoom", NULL, &tm);
   for (size_t i = 0; m && i < NTIMES; i++) {
     double d = 10 + (2 - 10) * quad_in_out(times[i] / T);
     CHECK_VEC_NEAR(ha_motion_eval(m, times[i], NULL), d, 0, 0, TOL);
@@ -501,7 +484,7 @@ static void test_zoom(void) {
   ha_motion_destroy(m);
   const char *b[] = {"zoomCenter=1,2,3", "startDistance=1", "endDistance=6",
                      "direction=0,3,-4", "easing=linear",   NULL};
-  m = make("zoom", b, &tm);
+  m = test_motion("zoom", b, &tm);
   for (size_t i = 0; m && i < NTIMES; i++) {
     double d = 1 + 5 * times[i] / T;
     CHECK_VEC_NEAR(ha_motion_eval(m, times[i], NULL), 1, 2 + 0.6 * d, 3 - 0.8 * d, TOL);
@@ -509,7 +492,7 @@ static void test_zoom(void) {
   ha_motion_destroy(m);
   /* A tiny but non-zero direction is still a direction. */
   const char *tiny[] = {"direction=0,0,1e-200", "easing=linear", NULL};
-  m = make("zoom", tiny, &tm);
+  m = test_motion("zoom", tiny, &tm);
   CHECK_VEC_NEAR(ha_motion_eval(m, T / 2, NULL), 0, 0, 6, TOL);
   ha_motion_destroy(m);
   const char *zero[] = {"direction=0,0,0", NULL};
@@ -550,7 +533,7 @@ static void test_oscillator(void) {
       snprintf(a[4], 96, "phase=%g", ph);
       snprintf(a[5], 96, "direction=%g,%g,%g", dir.x, dir.y, dir.z);
       const char *as[] = {a[0], a[1], a[2], a[3], a[4], a[5], NULL};
-      ha_motion *m = make(s ? "wave" : "oscillator", as, &tm);
+      ha_motion *m = test_motion(s ? "wave" : "oscillator", as, &tm);
       ha_vec3 un = ha_vec3_scale(dir, 1.0 / ha_vec3_len(dir));
       /* Times avoid the square and sawtooth jumps (where 1e-9 makes ±1 of difference). */
       for (double t = 0.013; m && t < 31; t += 0.917) {
@@ -576,7 +559,7 @@ static void test_oscillator_vector_amplitude(void) {
   ha_timing tm = {10.0, HA_LOOP_LOOP, 1.0};
   /* v2.0: amplitude {3, 0, 4} means amplitude 5 along (0.6, 0, 0.8). */
   const char *a[] = {"amplitude=3,0,4", "frequency=0.25", NULL};
-  ha_motion *m = make("oscillator", a, &tm);
+  ha_motion *m = test_motion("oscillator", a, &tm);
   for (double t = 0; m && t < 12; t += 0.7) {
     double k = 5 * sin(HA_TAU * 0.25 * fmod(t, 10.0));
     CHECK_VEC_NEAR(ha_motion_eval(m, t, NULL), 0.6 * k, 0, 0.8 * k, TOL);
@@ -585,17 +568,17 @@ static void test_oscillator_vector_amplitude(void) {
   ha_motion_destroy(m);
   /* A direction that agrees with the vector (any length) is accepted. */
   const char *b[] = {"amplitude=3,0,4", "direction=6,0,8", "frequency=0.25", NULL};
-  m = make("oscillator", b, &tm);
+  m = test_motion("oscillator", b, &tm);
   CHECK_VEC_NEAR(ha_motion_eval(m, 1.0, NULL), 3, 0, 4, TOL);
   ha_motion_destroy(m);
   /* Negative components: direction follows the vector's sign. */
   const char *c[] = {"amplitude=0,-2,0", "frequency=0.25", NULL};
-  m = make("oscillator", c, &tm);
+  m = test_motion("oscillator", c, &tm);
   CHECK_VEC_NEAR(ha_motion_eval(m, 1.0, NULL), 0, -2, 0, TOL);
   ha_motion_destroy(m);
   /* A zero vector amplitude: no motion (direction kept). */
   const char *d[] = {"amplitude=0,0,0", NULL};
-  m = make("oscillator", d, &tm);
+  m = test_motion("oscillator", d, &tm);
   CHECK_VEC_NEAR(ha_motion_eval(m, 0.3, NULL), 0, 0, 0, 0);
   ha_motion_destroy(m);
   /* A contradicting direction is refused, naming both. */
@@ -637,7 +620,7 @@ static void test_zigzag(void) {
         if (ps == 0 && pl == 2) {
           continue;
         }
-        ha_motion *m = make(w == 2 ? "oscillator-path" : "zigzag", as, &tm);
+        ha_motion *m = test_motion(w == 2 ? "oscillator-path" : "zigzag", as, &tm);
         ha_vec3 S = ha_vec3_make(paths[ps].s[0], paths[ps].s[1], paths[ps].s[2]);
         ha_vec3 E = ha_vec3_make(paths[ps].e[0], paths[ps].e[1], paths[ps].e[2]);
         ha_vec3 D = ha_vec3_sub(E, S), N = pnormal(pl);
@@ -662,18 +645,18 @@ static void test_zigzag(void) {
   }
   /* Defaults: triangle wave, offset along +Y; a quarter cycle in = peak. */
   ha_timing tm = {10.0, HA_LOOP_ONCE, 1.0};
-  ha_motion *m = make("zigzag", NULL, &tm);
+  ha_motion *m = test_motion("zigzag", NULL, &tm);
   CHECK_VEC_NEAR(ha_motion_eval(m, 0.0, NULL), -5, 0, 0, TOL);
   CHECK_VEC_NEAR(ha_motion_eval(m, 0.5, NULL), -4.5, 2, 0, TOL);  /* p = 0.05: α = π/2 */
   CHECK_VEC_NEAR(ha_motion_eval(m, 1.5, NULL), -3.5, -2, 0, TOL); /* α = 3π/2 */
   ha_motion_destroy(m);
   /* xz: the path along +X gets its offset along +Z; yz along +Y gets +Z. */
   const char *xz[] = {"plane=xz", "waveform=sine", NULL};
-  m = make("zigzag", xz, &tm);
+  m = test_motion("zigzag", xz, &tm);
   CHECK_VEC_NEAR(ha_motion_eval(m, 0.5, NULL), -4.5, 0, 2, TOL);
   ha_motion_destroy(m);
   const char *yz[] = {"plane=yz", "pathStart=0,-5,0", "pathEnd=0,5,0", "waveform=sine", NULL};
-  m = make("zigzag", yz, &tm);
+  m = test_motion("zigzag", yz, &tm);
   CHECK_VEC_NEAR(ha_motion_eval(m, 0.5, NULL), 0, -4.5, 2, TOL);
   ha_motion_destroy(m);
   /* Cross-parameter errors. */

@@ -18,32 +18,8 @@
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 static ha_motion *make(const char *model, const char *const *assign, double T, ha_loop_mode loop) {
-  ha_params *p = NULL;
-  ha_error err;
-  CHECK_OK(ha_params_create(&p));
-  for (size_t i = 0; assign && assign[i]; i++) {
-    ha_status st = ha_params_set_assignment(p, assign[i], &err);
-    CHECK_MSG(st == HA_OK, "%s: %s", assign[i], err.message);
-  }
   ha_timing tm = {T, loop, 1.0};
-  ha_motion *m = NULL;
-  ha_status st = ha_motion_create(model, p, &tm, &m, &err);
-  CHECK_MSG(st == HA_OK, "create %s: %s", model, err.message);
-  ha_params_destroy(p);
-  return m;
-}
-
-static ha_status try_make(const char *model, const char *const *assign, ha_error *err) {
-  ha_params *p = NULL;
-  CHECK_OK(ha_params_create(&p));
-  for (size_t i = 0; assign && assign[i]; i++) {
-    CHECK_OK(ha_params_set_assignment(p, assign[i], err));
-  }
-  ha_motion *m = NULL;
-  ha_status st = ha_motion_create(model, p, NULL, &m, err);
-  ha_motion_destroy(m);
-  ha_params_destroy(p);
-  return st;
+  return test_motion(model, assign, &tm);
 }
 
 static int same_bits(ha_vec3 a, ha_vec3 b) {
@@ -52,15 +28,7 @@ static int same_bits(ha_vec3 a, ha_vec3 b) {
 }
 
 /* Absolute distance check (metres), printing both points. */
-#define CHECK_POS(got, ex, tol, tau)                                                \
-  do {                                                                              \
-    ha_vec3 cp_g = (got), cp_e = (ex);                                              \
-    double cp_d = ha_vec3_dist(cp_g, cp_e);                                         \
-    CHECK_MSG(cp_d <= (tol),                                                        \
-              "at tau %.17g: got (%.12g, %.12g, %.12g) expected (%.12g, "           \
-              "%.12g, %.12g), off by %.3g m",                                       \
-              (double)(tau), cp_g.x, cp_g.y, cp_g.z, cp_e.x, cp_e.y, cp_e.z, cp_d); \
-  } while (0)
+#define CHECK_POS(got, ex, tol, tau) CHECK_POINT_AT(got, ex, tol, "at tau %.17g", (double)(tau))
 
 static ha_vec3 at(const ha_motion *m, double tau) {
   return ha_motion_eval(m, tau, NULL);
@@ -236,18 +204,28 @@ static void test_pendulum_small_angle(void) {
   ha_motion_destroy(m);
 }
 
-static void test_pendulum_determinism_and_cache(void) {
-  const char *a[] = {"length=2.2", "initialAngle=60", "damping=0.05", NULL};
-  const char *b[] = {"length=2.2", "initialAngle=61", "damping=0.05", NULL};
-  ha_motion *m1 = make("pendulum", a, 10, HA_LOOP_ONCE);
-  ha_motion *m2 = make("pendulum", a, 10, HA_LOOP_ONCE);
-  ha_motion *o = make("pendulum", b, 10, HA_LOOP_ONCE);
+/* Two motions of `model` from the same assignments `a` (10 s, once) agree
+ * to the bit, and the cache laws hold against one from `b`. */
+static void check_twins_and_cache(const char *model, const char *const *a, const char *const *b,
+                                  uint64_t seed) {
+  ha_motion *m1 = make(model, a, 10, HA_LOOP_ONCE);
+  ha_motion *m2 = make(model, a, 10, HA_LOOP_ONCE);
+  ha_motion *o = make(model, b, 10, HA_LOOP_ONCE);
   int bad = 0;
   for (double tau = 0; tau <= 10; tau += 0.0731) {
     bad += !same_bits(at(m1, tau), at(m2, tau));
   }
   CHECK_INT(bad, 0);
-  check_cache_laws(m1, o, 10, 0, 20240611);
+  check_cache_laws(m1, o, 10, 0, seed);
+  ha_motion_destroy(m1);
+  ha_motion_destroy(m2);
+  ha_motion_destroy(o);
+}
+
+static void test_pendulum_determinism_and_cache(void) {
+  const char *a[] = {"length=2.2", "initialAngle=60", "damping=0.05", NULL};
+  const char *b[] = {"length=2.2", "initialAngle=61", "damping=0.05", NULL};
+  check_twins_and_cache("pendulum", a, b, 20240611);
   /* In a loop the path restarts: τ = t − T·floor(t/T) is exact for these t. */
   ha_motion *lp = make("pendulum", a, 8, HA_LOOP_LOOP);
   ha_motion_state st;
@@ -260,9 +238,6 @@ static void test_pendulum_determinism_and_cache(void) {
     CHECK(same_bits(p0, p1) && same_bits(p0, p2));
   }
   ha_motion_destroy(lp);
-  ha_motion_destroy(m1);
-  ha_motion_destroy(m2);
-  ha_motion_destroy(o);
 }
 
 static void test_pendulum_long_duration(void) {
@@ -385,21 +360,13 @@ static void test_attract_repel_determinism_and_cache(void) {
                      "damping=0.3", NULL};
   const char *b[] = {"startPosition=3,-2,1", "targetPosition=0,0,1", "repulsionRadius=1.5",
                      "damping=0.4", NULL};
-  ha_motion *m1 = make("attract-repel", a, 10, HA_LOOP_ONCE);
-  ha_motion *m2 = make("attract-repel", a, 10, HA_LOOP_ONCE);
-  ha_motion *o = make("attract-repel", b, 10, HA_LOOP_ONCE);
-  int bad = 0;
-  for (double tau = 0; tau <= 10; tau += 0.0731) {
-    bad += !same_bits(at(m1, tau), at(m2, tau));
-  }
-  CHECK_INT(bad, 0);
-  check_cache_laws(m1, o, 10, 0, 77);
+  check_twins_and_cache("attract-repel", a, b, 77);
   /* Pingpong plays backward through the cache. */
   ha_motion *pp = make("attract-repel", a, 4, HA_LOOP_PINGPONG);
   ha_motion_state st;
   ha_motion_state_reset(&st);
   ha_track_ctx ctx = {0, 0.0, &st, NULL};
-  bad = 0;
+  int bad = 0;
   for (double t = 0; t < 4; t += 1.0 / 64) {
     ha_vec3 fw = ha_motion_eval(pp, t, &ctx);
     ha_vec3 bw = ha_motion_eval(pp, 8 - t, &ctx);
@@ -407,9 +374,6 @@ static void test_attract_repel_determinism_and_cache(void) {
   }
   CHECK_INT(bad, 0);
   ha_motion_destroy(pp);
-  ha_motion_destroy(m1);
-  ha_motion_destroy(m2);
-  ha_motion_destroy(o);
 }
 
 /* ---- bounce ---- */
@@ -483,7 +447,7 @@ static void test_bounce_edges(void) {
   /* The floor above the drop height is out of bounds, clamped to startHeight. */
   ha_error err;
   const char *d[] = {"startHeight=2", "groundLevel=3", NULL};
-  CHECK_INT(try_make("bounce", d, &err), HA_ERANGE);
+  CHECK_INT(test_motion_status("bounce", d, &err), HA_ERANGE);
   CHECK_STR(err.name, "groundLevel");
   CHECK_NEAR(err.max, 2, 0);
   ha_recovery rec;
@@ -711,8 +675,8 @@ static void test_random_determinism(void) {
   /* seed is a whole number in [0, 2^32 − 1]. */
   ha_error err;
   const char *neg[] = {"seed=-1", NULL}, *frac[] = {"seed=1.5", NULL};
-  CHECK_INT(try_make("random", neg, &err), HA_ERANGE);
-  CHECK_INT(try_make("random", frac, &err), HA_EINVAL);
+  CHECK_INT(test_motion_status("random", neg, &err), HA_ERANGE);
+  CHECK_INT(test_motion_status("random", frac, &err), HA_EINVAL);
   CHECK_STR(err.name, "seed");
 }
 

@@ -12,6 +12,7 @@
 #include "holoanim/osc.h"
 
 #include "test.h"
+#include "test_net.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -215,45 +216,6 @@ static int run(char *const argv[], char *first_line, size_t cap) {
   return st;
 }
 
-static int udp_socket(uint16_t port, uint16_t *bound) {
-  int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) {
-    return -1;
-  }
-  struct sockaddr_in a;
-  memset(&a, 0, sizeof a);
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = htons(port);
-  socklen_t al = sizeof a;
-  if (bind(fd, (struct sockaddr *)&a, sizeof a) != 0 ||
-      getsockname(fd, (struct sockaddr *)&a, &al) != 0) {
-    close(fd);
-    return -1;
-  }
-  if (bound != NULL) {
-    *bound = ntohs(a.sin_port);
-  }
-  return fd;
-}
-
-static bool send_to(int fd, uint16_t port, const uint8_t *p, size_t n) {
-  struct sockaddr_in a;
-  memset(&a, 0, sizeof a);
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = htons(port);
-  return sendto(fd, p, n, 0, (struct sockaddr *)&a, sizeof a) == (ssize_t)n;
-}
-
-static ssize_t recv_timeout(int fd, uint8_t *buf, size_t cap, int timeout_ms) {
-  struct pollfd pfd = {fd, POLLIN, 0};
-  if (poll(&pfd, 1, timeout_ms) <= 0) {
-    return -1;
-  }
-  return recv(fd, buf, cap, 0);
-}
-
 /* ---- we encode, oscdump decodes --------------------------------------------- */
 
 /* oscdump prints "<sec>.<frac> /path types values"; drop the time tag. */
@@ -281,7 +243,7 @@ static bool dump_line(child *c, char *line, size_t cap) {
 static bool start_oscdump(child *c, int sock, uint16_t *port_out) {
   for (int attempt = 0; attempt < 8; attempt++) {
     uint16_t port = 0;
-    int probe = udp_socket(0, &port); /* let the kernel pick a free port */
+    int probe = test_udp_open(0, &port); /* let the kernel pick a free port */
     if (probe < 0) {
       return false;
     }
@@ -296,7 +258,7 @@ static bool start_oscdump(child *c, int sock, uint16_t *port_out) {
     int n = ha_osc_encode_track_fff(pkt, sizeof pkt, "/ready/", (uint32_t)attempt, NULL, 0, 0, 0);
     int64_t deadline = now_ms() + 3000;
     while (now_ms() < deadline) {
-      send_to(sock, port, pkt, (size_t)n);
+      test_udp_send(sock, port, pkt, (size_t)n);
       char line[1024];
       int r = child_line(c, line, sizeof line, 100);
       if (r < 0) {
@@ -323,7 +285,7 @@ static void expect_dump(child *c, const char *what, const char *want) {
 }
 
 static void test_we_send_oscdump_decodes(void) {
-  int sock = udp_socket(0, NULL);
+  int sock = test_udp_open(0, NULL);
   CHECK(sock >= 0);
   if (sock < 0) {
     return;
@@ -340,11 +302,11 @@ static void test_we_send_oscdump_decodes(void) {
   int n;
 
   n = ha_osc_encode_fff(buf, sizeof buf, "/track/1/xyz", 1.0f, 2.0f, 0.5f);
-  CHECK(send_to(sock, port, buf, (size_t)n));
+  CHECK(test_udp_send(sock, port, buf, (size_t)n));
   expect_dump(&dump, "worked example", "/track/1/xyz fff 1.000000 2.000000 0.500000");
 
   n = ha_osc_encode_track_fff(buf, sizeof buf, "/track/", 123456, "/aed", -90.0f, 45.5f, 3.25f);
-  CHECK(send_to(sock, port, buf, (size_t)n));
+  CHECK(test_udp_send(sock, port, buf, (size_t)n));
   expect_dump(&dump, "track_fff", "/track/123456/aed fff -90.000000 45.500000 3.250000");
 
   static const uint8_t blob[5] = {0xde, 0xad, 0xbe, 0xef, 0x01};
@@ -368,7 +330,7 @@ static void test_we_send_oscdump_decodes(void) {
   ha_osc_writer_add_infinitum(&w);
   ha_osc_writer_end_message(&w);
   n = ha_osc_writer_finish(&w);
-  CHECK(n > 0 && send_to(sock, port, buf, (size_t)n));
+  CHECK(n > 0 && test_udp_send(sock, port, buf, (size_t)n));
   expect_dump(&dump, "all types",
               "/all/types ifsbhtdScmTFNI -7 0.500000 \"abcd\" [5b 0xde 0xad 0xbe 0xef 0x1] "
               "123456789012 01234567.89abcdef -2.500000 'sym 'x' MIDI [0x00 0x90 0x3c 0x7f] "
@@ -384,7 +346,7 @@ static void test_we_send_oscdump_decodes(void) {
   ha_osc_writer_add_string(&w, "abcdefgh");
   ha_osc_writer_end_message(&w);
   n = ha_osc_writer_finish(&w);
-  CHECK(n > 0 && send_to(sock, port, buf, (size_t)n));
+  CHECK(n > 0 && test_udp_send(sock, port, buf, (size_t)n));
   expect_dump(&dump, "padding", "/pad sssss \"\" \"abc\" \"abcd\" \"abcdefg\" \"abcdefgh\"");
 
   /* No arguments. */
@@ -392,7 +354,7 @@ static void test_we_send_oscdump_decodes(void) {
   ha_osc_writer_begin_message(&w, "/get", ",");
   ha_osc_writer_end_message(&w);
   n = ha_osc_writer_finish(&w);
-  CHECK(n > 0 && send_to(sock, port, buf, (size_t)n));
+  CHECK(n > 0 && test_udp_send(sock, port, buf, (size_t)n));
   expect_dump(&dump, "no arguments", "/get ");
 
   /* A bundle of three positions and a nested bundle. */
@@ -408,7 +370,7 @@ static void test_we_send_oscdump_decodes(void) {
   ha_osc_writer_end_bundle(&w);
   ha_osc_writer_end_bundle(&w);
   n = ha_osc_writer_finish(&w);
-  CHECK(n > 0 && send_to(sock, port, buf, (size_t)n));
+  CHECK(n > 0 && test_udp_send(sock, port, buf, (size_t)n));
   expect_dump(&dump, "bundle 1", "/track/1/xyz fff 1.000000 2.000000 -1.000000");
   expect_dump(&dump, "bundle 2", "/track/2/xyz fff 2.000000 4.000000 -1.000000");
   expect_dump(&dump, "bundle 3", "/track/3/xyz fff 3.000000 6.000000 -1.000000");
@@ -437,7 +399,7 @@ static bool oscsend_recv(int sock, uint16_t port, char *const extra[], uint8_t *
     HA_T_FAIL("oscsend %s exited with %d: %s", extra[0], st, out);
     return false;
   }
-  ssize_t got = recv_timeout(sock, buf, cap, WAIT_MS);
+  ssize_t got = test_udp_recv(sock, buf, cap, WAIT_MS);
   if (got <= 0) {
     HA_T_FAIL("oscsend %s: nothing received within %d ms", extra[0], WAIT_MS);
     return false;
@@ -455,7 +417,7 @@ static bool oscsend_recv(int sock, uint16_t port, char *const extra[], uint8_t *
 
 static void test_oscsend_we_decode(void) {
   uint16_t port = 0;
-  int sock = udp_socket(0, &port);
+  int sock = test_udp_open(0, &port);
   CHECK(sock >= 0);
   if (sock < 0) {
     return;
@@ -556,7 +518,7 @@ static void test_pyliblo(void) {
   }
   /* pyliblo sends a bundle: we decode it. */
   uint16_t port = 0;
-  int sock = udp_socket(0, &port);
+  int sock = test_udp_open(0, &port);
   CHECK(sock >= 0);
   char portstr[16];
   snprintf(portstr, sizeof portstr, "%u", (unsigned)port);
@@ -565,7 +527,7 @@ static void test_pyliblo(void) {
   int st = run(send_argv, out, sizeof out);
   CHECK_MSG(st == 0, "python sender exited %d: %s", st, out);
   uint8_t buf[2048];
-  ssize_t got = recv_timeout(sock, buf, sizeof buf, WAIT_MS);
+  ssize_t got = test_udp_recv(sock, buf, sizeof buf, WAIT_MS);
   CHECK_MSG(got > 0, "nothing received from pyliblo");
   if (got > 0) {
     ha_osc_packet pkt;
@@ -617,7 +579,7 @@ static void test_pyliblo(void) {
     return;
   }
   uint16_t rport = (uint16_t)strtoul(line, NULL, 10);
-  sock = udp_socket(0, NULL);
+  sock = test_udp_open(0, NULL);
   ha_osc_writer w;
   ha_osc_writer_init(&w, buf, sizeof buf);
   ha_osc_writer_begin_bundle(&w, HA_OSC_TIMETAG_IMMEDIATE);
@@ -634,7 +596,7 @@ static void test_pyliblo(void) {
   ha_osc_writer_end_message(&w);
   ha_osc_writer_end_bundle(&w);
   int n = ha_osc_writer_finish(&w);
-  CHECK(n > 0 && send_to(sock, rport, buf, (size_t)n));
+  CHECK(n > 0 && test_udp_send(sock, rport, buf, (size_t)n));
   static const char *want[] = {
       "/blob b [b'\\xde\\xad\\xbe\\xef\\x01']", /* pyliblo 0.10: blobs are bytes */
       "/track/9/xyz fff [1.5, -2.0, 0.25]",

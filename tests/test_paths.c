@@ -19,13 +19,8 @@
 static ha_motion *make_full(const char *model, const char *const *assign, const char *list_name,
                             const ha_vec3 *pts, size_t npts, const ha_keyframe *keys, size_t nkeys,
                             double T, ha_status want, ha_error *err_out) {
-  ha_params *p = NULL;
+  ha_params *p = test_params(assign);
   ha_error err;
-  CHECK_OK(ha_params_create(&p));
-  for (size_t i = 0; assign && assign[i]; i++) {
-    ha_status st = ha_params_set_assignment(p, assign[i], &err);
-    CHECK_MSG(st == HA_OK, "%s: %s", assign[i], err.message);
-  }
   if (pts != NULL) {
     CHECK_OK(ha_params_set_points(p, list_name, pts, npts));
   }
@@ -56,16 +51,6 @@ static ha_motion *make(const char *model, const char *const *assign, double T) {
 static ha_vec3 at(const ha_motion *m, double T, double p) {
   return ha_motion_eval(m, p * T, NULL);
 }
-
-#define CHECK_POS(got, ex, tol)                                           \
-  do {                                                                    \
-    ha_vec3 cp_g = (got), cp_e = (ex);                                    \
-    double cp_d = ha_vec3_dist(cp_g, cp_e);                               \
-    CHECK_MSG(cp_d <= (tol),                                              \
-              "got (%.12g, %.12g, %.12g) expected (%.12g, %.12g, %.12g) " \
-              "dist %.3g",                                                \
-              cp_g.x, cp_g.y, cp_g.z, cp_e.x, cp_e.y, cp_e.z, cp_d);      \
-  } while (0)
 
 static ha_vec3 v3(double x, double y, double z) {
   return ha_vec3_make(x, y, z);
@@ -114,7 +99,7 @@ static void test_bezier_bernstein(void) {
     ha_motion *m = make("bezier", NULL, T);
     const ha_vec3 cp[4] = {v3(-5, 0, 0), v3(-2, 5, 2), v3(2, 5, -2), v3(5, 0, 0)};
     for (double p = 0.0; p <= 1.0 + 1e-12; p += 0.0625) {
-      CHECK_POS(at(m, T, p), bernstein(cp, p), 1e-9);
+      CHECK_POINT(at(m, T, p), bernstein(cp, p), 1e-9);
     }
     ha_motion_destroy(m);
   }
@@ -124,11 +109,11 @@ static void test_bezier_bernstein(void) {
     ha_motion *m = make("bezier", a, T);
     const ha_vec3 cp[4] = {v3(1, 2, 3), v3(4, -1, 0), v3(0, 7, 2), v3(-3, -2, 6)};
     for (double p = 0.0; p <= 1.0 + 1e-12; p += 0.05) {
-      CHECK_POS(at(m, T, p), bernstein(cp, quad_in_out(p)), 1e-9);
+      CHECK_POINT(at(m, T, p), bernstein(cp, quad_in_out(p)), 1e-9);
     }
     /* The pivot is the start: rotation about it keeps the start fixed. */
     ha_vec3 pv = ha_motion_pivot(m);
-    CHECK_POS(pv, cp[0], 0);
+    CHECK_POINT(pv, cp[0], 0);
     ha_motion_destroy(m);
   }
 }
@@ -204,8 +189,8 @@ static void test_bezier_constant_speed(void) {
                      "end=5,0,0",    "constantSpeed=true", NULL};
   ha_motion *m = make("bezier", a, T);
   const ha_vec3 cp[4] = {v3(-5, 0, 0), v3(-4, 8, 0), v3(5, 6, 3), v3(5, 0, 0)};
-  CHECK_POS(at(m, T, 0.0), cp[0], 1e-12);
-  CHECK_POS(at(m, T, 1.0), cp[3], 1e-9);
+  CHECK_POINT(at(m, T, 0.0), cp[0], 1e-12);
+  CHECK_POINT(at(m, T, 1.0), cp[3], 1e-9);
   double spread = 0.0;
   double e = speed_error(m, T, ident, 100, &spread);
   printf("bezier constant speed: max |s/L - p| = %.3g, equal-p step spread = %.3g\n", e, spread);
@@ -357,10 +342,15 @@ static void random_points(uint64_t *seed, ha_vec3 *P, int n) {
   }
 }
 
+/* random_points from a fresh seed, printed first. */
+static void seeded_points(uint64_t seed, ha_vec3 *P, int n) {
+  uint64_t state = test_seed(seed);
+  random_points(&state, P, n);
+}
+
 static void test_catmull_rom_barry_goldman(void) {
   const double T = 6.0;
-  uint64_t seed = 20240611;
-  printf("seed %llu\n", (unsigned long long)seed);
+  uint64_t seed = test_seed(20240611);
   static const double alphas[] = {0.0, 0.5, 1.0};
   for (int rep = 0; rep < 4; rep++) {
     ha_vec3 P[7];
@@ -371,7 +361,7 @@ static void test_catmull_rom_barry_goldman(void) {
         ha_motion *m = make_cr(P, (size_t)n, alphas[ai], 0.0, closed, 0, T);
         for (double p = 0.0; p <= 1.0 + 1e-12; p += 1.0 / 64.0) {
           ha_vec3 ex = ref_catmull(P, n, closed, alphas[ai], p);
-          CHECK_POS(at(m, T, p), ex, 1e-9);
+          CHECK_POINT(at(m, T, p), ex, 1e-9);
         }
         ha_motion_destroy(m);
       }
@@ -389,7 +379,7 @@ static void test_catmull_rom_barry_goldman(void) {
       for (double u = 0.0; u < 1.0; u += 0.125) {
         ha_vec3 ex =
             barry_goldman(Q[(j + 4) % 5], Q[j], Q[(j + 1) % 5], Q[(j + 2) % 5], alphas[ai], u);
-        CHECK_POS(at(m, T, (j + u) / 5.0), ex, 1e-9);
+        CHECK_POINT(at(m, T, (j + u) / 5.0), ex, 1e-9);
       }
     }
     ha_motion_destroy(m);
@@ -398,10 +388,8 @@ static void test_catmull_rom_barry_goldman(void) {
 
 static void test_catmull_rom_through_points(void) {
   const double T = 10.0;
-  uint64_t seed = 77;
-  printf("seed %llu\n", (unsigned long long)seed);
   ha_vec3 P[9];
-  random_points(&seed, P, 9);
+  seeded_points(77, P, 9);
   static const double alphas[] = {0.0, 0.5, 1.0};
   static const double tensions[] = {0.0, 0.3, 1.0};
   for (size_t ai = 0; ai < NELEM(alphas); ai++) {
@@ -410,9 +398,9 @@ static void test_catmull_rom_through_points(void) {
         ha_motion *m = make_cr(P, 9, alphas[ai], tensions[ti], closed, 0, T);
         int nseg = closed ? 9 : 8;
         for (int i = 0; i <= nseg; i++) {
-          CHECK_POS(at(m, T, (double)i / nseg), P[i % 9], 1e-9);
+          CHECK_POINT(at(m, T, (double)i / nseg), P[i % 9], 1e-9);
         }
-        CHECK_POS(ha_motion_pivot(m), P[0], 0);
+        CHECK_POINT(ha_motion_pivot(m), P[0], 0);
         ha_motion_destroy(m);
       }
     }
@@ -421,7 +409,7 @@ static void test_catmull_rom_through_points(void) {
   ha_motion *m = make("catmull-rom", NULL, T);
   const ha_vec3 D[4] = {v3(-5, 0, 0), v3(-2, 3, 0), v3(2, -3, 0), v3(5, 0, 0)};
   for (int i = 0; i < 4; i++) {
-    CHECK_POS(at(m, T, i / 3.0), D[i], 1e-9);
+    CHECK_POINT(at(m, T, i / 3.0), D[i], 1e-9);
   }
   ha_motion_destroy(m);
   /* The frame turns about the first point: rotation 90° about Z maps an
@@ -431,7 +419,7 @@ static void test_catmull_rom_through_points(void) {
   ha_motion *u = make_cr(P, 9, 0.5, 0.0, 0, 0, T);
   for (double p = 0.0; p <= 1.0; p += 0.05) {
     ha_vec3 o = sub(at(u, T, p), P[0]);
-    CHECK_POS(at(r, T, p), add(P[0], v3(-2 * o.y, 2 * o.x, 2 * o.z)), 1e-9);
+    CHECK_POINT(at(r, T, p), add(P[0], v3(-2 * o.y, 2 * o.x, 2 * o.z)), 1e-9);
   }
   ha_motion_destroy(r);
   ha_motion_destroy(u);
@@ -439,7 +427,7 @@ static void test_catmull_rom_through_points(void) {
   const ha_vec3 two[2] = {v3(0, 0, 0), v3(4, 2, 0)};
   m = make_cr(two, 2, 0.5, 0.0, 0, 0, T);
   for (double p = 0.0; p <= 1.0; p += 0.1) {
-    CHECK_POS(at(m, T, p), v3(4 * p, 2 * p, 0), 1e-12);
+    CHECK_POINT(at(m, T, p), v3(4 * p, 2 * p, 0), 1e-12);
   }
   ha_motion_destroy(m);
 }
@@ -463,10 +451,8 @@ static void test_catmull_rom_c1(void) {
    * tolerance even at the tightest turns of these random curves. */
   const double T = 1.0;
   const double h = 1e-6;
-  uint64_t seed = 4242;
-  printf("seed %llu\n", (unsigned long long)seed);
   ha_vec3 P[7];
-  random_points(&seed, P, 7);
+  seeded_points(4242, P, 7);
   static const double alphas[] = {0.0, 0.5, 1.0};
   for (size_t ai = 0; ai < NELEM(alphas); ai++) {
     for (int closed = 0; closed <= 1; closed++) {
@@ -517,7 +503,7 @@ static void test_catmull_rom_tension(void) {
     /* Tangents scale by (1 − tension): the velocity at every point too. */
     ha_vec3 v0 = i < 4 ? one_sided(m0, T, p, h) : one_sided(m0, T, p, -h);
     ha_vec3 vh = i < 4 ? one_sided(mh, T, p, h) : one_sided(mh, T, p, -h);
-    CHECK_POS(vh, mul(v0, 0.4), 1e-5 * norm(v0));
+    CHECK_POINT(vh, mul(v0, 0.4), 1e-5 * norm(v0));
     ha_vec3 v1 = i < 4 ? one_sided(m1, T, p, h) : one_sided(m1, T, p, -h);
     CHECK(norm(v1) < 1e-4);
   }
@@ -537,10 +523,8 @@ static void test_catmull_rom_tension(void) {
 
 static void test_catmull_rom_constant_speed(void) {
   const double T = 10.0;
-  uint64_t seed = 99;
-  printf("seed %llu\n", (unsigned long long)seed);
   ha_vec3 P[6];
-  random_points(&seed, P, 6);
+  seeded_points(99, P, 6);
   for (int closed = 0; closed <= 1; closed++) {
     ha_motion *plain = make_cr(P, 6, 0.5, 0.0, closed, 0, T);
     ha_motion *m = make_cr(P, 6, 0.5, 0.0, closed, 1, T);
@@ -557,7 +541,7 @@ static void test_catmull_rom_constant_speed(void) {
     double L = dense_length(motion_fn, &c, 0.0, 1.0, 40000);
     for (int i = 0; i <= nseg; i++) {
       double li = dense_length(motion_fn, &c, 0.0, (double)i / nseg, 40000 * i / nseg + 1);
-      CHECK_POS(at(m, T, li / L), P[i % 6], 1e-8);
+      CHECK_POINT(at(m, T, li / L), P[i % 6], 1e-8);
     }
     ha_motion_destroy(plain);
     ha_motion_destroy(m);
@@ -577,7 +561,7 @@ static void test_catmull_rom_dwell(void) {
       }
       if (!constant) {
         for (double p = 0.25; p <= 0.5; p += 0.05) {
-          CHECK_POS(at(m, T, p), P[1], 1e-12);
+          CHECK_POINT(at(m, T, p), P[1], 1e-12);
         }
         CHECK(norm(one_sided(m, T, 0.25, -h)) < 1e-4);
         CHECK(norm(one_sided(m, T, 0.5, h)) < 1e-4);
@@ -589,7 +573,7 @@ static void test_catmull_rom_dwell(void) {
   ha_vec3 same[3] = {v3(1, 2, 3), v3(1, 2, 3), v3(1, 2, 3)};
   ha_motion *m = make_cr(same, 3, 0.5, 0.0, 1, 1, T);
   for (double p = 0.0; p <= 1.0; p += 0.1) {
-    CHECK_POS(at(m, T, p), same[0], 1e-12);
+    CHECK_POINT(at(m, T, p), same[0], 1e-12);
   }
   ha_motion_destroy(m);
   /* Too few points is an error naming the parameter. */
@@ -608,10 +592,10 @@ static void test_keyframes(void) {
   const char *lin[] = {"interpolation=linear", NULL};
   ha_motion *m = make_full("keyframes", lin, "keyframes", NULL, 0, k, 3, T, HA_OK, NULL);
   /* hold before the first and after the last */
-  CHECK_POS(ha_motion_eval(m, 0.0, NULL), A, 0);
-  CHECK_POS(ha_motion_eval(m, 1.9, NULL), A, 0);
-  CHECK_POS(ha_motion_eval(m, 8.0, NULL), C, 0);
-  CHECK_POS(ha_motion_eval(m, 9.5, NULL), C, 0);
+  CHECK_POINT(ha_motion_eval(m, 0.0, NULL), A, 0);
+  CHECK_POINT(ha_motion_eval(m, 1.9, NULL), A, 0);
+  CHECK_POINT(ha_motion_eval(m, 8.0, NULL), C, 0);
+  CHECK_POINT(ha_motion_eval(m, 9.5, NULL), C, 0);
   /* each segment uses the easing of its starting key */
   for (double t = 2.0; t < 8.0; t += 0.25) {
     ha_vec3 ex;
@@ -622,9 +606,9 @@ static void test_keyframes(void) {
       double w = (t - 5.0) / 3.0;
       ex = add(B, mul(sub(C, B), w));
     }
-    CHECK_POS(ha_motion_eval(m, t, NULL), ex, 1e-12);
+    CHECK_POINT(ha_motion_eval(m, t, NULL), ex, 1e-12);
   }
-  CHECK_POS(ha_motion_pivot(m), A, 0);
+  CHECK_POINT(ha_motion_pivot(m), A, 0);
   ha_motion_destroy(m);
 
   const char *step[] = {"interpolation=step", NULL};
@@ -633,7 +617,7 @@ static void test_keyframes(void) {
   for (int i = 0; i <= 100; i++) {
     double t = i / 10.0;
     ha_vec3 ex = t < 5.0 ? A : (t < 8.0 ? B : C);
-    CHECK_POS(ha_motion_eval(m, t, NULL), ex, 0);
+    CHECK_POINT(ha_motion_eval(m, t, NULL), ex, 0);
   }
   ha_motion_destroy(m);
 
@@ -647,7 +631,7 @@ static void test_keyframes(void) {
   const char *cr[] = {"interpolation=catmull-rom", NULL};
   m = make_full("keyframes", cr, "keyframes", NULL, 0, kc, 5, T, HA_OK, NULL);
   for (int i = 0; i < 5; i++) {
-    CHECK_POS(ha_motion_eval(m, kc[i].time, NULL), kc[i].position, 1e-9);
+    CHECK_POINT(ha_motion_eval(m, kc[i].time, NULL), kc[i].position, 1e-9);
   }
   for (int i = 1; i < 4; i++) {
     check_c1(m, T, kc[i].time / T, 1e-6, "keyframe");
@@ -660,7 +644,7 @@ static void test_keyframes(void) {
   }
   CHECK_OK(ha_path_keyframes_sample(kc, 5, HA_KEYFRAMES_CATMULL_ROM, times, 40, out, NULL));
   for (int i = 0; i < 40; i++) {
-    CHECK_POS(out[i], ha_motion_eval(m, times[i], NULL), 1e-12);
+    CHECK_POINT(out[i], ha_motion_eval(m, times[i], NULL), 1e-12);
   }
   ha_motion_destroy(m);
 
@@ -674,7 +658,7 @@ static void test_keyframes(void) {
   ha_motion *ml = make_full("keyframes", cr, "keyframes", NULL, 0, kl, 3, T, HA_OK, NULL);
   for (double w = 0.0; w <= 1.0; w += 0.125) {
     double e = w < 0.5 ? 4 * w * w * w : 1 - pow(-2 * w + 2, 3) / 2;
-    CHECK_POS(ha_motion_eval(me, 4.0 * w, NULL), ha_motion_eval(ml, 4.0 * e, NULL), 1e-12);
+    CHECK_POINT(ha_motion_eval(me, 4.0 * w, NULL), ha_motion_eval(ml, 4.0 * e, NULL), 1e-12);
   }
   ha_motion_destroy(me);
   ha_motion_destroy(ml);
@@ -682,8 +666,8 @@ static void test_keyframes(void) {
   /* a single key holds; equal times jump (the later key wins) */
   ha_keyframe one[1] = {{3.0, v3(1, 1, 1), HA_EASE_LINEAR}};
   m = make_full("keyframes", cr, "keyframes", NULL, 0, one, 1, T, HA_OK, NULL);
-  CHECK_POS(ha_motion_eval(m, 0.0, NULL), v3(1, 1, 1), 0);
-  CHECK_POS(ha_motion_eval(m, 7.0, NULL), v3(1, 1, 1), 0);
+  CHECK_POINT(ha_motion_eval(m, 0.0, NULL), v3(1, 1, 1), 0);
+  CHECK_POINT(ha_motion_eval(m, 7.0, NULL), v3(1, 1, 1), 0);
   ha_motion_destroy(m);
   ha_keyframe jump[4] = {{0.0, v3(0, 0, 0), HA_EASE_LINEAR},
                          {2.0, v3(2, 0, 0), HA_EASE_LINEAR},
@@ -694,7 +678,7 @@ static void test_keyframes(void) {
                            "interpolation=step"};
     const char *a[] = {names[interp], NULL};
     m = make_full("keyframes", a, "keyframes", NULL, 0, jump, 4, T, HA_OK, NULL);
-    CHECK_POS(ha_motion_eval(m, 2.0, NULL), v3(2, 5, 0), 1e-12);
+    CHECK_POINT(ha_motion_eval(m, 2.0, NULL), v3(2, 5, 0), 1e-12);
     CHECK(ha_motion_eval(m, 1.999, NULL).y < 0.01);
     for (double t = 0.0; t <= 10.0; t += 0.01) {
       CHECK(ha_vec3_isfinite(ha_motion_eval(m, t, NULL)));
@@ -710,9 +694,9 @@ static void test_keyframes(void) {
 
   /* the defaults: 3 keys over the default 10 s */
   m = make("keyframes", NULL, 10.0);
-  CHECK_POS(ha_motion_eval(m, 0.0, NULL), v3(-5, 0, 0), 0);
-  CHECK_POS(ha_motion_eval(m, 5.0, NULL), v3(0, 5, 0), 1e-12);
-  CHECK_POS(ha_motion_eval(m, 10.0, NULL), v3(5, 0, 0), 0);
+  CHECK_POINT(ha_motion_eval(m, 0.0, NULL), v3(-5, 0, 0), 0);
+  CHECK_POINT(ha_motion_eval(m, 5.0, NULL), v3(0, 5, 0), 1e-12);
+  CHECK_POINT(ha_motion_eval(m, 10.0, NULL), v3(5, 0, 0), 0);
   ha_motion_destroy(m);
 }
 
@@ -729,40 +713,40 @@ static void test_pattern_square_triangle_circle(void) {
   const ha_vec3 corners[4] = {v3(1, 1, 0), v3(-1, 1, 0), v3(-1, -1, 0), v3(1, -1, 0)};
   for (int i = 0; i < 4; i++) {
     ha_vec3 ex = add(v3(1, 2, 3), mul(corners[i], 2.0));
-    CHECK_POS(at(m, T, i * 0.25), ex, 1e-12);
+    CHECK_POINT(at(m, T, i * 0.25), ex, 1e-12);
     /* perimeter-proportional: halfway along each edge at i/4 + 1/8 */
     ha_vec3 mid = add(v3(1, 2, 3), mul(add(corners[i], corners[(i + 1) % 4]), 1.0));
-    CHECK_POS(at(m, T, i * 0.25 + 0.125), mid, 1e-12);
+    CHECK_POINT(at(m, T, i * 0.25 + 0.125), mid, 1e-12);
   }
-  CHECK_POS(at(m, T, 1.0), add(v3(1, 2, 3), mul(corners[0], 2.0)), 1e-12);
-  CHECK_POS(ha_motion_pivot(m), v3(1, 2, 3), 0);
+  CHECK_POINT(at(m, T, 1.0), add(v3(1, 2, 3), mul(corners[0], 2.0)), 1e-12);
+  CHECK_POINT(ha_motion_pivot(m), v3(1, 2, 3), 0);
   ha_motion_destroy(m);
 
   /* speed 2: two laps; speed −1: backwards */
   const char *sq2[] = {"pattern=square", "speed=2", NULL};
   m = make_pattern(sq2, T);
-  CHECK_POS(at(m, T, 0.125), corners[1], 1e-12);
-  CHECK_POS(at(m, T, 0.625), corners[1], 1e-12);
-  CHECK_POS(at(m, T, 0.75), corners[2], 1e-12);
+  CHECK_POINT(at(m, T, 0.125), corners[1], 1e-12);
+  CHECK_POINT(at(m, T, 0.625), corners[1], 1e-12);
+  CHECK_POINT(at(m, T, 0.75), corners[2], 1e-12);
   ha_motion_destroy(m);
   const char *sqr[] = {"pattern=square", "speed=-1", NULL};
   m = make_pattern(sqr, T);
-  CHECK_POS(at(m, T, 0.25), corners[3], 1e-12);
+  CHECK_POINT(at(m, T, 0.25), corners[3], 1e-12);
   ha_motion_destroy(m);
 
   /* a quaternion rotation (90° about Z) turns the shape about the centre */
   const char *rot[] = {"pattern=square", "center=5,0,0",
                        "rotation=0.70710678118654757,0,0,0.70710678118654757", NULL};
   m = make_pattern(rot, T);
-  CHECK_POS(at(m, T, 0.0), v3(4, 1, 0), 1e-12);
-  CHECK_POS(at(m, T, 0.25), v3(4, -1, 0), 1e-12);
+  CHECK_POINT(at(m, T, 0.0), v3(4, 1, 0), 1e-12);
+  CHECK_POINT(at(m, T, 0.25), v3(4, -1, 0), 1e-12);
   ha_motion_destroy(m);
 
   const char *tri[] = {"pattern=triangle", NULL};
   m = make_pattern(tri, T);
   for (int k = 0; k < 3; k++) {
     double a = HA_PI / 2 + k * HA_TAU / 3;
-    CHECK_POS(at(m, T, k / 3.0), v3(cos(a), sin(a), 0), 1e-12);
+    CHECK_POINT(at(m, T, k / 3.0), v3(cos(a), sin(a), 0), 1e-12);
   }
   ha_motion_destroy(m);
 
@@ -770,7 +754,7 @@ static void test_pattern_square_triangle_circle(void) {
   m = make_pattern(cir, T);
   for (double p = 0.0; p <= 1.0; p += 0.05) {
     double f = 1.5 * p - floor(1.5 * p);
-    CHECK_POS(at(m, T, p), v3(3 * cos(HA_TAU * f), 3 * sin(HA_TAU * f), 1), 1e-9);
+    CHECK_POINT(at(m, T, p), v3(3 * cos(HA_TAU * f), 3 * sin(HA_TAU * f), 1), 1e-9);
   }
   ha_motion_destroy(m);
 }
@@ -782,7 +766,7 @@ static void test_pattern_star_figure8_points(void) {
   /* All ten edges have the same length, so vertex k is at fraction k/10. */
   for (int k = 0; k < 10; k++) {
     double a = HA_PI / 2 + k * HA_PI / 5, r = k % 2 ? 0.382 : 1.0;
-    CHECK_POS(at(m, T, k / 10.0), v3(r * cos(a), r * sin(a), 0), 1e-12);
+    CHECK_POINT(at(m, T, k / 10.0), v3(r * cos(a), r * sin(a), 0), 1e-12);
   }
   /* Vertex count: a lap is made of exactly 10 straight runs. Directions come
    * from short chords; a chord across a vertex gives a one-off direction,
@@ -807,7 +791,7 @@ static void test_pattern_star_figure8_points(void) {
 
   const char *f8[] = {"pattern=figure8", "center=1,0,0", NULL};
   m = make_pattern(f8, T);
-  CHECK_POS(at(m, T, 0.0), v3(1, 0, 0), 1e-12);
+  CHECK_POINT(at(m, T, 0.0), v3(1, 0, 0), 1e-12);
   for (double p = 0.0; p < 1.0; p += 0.01) {
     ha_vec3 q = sub(at(m, T, p), v3(1, 0, 0));
     /* (sin θ, sin θ cos θ) satisfies y² = x²(1 − x²). */
@@ -825,17 +809,17 @@ static void test_pattern_star_figure8_points(void) {
   const ha_vec3 tri[3] = {v3(0, 0, 0), v3(3, 0, 0), v3(3, 4, 0)};
   const char *c[] = {"center=10,0,0", NULL};
   m = make_full("pattern", c, "points", tri, 3, NULL, 0, T, HA_OK, NULL);
-  CHECK_POS(at(m, T, 0.0), v3(10, 0, 0), 1e-12);
-  CHECK_POS(at(m, T, 0.125), v3(11.5, 0, 0), 1e-12);
-  CHECK_POS(at(m, T, 0.25), v3(13, 0, 0), 1e-12);
-  CHECK_POS(at(m, T, 7.0 / 12.0), v3(13, 4, 0), 1e-12);
-  CHECK_POS(at(m, T, 1.0 - 2.5 / 12.0), v3(11.5, 2, 0), 1e-12); /* closing edge, halfway */
+  CHECK_POINT(at(m, T, 0.0), v3(10, 0, 0), 1e-12);
+  CHECK_POINT(at(m, T, 0.125), v3(11.5, 0, 0), 1e-12);
+  CHECK_POINT(at(m, T, 0.25), v3(13, 0, 0), 1e-12);
+  CHECK_POINT(at(m, T, 7.0 / 12.0), v3(13, 4, 0), 1e-12);
+  CHECK_POINT(at(m, T, 1.0 - 2.5 / 12.0), v3(11.5, 2, 0), 1e-12); /* closing edge, halfway */
   ha_motion_destroy(m);
   /* two points: back and forth */
   const ha_vec3 two[2] = {v3(0, 0, 0), v3(2, 0, 0)};
   m = make_full("pattern", NULL, "points", two, 2, NULL, 0, T, HA_OK, NULL);
-  CHECK_POS(at(m, T, 0.5), v3(2, 0, 0), 1e-12);
-  CHECK_POS(at(m, T, 0.75), v3(1, 0, 0), 1e-12);
+  CHECK_POINT(at(m, T, 0.5), v3(2, 0, 0), 1e-12);
+  CHECK_POINT(at(m, T, 0.75), v3(1, 0, 0), 1e-12);
   ha_motion_destroy(m);
   /* pattern and points together: refused */
   ha_error err;
@@ -857,16 +841,16 @@ static void test_interpolate_linear(void) {
   size_t n = 0;
   CHECK_OK(ha_path_interpolate(P, 3, &o, out, 8, &n, NULL));
   CHECK_INT(n, 5);
-  CHECK_POS(out[0], P[0], 0);
-  CHECK_POS(out[1], v3(0.5, 0, 0), 1e-15);
-  CHECK_POS(out[2], v3(1, 0, 0), 1e-15);
-  CHECK_POS(out[3], v3(1, 1.5, 0), 1e-15);
-  CHECK_POS(out[4], P[2], 1e-15);
+  CHECK_POINT(out[0], P[0], 0);
+  CHECK_POINT(out[1], v3(0.5, 0, 0), 1e-15);
+  CHECK_POINT(out[2], v3(1, 0, 0), 1e-15);
+  CHECK_POINT(out[3], v3(1, 1.5, 0), 1e-15);
+  CHECK_POINT(out[4], P[2], 1e-15);
   o.constant_speed = true;
   CHECK_OK(ha_path_interpolate(P, 3, &o, out, 8, &n, NULL));
   for (int k = 0; k < 5; k++) {
     ha_vec3 ex = k <= 1 ? v3(k, 0, 0) : v3(1, k - 1, 0);
-    CHECK_POS(out[k], ex, 1e-9);
+    CHECK_POINT(out[k], ex, 1e-9);
   }
   /* closed: the loop is not repeated; sample k at k/samples */
   o.closed = true;
@@ -874,9 +858,9 @@ static void test_interpolate_linear(void) {
   o.samples = 6;
   CHECK_OK(ha_path_interpolate(P, 3, &o, out, 8, &n, NULL));
   CHECK_INT(n, 6);
-  CHECK_POS(out[0], P[0], 0);
-  CHECK_POS(out[2], P[1], 1e-15);
-  CHECK_POS(out[5], v3(0.5, 1.5, 0), 1e-15);
+  CHECK_POINT(out[0], P[0], 0);
+  CHECK_POINT(out[2], P[1], 1e-15);
+  CHECK_POINT(out[5], v3(0.5, 1.5, 0), 1e-15);
 }
 
 /* (max − min)/max of the distances between successive samples. */
@@ -891,10 +875,8 @@ static double chord_spread(const ha_vec3 *v, size_t n) {
 }
 
 static void test_interpolate_catmull_rom(void) {
-  uint64_t seed = 31337;
-  printf("seed %llu\n", (unsigned long long)seed);
   ha_vec3 P[6];
-  random_points(&seed, P, 6);
+  seeded_points(31337, P, 6);
   ha_vec3 out[301];
   size_t n = 0;
   for (int closed = 0; closed <= 1; closed++) {
@@ -906,12 +888,12 @@ static void test_interpolate_catmull_rom(void) {
     CHECK_INT(n, o.samples);
     /* the same curve as the reference (and so as the model) */
     for (size_t k = 0; k < n; k++) {
-      CHECK_POS(out[k], ref_catmull(P, 6, closed, 0.5, (double)k / 300.0), 1e-9);
+      CHECK_POINT(out[k], ref_catmull(P, 6, closed, 0.5, (double)k / 300.0), 1e-9);
     }
     /* through every point */
     int nseg = closed ? 6 : 5;
     for (int i = 0; i < nseg; i++) {
-      CHECK_POS(out[i * 300 / nseg], P[i], 1e-9);
+      CHECK_POINT(out[i * 300 / nseg], P[i], 1e-9);
     }
     /* constant speed: the constant-speed model's positions (checked against
      * a dense polyline above), and equal chords within 0.5 % */
@@ -922,13 +904,13 @@ static void test_interpolate_catmull_rom(void) {
     CHECK_INT(n, o.samples);
     ha_motion *m = make_cr(P, 6, 0.5, 0.0, closed, 1, 1.0);
     for (size_t k = 0; k < n; k += 50) {
-      CHECK_POS(big[k], at(m, 1.0, (double)k / 2000.0), 1e-9);
+      CHECK_POINT(big[k], at(m, 1.0, (double)k / 2000.0), 1e-9);
     }
     ha_motion_destroy(m);
     CHECK(chord_spread(big, n) < 0.005);
-    CHECK_POS(big[0], P[0], 1e-12);
+    CHECK_POINT(big[0], P[0], 1e-12);
     if (!closed) {
-      CHECK_POS(big[n - 1], P[5], 1e-9);
+      CHECK_POINT(big[n - 1], P[5], 1e-9);
     }
   }
 }
@@ -946,7 +928,7 @@ static void test_interpolate_bezier(void) {
   for (int k = 0; k <= 20; k++) {
     double s = k / 20.0 * 2.0;
     int j = s >= 2.0 ? 1 : (int)floor(s);
-    CHECK_POS(out[k], bernstein(P + 3 * j, s - j), 1e-12);
+    CHECK_POINT(out[k], bernstein(P + 3 * j, s - j), 1e-12);
   }
   /* closed: 3k points, the last group returns to P0 */
   ha_vec3 Q[6] = {v3(0, 0, 0), v3(1, 1, 0), v3(2, 1, 0), v3(3, 0, 0), v3(2, -1, 0), v3(1, -1, 0)};
@@ -954,7 +936,7 @@ static void test_interpolate_bezier(void) {
   o.samples = 20;
   CHECK_OK(ha_path_interpolate(Q, 6, &o, out, 21, &n, NULL));
   const ha_vec3 last[4] = {Q[3], Q[4], Q[5], Q[0]};
-  CHECK_POS(out[15], bernstein(last, 0.5), 1e-12);
+  CHECK_POINT(out[15], bernstein(last, 0.5), 1e-12);
   /* constant speed: equal chords within 0.5 % */
   static ha_vec3 big[2001];
   o.closed = false;
@@ -962,8 +944,8 @@ static void test_interpolate_bezier(void) {
   o.samples = 2001;
   CHECK_OK(ha_path_interpolate(P, 7, &o, big, 2001, &n, NULL));
   CHECK(chord_spread(big, n) < 0.005);
-  CHECK_POS(big[2000], P[6], 1e-9);
-  CHECK_POS(big[1000], P[3], 1e-9); /* the chain is symmetric: mid-length is P3 */
+  CHECK_POINT(big[2000], P[6], 1e-9);
+  CHECK_POINT(big[1000], P[3], 1e-9); /* the chain is symmetric: mid-length is P3 */
 }
 
 static void test_interpolate_errors(void) {
@@ -1029,7 +1011,7 @@ static void test_resample_keyframes(void) {
   for (size_t i = 0; i < n; i++) {
     double t = 1.0 + (double)i / 10.0;
     ha_vec3 ex = t <= 2.0 ? v3(10 * (t - 1), 0, 0) : v3(10, 10 * (t - 2), 0);
-    CHECK_POS(out[i], ex, 1e-9);
+    CHECK_POINT(out[i], ex, 1e-9);
   }
   CHECK_INT(ha_path_resample_keyframes(k, 3, HA_KEYFRAMES_LINEAR, 10.0, out, 20, &n, &err),
             HA_ENOBUFS);
@@ -1059,7 +1041,7 @@ static void test_resample_keyframes(void) {
   }
   CHECK_OK(ha_path_keyframes_sample(k, 3, HA_KEYFRAMES_CATMULL_ROM, times, 21, ref, NULL));
   for (int i = 0; i < 21; i++) {
-    CHECK_POS(out[i], ref[i], 1e-12);
+    CHECK_POINT(out[i], ref[i], 1e-12);
   }
   times[3] = NAN;
   CHECK_INT(ha_path_keyframes_sample(k, 3, HA_KEYFRAMES_LINEAR, times, 21, ref, &err), HA_EINVAL);

@@ -35,6 +35,17 @@ static char *render(const ha_svg_track *tracks, size_t n, const ha_svg_options *
   return buf;
 }
 
+/* render() that must succeed: a document (checked) written with status 0
+ * (checked when there is a document); NULL after a failed check. */
+static char *render_ok(const ha_svg_track *tracks, size_t n, const ha_svg_options *o) {
+  int rc = -2;
+  char *doc = render(tracks, n, o, &rc);
+  CHECK(doc != NULL);
+  if (doc)
+    CHECK_INT(rc, 0);
+  return doc;
+}
+
 static size_t count(const char *hay, const char *needle) {
   size_t c = 0, nl = strlen(needle);
   for (const char *p = strstr(hay, needle); p; p = strstr(p + nl, needle)) {
@@ -248,19 +259,33 @@ static int well_formed(const char *doc) {
   return st == 0;
 }
 
-/* Coordinates of the idx-th <polyline> (0-based); returns the point count. */
-static size_t polyline_points(const char *doc, size_t idx, double *xy, size_t cap) {
+/* render_ok() whose document is also well-formed XML (checked). */
+static char *render_valid(const ha_svg_track *tracks, size_t n, const ha_svg_options *o) {
+  char *doc = render_ok(tracks, n, o);
+  if (doc)
+    CHECK(well_formed(doc));
+  return doc;
+}
+
+/* The value of the points attribute after the idx-th (0-based) `marker`
+ * in doc, or NULL. */
+static const char *points_after(const char *doc, const char *marker, size_t idx) {
   const char *p = doc;
   for (size_t i = 0; i <= idx; i++) {
-    p = strstr(p, "<polyline");
+    p = strstr(p, marker);
     if (!p)
-      return 0;
-    p += 9;
+      return NULL;
+    p += strlen(marker);
   }
   p = strstr(p, "points=\"");
+  return p ? p + 8 : NULL;
+}
+
+/* Coordinates of the idx-th <polyline> (0-based); returns the point count. */
+static size_t polyline_points(const char *doc, size_t idx, double *xy, size_t cap) {
+  const char *p = points_after(doc, "<polyline", idx);
   if (!p)
     return 0;
-  p += 8;
   size_t n = 0;
   while (*p && *p != '"' && n < cap) {
     char *e;
@@ -280,17 +305,9 @@ static size_t polyline_points(const char *doc, size_t idx, double *xy, size_t ca
 
 /* Points of the idx-th arrowhead polygon: tip, base corners. */
 static int arrow_points(const char *doc, size_t idx, double v[6]) {
-  const char *p = doc;
-  for (size_t i = 0; i <= idx; i++) {
-    p = strstr(p, "class=\"arrow\"");
-    if (!p)
-      return 0;
-    p += 13;
-  }
-  p = strstr(p, "points=\"");
+  const char *p = points_after(doc, "class=\"arrow\"", idx);
   if (!p)
     return 0;
-  p += 8;
   for (int i = 0; i < 6; i++) {
     char *e;
     v[i] = strtod(p, &e);
@@ -338,13 +355,9 @@ static ha_svg_track helix_track(void) {
 
 static void test_circle(void) {
   ha_svg_track tr = circle_track();
-  int rc = -2;
-  char *doc = render(&tr, 1, NULL, &rc);
-  CHECK(doc != NULL);
+  char *doc = render_valid(&tr, 1, NULL);
   if (!doc)
     return;
-  CHECK_INT(rc, 0);
-  CHECK(well_formed(doc));
   CHECK(strstr(doc, "version=\"1.1\"") != NULL);
   CHECK(strstr(doc, "xmlns=\"http://www.w3.org/2000/svg\"") != NULL);
   CHECK_INT(count(doc, "<polyline"), 2); /* one per view */
@@ -387,13 +400,9 @@ static void test_helix_and_legend(void) {
   ha_svg_track tr[2] = {circle_track(), helix_track()};
   ha_svg_options o = ha_svg_options_default();
   o.title = "circle & helix";
-  int rc = -2;
-  char *doc = render(tr, 2, &o, &rc);
-  CHECK(doc != NULL);
+  char *doc = render_valid(tr, 2, &o);
   if (!doc)
     return;
-  CHECK_INT(rc, 0);
-  CHECK(well_formed(doc));
   CHECK_INT(count(doc, "<polyline"), 4);
   CHECK_INT(count(doc, "class=\"start\""), 4);
   CHECK_INT(count(doc, "class=\"legend\""), 2);
@@ -413,12 +422,9 @@ static void test_equal_scale(void) {
   /* (0,0,0) → (1,0,0) → (1,1,0) → (1,1,1): 1 m steps along x, y, then z. */
   double t[4] = {0, 1, 2, 3}, x[4] = {0, 1, 1, 1}, y[4] = {0, 0, 1, 1}, z[4] = {0, 0, 0, 1};
   ha_svg_track tr = {"steps", NULL, t, x, y, z, 4};
-  int rc = -2;
-  char *doc = render(&tr, 1, NULL, &rc);
-  CHECK(doc != NULL);
+  char *doc = render_ok(&tr, 1, NULL);
   if (!doc)
     return;
-  CHECK_INT(rc, 0);
   double top[8], side[8];
   /* Duplicates after projection are dropped: 3 distinct points per view. */
   CHECK_INT(polyline_points(doc, 0, top, 4), 3);
@@ -441,13 +447,9 @@ static void test_escaping(void) {
                          NULL, t, x, y, z, 2}};
   ha_svg_options o = ha_svg_options_default();
   o.title = "<script>&'\"";
-  int rc = -2;
-  char *doc = render(tr, 2, &o, &rc);
-  CHECK(doc != NULL);
+  char *doc = render_valid(tr, 2, &o);
   if (!doc)
     return;
-  CHECK_INT(rc, 0);
-  CHECK(well_formed(doc));
   CHECK(strstr(doc, ">A&amp;B &lt;&quot;q&quot;&gt; &apos;x&apos;</text>") != NULL);
   CHECK(strstr(doc, "A&B") == NULL);
   CHECK(strstr(doc, "<script>") == NULL);
@@ -493,13 +495,9 @@ static void test_nan_skipped(void) {
   t[7] = NAN;
   z[0] = NAN; /* the first sample too: "start" moves to the next */
   ha_svg_track tr = {"gappy", NULL, t, x, y, z, N};
-  int rc = -2;
-  char *doc = render(&tr, 1, NULL, &rc);
-  CHECK(doc != NULL);
+  char *doc = render_valid(&tr, 1, NULL);
   if (!doc)
     return;
-  CHECK_INT(rc, 0);
-  CHECK(well_formed(doc));
   for (char *p = doc; *p; p++) {
     *p = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
   }
@@ -512,13 +510,9 @@ static void test_nan_skipped(void) {
 }
 
 static void test_degenerate(void) {
-  int rc = -2;
   /* No tracks: empty panels. */
-  char *doc = render(NULL, 0, NULL, &rc);
-  CHECK(doc != NULL);
+  char *doc = render_valid(NULL, 0, NULL);
   if (doc) {
-    CHECK_INT(rc, 0);
-    CHECK(well_formed(doc));
     CHECK_INT(count(doc, "no data"), 2);
     CHECK_INT(count(doc, "<polyline"), 0);
     free(doc);
@@ -526,11 +520,8 @@ static void test_degenerate(void) {
   /* A single point: a start marker only. */
   double t1 = 0, x1 = 2, y1 = -1, z1 = 3;
   ha_svg_track one = {"dot", NULL, &t1, &x1, &y1, &z1, 1};
-  doc = render(&one, 1, NULL, &rc);
-  CHECK(doc != NULL);
+  doc = render_valid(&one, 1, NULL);
   if (doc) {
-    CHECK_INT(rc, 0);
-    CHECK(well_formed(doc));
     CHECK_INT(count(doc, "class=\"start\""), 2);
     CHECK_INT(count(doc, "<polyline"), 0);
     CHECK_INT(count(doc, "class=\"arrow\""), 0);
@@ -541,11 +532,8 @@ static void test_degenerate(void) {
    * equal scale; the side view sees it as a horizontal line. */
   double t[3] = {0, 1, 2}, x[3] = {-4, 0, 4}, y[3] = {1, 1, 1}, z[3] = {2, 2, 2};
   ha_svg_track line = {"line", NULL, t, x, y, z, 3};
-  doc = render(&line, 1, NULL, &rc);
-  CHECK(doc != NULL);
+  doc = render_valid(&line, 1, NULL);
   if (doc) {
-    CHECK_INT(rc, 0);
-    CHECK(well_formed(doc));
     double p[6];
     CHECK_INT(polyline_points(doc, 1, p, 3), 3);
     CHECK_NEAR(p[1], p[5], 1e-9);
@@ -555,11 +543,8 @@ static void test_degenerate(void) {
   /* A source standing still (no extent at all, and a time span). */
   double sx[3] = {1, 1, 1};
   ha_svg_track still = {"still", NULL, t, sx, y, z, 3};
-  doc = render(&still, 1, NULL, &rc);
-  CHECK(doc != NULL);
+  doc = render_valid(&still, 1, NULL);
   if (doc) {
-    CHECK_INT(rc, 0);
-    CHECK(well_formed(doc));
     CHECK_INT(count(doc, "class=\"arrow\""), 0);
     free(doc);
   }
@@ -570,11 +555,8 @@ static void test_degenerate(void) {
   ha_svg_options o = ha_svg_options_default();
   o.show_side = 0;
   o.width_px = 10;
-  doc = render(empty, 2, &o, &rc);
-  CHECK(doc != NULL);
+  doc = render_valid(empty, 2, &o);
   if (doc) {
-    CHECK_INT(rc, 0);
-    CHECK(well_formed(doc));
     CHECK(strstr(doc, "class=\"side\"") == NULL);
     CHECK(strstr(doc, "width=\"320\"") != NULL);
     CHECK(strstr(doc, ">track 1</text>") != NULL);
@@ -587,20 +569,15 @@ static void test_tick_interval_option(void) {
   ha_svg_track tr = circle_track();
   ha_svg_options o = ha_svg_options_default();
   o.tick_interval_s = 5.0;
-  int rc = -2;
-  char *doc = render(&tr, 1, &o, &rc);
-  CHECK(doc != NULL);
+  char *doc = render_ok(&tr, 1, &o);
   if (!doc)
     return;
-  CHECK_INT(rc, 0);
   CHECK_INT(count(doc, "class=\"tick\""), 2 * 3); /* 5, 10, 15 s */
   free(doc);
   o.tick_interval_s = 1e-9; /* absurd: falls back to the automatic interval */
-  doc = render(&tr, 1, &o, &rc);
-  CHECK(doc != NULL);
+  doc = render_ok(&tr, 1, &o);
   if (!doc)
     return;
-  CHECK_INT(rc, 0);
   CHECK_INT(count(doc, "class=\"tick\""), 2 * 9);
   free(doc);
 }

@@ -3,19 +3,11 @@
 # metrics file and the Prometheus endpoint: /holoanim/pause freezes what the
 # device receives, /holoanim/play resumes it, the refusing output never stops
 # the good one, and the metrics count what was done.
-set -euo pipefail
-cli=${HA_CLI:?}
-command -v oscsend >/dev/null || { echo "skipped: oscsend (liblo-tools) not installed"; exit 77; }
-dir=$(mktemp -d)
-trap 'kill $sim $play 2>/dev/null || true; rm -rf "$dir"' EXIT
-free_port() {
-  python3 -c 'import socket,sys; s=socket.socket(socket.AF_INET, getattr(socket, sys.argv[1])); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' "$1"
-}
+source "$(dirname "$0")/lib.sh"
+need_oscsend
 simport=$(free_port SOCK_DGRAM); refused=$(free_port SOCK_DGRAM)
 ctl=$(free_port SOCK_DGRAM); mport=$(free_port SOCK_STREAM)
-"$cli" devsim --port "$simport" --tracks 4 --record "$dir/rec.csv" --quiet &
-sim=$!
-sleep 0.3
+start_devsim "$simport" --tracks 4 --record "$dir/rec.csv"
 "$cli" play --model circular --param radius=3 --duration 4 --track 1 \
   --to "127.0.0.1:$refused" --to "127.0.0.1:$simport" --rate 100 \
   --control "$ctl" --metrics "$dir/metrics.json" --metrics-port "$mport" --for 4 --quiet &
@@ -29,14 +21,13 @@ ticks = [l for l in text.splitlines() if l.startswith("holoanim_ticks_total")]
 assert ticks and float(ticks[0].split()[-1]) > 50, ticks
 print("prometheus endpoint ok:", ticks[0])
 PY
-pause_at=$(python3 -c 'import time; print(time.clock_gettime(time.CLOCK_MONOTONIC))')
+pause_at=$(mono_now)
 oscsend 127.0.0.1 "$ctl" /holoanim/pause
 sleep 1.0
-resume_at=$(python3 -c 'import time; print(time.clock_gettime(time.CLOCK_MONOTONIC))')
+resume_at=$(mono_now)
 oscsend 127.0.0.1 "$ctl" /holoanim/play
 wait $play
-kill -INT $sim
-wait $sim || true
+stop_devsim
 python3 - "$dir/rec.csv" "$pause_at" "$resume_at" "$dir/metrics.json" <<'PY'
 import csv, json, sys
 rows = [r for r in csv.DictReader(open(sys.argv[1])) if r["track"] == "1"]

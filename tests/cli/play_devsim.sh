@@ -3,21 +3,15 @@
 # 127.0.0.1; every recorded position must lie on the path `holoanim eval`
 # computes near the recorded time (clocks aligned once: the device cannot know
 # our transport time).
-set -euo pipefail
-cli=${HA_CLI:?}
-dir=$(mktemp -d)
-trap 'kill $sim 2>/dev/null || true; rm -rf "$dir"' EXIT
-port=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-"$cli" devsim --port "$port" --tracks 8 --record "$dir/rec.csv" --quiet &
-sim=$!
-sleep 0.3
+source "$(dirname "$0")/lib.sh"
+port=$(free_port)
+start_devsim "$port" --tracks 8 --record "$dir/rec.csv"
 # A linear fly-by (2.5 m/s, pingpong: continuous) on tracks 1..3 with phase
 # offsets, 100 Hz output.
 "$cli" play --model linear --param startPosition=-5,1,0 --param endPosition=5,1,2 \
   --duration 4 --loop pingpong --track 1,2,3 --phase-offset 0.5 \
   --to "127.0.0.1:$port" --rate 100 --for 2 --quiet
-kill -INT $sim
-wait $sim || true
+stop_devsim
 test -s "$dir/rec.csv"
 head -1 "$dir/rec.csv" | grep -q '^time_s,track,x,y,z$'
 python3 - "$dir/rec.csv" "$cli" <<'PY'

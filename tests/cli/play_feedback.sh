@@ -4,18 +4,10 @@
 # Our own echoes are not conflicts; when another controller moves a track we
 # animate, `play` reports a conflict instead of fighting silently; when it
 # moves a track at rest, that track adopts the new position as its base.
-set -euo pipefail
-cli=${HA_CLI:?}
-command -v oscsend >/dev/null || { echo "skipped: oscsend (liblo-tools) not installed"; exit 77; }
-dir=$(mktemp -d)
-trap 'kill $sim $play 2>/dev/null || true; rm -rf "$dir"' EXIT
-free_port() {
-  python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
+source "$(dirname "$0")/lib.sh"
+need_oscsend
 simport=$(free_port); ctl=$(free_port)
-"$cli" devsim --port "$simport" --tracks 4 --push "127.0.0.1:$ctl" --quiet >/dev/null &
-sim=$!
-sleep 0.3
+start_devsim "$simport" --tracks 4 --push "127.0.0.1:$ctl" >/dev/null
 cat > "$dir/show.json" <<JSON
 {
   "format": 1,
@@ -35,7 +27,7 @@ sleep 1.0
 oscsend 127.0.0.1 "$simport" /track/1/xyz fff 40 40 0
 oscsend 127.0.0.1 "$simport" /track/2/xyz fff -3 7 1
 wait $play
-kill -INT $sim; wait $sim || true
+stop_devsim
 cat "$dir/play.err" | tr '\r' '\n' | grep -v '^ t=' || true
 grep -q "conflict on track 1" "$dir/play.err"
 grep -q "track 2 moved on the device to (-3.00, 7.00, 1.00)" "$dir/play.err"

@@ -2,13 +2,9 @@
 # Hot reload: `holoanim play --watch` picks up a valid edit of the show
 # without stopping (the running circle blends to its new radius), and an
 # invalid edit is reported while the show keeps playing untouched.
-set -euo pipefail
-cli=${HA_CLI:?}
-dir=$(mktemp -d)
-trap 'kill $sim $play 2>/dev/null || true; rm -rf "$dir"' EXIT
-port=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-"$cli" devsim --port "$port" --tracks 2 --record "$dir/rec.csv" --quiet >/dev/null &
-sim=$!
+source "$(dirname "$0")/lib.sh"
+port=$(free_port)
+start_devsim "$port" --tracks 2 --record "$dir/rec.csv" >/dev/null
 write_show() {  # radius
   cat > "$dir/show.tmp" <<JSON
 {
@@ -24,17 +20,16 @@ JSON
   mv "$dir/show.tmp" "$dir/show.json"
 }
 write_show 2
-sleep 0.3
 "$cli" play "$dir/show.json" --watch --duration 5 2> "$dir/play.err" &
 play=$!
 sleep 1.2
-t_valid=$(python3 -c 'import time; print(time.clock_gettime(time.CLOCK_MONOTONIC))')
+t_valid=$(mono_now)
 write_show 4
 sleep 2.0
-t_bad=$(python3 -c 'import time; print(time.clock_gettime(time.CLOCK_MONOTONIC))')
+t_bad=$(mono_now)
 write_show -1
 wait $play
-kill -INT $sim; wait $sim || true
+stop_devsim
 grep -q "reloaded $dir/show.json" "$dir/play.err"
 grep -q "changed but is invalid; still playing the previous version" "$dir/play.err"
 grep -q "animations\[0\].parameters.radius: -1 is below the minimum 0" "$dir/play.err"

@@ -112,9 +112,16 @@ function connect(srv, { ack = true, headers, token } = {}) {
   return c;
 }
 
+/** connect(srv, options), ready, and closed when the test `t` ends. */
+async function openClient(t, srv, options) {
+  const c = await connect(srv, options).ready;
+  t.after(() => c.close());
+  return c;
+}
+
 function framePos(frame, id) {
   const i = Array.from(frame.ids).indexOf(id);
   return [frame.positions[3 * i], frame.positions[3 * i + 1], frame.positions[3 * i + 2]];
 }
 
-module.exports = { h, WEB, ROOT, QUARTET, sleep, waitFor, startServer, connect, projectsWithQuartet, framePos };
+module.exports = { h, WEB, ROOT, QUARTET, sleep, waitFor, startServer, connect, openClient, projectsWithQuartet, framePos };

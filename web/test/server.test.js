@@ -8,7 +8,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { h, sleep, waitFor, startServer, connect, projectsWithQuartet, framePos } = require('./helpers');
+const { h, sleep, waitFor, startServer, connect, openClient, projectsWithQuartet, framePos } = require('./helpers');
 const { createServer } = require('../server/app');
 const { parseMessage, encodeFrame, decodeFrame } = require('../server/protocol');
 const { overlaps, splitPointer } = require('../server/session');
@@ -17,8 +17,7 @@ const radiusOf = (srv) => srv.session.doc.animations[0].parameters.radius;
 
 test('welcome: the document, its state, the registry, transport and paths', async (t) => {
   const srv = await startServer(t);
-  const c = await connect(srv).ready;
-  t.after(() => c.close());
+  const c = await openClient(t, srv);
   const w = c.welcome;
   assert.equal(w.doc.name, 'Orbiting quartet');
   assert.equal(w.state.project, 'quartet');
@@ -35,8 +34,7 @@ test('welcome: the document, its state, the registry, transport and paths', asyn
 
 test('bad messages are refused with an error reply and change nothing', async (t) => {
   const srv = await startServer(t);
-  const c = await connect(srv).ready;
-  t.after(() => c.close());
+  const c = await openClient(t, srv);
   const cases = [
     ['not json', /not JSON/],
     ['[1, 2]', /JSON object/],
@@ -71,12 +69,8 @@ test('bad messages are refused with an error reply and change nothing', async (t
 
 test('edits: validated by the engine, versioned, broadcast, undo/redo shared', async (t) => {
   const srv = await startServer(t);
-  const a = await connect(srv).ready;
-  const b = await connect(srv).ready;
-  t.after(() => {
-    a.close();
-    b.close();
-  });
+  const a = await openClient(t, srv);
+  const b = await openClient(t, srv);
   const r = await a.call('edit', { base: 1, ops: [{ op: 'replace', path: '/animations/0/parameters/radius', value: 5 }], label: 'radius' });
   assert.equal(r.version, 2);
   const push = await waitFor(() => b.last('show'));
@@ -106,12 +100,8 @@ test('edits: validated by the engine, versioned, broadcast, undo/redo shared', a
 
 test('concurrent edits: stale but disjoint edits apply, overlapping ones are refused', async (t) => {
   const srv = await startServer(t);
-  const a = await connect(srv).ready;
-  const b = await connect(srv).ready;
-  t.after(() => {
-    a.close();
-    b.close();
-  });
+  const a = await openClient(t, srv);
+  const b = await openClient(t, srv);
   // both start from version 1
   await a.call('edit', { base: 1, ops: [{ op: 'replace', path: '/tracks/0/name', value: 'First' }] });
   await b.call('edit', { base: 1, ops: [{ op: 'replace', path: '/tracks/1/name', value: 'Second' }] });
@@ -131,8 +121,7 @@ test('concurrent edits: stale but disjoint edits apply, overlapping ones are ref
   // a version from the future
   await assert.rejects(b.call('edit', { base: 99, ops: [{ op: 'replace', path: '/name', value: 'x' }] }), (e) => e.code === 'ECONFLICT');
   // many clients at once: every edit lands exactly once, versions are unique
-  const clients = await Promise.all([1, 2, 3, 4].map(() => connect(srv).ready));
-  t.after(() => clients.forEach((c) => c.close()));
+  const clients = await Promise.all([1, 2, 3, 4].map(() => openClient(t, srv)));
   const results = await Promise.all(
     clients.flatMap((c, k) => [0, 1, 2, 3, 4].map((j) => c.call('edit', { ops: [{ op: 'add', path: '/tracks/0/name', value: `c${k}-${j}` }] }))),
   );
@@ -236,8 +225,7 @@ test('player: transport, live parameter edits, base moves, cues, rebuild on new 
   const sim = h.startDevsim({ port: 0, tracks: 16 });
   t.after(() => sim.stop());
   const srv = await startServer(t, { device: `127.0.0.1:${sim.port}` });
-  const c = await connect(srv).ready;
-  t.after(() => c.close());
+  const c = await openClient(t, srv);
   assert.deepEqual((await c.call('transport', { action: 'play' })).playing, true);
   await waitFor(() => c.frames.length > 5 && c.frames.at(-1).time > 0.3);
   const f = c.frames.at(-1);
@@ -307,8 +295,7 @@ test('player: transport, live parameter edits, base moves, cues, rebuild on new 
 
 test('an output that cannot be opened: the player goes on without it and says why', async (t) => {
   const srv = await startServer(t, { device: '127.0.0.1:4003' });
-  const c = await connect(srv).ready;
-  t.after(() => c.close());
+  const c = await openClient(t, srv);
   await c.call('transport', { action: 'play' });
   await c.call('edit', { ops: [{ op: 'replace', path: '/outputs/0/host', value: 'no-such-host.invalid' }] });
   const ev = await waitFor(() => c.pushes.find((m) => m.type === 'event' && m.event.type === 'error'));
@@ -323,8 +310,7 @@ test('an output that cannot be opened: the player goes on without it and says wh
 
 test('preview: the engine samples the path, or names every bad field', async (t) => {
   const srv = await startServer(t);
-  const c = await connect(srv).ready;
-  t.after(() => c.close());
+  const c = await openClient(t, srv);
   const r = await c.call('preview', { model: 'circular', params: { radius: 2 }, timing: { duration: 4 }, tracks: [1, 2], spec: { phaseSpread: true } });
   assert.deepEqual(r.tracks, [1, 2]);
   assert.equal(r.points.length, 2);
@@ -390,12 +376,8 @@ test('runtime: goCue records the core\'s tags (300 starts in a cue and one after
 test('streaming: a client that does not acknowledge gets at most two frames; others all', async (t) => {
   const srv = await startServer(t);
   srv.runtime.play();
-  const slow = await connect(srv, { ack: false }).ready;
-  const fast = await connect(srv).ready;
-  t.after(() => {
-    slow.close();
-    fast.close();
-  });
+  const slow = await openClient(t, srv, { ack: false });
+  const fast = await openClient(t, srv);
   await sleep(1000);
   assert.ok(fast.frames.length > 40, `fast: ${fast.frames.length}`);
   assert.ok(slow.frames.length <= 2, `slow: ${slow.frames.length}`);
@@ -464,14 +446,12 @@ test('discover: the tracks of a device (holoanim discover)', { skip: fs.existsSy
   const sim = h.startDevsim({ port: 0, tracks: 6 });
   t.after(() => sim.stop());
   const srv = await startServer(t, { cli: CLI });
-  const c = await connect(srv).ready;
-  t.after(() => c.close());
+  const c = await openClient(t, srv);
   sim.setPosition(4, [1, 2, 3]);
   const r = await c.call('discover', { host: '127.0.0.1', port: sim.port });
   assert.equal(r.tracks.length, 6);
   assert.deepEqual([r.tracks[3].index, r.tracks[3].x, r.tracks[3].y, r.tracks[3].z], [4, 1, 2, 3]);
   const none = await startServer(t, { cli: '/nonexistent/holoanim' });
-  const d = await connect(none).ready;
-  t.after(() => d.close());
+  const d = await openClient(t, none);
   await assert.rejects(d.call('discover', { host: '127.0.0.1' }), (e) => e.code === 'EUNSUPPORTED');
 });

@@ -1,0 +1,101 @@
+/* A counting allocator for the "allocates nothing" tests: malloc, calloc,
+ * realloc, free, posix_memalign and aligned_alloc are interposed in the
+ * executable that includes this header (include it from one file only) and
+ * forward to glibc's own __libc_* entry points. While counting is on, every
+ * allocation and every free of a non-NULL pointer is counted (the library is
+ * linked statically, so its calls land here too).
+ *
+ * A sanitizer owns malloc, and other C libraries have no __libc_*: under
+ * HA_SANITIZED or without glibc nothing is interposed and HA_T_COUNTING
+ * stays undefined, so a test can compile its counting checks out.
+ *
+ *   alloc_count_start();  work();  alloc_count_stop();
+ *   CHECK_INT(alloc_calls(), 0);
+ */
+#ifndef HA_TEST_ALLOC_H
+#define HA_TEST_ALLOC_H
+
+#include <stddef.h>
+#include <stdlib.h>
+
+#if !defined(HA_SANITIZED) && defined(__GLIBC__)
+#define HA_T_COUNTING 1
+
+/* glibc's allocator entry points (exported, undocumented in headers). */
+extern void *__libc_malloc(size_t n);
+extern void *__libc_calloc(size_t n, size_t size);
+extern void *__libc_realloc(void *p, size_t n);
+extern void __libc_free(void *p);
+extern void *__libc_memalign(size_t align, size_t n);
+
+/* volatile: the compiler knows malloc's semantics and would otherwise
+ * assume a call cannot change these counters. */
+static volatile int ha_t_alloc_on;
+static volatile size_t ha_t_allocs, ha_t_frees;
+
+static inline void ha_t_note_alloc(void) {
+  if (ha_t_alloc_on) {
+    ha_t_allocs++;
+  }
+}
+
+void *malloc(size_t n) {
+  ha_t_note_alloc();
+  return __libc_malloc(n);
+}
+void *calloc(size_t n, size_t size) {
+  ha_t_note_alloc();
+  return __libc_calloc(n, size);
+}
+void *realloc(void *p, size_t n) {
+  ha_t_note_alloc();
+  return __libc_realloc(p, n);
+}
+void free(void *p) {
+  if (ha_t_alloc_on && p != NULL) {
+    ha_t_frees++;
+  }
+  __libc_free(p);
+}
+int posix_memalign(void **out, size_t align, size_t n) {
+  ha_t_note_alloc();
+  void *p = __libc_memalign(align, n);
+  if (p == NULL) {
+    return 12; /* ENOMEM */
+  }
+  *out = p;
+  return 0;
+}
+void *aligned_alloc(size_t align, size_t n) {
+  ha_t_note_alloc();
+  return __libc_memalign(align, n);
+}
+
+/* Counting on or off; the counts are kept. */
+static inline void alloc_counting(int on) {
+  ha_t_alloc_on = on;
+}
+
+/* Both counts back to zero. */
+static inline void alloc_count_reset(void) {
+  ha_t_allocs = 0;
+  ha_t_frees = 0;
+}
+
+/* Zero the counts and count from now on; alloc_count_stop() ends it. */
+static inline void alloc_count_start(void) {
+  alloc_count_reset();
+  alloc_counting(1);
+}
+
+static inline void alloc_count_stop(void) {
+  alloc_counting(0);
+}
+
+/* Allocations plus frees counted. */
+static inline size_t alloc_calls(void) {
+  return ha_t_allocs + ha_t_frees;
+}
+#endif
+
+#endif
