@@ -124,7 +124,7 @@ void ha_format_double(char *buf, size_t cap, double v) {
   ha__format_double_ex(buf, cap, v, 0);
 }
 
-static void begin(ha_error *err, ha_status st, ha_error_kind kind, ha_error_category cat) {
+static void error_begin(ha_error *err, ha_status st, ha_error_kind kind, ha_error_category cat) {
   memset(err, 0, sizeof(*err));
   err->status = st;
   err->kind = kind;
@@ -136,7 +136,7 @@ ha_status ha__error_invalid(ha_error *err, ha_error_category cat, const char *na
   if (err == NULL) {
     return HA_EINVAL;
   }
-  begin(err, HA_EINVAL, HA_ERROR_INVALID_PARAMETER, cat);
+  error_begin(err, HA_EINVAL, HA_ERROR_INVALID_PARAMETER, cat);
   copy_str(err->name, sizeof(err->name), name);
   copy_str(err->value, sizeof(err->value), value);
   va_list ap;
@@ -152,7 +152,7 @@ ha_status ha__error_bounds(ha_error *err, ha_error_category cat, const char *nam
   if (err == NULL) {
     return HA_ERANGE;
   }
-  begin(err, HA_ERANGE, HA_ERROR_OUT_OF_BOUNDS, cat);
+  error_begin(err, HA_ERANGE, HA_ERROR_OUT_OF_BOUNDS, cat);
   copy_str(err->name, sizeof(err->name), name);
   err->number = value;
   err->min = min;
@@ -178,7 +178,7 @@ ha_status ha__error_exhausted(ha_error *err, ha_error_category cat, const char *
   if (err == NULL) {
     return HA_EEXHAUSTED;
   }
-  begin(err, HA_EEXHAUSTED, HA_ERROR_RESOURCE_EXHAUSTED, cat);
+  error_begin(err, HA_EEXHAUSTED, HA_ERROR_RESOURCE_EXHAUSTED, cat);
   copy_str(err->name, sizeof(err->name), resource);
   err->limit = limit;
   snprintf(err->reason, sizeof(err->reason), "all %llu in use", (unsigned long long)limit);
@@ -192,7 +192,7 @@ ha_status ha__error_parse(ha_error *err, const char *file, int line, int column,
   if (err == NULL) {
     return HA_EPARSE;
   }
-  begin(err, HA_EPARSE, HA_ERROR_PARSE, HA_CATEGORY_IO);
+  error_begin(err, HA_EPARSE, HA_ERROR_PARSE, HA_CATEGORY_IO);
   copy_str(err->file, sizeof(err->file), file);
   copy_str(err->name, sizeof(err->name), name);
   err->line = line;
@@ -215,7 +215,7 @@ ha_status ha__error_io(ha_error *err, const char *what, int errnum) {
   if (err == NULL) {
     return HA_EIO;
   }
-  begin(err, HA_EIO, HA_ERROR_IO, HA_CATEGORY_IO);
+  error_begin(err, HA_EIO, HA_ERROR_IO, HA_CATEGORY_IO);
   copy_str(err->name, sizeof(err->name), what);
   copy_str(err->reason, sizeof(err->reason), strerror(errnum));
   snprintf(err->message, sizeof(err->message), "%s: %s", err->name, err->reason);
@@ -226,7 +226,7 @@ ha_status ha__error_internal(ha_error *err, ha_error_category cat, const char *f
   if (err == NULL) {
     return HA_EINTERNAL;
   }
-  begin(err, HA_EINTERNAL, HA_ERROR_INTERNAL, cat);
+  error_begin(err, HA_EINTERNAL, HA_ERROR_INTERNAL, cat);
   va_list ap;
   va_start(ap, fmt);
   vsnprintf(err->reason, sizeof(err->reason), fmt, ap);

@@ -148,7 +148,7 @@ ha_vec3 ha__group_member(const ha_group *g, size_t i, double t, ha_vec3 base, ha
   return m;
 }
 
-static ha_vec3 member(const ha_group *g, size_t i, double t, ha_vec3 bary) {
+static ha_vec3 group_member_at(const ha_group *g, size_t i, double t, ha_vec3 bary) {
   return ha__group_member(g, i, t, g->bases ? g->bases[i] : ha_vec3_zero(), bary,
                           g->track_ids ? g->track_ids[i] : (uint32_t)(i + 1),
                           g->states ? &g->states[i] : NULL);
@@ -156,7 +156,7 @@ static ha_vec3 member(const ha_group *g, size_t i, double t, ha_vec3 bary) {
 
 ha_vec3 ha_group_member_position(const ha_group *g, size_t i, double t) {
   ha_vec3 bary = g->bases ? barycentre(g->bases, g->count) : ha_vec3_zero();
-  return member(g, i, t, bary);
+  return group_member_at(g, i, t, bary);
 }
 
 ha_status ha_group_positions(const ha_group *g, double t, ha_vec3 *out, size_t out_cap,
@@ -170,7 +170,7 @@ ha_status ha_group_positions(const ha_group *g, double t, ha_vec3 *out, size_t o
   }
   ha_vec3 bary = g->bases ? barycentre(g->bases, g->count) : ha_vec3_zero();
   for (size_t i = 0; i < g->count; i++) {
-    out[i] = member(g, i, t, bary);
+    out[i] = group_member_at(g, i, t, bary);
   }
   return HA_OK;
 }

@@ -72,7 +72,7 @@ size_t ha__spline_segments(const ha__spline *sp) {
 
 /* Index i wrapped into [0, n) (closed curves); open curves only ask for
  * indices already inside. */
-static size_t wrap(const ha__spline *sp, ptrdiff_t i) {
+static size_t spline_wrap_index(const ha__spline *sp, ptrdiff_t i) {
   ptrdiff_t n = (ptrdiff_t)sp->n;
   ptrdiff_t r = i % n;
   return (size_t)(r < 0 ? r + n : r);
@@ -80,13 +80,13 @@ static size_t wrap(const ha__spline *sp, ptrdiff_t i) {
 
 static ha_vec3 sp_pt(const ha__spline *sp, ptrdiff_t i) {
   ha_vec3 v;
-  memcpy(&v, (const char *)sp->pts + wrap(sp, i) * sp->pstride, sizeof(v));
+  memcpy(&v, (const char *)sp->pts + spline_wrap_index(sp, i) * sp->pstride, sizeof(v));
   return v;
 }
 
 static double sp_time(const ha__spline *sp, ptrdiff_t i) {
   double t;
-  memcpy(&t, (const char *)sp->times + wrap(sp, i) * sp->tstride, sizeof(t));
+  memcpy(&t, (const char *)sp->times + spline_wrap_index(sp, i) * sp->tstride, sizeof(t));
   return t;
 }
 

@@ -140,7 +140,7 @@ static void push_all(ha_devsim *s, const uint8_t *buf, int len) {
   }
 }
 
-static void reply(ha_devsim *s, const uint8_t *buf, int len) {
+static void devsim_reply(ha_devsim *s, const uint8_t *buf, int len) {
   send_to(s, &s->from, buf, len, &s->st.replies);
 }
 
@@ -309,7 +309,7 @@ static void set_mute(ha_devsim *s, uint32_t n, double v) {
  * ------------------------------------------------------------------------- */
 
 /* The message's arguments as `count` finite numbers. */
-static bool numbers(const ha_osc_message *m, double *v, size_t count) {
+static bool devsim_numbers(const ha_osc_message *m, double *v, size_t count) {
   if (m->arg_count != count) {
     return false;
   }
@@ -343,24 +343,24 @@ static bool holophonix_set(ha_devsim *s, uint32_t n, const char *rest, const ha_
   ha_azimuth_sign sign = s->cfg.azimuth_sign;
   track *t = &s->tracks[n - 1];
   if (strcmp(rest, "/xyz") == 0) {
-    if (!numbers(m, v, 3)) {
+    if (!devsim_numbers(m, v, 3)) {
       return false;
     }
     set_position(s, n, v[0], v[1], v[2], true, false);
   } else if (strcmp(rest, "/aed") == 0) {
-    if (!numbers(m, v, 3)) {
+    if (!devsim_numbers(m, v, 3)) {
       return false;
     }
     set_aed(s, n, v[0], v[1], v[2], sign, false);
   } else if (strcmp(rest, "/x") == 0 || strcmp(rest, "/y") == 0 || strcmp(rest, "/z") == 0) {
-    if (!numbers(m, v, 1)) {
+    if (!devsim_numbers(m, v, 1)) {
       return false;
     }
     double p[3] = {t->x, t->y, t->z};
     p[rest[1] - 'x'] = v[0];
     set_position(s, n, p[0], p[1], p[2], true, false);
   } else if (polar_axis(rest, &rel)) {
-    if (!numbers(m, v, 1)) {
+    if (!devsim_numbers(m, v, 1)) {
       return false;
     }
     ha_vec3 aed = get_aed(s, n, sign);
@@ -373,7 +373,7 @@ static bool holophonix_set(ha_devsim *s, uint32_t n, const char *rest, const ha_
     }
     set_name(s, n, &m->args[0]);
   } else if (strcmp(rest, "/color") == 0) {
-    if (!numbers(m, v, 4)) {
+    if (!devsim_numbers(m, v, 4)) {
       return false;
     }
     bool clamped = false;
@@ -385,12 +385,12 @@ static bool holophonix_set(ha_devsim *s, uint32_t n, const char *rest, const ha_
     }
     push_param(s, n, "/color");
   } else if (strcmp(rest, "/gain") == 0) {
-    if (!numbers(m, v, 1)) {
+    if (!devsim_numbers(m, v, 1)) {
       return false;
     }
     set_gain_db(s, n, v[0], false);
   } else if (strcmp(rest, "/mute") == 0) {
-    if (!numbers(m, v, 1)) {
+    if (!devsim_numbers(m, v, 1)) {
       return false;
     }
     set_mute(s, n, v[0]);
@@ -409,7 +409,7 @@ static void handle_get(ha_devsim *s, const char *what) {
   s->st.queries++;
   if (!ha_osc_parse_indexed(what, "/track/", &n, &rest) || rest[0] != '/') {
     snprintf(text, sizeof text, "from Core: Cannot get %.150s", what);
-    reply(s, buf, encode_string(buf, sizeof buf, "/error", text));
+    devsim_reply(s, buf, encode_string(buf, sizeof buf, "/error", text));
     return;
   }
   const char *param = rest + 1;
@@ -452,7 +452,7 @@ static void handle_get(ha_devsim *s, const char *what) {
     snprintf(text, sizeof text, "from Core: Cannot get track,%u,%.100s", (unsigned)n, param);
     len = encode_string(buf, sizeof buf, "/error", text);
   }
-  reply(s, buf, len);
+  devsim_reply(s, buf, len);
 }
 
 /* ADM-OSC query: /adm/obj/{n}/<param> with no argument. */
@@ -501,7 +501,7 @@ static void adm_query(ha_devsim *s, uint32_t n, const char *rest) {
   if (count > 0) {
     len = encode_floats(buf, sizeof buf, addr, v, count);
   }
-  reply(s, buf, len);
+  devsim_reply(s, buf, len);
 }
 
 /* /adm/obj/{n}/<rest> with arguments. */
@@ -512,13 +512,13 @@ static bool adm_set(ha_devsim *s, uint32_t n, const char *rest, const ha_osc_mes
   bool c = false;
   if (strcmp(rest, "/xyz") == 0 || strcmp(rest, "/xy") == 0) {
     size_t count = rest[3] == 'z' ? 3 : 2;
-    if (!numbers(m, v, count)) {
+    if (!devsim_numbers(m, v, count)) {
       return false;
     }
     double z = count == 3 ? clampd(v[2], -1, 1, &c) * k : t->z;
     set_position(s, n, clampd(v[0], -1, 1, &c) * k, clampd(v[1], -1, 1, &c) * k, z, true, c);
   } else if (strcmp(rest, "/x") == 0 || strcmp(rest, "/y") == 0 || strcmp(rest, "/z") == 0) {
-    if (!numbers(m, v, 1)) {
+    if (!devsim_numbers(m, v, 1)) {
       return false;
     }
     double p[3] = {t->x, t->y, t->z};
@@ -529,14 +529,14 @@ static bool adm_set(ha_devsim *s, uint32_t n, const char *rest, const ha_osc_mes
     ha_vec3 aed = get_aed(s, n, HA_AZIMUTH_COUNTERCLOCKWISE);
     double a = aed.x, e = aed.y, d = aed.z / k;
     if (strcmp(rest, "/aed") == 0) {
-      if (!numbers(m, v, 3)) {
+      if (!devsim_numbers(m, v, 3)) {
         return false;
       }
       a = v[0];
       e = v[1];
       d = v[2];
     } else {
-      if (!numbers(m, v, 1)) {
+      if (!devsim_numbers(m, v, 1)) {
         return false;
       }
       *(rest[1] == 'a' ? &a : (rest[1] == 'e' ? &e : &d)) = v[0];
@@ -547,13 +547,13 @@ static bool adm_set(ha_devsim *s, uint32_t n, const char *rest, const ha_osc_mes
     ha_vec3 p = ha_aed_to_xyz(ha_vec3_make(a, e, d * k), HA_AZIMUTH_COUNTERCLOCKWISE);
     set_position(s, n, p.x, p.y, p.z, true, c);
   } else if (strcmp(rest, "/gain") == 0) {
-    if (!numbers(m, v, 1)) {
+    if (!devsim_numbers(m, v, 1)) {
       return false;
     }
     double g = clampd(v[0], 0.0, INFINITY, &c);
     set_gain_db(s, n, g > 0.0 ? 20.0 * log10(g) : GAIN_MIN, c);
   } else if (strcmp(rest, "/mute") == 0) {
-    if (!numbers(m, v, 1)) {
+    if (!devsim_numbers(m, v, 1)) {
       return false;
     }
     set_mute(s, n, v[0]);

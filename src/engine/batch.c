@@ -239,7 +239,7 @@ bool ha_batch_would_pack(const ha_motion *m) {
 }
 
 /* Fill slot i from (m, ctx); returns the slot's kind. */
-static int capture(ha_batch *b, size_t i, const ha_motion *m, const ha_track_ctx *ctx) {
+static int batch_capture(ha_batch *b, size_t i, const ha_motion *m, const ha_track_ctx *ctx) {
   static const ha_track_ctx none = {0, 0.0, NULL, NULL};
   ha__kernel_params kp;
   memset(&kp, 0, sizeof(kp));
@@ -298,7 +298,7 @@ ha_status ha_batch_add(ha_batch *b, const ha_motion *m, const ha_track_ctx *ctx,
     return HA_EEXHAUSTED;
   }
   size_t i = b->n++;
-  int k = capture(b, i, m, ctx);
+  int k = batch_capture(b, i, m, ctx);
   b->kind[i] = (unsigned char)k;
   append_run(b, i, k);
   if (index != NULL) {
@@ -315,7 +315,7 @@ ha_status ha_batch_set_track(ha_batch *b, size_t index, const ha_motion *m,
   if (index >= b->n) {
     return HA_ENOTFOUND;
   }
-  int k = capture(b, index, m, ctx);
+  int k = batch_capture(b, index, m, ctx);
   if (k != b->kind[index]) {
     b->kind[index] = (unsigned char)k;
     rebuild_runs(b);
@@ -337,7 +337,7 @@ size_t ha_batch_refresh_motion(ha_batch *b, const ha_motion *m) {
   for (size_t i = 0; b != NULL && m != NULL && i < b->n; i++) {
     if (b->motion[i] == m) {
       ha_track_ctx ctx = b->ctx[i];
-      int k = capture(b, i, m, &ctx);
+      int k = batch_capture(b, i, m, &ctx);
       changed |= k != b->kind[i];
       b->kind[i] = (unsigned char)k;
       count++;
@@ -542,7 +542,7 @@ ha_status ha_motion_eval_times_with(const ha_motion *m, const ha_track_ctx *ctx,
     }
     return HA_OK;
   }
-  /* The parameters exactly as capture() stores them for a batch track, so
+  /* The parameters exactly as batch_capture() stores them for a batch track, so
    * both paths compute the same θ. */
   const ha__motion_data *d = ha__motion_current(m);
   ha__times_params p;

@@ -60,8 +60,8 @@ static int resolve4(const char *host, struct in_addr *out) {
   return 0;
 }
 
-static void reply(ha_control *c, const struct sockaddr_in *to, const char *what,
-                  const char *address, const char *text) {
+static void control_reply(ha_control *c, const struct sockaddr_in *to, const char *what,
+                          const char *address, const char *text) {
   uint8_t buf[512];
   ha_osc_writer w;
   ha_osc_writer_init(&w, buf, sizeof(buf));
@@ -76,7 +76,7 @@ static void reply(ha_control *c, const struct sockaddr_in *to, const char *what,
   }
 }
 
-static int allowed(const ha_control *c, struct in_addr a) {
+static int control_allowed(const ha_control *c, struct in_addr a) {
   if ((ntohl(a.s_addr) >> 24) == 127) {
     return 1;
   }
@@ -138,12 +138,12 @@ static void handle_message(ha_control *c, const ha_osc_message *m, const struct 
       if (m->args[0].type == HA_OSC_STRING || m->args[0].type == HA_OSC_SYMBOL) {
         name = m->args[0].v.s.ptr;
       } else {
-        reply(c, from, "/holoanim/error", a, "the argument must be a name (string)");
+        control_reply(c, from, "/holoanim/error", a, "the argument must be a name (string)");
         return;
       }
     }
     if (table[i].arg == 2 && (!arg_number(m, 0, &value) || !isfinite(value))) {
-      reply(c, from, "/holoanim/error", a, "needs one number argument");
+      control_reply(c, from, "/holoanim/error", a, "needs one number argument");
       return;
     }
     ha__add_relaxed_u64(&c->commands, 1);
@@ -153,14 +153,14 @@ static void handle_message(ha_control *c, const ha_osc_message *m, const struct 
       st = c->h.action(c->h.user, table[i].action, name, value, text, sizeof(text));
     }
     if (st == HA_OK) {
-      reply(c, from, "/holoanim/ack", a, text[0] ? text : "ok");
+      control_reply(c, from, "/holoanim/ack", a, text[0] ? text : "ok");
     } else {
-      reply(c, from, "/holoanim/error", a, text[0] ? text : ha_strerror(st));
+      control_reply(c, from, "/holoanim/error", a, text[0] ? text : ha_strerror(st));
     }
     return;
   }
   ha__add_relaxed_u64(&c->unknown, 1);
-  reply(c, from, "/holoanim/error", a, "unknown address");
+  control_reply(c, from, "/holoanim/error", a, "unknown address");
 }
 
 static void handle_packet(ha_control *c, const uint8_t *data, size_t len,
@@ -172,7 +172,7 @@ static void handle_packet(ha_control *c, const uint8_t *data, size_t len,
   if (st != HA_OK) {
     ha__add_relaxed_u64(&c->malformed, 1);
     if (depth == 0) {
-      reply(c, from, "/holoanim/error", "", err.message[0] ? err.message : ha_strerror(st));
+      control_reply(c, from, "/holoanim/error", "", err.message[0] ? err.message : ha_strerror(st));
     }
     return;
   }
@@ -202,7 +202,7 @@ static void *control_main(void *arg) {
       continue;
     }
     ha__add_relaxed_u64(&c->packets, 1);
-    if (!allowed(c, from.sin_addr)) {
+    if (!control_allowed(c, from.sin_addr)) {
       ha__add_relaxed_u64(&c->refused, 1);
       continue; /* no reply: do not talk to strangers */
     }

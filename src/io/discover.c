@@ -79,7 +79,7 @@ static probe *live_probe(ctx *c, uint32_t n) {
 }
 
 /* Track n is settled for the current phase (nothing more to ask). */
-static bool settled(const ctx *c, uint32_t n) {
+static bool discover_settled(const ctx *c, uint32_t n) {
   if (c->names) {
     if (n >= c->end) {
       return true;
@@ -210,7 +210,7 @@ static void run_phase(ctx *c, bool names, uint32_t limit) {
     size_t nlive = 0;
     for (size_t i = 0; i < HA_DISCOVER_WINDOW; i++) {
       probe *p = &c->win[i];
-      if (p->live && settled(c, p->n)) {
+      if (p->live && discover_settled(c, p->n)) {
         p->live = false;
       }
       nlive += p->live;
@@ -220,7 +220,7 @@ static void run_phase(ctx *c, bool names, uint32_t limit) {
       if (c->win[i].live) {
         continue;
       }
-      while (next <= top && settled(c, next)) {
+      while (next <= top && discover_settled(c, next)) {
         next++;
       }
       if (next > top) {
@@ -246,7 +246,7 @@ static void run_phase(ctx *c, bool names, uint32_t limit) {
     now = ha__net_monotonic();
     for (size_t i = 0; i < HA_DISCOVER_WINDOW; i++) {
       probe *p = &c->win[i];
-      if (!p->live || settled(c, p->n) || now < p->sent + c->timeout) {
+      if (!p->live || discover_settled(c, p->n) || now < p->sent + c->timeout) {
         continue;
       }
       if (p->tries < HA_DISCOVER_TRIES) {

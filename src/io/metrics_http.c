@@ -144,7 +144,7 @@ static void conn_error(ha_metrics_server *srv, conn *c, const char *status, cons
 
 /* Render the metrics into srv->body, growing it as needed. Returns the length
  * or a negative status. */
-static int render(ha_metrics_server *srv, bool json) {
+static int metrics_http_render(ha_metrics_server *srv, bool json) {
   if (ha_metrics_snapshot(srv->m, srv->snap) != HA_OK) {
     return HA_EINTERNAL;
   }
@@ -220,7 +220,7 @@ static void conn_request(ha_metrics_server *srv, conn *c) {
     conn_error(srv, c, "404 Not Found", "");
     return;
   }
-  int n = render(srv, json);
+  int n = metrics_http_render(srv, json);
   if (n < 0) {
     conn_error(srv, c, "500 Internal Server Error", "");
     return;
@@ -319,7 +319,7 @@ static void accept_some(ha_metrics_server *srv, int64_t *pause_until) {
   }
 }
 
-static void *serve(void *arg) {
+static void *metrics_http_serve(void *arg) {
   ha_metrics_server *srv = arg;
   int64_t pause_until = 0;
   for (;;) {
@@ -522,7 +522,7 @@ ha_status ha_metrics_http_start_ex(ha_metrics *m, const ha_metrics_http_config *
   sigset_t all, old;
   sigfillset(&all);
   pthread_sigmask(SIG_SETMASK, &all, &old);
-  int rc = pthread_create(&srv->thread, NULL, serve, srv);
+  int rc = pthread_create(&srv->thread, NULL, metrics_http_serve, srv);
   pthread_sigmask(SIG_SETMASK, &old, NULL);
   if (rc != 0) {
     server_free(srv);

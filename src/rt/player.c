@@ -13,7 +13,7 @@
  * after a stall longer than 4 periods the missed deadlines are skipped (and
  * counted) instead of bursting to catch up.
  *
- * A tick is a list of named steps (tick()): apply the queued commands, take
+ * A tick is a list of named steps (player_tick()): apply the queued commands, take
  * the transport time, evaluate (the engine applies transitions, venue limits
  * and the NaN guard), publish to the store, send to the outputs, account
  * (each output reports what its call did, so nothing is diffed), report
@@ -633,7 +633,7 @@ static void tick_status(ha_player *p, uint64_t tickno, double t) {
 }
 
 /* One tick at monotonic time `now`. Tick path: see the header's list. */
-static void tick(ha_player *p, double now) {
+static void player_tick(ha_player *p, double now) {
   tick_apply_commands(p, now);
   double t = tick_transport(p, now);
   size_t n = tick_evaluate(p, t);
@@ -697,7 +697,7 @@ static void *tick_main(void *arg) {
       ha__add_relaxed_u64(&p->st_skipped, missed); /* relaxed: a statistic */
       clock_gettime(CLOCK_MONOTONIC, &next);
     }
-    tick(p, now);
+    player_tick(p, now);
     double spent = ha_monotonic_now() - now;
     ha_metrics_record_tick(p->metrics, (uint64_t)(spent * 1e9),
                            late > 0.0 ? (uint64_t)(late * 1e9) : 0u, is_late != 0);
@@ -1009,6 +1009,6 @@ ha_status ha_player_tick_once(ha_player *p, double now) {
   if (p->thread_started) {
     return HA_ESTATE;
   }
-  tick(p, now);
+  player_tick(p, now);
   return HA_OK;
 }

@@ -48,7 +48,7 @@ static ha_status not_running(ha_error *err, const char *what) {
 }
 
 /* A status from a queued-command function (they return bare codes). */
-static ha_status bare(ha_status st, ha_error *err, const char *what, const char *why) {
+static ha_status op_status(ha_status st, ha_error *err, const char *what, const char *why) {
   if (st != HA_OK && err->message[0] == '\0') {
     err->status = st;
     err->kind = st == HA_EAGAIN ? HA_ERROR_RESOURCE_EXHAUSTED : HA_ERROR_INVALID_PARAMETER;
@@ -80,22 +80,22 @@ static ha_status apply_update(ha_node_player *p, update *u, ha_error *err) {
     } else {
       st = ha_player_play(hp);
     }
-    st = bare(st, err, "play", "cannot play");
+    st = op_status(st, err, "play", "cannot play");
     break;
-  case U_PAUSE: st = bare(ha_player_pause(hp), err, "pause", "cannot pause"); break;
+  case U_PAUSE: st = op_status(ha_player_pause(hp), err, "pause", "cannot pause"); break;
   case U_STOP:
-    st = bare(ha_player_stop(hp, u->a), err, "fade", "must be in [0, 3600] s");
+    st = op_status(ha_player_stop(hp, u->a), err, "fade", "must be in [0, 3600] s");
     if (st == HA_OK) {
       p->autostarted = false;
     }
     break;
   case U_SEEK:
-    st = bare(ha_player_seek(hp, u->a), err, "time", "must be finite, |t| <= 1e9 s");
+    st = op_status(ha_player_seek(hp, u->a), err, "time", "must be finite, |t| <= 1e9 s");
     break;
   case U_SPEED:
-    st = bare(ha_player_set_speed(hp, u->a), err, "speed", "must be in (0, 1000]");
+    st = op_status(ha_player_set_speed(hp, u->a), err, "speed", "must be in (0, 1000]");
     break;
-  case U_PANIC: st = bare(ha_player_panic(hp), err, "panic", "cannot panic"); break;
+  case U_PANIC: st = op_status(ha_player_panic(hp), err, "panic", "cannot panic"); break;
   case U_CUE: {
     if (p->show == NULL) {
       st = HA_ESTATE;
@@ -120,7 +120,7 @@ static ha_status apply_update(ha_node_player *p, update *u, ha_error *err) {
       ha_metrics_add(ha_player_metrics(hp), HA_COUNTER_CUES, 1);
       push_cue_event(p, cues[idx].number, cues[idx].name);
     }
-    st = bare(st, err, "cue", "cannot fire");
+    st = op_status(st, err, "cue", "cannot fire");
     break;
   }
   case U_START:
@@ -132,28 +132,29 @@ static ha_status apply_update(ha_node_player *p, update *u, ha_error *err) {
     }
     if (u->type == U_START) {
       st = ha_player_start_animation(hp, u->id, m, &u->spec, u->tracks, u->ntracks);
-      st = bare(st, err, "tracks", "needs 1 to maxTracks tracks");
+      st = op_status(st, err, "tracks", "needs 1 to maxTracks tracks");
     } else {
       st = ha_player_update_animation(hp, u->id, m);
-      st = bare(st, err, "tag", "unknown animation");
+      st = op_status(st, err, "tag", "unknown animation");
     }
     break;
   }
   case U_STOP_ANIM:
-    st = bare(ha_player_stop_animation(hp, u->id, u->a), err, "fade", "must be in [0, 3600] s");
+    st =
+        op_status(ha_player_stop_animation(hp, u->id, u->a), err, "fade", "must be in [0, 3600] s");
     break;
   case U_STOP_TRACK:
-    st = bare(ha_player_stop_track(hp, u->id, u->a), err, "fade", "must be in [0, 3600] s");
+    st = op_status(ha_player_stop_track(hp, u->id, u->a), err, "fade", "must be in [0, 3600] s");
     break;
   case U_GOTO:
-    st = bare(ha_player_goto(hp, u->id, u->v, u->a, u->easing, u->aed, u->delay), err, "goto",
-              "duration and delay must be in [0, 1e6] s");
+    st = op_status(ha_player_goto(hp, u->id, u->v, u->a, u->easing, u->aed, u->delay), err, "goto",
+                   "duration and delay must be in [0, 1e6] s");
     break;
   case U_SET_BASE:
-    st = bare(ha_player_set_base(hp, u->id, u->v), err, "position", "must be finite");
+    st = op_status(ha_player_set_base(hp, u->id, u->v), err, "position", "must be finite");
     break;
   case U_ECHO:
-    st = bare(ha_player_device_echo(hp, u->id, u->v), err, "position", "must be finite");
+    st = op_status(ha_player_device_echo(hp, u->id, u->v), err, "position", "must be finite");
     break;
   default: st = HA_EINVAL; break;
   }
