@@ -39,7 +39,8 @@ if [ "${QUICK:-0}" != "1" ]; then
   echo "== libFuzzer: OSC decoder, ${FUZZ_SECONDS:-20} s from the seed corpus"
   mkdir -p build-fuzz/corpus
   clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
-    -fno-sanitize-recover=all -Iinclude -Isrc/core -Isrc/engine -Isrc/io src/io/osc.c src/core/error.c \
+    -fno-sanitize-recover=all -Iinclude -Isrc/core -Isrc/engine -Isrc/io \
+    src/io/osc.c src/io/osc_decode.c src/io/osc_pattern.c src/core/error.c \
     tests/fuzz/fuzz_osc_decode.c -lm -o build-fuzz/fuzz_osc_decode
   build-fuzz/fuzz_osc_decode -max_total_time="${FUZZ_SECONDS:-20}" -max_len=1024 \
     -print_final_stats=1 build-fuzz/corpus tests/fuzz/corpus 2>&1 | tail -n 12

@@ -648,179 +648,222 @@ static ha_status check_vec3(ha_error *err, const char *name, const double *v, do
   return HA_OK;
 }
 
+/* ---- one declared parameter, by kind ----
+ * Each reader gets the user's value, or NULL when it was left out (the
+ * declared default then applies), and stores into the parameter's slot. */
+
+static ha_status param_read_number(double *slot, const ha_param_info *pi, const ha__value *v,
+                                   ha_error *err) {
+  if (v == NULL) {
+    *slot = pi->def[0];
+    return HA_OK;
+  }
+  if (v->kind == HA_VALUE_NUMBERS && v->n == 3 && (pi->flags & HA_PARAM_F_VEC3_OK)) {
+    /* A vector where a magnitude is wanted: its length, checked twice. */
+    ha_status st = check_vec3(err, pi->name, v->num, -pi->max, pi->max);
+    if (st == HA_OK) {
+      *slot = sqrt(v->num[0] * v->num[0] + v->num[1] * v->num[1] + v->num[2] * v->num[2]);
+      st = check_number(err, pi->name, *slot, pi->min, pi->max);
+    }
+    return st;
+  }
+  if (v->kind != HA_VALUE_NUMBERS || v->n != 1) {
+    return wrong_type(err, pi, v, pi->type == HA_PARAM_INTEGER ? "a whole number" : "a number");
+  }
+  if (pi->type == HA_PARAM_INTEGER && isfinite(v->num[0]) &&
+      !ha__feq(v->num[0], floor(v->num[0]))) {
+    char val[32];
+    ha_format_double(val, sizeof(val), v->num[0]);
+    return ha__error_invalid(err, HA_CATEGORY_MODEL, pi->name, val, "%s is not a whole number",
+                             val);
+  }
+  *slot = v->num[0];
+  return check_number(err, pi->name, v->num[0], pi->min, pi->max);
+}
+
+static ha_status param_read_vec3(double *slot, const ha_param_info *pi, const ha__value *v,
+                                 ha_error *err) {
+  if (v == NULL) {
+    memcpy(slot, pi->def, 3 * sizeof(double));
+    return HA_OK;
+  }
+  if (v->kind != HA_VALUE_NUMBERS || v->n != 3) {
+    return wrong_type(err, pi, v, "a point [x, y, z]");
+  }
+  memcpy(slot, v->num, 3 * sizeof(double));
+  return check_vec3(err, pi->name, v->num, pi->min, pi->max);
+}
+
+static ha_status param_read_choice(double *slot, const ha_param_info *pi, const ha__value *v,
+                                   ha_error *err) {
+  if (v == NULL) {
+    *slot = pi->def[0];
+    return HA_OK;
+  }
+  if (v->kind != HA_VALUE_STRING) {
+    char want[160];
+    snprintf(want, sizeof(want), "one of %s", pi->choices);
+    return wrong_type(err, pi, v, want);
+  }
+  int idx = choice_index(pi->choices, v->str);
+  if (idx < 0) {
+    return ha__error_invalid(err, HA_CATEGORY_MODEL, pi->name, v->str, "'%s' is not one of %s",
+                             v->str, pi->choices);
+  }
+  *slot = (double)idx;
+  return HA_OK;
+}
+
+static ha_status param_read_bool(double *slot, const ha_param_info *pi, const ha__value *v,
+                                 ha_error *err) {
+  if (v == NULL) {
+    *slot = pi->def[0];
+    return HA_OK;
+  }
+  if (v->kind == HA_VALUE_BOOL) {
+    *slot = v->b ? 1.0 : 0.0;
+    return HA_OK;
+  }
+  if (v->kind == HA_VALUE_NUMBERS && v->n == 1 &&
+      (ha__feq(v->num[0], 0.0) || ha__feq(v->num[0], 1.0))) {
+    *slot = v->num[0];
+    return HA_OK;
+  }
+  return wrong_type(err, pi, v, "true or false");
+}
+
+static ha_status param_read_easing(double *slot, const ha_param_info *pi, const ha__value *v,
+                                   ha_error *err) {
+  if (v == NULL) {
+    *slot = pi->def[0];
+    return HA_OK;
+  }
+  if (v->kind != HA_VALUE_STRING) {
+    return wrong_type(err, pi, v, "an easing name");
+  }
+  ha_easing e = HA_EASE_LINEAR;
+  ha_status st = ha_easing_parse(v->str, &e, pi->name, err);
+  *slot = (double)e;
+  return st;
+}
+
+/* A list parameter's length n against its declared [min, max]; `what` names
+ * the items ("points", "keyframes") in the message. */
+static ha_status check_list_length(ha_error *err, const ha_param_info *pi, size_t n,
+                                   const char *what) {
+  if ((double)n < pi->min || (double)n > pi->max) {
+    char val[32];
+    snprintf(val, sizeof(val), "%zu %s", n, what);
+    return ha__error_invalid(err, HA_CATEGORY_MODEL, pi->name, val,
+                             "needs between %g and %g %s, got %zu", pi->min, pi->max, what, n);
+  }
+  return HA_OK;
+}
+
+/* A list of points (given, else the model's default list) → d->pts. */
+static ha_status param_read_points(ha__motion_data *d, const ha__model *m, const ha_param_info *pi,
+                                   const ha__value *v, ha_error *err) {
+  const ha_vec3 *src = m->default_pts;
+  size_t n = m->default_npts;
+  if (v != NULL) {
+    if (v->kind != HA_VALUE_POINTS) {
+      return wrong_type(err, pi, v, "a list of points [[x, y, z], ...]");
+    }
+    src = v->pts;
+    n = v->n;
+  }
+  if (v == NULL && n == 0) {
+    return HA_OK; /* optional list left out; prepare decides */
+  }
+  ha_status st = check_list_length(err, pi, n, "points");
+  for (size_t i = 0; st == HA_OK && i < n; i++) {
+    char nm[96];
+    snprintf(nm, sizeof(nm), "%s[%zu]", pi->name, i);
+    double c[3] = {src[i].x, src[i].y, src[i].z};
+    st = check_vec3(err, nm, c, -HA__POS_MAX, HA__POS_MAX);
+  }
+  if (st != HA_OK) {
+    return st;
+  }
+  d->pts = malloc(n * sizeof(ha_vec3));
+  if (d->pts == NULL) {
+    return HA_ENOMEM;
+  }
+  memcpy(d->pts, src, n * sizeof(ha_vec3));
+  d->npts = n;
+  return HA_OK;
+}
+
+/* Keyframe i of src: time within [0, duration] and not before its
+ * predecessor's, a known easing, a position in range. */
+static ha_status check_keyframe(ha_error *err, const ha_param_info *pi, const ha_keyframe *src,
+                                size_t i, double duration) {
+  char nm[96];
+  snprintf(nm, sizeof(nm), "%s[%zu].time", pi->name, i);
+  ha_status st = check_number(err, nm, src[i].time, 0.0, duration);
+  if (st == HA_OK && i > 0 && src[i].time < src[i - 1].time) {
+    char val[32];
+    ha_format_double(val, sizeof(val), src[i].time);
+    st = ha__error_invalid(err, HA_CATEGORY_MODEL, nm, val,
+                           "keyframe times must not decrease (%s after %g)", val, src[i - 1].time);
+  }
+  if (st == HA_OK && ((int)src[i].easing < 0 || src[i].easing >= HA_EASE_COUNT)) {
+    snprintf(nm, sizeof(nm), "%s[%zu].easing", pi->name, i);
+    st = ha__error_invalid(err, HA_CATEGORY_MODEL, nm, "?", "unknown easing");
+  }
+  if (st == HA_OK) {
+    snprintf(nm, sizeof(nm), "%s[%zu].position", pi->name, i);
+    double c[3] = {src[i].position.x, src[i].position.y, src[i].position.z};
+    st = check_vec3(err, nm, c, -HA__POS_MAX, HA__POS_MAX);
+  }
+  return st;
+}
+
+/* A list of keyframes (given, else the model's default list) → d->keys. */
+static ha_status param_read_keyframes(ha__motion_data *d, const ha__model *m,
+                                      const ha_param_info *pi, const ha__value *v, ha_error *err) {
+  const ha_keyframe *src = m->default_keys;
+  size_t n = m->default_nkeys;
+  if (v != NULL) {
+    if (v->kind != HA_VALUE_KEYFRAMES) {
+      return wrong_type(err, pi, v, "a list of keyframes [{time, position}, ...]");
+    }
+    src = v->keys;
+    n = v->n;
+  }
+  ha_status st = check_list_length(err, pi, n, "keyframes");
+  for (size_t i = 0; st == HA_OK && i < n; i++) {
+    st = check_keyframe(err, pi, src, i, d->timing.duration);
+  }
+  if (st != HA_OK) {
+    return st;
+  }
+  d->keys = malloc((n ? n : 1) * sizeof(ha_keyframe));
+  if (d->keys == NULL) {
+    return HA_ENOMEM;
+  }
+  if (n > 0) {
+    memcpy(d->keys, src, n * sizeof(ha_keyframe));
+  }
+  d->nkeys = n;
+  return HA_OK;
+}
+
+/* Read, check and store one declared parameter of model m. */
 static ha_status parse_one(ha__motion_data *d, const ha__model *m, const ha_param_info *pi,
                            const ha_params *raw, ha_error *err) {
-  ha__value v;
-  int have = ha__params_get(raw, pi, &v);
+  ha__value given;
+  const ha__value *v = ha__params_get(raw, pi, &given) ? &given : NULL;
   double *slot = pi->slot >= 0 ? &d->s[pi->slot] : NULL;
   switch (pi->type) {
   case HA_PARAM_NUMBER:
-  case HA_PARAM_INTEGER:
-    if (!have) {
-      *slot = pi->def[0];
-      return HA_OK;
-    }
-    if (v.kind == HA_VALUE_NUMBERS && v.n == 3 && (pi->flags & HA_PARAM_F_VEC3_OK)) {
-      ha_status st = check_vec3(err, pi->name, v.num, -pi->max, pi->max);
-      if (st == HA_OK) {
-        *slot = sqrt(v.num[0] * v.num[0] + v.num[1] * v.num[1] + v.num[2] * v.num[2]);
-        st = check_number(err, pi->name, *slot, pi->min, pi->max);
-      }
-      return st;
-    }
-    if (v.kind != HA_VALUE_NUMBERS || v.n != 1) {
-      return wrong_type(err, pi, &v, pi->type == HA_PARAM_INTEGER ? "a whole number" : "a number");
-    }
-    if (pi->type == HA_PARAM_INTEGER && isfinite(v.num[0]) && !ha__feq(v.num[0], floor(v.num[0]))) {
-      char val[32];
-      ha_format_double(val, sizeof(val), v.num[0]);
-      return ha__error_invalid(err, HA_CATEGORY_MODEL, pi->name, val, "%s is not a whole number",
-                               val);
-    }
-    *slot = v.num[0];
-    return check_number(err, pi->name, v.num[0], pi->min, pi->max);
-  case HA_PARAM_VEC3:
-    if (!have) {
-      memcpy(slot, pi->def, 3 * sizeof(double));
-      return HA_OK;
-    }
-    if (v.kind != HA_VALUE_NUMBERS || v.n != 3) {
-      return wrong_type(err, pi, &v, "a point [x, y, z]");
-    }
-    memcpy(slot, v.num, 3 * sizeof(double));
-    return check_vec3(err, pi->name, v.num, pi->min, pi->max);
-  case HA_PARAM_CHOICE: {
-    if (!have) {
-      *slot = pi->def[0];
-      return HA_OK;
-    }
-    int idx = v.kind == HA_VALUE_STRING ? choice_index(pi->choices, v.str) : -1;
-    if (v.kind != HA_VALUE_STRING) {
-      char want[160];
-      snprintf(want, sizeof(want), "one of %s", pi->choices);
-      return wrong_type(err, pi, &v, want);
-    }
-    if (idx < 0) {
-      return ha__error_invalid(err, HA_CATEGORY_MODEL, pi->name, v.str, "'%s' is not one of %s",
-                               v.str, pi->choices);
-    }
-    *slot = (double)idx;
-    return HA_OK;
-  }
-  case HA_PARAM_BOOL:
-    if (!have) {
-      *slot = pi->def[0];
-      return HA_OK;
-    }
-    if (v.kind == HA_VALUE_BOOL) {
-      *slot = v.b ? 1.0 : 0.0;
-      return HA_OK;
-    }
-    if (v.kind == HA_VALUE_NUMBERS && v.n == 1 &&
-        (ha__feq(v.num[0], 0.0) || ha__feq(v.num[0], 1.0))) {
-      *slot = v.num[0];
-      return HA_OK;
-    }
-    return wrong_type(err, pi, &v, "true or false");
-  case HA_PARAM_EASING: {
-    if (!have) {
-      *slot = pi->def[0];
-      return HA_OK;
-    }
-    if (v.kind != HA_VALUE_STRING) {
-      return wrong_type(err, pi, &v, "an easing name");
-    }
-    ha_easing e = HA_EASE_LINEAR;
-    ha_status st = ha_easing_parse(v.str, &e, pi->name, err);
-    *slot = (double)e;
-    return st;
-  }
-  case HA_PARAM_POINTS: {
-    const ha_vec3 *src = m->default_pts;
-    size_t n = m->default_npts;
-    if (have) {
-      if (v.kind != HA_VALUE_POINTS) {
-        return wrong_type(err, pi, &v, "a list of points [[x, y, z], ...]");
-      }
-      src = v.pts;
-      n = v.n;
-    }
-    if (!have && n == 0) {
-      return HA_OK; /* optional list left out; prepare decides */
-    }
-    if ((double)n < pi->min || (double)n > pi->max) {
-      char val[32];
-      snprintf(val, sizeof(val), "%zu points", n);
-      return ha__error_invalid(err, HA_CATEGORY_MODEL, pi->name, val,
-                               "needs between %g and %g points, got %zu", pi->min, pi->max, n);
-    }
-    for (size_t i = 0; i < n; i++) {
-      char nm[96];
-      snprintf(nm, sizeof(nm), "%s[%zu]", pi->name, i);
-      double c[3] = {src[i].x, src[i].y, src[i].z};
-      ha_status st = check_vec3(err, nm, c, -HA__POS_MAX, HA__POS_MAX);
-      if (st != HA_OK) {
-        return st;
-      }
-    }
-    d->pts = malloc(n * sizeof(ha_vec3));
-    if (d->pts == NULL) {
-      return HA_ENOMEM;
-    }
-    memcpy(d->pts, src, n * sizeof(ha_vec3));
-    d->npts = n;
-    return HA_OK;
-  }
-  case HA_PARAM_KEYFRAMES: {
-    const ha_keyframe *src = m->default_keys;
-    size_t n = m->default_nkeys;
-    if (have) {
-      if (v.kind != HA_VALUE_KEYFRAMES) {
-        return wrong_type(err, pi, &v, "a list of keyframes [{time, position}, ...]");
-      }
-      src = v.keys;
-      n = v.n;
-    }
-    if ((double)n < pi->min || (double)n > pi->max) {
-      char val[32];
-      snprintf(val, sizeof(val), "%zu keyframes", n);
-      return ha__error_invalid(err, HA_CATEGORY_MODEL, pi->name, val,
-                               "needs between %g and %g keyframes, got %zu", pi->min, pi->max, n);
-    }
-    for (size_t i = 0; i < n; i++) {
-      char nm[96];
-      snprintf(nm, sizeof(nm), "%s[%zu].time", pi->name, i);
-      ha_status st = check_number(err, nm, src[i].time, 0.0, d->timing.duration);
-      if (st == HA_OK && i > 0 && src[i].time < src[i - 1].time) {
-        char val[32];
-        ha_format_double(val, sizeof(val), src[i].time);
-        st = ha__error_invalid(err, HA_CATEGORY_MODEL, nm, val,
-                               "keyframe times must not decrease (%s after %g)", val,
-                               src[i - 1].time);
-      }
-      if (st == HA_OK && ((int)src[i].easing < 0 || src[i].easing >= HA_EASE_COUNT)) {
-        snprintf(nm, sizeof(nm), "%s[%zu].easing", pi->name, i);
-        st = ha__error_invalid(err, HA_CATEGORY_MODEL, nm, "?", "unknown easing");
-      }
-      if (st == HA_OK) {
-        snprintf(nm, sizeof(nm), "%s[%zu].position", pi->name, i);
-        double c[3] = {src[i].position.x, src[i].position.y, src[i].position.z};
-        st = check_vec3(err, nm, c, -HA__POS_MAX, HA__POS_MAX);
-      }
-      if (st != HA_OK) {
-        return st;
-      }
-    }
-    d->keys = malloc((n ? n : 1) * sizeof(ha_keyframe));
-    if (d->keys == NULL) {
-      return HA_ENOMEM;
-    }
-    if (n > 0) {
-      memcpy(d->keys, src, n * sizeof(ha_keyframe));
-    }
-    d->nkeys = n;
-    return HA_OK;
-  }
+  case HA_PARAM_INTEGER: return param_read_number(slot, pi, v, err);
+  case HA_PARAM_VEC3: return param_read_vec3(slot, pi, v, err);
+  case HA_PARAM_CHOICE: return param_read_choice(slot, pi, v, err);
+  case HA_PARAM_BOOL: return param_read_bool(slot, pi, v, err);
+  case HA_PARAM_EASING: return param_read_easing(slot, pi, v, err);
+  case HA_PARAM_POINTS: return param_read_points(d, m, pi, v, err);
+  case HA_PARAM_KEYFRAMES: return param_read_keyframes(d, m, pi, v, err);
   case HA_PARAM_ROTATION:
   case HA_PARAM_SCALE: break;
   }

@@ -2,7 +2,8 @@
  * device, the control/feedback input, discovery and the metrics with their
  * exposition. Not installed. Sees the engine and the core below it and
  * nothing above (src/layers.txt): no player, no show. Also the
- * big-endian helpers that the codec and the outputs share. */
+ * big-endian, padding and digit-count helpers that the codec (osc.c,
+ * osc_decode.c) and the outputs share. */
 #ifndef HOLOANIM_IO_INTERNAL_H
 #define HOLOANIM_IO_INTERNAL_H
 
@@ -14,6 +15,7 @@
 #include "holoanim/osc.h"
 #include "holoanim/output.h"
 
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -53,6 +55,24 @@ static inline int32_t ha__get_be_i32(const uint8_t *p) {
   int32_t v;
   memcpy(&v, &u, sizeof v);
   return v;
+}
+
+/* ---- sizes on the wire -------------------------------------------------- */
+
+/* n rounded up to OSC's 4-byte alignment. */
+static inline size_t ha__pad4(size_t n) {
+  return (n + 3u) & ~(size_t)3u;
+}
+
+/* Decimal digits of n (1 for 0): the length of a track number in an address,
+ * by a loop rather than snprintf because it runs per source per tick. */
+static inline size_t ha__decimal_digits(uint32_t n) {
+  size_t d = 1;
+  while (n >= 10u) {
+    n /= 10u;
+    d++;
+  }
+  return d;
 }
 
 #endif

@@ -526,15 +526,6 @@ static size_t slot_of(ha_output *o, uint32_t id, size_t call_index) {
  * The tick
  * ------------------------------------------------------------------------- */
 
-static inline size_t digits10(uint32_t n) {
-  size_t d = 1;
-  while (n >= 10u) {
-    n /= 10u;
-    d++;
-  }
-  return d;
-}
-
 static inline double clampd(double v, double lo, double hi) {
   return v < lo ? lo : (v > hi ? hi : v);
 }
@@ -697,9 +688,10 @@ static void output_encode(ha_output *o, double now, size_t n, const uint32_t *id
       }
     }
 
-    size_t msize = s != NULL
-                       ? (size_t)s->addr_pad + 20
-                       : ((o->prefix_len + digits10(index) + o->suffix_len + 4) & ~(size_t)3) + 20;
+    size_t msize =
+        s != NULL
+            ? (size_t)s->addr_pad + 20
+            : ((o->prefix_len + ha__decimal_digits(index) + o->suffix_len + 4) & ~(size_t)3) + 20;
     if (bundle) {
       if (in_dg > 0 && (pos - dg_start + 4 + msize > max_dg || (bmax > 0 && in_dg >= bmax))) {
         o->iov[ndg].iov_base = o->buf + dg_start;
