@@ -65,7 +65,8 @@ while read -r len where name; do
   fi
 done <"$report"
 echo "longest functions:"
-sort -rn "$report" | head -n "$top" | sed 's/^/  /'
+sort -rn "$report" -o "$report"
+sed -n "1,${top}s/^/  /p" "$report"
 if [ "$bad" -ne 0 ]; then
   echo "check_size: a file or function is over its limit"
   exit 1
