@@ -4,10 +4,7 @@
  * counters read from another thread while the wire is decoded. What was sent
  * is always read back from a receiver socket. Time is driven explicitly
  * (`now` is an argument); every wait on a socket is bounded. */
-#include <arpa/inet.h>
 #include <errno.h>
-#include <netinet/in.h>
-#include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <sys/socket.h>
@@ -16,52 +13,15 @@
 
 #include "holoanim.h"
 #include "test.h"
+#include "test_net.h"
 
 /* ---- receiver helpers ---------------------------------------------------- */
-
-static int rx_open_port(uint16_t port, uint16_t *bound) {
-  int fd = socket(AF_INET, SOCK_DGRAM, 0);
-  if (fd < 0) {
-    return -1;
-  }
-  struct sockaddr_in a;
-  memset(&a, 0, sizeof a);
-  a.sin_family = AF_INET;
-  a.sin_port = htons(port);
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  int big = 4 << 20;
-  setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof big);
-  if (bind(fd, (struct sockaddr *)&a, sizeof a) != 0) {
-    close(fd);
-    return -1;
-  }
-  socklen_t len = sizeof a;
-  getsockname(fd, (struct sockaddr *)&a, &len);
-  if (bound != NULL) {
-    *bound = ntohs(a.sin_port);
-  }
-  return fd;
-}
-
-static int rx_open(uint16_t *port) {
-  return rx_open_port(0, port);
-}
-
-/* One datagram within timeout_ms, or −1. */
-static int rx_recv(int fd, uint8_t *buf, size_t cap, int timeout_ms) {
-  struct pollfd p = {fd, POLLIN, 0};
-  if (poll(&p, 1, timeout_ms) <= 0) {
-    return -1;
-  }
-  ssize_t n = recv(fd, buf, cap, 0);
-  return n < 0 ? -1 : (int)n;
-}
 
 /* Datagrams until none arrives for timeout_ms. */
 static int rx_count(int fd, int timeout_ms) {
   uint8_t buf[65536];
   int n = 0;
-  while (rx_recv(fd, buf, sizeof buf, timeout_ms) >= 0) {
+  while (test_udp_recv(fd, buf, sizeof buf, timeout_ms) >= 0) {
     n++;
   }
   return n;
@@ -71,7 +31,7 @@ static int rx_count(int fd, int timeout_ms) {
  * into v. Returns 0, or −1 when nothing (decodable) arrived. */
 static int rx_fff(int fd, char *addr, size_t addr_cap, float v[3], int timeout_ms) {
   uint8_t buf[2048];
-  int len = rx_recv(fd, buf, sizeof buf, timeout_ms);
+  ssize_t len = test_udp_recv(fd, buf, sizeof buf, timeout_ms);
   ha_osc_arg args[3];
   ha_osc_message m;
   if (len <= 0 || ha_osc_decode_message(buf, (size_t)len, &m, args, 3, NULL) != HA_OK ||
@@ -95,11 +55,11 @@ static ha_output *make_output(ha_output_config *c, uint16_t port, size_t max_tra
   return o;
 }
 
-static void check_bytes(const uint8_t *got, int got_len, const uint8_t *want, size_t want_len,
+static void check_bytes(const uint8_t *got, ssize_t got_len, const uint8_t *want, size_t want_len,
                         const char *what) {
-  if (got_len != (int)want_len || memcmp(got, want, want_len) != 0) {
-    HA_T_FAIL("%s: %d bytes differ from the %zu expected", what, got_len, want_len);
-    for (int i = 0; i < got_len; i++) {
+  if (got_len != (ssize_t)want_len || memcmp(got, want, want_len) != 0) {
+    HA_T_FAIL("%s: %zd bytes differ from the %zu expected", what, got_len, want_len);
+    for (ssize_t i = 0; i < got_len; i++) {
       fprintf(stderr, "%02x%s", got[i], i % 4 == 3 ? " " : "");
     }
     fputc('\n', stderr);
@@ -110,12 +70,12 @@ static void check_bytes(const uint8_t *got, int got_len, const uint8_t *want, si
 static void expect_packet(ha_output_config c, uint32_t id, double x, double y, double z,
                           const uint8_t *want, size_t want_len, const char *what) {
   uint16_t port;
-  int rx = rx_open(&port);
+  int rx = test_udp_receiver(&port);
   CHECK(rx >= 0);
   ha_output *o = make_output(&c, port, 4);
   CHECK_INT(ha_output_send(o, 0.0, 1, &id, &x, &y, &z, NULL), 1);
   uint8_t buf[2048];
-  int n = rx_recv(rx, buf, sizeof buf, 2000);
+  ssize_t n = test_udp_recv(rx, buf, sizeof buf, 2000);
   check_bytes(buf, n, want, want_len, what);
   ha_output_destroy(o);
   close(rx);
@@ -190,7 +150,7 @@ typedef struct step {
 
 static void test_deadband_and_keepalive(void) {
   uint16_t port;
-  int rx = rx_open(&port);
+  int rx = test_udp_receiver(&port);
   ha_output_config c = ha_output_config_default();
   c.rate_hz = 1000; /* due on every call below */
   ha_output *o = make_output(&c, port, 4);
@@ -244,7 +204,7 @@ static void test_deadband_and_keepalive(void) {
 
 static void test_deadband_aed(void) {
   uint16_t port;
-  int rx = rx_open(&port);
+  int rx = test_udp_receiver(&port);
   ha_output_config c = ha_output_config_default();
   c.coords = HA_COORDS_AED;
   c.rate_hz = 1000;
@@ -272,7 +232,7 @@ static void test_deadband_aed(void) {
 
 static void test_rate_divider(void) {
   uint16_t port;
-  int rx = rx_open(&port);
+  int rx = test_udp_receiver(&port);
   ha_output_config c = ha_output_config_default();
   c.rate_hz = 30;
   c.deadband_m = 0;
@@ -321,7 +281,7 @@ static void test_rate_divider(void) {
 
 static void check_bundles(bool limit8) {
   uint16_t port;
-  int rx = rx_open(&port);
+  int rx = test_udp_receiver(&port);
   ha_output_config c = ha_output_config_default();
   c.bundle = true;
   c.bundle_max_messages = limit8 ? 8 : 0;
@@ -341,11 +301,11 @@ static void check_bundles(bool limit8) {
   int msgs = 0, dgrams = 0;
   long bytes = 0;
   uint8_t buf[65536];
-  int len;
-  while (msgs < N && (len = rx_recv(rx, buf, sizeof buf, 2000)) >= 0) {
+  ssize_t len;
+  while (msgs < N && (len = test_udp_recv(rx, buf, sizeof buf, 2000)) >= 0) {
     dgrams++;
     bytes += len;
-    CHECK_MSG(len <= 1472, "datagram of %d bytes", len);
+    CHECK_MSG(len <= 1472, "datagram of %zd bytes", len);
     ha_osc_packet pkt;
     ha_error err;
     CHECK_OK(ha_osc_validate(buf, (size_t)len, &err));
@@ -402,7 +362,7 @@ static void test_bundles_packed(void) {
 
 static void test_lookahead_timetag(void) {
   uint16_t port;
-  int rx = rx_open(&port);
+  int rx = test_udp_receiver(&port);
   ha_output_config c = ha_output_config_default();
   c.bundle = true;
   c.lookahead_ms = 250;
@@ -414,7 +374,7 @@ static void test_lookahead_timetag(void) {
   double before = (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
   CHECK_INT(ha_output_send(o, 0.0, 1, &id, &x, &y, &z, NULL), 1);
   uint8_t buf[2048];
-  int len = rx_recv(rx, buf, sizeof buf, 2000);
+  ssize_t len = test_udp_recv(rx, buf, sizeof buf, 2000);
   ha_osc_packet pkt;
   CHECK(len > 0);
   CHECK_OK(ha_osc_decode(buf, (size_t)(len > 0 ? len : 0), &pkt, NULL, 0, NULL));
@@ -429,7 +389,7 @@ static void test_lookahead_timetag(void) {
 
 static void recv_address(int rx, char *out, size_t cap) {
   uint8_t buf[2048];
-  int len = rx_recv(rx, buf, sizeof buf, 2000);
+  ssize_t len = test_udp_recv(rx, buf, sizeof buf, 2000);
   out[0] = '\0';
   ha_osc_arg args[3];
   ha_osc_message m;
@@ -440,7 +400,7 @@ static void recv_address(int rx, char *out, size_t cap) {
 
 static void test_track_mapping(void) {
   uint16_t port;
-  int rx = rx_open(&port);
+  int rx = test_udp_receiver(&port);
   const ha_output_map_entry map[] = {{8, 1}, {7, 3}};
   ha_output_config c = ha_output_config_default();
   c.map = map;
@@ -475,7 +435,7 @@ static void test_track_mapping(void) {
 
 static void test_nan_skipped_and_counted(void) {
   uint16_t port;
-  int rx = rx_open(&port);
+  int rx = test_udp_receiver(&port);
   ha_output_config c = ha_output_config_default();
   c.rate_hz = 1000;
   ha_output *o = make_output(&c, port, 4);
@@ -488,8 +448,9 @@ static void test_nan_skipped_and_counted(void) {
   ha_output_get_stats(o, &st);
   CHECK_INT(st.nonfinite, 6);
   uint8_t buf[2048];
-  int len, got = 0;
-  while ((len = rx_recv(rx, buf, sizeof buf, 200)) > 0) {
+  ssize_t len;
+  int got = 0;
+  while ((len = test_udp_recv(rx, buf, sizeof buf, 200)) > 0) {
     ha_osc_arg args[3];
     ha_osc_message m;
     CHECK_OK(ha_osc_decode_message(buf, (size_t)len, &m, args, 3, NULL));
@@ -506,7 +467,7 @@ static void test_nan_skipped_and_counted(void) {
 
 static void test_flush_ignores_rate_and_deadband(void) {
   uint16_t port;
-  int rx = rx_open(&port);
+  int rx = test_udp_receiver(&port);
   ha_output_config c = ha_output_config_default();
   c.rate_hz = 1;
   ha_output *o = make_output(&c, port, 4);
@@ -527,7 +488,7 @@ static void test_flush_ignores_rate_and_deadband(void) {
 
 static void test_refused_then_receiver_appears(void) {
   uint16_t port;
-  int tmp = rx_open(&port);
+  int tmp = test_udp_receiver(&port);
   CHECK(tmp >= 0);
   close(tmp); /* nothing listens on `port` now */
   ha_output_config c = ha_output_config_default();
@@ -566,12 +527,12 @@ static void test_refused_then_receiver_appears(void) {
   CHECK(st.unsent >= 1);
   /* A receiver appears on that port; the position that was refused has not
    * moved, but it was never sent: the next tick must deliver it. */
-  int rx = rx_open_port(port, NULL);
+  int rx = test_udp_open(port, NULL);
   CHECK_MSG(rx >= 0, "port %u taken meanwhile", (unsigned)port);
   t += 0.001;
   CHECK_INT(ha_output_send(o, t, 1, &id, &x, &y, &z, NULL), 1);
   uint8_t buf[2048];
-  int len = rx_recv(rx, buf, sizeof buf, 2000);
+  ssize_t len = test_udp_recv(rx, buf, sizeof buf, 2000);
   ha_osc_arg args[3];
   ha_osc_message m;
   CHECK(len > 0);
@@ -704,7 +665,7 @@ static void *reader_main(void *p) {
 
 static void test_stats_concurrent_wire_whole(void) {
   uint16_t port;
-  int rx = rx_open(&port);
+  int rx = test_udp_receiver(&port);
   ha_output_config c = ha_output_config_default();
   c.rate_hz = 1000;
   c.deadband_m = 0;
