@@ -36,6 +36,18 @@ static double radius(const ha_show *s) {
   return r;
 }
 
+/* An empty diagnostics list; edit_done ends it with its show. */
+static ha_diags *new_diags(void) {
+  ha_diags *d = NULL;
+  CHECK_OK(ha_diags_create(&d));
+  return d;
+}
+
+static void edit_done(ha_show *s, ha_diags *d) {
+  ha_diags_destroy(d);
+  ha_show_destroy(s);
+}
+
 static void diag_line(const ha_diags *d, size_t i, char *buf, size_t cap) {
   buf[0] = '\0';
   if (i < ha_diags_count(d)) {
@@ -58,8 +70,7 @@ static void edit_refused(ha_show *s, ha_diags *d, const char *op, const char *pa
 
 static void test_replace_undo_redo(void) {
   ha_show *s = load();
-  ha_diags *d = NULL;
-  ha_diags_create(&d);
+  ha_diags *d = new_diags();
   char *t0 = text(s);
   CHECK_INT(ha_show_version(s), 1);
   CHECK(!ha_show_can_undo(s) && !ha_show_can_redo(s));
@@ -96,14 +107,12 @@ static void test_replace_undo_redo(void) {
   CHECK_INT(ha_show_undo(s), HA_ESTATE);
   free(t0);
   free(t1);
-  ha_diags_destroy(d);
-  ha_show_destroy(s);
+  edit_done(s, d);
 }
 
 static void test_invalid_edit_changes_nothing(void) {
   ha_show *s = load();
-  ha_diags *d = NULL;
-  ha_diags_create(&d);
+  ha_diags *d = new_diags();
   char *before = text(s);
   uint64_t v = ha_show_version(s);
   edit_refused(s, d, "replace", "/animations/0/parameters/radius", "-4",
@@ -133,14 +142,12 @@ static void test_invalid_edit_changes_nothing(void) {
   CHECK(!ha_show_can_undo(s));
   free(before);
   free(after);
-  ha_diags_destroy(d);
-  ha_show_destroy(s);
+  edit_done(s, d);
 }
 
 static void test_add_remove_and_patch(void) {
   ha_show *s = load();
-  ha_diags *d = NULL;
-  ha_diags_create(&d);
+  ha_diags *d = new_diags();
   char *t0 = text(s);
   size_t n;
   CHECK_OK(ha_show_edit(s, "add", "/tracks/-", "{\"id\": 3, \"name\": \"new\"}", d));
@@ -197,8 +204,7 @@ static void test_add_remove_and_patch(void) {
   CHECK_INT((ha_show_tracks(s, &n), n), 4);
   free(t0);
   free(t1);
-  ha_diags_destroy(d);
-  ha_show_destroy(s);
+  edit_done(s, d);
 }
 
 static void test_bounded_history(void) {
