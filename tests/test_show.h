@@ -1,5 +1,6 @@
 /* Show fixtures shared by the show tests: load a show from JSON text with
- * its diagnostics printed to stderr (so a failing load says why). Header-only
+ * its diagnostics printed to stderr (so a failing load says why), and the
+ * save / load / save round trip that must give the same text. Header-only
  * and static, like test.h; include test.h first. */
 #ifndef HA_TEST_SHOW_H
 #define HA_TEST_SHOW_H
@@ -21,6 +22,24 @@ static inline ha_status test_show_load(const char *text, const char *name, ha_sh
   ha_diags_destroy(d);
   CHECK_INT(st, HA_OK);
   return st;
+}
+
+/* Saving `s`, loading that text and saving again gives the same text (each
+ * step must succeed). */
+static inline void test_show_round_trip(const ha_show *s) {
+  char *t1 = NULL, *t2 = NULL;
+  CHECK_OK(ha_show_save_string(s, &t1, NULL));
+  ha_show *r = NULL;
+  if (t1 != NULL) {
+    CHECK_OK(ha_show_load_string(t1, strlen(t1), "round-trip.json", &r, NULL));
+  }
+  if (r != NULL) {
+    CHECK_OK(ha_show_save_string(r, &t2, NULL));
+  }
+  CHECK(t2 != NULL && strcmp(t1, t2) == 0);
+  free(t1);
+  free(t2);
+  ha_show_destroy(r);
 }
 
 #endif

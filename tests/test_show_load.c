@@ -4,6 +4,7 @@
 #include "holoanim.h"
 #include "holoanim/show.h"
 #include "test.h"
+#include "test_show.h"
 
 /* All diagnostics of loading `text` as "t.json", one formatted line each. */
 static ha_status load_lines(const char *text, char *out, size_t cap, ha_show **keep) {
@@ -604,15 +605,7 @@ static void test_examples(void) {
         CHECK_STR(o[0].host, "127.0.0.1");
         CHECK_INT(o[0].port, 4003);
       }
-      char *t = save(s);
-      ha_show *s2 = NULL;
-      char got[2048];
-      CHECK_INT(load_lines(t, got, sizeof(got), &s2), HA_OK);
-      char *t2 = s2 ? save(s2) : NULL;
-      CHECK(t2 != NULL && strcmp(t, t2) == 0);
-      free(t);
-      free(t2);
-      ha_show_destroy(s2);
+      test_show_round_trip(s);
     }
     ha_show_destroy(s);
     ha_diags_destroy(d);
