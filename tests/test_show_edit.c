@@ -36,14 +36,17 @@ static double radius(const ha_show *s) {
   return r;
 }
 
-/* An empty diagnostics list; edit_done ends it with its show. */
+/* An empty diagnostics list; edit_done ends it with its show and the two
+ * saved texts a test compared. */
 static ha_diags *new_diags(void) {
   ha_diags *d = NULL;
   CHECK_OK(ha_diags_create(&d));
   return d;
 }
 
-static void edit_done(ha_show *s, ha_diags *d) {
+static void edit_done(ha_show *s, ha_diags *d, char *text_a, char *text_b) {
+  free(text_a);
+  free(text_b);
   ha_diags_destroy(d);
   ha_show_destroy(s);
 }
@@ -105,9 +108,7 @@ static void test_replace_undo_redo(void) {
   CHECK_OK(ha_show_undo(s));
   CHECK_STR(ha_show_name(s), "e");
   CHECK_INT(ha_show_undo(s), HA_ESTATE);
-  free(t0);
-  free(t1);
-  edit_done(s, d);
+  edit_done(s, d, t0, t1);
 }
 
 static void test_invalid_edit_changes_nothing(void) {
@@ -140,9 +141,7 @@ static void test_invalid_edit_changes_nothing(void) {
   CHECK_STR(after, before);
   CHECK_INT(ha_show_version(s), v);
   CHECK(!ha_show_can_undo(s));
-  free(before);
-  free(after);
-  edit_done(s, d);
+  edit_done(s, d, before, after);
 }
 
 static void test_add_remove_and_patch(void) {
@@ -202,9 +201,7 @@ static void test_add_remove_and_patch(void) {
   }
   CHECK_INT((ha_show_cues(s, &n), n), 1);
   CHECK_INT((ha_show_tracks(s, &n), n), 4);
-  free(t0);
-  free(t1);
-  edit_done(s, d);
+  edit_done(s, d, t0, t1);
 }
 
 static void test_bounded_history(void) {
