@@ -5,21 +5,6 @@
 #include "holoanim.h"
 #include "test.h"
 
-static ha_motion *make(const char *model, const char *const *assign, const ha_timing *tm) {
-  ha_params *p = NULL;
-  ha_error err;
-  ha_error_clear(&err);
-  CHECK_OK(ha_params_create(&p));
-  for (size_t i = 0; assign && assign[i]; i++) {
-    CHECK_OK(ha_params_set_assignment(p, assign[i], &err));
-  }
-  ha_motion *m = NULL;
-  ha_status st = ha_motion_create(model, p, tm, &m, &err);
-  CHECK_MSG(st == HA_OK, "create %s: %s", model, err.message);
-  ha_params_destroy(p);
-  return m;
-}
-
 /* ---- easing ---- */
 
 static double penner_ref(const char *name, double t) {
@@ -146,7 +131,7 @@ static void test_shift_wraps(void) {
    * seconds earlier, in every cycle: it never freezes at the start. */
   ha_timing tm = {4.0, HA_LOOP_LOOP, 1.0};
   const char *a[] = {"radius=3", NULL};
-  ha_motion *m = make("circular", a, &tm);
+  ha_motion *m = test_motion("circular", a, &tm);
   for (double t = 0; t < 30; t += 0.13) {
     ha_track_ctx c = {2, 1.5, NULL, NULL};
     ha_vec3 p = ha_motion_eval(m, t, &c);
@@ -181,7 +166,7 @@ static void test_clock(void) {
   CHECK_NEAR(ha_clock_position(&c, 105.0), 3.5, 1e-12);
   /* A path driven by the clock has no jump at a speed change. */
   ha_timing tm = {4.0, HA_LOOP_LOOP, 1.0};
-  ha_motion *m = make("circular", NULL, &tm);
+  ha_motion *m = test_motion("circular", NULL, &tm);
   ha_clock_init(&c);
   ha_clock_start(&c, 0.0, 0.0);
   ha_vec3 last = ha_motion_eval(m, ha_clock_position(&c, 0.0), NULL);
@@ -206,7 +191,7 @@ static void test_clock(void) {
 static void test_blend_no_jump(void) {
   ha_timing tm = {8.0, HA_LOOP_LOOP, 1.0};
   const char *a[] = {"radius=2", NULL};
-  ha_motion *m = make("circular", a, &tm);
+  ha_motion *m = test_motion("circular", a, &tm);
   ha_params *p = NULL;
   CHECK_OK(ha_params_create(&p));
   ha_params_set_number(p, "radius", 6);
@@ -252,7 +237,7 @@ static void test_blend_no_jump(void) {
 static void test_velocity(void) {
   ha_timing tm = {10.0, HA_LOOP_LOOP, 1.0};
   const char *a[] = {"radius=5", "direction=counterclockwise", NULL};
-  ha_motion *m = make("circular", a, &tm);
+  ha_motion *m = test_motion("circular", a, &tm);
   ha_vec3 v = ha_motion_velocity(m, 0.0, NULL);
   /* ω = 2π/10 rad/s, speed r·ω = π m/s, tangent at θ = 0 is +Y. */
   CHECK_NEAR(ha_vec3_len(v), HA_PI, 1e-3);
@@ -265,7 +250,7 @@ static void test_velocity(void) {
 static void test_group_modes(void) {
   ha_timing tm = {4.0, HA_LOOP_LOOP, 1.0};
   const char *a[] = {"center=0,0,0", "radius=2", "direction=counterclockwise", NULL};
-  ha_motion *m = make("circular", a, &tm);
+  ha_motion *m = test_motion("circular", a, &tm);
   ha_vec3 bases[3] = {{1, 0, 0}, {3, 0, 0}, {2, 3, 1}};
   ha_vec3 out[3];
   ha_group g;
@@ -485,8 +470,8 @@ static void test_engine_tracks(void) {
 
   ha_timing tm = {4.0, HA_LOOP_LOOP, 1.0};
   const char *a[] = {"radius=1", "direction=counterclockwise", NULL};
-  ha_motion *m1 = make("circular", a, &tm);
-  ha_motion *m2 = make("linear", NULL, &tm);
+  ha_motion *m1 = test_motion("circular", a, &tm);
+  ha_motion *m2 = test_motion("linear", NULL, &tm);
   double x[4], y[4], z[4];
   CHECK_INT(ha_engine_evaluate(e, 0.0, x, y, z, 3), HA_ENOBUFS);
   CHECK_OK(ha_engine_evaluate(e, 0.0, x, y, z, 4));
@@ -593,7 +578,7 @@ static void test_engine_fade_in(void) {
   CHECK_OK(ha_engine_track_add(e, 1, ha_vec3_make(0, 0, 0), NULL));
   ha_timing tm = {4.0, HA_LOOP_LOOP, 1.0};
   const char *a[] = {"radius=3", NULL};
-  ha_motion *m = make("circular", a, &tm);
+  ha_motion *m = test_motion("circular", a, &tm);
   ha_anim_spec sp = ha_anim_spec_default();
   sp.fade_in = 1.0;
   double x, y, z;

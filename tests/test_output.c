@@ -4,10 +4,7 @@
  * counters read from another thread while the wire is decoded. What was sent
  * is always read back from a receiver socket. Time is driven explicitly
  * (`now` is an argument); every wait on a socket is bounded. */
-#include <arpa/inet.h>
 #include <errno.h>
-#include <netinet/in.h>
-#include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <sys/socket.h>
@@ -16,52 +13,15 @@
 
 #include "holoanim.h"
 #include "test.h"
+#include "test_net.h"
 
 /* ---- receiver helpers ---------------------------------------------------- */
-
-static int rx_open_port(uint16_t port, uint16_t *bound) {
-  int fd = socket(AF_INET, SOCK_DGRAM, 0);
-  if (fd < 0) {
-    return -1;
-  }
-  struct sockaddr_in a;
-  memset(&a, 0, sizeof a);
-  a.sin_family = AF_INET;
-  a.sin_port = htons(port);
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  int big = 4 << 20;
-  setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof big);
-  if (bind(fd, (struct sockaddr *)&a, sizeof a) != 0) {
-    close(fd);
-    return -1;
-  }
-  socklen_t len = sizeof a;
-  getsockname(fd, (struct sockaddr *)&a, &len);
-  if (bound != NULL) {
-    *bound = ntohs(a.sin_port);
-  }
-  return fd;
-}
-
-static int rx_open(uint16_t *port) {
-  return rx_open_port(0, port);
-}
-
-/* One datagram within timeout_ms, or −1. */
-static int rx_recv(int fd, uint8_t *buf, size_t cap, int timeout_ms) {
-  struct pollfd p = {fd, POLLIN, 0};
-  if (poll(&p, 1, timeout_ms) <= 0) {
-    return -1;
-  }
-  ssize_t n = recv(fd, buf, cap, 0);
-  return n < 0 ? -1 : (int)n;
-}
 
 /* Datagrams until none arrives for timeout_ms. */
 static int rx_count(int fd, int timeout_ms) {
   uint8_t buf[65536];
   int n = 0;
-  while (rx_recv(fd, buf, sizeof buf, timeout_ms) >= 0) {
+  while (test_udp_recv(fd, buf, sizeof buf, timeout_ms) >= 0) {
     n++;
   }
   return n;
@@ -71,7 +31,7 @@ static int rx_count(int fd, int timeout_ms) {
  * into v. Returns 0, or −1 when nothing (decodable) arrived. */
 static int rx_fff(int fd, char *addr, size_t addr_cap, float v[3], int timeout_ms) {
   uint8_t buf[2048];
-  int len = rx_recv(fd, buf, sizeof buf, timeout_ms);
+  ssize_t len = test_udp_recv(fd, buf, sizeof buf, timeout_ms);
   ha_osc_arg args[3];
   ha_osc_message m;
   if (len <= 0 || ha_osc_decode_message(buf, (size_t)len, &m, args, 3, NULL) != HA_OK ||
@@ -95,11 +55,25 @@ static ha_output *make_output(ha_output_config *c, uint16_t port, size_t max_tra
   return o;
 }
 
-static void check_bytes(const uint8_t *got, int got_len, const uint8_t *want, size_t want_len,
+/* An output of config *c aimed at a fresh receiver on a free port (its
+ * socket into *rx); rx_output_close ends both. */
+static ha_output *rx_output(ha_output_config *c, size_t max_tracks, int *rx) {
+  uint16_t port = 0;
+  *rx = test_udp_receiver(&port);
+  CHECK(*rx >= 0);
+  return make_output(c, port, max_tracks);
+}
+
+static void rx_output_close(ha_output *o, int rx) {
+  ha_output_destroy(o);
+  close(rx);
+}
+
+static void check_bytes(const uint8_t *got, ssize_t got_len, const uint8_t *want, size_t want_len,
                         const char *what) {
-  if (got_len != (int)want_len || memcmp(got, want, want_len) != 0) {
-    HA_T_FAIL("%s: %d bytes differ from the %zu expected", what, got_len, want_len);
-    for (int i = 0; i < got_len; i++) {
+  if (got_len != (ssize_t)want_len || memcmp(got, want, want_len) != 0) {
+    HA_T_FAIL("%s: %zd bytes differ from the %zu expected", what, got_len, want_len);
+    for (ssize_t i = 0; i < got_len; i++) {
       fprintf(stderr, "%02x%s", got[i], i % 4 == 3 ? " " : "");
     }
     fputc('\n', stderr);
@@ -109,16 +83,13 @@ static void check_bytes(const uint8_t *got, int got_len, const uint8_t *want, si
 /* Send one position through a fresh output and compare the datagram. */
 static void expect_packet(ha_output_config c, uint32_t id, double x, double y, double z,
                           const uint8_t *want, size_t want_len, const char *what) {
-  uint16_t port;
-  int rx = rx_open(&port);
-  CHECK(rx >= 0);
-  ha_output *o = make_output(&c, port, 4);
+  int rx;
+  ha_output *o = rx_output(&c, 4, &rx);
   CHECK_INT(ha_output_send(o, 0.0, 1, &id, &x, &y, &z, NULL), 1);
   uint8_t buf[2048];
-  int n = rx_recv(rx, buf, sizeof buf, 2000);
+  ssize_t n = test_udp_recv(rx, buf, sizeof buf, 2000);
   check_bytes(buf, n, want, want_len, what);
-  ha_output_destroy(o);
-  close(rx);
+  rx_output_close(o, rx);
 }
 
 /* ---- dialects, byte for byte --------------------------------------------- */
@@ -189,11 +160,10 @@ typedef struct step {
 } step;
 
 static void test_deadband_and_keepalive(void) {
-  uint16_t port;
-  int rx = rx_open(&port);
+  int rx;
   ha_output_config c = ha_output_config_default();
   c.rate_hz = 1000; /* due on every call below */
-  ha_output *o = make_output(&c, port, 4);
+  ha_output *o = rx_output(&c, 4, &rx);
   const step steps[] = {
       {0.00, 0.0, 1},                        /* first sight */
       {0.01, 0.0, 0},                        /* unchanged */
@@ -238,18 +208,16 @@ static void test_deadband_and_keepalive(void) {
   /* The last position that left: 0.0026 m, from the call at t = 2.06. */
   CHECK_NEAR(last_x, (float)0.0026, 0);
   CHECK_NEAR(last_at, 2.06, 0);
-  ha_output_destroy(o);
-  close(rx);
+  rx_output_close(o, rx);
 }
 
 static void test_deadband_aed(void) {
-  uint16_t port;
-  int rx = rx_open(&port);
+  int rx;
   ha_output_config c = ha_output_config_default();
   c.coords = HA_COORDS_AED;
   c.rate_hz = 1000;
   c.keep_alive_s = 0; /* off */
-  ha_output *o = make_output(&c, port, 4);
+  ha_output *o = rx_output(&c, 4, &rx);
   /* (azimuth °, distance m) on the horizontal plane, clockwise. */
   const double az_d[][3] = {
       {10.0, 2.0, 1},     {10.05, 2.0, 0},    {10.15, 2.0, 1}, /* 0.1° band */
@@ -264,19 +232,17 @@ static void test_deadband_aed(void) {
     int r = ha_output_send(o, 0.01 * (double)(i + 1), 1, &id, &x, &y, &z, NULL);
     CHECK_MSG(r == (int)az_d[i][2], "step %zu: sent %d", i, r);
   }
-  ha_output_destroy(o);
-  close(rx);
+  rx_output_close(o, rx);
 }
 
 /* ---- rate divider -------------------------------------------------------- */
 
 static void test_rate_divider(void) {
-  uint16_t port;
-  int rx = rx_open(&port);
+  int rx;
   ha_output_config c = ha_output_config_default();
   c.rate_hz = 30;
   c.deadband_m = 0;
-  ha_output *o = make_output(&c, port, 4);
+  ha_output *o = rx_output(&c, 4, &rx);
   uint32_t id = 1;
   int sends = 0, first[4] = {-1, -1, -1, -1};
   for (int k = 0; k < 100; k++) { /* 1 s of a 100 Hz tick */
@@ -303,7 +269,7 @@ static void test_rate_divider(void) {
   /* Same rate as a jittery tick: every tick sends (no frame lost to a tick
    * that comes a little earlier than the first one did). */
   c.rate_hz = 100;
-  o = make_output(&c, port, 4);
+  o = make_output(&c, (uint16_t)c.port, 4); /* the same receiver */
   uint64_t seed = 42;
   printf("# jitter seed %llu\n", (unsigned long long)seed);
   sends = 0;
@@ -313,20 +279,18 @@ static void test_rate_divider(void) {
     sends += ha_output_send(o, (double)k / 100.0 + jitter, 1, &id, &x, &y, &z, NULL) > 0;
   }
   CHECK_INT(sends, 200);
-  ha_output_destroy(o);
-  close(rx);
+  rx_output_close(o, rx);
 }
 
 /* ---- bundles ------------------------------------------------------------- */
 
 static void check_bundles(bool limit8) {
-  uint16_t port;
-  int rx = rx_open(&port);
+  int rx;
   ha_output_config c = ha_output_config_default();
   c.bundle = true;
   c.bundle_max_messages = limit8 ? 8 : 0;
   enum { N = 100 };
-  ha_output *o = make_output(&c, port, N);
+  ha_output *o = rx_output(&c, N, &rx);
   uint32_t ids[N];
   double x[N], y[N], z[N];
   for (int i = 0; i < N; i++) {
@@ -341,11 +305,11 @@ static void check_bundles(bool limit8) {
   int msgs = 0, dgrams = 0;
   long bytes = 0;
   uint8_t buf[65536];
-  int len;
-  while (msgs < N && (len = rx_recv(rx, buf, sizeof buf, 2000)) >= 0) {
+  ssize_t len;
+  while (msgs < N && (len = test_udp_recv(rx, buf, sizeof buf, 2000)) >= 0) {
     dgrams++;
     bytes += len;
-    CHECK_MSG(len <= 1472, "datagram of %d bytes", len);
+    CHECK_MSG(len <= 1472, "datagram of %zd bytes", len);
     ha_osc_packet pkt;
     ha_error err;
     CHECK_OK(ha_osc_validate(buf, (size_t)len, &err));
@@ -391,8 +355,7 @@ static void check_bundles(bool limit8) {
   CHECK_INT(st.bytes, bytes);
   CHECK_INT(rep.send_errors, 0);
   CHECK_INT(rep.unsent, 0);
-  ha_output_destroy(o);
-  close(rx);
+  rx_output_close(o, rx);
 }
 
 static void test_bundles_packed(void) {
@@ -401,12 +364,11 @@ static void test_bundles_packed(void) {
 }
 
 static void test_lookahead_timetag(void) {
-  uint16_t port;
-  int rx = rx_open(&port);
+  int rx;
   ha_output_config c = ha_output_config_default();
   c.bundle = true;
   c.lookahead_ms = 250;
-  ha_output *o = make_output(&c, port, 4);
+  ha_output *o = rx_output(&c, 4, &rx);
   uint32_t id = 1;
   double x = 1, y = 2, z = 3;
   struct timespec ts;
@@ -414,22 +376,21 @@ static void test_lookahead_timetag(void) {
   double before = (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
   CHECK_INT(ha_output_send(o, 0.0, 1, &id, &x, &y, &z, NULL), 1);
   uint8_t buf[2048];
-  int len = rx_recv(rx, buf, sizeof buf, 2000);
+  ssize_t len = test_udp_recv(rx, buf, sizeof buf, 2000);
   ha_osc_packet pkt;
   CHECK(len > 0);
   CHECK_OK(ha_osc_decode(buf, (size_t)(len > 0 ? len : 0), &pkt, NULL, 0, NULL));
   double tt = ha_osc_timetag_to_unix(pkt.bundle.timetag);
   CHECK_MSG(tt - before >= 0.25 && tt - before < 0.35, "time tag %.6f s ahead, expected 0.25",
             tt - before);
-  ha_output_destroy(o);
-  close(rx);
+  rx_output_close(o, rx);
 }
 
 /* ---- mapping, NaN, flush ------------------------------------------------- */
 
 static void recv_address(int rx, char *out, size_t cap) {
   uint8_t buf[2048];
-  int len = rx_recv(rx, buf, sizeof buf, 2000);
+  ssize_t len = test_udp_recv(rx, buf, sizeof buf, 2000);
   out[0] = '\0';
   ha_osc_arg args[3];
   ha_osc_message m;
@@ -439,13 +400,12 @@ static void recv_address(int rx, char *out, size_t cap) {
 }
 
 static void test_track_mapping(void) {
-  uint16_t port;
-  int rx = rx_open(&port);
+  int rx;
   const ha_output_map_entry map[] = {{8, 1}, {7, 3}};
   ha_output_config c = ha_output_config_default();
   c.map = map;
   c.map_len = 2;
-  ha_output *o = make_output(&c, port, 8);
+  ha_output *o = rx_output(&c, 8, &rx);
   uint32_t ids[3] = {7, 8, 9};
   double x[3] = {1, 2, 3}, y[3] = {0, 0, 0}, z[3] = {0, 0, 0};
   CHECK_INT(ha_output_send(o, 0.0, 3, ids, x, y, z, NULL), 3);
@@ -462,23 +422,21 @@ static void test_track_mapping(void) {
   ha_output_destroy(o);
 
   c.map_only = true;
-  o = make_output(&c, port, 8);
+  o = make_output(&c, (uint16_t)c.port, 8); /* the same receiver */
   CHECK_INT(ha_output_send(o, 0.0, 3, ids, x, y, z, NULL), 2);
   CHECK(!ha_output_map_id(o, 9, &idx));
   ha_output_stats st;
   ha_output_get_stats(o, &st);
   CHECK_INT(st.unmapped, 1);
   CHECK_INT(rx_count(rx, 200), 2);
-  ha_output_destroy(o);
-  close(rx);
+  rx_output_close(o, rx);
 }
 
 static void test_nan_skipped_and_counted(void) {
-  uint16_t port;
-  int rx = rx_open(&port);
+  int rx;
   ha_output_config c = ha_output_config_default();
   c.rate_hz = 1000;
-  ha_output *o = make_output(&c, port, 4);
+  ha_output *o = rx_output(&c, 4, &rx);
   uint32_t ids[3] = {1, 2, 3};
   double x[3] = {1, 2, 3}, y[3] = {0, NAN, 0}, z[3] = {0, 0, INFINITY};
   CHECK_INT(ha_output_send(o, 0.0, 3, ids, x, y, z, NULL), 1);
@@ -488,8 +446,9 @@ static void test_nan_skipped_and_counted(void) {
   ha_output_get_stats(o, &st);
   CHECK_INT(st.nonfinite, 6);
   uint8_t buf[2048];
-  int len, got = 0;
-  while ((len = rx_recv(rx, buf, sizeof buf, 200)) > 0) {
+  ssize_t len;
+  int got = 0;
+  while ((len = test_udp_recv(rx, buf, sizeof buf, 200)) > 0) {
     ha_osc_arg args[3];
     ha_osc_message m;
     CHECK_OK(ha_osc_decode_message(buf, (size_t)len, &m, args, 3, NULL));
@@ -500,16 +459,14 @@ static void test_nan_skipped_and_counted(void) {
     got++;
   }
   CHECK_INT(got, 2); /* and each was track 1's: tracks 2 and 3 never left */
-  ha_output_destroy(o);
-  close(rx);
+  rx_output_close(o, rx);
 }
 
 static void test_flush_ignores_rate_and_deadband(void) {
-  uint16_t port;
-  int rx = rx_open(&port);
+  int rx;
   ha_output_config c = ha_output_config_default();
   c.rate_hz = 1;
-  ha_output *o = make_output(&c, port, 4);
+  ha_output *o = rx_output(&c, 4, &rx);
   uint32_t ids[3] = {1, 2, 3};
   double x[3] = {1, 2, 3}, y[3] = {0, 0, 0}, z[3] = {0, 0, 0};
   CHECK_INT(ha_output_send(o, 0.0, 3, ids, x, y, z, NULL), 3);
@@ -519,15 +476,14 @@ static void test_flush_ignores_rate_and_deadband(void) {
   CHECK_INT(ha_output_send(o, 1.0, 3, ids, x, y, z, NULL), 0); /* due, all inside the band */
   CHECK_INT(rx_count(rx, 200), 6);
   CHECK_INT(ha_output_send(o, 2.0, 5, ids, x, y, z, NULL), HA_EINVAL); /* n > max_tracks */
-  ha_output_destroy(o);
-  close(rx);
+  rx_output_close(o, rx);
 }
 
 /* ---- a refusing destination --------------------------------------------- */
 
 static void test_refused_then_receiver_appears(void) {
   uint16_t port;
-  int tmp = rx_open(&port);
+  int tmp = test_udp_receiver(&port);
   CHECK(tmp >= 0);
   close(tmp); /* nothing listens on `port` now */
   ha_output_config c = ha_output_config_default();
@@ -566,12 +522,12 @@ static void test_refused_then_receiver_appears(void) {
   CHECK(st.unsent >= 1);
   /* A receiver appears on that port; the position that was refused has not
    * moved, but it was never sent: the next tick must deliver it. */
-  int rx = rx_open_port(port, NULL);
+  int rx = test_udp_open(port, NULL);
   CHECK_MSG(rx >= 0, "port %u taken meanwhile", (unsigned)port);
   t += 0.001;
   CHECK_INT(ha_output_send(o, t, 1, &id, &x, &y, &z, NULL), 1);
   uint8_t buf[2048];
-  int len = rx_recv(rx, buf, sizeof buf, 2000);
+  ssize_t len = test_udp_recv(rx, buf, sizeof buf, 2000);
   ha_osc_arg args[3];
   ha_osc_message m;
   CHECK(len > 0);
@@ -703,12 +659,11 @@ static void *reader_main(void *p) {
 }
 
 static void test_stats_concurrent_wire_whole(void) {
-  uint16_t port;
-  int rx = rx_open(&port);
+  int rx;
   ha_output_config c = ha_output_config_default();
   c.rate_hz = 1000;
   c.deadband_m = 0;
-  ha_output *o = make_output(&c, port, 4);
+  ha_output *o = rx_output(&c, 4, &rx);
   reader_arg a = {o, rx, 0, 0, 0, 0, 0, 0, 0.0f};
   pthread_t th;
   pthread_create(&th, NULL, reader_main, &a);
@@ -728,8 +683,7 @@ static void test_stats_concurrent_wire_whole(void) {
   ha_output_stats st;
   ha_output_get_stats(o, &st);
   CHECK_INT(st.messages, 20000);
-  ha_output_destroy(o);
-  close(rx);
+  rx_output_close(o, rx);
 }
 
 int main(void) {

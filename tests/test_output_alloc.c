@@ -1,23 +1,19 @@
 /* ha_output_send allocates nothing: 10,000 calls per output kind (unbundled,
  * bundled with a look-ahead time tag, aed, ADM, a mapped output, a refusing
- * destination), counted by a malloc family interposed in this executable that
- * forwards to glibc's __libc_* functions. The counter is first shown to count.
+ * destination), counted by the malloc family test_alloc.h interposes in this
+ * executable (it forwards to glibc's __libc_* functions). The counter is
+ * first shown to count.
  * The calls' reports add up to the output's counters, and a last flush is
  * read back from the receiving socket.
  *
- * Sanitizers replace malloc themselves, so under HA_SANITIZED the
- * interposition is compiled out and the test exits 77 (skipped). */
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
+ * Sanitizers replace malloc themselves, so under HA_SANITIZED (or without
+ * glibc) the interposition is compiled out and the test exits 77 (skipped). */
 #include <stdio.h>
 
 #include "holoanim.h"
+#include "test_alloc.h"
 
-#if defined(HA_SANITIZED) || !defined(__GLIBC__)
+#ifndef HA_T_COUNTING
 
 int main(void) {
   puts("skipped: the allocation counter needs glibc's malloc (no sanitizer)");
@@ -27,100 +23,19 @@ int main(void) {
 #else
 
 #include "test.h"
-
-extern void *__libc_malloc(size_t size);
-extern void *__libc_calloc(size_t n, size_t size);
-extern void *__libc_realloc(void *ptr, size_t size);
-extern void *__libc_memalign(size_t alignment, size_t size);
-extern void __libc_free(void *ptr);
-
-/* volatile: malloc is a builtin to the compiler, which may otherwise assume
- * a call to it leaves these untouched. */
-static volatile int g_on;
-static volatile unsigned long g_calls;
-
-static inline void note(void) {
-  if (g_on) {
-    g_calls++;
-  }
-}
-
-void *malloc(size_t size) {
-  note();
-  return __libc_malloc(size);
-}
-
-void *calloc(size_t n, size_t size) {
-  note();
-  return __libc_calloc(n, size);
-}
-
-void *realloc(void *ptr, size_t size) {
-  note();
-  return __libc_realloc(ptr, size);
-}
-
-void *aligned_alloc(size_t alignment, size_t size) {
-  note();
-  return __libc_memalign(alignment, size);
-}
-
-int posix_memalign(void **out, size_t alignment, size_t size) {
-  note();
-  void *p = __libc_memalign(alignment, size);
-  if (p == NULL) {
-    return 12; /* ENOMEM */
-  }
-  *out = p;
-  return 0;
-}
-
-void free(void *ptr) {
-  if (ptr != NULL) {
-    note();
-  }
-  __libc_free(ptr);
-}
-
-static void count_start(void) {
-  g_calls = 0;
-  g_on = 1;
-}
-
-static unsigned long count_stop(void) {
-  g_on = 0;
-  return g_calls;
-}
+#include "test_net.h"
 
 enum { TRACKS = 128, CALLS = 10000 };
-
-static int open_sink(uint16_t *port) {
-  int fd = socket(AF_INET, SOCK_DGRAM, 0);
-  struct sockaddr_in a;
-  memset(&a, 0, sizeof a);
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) != 0 ||
-      getsockname(fd, (struct sockaddr *)&a, &len) != 0) {
-    return -1;
-  }
-  *port = ntohs(a.sin_port);
-  int big = 4 << 20;
-  setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof big);
-  return fd;
-}
 
 /* OSC messages in the datagrams that reach `fd` until none comes for
  * timeout_ms (bundles counted by element); −1 for an undecodable packet. */
 static long sink_messages(int fd, int timeout_ms) {
   static uint8_t buf[65536];
   long msgs = 0;
-  struct pollfd p = {fd, POLLIN, 0};
-  while (poll(&p, 1, timeout_ms) > 0) {
-    ssize_t n = recv(fd, buf, sizeof buf, 0);
+  ssize_t n;
+  while ((n = test_udp_recv(fd, buf, sizeof buf, timeout_ms)) >= 0) {
     ha_osc_packet pkt;
-    if (n <= 0 || ha_osc_decode(buf, (size_t)n, &pkt, NULL, 0, NULL) != HA_OK) {
+    if (n == 0 || ha_osc_decode(buf, (size_t)n, &pkt, NULL, 0, NULL) != HA_OK) {
       return -1;
     }
     if (pkt.kind == HA_OSC_PACKET_MESSAGE) {
@@ -137,12 +52,13 @@ static long sink_messages(int fd, int timeout_ms) {
 }
 
 static void test_counter_counts(void) {
-  count_start();
+  alloc_count_start();
   void *volatile p = malloc(16);
   free(p);
   char *volatile s = strdup("counted");
   free(s);
-  CHECK_MSG(count_stop() >= 4, "the interposed allocator does not count");
+  alloc_count_stop();
+  CHECK_MSG(alloc_calls() >= 4, "the interposed allocator does not count");
 }
 
 /* sink: the receiving socket on `port`, or −1 when nothing listens. */
@@ -161,7 +77,7 @@ static void run_output(ha_output_config c, uint16_t port, int sink, const char *
     ids[i] = (uint32_t)(i + 1);
   }
   uint64_t messages = 0, bytes = 0, errors = 0;
-  count_start();
+  alloc_count_start();
   for (int k = 0; k < CALLS; k++) {
     for (int i = 0; i < TRACKS; i++) {
       x[i] = (double)(k + i) * 0.01; /* everything moves: all tracks sent */
@@ -180,8 +96,9 @@ static void run_output(ha_output_config c, uint16_t port, int sink, const char *
     ha_output_stats st;
     ha_output_get_stats(o, &st);
   }
-  unsigned long n = count_stop();
-  CHECK_MSG(n == 0, "%s: %lu allocations over %d calls", what, n, CALLS);
+  alloc_count_stop();
+  size_t n = alloc_calls();
+  CHECK_MSG(n == 0, "%s: %zu allocations over %d calls", what, n, CALLS);
   ha_output_stats st;
   ha_output_get_stats(o, &st);
   /* The reports add up to the cumulative counters. */
@@ -207,7 +124,7 @@ static void run_output(ha_output_config c, uint16_t port, int sink, const char *
 
 static void test_send_allocates_nothing(void) {
   uint16_t port;
-  int sink = open_sink(&port);
+  int sink = test_udp_receiver(&port);
   CHECK(sink >= 0);
   ha_output_config c = ha_output_config_default();
   c.rate_hz = 1000;
@@ -231,7 +148,7 @@ static void test_send_allocates_nothing(void) {
 
 static void test_refusing_destination_allocates_nothing(void) {
   uint16_t port;
-  int gone = open_sink(&port);
+  int gone = test_udp_receiver(&port);
   close(gone);
   ha_output_config c = ha_output_config_default();
   c.rate_hz = 1000;

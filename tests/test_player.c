@@ -2,83 +2,18 @@
  * on 127.0.0.1 and match the engine, LTP takeover, stop with fade, seek,
  * speed, conflicts from device echoes, show end, and the counting allocator:
  * 10,000 ticks (with outputs sending) allocate nothing. */
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "holoanim.h"
 #include "test.h"
+#include "test_alloc.h"
+#include "test_net.h"
 
-#ifndef HA_SANITIZED
-/* ---- counting allocator: interposes malloc & co in this executable ---- */
-extern void *__libc_malloc(size_t);
-extern void *__libc_calloc(size_t, size_t);
-extern void *__libc_realloc(void *, size_t);
-extern void __libc_free(void *);
-extern void *__libc_memalign(size_t, size_t);
-static volatile int counting;
-static volatile long allocations;
-void *malloc(size_t n) {
-  if (counting)
-    allocations++;
-  return __libc_malloc(n);
-}
-void *calloc(size_t a, size_t b) {
-  if (counting)
-    allocations++;
-  return __libc_calloc(a, b);
-}
-void *realloc(void *p, size_t n) {
-  if (counting)
-    allocations++;
-  return __libc_realloc(p, n);
-}
-void free(void *p) {
-  if (counting && p != NULL)
-    allocations++;
-  __libc_free(p);
-}
-void *aligned_alloc(size_t al, size_t n) {
-  if (counting)
-    allocations++;
-  return __libc_memalign(al, n);
-}
-int posix_memalign(void **out, size_t al, size_t n) {
-  if (counting)
-    allocations++;
-  *out = __libc_memalign(al, n);
-  return *out ? 0 : 12;
-}
-#endif
-
-static int udp_receiver(uint16_t *port) {
-  int fd = socket(AF_INET, SOCK_DGRAM, 0);
-  struct sockaddr_in a;
-  memset(&a, 0, sizeof(a));
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, (struct sockaddr *)&a, sizeof(a));
-  socklen_t len = sizeof(a);
-  getsockname(fd, (struct sockaddr *)&a, &len);
-  *port = ntohs(a.sin_port);
-  int big = 4 << 20;
-  setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof(big));
-  return fd;
-}
-
+/* A counterclockwise circle of `radius` metres taking `duration` seconds. */
 static ha_motion *circle(double radius, double duration, ha_loop_mode loop) {
-  ha_params *p = NULL;
-  ha_params_create(&p);
-  ha_params_set_number(p, "radius", radius);
-  ha_params_set_string(p, "direction", "counterclockwise");
   ha_timing tm = {duration, loop, 1.0};
-  ha_motion *m = NULL;
-  ha_error err;
-  CHECK_OK(ha_motion_create("circular", p, &tm, &m, &err));
-  ha_params_destroy(p);
-  return m;
+  return test_motionf("circular", &tm, "radius=%g\ndirection=counterclockwise", radius);
 }
 
 static ha_player *make_player(uint16_t port, size_t ntracks) {
@@ -103,11 +38,11 @@ static ha_player *make_player(uint16_t port, size_t ntracks) {
 }
 
 static void test_tick_allocates_nothing(void) {
-#ifdef HA_SANITIZED
+#ifndef HA_T_COUNTING
   printf("skipped under sanitizers (they own malloc)\n");
 #else
   uint16_t port;
-  int rx = udp_receiver(&port);
+  int rx = test_udp_receiver(&port);
   ha_player *p = make_player(port, 32);
   uint32_t tracks[32];
   for (uint32_t i = 0; i < 32; i++)
@@ -128,8 +63,7 @@ static void test_tick_allocates_nothing(void) {
   ha_motion *upd = circle(3, 4, HA_LOOP_LOOP);
   CHECK_OK(ha_player_update_animation(p, 1, upd));
   CHECK_OK(ha_player_set_speed(p, 1.5));
-  counting = 1;
-  allocations = 0;
+  alloc_count_start();
   for (int i = 1; i <= 10000; i++) {
     ha_player_tick_once(p, now + i * 0.005);
     if (i % 64 == 0) {
@@ -139,15 +73,14 @@ static void test_tick_allocates_nothing(void) {
       }
     }
   }
-  counting = 0;
-  printf("allocations during 10000 ticks: %ld\n", allocations);
-  CHECK_INT(allocations, 0);
+  alloc_count_stop();
+  printf("allocations during 10000 ticks: %zu\n", alloc_calls());
+  CHECK_INT(alloc_calls(), 0);
   /* The counter counts: one control-side call allocates. */
-  counting = 1;
-  allocations = 0;
+  alloc_count_start();
   ha_motion *m2 = circle(1, 2, HA_LOOP_LOOP);
-  counting = 0;
-  CHECK(allocations > 0);
+  alloc_count_stop();
+  CHECK(alloc_calls() > 0);
   ha_motion_destroy(m2);
   ha_player_status st;
   ha_player_get_status(p, &st);
@@ -274,7 +207,7 @@ static void test_takeover_stop_conflict_end(void) {
 
 static void test_thread_streams_to_udp(void) {
   uint16_t port;
-  int rx = udp_receiver(&port);
+  int rx = test_udp_receiver(&port);
   ha_player *p = make_player(port, 4);
   uint32_t t[4] = {1, 2, 3, 4};
   ha_anim_spec sp = ha_anim_spec_default();
@@ -290,10 +223,7 @@ static void test_thread_streams_to_udp(void) {
   int msgs = 0, bad = 0;
   uint8_t buf[2048];
   while (msgs < 200 && ha_monotonic_now() < until) {
-    struct pollfd pfd = {rx, POLLIN, 0};
-    if (poll(&pfd, 1, 50) <= 0)
-      continue;
-    ssize_t n = recv(rx, buf, sizeof(buf), 0);
+    ssize_t n = test_udp_recv(rx, buf, sizeof(buf), 50);
     if (n <= 0)
       continue;
     ha_osc_message m;
@@ -332,7 +262,7 @@ static void test_thread_streams_to_udp(void) {
 
 static void test_pause_flushes_outputs(void) {
   uint16_t port;
-  int rx = udp_receiver(&port);
+  int rx = test_udp_receiver(&port);
   ha_player_config cfg = ha_player_config_default();
   cfg.max_tracks = 8;
   ha_player *p = NULL;

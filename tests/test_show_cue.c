@@ -9,21 +9,13 @@
 #include "holoanim/show.h"
 #include "holoanim/show_player.h"
 #include "test.h"
+#include "test_show.h"
 
 #define NTRACKS 6
 
 static ha_show *load(const char *text) {
-  ha_diags *d = NULL;
-  ha_diags_create(&d);
   ha_show *show = NULL;
-  ha_status st = ha_show_load_string(text, strlen(text), "cue.json", &show, d);
-  for (size_t i = 0; i < ha_diags_count(d); i++) {
-    char line[600];
-    ha_diag_format(ha_diags_at(d, i), line, sizeof(line));
-    fprintf(stderr, "  %s\n", line);
-  }
-  ha_diags_destroy(d);
-  CHECK_INT(st, HA_OK);
+  test_show_load(text, "cue.json", &show);
   return show;
 }
 

@@ -36,6 +36,21 @@ static double radius(const ha_show *s) {
   return r;
 }
 
+/* An empty diagnostics list; edit_done ends it with its show and the two
+ * saved texts a test compared. */
+static ha_diags *new_diags(void) {
+  ha_diags *d = NULL;
+  CHECK_OK(ha_diags_create(&d));
+  return d;
+}
+
+static void edit_done(ha_show *s, ha_diags *d, char *text_a, char *text_b) {
+  free(text_a);
+  free(text_b);
+  ha_diags_destroy(d);
+  ha_show_destroy(s);
+}
+
 static void diag_line(const ha_diags *d, size_t i, char *buf, size_t cap) {
   buf[0] = '\0';
   if (i < ha_diags_count(d)) {
@@ -43,10 +58,22 @@ static void diag_line(const ha_diags *d, size_t i, char *buf, size_t cap) {
   }
 }
 
+/* An edit that must be refused (HA_EINVAL) with `want` as its first
+ * diagnostic; the diagnostics are cleared afterwards. */
+static void edit_refused(ha_show *s, ha_diags *d, const char *op, const char *path,
+                         const char *value, const char *want) {
+  ha_status st = ha_show_edit(s, op, path, value, d);
+  CHECK_MSG(st == HA_EINVAL, "%s %s: status %d, expected HA_EINVAL", op, path, (int)st);
+  char line[512];
+  diag_line(d, 0, line, sizeof(line));
+  CHECK_MSG(strcmp(line, want) == 0, "%s %s: diagnostic \"%s\", expected \"%s\"", op, path, line,
+            want);
+  ha_diags_clear(d);
+}
+
 static void test_replace_undo_redo(void) {
   ha_show *s = load();
-  ha_diags *d = NULL;
-  ha_diags_create(&d);
+  ha_diags *d = new_diags();
   char *t0 = text(s);
   CHECK_INT(ha_show_version(s), 1);
   CHECK(!ha_show_can_undo(s) && !ha_show_can_redo(s));
@@ -81,75 +108,45 @@ static void test_replace_undo_redo(void) {
   CHECK_OK(ha_show_undo(s));
   CHECK_STR(ha_show_name(s), "e");
   CHECK_INT(ha_show_undo(s), HA_ESTATE);
-  free(t0);
-  free(t1);
-  ha_diags_destroy(d);
-  ha_show_destroy(s);
+  edit_done(s, d, t0, t1);
 }
 
 static void test_invalid_edit_changes_nothing(void) {
   ha_show *s = load();
-  ha_diags *d = NULL;
-  ha_diags_create(&d);
+  ha_diags *d = new_diags();
   char *before = text(s);
   uint64_t v = ha_show_version(s);
-  char line[512];
-  CHECK_INT(ha_show_edit(s, "replace", "/animations/0/parameters/radius", "-4", d), HA_EINVAL);
-  diag_line(d, 0, line, sizeof(line));
-  CHECK_STR(line, "animations[0].parameters.radius: -4 is below the minimum 0");
-  ha_diags_clear(d);
+  edit_refused(s, d, "replace", "/animations/0/parameters/radius", "-4",
+               "animations[0].parameters.radius: -4 is below the minimum 0");
   /* a reference broken by a removal */
-  CHECK_INT(ha_show_edit(s, "remove", "/tracks/1", NULL, d), HA_EINVAL);
-  diag_line(d, 0, line, sizeof(line));
-  CHECK_STR(line, "groups[0].tracks[1]: no track with id 2");
-  ha_diags_clear(d);
-  CHECK_INT(ha_show_edit(s, "replace", "/tracks/7/name", "\"x\"", d), HA_EINVAL);
-  diag_line(d, 0, line, sizeof(line));
-  CHECK_STR(line, "tracks[7].name: no such location in the show");
-  ha_diags_clear(d);
-  CHECK_INT(ha_show_edit(s, "replace", "/tracks/0/nickname", "\"x\"", d), HA_EINVAL);
-  diag_line(d, 0, line, sizeof(line));
-  CHECK_STR(line, "tracks[0].nickname: no such field to replace");
-  ha_diags_clear(d);
-  CHECK_INT(ha_show_edit(s, "add", "/tracks/5", "{\"id\": 9}", d), HA_EINVAL);
-  diag_line(d, 0, line, sizeof(line));
-  CHECK_STR(line, "tracks[5]: index 5 is outside the list (2 items)");
-  ha_diags_clear(d);
-  CHECK_INT(ha_show_edit(s, "move", "/name", "\"x\"", d), HA_EINVAL);
-  diag_line(d, 0, line, sizeof(line));
-  CHECK_STR(line, "'move' is not one of add|remove|replace");
-  ha_diags_clear(d);
+  edit_refused(s, d, "remove", "/tracks/1", NULL, "groups[0].tracks[1]: no track with id 2");
+  edit_refused(s, d, "replace", "/tracks/7/name", "\"x\"",
+               "tracks[7].name: no such location in the show");
+  edit_refused(s, d, "replace", "/tracks/0/nickname", "\"x\"",
+               "tracks[0].nickname: no such field to replace");
+  edit_refused(s, d, "add", "/tracks/5", "{\"id\": 9}",
+               "tracks[5]: index 5 is outside the list (2 items)");
+  edit_refused(s, d, "move", "/name", "\"x\"", "'move' is not one of add|remove|replace");
   CHECK_INT(ha_show_edit(s, "replace", "/name", "{oops", d), HA_EINVAL);
   CHECK_INT(ha_diags_errors(d), 1);
   ha_diags_clear(d);
-  CHECK_INT(ha_show_edit(s, "replace", "name", "\"x\"", d), HA_EINVAL);
-  diag_line(d, 0, line, sizeof(line));
-  CHECK_STR(line, "\"name\" is not a JSON Pointer (e.g. /tracks/0/name)");
-  ha_diags_clear(d);
-  CHECK_INT(ha_show_edit(s, "replace", "/format", "2", d), HA_EINVAL);
-  diag_line(d, 0, line, sizeof(line));
-  CHECK_STR(line, "format: must stay 1");
-  ha_diags_clear(d);
-  CHECK_INT(ha_show_edit(s, "replace", "/tracks/0/id/x", "1", d), HA_EINVAL);
-  diag_line(d, 0, line, sizeof(line));
-  CHECK_STR(line, "tracks[0].id.x: cannot replace inside a number");
-  ha_diags_clear(d);
+  edit_refused(s, d, "replace", "name", "\"x\"",
+               "\"name\" is not a JSON Pointer (e.g. /tracks/0/name)");
+  edit_refused(s, d, "replace", "/format", "2", "format: must stay 1");
+  edit_refused(s, d, "replace", "/tracks/0/id/x", "1",
+               "tracks[0].id.x: cannot replace inside a number");
   CHECK_INT(ha_show_edit(s, "replace", "", "{}", d), HA_EINVAL);
   /* nothing changed */
   char *after = text(s);
   CHECK_STR(after, before);
   CHECK_INT(ha_show_version(s), v);
   CHECK(!ha_show_can_undo(s));
-  free(before);
-  free(after);
-  ha_diags_destroy(d);
-  ha_show_destroy(s);
+  edit_done(s, d, before, after);
 }
 
 static void test_add_remove_and_patch(void) {
   ha_show *s = load();
-  ha_diags *d = NULL;
-  ha_diags_create(&d);
+  ha_diags *d = new_diags();
   char *t0 = text(s);
   size_t n;
   CHECK_OK(ha_show_edit(s, "add", "/tracks/-", "{\"id\": 3, \"name\": \"new\"}", d));
@@ -204,10 +201,7 @@ static void test_add_remove_and_patch(void) {
   }
   CHECK_INT((ha_show_cues(s, &n), n), 1);
   CHECK_INT((ha_show_tracks(s, &n), n), 4);
-  free(t0);
-  free(t1);
-  ha_diags_destroy(d);
-  ha_show_destroy(s);
+  edit_done(s, d, t0, t1);
 }
 
 static void test_bounded_history(void) {

@@ -4,6 +4,7 @@
 #include "holoanim.h"
 #include "holoanim/show.h"
 #include "test.h"
+#include "test_show.h"
 
 static char fixture_dir[1024];
 
@@ -39,20 +40,6 @@ static ha_vec3 eval_anim(const ha_show *s, const char *name, double t) {
   ha_vec3 p = ha_motion_eval(m, t, NULL);
   ha_motion_destroy(m);
   return p;
-}
-
-static void check_round_trip(const ha_show *s) {
-  char *t1 = NULL, *t2 = NULL;
-  CHECK_OK(ha_show_save_string(s, &t1, NULL));
-  ha_show *r = NULL;
-  CHECK_OK(ha_show_load_string(t1, strlen(t1), "imported.json", &r, NULL));
-  if (r != NULL) {
-    CHECK_OK(ha_show_save_string(r, &t2, NULL));
-    CHECK(t2 != NULL && strcmp(t1, t2) == 0);
-  }
-  free(t1);
-  free(t2);
-  ha_show_destroy(r);
 }
 
 static void test_v20(void) {
@@ -130,7 +117,7 @@ static void test_v20(void) {
   CHECK(!o[0].aed);
   CHECK(ha_show_limits(s)->box_enabled);
   CHECK_VEC_NEAR(ha_show_limits(s)->box_max, 10, 10, 8, 0);
-  check_round_trip(s);
+  test_show_round_trip(s);
   ha_show_destroy(s);
 }
 
@@ -206,7 +193,7 @@ static void test_v23(void) {
   const ha_show_output *o = ha_show_outputs(s, &n);
   CHECK_INT(n, 1);
   CHECK(o[0].aed);
-  check_round_trip(s);
+  test_show_round_trip(s);
   /* the imported show plays */
   ha_engine_config cfg = ha_show_engine_config(s);
   ha_engine *e = NULL;

@@ -4,6 +4,7 @@
 #include "holoanim.h"
 #include "holoanim/show.h"
 #include "test.h"
+#include "test_show.h"
 
 /* All diagnostics of loading `text` as "t.json", one formatted line each. */
 static ha_status load_lines(const char *text, char *out, size_t cap, ha_show **keep) {
@@ -25,6 +26,16 @@ static ha_status load_lines(const char *text, char *out, size_t cap, ha_show **k
   }
   ha_diags_destroy(d);
   return st;
+}
+
+/* `text` loaded (HA_OK) with exactly the diagnostics `want`, one line
+ * each; NULL when the load failed. */
+static ha_show *load_expecting(const char *text, const char *want) {
+  ha_show *s = NULL;
+  char got[4096];
+  CHECK_INT(load_lines(text, got, sizeof(got), &s), HA_OK);
+  CHECK_STR(got, want);
+  return s;
 }
 
 typedef struct bad_case {
@@ -344,10 +355,7 @@ static const char *kitchen_sink =
     "}";
 
 static void test_structs(void) {
-  ha_show *s = NULL;
-  char got[4096];
-  CHECK_INT(load_lines(kitchen_sink, got, sizeof(got), &s), HA_OK);
-  CHECK_STR(got, "");
+  ha_show *s = load_expecting(kitchen_sink, "");
   if (s == NULL) {
     return;
   }
@@ -531,10 +539,8 @@ static void test_migration(void) {
       "\"y\": "
       "1, \"z\": 1}}}\n"
       "}";
-  ha_show *s = NULL;
-  char got[4096];
-  CHECK_INT(load_lines(v0, got, sizeof(got), &s), HA_OK);
-  CHECK_STR(got, "t.json:1:12: note: format: migrated from format 0 to 1; saving writes format 1");
+  ha_show *s = load_expecting(
+      v0, "t.json:1:12: note: format: migrated from format 0 to 1; saving writes format 1");
   if (s == NULL) {
     return;
   }
@@ -550,9 +556,7 @@ static void test_migration(void) {
   CHECK(strstr(t, "\"tracks\": [1]") != NULL);
   CHECK(strstr(t, "\"position\": [1, 2, 3]") != NULL);
   CHECK(strstr(t, "\"endPosition\": [1, 0, 0]") != NULL);
-  ha_show *s2 = NULL;
-  CHECK_INT(load_lines(t, got, sizeof(got), &s2), HA_OK);
-  CHECK_STR(got, "");
+  ha_show *s2 = load_expecting(t, "");
   CHECK_INT(ha_show_source_format(s2), 1);
   free(t);
   ha_show_destroy(s);
@@ -563,6 +567,7 @@ static void test_migration(void) {
       " \"animations\": [{\"name\": \"a\", \"type\": \"linar\"}],\n"
       " \"groups\": [{\"name\": \"g\", \"animation\": \"a\", \"trackIds\": [4]}]\n"
       "}";
+  char got[4096];
   CHECK_INT(load_lines(bad0, got, sizeof(got), NULL), HA_EPARSE);
   CHECK_STR(got,
             "t.json:1:12: note: format: migrated from format 0 to 1; saving writes format 1\n"
@@ -600,15 +605,7 @@ static void test_examples(void) {
         CHECK_STR(o[0].host, "127.0.0.1");
         CHECK_INT(o[0].port, 4003);
       }
-      char *t = save(s);
-      ha_show *s2 = NULL;
-      char got[2048];
-      CHECK_INT(load_lines(t, got, sizeof(got), &s2), HA_OK);
-      char *t2 = s2 ? save(s2) : NULL;
-      CHECK(t2 != NULL && strcmp(t, t2) == 0);
-      free(t);
-      free(t2);
-      ha_show_destroy(s2);
+      test_show_round_trip(s);
     }
     ha_show_destroy(s);
     ha_diags_destroy(d);

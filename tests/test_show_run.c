@@ -6,6 +6,7 @@
 #include "holoanim.h"
 #include "holoanim/show.h"
 #include "test.h"
+#include "test_show.h"
 
 typedef struct rig {
   ha_show *show;
@@ -17,16 +18,7 @@ typedef struct rig {
 
 static int rig_up(rig *r, const char *text, double t0) {
   memset(r, 0, sizeof(*r));
-  ha_diags *d = NULL;
-  ha_diags_create(&d);
-  ha_status st = ha_show_load_string(text, strlen(text), "run.json", &r->show, d);
-  for (size_t i = 0; i < ha_diags_count(d); i++) {
-    char line[600];
-    ha_diag_format(ha_diags_at(d, i), line, sizeof(line));
-    fprintf(stderr, "  %s\n", line);
-  }
-  ha_diags_destroy(d);
-  CHECK_INT(st, HA_OK);
+  ha_status st = test_show_load(text, "run.json", &r->show);
   if (st != HA_OK) {
     return -1;
   }
