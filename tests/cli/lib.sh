@@ -55,6 +55,12 @@ prom_at_least() {
   v=$(prom_value "$1" "$2" 2>/dev/null) && ((v >= $3))
 }
 
+# play_log_has TEXT: the background play, its stderr in $dir/play.err, has
+# written TEXT (for wait_for).
+play_log_has() {
+  grep -qF "$1" "$dir/play.err"
+}
+
 # start_devsim PORT [devsim options...]: the device in the background ($sim),
 # quiet; returns once it says it listens.
 start_devsim() {

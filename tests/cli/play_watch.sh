@@ -25,8 +25,6 @@ write_show 2
 mport=$(free_port SOCK_STREAM)
 "$cli" play "$dir/show.json" --watch --duration 120 --metrics-port "$mport" 2> "$dir/play.err" &
 play=$!
-# play_log_has TEXT: play has written TEXT to its stderr.
-play_log_has() { grep -qF "$1" "$dir/play.err"; }
 # sent_more N: wait until play has sent N more messages than now.
 sent_more() {
   local m
