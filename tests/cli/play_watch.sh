@@ -63,10 +63,16 @@ assert before and after and late, (len(before), len(after), len(late))
 assert all(abs(r - 2) < 1e-4 for r in before), max(abs(r - 2) for r in before)
 assert all(abs(r - 4) < 1e-4 for r in after), max(abs(r - 4) for r in after)
 assert all(abs(r - 4) < 1e-4 for r in late), "the invalid edit changed the running show"
-# The switch blends: no step between successive positions bigger than the
-# circle's own speed allows plus the blend (r 2→4 over 0.25 s at 100 Hz).
-steps = [abs(b - a) for (_, a), (_, b) in zip(rows, rows[1:])]
-assert max(steps) < 0.2, max(steps)
+# The switch blends (r 2→4 over 0.25 s): the radius never goes back, it
+# passes through values in between, and no step between successive
+# positions is even half the change. (Not "< 0.2", the blend's step at
+# 100 Hz: a loaded machine skips ticks, and a skipped tick is a bigger step;
+# 0.23 was seen under stress-ng.)
+radii = [r for _, r in rows]
+steps = [b - a for a, b in zip(radii, radii[1:])]
+assert min(steps) > -1e-4, min(steps)
+assert any(2.01 < r < 3.99 for r in radii), "no radius between 2 and 4: a jump"
+assert max(steps) < 1.0, max(steps)
 print("radius 2 → 4 by hot reload; invalid edit ignored; largest radial step %.3f m" % max(steps))
 PY
 echo "1 passed, 0 failed"
