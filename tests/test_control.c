@@ -65,8 +65,10 @@ static seen peek(seen *s) {
   return c;
 }
 
+/* Until *field reaches want, with a generous deadline (60 s: the machine is
+ * shared); the checks that follow say what was missing. */
 static void wait_for(seen *s, int *field, int want) {
-  for (int i = 0; i < 200; i++) {
+  for (int i = 0; i < 6000; i++) {
     pthread_mutex_lock(&s->mu);
     int v = *field;
     pthread_mutex_unlock(&s->mu);

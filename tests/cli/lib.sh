@@ -1,8 +1,9 @@
 # Sourced by the play_*.sh tests, never run on its own (tests/CMakeLists.txt
 # leaves it out): the CLI under test in $cli, a temporary directory in $dir
 # removed on exit after the background $sim and $play (when set) are killed,
-# free loopback ports, the monotonic clock, and the simulated device started
-# and stopped the same way every time.
+# free loopback ports, the monotonic clock, waiting for an event with a
+# generous deadline (never a fixed sleep: the machine is shared and slow at
+# times), and the simulated device started and stopped the same way every time.
 set -euo pipefail
 cli=${HA_CLI:?}
 dir=$(mktemp -d)
@@ -23,14 +24,59 @@ mono_now() {
   python3 -c 'import time; print(time.clock_gettime(time.CLOCK_MONOTONIC))'
 }
 
+# wait_for WHAT COMMAND [ARGS...]: run COMMAND every 0.1 s until it
+# succeeds; fail naming WHAT when 60 s have passed without.
+wait_for() {
+  local what=$1 end=$((SECONDS + 60))
+  shift
+  until "$@"; do
+    if ((SECONDS >= end)); then
+      echo "timed out after 60 s waiting for $what" >&2
+      return 1
+    fi
+    sleep 0.1
+  done
+}
+
+# prom_value PORT NAME: the value of holoanim_NAME (e.g. ticks_total) on the
+# Prometheus endpoint of `play --metrics-port PORT`; fails while it is not up.
+prom_value() {
+  python3 - "$@" <<'PY'
+import sys, urllib.request
+text = urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/metrics", timeout=5).read().decode()
+name = "holoanim_" + sys.argv[2]
+print(next(int(float(l.split()[-1])) for l in text.splitlines() if l.split()[:1] == [name]))
+PY
+}
+
+# prom_at_least PORT NAME N: holoanim_NAME >= N now (for wait_for).
+prom_at_least() {
+  local v
+  v=$(prom_value "$1" "$2" 2>/dev/null) && ((v >= $3))
+}
+
+# play_log_has TEXT: the background play, its stderr in $dir/play.err, has
+# written TEXT (for wait_for).
+play_log_has() {
+  grep -qF "$1" "$dir/play.err"
+}
+
 # start_devsim PORT [devsim options...]: the device in the background ($sim),
-# quiet, given 0.3 s to bind.
+# quiet; returns once it says it listens.
 start_devsim() {
   local port=$1
   shift
-  "$cli" devsim --port "$port" "$@" --quiet &
+  "$cli" devsim --port "$port" "$@" --quiet >"$dir/devsim.out" &
   sim=$!
-  sleep 0.3
+  wait_for "devsim to listen" devsim_listening
+  cat "$dir/devsim.out"
+}
+
+# start_devsim's event: the device said it listens (exit at once if it died).
+devsim_listening() {
+  grep -q "listening on" "$dir/devsim.out" && return 0
+  kill -0 "$sim" 2>/dev/null || { echo "devsim exited before listening" >&2; exit 1; }
+  return 1
 }
 
 # SIGINT to the device (it flushes its record file) and wait for it.

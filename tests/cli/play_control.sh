@@ -2,17 +2,20 @@
 # `holoanim play` under remote control, with a refusing destination, a
 # metrics file and the Prometheus endpoint: /holoanim/pause freezes what the
 # device receives, /holoanim/play resumes it, the refusing output never stops
-# the good one, and the metrics count what was done.
+# the good one, and the metrics count what was done. Every step waits for
+# what it needs to have happened (the endpoint's counters) and the checks are
+# on what the device received, never on how fast: the machine is shared.
 source "$(dirname "$0")/lib.sh"
 need_oscsend
 simport=$(free_port SOCK_DGRAM); refused=$(free_port SOCK_DGRAM)
 ctl=$(free_port SOCK_DGRAM); mport=$(free_port SOCK_STREAM)
 start_devsim "$simport" --tracks 4 --record "$dir/rec.csv"
-"$cli" play --model circular --param radius=3 --duration 4 --track 1 \
+# A long animation and a safety --for: the test stops play itself (SIGINT).
+"$cli" play --model circular --param radius=3 --duration 600 --track 1 \
   --to "127.0.0.1:$refused" --to "127.0.0.1:$simport" --rate 100 \
-  --control "$ctl" --metrics "$dir/metrics.json" --metrics-port "$mport" --for 4 --quiet &
+  --control "$ctl" --metrics "$dir/metrics.json" --metrics-port "$mport" --for 120 --quiet &
 play=$!
-sleep 1.2
+wait_for "50 ticks on the Prometheus endpoint" prom_at_least "$mport" ticks_total 51
 python3 - "$mport" <<'PY'
 import sys, urllib.request
 text = urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/metrics", timeout=5).read().decode()
@@ -21,28 +24,41 @@ ticks = [l for l in text.splitlines() if l.startswith("holoanim_ticks_total")]
 assert ticks and float(ticks[0].split()[-1]) > 50, ticks
 print("prometheus endpoint ok:", ticks[0])
 PY
-pause_at=$(mono_now)
+wait_for "200 messages sent" prom_at_least "$mport" messages_sent_total 200
+# Pause, and take the paused time once the tick has applied the command.
+n=$(prom_value "$mport" commands_total)
+pause_sent=$(mono_now)
 oscsend 127.0.0.1 "$ctl" /holoanim/pause
-sleep 1.0
+wait_for "the pause to be applied" prom_at_least "$mport" commands_total $((n + 1))
+pause_at=$(mono_now)
+sleep 4
 resume_at=$(mono_now)
 oscsend 127.0.0.1 "$ctl" /holoanim/play
-wait $play
+wait_for "the play to be applied" prom_at_least "$mport" commands_total $((n + 2))
+m=$(prom_value "$mport" messages_sent_total)
+wait_for "100 messages after resuming" prom_at_least "$mport" messages_sent_total $((m + 100))
+wait_for "300 ticks" prom_at_least "$mport" ticks_total 301
+kill -INT "$play"
+wait "$play"
+play=""
 stop_devsim
-python3 - "$dir/rec.csv" "$pause_at" "$resume_at" "$dir/metrics.json" <<'PY'
+python3 - "$dir/rec.csv" "$pause_sent" "$pause_at" "$resume_at" "$dir/metrics.json" <<'PY'
 import csv, json, sys
 rows = [r for r in csv.DictReader(open(sys.argv[1])) if r["track"] == "1"]
-pause, resume = float(sys.argv[2]), float(sys.argv[3])
+pause_sent, pause, resume = map(float, sys.argv[2:5])
 def pos(r): return (float(r["x"]), float(r["y"]), float(r["z"]))
-during = [pos(r) for r in rows if pause + 0.1 < float(r["time_s"]) < resume]
+# Paused window: from well after the pause was seen applied (a loaded
+# machine may stamp a datagram sent just before it late) until the resume.
+during = [pos(r) for r in rows if pause + 1.0 < float(r["time_s"]) < resume]
 after = [pos(r) for r in rows if float(r["time_s"]) > resume + 0.1]
-before = [pos(r) for r in rows if float(r["time_s"]) < pause]
+before = [pos(r) for r in rows if float(r["time_s"]) < pause_sent]
+# 100 Hz to the good output although the other one refuses every packet:
+# it received all along, before the pause and after the resume.
 assert len(before) > 50, len(before)
 # Paused: nothing new but keep-alive copies of one position.
 assert len(set(during)) <= 1, f"{len(set(during))} distinct positions while paused"
 assert len(set(after)) > 20, f"only {len(set(after))} distinct positions after resuming"
-# 100 Hz to the good output although the other one refuses every packet.
-assert len(before) > 0.8 * 100 * 1.2 - 20, len(before)
-c = json.load(open(sys.argv[4]))["counters"]
+c = json.load(open(sys.argv[5]))["counters"]
 assert c["ticks"] > 300 and c["messages_sent"] >= len(rows), c
 assert c["sent_bytes"] >= 36 * len(rows), c
 assert c["send_errors"] > 0, c          # the refusing destination, counted

@@ -20,13 +20,19 @@ cat > "$dir/show.json" <<JSON
   "control": {"port": $ctl}
 }
 JSON
-"$cli" play "$dir/show.json" --duration 3 2> "$dir/play.err" &
+# A safety duration: the test stops play (SIGINT) once it has seen the reports.
+mport=$(free_port SOCK_STREAM)
+"$cli" play "$dir/show.json" --duration 120 --metrics-port "$mport" 2> "$dir/play.err" &
 play=$!
-sleep 1.0
+wait_for "play to run" prom_at_least "$mport" ticks_total 50
 # Another controller grabs animated track 1, and moves resting track 2.
 oscsend 127.0.0.1 "$simport" /track/1/xyz fff 40 40 0
 oscsend 127.0.0.1 "$simport" /track/2/xyz fff -3 7 1
-wait $play
+wait_for "the conflict report" play_log_has "conflict on track 1"
+wait_for "the move report" play_log_has "track 2 moved on the device"
+kill -INT "$play"
+wait "$play"
+play=""
 stop_devsim
 cat "$dir/play.err" | tr '\r' '\n' | grep -v '^ t=' || true
 grep -q "conflict on track 1" "$dir/play.err"

@@ -16,7 +16,7 @@ const QUARTET = path.join(ROOT, 'examples', 'orbiting-quartet.json');
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-async function waitFor(cond, timeoutMs = 5000, stepMs = 10) {
+async function waitFor(cond, timeoutMs = 60000, stepMs = 10) {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const v = await cond();
