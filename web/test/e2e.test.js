@@ -122,6 +122,11 @@ test('e2e: demo → animate two tracks → play → devsim matches the engine �
   await shot(page, '01-playing.png');
   await page.keyboard.press('Space'); // pause, from the keyboard
   await waitFor(() => !srv.runtime.transport().playing);
+  // the player applies the pause at its next tick: read T once it has, and
+  // a tick later (every tick after the pause reports the same time)
+  await waitFor(() => !srv.runtime.player.getStatus().playing);
+  const pausedAt = srv.runtime.player.getStatus().ticks;
+  await waitFor(() => srv.runtime.player.getStatus().ticks > pausedAt);
   const T = srv.runtime.player.getStatus().time;
   const expected = h.groupPositions({
     motion: { model: 'circular', params: anim.parameters, timing: { duration: anim.duration, loop: anim.loop, speed: anim.speed } },
