@@ -11,7 +11,7 @@
  *   5. records metrics (tick time, lateness, counters: each output reports
  *      what its call sent, ha_output_report),
  *   6. reports animations and the show that ended, as events.
- * (src/rt/player.c: tick() is these steps, one named function each.)
+ * (src/rt/player.c: player_tick() is these steps, one named function each.)
  *
  * THE TICK PATH MUST NOT: malloc, free, printf (or any stdio), lock a mutex,
  * sleep other than the deadline wait, do file I/O, or resolve names

@@ -5,7 +5,7 @@
  * Any other thread copies the latest complete tick into a snapshot it owns,
  * at any time, without ever making the tick wait: publishing takes no lock,
  * never allocates and never waits for readers; a reader retries only when the
- * writer overwrote the very buffer it was copying (see src/store.c).
+ * writer overwrote the very buffer it was copying (see src/rt/store.c).
  *
  * A snapshot is always consistent: every field of every track comes from one
  * and the same publish. One writer (the tick), any number of readers.
