@@ -95,7 +95,10 @@ function fanOutFrame(clients, f, frames) {
   }
 }
 
-/** GET/HEAD of the built UI in `staticDir` (index.html for any unknown path). */
+/** GET/HEAD of the built UI in `staticDir` (index.html for any unknown path).
+ * A path that does not decode is a 400, never an exception in the server
+ * (which would take the player down with it); a path that leaves staticDir,
+ * even into a sibling folder whose name starts the same, is a 403. */
 function staticHandler(staticDir) {
   return (req, res, url) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -106,8 +109,18 @@ function staticHandler(staticDir) {
       res.writeHead(404).end('no UI built');
       return;
     }
-    let file = path.normalize(path.join(staticDir, decodeURIComponent(url.pathname)));
-    if (!file.startsWith(staticDir)) {
+    let wanted;
+    try {
+      wanted = decodeURIComponent(url.pathname);
+    } catch {
+      wanted = null;
+    }
+    if (wanted === null || wanted.includes('\0')) {
+      res.writeHead(400).end('bad URL');
+      return;
+    }
+    let file = path.normalize(path.join(staticDir, wanted));
+    if (file !== staticDir && !file.startsWith(staticDir + path.sep)) {
       res.writeHead(403).end();
       return;
     }

@@ -429,6 +429,43 @@ test('security: loopback by default, a token for anything else, same-origin WebS
   assert.equal((await fetch(`http://127.0.0.1:${srv.port}/health`)).status, 200);
 });
 
+test('static files: a URL that does not decode is a 400 and the server lives on; no sibling folder is served', async (t) => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'holoanim-web-static-'));
+  t.after(() => fs.rmSync(root, { recursive: true, force: true }));
+  fs.mkdirSync(path.join(root, 'dist'));
+  fs.writeFileSync(path.join(root, 'dist', 'index.html'), '<!doctype html><title>ui</title>');
+  fs.mkdirSync(path.join(root, 'dist-old'));
+  fs.writeFileSync(path.join(root, 'dist-old', 'secret.txt'), 'not for the web');
+  const srv = await startServer(t, { staticDir: path.join(root, 'dist') });
+  const base = `http://127.0.0.1:${srv.port}`;
+  // the request line exactly as written (fetch would normalise "%2e%2e")
+  const raw = (p) => new Promise((resolve, reject) => {
+    require('node:http').get({ host: '127.0.0.1', port: srv.port, path: p }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => { body += d; });
+      res.on('end', () => resolve({ status: res.statusCode, body }));
+    }).on('error', reject);
+  });
+  for (const bad of ['/%E0%A4%A', '/%', '/a%00b']) {
+    assert.equal((await raw(bad)).status, 400, bad);
+  }
+  // "%2f" survives URL parsing: "/../dist-old/secret.txt" once decoded, a
+  // path that starts with the UI folder's name but is its sibling
+  const sibling = await raw('/..%2fdist-old%2fsecret.txt');
+  assert.equal(sibling.status, 403);
+  assert.doesNotMatch(sibling.body, /not for the web/);
+  // "%2e%2e" is a ".." segment to the URL parser: it never leaves the root
+  assert.doesNotMatch((await raw('/%2e%2e/dist-old/secret.txt')).body, /not for the web/);
+  // still serving, the player still there
+  const index = await fetch(`${base}/`);
+  assert.equal(index.status, 200);
+  assert.match(await index.text(), /<title>ui<\/title>/);
+  assert.equal((await fetch(`${base}/health`)).status, 200);
+  const c = await openClient(t, srv);
+  assert.equal((await c.call('ping')).now > 0, true);
+});
+
 test('the command line: --help, and a non-loopback host without a token is refused', async () => {
   const { spawnSync } = require('node:child_process');
   const main = path.join(__dirname, '..', 'server', 'main.js');
