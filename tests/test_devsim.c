@@ -426,6 +426,43 @@ static void test_record_file(void) {
   rmdir(dir);
 }
 
+/* The record file is flushed while the device runs (within a second of a
+ * row), so a reader sees what arrived without stopping it. */
+static void test_record_flushed_while_running(void) {
+  char dir[] = "/tmp/ha_devsim_XXXXXX";
+  CHECK(mkdtemp(dir) != NULL);
+  char path[64];
+  snprintf(path, sizeof path, "%s/rec.csv", dir);
+  static client c;
+  ha_devsim *sim = start_sim(2, path, &c);
+  csend(&c, "/track/2/xyz", ",fff", 1.5, -2.0, 0.25);
+  int seen = 0;
+  for (int i = 0; i < 600 && !seen; i++) { /* up to 60 s: a deadline, not a speed */
+    FILE *f = fopen(path, "r");
+    char line[256];
+    while (f != NULL && fgets(line, sizeof line, f) != NULL) {
+      double t, x, y, z;
+      unsigned n;
+      if (sscanf(line, "%lf,%u,%lf,%lf,%lf", &t, &n, &x, &y, &z) == 5 && n == 2 &&
+          fabs(x - 1.5) < 1e-6 && fabs(y + 2.0) < 1e-6 && fabs(z - 0.25) < 1e-6) {
+        seen = 1;
+      }
+    }
+    if (f != NULL) {
+      fclose(f);
+    }
+    if (!seen) {
+      struct timespec ts = {0, 100 * 1000 * 1000};
+      nanosleep(&ts, NULL);
+    }
+  }
+  CHECK_MSG(seen, "the row of track 2 never reached %s while the device ran", path);
+  CHECK_INT(sim_stats(sim).positions, 1);
+  stop_sim(sim, &c);
+  remove(path);
+  rmdir(dir);
+}
+
 static void test_config_errors(void) {
   ha_devsim_config cfg = ha_devsim_config_default();
   ha_devsim *sim = NULL;
@@ -606,6 +643,7 @@ int main(void) {
   RUN(test_nested_bundles);
   RUN(test_malformed_counted);
   RUN(test_record_file);
+  RUN(test_record_flushed_while_running);
   RUN(test_config_errors);
   RUN(test_discover_devsim);
   RUN(test_discover_nobody);

@@ -37,7 +37,8 @@
  * parameters as their own message. This is the device echo a player uses to
  * detect another controller. Positions received from the network can be
  * recorded to a CSV file `time_s,track,x,y,z` (CLOCK_MONOTONIC seconds at
- * receipt, the resulting clamped position), flushed on stop.
+ * receipt, the resulting clamped position), flushed within a second of each
+ * row and on stop.
  *
  * Thread: start/stop from a control thread; every other function from any
  * thread (a mutex guards the track table; the simulator is not real-time).

@@ -11,6 +11,10 @@
  * the hardware) with MSG_DONTWAIT: a slow destination loses messages, it never
  * stalls the device.
  *
+ * The record file is fully buffered (1 MiB) and flushed within RECORD_FLUSH_S
+ * of its first unflushed row: poll() wakes for it when no packet comes, so a
+ * reader (a test, `tail -f`) sees what arrived while the device still runs.
+ *
  * The track table is guarded by a mutex because ha_devsim_get_track and
  * ha_devsim_set_position come from other threads; the simulator is a test
  * double, not a real-time component, so the simplest correct choice wins.
@@ -34,7 +38,8 @@
 #include "net.h"
 
 #define RX_BATCH 16
-#define RX_SIZE 65536 /* the largest UDP payload, rounded up */
+#define RX_SIZE 65536      /* the largest UDP payload, rounded up */
+#define RECORD_FLUSH_S 1.0 /* the record file is flushed this long after a row */
 #define MAX_ARGS 16
 #define XYZ_LIMIT 100.0
 #define DIST_MIN 0.1
@@ -66,6 +71,8 @@ struct ha_devsim {
   size_t npush;
   FILE *rec;
   char *recbuf;
+  bool rec_dirty;         /* rows written since the last flush */
+  double rec_dirty_since; /* when the first of them arrived */
   ha_devsim_stats st;
 
   /* receive thread only */
@@ -238,6 +245,10 @@ static void set_position(ha_devsim *s, uint32_t n, double x, double y, double z,
     s->st.positions++;
     if (s->rec != NULL) {
       fprintf(s->rec, "%.6f,%u,%.9g,%.9g,%.9g\n", s->rx_time, (unsigned)n, x, y, z);
+      if (!s->rec_dirty) {
+        s->rec_dirty = true;
+        s->rec_dirty_since = s->rx_time;
+      }
     }
   }
   if (changed) {
@@ -652,11 +663,32 @@ static void handle_packet(ha_devsim *s, const uint8_t *data, size_t len) {
  * Thread
  * ------------------------------------------------------------------------- */
 
+/* Flush the record file once its oldest unflushed row is RECORD_FLUSH_S old;
+ * returns poll()'s timeout until the next such flush (-1: none pending). */
+static int devsim_record_flush_due(ha_devsim *s) {
+  int timeout = -1;
+  pthread_mutex_lock(&s->mu);
+  if (s->rec_dirty) {
+    double left = s->rec_dirty_since + RECORD_FLUSH_S - ha__net_monotonic();
+    if (left <= 0.0) {
+      fflush(s->rec);
+      s->rec_dirty = false;
+    } else {
+      timeout = (int)(left * 1000.0) + 1;
+    }
+  }
+  pthread_mutex_unlock(&s->mu);
+  return timeout;
+}
+
 static void *devsim_main(void *arg) {
   ha_devsim *s = arg;
   for (;;) {
     struct pollfd pfd[2] = {{s->fd, POLLIN, 0}, {s->wake[0], POLLIN, 0}};
-    int r = poll(pfd, 2, -1);
+    int r = poll(pfd, 2, devsim_record_flush_due(s));
+    if (r == 0) {
+      continue; /* a record flush is due: the next turn does it */
+    }
     if (r < 0) {
       if (errno == EINTR) {
         continue;
