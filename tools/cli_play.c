@@ -97,6 +97,26 @@ static ha_status play_control_play(play_ctx *c, const char *name, char *reply, s
   return st;
 }
 
+/* /holoanim/stop [group]: stop a group of the show (with its own fade), or
+ * everything. The reply says what happened, never "stopped" on a failure. */
+static ha_status play_control_stop(play_ctx *c, const char *name, char *reply, size_t cap) {
+  if (name == NULL) {
+    ha_status st = ha_player_stop(c->player, 0.0);
+    snprintf(reply, cap, st == HA_OK ? "stopped" : "stop: the command queue is full");
+    return st;
+  }
+  size_t g = c->show != NULL ? ha_show_group_find(c->show, name) : SIZE_MAX;
+  if (g == SIZE_MAX) {
+    snprintf(reply, cap,
+             c->show != NULL ? "no group %s in the show" : "no show loaded: no group %s", name);
+    return HA_ENOTFOUND;
+  }
+  ha_status st = ha_show_player_stop_group(c->show, c->player, g, -1.0);
+  snprintf(reply, cap,
+           st == HA_OK ? "stopped group %s" : "stop group %s: the command queue is full", name);
+  return st;
+}
+
 /* /holoanim/cue N: fire a cue of the show. */
 static ha_status play_control_cue(play_ctx *c, double number, char *reply, size_t cap,
                                   ha_error *err) {
@@ -132,27 +152,26 @@ static ha_status play_on_control(void *user, ha_control_action action, const cha
     st = ha_player_pause(c->player);
     snprintf(reply, cap, "paused");
     break;
-  case HA_CONTROL_STOP:
-    if (name != NULL && c->show != NULL) {
-      size_t g = ha_show_group_find(c->show, name);
-      st = ha_show_player_stop_group(c->show, c->player, g, -1.0);
-      snprintf(reply, cap, "stopped group %s", name);
-    } else {
-      st = ha_player_stop(c->player, 0.0);
-      snprintf(reply, cap, "stopped");
-    }
-    break;
+  case HA_CONTROL_STOP: st = play_control_stop(c, name, reply, cap); break;
   case HA_CONTROL_GOTO_START:
     st = ha_player_seek(c->player, 0.0);
     snprintf(reply, cap, "at start");
     break;
   case HA_CONTROL_SEEK:
     st = ha_player_seek(c->player, value);
-    snprintf(reply, cap, "seek %g", value);
+    snprintf(reply, cap,
+             st == HA_OK       ? "seek %g"
+             : st == HA_EINVAL ? "seek: %g is not a time in [-1e9, 1e9] s"
+                               : "seek %g: the command queue is full",
+             value);
     break;
   case HA_CONTROL_SPEED:
     st = ha_player_set_speed(c->player, value);
-    snprintf(reply, cap, st == HA_OK ? "speed %g" : "speed %g is not in (0, 1000]", value);
+    snprintf(reply, cap,
+             st == HA_OK       ? "speed %g"
+             : st == HA_EINVAL ? "speed: %g is not in [0.001, 1000]"
+                               : "speed %g: the command queue is full",
+             value);
     break;
   case HA_CONTROL_CUE: st = play_control_cue(c, value, reply, cap, &err); break;
   case HA_CONTROL_PANIC:

@@ -97,8 +97,10 @@ ha_status ha_player_pause(ha_player *p); /* freeze the transport; outputs flush 
 /* Stop: transport back to 0 and paused; every animation stops; tracks glide
  * to their bases over `fade` seconds (0: stay where they are). */
 ha_status ha_player_stop(ha_player *p, double fade);
-ha_status ha_player_seek(ha_player *p, double t);      /* transport position, seconds */
-ha_status ha_player_set_speed(ha_player *p, double s); /* phase-continuous, (0, 1000] */
+ha_status ha_player_seek(ha_player *p, double t); /* transport position, seconds */
+/* Phase-continuous; s in [HA_SPEED_MIN, HA_SPEED_MAX] = [0.001, 1000] (a
+ * speed that rounds to a frozen transport is refused, not accepted). */
+ha_status ha_player_set_speed(ha_player *p, double s);
 /* Start `motion` (ownership passes to the player, also on error) on tracks
  * at the current transport time. `tag` names the animation for later
  * stop/update commands and events (e.g. a group index). The track list is

@@ -886,7 +886,7 @@ ha_status ha_player_seek(ha_player *p, double t) {
 }
 
 ha_status ha_player_set_speed(ha_player *p, double s) {
-  if (!(s > 0.0 && s <= HA_SPEED_MAX)) {
+  if (!(s >= HA_SPEED_MIN && s <= HA_SPEED_MAX)) {
     return HA_EINVAL;
   }
   return send_simple_cmd(p, CMD_SPEED, s);

@@ -93,7 +93,7 @@ static ha_status apply_update(ha_node_player *p, update *u, ha_error *err) {
     st = op_status(ha_player_seek(hp, u->a), err, "time", "must be finite, |t| <= 1e9 s");
     break;
   case U_SPEED:
-    st = op_status(ha_player_set_speed(hp, u->a), err, "speed", "must be in (0, 1000]");
+    st = op_status(ha_player_set_speed(hp, u->a), err, "speed", "must be in [0.001, 1000]");
     break;
   case U_PANIC: st = op_status(ha_player_panic(hp), err, "panic", "cannot panic"); break;
   case U_CUE: {
