@@ -37,10 +37,9 @@ int cli_usage_error(const char *fmt, ...) {
 }
 
 int cli_parse_double(const char *s, const char *what, double *out) {
-  char *end = NULL;
-  double v = s ? strtod(s, &end) : 0.0;
-  if (s == NULL || end == s || *end != '\0' || !isfinite(v)) {
-    cli_usage_error("%s: '%s' is not a finite number", what, s ? s : "");
+  double v = 0.0;
+  if (s == NULL || ha_parse_double(s, strlen(s), &v) != HA_OK) {
+    cli_usage_error("%s: '%s' is not a finite decimal number", what, s ? s : "");
     return -1;
   }
   *out = v;

@@ -21,15 +21,18 @@ static int eval_collect_times(const char *list, double from, double to, double s
     }
     size_t k = 0;
     const char *s = list;
-    while (*s) {
-      char *end = NULL;
-      double v = strtod(s, &end);
-      if (end == s || (*end != ',' && *end != '\0') || !isfinite(v)) {
+    for (;;) {
+      const char *comma = strchr(s, ',');
+      size_t len = comma != NULL ? (size_t)(comma - s) : strlen(s);
+      if (ha_parse_double(s, len, &ts[k]) != HA_OK) {
         free(ts);
         return cli_usage_error("--t: '%s' is not a comma-separated list of finite times", list);
       }
-      ts[k++] = v;
-      s = *end == ',' ? end + 1 : end;
+      k++;
+      if (comma == NULL) {
+        break;
+      }
+      s = comma + 1;
     }
     *out = ts;
     *n = k;
@@ -75,10 +78,29 @@ static const cli_command eval_command = {
 
 typedef struct eval_opts {
   cli_motion motion;
-  const char *tlist;
+  char *tlist; /* every --t joined by commas (malloc'd), or NULL */
   double from, to, step, shift, track;
   int have_from, have_to, have_step, json;
 } eval_opts;
+
+/* CLI_OPT_CALL handler of --t T1,T2,...: repeatable, the lists add up. */
+static int eval_add_times(void *ctx, const char *value) {
+  eval_opts *o = ctx;
+  if (value[0] == '\0') {
+    return cli_usage_error("--t: '' is not a list of times");
+  }
+  size_t had = o->tlist != NULL ? strlen(o->tlist) : 0, add = strlen(value);
+  char *joined = realloc(o->tlist, had + add + 2);
+  if (joined == NULL) {
+    return cli_usage_error("out of memory");
+  }
+  if (had > 0) {
+    joined[had++] = ',';
+  }
+  memcpy(joined + had, value, add + 1);
+  o->tlist = joined;
+  return CLI_OK;
+}
 
 /* What the table cannot say: a whole track number, a complete range. */
 static int eval_check(const eval_opts *o) {
@@ -99,7 +121,8 @@ static int eval_parse(int argc, char **argv, eval_opts *o) {
   o->track = 1;
   cli_opt opts[] = {
       CLI_MOTION_OPTIONS(&o->motion, "the motion's length in seconds"),
-      {CLI_STRING("t", "T1,T2,...", "the times to evaluate, in seconds", NULL, &o->tlist)},
+      {CLI_CALL("t", "T1,T2,...", "the times to evaluate, in seconds (repeatable)", NULL,
+                eval_add_times, o)},
       {CLI_NUMBER("from", "A", "first time of a range (with --to and --step)", NULL, &o->from),
        .seen = &o->have_from},
       {CLI_NUMBER("to", "B", "last time of the range", NULL, &o->to), .seen = &o->have_to},
@@ -114,6 +137,8 @@ static int eval_parse(int argc, char **argv, eval_opts *o) {
   rc = rc == CLI_CONTINUE ? eval_check(o) : rc;
   if (rc != CLI_CONTINUE) {
     cli_motion_deinit(&o->motion);
+    free(o->tlist);
+    o->tlist = NULL;
   }
   return rc;
 }
@@ -163,6 +188,7 @@ int cmd_eval(int argc, char **argv) {
     rc = fflush(stdout) != 0 ? CLI_FAIL : CLI_OK;
   }
   free(ts);
+  free(o.tlist);
   ha_motion_destroy(m);
   cli_motion_deinit(&o.motion);
   return rc;

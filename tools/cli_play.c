@@ -280,6 +280,9 @@ static int play_add_destination(void *ctx, const char *value) {
 static int play_add_tracks(void *ctx, const char *value) {
   play_opts *o = ctx;
   const char *s = value;
+  if (*s == '\0') {
+    return cli_usage_error("--track: '' is not a list of track numbers 1..65535");
+  }
   while (*s != '\0') {
     char *end = NULL;
     long n = strtol(s, &end, 10);
@@ -290,6 +293,9 @@ static int play_add_tracks(void *ctx, const char *value) {
       return cli_usage_error("--track: at most %d tracks", PLAY_MAX_TRACKS);
     }
     o->tracks[o->ntracks++] = (uint32_t)n;
+    if (*end == ',' && end[1] == '\0') {
+      return cli_usage_error("--track: '%s' ends with a comma", value);
+    }
     s = *end == ',' ? end + 1 : end;
   }
   return CLI_OK;
@@ -319,7 +325,8 @@ static size_t play_options(play_opts *o, cli_opt *rows, size_t cap) {
       {CLI_STRING("dialect", "D", "holophonix | adm-osc (for --to outputs)", NULL, &o->dialect)},
       {CLI_STRING("coords", "C", "xyz | aed (for --to outputs)", NULL, &o->coords)},
       {CLI_NUMBER("rate", "HZ", "output rate (for --to outputs)", "50", &o->out_rate)},
-      {CLI_NUMBER("for", "S", "stop after S seconds", NULL, &o->run_for), .seen = &o->for_given},
+      {CLI_NUMBER("for", "S", "stop after S seconds, in (0, 31536000]", NULL, &o->run_for),
+       .seen = &o->for_given, .min = 0, .max = 31536000, .range = CLI_RANGE_ABOVE},
       {CLI_NUMBER("tick-rate", "HZ", "player tick rate, 1..2000", "100", &o->tick_rate), .min = 1,
        .max = 2000, .range = CLI_RANGE_CLOSED},
       {CLI_INT("control", "PORT", "remote-control/feedback OSC input on 127.0.0.1:PORT", NULL,

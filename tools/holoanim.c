@@ -115,7 +115,7 @@ static void cli_print_overview(FILE *f) {
       "  validate SHOW.json                   check a show; every problem with line:column\n"
       "  import PROJECT.hpx -o SHOW.json      convert an original Animator project\n"
       "\n"
-      "'holoanim <command> --help' lists a command's options.\n"
+      "'holoanim <command> --help' lists a command's options; 'holoanim --version' the version.\n"
       "Vectors are written x,y,z (e.g. --param center=1,2,0); lists of points\n"
       "x,y,z;x,y,z;...; keyframes t:x,y,z[:easing];... HOST may be a name, an\n"
       "IPv4 address or an IPv6 address ([::1]:4003 with a port).\n",
@@ -145,6 +145,10 @@ int main(int argc, char **argv) {
       strcmp(argv[1], "help") == 0) {
     cli_print_overview(argc < 2 ? stderr : stdout);
     return argc < 2 ? CLI_USAGE : CLI_OK;
+  }
+  if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
+    printf("holoanim %s\n", HA_VERSION);
+    return CLI_OK;
   }
   const char *cmd = argv[1];
   for (size_t i = 0; i < sizeof cli_subcommands / sizeof cli_subcommands[0]; i++) {

@@ -57,6 +57,14 @@ const char *ha_status_name(int status);
  * Thread: any. */
 void ha_format_double(char *buf, size_t cap, double v);
 
+/* The number written in the n bytes at s, strictly decimal: an optional
+ * sign, digits with an optional fraction (".5" and "5." too), an optional
+ * exponent; spaces around it are ignored, nothing else is accepted (no hex,
+ * no "inf"/"nan", no trailing text), and the value must be finite. How the
+ * CLI and text parameters read numbers. HA_OK with *out set, or HA_EINVAL.
+ * Thread: any. */
+ha_status ha_parse_double(const char *s, size_t n, double *out);
+
 /* The seed's error kinds. */
 typedef enum ha_error_kind {
   HA_ERROR_NONE = 0,

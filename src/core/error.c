@@ -4,6 +4,7 @@
  * never allocates and the CLI, the addon and the UI show the same words. */
 #include "core_internal.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -122,6 +123,59 @@ void ha__format_double_ex(char *buf, size_t cap, double v, unsigned flags) {
 
 void ha_format_double(char *buf, size_t cap, double v) {
   ha__format_double_ex(buf, cap, v, 0);
+}
+
+ha_status ha_parse_double(const char *s, size_t n, double *out) {
+  while (n > 0 && isspace((unsigned char)s[0])) {
+    s++;
+    n--;
+  }
+  while (n > 0 && isspace((unsigned char)s[n - 1])) {
+    n--;
+  }
+  char buf[64];
+  if (n == 0 || n >= sizeof(buf)) {
+    return HA_EINVAL;
+  }
+  size_t i = 0, digits = 0;
+  if (s[i] == '+' || s[i] == '-') {
+    i++;
+  }
+  for (; i < n && isdigit((unsigned char)s[i]); i++) {
+    digits++;
+  }
+  if (i < n && s[i] == '.') {
+    for (i++; i < n && isdigit((unsigned char)s[i]); i++) {
+      digits++;
+    }
+  }
+  if (digits == 0) {
+    return HA_EINVAL;
+  }
+  if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+    i++;
+    if (i < n && (s[i] == '+' || s[i] == '-')) {
+      i++;
+    }
+    size_t exp_digits = 0;
+    for (; i < n && isdigit((unsigned char)s[i]); i++) {
+      exp_digits++;
+    }
+    if (exp_digits == 0) {
+      return HA_EINVAL;
+    }
+  }
+  if (i != n) {
+    return HA_EINVAL;
+  }
+  memcpy(buf, s, n);
+  buf[n] = '\0';
+  double v = strtod(buf, NULL);
+  if (!isfinite(v)) {
+    return HA_EINVAL;
+  }
+  *out = v;
+  return HA_OK;
 }
 
 static void error_begin(ha_error *err, ha_status st, ha_error_kind kind, ha_error_category cat) {

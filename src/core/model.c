@@ -420,20 +420,10 @@ static int parse_numbers(const char *s, const char *end, double *out, int max) {
     if (n == max) {
       return -1;
     }
-    char buf[64];
     const char *c = memchr(s, ',', (size_t)(end - s));
     size_t len = (size_t)((c ? c : end) - s);
-    if (len == 0 || len >= sizeof(buf)) {
-      return -1;
-    }
-    memcpy(buf, s, len);
-    buf[len] = '\0';
-    char *stop = NULL;
-    double v = strtod(buf, &stop);
-    while (stop && isspace((unsigned char)*stop)) {
-      stop++;
-    }
-    if (stop == buf || *stop != '\0') {
+    double v = 0.0;
+    if (ha_parse_double(s, len, &v) != HA_OK) {
       return -1;
     }
     out[n++] = v;
@@ -448,7 +438,12 @@ static int parse_numbers(const char *s, const char *end, double *out, int max) {
   return n;
 }
 
+/* Starts like a number once leading spaces are skipped (ha_parse_double
+ * ignores spaces on both sides, so " 3" and "3 " read alike). */
 static int looks_numeric(const char *s) {
+  while (isspace((unsigned char)*s)) {
+    s++;
+  }
   return *s != '\0' && (isdigit((unsigned char)*s) || *s == '-' || *s == '+' || *s == '.');
 }
 

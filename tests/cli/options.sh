@@ -17,7 +17,10 @@ run() {
   shift 2
   "$@" >"$tmp/out" 2>"$tmp/err"
   local rc=$?
-  if [ "$rc" -ne "$want" ] || { [ -n "$pattern" ] && ! grep -qF -- "$pattern" "$tmp/err"; }; then
+  # the pattern is looked for in stderr, and in stdout for a command that succeeds
+  local said="$tmp/err"
+  [ "$want" -ne 0 ] || said="$tmp/out"
+  if [ "$rc" -ne "$want" ] || { [ -n "$pattern" ] && ! grep -qF -- "$pattern" "$said"; }; then
     echo "FAIL: $* exited $rc (wanted $want${pattern:+, saying '$pattern'})" >&2
     sed 's/^/  stderr: /' "$tmp/err" >&2
     nfail=$((nfail + 1))
@@ -69,6 +72,20 @@ done
 for bad in "localhost" "[::1]" "::1" "h:0"; do # --push needs the port
   run 2 "--push: '$bad' is not HOST:PORT" "$CLI" devsim --push "$bad"
 done
+
+# Strict numbers, repeatable --t, nothing empty, a version.
+run 2 "--t: '' is not a list of times" "$CLI" eval --model circular --t ''
+run 2 "--t: '0x1' is not a comma-separated list of finite times" "$CLI" eval --model circular --t 0x1
+run 2 "--for: -1 is not in (0, 31536000]" "$CLI" play --model circular --for -1
+run 2 "--track: '' is not a list of track numbers" "$CLI" play --model circular --track ''
+run 2 "--track: '1,' ends with a comma" "$CLI" play --model circular --track 1,
+run 2 "radius: '0x10' is not a number" "$CLI" eval --model circular --param radius=0x10 --t 0
+run 2 "--rate: '1e400' is not a finite decimal number" "$CLI" play --model circular --rate 1e400
+run 0 "1.25,3.5355339059327378" "$CLI" eval --model circular --t 0.5 --t 1.25
+run 0 "0.5,4.755282581475767" "$CLI" eval --model circular --t 0.5 --t 1.25
+run 0 "0,3,0,0" "$CLI" eval --model circular --param "radius= 3" --t 0
+run 0 "0,3,0,0" "$CLI" eval --model circular --param "radius=3 " --t 0
+run 0 "holoanim 0." "$CLI" --version
 
 if [ "$nfail" -ne 0 ]; then
   echo "$nfail failure(s)"
