@@ -13,15 +13,11 @@
 #include "holoanim/path.h"
 #include "holoanim/timing.h"
 
-#include <stdarg.h>
-
 #if defined(__GNUC__)
 #define HA__PRINTF(a, b) __attribute__((format(printf, a, b)))
-#define HA__LIKELY(x) __builtin_expect(!!(x), 1)
 #define HA__UNLIKELY(x) __builtin_expect(!!(x), 0)
 #else
 #define HA__PRINTF(a, b)
-#define HA__LIKELY(x) (x)
 #define HA__UNLIKELY(x) (x)
 #endif
 

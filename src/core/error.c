@@ -1,9 +1,12 @@
-/* Status table and the rich error record.
+/* Status table and the rich error record; and numbers as text both ways
+ * (ha_format_double, ha_parse_double), here because error messages are
+ * their first users and every layer above reads and writes numbers alike.
  *
  * Messages are formatted once, when the error is made, so printing an error
  * never allocates and the CLI, the addon and the UI show the same words. */
 #include "core_internal.h"
 
+#include <stdarg.h>
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
@@ -170,8 +173,11 @@ ha_status ha_parse_double(const char *s, size_t n, double *out) {
   }
   memcpy(buf, s, n);
   buf[n] = '\0';
-  double v = strtod(buf, NULL);
-  if (!isfinite(v)) {
+  char *end = NULL;
+  double v = strtod(buf, &end);
+  /* strtod follows LC_NUMERIC: under a comma-decimal locale an embedder set,
+   * "2.5" would stop at the '.'; refuse rather than read 2. */
+  if (end != buf + n || !isfinite(v)) {
     return HA_EINVAL;
   }
   *out = v;

@@ -69,13 +69,14 @@ struct ha_devsim {
   track *tracks;      /* tracks[n - 1] */
   ha__sockaddr push[HA_DEVSIM_MAX_PUSH];
   size_t npush;
+  ha_devsim_stats st;
+
+  /* receive thread only (rows are written for positions from the network,
+   * which only this thread handles; stop flushes after the join) */
   FILE *rec;
   char *recbuf;
   bool rec_dirty;         /* rows written since the last flush */
   double rec_dirty_since; /* when the first of them arrived */
-  ha_devsim_stats st;
-
-  /* receive thread only */
   uint8_t *rxbuf;
   struct mmsghdr rxmsgs[RX_BATCH];
   struct iovec rxiov[RX_BATCH];
@@ -666,19 +667,16 @@ static void handle_packet(ha_devsim *s, const uint8_t *data, size_t len) {
 /* Flush the record file once its oldest unflushed row is RECORD_FLUSH_S old;
  * returns poll()'s timeout until the next such flush (-1: none pending). */
 static int devsim_record_flush_due(ha_devsim *s) {
-  int timeout = -1;
-  pthread_mutex_lock(&s->mu);
-  if (s->rec_dirty) {
-    double left = s->rec_dirty_since + RECORD_FLUSH_S - ha__net_monotonic();
-    if (left <= 0.0) {
-      fflush(s->rec);
-      s->rec_dirty = false;
-    } else {
-      timeout = (int)(left * 1000.0) + 1;
-    }
+  if (!s->rec_dirty) {
+    return -1;
   }
-  pthread_mutex_unlock(&s->mu);
-  return timeout;
+  double left = s->rec_dirty_since + RECORD_FLUSH_S - ha__net_monotonic();
+  if (left > 0.0) {
+    return (int)(left * 1000.0) + 1; /* + 1: never a 0 ms poll that spins */
+  }
+  fflush(s->rec); /* no lock: the table's readers do not wait for the disk */
+  s->rec_dirty = false;
+  return -1;
 }
 
 static void *devsim_main(void *arg) {

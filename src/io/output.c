@@ -689,9 +689,8 @@ static void output_encode(ha_output *o, double now, size_t n, const uint32_t *id
     }
 
     size_t msize =
-        s != NULL
-            ? (size_t)s->addr_pad + 20
-            : ((o->prefix_len + ha__decimal_digits(index) + o->suffix_len + 4) & ~(size_t)3) + 20;
+        s != NULL ? (size_t)s->addr_pad + 20
+                  : ha__pad4(o->prefix_len + ha__decimal_digits(index) + o->suffix_len + 1) + 20;
     if (bundle) {
       if (in_dg > 0 && (pos - dg_start + 4 + msize > max_dg || (bmax > 0 && in_dg >= bmax))) {
         o->iov[ndg].iov_base = o->buf + dg_start;

@@ -7,6 +7,7 @@
  * position map (show_jpos.c) is keyed by exactly the same strings. */
 #include "show_internal.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

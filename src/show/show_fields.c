@@ -13,6 +13,7 @@
  * document order. */
 #include "show_internal.h"
 
+#include <stdarg.h>
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>

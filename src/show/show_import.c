@@ -18,6 +18,7 @@
  * name; a cue playing it on those tracks starts that group. */
 #include "show_internal.h"
 
+#include <stdarg.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
