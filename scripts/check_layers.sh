@@ -11,12 +11,26 @@ set -euo pipefail
 root=${1:-$(cd "$(dirname "$0")/.." && pwd)}
 cd "$root"
 
-declare -A rank_of_layer=() rank_of_public=() rank_of_internal=()
+# rank: a layer's place in the file; sees: the highest rank it may include
+# (its own, or its BASE's for a layer written NAME@BASE, which stands beside
+# the stack and may include only its own folder besides BASE and below).
+declare -A rank_of_layer=() rank_of_public=() rank_of_internal=() sees=()
 rank=0
 layers=()
 while read -r layer headers; do
   case "$layer" in '' | \#*) continue ;; esac
+  base=""
+  if [[ "$layer" == *@* ]]; then
+    base=${layer#*@}
+    layer=${layer%@*}
+    [ -n "${rank_of_layer[$base]:-}" ] || {
+      echo "check_layers: $layer@$base: the base $base must be listed above it"
+      exit 1
+    }
+  fi
   rank_of_layer[$layer]=$rank
+  sees[$layer]=${base:+${rank_of_layer[$base]}}
+  sees[$layer]=${sees[$layer]:-$rank}
   layers+=("$layer")
   for h in $headers; do rank_of_public[$h]=$rank; done
   rank=$((rank + 1))
@@ -88,7 +102,7 @@ for layer in "${layers[@]}"; do
         target=${rank_of_internal[$base]:-}
         [ -n "$target" ] || continue # a system header
       fi
-      if [ "$target" -gt "$mine" ]; then
+      if [ "$target" -ne "$mine" ] && [ "$target" -gt "${sees[$layer]}" ]; then
         echo "$f:$n: layer $layer includes $inc from the higher layer ${layers[$target]}"
         bad=1
       fi

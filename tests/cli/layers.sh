@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # The library's layering holds, and both guards catch a violation:
 #  1. scripts/check_layers.sh passes on the tree as it is;
-#  2. in a copy of the tree with one upward include planted (core including
-#     the player's public header, engine including the show layer's internal
-#     header by a relative path), the check fails and names each plant;
-#  3. the build's per-layer include directories refuse the planted public
-#     include: compiling that file as the core layer is compiled fails.
+#  2. in a copy of the tree with three upward includes planted (core
+#     including the player's public header by name, engine including the
+#     show layer's internal header by a relative path, devsim — which stands
+#     beside the stack on I/O — including the real-time layer's internal
+#     header by name), the check fails and names each plant;
+#  3. the build refuses the includes by name: each planted file, compiled
+#     with the exact command the build uses for it (compile_commands.json),
+#     fails on the planted header, while the unplanted file compiles with the
+#     same command. (A relative path reaches any folder, so the compiler
+#     cannot refuse the second plant: the check is what catches it.)
 set -euo pipefail
 src=${HA_SOURCE_DIR:?}
 build=$(dirname "${HA_CLI:?}")
@@ -17,43 +22,76 @@ bash "$src/scripts/check_layers.sh" "$src"
 mkdir -p "$dir/tree/scripts"
 cp -r "$src/src" "$src/include" "$dir/tree/"
 cp "$src/scripts/check_layers.sh" "$dir/tree/scripts/"
-sed -i '0,/#include "core_internal.h"/s//#include "core_internal.h"\n#include "holoanim\/player.h"/' \
-  "$dir/tree/src/core/easing.c"
-sed -i '0,/#include "engine_internal.h"/s//#include "engine_internal.h"\n#include "..\/show\/show_internal.h"/' \
-  "$dir/tree/src/engine/pool.c"
-grep -q 'holoanim/player.h' "$dir/tree/src/core/easing.c"
-grep -q 'show/show_internal.h' "$dir/tree/src/engine/pool.c"
+plant() { # FILE AFTER-THIS-INCLUDE NEW-INCLUDE
+  python3 - "$dir/tree/$1" "$2" "$3" <<'PY'
+import sys
+path, after, new = sys.argv[1:]
+text = open(path).read()
+line = '#include "%s"\n' % after
+assert line in text, (path, line)
+open(path, "w").write(text.replace(line, line + '#include "%s"\n' % new, 1))
+PY
+}
+plant src/core/easing.c core_internal.h holoanim/player.h
+plant src/engine/pool.c engine_internal.h ../show/show_internal.h
+plant src/devsim/devsim.c io_internal.h rt_internal.h
 
 if bash "$dir/tree/scripts/check_layers.sh" "$dir/tree" >"$dir/out" 2>&1; then
   echo "FAIL: check_layers.sh accepted a tree with upward includes"
   cat "$dir/out"
   exit 1
 fi
-grep -q 'src/core/easing.c:.*holoanim/player.h.*higher layer rt' "$dir/out" || {
-  echo "FAIL: the core → rt plant was not reported"
-  cat "$dir/out"
-  exit 1
-}
-grep -q 'src/engine/pool.c:.*show_internal.h.*higher layer show' "$dir/out" || {
-  echo "FAIL: the engine → show plant was not reported"
-  cat "$dir/out"
-  exit 1
-}
+for want in 'src/core/easing.c:.*holoanim/player.h.*higher layer rt' \
+  'src/engine/pool.c:.*show_internal.h.*higher layer show' \
+  'src/devsim/devsim.c:.*rt_internal.h.*higher layer rt'; do
+  grep -q "$want" "$dir/out" || {
+    echo "FAIL: the check did not report: $want"
+    cat "$dir/out"
+    exit 1
+  }
+done
 
-# The compiler, with the core layer's include path (its staged public headers
-# and src/core only), cannot find the player's header.
-cc=$(sed -n 's/^CMAKE_C_COMPILER:[A-Z]*=//p' "$build/CMakeCache.txt")
-if "${cc:-cc}" -std=c11 -D_GNU_SOURCE -fsyntax-only -I"$build/layers/core" -I"$dir/tree/src/core" \
-  "$dir/tree/src/core/easing.c" 2>"$dir/cc.out"; then
-  echo "FAIL: the core layer compiled with the rt layer's header included"
-  exit 1
-fi
-grep -q 'holoanim/player.h' "$dir/cc.out" || {
-  echo "FAIL: the compiler failed for another reason:"
-  cat "$dir/cc.out"
-  exit 1
+# The build's own command for FILE (as compile_commands.json has it), made a
+# syntax check of SOURCE instead. Prints the command, one word per line.
+build_command() { # FILE SOURCE
+  python3 - "$build/compile_commands.json" "$src/$1" "$2" <<'PY'
+import json, shlex, sys
+db, file, source = sys.argv[1:]
+entry = next(e for e in json.load(open(db)) if e["file"] == file)
+words = shlex.split(entry["command"])
+out, skip = [], False
+for w in words:
+    if skip:
+        skip = False
+    elif w == "-o":
+        skip = True
+    elif w == file:
+        out.append(source)
+    else:
+        out.append(w)
+print("\n".join(out + ["-fsyntax-only"]))
+PY
 }
-# ... while the untouched file compiles the same way (the command is right).
-"${cc:-cc}" -std=c11 -D_GNU_SOURCE -fsyntax-only -I"$build/layers/core" -I"$src/src/core" \
-  "$src/src/core/easing.c"
-echo "layers: the tree is clean; both planted upward includes were caught by the check, the public one by the compiler too"
+compiles() { # FILE SOURCE
+  local cmd=()
+  mapfile -t cmd < <(build_command "$1" "$2")
+  (cd "$build" && "${cmd[@]}") 2>"$dir/cc.out"
+}
+for pair in "src/core/easing.c holoanim/player.h" "src/devsim/devsim.c rt_internal.h"; do
+  set -- $pair
+  if compiles "$1" "$dir/tree/$1"; then
+    echo "FAIL: $1 compiled with $2 planted, using the build's own command"
+    exit 1
+  fi
+  grep -q "$2" "$dir/cc.out" || {
+    echo "FAIL: compiling the planted $1 failed for another reason:"
+    cat "$dir/cc.out"
+    exit 1
+  }
+  compiles "$1" "$src/$1" || {
+    echo "FAIL: the unplanted $1 does not compile with the build's command:"
+    cat "$dir/cc.out"
+    exit 1
+  }
+done
+echo "layers: the tree is clean; the check caught all three planted upward includes, the build refused the two by name"
