@@ -21,8 +21,10 @@ cd "$root"
 max_file=1200
 max_fn=150
 
-files=$( (git ls-files 'src/*.c' 'src/*.h' 'bindings/node/src/*.c' 'bindings/node/src/*.h' \
-  'tools/*.c' 'tools/*.h' 'web/server/*.js' 2>/dev/null || true) | sort -u)
+# Tracked files and new ones not yet added (not the ignored).
+files=$( (git ls-files --cached --others --exclude-standard 'src/*.c' 'src/*.h' \
+  'bindings/node/src/*.c' 'bindings/node/src/*.h' 'tools/*.c' 'tools/*.h' 'web/server/*.js' \
+  2>/dev/null || true) | sort -u)
 [ -n "$files" ] || files=$(find src bindings/node/src tools web/server -type f \
   \( -name '*.c' -o -name '*.h' -o -name '*.js' \) 2>/dev/null | sort)
 
@@ -38,18 +40,22 @@ for f in $files; do
   fi
   case "$f" in
   *.c | *.h)
+    # A line is read without a trailing comment, so "int a, /* why */" still
+    # continues a signature.
     awk -v f="$f" '
-      /^[A-Za-z_].*\)[ \t]*\{[ \t]*$/ && start == 0 { start = NR; name = $0; next }
-      /^[A-Za-z_].*[,(][ \t]*$/ && start == 0 { pending = NR; pname = $0; next }
-      pending && /\)[ \t]*\{[ \t]*$/ && start == 0 { start = pending; name = pname; pending = 0; next }
-      /^[^ \t]/ && !/\)[ \t]*\{[ \t]*$/ { pending = 0 }
-      /^\}/ && start { sub(/\(.*/, "", name); printf "%d %s:%d %s\n", NR - start + 1, f, start, name; start = 0 }
+      { l = $0; sub(/[ \t]*\/\*.*\*\/[ \t]*$/, "", l); sub(/[ \t]*\/\/.*$/, "", l) }
+      l ~ /^[A-Za-z_].*\)[ \t]*\{$/ && start == 0 { start = NR; name = l; next }
+      l ~ /^[A-Za-z_].*[,(]$/ && start == 0 { pending = NR; pname = l; next }
+      pending && l ~ /\)[ \t]*\{$/ && start == 0 { start = pending; name = pname; pending = 0; next }
+      l ~ /^[^ \t]/ && l !~ /\)[ \t]*\{$/ { pending = 0 }
+      l ~ /^\}/ && start { sub(/\(.*/, "", name); printf "%d %s:%d %s\n", NR - start + 1, f, start, name; start = 0 }
     ' "$f" >>"$report"
     ;;
   *.js)
     awk -v f="$f" '
       function open(ind) { if (start == 0) { start = NR; name = $0; want = ind } }
       /^(export )?(async )?function[ *]/ { open("") ; next }
+      /^(export )?(const|let|var) [A-Za-z_$][A-Za-z0-9_$]* = (async )?(function|\(.*\) =>|[A-Za-z_$][A-Za-z0-9_$]* =>).*\{$/ { open(""); next }
       /^  (static )?(async )?(get |set )?[#A-Za-z_$][A-Za-z0-9_$]*\(.*\) \{$/ { open("  "); next }
       start && want == "" && /^\}/ { sub(/\(.*/, "", name); printf "%d %s:%d %s\n", NR - start + 1, f, start, name; start = 0 }
       start && want == "  " && /^  \}/ { sub(/\(.*/, "", name); printf "%d %s:%d %s\n", NR - start + 1, f, start, name; start = 0 }
