@@ -31,7 +31,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 int ha_bench_engine(int argc, char **argv);
 
@@ -58,18 +57,18 @@ typedef void (*work_fn)(void *arg);
 
 /* Median seconds per call over SAMPLES samples of ≥ min_time/SAMPLES. */
 static double measure(work_fn fn, void *arg, double min_time) {
-  double t0 = bench_now_s();
+  double t0 = ha_monotonic_now();
   fn(arg); /* warm-up and calibration */
-  double one = bench_now_s() - t0;
+  double one = ha_monotonic_now() - t0;
   double target = min_time / SAMPLES;
   long calls = one > 0.0 ? (long)(target / one) + 1 : 1000;
   double per_call[SAMPLES];
   for (int s = 0; s < SAMPLES; s++) {
-    double a = bench_now_s();
+    double a = ha_monotonic_now();
     for (long k = 0; k < calls; k++) {
       fn(arg);
     }
-    per_call[s] = (bench_now_s() - a) / (double)calls;
+    per_call[s] = (ha_monotonic_now() - a) / (double)calls;
   }
   return bench_median(per_call, SAMPLES);
 }

@@ -22,7 +22,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #if defined(HA_HAVE_LIBLO) && defined(__has_include)
 #if __has_include(<lo/lo.h>)

@@ -20,7 +20,6 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "bench_util.h"
@@ -165,12 +164,12 @@ typedef struct bench_case {
  * the user-mode CPU time per position. */
 static double run_raw(raw *r, double *user_ns) {
   double u0 = user_cpu_s();
-  double t0 = bench_now_s(), t;
+  double t0 = ha_monotonic_now(), t;
   unsigned long ticks = 0;
   do {
     raw_tick(r);
     ticks++;
-    t = bench_now_s();
+    t = ha_monotonic_now();
   } while (t - t0 < RUN_SECONDS);
   double pos = (double)ticks * (double)r->positions;
   *user_ns = (user_cpu_s() - u0) / pos * 1e9;
@@ -183,7 +182,7 @@ static double run_output(ha_output *o, bench_case *c, double *tick_us, double *u
   ha_output_stats before, after;
   ha_output_get_stats(o, &before);
   double u0 = user_cpu_s();
-  double t0 = bench_now_s(), t;
+  double t0 = ha_monotonic_now(), t;
   unsigned long ticks = 0;
   do {
     /* Every track moves: nothing is skipped by the dead-band. */
@@ -194,7 +193,7 @@ static double run_output(ha_output *o, bench_case *c, double *tick_us, double *u
     c->clock += 0.001; /* rate 1000 Hz: due on every call */
     ha_output_send(o, c->clock, c->n, c->ids, c->x, c->y, c->z, NULL);
     ticks++;
-    t = bench_now_s();
+    t = ha_monotonic_now();
   } while (t - t0 < RUN_SECONDS);
   double u1 = user_cpu_s();
   ha_output_get_stats(o, &after);

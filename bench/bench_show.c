@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "bench_util.h"
 #include "holoanim.h"
@@ -126,16 +125,16 @@ static char *make_show(int tracks, int anims, size_t *len) {
 }
 
 /* Best of `reps` runs of fn, seconds. */
-#define BEST(reps, out, body)             \
-  do {                                    \
-    double best_ = 1e30;                  \
-    for (int r_ = 0; r_ < (reps); r_++) { \
-      double t0_ = bench_now_s();         \
-      body;                               \
-      double dt_ = bench_now_s() - t0_;   \
-      best_ = dt_ < best_ ? dt_ : best_;  \
-    }                                     \
-    (out) = best_;                        \
+#define BEST(reps, out, body)                \
+  do {                                       \
+    double best_ = 1e30;                     \
+    for (int r_ = 0; r_ < (reps); r_++) {    \
+      double t0_ = ha_monotonic_now();       \
+      body;                                  \
+      double dt_ = ha_monotonic_now() - t0_; \
+      best_ = dt_ < best_ ? dt_ : best_;     \
+    }                                        \
+    (out) = best_;                           \
   } while (0)
 
 int main(int argc, char **argv) {

@@ -1,10 +1,9 @@
-/* What several benchmarks measure with: the monotonic clock in seconds and
- * nanoseconds, the double comparator and in-place median of a sample, a
- * sleep, the players' scene (one motion spread over every track), and
- * loopback UDP (a sink with a large receive buffer, a connected sender, one
- * drain step that empties a sink with recvmmsg; on tests/test_net.h's
- * sockets). Header-only and static; besides it, benches include only public
- * headers and the tests' harness-free helpers (test_net.h, test_alloc.h). */
+/* What several benchmarks measure with: the monotonic clock in nanoseconds
+ * (in seconds it is the public ha_monotonic_now), the double comparator and in-place median of a
+ * sample, a sleep, the players' scene (one motion spread over every track), and loopback UDP (a
+ * sink with a large receive buffer, a connected sender, one drain step that empties a sink with
+ * recvmmsg; on tests/test_net.h's sockets). Header-only and static; besides it, benches include
+ * only public headers and the tests' harness-free helpers (test_net.h, test_alloc.h). */
 #ifndef HA_BENCH_UTIL_H
 #define HA_BENCH_UTIL_H
 
@@ -16,18 +15,11 @@
 #include <unistd.h>
 
 #include "../tests/test_net.h"
+#include "holoanim.h"
 
-/* CLOCK_MONOTONIC in seconds and in nanoseconds. */
-static inline double bench_now_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
+/* ha_monotonic_now (CLOCK_MONOTONIC) in nanoseconds. */
 static inline double bench_now_ns(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+  return 1e9 * ha_monotonic_now();
 }
 
 /* qsort comparator of doubles, ascending. */
@@ -91,8 +83,9 @@ static inline void bench_play_spread(ha_player *p, const char *model, const uint
 
 /* One drain step of a sink: wait up to poll_ms for a datagram (poll first:
  * recvmmsg checks its timeout only after one), then take up to 64 at once
- * without waiting. Returns how many were taken (0 on timeout). Called from
- * one thread per sink at a time (the buffers are static). */
+ * without waiting. Returns how many were taken (0 on timeout). The
+ * datagrams are discarded into static buffers shared by every sink: call it
+ * from one thread at a time, whatever the sink. */
 static inline int bench_udp_drain(int fd, int poll_ms) {
   enum { BENCH_DRAIN_BATCH = 64 };
   static char bufs[BENCH_DRAIN_BATCH][2048];

@@ -185,13 +185,15 @@ static inline ha_motion *test_motionf(const char *model, const ha_timing *tm, co
   int len = vsnprintf(text, sizeof text, fmt, ap);
   va_end(ap);
   CHECK_MSG(len >= 0 && (size_t)len < sizeof text, "assignments too long: %s", fmt);
-  for (char *line = text; line != NULL && n < 16; n++) {
+  char *line = text;
+  for (; line != NULL && n < 16; n++) {
     assign[n] = line;
     line = strchr(line, '\n');
     if (line != NULL) {
       *line++ = '\0';
     }
   }
+  CHECK_MSG(line == NULL, "more than 16 assignments, from: %s", line);
   assign[n] = NULL;
   return test_motion(model, assign, tm);
 }

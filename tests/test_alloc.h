@@ -9,14 +9,19 @@
  * HA_SANITIZED or without glibc nothing is interposed and HA_T_COUNTING
  * stays undefined, so a test can compile its counting checks out.
  *
+ *   RUN(alloc_self_test);    (first: the counter is shown to count)
  *   alloc_count_start();  work();  alloc_count_stop();
  *   CHECK_INT(alloc_calls(), 0);
+ *
+ * The checks come from test.h, which this header includes.
  */
 #ifndef HA_TEST_ALLOC_H
 #define HA_TEST_ALLOC_H
 
 #include <stddef.h>
 #include <stdlib.h>
+
+#include "test.h"
 
 #if !defined(HA_SANITIZED) && defined(__GLIBC__)
 #define HA_T_COUNTING 1
@@ -95,6 +100,67 @@ static inline void alloc_count_stop(void) {
 /* Allocations plus frees counted. */
 static inline size_t alloc_calls(void) {
   return ha_t_allocs + ha_t_frees;
+}
+
+/* The counter counts: each interposed function called once on its own is
+ * counted once, and a library call that allocates (the library is linked
+ * statically) lands here too. Every "allocates nothing" test runs this
+ * first, so a zero it reads later means no allocation, not a dead counter.
+ * volatile pointers keep the compiler from pairing and eliding the calls. */
+static inline void alloc_self_test(void) {
+  void *volatile p[5];
+  void *q = NULL;
+
+  alloc_count_start();
+  p[0] = malloc(16);
+  alloc_count_stop();
+  CHECK_MSG(ha_t_allocs == 1, "malloc: %zu allocations counted", ha_t_allocs);
+
+  alloc_count_start();
+  p[1] = calloc(4, 8);
+  alloc_count_stop();
+  CHECK_MSG(ha_t_allocs == 1, "calloc: %zu allocations counted", ha_t_allocs);
+
+  p[2] = malloc(8);
+  alloc_count_start();
+  p[2] = realloc(p[2], 4096);
+  alloc_count_stop();
+  CHECK_MSG(ha_t_allocs == 1, "realloc: %zu allocations counted", ha_t_allocs);
+
+  alloc_count_start();
+  int rc = posix_memalign(&q, 64, 64);
+  alloc_count_stop();
+  p[3] = q;
+  CHECK_INT(rc, 0);
+  CHECK_MSG(ha_t_allocs == 1, "posix_memalign: %zu allocations counted", ha_t_allocs);
+
+  alloc_count_start();
+  p[4] = aligned_alloc(64, 128);
+  alloc_count_stop();
+  CHECK_MSG(ha_t_allocs == 1, "aligned_alloc: %zu allocations counted", ha_t_allocs);
+
+  for (int i = 0; i < 5; i++) {
+    CHECK_MSG(p[i] != NULL, "allocation %d failed", i);
+  }
+  alloc_count_start();
+  free(p[0]);
+  alloc_count_stop();
+  CHECK_MSG(ha_t_frees == 1 && ha_t_allocs == 0, "free: %zu frees, %zu allocations counted",
+            ha_t_frees, ha_t_allocs);
+  for (int i = 1; i < 5; i++) {
+    free(p[i]);
+  }
+
+  ha_params *params = NULL;
+  alloc_count_start();
+  ha_status st = ha_params_create(&params);
+  ha_params_destroy(params);
+  alloc_count_stop();
+  CHECK_OK(st);
+  CHECK_MSG(ha_t_allocs >= 1 && ha_t_frees >= 1,
+            "ha_params_create/destroy: %zu allocations, %zu frees counted", ha_t_allocs,
+            ha_t_frees);
+  alloc_count_reset(); /* for tests that count with alloc_counting() alone */
 }
 #endif
 

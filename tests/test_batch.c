@@ -190,10 +190,6 @@ static void add_random(track_set *s, uint64_t *rng, const char *model, int rando
   s->ctx[i].state_prev = NULL;
 }
 
-/* THE test body: every available implementation, at every time, against
- * ha_motion_eval per track (absolute error ≤ tol metres, finite), and the
- * SIMD kernels against the scalar ones (≤ tol too). Prints the largest
- * error per implementation. */
 /* The max-norm distance *e of (px, py, pz) from the reference r, folded
  * into *worst; true when the point is finite and within tol. */
 static int near_ref(double px, double py, double pz, ha_vec3 r, double tol, double *worst,
@@ -203,6 +199,10 @@ static int near_ref(double px, double py, double pz, ha_vec3 r, double tol, doub
   return isfinite(px) && isfinite(py) && isfinite(pz) && *e <= tol;
 }
 
+/* THE test body: every available implementation, at every time, against
+ * ha_motion_eval per track (absolute error ≤ tol metres, finite), and the
+ * SIMD kernels against the scalar ones (≤ tol too). Prints the largest
+ * error per implementation. */
 static void check_all_impls(const track_set *s, const double *times, size_t nt, double tol,
                             const char *label) {
   enum { NIMPL = HA__COUNTOF_T(impls) };

@@ -44,10 +44,11 @@ static void on_pos(void *user, uint32_t track, ha_vec3 p) {
   pthread_mutex_unlock(&s->mu);
 }
 
-/* Wait for a reply; fills address and the second string argument. */
+/* Wait for a reply (from the control thread: up to 60 s, the machine is
+ * shared); fills address and the second string argument. */
 static int get_reply(int fd, char *addr, size_t acap, char *text, size_t tcap) {
   uint8_t buf[1024];
-  ssize_t n = test_udp_recv(fd, buf, sizeof(buf), 2000);
+  ssize_t n = test_udp_recv(fd, buf, sizeof(buf), 60000);
   ha_osc_message m;
   ha_osc_arg args[4];
   if (n <= 0 || ha_osc_decode_message(buf, (size_t)n, &m, args, 4, NULL) != HA_OK)

@@ -13,8 +13,9 @@
 
 /* test_alloc.h's counting malloc family: evaluations and the control
  * operations that change the batch's membership must not allocate (batch
- * rebuilds included), nor ha_motion_eval_times. Compiled out under a
- * sanitizer, which owns malloc; the rest of the test still runs. */
+ * rebuilds included). Compiled out under a sanitizer, which owns malloc; the
+ * rest of the test still runs (ha_motion_eval_times is counted in
+ * test_batch_alloc.c, which reports "skipped" there). */
 #include "test_alloc.h"
 #if defined(HA_T_COUNTING)
 #define COUNTING(on) alloc_counting(on)
@@ -450,50 +451,13 @@ static void test_show_shape(void) {
   ha_motion_destroy(l);
 }
 
-/* The counter counts; ha_motion_eval_times allocates nothing, on a kernel
- * motion or on the generic fallback (with a state cache). */
-static void test_no_allocation(void) {
-#if defined(HA_T_COUNTING)
-  alloc_count_reset();
-  COUNTING(1);
-  void *volatile p = malloc(8);
-  free(p);
-  COUNTING(0);
-  CHECK_INT(alloc_calls(), 2);
-  alloc_count_reset();
-  static const char *const models[] = {"circular", "lissajous", "pendulum", "catmull-rom"};
-  double t[1001], out[3 * 1001];
-  for (size_t i = 0; i < COUNTOF(t); i++) {
-    t[i] = 0.0123 * (double)i;
-  }
-  for (size_t k = 0; k < COUNTOF(models); k++) {
-    ha_motion *m = NULL;
-    ha_error err;
-    CHECK_OK(ha_motion_create(models[k], NULL, NULL, &m, &err));
-    ha_motion_state cache;
-    ha_motion_state_reset(&cache);
-    ha_track_ctx ctx = {1, 0.5, &cache, NULL};
-    COUNTING(1);
-    for (int rep = 0; rep < 20; rep++) {
-      CHECK_OK(ha_motion_eval_times(m, &ctx, t, COUNTOF(t), out, out + 1001, out + 2002));
-      CHECK_OK(ha_motion_eval_times_with(m, &ctx, t, COUNTOF(t), out, out + 1, out + 2, 3,
-                                         HA_BATCH_IMPL_AUTO));
-    }
-    COUNTING(0);
-    CHECK_MSG(alloc_calls() == 0, "ha_motion_eval_times(%s) allocated", models[k]);
-    alloc_count_reset();
-    ha_motion_destroy(m);
-  }
-#else
-  printf("     skipped: the sanitizer (or a non-glibc libc) owns malloc\n");
-#endif
-}
-
 int main(void) {
   const char *s = getenv("HA_TEST_SEED");
   g_seed = s ? strtoull(s, NULL, 0) : 0xba7c4e6ull;
   printf("seed %llu (set HA_TEST_SEED to change)\n", (unsigned long long)g_seed);
-  RUN(test_no_allocation);
+#if defined(HA_T_COUNTING)
+  RUN(alloc_self_test);
+#endif
   RUN(test_show_shape);
   RUN(test_random_sequences);
   return test_done();

@@ -1,13 +1,12 @@
 /* The player: commands reach the tick, positions reach a real UDP receiver
  * on 127.0.0.1 and match the engine, LTP takeover, stop with fade, seek,
- * speed, conflicts from device echoes, show end, and the counting allocator:
- * 10,000 ticks (with outputs sending) allocate nothing. */
-#include <sys/socket.h>
+ * speed, conflicts from device echoes, show end, the thread streaming to UDP
+ * (a ThreadSanitizer target). That the tick allocates nothing is
+ * test_player_alloc.c's job. */
 #include <unistd.h>
 
 #include "holoanim.h"
 #include "test.h"
-#include "test_alloc.h"
 #include "test_net.h"
 
 /* A counterclockwise circle of `radius` metres taking `duration` seconds. */
@@ -35,63 +34,6 @@ static ha_player *make_player(uint16_t port, size_t ntracks) {
     CHECK_OK(ha_player_add_output(p, &oc, NULL, &err));
   }
   return p;
-}
-
-static void test_tick_allocates_nothing(void) {
-#ifndef HA_T_COUNTING
-  printf("skipped under sanitizers (they own malloc)\n");
-#else
-  uint16_t port;
-  int rx = test_udp_receiver(&port);
-  ha_player *p = make_player(port, 32);
-  uint32_t tracks[32];
-  for (uint32_t i = 0; i < 32; i++)
-    tracks[i] = i + 1;
-  ha_anim_spec sp = ha_anim_spec_default();
-  sp.mode = HA_GROUP_RELATIVE;
-  sp.phase_offset = 0.1;
-  CHECK_OK(ha_player_start_animation(p, 1, circle(2, 4, HA_LOOP_LOOP), &sp, tracks, 16));
-  ha_timing tm = {3, HA_LOOP_PINGPONG, 1};
-  ha_motion *bounce = NULL;
-  CHECK_OK(ha_motion_create("pendulum", NULL, &tm, &bounce, NULL));
-  CHECK_OK(ha_player_start_animation(p, 2, bounce, NULL, tracks + 16, 16));
-  CHECK_OK(ha_player_play(p));
-  double now = 1000.0;
-  CHECK_OK(ha_player_tick_once(p, now)); /* applies the commands (allocation-free too) */
-  /* Commands queued from here on are built (allocated) by this control
-   * thread before counting; the ticks that apply them must not allocate. */
-  ha_motion *upd = circle(3, 4, HA_LOOP_LOOP);
-  CHECK_OK(ha_player_update_animation(p, 1, upd));
-  CHECK_OK(ha_player_set_speed(p, 1.5));
-  alloc_count_start();
-  for (int i = 1; i <= 10000; i++) {
-    ha_player_tick_once(p, now + i * 0.005);
-    if (i % 64 == 0) {
-      /* drain the receiver so the socket never pushes back */
-      char buf[2048];
-      while (recv(rx, buf, sizeof(buf), MSG_DONTWAIT) > 0) {
-      }
-    }
-  }
-  alloc_count_stop();
-  printf("allocations during 10000 ticks: %zu\n", alloc_calls());
-  CHECK_INT(alloc_calls(), 0);
-  /* The counter counts: one control-side call allocates. */
-  alloc_count_start();
-  ha_motion *m2 = circle(1, 2, HA_LOOP_LOOP);
-  alloc_count_stop();
-  CHECK(alloc_calls() > 0);
-  ha_motion_destroy(m2);
-  ha_player_status st;
-  ha_player_get_status(p, &st);
-  CHECK_INT(st.ticks, 10001);
-  const ha_output *o = ha_player_output(p, 0);
-  ha_output_stats os;
-  ha_output_get_stats(o, &os);
-  CHECK(os.messages >= 10000u * 32u);
-  ha_player_destroy(p);
-  close(rx);
-#endif
 }
 
 static void test_positions_match_engine(void) {
@@ -301,7 +243,6 @@ static void test_pause_flushes_outputs(void) {
 
 int main(void) {
   RUN(test_pause_flushes_outputs);
-  RUN(test_tick_allocates_nothing);
   RUN(test_positions_match_engine);
   RUN(test_takeover_stop_conflict_end);
   RUN(test_thread_streams_to_udp);

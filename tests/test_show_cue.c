@@ -163,6 +163,21 @@ static ha_vec3 at(const double *pos, double t, size_t track_index) {
   return ha_vec3_make(q[0], q[1], q[2]);
 }
 
+/* A staggered preset move of track `id` (1-based) that ends at `arrival`
+ * (its turn's delay after the cue plus the transition): one tick before, the
+ * track is still on its way to `target`; from `arrival` to `until` it is
+ * there. Moved too early (a stagger ignored, too short or out of order), it
+ * would already be there; too late, not yet. */
+static void check_arrival(const double *pos, uint32_t id, double arrival, double until,
+                          ha_vec3 target) {
+  double before = ha_vec3_dist(at(pos, arrival - DT, id - 1), target);
+  printf("     track %u: %.3g m from its preset position at %.2f\n", id, before, arrival - DT);
+  CHECK_MSG(before > 1e-6, "track %u: at its preset position already at %.2f (due at %.2f)", id,
+            arrival - DT, arrival);
+  CHECK_POINT_AT(at(pos, arrival, id - 1), target, 1e-9, "track %u at %.2f", id, arrival);
+  CHECK_POINT_AT(at(pos, until, id - 1), target, 1e-9, "track %u at %.2f", id, until);
+}
+
 static void test_live_matches_offline(void) {
   ha_show *show = load(every_action_show);
   if (show == NULL) {
@@ -182,12 +197,15 @@ static void test_live_matches_offline(void) {
     }
   }
   /* What the cues did (the same both ways, so checked once): */
-  /* staggered home in preset order: 3 at once, 1 after 0.4 s, 6 after 0.8 s */
+  /* staggered home in preset order, 1 s moves: 3 at once (home at 2.0), 1
+   * after 0.4 s (home at 2.4), 6 after 0.8 s (home at 2.8) */
   ha_vec3 p = at(off, 2.0, 2);
   CHECK_VEC_NEAR(p, 0, 0, 3, 1e-9);
-  CHECK(ha_vec3_dist(at(off, 1.4, 0), at(off, 1.39, 0)) > 0.0);
-  p = at(off, 2.8, 5);
-  CHECK_VEC_NEAR(p, 1, 1, 1, 1e-9);
+  check_arrival(off, 1, 2.4, 3.4, ha_vec3_make(0, 0, 1));
+  check_arrival(off, 6, 2.8, 3.4, ha_vec3_make(1, 1, 1));
+  /* the subset at 4.0 (0.3 s stagger, 0.6 s moves), preset order 2 4: 4
+   * moves at 4.3 and is there at 4.9; cue 10 sends it to the same place */
+  check_arrival(off, 4, 4.9, 6.4, ha_vec3_make(5, -5, 0));
   /* 4 was started on l at 1.5 (cue 3) before its turn at 2.2: it stays on l */
   CHECK(ha_vec3_dist(at(off, 3.4, 3), ha_vec3_make(0, 0, 4)) > 0.1);
   /* 2 was still in g when g stopped at 1.7 (cue 5, fadeOut 1.5): its move
