@@ -1,8 +1,9 @@
 'use strict';
-// The receivers, checks and names every class method and module function
-// shares in the addon (one trampoline per class): the errors a caller sees
-// when a method meets the wrong object, a closed player, a started player,
-// a stopped device, and the shape of the classes' properties.
+// The checks and names the addon's class methods share (one trampoline per
+// class) and the module functions' names: the errors a caller sees when a
+// method meets the wrong object (where V8 lets the call reach the addon), a
+// closed player, a started player, a stopped device, and the shape of the
+// classes' properties.
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const h = require('..');
