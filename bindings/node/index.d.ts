@@ -443,6 +443,13 @@ export type CueEffect =
       delay: number;
     };
 
+/** What goCue returns: the cue fired and what it did. */
+export interface CueFired {
+  number: number;
+  name: string;
+  effects: CueEffect[];
+}
+
 export class Player {
   constructor(options?: PlayerOptions);
   loadShow(show: string | object): ShowSummary;
@@ -458,10 +465,20 @@ export class Player {
   stop(fade?: number): void;
   seek(time: number): void;
   setSpeed(speed: number): void;
-  /** Fire a cue of the loaded show (ENOTFOUND: no such cue); returns its operations. */
-  goCue(cue: number): CueEffect[];
+  /**
+   * Fire a cue of the loaded show (ENOTFOUND: no such cue; ESTATE: no show):
+   * the cue that ran (its number as the show writes it, its name) and its
+   * operations.
+   */
+  goCue(cue: number): CueFired;
   /** The operations goCue(cue) performs, without firing it. */
   cueEffects(cue: number): CueEffect[];
+  /**
+   * The tag action `action` (index) of cue `cue` starts, as the show was
+   * compiled; null for an action that starts nothing. ENOTFOUND: no such cue
+   * or action; ESTATE: no show.
+   */
+  actionTag(cue: number, action: number): number | null;
   panic(): void;
   startAnimation(spec: AnimationStart): number;
   stopAnimation(tag: number, fade?: number): void;

@@ -129,9 +129,10 @@ class Player {
   }
 
   /**
-   * Fire a cue of the loaded show; returns what it did, as the core's cue
-   * interpreter made it: one {action, type, ...} per operation, with the
-   * show's animation tags (see index.d.ts CueEffect).
+   * Fire a cue of the loaded show; returns {number, name, effects}: the cue
+   * that ran and what it did, as the core's cue interpreter made it (one
+   * {action, type, ...} per operation, with the show's animation tags; see
+   * index.d.ts CueEffect).
    */
   goCue(cue) {
     return this.#native.goCue(cue);
@@ -140,6 +141,15 @@ class Player {
   /** What goCue(cue) does, without firing it (the loaded show's tags). */
   cueEffects(cue) {
     return this.#native.cueEffects(cue);
+  }
+
+  /**
+   * The tag action `action` (an index) of cue `cue` starts in the loaded
+   * show, null when it starts nothing; ENOTFOUND when there is no such cue
+   * or action.
+   */
+  actionTag(cue, action) {
+    return this.#native.actionTag(cue, action);
   }
 
   panic() {

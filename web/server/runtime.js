@@ -6,10 +6,12 @@
 // group's autoStart turned off: the runtime starts groups itself (tag = group
 // index, as the core's show player does), so it knows which animation drives
 // which track (`owners`) and since when. Cues are fired by the core
-// (player.goCue), which returns the operations it ran with the show's own
-// tags; the runtime follows them on `owners`. A cue's start that has to be
-// restarted after an edit asks the core for its tag in the edited show
-// (player.cueEffects): tags are never derived here.
+// (player.goCue), which returns the cue and the operations it ran with the
+// show's own tags; the runtime follows them on `owners`. Tags: a group's is
+// its index (the core's rule, the one tag computed here); a cue's start
+// action has whatever tag the core compiled for it, and a start that has to
+// be restarted after an edit of the cues asks the core for it in the edited
+// show (player.actionTag).
 //
 // Edits while playing. After each change of the document the runtime updates
 // the player the cheapest way that stays exact:
@@ -301,14 +303,13 @@ class Runtime extends EventEmitter {
     return this.#emitTransport();
   }
 
-  /** Fire a cue by number: the core runs it and says what it did; the owners follow. */
+  /** Fire a cue by number: the core finds it, runs it and says what it did; the owners follow. */
   goCue(number) {
-    const cue = (this.#doc.cues || []).find((c) => Math.abs(c.number - number) < 1e-9);
-    const effects = this.#player.goCue(number); // throws ENOTFOUND with the core's words
+    const fired = this.#player.goCue(number); // throws ENOTFOUND with the core's words
     const now = this.#now();
-    for (const e of effects) {
+    for (const e of fired.effects) {
       if (e.type === 'start') {
-        const rec = e.group !== undefined ? { kind: 'group', group: e.group } : { kind: 'cue', cue: cue.number, action: e.action };
+        const rec = e.group !== undefined ? { kind: 'group', group: e.group } : { kind: 'cue', cue: fired.number, action: e.action };
         this.#own(e.tag, { ...rec, since: now, tracks: e.tracks });
       } else if (e.type === 'stopAnimation') {
         this.#release(e.tag);
@@ -319,10 +320,14 @@ class Runtime extends EventEmitter {
     }
     this.#prune();
     this.#emitPaths();
-    return cue ? { number: cue.number, name: cue.name || '' } : null;
+    return { number: fired.number, name: fired.name };
   }
 
-  /** Which tag drives each animated track: [{track, tag, kind, group | cue + action}], by track. */
+  /**
+   * Which tag drives each animated track: [{track, tag, kind, group | cue +
+   * action}], by track. A read accessor (tests, diagnostics): the runtime
+   * itself keeps the map private.
+   */
   owners() {
     return [...this.#owners]
       .sort((a, b) => a[0] - b[0])
@@ -381,12 +386,14 @@ class Runtime extends EventEmitter {
     const now = this.#now();
     // running animations whose definition or tag changed (the player has the
     // new show's tags). Every stop comes before any start: an edit of the
-    // cues or groups can give one record the tag another had.
+    // cues or groups can give one record the tag another had. A cue's tags
+    // depend on the cues only: unchanged cues keep every cue record's tag.
+    const cuesSame = same(old.cues, doc.cues);
     const restart = [];
     for (const [tag, rec] of [...this.#anims]) {
       const was = this.#definition(old, rec);
       const is = this.#definition(doc, rec);
-      const isTag = is ? this.#tagOf(doc, rec) : null;
+      const isTag = !is ? null : rec.kind === 'cue' && cuesSame ? tag : this.#tagOf(doc, rec);
       if (isTag === null) {
         // its group or cue is gone: glide home
         p.stopAnimation(tag, 1);
@@ -417,7 +424,7 @@ class Runtime extends EventEmitter {
       if (!a) return null;
       return { tracks: g.tracks, spec: { ...specOf(g), fadeIn: a.fadeIn }, motion: motionOf(a) };
     }
-    const c = (doc.cues || []).find((x) => Math.abs(x.number - rec.cue) < 1e-9);
+    const c = (doc.cues || []).find((x) => Math.abs(x.number - rec.cue) <= 1e-9); // the core's tolerance
     const act = c ? (c.actions || [])[rec.action] : null;
     if (!act || act.type !== 'start' || act.animation === undefined) return null;
     const a = (doc.animations || []).find((x) => x.name === act.animation);
@@ -427,22 +434,20 @@ class Runtime extends EventEmitter {
 
   /**
    * The tag of a record in `doc`, which the player must have loaded: a group
-   * is its index; a cue's start action is whatever tag the core gave it
-   * (cueEffects). null when it is gone.
+   * is its index; a cue's start action is the tag the core compiled for it
+   * (actionTag). null when it is gone.
    */
   #tagOf(doc, rec) {
     if (rec.kind === 'group') {
       const gi = (doc.groups || []).findIndex((g) => g.name === rec.group);
       return gi >= 0 ? gi : null;
     }
-    let effects = [];
     try {
-      effects = this.#player.cueEffects(rec.cue);
-    } catch {
-      return null; // the cue is gone
+      return this.#player.actionTag(rec.cue, rec.action);
+    } catch (e) {
+      if (e.code === 'ENOTFOUND') return null; // the cue or the action is gone
+      throw e;
     }
-    const e = effects.find((x) => x.type === 'start' && x.action === rec.action && x.group === undefined);
-    return e ? e.tag : null;
   }
 
   #startDef(def, tag, rec, since) {

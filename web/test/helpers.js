@@ -16,12 +16,20 @@ const QUARTET = path.join(ROOT, 'examples', 'orbiting-quartet.json');
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-async function waitFor(cond, timeoutMs = 60000, stepMs = 10) {
+/**
+ * Wait until cond() (may be async) is truthy; returns its value. `what` (a
+ * string, or a function giving one when the wait fails) says what was
+ * awaited. The deadline is generous: it only ends a test that is stuck.
+ */
+async function waitFor(cond, what = 'condition', timeoutMs = 60000, stepMs = 10) {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const v = await cond();
     if (v) return v;
-    if (Date.now() > end) throw new Error(`condition not met within ${timeoutMs} ms`);
+    if (Date.now() > end) {
+      const text = typeof what === 'function' ? what() : what;
+      throw new Error(`${text}: not met within ${timeoutMs} ms`);
+    }
     await sleep(stepMs);
   }
 }

@@ -32,6 +32,36 @@ test('welcome: the document, its state, the registry, transport and paths', asyn
   assert.deepEqual((await c.call('projects')).projects.map((p) => p.name), ['quartet']);
 });
 
+test('from an empty projects folder: an untitled show, built by edits, plays and streams', async (t) => {
+  const projectsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'holoanim-web-empty-'));
+  const srv = await startServer(t, { projectsDir });
+  const c = await openClient(t, srv);
+  const w = c.welcome;
+  assert.equal(w.state.project, 'untitled');
+  assert.equal(w.doc.name, 'Untitled show');
+  assert.deepEqual(w.doc.tracks || [], []);
+  assert.deepEqual(w.paths, []);
+  // one track, then an animation with a group that starts it
+  await c.call('edit', { ops: [{ op: 'add', path: '/tracks', value: [{ id: 7, name: 'Seven', position: [0, 0, 1] }] }] });
+  await c.call('edit', {
+    ops: [
+      { op: 'add', path: '/animations', value: [{ name: 'orbit', model: 'circular', duration: 4, parameters: { radius: 2, center: [0, 0, 1] } }] },
+      { op: 'add', path: '/groups', value: [{ name: 'orbit', animation: 'orbit', tracks: [7], autoStart: true }] },
+    ],
+  });
+  assert.equal((await c.call('transport', { action: 'play' })).playing, true);
+  const onCircle = (f) => {
+    if (!f || !Array.from(f.ids).includes(7)) return false;
+    const p = framePos(f, 7);
+    return Math.abs(Math.hypot(p[0], p[1]) - 2) < 1e-3 && Math.abs(p[2] - 1) < 1e-9;
+  };
+  await waitFor(() => onCircle(c.frames.at(-1)), () => `frames of track 7 on the 2 m circle: ${JSON.stringify(c.frames.at(-1))}`);
+  // and it moves along it
+  const first = framePos(c.frames.at(-1), 7);
+  await waitFor(() => onCircle(c.frames.at(-1)) && Math.hypot(...framePos(c.frames.at(-1), 7).map((v, k) => v - first[k])) > 0.1,
+    'track 7 moves along the circle');
+});
+
 test('bad messages are refused with an error reply and change nothing', async (t) => {
   const srv = await startServer(t);
   const c = await openClient(t, srv);
@@ -273,7 +303,7 @@ test('player: transport, live parameter edits, base moves, cues, rebuild on new 
   await waitFor(() => {
     const st = srv.runtime.player.getStatus();
     return st.playing && st.time >= before;
-  }, 2000);
+  });
   const g = c.frames.at(-1);
   assert.ok(Math.abs(Math.hypot(...framePos(g, 1).slice(0, 2)) - 6) < 1e-3, 'the group still runs after the rebuild');
   // an animation applied while playing starts at once
@@ -286,7 +316,7 @@ test('player: transport, live parameter edits, base moves, cues, rebuild on new 
   await waitFor(() => {
     const p = framePos(c.frames.at(-1), 5);
     return Math.abs(Math.hypot(p[0], p[1]) - 1) < 1e-3 && Math.abs(p[2] - 2) < 1e-9;
-  }, 3000);
+  });
   // stats reach the clients
   const stats = await waitFor(() => c.last('stats'));
   assert.equal(stats.stats.outputs.length, 1);
@@ -365,7 +395,9 @@ test('runtime: goCue records the core\'s tags (300 starts in a cue and one after
   assert.equal(renumbered[0].tag, 0x40000000 + 1);
   assert.deepEqual(owners.map((o) => o.tag), renumbered.map((e) => e.tag));
   rt.player.stopAnimation(owners[256].tag);
-  await waitFor(() => rt.player.snapshot().status.filter((x) => x !== h.TrackStatus.ANIMATED).length === 1);
+  // the exact target (a count of 1 can also be seen between two of the restarts)
+  await waitFor(() => rt.player.snapshot().status.every((x, i) => (i === 256) === (x !== h.TrackStatus.ANIMATED)),
+    'every track animated but track 257');
   assert.equal(rt.player.snapshot().status[256], h.TrackStatus.IDLE);
   // stopping the animation stops every use of it (the group's too)
   rt.goCue(3);
@@ -382,8 +414,7 @@ test('streaming: a client that does not acknowledge gets at most two frames; oth
   await waitFor(() => fast.frames.length > 40);
   assert.ok(slow.frames.length <= 2, `slow: ${slow.frames.length}`);
   const s = [...srv.clients].find((x) => x.framesSent <= 2);
-  await waitFor(() => s.skipped > 40);
-  assert.ok(s.skipped > 40, 'the slow one is skipped, not queued');
+  await waitFor(() => s.skipped > 40, 'the slow one is skipped, not queued');
   // unsubscribe / subscribe
   await fast.call('subscribe', { frames: false });
   const n = fast.frames.length;

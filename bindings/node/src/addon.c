@@ -15,9 +15,11 @@
  * Methods: each class lists its methods in an ha_node_method table (name,
  * body, a per-method constant, flags) and defines them through one
  * trampoline that unwraps `this` (type-tagged), runs the class's checks and
- * calls the body with the arguments (ha_node_method_call); module functions
- * go through the same shape without `this`. Rejected: one N-API callback
- * per method, which repeated the receiver code in every one of them. */
+ * calls the body with the arguments (ha_node_method_call). Module
+ * functions have no receiver to check: they are plain napi_callback
+ * functions listed in napi_property_descriptor arrays. Rejected: one N-API
+ * callback per class method, which repeated the receiver code in every one
+ * of them. */
 #include "addon.h"
 
 #include <math.h>
@@ -56,29 +58,22 @@ ha_node_instance *ha_node_instance_get(napi_env env) {
 
 /* ---- errors -------------------------------------------------------------------- */
 
-/* Set obj[key] to v once creating v (status `made`) succeeded. */
-static bool set_made(napi_env env, napi_value obj, const char *key, napi_status made,
-                     napi_value v) {
-  NAPI_CALL_B(env, made);
-  return ha_node_set_value(env, obj, key, v);
-}
-
 bool ha_node_set_number(napi_env env, napi_value obj, const char *key, double v) {
   napi_value n = NULL;
-  napi_status made = napi_create_double(env, v, &n);
-  return set_made(env, obj, key, made, n);
+  NAPI_CALL_B(env, napi_create_double(env, v, &n));
+  return ha_node_set_value(env, obj, key, n);
 }
 
 bool ha_node_set_string(napi_env env, napi_value obj, const char *key, const char *s) {
   napi_value v = NULL;
-  napi_status made = napi_create_string_utf8(env, s ? s : "", NAPI_AUTO_LENGTH, &v);
-  return set_made(env, obj, key, made, v);
+  NAPI_CALL_B(env, napi_create_string_utf8(env, s ? s : "", NAPI_AUTO_LENGTH, &v));
+  return ha_node_set_value(env, obj, key, v);
 }
 
 bool ha_node_set_bool(napi_env env, napi_value obj, const char *key, bool b) {
   napi_value v = NULL;
-  napi_status made = napi_get_boolean(env, b, &v);
-  return set_made(env, obj, key, made, v);
+  NAPI_CALL_B(env, napi_get_boolean(env, b, &v));
+  return ha_node_set_value(env, obj, key, v);
 }
 
 bool ha_node_set_value(napi_env env, napi_value obj, const char *key, napi_value v) {
@@ -255,8 +250,11 @@ bool ha_node_typedarray(napi_env env, napi_value v, napi_typedarray_type *type, 
 
 /* ---- receivers and async work ----------------------------------------------------- */
 
-void *ha_node_unwrap_this(napi_env env, napi_callback_info info, size_t *argc, napi_value *argv,
-                          void **data, const napi_type_tag *tag, const char *cls) {
+/* The native object `this` wraps when it carries `tag` (argc/argv as
+ * napi_get_cb_info; *data the method's descriptor data), or NULL with a
+ * TypeError "the receiver must be a <cls>". */
+static void *unwrap_this(napi_env env, napi_callback_info info, size_t *argc, napi_value *argv,
+                         void **data, const napi_type_tag *tag, const char *cls) {
   napi_value self;
   if (napi_get_cb_info(env, info, argc, argv, &self, data) != napi_ok) {
     ha_node_napi_fail(env, napi_generic_failure, "napi_get_cb_info", __LINE__);
@@ -279,17 +277,25 @@ napi_value ha_node_method_call(napi_env env, napi_callback_info info, const napi
   ha_node_call c;
   void *data = NULL;
   c.argc = HA_NODE_MAX_ARGS;
-  c.self = ha_node_unwrap_this(env, info, &c.argc, c.argv, &data, tag, cls);
+  c.self = unwrap_this(env, info, &c.argc, c.argv, &data, tag, cls);
   c.method = data;
+  if (c.argc > HA_NODE_MAX_ARGS) {
+    c.argc = HA_NODE_MAX_ARGS; /* napi_get_cb_info reports all; only these were read */
+  }
   if (c.self == NULL || (ready != NULL && !ready(env, &c))) {
     return NULL;
   }
   return c.method->fn(env, &c);
 }
 
-void ha_node_method_props(const ha_node_method *list, size_t n, napi_callback trampoline,
-                          napi_property_descriptor *out, size_t *count, size_t cap) {
-  for (size_t i = 0; i < n && *count < cap; i++) {
+bool ha_node_method_props(napi_env env, const ha_node_method *list, size_t n,
+                          napi_callback trampoline, napi_property_descriptor *out, size_t *count,
+                          size_t cap) {
+  if (n > cap - *count) {
+    napi_throw_error(env, "EINTERNAL", "holoanim addon: a class has more methods than its table");
+    return false;
+  }
+  for (size_t i = 0; i < n; i++) {
     bool getter = (list[i].flags & HA_NODE_GETTER) != 0;
     napi_property_descriptor d = {
         list[i].name, NULL, getter ? NULL : trampoline, getter ? trampoline : NULL, NULL, NULL,
@@ -298,27 +304,7 @@ void ha_node_method_props(const ha_node_method *list, size_t n, napi_callback tr
         (void *)&list[i]};
     out[(*count)++] = d;
   }
-}
-
-/* The trampoline of module functions. */
-static napi_value module_function_call(napi_env env, napi_callback_info info) {
-  ha_node_call c;
-  void *data = NULL;
-  c.self = NULL;
-  c.argc = HA_NODE_MAX_ARGS;
-  NAPI_CALL(env, napi_get_cb_info(env, info, &c.argc, c.argv, NULL, &data));
-  c.method = data;
-  return c.method->fn(env, &c);
-}
-
-napi_value ha_node_export_functions(napi_env env, napi_value exports, const ha_node_method *list,
-                                    size_t n) {
-  napi_property_descriptor props[16];
-  size_t count = 0;
-  ha_node_method_props(list, n, module_function_call, props, &count,
-                       sizeof(props) / sizeof(props[0]));
-  NAPI_CALL(env, napi_define_properties(env, exports, count, props));
-  return exports;
+  return true;
 }
 
 napi_status ha_node_queue_work(napi_env env, const char *name, napi_async_execute_callback execute,
@@ -884,6 +870,44 @@ bool ha_node_get_timing(napi_env env, napi_value obj, ha_timing *out) {
     out->loop = HA_LOOP_PINGPONG;
   }
   return true;
+}
+
+bool ha_node_get_group_options(napi_env env, napi_value obj, const char *context,
+                               const char *prefix, ha_anim_spec *out) {
+  char s[32], what[48];
+  bool found = false;
+  napi_value v;
+  if (!ha_node_opt_string(env, obj, "mode", s, sizeof(s), &found)) {
+    return false;
+  }
+  if (found) {
+    ha_error err;
+    ha_error_clear(&err);
+    ha_status st = ha_group_mode_parse(s, &out->mode, &err);
+    if (st != HA_OK) {
+      ha_node_throw(env, st, &err, context);
+      return false;
+    }
+  }
+  if (!ha_node_opt_number(env, obj, "phaseOffset", &out->phase_offset) ||
+      !ha_node_opt_bool(env, obj, "phaseSpread", &out->phase_spread) ||
+      !ha_node_opt_bool(env, obj, "rotateFormation", &out->rotate_formation) ||
+      !ha_node_opt_number(env, obj, "spreadRadius", &out->spread_radius) ||
+      !ha_node_opt_string(env, obj, "mirrorAxis", s, sizeof(s), &found)) {
+    return false;
+  }
+  if (found) {
+    if (strlen(s) != 1 || strchr("xyz", s[0]) == NULL) {
+      ha_node_range_error(env, "mirrorAxis must be 'x', 'y' or 'z'");
+      return false;
+    }
+    out->mirror_axis = s[0];
+  }
+  if (!ha_node_get_prop(env, obj, "centerPoint", &v, &found)) {
+    return false;
+  }
+  snprintf(what, sizeof(what), "%scenterPoint", prefix);
+  return !found || ha_node_get_vec3(env, v, what, &out->center_point);
 }
 
 static bool copy_props(napi_env env, napi_value dst, napi_value src) {

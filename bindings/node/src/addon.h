@@ -5,9 +5,9 @@
  * error (unless one is already pending) and returns NULL from the calling
  * function. State lives in per-environment instance data (no static
  * mutable globals), so the addon works in worker threads and when loaded by
- * several environments at once. Class methods and module functions are
- * listed in ha_node_method tables and called through one trampoline per
- * class (addon.c). */
+ * several environments at once. Class methods are listed in ha_node_method
+ * tables and called through one trampoline per class (addon.c); module
+ * functions are plain napi_property_descriptor arrays. */
 #ifndef HOLOANIM_NODE_ADDON_H
 #define HOLOANIM_NODE_ADDON_H
 
@@ -39,8 +39,6 @@ napi_value ha_node_napi_fail(napi_env env, napi_status status, const char *call,
 #define NAPI_CALL(env, call) NAPI_CALL_OR(env, call, return NULL)
 /* For helpers that return bool (false = a JS exception is pending). */
 #define NAPI_CALL_B(env, call) NAPI_CALL_OR(env, call, return false)
-/* For void helpers (finalizers, cleanup, thread-safe calls). */
-#define NAPI_CALL_V(env, call) NAPI_CALL_OR(env, call, return )
 
 /* ---- per-environment state ----------------------------------------------- */
 
@@ -92,11 +90,6 @@ napi_value ha_node_js_error(napi_env env, ha_node_js_error_kind kind, const char
  * without new. */
 bool ha_node_construct(napi_env env, napi_callback_info info, const char *cls, size_t *argc,
                        napi_value *argv, napi_value *self);
-/* The native object `this` wraps when it carries `tag` (argc/argv as
- * napi_get_cb_info; *data, when not NULL, the method's descriptor data), or
- * NULL with a TypeError "the receiver must be a <cls>". */
-void *ha_node_unwrap_this(napi_env env, napi_callback_info info, size_t *argc, napi_value *argv,
-                          void **data, const napi_type_tag *tag, const char *cls);
 /* Class methods: one trampoline per class unwraps `this` and calls the
  * method found in the descriptor data, so a method body starts with its
  * own work. */
@@ -104,15 +97,15 @@ void *ha_node_unwrap_this(napi_env env, napi_callback_info info, size_t *argc, n
 typedef struct ha_node_method ha_node_method;
 typedef struct ha_node_call {
   void *self;                        /* the native object of `this` */
-  size_t argc;                       /* arguments given (may exceed HA_NODE_MAX_ARGS) */
+  size_t argc;                       /* arguments given, at most HA_NODE_MAX_ARGS (the
+                                        trampoline ignores the others) */
   napi_value argv[HA_NODE_MAX_ARGS]; /* undefined past argc */
   const ha_node_method *method;      /* the method called */
 } ha_node_call;
 struct ha_node_method {
   const char *name;
   napi_value (*fn)(napi_env env, const ha_node_call *c);
-  const void *arg; /* the method's own constant (an operation, ...) */
-  unsigned flags;  /* HA_NODE_GETTER, HA_NODE_ENUMERABLE, then the class's own bits */
+  unsigned flags; /* HA_NODE_GETTER, HA_NODE_ENUMERABLE, then the class's own bits */
 };
 #define HA_NODE_GETTER 1u     /* an accessor, not a method */
 #define HA_NODE_ENUMERABLE 2u /* enumerable (accessors) */
@@ -123,14 +116,11 @@ struct ha_node_method {
 napi_value ha_node_method_call(napi_env env, napi_callback_info info, const napi_type_tag *tag,
                                const char *cls, bool (*ready)(napi_env env, const ha_node_call *c));
 /* The property descriptors of `n` methods, calling `trampoline` with the
- * method as data, appended to out[*count] (at most cap). */
-void ha_node_method_props(const ha_node_method *list, size_t n, napi_callback trampoline,
-                          napi_property_descriptor *out, size_t *count, size_t cap);
-
-/* Module functions (no `this`: c->self is NULL; at most 16 a call) through the same table
- * shape: each becomes a property of `exports` calling c->method->fn. */
-napi_value ha_node_export_functions(napi_env env, napi_value exports, const ha_node_method *list,
-                                    size_t n);
+ * method as data, appended to out[*count]. false with an EINTERNAL error
+ * thrown (nothing appended) when they do not fit in cap. */
+bool ha_node_method_props(napi_env env, const ha_node_method *list, size_t n,
+                          napi_callback trampoline, napi_property_descriptor *out, size_t *count,
+                          size_t cap);
 
 /* Create and queue async work named `name`; nothing is left behind on
  * failure. */
@@ -181,6 +171,12 @@ bool ha_node_get_points(napi_env env, napi_value v, const char *what, ha_vec3 **
 bool ha_node_get_params(napi_env env, napi_value obj, ha_params **out);
 /* Timing {duration, loop, speed} into *out (starting from *out). */
 bool ha_node_get_timing(napi_env env, napi_value obj, ha_timing *out);
+/* The group options of `obj` (mode, phaseOffset, phaseSpread,
+ * rotateFormation, spreadRadius, mirrorAxis 'x' | 'y' | 'z', centerPoint)
+ * into *out, starting from *out (fade_in is left alone). `context` prefixes
+ * a mode error; `prefix` ("group." or "") names centerPoint. */
+bool ha_node_get_group_options(napi_env env, napi_value obj, const char *context,
+                               const char *prefix, ha_anim_spec *out);
 
 /* A new plain object with the own enumerable properties of `a`, then of `b`
  * (either may be NULL): Object.assign({}, a, b). */
@@ -234,9 +230,6 @@ typedef struct ha_node_pattern {
 } ha_node_pattern;
 bool ha_node_get_pattern(napi_env env, napi_value v, const char *what, ha_node_pattern *out);
 void ha_node_pattern_deinit(ha_node_pattern *p);
-/* A new motion for the pattern (a copy of a Motion's model/params/timing, or
- * the description). Thread: any. */
-ha_status ha_node_pattern_motion(const ha_node_pattern *p, ha_motion **out, ha_error *err);
 
 /* Called by the environment cleanup hook: close every open player. */
 void ha_node_players_close_all(ha_node_instance *inst);

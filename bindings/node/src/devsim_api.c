@@ -102,10 +102,10 @@ static napi_value devsim_stop(napi_env env, const ha_node_call *c) {
 }
 
 static const ha_node_method devsim_methods[] = {
-    {"getTrack", devsim_get_track, NULL, DEVSIM_RUNNING},
-    {"setPosition", devsim_set_position, NULL, DEVSIM_RUNNING},
-    {"stats", devsim_stats, NULL, DEVSIM_RUNNING},
-    {"stop", devsim_stop, NULL, 0},
+    {"getTrack", devsim_get_track, DEVSIM_RUNNING},
+    {"setPosition", devsim_set_position, DEVSIM_RUNNING},
+    {"stats", devsim_stats, DEVSIM_RUNNING},
+    {"stop", devsim_stop, 0},
 };
 
 /* startDevsim({port = 0, tracks = 64, record, bindHost, admScale}) */
@@ -151,8 +151,12 @@ static napi_value js_start_devsim(napi_env env, napi_callback_info info) {
   }
   napi_property_descriptor props[sizeof(devsim_methods) / sizeof(devsim_methods[0])];
   size_t nprops = 0;
-  ha_node_method_props(devsim_methods, sizeof(devsim_methods) / sizeof(devsim_methods[0]),
-                       devsim_call, props, &nprops, sizeof(props) / sizeof(props[0]));
+  if (!ha_node_method_props(env, devsim_methods, sizeof(devsim_methods) / sizeof(devsim_methods[0]),
+                            devsim_call, props, &nprops, sizeof(props) / sizeof(props[0]))) {
+    ha_devsim_stop(d->sim);
+    free(d);
+    return NULL;
+  }
   napi_value o, pv;
   napi_status s = napi_create_object(env, &o);
   if (s == napi_ok) {

@@ -105,15 +105,6 @@ void ha_node_pattern_deinit(ha_node_pattern *p) {
   p->params = NULL;
 }
 
-ha_status ha_node_pattern_motion(const ha_node_pattern *p, ha_motion **out, ha_error *err) {
-  if (p->motion != NULL) {
-    const ha_motion *m = p->motion->motion;
-    ha_timing t = ha_motion_timing(m);
-    return ha_motion_create(ha_motion_model(m)->name, ha_motion_params(m), &t, out, err);
-  }
-  return ha_motion_create(p->model, p->params, &p->timing, out, err);
-}
-
 /* Optional {track, shift} into a context. */
 static bool get_track_ctx(napi_env env, napi_value opts, ha_track_ctx *ctx) {
   memset(ctx, 0, sizeof(*ctx));
@@ -350,14 +341,14 @@ static napi_value motion_reset(napi_env env, const ha_node_call *c) {
 }
 
 static const ha_node_method motion_methods[] = {
-    {"model", motion_get_model, NULL, HA_NODE_GETTER | HA_NODE_ENUMERABLE},
-    {"timing", motion_get_timing, NULL, HA_NODE_GETTER | HA_NODE_ENUMERABLE},
-    {"params", motion_get_params, NULL, HA_NODE_GETTER | HA_NODE_ENUMERABLE},
-    {"pivot", motion_get_pivot, NULL, HA_NODE_GETTER},
-    {"velocity", motion_velocity, NULL, 0},
-    {"update", motion_update, NULL, 0},
-    {"getState", motion_get_state, NULL, 0},
-    {"reset", motion_reset, NULL, 0},
+    {"model", motion_get_model, HA_NODE_GETTER | HA_NODE_ENUMERABLE},
+    {"timing", motion_get_timing, HA_NODE_GETTER | HA_NODE_ENUMERABLE},
+    {"params", motion_get_params, HA_NODE_GETTER | HA_NODE_ENUMERABLE},
+    {"pivot", motion_get_pivot, HA_NODE_GETTER},
+    {"velocity", motion_velocity, 0},
+    {"update", motion_update, 0},
+    {"getState", motion_get_state, 0},
+    {"reset", motion_reset, 0},
 };
 
 /* createMotion(model, params?, timing?) = new Motion(...) */
@@ -716,8 +707,10 @@ static napi_value js_evaluate(napi_env env, napi_callback_info info) {
 napi_value ha_node_init_engine(napi_env env, napi_value exports) {
   napi_property_descriptor mprops[sizeof(motion_methods) / sizeof(motion_methods[0])];
   size_t n = 0;
-  ha_node_method_props(motion_methods, sizeof(motion_methods) / sizeof(motion_methods[0]),
-                       motion_call, mprops, &n, sizeof(mprops) / sizeof(mprops[0]));
+  if (!ha_node_method_props(env, motion_methods, sizeof(motion_methods) / sizeof(motion_methods[0]),
+                            motion_call, mprops, &n, sizeof(mprops) / sizeof(mprops[0]))) {
+    return NULL;
+  }
   napi_value ctor;
   NAPI_CALL(
       env, napi_define_class(env, "Motion", NAPI_AUTO_LENGTH, motion_ctor, NULL, n, mprops, &ctor));

@@ -15,27 +15,30 @@
 
 /* ---- interpolateTrajectory ---------------------------------------------------------------- */
 
-static napi_value js_interpolate(napi_env env, const ha_node_call *c) {
+static napi_value js_interpolate(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   ha_vec3 *pts;
   size_t n;
-  if (!ha_node_get_points(env, c->argc > 0 ? c->argv[0] : NULL, "points", &pts, &n)) {
+  if (!ha_node_get_points(env, argc > 0 ? argv[0] : NULL, "points", &pts, &n)) {
     return NULL;
   }
   ha_path_options o = ha_path_options_default();
-  if (c->argc > 1 && !ha_node_is_nullish(env, c->argv[1])) {
-    if (!ha_node_is_type(env, c->argv[1], napi_object)) {
+  if (argc > 1 && !ha_node_is_nullish(env, argv[1])) {
+    if (!ha_node_is_type(env, argv[1], napi_object)) {
       free(pts);
       return ha_node_type_error(env, "options must be an object");
     }
     char method[32];
     bool found = false;
     uint32_t samples = (uint32_t)o.samples;
-    if (!ha_node_opt_string(env, c->argv[1], "method", method, sizeof(method), &found) ||
-        !ha_node_opt_number(env, c->argv[1], "alpha", &o.alpha) ||
-        !ha_node_opt_number(env, c->argv[1], "tension", &o.tension) ||
-        !ha_node_opt_bool(env, c->argv[1], "closed", &o.closed) ||
-        !ha_node_opt_bool(env, c->argv[1], "constantSpeed", &o.constant_speed) ||
-        !ha_node_opt_u32(env, c->argv[1], "samples", 0, 10000000, &samples)) {
+    if (!ha_node_opt_string(env, argv[1], "method", method, sizeof(method), &found) ||
+        !ha_node_opt_number(env, argv[1], "alpha", &o.alpha) ||
+        !ha_node_opt_number(env, argv[1], "tension", &o.tension) ||
+        !ha_node_opt_bool(env, argv[1], "closed", &o.closed) ||
+        !ha_node_opt_bool(env, argv[1], "constantSpeed", &o.constant_speed) ||
+        !ha_node_opt_u32(env, argv[1], "samples", 0, 10000000, &samples)) {
       free(pts);
       return NULL;
     }
@@ -136,50 +139,43 @@ static bool group_members(napi_env env, napi_value g, uint32_t *count, uint32_t 
   return true;
 }
 
-/* mode, phaseOffset, phaseSpread, rotateFormation, spreadRadius,
- * mirrorAxis and centerPoint into grp. false: an exception is pending. */
+/* The group options (ha_node_get_group_options) into grp. false: an
+ * exception is pending. */
 static bool group_layout(napi_env env, napi_value g, ha_group *grp) {
-  char s[32];
-  bool has_mode = false, has_axis = false, found;
-  if (!ha_node_opt_string(env, g, "mode", s, sizeof(s), &has_mode)) {
+  ha_anim_spec spec = ha_anim_spec_default();
+  spec.mode = grp->mode;
+  spec.phase_offset = grp->phase_offset;
+  spec.phase_spread = grp->phase_spread;
+  spec.rotate_formation = grp->rotate_formation;
+  spec.center_point = grp->center_point;
+  spec.spread_radius = grp->spread_radius;
+  spec.mirror_axis = grp->mirror_axis;
+  if (!ha_node_get_group_options(env, g, "groupPositions", "group.", &spec)) {
     return false;
   }
-  if (has_mode) {
-    ha_error err;
-    ha_error_clear(&err);
-    ha_status st = ha_group_mode_parse(s, &grp->mode, &err);
-    if (st != HA_OK) {
-      ha_node_throw(env, st, &err, "groupPositions");
-      return false;
-    }
-  }
-  if (!ha_node_opt_number(env, g, "phaseOffset", &grp->phase_offset) ||
-      !ha_node_opt_bool(env, g, "phaseSpread", &grp->phase_spread) ||
-      !ha_node_opt_bool(env, g, "rotateFormation", &grp->rotate_formation) ||
-      !ha_node_opt_number(env, g, "spreadRadius", &grp->spread_radius) ||
-      !ha_node_opt_string(env, g, "mirrorAxis", s, sizeof(s), &has_axis)) {
-    return false;
-  }
-  if (has_axis) {
-    grp->mirror_axis = s[0];
-  }
-  napi_value v;
-  if (!ha_node_get_prop(env, g, "centerPoint", &v, &found)) {
-    return false;
-  }
-  return !found || ha_node_get_vec3(env, v, "group.centerPoint", &grp->center_point);
+  grp->mode = spec.mode;
+  grp->phase_offset = spec.phase_offset;
+  grp->phase_spread = spec.phase_spread;
+  grp->rotate_formation = spec.rotate_formation;
+  grp->center_point = spec.center_point;
+  grp->spread_radius = spec.spread_radius;
+  grp->mirror_axis = spec.mirror_axis;
+  return true;
 }
 
 /* groupPositions({motion, count|tracks, bases, mode, ...}, time) → Float64Array */
-static napi_value js_group_positions(napi_env env, const ha_node_call *c) {
-  if (c->argc < 2 || !ha_node_is_type(env, c->argv[0], napi_object)) {
+static napi_value js_group_positions(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 2 || !ha_node_is_type(env, argv[0], napi_object)) {
     return ha_node_type_error(env, "groupPositions(group, time): group must be an object");
   }
   double t;
-  if (!ha_node_get_number(env, c->argv[1], "time", &t)) {
+  if (!ha_node_get_number(env, argv[1], "time", &t)) {
     return NULL;
   }
-  napi_value g = c->argv[0], v;
+  napi_value g = argv[0], v;
   bool found;
   if (!ha_node_get_prop(env, g, "motion", &v, &found)) {
     return NULL;
@@ -245,14 +241,17 @@ done:
 }
 
 /* maintainFormation(center, members) → Float64Array */
-static napi_value js_maintain_formation(napi_env env, const ha_node_call *c) {
+static napi_value js_maintain_formation(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   ha_vec3 center;
-  if (!ha_node_get_vec3(env, c->argc > 0 ? c->argv[0] : NULL, "center", &center)) {
+  if (!ha_node_get_vec3(env, argc > 0 ? argv[0] : NULL, "center", &center)) {
     return NULL;
   }
   ha_vec3 *pts;
   size_t n;
-  if (!ha_node_get_points(env, c->argc > 1 ? c->argv[1] : NULL, "members", &pts, &n)) {
+  if (!ha_node_get_points(env, argc > 1 ? argv[1] : NULL, "members", &pts, &n)) {
     return NULL;
   }
   ha_error err;
@@ -262,11 +261,11 @@ static napi_value js_maintain_formation(napi_env env, const ha_node_call *c) {
 }
 
 napi_value ha_node_init_geometry(napi_env env, napi_value exports) {
-  static const ha_node_method functions[] = {
-      {"interpolateTrajectory", js_interpolate, NULL, 0},
-      {"groupPositions", js_group_positions, NULL, 0},
-      {"maintainFormation", js_maintain_formation, NULL, 0},
+  napi_property_descriptor props[] = {
+      {"interpolateTrajectory", NULL, js_interpolate, NULL, NULL, NULL, napi_default, NULL},
+      {"groupPositions", NULL, js_group_positions, NULL, NULL, NULL, napi_default, NULL},
+      {"maintainFormation", NULL, js_maintain_formation, NULL, NULL, NULL, napi_default, NULL},
   };
-  return ha_node_export_functions(env, exports, functions,
-                                  sizeof(functions) / sizeof(functions[0]));
+  NAPI_CALL(env, napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props));
+  return exports;
 }

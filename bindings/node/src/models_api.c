@@ -139,8 +139,8 @@ static napi_value range_object(napi_env env, double def, double min, double max,
   return o;
 }
 
-static napi_value js_list_models(napi_env env, const ha_node_call *c) {
-  (void)c;
+static napi_value js_list_models(napi_env env, napi_callback_info info) {
+  (void)info;
   napi_value root, models, v;
   NAPI_CALL(env, napi_create_object(env, &root));
   size_t n = ha_model_count();
@@ -195,8 +195,9 @@ static napi_value js_list_models(napi_env env, const ha_node_call *c) {
 }
 
 napi_value ha_node_init_models(napi_env env, napi_value exports) {
-  static const ha_node_method functions[] = {
-      {"listModels", js_list_models, NULL, 0},
+  napi_property_descriptor props[] = {
+      {"listModels", NULL, js_list_models, NULL, NULL, NULL, napi_default, NULL},
   };
-  return ha_node_export_functions(env, exports, functions, 1);
+  NAPI_CALL(env, napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props));
+  return exports;
 }

@@ -579,29 +579,34 @@ static napi_value player_output_stats(napi_env env, const ha_node_call *c) {
 /* ---- init ---------------------------------------------------------------------- */
 
 static const ha_node_method player_methods[] = {
-    {"addTrack", player_add_track, NULL, PLAYER_OPEN | PLAYER_SETUP},
-    {"addOutput", player_add_output, NULL, PLAYER_OPEN | PLAYER_SETUP},
-    {"start", player_start, NULL, PLAYER_OPEN},
-    {"close", player_close_js, NULL, 0},
-    {"snapshot", player_snapshot, NULL, PLAYER_OPEN},
-    {"getStatus", player_get_status, NULL, 0},
-    {"getMetrics", player_get_metrics, NULL, PLAYER_OPEN},
-    {"getOutputStats", player_output_stats, NULL, PLAYER_OPEN},
+    {"addTrack", player_add_track, PLAYER_OPEN | PLAYER_SETUP},
+    {"addOutput", player_add_output, PLAYER_OPEN | PLAYER_SETUP},
+    {"start", player_start, PLAYER_OPEN},
+    {"close", player_close_js, 0},
+    {"snapshot", player_snapshot, PLAYER_OPEN},
+    {"getStatus", player_get_status, 0},
+    {"getMetrics", player_get_metrics, PLAYER_OPEN},
+    {"getOutputStats", player_output_stats, PLAYER_OPEN},
 };
 
-/* NativePlayer: this file's methods, then the control operations, the show
- * loaders and the streaming calls. */
+/* NativePlayer: this file's methods, then the control operations, the
+ * cues, the show loaders and the streaming calls (props: room for all;
+ * ha_node_method_props throws when they outgrow it). */
 napi_value ha_node_init_player(napi_env env, napi_value exports) {
   napi_property_descriptor props[48];
   size_t n = 0, cap = sizeof(props) / sizeof(props[0]);
-  ha_node_method_props(player_methods, sizeof(player_methods) / sizeof(player_methods[0]),
-                       player_call, props, &n, cap);
-  ha_node_method_props(ha_node_player_op_methods, ha_node_player_op_method_count, player_call,
-                       props, &n, cap);
-  ha_node_method_props(ha_node_player_show_methods, ha_node_player_show_method_count, player_call,
-                       props, &n, cap);
-  ha_node_method_props(ha_node_player_stream_methods, ha_node_player_stream_method_count,
-                       player_call, props, &n, cap);
+  if (!ha_node_method_props(env, player_methods, sizeof(player_methods) / sizeof(player_methods[0]),
+                            player_call, props, &n, cap) ||
+      !ha_node_method_props(env, ha_node_player_op_methods, ha_node_player_op_method_count,
+                            player_call, props, &n, cap) ||
+      !ha_node_method_props(env, ha_node_player_cue_methods, ha_node_player_cue_method_count,
+                            player_call, props, &n, cap) ||
+      !ha_node_method_props(env, ha_node_player_show_methods, ha_node_player_show_method_count,
+                            player_call, props, &n, cap) ||
+      !ha_node_method_props(env, ha_node_player_stream_methods, ha_node_player_stream_method_count,
+                            player_call, props, &n, cap)) {
+    return NULL;
+  }
   napi_value ctor;
   NAPI_CALL(env, napi_define_class(env, "NativePlayer", NAPI_AUTO_LENGTH, player_ctor, NULL, n,
                                    props, &ctor));

@@ -1,5 +1,6 @@
 /* holoanim Node addon: what the Player's files share (player_api.c,
- * player_poll.c, player_ops.c, player_show.c). Internal to the addon.
+ * player_poll.c, player_ops.c, player_cue.c, player_show.c). Internal to the
+ * addon.
  *
  * One ha_node_player per NativePlayer: the ha_player, the operation mutex
  * that serializes control calls with close(), and the streaming state (the
@@ -35,40 +36,6 @@ typedef struct node_event {
   double cue;
   char name[64];
 } node_event;
-
-enum {
-  U_PLAY = 1,
-  U_PAUSE,
-  U_STOP,
-  U_SEEK,
-  U_SPEED,
-  U_CUE,
-  U_PANIC,
-  U_START,
-  U_STOP_ANIM,
-  U_STOP_TRACK,
-  U_REPLACE,
-  U_GOTO,
-  U_SET_BASE,
-  U_ECHO
-};
-
-/* One control operation, parsed on the JS thread, applied on any thread. */
-typedef struct update {
-  int type;
-  double a;     /* time, speed, fade, cue number, duration */
-  double delay; /* goto */
-  uint32_t id;  /* tag or track */
-  ha_vec3 v;
-  ha_easing easing;
-  bool aed;
-  char model[64];
-  ha_params *params; /* owned */
-  ha_timing timing;
-  uint32_t *tracks; /* owned */
-  size_t ntracks;
-  ha_anim_spec spec;
-} update;
 
 struct ha_node_player {
   ha_node_player *next; /* in the environment's list of open players */
@@ -144,13 +111,19 @@ extern const size_t ha_node_player_stream_method_count;
 
 /* ---- player_ops.c: control operations ---------------------------------------------- */
 
-/* The operations of cue `number` of the player's show as the core's
- * interpreter makes them (player_cue.c), an array of objects; NULL with an
- * exception (ESTATE: no show, ENOTFOUND: no such cue). */
-napi_value ha_node_cue_effects(napi_env env, ha_node_player *p, double number);
+/* Fire cue `number` of the player's show: the core queues its operations
+ * on the player; the cue counter and the 'cue' event follow. Call with
+ * op_mu held. *index receives the cue's index. ESTATE (closed, no show),
+ * ENOTFOUND (no such cue) or the core's error, with err filled. */
+ha_status ha_node_player_fire_cue(ha_node_player *p, double number, size_t *index, ha_error *err);
 
 extern const ha_node_method ha_node_player_op_methods[];
 extern const size_t ha_node_player_op_method_count;
+
+/* ---- player_cue.c: what cues do ------------------------------------------------------- */
+
+extern const ha_node_method ha_node_player_cue_methods[];
+extern const size_t ha_node_player_cue_method_count;
 
 /* ---- player_show.c: shows ---------------------------------------------------------- */
 

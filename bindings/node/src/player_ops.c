@@ -2,8 +2,8 @@
  *
  * Every control call (play, seek, startAnimation, goto, updateState, ...)
  * becomes one `update`: parsed from JS on the JS thread (parse_update for
- * objects, an op_parse_* function for the positional methods, chosen by the
- * method's player_op), then applied (apply_update) either at once or
+ * objects, one small run_*_op helper per argument shape for the positional
+ * methods), then applied (apply_update) either at once or
  * on the libuv thread pool for updateState, whose promise settles with the
  * result. apply_update takes the operation mutex, so a worker never touches
  * a player that close() destroyed; it holds it for microseconds (a command
@@ -15,6 +15,40 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+enum {
+  U_PLAY = 1,
+  U_PAUSE,
+  U_STOP,
+  U_SEEK,
+  U_SPEED,
+  U_CUE,
+  U_PANIC,
+  U_START,
+  U_STOP_ANIM,
+  U_STOP_TRACK,
+  U_REPLACE,
+  U_GOTO,
+  U_SET_BASE,
+  U_ECHO
+};
+
+/* One control operation, parsed on the JS thread, applied on any thread. */
+typedef struct update {
+  int type;
+  double a;     /* time, speed, fade, cue number, duration */
+  double delay; /* goto */
+  uint32_t id;  /* tag or track */
+  ha_vec3 v;
+  ha_easing easing;
+  bool aed;
+  char model[64];
+  ha_params *params; /* owned */
+  ha_timing timing;
+  uint32_t *tracks; /* owned */
+  size_t ntracks;
+  ha_anim_spec spec;
+} update;
 
 /* ---- applying control operations ---------------------------------------------------------- */
 
@@ -61,6 +95,36 @@ static ha_status op_status(ha_status st, ha_error *err, const char *what, const 
   return st;
 }
 
+ha_status ha_node_player_fire_cue(ha_node_player *p, double number, size_t *index, ha_error *err) {
+  ha_error_clear(err);
+  if (p->closed || p->player == NULL) {
+    return not_running(err, "player");
+  }
+  if (p->show == NULL) {
+    snprintf(err->message, sizeof(err->message), "goCue: no show is loaded");
+    return HA_ESTATE;
+  }
+  size_t idx = ha_show_cue_find(p->show, number);
+  if (idx == SIZE_MAX) {
+    err->kind = HA_ERROR_INVALID_PARAMETER;
+    err->category = HA_CATEGORY_STATE;
+    snprintf(err->name, sizeof(err->name), "cue");
+    snprintf(err->value, sizeof(err->value), "%g", number);
+    snprintf(err->reason, sizeof(err->reason), "the show has no such cue");
+    snprintf(err->message, sizeof(err->message), "cue: the show has no cue %g", number);
+    return HA_ENOTFOUND;
+  }
+  ha_status st = ha_show_player_fire_cue(p->show, p->player, idx, err);
+  if (st == HA_OK) {
+    size_t nc = 0;
+    const ha_show_cue *cues = ha_show_cues(p->show, &nc);
+    ha_metrics_add(ha_player_metrics(p->player), HA_COUNTER_CUES, 1);
+    push_cue_event(p, cues[idx].number, cues[idx].name);
+  }
+  *index = idx;
+  return op_status(st, err, "cue", "cannot fire");
+}
+
 /* Apply one operation. Any thread; takes op_mu. `*tag_out` receives the
  * tag of a started animation. */
 static ha_status apply_update(ha_node_player *p, update *u, ha_error *err) {
@@ -97,30 +161,8 @@ static ha_status apply_update(ha_node_player *p, update *u, ha_error *err) {
     break;
   case U_PANIC: st = op_status(ha_player_panic(hp), err, "panic", "cannot panic"); break;
   case U_CUE: {
-    if (p->show == NULL) {
-      st = HA_ESTATE;
-      snprintf(err->message, sizeof(err->message), "goCue: no show is loaded");
-      break;
-    }
-    size_t idx = ha_show_cue_find(p->show, u->a);
-    if (idx == SIZE_MAX) {
-      st = HA_ENOTFOUND;
-      err->kind = HA_ERROR_INVALID_PARAMETER;
-      err->category = HA_CATEGORY_STATE;
-      snprintf(err->name, sizeof(err->name), "cue");
-      snprintf(err->value, sizeof(err->value), "%g", u->a);
-      snprintf(err->reason, sizeof(err->reason), "the show has no such cue");
-      snprintf(err->message, sizeof(err->message), "cue: the show has no cue %g", u->a);
-      break;
-    }
-    st = ha_show_player_fire_cue(p->show, hp, idx, err);
-    if (st == HA_OK) {
-      size_t nc = 0;
-      const ha_show_cue *cues = ha_show_cues(p->show, &nc);
-      ha_metrics_add(ha_player_metrics(hp), HA_COUNTER_CUES, 1);
-      push_cue_event(p, cues[idx].number, cues[idx].name);
-    }
-    st = op_status(st, err, "cue", "cannot fire");
+    size_t idx;
+    st = ha_node_player_fire_cue(p, u->a, &idx, err);
     break;
   }
   case U_START:
@@ -202,40 +244,10 @@ static bool get_tracks(napi_env env, napi_value v, update *u) {
   return true;
 }
 
+/* The group options (ha_node_get_group_options) and fadeIn. */
 static bool get_spec(napi_env env, napi_value o, ha_anim_spec *spec) {
-  char s[32];
-  bool found = false;
-  napi_value v;
-  if (!ha_node_opt_string(env, o, "mode", s, sizeof(s), &found)) {
-    return false;
-  }
-  if (found) {
-    ha_error err;
-    ha_status st = ha_group_mode_parse(s, &spec->mode, &err);
-    if (st != HA_OK) {
-      ha_node_throw(env, st, &err, "mode");
-      return false;
-    }
-  }
-  if (!ha_node_opt_number(env, o, "phaseOffset", &spec->phase_offset) ||
-      !ha_node_opt_number(env, o, "fadeIn", &spec->fade_in) ||
-      !ha_node_opt_bool(env, o, "phaseSpread", &spec->phase_spread) ||
-      !ha_node_opt_bool(env, o, "rotateFormation", &spec->rotate_formation) ||
-      !ha_node_opt_number(env, o, "spreadRadius", &spec->spread_radius) ||
-      !ha_node_opt_string(env, o, "mirrorAxis", s, sizeof(s), &found)) {
-    return false;
-  }
-  if (found) {
-    if (strlen(s) != 1 || strchr("xyz", s[0]) == NULL) {
-      ha_node_range_error(env, "mirrorAxis must be 'x', 'y' or 'z'");
-      return false;
-    }
-    spec->mirror_axis = s[0];
-  }
-  if (!ha_node_get_prop(env, o, "centerPoint", &v, &found)) {
-    return false;
-  }
-  return !found || ha_node_get_vec3(env, v, "centerPoint", &spec->center_point);
+  return ha_node_get_group_options(env, o, "mode", "", spec) &&
+         ha_node_opt_number(env, o, "fadeIn", &spec->fade_in);
 }
 
 /* The motion of a start/replace: {motion} or {model, params, timing}. */
@@ -465,99 +477,66 @@ static napi_value player_update_state(napi_env env, const ha_node_call *c) {
 
 /* ---- synchronous control methods ----------------------------------------------------------- */
 
-/* What a positional control method does (its ha_node_method.arg): the
- * update type, the parser of its arguments and what the parser needs. */
-typedef struct player_op player_op;
-struct player_op {
-  int type; /* U_* */
-  bool (*parse)(napi_env env, const ha_node_call *c, const player_op *op, update *u);
-  const char *arg; /* the first argument's name */
-  bool required;   /* number methods: it must be given */
-  double def;      /* number methods: its value when not given */
-  uint32_t min_id; /* id methods: the smallest id (tags 0, tracks 1) */
-};
-
-/* play(), pause(), panic(), stop(fade?), seek(time), setSpeed(speed), goCue(cue) */
-static bool op_parse_number(napi_env env, const ha_node_call *c, const player_op *op, update *u) {
-  if (op->arg == NULL) {
-    return true;
-  }
-  if (c->argc > 0 && !ha_node_is_nullish(env, c->argv[0])) {
-    return ha_node_get_number(env, c->argv[0], op->arg, &u->a);
-  }
-  if (op->required) {
-    ha_node_type_error(env, "%s must be a number", op->arg);
-    return false;
-  }
-  return true;
-}
-
-/* stopAnimation(tag, fade?), stopTrack(track, fade?) */
-static bool op_parse_id_fade(napi_env env, const ha_node_call *c, const player_op *op, update *u) {
-  return ha_node_get_u32(env, c->argc > 0 ? c->argv[0] : NULL, op->arg, op->min_id, UINT32_MAX,
-                         &u->id) &&
-         (c->argc < 2 || ha_node_is_nullish(env, c->argv[1]) ||
-          ha_node_get_number(env, c->argv[1], "fade", &u->a));
-}
-
-/* goto(track, [x,y,z], options?), setBase(track, [x,y,z]), deviceEcho(track, [x,y,z]) */
-static bool op_parse_track_pos(napi_env env, const ha_node_call *c, const player_op *op,
-                               update *u) {
-  (void)op;
-  if (!ha_node_get_u32(env, c->argc > 0 ? c->argv[0] : NULL, "track", 1, UINT32_MAX, &u->id) ||
-      !ha_node_get_vec3(env, c->argc > 1 ? c->argv[1] : NULL, "position", &u->v)) {
-    return false;
-  }
-  if (u->type != U_GOTO || c->argc < 3 || ha_node_is_nullish(env, c->argv[2])) {
-    return true;
-  }
-  if (!ha_node_is_type(env, c->argv[2], napi_object)) {
-    ha_node_type_error(env, "goto options must be an object");
-    return false;
-  }
-  return get_goto(env, c->argv[2], u);
-}
-
-static napi_value player_positional_op(napi_env env, const ha_node_call *c) {
-  const player_op *op = c->method->arg;
+/* method(arg?) with at most one number argument (arg NULL: none): u.a is
+ * the argument, `def` when it is not given (a TypeError when `required`). */
+static napi_value run_number_op(napi_env env, const ha_node_call *c, int type, const char *arg,
+                                bool required, double def) {
   update u;
   memset(&u, 0, sizeof(u));
-  u.type = op->type;
-  u.a = op->def;
-  if (!op->parse(env, c, op, &u)) {
+  u.type = type;
+  u.a = def;
+  if (arg != NULL) {
+    if (c->argc > 0 && !ha_node_is_nullish(env, c->argv[0])) {
+      if (!ha_node_get_number(env, c->argv[0], arg, &u.a)) {
+        return NULL;
+      }
+    } else if (required) {
+      return ha_node_type_error(env, "%s must be a number", arg);
+    }
+  }
+  return update_apply_sync(env, c->self, &u);
+}
+
+/* method(id, fade?): `arg` names the id, whose smallest value is min_id
+ * (tags 0, tracks 1). */
+static napi_value run_id_fade_op(napi_env env, const ha_node_call *c, int type, const char *arg,
+                                 uint32_t min_id) {
+  update u;
+  memset(&u, 0, sizeof(u));
+  u.type = type;
+  if (!ha_node_get_u32(env, c->argc > 0 ? c->argv[0] : NULL, arg, min_id, UINT32_MAX, &u.id) ||
+      (c->argc > 1 && !ha_node_is_nullish(env, c->argv[1]) &&
+       !ha_node_get_number(env, c->argv[1], "fade", &u.a))) {
     return NULL;
   }
   return update_apply_sync(env, c->self, &u);
 }
 
-/* goCue(number) → what it did: fire the cue (the core queues its
- * operations on the player), then list them with the show's tags. */
-static napi_value player_go_cue(napi_env env, const ha_node_call *c) {
+/* method(track, [x, y, z]), and goto's options object third. */
+static napi_value run_track_pos_op(napi_env env, const ha_node_call *c, int type) {
   update u;
   memset(&u, 0, sizeof(u));
-  if (!op_parse_number(env, c, c->method->arg, &u)) {
+  u.type = type;
+  if (!ha_node_get_u32(env, c->argc > 0 ? c->argv[0] : NULL, "track", 1, UINT32_MAX, &u.id) ||
+      !ha_node_get_vec3(env, c->argc > 1 ? c->argv[1] : NULL, "position", &u.v)) {
     return NULL;
   }
-  napi_value done = player_positional_op(env, c);
-  bool pending = false;
-  NAPI_CALL(env, napi_is_exception_pending(env, &pending));
-  return done == NULL || pending ? NULL : ha_node_cue_effects(env, c->self, u.a);
+  if (type == U_GOTO && c->argc > 2 && !ha_node_is_nullish(env, c->argv[2])) {
+    if (!ha_node_is_type(env, c->argv[2], napi_object)) {
+      return ha_node_type_error(env, "goto options must be an object");
+    }
+    if (!get_goto(env, c->argv[2], &u)) {
+      return NULL;
+    }
+  }
+  return update_apply_sync(env, c->self, &u);
 }
 
-/* cueEffects(number) → what goCue(number) would do, without firing it. */
-static napi_value player_cue_effects(napi_env env, const ha_node_call *c) {
-  update u;
-  memset(&u, 0, sizeof(u));
-  return op_parse_number(env, c, c->method->arg, &u) ? ha_node_cue_effects(env, c->self, u.a)
-                                                     : NULL;
-}
-
-/* startAnimation({...}) → tag, replaceAnimation({...}) = setParameter:
- * parse_update of a copy of the options with the type forced (arg). */
-static napi_value player_object_op(napi_env env, const ha_node_call *c) {
-  const char *type = c->method->arg;
+/* method({...}): parse_update of a copy of the options with `type` set. */
+static napi_value run_object_op(napi_env env, const ha_node_call *c, const char *method,
+                                const char *type) {
   if (c->argc < 1 || !ha_node_is_type(env, c->argv[0], napi_object)) {
-    return ha_node_type_error(env, "%s expects an options object", type);
+    return ha_node_type_error(env, "%s expects an options object", method);
   }
   napi_value o = ha_node_assign(env, c->argv[0], NULL);
   if (o == NULL || !ha_node_set_string(env, o, "type", type)) {
@@ -571,40 +550,75 @@ static napi_value player_object_op(napi_env env, const ha_node_call *c) {
   return update_apply_sync(env, c->self, &u);
 }
 
-/* {type, parse, arg, required, def, min_id} */
-static const player_op op_play = {U_PLAY, op_parse_number, NULL, false, 0.0, 0};
-static const player_op op_pause = {U_PAUSE, op_parse_number, NULL, false, 0.0, 0};
-static const player_op op_panic = {U_PANIC, op_parse_number, NULL, false, 0.0, 0};
-static const player_op op_stop = {U_STOP, op_parse_number, "fade", false, 0.0, 0};
-static const player_op op_seek = {U_SEEK, op_parse_number, "time", true, 0.0, 0};
-static const player_op op_speed = {U_SPEED, op_parse_number, "speed", true, 1.0, 0};
-static const player_op op_cue = {U_CUE, op_parse_number, "cue", true, 0.0, 0};
-static const player_op op_stop_anim = {U_STOP_ANIM, op_parse_id_fade, "tag", false, 0.0, 0};
-static const player_op op_stop_track = {U_STOP_TRACK, op_parse_id_fade, "track", false, 0.0, 1};
-static const player_op op_goto = {U_GOTO, op_parse_track_pos, NULL, false, 0.0, 0};
-static const player_op op_set_base = {U_SET_BASE, op_parse_track_pos, NULL, false, 0.0, 0};
-static const player_op op_echo = {U_ECHO, op_parse_track_pos, NULL, false, 0.0, 0};
+static napi_value player_play(napi_env env, const ha_node_call *c) {
+  return run_number_op(env, c, U_PLAY, NULL, false, 0.0);
+}
 
-#define OP(name, op) \
-  { name, player_positional_op, op, PLAYER_OPEN }
+static napi_value player_pause(napi_env env, const ha_node_call *c) {
+  return run_number_op(env, c, U_PAUSE, NULL, false, 0.0);
+}
+
+static napi_value player_panic(napi_env env, const ha_node_call *c) {
+  return run_number_op(env, c, U_PANIC, NULL, false, 0.0);
+}
+
+static napi_value player_stop(napi_env env, const ha_node_call *c) {
+  return run_number_op(env, c, U_STOP, "fade", false, 0.0);
+}
+
+static napi_value player_seek(napi_env env, const ha_node_call *c) {
+  return run_number_op(env, c, U_SEEK, "time", true, 0.0);
+}
+
+static napi_value player_set_speed(napi_env env, const ha_node_call *c) {
+  return run_number_op(env, c, U_SPEED, "speed", true, 1.0);
+}
+
+static napi_value player_stop_animation(napi_env env, const ha_node_call *c) {
+  return run_id_fade_op(env, c, U_STOP_ANIM, "tag", 0);
+}
+
+static napi_value player_stop_track(napi_env env, const ha_node_call *c) {
+  return run_id_fade_op(env, c, U_STOP_TRACK, "track", 1);
+}
+
+static napi_value player_goto(napi_env env, const ha_node_call *c) {
+  return run_track_pos_op(env, c, U_GOTO);
+}
+
+static napi_value player_set_base(napi_env env, const ha_node_call *c) {
+  return run_track_pos_op(env, c, U_SET_BASE);
+}
+
+static napi_value player_device_echo(napi_env env, const ha_node_call *c) {
+  return run_track_pos_op(env, c, U_ECHO);
+}
+
+/* startAnimation({...}) → tag */
+static napi_value player_start_animation(napi_env env, const ha_node_call *c) {
+  return run_object_op(env, c, "startAnimation", "startAnimation");
+}
+
+/* replaceAnimation({tag, ...}): a setParameter update (nothing merged here). */
+static napi_value player_replace_animation(napi_env env, const ha_node_call *c) {
+  return run_object_op(env, c, "setParameter", "setParameter");
+}
 
 const ha_node_method ha_node_player_op_methods[] = {
-    OP("play", &op_play),
-    OP("pause", &op_pause),
-    OP("stop", &op_stop),
-    OP("seek", &op_seek),
-    OP("setSpeed", &op_speed),
-    {"goCue", player_go_cue, &op_cue, PLAYER_OPEN},
-    {"cueEffects", player_cue_effects, &op_cue, PLAYER_OPEN},
-    OP("panic", &op_panic),
-    {"startAnimation", player_object_op, "startAnimation", PLAYER_OPEN},
-    {"replaceAnimation", player_object_op, "setParameter", PLAYER_OPEN},
-    OP("stopAnimation", &op_stop_anim),
-    OP("stopTrack", &op_stop_track),
-    OP("goto", &op_goto),
-    OP("setBase", &op_set_base),
-    OP("deviceEcho", &op_echo),
-    {"updateState", player_update_state, NULL, 0},
+    {"play", player_play, PLAYER_OPEN},
+    {"pause", player_pause, PLAYER_OPEN},
+    {"stop", player_stop, PLAYER_OPEN},
+    {"seek", player_seek, PLAYER_OPEN},
+    {"setSpeed", player_set_speed, PLAYER_OPEN},
+    {"panic", player_panic, PLAYER_OPEN},
+    {"startAnimation", player_start_animation, PLAYER_OPEN},
+    {"replaceAnimation", player_replace_animation, PLAYER_OPEN},
+    {"stopAnimation", player_stop_animation, PLAYER_OPEN},
+    {"stopTrack", player_stop_track, PLAYER_OPEN},
+    {"goto", player_goto, PLAYER_OPEN},
+    {"setBase", player_set_base, PLAYER_OPEN},
+    {"deviceEcho", player_device_echo, PLAYER_OPEN},
+    {"updateState", player_update_state, 0},
 };
 const size_t ha_node_player_op_method_count =
     sizeof(ha_node_player_op_methods) / sizeof(ha_node_player_op_methods[0]);

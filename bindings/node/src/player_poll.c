@@ -460,9 +460,9 @@ static napi_value player_stream_stats(napi_env env, const ha_node_call *c) {
 }
 
 const ha_node_method ha_node_player_stream_methods[] = {
-    {"_listen", player_listen, NULL, PLAYER_OPEN},
-    {"_setStreaming", player_set_streaming, NULL, 0},
-    {"streamStats", player_stream_stats, NULL, 0},
+    {"_listen", player_listen, PLAYER_OPEN},
+    {"_setStreaming", player_set_streaming, 0},
+    {"streamStats", player_stream_stats, 0},
 };
 const size_t ha_node_player_stream_method_count =
     sizeof(ha_node_player_stream_methods) / sizeof(ha_node_player_stream_methods[0]);

@@ -9,9 +9,7 @@
  * throws (ha_node_diags_error). */
 #include "player_internal.h"
 
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 /* A show from JS text (or the path it names), with its diagnostics; NULL
  * with the HoloanimError (every diagnostic) thrown. `what` names the call
@@ -177,7 +175,7 @@ static napi_value player_load_show(napi_env env, const ha_node_call *c) {
   return r;
 }
 
-/* replaceShow(text) → summary of cues: swap the show the player fires cues
+/* replaceShow(text) → undefined: swap the show the player fires cues
  * and starts groups from, without rebuilding the player (its tracks, outputs
  * and limits stay). The new show must have the same track ids; an edit that
  * changes tracks, outputs or limits needs a new player (ESTATE). */
@@ -217,8 +215,8 @@ static napi_value player_replace_show(napi_env env, const ha_node_call *c) {
 }
 
 const ha_node_method ha_node_player_show_methods[] = {
-    {"loadShow", player_load_show, NULL, PLAYER_OPEN | PLAYER_SETUP},
-    {"replaceShow", player_replace_show, NULL, PLAYER_OPEN},
+    {"loadShow", player_load_show, PLAYER_OPEN | PLAYER_SETUP},
+    {"replaceShow", player_replace_show, PLAYER_OPEN},
 };
 const size_t ha_node_player_show_method_count =
     sizeof(ha_node_player_show_methods) / sizeof(ha_node_player_show_methods[0]);

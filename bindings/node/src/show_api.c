@@ -15,7 +15,6 @@
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 typedef struct node_show {
   ha_show *show;
@@ -178,10 +177,9 @@ static napi_value show_load(napi_env env, const ha_node_call *c) {
 }
 
 /* edit(op, pointer, valueJson) / patch(patchJson) → the new version. */
-static napi_value show_edit(napi_env env, const ha_node_call *c) {
+static napi_value show_edit_or_patch(napi_env env, const ha_node_call *c, bool patch) {
   node_show *s = c->self;
-  const char *method = c->method->name;
-  bool patch = strcmp(method, "patch") == 0;
+  const char *method = patch ? "patch" : "edit";
   char op[16] = "";
   char *pointer = NULL, *value = NULL;
   if (!patch) {
@@ -227,11 +225,18 @@ static napi_value show_edit(napi_env env, const ha_node_call *c) {
   return r;
 }
 
+static napi_value show_edit(napi_env env, const ha_node_call *c) {
+  return show_edit_or_patch(env, c, false);
+}
+
+static napi_value show_patch(napi_env env, const ha_node_call *c) {
+  return show_edit_or_patch(env, c, true);
+}
+
 /* undo() / redo() → the new version. */
-static napi_value show_undo_redo(napi_env env, const ha_node_call *c) {
+static napi_value show_undo_or_redo(napi_env env, const ha_node_call *c, bool redo) {
   node_show *s = c->self;
-  const char *method = c->method->name;
-  bool redo = strcmp(method, "redo") == 0;
+  const char *method = redo ? "redo" : "undo";
   ha_status st = redo ? ha_show_redo(s->show) : ha_show_undo(s->show);
   if (st != HA_OK) {
     ha_error err;
@@ -244,6 +249,14 @@ static napi_value show_undo_redo(napi_env env, const ha_node_call *c) {
   napi_value r;
   NAPI_CALL(env, napi_create_double(env, (double)ha_show_version(s->show), &r));
   return r;
+}
+
+static napi_value show_undo(napi_env env, const ha_node_call *c) {
+  return show_undo_or_redo(env, c, false);
+}
+
+static napi_value show_redo(napi_env env, const ha_node_call *c) {
+  return show_undo_or_redo(env, c, true);
 }
 
 /* _state() → {version, canUndo, canRedo, sourceFormat, name} */
@@ -333,18 +346,20 @@ static napi_value show_call(napi_env env, napi_callback_info info) {
 }
 
 static const ha_node_method show_methods[] = {
-    {"_load", show_load, NULL, 0},       {"edit", show_edit, NULL, 0},
-    {"patch", show_edit, NULL, 0},       {"undo", show_undo_redo, NULL, 0},
-    {"redo", show_undo_redo, NULL, 0},   {"_state", show_state, NULL, 0},
-    {"getJson", show_get_json, NULL, 0}, {"toString", show_save_string, NULL, 0},
-    {"save", show_save_file, NULL, 0},   {"setHistoryLimit", show_set_history_limit, NULL, 0},
+    {"_load", show_load, 0},       {"edit", show_edit, 0},
+    {"patch", show_patch, 0},      {"undo", show_undo, 0},
+    {"redo", show_redo, 0},        {"_state", show_state, 0},
+    {"getJson", show_get_json, 0}, {"toString", show_save_string, 0},
+    {"save", show_save_file, 0},   {"setHistoryLimit", show_set_history_limit, 0},
 };
 
 napi_value ha_node_init_show(napi_env env, napi_value exports) {
   napi_property_descriptor props[sizeof(show_methods) / sizeof(show_methods[0])];
   size_t n = 0;
-  ha_node_method_props(show_methods, sizeof(show_methods) / sizeof(show_methods[0]), show_call,
-                       props, &n, sizeof(props) / sizeof(props[0]));
+  if (!ha_node_method_props(env, show_methods, sizeof(show_methods) / sizeof(show_methods[0]),
+                            show_call, props, &n, sizeof(props) / sizeof(props[0]))) {
+    return NULL;
+  }
   napi_value ctor;
   NAPI_CALL(env, napi_define_class(env, "NativeShow", NAPI_AUTO_LENGTH, show_ctor, NULL, n, props,
                                    &ctor));

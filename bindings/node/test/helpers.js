@@ -8,7 +8,7 @@ const CLI = path.join(ROOT, 'build', 'holoanim');
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-async function waitFor(cond, timeoutMs = 3000, stepMs = 10) {
+async function waitFor(cond, timeoutMs = 60000, stepMs = 10) {
   const end = Date.now() + timeoutMs;
   while (Date.now() < end) {
     const v = cond();

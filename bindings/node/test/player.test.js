@@ -317,10 +317,11 @@ test('loadShow: tracks, outputs, limits, autoStart groups on play, cues, errors'
   assert.equal(q.loadShow(path.join(ROOT, 'examples', 'cue-scene.json')).cues.length, 6);
 });
 
-test('goCue returns the operations the core ran, with the show\'s tags; cueEffects lists them', async (t) => {
+test('goCue returns the cue and the operations the core ran, with the show\'s tags; cueEffects lists them', async (t) => {
   const p = new h.Player({ tickRate: 200 });
   t.after(() => p.close());
-  p.loadShow(path.join(ROOT, 'examples', 'cue-scene.json'));
+  // a copy of examples/cue-scene.json: editing the example cannot change this test
+  p.loadShow(path.join(__dirname, 'fixtures', 'cue-scene.json'));
   // a group start, then a staggered preset subset in the preset's order
   assert.deepEqual(p.cueEffects(4), [
     { action: 0, group: 'drift low', type: 'start', tag: 1, tracks: [3, 4], animation: 'drift' },
@@ -328,13 +329,24 @@ test('goCue returns the operations the core ran, with the show\'s tags; cueEffec
     { action: 1, type: 'goto', track: 2, position: [2, -6, 2.5], duration: 3, easing: 'linear', space: 'aed', delay: 1 },
   ]);
   // stop (everything) is a stop of each track; goCue fires and says the same
-  const home = p.goCue(6);
+  const fired = p.goCue(6.0000000001); // the core's tolerance: the show's number comes back
+  assert.equal(fired.number, 6);
+  assert.equal(typeof fired.name, 'string');
+  assert.deepEqual(Object.keys(fired).sort(), ['effects', 'name', 'number']);
+  const home = fired.effects;
   assert.deepEqual(home.slice(0, 4), [1, 2, 3, 4].map((track) => ({ action: 0, type: 'stopTrack', track, fade: 0 })));
   assert.deepEqual(home.slice(4).map((e) => [e.type, e.track, e.delay]), [1, 2, 3, 4].map((track) => ['goto', track, 0]));
   assert.deepEqual(p.cueEffects(6), home);
   assert.throws(() => p.cueEffects(99), { name: 'HoloanimError', code: 'ENOTFOUND' });
   assert.throws(() => p.cueEffects('1'), TypeError);
   assert.throws(() => new h.Player().cueEffects(1), { code: 'ESTATE' });
+  // actionTag: the compiled tag of one action, without listing the cue
+  assert.equal(p.actionTag(4, 0), 1);
+  assert.equal(p.actionTag(4, 1), null); // a preset move starts nothing
+  assert.throws(() => p.actionTag(4, 2), { name: 'HoloanimError', code: 'ENOTFOUND', parameter: 'action' });
+  assert.throws(() => p.actionTag(99, 0), { name: 'HoloanimError', code: 'ENOTFOUND', parameter: 'cue' });
+  assert.throws(() => p.actionTag(4), { name: 'TypeError' });
+  assert.throws(() => new h.Player().actionTag(1, 0), { code: 'ESTATE', message: 'actionTag: no show is loaded' });
 
   // 300 start actions in cue 1 and one in cue 2: distinct tags, all running
   const n = 300;
@@ -352,11 +364,12 @@ test('goCue returns the operations the core ran, with the show\'s tags; cueEffec
   q.loadShow(show);
   q.start();
   q.play();
-  const many = q.goCue(1);
+  const many = q.goCue(1).effects;
   assert.equal(many.length, n);
+  assert.equal(q.actionTag(1, 256), 0x40000000 + 256);
   assert.deepEqual(many.map((e) => e.tag), many.map((_, k) => 0x40000000 + k));
   assert.deepEqual(many.map((e) => e.tracks[0]), many.map((_, k) => k + 1));
-  const [last] = q.goCue(2);
+  const [last] = q.goCue(2).effects;
   assert.equal(last.tag, 0x40000000 + n);
   await waitFor(() => { const s = q.snapshot(); return s && s.status.every((x) => x === h.TrackStatus.ANIMATED); });
   q.stopAnimation(last.tag);

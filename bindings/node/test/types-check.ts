@@ -15,6 +15,7 @@ import {
   maintainFormation,
   startDevsim,
   type CueEffect,
+  type CueFired,
   type Frame,
   type PlayerEvent,
   type XYZ,
@@ -70,7 +71,11 @@ player.on('event', (ev: PlayerEvent) => {
 });
 player.start();
 player.play();
-const effects: CueEffect[] = player.goCue(1);
+const fired: CueFired = player.goCue(1);
+const effects: CueEffect[] = fired.effects;
+void [fired.number, fired.name.length];
+const started: number | null = player.actionTag(1, 0);
+void started;
 for (const e of player.cueEffects(1).concat(effects)) {
   if (e.type === 'start') void [e.tag, e.tracks[0], e.animation, e.group];
   if (e.type === 'goto') void [e.position[2], e.delay, e.space === 'aed'];
