@@ -96,7 +96,7 @@ static ha_vec3 local(const ha__motion_data *d, const ha__eval *ev) {
 }
 
 const ha__model ha__model_attract_repel = {
-    .info = HA__MODEL_INFO("attract-repel", NULL, HA_MODEL_ABS_TIME | HA_MODEL_STATEFUL,
+    .info = HA__MODEL_INFO("attract-repel", NULL, HA_MODEL_ABS_TIME | HA_MODEL_STATEFUL, params,
                            "pulled toward a target, pushed back inside a radius: settles into "
                            "motion about the shell (integrated at 1 ms)"),
     .prepare = prepare,

@@ -93,7 +93,7 @@ static ha_vec3 local(const ha__motion_data *d, const ha__eval *ev) {
 }
 
 const ha__model ha__model_pendulum = {
-    .info = HA__MODEL_INFO("pendulum", NULL, HA_MODEL_ABS_TIME | HA_MODEL_STATEFUL,
+    .info = HA__MODEL_INFO("pendulum", NULL, HA_MODEL_ABS_TIME | HA_MODEL_STATEFUL, params,
                            "damped pendulum swinging below an anchor in a vertical plane "
                            "(integrated, RK4 at 1 ms)"),
     .prepare = prepare,
