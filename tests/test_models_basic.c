@@ -186,6 +186,35 @@ static void test_aed_conversions(void) {
   CHECK_VEC_NEAR(z, 0, 0, 0, 0);
 }
 
+/* normalize scales by the largest component first: tiny vectors (whose
+ * squared length underflows) and huge ones (whose squared length overflows)
+ * still have a unit vector; only zero and non-finite input give zero. */
+static void test_vec3_normalize(void) {
+  const double scales[] = {1e-300, 1e-310, 1.0, 1e300, 1e308};
+  for (size_t i = 0; i < sizeof(scales) / sizeof(scales[0]); i++) {
+    double k = scales[i];
+    ha_vec3 u = ha_vec3_normalize(ha_vec3_make(0.6 * k, -0.8 * k, 0));
+    CHECK_VEC_NEAR(u, 0.6, -0.8, 0, 1e-9); /* 1e-310 is subnormal: fewer digits */
+    CHECK_NEAR(ha_vec3_len(u), 1, 1e-15);
+    u = ha_vec3_normalize(ha_vec3_make(k, k, k));
+    CHECK_VEC_NEAR(u, 1 / sqrt(3), 1 / sqrt(3), 1 / sqrt(3), 1e-15);
+  }
+  ha_vec3 u = ha_vec3_normalize(ha_vec3_make(0, 0, 5e-324)); /* the smallest double */
+  CHECK_VEC_NEAR(u, 0, 0, 1, 0);
+  u = ha_vec3_normalize(ha_vec3_make(-1.7976931348623157e308, 0, 0)); /* the largest */
+  CHECK_VEC_NEAR(u, -1, 0, 0, 0);
+  /* A rotation about a tiny axis is still that rotation. */
+  ha_vec3 r = ha_quat_rotate(ha_quat_axis_angle(ha_vec3_make(0, 0, 1e-300), HA_PI / 2),
+                             ha_vec3_make(1, 0, 0));
+  CHECK_VEC_NEAR(r, 0, 1, 0, 1e-15);
+  u = ha_vec3_normalize(ha_vec3_make(0, INFINITY, 0));
+  CHECK_VEC_NEAR(u, 0, 0, 0, 0);
+  u = ha_vec3_normalize(ha_vec3_make(1, NAN, 0));
+  CHECK_VEC_NEAR(u, 0, 0, 0, 0);
+  u = ha_vec3_normalize(ha_vec3_make(-0.0, 0, 0));
+  CHECK_VEC_NEAR(u, 0, 0, 0, 0);
+}
+
 int main(void) {
   RUN(test_registry_integrity);
   RUN(test_errors);
@@ -193,5 +222,6 @@ int main(void) {
   RUN(test_linear_and_aed);
   RUN(test_frame_transform);
   RUN(test_aed_conversions);
+  RUN(test_vec3_normalize);
   return test_done();
 }

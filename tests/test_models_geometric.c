@@ -182,8 +182,9 @@ static void helix_frame(ha_vec3 a, ha_vec3 *u, ha_vec3 *v) {
   if (ha_vec3_len(k) < 1e-15) {
     r = a.z > 0 ? ha_mat3_identity() : ha_mat3_axis_angle(ha_vec3_make(1, 0, 0), HA_PI);
   } else {
-    double c = ha_vec3_dot(z, a);
-    r = ha_mat3_axis_angle(k, acos(c < -1 ? -1 : c > 1 ? 1 : c));
+    /* atan2, not acos(z·a): near ±Z acos turns one ulp of a.z into an
+     * angle error of ~1e-8 rad (the nearly antiparallel case below). */
+    r = ha_mat3_axis_angle(k, atan2(ha_vec3_len(k), ha_vec3_dot(z, a)));
   }
   *u = ha_mat3_apply(&r, ha_vec3_make(1, 0, 0));
   *v = ha_mat3_apply(&r, ha_vec3_make(0, 1, 0));

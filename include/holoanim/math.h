@@ -1,7 +1,8 @@
 /* holoanim: vector, quaternion and matrix math, coordinate conversions.
  *
  * Value types passed by value with static inline helpers (cglm/raymath
- * style). Degenerate inputs have defined results: normalize(0) = 0, a zero
+ * style). Degenerate inputs have defined results: normalize(0) = 0 (and any
+ * finite non-zero vector, however small or large, has a unit vector), a zero
  * quaternion normalizes to identity. Metres, right-handed, X right, Y front,
  * Z up (the Holophonix convention). Thread: any (pure functions).
  */
@@ -69,20 +70,25 @@ static inline double ha_vec3_len(ha_vec3 a) {
 static inline double ha_vec3_dist(ha_vec3 a, ha_vec3 b) {
   return ha_vec3_len(ha_vec3_sub(a, b));
 }
-/* Unit vector along a; the zero vector for a zero (or non-finite length) input. */
+static inline int ha_vec3_isfinite(ha_vec3 a) {
+  return isfinite(a.x) && isfinite(a.y) && isfinite(a.z);
+}
+/* Unit vector along a, for any finite non-zero a however small or large;
+ * the zero vector when a is exactly zero or has a non-finite component.
+ * a is first divided by its largest component (in magnitude), so the length
+ * is taken of a vector within [1, √3]: it neither underflows to zero (a
+ * 1e-300 vector) nor overflows to infinity (a 1e300 one). */
 static inline ha_vec3 ha_vec3_normalize(ha_vec3 a) {
-  double l = ha_vec3_len(a);
-  if (!(l > 0.0) || isinf(l)) {
+  double m = fmax(fabs(a.x), fmax(fabs(a.y), fabs(a.z)));
+  if (!(m > 0.0) || !ha_vec3_isfinite(a)) {
     return ha_vec3_zero();
   }
-  return ha_vec3_scale(a, 1.0 / l);
+  ha_vec3 b = ha_vec3_make(a.x / m, a.y / m, a.z / m);
+  return ha_vec3_scale(b, 1.0 / ha_vec3_len(b));
 }
 /* a + (b - a) t */
 static inline ha_vec3 ha_vec3_lerp(ha_vec3 a, ha_vec3 b, double t) {
   return ha_vec3_make(a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t, a.z + (b.z - a.z) * t);
-}
-static inline int ha_vec3_isfinite(ha_vec3 a) {
-  return isfinite(a.x) && isfinite(a.y) && isfinite(a.z);
 }
 
 static inline ha_quat ha_quat_identity(void) {

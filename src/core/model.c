@@ -644,15 +644,13 @@ static ha_status check_vec3(ha_error *err, const char *name, const double *v, do
 }
 
 /* ---- one declared parameter, by kind ----
- * Each reader gets the user's value, or NULL when it was left out (the
- * declared default then applies), and stores into the parameter's slot. */
+ * The slot readers (number, vec3, choice, bool, easing) get the value the
+ * user gave and store it into the parameter's slot; parse_one applies the
+ * declared default when it was left out. The list readers get NULL then and
+ * fall back to the model's default list. */
 
 static ha_status param_read_number(double *slot, const ha_param_info *pi, const ha__value *v,
                                    ha_error *err) {
-  if (v == NULL) {
-    *slot = pi->def[0];
-    return HA_OK;
-  }
   if (v->kind == HA_VALUE_NUMBERS && v->n == 3 && (pi->flags & HA_PARAM_F_VEC3_OK)) {
     /* A vector where a magnitude is wanted: its length, checked twice. */
     ha_status st = check_vec3(err, pi->name, v->num, -pi->max, pi->max);
@@ -678,10 +676,6 @@ static ha_status param_read_number(double *slot, const ha_param_info *pi, const 
 
 static ha_status param_read_vec3(double *slot, const ha_param_info *pi, const ha__value *v,
                                  ha_error *err) {
-  if (v == NULL) {
-    memcpy(slot, pi->def, 3 * sizeof(double));
-    return HA_OK;
-  }
   if (v->kind != HA_VALUE_NUMBERS || v->n != 3) {
     return wrong_type(err, pi, v, "a point [x, y, z]");
   }
@@ -691,10 +685,6 @@ static ha_status param_read_vec3(double *slot, const ha_param_info *pi, const ha
 
 static ha_status param_read_choice(double *slot, const ha_param_info *pi, const ha__value *v,
                                    ha_error *err) {
-  if (v == NULL) {
-    *slot = pi->def[0];
-    return HA_OK;
-  }
   if (v->kind != HA_VALUE_STRING) {
     char want[160];
     snprintf(want, sizeof(want), "one of %s", pi->choices);
@@ -711,10 +701,6 @@ static ha_status param_read_choice(double *slot, const ha_param_info *pi, const 
 
 static ha_status param_read_bool(double *slot, const ha_param_info *pi, const ha__value *v,
                                  ha_error *err) {
-  if (v == NULL) {
-    *slot = pi->def[0];
-    return HA_OK;
-  }
   if (v->kind == HA_VALUE_BOOL) {
     *slot = v->b ? 1.0 : 0.0;
     return HA_OK;
@@ -729,10 +715,6 @@ static ha_status param_read_bool(double *slot, const ha_param_info *pi, const ha
 
 static ha_status param_read_easing(double *slot, const ha_param_info *pi, const ha__value *v,
                                    ha_error *err) {
-  if (v == NULL) {
-    *slot = pi->def[0];
-    return HA_OK;
-  }
   if (v->kind != HA_VALUE_STRING) {
     return wrong_type(err, pi, v, "an easing name");
   }
@@ -844,12 +826,35 @@ static ha_status param_read_keyframes(ha__motion_data *d, const ha__model *m,
   return HA_OK;
 }
 
+/* Slots a parameter kind fills: 3 for a vec3, 1 for the other slot kinds, 0
+ * for the lists and the frame transform (not stored in slots). */
+static size_t slot_width(ha_param_type type) {
+  switch (type) {
+  case HA_PARAM_VEC3: return 3;
+  case HA_PARAM_NUMBER:
+  case HA_PARAM_INTEGER:
+  case HA_PARAM_CHOICE:
+  case HA_PARAM_BOOL:
+  case HA_PARAM_EASING: return 1;
+  case HA_PARAM_POINTS:
+  case HA_PARAM_KEYFRAMES:
+  case HA_PARAM_ROTATION:
+  case HA_PARAM_SCALE: break;
+  }
+  return 0;
+}
+
 /* Read, check and store one declared parameter of model m. */
 static ha_status parse_one(ha__motion_data *d, const ha__model *m, const ha_param_info *pi,
                            const ha_params *raw, ha_error *err) {
   ha__value given;
   const ha__value *v = ha__params_get(raw, pi, &given) ? &given : NULL;
   double *slot = pi->slot >= 0 ? &d->s[pi->slot] : NULL;
+  size_t width = slot_width(pi->type);
+  if (v == NULL && width > 0) {
+    memcpy(slot, pi->def, width * sizeof(double)); /* left out: the declared default */
+    return HA_OK;
+  }
   switch (pi->type) {
   case HA_PARAM_NUMBER:
   case HA_PARAM_INTEGER: return param_read_number(slot, pi, v, err);
@@ -1042,15 +1047,22 @@ ha_status ha__aux_alloc(ha__motion_data *d, size_t n) {
   return d->aux != NULL ? HA_OK : HA_ENOMEM;
 }
 
-ha_status ha__slot_direction(const ha__motion_data *d, int from, int to, const char *to_name,
-                             const char *why, ha_vec3 *dir, ha_error *err) {
-  *dir = ha__unit_of(ha_vec3_sub(ha__slot_vec3(d, to), ha__slot_vec3(d, from)));
+ha_status ha__unit_direction(ha_vec3 v, const char *name, const char *shown, const char *why,
+                             ha_vec3 *dir, ha_error *err) {
+  *dir = ha_vec3_normalize(v);
   if (ha_vec3_dot(*dir, *dir) < 0.5) {
-    char v[100];
-    ha__format_vec3(v, sizeof(v), ha__slot_vec3(d, to));
-    return ha__error_invalid(err, HA_CATEGORY_MODEL, to_name, v, "%s", why);
+    return ha__error_invalid(err, HA_CATEGORY_MODEL, name, shown, "%s", why);
   }
   return HA_OK;
+}
+
+ha_status ha__slot_direction(const ha__motion_data *d, int from, int to, const char *to_name,
+                             const char *why, ha_vec3 *dir, ha_error *err) {
+  ha_vec3 end = ha__slot_vec3(d, to);
+  char shown[100];
+  ha__format_vec3(shown, sizeof(shown), end);
+  return ha__unit_direction(ha_vec3_sub(end, ha__slot_vec3(d, from)), to_name, shown, why, dir,
+                            err);
 }
 
 void ha__format_vec3(char *buf, size_t cap, ha_vec3 v) {

@@ -9,8 +9,8 @@
  * d->keys. Anything derived (arc-length tables) is built once in `prepare`
  * into d->aux, never during evaluation.
  *
- * What several models share is written once: here (vec3 slots, a safe unit
- * vector, the circle kernel, the common parameter entries, HA__MODEL_INFO),
+ * What several models share is written once: here (vec3 slots, a checked
+ * direction, the circle kernel, the common parameter entries, HA__MODEL_INFO),
  * in src/core/models/fixed_step.h (the integrated models' step grid and
  * checkpoints), noise.h (the stochastic models' hashing and seed) and
  * path_aux.h (the path models' tables). Each model file keeps its own
@@ -141,23 +141,18 @@ static inline void ha__vec3_store(double *a, ha_vec3 v) {
 static inline ha_vec3 ha__slot_vec3(const ha__motion_data *d, int slot) {
   return ha__vec3_load(&d->s[slot]);
 }
-/* unit(v), or the zero vector for the zero vector. Scaled by the largest
- * component first, so a tiny but non-zero vector does not underflow to zero
- * (ha_vec3_normalize would square it). */
-static inline ha_vec3 ha__unit_of(ha_vec3 v) {
-  double m = fmax(fabs(v.x), fmax(fabs(v.y), fabs(v.z)));
-  if (!(m > 0.0)) {
-    return ha_vec3_zero();
-  }
-  return ha_vec3_normalize(ha_vec3_make(v.x / m, v.y / m, v.z / m));
-}
 /* d->aux as n doubles (prepare only): HA_ENOMEM, with naux = 0, on failure. */
 ha_status ha__aux_alloc(ha__motion_data *d, size_t n);
 /* "[x, y, z]" with shortest round-trip numbers, for error messages. */
 void ha__format_vec3(char *buf, size_t cap, ha_vec3 v);
+/* prepare(): *dir = unit(v); when v is the zero vector (it has no
+ * direction), an InvalidParameter (HA_EINVAL) naming the parameter `name`,
+ * with `shown` as its value and the message `why`. */
+ha_status ha__unit_direction(ha_vec3 v, const char *name, const char *shown, const char *why,
+                             ha_vec3 *dir, ha_error *err);
 /* prepare(): *dir = unit(to − from) for the vec3 slots `from` and `to`; when
- * they coincide, an InvalidParameter (HA_EINVAL) naming the `to` parameter,
- * with its value and the message `why`. */
+ * they coincide, ha__unit_direction's error naming the `to` parameter, with
+ * its value. */
 ha_status ha__slot_direction(const ha__motion_data *d, int from, int to, const char *to_name,
                              const char *why, ha_vec3 *dir, ha_error *err);
 
@@ -247,11 +242,16 @@ double ha__waveform(int wave, double alpha);
 #define HA__POS_MAX 1000.0
 
 /* The entries most models share, on top of the kinds above:
- * a position or offset in metres within ±HA__POS_MAX; the centre (default 0);
+ * a position or offset in metres within ±HA__POS_MAX; a direction (same
+ * range); the centre (default 0);
  * the plane choice; a length in [0, HA__POS_MAX] m; an angle in degrees
  * within ±36000 (a hundred turns either way); a signed count of turns per
  * duration within ±1000. */
 #define HA__P_POS(slot_, name_, alias_, dx, dy, dz, desc_) \
+  HA__P_VEC(slot_, name_, alias_, dx, dy, dz, -HA__POS_MAX, HA__POS_MAX, desc_)
+/* A direction: any non-zero vector (its length is ignored), declared with a
+ * position's range so any vector between two positions can be given. */
+#define HA__P_DIR(slot_, name_, alias_, dx, dy, dz, desc_) \
   HA__P_VEC(slot_, name_, alias_, dx, dy, dz, -HA__POS_MAX, HA__POS_MAX, desc_)
 #define HA__P_CENTER(slot_, desc_) HA__P_POS(slot_, "center", NULL, 0, 0, 0, desc_)
 #define HA__P_PLANE(slot_, defidx_, desc_) \
@@ -263,14 +263,15 @@ double ha__waveform(int wave, double alpha);
 #define HA__P_TURNS(slot_, name_, alias_, def_, desc_) \
   HA__P_NUM(slot_, name_, alias_, "turns", def_, -1000, 1000, desc_)
 
-/* A model's public info, its parameter table being the file's `params`:
+/* A model's public info, with its parameter table (an array, so its length
+ * is known here):
  *   const ha__model ha__model_x = {
- *       .info = HA__MODEL_INFO("x", "alias,alias", flags, "description"),
+ *       .info = HA__MODEL_INFO("x", "alias,alias", flags, params, "description"),
  *       .local = local, ...}; */
-#define HA__MODEL_INFO(name_, aliases_, flags_, desc_)                                \
-  {                                                                                   \
-    .name = (name_), .aliases = (aliases_), .description = (desc_), .params = params, \
-    .param_count = HA__COUNTOF(params), .flags = (flags_)                             \
+#define HA__MODEL_INFO(name_, aliases_, flags_, params_, desc_)                          \
+  {                                                                                      \
+    .name = (name_), .aliases = (aliases_), .description = (desc_), .params = (params_), \
+    .param_count = HA__COUNTOF(params_), .flags = (flags_)                               \
   }
 
 #endif

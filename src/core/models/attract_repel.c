@@ -25,6 +25,7 @@
 enum { S_START = 0, S_TARGET = 3, S_STRENGTH = 6, S_RADIUS = 7, S_VMAX = 8, S_DAMP = 9 };
 
 #define NY 6 /* state size: x, v */
+_Static_assert(NY <= FIXED_STEP_MAX_NY, "the attract-repel state must fit fixed_step's buffers");
 
 static const ha_param_info params[] = {
     HA__P_POS(S_START, "startPosition", NULL, 5, 5, 5, "where the source starts, at rest (m)"),
@@ -95,7 +96,7 @@ static ha_vec3 local(const ha__motion_data *d, const ha__eval *ev) {
 }
 
 const ha__model ha__model_attract_repel = {
-    .info = HA__MODEL_INFO("attract-repel", NULL, HA_MODEL_ABS_TIME | HA_MODEL_STATEFUL,
+    .info = HA__MODEL_INFO("attract-repel", NULL, HA_MODEL_ABS_TIME | HA_MODEL_STATEFUL, params,
                            "pulled toward a target, pushed back inside a radius: settles into "
                            "motion about the shell (integrated at 1 ms)"),
     .prepare = prepare,

@@ -80,7 +80,7 @@ static ha_vec3 local(const ha__motion_data *d, const ha__eval *ev) {
 }
 
 const ha__model ha__model_bezier = {
-    .info = HA__MODEL_INFO("bezier", NULL, 0,
+    .info = HA__MODEL_INFO("bezier", NULL, 0, params,
                            "cubic Bézier curve from start to end shaped by two control points"),
     .prepare = prepare,
     .local = local,

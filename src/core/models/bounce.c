@@ -70,7 +70,7 @@ static ha_vec3 local(const ha__motion_data *d, const ha__eval *ev) {
 }
 
 const ha__model ha__model_bounce = {
-    .info = HA__MODEL_INFO("bounce", NULL, HA_MODEL_ABS_TIME,
+    .info = HA__MODEL_INFO("bounce", NULL, HA_MODEL_ABS_TIME, params,
                            "ball dropped onto a floor, bouncing lower each time until it rests"),
     .prepare = prepare,
     .local = local,

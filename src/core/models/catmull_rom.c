@@ -82,7 +82,7 @@ static ha_vec3 pivot(const ha__motion_data *d) {
 }
 
 const ha__model ha__model_catmull_rom = {
-    .info = HA__MODEL_INFO("catmull-rom", NULL, 0,
+    .info = HA__MODEL_INFO("catmull-rom", NULL, 0, params,
                            "smooth spline through every control point (centripetal by default)"),
     .prepare = prepare,
     .local = local,

@@ -44,7 +44,7 @@ static ha__kernel pack(const ha__motion_data *d, ha__kernel_params *kp) {
 }
 
 const ha__model ha__model_circular = {
-    .info = HA__MODEL_INFO("circular", "circle", HA_MODEL_ROTATING,
+    .info = HA__MODEL_INFO("circular", "circle", HA_MODEL_ROTATING, params,
                            "circle around a centre in a plane"),
     .local = local,
     .heading = heading,

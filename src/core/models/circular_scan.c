@@ -41,7 +41,7 @@ static ha__kernel pack(const ha__motion_data *d, ha__kernel_params *kp) {
 }
 
 const ha__model ha__model_circular_scan = {
-    .info = HA__MODEL_INFO("circular-scan", NULL, HA_MODEL_ROTATING,
+    .info = HA__MODEL_INFO("circular-scan", NULL, HA_MODEL_ROTATING, params,
                            "horizontal sweeping circle at a height above a centre"),
     .local = local,
     .heading = heading,

@@ -18,6 +18,7 @@ static ha_vec3 local(const ha__motion_data *d, const ha__eval *ev) {
 }
 
 const ha__model ha__model_doppler = {
-    .info = HA__MODEL_INFO("doppler", NULL, 0, "straight pass-by from a start to an end point"),
+    .info =
+        HA__MODEL_INFO("doppler", NULL, 0, params, "straight pass-by from a start to an end point"),
     .local = local,
 };

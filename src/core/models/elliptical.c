@@ -35,7 +35,7 @@ static ha__kernel pack(const ha__motion_data *d, ha__kernel_params *kp) {
 }
 
 const ha__model ha__model_elliptical = {
-    .info = HA__MODEL_INFO("elliptical", "ellipse", 0,
+    .info = HA__MODEL_INFO("elliptical", "ellipse", 0, params,
                            "ellipse (or elliptical arc) around a centre in a plane"),
     .local = local,
     .pack = pack,

@@ -43,7 +43,7 @@ static double heading(const ha__motion_data *d, const ha__eval *ev, ha_vec3 *axi
 }
 
 const ha__model ha__model_epicycloid = {
-    .info = HA__MODEL_INFO("epicycloid", NULL, HA_MODEL_ROTATING,
+    .info = HA__MODEL_INFO("epicycloid", NULL, HA_MODEL_ROTATING, params,
                            "epicycloid or hypocycloid: a point on a circle rolling on a circle"),
     .local = local,
     .heading = heading,

@@ -24,7 +24,8 @@
 #define CK_MIN_STRIDE 64        /* steps between checkpoints, at least */
 #define CK_MAX_COUNT 4096       /* checkpoints, at most */
 #define CK_HORIZON_STEPS 600000 /* grid steps covered by checkpoints (600 s) */
-#define FIXED_STEP_MAX_NY 13    /* state doubles, at most (the cache adds k) */
+#define FIXED_STEP_MAX_NY \
+  13 /* state doubles, at most (the cache adds k); each model asserts its NY */
 
 /* Largest k with k·dt ≤ τ (τ ≥ 0); exact despite dt not being binary. */
 static inline int64_t grid_index(double tau) {

@@ -58,8 +58,8 @@ static ha_vec3 local(const ha__motion_data *d, const ha__eval *ev) {
 }
 
 const ha__model ha__model_helix = {
-    .info =
-        HA__MODEL_INFO("helix", NULL, 0, "helix winding around an axis from axisStart to axisEnd"),
+    .info = HA__MODEL_INFO("helix", NULL, 0, params,
+                           "helix winding around an axis from axisStart to axisEnd"),
     .prepare = prepare,
     .local = local,
 };

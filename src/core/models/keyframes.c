@@ -51,7 +51,7 @@ static ha_vec3 pivot(const ha__motion_data *d) {
 }
 
 const ha__model ha__model_keyframes = {
-    .info = HA__MODEL_INFO("keyframes", "custom", HA_MODEL_ABS_TIME,
+    .info = HA__MODEL_INFO("keyframes", "custom", HA_MODEL_ABS_TIME, params,
                            "positions at given times, interpolated (linear, catmull-rom or step)"),
     .prepare = prepare,
     .local = local,

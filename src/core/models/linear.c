@@ -25,7 +25,7 @@ static ha_vec3 local(const ha__motion_data *d, const ha__eval *ev) {
 }
 
 const ha__model ha__model_linear = {
-    .info = HA__MODEL_INFO("linear", "line", 0,
+    .info = HA__MODEL_INFO("linear", "line", 0, params,
                            "straight move from a start to an end position with an easing"),
     .local = local,
 };

@@ -41,7 +41,7 @@ static ha__kernel pack(const ha__motion_data *d, ha__kernel_params *kp) {
 }
 
 const ha__model ha__model_lissajous = {
-    .info = HA__MODEL_INFO("lissajous", NULL, 0,
+    .info = HA__MODEL_INFO("lissajous", NULL, 0, params,
                            "Lissajous figure around a centre, with a height component"),
     .local = local,
     .pack = pack,

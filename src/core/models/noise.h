@@ -1,6 +1,6 @@
 /* Hashing for the stochastic models (random, perlin-noise): integer keys to
  * well-mixed 64-bit words, and words to uniform numbers; plus their shared
- * `seed` parameter entry (HA__P_SEED, used after model_impl.h).
+ * `seed` parameter entry (HA__P_SEED).
  *
  * Counter-based (stateless) randomness: a value is a pure function of its key
  * (seed, stream, index), so any waypoint or lattice gradient can be computed
@@ -13,6 +13,8 @@
 #define HOLOANIM_MODELS_NOISE_H
 
 #include <stdint.h>
+
+#include "model_impl.h"
 
 static inline uint64_t ha__noise_mix(uint64_t h) {
   h ^= h >> 33;

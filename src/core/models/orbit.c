@@ -41,7 +41,7 @@ static ha__kernel pack(const ha__motion_data *d, ha__kernel_params *kp) {
 }
 
 const ha__model ha__model_orbit = {
-    .info = HA__MODEL_INFO("orbit", NULL, HA_MODEL_ROTATING,
+    .info = HA__MODEL_INFO("orbit", NULL, HA_MODEL_ROTATING, params,
                            "circular orbit around a centre with an inclined orbital plane"),
     .local = local,
     .heading = heading,

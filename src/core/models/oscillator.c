@@ -31,21 +31,23 @@ static const ha_param_info params[] = {
     [I_FREQ] =
         HA__P_NUM(S_FREQ, "frequency", NULL, "Hz", 1, 0, 1000, "oscillations per second (Hz)"),
     [I_PHASE] = HA__P_DEG(S_PHASE, "phase", NULL, 0, "phase of the waveform at τ = 0 (deg)"),
-    [I_DIR] = HA__P_POS(S_DIR, "direction", NULL, 0, 1, 0,
+    [I_DIR] = HA__P_DIR(S_DIR, "direction", NULL, 0, 1, 0,
                         "axis of the oscillation (any non-zero length)"),
 };
 
 static ha_status prepare(ha__motion_data *d, const ha_params *raw, ha_error *err) {
   ha__value v;
   ha_vec3 dir = ha__slot_vec3(d, S_DIR);
-  ha_vec3 u = ha__unit_of(dir);
-  if (ha_vec3_dot(u, u) < 0.5) {
-    return ha__error_invalid(err, HA_CATEGORY_MODEL, "direction", "[0, 0, 0]",
-                             "must not be the zero vector (it gives the oscillation's axis)");
+  ha_vec3 u;
+  ha_status st =
+      ha__unit_direction(dir, "direction", "[0, 0, 0]",
+                         "must not be the zero vector (it gives the oscillation's axis)", &u, err);
+  if (st != HA_OK) {
+    return st;
   }
   if (ha__params_get(raw, &params[I_AMP], &v) && v.kind == HA_VALUE_NUMBERS && v.n == 3) {
     ha_vec3 amp = ha_vec3_make(v.num[0], v.num[1], v.num[2]);
-    ha_vec3 ua = ha__unit_of(amp);
+    ha_vec3 ua = ha_vec3_normalize(amp);
     /* A zero vector amplitude has no direction: keep `direction`. */
     if (ha_vec3_dot(ua, ua) > 0.5) {
       ha__value dv;
@@ -73,7 +75,7 @@ static ha_vec3 local(const ha__motion_data *d, const ha__eval *ev) {
 }
 
 const ha__model ha__model_oscillator = {
-    .info = HA__MODEL_INFO("oscillator", "wave,oscillator-stationary", HA_MODEL_ABS_TIME,
+    .info = HA__MODEL_INFO("oscillator", "wave,oscillator-stationary", HA_MODEL_ABS_TIME, params,
                            "oscillation about a centre along a direction (sine, triangle, square "
                            "or sawtooth)"),
     .prepare = prepare,

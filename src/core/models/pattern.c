@@ -134,7 +134,7 @@ static ha_vec3 local(const ha__motion_data *d, const ha__eval *ev) {
 }
 
 const ha__model ha__model_pattern = {
-    .info = HA__MODEL_INFO("pattern", NULL, 0,
+    .info = HA__MODEL_INFO("pattern", NULL, 0, params,
                            "closed shape (circle, square, triangle, star, figure8 or points) "
                            "traced at constant speed"),
     .prepare = prepare,

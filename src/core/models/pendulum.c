@@ -34,6 +34,7 @@ static const ha_param_info params[] = {
 };
 
 #define NY 2 /* state size: y[0] = θ (rad), y[1] = ω (rad/s) */
+_Static_assert(NY <= FIXED_STEP_MAX_NY, "the pendulum state must fit fixed_step's buffers");
 
 /* One RK4 step of size h in place; w2 = g/L, c = damping. */
 static void rk4(double *y, double h, double w2, double c) {
@@ -54,10 +55,17 @@ static void pendulum_grid_step(const ha__motion_data *d, double *y) {
   rk4(y, DT, d->s[S_GRAVITY] / d->s[S_LEN], d->s[S_DAMP]);
 }
 
+/* The state at τ = 0: released at initialAngle, at rest. */
+static void pendulum_initial(const ha__motion_data *d, double *y) {
+  y[0] = ha_deg2rad(d->s[S_ANGLE]);
+  y[1] = 0.0;
+}
+
 static ha_status prepare(ha__motion_data *d, const ha_params *raw, ha_error *err) {
   (void)raw;
   (void)err;
-  const double y0[NY] = {ha_deg2rad(d->s[S_ANGLE]), 0.0};
+  double y0[NY];
+  pendulum_initial(d, y0);
   return fixed_step_checkpoints(d, NY, y0, pendulum_grid_step);
 }
 
@@ -65,7 +73,8 @@ static ha_status prepare(ha__motion_data *d, const ha_params *raw, ha_error *err
 static double angle(const ha__motion_data *d, const ha__eval *ev) {
   double w2 = d->s[S_GRAVITY] / d->s[S_LEN], c = d->s[S_DAMP];
   int64_t k = grid_index(ev->tau);
-  double y[NY] = {ha_deg2rad(d->s[S_ANGLE]), 0.0};
+  double y[NY];
+  pendulum_initial(d, y);
   for (int64_t at = fixed_step_resume(d, ev->state, NY, k, y); at < k; at++) {
     rk4(y, DT, w2, c);
   }
@@ -84,7 +93,7 @@ static ha_vec3 local(const ha__motion_data *d, const ha__eval *ev) {
 }
 
 const ha__model ha__model_pendulum = {
-    .info = HA__MODEL_INFO("pendulum", NULL, HA_MODEL_ABS_TIME | HA_MODEL_STATEFUL,
+    .info = HA__MODEL_INFO("pendulum", NULL, HA_MODEL_ABS_TIME | HA_MODEL_STATEFUL, params,
                            "damped pendulum swinging below an anchor in a vertical plane "
                            "(integrated, RK4 at 1 ms)"),
     .prepare = prepare,

@@ -79,7 +79,7 @@ static ha_vec3 local(const ha__motion_data *d, const ha__eval *ev) {
 }
 
 const ha__model ha__model_perlin_noise = {
-    .info = HA__MODEL_INFO("perlin-noise", NULL, HA_MODEL_ABS_TIME,
+    .info = HA__MODEL_INFO("perlin-noise", NULL, HA_MODEL_ABS_TIME, params,
                            "smooth fractal noise wandering around a centre, within ±scale per "
                            "axis; seeded and repeatable"),
     .local = local,

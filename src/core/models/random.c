@@ -55,7 +55,7 @@ static ha_vec3 local(const ha__motion_data *d, const ha__eval *ev) {
 }
 
 const ha__model ha__model_random = {
-    .info = HA__MODEL_INFO("random", NULL, HA_MODEL_ABS_TIME | HA_MODEL_PER_TRACK,
+    .info = HA__MODEL_INFO("random", NULL, HA_MODEL_ABS_TIME | HA_MODEL_PER_TRACK, params,
                            "seeded random waypoints in a box around a centre, smoothly joined; "
                            "the same path every loop and seek, one per track"),
     .local = local,

@@ -32,7 +32,7 @@ static double heading(const ha__motion_data *d, const ha__eval *ev, ha_vec3 *axi
 }
 
 const ha__model ha__model_rose_curve = {
-    .info = HA__MODEL_INFO("rose-curve", "rose", HA_MODEL_ROTATING,
+    .info = HA__MODEL_INFO("rose-curve", "rose", HA_MODEL_ROTATING, params,
                            "rose (rhodonea) curve of petals around a centre in a plane"),
     .local = local,
     .heading = heading,

@@ -33,7 +33,7 @@ static double heading(const ha__motion_data *d, const ha__eval *ev, ha_vec3 *axi
 }
 
 const ha__model ha__model_spiral = {
-    .info = HA__MODEL_INFO("spiral", NULL, HA_MODEL_ROTATING,
+    .info = HA__MODEL_INFO("spiral", NULL, HA_MODEL_ROTATING, params,
                            "Archimedean spiral around a centre in a plane"),
     .local = local,
     .heading = heading,

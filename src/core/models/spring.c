@@ -69,7 +69,7 @@ static ha_vec3 local(const ha__motion_data *d, const ha__eval *ev) {
 }
 
 const ha__model ha__model_spring = {
-    .info = HA__MODEL_INFO("spring", NULL, HA_MODEL_ABS_TIME,
+    .info = HA__MODEL_INFO("spring", NULL, HA_MODEL_ABS_TIME, params,
                            "damped spring: released from rest + displacement, it oscillates "
                            "back to the rest position (exact solution)"),
     .local = local,

@@ -37,7 +37,7 @@ static ha_status prepare(ha__motion_data *d, const ha_params *raw, ha_error *err
   int plane = (int)d->s[S_PLANE];
   ha_vec3 nrm = ha__plane_normal(plane);
   /* The normal is a coordinate axis, so this removes one component exactly. */
-  ha_vec3 in = ha__unit_of(ha_vec3_sub(a, ha_vec3_scale(nrm, ha_vec3_dot(a, nrm))));
+  ha_vec3 in = ha_vec3_normalize(ha_vec3_sub(a, ha_vec3_scale(nrm, ha_vec3_dot(a, nrm))));
   if (ha_vec3_dot(in, in) < 0.5) {
     static const char *const names[] = {"xy", "xz", "yz"};
     return ha__error_invalid(err, HA_CATEGORY_MODEL, "plane", names[plane],
@@ -62,7 +62,7 @@ static ha_vec3 local(const ha__motion_data *d, const ha__eval *ev) {
 }
 
 const ha__model ha__model_zigzag = {
-    .info = HA__MODEL_INFO("zigzag", "oscillator-path", 0,
+    .info = HA__MODEL_INFO("zigzag", "oscillator-path", 0, params,
                            "waveform offset sideways along a straight path (triangle: zigzag)"),
     .prepare = prepare,
     .local = local,

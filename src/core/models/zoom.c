@@ -1,7 +1,7 @@
 /* zoom: P = zoomCenter + unit(direction)·lerp(startDistance, endDistance,
  * ease(p)). The direction is normalised once in prepare (stored back into its
- * slots, which only ever serve as the unit vector), after scaling by its
- * largest component so tiny but non-zero vectors do not underflow to zero. */
+ * slots, which only ever serve as the unit vector); ha_vec3_normalize keeps
+ * tiny but non-zero vectors from underflowing to zero. */
 #include "model_impl.h"
 
 enum { S_CENTER = 0, S_D0 = 3, S_D1 = 4, S_DIR = 5, S_EASING = 8 };
@@ -11,20 +11,21 @@ static const ha_param_info params[] = {
               "point the source zooms toward or away from (m)"),
     HA__P_LEN(S_D0, "startDistance", NULL, 10, "distance from zoomCenter at the start (m)"),
     HA__P_LEN(S_D1, "endDistance", NULL, 2, "distance from zoomCenter at the end (m)"),
-    HA__P_POS(S_DIR, "direction", NULL, 1, 0, 0,
+    HA__P_DIR(S_DIR, "direction", NULL, 1, 0, 0,
               "direction from zoomCenter to the source (any non-zero length)"),
     HA__P_EASING(S_EASING, "easing", NULL, HA_EASE_QUAD_IN_OUT, "progress curve of the zoom"),
 };
 
 static ha_status prepare(ha__motion_data *d, const ha_params *raw, ha_error *err) {
   (void)raw;
-  ha_vec3 u = ha__unit_of(ha__slot_vec3(d, S_DIR));
-  if (ha_vec3_dot(u, u) < 0.5) {
-    return ha__error_invalid(err, HA_CATEGORY_MODEL, "direction", "[0, 0, 0]",
-                             "must not be the zero vector (it gives the zoom's direction)");
+  ha_vec3 u;
+  ha_status st =
+      ha__unit_direction(ha__slot_vec3(d, S_DIR), "direction", "[0, 0, 0]",
+                         "must not be the zero vector (it gives the zoom's direction)", &u, err);
+  if (st == HA_OK) {
+    ha__vec3_store(&d->s[S_DIR], u);
   }
-  ha__vec3_store(&d->s[S_DIR], u);
-  return HA_OK;
+  return st;
 }
 
 static ha_vec3 local(const ha__motion_data *d, const ha__eval *ev) {
@@ -34,8 +35,8 @@ static ha_vec3 local(const ha__motion_data *d, const ha__eval *ev) {
 }
 
 const ha__model ha__model_zoom = {
-    .info =
-        HA__MODEL_INFO("zoom", NULL, 0, "move toward or away from a point along a fixed direction"),
+    .info = HA__MODEL_INFO("zoom", NULL, 0, params,
+                           "move toward or away from a point along a fixed direction"),
     .prepare = prepare,
     .local = local,
 };
