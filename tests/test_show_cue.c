@@ -209,6 +209,60 @@ static void test_live_matches_offline(void) {
   ha_show_destroy(show);
 }
 
+/* A group stopped directly with fade < 0 takes its animation's fadeOut,
+ * live as offline: g (c, fadeOut 1.5) stopped at 1.0 glides to base over
+ * 1.5 s on both, tick for tick. */
+static void test_stop_group_default_fade(void) {
+  ha_show *show = load(every_action_show);
+  if (show == NULL) {
+    return;
+  }
+  ha_engine_config cfg = ha_show_engine_config(show);
+  ha_engine *e = NULL;
+  CHECK_OK(ha_engine_create(&cfg, &e, NULL));
+  ha_show_instance *inst = NULL;
+  CHECK_OK(ha_show_instantiate(show, e, 0.0, &inst, NULL));
+  ha_player *p = live_player(show);
+  ha_store_snapshot *snap = NULL;
+  CHECK_OK(ha_store_snapshot_create(ha_show_player_config(show, NULL).max_tracks, &snap));
+  CHECK_OK(ha_show_player_play(show, p, NULL));
+  const ha_show_track *tr = ha_show_tracks(show, NULL);
+  ha_vec3 mid = ha_vec3_make(0, 0, 0);
+  int reported = 0;
+  double x[NTRACKS], y[NTRACKS], z[NTRACKS];
+  for (int k = 0; k <= 300; k++) {
+    double t = k * DT;
+    if (k == 100) {
+      CHECK_OK(ha_show_stop_group(inst, 0, -1.0, t));
+      CHECK_OK(ha_show_player_stop_group(show, p, 0, -1.0));
+    }
+    CHECK_OK(ha_show_instance_evaluate(inst, t, x, y, z, NTRACKS));
+    CHECK_OK(ha_player_tick_once(p, t));
+    CHECK_OK(ha_store_read(ha_player_store(p), snap));
+    for (size_t i = 0; i < NTRACKS && reported < 5; i++) {
+      if (!ha_t_near(x[i], snap->x[i], 1e-9) || !ha_t_near(y[i], snap->y[i], 1e-9) ||
+          !ha_t_near(z[i], snap->z[i], 1e-9)) {
+        HA_T_FAIL("t = %.2f track %zu: offline (%g, %g, %g), live (%g, %g, %g)", t, i + 1, x[i],
+                  y[i], z[i], snap->x[i], snap->y[i], snap->z[i]);
+        reported++;
+      }
+    }
+    if (k == 175) {
+      mid = ha_vec3_make(x[0], y[0], z[0]);
+    }
+  }
+  /* halfway through the fade track 1 is not home yet; after it, it rests
+   * at its base */
+  CHECK(ha_vec3_dist(mid, tr[0].position) > 0.1);
+  CHECK_VEC_NEAR(ha_vec3_make(x[0], y[0], z[0]), tr[0].position.x, tr[0].position.y,
+                 tr[0].position.z, 1e-9);
+  ha_store_snapshot_destroy(snap);
+  ha_player_destroy(p);
+  ha_show_instance_destroy(inst);
+  ha_engine_destroy(e);
+  ha_show_destroy(show);
+}
+
 /* 301 tracks; cue 1 starts 300 animations (one per track, so none takes
  * another's track), cue 2 one more. (cue << 8 | action) tags would give
  * cue 1's action 256 and cue 2's action 0 the same tag. */
@@ -343,6 +397,7 @@ static void test_300_starts_300_tags(void) {
 
 int main(void) {
   RUN(test_live_matches_offline);
+  RUN(test_stop_group_default_fade);
   RUN(test_300_starts_300_tags);
   return test_done();
 }

@@ -416,7 +416,10 @@ void ha_show_instance_destroy(ha_show_instance *inst);
 ha_status ha_show_fire_cue(ha_show_instance *inst, double number, double t, ha_error *err);
 /* The same by cue index. */
 ha_status ha_show_fire_cue_at(ha_show_instance *inst, size_t index, double t, ha_error *err);
-/* Start / stop one group at t (as the start/stop actions do). */
+/* Start / stop one group at t (as the start/stop actions do). fade:
+ * seconds back to base; < 0 uses the fadeOut of the group's animation, as
+ * a stop action without "fade" does (and as ha_show_player_stop_group).
+ * HA_ENOTFOUND (no such group). */
 ha_status ha_show_start_group(ha_show_instance *inst, size_t group, double t, ha_error *err);
 ha_status ha_show_stop_group(ha_show_instance *inst, size_t group, double fade, double t);
 

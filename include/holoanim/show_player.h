@@ -36,8 +36,10 @@ ha_status ha_show_player_setup(const ha_show *show, ha_player *p, ha_error *err)
 /* Start group `group` now (a fresh motion of its animation). */
 ha_status ha_show_player_start_group(const ha_show *show, ha_player *p, size_t group,
                                      ha_error *err);
-/* Stop group `group` (fade: seconds back to base; < 0 uses the animation's
- * fadeOut). */
+/* Stop group `group` (fade: seconds back to base; < 0 uses the fadeOut of
+ * the group's animation, as a stop action without "fade" does, and as
+ * ha_show_stop_group offline). HA_ENOTFOUND (no such group), HA_EAGAIN
+ * (the command queue is full). */
 ha_status ha_show_player_stop_group(const ha_show *show, ha_player *p, size_t group, double fade);
 /* Start every autoStart group and run the transport. */
 ha_status ha_show_player_play(const ha_show *show, ha_player *p, ha_error *err);

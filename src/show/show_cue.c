@@ -55,10 +55,14 @@ ha_show_op ha__show_group_start_op(const ha__show_model *m, size_t group) {
   return op;
 }
 
-ha_show_op ha__show_group_stop_op(size_t group, double fade) {
+ha_show_op ha__show_group_stop_op(const ha__show_model *m, size_t group, double fade) {
   ha_show_op op = cue_op_blank(HA_SHOW_OP_STOP_TAG, SIZE_MAX);
   op.tag = (uint32_t)group;
   op.group = group;
+  if (fade < 0.0) {
+    size_t anim = m->groups[group].animation;
+    fade = anim < m->nanims ? m->anims[anim].fade_out : 0.0;
+  }
   op.fade = fade;
   return op;
 }
@@ -69,7 +73,7 @@ static ha_status cue_stop_animation(const ha__show_model *m, const ha_show_actio
   ha_status st = HA_OK;
   for (size_t g = 0; g < m->ngroups && st == HA_OK; g++) {
     if (m->groups[g].animation == a->animation) {
-      ha_show_op op = ha__show_group_stop_op(g, a->fade);
+      ha_show_op op = ha__show_group_stop_op(m, g, a->fade);
       op.action = action;
       st = fn(user, &op, err);
     }
@@ -96,7 +100,7 @@ static ha_status cue_stop(const ha__show_model *m, const ha_show_action *a, size
   op.fade = a->fade;
   switch (a->target) {
   case HA_SHOW_TARGET_GROUP:
-    op = ha__show_group_stop_op(a->group, a->fade);
+    op = ha__show_group_stop_op(m, a->group, a->fade);
     op.action = action;
     return fn(user, &op, err);
   case HA_SHOW_TARGET_ANIMATION: return cue_stop_animation(m, a, action, fn, user, err);

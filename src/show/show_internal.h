@@ -229,9 +229,12 @@ int ha__schema_has(const ha__schema *s, const char *key);
 ha_status ha__show_cue_ops(const ha__show_model *m, size_t cue, ha_show_op_fn fn, void *user,
                            ha_error *err);
 /* The operation that starts group `group` (< m->ngroups), as its start
- * action does; and the one that stops it with `fade` seconds. */
+ * action does; and the one that stops it with `fade` seconds (< 0: the
+ * fadeOut of its animation, as a stop action without "fade"). Both sinks
+ * take them from here, so a direct start or stop means the same live and
+ * offline. */
 ha_show_op ha__show_group_start_op(const ha__show_model *m, size_t group);
-ha_show_op ha__show_group_stop_op(size_t group, double fade);
+ha_show_op ha__show_group_stop_op(const ha__show_model *m, size_t group, double fade);
 
 /* The one file reader of ha_show_load_file and ha_show_import_hpx: read
  * the file at `path` and hand its text to `load`, named by the path so

@@ -134,12 +134,8 @@ ha_status ha_show_player_stop_group(const ha_show *show, ha_player *p, size_t gr
   if (group >= m->ngroups) {
     return HA_ENOTFOUND;
   }
-  if (fade < 0.0) {
-    size_t anim = m->groups[group].animation;
-    fade = anim < m->nanims ? m->anims[anim].fade_out : 0.0;
-  }
   live_sink sink = {show, p};
-  ha_show_op op = ha__show_group_stop_op(group, fade);
+  ha_show_op op = ha__show_group_stop_op(m, group, fade);
   return live_queue_op(&sink, &op, NULL);
 }
 

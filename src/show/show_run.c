@@ -210,7 +210,7 @@ ha_status ha_show_stop_group(ha_show_instance *inst, size_t group, double fade, 
   }
   ha_engine_set_time(inst->e, t);
   run_sink sink = {inst, t};
-  ha_show_op op = ha__show_group_stop_op(group, fade);
+  ha_show_op op = ha__show_group_stop_op(inst->model, group, fade);
   return run_apply_op(&sink, &op, NULL);
 }
 
