@@ -217,6 +217,14 @@ static void test_stop_group_default_fade(void) {
   if (show == NULL) {
     return;
   }
+  /* the tags the show gives: a group start answers to the group's index,
+   * an inline start to HA_SHOW_TAG_INLINE | k, any other action to none */
+  const ha_show_cue *cues = ha_show_cues(show, NULL);
+  CHECK_INT(cues[0].actions[0].tag, 1);
+  CHECK_INT(cues[0].actions[1].tag, HA_SHOW_TAG_INLINE | 0u);
+  CHECK_INT(cues[1].actions[0].tag, HA_SHOW_NO_TAG);
+  CHECK_INT(cues[2].actions[0].tag, HA_SHOW_TAG_INLINE | 1u);
+  CHECK_INT(cues[4].actions[0].tag, HA_SHOW_NO_TAG);
   ha_engine_config cfg = ha_show_engine_config(show);
   ha_engine *e = NULL;
   CHECK_OK(ha_engine_create(&cfg, &e, NULL));
@@ -324,15 +332,18 @@ static void test_300_starts_300_tags(void) {
   memset(&log, 0, sizeof(log));
   CHECK_OK(ha_show_cue_ops(show, 0, log_op, &log, NULL));
   CHECK_INT(log.n, NSTARTS);
+  size_t ncues = 0;
+  const ha_show_cue *cues = ha_show_cues(show, &ncues);
+  CHECK_INT(ncues, 2);
+  CHECK_INT(cues[0].action_count, NSTARTS);
+  CHECK_INT(cues[1].action_count, 1);
   for (size_t a = 0; a < NSTARTS; a++) {
-    CHECK_INT(ha_show_action_tag(show, 0, a), HA_SHOW_TAG_INLINE | a);
-    CHECK_INT(log.tags[a], ha_show_action_tag(show, 0, a));
+    CHECK_INT(cues[0].actions[a].tag, HA_SHOW_TAG_INLINE | a);
+    CHECK_INT(log.tags[a], cues[0].actions[a].tag);
     CHECK_INT(log.tracks[a], a + 1);
   }
-  uint32_t last = ha_show_action_tag(show, 1, 0);
+  uint32_t last = cues[1].actions[0].tag;
   CHECK_INT(last, HA_SHOW_TAG_INLINE | NSTARTS);
-  CHECK_INT(ha_show_action_tag(show, 1, 1), HA_SHOW_NO_TAG);
-  CHECK_INT(ha_show_action_tag(show, 2, 0), HA_SHOW_NO_TAG);
   CHECK_INT(ha_show_cue_ops(show, 2, log_op, &log, NULL), HA_ENOTFOUND);
 
   /* offline: 301 animations, one per track */
@@ -380,7 +391,7 @@ static void test_300_starts_300_tags(void) {
   for (size_t i = 0; i < NSTARTS; i++) {
     CHECK_INT(snap->status[i], HA_TRACK_ANIMATED); /* cue 1's 256th among them */
   }
-  CHECK_OK(ha_player_stop_animation(p, ha_show_action_tag(show, 0, 256), 0.0));
+  CHECK_OK(ha_player_stop_animation(p, cues[0].actions[256].tag, 0.0));
   CHECK_OK(ha_player_tick_once(p, 0.7));
   CHECK_OK(ha_store_read(ha_player_store(p), snap));
   for (size_t i = 0; i < NSTARTS; i++) {

@@ -142,8 +142,8 @@ typedef struct ha_show_action {
                              GOTO: the one track */
   size_t track_count;
   ha_anim_spec spec; /* START/ANIMATION: the group spec; START/GROUP: the group's */
-  uint32_t tag;      /* START: the tag of the animation it starts (ha_show_action_tag);
-                        HA_SHOW_NO_TAG for the other types */
+  uint32_t tag;      /* START: the tag of the animation it starts (see "Animation
+                        tags" below); HA_SHOW_NO_TAG for the other types */
   double fade;       /* STOP: seconds to glide back to base (0: stay) */
   ha_vec3 position;  /* GOTO: target (m) */
   double transition; /* PRESET, GOTO: seconds (0: jump) */
@@ -202,9 +202,10 @@ typedef struct ha_show_control {
 /* Animation tags. Whatever a show starts answers to a tag, unique in the
  * show, so it can be stopped again: group g is tag g, and the k-th start
  * action of an animation on tracks (counting over every cue in document
- * order, from 0) is HA_SHOW_TAG_INLINE | k. They are assigned when the show
- * is compiled (loading, every edit), so an edit of the cues may renumber
- * them. */
+ * order, from 0) is HA_SHOW_TAG_INLINE | k. A start action's tag is its
+ * `tag` field (ha_show_cues(...)[c].actions[a].tag). They are assigned when
+ * the show is compiled (loading, every edit), so an edit of the cues may
+ * renumber them. */
 #define HA_SHOW_TAG_INLINE 0x40000000u
 #define HA_SHOW_NO_TAG 0xffffffffu
 
@@ -256,11 +257,6 @@ size_t ha_show_group_find(const ha_show *show, const char *name);
 size_t ha_show_preset_find(const ha_show *show, const char *name);
 size_t ha_show_cue_find(const ha_show *show, double number);
 size_t ha_show_cue_find_osc(const ha_show *show, const char *address);
-
-/* The tag of action `action` of cue `cue` (indices): for a start action
- * the tag of what it starts, else HA_SHOW_NO_TAG (also out of range).
- * Thread: the show's. */
-uint32_t ha_show_action_tag(const ha_show *show, size_t cue, size_t action);
 
 /* A new motion for the i-th animation (the caller owns it). HA_ENOTFOUND
  * past the end; otherwise as ha_motion_create (cannot fail validation: the

@@ -7,8 +7,8 @@
  * commands, so these functions may be called while the player runs.
  *
  * Animation tags are the show's (show.h): group i answers to tag i, an
- * animation started by a cue action to ha_show_action_tag(show, cue,
- * action). Thread: control. */
+ * animation started by a cue action to that action's `tag` field.
+ * Thread: control. */
 #ifndef HOLOANIM_SHOW_PLAYER_H
 #define HOLOANIM_SHOW_PLAYER_H
 

@@ -4,7 +4,7 @@
  * (show_run.c) and the command queue of a live player (show_player.c); the
  * addon lists the operations to tell its caller what a cue did. So a cue
  * means one thing whichever way it is played, and the tags it uses are the
- * show's own (assigned when the show is compiled, ha_show_action_tag).
+ * show's own (assigned when the show is compiled: ha_show_action.tag).
  *
  * Operations are plain values with the show's pointers in them: no
  * allocation, nothing kept between calls. Cancelling what an earlier cue
@@ -206,12 +206,4 @@ ha_status ha_show_cue_ops(const ha_show *show, size_t index, ha_show_op_fn fn, v
     return HA_EINVAL;
   }
   return ha__show_cue_ops(show->model, index, fn, user, err);
-}
-
-uint32_t ha_show_action_tag(const ha_show *show, size_t cue, size_t action) {
-  const ha__show_model *m = show->model;
-  if (cue >= m->ncues || action >= m->cues[cue].action_count) {
-    return HA_SHOW_NO_TAG;
-  }
-  return m->cues[cue].actions[action].tag;
 }
