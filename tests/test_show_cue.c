@@ -344,7 +344,12 @@ static void test_300_starts_300_tags(void) {
   }
   uint32_t last = cues[1].actions[0].tag;
   CHECK_INT(last, HA_SHOW_TAG_INLINE | NSTARTS);
-  CHECK_INT(ha_show_cue_ops(show, 2, log_op, &log, NULL), HA_ENOTFOUND);
+  /* a missing cue: the same status and words listed, offline and live */
+  ha_error err;
+  ha_error_clear(&err);
+  CHECK_INT(ha_show_cue_ops(show, 2, log_op, &log, &err), HA_ENOTFOUND);
+  CHECK_INT(err.status, HA_ENOTFOUND);
+  CHECK_STR(err.message, "cue: no cue index 2");
 
   /* offline: 301 animations, one per track */
   ha_engine_config cfg = ha_show_engine_config(show);
@@ -352,6 +357,10 @@ static void test_300_starts_300_tags(void) {
   CHECK_OK(ha_engine_create(&cfg, &e, NULL));
   ha_show_instance *inst = NULL;
   CHECK_OK(ha_show_instantiate(show, e, 0.0, &inst, NULL));
+  ha_error_clear(&err);
+  CHECK_INT(ha_show_fire_cue_at(inst, 2, 0.0, &err), HA_ENOTFOUND);
+  CHECK_INT(err.status, HA_ENOTFOUND);
+  CHECK_STR(err.message, "cue: no cue index 2");
   CHECK_OK(ha_show_fire_cue(inst, 1, 0.0, NULL));
   CHECK_OK(ha_show_fire_cue(inst, 2, 0.0, NULL));
   double x[NSTARTS + 1], y[NSTARTS + 1], z[NSTARTS + 1];
@@ -375,6 +384,10 @@ static void test_300_starts_300_tags(void) {
   ha_store_snapshot *snap = NULL;
   CHECK_OK(ha_store_snapshot_create(ha_show_player_config(show, NULL).max_tracks, &snap));
   CHECK_OK(ha_show_player_play(show, p, NULL));
+  ha_error_clear(&err);
+  CHECK_INT(ha_show_player_fire_cue(show, p, 2, &err), HA_ENOTFOUND);
+  CHECK_INT(err.status, HA_ENOTFOUND);
+  CHECK_STR(err.message, "cue: no cue index 2");
   CHECK_OK(ha_show_player_fire_cue(show, p, 0, NULL));
   CHECK_OK(ha_show_player_fire_cue(show, p, 1, NULL));
   CHECK_OK(ha_player_tick_once(p, 0.0));

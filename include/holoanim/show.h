@@ -377,7 +377,8 @@ typedef ha_status (*ha_show_op_fn)(void *user, const ha_show_op *op, ha_error *e
 
 /* The operations of cue `index`, in order, each handed to fn(user, op,
  * err). Stops at the first error and returns it, err's name prefixed with
- * "cues[i].actions[j]". HA_ENOTFOUND (no such cue). Never allocates; the
+ * "cues[i].actions[j]". HA_ENOTFOUND (no such cue; err says "no cue index
+ * N"). Never allocates; the
  * op's pointers live as long as the show's arrays. Thread: the show's. */
 ha_status ha_show_cue_ops(const ha_show *show, size_t index, ha_show_op_fn fn, void *user,
                           ha_error *err);
@@ -406,7 +407,8 @@ void ha_show_instance_destroy(ha_show_instance *inst);
  * had scheduled for them. Staggered preset moves: the k-th moved track (in
  * the preset's order) starts k·stagger seconds after t, as a delayed goto
  * of the engine (ha_engine_track_goto_at) that ha_engine_evaluate starts
- * when its time comes. HA_ENOTFOUND (no such cue); errors of the engine
+ * when its time comes. HA_ENOTFOUND (no such cue: err says "no cue number
+ * N", or "no cue index N" by index; the engine is untouched); errors of the engine
  * with err naming the action ("cues[2].actions[0].tracks: ..."). Never
  * allocates. Thread: the engine's. */
 ha_status ha_show_fire_cue(ha_show_instance *inst, double number, double t, ha_error *err);

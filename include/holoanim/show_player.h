@@ -46,8 +46,9 @@ ha_status ha_show_player_play(const ha_show *show, ha_player *p, ha_error *err);
 /* Fire cue `index` (see ha_show_cue_find): its operations (ha_show_cue_ops)
  * queued in order, each taking effect on the next tick; a staggered move
  * is a goto with a delay (ha_player_goto), so the player's transport times
- * it. Errors: HA_EINVAL (no such cue), as ha_show_animation_motion, or the
- * player's (HA_EAGAIN: the queue is full) with err naming the action. */
+ * it. Errors: HA_ENOTFOUND (no such cue: err says "no cue index N"), as
+ * ha_show_animation_motion, or the player's (HA_EAGAIN: the queue is full)
+ * with err naming the action. */
 ha_status ha_show_player_fire_cue(const ha_show *show, ha_player *p, size_t index, ha_error *err);
 
 #ifdef __cplusplus

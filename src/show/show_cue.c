@@ -180,10 +180,20 @@ static ha_status cue_action(const ha__show_model *m, const ha_show_action *a, si
   return HA_OK;
 }
 
+ha_status ha__show_no_cue(ha_error *err, size_t cue) {
+  char v[32];
+  snprintf(v, sizeof(v), "%zu", cue);
+  ha__error_invalid(err, HA_CATEGORY_STATE, "cue", v, "no cue index %s", v);
+  if (err != NULL) {
+    err->status = HA_ENOTFOUND;
+  }
+  return HA_ENOTFOUND;
+}
+
 ha_status ha__show_cue_ops(const ha__show_model *m, size_t cue, ha_show_op_fn fn, void *user,
                            ha_error *err) {
   if (cue >= m->ncues) {
-    return HA_ENOTFOUND;
+    return ha__show_no_cue(err, cue);
   }
   const ha_show_cue *c = &m->cues[cue];
   for (size_t i = 0; i < c->action_count; i++) {

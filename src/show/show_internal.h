@@ -225,9 +225,11 @@ int ha__schema_has(const ha__schema *s, const char *key);
 /* ---- the cue interpreter (show_cue.c) ---- */
 
 /* ha_show_cue_ops on a compiled view (an offline instance keeps the view,
- * not the show). */
+ * not the show). A missing cue is HA_ENOTFOUND with err saying "no cue
+ * index N" (ha__show_no_cue), whichever sink asked. */
 ha_status ha__show_cue_ops(const ha__show_model *m, size_t cue, ha_show_op_fn fn, void *user,
                            ha_error *err);
+ha_status ha__show_no_cue(ha_error *err, size_t cue);
 /* The operation that starts group `group` (< m->ngroups), as its start
  * action does; and the one that stops it with `fade` seconds (< 0: the
  * fadeOut of its animation, as a stop action without "fade"). Both sinks

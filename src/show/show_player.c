@@ -154,9 +154,6 @@ ha_status ha_show_player_play(const ha_show *show, ha_player *p, ha_error *err) 
 }
 
 ha_status ha_show_player_fire_cue(const ha_show *show, ha_player *p, size_t index, ha_error *err) {
-  if (index >= show->model->ncues) {
-    return ha__error_invalid(err, HA_CATEGORY_STATE, "cue", "?", "no such cue");
-  }
   live_sink sink = {show, p};
   return ha__show_cue_ops(show->model, index, live_queue_op, &sink, err);
 }

@@ -215,8 +215,11 @@ ha_status ha_show_stop_group(ha_show_instance *inst, size_t group, double fade, 
 }
 
 ha_status ha_show_fire_cue_at(ha_show_instance *inst, size_t index, double t, ha_error *err) {
-  if (inst == NULL || index >= inst->model->ncues) {
+  if (inst == NULL) {
     return HA_ENOTFOUND;
+  }
+  if (index >= inst->model->ncues) {
+    return ha__show_no_cue(err, index); /* before the engine's clock moves */
   }
   if (!isfinite(t)) {
     return ha__error_invalid(err, HA_CATEGORY_STATE, "time", "non-finite",
