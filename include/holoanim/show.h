@@ -141,15 +141,17 @@ typedef struct ha_show_action {
                              subset in preset order (all of the preset's when not given);
                              GOTO: the one track */
   size_t track_count;
-  ha_anim_spec spec; /* START/ANIMATION: the group spec; START/GROUP: the group's */
-  uint32_t tag;      /* START: the tag of the animation it starts (see "Animation
-                        tags" below); HA_SHOW_NO_TAG for the other types */
-  double fade;       /* STOP: seconds to glide back to base (0: stay) */
-  ha_vec3 position;  /* GOTO: target (m) */
-  double transition; /* PRESET, GOTO: seconds (0: jump) */
-  ha_easing easing;  /* PRESET, GOTO */
-  bool aed;          /* PRESET, GOTO: interpolate in aed (shorter azimuth arc) */
-  double stagger;    /* PRESET: delay between successive tracks (s) */
+  const size_t *preset_index; /* PRESET: where each of `tracks` is in the preset
+                                 (its position is positions[preset_index[i]]) */
+  ha_anim_spec spec;          /* START/ANIMATION: the group spec; START/GROUP: the group's */
+  uint32_t tag;               /* START: the tag of the animation it starts (see "Animation
+                                 tags" below); HA_SHOW_NO_TAG for the other types */
+  double fade;                /* STOP: seconds to glide back to base (0: stay) */
+  ha_vec3 position;           /* GOTO: target (m) */
+  double transition;          /* PRESET, GOTO: seconds (0: jump) */
+  ha_easing easing;           /* PRESET, GOTO */
+  bool aed;                   /* PRESET, GOTO: interpolate in aed (shorter azimuth arc) */
+  double stagger;             /* PRESET: delay between successive tracks (s) */
 } ha_show_action;
 
 typedef struct ha_show_cue {

@@ -5,7 +5,7 @@
  * position per track, in an order that is its stagger order; a cue is a
  * numbered list of actions (start, stop, preset, goto) that name groups,
  * animations, presets and tracks. Each action is compiled into the
- * ha_show_action the interpreter (show_run.c, show_player.c) plays: its
+ * ha_show_action the interpreter (show_cue.c) plays: its
  * target, tracks and spec are taken from what it names, so playing a cue
  * never looks anything up by name. Fields an action type does not use are
  * warned about, never silently ignored. */
@@ -266,12 +266,23 @@ static void compile_start_stop(ha__compiler *x, const json_t *o, ha_show_action 
 }
 
 /* The subset of the preset's tracks that "tracks" names, in the preset's
- * own order (its stagger order); every one must be in the preset. */
+ * own order (its stagger order), with where each is in the preset; every
+ * one must be in the preset. None named: all of them. */
 static void select_preset_tracks(ha__compiler *x, const json_t *o, ha_show_action *a,
                                  const ha_show_preset *p) {
   uint32_t *ids = NULL;
   long cnt = ha__cc_track_list(x, o, "tracks", 0, 1, "a preset action", &ids);
-  if (cnt <= 0) {
+  if (cnt == 0) {
+    size_t *all = ha__cc_alloc(x, p->count * sizeof(size_t));
+    for (size_t j = 0; all != NULL && j < p->count; j++) {
+      all[j] = j;
+    }
+    a->tracks = p->tracks;
+    a->track_count = p->count;
+    a->preset_index = all;
+    return;
+  }
+  if (cnt < 0) {
     return;
   }
   for (long i = 0; i < cnt; i++) {
@@ -288,16 +299,19 @@ static void select_preset_tracks(ha__compiler *x, const json_t *o, ha_show_actio
     }
   }
   uint32_t *ordered = ha__cc_alloc(x, (size_t)cnt * sizeof(uint32_t));
+  size_t *index = ha__cc_alloc(x, (size_t)cnt * sizeof(size_t));
   size_t nk = 0;
-  for (size_t j = 0; ordered != NULL && j < p->count; j++) {
+  for (size_t j = 0; ordered != NULL && index != NULL && j < p->count; j++) {
     for (long i = 0; i < cnt; i++) {
       if (ids[i] == p->tracks[j]) {
+        index[nk] = j;
         ordered[nk++] = p->tracks[j];
       }
     }
   }
   a->tracks = ordered;
   a->track_count = nk;
+  a->preset_index = index;
 }
 
 /* A preset recall, on all its tracks or on the subset "tracks" names. */
@@ -308,11 +322,8 @@ static void compile_preset_action(ha__compiler *x, const json_t *o, ha_show_acti
     return;
   }
   a->preset = ha__cc_ref(x, &x->preset_names, "preset", pname, "preset");
-  const ha_show_preset *p = a->preset < x->m->npresets ? &x->m->presets[a->preset] : NULL;
-  if (p != NULL) {
-    a->tracks = p->tracks;
-    a->track_count = p->count;
-    select_preset_tracks(x, o, a, p);
+  if (a->preset < x->m->npresets) {
+    select_preset_tracks(x, o, a, &x->m->presets[a->preset]);
   }
 }
 
@@ -433,8 +444,26 @@ static void compile_cue(ha__compiler *x, const json_t *o, size_t i, void *items)
   c->actions = ha__cc_section(x, o, &actions, &c->action_count);
 }
 
+/* The animation of each inline start, by its k (HA_SHOW_TAG_INLINE | k),
+ * so stopping an animation and making an instance's motions need not walk
+ * the cues. */
+static void record_start_animations(ha__compiler *x) {
+  ha__show_model *m = x->m;
+  m->start_anim = ha__cc_alloc(x, m->start_actions * sizeof(size_t));
+  for (size_t c = 0; m->start_anim != NULL && c < m->ncues; c++) {
+    for (size_t i = 0; i < m->cues[c].action_count; i++) {
+      const ha_show_action *a = &m->cues[c].actions[i];
+      if (a->type == HA_SHOW_ACTION_START && (a->tag & HA_SHOW_TAG_INLINE) != 0 &&
+          a->tag != HA_SHOW_NO_TAG) {
+        m->start_anim[a->tag & ~HA_SHOW_TAG_INLINE] = a->animation;
+      }
+    }
+  }
+}
+
 void ha__compile_cues(ha__compiler *x, const json_t *doc) {
   static const ha__cc_section_spec spec = {"cues", sizeof(ha_show_cue), 0,
                                            NULL,   blank_cue,           compile_cue};
   x->m->cues = ha__cc_section(x, doc, &spec, &x->m->ncues);
+  record_start_animations(x);
 }

@@ -78,16 +78,12 @@ static ha_status cue_stop_animation(const ha__show_model *m, const ha_show_actio
       st = fn(user, &op, err);
     }
   }
-  for (size_t c = 0; c < m->ncues && st == HA_OK; c++) {
-    for (size_t k = 0; k < m->cues[c].action_count && st == HA_OK; k++) {
-      const ha_show_action *s = &m->cues[c].actions[k];
-      if (s->type == HA_SHOW_ACTION_START && s->target == HA_SHOW_TARGET_ANIMATION &&
-          s->animation == a->animation) {
-        ha_show_op op = cue_op_blank(HA_SHOW_OP_STOP_TAG, action);
-        op.tag = s->tag;
-        op.fade = a->fade;
-        st = fn(user, &op, err);
-      }
+  for (size_t k = 0; k < m->start_actions && st == HA_OK; k++) {
+    if (m->start_anim[k] == a->animation) {
+      ha_show_op op = cue_op_blank(HA_SHOW_OP_STOP_TAG, action);
+      op.tag = HA_SHOW_TAG_INLINE | (uint32_t)k;
+      op.fade = a->fade;
+      st = fn(user, &op, err);
     }
   }
   return st;
@@ -121,31 +117,20 @@ static ha_status cue_stop(const ha__show_model *m, const ha_show_action *a, size
 }
 
 /* The k-th track moved (in the action's list, which is in the preset's
- * order) starts k·stagger after the cue; a track the preset lacks (none in
- * a compiled show) is skipped without taking a turn. */
+ * order) starts k·stagger after the cue, to its position in the preset
+ * (the compiler found where each is). */
 static ha_status cue_preset(const ha__show_model *m, const ha_show_action *a, size_t action,
                             ha_show_op_fn fn, void *user, ha_error *err) {
-  if (a->preset >= m->npresets) {
-    return HA_ENOTFOUND;
-  }
   const ha_show_preset *p = &m->presets[a->preset];
   ha_show_op op = cue_op_blank(HA_SHOW_OP_GOTO, action);
   op.duration = a->transition;
   op.easing = a->easing;
   op.aed = a->aed;
-  size_t turn = 0;
   ha_status st = HA_OK;
   for (size_t i = 0; i < a->track_count && st == HA_OK; i++) {
-    size_t j = 0;
-    while (j < p->count && p->tracks[j] != a->tracks[i]) {
-      j++;
-    }
-    if (j == p->count) {
-      continue;
-    }
     op.track = a->tracks[i];
-    op.position = p->positions[j];
-    op.delay = (double)turn++ * a->stagger;
+    op.position = p->positions[a->preset_index[i]];
+    op.delay = (double)i * a->stagger;
     st = fn(user, &op, err);
   }
   return st;
@@ -165,10 +150,7 @@ static ha_status cue_action(const ha__show_model *m, const ha_show_action *a, si
     return fn(user, &op, err);
   case HA_SHOW_ACTION_STOP: return cue_stop(m, a, action, fn, user, err);
   case HA_SHOW_ACTION_PRESET: return cue_preset(m, a, action, fn, user, err);
-  case HA_SHOW_ACTION_GOTO:
-    if (a->track_count < 1) {
-      return HA_OK;
-    }
+  case HA_SHOW_ACTION_GOTO: /* the compiler made sure of its one track */
     op = cue_op_blank(HA_SHOW_OP_GOTO, action);
     op.track = a->tracks[0];
     op.position = a->position;

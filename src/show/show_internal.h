@@ -137,6 +137,7 @@ typedef struct ha__show_model {
   ha_limits limits;
   ha_show_control control;
   size_t start_actions;   /* inline start actions over all cues */
+  size_t *start_anim;     /* [start_actions]: the animation inline start k plays */
   ha__strmap track_index; /* "id" -> index (decimal) */
 } ha__show_model;
 

@@ -156,16 +156,9 @@ ha_status ha_show_instantiate(const ha_show *show, ha_engine *engine, double t0,
     inst->groups[i].anim = -1;
     st = ha_show_animation_motion(show, m->groups[i].animation, &inst->groups[i].m, err);
   }
-  for (size_t c = 0; c < m->ncues && st == HA_OK; c++) {
-    const ha_show_cue *cue = &m->cues[c];
-    for (size_t a = 0; a < cue->action_count && st == HA_OK; a++) {
-      const ha_show_action *ac = &cue->actions[a];
-      motion_rec *r = ac->type == HA_SHOW_ACTION_START ? run_rec_of_tag(inst, ac->tag) : NULL;
-      if (r != NULL && ac->target == HA_SHOW_TARGET_ANIMATION) {
-        r->anim = -1;
-        st = ha_show_animation_motion(show, ac->animation, &r->m, err);
-      }
-    }
+  for (size_t k = 0; k < m->start_actions && st == HA_OK; k++) {
+    inst->starts[k].anim = -1;
+    st = ha_show_animation_motion(show, m->start_anim[k], &inst->starts[k].m, err);
   }
   for (size_t i = 0; i < m->ntracks && st == HA_OK; i++) {
     st = ha_engine_track_add(engine, m->tracks[i].id, m->tracks[i].position, err);
