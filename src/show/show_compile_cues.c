@@ -54,7 +54,7 @@ static void warn_auto_start_overlap(ha__compiler *x, const ha_show_group *groups
         }
         size_t m3 = ha__path_key(&x->path, "tracks");
         size_t m4 = ha__path_index(&x->path, a);
-        ha__cc_warn(x, 0,
+        ha__cc_warn(x,
                     "track %u is also started by groups[%zu] (\"%s\"); this later group takes "
                     "it over",
                     g->tracks[a], j, h->name);

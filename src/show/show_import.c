@@ -18,26 +18,10 @@
  * name; a cue playing it on those tracks starts that group. */
 #include "show_internal.h"
 
-#include <stdarg.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-void ha__hpx_warn(ha__hpx *m, const char *fmt, ...) {
-  char msg[480];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(msg, sizeof(msg), fmt, ap);
-  va_end(ap);
-  ha__diag(m->c, HA_DIAG_WARNING, ha__path_str(&m->path), 1, "%s", msg);
-}
-
-void ha__hpx_warn_key(ha__hpx *m, const char *key, const char *fmt, const char *arg) {
-  size_t mark = ha__path_key(&m->path, key);
-  ha__hpx_warn(m, fmt, arg);
-  ha__path_pop(&m->path, mark);
-}
 
 /* {x, y, z} -> [x, y, z] (NULL when not such an object). */
 json_t *ha__hpx_xyz(const json_t *v) {
@@ -128,7 +112,7 @@ static void import_color(ha__hpx *m, const json_t *c, json_t *t) {
       return;
     }
   }
-  ha__hpx_warn_key(m, "color", "not imported: not a colour%s", "");
+  ha__hpx_warn_key(m, "color", "not imported: not a colour");
 }
 
 /* The Holophonix index of the project track `t`: its holophonixIndex when
@@ -173,7 +157,7 @@ static json_t *import_track(ha__hpx *m, const json_t *t, long long idx) {
     p = pos ? ha__hpx_xyz(pos) : NULL;
   }
   if (!ha__hpx_set(o, "position", p) && json_object_get(t, "position") != NULL) {
-    ha__hpx_warn_key(m, "position", "not imported: not a position {x, y, z}%s", "");
+    ha__hpx_warn_key(m, "position", "not imported: not a position {x, y, z}");
   }
   const json_t *vol = json_object_get(t, "volume");
   if (json_is_number(vol) && !ha__feq(json_number_value(vol), 1.0)) {
@@ -183,10 +167,10 @@ static json_t *import_track(ha__hpx *m, const json_t *t, long long idx) {
     json_object_set_new(o, "gain", ha__hpx_num(round(db * 100.0) / 100.0));
   }
   if (json_is_true(json_object_get(t, "isMuted"))) {
-    ha__hpx_warn_key(m, "isMuted", "not imported: shows have no mute%s", "");
+    ha__hpx_warn_key(m, "isMuted", "not imported: shows have no mute");
   }
   if (json_is_true(json_object_get(t, "isSolo"))) {
-    ha__hpx_warn_key(m, "isSolo", "not imported: shows have no solo%s", "");
+    ha__hpx_warn_key(m, "isSolo", "not imported: shows have no solo");
   }
   static const char *const known =
       "id|name|holophonixIndex|color|position|initialPosition|"
@@ -195,7 +179,7 @@ static json_t *import_track(ha__hpx *m, const json_t *t, long long idx) {
   json_t *v;
   json_object_foreach((json_t *)(uintptr_t)t, key, v) {
     if (ha__list_index(known, '|', key) < 0) {
-      ha__hpx_warn_key(m, key, "not imported%s", "");
+      ha__hpx_warn_key(m, key, "not imported");
     }
   }
   return o;
@@ -389,11 +373,11 @@ static void import_animation(ha__hpx *m, const json_t *a, size_t i, void *ctx) {
   }
   ha__hpx_settle_params(m, mi->name, o, "parameters");
   if (json_object_get(a, "multiTrackParameters") != NULL) {
-    ha__hpx_warn_key(m, "multiTrackParameters", "not imported: per-track parameters%s", "");
+    ha__hpx_warn_key(m, "multiTrackParameters", "not imported: per-track parameters");
   }
   const char *cs = ha__hpx_str(json_object_get(a, "coordinateSystem"), "type");
   if (cs != NULL && strcmp(cs, "xyz") != 0) {
-    ha__hpx_warn_key(m, "coordinateSystem", "not imported: animations are computed in xyz%s", "");
+    ha__hpx_warn_key(m, "coordinateSystem", "not imported: animations are computed in xyz");
   }
   size_t index = json_array_size(anims);
   json_array_append_new(anims, o);
@@ -592,7 +576,7 @@ static json_t *animation_action(ha__hpx *m, const json_t *cue, const json_t *dat
                                         "animationParameters"};
   for (size_t k = 0; k < HA__COUNTOF(dropped); k++) {
     if (json_object_get(data, dropped[k]) != NULL) {
-      ha__hpx_warn_key(m, dropped[k], "not imported: cue overrides of the animation%s", "");
+      ha__hpx_warn_key(m, dropped[k], "not imported: cue overrides of the animation");
     }
   }
   return act;
@@ -709,7 +693,7 @@ static void import_cue(ha__hpx *m, const json_t *cue, size_t index, void *ctx) {
     if (fabs(json_number_value(json_object_get(json_array_get(out, j), "number")) - number) <
         1e-9) {
       number = *next_number;
-      ha__hpx_warn_key(m, "number", "duplicate number; renumbered%s", "");
+      ha__hpx_warn_key(m, "number", "duplicate number; renumbered");
       j = (size_t)-1; /* rescan */
       *next_number += 1.0;
     }
@@ -736,7 +720,7 @@ static void import_cue(ha__hpx *m, const json_t *cue, size_t index, void *ctx) {
     }
   }
   if (json_is_false(json_object_get(cue, "isEnabled"))) {
-    ha__hpx_warn_key(m, "isEnabled", "the cue is disabled in the project; it is imported%s", "");
+    ha__hpx_warn_key(m, "isEnabled", "the cue is disabled in the project; it is imported");
   }
   json_t *acts = json_array();
   json_array_append_new(acts, act);
@@ -871,12 +855,11 @@ static void warn_rest(ha__hpx *m) {
     if (strcmp(key, "groups") == 0) {
       ha__hpx_warn_key(m, key,
                        "not imported: track groups (a show's groups bind tracks to an "
-                       "animation; see animations[].trackIds)%s",
-                       "");
+                       "animation; see animations[].trackIds)");
     } else if (strcmp(key, "timelines") == 0) {
-      ha__hpx_warn_key(m, key, "not imported: timelines%s", "");
+      ha__hpx_warn_key(m, key, "not imported: timelines");
     } else {
-      ha__hpx_warn_key(m, key, "not imported%s", "");
+      ha__hpx_warn_key(m, key, "not imported");
     }
   }
 }

@@ -158,7 +158,7 @@ json_t *ha__hpx_keyframes(ha__hpx *m, const json_t *v) {
       ha__path_pop(&m->path, m2);
     }
     if (json_object_get(k, "easing") != NULL) {
-      ha__hpx_warn_key(m, "easing", "not imported: bezier easing handles have no equivalent%s", "");
+      ha__hpx_warn_key(m, "easing", "not imported: bezier easing handles have no equivalent");
     }
     json_array_append_new(out, o);
     ha__path_pop(&m->path, mark);

@@ -113,6 +113,13 @@ void ha__diag(ha__dctx *c, ha_diag_severity sev, const char *path, int at_key, c
 /* Add with an explicit position (jansson syntax errors). */
 void ha__diag_at(ha__dctx *c, ha_diag_severity sev, int line, int column, const char *path,
                  const char *fmt, ...) HA__PRINTF(6, 7);
+/* The reporter of the passes that walk a document with a path (the
+ * compiler, the .hpx import, the editor's request checks): add at `path`
+ * (NULL: the document), or at `key` below it when `key` is not NULL (pushed
+ * for the report, then popped; needs a path); `at_key` places it at the
+ * key rather than the value. The message is cut at 479 bytes. */
+void ha__diag_below(ha__dctx *c, ha__path *path, ha_diag_severity sev, const char *key, int at_key,
+                    const char *fmt, ...) HA__PRINTF(6, 7);
 
 /* ---- the compiled view ---- */
 
@@ -265,15 +272,19 @@ typedef struct ha__compiler {
 
 /* The JSON path being compiled ("" at the root). */
 const char *ha__cc_path(const ha__compiler *x);
-/* Report at the current path, or at `key` below it when not NULL;
- * `at_key` places it at the key rather than the value. The shorthands below
- * are what the compilers use; a warning at a key points at the key. */
-void ha__cc_report(ha__compiler *x, ha_diag_severity sev, const char *key, int at_key,
-                   const char *fmt, ...) HA__PRINTF(5, 6);
-#define ha__cc_err(x, ...) ha__cc_report((x), HA_DIAG_ERROR, NULL, 0, __VA_ARGS__)
-#define ha__cc_err_key(x, key, ...) ha__cc_report((x), HA_DIAG_ERROR, (key), 0, __VA_ARGS__)
-#define ha__cc_warn(x, at_key, ...) ha__cc_report((x), HA_DIAG_WARNING, NULL, (at_key), __VA_ARGS__)
-#define ha__cc_warn_key(x, key, ...) ha__cc_report((x), HA_DIAG_WARNING, (key), 1, __VA_ARGS__)
+/* Reports (ha__diag_below) at the current path or at `key` below it: an
+ * error at the value (err, err_key) or at the current path's own key
+ * (err_at_key: a bad map key), a warning at the value (warn) or at the key
+ * (warn_key). */
+#define ha__cc_err(x, ...) ha__diag_below((x)->c, &(x)->path, HA_DIAG_ERROR, NULL, 0, __VA_ARGS__)
+#define ha__cc_err_key(x, key, ...) \
+  ha__diag_below((x)->c, &(x)->path, HA_DIAG_ERROR, (key), 0, __VA_ARGS__)
+#define ha__cc_err_at_key(x, ...) \
+  ha__diag_below((x)->c, &(x)->path, HA_DIAG_ERROR, NULL, 1, __VA_ARGS__)
+#define ha__cc_warn(x, ...) \
+  ha__diag_below((x)->c, &(x)->path, HA_DIAG_WARNING, NULL, 0, __VA_ARGS__)
+#define ha__cc_warn_key(x, key, ...) \
+  ha__diag_below((x)->c, &(x)->path, HA_DIAG_WARNING, (key), 1, __VA_ARGS__)
 void ha__cc_type_error(ha__compiler *x, const char *want, const json_t *v);
 /* Zeroed memory from the model's arena (n = 0 is fine); NULL sets oom. */
 void *ha__cc_alloc(ha__compiler *x, size_t n);
@@ -387,10 +398,12 @@ typedef struct ha__hpx {
   ha__strmap preset_names;
 } ha__hpx;
 
-/* A warning at the current .hpx path (pointing at its key), or at `key`
- * below it (`fmt` takes the one string `arg`). */
-void ha__hpx_warn(ha__hpx *m, const char *fmt, ...) HA__PRINTF(2, 3);
-void ha__hpx_warn_key(ha__hpx *m, const char *key, const char *fmt, const char *arg);
+/* A warning at the current .hpx path, or at `key` below it, pointing at
+ * the key (ha__diag_below). */
+#define ha__hpx_warn(m, ...) \
+  ha__diag_below((m)->c, &(m)->path, HA_DIAG_WARNING, NULL, 1, __VA_ARGS__)
+#define ha__hpx_warn_key(m, key, ...) \
+  ha__diag_below((m)->c, &(m)->path, HA_DIAG_WARNING, (key), 1, __VA_ARGS__)
 /* {x, y, z} (or [x, y, z]) -> a new [x, y, z]; NULL otherwise. */
 json_t *ha__hpx_xyz(const json_t *v);
 /* A new number: an integer when whole (below 1e15), else a real. */
