@@ -65,12 +65,6 @@ static void warn_auto_start_overlap(ha__compiler *x, const ha_show_group *groups
   }
 }
 
-static void blank_group(void *item) {
-  ha_show_group *g = item;
-  g->name = "";
-  g->spec = ha_anim_spec_default();
-}
-
 static void compile_group(ha__compiler *x, const json_t *o, size_t i, void *items) {
   ha_show_group *g = &((ha_show_group *)items)[i];
   ha__cc_unknown_keys(x, o, &ha__schema_group);
@@ -91,16 +85,12 @@ static void compile_group(ha__compiler *x, const json_t *o, size_t i, void *item
 }
 
 void ha__compile_groups(ha__compiler *x, const json_t *doc) {
-  static const ha__cc_section_spec spec = {"groups", sizeof(ha_show_group), 0,
-                                           NULL,     blank_group,           compile_group};
+  static const ha__cc_section_spec spec = {"groups", sizeof(ha_show_group), 0, NULL,
+                                           NULL,     compile_group};
   x->m->groups = ha__cc_section(x, doc, &spec, &x->m->ngroups);
 }
 
 /* ---- presets ---- */
-
-static void blank_preset(void *item) {
-  ((ha_show_preset *)item)->name = "";
-}
 
 /* positions {"<track id>": [x, y, z], ...}, kept in the document's order. */
 static void compile_positions(ha__compiler *x, const json_t *pos, ha_show_preset *p) {
@@ -142,8 +132,8 @@ static void compile_preset(ha__compiler *x, const json_t *o, size_t i, void *ite
 }
 
 void ha__compile_presets(ha__compiler *x, const json_t *doc) {
-  static const ha__cc_section_spec spec = {"presets", sizeof(ha_show_preset), 0,
-                                           NULL,      blank_preset,           compile_preset};
+  static const ha__cc_section_spec spec = {"presets", sizeof(ha_show_preset), 0, NULL,
+                                           NULL,      compile_preset};
   x->m->presets = ha__cc_section(x, doc, &spec, &x->m->npresets);
 }
 
@@ -346,13 +336,18 @@ static void compile_goto_action(ha__compiler *x, const json_t *o, ha_show_action
   ha__cc_get_vec3(x, o, "position", 1, HA__POS_MAX, &a->position);
 }
 
-/* One element of a cue's "actions": its type, then what that type reads. */
-static void compile_action(ha__compiler *x, const json_t *o, size_t index, void *items) {
-  ha_show_action *a = &((ha_show_action *)items)[index];
-  memset(a, 0, sizeof(*a));
+/* What an action has before its fields are read: no tag (only a start
+ * gets one), the default spec and easing. */
+static void blank_action(void *item) {
+  ha_show_action *a = item;
   a->spec = ha_anim_spec_default();
   a->easing = HA_EASE_LINEAR;
   a->tag = HA_SHOW_NO_TAG;
+}
+
+/* One element of a cue's "actions": its type, then what that type reads. */
+static void compile_action(ha__compiler *x, const json_t *o, size_t index, void *items) {
+  ha_show_action *a = &((ha_show_action *)items)[index];
   ha__cc_unknown_keys(x, o, &ha__schema_action);
   int type = 0;
   const json_t *tv = json_object_get(o, "type");
@@ -435,7 +430,7 @@ static void compile_cue_osc(ha__compiler *x, const json_t *o, ha_show_cue *cues,
 
 static void compile_cue(ha__compiler *x, const json_t *o, size_t i, void *items) {
   static const ha__cc_section_spec actions = {
-      "actions", sizeof(ha_show_action), 1, "the cue has no actions", NULL, compile_action};
+      "actions", sizeof(ha_show_action), 1, "the cue has no actions", blank_action, compile_action};
   ha_show_cue *c = &((ha_show_cue *)items)[i];
   ha__cc_unknown_keys(x, o, &ha__schema_cue);
   compile_cue_number(x, o, items, i);

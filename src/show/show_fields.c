@@ -424,11 +424,11 @@ int ha__cc_name(ha__compiler *x, const json_t *o, ha__strmap *names, const char 
                 const char *section, size_t index, const char **out) {
   const char *name = NULL;
   int r = ha__cc_get_string(x, o, "name", 1, 1, &name);
+  *out = r > 0 ? name : ""; /* later messages may name it (a group's overlap) */
   if (r > 0) {
     size_t mark = ha__path_key(&x->path, "name");
     register_name(x, names, name, what, section, index);
     ha__path_pop(&x->path, mark);
-    *out = name;
   }
   return r;
 }

@@ -338,7 +338,8 @@ typedef struct ha__cc_section_spec {
   size_t item_size;
   int required;              /* absence is an error (and no table is made) */
   const char *empty_warning; /* said at the array when it is empty, or NULL */
-  /* Defaults of every element, object or not (NULL: zeroes). */
+  /* Defaults of every element, object or not, that the element compiler
+   * or a later element can see (NULL: zeroes). */
   void (*blank)(void *item);
   /* Compile the object `o`, element `index` of the table `items` (whose
    * earlier elements are already compiled), at the path "key[index]". */
@@ -358,7 +359,8 @@ size_t ha__cc_track_lookup(const ha__compiler *x, long long id); /* SIZE_MAX: no
 /* A map key naming a known track ("3"); reported at the key, -1, if not. */
 int ha__cc_track_key(ha__compiler *x, const char *k, long long *id);
 /* The required unique "name" of `o`, registered in `names` as `index` (a
- * duplicate is reported naming section[other index]). Returns as a reader. */
+ * duplicate is reported naming section[other index]); *out is "" when it
+ * could not be read. Returns as a reader. */
 int ha__cc_name(ha__compiler *x, const json_t *o, ha__strmap *names, const char *what,
                 const char *section, size_t index, const char **out);
 /* The index registered for `name`; else reported at `key`, SIZE_MAX. */
