@@ -11,7 +11,6 @@
  * warned about, never silently ignored. */
 #include "show_internal.h"
 
-#include <math.h>
 #include <string.h>
 
 /* ---- groups and the shared group spec ---- */
@@ -392,13 +391,11 @@ static void compile_cue_number(ha__compiler *x, const json_t *o, ha_show_cue *cu
   if (ha__cc_get_number(x, o, "number", 1, 0.0, 1e6, &num) <= 0) {
     return;
   }
-  for (size_t j = 0; j < i; j++) {
-    if (fabs(cues[j].number - num) <= 1e-9) {
-      char a[40];
-      ha_format_double(a, sizeof(a), num);
-      ha__cc_err_key(x, "number", "duplicate cue number %s (also cues[%zu])", a, j);
-      break;
-    }
+  size_t j = ha__show_cue_index(cues, i, num);
+  if (j != SIZE_MAX) {
+    char a[40];
+    ha_format_double(a, sizeof(a), num);
+    ha__cc_err_key(x, "number", "duplicate cue number %s (also cues[%zu])", a, j);
   }
   cues[i].number = num;
 }

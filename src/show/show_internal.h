@@ -154,6 +154,11 @@ typedef struct ha__show_model {
 ha_status ha__show_compile(json_t *doc, ha__dctx *c, ha__show_model **out);
 void ha__show_model_ref(ha__show_model *m);
 void ha__show_model_unref(ha__show_model *m);
+/* The index of the cue numbered `number` (within 1e-9) among the first
+ * `count` of `cues`, SIZE_MAX when none: the one rule of ha_show_cue_find,
+ * ha_show_fire_cue and the compiler's duplicate check (which runs before
+ * the model has its table, hence the array). */
+size_t ha__show_cue_index(const ha_show_cue *cues, size_t count, double number);
 
 /* Bring a document of an older format up to HA_SHOW_FORMAT in place (the
  * posmap learns renamed keys). Reports a newer or unknown format as an

@@ -227,10 +227,9 @@ ha_status ha_show_fire_cue(ha_show_instance *inst, double number, double t, ha_e
   if (inst == NULL) {
     return HA_EINVAL;
   }
-  for (size_t i = 0; i < inst->model->ncues; i++) {
-    if (fabs(inst->model->cues[i].number - number) <= 1e-9) {
-      return ha_show_fire_cue_at(inst, i, t, err);
-    }
+  size_t i = ha__show_cue_index(inst->model->cues, inst->model->ncues, number);
+  if (i != SIZE_MAX) {
+    return ha_show_fire_cue_at(inst, i, t, err);
   }
   char v[40];
   ha_format_double(v, sizeof(v), number);
