@@ -23,22 +23,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* {x, y, z} -> [x, y, z] (NULL when not such an object). */
-json_t *ha__hpx_xyz(const json_t *v) {
-  if (json_is_array(v) && json_array_size(v) == 3) {
-    return json_deep_copy(v);
-  }
-  if (!json_is_object(v)) {
-    return NULL;
-  }
-  const json_t *a = json_object_get(v, "x"), *b = json_object_get(v, "y"),
-               *c = json_object_get(v, "z");
-  if (!json_is_number(a) || !json_is_number(b) || !json_is_number(c)) {
-    return NULL;
-  }
-  return json_pack("[f,f,f]", json_number_value(a), json_number_value(b), json_number_value(c));
-}
-
 /* Integers stay integers, so imported files read naturally. */
 json_t *ha__hpx_num(double v) {
   if (fabs(v) < 1e15 && ha__feq(v, floor(v))) {
@@ -151,10 +135,10 @@ static json_t *import_track(ha__hpx *m, const json_t *t, long long idx) {
   /* The rest position: initialPosition when the project was saved
    * mid-animation, else position. */
   const json_t *pos = json_object_get(t, "initialPosition");
-  json_t *p = pos ? ha__hpx_xyz(pos) : NULL;
+  json_t *p = pos ? ha__json_xyz(pos, HA__HPX_XYZ) : NULL;
   if (p == NULL) {
     pos = json_object_get(t, "position");
-    p = pos ? ha__hpx_xyz(pos) : NULL;
+    p = pos ? ha__json_xyz(pos, HA__HPX_XYZ) : NULL;
   }
   if (!ha__hpx_set(o, "position", p) && json_object_get(t, "position") != NULL) {
     ha__hpx_warn_key(m, "position", "not imported: not a position {x, y, z}");
@@ -317,7 +301,7 @@ static void import_mode(ha__hpx *m, const json_t *a, json_t *g) {
   if (cp == NULL) {
     cp = json_object_get(a, "customCenter");
   }
-  json_t *c = cp ? ha__hpx_xyz(cp) : NULL;
+  json_t *c = cp ? ha__json_xyz(cp, HA__HPX_XYZ) : NULL;
   if (c != NULL && name != NULL && strcmp(name, "centered") == 0) {
     json_object_set_new(g, "centerPoint", c);
   } else {
@@ -462,7 +446,7 @@ static void import_preset(ha__hpx *m, const json_t *p, size_t i, void *ctx) {
     json_t *idv = json_string(key);
     long long idx = hpx_track_index(m, idv);
     json_decref(idv);
-    json_t *q = ha__hpx_xyz(v);
+    json_t *q = ha__json_xyz(v, HA__HPX_XYZ);
     if (idx == 0 || q == NULL) {
       ha__hpx_warn(m, idx == 0 ? "not imported: no track with this id in the project"
                                : "not imported: not a position {x, y, z}");

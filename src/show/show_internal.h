@@ -206,6 +206,15 @@ ha_status ha__show_dump(const json_t *doc, char **out, size_t *len);
 ha_status ha__json_compact(const json_t *v, char **out);
 /* "a string", "a number", "an object", ... for messages. */
 const char *ha__json_kind(const json_t *v);
+/* How ha__json_xyz reads a point. */
+enum {
+  HA__XYZ_ONLY = 1u,  /* the object has no keys but x, y and z */
+  HA__XYZ_ARRAY = 2u, /* a 3-element array is taken too, copied as it is */
+  HA__XYZ_REAL = 4u   /* the object's numbers become reals (1 -> 1.0); else kept */
+};
+/* The point {x, y, z} (three numbers) of `v` as a new [x, y, z]; NULL when
+ * `v` (which may be NULL) is not one. */
+json_t *ha__json_xyz(const json_t *v, unsigned how);
 
 /* JSON Pointer (RFC 6901): the parent container and the last token.
  * HA_EINVAL (malformed), HA_ENOTFOUND (a missing intermediate). */
@@ -411,8 +420,9 @@ typedef struct ha__hpx {
   ha__diag_below((m)->c, &(m)->path, HA_DIAG_WARNING, NULL, 1, __VA_ARGS__)
 #define ha__hpx_warn_key(m, key, ...) \
   ha__diag_below((m)->c, &(m)->path, HA_DIAG_WARNING, (key), 1, __VA_ARGS__)
-/* {x, y, z} (or [x, y, z]) -> a new [x, y, z]; NULL otherwise. */
-json_t *ha__hpx_xyz(const json_t *v);
+/* How the import reads a project's points: {x, y, z} (other keys ignored)
+ * with its numbers as reals, or a [x, y, z] array copied as it is. */
+#define HA__HPX_XYZ (HA__XYZ_ARRAY | HA__XYZ_REAL)
 /* A new number: an integer when whole (below 1e15), else a real. */
 json_t *ha__hpx_num(double v);
 /* Set `key` of `obj` to the new value `v` (taking it) when `v` is not
