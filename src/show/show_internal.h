@@ -198,7 +198,16 @@ ha_status ha__show_load_text(const char *text, size_t len, const char *name, ha_
                              ha_diags *diags);
 void ha__history_entry_free(ha__history_entry *e);
 
-/* ---- JSON helpers ---- */
+/* ---- JSON helpers and the file reader (show_json.c) ---- */
+
+/* The one file reader of ha_show_load_file and ha_show_import_hpx: read
+ * the file at `path` and hand its text to `load`, named by the path so
+ * diagnostics say which file. A file that cannot be read is one
+ * diagnostic, "PATH: cannot read: <reason>", and HA_EIO or HA_ENOMEM. */
+typedef ha_status (*ha__show_text_loader)(const char *text, size_t len, const char *name,
+                                          ha_show **out, ha_diags *diags);
+ha_status ha__show_load_path(const char *path, ha__show_text_loader load, ha_show **out,
+                             ha_diags *diags);
 
 /* Canonical pretty text of a document (see ha_show_save_string). */
 ha_status ha__show_dump(const json_t *doc, char **out, size_t *len);
@@ -259,15 +268,6 @@ ha_status ha__show_no_cue(ha_error *err, size_t cue);
  * offline. */
 ha_show_op ha__show_group_start_op(const ha__show_model *m, size_t group);
 ha_show_op ha__show_group_stop_op(const ha__show_model *m, size_t group, double fade);
-
-/* The one file reader of ha_show_load_file and ha_show_import_hpx: read
- * the file at `path` and hand its text to `load`, named by the path so
- * diagnostics say which file. A file that cannot be read is one
- * diagnostic, "PATH: cannot read: <reason>", and HA_EIO or HA_ENOMEM. */
-typedef ha_status (*ha__show_text_loader)(const char *text, size_t len, const char *name,
-                                          ha_show **out, ha_diags *diags);
-ha_status ha__show_load_path(const char *path, ha__show_text_loader load, ha_show **out,
-                             ha_diags *diags);
 
 /* ---- the compiler's reading kit (show_fields.c) ---- */
 

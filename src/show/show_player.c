@@ -4,10 +4,7 @@
  * player's transport); motions are created here, never on the tick. */
 #include "show_internal.h"
 
-#include "holoanim/show_player.h"
-
 #include <stdio.h>
-#include <string.h>
 
 ha_output_config ha_show_output_config(const ha_show_output *o) {
   ha_output_config c = ha_output_config_default();

@@ -18,9 +18,9 @@
  * animation at once instead of when its turn comes). */
 #include "show_internal.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 typedef struct motion_rec {
   ha_motion *m;
