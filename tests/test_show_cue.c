@@ -83,8 +83,10 @@ static const cue_at script[] = {{0.5, 1}, {1.0, 2}, {1.5, 3},  {1.7, 5},  {3.5, 
 #define DT 0.01
 #define STEPS 1000
 
-/* Positions of every track at every tick k·DT, offline. */
-static void run_offline(const ha_show *show, double *out) {
+/* Positions of every track at every tick k·DT (k = 0..steps) with the
+ * cues of `sc` fired, offline. */
+static void run_offline_script(const ha_show *show, const cue_at *sc, size_t nsc, int steps,
+                               double *out) {
   ha_engine_config cfg = ha_show_engine_config(show);
   ha_engine *e = NULL;
   CHECK_OK(ha_engine_create(&cfg, &e, NULL));
@@ -92,13 +94,13 @@ static void run_offline(const ha_show *show, double *out) {
   CHECK_OK(ha_show_instantiate(show, e, 0.0, &inst, NULL));
   size_t next = 0;
   double x[NTRACKS], y[NTRACKS], z[NTRACKS];
-  for (int k = 0; k <= STEPS; k++) {
+  for (int k = 0; k <= steps; k++) {
     double t = k * DT;
-    while (next < NSCRIPT && script[next].t <= t + 1e-9) {
+    while (next < nsc && sc[next].t <= t + 1e-9) {
       ha_error err;
       ha_error_clear(&err);
-      ha_status st = ha_show_fire_cue(inst, script[next].cue, t, &err);
-      CHECK_MSG(st == HA_OK, "offline cue %g: %s", script[next].cue, err.message);
+      ha_status st = ha_show_fire_cue(inst, sc[next].cue, t, &err);
+      CHECK_MSG(st == HA_OK, "offline cue %g: %s", sc[next].cue, err.message);
       next++;
     }
     CHECK_OK(ha_show_instance_evaluate(inst, t, x, y, z, NTRACKS));
@@ -110,6 +112,10 @@ static void run_offline(const ha_show *show, double *out) {
   }
   ha_show_instance_destroy(inst);
   ha_engine_destroy(e);
+}
+
+static void run_offline(const ha_show *show, double *out) {
+  run_offline_script(show, script, NSCRIPT, STEPS, out);
 }
 
 /* A stopped player sized and filled for the show, transport at 0. */
@@ -124,20 +130,20 @@ static ha_player *live_player(const ha_show *show) {
 
 /* The same live: the player is ticked by hand at monotonic time k·DT from
  * 0, so its transport time is k·DT exactly (the clock starts at 0). */
-static void run_live(const ha_show *show, double *out) {
+static void run_live_script(const ha_show *show, const cue_at *sc, size_t nsc, int steps,
+                            double *out) {
   ha_player *p = live_player(show);
   ha_store_snapshot *snap = NULL;
   CHECK_OK(ha_store_snapshot_create(ha_show_player_config(show, NULL).max_tracks, &snap));
   CHECK_OK(ha_show_player_play(show, p, NULL));
   size_t next = 0;
-  for (int k = 0; k <= STEPS; k++) {
+  for (int k = 0; k <= steps; k++) {
     double t = k * DT;
-    while (next < NSCRIPT && script[next].t <= t + 1e-9) {
+    while (next < nsc && sc[next].t <= t + 1e-9) {
       ha_error err;
       ha_error_clear(&err);
-      ha_status st =
-          ha_show_player_fire_cue(show, p, ha_show_cue_find(show, script[next].cue), &err);
-      CHECK_MSG(st == HA_OK, "live cue %g: %s", script[next].cue, err.message);
+      ha_status st = ha_show_player_fire_cue(show, p, ha_show_cue_find(show, sc[next].cue), &err);
+      CHECK_MSG(st == HA_OK, "live cue %g: %s", sc[next].cue, err.message);
       next++;
     }
     CHECK_OK(ha_player_tick_once(p, t));
@@ -156,6 +162,10 @@ static void run_live(const ha_show *show, double *out) {
   }
   ha_store_snapshot_destroy(snap);
   ha_player_destroy(p);
+}
+
+static void run_live(const ha_show *show, double *out) {
+  run_live_script(show, script, NSCRIPT, STEPS, out);
 }
 
 static ha_vec3 at(const double *pos, double t, size_t track_index) {
@@ -227,6 +237,170 @@ static void test_live_matches_offline(void) {
   ha_show_destroy(show);
 }
 
+/* A group stopped directly with fade < 0 takes its animation's fadeOut,
+ * live as offline: g (c, fadeOut 1.5) stopped at 1.0 glides to base over
+ * 1.5 s on both, tick for tick. */
+static void test_stop_group_default_fade(void) {
+  ha_show *show = load(every_action_show);
+  if (show == NULL) {
+    return;
+  }
+  /* the tags the show gives: a group start answers to the group's index,
+   * an inline start to HA_SHOW_TAG_INLINE | k, any other action to none */
+  const ha_show_cue *cues = ha_show_cues(show, NULL);
+  CHECK_INT(cues[0].actions[0].tag, 1);
+  CHECK_INT(cues[0].actions[1].tag, HA_SHOW_TAG_INLINE | 0u);
+  CHECK_INT(cues[1].actions[0].tag, HA_SHOW_NO_TAG);
+  CHECK_INT(cues[2].actions[0].tag, HA_SHOW_TAG_INLINE | 1u);
+  CHECK_INT(cues[4].actions[0].tag, HA_SHOW_NO_TAG);
+  ha_engine_config cfg = ha_show_engine_config(show);
+  ha_engine *e = NULL;
+  CHECK_OK(ha_engine_create(&cfg, &e, NULL));
+  ha_show_instance *inst = NULL;
+  CHECK_OK(ha_show_instantiate(show, e, 0.0, &inst, NULL));
+  ha_player *p = live_player(show);
+  ha_store_snapshot *snap = NULL;
+  CHECK_OK(ha_store_snapshot_create(ha_show_player_config(show, NULL).max_tracks, &snap));
+  CHECK_OK(ha_show_player_play(show, p, NULL));
+  const ha_show_track *tr = ha_show_tracks(show, NULL);
+  ha_vec3 mid = ha_vec3_make(0, 0, 0);
+  int reported = 0;
+  double x[NTRACKS], y[NTRACKS], z[NTRACKS];
+  for (int k = 0; k <= 300; k++) {
+    double t = k * DT;
+    if (k == 100) {
+      CHECK_OK(ha_show_stop_group(inst, 0, -1.0, t));
+      CHECK_OK(ha_show_player_stop_group(show, p, 0, -1.0));
+    }
+    CHECK_OK(ha_show_instance_evaluate(inst, t, x, y, z, NTRACKS));
+    CHECK_OK(ha_player_tick_once(p, t));
+    CHECK_OK(ha_store_read(ha_player_store(p), snap));
+    for (size_t i = 0; i < NTRACKS && reported < 5; i++) {
+      if (!ha_t_near(x[i], snap->x[i], 1e-9) || !ha_t_near(y[i], snap->y[i], 1e-9) ||
+          !ha_t_near(z[i], snap->z[i], 1e-9)) {
+        HA_T_FAIL("t = %.2f track %zu: offline (%g, %g, %g), live (%g, %g, %g)", t, i + 1, x[i],
+                  y[i], z[i], snap->x[i], snap->y[i], snap->z[i]);
+        reported++;
+      }
+    }
+    if (k == 175) {
+      mid = ha_vec3_make(x[0], y[0], z[0]);
+    }
+  }
+  /* halfway through the fade track 1 is not home yet; after it, it rests
+   * at its base */
+  CHECK(ha_vec3_dist(mid, tr[0].position) > 0.1);
+  CHECK_VEC_NEAR(ha_vec3_make(x[0], y[0], z[0]), tr[0].position.x, tr[0].position.y,
+                 tr[0].position.z, 1e-9);
+  ha_store_snapshot_destroy(snap);
+  ha_player_destroy(p);
+  ha_show_instance_destroy(inst);
+  ha_engine_destroy(e);
+  ha_show_destroy(show);
+}
+
+/* What cues do, each on tracks of its own. Tracks 1 and 2 share a base;
+ * lf and ln are the same path, lf with a fadeIn. 1: lf on 1, ln on 2. 2: g
+ * (c on 3, 4), c on 5, o (another animation) on 6. 3: stop animation c
+ * with a 1 s fade. 4: goto of 5 (at rest at its base by then), 2 s,
+ * linear. */
+static const char *behaviour_show =
+    "{\"format\": 1,\n"
+    " \"tracks\": [{\"id\": 1, \"position\": [0, 5, 0]}, {\"id\": 2, \"position\": [0, 5, 0]},\n"
+    "   {\"id\": 3, \"position\": [3, 0, 0]}, {\"id\": 4, \"position\": [-3, 0, 0]},\n"
+    "   {\"id\": 5, \"position\": [0, -4, 0]}, {\"id\": 6, \"position\": [1, 1, 0]}],\n"
+    " \"animations\": [\n"
+    "   {\"name\": \"c\", \"model\": \"circular\", \"duration\": 8,\n"
+    "    \"parameters\": {\"radius\": 2, \"center\": [0, 0, 1]}},\n"
+    "   {\"name\": \"o\", \"model\": \"circular\", \"duration\": 5,\n"
+    "    \"parameters\": {\"radius\": 1, \"center\": [0, 0, 2]}},\n"
+    "   {\"name\": \"lf\", \"model\": \"linear\", \"duration\": 4, \"fadeIn\": 1,\n"
+    "    \"parameters\": {\"startPosition\": [0, 0, 0], \"endPosition\": [4, 0, 0]}},\n"
+    "   {\"name\": \"ln\", \"model\": \"linear\", \"duration\": 4,\n"
+    "    \"parameters\": {\"startPosition\": [0, 0, 0], \"endPosition\": [4, 0, 0]}}],\n"
+    " \"groups\": [{\"name\": \"g\", \"animation\": \"c\", \"tracks\": [3, 4]}],\n"
+    " \"cues\": [\n"
+    "   {\"number\": 1, \"actions\": [{\"type\": \"start\", \"animation\": \"lf\", \"tracks\": "
+    "[1]},\n"
+    "     {\"type\": \"start\", \"animation\": \"ln\", \"tracks\": [2]}]},\n"
+    "   {\"number\": 2, \"actions\": [{\"type\": \"start\", \"group\": \"g\"},\n"
+    "     {\"type\": \"start\", \"animation\": \"c\", \"tracks\": [5]},\n"
+    "     {\"type\": \"start\", \"animation\": \"o\", \"tracks\": [6]}]},\n"
+    "   {\"number\": 3, \"actions\": [{\"type\": \"stop\", \"animation\": \"c\", \"fade\": 1}]},\n"
+    "   {\"number\": 4, \"actions\": [{\"type\": \"goto\", \"track\": 5, \"position\": [2, -2, "
+    "3],\n"
+    "     \"transition\": 2}]}]\n"
+    "}";
+
+static const cue_at behaviour_script[] = {{1.0, 1}, {2.0, 2}, {4.0, 3}, {6.0, 4}};
+/* the same without the stop: where the tracks would have gone */
+static const cue_at unstopped_script[] = {{1.0, 1}, {2.0, 2}, {6.0, 4}};
+#define BSTEPS 800
+
+static int vec_near(ha_vec3 a, ha_vec3 b, double tol) {
+  return ha_vec3_dist(a, b) <= tol;
+}
+
+/* Checks the cues' effects on positions `pos` (offline or live). */
+static void check_behaviour(const ha_show *show, const double *pos, const double *unstopped,
+                            const char *how) {
+  const ha_show_track *tr = ha_show_tracks(show, NULL);
+  /* fadeIn: lf starts from track 1's base and reaches the path (ln's, on
+   * track 2) after 1 s; halfway it lies strictly between the two */
+  ha_vec3 base = tr[0].position, p = at(pos, 1.5, 0), path = at(pos, 1.5, 1);
+  double d_bp = ha_vec3_dist(base, p), d_pq = ha_vec3_dist(p, path);
+  CHECK_MSG(vec_near(at(pos, 1.0, 0), base, 1e-9), "%s: lf starts at the base", how);
+  CHECK_MSG(d_bp > 0.1 && d_pq > 0.1, "%s: at 1.5 track 1 is %g from its base, %g from the path",
+            how, d_bp, d_pq);
+  CHECK_MSG(ha_t_near(d_bp + d_pq, ha_vec3_dist(base, path), 1e-9),
+            "%s: at 1.5 track 1 is off the segment from its base to the path", how);
+  CHECK_MSG(vec_near(at(pos, 2.5, 0), at(pos, 2.5, 1), 1e-9), "%s: after fadeIn, on the path", how);
+  /* stop animation c at 4.0 with fade 1: 3, 4 (group g) and 5 (a start
+   * action) leave the path at once and are home at 5.0; 6 (on o) goes on
+   * exactly as if nothing was stopped */
+  for (size_t i = 2; i <= 4; i++) {
+    ha_vec3 b = tr[i].position;
+    CHECK_MSG(!vec_near(at(pos, 4.5, i), b, 0.1), "%s: track %zu mid-fade is at its base", how,
+              i + 1);
+    CHECK_MSG(!vec_near(at(pos, 4.5, i), at(unstopped, 4.5, i), 0.01),
+              "%s: track %zu mid-fade is still on its path", how, i + 1);
+    CHECK_MSG(vec_near(at(pos, 5.0, i), b, 1e-9) && vec_near(at(pos, 5.5, i), b, 1e-9),
+              "%s: track %zu is not at its base after the fade", how, i + 1);
+  }
+  for (double t = 4.0; t <= 6.0; t += 0.25) {
+    CHECK_MSG(vec_near(at(pos, t, 5), at(unstopped, t, 5), 1e-9),
+              "%s: track 6 (on o) left its path at %g", how, t);
+  }
+  CHECK_MSG(!vec_near(at(pos, 4.5, 5), at(pos, 4.0, 5), 0.1), "%s: track 6 stopped moving", how);
+  /* goto of 5 at 6.0 over 2 s, linear: halfway at 7.0, there at 8.0 */
+  ha_vec3 g = at(pos, 7.0, 4);
+  CHECK_VEC_NEAR(g, 1, -3, 1.5, 1e-9);
+  g = at(pos, 8.0, 4);
+  CHECK_VEC_NEAR(g, 2, -2, 3, 1e-9);
+}
+
+static void test_cue_behaviour(void) {
+  ha_show *show = load(behaviour_show);
+  if (show == NULL) {
+    return;
+  }
+  size_t n = (size_t)(BSTEPS + 1) * 3 * NTRACKS;
+  double *off = calloc(n, sizeof(double)), *live = calloc(n, sizeof(double));
+  double *unstopped = calloc(n, sizeof(double));
+  run_offline_script(show, behaviour_script, sizeof(behaviour_script) / sizeof(*behaviour_script),
+                     BSTEPS, off);
+  run_live_script(show, behaviour_script, sizeof(behaviour_script) / sizeof(*behaviour_script),
+                  BSTEPS, live);
+  run_offline_script(show, unstopped_script, sizeof(unstopped_script) / sizeof(*unstopped_script),
+                     BSTEPS, unstopped);
+  check_behaviour(show, off, unstopped, "offline");
+  check_behaviour(show, live, unstopped, "live");
+  free(off);
+  free(live);
+  free(unstopped);
+  ha_show_destroy(show);
+}
+
 /* 301 tracks; cue 1 starts 300 animations (one per track, so none takes
  * another's track), cue 2 one more. (cue << 8 | action) tags would give
  * cue 1's action 256 and cue 2's action 0 the same tag. */
@@ -288,16 +462,24 @@ static void test_300_starts_300_tags(void) {
   memset(&log, 0, sizeof(log));
   CHECK_OK(ha_show_cue_ops(show, 0, log_op, &log, NULL));
   CHECK_INT(log.n, NSTARTS);
+  size_t ncues = 0;
+  const ha_show_cue *cues = ha_show_cues(show, &ncues);
+  CHECK_INT(ncues, 2);
+  CHECK_INT(cues[0].action_count, NSTARTS);
+  CHECK_INT(cues[1].action_count, 1);
   for (size_t a = 0; a < NSTARTS; a++) {
-    CHECK_INT(ha_show_action_tag(show, 0, a), HA_SHOW_TAG_INLINE | a);
-    CHECK_INT(log.tags[a], ha_show_action_tag(show, 0, a));
+    CHECK_INT(cues[0].actions[a].tag, HA_SHOW_TAG_INLINE | a);
+    CHECK_INT(log.tags[a], cues[0].actions[a].tag);
     CHECK_INT(log.tracks[a], a + 1);
   }
-  uint32_t last = ha_show_action_tag(show, 1, 0);
+  uint32_t last = cues[1].actions[0].tag;
   CHECK_INT(last, HA_SHOW_TAG_INLINE | NSTARTS);
-  CHECK_INT(ha_show_action_tag(show, 1, 1), HA_SHOW_NO_TAG);
-  CHECK_INT(ha_show_action_tag(show, 2, 0), HA_SHOW_NO_TAG);
-  CHECK_INT(ha_show_cue_ops(show, 2, log_op, &log, NULL), HA_ENOTFOUND);
+  /* a missing cue: the same status and words listed, offline and live */
+  ha_error err;
+  ha_error_clear(&err);
+  CHECK_INT(ha_show_cue_ops(show, 2, log_op, &log, &err), HA_ENOTFOUND);
+  CHECK_INT(err.status, HA_ENOTFOUND);
+  CHECK_STR(err.message, "cue: no cue index 2");
 
   /* offline: 301 animations, one per track */
   ha_engine_config cfg = ha_show_engine_config(show);
@@ -305,6 +487,10 @@ static void test_300_starts_300_tags(void) {
   CHECK_OK(ha_engine_create(&cfg, &e, NULL));
   ha_show_instance *inst = NULL;
   CHECK_OK(ha_show_instantiate(show, e, 0.0, &inst, NULL));
+  ha_error_clear(&err);
+  CHECK_INT(ha_show_fire_cue_at(inst, 2, 0.0, &err), HA_ENOTFOUND);
+  CHECK_INT(err.status, HA_ENOTFOUND);
+  CHECK_STR(err.message, "cue: no cue index 2");
   CHECK_OK(ha_show_fire_cue(inst, 1, 0.0, NULL));
   CHECK_OK(ha_show_fire_cue(inst, 2, 0.0, NULL));
   double x[NSTARTS + 1], y[NSTARTS + 1], z[NSTARTS + 1];
@@ -328,6 +514,10 @@ static void test_300_starts_300_tags(void) {
   ha_store_snapshot *snap = NULL;
   CHECK_OK(ha_store_snapshot_create(ha_show_player_config(show, NULL).max_tracks, &snap));
   CHECK_OK(ha_show_player_play(show, p, NULL));
+  ha_error_clear(&err);
+  CHECK_INT(ha_show_player_fire_cue(show, p, 2, &err), HA_ENOTFOUND);
+  CHECK_INT(err.status, HA_ENOTFOUND);
+  CHECK_STR(err.message, "cue: no cue index 2");
   CHECK_OK(ha_show_player_fire_cue(show, p, 0, NULL));
   CHECK_OK(ha_show_player_fire_cue(show, p, 1, NULL));
   CHECK_OK(ha_player_tick_once(p, 0.0));
@@ -344,7 +534,7 @@ static void test_300_starts_300_tags(void) {
   for (size_t i = 0; i < NSTARTS; i++) {
     CHECK_INT(snap->status[i], HA_TRACK_ANIMATED); /* cue 1's 256th among them */
   }
-  CHECK_OK(ha_player_stop_animation(p, ha_show_action_tag(show, 0, 256), 0.0));
+  CHECK_OK(ha_player_stop_animation(p, cues[0].actions[256].tag, 0.0));
   CHECK_OK(ha_player_tick_once(p, 0.7));
   CHECK_OK(ha_store_read(ha_player_store(p), snap));
   for (size_t i = 0; i < NSTARTS; i++) {
@@ -361,6 +551,8 @@ static void test_300_starts_300_tags(void) {
 
 int main(void) {
   RUN(test_live_matches_offline);
+  RUN(test_stop_group_default_fade);
+  RUN(test_cue_behaviour);
   RUN(test_300_starts_300_tags);
   return test_done();
 }

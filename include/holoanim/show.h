@@ -141,15 +141,17 @@ typedef struct ha_show_action {
                              subset in preset order (all of the preset's when not given);
                              GOTO: the one track */
   size_t track_count;
-  ha_anim_spec spec; /* START/ANIMATION: the group spec; START/GROUP: the group's */
-  uint32_t tag;      /* START: the tag of the animation it starts (ha_show_action_tag);
-                        HA_SHOW_NO_TAG for the other types */
-  double fade;       /* STOP: seconds to glide back to base (0: stay) */
-  ha_vec3 position;  /* GOTO: target (m) */
-  double transition; /* PRESET, GOTO: seconds (0: jump) */
-  ha_easing easing;  /* PRESET, GOTO */
-  bool aed;          /* PRESET, GOTO: interpolate in aed (shorter azimuth arc) */
-  double stagger;    /* PRESET: delay between successive tracks (s) */
+  const size_t *preset_index; /* PRESET: where each of `tracks` is in the preset
+                                 (its position is positions[preset_index[i]]) */
+  ha_anim_spec spec;          /* START/ANIMATION: the group spec; START/GROUP: the group's */
+  uint32_t tag;               /* START: the tag of the animation it starts (see "Animation
+                                 tags" below); HA_SHOW_NO_TAG for the other types */
+  double fade;                /* STOP: seconds to glide back to base (0: stay) */
+  ha_vec3 position;           /* GOTO: target (m) */
+  double transition;          /* PRESET, GOTO: seconds (0: jump) */
+  ha_easing easing;           /* PRESET, GOTO */
+  bool aed;                   /* PRESET, GOTO: interpolate in aed (shorter azimuth arc) */
+  double stagger;             /* PRESET: delay between successive tracks (s) */
 } ha_show_action;
 
 typedef struct ha_show_cue {
@@ -202,9 +204,10 @@ typedef struct ha_show_control {
 /* Animation tags. Whatever a show starts answers to a tag, unique in the
  * show, so it can be stopped again: group g is tag g, and the k-th start
  * action of an animation on tracks (counting over every cue in document
- * order, from 0) is HA_SHOW_TAG_INLINE | k. They are assigned when the show
- * is compiled (loading, every edit), so an edit of the cues may renumber
- * them. */
+ * order, from 0) is HA_SHOW_TAG_INLINE | k. A start action's tag is its
+ * `tag` field (ha_show_cues(...)[c].actions[a].tag). They are assigned when
+ * the show is compiled (loading, every edit), so an edit of the cues may
+ * renumber them. */
 #define HA_SHOW_TAG_INLINE 0x40000000u
 #define HA_SHOW_NO_TAG 0xffffffffu
 
@@ -256,11 +259,6 @@ size_t ha_show_group_find(const ha_show *show, const char *name);
 size_t ha_show_preset_find(const ha_show *show, const char *name);
 size_t ha_show_cue_find(const ha_show *show, double number);
 size_t ha_show_cue_find_osc(const ha_show *show, const char *address);
-
-/* The tag of action `action` of cue `cue` (indices): for a start action
- * the tag of what it starts, else HA_SHOW_NO_TAG (also out of range).
- * Thread: the show's. */
-uint32_t ha_show_action_tag(const ha_show *show, size_t cue, size_t action);
 
 /* A new motion for the i-th animation (the caller owns it). HA_ENOTFOUND
  * past the end; otherwise as ha_motion_create (cannot fail validation: the
@@ -381,7 +379,8 @@ typedef ha_status (*ha_show_op_fn)(void *user, const ha_show_op *op, ha_error *e
 
 /* The operations of cue `index`, in order, each handed to fn(user, op,
  * err). Stops at the first error and returns it, err's name prefixed with
- * "cues[i].actions[j]". HA_ENOTFOUND (no such cue). Never allocates; the
+ * "cues[i].actions[j]". HA_ENOTFOUND (no such cue; err says "no cue index
+ * N"). Never allocates; the
  * op's pointers live as long as the show's arrays. Thread: the show's. */
 ha_status ha_show_cue_ops(const ha_show *show, size_t index, ha_show_op_fn fn, void *user,
                           ha_error *err);
@@ -410,13 +409,17 @@ void ha_show_instance_destroy(ha_show_instance *inst);
  * had scheduled for them. Staggered preset moves: the k-th moved track (in
  * the preset's order) starts k·stagger seconds after t, as a delayed goto
  * of the engine (ha_engine_track_goto_at) that ha_engine_evaluate starts
- * when its time comes. HA_ENOTFOUND (no such cue); errors of the engine
+ * when its time comes. HA_ENOTFOUND (no such cue: err says "no cue number
+ * N", or "no cue index N" by index; the engine is untouched); errors of the engine
  * with err naming the action ("cues[2].actions[0].tracks: ..."). Never
  * allocates. Thread: the engine's. */
 ha_status ha_show_fire_cue(ha_show_instance *inst, double number, double t, ha_error *err);
 /* The same by cue index. */
 ha_status ha_show_fire_cue_at(ha_show_instance *inst, size_t index, double t, ha_error *err);
-/* Start / stop one group at t (as the start/stop actions do). */
+/* Start / stop one group at t (as the start/stop actions do). fade:
+ * seconds back to base; < 0 uses the fadeOut of the group's animation, as
+ * a stop action without "fade" does (and as ha_show_player_stop_group).
+ * HA_ENOTFOUND (no such group). */
 ha_status ha_show_start_group(ha_show_instance *inst, size_t group, double t, ha_error *err);
 ha_status ha_show_stop_group(ha_show_instance *inst, size_t group, double fade, double t);
 

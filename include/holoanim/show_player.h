@@ -7,8 +7,8 @@
  * commands, so these functions may be called while the player runs.
  *
  * Animation tags are the show's (show.h): group i answers to tag i, an
- * animation started by a cue action to ha_show_action_tag(show, cue,
- * action). Thread: control. */
+ * animation started by a cue action to that action's `tag` field.
+ * Thread: control. */
 #ifndef HOLOANIM_SHOW_PLAYER_H
 #define HOLOANIM_SHOW_PLAYER_H
 
@@ -36,16 +36,19 @@ ha_status ha_show_player_setup(const ha_show *show, ha_player *p, ha_error *err)
 /* Start group `group` now (a fresh motion of its animation). */
 ha_status ha_show_player_start_group(const ha_show *show, ha_player *p, size_t group,
                                      ha_error *err);
-/* Stop group `group` (fade: seconds back to base; < 0 uses the animation's
- * fadeOut). */
+/* Stop group `group` (fade: seconds back to base; < 0 uses the fadeOut of
+ * the group's animation, as a stop action without "fade" does, and as
+ * ha_show_stop_group offline). HA_ENOTFOUND (no such group), HA_EAGAIN
+ * (the command queue is full). */
 ha_status ha_show_player_stop_group(const ha_show *show, ha_player *p, size_t group, double fade);
 /* Start every autoStart group and run the transport. */
 ha_status ha_show_player_play(const ha_show *show, ha_player *p, ha_error *err);
 /* Fire cue `index` (see ha_show_cue_find): its operations (ha_show_cue_ops)
  * queued in order, each taking effect on the next tick; a staggered move
  * is a goto with a delay (ha_player_goto), so the player's transport times
- * it. Errors: HA_EINVAL (no such cue), as ha_show_animation_motion, or the
- * player's (HA_EAGAIN: the queue is full) with err naming the action. */
+ * it. Errors: HA_ENOTFOUND (no such cue: err says "no cue index N"), as
+ * ha_show_animation_motion, or the player's (HA_EAGAIN: the queue is full)
+ * with err naming the action. */
 ha_status ha_show_player_fire_cue(const ha_show *show, ha_player *p, size_t index, ha_error *err);
 
 #ifdef __cplusplus

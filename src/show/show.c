@@ -208,13 +208,17 @@ size_t ha_show_preset_find(const ha_show *show, const char *name) {
   return SIZE_MAX;
 }
 
-size_t ha_show_cue_find(const ha_show *show, double number) {
-  for (size_t i = 0; i < show->model->ncues; i++) {
-    if (fabs(show->model->cues[i].number - number) <= 1e-9) {
+size_t ha__show_cue_index(const ha_show_cue *cues, size_t count, double number) {
+  for (size_t i = 0; i < count; i++) {
+    if (fabs(cues[i].number - number) <= 1e-9) {
       return i;
     }
   }
   return SIZE_MAX;
+}
+
+size_t ha_show_cue_find(const ha_show *show, double number) {
+  return ha__show_cue_index(show->model->cues, show->model->ncues, number);
 }
 
 size_t ha_show_cue_find_osc(const ha_show *show, const char *address) {

@@ -400,16 +400,9 @@ static void compile_animation(ha__compiler *x, const json_t *o, size_t index, vo
   anims[index] = a;
 }
 
-static void blank_animation(void *item) {
-  ha_show_animation *a = item;
-  a->name = "";
-  a->model = "";
-  a->timing = ha_timing_default();
-}
-
 void ha__compile_animations(ha__compiler *x, const json_t *doc) {
-  static const ha__cc_section_spec spec = {"animations",    sizeof(ha_show_animation), 0, NULL,
-                                           blank_animation, compile_animation};
+  static const ha__cc_section_spec spec = {"animations", sizeof(ha_show_animation), 0, NULL,
+                                           NULL,         compile_animation};
   /* One parameter set per element, owned by the model (not the arena). */
   const json_t *arr = json_object_get(doc, "animations");
   size_t n = json_is_array(arr) ? json_array_size(arr) : 0;

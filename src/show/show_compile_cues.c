@@ -5,13 +5,12 @@
  * position per track, in an order that is its stagger order; a cue is a
  * numbered list of actions (start, stop, preset, goto) that name groups,
  * animations, presets and tracks. Each action is compiled into the
- * ha_show_action the interpreter (show_run.c, show_player.c) plays: its
+ * ha_show_action the interpreter (show_cue.c) plays: its
  * target, tracks and spec are taken from what it names, so playing a cue
  * never looks anything up by name. Fields an action type does not use are
  * warned about, never silently ignored. */
 #include "show_internal.h"
 
-#include <math.h>
 #include <string.h>
 
 /* ---- groups and the shared group spec ---- */
@@ -54,7 +53,7 @@ static void warn_auto_start_overlap(ha__compiler *x, const ha_show_group *groups
         }
         size_t m3 = ha__path_key(&x->path, "tracks");
         size_t m4 = ha__path_index(&x->path, a);
-        ha__cc_warn(x, 0,
+        ha__cc_warn(x,
                     "track %u is also started by groups[%zu] (\"%s\"); this later group takes "
                     "it over",
                     g->tracks[a], j, h->name);
@@ -63,12 +62,6 @@ static void warn_auto_start_overlap(ha__compiler *x, const ha_show_group *groups
       }
     }
   }
-}
-
-static void blank_group(void *item) {
-  ha_show_group *g = item;
-  g->name = "";
-  g->spec = ha_anim_spec_default();
 }
 
 static void compile_group(ha__compiler *x, const json_t *o, size_t i, void *items) {
@@ -91,16 +84,12 @@ static void compile_group(ha__compiler *x, const json_t *o, size_t i, void *item
 }
 
 void ha__compile_groups(ha__compiler *x, const json_t *doc) {
-  static const ha__cc_section_spec spec = {"groups", sizeof(ha_show_group), 0,
-                                           NULL,     blank_group,           compile_group};
+  static const ha__cc_section_spec spec = {"groups", sizeof(ha_show_group), 0, NULL,
+                                           NULL,     compile_group};
   x->m->groups = ha__cc_section(x, doc, &spec, &x->m->ngroups);
 }
 
 /* ---- presets ---- */
-
-static void blank_preset(void *item) {
-  ((ha_show_preset *)item)->name = "";
-}
 
 /* positions {"<track id>": [x, y, z], ...}, kept in the document's order. */
 static void compile_positions(ha__compiler *x, const json_t *pos, ha_show_preset *p) {
@@ -142,8 +131,8 @@ static void compile_preset(ha__compiler *x, const json_t *o, size_t i, void *ite
 }
 
 void ha__compile_presets(ha__compiler *x, const json_t *doc) {
-  static const ha__cc_section_spec spec = {"presets", sizeof(ha_show_preset), 0,
-                                           NULL,      blank_preset,           compile_preset};
+  static const ha__cc_section_spec spec = {"presets", sizeof(ha_show_preset), 0, NULL,
+                                           NULL,      compile_preset};
   x->m->presets = ha__cc_section(x, doc, &spec, &x->m->npresets);
 }
 
@@ -266,12 +255,23 @@ static void compile_start_stop(ha__compiler *x, const json_t *o, ha_show_action 
 }
 
 /* The subset of the preset's tracks that "tracks" names, in the preset's
- * own order (its stagger order); every one must be in the preset. */
+ * own order (its stagger order), with where each is in the preset; every
+ * one must be in the preset. None named: all of them. */
 static void select_preset_tracks(ha__compiler *x, const json_t *o, ha_show_action *a,
                                  const ha_show_preset *p) {
   uint32_t *ids = NULL;
   long cnt = ha__cc_track_list(x, o, "tracks", 0, 1, "a preset action", &ids);
-  if (cnt <= 0) {
+  if (cnt == 0) {
+    size_t *all = ha__cc_alloc(x, p->count * sizeof(size_t));
+    for (size_t j = 0; all != NULL && j < p->count; j++) {
+      all[j] = j;
+    }
+    a->tracks = p->tracks;
+    a->track_count = p->count;
+    a->preset_index = all;
+    return;
+  }
+  if (cnt < 0) {
     return;
   }
   for (long i = 0; i < cnt; i++) {
@@ -288,16 +288,19 @@ static void select_preset_tracks(ha__compiler *x, const json_t *o, ha_show_actio
     }
   }
   uint32_t *ordered = ha__cc_alloc(x, (size_t)cnt * sizeof(uint32_t));
+  size_t *index = ha__cc_alloc(x, (size_t)cnt * sizeof(size_t));
   size_t nk = 0;
-  for (size_t j = 0; ordered != NULL && j < p->count; j++) {
+  for (size_t j = 0; ordered != NULL && index != NULL && j < p->count; j++) {
     for (long i = 0; i < cnt; i++) {
       if (ids[i] == p->tracks[j]) {
+        index[nk] = j;
         ordered[nk++] = p->tracks[j];
       }
     }
   }
   a->tracks = ordered;
   a->track_count = nk;
+  a->preset_index = index;
 }
 
 /* A preset recall, on all its tracks or on the subset "tracks" names. */
@@ -308,11 +311,8 @@ static void compile_preset_action(ha__compiler *x, const json_t *o, ha_show_acti
     return;
   }
   a->preset = ha__cc_ref(x, &x->preset_names, "preset", pname, "preset");
-  const ha_show_preset *p = a->preset < x->m->npresets ? &x->m->presets[a->preset] : NULL;
-  if (p != NULL) {
-    a->tracks = p->tracks;
-    a->track_count = p->count;
-    select_preset_tracks(x, o, a, p);
+  if (a->preset < x->m->npresets) {
+    select_preset_tracks(x, o, a, &x->m->presets[a->preset]);
   }
 }
 
@@ -335,13 +335,18 @@ static void compile_goto_action(ha__compiler *x, const json_t *o, ha_show_action
   ha__cc_get_vec3(x, o, "position", 1, HA__POS_MAX, &a->position);
 }
 
-/* One element of a cue's "actions": its type, then what that type reads. */
-static void compile_action(ha__compiler *x, const json_t *o, size_t index, void *items) {
-  ha_show_action *a = &((ha_show_action *)items)[index];
-  memset(a, 0, sizeof(*a));
+/* What an action has before its fields are read: no tag (only a start
+ * gets one), the default spec and easing. */
+static void blank_action(void *item) {
+  ha_show_action *a = item;
   a->spec = ha_anim_spec_default();
   a->easing = HA_EASE_LINEAR;
   a->tag = HA_SHOW_NO_TAG;
+}
+
+/* One element of a cue's "actions": its type, then what that type reads. */
+static void compile_action(ha__compiler *x, const json_t *o, size_t index, void *items) {
+  ha_show_action *a = &((ha_show_action *)items)[index];
   ha__cc_unknown_keys(x, o, &ha__schema_action);
   int type = 0;
   const json_t *tv = json_object_get(o, "type");
@@ -386,13 +391,11 @@ static void compile_cue_number(ha__compiler *x, const json_t *o, ha_show_cue *cu
   if (ha__cc_get_number(x, o, "number", 1, 0.0, 1e6, &num) <= 0) {
     return;
   }
-  for (size_t j = 0; j < i; j++) {
-    if (fabs(cues[j].number - num) <= 1e-9) {
-      char a[40];
-      ha_format_double(a, sizeof(a), num);
-      ha__cc_err_key(x, "number", "duplicate cue number %s (also cues[%zu])", a, j);
-      break;
-    }
+  size_t j = ha__show_cue_index(cues, i, num);
+  if (j != SIZE_MAX) {
+    char a[40];
+    ha_format_double(a, sizeof(a), num);
+    ha__cc_err_key(x, "number", "duplicate cue number %s (also cues[%zu])", a, j);
   }
   cues[i].number = num;
 }
@@ -424,7 +427,7 @@ static void compile_cue_osc(ha__compiler *x, const json_t *o, ha_show_cue *cues,
 
 static void compile_cue(ha__compiler *x, const json_t *o, size_t i, void *items) {
   static const ha__cc_section_spec actions = {
-      "actions", sizeof(ha_show_action), 1, "the cue has no actions", NULL, compile_action};
+      "actions", sizeof(ha_show_action), 1, "the cue has no actions", blank_action, compile_action};
   ha_show_cue *c = &((ha_show_cue *)items)[i];
   ha__cc_unknown_keys(x, o, &ha__schema_cue);
   compile_cue_number(x, o, items, i);
@@ -433,8 +436,26 @@ static void compile_cue(ha__compiler *x, const json_t *o, size_t i, void *items)
   c->actions = ha__cc_section(x, o, &actions, &c->action_count);
 }
 
+/* The animation of each inline start, by its k (HA_SHOW_TAG_INLINE | k),
+ * so stopping an animation and making an instance's motions need not walk
+ * the cues. */
+static void record_start_animations(ha__compiler *x) {
+  ha__show_model *m = x->m;
+  m->start_anim = ha__cc_alloc(x, m->start_actions * sizeof(size_t));
+  for (size_t c = 0; m->start_anim != NULL && c < m->ncues; c++) {
+    for (size_t i = 0; i < m->cues[c].action_count; i++) {
+      const ha_show_action *a = &m->cues[c].actions[i];
+      if (a->type == HA_SHOW_ACTION_START && (a->tag & HA_SHOW_TAG_INLINE) != 0 &&
+          a->tag != HA_SHOW_NO_TAG) {
+        m->start_anim[a->tag & ~HA_SHOW_TAG_INLINE] = a->animation;
+      }
+    }
+  }
+}
+
 void ha__compile_cues(ha__compiler *x, const json_t *doc) {
   static const ha__cc_section_spec spec = {"cues", sizeof(ha_show_cue), 0,
                                            NULL,   blank_cue,           compile_cue};
   x->m->cues = ha__cc_section(x, doc, &spec, &x->m->ncues);
+  record_start_animations(x);
 }

@@ -4,7 +4,7 @@
  * (show_run.c) and the command queue of a live player (show_player.c); the
  * addon lists the operations to tell its caller what a cue did. So a cue
  * means one thing whichever way it is played, and the tags it uses are the
- * show's own (assigned when the show is compiled, ha_show_action_tag).
+ * show's own (assigned when the show is compiled: ha_show_action.tag).
  *
  * Operations are plain values with the show's pointers in them: no
  * allocation, nothing kept between calls. Cancelling what an earlier cue
@@ -55,10 +55,14 @@ ha_show_op ha__show_group_start_op(const ha__show_model *m, size_t group) {
   return op;
 }
 
-ha_show_op ha__show_group_stop_op(size_t group, double fade) {
+ha_show_op ha__show_group_stop_op(const ha__show_model *m, size_t group, double fade) {
   ha_show_op op = cue_op_blank(HA_SHOW_OP_STOP_TAG, SIZE_MAX);
   op.tag = (uint32_t)group;
   op.group = group;
+  if (fade < 0.0) {
+    size_t anim = m->groups[group].animation;
+    fade = anim < m->nanims ? m->anims[anim].fade_out : 0.0;
+  }
   op.fade = fade;
   return op;
 }
@@ -69,21 +73,17 @@ static ha_status cue_stop_animation(const ha__show_model *m, const ha_show_actio
   ha_status st = HA_OK;
   for (size_t g = 0; g < m->ngroups && st == HA_OK; g++) {
     if (m->groups[g].animation == a->animation) {
-      ha_show_op op = ha__show_group_stop_op(g, a->fade);
+      ha_show_op op = ha__show_group_stop_op(m, g, a->fade);
       op.action = action;
       st = fn(user, &op, err);
     }
   }
-  for (size_t c = 0; c < m->ncues && st == HA_OK; c++) {
-    for (size_t k = 0; k < m->cues[c].action_count && st == HA_OK; k++) {
-      const ha_show_action *s = &m->cues[c].actions[k];
-      if (s->type == HA_SHOW_ACTION_START && s->target == HA_SHOW_TARGET_ANIMATION &&
-          s->animation == a->animation) {
-        ha_show_op op = cue_op_blank(HA_SHOW_OP_STOP_TAG, action);
-        op.tag = s->tag;
-        op.fade = a->fade;
-        st = fn(user, &op, err);
-      }
+  for (size_t k = 0; k < m->start_actions && st == HA_OK; k++) {
+    if (m->start_anim[k] == a->animation) {
+      ha_show_op op = cue_op_blank(HA_SHOW_OP_STOP_TAG, action);
+      op.tag = HA_SHOW_TAG_INLINE | (uint32_t)k;
+      op.fade = a->fade;
+      st = fn(user, &op, err);
     }
   }
   return st;
@@ -96,7 +96,7 @@ static ha_status cue_stop(const ha__show_model *m, const ha_show_action *a, size
   op.fade = a->fade;
   switch (a->target) {
   case HA_SHOW_TARGET_GROUP:
-    op = ha__show_group_stop_op(a->group, a->fade);
+    op = ha__show_group_stop_op(m, a->group, a->fade);
     op.action = action;
     return fn(user, &op, err);
   case HA_SHOW_TARGET_ANIMATION: return cue_stop_animation(m, a, action, fn, user, err);
@@ -117,31 +117,20 @@ static ha_status cue_stop(const ha__show_model *m, const ha_show_action *a, size
 }
 
 /* The k-th track moved (in the action's list, which is in the preset's
- * order) starts k·stagger after the cue; a track the preset lacks (none in
- * a compiled show) is skipped without taking a turn. */
+ * order) starts k·stagger after the cue, to its position in the preset
+ * (the compiler found where each is). */
 static ha_status cue_preset(const ha__show_model *m, const ha_show_action *a, size_t action,
                             ha_show_op_fn fn, void *user, ha_error *err) {
-  if (a->preset >= m->npresets) {
-    return HA_ENOTFOUND;
-  }
   const ha_show_preset *p = &m->presets[a->preset];
   ha_show_op op = cue_op_blank(HA_SHOW_OP_GOTO, action);
   op.duration = a->transition;
   op.easing = a->easing;
   op.aed = a->aed;
-  size_t turn = 0;
   ha_status st = HA_OK;
   for (size_t i = 0; i < a->track_count && st == HA_OK; i++) {
-    size_t j = 0;
-    while (j < p->count && p->tracks[j] != a->tracks[i]) {
-      j++;
-    }
-    if (j == p->count) {
-      continue;
-    }
     op.track = a->tracks[i];
-    op.position = p->positions[j];
-    op.delay = (double)turn++ * a->stagger;
+    op.position = p->positions[a->preset_index[i]];
+    op.delay = (double)i * a->stagger;
     st = fn(user, &op, err);
   }
   return st;
@@ -161,10 +150,7 @@ static ha_status cue_action(const ha__show_model *m, const ha_show_action *a, si
     return fn(user, &op, err);
   case HA_SHOW_ACTION_STOP: return cue_stop(m, a, action, fn, user, err);
   case HA_SHOW_ACTION_PRESET: return cue_preset(m, a, action, fn, user, err);
-  case HA_SHOW_ACTION_GOTO:
-    if (a->track_count < 1) {
-      return HA_OK;
-    }
+  case HA_SHOW_ACTION_GOTO: /* the compiler made sure of its one track */
     op = cue_op_blank(HA_SHOW_OP_GOTO, action);
     op.track = a->tracks[0];
     op.position = a->position;
@@ -176,10 +162,20 @@ static ha_status cue_action(const ha__show_model *m, const ha_show_action *a, si
   return HA_OK;
 }
 
+ha_status ha__show_no_cue(ha_error *err, size_t cue) {
+  char v[32];
+  snprintf(v, sizeof(v), "%zu", cue);
+  ha__error_invalid(err, HA_CATEGORY_STATE, "cue", v, "no cue index %s", v);
+  if (err != NULL) {
+    err->status = HA_ENOTFOUND;
+  }
+  return HA_ENOTFOUND;
+}
+
 ha_status ha__show_cue_ops(const ha__show_model *m, size_t cue, ha_show_op_fn fn, void *user,
                            ha_error *err) {
   if (cue >= m->ncues) {
-    return HA_ENOTFOUND;
+    return ha__show_no_cue(err, cue);
   }
   const ha_show_cue *c = &m->cues[cue];
   for (size_t i = 0; i < c->action_count; i++) {
@@ -202,12 +198,4 @@ ha_status ha_show_cue_ops(const ha_show *show, size_t index, ha_show_op_fn fn, v
     return HA_EINVAL;
   }
   return ha__show_cue_ops(show->model, index, fn, user, err);
-}
-
-uint32_t ha_show_action_tag(const ha_show *show, size_t cue, size_t action) {
-  const ha__show_model *m = show->model;
-  if (cue >= m->ncues || action >= m->cues[cue].action_count) {
-    return HA_SHOW_NO_TAG;
-  }
-  return m->cues[cue].actions[action].tag;
 }

@@ -398,3 +398,17 @@ void ha__diag_at(ha__dctx *c, ha_diag_severity sev, int line, int column, const 
   diag_v(c, sev, line, column, path, fmt, ap);
   va_end(ap);
 }
+
+void ha__diag_below(ha__dctx *c, ha__path *path, ha_diag_severity sev, const char *key, int at_key,
+                    const char *fmt, ...) {
+  char msg[480]; /* the cut these passes always had */
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof(msg), fmt, ap);
+  va_end(ap);
+  size_t mark = key != NULL ? ha__path_key(path, key) : 0;
+  ha__diag(c, sev, path != NULL ? ha__path_str(path) : "", at_key, "%s", msg);
+  if (key != NULL) {
+    ha__path_pop(path, mark);
+  }
+}

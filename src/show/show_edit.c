@@ -235,12 +235,13 @@ static ha_status edit_commit(ha_show *show, ha__edit_op *ops, size_t n, ha_diags
   return HA_OK;
 }
 
-static ha_status edit_input_error(ha_diags *diags, const char *path, const char *fmt,
-                                  const char *arg) {
-  ha__dctx c = {diags, "", NULL, 0, 0, 0};
-  ha__diag(&c, HA_DIAG_ERROR, path, 0, fmt, arg);
-  return HA_EINVAL;
-}
+/* A malformed request (not the show's text: no position) reported at
+ * `where` (an ha__path *, NULL: the document); evaluates to HA_EINVAL. A
+ * macro so the format and its arguments reach ha__diag_below checked. */
+#define edit_input_error(diags, where, ...)                                                 \
+  (ha__diag_below(&(ha__dctx){(diags), "", NULL, 0, 0, 0}, (where), HA_DIAG_ERROR, NULL, 0, \
+                  __VA_ARGS__),                                                             \
+   HA_EINVAL)
 
 ha_status ha_show_edit(ha_show *show, const char *op, const char *pointer, const char *value_json,
                        ha_diags *diags) {
@@ -249,10 +250,11 @@ ha_status ha_show_edit(ha_show *show, const char *op, const char *pointer, const
   }
   int o = op_parse(op);
   if (o < 0) {
-    return edit_input_error(diags, "", "'%s' is not one of add|remove|replace", op ? op : "(null)");
+    return edit_input_error(diags, NULL, "'%s' is not one of add|remove|replace",
+                            op ? op : "(null)");
   }
   if (pointer == NULL) {
-    return edit_input_error(diags, "", "%s needs a JSON Pointer", op);
+    return edit_input_error(diags, NULL, "%s needs a JSON Pointer", op);
   }
   json_t *value = NULL;
   if (o != OP_REMOVE) {
@@ -260,7 +262,7 @@ ha_status ha_show_edit(ha_show *show, const char *op, const char *pointer, const
     value =
         value_json ? json_loads(value_json, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &je) : NULL;
     if (value == NULL) {
-      return edit_input_error(diags, "", "the value is not JSON: %s",
+      return edit_input_error(diags, NULL, "the value is not JSON: %s",
                               value_json ? je.text : "none");
     }
   }
@@ -286,7 +288,7 @@ ha_status ha_show_edit_patch(ha_show *show, const char *patch_json, ha_diags *di
   json_t *patch = json_loads(patch_json, JSON_REJECT_DUPLICATES, &je);
   if (!json_is_array(patch)) {
     json_decref(patch);
-    return edit_input_error(diags, "", "a patch is a JSON array of operations%s",
+    return edit_input_error(diags, NULL, "a patch is a JSON array of operations%s",
                             patch ? "" : " (it is not JSON)");
   }
   size_t n = json_array_size(patch);
@@ -296,21 +298,23 @@ ha_status ha_show_edit_patch(ha_show *show, const char *patch_json, ha_diags *di
     return HA_ENOMEM;
   }
   ha_status st = HA_OK;
+  ha__path where; /* "patch[i]" */
+  ha__path_init(&where);
+  ha__path_key(&where, "patch");
   for (size_t i = 0; i < n && st == HA_OK; i++) {
     const json_t *e = json_array_get(patch, i);
-    char where[48];
-    snprintf(where, sizeof(where), "patch[%zu]", i);
+    size_t mark = ha__path_index(&where, i);
     const char *opn = json_string_value(json_object_get(e, "op"));
     const char *ptr = json_string_value(json_object_get(e, "path"));
     json_t *val = json_object_get(e, "value");
     int o = op_parse(opn);
     if (o < 0) {
-      st = edit_input_error(diags, where, "op '%s' is not one of add|remove|replace",
+      st = edit_input_error(diags, &where, "op '%s' is not one of add|remove|replace",
                             opn ? opn : "(missing)");
     } else if (ptr == NULL) {
-      st = edit_input_error(diags, where, "%s needs a \"path\" (a JSON Pointer)", opn);
+      st = edit_input_error(diags, &where, "%s needs a \"path\" (a JSON Pointer)", opn);
     } else if (o != OP_REMOVE && val == NULL) {
-      st = edit_input_error(diags, where, "%s needs a \"value\"", opn);
+      st = edit_input_error(diags, &where, "%s needs a \"value\"", opn);
     } else {
       ops[i].op = o;
       ops[i].pointer = strdup(ptr);
@@ -319,7 +323,9 @@ ha_status ha_show_edit_patch(ha_show *show, const char *patch_json, ha_diags *di
         st = HA_ENOMEM;
       }
     }
+    ha__path_pop(&where, mark);
   }
+  ha__path_deinit(&where);
   json_decref(patch);
   if (st != HA_OK) {
     ops_free(ops, n);

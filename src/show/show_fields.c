@@ -13,7 +13,6 @@
  * document order. */
 #include "show_internal.h"
 
-#include <stdarg.h>
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
@@ -21,20 +20,6 @@
 
 const char *ha__cc_path(const ha__compiler *x) {
   return ha__path_str(&x->path);
-}
-
-void ha__cc_report(ha__compiler *x, ha_diag_severity sev, const char *key, int at_key,
-                   const char *fmt, ...) {
-  char msg[480]; /* messages are cut at 479 bytes, as they always were */
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(msg, sizeof(msg), fmt, ap);
-  va_end(ap);
-  size_t mark = key != NULL ? ha__path_key(&x->path, key) : 0;
-  ha__diag(x->c, sev, ha__cc_path(x), at_key, "%s", msg);
-  if (key != NULL) {
-    ha__path_pop(&x->path, mark);
-  }
 }
 
 void *ha__cc_alloc(ha__compiler *x, size_t n) {
@@ -366,7 +351,7 @@ void *ha__cc_section(ha__compiler *x, const json_t *parent, const ha__cc_section
   }
   size_t mark = ha__path_key(&x->path, s->key);
   if (n == 0 && arr != NULL && s->empty_warning != NULL) {
-    ha__cc_warn(x, 0, "%s", s->empty_warning);
+    ha__cc_warn(x, "%s", s->empty_warning);
   }
   for (size_t i = 0; i < n; i++) {
     size_t m2 = ha__path_index(&x->path, i);
@@ -407,11 +392,11 @@ int ha__cc_track_key(ha__compiler *x, const char *k, long long *id) {
     v = v * 10 + (*c - '0');
   }
   if (!ok) {
-    ha__diag(x->c, HA_DIAG_ERROR, ha__cc_path(x), 1, "\"%s\" is not a track id", k);
+    ha__cc_err_at_key(x, "\"%s\" is not a track id", k);
     return -1;
   }
   if (ha__cc_track_lookup(x, v) == SIZE_MAX) {
-    ha__diag(x->c, HA_DIAG_ERROR, ha__cc_path(x), 1, "no track with id %lld", v);
+    ha__cc_err_at_key(x, "no track with id %lld", v);
     return -1;
   }
   *id = v;
@@ -439,11 +424,11 @@ int ha__cc_name(ha__compiler *x, const json_t *o, ha__strmap *names, const char 
                 const char *section, size_t index, const char **out) {
   const char *name = NULL;
   int r = ha__cc_get_string(x, o, "name", 1, 1, &name);
+  *out = r > 0 ? name : ""; /* later messages may name it (a group's overlap) */
   if (r > 0) {
     size_t mark = ha__path_key(&x->path, "name");
     register_name(x, names, name, what, section, index);
     ha__path_pop(&x->path, mark);
-    *out = name;
   }
   return r;
 }

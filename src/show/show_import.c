@@ -18,42 +18,9 @@
  * name; a cue playing it on those tracks starts that group. */
 #include "show_internal.h"
 
-#include <stdarg.h>
 #include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-
-void ha__hpx_warn(ha__hpx *m, const char *fmt, ...) {
-  char msg[480];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(msg, sizeof(msg), fmt, ap);
-  va_end(ap);
-  ha__diag(m->c, HA_DIAG_WARNING, ha__path_str(&m->path), 1, "%s", msg);
-}
-
-void ha__hpx_warn_key(ha__hpx *m, const char *key, const char *fmt, const char *arg) {
-  size_t mark = ha__path_key(&m->path, key);
-  ha__hpx_warn(m, fmt, arg);
-  ha__path_pop(&m->path, mark);
-}
-
-/* {x, y, z} -> [x, y, z] (NULL when not such an object). */
-json_t *ha__hpx_xyz(const json_t *v) {
-  if (json_is_array(v) && json_array_size(v) == 3) {
-    return json_deep_copy(v);
-  }
-  if (!json_is_object(v)) {
-    return NULL;
-  }
-  const json_t *a = json_object_get(v, "x"), *b = json_object_get(v, "y"),
-               *c = json_object_get(v, "z");
-  if (!json_is_number(a) || !json_is_number(b) || !json_is_number(c)) {
-    return NULL;
-  }
-  return json_pack("[f,f,f]", json_number_value(a), json_number_value(b), json_number_value(c));
-}
 
 /* Integers stay integers, so imported files read naturally. */
 json_t *ha__hpx_num(double v) {
@@ -128,7 +95,7 @@ static void import_color(ha__hpx *m, const json_t *c, json_t *t) {
       return;
     }
   }
-  ha__hpx_warn_key(m, "color", "not imported: not a colour%s", "");
+  ha__hpx_warn_key(m, "color", "not imported: not a colour");
 }
 
 /* The Holophonix index of the project track `t`: its holophonixIndex when
@@ -167,13 +134,13 @@ static json_t *import_track(ha__hpx *m, const json_t *t, long long idx) {
   /* The rest position: initialPosition when the project was saved
    * mid-animation, else position. */
   const json_t *pos = json_object_get(t, "initialPosition");
-  json_t *p = pos ? ha__hpx_xyz(pos) : NULL;
+  json_t *p = pos ? ha__json_xyz(pos, HA__HPX_XYZ) : NULL;
   if (p == NULL) {
     pos = json_object_get(t, "position");
-    p = pos ? ha__hpx_xyz(pos) : NULL;
+    p = pos ? ha__json_xyz(pos, HA__HPX_XYZ) : NULL;
   }
   if (!ha__hpx_set(o, "position", p) && json_object_get(t, "position") != NULL) {
-    ha__hpx_warn_key(m, "position", "not imported: not a position {x, y, z}%s", "");
+    ha__hpx_warn_key(m, "position", "not imported: not a position {x, y, z}");
   }
   const json_t *vol = json_object_get(t, "volume");
   if (json_is_number(vol) && !ha__feq(json_number_value(vol), 1.0)) {
@@ -183,10 +150,10 @@ static json_t *import_track(ha__hpx *m, const json_t *t, long long idx) {
     json_object_set_new(o, "gain", ha__hpx_num(round(db * 100.0) / 100.0));
   }
   if (json_is_true(json_object_get(t, "isMuted"))) {
-    ha__hpx_warn_key(m, "isMuted", "not imported: shows have no mute%s", "");
+    ha__hpx_warn_key(m, "isMuted", "not imported: shows have no mute");
   }
   if (json_is_true(json_object_get(t, "isSolo"))) {
-    ha__hpx_warn_key(m, "isSolo", "not imported: shows have no solo%s", "");
+    ha__hpx_warn_key(m, "isSolo", "not imported: shows have no solo");
   }
   static const char *const known =
       "id|name|holophonixIndex|color|position|initialPosition|"
@@ -195,7 +162,7 @@ static json_t *import_track(ha__hpx *m, const json_t *t, long long idx) {
   json_t *v;
   json_object_foreach((json_t *)(uintptr_t)t, key, v) {
     if (ha__list_index(known, '|', key) < 0) {
-      ha__hpx_warn_key(m, key, "not imported%s", "");
+      ha__hpx_warn_key(m, key, "not imported");
     }
   }
   return o;
@@ -333,7 +300,7 @@ static void import_mode(ha__hpx *m, const json_t *a, json_t *g) {
   if (cp == NULL) {
     cp = json_object_get(a, "customCenter");
   }
-  json_t *c = cp ? ha__hpx_xyz(cp) : NULL;
+  json_t *c = cp ? ha__json_xyz(cp, HA__HPX_XYZ) : NULL;
   if (c != NULL && name != NULL && strcmp(name, "centered") == 0) {
     json_object_set_new(g, "centerPoint", c);
   } else {
@@ -389,11 +356,11 @@ static void import_animation(ha__hpx *m, const json_t *a, size_t i, void *ctx) {
   }
   ha__hpx_settle_params(m, mi->name, o, "parameters");
   if (json_object_get(a, "multiTrackParameters") != NULL) {
-    ha__hpx_warn_key(m, "multiTrackParameters", "not imported: per-track parameters%s", "");
+    ha__hpx_warn_key(m, "multiTrackParameters", "not imported: per-track parameters");
   }
   const char *cs = ha__hpx_str(json_object_get(a, "coordinateSystem"), "type");
   if (cs != NULL && strcmp(cs, "xyz") != 0) {
-    ha__hpx_warn_key(m, "coordinateSystem", "not imported: animations are computed in xyz%s", "");
+    ha__hpx_warn_key(m, "coordinateSystem", "not imported: animations are computed in xyz");
   }
   size_t index = json_array_size(anims);
   json_array_append_new(anims, o);
@@ -478,7 +445,7 @@ static void import_preset(ha__hpx *m, const json_t *p, size_t i, void *ctx) {
     json_t *idv = json_string(key);
     long long idx = hpx_track_index(m, idv);
     json_decref(idv);
-    json_t *q = ha__hpx_xyz(v);
+    json_t *q = ha__json_xyz(v, HA__HPX_XYZ);
     if (idx == 0 || q == NULL) {
       ha__hpx_warn(m, idx == 0 ? "not imported: no track with this id in the project"
                                : "not imported: not a position {x, y, z}");
@@ -592,7 +559,7 @@ static json_t *animation_action(ha__hpx *m, const json_t *cue, const json_t *dat
                                         "animationParameters"};
   for (size_t k = 0; k < HA__COUNTOF(dropped); k++) {
     if (json_object_get(data, dropped[k]) != NULL) {
-      ha__hpx_warn_key(m, dropped[k], "not imported: cue overrides of the animation%s", "");
+      ha__hpx_warn_key(m, dropped[k], "not imported: cue overrides of the animation");
     }
   }
   return act;
@@ -709,7 +676,7 @@ static void import_cue(ha__hpx *m, const json_t *cue, size_t index, void *ctx) {
     if (fabs(json_number_value(json_object_get(json_array_get(out, j), "number")) - number) <
         1e-9) {
       number = *next_number;
-      ha__hpx_warn_key(m, "number", "duplicate number; renumbered%s", "");
+      ha__hpx_warn_key(m, "number", "duplicate number; renumbered");
       j = (size_t)-1; /* rescan */
       *next_number += 1.0;
     }
@@ -736,7 +703,7 @@ static void import_cue(ha__hpx *m, const json_t *cue, size_t index, void *ctx) {
     }
   }
   if (json_is_false(json_object_get(cue, "isEnabled"))) {
-    ha__hpx_warn_key(m, "isEnabled", "the cue is disabled in the project; it is imported%s", "");
+    ha__hpx_warn_key(m, "isEnabled", "the cue is disabled in the project; it is imported");
   }
   json_t *acts = json_array();
   json_array_append_new(acts, act);
@@ -871,12 +838,11 @@ static void warn_rest(ha__hpx *m) {
     if (strcmp(key, "groups") == 0) {
       ha__hpx_warn_key(m, key,
                        "not imported: track groups (a show's groups bind tracks to an "
-                       "animation; see animations[].trackIds)%s",
-                       "");
+                       "animation; see animations[].trackIds)");
     } else if (strcmp(key, "timelines") == 0) {
-      ha__hpx_warn_key(m, key, "not imported: timelines%s", "");
+      ha__hpx_warn_key(m, key, "not imported: timelines");
     } else {
-      ha__hpx_warn_key(m, key, "not imported%s", "");
+      ha__hpx_warn_key(m, key, "not imported");
     }
   }
 }

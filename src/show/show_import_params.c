@@ -91,7 +91,7 @@ static const pmap param_map[] = {
 };
 
 static json_t *hpx_auto_value(const json_t *v) {
-  json_t *a = ha__hpx_xyz(v);
+  json_t *a = ha__json_xyz(v, HA__HPX_XYZ);
   if (a != NULL) {
     return a;
   }
@@ -100,7 +100,7 @@ static json_t *hpx_auto_value(const json_t *v) {
     size_t i;
     json_t *e;
     json_array_foreach(v, i, e) {
-      json_t *p = ha__hpx_xyz(e);
+      json_t *p = ha__json_xyz(e, HA__HPX_XYZ);
       if (p == NULL) {
         json_decref(pts);
         return NULL;
@@ -138,7 +138,7 @@ json_t *ha__hpx_keyframes(ha__hpx *m, const json_t *v) {
   json_t *k;
   json_array_foreach(v, i, k) {
     size_t mark = ha__path_index(&m->path, i);
-    json_t *pos = ha__hpx_xyz(json_object_get(k, "position"));
+    json_t *pos = ha__json_xyz(json_object_get(k, "position"), HA__HPX_XYZ);
     const json_t *t = json_object_get(k, "time");
     if (pos == NULL || !json_is_number(t)) {
       ha__hpx_warn(m, "not imported: a keyframe needs time and position {x, y, z}");
@@ -158,7 +158,7 @@ json_t *ha__hpx_keyframes(ha__hpx *m, const json_t *v) {
       ha__path_pop(&m->path, m2);
     }
     if (json_object_get(k, "easing") != NULL) {
-      ha__hpx_warn_key(m, "easing", "not imported: bezier easing handles have no equivalent%s", "");
+      ha__hpx_warn_key(m, "easing", "not imported: bezier easing handles have no equivalent");
     }
     json_array_append_new(out, o);
     ha__path_pop(&m->path, mark);
@@ -227,7 +227,7 @@ void ha__hpx_params(ha__hpx *m, const ha_model_info *mi, const json_t *src, json
       continue;
     } else if (cv == CV_ROTATION) {
       val = json_is_number(v) ? json_pack("[i,i,o]", 0, 0, ha__hpx_num(json_number_value(v)))
-                              : ha__hpx_xyz(v);
+                              : ha__json_xyz(v, HA__HPX_XYZ);
     } else if (cv == CV_EASING) {
       val = ha__hpx_easing(m, v);
     } else if (cv == CV_SPIRAL_DIR) {

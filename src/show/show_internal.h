@@ -113,6 +113,13 @@ void ha__diag(ha__dctx *c, ha_diag_severity sev, const char *path, int at_key, c
 /* Add with an explicit position (jansson syntax errors). */
 void ha__diag_at(ha__dctx *c, ha_diag_severity sev, int line, int column, const char *path,
                  const char *fmt, ...) HA__PRINTF(6, 7);
+/* The reporter of the passes that walk a document with a path (the
+ * compiler, the .hpx import, the editor's request checks): add at `path`
+ * (NULL: the document), or at `key` below it when `key` is not NULL (pushed
+ * for the report, then popped; needs a path); `at_key` places it at the
+ * key rather than the value. The message is cut at 479 bytes. */
+void ha__diag_below(ha__dctx *c, ha__path *path, ha_diag_severity sev, const char *key, int at_key,
+                    const char *fmt, ...) HA__PRINTF(6, 7);
 
 /* ---- the compiled view ---- */
 
@@ -137,6 +144,7 @@ typedef struct ha__show_model {
   ha_limits limits;
   ha_show_control control;
   size_t start_actions;   /* inline start actions over all cues */
+  size_t *start_anim;     /* [start_actions]: the animation inline start k plays */
   ha__strmap track_index; /* "id" -> index (decimal) */
 } ha__show_model;
 
@@ -146,6 +154,11 @@ typedef struct ha__show_model {
 ha_status ha__show_compile(json_t *doc, ha__dctx *c, ha__show_model **out);
 void ha__show_model_ref(ha__show_model *m);
 void ha__show_model_unref(ha__show_model *m);
+/* The index of the cue numbered `number` (within 1e-9) among the first
+ * `count` of `cues`, SIZE_MAX when none: the one rule of ha_show_cue_find,
+ * ha_show_fire_cue and the compiler's duplicate check (which runs before
+ * the model has its table, hence the array). */
+size_t ha__show_cue_index(const ha_show_cue *cues, size_t count, double number);
 
 /* Bring a document of an older format up to HA_SHOW_FORMAT in place (the
  * posmap learns renamed keys). Reports a newer or unknown format as an
@@ -185,7 +198,16 @@ ha_status ha__show_load_text(const char *text, size_t len, const char *name, ha_
                              ha_diags *diags);
 void ha__history_entry_free(ha__history_entry *e);
 
-/* ---- JSON helpers ---- */
+/* ---- JSON helpers and the file reader (show_json.c) ---- */
+
+/* The one file reader of ha_show_load_file and ha_show_import_hpx: read
+ * the file at `path` and hand its text to `load`, named by the path so
+ * diagnostics say which file. A file that cannot be read is one
+ * diagnostic, "PATH: cannot read: <reason>", and HA_EIO or HA_ENOMEM. */
+typedef ha_status (*ha__show_text_loader)(const char *text, size_t len, const char *name,
+                                          ha_show **out, ha_diags *diags);
+ha_status ha__show_load_path(const char *path, ha__show_text_loader load, ha_show **out,
+                             ha_diags *diags);
 
 /* Canonical pretty text of a document (see ha_show_save_string). */
 ha_status ha__show_dump(const json_t *doc, char **out, size_t *len);
@@ -193,6 +215,15 @@ ha_status ha__show_dump(const json_t *doc, char **out, size_t *len);
 ha_status ha__json_compact(const json_t *v, char **out);
 /* "a string", "a number", "an object", ... for messages. */
 const char *ha__json_kind(const json_t *v);
+/* How ha__json_xyz reads a point. */
+enum {
+  HA__XYZ_ONLY = 1u,  /* the object has no keys but x, y and z */
+  HA__XYZ_ARRAY = 2u, /* a 3-element array is taken too, copied as it is */
+  HA__XYZ_REAL = 4u   /* the object's numbers become reals (1 -> 1.0); else kept */
+};
+/* The point {x, y, z} (three numbers) of `v` as a new [x, y, z]; NULL when
+ * `v` (which may be NULL) is not one. */
+json_t *ha__json_xyz(const json_t *v, unsigned how);
 
 /* JSON Pointer (RFC 6901): the parent container and the last token.
  * HA_EINVAL (malformed), HA_ENOTFOUND (a missing intermediate). */
@@ -225,22 +256,18 @@ int ha__schema_has(const ha__schema *s, const char *key);
 /* ---- the cue interpreter (show_cue.c) ---- */
 
 /* ha_show_cue_ops on a compiled view (an offline instance keeps the view,
- * not the show). */
+ * not the show). A missing cue is HA_ENOTFOUND with err saying "no cue
+ * index N" (ha__show_no_cue), whichever sink asked. */
 ha_status ha__show_cue_ops(const ha__show_model *m, size_t cue, ha_show_op_fn fn, void *user,
                            ha_error *err);
+ha_status ha__show_no_cue(ha_error *err, size_t cue);
 /* The operation that starts group `group` (< m->ngroups), as its start
- * action does; and the one that stops it with `fade` seconds. */
+ * action does; and the one that stops it with `fade` seconds (< 0: the
+ * fadeOut of its animation, as a stop action without "fade"). Both sinks
+ * take them from here, so a direct start or stop means the same live and
+ * offline. */
 ha_show_op ha__show_group_start_op(const ha__show_model *m, size_t group);
-ha_show_op ha__show_group_stop_op(size_t group, double fade);
-
-/* The one file reader of ha_show_load_file and ha_show_import_hpx: read
- * the file at `path` and hand its text to `load`, named by the path so
- * diagnostics say which file. A file that cannot be read is one
- * diagnostic, "PATH: cannot read: <reason>", and HA_EIO or HA_ENOMEM. */
-typedef ha_status (*ha__show_text_loader)(const char *text, size_t len, const char *name,
-                                          ha_show **out, ha_diags *diags);
-ha_status ha__show_load_path(const char *path, ha__show_text_loader load, ha_show **out,
-                             ha_diags *diags);
+ha_show_op ha__show_group_stop_op(const ha__show_model *m, size_t group, double fade);
 
 /* ---- the compiler's reading kit (show_fields.c) ---- */
 
@@ -259,15 +286,19 @@ typedef struct ha__compiler {
 
 /* The JSON path being compiled ("" at the root). */
 const char *ha__cc_path(const ha__compiler *x);
-/* Report at the current path, or at `key` below it when not NULL;
- * `at_key` places it at the key rather than the value. The shorthands below
- * are what the compilers use; a warning at a key points at the key. */
-void ha__cc_report(ha__compiler *x, ha_diag_severity sev, const char *key, int at_key,
-                   const char *fmt, ...) HA__PRINTF(5, 6);
-#define ha__cc_err(x, ...) ha__cc_report((x), HA_DIAG_ERROR, NULL, 0, __VA_ARGS__)
-#define ha__cc_err_key(x, key, ...) ha__cc_report((x), HA_DIAG_ERROR, (key), 0, __VA_ARGS__)
-#define ha__cc_warn(x, at_key, ...) ha__cc_report((x), HA_DIAG_WARNING, NULL, (at_key), __VA_ARGS__)
-#define ha__cc_warn_key(x, key, ...) ha__cc_report((x), HA_DIAG_WARNING, (key), 1, __VA_ARGS__)
+/* Reports (ha__diag_below) at the current path or at `key` below it: an
+ * error at the value (err, err_key) or at the current path's own key
+ * (err_at_key: a bad map key), a warning at the value (warn) or at the key
+ * (warn_key). */
+#define ha__cc_err(x, ...) ha__diag_below((x)->c, &(x)->path, HA_DIAG_ERROR, NULL, 0, __VA_ARGS__)
+#define ha__cc_err_key(x, key, ...) \
+  ha__diag_below((x)->c, &(x)->path, HA_DIAG_ERROR, (key), 0, __VA_ARGS__)
+#define ha__cc_err_at_key(x, ...) \
+  ha__diag_below((x)->c, &(x)->path, HA_DIAG_ERROR, NULL, 1, __VA_ARGS__)
+#define ha__cc_warn(x, ...) \
+  ha__diag_below((x)->c, &(x)->path, HA_DIAG_WARNING, NULL, 0, __VA_ARGS__)
+#define ha__cc_warn_key(x, key, ...) \
+  ha__diag_below((x)->c, &(x)->path, HA_DIAG_WARNING, (key), 1, __VA_ARGS__)
 void ha__cc_type_error(ha__compiler *x, const char *want, const json_t *v);
 /* Zeroed memory from the model's arena (n = 0 is fine); NULL sets oom. */
 void *ha__cc_alloc(ha__compiler *x, size_t n);
@@ -321,7 +352,8 @@ typedef struct ha__cc_section_spec {
   size_t item_size;
   int required;              /* absence is an error (and no table is made) */
   const char *empty_warning; /* said at the array when it is empty, or NULL */
-  /* Defaults of every element, object or not (NULL: zeroes). */
+  /* Defaults of every element, object or not, that the element compiler
+   * or a later element can see (NULL: zeroes). */
   void (*blank)(void *item);
   /* Compile the object `o`, element `index` of the table `items` (whose
    * earlier elements are already compiled), at the path "key[index]". */
@@ -341,7 +373,8 @@ size_t ha__cc_track_lookup(const ha__compiler *x, long long id); /* SIZE_MAX: no
 /* A map key naming a known track ("3"); reported at the key, -1, if not. */
 int ha__cc_track_key(ha__compiler *x, const char *k, long long *id);
 /* The required unique "name" of `o`, registered in `names` as `index` (a
- * duplicate is reported naming section[other index]). Returns as a reader. */
+ * duplicate is reported naming section[other index]); *out is "" when it
+ * could not be read. Returns as a reader. */
 int ha__cc_name(ha__compiler *x, const json_t *o, ha__strmap *names, const char *what,
                 const char *section, size_t index, const char **out);
 /* The index registered for `name`; else reported at `key`, SIZE_MAX. */
@@ -381,12 +414,15 @@ typedef struct ha__hpx {
   ha__strmap preset_names;
 } ha__hpx;
 
-/* A warning at the current .hpx path (pointing at its key), or at `key`
- * below it (`fmt` takes the one string `arg`). */
-void ha__hpx_warn(ha__hpx *m, const char *fmt, ...) HA__PRINTF(2, 3);
-void ha__hpx_warn_key(ha__hpx *m, const char *key, const char *fmt, const char *arg);
-/* {x, y, z} (or [x, y, z]) -> a new [x, y, z]; NULL otherwise. */
-json_t *ha__hpx_xyz(const json_t *v);
+/* A warning at the current .hpx path, or at `key` below it, pointing at
+ * the key (ha__diag_below). */
+#define ha__hpx_warn(m, ...) \
+  ha__diag_below((m)->c, &(m)->path, HA_DIAG_WARNING, NULL, 1, __VA_ARGS__)
+#define ha__hpx_warn_key(m, key, ...) \
+  ha__diag_below((m)->c, &(m)->path, HA_DIAG_WARNING, (key), 1, __VA_ARGS__)
+/* How the import reads a project's points: {x, y, z} (other keys ignored)
+ * with its numbers as reals, or a [x, y, z] array copied as it is. */
+#define HA__HPX_XYZ (HA__XYZ_ARRAY | HA__XYZ_REAL)
 /* A new number: an integer when whole (below 1e15), else a real. */
 json_t *ha__hpx_num(double v);
 /* Set `key` of `obj` to the new value `v` (taking it) when `v` is not

@@ -19,8 +19,7 @@ typedef struct scan {
   int line, col;
   ha__path path;
   ha__strmap *map;
-  char *key;
-  size_t keycap;
+  ha__text key; /* the last key decoded */
   int oom;
 } scan;
 
@@ -46,23 +45,13 @@ static void scan_skip_ws(scan *sc) {
   }
 }
 
-static int scan_key_put(scan *sc, size_t *len, const char *b, size_t n) {
-  if (*len + n + 1 > sc->keycap) {
-    size_t cap = sc->keycap ? sc->keycap * 2 : 64;
-    while (cap < *len + n + 1) {
-      cap *= 2;
-    }
-    char *k = realloc(sc->key, cap);
-    if (k == NULL) {
-      sc->oom = 1;
-      return -1;
-    }
-    sc->key = k;
-    sc->keycap = cap;
+/* Append to the key being decoded; -1 (and the scan's oom) on ENOMEM. */
+static int scan_key_put(scan *sc, const char *b, size_t n) {
+  ha__text_append(&sc->key, b, n);
+  if (sc->key.oom) {
+    sc->oom = 1;
+    return -1;
   }
-  memcpy(sc->key + *len, b, n);
-  *len += n;
-  sc->key[*len] = '\0';
   return 0;
 }
 
@@ -79,16 +68,18 @@ static unsigned scan_hex4(const char *p) {
 }
 
 /* Skip a string at sc->i (which is '"'); when `decode`, its text (escapes
- * resolved, as jansson stores keys) goes into sc->key. */
+ * resolved, as jansson stores keys) replaces sc->key. */
 static void scan_string(scan *sc, int decode) {
-  size_t len = 0;
-  if (decode && scan_key_put(sc, &len, "", 0) != 0) {
-    return;
+  if (decode) {
+    sc->key.len = 0;
+    if (scan_key_put(sc, "", 0) != 0) {
+      return;
+    }
   }
   scan_adv(sc); /* opening quote */
   while (sc->i < sc->n && sc->s[sc->i] != '"') {
     if (sc->s[sc->i] != '\\') {
-      if (decode && scan_key_put(sc, &len, sc->s + sc->i, 1) != 0) {
+      if (decode && scan_key_put(sc, sc->s + sc->i, 1) != 0) {
         return;
       }
       scan_adv(sc);
@@ -103,7 +94,7 @@ static void scan_string(scan *sc, int decode) {
                : e == 't' ? '\t'
                           : e;
     if (e != 'u') {
-      if (decode && scan_key_put(sc, &len, &one, 1) != 0) {
+      if (decode && scan_key_put(sc, &one, 1) != 0) {
         return;
       }
       scan_adv(sc);
@@ -143,7 +134,7 @@ static void scan_string(scan *sc, int decode) {
       u[3] = (char)(0x80u | (cp & 0x3Fu));
       un = 4;
     }
-    if (decode && scan_key_put(sc, &len, u, un) != 0) {
+    if (decode && scan_key_put(sc, u, un) != 0) {
       return;
     }
   }
@@ -188,7 +179,7 @@ static void scan_container(scan *sc, int close) {
       if (scan_peek(sc) == ':') {
         scan_adv(sc);
       }
-      mark = ha__path_key(&sc->path, sc->key ? sc->key : "");
+      mark = ha__path_key(&sc->path, sc->key.buf != NULL ? sc->key.buf : "");
     } else {
       mark = ha__path_index(&sc->path, k);
     }
@@ -249,7 +240,7 @@ ha_status ha__posmap_scan(ha__posmap *pm, const char *text, size_t len) {
   ha__path_init(&sc.path);
   scan_value(&sc, 0, 0);
   ha__path_deinit(&sc.path);
-  free(sc.key);
+  free(sc.key.buf);
   return sc.oom ? HA_ENOMEM : HA_OK;
 }
 

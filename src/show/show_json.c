@@ -85,6 +85,24 @@ const char *ha__json_kind(const json_t *v) {
   return "a value";
 }
 
+json_t *ha__json_xyz(const json_t *v, unsigned how) {
+  if ((how & HA__XYZ_ARRAY) != 0 && json_is_array(v) && json_array_size(v) == 3) {
+    return json_deep_copy(v);
+  }
+  if (!json_is_object(v) || ((how & HA__XYZ_ONLY) != 0 && json_object_size(v) != 3)) {
+    return NULL;
+  }
+  const json_t *a = json_object_get(v, "x"), *b = json_object_get(v, "y"),
+               *c = json_object_get(v, "z");
+  if (!json_is_number(a) || !json_is_number(b) || !json_is_number(c)) {
+    return NULL;
+  }
+  if ((how & HA__XYZ_REAL) != 0) {
+    return json_pack("[f,f,f]", json_number_value(a), json_number_value(b), json_number_value(c));
+  }
+  return json_pack("[O,O,O]", a, b, c);
+}
+
 /* The whole file, NUL-terminated. HA_EIO / HA_ENOMEM with errno in
  * *errnum. */
 static ha_status read_whole_file(const char *path, char **out, size_t *len, int *errnum) {

@@ -12,17 +12,10 @@
 
 #include <string.h>
 
-/* {x, y, z} -> [x, y, z]; anything else unchanged (NULL). */
+/* A format-0 point is exactly {x, y, z}, its numbers kept as written;
+ * anything else is left unchanged (NULL). */
 static json_t *xyz_array(const json_t *v) {
-  if (!json_is_object(v) || json_object_size(v) != 3) {
-    return NULL;
-  }
-  const json_t *a = json_object_get(v, "x"), *b = json_object_get(v, "y"),
-               *c = json_object_get(v, "z");
-  if (!json_is_number(a) || !json_is_number(b) || !json_is_number(c)) {
-    return NULL;
-  }
-  return json_pack("[O,O,O]", a, b, c);
+  return ha__json_xyz(v, HA__XYZ_ONLY);
 }
 
 static void fix_xyz(json_t *obj, const char *key) {

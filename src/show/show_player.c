@@ -4,10 +4,7 @@
  * player's transport); motions are created here, never on the tick. */
 #include "show_internal.h"
 
-#include "holoanim/show_player.h"
-
 #include <stdio.h>
-#include <string.h>
 
 ha_output_config ha_show_output_config(const ha_show_output *o) {
   ha_output_config c = ha_output_config_default();
@@ -134,12 +131,8 @@ ha_status ha_show_player_stop_group(const ha_show *show, ha_player *p, size_t gr
   if (group >= m->ngroups) {
     return HA_ENOTFOUND;
   }
-  if (fade < 0.0) {
-    size_t anim = m->groups[group].animation;
-    fade = anim < m->nanims ? m->anims[anim].fade_out : 0.0;
-  }
   live_sink sink = {show, p};
-  ha_show_op op = ha__show_group_stop_op(group, fade);
+  ha_show_op op = ha__show_group_stop_op(m, group, fade);
   return live_queue_op(&sink, &op, NULL);
 }
 
@@ -158,9 +151,6 @@ ha_status ha_show_player_play(const ha_show *show, ha_player *p, ha_error *err) 
 }
 
 ha_status ha_show_player_fire_cue(const ha_show *show, ha_player *p, size_t index, ha_error *err) {
-  if (index >= show->model->ncues) {
-    return ha__error_invalid(err, HA_CATEGORY_STATE, "cue", "?", "no such cue");
-  }
   live_sink sink = {show, p};
   return ha__show_cue_ops(show->model, index, live_queue_op, &sink, err);
 }

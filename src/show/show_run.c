@@ -18,9 +18,9 @@
  * animation at once instead of when its turn comes). */
 #include "show_internal.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 typedef struct motion_rec {
   ha_motion *m;
@@ -156,16 +156,9 @@ ha_status ha_show_instantiate(const ha_show *show, ha_engine *engine, double t0,
     inst->groups[i].anim = -1;
     st = ha_show_animation_motion(show, m->groups[i].animation, &inst->groups[i].m, err);
   }
-  for (size_t c = 0; c < m->ncues && st == HA_OK; c++) {
-    const ha_show_cue *cue = &m->cues[c];
-    for (size_t a = 0; a < cue->action_count && st == HA_OK; a++) {
-      const ha_show_action *ac = &cue->actions[a];
-      motion_rec *r = ac->type == HA_SHOW_ACTION_START ? run_rec_of_tag(inst, ac->tag) : NULL;
-      if (r != NULL && ac->target == HA_SHOW_TARGET_ANIMATION) {
-        r->anim = -1;
-        st = ha_show_animation_motion(show, ac->animation, &r->m, err);
-      }
-    }
+  for (size_t k = 0; k < m->start_actions && st == HA_OK; k++) {
+    inst->starts[k].anim = -1;
+    st = ha_show_animation_motion(show, m->start_anim[k], &inst->starts[k].m, err);
   }
   for (size_t i = 0; i < m->ntracks && st == HA_OK; i++) {
     st = ha_engine_track_add(engine, m->tracks[i].id, m->tracks[i].position, err);
@@ -210,13 +203,16 @@ ha_status ha_show_stop_group(ha_show_instance *inst, size_t group, double fade, 
   }
   ha_engine_set_time(inst->e, t);
   run_sink sink = {inst, t};
-  ha_show_op op = ha__show_group_stop_op(group, fade);
+  ha_show_op op = ha__show_group_stop_op(inst->model, group, fade);
   return run_apply_op(&sink, &op, NULL);
 }
 
 ha_status ha_show_fire_cue_at(ha_show_instance *inst, size_t index, double t, ha_error *err) {
-  if (inst == NULL || index >= inst->model->ncues) {
+  if (inst == NULL) {
     return HA_ENOTFOUND;
+  }
+  if (index >= inst->model->ncues) {
+    return ha__show_no_cue(err, index); /* before the engine's clock moves */
   }
   if (!isfinite(t)) {
     return ha__error_invalid(err, HA_CATEGORY_STATE, "time", "non-finite",
@@ -231,10 +227,9 @@ ha_status ha_show_fire_cue(ha_show_instance *inst, double number, double t, ha_e
   if (inst == NULL) {
     return HA_EINVAL;
   }
-  for (size_t i = 0; i < inst->model->ncues; i++) {
-    if (fabs(inst->model->cues[i].number - number) <= 1e-9) {
-      return ha_show_fire_cue_at(inst, i, t, err);
-    }
+  size_t i = ha__show_cue_index(inst->model->cues, inst->model->ncues, number);
+  if (i != SIZE_MAX) {
+    return ha_show_fire_cue_at(inst, i, t, err);
   }
   char v[40];
   ha_format_double(v, sizeof(v), number);
