@@ -34,6 +34,7 @@ int cli_motion_param(void *ctx, const char *value) {
   cli_motion *m = ctx;
   ha_error err;
   ha_status st = ha_params_set_assignment(m->params, value, &err);
+  m->params_given = 1;
   if (st != HA_OK) {
     cli_report(&err, st);
     return CLI_USAGE; /* a bad value on the command line, whatever the status */
@@ -45,6 +46,7 @@ int cli_motion_loop(void *ctx, const char *value) {
   cli_motion *m = ctx;
   ha_error err;
   ha_status st = ha_loop_mode_parse(value, &m->timing.loop, &err);
+  m->loop_given = 1;
   if (st != HA_OK) {
     cli_report(&err, st);
     return CLI_USAGE; /* a bad value on the command line, whatever the status */
