@@ -18,6 +18,9 @@ enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
 
 /* Print "holoanim: <message>" on stderr (one line) and return CLI_USAGE. */
 int cli_usage_error(const char *fmt, ...);
+/* The same for a runtime failure (out of memory, a write that failed):
+ * returns CLI_FAIL. */
+int cli_fail(const char *fmt, ...);
 /* Print the error's message and return 2 for input errors, 1 otherwise. */
 int cli_report(const ha_error *err, ha_status st);
 
@@ -106,8 +109,10 @@ void cli_print_help(FILE *f, const cli_command *cmd, const cli_opt *opts, size_t
 
 /* A finite double; 0 ok, −1 (printed, naming `what`) on error. */
 int cli_parse_double(const char *s, const char *what, double *out);
-/* A whole decimal integer in [lo, hi]; 0 ok, −1 (printed, naming `what`). */
-int cli_parse_int(const char *s, const char *what, long lo, long hi, long *out);
+/* The one reader of whole numbers (CLI_OPT_INT values, --track lists,
+ * ports): the n bytes at s as ha_parse_double reads them (decimal, spaces
+ * around ignored), and a whole value in [lo, hi]. 0 ok, −1 (nothing printed). */
+int cli_parse_whole(const char *s, size_t n, long lo, long hi, long *out);
 
 /* A network destination given as text. */
 typedef struct cli_hostport {
@@ -119,9 +124,13 @@ typedef struct cli_hostport {
  * or a bare IPv6 address ("::1", "fe80::1%eth0": every ':' belongs to the
  * address, so the port is the default) into `out`. A missing port takes
  * `default_port`; a default_port of −1 makes the port mandatory. The port is
- * decimal digits in 1..65535. Does not resolve names. 0 ok, −1 malformed
- * (nothing printed). */
+ * decimal digits only (no sign, no spaces), 1..65535 (cli_parse_whole). Does not resolve names. 0
+ * ok, −1 malformed (nothing printed). */
 int cli_hostport_parse(const char *s, int default_port, cli_hostport *out);
+
+/* "host:port", or "[v6::addr]:port" when the host is an IPv6 address: the
+ * form cli_hostport_parse reads back. Truncated to fit `cap`. */
+void cli_hostport_format(char *buf, size_t cap, const char *host, unsigned port);
 
 /* The shortest text that reads back to the same double, as the library
  * writes numbers (ha_format_double), with −0 written "0". */
@@ -133,7 +142,8 @@ typedef struct cli_motion {
   const char *model;
   ha_params *params;
   ha_timing timing;
-  int duration_given; /* --duration seen */
+  /* Which options were given (play refuses them with a show). */
+  int duration_given, params_given, loop_given, speed_given;
 } cli_motion;
 
 void cli_motion_init(cli_motion *m);
@@ -152,7 +162,8 @@ int cli_motion_create(const cli_motion *m, ha_motion **out);
       {CLI_NUMBER("duration", "S", (duration_help), "10", &(m)->timing.duration),                 \
        .seen = &(m)->duration_given},                                                             \
       {CLI_CALL("loop", "MODE", "once | loop | pingpong", "loop", cli_motion_loop, (m))}, {       \
-    CLI_NUMBER("speed", "X", "playback speed factor", "1", &(m)->timing.speed)                    \
+    CLI_NUMBER("speed", "X", "playback speed factor", "1", &(m)->timing.speed),                   \
+        .seen = &(m)->speed_given                                                                 \
   }
 
 /* ---- shared by the show commands and play ---- */

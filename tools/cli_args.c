@@ -12,9 +12,7 @@
  *
  * Rejected: a hand-written loop per subcommand (each one spelled its errors
  * and its --help differently, and the help text drifted from the code). */
-#include <errno.h>
 #include <getopt.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +34,16 @@ int cli_usage_error(const char *fmt, ...) {
   return CLI_USAGE;
 }
 
+int cli_fail(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  fputs("holoanim: ", stderr);
+  vfprintf(stderr, fmt, ap);
+  fputc('\n', stderr);
+  va_end(ap);
+  return CLI_FAIL;
+}
+
 int cli_parse_double(const char *s, const char *what, double *out) {
   double v = 0.0;
   if (s == NULL || ha_parse_double(s, strlen(s), &v) != HA_OK) {
@@ -46,15 +54,23 @@ int cli_parse_double(const char *s, const char *what, double *out) {
   return 0;
 }
 
-int cli_parse_int(const char *s, const char *what, long lo, long hi, long *out) {
-  char *end = NULL;
-  errno = 0;
-  long v = s != NULL ? strtol(s, &end, 10) : 0;
-  if (s == NULL || end == s || *end != '\0' || errno != 0 || v < lo || v > hi) {
+int cli_parse_whole(const char *s, size_t n, long lo, long hi, long *out) {
+  double v = 0.0;
+  /* In range first, so the cast is defined; then no fraction. */
+  if (s == NULL || ha_parse_double(s, n, &v) != HA_OK || v < (double)lo || v > (double)hi ||
+      (double)(long)v < v || (double)(long)v > v) {
+    return -1;
+  }
+  *out = (long)v;
+  return 0;
+}
+
+/* A whole decimal number in [lo, hi]; 0 ok, -1 (printed, naming `what`). */
+static int parse_int_option(const char *s, const char *what, long lo, long hi, long *out) {
+  if (cli_parse_whole(s, s != NULL ? strlen(s) : 0, lo, hi, out) != 0) {
     cli_usage_error("%s: '%s' is not a whole number in [%ld, %ld]", what, s ? s : "", lo, hi);
     return -1;
   }
-  *out = v;
   return 0;
 }
 
@@ -65,19 +81,11 @@ void cli_format_number(char *buf, size_t cap, double v) {
 
 /* ---- HOST[:PORT] ---- */
 
-/* "1".."65535" in plain decimal digits (no sign, no spaces). */
+/* 1..65535 in decimal digits only: inside "host:port" a sign or a space
+ * is not part of a port (the value is then read like every whole number). */
 static int hostport_parse_port(const char *s, int *port) {
   long p = 0;
-  if (*s == '\0') {
-    return -1;
-  }
-  for (; *s != '\0'; s++) {
-    if (*s < '0' || *s > '9' || p > 65535) {
-      return -1;
-    }
-    p = p * 10 + (*s - '0');
-  }
-  if (p < 1 || p > 65535) {
+  if (strspn(s, "0123456789") != strlen(s) || cli_parse_whole(s, strlen(s), 1, 65535, &p) != 0) {
     return -1;
   }
   *port = (int)p;
@@ -144,6 +152,11 @@ int cli_hostport_parse(const char *s, int default_port, cli_hostport *out) {
   return 0;
 }
 
+void cli_hostport_format(char *buf, size_t cap, const char *host, unsigned port) {
+  int v6 = strchr(host, ':') != NULL;
+  snprintf(buf, cap, "%s%s%s:%u", v6 ? "[" : "", host, v6 ? "]" : "", port);
+}
+
 /* ---- the option table ---- */
 
 static int opt_check_range(const cli_opt *o, double v) {
@@ -190,7 +203,7 @@ static int opt_apply(const cli_opt *o, const char *v) {
     break;
   }
   case CLI_OPT_INT:
-    rc = cli_parse_int(v, what, (long)o->min, (long)o->max, o->dest) != 0 ? CLI_USAGE : CLI_OK;
+    rc = parse_int_option(v, what, (long)o->min, (long)o->max, o->dest) != 0 ? CLI_USAGE : CLI_OK;
     break;
   case CLI_OPT_CHOICE: rc = opt_set_choice(o, v); break;
   case CLI_OPT_CALL: rc = o->call(o->ctx, v); break;

@@ -136,8 +136,10 @@ int cmd_devsim(int argc, char **argv) {
   cli_catch_stop_signals();
 
   const char *shown = cfg.bind_host != NULL && cfg.bind_host[0] != '\0' ? cfg.bind_host : "0.0.0.0";
-  printf("devsim: listening on %s:%u (%u tracks, ADM scale %g m)\n", shown,
-         (unsigned)ha_devsim_port(sim), (unsigned)cfg.tracks, cfg.adm_scale);
+  char where[300];
+  cli_hostport_format(where, sizeof where, shown, (unsigned)ha_devsim_port(sim));
+  printf("devsim: listening on %s (%u tracks, ADM scale %g m)\n", where, (unsigned)cfg.tracks,
+         cfg.adm_scale);
   fflush(stdout);
 
   devsim_print_status(sim, cfg.tracks, quiet);

@@ -49,9 +49,9 @@ static void discover_print_table(const cli_hostport *dest, const ha_discovered_t
       printf("%10s %10s %10s\n", "-", "-", "-");
     }
   }
-  int v6 = strchr(dest->host, ':') != NULL; /* written [v6]:port */
-  fprintf(stderr, "holoanim: %zu track%s on %s%s%s:%d\n", n, n == 1 ? "" : "s", v6 ? "[" : "",
-          dest->host, v6 ? "]" : "", dest->port);
+  char where[300];
+  cli_hostport_format(where, sizeof where, dest->host, (unsigned)dest->port);
+  fprintf(stderr, "holoanim: %zu track%s on %s\n", n, n == 1 ? "" : "s", where);
 }
 
 static const cli_command discover_command = {
@@ -89,7 +89,7 @@ int cmd_discover(int argc, char **argv) {
   }
   ha_discovered_track *res = calloc((size_t)max, sizeof *res);
   if (res == NULL) {
-    return cli_usage_error("out of memory");
+    return cli_fail("out of memory");
   }
   size_t n = 0;
   ha_error err;

@@ -7,40 +7,8 @@
 
 #include "cli.h"
 
-/* Times from "--t a,b,c" or from/to/step into a new array. */
-static int eval_collect_times(const char *list, double from, double to, double step, int have_range,
-                              double **out, size_t *n) {
-  if (list != NULL) {
-    size_t cap = 1;
-    for (const char *c = list; *c; c++) {
-      cap += *c == ',';
-    }
-    double *ts = malloc(cap * sizeof(double));
-    if (ts == NULL) {
-      return cli_usage_error("out of memory");
-    }
-    size_t k = 0;
-    const char *s = list;
-    for (;;) {
-      const char *comma = strchr(s, ',');
-      size_t len = comma != NULL ? (size_t)(comma - s) : strlen(s);
-      if (ha_parse_double(s, len, &ts[k]) != HA_OK) {
-        free(ts);
-        return cli_usage_error("--t: '%s' is not a comma-separated list of finite times", list);
-      }
-      k++;
-      if (comma == NULL) {
-        break;
-      }
-      s = comma + 1;
-    }
-    *out = ts;
-    *n = k;
-    return CLI_OK;
-  }
-  if (!have_range) {
-    return cli_usage_error("give --t t1,t2,... or --from A --to B --step S");
-  }
+/* Times from --from/--to/--step into a new array. */
+static int eval_range_times(double from, double to, double step, double **out, size_t *n) {
   if (!(step > 0.0)) {
     return cli_usage_error("--step: %g must be above 0", step);
   }
@@ -54,7 +22,7 @@ static int eval_collect_times(const char *list, double from, double to, double s
   size_t k = (size_t)count;
   double *ts = malloc(k * sizeof(double));
   if (ts == NULL) {
-    return cli_usage_error("out of memory");
+    return cli_fail("out of memory");
   }
   for (size_t i = 0; i < k; i++) {
     ts[i] = from + (double)i * step;
@@ -78,38 +46,56 @@ static const cli_command eval_command = {
 
 typedef struct eval_opts {
   cli_motion motion;
-  char *tlist; /* every --t joined by commas (malloc'd), or NULL */
-  double from, to, step, shift, track;
+  double *ts; /* every --t time in order (malloc'd), or NULL */
+  size_t nts, cap_ts;
+  double from, to, step, shift;
+  long track;
   int have_from, have_to, have_step, json;
 } eval_opts;
 
-/* CLI_OPT_CALL handler of --t T1,T2,...: repeatable, the lists add up. */
+/* CLI_OPT_CALL handler of --t T1,T2,...: repeatable, the times add up.
+ * Each list is read as given, so an error quotes what was typed. */
 static int eval_add_times(void *ctx, const char *value) {
   eval_opts *o = ctx;
-  if (value[0] == '\0') {
+  const char *s = value;
+  if (*s == '\0') {
     return cli_usage_error("--t: '' is not a list of times");
   }
-  size_t had = o->tlist != NULL ? strlen(o->tlist) : 0, add = strlen(value);
-  char *joined = realloc(o->tlist, had + add + 2);
-  if (joined == NULL) {
-    return cli_usage_error("out of memory");
+  for (;;) {
+    const char *comma = strchr(s, ',');
+    size_t len = comma != NULL ? (size_t)(comma - s) : strlen(s);
+    double t = 0.0;
+    if (ha_parse_double(s, len, &t) != HA_OK) {
+      return cli_usage_error("--t: '%s' is not a comma-separated list of finite times", value);
+    }
+    if (o->nts == o->cap_ts) {
+      size_t cap = o->cap_ts != 0 ? 2 * o->cap_ts : 64;
+      double *grown = realloc(o->ts, cap * sizeof *grown);
+      if (grown == NULL) {
+        return cli_fail("out of memory");
+      }
+      o->ts = grown;
+      o->cap_ts = cap;
+    }
+    o->ts[o->nts++] = t;
+    if (comma == NULL) {
+      return CLI_OK;
+    }
+    s = comma + 1;
   }
-  if (had > 0) {
-    joined[had++] = ',';
-  }
-  memcpy(joined + had, value, add + 1);
-  o->tlist = joined;
-  return CLI_OK;
 }
 
-/* What the table cannot say: a whole track number, a complete range. */
+/* What the table cannot say: --t or a complete range, not both. */
 static int eval_check(const eval_opts *o) {
-  if (o->track > floor(o->track)) {
-    return cli_usage_error("--track: %g is not a track number in [1, 1000000]", o->track);
-  }
   int any = o->have_from || o->have_to || o->have_step;
+  if (any && o->ts != NULL) {
+    return cli_usage_error("give --t or --from/--to/--step, not both");
+  }
   if (any && !(o->have_from && o->have_to && o->have_step)) {
     return cli_usage_error("--from, --to and --step go together");
+  }
+  if (!any && o->ts == NULL) {
+    return cli_usage_error("give --t t1,t2,... or --from A --to B --step S");
   }
   return CLI_CONTINUE;
 }
@@ -129,16 +115,16 @@ static int eval_parse(int argc, char **argv, eval_opts *o) {
       {CLI_NUMBER("step", "S", "time between samples of the range", NULL, &o->step),
        .seen = &o->have_step},
       {CLI_CHOICE("format", "F", "csv | json", "csv", &o->json, "csv|json")},
-      {CLI_NUMBER("track", "N", "the track number the motion sees, 1..1000000", "1", &o->track),
-       .min = 1, .max = 1e6, .range = CLI_RANGE_CLOSED},
+      {CLI_INT("track", "N", "the track number the motion sees, 1..1000000", "1", &o->track, 1,
+               1000000)},
       {CLI_NUMBER("shift", "S", "the track's time shift in seconds", "0", &o->shift)},
   };
   int rc = cli_parse(&eval_command, opts, sizeof opts / sizeof opts[0], argc, argv, NULL, NULL);
   rc = rc == CLI_CONTINUE ? eval_check(o) : rc;
   if (rc != CLI_CONTINUE) {
     cli_motion_deinit(&o->motion);
-    free(o->tlist);
-    o->tlist = NULL;
+    free(o->ts);
+    o->ts = NULL;
   }
   return rc;
 }
@@ -177,18 +163,17 @@ int cmd_eval(int argc, char **argv) {
     return rc;
   }
   ha_motion *m = NULL;
-  double *ts = NULL;
-  size_t n = 0;
+  double *ts = o.ts;
+  size_t n = o.nts;
   rc = cli_motion_create(&o.motion, &m);
-  if (rc == CLI_OK) {
-    rc = eval_collect_times(o.tlist, o.from, o.to, o.step, o.have_from, &ts, &n);
+  if (rc == CLI_OK && ts == NULL) {
+    rc = eval_range_times(o.from, o.to, o.step, &ts, &n);
   }
   if (rc == CLI_OK) {
     eval_print(m, &o, ts, n);
     rc = fflush(stdout) != 0 ? CLI_FAIL : CLI_OK;
   }
   free(ts);
-  free(o.tlist);
   ha_motion_destroy(m);
   cli_motion_deinit(&o.motion);
   return rc;

@@ -157,7 +157,7 @@ static int models_print_json(void) {
   char *text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
   json_decref(root);
   if (text == NULL) {
-    return cli_usage_error("out of memory");
+    return cli_fail("out of memory");
   }
   puts(text);
   free(text);

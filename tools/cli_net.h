@@ -3,8 +3,6 @@
 #ifndef HOLOANIM_CLI_NET_H
 #define HOLOANIM_CLI_NET_H
 
-#include <stddef.h>
-
 /* holoanim devsim [--port 4003] [--bind 127.0.0.1] [--tracks 64]
  *   [--record file.csv] [--push HOST:PORT]... [--adm-scale M]
  *   [--azimuth cw|ccw] [--quiet]

@@ -13,6 +13,7 @@
  * play_teardown. play_opts is what the command line said, play_ctx what
  * runs; the remote-control handlers get play_ctx on the control thread. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -32,8 +33,9 @@ typedef struct play_opts {
   cli_hostport to[PLAY_MAX_TO];
   size_t nto;
   double run_for, tick_rate, out_rate;
-  long control_port, metrics_port; /* −1: none */
+  long control_port, metrics_port; /* valid when *_given */
   int for_given, watch, realtime, quiet, simulate;
+  int mode_given, phase_given, control_given, metrics_port_given;
   uint32_t tracks[PLAY_MAX_TRACKS]; /* --model mode */
   size_t ntracks;
   ha_anim_spec spec;
@@ -43,7 +45,11 @@ typedef struct play_opts {
 typedef struct play_ctx {
   const play_opts *opts;
   ha_player *player;
-  ha_show *show; /* NULL in --model mode */
+  /* NULL in --model mode. --watch replaces it on the main thread while the
+   * control thread reads it: both hold show_lock (the tick thread never
+   * sees the show, only the motions and commands made from it). */
+  ha_show *show;
+  pthread_mutex_t show_lock;
   uint32_t model_tag;
   ha_motion *model_template; /* --model mode: re-created on play */
   ha_devsim *sim;            /* the built-in device, when there is no output */
@@ -71,116 +77,165 @@ static ha_status play_start_content(play_ctx *c, ha_error *err) {
   return st;
 }
 
-/* /holoanim/play [group]: resume, start the content, or start one group. */
-static ha_status play_control_play(play_ctx *c, const char *name, char *reply, size_t cap,
-                                   ha_error *err) {
-  ha_status st = HA_OK;
-  if (name != NULL && c->show != NULL) {
-    size_t g = ha_show_group_find(c->show, name);
-    size_t ng = 0;
-    ha_show_groups(c->show, &ng);
-    if (g >= ng) {
-      snprintf(reply, cap, "no group named '%s'", name);
-      return HA_ENOTFOUND;
-    }
-    st = ha_show_player_start_group(c->show, c->player, g, err);
-    if (st == HA_OK) {
-      st = ha_player_play(c->player);
-    }
-    snprintf(reply, cap, "playing group %s", name);
-  } else {
-    ha_player_status ps;
-    ha_player_get_status(c->player, &ps);
-    st = ps.time > 0.0 || ps.playing ? ha_player_play(c->player) : play_start_content(c, err);
-    snprintf(reply, cap, "playing");
+/* The group called `name`: HA_OK with *g, or HA_ENOTFOUND and the one
+ * message every command gives for an unknown group. Under show_lock. */
+static ha_status play_find_group(const play_ctx *c, const char *name, size_t *g, ha_error *err) {
+  *g = c->show != NULL ? ha_show_group_find(c->show, name) : SIZE_MAX;
+  if (*g == SIZE_MAX) {
+    snprintf(err->message, sizeof err->message,
+             c->show != NULL ? "no group %s in the show" : "no group %s: no show loaded", name);
+    return HA_ENOTFOUND;
   }
-  return st;
+  return HA_OK;
+}
+
+/* /holoanim/play [group]: resume, start the content, or start one group. */
+static ha_status play_control_play(play_ctx *c, const char *name, ha_error *err) {
+  if (name != NULL) {
+    size_t g = 0;
+    ha_status st = play_find_group(c, name, &g, err);
+    if (st == HA_OK) {
+      st = ha_show_player_start_group(c->show, c->player, g, err);
+    }
+    return st == HA_OK ? ha_player_play(c->player) : st;
+  }
+  ha_player_status ps;
+  ha_player_get_status(c->player, &ps);
+  return ps.time > 0.0 || ps.playing ? ha_player_play(c->player) : play_start_content(c, err);
 }
 
 /* /holoanim/stop [group]: stop a group of the show (with its own fade), or
- * everything. The reply says what happened, never "stopped" on a failure. */
-static ha_status play_control_stop(play_ctx *c, const char *name, char *reply, size_t cap) {
+ * everything. */
+static ha_status play_control_stop(play_ctx *c, const char *name, ha_error *err) {
   if (name == NULL) {
-    ha_status st = ha_player_stop(c->player, 0.0);
-    snprintf(reply, cap, st == HA_OK ? "stopped" : "stop: the command queue is full");
-    return st;
+    return ha_player_stop(c->player, 0.0);
   }
-  size_t g = c->show != NULL ? ha_show_group_find(c->show, name) : SIZE_MAX;
-  if (g == SIZE_MAX) {
-    snprintf(reply, cap,
-             c->show != NULL ? "no group %s in the show" : "no show loaded: no group %s", name);
-    return HA_ENOTFOUND;
-  }
-  ha_status st = ha_show_player_stop_group(c->show, c->player, g, -1.0);
-  snprintf(reply, cap,
-           st == HA_OK ? "stopped group %s" : "stop group %s: the command queue is full", name);
-  return st;
+  size_t g = 0;
+  ha_status st = play_find_group(c, name, &g, err);
+  return st == HA_OK ? ha_show_player_stop_group(c->show, c->player, g, -1.0) : st;
 }
 
 /* /holoanim/cue N: fire a cue of the show. */
-static ha_status play_control_cue(play_ctx *c, double number, char *reply, size_t cap,
-                                  ha_error *err) {
-  if (c->show == NULL) {
-    snprintf(reply, cap, "no show loaded");
-    return HA_ENOTFOUND;
-  }
-  size_t idx = ha_show_cue_find(c->show, number);
-  size_t nc = 0;
-  ha_show_cues(c->show, &nc);
-  if (idx >= nc) {
-    snprintf(reply, cap, "no cue %g", number);
+static ha_status play_control_cue(play_ctx *c, double number, ha_error *err) {
+  char num[32];
+  cli_format_number(num, sizeof num, number);
+  size_t idx = c->show != NULL ? ha_show_cue_find(c->show, number) : SIZE_MAX;
+  if (idx == SIZE_MAX) {
+    snprintf(err->message, sizeof err->message,
+             c->show != NULL ? "no cue %s in the show" : "no cue %s: no show loaded", num);
     return HA_ENOTFOUND;
   }
   ha_status st = ha_show_player_fire_cue(c->show, c->player, idx, err);
-  if (st == HA_OK) {
-    ha_player_play(c->player);
+  return st == HA_OK ? ha_player_play(c->player) : st;
+}
+
+/* /holoanim/seek T and /holoanim/speed X: the range the player refuses
+ * outside of, written from the same constants it checks. */
+static ha_status play_control_seek(play_ctx *c, double t, ha_error *err) {
+  ha_status st = ha_player_seek(c->player, t);
+  if (st == HA_EINVAL) {
+    char v[32], lo[32], hi[32];
+    cli_format_number(v, sizeof v, t);
+    cli_format_number(lo, sizeof lo, -HA_SEEK_MAX);
+    cli_format_number(hi, sizeof hi, HA_SEEK_MAX);
+    snprintf(err->message, sizeof err->message, "seek: %s is not a time in [%s, %s] s", v, lo, hi);
   }
-  snprintf(reply, cap, "cue %g", number);
   return st;
 }
 
-/* Remote control handler (control thread). */
+static ha_status play_control_speed(play_ctx *c, double x, ha_error *err) {
+  ha_status st = ha_player_set_speed(c->player, x);
+  if (st == HA_EINVAL) {
+    char v[32], lo[32], hi[32];
+    cli_format_number(v, sizeof v, x);
+    cli_format_number(lo, sizeof lo, HA_SPEED_MIN);
+    cli_format_number(hi, sizeof hi, HA_SPEED_MAX);
+    snprintf(err->message, sizeof err->message, "speed: %s is not in [%s, %s]", v, lo, hi);
+  }
+  return st;
+}
+
+/* Remote control handler (control thread). The reply says what was done
+ * only once it is done; every failure gets its reason in one place below:
+ * the error's message, else "<action>: <status>". show_lock is held over
+ * every use of c->show, which --watch may replace on the main thread. */
 static ha_status play_on_control(void *user, ha_control_action action, const char *name,
                                  double value, char *reply, size_t cap) {
   play_ctx *c = user;
   ha_error err;
   ha_error_clear(&err);
   ha_status st = HA_OK;
+  const char *what = "";
+  char num[32];
+  cli_format_number(num, sizeof num, value);
+  pthread_mutex_lock(&c->show_lock);
   switch (action) {
-  case HA_CONTROL_PLAY: st = play_control_play(c, name, reply, cap, &err); break;
-  case HA_CONTROL_PAUSE:
-    st = ha_player_pause(c->player);
-    snprintf(reply, cap, "paused");
+  case HA_CONTROL_PLAY:
+    what = "play";
+    st = play_control_play(c, name, &err);
+    if (st == HA_OK && name != NULL) {
+      snprintf(reply, cap, "playing group %s", name);
+    } else if (st == HA_OK) {
+      snprintf(reply, cap, "playing");
+    }
     break;
-  case HA_CONTROL_STOP: st = play_control_stop(c, name, reply, cap); break;
+  case HA_CONTROL_PAUSE:
+    what = "pause";
+    st = ha_player_pause(c->player);
+    if (st == HA_OK) {
+      snprintf(reply, cap, "paused");
+    }
+    break;
+  case HA_CONTROL_STOP:
+    what = "stop";
+    st = play_control_stop(c, name, &err);
+    if (st == HA_OK && name != NULL) {
+      snprintf(reply, cap, "stopped group %s", name);
+    } else if (st == HA_OK) {
+      snprintf(reply, cap, "stopped");
+    }
+    break;
   case HA_CONTROL_GOTO_START:
+    what = "goto start";
     st = ha_player_seek(c->player, 0.0);
-    snprintf(reply, cap, "at start");
+    if (st == HA_OK) {
+      snprintf(reply, cap, "at start");
+    }
     break;
   case HA_CONTROL_SEEK:
-    st = ha_player_seek(c->player, value);
-    snprintf(reply, cap,
-             st == HA_OK       ? "seek %g"
-             : st == HA_EINVAL ? "seek: %g is not a time in [-1e9, 1e9] s"
-                               : "seek %g: the command queue is full",
-             value);
+    what = "seek";
+    st = play_control_seek(c, value, &err);
+    if (st == HA_OK) {
+      snprintf(reply, cap, "seek %s", num);
+    }
     break;
   case HA_CONTROL_SPEED:
-    st = ha_player_set_speed(c->player, value);
-    snprintf(reply, cap,
-             st == HA_OK       ? "speed %g"
-             : st == HA_EINVAL ? "speed: %g is not in [0.001, 1000]"
-                               : "speed %g: the command queue is full",
-             value);
+    what = "speed";
+    st = play_control_speed(c, value, &err);
+    if (st == HA_OK) {
+      snprintf(reply, cap, "speed %s", num);
+    }
     break;
-  case HA_CONTROL_CUE: st = play_control_cue(c, value, reply, cap, &err); break;
+  case HA_CONTROL_CUE:
+    what = "cue";
+    st = play_control_cue(c, value, &err);
+    if (st == HA_OK) {
+      snprintf(reply, cap, "cue %s", num);
+    }
+    break;
   case HA_CONTROL_PANIC:
+    what = "panic";
     st = ha_player_panic(c->player);
-    snprintf(reply, cap, "panic: everything stopped");
+    if (st == HA_OK) {
+      snprintf(reply, cap, "panic: everything stopped");
+    }
     break;
   }
+  pthread_mutex_unlock(&c->show_lock);
   if (st != HA_OK && err.message[0] != '\0') {
     snprintf(reply, cap, "%s", err.message);
+  } else if (st != HA_OK) {
+    snprintf(reply, cap, "%s: %s", what, ha_strerror(st));
   }
   return st;
 }
@@ -280,25 +335,26 @@ static int play_add_destination(void *ctx, const char *value) {
 static int play_add_tracks(void *ctx, const char *value) {
   play_opts *o = ctx;
   const char *s = value;
-  if (*s == '\0') {
-    return cli_usage_error("--track: '' is not a list of track numbers 1..65535");
+  size_t len = strlen(value);
+  if (len > 0 && value[len - 1] == ',') {
+    return cli_usage_error("--track: '%s' ends with a comma", value);
   }
-  while (*s != '\0') {
-    char *end = NULL;
-    long n = strtol(s, &end, 10);
-    if (end == s || n < 1 || n > 65535 || (*end != ',' && *end != '\0')) {
+  for (;;) {
+    const char *comma = strchr(s, ',');
+    len = comma != NULL ? (size_t)(comma - s) : strlen(s);
+    long n = 0;
+    if (cli_parse_whole(s, len, 1, 65535, &n) != 0) {
       return cli_usage_error("--track: '%s' is not a list of track numbers 1..65535", value);
     }
     if (o->ntracks == PLAY_MAX_TRACKS) {
       return cli_usage_error("--track: at most %d tracks", PLAY_MAX_TRACKS);
     }
     o->tracks[o->ntracks++] = (uint32_t)n;
-    if (*end == ',' && end[1] == '\0') {
-      return cli_usage_error("--track: '%s' ends with a comma", value);
+    if (comma == NULL) {
+      return CLI_OK;
     }
-    s = *end == ',' ? end + 1 : end;
+    s = comma + 1;
   }
-  return CLI_OK;
 }
 
 /* CLI_OPT_CALL handler of --mode MODE (how a group shares the motion). */
@@ -306,11 +362,15 @@ static int play_set_mode(void *ctx, const char *value) {
   play_opts *o = ctx;
   ha_error err;
   ha_status st = ha_group_mode_parse(value, &o->spec.mode, &err);
+  o->mode_given = 1;
   return st == HA_OK ? CLI_OK : cli_report(&err, st);
 }
 
-/* The rows of play's table (n of them) into `rows`. */
-static size_t play_options(play_opts *o, cli_opt *rows, size_t cap) {
+/* Rows in play's table; play_options fails the build if it has more. */
+#define PLAY_NOPTS 22
+
+/* play's table into `rows`. */
+static void play_options(play_opts *o, cli_opt rows[PLAY_NOPTS]) {
   const cli_opt opts[] = {
       CLI_MOTION_OPTIONS(&o->motion, "motion length; with a SHOW.json: stop after S s (as --for)"),
       {CLI_CALL("track", "N[,N...]", "tracks the --model moves (also --tracks)", "1",
@@ -319,32 +379,36 @@ static size_t play_options(play_opts *o, cli_opt *rows, size_t cap) {
       {CLI_CALL("mode", "MODE", "shared | relative | isobarycentric | centered | spread | mirror",
                 "shared", play_set_mode, o)},
       {CLI_NUMBER("phase-offset", "S", "time offset between successive tracks", "0",
-                  &o->spec.phase_offset)},
+                  &o->spec.phase_offset),
+       .seen = &o->phase_given},
       {CLI_CALL("to", "HOST[:PORT]", "send to a device (repeatable; default port 4003)", NULL,
                 play_add_destination, o)},
       {CLI_STRING("dialect", "D", "holophonix | adm-osc (for --to outputs)", NULL, &o->dialect)},
       {CLI_STRING("coords", "C", "xyz | aed (for --to outputs)", NULL, &o->coords)},
-      {CLI_NUMBER("rate", "HZ", "output rate (for --to outputs)", "50", &o->out_rate)},
+      {CLI_NUMBER("rate", "HZ", "output rate (for --to outputs), 1..1000", "50", &o->out_rate),
+       .min = HA_OUTPUT_RATE_MIN, .max = HA_OUTPUT_RATE_MAX, .range = CLI_RANGE_CLOSED},
       {CLI_NUMBER("for", "S", "stop after S seconds, in (0, 31536000]", NULL, &o->run_for),
-       .seen = &o->for_given, .min = 0, .max = 31536000, .range = CLI_RANGE_ABOVE},
+       .seen = &o->for_given},
       {CLI_NUMBER("tick-rate", "HZ", "player tick rate, 1..2000", "100", &o->tick_rate), .min = 1,
        .max = 2000, .range = CLI_RANGE_CLOSED},
-      {CLI_INT("control", "PORT", "remote-control/feedback OSC input on 127.0.0.1:PORT", NULL,
-               &o->control_port, -1, 65535)},
+      {CLI_INT("control", "PORT",
+               "remote-control/feedback OSC input on 127.0.0.1:PORT (0: any free port)", NULL,
+               &o->control_port, 0, 65535),
+       .seen = &o->control_given},
       {CLI_STRING("metrics", "FILE", "write metrics JSON to FILE every second", NULL,
                   &o->metrics_path)},
-      {CLI_INT("metrics-port", "PORT", "Prometheus text on http://127.0.0.1:PORT/metrics", NULL,
-               &o->metrics_port, -1, 65535)},
+      {CLI_INT("metrics-port", "PORT",
+               "Prometheus text on http://127.0.0.1:PORT/metrics (0: any free port)", NULL,
+               &o->metrics_port, 0, 65535),
+       .seen = &o->metrics_port_given},
       {CLI_FLAG("watch", "reload the show when the file changes", &o->watch)},
       {CLI_FLAG("realtime", "SCHED_FIFO + mlockall when permitted", &o->realtime)},
       {CLI_FLAG("quiet", "no status line", &o->quiet)},
       {CLI_FLAG("sim", "ignore the show's outputs: play to the built-in simulated device",
                 &o->simulate)},
   };
-  size_t n = sizeof opts / sizeof opts[0];
-  n = n < cap ? n : cap;
-  memcpy(rows, opts, n * sizeof *rows);
-  return n;
+  _Static_assert(sizeof opts / sizeof opts[0] == PLAY_NOPTS, "PLAY_NOPTS is play's row count");
+  memcpy(rows, opts, sizeof opts);
 }
 
 /* What the table cannot say: a show or a model, and what --duration means. */
@@ -356,8 +420,27 @@ static int play_check(play_opts *o, const cli_opt *rows, size_t n) {
   if (o->show_path != NULL && o->motion.model != NULL) {
     return cli_usage_error("play: give a SHOW.json or --model NAME, not both");
   }
+  if (o->show_path != NULL) { /* what only the --model form uses */
+    const char *unused = o->motion.params_given  ? "--param"
+                         : o->ntracks > 0        ? "--track"
+                         : o->mode_given         ? "--mode"
+                         : o->motion.loop_given  ? "--loop"
+                         : o->motion.speed_given ? "--speed"
+                         : o->phase_given        ? "--phase-offset"
+                                                 : NULL;
+    if (unused != NULL) {
+      return cli_usage_error("play: %s is for --model; a SHOW.json says it in the show", unused);
+    }
+  }
+  const char *limit = o->for_given ? "--for" : NULL;
   if (o->show_path != NULL && o->motion.duration_given && !o->for_given) {
     o->run_for = o->motion.timing.duration; /* show mode: --duration is --for */
+    limit = "--duration";
+  }
+  if (limit != NULL && !(o->run_for > 0.0 && o->run_for <= 31536000.0)) {
+    char v[32];
+    cli_format_number(v, sizeof v, o->run_for);
+    return cli_usage_error("%s: %s is not in (0, 31536000] seconds", limit, v);
   }
   if (o->motion.model != NULL && o->ntracks == 0) {
     o->tracks[o->ntracks++] = 1;
@@ -370,11 +453,11 @@ static int play_parse(int argc, char **argv, play_opts *o) {
   memset(o, 0, sizeof *o);
   cli_motion_init(&o->motion);
   o->tick_rate = 100;
-  o->control_port = -1;
-  o->metrics_port = -1;
+  o->out_rate = 50;
   o->spec = ha_anim_spec_default();
-  cli_opt rows[32];
-  size_t n = play_options(o, rows, sizeof rows / sizeof rows[0]);
+  cli_opt rows[PLAY_NOPTS];
+  size_t n = PLAY_NOPTS;
+  play_options(o, rows);
   size_t nshow = 0;
   int rc = cli_parse(&play_command, rows, n, argc, argv, &o->show_path, &nshow);
   rc = rc == CLI_CONTINUE ? play_check(o, rows, n) : rc;
@@ -438,9 +521,7 @@ static ha_status play_add_destinations(const play_opts *o, play_ctx *c, ha_error
     if (oc.dialect == HA_DIALECT_ADM_OSC) {
       oc.azimuth_sign = HA_AZIMUTH_COUNTERCLOCKWISE;
     }
-    if (o->out_rate > 0) {
-      oc.rate_hz = o->out_rate;
-    }
+    oc.rate_hz = o->out_rate;
     if (st == HA_OK) {
       st = ha_player_add_output(c->player, &oc, NULL, err);
     }
@@ -471,10 +552,9 @@ static ha_status play_start_simulator(play_ctx *c, ha_error *err) {
 static ha_status play_start_control(const play_opts *o, play_ctx *c, ha_error *err) {
   const ha_show_control *sc = c->show != NULL ? ha_show_control_get(c->show) : NULL;
   long port = o->control_port;
-  if (port < 0 && sc != NULL && sc->port > 0) {
+  if (!o->control_given && sc != NULL && sc->port > 0) {
     port = sc->port;
-  }
-  if (port < 0) {
+  } else if (!o->control_given) {
     return HA_OK;
   }
   ha_control_config cc = ha_control_config_default();
@@ -505,7 +585,7 @@ static ha_status play_setup(const play_opts *o, play_ctx *c, ha_error *err) {
   if (st == HA_OK) {
     st = play_start_control(o, c, err);
   }
-  if (st == HA_OK && o->metrics_port >= 0) {
+  if (st == HA_OK && o->metrics_port_given) {
     st = ha_metrics_http_start(ha_player_metrics(c->player), "127.0.0.1", (uint16_t)o->metrics_port,
                                &c->metrics_server, err);
   }
@@ -520,14 +600,41 @@ static ha_status play_setup(const play_opts *o, play_ctx *c, ha_error *err) {
 
 /* ---- running ---- */
 
+/* True when `fresh` has the same groups as `old`, by name and in order:
+ * animations are tagged with their group's index, so a reload may only
+ * change what a group plays, not which index it is. */
+static int play_same_groups(const ha_show *old, const ha_show *fresh) {
+  size_t na = 0, nb = 0;
+  const ha_show_group *a = ha_show_groups(old, &na);
+  const ha_show_group *b = ha_show_groups(fresh, &nb);
+  for (size_t i = 0; na == nb && i < na; i++) {
+    if (strcmp(a[i].name, b[i].name) != 0) {
+      return 0;
+    }
+  }
+  return na == nb;
+}
+
 /* --watch: the show file changed; reload it and blend running groups into
- * their new parameters, or keep playing the old one if the new is invalid. */
+ * their new parameters, or keep playing the old one if the new is invalid
+ * or its groups differ (a restart is needed then). Main thread: the only
+ * writer of c->show, so reading it here needs no lock; replacing it does. */
 static void play_reload_show(play_ctx *c) {
   const char *path = c->opts->show_path;
   ha_diags *diags = NULL;
   ha_diags_create(&diags);
   ha_show *fresh = NULL;
-  if (ha_show_load_file(path, &fresh, diags) == HA_OK) {
+  if (ha_show_load_file(path, &fresh, diags) != HA_OK) {
+    fprintf(stderr, "\nholoanim: %s changed but is invalid; still playing the previous version:\n",
+            path);
+    cli_print_diags(diags, "  ");
+  } else if (!play_same_groups(c->show, fresh)) {
+    fprintf(stderr,
+            "\nholoanim: %s changed its groups (names or order); still playing the previous "
+            "version: restart play to use it\n",
+            path);
+    ha_show_destroy(fresh);
+  } else {
     size_t ng = 0;
     const ha_show_group *g = ha_show_groups(fresh, &ng);
     for (size_t i = 0; i < ng; i++) {
@@ -536,15 +643,14 @@ static void play_reload_show(play_ctx *c) {
         ha_player_update_animation(c->player, (uint32_t)i, mo);
       }
     }
-    /* Motions own their data: nothing the player runs points into the old
-     * show, so it can go. */
-    ha_show_destroy(c->show);
+    /* The player runs motions, which own their data, and never the show;
+     * the control thread may be using the old show, hence the lock. */
+    pthread_mutex_lock(&c->show_lock);
+    ha_show *old = c->show;
     c->show = fresh;
+    pthread_mutex_unlock(&c->show_lock);
+    ha_show_destroy(old);
     fprintf(stderr, "\nholoanim: reloaded %s\n", path);
-  } else {
-    fprintf(stderr, "\nholoanim: %s changed but is invalid; still playing the previous version:\n",
-            path);
-    cli_print_diags(diags, "  ");
   }
   ha_diags_destroy(diags);
 }
@@ -676,6 +782,7 @@ int cmd_play(int argc, char **argv) {
   play_ctx ctx;
   memset(&ctx, 0, sizeof ctx);
   ctx.opts = &o;
+  pthread_mutex_init(&ctx.show_lock, NULL);
   rc = play_load(&o, &ctx);
   if (rc == CLI_OK) {
     ha_error err;
@@ -688,6 +795,7 @@ int cmd_play(int argc, char **argv) {
     play_finish(&ctx);
   }
   play_teardown(&ctx);
+  pthread_mutex_destroy(&ctx.show_lock);
   cli_motion_deinit(&o.motion);
   return rc;
 }

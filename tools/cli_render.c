@@ -32,7 +32,8 @@ static const cli_command render_command = {
 typedef struct render_opts {
   cli_motion motion;
   const char *out, *title;
-  double from, to, samples, track;
+  double from, to;
+  long samples, track;
   int have_to;
 } render_opts;
 
@@ -50,9 +51,9 @@ static int render_parse(int argc, char **argv, render_opts *o) {
       {CLI_NUMBER("from", "A", "first time drawn, in seconds", "0", &o->from)},
       {CLI_NUMBER("to", "B", "last time drawn", "one cycle after --from", &o->to),
        .seen = &o->have_to},
-      {CLI_NUMBER("samples", "N", "points on the path, 2..1000000", "1001", &o->samples), .min = 2,
-       .max = 1e6, .range = CLI_RANGE_CLOSED},
-      {CLI_NUMBER("track", "N", "the track number the motion sees", "1", &o->track)},
+      {CLI_INT("samples", "N", "points on the path, 2..1000000", "1001", &o->samples, 2, 1000000)},
+      {CLI_INT("track", "N", "the track number the motion sees, 1..1000000", "1", &o->track, 1,
+               1000000)},
   };
   int rc = cli_parse(&render_command, opts, sizeof opts / sizeof opts[0], argc, argv, NULL, NULL);
   if (rc == CLI_CONTINUE && o->out == NULL) {
@@ -69,7 +70,7 @@ static int render_motion(const ha_motion *m, const render_opts *o, const char *n
   size_t n = (size_t)o->samples;
   double *buf = malloc(4 * n * sizeof(double));
   if (buf == NULL) {
-    return cli_usage_error("out of memory");
+    return cli_fail("out of memory");
   }
   double *t = buf, *x = buf + n, *y = buf + 2 * n, *z = buf + 3 * n;
   ha_motion_state st;
@@ -85,7 +86,7 @@ static int render_motion(const ha_motion *m, const render_opts *o, const char *n
   ha_svg_track trk = {name, NULL, t, x, y, z, n};
   ha_svg_options opt = ha_svg_options_default();
   opt.title = o->title ? o->title : name;
-  int rc = cli_write_svg(o->out, &trk, 1, &opt) == 0 ? CLI_OK : CLI_USAGE;
+  int rc = cli_write_svg(o->out, &trk, 1, &opt) == 0 ? CLI_OK : CLI_FAIL;
   free(buf);
   return rc;
 }

@@ -5,7 +5,6 @@
  * firing cues given as --cue N@T at their times. */
 #include <jansson.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +26,7 @@ static int show_load_exit_code(ha_status st) {
 int cli_show_load(const char *path, ha_show **out) {
   ha_diags *d = NULL;
   if (ha_diags_create(&d) != HA_OK) {
-    return cli_usage_error("out of memory");
+    return cli_fail("out of memory");
   }
   ha_status st = ha_show_load_file(path, out, d);
   cli_print_diags(d, "");
@@ -47,7 +46,7 @@ int cli_show_load(const char *path, ha_show **out) {
 static int validate_print_json(const char *path) {
   ha_diags *d = NULL;
   if (ha_diags_create(&d) != HA_OK) {
-    return cli_usage_error("out of memory");
+    return cli_fail("out of memory");
   }
   ha_show *show = NULL;
   ha_status st = ha_show_load_file(path, &show, d);
@@ -130,7 +129,7 @@ int cli_show_import(int argc, char **argv) {
   }
   ha_diags *d = NULL;
   if (ha_diags_create(&d) != HA_OK) {
-    return cli_usage_error("out of memory");
+    return cli_fail("out of memory");
   }
   ha_show *show = NULL;
   ha_status st = ha_show_import_hpx(in, &show, d);
@@ -155,7 +154,7 @@ int cli_show_import(int argc, char **argv) {
   } else {
     char *text = NULL;
     if (ha_show_save_string(show, &text, NULL) != HA_OK) {
-      rc = cli_usage_error("out of memory");
+      rc = cli_fail("out of memory");
     } else {
       fputs(text, stdout);
       free(text);
@@ -203,7 +202,7 @@ static int offline_add_cue(void *ctx, const char *s) {
   }
   cue_at *v = realloc(o->cues, (o->ncues + 1) * sizeof(*v));
   if (v == NULL) {
-    return cli_usage_error("out of memory");
+    return cli_fail("out of memory");
   }
   o->cues = v;
   o->cues[o->ncues++] = c;
@@ -368,7 +367,7 @@ static int offline_run_show(offline_opts *o, offline_run *p) {
   p->y = malloc((ns * nt + 1) * sizeof(double));
   p->z = malloc((ns * nt + 1) * sizeof(double));
   if (p->t == NULL || p->x == NULL || p->y == NULL || p->z == NULL) {
-    return cli_usage_error("out of memory");
+    return cli_fail("out of memory");
   }
   return offline_sample(o, p);
 }
@@ -428,7 +427,7 @@ static int offline_render_svg(const offline_opts *o, const offline_run *p) {
   ha_svg_track *tr = calloc(nt ? nt : 1, sizeof(*tr));
   double *cols = malloc((3 * nt * ns + 1) * sizeof(double));
   char(*names)[160] = calloc(nt ? nt : 1, sizeof(*names));
-  int rc = tr == NULL || cols == NULL || names == NULL ? cli_usage_error("out of memory") : CLI_OK;
+  int rc = tr == NULL || cols == NULL || names == NULL ? cli_fail("out of memory") : CLI_OK;
   for (size_t k = 0; rc == CLI_OK && k < nt; k++) {
     /* samples are sample-major; the SVG wants one array per track */
     double *x = cols + 3 * k * ns, *y = x + ns, *z = y + ns;

@@ -34,6 +34,7 @@ int cli_motion_param(void *ctx, const char *value) {
   cli_motion *m = ctx;
   ha_error err;
   ha_status st = ha_params_set_assignment(m->params, value, &err);
+  m->params_given = 1;
   if (st != HA_OK) {
     cli_report(&err, st);
     return CLI_USAGE; /* a bad value on the command line, whatever the status */
@@ -45,6 +46,7 @@ int cli_motion_loop(void *ctx, const char *value) {
   cli_motion *m = ctx;
   ha_error err;
   ha_status st = ha_loop_mode_parse(value, &m->timing.loop, &err);
+  m->loop_given = 1;
   if (st != HA_OK) {
     cli_report(&err, st);
     return CLI_USAGE; /* a bad value on the command line, whatever the status */
@@ -122,7 +124,7 @@ static void cli_print_overview(FILE *f) {
       f);
 }
 
-/* eval and render read a show when their first argument is a .json file. */
+/* eval and render read a show when one of their operands is a .json file. */
 typedef struct cli_subcommand {
   const char *name;
   int (*run)(int argc, char **argv);
@@ -140,6 +142,27 @@ static const cli_subcommand cli_subcommands[] = {
     {"play", cmd_play, NULL},
 };
 
+/* True when a subcommand's arguments (argv[0] is the subcommand) have a show
+ * file among their operands, wherever it stands. Every option of eval and
+ * render but -h/--help takes a value, so an option written without '='
+ * (or a bare -o) owns the next argument; "--" ends the options. */
+static int cli_has_show_operand(int argc, char **argv) {
+  int options = 1;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    if (options && strcmp(a, "--") == 0) {
+      options = 0;
+    } else if (options && a[0] == '-' && a[1] != '\0') {
+      int alone = strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0 ||
+                  (a[1] == '-' ? strchr(a, '=') != NULL : a[2] != '\0');
+      i += alone ? 0 : 1; /* skip the option's value */
+    } else if (cli_show_is_show_file(a)) {
+      return 1;
+    }
+  }
+  return 0;
+}
+
 int main(int argc, char **argv) {
   if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
       strcmp(argv[1], "help") == 0) {
@@ -154,7 +177,7 @@ int main(int argc, char **argv) {
   for (size_t i = 0; i < sizeof cli_subcommands / sizeof cli_subcommands[0]; i++) {
     const cli_subcommand *c = &cli_subcommands[i];
     if (strcmp(cmd, c->name) == 0) {
-      int show = c->run_show != NULL && argc > 2 && cli_show_is_show_file(argv[2]);
+      int show = c->run_show != NULL && cli_has_show_operand(argc - 1, argv + 1);
       return (show ? c->run_show : c->run)(argc - 1, argv + 1);
     }
   }

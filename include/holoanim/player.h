@@ -97,7 +97,12 @@ ha_status ha_player_pause(ha_player *p); /* freeze the transport; outputs flush 
 /* Stop: transport back to 0 and paused; every animation stops; tracks glide
  * to their bases over `fade` seconds (0: stay where they are). */
 ha_status ha_player_stop(ha_player *p, double fade);
-ha_status ha_player_seek(ha_player *p, double t); /* transport position, seconds */
+/* The farthest transport position ha_player_seek accepts, in seconds either
+ * way from 0. */
+#define HA_SEEK_MAX 1e9
+/* Transport position, seconds, in [-HA_SEEK_MAX, HA_SEEK_MAX]; HA_EINVAL
+ * outside (or not finite). */
+ha_status ha_player_seek(ha_player *p, double t);
 /* Phase-continuous; s in [HA_SPEED_MIN, HA_SPEED_MAX] = [0.001, 1000] (a
  * speed that rounds to a frozen transport is refused, not accepted). */
 ha_status ha_player_set_speed(ha_player *p, double s);

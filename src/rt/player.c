@@ -879,7 +879,7 @@ ha_status ha_player_stop(ha_player *p, double fade) {
 }
 
 ha_status ha_player_seek(ha_player *p, double t) {
-  if (!isfinite(t) || fabs(t) > 1e9) {
+  if (!isfinite(t) || fabs(t) > HA_SEEK_MAX) {
     return HA_EINVAL;
   }
   return send_simple_cmd(p, CMD_SEEK, t);

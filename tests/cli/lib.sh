@@ -1,13 +1,14 @@
-# Sourced by the play_*.sh tests, never run on its own (tests/CMakeLists.txt
+# Sourced by the CLI's shell tests, never run on its own (tests/CMakeLists.txt
 # leaves it out): the CLI under test in $cli, a temporary directory in $dir
-# removed on exit after the background $sim and $play (when set) are killed,
+# removed on exit after the background $sim, $play and $others (pids, when
+# set) are killed,
 # free loopback ports, the monotonic clock, waiting for an event with a
 # generous deadline (never a fixed sleep: the machine is shared and slow at
 # times), and the simulated device started and stopped the same way every time.
 set -euo pipefail
 cli=${HA_CLI:?}
 dir=$(mktemp -d)
-trap 'kill ${sim:-} ${play:-} 2>/dev/null || true; rm -rf "$dir"' EXIT
+trap 'kill ${sim:-} ${play:-} ${others:-} 2>/dev/null || true; rm -rf "$dir"' EXIT
 
 # Exit "skipped" (77) unless liblo's oscsend is installed.
 need_oscsend() {
@@ -79,8 +80,20 @@ devsim_listening() {
   return 1
 }
 
+# The port the device said it listens on ("listening on HOST:PORT (...)",
+# [v6]:PORT for IPv6): for --port 0.
+devsim_port() {
+  sed -n 's/^devsim: listening on .*:\([0-9][0-9]*\) (.*/\1/p' "$dir/devsim.out"
+}
+
+# udp_bound PORT: some socket is bound to UDP PORT on this host (for wait_for).
+udp_bound() {
+  [ -n "$(ss -Hlun "sport = :$1")" ]
+}
+
 # SIGINT to the device (it flushes its record file) and wait for it.
 stop_devsim() {
   kill -INT "$sim"
   wait "$sim" || true
+  sim=""
 }

@@ -40,7 +40,7 @@ help_lists() {
   done
 }
 
-show=examples/cue-scene.json
+show=${HA_SOURCE_DIR:?HA_SOURCE_DIR must name the source tree}/examples/cue-scene.json
 help_lists models --json
 help_lists eval --model --param --duration --loop --speed --t --from --to --step --format --track --shift
 help_lists "eval $show" --from --to --rate --format --cue
@@ -56,7 +56,10 @@ help_lists import -o --output
 
 # Bad values: exit 2, the option and what it accepts named.
 run 2 "--format: 'xml' is not one of csv|json" "$CLI" eval --model circular --t 1 --format xml
-run 2 "--samples: 1 is not in [2, 1000000]" "$CLI" render --model circular -o x.svg --samples 1
+run 2 "--samples: '1' is not a whole number in [2, 1000000]" "$CLI" render --model circular -o x.svg --samples 1
+run 2 "--samples: '2.5' is not a whole number in [2, 1000000]" "$CLI" render --model circular -o x.svg --samples 2.5
+run 2 "--track: '1.5' is not a whole number in [1, 1000000]" "$CLI" render --model circular -o x.svg --track 1.5
+run 2 "--track: '1.5' is not a whole number in [1, 1000000]" "$CLI" eval --model circular --t 0 --track 1.5
 run 2 "--tick-rate: 0 is not in [1, 2000]" "$CLI" play --model circular --tick-rate 0
 run 2 "--tracks: '0' is not a whole number in [1, 65535]" "$CLI" devsim --tracks 0
 run 2 "--azimuth: 'up' is not one of cw|ccw" "$CLI" devsim --azimuth up
@@ -86,6 +89,38 @@ run 0 "0.5,4.755282581475767" "$CLI" eval --model circular --t 0.5 --t 1.25
 run 0 "0,3,0,0" "$CLI" eval --model circular --param "radius= 3" --t 0
 run 0 "0,3,0,0" "$CLI" eval --model circular --param "radius=3 " --t 0
 run 0 "holoanim 0." "$CLI" --version
+
+# Whole numbers read alike everywhere (spaces around ignored, no fraction);
+# a port inside HOST:PORT is digits only.
+run 0 "0,5,0,0" "$CLI" eval --model circular --t 0 --track " 2" --param radius=5
+run 2 "--tracks: '4.5' is not a whole number" "$CLI" devsim --tracks 4.5
+run 2 "--track: '1.5,2' is not a list of track numbers" "$CLI" play --model circular --track 1.5,2
+for bad in "h:+40" "h: 40"; do
+  run 2 "--to: '$bad' is not HOST[:PORT]" "$CLI" play --model circular --to "$bad"
+done
+
+# Nothing given is silently ignored: play's ranges, and the --model options
+# a SHOW.json cannot use.
+run 2 "--duration: -5 is not in (0, 31536000]" "$CLI" play "$show" --sim --duration -5
+run 2 "--rate: 0 is not in [1, 1000]" "$CLI" play --model circular --rate 0
+run 2 "--rate: -5 is not in [1, 1000]" "$CLI" play --model circular --rate -5
+run 2 "--control: '-1' is not a whole number in [0, 65535]" "$CLI" play --model circular --control -1
+for opt in "--param radius=1" "--track 2" "--mode spread" "--loop once"; do
+  run 2 "play: ${opt%% *} is for --model" "$CLI" play "$show" --sim $opt
+done
+
+# eval --t: an error quotes the list typed; --t and a range do not mix.
+run 2 "--t: '2,x' is not a comma-separated list" "$CLI" eval --model circular --t 1 --t 2,x
+run 2 "give --t or --from/--to/--step, not both" "$CLI" eval --model circular --t 1 --from 0 \
+  --to 1 --step 1
+run 0 "2,1.5450849718747373" "$CLI" eval --model circular --t 1 --t 2
+
+# The show form wherever the show stands.
+run 0 "t,track,x,y,z" "$CLI" eval --from 0 --to 0.1 --rate 10 "$show"
+run 0 "" "$CLI" render -o "$tmp/s.svg" "$show"
+
+# A write that fails is a runtime failure (1), not bad input.
+run 1 "cannot write" "$CLI" render --model circular -o "$tmp/no/such/dir/x.svg"
 
 if [ "$nfail" -ne 0 ]; then
   echo "$nfail failure(s)"

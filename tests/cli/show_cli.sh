@@ -7,10 +7,6 @@ set -u
 
 CLI=${HA_CLI:?HA_CLI must name the holoanim binary}
 SRC=${HA_SOURCE_DIR:?HA_SOURCE_DIR must name the repository root}
-if "$CLI" validate 2>&1 | grep -q "unknown command"; then
-  echo "skipped: this holoanim has no validate/import subcommands wired yet"
-  exit 77
-fi
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
