@@ -213,7 +213,7 @@ static void import_tracks(ha__hpx *m) {
 }
 
 /* Holophonix index of a project track id (string), or 0. */
-static long long hpx_track_index(const ha__hpx *m, const json_t *id) {
+long long ha__hpx_track_index(const ha__hpx *m, const json_t *id) {
   if (json_is_string(id)) {
     const ha__strmap_slot *s = ha__strmap_get(&m->track_ids, json_string_value(id));
     return s ? (long long)s->value : 0;
@@ -222,13 +222,13 @@ static long long hpx_track_index(const ha__hpx *m, const json_t *id) {
 }
 
 /* Map a list of project track ids; unknown ones are warned about. */
-static json_t *hpx_map_tracks(ha__hpx *m, const json_t *ids, const char *key) {
+json_t *ha__hpx_map_tracks(ha__hpx *m, const json_t *ids, const char *key) {
   json_t *out = json_array();
   size_t mark = ha__path_key(&m->path, key);
   size_t i;
   json_t *v;
   json_array_foreach(ids, i, v) {
-    long long idx = hpx_track_index(m, v);
+    long long idx = ha__hpx_track_index(m, v);
     if (idx == 0) {
       size_t m2 = ha__path_index(&m->path, i);
       ha__hpx_warn(m, "not imported: no track with this id in the project");
@@ -251,8 +251,8 @@ static json_t *hpx_map_tracks(ha__hpx *m, const json_t *ids, const char *key) {
 
 /* A unique name: the project's, else "<fallback> N"; a clash gets " (2)",
  * " (3)", ... and a warning at `key` of the current path. */
-static const char *hpx_unique_name(ha__hpx *m, ha__strmap *names, const char *want, char *buf,
-                                   size_t cap, const char *fallback, size_t n, const char *key) {
+const char *ha__hpx_unique_name(ha__hpx *m, ha__strmap *names, const char *want, char *buf,
+                                size_t cap, const char *fallback, size_t n, const char *key) {
   if (want == NULL || want[0] == '\0') {
     snprintf(buf, cap, "%s %zu", fallback, n + 1);
   } else {
@@ -271,7 +271,7 @@ static const char *hpx_unique_name(ha__hpx *m, ha__strmap *names, const char *wa
 }
 
 /* mode string and phase into a group/start object. */
-static void import_mode(ha__hpx *m, const json_t *a, json_t *g) {
+void ha__hpx_mode(ha__hpx *m, const json_t *a, json_t *g) {
   const char *mode = ha__hpx_str(a, "multiTrackMode");
   if (mode == NULL) {
     return;
@@ -308,96 +308,17 @@ static void import_mode(ha__hpx *m, const json_t *a, json_t *g) {
   }
 }
 
-/* Where imported animations go: the show's animations, and a group for
- * each animation locked to tracks. */
-typedef struct hpx_anim_out {
-  json_t *anims, *groups;
-} hpx_anim_out;
-
+/* One animation of the project, by the version that saved it. */
 static void import_animation(ha__hpx *m, const json_t *a, size_t i, void *ctx) {
-  json_t *anims = ((hpx_anim_out *)ctx)->anims, *groups = ((hpx_anim_out *)ctx)->groups;
-  const char *type = ha__hpx_str(a, "type");
-  const ha_model_info *mi = type ? ha_model_find(type) : NULL;
-  if (mi == NULL) {
-    ha__hpx_warn_key(m, "type", "not imported: no model for animation type '%s'",
-                     type ? type : "(missing)");
-    return;
-  }
-  char nbuf[160];
-  const char *name = hpx_unique_name(m, &m->anim_names, ha__hpx_str(a, "name"), nbuf, sizeof(nbuf),
-                                     "Animation", i, "name");
-  json_t *o = json_object();
-  json_object_set_new(o, "name", json_string(name));
-  json_object_set_new(o, "model", json_string(mi->name));
-  const json_t *d = json_object_get(a, "duration");
-  json_object_set_new(
-      o, "duration",
-      ha__hpx_num(json_is_number(d) && json_number_value(d) > 0 ? json_number_value(d) : 10.0));
-  int loop = json_is_true(json_object_get(a, "loop"));
-  int pp = json_is_true(json_object_get(a, "pingPong"));
-  json_object_set_new(o, "loop", json_string(pp ? "pingpong" : loop ? "loop" : "once"));
-  json_t *params = json_object();
-  json_object_set_new(o, "parameters", params);
-  const json_t *sp = json_object_get(a, "parameters");
-  if (json_is_object(sp)) {
-    size_t mark = ha__path_key(&m->path, "parameters");
-    ha__hpx_params(m, mi, sp, params);
-    ha__path_pop(&m->path, mark);
-  }
-  const json_t *kf = json_object_get(a, "keyframes");
-  if (json_is_array(kf) && json_array_size(kf) > 0) {
-    size_t mark = ha__path_key(&m->path, "keyframes");
-    if (strcmp(mi->name, "keyframes") == 0 && json_object_get(params, "keyframes") == NULL) {
-      ha__hpx_set(params, "keyframes", ha__hpx_keyframes(m, kf));
-    } else {
-      ha__hpx_warn(m, "not imported: only custom animations use keyframes");
-    }
-    ha__path_pop(&m->path, mark);
-  }
-  ha__hpx_settle_params(m, mi->name, o, "parameters");
-  if (json_object_get(a, "multiTrackParameters") != NULL) {
-    ha__hpx_warn_key(m, "multiTrackParameters", "not imported: per-track parameters");
-  }
-  const char *cs = ha__hpx_str(json_object_get(a, "coordinateSystem"), "type");
-  if (cs != NULL && strcmp(cs, "xyz") != 0) {
-    ha__hpx_warn_key(m, "coordinateSystem", "not imported: animations are computed in xyz");
-  }
-  size_t index = json_array_size(anims);
-  json_array_append_new(anims, o);
-  const char *id = ha__hpx_str(a, "id");
-  if (id != NULL) {
-    ha__strmap_slot *s = ha__strmap_put(&m->anim_ids, id);
-    if (s != NULL) {
-      s->value = index;
-    }
-  }
-  /* Locked to tracks: a group of the same name. */
-  const json_t *ids = json_object_get(a, "trackIds");
-  if (json_is_array(ids) && json_array_size(ids) > 0) {
-    json_t *tr = hpx_map_tracks(m, ids, "trackIds");
-    if (json_array_size(tr) == 0) {
-      json_decref(tr);
-      return;
-    }
-    json_t *g = json_object();
-    json_object_set_new(g, "name", json_string(name));
-    json_object_set_new(g, "animation", json_string(name));
-    json_object_set_new(g, "tracks", tr);
-    import_mode(m, a, g);
-    if (id != NULL) {
-      ha__strmap_slot *s = ha__strmap_put(&m->group_of_anim, id);
-      if (s != NULL) {
-        s->value = json_array_size(groups);
-      }
-    }
-    json_array_append_new(groups, g);
-  } else if (ha__hpx_str(a, "multiTrackMode") != NULL || json_object_get(a, "phaseOffsetSeconds")) {
-    /* Kept for the cues that play it on tracks of their own. */
+  if (m->v20) {
+    ha__hpx_v20_animation(m, a, i, ctx);
+  } else {
+    ha__hpx_v23_animation(m, a, i, ctx);
   }
 }
 
 static void import_animations(ha__hpx *m) {
-  hpx_anim_out o = {json_array(), json_array()};
+  ha__hpx_anims o = {json_array(), json_array()};
   json_object_set_new(m->out, "animations", o.anims);
   json_object_set_new(m->out, "groups", o.groups);
   const json_t *src = json_object_get(m->src, "animations");
@@ -416,8 +337,8 @@ static void import_preset(ha__hpx *m, const json_t *p, size_t i, void *ctx) {
     return;
   }
   char nbuf[160];
-  hpx_unique_name(m, &m->preset_names, ha__hpx_str(p, "name"), nbuf, sizeof(nbuf), "Preset", i,
-                  "name");
+  ha__hpx_unique_name(m, &m->preset_names, ha__hpx_str(p, "name"), nbuf, sizeof(nbuf), "Preset", i,
+                      "name");
   json_t *o = json_object();
   json_object_set_new(o, "name", json_string(nbuf));
   json_t *ps = json_object();
@@ -443,7 +364,7 @@ static void import_preset(ha__hpx *m, const json_t *p, size_t i, void *ctx) {
     }
     size_t m2 = ha__path_key(&m->path, key);
     json_t *idv = json_string(key);
-    long long idx = hpx_track_index(m, idv);
+    long long idx = ha__hpx_track_index(m, idv);
     json_decref(idv);
     json_t *q = ha__json_xyz(v, HA__HPX_XYZ);
     if (idx == 0 || q == NULL) {
@@ -527,8 +448,9 @@ static json_t *animation_action(ha__hpx *m, const json_t *cue, const json_t *dat
     return act;
   }
   json_object_set_new(act, "type", json_string("start"));
-  json_t *tr =
-      json_is_array(ids) && json_array_size(ids) > 0 ? hpx_map_tracks(m, ids, "trackIds") : NULL;
+  json_t *tr = json_is_array(ids) && json_array_size(ids) > 0
+                   ? ha__hpx_map_tracks(m, ids, "trackIds")
+                   : NULL;
   if (group != NULL && (tr == NULL || same_tracks(tr, json_object_get(group, "tracks")))) {
     json_decref(tr);
     json_object_set_new(act, "group", json_string(ha__hpx_str(group, "name")));
@@ -551,9 +473,9 @@ static json_t *animation_action(ha__hpx *m, const json_t *cue, const json_t *dat
     }
   }
   if (ha__hpx_str(data, "multiTrackMode") != NULL) {
-    import_mode(m, data, act);
+    ha__hpx_mode(m, data, act);
   } else if (srcanim != NULL) {
-    import_mode(m, srcanim, act);
+    ha__hpx_mode(m, srcanim, act);
   }
   static const char *const dropped[] = {"playbackSpeed", "loop", "reverse", "cueSpecificParams",
                                         "animationParameters"};
@@ -612,7 +534,7 @@ static json_t *position_action(ha__hpx *m, const json_t *data) {
   }
   const json_t *ids = json_object_get(data, "trackIds");
   if (json_is_array(ids) && json_array_size(ids) > 0) {
-    json_t *t = hpx_map_tracks(m, ids, "trackIds");
+    json_t *t = ha__hpx_map_tracks(m, ids, "trackIds");
     /* keep only tracks the preset has */
     const json_t *pp = json_object_get(preset, "positions");
     json_t *keep = json_array();
@@ -868,6 +790,7 @@ static ha_status import_doc(json_t *src, const char *file, ha__dctx *c, ha_show 
   ha__path_init(&m.path);
   hpx_each_map(&m, ha__strmap_init);
   json_object_set_new(m.out, "format", json_integer(HA_SHOW_FORMAT));
+  m.v20 = ha__hpx_is_v20(src);
   import_meta(&m, file);
   import_tracks(&m);
   import_animations(&m);

@@ -412,6 +412,7 @@ typedef struct ha__hpx {
   ha__strmap group_of_anim; /* animation id -> index in out.groups */
   ha__strmap preset_ids;    /* preset id -> index in out.presets */
   ha__strmap preset_names;
+  int v20; /* saved by v2.0 (ha__hpx_is_v20), else v2.3 */
 } ha__hpx;
 
 /* A warning at the current .hpx path, or at `key` below it, pointing at
@@ -440,5 +441,28 @@ void ha__hpx_params(ha__hpx *m, const ha_model_info *mi, const json_t *src, json
 /* Drop, one at a time with a warning each, the parameters of `anim` the
  * engine refuses, so the model's defaults apply. */
 void ha__hpx_settle_params(ha__hpx *m, const char *model, json_t *anim, const char *src_params_key);
+
+/* Holophonix index of a project track id (string), or 0. */
+long long ha__hpx_track_index(const ha__hpx *m, const json_t *id);
+/* A list of project track ids mapped to indices; unknown ones warned about. */
+json_t *ha__hpx_map_tracks(ha__hpx *m, const json_t *ids, const char *key);
+/* A unique name: the project's, else "<fallback> N"; a clash gets " (2)",
+ * " (3)", ... and a warning at `key` of the current path. */
+const char *ha__hpx_unique_name(ha__hpx *m, ha__strmap *names, const char *want, char *buf,
+                                size_t cap, const char *fallback, size_t n, const char *key);
+/* An animation's multi-track mode, phase and centre into group `g`. */
+void ha__hpx_mode(ha__hpx *m, const json_t *a, json_t *g);
+
+/* Where imported animations go: the show's animations, and the groups of
+ * animations locked to tracks. */
+typedef struct ha__hpx_anims {
+  json_t *anims, *groups;
+} ha__hpx_anims;
+/* 1 when the project was saved by v2.0 (told by content: both versions
+ * write metadata.version "2.0.0"). */
+int ha__hpx_is_v20(const json_t *src);
+/* Import animation `a` (index i of animations[]) of a v2.3 / v2.0 project. */
+void ha__hpx_v23_animation(ha__hpx *m, const json_t *a, size_t i, ha__hpx_anims *out);
+void ha__hpx_v20_animation(ha__hpx *m, const json_t *a, size_t i, ha__hpx_anims *out);
 
 #endif
