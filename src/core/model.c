@@ -83,8 +83,17 @@ static const ha_param_info common_params[] = {
      .unit = "deg",
      .min = -360000.0,
      .max = 360000.0,
-     .description = "frame rotation about the pivot: Euler [rx, ry, rz] degrees (Rz·Ry·Rx) or "
-                    "quaternion [w, x, y, z]",
+     .description = "frame rotation about the pivot: Euler [rx, ry, rz] degrees, multiplied in "
+                    "rotationOrder (default ZYX = Rz·Ry·Rx), or quaternion [w, x, y, z]",
+     .slot = -1},
+    {.name = "rotationOrder",
+     .type = HA_PARAM_CHOICE,
+     .unit = "",
+     .def = {5}, /* ZYX: Rz·Ry·Rx, the order before this parameter existed */
+     .choices = "XYZ|XZY|YXZ|YZX|ZXY|ZYX",
+     .description = "order of the Euler rotation's factors, left to right as a matrix product "
+                    "(XYZ = Rx·Ry·Rz; the original Animator's rotation is XZY); not with a "
+                    "quaternion",
      .slot = -1},
     {.name = "scale",
      .type = HA_PARAM_SCALE,
@@ -870,44 +879,93 @@ static ha_status parse_one(ha__motion_data *d, const ha__model *m, const ha_para
   return HA_OK;
 }
 
-/* rotation and scale → d->xf, d->rot. */
+/* Euler angles in degrees as the product of the three axis rotations in the
+ * order's letters, left to right ("XZY" = Rx·Rz·Ry: y turns first). Grouped
+ * q0·(q1·q2) so that the default ZYX is bit for bit ha_quat_from_euler_deg. */
+static ha_quat euler_quat(const double deg[3], const char *order) {
+  ha_quat f[3];
+  for (int i = 0; i < 3; i++) {
+    int axis = order[i] - 'X';
+    ha_vec3 n = ha_vec3_make(axis == 0, axis == 1, axis == 2);
+    f[i] = ha_quat_axis_angle(n, ha_deg2rad(deg[axis]));
+  }
+  return ha_quat_mul(f[0], ha_quat_mul(f[1], f[2]));
+}
+
+/* `rotation` (Euler in `rotationOrder`, or a quaternion) → *q; *given when
+ * the user gave a rotation. */
+static ha_status parse_rotation(const ha__motion_data *d, const ha_params *raw, ha_quat *q,
+                                int *given, ha_error *err) {
+  const ha_param_info *rot = &common_params[0], *ord = &common_params[1];
+  ha__value v, o;
+  double order_index = ord->def[0];
+  int has_order = ha__params_get(raw, ord, &o);
+  if (has_order) {
+    ha_status st = param_read_choice(&order_index, ord, &o, err);
+    if (st != HA_OK) {
+      return st;
+    }
+  }
+  /* A model that declares its own `rotation` owns that name: the frame
+   * transform then does not read it, and an order would have nothing to
+   * order. */
+  const ha_model_info *mi = &d->model->info;
+  if (find_in(mi->params, mi->param_count, rot->name) != NULL) {
+    return has_order ? ha__error_invalid(err, HA_CATEGORY_MODEL, ord->name, o.str,
+                                         "model %s has no frame rotation to order", mi->name)
+                     : HA_OK;
+  }
+  *given = ha__params_get(raw, rot, &v);
+  if (!*given) {
+    return HA_OK;
+  }
+  if (v.kind != HA_VALUE_NUMBERS || (v.n != 3 && v.n != 4)) {
+    return wrong_type(err, rot, &v, "[rx, ry, rz] degrees or a quaternion [w, x, y, z]");
+  }
+  for (size_t i = 0; i < v.n; i++) {
+    char nm[32];
+    snprintf(nm, sizeof(nm), "rotation[%zu]", i);
+    ha_status st = check_number(err, nm, v.num[i], rot->min, rot->max);
+    if (st != HA_OK) {
+      return st;
+    }
+  }
+  if (v.n == 3) {
+    static const char *const orders[] = {"XYZ", "XZY", "YXZ", "YZX", "ZXY", "ZYX"};
+    *q = euler_quat(v.num, orders[(size_t)order_index]);
+    return HA_OK;
+  }
+  if (has_order) {
+    return ha__error_invalid(err, HA_CATEGORY_MODEL, ord->name, o.str,
+                             "'%s' orders Euler angles only; rotation is a quaternion "
+                             "[w, x, y, z] here: leave rotationOrder out",
+                             o.str);
+  }
+  ha_quat in = {v.num[0], v.num[1], v.num[2], v.num[3]};
+  double n2 = in.w * in.w + in.x * in.x + in.y * in.y + in.z * in.z;
+  if (!(n2 > 1e-12)) {
+    return ha__error_invalid(err, HA_CATEGORY_MODEL, "rotation", "[0, 0, 0, 0]",
+                             "a quaternion must not be zero");
+  }
+  *q = ha_quat_normalize(in);
+  return HA_OK;
+}
+
+/* rotation, rotationOrder and scale → d->xf = R·diag(scale), d->rot = R. */
 static ha_status parse_frame(ha__motion_data *d, const ha_params *raw, ha_error *err) {
   ha__value v;
   ha_quat q = ha_quat_identity();
   ha_vec3 sc = ha_vec3_make(1, 1, 1);
-  const ha_param_info *rot = &common_params[0], *scl = &common_params[1];
+  const ha_param_info *scl = &common_params[2];
   int any = 0;
-  /* A model that declares its own `rotation` or `scale` (perlin-noise's
-   * amplitude, pattern's shape size) owns that name: the frame transform
-   * then does not read it too. */
-  const ha_model_info *mi = &d->model->info;
-  int own_rot = find_in(mi->params, mi->param_count, rot->name) != NULL;
-  int own_scl = find_in(mi->params, mi->param_count, scl->name) != NULL;
-  if (!own_rot && ha__params_get(raw, rot, &v)) {
-    if (v.kind != HA_VALUE_NUMBERS || (v.n != 3 && v.n != 4)) {
-      return wrong_type(err, rot, &v, "[rx, ry, rz] degrees or a quaternion [w, x, y, z]");
-    }
-    for (size_t i = 0; i < v.n; i++) {
-      char nm[32];
-      snprintf(nm, sizeof(nm), "rotation[%zu]", i);
-      ha_status st = check_number(err, nm, v.num[i], rot->min, rot->max);
-      if (st != HA_OK) {
-        return st;
-      }
-    }
-    if (v.n == 3) {
-      q = ha_quat_from_euler_deg(v.num[0], v.num[1], v.num[2]);
-    } else {
-      ha_quat in = {v.num[0], v.num[1], v.num[2], v.num[3]};
-      double n2 = in.w * in.w + in.x * in.x + in.y * in.y + in.z * in.z;
-      if (!(n2 > 1e-12)) {
-        return ha__error_invalid(err, HA_CATEGORY_MODEL, "rotation", "[0, 0, 0, 0]",
-                                 "a quaternion must not be zero");
-      }
-      q = ha_quat_normalize(in);
-    }
-    any = 1;
+  ha_status rst = parse_rotation(d, raw, &q, &any, err);
+  if (rst != HA_OK) {
+    return rst;
   }
+  /* A model that declares its own `scale` (perlin-noise's amplitude) owns
+   * that name: the frame transform then does not read it too. */
+  const ha_model_info *mi = &d->model->info;
+  int own_scl = find_in(mi->params, mi->param_count, scl->name) != NULL;
   if (!own_scl && ha__params_get(raw, scl, &v)) {
     if (v.kind != HA_VALUE_NUMBERS || (v.n != 1 && v.n != 3)) {
       return wrong_type(err, scl, &v, "a number or [sx, sy, sz]");
@@ -957,9 +1015,10 @@ ha_status ha__motion_data_build(ha__motion_data *d, const ha__model *m, const ha
             snprintf(known + k, sizeof(known) - k, "%s%s", j ? ", " : "", m->info.params[j].name);
         k += w > 0 ? (size_t)w : 0;
       }
-      st = ha__error_invalid(err, HA_CATEGORY_MODEL, raw->e[i].name, raw->e[i].name,
-                             "unknown parameter for model %s (known: %s, rotation, scale)",
-                             m->info.name, known);
+      st = ha__error_invalid(
+          err, HA_CATEGORY_MODEL, raw->e[i].name, raw->e[i].name,
+          "unknown parameter for model %s (known: %s, rotation, rotationOrder, scale)",
+          m->info.name, known);
     }
   }
   for (size_t i = 0; st == HA_OK && i < m->info.param_count; i++) {
