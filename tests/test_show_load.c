@@ -104,7 +104,8 @@ static const bad_case bad_cases[] = {
      "t.json:5:3: animations[3].name: missing required field\n"
      "t.json:5:37: animations[3].parameters: expected an object, got an array\n"
      "t.json:6:62: animations[4].parameters.radiu: unknown parameter for model circular "
-     "(known: center, radius, speed, startAngle, direction, plane, rotation, scale)"},
+     "(known: center, radius, speed, startAngle, direction, plane, rotation, rotationOrder, "
+     "scale)"},
     {"keyframes",
      "{\"format\": 1, \"animations\": [\n"
      "  {\"name\": \"k\", \"model\": \"keyframes\", \"duration\": 4, \"parameters\": "
