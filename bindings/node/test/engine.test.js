@@ -28,7 +28,10 @@ test('listModels: every model with parameter metadata, common params, timing, ea
       if (p.type === 'points' || p.type === 'keyframes') assert.equal(typeof p.minCount, 'number');
     }
   }
-  assert.deepEqual(reg.commonParameters.map((p) => p.name), ['rotation', 'scale']);
+  assert.deepEqual(reg.commonParameters.map((p) => p.name), ['rotation', 'rotationOrder', 'scale']);
+  const order = reg.commonParameters.find((p) => p.name === 'rotationOrder');
+  assert.deepEqual(order.choices, ['XYZ', 'XZY', 'YXZ', 'YZX', 'ZXY', 'ZYX']);
+  assert.equal(order.default, 'ZYX');
   assert.deepEqual(reg.timing.loop.choices, ['once', 'loop', 'pingpong']);
   assert.equal(reg.timing.duration.default, 10);
   assert.equal(reg.easings.length, 31);
@@ -199,6 +202,13 @@ test('params: numbers, vectors, strings, booleans, points, keyframes', () => {
   assert.deepEqual(h.calculatePositionSync(cr2, 10), { x: 2, y: 0, z: 0 });
   const sc = h.createMotion('circular', { radius: 1, scale: 2, rotation: [1, 0, 0, 0] });
   assert.ok(close(Math.hypot(...Object.values(h.calculatePositionSync(sc, 1))), 2));
+  const rot = { radius: 1, rotation: [90, 0, 90] };
+  const zyx = h.calculatePositionSync(h.createMotion('circular', rot), 0);
+  assert.deepEqual(h.calculatePositionSync(h.createMotion('circular', { ...rot, rotationOrder: 'ZYX' }), 0), zyx);
+  const xzy = h.calculatePositionSync(h.createMotion('circular', { ...rot, rotationOrder: 'XZY' }), 0);
+  assert.ok(Math.hypot(xzy.x - zyx.x, xzy.y - zyx.y, xzy.z - zyx.z) > 0.5, JSON.stringify([zyx, xzy]));
+  assert.throws(() => h.createMotion('circular', { ...rot, rotationOrder: 'XYX' }), /rotationOrder: 'XYX' is not one of XYZ\|XZY/);
+  assert.throws(() => h.createMotion('circular', { rotation: [1, 0, 0, 0], rotationOrder: 'XYZ' }), /rotationOrder/);
   const osc = h.createMotion('oscillator', { amplitude: { x: 0, y: 0, z: 3 } });
   assert.equal(osc.model, 'oscillator');
 });
