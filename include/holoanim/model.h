@@ -25,7 +25,7 @@ typedef enum ha_param_type {
   HA_PARAM_EASING,     /* an easing name (easing.h); default ha_easing in def[0] */
   HA_PARAM_POINTS,     /* a list of points; count in [min, max] */
   HA_PARAM_KEYFRAMES,  /* a list of {time, position, easing?}; count in [min, max] */
-  HA_PARAM_ROTATION,   /* Euler degrees [rx, ry, rz] (Rz·Ry·Rx) or quaternion [w, x, y, z] */
+  HA_PARAM_ROTATION,   /* Euler degrees [rx, ry, rz] (order: rotationOrder) or [w, x, y, z] */
   HA_PARAM_SCALE       /* a number or [sx, sy, sz] */
 } ha_param_type;
 
@@ -68,10 +68,12 @@ const ha_model_info *ha_model_at(size_t i);
 const ha_model_info *ha_model_find(const char *name);
 
 /* Find a model's parameter by name or alias (exact, then case-insensitive),
- * including the common parameters (rotation, scale); NULL when unknown. */
+ * including the common parameters (rotation, rotationOrder, scale); NULL
+ * when unknown. */
 const ha_param_info *ha_model_param_find(const ha_model_info *m, const char *name);
 
-/* The parameters every model takes (frame transform: rotation, scale). */
+/* The parameters every model takes (frame transform: rotation, its Euler
+ * rotationOrder, scale; docs/models.md). */
 const ha_param_info *ha_common_params(size_t *count);
 
 /* "number", "integer", "vec3", "choice", "bool", "easing", "points",
