@@ -20,6 +20,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Integers stay integers, so imported files read naturally. */
@@ -778,7 +779,17 @@ static void hpx_each_map(ha__hpx *m, void (*fn)(ha__strmap *)) {
   }
 }
 
-static ha_status import_doc(json_t *src, const char *file, ha__dctx *c, ha_show **out) {
+/* --autostart: every group starts on play (the original starts them by hand). */
+static void set_autostart(json_t *out) {
+  size_t i;
+  json_t *g;
+  json_array_foreach(json_object_get(out, "groups"), i, g) {
+    json_object_set_new(g, "autoStart", json_true());
+  }
+}
+
+static ha_status import_doc(json_t *src, const char *file, const ha_show_import_options *opts,
+                            ha__dctx *c, ha_show **out) {
   ha__hpx m;
   memset(&m, 0, sizeof(m));
   m.c = c;
@@ -799,6 +810,9 @@ static ha_status import_doc(json_t *src, const char *file, ha__dctx *c, ha_show 
   import_outputs(&m);
   import_limits(&m);
   warn_rest(&m);
+  if (opts != NULL && opts->autostart) {
+    set_autostart(m.out);
+  }
   /* Drop empty sections so the result reads like a hand-written show. */
   static const char *const sections[] = {"groups", "presets", "cues", "outputs"};
   for (size_t i = 0; i < HA__COUNTOF(sections); i++) {
@@ -823,6 +837,12 @@ static ha_status import_doc(json_t *src, const char *file, ha__dctx *c, ha_show 
 
 ha_status ha_show_import_hpx_string(const char *text, size_t len, const char *name, ha_show **out,
                                     ha_diags *diags) {
+  return ha_show_import_hpx_string_ex(text, len, name, NULL, out, diags);
+}
+
+ha_status ha_show_import_hpx_string_ex(const char *text, size_t len, const char *name,
+                                       const ha_show_import_options *opts, ha_show **out,
+                                       ha_diags *diags) {
   if (out == NULL || text == NULL) {
     return HA_EINVAL;
   }
@@ -845,7 +865,7 @@ ha_status ha_show_import_hpx_string(const char *text, size_t len, const char *na
   ha_status st = ha__posmap_scan(&pos, text, len);
   c.pos = &pos;
   if (st == HA_OK) {
-    st = import_doc(src, name ? name : "", &c, out);
+    st = import_doc(src, name ? name : "", opts, &c, out);
   }
   ha__posmap_deinit(&pos);
   json_decref(src);
@@ -858,8 +878,21 @@ ha_status ha_show_import_hpx_string(const char *text, size_t len, const char *na
 }
 
 ha_status ha_show_import_hpx(const char *path, ha_show **out, ha_diags *diags) {
+  return ha_show_import_hpx_ex(path, NULL, out, diags);
+}
+
+ha_status ha_show_import_hpx_ex(const char *path, const ha_show_import_options *opts, ha_show **out,
+                                ha_diags *diags) {
   if (path == NULL || out == NULL) {
     return HA_EINVAL;
   }
-  return ha__show_load_path(path, ha_show_import_hpx_string, out, diags);
+  *out = NULL;
+  char *text = NULL;
+  size_t len = 0;
+  ha_status st = ha__show_read_path(path, &text, &len, diags);
+  if (st == HA_OK) {
+    st = ha_show_import_hpx_string_ex(text, len, path, opts, out, diags);
+    free(text);
+  }
+  return st;
 }
