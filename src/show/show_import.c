@@ -788,6 +788,62 @@ static void set_autostart(json_t *out) {
   }
 }
 
+/* The .hpx key a section of the generated show is made from, or NULL. */
+static const char *hpx_source_key(const json_t *src, const char *section) {
+  static const char *const map[][2] = {
+      {"tracks", "tracks"},     {"animations", "animations"},  {"groups", "animations"},
+      {"presets", "presets"},   {"outputs", "oscConnections"}, {"limits", "coordinateSystem"},
+      {"metadata", "metadata"}, {"name", "metadata"},
+  };
+  if (strcmp(section, "cues") == 0) {
+    return json_object_get(src, "show") != NULL ? "show" : "cues";
+  }
+  for (size_t i = 0; i < HA__COUNTOF(map); i++) {
+    if (strcmp(section, map[i][0]) == 0) {
+      return map[i][1];
+    }
+  }
+  return NULL;
+}
+
+/* The compiler refused the generated show. That is an importer bug (it is
+ * meant to warn and leave out what a show cannot hold), but the refusal
+ * must still point into the project: one error at the .hpx element the
+ * first refused field came from (the element of the same index when its
+ * section was imported one to one, else the section, else the start),
+ * quoting the compiler's error (diagnostics from index `first` on). */
+static void refuse_at_source(const ha__hpx *m, size_t first) {
+  ha__dctx *c = m->c;
+  const ha_diag *e = NULL;
+  for (size_t i = first; c->diags != NULL && i < ha_diags_count(c->diags) && e == NULL; i++) {
+    e = ha_diags_at(c->diags, i)->severity == HA_DIAG_ERROR ? ha_diags_at(c->diags, i) : NULL;
+  }
+  const char *opath = e != NULL ? e->path : "";
+  char section[32], spath[64] = "";
+  size_t n = strcspn(opath, "[.");
+  snprintf(section, sizeof(section), "%.*s", (int)(n < sizeof(section) ? n : 0), opath);
+  const char *skey = hpx_source_key(m->src, section);
+  int line = 0, col = 0;
+  if (skey != NULL) {
+    const json_t *slist = json_object_get(m->src, skey);
+    unsigned long k = opath[n] == '[' ? strtoul(opath + n + 1, NULL, 10) : 0;
+    if (opath[n] == '[' && json_is_array(slist) &&
+        json_array_size(slist) == json_array_size(json_object_get(m->out, section))) {
+      snprintf(spath, sizeof(spath), "%s[%lu]", skey, k);
+    } else {
+      snprintf(spath, sizeof(spath), "%s", skey);
+    }
+    ha__posmap_find(c->pos, spath, 0, &line, &col);
+  }
+  if (line < 1 || col < 1) {
+    line = col = 1;
+    spath[0] = '\0';
+  }
+  ha__diag_at(c, HA_DIAG_ERROR, line, col, spath,
+              "not imported: the show made of it is not valid (%s: %s)",
+              e ? opath : "(imported show)", e ? e->message : "see its errors");
+}
+
 static ha_status import_doc(json_t *src, const char *file, const ha_show_import_options *opts,
                             ha__dctx *c, ha_show **out) {
   ha__hpx m;
@@ -826,9 +882,13 @@ static ha_status import_doc(json_t *src, const char *file, const ha_show_import_
    * generated show's fields, so they carry no .hpx position. */
   ha__dctx c2 = {c->diags, "(imported show)", NULL, 0, 0, 0};
   ha__show_model *model = NULL;
+  size_t first = c->diags != NULL ? ha_diags_count(c->diags) : 0;
   ha_status st = ha__show_compile(m.out, &c2, &model);
-  json_decref(m.out);
   c->oom |= c2.oom;
+  if (st != HA_OK && st != HA_ENOMEM) {
+    refuse_at_source(&m, first);
+  }
+  json_decref(m.out);
   if (st != HA_OK) {
     return st;
   }
@@ -851,7 +911,10 @@ ha_status ha_show_import_hpx_string_ex(const char *text, size_t len, const char 
   json_error_t je;
   json_t *src = json_loadb(text, len, 0, &je);
   if (src == NULL) {
-    ha__diag_at(&c, HA_DIAG_ERROR, je.line, je.column, "", "%s", je.text);
+    /* jansson says column 0 at the start of a line (an empty text, an end
+     * right after a newline): the error is at its first column. */
+    ha__diag_at(&c, HA_DIAG_ERROR, je.line > 1 ? je.line : 1, je.column > 1 ? je.column : 1, "",
+                "%s", je.text);
     return HA_EPARSE;
   }
   if (!json_is_object(src) || !json_is_array(json_object_get(src, "tracks"))) {
