@@ -56,6 +56,19 @@ if [ "${QUICK:-0}" != "1" ]; then
   build-fuzz/fuzz_osc_decode -max_total_time="${FUZZ_SECONDS:-20}" -max_len=1024 \
     -print_final_stats=1 build-fuzz/corpus tests/fuzz/corpus 2>&1 | tail -n 12
 
+  echo "== libFuzzer: .hpx importer, ${FUZZ_SECONDS:-20} s from the fixtures"
+  # The library built once more with clang and fuzzer instrumentation; the
+  # target links its static library (no source list to keep in step).
+  cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug -DHA_FUZZ=ON \
+    -DHA_SANITIZE=fuzzer-no-link,address,undefined -DHA_BUILD_BENCH=OFF >/dev/null
+  cmake --build build-fuzz -j"$jobs" --target fuzz_hpx_import
+  mkdir -p build-fuzz/hpx-corpus build-fuzz/hpx-seeds
+  cp tests/conformance/hpx/*.hpx tests/fixtures/hpx/*.hpx tests/fuzz/hpx_corpus/* \
+    build-fuzz/hpx-seeds/
+  build-fuzz/tests/fuzz_hpx_import -max_total_time="${FUZZ_SECONDS:-20}" -timeout=10 \
+    -max_len=16384 -print_final_stats=1 -artifact_prefix=build-fuzz/ \
+    build-fuzz/hpx-corpus build-fuzz/hpx-seeds 2>&1 | tail -n 12
+
   echo "== format check"
   files=$(git ls-files '*.c' '*.h' | grep -v '^bindings/node/node_modules/' || true)
   if [ -n "$files" ]; then
