@@ -10,6 +10,17 @@ echo "== build + tests"
 scripts/setup.sh
 ctest --test-dir build --output-on-failure -j"$jobs" --timeout 300 --no-tests=error
 
+# The shared fixture pack's own checker (when the shared folder sits beside
+# the repository): informational for now, its summary only. It becomes
+# strict (a failure fails the run) when tests/conformance/hpx/KNOWN_FAILURES
+# is empty; until then tests/conformance/check_hpx.py (CTest
+# cli_hpx_conformance) is the gate.
+if [ -f ../shared/conformance/hpx/check.py ]; then
+  echo "== .hpx conformance, shared pack (informational)"
+  python3 ../shared/conformance/hpx/check.py build/holoanim ../shared/conformance/hpx 2>&1 |
+    tail -n 1 || true
+fi
+
 echo "== Node addon: npm ci + node --test (bindings/node)"
 (cd bindings/node && npm ci --no-audit --no-fund && npm test)
 
@@ -44,6 +55,19 @@ if [ "${QUICK:-0}" != "1" ]; then
     tests/fuzz/fuzz_osc_decode.c -lm -o build-fuzz/fuzz_osc_decode
   build-fuzz/fuzz_osc_decode -max_total_time="${FUZZ_SECONDS:-20}" -max_len=1024 \
     -print_final_stats=1 build-fuzz/corpus tests/fuzz/corpus 2>&1 | tail -n 12
+
+  echo "== libFuzzer: .hpx importer, ${FUZZ_SECONDS:-20} s from the fixtures"
+  # The library built once more with clang and fuzzer instrumentation; the
+  # target links its static library (no source list to keep in step).
+  cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug -DHA_FUZZ=ON \
+    -DHA_SANITIZE=fuzzer-no-link,address,undefined -DHA_BUILD_BENCH=OFF >/dev/null
+  cmake --build build-fuzz -j"$jobs" --target fuzz_hpx_import
+  mkdir -p build-fuzz/hpx-corpus build-fuzz/hpx-seeds
+  cp tests/conformance/hpx/*.hpx tests/fixtures/hpx/*.hpx tests/fuzz/hpx_corpus/* \
+    build-fuzz/hpx-seeds/
+  build-fuzz/tests/fuzz_hpx_import -max_total_time="${FUZZ_SECONDS:-20}" -timeout=10 \
+    -max_len=16384 -print_final_stats=1 -artifact_prefix=build-fuzz/ \
+    build-fuzz/hpx-corpus build-fuzz/hpx-seeds 2>&1 | tail -n 12
 
   echo "== format check"
   files=$(git ls-files '*.c' '*.h' | grep -v '^bindings/node/node_modules/' || true)

@@ -232,11 +232,38 @@ static void test_not_a_project(void) {
   ha_diags_destroy(d);
 }
 
+/* The autostart option: every group autoStart with it, none without; the
+ * plain functions are the options-less ones. */
+static void test_autostart(void) {
+  char path[1200];
+  snprintf(path, sizeof(path), "%s/project-v2.3.hpx", fixture_dir);
+  for (int on = 0; on <= 1; on++) {
+    ha_show_import_options o = {.autostart = on != 0};
+    ha_show *s = NULL;
+    CHECK_OK(ha_show_import_hpx_ex(path, on ? &o : NULL, &s, NULL));
+    size_t ng = 0;
+    const ha_show_group *g = ha_show_groups(s, &ng);
+    CHECK(ng >= 2);
+    for (size_t i = 0; i < ng; i++) {
+      CHECK_MSG(g[i].auto_start == (on != 0), "autostart %d: group %zu", on, i);
+    }
+    ha_show_destroy(s);
+  }
+  ha_show_import_options o = {.autostart = true};
+  ha_show *s = NULL;
+  const char *t = "{\"tracks\": []}";
+  CHECK_OK(ha_show_import_hpx_string_ex(t, strlen(t), "a.hpx", &o, &s, NULL));
+  ha_show_destroy(s);
+  CHECK_INT(ha_show_import_hpx_ex("/nonexistent.hpx", &o, &s, NULL), HA_EIO);
+  CHECK(s == NULL);
+}
+
 int main(void) {
   const char *src = getenv("HA_SOURCE_DIR");
   snprintf(fixture_dir, sizeof(fixture_dir), "%s/tests/fixtures/hpx", src ? src : ".");
   RUN(test_v20);
   RUN(test_v23);
   RUN(test_not_a_project);
+  RUN(test_autostart);
   return test_done();
 }

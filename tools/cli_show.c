@@ -110,20 +110,45 @@ int cli_show_validate(int argc, char **argv) {
 
 /* ---- import ---- */
 
+/* Without --autostart an imported show plays nothing by itself: say once
+ * (one stderr line) what starts it, the show's cues or the flag. */
+static void import_print_start_hint(const ha_show *show) {
+  size_t ng, nc;
+  ha_show_groups(show, &ng);
+  const ha_show_cue *c = ha_show_cues(show, &nc);
+  if (ng == 0) {
+    return;
+  }
+  fprintf(stderr, "holoanim: nothing starts on play: ");
+  if (nc > 0) {
+    fprintf(stderr, "fire a cue (");
+    for (size_t i = 0; i < nc && i < 8; i++) {
+      fprintf(stderr, "%s%g", i > 0 ? ", " : "", c[i].number);
+    }
+    fprintf(stderr, "%s; eval --cue N@T, or the remote control) or ", nc > 8 ? ", ..." : "");
+  }
+  fprintf(stderr, "import with --autostart to start every animation on play\n");
+}
+
 int cli_show_import(int argc, char **argv) {
   static const cli_command import_command = {
       "import",
-      "import PROJECT.hpx [-o SHOW.json]",
+      "import PROJECT.hpx [-o SHOW.json] [--autostart]",
       "Convert an original Animator project. A warning on stderr for everything not\n"
-      "mapped; the show (canonical text) to SHOW.json (atomically, keeping a .bak) or stdout.",
+      "mapped; the show (canonical text) to SHOW.json (atomically, keeping a .bak) or stdout.\n"
+      "The original starts animations by hand: without --autostart the show starts them\n"
+      "by its cues only.",
       "project",
       1,
       "give a project (holoanim import PROJECT.hpx -o SHOW.json)"};
   const char *in = NULL, *out = NULL;
   size_t nin = 0;
+  int autostart = 0;
   cli_opt opts[] = {
-      {CLI_STRING("output", "SHOW.json", "the show to write", "stdout", &out), .letter = 'o'}};
-  int rc = cli_parse(&import_command, opts, 1, argc, argv, &in, &nin);
+      {CLI_STRING("output", "SHOW.json", "the show to write", "stdout", &out), .letter = 'o'},
+      {CLI_FLAG("autostart", "every imported animation starts on play (autoStart groups)",
+                &autostart)}};
+  int rc = cli_parse(&import_command, opts, 2, argc, argv, &in, &nin);
   if (rc != CLI_CONTINUE) {
     return rc;
   }
@@ -132,13 +157,17 @@ int cli_show_import(int argc, char **argv) {
     return cli_fail("out of memory");
   }
   ha_show *show = NULL;
-  ha_status st = ha_show_import_hpx(in, &show, d);
+  ha_show_import_options io = {.autostart = autostart != 0};
+  ha_status st = ha_show_import_hpx_ex(in, &io, &show, d);
   cli_print_diags(d, "");
   size_t warnings = ha_diags_warnings(d);
   ha_diags_destroy(d);
   if (st != HA_OK) {
     fprintf(stderr, "holoanim: %s: not imported\n", in);
     return show_load_exit_code(st);
+  }
+  if (!autostart) {
+    import_print_start_hint(show);
   }
   rc = CLI_OK;
   if (out != NULL) {

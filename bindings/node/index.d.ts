@@ -556,6 +556,11 @@ export interface ShowState {
   name: string;
 }
 
+export interface ImportHpxOptions {
+  /** Every imported animation starts on play (its group gets autoStart); default false. */
+  autostart?: boolean;
+}
+
 /** A show document: validated edits with undo/redo, atomic saves (show.h). */
 export class Show {
   /** An empty, valid show. */
@@ -563,7 +568,10 @@ export class Show {
   static fromFile(file: string): Show;
   static parse(text: string, name?: string): Show;
   /** A Holophonix Animator project: a path, or its text. */
-  static importHpx(source: string | { text: string; name?: string }): Show;
+  static importHpx(
+    source: string | { text: string; name?: string },
+    options?: ImportHpxOptions,
+  ): Show;
   readonly warnings: Diagnostic[];
   readonly version: number;
   readonly canUndo: boolean;

@@ -403,16 +403,25 @@ class Show {
     return Show.#make(text, 0, name);
   }
 
-  /** Import a Holophonix Animator project (.hpx): a path, or {text, name}. */
-  static importHpx(source) {
-    if (isPlainObject(source)) return Show.#make(source.text, 2, source.name || 'project.hpx');
-    return Show.#make(source, 3, null);
+  /**
+   * Import a Holophonix Animator project (.hpx): a path, or {text, name}.
+   * options.autostart: every imported animation starts on play (its group
+   * gets autoStart); without it they start by cue only.
+   */
+  static importHpx(source, options = {}) {
+    if (!isPlainObject(options)) throw typeError('importHpx options must be an object');
+    const { autostart = false } = options;
+    if (typeof autostart !== 'boolean') throw typeError('options.autostart must be a boolean');
+    if (isPlainObject(source)) {
+      return Show.#make(source.text, 2, source.name || 'project.hpx', autostart);
+    }
+    return Show.#make(source, 3, null, autostart);
   }
 
-  static #make(source, kind, name) {
+  static #make(source, kind, name, autostart = false) {
     if (typeof source !== 'string') throw typeError('the show source must be a string');
     const s = new Show();
-    s.#warnings = s.#native._load(source, kind, name);
+    s.#warnings = s.#native._load(source, kind, name, autostart);
     return s;
   }
 

@@ -327,6 +327,22 @@ ha_status ha_show_import_hpx(const char *path, ha_show **out, ha_diags *diags);
 ha_status ha_show_import_hpx_string(const char *text, size_t len, const char *name, ha_show **out,
                                     ha_diags *diags);
 
+/* How an import is done; all false is the plain import above. */
+typedef struct ha_show_import_options {
+  /* Every imported group gets "autoStart": true, so every imported
+   * animation starts when the show plays. Off: the original starts them by
+   * hand or by cue, and so does the imported show. */
+  bool autostart;
+} ha_show_import_options;
+
+/* ha_show_import_hpx / _string with options (NULL: all false). Same errors,
+ * same thread. */
+ha_status ha_show_import_hpx_ex(const char *path, const ha_show_import_options *opts, ha_show **out,
+                                ha_diags *diags);
+ha_status ha_show_import_hpx_string_ex(const char *text, size_t len, const char *name,
+                                       const ha_show_import_options *opts, ha_show **out,
+                                       ha_diags *diags);
+
 /* ---- what a cue does ----
  *
  * One interpreter turns the actions of a cue into operations on tracks and

@@ -20,6 +20,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Integers stay integers, so imported files read naturally. */
@@ -778,7 +779,73 @@ static void hpx_each_map(ha__hpx *m, void (*fn)(ha__strmap *)) {
   }
 }
 
-static ha_status import_doc(json_t *src, const char *file, ha__dctx *c, ha_show **out) {
+/* --autostart: every group starts on play (the original starts them by hand). */
+static void set_autostart(json_t *out) {
+  size_t i;
+  json_t *g;
+  json_array_foreach(json_object_get(out, "groups"), i, g) {
+    json_object_set_new(g, "autoStart", json_true());
+  }
+}
+
+/* The .hpx key a section of the generated show is made from, or NULL. */
+static const char *hpx_source_key(const json_t *src, const char *section) {
+  static const char *const map[][2] = {
+      {"tracks", "tracks"},     {"animations", "animations"},  {"groups", "animations"},
+      {"presets", "presets"},   {"outputs", "oscConnections"}, {"limits", "coordinateSystem"},
+      {"metadata", "metadata"}, {"name", "metadata"},
+  };
+  if (strcmp(section, "cues") == 0) {
+    return json_object_get(src, "show") != NULL ? "show" : "cues";
+  }
+  for (size_t i = 0; i < HA__COUNTOF(map); i++) {
+    if (strcmp(section, map[i][0]) == 0) {
+      return map[i][1];
+    }
+  }
+  return NULL;
+}
+
+/* The compiler refused the generated show. That is an importer bug (it is
+ * meant to warn and leave out what a show cannot hold), but the refusal
+ * must still point into the project: one error at the .hpx element the
+ * first refused field came from (the element of the same index when its
+ * section was imported one to one, else the section, else the start),
+ * quoting the compiler's error (diagnostics from index `first` on). */
+static void refuse_at_source(const ha__hpx *m, size_t first) {
+  ha__dctx *c = m->c;
+  const ha_diag *e = NULL;
+  for (size_t i = first; c->diags != NULL && i < ha_diags_count(c->diags) && e == NULL; i++) {
+    e = ha_diags_at(c->diags, i)->severity == HA_DIAG_ERROR ? ha_diags_at(c->diags, i) : NULL;
+  }
+  const char *opath = e != NULL ? e->path : "";
+  char section[32], spath[64] = "";
+  size_t n = strcspn(opath, "[.");
+  snprintf(section, sizeof(section), "%.*s", (int)(n < sizeof(section) ? n : 0), opath);
+  const char *skey = hpx_source_key(m->src, section);
+  int line = 0, col = 0;
+  if (skey != NULL) {
+    const json_t *slist = json_object_get(m->src, skey);
+    unsigned long k = opath[n] == '[' ? strtoul(opath + n + 1, NULL, 10) : 0;
+    if (opath[n] == '[' && json_is_array(slist) &&
+        json_array_size(slist) == json_array_size(json_object_get(m->out, section))) {
+      snprintf(spath, sizeof(spath), "%s[%lu]", skey, k);
+    } else {
+      snprintf(spath, sizeof(spath), "%s", skey);
+    }
+    ha__posmap_find(c->pos, spath, 0, &line, &col);
+  }
+  if (line < 1 || col < 1) {
+    line = col = 1;
+    spath[0] = '\0';
+  }
+  ha__diag_at(c, HA_DIAG_ERROR, line, col, spath,
+              "not imported: the show made of it is not valid (%s: %s)",
+              e ? opath : "(imported show)", e ? e->message : "see its errors");
+}
+
+static ha_status import_doc(json_t *src, const char *file, const ha_show_import_options *opts,
+                            ha__dctx *c, ha_show **out) {
   ha__hpx m;
   memset(&m, 0, sizeof(m));
   m.c = c;
@@ -799,6 +866,9 @@ static ha_status import_doc(json_t *src, const char *file, ha__dctx *c, ha_show 
   import_outputs(&m);
   import_limits(&m);
   warn_rest(&m);
+  if (opts != NULL && opts->autostart) {
+    set_autostart(m.out);
+  }
   /* Drop empty sections so the result reads like a hand-written show. */
   static const char *const sections[] = {"groups", "presets", "cues", "outputs"};
   for (size_t i = 0; i < HA__COUNTOF(sections); i++) {
@@ -812,9 +882,13 @@ static ha_status import_doc(json_t *src, const char *file, ha__dctx *c, ha_show 
    * generated show's fields, so they carry no .hpx position. */
   ha__dctx c2 = {c->diags, "(imported show)", NULL, 0, 0, 0};
   ha__show_model *model = NULL;
+  size_t first = c->diags != NULL ? ha_diags_count(c->diags) : 0;
   ha_status st = ha__show_compile(m.out, &c2, &model);
-  json_decref(m.out);
   c->oom |= c2.oom;
+  if (st != HA_OK && st != HA_ENOMEM) {
+    refuse_at_source(&m, first);
+  }
+  json_decref(m.out);
   if (st != HA_OK) {
     return st;
   }
@@ -823,6 +897,12 @@ static ha_status import_doc(json_t *src, const char *file, ha__dctx *c, ha_show 
 
 ha_status ha_show_import_hpx_string(const char *text, size_t len, const char *name, ha_show **out,
                                     ha_diags *diags) {
+  return ha_show_import_hpx_string_ex(text, len, name, NULL, out, diags);
+}
+
+ha_status ha_show_import_hpx_string_ex(const char *text, size_t len, const char *name,
+                                       const ha_show_import_options *opts, ha_show **out,
+                                       ha_diags *diags) {
   if (out == NULL || text == NULL) {
     return HA_EINVAL;
   }
@@ -831,7 +911,10 @@ ha_status ha_show_import_hpx_string(const char *text, size_t len, const char *na
   json_error_t je;
   json_t *src = json_loadb(text, len, 0, &je);
   if (src == NULL) {
-    ha__diag_at(&c, HA_DIAG_ERROR, je.line, je.column, "", "%s", je.text);
+    /* jansson says column 0 at the start of a line (an empty text, an end
+     * right after a newline): the error is at its first column. */
+    ha__diag_at(&c, HA_DIAG_ERROR, je.line > 1 ? je.line : 1, je.column > 1 ? je.column : 1, "",
+                "%s", je.text);
     return HA_EPARSE;
   }
   if (!json_is_object(src) || !json_is_array(json_object_get(src, "tracks"))) {
@@ -845,7 +928,7 @@ ha_status ha_show_import_hpx_string(const char *text, size_t len, const char *na
   ha_status st = ha__posmap_scan(&pos, text, len);
   c.pos = &pos;
   if (st == HA_OK) {
-    st = import_doc(src, name ? name : "", &c, out);
+    st = import_doc(src, name ? name : "", opts, &c, out);
   }
   ha__posmap_deinit(&pos);
   json_decref(src);
@@ -858,8 +941,21 @@ ha_status ha_show_import_hpx_string(const char *text, size_t len, const char *na
 }
 
 ha_status ha_show_import_hpx(const char *path, ha_show **out, ha_diags *diags) {
+  return ha_show_import_hpx_ex(path, NULL, out, diags);
+}
+
+ha_status ha_show_import_hpx_ex(const char *path, const ha_show_import_options *opts, ha_show **out,
+                                ha_diags *diags) {
   if (path == NULL || out == NULL) {
     return HA_EINVAL;
   }
-  return ha__show_load_path(path, ha_show_import_hpx_string, out, diags);
+  *out = NULL;
+  char *text = NULL;
+  size_t len = 0;
+  ha_status st = ha__show_read_path(path, &text, &len, diags);
+  if (st == HA_OK) {
+    st = ha_show_import_hpx_string_ex(text, len, path, opts, out, diags);
+    free(text);
+  }
+  return st;
 }

@@ -208,6 +208,9 @@ typedef ha_status (*ha__show_text_loader)(const char *text, size_t len, const ch
                                           ha_show **out, ha_diags *diags);
 ha_status ha__show_load_path(const char *path, ha__show_text_loader load, ha_show **out,
                              ha_diags *diags);
+/* The reader alone: the file's text (malloc'd, NUL-terminated) in *text,
+ * or the same one diagnostic and status. */
+ha_status ha__show_read_path(const char *path, char **text, size_t *len, ha_diags *diags);
 
 /* Canonical pretty text of a document (see ha_show_save_string). */
 ha_status ha__show_dump(const json_t *doc, char **out, size_t *len);

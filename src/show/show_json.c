@@ -154,16 +154,23 @@ static ha_status read_whole_file(const char *path, char **out, size_t *len, int 
   return HA_OK;
 }
 
+ha_status ha__show_read_path(const char *path, char **text, size_t *len, ha_diags *diags) {
+  int e = 0;
+  ha_status st = read_whole_file(path, text, len, &e);
+  if (st != HA_OK) {
+    ha__dctx c = {diags, path, NULL, 0, 0, 0};
+    ha__diag_at(&c, HA_DIAG_ERROR, 0, 0, "", "cannot read: %s", strerror(e));
+  }
+  return st;
+}
+
 ha_status ha__show_load_path(const char *path, ha__show_text_loader load, ha_show **out,
                              ha_diags *diags) {
   *out = NULL;
   char *text = NULL;
   size_t len = 0;
-  int e = 0;
-  ha_status st = read_whole_file(path, &text, &len, &e);
+  ha_status st = ha__show_read_path(path, &text, &len, diags);
   if (st != HA_OK) {
-    ha__dctx c = {diags, path, NULL, 0, 0, 0};
-    ha__diag_at(&c, HA_DIAG_ERROR, 0, 0, "", "cannot read: %s", strerror(e));
     return st;
   }
   st = load(text, len, path, out, diags);

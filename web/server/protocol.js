@@ -21,7 +21,7 @@ const TYPES = {
   projects: {},
   open: { project: 'str' },
   create: { project: 'str', title: 'str?' },
-  import: { project: 'str', text: 'str' },
+  import: { project: 'str', text: 'str', autostart: 'bool?' },
   saveAs: { project: 'str' },
   // player
   transport: { action: ['play', 'pause', 'stop', 'seek', 'speed', 'loop', 'panic'], time: 'num?', speed: 'num?', loop: 'bool?', fade: 'num?' },

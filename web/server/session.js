@@ -128,11 +128,14 @@ class Session extends EventEmitter {
     return [];
   }
 
-  /** Import a Holophonix Animator project (.hpx text) as a new project. */
-  importHpx(name, text) {
+  /**
+   * Import a Holophonix Animator project (.hpx text) as a new project;
+   * autostart: every imported animation starts on play (else by cue only).
+   */
+  importHpx(name, text, { autostart = false } = {}) {
     const file = this.#fileOf(name);
     if (fs.existsSync(file)) throw fail('EEXIST', `project "${name}" already exists`);
-    const show = this.#h.Show.importHpx({ text, name: `${name}.hpx` });
+    const show = this.#h.Show.importHpx({ text, name: `${name}.hpx` }, { autostart });
     show.save(file);
     this.#switch(show, name, file, show.version);
     return show.warnings;

@@ -27,6 +27,9 @@ function SaveState() {
 
 function ProjectMenu() {
   const [open, setOpen] = useState(false);
+  // The original starts animations by hand: imported, they start by cue
+  // unless this is ticked (every imported group gets autoStart).
+  const [autostart, setAutostart] = useState(false);
   const projects = useStore((s) => s.projects);
   const st = useStore((s) => s.docState);
   const dir = useStore((s) => s.projectsDir);
@@ -65,7 +68,7 @@ function ProjectMenu() {
     if (!f) return;
     const text = await f.text();
     const name = f.name.replace(/\.hpx$/i, '').replace(/[^A-Za-z0-9 _.-]/g, '_').slice(0, 60) || 'imported';
-    const r = await act('import', { project: name, text });
+    const r = await act('import', { project: name, text, autostart });
     if (r) {
       setOpen(false);
       refresh();
@@ -89,6 +92,10 @@ function ProjectMenu() {
           <button onClick={create}>New show…</button>
           <button onClick={saveAs}>Save as…</button>
           <button onClick={() => fileRef.current.click()}>Import .hpx…</button>
+          <label className="small" title="Every imported animation starts when the show plays (else by cue only)">
+            <input type="checkbox" checked={autostart} onChange={(e) => setAutostart(e.target.checked)} data-testid="import-autostart" />{' '}
+            Start every animation on play
+          </label>
           <input ref={fileRef} type="file" accept=".hpx,.json" hidden onChange={importHpx} />
         </div>
       )}

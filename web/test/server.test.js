@@ -8,7 +8,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { h, sleep, waitFor, startServer, connect, openClient, projectsWithQuartet, framePos } = require('./helpers');
+const { h, ROOT, sleep, waitFor, startServer, connect, openClient, projectsWithQuartet, framePos } = require('./helpers');
 const { createServer } = require('../server/app');
 const { parseMessage, encodeFrame, decodeFrame } = require('../server/protocol');
 const { overlaps, splitPointer } = require('../server/session');
@@ -222,6 +222,29 @@ test('persistence: autosave, explicit save with .bak, reopen intact, projects, i
   assert.equal(srv.session.doc.name, 'On close');
   assert.deepEqual((await c.call('projects')).projects.map((p) => p.name).sort(), ['blank', 'blank copy', 'imported', 'quartet']);
   await assert.rejects(c.call('open', { project: 'missing' }), (e) => e.code === 'ENOTFOUND');
+});
+
+test('import: autostart makes every imported animation start on play; without it none does', async (t) => {
+  const srv = await startServer(t);
+  const c = await openClient(t, srv);
+  const text = fs.readFileSync(path.join(ROOT, 'tests', 'conformance', 'hpx', 'v23-01-linear.hpx'), 'utf8');
+  await c.call('import', { project: 'plain', text });
+  assert.ok(srv.session.doc.groups.length > 0);
+  assert.ok(srv.session.doc.groups.every((g) => g.autoStart === undefined), 'no autoStart without the option');
+  await assert.rejects(c.call('import', { project: 'typo', text, autostart: 'yes' }), (e) => e.code === 'EBADMSG');
+  await c.call('import', { project: 'auto', text, autostart: true });
+  assert.ok(srv.session.doc.groups.every((g) => g.autoStart === true));
+  assert.equal(h.Show.fromFile(path.join(srv.projectsDir, 'auto.json')).get('/groups/0/autoStart'), true);
+  // played: the imported tracks move by themselves
+  assert.equal((await c.call('transport', { action: 'play' })).playing, true);
+  const id = srv.session.doc.groups[0].tracks[0];
+  const has = () => c.frames.length > 0 && Array.from(c.frames.at(-1).ids).includes(id);
+  await waitFor(has, () => `frames with track ${id}`);
+  const first = framePos(c.frames.at(-1), id);
+  await waitFor(() => {
+    const p = framePos(c.frames.at(-1), id);
+    return Math.hypot(p[0] - first[0], p[1] - first[1], p[2] - first[2]) > 1e-3;
+  }, () => `track ${id} moving from ${first}`);
 });
 
 test('a failed save is reported, the work stays in memory', async (t) => {

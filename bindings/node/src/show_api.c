@@ -133,8 +133,9 @@ static napi_value show_ctor(napi_env env, napi_callback_info info) {
 
 enum { SRC_TEXT = 0, SRC_FILE, SRC_HPX_TEXT, SRC_HPX_FILE };
 
-/* _load(source, kind, name) → diagnostics (warnings, notes): replace the
- * document with a loaded (or imported) one; on failure nothing changes. */
+/* _load(source, kind, name, autostart) → diagnostics (warnings, notes):
+ * replace the document with a loaded (or imported) one; on failure nothing
+ * changes. `autostart` (imports only): every imported group autoStart. */
 static napi_value show_load(napi_env env, const ha_node_call *c) {
   node_show *s = c->self;
   uint32_t kind = 0;
@@ -152,14 +153,21 @@ static napi_value show_load(napi_env env, const ha_node_call *c) {
     free(src);
     return NULL;
   }
+  bool autostart = false;
+  if (c->argc > 3 && !ha_node_is_nullish(env, c->argv[3]) &&
+      !ha_node_get_bool(env, c->argv[3], "autostart", &autostart)) {
+    free(src);
+    return NULL;
+  }
+  ha_show_import_options io = {.autostart = autostart};
   ha_diags *d = NULL;
   ha_show *show = NULL;
   ha_status st = ha_diags_create(&d);
   if (st == HA_OK) {
     switch (kind) {
     case SRC_FILE: st = ha_show_load_file(src, &show, d); break;
-    case SRC_HPX_TEXT: st = ha_show_import_hpx_string(src, len, name, &show, d); break;
-    case SRC_HPX_FILE: st = ha_show_import_hpx(src, &show, d); break;
+    case SRC_HPX_TEXT: st = ha_show_import_hpx_string_ex(src, len, name, &io, &show, d); break;
+    case SRC_HPX_FILE: st = ha_show_import_hpx_ex(src, &io, &show, d); break;
     default: st = ha_show_load_string(src, len, name, &show, d); break;
     }
   }

@@ -89,6 +89,32 @@ test('Show: .hpx import from text', () => {
   assert.ok(Array.isArray(s.warnings));
 });
 
+test('Show: .hpx import with autostart: every imported group starts on play', async (t) => {
+  const file = path.join(ROOT, 'tests', 'conformance', 'hpx', 'v23-01-linear.hpx');
+  const groups = (s) => s.get('/groups');
+  const plain = h.Show.importHpx(file);
+  assert.ok(groups(plain).length > 0);
+  assert.ok(groups(plain).every((g) => g.autoStart === undefined), 'no autoStart without the option');
+  const auto = h.Show.importHpx(file, { autostart: true });
+  assert.ok(groups(auto).every((g) => g.autoStart === true));
+  const fromText = h.Show.importHpx({ text: fs.readFileSync(file, 'utf8'), name: 'l.hpx' }, { autostart: true });
+  assert.deepEqual(groups(fromText), groups(auto));
+  assert.throws(() => h.Show.importHpx(file, { autostart: 'yes' }), TypeError);
+  assert.throws(() => h.Show.importHpx(file, null), TypeError);
+  // Played, the autostart import moves its tracks by itself.
+  const p = new h.Player({ tickRate: 200 });
+  t.after(() => p.close());
+  p.loadShow(auto.toString());
+  p.start();
+  p.play();
+  await waitFor(() => p.snapshot() !== null);
+  const first = Array.from(p.snapshot().positions);
+  await waitFor(() => {
+    const now = p.snapshot().positions;
+    return first.some((v, i) => Math.abs(now[i] - v) > 1e-3);
+  });
+});
+
 test('Player: replaceShow swaps cues and groups; replaceAnimation drives a group tag', async (t) => {
   const s = h.Show.fromFile(QUARTET);
   const p = new h.Player({ tickRate: 200 });
