@@ -47,21 +47,19 @@ if [ "${QUICK:-0}" != "1" ]; then
   TSAN_OPTIONS=halt_on_error=1 ctest --test-dir build-tsan --output-on-failure -j"$jobs" \
     --timeout 600 --no-tests=error -R 'test_(store|player|control|core|metrics|output|devsim)$'
 
-  echo "== libFuzzer: OSC decoder, ${FUZZ_SECONDS:-20} s from the seed corpus"
-  mkdir -p build-fuzz/corpus
-  clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
-    -fno-sanitize-recover=all -Iinclude -Isrc/core -Isrc/engine -Isrc/io \
-    src/io/osc.c src/io/osc_decode.c src/io/osc_pattern.c src/core/error.c \
-    tests/fuzz/fuzz_osc_decode.c -lm -o build-fuzz/fuzz_osc_decode
-  build-fuzz/fuzz_osc_decode -max_total_time="${FUZZ_SECONDS:-20}" -max_len=1024 \
-    -print_final_stats=1 build-fuzz/corpus tests/fuzz/corpus 2>&1 | tail -n 12
-
-  echo "== libFuzzer: .hpx importer, ${FUZZ_SECONDS:-20} s from the fixtures"
   # The library built once more with clang and fuzzer instrumentation; the
-  # target links its static library (no source list to keep in step).
+  # fuzz targets link its static library (no source list to keep in step).
   cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug -DHA_FUZZ=ON \
     -DHA_SANITIZE=fuzzer-no-link,address,undefined -DHA_BUILD_BENCH=OFF >/dev/null
-  cmake --build build-fuzz -j"$jobs" --target fuzz_hpx_import
+  cmake --build build-fuzz -j"$jobs" --target fuzz_osc_decode fuzz_hpx_import
+
+  echo "== libFuzzer: OSC decoder, ${FUZZ_SECONDS:-20} s from the seed corpus"
+  mkdir -p build-fuzz/corpus
+  build-fuzz/tests/fuzz_osc_decode -max_total_time="${FUZZ_SECONDS:-20}" -max_len=1024 \
+    -print_final_stats=1 -artifact_prefix=build-fuzz/ build-fuzz/corpus tests/fuzz/corpus 2>&1 |
+    tail -n 12
+
+  echo "== libFuzzer: .hpx importer, ${FUZZ_SECONDS:-20} s from the fixtures"
   mkdir -p build-fuzz/hpx-corpus build-fuzz/hpx-seeds
   cp tests/conformance/hpx/*.hpx tests/fixtures/hpx/*.hpx tests/fuzz/hpx_corpus/* \
     build-fuzz/hpx-seeds/

@@ -142,8 +142,8 @@ static const char *const action_types = "start|stop|preset|goto";
 
 /* Fields each action type reads (besides "type"). */
 static const char *const action_fields[4] = {
-    "group,animation,tracks,mode,phaseOffset,phaseSpread,rotateFormation,centerPoint,"
-    "spreadRadius,mirrorAxis",
+    ("group,animation,tracks,mode,phaseOffset,phaseSpread,rotateFormation,centerPoint,"
+     "spreadRadius,mirrorAxis"),
     "group,animation,tracks,fade",
     "preset,tracks,transition,easing,space,stagger",
     "track,position,transition,easing,space",
