@@ -48,6 +48,9 @@ ha_status ha_group_validate(const ha_group *g, ha_error *err) {
   if (!isfinite(g->phase_offset) || fabs(g->phase_offset) > 1e6) {
     return ha__error_bounds(err, HA_CATEGORY_MODEL, "phaseOffset", g->phase_offset, -1e6, 1e6);
   }
+  if (!(g->delay >= 0.0 && g->delay <= 1e6)) {
+    return ha__error_bounds(err, HA_CATEGORY_MODEL, "delay", g->delay, 0.0, 1e6);
+  }
   if (g->mode == HA_GROUP_SPREAD && !(g->spread_radius >= 0.0 && g->spread_radius <= 1000.0)) {
     return ha__error_bounds(err, HA_CATEGORY_MODEL, "spreadRadius", g->spread_radius, 0.0, 1000.0);
   }
@@ -109,7 +112,12 @@ int ha__group_member_offset(const ha_group *g, size_t i, ha_vec3 base, ha_vec3 b
 
 ha_vec3 ha__group_member(const ha_group *g, size_t i, double t, ha_vec3 base, ha_vec3 bary,
                          uint32_t track_id, ha_motion_state *state) {
-  ha_track_ctx ctx = {track_id, ha_group_shift(g, i), state, NULL};
+  ha_track_ctx ctx = {track_id, ha_group_shift(g, i) + g->delay, state, NULL};
+  if (g->delay > 0.0 && t * ha_motion_timing(g->motion).speed < ctx.shift) {
+    /* Waiting for its delay: the start of its path (τ = 0). */
+    t = 0.0;
+    ctx.shift = 0.0;
+  }
   ha_vec3 m = ha_motion_eval(g->motion, t, &ctx);
   ha_vec3 off;
   if (ha__group_member_offset(g, i, base, bary, &off)) {

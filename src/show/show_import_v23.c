@@ -1,38 +1,219 @@
 /* Import of a Holophonix Animator v2.3 animation (animations[] with
  * trackIds, transform, per-track animationState). See show_import.c for the
- * project as a whole. */
+ * project as a whole.
+ *
+ * v2.3 plays (animationStore.ts) track by track: the track's own copy of
+ * the animation (tracks[].animationState.animation, which holds the
+ * per-track parameters of relative mode) at its time, then applyTransform:
+ * relative adds transform.tracks[id].offset; formation adds
+ * formation.anchor + offset (the rigid pattern turns the offset with
+ * circular, circular-scan and spiral, which the import cannot express: a
+ * warning). So an animation with a transform becomes one animation per track
+ * with that track's parameters, its path moved by the track's offset (every
+ * position parameter translated), and a single-track group each; the time
+ * shift becomes the group's delay (the intended motion: see v23_group).
+ *
+ * Parameters: the v2.3 names special to a model (bezier's 13 fields,
+ * oscillator planes and frequency, helix clockwise, ...) are converted by a
+ * per-model function, the rest by the shared table (show_import_params.c).
+ * The original rotates paths about their centre by THREE.Euler(rx, rz, -ry,
+ * 'XYZ') in its y-up axes, which is Rx·Rz·Ry in the app's z-up axes: the
+ * import writes that rotation as an exact quaternion. */
 #include "show_internal.h"
 
+#include <math.h>
 #include <string.h>
 
-void ha__hpx_v23_animation(ha__hpx *m, const json_t *a, size_t i, ha__hpx_anims *out) {
-  json_t *anims = out->anims, *groups = out->groups;
-  const char *type = ha__hpx_str(a, "type");
-  const ha_model_info *mi = type ? ha_model_find(type) : NULL;
-  if (mi == NULL) {
-    ha__hpx_warn_key(m, "type", "not imported: no model for animation type '%s'",
-                     type ? type : "(missing)");
-    return;
+/* ---- parameters ---- */
+
+/* {x,y,z} degrees -> the quaternion [w, x, y, z] of Rx(rx)·Rz(rz)·Ry(ry). */
+static json_t *v23_rotation(const json_t *r) {
+  const json_t *x = json_object_get(r, "x"), *y = json_object_get(r, "y"),
+               *z = json_object_get(r, "z");
+  if (!json_is_number(x) || !json_is_number(y) || !json_is_number(z)) {
+    return NULL;
   }
-  char nbuf[160];
-  const char *name = ha__hpx_unique_name(m, &m->anim_names, ha__hpx_str(a, "name"), nbuf,
-                                         sizeof(nbuf), "Animation", i, "name");
+  ha_quat qx = ha_quat_axis_angle(ha_vec3_make(1, 0, 0), ha_deg2rad(json_number_value(x)));
+  ha_quat qy = ha_quat_axis_angle(ha_vec3_make(0, 1, 0), ha_deg2rad(json_number_value(y)));
+  ha_quat qz = ha_quat_axis_angle(ha_vec3_make(0, 0, 1), ha_deg2rad(json_number_value(z)));
+  ha_quat q = ha_quat_mul(qx, ha_quat_mul(qz, qy));
+  return json_pack("[f,f,f,f]", q.w, q.x, q.y, q.z);
+}
+
+/* Take `key` out of the working copy `p`; its value (borrowed until `p` is
+ * freed) or NULL. */
+static const json_t *v23_take(json_t *p, json_t *taken, const char *key) {
+  json_t *v = json_object_get(p, key);
+  if (v != NULL) {
+    json_object_set(taken, key, v);
+    json_object_del(p, key);
+  }
+  return json_object_get(taken, key);
+}
+
+/* The offset axis of a v2.3 oscillator `plane` (applyOscillation: xy moves
+ * along +y, xz and yz along +z). */
+static json_t *v23_plane_axis(const json_t *plane) {
+  const char *s = json_string_value(plane);
+  int y = s == NULL || strcmp(s, "xy") == 0;
+  return json_pack("[i,i,i]", 0, y ? 1 : 0, y ? 0 : 1);
+}
+
+typedef struct v23_ctx {
+  ha__hpx *m;
+  json_t *p;     /* working copy of the source parameters (taken keys removed) */
+  json_t *taken; /* keys taken by the model's function */
+  json_t *out;   /* the show's parameters */
+  double duration;
+} v23_ctx;
+
+/* bezier: startX..endZ -> start, control1, control2, end; easingType. */
+static void v23_bezier(v23_ctx *c) {
+  static const char *const pts[4] = {"start", "control1", "control2", "end"};
+  static const double defs[4][3] = {{-5, 0, 0}, {-2, 5, 2}, {2, 5, -2}, {5, 0, 0}};
+  for (int i = 0; i < 4; i++) {
+    json_t *a = json_array();
+    int any = 0;
+    for (int k = 0; k < 3; k++) {
+      char key[32];
+      snprintf(key, sizeof(key), "%s%c", pts[i], 'X' + k);
+      const json_t *v = v23_take(c->p, c->taken, key);
+      any |= v != NULL;
+      json_array_append_new(a, ha__hpx_num(json_is_number(v) ? json_number_value(v) : defs[i][k]));
+    }
+    if (any) {
+      json_object_set_new(c->out, pts[i], a);
+    } else {
+      json_decref(a);
+    }
+  }
+  const json_t *e = v23_take(c->p, c->taken, "easingType");
+  if (e != NULL) {
+    size_t mark = ha__path_key(&c->m->path, "easingType");
+    if (!ha__hpx_set(c->out, "easing", ha__hpx_easing(c->m, e))) {
+      ha__hpx_warn(c->m, "not imported: unknown easing");
+    }
+    ha__path_pop(&c->m->path, mark);
+  }
+}
+
+/* oscillator-stationary: plane -> direction (+y or +z). */
+static void v23_oscillator(v23_ctx *c) {
+  const json_t *pl = v23_take(c->p, c->taken, "plane");
+  json_object_set_new(c->out, "direction", v23_plane_axis(pl));
+}
+
+/* oscillator-path: frequency in Hz of time -> cycles per duration; plane ->
+ * offsetAxis (+y or +z, not perpendicular to the path). */
+static void v23_zigzag(v23_ctx *c) {
+  const json_t *f = v23_take(c->p, c->taken, "frequency");
+  json_object_set_new(c->out, "cycles",
+                      ha__hpx_num((json_is_number(f) ? json_number_value(f) : 1.0) * c->duration));
+  const json_t *pl = v23_take(c->p, c->taken, "plane");
+  json_object_set_new(c->out, "offsetAxis", v23_plane_axis(pl));
+  if (json_is_string(pl)) {
+    json_object_set_new(c->out, "plane", json_string(json_string_value(pl)));
+  }
+  if (json_object_get(c->p, "waveform") == NULL) {
+    json_object_set_new(c->out, "waveform", json_string("sine")); /* the original's default */
+  }
+}
+
+typedef struct v23_model {
+  const char *model; /* canonical holoanim model */
+  void (*fn)(v23_ctx *c);
+} v23_model;
+
+static const v23_model v23_models[] = {
+    {"bezier", v23_bezier},
+    {"oscillator", v23_oscillator},
+    {"zigzag", v23_zigzag},
+};
+
+/* The parameters `src` of a v2.3 animation of model `mi` into `out`. */
+static void v23_params(ha__hpx *m, const ha_model_info *mi, const json_t *src, double duration,
+                       json_t *out) {
+  v23_ctx c = {m, json_deep_copy(src), json_object(), out, duration};
+  for (size_t i = 0; i < HA__COUNTOF(v23_models); i++) {
+    if (strcmp(v23_models[i].model, mi->name) == 0) {
+      v23_models[i].fn(&c);
+    }
+  }
+  const json_t *rot = json_object_get(c.p, "rotation");
+  json_t *q = json_is_object(rot) ? v23_rotation(rot) : NULL;
+  if (q != NULL) {
+    json_object_del(c.p, "rotation");
+  }
+  ha__hpx_params(m, mi, c.p, out);
+  if (q != NULL) {
+    json_object_set_new(out, "rotation", q);
+  }
+  json_decref(c.p);
+  json_decref(c.taken);
+}
+
+/* ---- per-track copies ---- */
+
+/* Parameters that are directions or displacements, not positions: a
+ * translation of the path leaves them alone. */
+static int v23_is_position(const ha_model_info *mi, const char *key) {
+  const ha_param_info *pi = ha_model_param_find(mi, key);
+  if (pi == NULL || (pi->type != HA_PARAM_VEC3 && pi->type != HA_PARAM_POINTS)) {
+    return 0;
+  }
+  static const char *const not_pos = "direction|offsetAxis|initialDisplacement";
+  return ha__list_index(not_pos, '|', pi->name) < 0;
+}
+
+/* Move the path of `params` (of model `mi`) by `d`. */
+static void v23_translate(const ha_model_info *mi, json_t *params, ha_vec3 d) {
+  const char *key;
+  json_t *v;
+  json_object_foreach(params, key, v) {
+    if (!v23_is_position(mi, key) || !json_is_array(v)) {
+      continue;
+    }
+    json_t *list = json_is_array(json_array_get(v, 0)) ? v : NULL;
+    size_t n = list ? json_array_size(list) : 1;
+    for (size_t i = 0; i < n; i++) {
+      json_t *p = list ? json_array_get(list, i) : v;
+      double c[3] = {d.x, d.y, d.z};
+      for (size_t k = 0; k < 3 && k < json_array_size(p); k++) {
+        json_array_set_new(p, k, ha__hpx_num(json_number_value(json_array_get(p, k)) + c[k]));
+      }
+    }
+  }
+}
+
+static ha_vec3 v23_xyz(const json_t *o) {
+  return ha_vec3_make(json_number_value(json_object_get(o, "x")),
+                      json_number_value(json_object_get(o, "y")),
+                      json_number_value(json_object_get(o, "z")));
+}
+
+/* ---- animations ---- */
+
+/* The show's animation for `a` (parameters from `psrc`), named `name`. */
+static json_t *v23_anim_object(ha__hpx *m, const ha_model_info *mi, const json_t *a,
+                               const json_t *psrc, const char *name) {
   json_t *o = json_object();
   json_object_set_new(o, "name", json_string(name));
   json_object_set_new(o, "model", json_string(mi->name));
   const json_t *d = json_object_get(a, "duration");
-  json_object_set_new(
-      o, "duration",
-      ha__hpx_num(json_is_number(d) && json_number_value(d) > 0 ? json_number_value(d) : 10.0));
+  double T = json_is_number(d) && json_number_value(d) > 0 ? json_number_value(d) : 10.0;
+  json_object_set_new(o, "duration", ha__hpx_num(T));
   int loop = json_is_true(json_object_get(a, "loop"));
   int pp = json_is_true(json_object_get(a, "pingPong"));
-  json_object_set_new(o, "loop", json_string(pp ? "pingpong" : loop ? "loop" : "once"));
+  /* calculateAnimationTime: pingPong only matters when loop is set. */
+  json_object_set_new(o, "loop", json_string(loop && pp ? "pingpong" : loop ? "loop" : "once"));
+  if (pp && !loop) {
+    ha__hpx_warn_key(m, "pingPong", "ignored, as the original does: loop is false (once)");
+  }
   json_t *params = json_object();
   json_object_set_new(o, "parameters", params);
-  const json_t *sp = json_object_get(a, "parameters");
-  if (json_is_object(sp)) {
+  if (json_is_object(psrc)) {
     size_t mark = ha__path_key(&m->path, "parameters");
-    ha__hpx_params(m, mi, sp, params);
+    v23_params(m, mi, psrc, T, params);
     ha__path_pop(&m->path, mark);
   }
   const json_t *kf = json_object_get(a, "keyframes");
@@ -45,44 +226,152 @@ void ha__hpx_v23_animation(ha__hpx *m, const json_t *a, size_t i, ha__hpx_anims 
     }
     ha__path_pop(&m->path, mark);
   }
-  ha__hpx_settle_params(m, mi->name, o, "parameters");
-  if (json_object_get(a, "multiTrackParameters") != NULL) {
-    ha__hpx_warn_key(m, "multiTrackParameters", "not imported: per-track parameters");
-  }
-  const char *cs = ha__hpx_str(json_object_get(a, "coordinateSystem"), "type");
-  if (cs != NULL && strcmp(cs, "xyz") != 0) {
-    ha__hpx_warn_key(m, "coordinateSystem", "not imported: animations are computed in xyz");
-  }
-  size_t index = json_array_size(anims);
-  json_array_append_new(anims, o);
+  return o;
+}
+
+/* Register animation `o` (named) and its single group on `tracks`. */
+static void v23_add(ha__hpx *m, const json_t *a, json_t *o, json_t *tracks, double delay,
+                    ha__hpx_anims *out) {
+  const char *mname = json_string_value(json_object_get(o, "model"));
+  ha__hpx_settle_params(m, mname, o, "parameters");
+  const char *name = json_string_value(json_object_get(o, "name"));
+  size_t index = json_array_size(out->anims);
+  json_array_append_new(out->anims, o);
   const char *id = ha__hpx_str(a, "id");
-  if (id != NULL) {
+  if (id != NULL && ha__strmap_get(&m->anim_ids, id) == NULL) {
     ha__strmap_slot *s = ha__strmap_put(&m->anim_ids, id);
     if (s != NULL) {
       s->value = index;
     }
   }
-  /* Locked to tracks: a group of the same name. */
-  const json_t *ids = json_object_get(a, "trackIds");
-  if (json_is_array(ids) && json_array_size(ids) > 0) {
-    json_t *tr = ha__hpx_map_tracks(m, ids, "trackIds");
-    if (json_array_size(tr) == 0) {
-      json_decref(tr);
-      return;
+  if (tracks == NULL) {
+    return;
+  }
+  json_t *g = json_object();
+  json_object_set_new(g, "name", json_string(name));
+  json_object_set_new(g, "animation", json_string(name));
+  json_object_set_new(g, "tracks", tracks);
+  if (delay > 0.0) {
+    json_object_set_new(g, "delay", ha__hpx_num(delay));
+  }
+  if (id != NULL && ha__strmap_get(&m->group_of_anim, id) == NULL) {
+    ha__strmap_slot *s = ha__strmap_put(&m->group_of_anim, id);
+    if (s != NULL) {
+      s->value = json_array_size(out->groups);
     }
-    json_t *g = json_object();
-    json_object_set_new(g, "name", json_string(name));
-    json_object_set_new(g, "animation", json_string(name));
-    json_object_set_new(g, "tracks", tr);
-    ha__hpx_mode(m, a, g);
-    if (id != NULL) {
-      ha__strmap_slot *s = ha__strmap_put(&m->group_of_anim, id);
-      if (s != NULL) {
-        s->value = json_array_size(groups);
+  }
+  json_array_append_new(out->groups, g);
+}
+
+/* The track's own copy of animation `a` (animationState.animation with the
+ * same id), else `a`. */
+static const json_t *v23_track_anim(ha__hpx *m, const json_t *tid, const json_t *a) {
+  const json_t *tracks = json_object_get(m->src, "tracks");
+  size_t i;
+  const json_t *t;
+  json_array_foreach(tracks, i, t) {
+    if (json_equal(json_object_get(t, "id"), (json_t *)(uintptr_t)tid)) {
+      const json_t *ta = json_object_get(json_object_get(t, "animationState"), "animation");
+      const char *id = ha__hpx_str(a, "id");
+      if (json_is_object(ta) && id != NULL && ha__hpx_str(ta, "id") != NULL &&
+          strcmp(ha__hpx_str(ta, "id"), id) == 0) {
+        return ta;
       }
     }
-    json_array_append_new(groups, g);
-  } else if (ha__hpx_str(a, "multiTrackMode") != NULL || json_object_get(a, "phaseOffsetSeconds")) {
-    /* Kept for the cues that play it on tracks of their own. */
   }
+  return a;
+}
+
+/* Models whose rigid formation turns the offsets (calculateRotationAngle). */
+static int v23_turns_offsets(const char *type) {
+  return type != NULL && ha__list_index("circular|circular-scan|spiral", '|', type) >= 0;
+}
+
+/* One animation + group per track of the transform. */
+static void v23_per_track(ha__hpx *m, const ha_model_info *mi, const json_t *a, const char *name,
+                          const json_t *ids, ha__hpx_anims *out) {
+  const json_t *tf = json_object_get(a, "transform");
+  const char *mode = ha__hpx_str(tf, "mode");
+  const json_t *form = json_object_get(tf, "formation");
+  int formation = mode != NULL && strcmp(mode, "formation") == 0;
+  ha_vec3 anchor = formation ? v23_xyz(json_object_get(form, "anchor")) : ha_vec3_zero();
+  const char *pattern = ha__hpx_str(form, "pattern");
+  int rigid = formation && (pattern == NULL || strcmp(pattern, "rigid") == 0);
+  size_t mark = ha__path_key(&m->path, "transform");
+  if (mode != NULL && !formation && strcmp(mode, "relative") != 0 &&
+      strcmp(mode, "absolute") != 0) {
+    ha__hpx_warn_key(m, "mode", "not imported: unknown transform mode '%s'", mode);
+  }
+  ha__path_pop(&m->path, mark);
+  size_t i;
+  const json_t *tid;
+  json_array_foreach(ids, i, tid) {
+    long long idx = ha__hpx_track_index(m, tid);
+    if (idx == 0) {
+      continue; /* warned by ha__hpx_map_tracks */
+    }
+    const json_t *tt = json_object_get(json_object_get(tf, "tracks"), json_string_value(tid));
+    ha_vec3 off = json_is_object(tt) ? v23_xyz(json_object_get(tt, "offset")) : ha_vec3_zero();
+    const json_t *ts = json_object_get(tt, "timeShift");
+    double shift = json_is_number(ts) ? json_number_value(ts) : 0.0;
+    const json_t *ta = v23_track_anim(m, tid, a);
+    char want[200], nbuf[220];
+    snprintf(want, sizeof(want), "%s (track %lld)", name, idx);
+    const char *aname =
+        ha__hpx_unique_name(m, &m->anim_names, want, nbuf, sizeof(nbuf), "Animation", i, "name");
+    json_t *o = v23_anim_object(m, mi, ta, json_object_get(ta, "parameters"), aname);
+    ha_vec3 d =
+        mode == NULL || strcmp(mode, "absolute") == 0 ? ha_vec3_zero() : ha_vec3_add(anchor, off);
+    if (rigid && v23_turns_offsets(ha__hpx_str(a, "type")) && ha_vec3_dot(off, off) > 0.0) {
+      size_t m2 = ha__path_key(&m->path, "transform");
+      ha__hpx_warn_key(m, "formation",
+                       "the rigid formation turns track %lld's offset with the circle; the "
+                       "import keeps it fixed",
+                       idx);
+      ha__path_pop(&m->path, m2);
+    }
+    v23_translate(mi, json_object_get(o, "parameters"), d);
+    if (shift > 0.0) {
+      size_t m2 = ha__path_key(&m->path, "transform");
+      ha__hpx_warn_key(m, "tracks",
+                       "track %lld: the original takes its %g s time shift off the already "
+                       "looped time (it waits at its start in every cycle and skips the "
+                       "cycle's end); imported as the intended delay of %g s",
+                       idx, shift, shift);
+      ha__path_pop(&m->path, m2);
+    }
+    v23_add(m, a, o, json_pack("[I]", (json_int_t)idx), shift, out);
+  }
+}
+
+void ha__hpx_v23_animation(ha__hpx *m, const json_t *a, size_t i, ha__hpx_anims *out) {
+  const char *type = ha__hpx_str(a, "type");
+  const ha_model_info *mi = type ? ha_model_find(type) : NULL;
+  if (mi == NULL) {
+    ha__hpx_warn_key(m, "type", "not imported: no model for animation type '%s'",
+                     type ? type : "(missing)");
+    return;
+  }
+  char nbuf[160];
+  const json_t *ids = json_object_get(a, "trackIds");
+  const json_t *tf = json_object_get(a, "transform");
+  if (json_is_array(ids) && json_array_size(ids) > 0 && json_is_object(tf)) {
+    json_t *tr = ha__hpx_map_tracks(m, ids, "trackIds"); /* warns unknown ids */
+    json_decref(tr);
+    const char *n = ha__hpx_str(a, "name");
+    v23_per_track(m, mi, a, n && n[0] ? n : "Animation", ids, out);
+    return;
+  }
+  const char *name = ha__hpx_unique_name(m, &m->anim_names, ha__hpx_str(a, "name"), nbuf,
+                                         sizeof(nbuf), "Animation", i, "name");
+  json_t *o = v23_anim_object(m, mi, a, json_object_get(a, "parameters"), name);
+  json_t *tr = NULL;
+  if (json_is_array(ids) && json_array_size(ids) > 0) {
+    tr = ha__hpx_map_tracks(m, ids, "trackIds");
+    if (json_array_size(tr) == 0) {
+      json_decref(tr);
+      tr = NULL;
+    }
+  }
+  v23_add(m, a, o, tr, 0.0, out);
 }
