@@ -119,15 +119,34 @@ static void v23_zigzag(v23_ctx *c) {
   }
 }
 
+/* helix: the circle in xy whatever the axis; clockwise (default true) turns
+ * +angle, which is counterclockwise seen from +z. */
+static void v23_helix(v23_ctx *c) {
+  const json_t *cw = v23_take(c->p, c->taken, "clockwise");
+  json_object_set_new(c->out, "circlePlane", json_string("xy"));
+  json_object_set_new(c->out, "direction",
+                      json_string(json_is_false(cw) ? "clockwise" : "counterclockwise"));
+}
+
+/* catmull-rom: the original's uniform Hermite segments; its tension is the
+ * tangent factor. */
+static void v23_catmull_rom(v23_ctx *c) {
+  const json_t *t = v23_take(c->p, c->taken, "tension");
+  json_object_set_new(c->out, "form", json_string("hermite"));
+  json_object_set_new(c->out, "tangentScale",
+                      ha__hpx_num(json_is_number(t) ? json_number_value(t) : 0.5));
+  const json_t *cl = v23_take(c->p, c->taken, "closed");
+  json_object_set_new(c->out, "closed", json_boolean(json_is_true(cl)));
+}
+
 typedef struct v23_model {
   const char *model; /* canonical holoanim model */
   void (*fn)(v23_ctx *c);
 } v23_model;
 
 static const v23_model v23_models[] = {
-    {"bezier", v23_bezier},
-    {"oscillator", v23_oscillator},
-    {"zigzag", v23_zigzag},
+    {"bezier", v23_bezier}, {"oscillator", v23_oscillator},   {"zigzag", v23_zigzag},
+    {"helix", v23_helix},   {"catmull-rom", v23_catmull_rom},
 };
 
 /* The parameters `src` of a v2.3 animation of model `mi` into `out`. */
