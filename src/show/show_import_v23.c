@@ -139,14 +139,31 @@ static void v23_catmull_rom(v23_ctx *c) {
   json_object_set_new(c->out, "closed", json_boolean(json_is_true(cl)));
 }
 
+/* bounce: the original drops along y (written y-up), ignores center.y, and
+ * rests at the apex of the first bounce lower than 0.01 m or of the 20th. */
+static void v23_bounce(v23_ctx *c) {
+  json_object_set_new(c->out, "upAxis", json_string("y"));
+  json_object_set_new(c->out, "restApex", json_real(0.01));
+  json_object_set_new(c->out, "maxBounces", json_integer(20));
+  ha__hpx_warn(c->m,
+               "bounce: at exactly t = 0 the original returns groundLevel (its loop does "
+               "not run at time 0); imported as the intended drop from startHeight");
+}
+
 typedef struct v23_model {
   const char *model; /* canonical holoanim model */
   void (*fn)(v23_ctx *c);
 } v23_model;
 
 static const v23_model v23_models[] = {
-    {"bezier", v23_bezier}, {"oscillator", v23_oscillator},   {"zigzag", v23_zigzag},
-    {"helix", v23_helix},   {"catmull-rom", v23_catmull_rom},
+    /* clang-format off */
+    {"bezier", v23_bezier},
+    {"oscillator", v23_oscillator},
+    {"zigzag", v23_zigzag},
+    {"helix", v23_helix},
+    {"catmull-rom", v23_catmull_rom},
+    {"bounce", v23_bounce},
+    /* clang-format on */
 };
 
 /* The parameters `src` of a v2.3 animation of model `mi` into `out`. */
@@ -283,7 +300,7 @@ static void v23_add(ha__hpx *m, const json_t *a, json_t *o, json_t *tracks, doub
 }
 
 /* The track's own copy of animation `a` (animationState.animation with the
- * same id), else `a`. */
+ * same id, or the editor's per-track id), else `a`. */
 static const json_t *v23_track_anim(ha__hpx *m, const json_t *tid, const json_t *a) {
   const json_t *tracks = json_object_get(m->src, "tracks");
   size_t i;
@@ -292,8 +309,11 @@ static const json_t *v23_track_anim(ha__hpx *m, const json_t *tid, const json_t 
     if (json_equal(json_object_get(t, "id"), (json_t *)(uintptr_t)tid)) {
       const json_t *ta = json_object_get(json_object_get(t, "animationState"), "animation");
       const char *id = ha__hpx_str(a, "id");
-      if (json_is_object(ta) && id != NULL && ha__hpx_str(ta, "id") != NULL &&
-          strcmp(ha__hpx_str(ta, "id"), id) == 0) {
+      const char *tid2 = ha__hpx_str(ta, "id");
+      size_t n = id != NULL ? strlen(id) : 0;
+      /* The editor saves relative mode's copies as "<id>-track-<track id>". */
+      if (json_is_object(ta) && id != NULL && tid2 != NULL && strncmp(tid2, id, n) == 0 &&
+          (tid2[n] == '\0' || strncmp(tid2 + n, "-track-", 7) == 0)) {
         return ta;
       }
     }
