@@ -7,8 +7,8 @@
  * per-track parameters of relative mode) at its time, then applyTransform:
  * relative adds transform.tracks[id].offset; formation adds
  * formation.anchor + offset (the rigid pattern turns the offset with
- * circular, circular-scan and spiral, which the import cannot express: a
- * warning). So an animation with a transform becomes one animation per track
+ * circular, circular-scan and spiral: the group's turning offset). So an
+ * animation with a transform becomes one animation per track
  * with that track's parameters, its path moved by the track's offset (every
  * position parameter translated), and a single-track group each; the time
  * shift becomes the group's delay (the intended motion: see v23_group).
@@ -265,9 +265,10 @@ static json_t *v23_anim_object(ha__hpx *m, const ha_model_info *mi, const json_t
   return o;
 }
 
-/* Register animation `o` (named) and its single group on `tracks`. */
-static void v23_add(ha__hpx *m, const json_t *a, json_t *o, json_t *tracks, double delay,
-                    ha__hpx_anims *out) {
+/* Register animation `o` (named) and its single group on `tracks` (the
+ * group, borrowed, or NULL without tracks). */
+static json_t *v23_add(ha__hpx *m, const json_t *a, json_t *o, json_t *tracks, double delay,
+                       ha__hpx_anims *out) {
   const char *mname = json_string_value(json_object_get(o, "model"));
   ha__hpx_settle_params(m, mname, o, "parameters");
   const char *name = json_string_value(json_object_get(o, "name"));
@@ -281,7 +282,7 @@ static void v23_add(ha__hpx *m, const json_t *a, json_t *o, json_t *tracks, doub
     }
   }
   if (tracks == NULL) {
-    return;
+    return NULL;
   }
   json_t *g = json_object();
   json_object_set_new(g, "name", json_string(name));
@@ -297,6 +298,7 @@ static void v23_add(ha__hpx *m, const json_t *a, json_t *o, json_t *tracks, doub
     }
   }
   json_array_append_new(out->groups, g);
+  return g;
 }
 
 /* The track's own copy of animation `a` (animationState.animation with the
@@ -321,9 +323,32 @@ static const json_t *v23_track_anim(ha__hpx *m, const json_t *tid, const json_t 
   return a;
 }
 
-/* Models whose rigid formation turns the offsets (calculateRotationAngle). */
-static int v23_turns_offsets(const char *type) {
-  return type != NULL && ha__list_index("circular|circular-scan|spiral", '|', type) >= 0;
+/* The angle (degrees at τ = 0, turns per duration) by which a rigid
+ * formation turns its offsets about +z: the model's calculateRotationAngle
+ * (circular, circular-scan, spiral); 0 for the others (fixed offsets). The
+ * original's `||` defaults: a 0 is its default. */
+static int v23_offset_turn(const char *type, const json_t *p, double *angle, double *turns) {
+  double sa = json_number_value(json_object_get(p, "startAngle"));
+  if (strcmp(type, "circular") == 0) {
+    double sp = json_number_value(json_object_get(p, "speed"));
+    const char *dir = ha__hpx_str(p, "direction");
+    int cw = dir == NULL || strcmp(dir, "clockwise") == 0;
+    *angle = sa;
+    *turns = (fabs(sp) > 0.0 ? sp : 1.0) * (cw ? -1.0 : 1.0);
+    return 1;
+  }
+  if (strcmp(type, "circular-scan") == 0) {
+    *angle = sa;
+    *turns = 1.0; /* whatever sweepCount says */
+    return 1;
+  }
+  if (strcmp(type, "spiral") == 0) {
+    double r = json_number_value(json_object_get(p, "rotations"));
+    *angle = 0.0;
+    *turns = fabs(r) > 0.0 ? r : 3.0;
+    return 1;
+  }
+  return 0;
 }
 
 /* One animation + group per track of the transform. */
@@ -361,13 +386,13 @@ static void v23_per_track(ha__hpx *m, const ha_model_info *mi, const json_t *a, 
     json_t *o = v23_anim_object(m, mi, ta, json_object_get(ta, "parameters"), aname);
     ha_vec3 d =
         mode == NULL || strcmp(mode, "absolute") == 0 ? ha_vec3_zero() : ha_vec3_add(anchor, off);
-    if (rigid && v23_turns_offsets(ha__hpx_str(a, "type")) && ha_vec3_dot(off, off) > 0.0) {
-      size_t m2 = ha__path_key(&m->path, "transform");
-      ha__hpx_warn_key(m, "formation",
-                       "the rigid formation turns track %lld's offset with the circle; the "
-                       "import keeps it fixed",
-                       idx);
-      ha__path_pop(&m->path, m2);
+    double angle = 0.0, turns = 0.0;
+    const char *type = ha__hpx_str(ta, "type");
+    if (rigid && type != NULL && ha_vec3_dot(off, off) > 0.0 &&
+        v23_offset_turn(type, json_object_get(ta, "parameters"), &angle, &turns)) {
+      d = anchor; /* the offset turns: the group's offset */
+    } else {
+      off = ha_vec3_zero();
     }
     v23_translate(mi, json_object_get(o, "parameters"), d);
     if (shift > 0.0) {
@@ -379,7 +404,14 @@ static void v23_per_track(ha__hpx *m, const ha_model_info *mi, const json_t *a, 
                        idx, shift, shift);
       ha__path_pop(&m->path, m2);
     }
-    v23_add(m, a, o, json_pack("[I]", (json_int_t)idx), shift, out);
+    json_t *g = v23_add(m, a, o, json_pack("[I]", (json_int_t)idx), shift, out);
+    if (g != NULL && fabs(turns) > 0.0) {
+      json_object_set_new(
+          g, "offset",
+          json_pack("[o,o,o]", ha__hpx_num(off.x), ha__hpx_num(off.y), ha__hpx_num(off.z)));
+      json_object_set_new(g, "offsetAngle", ha__hpx_num(angle));
+      json_object_set_new(g, "offsetTurns", ha__hpx_num(turns));
+    }
   }
 }
 
@@ -412,5 +444,5 @@ void ha__hpx_v23_animation(ha__hpx *m, const json_t *a, size_t i, ha__hpx_anims 
       tr = NULL;
     }
   }
-  v23_add(m, a, o, tr, 0.0, out);
+  (void)v23_add(m, a, o, tr, 0.0, out);
 }
