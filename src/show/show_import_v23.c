@@ -100,7 +100,9 @@ static void v23_bezier(v23_ctx *c) {
 /* oscillator-stationary: plane -> direction (+y or +z). */
 static void v23_oscillator(v23_ctx *c) {
   const json_t *pl = v23_take(c->p, c->taken, "plane");
-  json_object_set_new(c->out, "direction", v23_plane_axis(pl));
+  if (pl != NULL) {
+    json_object_set_new(c->out, "direction", v23_plane_axis(pl));
+  }
 }
 
 /* oscillator-path: frequency in Hz of time -> cycles per duration; plane ->
@@ -151,27 +153,28 @@ static void v23_bounce(v23_ctx *c) {
 }
 
 typedef struct v23_model {
-  const char *model; /* canonical holoanim model */
+  const char *type; /* the original's v2.3 model type */
   void (*fn)(v23_ctx *c);
 } v23_model;
 
 static const v23_model v23_models[] = {
     /* clang-format off */
     {"bezier", v23_bezier},
-    {"oscillator", v23_oscillator},
-    {"zigzag", v23_zigzag},
+    {"oscillator-stationary", v23_oscillator},
+    {"oscillator-path", v23_zigzag},
     {"helix", v23_helix},
     {"catmull-rom", v23_catmull_rom},
     {"bounce", v23_bounce},
     /* clang-format on */
 };
 
-/* The parameters `src` of a v2.3 animation of model `mi` into `out`. */
-static void v23_params(ha__hpx *m, const ha_model_info *mi, const json_t *src, double duration,
-                       json_t *out) {
+/* The parameters `src` of a v2.3 animation of `type` (model `mi`) into
+ * `out`. */
+static void v23_params(ha__hpx *m, const char *type, const ha_model_info *mi, const json_t *src,
+                       double duration, json_t *out) {
   v23_ctx c = {m, json_deep_copy(src), json_object(), out, duration};
   for (size_t i = 0; i < HA__COUNTOF(v23_models); i++) {
-    if (strcmp(v23_models[i].model, mi->name) == 0) {
+    if (strcmp(v23_models[i].type, type) == 0) {
       v23_models[i].fn(&c);
     }
   }
@@ -249,7 +252,7 @@ static json_t *v23_anim_object(ha__hpx *m, const ha_model_info *mi, const json_t
   json_object_set_new(o, "parameters", params);
   if (json_is_object(psrc)) {
     size_t mark = ha__path_key(&m->path, "parameters");
-    v23_params(m, mi, psrc, T, params);
+    v23_params(m, ha__hpx_str(a, "type"), mi, psrc, T, params);
     ha__path_pop(&m->path, mark);
   }
   const json_t *kf = json_object_get(a, "keyframes");
@@ -262,6 +265,14 @@ static json_t *v23_anim_object(ha__hpx *m, const ha_model_info *mi, const json_t
     }
     ha__path_pop(&m->path, mark);
   }
+  ha__hpx_settle_params(m, mi->name, o, "parameters");
+  if (json_object_get(a, "multiTrackParameters") != NULL) {
+    ha__hpx_warn_key(m, "multiTrackParameters", "not imported: per-track parameters");
+  }
+  const char *cs = ha__hpx_str(json_object_get(a, "coordinateSystem"), "type");
+  if (cs != NULL && strcmp(cs, "xyz") != 0) {
+    ha__hpx_warn_key(m, "coordinateSystem", "not imported: animations are computed in xyz");
+  }
   return o;
 }
 
@@ -269,8 +280,6 @@ static json_t *v23_anim_object(ha__hpx *m, const ha_model_info *mi, const json_t
  * group, borrowed, or NULL without tracks). */
 static json_t *v23_add(ha__hpx *m, const json_t *a, json_t *o, json_t *tracks, double delay,
                        ha__hpx_anims *out) {
-  const char *mname = json_string_value(json_object_get(o, "model"));
-  ha__hpx_settle_params(m, mname, o, "parameters");
   const char *name = json_string_value(json_object_get(o, "name"));
   size_t index = json_array_size(out->anims);
   json_array_append_new(out->anims, o);
@@ -444,5 +453,8 @@ void ha__hpx_v23_animation(ha__hpx *m, const json_t *a, size_t i, ha__hpx_anims 
       tr = NULL;
     }
   }
-  (void)v23_add(m, a, o, tr, 0.0, out);
+  json_t *g = v23_add(m, a, o, tr, 0.0, out);
+  if (g != NULL) {
+    ha__hpx_mode(m, a, g); /* the older multiTrackMode fields */
+  }
 }
