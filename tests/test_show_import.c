@@ -129,6 +129,8 @@ static void test_v23(void) {
   }
   CHECK_STR(lines,
             "project-v2.3.hpx:8:212: warning: tracks[3].metadata: not imported\n"
+            "project-v2.3.hpx:22:7: warning: animations[0].trackSelectionLocked: not imported: "
+            "the cue editor's track lock\n"
             "project-v2.3.hpx:49:119: warning: animations[3].parameters.listenerPosition: not "
             "imported: doppler has no such parameter\n"
             "project-v2.3.hpx:70:58: warning: animations[5].parameters.radius: -2 is below the "

@@ -312,7 +312,8 @@ static json_t *v23_add(ha__hpx *m, const json_t *a, json_t *o, json_t *tracks, d
 
 /* The track's own copy of animation `a` (animationState.animation with the
  * same id, or the editor's per-track id), else `a`. */
-static const json_t *v23_track_anim(ha__hpx *m, const json_t *tid, const json_t *a) {
+static const json_t *v23_track_anim(ha__hpx *m, const json_t *tid, const json_t *a,
+                                    size_t *track_index) {
   const json_t *tracks = json_object_get(m->src, "tracks");
   size_t i;
   const json_t *t;
@@ -325,6 +326,7 @@ static const json_t *v23_track_anim(ha__hpx *m, const json_t *tid, const json_t 
       /* The editor saves relative mode's copies as "<id>-track-<track id>". */
       if (json_is_object(ta) && id != NULL && tid2 != NULL && strncmp(tid2, id, n) == 0 &&
           (tid2[n] == '\0' || strncmp(tid2 + n, "-track-", 7) == 0)) {
+        *track_index = i;
         return ta;
       }
     }
@@ -361,8 +363,8 @@ static int v23_offset_turn(const char *type, const json_t *p, double *angle, dou
 }
 
 /* One animation + group per track of the transform. */
-static void v23_per_track(ha__hpx *m, const ha_model_info *mi, const json_t *a, const char *name,
-                          const json_t *ids, ha__hpx_anims *out) {
+static void v23_per_track(ha__hpx *m, const ha_model_info *mi, const json_t *a, size_t anim_index,
+                          const char *name, const json_t *ids, ha__hpx_anims *out) {
   const json_t *tf = json_object_get(a, "transform");
   const char *mode = ha__hpx_str(tf, "mode");
   const json_t *form = json_object_get(tf, "formation");
@@ -387,12 +389,27 @@ static void v23_per_track(ha__hpx *m, const ha_model_info *mi, const json_t *a, 
     ha_vec3 off = json_is_object(tt) ? v23_xyz(json_object_get(tt, "offset")) : ha_vec3_zero();
     const json_t *ts = json_object_get(tt, "timeShift");
     double shift = json_is_number(ts) ? json_number_value(ts) : 0.0;
-    const json_t *ta = v23_track_anim(m, tid, a);
+    size_t tk = 0;
+    const json_t *ta = v23_track_anim(m, tid, a, &tk);
     char want[200], nbuf[220];
     snprintf(want, sizeof(want), "%s (track %lld)", name, idx);
     const char *aname =
         ha__hpx_unique_name(m, &m->anim_names, want, nbuf, sizeof(nbuf), "Animation", i, "name");
+    /* The track's copy is read at its own path (its warnings point there);
+     * the animation is at animations[anim_index] from the root. */
+    if (ta != a) {
+      ha__path_pop(&m->path, 0);
+      ha__path_key(&m->path, "tracks");
+      ha__path_index(&m->path, tk);
+      ha__path_key(&m->path, "animationState");
+      ha__path_key(&m->path, "animation");
+    }
     json_t *o = v23_anim_object(m, mi, ta, json_object_get(ta, "parameters"), aname);
+    if (ta != a) {
+      ha__path_pop(&m->path, 0);
+      ha__path_key(&m->path, "animations");
+      ha__path_index(&m->path, anim_index);
+    }
     ha_vec3 d =
         mode == NULL || strcmp(mode, "absolute") == 0 ? ha_vec3_zero() : ha_vec3_add(anchor, off);
     double angle = 0.0, turns = 0.0;
@@ -406,11 +423,13 @@ static void v23_per_track(ha__hpx *m, const ha_model_info *mi, const json_t *a, 
     v23_translate(mi, json_object_get(o, "parameters"), d);
     if (shift > 0.0) {
       size_t m2 = ha__path_key(&m->path, "transform");
-      ha__hpx_warn_key(m, "tracks",
-                       "track %lld: the original takes its %g s time shift off the already "
-                       "looped time (it waits at its start in every cycle and skips the "
-                       "cycle's end); imported as the intended delay of %g s",
-                       idx, shift, shift);
+      ha__path_key(&m->path, "tracks");
+      ha__path_key(&m->path, json_string_value(tid));
+      ha__hpx_warn_key(m, "timeShift",
+                       "the original takes this time shift off the already looped time (the "
+                       "track waits at its start in every cycle and skips the cycle's end); "
+                       "imported as the intended delay: the track plays %g s later",
+                       shift);
       ha__path_pop(&m->path, m2);
     }
     json_t *g = v23_add(m, a, o, json_pack("[I]", (json_int_t)idx), shift, out);
@@ -424,6 +443,78 @@ static void v23_per_track(ha__hpx *m, const ha_model_info *mi, const json_t *a, 
   }
 }
 
+/* Warn about every key of object `o` (at `key` below the current path, or
+ * the current object for NULL) not in the '|' list `known`. */
+static void v23_warn_keys(ha__hpx *m, const json_t *o, const char *key, const char *known,
+                          const char *why) {
+  size_t mark = key != NULL ? ha__path_key(&m->path, key) : 0;
+  const char *k;
+  json_t *v;
+  json_object_foreach((json_t *)(uintptr_t)o, k, v) {
+    if (ha__list_index(known, '|', k) < 0) {
+      ha__hpx_warn_key(m, k, "not imported: %s", why);
+    }
+  }
+  if (key != NULL) {
+    ha__path_pop(&m->path, mark);
+  }
+}
+
+/* What the import does not take from animation `a`, warned at its path. */
+static void v23_warn_rest(ha__hpx *m, const json_t *a) {
+  v23_warn_keys(m, a, NULL,
+                "id|name|type|duration|loop|pingPong|parameters|keyframes|coordinateSystem|"
+                "transform|trackIds|trackSelectionLocked|multiTrackMode|phaseOffsetSeconds|"
+                "centerPoint|customCenter|barycentricVariant|multiTrackParameters|fadeIn|fadeOut",
+                "unknown animation field");
+  static const char *const fades[2] = {"fadeIn", "fadeOut"};
+  for (int k = 0; k < 2; k++) {
+    const json_t *f = json_object_get(a, fades[k]);
+    if (json_is_true(json_object_get(f, "enabled"))) {
+      ha__hpx_warn_key(m, fades[k],
+                       "not imported: the original eases the tracks %s the animation, as a "
+                       "separate move (a show's %s crossfades onto the running path)",
+                       k == 0 ? "to its start before" : "home after", fades[k]);
+    }
+  }
+  if (json_is_true(json_object_get(a, "trackSelectionLocked"))) {
+    ha__hpx_warn_key(m, "trackSelectionLocked", "not imported: the cue editor's track lock");
+  }
+  const json_t *tf = json_object_get(a, "transform");
+  if (json_is_object(tf)) {
+    v23_warn_keys(m, tf, "transform", "mode|tracks|formation", "unknown transform field");
+    size_t mark = ha__path_key(&m->path, "transform");
+    const json_t *form = json_object_get(tf, "formation");
+    if (json_is_object(form)) {
+      v23_warn_keys(m, form, "formation", "anchor|pattern", "unknown formation field");
+    }
+    const char *pat = ha__hpx_str(form, "pattern");
+    if (pat != NULL && strcmp(pat, "rigid") != 0 && strcmp(pat, "spherical") != 0) {
+      size_t m2 = ha__path_key(&m->path, "formation");
+      ha__hpx_warn_key(m, "pattern", "unknown pattern '%s': imported as rigid", pat);
+      ha__path_pop(&m->path, m2);
+    }
+    const json_t *trs = json_object_get(tf, "tracks");
+    size_t m2 = ha__path_key(&m->path, "tracks");
+    const char *k;
+    json_t *v;
+    json_object_foreach((json_t *)(uintptr_t)trs, k, v) {
+      v23_warn_keys(m, v, k, "offset|timeShift", "unknown track transform field");
+      int listed = 0;
+      size_t j;
+      const json_t *id;
+      json_array_foreach(json_object_get(a, "trackIds"), j, id) {
+        listed |= json_is_string(id) && strcmp(json_string_value(id), k) == 0;
+      }
+      if (!listed) {
+        ha__hpx_warn_key(m, k, "not imported: the track is not in trackIds (not played)");
+      }
+    }
+    ha__path_pop(&m->path, m2);
+    ha__path_pop(&m->path, mark);
+  }
+}
+
 void ha__hpx_v23_animation(ha__hpx *m, const json_t *a, size_t i, ha__hpx_anims *out) {
   const char *type = ha__hpx_str(a, "type");
   const ha_model_info *mi = type ? ha_model_find(type) : NULL;
@@ -432,6 +523,7 @@ void ha__hpx_v23_animation(ha__hpx *m, const json_t *a, size_t i, ha__hpx_anims 
                      type ? type : "(missing)");
     return;
   }
+  v23_warn_rest(m, a);
   char nbuf[160];
   const json_t *ids = json_object_get(a, "trackIds");
   const json_t *tf = json_object_get(a, "transform");
@@ -439,7 +531,7 @@ void ha__hpx_v23_animation(ha__hpx *m, const json_t *a, size_t i, ha__hpx_anims 
     json_t *tr = ha__hpx_map_tracks(m, ids, "trackIds"); /* warns unknown ids */
     json_decref(tr);
     const char *n = ha__hpx_str(a, "name");
-    v23_per_track(m, mi, a, n && n[0] ? n : "Animation", ids, out);
+    v23_per_track(m, mi, a, i, n && n[0] ? n : "Animation", ids, out);
     return;
   }
   const char *name = ha__hpx_unique_name(m, &m->anim_names, ha__hpx_str(a, "name"), nbuf,
