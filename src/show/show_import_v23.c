@@ -65,7 +65,58 @@ typedef struct v23_ctx {
   json_t *taken; /* keys taken by the model's function */
   json_t *out;   /* the show's parameters */
   double duration;
+  const json_t *anim; /* the animation (loop flags) */
 } v23_ctx;
+
+/* Take `key` and warn at it (the parameters' path) that `why`. */
+static void v23_drop(v23_ctx *c, const char *key, const char *why) {
+  if (v23_take(c->p, c->taken, key) != NULL) {
+    ha__hpx_warn_key(c->m, key, "not imported: %s", why);
+  }
+}
+
+/* The integrated models: the original steps explicit Euler per frame. */
+static void v23_integrated(v23_ctx *c, const char *what) {
+  ha__hpx_warn(c->m,
+               "approximate: the original integrates the %s per frame (explicit Euler, dt = "
+               "time since the previous frame, at most 0.1 s), so its path depends on the frame "
+               "rate; holoanim computes it precisely",
+               what);
+  if (json_is_true(json_object_get(c->anim, "loop")) &&
+      json_is_true(json_object_get(c->anim, "pingPong"))) {
+    ha__hpx_warn(c->m,
+                 "the original resets the %s at every frame of each backward half (its "
+                 "time decreases); imported as the intended ping-pong",
+                 what);
+  }
+}
+
+/* pendulum: calculate() reads plane and ignores the rotation the editor
+ * shows. */
+static void v23_pendulum(v23_ctx *c) {
+  v23_drop(c, "rotation", "the original's pendulum ignores it (it swings in `plane`)");
+  v23_integrated(c, "pendulum");
+}
+
+static void v23_spring(v23_ctx *c) {
+  v23_integrated(c, "spring");
+}
+
+/* random: Math.random targets, smoothed per frame; `speed` is not read. */
+static void v23_random(v23_ctx *c) {
+  v23_drop(c, "speed", "the original's random does not read it");
+  ha__hpx_warn(c->m,
+               "approximate: the original draws new Math.random targets per track and per "
+               "play, smoothed per frame; holoanim's random path is seeded and repeatable");
+}
+
+/* perlin-noise: pathSegments only draws the preview. */
+static void v23_perlin(v23_ctx *c) {
+  v23_drop(c, "pathSegments", "it only sets the editor's path preview");
+  ha__hpx_warn(c->m,
+               "approximate: the original uses its own hash noise; holoanim's noise has "
+               "the same parameters but another pattern");
+}
 
 /* bezier: startX..endZ -> start, control1, control2, end; easingType. */
 static void v23_bezier(v23_ctx *c) {
@@ -165,14 +216,19 @@ static const v23_model v23_models[] = {
     {"helix", v23_helix},
     {"catmull-rom", v23_catmull_rom},
     {"bounce", v23_bounce},
+    {"pendulum", v23_pendulum},
+    {"spring", v23_spring},
+    {"random", v23_random},
+    {"perlin-noise", v23_perlin},
     /* clang-format on */
 };
 
 /* The parameters `src` of a v2.3 animation of `type` (model `mi`) into
  * `out`. */
-static void v23_params(ha__hpx *m, const char *type, const ha_model_info *mi, const json_t *src,
+static void v23_params(ha__hpx *m, const json_t *a, const ha_model_info *mi, const json_t *src,
                        double duration, json_t *out) {
-  v23_ctx c = {m, json_deep_copy(src), json_object(), out, duration};
+  const char *type = ha__hpx_str(a, "type");
+  v23_ctx c = {m, json_deep_copy(src), json_object(), out, duration, a};
   for (size_t i = 0; i < HA__COUNTOF(v23_models); i++) {
     if (strcmp(v23_models[i].type, type) == 0) {
       v23_models[i].fn(&c);
@@ -252,7 +308,7 @@ static json_t *v23_anim_object(ha__hpx *m, const ha_model_info *mi, const json_t
   json_object_set_new(o, "parameters", params);
   if (json_is_object(psrc)) {
     size_t mark = ha__path_key(&m->path, "parameters");
-    v23_params(m, ha__hpx_str(a, "type"), mi, psrc, T, params);
+    v23_params(m, a, mi, psrc, T, params);
     ha__path_pop(&m->path, mark);
   }
   const json_t *kf = json_object_get(a, "keyframes");
@@ -515,7 +571,95 @@ static void v23_warn_rest(ha__hpx *m, const json_t *a) {
   }
 }
 
+/* The import as it was before the v2.3 mapping, for v2.0 projects (which
+ * ha__hpx_v20_animation hands here until it has its own). */
+static void v20_generic_animation(ha__hpx *m, const json_t *a, size_t i, ha__hpx_anims *out) {
+  json_t *anims = out->anims, *groups = out->groups;
+  const char *type = ha__hpx_str(a, "type");
+  const ha_model_info *mi = type ? ha_model_find(type) : NULL;
+  if (mi == NULL) {
+    ha__hpx_warn_key(m, "type", "not imported: no model for animation type '%s'",
+                     type ? type : "(missing)");
+    return;
+  }
+  char nbuf[160];
+  const char *name = ha__hpx_unique_name(m, &m->anim_names, ha__hpx_str(a, "name"), nbuf,
+                                         sizeof(nbuf), "Animation", i, "name");
+  json_t *o = json_object();
+  json_object_set_new(o, "name", json_string(name));
+  json_object_set_new(o, "model", json_string(mi->name));
+  const json_t *d = json_object_get(a, "duration");
+  json_object_set_new(
+      o, "duration",
+      ha__hpx_num(json_is_number(d) && json_number_value(d) > 0 ? json_number_value(d) : 10.0));
+  int loop = json_is_true(json_object_get(a, "loop"));
+  int pp = json_is_true(json_object_get(a, "pingPong"));
+  json_object_set_new(o, "loop", json_string(pp ? "pingpong" : loop ? "loop" : "once"));
+  json_t *params = json_object();
+  json_object_set_new(o, "parameters", params);
+  const json_t *sp = json_object_get(a, "parameters");
+  if (json_is_object(sp)) {
+    size_t mark = ha__path_key(&m->path, "parameters");
+    ha__hpx_params(m, mi, sp, params);
+    ha__path_pop(&m->path, mark);
+  }
+  const json_t *kf = json_object_get(a, "keyframes");
+  if (json_is_array(kf) && json_array_size(kf) > 0) {
+    size_t mark = ha__path_key(&m->path, "keyframes");
+    if (strcmp(mi->name, "keyframes") == 0 && json_object_get(params, "keyframes") == NULL) {
+      ha__hpx_set(params, "keyframes", ha__hpx_keyframes(m, kf));
+    } else {
+      ha__hpx_warn(m, "not imported: only custom animations use keyframes");
+    }
+    ha__path_pop(&m->path, mark);
+  }
+  ha__hpx_settle_params(m, mi->name, o, "parameters");
+  if (json_object_get(a, "multiTrackParameters") != NULL) {
+    ha__hpx_warn_key(m, "multiTrackParameters", "not imported: per-track parameters");
+  }
+  const char *cs = ha__hpx_str(json_object_get(a, "coordinateSystem"), "type");
+  if (cs != NULL && strcmp(cs, "xyz") != 0) {
+    ha__hpx_warn_key(m, "coordinateSystem", "not imported: animations are computed in xyz");
+  }
+  size_t index = json_array_size(anims);
+  json_array_append_new(anims, o);
+  const char *id = ha__hpx_str(a, "id");
+  if (id != NULL) {
+    ha__strmap_slot *s = ha__strmap_put(&m->anim_ids, id);
+    if (s != NULL) {
+      s->value = index;
+    }
+  }
+  /* Locked to tracks: a group of the same name. */
+  const json_t *ids = json_object_get(a, "trackIds");
+  if (json_is_array(ids) && json_array_size(ids) > 0) {
+    json_t *tr = ha__hpx_map_tracks(m, ids, "trackIds");
+    if (json_array_size(tr) == 0) {
+      json_decref(tr);
+      return;
+    }
+    json_t *g = json_object();
+    json_object_set_new(g, "name", json_string(name));
+    json_object_set_new(g, "animation", json_string(name));
+    json_object_set_new(g, "tracks", tr);
+    ha__hpx_mode(m, a, g);
+    if (id != NULL) {
+      ha__strmap_slot *s = ha__strmap_put(&m->group_of_anim, id);
+      if (s != NULL) {
+        s->value = json_array_size(groups);
+      }
+    }
+    json_array_append_new(groups, g);
+  } else if (ha__hpx_str(a, "multiTrackMode") != NULL || json_object_get(a, "phaseOffsetSeconds")) {
+    /* Kept for the cues that play it on tracks of their own. */
+  }
+}
+
 void ha__hpx_v23_animation(ha__hpx *m, const json_t *a, size_t i, ha__hpx_anims *out) {
+  if (m->v20) {
+    v20_generic_animation(m, a, i, out);
+    return;
+  }
   const char *type = ha__hpx_str(a, "type");
   const ha_model_info *mi = type ? ha_model_find(type) : NULL;
   if (mi == NULL) {
