@@ -65,7 +65,8 @@ static const char project[] =
     "  {\"x\": 1, \"y\": 2, \"z\": 0}, {\"x\": 3, \"y\": -1, \"z\": 1},"
     "  {\"x\": 5, \"y\": 0, \"z\": 2}], \"tension\": 0.3, \"closed\": false},"
     "  \"trackIds\": [\"c\"]}"
-    "]}";
+    "], \"show\": {\"cueLists\": [{\"cues\": [{\"type\": \"animation\", \"number\": 1,"
+    " \"data\": {\"animationId\": \"cs\", \"trackIds\": [\"b\", \"a\"]}}]}]}}";
 
 static ha_show *import_v23(char *lines, size_t cap) {
   ha_diags *d = NULL;
@@ -215,10 +216,33 @@ static void test_parameters(void) {
   ha_show_destroy(s);
 }
 
+/* A cue playing a per-track animation on its tracks starts every group. */
+static void test_cue(void) {
+  char lines[8192];
+  ha_show *s = import_v23(lines, sizeof(lines));
+  size_t n = 0;
+  const ha_show_cue *c = s ? ha_show_cues(s, &n) : NULL;
+  CHECK_INT(n, 1);
+  if (c == NULL || n < 1) {
+    ha_show_destroy(s);
+    return;
+  }
+  CHECK_INT(c[0].action_count, 2);
+  size_t ng = 0;
+  const ha_show_group *g = ha_show_groups(s, &ng);
+  for (size_t i = 0; i < c[0].action_count && i < 2; i++) {
+    CHECK_INT(c[0].actions[i].type, HA_SHOW_ACTION_START);
+    CHECK_INT(c[0].actions[i].target, HA_SHOW_TARGET_GROUP);
+    CHECK_STR(g[c[0].actions[i].group].name, i == 0 ? "cs (track 1)" : "cs (track 2)");
+  }
+  ha_show_destroy(s);
+}
+
 int main(void) {
   RUN(test_rotation);
   RUN(test_relative);
   RUN(test_formation);
   RUN(test_parameters);
+  RUN(test_cue);
   return test_done();
 }

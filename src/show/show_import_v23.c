@@ -362,6 +362,10 @@ static json_t *v23_add(ha__hpx *m, const json_t *a, json_t *o, json_t *tracks, d
       s->value = json_array_size(out->groups);
     }
   }
+  ha__strmap_slot *n = id != NULL ? ha__strmap_put(&m->groups_of_anim, id) : NULL;
+  if (n != NULL) {
+    n->value++; /* consecutive groups of this animation (one per track) */
+  }
   json_array_append_new(out->groups, g);
   return g;
 }
