@@ -471,7 +471,10 @@ static void v23_per_track(ha__hpx *m, const ha_model_info *mi, const json_t *a, 
       ha__path_index(&m->path, anim_index);
     }
     ha_vec3 d =
-        mode == NULL || strcmp(mode, "absolute") == 0 ? ha_vec3_zero() : ha_vec3_add(anchor, off);
+        /* applyTransform: no entry for the track, or absolute: no offset. */
+        mode == NULL || strcmp(mode, "absolute") == 0 || !json_is_object(tt)
+            ? ha_vec3_zero()
+            : ha_vec3_add(anchor, off);
     double angle = 0.0, turns = 0.0;
     const char *type = ha__hpx_str(ta, "type");
     if (rigid && type != NULL && ha_vec3_dot(off, off) > 0.0 &&
