@@ -394,6 +394,60 @@ static void test_start_and_group_stop_cancel_pending(void) {
   rig_down(&r);
 }
 
+/* A group's delay and offset on the engine, batched or not: as the group
+ * (group.h) computes it; a negative delay is refused with its path. */
+static const char *delay_show =
+    "{\"format\": 1,\n"
+    " \"tracks\": [{\"id\": 1}, {\"id\": 2}],\n"
+    " \"animations\": [{\"name\": \"c\", \"model\": \"circular\", \"duration\": 4, "
+    "\"parameters\": {\"radius\": 2}}],\n"
+    " \"groups\": [{\"name\": \"a\", \"animation\": \"c\", \"tracks\": [1], \"delay\": 0.7, "
+    "\"offset\": [1, 0, 0.5], \"offsetAngle\": 30, \"offsetTurns\": -1, \"autoStart\": true},\n"
+    "  {\"name\": \"b\", \"animation\": \"c\", \"tracks\": [2], \"offset\": [0, 2, 1], "
+    "\"autoStart\": true}]\n"
+    "}";
+
+static void test_delay_offset(void) {
+  rig r;
+  if (rig_up(&r, delay_show, 0.0) != 0) {
+    return;
+  }
+  ha_motion *m = motion_of(&r, "c");
+  ha_group ga, gb;
+  ha_group_init(&ga, m, 1);
+  ga.delay = 0.7;
+  ga.offset = ha_vec3_make(1, 0, 0.5);
+  ga.offset_angle = 30;
+  ga.offset_turns = -1;
+  ha_group_init(&gb, m, 1);
+  gb.offset = ha_vec3_make(0, 2, 1);
+  for (double t = 0; t <= 9.0; t += 0.05) {
+    eval_at(&r, t);
+    ha_vec3 a = ha_group_member_position(&ga, 0, t), b = ha_group_member_position(&gb, 0, t);
+    CHECK_VEC_NEAR(pos(&r, 0), a.x, a.y, a.z, 1e-9);
+    CHECK_VEC_NEAR(pos(&r, 1), b.x, b.y, b.z, 1e-9);
+  }
+  /* held at the start (radius 2 on +x) plus the offset turned by 30° */
+  eval_at(&r, 0.5);
+  CHECK_VEC_NEAR(pos(&r, 0), 2 + cos(HA_PI / 6), sin(HA_PI / 6), 0.5, 1e-9);
+  ha_motion_destroy(m);
+  rig_down(&r);
+  const char *bad =
+      "{\"format\": 1, \"tracks\": [{\"id\": 1}], \"animations\": [{\"name\": "
+      "\"c\", \"model\": \"circular\"}], \"groups\": [{\"name\": \"a\", "
+      "\"animation\": \"c\", \"tracks\": [1], \"delay\": -1}]}";
+  ha_show *s = NULL;
+  ha_diags *d = NULL;
+  ha_diags_create(&d);
+  CHECK(ha_show_load_string(bad, strlen(bad), "bad.json", &s, d) != HA_OK);
+  char line[400] = "";
+  if (ha_diags_count(d) > 0) {
+    ha_diag_format(ha_diags_at(d, 0), line, sizeof(line));
+  }
+  CHECK_MSG(strstr(line, "groups[0].delay") != NULL, "%s", line);
+  ha_diags_destroy(d);
+}
+
 static void test_errors(void) {
   rig r;
   if (rig_up(&r, cue_show, 0) != 0) {
@@ -434,6 +488,7 @@ static void test_owns(void) {
 
 int main(void) {
   RUN(test_offline_eval_matches_motion);
+  RUN(test_delay_offset);
   RUN(test_limits_applied);
   RUN(test_ltp_takeover);
   RUN(test_stop_fades_to_base);

@@ -69,7 +69,8 @@ static void eval_batch_rebuild(ha_engine *e) {
   ha_batch_clear(e->batch);
   for (size_t k = 0; k < e->cfg.max_animations; k++) {
     anim *a = &e->anims[k];
-    a->batched = a->active && a->prev == NULL && ha_batch_would_pack(a->g.motion);
+    a->batched =
+        a->active && a->prev == NULL && !(a->g.delay > 0.0) && ha_batch_would_pack(a->g.motion);
     a->bcount = 0;
     if (a->batched) {
       ha_motion_info_state ms;

@@ -305,7 +305,7 @@ static double anim_end(const ha_motion *m, const ha_anim_spec *sp, size_t ntrack
     maxshift = sp->phase_spread ? tm.duration * (double)(ntracks - 1) / (double)ntracks
                                 : fmax(0.0, sp->phase_offset * (double)(ntracks - 1));
   }
-  return t0 + (tm.duration + maxshift) / tm.speed;
+  return t0 + (tm.duration + maxshift + fmax(0.0, sp->delay)) / tm.speed;
 }
 
 /* CMD_STOP (fade c->a) and CMD_PANIC: every track stops, every tag goes. */

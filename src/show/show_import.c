@@ -564,6 +564,54 @@ typedef struct hpx_cue_out {
   double next;
 } hpx_cue_out;
 
+/* A v2.3 animation imported as one group per track: a cue that starts
+ * (stops) its first group (animation) does the same to the others. */
+static void hpx_per_track_actions(ha__hpx *m, const json_t *data, json_t *act, json_t *acts) {
+  const char *aid = ha__hpx_str(data, "animationId");
+  const ha__strmap_slot *first = aid ? ha__strmap_get(&m->group_of_anim, aid) : NULL;
+  const ha__strmap_slot *n = aid ? ha__strmap_get(&m->groups_of_anim, aid) : NULL;
+  const json_t *groups = json_object_get(m->out, "groups");
+  const char *g0 = ha__hpx_str(act, "group");
+  const char *a0 = ha__hpx_str(act, "animation");
+  const char *type = ha__hpx_str(act, "type");
+  if (first == NULL || n == NULL || type == NULL) {
+    return;
+  }
+  const json_t *gfirst = json_array_get(groups, first->value);
+  if (g0 == NULL && strcmp(type, "start") == 0 && a0 != NULL &&
+      strcmp(a0, ha__hpx_str(gfirst, "animation")) == 0) {
+    /* Started on the animation's own tracks (each once): its groups. */
+    const json_t *tr = json_object_get(act, "tracks");
+    size_t hits = 0;
+    for (size_t k = 0; k < n->value; k++) {
+      const json_t *gt = json_object_get(json_array_get(groups, first->value + k), "tracks");
+      for (size_t j = 0; j < json_array_size(tr); j++) {
+        hits += json_equal(json_array_get(gt, 0), json_array_get(tr, j)) ? 1 : 0;
+      }
+    }
+    if (hits != n->value || json_array_size(tr) != n->value) {
+      return;
+    }
+    json_object_clear(act);
+    json_object_set_new(act, "type", json_string("start"));
+    json_object_set_new(act, "group", json_string(ha__hpx_str(gfirst, "name")));
+    g0 = ha__hpx_str(act, "group");
+    type = "start"; /* the old string went with the cleared object */
+    a0 = NULL;
+  }
+  int start = g0 != NULL && strcmp(g0, ha__hpx_str(gfirst, "name")) == 0;
+  int stop =
+      strcmp(type, "stop") == 0 && a0 != NULL && strcmp(a0, ha__hpx_str(gfirst, "animation")) == 0;
+  for (size_t k = 1; (start || stop) && k < n->value; k++) {
+    const json_t *g = json_array_get(groups, first->value + k);
+    json_t *o = json_object();
+    json_object_set_new(o, "type", json_string(type));
+    json_object_set_new(o, start ? "group" : "animation",
+                        json_string(ha__hpx_str(g, start ? "name" : "animation")));
+    json_array_append_new(acts, o);
+  }
+}
+
 static void import_cue(ha__hpx *m, const json_t *cue, size_t index, void *ctx) {
   json_t *out = ((hpx_cue_out *)ctx)->cues;
   double *next_number = &((hpx_cue_out *)ctx)->next;
@@ -630,6 +678,7 @@ static void import_cue(ha__hpx *m, const json_t *cue, size_t index, void *ctx) {
   }
   json_t *acts = json_array();
   json_array_append_new(acts, act);
+  hpx_per_track_actions(m, data, act, acts);
   json_object_set_new(o, "actions", acts);
   json_array_append_new(out, o);
 }
@@ -772,8 +821,8 @@ static void warn_rest(ha__hpx *m) {
 
 /* `fn` (init or deinit) on each of the import's id and name maps. */
 static void hpx_each_map(ha__hpx *m, void (*fn)(ha__strmap *)) {
-  ha__strmap *maps[] = {&m->track_ids,     &m->anim_ids,   &m->anim_names,
-                        &m->group_of_anim, &m->preset_ids, &m->preset_names};
+  ha__strmap *maps[] = {&m->track_ids,  &m->anim_ids,     &m->anim_names,    &m->group_of_anim,
+                        &m->preset_ids, &m->preset_names, &m->groups_of_anim};
   for (size_t i = 0; i < HA__COUNTOF(maps); i++) {
     fn(maps[i]);
   }

@@ -409,11 +409,13 @@ typedef struct ha__hpx {
   ha__path path; /* in the .hpx */
   json_t *src;
   json_t *out;
-  ha__strmap track_ids;     /* track string id -> holophonix index */
-  ha__strmap anim_ids;      /* animation id -> index in out.animations */
-  ha__strmap anim_names;    /* names given so far */
-  ha__strmap group_of_anim; /* animation id -> index in out.groups */
-  ha__strmap preset_ids;    /* preset id -> index in out.presets */
+  ha__strmap track_ids;      /* track string id -> holophonix index */
+  ha__strmap anim_ids;       /* animation id -> index in out.animations */
+  ha__strmap anim_names;     /* names given so far */
+  ha__strmap group_of_anim;  /* animation id -> index in out.groups */
+  ha__strmap groups_of_anim; /* animation id -> how many groups from there (v2.3
+                                imports one per track) */
+  ha__strmap preset_ids;     /* preset id -> index in out.presets */
   ha__strmap preset_names;
   int v20; /* saved by v2.0 (ha__hpx_is_v20), else v2.3 */
 } ha__hpx;

@@ -4,16 +4,28 @@
  * groundLevel lasts √(2h0/g) and hits at v0 = √(2g·h0); bounce i ≥ 1 leaves
  * at v_i = v_{i−1}·bounciness·(1 − dampingPerBounce)^(i−1), flies 2v_i/g with
  * z = ground + v_i·s − g·s²/2 (s since its impact). Once v_i < 0.01 m/s, or
- * after 100 bounces, the ball rests on the ground. The height is on Z; x and
+ * after maxBounces (100) bounces, the ball rests on the ground. With
+ * restApex > 0 (the original v2.3's rule) bounce i rises to its apex and
+ * the ball rests there on the floor when that apex is below restApex or i
+ * is maxBounces. upAxis y puts the height on y (the original was y-up). The height is on Z; x and
  * y stay at the centre. Evaluating τ walks at most 100 flights, so the model
  * needs no state and is a pure function of τ. */
 #include <math.h>
 
 #include "model_impl.h"
 
-enum { S_CENTER = 0, S_START = 3, S_GROUND = 4, S_BOUNCY = 5, S_GRAVITY = 6, S_DAMP = 7 };
+enum {
+  S_CENTER = 0,
+  S_START = 3,
+  S_GROUND = 4,
+  S_BOUNCY = 5,
+  S_GRAVITY = 6,
+  S_DAMP = 7,
+  S_UP = 8,
+  S_REST = 9,
+  S_MAXB = 10
+};
 
-#define MAX_BOUNCES 100
 #define REST_SPEED 0.01 /* m/s */
 
 static const ha_param_info params[] = {
@@ -28,6 +40,14 @@ static const ha_param_info params[] = {
               "gravitational acceleration (m/s²)"),
     HA__P_NUM(S_DAMP, "dampingPerBounce", NULL, "", 0.1, 0, 1,
               "extra speed loss compounding with each bounce (0 none, 1 stops after the first)"),
+    HA__P_CHOICE(S_UP, "upAxis", NULL, "z|y", 0,
+                 "axis of the height: z, or y (the original v2.3, written y-up: x and z then "
+                 "stay at the centre)"),
+    HA__P_NUM(S_REST, "restApex", NULL, "m", 0, 0, HA__POS_MAX,
+              "0: rest once a bounce leaves slower than 0.01 m/s; > 0 (the original: 0.01): "
+              "rest on the floor at the apex of the first bounce lower than this, and at the "
+              "apex of bounce maxBounces"),
+    HA__P_INT(S_MAXB, "maxBounces", NULL, "", 100, 1, 1000, "bounces before resting"),
 };
 
 static ha_status prepare(ha__motion_data *d, const ha_params *raw, ha_error *err) {
@@ -49,10 +69,16 @@ static double height(const ha__motion_data *d, double tau) {
   double s = tau - t_drop;
   double v = sqrt(2.0 * g * h0);
   double keep = 1.0; /* (1 − dampingPerBounce)^(i−1) */
-  for (int i = 1; i <= MAX_BOUNCES; i++) {
+  double rest = d->s[S_REST];
+  int nmax = (int)d->s[S_MAXB];
+  for (int i = 1; i <= nmax; i++) {
     v *= d->s[S_BOUNCY] * keep;
     keep *= 1.0 - d->s[S_DAMP];
-    if (v < REST_SPEED) {
+    if (rest > 0.0 && (v * v / (2.0 * g) < rest || i == nmax)) {
+      /* The original's end: this bounce rises to its apex, then rests. */
+      return s < v / g ? ground + s * (v - 0.5 * g * s) : ground;
+    }
+    if (rest <= 0.0 && v < REST_SPEED) {
       break;
     }
     double flight = 2.0 * v / g;
@@ -66,7 +92,11 @@ static double height(const ha__motion_data *d, double tau) {
 }
 
 static ha_vec3 local(const ha__motion_data *d, const ha__eval *ev) {
-  return ha_vec3_make(d->s[S_CENTER], d->s[S_CENTER + 1], height(d, ev->tau));
+  double h = height(d, ev->tau);
+  if ((int)d->s[S_UP] == 1) {
+    return ha_vec3_make(d->s[S_CENTER], h, d->s[S_CENTER + 2]);
+  }
+  return ha_vec3_make(d->s[S_CENTER], d->s[S_CENTER + 1], h);
 }
 
 const ha__model ha__model_bounce = {

@@ -11,7 +11,16 @@
  * perpendicular to the plane (no unique n), is an InvalidParameter. */
 #include "model_impl.h"
 
-enum { S_START = 0, S_END = 3, S_WAVE = 6, S_AMP = 7, S_CYCLES = 8, S_PHASE = 9, S_PLANE = 10 };
+enum {
+  S_START = 0,
+  S_END = 3,
+  S_WAVE = 6,
+  S_AMP = 7,
+  S_CYCLES = 8,
+  S_PHASE = 9,
+  S_PLANE = 10,
+  S_AXIS = 11
+};
 
 static const ha_param_info params[] = {
     HA__P_POS(S_START, "pathStart", NULL, -5, 0, 0, "where the path starts (m)"),
@@ -23,6 +32,9 @@ static const ha_param_info params[] = {
               "waveform periods along the path per duration"),
     HA__P_DEG(S_PHASE, "phase", NULL, 0, "phase of the waveform at the start (deg)"),
     HA__P_PLANE(S_PLANE, 0, "plane the sideways offset lies in"),
+    HA__P_DIR(S_AXIS, "offsetAxis", NULL, 0, 0, 0,
+              "fixed direction of the offset instead of sideways in the plane ([0, 0, 0]: "
+              "sideways; the original v2.3 oscillator-path offsets along +y or +z)"),
 };
 
 static ha_status prepare(ha__motion_data *d, const ha_params *raw, ha_error *err) {
@@ -33,6 +45,15 @@ static ha_status prepare(ha__motion_data *d, const ha_params *raw, ha_error *err
                          "must differ from pathStart (the path needs a direction)", &a, err);
   if (st != HA_OK) {
     return st;
+  }
+  if (ha__aux_alloc(d, 3) != HA_OK) {
+    return HA_ENOMEM;
+  }
+  ha_vec3 axis = ha__slot_vec3(d, S_AXIS);
+  if (ha_vec3_dot(axis, axis) > 0.0) {
+    /* The original's convention: a fixed axis, whatever the path. */
+    ha__vec3_store(d->aux, ha_vec3_normalize(axis));
+    return HA_OK;
   }
   int plane = (int)d->s[S_PLANE];
   ha_vec3 nrm = ha__plane_normal(plane);
@@ -47,9 +68,6 @@ static ha_status prepare(ha__motion_data *d, const ha_params *raw, ha_error *err
                              names[plane]);
   }
   ha_vec3 n = ha_vec3_cross(nrm, in);
-  if (ha__aux_alloc(d, 3) != HA_OK) {
-    return HA_ENOMEM;
-  }
   ha__vec3_store(d->aux, n);
   return HA_OK;
 }
