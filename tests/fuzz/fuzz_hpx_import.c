@@ -13,19 +13,11 @@
 #include "holoanim.h"
 #include "holoanim/show.h"
 
+#include "fuzz.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define REQUIRE(cond)                                                             \
-  do {                                                                            \
-    if (!(cond)) {                                                                \
-      fprintf(stderr, "%s:%d: property failed: %s\n", __FILE__, __LINE__, #cond); \
-      abort();                                                                    \
-    }                                                                             \
-  } while (0)
 
 static void print_diags(const ha_diags *d) {
   for (size_t i = 0; i < ha_diags_count(d); i++) {
@@ -94,25 +86,3 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   ha_diags_destroy(d);
   return 0;
 }
-
-#ifdef HA_FUZZ_STANDALONE
-int main(int argc, char **argv) {
-  for (int i = 1; i < argc; i++) {
-    FILE *f = fopen(argv[i], "rb");
-    if (f == NULL) {
-      perror(argv[i]);
-      return 1;
-    }
-    static uint8_t buf[1 << 20];
-    size_t n = fread(buf, 1, sizeof buf, f);
-    fclose(f);
-    /* Exact-size copy so ASan catches reads past the end. */
-    uint8_t *p = malloc(n > 0 ? n : 1);
-    memcpy(p, buf, n);
-    LLVMFuzzerTestOneInput(p, n);
-    free(p);
-  }
-  printf("replayed %d input(s)\n", argc - 1);
-  return 0;
-}
-#endif

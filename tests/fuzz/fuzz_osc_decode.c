@@ -14,19 +14,11 @@
  * the command line without libFuzzer (gcc, CI regression runs). */
 #include "holoanim/osc.h"
 
+#include "fuzz.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define REQUIRE(cond)                                                             \
-  do {                                                                            \
-    if (!(cond)) {                                                                \
-      fprintf(stderr, "%s:%d: property failed: %s\n", __FILE__, __LINE__, #cond); \
-      abort();                                                                    \
-    }                                                                             \
-  } while (0)
 
 #define MAX_ARGS 64
 
@@ -181,25 +173,3 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   REQUIRE((deep == HA_OK) == walked);
   return 0;
 }
-
-#ifdef HA_FUZZ_STANDALONE
-int main(int argc, char **argv) {
-  for (int i = 1; i < argc; i++) {
-    FILE *f = fopen(argv[i], "rb");
-    if (f == NULL) {
-      perror(argv[i]);
-      return 1;
-    }
-    static uint8_t buf[1 << 20];
-    size_t n = fread(buf, 1, sizeof buf, f);
-    fclose(f);
-    /* Exact-size copy so ASan catches reads past the end. */
-    uint8_t *p = malloc(n > 0 ? n : 1);
-    memcpy(p, buf, n);
-    LLVMFuzzerTestOneInput(p, n);
-    free(p);
-  }
-  printf("replayed %d input(s)\n", argc - 1);
-  return 0;
-}
-#endif
