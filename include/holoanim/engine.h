@@ -119,6 +119,7 @@ typedef struct ha_anim_spec {
                      (0: only a takeover fades, over takeover_fade) */
   double phase_offset;
   bool phase_spread;
+  double delay; /* seconds every member holds its start before it runs */
   bool rotate_formation;
   ha_vec3 center_point;
   double spread_radius;

@@ -42,6 +42,8 @@ typedef struct ha_group {
                                 isobarycentric, centered; may be NULL otherwise) */
   double phase_offset;       /* s_i = i·phase_offset seconds */
   bool phase_spread;         /* s_i = i·T/count instead */
+  double delay;              /* every member holds its start for `delay` s of
+                                transport time, then runs (0: none) */
   bool rotate_formation;     /* isobarycentric/centered: turn with the heading */
   ha_vec3 center_point;      /* centered: the formation's centre */
   double spread_radius;      /* spread: radius of the sphere (m) */

@@ -48,6 +48,9 @@ ha_status ha_group_validate(const ha_group *g, ha_error *err) {
   if (!isfinite(g->phase_offset) || fabs(g->phase_offset) > 1e6) {
     return ha__error_bounds(err, HA_CATEGORY_MODEL, "phaseOffset", g->phase_offset, -1e6, 1e6);
   }
+  if (!(g->delay >= 0.0 && g->delay <= 1e6)) {
+    return ha__error_bounds(err, HA_CATEGORY_MODEL, "delay", g->delay, 0.0, 1e6);
+  }
   if (g->mode == HA_GROUP_SPREAD && !(g->spread_radius >= 0.0 && g->spread_radius <= 1000.0)) {
     return ha__error_bounds(err, HA_CATEGORY_MODEL, "spreadRadius", g->spread_radius, 0.0, 1000.0);
   }
@@ -88,7 +91,8 @@ static ha_vec3 fibonacci(size_t i, size_t n) {
   return ha_vec3_make(r * cos(phi), r * sin(phi), z);
 }
 
-int ha__group_member_offset(const ha_group *g, size_t i, ha_vec3 base, ha_vec3 bary, ha_vec3 *off) {
+/* The member's constant offset (1), or 0 when it turns or mirrors. */
+static int member_offset(const ha_group *g, size_t i, ha_vec3 base, ha_vec3 bary, ha_vec3 *off) {
   switch (g->mode) {
   case HA_GROUP_SHARED: *off = ha_vec3_zero(); return 1;
   case HA_GROUP_RELATIVE: *off = ha_vec3_sub(base, ha_motion_pivot(g->motion)); return 1;
@@ -107,12 +111,24 @@ int ha__group_member_offset(const ha_group *g, size_t i, ha_vec3 base, ha_vec3 b
   return 0;
 }
 
+int ha__group_member_offset(const ha_group *g, size_t i, ha_vec3 base, ha_vec3 bary, ha_vec3 *off) {
+  if (g->delay > 0.0) {
+    return 0; /* the member's time is held: the per-track path (ha__group_member) */
+  }
+  return member_offset(g, i, base, bary, off);
+}
+
 ha_vec3 ha__group_member(const ha_group *g, size_t i, double t, ha_vec3 base, ha_vec3 bary,
                          uint32_t track_id, ha_motion_state *state) {
+  if (g->delay > 0.0) {
+    /* held at the start until the delay is over, then the member's own
+     * clock: max(0, t − delay) */
+    t = t > g->delay ? t - g->delay : 0.0;
+  }
   ha_track_ctx ctx = {track_id, ha_group_shift(g, i), state, NULL};
   ha_vec3 m = ha_motion_eval(g->motion, t, &ctx);
   ha_vec3 off;
-  if (ha__group_member_offset(g, i, base, bary, &off)) {
+  if (member_offset(g, i, base, bary, &off)) {
     return ha_vec3_add(m, off);
   }
   ha_vec3 pivot = ha_motion_pivot(g->motion);

@@ -53,9 +53,12 @@ typedef struct ha__motion_data {
   size_t nkeys;
   double *aux; /* derived tables owned by the data (freed with it) */
   size_t naux;
-  ha_mat3 xf;  /* rotation · scale applied about the pivot */
-  int has_xf;  /* 0 when identity: skip the multiply */
-  ha_quat rot; /* the rotation part alone (formation axes) */
+  ha_mat3 xf;       /* rotation · scale applied about the pivot */
+  int has_xf;       /* 0 when identity: skip the multiply */
+  ha_quat rot;      /* the rotation part alone (formation axes) */
+  ha_vec3 off;      /* `offset`: added after the frame, turned by `offsetTurn` */
+  ha_vec3 off_turn; /* `offsetTurn`: axis · degrees turned over one cycle */
+  int has_off;      /* 0 when no offset: skip it */
   ha_timing timing;
   uint64_t tag; /* unique per data version: keys the per-track state cache */
 } ha__motion_data;

@@ -356,6 +356,7 @@ ha_status ha_engine_animation_start(ha_engine *e, ha_motion *motion, const ha_an
   g.mode = sp.mode;
   g.phase_offset = sp.phase_offset;
   g.phase_spread = sp.phase_spread;
+  g.delay = sp.delay;
   g.rotate_formation = sp.rotate_formation;
   g.center_point = sp.center_point;
   g.spread_radius = sp.spread_radius;

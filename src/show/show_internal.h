@@ -464,5 +464,24 @@ int ha__hpx_is_v20(const json_t *src);
 /* Import animation `a` (index i of animations[]) of a v2.3 / v2.0 project. */
 void ha__hpx_v23_animation(ha__hpx *m, const json_t *a, size_t i, ha__hpx_anims *out);
 void ha__hpx_v20_animation(ha__hpx *m, const json_t *a, size_t i, ha__hpx_anims *out);
+/* v2.0 (show_import_v20*.c): how formation offsets turn with a rotating
+ * type (its rotateOffsetForAnimation): `from` + `by`·τ/T degrees about
+ * `axis`; `turns` 0 for the types whose offsets stay fixed. */
+typedef struct ha__hpx_v20_turn {
+  int turns;
+  ha_vec3 axis;
+  double from, by;
+} ha__hpx_v20_turn;
+/* 1 when a v2.0 animation type has a model. */
+int ha__hpx_v20_known(const char *type);
+/* The engine model and parameters (into `out`) of the animation `ta` a
+ * track plays (`track`, NULL for an animation no track plays); NULL when
+ * the type has no model. */
+const char *ha__hpx_v20_params(ha__hpx *m, const json_t *ta, const json_t *a, const json_t *track,
+                               json_t *out, ha__hpx_v20_turn *turn);
+/* A custom animation's keyframes as v2.0 plays them (interpolation
+ * linear | bezier | step). */
+json_t *ha__hpx_v20_keys(ha__hpx *m, const json_t *kf, const json_t *ta, const json_t *track,
+                         const char *interp);
 
 #endif
