@@ -214,7 +214,7 @@ static void p_helix(v20p *p) {
   set_num(p, "turns", num(p, "helixRotations", 5));
   const char *d = str(p, form_name(p, "helixDirection", "direction"), "clockwise");
   /* v2.0's "clockwise" turns from x toward z: counter-clockwise about −Y */
-  set_str(p, "direction", strcmp(d, "clockwise") == 0 ? "clockwise" : "counterclockwise");
+  set_str(p, "direction", strcmp(d, "clockwise") == 0 ? "counterclockwise" : "clockwise");
   set_str(p, "circlePlane", "xz"); /* v2.0 draws the circle in x-z whatever the axis */
 }
 

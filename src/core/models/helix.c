@@ -7,10 +7,11 @@
  * The rotation is written in closed form, R = I + [k]× + [k]×²/(1 + a_z)
  * with k = Z × a. Near a = −Z, 1 + a_z cancels catastrophically, so there it
  * is computed as (a_x² + a_y²)/(1 − a_z), which is exact algebra and keeps
- * full precision. The frame is built once in prepare into d->aux. */
+ * full precision. The frame is built once in prepare into d->aux.
+ * circlePlane xz (the original v2.0's helix): u = X, v = Z whatever the axis. */
 #include "model_impl.h"
 
-enum { S_START = 0, S_END = 3, S_RADIUS = 6, S_TURNS = 7, S_DIR = 8 };
+enum { S_START = 0, S_END = 3, S_RADIUS = 6, S_TURNS = 7, S_DIR = 8, S_CPLANE = 9 };
 
 static const ha_param_info params[] = {
     HA__P_POS(S_START, "axisStart", NULL, 0, 0, -5, "start of the helix axis (m)"),
@@ -19,6 +20,9 @@ static const ha_param_info params[] = {
     HA__P_TURNS(S_TURNS, "turns", NULL, 3, "turns per duration"),
     HA__P_CHOICE(S_DIR, "direction", NULL, "counterclockwise|clockwise", 0,
                  "turning direction seen looking from axisEnd back to axisStart"),
+    HA__P_CHOICE(S_CPLANE, "circlePlane", NULL, "axis|xz", 0,
+                 "axis: the circle perpendicular to the axis; xz (the original v2.0's "
+                 "helix): the circle in x-z whatever the axis, u = X, v = Z"),
 };
 
 static ha_status prepare(ha__motion_data *d, const ha_params *raw, ha_error *err) {
@@ -32,7 +36,10 @@ static ha_status prepare(ha__motion_data *d, const ha_params *raw, ha_error *err
   }
   ha_vec3 u, v;
   double h2 = a.x * a.x + a.y * a.y;
-  if (!(h2 > 0.0)) {
+  if ((int)d->s[S_CPLANE] == 1) {
+    u = ha_vec3_make(1.0, 0.0, 0.0);
+    v = ha_vec3_make(0.0, 0.0, 1.0);
+  } else if (!(h2 > 0.0)) {
     u = ha_vec3_make(1.0, 0.0, 0.0);
     v = ha_vec3_make(0.0, a.z > 0.0 ? 1.0 : -1.0, 0.0);
   } else {

@@ -8,10 +8,21 @@
  * plane's (u, v) angles). So n lies in the plane and is perpendicular to
  * E − S itself, not only to its projection. For the default path along +X in
  * xy, n = +Y. It is computed once in prepare into d->aux; S = E, or a path
- * perpendicular to the plane (no unique n), is an InvalidParameter. */
+ * perpendicular to the plane (no unique n), is an InvalidParameter.
+ * sideAxis x|y|z sets n to that axis instead (the original v2.0's fixed
+ * offset axis). */
 #include "model_impl.h"
 
-enum { S_START = 0, S_END = 3, S_WAVE = 6, S_AMP = 7, S_CYCLES = 8, S_PHASE = 9, S_PLANE = 10 };
+enum {
+  S_START = 0,
+  S_END = 3,
+  S_WAVE = 6,
+  S_AMP = 7,
+  S_CYCLES = 8,
+  S_PHASE = 9,
+  S_PLANE = 10,
+  S_SIDE = 11
+};
 
 static const ha_param_info params[] = {
     HA__P_POS(S_START, "pathStart", NULL, -5, 0, 0, "where the path starts (m)"),
@@ -23,6 +34,9 @@ static const ha_param_info params[] = {
               "waveform periods along the path per duration"),
     HA__P_DEG(S_PHASE, "phase", NULL, 0, "phase of the waveform at the start (deg)"),
     HA__P_PLANE(S_PLANE, 0, "plane the sideways offset lies in"),
+    HA__P_CHOICE(S_SIDE, "sideAxis", NULL, "path|x|y|z", 0,
+                 "path: n as above; x, y or z: the offset along that axis whatever the path "
+                 "and plane (the original v2.0's zigzag: y in xy, z in xz, x in yz)"),
 };
 
 static ha_status prepare(ha__motion_data *d, const ha_params *raw, ha_error *err) {
@@ -33,6 +47,14 @@ static ha_status prepare(ha__motion_data *d, const ha_params *raw, ha_error *err
                          "must differ from pathStart (the path needs a direction)", &a, err);
   if (st != HA_OK) {
     return st;
+  }
+  if ((int)d->s[S_SIDE] > 0) {
+    int k = (int)d->s[S_SIDE];
+    if (ha__aux_alloc(d, 3) != HA_OK) {
+      return HA_ENOMEM;
+    }
+    ha__vec3_store(d->aux, ha_vec3_make(k == 1, k == 2, k == 3));
+    return HA_OK;
   }
   int plane = (int)d->s[S_PLANE];
   ha_vec3 nrm = ha__plane_normal(plane);
