@@ -41,6 +41,19 @@ int ha__hpx_is_v20(const json_t *src) {
       v20 = 1;
     }
   }
+  /* No animation said it: a track playing an animation that has the mode
+   * (v2.0 keeps it there too) does. */
+  const json_t *t;
+  json_array_foreach(json_object_get(src, "tracks"), i, t) {
+    const json_t *ta = json_object_get(json_object_get(t, "animationState"), "animation");
+    if (json_object_get(ta, "trackIds") != NULL) {
+      return 0;
+    }
+    if (json_object_get(ta, "multiTrackMode") != NULL ||
+        json_object_get(json_object_get(ta, "parameters"), "_multiTrackMode") != NULL) {
+      v20 = 1;
+    }
+  }
   return v20;
 }
 
