@@ -1039,9 +1039,9 @@ ha_vec3 ha__motion_data_pivot(const ha__motion_data *d) {
   return d->model->pivot ? d->model->pivot(d) : ha__slot_vec3(d, 0);
 }
 
-ha_vec3 ha__motion_data_eval(const ha__motion_data *d, double tau, uint32_t track,
+ha_vec3 ha__motion_data_eval(const ha__motion_data *d, double tau, double cycle, uint32_t track,
                              ha_motion_state *state) {
-  ha__eval ev = {tau, tau / d->timing.duration, d->timing.duration, track, state};
+  ha__eval ev = {tau, tau / d->timing.duration, d->timing.duration, cycle, track, state};
   if (state != NULL && state->tag != d->tag) {
     ha_motion_state_reset(state);
   }

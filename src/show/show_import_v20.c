@@ -383,101 +383,60 @@ typedef struct v20_key {
   ha_vec3 p;
 } v20_key;
 
-#define V20_MAX_KEYS 512
-
 static int v20_key_cmp(const void *a, const void *b) {
   double d = ((const v20_key *)a)->t - ((const v20_key *)b)->t;
   return d < 0 ? -1 : d > 0 ? 1 : 0;
 }
 
-static void v20_key_out(json_t *out, double t, ha_vec3 p, const char *easing) {
-  json_t *o = json_object();
-  json_object_set_new(o, "time", ha__hpx_num(t));
-  json_object_set_new(o, "position", v20_vec(p));
-  json_object_set_new(o, "easing", json_string(easing));
-  json_array_append_new(out, o);
-}
-
-/* The keyframes v2.0's calculateCustomPosition plays over [0, T]: a once
- * animation is its first ride (from the track's position to the first key,
- * the keys at their times, a glide back to the first key over its time
- * (or 1 s), cut at T); a looping one its later rides (the keys spread over
- * [0, T] as first + (t/T)·last maps them, then the glide back). Bezier is a
- * cubic ease-in-out per key segment; the glides are straight. */
+/* The keyframes of a custom animation, sorted, for the keyframes model's
+ * `ride: v2.0` (v2.0's calculateCustomPosition): bezier is a cubic
+ * ease-in-out per key segment. Keys after the duration (the engine refuses
+ * them) are left out, warned. */
 json_t *ha__hpx_v20_keys(ha__hpx *m, const json_t *kf, const json_t *ta, const json_t *track,
                          const char *interp) {
-  v20_key k[V20_MAX_KEYS];
+  (void)track;
+  v20_key *k = calloc(json_array_size(kf) + 1, sizeof(*k));
   size_t n = 0;
+  if (k == NULL) {
+    m->c->oom = 1;
+    return NULL;
+  }
   size_t i;
   const json_t *e;
+  const json_t *d = json_object_get(ta, "duration");
+  double T = json_is_number(d) && json_number_value(d) > 0 ? json_number_value(d) : 10.0;
   json_array_foreach(kf, i, e) {
     json_t *pos = ha__json_xyz(json_object_get(e, "position"), HA__HPX_XYZ);
     const json_t *t = json_object_get(e, "time");
-    if (pos != NULL && json_is_number(t) && n < V20_MAX_KEYS) {
-      k[n].t = json_number_value(t);
+    double tv = json_number_value(t);
+    if (pos != NULL && json_is_number(t) && tv >= 0.0 && tv <= T) {
+      k[n].t = tv;
       k[n].p = ha_vec3_make(json_number_value(json_array_get(pos, 0)),
                             json_number_value(json_array_get(pos, 1)),
                             json_number_value(json_array_get(pos, 2)));
       n++;
+    } else {
+      ha__hpx_warn(m,
+                   "not imported: keyframes[%zu] (a key needs a time within the duration "
+                   "and a position {x, y, z})",
+                   i);
     }
     json_decref(pos);
   }
   if (n == 0) {
+    free(k);
     return NULL;
   }
   qsort(k, n, sizeof(k[0]), v20_key_cmp);
-  const json_t *d = json_object_get(ta, "duration");
-  double T = json_is_number(d) && json_number_value(d) > 0 ? json_number_value(d) : 10.0;
-  int loop = json_is_true(json_object_get(ta, "loop"));
   const char *ease = strcmp(interp, "bezier") == 0 ? "cubic-in-out" : "linear";
-  double f = k[0].t, last = k[n - 1].t;
   json_t *out = json_array();
-  if (loop && last > 0.0 && n > 1) {
-    for (size_t j = 0; j < n; j++) {
-      v20_key_out(out, (k[j].t - f) * T / last, k[j].p, j + 1 < n ? ease : "linear");
-    }
-    if (f > 0.0) {
-      v20_key_out(out, T, k[0].p, "linear");
-    }
-    ha__hpx_warn(m,
-                 "the first cycle of a looping v2.0 custom animation (from the track's "
-                 "position, keys at their own times) is imported as the later ones");
-    return out;
-  }
-  /* once: the first ride, cut at T */
-  v20_key r[V20_MAX_KEYS + 2];
-  const char *re[V20_MAX_KEYS + 2];
-  size_t nr = 0;
-  if (f > 0.0 && n > 1) {
-    ha_vec3 ip = v20_track_pos(track);
-    json_t *ipj = ha__json_xyz(json_object_get(track, "initialPosition"), HA__HPX_XYZ);
-    if (ipj != NULL) {
-      ip = ha_vec3_make(json_number_value(json_array_get(ipj, 0)),
-                        json_number_value(json_array_get(ipj, 1)),
-                        json_number_value(json_array_get(ipj, 2)));
-    }
-    json_decref(ipj);
-    r[nr] = (v20_key){0.0, ip};
-    re[nr++] = "linear";
-  }
   for (size_t j = 0; j < n; j++) {
-    r[nr] = k[j];
-    re[nr++] = j + 1 < n ? ease : "linear";
+    json_t *o = json_object();
+    json_object_set_new(o, "time", ha__hpx_num(k[j].t));
+    json_object_set_new(o, "position", v20_vec(k[j].p));
+    json_object_set_new(o, "easing", json_string(ease));
+    json_array_append_new(out, o);
   }
-  if (n > 1) {
-    r[nr] = (v20_key){last + (f > 0.0 ? f : 1.0), k[0].p};
-    re[nr++] = "linear";
-  }
-  for (size_t j = 0; j < nr; j++) {
-    if (r[j].t <= T) {
-      v20_key_out(out, r[j].t, r[j].p, re[j]);
-      continue;
-    }
-    if (j > 0 && strcmp(re[j - 1], "linear") == 0) {
-      double w = (T - r[j - 1].t) / (r[j].t - r[j - 1].t);
-      v20_key_out(out, T, ha_vec3_lerp(r[j - 1].p, r[j].p, w), "linear");
-    }
-    break;
-  }
+  free(k);
   return out;
 }

@@ -444,6 +444,14 @@ static void p_custom(v20p *p, const json_t *ta, const json_t *track) {
     json_object_set_new(p->out, "keyframes", keys);
   }
   set_str(p, "interpolation", strcmp(interp, "step") == 0 ? "step" : "linear");
+  set_str(p, "ride", "v2.0");
+  /* the first ride starts where the track is (v2.0 injects
+   * initialPosition) */
+  json_t *ip = ha__json_xyz(json_object_get(track, "initialPosition"), HA__HPX_XYZ);
+  if (ip == NULL) {
+    ip = ha__json_xyz(json_object_get(track, "position"), HA__HPX_XYZ);
+  }
+  json_object_set_new(p->out, "rideStart", ip != NULL ? ip : json_pack("[i,i,i]", 0, 0, 0));
 }
 
 typedef struct v20_type {
