@@ -160,6 +160,44 @@ static void test_group_delay(void) {
   ha_motion_destroy(m);
 }
 
+/* keyframes ride v2.0, written out: keys K0 (1 s), K1 (3 s), K2 (4 s) in
+ * T = 6 s, looping; first cycle: rideStart → K0 over [0, 1], the keys,
+ * K2 → K0 over 1 s after 4 s, then K0; later cycles: e = 1 + 4·τ/T, the
+ * keys on e, K2 → K0 for e > 4. bezier keys: cubic ease-in-out; step holds. */
+static ha_vec3 ride_expect(double t, int step) {
+  const double T = 6.0, kt[3] = {1, 3, 4};
+  const ha_vec3 kp[3] = {{0, 0, 0}, {4, 0, 0}, {4, 2, 0}}, from = {-2, 1, 1};
+  int first = t < T;
+  double tau = ha_time_map(t, T, HA_LOOP_LOOP);
+  if (first && tau < kt[0]) {
+    return ha_vec3_lerp(from, kp[0], tau / kt[0]);
+  }
+  double e = first ? tau : kt[0] + tau / T * kt[2];
+  if (e > kt[2]) {
+    return ha_vec3_lerp(kp[2], kp[0], fmin((e - kt[2]) / kt[0], 1.0));
+  }
+  int i = e <= kt[1] ? 0 : 1;
+  double w = (e - kt[i]) / (kt[i + 1] - kt[i]);
+  double u = step ? (w < 1 ? 0 : 1) : (w < 0.5 ? 4 * w * w * w : 1 - pow(-2 * w + 2, 3) / 2);
+  return ha_vec3_lerp(kp[i], kp[i + 1], u);
+}
+
+static void test_keyframes_ride_v20(void) {
+  ha_timing tm = {6.0, HA_LOOP_LOOP, 1.0};
+  for (int step = 0; step < 2; step++) {
+    ha_motion *m = test_motionf("keyframes", &tm,
+                                "keyframes=1:0,0,0:%s;3:4,0,0:%s;4:4,2,0:%s\n"
+                                "interpolation=%s\nride=v2.0\nrideStart=-2,1,1",
+                                step ? "linear" : "cubic-in-out", step ? "linear" : "cubic-in-out",
+                                step ? "linear" : "cubic-in-out", step ? "step" : "linear");
+    for (double t = 0.0; m && t < 20.0; t += 0.25) {
+      ha_vec3 e = ride_expect(t, step);
+      CHECK_VEC_NEAR(ha_motion_eval(m, t, NULL), e.x, e.y, e.z, TOL);
+    }
+    ha_motion_destroy(m);
+  }
+}
+
 int main(void) {
   RUN(test_lissajous_phase_y);
   RUN(test_circular_scan_height_y);
@@ -168,5 +206,6 @@ int main(void) {
   RUN(test_helix_circle_xz);
   RUN(test_offset_turn);
   RUN(test_group_delay);
+  RUN(test_keyframes_ride_v20);
   return test_done();
 }
