@@ -207,8 +207,8 @@ static json_t *v20_vec(ha_vec3 v) {
 }
 
 /* The show animation for one member (or for the animation alone). */
-static json_t *v20_build(ha__hpx *m, const json_t *ta, const json_t *a, const char *name,
-                         const json_t *track, const v20_member *mb) {
+static json_t *v20_build(ha__hpx *m, const json_t *ta, const char *name, const json_t *track,
+                         const v20_member *mb) {
   json_t *o = json_object();
   json_object_set_new(o, "name", json_string(name));
   const json_t *d = json_object_get(ta, "duration");
@@ -223,7 +223,7 @@ static json_t *v20_build(ha__hpx *m, const json_t *ta, const json_t *a, const ch
   json_t *params = json_object();
   size_t mark = ha__path_key(&m->path, "parameters");
   ha__hpx_v20_turn turn = {0};
-  const char *model = ha__hpx_v20_params(m, ta, a, track, params, &turn);
+  const char *model = ha__hpx_v20_params(m, ta, track, params, &turn);
   ha__path_pop(&m->path, mark);
   if (model == NULL) {
     json_decref(params);
@@ -309,14 +309,12 @@ static void v20_emit(ha__hpx *m, const json_t *a, const char *name, v20_member *
     return;
   }
   for (size_t k = 0; k < n; k++) {
-    char nbuf[200], gbuf[200];
-    char want[200];
+    char nbuf[200], want[200];
     snprintf(want, sizeof(want), "%s (track %lld)", name, mb[k].number);
     ha__hpx_unique_name(m, &m->anim_names, want, nbuf, sizeof(nbuf), "Animation", 0, "name");
     json_object_set_new(mb[k].out, "name", json_string(nbuf));
     json_array_append(out->anims, mb[k].out);
-    snprintf(gbuf, sizeof(gbuf), "%s", nbuf);
-    json_t *g = v20_group(gbuf, nbuf, mb[k].delay);
+    json_t *g = v20_group(nbuf, nbuf, mb[k].delay);
     json_array_append_new(json_object_get(g, "tracks"), json_integer(mb[k].number));
     json_array_append_new(out->groups, g);
   }
@@ -352,7 +350,7 @@ void ha__hpx_v20_animation(ha__hpx *m, const json_t *a, size_t i, ha__hpx_anims 
   const char *mode = v20_mode(a, n > 0 ? mb[0].anim : NULL);
   if (n == 0) {
     /* Played by no track: the animation alone, for cues that play it. */
-    json_t *o = v20_build(m, a, a, name, NULL, NULL);
+    json_t *o = v20_build(m, a, name, NULL, NULL);
     if (o != NULL) {
       v20_register(aid, &m->anim_ids, json_array_size(out->anims));
       json_array_append_new(out->anims, o);
@@ -364,7 +362,7 @@ void ha__hpx_v20_animation(ha__hpx *m, const json_t *a, size_t i, ha__hpx_anims 
   size_t built = 0;
   for (size_t k = 0; k < n; k++) {
     v20_path_track(m, mb[k].index);
-    mb[k].out = v20_build(m, mb[k].anim, a, name, json_array_get(tracks, mb[k].index), &mb[k]);
+    mb[k].out = v20_build(m, mb[k].anim, name, json_array_get(tracks, mb[k].index), &mb[k]);
     built += mb[k].out != NULL;
   }
   v20_path_back(m, i);

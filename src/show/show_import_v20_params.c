@@ -570,21 +570,18 @@ static void v20_dispatch(v20p *p, int kind, const json_t *ta, const json_t *trac
   }
 }
 
-const char *ha__hpx_v20_params(ha__hpx *m, const json_t *ta, const json_t *a, const json_t *track,
-                               json_t *out, ha__hpx_v20_turn *turn) {
+const char *ha__hpx_v20_params(ha__hpx *m, const json_t *ta, const json_t *track, json_t *out,
+                               ha__hpx_v20_turn *turn) {
   const v20_type *t = v20_find(ha__hpx_str(ta, "type"));
-  (void)a;
   if (t == NULL) {
     return NULL;
   }
-  static const json_t *empty;
   json_t *none = NULL;
   const json_t *src = json_object_get(ta, "parameters");
   if (!json_is_object(src)) {
     none = json_object();
     src = none;
   }
-  (void)empty;
   v20p p = {m, src, out, {NULL}, 0};
   v20_dispatch(&p, t->kind, ta, track, turn);
   warn_unread(&p, t->type);

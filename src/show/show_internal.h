@@ -477,8 +477,8 @@ int ha__hpx_v20_known(const char *type);
 /* The engine model and parameters (into `out`) of the animation `ta` a
  * track plays (`track`, NULL for an animation no track plays); NULL when
  * the type has no model. */
-const char *ha__hpx_v20_params(ha__hpx *m, const json_t *ta, const json_t *a, const json_t *track,
-                               json_t *out, ha__hpx_v20_turn *turn);
+const char *ha__hpx_v20_params(ha__hpx *m, const json_t *ta, const json_t *track, json_t *out,
+                               ha__hpx_v20_turn *turn);
 /* A custom animation's keyframes as v2.0 plays them (interpolation
  * linear | bezier | step). */
 json_t *ha__hpx_v20_keys(ha__hpx *m, const json_t *kf, const json_t *ta, const json_t *track,
