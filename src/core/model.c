@@ -991,7 +991,8 @@ ha_status ha__motion_data_build(ha__motion_data *d, const ha__model *m, const ha
         k += w > 0 ? (size_t)w : 0;
       }
       st = ha__error_invalid(err, HA_CATEGORY_MODEL, raw->e[i].name, raw->e[i].name,
-                             "unknown parameter for model %s (known: %s, rotation, scale)",
+                             "unknown parameter for model %s (known: %s, rotation, scale, offset, "
+                             "offsetTurn)",
                              m->info.name, known);
     }
   }
