@@ -28,7 +28,7 @@ test('listModels: every model with parameter metadata, common params, timing, ea
       if (p.type === 'points' || p.type === 'keyframes') assert.equal(typeof p.minCount, 'number');
     }
   }
-  assert.deepEqual(reg.commonParameters.map((p) => p.name), ['rotation', 'scale']);
+  assert.deepEqual(reg.commonParameters.map((p) => p.name), ['rotation', 'scale', 'offset', 'offsetTurn']);
   assert.deepEqual(reg.timing.loop.choices, ['once', 'loop', 'pingpong']);
   assert.equal(reg.timing.duration.default, 10);
   assert.equal(reg.easings.length, 31);
