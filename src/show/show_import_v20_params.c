@@ -373,12 +373,13 @@ static void p_perlin(v20p *p) {
   set_num(p, "frequency", num(p, "noiseFrequency", 1));
   set_num(p, "octaves", num(p, "noiseOctaves", 3));
   set_num(p, "persistence", num(p, "noisePersistence", 0.5));
-  double sc = num(p, "noiseScale", 1);
-  set_vec(p, "scale", ha_vec3_make(fabs(b.x * sc), fabs(b.y * sc), fabs(b.z * sc)));
+  double sc = fabs(num(p, "noiseScale", 1));
+  double big = fmax(fabs(b.x), fmax(fabs(b.y), fabs(b.z)));
+  set_num(p, "scale", big * sc);
   set_num(p, "seed", num(p, "noiseSeed", 12345));
   ha__hpx_warn(p->m,
-               "perlin-noise: v2.0's own hash noise is not reproduced; bounds x "
-               "noiseScale imported as the engine's amplitude per axis");
+               "perlin-noise: v2.0's own noise is not reproduced; the largest of bounds "
+               "x noiseScale imported as the engine's excursion (the same on every axis)");
 }
 
 static void p_attract(v20p *p) {
@@ -412,13 +413,16 @@ static void p_catmull(v20p *p) {
   json_object_set_new(p->out, "closed",
                       json_boolean(json_is_true(json_object_get(p->src, "closedLoop"))));
   use(p, "closedLoop");
-  const char *t = has(p, "catmullRomTension") ? "catmullRomTension" : "tension";
-  if (has(p, t)) {
-    use(p, t);
-    ha__hpx_warn_key(p->m, t,
-                     "not imported: v2.0's spline (tension x an unhalved Catmull-Rom term plus "
-                     "(1 - tension) x a straight line) jumps back at every control point; the "
-                     "engine's centripetal Catmull-Rom through the points is used");
+  /* playback reads tension, the form writes catmullRomTension */
+  static const char *const tk[2] = {"tension", "catmullRomTension"};
+  for (int k = 0; k < 2; k++) {
+    if (has(p, tk[k])) {
+      use(p, tk[k]);
+      ha__hpx_warn_key(p->m, tk[k],
+                       "not imported: v2.0's spline (tension x an unhalved Catmull-Rom term "
+                       "plus (1 - tension) x a straight line) jumps back at every control "
+                       "point; the engine's centripetal Catmull-Rom through the points is used");
+    }
   }
 }
 
