@@ -357,3 +357,31 @@ void ha__hpx_settle_params(ha__hpx *m, const char *model, json_t *anim,
     json_object_del(params, victim);
   }
 }
+
+json_t *ha__hpx_vec(ha_vec3 v) {
+  return json_pack("[o,o,o]", ha__hpx_num(v.x), ha__hpx_num(v.y), ha__hpx_num(v.z));
+}
+
+json_t *ha__hpx_quat(ha_quat q) {
+  return json_pack("[o,o,o,o]", ha__hpx_num(q.w), ha__hpx_num(q.x), ha__hpx_num(q.y),
+                   ha__hpx_num(q.z));
+}
+
+void ha__hpx_set_offset(json_t *params, ha_vec3 off, ha_vec3 axis, double from, double by) {
+  ha_mat3 r = ha_mat3_axis_angle(axis, ha_deg2rad(from));
+  json_object_set_new(params, "offset", ha__hpx_vec(ha_mat3_apply(&r, off)));
+  if (fabs(by) > 0.0) {
+    json_object_set_new(params, "offsetTurn", ha__hpx_vec(ha_vec3_scale(axis, by)));
+  }
+}
+
+json_t *ha__hpx_group(const char *name, json_t *tracks, double delay) {
+  json_t *g = json_object();
+  json_object_set_new(g, "name", json_string(name));
+  json_object_set_new(g, "animation", json_string(name));
+  json_object_set_new(g, "tracks", tracks);
+  if (delay > 0.0) {
+    json_object_set_new(g, "delay", ha__hpx_num(delay));
+  }
+  return g;
+}

@@ -37,7 +37,7 @@ static json_t *v23_rotation(const json_t *r) {
   ha_quat qy = ha_quat_axis_angle(ha_vec3_make(0, 1, 0), ha_deg2rad(json_number_value(y)));
   ha_quat qz = ha_quat_axis_angle(ha_vec3_make(0, 0, 1), ha_deg2rad(json_number_value(z)));
   ha_quat q = ha_quat_mul(qx, ha_quat_mul(qz, qy));
-  return json_pack("[f,f,f,f]", q.w, q.x, q.y, q.z);
+  return ha__hpx_quat(q);
 }
 
 /* Take `key` out of the working copy `p`; its value (borrowed until `p` is
@@ -349,13 +349,7 @@ static json_t *v23_add(ha__hpx *m, const json_t *a, json_t *o, json_t *tracks, d
   if (tracks == NULL) {
     return NULL;
   }
-  json_t *g = json_object();
-  json_object_set_new(g, "name", json_string(name));
-  json_object_set_new(g, "animation", json_string(name));
-  json_object_set_new(g, "tracks", tracks);
-  if (delay > 0.0) {
-    json_object_set_new(g, "delay", ha__hpx_num(delay));
-  }
+  json_t *g = ha__hpx_group(name, tracks, delay);
   if (id != NULL && ha__strmap_get(&m->group_of_anim, id) == NULL) {
     ha__strmap_slot *s = ha__strmap_put(&m->group_of_anim, id);
     if (s != NULL) {
@@ -479,7 +473,7 @@ static void v23_per_track(ha__hpx *m, const ha_model_info *mi, const json_t *a, 
     const char *type = ha__hpx_str(ta, "type");
     if (rigid && type != NULL && ha_vec3_dot(off, off) > 0.0 &&
         v23_offset_turn(type, json_object_get(ta, "parameters"), &angle, &turns)) {
-      d = anchor; /* the offset turns: the group's offset */
+      d = anchor; /* the offset turns: the animation's offset, offsetTurn */
     } else {
       off = ha_vec3_zero();
     }
@@ -495,14 +489,12 @@ static void v23_per_track(ha__hpx *m, const ha_model_info *mi, const json_t *a, 
                        shift);
       ha__path_pop(&m->path, m2);
     }
-    json_t *g = v23_add(m, a, o, json_pack("[I]", (json_int_t)idx), shift, out);
-    if (g != NULL && fabs(turns) > 0.0) {
-      json_object_set_new(
-          g, "offset",
-          json_pack("[o,o,o]", ha__hpx_num(off.x), ha__hpx_num(off.y), ha__hpx_num(off.z)));
-      json_object_set_new(g, "offsetAngle", ha__hpx_num(angle));
-      json_object_set_new(g, "offsetTurns", ha__hpx_num(turns));
+    if (ha_vec3_dot(off, off) > 0.0) {
+      /* turned about +z by angle + 360·turns·τ/T degrees */
+      ha__hpx_set_offset(json_object_get(o, "parameters"), off, ha_vec3_make(0, 0, 1), angle,
+                         360.0 * turns);
     }
+    v23_add(m, a, o, json_pack("[I]", (json_int_t)idx), shift, out);
   }
 }
 
