@@ -385,3 +385,54 @@ json_t *ha__hpx_group(const char *name, json_t *tracks, double delay) {
   }
   return g;
 }
+
+void ha__hpx_path_track_anim(ha__hpx *m, size_t j) {
+  ha__path_pop(&m->path, 0);
+  ha__path_key(&m->path, "tracks");
+  ha__path_index(&m->path, j);
+  ha__path_key(&m->path, "animationState");
+  ha__path_key(&m->path, "animation");
+}
+
+void ha__hpx_path_anim(ha__hpx *m, size_t i) {
+  ha__path_pop(&m->path, 0);
+  ha__path_key(&m->path, "animations");
+  ha__path_index(&m->path, i);
+}
+
+void ha__hpx_warn_coords(ha__hpx *m, const json_t *a) {
+  const char *cs = ha__hpx_str(json_object_get(a, "coordinateSystem"), "type");
+  if (cs != NULL && strcmp(cs, "xyz") != 0) {
+    ha__hpx_warn_key(m, "coordinateSystem", "not imported: animations are computed in xyz");
+  }
+}
+
+json_t *ha__hpx_anim_timing(ha__hpx *m, const json_t *a, const char *name, double *T) {
+  json_t *o = json_object();
+  json_object_set_new(o, "name", json_string(name));
+  const json_t *d = json_object_get(a, "duration");
+  *T = json_is_number(d) && json_number_value(d) > 0 ? json_number_value(d) : 10.0;
+  json_object_set_new(o, "duration", ha__hpx_num(*T));
+  int loop = json_is_true(json_object_get(a, "loop"));
+  int pp = json_is_true(json_object_get(a, "pingPong"));
+  json_object_set_new(o, "loop", json_string(loop && pp ? "pingpong" : loop ? "loop" : "once"));
+  if (pp && !loop) {
+    ha__hpx_warn_key(m, "pingPong", "ignored, as the original does: loop is false (played once)");
+  }
+  return o;
+}
+
+void ha__hpx_warn_keys(ha__hpx *m, const json_t *o, const char *key, const char *known,
+                       const char *why) {
+  size_t mark = key != NULL ? ha__path_key(&m->path, key) : 0;
+  const char *k;
+  json_t *v;
+  json_object_foreach((json_t *)(uintptr_t)o, k, v) {
+    if (ha__list_index(known, '|', k) < 0) {
+      ha__hpx_warn_key(m, k, "not imported: %s", why);
+    }
+  }
+  if (key != NULL) {
+    ha__path_pop(&m->path, mark);
+  }
+}

@@ -102,22 +102,6 @@ static ha_vec3 v20_track_pos(const json_t *track) {
   return v;
 }
 
-/* Point the path at tracks[j].animationState.animation (from the root);
- * v20_path_back returns to animations[i]. */
-static void v20_path_track(ha__hpx *m, size_t j) {
-  ha__path_pop(&m->path, 0);
-  ha__path_key(&m->path, "tracks");
-  ha__path_index(&m->path, j);
-  ha__path_key(&m->path, "animationState");
-  ha__path_key(&m->path, "animation");
-}
-
-static void v20_path_back(ha__hpx *m, size_t i) {
-  ha__path_pop(&m->path, 0);
-  ha__path_key(&m->path, "animations");
-  ha__path_index(&m->path, i);
-}
-
 static const char *v20_mode(const json_t *a, const json_t *ta) {
   const char *mode = ha__hpx_str(a, "multiTrackMode");
   if (mode == NULL && ta != NULL) {
@@ -205,17 +189,8 @@ static void v20_offsets(ha__hpx *m, const json_t *a, const char *mode, v20_membe
 /* The show animation for one member (or for the animation alone). */
 static json_t *v20_build(ha__hpx *m, const json_t *ta, const char *name, const json_t *track,
                          const v20_member *mb) {
-  json_t *o = json_object();
-  json_object_set_new(o, "name", json_string(name));
-  const json_t *d = json_object_get(ta, "duration");
-  double dur = json_is_number(d) && json_number_value(d) > 0 ? json_number_value(d) : 10.0;
-  json_object_set_new(o, "duration", ha__hpx_num(dur));
-  int loop = json_is_true(json_object_get(ta, "loop"));
-  int pp = json_is_true(json_object_get(ta, "pingPong"));
-  if (pp && !loop) {
-    ha__hpx_warn_key(m, "pingPong", "v2.0 ping-pongs only a looping animation: played once");
-  }
-  json_object_set_new(o, "loop", json_string(loop && pp ? "pingpong" : loop ? "loop" : "once"));
+  double dur = 0.0;
+  json_t *o = ha__hpx_anim_timing(m, ta, name, &dur);
   json_t *params = json_object();
   size_t mark = ha__path_key(&m->path, "parameters");
   ha__hpx_v20_turn turn = {0};
@@ -240,17 +215,8 @@ static const char *const v20_anim_keys =
     "multiTrackMode|phaseOffsetSeconds|centerPoint";
 
 static void v20_warn_keys(ha__hpx *m, const json_t *a) {
-  const char *key;
-  json_t *v;
-  json_object_foreach((json_t *)(uintptr_t)a, key, v) {
-    if (ha__list_index(v20_anim_keys, '|', key) < 0) {
-      ha__hpx_warn_key(m, key, "not imported");
-    }
-  }
-  const char *cs = ha__hpx_str(json_object_get(a, "coordinateSystem"), "type");
-  if (cs != NULL && strcmp(cs, "xyz") != 0) {
-    ha__hpx_warn_key(m, "coordinateSystem", "not imported: animations are computed in xyz");
-  }
+  ha__hpx_warn_keys(m, a, NULL, v20_anim_keys, "unknown animation field");
+  ha__hpx_warn_coords(m, a);
 }
 
 static void v20_register(const char *id, ha__strmap *map, size_t value) {
@@ -337,11 +303,11 @@ void ha__hpx_v20_animation(ha__hpx *m, const json_t *a, size_t i, ha__hpx_anims 
   v20_offsets(m, a, mode, mb, n);
   size_t built = 0;
   for (size_t k = 0; k < n; k++) {
-    v20_path_track(m, mb[k].index);
+    ha__hpx_path_track_anim(m, mb[k].index);
     mb[k].out = v20_build(m, mb[k].anim, name, json_array_get(tracks, mb[k].index), &mb[k]);
     built += mb[k].out != NULL;
   }
-  v20_path_back(m, i);
+  ha__hpx_path_anim(m, i);
   if (built == n) {
     v20_emit(m, a, name, mb, n, out);
   }

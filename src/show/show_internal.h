@@ -448,6 +448,21 @@ void ha__hpx_set_offset(json_t *params, ha_vec3 off, ha_vec3 axis, double from, 
 /* A new group `name` playing the animation of the same name on `tracks`
  * (taken), held `delay` seconds first when > 0. */
 json_t *ha__hpx_group(const char *name, json_t *tracks, double delay);
+/* Point the path at tracks[j].animationState.animation (a track's own copy
+ * of an animation), or back at animations[i], both from the root. */
+void ha__hpx_path_track_anim(ha__hpx *m, size_t j);
+void ha__hpx_path_anim(ha__hpx *m, size_t i);
+/* Warn at `coordinateSystem` of animation `a` when it is not xyz. */
+void ha__hpx_warn_coords(ha__hpx *m, const json_t *a);
+/* Warn "not imported: `why`" at every key of object `o` (at `key` below
+ * the current path, or the current object for NULL) not in the '|' list
+ * `known`. */
+void ha__hpx_warn_keys(ha__hpx *m, const json_t *o, const char *key, const char *known,
+                       const char *why);
+/* A new show animation `name` with the duration (10 s when missing or not
+ * above 0, into *T) and loop of animation `a`: both versions ping-pong only
+ * when loop is set too (else played once, warned). */
+json_t *ha__hpx_anim_timing(ha__hpx *m, const json_t *a, const char *name, double *T);
 /* An easing name the engine knows (cubic-bezier: cubic-in-out, warned). */
 json_t *ha__hpx_easing(ha__hpx *m, const json_t *v);
 /* Keyframes [{time, position {x,y,z}, interpolation}] -> the show's. */
