@@ -9,7 +9,12 @@
  * range) is left out so the model's default applies (settle). Everything
  * left out is a warning naming the field of the .hpx, at its line and
  * column. Rejected: extending the registry's aliases with these names —
- * they belong to one old file format, not to the engine's vocabulary. */
+ * they belong to one old file format, not to the engine's vocabulary.
+ *
+ * At the end, what the v2.3 and v2.0 importers (show_import_v23.c,
+ * show_import_v20*.c) share: vectors and quaternions as JSON, a formation
+ * member's turning offset, the one-animation group, the path of a track's
+ * own copy, an animation's timing and the unknown-key warnings. */
 #include "show_internal.h"
 
 #include <math.h>
