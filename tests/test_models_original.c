@@ -1,8 +1,8 @@
 /* Options for the original animator's conventions (docs/models.md, "Options
  * for the original's conventions") against the original v2.3 formulas,
  * written out here: zigzag offsetAxis, helix circlePlane xy, catmull-rom
- * hermite form, bounce upAxis/restApex/maxBounces; and the group's delay and
- * turning offset. */
+ * hermite form, bounce upAxis/restApex/maxBounces; and the group's delay with
+ * the turning offset v2.3's rigid formations import as (offset, offsetTurn). */
 #include "holoanim.h"
 #include "test.h"
 
@@ -145,17 +145,17 @@ static void test_bounce_original(void) {
   }
 }
 
-/* delay: τ = 0 until the delay, then the path that much later; offset turns
- * about +z by angle + 360·turns·τ/T. */
+/* delay: τ = 0 until the delay, then the path that much later; v2.3's
+ * offset (1, 0, 2) at 90° turning 0.25 turns per duration about +z, as
+ * imported: offset = Rz(90°)·(1, 0, 2), offsetTurn = [0, 0, 90]. */
 static void test_group_delay_offset(void) {
   ha_timing tm = {3.0, HA_LOOP_LOOP, 1.0};
-  ha_motion *m = test_motionf("linear", &tm, "startPosition=0,0,0\nendPosition=3,0,0");
+  ha_motion *m = test_motionf("linear", &tm,
+                              "startPosition=0,0,0\nendPosition=3,0,0\noffset=0,1,2\n"
+                              "offsetTurn=0,0,90");
   ha_group g;
   ha_group_init(&g, m, 1);
   g.delay = 0.5;
-  g.offset = ha_vec3_make(1, 0, 2);
-  g.offset_angle = 90;
-  g.offset_turns = 0.25;
   ha_error err;
   CHECK_OK(ha_group_validate(&g, &err));
   for (double t = 0; m && t < 8.0; t += 0.1) {

@@ -127,6 +127,47 @@ static void test_v20(void) {
   ha_show_destroy(s);
 }
 
+/* v2.0 keeps the tracks an animation drives in tracks[].animationState:
+ * each track gets its animation (formation offset baked, turning with the
+ * circle) and a one-track group; the phase-offset stagger the editor forgot
+ * is the groups' delay. Every unread parameter is warned at its path. */
+static void test_v20_tracks(void) {
+  char lines[8192];
+  ha_show *s = import("project-v2.0-tracks.hpx", lines, sizeof(lines));
+  if (s == NULL) {
+    return;
+  }
+  CHECK_STR(lines,
+            "project-v2.0-tracks.hpx:237:7: warning: animations[0].multiTrackMode: the original's "
+            "editor saved no formation offsets (_trackOffset), so v2.0 plays every track on the "
+            "same path; imported as intended: each track keeps its offset from the barycentre\n"
+            "project-v2.0-tracks.hpx:269:7: warning: animations[1].phaseOffsetSeconds: the "
+            "original's editor saved every track with currentTime 0, so v2.0 plays them in step; "
+            "imported as intended: track i starts i x 0.5 s later\n"
+            "project-v2.0-tracks.hpx:142:13: warning: "
+            "tracks[2].animationState.animation.parameters.foo: not imported: v2.0 linear does "
+            "not use it");
+  /* v2.0: centre + 2(cos θ, sin θ) + the offset (±1, 0) turned by θ =
+   * 90° + 90°·t/T: (±3 cos θ, ±3 sin θ) on the same ray */
+  for (double t = 0; t <= 4.0; t += 0.5) {
+    double th = (90.0 + 90.0 * t / 4.0) * HA_PI / 180.0;
+    ha_vec3 p = eval_anim(s, "Circle (track 1)", t);
+    CHECK_VEC_NEAR(p, 3 * cos(th), 3 * sin(th), 0, 1e-9);
+    p = eval_anim(s, "Circle (track 2)", t);
+    CHECK_VEC_NEAR(p, cos(th), sin(th), 0, 1e-9);
+  }
+  size_t n;
+  const ha_show_group *g = ha_show_groups(s, &n);
+  CHECK_INT(n, 4);
+  CHECK_STR(g[3].name, "Line (track 4)");
+  CHECK_INT(g[3].track_count, 1);
+  CHECK_INT(g[3].tracks[0], 4);
+  CHECK_NEAR(g[3].spec.delay, 0.5, 0);
+  CHECK_NEAR(g[2].spec.delay, 0, 0);
+  test_show_round_trip(s);
+  ha_show_destroy(s);
+}
+
 static void test_v23(void) {
   char lines[8192];
   ha_show *s = import("project-v2.3.hpx", lines, sizeof(lines));
@@ -274,6 +315,7 @@ int main(void) {
   const char *src = getenv("HA_SOURCE_DIR");
   snprintf(fixture_dir, sizeof(fixture_dir), "%s/tests/fixtures/hpx", src ? src : ".");
   RUN(test_v20);
+  RUN(test_v20_tracks);
   RUN(test_v23);
   RUN(test_not_a_project);
   RUN(test_autostart);

@@ -97,9 +97,6 @@ static ha_vec3 group_at(const ha_show *s, const char *name, double t) {
   ha_group gr;
   ha_group_init(&gr, m, 1);
   gr.delay = g[gi].spec.delay;
-  gr.offset = g[gi].spec.offset;
-  gr.offset_angle = g[gi].spec.offset_angle;
-  gr.offset_turns = g[gi].spec.offset_turns;
   ha_vec3 p = ha_group_member_position(&gr, 0, t);
   ha_motion_destroy(m);
   return p;

@@ -105,7 +105,7 @@ static const bad_case bad_cases[] = {
      "t.json:5:37: animations[3].parameters: expected an object, got an array\n"
      "t.json:6:62: animations[4].parameters.radiu: unknown parameter for model circular "
      "(known: center, radius, speed, startAngle, direction, plane, rotation, rotationOrder, "
-     "scale)"},
+     "scale, offset, offsetTurn)"},
     {"keyframes",
      "{\"format\": 1, \"animations\": [\n"
      "  {\"name\": \"k\", \"model\": \"keyframes\", \"duration\": 4, \"parameters\": "
@@ -136,7 +136,7 @@ static const bad_case bad_cases[] = {
      "  {\"name\": \"g\", \"animation\": \"orbit\", \"tracks\": [], \"mode\": \"swirl\"},\n"
      "  {\"name\": \"m\", \"animation\": \"orbit\", \"tracks\": [2], \"mode\": \"mirror\", "
      "\"mirrorAxis\": "
-     "\"w\"}\n"
+     "\"w\", \"delay\": -1}\n"
      "]}",
      HA_EPARSE,
      "t.json:4:30: groups[0].animation: no animation named \"orbt\"\n"
@@ -146,6 +146,7 @@ static const bad_case bad_cases[] = {
      "t.json:5:49: groups[1].tracks: a group needs at least one track\n"
      "t.json:5:61: groups[1].mode: 'swirl' is not one of shared|relative|isobarycentric|centered|"
      "spread|mirror\n"
+     "t.json:6:100: groups[2].delay: -1 is below the minimum 0\n"
      "t.json:6:86: groups[2].mirrorAxis: 'w' is not one of x|y|z"},
     {"presets",
      "{\"format\": 1, \"tracks\": [{\"id\": 1}],\n"

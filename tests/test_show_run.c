@@ -394,17 +394,20 @@ static void test_start_and_group_stop_cancel_pending(void) {
   rig_down(&r);
 }
 
-/* A group's delay and offset on the engine, batched or not: as the group
- * (group.h) computes it; a negative delay is refused with its path. */
+/* A group's delay, and an animation's offset / offsetTurn, on the engine,
+ * batched or not: as the group (group.h) computes it; a negative delay is
+ * refused with its path. */
 static const char *delay_show =
     "{\"format\": 1,\n"
     " \"tracks\": [{\"id\": 1}, {\"id\": 2}],\n"
-    " \"animations\": [{\"name\": \"c\", \"model\": \"circular\", \"duration\": 4, "
-    "\"parameters\": {\"radius\": 2}}],\n"
-    " \"groups\": [{\"name\": \"a\", \"animation\": \"c\", \"tracks\": [1], \"delay\": 0.7, "
-    "\"offset\": [1, 0, 0.5], \"offsetAngle\": 30, \"offsetTurns\": -1, \"autoStart\": true},\n"
-    "  {\"name\": \"b\", \"animation\": \"c\", \"tracks\": [2], \"offset\": [0, 2, 1], "
-    "\"autoStart\": true}]\n"
+    " \"animations\": [{\"name\": \"a\", \"model\": \"circular\", \"duration\": 4, "
+    "\"parameters\": {\"radius\": 2, \"offset\": [0.8660254037844387, 0.5, 0.5], "
+    "\"offsetTurn\": [0, 0, -360]}},\n"
+    "  {\"name\": \"b\", \"model\": \"circular\", \"duration\": 4, "
+    "\"parameters\": {\"radius\": 2, \"offset\": [0, 2, 1]}}],\n"
+    " \"groups\": [{\"name\": \"a\", \"animation\": \"a\", \"tracks\": [1], \"delay\": 0.7, "
+    "\"autoStart\": true},\n"
+    "  {\"name\": \"b\", \"animation\": \"b\", \"tracks\": [2], \"autoStart\": true}]\n"
     "}";
 
 static void test_delay_offset(void) {
@@ -412,15 +415,11 @@ static void test_delay_offset(void) {
   if (rig_up(&r, delay_show, 0.0) != 0) {
     return;
   }
-  ha_motion *m = motion_of(&r, "c");
+  ha_motion *ma = motion_of(&r, "a"), *mb = motion_of(&r, "b");
   ha_group ga, gb;
-  ha_group_init(&ga, m, 1);
+  ha_group_init(&ga, ma, 1);
   ga.delay = 0.7;
-  ga.offset = ha_vec3_make(1, 0, 0.5);
-  ga.offset_angle = 30;
-  ga.offset_turns = -1;
-  ha_group_init(&gb, m, 1);
-  gb.offset = ha_vec3_make(0, 2, 1);
+  ha_group_init(&gb, mb, 1);
   for (double t = 0; t <= 9.0; t += 0.05) {
     eval_at(&r, t);
     ha_vec3 a = ha_group_member_position(&ga, 0, t), b = ha_group_member_position(&gb, 0, t);
@@ -430,7 +429,8 @@ static void test_delay_offset(void) {
   /* held at the start (radius 2 on +x) plus the offset turned by 30° */
   eval_at(&r, 0.5);
   CHECK_VEC_NEAR(pos(&r, 0), 2 + cos(HA_PI / 6), sin(HA_PI / 6), 0.5, 1e-9);
-  ha_motion_destroy(m);
+  ha_motion_destroy(ma);
+  ha_motion_destroy(mb);
   rig_down(&r);
   const char *bad =
       "{\"format\": 1, \"tracks\": [{\"id\": 1}], \"animations\": [{\"name\": "

@@ -175,6 +175,8 @@ export interface GroupSpec {
   fadeIn?: number;
   phaseOffset?: number;
   phaseSpread?: boolean;
+  /** seconds every track holds its start position before it plays */
+  delay?: number;
   rotateFormation?: boolean;
   centerPoint?: Vec3 | XYZ;
   spreadRadius?: number;

@@ -119,10 +119,7 @@ typedef struct ha_anim_spec {
                      (0: only a takeover fades, over takeover_fade) */
   double phase_offset;
   bool phase_spread;
-  double delay;   /* seconds every track holds its start before playing (group.h) */
-  ha_vec3 offset; /* added to every track, turning about +z (group.h) */
-  double offset_angle;
-  double offset_turns;
+  double delay; /* seconds every track holds its start before playing (group.h) */
   bool rotate_formation;
   ha_vec3 center_point;
   double spread_radius;

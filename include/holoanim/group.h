@@ -45,10 +45,6 @@ typedef struct ha_group {
   double delay;              /* every member holds its τ = 0 position for `delay`
                                 seconds of animation time, then plays that much
                                 later (the original's time shift; 0: none) */
-  ha_vec3 offset;            /* added to every member, turned about +z by
-                                offset_angle + 360·offset_turns·τ/T degrees */
-  double offset_angle;       /* degrees at τ = 0 */
-  double offset_turns;       /* turns of the offset per duration (0: fixed) */
   bool rotate_formation;     /* isobarycentric/centered: turn with the heading */
   ha_vec3 center_point;      /* centered: the formation's centre */
   double spread_radius;      /* spread: radius of the sphere (m) */

@@ -51,10 +51,6 @@ ha_status ha_group_validate(const ha_group *g, ha_error *err) {
   if (!(g->delay >= 0.0 && g->delay <= 1e6)) {
     return ha__error_bounds(err, HA_CATEGORY_MODEL, "delay", g->delay, 0.0, 1e6);
   }
-  if (!ha_vec3_isfinite(g->offset) || !isfinite(g->offset_angle) || !isfinite(g->offset_turns)) {
-    return ha__error_invalid(err, HA_CATEGORY_MODEL, "offset", "non-finite",
-                             "the offset, its angle and turns must be finite");
-  }
   if (g->mode == HA_GROUP_SPREAD && !(g->spread_radius >= 0.0 && g->spread_radius <= 1000.0)) {
     return ha__error_bounds(err, HA_CATEGORY_MODEL, "spreadRadius", g->spread_radius, 0.0, 1000.0);
   }
@@ -95,26 +91,8 @@ static ha_vec3 fibonacci(size_t i, size_t n) {
   return ha_vec3_make(r * cos(phi), r * sin(phi), z);
 }
 
-static int mode_offset(const ha_group *g, size_t i, ha_vec3 base, ha_vec3 bary, ha_vec3 *off);
-
-/* The group's own offset at τ (turning about +z). */
-static ha_vec3 turned_offset(const ha_group *g, double tau) {
-  double T = ha_motion_timing(g->motion).duration;
-  double a = ha_deg2rad(g->offset_angle) + HA_TAU * g->offset_turns * tau / T;
-  double c = cos(a), s = sin(a);
-  return ha_vec3_make(g->offset.x * c - g->offset.y * s, g->offset.x * s + g->offset.y * c,
-                      g->offset.z);
-}
-
+/* The member's constant offset (1), or 0 when it turns or mirrors. */
 int ha__group_member_offset(const ha_group *g, size_t i, ha_vec3 base, ha_vec3 bary, ha_vec3 *off) {
-  if (fabs(g->offset_turns) > 0.0 || !mode_offset(g, i, base, bary, off)) {
-    return 0;
-  }
-  *off = ha_vec3_add(*off, turned_offset(g, 0.0));
-  return 1;
-}
-
-static int mode_offset(const ha_group *g, size_t i, ha_vec3 base, ha_vec3 bary, ha_vec3 *off) {
   switch (g->mode) {
   case HA_GROUP_SHARED: *off = ha_vec3_zero(); return 1;
   case HA_GROUP_RELATIVE: *off = ha_vec3_sub(base, ha_motion_pivot(g->motion)); return 1;
@@ -133,8 +111,8 @@ static int mode_offset(const ha_group *g, size_t i, ha_vec3 base, ha_vec3 bary, 
   return 0;
 }
 
-static ha_vec3 mode_member(const ha_group *g, size_t i, double t, ha_vec3 base, ha_vec3 bary,
-                           uint32_t track_id, ha_motion_state *state, double *tau_out) {
+ha_vec3 ha__group_member(const ha_group *g, size_t i, double t, ha_vec3 base, ha_vec3 bary,
+                         uint32_t track_id, ha_motion_state *state) {
   ha_track_ctx ctx = {track_id, ha_group_shift(g, i) + g->delay, state, NULL};
   if (g->delay > 0.0 && t * ha_motion_timing(g->motion).speed < ctx.shift) {
     /* Waiting for its delay: the start of its path (τ = 0). */
@@ -142,9 +120,8 @@ static ha_vec3 mode_member(const ha_group *g, size_t i, double t, ha_vec3 base, 
     ctx.shift = 0.0;
   }
   ha_vec3 m = ha_motion_eval(g->motion, t, &ctx);
-  *tau_out = ha_motion_tau(g->motion, t, ctx.shift);
   ha_vec3 off;
-  if (mode_offset(g, i, base, bary, &off)) {
+  if (ha__group_member_offset(g, i, base, bary, &off)) {
     return ha_vec3_add(m, off);
   }
   ha_vec3 pivot = ha_motion_pivot(g->motion);
@@ -178,13 +155,6 @@ static ha_vec3 mode_member(const ha_group *g, size_t i, double t, ha_vec3 base, 
     return m;
   }
   return m;
-}
-
-ha_vec3 ha__group_member(const ha_group *g, size_t i, double t, ha_vec3 base, ha_vec3 bary,
-                         uint32_t track_id, ha_motion_state *state) {
-  double tau = 0.0;
-  ha_vec3 p = mode_member(g, i, t, base, bary, track_id, state, &tau);
-  return ha_vec3_add(p, turned_offset(g, tau));
 }
 
 static ha_vec3 group_member_at(const ha_group *g, size_t i, double t, ha_vec3 bary) {

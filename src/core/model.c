@@ -103,6 +103,22 @@ static const ha_param_info common_params[] = {
      .max = 1000.0,
      .description = "frame scale about the pivot: a number or [sx, sy, sz]",
      .slot = -1},
+    {.name = "offset",
+     .type = HA_PARAM_VEC3,
+     .unit = "m",
+     .min = -1e6,
+     .max = 1e6,
+     .description = "added to every position after rotation and scale (a formation member's "
+                    "place beside the path)",
+     .slot = -1},
+    {.name = "offsetTurn",
+     .type = HA_PARAM_VEC3,
+     .unit = "deg",
+     .min = -360000.0,
+     .max = 360000.0,
+     .description = "turns `offset` about this axis by its length in degrees over one cycle "
+                    "(progress tau/T): [0, 0, 360] = once about z",
+     .slot = -1},
 };
 
 const ha_param_info *ha_common_params(size_t *count) {
@@ -979,6 +995,23 @@ static ha_status parse_frame(ha__motion_data *d, const ha_params *raw, ha_error 
     sc = ha_vec3_make(c[0], c[1], c[2]);
     any = 1;
   }
+  static const char *const offk[2] = {"offset", "offsetTurn"};
+  ha_vec3 *offv[2] = {&d->off, &d->off_turn};
+  for (int k = 0; k < 2; k++) {
+    const ha_param_info *pi = &common_params[3 + k];
+    if (!ha__params_get(raw, pi, &v)) {
+      continue;
+    }
+    if (v.kind != HA_VALUE_NUMBERS || v.n != 3) {
+      return wrong_type(err, pi, &v, "[x, y, z]");
+    }
+    ha_status st = check_vec3(err, offk[k], v.num, pi->min, pi->max);
+    if (st != HA_OK) {
+      return st;
+    }
+    *offv[k] = ha_vec3_make(v.num[0], v.num[1], v.num[2]);
+    d->has_off = 1;
+  }
   d->rot = q;
   d->xf = ha_mat3_from_quat(q);
   for (int r = 0; r < 3; r++) {
@@ -1017,7 +1050,8 @@ ha_status ha__motion_data_build(ha__motion_data *d, const ha__model *m, const ha
       }
       st = ha__error_invalid(
           err, HA_CATEGORY_MODEL, raw->e[i].name, raw->e[i].name,
-          "unknown parameter for model %s (known: %s, rotation, rotationOrder, scale)",
+          "unknown parameter for model %s (known: %s, rotation, rotationOrder, scale, "
+          "offset, offsetTurn)",
           m->info.name, known);
     }
   }
@@ -1039,6 +1073,8 @@ ha_status ha__motion_data_build(ha__motion_data *d, const ha__model *m, const ha
   h = fnv(h, d->s, sizeof(d->s));
   h = fnv(h, &d->timing.duration, sizeof(double));
   h = fnv(h, &d->xf, sizeof(d->xf));
+  h = fnv(h, &d->off, sizeof(d->off));
+  h = fnv(h, &d->off_turn, sizeof(d->off_turn));
   if (d->npts) {
     h = fnv(h, d->pts, d->npts * sizeof(ha_vec3));
   }
@@ -1063,9 +1099,9 @@ ha_vec3 ha__motion_data_pivot(const ha__motion_data *d) {
   return d->model->pivot ? d->model->pivot(d) : ha__slot_vec3(d, 0);
 }
 
-ha_vec3 ha__motion_data_eval(const ha__motion_data *d, double tau, uint32_t track,
+ha_vec3 ha__motion_data_eval(const ha__motion_data *d, double tau, double cycle, uint32_t track,
                              ha_motion_state *state) {
-  ha__eval ev = {tau, tau / d->timing.duration, d->timing.duration, track, state};
+  ha__eval ev = {tau, tau / d->timing.duration, d->timing.duration, cycle, track, state};
   if (state != NULL && state->tag != d->tag) {
     ha_motion_state_reset(state);
   }
@@ -1073,6 +1109,12 @@ ha_vec3 ha__motion_data_eval(const ha__motion_data *d, double tau, uint32_t trac
   if (d->has_xf) {
     ha_vec3 pv = ha__motion_data_pivot(d);
     p = ha_vec3_add(pv, ha_mat3_apply(&d->xf, ha_vec3_sub(p, pv)));
+  }
+  if (d->has_off) {
+    /* offset, turned about offsetTurn by |offsetTurn| degrees per cycle */
+    double deg = ha_vec3_len(d->off_turn) * ev.p;
+    ha_mat3 r = ha_mat3_axis_angle(d->off_turn, ha_deg2rad(deg));
+    p = ha_vec3_add(p, ha_mat3_apply(&r, d->off));
   }
   if (state != NULL) {
     state->tag = d->tag;

@@ -53,18 +53,23 @@ typedef struct ha__motion_data {
   size_t nkeys;
   double *aux; /* derived tables owned by the data (freed with it) */
   size_t naux;
-  ha_mat3 xf;  /* rotation · scale applied about the pivot */
-  int has_xf;  /* 0 when identity: skip the multiply */
-  ha_quat rot; /* the rotation part alone (formation axes) */
+  ha_mat3 xf;       /* rotation · scale applied about the pivot */
+  int has_xf;       /* 0 when identity: skip the multiply */
+  ha_quat rot;      /* the rotation part alone (formation axes) */
+  ha_vec3 off;      /* `offset`: added after the frame, turned by `offsetTurn` */
+  ha_vec3 off_turn; /* `offsetTurn`: axis · degrees turned over one cycle */
+  int has_off;      /* 0 when no offset: skip it */
   ha_timing timing;
   uint64_t tag; /* unique per data version: keys the per-track state cache */
 } ha__motion_data;
 
-/* One evaluation: τ (seconds within [0, T]), p = τ/T, the track, its cache. */
+/* One evaluation: τ (seconds within [0, T]), p = τ/T, the cycle (0 for
+ * the first, and before it; always 0 for once), the track, its cache. */
 typedef struct ha__eval {
   double tau;
   double p;
   double T;
+  double cycle;
   uint32_t track;
   ha_motion_state *state; /* may be NULL: stateful models integrate from 0 */
 } ha__eval;
@@ -104,7 +109,7 @@ ha_status ha__motion_data_build(ha__motion_data *d, const ha__model *m, const ha
                                 const ha_timing *timing, ha_error *err);
 void ha__motion_data_free(ha__motion_data *d);
 /* Full position (model + frame transform) at τ. */
-ha_vec3 ha__motion_data_eval(const ha__motion_data *d, double tau, uint32_t track,
+ha_vec3 ha__motion_data_eval(const ha__motion_data *d, double tau, double cycle, uint32_t track,
                              ha_motion_state *state);
 ha_vec3 ha__motion_data_pivot(const ha__motion_data *d);
 

@@ -117,6 +117,16 @@ static double data_tau(const ha__motion_data *d, double t, double shift) {
   return ha_time_map(a, d->timing.duration, d->timing.loop);
 }
 
+/* Which cycle animation time a is in: 0 for the first (and before it, and
+ * for once), k for the k-th repeat of a loop or ping-pong. */
+static double data_cycle(const ha__motion_data *d, double t, double shift) {
+  double a = t * d->timing.speed - shift;
+  if (!isfinite(a) || a <= 0.0 || d->timing.loop == HA_LOOP_ONCE) {
+    return 0.0;
+  }
+  return floor(a / d->timing.duration);
+}
+
 double ha_motion_tau(const ha_motion *m, double t, double shift) {
   return data_tau(&m->cur, t, shift);
 }
@@ -124,13 +134,14 @@ double ha_motion_tau(const ha_motion *m, double t, double shift) {
 ha_vec3 ha_motion_eval(const ha_motion *m, double t, const ha_track_ctx *ctx) {
   uint32_t track = ctx ? ctx->track_id : 0;
   double shift = ctx ? ctx->shift : 0.0;
-  ha_vec3 p =
-      ha__motion_data_eval(&m->cur, data_tau(&m->cur, t, shift), track, ctx ? ctx->state : NULL);
+  ha_vec3 p = ha__motion_data_eval(&m->cur, data_tau(&m->cur, t, shift),
+                                   data_cycle(&m->cur, t, shift), track, ctx ? ctx->state : NULL);
   if (m->blending && t >= m->blend_start && t < m->blend_start + m->blend_window) {
     double w = (t - m->blend_start) / m->blend_window;
     w = w * w * (3.0 - 2.0 * w);
-    ha_vec3 q = ha__motion_data_eval(&m->prev, data_tau(&m->prev, t, shift), track,
-                                     ctx ? ctx->state_prev : NULL);
+    ha_vec3 q =
+        ha__motion_data_eval(&m->prev, data_tau(&m->prev, t, shift), data_cycle(&m->prev, t, shift),
+                             track, ctx ? ctx->state_prev : NULL);
     p = ha_vec3_lerp(q, p, w);
   }
   if (!ha_vec3_isfinite(p)) {
@@ -160,7 +171,7 @@ double ha_motion_heading(const ha_motion *m, double tau, ha_vec3 *axis) {
   ha_vec3 ax = ha_vec3_make(0, 0, 1);
   double h = 0.0;
   if (d->model->heading != NULL) {
-    ha__eval ev = {tau, tau / d->timing.duration, d->timing.duration, 0, NULL};
+    ha__eval ev = {tau, tau / d->timing.duration, d->timing.duration, 0, 0, NULL};
     h = d->model->heading(d, &ev, &ax);
     if (d->has_xf) {
       /* The formation turns about the transformed axis. */

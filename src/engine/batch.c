@@ -198,7 +198,7 @@ void ha_batch_get_stats(const ha_batch *b, ha_batch_stats *out) {
 /* The kernel for `m`, its parameters in `kp` with the frame folded in. */
 static int capture_kernel(const ha_motion *m, ha__kernel_params *kp) {
   const ha__motion_data *d = ha__motion_current(m);
-  if (ha__motion_blending(m) || d->model->pack == NULL) {
+  if (ha__motion_blending(m) || d->model->pack == NULL || d->has_off) {
     return KIND_GENERIC;
   }
   int kind;

@@ -357,9 +357,6 @@ ha_status ha_engine_animation_start(ha_engine *e, ha_motion *motion, const ha_an
   g.phase_offset = sp.phase_offset;
   g.phase_spread = sp.phase_spread;
   g.delay = sp.delay;
-  g.offset = sp.offset;
-  g.offset_angle = sp.offset_angle;
-  g.offset_turns = sp.offset_turns;
   g.rotate_formation = sp.rotate_formation;
   g.center_point = sp.center_point;
   g.spread_radius = sp.spread_radius;

@@ -29,9 +29,6 @@ static int compile_spec(ha__compiler *x, const json_t *o, ha_anim_spec *spec) {
   ok &= ha__cc_get_number(x, o, "phaseOffset", 0, -1e6, 1e6, &spec->phase_offset) >= 0;
   ok &= ha__cc_get_bool(x, o, "phaseSpread", &spec->phase_spread) >= 0;
   ok &= ha__cc_get_number(x, o, "delay", 0, 0.0, 1e6, &spec->delay) >= 0;
-  ok &= ha__cc_get_vec3(x, o, "offset", 0, HA__POS_MAX, &spec->offset) >= 0;
-  ok &= ha__cc_get_number(x, o, "offsetAngle", 0, -36000.0, 36000.0, &spec->offset_angle) >= 0;
-  ok &= ha__cc_get_number(x, o, "offsetTurns", 0, -1000.0, 1000.0, &spec->offset_turns) >= 0;
   ok &= ha__cc_get_bool(x, o, "rotateFormation", &spec->rotate_formation) >= 0;
   ok &= ha__cc_get_vec3(x, o, "centerPoint", 0, HA__POS_MAX, &spec->center_point) >= 0;
   ok &= ha__cc_get_number(x, o, "spreadRadius", 0, 0.0, 1000.0, &spec->spread_radius) >= 0;
@@ -146,8 +143,8 @@ static const char *const action_types = "start|stop|preset|goto";
 
 /* Fields each action type reads (besides "type"). */
 static const char *const action_fields[4] = {
-    ("group,animation,tracks,mode,phaseOffset,phaseSpread,delay,offset,offsetAngle,offsetTurns,"
-     "rotateFormation,centerPoint,spreadRadius,mirrorAxis"),
+    "group,animation,tracks,mode,phaseOffset,phaseSpread,delay,rotateFormation,centerPoint,"
+    "spreadRadius,mirrorAxis",
     "group,animation,tracks,fade",
     "preset,tracks,transition,easing,space,stagger",
     "track,position,transition,easing,space",
@@ -185,9 +182,9 @@ static void target_group(ha__compiler *x, const json_t *o, ha_show_action *a, co
     return;
   }
   a->tag = (uint32_t)a->group; /* a group answers to its index */
-  static const char *const own[] = {"tracks",          "mode",        "phaseOffset",  "phaseSpread",
-                                    "delay",           "offset",      "offsetAngle",  "offsetTurns",
-                                    "rotateFormation", "centerPoint", "spreadRadius", "mirrorAxis"};
+  static const char *const own[] = {"tracks",      "mode",         "phaseOffset",
+                                    "phaseSpread", "delay",        "rotateFormation",
+                                    "centerPoint", "spreadRadius", "mirrorAxis"};
   for (size_t i = 0; i < HA__COUNTOF(own); i++) {
     if (json_object_get(o, own[i]) != NULL) {
       ha__cc_warn_key(x, own[i], "ignored: a group start uses the group's own tracks and settings");

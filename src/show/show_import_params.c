@@ -9,7 +9,12 @@
  * range) is left out so the model's default applies (settle). Everything
  * left out is a warning naming the field of the .hpx, at its line and
  * column. Rejected: extending the registry's aliases with these names —
- * they belong to one old file format, not to the engine's vocabulary. */
+ * they belong to one old file format, not to the engine's vocabulary.
+ *
+ * At the end, what the v2.3 and v2.0 importers (show_import_v23.c,
+ * show_import_v20*.c) share: vectors and quaternions as JSON, a formation
+ * member's turning offset, the one-animation group, the path of a track's
+ * own copy, an animation's timing and the unknown-key warnings. */
 #include "show_internal.h"
 
 #include <math.h>
@@ -355,5 +360,84 @@ void ha__hpx_settle_params(ha__hpx *m, const char *model, json_t *anim,
     ha__path_pop(&m->path, m2);
     ha__path_pop(&m->path, mark);
     json_object_del(params, victim);
+  }
+}
+
+json_t *ha__hpx_vec(ha_vec3 v) {
+  return json_pack("[o,o,o]", ha__hpx_num(v.x), ha__hpx_num(v.y), ha__hpx_num(v.z));
+}
+
+json_t *ha__hpx_quat(ha_quat q) {
+  return json_pack("[o,o,o,o]", ha__hpx_num(q.w), ha__hpx_num(q.x), ha__hpx_num(q.y),
+                   ha__hpx_num(q.z));
+}
+
+void ha__hpx_set_offset(json_t *params, ha_vec3 off, ha_vec3 axis, double from, double by) {
+  ha_mat3 r = ha_mat3_axis_angle(axis, ha_deg2rad(from));
+  json_object_set_new(params, "offset", ha__hpx_vec(ha_mat3_apply(&r, off)));
+  if (fabs(by) > 0.0) {
+    json_object_set_new(params, "offsetTurn", ha__hpx_vec(ha_vec3_scale(axis, by)));
+  }
+}
+
+json_t *ha__hpx_group(const char *name, json_t *tracks, double delay) {
+  json_t *g = json_object();
+  json_object_set_new(g, "name", json_string(name));
+  json_object_set_new(g, "animation", json_string(name));
+  json_object_set_new(g, "tracks", tracks);
+  if (delay > 0.0) {
+    json_object_set_new(g, "delay", ha__hpx_num(delay));
+  }
+  return g;
+}
+
+void ha__hpx_path_track_anim(ha__hpx *m, size_t j) {
+  ha__path_pop(&m->path, 0);
+  ha__path_key(&m->path, "tracks");
+  ha__path_index(&m->path, j);
+  ha__path_key(&m->path, "animationState");
+  ha__path_key(&m->path, "animation");
+}
+
+void ha__hpx_path_anim(ha__hpx *m, size_t i) {
+  ha__path_pop(&m->path, 0);
+  ha__path_key(&m->path, "animations");
+  ha__path_index(&m->path, i);
+}
+
+void ha__hpx_warn_coords(ha__hpx *m, const json_t *a) {
+  const char *cs = ha__hpx_str(json_object_get(a, "coordinateSystem"), "type");
+  if (cs != NULL && strcmp(cs, "xyz") != 0) {
+    ha__hpx_warn_key(m, "coordinateSystem", "not imported: animations are computed in xyz");
+  }
+}
+
+json_t *ha__hpx_anim_timing(ha__hpx *m, const json_t *a, const char *name, double *T) {
+  json_t *o = json_object();
+  json_object_set_new(o, "name", json_string(name));
+  const json_t *d = json_object_get(a, "duration");
+  *T = json_is_number(d) && json_number_value(d) > 0 ? json_number_value(d) : 10.0;
+  json_object_set_new(o, "duration", ha__hpx_num(*T));
+  int loop = json_is_true(json_object_get(a, "loop"));
+  int pp = json_is_true(json_object_get(a, "pingPong"));
+  json_object_set_new(o, "loop", json_string(loop && pp ? "pingpong" : loop ? "loop" : "once"));
+  if (pp && !loop) {
+    ha__hpx_warn_key(m, "pingPong", "ignored, as the original does: loop is false (played once)");
+  }
+  return o;
+}
+
+void ha__hpx_warn_keys(ha__hpx *m, const json_t *o, const char *key, const char *known,
+                       const char *why) {
+  size_t mark = key != NULL ? ha__path_key(&m->path, key) : 0;
+  const char *k;
+  json_t *v;
+  json_object_foreach((json_t *)(uintptr_t)o, k, v) {
+    if (ha__list_index(known, '|', k) < 0) {
+      ha__hpx_warn_key(m, k, "not imported: %s", why);
+    }
+  }
+  if (key != NULL) {
+    ha__path_pop(&m->path, mark);
   }
 }

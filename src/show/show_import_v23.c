@@ -37,7 +37,7 @@ static json_t *v23_rotation(const json_t *r) {
   ha_quat qy = ha_quat_axis_angle(ha_vec3_make(0, 1, 0), ha_deg2rad(json_number_value(y)));
   ha_quat qz = ha_quat_axis_angle(ha_vec3_make(0, 0, 1), ha_deg2rad(json_number_value(z)));
   ha_quat q = ha_quat_mul(qx, ha_quat_mul(qz, qy));
-  return json_pack("[f,f,f,f]", q.w, q.x, q.y, q.z);
+  return ha__hpx_quat(q);
 }
 
 /* Take `key` out of the working copy `p`; its value (borrowed until `p` is
@@ -291,19 +291,9 @@ static ha_vec3 v23_xyz(const json_t *o) {
 /* The show's animation for `a` (parameters from `psrc`), named `name`. */
 static json_t *v23_anim_object(ha__hpx *m, const ha_model_info *mi, const json_t *a,
                                const json_t *psrc, const char *name) {
-  json_t *o = json_object();
-  json_object_set_new(o, "name", json_string(name));
+  double T = 0.0;
+  json_t *o = ha__hpx_anim_timing(m, a, name, &T); /* as calculateAnimationTime */
   json_object_set_new(o, "model", json_string(mi->name));
-  const json_t *d = json_object_get(a, "duration");
-  double T = json_is_number(d) && json_number_value(d) > 0 ? json_number_value(d) : 10.0;
-  json_object_set_new(o, "duration", ha__hpx_num(T));
-  int loop = json_is_true(json_object_get(a, "loop"));
-  int pp = json_is_true(json_object_get(a, "pingPong"));
-  /* calculateAnimationTime: pingPong only matters when loop is set. */
-  json_object_set_new(o, "loop", json_string(loop && pp ? "pingpong" : loop ? "loop" : "once"));
-  if (pp && !loop) {
-    ha__hpx_warn_key(m, "pingPong", "ignored, as the original does: loop is false (once)");
-  }
   json_t *params = json_object();
   json_object_set_new(o, "parameters", params);
   if (json_is_object(psrc)) {
@@ -325,10 +315,7 @@ static json_t *v23_anim_object(ha__hpx *m, const ha_model_info *mi, const json_t
   if (json_object_get(a, "multiTrackParameters") != NULL) {
     ha__hpx_warn_key(m, "multiTrackParameters", "not imported: per-track parameters");
   }
-  const char *cs = ha__hpx_str(json_object_get(a, "coordinateSystem"), "type");
-  if (cs != NULL && strcmp(cs, "xyz") != 0) {
-    ha__hpx_warn_key(m, "coordinateSystem", "not imported: animations are computed in xyz");
-  }
+  ha__hpx_warn_coords(m, a);
   return o;
 }
 
@@ -349,13 +336,7 @@ static json_t *v23_add(ha__hpx *m, const json_t *a, json_t *o, json_t *tracks, d
   if (tracks == NULL) {
     return NULL;
   }
-  json_t *g = json_object();
-  json_object_set_new(g, "name", json_string(name));
-  json_object_set_new(g, "animation", json_string(name));
-  json_object_set_new(g, "tracks", tracks);
-  if (delay > 0.0) {
-    json_object_set_new(g, "delay", ha__hpx_num(delay));
-  }
+  json_t *g = ha__hpx_group(name, tracks, delay);
   if (id != NULL && ha__strmap_get(&m->group_of_anim, id) == NULL) {
     ha__strmap_slot *s = ha__strmap_put(&m->group_of_anim, id);
     if (s != NULL) {
@@ -458,17 +439,11 @@ static void v23_per_track(ha__hpx *m, const ha_model_info *mi, const json_t *a, 
     /* The track's copy is read at its own path (its warnings point there);
      * the animation is at animations[anim_index] from the root. */
     if (ta != a) {
-      ha__path_pop(&m->path, 0);
-      ha__path_key(&m->path, "tracks");
-      ha__path_index(&m->path, tk);
-      ha__path_key(&m->path, "animationState");
-      ha__path_key(&m->path, "animation");
+      ha__hpx_path_track_anim(m, tk);
     }
     json_t *o = v23_anim_object(m, mi, ta, json_object_get(ta, "parameters"), aname);
     if (ta != a) {
-      ha__path_pop(&m->path, 0);
-      ha__path_key(&m->path, "animations");
-      ha__path_index(&m->path, anim_index);
+      ha__hpx_path_anim(m, anim_index);
     }
     ha_vec3 d =
         /* applyTransform: no entry for the track, or absolute: no offset. */
@@ -479,7 +454,7 @@ static void v23_per_track(ha__hpx *m, const ha_model_info *mi, const json_t *a, 
     const char *type = ha__hpx_str(ta, "type");
     if (rigid && type != NULL && ha_vec3_dot(off, off) > 0.0 &&
         v23_offset_turn(type, json_object_get(ta, "parameters"), &angle, &turns)) {
-      d = anchor; /* the offset turns: the group's offset */
+      d = anchor; /* the offset turns: the animation's offset, offsetTurn */
     } else {
       off = ha_vec3_zero();
     }
@@ -495,41 +470,23 @@ static void v23_per_track(ha__hpx *m, const ha_model_info *mi, const json_t *a, 
                        shift);
       ha__path_pop(&m->path, m2);
     }
-    json_t *g = v23_add(m, a, o, json_pack("[I]", (json_int_t)idx), shift, out);
-    if (g != NULL && fabs(turns) > 0.0) {
-      json_object_set_new(
-          g, "offset",
-          json_pack("[o,o,o]", ha__hpx_num(off.x), ha__hpx_num(off.y), ha__hpx_num(off.z)));
-      json_object_set_new(g, "offsetAngle", ha__hpx_num(angle));
-      json_object_set_new(g, "offsetTurns", ha__hpx_num(turns));
+    if (ha_vec3_dot(off, off) > 0.0) {
+      /* turned about +z by angle + 360·turns·τ/T degrees */
+      ha__hpx_set_offset(json_object_get(o, "parameters"), off, ha_vec3_make(0, 0, 1), angle,
+                         360.0 * turns);
     }
-  }
-}
-
-/* Warn about every key of object `o` (at `key` below the current path, or
- * the current object for NULL) not in the '|' list `known`. */
-static void v23_warn_keys(ha__hpx *m, const json_t *o, const char *key, const char *known,
-                          const char *why) {
-  size_t mark = key != NULL ? ha__path_key(&m->path, key) : 0;
-  const char *k;
-  json_t *v;
-  json_object_foreach((json_t *)(uintptr_t)o, k, v) {
-    if (ha__list_index(known, '|', k) < 0) {
-      ha__hpx_warn_key(m, k, "not imported: %s", why);
-    }
-  }
-  if (key != NULL) {
-    ha__path_pop(&m->path, mark);
+    v23_add(m, a, o, json_pack("[I]", (json_int_t)idx), shift, out);
   }
 }
 
 /* What the import does not take from animation `a`, warned at its path. */
 static void v23_warn_rest(ha__hpx *m, const json_t *a) {
-  v23_warn_keys(m, a, NULL,
-                "id|name|type|duration|loop|pingPong|parameters|keyframes|coordinateSystem|"
-                "transform|trackIds|trackSelectionLocked|multiTrackMode|phaseOffsetSeconds|"
-                "centerPoint|customCenter|barycentricVariant|multiTrackParameters|fadeIn|fadeOut",
-                "unknown animation field");
+  ha__hpx_warn_keys(
+      m, a, NULL,
+      "id|name|type|duration|loop|pingPong|parameters|keyframes|coordinateSystem|"
+      "transform|trackIds|trackSelectionLocked|multiTrackMode|phaseOffsetSeconds|"
+      "centerPoint|customCenter|barycentricVariant|multiTrackParameters|fadeIn|fadeOut",
+      "unknown animation field");
   static const char *const fades[2] = {"fadeIn", "fadeOut"};
   for (int k = 0; k < 2; k++) {
     const json_t *f = json_object_get(a, fades[k]);
@@ -545,11 +502,11 @@ static void v23_warn_rest(ha__hpx *m, const json_t *a) {
   }
   const json_t *tf = json_object_get(a, "transform");
   if (json_is_object(tf)) {
-    v23_warn_keys(m, tf, "transform", "mode|tracks|formation", "unknown transform field");
+    ha__hpx_warn_keys(m, tf, "transform", "mode|tracks|formation", "unknown transform field");
     size_t mark = ha__path_key(&m->path, "transform");
     const json_t *form = json_object_get(tf, "formation");
     if (json_is_object(form)) {
-      v23_warn_keys(m, form, "formation", "anchor|pattern", "unknown formation field");
+      ha__hpx_warn_keys(m, form, "formation", "anchor|pattern", "unknown formation field");
     }
     const char *pat = ha__hpx_str(form, "pattern");
     if (pat != NULL && strcmp(pat, "rigid") != 0 && strcmp(pat, "spherical") != 0) {
@@ -562,7 +519,7 @@ static void v23_warn_rest(ha__hpx *m, const json_t *a) {
     const char *k;
     json_t *v;
     json_object_foreach((json_t *)(uintptr_t)trs, k, v) {
-      v23_warn_keys(m, v, k, "offset|timeShift", "unknown track transform field");
+      ha__hpx_warn_keys(m, v, k, "offset|timeShift", "unknown track transform field");
       int listed = 0;
       size_t j;
       const json_t *id;
@@ -624,10 +581,7 @@ static void v20_generic_animation(ha__hpx *m, const json_t *a, size_t i, ha__hpx
   if (json_object_get(a, "multiTrackParameters") != NULL) {
     ha__hpx_warn_key(m, "multiTrackParameters", "not imported: per-track parameters");
   }
-  const char *cs = ha__hpx_str(json_object_get(a, "coordinateSystem"), "type");
-  if (cs != NULL && strcmp(cs, "xyz") != 0) {
-    ha__hpx_warn_key(m, "coordinateSystem", "not imported: animations are computed in xyz");
-  }
+  ha__hpx_warn_coords(m, a);
   size_t index = json_array_size(anims);
   json_array_append_new(anims, o);
   const char *id = ha__hpx_str(a, "id");

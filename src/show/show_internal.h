@@ -436,6 +436,33 @@ json_t *ha__hpx_num(double v);
 int ha__hpx_set(json_t *obj, const char *key, json_t *v);
 /* The string at `key` of `o`, or NULL. */
 const char *ha__hpx_str(const json_t *o, const char *key);
+/* New arrays [x, y, z] and [w, x, y, z] (numbers as ha__hpx_num). */
+json_t *ha__hpx_vec(ha_vec3 v);
+json_t *ha__hpx_quat(ha_quat q);
+/* A formation member's place beside its path as the animation parameters
+ * `offset` (`off` turned `from` degrees about the unit `axis`) and, when
+ * `by` is not 0, `offsetTurn` (axis·by: `by` degrees more per cycle): the
+ * originals' rotating formations (v2.3 calculateRotationAngle, v2.0
+ * rotateOffsetForAnimation). */
+void ha__hpx_set_offset(json_t *params, ha_vec3 off, ha_vec3 axis, double from, double by);
+/* A new group `name` playing the animation of the same name on `tracks`
+ * (taken), held `delay` seconds first when > 0. */
+json_t *ha__hpx_group(const char *name, json_t *tracks, double delay);
+/* Point the path at tracks[j].animationState.animation (a track's own copy
+ * of an animation), or back at animations[i], both from the root. */
+void ha__hpx_path_track_anim(ha__hpx *m, size_t j);
+void ha__hpx_path_anim(ha__hpx *m, size_t i);
+/* Warn at `coordinateSystem` of animation `a` when it is not xyz. */
+void ha__hpx_warn_coords(ha__hpx *m, const json_t *a);
+/* Warn "not imported: `why`" at every key of object `o` (at `key` below
+ * the current path, or the current object for NULL) not in the '|' list
+ * `known`. */
+void ha__hpx_warn_keys(ha__hpx *m, const json_t *o, const char *key, const char *known,
+                       const char *why);
+/* A new show animation `name` with the duration (10 s when missing or not
+ * above 0, into *T) and loop of animation `a`: both versions ping-pong only
+ * when loop is set too (else played once, warned). */
+json_t *ha__hpx_anim_timing(ha__hpx *m, const json_t *a, const char *name, double *T);
 /* An easing name the engine knows (cubic-bezier: cubic-in-out, warned). */
 json_t *ha__hpx_easing(ha__hpx *m, const json_t *v);
 /* Keyframes [{time, position {x,y,z}, interpolation}] -> the show's. */
@@ -469,5 +496,24 @@ int ha__hpx_is_v20(const json_t *src);
 /* Import animation `a` (index i of animations[]) of a v2.3 / v2.0 project. */
 void ha__hpx_v23_animation(ha__hpx *m, const json_t *a, size_t i, ha__hpx_anims *out);
 void ha__hpx_v20_animation(ha__hpx *m, const json_t *a, size_t i, ha__hpx_anims *out);
+/* v2.0 (show_import_v20*.c): how formation offsets turn with a rotating
+ * type (its rotateOffsetForAnimation): `from` + `by`·τ/T degrees about
+ * `axis`; `turns` 0 for the types whose offsets stay fixed. */
+typedef struct ha__hpx_v20_turn {
+  int turns;
+  ha_vec3 axis;
+  double from, by;
+} ha__hpx_v20_turn;
+/* 1 when a v2.0 animation type has a model. */
+int ha__hpx_v20_known(const char *type);
+/* The engine model and parameters (into `out`) of the animation `ta` a
+ * track plays (`track`, NULL for an animation no track plays); NULL when
+ * the type has no model. */
+const char *ha__hpx_v20_params(ha__hpx *m, const json_t *ta, const json_t *track, json_t *out,
+                               ha__hpx_v20_turn *turn);
+/* A custom animation's keyframes as v2.0 plays them (interpolation
+ * linear | bezier | step). */
+json_t *ha__hpx_v20_keys(ha__hpx *m, const json_t *kf, const json_t *ta, const json_t *track,
+                         const char *interp);
 
 #endif

@@ -33,18 +33,16 @@ KEYS(animation, {"name", 0, NULL}, {"model", 0, NULL}, {"duration", 0, NULL}, {"
      {"pingPong", 0, NULL}, {"speed", 0, NULL}, {"fadeIn", 0, NULL}, {"fadeOut", 0, NULL},
      {"parameters", 0, NULL})
 KEYS(group, {"name", 0, NULL}, {"animation", 0, NULL}, {"tracks", 0, NULL}, {"mode", 0, NULL},
-     {"phaseOffset", 0, NULL}, {"phaseSpread", 0, NULL}, {"delay", 0, NULL}, {"offset", 0, NULL},
-     {"offsetAngle", 0, NULL}, {"offsetTurns", 0, NULL}, {"rotateFormation", 0, NULL},
-     {"centerPoint", 0, NULL}, {"spreadRadius", 0, NULL}, {"mirrorAxis", 0, NULL},
-     {"autoStart", 0, NULL})
+     {"phaseOffset", 0, NULL}, {"phaseSpread", 0, NULL}, {"delay", 0, NULL},
+     {"rotateFormation", 0, NULL}, {"centerPoint", 0, NULL}, {"spreadRadius", 0, NULL},
+     {"mirrorAxis", 0, NULL}, {"autoStart", 0, NULL})
 KEYS(preset, {"name", 0, NULL}, {"positions", 0, NULL})
 KEYS(action, {"type", 0, NULL}, {"group", 0, NULL}, {"animation", 0, NULL}, {"preset", 0, NULL},
      {"track", 0, NULL}, {"tracks", 0, NULL}, {"mode", 0, NULL}, {"phaseOffset", 0, NULL},
-     {"phaseSpread", 0, NULL}, {"delay", 0, NULL}, {"offset", 0, NULL}, {"offsetAngle", 0, NULL},
-     {"offsetTurns", 0, NULL}, {"rotateFormation", 0, NULL}, {"centerPoint", 0, NULL},
-     {"spreadRadius", 0, NULL}, {"mirrorAxis", 0, NULL}, {"position", 0, NULL},
-     {"transition", 0, NULL}, {"easing", 0, NULL}, {"space", 0, NULL}, {"stagger", 0, NULL},
-     {"fade", 0, NULL})
+     {"phaseSpread", 0, NULL}, {"delay", 0, NULL}, {"rotateFormation", 0, NULL},
+     {"centerPoint", 0, NULL}, {"spreadRadius", 0, NULL}, {"mirrorAxis", 0, NULL},
+     {"position", 0, NULL}, {"transition", 0, NULL}, {"easing", 0, NULL}, {"space", 0, NULL},
+     {"stagger", 0, NULL}, {"fade", 0, NULL})
 KEYS(cue, {"number", 0, NULL}, {"name", 0, NULL}, {"osc", 0, NULL},
      {"actions", 2, &ha__schema_action})
 KEYS(deadband, {"position", 0, NULL}, {"angle", 0, NULL})

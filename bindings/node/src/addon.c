@@ -891,6 +891,7 @@ bool ha_node_get_group_options(napi_env env, napi_value obj, const char *context
   }
   if (!ha_node_opt_number(env, obj, "phaseOffset", &out->phase_offset) ||
       !ha_node_opt_bool(env, obj, "phaseSpread", &out->phase_spread) ||
+      !ha_node_opt_number(env, obj, "delay", &out->delay) ||
       !ha_node_opt_bool(env, obj, "rotateFormation", &out->rotate_formation) ||
       !ha_node_opt_number(env, obj, "spreadRadius", &out->spread_radius) ||
       !ha_node_opt_string(env, obj, "mirrorAxis", s, sizeof(s), &found)) {

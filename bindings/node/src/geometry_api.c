@@ -146,6 +146,7 @@ static bool group_layout(napi_env env, napi_value g, ha_group *grp) {
   spec.mode = grp->mode;
   spec.phase_offset = grp->phase_offset;
   spec.phase_spread = grp->phase_spread;
+  spec.delay = grp->delay;
   spec.rotate_formation = grp->rotate_formation;
   spec.center_point = grp->center_point;
   spec.spread_radius = grp->spread_radius;
@@ -156,6 +157,7 @@ static bool group_layout(napi_env env, napi_value g, ha_group *grp) {
   grp->mode = spec.mode;
   grp->phase_offset = spec.phase_offset;
   grp->phase_spread = spec.phase_spread;
+  grp->delay = spec.delay;
   grp->rotate_formation = spec.rotate_formation;
   grp->center_point = spec.center_point;
   grp->spread_radius = spec.spread_radius;

@@ -28,7 +28,7 @@ test('listModels: every model with parameter metadata, common params, timing, ea
       if (p.type === 'points' || p.type === 'keyframes') assert.equal(typeof p.minCount, 'number');
     }
   }
-  assert.deepEqual(reg.commonParameters.map((p) => p.name), ['rotation', 'rotationOrder', 'scale']);
+  assert.deepEqual(reg.commonParameters.map((p) => p.name), ['rotation', 'rotationOrder', 'scale', 'offset', 'offsetTurn']);
   const order = reg.commonParameters.find((p) => p.name === 'rotationOrder');
   assert.deepEqual(order.choices, ['XYZ', 'XZY', 'YXZ', 'YZX', 'ZXY', 'ZYX']);
   assert.equal(order.default, 'ZYX');

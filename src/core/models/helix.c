@@ -9,8 +9,10 @@
  * is computed as (a_x² + a_y²)/(1 − a_z), which is exact algebra and keeps
  * full precision. The frame is built once in prepare into d->aux.
  *
- * circlePlane xy (the original v2.3's convention): u = X, v = Y whatever the
- * axis, so the circle lies in a horizontal plane moving along the axis. */
+ * circlePlane xy (the original v2.3's helix): u = X, v = Y whatever the
+ * axis, so the circle lies in a horizontal plane moving along the axis;
+ * circlePlane xz (the original v2.0's helix): u = X, v = Z whatever the
+ * axis. */
 #include "model_impl.h"
 
 enum { S_START = 0, S_END = 3, S_RADIUS = 6, S_TURNS = 7, S_DIR = 8, S_PLANE = 9 };
@@ -22,9 +24,10 @@ static const ha_param_info params[] = {
     HA__P_TURNS(S_TURNS, "turns", NULL, 3, "turns per duration"),
     HA__P_CHOICE(S_DIR, "direction", NULL, "counterclockwise|clockwise", 0,
                  "turning direction seen looking from axisEnd back to axisStart"),
-    HA__P_CHOICE(S_PLANE, "circlePlane", NULL, "perpendicular|xy", 0,
-                 "plane of the circle: perpendicular to the axis, or xy whatever the axis (the "
-                 "original v2.3's helix; then the direction is seen from +z)"),
+    HA__P_CHOICE(S_PLANE, "circlePlane", NULL, "perpendicular|xy|xz", 0,
+                 "plane of the circle: perpendicular to the axis; xy whatever the axis (the "
+                 "original v2.3's helix; the direction is seen from +z); xz whatever the axis "
+                 "(the original v2.0's helix: u = X, v = Z)"),
 };
 
 static ha_status prepare(ha__motion_data *d, const ha_params *raw, ha_error *err) {
@@ -38,9 +41,10 @@ static ha_status prepare(ha__motion_data *d, const ha_params *raw, ha_error *err
   }
   ha_vec3 u, v;
   double h2 = a.x * a.x + a.y * a.y;
-  if ((int)d->s[S_PLANE] == 1) {
+  int plane = (int)d->s[S_PLANE];
+  if (plane > 0) {
     u = ha_vec3_make(1.0, 0.0, 0.0);
-    v = ha_vec3_make(0.0, 1.0, 0.0);
+    v = plane == 1 ? ha_vec3_make(0.0, 1.0, 0.0) : ha_vec3_make(0.0, 0.0, 1.0);
   } else if (!(h2 > 0.0)) {
     u = ha_vec3_make(1.0, 0.0, 0.0);
     v = ha_vec3_make(0.0, a.z > 0.0 ? 1.0 : -1.0, 0.0);

@@ -8,7 +8,10 @@
  * plane's (u, v) angles). So n lies in the plane and is perpendicular to
  * E − S itself, not only to its projection. For the default path along +X in
  * xy, n = +Y. It is computed once in prepare into d->aux; S = E, or a path
- * perpendicular to the plane (no unique n), is an InvalidParameter. */
+ * perpendicular to the plane (no unique n), is an InvalidParameter.
+ * A nonzero offsetAxis sets n to unit(offsetAxis) instead, whatever the path
+ * and plane (the originals' fixed offset axes: v2.3's oscillator-path, v2.0's
+ * zigzag). */
 #include "model_impl.h"
 
 enum {
@@ -34,7 +37,8 @@ static const ha_param_info params[] = {
     HA__P_PLANE(S_PLANE, 0, "plane the sideways offset lies in"),
     HA__P_DIR(S_AXIS, "offsetAxis", NULL, 0, 0, 0,
               "fixed direction of the offset instead of sideways in the plane ([0, 0, 0]: "
-              "sideways; the original v2.3 oscillator-path offsets along +y or +z)"),
+              "sideways; the original v2.3 oscillator-path offsets along +y or +z, v2.0's "
+              "zigzag along y, z or x)"),
 };
 
 static ha_status prepare(ha__motion_data *d, const ha_params *raw, ha_error *err) {

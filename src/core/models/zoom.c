@@ -4,7 +4,7 @@
  * tiny but non-zero vectors from underflowing to zero. */
 #include "model_impl.h"
 
-enum { S_CENTER = 0, S_D0 = 3, S_D1 = 4, S_DIR = 5, S_EASING = 8 };
+enum { S_CENTER = 0, S_D0 = 3, S_D1 = 4, S_DIR = 5, S_EASING = 8, S_SWEEP = 9 };
 
 static const ha_param_info params[] = {
     HA__P_POS(S_CENTER, "zoomCenter", NULL, 0, 0, 0,
@@ -14,6 +14,10 @@ static const ha_param_info params[] = {
     HA__P_DIR(S_DIR, "direction", NULL, 1, 0, 0,
               "direction from zoomCenter to the source (any non-zero length)"),
     HA__P_EASING(S_EASING, "easing", NULL, HA_EASE_QUAD_IN_OUT, "progress curve of the zoom"),
+    HA__P_CHOICE(S_SWEEP, "sweepPlane", NULL, "none|xz", 0,
+                 "none: along direction; xz (the original v2.0's zoom): the source also turns "
+                 "once per duration around the centre in x-z, P = c + dist·(cos 2πp, 0, "
+                 "sin 2πp), direction unused"),
 };
 
 static ha_status prepare(ha__motion_data *d, const ha_params *raw, ha_error *err) {
@@ -31,6 +35,10 @@ static ha_status prepare(ha__motion_data *d, const ha_params *raw, ha_error *err
 static ha_vec3 local(const ha__motion_data *d, const ha__eval *ev) {
   double k = ha_ease((ha_easing)d->s[S_EASING], ev->p);
   double dist = d->s[S_D0] + (d->s[S_D1] - d->s[S_D0]) * k;
+  if ((int)d->s[S_SWEEP] == 1) {
+    double a = HA_TAU * ev->p;
+    return ha_vec3_add(ha__slot_vec3(d, S_CENTER), ha_vec3_make(dist * cos(a), 0.0, dist * sin(a)));
+  }
   return ha_vec3_add(ha__slot_vec3(d, S_CENTER), ha_vec3_scale(ha__slot_vec3(d, S_DIR), dist));
 }
 

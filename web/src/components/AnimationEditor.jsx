@@ -281,7 +281,7 @@ export function AnimationEditor() {
           <Field key={info.name} info={info} value={draft.params[info.name]} error={errors[info.name]} easings={registry.easings} onChange={(v) => setParam(info.name, v)} />
         ))}
         <details>
-          <summary>Frame: rotation, rotationOrder, scale</summary>
+          <summary>Frame: rotation, rotationOrder, scale, offset, offsetTurn</summary>
           {common.map((info) => (
             <Field key={info.name} info={info} value={draft.params[info.name]} error={errors[info.name]} easings={registry.easings} onChange={(v) => setParam(info.name, v)} />
           ))}
