@@ -264,6 +264,18 @@ static int v23_is_position(const ha_model_info *mi, const char *key) {
 static void v23_translate(const ha_model_info *mi, json_t *params, ha_vec3 d) {
   const char *key;
   json_t *v;
+  const char *up = ha__hpx_str(params, "upAxis");
+  if (up != NULL && strcmp(up, "y") == 0) {
+    /* bounce drawn y-up: its height is on y, where center.y is not read;
+     * the original's applyTransform moves the ball along y all the same. */
+    static const char *const heights[] = {"startHeight", "groundLevel"};
+    for (size_t i = 0; i < HA__COUNTOF(heights); i++) {
+      const json_t *h = json_object_get(params, heights[i]);
+      const ha_param_info *pi = ha_model_param_find(mi, heights[i]);
+      double now = json_is_number(h) ? json_number_value(h) : pi != NULL ? pi->def[0] : 0.0;
+      json_object_set_new(params, heights[i], ha__hpx_num(now + d.y));
+    }
+  }
   json_object_foreach(params, key, v) {
     if (!v23_is_position(mi, key) || !json_is_array(v)) {
       continue;
