@@ -164,6 +164,16 @@ static void test_v20_tracks(void) {
   CHECK_INT(g[3].tracks[0], 4);
   CHECK_NEAR(g[3].spec.delay, 0.5, 0);
   CHECK_NEAR(g[2].spec.delay, 0, 0);
+  /* A cue playing the circle on its two tracks starts both tracks' groups
+   * (each with its own offset), not the first animation on both tracks. */
+  const ha_show_cue *c = ha_show_cues(s, &n);
+  CHECK_INT(n, 1);
+  CHECK_INT(n > 0 ? c[0].action_count : 0, 2);
+  for (size_t i = 0; n > 0 && i < c[0].action_count && i < 2; i++) {
+    CHECK_INT(c[0].actions[i].type, HA_SHOW_ACTION_START);
+    CHECK_INT(c[0].actions[i].target, HA_SHOW_TARGET_GROUP);
+    CHECK_STR(g[c[0].actions[i].group].name, i == 0 ? "Circle (track 1)" : "Circle (track 2)");
+  }
   test_show_round_trip(s);
   ha_show_destroy(s);
 }

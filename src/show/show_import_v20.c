@@ -251,6 +251,9 @@ static void v20_emit(ha__hpx *m, const json_t *a, const char *name, v20_member *
     json_array_append_new(out->groups, g);
     return;
   }
+  /* One group per track: a cue playing the animation starts them all
+   * (hpx_per_track_actions), as for v2.3. v2.0 itself saves no cues. */
+  v20_register(id, &m->groups_of_anim, n);
   for (size_t k = 0; k < n; k++) {
     char nbuf[200], want[200];
     snprintf(want, sizeof(want), "%s (track %lld)", name, mb[k].number);
