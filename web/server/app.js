@@ -175,7 +175,7 @@ function upgradeRefusal(req, access) {
     } catch {
       oh = null;
     }
-    if (oh !== req.headers.host) return '403 Forbidden';
+    if (oh !== String(req.headers.host).toLowerCase()) return '403 Forbidden';
   }
   const refused = access.check(req, url, { upgrade: true });
   if (refused) return refused.status === 401 ? '401 Unauthorized' : '403 Forbidden';
