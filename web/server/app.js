@@ -302,6 +302,10 @@ async function createServer(opts) {
       return;
     }
     if (url.pathname === '/health') {
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        res.writeHead(405, { allow: 'GET, HEAD' }).end();
+        return;
+      }
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ ok: true, project: session.project, clients: clients.size }));
       return;
