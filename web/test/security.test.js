@@ -163,21 +163,25 @@ test('URLs that do not parse are a 400, on HTTP and on the upgrade; the server s
 });
 
 test('messages over the size limit (4 MiB by default) close that connection only', async (t) => {
-  assert.equal(MAX_MESSAGE_BYTES, 4 * 1024 * 1024);
+  const FOUR_MIB = 4 * 1024 * 1024;
+  /** Send one message: {closed: code} when the server closes the connection, else {reply: message}. */
+  const outcome = (c, fields) => Promise.race([
+    new Promise((resolve) => c.ws.once('close', (code) => resolve({ closed: code }))),
+    c.call('ping', fields).then(() => ({ reply: 'ok' }), (e) => ({ reply: e.message })),
+  ]);
   const srv = await startServer(t);
   const big = await openClient(t, srv);
-  const closed = new Promise((resolve) => big.ws.once('close', (code) => resolve(code)));
-  big.raw(JSON.stringify({ id: 1, type: 'ping', pad: 'x'.repeat(MAX_MESSAGE_BYTES) }));
-  assert.equal(await closed, 1009, 'closed: message too big');
+  assert.deepEqual(await outcome(big, { pad: 'x'.repeat(FOUR_MIB) }), { closed: 1009 }, 'closed: message too big');
   const other = await openClient(t, srv);
   assert.equal((await other.call('ping')).now > 0, true);
+  assert.deepEqual(await outcome(other, { pad: 'x'.repeat(FOUR_MIB - 1000) }), { reply: 'ping: unknown field "pad"' }, 'just under the limit: read');
+  assert.equal(MAX_MESSAGE_BYTES, FOUR_MIB);
   // a smaller limit, as configured
   const small = await startServer(t, { maxMessageBytes: 4096 });
   const c = await openClient(t, small);
-  await assert.rejects(c.call('ping', { pad: 'x'.repeat(3000) }), /unknown field "pad"/);
-  const gone = new Promise((resolve) => c.ws.once('close', (code) => resolve(code)));
-  c.raw(JSON.stringify({ id: 9, type: 'ping', pad: 'x'.repeat(5000) }));
-  assert.equal(await gone, 1009);
+  assert.deepEqual(await outcome(c, { pad: 'x'.repeat(3000) }), { reply: 'ping: unknown field "pad"' });
+  assert.deepEqual(await outcome(c, { pad: 'x'.repeat(5000) }), { closed: 1009 });
+  await assert.rejects(startServer(null, { projectsDir: srv.projectsDir, maxMessageBytes: 10 }), /at least 1024/);
 });
 
 test('an import runs off the event loop: other requests are answered while it works; a third waiting one is refused', async (t) => {
