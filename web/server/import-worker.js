@@ -1,8 +1,9 @@
 'use strict';
 // Runs one .hpx import off the server's event loop (session.js starts it):
-// workerData {addon, text, name, autostart} → posts {ok, text, warnings} (the
-// imported show as JSON text) or {ok: false, error}. The addon is
-// context-aware, so each worker loads its own instance.
+// workerData {addon, text, name, autostart, file} → saves the imported show
+// to `file` (a temporary name; the core's atomic save) and posts {ok, text,
+// warnings} (the show as JSON text, what was saved) or {ok: false, error}.
+// The addon is context-aware, so each worker loads its own instance.
 
 const { parentPort, workerData } = require('node:worker_threads');
 
@@ -18,10 +19,11 @@ function plainDiagnostics(list) {
 }
 
 function run() {
-  const { addon, text, name, autostart } = workerData;
+  const { addon, text, name, autostart, file } = workerData;
   try {
     const h = require(addon);
     const show = h.Show.importHpx({ text, name }, { autostart });
+    show.save(file);
     return { ok: true, text: show.toString(), warnings: plainDiagnostics(show.warnings) };
   } catch (e) {
     const error = e !== null && typeof e === 'object' ? primitives(e) : {};

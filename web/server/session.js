@@ -16,10 +16,12 @@
 // of quiet (and at once on save() or close()), atomically, so a crash loses at
 // most that delay and never the previous file.
 //
-// Importing: the .hpx conversion runs in a worker thread (import-worker.js),
-// one import at a time, at most MAX_QUEUED_IMPORTS waiting, each ended after
-// `importTimeoutMs`; the event loop (the other clients, the live frames)
-// goes on meanwhile. Only the core's parse of the result runs here.
+// Importing: the .hpx conversion and the first save run in a worker thread
+// (import-worker.js), one import at a time, at most MAX_QUEUED_IMPORTS
+// waiting, each ended after `importTimeoutMs`; the event loop (the other
+// clients, the live frames) goes on meanwhile. What stays here is what needs
+// the Show object (the core's parse and validation of the result) and the
+// player's load.
 
 const fs = require('node:fs');
 const path = require('node:path');
@@ -70,6 +72,7 @@ class Session extends EventEmitter {
   #importTimeoutMs;
   #importChain = Promise.resolve();
   #importsWaiting = 0;
+  #importSeq = 0;
   #workers = new Set();
   #closed = false;
 
@@ -157,20 +160,26 @@ class Session extends EventEmitter {
     const file = this.#fileOf(name);
     if (fs.existsSync(file)) throw fail('EEXIST', `project "${name}" already exists`);
     if (this.#importsWaiting >= MAX_QUEUED_IMPORTS) throw fail('EBUSY', 'imports are already running; try again when they end');
+    const tmp = path.join(this.#dir, `.${name}.json.import-${process.pid}-${++this.#importSeq}`);
     this.#importsWaiting++;
     const turn = this.#importChain.then(() => {
       this.#importsWaiting--;
-      return this.#importInWorker({ text, name: `${name}.hpx`, autostart });
+      return this.#importInWorker({ text, name: `${name}.hpx`, autostart, file: tmp });
     });
     this.#importChain = turn.catch(() => {});
-    const result = await turn;
-    if (this.#closed) throw fail('ESTATE', 'the server is closing');
-    // another request may have taken the name meanwhile
-    if (fs.existsSync(file)) throw fail('EEXIST', `project "${name}" already exists`);
-    const show = this.#h.Show.parse(result.text, `${name}.json`);
-    show.save(file);
-    this.#switch(show, name, file, show.version);
-    return result.warnings || [];
+    try {
+      const result = await turn;
+      if (this.#closed) throw fail('ESTATE', 'the server is closing');
+      const show = this.#h.Show.parse(result.text, `${name}.json`);
+      // another request may have taken the name meanwhile
+      if (fs.existsSync(file)) throw fail('EEXIST', `project "${name}" already exists`);
+      fs.renameSync(tmp, file);
+      // the saved text is the document (JSON.parse is cheaper than toJSON)
+      this.#switch(show, name, file, show.version, JSON.parse(result.text));
+      return result.warnings || [];
+    } finally {
+      fs.rmSync(tmp, { force: true });
+    }
   }
 
   #importInWorker(job) {
@@ -209,7 +218,7 @@ class Session extends EventEmitter {
     this.#emitChange(null, 'save as');
   }
 
-  #switch(show, name, file, savedVersion) {
+  #switch(show, name, file, savedVersion, doc = show.toJSON()) {
     if (this.#show) this.flush();
     show.setHistoryLimit(200);
     this.#show = show;
@@ -219,9 +228,9 @@ class Session extends EventEmitter {
     this.#savedAt = Date.now();
     this.#saveError = null;
     this.#log = [];
-    this.#doc = show.toJSON();
+    this.#doc = doc;
     this.emit('open', this.#doc);
-    this.#emitChange(null, 'open');
+    this.#emitChange(null, 'open', doc);
   }
 
   // ---- changes ----
@@ -279,9 +288,9 @@ class Session extends EventEmitter {
     if (this.#log.length > LOG_LIMIT) this.#log.splice(0, this.#log.length - LOG_LIMIT);
   }
 
-  #emitChange(by, label) {
+  #emitChange(by, label, doc = this.#show.toJSON()) {
     const old = this.#doc;
-    this.#doc = this.#show.toJSON();
+    this.#doc = doc;
     if (label !== 'open' && label !== 'save as') this.#schedule();
     this.emit('change', { doc: this.#doc, old, by, label, state: this.state() });
   }
