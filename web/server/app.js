@@ -192,6 +192,7 @@ function upgradeRefusal(req, access) {
  *   allowedHosts Host names trusted like localhost (names whose DNS you control)
  *   maxMessageBytes  the largest WebSocket message (default 4 MiB)
  *   addonPath    where the addon is, for the import worker (default bindings/node)
+ *   importWorker, importTimeoutMs  the import worker's script and deadline (tests)
  *   staticDir    the built UI (web/dist)
  *   cli          the holoanim command (for discover)
  *   autosaveMs, frameRate, tickRate, log
@@ -210,6 +211,7 @@ async function createServer(opts) {
     autosaveMs: opts.autosaveMs,
     addonPath: opts.addonPath,
     importWorker: opts.importWorker,
+    importTimeoutMs: opts.importTimeoutMs,
   });
   const runtime = new Runtime(h, { frameRate: opts.frameRate || 60, tickRate: opts.tickRate || 100 });
   const registry = h.listModels();

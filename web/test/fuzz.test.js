@@ -61,9 +61,25 @@ const SEGMENTS = ['', 'health', 'ws', 'assets', 'index.html', 'app.js', '..', '.
 
 const PLAIN = ['', 'health', 'assets', 'app.js', 'index.html', 'ws', '..', '%2e%2e', 'dist-old', 'secret.txt', '%2f', 'x'];
 
+// paths that try to leave the UI folder, for the sibling beside it and the file above it
+const ESCAPES = ['/../dist-old/secret.txt', '/../secret.txt', '/../../secret.txt', '/..\\dist-old\\secret.txt', '/assets/../../dist-old/secret.txt'];
+
+/** Percent-encode some characters of `p` (either hex case), keeping the rest. */
+function escapeSome(r, p) {
+  let out = '';
+  for (const ch of p) {
+    if (ch !== '?' && r.chance(0.4)) {
+      const hex = ch.charCodeAt(0).toString(16).padStart(2, '0');
+      out += `%${r.chance(0.5) ? hex : hex.toUpperCase()}`;
+    } else out += ch;
+  }
+  return out[0] === '/' ? out : `/${out.slice(3)}`; // the leading "/" stays a slash
+}
+
 function randomPath(r) {
   const roll = r.next();
-  if (roll < 0.03) return r.pick(['*', 'http://evil.example/health', 'health', '', '//[', '//[/ws', '//a:b@[x]/']);
+  if (roll < 0.08) return escapeSome(r, r.pick(ESCAPES));
+  if (roll < 0.11) return r.pick(['*', 'http://evil.example/health', 'health', '', '//[', '//[/ws', '//a:b@[x]/']);
   let p = '';
   const n = 1 + r.int(4);
   const odd = r.chance(0.5); // half the paths with strange segments, half plain
@@ -252,7 +268,7 @@ test(`fuzz HTTP: random and mutated requests (seed ${SEED})`, async (t) => {
 
 const DOC_TYPES = new Set(['edit', 'undo', 'redo', 'open', 'create', 'import', 'saveAs']);
 const VALUES = [0, 1, -1, 1.5, 1e308, -1e308, 2 ** 53, 5e-324, 'x', '', '%E0%A4%A', 'play', 'circle', 'pendulum', 'quartet', true, false, null,
-  [], {}, [0, 0, 0], [1, 2], [1, 2, 3, 4], ['a', 'b', 'c'], { a: 1 }, { radius: -1 }, { duration: 'x' }, [[[[]]]], 'é\u0000\ud800', 'x'.repeat(3000)];
+  [], {}, [0, 0, 0], [1, 2], [1, 2, 3, 4], ['a', 'b', 'c'], [0, 0, '0'], [0, null, 0], 'abc', { length: 3 }, { 0: 1, 1: 2, 2: 3, length: 3 }, [1], { a: 1 }, { radius: -1 }, { duration: 'x' }, [[[[]]]], 'é\u0000\ud800', 'x'.repeat(3000)];
 const POINTERS = ['', '/', '/name', '/tracks', '/tracks/0', '/tracks/0/name', '/tracks/-', '/tracks/99999', '/tracks/x', '/animations/0/parameters/radius',
   '/nope', '/x~2y', '/~1', 'tracks', '/groups/0/tracks/0', '/outputs', '/limits'];
 const BAD_NAMES = ['', '../x', 'a/b', '.hidden', 'x'.repeat(70), 5, null, ' lead', 'a\u0000b'];

@@ -216,6 +216,23 @@ test('an import runs off the event loop: other requests are answered while it wo
   assert.ok(!fs.existsSync(path.join(srv.projectsDir, 'imported4.json')));
 });
 
+test('an import that does not end is stopped at its deadline; the next one runs', async (t) => {
+  const gate = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'holoanim-web-gate-')), 'open');
+  process.env.HOLOANIM_TEST_IMPORT_GATE = gate; // never opened while the first import waits
+  t.after(() => {
+    delete process.env.HOLOANIM_TEST_IMPORT_GATE;
+    fs.rmSync(path.dirname(gate), { recursive: true, force: true });
+  });
+  const srv = await startServer(t, { importWorker: path.join(__dirname, 'fixtures', 'gated-import-worker.js'), importTimeoutMs: 300 });
+  const c = await openClient(t, srv);
+  const text = fs.readFileSync(HPX, 'utf8');
+  await assert.rejects(c.call('import', { project: 'stuck', text }), (e) => e.code === 'ETIMEDOUT');
+  assert.deepEqual(fs.readdirSync(srv.projectsDir).filter((f) => f.includes('stuck')), [], 'no file left behind');
+  fs.writeFileSync(gate, '');
+  assert.ok(Array.isArray((await c.call('import', { project: 'next', text })).warnings));
+  assert.equal(srv.session.project, 'next');
+});
+
 test('an import that fails in its worker: the core\'s error, code and position, nothing created', async (t) => {
   const srv = await startServer(t);
   const c = await openClient(t, srv);
