@@ -202,7 +202,13 @@ class Session extends EventEmitter {
         else end(reject, Object.assign(new Error((r && r.error && r.error.message) || 'import failed'), (r && r.error) || {}));
       });
       w.once('error', (e) => end(reject, fail('EINTERNAL', `import worker: ${e.message}`)));
-      w.once('exit', (code) => end(reject, fail(this.#closed ? 'ESTATE' : 'EINTERNAL', `import worker ended (exit ${code}) without an answer`)));
+      w.once('exit', (code) => {
+        // a worker stopped at its deadline ends only when the converter returns
+        // to JavaScript: whatever it saved by then goes (after success the file
+        // was renamed into place before this event)
+        fs.rmSync(job.file, { force: true });
+        end(reject, fail(this.#closed ? 'ESTATE' : 'EINTERNAL', `import worker ended (exit ${code}) without an answer`));
+      });
     });
   }
 
