@@ -4,9 +4,13 @@
 //
 // Security: it listens on 127.0.0.1 unless told otherwise; another address
 // needs a token, which every WebSocket connection must then present
-// (?token=...). A WebSocket whose Origin is not this server's own host is
-// refused, so a web page elsewhere cannot drive the show through a browser
-// on this machine.
+// (?token=...). Every request, HTTP or WebSocket, must carry a loopback Host
+// (with this server's port) or a configured one, or else the token
+// (access.js: DNS rebinding). A WebSocket whose Origin is not this server's
+// own host is refused, so a web page elsewhere cannot drive the show through
+// a browser on this machine. A URL that does not parse is a 400, never an
+// exception. Messages are limited to `maxMessageBytes` (4 MiB by default);
+// an .hpx import runs in a worker thread (session.js), not on the event loop.
 //
 // Live positions: the player's poller hands a frame to the server at the
 // display rate; it is encoded once and sent to each subscribed client that
@@ -17,12 +21,12 @@
 const fs = require('node:fs');
 const http = require('node:http');
 const path = require('node:path');
-const crypto = require('node:crypto');
 const { WebSocketServer } = require('ws');
 const { Session } = require('./session');
 const { Runtime } = require('./runtime');
 const { requestHandler } = require('./requests');
 const { parseMessage, encodeFrame } = require('./protocol');
+const { Access } = require('./access');
 
 const MIME = {
   '.html': 'text/html; charset=utf-8',
@@ -37,6 +41,7 @@ const MIME = {
 
 const MAX_IN_FLIGHT = 2; // frames sent but not acknowledged, per client
 const MAX_BUFFERED = 256 * 1024; // bytes queued on a socket before we skip frames
+const MAX_MESSAGE_BYTES = 4 * 1024 * 1024; // a WebSocket message, by default (an .hpx import is the largest)
 
 function isLoopback(host) {
   return host === 'localhost' || host === '::1' || /^127\./.test(host);
@@ -99,7 +104,7 @@ function fanOutFrame(clients, f, frames) {
  * A path that does not decode is a 400, never an exception in the server
  * (which would take the player down with it); a path that leaves staticDir,
  * even into a sibling folder whose name starts the same, is a 403. */
-function staticHandler(staticDir) {
+function staticHandler(staticDir, access) {
   return (req, res, url) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405).end();
@@ -131,6 +136,8 @@ function staticHandler(staticDir) {
         return;
       }
       const ext = path.extname(file);
+      const cookie = access.cookieFor(req, url);
+      if (cookie) res.setHeader('set-cookie', cookie);
       res.writeHead(200, {
         'content-type': MIME[ext] || 'application/octet-stream',
         'cache-control': ext === '.html' ? 'no-cache' : 'max-age=31536000, immutable',
@@ -142,10 +149,23 @@ function staticHandler(staticDir) {
   };
 }
 
+/** The request's URL (path and query only), or null when it does not parse:
+ * never an exception (`new URL('//[', base)` throws). */
+function requestUrl(req) {
+  if (typeof req.url !== 'string' || req.url[0] !== '/') return null;
+  try {
+    return new URL(`http://x${req.url}`);
+  } catch {
+    return null;
+  }
+}
+
 /** Why a WebSocket upgrade is refused ("403 Forbidden"), or null to accept it:
- * only /ws, only from this server's own origin, only with the token when one is set. */
-function upgradeRefusal(req, token) {
-  const url = new URL(req.url, 'http://x');
+ * only /ws, only from this server's own origin, only from a trusted Host or
+ * with the token, always with the token when one is set. */
+function upgradeRefusal(req, access) {
+  const url = requestUrl(req);
+  if (url === null) return '400 Bad Request';
   if (url.pathname !== '/ws') return '404 Not Found';
   const origin = req.headers.origin;
   if (origin) {
@@ -155,13 +175,10 @@ function upgradeRefusal(req, token) {
     } catch {
       oh = null;
     }
-    if (oh !== req.headers.host) return '403 Forbidden';
+    if (oh !== String(req.headers.host).toLowerCase()) return '403 Forbidden';
   }
-  if (token !== null) {
-    const given = Buffer.from(url.searchParams.get('token') || '');
-    const want = Buffer.from(token);
-    if (given.length !== want.length || !crypto.timingSafeEqual(given, want)) return '401 Unauthorized';
-  }
+  const refused = access.check(req, url, { upgrade: true });
+  if (refused) return refused.status === 401 ? '401 Unauthorized' : '403 Forbidden';
   return null;
 }
 
@@ -172,6 +189,10 @@ function upgradeRefusal(req, token) {
  *   open         project to open (default: the newest, else a new "untitled")
  *   host, port   listening address (127.0.0.1, 8080; port 0 = any free)
  *   token        required from every client when set; required for non-loopback hosts
+ *   allowedHosts Host names trusted like localhost (names whose DNS you control)
+ *   maxMessageBytes  the largest WebSocket message (default 4 MiB)
+ *   addonPath    where the addon is, for the import worker (default bindings/node)
+ *   importWorker, importTimeoutMs  the import worker's script and deadline (tests)
  *   staticDir    the built UI (web/dist)
  *   cli          the holoanim command (for discover)
  *   autosaveMs, frameRate, tickRate, log
@@ -180,9 +201,18 @@ function upgradeRefusal(req, token) {
 async function createServer(opts) {
   const h = opts.h;
   const { host, token } = listenAddress(opts);
+  const access = new Access({ token, allowedHosts: opts.allowedHosts || [] });
+  const maxMessageBytes = opts.maxMessageBytes ?? MAX_MESSAGE_BYTES;
+  if (!Number.isSafeInteger(maxMessageBytes) || maxMessageBytes < 1024) throw new Error('maxMessageBytes: a whole number of bytes, at least 1024');
   const log = opts.log || (() => {});
   const staticDir = opts.staticDir ? path.resolve(opts.staticDir) : null;
-  const session = new Session(h, { projectsDir: opts.projectsDir, autosaveMs: opts.autosaveMs });
+  const session = new Session(h, {
+    projectsDir: opts.projectsDir,
+    autosaveMs: opts.autosaveMs,
+    addonPath: opts.addonPath,
+    importWorker: opts.importWorker,
+    importTimeoutMs: opts.importTimeoutMs,
+  });
   const runtime = new Runtime(h, { frameRate: opts.frameRate || 60, tickRate: opts.tickRate || 100 });
   const registry = h.listModels();
   const clients = new Set();
@@ -261,10 +291,23 @@ async function createServer(opts) {
   }
 
   // ---- HTTP ----
-  const serveStatic = staticHandler(staticDir);
+  const serveStatic = staticHandler(staticDir, access);
   const server = http.createServer((req, res) => {
-    const url = new URL(req.url, 'http://x');
+    const url = requestUrl(req);
+    if (url === null) {
+      res.writeHead(400).end('bad URL');
+      return;
+    }
+    const refused = access.check(req, url);
+    if (refused) {
+      res.writeHead(refused.status, { 'content-type': 'text/plain; charset=utf-8' }).end(refused.message);
+      return;
+    }
     if (url.pathname === '/health') {
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        res.writeHead(405, { allow: 'GET, HEAD' }).end();
+        return;
+      }
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ ok: true, project: session.project, clients: clients.size }));
       return;
@@ -272,13 +315,13 @@ async function createServer(opts) {
     serveStatic(req, res, url);
   });
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes });
   server.on('upgrade', (req, socket, head) => {
     if (closed) {
       socket.destroy();
       return;
     }
-    const refusal = upgradeRefusal(req, token);
+    const refusal = upgradeRefusal(req, access);
     if (refusal) {
       socket.write(`HTTP/1.1 ${refusal}\r\nConnection: close\r\n\r\n`);
       socket.destroy();
@@ -307,6 +350,7 @@ async function createServer(opts) {
     server.listen(opts.port ?? 8080, host, resolve);
   });
   const port = server.address().port;
+  access.port = port;
   const shownHost = host.includes(':') ? `[${host}]` : host;
   const url = `http://${shownHost}:${port}/${token ? `?token=${encodeURIComponent(token)}` : ''}`;
 
@@ -327,4 +371,4 @@ async function createServer(opts) {
   return { url, port, session, runtime, clients, close };
 }
 
-module.exports = { createServer, isLoopback };
+module.exports = { createServer, isLoopback, MAX_MESSAGE_BYTES };

@@ -15,6 +15,11 @@ const HELP = `usage: node server/main.js [options]
   --host ADDR         listening address (default 127.0.0.1); any other address
                       needs --token (or HOLOANIM_WEB_TOKEN)
   --token SECRET      required from every client (?token=SECRET in the URL)
+  --allow-host NAME   also trust requests whose Host is NAME (any port), like
+                      localhost: only a name whose DNS you control (repeat, or
+                      HOLOANIM_WEB_ALLOW_HOSTS=a,b); any other Host needs the token
+  --max-message BYTES the largest WebSocket message (default 4194304 = 4 MiB;
+                      or HOLOANIM_WEB_MAX_MESSAGE); an .hpx import is the largest
   --projects DIR      the folder of shows (default web/projects)
   --open NAME         open this project (default: the newest)
   --demo FILE         copy this show into the projects folder if absent and open it
@@ -59,6 +64,8 @@ async function main() {
         port: { type: 'string', default: process.env.PORT || '8080' },
         host: { type: 'string', default: '127.0.0.1' },
         token: { type: 'string', default: process.env.HOLOANIM_WEB_TOKEN || '' },
+        'allow-host': { type: 'string', multiple: true, default: [] },
+        'max-message': { type: 'string', default: process.env.HOLOANIM_WEB_MAX_MESSAGE || '' },
         projects: { type: 'string', default: path.join(WEB, 'projects') },
         open: { type: 'string' },
         demo: { type: 'string' },
@@ -77,6 +84,17 @@ async function main() {
     console.log(HELP);
     return;
   }
+  const allowedHosts = [...(process.env.HOLOANIM_WEB_ALLOW_HOSTS || '').split(','), ...args['allow-host']]
+    .map((x) => x.trim())
+    .filter((x) => x !== '');
+  let maxMessageBytes;
+  if (args['max-message'] !== '') {
+    if (!/^[0-9]{1,12}$/.test(args['max-message'])) {
+      console.error(`holoanim-web: --max-message "${args['max-message']}": a whole number of bytes`);
+      process.exit(2);
+    }
+    maxMessageBytes = Number(args['max-message']);
+  }
   const h = loadAddon(path.resolve(args.addon));
   let open = args.open;
   if (args.demo) open = installDemo(h, path.resolve(args.demo), path.resolve(args.projects), args.device);
@@ -90,6 +108,9 @@ async function main() {
       host: args.host,
       port: Number(args.port),
       token: args.token || null,
+      allowedHosts,
+      maxMessageBytes,
+      addonPath: path.resolve(args.addon),
       projectsDir: args.projects,
       open,
       staticDir: args.static,

@@ -94,7 +94,7 @@ function requestHandler({ h, session, runtime, cli }) {
       case 'projects': return { dir: session.dir, projects: session.list() };
       case 'open': return { warnings: session.open(m.project) };
       case 'create': return { warnings: session.create(m.project, m.title) };
-      case 'import': return { warnings: session.importHpx(m.project, m.text, { autostart: m.autostart === true }) };
+      case 'import': return { warnings: await session.importHpx(m.project, m.text, { autostart: m.autostart === true }) };
       case 'saveAs': session.saveAs(m.project); return session.state();
       case 'transport': return transportRequest(runtime, m);
       case 'cue': return { cue: runtime.goCue(m.number) };

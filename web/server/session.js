@@ -15,13 +15,23 @@
 // Saving: every change is written back to the project file after `autosaveMs`
 // of quiet (and at once on save() or close()), atomically, so a crash loses at
 // most that delay and never the previous file.
+//
+// Importing: the .hpx conversion and the first save run in a worker thread
+// (import-worker.js), one import at a time, at most MAX_QUEUED_IMPORTS
+// waiting, each ended after `importTimeoutMs`; the event loop (the other
+// clients, the live frames) goes on meanwhile. What stays here is what needs
+// the Show object (the core's parse and validation of the result) and the
+// player's load.
 
 const fs = require('node:fs');
 const path = require('node:path');
 const { EventEmitter } = require('node:events');
+const { Worker } = require('node:worker_threads');
 
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9 _.-]{0,63}$/;
 const LOG_LIMIT = 500;
+const MAX_QUEUED_IMPORTS = 2; // imports waiting behind the running one
+const DEFAULT_ADDON = path.resolve(__dirname, '..', '..', 'bindings', 'node');
 
 function fail(code, message, extra = {}) {
   const e = new Error(message);
@@ -57,16 +67,29 @@ class Session extends EventEmitter {
   #log = []; // {version, paths: [[...segments]] | '*'}
   #autosaveMs;
   #doc = null;
+  #addonPath;
+  #importWorker;
+  #importTimeoutMs;
+  #importChain = Promise.resolve();
+  #importsWaiting = 0;
+  #importSeq = 0;
+  #workers = new Set();
+  #closed = false;
 
   /**
    * @param h the holoanim addon
-   * @param opts {projectsDir, autosaveMs (default 500)}
+   * @param opts {projectsDir, autosaveMs (default 500), addonPath (the addon
+   *   for the import worker, default bindings/node), importWorker (its script),
+   *   importTimeoutMs (default 120000)}
    */
   constructor(h, opts) {
     super();
     this.#h = h;
     this.#dir = path.resolve(opts.projectsDir);
     this.#autosaveMs = opts.autosaveMs ?? 500;
+    this.#addonPath = path.resolve(opts.addonPath || DEFAULT_ADDON);
+    this.#importWorker = opts.importWorker || path.join(__dirname, 'import-worker.js');
+    this.#importTimeoutMs = opts.importTimeoutMs ?? 120000;
     fs.mkdirSync(this.#dir, { recursive: true });
   }
 
@@ -131,14 +154,62 @@ class Session extends EventEmitter {
   /**
    * Import a Holophonix Animator project (.hpx text) as a new project;
    * autostart: every imported animation starts on play (else by cue only).
+   * Resolves with the importer's warnings; the conversion runs in a worker.
    */
-  importHpx(name, text, { autostart = false } = {}) {
+  async importHpx(name, text, { autostart = false } = {}) {
     const file = this.#fileOf(name);
     if (fs.existsSync(file)) throw fail('EEXIST', `project "${name}" already exists`);
-    const show = this.#h.Show.importHpx({ text, name: `${name}.hpx` }, { autostart });
-    show.save(file);
-    this.#switch(show, name, file, show.version);
-    return show.warnings;
+    if (this.#importsWaiting >= MAX_QUEUED_IMPORTS) throw fail('EBUSY', 'imports are already running; try again when they end');
+    const tmp = path.join(this.#dir, `.${name}.json.import-${process.pid}-${++this.#importSeq}`);
+    this.#importsWaiting++;
+    const turn = this.#importChain.then(() => {
+      this.#importsWaiting--;
+      return this.#importInWorker({ text, name: `${name}.hpx`, autostart, file: tmp });
+    });
+    this.#importChain = turn.catch(() => {});
+    try {
+      const result = await turn;
+      if (this.#closed) throw fail('ESTATE', 'the server is closing');
+      const show = this.#h.Show.parse(result.text, `${name}.json`);
+      // another request may have taken the name meanwhile
+      if (fs.existsSync(file)) throw fail('EEXIST', `project "${name}" already exists`);
+      fs.renameSync(tmp, file);
+      // the saved text is the document (JSON.parse is cheaper than toJSON)
+      this.#switch(show, name, file, show.version, JSON.parse(result.text));
+      return result.warnings || [];
+    } finally {
+      fs.rmSync(tmp, { force: true });
+    }
+  }
+
+  #importInWorker(job) {
+    if (this.#closed) return Promise.reject(fail('ESTATE', 'the server is closing'));
+    return new Promise((resolve, reject) => {
+      const w = new Worker(this.#importWorker, { workerData: { addon: this.#addonPath, ...job } });
+      this.#workers.add(w);
+      let settled = false;
+      const end = (fn, v) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        this.#workers.delete(w);
+        w.terminate();
+        fn(v);
+      };
+      const timer = setTimeout(() => end(reject, fail('ETIMEDOUT', `the import took longer than ${this.#importTimeoutMs} ms and was stopped`)), this.#importTimeoutMs);
+      w.once('message', (r) => {
+        if (r && r.ok) end(resolve, r);
+        else end(reject, Object.assign(new Error((r && r.error && r.error.message) || 'import failed'), (r && r.error) || {}));
+      });
+      w.once('error', (e) => end(reject, fail('EINTERNAL', `import worker: ${e.message}`)));
+      w.once('exit', (code) => {
+        // a worker stopped at its deadline ends only when the converter returns
+        // to JavaScript: whatever it saved by then goes (after success the file
+        // was renamed into place before this event)
+        fs.rmSync(job.file, { force: true });
+        end(reject, fail(this.#closed ? 'ESTATE' : 'EINTERNAL', `import worker ended (exit ${code}) without an answer`));
+      });
+    });
   }
 
   /** Save the current show under a new name and continue there. */
@@ -153,7 +224,7 @@ class Session extends EventEmitter {
     this.#emitChange(null, 'save as');
   }
 
-  #switch(show, name, file, savedVersion) {
+  #switch(show, name, file, savedVersion, doc = show.toJSON()) {
     if (this.#show) this.flush();
     show.setHistoryLimit(200);
     this.#show = show;
@@ -163,9 +234,9 @@ class Session extends EventEmitter {
     this.#savedAt = Date.now();
     this.#saveError = null;
     this.#log = [];
-    this.#doc = show.toJSON();
+    this.#doc = doc;
     this.emit('open', this.#doc);
-    this.#emitChange(null, 'open');
+    this.#emitChange(null, 'open', doc);
   }
 
   // ---- changes ----
@@ -223,9 +294,9 @@ class Session extends EventEmitter {
     if (this.#log.length > LOG_LIMIT) this.#log.splice(0, this.#log.length - LOG_LIMIT);
   }
 
-  #emitChange(by, label) {
+  #emitChange(by, label, doc = this.#show.toJSON()) {
     const old = this.#doc;
-    this.#doc = this.#show.toJSON();
+    this.#doc = doc;
     if (label !== 'open' && label !== 'save as') this.#schedule();
     this.emit('change', { doc: this.#doc, old, by, label, state: this.state() });
   }
@@ -292,6 +363,9 @@ class Session extends EventEmitter {
   }
 
   close() {
+    this.#closed = true;
+    for (const w of this.#workers) w.terminate();
+    this.#workers.clear();
     this.flush();
     clearTimeout(this.#timer);
   }
