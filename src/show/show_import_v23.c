@@ -227,7 +227,7 @@ static void v23_params(ha__hpx *m, const json_t *a, const ha_model_info *mi, con
                        double duration, json_t *out) {
   const char *type = ha__hpx_str(a, "type");
   v23_ctx c = {m, json_deep_copy(src), json_object(), out, duration, a};
-  for (size_t i = 0; i < HA__COUNTOF(v23_models); i++) {
+  for (size_t i = 0; type != NULL && i < HA__COUNTOF(v23_models); i++) {
     if (strcmp(v23_models[i].type, type) == 0) {
       v23_models[i].fn(&c);
     }
@@ -365,7 +365,7 @@ static json_t *v23_add(ha__hpx *m, const json_t *a, json_t *o, json_t *tracks, d
 /* The track's own copy of animation `a` (animationState.animation with the
  * same id, or the editor's per-track id), else `a`. */
 static const json_t *v23_track_anim(ha__hpx *m, const json_t *tid, const json_t *a,
-                                    size_t *track_index) {
+                                    size_t anim_index, size_t *track_index) {
   const json_t *tracks = json_object_get(m->src, "tracks");
   size_t i;
   const json_t *t;
@@ -378,6 +378,17 @@ static const json_t *v23_track_anim(ha__hpx *m, const json_t *tid, const json_t 
       /* The editor saves relative mode's copies as "<id>-track-<track id>". */
       if (json_is_object(ta) && id != NULL && tid2 != NULL && strncmp(tid2, id, n) == 0 &&
           (tid2[n] == '\0' || strncmp(tid2 + n, "-track-", 7) == 0)) {
+        const char *type = ha__hpx_str(a, "type"), *type2 = ha__hpx_str(ta, "type");
+        if (type2 == NULL || strcmp(type, type2) != 0) {
+          /* Not a copy the editor saved: the animation's own definition. */
+          ha__hpx_path_track_anim(m, i);
+          ha__hpx_warn_key(m, "type",
+                           "not imported: this track's copy of the animation is not a %s; the "
+                           "track plays the animation's own parameters",
+                           type);
+          ha__hpx_path_anim(m, anim_index);
+          return a;
+        }
         *track_index = i;
         return ta;
       }
@@ -442,7 +453,7 @@ static void v23_per_track(ha__hpx *m, const ha_model_info *mi, const json_t *a, 
     const json_t *ts = json_object_get(tt, "timeShift");
     double shift = json_is_number(ts) ? json_number_value(ts) : 0.0;
     size_t tk = 0;
-    const json_t *ta = v23_track_anim(m, tid, a, &tk);
+    const json_t *ta = v23_track_anim(m, tid, a, anim_index, &tk);
     char want[200], nbuf[220];
     snprintf(want, sizeof(want), "%s (track %lld)", name, idx);
     const char *aname =
