@@ -76,6 +76,7 @@ static void test_v20(void) {
   CHECK_STR(ha_show_name(s), "Old Project");
   CHECK_STR(ha_show_metadata(s, "author"), "Jane");
   CHECK_STR(ha_show_metadata(s, "hpxVersion"), "2.0.0");
+  CHECK_STR(ha_show_metadata(s, "hpxApp"), "2.3"); /* it has trackIds */
   size_t n;
   const ha_show_track *t = ha_show_tracks(s, &n);
   CHECK_INT(n, 3);
@@ -156,6 +157,7 @@ static void test_v20_tracks(void) {
     p = eval_anim(s, "Circle (track 2)", t);
     CHECK_VEC_NEAR(p, cos(th), sin(th), 0, 1e-9);
   }
+  CHECK_STR(ha_show_metadata(s, "hpxApp"), "2.0");
   size_t n;
   const ha_show_group *g = ha_show_groups(s, &n);
   CHECK_INT(n, 4);

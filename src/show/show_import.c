@@ -785,11 +785,16 @@ static void import_meta(ha__hpx *m, const char *file) {
   }
   char notes[1024];
   const char *desc = ha__hpx_str(m->src, "description");
-  snprintf(notes, sizeof(notes), "%s%sImported from %s (Holophonix Animator project%s%s).",
+  /* Both apps write "2.0.0": which one saved it is told by content. */
+  const char *app = m->v20 ? "2.0" : "2.3";
+  snprintf(notes, sizeof(notes),
+           "%s%sImported from %s (Holophonix Animator project%s%s, read as saved by the v%s "
+           "app).",
            desc ? desc : "", desc ? "\n" : "", file[0] ? file : "a project", version ? " v" : "",
-           version ? version : "");
+           version ? version : "", app);
   json_object_set_new(o, "notes", json_string(notes));
   hpx_set_string(o, "hpxVersion", version);
+  hpx_set_string(o, "hpxApp", app);
   json_object_set_new(m->out, "metadata", o);
 }
 
