@@ -8,11 +8,11 @@
  * checkpoint, or from the per-track cache (ev->state: y[0] = θ, y[1] = ω,
  * y[2] = k, tau = t_k), which lets forward play cost only the new steps.
  *
- * prepare() integrates once and keeps checkpoints (every ≥ 64 steps, at most
- * 4096 of them, over the first 600 s) in d->aux, so a backward seek or
- * pingpong play costs at most one checkpoint interval instead of a
- * re-integration from 0; beyond 600 s forward play relies on the cache. A
- * closed form (elliptic functions) was rejected: it has no damping. */
+ * prepare() integrates the grid over [0, T] once and keeps checkpoints in
+ * d->aux (fixed_step.h): any τ, reached by a seek, a backward step or a
+ * pingpong turn, costs at most one checkpoint interval (64 steps for
+ * T ≤ 4194 s) instead of a re-integration. A closed form (elliptic
+ * functions) was rejected: it has no damping. */
 #include <math.h>
 
 #include "model_impl.h"
@@ -75,10 +75,11 @@ static double angle(const ha__motion_data *d, const ha__eval *ev) {
   int64_t k = grid_index(ev->tau);
   double y[NY];
   pendulum_initial(d, y);
-  for (int64_t at = fixed_step_resume(d, ev->state, NY, k, y); at < k; at++) {
+  int64_t from = fixed_step_resume(d, ev->state, NY, k, y);
+  for (int64_t at = from; at < k; at++) {
     rk4(y, DT, w2, c);
   }
-  fixed_step_remember(ev->state, NY, k, y);
+  fixed_step_remember(ev->state, NY, k, from, y);
   double h = ev->tau - (double)k * DT;
   if (h > 0.0) {
     rk4(y, h, w2, c); /* the partial step stays out of the cache */
