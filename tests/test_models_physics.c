@@ -241,8 +241,8 @@ static void test_pendulum_determinism_and_cache(void) {
 }
 
 static void test_pendulum_long_duration(void) {
-  /* Past the 600 s covered by checkpoints: the cache and a cold start from
-   * the last checkpoint still agree bit for bit. */
+  /* Deep into a long motion: the cache and a cold start from the nearest
+   * checkpoint agree bit for bit. */
   const char *a[] = {"damping=0", "initialAngle=30", NULL};
   ha_motion *m = make("pendulum", a, 700, HA_LOOP_ONCE);
   ha_motion_state st;
@@ -263,6 +263,68 @@ static void test_pendulum_long_duration(void) {
   double e = 0.5 * om * om - w2 * cos(th), e0 = -w2 * cos(30 * HA_PI / 180);
   CHECK_NEAR(e, e0, 1e-2);
   ha_motion_destroy(m);
+}
+
+/* ---- bounded evaluation (fixed_step.h) ---- */
+
+/* The documented bound on grid steps per evaluation for duration T:
+ * max(64, ⌈⌊T/dt⌋ / 65535⌉) (src/core/models/fixed_step.h). */
+static double step_bound(double T) {
+  double k = floor(T / 1e-3 + 1e-9), s = ceil(k / 65535.0);
+  return s < 64 ? 64 : s;
+}
+
+/* Evaluate `m` through one per-track cache at adversarial animation times
+ * (pingpong turns, seeks far ahead, backward steps, random jumps) and return
+ * the most grid steps one evaluation took (the cache's diagnostic
+ * y[13]). */
+static double worst_steps(const ha_motion *m, double T, uint64_t seed) {
+  ha_motion_state st;
+  ha_motion_state_reset(&st);
+  ha_track_ctx ctx = {0, 0.0, &st, NULL};
+  double worst = 0.0;
+  double fixed[] = {0.5,          T * 0.97,     T - 0.01,    T + 0.01, 2 * T - 3.0,
+                    2 * T + 0.02, 500000.0,     499999.99,   T * 0.51, T * 0.5,
+                    T * 0.49,     T * 0.73,     T * 0.2,     3 * T,    1.0,
+                    T - 1e-4,     T * 0.999999, 4 * T + 0.3, T * 0.6,  T * 0.59};
+  for (size_t i = 0; i < NELEM(fixed); i++) {
+    (void)ha_motion_eval(m, fixed[i], &ctx);
+    worst = fmax(worst, st.y[13]);
+  }
+  /* Backward play in 10 ms steps from deep into the motion. */
+  for (double t = T * 0.9; t > T * 0.9 - 2.0; t -= 0.01) {
+    (void)ha_motion_eval(m, t, &ctx);
+    worst = fmax(worst, st.y[13]);
+  }
+  printf("  jump seed %llu\n", (unsigned long long)seed);
+  for (int i = 0; i < 300; i++) {
+    double t = (double)(ha_t_rand(&seed) % 1000000) * 1e-6 * 5.0 * T;
+    (void)ha_motion_eval(m, t, &ctx);
+    worst = fmax(worst, st.y[13]);
+  }
+  return worst;
+}
+
+static void test_bounded_steps(void) {
+  const char *pend[] = {"damping=0.02", "initialAngle=70", NULL};
+  const char *ar[] = {"damping=0.1", NULL};
+  const char *models[] = {"pendulum", "attract-repel"};
+  const char *const *params[] = {pend, ar};
+  double durations[] = {1200.0, 5000.0};
+  ha_loop_mode loops[] = {HA_LOOP_PINGPONG, HA_LOOP_LOOP, HA_LOOP_ONCE};
+  for (size_t mi = 0; mi < NELEM(models); mi++) {
+    for (size_t di = 0; di < NELEM(durations); di++) {
+      for (size_t li = 0; li < NELEM(loops); li++) {
+        double T = durations[di];
+        ha_motion *m = make(models[mi], params[mi], T, loops[li]);
+        double w = worst_steps(m, T, 1000u + mi * 10u + di * 3u + li);
+        CHECK_MSG(w <= step_bound(T) && w > 0.0,
+                  "%s T=%g loop %d: %g steps in one evaluation (bound %g)", models[mi], T,
+                  (int)loops[li], w, step_bound(T));
+        ha_motion_destroy(m);
+      }
+    }
+  }
 }
 
 /* ---- attract-repel ---- */
@@ -887,6 +949,7 @@ int main(void) {
   RUN(test_pendulum_small_angle);
   RUN(test_pendulum_determinism_and_cache);
   RUN(test_pendulum_long_duration);
+  RUN(test_bounded_steps);
   RUN(test_attract_repel_vs_step);
   RUN(test_attract_repel_determinism_and_cache);
   RUN(test_bounce_analytic);
