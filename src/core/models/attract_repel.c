@@ -73,7 +73,7 @@ static ha_status prepare(ha__motion_data *d, const ha_params *raw, ha_error *err
   (void)err;
   double y0[NY];
   attract_initial(d, y0);
-  return fixed_step_checkpoints(d, NY, y0, attract_step);
+  return fixed_step_checkpoints(d, NY, y0, attract_step, grid_index(d->timing.duration), 0);
 }
 
 static ha_vec3 local(const ha__motion_data *d, const ha__eval *ev) {

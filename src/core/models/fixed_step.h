@@ -36,10 +36,10 @@
 
 #include "model_impl.h"
 
-#define DT 1e-3               /* s, the integration step */
-#define CK_MIN_STRIDE 64      /* steps between checkpoints, at least */
-#define CK_MAX_COUNT 65536    /* checkpoints, at most */
-#define CK_HEADER 2           /* d->aux[0] = stride, d->aux[1] = count */
+#define DT 1e-3            /* s, the integration step */
+#define CK_MIN_STRIDE 64   /* steps between checkpoints, at least */
+#define CK_MAX_COUNT 65536 /* checkpoints, at most */
+#define CK_HEADER 3        /* d->aux[0] = stride, [1] = count, [2] = the table's offset in d->aux */
 #define FIXED_STEP_MAX_NY 12  /* state doubles, at most; each model asserts its NY */
 #define FIXED_STEP_COUNTER 13 /* ha_motion_state.y index: steps of the last evaluation */
 
@@ -57,30 +57,33 @@ static inline int64_t grid_index(double tau) {
   return k;
 }
 
-/* Checkpoint spacing (steps) and count covering the grid over [0, T]. */
-static inline void ck_layout(double T, int64_t *stride, size_t *count) {
-  int64_t covered = grid_index(T);
+/* Checkpoint spacing (steps) and count covering grid steps [0, covered]. */
+static inline void ck_layout(int64_t covered, int64_t *stride, size_t *count) {
   int64_t s = (covered + CK_MAX_COUNT - 2) / (CK_MAX_COUNT - 1);
   *stride = s < CK_MIN_STRIDE ? CK_MIN_STRIDE : s;
   *count = (size_t)(covered / *stride) + 1;
 }
 
 /* prepare(): integrate from the initial state y0 (ny doubles) with `step`
- * (one grid step in place) over [0, T] and keep the state at every stride-th
- * step in d->aux after the layout header. Only prepare calls this, so the
- * indirect step costs nothing on the tick path. HA_ENOMEM when the table
- * cannot be allocated. */
+ * (one grid step in place) over grid steps [0, covered] (grid_index(T) for
+ * the whole motion; less when the model folds later times elsewhere) and keep
+ * the state at every stride-th step in d->aux, after the layout header and
+ * `extra` doubles the model may keep at d->aux[CK_HEADER]. Only prepare calls
+ * this, so the indirect step costs nothing on the tick path. HA_ENOMEM when
+ * the table cannot be allocated. */
 static inline ha_status fixed_step_checkpoints(ha__motion_data *d, size_t ny, const double *y0,
-                                               void (*step)(const ha__motion_data *, double *)) {
+                                               void (*step)(const ha__motion_data *, double *),
+                                               int64_t covered, size_t extra) {
   int64_t stride;
   size_t count;
-  ck_layout(d->timing.duration, &stride, &count);
-  if (ha__aux_alloc(d, CK_HEADER + count * ny) != HA_OK) {
+  ck_layout(covered, &stride, &count);
+  if (ha__aux_alloc(d, CK_HEADER + extra + count * ny) != HA_OK) {
     return HA_ENOMEM;
   }
   d->aux[0] = (double)stride;
   d->aux[1] = (double)count;
-  double *tab = d->aux + CK_HEADER;
+  d->aux[2] = (double)(CK_HEADER + extra);
+  double *tab = d->aux + CK_HEADER + extra;
   double y[FIXED_STEP_MAX_NY];
   memcpy(y, y0, ny * sizeof(double));
   for (size_t j = 0; j < count; j++) {
@@ -109,7 +112,7 @@ static inline int64_t fixed_step_resume(const ha__motion_data *d, const ha_motio
       j = (int64_t)count - 1;
     }
     at = j * stride;
-    memcpy(y, &d->aux[CK_HEADER + ny * (size_t)j], ny * sizeof(double));
+    memcpy(y, &d->aux[(size_t)d->aux[2] + ny * (size_t)j], ny * sizeof(double));
   }
   if (st != NULL && st->tag != 0 && st->y[ny] >= 0.0 && st->y[ny] <= (double)k) {
     int64_t kc = (int64_t)st->y[ny];
