@@ -8,11 +8,16 @@
  * checkpoint, or from the per-track cache (ev->state: y[0] = θ, y[1] = ω,
  * y[2] = k, tau = t_k), which lets forward play cost only the new steps.
  *
- * prepare() integrates the grid over [0, T] once and keeps checkpoints in
- * d->aux (fixed_step.h): any τ, reached by a seek, a backward step or a
- * pingpong turn, costs at most one checkpoint interval (64 steps for
- * T ≤ 4194 s) instead of a re-integration. A closed form (elliptic
- * functions) was rejected: it has no damping. */
+ * prepare() integrates the grid once and keeps checkpoints in d->aux
+ * (fixed_step.h), so any τ, reached by a seek, a backward step or a pingpong
+ * turn, costs at most one checkpoint interval (64 steps for a span up to
+ * 4194 s). The table spans [0, T] unless later times fold (find_fold):
+ * once the swing is below SETTLE_ANGLE the rest is the linear damped closed
+ * form from that grid state; undamped, τ is taken modulo the integrated
+ * period. docs/models.md ("Physics models: bounded evaluation") gives the
+ * bound, the memory and the measured distance to the unfolded integration. A
+ * closed form of the whole motion (elliptic functions) was rejected: it has
+ * no damping. */
 #include <math.h>
 #include <string.h>
 
