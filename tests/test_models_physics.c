@@ -399,6 +399,16 @@ static void test_bounded_steps(void) {
       }
     }
   }
+  /* The longest duration: the pendulum's table ends at its fold (settled, or
+   * one undamped period), so the bound stays 64 steps. */
+  const char *und[] = {"damping=0", "initialAngle=120", NULL};
+  const char *const *longp[] = {pend, und};
+  for (size_t i = 0; i < NELEM(longp); i++) {
+    ha_motion *m = make("pendulum", longp[i], 1e6, HA_LOOP_PINGPONG);
+    double w = worst_steps(m, 1e6, 2000u + i);
+    CHECK_MSG(w <= 64.0, "pendulum T=1e6 (%zu): %g steps in one evaluation", i, w);
+    ha_motion_destroy(m);
+  }
 }
 
 /* ---- attract-repel ---- */
