@@ -5,21 +5,24 @@
  *
  * Bounded evaluation. τ is always in [0, T] (the loop mode maps the
  * animation time into it before a model sees it), so prepare() integrates
- * the grid over [0, T] once and keeps every stride-th state:
- *   stride = max(CK_MIN_STRIDE, ⌈k_T / (CK_MAX_COUNT − 1)⌉), k_T = ⌊T/dt⌋,
+ * the grid over [0, T] once (or over a shorter span when the model folds
+ * later times itself, as the pendulum does) and keeps every stride-th state:
+ *   stride = max(CK_MIN_STRIDE, ⌈k_T / (CK_MAX_COUNT − 1)⌉), k_T = ⌊T/dt⌋
+ *            (or the span's last step),
  *   count  = ⌊k_T / stride⌋ + 1 checkpoints (≤ CK_MAX_COUNT).
  * An evaluation then takes at most `stride` grid steps (plus the partial step
  * to τ), whatever τ and whatever was asked before: a seek, a backward step or
  * a pingpong turn cost the same as forward play's worst case. With dt = 1 ms
  * the bound is 64 steps for T ≤ 4194 s and grows to ⌈10⁹/65535⌉ = 15260 at
- * the longest duration (10⁶ s). Memory: count·ny doubles, at most
+ * the longest duration (10⁶ s). Memory: count·ny doubles (+ a header), at most
  * 65536·ny·8 bytes (1 MiB for the pendulum, 3 MiB for attract-repel);
  * prepare() costs k_T steps once, off the tick.
  *
  * A model keeps its state as ny doubles (ny < 13) and evaluates τ as
  *   k = grid_index(τ); y = initial state;
  *   for (at = fixed_step_resume(d, st, ny, k, y); at < k; at++) step(y);
- *   fixed_step_remember(st, ny, k, at0, y);   then the part of a step to τ.
+ *   fixed_step_remember(st, ny, k, from, y);   then the part of a step to τ
+ * (from: what fixed_step_resume returned).
  * The per-track cache (ha_motion_state) holds y[0..ny) and y[ny] = k, with
  * tau = t_k; it only ever shortens the walk (forward play costs the new
  * steps). y[FIXED_STEP_COUNTER] records how many grid steps the last

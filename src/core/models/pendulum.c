@@ -75,6 +75,7 @@ enum { E_MODE = 0, E_T, E_TH, E_OM, E_COUNT };
 enum { FOLD_NONE = 0, FOLD_SETTLED, FOLD_PERIODIC };
 
 #define SETTLE_ANGLE 1e-3 /* rad: below it, sin θ = θ to 1.7e-7 relative */
+#define SETTLE_PHASE 1e-4 /* rad: the phase the linear form may lose, in all */
 
 /* The linear damped oscillator θ'' = −w2·θ − c·θ' at t ≥ 0 from θ(0) = th,
  * θ'(0) = om, in the form of spring.c (continuous across critical damping,
@@ -108,13 +109,19 @@ static double omega_after(const double *y, double h, double w2, double c) {
 }
 
 /* Walk the grid from y (state 0) up to step kmax looking for a fold: the
- * swing settled below SETTLE_ANGLE (linear from then on), or, undamped, the
+ * swing settled (linear from then on, see below), or, undamped, the
  * second turn (ω back to 0 with the sign it started with: one period, found
  * to the partial step by bisection). Fills e[E_COUNT]; returns the last grid
  * step the table must cover. */
 static int64_t find_fold(const ha__motion_data *d, double *y, int64_t kmax, double *e) {
   double w2 = d->s[S_GRAVITY] / d->s[S_LEN], c = d->s[S_DAMP];
-  double settle = w2 * SETTLE_ANGLE * SETTLE_ANGLE;
+  /* Settled: the linearised swing's energy w2·θ² + ω² (never increased by
+   * damping) below w2·A², A ≤ SETTLE_ANGLE. The linear form runs faster by
+   * A²/16 relative, and the swing's A² decays at rate c: the phase it loses
+   * in all, √w2·A²/(16c), must stay below SETTLE_PHASE. Undamped (c = 0)
+   * only a pendulum at rest settles. */
+  double a2 = fmin(SETTLE_ANGLE * SETTLE_ANGLE, 16.0 * c * SETTLE_PHASE / sqrt(w2));
+  double settle = w2 * a2;
   int turns = 0, sign = 0, damped = c > 0.0;
   e[E_MODE] = FOLD_NONE;
   for (int64_t k = 0; k < kmax; k++) {
