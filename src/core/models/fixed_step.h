@@ -74,19 +74,32 @@ static inline void ck_layout(int64_t covered, int64_t *stride, size_t *count) {
  * `extra` doubles the model may keep at d->aux[CK_HEADER]. Only prepare calls
  * this, so the indirect step costs nothing on the tick path. HA_ENOMEM when
  * the table cannot be allocated. */
-static inline ha_status fixed_step_checkpoints(ha__motion_data *d, size_t ny, const double *y0,
-                                               void (*step)(const ha__motion_data *, double *),
-                                               int64_t covered, size_t extra) {
+/* Allocate the table for grid steps [0, covered] with `extra` doubles after
+ * the header and fill the header; returns the table (count·ny doubles, not
+ * filled), NULL when it cannot be allocated. */
+static inline double *fixed_step_alloc(ha__motion_data *d, size_t ny, int64_t covered,
+                                       size_t extra) {
   int64_t stride;
   size_t count;
   ck_layout(covered, &stride, &count);
   if (ha__aux_alloc(d, CK_HEADER + extra + count * ny) != HA_OK) {
-    return HA_ENOMEM;
+    return NULL;
   }
   d->aux[0] = (double)stride;
   d->aux[1] = (double)count;
   d->aux[2] = (double)(CK_HEADER + extra);
-  double *tab = d->aux + CK_HEADER + extra;
+  return d->aux + CK_HEADER + extra;
+}
+
+static inline ha_status fixed_step_checkpoints(ha__motion_data *d, size_t ny, const double *y0,
+                                               void (*step)(const ha__motion_data *, double *),
+                                               int64_t covered, size_t extra) {
+  double *tab = fixed_step_alloc(d, ny, covered, extra);
+  if (tab == NULL) {
+    return HA_ENOMEM;
+  }
+  int64_t stride = (int64_t)d->aux[0];
+  size_t count = (size_t)d->aux[1];
   double y[FIXED_STEP_MAX_NY];
   memcpy(y, y0, ny * sizeof(double));
   for (size_t j = 0; j < count; j++) {

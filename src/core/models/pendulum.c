@@ -19,6 +19,7 @@
  * closed form of the whole motion (elliptic functions) was rejected: it has
  * no damping. */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "model_impl.h"
@@ -113,7 +114,8 @@ static double omega_after(const double *y, double h, double w2, double c) {
  * second turn (ω back to 0 with the sign it started with: one period, found
  * to the partial step by bisection). Fills e[E_COUNT]; returns the last grid
  * step the table must cover. */
-static int64_t find_fold(const ha__motion_data *d, double *y, int64_t kmax, double *e) {
+static int64_t find_fold(const ha__motion_data *d, double *y, int64_t kmax, double *e, double *tab,
+                         int64_t stride) {
   double w2 = d->s[S_GRAVITY] / d->s[S_LEN], c = d->s[S_DAMP];
   /* Settled: the linearised swing's energy w2·θ² + ω² (never increased by
    * damping) below w2·A², A ≤ SETTLE_ANGLE. The linear form runs faster by
@@ -125,6 +127,9 @@ static int64_t find_fold(const ha__motion_data *d, double *y, int64_t kmax, doub
   int turns = 0, sign = 0, damped = c > 0.0;
   e[E_MODE] = FOLD_NONE;
   for (int64_t k = 0; k < kmax; k++) {
+    if (k % stride == 0) {
+      memcpy(&tab[NY * (size_t)(k / stride)], y, sizeof(double) * NY);
+    }
     if (!(w2 > 0.0) || w2 * y[0] * y[0] + y[1] * y[1] <= settle) {
       e[E_MODE] = FOLD_SETTLED;
       e[E_T] = (double)k * DT;
@@ -149,26 +154,55 @@ static int64_t find_fold(const ha__motion_data *d, double *y, int64_t kmax, doub
         }
         e[E_MODE] = FOLD_PERIODIC;
         e[E_T] = (double)k * DT + hi;
-        return k + 1;
+        kmax = k + 1;
+        break;
       }
       sign = sg;
     }
   }
+  if (kmax % stride == 0) {
+    memcpy(&tab[NY * (size_t)(kmax / stride)], y, sizeof(double) * NY);
+  }
   return kmax;
 }
 
+/* One pass: the table is laid out for [0, T] and filled while looking for
+ * the fold; when the fold is early enough to change the layout (a span of
+ * more than 4,194 s cut short), the shorter table is integrated again. */
 static ha_status prepare(ha__motion_data *d, const ha_params *raw, ha_error *err) {
   (void)raw;
   (void)err;
   double y0[NY], y[NY], e[E_COUNT] = {0};
   pendulum_initial(d, y0);
   pendulum_initial(d, y);
-  int64_t covered = find_fold(d, y, grid_index(d->timing.duration), e);
-  ha_status st = fixed_step_checkpoints(d, NY, y0, pendulum_grid_step, covered, E_COUNT);
-  if (st == HA_OK) {
-    memcpy(&d->aux[CK_HEADER], e, sizeof(e));
+  int64_t kmax = grid_index(d->timing.duration);
+  double *tab = fixed_step_alloc(d, NY, kmax, E_COUNT);
+  if (tab == NULL) {
+    return HA_ENOMEM;
   }
-  return st;
+  int64_t stride = (int64_t)d->aux[0], s2;
+  size_t count;
+  int64_t covered = find_fold(d, y, kmax, e, tab, stride);
+  ck_layout(covered, &s2, &count);
+  if (s2 == stride) {
+    size_t n = CK_HEADER + E_COUNT + count * NY;
+    double *shrunk = realloc(d->aux, n * sizeof(double));
+    if (shrunk != NULL) {
+      d->aux = shrunk;
+      d->naux = n;
+    }
+    d->aux[1] = (double)count;
+  } else {
+    free(d->aux);
+    d->aux = NULL;
+    d->naux = 0;
+    ha_status st = fixed_step_checkpoints(d, NY, y0, pendulum_grid_step, covered, E_COUNT);
+    if (st != HA_OK) {
+      return st;
+    }
+  }
+  memcpy(&d->aux[CK_HEADER], e, sizeof(e));
+  return HA_OK;
 }
 
 /* θ at τ (see the file comment for the cache rule and the folds). */
