@@ -501,6 +501,24 @@ static void test_attract_repel_vs_step(void) {
   }
 }
 
+static void test_attract_repel_long(void) {
+  /* A 25-minute pingpong motion, far past the old 600 s table, on the way
+   * out and back, through one cache jumping around: the plain step from 0. */
+  ar_params p = {{5, 5, 5}, {0, 0, 0}, 5, 1, 10, 0.05};
+  const char *as[] = {"damping=0.05", NULL};
+  ha_motion *m = make("attract-repel", as, 1500, HA_LOOP_PINGPONG);
+  ha_motion_state st;
+  ha_motion_state_reset(&st);
+  ha_track_ctx ctx = {0, 0.0, &st, NULL};
+  double taus[] = {1234.5678, 1499.9995, 700.25, 1000.0};
+  for (size_t i = 0; i < NELEM(taus); i++) {
+    ha_vec3 ex = ar_ref(&p, taus[i]);
+    CHECK_POS(ha_motion_eval(m, taus[i], &ctx), ex, 1e-9, taus[i]);
+    CHECK_POS(ha_motion_eval(m, 3000.0 - taus[i], &ctx), ex, 1e-9, 3000.0 - taus[i]);
+  }
+  ha_motion_destroy(m);
+}
+
 static void test_attract_repel_determinism_and_cache(void) {
   const char *a[] = {"startPosition=3,-2,1", "targetPosition=0,0,1", "repulsionRadius=1.5",
                      "damping=0.3", NULL};
@@ -1036,6 +1054,7 @@ int main(void) {
   RUN(test_pendulum_long_duration);
   RUN(test_bounded_steps);
   RUN(test_attract_repel_vs_step);
+  RUN(test_attract_repel_long);
   RUN(test_attract_repel_determinism_and_cache);
   RUN(test_bounce_analytic);
   RUN(test_bounce_edges);
