@@ -204,6 +204,80 @@ static void test_pendulum_small_angle(void) {
   ha_motion_destroy(m);
 }
 
+/* θ at the sorted times `taus` exactly as the model defines it: RK4 on the
+ * grid t_k = k·1 ms from 0, then one partial step to τ, with no fold. */
+static void pend_grid(double L, double deg, double c, double g, const double *taus, size_t n,
+                      double *theta) {
+  double y[2] = {deg * HA_PI / 180.0, 0.0}, w2 = g / L;
+  long k = 0;
+  for (size_t i = 0; i < n; i++) {
+    for (;;) {
+      double h = (double)(k + 1) * 1e-3 <= taus[i] ? 1e-3 : taus[i] - (double)k * 1e-3;
+      double z[2] = {y[0], y[1]}, k1[2], k2[2], k3[2], k4[2], tmp[2];
+      pend_rhs(w2, c, z, k1);
+      for (int j = 0; j < 2; j++)
+        tmp[j] = z[j] + 0.5 * h * k1[j];
+      pend_rhs(w2, c, tmp, k2);
+      for (int j = 0; j < 2; j++)
+        tmp[j] = z[j] + 0.5 * h * k2[j];
+      pend_rhs(w2, c, tmp, k3);
+      for (int j = 0; j < 2; j++)
+        tmp[j] = z[j] + h * k3[j];
+      pend_rhs(w2, c, tmp, k4);
+      for (int j = 0; j < 2; j++)
+        z[j] += (h / 6.0) * (k1[j] + 2.0 * k2[j] + 2.0 * k3[j] + k4[j]);
+      if (h < 1e-3) {
+        theta[i] = h > 0.0 ? z[0] : y[0];
+        break;
+      }
+      y[0] = z[0];
+      y[1] = z[1];
+      k++;
+    }
+  }
+}
+
+static void test_pendulum_folds_match_grid(void) {
+  /* The model folds the times after its checkpoint table (settled swing:
+   * linear closed form; undamped: τ modulo the period). Against the plain
+   * grid integration, long after the fold, the positions stay within tol
+   * (metres): 1e-7 in general, 5e-6 for an undamped swing near the top
+   * (170°), whose period is the most sensitive to the integrator's drift. */
+  struct {
+    double L, deg, c, g, T, tol;
+  } cases[] = {
+      {3, 45, 0.02, 9.81, 1500, 1e-7},   /* defaults: settles at ~700 s */
+      {3, 30, 0, 9.81, 3000, 1e-7},      /* undamped */
+      {0.5, 170, 0, 9.81, 1200, 5e-6},   /* undamped near the top */
+      {10, 90, 0.005, 9.81, 4000, 1e-7}, /* light damping */
+      {3, 45, 100, 9.81, 600, 1e-7},     /* over-damped */
+      {3, 45, 0.02, 0, 600, 1e-7},       /* no gravity: linear, exact */
+      {3, 0.01, 0, 9.81, 600, 1e-7},     /* small from the start */
+      {3, -60, 4.0, 12.0, 600, 1e-7},    /* critically damped: c = 2·√(g/L) */
+  };
+  for (size_t c = 0; c < NELEM(cases); c++) {
+    char a[4][80];
+    snprintf(a[0], 80, "length=%g", cases[c].L);
+    snprintf(a[1], 80, "initialAngle=%g", cases[c].deg);
+    snprintf(a[2], 80, "damping=%g", cases[c].c);
+    snprintf(a[3], 80, "gravity=%g", cases[c].g);
+    const char *as[] = {a[0], a[1], a[2], a[3], NULL};
+    double T = cases[c].T;
+    ha_motion *m = make("pendulum", as, T, HA_LOOP_PINGPONG);
+    double taus[] = {0.3, 7.77, T * 0.25 + 0.0003, T * 0.5, T * 0.77, T * 0.9, T * 0.9991, T};
+    double th[NELEM(taus)];
+    pend_grid(cases[c].L, cases[c].deg, cases[c].c, cases[c].g, taus, NELEM(taus), th);
+    ha_vec3 anchor = ha_vec3_make(0, 0, 5);
+    for (size_t i = 0; i < NELEM(taus); i++) {
+      ha_vec3 ex = pend_pos(anchor, cases[c].L, th[i], 1);
+      CHECK_POS(at(m, taus[i]), ex, cases[c].tol, taus[i]);
+      /* Pingpong: the way back passes the same point. */
+      CHECK_POS(at(m, 2 * T - taus[i]), ex, cases[c].tol, 2 * T - taus[i]);
+    }
+    ha_motion_destroy(m);
+  }
+}
+
 /* Two motions of `model` from the same assignments `a` (10 s, once) agree
  * to the bit, and the cache laws hold against one from `b`. */
 static void check_twins_and_cache(const char *model, const char *const *a, const char *const *b,
@@ -241,8 +315,8 @@ static void test_pendulum_determinism_and_cache(void) {
 }
 
 static void test_pendulum_long_duration(void) {
-  /* Past the 600 s covered by checkpoints: the cache and a cold start from
-   * the last checkpoint still agree bit for bit. */
+  /* Deep into a long motion: the cache and a cold start from the nearest
+   * checkpoint agree bit for bit. */
   const char *a[] = {"damping=0", "initialAngle=30", NULL};
   ha_motion *m = make("pendulum", a, 700, HA_LOOP_ONCE);
   ha_motion_state st;
@@ -263,6 +337,89 @@ static void test_pendulum_long_duration(void) {
   double e = 0.5 * om * om - w2 * cos(th), e0 = -w2 * cos(30 * HA_PI / 180);
   CHECK_NEAR(e, e0, 1e-2);
   ha_motion_destroy(m);
+}
+
+/* ---- bounded evaluation (fixed_step.h) ---- */
+
+/* The documented bound on grid steps per evaluation for duration T:
+ * max(64, ⌈⌊T/dt⌋ / 65535⌉) (src/core/models/fixed_step.h). */
+static double step_bound(double T) {
+  double k = floor(T / 1e-3 + 1e-9), s = ceil(k / 65535.0);
+  return s < 64 ? 64 : s;
+}
+
+/* Evaluate `m` through one per-track cache at adversarial animation times
+ * (pingpong turns, seeks far ahead, backward steps, random jumps) and return
+ * the most grid steps one evaluation took (the cache's diagnostic
+ * y[13]). */
+static double worst_steps(const ha_motion *m, double T, uint64_t seed) {
+  /* Past the bound the verdict is in: stop there (unbounded code is slow). */
+  const double stop = step_bound(T);
+  ha_motion_state st;
+  ha_motion_state_reset(&st);
+  ha_track_ctx ctx = {0, 0.0, &st, NULL};
+  double worst = 0.0;
+  double fixed[] = {0.5,          T * 0.97,     T - 0.01,    T + 0.01, 2 * T - 3.0,
+                    2 * T + 0.02, 500000.0,     499999.99,   T * 0.51, T * 0.5,
+                    T * 0.49,     T * 0.73,     T * 0.2,     3 * T,    1.0,
+                    T - 1e-4,     T * 0.999999, 4 * T + 0.3, T * 0.6,  T * 0.59};
+  for (size_t i = 0; i < NELEM(fixed); i++) {
+    (void)ha_motion_eval(m, fixed[i], &ctx);
+    worst = fmax(worst, st.y[13]);
+    if (worst > stop) {
+      return worst;
+    }
+  }
+  /* Backward play in 10 ms steps from deep into the motion. */
+  for (double t = T * 0.9; t > T * 0.9 - 2.0; t -= 0.01) {
+    (void)ha_motion_eval(m, t, &ctx);
+    worst = fmax(worst, st.y[13]);
+    if (worst > stop) {
+      return worst;
+    }
+  }
+  printf("  jump seed %llu\n", (unsigned long long)seed);
+  for (int i = 0; i < 300; i++) {
+    double t = (double)(ha_t_rand(&seed) % 1000000) * 1e-6 * 5.0 * T;
+    (void)ha_motion_eval(m, t, &ctx);
+    worst = fmax(worst, st.y[13]);
+    if (worst > stop) {
+      return worst;
+    }
+  }
+  return worst;
+}
+
+static void test_bounded_steps(void) {
+  const char *pend[] = {"damping=0.02", "initialAngle=70", NULL};
+  const char *ar[] = {"damping=0.1", NULL};
+  const char *models[] = {"pendulum", "attract-repel"};
+  const char *const *params[] = {pend, ar};
+  double durations[] = {1200.0, 5000.0};
+  ha_loop_mode loops[] = {HA_LOOP_PINGPONG, HA_LOOP_LOOP, HA_LOOP_ONCE};
+  for (size_t mi = 0; mi < NELEM(models); mi++) {
+    for (size_t di = 0; di < NELEM(durations); di++) {
+      for (size_t li = 0; li < NELEM(loops); li++) {
+        double T = durations[di];
+        ha_motion *m = make(models[mi], params[mi], T, loops[li]);
+        double w = worst_steps(m, T, 1000u + mi * 10u + di * 3u + li);
+        CHECK_MSG(w <= step_bound(T) && w > 0.0,
+                  "%s T=%g loop %d: %g steps in one evaluation (bound %g)", models[mi], T,
+                  (int)loops[li], w, step_bound(T));
+        ha_motion_destroy(m);
+      }
+    }
+  }
+  /* The longest duration: the pendulum's table ends at its fold (settled, or
+   * one undamped period), so the bound stays 64 steps. */
+  const char *und[] = {"damping=0", "initialAngle=120", NULL};
+  const char *const *longp[] = {pend, und};
+  for (size_t i = 0; i < NELEM(longp); i++) {
+    ha_motion *m = make("pendulum", longp[i], 1e6, HA_LOOP_PINGPONG);
+    double w = worst_steps(m, 1e6, 2000u + i);
+    CHECK_MSG(w <= 64.0, "pendulum T=1e6 (%zu): %g steps in one evaluation", i, w);
+    ha_motion_destroy(m);
+  }
 }
 
 /* ---- attract-repel ---- */
@@ -353,6 +510,24 @@ static void test_attract_repel_vs_step(void) {
     }
     ha_motion_destroy(m);
   }
+}
+
+static void test_attract_repel_long(void) {
+  /* A 25-minute pingpong motion, far past the old 600 s table, on the way
+   * out and back, through one cache jumping around: the plain step from 0. */
+  ar_params p = {{5, 5, 5}, {0, 0, 0}, 5, 1, 10, 0.05};
+  const char *as[] = {"damping=0.05", NULL};
+  ha_motion *m = make("attract-repel", as, 1500, HA_LOOP_PINGPONG);
+  ha_motion_state st;
+  ha_motion_state_reset(&st);
+  ha_track_ctx ctx = {0, 0.0, &st, NULL};
+  double taus[] = {1234.5678, 1499.9995, 700.25, 1000.0};
+  for (size_t i = 0; i < NELEM(taus); i++) {
+    ha_vec3 ex = ar_ref(&p, taus[i]);
+    CHECK_POS(ha_motion_eval(m, taus[i], &ctx), ex, 1e-9, taus[i]);
+    CHECK_POS(ha_motion_eval(m, 3000.0 - taus[i], &ctx), ex, 1e-9, 3000.0 - taus[i]);
+  }
+  ha_motion_destroy(m);
 }
 
 static void test_attract_repel_determinism_and_cache(void) {
@@ -885,9 +1060,12 @@ static void test_flags(void) {
 int main(void) {
   RUN(test_pendulum_vs_rk4);
   RUN(test_pendulum_small_angle);
+  RUN(test_pendulum_folds_match_grid);
   RUN(test_pendulum_determinism_and_cache);
   RUN(test_pendulum_long_duration);
+  RUN(test_bounded_steps);
   RUN(test_attract_repel_vs_step);
+  RUN(test_attract_repel_long);
   RUN(test_attract_repel_determinism_and_cache);
   RUN(test_bounce_analytic);
   RUN(test_bounce_edges);

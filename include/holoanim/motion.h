@@ -87,7 +87,7 @@ typedef struct ha_motion ha_motion;
 typedef struct ha_motion_state {
   uint64_t tag; /* which motion version filled it (0 = empty) */
   double tau;   /* τ the state is at */
-  double y[14]; /* integrator variables */
+  double y[14]; /* integrator variables; y[13]: grid steps the last evaluation took */
 } ha_motion_state;
 
 void ha_motion_state_reset(ha_motion_state *s);

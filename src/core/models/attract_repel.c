@@ -14,8 +14,8 @@
  * (constant velocity v_{k+1} over the interval). The grid state depends only
  * on k, so the result is bit-identical from τ = 0, from a checkpoint or from
  * the per-track cache (ev->state: y[0..2] = x, y[3..5] = v, y[6] = k,
- * tau = t_k). prepare() keeps checkpoints (every ≥ 64 steps, at most 4096,
- * over the first 600 s) in d->aux so backward seeks stay cheap. */
+ * tau = t_k). prepare() keeps checkpoints over [0, T] in d->aux
+ * (fixed_step.h), so any τ costs at most one checkpoint interval of steps. */
 #include <math.h>
 #include <string.h>
 
@@ -73,17 +73,18 @@ static ha_status prepare(ha__motion_data *d, const ha_params *raw, ha_error *err
   (void)err;
   double y0[NY];
   attract_initial(d, y0);
-  return fixed_step_checkpoints(d, NY, y0, attract_step);
+  return fixed_step_checkpoints(d, NY, y0, attract_step, grid_index(d->timing.duration), 0);
 }
 
 static ha_vec3 local(const ha__motion_data *d, const ha__eval *ev) {
   int64_t k = grid_index(ev->tau);
   double y[NY];
   attract_initial(d, y);
-  for (int64_t at = fixed_step_resume(d, ev->state, NY, k, y); at < k; at++) {
+  int64_t from = fixed_step_resume(d, ev->state, NY, k, y);
+  for (int64_t at = from; at < k; at++) {
     attract_step(d, y);
   }
-  fixed_step_remember(ev->state, NY, k, y);
+  fixed_step_remember(ev->state, NY, k, from, y);
   double w = (ev->tau - (double)k * DT) / DT;
   if (!(w > 0.0)) {
     return ha_vec3_make(y[0], y[1], y[2]);

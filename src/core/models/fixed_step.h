@@ -1,15 +1,34 @@
 /* Shared by the integrated models (pendulum, attract-repel): a fixed 1 ms
- * step grid from τ = 0, and checkpoints of the grid state kept in d->aux so
- * a seek backwards restarts from the nearest checkpoint instead of from 0
- * while staying bit-identical to integrating from 0.
+ * step grid from τ = 0, and a table of grid states (checkpoints) kept in
+ * d->aux so that ANY τ the motion can be asked for is at most one checkpoint
+ * interval of steps away, while staying bit-identical to integrating from 0.
  *
- * A model keeps its state as ny doubles (ny < 14) and evaluates τ as
+ * Bounded evaluation. τ is always in [0, T] (the loop mode maps the
+ * animation time into it before a model sees it), so prepare() integrates
+ * the grid over [0, T] once (or over a shorter span when the model folds
+ * later times itself, as the pendulum does) and keeps every stride-th state:
+ *   stride = max(CK_MIN_STRIDE, ⌈k_T / (CK_MAX_COUNT − 1)⌉), k_T = ⌊T/dt⌋
+ *            (or the span's last step),
+ *   count  = ⌊k_T / stride⌋ + 1 checkpoints (≤ CK_MAX_COUNT).
+ * An evaluation then takes at most `stride` grid steps (plus the partial step
+ * to τ), whatever τ and whatever was asked before: a seek, a backward step or
+ * a pingpong turn cost the same as forward play's worst case. With dt = 1 ms
+ * the bound is 64 steps for T ≤ 4194 s and grows to ⌈10⁹/65535⌉ = 15260 at
+ * the longest duration (10⁶ s). Memory: count·ny doubles (+ a header), at most
+ * 65536·ny·8 bytes (1 MiB for the pendulum, 3 MiB for attract-repel);
+ * prepare() costs k_T steps once, off the tick.
+ *
+ * A model keeps its state as ny doubles (ny < 13) and evaluates τ as
  *   k = grid_index(τ); y = initial state;
  *   for (at = fixed_step_resume(d, st, ny, k, y); at < k; at++) step(y);
- *   fixed_step_remember(st, ny, k, y);   then the part of a step to τ.
+ *   fixed_step_remember(st, ny, k, from, y);   then the part of a step to τ
+ * (from: what fixed_step_resume returned).
  * The per-track cache (ha_motion_state) holds y[0..ny) and y[ny] = k, with
- * tau = t_k. The step loop stays in the model, calling its step directly: no
- * indirect call on the tick path. */
+ * tau = t_k; it only ever shortens the walk (forward play costs the new
+ * steps). y[FIXED_STEP_COUNTER] records how many grid steps the last
+ * evaluation took: a diagnostic the tests read to check the bound. The step
+ * loop stays in the model, calling its step directly: no indirect call on
+ * the tick path. */
 #ifndef HOLOANIM_FIXED_STEP_H
 #define HOLOANIM_FIXED_STEP_H
 
@@ -20,12 +39,12 @@
 
 #include "model_impl.h"
 
-#define DT 1e-3                 /* s, the integration step */
-#define CK_MIN_STRIDE 64        /* steps between checkpoints, at least */
-#define CK_MAX_COUNT 4096       /* checkpoints, at most */
-#define CK_HORIZON_STEPS 600000 /* grid steps covered by checkpoints (600 s) */
-#define FIXED_STEP_MAX_NY \
-  13 /* state doubles, at most (the cache adds k); each model asserts its NY */
+#define DT 1e-3            /* s, the integration step */
+#define CK_MIN_STRIDE 64   /* steps between checkpoints, at least */
+#define CK_MAX_COUNT 65536 /* checkpoints, at most */
+#define CK_HEADER 3        /* d->aux[0] = stride, [1] = count, [2] = the table's offset in d->aux */
+#define FIXED_STEP_MAX_NY 12  /* state doubles, at most; each model asserts its NY */
+#define FIXED_STEP_COUNTER 13 /* ha_motion_state.y index: steps of the last evaluation */
 
 /* Largest k with k·dt ≤ τ (τ ≥ 0); exact despite dt not being binary. */
 static inline int64_t grid_index(double tau) {
@@ -41,30 +60,46 @@ static inline int64_t grid_index(double tau) {
   return k;
 }
 
-/* Checkpoint spacing (steps) and count for a duration: a pure function of T
- * so prepare() and local() agree without storing it. */
-static inline void ck_layout(double T, int64_t *stride, size_t *count) {
-  int64_t covered = grid_index(T);
-  if (covered > CK_HORIZON_STEPS) {
-    covered = CK_HORIZON_STEPS;
-  }
+/* Checkpoint spacing (steps) and count covering grid steps [0, covered]. */
+static inline void ck_layout(int64_t covered, int64_t *stride, size_t *count) {
   int64_t s = (covered + CK_MAX_COUNT - 2) / (CK_MAX_COUNT - 1);
   *stride = s < CK_MIN_STRIDE ? CK_MIN_STRIDE : s;
   *count = (size_t)(covered / *stride) + 1;
 }
 
 /* prepare(): integrate from the initial state y0 (ny doubles) with `step`
- * (one grid step in place) and keep the state at every stride-th step in
- * d->aux. Only prepare calls this, so the indirect step costs nothing on the
- * tick path. HA_ENOMEM when the table cannot be allocated. */
-static inline ha_status fixed_step_checkpoints(ha__motion_data *d, size_t ny, const double *y0,
-                                               void (*step)(const ha__motion_data *, double *)) {
+ * (one grid step in place) over grid steps [0, covered] (grid_index(T) for
+ * the whole motion; less when the model folds later times elsewhere) and keep
+ * the state at every stride-th step in d->aux, after the layout header and
+ * `extra` doubles the model may keep at d->aux[CK_HEADER]. Only prepare calls
+ * this, so the indirect step costs nothing on the tick path. HA_ENOMEM when
+ * the table cannot be allocated. */
+/* Allocate the table for grid steps [0, covered] with `extra` doubles after
+ * the header and fill the header; returns the table (count·ny doubles, not
+ * filled), NULL when it cannot be allocated. */
+static inline double *fixed_step_alloc(ha__motion_data *d, size_t ny, int64_t covered,
+                                       size_t extra) {
   int64_t stride;
   size_t count;
-  ck_layout(d->timing.duration, &stride, &count);
-  if (ha__aux_alloc(d, count * ny) != HA_OK) {
+  ck_layout(covered, &stride, &count);
+  if (ha__aux_alloc(d, CK_HEADER + extra + count * ny) != HA_OK) {
+    return NULL;
+  }
+  d->aux[0] = (double)stride;
+  d->aux[1] = (double)count;
+  d->aux[2] = (double)(CK_HEADER + extra);
+  return d->aux + CK_HEADER + extra;
+}
+
+static inline ha_status fixed_step_checkpoints(ha__motion_data *d, size_t ny, const double *y0,
+                                               void (*step)(const ha__motion_data *, double *),
+                                               int64_t covered, size_t extra) {
+  double *tab = fixed_step_alloc(d, ny, covered, extra);
+  if (tab == NULL) {
     return HA_ENOMEM;
   }
+  int64_t stride = (int64_t)d->aux[0];
+  size_t count = (size_t)d->aux[1];
   double y[FIXED_STEP_MAX_NY];
   memcpy(y, y0, ny * sizeof(double));
   for (size_t j = 0; j < count; j++) {
@@ -73,27 +108,27 @@ static inline ha_status fixed_step_checkpoints(ha__motion_data *d, size_t ny, co
         step(d, y);
       }
     }
-    memcpy(&d->aux[ny * j], y, ny * sizeof(double));
+    memcpy(&tab[ny * j], y, ny * sizeof(double));
   }
   return HA_OK;
 }
 
 /* The latest grid state known at or before step k: the checkpoint at or
  * before k, or the per-track cache when it is later. Copies it into y (left
- * as the caller's initial state when there is neither) and returns its step. */
+ * as the caller's initial state when there is no table) and returns its
+ * step. */
 static inline int64_t fixed_step_resume(const ha__motion_data *d, const ha_motion_state *st,
                                         size_t ny, int64_t k, double *y) {
-  int64_t stride;
-  size_t count;
-  ck_layout(d->timing.duration, &stride, &count);
   int64_t at = 0;
-  if (d->aux != NULL && d->naux >= ny * count) {
+  if (d->aux != NULL && d->naux >= CK_HEADER) {
+    int64_t stride = (int64_t)d->aux[0];
+    size_t count = (size_t)d->aux[1];
     int64_t j = k / stride;
     if (j > (int64_t)count - 1) {
       j = (int64_t)count - 1;
     }
     at = j * stride;
-    memcpy(y, &d->aux[ny * (size_t)j], ny * sizeof(double));
+    memcpy(y, &d->aux[(size_t)d->aux[2] + ny * (size_t)j], ny * sizeof(double));
   }
   if (st != NULL && st->tag != 0 && st->y[ny] >= 0.0 && st->y[ny] <= (double)k) {
     int64_t kc = (int64_t)st->y[ny];
@@ -105,12 +140,15 @@ static inline int64_t fixed_step_resume(const ha__motion_data *d, const ha_motio
   return at;
 }
 
-/* Keep grid state k (y, ny doubles) in the per-track cache, if any. */
-static inline void fixed_step_remember(ha_motion_state *st, size_t ny, int64_t k, const double *y) {
+/* Keep grid state k (y, ny doubles) in the per-track cache, if any, with the
+ * number of grid steps this evaluation took (k − from). */
+static inline void fixed_step_remember(ha_motion_state *st, size_t ny, int64_t k, int64_t from,
+                                       const double *y) {
   if (st != NULL) {
     st->tau = (double)k * DT;
     memcpy(st->y, y, ny * sizeof(double));
     st->y[ny] = (double)k;
+    st->y[FIXED_STEP_COUNTER] = (double)(k - from);
   }
 }
 

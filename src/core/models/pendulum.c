@@ -8,12 +8,19 @@
  * checkpoint, or from the per-track cache (ev->state: y[0] = θ, y[1] = ω,
  * y[2] = k, tau = t_k), which lets forward play cost only the new steps.
  *
- * prepare() integrates once and keeps checkpoints (every ≥ 64 steps, at most
- * 4096 of them, over the first 600 s) in d->aux, so a backward seek or
- * pingpong play costs at most one checkpoint interval instead of a
- * re-integration from 0; beyond 600 s forward play relies on the cache. A
- * closed form (elliptic functions) was rejected: it has no damping. */
+ * prepare() integrates the grid once and keeps checkpoints in d->aux
+ * (fixed_step.h), so any τ, reached by a seek, a backward step or a pingpong
+ * turn, costs at most one checkpoint interval (64 steps for a span up to
+ * 4194 s). The table spans [0, T] unless later times fold (find_fold):
+ * once the swing is below SETTLE_ANGLE the rest is the linear damped closed
+ * form from that grid state; undamped, τ is taken modulo the integrated
+ * period. docs/models.md ("Physics models: bounded evaluation") gives the
+ * bound, the memory and the measured distance to the unfolded integration. A
+ * closed form of the whole motion (elliptic functions) was rejected: it has
+ * no damping. */
 #include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "model_impl.h"
 #include "fixed_step.h"
@@ -61,25 +68,164 @@ static void pendulum_initial(const ha__motion_data *d, double *y) {
   y[1] = 0.0;
 }
 
+/* What prepare() found about times after the table (d->aux[CK_HEADER + E_*]):
+ * E_MODE = FOLD_NONE (the table covers [0, T]), FOLD_SETTLED (from E_T on,
+ * the linear closed form from the grid state E_TH, E_OM at E_T) or
+ * FOLD_PERIODIC (undamped: τ is taken modulo the period E_T). */
+enum { E_MODE = 0, E_T, E_TH, E_OM, E_COUNT };
+enum { FOLD_NONE = 0, FOLD_SETTLED, FOLD_PERIODIC };
+
+#define SETTLE_ANGLE 1e-3 /* rad: below it, sin θ = θ to 1.7e-7 relative */
+#define SETTLE_PHASE 1e-4 /* rad: the phase the linear form may lose, in all */
+
+/* The linear damped oscillator θ'' = −w2·θ − c·θ' at t ≥ 0 from θ(0) = th,
+ * θ'(0) = om, in the form of spring.c (continuous across critical damping,
+ * no overflow when over-damped). Exact when w2 = 0. */
+static double linear_angle(double w2, double c, double th, double om, double t) {
+  double a = 0.5 * c, disc = a * a - w2, v = om + a * th;
+  if (fabs(disc) <= 1e-12 * fmax(a * a, w2)) {
+    return exp(-a * t) * (th + v * t);
+  }
+  if (disc < 0.0) {
+    double wd = sqrt(-disc), x = wd * t;
+    return exp(-a * t) * (th * cos(x) + v * sin(x) / wd);
+  }
+  double b = sqrt(disc), x = b * t;
+  if (x < 20.0) {
+    double shc = x < 1e-4 ? 1.0 + x * x / 6.0 : sinh(x) / x;
+    return exp(-a * t) * (th * cosh(x) + v * t * shc);
+  }
+  /* e^(−at)·cosh, e^(−at)·sinh with the slow root b − a = −w2/(a + b). */
+  double slow = exp(-w2 / (a + b) * t), fast = exp(-(a + b) * t);
+  return 0.5 * th * (slow + fast) + v * (slow - fast) / (2.0 * b);
+}
+
+/* ω at h ∈ [0, dt] past grid state y (the model's partial step). */
+static double omega_after(const double *y, double h, double w2, double c) {
+  double z[NY] = {y[0], y[1]};
+  if (h > 0.0) {
+    rk4(z, h, w2, c);
+  }
+  return z[1];
+}
+
+/* Walk the grid from y (state 0) up to step kmax looking for a fold: the
+ * swing settled (linear from then on, see below), or, undamped, the
+ * second turn (ω back to 0 with the sign it started with: one period, found
+ * to the partial step by bisection). Fills e[E_COUNT]; returns the last grid
+ * step the table must cover. */
+static int64_t find_fold(const ha__motion_data *d, double *y, int64_t kmax, double *e, double *tab,
+                         int64_t stride) {
+  double w2 = d->s[S_GRAVITY] / d->s[S_LEN], c = d->s[S_DAMP];
+  /* Settled: the linearised swing's energy w2·θ² + ω² (never increased by
+   * damping) below w2·A², A ≤ SETTLE_ANGLE. The linear form runs faster by
+   * A²/16 relative, and the swing's A² decays at rate c: the phase it loses
+   * in all, √w2·A²/(16c), must stay below SETTLE_PHASE. Undamped (c = 0)
+   * only a pendulum at rest settles. */
+  double a2 = fmin(SETTLE_ANGLE * SETTLE_ANGLE, 16.0 * c * SETTLE_PHASE / sqrt(w2));
+  double settle = w2 * a2;
+  int turns = 0, sign = 0, damped = c > 0.0;
+  e[E_MODE] = FOLD_NONE;
+  for (int64_t k = 0; k < kmax; k++) {
+    if (k % stride == 0) {
+      memcpy(&tab[NY * (size_t)(k / stride)], y, sizeof(double) * NY);
+    }
+    if (!(w2 > 0.0) || w2 * y[0] * y[0] + y[1] * y[1] <= settle) {
+      e[E_MODE] = FOLD_SETTLED;
+      e[E_T] = (double)k * DT;
+      e[E_TH] = y[0];
+      e[E_OM] = y[1];
+      return k;
+    }
+    double prev[NY] = {y[0], y[1]};
+    rk4(y, DT, w2, c);
+    int sg = (y[1] > 0.0) - (y[1] < 0.0);
+    if (!damped && sg != 0 && sg != sign) {
+      if (sign != 0 && ++turns == 2) {
+        double lo = 0.0, hi = DT;
+        for (int i = 0; i < 60; i++) {
+          double mid = 0.5 * (lo + hi);
+          double wm = omega_after(prev, mid, w2, c);
+          if ((wm > 0.0 ? 1 : -1) == sg) {
+            hi = mid;
+          } else {
+            lo = mid;
+          }
+        }
+        e[E_MODE] = FOLD_PERIODIC;
+        e[E_T] = (double)k * DT + hi;
+        kmax = k + 1;
+        break;
+      }
+      sign = sg;
+    }
+  }
+  if (kmax % stride == 0) {
+    memcpy(&tab[NY * (size_t)(kmax / stride)], y, sizeof(double) * NY);
+  }
+  return kmax;
+}
+
+/* One pass: the table is laid out for [0, T] and filled while looking for
+ * the fold; when the fold is early enough to change the layout (a span of
+ * more than 4,194 s cut short), the shorter table is integrated again. */
 static ha_status prepare(ha__motion_data *d, const ha_params *raw, ha_error *err) {
   (void)raw;
   (void)err;
-  double y0[NY];
+  double y0[NY], y[NY], e[E_COUNT] = {0};
   pendulum_initial(d, y0);
-  return fixed_step_checkpoints(d, NY, y0, pendulum_grid_step);
+  pendulum_initial(d, y);
+  int64_t kmax = grid_index(d->timing.duration);
+  double *tab = fixed_step_alloc(d, NY, kmax, E_COUNT);
+  if (tab == NULL) {
+    return HA_ENOMEM;
+  }
+  int64_t stride = (int64_t)d->aux[0], s2;
+  size_t count;
+  int64_t covered = find_fold(d, y, kmax, e, tab, stride);
+  ck_layout(covered, &s2, &count);
+  if (s2 == stride) {
+    size_t n = CK_HEADER + E_COUNT + count * NY;
+    double *shrunk = realloc(d->aux, n * sizeof(double));
+    if (shrunk != NULL) {
+      d->aux = shrunk;
+      d->naux = n;
+    }
+    d->aux[1] = (double)count;
+  } else {
+    free(d->aux);
+    d->aux = NULL;
+    d->naux = 0;
+    ha_status st = fixed_step_checkpoints(d, NY, y0, pendulum_grid_step, covered, E_COUNT);
+    if (st != HA_OK) {
+      return st;
+    }
+  }
+  memcpy(&d->aux[CK_HEADER], e, sizeof(e));
+  return HA_OK;
 }
 
-/* θ at τ (see the file comment for the cache rule). */
+/* θ at τ (see the file comment for the cache rule and the folds). */
 static double angle(const ha__motion_data *d, const ha__eval *ev) {
   double w2 = d->s[S_GRAVITY] / d->s[S_LEN], c = d->s[S_DAMP];
-  int64_t k = grid_index(ev->tau);
+  double tau = ev->tau;
+  const double *e = d->aux != NULL ? &d->aux[CK_HEADER] : NULL;
+  int mode = e != NULL ? (int)e[E_MODE] : FOLD_NONE;
+  if (mode == FOLD_SETTLED && tau >= e[E_T]) {
+    return linear_angle(w2, c, e[E_TH], e[E_OM], tau - e[E_T]);
+  }
+  if (mode == FOLD_PERIODIC && tau >= e[E_T]) {
+    tau -= e[E_T] * floor(tau / e[E_T]);
+  }
+  int64_t k = grid_index(tau);
   double y[NY];
   pendulum_initial(d, y);
-  for (int64_t at = fixed_step_resume(d, ev->state, NY, k, y); at < k; at++) {
+  int64_t from = fixed_step_resume(d, ev->state, NY, k, y);
+  for (int64_t at = from; at < k; at++) {
     rk4(y, DT, w2, c);
   }
-  fixed_step_remember(ev->state, NY, k, y);
-  double h = ev->tau - (double)k * DT;
+  fixed_step_remember(ev->state, NY, k, from, y);
+  double h = tau - (double)k * DT;
   if (h > 0.0) {
     rk4(y, h, w2, c); /* the partial step stays out of the cache */
   }
