@@ -182,6 +182,49 @@ function upgradeRefusal(req, access) {
   return null;
 }
 
+/* Once a second while anyone is connected: the player's figures and each
+ * client's frame counts. */
+function statsEverySecond(clients, runtime, broadcast) {
+  const timer = setInterval(() => {
+    if (clients.size === 0) return;
+    broadcast({
+      type: 'stats',
+      stats: runtime.stats(),
+      clients: [...clients].map((c) => ({ id: c.id, framesSent: c.framesSent, framesSkipped: c.skipped })),
+    });
+  }, 1000);
+  timer.unref();
+  return timer;
+}
+
+/* The HTTP side: a URL that does not parse is a 400, the access rule
+ * (Host, token) applies to everything, /health answers GET and HEAD with
+ * health(), the rest is the built UI. */
+function httpHandler(access, serveStatic, health) {
+  return (req, res) => {
+    const url = requestUrl(req);
+    if (url === null) {
+      res.writeHead(400).end('bad URL');
+      return;
+    }
+    const refused = access.check(req, url);
+    if (refused) {
+      res.writeHead(refused.status, { 'content-type': 'text/plain; charset=utf-8' }).end(refused.message);
+      return;
+    }
+    if (url.pathname === '/health') {
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        res.writeHead(405, { allow: 'GET, HEAD' }).end();
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(health()));
+      return;
+    }
+    serveStatic(req, res, url);
+  };
+}
+
 /**
  * Start a server. Options:
  *   h            the holoanim addon (required)
@@ -254,16 +297,7 @@ async function createServer(opts) {
   else if (projects.length > 0) session.open(projects[0].name);
   else session.create('untitled', 'Untitled show');
 
-  const statsTimer = setInterval(() => {
-    if (clients.size === 0) return;
-    const s = runtime.stats();
-    broadcast({
-      type: 'stats',
-      stats: s,
-      clients: [...clients].map((c) => ({ id: c.id, framesSent: c.framesSent, framesSkipped: c.skipped })),
-    });
-  }, 1000);
-  statsTimer.unref();
+  const statsTimer = statsEverySecond(clients, runtime, broadcast);
 
   // ---- requests ----
   const handle = requestHandler({ h, session, runtime, cli: opts.cli });
@@ -292,28 +326,7 @@ async function createServer(opts) {
 
   // ---- HTTP ----
   const serveStatic = staticHandler(staticDir, access);
-  const server = http.createServer((req, res) => {
-    const url = requestUrl(req);
-    if (url === null) {
-      res.writeHead(400).end('bad URL');
-      return;
-    }
-    const refused = access.check(req, url);
-    if (refused) {
-      res.writeHead(refused.status, { 'content-type': 'text/plain; charset=utf-8' }).end(refused.message);
-      return;
-    }
-    if (url.pathname === '/health') {
-      if (req.method !== 'GET' && req.method !== 'HEAD') {
-        res.writeHead(405, { allow: 'GET, HEAD' }).end();
-        return;
-      }
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ ok: true, project: session.project, clients: clients.size }));
-      return;
-    }
-    serveStatic(req, res, url);
-  });
+  const server = http.createServer(httpHandler(access, serveStatic, () => ({ ok: true, project: session.project, clients: clients.size })));
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes });
   server.on('upgrade', (req, socket, head) => {
