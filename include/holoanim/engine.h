@@ -192,11 +192,12 @@ ha_status ha_engine_track_goto_at(ha_engine *e, uint32_t id, ha_vec3 target, dou
 ha_status ha_engine_set_limits(ha_engine *e, const ha_limits *limits, ha_error *err);
 
 /* Evaluate every track at transport time t: positions into x/y/z (track add
- * order, `cap` ≥ track_count else HA_ENOBUFS), applying transitions, limits
- * (box clamp, speed cap against the previous evaluation) and the NaN guard,
- * and updating each track's position and velocity. Animations played `once`
- * that have ended stay at their end position. Never allocates, never locks.
- * Returns HA_OK. Thread: the engine's. */
+ * order, `cap` ≥ track_count else HA_ENOBUFS), applying transitions, the
+ * NaN guard (a non-finite position holds the track's last good one, counted
+ * in nan_guards), then the limits (box clamp, speed cap against the previous
+ * evaluation; each counted), and updating each track's position and velocity. Animations played
+ * `once` that have ended stay at their end position. Never allocates, never locks. Returns HA_OK.
+ * Thread: the engine's. */
 ha_status ha_engine_evaluate(ha_engine *e, double t, double *x, double *y, double *z, size_t cap);
 
 /* Counters since creation. */

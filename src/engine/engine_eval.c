@@ -1,8 +1,10 @@
 /* ha_engine_evaluate: every track at transport time t, as a pipeline of
  * named steps per track (ha_engine_evaluate at the end of this file): a
  * staggered goto that is due starts, the animation's position (batch slot or
- * per-track) with a replace blend, the transition, the venue limits, the NaN
- * guard, then position and velocity are committed. Each step is a static
+ * per-track) with a replace blend, the transition, the NaN guard, the venue
+ * limits, then position and velocity are committed. The NaN guard comes
+ * before the box clamp: fmax(NaN, min) is min, so a clamp first would move a
+ * NaN silently to the box's corner. Each step is a static
  * function the compiler inlines into the one loop, so the split costs
  * nothing; the numbers are those of the single function it replaced, bit for
  * bit (same operations in the same order).
@@ -222,6 +224,18 @@ static ha_vec3 eval_transition(track *tr, double t, ha_vec3 p) {
   return p;
 }
 
+/* The NaN guard, before the limits: a non-finite position (NaN or an
+ * overflow to infinity) never reaches the wire; the track holds its last
+ * good position (or its base), which the limits then see like any other.
+ * Counted. */
+static ha_vec3 eval_nan_guard(ha_engine *e, const track *tr, ha_vec3 p) {
+  if (!ha_vec3_isfinite(p)) {
+    p = ha_vec3_isfinite(tr->pos) ? tr->pos : tr->base;
+    e->stats.nan_guards++;
+  }
+  return p;
+}
+
 /* The venue limits: into the box, then the speed cap against the position
  * of the previous evaluation (dt seconds ago); each clamp counted. */
 static ha_vec3 eval_limits(ha_engine *e, track *tr, ha_vec3 p, double dt) {
@@ -238,20 +252,12 @@ static ha_vec3 eval_limits(ha_engine *e, track *tr, ha_vec3 p, double dt) {
     ha_vec3 d = ha_vec3_sub(p, tr->pos);
     double len = ha_vec3_len(d), maxd = lim->max_speed * dt;
     if (len > maxd) {
-      p = ha_vec3_add(tr->pos, ha_vec3_scale(d, maxd / len));
+      /* A step too long to measure (two finite far-apart points) stays put
+       * rather than scaling infinity by 0 into a NaN. */
+      p = isfinite(len) ? ha_vec3_add(tr->pos, ha_vec3_scale(d, maxd / len)) : tr->pos;
       e->stats.clamps_speed++;
       tr->clamped++;
     }
-  }
-  return p;
-}
-
-/* The NaN guard: a non-finite position never reaches the wire; the track
- * holds its last good position (or its base). Counted. */
-static ha_vec3 eval_nan_guard(ha_engine *e, const track *tr, ha_vec3 p) {
-  if (!ha_vec3_isfinite(p)) {
-    p = ha_vec3_isfinite(tr->pos) ? tr->pos : tr->base;
-    e->stats.nan_guards++;
   }
   return p;
 }
@@ -279,8 +285,8 @@ ha_status ha_engine_evaluate(ha_engine *e, double t, double *x, double *y, doubl
     eval_start_due_goto(e, tr, t);
     ha_vec3 p = eval_animation(e, tr, t);
     p = eval_transition(tr, t, p);
-    p = eval_limits(e, tr, p, dt);
     p = eval_nan_guard(e, tr, p);
+    p = eval_limits(e, tr, p, dt);
     eval_commit(e, tr, p, dt);
     x[i] = p.x;
     y[i] = p.y;
