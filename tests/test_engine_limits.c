@@ -73,8 +73,67 @@ static void test_nan_and_clamp_counted_in_metrics(void) {
   ha_player_destroy(p);
 }
 
+enum { CAP_TICKS = 50 };
+
+/* The largest distance track 1 moved in one tick over `ticks` ticks of
+ * 10 ms from *now (advanced), the first from *last (where it was at the
+ * previous tick; updated). */
+static double largest_step(ha_player *p, double *now, ha_vec3 *last, int ticks) {
+  ha_store_snapshot *snap = NULL;
+  CHECK_OK(ha_store_snapshot_create(4, &snap));
+  double worst = 0.0;
+  for (int k = 0; k < ticks; k++) {
+    *now += 0.01;
+    CHECK_OK(ha_player_tick_once(p, *now));
+    CHECK_OK(ha_store_read(ha_player_store(p), snap));
+    ha_vec3 pos = ha_vec3_make(snap->x[0], snap->y[0], snap->z[0]);
+    worst = fmax(worst, ha_vec3_dist(pos, *last));
+    *last = pos;
+  }
+  ha_store_snapshot_destroy(snap);
+  return worst;
+}
+
+/* limits.maxSpeed is metres per real second: at transport speed 10, after
+ * a backward seek and while paused, no tick moves a track farther than
+ * max_speed × the 10 ms between ticks. (Measured in transport time, speed
+ * 10 allowed 10× the cap, and a backward seek or a pause turned it off.) */
+static void test_speed_cap_in_real_time(void) {
+  ha_player_config cfg = ha_player_config_default();
+  cfg.max_tracks = 4;
+  cfg.limits.max_speed = 2.0; /* 2 cm per 10 ms tick */
+  ha_player *p = NULL;
+  ha_error err;
+  CHECK_OK(ha_player_create(&cfg, &p, &err));
+  CHECK_OK(ha_player_add_track(p, 1, ha_vec3_zero(), &err));
+  ha_timing tm = {10, HA_LOOP_ONCE, 1};
+  ha_motion *m = test_motionf("linear", &tm, "startPosition=0,0,0\nendPosition=100,0,0");
+  uint32_t track = 1;
+  CHECK_OK(ha_player_start_animation(p, 1, m, NULL, &track, 1));
+  CHECK_OK(ha_player_set_speed(p, 10));
+  CHECK_OK(ha_player_play(p));
+  double now = 100.0;
+  ha_vec3 last = ha_vec3_zero();
+  const double cap = 2.0 * 0.01 + 1e-9;
+  double w = largest_step(p, &now, &last, CAP_TICKS);
+  CHECK_MSG(w <= cap, "speed 10: %g m in one 10 ms tick", w);
+  CHECK_MSG(w > 0.5 * cap, "speed 10: the track hardly moved (%g m)", w);
+
+  CHECK_OK(ha_player_seek(p, 0.0));
+  w = largest_step(p, &now, &last, CAP_TICKS);
+  CHECK_MSG(w <= cap, "after a backward seek: %g m in one 10 ms tick", w);
+
+  CHECK_OK(ha_player_stop(p, 0.0)); /* paused, the track idle where it is */
+  CHECK_OK(ha_player_set_base(p, 1, ha_vec3_make(-50, 0, 0)));
+  w = largest_step(p, &now, &last, CAP_TICKS);
+  CHECK_MSG(w <= cap, "paused: %g m in one 10 ms tick", w);
+  CHECK_MSG(w > 0.5 * cap, "paused: the track did not glide to its base (%g m)", w);
+  ha_player_destroy(p);
+}
+
 int main(void) {
   RUN(test_nan_caught_before_the_box_clamp);
   RUN(test_nan_and_clamp_counted_in_metrics);
+  RUN(test_speed_cap_in_real_time);
   return test_done();
 }

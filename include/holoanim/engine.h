@@ -42,7 +42,7 @@ typedef struct ha_limits {
   bool box_enabled; /* clamp positions into the venue box */
   ha_vec3 box_min;  /* metres */
   ha_vec3 box_max;
-  double max_speed; /* m/s; 0 = no cap */
+  double max_speed; /* m/s of real time (see ha_engine_evaluate_step); 0 = no cap */
 } ha_limits;
 
 typedef struct ha_engine_config {
@@ -199,6 +199,16 @@ ha_status ha_engine_set_limits(ha_engine *e, const ha_limits *limits, ha_error *
  * `once` that have ended stay at their end position. Never allocates, never locks. Returns HA_OK.
  * Thread: the engine's. */
 ha_status ha_engine_evaluate(ha_engine *e, double t, double *x, double *y, double *z, size_t cap);
+
+/* As ha_engine_evaluate, with `real_dt` the real seconds since the previous
+ * evaluation (the player's tick step): the speed cap lets a track move at
+ * most max_speed·real_dt metres per evaluation whatever the transport does
+ * (any speed, paused, a seek either way). ha_engine_evaluate is this with
+ * real_dt = |t − the previous t|, for offline use where the transport is
+ * the only clock. A negative or non-finite real_dt counts as 0 (the track
+ * holds). The first evaluation is never capped. Thread: the engine's. */
+ha_status ha_engine_evaluate_step(ha_engine *e, double t, double real_dt, double *x, double *y,
+                                  double *z, size_t cap);
 
 /* Counters since creation. */
 typedef struct ha_engine_stats {

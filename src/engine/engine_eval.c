@@ -237,8 +237,10 @@ static ha_vec3 eval_nan_guard(ha_engine *e, const track *tr, ha_vec3 p) {
 }
 
 /* The venue limits: into the box, then the speed cap against the position
- * of the previous evaluation (dt seconds ago); each clamp counted. */
-static ha_vec3 eval_limits(ha_engine *e, track *tr, ha_vec3 p, double dt) {
+ * of the previous evaluation (real_dt real seconds ago, so the cap holds
+ * whatever the transport does; none before the first evaluation); each
+ * clamp counted. */
+static ha_vec3 eval_limits(ha_engine *e, track *tr, ha_vec3 p, double real_dt) {
   const ha_limits *lim = &e->cfg.limits;
   if (lim->box_enabled) {
     int c = 0;
@@ -248,9 +250,9 @@ static ha_vec3 eval_limits(ha_engine *e, track *tr, ha_vec3 p, double dt) {
       tr->clamped++;
     }
   }
-  if (lim->max_speed > 0.0 && dt > 0.0) {
+  if (lim->max_speed > 0.0 && e->have_last) {
     ha_vec3 d = ha_vec3_sub(p, tr->pos);
-    double len = ha_vec3_len(d), maxd = lim->max_speed * dt;
+    double len = ha_vec3_len(d), maxd = lim->max_speed * real_dt;
     if (len > maxd) {
       /* A step too long to measure (two finite far-apart points) stays put
        * rather than scaling infinity by 0 into a NaN. */
@@ -272,12 +274,21 @@ static void eval_commit(const ha_engine *e, track *tr, ha_vec3 p, double dt) {
 }
 
 ha_status ha_engine_evaluate(ha_engine *e, double t, double *x, double *y, double *z, size_t cap) {
+  return ha_engine_evaluate_step(e, t, e->have_last ? fabs(t - e->last_t) : 0.0, x, y, z, cap);
+}
+
+ha_status ha_engine_evaluate_step(ha_engine *e, double t, double real_dt, double *x, double *y,
+                                  double *z, size_t cap) {
   if (cap < e->ntracks) {
     return HA_ENOBUFS;
+  }
+  if (!(real_dt > 0.0 && real_dt < INFINITY)) {
+    real_dt = 0.0;
   }
   if (e->batch != NULL) {
     eval_batch(e, t);
   }
+  /* Velocity is in transport time (the path's own speed). */
   double dt = e->have_last ? t - e->last_t : 0.0;
   e->now = t;
   for (size_t i = 0; i < e->ntracks; i++) {
@@ -286,7 +297,7 @@ ha_status ha_engine_evaluate(ha_engine *e, double t, double *x, double *y, doubl
     ha_vec3 p = eval_animation(e, tr, t);
     p = eval_transition(tr, t, p);
     p = eval_nan_guard(e, tr, p);
-    p = eval_limits(e, tr, p, dt);
+    p = eval_limits(e, tr, p, real_dt);
     eval_commit(e, tr, p, dt);
     x[i] = p.x;
     y[i] = p.y;

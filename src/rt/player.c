@@ -101,10 +101,12 @@ struct ha_player {
   uint8_t *status;
   ha_clock clock;
   double period;
+  double last_now; /* monotonic time of the previous tick (NAN before the first) */
   int ended_reported;
   uint64_t last_clamps, last_nan; /* engine counters already reported */
   int flush_pending; /* pause/stop/seek/panic: send every track once, dead-band or not */
   int stop_pending;  /* a stop with fade: rewind once stop_at is reached */
+  int stop_rewound;  /* this tick rewound after a stop's fade (evaluated once already) */
   double stop_at;
   ha__atomic_flag collecting; /* one control thread frees garbage at a time */
   pthread_t thread;
@@ -160,6 +162,7 @@ ha_status ha_player_create(const ha_player_config *cfg, ha_player **out, ha_erro
   }
   p->cfg = c;
   p->period = 1.0 / c.tick_rate;
+  p->last_now = NAN;
   ha_clock_init(&p->clock);
   ha_engine_config ec = ha_engine_config_default();
   ec.max_tracks = c.max_tracks;
@@ -494,13 +497,22 @@ static void tick_apply_commands(ha_player *p, double now) {
   }
 }
 
+/* Real seconds since the previous tick (one period for the first): the
+ * speed cap's time, whatever the transport does. */
+static double tick_real_step(ha_player *p, double now) {
+  double step = isnan(p->last_now) ? p->period : fmax(0.0, now - p->last_now);
+  p->last_now = now;
+  return step;
+}
+
 /* The transport time of this tick. Once a stop's fade is over, the glides
  * finish at their end time and the transport goes back to 0, paused. */
-static double tick_transport(ha_player *p, double now) {
+static double tick_transport(ha_player *p, double now, double step) {
   double t = ha_clock_position(&p->clock, now);
   if (p->stop_pending && t >= p->stop_at) {
-    ha_engine_evaluate(p->engine, t, p->x, p->y, p->z, p->cfg.max_tracks);
+    ha_engine_evaluate_step(p->engine, t, step, p->x, p->y, p->z, p->cfg.max_tracks);
     p->stop_pending = 0;
+    p->stop_rewound = 1;
     ha_clock_pause(&p->clock, now);
     ha_clock_seek(&p->clock, now, 0.0);
     t = 0.0;
@@ -508,12 +520,13 @@ static double tick_transport(ha_player *p, double now) {
   return t;
 }
 
-/* Every track at t (the engine applies transitions, limits and the NaN
- * guard), then velocities and statuses, and each position into the track's
- * echo history. Returns the track count. */
-static size_t tick_evaluate(ha_player *p, double t) {
+/* Every track at t (the engine applies transitions, the NaN guard and the
+ * limits, the speed cap over `step` real seconds), then velocities and
+ * statuses, and each position into the track's echo history. Returns the
+ * track count. */
+static size_t tick_evaluate(ha_player *p, double t, double step) {
   size_t n = ha_engine_track_count(p->engine);
-  ha_engine_evaluate(p->engine, t, p->x, p->y, p->z, p->cfg.max_tracks);
+  ha_engine_evaluate_step(p->engine, t, step, p->x, p->y, p->z, p->cfg.max_tracks);
   for (size_t i = 0; i < n; i++) {
     ha_track_info ti;
     ha_engine_track_at(p->engine, i, &ti);
@@ -634,9 +647,12 @@ static void tick_status(ha_player *p, uint64_t tickno, double t) {
 
 /* One tick at monotonic time `now`. Tick path: see the header's list. */
 static void player_tick(ha_player *p, double now) {
+  double step = tick_real_step(p, now);
   tick_apply_commands(p, now);
-  double t = tick_transport(p, now);
-  size_t n = tick_evaluate(p, t);
+  double t = tick_transport(p, now, step);
+  /* A stop's rewind evaluated once already: no real time passes twice. */
+  size_t n = tick_evaluate(p, t, p->stop_rewound ? 0.0 : step);
+  p->stop_rewound = 0;
   /* relaxed: only this thread writes st_ticks. */
   uint64_t tickno = ha__load_relaxed_u64(&p->st_ticks) + 1;
   tick_publish(p, tickno, t, n);
