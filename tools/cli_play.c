@@ -298,6 +298,16 @@ static void play_print_event(const ha_player_event *ev) {
     fprintf(stderr, "\nholoanim: track %u moved on the device to (%.2f, %.2f, %.2f)\n", ev->track,
             ev->position.x, ev->position.y, ev->position.z);
     break;
+  case HA_EVENT_STALL:
+    fprintf(stderr, "\nholoanim: the tick stalled %.1f ms (%llu ticks skipped)", ev->lateness * 1e3,
+            (unsigned long long)ev->skipped);
+    if (ev->model != NULL) {
+      fprintf(stderr, ": track %u (%s, tag %u) took %.1f ms to evaluate\n", ev->track, ev->model,
+              ev->tag, ev->cost * 1e3);
+    } else {
+      fprintf(stderr, ": not in the evaluation (host preemption or outputs)\n");
+    }
+    break;
   case HA_EVENT_ANIMATION_ENDED:
   case HA_EVENT_SHOW_ENDED: break;
   }

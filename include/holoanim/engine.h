@@ -57,6 +57,12 @@ typedef struct ha_engine_config {
    * closed-form model that is not blending, with the SIMD batch (batch.h),
    * within 1e-9 m of the per-track path. false: per track always. */
   bool use_batch;
+  /* Default false. true: ha_engine_evaluate reads the monotonic clock around
+   * each track it evaluates on the per-track path (the batch path is closed
+   * form, bounded, never timed) and keeps the slowest of the evaluation
+   * (ha_engine_get_slowest): two clock reads, tens of nanoseconds, per such
+   * track. The player turns it on to name the cause of a stall. */
+  bool time_tracks;
 } ha_engine_config;
 
 ha_engine_config ha_engine_config_default(void);
@@ -221,6 +227,16 @@ typedef struct ha_engine_stats {
                             (cfg.use_batch) rather than per-track evaluation */
 } ha_engine_stats;
 void ha_engine_get_stats(const ha_engine *e, ha_engine_stats *out);
+
+/* The track whose evaluation took longest in the last ha_engine_evaluate
+ * (cfg.time_tracks; track 0 when nothing was timed). */
+typedef struct ha_engine_slowest {
+  uint32_t track;       /* 0: none */
+  ha_anim_id animation; /* the animation driving it, −1 when none */
+  const char *model;    /* its model's canonical name (static), NULL when none */
+  double seconds;       /* how long its evaluation took */
+} ha_engine_slowest;
+void ha_engine_get_slowest(const ha_engine *e, ha_engine_slowest *out);
 
 #ifdef __cplusplus
 }

@@ -9,7 +9,9 @@
  *   3. publishes positions to the live state store,
  *   4. sends them through every output (one sendmmsg each),
  *   5. records metrics (tick time, lateness, counters: each output reports
- *      what its call sent, ha_output_report),
+ *      what its call sent, ha_output_report); a tick that starts
+ *      stall_threshold periods late skips the missed deadlines and reports
+ *      a HA_EVENT_STALL naming the slowest track evaluation,
  *   6. reports animations and the show that ended, as events.
  * (src/rt/player.c: player_tick() is these steps, one named function each.)
  *
@@ -64,6 +66,9 @@ typedef struct ha_player_config {
                                 JavaScript engine, which must change page protections */
   double conflict_tolerance; /* m: a device echo farther than this from everything we
                                 sent recently is another controller (default 0.05) */
+  double stall_threshold;    /* periods, 1..1e6 (default 3): a tick that starts this late
+                                is a stall: the missed deadlines are skipped (counted)
+                                and a HA_EVENT_STALL names the slowest evaluation */
   double *lateness_trace;    /* optional caller buffer: the tick writes the lateness (s)
                                 of tick k into [k] while k < cap (benchmarks) */
   size_t lateness_trace_cap;
@@ -139,7 +144,13 @@ typedef enum ha_player_event_type {
   HA_EVENT_ANIMATION_ENDED, /* tag: a `once` animation reached its end */
   HA_EVENT_SHOW_ENDED,      /* every started animation is `once` and has ended */
   HA_EVENT_COMMAND_FAILED,  /* status, tag/track of the failed command */
-  HA_EVENT_BASE_CHANGED     /* track, position: a device echo moved a resting track */
+  HA_EVENT_BASE_CHANGED,    /* track, position: a device echo moved a resting track */
+  /* The tick started stall_threshold periods late or more: lateness,
+   * skipped (deadlines skipped); when the previous tick's slowest track
+   * evaluation took a period or more, that is the cause: track, tag (its
+   * animation's), model, cost (its evaluation, seconds); else track 0 and
+   * model NULL (the time went elsewhere: host preemption, outputs). */
+  HA_EVENT_STALL
 } ha_player_event_type;
 
 typedef struct ha_player_event {
@@ -150,6 +161,10 @@ typedef struct ha_player_event {
   int status; /* ha_status for COMMAND_FAILED */
   ha_vec3 position;
   ha_vec3 expected;
+  const char *model; /* STALL: static model name, or NULL */
+  uint64_t skipped;  /* STALL: deadlines skipped */
+  double lateness;   /* STALL: seconds late */
+  double cost;       /* STALL: seconds the slowest track evaluation took */
 } ha_player_event;
 
 /* Next event, HA_OK, or HA_EAGAIN when none. One consumer thread. */
@@ -163,7 +178,8 @@ typedef struct ha_player_status {
   double speed;
   uint64_t ticks;
   uint64_t late_ticks;       /* started more than half a period late */
-  uint64_t skipped_ticks;    /* deadlines skipped after a stall of > 4 periods */
+  uint64_t skipped_ticks;    /* deadlines skipped after stalls (stall_threshold) */
+  uint64_t stalls;           /* ticks that started stall_threshold periods late or more */
   uint64_t commands;         /* commands applied */
   uint64_t commands_dropped; /* refused because the queue was full */
   uint64_t events_dropped;   /* events lost because nobody read them */

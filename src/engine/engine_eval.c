@@ -41,6 +41,9 @@
 #include "engine_impl.h"
 
 #include <string.h>
+#include <time.h>
+
+void (*ha__engine_eval_hook)(uint32_t track) = NULL;
 
 /* from → to at eased weight w, in xyz or aed (shorter azimuth arc). */
 static ha_vec3 eval_mix(ha_vec3 from, ha_vec3 to, double w, int aed) {
@@ -201,6 +204,38 @@ static ha_vec3 eval_animation(ha_engine *e, track *tr, double t) {
   return p;
 }
 
+static double eval_clock(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* eval_animation, timed when cfg.time_tracks asks and the track takes the
+ * per-track path (an animated track outside the batch): the slowest of the
+ * evaluation is kept, with its animation and model, for the player's stall
+ * report. */
+static ha_vec3 eval_animation_timed(ha_engine *e, track *tr, double t) {
+  if (!e->cfg.time_tracks || tr->anim < 0 || tr->bslot >= 0) {
+    return eval_animation(e, tr, t);
+  }
+  double t0 = eval_clock();
+  if (ha__engine_eval_hook != NULL) {
+    ha__engine_eval_hook(tr->id);
+  }
+  ha_vec3 p = eval_animation(e, tr, t);
+  double spent = eval_clock() - t0;
+  if (spent > e->slowest.seconds) {
+    const anim *a = &e->anims[tr->anim];
+    ha_motion_info_state ms;
+    ha_motion_get_state(a->g.motion, &ms);
+    e->slowest.track = tr->id;
+    e->slowest.animation = tr->anim;
+    e->slowest.model = ms.model;
+    e->slowest.seconds = spent;
+  }
+  return p;
+}
+
 /* A running transition (takeover crossfade, stop fade, goto): from its start
  * to its target (a fixed point, or p for a takeover) at the eased weight;
  * ended (and held there when idle) once complete. */
@@ -291,10 +326,11 @@ ha_status ha_engine_evaluate_step(ha_engine *e, double t, double real_dt, double
   /* Velocity is in transport time (the path's own speed). */
   double dt = e->have_last ? t - e->last_t : 0.0;
   e->now = t;
+  e->slowest = (ha_engine_slowest){0, -1, NULL, 0.0};
   for (size_t i = 0; i < e->ntracks; i++) {
     track *tr = &e->tracks[i];
     eval_start_due_goto(e, tr, t);
-    ha_vec3 p = eval_animation(e, tr, t);
+    ha_vec3 p = eval_animation_timed(e, tr, t);
     p = eval_transition(tr, t, p);
     p = eval_nan_guard(e, tr, p);
     p = eval_limits(e, tr, p, real_dt);

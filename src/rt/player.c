@@ -10,8 +10,10 @@
  *
  * Deadlines are absolute: next += period, clock_nanosleep(TIMER_ABSTIME).
  * A late tick still evaluates at the real `now`, so positions never drift;
- * after a stall longer than 4 periods the missed deadlines are skipped (and
- * counted) instead of bursting to catch up.
+ * after a stall of stall_threshold periods or more the missed deadlines are
+ * skipped (and counted) instead of bursting to catch up, and the stall is an
+ * event naming the slowest track evaluation of the tick before (the engine
+ * times each per-track evaluation: two clock reads, no allocation).
  *
  * A tick is a list of named steps (player_tick()): apply the queued commands, take
  * the transport time, evaluate (the engine applies transitions, venue limits
@@ -114,8 +116,8 @@ struct ha_player {
   ha__atomic_int quit;
   /* Status for other threads: relaxed atomics, each value on its own (a
    * status read may straddle a tick; the store has consistent positions). */
-  ha__atomic_u64 st_ticks, st_late, st_skipped, st_commands, st_dropped, st_events_dropped,
-      st_conflicts, st_time_bits, st_speed_bits;
+  ha__atomic_u64 st_ticks, st_late, st_skipped, st_stalls, st_commands, st_dropped,
+      st_events_dropped, st_conflicts, st_time_bits, st_speed_bits;
   ha__atomic_int st_playing, st_running, st_rt, st_locked;
 };
 
@@ -131,6 +133,7 @@ ha_player_config ha_player_config_default(void) {
   c.blend_window = HA_BLEND_WINDOW_DEFAULT;
   c.takeover_fade = 0.25;
   c.conflict_tolerance = 0.05;
+  c.stall_threshold = 3.0;
   return c;
 }
 
@@ -156,6 +159,9 @@ ha_status ha_player_create(const ha_player_config *cfg, ha_player **out, ha_erro
     return ha__error_bounds(err, HA_CATEGORY_STATE, "conflictTolerance", c.conflict_tolerance, 1e-6,
                             1000);
   }
+  if (!(c.stall_threshold >= 1.0 && c.stall_threshold <= 1e6)) {
+    return ha__error_bounds(err, HA_CATEGORY_STATE, "stallThreshold", c.stall_threshold, 1, 1e6);
+  }
   ha_player *p = calloc(1, sizeof(*p));
   if (p == NULL) {
     return HA_ENOMEM;
@@ -170,6 +176,7 @@ ha_status ha_player_create(const ha_player_config *cfg, ha_player **out, ha_erro
   ec.blend_window = c.blend_window;
   ec.takeover_fade = c.takeover_fade;
   ec.limits = c.limits;
+  ec.time_tracks = true; /* a stall names its slowest track */
   ha_status st = ha_engine_create(&ec, &p->engine, err);
   if (st == HA_OK) {
     st = ha_store_create(c.max_tracks, &p->store);
@@ -645,6 +652,39 @@ static void tick_status(ha_player *p, uint64_t tickno, double t) {
   ha__store_relaxed_u64(&p->st_ticks, tickno);
 }
 
+/* A tick that starts `late` seconds after its deadline, stall_threshold
+ * periods or more: the missed deadlines are skipped (tick_main resumes the
+ * grid from now) and counted, and a HA_EVENT_STALL names the cause when the
+ * previous tick's slowest track evaluation (the engine's, still that tick's)
+ * took a period or more. */
+static void tick_stall(ha_player *p, double late) {
+  uint64_t missed = (uint64_t)(late / p->period);
+  /* relaxed: statistics. */
+  ha__add_relaxed_u64(&p->st_skipped, missed);
+  ha__add_relaxed_u64(&p->st_stalls, 1);
+  ha_metrics_add(p->metrics, HA_COUNTER_SKIPPED_TICKS, missed);
+  ha_metrics_add(p->metrics, HA_COUNTER_STALLS, 1);
+  ha_engine_slowest sl;
+  ha_engine_get_slowest(p->engine, &sl);
+  ha_player_event ev;
+  memset(&ev, 0, sizeof(ev));
+  ev.type = HA_EVENT_STALL;
+  ev.time = ha_engine_time(p->engine);
+  ev.skipped = missed;
+  ev.lateness = late;
+  ev.cost = sl.seconds;
+  if (sl.track != 0 && sl.seconds >= p->period) {
+    ev.track = sl.track;
+    ev.model = sl.model;
+    for (size_t i = 0; i < p->cfg.max_animations; i++) {
+      if (p->tags[i].used && p->tags[i].anim == sl.animation) {
+        ev.tag = p->tags[i].tag;
+      }
+    }
+  }
+  emit_event(p, &ev);
+}
+
 /* One tick at monotonic time `now`. Tick path: see the header's list. */
 static void player_tick(ha_player *p, double now) {
   double step = tick_real_step(p, now);
@@ -707,11 +747,9 @@ static void *tick_main(void *arg) {
       /* relaxed: a statistic. */
       ha__add_relaxed_u64(&p->st_late, 1);
     }
-    if (late > 4.0 * p->period) {
-      /* A stall (host preemption): resume the grid from now. */
-      uint64_t missed = (uint64_t)(late / p->period);
-      ha__add_relaxed_u64(&p->st_skipped, missed); /* relaxed: a statistic */
-      clock_gettime(CLOCK_MONOTONIC, &next);
+    if (late >= p->cfg.stall_threshold * p->period) {
+      tick_stall(p, late);
+      clock_gettime(CLOCK_MONOTONIC, &next); /* resume the grid from now */
     }
     player_tick(p, now);
     double spent = ha_monotonic_now() - now;
@@ -1000,6 +1038,7 @@ void ha_player_get_status(const ha_player *p, ha_player_status *out) {
   out->ticks = ha__load_relaxed_u64(&p->st_ticks);
   out->late_ticks = ha__load_relaxed_u64(&p->st_late);
   out->skipped_ticks = ha__load_relaxed_u64(&p->st_skipped);
+  out->stalls = ha__load_relaxed_u64(&p->st_stalls);
   out->commands = ha__load_relaxed_u64(&p->st_commands);
   out->commands_dropped = ha__load_relaxed_u64(&p->st_dropped);
   out->events_dropped = ha__load_relaxed_u64(&p->st_events_dropped);
