@@ -135,7 +135,11 @@ ha_status ha_player_set_base(ha_player *p, uint32_t id, ha_vec3 base);
 ha_status ha_player_panic(ha_player *p);
 /* A position the device reported for a track (its echo). Tracks at rest
  * adopt it as their base; an animated track whose echo is farther than
- * conflict_tolerance from everything sent recently raises a conflict. */
+ * conflict_tolerance from everything sent recently raises a conflict.
+ * Not queued with the commands (a flood of echoes never makes a command
+ * HA_EAGAIN): each track has one latest-wins slot, O(1), that the next tick
+ * takes; an echo that arrives before the tick replaces the one waiting.
+ * HA_EINVAL (non-finite); HA_OK, ignored, for an id that is not a track. */
 ha_status ha_player_device_echo(ha_player *p, uint32_t id, ha_vec3 position);
 
 /* ---- events ---- */

@@ -45,8 +45,7 @@ enum {
   CMD_REPLACE,
   CMD_GOTO,
   CMD_SET_BASE,
-  CMD_PANIC,
-  CMD_ECHO
+  CMD_PANIC
 };
 
 typedef struct cmd {
@@ -86,6 +85,23 @@ typedef struct sent_hist {
   unsigned n, next;
 } sent_hist;
 
+/* Device echoes do not use the command queue (a flood would starve play and
+ * stop): each track has one latest-wins slot, a seqlock (seq odd while a
+ * writer writes; writers take turns with a compare-exchange) over the
+ * position's bits, and a bit in a bitmap says it changed; the tick drains
+ * only the set bits. Track ids find their slot (= the track's index) through
+ * a small open-addressing map built while tracks are added (before start;
+ * read-only afterwards), so an echo costs O(1) on both sides. */
+typedef struct echo_slot {
+  ha__atomic_u64 seq;
+  ha__atomic_u64 x, y, z;
+} echo_slot;
+
+typedef struct echo_key {
+  uint32_t id;    /* 0: empty (track ids are ≥ 1) */
+  uint32_t index; /* the track's index (add order) = its slot */
+} echo_key;
+
 struct ha_player {
   ha_player_config cfg;
   ha_engine *engine;
@@ -98,6 +114,10 @@ struct ha_player {
   ha__spsc garbage;
   tagged *tags;
   sent_hist *sent;
+  echo_slot *echo;            /* max_tracks */
+  ha__atomic_u64 *echo_dirty; /* a bit per slot */
+  echo_key *echo_map;         /* echo_mask + 1 entries */
+  size_t echo_mask;
   uint32_t *ids;
   double *x, *y, *z, *vx, *vy, *vz;
   uint8_t *status;
@@ -200,11 +220,19 @@ ha_status ha_player_create(const ha_player_config *cfg, ha_player **out, ha_erro
     p->outputs = calloc(c.max_outputs, sizeof(*p->outputs));
     p->tags = calloc(c.max_animations, sizeof(*p->tags));
     p->sent = calloc(n, sizeof(*p->sent));
+    p->echo = calloc(n, sizeof(*p->echo));
+    p->echo_dirty = calloc((n + 63) / 64, sizeof(*p->echo_dirty));
+    p->echo_mask = 1;
+    while (p->echo_mask < 2 * n) {
+      p->echo_mask <<= 1;
+    }
+    p->echo_map = calloc(p->echo_mask--, sizeof(*p->echo_map));
     p->ids = calloc(n, sizeof(*p->ids));
     p->x = calloc(6 * n, sizeof(double));
     p->status = calloc(n, 1);
-    if (p->outputs == NULL || p->tags == NULL || p->sent == NULL || p->ids == NULL ||
-        p->x == NULL || p->status == NULL) {
+    if (p->outputs == NULL || p->tags == NULL || p->sent == NULL || p->echo == NULL ||
+        p->echo_dirty == NULL || p->echo_map == NULL || p->ids == NULL || p->x == NULL ||
+        p->status == NULL) {
       st = HA_ENOMEM;
     } else {
       p->y = p->x + n;
@@ -283,6 +311,27 @@ static void emit_command_failed(ha_player *p, const cmd *c, ha_status st) {
   ev.track = c->track;
   ev.status = st;
   emit_event(p, &ev);
+}
+
+/* The slot of track `id`, or SIZE_MAX (not a track of the player). */
+static size_t echo_slot_of(const ha_player *p, uint32_t id) {
+  size_t h = (size_t)((id * 2654435761u) & p->echo_mask);
+  while (p->echo_map[h].id != 0) {
+    if (p->echo_map[h].id == id) {
+      return p->echo_map[h].index;
+    }
+    h = (h + 1) & p->echo_mask;
+  }
+  return SIZE_MAX;
+}
+
+static void echo_map_insert(ha_player *p, uint32_t id, size_t index) {
+  size_t h = (size_t)((id * 2654435761u) & p->echo_mask);
+  while (p->echo_map[h].id != 0) {
+    h = (h + 1) & p->echo_mask;
+  }
+  p->echo_map[h].id = id;
+  p->echo_map[h].index = (uint32_t)index;
 }
 
 /* ---- commands, on the tick ---- */
@@ -377,31 +426,27 @@ static ha_status cmd_start_animation(ha_player *p, cmd *c, double t) {
   return HA_OK;
 }
 
-/* CMD_ECHO: the device reports where a track is. Near something we computed
- * recently: our own echo. Else an idle track takes it as its base and a
- * moving one reports a conflict. */
-static void cmd_device_echo(ha_player *p, const cmd *c, double t) {
+/* A device echo: track `idx` is at v on the device. Near something we
+ * computed recently: our own echo. Else an idle track takes it as its base
+ * and a moving one reports a conflict. */
+static void tick_device_echo(ha_player *p, size_t idx, ha_vec3 v, double t) {
   ha_engine *e = p->engine;
   ha_track_info ti;
-  if (ha_engine_track_get(e, c->track, &ti) != HA_OK) {
-    return; /* the device knows tracks the show does not: ignore */
+  if (ha_engine_track_at(e, idx, &ti) != HA_OK) {
+    return;
   }
-  size_t idx = 0;
-  while (idx < ha_engine_track_count(e) && p->ids[idx] != c->track) {
-    idx++;
-  }
-  const sent_hist *h = &p->sent[idx < p->cfg.max_tracks ? idx : 0];
+  const sent_hist *h = &p->sent[idx];
   double best = INFINITY;
   ha_vec3 nearest = ti.position;
   for (unsigned k = 0; k < h->n; k++) {
-    double d = ha_vec3_dist(h->pos[k], c->v);
+    double d = ha_vec3_dist(h->pos[k], v);
     if (d < best) {
       best = d;
       nearest = h->pos[k];
     }
   }
   if (h->n == 0) {
-    best = ha_vec3_dist(ti.position, c->v);
+    best = ha_vec3_dist(ti.position, v);
   }
   if (best <= p->cfg.conflict_tolerance) {
     return; /* our own echo */
@@ -409,11 +454,11 @@ static void cmd_device_echo(ha_player *p, const cmd *c, double t) {
   ha_player_event ev;
   memset(&ev, 0, sizeof(ev));
   ev.time = t;
-  ev.track = c->track;
-  ev.position = c->v;
+  ev.track = ti.id;
+  ev.position = v;
   ev.expected = nearest;
   if (ti.status == HA_TRACK_IDLE) {
-    ha_engine_track_set_base(e, c->track, c->v);
+    ha_engine_track_set_base(e, ti.id, v);
     ev.type = HA_EVENT_BASE_CHANGED;
   } else {
     ev.type = HA_EVENT_CONFLICT;
@@ -476,7 +521,6 @@ static void tick_apply_command(ha_player *p, cmd *c, double now) {
                                  c->aed != 0);
     break;
   case CMD_SET_BASE: st = ha_engine_track_set_base(e, c->track, c->v); break;
-  case CMD_ECHO: cmd_device_echo(p, c, t); break;
   default: st = HA_EINVAL; break;
   }
   if (st != HA_OK) {
@@ -510,6 +554,35 @@ static double tick_real_step(ha_player *p, double now) {
   double step = isnan(p->last_now) ? p->period : fmax(0.0, now - p->last_now);
   p->last_now = now;
   return step;
+}
+
+/* The echoes that changed since the last tick, each slot's latest. A slot
+ * being written (or rewritten while read) is left: its writer sets the bit
+ * again when done, so the next tick reads the newer one. */
+static void tick_apply_echoes(ha_player *p, double now) {
+  size_t n = ha_engine_track_count(p->engine);
+  double t = ha_clock_position(&p->clock, now);
+  for (size_t w = 0; w < (n + 63) / 64; w++) {
+    /* acquire: pairs with the writer's release or; the word is taken whole. */
+    uint64_t bits = ha__exchange_acquire_u64(&p->echo_dirty[w], 0);
+    while (bits != 0) {
+      size_t i = w * 64 + (size_t)__builtin_ctzll(bits);
+      bits &= bits - 1;
+      echo_slot *s = &p->echo[i];
+      /* acquire: the data below is at least this write's. */
+      uint64_t s1 = ha__load_acquire_u64(&s->seq);
+      /* relaxed: validated by the sequence word around them. */
+      ha_vec3 v = ha_vec3_make(ha__bitsd(ha__load_relaxed_u64(&s->x)),
+                               ha__bitsd(ha__load_relaxed_u64(&s->y)),
+                               ha__bitsd(ha__load_relaxed_u64(&s->z)));
+      /* acquire fence: a writer's data seen above implies its odd seq below
+       * (it fenced release between the two). */
+      ha__fence_acquire();
+      if ((s1 & 1u) == 0 && ha__load_relaxed_u64(&s->seq) == s1 && i < n) {
+        tick_device_echo(p, i, v, t);
+      }
+    }
+  }
 }
 
 /* The transport time of this tick. Once a stop's fade is over, the glides
@@ -689,6 +762,7 @@ static void tick_stall(ha_player *p, double late) {
 static void player_tick(ha_player *p, double now) {
   double step = tick_real_step(p, now);
   tick_apply_commands(p, now);
+  tick_apply_echoes(p, now);
   double t = tick_transport(p, now, step);
   /* A stop's rewind evaluated once already: no real time passes twice. */
   size_t n = tick_evaluate(p, t, p->stop_rewound ? 0.0 : step);
@@ -836,6 +910,9 @@ void ha_player_destroy(ha_player *p) {
   free(p->outputs);
   free(p->tags);
   free(p->sent);
+  free(p->echo);
+  free(p->echo_dirty);
+  free(p->echo_map);
   free(p->ids);
   free(p->x);
   free(p->status);
@@ -850,6 +927,7 @@ ha_status ha_player_add_track(ha_player *p, uint32_t id, ha_vec3 base, ha_error 
   ha_status st = ha_engine_track_add(p->engine, id, base, err);
   if (st == HA_OK) {
     refresh_ids(p);
+    echo_map_insert(p, id, ha_engine_track_count(p->engine) - 1);
     p->x[ha_engine_track_count(p->engine) - 1] = base.x;
     p->y[ha_engine_track_count(p->engine) - 1] = base.y;
     p->z[ha_engine_track_count(p->engine) - 1] = base.z;
@@ -1020,7 +1098,32 @@ ha_status ha_player_set_base(ha_player *p, uint32_t id, ha_vec3 base) {
 }
 
 ha_status ha_player_device_echo(ha_player *p, uint32_t id, ha_vec3 position) {
-  return send_track_point_cmd(p, CMD_ECHO, id, position);
+  if (!ha_vec3_isfinite(position)) {
+    return HA_EINVAL;
+  }
+  size_t i = echo_slot_of(p, id);
+  if (i == SIZE_MAX) {
+    return HA_OK; /* the device knows tracks the show does not: ignored */
+  }
+  echo_slot *s = &p->echo[i];
+  uint64_t seq;
+  do {
+    /* relaxed: only a guess (an even value) that the exchange checks;
+     * acq_rel: writers of one slot take turns, each publishing its odd seq
+     * (a writer in progress keeps it odd, so this spins until it is done). */
+    seq = ha__load_relaxed_u64(&s->seq) & ~(uint64_t)1;
+  } while (!ha__cas_weak_acq_rel_u64(&s->seq, &seq, seq + 1));
+  /* release fence: a reader that sees the data below also sees the odd seq. */
+  ha__fence_release();
+  /* relaxed: the sequence word orders them (the tick validates). */
+  ha__store_relaxed_u64(&s->x, ha__dbits(position.x));
+  ha__store_relaxed_u64(&s->y, ha__dbits(position.y));
+  ha__store_relaxed_u64(&s->z, ha__dbits(position.z));
+  /* release: the data before the even seq. */
+  ha__store_release_u64(&s->seq, seq + 2);
+  /* release: the tick that takes the bit sees the write. */
+  ha__or_release_u64(&p->echo_dirty[i / 64], (uint64_t)1 << (i % 64));
+  return HA_OK;
 }
 
 ha_status ha_player_poll_event(ha_player *p, ha_player_event *ev) {
