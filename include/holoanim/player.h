@@ -19,8 +19,10 @@
  * sleep other than the deadline wait, do file I/O, or resolve names
  * (getaddrinfo). Everything it touches is sized when the player is created
  * or an output added; memory it stops using (motions, command payloads) goes
- * back to a control thread through a ring and is freed there. A test counts
- * allocations over 10,000 ticks and expects 0.
+ * back to a control thread through a ring and is freed there. Tests count
+ * allocations over 10,000 ticks (test_player_alloc) and, on a running
+ * player given starts, stops, gotos, cues, seeks and echoes, allocations
+ * and stdio calls on the tick thread (test_player_stdio); both expect 0.
  *
  * Commands are asynchronous: the functions below return HA_OK when the
  * command was queued (HA_EAGAIN when the queue is full) and its effect is
