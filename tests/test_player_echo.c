@@ -1,7 +1,9 @@
 /* Device echoes never starve transport commands: each track has its own
  * latest-wins echo slot, so a flood of echoes (far more than the 4096-entry
  * command queue) leaves play/stop/seek accepted and applied, and the last
- * echo of each track is the one the tick takes. */
+ * echo of each track is the one the tick takes; a slot keeps the last few,
+ * so another controller's move followed at once by our own echo is still
+ * a conflict. */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -120,8 +122,32 @@ static void test_echo_flood_from_a_thread(void) {
   ha_player_destroy(p);
 }
 
+/* Another controller's move reported just before our own echo (both
+ * between two ticks) is still seen: a conflict on the animated track. */
+static void test_move_before_own_echo_is_a_conflict(void) {
+  ha_player *p = make_player();
+  ha_timing tm = {4, HA_LOOP_LOOP, 1};
+  uint32_t track = 1;
+  CHECK_OK(
+      ha_player_start_animation(p, 1, test_motionf("circular", &tm, "radius=1"), NULL, &track, 1));
+  CHECK_OK(ha_player_play(p));
+  CHECK_OK(ha_player_tick_once(p, 10.0));
+  ha_vec3 ours = stored(p, 1);
+  CHECK_OK(ha_player_device_echo(p, 1, ha_vec3_make(40, 40, 0))); /* the grab */
+  CHECK_OK(ha_player_device_echo(p, 1, ours));                    /* then our own */
+  CHECK_OK(ha_player_tick_once(p, 10.01));
+  ha_player_event ev;
+  int conflicts = 0;
+  while (ha_player_poll_event(p, &ev) == HA_OK) {
+    conflicts += ev.type == HA_EVENT_CONFLICT && ev.track == 1;
+  }
+  CHECK_INT(conflicts, 1);
+  ha_player_destroy(p);
+}
+
 int main(void) {
   RUN(test_echo_flood_leaves_room_for_commands);
   RUN(test_echo_flood_from_a_thread);
+  RUN(test_move_before_own_echo_is_a_conflict);
   return test_done();
 }

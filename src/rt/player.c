@@ -23,6 +23,7 @@
 #include "rt_internal.h"
 
 #include "atomics.h"
+#include "echo.h"
 #include "ring.h"
 
 #include <errno.h>
@@ -85,23 +86,6 @@ typedef struct sent_hist {
   unsigned n, next;
 } sent_hist;
 
-/* Device echoes do not use the command queue (a flood would starve play and
- * stop): each track has one latest-wins slot, a seqlock (seq odd while a
- * writer writes; writers take turns with a compare-exchange) over the
- * position's bits, and a bit in a bitmap says it changed; the tick drains
- * only the set bits. Track ids find their slot (= the track's index) through
- * a small open-addressing map built while tracks are added (before start;
- * read-only afterwards), so an echo costs O(1) on both sides. */
-typedef struct echo_slot {
-  ha__atomic_u64 seq;
-  ha__atomic_u64 x, y, z;
-} echo_slot;
-
-typedef struct echo_key {
-  uint32_t id;    /* 0: empty (track ids are ≥ 1) */
-  uint32_t index; /* the track's index (add order) = its slot */
-} echo_key;
-
 struct ha_player {
   ha_player_config cfg;
   ha_engine *engine;
@@ -114,10 +98,7 @@ struct ha_player {
   ha__spsc garbage;
   tagged *tags;
   sent_hist *sent;
-  echo_slot *echo;            /* max_tracks */
-  ha__atomic_u64 *echo_dirty; /* a bit per slot */
-  echo_key *echo_map;         /* echo_mask + 1 entries */
-  size_t echo_mask;
+  ha__echoes echoes; /* device echoes, a slot per track (echo.h) */
   uint32_t *ids;
   double *x, *y, *z, *vx, *vy, *vz;
   uint8_t *status;
@@ -220,19 +201,11 @@ ha_status ha_player_create(const ha_player_config *cfg, ha_player **out, ha_erro
     p->outputs = calloc(c.max_outputs, sizeof(*p->outputs));
     p->tags = calloc(c.max_animations, sizeof(*p->tags));
     p->sent = calloc(n, sizeof(*p->sent));
-    p->echo = calloc(n, sizeof(*p->echo));
-    p->echo_dirty = calloc((n + 63) / 64, sizeof(*p->echo_dirty));
-    p->echo_mask = 1;
-    while (p->echo_mask < 2 * n) {
-      p->echo_mask <<= 1;
-    }
-    p->echo_map = calloc(p->echo_mask--, sizeof(*p->echo_map));
     p->ids = calloc(n, sizeof(*p->ids));
     p->x = calloc(6 * n, sizeof(double));
     p->status = calloc(n, 1);
-    if (p->outputs == NULL || p->tags == NULL || p->sent == NULL || p->echo == NULL ||
-        p->echo_dirty == NULL || p->echo_map == NULL || p->ids == NULL || p->x == NULL ||
-        p->status == NULL) {
+    if (ha__echoes_init(&p->echoes, n) != HA_OK || p->outputs == NULL || p->tags == NULL ||
+        p->sent == NULL || p->ids == NULL || p->x == NULL || p->status == NULL) {
       st = HA_ENOMEM;
     } else {
       p->y = p->x + n;
@@ -311,27 +284,6 @@ static void emit_command_failed(ha_player *p, const cmd *c, ha_status st) {
   ev.track = c->track;
   ev.status = st;
   emit_event(p, &ev);
-}
-
-/* The slot of track `id`, or SIZE_MAX (not a track of the player). */
-static size_t echo_slot_of(const ha_player *p, uint32_t id) {
-  size_t h = (size_t)((id * 2654435761u) & p->echo_mask);
-  while (p->echo_map[h].id != 0) {
-    if (p->echo_map[h].id == id) {
-      return p->echo_map[h].index;
-    }
-    h = (h + 1) & p->echo_mask;
-  }
-  return SIZE_MAX;
-}
-
-static void echo_map_insert(ha_player *p, uint32_t id, size_t index) {
-  size_t h = (size_t)((id * 2654435761u) & p->echo_mask);
-  while (p->echo_map[h].id != 0) {
-    h = (h + 1) & p->echo_mask;
-  }
-  p->echo_map[h].id = id;
-  p->echo_map[h].index = (uint32_t)index;
 }
 
 /* ---- commands, on the tick ---- */
@@ -429,8 +381,10 @@ static ha_status cmd_start_animation(ha_player *p, cmd *c, double t) {
 /* A device echo: track `idx` is at v on the device. Near something we
  * computed recently: our own echo. Else an idle track takes it as its base
  * and a moving one reports a conflict. */
-static void tick_device_echo(ha_player *p, size_t idx, ha_vec3 v, double t) {
+static void tick_device_echo(void *ctx, size_t idx, ha_vec3 v) {
+  ha_player *p = ctx;
   ha_engine *e = p->engine;
+  double t = ha_engine_time(e);
   ha_track_info ti;
   if (ha_engine_track_at(e, idx, &ti) != HA_OK) {
     return;
@@ -556,33 +510,11 @@ static double tick_real_step(ha_player *p, double now) {
   return step;
 }
 
-/* The echoes that changed since the last tick, each slot's latest. A slot
- * being written (or rewritten while read) is left: its writer sets the bit
- * again when done, so the next tick reads the newer one. */
+/* The device echoes that arrived since the last tick (echo.h), at the
+ * transport time of now. */
 static void tick_apply_echoes(ha_player *p, double now) {
-  size_t n = ha_engine_track_count(p->engine);
-  double t = ha_clock_position(&p->clock, now);
-  for (size_t w = 0; w < (n + 63) / 64; w++) {
-    /* acquire: pairs with the writer's release or; the word is taken whole. */
-    uint64_t bits = ha__exchange_acquire_u64(&p->echo_dirty[w], 0);
-    while (bits != 0) {
-      size_t i = w * 64 + (size_t)__builtin_ctzll(bits);
-      bits &= bits - 1;
-      echo_slot *s = &p->echo[i];
-      /* acquire: the data below is at least this write's. */
-      uint64_t s1 = ha__load_acquire_u64(&s->seq);
-      /* relaxed: validated by the sequence word around them. */
-      ha_vec3 v = ha_vec3_make(ha__bitsd(ha__load_relaxed_u64(&s->x)),
-                               ha__bitsd(ha__load_relaxed_u64(&s->y)),
-                               ha__bitsd(ha__load_relaxed_u64(&s->z)));
-      /* acquire fence: a writer's data seen above implies its odd seq below
-       * (it fenced release between the two). */
-      ha__fence_acquire();
-      if ((s1 & 1u) == 0 && ha__load_relaxed_u64(&s->seq) == s1 && i < n) {
-        tick_device_echo(p, i, v, t);
-      }
-    }
-  }
+  ha_engine_set_time(p->engine, ha_clock_position(&p->clock, now));
+  ha__echoes_drain(&p->echoes, ha_engine_track_count(p->engine), tick_device_echo, p);
 }
 
 /* The transport time of this tick. Once a stop's fade is over, the glides
@@ -910,9 +842,7 @@ void ha_player_destroy(ha_player *p) {
   free(p->outputs);
   free(p->tags);
   free(p->sent);
-  free(p->echo);
-  free(p->echo_dirty);
-  free(p->echo_map);
+  ha__echoes_deinit(&p->echoes);
   free(p->ids);
   free(p->x);
   free(p->status);
@@ -927,7 +857,7 @@ ha_status ha_player_add_track(ha_player *p, uint32_t id, ha_vec3 base, ha_error 
   ha_status st = ha_engine_track_add(p->engine, id, base, err);
   if (st == HA_OK) {
     refresh_ids(p);
-    echo_map_insert(p, id, ha_engine_track_count(p->engine) - 1);
+    ha__echoes_map(&p->echoes, id, ha_engine_track_count(p->engine) - 1);
     p->x[ha_engine_track_count(p->engine) - 1] = base.x;
     p->y[ha_engine_track_count(p->engine) - 1] = base.y;
     p->z[ha_engine_track_count(p->engine) - 1] = base.z;
@@ -1083,7 +1013,7 @@ ha_status ha_player_goto(ha_player *p, uint32_t id, ha_vec3 target, double durat
   return send_cmd(p, &c);
 }
 
-/* A command about one track and one position (set base, device echo). */
+/* A command about one track and one position (set base). */
 static ha_status send_track_point_cmd(ha_player *p, int type, uint32_t id, ha_vec3 v) {
   if (!ha_vec3_isfinite(v)) {
     return HA_EINVAL;
@@ -1101,28 +1031,8 @@ ha_status ha_player_device_echo(ha_player *p, uint32_t id, ha_vec3 position) {
   if (!ha_vec3_isfinite(position)) {
     return HA_EINVAL;
   }
-  size_t i = echo_slot_of(p, id);
-  if (i == SIZE_MAX) {
-    return HA_OK; /* the device knows tracks the show does not: ignored */
-  }
-  echo_slot *s = &p->echo[i];
-  uint64_t seq;
-  do {
-    /* relaxed: only a guess (an even value) that the exchange checks;
-     * acq_rel: writers of one slot take turns, each publishing its odd seq
-     * (a writer in progress keeps it odd, so this spins until it is done). */
-    seq = ha__load_relaxed_u64(&s->seq) & ~(uint64_t)1;
-  } while (!ha__cas_weak_acq_rel_u64(&s->seq, &seq, seq + 1));
-  /* release fence: a reader that sees the data below also sees the odd seq. */
-  ha__fence_release();
-  /* relaxed: the sequence word orders them (the tick validates). */
-  ha__store_relaxed_u64(&s->x, ha__dbits(position.x));
-  ha__store_relaxed_u64(&s->y, ha__dbits(position.y));
-  ha__store_relaxed_u64(&s->z, ha__dbits(position.z));
-  /* release: the data before the even seq. */
-  ha__store_release_u64(&s->seq, seq + 2);
-  /* release: the tick that takes the bit sees the write. */
-  ha__or_release_u64(&p->echo_dirty[i / 64], (uint64_t)1 << (i % 64));
+  /* An id that is not a track: the device knows tracks the show does not. */
+  (void)ha__echoes_put(&p->echoes, id, position);
   return HA_OK;
 }
 
