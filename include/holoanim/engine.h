@@ -57,10 +57,10 @@ typedef struct ha_engine_config {
    * closed-form model that is not blending, with the SIMD batch (batch.h),
    * within 1e-9 m of the per-track path. false: per track always. */
   bool use_batch;
-  /* Default false. true: ha_engine_evaluate reads the monotonic clock around
+  /* Default false. true: ha_engine_evaluate reads the monotonic clock after
    * each track it evaluates on the per-track path (the batch path is closed
    * form, bounded, never timed) and keeps the slowest of the evaluation
-   * (ha_engine_get_slowest): two clock reads, tens of nanoseconds, per such
+   * (ha_engine_get_slowest): one clock read, tens of nanoseconds, per such
    * track. The player turns it on to name the cause of a stall. */
   bool time_tracks;
 } ha_engine_config;

@@ -213,17 +213,20 @@ static double eval_clock(void) {
 /* eval_animation, timed when cfg.time_tracks asks and the track takes the
  * per-track path (an animated track outside the batch): the slowest of the
  * evaluation is kept, with its animation and model, for the player's stall
- * report. */
-static ha_vec3 eval_animation_timed(ha_engine *e, track *tr, double t) {
+ * report. One clock read per timed track: its time runs from *mark (the
+ * previous timed track's end, or the loop's start) to now, so it also
+ * carries the bounded work in between (batch slots, transitions, limits). */
+static ha_vec3 eval_animation_timed(ha_engine *e, track *tr, double t, double *mark) {
   if (!e->cfg.time_tracks || tr->anim < 0 || tr->bslot >= 0) {
     return eval_animation(e, tr, t);
   }
-  double t0 = eval_clock();
   if (ha__engine_eval_hook != NULL) {
     ha__engine_eval_hook(tr->id);
   }
   ha_vec3 p = eval_animation(e, tr, t);
-  double spent = eval_clock() - t0;
+  double now = eval_clock();
+  double spent = now - *mark;
+  *mark = now;
   if (spent > e->slowest.seconds) {
     const anim *a = &e->anims[tr->anim];
     ha_motion_info_state ms;
@@ -327,10 +330,11 @@ ha_status ha_engine_evaluate_step(ha_engine *e, double t, double real_dt, double
   double dt = e->have_last ? t - e->last_t : 0.0;
   e->now = t;
   e->slowest = (ha_engine_slowest){0, -1, NULL, 0.0};
+  double mark = e->cfg.time_tracks ? eval_clock() : 0.0;
   for (size_t i = 0; i < e->ntracks; i++) {
     track *tr = &e->tracks[i];
     eval_start_due_goto(e, tr, t);
-    ha_vec3 p = eval_animation_timed(e, tr, t);
+    ha_vec3 p = eval_animation_timed(e, tr, t, &mark);
     p = eval_transition(tr, t, p);
     p = eval_nan_guard(e, tr, p);
     p = eval_limits(e, tr, p, real_dt);

@@ -13,7 +13,7 @@
  * after a stall of stall_threshold periods or more the missed deadlines are
  * skipped (and counted) instead of bursting to catch up, and the stall is an
  * event naming the slowest track evaluation of the tick before (the engine
- * times each per-track evaluation: two clock reads, no allocation).
+ * times each per-track evaluation: one clock read, no allocation).
  *
  * A tick is a list of named steps (player_tick()): apply the queued commands, take
  * the transport time, evaluate (the engine applies transitions, venue limits
