@@ -2,7 +2,8 @@
  *
  * A dedicated tick thread with absolute deadlines on CLOCK_MONOTONIC
  * (`next += period`, clock_nanosleep TIMER_ABSTIME). Every tick it
- *   1. applies the commands queued by other threads (lock-free MPMC queue),
+ *   1. applies the commands queued by other threads (lock-free MPMC queue)
+ *      and the device echoes (a latest-wins slot per track, not queued),
  *   2. evaluates every track at the transport time of *now* (a late tick
  *      computes positions for its real time, so the path never drifts; the
  *      engine applies transitions, venue limits and the NaN guard),

@@ -15,11 +15,13 @@
  * event naming the slowest track evaluation of the tick before (the engine
  * times each per-track evaluation: one clock read, no allocation).
  *
- * A tick is a list of named steps (player_tick()): apply the queued commands, take
- * the transport time, evaluate (the engine applies transitions, venue limits
- * and the NaN guard), publish to the store, send to the outputs, account
- * (each output reports what its call did, so nothing is diffed), report
- * endings and hand retired motions back, then the status words. */
+ * A tick is a list of named steps (player_tick()): measure the real step
+ * since the last tick (the speed cap's time), apply the queued commands and
+ * the device echoes (their own per-track slots, echo.c, so a flood never
+ * blocks a command), take the transport time, evaluate (the engine applies
+ * transitions, the NaN guard, then the venue limits), publish to the store, send to the outputs,
+ * account (each output reports what its call did, so nothing is diffed), report endings and hand
+ * retired motions back, then the status words. */
 #include "rt_internal.h"
 
 #include "atomics.h"
