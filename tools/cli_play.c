@@ -745,8 +745,11 @@ static void play_run(play_ctx *c) {
 static void play_print_summary(const play_ctx *c) {
   ha_player_status ps;
   ha_player_get_status(c->player, &ps);
-  fprintf(stderr, "\nholoanim: stopped at t=%.2fs after %llu ticks (%llu late)\n", ps.time,
-          (unsigned long long)ps.ticks, (unsigned long long)ps.late_ticks);
+  fprintf(stderr,
+          "\nholoanim: stopped at t=%.2fs after %llu ticks (%llu late, %llu stalls, %llu "
+          "skipped)\n",
+          ps.time, (unsigned long long)ps.ticks, (unsigned long long)ps.late_ticks,
+          (unsigned long long)ps.stalls, (unsigned long long)ps.skipped_ticks);
   for (size_t o = 0; o < ha_player_output_count(c->player); o++) {
     ha_output_stats os;
     const ha_output *out = ha_player_output(c->player, o);
