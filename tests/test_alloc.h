@@ -18,6 +18,7 @@
 #ifndef HA_TEST_ALLOC_H
 #define HA_TEST_ALLOC_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdlib.h>
 
@@ -34,12 +35,16 @@ extern void __libc_free(void *p);
 extern void *__libc_memalign(size_t align, size_t n);
 
 /* volatile: the compiler knows malloc's semantics and would otherwise
- * assume a call cannot change these counters. */
+ * assume a call cannot change these counters. Atomic: a test may count the
+ * calls of another thread (the player's tick) while this one works. */
 static volatile int ha_t_alloc_on;
-static volatile size_t ha_t_allocs, ha_t_frees;
+static _Atomic size_t ha_t_allocs, ha_t_frees;
+/* A thread that set this (alloc_exempt_this_thread) is not counted: a
+ * control thread that builds commands while the tick's calls are counted. */
+static _Thread_local int ha_t_alloc_exempt;
 
 static inline void ha_t_note_alloc(void) {
-  if (ha_t_alloc_on) {
+  if (ha_t_alloc_on && !ha_t_alloc_exempt) {
     ha_t_allocs++;
   }
 }
@@ -57,7 +62,7 @@ void *realloc(void *p, size_t n) {
   return __libc_realloc(p, n);
 }
 void free(void *p) {
-  if (ha_t_alloc_on && p != NULL) {
+  if (ha_t_alloc_on && !ha_t_alloc_exempt && p != NULL) {
     ha_t_frees++;
   }
   __libc_free(p);
@@ -79,6 +84,11 @@ void *aligned_alloc(size_t align, size_t n) {
 /* Counting on or off; the counts are kept. */
 static inline void alloc_counting(int on) {
   ha_t_alloc_on = on;
+}
+
+/* The calling thread's allocations are (not) counted from now on. */
+static inline void alloc_exempt_this_thread(int exempt) {
+  ha_t_alloc_exempt = exempt;
 }
 
 /* Both counts back to zero. */

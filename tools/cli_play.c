@@ -298,6 +298,16 @@ static void play_print_event(const ha_player_event *ev) {
     fprintf(stderr, "\nholoanim: track %u moved on the device to (%.2f, %.2f, %.2f)\n", ev->track,
             ev->position.x, ev->position.y, ev->position.z);
     break;
+  case HA_EVENT_STALL:
+    fprintf(stderr, "\nholoanim: the tick stalled %.1f ms (%llu ticks skipped)", ev->lateness * 1e3,
+            (unsigned long long)ev->skipped);
+    if (ev->model != NULL) {
+      fprintf(stderr, ": track %u (%s, tag %u) took %.1f ms to evaluate\n", ev->track, ev->model,
+              ev->tag, ev->cost * 1e3);
+    } else {
+      fprintf(stderr, ": not in the evaluation (host preemption or outputs)\n");
+    }
+    break;
   case HA_EVENT_ANIMATION_ENDED:
   case HA_EVENT_SHOW_ENDED: break;
   }
@@ -735,8 +745,11 @@ static void play_run(play_ctx *c) {
 static void play_print_summary(const play_ctx *c) {
   ha_player_status ps;
   ha_player_get_status(c->player, &ps);
-  fprintf(stderr, "\nholoanim: stopped at t=%.2fs after %llu ticks (%llu late)\n", ps.time,
-          (unsigned long long)ps.ticks, (unsigned long long)ps.late_ticks);
+  fprintf(stderr,
+          "\nholoanim: stopped at t=%.2fs after %llu ticks (%llu late, %llu stalls, %llu "
+          "skipped)\n",
+          ps.time, (unsigned long long)ps.ticks, (unsigned long long)ps.late_ticks,
+          (unsigned long long)ps.stalls, (unsigned long long)ps.skipped_ticks);
   for (size_t o = 0; o < ha_player_output_count(c->player); o++) {
     ha_output_stats os;
     const ha_output *out = ha_player_output(c->player, o);

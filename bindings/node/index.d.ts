@@ -272,6 +272,8 @@ export interface PlayerOptions {
   limits?: Limits;
   realtime?: boolean;
   conflictTolerance?: number;
+  /** periods (default 3): a tick this late is a stall (skipped deadlines, a 'stall' event) */
+  stallThreshold?: number;
   /** SCHED_FIFO priority (1..99) for the tick thread only, no mlockall; 0 = normal (default) */
   tickPriority?: number;
 }
@@ -349,7 +351,10 @@ export type PlayerEvent =
   | { type: 'animationEnded'; time: number; tag: number }
   | { type: 'showEnded'; time: number }
   | { type: 'commandFailed'; time: number; code: string; tag: number; track: number; error: HoloanimError }
-  | { type: 'cue'; time: number; cue: number; name: string };
+  | { type: 'cue'; time: number; cue: number; name: string }
+  /** The tick started stallThreshold periods late or more; track/tag/model name the slowest
+   * track evaluation of the tick before when it took a period or more (else track 0, model ''). */
+  | { type: 'stall'; time: number; skipped: number; lateness: number; cost: number; track: number; tag: number; model: string };
 
 export interface ShowSummary {
   name: string;
@@ -371,6 +376,7 @@ export interface PlayerStatus {
   ticks: number;
   lateTicks: number;
   skippedTicks: number;
+  stalls: number;
   commands: number;
   commandsDropped: number;
   eventsDropped: number;

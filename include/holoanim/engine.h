@@ -42,7 +42,7 @@ typedef struct ha_limits {
   bool box_enabled; /* clamp positions into the venue box */
   ha_vec3 box_min;  /* metres */
   ha_vec3 box_max;
-  double max_speed; /* m/s; 0 = no cap */
+  double max_speed; /* m/s of real time (see ha_engine_evaluate_step); 0 = no cap */
 } ha_limits;
 
 typedef struct ha_engine_config {
@@ -57,6 +57,12 @@ typedef struct ha_engine_config {
    * closed-form model that is not blending, with the SIMD batch (batch.h),
    * within 1e-9 m of the per-track path. false: per track always. */
   bool use_batch;
+  /* Default false. true: ha_engine_evaluate reads the monotonic clock after
+   * each track it evaluates on the per-track path (the batch path is closed
+   * form, bounded, never timed) and keeps the slowest of the evaluation
+   * (ha_engine_get_slowest): one clock read, tens of nanoseconds, per such
+   * track. The player turns it on to name the cause of a stall. */
+  bool time_tracks;
 } ha_engine_config;
 
 ha_engine_config ha_engine_config_default(void);
@@ -189,12 +195,23 @@ ha_status ha_engine_track_goto_at(ha_engine *e, uint32_t id, ha_vec3 target, dou
 ha_status ha_engine_set_limits(ha_engine *e, const ha_limits *limits, ha_error *err);
 
 /* Evaluate every track at transport time t: positions into x/y/z (track add
- * order, `cap` ≥ track_count else HA_ENOBUFS), applying transitions, limits
- * (box clamp, speed cap against the previous evaluation) and the NaN guard,
- * and updating each track's position and velocity. Animations played `once`
- * that have ended stay at their end position. Never allocates, never locks.
- * Returns HA_OK. Thread: the engine's. */
+ * order, `cap` ≥ track_count else HA_ENOBUFS), applying transitions, the
+ * NaN guard (a non-finite position holds the track's last good one, counted
+ * in nan_guards), then the limits (box clamp, speed cap against the previous
+ * evaluation; each counted), and updating each track's position and velocity. Animations played
+ * `once` that have ended stay at their end position. Never allocates, never locks. Returns HA_OK.
+ * Thread: the engine's. */
 ha_status ha_engine_evaluate(ha_engine *e, double t, double *x, double *y, double *z, size_t cap);
+
+/* As ha_engine_evaluate, with `real_dt` the real seconds since the previous
+ * evaluation (the player's tick step): the speed cap lets a track move at
+ * most max_speed·real_dt metres per evaluation whatever the transport does
+ * (any speed, paused, a seek either way). ha_engine_evaluate is this with
+ * real_dt = |t − the previous t|, for offline use where the transport is
+ * the only clock. A negative or non-finite real_dt counts as 0 (the track
+ * holds). The first evaluation is never capped. Thread: the engine's. */
+ha_status ha_engine_evaluate_step(ha_engine *e, double t, double real_dt, double *x, double *y,
+                                  double *z, size_t cap);
 
 /* Counters since creation. */
 typedef struct ha_engine_stats {
@@ -207,6 +224,16 @@ typedef struct ha_engine_stats {
                             (cfg.use_batch) rather than per-track evaluation */
 } ha_engine_stats;
 void ha_engine_get_stats(const ha_engine *e, ha_engine_stats *out);
+
+/* The track whose evaluation took longest in the last ha_engine_evaluate
+ * (cfg.time_tracks; track 0 when nothing was timed). */
+typedef struct ha_engine_slowest {
+  uint32_t track;       /* 0: none */
+  ha_anim_id animation; /* the animation driving it, −1 when none */
+  const char *model;    /* its model's canonical name (static), NULL when none */
+  double seconds;       /* how long its evaluation took */
+} ha_engine_slowest;
+void ha_engine_get_slowest(const ha_engine *e, ha_engine_slowest *out);
 
 #ifdef __cplusplus
 }

@@ -44,6 +44,8 @@ extern "C" {
 #define HA_METRICS_COUNTER_MAP(X)                                                   \
   X(TICKS, "ticks", "Ticks run.")                                                   \
   X(LATE_TICKS, "late_ticks", "Ticks that started after their deadline.")           \
+  X(SKIPPED_TICKS, "skipped_ticks", "Deadlines skipped after a stall.")             \
+  X(STALLS, "stalls", "Ticks that started stall_threshold periods late or more.")   \
   X(MESSAGES, "messages_sent", "OSC messages sent.")                                \
   X(BYTES, "sent_bytes", "Bytes of OSC sent.")                                      \
   X(SEND_ERRORS, "send_errors", "Sends that failed.")                               \

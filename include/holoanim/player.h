@@ -2,14 +2,17 @@
  *
  * A dedicated tick thread with absolute deadlines on CLOCK_MONOTONIC
  * (`next += period`, clock_nanosleep TIMER_ABSTIME). Every tick it
- *   1. applies the commands queued by other threads (lock-free MPMC queue),
+ *   1. applies the commands queued by other threads (lock-free MPMC queue)
+ *      and the device echoes (a latest-wins slot per track, not queued),
  *   2. evaluates every track at the transport time of *now* (a late tick
  *      computes positions for its real time, so the path never drifts; the
  *      engine applies transitions, venue limits and the NaN guard),
  *   3. publishes positions to the live state store,
  *   4. sends them through every output (one sendmmsg each),
  *   5. records metrics (tick time, lateness, counters: each output reports
- *      what its call sent, ha_output_report),
+ *      what its call sent, ha_output_report); a tick that starts
+ *      stall_threshold periods late skips the missed deadlines and reports
+ *      a HA_EVENT_STALL naming the slowest track evaluation,
  *   6. reports animations and the show that ended, as events.
  * (src/rt/player.c: player_tick() is these steps, one named function each.)
  *
@@ -17,8 +20,10 @@
  * sleep other than the deadline wait, do file I/O, or resolve names
  * (getaddrinfo). Everything it touches is sized when the player is created
  * or an output added; memory it stops using (motions, command payloads) goes
- * back to a control thread through a ring and is freed there. A test counts
- * allocations over 10,000 ticks and expects 0.
+ * back to a control thread through a ring and is freed there. Tests count
+ * allocations over 10,000 ticks (test_player_alloc) and, on a running
+ * player given starts, stops, gotos, cues, seeks and echoes, allocations
+ * and stdio calls on the tick thread (test_player_stdio); both expect 0.
  *
  * Commands are asynchronous: the functions below return HA_OK when the
  * command was queued (HA_EAGAIN when the queue is full) and its effect is
@@ -64,6 +69,9 @@ typedef struct ha_player_config {
                                 JavaScript engine, which must change page protections */
   double conflict_tolerance; /* m: a device echo farther than this from everything we
                                 sent recently is another controller (default 0.05) */
+  double stall_threshold;    /* periods, 1..1e6 (default 3): a tick that starts this late
+                                is a stall: the missed deadlines are skipped (counted)
+                                and a HA_EVENT_STALL names the slowest evaluation */
   double *lateness_trace;    /* optional caller buffer: the tick writes the lateness (s)
                                 of tick k into [k] while k < cap (benchmarks) */
   size_t lateness_trace_cap;
@@ -130,7 +138,11 @@ ha_status ha_player_set_base(ha_player *p, uint32_t id, ha_vec3 base);
 ha_status ha_player_panic(ha_player *p);
 /* A position the device reported for a track (its echo). Tracks at rest
  * adopt it as their base; an animated track whose echo is farther than
- * conflict_tolerance from everything sent recently raises a conflict. */
+ * conflict_tolerance from everything sent recently raises a conflict.
+ * Not queued with the commands (a flood of echoes never makes a command
+ * HA_EAGAIN): each track has one latest-wins slot, O(1), that the next tick
+ * takes; an echo that arrives before the tick replaces the one waiting.
+ * HA_EINVAL (non-finite); HA_OK, ignored, for an id that is not a track. */
 ha_status ha_player_device_echo(ha_player *p, uint32_t id, ha_vec3 position);
 
 /* ---- events ---- */
@@ -139,7 +151,13 @@ typedef enum ha_player_event_type {
   HA_EVENT_ANIMATION_ENDED, /* tag: a `once` animation reached its end */
   HA_EVENT_SHOW_ENDED,      /* every started animation is `once` and has ended */
   HA_EVENT_COMMAND_FAILED,  /* status, tag/track of the failed command */
-  HA_EVENT_BASE_CHANGED     /* track, position: a device echo moved a resting track */
+  HA_EVENT_BASE_CHANGED,    /* track, position: a device echo moved a resting track */
+  /* The tick started stall_threshold periods late or more: lateness,
+   * skipped (deadlines skipped); when the previous tick's slowest track
+   * evaluation took a period or more, that is the cause: track, tag (its
+   * animation's), model, cost (its evaluation, seconds); else track 0 and
+   * model NULL (the time went elsewhere: host preemption, outputs). */
+  HA_EVENT_STALL
 } ha_player_event_type;
 
 typedef struct ha_player_event {
@@ -150,6 +168,10 @@ typedef struct ha_player_event {
   int status; /* ha_status for COMMAND_FAILED */
   ha_vec3 position;
   ha_vec3 expected;
+  const char *model; /* STALL: static model name, or NULL */
+  uint64_t skipped;  /* STALL: deadlines skipped */
+  double lateness;   /* STALL: seconds late */
+  double cost;       /* STALL: seconds the slowest track evaluation took */
 } ha_player_event;
 
 /* Next event, HA_OK, or HA_EAGAIN when none. One consumer thread. */
@@ -163,7 +185,8 @@ typedef struct ha_player_status {
   double speed;
   uint64_t ticks;
   uint64_t late_ticks;       /* started more than half a period late */
-  uint64_t skipped_ticks;    /* deadlines skipped after a stall of > 4 periods */
+  uint64_t skipped_ticks;    /* deadlines skipped after stalls (stall_threshold) */
+  uint64_t stalls;           /* ticks that started stall_threshold periods late or more */
   uint64_t commands;         /* commands applied */
   uint64_t commands_dropped; /* refused because the queue was full */
   uint64_t events_dropped;   /* events lost because nobody read them */

@@ -70,6 +70,20 @@ static inline bool ha__cas_weak_release_u64(ha__atomic_u64 *p, uint64_t *expecte
   return atomic_compare_exchange_weak_explicit(p, expected, desired, memory_order_release,
                                                memory_order_relaxed);
 }
+static inline void ha__or_release_u64(ha__atomic_u64 *p, uint64_t bits) {
+  atomic_fetch_or_explicit(p, bits, memory_order_release);
+}
+static inline uint64_t ha__exchange_acquire_u64(ha__atomic_u64 *p, uint64_t v) {
+  return atomic_exchange_explicit(p, v, memory_order_acquire);
+}
+/* Fences, for the seqlock pattern (relaxed data between a sequence word's
+ * updates): see the use sites. */
+static inline void ha__fence_acquire(void) {
+  atomic_thread_fence(memory_order_acquire);
+}
+static inline void ha__fence_release(void) {
+  atomic_thread_fence(memory_order_release);
+}
 /* Lower *p to v if v is smaller (relaxed CAS loop). */
 static inline void ha__min_relaxed_u64(ha__atomic_u64 *p, uint64_t v) {
   uint64_t cur = atomic_load_explicit(p, memory_order_relaxed);

@@ -72,6 +72,7 @@ ha_status ha_engine_create(const ha_engine_config *cfg, ha_engine **out, ha_erro
     return HA_ENOMEM;
   }
   e->cfg = c;
+  e->slowest.animation = -1;
   e->tracks = calloc(c.max_tracks, sizeof(track));
   e->anims = calloc(c.max_animations, sizeof(anim));
   size_t isz = 1;
@@ -598,4 +599,8 @@ ha_status ha_engine_set_limits(ha_engine *e, const ha_limits *limits, ha_error *
 
 void ha_engine_get_stats(const ha_engine *e, ha_engine_stats *out) {
   *out = e->stats;
+}
+
+void ha_engine_get_slowest(const ha_engine *e, ha_engine_slowest *out) {
+  *out = e->slowest;
 }

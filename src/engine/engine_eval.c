@@ -1,8 +1,10 @@
 /* ha_engine_evaluate: every track at transport time t, as a pipeline of
  * named steps per track (ha_engine_evaluate at the end of this file): a
  * staggered goto that is due starts, the animation's position (batch slot or
- * per-track) with a replace blend, the transition, the venue limits, the NaN
- * guard, then position and velocity are committed. Each step is a static
+ * per-track) with a replace blend, the transition, the NaN guard, the venue
+ * limits, then position and velocity are committed. The NaN guard comes
+ * before the box clamp: fmax(NaN, min) is min, so a clamp first would move a
+ * NaN silently to the box's corner. Each step is a static
  * function the compiler inlines into the one loop, so the split costs
  * nothing; the numbers are those of the single function it replaced, bit for
  * bit (same operations in the same order).
@@ -39,6 +41,9 @@
 #include "engine_impl.h"
 
 #include <string.h>
+#include <time.h>
+
+void (*ha__engine_eval_hook)(uint32_t track) = NULL;
 
 /* from → to at eased weight w, in xyz or aed (shorter azimuth arc). */
 static ha_vec3 eval_mix(ha_vec3 from, ha_vec3 to, double w, int aed) {
@@ -199,6 +204,41 @@ static ha_vec3 eval_animation(ha_engine *e, track *tr, double t) {
   return p;
 }
 
+static double eval_clock(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* eval_animation, timed when cfg.time_tracks asks and the track takes the
+ * per-track path (an animated track outside the batch): the slowest of the
+ * evaluation is kept, with its animation and model, for the player's stall
+ * report. One clock read per timed track: its time runs from *mark (the
+ * previous timed track's end, or the loop's start) to now, so it also
+ * carries the bounded work in between (batch slots, transitions, limits). */
+static ha_vec3 eval_animation_timed(ha_engine *e, track *tr, double t, double *mark) {
+  if (!e->cfg.time_tracks || tr->anim < 0 || tr->bslot >= 0) {
+    return eval_animation(e, tr, t);
+  }
+  if (ha__engine_eval_hook != NULL) {
+    ha__engine_eval_hook(tr->id);
+  }
+  ha_vec3 p = eval_animation(e, tr, t);
+  double now = eval_clock();
+  double spent = now - *mark;
+  *mark = now;
+  if (spent > e->slowest.seconds) {
+    const anim *a = &e->anims[tr->anim];
+    ha_motion_info_state ms;
+    ha_motion_get_state(a->g.motion, &ms);
+    e->slowest.track = tr->id;
+    e->slowest.animation = tr->anim;
+    e->slowest.model = ms.model;
+    e->slowest.seconds = spent;
+  }
+  return p;
+}
+
 /* A running transition (takeover crossfade, stop fade, goto): from its start
  * to its target (a fixed point, or p for a takeover) at the eased weight;
  * ended (and held there when idle) once complete. */
@@ -222,9 +262,23 @@ static ha_vec3 eval_transition(track *tr, double t, ha_vec3 p) {
   return p;
 }
 
+/* The NaN guard, before the limits: a non-finite position (NaN or an
+ * overflow to infinity) never reaches the wire; the track holds its last
+ * good position (or its base), which the limits then see like any other.
+ * Counted. */
+static ha_vec3 eval_nan_guard(ha_engine *e, const track *tr, ha_vec3 p) {
+  if (!ha_vec3_isfinite(p)) {
+    p = ha_vec3_isfinite(tr->pos) ? tr->pos : tr->base;
+    e->stats.nan_guards++;
+  }
+  return p;
+}
+
 /* The venue limits: into the box, then the speed cap against the position
- * of the previous evaluation (dt seconds ago); each clamp counted. */
-static ha_vec3 eval_limits(ha_engine *e, track *tr, ha_vec3 p, double dt) {
+ * of the previous evaluation (real_dt real seconds ago, so the cap holds
+ * whatever the transport does; none before the first evaluation); each
+ * clamp counted. */
+static ha_vec3 eval_limits(ha_engine *e, track *tr, ha_vec3 p, double real_dt) {
   const ha_limits *lim = &e->cfg.limits;
   if (lim->box_enabled) {
     int c = 0;
@@ -234,24 +288,16 @@ static ha_vec3 eval_limits(ha_engine *e, track *tr, ha_vec3 p, double dt) {
       tr->clamped++;
     }
   }
-  if (lim->max_speed > 0.0 && dt > 0.0) {
+  if (lim->max_speed > 0.0 && e->have_last) {
     ha_vec3 d = ha_vec3_sub(p, tr->pos);
-    double len = ha_vec3_len(d), maxd = lim->max_speed * dt;
+    double len = ha_vec3_len(d), maxd = lim->max_speed * real_dt;
     if (len > maxd) {
-      p = ha_vec3_add(tr->pos, ha_vec3_scale(d, maxd / len));
+      /* A step too long to measure (two finite far-apart points) stays put
+       * rather than scaling infinity by 0 into a NaN. */
+      p = isfinite(len) ? ha_vec3_add(tr->pos, ha_vec3_scale(d, maxd / len)) : tr->pos;
       e->stats.clamps_speed++;
       tr->clamped++;
     }
-  }
-  return p;
-}
-
-/* The NaN guard: a non-finite position never reaches the wire; the track
- * holds its last good position (or its base). Counted. */
-static ha_vec3 eval_nan_guard(ha_engine *e, const track *tr, ha_vec3 p) {
-  if (!ha_vec3_isfinite(p)) {
-    p = ha_vec3_isfinite(tr->pos) ? tr->pos : tr->base;
-    e->stats.nan_guards++;
   }
   return p;
 }
@@ -266,21 +312,32 @@ static void eval_commit(const ha_engine *e, track *tr, ha_vec3 p, double dt) {
 }
 
 ha_status ha_engine_evaluate(ha_engine *e, double t, double *x, double *y, double *z, size_t cap) {
+  return ha_engine_evaluate_step(e, t, e->have_last ? fabs(t - e->last_t) : 0.0, x, y, z, cap);
+}
+
+ha_status ha_engine_evaluate_step(ha_engine *e, double t, double real_dt, double *x, double *y,
+                                  double *z, size_t cap) {
   if (cap < e->ntracks) {
     return HA_ENOBUFS;
+  }
+  if (!(real_dt > 0.0 && real_dt < INFINITY)) {
+    real_dt = 0.0;
   }
   if (e->batch != NULL) {
     eval_batch(e, t);
   }
+  /* Velocity is in transport time (the path's own speed). */
   double dt = e->have_last ? t - e->last_t : 0.0;
   e->now = t;
+  e->slowest = (ha_engine_slowest){0, -1, NULL, 0.0};
+  double mark = e->cfg.time_tracks ? eval_clock() : 0.0;
   for (size_t i = 0; i < e->ntracks; i++) {
     track *tr = &e->tracks[i];
     eval_start_due_goto(e, tr, t);
-    ha_vec3 p = eval_animation(e, tr, t);
+    ha_vec3 p = eval_animation_timed(e, tr, t, &mark);
     p = eval_transition(tr, t, p);
-    p = eval_limits(e, tr, p, dt);
     p = eval_nan_guard(e, tr, p);
+    p = eval_limits(e, tr, p, real_dt);
     eval_commit(e, tr, p, dt);
     x[i] = p.x;
     y[i] = p.y;

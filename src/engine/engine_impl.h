@@ -65,6 +65,7 @@ struct ha_engine {
   double last_t;
   int have_last;
   ha_engine_stats stats;
+  ha_engine_slowest slowest; /* of the last evaluation (cfg.time_tracks) */
   /* Batch path (file comment); batch NULL when cfg.use_batch is false. */
   ha_batch *batch;
   double *bx, *by, *bz; /* its output, max_tracks each */

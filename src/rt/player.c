@@ -10,17 +10,22 @@
  *
  * Deadlines are absolute: next += period, clock_nanosleep(TIMER_ABSTIME).
  * A late tick still evaluates at the real `now`, so positions never drift;
- * after a stall longer than 4 periods the missed deadlines are skipped (and
- * counted) instead of bursting to catch up.
+ * after a stall of stall_threshold periods or more the missed deadlines are
+ * skipped (and counted) instead of bursting to catch up, and the stall is an
+ * event naming the slowest track evaluation of the tick before (the engine
+ * times each per-track evaluation: one clock read, no allocation).
  *
- * A tick is a list of named steps (player_tick()): apply the queued commands, take
- * the transport time, evaluate (the engine applies transitions, venue limits
- * and the NaN guard), publish to the store, send to the outputs, account
- * (each output reports what its call did, so nothing is diffed), report
- * endings and hand retired motions back, then the status words. */
+ * A tick is a list of named steps (player_tick()): measure the real step
+ * since the last tick (the speed cap's time), apply the queued commands and
+ * the device echoes (their own per-track slots, echo.c, so a flood never
+ * blocks a command), take the transport time, evaluate (the engine applies
+ * transitions, the NaN guard, then the venue limits), publish to the store, send to the outputs,
+ * account (each output reports what its call did, so nothing is diffed), report endings and hand
+ * retired motions back, then the status words. */
 #include "rt_internal.h"
 
 #include "atomics.h"
+#include "echo.h"
 #include "ring.h"
 
 #include <errno.h>
@@ -43,8 +48,7 @@ enum {
   CMD_REPLACE,
   CMD_GOTO,
   CMD_SET_BASE,
-  CMD_PANIC,
-  CMD_ECHO
+  CMD_PANIC
 };
 
 typedef struct cmd {
@@ -96,15 +100,18 @@ struct ha_player {
   ha__spsc garbage;
   tagged *tags;
   sent_hist *sent;
+  ha__echoes echoes; /* device echoes, a slot per track (echo.h) */
   uint32_t *ids;
   double *x, *y, *z, *vx, *vy, *vz;
   uint8_t *status;
   ha_clock clock;
   double period;
+  double last_now; /* monotonic time of the previous tick (NAN before the first) */
   int ended_reported;
   uint64_t last_clamps, last_nan; /* engine counters already reported */
   int flush_pending; /* pause/stop/seek/panic: send every track once, dead-band or not */
   int stop_pending;  /* a stop with fade: rewind once stop_at is reached */
+  int stop_rewound;  /* this tick rewound after a stop's fade (evaluated once already) */
   double stop_at;
   ha__atomic_flag collecting; /* one control thread frees garbage at a time */
   pthread_t thread;
@@ -112,8 +119,8 @@ struct ha_player {
   ha__atomic_int quit;
   /* Status for other threads: relaxed atomics, each value on its own (a
    * status read may straddle a tick; the store has consistent positions). */
-  ha__atomic_u64 st_ticks, st_late, st_skipped, st_commands, st_dropped, st_events_dropped,
-      st_conflicts, st_time_bits, st_speed_bits;
+  ha__atomic_u64 st_ticks, st_late, st_skipped, st_stalls, st_commands, st_dropped,
+      st_events_dropped, st_conflicts, st_time_bits, st_speed_bits;
   ha__atomic_int st_playing, st_running, st_rt, st_locked;
 };
 
@@ -129,6 +136,7 @@ ha_player_config ha_player_config_default(void) {
   c.blend_window = HA_BLEND_WINDOW_DEFAULT;
   c.takeover_fade = 0.25;
   c.conflict_tolerance = 0.05;
+  c.stall_threshold = 3.0;
   return c;
 }
 
@@ -154,12 +162,16 @@ ha_status ha_player_create(const ha_player_config *cfg, ha_player **out, ha_erro
     return ha__error_bounds(err, HA_CATEGORY_STATE, "conflictTolerance", c.conflict_tolerance, 1e-6,
                             1000);
   }
+  if (!(c.stall_threshold >= 1.0 && c.stall_threshold <= 1e6)) {
+    return ha__error_bounds(err, HA_CATEGORY_STATE, "stallThreshold", c.stall_threshold, 1, 1e6);
+  }
   ha_player *p = calloc(1, sizeof(*p));
   if (p == NULL) {
     return HA_ENOMEM;
   }
   p->cfg = c;
   p->period = 1.0 / c.tick_rate;
+  p->last_now = NAN;
   ha_clock_init(&p->clock);
   ha_engine_config ec = ha_engine_config_default();
   ec.max_tracks = c.max_tracks;
@@ -167,6 +179,7 @@ ha_status ha_player_create(const ha_player_config *cfg, ha_player **out, ha_erro
   ec.blend_window = c.blend_window;
   ec.takeover_fade = c.takeover_fade;
   ec.limits = c.limits;
+  ec.time_tracks = true; /* a stall names its slowest track */
   ha_status st = ha_engine_create(&ec, &p->engine, err);
   if (st == HA_OK) {
     st = ha_store_create(c.max_tracks, &p->store);
@@ -193,8 +206,8 @@ ha_status ha_player_create(const ha_player_config *cfg, ha_player **out, ha_erro
     p->ids = calloc(n, sizeof(*p->ids));
     p->x = calloc(6 * n, sizeof(double));
     p->status = calloc(n, 1);
-    if (p->outputs == NULL || p->tags == NULL || p->sent == NULL || p->ids == NULL ||
-        p->x == NULL || p->status == NULL) {
+    if (ha__echoes_init(&p->echoes, n) != HA_OK || p->outputs == NULL || p->tags == NULL ||
+        p->sent == NULL || p->ids == NULL || p->x == NULL || p->status == NULL) {
       st = HA_ENOMEM;
     } else {
       p->y = p->x + n;
@@ -367,31 +380,29 @@ static ha_status cmd_start_animation(ha_player *p, cmd *c, double t) {
   return HA_OK;
 }
 
-/* CMD_ECHO: the device reports where a track is. Near something we computed
- * recently: our own echo. Else an idle track takes it as its base and a
- * moving one reports a conflict. */
-static void cmd_device_echo(ha_player *p, const cmd *c, double t) {
+/* A device echo: track `idx` is at v on the device. Near something we
+ * computed recently: our own echo. Else an idle track takes it as its base
+ * and a moving one reports a conflict. */
+static void tick_device_echo(void *ctx, size_t idx, ha_vec3 v) {
+  ha_player *p = ctx;
   ha_engine *e = p->engine;
+  double t = ha_engine_time(e);
   ha_track_info ti;
-  if (ha_engine_track_get(e, c->track, &ti) != HA_OK) {
-    return; /* the device knows tracks the show does not: ignore */
+  if (ha_engine_track_at(e, idx, &ti) != HA_OK) {
+    return;
   }
-  size_t idx = 0;
-  while (idx < ha_engine_track_count(e) && p->ids[idx] != c->track) {
-    idx++;
-  }
-  const sent_hist *h = &p->sent[idx < p->cfg.max_tracks ? idx : 0];
+  const sent_hist *h = &p->sent[idx];
   double best = INFINITY;
   ha_vec3 nearest = ti.position;
   for (unsigned k = 0; k < h->n; k++) {
-    double d = ha_vec3_dist(h->pos[k], c->v);
+    double d = ha_vec3_dist(h->pos[k], v);
     if (d < best) {
       best = d;
       nearest = h->pos[k];
     }
   }
   if (h->n == 0) {
-    best = ha_vec3_dist(ti.position, c->v);
+    best = ha_vec3_dist(ti.position, v);
   }
   if (best <= p->cfg.conflict_tolerance) {
     return; /* our own echo */
@@ -399,11 +410,11 @@ static void cmd_device_echo(ha_player *p, const cmd *c, double t) {
   ha_player_event ev;
   memset(&ev, 0, sizeof(ev));
   ev.time = t;
-  ev.track = c->track;
-  ev.position = c->v;
+  ev.track = ti.id;
+  ev.position = v;
   ev.expected = nearest;
   if (ti.status == HA_TRACK_IDLE) {
-    ha_engine_track_set_base(e, c->track, c->v);
+    ha_engine_track_set_base(e, ti.id, v);
     ev.type = HA_EVENT_BASE_CHANGED;
   } else {
     ev.type = HA_EVENT_CONFLICT;
@@ -466,7 +477,6 @@ static void tick_apply_command(ha_player *p, cmd *c, double now) {
                                  c->aed != 0);
     break;
   case CMD_SET_BASE: st = ha_engine_track_set_base(e, c->track, c->v); break;
-  case CMD_ECHO: cmd_device_echo(p, c, t); break;
   default: st = HA_EINVAL; break;
   }
   if (st != HA_OK) {
@@ -494,13 +504,29 @@ static void tick_apply_commands(ha_player *p, double now) {
   }
 }
 
+/* Real seconds since the previous tick (one period for the first): the
+ * speed cap's time, whatever the transport does. */
+static double tick_real_step(ha_player *p, double now) {
+  double step = isnan(p->last_now) ? p->period : fmax(0.0, now - p->last_now);
+  p->last_now = now;
+  return step;
+}
+
+/* The device echoes that arrived since the last tick (echo.h), at the
+ * transport time of now. */
+static void tick_apply_echoes(ha_player *p, double now) {
+  ha_engine_set_time(p->engine, ha_clock_position(&p->clock, now));
+  ha__echoes_drain(&p->echoes, ha_engine_track_count(p->engine), tick_device_echo, p);
+}
+
 /* The transport time of this tick. Once a stop's fade is over, the glides
  * finish at their end time and the transport goes back to 0, paused. */
-static double tick_transport(ha_player *p, double now) {
+static double tick_transport(ha_player *p, double now, double step) {
   double t = ha_clock_position(&p->clock, now);
   if (p->stop_pending && t >= p->stop_at) {
-    ha_engine_evaluate(p->engine, t, p->x, p->y, p->z, p->cfg.max_tracks);
+    ha_engine_evaluate_step(p->engine, t, step, p->x, p->y, p->z, p->cfg.max_tracks);
     p->stop_pending = 0;
+    p->stop_rewound = 1;
     ha_clock_pause(&p->clock, now);
     ha_clock_seek(&p->clock, now, 0.0);
     t = 0.0;
@@ -508,12 +534,13 @@ static double tick_transport(ha_player *p, double now) {
   return t;
 }
 
-/* Every track at t (the engine applies transitions, limits and the NaN
- * guard), then velocities and statuses, and each position into the track's
- * echo history. Returns the track count. */
-static size_t tick_evaluate(ha_player *p, double t) {
+/* Every track at t (the engine applies transitions, the NaN guard and the
+ * limits, the speed cap over `step` real seconds), then velocities and
+ * statuses, and each position into the track's echo history. Returns the
+ * track count. */
+static size_t tick_evaluate(ha_player *p, double t, double step) {
   size_t n = ha_engine_track_count(p->engine);
-  ha_engine_evaluate(p->engine, t, p->x, p->y, p->z, p->cfg.max_tracks);
+  ha_engine_evaluate_step(p->engine, t, step, p->x, p->y, p->z, p->cfg.max_tracks);
   for (size_t i = 0; i < n; i++) {
     ha_track_info ti;
     ha_engine_track_at(p->engine, i, &ti);
@@ -632,11 +659,48 @@ static void tick_status(ha_player *p, uint64_t tickno, double t) {
   ha__store_relaxed_u64(&p->st_ticks, tickno);
 }
 
+/* A tick that starts `late` seconds after its deadline, stall_threshold
+ * periods or more: the missed deadlines are skipped (tick_main resumes the
+ * grid from now) and counted, and a HA_EVENT_STALL names the cause when the
+ * previous tick's slowest track evaluation (the engine's, still that tick's)
+ * took a period or more. */
+static void tick_stall(ha_player *p, double late) {
+  uint64_t missed = (uint64_t)(late / p->period);
+  /* relaxed: statistics. */
+  ha__add_relaxed_u64(&p->st_skipped, missed);
+  ha__add_relaxed_u64(&p->st_stalls, 1);
+  ha_metrics_add(p->metrics, HA_COUNTER_SKIPPED_TICKS, missed);
+  ha_metrics_add(p->metrics, HA_COUNTER_STALLS, 1);
+  ha_engine_slowest sl;
+  ha_engine_get_slowest(p->engine, &sl);
+  ha_player_event ev;
+  memset(&ev, 0, sizeof(ev));
+  ev.type = HA_EVENT_STALL;
+  ev.time = ha_engine_time(p->engine);
+  ev.skipped = missed;
+  ev.lateness = late;
+  ev.cost = sl.seconds;
+  if (sl.track != 0 && sl.seconds >= p->period) {
+    ev.track = sl.track;
+    ev.model = sl.model;
+    for (size_t i = 0; i < p->cfg.max_animations; i++) {
+      if (p->tags[i].used && p->tags[i].anim == sl.animation) {
+        ev.tag = p->tags[i].tag;
+      }
+    }
+  }
+  emit_event(p, &ev);
+}
+
 /* One tick at monotonic time `now`. Tick path: see the header's list. */
 static void player_tick(ha_player *p, double now) {
+  double step = tick_real_step(p, now);
   tick_apply_commands(p, now);
-  double t = tick_transport(p, now);
-  size_t n = tick_evaluate(p, t);
+  tick_apply_echoes(p, now);
+  double t = tick_transport(p, now, step);
+  /* A stop's rewind evaluated once already: no real time passes twice. */
+  size_t n = tick_evaluate(p, t, p->stop_rewound ? 0.0 : step);
+  p->stop_rewound = 0;
   /* relaxed: only this thread writes st_ticks. */
   uint64_t tickno = ha__load_relaxed_u64(&p->st_ticks) + 1;
   tick_publish(p, tickno, t, n);
@@ -691,11 +755,9 @@ static void *tick_main(void *arg) {
       /* relaxed: a statistic. */
       ha__add_relaxed_u64(&p->st_late, 1);
     }
-    if (late > 4.0 * p->period) {
-      /* A stall (host preemption): resume the grid from now. */
-      uint64_t missed = (uint64_t)(late / p->period);
-      ha__add_relaxed_u64(&p->st_skipped, missed); /* relaxed: a statistic */
-      clock_gettime(CLOCK_MONOTONIC, &next);
+    if (late >= p->cfg.stall_threshold * p->period) {
+      tick_stall(p, late);
+      clock_gettime(CLOCK_MONOTONIC, &next); /* resume the grid from now */
     }
     player_tick(p, now);
     double spent = ha_monotonic_now() - now;
@@ -782,6 +844,7 @@ void ha_player_destroy(ha_player *p) {
   free(p->outputs);
   free(p->tags);
   free(p->sent);
+  ha__echoes_deinit(&p->echoes);
   free(p->ids);
   free(p->x);
   free(p->status);
@@ -796,6 +859,7 @@ ha_status ha_player_add_track(ha_player *p, uint32_t id, ha_vec3 base, ha_error 
   ha_status st = ha_engine_track_add(p->engine, id, base, err);
   if (st == HA_OK) {
     refresh_ids(p);
+    ha__echoes_map(&p->echoes, id, ha_engine_track_count(p->engine) - 1);
     p->x[ha_engine_track_count(p->engine) - 1] = base.x;
     p->y[ha_engine_track_count(p->engine) - 1] = base.y;
     p->z[ha_engine_track_count(p->engine) - 1] = base.z;
@@ -951,7 +1015,7 @@ ha_status ha_player_goto(ha_player *p, uint32_t id, ha_vec3 target, double durat
   return send_cmd(p, &c);
 }
 
-/* A command about one track and one position (set base, device echo). */
+/* A command about one track and one position (set base). */
 static ha_status send_track_point_cmd(ha_player *p, int type, uint32_t id, ha_vec3 v) {
   if (!ha_vec3_isfinite(v)) {
     return HA_EINVAL;
@@ -966,7 +1030,12 @@ ha_status ha_player_set_base(ha_player *p, uint32_t id, ha_vec3 base) {
 }
 
 ha_status ha_player_device_echo(ha_player *p, uint32_t id, ha_vec3 position) {
-  return send_track_point_cmd(p, CMD_ECHO, id, position);
+  if (!ha_vec3_isfinite(position)) {
+    return HA_EINVAL;
+  }
+  /* An id that is not a track: the device knows tracks the show does not. */
+  (void)ha__echoes_put(&p->echoes, id, position);
+  return HA_OK;
 }
 
 ha_status ha_player_poll_event(ha_player *p, ha_player_event *ev) {
@@ -984,6 +1053,7 @@ void ha_player_get_status(const ha_player *p, ha_player_status *out) {
   out->ticks = ha__load_relaxed_u64(&p->st_ticks);
   out->late_ticks = ha__load_relaxed_u64(&p->st_late);
   out->skipped_ticks = ha__load_relaxed_u64(&p->st_skipped);
+  out->stalls = ha__load_relaxed_u64(&p->st_stalls);
   out->commands = ha__load_relaxed_u64(&p->st_commands);
   out->commands_dropped = ha__load_relaxed_u64(&p->st_dropped);
   out->events_dropped = ha__load_relaxed_u64(&p->st_events_dropped);

@@ -170,7 +170,8 @@ static bool get_player_config(napi_env env, napi_value o, ha_player_config *c, b
       !ha_node_opt_number(env, o, "blendWindow", &c->blend_window) ||
       !ha_node_opt_number(env, o, "takeoverFade", &c->takeover_fade) ||
       !ha_node_opt_bool(env, o, "realtime", &c->realtime) ||
-      !ha_node_opt_number(env, o, "conflictTolerance", &c->conflict_tolerance)) {
+      !ha_node_opt_number(env, o, "conflictTolerance", &c->conflict_tolerance) ||
+      !ha_node_opt_number(env, o, "stallThreshold", &c->stall_threshold)) {
     return false;
   }
   c->max_tracks = max_tracks;
@@ -500,6 +501,7 @@ static napi_value player_get_status(napi_env env, const ha_node_call *c) {
       !ha_node_set_number(env, o, "ticks", (double)s.ticks) ||
       !ha_node_set_number(env, o, "lateTicks", (double)s.late_ticks) ||
       !ha_node_set_number(env, o, "skippedTicks", (double)s.skipped_ticks) ||
+      !ha_node_set_number(env, o, "stalls", (double)s.stalls) ||
       !ha_node_set_number(env, o, "commands", (double)s.commands) ||
       !ha_node_set_number(env, o, "commandsDropped", (double)s.commands_dropped) ||
       !ha_node_set_number(env, o, "eventsDropped", (double)s.events_dropped) ||

@@ -24,7 +24,8 @@ enum {
   NE_SHOW_ENDED,
   NE_COMMAND_FAILED,
   NE_BASE_CHANGED,
-  NE_CUE
+  NE_CUE,
+  NE_STALL
 };
 
 typedef struct node_event {
@@ -34,7 +35,8 @@ typedef struct node_event {
   int status;
   ha_vec3 position, expected;
   double cue;
-  char name[64];
+  char name[64];                  /* CUE: the cue's name; STALL: the model's ("" when none) */
+  double skipped, lateness, cost; /* STALL */
 } node_event;
 
 struct ha_node_player {

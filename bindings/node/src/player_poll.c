@@ -19,6 +19,7 @@
 #include "player_internal.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -86,6 +87,7 @@ static int event_type_from_player(ha_player_event_type t) {
   case HA_EVENT_SHOW_ENDED: return NE_SHOW_ENDED;
   case HA_EVENT_COMMAND_FAILED: return NE_COMMAND_FAILED;
   case HA_EVENT_BASE_CHANGED: return NE_BASE_CHANGED;
+  case HA_EVENT_STALL: return NE_STALL;
   }
   return NE_COMMAND_FAILED;
 }
@@ -139,6 +141,12 @@ static void *poller_main(void *arg) {
           e->status = pe.status;
           e->position = pe.position;
           e->expected = pe.expected;
+          if (pe.type == HA_EVENT_STALL) {
+            snprintf(e->name, sizeof(e->name), "%s", pe.model ? pe.model : "");
+            e->skipped = (double)pe.skipped;
+            e->lateness = pe.lateness;
+            e->cost = pe.cost;
+          }
         }
         if (n == 64 || (!more && n > 0)) {
           pthread_mutex_lock(&p->mu);
@@ -284,6 +292,7 @@ static const char *event_name(int t) {
   case NE_COMMAND_FAILED: return "commandFailed";
   case NE_BASE_CHANGED: return "baseChanged";
   case NE_CUE: return "cue";
+  case NE_STALL: return "stall";
   default: return "unknown";
   }
 }
@@ -315,6 +324,13 @@ static napi_value event_object(napi_env env, const node_event *e) {
   }
   case NE_CUE:
     ok = ha_node_set_number(env, o, "cue", e->cue) && ha_node_set_string(env, o, "name", e->name);
+    break;
+  case NE_STALL:
+    ok = ha_node_set_number(env, o, "skipped", e->skipped) &&
+         ha_node_set_number(env, o, "lateness", e->lateness) &&
+         ha_node_set_number(env, o, "cost", e->cost) &&
+         ha_node_set_number(env, o, "track", e->track) &&
+         ha_node_set_number(env, o, "tag", e->tag) && ha_node_set_string(env, o, "model", e->name);
     break;
   default: break;
   }
