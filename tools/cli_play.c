@@ -569,6 +569,7 @@ static ha_status play_start_control(const play_opts *o, play_ctx *c, ha_error *e
   }
   ha_control_config cc = ha_control_config_default();
   cc.port = (uint16_t)port;
+  cc.metrics = ha_player_metrics(c->player);
   if (sc != NULL) {
     cc.allow = sc->allow;
     cc.allow_count = sc->allow_count;

@@ -267,7 +267,8 @@ static int offline_parse(int argc, char **argv, offline_opts *o, int render) {
        .letter = 'o'},
       {CLI_STRING("title", "T", "the picture's title", "the show's name", &o->title)},
       /* both */
-      {CLI_NUMBER("from", "A", "first time, in seconds", "0", &o->from)},
+      {CLI_NUMBER("from", "A", "first time shown, in seconds (the show still plays from 0)", "0",
+                  &o->from)},
       {CLI_NUMBER("to", "B", "last time", "one cycle of the longest auto-started group, or 10 s",
                   &o->to),
        .seen = &o->have_to},
@@ -338,25 +339,73 @@ static void offline_run_free(offline_run *p) {
   free(p->z);
 }
 
-/* Sample p->show's instance at every time, firing the cues on the way
- * (cues given before --from fire at --from). */
-static int offline_sample(const offline_opts *o, offline_run *p) {
-  size_t nt = p->ntracks, ns = p->nsamples, next_cue = 0;
+/* Play p->show's instance from 0 at every sample time i / rate, firing the
+ * cues at their times on the way (cues given before 0 fire at 0), and keep
+ * the samples from index `first` on. The samples before the window are
+ * evaluated too, into a scratch row: the engine's speed cap, fades, delayed
+ * gotos and integrated models depend on the positions before, so the window
+ * is exactly those rows of a run from 0. Rejected: instantiating at --from
+ * (restarts the show there) and jumping the engine to --from (the speed cap
+ * and the integrators would see one step where the full run sees many). */
+static int offline_sample(const offline_opts *o, offline_run *p, size_t first) {
+  size_t nt = p->ntracks, next_cue = 0;
+  double *scratch = malloc((3 * nt + 1) * sizeof(double));
+  if (scratch == NULL) {
+    return cli_fail("out of memory");
+  }
   ha_error err;
   ha_error_clear(&err);
-  for (size_t i = 0; i < ns; i++) {
-    double t = o->from + (double)i / o->rate;
+  for (size_t i = 0; i < first + p->nsamples; i++) {
+    double t = (double)i / o->rate;
     while (next_cue < o->ncues && o->cues[next_cue].t <= t + 1e-12) {
-      double at = o->cues[next_cue].t < o->from ? o->from : o->cues[next_cue].t;
+      double at = o->cues[next_cue].t < 0.0 ? 0.0 : o->cues[next_cue].t;
       ha_status st = ha_show_fire_cue(p->inst, o->cues[next_cue].number, at, &err);
       if (st != HA_OK) {
+        free(scratch);
         return cli_report(&err, st);
       }
       next_cue++;
     }
-    p->t[i] = t;
-    ha_show_instance_evaluate(p->inst, t, p->x + i * nt, p->y + i * nt, p->z + i * nt, nt);
+    if (i < first) {
+      ha_show_instance_evaluate(p->inst, t, scratch, scratch + nt, scratch + 2 * nt, nt);
+      continue;
+    }
+    size_t k = i - first;
+    p->t[k] = t;
+    ha_show_instance_evaluate(p->inst, t, p->x + k * nt, p->y + k * nt, p->z + k * nt, nt);
   }
+  free(scratch);
+  return CLI_OK;
+}
+
+/* The window's sample indices: the first i with i / rate >= from, the last
+ * with i / rate <= to (as --from 0 counts them). */
+static int offline_window(const offline_opts *o, size_t *first, size_t *count) {
+  if (!(o->from >= 0.0)) {
+    return cli_usage_error("--from %g: the show starts at 0", o->from);
+  }
+  if (!(o->to >= o->from)) {
+    return cli_usage_error("--to %g is before --from %g", o->to, o->from);
+  }
+  double last = floor(o->to * o->rate + 1e-9);
+  if (last - floor(o->from * o->rate) > 1e7 || last > 1e8) {
+    return cli_usage_error(
+        "--from/--to/--rate give too many samples; the limit is 10000000 "
+        "shown and 100000000 played");
+  }
+  size_t i0 = (size_t)ceil(o->from * o->rate);
+  while (i0 > 0 && (double)(i0 - 1) / o->rate >= o->from) {
+    i0--;
+  }
+  while ((double)i0 / o->rate < o->from) {
+    i0++;
+  }
+  if ((double)i0 > last) {
+    return cli_usage_error("no sample time i/%g between --from %g and --to %g", o->rate, o->from,
+                           o->to);
+  }
+  *first = i0;
+  *count = (size_t)last - i0 + 1;
   return CLI_OK;
 }
 
@@ -370,25 +419,22 @@ static int offline_run_show(offline_opts *o, offline_run *p) {
   if (!o->have_to) {
     o->to = offline_natural_end(p->show, o);
   }
-  if (!(o->to >= o->from)) {
-    return cli_usage_error("--to %g is before --from %g", o->to, o->from);
-  }
-  double count = floor((o->to - o->from) * o->rate + 1e-9) + 1.0;
-  if (count > 1e7) {
-    return cli_usage_error("--from/--to/--rate give %.0f samples; the limit is 10000000", count);
+  size_t first = 0, ns = 0;
+  rc = offline_window(o, &first, &ns);
+  if (rc != CLI_OK) {
+    return rc;
   }
   ha_engine_config cfg = ha_show_engine_config(p->show);
   ha_error err;
   ha_error_clear(&err);
   ha_status st = ha_engine_create(&cfg, &p->engine, &err);
   if (st == HA_OK) {
-    st = ha_show_instantiate(p->show, p->engine, o->from, &p->inst, &err);
+    st = ha_show_instantiate(p->show, p->engine, 0.0, &p->inst, &err);
   }
   if (st != HA_OK) {
     return cli_report(&err, st);
   }
   size_t nt = ha_engine_track_count(p->engine);
-  size_t ns = (size_t)count;
   p->ntracks = nt;
   p->nsamples = ns;
   p->t = malloc(ns * sizeof(double));
@@ -398,7 +444,7 @@ static int offline_run_show(offline_opts *o, offline_run *p) {
   if (p->t == NULL || p->x == NULL || p->y == NULL || p->z == NULL) {
     return cli_fail("out of memory");
   }
-  return offline_sample(o, p);
+  return offline_sample(o, p, first);
 }
 
 static void offline_print_samples(const offline_opts *o, const offline_run *p) {

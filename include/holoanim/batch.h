@@ -84,6 +84,10 @@ size_t ha_batch_size(const ha_batch *b);
 /* Number of tracks the batch can hold. Thread: any. */
 size_t ha_batch_capacity(const ha_batch *b);
 
+/* Bytes ha_batch_create allocated (it never allocates afterwards); 0 for
+ * NULL. Thread: any. */
+size_t ha_batch_memory_bytes(const ha_batch *b);
+
 /* Append a track: `m` evaluated for `ctx` (copied; NULL means track 0, no
  * shift, no state cache). The motion is captured as it is now (see the file
  * comment). `index` (may be NULL) receives the track's position in the

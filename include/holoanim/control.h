@@ -26,6 +26,7 @@
 
 #include "error.h"
 #include "math.h"
+#include "metrics.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -62,6 +63,10 @@ typedef struct ha_control_config {
   const char *const *allow; /* extra sender addresses allowed besides loopback */
   size_t allow_count;
   ha_azimuth_sign feedback_sign; /* for /track/n/aed feedback (default clockwise) */
+  /* Default NULL. Counts every OSC message decoded from an allowed sender
+   * (control and device feedback, each message of a bundle) in
+   * HA_COUNTER_RECEIVED; must outlive the control (ha_control_stop). */
+  ha_metrics *metrics;
 } ha_control_config;
 
 ha_control_config ha_control_config_default(void);

@@ -63,6 +63,14 @@ typedef struct ha_engine_config {
    * (ha_engine_get_slowest): one clock read, tens of nanoseconds, per such
    * track. The player turns it on to name the cause of a stall. */
   bool time_tracks;
+  /* Default NULL. With time_tracks: called inside ha_engine_evaluate after
+   * each timed evaluation (one per-track motion evaluation, or one
+   * animation's batched range, all its batched tracks at once) with the
+   * model's canonical name (static) and the seconds it took. It runs on the
+   * evaluating thread (the tick): it must not allocate, lock or do I/O (the
+   * player records a lock-free per-model histogram). */
+  void (*on_timed)(void *user, const char *model, double seconds);
+  void *on_timed_user;
 } ha_engine_config;
 
 ha_engine_config ha_engine_config_default(void);
@@ -224,6 +232,11 @@ typedef struct ha_engine_stats {
                             (cfg.use_batch) rather than per-track evaluation */
 } ha_engine_stats;
 void ha_engine_get_stats(const ha_engine *e, ha_engine_stats *out);
+
+/* Bytes the engine allocated at creation: its tracks, animations, index,
+ * retired ring, state pool and batch. It never allocates afterwards, so
+ * this is constant for its life. Thread: any. */
+size_t ha_engine_memory_bytes(const ha_engine *e);
 
 /* The track whose evaluation took longest in the last ha_engine_evaluate
  * (cfg.time_tracks; track 0 when nothing was timed). */

@@ -55,13 +55,13 @@ extern "C" {
   X(COMMANDS_DROPPED, "commands_dropped", "Control commands refused (queue full).") \
   X(CUES, "cues_fired", "Cues fired.")                                              \
   X(NAN_GUARDS, "nan_guards", "Non-finite positions replaced before sending.")      \
-  X(RECEIVED, "messages_received", "OSC control messages received.")
+  X(RECEIVED, "messages_received", "OSC messages received on the control port.")
 
 /* Gauges: X(ENUM, name, help). Prometheus holoanim_<name>. */
-#define HA_METRICS_GAUGE_MAP(X)                                          \
-  X(MEMORY_BYTES, "memory_bytes", "Bytes of memory held by the engine.") \
-  X(ACTIVE_TRACKS, "active_tracks", "Tracks currently animated.")        \
-  X(ACTIVE_ANIMATIONS, "active_animations", "Animations currently running.")
+#define HA_METRICS_GAUGE_MAP(X)                                            \
+  X(MEMORY_BYTES, "memory_bytes", "Bytes the player allocated at setup.")  \
+  X(ACTIVE_TRACKS, "active_tracks", "Tracks animated or in a transition.") \
+  X(ACTIVE_ANIMATIONS, "active_animations", "Animations driving at least one track.")
 
 typedef enum ha_metrics_hist {
 #define HA__METRICS_HIST_ENUM(e, name, help) HA_HIST_##e,

@@ -37,6 +37,9 @@ ha_status ha_pool_release(ha_pool *p, void *block);
 
 size_t ha_pool_capacity(const ha_pool *p);
 size_t ha_pool_block_size(const ha_pool *p);
+/* Bytes the pool allocated at creation (blocks and free list; it never
+ * allocates afterwards). Thread: any. */
+size_t ha_pool_memory_bytes(const ha_pool *p);
 /* Blocks currently acquired (a snapshot). Thread: any. */
 size_t ha_pool_in_use(const ha_pool *p);
 

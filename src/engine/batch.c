@@ -178,6 +178,14 @@ size_t ha_batch_size(const ha_batch *b) {
 size_t ha_batch_capacity(const ha_batch *b) {
   return b ? b->cap : 0;
 }
+size_t ha_batch_memory_bytes(const ha_batch *b) {
+  if (b == NULL) {
+    return 0;
+  }
+  size_t stride = (b->cap + 3u + 7u) & ~(size_t)7u; /* as ha_batch_create */
+  return sizeof(*b) + HA__BATCH_FIELDS * stride * sizeof(double) +
+         b->cap * (sizeof(*b->motion) + sizeof(*b->ctx) + 1 + sizeof(*b->runs));
+}
 ha_batch_impl ha_batch_active_impl(const ha_batch *b) {
   return b ? b->impl : HA_BATCH_IMPL_SCALAR;
 }

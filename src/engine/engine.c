@@ -601,6 +601,18 @@ void ha_engine_get_stats(const ha_engine *e, ha_engine_stats *out) {
   *out = e->stats;
 }
 
+size_t ha_engine_memory_bytes(const ha_engine *e) {
+  const ha_engine_config *c = &e->cfg;
+  size_t n = sizeof(*e) + c->max_tracks * sizeof(*e->tracks) +
+             c->max_animations * sizeof(*e->anims) + (e->index_mask + 1) * sizeof(*e->index) +
+             e->retired_cap * sizeof(*e->retired) + ha_pool_memory_bytes(e->states);
+  if (e->batch != NULL) {
+    n += ha_batch_memory_bytes(e->batch) + 3 * c->max_tracks * sizeof(double) +
+         c->max_animations * sizeof(*e->banims) + c->max_tracks * sizeof(*e->border);
+  }
+  return n;
+}
+
 void ha_engine_get_slowest(const ha_engine *e, ha_engine_slowest *out) {
   *out = e->slowest;
 }

@@ -123,6 +123,12 @@ static void eval_batch_rebuild(ha_engine *e) {
   }
 }
 
+static double eval_clock(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
 /* Rebuild the batch if a control operation or a motion changed since the
  * last capture, then compute each animation's range at its time t − t0 into
  * bx/by/bz. */
@@ -140,9 +146,19 @@ static void eval_batch(ha_engine *e, double t) {
   if (e->batch_dirty) {
     eval_batch_rebuild(e);
   }
+  int timed = e->cfg.time_tracks && e->cfg.on_timed != NULL;
+  double mark = timed ? eval_clock() : 0.0;
   for (size_t k = 0; k < e->nbanims; k++) {
     const anim *a = &e->anims[e->banims[k]];
     (void)ha_batch_eval_range(e->batch, t - a->t0, a->bfirst, a->bcount, e->bx, e->by, e->bz);
+    if (timed) {
+      /* The range's time, reported under its model (one clock read). */
+      double now = eval_clock();
+      ha_motion_info_state ms;
+      ha_motion_get_state(a->g.motion, &ms);
+      e->cfg.on_timed(e->cfg.on_timed_user, ms.model, now - mark);
+      mark = now;
+    }
   }
 }
 
@@ -204,12 +220,6 @@ static ha_vec3 eval_animation(ha_engine *e, track *tr, double t) {
   return p;
 }
 
-static double eval_clock(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 /* eval_animation, timed when cfg.time_tracks asks and the track takes the
  * per-track path (an animated track outside the batch): the slowest of the
  * evaluation is kept, with its animation and model, for the player's stall
@@ -227,10 +237,16 @@ static ha_vec3 eval_animation_timed(ha_engine *e, track *tr, double t, double *m
   double now = eval_clock();
   double spent = now - *mark;
   *mark = now;
-  if (spent > e->slowest.seconds) {
+  if (e->cfg.on_timed != NULL || spent > e->slowest.seconds) {
     const anim *a = &e->anims[tr->anim];
     ha_motion_info_state ms;
     ha_motion_get_state(a->g.motion, &ms);
+    if (e->cfg.on_timed != NULL) {
+      e->cfg.on_timed(e->cfg.on_timed_user, ms.model, spent);
+    }
+    if (!(spent > e->slowest.seconds)) {
+      return p;
+    }
     e->slowest.track = tr->id;
     e->slowest.animation = tr->anim;
     e->slowest.model = ms.model;

@@ -126,3 +126,7 @@ size_t ha_pool_in_use(const ha_pool *p) {
   /* relaxed: a snapshot of a statistic. */
   return ha__load_relaxed_size(&p->in_use);
 }
+
+size_t ha_pool_memory_bytes(const ha_pool *p) {
+  return sizeof(*p) + p->capacity * (sizeof(*p->next) + p->stride);
+}

@@ -34,6 +34,7 @@ struct ha_control {
   ha__atomic_int quit;
   /* relaxed counters: statistics read by other threads. */
   ha__atomic_u64 packets, commands, feedback, malformed, refused, unknown;
+  ha_metrics *metrics; /* NULL: not counted there */
 };
 
 ha_control_config ha_control_config_default(void) {
@@ -96,6 +97,9 @@ static void handle_message(ha_control *c, const ha_osc_message *m, const struct 
   const char *a = m->address;
   uint32_t n = 0;
   const char *rest = NULL;
+  if (c->metrics != NULL) {
+    ha_metrics_add(c->metrics, HA_COUNTER_RECEIVED, 1);
+  }
   if (ha_osc_parse_indexed(a, "/track/", &n, &rest) &&
       (strcmp(rest, "/xyz") == 0 || strcmp(rest, "/aed") == 0)) {
     double v[3];
@@ -223,6 +227,7 @@ ha_status ha_control_start(const ha_control_config *cfg, const ha_control_handle
     return HA_ENOMEM;
   }
   c->h = h ? *h : (ha_control_handlers){NULL, NULL, NULL};
+  c->metrics = cf.metrics;
   c->sign = cf.feedback_sign == HA_AZIMUTH_COUNTERCLOCKWISE ? HA_AZIMUTH_COUNTERCLOCKWISE
                                                             : HA_AZIMUTH_CLOCKWISE;
   for (size_t i = 0; i < cf.allow_count; i++) {

@@ -101,6 +101,11 @@ struct ha_player {
   tagged *tags;
   sent_hist *sent;
   ha__echoes echoes; /* device echoes, a slot per track (echo.h) */
+  /* Per-model histogram keys: key k is model k of the registry, found by
+   * its canonical name's pointer (ha_motion_get_state returns the
+   * registry's own string), so the tick compares pointers, never strings. */
+  const char *model_key[HA_METRICS_MAX_KEYS];
+  size_t nmodel_keys;
   uint32_t *ids;
   double *x, *y, *z, *vx, *vy, *vz;
   uint8_t *status;
@@ -146,6 +151,49 @@ double ha_monotonic_now(void) {
   return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+/* The engine's per-evaluation timing (ha_engine_config.on_timed, on the
+ * tick): a lock-free histogram record under the model's key. A model
+ * outside the named keys (more models than HA_METRICS_MAX_KEYS) is not
+ * recorded. */
+static void record_model_time(void *user, const char *model, double seconds) {
+  ha_player *p = user;
+  for (size_t k = 0; k < p->nmodel_keys; k++) {
+    if (p->model_key[k] == model) {
+      ha_metrics_record_model(p->metrics, (unsigned)k,
+                              seconds > 0.0 ? (uint64_t)(seconds * 1e9) : 0u);
+      return;
+    }
+  }
+}
+
+/* Key k is model k of the registry, named in the metrics. */
+static ha_status name_model_keys(ha_player *p) {
+  size_t n = ha_model_count();
+  p->nmodel_keys = n < HA_METRICS_MAX_KEYS ? n : HA_METRICS_MAX_KEYS;
+  for (size_t k = 0; k < p->nmodel_keys; k++) {
+    p->model_key[k] = ha_model_at(k)->name;
+    ha_status st = ha_metrics_set_key_name(p->metrics, (unsigned)k, p->model_key[k]);
+    if (st != HA_OK) {
+      return st;
+    }
+  }
+  return HA_OK;
+}
+
+/* What ha_player_create allocated: the engine, the queues and rings, the
+ * per-track and per-animation buffers. Nothing is allocated afterwards on
+ * the tick, so this is the memory_bytes gauge for the player's life. */
+static uint64_t player_memory_bytes(const ha_player *p) {
+  const ha_player_config *c = &p->cfg;
+  size_t n = c->max_tracks;
+  size_t garbage_cap = 2 * c->queue_capacity + 4 * c->max_animations;
+  return (uint64_t)(sizeof(*p) + ha_engine_memory_bytes(p->engine) +
+                    c->queue_capacity * sizeof(cmd) + c->event_capacity * sizeof(ha_player_event) +
+                    garbage_cap * sizeof(garbage) + c->max_outputs * sizeof(*p->outputs) +
+                    c->max_animations * sizeof(*p->tags) +
+                    n * (sizeof(*p->sent) + sizeof(*p->ids) + 6 * sizeof(double) + 1));
+}
+
 ha_status ha_player_create(const ha_player_config *cfg, ha_player **out, ha_error *err) {
   ha_player_config c = cfg ? *cfg : ha_player_config_default();
   if (!(c.tick_rate >= 1.0 && c.tick_rate <= 2000.0)) {
@@ -179,7 +227,9 @@ ha_status ha_player_create(const ha_player_config *cfg, ha_player **out, ha_erro
   ec.blend_window = c.blend_window;
   ec.takeover_fade = c.takeover_fade;
   ec.limits = c.limits;
-  ec.time_tracks = true; /* a stall names its slowest track */
+  ec.time_tracks = true;           /* a stall names its slowest track */
+  ec.on_timed = record_model_time; /* and every evaluation feeds its model's histogram */
+  ec.on_timed_user = p;
   ha_status st = ha_engine_create(&ec, &p->engine, err);
   if (st == HA_OK) {
     st = ha_store_create(c.max_tracks, &p->store);
@@ -217,10 +267,14 @@ ha_status ha_player_create(const ha_player_config *cfg, ha_player **out, ha_erro
       p->vz = p->x + 5 * n;
     }
   }
+  if (st == HA_OK) {
+    st = name_model_keys(p);
+  }
   if (st != HA_OK) {
     ha_player_destroy(p);
     return st;
   }
+  ha_metrics_record_memory(p->metrics, player_memory_bytes(p));
   /* relaxed / release: no other thread has seen p yet. */
   ha__store_relaxed_u64(&p->st_speed_bits, ha__dbits(1.0));
   ha__flag_clear_release(&p->collecting);
@@ -539,11 +593,12 @@ static double tick_transport(ha_player *p, double now, double step) {
  * statuses, and each position into the track's echo history. Returns the
  * track count. */
 static size_t tick_evaluate(ha_player *p, double t, double step) {
-  size_t n = ha_engine_track_count(p->engine);
+  size_t n = ha_engine_track_count(p->engine), moving = 0;
   ha_engine_evaluate_step(p->engine, t, step, p->x, p->y, p->z, p->cfg.max_tracks);
   for (size_t i = 0; i < n; i++) {
     ha_track_info ti;
     ha_engine_track_at(p->engine, i, &ti);
+    moving += ti.status != HA_TRACK_IDLE;
     p->vx[i] = ti.velocity.x;
     p->vy[i] = ti.velocity.y;
     p->vz[i] = ti.velocity.z;
@@ -555,6 +610,7 @@ static size_t tick_evaluate(ha_player *p, double t, double step) {
       h->n++;
     }
   }
+  ha_metrics_set_gauge(p->metrics, HA_GAUGE_ACTIVE_TRACKS, (double)moving);
   return n;
 }
 
@@ -616,6 +672,7 @@ static void tick_account_engine(ha_player *p) {
 static void tick_endings(ha_player *p, double t) {
   double last = -INFINITY;
   int any = 0, all_finite = 1;
+  size_t running = 0;
   for (size_t i = 0; i < p->cfg.max_animations; i++) {
     tagged *tg = &p->tags[i];
     if (tg->used && ha_engine_animation_tracks(p->engine, tg->anim) == 0) {
@@ -625,6 +682,7 @@ static void tick_endings(ha_player *p, double t) {
       continue;
     }
     any = 1;
+    running++;
     if (isinf(tg->end)) {
       all_finite = 0;
       continue;
@@ -640,6 +698,7 @@ static void tick_endings(ha_player *p, double t) {
       emit_event(p, &ev);
     }
   }
+  ha_metrics_set_gauge(p->metrics, HA_GAUGE_ACTIVE_ANIMATIONS, (double)running);
   if (any && all_finite && t >= last && !p->ended_reported) {
     p->ended_reported = 1;
     ha_player_event ev;

@@ -152,5 +152,9 @@ ha_status ha_show_player_play(const ha_show *show, ha_player *p, ha_error *err) 
 
 ha_status ha_show_player_fire_cue(const ha_show *show, ha_player *p, size_t index, ha_error *err) {
   live_sink sink = {show, p};
-  return ha__show_cue_ops(show->model, index, live_queue_op, &sink, err);
+  ha_status st = ha__show_cue_ops(show->model, index, live_queue_op, &sink, err);
+  if (st == HA_OK) {
+    ha_metrics_add(ha_player_metrics(p), HA_COUNTER_CUES, 1);
+  }
+  return st;
 }

@@ -107,6 +107,29 @@ grep -q 'no cue number 99' "$tmp/err" || fail "unknown cue: $(cat "$tmp/err")"
 expect 2 "$CLI" eval "$SRC/examples/cue-scene.json" --cue five
 expect 2 "$CLI" eval "$SRC/examples/cue-scene.json" --format xml
 expect 2 "$CLI" eval "$tmp/bad.json"
+# --from A shows a window of the show played from 0 (auto-start groups and
+# cues at their times, before and inside the window): its rows are exactly
+# the rows t >= A of --from 0, as text.
+window() { # window SHOW A B RATE [EVAL OPTIONS...]
+  local show=$1 a=$2 b=$3 rate=$4
+  shift 4
+  "$CLI" eval "$SRC/examples/$show.json" --from 0 --to "$b" --rate "$rate" "$@" >"$tmp/whole" 2>&1 ||
+    fail "eval $show --from 0: $(cat "$tmp/whole")"
+  "$CLI" eval "$SRC/examples/$show.json" --from "$a" --to "$b" --rate "$rate" "$@" >"$tmp/part" 2>&1 ||
+    fail "eval $show --from $a: $(cat "$tmp/part")"
+  awk -F, -v a="$a" 'NR == 1 || $1 + 0 >= a + 0' "$tmp/whole" >"$tmp/want"
+  [ "$(wc -l <"$tmp/want")" -gt 1 ] || fail "window $show $a..$b: no rows"
+  cmp -s "$tmp/want" "$tmp/part" ||
+    fail "eval $show --from $a --to $b differs from --from 0: $(diff "$tmp/want" "$tmp/part" | head -4)"
+}
+for f in orbiting-quartet fly-by pendulum-group cue-scene; do
+  window "$f" 2.5 6 20
+  window "$f" 7.31 9 50
+done
+window cue-scene 2.5 9 20 --cue 1@0.5 --cue 2@1.25 --cue 3@4 --cue 4@6.5
+window cue-scene 3 4 10 --cue 5@0 --cue 6@3.5
+expect 2 "$CLI" eval "$SRC/examples/fly-by.json" --from -1
+expect 2 "$CLI" eval "$SRC/examples/fly-by.json" --from 7.311 --to 7.315
 
 # ---- render ----
 expect 0 "$CLI" render "$SRC/examples/cue-scene.json" -o "$tmp/scene.svg" --cue 1@0 --cue 2@2 --cue 3@8

@@ -118,7 +118,6 @@ ha_status ha_node_player_fire_cue(ha_node_player *p, double number, size_t *inde
   if (st == HA_OK) {
     size_t nc = 0;
     const ha_show_cue *cues = ha_show_cues(p->show, &nc);
-    ha_metrics_add(ha_player_metrics(p->player), HA_COUNTER_CUES, 1);
     push_cue_event(p, cues[idx].number, cues[idx].name);
   }
   *index = idx;
