@@ -297,7 +297,10 @@ ha_status ha_show_save_string(const ha_show *show, char **out, size_t *len);
  * same directory is written, fsynced and renamed over `path`, then the
  * directory is fsynced. The previous file, if any, is kept as `path`.bak
  * (hard-linked, or copied where links are not possible, before the rename).
- * A crash at any point leaves `path` either old or new, never partial.
+ * A crash at any point leaves `path` either old or new, never partial;
+ * the temporary files such a crash leaves (".NAME.tmp.XXXXXX[.bak]") are
+ * removed by the next successful save of the same `path` once they are
+ * more than an hour old (a younger one may be a concurrent save's).
  * HA_EIO (err names the step and errno), HA_ENOMEM. Thread: control. */
 ha_status ha_show_save_file(const ha_show *show, const char *path, ha_error *err);
 
