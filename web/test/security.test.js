@@ -272,3 +272,16 @@ test('project files: a symbolic link is neither listed nor opened; a file that i
   assert.match(bad, /^EPARSE .*bad\.json:1:\d+: not valid JSON/);
   assert.doesNotMatch(bad, /root|SECRET/);
 });
+
+test('import temporaries left by a killed server go when the next one starts; others stay', (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'holoanim-web-temps-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  // a pid that is surely gone: a child that has exited
+  const gone = require('node:child_process').spawnSync(process.execPath, ['-e', '']).pid;
+  const stale = `.a.json.import-${gone}-1`;
+  const live = `.b.json.import-${process.pid}-3`;
+  const others = ['c.json', `.c.json.import-${gone}`, `c.json.import-${gone}-1`];
+  for (const f of [stale, live, ...others]) fs.writeFileSync(path.join(dir, f), '{}');
+  new Session(h, { projectsDir: dir, autosaveMs: 0 });
+  assert.deepEqual(fs.readdirSync(dir).sort(), [live, ...others].sort());
+});
