@@ -6,6 +6,9 @@
 #include "test.h"
 #include "test_show.h"
 
+#include <stdlib.h>
+#include <unistd.h>
+
 /* All diagnostics of loading `text` as "t.json", one formatted line each. */
 static ha_status load_lines(const char *text, char *out, size_t cap, ha_show **keep) {
   ha_diags *d = NULL;
@@ -321,6 +324,54 @@ static void test_load_file_errors(void) {
   ha_diags_destroy(d);
 }
 
+/* The first diagnostic of loading `path` with `flags`, formatted. */
+static ha_status load_first_diag(const char *path, unsigned flags, char *line, size_t cap) {
+  ha_diags *d = NULL;
+  ha_diags_create(&d);
+  ha_show *s = NULL;
+  ha_status st = ha_show_load_file_ex(path, flags, &s, d);
+  line[0] = '\0';
+  if (ha_diags_count(d) > 0) {
+    ha_diag_format(ha_diags_at(d, 0), line, cap);
+  }
+  ha_show_destroy(s);
+  ha_diags_destroy(d);
+  return st;
+}
+
+/* A project folder's file (HA_SHOW_LOAD_NOFOLLOW | NO_CONTENT): a symbolic
+ * link is refused, and a file that is not JSON is reported by position and
+ * reason only, never its bytes; a file the user names quotes them. */
+static void test_load_file_untrusted(void) {
+  char dir[] = "/tmp/ha_test_untrusted_XXXXXX";
+  CHECK(mkdtemp(dir) != NULL);
+  char secret[256], link[256], line[512];
+  snprintf(secret, sizeof(secret), "%s/secret.txt", dir);
+  snprintf(link, sizeof(link), "%s/p.json", dir);
+  FILE *f = fopen(secret, "w");
+  CHECK(f != NULL);
+  fputs("root:SECRETHASH:19000:0:99999:7:::\n", f);
+  fclose(f);
+  CHECK(symlink("secret.txt", link) == 0);
+  const unsigned web = HA_SHOW_LOAD_NOFOLLOW | HA_SHOW_LOAD_NO_CONTENT;
+  CHECK_INT(load_first_diag(link, web, line, sizeof(line)), HA_EIO);
+  CHECK_MSG(strstr(line, "p.json: cannot read: a symbolic link, not followed here") != NULL, "%s",
+            line);
+  CHECK(strstr(line, "root") == NULL);
+  /* the user's own link is followed; jansson quotes the text near the error */
+  CHECK_INT(load_first_diag(link, 0, line, sizeof(line)), HA_EPARSE);
+  CHECK_MSG(strstr(line, "root") != NULL, "%s", line);
+  /* the same bytes in a project file: position and reason only */
+  CHECK_INT(load_first_diag(secret, web, line, sizeof(line)), HA_EPARSE);
+  CHECK_MSG(strstr(line, "secret.txt:1:") != NULL && strstr(line, "not valid JSON") != NULL, "%s",
+            line);
+  CHECK_MSG(strstr(line, "root") == NULL && strstr(line, "SECRET") == NULL, "%s", line);
+  CHECK_INT(ha_show_load_file_ex(secret, 0x100u, &(ha_show *){NULL}, NULL), HA_EINVAL);
+  unlink(link);
+  unlink(secret);
+  rmdir(dir);
+}
+
 /* A show that uses every section, written with keys in a scrambled order. */
 static const char *kitchen_sink =
     "{\"tracks\": [{\"position\": [1, 2.5, 0], \"id\": 3, \"name\": \"A \\\"quoted\\\" \\u00e9\","
@@ -634,6 +685,7 @@ int main(void) {
   RUN(test_unknown_fields_warn);
   RUN(test_diags_api);
   RUN(test_load_file_errors);
+  RUN(test_load_file_untrusted);
   RUN(test_structs);
   RUN(test_round_trip);
   RUN(test_canonical_text);

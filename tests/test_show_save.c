@@ -3,6 +3,7 @@
  * must parse and be exactly one of the two versions. Also: the .bak of the
  * previous version, the file mode kept, errors naming the step. */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -208,6 +209,70 @@ static void test_backup(void) {
   rm_rf_tmpdir();
 }
 
+/* A file in tmpdir with mtime `age` seconds ago (age < 0: a directory). */
+static void make_aged(const char *name, int age) {
+  char p[400];
+  snprintf(p, sizeof(p), "%s/%s", tmpdir, name);
+  if (age < 0) {
+    CHECK(mkdir(p, 0700) == 0);
+    age = -age;
+  } else {
+    FILE *f = fopen(p, "w");
+    CHECK(f != NULL);
+    if (f != NULL) {
+      fputs("partial", f);
+      fclose(f);
+    }
+  }
+  struct timespec ts[2] = {{time(NULL) - age, 0}, {time(NULL) - age, 0}};
+  CHECK(utimensat(AT_FDCWD, p, ts, 0) == 0);
+}
+
+static int exists_in_tmpdir(const char *name) {
+  char p[400];
+  snprintf(p, sizeof(p), "%s/%s", tmpdir, name);
+  struct stat st;
+  return lstat(p, &st) == 0;
+}
+
+/* Strays of a killed save (".s.json.tmp.XXXXXX", its ".bak") older than an
+ * hour go at the next save of s.json; fresh ones (a concurrent save) and
+ * every other name stay. */
+static void test_stale_temps(void) {
+  make_tmpdir();
+  static const char *const stale[] = {".s.json.tmp.AbC123", ".s.json.tmp.zZ9x0q.bak"};
+  static const char *const kept[] = {
+      ".s.json.tmp.Fresh1",     /* written a minute ago */
+      ".s.json.tmp.AbC12",      /* 5 letters: not mkstemp's */
+      ".s.json.tmp.AbC1234",    /* 7 */
+      ".s.json.tmp.AbC123.old", /* another suffix */
+      "s.json.tmp.AbC123",      /* no leading dot */
+      ".t.json.tmp.AbC123",     /* another target */
+      ".s.json.tmp.Dir123",     /* a directory */
+      "notes.txt",
+  };
+  for (size_t i = 0; i < sizeof(stale) / sizeof(stale[0]); i++) {
+    make_aged(stale[i], 7200);
+  }
+  make_aged(kept[0], 60);
+  for (size_t i = 1; i < sizeof(kept) / sizeof(kept[0]); i++) {
+    make_aged(kept[i], i == 6 ? -7200 : 7200);
+  }
+  ha_show *s = big_show(1, 2, 1);
+  char path[320];
+  snprintf(path, sizeof(path), "%s/s.json", tmpdir);
+  CHECK_OK(ha_show_save_file(s, path, NULL));
+  for (size_t i = 0; i < sizeof(stale) / sizeof(stale[0]); i++) {
+    CHECK_MSG(!exists_in_tmpdir(stale[i]), "stale %s was kept", stale[i]);
+  }
+  for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++) {
+    CHECK_MSG(exists_in_tmpdir(kept[i]), "%s was removed", kept[i]);
+  }
+  CHECK(exists_in_tmpdir("s.json"));
+  ha_show_destroy(s);
+  rm_rf_tmpdir();
+}
+
 static void test_save_errors(void) {
   ha_show *s = NULL;
   CHECK_OK(ha_show_create(&s));
@@ -230,6 +295,7 @@ static void test_save_errors(void) {
 int main(void) {
   RUN(test_backup);
   RUN(test_save_errors);
+  RUN(test_stale_temps);
   RUN(test_kill_during_save);
   return test_done();
 }

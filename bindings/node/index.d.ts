@@ -573,7 +573,7 @@ export interface ImportHpxOptions {
 export class Show {
   /** An empty, valid show. */
   constructor();
-  static fromFile(file: string): Show;
+  static fromFile(file: string, options?: { untrusted?: boolean }): Show;
   static parse(text: string, name?: string): Show;
   /** A Holophonix Animator project: a path, or its text. */
   static importHpx(

@@ -393,9 +393,15 @@ class Show {
     this.#native = new binding.NativeShow();
   }
 
-  /** Load a show file (path). Throws a HoloanimError with diagnostics. */
-  static fromFile(file) {
-    return Show.#make(file, 1, null);
+  /**
+   * Load a show file (path). Throws a HoloanimError with diagnostics.
+   * Only a regular file of at most 64 MiB is read. options.untrusted: the
+   * user did not name this file (a server's projects folder): a symbolic
+   * link is refused and a JSON syntax error gives only its position and
+   * reason, never the file's bytes.
+   */
+  static fromFile(file, { untrusted = false } = {}) {
+    return Show.#make(file, untrusted ? 4 : 1, null);
   }
 
   /** Parse show JSON text; `name` labels the diagnostics. */

@@ -4,7 +4,10 @@
  * `/get "/track/n/name"` for n = 1, 2, … until the first `/error` (or a probe
  * that gets no answer), then `/get "/track/n/xyz"` for each track found.
  * Every query leaves from ONE local UDP port, which is also where replies are
- * awaited (the device may answer the sender or its configured destinations).
+ * awaited; that socket is connected to host:port (bound to the address of
+ * the route toward it), so only datagrams whose source is the device's
+ * address and port are read: a device that answered from another port
+ * would not be discovered, and nobody else can inject a track.
  *
  * Probes are pipelined (a small window of queries in flight) and matched to
  * replies by the track number in the reply, so replies may arrive in any

@@ -223,6 +223,21 @@ typedef struct ha_show ha_show;
  * HA_EUNSUPPORTED (written by a newer holoanim), HA_ENOMEM.
  * Thread: control. */
 ha_status ha_show_load_file(const char *path, ha_show **out, ha_diags *diags);
+/* What the file readers accept (ha_show_load_file, ha_show_import_hpx):
+ * a regular file (a FIFO, device, directory or socket is refused at once,
+ * never read) of at most HA_SHOW_MAX_FILE_BYTES (64 MiB); the reader takes
+ * the size the file has when opened. A symbolic link the caller names is
+ * followed unless HA_SHOW_LOAD_NOFOLLOW. Refusals are HA_EIO with one
+ * diagnostic, "PATH: cannot read: <what the file is / the limit>". */
+#define HA_SHOW_MAX_FILE_BYTES (64u * 1024u * 1024u)
+/* ha_show_load_file_ex flags, for files the user did not name (a server's
+ * projects folder): NOFOLLOW refuses a symbolic link as the last component
+ * of `path` ("a symbolic link, not followed"); NO_CONTENT makes a JSON
+ * syntax error say only its position and a fixed reason, never the
+ * file's bytes (ha_show_load_file quotes the text near the error). */
+#define HA_SHOW_LOAD_NOFOLLOW 1u
+#define HA_SHOW_LOAD_NO_CONTENT 2u
+ha_status ha_show_load_file_ex(const char *path, unsigned flags, ha_show **out, ha_diags *diags);
 /* Same from memory; `name` labels the diagnostics (may be NULL). */
 ha_status ha_show_load_string(const char *text, size_t len, const char *name, ha_show **out,
                               ha_diags *diags);
@@ -282,7 +297,10 @@ ha_status ha_show_save_string(const ha_show *show, char **out, size_t *len);
  * same directory is written, fsynced and renamed over `path`, then the
  * directory is fsynced. The previous file, if any, is kept as `path`.bak
  * (hard-linked, or copied where links are not possible, before the rename).
- * A crash at any point leaves `path` either old or new, never partial.
+ * A crash at any point leaves `path` either old or new, never partial;
+ * the temporary files such a crash leaves (".NAME.tmp.XXXXXX[.bak]") are
+ * removed by the next successful save of the same `path` once they are
+ * more than an hour old (a younger one may be a concurrent save's).
  * HA_EIO (err names the step and errno), HA_ENOMEM. Thread: control. */
 ha_status ha_show_save_file(const ha_show *show, const char *path, ha_error *err);
 

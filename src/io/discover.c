@@ -10,6 +10,10 @@
  * it counts as unanswered, which in the name phase ends the list there (the
  * protocol's "timeout with no answer").
  *
+ * The socket is connect()ed to the device: replies are taken only from the
+ * device's address and port (the kernel filters), so a spoofed reply from
+ * elsewhere cannot add or rename a track.
+ *
  * Rejected: strictly one probe at a time (one round trip per track: slow over
  * a real network, and no faster on loopback); a fixed sleep per probe (waits
  * even when the answer is there). */
@@ -62,7 +66,7 @@ static void send_probe(ctx *c, probe *p, double now) {
   int len = ha_osc_writer_finish(&w);
   if (len > 0) {
     /* A failed send is a lost probe: the retry covers it. */
-    (void)sendto(c->fd, pkt, (size_t)len, 0, (const struct sockaddr *)&c->dest.ss, c->dest.len);
+    (void)send(c->fd, pkt, (size_t)len, 0); /* connected to c->dest */
   }
   p->tries++;
   p->sent = now;
@@ -194,7 +198,7 @@ static void wait_replies(ctx *c, double deadline) {
       if (errno == EINTR) {
         continue;
       }
-      return; /* EAGAIN: drained */
+      return; /* EAGAIN: drained; ECONNREFUSED (nothing on the port): asked again */
     }
     on_packet(c, c->buf, (size_t)got);
   }
@@ -297,6 +301,18 @@ ha_status ha_discover(const char *host, int port, int listen_port, int timeout_m
   if (fd < 0) {
     free(c.buf);
     return (ha_status)fd;
+  }
+  /* Connected: the kernel picks the local address of the route toward the
+   * device and delivers only datagrams from the device's address and port;
+   * another host's (or another local port's) reply-shaped packet never
+   * reaches on_packet. */
+  if (connect(fd, (const struct sockaddr *)&c.dest.ss, c.dest.len) != 0) {
+    char dest[80];
+    ha__net_format(&c.dest, dest, sizeof dest);
+    ha__error_io(err, dest, errno);
+    close(fd);
+    free(c.buf);
+    return HA_EIO;
   }
   ha__net_grow_buffer(fd, SO_RCVBUF, 1 << 20);
   c.fd = fd;

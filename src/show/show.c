@@ -51,15 +51,15 @@ ha_status ha__show_from_model(ha__show_model *m, int source_format, ha_show **ou
   return HA_OK;
 }
 
-ha_status ha__show_load_text(const char *text, size_t len, const char *name, ha_show **out,
-                             ha_diags *diags) {
+ha_status ha__show_load_text(const char *text, size_t len, const char *name, unsigned flags,
+                             ha_show **out, ha_diags *diags) {
   *out = NULL;
   ha__dctx c = {diags, name ? name : "", NULL, 0, 0, 0};
   json_error_t je;
   json_t *doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
   if (doc == NULL) {
     ha__diag_at(&c, HA_DIAG_ERROR, je.line > 0 ? je.line : 0, je.column > 0 ? je.column : 0, "",
-                "%s", je.text);
+                "%s", ha__json_error_reason(&je, flags));
     return c.oom ? HA_ENOMEM : HA_EPARSE;
   }
   ha__posmap pos;
@@ -91,19 +91,24 @@ ha_status ha_show_load_string(const char *text, size_t len, const char *name, ha
   if (out == NULL || (text == NULL && len > 0)) {
     return HA_EINVAL;
   }
-  return ha__show_load_text(text ? text : "", len, name, out, diags);
+  return ha__show_load_text(text ? text : "", len, name, 0, out, diags);
 }
 
 ha_status ha_show_load_file(const char *path, ha_show **out, ha_diags *diags) {
-  if (out == NULL || path == NULL) {
+  return ha_show_load_file_ex(path, 0, out, diags);
+}
+
+ha_status ha_show_load_file_ex(const char *path, unsigned flags, ha_show **out, ha_diags *diags) {
+  if (out == NULL || path == NULL ||
+      (flags & ~(HA_SHOW_LOAD_NOFOLLOW | HA_SHOW_LOAD_NO_CONTENT)) != 0) {
     return HA_EINVAL;
   }
-  return ha__show_load_path(path, ha__show_load_text, out, diags);
+  return ha__show_load_path(path, flags, ha__show_load_text, out, diags);
 }
 
 ha_status ha_show_create(ha_show **out) {
   static const char empty[] = "{\"format\": 1}";
-  return ha__show_load_text(empty, sizeof(empty) - 1, "", out, NULL);
+  return ha__show_load_text(empty, sizeof(empty) - 1, "", 0, out, NULL);
 }
 
 void ha__history_entry_free(ha__history_entry *e) {

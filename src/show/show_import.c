@@ -1006,7 +1006,7 @@ ha_status ha_show_import_hpx_ex(const char *path, const ha_show_import_options *
   *out = NULL;
   char *text = NULL;
   size_t len = 0;
-  ha_status st = ha__show_read_path(path, &text, &len, diags);
+  ha_status st = ha__show_read_path(path, 0, &text, &len, diags);
   if (st == HA_OK) {
     st = ha_show_import_hpx_string_ex(text, len, path, opts, out, diags);
     free(text);

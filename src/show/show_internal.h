@@ -194,23 +194,29 @@ struct ha_show {
 /* Wrap a validated document as a new show (takes the model reference). */
 ha_status ha__show_from_model(ha__show_model *m, int source_format, ha_show **out);
 /* Parse + migrate + compile text; the shared body of the loaders. */
-ha_status ha__show_load_text(const char *text, size_t len, const char *name, ha_show **out,
-                             ha_diags *diags);
+ha_status ha__show_load_text(const char *text, size_t len, const char *name, unsigned flags,
+                             ha_show **out, ha_diags *diags);
 void ha__history_entry_free(ha__history_entry *e);
 
 /* ---- JSON helpers and the file reader (show_json.c) ---- */
 
-/* The one file reader of ha_show_load_file and ha_show_import_hpx: read
- * the file at `path` and hand its text to `load`, named by the path so
+/* The one file reader of ha_show_load_file(_ex) and ha_show_import_hpx:
+ * read the file at `path` (rules at HA_SHOW_MAX_FILE_BYTES; `flags` are
+ * HA_SHOW_LOAD_*) and hand its text to `load`, named by the path so
  * diagnostics say which file. A file that cannot be read is one
  * diagnostic, "PATH: cannot read: <reason>", and HA_EIO or HA_ENOMEM. */
 typedef ha_status (*ha__show_text_loader)(const char *text, size_t len, const char *name,
-                                          ha_show **out, ha_diags *diags);
-ha_status ha__show_load_path(const char *path, ha__show_text_loader load, ha_show **out,
-                             ha_diags *diags);
+                                          unsigned flags, ha_show **out, ha_diags *diags);
+ha_status ha__show_load_path(const char *path, unsigned flags, ha__show_text_loader load,
+                             ha_show **out, ha_diags *diags);
 /* The reader alone: the file's text (malloc'd, NUL-terminated) in *text,
  * or the same one diagnostic and status. */
-ha_status ha__show_read_path(const char *path, char **text, size_t *len, ha_diags *diags);
+ha_status ha__show_read_path(const char *path, unsigned flags, char **text, size_t *len,
+                             ha_diags *diags);
+/* The reason of a JSON syntax error for a diagnostic: jansson's text, or
+ * with HA_SHOW_LOAD_NO_CONTENT a fixed text by its error code (jansson's
+ * quotes the bytes near the error). */
+const char *ha__json_error_reason(const json_error_t *je, unsigned flags);
 
 /* Canonical pretty text of a document (see ha_show_save_string). */
 ha_status ha__show_dump(const json_t *doc, char **out, size_t *len);

@@ -15,10 +15,12 @@
 #include "show_internal.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* ---- schema ---- */
 
@@ -103,79 +105,141 @@ json_t *ha__json_xyz(const json_t *v, unsigned how) {
   return json_pack("[O,O,O]", a, b, c);
 }
 
-/* The whole file, NUL-terminated. HA_EIO / HA_ENOMEM with errno in
- * *errnum. */
-static ha_status read_whole_file(const char *path, char **out, size_t *len, int *errnum) {
-  FILE *f = fopen(path, "rb");
-  if (f == NULL) {
-    *errnum = errno;
+/* ---- the file reader ---- */
+
+/* Rules (HA_SHOW_MAX_FILE_BYTES in show.h): open with O_NONBLOCK so a FIFO
+ * or a device never blocks the open, then fstat the open descriptor (no
+ * race with a rename between a check and the open) and read only a regular
+ * file, only up to the size it had then. O_NOFOLLOW on request: the caller
+ * decides whether a symbolic link is the user's own choice (a path on the
+ * command line is; a name in a server's projects folder is not).
+ * Rejected: lstat before fopen — a link swapped in between is followed. */
+static const char *file_kind(mode_t m) {
+  if (S_ISDIR(m)) {
+    return "a directory";
+  }
+  if (S_ISFIFO(m)) {
+    return "a FIFO (named pipe)";
+  }
+  if (S_ISCHR(m)) {
+    return "a character device";
+  }
+  if (S_ISBLK(m)) {
+    return "a block device";
+  }
+  if (S_ISSOCK(m)) {
+    return "a socket";
+  }
+  return "not a regular file";
+}
+
+/* The whole file, NUL-terminated, or HA_EIO / HA_ENOMEM with the reason in
+ * why[]. */
+static ha_status read_whole_file(const char *path, unsigned flags, char **out, size_t *len,
+                                 char *why, size_t whylen) {
+  int of = O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY;
+  if ((flags & HA_SHOW_LOAD_NOFOLLOW) != 0) {
+    of |= O_NOFOLLOW;
+  }
+  int fd = open(path, of);
+  if (fd < 0) {
+    int e = errno;
+    struct stat ls;
+    if (e == ELOOP && (flags & HA_SHOW_LOAD_NOFOLLOW) != 0 && lstat(path, &ls) == 0 &&
+        S_ISLNK(ls.st_mode)) {
+      snprintf(why, whylen, "a symbolic link, not followed here");
+    } else {
+      snprintf(why, whylen, "%s", strerror(e));
+    }
     return HA_EIO;
   }
-  size_t cap = 65536, n = 0;
   struct stat st;
-  if (fstat(fileno(f), &st) == 0 && st.st_size > 0) {
-    cap = (size_t)st.st_size + 1;
+  if (fstat(fd, &st) != 0) {
+    snprintf(why, whylen, "%s", strerror(errno));
+    close(fd);
+    return HA_EIO;
   }
-  char *buf = malloc(cap);
+  if (!S_ISREG(st.st_mode)) {
+    snprintf(why, whylen, "%s, not a regular file", file_kind(st.st_mode));
+    close(fd);
+    return HA_EIO;
+  }
+  if (st.st_size < 0 || (unsigned long long)st.st_size > HA_SHOW_MAX_FILE_BYTES) {
+    snprintf(why, whylen, "%lld bytes, over the limit of %u bytes (64 MiB)", (long long)st.st_size,
+             HA_SHOW_MAX_FILE_BYTES);
+    close(fd);
+    return HA_EIO;
+  }
+  size_t size = (size_t)st.st_size, n = 0;
+  char *buf = malloc(size + 1);
   if (buf == NULL) {
-    fclose(f);
-    *errnum = ENOMEM;
+    snprintf(why, whylen, "%s", strerror(ENOMEM));
+    close(fd);
     return HA_ENOMEM;
   }
-  for (;;) {
-    if (n + 1 >= cap) {
-      char *b = realloc(buf, cap * 2);
-      if (b == NULL) {
-        free(buf);
-        fclose(f);
-        *errnum = ENOMEM;
-        return HA_ENOMEM;
-      }
-      buf = b;
-      cap *= 2;
+  while (n < size) { /* a file that grows meanwhile is read to its first size */
+    ssize_t r = read(fd, buf + n, size - n);
+    if (r < 0 && errno == EINTR) {
+      continue;
     }
-    size_t r = fread(buf + n, 1, cap - n - 1, f);
-    n += r;
+    if (r < 0) {
+      snprintf(why, whylen, "%s", strerror(errno));
+      free(buf);
+      close(fd);
+      return HA_EIO;
+    }
     if (r == 0) {
-      break;
+      break; /* it shrank */
     }
+    n += (size_t)r;
   }
-  int bad = ferror(f);
-  int e = errno;
-  fclose(f);
-  if (bad) {
-    free(buf);
-    *errnum = e ? e : EIO;
-    return HA_EIO;
-  }
+  close(fd);
   buf[n] = '\0';
   *out = buf;
   *len = n;
   return HA_OK;
 }
 
-ha_status ha__show_read_path(const char *path, char **text, size_t *len, ha_diags *diags) {
-  int e = 0;
-  ha_status st = read_whole_file(path, text, len, &e);
+ha_status ha__show_read_path(const char *path, unsigned flags, char **text, size_t *len,
+                             ha_diags *diags) {
+  char why[128] = "";
+  ha_status st = read_whole_file(path, flags, text, len, why, sizeof(why));
   if (st != HA_OK) {
     ha__dctx c = {diags, path, NULL, 0, 0, 0};
-    ha__diag_at(&c, HA_DIAG_ERROR, 0, 0, "", "cannot read: %s", strerror(e));
+    ha__diag_at(&c, HA_DIAG_ERROR, 0, 0, "", "cannot read: %s", why);
   }
   return st;
 }
 
-ha_status ha__show_load_path(const char *path, ha__show_text_loader load, ha_show **out,
-                             ha_diags *diags) {
+ha_status ha__show_load_path(const char *path, unsigned flags, ha__show_text_loader load,
+                             ha_show **out, ha_diags *diags) {
   *out = NULL;
   char *text = NULL;
   size_t len = 0;
-  ha_status st = ha__show_read_path(path, &text, &len, diags);
+  ha_status st = ha__show_read_path(path, flags, &text, &len, diags);
   if (st != HA_OK) {
     return st;
   }
-  st = load(text, len, path, out, diags);
+  st = load(text, len, path, flags, out, diags);
   free(text);
   return st;
+}
+
+const char *ha__json_error_reason(const json_error_t *je, unsigned flags) {
+  if ((flags & HA_SHOW_LOAD_NO_CONTENT) == 0) {
+    return je->text;
+  }
+  switch ((int)json_error_code(je)) {
+  case json_error_out_of_memory: return "out of memory";
+  case json_error_stack_overflow: return "nested too deeply";
+  case json_error_invalid_utf8: return "not valid UTF-8";
+  case json_error_premature_end_of_input: return "the text ends too early";
+  case json_error_end_of_input_expected: return "text after the end of the JSON value";
+  case json_error_null_character: return "a NUL character";
+  case json_error_duplicate_key: return "duplicate object key";
+  case json_error_numeric_overflow: return "a number out of range";
+  default: return "not valid JSON";
+  }
 }
 
 /* ---- canonical writer ---- */

@@ -10,11 +10,20 @@
  *   3. rename the temporary file over `path`; fsync the directory.
  * A kill at any point leaves `path` either complete-old or complete-new (the
  * rename is the commit point) and `path`.bak either the previous backup or
- * the previous file. A kill can leave a stray ".NAME.tmp.XXXXXX" behind; it is
- * never read. Rejected: writing in place (truncation window) and renaming the
- * old file to .bak first (a window with no `path` at all). */
+ * the previous file. A kill can leave a stray ".NAME.tmp.XXXXXX" (or
+ * ".NAME.tmp.XXXXXX.bak") behind; it is never read, and the next successful
+ * save of the same NAME removes the strays of that NAME (clean_stale_temps):
+ * only regular files whose name is exactly that pattern (XXXXXX: six
+ * letters or digits, as mkstemp makes them) and last written more than
+ * HA__STALE_TEMP_SECONDS (1 hour) ago. A live writer writes, fsyncs and
+ * renames its file within seconds, so an hour-old one has no writer; the
+ * name holds no pid (mkstemp picks it), and a pid would not tell apart
+ * writers on another machine sharing the folder. Rejected: removing every
+ * match (a concurrent save's fresh file would vanish under it). Rejected: writing in place
+ * (truncation window) and renaming the old file to .bak first (a window with no `path` at all). */
 #include "show_internal.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -22,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 ha_status ha_show_save_string(const ha_show *show, char **out, size_t *len) {
@@ -93,6 +103,43 @@ static int copy_file(const char *src, const char *dst) {
   }
   errno = e;
   return rc;
+}
+
+#define HA__STALE_TEMP_SECONDS 3600
+
+/* `name` is ".BASE.tmp.XXXXXX" or ".BASE.tmp.XXXXXX.bak". */
+static int is_our_temp(const char *name, const char *base) {
+  size_t bl = strlen(base);
+  if (name[0] != '.' || strncmp(name + 1, base, bl) != 0 || strncmp(name + 1 + bl, ".tmp.", 5)) {
+    return 0;
+  }
+  const char *x = name + 1 + bl + 5;
+  for (int i = 0; i < 6; i++) {
+    char c = x[i];
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) {
+      return 0;
+    }
+  }
+  return x[6] == '\0' || strcmp(x + 6, ".bak") == 0;
+}
+
+/* Best effort: a stray that cannot be removed stays (the save succeeded). */
+static void clean_stale_temps(const char *dir, const char *base) {
+  DIR *d = opendir(dir);
+  if (d == NULL) {
+    return;
+  }
+  time_t now = time(NULL);
+  struct dirent *e;
+  while ((e = readdir(d)) != NULL) {
+    struct stat st;
+    if (is_our_temp(e->d_name, base) &&
+        fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
+        st.st_mtime < now - HA__STALE_TEMP_SECONDS) {
+      (void)unlinkat(dirfd(d), e->d_name, 0);
+    }
+  }
+  closedir(d);
 }
 
 ha_status ha_show_save_file(const ha_show *show, const char *path, ha_error *err) {
@@ -168,6 +215,7 @@ ha_status ha_show_save_file(const ha_show *show, const char *path, ha_error *err
   if (dfd >= 0) {
     close(dfd);
   }
+  clean_stale_temps(dir, base);
 done:
   free(text);
   free(dcopy);

@@ -33,6 +33,26 @@ const LOG_LIMIT = 500;
 const MAX_QUEUED_IMPORTS = 2; // imports waiting behind the running one
 const DEFAULT_ADDON = path.resolve(__dirname, '..', '..', 'bindings', 'node');
 
+const IMPORT_TEMP_RE = /^\..+\.json\.import-(\d+)-\d+$/;
+
+/**
+ * Remove the import temporaries a server killed mid-import left in `dir`
+ * (`.NAME.json.import-PID-SEQ`, regular files only): those whose PID is not
+ * a running process. A live PID (this server's, or a reused one) keeps its
+ * file: at worst a stray stays, a running import's file never goes.
+ */
+function removeStaleImports(dir) {
+  for (const d of fs.readdirSync(dir, { withFileTypes: true })) {
+    const m = IMPORT_TEMP_RE.exec(d.name);
+    if (!m || !d.isFile()) continue;
+    try {
+      process.kill(Number(m[1]), 0);
+    } catch (e) {
+      if (e.code === 'ESRCH') fs.rmSync(path.join(dir, d.name), { force: true });
+    }
+  }
+}
+
 function fail(code, message, extra = {}) {
   const e = new Error(message);
   e.code = code;
@@ -91,6 +111,7 @@ class Session extends EventEmitter {
     this.#importWorker = opts.importWorker || path.join(__dirname, 'import-worker.js');
     this.#importTimeoutMs = opts.importTimeoutMs ?? 120000;
     fs.mkdirSync(this.#dir, { recursive: true });
+    removeStaleImports(this.#dir);
   }
 
   get dir() {
@@ -134,7 +155,9 @@ class Session extends EventEmitter {
   open(name) {
     const file = this.#fileOf(name);
     if (!fs.existsSync(file)) throw fail('ENOTFOUND', `no project "${name}" in ${this.#dir}`);
-    const show = this.#h.Show.fromFile(file);
+    // a project file is not named by the user: no symbolic link followed, no
+    // file bytes in a syntax error (a link to /etc/shadow must not leak)
+    const show = this.#h.Show.fromFile(file, { untrusted: true });
     this.#switch(show, name, file, show.version);
     return show.warnings;
   }

@@ -11,9 +11,10 @@ const os = require('node:os');
 const path = require('node:path');
 const http = require('node:http');
 const WebSocket = require('ws');
-const { ROOT, waitFor, startServer, openClient } = require('./helpers');
+const { h, ROOT, waitFor, startServer, openClient } = require('./helpers');
 const { MAX_MESSAGE_BYTES } = require('../server/app');
 const { parseHostHeader } = require('../server/access');
+const { Session } = require('../server/session');
 
 const TOKEN = 'a-long-enough-secret';
 const HPX = path.join(ROOT, 'tests', 'conformance', 'hpx', 'v23-01-linear.hpx');
@@ -246,4 +247,41 @@ test('an import that fails in its worker: the core\'s error, code and position, 
   assert.ok(!fs.existsSync(path.join(srv.projectsDir, 'broken.json')));
   assert.equal(srv.session.project, 'quartet');
   await waitFor(() => (c.call('ping').then((p) => p.now > 0)), 'the server answers');
+});
+
+test('project files: a symbolic link is neither listed nor opened; a file that is not JSON shows no bytes', (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'holoanim-web-links-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  fs.writeFileSync(path.join(dir, 'secret.txt'), 'root:SECRETHASH:19000:0:99999:7:::\n');
+  fs.symlinkSync('secret.txt', path.join(dir, 'evil.json'));
+  fs.writeFileSync(path.join(dir, 'bad.json'), 'root:SECRETHASH:19000:0:99999:7:::\n');
+  const s = new Session(h, { projectsDir: dir, autosaveMs: 0 });
+  assert.deepEqual(s.list().map((p) => p.name), ['bad']);
+  const failure = (name) => {
+    try {
+      s.open(name);
+    } catch (e) {
+      return `${e.code} ${e.message} ${JSON.stringify(e.diagnostics)}`;
+    }
+    return assert.fail(`${name} opened`);
+  };
+  const evil = failure('evil');
+  assert.match(evil, /^EIO .*evil\.json: cannot read: a symbolic link, not followed here/);
+  assert.doesNotMatch(evil, /root|SECRET/);
+  const bad = failure('bad');
+  assert.match(bad, /^EPARSE .*bad\.json:1:\d+: not valid JSON/);
+  assert.doesNotMatch(bad, /root|SECRET/);
+});
+
+test('import temporaries left by a killed server go when the next one starts; others stay', (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'holoanim-web-temps-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  // a pid that is surely gone: a child that has exited
+  const gone = require('node:child_process').spawnSync(process.execPath, ['-e', '']).pid;
+  const stale = `.a.json.import-${gone}-1`;
+  const live = `.b.json.import-${process.pid}-3`;
+  const others = ['c.json', `.c.json.import-${gone}`, `c.json.import-${gone}-1`];
+  for (const f of [stale, live, ...others]) fs.writeFileSync(path.join(dir, f), '{}');
+  new Session(h, { projectsDir: dir, autosaveMs: 0 });
+  assert.deepEqual(fs.readdirSync(dir).sort(), [live, ...others].sort());
 });

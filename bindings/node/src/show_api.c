@@ -131,7 +131,9 @@ static napi_value show_ctor(napi_env env, napi_callback_info info) {
   return self;
 }
 
-enum { SRC_TEXT = 0, SRC_FILE, SRC_HPX_TEXT, SRC_HPX_FILE };
+/* SRC_PROJECT_FILE: a file the user did not name (a server's projects
+ * folder): no symbolic link, no file bytes in a syntax error. */
+enum { SRC_TEXT = 0, SRC_FILE, SRC_HPX_TEXT, SRC_HPX_FILE, SRC_PROJECT_FILE };
 
 /* _load(source, kind, name, autostart) → diagnostics (warnings, notes):
  * replace the document with a loaded (or imported) one; on failure nothing
@@ -139,7 +141,7 @@ enum { SRC_TEXT = 0, SRC_FILE, SRC_HPX_TEXT, SRC_HPX_FILE };
 static napi_value show_load(napi_env env, const ha_node_call *c) {
   node_show *s = c->self;
   uint32_t kind = 0;
-  if (c->argc < 2 || !ha_node_get_u32(env, c->argv[1], "kind", SRC_TEXT, SRC_HPX_FILE, &kind)) {
+  if (c->argc < 2 || !ha_node_get_u32(env, c->argv[1], "kind", SRC_TEXT, SRC_PROJECT_FILE, &kind)) {
     return ha_node_type_error(env, "_load(source, kind, name)");
   }
   size_t len = 0;
@@ -166,6 +168,9 @@ static napi_value show_load(napi_env env, const ha_node_call *c) {
   if (st == HA_OK) {
     switch (kind) {
     case SRC_FILE: st = ha_show_load_file(src, &show, d); break;
+    case SRC_PROJECT_FILE:
+      st = ha_show_load_file_ex(src, HA_SHOW_LOAD_NOFOLLOW | HA_SHOW_LOAD_NO_CONTENT, &show, d);
+      break;
     case SRC_HPX_TEXT: st = ha_show_import_hpx_string_ex(src, len, name, &io, &show, d); break;
     case SRC_HPX_FILE: st = ha_show_import_hpx_ex(src, &io, &show, d); break;
     default: st = ha_show_load_string(src, len, name, &show, d); break;

@@ -158,3 +158,31 @@ test('Player: tickPriority puts the tick thread alone under SCHED_FIFO (when all
   }
   assert.throws(() => new h.Player({ tickPriority: 100 }), RangeError);
 });
+
+test('Show.fromFile: only regular files; {untrusted}: no symbolic link, no file bytes in errors', (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'holoanim-untrusted-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const secret = path.join(dir, 'secret.txt');
+  fs.writeFileSync(secret, 'root:SECRETHASH:19000:0:99999:7:::\n');
+  const link = path.join(dir, 'p.json');
+  fs.symlinkSync('secret.txt', link);
+  const message = (fn) => {
+    try {
+      fn();
+    } catch (e) {
+      return e.message + ' ' + JSON.stringify(e.diagnostics);
+    }
+    assert.fail('loaded');
+  };
+  const refused = message(() => h.Show.fromFile(link, { untrusted: true }));
+  assert.match(refused, /p\.json: cannot read: a symbolic link, not followed here/);
+  assert.doesNotMatch(refused, /root|SECRET/);
+  // the same bytes named directly: position and reason only
+  const parsed = message(() => h.Show.fromFile(secret, { untrusted: true }));
+  assert.match(parsed, /secret\.txt:1:\d+: not valid JSON/);
+  assert.doesNotMatch(parsed, /root|SECRET/);
+  // a path the user gives is followed (jansson may quote the text)
+  assert.match(message(() => h.Show.fromFile(link)), /p\.json:1:/);
+  // a directory is refused, not read
+  assert.match(message(() => h.Show.fromFile(dir)), /cannot read: a directory, not a regular file/);
+});
