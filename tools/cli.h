@@ -16,11 +16,17 @@
 /* Exit codes: 0 ok, 1 runtime failure (I/O, network), 2 bad input/usage. */
 enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
 
+#if defined(__GNUC__)
+#define CLI_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define CLI_PRINTF(a, b)
+#endif
+
 /* Print "holoanim: <message>" on stderr (one line) and return CLI_USAGE. */
-int cli_usage_error(const char *fmt, ...);
+int cli_usage_error(const char *fmt, ...) CLI_PRINTF(1, 2);
 /* The same for a runtime failure (out of memory, a write that failed):
  * returns CLI_FAIL. */
-int cli_fail(const char *fmt, ...);
+int cli_fail(const char *fmt, ...) CLI_PRINTF(1, 2);
 /* Print the error's message and return 2 for input errors, 1 otherwise. */
 int cli_report(const ha_error *err, ha_status st);
 

@@ -24,24 +24,28 @@
 /* getopt_long values of the long options: index + this, above any letter. */
 #define CLI_LONG_BASE 256
 
-int cli_usage_error(const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
+/* "holoanim: <message>" on stderr; returns `status`. */
+CLI_PRINTF(2, 0) static int cli_say(int status, const char *fmt, va_list ap) {
   fputs("holoanim: ", stderr);
   vfprintf(stderr, fmt, ap);
   fputc('\n', stderr);
+  return status;
+}
+
+int cli_usage_error(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  int st = cli_say(CLI_USAGE, fmt, ap);
   va_end(ap);
-  return CLI_USAGE;
+  return st;
 }
 
 int cli_fail(const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  fputs("holoanim: ", stderr);
-  vfprintf(stderr, fmt, ap);
-  fputc('\n', stderr);
+  int st = cli_say(CLI_FAIL, fmt, ap);
   va_end(ap);
-  return CLI_FAIL;
+  return st;
 }
 
 int cli_parse_double(const char *s, const char *what, double *out) {
