@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+_Atomic size_t ha__show_probes = 0;
+
 /* ---- the model ---- */
 
 void ha__show_model_ref(ha__show_model *m) {

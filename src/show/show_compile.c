@@ -432,6 +432,7 @@ ha_status ha__show_compile(json_t *doc, ha__dctx *c, ha__show_model **out) {
   ha__strmap_init(&x.group_names);
   ha__strmap_init(&x.preset_names);
   ha__strmap_init(&x.output_names);
+  ha__strmap_init(&x.cue_osc);
   size_t errors_before = c->errors;
   if (!json_is_object(doc)) {
     ha__cc_type_error(&x, "an object", doc);
@@ -454,6 +455,7 @@ ha_status ha__show_compile(json_t *doc, ha__dctx *c, ha__show_model **out) {
   ha__strmap_deinit(&x.group_names);
   ha__strmap_deinit(&x.preset_names);
   ha__strmap_deinit(&x.output_names);
+  ha__strmap_deinit(&x.cue_osc);
   if (oom || c->errors > errors_before) {
     ha__show_model_unref(m);
     return oom ? HA_ENOMEM : HA_EPARSE;

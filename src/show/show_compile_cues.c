@@ -11,6 +11,8 @@
  * warned about, never silently ignored. */
 #include "show_internal.h"
 
+#include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* ---- groups and the shared group spec ---- */
@@ -393,7 +395,13 @@ static void compile_cue_number(ha__compiler *x, const json_t *o, ha_show_cue *cu
   if (ha__cc_get_number(x, o, "number", 1, 0.0, 1e6, &num) <= 0) {
     return;
   }
-  size_t j = ha__show_cue_index(cues, i, num);
+  size_t j;
+  if (x->cue_same != NULL) {
+    j = x->cue_same[i];
+  } else {
+    HA__PROBE(i);
+    j = ha__show_cue_index(cues, i, num);
+  }
   if (j != SIZE_MAX) {
     char a[40];
     ha_format_double(a, sizeof(a), num);
@@ -416,10 +424,16 @@ static void compile_cue_osc(ha__compiler *x, const json_t *o, ha_show_cue *cues,
                "pattern characters)",
                osc);
   } else {
-    for (size_t j = 0; j < i; j++) {
-      if (cues[j].osc != NULL && strcmp(cues[j].osc, osc) == 0) {
-        ha__cc_err(x, "OSC address \"%s\" already fires cues[%zu]", osc, j);
-        break;
+    HA__PROBE(1);
+    const ha__strmap_slot *first = ha__strmap_get(&x->cue_osc, osc);
+    if (first != NULL) {
+      ha__cc_err(x, "OSC address \"%s\" already fires cues[%zu]", osc, first->value);
+    } else {
+      ha__strmap_slot *slot = ha__strmap_put(&x->cue_osc, osc);
+      if (slot == NULL) {
+        x->c->oom = 1;
+      } else {
+        slot->value = i;
       }
     }
     cues[i].osc = osc;
@@ -455,9 +469,94 @@ static void record_start_animations(ha__compiler *x) {
   }
 }
 
+/* ---- duplicate cue numbers, found by a sort ----
+ *
+ * For each cue, the first earlier cue whose number is within 1e-9 of its
+ * own, as the scan ha__show_cue_index(cues, i, number) would find it, but
+ * in O(n log n): the valid numbers sorted, each one's window of numbers
+ * within 1e-9 (a contiguous run, moving up as the numbers do) and the
+ * least cue index in the window (a sliding minimum). The window's least
+ * index is the answer when it is below the cue's own. */
+
+typedef struct cue_num {
+  double number;
+  size_t cue;
+} cue_num;
+
+static int cue_num_cmp(const void *pa, const void *pb) {
+  const cue_num *a = pa, *b = pb;
+  if (a->number < b->number || a->number > b->number) {
+    return a->number < b->number ? -1 : 1;
+  }
+  return a->cue < b->cue ? -1 : a->cue > b->cue;
+}
+
+/* The numbers compile_cue_number accepts (a number in 0..1e6), sorted. */
+static size_t cue_numbers(const json_t *arr, cue_num *v) {
+  size_t n = 0, i;
+  const json_t *o;
+  json_array_foreach(arr, i, o) {
+    const json_t *num = json_is_object(o) ? json_object_get(o, "number") : NULL;
+    double d = json_is_number(num) ? json_number_value(num) : -1.0;
+    if (json_is_number(num) && d >= 0.0 && d <= 1e6) {
+      v[n++] = (cue_num){d, i};
+    }
+  }
+  qsort(v, n, sizeof(v[0]), cue_num_cmp);
+  return n;
+}
+
+static void find_same_numbers(const cue_num *v, size_t n, size_t *q, size_t *same) {
+  size_t lo = 0, hi = 0, head = 0, tail = 0; /* q[head..tail): window minima */
+  for (size_t p = 0; p < n; p++) {
+    for (; hi < n && fabs(v[hi].number - v[p].number) <= 1e-9; hi++) {
+      while (tail > head && v[q[tail - 1]].cue >= v[hi].cue) {
+        HA__PROBE(1);
+        tail--;
+      }
+      q[tail++] = hi;
+    }
+    for (; fabs(v[lo].number - v[p].number) > 1e-9; lo++) {
+      HA__PROBE(1);
+    }
+    for (; q[head] < lo; head++) {
+      HA__PROBE(1);
+    }
+    size_t least = v[q[head]].cue;
+    same[v[p].cue] = least < v[p].cue ? least : SIZE_MAX;
+  }
+}
+
+/* x->cue_same for the cues of `doc`; left NULL when out of memory (the
+ * scan then does it). */
+static void plan_cue_numbers(ha__compiler *x, const json_t *doc) {
+  const json_t *arr = json_is_object(doc) ? json_object_get(doc, "cues") : NULL;
+  size_t n = json_is_array(arr) ? json_array_size(arr) : 0;
+  if (n == 0) {
+    return;
+  }
+  cue_num *v = malloc(n * sizeof(*v));
+  size_t *q = malloc(n * sizeof(*q));
+  size_t *same = malloc(n * sizeof(*same));
+  if (v != NULL && q != NULL && same != NULL) {
+    for (size_t i = 0; i < n; i++) {
+      same[i] = SIZE_MAX;
+    }
+    find_same_numbers(v, cue_numbers(arr, v), q, same);
+    x->cue_same = same;
+    same = NULL;
+  }
+  free(v);
+  free(q);
+  free(same);
+}
+
 void ha__compile_cues(ha__compiler *x, const json_t *doc) {
   static const ha__cc_section_spec spec = {"cues", sizeof(ha_show_cue), 0,
                                            NULL,   blank_cue,           compile_cue};
+  plan_cue_numbers(x, doc);
   x->m->cues = ha__cc_section(x, doc, &spec, &x->m->ncues);
+  free(x->cue_same);
+  x->cue_same = NULL;
   record_start_animations(x);
 }

@@ -260,8 +260,27 @@ const char *ha__hpx_unique_name(ha__hpx *m, ha__strmap *names, const char *want,
     snprintf(buf, cap, "%s", want);
   }
   int renamed = 0;
-  for (int k = 2; ha__strmap_get(names, buf) != NULL; k++) {
-    snprintf(buf, cap, "%s (%d)", want && want[0] ? want : fallback, k);
+  if (HA__PROBE(1), ha__strmap_get(names, buf) != NULL) {
+    /* Names are never taken back, so the probing for this base resumes
+     * where the last clash on it stopped: each suffix is tried once. */
+    const char *base = want && want[0] ? want : fallback;
+    char nkey[300];
+    snprintf(nkey, sizeof(nkey), "%p\x1f%s", (void *)names, base);
+    ha__strmap_slot *next = ha__strmap_put(&m->name_next, nkey);
+    size_t k = next != NULL && next->value >= 2 ? next->value : 2;
+    for (;; k++) {
+      /* a long base is cut to leave the suffix room (cut, every candidate
+       * would be the same text, and the probing would never end) */
+      int room = (int)cap - 1 - snprintf(NULL, 0, " (%zu)", k);
+      int keep = (int)strlen(base) < room ? (int)strlen(base) : room > 0 ? room : 0;
+      snprintf(buf, cap, "%.*s (%zu)", keep, base, k);
+      if (HA__PROBE(1), ha__strmap_get(names, buf) == NULL) {
+        break;
+      }
+    }
+    if (next != NULL) {
+      next->value = k + 1;
+    }
     renamed = 1;
   }
   if (renamed) {
@@ -826,8 +845,8 @@ static void warn_rest(ha__hpx *m) {
 
 /* `fn` (init or deinit) on each of the import's id and name maps. */
 static void hpx_each_map(ha__hpx *m, void (*fn)(ha__strmap *)) {
-  ha__strmap *maps[] = {&m->track_ids,  &m->anim_ids,     &m->anim_names,    &m->group_of_anim,
-                        &m->preset_ids, &m->preset_names, &m->groups_of_anim};
+  ha__strmap *maps[] = {&m->track_ids,  &m->anim_ids,     &m->anim_names,     &m->group_of_anim,
+                        &m->preset_ids, &m->preset_names, &m->groups_of_anim, &m->name_next};
   for (size_t i = 0; i < HA__COUNTOF(maps); i++) {
     fn(maps[i]);
   }

@@ -6,6 +6,7 @@
 #define HOLOANIM_SHOW_INTERNAL_H
 
 #include <jansson.h>
+#include <stdatomic.h>
 
 #include "rt_internal.h"
 
@@ -286,11 +287,20 @@ ha_show_op ha__show_group_stop_op(const ha__show_model *m, size_t group, double 
 
 /* One compilation pass: where it reports, where it is in the document, the
  * model it fills and the names each section registers for later ones. */
+/* Work done on the input that grows with it (name probes, duplicate
+ * comparisons), counted for the tests that hold loading to O(n log n)
+ * without timing it (tests/test_show_large.c). Relaxed: a count only. */
+extern _Atomic size_t ha__show_probes;
+#define HA__PROBE(n) atomic_fetch_add_explicit(&ha__show_probes, (size_t)(n), memory_order_relaxed)
+
 typedef struct ha__compiler {
   ha__dctx *c;
   ha__path path;
   ha__show_model *m;
   ha__strmap anim_names, group_names, preset_names, output_names;
+  ha__strmap cue_osc; /* OSC address -> the first cue it fires */
+  size_t *cue_same;   /* per cue, the first earlier cue of its number, or SIZE_MAX
+                         (show_compile_cues.c); NULL: scan */
 } ha__compiler;
 
 /* The JSON path being compiled ("" at the root). */
@@ -423,7 +433,8 @@ typedef struct ha__hpx {
                                 imports one per track) */
   ha__strmap preset_ids;     /* preset id -> index in out.presets */
   ha__strmap preset_names;
-  int v20; /* saved by v2.0 (ha__hpx_is_v20), else v2.3 */
+  ha__strmap name_next; /* "<names map>\x1f<base>" -> the suffix to try next */
+  int v20;              /* saved by v2.0 (ha__hpx_is_v20), else v2.3 */
 } ha__hpx;
 
 /* A warning at the current .hpx path, or at `key` below it, pointing at

@@ -1,0 +1,104 @@
+/* Loading and importing hold to O(n log n) on large inputs: 4,000
+ * animations of one name, 4,000 cues. Counted, not timed: the library
+ * counts its name probes and duplicate comparisons (ha__show_probes), and
+ * quadratic work (n * n / 2, 8 million here) is far over the bound. The
+ * diagnostics stay those of a plain scan: first clash, same text. */
+#include "holoanim.h"
+#include "holoanim/show.h"
+#include "test.h"
+
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+extern _Atomic size_t ha__show_probes;
+
+#define N 4000
+
+static char *text_alloc(void) {
+  char *t = malloc((size_t)N * 200 + 4096);
+  if (t == NULL) {
+    abort();
+  }
+  return t;
+}
+
+/* How many diagnostics contain `needle`; the last one's text in `last`. */
+static size_t count_with(ha_diags *d, const char *needle, char *last, size_t cap) {
+  size_t n = 0;
+  for (size_t i = 0; i < ha_diags_count(d); i++) {
+    char line[700];
+    ha_diag_format(ha_diags_at(d, i), line, sizeof(line));
+    if (strstr(line, needle) != NULL) {
+      n++;
+      snprintf(last, cap, "%s", line);
+    }
+  }
+  return n;
+}
+
+static void test_same_name_animations(void) {
+  char *t = text_alloc();
+  size_t len = (size_t)sprintf(t,
+                               "{\"name\": \"p\", \"tracks\": [{\"id\": \"a\", "
+                               "\"holophonixIndex\": 1}], \"animations\": [");
+  for (int i = 0; i < N; i++) {
+    len += (size_t)sprintf(t + len,
+                           "%s{\"id\": \"x%d\", \"name\": \"Same\", \"type\": \"linear\", "
+                           "\"duration\": 4, \"trackIds\": [\"a\"]}",
+                           i ? "," : "", i);
+  }
+  len += (size_t)sprintf(t + len, "]}");
+  ha_diags *d = NULL;
+  ha_diags_create(&d);
+  ha_show *s = NULL;
+  size_t before = atomic_load(&ha__show_probes);
+  CHECK(ha_show_import_hpx_string(t, len, "big.hpx", &s, d) == HA_OK);
+  size_t probes = atomic_load(&ha__show_probes) - before;
+  CHECK(probes <= 4 * (size_t)N);
+  char last[700] = "";
+  CHECK(count_with(d, "(names must be unique)", last, sizeof(last)) == N - 1);
+  CHECK(strstr(last, "renamed \"Same (4000)\"") != NULL);
+  ha_show_destroy(s);
+  ha_diags_destroy(d);
+  free(t);
+}
+
+static void test_many_cues(void) {
+  char *t = text_alloc();
+  size_t len = (size_t)sprintf(t, "{\"format\": 1, \"cues\": [");
+  for (int i = 0; i < N; i++) {
+    /* the last two repeat cue 7's number (within 1e-9) and cue 9's osc */
+    double num = i == N - 2 ? 7 + 1e-10 : i;
+    int osc = i == N - 1 ? 9 : i;
+    len += (size_t)sprintf(t + len,
+                           "%s{\"number\": %.17g, \"osc\": \"/c/%d\", \"actions\": [{\"type\": "
+                           "\"stop\"}]}",
+                           i ? "," : "", num, osc);
+  }
+  len += (size_t)sprintf(t + len, "]}");
+  ha_diags *d = NULL;
+  ha_diags_create(&d);
+  ha_show *s = NULL;
+  size_t before = atomic_load(&ha__show_probes);
+  CHECK(ha_show_load_string(t, len, "t.json", &s, d) != HA_OK);
+  size_t probes = atomic_load(&ha__show_probes) - before;
+  CHECK(probes <= 40 * (size_t)N);
+  char last[700] = "";
+  CHECK(count_with(d, "duplicate cue number", last, sizeof(last)) == 1);
+  CHECK(strstr(last, "cues[3998].number") != NULL);
+  CHECK(strstr(last, "duplicate cue number 7.0000000001 (also cues[7])") != NULL);
+  CHECK(count_with(d, "already fires", last, sizeof(last)) == 1);
+  CHECK(strstr(last, "cues[3999].osc") != NULL);
+  CHECK(strstr(last, "OSC address \"/c/9\" already fires cues[9]") != NULL);
+  ha_show_destroy(s);
+  ha_diags_destroy(d);
+  free(t);
+}
+
+int main(void) {
+  RUN(test_same_name_animations);
+  RUN(test_many_cues);
+  return test_done();
+}
