@@ -1,8 +1,9 @@
 /* Loading and importing hold to O(n log n) on large inputs: 4,000
- * animations of one name, 4,000 cues. Counted, not timed: the library
- * counts its name probes and duplicate comparisons (ha__show_probes), and
- * quadratic work (n * n / 2, 8 million here) is far over the bound. The
- * diagnostics stay those of a plain scan: first clash, same text. */
+ * animations of one name, 4,000 cues, 4,000 autoStart groups. Counted,
+ * not timed: the library counts its name probes and duplicate comparisons
+ * (ha__show_probes), and quadratic work (n * n / 2, 8 million here) is far
+ * over the bound. The diagnostics stay those of a plain scan: first clash,
+ * same text. */
 #include "holoanim.h"
 #include "holoanim/show.h"
 #include "test.h"
@@ -97,8 +98,42 @@ static void test_many_cues(void) {
   free(t);
 }
 
+static void test_many_auto_start_groups(void) {
+  char *t = text_alloc();
+  size_t len = (size_t)sprintf(t,
+                               "{\"format\": 1, \"animations\": [{\"name\": \"a\", "
+                               "\"model\": \"linear\", \"duration\": 4}], \"tracks\": [");
+  for (int i = 0; i < N; i++) {
+    len += (size_t)sprintf(t + len, "%s{\"id\": %d, \"position\": [0, 0, 0]}", i ? "," : "", i + 1);
+  }
+  len += (size_t)sprintf(t + len, "], \"groups\": [");
+  for (int i = 0; i < N; i++) {
+    /* the last group also takes group 5's track */
+    len += (size_t)sprintf(t + len,
+                           "%s{\"name\": \"g%d\", \"animation\": \"a\", \"tracks\": [%d%s], "
+                           "\"autoStart\": true}",
+                           i ? "," : "", i, i + 1, i == N - 1 ? ", 6" : "");
+  }
+  len += (size_t)sprintf(t + len, "]}");
+  ha_diags *d = NULL;
+  ha_diags_create(&d);
+  ha_show *s = NULL;
+  size_t before = atomic_load(&ha__show_probes);
+  CHECK(ha_show_load_string(t, len, "t.json", &s, d) == HA_OK);
+  size_t probes = atomic_load(&ha__show_probes) - before;
+  CHECK(probes <= 4 * (size_t)N);
+  char last[700] = "";
+  CHECK(count_with(d, "also started by", last, sizeof(last)) == 1);
+  CHECK(strstr(last, "groups[3999].tracks[1]: track 6 is also started by groups[5] (\"g5\")") !=
+        NULL);
+  ha_show_destroy(s);
+  ha_diags_destroy(d);
+  free(t);
+}
+
 int main(void) {
   RUN(test_same_name_animations);
   RUN(test_many_cues);
+  RUN(test_many_auto_start_groups);
   return test_done();
 }

@@ -433,6 +433,7 @@ ha_status ha__show_compile(json_t *doc, ha__dctx *c, ha__show_model **out) {
   ha__strmap_init(&x.preset_names);
   ha__strmap_init(&x.output_names);
   ha__strmap_init(&x.cue_osc);
+  ha__strmap_init(&x.auto_track);
   size_t errors_before = c->errors;
   if (!json_is_object(doc)) {
     ha__cc_type_error(&x, "an object", doc);
@@ -456,6 +457,8 @@ ha_status ha__show_compile(json_t *doc, ha__dctx *c, ha__show_model **out) {
   ha__strmap_deinit(&x.preset_names);
   ha__strmap_deinit(&x.output_names);
   ha__strmap_deinit(&x.cue_osc);
+  ha__strmap_deinit(&x.auto_track);
+  free(x.auto_nodes);
   if (oom || c->errors > errors_before) {
     ha__show_model_unref(m);
     return oom ? HA_ENOMEM : HA_EPARSE;

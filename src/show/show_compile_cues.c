@@ -12,6 +12,7 @@
 #include "show_internal.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,28 +44,97 @@ static int compile_spec(ha__compiler *x, const json_t *o, ha_anim_spec *spec) {
   return ok ? 0 : -1;
 }
 
+/* One clash of warn_auto_start_overlap: tracks[a] of the later group is
+ * in earlier group j. */
+typedef struct auto_clash {
+  size_t group, a;
+} auto_clash;
+
+static int auto_clash_cmp(const void *pa, const void *pb) {
+  const auto_clash *p = pa, *q = pb;
+  if (p->group != q->group) {
+    return p->group < q->group ? -1 : 1;
+  }
+  return p->a < q->a ? -1 : p->a > q->a;
+}
+
+/* Group i's clashes with earlier autoStart groups, walking only the groups
+ * on its tracks (x->auto_track), sorted as a scan of groups then tracks
+ * finds them; *n set. NULL when there are none or out of memory. */
+static auto_clash *auto_clashes(ha__compiler *x, const ha_show_group *g, size_t *n) {
+  auto_clash *v = NULL;
+  size_t cap = 0;
+  *n = 0;
+  for (size_t a = 0; a < g->track_count; a++) {
+    char id[16];
+    snprintf(id, sizeof(id), "%u", g->tracks[a]);
+    const ha__strmap_slot *s = ha__strmap_get(&x->auto_track, id);
+    for (size_t k = s != NULL ? s->value : 0; k != 0; k = x->auto_nodes[k - 1].prev) {
+      HA__PROBE(1);
+      if (*n == cap) {
+        cap = cap ? 2 * cap : 8;
+        auto_clash *bigger = realloc(v, cap * sizeof(*v));
+        if (bigger == NULL) {
+          x->c->oom = 1;
+          free(v);
+          *n = 0;
+          return NULL;
+        }
+        v = bigger;
+      }
+      v[(*n)++] = (auto_clash){x->auto_nodes[k - 1].group, a};
+    }
+  }
+  qsort(v, *n, sizeof(*v), auto_clash_cmp);
+  return v;
+}
+
+/* Group i's tracks into x->auto_track, for the groups after it. */
+static void auto_add(ha__compiler *x, const ha_show_group *g, size_t i) {
+  for (size_t a = 0; a < g->track_count; a++) {
+    if (x->auto_count == x->auto_cap) {
+      size_t cap = x->auto_cap ? 2 * x->auto_cap : 64;
+      ha__auto_node *bigger = realloc(x->auto_nodes, cap * sizeof(*bigger));
+      if (bigger == NULL) {
+        x->c->oom = 1;
+        return;
+      }
+      x->auto_nodes = bigger;
+      x->auto_cap = cap;
+    }
+    char id[16];
+    snprintf(id, sizeof(id), "%u", g->tracks[a]);
+    ha__strmap_slot *s = ha__strmap_put(&x->auto_track, id);
+    if (s == NULL) {
+      x->c->oom = 1;
+      return;
+    }
+    x->auto_nodes[x->auto_count++] = (ha__auto_node){i, s->value};
+    s->value = x->auto_count;
+  }
+}
+
 /* Two autoStart groups on one track: the later takes it (LTP); said once
  * per shared track, at the later group's tracks[a]. */
 static void warn_auto_start_overlap(ha__compiler *x, const ha_show_group *groups, size_t i) {
   const ha_show_group *g = &groups[i];
-  for (size_t j = 0; g->auto_start && j < i; j++) {
-    const ha_show_group *h = &groups[j];
-    for (size_t a = 0; h->auto_start && a < g->track_count; a++) {
-      for (size_t b = 0; b < h->track_count; b++) {
-        if (g->tracks[a] != h->tracks[b]) {
-          continue;
-        }
-        size_t m3 = ha__path_key(&x->path, "tracks");
-        size_t m4 = ha__path_index(&x->path, a);
-        ha__cc_warn(x,
-                    "track %u is also started by groups[%zu] (\"%s\"); this later group takes "
-                    "it over",
-                    g->tracks[a], j, h->name);
-        ha__path_pop(&x->path, m4);
-        ha__path_pop(&x->path, m3);
-      }
-    }
+  if (!g->auto_start) {
+    return;
   }
+  size_t n = 0;
+  auto_clash *v = auto_clashes(x, g, &n);
+  for (size_t c = 0; c < n; c++) {
+    size_t m3 = ha__path_key(&x->path, "tracks");
+    size_t m4 = ha__path_index(&x->path, v[c].a);
+    ha__cc_warn(x,
+                "track %u is also started by groups[%zu] (\"%s\"); this later group takes "
+                "it over",
+                g->tracks[v[c].a], v[c].group, groups[v[c].group].name);
+    ha__path_pop(&x->path, m4);
+    ha__path_pop(&x->path, m3);
+  }
+  free(v);
+  auto_add(x, g, i);
 }
 
 static void compile_group(ha__compiler *x, const json_t *o, size_t i, void *items) {

@@ -293,6 +293,10 @@ ha_show_op ha__show_group_stop_op(const ha__show_model *m, size_t group, double 
 extern _Atomic size_t ha__show_probes;
 #define HA__PROBE(n) atomic_fetch_add_explicit(&ha__show_probes, (size_t)(n), memory_order_relaxed)
 
+typedef struct ha__auto_node {
+  size_t group, prev; /* prev: 1 + the node before on the same track, 0: none */
+} ha__auto_node;
+
 typedef struct ha__compiler {
   ha__dctx *c;
   ha__path path;
@@ -301,6 +305,11 @@ typedef struct ha__compiler {
   ha__strmap cue_osc; /* OSC address -> the first cue it fires */
   size_t *cue_same;   /* per cue, the first earlier cue of its number, or SIZE_MAX
                          (show_compile_cues.c); NULL: scan */
+  /* autoStart groups by track (show_compile_cues.c): track id -> 1 + its
+   * last node; a node is one (group, track) entry and links the one before */
+  ha__strmap auto_track;
+  struct ha__auto_node *auto_nodes;
+  size_t auto_count, auto_cap;
 } ha__compiler;
 
 /* The JSON path being compiled ("" at the root). */
