@@ -459,6 +459,7 @@ ha_status ha__show_compile(json_t *doc, ha__dctx *c, ha__show_model **out) {
   ha__strmap_deinit(&x.cue_osc);
   ha__strmap_deinit(&x.auto_track);
   free(x.auto_nodes);
+  free(x.track_seen);
   if (oom || c->errors > errors_before) {
     ha__show_model_unref(m);
     return oom ? HA_ENOMEM : HA_EPARSE;

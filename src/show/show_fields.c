@@ -16,6 +16,7 @@
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 const char *ha__cc_path(const ha__compiler *x) {
@@ -443,6 +444,26 @@ size_t ha__cc_ref(ha__compiler *x, const ha__strmap *names, const char *key, con
   return s->value;
 }
 
+/* Whether track `id` (known) is among ids[0..i) of the list being read:
+ * a mark per track (x->track_seen, stamped per list), else a scan. */
+static int listed_twice(ha__compiler *x, const uint32_t *ids, size_t i, long long id) {
+  size_t n = x->m->ntracks;
+  size_t k = ha__cc_track_lookup(x, id);
+  HA__PROBE(1);
+  if (x->track_seen != NULL && k < n) {
+    int seen = x->track_seen[k] == x->track_stamp;
+    x->track_seen[k] = x->track_stamp;
+    return seen;
+  }
+  for (size_t j = 0; j < i; j++) {
+    HA__PROBE(1);
+    if (ids[j] == (uint32_t)id) {
+      return 1;
+    }
+  }
+  return 0;
+}
+
 long ha__cc_track_list(ha__compiler *x, const json_t *o, const char *key, int req, int nonempty,
                        const char *what, uint32_t **out) {
   const json_t *a = ha__cc_get_array(x, o, key, req);
@@ -457,6 +478,10 @@ long ha__cc_track_list(ha__compiler *x, const json_t *o, const char *key, int re
     result = -1;
   }
   uint32_t *ids = ha__cc_alloc(x, n * sizeof(uint32_t));
+  if (x->track_seen == NULL && x->m->ntracks > 0) {
+    x->track_seen = calloc(x->m->ntracks, sizeof(size_t)); /* NULL: listed_twice scans */
+  }
+  x->track_stamp++;
   for (size_t i = 0; ids != NULL && i < n; i++) {
     size_t m2 = ha__path_index(&x->path, i);
     long long id = 0;
@@ -465,14 +490,9 @@ long ha__cc_track_list(ha__compiler *x, const json_t *o, const char *key, int re
     } else if (ha__cc_track_lookup(x, id) == SIZE_MAX) {
       ha__cc_err(x, "no track with id %lld", id);
       result = -1;
-    } else {
-      for (size_t j = 0; j < i; j++) {
-        if (ids[j] == (uint32_t)id) {
-          ha__cc_err(x, "track %lld is listed twice", id);
-          result = -1;
-          break;
-        }
-      }
+    } else if (listed_twice(x, ids, i, id)) {
+      ha__cc_err(x, "track %lld is listed twice", id);
+      result = -1;
     }
     ids[i] = (uint32_t)id;
     ha__path_pop(&x->path, m2);

@@ -307,6 +307,8 @@ typedef struct ha__compiler {
                          (show_compile_cues.c); NULL: scan */
   /* autoStart groups by track (show_compile_cues.c): track id -> 1 + its
    * last node; a node is one (group, track) entry and links the one before */
+  size_t *track_seen, track_stamp; /* per track, the last ha__cc_track_list call
+                                      listing it (track_stamp counts calls) */
   ha__strmap auto_track;
   struct ha__auto_node *auto_nodes;
   size_t auto_count, auto_cap;
