@@ -1,5 +1,5 @@
 /* Loading and importing hold to O(n log n) on large inputs: 4,000
- * animations of one name, 4,000 cues, 4,000 autoStart groups. Counted,
+ * animations of one name, 4,000 cues, 4,000 autoStart groups, a group of 4,000 tracks. Counted,
  * not timed: the library counts its name probes and duplicate comparisons
  * (ha__show_probes), and quadratic work (n * n / 2, 8 million here) is far
  * over the bound. The diagnostics stay those of a plain scan: first clash,
@@ -131,9 +131,40 @@ static void test_many_auto_start_groups(void) {
   free(t);
 }
 
+static void test_long_track_list(void) {
+  char *t = text_alloc();
+  size_t len = (size_t)sprintf(t,
+                               "{\"format\": 1, \"animations\": [{\"name\": \"a\", "
+                               "\"model\": \"linear\", \"duration\": 4}], \"tracks\": [");
+  for (int i = 0; i < N; i++) {
+    len += (size_t)sprintf(t + len, "%s{\"id\": %d, \"position\": [0, 0, 0]}", i ? "," : "", i + 1);
+  }
+  len += (size_t)sprintf(t + len,
+                         "], \"groups\": [{\"name\": \"g\", \"animation\": \"a\", "
+                         "\"tracks\": [");
+  for (int i = 0; i < N; i++) {
+    len += (size_t)sprintf(t + len, "%d,", i + 1);
+  }
+  len += (size_t)sprintf(t + len, "9]}]}"); /* track 9 twice */
+  ha_diags *d = NULL;
+  ha_diags_create(&d);
+  ha_show *s = NULL;
+  size_t before = atomic_load(&ha__show_probes);
+  CHECK(ha_show_load_string(t, len, "t.json", &s, d) != HA_OK);
+  size_t probes = atomic_load(&ha__show_probes) - before;
+  CHECK(probes <= 4 * (size_t)N);
+  char last[700] = "";
+  CHECK(count_with(d, "listed twice", last, sizeof(last)) == 1);
+  CHECK(strstr(last, "groups[0].tracks[4000]: track 9 is listed twice") != NULL);
+  ha_show_destroy(s);
+  ha_diags_destroy(d);
+  free(t);
+}
+
 int main(void) {
   RUN(test_same_name_animations);
   RUN(test_many_cues);
   RUN(test_many_auto_start_groups);
+  RUN(test_long_track_list);
   return test_done();
 }
