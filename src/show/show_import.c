@@ -225,6 +225,8 @@ long long ha__hpx_track_index(const ha__hpx *m, const json_t *id) {
 /* Map a list of project track ids; unknown ones are warned about. */
 json_t *ha__hpx_map_tracks(ha__hpx *m, const json_t *ids, const char *key) {
   json_t *out = json_array();
+  ha__strmap seen; /* the indices in out */
+  ha__strmap_init(&seen);
   size_t mark = ha__path_key(&m->path, key);
   size_t i;
   json_t *v;
@@ -236,14 +238,17 @@ json_t *ha__hpx_map_tracks(ha__hpx *m, const json_t *ids, const char *key) {
       ha__path_pop(&m->path, m2);
       continue;
     }
-    int dup = 0;
-    for (size_t j = 0; j < json_array_size(out) && !dup; j++) {
-      dup = json_integer_value(json_array_get(out, j)) == idx;
-    }
-    if (!dup) {
+    char k[24];
+    snprintf(k, sizeof(k), "%lld", idx);
+    HA__PROBE(1);
+    if (ha__strmap_get(&seen, k) == NULL) {
+      if (ha__strmap_put(&seen, k) == NULL) {
+        m->c->oom = 1;
+      }
       json_array_append_new(out, json_integer(idx));
     }
   }
+  ha__strmap_deinit(&seen);
   ha__path_pop(&m->path, mark);
   return out;
 }
