@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-extern _Atomic size_t ha__show_probes;
+extern _Atomic uint64_t ha__show_probes; /* src/show (show_internal.h) */
 
 #define N 4000
 
@@ -54,9 +54,9 @@ static void test_same_name_animations(void) {
   ha_diags *d = NULL;
   ha_diags_create(&d);
   ha_show *s = NULL;
-  size_t before = atomic_load(&ha__show_probes);
+  size_t before = (size_t)atomic_load(&ha__show_probes);
   CHECK(ha_show_import_hpx_string(t, len, "big.hpx", &s, d) == HA_OK);
-  size_t probes = atomic_load(&ha__show_probes) - before;
+  size_t probes = (size_t)atomic_load(&ha__show_probes) - before;
   CHECK(probes <= 4 * (size_t)N);
   char last[700] = "";
   CHECK(count_with(d, "(names must be unique)", last, sizeof(last)) == N - 1);
@@ -82,9 +82,9 @@ static void test_many_cues(void) {
   ha_diags *d = NULL;
   ha_diags_create(&d);
   ha_show *s = NULL;
-  size_t before = atomic_load(&ha__show_probes);
+  size_t before = (size_t)atomic_load(&ha__show_probes);
   CHECK(ha_show_load_string(t, len, "t.json", &s, d) != HA_OK);
-  size_t probes = atomic_load(&ha__show_probes) - before;
+  size_t probes = (size_t)atomic_load(&ha__show_probes) - before;
   CHECK(probes <= 40 * (size_t)N);
   char last[700] = "";
   CHECK(count_with(d, "duplicate cue number", last, sizeof(last)) == 1);
@@ -118,9 +118,9 @@ static void test_many_auto_start_groups(void) {
   ha_diags *d = NULL;
   ha_diags_create(&d);
   ha_show *s = NULL;
-  size_t before = atomic_load(&ha__show_probes);
+  size_t before = (size_t)atomic_load(&ha__show_probes);
   CHECK(ha_show_load_string(t, len, "t.json", &s, d) == HA_OK);
-  size_t probes = atomic_load(&ha__show_probes) - before;
+  size_t probes = (size_t)atomic_load(&ha__show_probes) - before;
   CHECK(probes <= 4 * (size_t)N);
   char last[700] = "";
   CHECK(count_with(d, "also started by", last, sizeof(last)) == 1);
@@ -149,9 +149,9 @@ static void test_long_track_list(void) {
   ha_diags *d = NULL;
   ha_diags_create(&d);
   ha_show *s = NULL;
-  size_t before = atomic_load(&ha__show_probes);
+  size_t before = (size_t)atomic_load(&ha__show_probes);
   CHECK(ha_show_load_string(t, len, "t.json", &s, d) != HA_OK);
-  size_t probes = atomic_load(&ha__show_probes) - before;
+  size_t probes = (size_t)atomic_load(&ha__show_probes) - before;
   CHECK(probes <= 4 * (size_t)N);
   char last[700] = "";
   CHECK(count_with(d, "listed twice", last, sizeof(last)) == 1);

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-_Atomic size_t ha__show_probes = 0;
+ha__atomic_u64 ha__show_probes = 0;
 
 /* ---- the model ---- */
 

@@ -6,8 +6,8 @@
 #define HOLOANIM_SHOW_INTERNAL_H
 
 #include <jansson.h>
-#include <stdatomic.h>
 
+#include "atomics.h"
 #include "rt_internal.h"
 
 #include "holoanim/show.h"
@@ -290,8 +290,8 @@ ha_show_op ha__show_group_stop_op(const ha__show_model *m, size_t group, double 
 /* Work done on the input that grows with it (name probes, duplicate
  * comparisons), counted for the tests that hold loading to O(n log n)
  * without timing it (tests/test_show_large.c). Relaxed: a count only. */
-extern _Atomic size_t ha__show_probes;
-#define HA__PROBE(n) atomic_fetch_add_explicit(&ha__show_probes, (size_t)(n), memory_order_relaxed)
+extern ha__atomic_u64 ha__show_probes;
+#define HA__PROBE(n) ha__add_relaxed_u64(&ha__show_probes, (uint64_t)(n))
 
 typedef struct ha__auto_node {
   size_t group, prev; /* prev: 1 + the node before on the same track, 0: none */
