@@ -85,7 +85,9 @@ static auto_clash *auto_clashes(ha__compiler *x, const ha_show_group *g, size_t 
       v[(*n)++] = (auto_clash){x->auto_nodes[k - 1].group, a};
     }
   }
-  qsort(v, *n, sizeof(*v), auto_clash_cmp);
+  if (*n > 1) { /* v is NULL when nothing clashed: qsort takes no NULL */
+    qsort(v, *n, sizeof(*v), auto_clash_cmp);
+  }
   return v;
 }
 
