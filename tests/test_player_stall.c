@@ -3,8 +3,8 @@
  * a HA_EVENT_STALL naming the track, its animation's tag and its model whose
  * evaluation took longest in the tick before.
  *
- * The stall is forced with the engine's test hook (ha__engine_eval_hook,
- * src/engine/engine_internal.h): once the player runs, one evaluation of
+ * The stall is forced with the player's instrumentation callback
+ * (ha_player_config.on_track_eval, passed to the engine): once the player runs, one evaluation of
  * track 3 sleeps 100 ms, 20 periods at 200 Hz. Only what arrives is checked,
  * never how long anything took; other stalls a loaded host may cause are
  * ignored. */
@@ -16,17 +16,19 @@
 #include "holoanim.h"
 #include "test.h"
 
-/* The engine's test hook (an internal symbol: no public header has it). */
-extern void (*ha__engine_eval_hook)(uint32_t track);
-
 enum { SLOW_TRACK = 3, SLOW_TAG = 42 };
 
-static atomic_int hook_calls, hook_slept;
+/* What the callback saw (its user pointer): calls for SLOW_TRACK, and
+ * whether it slept. */
+typedef struct stall_probe {
+  atomic_int calls, slept;
+} stall_probe;
 
-static void slow_once(uint32_t track) {
+static void slow_once(void *user, uint32_t track) {
+  stall_probe *pr = user;
   /* Sleep once, after a few calls, so the tick grid is running. */
-  if (track == SLOW_TRACK && atomic_fetch_add(&hook_calls, 1) == 20 &&
-      !atomic_exchange(&hook_slept, 1)) {
+  if (track == SLOW_TRACK && atomic_fetch_add(&pr->calls, 1) == 20 &&
+      !atomic_exchange(&pr->slept, 1)) {
     struct timespec ts = {0, 100 * 1000 * 1000};
     nanosleep(&ts, NULL);
   }
@@ -36,6 +38,11 @@ static void test_stall_is_an_event_with_its_cause(void) {
   ha_player_config cfg = ha_player_config_default();
   cfg.max_tracks = 8;
   cfg.tick_rate = 200;
+  stall_probe probe;
+  atomic_init(&probe.calls, 0);
+  atomic_init(&probe.slept, 0);
+  cfg.on_track_eval = slow_once;
+  cfg.on_track_eval_user = &probe;
   ha_player *p = NULL;
   ha_error err;
   CHECK_OK(ha_player_create(&cfg, &p, &err));
@@ -53,7 +60,6 @@ static void test_stall_is_an_event_with_its_cause(void) {
   CHECK_OK(
       ha_player_start_animation(p, SLOW_TAG, test_motionf("orbit", &tm, "radius=2"), &sp, slow, 2));
   CHECK_OK(ha_player_play(p));
-  ha__engine_eval_hook = slow_once; /* before the thread starts: no race */
   CHECK_OK(ha_player_start(p, &err));
 
   ha_player_event ev, found;
@@ -70,8 +76,7 @@ static void test_stall_is_an_event_with_its_cause(void) {
     }
   }
   ha_player_shutdown(p);
-  ha__engine_eval_hook = NULL;
-  CHECK_INT(atomic_load(&hook_slept), 1);
+  CHECK_INT(atomic_load(&probe.slept), 1);
   CHECK_INT(found.type, HA_EVENT_STALL);
   CHECK_INT(found.track, SLOW_TRACK);
   CHECK_INT(found.tag, SLOW_TAG);

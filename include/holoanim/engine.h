@@ -71,6 +71,13 @@ typedef struct ha_engine_config {
    * player records a lock-free per-model histogram). */
   void (*on_timed)(void *user, const char *model, double seconds);
   void *on_timed_user;
+  /* Default NULL. Instrumentation: called inside ha_engine_evaluate with the
+   * track's id just before each per-track evaluation of an animated track
+   * (inside the region time_tracks times; batched tracks are not reported).
+   * On the evaluating thread, under on_timed's rules; a test makes one
+   * evaluation slow with it to force a stall. */
+  void (*on_track_eval)(void *user, uint32_t track);
+  void *on_track_eval_user;
 } ha_engine_config;
 
 ha_engine_config ha_engine_config_default(void);

@@ -75,6 +75,12 @@ typedef struct ha_player_config {
   double *lateness_trace;    /* optional caller buffer: the tick writes the lateness (s)
                                 of tick k into [k] while k < cap (benchmarks) */
   size_t lateness_trace_cap;
+  /* Default NULL. Instrumentation, passed to the engine
+   * (ha_engine_config.on_track_eval): called on the tick thread with the
+   * track's id before each per-track evaluation; must not allocate, lock or
+   * do I/O outside tests. */
+  void (*on_track_eval)(void *user, uint32_t track);
+  void *on_track_eval_user;
 } ha_player_config;
 
 ha_player_config ha_player_config_default(void);

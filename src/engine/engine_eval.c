@@ -43,8 +43,6 @@
 #include <string.h>
 #include <time.h>
 
-void (*ha__engine_eval_hook)(uint32_t track) = NULL;
-
 /* from → to at eased weight w, in xyz or aed (shorter azimuth arc). */
 static ha_vec3 eval_mix(ha_vec3 from, ha_vec3 to, double w, int aed) {
   if (!aed) {
@@ -129,6 +127,34 @@ static double eval_clock(void) {
   return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+/* The one timed step (cfg.time_tracks): the time from *mark (the previous
+ * timed step's end, or the loop's start) to now, so it also carries the
+ * bounded work in between, is reported to cfg.on_timed under the model of
+ * animation k and, for a per-track evaluation (of track id ≠ 0), kept when it is
+ * the slowest of the evaluation, for the player's stall report. One clock
+ * read. A batched range passes id 0: it is reported, never "the slowest
+ * track". */
+static void eval_timed(ha_engine *e, int32_t k, uint32_t id, double *mark) {
+  double now = eval_clock();
+  double spent = now - *mark;
+  *mark = now;
+  int slowest = id != 0 && spent > e->slowest.seconds;
+  if (e->cfg.on_timed == NULL && !slowest) {
+    return;
+  }
+  ha_motion_info_state ms;
+  ha_motion_get_state(e->anims[k].g.motion, &ms);
+  if (e->cfg.on_timed != NULL) {
+    e->cfg.on_timed(e->cfg.on_timed_user, ms.model, spent);
+  }
+  if (slowest) {
+    e->slowest.track = id;
+    e->slowest.animation = k;
+    e->slowest.model = ms.model;
+    e->slowest.seconds = spent;
+  }
+}
+
 /* Rebuild the batch if a control operation or a motion changed since the
  * last capture, then compute each animation's range at its time t − t0 into
  * bx/by/bz. */
@@ -152,12 +178,7 @@ static void eval_batch(ha_engine *e, double t) {
     const anim *a = &e->anims[e->banims[k]];
     (void)ha_batch_eval_range(e->batch, t - a->t0, a->bfirst, a->bcount, e->bx, e->by, e->bz);
     if (timed) {
-      /* The range's time, reported under its model (one clock read). */
-      double now = eval_clock();
-      ha_motion_info_state ms;
-      ha_motion_get_state(a->g.motion, &ms);
-      e->cfg.on_timed(e->cfg.on_timed_user, ms.model, now - mark);
-      mark = now;
+      eval_timed(e, (int32_t)e->banims[k], 0, &mark); /* the range, under its model */
     }
   }
 }
@@ -220,37 +241,19 @@ static ha_vec3 eval_animation(ha_engine *e, track *tr, double t) {
   return p;
 }
 
-/* eval_animation, timed when cfg.time_tracks asks and the track takes the
- * per-track path (an animated track outside the batch): the slowest of the
- * evaluation is kept, with its animation and model, for the player's stall
- * report. One clock read per timed track: its time runs from *mark (the
- * previous timed track's end, or the loop's start) to now, so it also
- * carries the bounded work in between (batch slots, transitions, limits). */
+/* eval_animation on the per-track path (an animated track outside the
+ * batch), after cfg.on_track_eval and timed by eval_timed when
+ * cfg.time_tracks asks. */
 static ha_vec3 eval_animation_timed(ha_engine *e, track *tr, double t, double *mark) {
-  if (!e->cfg.time_tracks || tr->anim < 0 || tr->bslot >= 0) {
+  if (tr->anim < 0 || tr->bslot >= 0) {
     return eval_animation(e, tr, t);
   }
-  if (ha__engine_eval_hook != NULL) {
-    ha__engine_eval_hook(tr->id);
+  if (e->cfg.on_track_eval != NULL) {
+    e->cfg.on_track_eval(e->cfg.on_track_eval_user, tr->id);
   }
   ha_vec3 p = eval_animation(e, tr, t);
-  double now = eval_clock();
-  double spent = now - *mark;
-  *mark = now;
-  if (e->cfg.on_timed != NULL || spent > e->slowest.seconds) {
-    const anim *a = &e->anims[tr->anim];
-    ha_motion_info_state ms;
-    ha_motion_get_state(a->g.motion, &ms);
-    if (e->cfg.on_timed != NULL) {
-      e->cfg.on_timed(e->cfg.on_timed_user, ms.model, spent);
-    }
-    if (!(spent > e->slowest.seconds)) {
-      return p;
-    }
-    e->slowest.track = tr->id;
-    e->slowest.animation = tr->anim;
-    e->slowest.model = ms.model;
-    e->slowest.seconds = spent;
+  if (e->cfg.time_tracks) {
+    eval_timed(e, tr->anim, tr->id, mark);
   }
   return p;
 }

@@ -10,10 +10,4 @@
 #include "holoanim/engine.h"
 #include "holoanim/pool.h"
 
-/* Test hook: when set, called with the track's id inside the timed region
- * of every track evaluation that cfg.time_tracks times (a test makes one
- * evaluation slow with it to force a stall). NULL in production; set it
- * only while no evaluation runs. */
-extern void (*ha__engine_eval_hook)(uint32_t track);
-
 #endif

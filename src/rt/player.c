@@ -230,6 +230,8 @@ ha_status ha_player_create(const ha_player_config *cfg, ha_player **out, ha_erro
   ec.time_tracks = true;           /* a stall names its slowest track */
   ec.on_timed = record_model_time; /* and every evaluation feeds its model's histogram */
   ec.on_timed_user = p;
+  ec.on_track_eval = c.on_track_eval;
+  ec.on_track_eval_user = c.on_track_eval_user;
   ha_status st = ha_engine_create(&ec, &p->engine, err);
   if (st == HA_OK) {
     st = ha_store_create(c.max_tracks, &p->store);

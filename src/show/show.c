@@ -15,8 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-ha__atomic_u64 ha__show_probes = 0;
-
 /* ---- the model ---- */
 
 void ha__show_model_ref(ha__show_model *m) {

@@ -70,7 +70,7 @@ static auto_clash *auto_clashes(ha__compiler *x, const ha_show_group *g, size_t 
     snprintf(id, sizeof(id), "%u", g->tracks[a]);
     const ha__strmap_slot *s = ha__strmap_get(&x->auto_track, id);
     for (size_t k = s != NULL ? s->value : 0; k != 0; k = x->auto_nodes[k - 1].prev) {
-      HA__PROBE(1);
+      HA__PROBE(x->c, 1);
       if (*n == cap) {
         cap = cap ? 2 * cap : 8;
         auto_clash *bigger = realloc(v, cap * sizeof(*v));
@@ -471,7 +471,7 @@ static void compile_cue_number(ha__compiler *x, const json_t *o, ha_show_cue *cu
   if (x->cue_same != NULL) {
     j = x->cue_same[i];
   } else {
-    HA__PROBE(i);
+    HA__PROBE(x->c, i);
     j = ha__show_cue_index(cues, i, num);
   }
   if (j != SIZE_MAX) {
@@ -496,7 +496,7 @@ static void compile_cue_osc(ha__compiler *x, const json_t *o, ha_show_cue *cues,
                "pattern characters)",
                osc);
   } else {
-    HA__PROBE(1);
+    HA__PROBE(x->c, 1);
     const ha__strmap_slot *first = ha__strmap_get(&x->cue_osc, osc);
     if (first != NULL) {
       ha__cc_err(x, "OSC address \"%s\" already fires cues[%zu]", osc, first->value);
@@ -578,21 +578,21 @@ static size_t cue_numbers(const json_t *arr, cue_num *v) {
   return n;
 }
 
-static void find_same_numbers(const cue_num *v, size_t n, size_t *q, size_t *same) {
+static void find_same_numbers(ha__dctx *c, const cue_num *v, size_t n, size_t *q, size_t *same) {
   size_t lo = 0, hi = 0, head = 0, tail = 0; /* q[head..tail): window minima */
   for (size_t p = 0; p < n; p++) {
     for (; hi < n && fabs(v[hi].number - v[p].number) <= 1e-9; hi++) {
       while (tail > head && v[q[tail - 1]].cue >= v[hi].cue) {
-        HA__PROBE(1);
+        HA__PROBE(c, 1);
         tail--;
       }
       q[tail++] = hi;
     }
     for (; fabs(v[lo].number - v[p].number) > 1e-9; lo++) {
-      HA__PROBE(1);
+      HA__PROBE(c, 1);
     }
     for (; q[head] < lo; head++) {
-      HA__PROBE(1);
+      HA__PROBE(c, 1);
     }
     size_t least = v[q[head]].cue;
     same[v[p].cue] = least < v[p].cue ? least : SIZE_MAX;
@@ -614,7 +614,7 @@ static void plan_cue_numbers(ha__compiler *x, const json_t *doc) {
     for (size_t i = 0; i < n; i++) {
       same[i] = SIZE_MAX;
     }
-    find_same_numbers(v, cue_numbers(arr, v), q, same);
+    find_same_numbers(x->c, v, cue_numbers(arr, v), q, same);
     x->cue_same = same;
     same = NULL;
   }

@@ -272,7 +272,18 @@ struct ha_diags {
   diag_entry *v;
   size_t n, cap;
   size_t errors, warnings;
+  uint64_t work; /* ha_diags_work */
 };
+
+void ha__diags_add_work(ha_diags *d, uint64_t n) {
+  if (d != NULL) {
+    d->work += n;
+  }
+}
+
+uint64_t ha_diags_work(const ha_diags *d) {
+  return d != NULL ? d->work : 0;
+}
 
 ha_status ha_diags_create(ha_diags **out) {
   ha_diags *d = calloc(1, sizeof(*d));

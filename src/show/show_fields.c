@@ -449,14 +449,14 @@ size_t ha__cc_ref(ha__compiler *x, const ha__strmap *names, const char *key, con
 static int listed_twice(ha__compiler *x, const uint32_t *ids, size_t i, long long id) {
   size_t n = x->m->ntracks;
   size_t k = ha__cc_track_lookup(x, id);
-  HA__PROBE(1);
+  HA__PROBE(x->c, 1);
   if (x->track_seen != NULL && k < n) {
     int seen = x->track_seen[k] == x->track_stamp;
     x->track_seen[k] = x->track_stamp;
     return seen;
   }
   for (size_t j = 0; j < i; j++) {
-    HA__PROBE(1);
+    HA__PROBE(x->c, 1);
     if (ids[j] == (uint32_t)id) {
       return 1;
     }

@@ -240,7 +240,7 @@ json_t *ha__hpx_map_tracks(ha__hpx *m, const json_t *ids, const char *key) {
     }
     char k[24];
     snprintf(k, sizeof(k), "%lld", idx);
-    HA__PROBE(1);
+    HA__PROBE(m->c, 1);
     if (ha__strmap_get(&seen, k) == NULL) {
       if (ha__strmap_put(&seen, k) == NULL) {
         m->c->oom = 1;
@@ -265,7 +265,7 @@ const char *ha__hpx_unique_name(ha__hpx *m, ha__strmap *names, const char *want,
     snprintf(buf, cap, "%s", want);
   }
   int renamed = 0;
-  if (HA__PROBE(1), ha__strmap_get(names, buf) != NULL) {
+  if (HA__PROBE(m->c, 1), ha__strmap_get(names, buf) != NULL) {
     /* Names are never taken back, so the probing for this base resumes
      * where the last clash on it stopped: each suffix is tried once. */
     const char *base = want && want[0] ? want : fallback;
@@ -279,7 +279,7 @@ const char *ha__hpx_unique_name(ha__hpx *m, ha__strmap *names, const char *want,
       int room = (int)cap - 1 - snprintf(NULL, 0, " (%zu)", k);
       int keep = (int)strlen(base) < room ? (int)strlen(base) : room > 0 ? room : 0;
       snprintf(buf, cap, "%.*s (%zu)", keep, base, k);
-      if (HA__PROBE(1), ha__strmap_get(names, buf) == NULL) {
+      if (HA__PROBE(m->c, 1), ha__strmap_get(names, buf) == NULL) {
         break;
       }
     }

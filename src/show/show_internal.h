@@ -288,10 +288,11 @@ ha_show_op ha__show_group_stop_op(const ha__show_model *m, size_t group, double 
 /* One compilation pass: where it reports, where it is in the document, the
  * model it fills and the names each section registers for later ones. */
 /* Work done on the input that grows with it (name probes, duplicate
- * comparisons), counted for the tests that hold loading to O(n log n)
- * without timing it (tests/test_show_large.c). Relaxed: a count only. */
-extern ha__atomic_u64 ha__show_probes;
-#define HA__PROBE(n) ha__add_relaxed_u64(&ha__show_probes, (uint64_t)(n))
+ * comparisons), counted into the load's diagnostics (ha_diags_work; nothing
+ * when it has none) for the tests that hold loading to O(n log n) without
+ * timing it (tests/test_show_large.c). c: the load's ha__dctx. */
+void ha__diags_add_work(ha_diags *d, uint64_t n);
+#define HA__PROBE(c, n) ha__diags_add_work((c)->diags, (uint64_t)(n))
 
 typedef struct ha__auto_node {
   size_t group, prev; /* prev: 1 + the node before on the same track, 0: none */

@@ -7,16 +7,19 @@
  * animation time into it before a model sees it), so prepare() integrates
  * the grid over [0, T] once (or over a shorter span when the model folds
  * later times itself, as the pendulum does) and keeps every stride-th state:
- *   stride = max(CK_MIN_STRIDE, ⌈k_T / (CK_MAX_COUNT − 1)⌉), k_T = ⌊T/dt⌋
- *            (or the span's last step),
+ *   stride = max(CK_MIN_STRIDE, ⌈k_T / 65535⌉), k_T = ⌊T/dt⌋ (or the
+ *            span's last step), then at most CK_MAX_STRIDE,
  *   count  = ⌊k_T / stride⌋ + 1 checkpoints (≤ CK_MAX_COUNT).
  * An evaluation then takes at most `stride` grid steps (plus the partial step
  * to τ), whatever τ and whatever was asked before: a seek, a backward step or
  * a pingpong turn cost the same as forward play's worst case. With dt = 1 ms
- * the bound is 64 steps for T ≤ 4194 s and grows to ⌈10⁹/65535⌉ = 15260 at
- * the longest duration (10⁶ s). Memory: count·ny doubles (+ a header), at most
- * 65536·ny·8 bytes (1 MiB for the pendulum, 3 MiB for attract-repel);
- * prepare() costs k_T steps once, off the tick.
+ * the bound is 64 steps for T ≤ 4194 s, grows with T up to 256 at 16,777 s and
+ * stays 256 up to the longest duration (10⁶ s): the table then grows instead.
+ * Memory: count·ny doubles (+ a header): 65536·ny·8 bytes (1 MiB for the
+ * pendulum, 3 MiB for attract-repel) up to 4194 s, then ny·31.25 bytes per
+ * second of span beyond 16,777 s (at 10⁶ s: 62.5 MB for the pendulum when it
+ * does not fold, 187.5 MB for attract-repel). prepare() costs k_T steps once,
+ * off the tick (about 80 s for 10⁹ steps: see docs/models.md).
  *
  * A model keeps its state as ny doubles (ny < 13) and evaluates τ as
  *   k = grid_index(τ); y = initial state;
@@ -39,10 +42,13 @@
 
 #include "model_impl.h"
 
-#define DT 1e-3            /* s, the integration step */
-#define CK_MIN_STRIDE 64   /* steps between checkpoints, at least */
-#define CK_MAX_COUNT 65536 /* checkpoints, at most */
-#define CK_HEADER 3        /* d->aux[0] = stride, [1] = count, [2] = the table's offset in d->aux */
+#define DT 1e-3           /* s, the integration step */
+#define CK_MIN_STRIDE 64  /* steps between checkpoints, at least */
+#define CK_MAX_STRIDE 256 /* steps between checkpoints, at most: the evaluation bound */
+/* Checkpoints, at most: enough for stride ≤ CK_MAX_STRIDE over the longest
+ * duration (10⁶ s = 10⁹ steps needs 3,906,251). */
+#define CK_MAX_COUNT 4194304
+#define CK_HEADER 3 /* d->aux[0] = stride, [1] = count, [2] = the table's offset in d->aux */
 #define FIXED_STEP_MAX_NY 12  /* state doubles, at most; each model asserts its NY */
 #define FIXED_STEP_COUNTER 13 /* ha_motion_state.y index: steps of the last evaluation */
 
@@ -62,7 +68,8 @@ static inline int64_t grid_index(double tau) {
 
 /* Checkpoint spacing (steps) and count covering grid steps [0, covered]. */
 static inline void ck_layout(int64_t covered, int64_t *stride, size_t *count) {
-  int64_t s = (covered + CK_MAX_COUNT - 2) / (CK_MAX_COUNT - 1);
+  int64_t s = (covered + 65534) / 65535;
+  s = s > CK_MAX_STRIDE ? CK_MAX_STRIDE : s;
   *stride = s < CK_MIN_STRIDE ? CK_MIN_STRIDE : s;
   *count = (size_t)(covered / *stride) + 1;
 }
