@@ -121,6 +121,8 @@ typedef struct ha_track_info {
   int32_t animation; /* animation handle, or −1 */
   uint32_t clamped;  /* limit clamps applied to this track so far */
   bool goto_pending; /* a delayed goto (ha_engine_track_goto_at) waits for its start */
+  uint32_t steps;    /* integration grid steps its last evaluation took (integrated
+                        models: the per-track cache's y[13], at most 256); 0 otherwise */
 } ha_track_info;
 
 /* The i-th track (add order, i < track_count). HA_ENOTFOUND past the end. */

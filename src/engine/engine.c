@@ -277,6 +277,7 @@ static void fill_info(const track *t, ha_track_info *out) {
   out->animation = t->anim;
   out->clamped = t->clamped;
   out->goto_pending = t->pend != 0;
+  out->steps = t->anim >= 0 && t->state != NULL ? (uint32_t)t->state[0].y[13] : 0;
 }
 
 ha_status ha_engine_track_at(const ha_engine *e, size_t i, ha_track_info *out) {
