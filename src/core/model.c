@@ -1012,6 +1012,13 @@ static ha_status parse_frame(ha__motion_data *d, const ha_params *raw, ha_error 
     *offv[k] = ha_vec3_make(v.num[0], v.num[1], v.num[2]);
     d->has_off = 1;
   }
+  /* The turn's unit axis and rate, once (ha_quat_axis_angle's own steps, so
+   * an evaluation builds the same rotation bit for bit). */
+  d->off_axis = ha_vec3_normalize(d->off_turn);
+  if (ha_vec3_dot(d->off_axis, d->off_axis) < 0.5) {
+    d->off_axis = ha_vec3_zero();
+  }
+  d->off_deg = ha_vec3_len(d->off_turn);
   d->rot = q;
   d->xf = ha_mat3_from_quat(q);
   for (int r = 0; r < 3; r++) {
@@ -1111,10 +1118,16 @@ ha_vec3 ha__motion_data_eval(const ha__motion_data *d, double tau, double cycle,
     p = ha_vec3_add(pv, ha_mat3_apply(&d->xf, ha_vec3_sub(p, pv)));
   }
   if (d->has_off) {
-    /* offset, turned about offsetTurn by |offsetTurn| degrees per cycle */
-    double deg = ha_vec3_len(d->off_turn) * ev.p;
-    ha_mat3 r = ha_mat3_axis_angle(d->off_turn, ha_deg2rad(deg));
-    p = ha_vec3_add(p, ha_mat3_apply(&r, d->off));
+    /* offset, turned about offsetTurn by |offsetTurn| degrees per cycle
+     * (axis and rate from creation; no turn: the offset as it is) */
+    ha_vec3 o = d->off;
+    if (d->off_deg > 0.0 && ha_vec3_dot(d->off_axis, d->off_axis) > 0.0) {
+      double half = 0.5 * ha_deg2rad(d->off_deg * ev.p), s = sin(half);
+      ha_quat q = {cos(half), d->off_axis.x * s, d->off_axis.y * s, d->off_axis.z * s};
+      ha_mat3 r = ha_mat3_from_quat(q);
+      o = ha_mat3_apply(&r, o);
+    }
+    p = ha_vec3_add(p, o);
   }
   if (state != NULL) {
     state->tag = d->tag;

@@ -58,6 +58,8 @@ typedef struct ha__motion_data {
   ha_quat rot;      /* the rotation part alone (formation axes) */
   ha_vec3 off;      /* `offset`: added after the frame, turned by `offsetTurn` */
   ha_vec3 off_turn; /* `offsetTurn`: axis · degrees turned over one cycle */
+  ha_vec3 off_axis; /* its unit axis, zero when it turns nothing (set with it) */
+  double off_deg;   /* |offsetTurn|: degrees per cycle */
   int has_off;      /* 0 when no offset: skip it */
   ha_timing timing;
   uint64_t tag; /* unique per data version: keys the per-track state cache */
