@@ -45,38 +45,54 @@ static int ms_until(double deadline) {
   return left <= 0 ? 0 : (int)(left * 1000.0) + 1;
 }
 
-/* A non-blocking TCP socket connecting to 127.0.0.1:port from `src` (NULL:
- * the kernel's choice, 127.0.0.1). The connect may still be in progress.
- * -1 when the socket cannot be made or `src` cannot be bound. */
-static int connect_from(const char *src, uint16_t port) {
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+/* Fill `ss` with the numeric address `host` (IPv4 or IPv6) and `port`;
+ * returns its length, 0 when `host` is not numeric. */
+static socklen_t addr_of(const char *host, uint16_t port, struct sockaddr_storage *ss) {
+  memset(ss, 0, sizeof(*ss));
+  struct sockaddr_in *v4 = (struct sockaddr_in *)(void *)ss;
+  struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)(void *)ss;
+  if (inet_pton(AF_INET, host, &v4->sin_addr) == 1) {
+    v4->sin_family = AF_INET;
+    v4->sin_port = htons(port);
+    return sizeof(*v4);
+  }
+  if (inet_pton(AF_INET6, host, &v6->sin6_addr) == 1) {
+    v6->sin6_family = AF_INET6;
+    v6->sin6_port = htons(port);
+    return sizeof(*v6);
+  }
+  return 0;
+}
+
+/* A non-blocking TCP socket connecting to dst:port from `src` (NULL: the
+ * kernel's choice). The connect may still be in progress. -1 when the
+ * socket cannot be made or `src` cannot be bound. */
+static int connect_to(const char *dst, const char *src, uint16_t port) {
+  struct sockaddr_storage to, from;
+  socklen_t tlen = addr_of(dst, port, &to);
+  int fd = socket(to.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) {
     return -1;
   }
-  struct sockaddr_in a;
-  memset(&a, 0, sizeof(a));
-  a.sin_family = AF_INET;
   if (src != NULL) {
-    inet_pton(AF_INET, src, &a.sin_addr);
-    if (bind(fd, (struct sockaddr *)&a, sizeof(a)) != 0) {
+    socklen_t flen = addr_of(src, 0, &from);
+    if (flen == 0 || bind(fd, (struct sockaddr *)&from, flen) != 0) {
       close(fd);
       return -1;
     }
   }
-  a.sin_port = htons(port);
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect(fd, (struct sockaddr *)&a, sizeof(a)) != 0 && errno != EINPROGRESS) {
+  if (connect(fd, (struct sockaddr *)&to, tlen) != 0 && errno != EINPROGRESS) {
     close(fd);
     return -1;
   }
   return fd;
 }
 
-/* GET /metrics from 127.0.0.1 and read the answer until the server closes,
+/* GET /metrics from dst:port and read the answer until the server closes,
  * all before `deadline`. Returns the answer (caller frees) or NULL, with
  * what went wrong in `why`. */
-static char *scrape(uint16_t port, double deadline, const char **why) {
-  int fd = connect_from(NULL, port);
+static char *scrape(const char *dst, uint16_t port, double deadline, const char **why) {
+  int fd = connect_to(dst, NULL, port);
   if (fd < 0) {
     *why = "socket";
     return NULL;
@@ -127,10 +143,10 @@ static char *scrape(uint16_t port, double deadline, const char **why) {
 
 /* Check one scrape: 200, the Prometheus content type, the metric names.
  * False when no answer came before the deadline. */
-static bool check_scrape(uint16_t port, const char *when) {
+static bool check_scrape(const char *dst, uint16_t port, const char *when) {
   const char *why = "";
-  char *r = scrape(port, now_s() + DEADLINE_S, &why);
-  CHECK_MSG(r != NULL, "%s: scrape from 127.0.0.1 failed: %s", when, why);
+  char *r = scrape(dst, port, now_s() + DEADLINE_S, &why);
+  CHECK_MSG(r != NULL, "%s: scrape of %s failed: %s", when, dst, why);
   if (r == NULL) {
     return false;
   }
@@ -195,7 +211,7 @@ static void flood_drop(flood *f, int i, double now) {
 static void flood_step(flood *f, int i, double now) {
   if (f->fd[i] < 0) {
     if (now >= f->reopen_at[i]) {
-      f->fd[i] = connect_from(FLOOD_SRC, f->port);
+      f->fd[i] = connect_to("127.0.0.1", FLOOD_SRC, f->port);
       f->sent[i] = 0;
       f->next_send[i] = now;
       f->reopen_at[i] = now + REOPEN_S; /* if that failed: try again then */
@@ -237,7 +253,7 @@ static void *flood_run(void *arg) {
 /* Open the flood and start its thread; false when FLOOD_SRC cannot be
  * bound (then the test is skipped). */
 static bool flood_start(flood *f, uint16_t port, flood_mode mode) {
-  int probe = connect_from(FLOOD_SRC, port);
+  int probe = connect_to("127.0.0.1", FLOOD_SRC, port);
   if (probe < 0) {
     return false;
   }
@@ -298,7 +314,7 @@ static void scrapes_under_flood(flood_mode mode, int seconds) {
     for (int sec = 0; sec < seconds; sec++) {
       char when[64];
       snprintf(when, sizeof(when), "scrape %d under the flood", sec + 1);
-      if (!check_scrape(port, when)) {
+      if (!check_scrape("127.0.0.1", port, when)) {
         break; /* one starved scrape says it; the rest would wait as long */
       }
       sleep_ms(1000);
@@ -322,7 +338,21 @@ static void test_trickling_flood(void) {
   scrapes_under_flood(FLOOD_TRICKLE, 5);
 }
 
+/* The same endpoint on IPv6 loopback, when the host has it. */
+static void test_ipv6(void) {
+  ha_metrics *m = metrics_with_ticks();
+  ha_metrics_server *srv = NULL;
+  if (ha_metrics_http_start(m, "::1", 0, &srv, NULL) != HA_OK) {
+    printf("     no IPv6 loopback: not checked\n");
+  } else {
+    check_scrape("::1", ha_metrics_http_port(srv), "IPv6");
+    ha_metrics_http_stop(srv);
+  }
+  ha_metrics_destroy(m);
+}
+
 int main(void) {
+  RUN(test_ipv6);
   RUN(test_half_open_flood);
   RUN(test_trickling_flood);
   if (g_skipped && ha_t_failed == 0) {
