@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PKGS=(build-essential cmake pkg-config libjansson-dev liblo-dev liblo-tools python3-liblo clang
+PKGS=(build-essential cmake pkg-config libjansson-dev libmicrohttpd-dev liblo-dev liblo-tools python3-liblo clang
       clang-format chromium)
 # Node.js 20 + npm for the addon and the UI (machines that already have a
 # Node.js, as this project's do, keep theirs).

@@ -964,18 +964,23 @@ static void test_http_basic(void) {
   r = http(port, "HEAD /metrics HTTP/1.1\r\n\r\n", &len);
   CHECK(r != NULL && strncmp(r, "HTTP/1.1 200 ", 13) == 0 && body_of(r)[0] == '\0');
   free(r);
+  /* Malformed requests get an error status (400, or 505 for HTTP/2.0) or,
+   * when libmicrohttpd cannot make a request of them at all (no method, a
+   * TLS hello), a close without an answer; never a 200. (A doubled space
+   * between the request line's words is tolerated, as RFC 9112 section 3
+   * allows.) */
   const char *malformed[] = {"GET\r\n\r\n",
                              "GET /metrics\r\n\r\n",
                              "GET metrics HTTP/1.1\r\n\r\n",
                              "GET /metrics HTTP/2.0\r\n\r\n",
-                             "GET  /metrics HTTP/1.1\r\n\r\n",
                              "get /metrics HTTP/1.1\r\n\r\n",
-                             "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03",
+                             "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n",
                              "GET /metrics HTTP/1.1 extra\r\n\r\n"};
   for (size_t i = 0; i < sizeof(malformed) / sizeof(malformed[0]); i++) {
     r = http(port, malformed[i], &len);
-    CHECK_MSG(r != NULL && strncmp(r, "HTTP/1.1 400 ", 13) == 0, "malformed #%zu: %.40s", i,
-              r != NULL ? r : "(timeout)");
+    bool refused = r != NULL && (len == 0 || strncmp(r, "HTTP/1.1 4", 10) == 0 ||
+                                 strncmp(r, "HTTP/1.1 5", 10) == 0);
+    CHECK_MSG(refused, "malformed #%zu: %.40s", i, r != NULL ? r : "(timeout)");
     free(r);
   }
   /* Still serving after all that. */
@@ -1025,6 +1030,7 @@ static void test_http_bad_clients(void) {
   cfg.timeout_ms = TIMEOUT_MS;
   cfg.max_request = 1024;
   cfg.max_clients = 4;
+  cfg.max_per_address = 4;
   ha_metrics_server *srv = NULL;
   CHECK_OK(ha_metrics_http_start_ex(m, &cfg, &srv, NULL));
   uint16_t port = ha_metrics_http_port(srv);
@@ -1049,37 +1055,29 @@ static void test_http_bad_clients(void) {
   free(gone);
   close(silent);
 
-  /* A trickling client (a byte every 50 ms) is dropped at its deadline
-   * however it trickles: its bytes do not extend it, and it is dropped
-   * without an answer (a 431 after max_request bytes would be one). */
-  t0 = now_s();
-  int slow = tcp_connect(port);
-  CHECK(slow >= 0);
-  int state = 1;
-  while (state == 1 && now_s() - t0 < 60.0) {
-    if (!send_all(slow, "G", 1)) {
-      state = 0;
-      break;
-    }
-    struct timespec ts = {0, 50 * 1000 * 1000};
-    nanosleep(&ts, NULL);
-    state = conn_open_state(slow);
-  }
-  waited = now_s() - t0;
-  CHECK_MSG(state == 0, "trickling client %s after %.3f s",
-            state < 0 ? "answered instead of dropped" : "not dropped", waited);
-  CHECK_MSG(waited >= TIMEOUT_S - EARLY_S, "trickling client dropped after %.3f s, deadline %.3f s",
-            waited, TIMEOUT_S);
-  close(slow);
+  /* A trickling client is not dropped by the idle timeout (each byte is
+   * activity); tests/test_metrics_http.c checks that it holds up nobody. */
 
-  /* An oversized head is refused with 431. */
-  char big[3000];
+  /* An oversized head is refused: 414 for a long request line, 431 for
+   * long header fields. MHD's pool is max_request + 4 KiB, hence 16 KiB. */
+  char *big = malloc(16 * 1024 + 64);
   memcpy(big, "GET /", 5);
-  memset(big + 5, 'a', sizeof(big) - 6);
-  big[sizeof(big) - 1] = '\0';
+  memset(big + 5, 'a', 16 * 1024);
+  memcpy(big + 5 + 16 * 1024, " HTTP/1.1\r\n\r\n", 14);
   r = http(port, big, &len);
-  CHECK(r != NULL && strncmp(r, "HTTP/1.1 431 ", 13) == 0);
+  CHECK_MSG(r != NULL && strncmp(r, "HTTP/1.1 414 ", 13) == 0, "long line: %.40s",
+            r != NULL ? r : "(timeout)");
   free(r);
+  const char *head = "GET /metrics HTTP/1.1\r\nX: ";
+  size_t hn = strlen(head);
+  memcpy(big, head, hn);
+  memset(big + hn, 'a', 16 * 1024);
+  memcpy(big + hn + 16 * 1024, "\r\n\r\n", 5);
+  r = http(port, big, &len);
+  CHECK_MSG(r != NULL && strncmp(r, "HTTP/1.1 431 ", 13) == 0, "long header: %.40s",
+            r != NULL ? r : "(timeout)");
+  free(r);
+  free(big);
 
   /* All slots taken by silent clients: a newcomer waits in the backlog until
    * a slot frees at a deadline, then is served. */

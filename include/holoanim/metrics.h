@@ -229,12 +229,16 @@ int ha_metrics_to_prometheus(const ha_metrics_snap *snap, char *buf, size_t cap)
 typedef struct ha_metrics_server ha_metrics_server;
 
 typedef struct ha_metrics_http_config {
-  const char *host;   /* numeric IPv4 or IPv6 address; default "127.0.0.1" */
-  uint16_t port;      /* 0: let the system pick (see ha_metrics_http_port) */
-  int timeout_ms;     /* a client must send its request and take the answer
-                         within this; default 2000 */
-  size_t max_request; /* request head bytes accepted; default 8192 */
-  int max_clients;    /* connections served at once; default 16 */
+  const char *host;    /* numeric IPv4 or IPv6 address; default "127.0.0.1" */
+  uint16_t port;       /* 0: let the system pick (see ha_metrics_http_port) */
+  int timeout_ms;      /* a connection idle this long (sending or taking
+                          nothing) is dropped; rounded up to whole seconds;
+                          default 2000 */
+  size_t max_request;  /* request head bytes accepted; default 8192 */
+  int max_clients;     /* connections held at once, from all addresses;
+                          more wait in the listen backlog; default 256 */
+  int max_per_address; /* connections held at once from one client address;
+                          more are closed at accept; default 32 */
 } ha_metrics_http_config;
 
 /* Defaults as listed above. Thread: any. */
@@ -244,9 +248,12 @@ ha_metrics_http_config ha_metrics_http_config_default(void);
  * the Prometheus text of a fresh snapshot) and, as a convenience,
  * GET /metrics.json (application/json). HEAD works too; anything else is 404
  * (unknown path), 405 (other method) or 400 (malformed); one request per
- * connection ("Connection: close"). Slow, silent or garbage clients are
- * dropped after the timeout or at the first malformed byte, without holding
- * up the others. Errors: HA_EINVAL (NULL, bad host, zero timeout/sizes),
+ * connection ("Connection: close"). Served by libmicrohttpd on one thread:
+ * silent clients are dropped after the idle timeout, oversized heads are
+ * refused (431 or 414), and the per-address limit keeps a flood of slow or
+ * half-open connections from one address from holding up a scrape from
+ * another. Errors: HA_EINVAL (NULL, bad host, zero timeout/sizes, a
+ * per-address limit above max_clients),
  * HA_EIO (socket, bind or listen failed; err names the address and errno),
  * HA_ENOMEM. Thread: control. `m` must outlive the server. */
 ha_status ha_metrics_http_start_ex(ha_metrics *m, const ha_metrics_http_config *cfg,
