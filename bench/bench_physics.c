@@ -72,7 +72,7 @@ typedef struct row {
 } row;
 
 static int run_case(const row *r, double T, seq_kind k, int ticks, figures *out) {
-  ha_timing tm = {T, HA_LOOP_PINGPONG, 1.0};
+  ha_timing tm = {T, HA_LOOP_PINGPONG, 1.0, HA_SEAM_BLEND};
   ha_motion *m = NULL;
   ha_params *pr = NULL;
   ha_error err;

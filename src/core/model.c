@@ -1068,7 +1068,7 @@ ha_status ha__motion_data_build(ha__motion_data *d, const ha__model *m, const ha
     ha__motion_data_free(d);
     return st;
   }
-  if (m->seam == HA__SEAM_BLEND && d->timing.loop == HA_LOOP_LOOP) {
+  if (m->seam == HA__SEAM_BLEND && ha__seamless(d)) {
     double T = d->timing.duration, w = HA__SEAM_WINDOW_FRACTION * T;
     d->seam_window = w < HA__SEAM_WINDOW_MAX ? w : HA__SEAM_WINDOW_MAX;
     d->seam_from = T - d->seam_window;

@@ -70,7 +70,7 @@ typedef struct ha__motion_data {
 /* What a model does at the wrap of the `loop` mode (docs/models.md "Loops and
  * seams"). CUT: the path restarts (it ends where the user put its end, or the
  * model is periodic by itself); PERIODIC: the model makes its own path
- * periodic over T in loop mode (its prepare reads d->timing.loop); BLEND: no
+ * periodic over T in loop mode (its prepare asks ha__seamless); BLEND: no
  * period exists, model.c eases the last HA__SEAM_WINDOW of each cycle into the
  * start position. */
 typedef enum ha__seam { HA__SEAM_CUT = 0, HA__SEAM_PERIODIC, HA__SEAM_BLEND } ha__seam;
@@ -78,6 +78,12 @@ typedef enum ha__seam { HA__SEAM_CUT = 0, HA__SEAM_PERIODIC, HA__SEAM_BLEND } ha
  * of animation time. */
 #define HA__SEAM_WINDOW_MAX 0.5
 #define HA__SEAM_WINDOW_FRACTION 0.1
+
+/* Whether this data's wraps are to be seamless (prepare only): loop mode
+ * with timing.seam blend. */
+static inline int ha__seamless(const ha__motion_data *d) {
+  return d->timing.loop == HA_LOOP_LOOP && d->timing.seam == HA_SEAM_BLEND;
+}
 
 /* One evaluation: τ (seconds within [0, T]), p = τ/T, the cycle (0 for
  * the first, and before it; always 0 for once), the track, its cache. */

@@ -28,11 +28,12 @@
  * In the loop mode the noise is periodic over the duration, so the wrap is
  * seamless (docs/models.md "Loops and seams"): prepare() sets the cells per
  * cycle of the first octave n = max(1, round(T·f)) and the rate to n/T (f
- * itself when T·f is a whole number: the path is then unchanged but for the
- * cells that cross τ = T); octave o has n·2^o cells per cycle and its
+ * itself when T·f is a whole number: the path is then unchanged but for
+ * the last (1 + φ)/(n·2^o) of the cycle, at most 2/n of it, where a lattice
+ * point ≥ n·2^o is used); octave o has n·2^o cells per cycle and its
  * lattice index is taken modulo that, so x(T) = x(0) + n·2^o lands on the
  * same gradients and the noise, C² everywhere, is C² across the wrap too.
- * Once and pingpong keep the free lattice. */
+ * Once, pingpong and seam "cut" keep the free lattice. */
 #include <math.h>
 
 #include "model_impl.h"
@@ -70,7 +71,7 @@ static ha_status prepare(ha__motion_data *d, const ha_params *raw, ha_error *err
   double T = d->timing.duration, f = d->s[S_FREQ];
   d->s[S_RATE] = f;
   d->s[S_PERIOD] = 0.0;
-  if (d->timing.loop == HA_LOOP_LOOP) {
+  if (ha__seamless(d)) {
     double n = fmax(1.0, round(T * f));
     d->s[S_PERIOD] = n;
     d->s[S_RATE] = ha__feq(n, T * f) ? f : n / T;

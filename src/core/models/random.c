@@ -17,7 +17,7 @@
  * itself when T·f is a whole number, the path then unchanged but for its
  * last interval), and waypoint n is waypoint 0: the last interval leads back
  * into the first waypoint, with the velocity any waypoint has (0 for
- * smoothness 1). Once and pingpong keep the free sequence. */
+ * smoothness 1). Once, pingpong and seam "cut" keep the free sequence. */
 #include <math.h>
 
 #include "model_impl.h"
@@ -63,7 +63,7 @@ static ha_status prepare(ha__motion_data *d, const ha_params *raw, ha_error *err
   double T = d->timing.duration, f = d->s[S_FREQ];
   d->s[S_RATE] = f;
   d->s[S_PERIOD] = 0.0;
-  if (d->timing.loop == HA_LOOP_LOOP) {
+  if (ha__seamless(d)) {
     double n = fmax(1.0, round(T * f));
     d->s[S_PERIOD] = n;
     d->s[S_RATE] = ha__feq(n, T * f) ? f : n / T;
