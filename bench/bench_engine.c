@@ -283,7 +283,7 @@ static int bench_times(const char *model, size_t n, double min_time, result *res
   } else {
     ha_params_set_number(p, "amplitudeY", 4);
   }
-  ha_timing tm = {10.0, HA_LOOP_LOOP, 1.0};
+  ha_timing tm = {10.0, HA_LOOP_LOOP, 1.0, HA_SEAM_BLEND};
   ha_status st = ha_motion_create(model, p, &tm, &m, &err);
   ha_params_destroy(p);
   if (st != HA_OK) {

@@ -76,7 +76,7 @@ typedef struct row {
 /* Create the motion of row r for duration T, pingpong; its creation time in
  * ns in *prep_ns. NULL on failure. */
 static ha_motion *make_motion(const row *r, double T, double *prep_ns) {
-  ha_timing tm = {T, HA_LOOP_PINGPONG, 1.0};
+  ha_timing tm = {T, HA_LOOP_PINGPONG, 1.0, HA_SEAM_BLEND};
   ha_motion *m = NULL;
   ha_params *pr = NULL;
   ha_error err;

@@ -142,7 +142,7 @@ static void random_frame(uint64_t *rng, const ha_model_info *mi, ha_params *p) {
 
 static ha_timing random_timing(uint64_t *rng, double max_duration) {
   ha_timing tm = {ha_t_uniform(rng, 0.5, max_duration), (ha_loop_mode)(ha_t_rand(rng) % 3),
-                  ha_t_uniform(rng, 0.1, 10.0)};
+                  ha_t_uniform(rng, 0.1, 10.0), HA_SEAM_BLEND};
   return tm;
 }
 
@@ -440,7 +440,7 @@ static void test_extreme_angles(void) {
     ha_params_set_number(p, "speed", ha_t_uniform(&rng, -1000, 1000));
     ha_params_set_number(p, "startAngle", ha_t_uniform(&rng, -36000, 36000));
     ha_params_set_string(p, "direction", i & 1 ? "clockwise" : "counterclockwise");
-    ha_timing tm = {ha_t_uniform(&rng, 0.5, 20), HA_LOOP_LOOP, 1.0};
+    ha_timing tm = {ha_t_uniform(&rng, 0.5, 20), HA_LOOP_LOOP, 1.0, HA_SEAM_BLEND};
     ha_error err;
     CHECK_OK(ha_motion_create("circular", p, &tm, &s.m[i], &err));
     ha_params_destroy(p);
@@ -544,7 +544,7 @@ static void check_track(const ha_batch *b, size_t i, const ha_motion *m, double 
 /* A motion updated after add keeps its captured form until refreshed; a
  * blending motion goes generic; set_track moves a track between kernels. */
 static void test_capture_and_refresh(void) {
-  ha_timing tm = {4.0, HA_LOOP_LOOP, 1.0};
+  ha_timing tm = {4.0, HA_LOOP_LOOP, 1.0, HA_SEAM_BLEND};
   static const char *const circ[] = {"radius=2", NULL};
   static const char *const liss[] = {"amplitudeX=3", NULL};
   ha_motion *c = test_motion("circular", circ, &tm);
@@ -596,7 +596,7 @@ static void test_capture_and_refresh(void) {
   check_track(b, 0, c, 1.7);
 
   /* A new timing is captured by refresh too. */
-  ha_timing tm2 = {7.0, HA_LOOP_PINGPONG, 1.5};
+  ha_timing tm2 = {7.0, HA_LOOP_PINGPONG, 1.5, HA_SEAM_BLEND};
   CHECK_OK(ha_motion_update_parameters(c, NULL, &tm2, 0.0, 0.0, &err));
   CHECK_INT(ha_batch_refresh_motion(b, c), 2);
   check_track(b, 0, c, 9.1);
@@ -739,7 +739,7 @@ static void test_eval_times(void) {
 /* A blending motion falls back to ha_motion_eval (exact inside and outside
  * the blend window); the API's error paths. */
 static void test_eval_times_blend_and_api(void) {
-  ha_timing tm = {4.0, HA_LOOP_LOOP, 1.0};
+  ha_timing tm = {4.0, HA_LOOP_LOOP, 1.0, HA_SEAM_BLEND};
   static const char *const circ[] = {"radius=2", NULL};
   ha_motion *c = test_motion("circular", circ, &tm);
   ha_params *p = NULL;

@@ -36,7 +36,7 @@ static void test_eval_allocates_nothing(void) {
   CHECK_OK(ha_batch_create(TRACKS, &b));
   for (size_t i = 0; i < nmodels; i++) {
     ha_error err;
-    ha_timing tm = {10.0, (ha_loop_mode)(i % 3), 1.0};
+    ha_timing tm = {10.0, (ha_loop_mode)(i % 3), 1.0, HA_SEAM_BLEND};
     ha_status st = ha_motion_create(ha_model_at(i)->name, NULL, &tm, &motions[i], &err);
     CHECK_MSG(st == HA_OK, "%s: %s", ha_model_at(i)->name, err.message);
   }

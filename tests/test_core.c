@@ -129,7 +129,7 @@ static void test_time_map(void) {
 static void test_shift_wraps(void) {
   /* A delayed track (shift s) is at the position the first track had s
    * seconds earlier, in every cycle: it never freezes at the start. */
-  ha_timing tm = {4.0, HA_LOOP_LOOP, 1.0};
+  ha_timing tm = {4.0, HA_LOOP_LOOP, 1.0, HA_SEAM_BLEND};
   const char *a[] = {"radius=3", NULL};
   ha_motion *m = test_motion("circular", a, &tm);
   for (double t = 0; t < 30; t += 0.13) {
@@ -165,7 +165,7 @@ static void test_clock(void) {
   ha_clock_seek(&c, 104.0, 1.0);
   CHECK_NEAR(ha_clock_position(&c, 105.0), 3.5, 1e-12);
   /* A path driven by the clock has no jump at a speed change. */
-  ha_timing tm = {4.0, HA_LOOP_LOOP, 1.0};
+  ha_timing tm = {4.0, HA_LOOP_LOOP, 1.0, HA_SEAM_BLEND};
   ha_motion *m = test_motion("circular", NULL, &tm);
   ha_clock_init(&c);
   ha_clock_start(&c, 0.0, 0.0);
@@ -189,7 +189,7 @@ static void test_clock(void) {
 /* ---- blending ---- */
 
 static void test_blend_no_jump(void) {
-  ha_timing tm = {8.0, HA_LOOP_LOOP, 1.0};
+  ha_timing tm = {8.0, HA_LOOP_LOOP, 1.0, HA_SEAM_BLEND};
   const char *a[] = {"radius=2", NULL};
   ha_motion *m = test_motion("circular", a, &tm);
   ha_params *p = NULL;
@@ -235,7 +235,7 @@ static void test_blend_no_jump(void) {
 }
 
 static void test_velocity(void) {
-  ha_timing tm = {10.0, HA_LOOP_LOOP, 1.0};
+  ha_timing tm = {10.0, HA_LOOP_LOOP, 1.0, HA_SEAM_BLEND};
   const char *a[] = {"radius=5", "direction=counterclockwise", NULL};
   ha_motion *m = test_motion("circular", a, &tm);
   ha_vec3 v = ha_motion_velocity(m, 0.0, NULL);
@@ -248,7 +248,7 @@ static void test_velocity(void) {
 /* ---- groups ---- */
 
 static void test_group_modes(void) {
-  ha_timing tm = {4.0, HA_LOOP_LOOP, 1.0};
+  ha_timing tm = {4.0, HA_LOOP_LOOP, 1.0, HA_SEAM_BLEND};
   const char *a[] = {"center=0,0,0", "radius=2", "direction=counterclockwise", NULL};
   ha_motion *m = test_motion("circular", a, &tm);
   ha_vec3 bases[3] = {{1, 0, 0}, {3, 0, 0}, {2, 3, 1}};
@@ -420,7 +420,7 @@ static void test_engine_seed_api(void) {
   ha_engine *e = NULL;
   ha_error err;
   CHECK_OK(ha_engine_create(NULL, &e, &err));
-  ha_timing loop4 = {4.0, HA_LOOP_LOOP, 1.0};
+  ha_timing loop4 = {4.0, HA_LOOP_LOOP, 1.0, HA_SEAM_BLEND};
   ha_motion *m = NULL;
   CHECK_OK(ha_motion_create_circular(ha_vec3_make(1, 0, 0), 2.0, 1.0, false, &loop4, &m, &err));
   ha_vec3 p;
@@ -428,7 +428,7 @@ static void test_engine_seed_api(void) {
   CHECK_VEC_NEAR(p, 1, 2, 0, 1e-12);
   CHECK_INT(ha_motion_calculate_position(m, NAN, &p, &err), HA_EINVAL);
   CHECK_STR(err.name, "time");
-  ha_timing once5 = {5.0, HA_LOOP_ONCE, 1.0};
+  ha_timing once5 = {5.0, HA_LOOP_ONCE, 1.0, HA_SEAM_BLEND};
   ha_motion *l = NULL;
   CHECK_OK(ha_motion_create_linear(ha_vec3_make(0, 0, 0), ha_vec3_make(10, 0, 0), HA_EASE_LINEAR,
                                    &once5, &l, &err));
@@ -468,7 +468,7 @@ static void test_engine_tracks(void) {
   CHECK_STR(err.message, "tracks exhausted: all 4 in use");
   CHECK_INT(ha_engine_track_add(e, 0, ha_vec3_zero(), &err), HA_EINVAL);
 
-  ha_timing tm = {4.0, HA_LOOP_LOOP, 1.0};
+  ha_timing tm = {4.0, HA_LOOP_LOOP, 1.0, HA_SEAM_BLEND};
   const char *a[] = {"radius=1", "direction=counterclockwise", NULL};
   ha_motion *m1 = test_motion("circular", a, &tm);
   ha_motion *m2 = test_motion("linear", NULL, &tm);
@@ -576,7 +576,7 @@ static void test_engine_fade_in(void) {
   ha_engine *e = NULL;
   CHECK_OK(ha_engine_create(NULL, &e, NULL));
   CHECK_OK(ha_engine_track_add(e, 1, ha_vec3_make(0, 0, 0), NULL));
-  ha_timing tm = {4.0, HA_LOOP_LOOP, 1.0};
+  ha_timing tm = {4.0, HA_LOOP_LOOP, 1.0, HA_SEAM_BLEND};
   const char *a[] = {"radius=3", NULL};
   ha_motion *m = test_motion("circular", a, &tm);
   ha_anim_spec sp = ha_anim_spec_default();

@@ -83,7 +83,7 @@ static ha_motion *random_motion(uint64_t *rng) {
     model = other_models[ha_t_rand(rng) % COUNTOF(other_models)];
   }
   ha_timing tm = {ha_t_uniform(rng, 0.5, 12), (ha_loop_mode)(ha_t_rand(rng) % 3),
-                  ha_t_uniform(rng, 0.2, 5)};
+                  ha_t_uniform(rng, 0.2, 5), HA_SEAM_BLEND};
   ha_motion *m = NULL;
   ha_error err;
   ha_status st = ha_motion_create(model, p, &tm, &m, &err);

@@ -106,7 +106,7 @@ static void test_speed_cap_in_real_time(void) {
   ha_error err;
   CHECK_OK(ha_player_create(&cfg, &p, &err));
   CHECK_OK(ha_player_add_track(p, 1, ha_vec3_zero(), &err));
-  ha_timing tm = {10, HA_LOOP_ONCE, 1};
+  ha_timing tm = {10, HA_LOOP_ONCE, 1, HA_SEAM_BLEND};
   ha_motion *m = test_motionf("linear", &tm, "startPosition=0,0,0\nendPosition=100,0,0");
   uint32_t track = 1;
   CHECK_OK(ha_player_start_animation(p, 1, m, NULL, &track, 1));

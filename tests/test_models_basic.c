@@ -90,7 +90,7 @@ static void test_errors(void) {
 
 static void test_circular_formula(void) {
   const double T = 8.0;
-  ha_timing tm = {T, HA_LOOP_LOOP, 1.0};
+  ha_timing tm = {T, HA_LOOP_LOOP, 1.0, HA_SEAM_BLEND};
   const char *planes[] = {"xy", "xz", "yz"};
   for (int pl = 0; pl < 3; pl++) {
     char plane[32];
@@ -113,7 +113,7 @@ static void test_circular_formula(void) {
 }
 
 static void test_linear_and_aed(void) {
-  ha_timing tm = {4.0, HA_LOOP_ONCE, 1.0};
+  ha_timing tm = {4.0, HA_LOOP_ONCE, 1.0, HA_SEAM_BLEND};
   const char *a[] = {"startPosition=-5,0,0", "endPosition=5,2,1", "easing=quad-in", NULL};
   ha_motion *m = test_motion("linear", a, &tm);
   for (double t = -1; t < 6; t += 0.25) {
@@ -138,7 +138,7 @@ static void test_linear_and_aed(void) {
 }
 
 static void test_frame_transform(void) {
-  ha_timing tm = {4.0, HA_LOOP_LOOP, 1.0};
+  ha_timing tm = {4.0, HA_LOOP_LOOP, 1.0, HA_SEAM_BLEND};
   const char *a[] = {"center=1,1,0",    "radius=2",    "startAngle=0",
                      "rotation=90,0,0", "scale=1,1,1", NULL};
   ha_motion *m = test_motion("circular", a, &tm);

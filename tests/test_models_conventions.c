@@ -30,7 +30,7 @@ static void check_batch(const ha_motion *m, double t) {
 
 static void test_lissajous_phase_y(void) {
   const double T = 8.0;
-  ha_timing tm = {T, HA_LOOP_ONCE, 1.0};
+  ha_timing tm = {T, HA_LOOP_ONCE, 1.0, HA_SEAM_BLEND};
   ha_motion *m = test_motionf("lissajous", &tm,
                               "center=1,-2,3\nfrequencyRatioA=3\nfrequencyRatioB=2\n"
                               "phaseDifference=40\namplitudeX=2\namplitudeY=3\namplitudeZ=1\n"
@@ -46,7 +46,7 @@ static void test_lissajous_phase_y(void) {
 
 static void test_circular_scan_height_y(void) {
   const double T = 4.0;
-  ha_timing tm = {T, HA_LOOP_LOOP, 1.0};
+  ha_timing tm = {T, HA_LOOP_LOOP, 1.0, HA_SEAM_BLEND};
   ha_motion *m = test_motionf("circular-scan", &tm,
                               "center=1,2,3\nradius=4\nheight=1.5\nsweepCount=2\n"
                               "startAngle=30\nheightAxis=y");
@@ -61,7 +61,7 @@ static void test_circular_scan_height_y(void) {
 
 static void test_zoom_sweep_xz(void) {
   const double T = 8.0;
-  ha_timing tm = {T, HA_LOOP_ONCE, 1.0};
+  ha_timing tm = {T, HA_LOOP_ONCE, 1.0, HA_SEAM_BLEND};
   ha_motion *m = test_motionf("zoom", &tm,
                               "zoomCenter=1,2,3\nstartDistance=6\nendDistance=2\n"
                               "easing=quad-in\nsweepPlane=xz");
@@ -76,7 +76,7 @@ static void test_zoom_sweep_xz(void) {
 
 static void test_zigzag_axis_v20(void) {
   const double T = 8.0;
-  ha_timing tm = {T, HA_LOOP_ONCE, 1.0};
+  ha_timing tm = {T, HA_LOOP_ONCE, 1.0, HA_SEAM_BLEND};
   static const char *const axes[3] = {"1,0,0", "0,1,0", "0,0,1"};
   for (int k = 0; k < 3; k++) {
     /* a slanted path: the offset still goes along the named axis */
@@ -97,7 +97,7 @@ static void test_zigzag_axis_v20(void) {
 
 static void test_helix_circle_xz(void) {
   const double T = 8.0;
-  ha_timing tm = {T, HA_LOOP_ONCE, 1.0};
+  ha_timing tm = {T, HA_LOOP_ONCE, 1.0, HA_SEAM_BLEND};
   ha_motion *m = test_motionf("helix", &tm,
                               "axisStart=1,-3,2\naxisEnd=2,4,-1\nradius=1.5\nturns=2\n"
                               "direction=clockwise\ncirclePlane=xz");
@@ -113,7 +113,7 @@ static void test_helix_circle_xz(void) {
  * frame; the batch (circular packs) takes the per-track path. */
 static void test_offset_turn(void) {
   const double T = 4.0;
-  ha_timing tm = {T, HA_LOOP_PINGPONG, 1.0};
+  ha_timing tm = {T, HA_LOOP_PINGPONG, 1.0, HA_SEAM_BLEND};
   ha_motion *m = test_motionf("circular", &tm,
                               "center=0,0,0\nradius=2\nplane=xz\noffset=1,0.5,-2\n"
                               "offsetTurn=0,-90,0");
@@ -140,7 +140,7 @@ static void test_offset_turn(void) {
  * also in a loop (no wrap back). */
 static void test_group_delay(void) {
   const double T = 2.0;
-  ha_timing tm = {T, HA_LOOP_LOOP, 1.0};
+  ha_timing tm = {T, HA_LOOP_LOOP, 1.0, HA_SEAM_BLEND};
   ha_motion *m = test_motionf("linear", &tm, "startPosition=0,0,0\nendPosition=2,0,0");
   ha_group g;
   ha_group_init(&g, m, 2);
@@ -184,7 +184,7 @@ static ha_vec3 ride_expect(double t, int step) {
 }
 
 static void test_keyframes_ride_v20(void) {
-  ha_timing tm = {6.0, HA_LOOP_LOOP, 1.0};
+  ha_timing tm = {6.0, HA_LOOP_LOOP, 1.0, HA_SEAM_BLEND};
   for (int step = 0; step < 2; step++) {
     ha_motion *m = test_motionf("keyframes", &tm,
                                 "keyframes=1:0,0,0:%s;3:4,0,0:%s;4:4,2,0:%s\n"

@@ -70,7 +70,7 @@ static const double times[] = {0.0, 0.55, 1.3, 2.9, 4.0, 5.5, 6.25, 7.7, 8.0};
 
 static void test_elliptical(void) {
   const double T = 8.0;
-  ha_timing tm = {T, HA_LOOP_ONCE, 1.0};
+  ha_timing tm = {T, HA_LOOP_ONCE, 1.0, HA_SEAM_BLEND};
   struct {
     double c[3], rx, ry, a0, a1, ph;
   } sets[] = {{{1, 2, 3}, 4, 2, 30, 300, 15}, {{-2, 0, 1}, 1.5, 6, -90, 630, -45}};
@@ -114,7 +114,7 @@ static void test_spiral(void) {
       double r0 = dir ? 0.5 : 2.0, r1 = dir ? 7.0 : 9.0, rot = dir ? -1.5 : 3.0;
       ha_vec3 c = dir ? ha_vec3_make(0, -1, 2) : ha_vec3_make(3, 3, 0);
       ha_loop_mode mode = dir ? HA_LOOP_PINGPONG : HA_LOOP_LOOP;
-      ha_timing tm = {T, mode, 1.0};
+      ha_timing tm = {T, mode, 1.0, HA_SEAM_BLEND};
       ha_motion *m =
           test_motionf("spiral", &tm,
                        "center=%g,%g,%g\n"
@@ -146,7 +146,7 @@ static void test_spiral(void) {
 
 static void test_lissajous(void) {
   const double T = 8.0;
-  ha_timing tm = {T, HA_LOOP_ONCE, 1.0};
+  ha_timing tm = {T, HA_LOOP_ONCE, 1.0, HA_SEAM_BLEND};
   struct {
     double c[3], a, b, d, ax, ay, az;
   } sets[] = {{{0, 0, 0}, 3, 2, 90, 5, 5, 2}, {{1, -2, 4}, 1.5, 4, -30, 2, 7, 0.5}};
@@ -204,7 +204,7 @@ static void test_helix(void) {
       {{0, 0, 0}, {1e-7, 0, -3}, 1, 2, 1, HA_LOOP_ONCE}, /* nearly antiparallel */
   };
   for (size_t s = 0; s < COUNT(sets); s++) {
-    ha_timing tm = {T, sets[s].mode, 1.0};
+    ha_timing tm = {T, sets[s].mode, 1.0, HA_SEAM_BLEND};
     ha_motion *m = test_motionf("helix", &tm,
                                 "axisStart=%.17g,%.17g,%.17g\n"
                                 "axisEnd=%.17g,%.17g,%.17g\n"
@@ -247,7 +247,7 @@ static void test_helix(void) {
     ha_motion_destroy(m);
   }
   /* Antiparallel frame is exactly u = X, v = −Y: at p = 0 the source is at S + r·X. */
-  ha_timing tm = {T, HA_LOOP_ONCE, 1.0};
+  ha_timing tm = {T, HA_LOOP_ONCE, 1.0, HA_SEAM_BLEND};
   const char *anti[] = {"axisStart=0,0,5", "axisEnd=0,0,-5", "radius=2", "turns=0.25", NULL};
   ha_motion *m = test_motion("helix", anti, &tm);
   CHECK_VEC_NEAR(ha_motion_eval(m, 0, NULL), 2, 0, 5, 1e-15);
@@ -273,7 +273,7 @@ static void test_helix(void) {
 
 static void test_rose(void) {
   const double T = 8.0;
-  ha_timing tm = {T, HA_LOOP_ONCE, 1.0};
+  ha_timing tm = {T, HA_LOOP_ONCE, 1.0, HA_SEAM_BLEND};
   struct {
     double c[3], r, k, off;
   } sets[] = {{{0, 0, 0}, 5, 5, 0}, {{2, -1, 3}, 3.5, 4, 22.5}, {{0, 1, 0}, 2, 2.5, -60}};
@@ -309,7 +309,7 @@ static void test_rose(void) {
 
 static void test_epicycloid(void) {
   const double T = 8.0;
-  ha_timing tm = {T, HA_LOOP_ONCE, 1.0};
+  ha_timing tm = {T, HA_LOOP_ONCE, 1.0, HA_SEAM_BLEND};
   struct {
     double c[3], R, r, sp;
     int hypo;
@@ -366,7 +366,7 @@ static void test_epicycloid(void) {
 
 static void test_orbit(void) {
   const double T = 8.0;
-  ha_timing tm = {T, HA_LOOP_ONCE, 1.0};
+  ha_timing tm = {T, HA_LOOP_ONCE, 1.0, HA_SEAM_BLEND};
   struct {
     double c[3], R, sp, ph, inc;
   } sets[] = {{{0, 0, 0}, 4, 1, 0, 0}, {{1, 2, 3}, 2.5, -2, 40, 30}, {{0, 0, 1}, 6, 0.5, -90, 90}};
@@ -411,7 +411,7 @@ static void test_doppler(void) {
               {{0, -8, 0}, {0, 8, 3}, 0.5, HA_LOOP_PINGPONG},
               {{1, 1, 1}, {2, 3, 4}, 0, HA_LOOP_LOOP}};
   for (size_t s = 0; s < 4; s++) {
-    ha_timing tm = {T, sets[s].mode, 1.0};
+    ha_timing tm = {T, sets[s].mode, 1.0, HA_SEAM_BLEND};
     ha_motion *m = test_motionf("doppler", &tm,
                                 "pathStart=%g,%g,%g\n"
                                 "pathEnd=%g,%g,%g\n"
@@ -429,7 +429,7 @@ static void test_doppler(void) {
     ha_motion_destroy(m);
   }
   /* passBySpeed 2.5: arrives at p = 0.4 and waits at the end. */
-  ha_timing tm = {T, HA_LOOP_ONCE, 1.0};
+  ha_timing tm = {T, HA_LOOP_ONCE, 1.0, HA_SEAM_BLEND};
   const char *fast[] = {"passBySpeed=2.5", NULL};
   ha_motion *m = test_motion("doppler", fast, &tm);
   CHECK_VEC_NEAR(ha_motion_eval(m, 0.4 * T, NULL), 10, 0, 0, TOL);
@@ -442,7 +442,7 @@ static void test_doppler(void) {
 
 static void test_circular_scan(void) {
   const double T = 8.0;
-  ha_timing tm = {T, HA_LOOP_ONCE, 1.0};
+  ha_timing tm = {T, HA_LOOP_ONCE, 1.0, HA_SEAM_BLEND};
   struct {
     double c[3], r, h, n, a0;
   } sets[] = {{{0, 0, 0}, 5, 0, 2, 0}, {{1, -2, 1}, 3, 2.5, -1.25, 135}};
@@ -475,7 +475,7 @@ static double quad_in_out(double t) {
 
 static void test_zoom(void) {
   const double T = 8.0;
-  ha_timing tm = {T, HA_LOOP_ONCE, 1.0};
+  ha_timing tm = {T, HA_LOOP_ONCE, 1.0, HA_SEAM_BLEND};
   /* Defaults: quad-in-out from 10 m to 2 m along +X. */
   ha_motion *m = test_motion("zoom", NULL, &tm);
   for (size_t i = 0; m && i < NTIMES; i++) {
@@ -522,7 +522,7 @@ static void test_oscillator(void) {
   for (int w = 0; w < 4; w++) {
     for (int s = 0; s < 2; s++) {
       ha_loop_mode mode = s ? HA_LOOP_PINGPONG : HA_LOOP_LOOP;
-      ha_timing tm = {T, mode, 1.0};
+      ha_timing tm = {T, mode, 1.0, HA_SEAM_BLEND};
       double amp = s ? 0.75 : 2, f = s ? 0.3 : 1.7, ph = s ? 33 : 0;
       ha_vec3 c = s ? ha_vec3_make(1, -2, 3) : ha_vec3_zero();
       ha_vec3 dir = s ? ha_vec3_make(1, 2, 2) : ha_vec3_make(0, 1, 0);
@@ -557,7 +557,7 @@ static void test_oscillator(void) {
 }
 
 static void test_oscillator_vector_amplitude(void) {
-  ha_timing tm = {10.0, HA_LOOP_LOOP, 1.0};
+  ha_timing tm = {10.0, HA_LOOP_LOOP, 1.0, HA_SEAM_BLEND};
   /* v2.0: amplitude {3, 0, 4} means amplitude 5 along (0.6, 0, 0.8). */
   const char *a[] = {"amplitude=3,0,4", "frequency=0.25", NULL};
   ha_motion *m = test_motion("oscillator", a, &tm);
@@ -605,7 +605,7 @@ static void test_zigzag(void) {
     for (int pl = 0; pl < 3; pl++) {
       for (int w = 0; w < 4; w++) {
         ha_loop_mode mode = w == 1 ? HA_LOOP_PINGPONG : HA_LOOP_ONCE;
-        ha_timing tm = {T, mode, 1.0};
+        ha_timing tm = {T, mode, 1.0, HA_SEAM_BLEND};
         double amp = ps ? 1.25 : 2, cyc = ps ? 3.5 : 5, ph = ps ? 70 : 0;
         char a[7][96];
         snprintf(a[0], 96, "pathStart=%g,%g,%g", paths[ps].s[0], paths[ps].s[1], paths[ps].s[2]);
@@ -645,7 +645,7 @@ static void test_zigzag(void) {
     }
   }
   /* Defaults: triangle wave, offset along +Y; a quarter cycle in = peak. */
-  ha_timing tm = {10.0, HA_LOOP_ONCE, 1.0};
+  ha_timing tm = {10.0, HA_LOOP_ONCE, 1.0, HA_SEAM_BLEND};
   ha_motion *m = test_motion("zigzag", NULL, &tm);
   CHECK_VEC_NEAR(ha_motion_eval(m, 0.0, NULL), -5, 0, 0, TOL);
   CHECK_VEC_NEAR(ha_motion_eval(m, 0.5, NULL), -4.5, 2, 0, TOL);  /* p = 0.05: α = π/2 */

@@ -11,7 +11,7 @@
 /* oscillator-path: lerp(S, E, p) + amplitude·w(2π·cycles·p + phase) along a
  * fixed axis, whatever the path (sideways would move along −x here). */
 static void test_zigzag_offset_axis(void) {
-  ha_timing tm = {4.0, HA_LOOP_LOOP, 1.0};
+  ha_timing tm = {4.0, HA_LOOP_LOOP, 1.0, HA_SEAM_BLEND};
   ha_motion *m = test_motionf("zigzag", &tm,
                               "pathStart=-4,1,2\npathEnd=3,-2,1\namplitude=1.5\ncycles=2.5\n"
                               "phase=30\nwaveform=sine\noffsetAxis=0,0,2\nplane=yz");
@@ -28,7 +28,7 @@ static void test_zigzag_offset_axis(void) {
 
 /* helix circlePlane xy: lerp(S, E, p) + r(cos θ, sin θ, 0), θ = ±2π·turns·p. */
 static void test_helix_xy(void) {
-  ha_timing tm = {5.0, HA_LOOP_ONCE, 1.0};
+  ha_timing tm = {5.0, HA_LOOP_ONCE, 1.0, HA_SEAM_BLEND};
   for (int cw = 0; cw < 2; cw++) {
     ha_motion *m = test_motionf("helix", &tm,
                                 "axisStart=4,-4,2\naxisEnd=-1,3,-1\nradius=2.5\nturns=1.7\n"
@@ -72,7 +72,7 @@ static void test_catmull_hermite(void) {
                         {-4.43, 3.37, 0.54},
                         {-0.11, -4.7, 2.45},
                         {2, 2, 1}};
-  ha_timing tm = {4.0, HA_LOOP_ONCE, 1.0};
+  ha_timing tm = {4.0, HA_LOOP_ONCE, 1.0, HA_SEAM_BLEND};
   for (int closed = 0; closed < 2; closed++) {
     ha_motion *m = test_motionf("catmull-rom", &tm,
                                 "controlPoints=4.9,-4.78,0.63;0.93,-2.74,-0.06;-4.43,3.37,0.54;"
@@ -131,7 +131,7 @@ static void test_bounce_original(void) {
   const double sets[][5] = {{10.39, -1.69, 0.43, 16.91, 0.25}, {3, 0, 0.9, 9.81, 0.0}};
   for (size_t s = 0; s < 2; s++) {
     const double *k = sets[s];
-    ha_timing tm = {20.0, HA_LOOP_ONCE, 1.0};
+    ha_timing tm = {20.0, HA_LOOP_ONCE, 1.0, HA_SEAM_BLEND};
     ha_motion *m = test_motionf("bounce", &tm,
                                 "center=2.2,-2.73,2.28\nstartHeight=%g\ngroundLevel=%g\n"
                                 "bounciness=%g\ngravity=%g\ndampingPerBounce=%g\nupAxis=y\n"
@@ -149,7 +149,7 @@ static void test_bounce_original(void) {
  * offset (1, 0, 2) at 90° turning 0.25 turns per duration about +z, as
  * imported: offset = Rz(90°)·(1, 0, 2), offsetTurn = [0, 0, 90]. */
 static void test_group_delay_offset(void) {
-  ha_timing tm = {3.0, HA_LOOP_LOOP, 1.0};
+  ha_timing tm = {3.0, HA_LOOP_LOOP, 1.0, HA_SEAM_BLEND};
   ha_motion *m = test_motionf("linear", &tm,
                               "startPosition=0,0,0\nendPosition=3,0,0\noffset=0,1,2\n"
                               "offsetTurn=0,0,90");

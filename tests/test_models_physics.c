@@ -18,7 +18,7 @@
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 static ha_motion *make(const char *model, const char *const *assign, double T, ha_loop_mode loop) {
-  ha_timing tm = {T, loop, 1.0};
+  ha_timing tm = {T, loop, 1.0, HA_SEAM_BLEND};
   return test_motion(model, assign, &tm);
 }
 

@@ -27,7 +27,7 @@ static ha_motion *make_full(const char *model, const char *const *assign, const 
   if (keys != NULL) {
     CHECK_OK(ha_params_set_keyframes(p, list_name, keys, nkeys));
   }
-  ha_timing tm = {T, HA_LOOP_ONCE, 1.0};
+  ha_timing tm = {T, HA_LOOP_ONCE, 1.0, HA_SEAM_BLEND};
   ha_motion *m = NULL;
   ha_status st = ha_motion_create(model, p, &tm, &m, &err);
   CHECK_MSG(st == want, "create %s: got %d want %d: %s", model, (int)st, (int)want,

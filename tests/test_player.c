@@ -11,7 +11,7 @@
 
 /* A counterclockwise circle of `radius` metres taking `duration` seconds. */
 static ha_motion *circle(double radius, double duration, ha_loop_mode loop) {
-  ha_timing tm = {duration, loop, 1.0};
+  ha_timing tm = {duration, loop, 1.0, HA_SEAM_BLEND};
   return test_motionf("circular", &tm, "radius=%g\ndirection=counterclockwise", radius);
 }
 

@@ -30,7 +30,7 @@ enum { TRACKS = 32, TICKS = 10000 };
 
 /* A counterclockwise circle of `radius` metres taking `duration` seconds. */
 static ha_motion *circle(double radius, double duration) {
-  ha_timing tm = {duration, HA_LOOP_LOOP, 1.0};
+  ha_timing tm = {duration, HA_LOOP_LOOP, 1.0, HA_SEAM_BLEND};
   return test_motionf("circular", &tm, "radius=%g\ndirection=counterclockwise", radius);
 }
 
@@ -60,7 +60,7 @@ static void test_tick_allocates_nothing(void) {
   sp.mode = HA_GROUP_RELATIVE;
   sp.phase_offset = 0.1;
   CHECK_OK(ha_player_start_animation(p, 1, circle(2, 4), &sp, tracks, TRACKS / 2));
-  ha_timing tm = {3, HA_LOOP_PINGPONG, 1};
+  ha_timing tm = {3, HA_LOOP_PINGPONG, 1, HA_SEAM_BLEND};
   ha_motion *bounce = NULL;
   CHECK_OK(ha_motion_create("pendulum", NULL, &tm, &bounce, NULL));
   CHECK_OK(ha_player_start_animation(p, 2, bounce, NULL, tracks + TRACKS / 2, TRACKS / 2));

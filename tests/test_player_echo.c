@@ -126,7 +126,7 @@ static void test_echo_flood_from_a_thread(void) {
  * between two ticks) is still seen: a conflict on the animated track. */
 static void test_move_before_own_echo_is_a_conflict(void) {
   ha_player *p = make_player();
-  ha_timing tm = {4, HA_LOOP_LOOP, 1};
+  ha_timing tm = {4, HA_LOOP_LOOP, 1, HA_SEAM_BLEND};
   uint32_t track = 1;
   CHECK_OK(
       ha_player_start_animation(p, 1, test_motionf("circular", &tm, "radius=1"), NULL, &track, 1));

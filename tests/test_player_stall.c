@@ -49,7 +49,7 @@ static void test_stall_is_an_event_with_its_cause(void) {
   for (uint32_t id = 1; id <= 4; id++) {
     CHECK_OK(ha_player_add_track(p, id, ha_vec3_make((double)id, 0, 0), &err));
   }
-  ha_timing tm = {4, HA_LOOP_LOOP, 1};
+  ha_timing tm = {4, HA_LOOP_LOOP, 1, HA_SEAM_BLEND};
   /* Mirror keeps the tracks on the per-track path, which the engine times. */
   ha_anim_spec sp = ha_anim_spec_default();
   sp.mode = HA_GROUP_MIRROR;

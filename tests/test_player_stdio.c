@@ -246,7 +246,7 @@ static void wait_ticks(ha_player *p, int rx, uint64_t n) {
 }
 
 static ha_motion *circle(double radius) {
-  ha_timing tm = {2, HA_LOOP_LOOP, 1};
+  ha_timing tm = {2, HA_LOOP_LOOP, 1, HA_SEAM_BLEND};
   return test_motionf("circular", &tm, "radius=%g", radius);
 }
 

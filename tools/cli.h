@@ -149,25 +149,30 @@ typedef struct cli_motion {
   ha_params *params;
   ha_timing timing;
   /* Which options were given (play refuses them with a show). */
-  int duration_given, params_given, loop_given, speed_given;
+  int duration_given, params_given, loop_given, speed_given, seam_given;
 } cli_motion;
 
 void cli_motion_init(cli_motion *m);
 void cli_motion_deinit(cli_motion *m);
-/* CLI_OPT_CALL handlers of --param K=V and --loop MODE; ctx is the cli_motion. */
+/* CLI_OPT_CALL handlers of --param K=V, --loop MODE and --seam S; ctx is the
+ * cli_motion. */
 int cli_motion_param(void *ctx, const char *value);
 int cli_motion_loop(void *ctx, const char *value);
+int cli_motion_seam(void *ctx, const char *value);
 /* Build the motion; prints the error and returns 2 on failure. */
 int cli_motion_create(const cli_motion *m, ha_motion **out);
 
-/* The table rows of --model, --param, --duration, --loop and --speed. */
+/* The table rows of --model, --param, --duration, --loop, --seam and --speed. */
 #define CLI_MOTION_OPTIONS(m, duration_help)                                                      \
   {CLI_STRING("model", "NAME", "the motion's model (see 'holoanim models')", NULL, &(m)->model)}, \
       {CLI_CALL("param", "K=V", "a model parameter, e.g. center=1,2,0 (repeatable)", NULL,        \
                 cli_motion_param, (m))},                                                          \
       {CLI_NUMBER("duration", "S", (duration_help), "10", &(m)->timing.duration),                 \
        .seen = &(m)->duration_given},                                                             \
-      {CLI_CALL("loop", "MODE", "once | loop | pingpong", "loop", cli_motion_loop, (m))}, {       \
+      {CLI_CALL("loop", "MODE", "once | loop | pingpong", "loop", cli_motion_loop, (m))},         \
+      {CLI_CALL("seam", "S", "blend | cut: the loop's wrap (docs/models.md)", "blend",            \
+                cli_motion_seam, (m))},                                                           \
+  {                                                                                               \
     CLI_NUMBER("speed", "X", "playback speed factor", "1", &(m)->timing.speed),                   \
         .seen = &(m)->speed_given                                                                 \
   }

@@ -144,10 +144,11 @@ static int models_print_json(void) {
   }
   json_object_set_new(root, "commonParameters", cp);
   json_t *timing =
-      json_pack("{s:{s:f,s:f,s:f,s:s},s:{s:[s,s,s],s:s},s:{s:f,s:f,s:f,s:s}}", "duration",
-                "default", 10.0, "min", HA_DURATION_MIN, "max", HA_DURATION_MAX, "unit", "s",
-                "loop", "choices", "once", "loop", "pingpong", "default", "loop", "speed",
-                "default", 1.0, "min", HA_SPEED_MIN, "max", HA_SPEED_MAX, "unit", "x");
+      json_pack("{s:{s:f,s:f,s:f,s:s},s:{s:[s,s,s],s:s},s:{s:f,s:f,s:f,s:s},s:{s:[s,s],s:s}}",
+                "duration", "default", 10.0, "min", HA_DURATION_MIN, "max", HA_DURATION_MAX, "unit",
+                "s", "loop", "choices", "once", "loop", "pingpong", "default", "loop", "speed",
+                "default", 1.0, "min", HA_SPEED_MIN, "max", HA_SPEED_MAX, "unit", "x", "seam",
+                "choices", "blend", "cut", "default", "blend");
   json_object_set_new(root, "timing", timing);
   json_t *eas = json_array();
   for (int i = 0; i < (int)HA_EASE_COUNT; i++) {

@@ -377,7 +377,7 @@ static int play_set_mode(void *ctx, const char *value) {
 }
 
 /* Rows in play's table; play_options fails the build if it has more. */
-#define PLAY_NOPTS 22
+#define PLAY_NOPTS 23
 
 /* play's table into `rows`. */
 static void play_options(play_opts *o, cli_opt rows[PLAY_NOPTS]) {
@@ -435,6 +435,7 @@ static int play_check(play_opts *o, const cli_opt *rows, size_t n) {
                          : o->ntracks > 0        ? "--track"
                          : o->mode_given         ? "--mode"
                          : o->motion.loop_given  ? "--loop"
+                         : o->motion.seam_given  ? "--seam"
                          : o->motion.speed_given ? "--speed"
                          : o->phase_given        ? "--phase-offset"
                                                  : NULL;

@@ -54,6 +54,18 @@ int cli_motion_loop(void *ctx, const char *value) {
   return CLI_OK;
 }
 
+int cli_motion_seam(void *ctx, const char *value) {
+  cli_motion *m = ctx;
+  ha_error err;
+  ha_status st = ha_seam_parse(value, &m->timing.seam, &err);
+  m->seam_given = 1;
+  if (st != HA_OK) {
+    cli_report(&err, st);
+    return CLI_USAGE;
+  }
+  return CLI_OK;
+}
+
 int cli_motion_create(const cli_motion *m, ha_motion **out) {
   if (m->model == NULL) {
     return cli_usage_error("--model NAME is required (see 'holoanim models')");
@@ -103,7 +115,7 @@ static void cli_print_overview(FILE *f) {
       "commands:\n"
       "  models [--json]                      list every model and its parameters\n"
       "  eval --model NAME [--param k=v]...   positions of a motion at given times\n"
-      "       [--duration T] [--loop once|loop|pingpong] [--speed S]\n"
+      "       [--duration T] [--loop once|loop|pingpong] [--seam blend|cut] [--speed S]\n"
       "       (--t t1,t2,... | --from A --to B --step S) [--format csv|json]\n"
       "       [--track N] [--shift S]\n"
       "  render --model NAME ... -o FILE.svg  draw the trajectory (top and side views)\n"

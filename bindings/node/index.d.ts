@@ -10,6 +10,8 @@ export interface XYZ {
 }
 
 export type LoopMode = 'once' | 'loop' | 'pingpong';
+/** What 'loop' does at the wrap of a model without a natural end (docs/models.md "Loops and seams"). */
+export type Seam = 'blend' | 'cut';
 
 export interface Timing {
   /** seconds, default 10 */
@@ -20,12 +22,15 @@ export interface Timing {
   speed?: number;
   /** shorthand for loop: 'pingpong' */
   pingPong?: boolean;
+  /** default 'blend': random/perlin-noise periodic, physics models eased into their start; 'cut' restarts them */
+  seam?: Seam;
 }
 
 export interface ResolvedTiming {
   duration: number;
   loop: LoopMode;
   speed: number;
+  seam: Seam;
 }
 
 export interface Keyframe {
@@ -140,6 +145,7 @@ export interface Registry {
     duration: { default: number; min: number; max: number; unit: string };
     loop: { choices: LoopMode[]; default: LoopMode };
     speed: { default: number; min: number; max: number; unit: string };
+    seam: { choices: Seam[]; default: Seam };
   };
   easings: string[];
 }

@@ -21,10 +21,20 @@ typedef enum ha_loop_mode {
   HA_LOOP_PINGPONG  /* forward, backward, forward, ... */
 } ha_loop_mode;
 
+/* What the loop mode does at the wrap of a model without a natural end
+ * (docs/models.md "Loops and seams"). BLEND (the default, 0): random and
+ * perlin-noise are periodic over T, pendulum, spring, attract-repel and
+ * bounce ease into their start over the last min(0.5 s, T/10) of a cycle.
+ * CUT: every model restarts as is (the original Animator's behaviour; the
+ * .hpx importer writes it). Paths that end where the user put their end
+ * (linear, bezier, ...) cut either way. */
+typedef enum ha_seam { HA_SEAM_BLEND = 0, HA_SEAM_CUT } ha_seam;
+
 typedef struct ha_timing {
   double duration;   /* T in seconds, > 0 (default 10) */
   ha_loop_mode loop; /* default HA_LOOP_LOOP */
   double speed;      /* playback rate, > 0 (default 1) */
+  ha_seam seam;      /* default HA_SEAM_BLEND (0, so {T, loop, speed} gets it) */
 } ha_timing;
 
 #define HA_DURATION_MIN 1e-3
@@ -32,7 +42,7 @@ typedef struct ha_timing {
 #define HA_SPEED_MIN 1e-3
 #define HA_SPEED_MAX 1e3
 
-/* Defaults: duration 10 s, loop, speed 1. */
+/* Defaults: duration 10 s, loop, speed 1, seam blend. */
 ha_timing ha_timing_default(void);
 
 /* Checks duration and speed ranges (OutOfBounds naming "duration"/"speed"). */
@@ -44,6 +54,10 @@ double ha_time_map(double a, double duration, ha_loop_mode mode);
 /* Parse "once" | "loop" | "pingpong" (also "ping-pong"). */
 ha_status ha_loop_mode_parse(const char *s, ha_loop_mode *out, ha_error *err);
 const char *ha_loop_mode_name(ha_loop_mode m);
+
+/* Parse "blend" | "cut". */
+ha_status ha_seam_parse(const char *s, ha_seam *out, ha_error *err);
+const char *ha_seam_name(ha_seam s);
 
 /* Transport clock: position(now) = anchor_pos + (now − anchor_wall)·speed
  * while running; frozen while paused. Times in seconds on any monotonic

@@ -1075,6 +1075,11 @@ ha_status ha__motion_data_build(ha__motion_data *d, const ha__model *m, const ha
     ha__motion_data_free(d);
     return st;
   }
+  if (m->seam == HA__SEAM_BLEND && ha__seamless(d)) {
+    double T = d->timing.duration, w = HA__SEAM_WINDOW_FRACTION * T;
+    d->seam_window = w < HA__SEAM_WINDOW_MAX ? w : HA__SEAM_WINDOW_MAX;
+    d->seam_from = T - d->seam_window;
+  }
   uint64_t h = 0xcbf29ce484222325ull;
   h = fnv(h, m->info.name, strlen(m->info.name));
   h = fnv(h, d->s, sizeof(d->s));
@@ -1113,6 +1118,15 @@ ha_vec3 ha__motion_data_eval(const ha__motion_data *d, double tau, double cycle,
     ha_motion_state_reset(state);
   }
   ha_vec3 p = d->model->local(d, &ev);
+  if (d->seam_window > 0.0 && tau > d->seam_from) {
+    /* Blended wrap: ease into the next cycle's start with the C1 weight
+     * w = u²(3 − 2u), so the position meets it at τ = T with zero velocity
+     * (the blended models start at rest) and leaves the path with its own. */
+    ha__eval ev0 = {0.0, 0.0, d->timing.duration, cycle + 1.0, track, NULL};
+    double u = (tau - d->seam_from) / d->seam_window;
+    u = u > 1.0 ? 1.0 : u;
+    p = ha_vec3_lerp(p, d->model->local(d, &ev0), u * u * (3.0 - 2.0 * u));
+  }
   if (d->has_xf) {
     ha_vec3 pv = ha__motion_data_pivot(d);
     p = ha_vec3_add(pv, ha_mat3_apply(&d->xf, ha_vec3_sub(p, pv)));

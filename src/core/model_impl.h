@@ -63,7 +63,29 @@ typedef struct ha__motion_data {
   int has_off;      /* 0 when no offset: skip it */
   ha_timing timing;
   uint64_t tag; /* unique per data version: keys the per-track state cache */
+  /* The blended wrap (HA__SEAM_BLEND in loop mode): over τ ∈ [seam_from, T)
+   * the position eases into the cycle's start; seam_window 0 = none. */
+  double seam_from;
+  double seam_window;
 } ha__motion_data;
+
+/* What a model does at the wrap of the `loop` mode (docs/models.md "Loops and
+ * seams"). CUT: the path restarts (it ends where the user put its end, or the
+ * model is periodic by itself); PERIODIC: the model makes its own path
+ * periodic over T in loop mode (its prepare asks ha__seamless); BLEND: no
+ * period exists, model.c eases the last HA__SEAM_WINDOW of each cycle into the
+ * start position. */
+typedef enum ha__seam { HA__SEAM_CUT = 0, HA__SEAM_PERIODIC, HA__SEAM_BLEND } ha__seam;
+/* The blend window: min(HA__SEAM_WINDOW_MAX s, HA__SEAM_WINDOW_FRACTION·T)
+ * of animation time. */
+#define HA__SEAM_WINDOW_MAX 0.5
+#define HA__SEAM_WINDOW_FRACTION 0.1
+
+/* Whether this data's wraps are to be seamless (prepare only): loop mode
+ * with timing.seam blend. */
+static inline int ha__seamless(const ha__motion_data *d) {
+  return d->timing.loop == HA_LOOP_LOOP && d->timing.seam == HA_SEAM_BLEND;
+}
 
 /* One evaluation: τ (seconds within [0, T]), p = τ/T, the cycle (0 for
  * the first, and before it; always 0 for once), the track, its cache. */
@@ -98,6 +120,8 @@ struct ha__model {
   size_t default_npts;
   const ha_keyframe *default_keys;
   size_t default_nkeys;
+  /* The wrap of the loop mode (ha__seam; 0 = CUT). */
+  int seam;
 };
 
 /* The registry (models.def order). */

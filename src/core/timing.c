@@ -7,7 +7,7 @@
 #include <string.h>
 
 ha_timing ha_timing_default(void) {
-  ha_timing t = {10.0, HA_LOOP_LOOP, 1.0};
+  ha_timing t = {10.0, HA_LOOP_LOOP, 1.0, HA_SEAM_BLEND};
   return t;
 }
 
@@ -21,6 +21,9 @@ ha_status ha_timing_validate(const ha_timing *t, ha_error *err) {
   }
   if ((int)t->loop < HA_LOOP_ONCE || (int)t->loop > HA_LOOP_PINGPONG) {
     return ha__error_invalid(err, HA_CATEGORY_MODEL, "loop", "?", "unknown loop mode");
+  }
+  if ((int)t->seam < HA_SEAM_BLEND || (int)t->seam > HA_SEAM_CUT) {
+    return ha__error_invalid(err, HA_CATEGORY_MODEL, "seam", "?", "unknown seam");
   }
   return HA_OK;
 }
@@ -81,6 +84,23 @@ const char *ha_loop_mode_name(ha_loop_mode m) {
   case HA_LOOP_PINGPONG: return "pingpong";
   }
   return "loop";
+}
+
+ha_status ha_seam_parse(const char *s, ha_seam *out, ha_error *err) {
+  if (s != NULL && strcmp(s, "blend") == 0) {
+    *out = HA_SEAM_BLEND;
+    return HA_OK;
+  }
+  if (s != NULL && strcmp(s, "cut") == 0) {
+    *out = HA_SEAM_CUT;
+    return HA_OK;
+  }
+  return ha__error_invalid(err, HA_CATEGORY_MODEL, "seam", s ? s : "(null)",
+                           "'%s' is not one of blend|cut", s ? s : "(null)");
+}
+
+const char *ha_seam_name(ha_seam s) {
+  return s == HA_SEAM_CUT ? "cut" : "blend";
 }
 
 void ha_clock_init(ha_clock *c) {

@@ -352,6 +352,10 @@ static void compile_animation(ha__compiler *x, const json_t *o, size_t index, vo
   if (ha__cc_get_bool(x, o, "pingPong", &pp) > 0 && pp) {
     a.timing.loop = HA_LOOP_PINGPONG;
   }
+  int seam = 0; /* ha_seam order */
+  if (ha__cc_get_choice(x, o, "seam", "blend|cut", &seam) > 0) {
+    a.timing.seam = seam == 1 ? HA_SEAM_CUT : HA_SEAM_BLEND;
+  }
   ha__cc_get_number(x, o, "fadeIn", 0, 0.0, HA__SECONDS_MAX, &a.fade_in);
   ha__cc_get_number(x, o, "fadeOut", 0, 0.0, HA__SECONDS_MAX, &a.fade_out);
 

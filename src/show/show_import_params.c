@@ -421,6 +421,9 @@ json_t *ha__hpx_anim_timing(ha__hpx *m, const json_t *a, const char *name, doubl
   int loop = json_is_true(json_object_get(a, "loop"));
   int pp = json_is_true(json_object_get(a, "pingPong"));
   json_object_set_new(o, "loop", json_string(loop && pp ? "pingpong" : loop ? "loop" : "once"));
+  /* The original restarts every model at the wrap (docs/models.md "Loops and
+   * seams"): imported shows keep that. */
+  json_object_set_new(o, "seam", json_string("cut"));
   if (pp && !loop) {
     ha__hpx_warn_key(m, "pingPong", "ignored, as the original does: loop is false (played once)");
   }

@@ -32,8 +32,8 @@ KEYS(metadata, {"author", 0, NULL}, {"created", 0, NULL}, {"modified", 0, NULL},
 KEYS(track, {"id", 0, NULL}, {"name", 0, NULL}, {"color", 0, NULL}, {"position", 0, NULL},
      {"gain", 0, NULL})
 KEYS(animation, {"name", 0, NULL}, {"model", 0, NULL}, {"duration", 0, NULL}, {"loop", 0, NULL},
-     {"pingPong", 0, NULL}, {"speed", 0, NULL}, {"fadeIn", 0, NULL}, {"fadeOut", 0, NULL},
-     {"parameters", 0, NULL})
+     {"pingPong", 0, NULL}, {"speed", 0, NULL}, {"seam", 0, NULL}, {"fadeIn", 0, NULL},
+     {"fadeOut", 0, NULL}, {"parameters", 0, NULL})
 KEYS(group, {"name", 0, NULL}, {"animation", 0, NULL}, {"tracks", 0, NULL}, {"mode", 0, NULL},
      {"phaseOffset", 0, NULL}, {"phaseSpread", 0, NULL}, {"delay", 0, NULL},
      {"rotateFormation", 0, NULL}, {"centerPoint", 0, NULL}, {"spreadRadius", 0, NULL},

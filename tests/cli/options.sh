@@ -42,11 +42,11 @@ help_lists() {
 
 show=${HA_SOURCE_DIR:?HA_SOURCE_DIR must name the source tree}/examples/cue-scene.json
 help_lists models --json
-help_lists eval --model --param --duration --loop --speed --t --from --to --step --format --track --shift
+help_lists eval --model --param --duration --loop --seam --speed --t --from --to --step --format --track --shift
 help_lists "eval $show" --from --to --rate --format --cue
-help_lists render --model --param --duration --loop --speed -o --output --title --from --to --samples --track
+help_lists render --model --param --duration --loop --seam --speed -o --output --title --from --to --samples --track
 help_lists "render $show" -o --output --from --to --rate --title --cue
-help_lists play --model --param --duration --loop --speed --track --mode --phase-offset --to \
+help_lists play --model --param --duration --loop --seam --speed --track --mode --phase-offset --to \
   --dialect --coords --rate --for --tick-rate --control --metrics --metrics-port --watch \
   --realtime --quiet --sim
 help_lists devsim --port --bind --tracks --record --push --adm-scale --azimuth --quiet -q
@@ -105,9 +105,10 @@ run 2 "--duration: -5 is not in (0, 31536000]" "$CLI" play "$show" --sim --durat
 run 2 "--rate: 0 is not in [1, 1000]" "$CLI" play --model circular --rate 0
 run 2 "--rate: -5 is not in [1, 1000]" "$CLI" play --model circular --rate -5
 run 2 "--control: '-1' is not a whole number in [0, 65535]" "$CLI" play --model circular --control -1
-for opt in "--param radius=1" "--track 2" "--mode spread" "--loop once"; do
+for opt in "--param radius=1" "--track 2" "--mode spread" "--loop once" "--seam cut"; do
   run 2 "play: ${opt%% *} is for --model" "$CLI" play "$show" --sim $opt
 done
+run 2 "'smooth' is not one of blend|cut" "$CLI" eval --model random --seam smooth --t 1
 
 # eval --t: an error quotes the list typed; --t and a range do not mix.
 run 2 "--t: '2,x' is not a comma-separated list" "$CLI" eval --model circular --t 1 --t 2,x

@@ -43,7 +43,7 @@ function timingOf(anim) {
   if (anim.pingPong === true) loop = 'pingpong';
   if (loop === true) loop = 'loop';
   if (loop === false) loop = 'once';
-  return { duration: anim.duration ?? 10, loop, speed: anim.speed ?? 1 };
+  return { duration: anim.duration ?? 10, loop, speed: anim.speed ?? 1, seam: anim.seam ?? 'blend' };
 }
 
 function motionOf(anim) {

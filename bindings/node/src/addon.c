@@ -869,6 +869,19 @@ bool ha_node_get_timing(napi_env env, napi_value obj, ha_timing *out) {
   if (pp) {
     out->loop = HA_LOOP_PINGPONG;
   }
+  char seam[16];
+  bool seam_found = false;
+  if (!ha_node_opt_string(env, obj, "seam", seam, sizeof(seam), &seam_found)) {
+    return false;
+  }
+  if (seam_found) {
+    ha_error err;
+    ha_status st = ha_seam_parse(seam, &out->seam, &err);
+    if (st != HA_OK) {
+      ha_node_throw(env, st, &err, "timing.seam");
+      return false;
+    }
+  }
   return true;
 }
 

@@ -212,7 +212,8 @@ static napi_value timing_object(napi_env env, ha_timing t) {
   NAPI_CALL(env, napi_create_object(env, &o));
   if (!ha_node_set_number(env, o, "duration", t.duration) ||
       !ha_node_set_string(env, o, "loop", ha_loop_mode_name(t.loop)) ||
-      !ha_node_set_number(env, o, "speed", t.speed)) {
+      !ha_node_set_number(env, o, "speed", t.speed) ||
+      !ha_node_set_string(env, o, "seam", ha_seam_name(t.seam))) {
     return NULL;
   }
   return o;

@@ -170,7 +170,7 @@ static napi_value js_list_models(napi_env env, napi_callback_info info) {
       !ha_node_set_value(env, root, "commonParameters", v)) {
     return NULL;
   }
-  napi_value timing, loop, choices, s;
+  napi_value timing, loop, choices, s, seam, seams;
   ha_timing td = ha_timing_default();
   NAPI_CALL(env, napi_create_object(env, &timing));
   NAPI_CALL(env, napi_create_object(env, &loop));
@@ -180,6 +180,12 @@ static napi_value js_list_models(napi_env env, napi_callback_info info) {
                                            NAPI_AUTO_LENGTH, &s));
     NAPI_CALL(env, napi_set_element(env, choices, i, s));
   }
+  NAPI_CALL(env, napi_create_object(env, &seam));
+  NAPI_CALL(env, napi_create_array_with_length(env, 2, &seams));
+  for (uint32_t i = 0; i < 2; i++) {
+    NAPI_CALL(env, napi_create_string_utf8(env, ha_seam_name((ha_seam)i), NAPI_AUTO_LENGTH, &s));
+    NAPI_CALL(env, napi_set_element(env, seams, i, s));
+  }
   if ((v = range_object(env, td.duration, HA_DURATION_MIN, HA_DURATION_MAX, "s")) == NULL ||
       !ha_node_set_value(env, timing, "duration", v) ||
       !ha_node_set_value(env, loop, "choices", choices) ||
@@ -187,6 +193,9 @@ static napi_value js_list_models(napi_env env, napi_callback_info info) {
       !ha_node_set_value(env, timing, "loop", loop) ||
       (v = range_object(env, td.speed, HA_SPEED_MIN, HA_SPEED_MAX, "x")) == NULL ||
       !ha_node_set_value(env, timing, "speed", v) ||
+      !ha_node_set_value(env, seam, "choices", seams) ||
+      !ha_node_set_string(env, seam, "default", ha_seam_name(td.seam)) ||
+      !ha_node_set_value(env, timing, "seam", seam) ||
       !ha_node_set_value(env, root, "timing", timing) || (v = easing_names(env)) == NULL ||
       !ha_node_set_value(env, root, "easings", v)) {
     return NULL;

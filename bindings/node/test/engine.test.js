@@ -38,11 +38,27 @@ test('listModels: every model with parameter metadata, common params, timing, ea
   assert.equal(reg.easings[0], 'linear');
 });
 
+test('timing.seam: blend (default) wraps random seamlessly, cut restarts it; a bad value throws', () => {
+  const reg = h.listModels();
+  assert.deepEqual(reg.timing.seam, { choices: ['blend', 'cut'], default: 'blend' });
+  const b = h.createMotion('random', {}, { duration: 10 });
+  const c = h.createMotion('random', {}, { duration: 10, seam: 'cut' });
+  assert.equal(b.timing.seam, 'blend');
+  assert.equal(c.timing.seam, 'cut');
+  const jump = (m) => {
+    const p = h.calculatePositionSync(m, 10 - 1e-6), q = h.calculatePositionSync(m, 10 + 1e-6);
+    return Math.hypot(q.x - p.x, q.y - p.y, q.z - p.z);
+  };
+  assert.ok(jump(b) < 1e-3, `blend jump ${jump(b)}`);
+  assert.ok(jump(c) > 0.1, `cut jump ${jump(c)}`);
+  assert.throws(() => h.createMotion('random', {}, { seam: 'smooth' }), { name: 'HoloanimError', code: 'EINVAL' });
+});
+
 test('Motion: createMotion and new Motion, properties, velocity, update, state, reset', () => {
   const m = h.createMotion('circle', { radius: 3, center: [1, 2, 0] }, { duration: 4, loop: 'pingpong' });
   assert.ok(m instanceof h.Motion);
   assert.equal(m.model, 'circular');
-  assert.deepEqual(m.timing, { duration: 4, loop: 'pingpong', speed: 1 });
+  assert.deepEqual(m.timing, { duration: 4, loop: 'pingpong', speed: 1, seam: 'blend' });
   assert.deepEqual(m.params, { radius: 3, center: [1, 2, 0] });
   assert.deepEqual(m.pivot, [1, 2, 0]);
   const m2 = new h.Motion('circular', { radius: 3, center: [1, 2, 0] }, { duration: 4, loop: 'pingpong' });

@@ -102,4 +102,5 @@ const ha__model ha__model_attract_repel = {
                            "motion about the shell (integrated at 1 ms)"),
     .prepare = prepare,
     .local = local,
+    .seam = HA__SEAM_BLEND,
 };

@@ -104,4 +104,5 @@ const ha__model ha__model_bounce = {
                            "ball dropped onto a floor, bouncing lower each time until it rests"),
     .prepare = prepare,
     .local = local,
+    .seam = HA__SEAM_BLEND,
 };

@@ -244,4 +244,5 @@ const ha__model ha__model_pendulum = {
                            "(integrated, RK4 at 1 ms)"),
     .prepare = prepare,
     .local = local,
+    .seam = HA__SEAM_BLEND,
 };

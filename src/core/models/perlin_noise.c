@@ -23,13 +23,32 @@
  *
  * The path does not depend on the track id: "same seed, same path" for every
  * member of a group (the group modes then offset it per track, as for any
- * other model). Tracks that must wander independently use different seeds. */
+ * other model). Tracks that must wander independently use different seeds.
+ *
+ * In the loop mode the noise is periodic over the duration, so the wrap is
+ * seamless (docs/models.md "Loops and seams"): prepare() sets the cells per
+ * cycle of the first octave n = max(1, round(T·f)) and the rate to n/T (f
+ * itself when T·f is a whole number: the path is then unchanged but for
+ * the last (1 + φ)/(n·2^o) of the cycle, at most 2/n of it, where a lattice
+ * point ≥ n·2^o is used); octave o has n·2^o cells per cycle and its
+ * lattice index is taken modulo that, so x(T) = x(0) + n·2^o lands on the
+ * same gradients and the noise, C² everywhere, is C² across the wrap too.
+ * Once, pingpong and seam "cut" keep the free lattice. */
 #include <math.h>
 
 #include "model_impl.h"
 #include "noise.h"
 
-enum { S_CENTER = 0, S_SCALE = 3, S_FREQ = 4, S_OCT = 5, S_PERS = 6, S_SEED = 7 };
+enum {
+  S_CENTER = 0,
+  S_SCALE = 3,
+  S_FREQ = 4,
+  S_OCT = 5,
+  S_PERS = 6,
+  S_SEED = 7,
+  S_RATE = 8,  /* derived: lattice rate of octave 0 actually used */
+  S_PERIOD = 9 /* derived: cells per cycle of octave 0 in loop mode, 0 = none */
+};
 
 /* Max of |1-D improved Perlin noise| with gradients in [−1, 1] (see above). */
 #define NOISE_MAX 0.5
@@ -46,13 +65,33 @@ static const ha_param_info params[] = {
     HA__P_SEED(S_SEED),
 };
 
-/* One octave of one axis at x (lattice units). */
-static double gradient_noise(uint64_t seed, uint64_t axis, uint64_t octave, double x) {
+static ha_status prepare(ha__motion_data *d, const ha_params *raw, ha_error *err) {
+  (void)raw;
+  (void)err;
+  double T = d->timing.duration, f = d->s[S_FREQ];
+  d->s[S_RATE] = f;
+  d->s[S_PERIOD] = 0.0;
+  if (ha__seamless(d)) {
+    double n = fmax(1.0, round(T * f));
+    d->s[S_PERIOD] = n;
+    d->s[S_RATE] = ha__feq(n, T * f) ? f : n / T;
+  }
+  return HA_OK;
+}
+
+/* One octave of one axis at x (lattice units); period: lattice points per
+ * cycle (gradients repeat), 0 for none. */
+static double gradient_noise(uint64_t seed, uint64_t axis, uint64_t octave, double x,
+                             int64_t period) {
   double fl = floor(x);
   double t = x - fl;
-  int64_t i = (int64_t)fl;
+  int64_t i = (int64_t)fl, i1 = i + 1;
+  if (period > 0) {
+    i = ((i % period) + period) % period;
+    i1 = (i + 1) % period;
+  }
   double g0 = ha__noise_signed(ha__noise_hash4(seed, axis, octave, ha__noise_key(i)));
-  double g1 = ha__noise_signed(ha__noise_hash4(seed, axis, octave, ha__noise_key(i + 1)));
+  double g1 = ha__noise_signed(ha__noise_hash4(seed, axis, octave, ha__noise_key(i1)));
   double fade = t * t * t * (t * (t * 6.0 - 15.0) + 10.0);
   double a = g0 * t, b = g1 * (t - 1.0);
   return a + fade * (b - a);
@@ -68,8 +107,9 @@ static ha_vec3 local(const ha__motion_data *d, const ha__eval *ev) {
     for (int o = 0; o < octaves; o++) {
       /* Sub-streams 0..7 hold the gradients, 8..15 the phases. */
       double phase = ha__noise_unit01(ha__noise_hash4(seed, (uint64_t)a, (uint64_t)(8 + o), 0));
-      double x = ldexp(d->s[S_FREQ], o) * ev->tau + phase;
-      sum += amp * gradient_noise(seed, (uint64_t)a, (uint64_t)o, x);
+      double x = ldexp(d->s[S_RATE], o) * ev->tau + phase;
+      int64_t period = (int64_t)d->s[S_PERIOD] << o;
+      sum += amp * gradient_noise(seed, (uint64_t)a, (uint64_t)o, x, period);
       norm += amp;
       amp *= pers;
     }
@@ -82,5 +122,7 @@ const ha__model ha__model_perlin_noise = {
     .info = HA__MODEL_INFO("perlin-noise", NULL, HA_MODEL_ABS_TIME, params,
                            "smooth fractal noise wandering around a centre, within ±scale per "
                            "axis; seeded and repeatable"),
+    .prepare = prepare,
     .local = local,
+    .seam = HA__SEAM_PERIODIC,
 };

@@ -73,4 +73,5 @@ const ha__model ha__model_spring = {
                            "damped spring: released from rest + displacement, it oscillates "
                            "back to the rest position (exact solution)"),
     .local = local,
+    .seam = HA__SEAM_BLEND,
 };

@@ -96,7 +96,7 @@ function Field({ info, value, error, onChange, easings }) {
 }
 
 function newDraft(model) {
-  return { model, params: {}, timing: { duration: 10, loop: 'loop', speed: 1 }, group: { mode: 'shared', phaseOffset: 0, phaseSpread: false, autoStart: true } };
+  return { model, params: {}, timing: { duration: 10, loop: 'loop', speed: 1, seam: 'blend' }, group: { mode: 'shared', phaseOffset: 0, phaseSpread: false, autoStart: true } };
 }
 
 function draftFromShow(doc, gi) {
@@ -105,7 +105,7 @@ function draftFromShow(doc, gi) {
   return {
     model: a.model,
     params: { ...(a.parameters || {}) },
-    timing: { duration: a.duration ?? 10, loop: a.pingPong ? 'pingpong' : a.loop === true ? 'loop' : a.loop === false ? 'once' : a.loop ?? 'loop', speed: a.speed ?? 1 },
+    timing: { duration: a.duration ?? 10, loop: a.pingPong ? 'pingpong' : a.loop === true ? 'loop' : a.loop === false ? 'once' : a.loop ?? 'loop', speed: a.speed ?? 1, seam: a.seam ?? 'blend' },
     group: { mode: g.mode || 'shared', phaseOffset: g.phaseOffset || 0, phaseSpread: !!g.phaseSpread, autoStart: !!g.autoStart },
   };
 }
@@ -200,7 +200,7 @@ export function AnimationEditor() {
     const fields = {};
     for (const d of e.diagnostics || []) {
       const m = /\.parameters\.(\w+)$/.exec(d.path) || /\.(duration|speed|loop)$/.exec(d.path);
-      if (m) fields[m[1] === 'duration' || m[1] === 'speed' || m[1] === 'loop' ? 'timing' : m[1]] = d.message;
+      if (m) fields[m[1] === 'duration' || m[1] === 'speed' || m[1] === 'loop' || m[1] === 'seam' ? 'timing' : m[1]] = d.message;
     }
     if (Object.keys(fields).length) setErrors(fields);
     else toast('error', e.message);
@@ -226,6 +226,7 @@ export function AnimationEditor() {
     let n = base;
     for (let k = 2; used.has(n); k++) n = `${base} (${k})`;
     const anim = { name: n, model: draft.model, duration: draft.timing.duration, loop: draft.timing.loop, speed: draft.timing.speed, parameters: draft.params };
+    if (draft.timing.seam && draft.timing.seam !== 'blend') anim.seam = draft.timing.seam;
     const group = { name: n, animation: n, tracks, mode: draft.group.mode, phaseOffset: draft.group.phaseOffset, phaseSpread: draft.group.phaseSpread, autoStart: draft.group.autoStart };
     const ops = [];
     ops.push(doc.animations ? { op: 'add', path: '/animations/-', value: anim } : { op: 'add', path: '/animations', value: [anim] });
@@ -303,6 +304,19 @@ export function AnimationEditor() {
           </span>
           <span className="fhint" />
         </label>
+        {registry.timing.seam && (
+          <label className="field">
+            <span className="fname">seam</span>
+            <span className="finput">
+              <select value={draft.timing.seam ?? 'blend'} onChange={(e) => setTiming('seam', e.target.value)} title="at the loop's wrap: blend (seamless where the model has no end of its own) or cut (restart, the original's way)">
+                {registry.timing.seam.choices.map((c) => (
+                  <option key={c}>{c}</option>
+                ))}
+              </select>
+            </span>
+            <span className="fhint" />
+          </label>
+        )}
         <label className="field">
           <span className="fname">speed <span className="unit">×</span></span>
           <span className="finput"><NumberField value={draft.timing.speed} min={registry.timing.speed.min} max={registry.timing.speed.max} step={0.1} onCommit={(v) => setTiming('speed', v)} /></span>
