@@ -2,7 +2,7 @@
  *
  * A valid show (seed_show.h) is loaded once; each input is a JSON-Patch
  * document (RFC 6902: an array of {"op", "path", "value"}) given to
- * ha_show_edit_patch on a fresh copy. Properties checked (abort on
+ * ha_show_edit_patch on it (an accepted patch is undone afterwards). Properties checked (abort on
  * violation):
  *   - a refusal (HA_EINVAL) has an error diagnostic and leaves the show
  *     byte-identical (save before == save after) and the version unchanged;
@@ -48,6 +48,23 @@ static void check_reload(const char *text, ha_diags *d) {
   ha_show_destroy(again);
 }
 
+/* The seed show, loaded once: a refused patch leaves it as it was, and an
+ * accepted one is undone at the end (both checked byte for byte). */
+static ha_show *seed(char **text) {
+  static ha_show *show;
+  static char *saved;
+  if (show == NULL) {
+    ha_diags *d = NULL;
+    REQUIRE(ha_diags_create(&d) == HA_OK);
+    REQUIRE(ha_show_load_string(ha_fuzz_seed_show, strlen(ha_fuzz_seed_show), "seed", &show, d) ==
+            HA_OK);
+    ha_diags_destroy(d);
+    saved = save(show);
+  }
+  *text = saved;
+  return show;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   char *patch = malloc(size + 1);
   REQUIRE(patch != NULL);
@@ -55,11 +72,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   patch[size] = '\0';
   ha_diags *d = NULL;
   REQUIRE(ha_diags_create(&d) == HA_OK);
-  ha_show *show = NULL;
-  REQUIRE(ha_show_load_string(ha_fuzz_seed_show, strlen(ha_fuzz_seed_show), "seed", &show, d) ==
-          HA_OK);
-  ha_diags_clear(d);
-  char *before = save(show);
+  char *before = NULL;
+  ha_show *show = seed(&before);
   uint64_t version = ha_show_version(show);
   ha_status st = ha_show_edit_patch(show, patch, d);
   char *after = save(show);
@@ -78,15 +92,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     char *redone = save(show);
     require_same(after, redone, "redo does not give the edit back");
     free(redone);
+    REQUIRE(ha_show_undo(show) == HA_OK); /* the seed again for the next input */
   } else {
     REQUIRE(st == HA_EINVAL || st == HA_ENOMEM);
     REQUIRE(st == HA_ENOMEM || ha_diags_errors(d) > 0);
     REQUIRE(ha_show_version(show) == version);
     require_same(before, after, "a refused patch changed the show");
   }
-  free(before);
   free(after);
-  ha_show_destroy(show);
   ha_diags_destroy(d);
   free(patch);
   return 0;
