@@ -73,7 +73,11 @@ if [ "${QUICK:-0}" != "1" ]; then
     name=${target%%:*}
     echo "== libFuzzer: fuzz_$name, ${FUZZ_SECONDS:-15} s from tests/fuzz/${name}_corpus"
     mkdir -p "build-fuzz/$name-corpus"
-    build-fuzz/tests/fuzz_"$name" -max_total_time="${FUZZ_SECONDS:-15}" -timeout=10 \
+    dict=()
+    if [ "${name#show_}" != "$name" ]; then
+      dict=(-dict=tests/fuzz/show.dict)
+    fi
+    build-fuzz/tests/fuzz_"$name" "${dict[@]}" -max_total_time="${FUZZ_SECONDS:-15}" -timeout=10 \
       -max_len="${target#*:}" -close_fd_mask=3 -print_final_stats=1 \
       -artifact_prefix="build-fuzz/$name-" "build-fuzz/$name-corpus" \
       "tests/fuzz/${name}_corpus" 2>&1 | tail -n 12
