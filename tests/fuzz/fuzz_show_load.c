@@ -8,7 +8,8 @@
  *   - a show that loads saves (ha_show_save_string) to text that loads again
  *     and saves to the same bytes, with the same counts and engine sizing;
  *   - it instantiates on an engine (no network), evaluates, and every cue
- *     fires (HA_OK: what the engine refuses, validation refused first);
+ *     fires (HA_OK: what the engine refuses, validation refused first), the
+ *     index past the last is HA_ENOTFOUND;
  *     every position evaluated is finite. */
 #include "holoanim.h"
 #include "holoanim/show.h"
@@ -87,6 +88,8 @@ static void play(const ha_show *show) {
       REQUIRE(st == HA_OK); /* the show's validation covers what the engine checks */
       evaluate(inst, t, x, y, z, n);
     }
+    /* One past the last cue: no such cue, the engine untouched. */
+    REQUIRE(ha_show_fire_cue_at(inst, ncues, 1.0, &err) == HA_ENOTFOUND);
     evaluate(inst, 1.0 + 0.5 * (double)ncues + 0.1, x, y, z, n);
     evaluate(inst, 60.0, x, y, z, n);
   }
