@@ -48,7 +48,8 @@ if [ "${QUICK:-0}" != "1" ]; then
   # fuzz targets link its static library (no source list to keep in step).
   cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug -DHA_FUZZ=ON \
     -DHA_SANITIZE=fuzzer-no-link,address,undefined -DHA_BUILD_BENCH=OFF >/dev/null
-  cmake --build build-fuzz -j"$jobs" --target fuzz_osc_decode fuzz_hpx_import
+  cmake --build build-fuzz -j"$jobs" --target fuzz_osc_decode fuzz_hpx_import fuzz_show_load \
+    fuzz_show_edit fuzz_cli_params fuzz_control
 
   echo "== libFuzzer: OSC decoder, ${FUZZ_SECONDS:-20} s from the seed corpus"
   mkdir -p build-fuzz/corpus
@@ -63,6 +64,24 @@ if [ "${QUICK:-0}" != "1" ]; then
   build-fuzz/tests/fuzz_hpx_import -max_total_time="${FUZZ_SECONDS:-20}" -timeout=10 \
     -max_len=16384 -print_final_stats=1 -artifact_prefix=build-fuzz/ \
     build-fuzz/hpx-corpus build-fuzz/hpx-seeds 2>&1 | tail -n 12
+
+  # The newer targets, each from its seeds in tests/fuzz/<name>_corpus for
+  # FUZZ_SECONDS (default 15 s each); a crash fails the script (pipefail).
+  # -close_fd_mask=3: the CLI parser's own messages would slow it tenfold
+  # (libFuzzer and the sanitizers still report on their own descriptor).
+  for target in show_load:16384 show_edit:2048 cli_params:512 control:1024; do
+    name=${target%%:*}
+    echo "== libFuzzer: fuzz_$name, ${FUZZ_SECONDS:-15} s from tests/fuzz/${name}_corpus"
+    mkdir -p "build-fuzz/$name-corpus"
+    dict=()
+    if [ "${name#show_}" != "$name" ]; then
+      dict=(-dict=tests/fuzz/show.dict)
+    fi
+    build-fuzz/tests/fuzz_"$name" "${dict[@]}" -max_total_time="${FUZZ_SECONDS:-15}" -timeout=10 \
+      -max_len="${target#*:}" -close_fd_mask=3 -print_final_stats=1 \
+      -artifact_prefix="build-fuzz/$name-" "build-fuzz/$name-corpus" \
+      "tests/fuzz/${name}_corpus" 2>&1 | tail -n 12
+  done
 
   echo "== format check"
   files=$(git ls-files '*.c' '*.h' | grep -v '^bindings/node/node_modules/' || true)

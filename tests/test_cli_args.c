@@ -54,6 +54,12 @@ static void test_hostport_bad(void) {
   check_hostport_bad(NULL, 4003);
   check_hostport_bad("h:0", 4003);
   check_hostport_bad("h:65536", 4003);
+  /* An IPv6 scope is an interface name or number: no bracket, ':' or space
+   * (found by fuzz_cli_params: such a host could not be written back). */
+  check_hostport_bad("fe80::1%eth0]:9000", 4003);
+  check_hostport_bad("[fe80::1%a]b]:1", 4003);
+  check_hostport_bad("fe80::1%eth 0", 4003);
+  check_hostport_bad("fe80::1%a:b", 4003);
   check_hostport_bad("h:99999999999999999999", 4003);
   check_hostport_bad("h:abc", 4003);
   check_hostport_bad("h:40a", 4003);

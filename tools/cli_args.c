@@ -96,7 +96,8 @@ static int hostport_parse_port(const char *s, int *port) {
   return 0;
 }
 
-/* Hex digits, ':' and '.' (an embedded IPv4), then an optional "%scope". */
+/* Hex digits, ':' and '.' (an embedded IPv4), then an optional "%scope"
+ * (letters, digits, '.', '_', '-'). */
 static int hostport_is_ipv6(const char *s, size_t n) {
   size_t i = 0;
   for (; i < n && s[i] != '%'; i++) {
@@ -106,7 +107,20 @@ static int hostport_is_ipv6(const char *s, size_t n) {
       return 0;
     }
   }
-  return i < n ? i + 1 < n : 1; /* a '%' needs a scope after it */
+  if (i == n) {
+    return 1;
+  }
+  /* "%scope": an interface name or number, so that the host reads back
+   * (no ']' or ':' after the '%'); a '%' needs a scope after it. */
+  for (size_t k = i + 1; k < n; k++) {
+    char c = s[k];
+    int ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+             c == '.' || c == '_' || c == '-';
+    if (!ok) {
+      return 0;
+    }
+  }
+  return i + 1 < n;
 }
 
 int cli_hostport_parse(const char *s, int default_port, cli_hostport *out) {

@@ -35,6 +35,9 @@ struct ha_control {
   /* relaxed counters: statistics read by other threads. */
   ha__atomic_u64 packets, commands, feedback, malformed, refused, unknown;
   ha_metrics *metrics; /* NULL: not counted there */
+  /* ha__control_create_local: replies go here (fd is -1, no thread). */
+  ha__control_reply_fn reply;
+  void *reply_user;
 };
 
 ha_control_config ha_control_config_default(void) {
@@ -63,6 +66,10 @@ static int resolve4(const char *host, struct in_addr *out) {
 
 static void control_reply(ha_control *c, const struct sockaddr_in *to, const char *what,
                           const char *address, const char *text) {
+  if (c->reply != NULL) {
+    c->reply(c->reply_user, what, address, text);
+    return;
+  }
   uint8_t buf[512];
   ha_osc_writer w;
   ha_osc_writer_init(&w, buf, sizeof(buf));
@@ -267,6 +274,35 @@ ha_status ha_control_start(const ha_control_config *cfg, const ha_control_handle
   }
   *out = c;
   return HA_OK;
+}
+
+ha_status ha__control_create_local(const ha_control_handlers *h, ha_azimuth_sign sign,
+                                   ha__control_reply_fn reply, void *reply_user, ha_control **out) {
+  ha_control *c = calloc(1, sizeof(*c));
+  if (c == NULL) {
+    return HA_ENOMEM;
+  }
+  c->fd = -1;
+  c->h = h ? *h : (ha_control_handlers){NULL, NULL, NULL};
+  c->sign =
+      sign == HA_AZIMUTH_COUNTERCLOCKWISE ? HA_AZIMUTH_COUNTERCLOCKWISE : HA_AZIMUTH_CLOCKWISE;
+  c->reply = reply;
+  c->reply_user = reply_user;
+  *out = c;
+  return HA_OK;
+}
+
+void ha__control_feed(ha_control *c, const uint8_t *data, size_t len) {
+  struct sockaddr_in from;
+  memset(&from, 0, sizeof(from));
+  from.sin_family = AF_INET;
+  from.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ha__add_relaxed_u64(&c->packets, 1);
+  handle_packet(c, data, len, &from, 0);
+}
+
+void ha__control_destroy_local(ha_control *c) {
+  free(c);
 }
 
 uint16_t ha_control_port(const ha_control *c) {

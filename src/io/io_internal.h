@@ -75,4 +75,17 @@ static inline size_t ha__decimal_digits(uint32_t n) {
   return d;
 }
 
+/* ---- the control input without socket or thread ------------------------
+ * For the fuzz target (tests/fuzz/fuzz_control.c) and tests: the same
+ * decoder and dispatcher as ha_control_start's thread, fed by the caller.
+ * Each packet is handled as one from 127.0.0.1; every reply goes to
+ * `reply` (what: "/holoanim/ack" or "/holoanim/error") instead of a socket. */
+typedef void (*ha__control_reply_fn)(void *user, const char *what, const char *address,
+                                     const char *text);
+ha_status ha__control_create_local(const ha_control_handlers *h, ha_azimuth_sign sign,
+                                   ha__control_reply_fn reply, void *reply_user, ha_control **out);
+void ha__control_feed(ha_control *c, const uint8_t *data, size_t len);
+/* Free a control made by ha__control_create_local (NULL is a no-op). */
+void ha__control_destroy_local(ha_control *c);
+
 #endif
