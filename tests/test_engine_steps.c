@@ -33,7 +33,7 @@ static void check_bounded(const char *model, const char *params, double T, uint6
   ha_error err;
   CHECK_OK(ha_engine_create(&cfg, &e, &err));
   CHECK_OK(ha_engine_track_add(e, 1, ha_vec3_make(0, 0, 0), &err));
-  ha_timing tm = {T, HA_LOOP_PINGPONG, 1};
+  ha_timing tm = {T, HA_LOOP_PINGPONG, 1, HA_SEAM_BLEND};
   ha_motion *m = test_motionf(model, &tm, "%s", params);
   ha_anim_spec sp = ha_anim_spec_default();
   uint32_t ids[] = {1};
