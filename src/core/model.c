@@ -1012,8 +1012,7 @@ static ha_status parse_frame(ha__motion_data *d, const ha_params *raw, ha_error 
     *offv[k] = ha_vec3_make(v.num[0], v.num[1], v.num[2]);
     d->has_off = 1;
   }
-  /* The turn's unit axis and rate, once (ha_quat_axis_angle's own steps, so
-   * an evaluation builds the same rotation bit for bit). */
+  /* The turn's unit axis and rate, once (as ha_quat_axis_angle: same bits) */
   d->off_axis = ha_vec3_normalize(d->off_turn);
   if (ha_vec3_dot(d->off_axis, d->off_axis) < 0.5) {
     d->off_axis = ha_vec3_zero();
@@ -1132,8 +1131,7 @@ ha_vec3 ha__motion_data_eval(const ha__motion_data *d, double tau, double cycle,
     p = ha_vec3_add(pv, ha_mat3_apply(&d->xf, ha_vec3_sub(p, pv)));
   }
   if (d->has_off) {
-    /* offset, turned about offsetTurn by |offsetTurn| degrees per cycle
-     * (axis and rate from creation; no turn: the offset as it is) */
+    /* offset, turned about offsetTurn by |offsetTurn| degrees per cycle */
     ha_vec3 o = d->off;
     if (d->off_deg > 0.0 && ha_vec3_dot(d->off_axis, d->off_axis) > 0.0) {
       double half = 0.5 * ha_deg2rad(d->off_deg * ev.p), s = sin(half);
