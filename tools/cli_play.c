@@ -333,7 +333,8 @@ static int play_add_destination(void *ctx, const char *value) {
   if (o->nto == PLAY_MAX_TO) {
     return cli_usage_error("play: at most %d --to", PLAY_MAX_TO);
   }
-  if (cli_hostport_parse(value, 4003, &o->to[o->nto]) != 0) {
+  /* No port: 0, the dialect's default (4003, or 4001 for --dialect adm-osc). */
+  if (cli_hostport_parse(value, 0, &o->to[o->nto]) != 0) {
     return cli_usage_error(
         "--to: '%s' is not HOST[:PORT] (a port in 1..65535; [::1]:PORT for IPv6)", value);
   }
@@ -391,7 +392,8 @@ static void play_options(play_opts *o, cli_opt rows[PLAY_NOPTS]) {
       {CLI_NUMBER("phase-offset", "S", "time offset between successive tracks", "0",
                   &o->spec.phase_offset),
        .seen = &o->phase_given},
-      {CLI_CALL("to", "HOST[:PORT]", "send to a device (repeatable; default port 4003)", NULL,
+      {CLI_CALL("to", "HOST[:PORT]",
+                "send to a device (repeatable; default port 4003, adm-osc 4001)", NULL,
                 play_add_destination, o)},
       {CLI_STRING("dialect", "D", "holophonix | adm-osc (for --to outputs)", NULL, &o->dialect)},
       {CLI_STRING("coords", "C", "xyz | aed (for --to outputs)", NULL, &o->coords)},
