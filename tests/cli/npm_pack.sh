@@ -56,4 +56,24 @@ for (let i = 0; i < 3; i++) {
 }
 console.log(`installed from the tarball offline: ${reg.models.length} models, circular r=3 evaluated`);
 '
+# With an installed libholoanim of the same version (the .deb, unpacked
+# into a scratch root and shown through PKG_CONFIG_PATH), the install links
+# it instead of compiling vendor/.
+if command -v cpack >/dev/null && command -v dpkg-deb >/dev/null && command -v pkg-config >/dev/null; then
+  cpack -G DEB --config "$build/CPackConfig.cmake" -B "$dir/deb" >"$dir/cpack.log" 2>&1 ||
+    { cat "$dir/cpack.log"; exit 1; }
+  dpkg -x "$(ls "$dir"/deb/holoanim_*.deb)" "$dir/root"
+  mkdir -p "$dir/app2" "$dir/cache2"
+  cd "$dir/app2"
+  echo '{"name": "app2", "version": "1.0.0", "private": true}' >package.json
+  PKG_CONFIG_PATH="$dir/root/usr/lib/pkgconfig" npm install --offline --cache "$dir/cache2" \
+    --no-audit --no-fund --foreground-scripts "$tgz" >"$dir/install2.log" 2>&1 ||
+    { cat "$dir/install2.log"; exit 1; }
+  grep -F "holoanim: linking the installed library $dir/root/usr/lib/libholoanim.a" \
+    "$dir/install2.log" || { cat "$dir/install2.log"; exit 1; }
+  node -e 'const h = require("holoanim"); if (h.listModels().models.length < 20) process.exit(1);'
+  echo "with the .deb's library present: linked it (pkg-config), require works"
+else
+  echo "the installed-library path: skipped (cpack, dpkg-deb or pkg-config missing)"
+fi
 echo "1 passed, 0 failed"
