@@ -120,15 +120,16 @@ static void test_holophonix_aed_bytes_both_signs(void) {
   expect_packet(c, 2, 1.0, 0.0, 0.0, ccw, sizeof ccw, "holophonix aed counter-clockwise");
 }
 
-static void test_adm_xyz_bytes_normalised_clamped(void) {
+static void test_adm_xyz_bytes_normalised_scaled(void) {
   ha_output_config c = ha_output_config_default();
   c.dialect = HA_DIALECT_ADM_OSC;
   c.adm_scale = 10.0;
-  /* (5, −20, 2.5) m over 10 m: 0.5, −2 → −1 (clamped), 0.25. */
+  /* (5, −20, 2.5) m over 10 m: (0.5, −2, 0.25), outside the cube: halved as
+   * a whole to (0.25, −1, 0.125), the same direction. */
   static const uint8_t want[] = {'/',  'a',  'd',  'm',  '/',  'o',  'b',  'j',  '/',
                                  '3',  '/',  'x',  'y',  'z',  0,    0,    ',',  'f',
-                                 'f',  'f',  0,    0,    0,    0,    0x3f, 0x00, 0x00,
-                                 0x00, 0xbf, 0x80, 0x00, 0x00, 0x3e, 0x80, 0x00, 0x00};
+                                 'f',  'f',  0,    0,    0,    0,    0x3e, 0x80, 0x00,
+                                 0x00, 0xbf, 0x80, 0x00, 0x00, 0x3e, 0x00, 0x00, 0x00};
   expect_packet(c, 3, 5.0, -20.0, 2.5, want, sizeof want, "adm xyz");
 }
 
@@ -150,6 +151,145 @@ static void test_adm_aed_bytes_sign(void) {
                                'f',  'f',  0,    0,    0,    0,    0x00, 0x00, 0x00,
                                0x00, 0x42, 0xb4, 0x00, 0x00, 0x3f, 0x80, 0x00, 0x00};
   expect_packet(c, 12, 0.0, 0.0, 40.0, up, sizeof up, "adm aed up, clamped");
+}
+
+/* A radius-30 m circle at admScale 10 (three times outside the cube), with
+ * some height: the azimuth an xyz receiver computes (atan2(−x, y)) and the
+ * elevation equal what the aed output sends, all the way round. Clamping per
+ * axis put the source in a corner (−135° while its direction is −160°). */
+static void test_adm_xyz_keeps_direction(void) {
+  ha_output_config cx = ha_output_config_default(), ca;
+  cx.dialect = HA_DIALECT_ADM_OSC;
+  cx.adm_scale = 10.0;
+  ca = cx;
+  ca.coords = HA_COORDS_AED;
+  int rx_x, rx_a;
+  ha_output *ox = rx_output(&cx, 4, &rx_x), *oa = rx_output(&ca, 4, &rx_a);
+  for (int k = 0; k < 36; k++) {
+    double th = (double)k * 10.0 * M_PI / 180.0;
+    double x = 30.0 * cos(th), y = 30.0 * sin(th), z = (k % 3) * 4.0;
+    uint32_t id = 1;
+    double now = (double)k;
+    CHECK_INT(ha_output_flush(ox, now, 1, &id, &x, &y, &z, NULL), 1);
+    CHECK_INT(ha_output_flush(oa, now, 1, &id, &x, &y, &z, NULL), 1);
+    char ax[64], aa[64];
+    float vx[3], va[3];
+    CHECK_INT(rx_fff(rx_x, ax, sizeof ax, vx, 2000), 0);
+    CHECK_INT(rx_fff(rx_a, aa, sizeof aa, va, 2000), 0);
+    CHECK_STR(ax, "/adm/obj/1/xyz");
+    CHECK_STR(aa, "/adm/obj/1/aed");
+    double big = fmax(fabs(vx[0]), fmax(fabs(vx[1]), fabs(vx[2])));
+    CHECK_NEAR(big, 1.0, 1e-6); /* on the cube's surface */
+    double az = atan2(-(double)vx[0], (double)vx[1]) * 180.0 / M_PI;
+    double el = atan2((double)vx[2], hypot((double)vx[0], (double)vx[1])) * 180.0 / M_PI;
+    CHECK_MSG(fabs(ha_angle_diff_deg(az, (double)va[0])) < 1e-3,
+              "k=%d: xyz azimuth %.4f, aed azimuth %.4f", k, az, (double)va[0]);
+    CHECK_NEAR(el, (double)va[1], 1e-3);
+    CHECK_NEAR((double)va[2], 1.0, 1e-6); /* the distance saturates */
+  }
+  rx_output_close(ox, rx_x);
+  rx_output_close(oa, rx_a);
+}
+
+/* Port 0 is the dialect's default: ADM-OSC receivers listen on 4001. */
+static void test_default_port_by_dialect(void) {
+  CHECK_INT(ha_output_port_or_default(0, HA_DIALECT_ADM_OSC), 4001);
+  CHECK_INT(ha_output_port_or_default(0, HA_DIALECT_HOLOPHONIX), 4003);
+  CHECK_INT(ha_output_port_or_default(9000, HA_DIALECT_ADM_OSC), 9000);
+  ha_output_config c = ha_output_config_default();
+  c.host = "127.0.0.1";
+  c.port = 0;
+  c.dialect = HA_DIALECT_ADM_OSC;
+  ha_output *o = NULL;
+  CHECK_OK(ha_output_create(&c, 1, &o, NULL));
+  CHECK_STR(ha_output_destination(o), "127.0.0.1:4001");
+  ha_output_destroy(o);
+  c.dialect = HA_DIALECT_HOLOPHONIX;
+  CHECK_OK(ha_output_create(&c, 1, &o, NULL));
+  CHECK_STR(ha_output_destination(o), "127.0.0.1:4003");
+  ha_output_destroy(o);
+}
+
+/* One `,f` message: its address and value. */
+static int rx_f(int fd, char *addr, size_t cap, float *v, int timeout_ms) {
+  uint8_t buf[2048];
+  ssize_t len = test_udp_recv(fd, buf, sizeof buf, timeout_ms);
+  ha_osc_arg args[1];
+  ha_osc_message m;
+  if (len <= 0 || ha_osc_decode_message(buf, (size_t)len, &m, args, 1, NULL) != HA_OK ||
+      m.arg_count != 1 || args[0].type != 'f') {
+    return -1;
+  }
+  snprintf(addr, cap, "%s", m.address);
+  *v = args[0].v.f;
+  return 0;
+}
+
+/* A listed track's gain goes just before its first position (linear for
+ * ADM-OSC, dB for Holophonix), not again while it moves, again after a
+ * keep-alive period; an unlisted track gets none. */
+static void test_gain_sent(void) {
+  static const ha_output_gain gains[] = {{3, -6.0}};
+  for (int adm = 0; adm < 2; adm++) {
+    ha_output_config c = ha_output_config_default();
+    c.dialect = adm ? HA_DIALECT_ADM_OSC : HA_DIALECT_HOLOPHONIX;
+    c.gains = gains;
+    c.gains_len = 1;
+    c.keep_alive_s = 1.0;
+    int rx;
+    ha_output *o = rx_output(&c, 4, &rx);
+    uint32_t ids[2] = {3, 4};
+    double x[2] = {1, 1}, y[2] = {0, 0}, z[2] = {0, 0};
+    CHECK_INT(ha_output_send(o, 0.0, 2, ids, x, y, z, NULL), 2);
+    char a[64];
+    float g = 0, v[3];
+    CHECK_INT(rx_f(rx, a, sizeof a, &g, 2000), 0);
+    CHECK_STR(a, adm ? "/adm/obj/3/gain" : "/track/3/gain");
+    CHECK_NEAR((double)g, adm ? pow(10.0, -6.0 / 20.0) : -6.0, 1e-6);
+    CHECK_INT(rx_fff(rx, a, sizeof a, v, 2000), 0);
+    CHECK_STR(a, adm ? "/adm/obj/3/xyz" : "/track/3/xyz");
+    CHECK_INT(rx_fff(rx, a, sizeof a, v, 2000), 0); /* track 4: no gain */
+    CHECK_STR(a, adm ? "/adm/obj/4/xyz" : "/track/4/xyz");
+    x[0] = x[1] = 2;
+    CHECK_INT(ha_output_send(o, 0.5, 2, ids, x, y, z, NULL), 2);
+    CHECK_INT(rx_count(rx, 200), 2); /* positions only */
+    x[0] = x[1] = 3;
+    CHECK_INT(ha_output_send(o, 1.5, 2, ids, x, y, z, NULL), 2);
+    CHECK_INT(rx_count(rx, 200), 3); /* the gain again */
+    rx_output_close(o, rx);
+  }
+  /* Bundled: the gain and its position in one bundle. */
+  ha_output_config c = ha_output_config_default();
+  c.dialect = HA_DIALECT_ADM_OSC;
+  c.gains = gains;
+  c.gains_len = 1;
+  c.bundle = true;
+  c.bundle_max_messages = 1;
+  int rx;
+  ha_output *o = rx_output(&c, 4, &rx);
+  uint32_t id = 3;
+  double x = 1, y = 0, z = 0;
+  CHECK_INT(ha_output_send(o, 0.0, 1, &id, &x, &y, &z, NULL), 1);
+  uint8_t buf[2048];
+  ssize_t n = test_udp_recv(rx, buf, sizeof buf, 2000);
+  ha_osc_packet pkt;
+  CHECK(n > 0);
+  CHECK_OK(ha_osc_decode(buf, (size_t)n, &pkt, NULL, 0, NULL));
+  CHECK_INT(pkt.kind, HA_OSC_PACKET_BUNDLE);
+  const char *want[] = {"/adm/obj/3/gain", "/adm/obj/3/xyz"};
+  const uint8_t *el;
+  size_t el_len;
+  int k = 0;
+  while (ha_osc_bundle_next(&pkt.bundle, &el, &el_len) && k < 3) {
+    ha_osc_arg args[3];
+    ha_osc_message m;
+    CHECK_OK(ha_osc_decode_message(el, el_len, &m, args, 3, NULL));
+    CHECK_STR(m.address, k < 2 ? want[k] : "(none)");
+    k++;
+  }
+  CHECK_INT(k, 2);
+  CHECK_INT(rx_count(rx, 200), 0);
+  rx_output_close(o, rx);
 }
 
 /* ---- dead-band and keep-alive ------------------------------------------- */
@@ -483,7 +623,7 @@ static void test_flush_ignores_rate_and_deadband(void) {
 /* ---- a refusing destination --------------------------------------------- */
 
 static void test_refused_then_receiver_appears(void) {
-  uint16_t port;
+  uint16_t port = 0;
   int tmp = test_udp_receiver(&port);
   CHECK(tmp >= 0);
   close(tmp); /* nothing listens on `port` now */
@@ -567,8 +707,22 @@ static void test_validation(void) {
   ha_output_config_validate(&c, &err);
   CHECK_STR(err.message, "rate_hz: 2000 is above the maximum 1000");
   c = d;
-  c.port = 0;
+  c.port = -1;
   expect_invalid(c, HA_ERANGE, "port");
+  c = d;
+  c.port = 70000;
+  expect_invalid(c, HA_ERANGE, "port");
+  c = d;
+  static const ha_output_gain loud[] = {{1, 0.0}, {2, 20.0}};
+  c.gains = loud;
+  c.gains_len = 2;
+  expect_invalid(c, HA_ERANGE, "gains[1].db");
+  static const ha_output_gain twice[] = {{1, 0.0}, {1, -3.0}};
+  c.gains = twice;
+  c.host = "127.0.0.1";
+  ha_output *twice_out = NULL;
+  CHECK_INT(ha_output_create(&c, 2, &twice_out, NULL), HA_EINVAL);
+  CHECK(twice_out == NULL);
   c = d;
   c.host = "";
   expect_invalid(c, HA_EINVAL, "host");
@@ -690,7 +844,10 @@ static void test_stats_concurrent_wire_whole(void) {
 int main(void) {
   RUN(test_holophonix_xyz_bytes);
   RUN(test_holophonix_aed_bytes_both_signs);
-  RUN(test_adm_xyz_bytes_normalised_clamped);
+  RUN(test_adm_xyz_bytes_normalised_scaled);
+  RUN(test_adm_xyz_keeps_direction);
+  RUN(test_default_port_by_dialect);
+  RUN(test_gain_sent);
   RUN(test_adm_aed_bytes_sign);
   RUN(test_deadband_and_keepalive);
   RUN(test_deadband_aed);

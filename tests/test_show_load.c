@@ -474,8 +474,15 @@ static void test_structs(void) {
   CHECK_INT(ac[2].tracks[0], 3);
   const ha_show_output *o = ha_show_outputs(s, &n);
   CHECK_INT(n, 1);
-  CHECK_INT(o[0].port, 4003);
+  CHECK_INT(o[0].port, 4001);    /* adm-osc with no port: the spec's */
+  CHECK_INT(o[0].gain_count, 1); /* the tracks' gains, for the output to send */
+  CHECK_INT(o[0].gains[0].track, 3);
+  CHECK_NEAR(o[0].gains[0].db, -6, 0);
   CHECK_INT(o[0].dialect, HA_SHOW_DIALECT_ADM_OSC);
+  CHECK_INT(o[0].port, 4001);    /* adm-osc with no port: the spec's */
+  CHECK_INT(o[0].gain_count, 1); /* the tracks' gains, for the output to send */
+  CHECK_INT(o[0].gains[0].track, 3);
+  CHECK_NEAR(o[0].gains[0].db, -6, 0);
   CHECK_INT(o[0].azimuth_sign, HA_AZIMUTH_COUNTERCLOCKWISE);
   CHECK(o[0].aed && o[0].bundle && !o[0].enabled);
   CHECK_NEAR(o[0].bundle_lookahead_ms, 5, 0);

@@ -186,6 +186,11 @@ void cli_print_diags(const ha_diags *d, const char *indent);
 void cli_catch_stop_signals(void);
 int cli_stop_requested(void);
 
+/* Ask SIGHUP to set a flag (a service manager's "reload"); the poll returns
+ * 1 once per request and clears it. */
+void cli_catch_reload_signal(void);
+int cli_reload_requested(void);
+
 /* Write an SVG picture to `path`; prints "render: cannot write/failed
  * writing 'path'" and returns −1 on failure. */
 int cli_write_svg(const char *path, const ha_svg_track *tracks, size_t n,

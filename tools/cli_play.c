@@ -3,7 +3,10 @@
  * The control side lives here: load, set up outputs (or start the built-in
  * simulated device when there is none), remote control and device feedback
  * input, a live status line, metrics files/endpoint, hot reload (--watch),
- * and a clean stop on Ctrl-C (outputs are flushed).
+ * SIGHUP reloads the show (as --watch does on a change), and a clean stop on
+ * Ctrl-C or SIGTERM (outputs flushed, last metrics written), so it runs as a
+ * service (holoanim@.service). Off a terminal (journald, a file) the status
+ * line becomes a plain log line a minute.
  *
  * cmd_play reads as its steps: play_parse (the option table into
  * play_opts), play_load (show or --model motion), play_setup (player and
@@ -18,6 +21,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "cli_show.h"
@@ -55,6 +59,7 @@ typedef struct play_ctx {
   ha_devsim *sim;            /* the built-in device, when there is no output */
   ha_control *control;
   ha_metrics_server *metrics_server;
+  int tty; /* stderr is a terminal: the \r status line; else plain lines */
 } play_ctx;
 
 /* Start what "play" means: the show's autoStart groups, or the one model. */
@@ -281,26 +286,27 @@ static int play_write_metrics_file(ha_player *p, const char *path) {
   return rc;
 }
 
-static void play_print_event(const ha_player_event *ev) {
+/* `nl` ends the status line first ("\n" on a terminal, "" in a log). */
+static void play_print_event(const ha_player_event *ev, const char *nl) {
   switch (ev->type) {
   case HA_EVENT_CONFLICT:
     fprintf(stderr,
-            "\nholoanim: conflict on track %u at t=%.2f: the device reports (%.2f, %.2f, %.2f), "
+            "%sholoanim: conflict on track %u at t=%.2f: the device reports (%.2f, %.2f, %.2f), "
             "we sent (%.2f, %.2f, %.2f): another controller is moving it\n",
-            ev->track, ev->time, ev->position.x, ev->position.y, ev->position.z, ev->expected.x,
+            nl, ev->track, ev->time, ev->position.x, ev->position.y, ev->position.z, ev->expected.x,
             ev->expected.y, ev->expected.z);
     break;
   case HA_EVENT_COMMAND_FAILED:
-    fprintf(stderr, "\nholoanim: a command failed (tag %u, track %u): %s\n", ev->tag, ev->track,
+    fprintf(stderr, "%sholoanim: a command failed (tag %u, track %u): %s\n", nl, ev->tag, ev->track,
             ha_strerror(ev->status));
     break;
   case HA_EVENT_BASE_CHANGED:
-    fprintf(stderr, "\nholoanim: track %u moved on the device to (%.2f, %.2f, %.2f)\n", ev->track,
-            ev->position.x, ev->position.y, ev->position.z);
+    fprintf(stderr, "%sholoanim: track %u moved on the device to (%.2f, %.2f, %.2f)\n", nl,
+            ev->track, ev->position.x, ev->position.y, ev->position.z);
     break;
   case HA_EVENT_STALL:
-    fprintf(stderr, "\nholoanim: the tick stalled %.1f ms (%llu ticks skipped)", ev->lateness * 1e3,
-            (unsigned long long)ev->skipped);
+    fprintf(stderr, "%sholoanim: the tick stalled %.1f ms (%llu ticks skipped)", nl,
+            ev->lateness * 1e3, (unsigned long long)ev->skipped);
     if (ev->model != NULL) {
       fprintf(stderr, ": track %u (%s, tag %u) took %.1f ms to evaluate\n", ev->track, ev->model,
               ev->tag, ev->cost * 1e3);
@@ -322,7 +328,9 @@ static const cli_command play_command = {
     "     [--track N[,N...]] [--mode MODE] [--phase-offset S] [options]",
     "Stream positions in real time: a show (its outputs, groups, cues and remote\n"
     "control) or one model on chosen tracks. With no --to and no output in the show,\n"
-    "a simulated device is started. Ctrl-C stops cleanly (the outputs are flushed).",
+    "a simulated device is started. Ctrl-C or SIGTERM stops cleanly (the outputs are\n"
+    "flushed, the metrics file written); SIGHUP reloads the show file. Off a terminal\n"
+    "the status line is a plain log line a minute.",
     "SHOW.json",
     1,
     NULL};
@@ -333,7 +341,8 @@ static int play_add_destination(void *ctx, const char *value) {
   if (o->nto == PLAY_MAX_TO) {
     return cli_usage_error("play: at most %d --to", PLAY_MAX_TO);
   }
-  if (cli_hostport_parse(value, 4003, &o->to[o->nto]) != 0) {
+  /* No port: 0, the dialect's default (4003, or 4001 for --dialect adm-osc). */
+  if (cli_hostport_parse(value, 0, &o->to[o->nto]) != 0) {
     return cli_usage_error(
         "--to: '%s' is not HOST[:PORT] (a port in 1..65535; [::1]:PORT for IPv6)", value);
   }
@@ -391,7 +400,8 @@ static void play_options(play_opts *o, cli_opt rows[PLAY_NOPTS]) {
       {CLI_NUMBER("phase-offset", "S", "time offset between successive tracks", "0",
                   &o->spec.phase_offset),
        .seen = &o->phase_given},
-      {CLI_CALL("to", "HOST[:PORT]", "send to a device (repeatable; default port 4003)", NULL,
+      {CLI_CALL("to", "HOST[:PORT]",
+                "send to a device (repeatable; default port 4003, adm-osc 4001)", NULL,
                 play_add_destination, o)},
       {CLI_STRING("dialect", "D", "holophonix | adm-osc (for --to outputs)", NULL, &o->dialect)},
       {CLI_STRING("coords", "C", "xyz | aed (for --to outputs)", NULL, &o->coords)},
@@ -637,14 +647,14 @@ static void play_reload_show(play_ctx *c) {
   ha_diags_create(&diags);
   ha_show *fresh = NULL;
   if (ha_show_load_file(path, &fresh, diags) != HA_OK) {
-    fprintf(stderr, "\nholoanim: %s changed but is invalid; still playing the previous version:\n",
-            path);
+    fprintf(stderr, "%sholoanim: %s changed but is invalid; still playing the previous version:\n",
+            c->tty ? "\n" : "", path);
     cli_print_diags(diags, "  ");
   } else if (!play_same_groups(c->show, fresh)) {
     fprintf(stderr,
-            "\nholoanim: %s changed its groups (names or order); still playing the previous "
+            "%sholoanim: %s changed its groups (names or order); still playing the previous "
             "version: restart play to use it\n",
-            path);
+            c->tty ? "\n" : "", path);
     ha_show_destroy(fresh);
   } else {
     size_t ng = 0;
@@ -662,7 +672,7 @@ static void play_reload_show(play_ctx *c) {
     c->show = fresh;
     pthread_mutex_unlock(&c->show_lock);
     ha_show_destroy(old);
-    fprintf(stderr, "\nholoanim: reloaded %s\n", path);
+    fprintf(stderr, "%sholoanim: reloaded %s\n", c->tty ? "\n" : "", path);
   }
   ha_diags_destroy(diags);
 }
@@ -685,11 +695,12 @@ static void play_print_status(play_ctx *c, double now, play_status_line *sl) {
   }
   double dt = now - sl->last;
   fprintf(stderr,
-          "\r t=%8.2fs %s  ticks %6.1f/s  late %llu  msgs %7.0f/s  errors %llu  "
-          "conflicts %llu   ",
-          ps.time, ps.playing ? "playing" : "paused ", (double)(ps.ticks - sl->ticks) / dt,
-          (unsigned long long)ps.late_ticks, (double)(msgs - sl->msgs) / dt,
-          (unsigned long long)errors, (unsigned long long)ps.conflicts);
+          "%s t=%.2fs %s  ticks %.1f/s  late %llu  msgs %.0f/s  errors %llu  "
+          "conflicts %llu%s",
+          c->tty ? "\r" : "holoanim:", ps.time, ps.playing ? "playing" : "paused ",
+          (double)(ps.ticks - sl->ticks) / dt, (unsigned long long)ps.late_ticks,
+          (double)(msgs - sl->msgs) / dt, (unsigned long long)errors,
+          (unsigned long long)ps.conflicts, c->tty ? "   " : "\n");
   sl->msgs = msgs;
   sl->ticks = ps.ticks;
   sl->last = now;
@@ -704,7 +715,7 @@ static int play_drain_events(play_ctx *c) {
       ended = 1;
     }
     if (!c->opts->quiet) {
-      play_print_event(&ev);
+      play_print_event(&ev, c->tty ? "\n" : "");
     }
   }
   return ended;
@@ -715,6 +726,9 @@ static int play_drain_events(play_ctx *c) {
 static void play_run(play_ctx *c) {
   const play_opts *o = c->opts;
   cli_catch_stop_signals();
+  cli_catch_reload_signal();
+  /* Off a terminal (a service's journal): one plain line a minute. */
+  const double status_every = c->tty ? 0.5 : 60.0;
   double start = ha_monotonic_now(), last_metrics = start;
   play_status_line sl = {start, 0, 0};
   long long stamp = o->show_path ? play_file_stamp(o->show_path) : 0;
@@ -730,13 +744,20 @@ static void play_run(play_ctx *c) {
       stamp = m;
       play_reload_show(c);
     }
+    if (cli_reload_requested()) {
+      if (o->show_path != NULL) {
+        play_reload_show(c);
+      } else {
+        fprintf(stderr, "holoanim: SIGHUP: nothing to reload (no show file)\n");
+      }
+    }
     if (o->metrics_path != NULL && now - last_metrics >= 1.0) {
       last_metrics = now;
       if (play_write_metrics_file(c->player, o->metrics_path) != 0 && !o->quiet) {
         fprintf(stderr, "\nholoanim: cannot write %s: %s\n", o->metrics_path, strerror(errno));
       }
     }
-    if (!o->quiet && now - sl.last >= 0.5) {
+    if (!o->quiet && now - sl.last >= status_every) {
       play_print_status(c, now, &sl);
     }
   }
@@ -748,10 +769,11 @@ static void play_print_summary(const play_ctx *c) {
   ha_player_status ps;
   ha_player_get_status(c->player, &ps);
   fprintf(stderr,
-          "\nholoanim: stopped at t=%.2fs after %llu ticks (%llu late, %llu stalls, %llu "
+          "%sholoanim: stopped at t=%.2fs after %llu ticks (%llu late, %llu stalls, %llu "
           "skipped)\n",
-          ps.time, (unsigned long long)ps.ticks, (unsigned long long)ps.late_ticks,
-          (unsigned long long)ps.stalls, (unsigned long long)ps.skipped_ticks);
+          c->tty ? "\n" : "", ps.time, (unsigned long long)ps.ticks,
+          (unsigned long long)ps.late_ticks, (unsigned long long)ps.stalls,
+          (unsigned long long)ps.skipped_ticks);
   for (size_t o = 0; o < ha_player_output_count(c->player); o++) {
     ha_output_stats os;
     const ha_output *out = ha_player_output(c->player, o);
@@ -797,6 +819,7 @@ int cmd_play(int argc, char **argv) {
   play_ctx ctx;
   memset(&ctx, 0, sizeof ctx);
   ctx.opts = &o;
+  ctx.tty = isatty(STDERR_FILENO);
   pthread_mutex_init(&ctx.show_lock, NULL);
   rc = play_load(&o, &ctx);
   if (rc == CLI_OK) {

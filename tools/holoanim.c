@@ -108,6 +108,30 @@ int cli_stop_requested(void) {
   return cli_stop_flag != 0;
 }
 
+/* SIGHUP's flag, set by the handler, cleared by the poll. */
+static volatile sig_atomic_t cli_reload_flag;
+
+static void cli_on_reload_signal(int sig) {
+  (void)sig;
+  cli_reload_flag = 1;
+}
+
+void cli_catch_reload_signal(void) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = cli_on_reload_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGHUP, &sa, NULL);
+}
+
+int cli_reload_requested(void) {
+  if (cli_reload_flag == 0) {
+    return 0;
+  }
+  cli_reload_flag = 0;
+  return 1;
+}
+
 static void cli_print_overview(FILE *f) {
   fputs(
       "usage: holoanim <command> [options]\n"

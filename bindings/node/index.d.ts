@@ -286,6 +286,7 @@ export interface PlayerOptions {
 
 export interface OutputOptions {
   host?: string;
+  /** default: 4003 (holophonix), 4001 (ADM-OSC) */
   port?: number;
   dialect?: 'holophonix' | 'adm' | 'adm-osc' | 'adm_osc';
   coords?: 'xyz' | 'aed';

@@ -53,13 +53,22 @@ typedef enum ha_output_dialect {
 
 typedef enum ha_output_coords { HA_COORDS_XYZ = 0, HA_COORDS_AED = 1 } ha_output_coords;
 
+/* A track's gain: show track id → dB (HA_OUTPUT_GAIN_DB_MIN..MAX). */
+typedef struct ha_output_gain {
+  uint32_t track;
+  double db;
+} ha_output_gain;
+
 /* One entry of a track mapping: show track id → device index (≥ 1). */
 typedef struct ha_output_map_entry {
   uint32_t track; /* the show's track id (the `ids` given to ha_output_send) */
   uint32_t index; /* the {n} on the wire */
 } ha_output_map_entry;
 
-#define HA_OUTPUT_PORT_DEFAULT 4003
+#define HA_OUTPUT_PORT_DEFAULT 4003     /* Holophonix */
+#define HA_OUTPUT_PORT_ADM_DEFAULT 4001 /* ADM-OSC receivers (the spec's port) */
+#define HA_OUTPUT_GAIN_DB_MIN (-60.0)
+#define HA_OUTPUT_GAIN_DB_MAX 12.0
 #define HA_OUTPUT_RATE_MIN 1.0
 #define HA_OUTPUT_RATE_MAX 1000.0
 /* The largest UDP payload that fits a 1500-byte Ethernet frame (IPv4). */
@@ -69,12 +78,23 @@ typedef struct ha_output_map_entry {
 #define HA_OUTPUT_MAX_TRACKS 1000000
 
 typedef struct ha_output_config {
-  const char *host;               /* destination name or address (copied); default "127.0.0.1" */
-  int port;                       /* 1..65535; default 4003 */
-  ha_output_dialect dialect;      /* default HA_DIALECT_HOLOPHONIX */
-  ha_output_coords coords;        /* default HA_COORDS_XYZ */
-  ha_azimuth_sign azimuth_sign;   /* Holophonix aed only; default clockwise */
-  double adm_scale;               /* ADM-OSC: metres that map to 1.0; 0.001..100000, default 10 */
+  const char *host;             /* destination name or address (copied); default "127.0.0.1" */
+  int port;                     /* 1..65535, or 0: the dialect's default port
+                                   (4003 Holophonix, 4001 ADM-OSC); default 4003 */
+  ha_output_dialect dialect;    /* default HA_DIALECT_HOLOPHONIX */
+  ha_output_coords coords;      /* default HA_COORDS_XYZ */
+  ha_azimuth_sign azimuth_sign; /* Holophonix aed only; default clockwise */
+  double adm_scale;             /* ADM-OSC: metres that map to 1.0; 0.001..100000, default 10.
+                                   In xyz a position beyond the normalised cube is scaled
+                                   down as a whole (largest |component| = 1): its direction
+                                   is kept, as an aed receiver would see it */
+  const ha_output_gain *gains;  /* per-track gains (copied); NULL/0 = none sent. A listed
+                                   track's gain leaves with its first position and again
+                                   once per keep-alive period (a restarted device gets it
+                                   back), in the same bundle or the datagram just before:
+                                   /adm/obj/{n}/gain linear (10^(dB/20)), /track/{n}/gain
+                                   in dB. Not counted in `messages` */
+  size_t gains_len;
   double rate_hz;                 /* sends per second, 1..1000 (default 50). An output slower
                                      than the tick sends on the first tick at or after each
                                      of its own deadlines (start + k / rate); missed deadlines
@@ -205,6 +225,10 @@ const char *ha_output_destination(const ha_output *out);
 
 /* Parse "holophonix"|"adm" (also "adm-osc", "adm_osc") and "xyz"|"aed".
  * Returns: HA_OK, HA_EINVAL naming `what`. Thread: any. */
+/* The port an output sends to: `port`, or when 0 the dialect's default
+ * (HA_OUTPUT_PORT_DEFAULT, HA_OUTPUT_PORT_ADM_DEFAULT). Thread: any. */
+int ha_output_port_or_default(int port, ha_output_dialect d);
+
 ha_status ha_output_dialect_parse(const char *s, ha_output_dialect *out, ha_error *err);
 ha_status ha_output_coords_parse(const char *s, ha_output_coords *out, ha_error *err);
 const char *ha_output_dialect_name(ha_output_dialect d);

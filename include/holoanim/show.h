@@ -171,6 +171,12 @@ typedef enum ha_show_dialect {
   HA_SHOW_DIALECT_ADM_OSC         /* /adm/obj/{n}/xyz|aed, normalised */
 } ha_show_dialect;
 
+/* A track's gain (the tracks' `gain`), as the outputs send it. */
+typedef struct ha_show_track_gain {
+  uint32_t track; /* show track id */
+  double db;
+} ha_show_track_gain;
+
 typedef struct ha_show_track_map {
   uint32_t track;  /* show track id */
   uint32_t device; /* index on the device */
@@ -179,7 +185,7 @@ typedef struct ha_show_track_map {
 typedef struct ha_show_output {
   const char *name;
   const char *host;
-  uint16_t port;                /* default 4003 */
+  uint16_t port;                /* default 4003, 4001 for adm-osc */
   ha_show_dialect dialect;      /* default holophonix */
   bool aed;                     /* coords: false xyz (default), true aed */
   ha_azimuth_sign azimuth_sign; /* holophonix: given or clockwise; adm-osc: counterclockwise */
@@ -191,6 +197,9 @@ typedef struct ha_show_output {
   bool bundle;                  /* send bundles (default false) */
   double bundle_lookahead_ms;   /* timetag lookahead (default 0: immediate) */
   const ha_show_track_map *track_map; /* sorted by show track id */
+  const ha_show_track_gain *gains;    /* the tracks' gains (sorted by id), sent by every
+                                         output; shared by all outputs */
+  size_t gain_count;
   size_t track_map_count;
   bool enabled; /* default true */
 } ha_show_output;

@@ -53,6 +53,9 @@
 /* Largest `,fff` message: "/adm/obj/4294967295/aed" (23 chars + NUL = 24)
  * + ",fff" padded (8) + 12 bytes of floats. */
 #define MSG_MAX 44u
+/* Largest `,f` gain message: "/adm/obj/4294967295/gain" (24 chars + NUL,
+ * padded to 28) + ",f" padded (4) + one float. */
+#define GAIN_MSG_MAX 36u
 /* The kernel handles at most UIO_MAXIOV (1024) messages per sendmmsg. */
 #define MMSG_MAX 1024u
 
@@ -66,6 +69,10 @@ typedef struct slot {
   uint8_t addr[24]; /* the address, NUL-padded, as on the wire */
   double wire[3];   /* wire values of the last send */
   double last;      /* `now` of the last send */
+  bool has_gain;    /* the track is in cfg.gains */
+  bool gain_sent;   /* the gain left with a position */
+  float gain_wire;  /* its value on the wire (linear for ADM-OSC, else dB) */
+  double gain_last; /* `now` of the last gain send */
 } slot;
 
 typedef struct counters {
@@ -80,6 +87,7 @@ struct ha_output {
   char host[256];
   char dest[80];
   ha_output_map_entry *map; /* sorted by track */
+  ha_output_gain *gains;    /* sorted by track */
   int fd;
   size_t max_tracks;
 
@@ -107,6 +115,7 @@ struct ha_output {
   size_t max_dgrams;
   uint32_t *pend_slot; /* UINT32_MAX: untracked */
   double *pend_wire;   /* 3 per pending: its wire values */
+  bool *pend_gain;     /* a gain message went with it */
   size_t *dg_first;    /* first pending index of each datagram, + the end */
 
   counters c;
@@ -169,7 +178,7 @@ ha_status ha_output_config_validate(const ha_output_config *cfg, ha_error *err) 
     return ha__error_invalid(err, HA_CATEGORY_IO, "host", "", "longer than 255 characters");
   }
   ha_status st;
-  if ((st = check_range(err, "port", cfg->port, 1, 65535)) != HA_OK) {
+  if ((st = check_range(err, "port", cfg->port, 0, 65535)) != HA_OK) {
     return st;
   }
   switch (cfg->dialect) {
@@ -214,6 +223,18 @@ ha_status ha_output_config_validate(const ha_output_config *cfg, ha_error *err) 
   if (!(ha__feq(cfg->keep_alive_s, 0.0) ||
         (cfg->keep_alive_s >= 0.001 && cfg->keep_alive_s <= 3600.0))) {
     return ha__error_bounds(err, HA_CATEGORY_IO, "keep_alive_s", cfg->keep_alive_s, 0.001, 3600.0);
+  }
+  if (cfg->gains_len > 0 && cfg->gains == NULL) {
+    return ha__error_invalid(err, HA_CATEGORY_IO, "gains", "NULL",
+                             "gains_len is %zu but gains is NULL", cfg->gains_len);
+  }
+  for (size_t i = 0; i < cfg->gains_len; i++) {
+    char name[48];
+    snprintf(name, sizeof name, "gains[%zu].db", i);
+    if ((st = check_range(err, name, cfg->gains[i].db, HA_OUTPUT_GAIN_DB_MIN,
+                          HA_OUTPUT_GAIN_DB_MAX)) != HA_OK) {
+      return st;
+    }
   }
   if (cfg->map_len > 0 && cfg->map == NULL) {
     return ha__error_invalid(err, HA_CATEGORY_IO, "map", "NULL", "map_len is %zu but map is NULL",
@@ -269,6 +290,13 @@ ha_status ha_output_coords_parse(const char *s, ha_output_coords *out, ha_error 
                            s ? s : "");
 }
 
+int ha_output_port_or_default(int port, ha_output_dialect d) {
+  if (port != 0) {
+    return port;
+  }
+  return d == HA_DIALECT_ADM_OSC ? HA_OUTPUT_PORT_ADM_DEFAULT : HA_OUTPUT_PORT_DEFAULT;
+}
+
 const char *ha_output_dialect_name(ha_output_dialect d) {
   switch (d) {
   case HA_DIALECT_HOLOPHONIX: return "holophonix";
@@ -303,6 +331,12 @@ static int cmp_map(const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
+static int cmp_gain(const void *a, const void *b) {
+  uint32_t x = ((const ha_output_gain *)a)->track;
+  uint32_t y = ((const ha_output_gain *)b)->track;
+  return (x > y) - (x < y);
+}
+
 void ha_output_destroy(ha_output *o) {
   if (o == NULL) {
     return;
@@ -311,6 +345,7 @@ void ha_output_destroy(ha_output *o) {
     close(o->fd);
   }
   free(o->map);
+  free(o->gains);
   free((void *)o->keys);
   free(o->slots);
   free(o->hint);
@@ -319,6 +354,7 @@ void ha_output_destroy(ha_output *o) {
   free(o->iov);
   free(o->pend_slot);
   free(o->pend_wire);
+  free(o->pend_gain);
   free(o->dg_first);
   free(o);
 }
@@ -338,7 +374,8 @@ ha_status ha_output_create(const ha_output_config *cfg, size_t max_tracks, ha_ou
                             HA_OUTPUT_MAX_TRACKS);
   }
   ha__sockaddr dest;
-  st = ha__net_resolve(cfg->host, cfg->port, false, "host", &dest, err);
+  int port = ha_output_port_or_default(cfg->port, cfg->dialect);
+  st = ha__net_resolve(cfg->host, port, false, "host", &dest, err);
   if (st != HA_OK) {
     return st;
   }
@@ -349,6 +386,7 @@ ha_status ha_output_create(const ha_output_config *cfg, size_t max_tracks, ha_ou
   }
   o->fd = -1;
   o->cfg = *cfg;
+  o->cfg.port = port;
   memcpy(o->host, cfg->host, strlen(cfg->host) + 1);
   o->cfg.host = o->host;
   ha__net_format(&dest, o->dest, sizeof o->dest);
@@ -360,9 +398,14 @@ ha_status ha_output_create(const ha_output_config *cfg, size_t max_tracks, ha_ou
   }
   o->table_mask = table - 1;
   /* Unbundled: one datagram per message. Bundled: at most one message per
-   * datagram too (bundle_max_messages 1), plus a 16-byte header each. */
-  o->max_dgrams = max_tracks;
-  o->buf_cap = max_tracks * (MSG_MAX + 4 + 16) + 64;
+   * datagram too (bundle_max_messages 1), plus a 16-byte header each. A gain
+   * goes before its position: its own datagram, or in the same bundle. */
+  const bool gains = cfg->gains_len > 0;
+  o->max_dgrams = gains ? 2 * max_tracks : max_tracks;
+  o->buf_cap = max_tracks * (MSG_MAX + 4 + 16 + (gains ? GAIN_MSG_MAX + 4 : 0)) + 64;
+  if (gains) {
+    o->gains = malloc(cfg->gains_len * sizeof *o->gains);
+  }
   if (cfg->map_len > 0) {
     o->map = malloc(cfg->map_len * sizeof *o->map);
   }
@@ -375,9 +418,10 @@ ha_status ha_output_create(const ha_output_config *cfg, size_t max_tracks, ha_ou
   o->pend_slot = calloc(max_tracks, sizeof *o->pend_slot);
   o->pend_wire = calloc(max_tracks * 3, sizeof *o->pend_wire);
   o->dg_first = calloc(o->max_dgrams + 1, sizeof *o->dg_first);
-  if ((cfg->map_len > 0 && o->map == NULL) || o->keys == NULL || o->slots == NULL ||
-      o->hint == NULL || o->buf == NULL || o->msgs == NULL || o->iov == NULL ||
-      o->pend_slot == NULL || o->pend_wire == NULL || o->dg_first == NULL) {
+  o->pend_gain = calloc(max_tracks, sizeof *o->pend_gain);
+  if ((cfg->map_len > 0 && o->map == NULL) || (gains && o->gains == NULL) || o->keys == NULL ||
+      o->slots == NULL || o->hint == NULL || o->buf == NULL || o->msgs == NULL || o->iov == NULL ||
+      o->pend_slot == NULL || o->pend_wire == NULL || o->dg_first == NULL || o->pend_gain == NULL) {
     ha_output_destroy(o);
     return no_memory(err);
   }
@@ -386,6 +430,19 @@ ha_status ha_output_create(const ha_output_config *cfg, size_t max_tracks, ha_ou
     qsort(o->map, cfg->map_len, sizeof *o->map, cmp_map);
   }
   o->cfg.map = o->map;
+  if (gains) {
+    memcpy(o->gains, cfg->gains, cfg->gains_len * sizeof *o->gains);
+    qsort(o->gains, cfg->gains_len, sizeof *o->gains, cmp_gain);
+    for (size_t i = 1; i < cfg->gains_len; i++) {
+      if (o->gains[i].track == o->gains[i - 1].track) {
+        char v[16];
+        snprintf(v, sizeof v, "%u", (unsigned)o->gains[i].track);
+        ha_output_destroy(o);
+        return ha__error_invalid(err, HA_CATEGORY_IO, "gains", v, "track %s appears twice", v);
+      }
+    }
+  }
+  o->cfg.gains = o->gains;
   for (size_t d = 0; d < o->max_dgrams; d++) {
     o->msgs[d].msg_hdr.msg_iov = &o->iov[d];
     o->msgs[d].msg_hdr.msg_iovlen = 1;
@@ -468,6 +525,24 @@ static bool map_lookup(const ha_output *o, uint32_t id, uint32_t *index) {
   return false;
 }
 
+/* The gain of track `id` (binary search of the sorted copy). */
+static bool gain_lookup(const ha_output *o, uint32_t id, double *db) {
+  size_t lo = 0, hi = o->cfg.gains_len;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (o->gains[mid].track < id) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  if (lo < o->cfg.gains_len && o->gains[lo].track == id) {
+    *db = o->gains[lo].db;
+    return true;
+  }
+  return false;
+}
+
 bool ha_output_map_id(const ha_output *o, uint32_t id, uint32_t *index) {
   uint32_t idx = id;
   bool found = o != NULL && map_lookup(o, id, &idx);
@@ -507,6 +582,11 @@ static size_t slot_of(ha_output *o, uint32_t id, size_t call_index) {
       s->index = idx;
       s->mapped = in_map || !o->cfg.map_only;
       s->sent = false;
+      double db = 0.0;
+      s->has_gain = gain_lookup(o, id, &db);
+      s->gain_sent = false;
+      /* ADM-OSC's gain is linear, Holophonix's is in dB. */
+      s->gain_wire = (float)(o->adm ? pow(10.0, db / 20.0) : db);
       /* The address once, via the codec (no snprintf on the tick). */
       uint8_t tmp[MSG_MAX];
       int len = ha_osc_encode_track_fff(tmp, sizeof tmp, o->prefix, idx, o->suffix, 0, 0, 0);
@@ -537,10 +617,20 @@ static inline void to_wire(const ha_output *o, double x, double y, double z, dou
     w[1] = y;
     w[2] = z;
     if (o->adm) {
+      /* Outside the normalised cube the whole vector shrinks until its
+       * largest component is 1: the direction survives (an xyz receiver
+       * and an aed one agree), only the distance saturates. Clamping each
+       * axis would pull every far source towards a corner of the cube. */
       double s = o->cfg.adm_scale;
-      w[0] = clampd(x / s, -1.0, 1.0);
-      w[1] = clampd(y / s, -1.0, 1.0);
-      w[2] = clampd(z / s, -1.0, 1.0);
+      w[0] = x / s;
+      w[1] = y / s;
+      w[2] = z / s;
+      double m = fmax(fabs(w[0]), fmax(fabs(w[1]), fabs(w[2])));
+      if (m > 1.0) {
+        w[0] /= m;
+        w[1] /= m;
+        w[2] /= m;
+      }
     }
     return;
   }
@@ -556,6 +646,33 @@ static inline bool moved_beyond_deadband(const ha_output *o, const slot *s, cons
   double d0 = o->aed ? fabs(ha_angle_diff_deg(s->wire[0], w[0])) : fabs(w[0] - s->wire[0]);
   return d0 > o->thr[0] || fabs(w[1] - s->wire[1]) > o->thr[1] ||
          fabs(w[2] - s->wire[2]) > o->thr[2];
+}
+
+/* `{prefix}{index}/gain ,f g` at p (room for GAIN_MSG_MAX bytes). Returns
+ * its size. */
+static size_t encode_gain(const ha_output *o, const slot *s, uint32_t index, uint8_t *p) {
+  size_t n = o->prefix_len, d = ha__decimal_digits(index);
+  size_t pad = ha__pad4(n + d + 5 + 1);
+  memset(p, 0, pad);
+  memcpy(p, o->prefix, n);
+  for (size_t k = d; k > 0; k--) {
+    p[n + k - 1] = (uint8_t)('0' + index % 10u);
+    index /= 10u;
+  }
+  memcpy(p + n + d, "/gain", 5);
+  memcpy(p + pad, ",f\0\0", 4);
+  ha__put_be_f32(p + pad + 4, s->gain_wire);
+  return pad + 8;
+}
+
+/* Whether a gain goes with this tracked position: the first time, then at
+ * the keep-alive period (a restarted device gets it back). */
+static inline bool gain_due(const ha_output *o, const slot *s, double now) {
+  if (s == NULL || !s->has_gain) {
+    return false;
+  }
+  double keep = o->cfg.keep_alive_s;
+  return !s->gain_sent || now < s->gain_last || (keep > 0.0 && now - s->gain_last >= keep);
 }
 
 /* ",fff" and its padding. */
@@ -691,8 +808,10 @@ static void output_encode(ha_output *o, double now, size_t n, const uint32_t *id
     size_t msize =
         s != NULL ? (size_t)s->addr_pad + 20
                   : ha__pad4(o->prefix_len + ha__decimal_digits(index) + o->suffix_len + 1) + 20;
+    const bool gain = gain_due(o, s, now);
     if (bundle) {
-      if (in_dg > 0 && (pos - dg_start + 4 + msize > max_dg || (bmax > 0 && in_dg >= bmax))) {
+      size_t need = 4 + msize + (gain ? 4 + GAIN_MSG_MAX : 0);
+      if (in_dg > 0 && (pos - dg_start + need > max_dg || (bmax > 0 && in_dg >= bmax))) {
         o->iov[ndg].iov_base = o->buf + dg_start;
         o->iov[ndg].iov_len = pos - dg_start;
         ndg++;
@@ -705,6 +824,11 @@ static void output_encode(ha_output *o, double now, size_t n, const uint32_t *id
         pos += 16;
         o->dg_first[ndg] = npend;
       }
+      if (gain) {
+        size_t g = encode_gain(o, s, index, o->buf + pos + 4);
+        ha__put_be32(o->buf + pos, (uint32_t)g);
+        pos += 4 + g;
+      }
       int r = encode_fff(o, s, index, o->buf + pos + 4, w);
       if (r < 0) {
         continue; /* cannot happen: the buffer is sized for max_tracks */
@@ -713,6 +837,14 @@ static void output_encode(ha_output *o, double now, size_t n, const uint32_t *id
       pos += 4 + (size_t)r;
       in_dg++;
     } else {
+      if (gain) {
+        size_t g = encode_gain(o, s, index, o->buf + pos);
+        o->iov[ndg].iov_base = o->buf + pos;
+        o->iov[ndg].iov_len = g;
+        o->dg_first[ndg] = npend;
+        ndg++;
+        pos += g;
+      }
       int r = encode_fff(o, s, index, o->buf + pos, w);
       if (r < 0) {
         continue;
@@ -724,6 +856,7 @@ static void output_encode(ha_output *o, double now, size_t n, const uint32_t *id
       pos += (size_t)r;
     }
     o->pend_slot[npend] = s != NULL ? (uint32_t)si : UINT32_MAX;
+    o->pend_gain[npend] = gain;
     memcpy(&o->pend_wire[npend * 3], w, sizeof w);
     npend++;
   }
@@ -787,6 +920,10 @@ static size_t output_commit(ha_output *o, double now, const output_pass *pass,
     memcpy(s->wire, &o->pend_wire[k * 3], sizeof s->wire);
     s->last = now;
     s->sent = true;
+    if (o->pend_gain[k]) {
+      s->gain_sent = true;
+      s->gain_last = now;
+    }
   }
   ha__add_single_writer_relaxed_u64(&o->c.ticks, 1);
   ha__add_single_writer_relaxed_u64(&o->c.messages, sent_msgs);

@@ -86,10 +86,15 @@ static void compile_output(ha__compiler *x, const json_t *o, size_t index, void 
   ha__cc_unknown_keys(x, o, &ha__schema_output);
   ha__cc_name(x, o, &x->output_names, "output", "outputs", index, &out->name);
   ha__cc_get_string(x, o, "host", 1, 1, &out->host);
-  long long port = 4003;
+  long long port = 0;
   ha__cc_get_integer(x, o, "port", 0, 1, 65535, &port);
-  out->port = (uint16_t)port;
   compile_dialect(x, o, out);
+  /* No port: the dialect's own (ADM-OSC receivers listen on 4001). */
+  out->port =
+      (uint16_t)(port > 0 ? port
+                          : ha_output_port_or_default(0, out->dialect == HA_SHOW_DIALECT_ADM_OSC
+                                                             ? HA_DIALECT_ADM_OSC
+                                                             : HA_DIALECT_HOLOPHONIX));
   ha__cc_get_number(x, o, "admScale", 0, 0.001, 10000.0, &out->adm_scale);
   ha__cc_get_number(x, o, "rate", 0, 1.0, 1000.0, &out->rate);
   size_t mark = 0;
@@ -114,10 +119,44 @@ static void compile_output(ha__compiler *x, const json_t *o, size_t index, void 
   }
 }
 
+static int cmp_gain(const void *a, const void *b) {
+  const ha_show_track_gain *p = a, *q = b;
+  return p->track < q->track ? -1 : p->track > q->track;
+}
+
+/* The tracks' gains, sorted by id, shared by every output (each sends
+ * them). */
+static void compile_gains(ha__compiler *x) {
+  size_t n = 0;
+  for (size_t i = 0; i < x->m->ntracks; i++) {
+    n += x->m->tracks[i].has_gain;
+  }
+  ha_show_track_gain *g = n > 0 ? ha__cc_alloc(x, n * sizeof(*g)) : NULL;
+  if (g == NULL) {
+    return;
+  }
+  size_t k = 0;
+  for (size_t i = 0; i < x->m->ntracks; i++) {
+    if (x->m->tracks[i].has_gain) {
+      g[k].track = x->m->tracks[i].id;
+      g[k].db = x->m->tracks[i].gain;
+      k++;
+    }
+  }
+  qsort(g, n, sizeof(*g), cmp_gain);
+  for (size_t o = 0; o < x->m->noutputs; o++) {
+    x->m->outputs[o].gains = g;
+    x->m->outputs[o].gain_count = n;
+  }
+}
+
 void ha__compile_outputs(ha__compiler *x, const json_t *doc) {
   static const ha__cc_section_spec spec = {"outputs", sizeof(ha_show_output), 0, NULL,
                                            NULL,      compile_output};
   x->m->outputs = ha__cc_section(x, doc, &spec, &x->m->noutputs);
+  if (x->m->outputs != NULL) {
+    compile_gains(x);
+  }
 }
 
 /* ---- limits, control ---- */

@@ -14,6 +14,9 @@ ha_output_config ha_show_output_config(const ha_show_output *o) {
   c.coords = o->aed ? HA_COORDS_AED : HA_COORDS_XYZ;
   c.azimuth_sign = o->azimuth_sign;
   c.adm_scale = o->adm_scale;
+  _Static_assert(sizeof(ha_show_track_gain) == sizeof(ha_output_gain), "gain layout");
+  c.gains = (const ha_output_gain *)(const void *)o->gains;
+  c.gains_len = o->gain_count;
   c.rate_hz = o->rate;
   c.deadband_m = o->deadband_position;
   c.deadband_deg = o->deadband_angle;

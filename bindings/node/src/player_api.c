@@ -346,8 +346,8 @@ static napi_value player_add_output(napi_env env, const ha_node_call *c) {
   }
   char host[256], dialect[32], coords[32], az[32];
   bool has_host = false, has_dialect = false, has_coords = false, has_az = false, found;
-  uint32_t port = (uint32_t)cfg.port, maxdg = (uint32_t)cfg.max_datagram,
-           bmax = (uint32_t)cfg.bundle_max_messages;
+  /* 0 when not given: the dialect's default port (4003, ADM-OSC 4001). */
+  uint32_t port = 0, maxdg = (uint32_t)cfg.max_datagram, bmax = (uint32_t)cfg.bundle_max_messages;
   ha_error err;
   ha_error_clear(&err);
   if (!ha_node_opt_string(env, o, "host", host, sizeof(host), &has_host) ||
