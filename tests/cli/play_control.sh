@@ -13,7 +13,7 @@ start_devsim "$simport" --tracks 4 --record "$dir/rec.csv"
 # A long animation and a safety --for: the test stops play itself (SIGINT).
 "$cli" play --model circular --param radius=3 --duration 600 --track 1 \
   --to "127.0.0.1:$refused" --to "127.0.0.1:$simport" --rate 100 \
-  --control "$ctl" --metrics "$dir/metrics.json" --metrics-port "$mport" --for 120 --quiet &
+  --control "$ctl" --metrics "$dir/metrics.json" --metrics-port "$mport" --for 600 --quiet &
 play=$!
 wait_for "50 ticks on the Prometheus endpoint" prom_at_least "$mport" ticks_total 51
 python3 - "$mport" <<'PY'

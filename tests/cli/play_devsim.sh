@@ -13,7 +13,7 @@ start_devsim "$port" --tracks 8 --record "$dir/rec.csv"
 mport=$(free_port SOCK_STREAM)
 "$cli" play --model linear --param startPosition=-5,1,0 --param endPosition=5,1,2 \
   --duration 4 --loop pingpong --track 1,2,3 --phase-offset 0.5 \
-  --to "127.0.0.1:$port" --rate 100 --for 120 --metrics-port "$mport" --quiet &
+  --to "127.0.0.1:$port" --rate 100 --for 600 --metrics-port "$mport" --quiet &
 play=$!
 wait_for "400 messages sent" prom_at_least "$mport" messages_sent_total 400
 kill -INT "$play"

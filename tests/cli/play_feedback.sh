@@ -22,7 +22,7 @@ cat > "$dir/show.json" <<JSON
 JSON
 # A safety duration: the test stops play (SIGINT) once it has seen the reports.
 mport=$(free_port SOCK_STREAM)
-"$cli" play "$dir/show.json" --duration 120 --metrics-port "$mport" 2> "$dir/play.err" &
+"$cli" play "$dir/show.json" --duration 600 --metrics-port "$mport" 2> "$dir/play.err" &
 play=$!
 wait_for "play to run" prom_at_least "$mport" ticks_total 50
 # Another controller grabs animated track 1, and moves resting track 2.

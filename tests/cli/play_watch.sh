@@ -23,7 +23,7 @@ write_show 2
 # A safety duration: the test stops play itself (SIGINT) once it has seen
 # every event it waits for.
 mport=$(free_port SOCK_STREAM)
-"$cli" play "$dir/show.json" --watch --duration 120 --metrics-port "$mport" 2> "$dir/play.err" &
+"$cli" play "$dir/show.json" --watch --duration 600 --metrics-port "$mport" 2> "$dir/play.err" &
 play=$!
 # radius_seen R SINCE: the device recorded track 1 at radius R (within
 # 1e-4 m) after SINCE (mono_now), for wait_for.
