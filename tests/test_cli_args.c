@@ -160,11 +160,44 @@ static void test_parse_values(void) {
   CHECK_INT(o.flag, 0);
   CHECK_INT(nops, 1);
   CHECK_STR(ops[0], "--flag");
-  /* An unambiguous prefix is the option; the last value wins. */
-  CHECK_INT(T_PARSE(&o, ops, &nops, "--out", "a", "--output", "b", "--fo", "csv"), CLI_CONTINUE);
+  /* The last value wins; "--name=value" is the option too. */
+  CHECK_INT(T_PARSE(&o, ops, &nops, "--output", "a", "--output=b", "--format", "csv"),
+            CLI_CONTINUE);
   CHECK_STR(o.str, "b");
   CHECK_INT(o.choice, 0);
   CHECK_INT(nops, 0);
+}
+
+/* A long option is written in full: a prefix getopt_long would take (even
+ * an unambiguous one, with or without "=value", of a flag or of --help) is an
+ * unknown option, so a command without "--t" never reads it as "--to". */
+static void test_parse_no_prefixes(void) {
+  t_opts o;
+  const char *ops[2];
+  size_t nops = 0;
+  CHECK_INT(T_PARSE(&o, ops, &nops, "--out", "a"), CLI_USAGE);
+  CHECK(o.str == NULL);
+  CHECK_INT(T_PARSE(&o, ops, &nops, "--out=a"), CLI_USAGE);
+  CHECK_INT(T_PARSE(&o, ops, &nops, "--fl"), CLI_USAGE);
+  CHECK_INT(o.flag, 0);
+  CHECK_INT(T_PARSE(&o, ops, &nops, "--he"), CLI_USAGE);
+  CHECK_INT(T_PARSE(&o, ops, &nops, "--n", "1.5"), CLI_USAGE);
+  CHECK_INT(T_PARSE(&o, ops, &nops, "--output", "--out"), CLI_CONTINUE); /* a value */
+  CHECK_STR(o.str, "--out");
+  CHECK_INT(T_PARSE(&o, ops, &nops, "-fo", "x"), CLI_CONTINUE); /* short letters bundle */
+  CHECK_INT(o.flag, 1);
+  CHECK_STR(o.str, "x");
+}
+
+/* An output path whose directory is missing, is a file, or a path that is a
+ * directory, is refused up front (exit 2); a writable one passes. */
+static void test_check_output_path(void) {
+  CHECK_INT(cli_check_output_path("--metrics", "/nonexistent-holoanim/x"), CLI_USAGE);
+  CHECK_INT(cli_check_output_path("--metrics", "/"), CLI_USAGE);
+  CHECK_INT(cli_check_output_path("--metrics", ""), CLI_USAGE);
+  CHECK_INT(cli_check_output_path("--metrics", "/dev/null/x"), CLI_USAGE);
+  CHECK_INT(cli_check_output_path("--metrics", "/tmp/holoanim-metrics.json"), CLI_OK);
+  CHECK_INT(cli_check_output_path("--metrics", "metrics.json"), CLI_OK); /* "." */
 }
 
 static void test_parse_errors(void) {
@@ -236,6 +269,8 @@ int main(void) {
   RUN(test_hostport_bad);
   RUN(test_parse_values);
   RUN(test_parse_errors);
+  RUN(test_parse_no_prefixes);
+  RUN(test_check_output_path);
   RUN(test_help);
   RUN(test_format_number);
   return test_done();

@@ -600,22 +600,22 @@ static void test_engine_fade_in(void) {
   ha_motion_destroy(m);
 }
 
-/* ha_parse_double: strictly decimal, spaces around ignored, finite only. */
+/* ha_parse_double: strictly decimal, no spaces either side, finite only. */
 static void test_parse_double(void) {
   static const struct {
     const char *text;
     double want;
-  } good[] = {{"3", 3},          {" 3", 3},      {"3 ", 3},         {"-0.25", -0.25},
-              {"+7", 7},         {".5", 0.5},    {"5.", 5},         {"1e3", 1000},
-              {"2.5E-2", 0.025}, {"\t42\n", 42}, {"1e-300", 1e-300}};
+  } good[] = {{"3", 3},  {"-0.25", -0.25}, {"+7", 7},         {".5", 0.5},
+              {"5.", 5}, {"1e3", 1000},    {"2.5E-2", 0.025}, {"1e-300", 1e-300}};
   for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
     double v = -1;
     CHECK_MSG(ha_parse_double(good[i].text, strlen(good[i].text), &v) == HA_OK, "'%s' refused",
               good[i].text);
     CHECK_NEAR(v, good[i].want, 0.0);
   }
-  static const char *const bad[] = {"",   " ",   "0x10", "inf", "nan", "1e400", "3 4", "3,",  "e5",
-                                    "1e", "1e+", "--1",  "+",   ".",   "1.2.3", "3x",  "0b1", "١٢"};
+  static const char *const bad[] = {"",      " ",  "0x10", "inf", "nan", "1e400", "3 4",
+                                    "3,",    "e5", "1e",   "1e+", "--1", "+",     ".",
+                                    "1.2.3", "3x", "0b1",  "١٢",  " 3",  "3 ",    "\t42\n"};
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     double v = 7;
     CHECK_MSG(ha_parse_double(bad[i], strlen(bad[i]), &v) == HA_EINVAL, "'%s' accepted", bad[i]);

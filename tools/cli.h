@@ -27,6 +27,10 @@ int cli_usage_error(const char *fmt, ...) CLI_PRINTF(1, 2);
 /* The same for a runtime failure (out of memory, a write that failed):
  * returns CLI_FAIL. */
 int cli_fail(const char *fmt, ...) CLI_PRINTF(1, 2);
+/* Whether a file can be written at `path` later (its directory exists and
+ * is writable; the path is not a directory), so that a run fails before it
+ * starts rather than after; CLI_OK, or CLI_USAGE printed naming `option`. */
+int cli_check_output_path(const char *option, const char *path);
 /* Print the error's message and return 2 for input errors, 1 otherwise. */
 int cli_report(const ha_error *err, ha_status st);
 

@@ -7,15 +7,20 @@
  * optstring starts with "-:": operands come back in order as code 1 (argv is
  * never permuted, whatever POSIXLY_CORRECT says) and getopt itself prints
  * nothing, so every error names the subcommand and the option our way. Long
- * options may be abbreviated to any unambiguous prefix and written
- * "--name=value", as getopt_long allows.
+ * options are written in full ("--name VALUE" or "--name=VALUE"): getopt_long
+ * would take any unambiguous prefix, so "--t" meant "--to" in a command
+ * without a --t of its own; cli_parse refuses a prefix as an unknown option.
  *
  * Rejected: a hand-written loop per subcommand (each one spelled its errors
  * and its --help differently, and the help text drifted from the code). */
+#include <errno.h>
 #include <getopt.h>
+#include <libgen.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -51,7 +56,8 @@ int cli_fail(const char *fmt, ...) {
 int cli_parse_double(const char *s, const char *what, double *out) {
   double v = 0.0;
   if (s == NULL || ha_parse_double(s, strlen(s), &v) != HA_OK) {
-    cli_usage_error("%s: '%s' is not a finite decimal number", what, s ? s : "");
+    cli_usage_error("%s: '%s' is not a finite decimal number (no spaces: 2, -0.5, 1e3)", what,
+                    s ? s : "");
     return -1;
   }
   *out = v;
@@ -72,7 +78,8 @@ int cli_parse_whole(const char *s, size_t n, long lo, long hi, long *out) {
 /* A whole decimal number in [lo, hi]; 0 ok, -1 (printed, naming `what`). */
 static int parse_int_option(const char *s, const char *what, long lo, long hi, long *out) {
   if (cli_parse_whole(s, s != NULL ? strlen(s) : 0, lo, hi, out) != 0) {
-    cli_usage_error("%s: '%s' is not a whole number in [%ld, %ld]", what, s ? s : "", lo, hi);
+    cli_usage_error("%s: '%s' is not a whole number in [%ld, %ld] (digits, no spaces)", what,
+                    s ? s : "", lo, hi);
     return -1;
   }
   return 0;
@@ -81,6 +88,31 @@ static int parse_int_option(const char *s, const char *what, long lo, long hi, l
 void cli_format_number(char *buf, size_t cap, double v) {
   /* x + 0.0 is +0 for both zeros and x otherwise: eval has always printed 0. */
   ha_format_double(buf, cap, v + 0.0);
+}
+
+int cli_check_output_path(const char *option, const char *path) {
+  char copy[4096];
+  struct stat sb;
+  if (path == NULL || path[0] == '\0') {
+    return cli_usage_error("%s: give a file name", option);
+  }
+  if (strlen(path) >= sizeof copy) {
+    return cli_usage_error("%s: the path is too long", option);
+  }
+  if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+    return cli_usage_error("%s: '%s' is a directory, not a file", option, path);
+  }
+  memcpy(copy, path, strlen(path) + 1);
+  const char *dir = dirname(copy);
+  int found = stat(dir, &sb) == 0;
+  if (!found || !S_ISDIR(sb.st_mode)) {
+    return cli_usage_error("%s: cannot write '%s': '%s' %s", option, path, dir,
+                           found ? "is not a directory" : strerror(errno));
+  }
+  if (access(dir, W_OK | X_OK) != 0) {
+    return cli_usage_error("%s: cannot write '%s' in '%s': %s", option, path, dir, strerror(errno));
+  }
+  return CLI_OK;
 }
 
 /* ---- HOST[:PORT] ---- */
@@ -272,6 +304,14 @@ static int opt_add_operand(const cli_command *cmd, const char *arg, const char *
   return CLI_OK;
 }
 
+/* Whether the argument getopt_long took as the long option `name` spells
+ * it in full ("--name" or "--name=..."), not a prefix of it. */
+static int opt_spelled_in_full(const char *arg, const char *name) {
+  size_t len = strlen(name);
+  return arg != NULL && strncmp(arg, "--", 2) == 0 && strncmp(arg + 2, name, len) == 0 &&
+         (arg[2 + len] == '\0' || arg[2 + len] == '=');
+}
+
 /* getopt_long's tables from ours; rows n and n+1 are --help and -h. */
 static void opt_build(const cli_opt *opts, size_t n, struct option *longs, char *shorts) {
   size_t k = 0;
@@ -304,9 +344,19 @@ int cli_parse(const cli_command *cmd, const cli_opt *opts, size_t n, int argc, c
   opt_build(opts, n, longs, shorts);
   opterr = 0;
   optind = 0; /* 0, not 1: glibc and musl then also reset their internal state */
-  int rc = CLI_OK, code = 0;
-  while (rc == CLI_OK && (code = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
-    if (code == 1) {
+  int rc = CLI_OK, code = 0, li = -1;
+  while (rc == CLI_OK && (li = -1, code = getopt_long(argc, argv, shorts, longs, &li)) != -1) {
+    /* li is set for a long option only; its text is the argument before
+     * optind, or before its separate value. */
+    int value_apart = li >= 0 && longs[li].has_arg == required_argument && optarg != NULL &&
+                      optind >= 2 && argv[optind - 1] == optarg;
+    const char *spelled = li >= 0 ? argv[optind - 1 - value_apart] : NULL;
+    if (li >= 0 && !opt_spelled_in_full(spelled, longs[li].name)) {
+      rc = cli_usage_error(
+          "%s: unknown option '%s' (see 'holoanim %s --help'; options are "
+          "written in full)",
+          cmd->name, spelled, cmd->name);
+    } else if (code == 1) {
       rc = opt_add_operand(cmd, optarg, operands, &count);
     } else if (code == 'h') {
       cli_print_help(stdout, cmd, opts, n);

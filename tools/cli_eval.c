@@ -17,7 +17,7 @@ static int eval_range_times(double from, double to, double step, double **out, s
   }
   double count = floor((to - from) / step + 1e-9) + 1.0;
   if (count > 1e7) {
-    return cli_usage_error("--from/--to/--step give %.0f samples; the limit is 10000000", count);
+    return cli_usage_error("--from/--to/--step give %.3g samples; the limit is 1e+07", count);
   }
   size_t k = (size_t)count;
   double *ts = malloc(k * sizeof(double));

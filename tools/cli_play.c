@@ -463,6 +463,9 @@ static int play_check(play_opts *o, const cli_opt *rows, size_t n) {
     cli_format_number(v, sizeof v, o->run_for);
     return cli_usage_error("%s: %s is not in (0, 31536000] seconds", limit, v);
   }
+  if (o->metrics_path != NULL && cli_check_output_path("--metrics", o->metrics_path) != CLI_OK) {
+    return CLI_USAGE;
+  }
   if (o->motion.model != NULL && o->ntracks == 0) {
     o->tracks[o->ntracks++] = 1;
   }

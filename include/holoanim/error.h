@@ -59,9 +59,9 @@ void ha_format_double(char *buf, size_t cap, double v);
 
 /* The number written in the n bytes at s, strictly decimal: an optional
  * sign, digits with an optional fraction (".5" and "5." too), an optional
- * exponent; spaces around it are ignored, nothing else is accepted (no hex,
- * no "inf"/"nan", no trailing text), and the value must be finite; at most
- * 63 characters once trimmed. How the CLI and text parameters read numbers.
+ * exponent; nothing else is accepted (no spaces on either side, no hex, no
+ * "inf"/"nan", no trailing text), and the value must be finite; at most 63
+ * characters. How the CLI and text parameters read numbers.
  * Like ha_format_double it assumes the C locale's '.' (the process's
  * LC_NUMERIC): under a comma-decimal locale it refuses rather than misread.
  * HA_OK with *out set, or HA_EINVAL (*out untouched). Thread: any. */

@@ -129,13 +129,8 @@ void ha_format_double(char *buf, size_t cap, double v) {
 }
 
 ha_status ha_parse_double(const char *s, size_t n, double *out) {
-  while (n > 0 && isspace((unsigned char)s[0])) {
-    s++;
-    n--;
-  }
-  while (n > 0 && isspace((unsigned char)s[n - 1])) {
-    n--;
-  }
+  /* No spaces either side: " 3" and "3 " are refused alike (a space is
+   * most often a quoting mistake, and a number means one form). */
   char buf[64];
   if (n == 0 || n >= sizeof(buf)) {
     return HA_EINVAL;

@@ -463,8 +463,9 @@ static int parse_numbers(const char *s, const char *end, double *out, int max) {
   return n;
 }
 
-/* Starts like a number once leading spaces are skipped (ha_parse_double
- * ignores spaces on both sides, so " 3" and "3 " read alike). */
+/* Starts like a number once leading spaces are skipped, so that " 3" is
+ * refused as a badly written number (ha_parse_double takes no spaces on
+ * either side), like "3 ", not taken as a string. */
 static int looks_numeric(const char *s) {
   while (isspace((unsigned char)*s)) {
     s++;
@@ -562,7 +563,9 @@ ha_status ha_params_set_text(ha_params *p, const char *name, const char *text, h
     int n = parse_numbers(text, end, v, 4);
     if (n <= 0) {
       return ha__error_invalid(err, HA_CATEGORY_MODEL, name, text,
-                               "'%s' is not a number or a list of up to 4 numbers x,y,z", text);
+                               "'%s' is not a number or a list of up to 4 numbers x,y,z "
+                               "(decimal, no spaces: 3, -0.5, 1e3, 1,2,0)",
+                               text);
     }
     return ha_params_set_numbers(p, name, v, (size_t)n);
   }

@@ -91,6 +91,31 @@ udp_bound() {
   [ -n "$(ss -Hlun "sport = :$1")" ]
 }
 
+# rec_at_least FILE TRACK SINCE N [distinct]: the device's --record FILE
+# (flushed within a second of a row) holds N rows (N distinct positions with
+# "distinct") of TRACK stamped after SINCE (mono_now seconds, or a sum such as
+# "$t+1.5"), for wait_for.
+# A last row still being written is skipped.
+rec_at_least() {
+  python3 - "$@" <<'PY'
+import csv, sys
+path, track, n = sys.argv[1], sys.argv[2], int(sys.argv[4])
+since = sum(float(x) for x in sys.argv[3].split("+"))
+distinct = len(sys.argv) > 5 and sys.argv[5] == "distinct"
+seen = []
+try:
+    for r in csv.DictReader(open(path)):
+        try:
+            if r["track"] == track and float(r["time_s"]) > since:
+                seen.append((float(r["x"]), float(r["y"]), float(r["z"])))
+        except (TypeError, ValueError, KeyError):
+            pass
+except FileNotFoundError:
+    sys.exit(1)
+sys.exit(0 if len(set(seen) if distinct else seen) >= n else 1)
+PY
+}
+
 # SIGINT to the device (it flushes its record file) and wait for it.
 stop_devsim() {
   kill -INT "$sim"

@@ -86,13 +86,24 @@ run 2 "radius: '0x10' is not a number" "$CLI" eval --model circular --param radi
 run 2 "--rate: '1e400' is not a finite decimal number" "$CLI" play --model circular --rate 1e400
 run 0 "1.25,3.5355339059327378" "$CLI" eval --model circular --t 0.5 --t 1.25
 run 0 "0.5,4.755282581475767" "$CLI" eval --model circular --t 0.5 --t 1.25
-run 0 "0,3,0,0" "$CLI" eval --model circular --param "radius= 3" --t 0
-run 0 "0,3,0,0" "$CLI" eval --model circular --param "radius=3 " --t 0
+# Numbers take no spaces on either side, alike in --param and options.
+for bad in " 3" "3 " " 3 " "1, 2, 0"; do
+  run 2 "radius: '$bad' is not a number or a list of up to 4 numbers x,y,z (decimal, no spaces" \
+    "$CLI" eval --model circular --param "radius=$bad" --t 0
+done
+run 0 "0,3,0,0" "$CLI" eval --model circular --param "radius=3" --t 0
+run 2 "--duration: ' 4' is not a finite decimal number (no spaces" "$CLI" eval --model circular \
+  --duration " 4" --t 0
+run 2 "--duration: '4 ' is not a finite decimal number (no spaces" "$CLI" eval --model circular \
+  --duration "4 " --t 0
+run 2 "--t: ' 1' is not a comma-separated list" "$CLI" eval --model circular --t " 1"
 run 0 "holoanim 0." "$CLI" --version
 
-# Whole numbers read alike everywhere (spaces around ignored, no fraction);
-# a port inside HOST:PORT is digits only.
-run 0 "0,5,0,0" "$CLI" eval --model circular --t 0 --track " 2" --param radius=5
+# Whole numbers read alike everywhere (no spaces, no fraction); a port
+# inside HOST:PORT is digits only.
+run 0 "0,5,0,0" "$CLI" eval --model circular --t 0 --track 2 --param radius=5
+run 2 "--track: ' 2' is not a whole number in [1, 1000000] (digits, no spaces)" "$CLI" eval \
+  --model circular --t 0 --track " 2"
 run 2 "--tracks: '4.5' is not a whole number" "$CLI" devsim --tracks 4.5
 run 2 "--track: '1.5,2' is not a list of track numbers" "$CLI" play --model circular --track 1.5,2
 for bad in "h:+40" "h: 40"; do
@@ -115,6 +126,28 @@ run 2 "--t: '2,x' is not a comma-separated list" "$CLI" eval --model circular --
 run 2 "give --t or --from/--to/--step, not both" "$CLI" eval --model circular --t 1 --from 0 \
   --to 1 --step 1
 run 0 "2,1.5450849718747373" "$CLI" eval --model circular --t 1 --t 2
+
+# A range with too many samples says how many in three digits.
+run 2 "--from/--to/--step give 1e+300 samples; the limit is 1e+07" "$CLI" eval --model circular \
+  --from 0 --to 1 --step 1e-300
+
+# Long options are written in full: getopt_long's prefixes made "--t" mean
+# "--to" where a command has no --t of its own (eval SHOW), and "--fro" --from.
+run 2 "eval: unknown option '--t' (see 'holoanim eval --help'; options are written in full)" \
+  "$CLI" eval "$show" --t 0.5 --t 1.25
+run 2 "eval: unknown option '--fro'" "$CLI" eval --model circular --fro 0 --to 1 --step 1
+run 2 "eval: unknown option '--fro=0'" "$CLI" eval --model circular --fro=0 --to 1 --step 1
+run 2 "unknown option '--he'" "$CLI" eval --he
+run 0 "0.5,4.755282581475767" "$CLI" eval --model circular --t=0.5 --t 1.25
+
+# play --metrics FILE: a file that cannot be written fails before playing.
+run 2 "--metrics: cannot write '/nonexistent/x': '/nonexistent' No such file or directory" \
+  "$CLI" play --model circular --sim --for 1 --metrics /nonexistent/x
+run 2 "--metrics: '$tmp' is a directory, not a file" "$CLI" play --model circular --sim --for 1 \
+  --metrics "$tmp"
+touch "$tmp/plain"
+run 2 "--metrics: cannot write '$tmp/plain/x': '$tmp/plain' is not a directory" "$CLI" play \
+  --model circular --sim --for 1 --metrics "$tmp/plain/x"
 
 # The show form wherever the show stands.
 run 0 "t,track,x,y,z" "$CLI" eval --from 0 --to 0.1 --rate 10 "$show"

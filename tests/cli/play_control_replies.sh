@@ -8,7 +8,7 @@ source "$(dirname "$0")/lib.sh"
 ctl=$(free_port)
 mport=$(free_port SOCK_STREAM)
 "$cli" play "$HA_SOURCE_DIR/examples/orbiting-quartet.json" --sim --control "$ctl" \
-  --metrics-port "$mport" --for 120 --quiet 2>"$dir/play.err" &
+  --metrics-port "$mport" --for 600 --quiet 2>"$dir/play.err" &
 play=$!
 wait_for "the player to tick" prom_at_least "$mport" ticks_total 5
 python3 - "$ctl" <<'PY'

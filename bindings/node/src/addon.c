@@ -392,7 +392,35 @@ bool ha_node_get_number(napi_env env, napi_value v, const char *what, double *ou
   double d;
   NAPI_CALL_B(env, napi_get_value_double(env, v, &d));
   if (!isfinite(d)) {
-    ha_node_range_error(env, "%s must be a finite number, got %g", what, d);
+    char got[32];
+    ha_node_format_number(d, got, sizeof(got));
+    ha_node_range_error(env, "%s must be a finite number, got %s", what, got);
+    return false;
+  }
+  *out = d;
+  return true;
+}
+
+void ha_node_format_number(double d, char *buf, size_t cap) {
+  if (isnan(d)) {
+    snprintf(buf, cap, "NaN");
+  } else if (isinf(d)) {
+    snprintf(buf, cap, "%sInfinity", d < 0.0 ? "-" : "");
+  } else {
+    snprintf(buf, cap, "%.17g", d);
+  }
+}
+
+bool ha_node_get_number_in(napi_env env, napi_value v, const char *what, double min, double max,
+                           double *out) {
+  double d;
+  if (!ha_node_get_number(env, v, what, &d)) {
+    return false;
+  }
+  if (!(d >= min && d <= max)) {
+    char got[32];
+    ha_node_format_number(d, got, sizeof(got));
+    ha_node_range_error(env, "%s must be in [%g, %g], got %s", what, min, max, got);
     return false;
   }
   *out = d;
@@ -544,6 +572,16 @@ bool ha_node_opt_number(napi_env env, napi_value obj, const char *key, double *o
     return false;
   }
   return !found || ha_node_get_number(env, v, key, out);
+}
+
+bool ha_node_opt_number_in(napi_env env, napi_value obj, const char *key, double min, double max,
+                           double *out) {
+  napi_value v;
+  bool found;
+  if (!ha_node_get_prop(env, obj, key, &v, &found)) {
+    return false;
+  }
+  return !found || ha_node_get_number_in(env, v, key, min, max, out);
 }
 
 bool ha_node_opt_bool(napi_env env, napi_value obj, const char *key, bool *out) {

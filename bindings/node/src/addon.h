@@ -137,6 +137,12 @@ bool ha_node_is_type(napi_env env, napi_value v, napi_valuetype t);
 bool ha_node_is_nullish(napi_env env, napi_value v);
 /* A finite number (what = name for the TypeError). */
 bool ha_node_get_number(napi_env env, napi_value v, const char *what, double *out);
+/* A finite number in [min, max] (a RangeError naming `what`, the value and
+ * the range otherwise). */
+bool ha_node_get_number_in(napi_env env, napi_value v, const char *what, double min, double max,
+                           double *out);
+/* `d` as JavaScript prints it for NaN and the infinities, else %.17g. */
+void ha_node_format_number(double d, char *buf, size_t cap);
 /* A whole number in [min, max]. */
 bool ha_node_get_u32(napi_env env, napi_value v, const char *what, uint32_t min, uint32_t max,
                      uint32_t *out);
@@ -157,6 +163,8 @@ bool ha_node_get_vec3(napi_env env, napi_value v, const char *what, ha_vec3 *out
 bool ha_node_get_prop(napi_env env, napi_value obj, const char *key, napi_value *out, bool *found);
 /* Optional number / bool / string properties: unchanged when absent. */
 bool ha_node_opt_number(napi_env env, napi_value obj, const char *key, double *out);
+bool ha_node_opt_number_in(napi_env env, napi_value obj, const char *key, double min, double max,
+                           double *out);
 bool ha_node_opt_bool(napi_env env, napi_value obj, const char *key, bool *out);
 bool ha_node_opt_u32(napi_env env, napi_value obj, const char *key, uint32_t min, uint32_t max,
                      uint32_t *out);

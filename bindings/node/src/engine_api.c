@@ -463,12 +463,12 @@ static bool calc_args(napi_env env, napi_callback_info info, const char *fn, ha_
   if (!ha_node_get_pattern(env, argv[0], "motionOrPattern", p)) {
     return false;
   }
-  if (!ha_node_is_type(env, argv[1], napi_number)) {
+  /* A TypeError or RangeError, thrown synchronously (also by the promise
+   * form), as every argument check. */
+  if (!ha_node_get_number(env, argv[1], "time", t)) {
     ha_node_pattern_deinit(p);
-    ha_node_type_error(env, "time must be a number");
     return false;
   }
-  NAPI_CALL_B(env, napi_get_value_double(env, argv[1], t));
   *use_ctx = argc > 2 && !ha_node_is_nullish(env, argv[2]);
   if (*use_ctx && !get_track_ctx(env, argv[2], ctx)) {
     ha_node_pattern_deinit(p);
@@ -653,17 +653,11 @@ static napi_value js_evaluate(napi_env env, napi_callback_info info) {
   ha_error err;
   size_t bad = first_nonfinite(times, n);
   if (bad != SIZE_MAX) {
-    double bad_value = times[bad];
-    ha_error_clear(&err);
+    char got[32];
+    ha_node_format_number(times[bad], got, sizeof(got));
     free(owned_times);
     ha_node_pattern_deinit(&p);
-    snprintf(err.name, sizeof(err.name), "times[%zu]", bad);
-    err.kind = HA_ERROR_INVALID_PARAMETER;
-    err.status = HA_EINVAL;
-    snprintf(err.value, sizeof(err.value), "%g", bad_value);
-    snprintf(err.reason, sizeof(err.reason), "times must be finite");
-    snprintf(err.message, sizeof(err.message), "times[%zu]: times must be finite", bad);
-    return ha_node_throw(env, HA_EINVAL, &err, "evaluate");
+    return ha_node_range_error(env, "times[%zu] must be a finite number, got %s", bad, got);
   }
   if (out == NULL) {
     napi_value ab;

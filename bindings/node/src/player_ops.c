@@ -205,6 +205,44 @@ static ha_status apply_update(ha_node_player *p, update *u, ha_error *err) {
 
 /* ---- parsing operations (JS thread) ---------------------------------------------------------- */
 
+/* The longest fade the engine accepts (ha_player_stop, stopAnimation,
+ * stopTrack, an animation's fadeIn), seconds. */
+#define FADE_MAX 3600.0
+
+/* The number argument `name` of a transport or animation command, checked
+ * against the range the player accepts, so that a value outside it is a
+ * RangeError at the call (not a HoloanimError, nor a command that fails
+ * later on the tick). */
+static bool get_op_number(napi_env env, napi_value v, const char *name, double *out) {
+  static const struct {
+    const char *name;
+    double min, max;
+  } ranges[] = {
+      {"time", -HA_SEEK_MAX, HA_SEEK_MAX},
+      {"speed", HA_SPEED_MIN, HA_SPEED_MAX},
+      {"fade", 0.0, FADE_MAX},
+      {"fadeIn", 0.0, FADE_MAX},
+      {"duration", 0.0, HA_DURATION_MAX},
+      {"delay", 0.0, HA_DURATION_MAX},
+  };
+  for (size_t i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++) {
+    if (strcmp(ranges[i].name, name) == 0) {
+      return ha_node_get_number_in(env, v, name, ranges[i].min, ranges[i].max, out);
+    }
+  }
+  return ha_node_get_number(env, v, name, out);
+}
+
+/* An optional property read by get_op_number. */
+static bool opt_op_number(napi_env env, napi_value o, const char *key, double *out) {
+  napi_value v;
+  bool found;
+  if (!ha_node_get_prop(env, o, key, &v, &found)) {
+    return false;
+  }
+  return !found || get_op_number(env, v, key, out);
+}
+
 static bool get_tracks(napi_env env, napi_value v, update *u) {
   bool arr = false;
   napi_typedarray_type type = napi_uint32_array;
@@ -246,7 +284,7 @@ static bool get_tracks(napi_env env, napi_value v, update *u) {
 /* The group options (ha_node_get_group_options) and fadeIn. */
 static bool get_spec(napi_env env, napi_value o, ha_anim_spec *spec) {
   return ha_node_get_group_options(env, o, "mode", "", spec) &&
-         ha_node_opt_number(env, o, "fadeIn", &spec->fade_in);
+         opt_op_number(env, o, "fadeIn", &spec->fade_in);
 }
 
 /* The motion of a start/replace: {motion} or {model, params, timing}. */
@@ -279,15 +317,14 @@ static bool get_anim_source(napi_env env, napi_value o, update *u) {
 
 static bool get_fade(napi_env env, napi_value o, update *u) {
   u->a = 0.0;
-  return ha_node_opt_number(env, o, "fade", &u->a);
+  return opt_op_number(env, o, "fade", &u->a);
 }
 
 static bool get_goto(napi_env env, napi_value o, update *u) {
   char ease[64];
   bool found = false;
   u->easing = HA_EASE_LINEAR;
-  if (!ha_node_opt_number(env, o, "duration", &u->a) ||
-      !ha_node_opt_number(env, o, "delay", &u->delay) ||
+  if (!opt_op_number(env, o, "duration", &u->a) || !opt_op_number(env, o, "delay", &u->delay) ||
       !ha_node_opt_bool(env, o, "aed", &u->aed) ||
       !ha_node_opt_string(env, o, "easing", ease, sizeof(ease), &found)) {
     return false;
@@ -339,10 +376,10 @@ static bool parse_update(napi_env env, ha_node_player *p, napi_value o, update *
     return get_fade(env, o, u);
   } else if (strcmp(type, "seek") == 0) {
     u->type = U_SEEK;
-    return NEED("time", ha_node_get_number(env, v, "time", &u->a));
+    return NEED("time", get_op_number(env, v, "time", &u->a));
   } else if (strcmp(type, "setSpeed") == 0) {
     u->type = U_SPEED;
-    return NEED("speed", ha_node_get_number(env, v, "speed", &u->a));
+    return NEED("speed", get_op_number(env, v, "speed", &u->a));
   } else if (strcmp(type, "goCue") == 0) {
     u->type = U_CUE;
     return NEED("cue", ha_node_get_number(env, v, "cue", &u->a));
@@ -486,7 +523,7 @@ static napi_value run_number_op(napi_env env, const ha_node_call *c, int type, c
   u.a = def;
   if (arg != NULL) {
     if (c->argc > 0 && !ha_node_is_nullish(env, c->argv[0])) {
-      if (!ha_node_get_number(env, c->argv[0], arg, &u.a)) {
+      if (!get_op_number(env, c->argv[0], arg, &u.a)) {
         return NULL;
       }
     } else if (required) {
@@ -505,7 +542,7 @@ static napi_value run_id_fade_op(napi_env env, const ha_node_call *c, int type, 
   u.type = type;
   if (!ha_node_get_u32(env, c->argc > 0 ? c->argv[0] : NULL, arg, min_id, UINT32_MAX, &u.id) ||
       (c->argc > 1 && !ha_node_is_nullish(env, c->argv[1]) &&
-       !ha_node_get_number(env, c->argv[1], "fade", &u.a))) {
+       !get_op_number(env, c->argv[1], "fade", &u.a))) {
     return NULL;
   }
   return update_apply_sync(env, c->self, &u);

@@ -133,7 +133,8 @@ test('calculatePosition rejects with a HoloanimError', async () => {
     assert.equal(e.max, 1000);
     return true;
   });
-  await assert.rejects(h.calculatePosition(h.createMotion('circular'), NaN), { code: 'EINVAL' });
+  // Argument checks throw synchronously, also from the promise form (README, Errors).
+  assert.throws(() => h.calculatePosition(h.createMotion('circular'), NaN), { name: 'RangeError', code: 'ERR_OUT_OF_RANGE', message: 'time must be a finite number, got NaN' });
 });
 
 test('evaluate: Float64Array in, xyz interleaved out, same as calculatePositionSync', () => {
@@ -155,12 +156,7 @@ test('evaluate: Float64Array in, xyz interleaved out, same as calculatePositionS
   const out = new Float64Array(9);
   assert.equal(h.evaluate(m, new Float64Array([1, 2, 3]), { out }), out);
   assert.deepEqual(h.evaluate({ model: 'linear' }, []), new Float64Array(0));
-  assert.throws(() => h.evaluate(m, [1, Infinity]), (e) => {
-    assert.ok(e instanceof h.HoloanimError);
-    assert.equal(e.code, 'EINVAL');
-    assert.equal(e.parameter, 'times[1]');
-    return true;
-  });
+  assert.throws(() => h.evaluate(m, [1, Infinity]), { name: 'RangeError', message: 'times[1] must be a finite number, got Infinity' });
   assert.throws(() => h.evaluate(m, [1, 2], { out: new Float64Array(5) }), TypeError);
 });
 
@@ -198,7 +194,7 @@ test('evaluate: the SIMD kernels over times agree with calculatePositionSync wit
     assert.deepEqual([out[3 * i], out[3 * i + 1], out[3 * i + 2]], [p.x, p.y, p.z], `blend t=${times[i]}`);
   }
   const keep = new Float64Array(6).fill(-7);
-  assert.throws(() => h.evaluate(b, new Float64Array([1, NaN]), { out: keep }), { code: 'EINVAL' });
+  assert.throws(() => h.evaluate(b, new Float64Array([1, NaN]), { out: keep }), { name: 'RangeError', message: 'times[1] must be a finite number, got NaN' });
   assert.deepEqual(Array.from(keep), [-7, -7, -7, -7, -7, -7]);
 });
 
@@ -344,4 +340,41 @@ test('wrong argument types throw a TypeError, never crash', () => {
   calls.forEach((fn, i) => {
     assert.throws(fn, (e) => e instanceof TypeError || e instanceof RangeError, `call #${i}: ${fn}`);
   });
+});
+
+test('every non-finite or out-of-range number argument is a RangeError naming it, its value and its range', async () => {
+  const m = h.createMotion('circular', { radius: 2 });
+  const p = new h.Player({});
+  try {
+    const cases = [
+      [() => h.calculatePositionSync(m, NaN), 'time must be a finite number, got NaN'],
+      [() => h.calculatePositionSync(m, -Infinity), 'time must be a finite number, got -Infinity'],
+      [() => h.calculatePosition(m, Infinity), 'time must be a finite number, got Infinity'],
+      [() => h.calculatePosition({ model: 'linear' }, NaN), 'time must be a finite number, got NaN'],
+      [() => h.evaluate(m, new Float64Array([0, 1, NaN])), 'times[2] must be a finite number, got NaN'],
+      [() => h.evaluate(m, [NaN]), 'times[0] must be a finite number, got NaN'],
+      [() => m.velocity(NaN), 'time must be a finite number, got NaN'],
+      [() => h.groupPositions({ motion: m, count: 2 }, Infinity), 'time must be a finite number, got Infinity'],
+      [() => p.seek(NaN), 'time must be a finite number, got NaN'],
+      [() => p.seek(1e18), 'time must be in [-1e+09, 1e+09], got 1e+18'],
+      [() => p.setSpeed(5e-324), 'speed must be in [0.001, 1000], got 4.9406564584124654e-324'],
+      [() => p.setSpeed(-1), 'speed must be in [0.001, 1000], got -1'],
+      [() => p.stop(-1), 'fade must be in [0, 3600], got -1'],
+      [() => p.stopAnimation(0, 1e9), 'fade must be in [0, 3600], got 1000000000'],
+      [() => p.stopTrack(1, NaN), 'fade must be a finite number, got NaN'],
+      [() => p.startAnimation({ tracks: [1], model: 'circular', fadeIn: -1 }), 'fadeIn must be in [0, 3600], got -1'],
+      [() => p.goto(1, [0, 0, 0], { duration: -1 }), 'duration must be in [0, 1e+06], got -1'],
+      [() => p.goto(1, [0, 0, 0], { delay: Infinity }), 'delay must be a finite number, got Infinity'],
+    ];
+    for (const [fn, message] of cases) {
+      assert.throws(fn, { name: 'RangeError', code: 'ERR_OUT_OF_RANGE', message }, String(fn));
+    }
+    // updateState keeps call order, so its argument errors are rejections.
+    await assert.rejects(p.updateState({ type: 'setSpeed', speed: 0 }), { name: 'RangeError', message: 'speed must be in [0.001, 1000], got 0' });
+    await assert.rejects(p.updateState({ type: 'seek', time: NaN }), { name: 'RangeError', message: 'time must be a finite number, got NaN' });
+    // Engine errors that are not argument checks stay HoloanimErrors.
+    assert.throws(() => h.calculatePositionSync({ model: 'circular', params: { radius: -1 } }, 1), h.HoloanimError);
+  } finally {
+    p.close();
+  }
 });
