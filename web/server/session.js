@@ -118,6 +118,12 @@ class Session extends EventEmitter {
     return this.#dir;
   }
 
+  /** The deadline of the imports that start from now on, in ms (> 0). */
+  setImportTimeout(ms) {
+    if (!(Number.isFinite(ms) && ms > 0)) throw new RangeError(`importTimeoutMs must be a positive number of ms, got ${ms}`);
+    this.#importTimeoutMs = ms;
+  }
+
   get doc() {
     return this.#doc;
   }

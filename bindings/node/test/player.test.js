@@ -90,26 +90,29 @@ test('positions from on("positions") equal snapshot() and the motion itself', as
   assert.equal(p.streamStats().loopRef, false);
 });
 
-test('a slow consumer never stalls the tick: frames are skipped, ticks keep time', async (t) => {
+test('a slow consumer never stalls the tick: frames are skipped, ticks go on', async (t) => {
   const p = new h.Player({ tickRate: 200 });
   t.after(() => p.close());
   p.addTrack(1);
   p.startAnimation({ model: 'circular', tracks: [1] });
   let got = 0;
+  let ticksWhileBlocked = 0;
   p.on('positions', () => {
     got++;
-    const end = Date.now() + 40; // a listener that blocks the JS thread for 40 ms
-    while (Date.now() < end);
+    if (got !== 2) return;
+    // The listener holds the JS thread until the tick thread has run 50 more
+    // ticks (a tick that waited for JS would never get there: the 60 s
+    // deadline fails it). What is asserted is what happened, not how fast.
+    const from = p.getStatus().ticks;
+    const end = Date.now() + 60000;
+    while (p.getStatus().ticks < from + 50 && Date.now() < end);
+    ticksWhileBlocked = p.getStatus().ticks - from;
   }, { rate: 200 });
   p.start();
   p.play();
-  const t0 = Date.now();
-  await sleep(600);
-  const elapsed = (Date.now() - t0) / 1000;
-  const st = p.getStatus();
+  await waitFor(() => got >= 4);
+  assert.ok(ticksWhileBlocked >= 50, `only ${ticksWhileBlocked} ticks while the JS thread was held`);
   const ss = p.streamStats();
-  // A tick stalled by the listener would give a handful; a loaded machine still gives most.
-  assert.ok(st.ticks >= 0.5 * 200 * elapsed, `ticks ${st.ticks} in ${elapsed} s`);
   assert.ok(ss.framesSkipped > 0, JSON.stringify(ss));
   assert.ok(got < ss.frames);
 });

@@ -71,12 +71,11 @@ test('works in worker threads, two at once, with and without close()', async () 
 
 for (const mode of ['listening-exit', 'idle', 'listeners-removed', 'throwing-listener']) {
   test(`a process exits promptly: ${mode}`, () => {
-    const t0 = Date.now();
-    const r = spawnSync(process.execPath, [path.join(__dirname, 'fixtures', 'exit.js'), mode], { encoding: 'utf8', timeout: 10000 });
-    const ms = Date.now() - t0;
-    assert.equal(r.signal, null, `killed after ${ms} ms (hung)`);
+    // A hang is what fails: killed at a deadline no loaded machine reaches
+    // (each mode exits by itself after ~100 ms of work); how fast is not asserted.
+    const r = spawnSync(process.execPath, [path.join(__dirname, 'fixtures', 'exit.js'), mode], { encoding: 'utf8', timeout: 120000 });
+    assert.equal(r.signal, null, 'killed at the 120 s deadline (the process hung)');
     assert.equal(r.status, 0, r.stderr);
-    assert.ok(ms < 5000, `${ms} ms`);
     if (mode === 'throwing-listener') assert.match(r.stdout, /caught listener failed/);
   });
 }
