@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "holoanim.h"
 #include "test.h"
@@ -145,9 +146,58 @@ static void test_move_before_own_echo_is_a_conflict(void) {
   ha_player_destroy(p);
 }
 
+/* Our own echo that comes back late (1.49 s after we sent the position: a
+ * loaded device, network or machine) is still ours within echo_window
+ * (default 2 s); with a 50 ms window the same echo is another controller. */
+static int late_echo_conflicts(double echo_window) {
+  ha_player_config cfg = ha_player_config_default();
+  cfg.max_tracks = 8;
+  cfg.echo_window = echo_window;
+  ha_player *p = NULL;
+  ha_error err;
+  CHECK_OK(ha_player_create(&cfg, &p, &err));
+  CHECK_OK(ha_player_add_track(p, 1, ha_vec3_zero(), &err));
+  ha_timing tm = {4, HA_LOOP_LOOP, 1, HA_SEAM_BLEND};
+  uint32_t track = 1;
+  CHECK_OK(
+      ha_player_start_animation(p, 1, test_motionf("circular", &tm, "radius=3"), NULL, &track, 1));
+  CHECK_OK(ha_player_play(p));
+  CHECK_OK(ha_player_tick_once(p, 10.0));
+  ha_vec3 first = stored(p, 1);
+  for (int k = 1; k < 150; k++) { /* 149 more ticks at 100 Hz */
+    CHECK_OK(ha_player_tick_once(p, 10.0 + 0.01 * k));
+  }
+  CHECK(ha_vec3_dist(first, stored(p, 1)) > 1.0); /* the source has moved on */
+  CHECK_OK(ha_player_device_echo(p, 1, first));
+  CHECK_OK(ha_player_tick_once(p, 11.5));
+  ha_player_event ev;
+  int conflicts = 0;
+  while (ha_player_poll_event(p, &ev) == HA_OK) {
+    conflicts += ev.type == HA_EVENT_CONFLICT && ev.track == 1;
+  }
+  ha_player_destroy(p);
+  return conflicts;
+}
+
+static void test_late_own_echo_is_ours(void) {
+  CHECK_INT(late_echo_conflicts(2.0), 0);
+  CHECK_INT(late_echo_conflicts(0.05), 1);
+}
+
+static void test_echo_window_checked(void) {
+  ha_player_config cfg = ha_player_config_default();
+  ha_player *p = NULL;
+  ha_error err;
+  cfg.echo_window = 0.0;
+  CHECK(ha_player_create(&cfg, &p, &err) != HA_OK && p == NULL);
+  CHECK(strstr(err.message, "echoWindow") != NULL);
+}
+
 int main(void) {
   RUN(test_echo_flood_leaves_room_for_commands);
   RUN(test_echo_flood_from_a_thread);
   RUN(test_move_before_own_echo_is_a_conflict);
+  RUN(test_late_own_echo_is_ours);
+  RUN(test_echo_window_checked);
   return test_done();
 }

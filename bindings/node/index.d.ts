@@ -278,6 +278,8 @@ export interface PlayerOptions {
   limits?: Limits;
   realtime?: boolean;
   conflictTolerance?: number;
+  /** s (default 2, 0.05..60): how late a device echo of our own may arrive and still be ours */
+  echoWindow?: number;
   /** periods (default 3): a tick this late is a stall (skipped deadlines, a 'stall' event) */
   stallThreshold?: number;
   /** SCHED_FIFO priority (1..99) for the tick thread only, no mlockall; 0 = normal (default) */

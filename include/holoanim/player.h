@@ -69,6 +69,8 @@ typedef struct ha_player_config {
                                 JavaScript engine, which must change page protections */
   double conflict_tolerance; /* m: a device echo farther than this from everything we
                                 sent recently is another controller (default 0.05) */
+  double echo_window;        /* s, 0.05..60 (default 2): "recently" above: how late a device
+                                echo of our own may arrive and still be recognised */
   double stall_threshold;    /* periods, 1..1e6 (default 3): a tick that starts this late
                                 is a stall: the missed deadlines are skipped (counted)
                                 and a HA_EVENT_STALL names the slowest evaluation */

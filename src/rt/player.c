@@ -81,11 +81,15 @@ typedef struct tagged {
   int ended_reported;
 } tagged;
 
-#define HA__SENT_HISTORY 8
-
+/* Each track's positions of the last `echo_window` seconds: at least that
+ * long in real time, since a tick records one and ticks are never more
+ * frequent than tick_rate (a stall only makes the span longer). Floats: the
+ * tolerance is centimetres, a float is exact to 0.1 mm at 1 km. */
 typedef struct sent_hist {
-  ha_vec3 pos[HA__SENT_HISTORY];
-  unsigned n, next;
+  float (*pos)[3]; /* max_tracks × len, track i at [i * len] */
+  uint32_t *n;     /* positions kept per track, ≤ len */
+  uint32_t *next;  /* where the next one goes */
+  size_t len;
 } sent_hist;
 
 struct ha_player {
@@ -99,7 +103,7 @@ struct ha_player {
   ha__spsc events;
   ha__spsc garbage;
   tagged *tags;
-  sent_hist *sent;
+  sent_hist sent;
   ha__echoes echoes; /* device echoes, a slot per track (echo.h) */
   /* Per-model histogram keys: key k is model k of the registry, found by
    * its canonical name's pointer (ha_motion_get_state returns the
@@ -141,6 +145,7 @@ ha_player_config ha_player_config_default(void) {
   c.blend_window = HA_BLEND_WINDOW_DEFAULT;
   c.takeover_fade = 0.25;
   c.conflict_tolerance = 0.05;
+  c.echo_window = 2.0;
   c.stall_threshold = 3.0;
   return c;
 }
@@ -191,7 +196,8 @@ static uint64_t player_memory_bytes(const ha_player *p) {
                     c->queue_capacity * sizeof(cmd) + c->event_capacity * sizeof(ha_player_event) +
                     garbage_cap * sizeof(garbage) + c->max_outputs * sizeof(*p->outputs) +
                     c->max_animations * sizeof(*p->tags) +
-                    n * (sizeof(*p->sent) + sizeof(*p->ids) + 6 * sizeof(double) + 1));
+                    n * (p->sent.len * sizeof(*p->sent.pos) + 2 * sizeof(uint32_t) +
+                         sizeof(*p->ids) + 6 * sizeof(double) + 1));
 }
 
 ha_status ha_player_create(const ha_player_config *cfg, ha_player **out, ha_error *err) {
@@ -209,6 +215,9 @@ ha_status ha_player_create(const ha_player_config *cfg, ha_player **out, ha_erro
   if (!(c.conflict_tolerance > 0.0 && c.conflict_tolerance < 1000.0)) {
     return ha__error_bounds(err, HA_CATEGORY_STATE, "conflictTolerance", c.conflict_tolerance, 1e-6,
                             1000);
+  }
+  if (!(c.echo_window >= 0.05 && c.echo_window <= 60.0)) {
+    return ha__error_bounds(err, HA_CATEGORY_STATE, "echoWindow", c.echo_window, 0.05, 60);
   }
   if (!(c.stall_threshold >= 1.0 && c.stall_threshold <= 1e6)) {
     return ha__error_bounds(err, HA_CATEGORY_STATE, "stallThreshold", c.stall_threshold, 1, 1e6);
@@ -254,12 +263,16 @@ ha_status ha_player_create(const ha_player_config *cfg, ha_player **out, ha_erro
     size_t n = c.max_tracks;
     p->outputs = calloc(c.max_outputs, sizeof(*p->outputs));
     p->tags = calloc(c.max_animations, sizeof(*p->tags));
-    p->sent = calloc(n, sizeof(*p->sent));
+    p->sent.len = (size_t)ceil(c.echo_window * c.tick_rate) + 2;
+    p->sent.pos = calloc(n * p->sent.len, sizeof(*p->sent.pos));
+    p->sent.n = calloc(n, sizeof(uint32_t));
+    p->sent.next = calloc(n, sizeof(uint32_t));
     p->ids = calloc(n, sizeof(*p->ids));
     p->x = calloc(6 * n, sizeof(double));
     p->status = calloc(n, 1);
     if (ha__echoes_init(&p->echoes, n) != HA_OK || p->outputs == NULL || p->tags == NULL ||
-        p->sent == NULL || p->ids == NULL || p->x == NULL || p->status == NULL) {
+        p->sent.pos == NULL || p->sent.n == NULL || p->sent.next == NULL || p->ids == NULL ||
+        p->x == NULL || p->status == NULL) {
       st = HA_ENOMEM;
     } else {
       p->y = p->x + n;
@@ -447,17 +460,19 @@ static void tick_device_echo(void *ctx, size_t idx, ha_vec3 v) {
   if (ha_engine_track_at(e, idx, &ti) != HA_OK) {
     return;
   }
-  const sent_hist *h = &p->sent[idx];
+  const float *hist = p->sent.pos[idx * p->sent.len]; /* xyz, xyz, … */
+  uint32_t kept = p->sent.n[idx];
   double best = INFINITY;
   ha_vec3 nearest = ti.position;
-  for (unsigned k = 0; k < h->n; k++) {
-    double d = ha_vec3_dist(h->pos[k], v);
+  for (uint32_t k = 0; k < kept; k++) {
+    ha_vec3 q = ha_vec3_make(hist[3 * k], hist[3 * k + 1], hist[3 * k + 2]);
+    double d = ha_vec3_dist(q, v);
     if (d < best) {
       best = d;
-      nearest = h->pos[k];
+      nearest = q;
     }
   }
-  if (h->n == 0) {
+  if (kept == 0) {
     best = ha_vec3_dist(ti.position, v);
   }
   if (best <= p->cfg.conflict_tolerance) {
@@ -605,11 +620,13 @@ static size_t tick_evaluate(ha_player *p, double t, double step) {
     p->vy[i] = ti.velocity.y;
     p->vz[i] = ti.velocity.z;
     p->status[i] = (uint8_t)ti.status;
-    sent_hist *h = &p->sent[i];
-    h->pos[h->next] = ti.position;
-    h->next = (h->next + 1) % HA__SENT_HISTORY;
-    if (h->n < HA__SENT_HISTORY) {
-      h->n++;
+    float *slot = p->sent.pos[i * p->sent.len + p->sent.next[i]];
+    slot[0] = (float)ti.position.x;
+    slot[1] = (float)ti.position.y;
+    slot[2] = (float)ti.position.z;
+    p->sent.next[i] = (uint32_t)((p->sent.next[i] + 1) % p->sent.len);
+    if (p->sent.n[i] < p->sent.len) {
+      p->sent.n[i]++;
     }
   }
   ha_metrics_set_gauge(p->metrics, HA_GAUGE_ACTIVE_TRACKS, (double)moving);
@@ -904,7 +921,9 @@ void ha_player_destroy(ha_player *p) {
   }
   free(p->outputs);
   free(p->tags);
-  free(p->sent);
+  free(p->sent.pos);
+  free(p->sent.n);
+  free(p->sent.next);
   ha__echoes_deinit(&p->echoes);
   free(p->ids);
   free(p->x);

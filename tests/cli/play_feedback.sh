@@ -40,12 +40,12 @@ grep -q "track 2 moved on the device to (-3.00, 7.00, 1.00)" "$dir/play.err"
 # One grab, one conflict at the grabbed position.
 n=$(grep -c "conflict on track 1 at t=[0-9.]*: the device reports (40.00, 40.00, 0.00)" "$dir/play.err")
 test "$n" -eq 1
-# Our own echoes of the circle never count: the player remembers the last 8
-# positions sent per track (src/rt/player.c), so an echo that comes back
-# later than that (a tick or the device starved on a loaded machine) is
-# taken for a conflict. Tolerated only when play reported tick stalls, and
-# only for echoes on our own circle (radius 2). (Not named $others: lib.sh
-# kills $others on exit.)
+# Our own echoes of the circle never count: the player remembers what it
+# sent over the last echo_window (2 s) per track (src/rt/player.c). An echo
+# later than that (the device or the tick starved for seconds on a loaded
+# machine) is taken for a conflict: tolerated only when play reported tick
+# stalls, and only for echoes on our own circle (radius 2). (Not named
+# $others: lib.sh kills $others on exit.)
 own_echoes=$(grep "conflict on track" "$dir/play.err" | grep -vc "reports (40.00, 40.00, 0.00)" || true)
 if [ "$own_echoes" -gt 0 ]; then
   grep -q "the tick stalled" "$dir/play.err" || { echo "$own_echoes conflicts from our own echoes" >&2; exit 1; }

@@ -171,6 +171,7 @@ static bool get_player_config(napi_env env, napi_value o, ha_player_config *c, b
       !ha_node_opt_number(env, o, "takeoverFade", &c->takeover_fade) ||
       !ha_node_opt_bool(env, o, "realtime", &c->realtime) ||
       !ha_node_opt_number(env, o, "conflictTolerance", &c->conflict_tolerance) ||
+      !ha_node_opt_number(env, o, "echoWindow", &c->echo_window) ||
       !ha_node_opt_number(env, o, "stallThreshold", &c->stall_threshold)) {
     return false;
   }
