@@ -191,8 +191,8 @@ static void compile_control_bind(ha__compiler *x, const json_t *c) {
       (name != strlen(buf) || name > 253)) {
     ha__cc_err_key(x, "bind",
                    "\"%s\" is not an address to listen on (IPv4 such as 0.0.0.0, IPv6 such "
-                   "as :: or [::1], or a host name)",
-                   bind);
+                   "as :: or [::1], or a host name%s)",
+                   bind, strchr(bind, ':') != NULL ? "; the port goes in \"port\"" : "");
     return;
   }
   x->m->control.bind = bind;
@@ -214,7 +214,10 @@ static void compile_control_allow(ha__compiler *x, const json_t *allow) {
     ha_error err;
     if (ha__cc_string(x, json_array_get(allow, i), 1, &h) > 0) {
       if (ha_control_allow_check(h, &err) != HA_OK) {
-        ha__cc_err(x, "%s", err.message);
+        /* The entry is the path's subject already: drop "allow: ". */
+        const char *why = err.message;
+        why += strncmp(why, "allow: ", 7) == 0 ? 7 : 0;
+        ha__cc_err(x, "%s", why);
       } else {
         hosts[x->m->control.allow_count++] = h;
       }
