@@ -234,6 +234,20 @@ static const bad_case bad_cases[] = {
      "t.json:2:70: limits.maxSpeed: -2 is below the minimum 0\n"
      "t.json:3:22: control.port: 0 is below the minimum 1\n"
      "t.json:3:40: control.allow[1]: expected a string, got a number"},
+    {"output hosts",
+     "{\"format\": 1,\n"
+     " \"outputs\": [{\"name\": \"a\", \"host\": \"10.0.0.5:4003\"},\n"
+     "  {\"name\": \"b\", \"host\": \"[fd00::5]\"}, {\"name\": \"c\", \"host\": \"a/b\"},\n"
+     "  {\"name\": \"d\", \"host\": \"fe80::1%eth0\"}, {\"name\": \"e\", \"host\": \"desk\"},\n"
+     "  {\"name\": \"f\", \"host\": \"fd00::5]\"}]\n"
+     "}",
+     HA_EPARSE,
+     "t.json:2:36: outputs[0].host: \"10.0.0.5:4003\" is not a host (an IPv4 address, an IPv6 "
+     "address such as fd00::5 or [fd00::5], or a host name; the port goes in \"port\")\n"
+     "t.json:3:61: outputs[2].host: \"a/b\" is not a host (an IPv4 address, an IPv6 address such "
+     "as fd00::5 or [fd00::5], or a host name)\n"
+     "t.json:5:25: outputs[5].host: \"fd00::5]\" is not a host (an IPv4 address, an IPv6 address "
+     "such as fd00::5 or [fd00::5], or a host name; the port goes in \"port\")"},
     {"control addresses",
      "{\"format\": 1,\n"
      " \"control\": {\"bind\": \"0.0.0.0:4010\", \"allow\": [\"10.0.0.0/33\", \"fd00::/8\", \"a "

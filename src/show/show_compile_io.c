@@ -14,6 +14,33 @@
 #include <string.h>
 #include <sys/socket.h>
 
+/* A host as the show writes it: a numeric IPv4 or IPv6 address (in
+ * [brackets] or not, an IPv6 one maybe with a %scope) or a host name. The
+ * address itself is only known when play resolves or binds it. */
+static bool host_form_ok(const char *host) {
+  char buf[300];
+  size_t n = strlen(host);
+  if (n >= 2 && host[0] == '[' && host[n - 1] == ']' && n - 2 < sizeof buf) {
+    memcpy(buf, host + 1, n - 2);
+    buf[n - 2] = '\0';
+  } else {
+    snprintf(buf, sizeof buf, "%s", host);
+  }
+  unsigned char a[16];
+  char *scope = strchr(buf, '%');
+  if (inet_pton(AF_INET, buf, a) == 1) {
+    return true;
+  }
+  if (scope != NULL && scope[1] != '\0') {
+    *scope = '\0';
+  }
+  if (inet_pton(AF_INET6, buf, a) == 1) {
+    return true;
+  }
+  size_t name = strspn(buf, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_");
+  return scope == NULL && name == strlen(buf) && name > 0 && name <= 253;
+}
+
 /* ---- outputs ---- */
 
 static int cmp_map(const void *a, const void *b) {
@@ -88,7 +115,12 @@ static void compile_output(ha__compiler *x, const json_t *o, size_t index, void 
   output_defaults(out);
   ha__cc_unknown_keys(x, o, &ha__schema_output);
   ha__cc_name(x, o, &x->output_names, "output", "outputs", index, &out->name);
-  ha__cc_get_string(x, o, "host", 1, 1, &out->host);
+  if (ha__cc_get_string(x, o, "host", 1, 1, &out->host) > 0 && !host_form_ok(out->host)) {
+    ha__cc_err_key(x, "host",
+                   "\"%s\" is not a host (an IPv4 address, an IPv6 address such as fd00::5 "
+                   "or [fd00::5], or a host name%s)",
+                   out->host, strchr(out->host, ':') != NULL ? "; the port goes in \"port\"" : "");
+  }
   long long port = 4003;
   ha__cc_get_integer(x, o, "port", 0, 1, 65535, &port);
   out->port = (uint16_t)port;
@@ -170,25 +202,13 @@ void ha__compile_limits(ha__compiler *x, const json_t *doc) {
   ha__path_pop(&x->path, mark);
 }
 
-/* bind: a numeric IPv4 or IPv6 address (brackets allowed) or a host name;
- * the address itself is only known when play binds it. */
+/* bind: where play listens (host_form_ok). */
 static void compile_control_bind(ha__compiler *x, const json_t *c) {
   const char *bind = NULL;
   if (ha__cc_get_string(x, c, "bind", 0, 1, &bind) <= 0) {
     return;
   }
-  char buf[300];
-  size_t n = strlen(bind);
-  if (n >= 2 && bind[0] == '[' && bind[n - 1] == ']' && n - 2 < sizeof buf) {
-    memcpy(buf, bind + 1, n - 2);
-    buf[n - 2] = '\0';
-  } else {
-    snprintf(buf, sizeof buf, "%s", bind);
-  }
-  unsigned char a[16];
-  size_t name = strspn(buf, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_");
-  if (inet_pton(AF_INET, buf, a) != 1 && inet_pton(AF_INET6, buf, a) != 1 &&
-      (name != strlen(buf) || name > 253)) {
+  if (!host_form_ok(bind)) {
     ha__cc_err_key(x, "bind",
                    "\"%s\" is not an address to listen on (IPv4 such as 0.0.0.0, IPv6 such "
                    "as :: or [::1], or a host name%s)",
