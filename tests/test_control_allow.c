@@ -2,7 +2,8 @@
  * (addresses, CIDR ranges, names), loopback is allowed unless denied, a
  * sender outside the list is counted, reported once and never answered, an
  * IPv4 sender on a dual-stack "::" socket matches its IPv4 entry, and an
- * address outside the control table reaches the `address` callback (acked).
+ * address outside the control table reaches the `address` callback (acked);
+ * an output's "[::1]" host is ::1.
  * Real sockets on 127.0.0.1, 127.0.0.2 and ::1 (skipped when the machine
  * has no IPv6). */
 #include <pthread.h>
@@ -236,7 +237,32 @@ static void test_allow_dual_stack(void) {
   pthread_mutex_destroy(&s.mu);
 }
 
+/* An output's host in [brackets] (as a show may write it) is its IPv6
+ * address; without brackets too. */
+static void test_output_bracketed_host(void) {
+  int probe = open_on("::1");
+  if (probe < 0) {
+    printf("  (no IPv6 loopback here: skipped)\n");
+    return;
+  }
+  close(probe);
+  ha_output_config oc = ha_output_config_default();
+  oc.port = 4003;
+  ha_error err;
+  static const char *const hosts[] = {"[::1]", "::1"};
+  for (size_t i = 0; i < 2; i++) {
+    oc.host = hosts[i];
+    ha_output *o = NULL;
+    CHECK_OK(ha_output_create(&oc, 4, &o, &err));
+    if (o != NULL) {
+      CHECK_STR(ha_output_destination(o), "[::1]:4003");
+    }
+    ha_output_destroy(o);
+  }
+}
+
 int main(void) {
+  RUN(test_output_bracketed_host);
   RUN(test_allow_check);
   RUN(test_allow_cidr_and_refusal);
   RUN(test_allow_dual_stack);
