@@ -12,6 +12,7 @@
 # (10.77.0.1 play, 10.77.0.2 the allowed controller) plus 10.77.9.2/24 on
 # the controller's side (the refused sender). Made by the test, removed at
 # the end; skipped (77) where `ip netns add` is not permitted.
+# Listening on 0.0.0.0 without an allow list warns (once).
 # Every check is on what was received, with 60 s deadlines; never timing.
 source "$(dirname "$0")/lib.sh"
 
@@ -129,6 +130,15 @@ if python3 -c 'import socket; socket.socket(socket.AF_INET6, socket.SOCK_DGRAM).
   echo "ipv6 loopback: ok"
 else
   echo "no IPv6 loopback here: part 1 skipped"
+fi
+
+# Listening beyond loopback with no allow list warns, once; loopback does not.
+"$cli" play --model circular --for 1 --control 0.0.0.0:0 --quiet 2>"$dir/warn.err"
+[ "$(grep -cF "takes commands from any computer that can reach it" "$dir/warn.err")" = 1 ]
+"$cli" play --model circular --for 1 --control 127.0.0.1:0 --quiet 2>"$dir/warn.err"
+if grep -qF "takes commands" "$dir/warn.err"; then
+  echo "FAIL: a warning for a loopback-only control port" >&2
+  exit 1
 fi
 
 # ---- part 2: two namespaces ----
