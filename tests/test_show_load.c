@@ -234,6 +234,33 @@ static const bad_case bad_cases[] = {
      "t.json:2:70: limits.maxSpeed: -2 is below the minimum 0\n"
      "t.json:3:22: control.port: 0 is below the minimum 1\n"
      "t.json:3:40: control.allow[1]: expected a string, got a number"},
+    {"output hosts",
+     "{\"format\": 1,\n"
+     " \"outputs\": [{\"name\": \"a\", \"host\": \"10.0.0.5:4003\"},\n"
+     "  {\"name\": \"b\", \"host\": \"[fd00::5]\"}, {\"name\": \"c\", \"host\": \"a/b\"},\n"
+     "  {\"name\": \"d\", \"host\": \"fe80::1%eth0\"}, {\"name\": \"e\", \"host\": \"desk\"},\n"
+     "  {\"name\": \"f\", \"host\": \"fd00::5]\"}]\n"
+     "}",
+     HA_EPARSE,
+     "t.json:2:36: outputs[0].host: \"10.0.0.5:4003\" is not a host (an IPv4 address, an IPv6 "
+     "address such as fd00::5 or [fd00::5], or a host name; the port goes in \"port\")\n"
+     "t.json:3:61: outputs[2].host: \"a/b\" is not a host (an IPv4 address, an IPv6 address such "
+     "as fd00::5 or [fd00::5], or a host name)\n"
+     "t.json:5:25: outputs[5].host: \"fd00::5]\" is not a host (an IPv4 address, an IPv6 address "
+     "such as fd00::5 or [fd00::5], or a host name; the port goes in \"port\")"},
+    {"control addresses",
+     "{\"format\": 1,\n"
+     " \"control\": {\"bind\": \"0.0.0.0:4010\", \"allow\": [\"10.0.0.0/33\", \"fd00::/8\", \"a "
+     "b\"],\n"
+     "  \"allowLoopback\": 0}\n"
+     "}",
+     HA_EPARSE,
+     "t.json:2:22: control.bind: \"0.0.0.0:4010\" is not an address to listen on (IPv4 such as "
+     "0.0.0.0, IPv6 such as :: or [::1], or a host name; the port goes in \"port\")\n"
+     "t.json:2:48: control.allow[0]: '10.0.0.0/33' is not a CIDR range (a numeric address, '/', "
+     "a prefix length 0..32 for IPv4, 0..128 for IPv6)\n"
+     "t.json:2:75: control.allow[2]: 'a b' is not an address, a CIDR range or a host name\n"
+     "t.json:3:20: control.allowLoopback: expected true or false, got a number"},
 };
 
 static void test_bad_shows(void) {
@@ -404,7 +431,7 @@ static const char *kitchen_sink =
     "\"rate\": "
     "30, \"keepAlive\": 0, \"enabled\": false}],\n"
     " \"limits\": {\"maxSpeed\": 12, \"box\": {\"max\": [10, 10, 5], \"min\": [-10, -10, 0]}},\n"
-    " \"control\": {\"allow\": [\"127.0.0.1\"], \"port\": 9000}\n"
+    " \"control\": {\"allow\": [\"127.0.0.1\"], \"port\": 9000, \"bind\": \"[::]\"}\n"
     "}";
 
 static void test_structs(void) {
@@ -498,6 +525,8 @@ static void test_structs(void) {
   CHECK_INT(ctl->port, 9000);
   CHECK_INT(ctl->allow_count, 1);
   CHECK_STR(ctl->allow[0], "127.0.0.1");
+  CHECK_STR(ctl->bind, "[::]");
+  CHECK(ctl->allow_loopback);
   ha_engine_config ec = ha_show_engine_config(s);
   CHECK_INT(ec.max_tracks, 2);
   CHECK_INT(ec.max_animations, 1 + 1 + 8);

@@ -38,6 +38,7 @@ typedef struct play_opts {
   size_t nto;
   double run_for, tick_rate, out_rate;
   long control_port, metrics_port; /* valid when *_given */
+  char control_host[256];          /* --control HOST:PORT's host; "" when not given */
   int for_given, watch, realtime, quiet, simulate;
   int mode_given, phase_given, control_given, metrics_port_given;
   uint32_t tracks[PLAY_MAX_TRACKS]; /* --model mode */
@@ -245,6 +246,50 @@ static ha_status play_on_control(void *user, ha_control_action action, const cha
   return st;
 }
 
+/* A cue's own OSC address (control thread): every cue whose `osc` the
+ * address (an OSC pattern) matches fires, in cue order; HA_ENOTFOUND when
+ * none does, so it is answered "unknown address". */
+static ha_status play_on_address(void *user, const char *address, char *reply, size_t cap) {
+  play_ctx *c = user;
+  ha_error err;
+  ha_error_clear(&err);
+  ha_status st = HA_ENOTFOUND;
+  size_t fired = 0, used = 0;
+  pthread_mutex_lock(&c->show_lock);
+  size_t ncues = 0;
+  const ha_show_cue *cues = c->show != NULL ? ha_show_cues(c->show, &ncues) : NULL;
+  size_t i = c->show != NULL ? ha_show_cue_match_osc(c->show, address, 0) : SIZE_MAX;
+  for (; i != SIZE_MAX; i = ha_show_cue_match_osc(c->show, address, i + 1)) {
+    st = ha_show_player_fire_cue(c->show, c->player, i, &err);
+    if (st != HA_OK) {
+      break;
+    }
+    char num[32];
+    cli_format_number(num, sizeof num, cues[i].number);
+    int n = snprintf(reply + used, cap - used, "%s %s", fired == 0 ? "cue" : ",", num);
+    used = n > 0 && (size_t)n < cap - used ? used + (size_t)n : used;
+    fired++;
+  }
+  pthread_mutex_unlock(&c->show_lock);
+  if (st == HA_OK) {
+    st = ha_player_play(c->player);
+  }
+  if (st != HA_OK && st != HA_ENOTFOUND) {
+    snprintf(reply, cap, "%s", err.message[0] ? err.message : ha_strerror(st));
+  }
+  return st;
+}
+
+/* A refused sender (control thread), once per address. */
+static void play_on_refused(void *user, const char *from) {
+  (void)user;
+  if (from != NULL) {
+    fprintf(stderr, "\nholoanim: refused remote control from %s (not in control.allow)\n", from);
+  } else {
+    fprintf(stderr, "\nholoanim: more refused senders: counted (control_refused), not listed\n");
+  }
+}
+
 static void play_on_device_echo(void *user, uint32_t track, ha_vec3 xyz) {
   play_ctx *c = user;
   ha_player_device_echo(c->player, track, xyz);
@@ -350,6 +395,40 @@ static int play_add_destination(void *ctx, const char *value) {
   return CLI_OK;
 }
 
+/* CLI_OPT_CALL handler of --control [HOST:]PORT: "4010", "0.0.0.0:4010",
+ * "[::]:4010", "name:4010"; the port 0..65535 (0: any free port). */
+static int play_set_control(void *ctx, const char *value) {
+  play_opts *o = ctx;
+  const char *port = value, *colon = strrchr(value, ':');
+  size_t hlen = 0;
+  const char *host = value;
+  if (value[0] == '[') {
+    const char *close = strchr(value, ']');
+    host = value + 1;
+    hlen = close != NULL ? (size_t)(close - host) : 0;
+    port = close != NULL && close[1] == ':' ? close + 2 : NULL;
+  } else if (colon != NULL && strchr(value, ':') == colon) {
+    hlen = (size_t)(colon - value);
+    port = colon + 1;
+  } else if (colon != NULL) {
+    port = NULL; /* a bare IPv6 address: where would the port be? */
+  }
+  long p = -1;
+  if (port == NULL || port[0] == '\0' || strspn(port, "0123456789") != strlen(port) ||
+      cli_parse_whole(port, strlen(port), 0, 65535, &p) != 0 || (host != value && hlen == 0) ||
+      (port != value && hlen == 0) || hlen >= sizeof o->control_host) {
+    return cli_usage_error(
+        "--control: '%s' is not [HOST:]PORT (PORT a whole number 0..65535, 0: "
+        "any free port; [::1]:PORT for IPv6)",
+        value);
+  }
+  memcpy(o->control_host, host, hlen);
+  o->control_host[hlen] = '\0';
+  o->control_port = p;
+  o->control_given = 1;
+  return CLI_OK;
+}
+
 /* CLI_OPT_CALL handler of --track N[,N...] (appends). */
 static int play_add_tracks(void *ctx, const char *value) {
   play_opts *o = ctx;
@@ -411,10 +490,10 @@ static void play_options(play_opts *o, cli_opt rows[PLAY_NOPTS]) {
        .seen = &o->for_given},
       {CLI_NUMBER("tick-rate", "HZ", "player tick rate, 1..2000", "100", &o->tick_rate), .min = 1,
        .max = 2000, .range = CLI_RANGE_CLOSED},
-      {CLI_INT("control", "PORT",
-               "remote-control/feedback OSC input on 127.0.0.1:PORT (0: any free port)", NULL,
-               &o->control_port, 0, 65535),
-       .seen = &o->control_given},
+      {CLI_CALL("control", "[HOST:]PORT",
+                "remote-control/feedback OSC input (host default 127.0.0.1; 0.0.0.0 or [::] for "
+                "every interface; port 0: any free port)",
+                NULL, play_set_control, o)},
       {CLI_STRING("metrics", "FILE", "write metrics JSON to FILE every second", NULL,
                   &o->metrics_path)},
       {CLI_INT("metrics-port", "PORT",
@@ -572,7 +651,8 @@ static ha_status play_start_simulator(play_ctx *c, ha_error *err) {
   return st;
 }
 
-/* Remote control on --control PORT, else on the show's control port. */
+/* Remote control on --control [HOST:]PORT, else on the show's control
+ * bind and port; the show's allow list either way. */
 static ha_status play_start_control(const play_opts *o, play_ctx *c, ha_error *err) {
   const ha_show_control *sc = c->show != NULL ? ha_show_control_get(c->show) : NULL;
   long port = o->control_port;
@@ -584,15 +664,29 @@ static ha_status play_start_control(const play_opts *o, play_ctx *c, ha_error *e
   ha_control_config cc = ha_control_config_default();
   cc.port = (uint16_t)port;
   cc.metrics = ha_player_metrics(c->player);
+  if (o->control_host[0] != '\0') {
+    cc.bind_host = o->control_host;
+  } else if (sc != NULL && sc->bind != NULL) {
+    cc.bind_host = sc->bind;
+  }
   if (sc != NULL) {
     cc.allow = sc->allow;
     cc.allow_count = sc->allow_count;
+    cc.deny_loopback = !sc->allow_loopback;
   }
+  cc.address = play_on_address;
+  cc.refused = play_on_refused;
   ha_control_handlers h = {c, play_on_control, play_on_device_echo};
   ha_status st = ha_control_start(&cc, &h, &c->control, err);
   if (st == HA_OK && !o->quiet) {
-    fprintf(stderr, "holoanim: remote control on 127.0.0.1:%u\n",
-            (unsigned)ha_control_port(c->control));
+    fprintf(stderr, "holoanim: remote control on %s\n", ha_control_address(c->control));
+  }
+  if (st == HA_OK && cc.allow_count == 0 && !ha_control_loopback_only(c->control)) {
+    fprintf(stderr,
+            "holoanim: warning: remote control on %s takes commands from any computer that "
+            "can reach it: list who may in the show's control.allow (addresses or CIDR ranges "
+            "such as 192.168.1.0/24)\n",
+            ha_control_address(c->control));
   }
   return st;
 }
@@ -793,6 +887,13 @@ static void play_print_summary(const play_ctx *c) {
 
 /* The clean stop: no more commands, flush every output, last metrics. */
 static void play_finish(play_ctx *c) {
+  if (c->control != NULL && !c->opts->quiet) {
+    ha_control_stats cs;
+    ha_control_get_stats(c->control, &cs);
+    fprintf(stderr, "\nholoanim: control on %s: %llu commands, %llu refused (sender not allowed)",
+            ha_control_address(c->control), (unsigned long long)cs.commands,
+            (unsigned long long)cs.refused);
+  }
   ha_control_stop(c->control);
   c->control = NULL;
   ha_player_shutdown(c->player); /* flushes every output */

@@ -11,16 +11,26 @@
  *   processor pushes every change to its OSC Send destinations)
  * Every control message gets a reply to its sender: `/holoanim/ack ,ss
  * <address> <message>` or `/holoanim/error ,ss <address> <reason>`.
- * Malformed packets, senders outside the allow list and unknown addresses
- * are counted and answered with an error (when the sender is allowed), never
- * fatal. Binds 127.0.0.1 by default: listening on another address needs an
- * explicit bind host and, for senders other than loopback, the allow list.
+ * Any other address goes to the config's `address` (a cue's own OSC trigger),
+ * answered the same way.
+ * Malformed packets and unknown addresses are counted and answered with an
+ * error, never fatal. Binds 127.0.0.1 by default; any IPv4 or IPv6 address
+ * or host name may be given ("::" listens on every IPv6 and IPv4 interface).
+ *
+ * Who may talk to it: loopback senders always (unless deny_loopback), and
+ * the allow list's addresses and CIDR ranges ("10.0.0.5", "10.0.0.0/24",
+ * "fd00::/8", a host name: its address when started). With no allow list
+ * every sender is allowed (callers that bind a non-loopback address should
+ * warn). An IPv4-mapped IPv6 sender (::ffff:a.b.c.d) is compared as IPv4.
+ * A refused packet is counted (stats, HA_COUNTER_CONTROL_REFUSED) and never
+ * answered; the config's `refused` hears of each refused address once.
  *
  * Thread: handlers run on the control thread (not the tick): they may
  * allocate, and should queue player commands. */
 #ifndef HOLOANIM_CONTROL_H
 #define HOLOANIM_CONTROL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -57,16 +67,38 @@ typedef struct ha_control_handlers {
   void (*track_position)(void *user, uint32_t track, ha_vec3 xyz);
 } ha_control_handlers;
 
+/* Distinct refused senders reported through the config's `refused`. */
+#define HA_CONTROL_REFUSED_LOG 64
+/* Entries in an allow list. */
+#define HA_CONTROL_MAX_ALLOW 32
+
 typedef struct ha_control_config {
-  const char *bind_host;    /* default "127.0.0.1" */
-  uint16_t port;            /* 0: any free port (see ha_control_port) */
-  const char *const *allow; /* extra sender addresses allowed besides loopback */
-  size_t allow_count;
+  const char *bind_host;         /* default "127.0.0.1"; IPv4, IPv6 ("::1" or "[::1]"), a name */
+  uint16_t port;                 /* 0: any free port (see ha_control_port) */
+  const char *const *allow;      /* senders allowed: addresses, CIDR ranges, names (see above) */
+  size_t allow_count;            /* 0: every sender; at most HA_CONTROL_MAX_ALLOW */
+  bool deny_loopback;            /* default false: loopback senders are always allowed */
   ha_azimuth_sign feedback_sign; /* for /track/n/aed feedback (default clockwise) */
   /* Default NULL. Counts every OSC message decoded from an allowed sender
    * (control and device feedback, each message of a bundle) in
    * HA_COUNTER_RECEIVED; must outlive the control (ha_control_stop). */
   ha_metrics *metrics;
+  /* Default NULL. Called with the handlers' `user` on the control thread
+   * (here, not in ha_control_handlers, so code that lists the three
+   * handlers keeps compiling).
+   * Any other address from an allowed sender (it may be an OSC pattern:
+   * match it with ha_osc_pattern_match against the application's
+   * addresses). Return HA_OK with a reply (answered /holoanim/ack),
+   * HA_ENOTFOUND when nothing answers to it (counted unknown, answered
+   * "unknown address"), or an error status (answered /holoanim/error with
+   * the reply). May be NULL: every such address is unknown. */
+  ha_status (*address)(void *user, const char *address, char *reply, size_t reply_cap);
+  /* A sender was refused, first time for this address ("10.0.0.9" or
+   * "fd00::9", no port), so it can be logged once. At most
+   * HA_CONTROL_REFUSED_LOG distinct addresses are reported; then it is
+   * called once more with `from` NULL (further refused senders are counted,
+   * not reported). May be NULL. */
+  void (*refused)(void *user, const char *from);
 } ha_control_config;
 
 ha_control_config ha_control_config_default(void);
@@ -77,6 +109,16 @@ ha_status ha_control_start(const ha_control_config *cfg, const ha_control_handle
                            ha_control **out, ha_error *err);
 /* The bound UDP port. */
 uint16_t ha_control_port(const ha_control *c);
+/* The bound address and port, "127.0.0.1:4010" or "[::]:4010". */
+const char *ha_control_address(const ha_control *c);
+/* True when the socket is bound to a loopback address (only this computer
+ * can reach it). */
+bool ha_control_loopback_only(const ha_control *c);
+
+/* Check one allow-list entry's form without resolving names: an IPv4 or
+ * IPv6 address, one with "/prefix" (0..32, 0..128), or a host name.
+ * Returns HA_OK or HA_EINVAL (err says what is wrong). Thread: any. */
+ha_status ha_control_allow_check(const char *entry, ha_error *err);
 /* Stop the thread and close the socket; NULL is a no-op. */
 void ha_control_stop(ha_control *c);
 
@@ -85,7 +127,7 @@ typedef struct ha_control_stats {
   uint64_t commands;  /* control messages handled */
   uint64_t feedback;  /* device positions received */
   uint64_t malformed; /* refused by the OSC decoder */
-  uint64_t refused;   /* sender not allowed */
+  uint64_t refused;   /* packets from a sender not allowed */
   uint64_t unknown;   /* address not understood */
 } ha_control_stats;
 void ha_control_get_stats(const ha_control *c, ha_control_stats *out);

@@ -55,7 +55,8 @@ extern "C" {
   X(COMMANDS_DROPPED, "commands_dropped", "Control commands refused (queue full).") \
   X(CUES, "cues_fired", "Cues fired.")                                              \
   X(NAN_GUARDS, "nan_guards", "Non-finite positions replaced before sending.")      \
-  X(RECEIVED, "messages_received", "OSC messages received on the control port.")
+  X(RECEIVED, "messages_received", "OSC messages received on the control port.")    \
+  X(CONTROL_REFUSED, "control_refused", "Control packets refused: sender not allowed.")
 
 /* Gauges: X(ENUM, name, help). Prometheus holoanim_<name>. */
 #define HA_METRICS_GAUGE_MAP(X)                                            \

@@ -210,8 +210,10 @@ uint32_t ha_show_output_device_index(const ha_show_output *o, uint32_t track);
 
 typedef struct ha_show_control {
   int port;                 /* remote-control UDP port; 0 when not given */
-  const char *const *allow; /* hosts allowed to control (none given: any) */
+  const char *bind;         /* address to listen on ("bind"); NULL when not given */
+  const char *const *allow; /* senders allowed: addresses, CIDR ranges, host names (none: any) */
   size_t allow_count;
+  bool allow_loopback; /* "allowLoopback" (default true): loopback senders always allowed */
 } ha_show_control;
 
 /* Animation tags. Whatever a show starts answers to a tag, unique in the
@@ -287,6 +289,11 @@ size_t ha_show_group_find(const ha_show *show, const char *name);
 size_t ha_show_preset_find(const ha_show *show, const char *name);
 size_t ha_show_cue_find(const ha_show *show, double number);
 size_t ha_show_cue_find_osc(const ha_show *show, const char *address);
+/* The first cue at index >= `from` whose `osc` address the OSC address
+ * pattern `pattern` matches (ha_osc_pattern_match: "/cue/{1,2}" matches
+ * /cue/1 and /cue/2); SIZE_MAX when none. Loop with from = hit + 1 for all.
+ * Thread: control. */
+size_t ha_show_cue_match_osc(const ha_show *show, const char *pattern, size_t from);
 
 /* A new motion for the i-th animation (the caller owns it). HA_ENOTFOUND
  * past the end; otherwise as ha_motion_create (cannot fail validation: the

@@ -4,10 +4,17 @@
  * Packets are decoded with the strict decoder into a stack buffer of
  * arguments; bundles are walked recursively (the decoder bounds the depth).
  * Rejected: one socket per role — the device pushes to a single destination
- * port and a show rarely needs both ports, so one input keeps setup simple. */
+ * port and a show rarely needs both ports, so one input keeps setup simple.
+ *
+ * Senders are compared as 16-byte IPv6 addresses (IPv4 mapped into
+ * ::ffff:0:0/96), so one CIDR test serves both families and an IPv4 sender
+ * reaching a dual-stack "::" socket matches its IPv4 entry. Refused senders
+ * are reported once each through a fixed table of HA_CONTROL_REFUSED_LOG
+ * addresses: a flood of spoofed sources costs no memory and no log flood. */
 #include "io_internal.h"
 
 #include "atomics.h"
+#include "net.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -21,15 +28,30 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#define MAX_ALLOW 32
+/* An allow-list entry: an IPv6 address (IPv4 as ::ffff:a.b.c.d, so an
+ * IPv4-mapped sender compares as IPv4) and how many leading bits must match. */
+typedef struct allow_entry {
+  uint8_t addr[16];
+  unsigned prefix;
+} allow_entry;
 
 struct ha_control {
   int fd;
   uint16_t port;
+  bool loopback_only;
+  char address[80];
   ha_control_handlers h;
+  ha_status (*address_cb)(void *user, const char *address, char *reply, size_t reply_cap);
+  void (*refused_cb)(void *user, const char *from);
   ha_azimuth_sign sign;
-  struct in_addr allow[MAX_ALLOW];
+  allow_entry allow[HA_CONTROL_MAX_ALLOW];
   size_t nallow;
+  bool deny_loopback;
+  /* Refused senders already reported (control thread only): bounded, so a
+   * flood of spoofed sources costs no memory. */
+  uint8_t refused_seen[HA_CONTROL_REFUSED_LOG][16];
+  size_t nrefused_seen;
+  bool refused_overflow;
   pthread_t thread;
   ha__atomic_int quit;
   /* relaxed counters: statistics read by other threads. */
@@ -48,23 +70,184 @@ ha_control_config ha_control_config_default(void) {
   return c;
 }
 
-static int resolve4(const char *host, struct in_addr *out) {
-  if (inet_pton(AF_INET, host, out) == 1) {
-    return 0;
+/* ---- addresses and the allow list ---- */
+
+static const uint8_t v4_mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+
+/* A socket address as 16 bytes (IPv4 mapped); 0 for another family. */
+static int addr_key(const struct sockaddr_storage *ss, uint8_t out[16]) {
+  if (ss->ss_family == AF_INET) {
+    memcpy(out, v4_mapped, 12);
+    memcpy(out + 12, &((const struct sockaddr_in *)(const void *)ss)->sin_addr, 4);
+    return 1;
   }
-  struct addrinfo hints, *res = NULL;
-  memset(&hints, 0, sizeof(hints));
-  hints.ai_family = AF_INET;
-  hints.ai_socktype = SOCK_DGRAM;
-  if (getaddrinfo(host, NULL, &hints, &res) != 0 || res == NULL) {
-    return -1;
+  if (ss->ss_family == AF_INET6) {
+    memcpy(out, &((const struct sockaddr_in6 *)(const void *)ss)->sin6_addr, 16);
+    return 1;
   }
-  *out = ((struct sockaddr_in *)(void *)res->ai_addr)->sin_addr;
-  freeaddrinfo(res);
   return 0;
 }
 
-static void control_reply(ha_control *c, const struct sockaddr_in *to, const char *what,
+static bool key_is_v4(const uint8_t k[16]) {
+  return memcmp(k, v4_mapped, 12) == 0;
+}
+
+static bool key_is_loopback(const uint8_t k[16]) {
+  static const uint8_t v6_loopback[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+  return (key_is_v4(k) && k[12] == 127) || memcmp(k, v6_loopback, 16) == 0;
+}
+
+static bool key_in(const uint8_t k[16], const allow_entry *e) {
+  unsigned whole = e->prefix / 8, rest = e->prefix % 8;
+  if (memcmp(k, e->addr, whole) != 0) {
+    return false;
+  }
+  uint8_t mask = (uint8_t)(0xffu << (8 - rest));
+  return rest == 0 || (k[whole] & mask) == (e->addr[whole] & mask);
+}
+
+/* "text" without surrounding [brackets] into buf; 0 when it does not fit. */
+static int strip_brackets(const char *text, char *buf, size_t cap) {
+  size_t n = strlen(text);
+  if (n >= 2 && text[0] == '[' && text[n - 1] == ']') {
+    text++;
+    n -= 2;
+  }
+  if (n == 0 || n >= cap) {
+    return 0;
+  }
+  memcpy(buf, text, n);
+  buf[n] = '\0';
+  return 1;
+}
+
+/* A numeric IPv4 or IPv6 address into a key; returns its bit count (32 or
+ * 128), 0 when not numeric. */
+static unsigned parse_numeric(const char *host, uint8_t key[16]) {
+  struct in_addr a4;
+  if (inet_pton(AF_INET, host, &a4) == 1) {
+    memcpy(key, v4_mapped, 12);
+    memcpy(key + 12, &a4, 4);
+    return 32;
+  }
+  return inet_pton(AF_INET6, host, key) == 1 ? 128 : 0;
+}
+
+static bool is_host_name(const char *s) {
+  size_t n = strlen(s);
+  return n > 0 && n <= 253 &&
+         strspn(s,
+                "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                "0123456789.-_") == n;
+}
+
+/* Parse one entry; `resolve` looks host names up (else only their form is
+ * checked). */
+static ha_status allow_parse(const char *entry, bool resolve, allow_entry *out, ha_error *err) {
+  char buf[260];
+  const char *slash = entry != NULL ? strchr(entry, '/') : NULL;
+  size_t hlen = entry == NULL ? 0 : slash != NULL ? (size_t)(slash - entry) : strlen(entry);
+  char host[260];
+  if (entry == NULL || hlen == 0 || hlen >= sizeof host) {
+    return ha__error_invalid(err, HA_CATEGORY_IO, "allow", entry ? entry : "",
+                             "'%s' is not an address, a CIDR range or a host name",
+                             entry ? entry : "");
+  }
+  memcpy(host, entry, hlen);
+  host[hlen] = '\0';
+  if (!strip_brackets(host, buf, sizeof buf)) {
+    return ha__error_invalid(err, HA_CATEGORY_IO, "allow", entry, "'%s' has an empty address",
+                             entry);
+  }
+  unsigned bits = parse_numeric(buf, out->addr);
+  if (slash != NULL) {
+    long p = -1;
+    const char *d = slash + 1;
+    if (d[0] != '\0' && strspn(d, "0123456789") == strlen(d) && strlen(d) <= 3) {
+      p = strtol(d, NULL, 10);
+    }
+    if (bits == 0 || p < 0 || p > (long)bits) {
+      return ha__error_invalid(
+          err, HA_CATEGORY_IO, "allow", entry,
+          "'%s' is not a CIDR range (a numeric address, '/', a prefix length 0..32 for IPv4, "
+          "0..128 for IPv6)",
+          entry);
+    }
+    out->prefix = (unsigned)p + (bits == 32 ? 96u : 0u);
+    return HA_OK;
+  }
+  out->prefix = 128;
+  if (bits != 0) {
+    return HA_OK;
+  }
+  if (!is_host_name(buf)) {
+    return ha__error_invalid(err, HA_CATEGORY_IO, "allow", entry,
+                             "'%s' is not an address, a CIDR range or a host name", entry);
+  }
+  if (resolve) {
+    ha__sockaddr a;
+    ha_status st = ha__net_resolve(buf, 0, false, "allow", &a, err);
+    if (st != HA_OK) {
+      return st;
+    }
+    addr_key(&a.ss, out->addr);
+  }
+  return HA_OK;
+}
+
+ha_status ha_control_allow_check(const char *entry, ha_error *err) {
+  allow_entry e;
+  return allow_parse(entry, false, &e, err);
+}
+
+static bool control_allowed(const ha_control *c, const uint8_t k[16]) {
+  if (key_is_loopback(k) && !c->deny_loopback) {
+    return true;
+  }
+  if (c->nallow == 0) {
+    return !key_is_loopback(k);
+  }
+  for (size_t i = 0; i < c->nallow; i++) {
+    if (key_in(k, &c->allow[i])) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/* Count a refused packet; report its sender the first time (bounded). */
+static void control_refuse(ha_control *c, const uint8_t k[16]) {
+  ha__add_relaxed_u64(&c->refused, 1);
+  if (c->metrics != NULL) {
+    ha_metrics_add(c->metrics, HA_COUNTER_CONTROL_REFUSED, 1);
+  }
+  for (size_t i = 0; i < c->nrefused_seen; i++) {
+    if (memcmp(c->refused_seen[i], k, 16) == 0) {
+      return;
+    }
+  }
+  if (c->nrefused_seen == HA_CONTROL_REFUSED_LOG) {
+    if (!c->refused_overflow && c->refused_cb != NULL) {
+      c->refused_cb(c->h.user, NULL);
+    }
+    c->refused_overflow = true;
+    return;
+  }
+  memcpy(c->refused_seen[c->nrefused_seen++], k, 16);
+  if (c->refused_cb != NULL) {
+    char text[INET6_ADDRSTRLEN] = "?";
+    if (key_is_v4(k)) {
+      inet_ntop(AF_INET, k + 12, text, sizeof text);
+    } else {
+      inet_ntop(AF_INET6, k, text, sizeof text);
+    }
+    c->refused_cb(c->h.user, text);
+  }
+}
+
+/* ---- messages ---- */
+
+static void control_reply(ha_control *c, const ha__sockaddr *to, const char *what,
                           const char *address, const char *text) {
   if (c->reply != NULL) {
     c->reply(c->reply_user, what, address, text);
@@ -80,27 +263,35 @@ static void control_reply(ha_control *c, const struct sockaddr_in *to, const cha
   int n = ha_osc_writer_finish(&w);
   if (n > 0) {
     /* Best effort: a sender that went away does not matter. */
-    (void)sendto(c->fd, buf, (size_t)n, MSG_DONTWAIT, (const struct sockaddr *)to, sizeof(*to));
+    (void)sendto(c->fd, buf, (size_t)n, MSG_DONTWAIT, (const struct sockaddr *)&to->ss, to->len);
   }
-}
-
-static int control_allowed(const ha_control *c, struct in_addr a) {
-  if ((ntohl(a.s_addr) >> 24) == 127) {
-    return 1;
-  }
-  for (size_t i = 0; i < c->nallow; i++) {
-    if (c->allow[i].s_addr == a.s_addr) {
-      return 1;
-    }
-  }
-  return 0;
 }
 
 static int arg_number(const ha_osc_message *m, size_t i, double *out) {
   return i < m->arg_count && ha_osc_arg_to_double(&m->args[i], out);
 }
 
-static void handle_message(ha_control *c, const ha_osc_message *m, const struct sockaddr_in *from) {
+/* An address outside the table: the application's (a cue's trigger). */
+static void control_other_address(ha_control *c, const char *a, const ha__sockaddr *from) {
+  char text[200] = "";
+  ha_status st = HA_ENOTFOUND;
+  if (c->address_cb != NULL) {
+    st = c->address_cb(c->h.user, a, text, sizeof(text));
+  }
+  if (st == HA_ENOTFOUND) {
+    ha__add_relaxed_u64(&c->unknown, 1);
+    control_reply(c, from, "/holoanim/error", a, "unknown address");
+    return;
+  }
+  ha__add_relaxed_u64(&c->commands, 1);
+  if (st == HA_OK) {
+    control_reply(c, from, "/holoanim/ack", a, text[0] ? text : "ok");
+  } else {
+    control_reply(c, from, "/holoanim/error", a, text[0] ? text : ha_strerror(st));
+  }
+}
+
+static void handle_message(ha_control *c, const ha_osc_message *m, const ha__sockaddr *from) {
   const char *a = m->address;
   uint32_t n = 0;
   const char *rest = NULL;
@@ -170,12 +361,11 @@ static void handle_message(ha_control *c, const ha_osc_message *m, const struct 
     }
     return;
   }
-  ha__add_relaxed_u64(&c->unknown, 1);
-  control_reply(c, from, "/holoanim/error", a, "unknown address");
+  control_other_address(c, a, from);
 }
 
-static void handle_packet(ha_control *c, const uint8_t *data, size_t len,
-                          const struct sockaddr_in *from, int depth) {
+static void handle_packet(ha_control *c, const uint8_t *data, size_t len, const ha__sockaddr *from,
+                          int depth) {
   ha_osc_arg args[16];
   ha_osc_packet pkt;
   ha_error err;
@@ -206,15 +396,17 @@ static void *control_main(void *arg) {
     if (poll(&pfd, 1, 50) <= 0) {
       continue;
     }
-    struct sockaddr_in from;
-    socklen_t fl = sizeof(from);
-    ssize_t n = recvfrom(c->fd, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fl);
-    if (n < 0) {
+    ha__sockaddr from;
+    memset(&from, 0, sizeof from);
+    from.len = sizeof(from.ss);
+    ssize_t n = recvfrom(c->fd, buf, sizeof(buf), 0, (struct sockaddr *)&from.ss, &from.len);
+    uint8_t key[16];
+    if (n < 0 || !addr_key(&from.ss, key)) {
       continue;
     }
     ha__add_relaxed_u64(&c->packets, 1);
-    if (!control_allowed(c, from.sin_addr)) {
-      ha__add_relaxed_u64(&c->refused, 1);
+    if (!control_allowed(c, key)) {
+      control_refuse(c, key);
       continue; /* no reply: do not talk to strangers */
     }
     handle_packet(c, buf, (size_t)n, &from, 0);
@@ -222,51 +414,80 @@ static void *control_main(void *arg) {
   return NULL;
 }
 
+/* The socket bound to host:port; `c->address` and `c->loopback_only` set. */
+static int control_bind(ha_control *c, const char *host, uint16_t port, ha_error *err) {
+  char name[260];
+  ha__sockaddr a;
+  if (!strip_brackets(host, name, sizeof name)) {
+    return ha__error_invalid(err, HA_CATEGORY_IO, "bind", host, "'%s' is not a host", host);
+  }
+  ha_status st = ha__net_resolve(name, port, true, "bind", &a, err);
+  if (st != HA_OK) {
+    return st;
+  }
+  int fd = ha__net_udp_socket(a.ss.ss_family, false, err);
+  if (fd < 0) {
+    return fd;
+  }
+  if (a.ss.ss_family == AF_INET6) {
+    /* "::" takes IPv4 senders too (as ::ffff:a.b.c.d), whatever the
+     * system's default (net.ipv6.bindv6only). */
+    int off = 0;
+    (void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off);
+  }
+  if (bind(fd, (const struct sockaddr *)&a.ss, a.len) != 0) {
+    int e = errno;
+    char what[120], text[96];
+    ha__net_format(&a, text, sizeof text);
+    snprintf(what, sizeof(what), "control %s", text);
+    close(fd);
+    return ha__error_io(err, what, e);
+  }
+  uint8_t key[16];
+  c->loopback_only = addr_key(&a.ss, key) && key_is_loopback(key);
+  c->port = ha__net_local_port(fd);
+  if (a.ss.ss_family == AF_INET6) {
+    ((struct sockaddr_in6 *)(void *)&a.ss)->sin6_port = htons(c->port);
+  } else {
+    ((struct sockaddr_in *)(void *)&a.ss)->sin_port = htons(c->port);
+  }
+  ha__net_format(&a, c->address, sizeof c->address);
+  return fd;
+}
+
 ha_status ha_control_start(const ha_control_config *cfg, const ha_control_handlers *h,
                            ha_control **out, ha_error *err) {
   ha_control_config cf = cfg ? *cfg : ha_control_config_default();
   const char *host = cf.bind_host ? cf.bind_host : "127.0.0.1";
-  if (cf.allow_count > MAX_ALLOW) {
-    return ha__error_bounds(err, HA_CATEGORY_IO, "allow", (double)cf.allow_count, 0, MAX_ALLOW);
+  if (cf.allow_count > HA_CONTROL_MAX_ALLOW) {
+    return ha__error_bounds(err, HA_CATEGORY_IO, "allow", (double)cf.allow_count, 0,
+                            HA_CONTROL_MAX_ALLOW);
   }
   ha_control *c = calloc(1, sizeof(*c));
   if (c == NULL) {
     return HA_ENOMEM;
   }
   c->h = h ? *h : (ha_control_handlers){NULL, NULL, NULL};
+  c->address_cb = cf.address;
+  c->refused_cb = cf.refused;
   c->metrics = cf.metrics;
+  c->deny_loopback = cf.deny_loopback;
   c->sign = cf.feedback_sign == HA_AZIMUTH_COUNTERCLOCKWISE ? HA_AZIMUTH_COUNTERCLOCKWISE
                                                             : HA_AZIMUTH_CLOCKWISE;
   for (size_t i = 0; i < cf.allow_count; i++) {
-    if (resolve4(cf.allow[i], &c->allow[i]) != 0) {
+    ha_status st = allow_parse(cf.allow[i], true, &c->allow[i], err);
+    if (st != HA_OK) {
       free(c);
-      return ha__error_invalid(err, HA_CATEGORY_IO, "allow", cf.allow[i], "cannot resolve '%s'",
-                               cf.allow[i]);
+      return st;
     }
   }
   c->nallow = cf.allow_count;
-  struct sockaddr_in a;
-  memset(&a, 0, sizeof(a));
-  a.sin_family = AF_INET;
-  a.sin_port = htons(cf.port);
-  if (resolve4(host, &a.sin_addr) != 0) {
+  c->fd = control_bind(c, host, cf.port, err);
+  if (c->fd < 0) {
+    ha_status st = (ha_status)c->fd;
     free(c);
-    return ha__error_invalid(err, HA_CATEGORY_IO, "bind", host, "cannot resolve '%s'", host);
+    return st;
   }
-  c->fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  if (c->fd < 0 || bind(c->fd, (struct sockaddr *)&a, sizeof(a)) != 0) {
-    int e = errno;
-    char what[96];
-    snprintf(what, sizeof(what), "control %s:%u", host, (unsigned)cf.port);
-    if (c->fd >= 0) {
-      close(c->fd);
-    }
-    free(c);
-    return ha__error_io(err, what, e);
-  }
-  socklen_t len = sizeof(a);
-  getsockname(c->fd, (struct sockaddr *)&a, &len);
-  c->port = ntohs(a.sin_port);
   if (pthread_create(&c->thread, NULL, control_main, c) != 0) {
     close(c->fd);
     free(c);
@@ -307,6 +528,14 @@ void ha__control_destroy_local(ha_control *c) {
 
 uint16_t ha_control_port(const ha_control *c) {
   return c->port;
+}
+
+const char *ha_control_address(const ha_control *c) {
+  return c->address;
+}
+
+bool ha_control_loopback_only(const ha_control *c) {
+  return c->loopback_only;
 }
 
 void ha_control_stop(ha_control *c) {

@@ -30,6 +30,14 @@ ha_status ha__net_resolve(const char *host, int port, bool passive, const char *
   hints.ai_socktype = SOCK_DGRAM;
   hints.ai_protocol = IPPROTO_UDP;
   hints.ai_flags = AI_NUMERICSERV | (passive ? AI_PASSIVE : 0);
+  /* "[::1]" as written in URLs and HOST:PORT forms is the address ::1. */
+  char bare[256];
+  size_t hn = host != NULL ? strlen(host) : 0;
+  if (hn >= 2 && hn - 2 < sizeof bare && host[0] == '[' && host[hn - 1] == ']') {
+    memcpy(bare, host + 1, hn - 2);
+    bare[hn - 2] = '\0';
+    host = bare;
+  }
   const char *node = host != NULL && host[0] != '\0' ? host : NULL;
   if (node == NULL && !passive) {
     node = "127.0.0.1";

@@ -236,6 +236,16 @@ size_t ha_show_cue_find_osc(const ha_show *show, const char *address) {
   return SIZE_MAX;
 }
 
+size_t ha_show_cue_match_osc(const ha_show *show, const char *pattern, size_t from) {
+  for (size_t i = from; pattern != NULL && i < show->model->ncues; i++) {
+    const char *o = show->model->cues[i].osc;
+    if (o != NULL && ha_osc_pattern_match(pattern, o)) {
+      return i;
+    }
+  }
+  return SIZE_MAX;
+}
+
 static int cmp_track_to_map(const void *key, const void *entry) {
   uint32_t t = *(const uint32_t *)key;
   const ha_show_track_map *e = entry;

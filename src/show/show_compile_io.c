@@ -8,8 +8,38 @@
  * last: a trackMap refers to tracks, nothing refers to them. */
 #include "show_internal.h"
 
+#include <arpa/inet.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+
+/* A host as the show writes it: a numeric IPv4 or IPv6 address (in
+ * [brackets] or not, an IPv6 one maybe with a %scope) or a host name. The
+ * address itself is only known when play resolves or binds it. */
+static bool host_form_ok(const char *host) {
+  char buf[300];
+  size_t n = strlen(host);
+  if (n >= 2 && host[0] == '[' && host[n - 1] == ']' && n - 2 < sizeof buf) {
+    memcpy(buf, host + 1, n - 2);
+    buf[n - 2] = '\0';
+  } else {
+    snprintf(buf, sizeof buf, "%s", host);
+  }
+  unsigned char a[16];
+  char *scope = strchr(buf, '%');
+  if (inet_pton(AF_INET, buf, a) == 1) {
+    return true;
+  }
+  if (scope != NULL && scope[1] != '\0') {
+    *scope = '\0';
+  }
+  if (inet_pton(AF_INET6, buf, a) == 1) {
+    return true;
+  }
+  size_t name = strspn(buf, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_");
+  return scope == NULL && name == strlen(buf) && name > 0 && name <= 253;
+}
 
 /* ---- outputs ---- */
 
@@ -85,7 +115,12 @@ static void compile_output(ha__compiler *x, const json_t *o, size_t index, void 
   output_defaults(out);
   ha__cc_unknown_keys(x, o, &ha__schema_output);
   ha__cc_name(x, o, &x->output_names, "output", "outputs", index, &out->name);
-  ha__cc_get_string(x, o, "host", 1, 1, &out->host);
+  if (ha__cc_get_string(x, o, "host", 1, 1, &out->host) > 0 && !host_form_ok(out->host)) {
+    ha__cc_err_key(x, "host",
+                   "\"%s\" is not a host (an IPv4 address, an IPv6 address such as fd00::5 "
+                   "or [fd00::5], or a host name%s)",
+                   out->host, strchr(out->host, ':') != NULL ? "; the port goes in \"port\"" : "");
+  }
   long long port = 0;
   ha__cc_get_integer(x, o, "port", 0, 1, 65535, &port);
   compile_dialect(x, o, out);
@@ -206,7 +241,54 @@ void ha__compile_limits(ha__compiler *x, const json_t *doc) {
   ha__path_pop(&x->path, mark);
 }
 
+/* bind: where play listens (host_form_ok). */
+static void compile_control_bind(ha__compiler *x, const json_t *c) {
+  const char *bind = NULL;
+  if (ha__cc_get_string(x, c, "bind", 0, 1, &bind) <= 0) {
+    return;
+  }
+  if (!host_form_ok(bind)) {
+    ha__cc_err_key(x, "bind",
+                   "\"%s\" is not an address to listen on (IPv4 such as 0.0.0.0, IPv6 such "
+                   "as :: or [::1], or a host name%s)",
+                   bind, strchr(bind, ':') != NULL ? "; the port goes in \"port\"" : "");
+    return;
+  }
+  x->m->control.bind = bind;
+}
+
+/* allow: addresses, CIDR ranges, host names (ha_control_allow_check). */
+static void compile_control_allow(ha__compiler *x, const json_t *allow) {
+  size_t n = json_array_size(allow);
+  if (n > HA_CONTROL_MAX_ALLOW) {
+    ha__cc_err_key(x, "allow", "%zu entries: at most %d (use CIDR ranges such as 10.0.0.0/24)", n,
+                   HA_CONTROL_MAX_ALLOW);
+    return;
+  }
+  const char **hosts = ha__cc_alloc(x, n * sizeof(char *));
+  size_t m2 = ha__path_key(&x->path, "allow");
+  for (size_t i = 0; hosts != NULL && i < n; i++) {
+    size_t m3 = ha__path_index(&x->path, i);
+    const char *h = NULL;
+    ha_error err;
+    if (ha__cc_string(x, json_array_get(allow, i), 1, &h) > 0) {
+      if (ha_control_allow_check(h, &err) != HA_OK) {
+        /* The entry is the path's subject already: drop "allow: ". */
+        const char *why = err.message;
+        why += strncmp(why, "allow: ", 7) == 0 ? 7 : 0;
+        ha__cc_err(x, "%s", why);
+      } else {
+        hosts[x->m->control.allow_count++] = h;
+      }
+    }
+    ha__path_pop(&x->path, m3);
+  }
+  ha__path_pop(&x->path, m2);
+  x->m->control.allow = hosts;
+}
+
 void ha__compile_control(ha__compiler *x, const json_t *doc) {
+  x->m->control.allow_loopback = true;
   size_t mark = 0;
   const json_t *c = ha__cc_open_object(x, doc, "control", &ha__schema_control, &mark);
   if (c == NULL) {
@@ -216,20 +298,11 @@ void ha__compile_control(ha__compiler *x, const json_t *doc) {
   if (ha__cc_get_integer(x, c, "port", 0, 1, 65535, &port) > 0) {
     x->m->control.port = (int)port;
   }
+  compile_control_bind(x, c);
   const json_t *allow = ha__cc_get_array(x, c, "allow", 0);
   if (allow != NULL) {
-    size_t n = json_array_size(allow);
-    const char **hosts = ha__cc_alloc(x, n * sizeof(char *));
-    size_t m2 = ha__path_key(&x->path, "allow");
-    for (size_t i = 0; hosts != NULL && i < n; i++) {
-      size_t m3 = ha__path_index(&x->path, i);
-      if (ha__cc_string(x, json_array_get(allow, i), 1, &hosts[i]) > 0) {
-        x->m->control.allow_count++;
-      }
-      ha__path_pop(&x->path, m3);
-    }
-    ha__path_pop(&x->path, m2);
-    x->m->control.allow = hosts;
+    compile_control_allow(x, allow);
   }
+  ha__cc_get_bool(x, c, "allowLoopback", &x->m->control.allow_loopback);
   ha__path_pop(&x->path, mark);
 }

@@ -115,7 +115,12 @@ done
 run 2 "--duration: -5 is not in (0, 31536000]" "$CLI" play "$show" --sim --duration -5
 run 2 "--rate: 0 is not in [1, 1000]" "$CLI" play --model circular --rate 0
 run 2 "--rate: -5 is not in [1, 1000]" "$CLI" play --model circular --rate -5
-run 2 "--control: '-1' is not a whole number in [0, 65535]" "$CLI" play --model circular --control -1
+run 2 "--control: '-1' is not [HOST:]PORT (PORT a whole number 0..65535" "$CLI" play --model circular --control -1
+run 2 "--control: '70000' is not [HOST:]PORT" "$CLI" play --model circular --control 70000
+run 2 "--control: '0.0.0.0:70000' is not [HOST:]PORT" "$CLI" play --model circular --control 0.0.0.0:70000
+run 2 "--control: '::1' is not [HOST:]PORT" "$CLI" play --model circular --control ::1
+run 2 "--control: '[::1]:4x' is not [HOST:]PORT" "$CLI" play --model circular --control '[::1]:4x'
+run 2 "--control: ':4010' is not [HOST:]PORT" "$CLI" play --model circular --control :4010
 for opt in "--param radius=1" "--track 2" "--mode spread" "--loop once" "--seam cut"; do
   run 2 "play: ${opt%% *} is for --model" "$CLI" play "$show" --sim $opt
 done
