@@ -514,10 +514,13 @@ ha_status ha__control_create_local(const ha_control_handlers *h, ha_azimuth_sign
 }
 
 void ha__control_feed(ha_control *c, const uint8_t *data, size_t len) {
-  struct sockaddr_in from;
+  /* as if from 127.0.0.1 (no socket: replies go to c->reply) */
+  ha__sockaddr from;
   memset(&from, 0, sizeof(from));
-  from.sin_family = AF_INET;
-  from.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  struct sockaddr_in *in = (struct sockaddr_in *)&from.ss;
+  in->sin_family = AF_INET;
+  in->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  from.len = sizeof(*in);
   ha__add_relaxed_u64(&c->packets, 1);
   handle_packet(c, data, len, &from, 0);
 }
