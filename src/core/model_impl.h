@@ -156,6 +156,8 @@ typedef struct ha__value {
 } ha__value;
 /* Find by the parameter's name or any of its aliases; 1 when found. */
 int ha__params_get(const ha_params *raw, const ha_param_info *pi, ha__value *out);
+/* 1 when `name` is one of the comma-separated `list` entries (model.c). */
+int ha__in_list(const char *list, const char *name, int nocase);
 
 /* ---- helpers shared by models ---- */
 
