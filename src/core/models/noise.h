@@ -12,9 +12,25 @@
 #ifndef HOLOANIM_MODELS_NOISE_H
 #define HOLOANIM_MODELS_NOISE_H
 
+#include <math.h>
 #include <stdint.h>
 
 #include "model_impl.h"
+
+/* Lattice rate for frequency f over a cycle of T: f itself, or, for a
+ * seamless loop, n/T with n = max(1, round(T·f)) lattice steps per cycle
+ * (f again when T·f is whole), so the lattice repeats every cycle; *period
+ * is n then, else 0 (no repeat). Called from prepare(). */
+static inline double ha__noise_cycle_rate(const ha__motion_data *d, double f, double *period) {
+  double T = d->timing.duration;
+  *period = 0.0;
+  if (!ha__seamless(d)) {
+    return f;
+  }
+  double n = fmax(1.0, round(T * f));
+  *period = n;
+  return ha__feq(n, T * f) ? f : n / T;
+}
 
 static inline uint64_t ha__noise_mix(uint64_t h) {
   h ^= h >> 33;

@@ -60,14 +60,7 @@ static double waypoint(const ha__motion_data *d, uint32_t track, int axis, int64
 static ha_status prepare(ha__motion_data *d, const ha_params *raw, ha_error *err) {
   (void)raw;
   (void)err;
-  double T = d->timing.duration, f = d->s[S_FREQ];
-  d->s[S_RATE] = f;
-  d->s[S_PERIOD] = 0.0;
-  if (ha__seamless(d)) {
-    double n = fmax(1.0, round(T * f));
-    d->s[S_PERIOD] = n;
-    d->s[S_RATE] = ha__feq(n, T * f) ? f : n / T;
-  }
+  d->s[S_RATE] = ha__noise_cycle_rate(d, d->s[S_FREQ], &d->s[S_PERIOD]);
   return HA_OK;
 }
 
