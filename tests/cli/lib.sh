@@ -117,6 +117,24 @@ PY
 }
 
 # SIGINT to the device (it flushes its record file) and wait for it.
+# write_circle_show NAME RADIUS PORT: $dir/show.json (written whole, then
+# renamed: a watcher never reads half a file), one track on a radius-RADIUS
+# circle (4 s, autoStart), sent to 127.0.0.1:PORT at 100 Hz.
+write_circle_show() {
+  cat > "$dir/show.tmp" <<JSON
+{
+  "format": 1,
+  "name": "$1",
+  "tracks": [{"id": 1, "position": [2, 0, 0]}],
+  "animations": [{"name": "c", "model": "circular", "duration": 4,
+                  "parameters": {"radius": $2}}],
+  "groups": [{"name": "g", "animation": "c", "tracks": [1], "autoStart": true}],
+  "outputs": [{"name": "sim", "host": "127.0.0.1", "port": $3, "rate": 100}]
+}
+JSON
+  mv "$dir/show.tmp" "$dir/show.json"
+}
+
 stop_devsim() {
   kill -INT "$sim"
   wait "$sim" || true

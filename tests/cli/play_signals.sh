@@ -7,20 +7,7 @@
 source "$(dirname "$0")/lib.sh"
 port=$(free_port)
 start_devsim "$port" --tracks 2 --record "$dir/rec.csv" >/dev/null
-write_show() {  # radius
-  cat > "$dir/show.tmp" <<JSON
-{
-  "format": 1,
-  "name": "service",
-  "tracks": [{"id": 1, "position": [2, 0, 0]}],
-  "animations": [{"name": "c", "model": "circular", "duration": 4,
-                  "parameters": {"radius": $1}}],
-  "groups": [{"name": "g", "animation": "c", "tracks": [1], "autoStart": true}],
-  "outputs": [{"name": "sim", "host": "127.0.0.1", "port": $port, "rate": 100}]
-}
-JSON
-  mv "$dir/show.tmp" "$dir/show.json"
-}
+write_show() { write_circle_show service "$1" "$port"; }
 write_show 2
 mport=$(free_port SOCK_STREAM)
 # No --watch: only SIGHUP reloads. A safety --for; the test stops play itself.
