@@ -54,6 +54,66 @@ extern "C" {
 
 typedef struct ha_player ha_player;
 
+/* ---- following an external clock (a DAW's transport, docs/sync.md) ----
+ *
+ * The chase rule, a pure function (ha_sync_step) that the tick applies to
+ * the latest clock message (ha_player_sync_clock): the error is the
+ * external time, advanced by the message's age while the external transport
+ * plays, minus the transport time now. |error| > tolerance: seek there
+ * (deterministic: the positions are those of playing there) and speed 1;
+ * deadband < |error| <= tolerance while playing: slew the speed to
+ * 1 + clamp(gain·error, ±max_slew); |error| <= deadband: speed 1. The
+ * external play state starts, and stops (pauses), the transport. */
+typedef struct ha_sync_config {
+  bool enabled;     /* default false: the transport is the player's own */
+  double tolerance; /* s, 0.001..10 (default 0.1): a larger error seeks */
+  double deadband;  /* s, 0..tolerance (default tolerance/10): speed 1 within it */
+  double gain;      /* 1/s, 0..100 (default 1): speed change per second of error */
+  double max_slew;  /* 0..0.5 (default 0.05): the speed stays in 1 ± max_slew */
+} ha_sync_config;
+
+ha_sync_config ha_sync_config_default(void);
+
+/* What the chase remembers between messages (zero it to start). */
+typedef struct ha_sync_state {
+  int ext_playing; /* the external transport: -1 not known yet (zeroed: see told) */
+  bool told;       /* a message said the play state (else it is inferred) */
+  bool have_last;  /* last_ext holds a previous message's time */
+  double last_ext; /* the previous message's time */
+  double speed;    /* the speed the chase set (0: not set yet, taken as 1) */
+} ha_sync_state;
+
+/* One clock message, as the chase sees it. */
+typedef struct ha_sync_input {
+  double ext_time;  /* the external time when the message arrived; NAN: no time in it */
+  int ext_playing;  /* -1: says nothing about the transport, 0 stopped, 1 playing */
+  double age;       /* s since it arrived (>= 0) */
+  double transport; /* the player's transport time now */
+  bool running;     /* the player's transport runs */
+} ha_sync_input;
+
+enum {
+  HA_SYNC_PLAY = 1,  /* resume the transport */
+  HA_SYNC_PAUSE = 2, /* pause it */
+  HA_SYNC_SEEK = 4,  /* jump to action.seek */
+  HA_SYNC_SPEED = 8  /* set the speed to action.speed */
+};
+
+typedef struct ha_sync_action {
+  unsigned what; /* HA_SYNC_* bits, applied in the order play/pause, seek, speed */
+  double seek;
+  double speed;
+  double error; /* s, external minus transport (NAN: no time in the message) */
+} ha_sync_action;
+
+/* The chase rule for one message (see above). A time-only message while the
+ * external play state is unknown infers it: a clock that advanced since the
+ * previous message plays, one that stood still is stopped. Thread: any
+ * (pure; `s` belongs to the caller). */
+ha_sync_action ha_sync_step(ha_sync_state *s, const ha_sync_config *cfg, const ha_sync_input *in);
+/* HA_OK or HA_ERANGE, err naming the field out of range. Thread: any. */
+ha_status ha_sync_config_check(const ha_sync_config *cfg, ha_error *err);
+
 typedef struct ha_player_config {
   double tick_rate;          /* Hz, 1..2000 (default 100); outputs send at their own rate */
   size_t max_tracks;         /* default 1024 */
@@ -83,6 +143,11 @@ typedef struct ha_player_config {
    * do I/O outside tests. */
   void (*on_track_eval)(void *user, uint32_t track);
   void *on_track_eval_user;
+  /* Default disabled. When enabled, the transport follows the clock given
+   * to ha_player_sync_clock, and play, pause, seek and set_speed leave the
+   * transport alone (they are accepted, and start nothing: the clock owns
+   * it); stop, cues and animations work as usual. */
+  ha_sync_config sync;
 } ha_player_config;
 
 ha_player_config ha_player_config_default(void);
@@ -152,6 +217,16 @@ ha_status ha_player_panic(ha_player *p);
  * takes; an echo that arrives before the tick replaces the one waiting.
  * HA_EINVAL (non-finite); HA_OK, ignored, for an id that is not a track. */
 ha_status ha_player_device_echo(ha_player *p, uint32_t id, ha_vec3 position);
+
+/* An external clock's message (cfg.sync enabled, else HA_ESTATE): `time`
+ * in seconds (NAN when the message carries none; else finite and within
+ * HA_SEEK_MAX, HA_EINVAL otherwise) and the external transport's state
+ * (-1 not said, 0 stopped, 1 playing). Latest wins, never queued: the next
+ * tick takes the newest time, and the newest play state, and applies the
+ * chase rule (ha_sync_step) with the time since the call. Metrics:
+ * HA_GAUGE_SYNC_ERROR, HA_COUNTER_SYNC_SEEKS. Thread: any (one writer at a
+ * time is cheapest; writers take turns). */
+ha_status ha_player_sync_clock(ha_player *p, double time, int playing);
 
 /* ---- events ---- */
 typedef enum ha_player_event_type {

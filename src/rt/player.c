@@ -27,6 +27,7 @@
 #include "atomics.h"
 #include "echo.h"
 #include "ring.h"
+#include "sync.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -105,6 +106,7 @@ struct ha_player {
   tagged *tags;
   sent_hist sent;
   ha__echoes echoes; /* device echoes, a slot per track (echo.h) */
+  ha__sync sync;     /* the external clock when following one (sync.h) */
   /* Per-model histogram keys: key k is model k of the registry, found by
    * its canonical name's pointer (ha_motion_get_state returns the
    * registry's own string), so the tick compares pointers, never strings. */
@@ -147,6 +149,7 @@ ha_player_config ha_player_config_default(void) {
   c.conflict_tolerance = 0.05;
   c.echo_window = 2.0;
   c.stall_threshold = 3.0;
+  c.sync = ha_sync_config_default();
   return c;
 }
 
@@ -222,6 +225,10 @@ ha_status ha_player_create(const ha_player_config *cfg, ha_player **out, ha_erro
   if (!(c.stall_threshold >= 1.0 && c.stall_threshold <= 1e6)) {
     return ha__error_bounds(err, HA_CATEGORY_STATE, "stallThreshold", c.stall_threshold, 1, 1e6);
   }
+  ha_status sst = c.sync.enabled ? ha_sync_config_check(&c.sync, err) : HA_OK;
+  if (sst != HA_OK) {
+    return sst;
+  }
   ha_player *p = calloc(1, sizeof(*p));
   if (p == NULL) {
     return HA_ENOMEM;
@@ -230,6 +237,7 @@ ha_status ha_player_create(const ha_player_config *cfg, ha_player **out, ha_erro
   p->period = 1.0 / c.tick_rate;
   p->last_now = NAN;
   ha_clock_init(&p->clock);
+  ha__sync_init(&p->sync, &c.sync);
   ha_engine_config ec = ha_engine_config_default();
   ec.max_tracks = c.max_tracks;
   ec.max_animations = c.max_animations;
@@ -506,23 +514,31 @@ static void tick_apply_command(ha_player *p, cmd *c, double now) {
   switch (c->type) {
   case CMD_PLAY:
     p->stop_pending = 0;
-    if (!p->clock.running) {
+    if (!p->clock.running && !p->sync.cfg.enabled) {
       ha_clock_resume(&p->clock, now);
     }
     p->ended_reported = 0;
     break;
   case CMD_PAUSE:
-    ha_clock_pause(&p->clock, now);
-    p->flush_pending = 1;
+    if (!p->sync.cfg.enabled) { /* the external clock owns the transport */
+      ha_clock_pause(&p->clock, now);
+      p->flush_pending = 1;
+    }
     break;
   case CMD_STOP:
   case CMD_PANIC: cmd_stop_everything(p, c, now, t); break;
   case CMD_SEEK:
-    ha_clock_seek(&p->clock, now, c->a);
-    p->ended_reported = 0;
-    p->flush_pending = 1;
+    if (!p->sync.cfg.enabled) {
+      ha_clock_seek(&p->clock, now, c->a);
+      p->ended_reported = 0;
+      p->flush_pending = 1;
+    }
     break;
-  case CMD_SPEED: ha_clock_set_speed(&p->clock, now, c->a); break;
+  case CMD_SPEED:
+    if (!p->sync.cfg.enabled) {
+      ha_clock_set_speed(&p->clock, now, c->a);
+    }
+    break;
   case CMD_START: st = cmd_start_animation(p, c, t); break;
   case CMD_STOP_ANIM:
     for (size_t i = 0; i < p->cfg.max_animations; i++) {
@@ -588,6 +604,19 @@ static double tick_real_step(ha_player *p, double now) {
 static void tick_apply_echoes(ha_player *p, double now) {
   ha_engine_set_time(p->engine, ha_clock_position(&p->clock, now));
   ha__echoes_drain(&p->echoes, ha_engine_track_count(p->engine), tick_device_echo, p);
+}
+
+/* The external clock's latest message, if any (sync.h): its play, pause
+ * and seek take effect in this tick like the commands'. */
+static void tick_sync(ha_player *p, double now) {
+  unsigned what = ha__sync_tick(&p->sync, &p->clock, now, p->metrics);
+  if (what & (HA_SYNC_PLAY | HA_SYNC_SEEK)) {
+    p->stop_pending = 0;
+    p->ended_reported = 0;
+  }
+  if (what & (HA_SYNC_PAUSE | HA_SYNC_SEEK)) {
+    p->flush_pending = 1;
+  }
 }
 
 /* The transport time of this tick. Once a stop's fade is over, the glides
@@ -774,6 +803,7 @@ static void tick_stall(ha_player *p, double late) {
 static void player_tick(ha_player *p, double now) {
   double step = tick_real_step(p, now);
   tick_apply_commands(p, now);
+  tick_sync(p, now);
   tick_apply_echoes(p, now);
   double t = tick_transport(p, now, step);
   /* A stop's rewind evaluated once already: no real time passes twice. */
@@ -1116,6 +1146,10 @@ ha_status ha_player_device_echo(ha_player *p, uint32_t id, ha_vec3 position) {
   /* An id that is not a track: the device knows tracks the show does not. */
   (void)ha__echoes_put(&p->echoes, id, position);
   return HA_OK;
+}
+
+ha__sync *ha__player_sync(ha_player *p) {
+  return &p->sync;
 }
 
 ha_status ha_player_poll_event(ha_player *p, ha_player_event *ev) {
