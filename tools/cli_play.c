@@ -33,14 +33,14 @@
 /* Everything the command line says. */
 typedef struct play_opts {
   cli_motion motion;
-  const char *show_path, *metrics_path, *dialect, *coords;
+  const char *show_path, *metrics_path, *dialect, *coords, *sync;
   cli_hostport to[PLAY_MAX_TO];
   size_t nto;
-  double run_for, tick_rate, out_rate;
+  double run_for, tick_rate, out_rate, sync_tolerance;
   long control_port, metrics_port; /* valid when *_given */
   char control_host[256];          /* --control HOST:PORT's host; "" when not given */
   int for_given, watch, realtime, quiet, simulate;
-  int mode_given, phase_given, control_given, metrics_port_given;
+  int mode_given, phase_given, control_given, metrics_port_given, sync_tolerance_given;
   uint32_t tracks[PLAY_MAX_TRACKS]; /* --model mode */
   size_t ntracks;
   ha_anim_spec spec;
@@ -60,7 +60,8 @@ typedef struct play_ctx {
   ha_devsim *sim;            /* the built-in device, when there is no output */
   ha_control *control;
   ha_metrics_server *metrics_server;
-  int tty; /* stderr is a terminal: the \r status line; else plain lines */
+  int tty;     /* stderr is a terminal: the \r status line; else plain lines */
+  int syncing; /* the transport follows an external clock (--sync osc, control.sync) */
 } play_ctx;
 
 /* Start what "play" means: the show's autoStart groups, or the one model. */
@@ -174,6 +175,12 @@ static ha_status play_on_control(void *user, ha_control_action action, const cha
   const char *what = "";
   char num[32];
   cli_format_number(num, sizeof num, value);
+  if (c->syncing &&
+      (action == HA_CONTROL_PAUSE || action == HA_CONTROL_SEEK || action == HA_CONTROL_SPEED ||
+       action == HA_CONTROL_GOTO_START || (action == HA_CONTROL_PLAY && name == NULL))) {
+    snprintf(reply, cap, "following an external clock (sync osc): the transport is the clock's");
+    return HA_ESTATE;
+  }
   pthread_mutex_lock(&c->show_lock);
   switch (action) {
   case HA_CONTROL_PLAY:
@@ -288,6 +295,13 @@ static void play_on_refused(void *user, const char *from) {
   } else {
     fprintf(stderr, "\nholoanim: more refused senders: counted (control_refused), not listed\n");
   }
+}
+
+/* An external clock's message (control thread): to the player's
+ * latest-wins slot; the tick chases it. */
+static void play_on_clock(void *user, double time, int playing) {
+  play_ctx *c = user;
+  (void)ha_player_sync_clock(c->player, time, playing);
 }
 
 static void play_on_device_echo(void *user, uint32_t track, ha_vec3 xyz) {
@@ -465,7 +479,7 @@ static int play_set_mode(void *ctx, const char *value) {
 }
 
 /* Rows in play's table; play_options fails the build if it has more. */
-#define PLAY_NOPTS 23
+#define PLAY_NOPTS 25
 
 /* play's table into `rows`. */
 static void play_options(play_opts *o, cli_opt rows[PLAY_NOPTS]) {
@@ -494,6 +508,15 @@ static void play_options(play_opts *o, cli_opt rows[PLAY_NOPTS]) {
                 "remote-control/feedback OSC input (host default 127.0.0.1; 0.0.0.0 or [::] for "
                 "every interface; port 0: any free port)",
                 NULL, play_set_control, o)},
+      {CLI_STRING("sync", "SOURCE",
+                  "osc: the transport follows an external clock on the control port (a DAW: "
+                  "REAPER's /time, /play, /stop; /holoanim/time; docs/sync.md) | none",
+                  NULL, &o->sync)},
+      {CLI_NUMBER("sync-tolerance", "S",
+                  "with --sync: a clock error larger than S seconds seeks, a smaller one slews "
+                  "the speed, 0.001..10",
+                  "0.1", &o->sync_tolerance),
+       .min = 0.001, .max = 10, .range = CLI_RANGE_CLOSED, .seen = &o->sync_tolerance_given},
       {CLI_STRING("metrics", "FILE", "write metrics JSON to FILE every second", NULL,
                   &o->metrics_path)},
       {CLI_INT("metrics-port", "PORT",
@@ -541,6 +564,9 @@ static int play_check(play_opts *o, const cli_opt *rows, size_t n) {
     char v[32];
     cli_format_number(v, sizeof v, o->run_for);
     return cli_usage_error("%s: %s is not in (0, 31536000] seconds", limit, v);
+  }
+  if (o->sync != NULL && strcmp(o->sync, "osc") != 0 && strcmp(o->sync, "none") != 0) {
+    return cli_usage_error("--sync: '%s' is not osc or none", o->sync);
   }
   if (o->metrics_path != NULL && cli_check_output_path("--metrics", o->metrics_path) != CLI_OK) {
     return CLI_USAGE;
@@ -590,6 +616,14 @@ static ha_status play_create_player(const play_opts *o, play_ctx *c, ha_error *e
   if (c->show != NULL) {
     pc = ha_show_player_config(c->show, &pc);
   }
+  if (o->sync != NULL) {
+    pc.sync.enabled = strcmp(o->sync, "osc") == 0;
+  }
+  if (o->sync_tolerance_given) {
+    pc.sync.tolerance = o->sync_tolerance;
+    pc.sync.deadband = o->sync_tolerance / 10.0;
+  }
+  c->syncing = pc.sync.enabled;
   ha_status st = ha_player_create(&pc, &c->player, err);
   if (st == HA_OK && c->show != NULL && o->simulate) {
     /* --sim: the show's tracks, but the built-in device instead of its outputs. */
@@ -658,6 +692,11 @@ static ha_status play_start_control(const play_opts *o, play_ctx *c, ha_error *e
   long port = o->control_port;
   if (!o->control_given && sc != NULL && sc->port > 0) {
     port = sc->port;
+  } else if (!o->control_given && c->syncing) {
+    snprintf(err->message, sizeof err->message,
+             "--sync osc: the clock arrives on the control port: give --control [HOST:]PORT "
+             "(or the show's control.port)");
+    return HA_EINVAL;
   } else if (!o->control_given) {
     return HA_OK;
   }
@@ -676,10 +715,12 @@ static ha_status play_start_control(const play_opts *o, play_ctx *c, ha_error *e
   }
   cc.address = play_on_address;
   cc.refused = play_on_refused;
+  cc.clock = c->syncing ? play_on_clock : NULL;
   ha_control_handlers h = {c, play_on_control, play_on_device_echo};
   ha_status st = ha_control_start(&cc, &h, &c->control, err);
   if (st == HA_OK && !o->quiet) {
-    fprintf(stderr, "holoanim: remote control on %s\n", ha_control_address(c->control));
+    fprintf(stderr, "holoanim: remote control on %s%s\n", ha_control_address(c->control),
+            c->syncing ? " (following the external clock sent there)" : "");
   }
   if (st == HA_OK && cc.allow_count == 0 && !ha_control_loopback_only(c->control)) {
     fprintf(stderr,

@@ -13,6 +13,10 @@
  * <address> <message>` or `/holoanim/error ,ss <address> <reason>`.
  * Any other address goes to the config's `address` (a cue's own OSC trigger),
  * answered the same way.
+ * With the config's `clock` set, an external transport clock (docs/sync.md):
+ *   /time t  /play b  /stop b  /pause b    (REAPER's default OSC pattern)
+ *   /holoanim/time t [playing]
+ * goes to `clock`, unanswered (a clock talks tens of times a second).
  * Malformed packets and unknown addresses are counted and answered with an
  * error, never fatal. Binds 127.0.0.1 by default; any IPv4 or IPv6 address
  * or host name may be given ("::" listens on every IPv6 and IPv4 interface).
@@ -99,6 +103,14 @@ typedef struct ha_control_config {
    * called once more with `from` NULL (further refused senders are counted,
    * not reported). May be NULL. */
   void (*refused)(void *user, const char *from);
+  /* Default NULL. An external clock's message (control thread, handlers'
+   * `user`): `time` in seconds (NAN: none in this message), `playing` 1
+   * the external transport plays, 0 it stopped or paused, -1 not said.
+   * /time t (REAPER's TIME n/time, a float), /play b (1 plays, 0 does
+   * not), /stop 1 and /pause 1 (0: nothing said), /holoanim/time t
+   * [playing]. A number is an int or a float (or T/F for b); a wrong
+   * argument counts as unknown. NULL: these addresses go to `address`. */
+  void (*clock)(void *user, double time, int playing);
 } ha_control_config;
 
 ha_control_config ha_control_config_default(void);

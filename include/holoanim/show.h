@@ -214,6 +214,11 @@ typedef struct ha_show_control {
   const char *const *allow; /* senders allowed: addresses, CIDR ranges, host names (none: any) */
   size_t allow_count;
   bool allow_loopback; /* "allowLoopback" (default true): loopback senders always allowed */
+  /* "sync": follow an external clock on the control port (docs/sync.md). */
+  bool sync;             /* sync.source "osc" (default "none": the transport is ours) */
+  double sync_tolerance; /* sync.tolerance, s (default 0.1): a larger error seeks */
+  double sync_gain;      /* sync.gain, 1/s (default 1): slew per second of error */
+  double sync_max_slew;  /* sync.maxSlew (default 0.05): speed within 1 ± this */
 } ha_show_control;
 
 /* Animation tags. Whatever a show starts answers to a tag, unique in the

@@ -25,7 +25,8 @@ extern "C" {
 ha_output_config ha_show_output_config(const ha_show_output *o);
 
 /* A player configuration sized for the show (tracks, animations, outputs,
- * limits) starting from `base` (NULL: ha_player_config_default()). */
+ * limits, and control.sync: following an external clock) starting from
+ * `base` (NULL: ha_player_config_default()). */
 ha_player_config ha_show_player_config(const ha_show *show, const ha_player_config *base);
 
 /* Add the show's tracks and enabled outputs to a player that has not

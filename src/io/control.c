@@ -43,6 +43,7 @@ struct ha_control {
   ha_control_handlers h;
   ha_status (*address_cb)(void *user, const char *address, char *reply, size_t reply_cap);
   void (*refused_cb)(void *user, const char *from);
+  void (*clock_cb)(void *user, double time, int playing);
   ha_azimuth_sign sign;
   allow_entry allow[HA_CONTROL_MAX_ALLOW];
   size_t nallow;
@@ -291,6 +292,52 @@ static void control_other_address(ha_control *c, const char *a, const ha__sockad
   }
 }
 
+/* An argument as a truth value: a number (non-zero: true) or T/F. */
+static int arg_flag(const ha_osc_message *m, size_t i, int *out) {
+  double v = 0.0;
+  if (i < m->arg_count && m->args[i].type == HA_OSC_TRUE) {
+    v = 1.0;
+  } else if (i < m->arg_count && m->args[i].type == HA_OSC_FALSE) {
+    v = 0.0;
+  } else if (!arg_number(m, i, &v) || !isfinite(v)) {
+    return 0;
+  }
+  *out = fabs(v) > 0.5 ? 1 : 0;
+  return 1;
+}
+
+/* An external clock's message (REAPER's default pattern or ours): 1 when
+ * it was one (handled, or a wrong argument counted), 0 for another address. */
+static int handle_clock(ha_control *c, const ha_osc_message *m) {
+  const char *a = m->address;
+  double t = NAN;
+  int flag = -1, ok = 0;
+  if (strcmp(a, "/time") == 0) {
+    ok = m->arg_count == 1 && arg_number(m, 0, &t) && isfinite(t);
+  } else if (strcmp(a, "/holoanim/time") == 0) {
+    ok = (m->arg_count == 1 || (m->arg_count == 2 && arg_flag(m, 1, &flag))) &&
+         arg_number(m, 0, &t) && isfinite(t);
+  } else if (strcmp(a, "/play") == 0) {
+    ok = m->arg_count == 1 && arg_flag(m, 0, &flag);
+  } else if (strcmp(a, "/stop") == 0 || strcmp(a, "/pause") == 0) {
+    /* REAPER: /stop 1 when it stops, /stop 0 when it no longer is
+     * stopped (its /play 1 says what it does then). */
+    ok = m->arg_count == 1 && arg_flag(m, 0, &flag);
+    flag = ok && flag == 1 ? 0 : -1;
+  } else {
+    return 0;
+  }
+  if (!ok) {
+    ha__add_relaxed_u64(&c->unknown, 1);
+    return 1;
+  }
+  ha__add_relaxed_u64(&c->commands, 1);
+  if (!isnan(t) || flag >= 0) {
+    c->clock_cb(c->h.user, t, flag);
+  }
+  return 1;
+}
+
 static void handle_message(ha_control *c, const ha_osc_message *m, const ha__sockaddr *from) {
   const char *a = m->address;
   uint32_t n = 0;
@@ -316,6 +363,9 @@ static void handle_message(ha_control *c, const ha_osc_message *m, const ha__soc
       }
     }
     ha__add_relaxed_u64(&c->unknown, 1);
+    return;
+  }
+  if (c->clock_cb != NULL && handle_clock(c, m)) {
     return;
   }
   static const struct {
@@ -470,6 +520,7 @@ ha_status ha_control_start(const ha_control_config *cfg, const ha_control_handle
   c->h = h ? *h : (ha_control_handlers){NULL, NULL, NULL};
   c->address_cb = cf.address;
   c->refused_cb = cf.refused;
+  c->clock_cb = cf.clock;
   c->metrics = cf.metrics;
   c->deny_loopback = cf.deny_loopback;
   c->sign = cf.feedback_sign == HA_AZIMUTH_COUNTERCLOCKWISE ? HA_AZIMUTH_COUNTERCLOCKWISE

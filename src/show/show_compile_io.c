@@ -287,8 +287,29 @@ static void compile_control_allow(ha__compiler *x, const json_t *allow) {
   x->m->control.allow = hosts;
 }
 
+/* sync {source, tolerance, gain, maxSlew}: the ranges ha_sync_config_check
+ * takes. */
+static void compile_control_sync(ha__compiler *x, const json_t *c) {
+  size_t mark = 0;
+  const json_t *s = ha__cc_open_object(x, c, "sync", &ha__schema_sync, &mark);
+  if (s == NULL) {
+    return;
+  }
+  int source = 0;
+  if (ha__cc_get_choice(x, s, "source", "none|osc", &source) > 0) {
+    x->m->control.sync = source == 1;
+  }
+  ha__cc_get_number(x, s, "tolerance", 0, 0.001, 10.0, &x->m->control.sync_tolerance);
+  ha__cc_get_number(x, s, "gain", 0, 0.0, 100.0, &x->m->control.sync_gain);
+  ha__cc_get_number(x, s, "maxSlew", 0, 0.0, 0.5, &x->m->control.sync_max_slew);
+  ha__path_pop(&x->path, mark);
+}
+
 void ha__compile_control(ha__compiler *x, const json_t *doc) {
   x->m->control.allow_loopback = true;
+  x->m->control.sync_tolerance = 0.1;
+  x->m->control.sync_gain = 1.0;
+  x->m->control.sync_max_slew = 0.05;
   size_t mark = 0;
   const json_t *c = ha__cc_open_object(x, doc, "control", &ha__schema_control, &mark);
   if (c == NULL) {
@@ -304,5 +325,6 @@ void ha__compile_control(ha__compiler *x, const json_t *doc) {
     compile_control_allow(x, allow);
   }
   ha__cc_get_bool(x, c, "allowLoopback", &x->m->control.allow_loopback);
+  compile_control_sync(x, c);
   ha__path_pop(&x->path, mark);
 }

@@ -55,7 +55,9 @@ KEYS(output, {"name", 0, NULL}, {"enabled", 0, NULL}, {"host", 0, NULL}, {"port"
      {"bundle", 1, &ha__schema_bundle}, {"trackMap", 0, NULL})
 KEYS(box, {"min", 0, NULL}, {"max", 0, NULL})
 KEYS(limits, {"box", 1, &ha__schema_box}, {"maxSpeed", 0, NULL})
-KEYS(control, {"port", 0, NULL}, {"bind", 0, NULL}, {"allow", 0, NULL}, {"allowLoopback", 0, NULL})
+KEYS(sync, {"source", 0, NULL}, {"tolerance", 0, NULL}, {"gain", 0, NULL}, {"maxSlew", 0, NULL})
+KEYS(control, {"port", 0, NULL}, {"bind", 0, NULL}, {"allow", 0, NULL}, {"allowLoopback", 0, NULL},
+     {"sync", 1, &ha__schema_sync})
 KEYS(root, {"format", 0, NULL}, {"name", 0, NULL}, {"metadata", 1, &ha__schema_metadata},
      {"tracks", 2, &ha__schema_track}, {"animations", 2, &ha__schema_animation},
      {"groups", 2, &ha__schema_group}, {"presets", 2, &ha__schema_preset},

@@ -45,6 +45,14 @@ ha_player_config ha_show_player_config(const ha_show *show, const ha_player_conf
     c.max_outputs = nout + 1;
   }
   c.limits = ec.limits;
+  const ha_show_control *sc = ha_show_control_get(show);
+  if (sc->sync) {
+    c.sync.enabled = true;
+    c.sync.tolerance = sc->sync_tolerance;
+    c.sync.deadband = sc->sync_tolerance / 10.0;
+    c.sync.gain = sc->sync_gain;
+    c.sync.max_slew = sc->sync_max_slew;
+  }
   return c;
 }
 
