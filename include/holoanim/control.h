@@ -16,7 +16,8 @@
  * With the config's `clock` set, an external transport clock (docs/sync.md):
  *   /time t  /play b  /stop b  /pause b    (REAPER's default OSC pattern)
  *   /holoanim/time t [playing]
- * goes to `clock`, unanswered (a clock talks tens of times a second).
+ * goes to `clock`, unanswered (a clock talks tens of times a second), and an
+ * unknown address is then counted but not answered (a DAW sends many).
  * Malformed packets and unknown addresses are counted and answered with an
  * error, never fatal. Binds 127.0.0.1 by default; any IPv4 or IPv6 address
  * or host name may be given ("::" listens on every IPv6 and IPv4 interface).
