@@ -4,6 +4,7 @@
  * and pauses the transport, and local transport commands leave it alone. */
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "holoanim.h"
 #include "test.h"
@@ -161,11 +162,52 @@ static void test_player_chases(void) {
   ha_player_destroy(p);
 }
 
+/* The show's control.sync: validated, and what ha_show_player_config gives
+ * the player. */
+static void test_show_setting(void) {
+  static const char good[] =
+      "{\"format\": 1, \"control\": {\"port\": 9000, \"sync\": "
+      "{\"source\": \"osc\", \"tolerance\": 0.2, \"maxSlew\": 0.1}}}";
+  ha_show *show = NULL;
+  ha_diags *d = NULL;
+  CHECK_OK(ha_diags_create(&d));
+  CHECK_OK(ha_show_load_string(good, sizeof good - 1, "good", &show, d));
+  const ha_show_control *sc = ha_show_control_get(show);
+  CHECK(sc->sync);
+  CHECK_NEAR(sc->sync_tolerance, 0.2, 1e-12);
+  ha_player_config pc = ha_show_player_config(show, NULL);
+  CHECK(pc.sync.enabled);
+  CHECK_NEAR(pc.sync.tolerance, 0.2, 1e-12);
+  CHECK_NEAR(pc.sync.max_slew, 0.1, 1e-12);
+  CHECK_NEAR(pc.sync.gain, 1.0, 1e-12);
+  ha_error err;
+  CHECK_OK(ha_sync_config_check(&pc.sync, &err));
+  ha_show_destroy(show);
+  static const char *const bad[] = {
+      "{\"format\": 1, \"control\": {\"sync\": {\"source\": \"ltc\"}}}",
+      "{\"format\": 1, \"control\": {\"sync\": {\"source\": \"osc\", \"tolerance\": 0}}}",
+      "{\"format\": 1, \"control\": {\"sync\": {\"maxSlew\": 2}}}",
+      "{\"format\": 1, \"control\": {\"sync\": \"osc\"}}",
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    ha_diags_clear(d);
+    show = NULL;
+    CHECK_INT(ha_show_load_string(bad[i], strlen(bad[i]), "bad", &show, d), HA_EPARSE);
+    CHECK_MSG(ha_diags_errors(d) > 0, "show %zu has no error", i);
+    const ha_diag *first = ha_diags_at(d, 0);
+    CHECK_MSG(first != NULL && strstr(first->path, "control.sync") != NULL, "show %zu: %s", i,
+              first != NULL ? first->path : "(none)");
+    ha_show_destroy(show);
+  }
+  ha_diags_destroy(d);
+}
+
 int main(void) {
   RUN(test_config);
   RUN(test_jump_seeks);
   RUN(test_drift_slews);
   RUN(test_play_state);
   RUN(test_player_chases);
+  RUN(test_show_setting);
   return test_done();
 }
