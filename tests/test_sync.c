@@ -57,7 +57,7 @@ static void test_jump_seeks(void) {
 }
 
 /* Drift inside the tolerance slews the speed, capped, back to 1 in the
- * dead band; a stopped transport is never slewed. */
+ * dead band; a stopped transport is never slewed: it seeks to the clock. */
 static void test_drift_slews(void) {
   ha_sync_config c = ha_sync_config_default();
   ha_sync_state s = fresh();
@@ -75,7 +75,11 @@ static void test_drift_slews(void) {
   in = input(10.006, 1, 0.0, 10.0, true); /* still there: nothing to do */
   a = ha_sync_step(&s, &c, &in);
   CHECK_INT((int)a.what, 0);
-  in = input(10.05, 0, 0.0, 10.0, false); /* stopped: no slew, no seek */
+  in = input(10.05, 0, 0.0, 10.0, false); /* stopped: no slew; lands on 10.05 */
+  a = ha_sync_step(&s, &c, &in);
+  CHECK_INT((int)a.what, HA_SYNC_SEEK);
+  CHECK_NEAR(a.seek, 10.05, 1e-12);
+  in = input(10.05, 0, 0.0, 10.05, false); /* there: nothing to do */
   a = ha_sync_step(&s, &c, &in);
   CHECK_INT((int)a.what, 0);
 }
@@ -95,6 +99,12 @@ static void test_play_state(void) {
   in = input(4.0, -1, 5.0, 1.0, false); /* stopped: 4.0, not 9.0 */
   a = ha_sync_step(&s, &c, &in);
   CHECK_NEAR(a.seek, 4.0, 1e-12);
+  /* stopped within the tolerance but beyond the deadband: lands on the
+   * clock's time exactly (a paused transport 1.4 ticks off kept its place) */
+  in = input(4.05, 0, 0.0, 4.0, false);
+  a = ha_sync_step(&s, &c, &in);
+  CHECK((a.what & HA_SYNC_SEEK) != 0);
+  CHECK_NEAR(a.seek, 4.05, 1e-12);
   /* never said: inferred from the time */
   s = fresh();
   in = input(1.0, -1, 0.0, 1.0, false);

@@ -76,7 +76,10 @@ ha_sync_action ha_sync_step(ha_sync_state *s, const ha_sync_config *cfg, const h
     double ext = in->ext_time + (playing == 1 ? fmax(0.0, in->age) : 0.0);
     a.error = ext - in->transport;
     want = 1.0;
-    if (fabs(a.error) > cfg->tolerance) {
+    /* Stopped, the transport lands on the clock's time exactly (beyond
+     * the deadband): what is heard after a DAW stop is the position at the
+     * DAW's time, and a paused seek moves nothing audibly. */
+    if (fabs(a.error) > cfg->tolerance || (!run && fabs(a.error) > cfg->deadband)) {
       a.what |= HA_SYNC_SEEK;
       a.seek = ext;
     } else if (run && fabs(a.error) > cfg->deadband) {
