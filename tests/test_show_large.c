@@ -7,6 +7,7 @@
 #include "holoanim/show.h"
 #include "test.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,34 @@ static size_t count_with(ha_diags *d, const char *needle, char *last, size_t cap
   return n;
 }
 
+/* Loads `t` (imports it as .hpx when `hpx`), frees it and the show; the
+ * diagnostics in *out (the caller destroys them), whether it loaded in *ok,
+ * and the probes the load counted. */
+static size_t load_counted(char *t, size_t len, bool hpx, bool *ok, ha_diags **out) {
+  ha_diags *d = NULL;
+  ha_diags_create(&d);
+  ha_show *s = NULL;
+  ha_status st = hpx ? ha_show_import_hpx_string(t, len, "big.hpx", &s, d)
+                     : ha_show_load_string(t, len, "t.json", &s, d);
+  *ok = st == HA_OK;
+  ha_show_destroy(s);
+  free(t);
+  *out = d;
+  return (size_t)ha_diags_work(d);
+}
+
+/* "{format 1, one linear animation "a", N tracks 1..N" up to the tracks'
+ * closing bracket; the length written. */
+static size_t tracks_prefix(char *t) {
+  size_t len = (size_t)sprintf(t,
+                               "{\"format\": 1, \"animations\": [{\"name\": \"a\", "
+                               "\"model\": \"linear\", \"duration\": 4}], \"tracks\": [");
+  for (int i = 0; i < N; i++) {
+    len += (size_t)sprintf(t + len, "%s{\"id\": %d, \"position\": [0, 0, 0]}", i ? "," : "", i + 1);
+  }
+  return len + (size_t)sprintf(t + len, "]");
+}
+
 static void test_same_name_animations(void) {
   char *t = text_alloc();
   size_t len = (size_t)sprintf(t,
@@ -48,18 +77,14 @@ static void test_same_name_animations(void) {
   }
   len += (size_t)sprintf(t + len, "]}");
   ha_diags *d = NULL;
-  ha_diags_create(&d);
-  ha_show *s = NULL;
-  size_t before = (size_t)ha_diags_work(d);
-  CHECK(ha_show_import_hpx_string(t, len, "big.hpx", &s, d) == HA_OK);
-  size_t probes = (size_t)ha_diags_work(d) - before;
+  bool ok = false;
+  size_t probes = load_counted(t, len, true, &ok, &d);
+  CHECK(ok);
   CHECK(probes <= 4 * (size_t)N);
   char last[700] = "";
   CHECK(count_with(d, "(names must be unique)", last, sizeof(last)) == N - 1);
   CHECK(strstr(last, "renamed \"Same (4000)\"") != NULL);
-  ha_show_destroy(s);
   ha_diags_destroy(d);
-  free(t);
 }
 
 static void test_many_cues(void) {
@@ -76,11 +101,9 @@ static void test_many_cues(void) {
   }
   len += (size_t)sprintf(t + len, "]}");
   ha_diags *d = NULL;
-  ha_diags_create(&d);
-  ha_show *s = NULL;
-  size_t before = (size_t)ha_diags_work(d);
-  CHECK(ha_show_load_string(t, len, "t.json", &s, d) != HA_OK);
-  size_t probes = (size_t)ha_diags_work(d) - before;
+  bool ok = false;
+  size_t probes = load_counted(t, len, false, &ok, &d);
+  CHECK(!ok);
   CHECK(probes <= 40 * (size_t)N);
   char last[700] = "";
   CHECK(count_with(d, "duplicate cue number", last, sizeof(last)) == 1);
@@ -89,20 +112,13 @@ static void test_many_cues(void) {
   CHECK(count_with(d, "already fires", last, sizeof(last)) == 1);
   CHECK(strstr(last, "cues[3999].osc") != NULL);
   CHECK(strstr(last, "OSC address \"/c/9\" already fires cues[9]") != NULL);
-  ha_show_destroy(s);
   ha_diags_destroy(d);
-  free(t);
 }
 
 static void test_many_auto_start_groups(void) {
   char *t = text_alloc();
-  size_t len = (size_t)sprintf(t,
-                               "{\"format\": 1, \"animations\": [{\"name\": \"a\", "
-                               "\"model\": \"linear\", \"duration\": 4}], \"tracks\": [");
-  for (int i = 0; i < N; i++) {
-    len += (size_t)sprintf(t + len, "%s{\"id\": %d, \"position\": [0, 0, 0]}", i ? "," : "", i + 1);
-  }
-  len += (size_t)sprintf(t + len, "], \"groups\": [");
+  size_t len = tracks_prefix(t);
+  len += (size_t)sprintf(t + len, ", \"groups\": [");
   for (int i = 0; i < N; i++) {
     /* the last group also takes group 5's track */
     len += (size_t)sprintf(t + len,
@@ -112,49 +128,36 @@ static void test_many_auto_start_groups(void) {
   }
   len += (size_t)sprintf(t + len, "]}");
   ha_diags *d = NULL;
-  ha_diags_create(&d);
-  ha_show *s = NULL;
-  size_t before = (size_t)ha_diags_work(d);
-  CHECK(ha_show_load_string(t, len, "t.json", &s, d) == HA_OK);
-  size_t probes = (size_t)ha_diags_work(d) - before;
+  bool ok = false;
+  size_t probes = load_counted(t, len, false, &ok, &d);
+  CHECK(ok);
   CHECK(probes <= 4 * (size_t)N);
   char last[700] = "";
   CHECK(count_with(d, "also started by", last, sizeof(last)) == 1);
   CHECK(strstr(last, "groups[3999].tracks[1]: track 6 is also started by groups[5] (\"g5\")") !=
         NULL);
-  ha_show_destroy(s);
   ha_diags_destroy(d);
-  free(t);
 }
 
 static void test_long_track_list(void) {
   char *t = text_alloc();
-  size_t len = (size_t)sprintf(t,
-                               "{\"format\": 1, \"animations\": [{\"name\": \"a\", "
-                               "\"model\": \"linear\", \"duration\": 4}], \"tracks\": [");
-  for (int i = 0; i < N; i++) {
-    len += (size_t)sprintf(t + len, "%s{\"id\": %d, \"position\": [0, 0, 0]}", i ? "," : "", i + 1);
-  }
+  size_t len = tracks_prefix(t);
   len += (size_t)sprintf(t + len,
-                         "], \"groups\": [{\"name\": \"g\", \"animation\": \"a\", "
+                         ", \"groups\": [{\"name\": \"g\", \"animation\": \"a\", "
                          "\"tracks\": [");
   for (int i = 0; i < N; i++) {
     len += (size_t)sprintf(t + len, "%d,", i + 1);
   }
   len += (size_t)sprintf(t + len, "9]}]}"); /* track 9 twice */
   ha_diags *d = NULL;
-  ha_diags_create(&d);
-  ha_show *s = NULL;
-  size_t before = (size_t)ha_diags_work(d);
-  CHECK(ha_show_load_string(t, len, "t.json", &s, d) != HA_OK);
-  size_t probes = (size_t)ha_diags_work(d) - before;
+  bool ok = false;
+  size_t probes = load_counted(t, len, false, &ok, &d);
+  CHECK(!ok);
   CHECK(probes <= 4 * (size_t)N);
   char last[700] = "";
   CHECK(count_with(d, "listed twice", last, sizeof(last)) == 1);
   CHECK(strstr(last, "groups[0].tracks[4000]: track 9 is listed twice") != NULL);
-  ha_show_destroy(s);
   ha_diags_destroy(d);
-  free(t);
 }
 
 int main(void) {
