@@ -10,18 +10,10 @@
 . "$(dirname "$0")/lib.sh"
 
 cat >"$dir/fake.py" <<'PY'
-import socket, struct, sys
+import socket, sys
+from osc_codec import message as osc, parse
 fam = socket.AF_INET6 if sys.argv[1] == "6" else socket.AF_INET
 host = "::1" if fam == socket.AF_INET6 else "127.0.0.1"
-def pad(b):
-    return b + b"\0" * (4 - len(b) % 4)
-def osc(addr, tags, *args):
-    out = pad(addr.encode()) + pad(tags.encode())
-    for t, a in zip(tags[1:], args):
-        out += pad(a.encode()) if t == "s" else struct.pack(">f", a)
-    return out
-def strings(pkt):
-    return [s.decode() for s in pkt.split(b"\0") if s]
 dev = socket.socket(fam, socket.SOCK_DGRAM)
 dev.bind((host, 0))
 spoof = socket.socket(fam, socket.SOCK_DGRAM)
@@ -29,10 +21,10 @@ spoof.bind((host, 0))
 print(dev.getsockname()[1], flush=True)
 while True:
     pkt, src = dev.recvfrom(2048)
-    s = strings(pkt)
-    if len(s) < 3 or s[0] != "/get":
+    addr, _, args = parse(pkt)
+    if addr != "/get" or not args:
         continue
-    _, n, what = s[2].split("/")[1:4]
+    _, n, what = args[0].split("/")[1:4]
     if what == "name":
         spoof.sendto(osc(f"/track/{n}/name", ",s", "INJECTED"), src)
         reply = osc("/track/1/name", ",s", "Real") if n == "1" else \

@@ -8,6 +8,8 @@
 set -euo pipefail
 cli=${HA_CLI:?}
 dir=$(mktemp -d)
+# The tests' Python controllers import osc_codec from this folder.
+export PYTHONPATH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)${PYTHONPATH:+:$PYTHONPATH}"
 trap 'kill ${sim:-} ${play:-} ${others:-} 2>/dev/null || true; rm -rf "$dir"' EXIT
 
 # Exit "skipped" (77) unless liblo's oscsend is installed.

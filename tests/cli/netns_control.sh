@@ -38,25 +38,13 @@ PY
 # The controller: python3 ctl.py HOST PORT OK_BIND NO_BIND METRICS_JSON
 # [NO_HOST] (where the refused sender sends: HOST unless given).
 cat >"$dir/ctl.py" <<'PY'
-import json, os, socket, struct, sys, time
+import json, os, socket, sys, time
+from osc_codec import message, parse
 host, port, ok_bind, no_bind, metrics = sys.argv[1], int(sys.argv[2]), *sys.argv[3:6]
 no_host = sys.argv[6] if len(sys.argv) > 6 else host
 
-def pad(b):
-    return b + b"\0" * (-len(b) % 4)
-
 def msg(addr, *ints):
-    tags = "," + "i" * len(ints)
-    return pad(addr.encode() + b"\0") + pad(tags.encode() + b"\0") + b"".join(
-        struct.pack(">i", i) for i in ints)
-
-def strings(data):
-    parts, i = [], 0
-    while i < len(data):
-        j = data.index(b"\0", i)
-        parts.append(data[i:j].decode())
-        i = (j // 4 + 1) * 4
-    return parts
+    return message(addr, "," + "i" * len(ints), *ints)
 
 def sock(bind):
     fam = socket.AF_INET6 if ":" in bind else socket.AF_INET
@@ -69,7 +57,7 @@ ok, no = sock(ok_bind), sock(no_bind)
 
 def ask(addr, *ints, want="/holoanim/ack", text=None):
     ok.sendto(msg(addr, *ints), (host, port))
-    reply, tags, echoed, said = strings(ok.recv(2048))
+    reply, tags, (echoed, said) = parse(ok.recv(2048))
     assert (reply, tags, echoed) == (want, ",ss", addr), (reply, tags, echoed, said)
     assert text is None or said == text, (addr, said, text)
     print(f"{addr} {list(ints)} -> {reply} {said!r}")

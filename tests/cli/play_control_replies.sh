@@ -12,32 +12,10 @@ mport=$(free_port SOCK_STREAM)
 play=$!
 wait_for "the player to tick" prom_at_least "$mport" ticks_total 5
 python3 - "$ctl" <<'PY'
-import socket, struct, sys
+import socket, sys
+from osc_codec import message as msg, parse
 
 port = int(sys.argv[1])
-
-def pad(b):
-    return b + b"\0" * (-len(b) % 4)
-
-def msg(addr, tags, *args):
-    out = pad(addr.encode() + b"\0") + pad(tags.encode() + b"\0")
-    for t, a in zip(tags[1:], args):
-        if t == "s":
-            out += pad(a.encode() + b"\0")
-        elif t == "d":
-            out += struct.pack(">d", a)
-        elif t == "f":
-            out += struct.pack(">f", a)
-    return out
-
-def strings(data):
-    # address, type tags, then the ",ss" arguments
-    parts, i = [], 0
-    while i < len(data):
-        j = data.index(b"\0", i)
-        parts.append(data[i:j].decode())
-        i = (j // 4 + 1) * 4
-    return parts[0], parts[1], parts[2:]
 
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind(("127.0.0.1", 0))
@@ -45,7 +23,7 @@ s.settimeout(60)  # a deadline, not a speed
 
 def ask(addr, tags, *args):
     s.sendto(msg(addr, tags, *args), ("127.0.0.1", port))
-    reply, tt, rest = strings(s.recv(2048))
+    reply, tt, rest = parse(s.recv(2048))
     assert tt == ",ss" and rest[0] == addr, (reply, tt, rest)
     return reply, rest[1]
 

@@ -30,15 +30,11 @@ wait_for "play's control port" udp_bound "$cport"
 # REAPER: /play 1, then /time at 30 Hz; the timeline into timeline.json.
 python3 - "$cport" "$dir/rec.csv" "$dir/timeline.json" <<'PY'
 import csv, json, socket, struct, sys, time
+from osc_codec import message
 port, rec, out = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 L = 2.0
-def pad(b):
-    return b + b"\0" * (-len(b) % 4)
 def osc(addr, *args):
-    tags = "," + "".join("f" if isinstance(a, float) else "s" for a in args)
-    data = b"".join(struct.pack(">f", a) if isinstance(a, float) else pad(a.encode() + b"\0")
-                    for a in args)
-    return pad(addr.encode() + b"\0") + pad(tags.encode() + b"\0") + data
+    return message(addr, "," + "".join("f" if isinstance(a, float) else "s" for a in args), *args)
 sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 send = lambda *m: sock.sendto(osc(*m), ("127.0.0.1", port))
 now = lambda: time.clock_gettime(time.CLOCK_MONOTONIC)
