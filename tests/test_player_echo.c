@@ -14,9 +14,10 @@
 
 enum { TRACKS = 4, FLOOD = 40000 };
 
-static ha_player *make_player(void) {
+static ha_player *make_player_window(double echo_window) {
   ha_player_config cfg = ha_player_config_default();
   cfg.max_tracks = 8;
+  cfg.echo_window = echo_window;
   ha_player *p = NULL;
   ha_error err;
   CHECK_OK(ha_player_create(&cfg, &p, &err));
@@ -24,6 +25,29 @@ static ha_player *make_player(void) {
     CHECK_OK(ha_player_add_track(p, id, ha_vec3_make((double)id, 0, 0), &err));
   }
   return p;
+}
+
+static ha_player *make_player(void) {
+  return make_player_window(ha_player_config_default().echo_window);
+}
+
+/* Track 1 on a circle of `radius`, playing, first tick at t = 10 s. */
+static void play_circle(ha_player *p, const char *radius) {
+  ha_timing tm = {4, HA_LOOP_LOOP, 1, HA_SEAM_BLEND};
+  uint32_t track = 1;
+  CHECK_OK(ha_player_start_animation(p, 1, test_motionf("circular", &tm, radius), NULL, &track, 1));
+  CHECK_OK(ha_player_play(p));
+  CHECK_OK(ha_player_tick_once(p, 10.0));
+}
+
+/* Conflict events on track 1 waiting in the player's queue. */
+static int conflicts_on_track1(ha_player *p) {
+  ha_player_event ev;
+  int conflicts = 0;
+  while (ha_player_poll_event(p, &ev) == HA_OK) {
+    conflicts += ev.type == HA_EVENT_CONFLICT && ev.track == 1;
+  }
+  return conflicts;
 }
 
 /* The k-th echo of track `id`: 1 m from the one before. */
@@ -127,22 +151,12 @@ static void test_echo_flood_from_a_thread(void) {
  * between two ticks) is still seen: a conflict on the animated track. */
 static void test_move_before_own_echo_is_a_conflict(void) {
   ha_player *p = make_player();
-  ha_timing tm = {4, HA_LOOP_LOOP, 1, HA_SEAM_BLEND};
-  uint32_t track = 1;
-  CHECK_OK(
-      ha_player_start_animation(p, 1, test_motionf("circular", &tm, "radius=1"), NULL, &track, 1));
-  CHECK_OK(ha_player_play(p));
-  CHECK_OK(ha_player_tick_once(p, 10.0));
+  play_circle(p, "radius=1");
   ha_vec3 ours = stored(p, 1);
   CHECK_OK(ha_player_device_echo(p, 1, ha_vec3_make(40, 40, 0))); /* the grab */
   CHECK_OK(ha_player_device_echo(p, 1, ours));                    /* then our own */
   CHECK_OK(ha_player_tick_once(p, 10.01));
-  ha_player_event ev;
-  int conflicts = 0;
-  while (ha_player_poll_event(p, &ev) == HA_OK) {
-    conflicts += ev.type == HA_EVENT_CONFLICT && ev.track == 1;
-  }
-  CHECK_INT(conflicts, 1);
+  CHECK_INT(conflicts_on_track1(p), 1);
   ha_player_destroy(p);
 }
 
@@ -150,19 +164,8 @@ static void test_move_before_own_echo_is_a_conflict(void) {
  * loaded device, network or machine) is still ours within echo_window
  * (default 2 s); with a 50 ms window the same echo is another controller. */
 static int late_echo_conflicts(double echo_window) {
-  ha_player_config cfg = ha_player_config_default();
-  cfg.max_tracks = 8;
-  cfg.echo_window = echo_window;
-  ha_player *p = NULL;
-  ha_error err;
-  CHECK_OK(ha_player_create(&cfg, &p, &err));
-  CHECK_OK(ha_player_add_track(p, 1, ha_vec3_zero(), &err));
-  ha_timing tm = {4, HA_LOOP_LOOP, 1, HA_SEAM_BLEND};
-  uint32_t track = 1;
-  CHECK_OK(
-      ha_player_start_animation(p, 1, test_motionf("circular", &tm, "radius=3"), NULL, &track, 1));
-  CHECK_OK(ha_player_play(p));
-  CHECK_OK(ha_player_tick_once(p, 10.0));
+  ha_player *p = make_player_window(echo_window);
+  play_circle(p, "radius=3");
   ha_vec3 first = stored(p, 1);
   for (int k = 1; k < 150; k++) { /* 149 more ticks at 100 Hz */
     CHECK_OK(ha_player_tick_once(p, 10.0 + 0.01 * k));
@@ -170,11 +173,7 @@ static int late_echo_conflicts(double echo_window) {
   CHECK(ha_vec3_dist(first, stored(p, 1)) > 1.0); /* the source has moved on */
   CHECK_OK(ha_player_device_echo(p, 1, first));
   CHECK_OK(ha_player_tick_once(p, 11.5));
-  ha_player_event ev;
-  int conflicts = 0;
-  while (ha_player_poll_event(p, &ev) == HA_OK) {
-    conflicts += ev.type == HA_EVENT_CONFLICT && ev.track == 1;
-  }
+  int conflicts = conflicts_on_track1(p);
   ha_player_destroy(p);
   return conflicts;
 }
