@@ -22,7 +22,13 @@ cat >"$dir/show.json" <<'JSON'
  "animations": [{"name": "c", "model": "circular", "duration": 20, "parameters": {"radius": 5}}],
  "groups": [{"name": "g", "animation": "c", "tracks": [1], "autoStart": true}]}
 JSON
-"$cli" play "$dir/show.json" --sync osc --control "$cport" --to "127.0.0.1:$port" --rate 100 \
+# The DAW is another sender than the device: it reaches play over IPv6
+# loopback (the device and its echoes stay on 127.0.0.1).
+if ! python3 -c 'import socket; socket.socket(socket.AF_INET6, socket.SOCK_DGRAM).bind(("::1", 0))' 2>/dev/null; then
+  echo "skipped: no IPv6 loopback here"
+  exit 77
+fi
+"$cli" play "$dir/show.json" --sync osc --control "[::1]:$cport" --to "127.0.0.1:$port" --rate 100 \
   --tick-rate 100 --for 600 --metrics "$dir/metrics.json" --quiet 2>"$dir/play.err" &
 play=$!
 wait_for "play's control port" udp_bound "$cport"
@@ -35,8 +41,8 @@ port, rec, out = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 L = 2.0
 def osc(addr, *args):
     return message(addr, "," + "".join("f" if isinstance(a, float) else "s" for a in args), *args)
-sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-send = lambda *m: sock.sendto(osc(*m), ("127.0.0.1", port))
+sock = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+send = lambda *m: sock.sendto(osc(*m), ("::1", port))
 now = lambda: time.clock_gettime(time.CLOCK_MONOTONIC)
 def rows_after(since):
     try:
