@@ -804,12 +804,13 @@ ha_status ha_devsim_start(const ha_devsim_config *cfg, ha_devsim **out, ha_error
     }
     fputs("time_s,track,x,y,z\n", s->rec);
   }
-  int fd = ha__net_udp_bind(bind_host, cfg->port, true, &s->port, err);
+  int fd = ha__net_udp_bind(bind_host, cfg->port, true, NULL, NULL, err);
   if (fd < 0) {
     free_sim(s);
     return (ha_status)fd;
   }
   s->fd = fd;
+  s->port = ha__net_local_port(fd);
   ha__net_grow_buffer(fd, SO_RCVBUF, 4 << 20);
   int rc = pthread_create(&s->thread, NULL, devsim_main, s);
   if (rc != 0) {

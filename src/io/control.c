@@ -475,36 +475,13 @@ static int control_bind(ha_control *c, const char *host, uint16_t port, ha_error
   if (!strip_brackets(host, name, sizeof name)) {
     return ha__error_invalid(err, HA_CATEGORY_IO, "bind", host, "'%s' is not a host", host);
   }
-  ha_status st = ha__net_resolve(name, port, true, "bind", &a, err);
-  if (st != HA_OK) {
-    return st;
-  }
-  int fd = ha__net_udp_socket(a.ss.ss_family, false, err);
+  int fd = ha__net_udp_bind(name, port, false, "control", &a, err);
   if (fd < 0) {
     return fd;
-  }
-  if (a.ss.ss_family == AF_INET6) {
-    /* "::" takes IPv4 senders too (as ::ffff:a.b.c.d), whatever the
-     * system's default (net.ipv6.bindv6only). */
-    int off = 0;
-    (void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off);
-  }
-  if (bind(fd, (const struct sockaddr *)&a.ss, a.len) != 0) {
-    int e = errno;
-    char what[120], text[96];
-    ha__net_format(&a, text, sizeof text);
-    snprintf(what, sizeof(what), "control %s", text);
-    close(fd);
-    return ha__error_io(err, what, e);
   }
   uint8_t key[16];
   c->loopback_only = addr_key(&a.ss, key) && key_is_loopback(key);
   c->port = ha__net_local_port(fd);
-  if (a.ss.ss_family == AF_INET6) {
-    ((struct sockaddr_in6 *)(void *)&a.ss)->sin6_port = htons(c->port);
-  } else {
-    ((struct sockaddr_in *)(void *)&a.ss)->sin_port = htons(c->port);
-  }
   ha__net_format(&a, c->address, sizeof c->address);
   return fd;
 }

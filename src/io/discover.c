@@ -297,7 +297,7 @@ ha_status ha_discover(const char *host, int port, int listen_port, int timeout_m
     return HA_ENOMEM;
   }
   const char *any = c.dest.ss.ss_family == AF_INET6 ? "::" : "0.0.0.0";
-  int fd = ha__net_udp_bind(any, listen_port, false, NULL, err);
+  int fd = ha__net_udp_bind(any, listen_port, false, NULL, NULL, err);
   if (fd < 0) {
     free(c.buf);
     return (ha_status)fd;

@@ -77,10 +77,11 @@ int ha__net_udp_socket(int family, bool nonblock, ha_error *err) {
   return fd;
 }
 
-int ha__net_udp_bind(const char *host, int port, bool nonblock, uint16_t *bound_port,
-                     ha_error *err) {
+int ha__net_udp_bind(const char *host, int port, bool nonblock, const char *label,
+                     ha__sockaddr *local, ha_error *err) {
+  const char *what = label != NULL ? label : "bind";
   ha__sockaddr a;
-  ha_status st = ha__net_resolve(host, port, true, "bind address", &a, err);
+  ha_status st = ha__net_resolve(host, port, true, what, &a, err);
   if (st != HA_OK) {
     return st;
   }
@@ -88,16 +89,26 @@ int ha__net_udp_bind(const char *host, int port, bool nonblock, uint16_t *bound_
   if (fd < 0) {
     return fd;
   }
+  if (a.ss.ss_family == AF_INET6) {
+    int off = 0;
+    (void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off);
+  }
   if (bind(fd, (const struct sockaddr *)&a.ss, a.len) != 0) {
     int e = errno;
-    char what[96], addr[64];
+    char text[160], addr[64];
     ha__net_format(&a, addr, sizeof addr);
-    snprintf(what, sizeof what, "bind %s", addr);
+    snprintf(text, sizeof text, "%s %s", what, addr);
     close(fd);
-    return ha__error_io(err, what, e);
+    return ha__error_io(err, text, e);
   }
-  if (bound_port != NULL) {
-    *bound_port = ha__net_local_port(fd);
+  if (local != NULL) {
+    uint16_t bound = ha__net_local_port(fd);
+    if (a.ss.ss_family == AF_INET6) {
+      ((struct sockaddr_in6 *)(void *)&a.ss)->sin6_port = htons(bound);
+    } else {
+      ((struct sockaddr_in *)(void *)&a.ss)->sin_port = htons(bound);
+    }
+    *local = a;
   }
   return fd;
 }

@@ -28,10 +28,13 @@ ha_status ha__net_resolve(const char *host, int port, bool passive, const char *
 int ha__net_udp_socket(int family, bool nonblock, ha_error *err);
 
 /* A UDP socket bound to host:port (port 0 = any free port; host NULL/"" =
- * all IPv4 interfaces). `bound_port` (may be NULL) receives the real port.
- * Returns the fd or a negative status. */
-int ha__net_udp_bind(const char *host, int port, bool nonblock, uint16_t *bound_port,
-                     ha_error *err);
+ * all IPv4 interfaces). An IPv6 socket is dual-stack: "::" takes IPv4
+ * senders too (as ::ffff:a.b.c.d), whatever net.ipv6.bindv6only says.
+ * `local` (may be NULL) receives the bound address with its real port. A
+ * failure names `label` (NULL: "bind") and the address. Returns the fd or a
+ * negative status. */
+int ha__net_udp_bind(const char *host, int port, bool nonblock, const char *label,
+                     ha__sockaddr *local, ha_error *err);
 
 /* The local port of a bound socket (0 on error). */
 uint16_t ha__net_local_port(int fd);
