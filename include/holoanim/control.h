@@ -138,6 +138,11 @@ bool ha_control_loopback_only(const ha_control *c);
  * (ha_control_echo.from). Returns `buf`. Thread: any. */
 const char *ha_control_format_addr(const uint8_t addr[16], char *buf, size_t cap);
 
+/* Inside a handler or callback (the control thread, while it runs): who
+ * sent the message being handled, "10.0.0.5:53000" or "[fd00::5]:53000",
+ * into buf; "" elsewhere. Returns `buf`. Thread: the control thread. */
+const char *ha_control_sender(const ha_control *c, char *buf, size_t cap);
+
 /* Check one allow-list entry's form without resolving names: an IPv4 or
  * IPv6 address, one with "/prefix" (0..32, 0..128), or a host name.
  * Returns HA_OK or HA_EINVAL (err says what is wrong). Thread: any. */
