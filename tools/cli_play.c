@@ -15,6 +15,7 @@
  * metrics file, the status line), play_finish (flush, summary) and
  * play_teardown. play_opts is what the command line said, play_ctx what
  * runs; the remote-control handlers get play_ctx on the control thread. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -719,6 +720,30 @@ static void play_stop_feedback(play_ctx *c) {
   c->nfeedback = 0;
 }
 
+/* The show's allow list, then each output's device address (as long as
+ * there is room; not a loopback one when the show denies loopback);
+ * returns the count. */
+static size_t play_allow_devices(const play_ctx *c, const ha_show_control *sc,
+                                 const char *allow[HA_CONTROL_MAX_ALLOW],
+                                 char device[PLAY_MAX_TO][INET6_ADDRSTRLEN]) {
+  size_t n = 0;
+  for (; n < sc->allow_count && n < HA_CONTROL_MAX_ALLOW; n++) {
+    allow[n] = sc->allow[n];
+  }
+  for (size_t i = 0; sc->allow_count > 0 && i < ha_player_output_count(c->player) &&
+                     i < PLAY_MAX_TO && n < HA_CONTROL_MAX_ALLOW;
+       i++) {
+    uint8_t addr[16];
+    ha_output_device_address(ha_player_output(c->player, i), addr, NULL);
+    const char *text = ha_control_format_addr(addr, device[i], INET6_ADDRSTRLEN);
+    /* allowLoopback false removes this computer, devices on it included */
+    if (sc->allow_loopback || (strncmp(text, "127.", 4) != 0 && strcmp(text, "::1") != 0)) {
+      allow[n++] = text;
+    }
+  }
+  return n;
+}
+
 /* Remote control on --control [HOST:]PORT, else on the show's control
  * bind and port; the show's allow list either way. */
 static ha_status play_start_control(const play_opts *o, play_ctx *c, ha_error *err) {
@@ -737,9 +762,13 @@ static ha_status play_start_control(const play_opts *o, play_ctx *c, ha_error *e
   } else if (sc != NULL && sc->bind != NULL) {
     cc.bind_host = sc->bind;
   }
+  /* An allow list lets the outputs' devices in too: their echoes arrive
+   * here (a processor on the network pushes to this port). */
+  const char *allow[HA_CONTROL_MAX_ALLOW];
+  char device[PLAY_MAX_TO][INET6_ADDRSTRLEN];
   if (sc != NULL) {
-    cc.allow = sc->allow;
-    cc.allow_count = sc->allow_count;
+    cc.allow = allow;
+    cc.allow_count = play_allow_devices(c, sc, allow, device);
     cc.deny_loopback = !sc->allow_loopback;
   }
   cc.address = play_on_address;
