@@ -183,7 +183,96 @@ static void test_control_roundtrip(void) {
   pthread_mutex_destroy(&s.mu);
 }
 
+/* The echo callback: what it was given, and who sent it (ha_control_sender
+ * from inside the callback). */
+typedef struct echo_seen {
+  pthread_mutex_t mu;
+  ha_control *c;
+  ha_control_echo e;
+  char sender[80];
+  int n;
+} echo_seen;
+
+static void on_echo(void *user, const ha_control_echo *e) {
+  echo_seen *s = user;
+  pthread_mutex_lock(&s->mu);
+  s->e = *e;
+  ha_control_sender(s->c, s->sender, sizeof s->sender);
+  s->n++;
+  pthread_mutex_unlock(&s->mu);
+}
+
+/* Device echoes with their sender (Holophonix and ADM-OSC forms), and an
+ * output's side: its device address, inverse mapping and units. */
+static void test_control_echo(void) {
+  echo_seen s;
+  memset(&s, 0, sizeof(s));
+  pthread_mutex_init(&s.mu, NULL);
+  ha_control_handlers h = {&s, NULL, NULL};
+  ha_control_config cfg = ha_control_config_default();
+  cfg.echo = on_echo;
+  ha_error err;
+  pthread_mutex_lock(&s.mu); /* the callback reads s.c */
+  CHECK_OK(ha_control_start(&cfg, &h, &s.c, &err));
+  pthread_mutex_unlock(&s.mu);
+  uint16_t from = 0;
+  int fd = test_udp_open(0, &from);
+  CHECK(fd >= 0);
+  test_osc_send(fd, ha_control_port(s.c), "/adm/obj/3/aed", ",fff", 90.0, 0.0, 0.5);
+  for (int i = 0; i < 6000; i++) {
+    pthread_mutex_lock(&s.mu);
+    int n = s.n;
+    pthread_mutex_unlock(&s.mu);
+    if (n >= 1)
+      break;
+    usleep(10000);
+  }
+  pthread_mutex_lock(&s.mu);
+  CHECK_INT(s.n, 1);
+  CHECK(s.e.adm && s.e.aed);
+  CHECK_INT(s.e.index, 3);
+  CHECK_NEAR(s.e.v[0], 90.0, 1e-6);
+  CHECK_NEAR(s.e.v[2], 0.5, 1e-6);
+  CHECK_INT(s.e.from_port, from);
+  char text[64], want[80];
+  CHECK_STR(ha_control_format_addr(s.e.from, text, sizeof text), "127.0.0.1");
+  snprintf(want, sizeof want, "127.0.0.1:%u", (unsigned)from);
+  CHECK_STR(s.sender, want);
+  pthread_mutex_unlock(&s.mu);
+  CHECK_STR(ha_control_sender(s.c, text, sizeof text), ""); /* outside a callback */
+  ha_control_stop(s.c);
+  close(fd);
+  pthread_mutex_destroy(&s.mu);
+
+  /* the output: device 127.0.0.1:9, show track 7 sent as device index 1 */
+  ha_output_map_entry map[] = {{7, 1}};
+  ha_output_config oc = ha_output_config_default();
+  oc.host = "127.0.0.1";
+  oc.port = 9;
+  oc.map = map;
+  oc.map_len = 1;
+  ha_output *o = NULL;
+  CHECK_OK(ha_output_create(&oc, 8, &o, &err));
+  uint8_t addr[16];
+  uint16_t port = 0;
+  ha_output_device_address(o, addr, &port);
+  CHECK_STR(ha_control_format_addr(addr, text, sizeof text), "127.0.0.1");
+  CHECK_INT(port, 9);
+  uint32_t id = 0;
+  CHECK(ha_output_track_of(o, 1, &id));
+  CHECK_INT(id, 7);
+  CHECK(!ha_output_track_of(o, 7, &id)); /* index 7 would be track 7, which is sent as 1 */
+  CHECK(ha_output_track_of(o, 2, &id));
+  CHECK_INT(id, 2);
+  double w[3] = {0.5, -0.25, 0.0};
+  CHECK_VEC_NEAR(ha_output_echo_position(o, true, false, w), 5.0, -2.5, 0.0, 1e-9);
+  double aed[3] = {90.0, 0.0, 0.5}; /* ADM: +90° is left (counterclockwise) */
+  CHECK_VEC_NEAR(ha_output_echo_position(o, true, true, aed), -5.0, 0.0, 0.0, 1e-9);
+  ha_output_destroy(o);
+}
+
 int main(void) {
   RUN(test_control_roundtrip);
+  RUN(test_control_echo);
   return test_done();
 }

@@ -15,6 +15,7 @@
  * metrics file, the status line), play_finish (flush, summary) and
  * play_teardown. play_opts is what the command line said, play_ctx what
  * runs; the remote-control handlers get play_ctx on the control thread. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -29,6 +30,7 @@
 
 #define PLAY_MAX_TO 16
 #define PLAY_MAX_TRACKS 1024
+#define PLAY_MAX_FEEDBACK 8
 
 /* Everything the command line says. */
 typedef struct play_opts {
@@ -59,6 +61,10 @@ typedef struct play_ctx {
   ha_motion *model_template; /* --model mode: re-created on play */
   ha_devsim *sim;            /* the built-in device, when there is no output */
   ha_control *control;
+  ha_control *feedback[PLAY_MAX_FEEDBACK]; /* outputs' own echo ports */
+  size_t nfeedback;
+  bool echo_from_any; /* the show's control.echoFromAny */
+  int foreign_logged; /* an ignored echo was reported (atomic builtins) */
   ha_metrics_server *metrics_server;
   int tty;     /* stderr is a terminal: the \r status line; else plain lines */
   int syncing; /* the transport follows an external clock (--sync osc, control.sync) */
@@ -304,9 +310,26 @@ static void play_on_clock(void *user, double time, int playing) {
   (void)ha_player_sync_clock(c->player, time, playing);
 }
 
-static void play_on_device_echo(void *user, uint32_t track, ha_vec3 xyz) {
+/* A device echo (a control thread): the output whose device sent it takes
+ * it; from anyone else it is counted and ignored (once in the log), unless
+ * the show says echoFromAny (then by track number, as on the wire). */
+static void play_on_echo(void *user, const ha_control_echo *e) {
   play_ctx *c = user;
-  ha_player_device_echo(c->player, track, xyz);
+  if (ha_player_device_echo_from(c->player, e, NULL) != HA_ENOTFOUND) {
+    return;
+  }
+  if (c->echo_from_any && !e->adm) {
+    ha_vec3 p = ha_vec3_make(e->v[0], e->v[1], e->v[2]);
+    ha_player_device_echo(c->player, e->index, e->aed ? ha_aed_to_xyz(p, HA_AZIMUTH_CLOCKWISE) : p);
+    return;
+  }
+  if (__atomic_exchange_n(&c->foreign_logged, 1, __ATOMIC_RELAXED) == 0) {
+    char from[64];
+    fprintf(stderr,
+            "\nholoanim: ignored a device echo (track %u) from %s: no output sends there "
+            "(counted in echoes_foreign; control.echoFromAny takes them)\n",
+            (unsigned)e->index, ha_control_format_addr(e->from, from, sizeof from));
+  }
 }
 
 /* A change stamp of a file: modification time in ns mixed with the size
@@ -685,6 +708,76 @@ static ha_status play_start_simulator(play_ctx *c, ha_error *err) {
   return st;
 }
 
+/* Outputs whose device sends its echoes to a port of their own (the show's
+ * outputs[].feedback): one input each, echoes only (no allow list: the
+ * sender's address must be an output's device). */
+static ha_status play_start_feedback(play_ctx *c, ha_error *err) {
+  size_t n = 0;
+  const ha_show_output *outs = c->show != NULL ? ha_show_outputs(c->show, &n) : NULL;
+  const ha_show_control *sc = c->show != NULL ? ha_show_control_get(c->show) : NULL;
+  c->echo_from_any = sc != NULL && sc->echo_from_any;
+  for (size_t i = 0; i < n && !c->opts->simulate; i++) {
+    if (!outs[i].enabled || outs[i].feedback_port == 0) {
+      continue;
+    }
+    if (c->nfeedback == PLAY_MAX_FEEDBACK) {
+      err->status = HA_EEXHAUSTED;
+      snprintf(err->message, sizeof err->message, "outputs[].feedback: at most %d ports",
+               PLAY_MAX_FEEDBACK);
+      return HA_EEXHAUSTED;
+    }
+    ha_control_config cc = ha_control_config_default();
+    cc.port = outs[i].feedback_port;
+    cc.bind_host = outs[i].feedback_bind != NULL    ? outs[i].feedback_bind
+                   : sc != NULL && sc->bind != NULL ? sc->bind
+                                                    : "127.0.0.1";
+    cc.metrics = ha_player_metrics(c->player);
+    cc.echo = play_on_echo;
+    ha_control_handlers h = {c, NULL, NULL};
+    ha_status st = ha_control_start(&cc, &h, &c->feedback[c->nfeedback], err);
+    if (st != HA_OK) {
+      return st;
+    }
+    if (!c->opts->quiet) {
+      fprintf(stderr, "holoanim: device feedback of output %s on %s\n", outs[i].name,
+              ha_control_address(c->feedback[c->nfeedback]));
+    }
+    c->nfeedback++;
+  }
+  return HA_OK;
+}
+
+static void play_stop_feedback(play_ctx *c) {
+  for (size_t i = 0; i < c->nfeedback; i++) {
+    ha_control_stop(c->feedback[i]);
+  }
+  c->nfeedback = 0;
+}
+
+/* The show's allow list, then each output's device address (as long as
+ * there is room; not a loopback one when the show denies loopback);
+ * returns the count. */
+static size_t play_allow_devices(const play_ctx *c, const ha_show_control *sc,
+                                 const char *allow[HA_CONTROL_MAX_ALLOW],
+                                 char device[PLAY_MAX_TO][INET6_ADDRSTRLEN]) {
+  size_t n = 0;
+  for (; n < sc->allow_count && n < HA_CONTROL_MAX_ALLOW; n++) {
+    allow[n] = sc->allow[n];
+  }
+  for (size_t i = 0; sc->allow_count > 0 && i < ha_player_output_count(c->player) &&
+                     i < PLAY_MAX_TO && n < HA_CONTROL_MAX_ALLOW;
+       i++) {
+    uint8_t addr[16];
+    ha_output_device_address(ha_player_output(c->player, i), addr, NULL);
+    const char *text = ha_control_format_addr(addr, device[i], INET6_ADDRSTRLEN);
+    /* allowLoopback false removes this computer, devices on it included */
+    if (sc->allow_loopback || (strncmp(text, "127.", 4) != 0 && strcmp(text, "::1") != 0)) {
+      allow[n++] = text;
+    }
+  }
+  return n;
+}
+
 /* Remote control on --control [HOST:]PORT, else on the show's control
  * bind and port; the show's allow list either way. */
 static ha_status play_start_control(const play_opts *o, play_ctx *c, ha_error *err) {
@@ -708,15 +801,20 @@ static ha_status play_start_control(const play_opts *o, play_ctx *c, ha_error *e
   } else if (sc != NULL && sc->bind != NULL) {
     cc.bind_host = sc->bind;
   }
+  /* An allow list lets the outputs' devices in too: their echoes arrive
+   * here (a processor on the network pushes to this port). */
+  const char *allow[HA_CONTROL_MAX_ALLOW];
+  char device[PLAY_MAX_TO][INET6_ADDRSTRLEN];
   if (sc != NULL) {
-    cc.allow = sc->allow;
-    cc.allow_count = sc->allow_count;
+    cc.allow = allow;
+    cc.allow_count = play_allow_devices(c, sc, allow, device);
     cc.deny_loopback = !sc->allow_loopback;
   }
   cc.address = play_on_address;
   cc.refused = play_on_refused;
   cc.clock = c->syncing ? play_on_clock : NULL;
-  ha_control_handlers h = {c, play_on_control, play_on_device_echo};
+  cc.echo = play_on_echo;
+  ha_control_handlers h = {c, play_on_control, NULL};
   ha_status st = ha_control_start(&cc, &h, &c->control, err);
   if (st == HA_OK && !o->quiet) {
     fprintf(stderr, "holoanim: remote control on %s%s\n", ha_control_address(c->control),
@@ -741,6 +839,9 @@ static ha_status play_setup(const play_opts *o, play_ctx *c, ha_error *err) {
   }
   if (st == HA_OK && ha_player_output_count(c->player) == 0) {
     st = play_start_simulator(c, err);
+  }
+  if (st == HA_OK) {
+    st = play_start_feedback(c, err);
   }
   if (st == HA_OK) {
     st = play_start_control(o, c, err);
@@ -937,6 +1038,7 @@ static void play_finish(play_ctx *c) {
   }
   ha_control_stop(c->control);
   c->control = NULL;
+  play_stop_feedback(c);
   ha_player_shutdown(c->player); /* flushes every output */
   if (c->opts->metrics_path != NULL) {
     play_write_metrics_file(c->player, c->opts->metrics_path);
@@ -948,6 +1050,7 @@ static void play_finish(play_ctx *c) {
 
 static void play_teardown(play_ctx *c) {
   ha_control_stop(c->control);
+  play_stop_feedback(c);
   ha_metrics_http_stop(c->metrics_server);
   ha_player_destroy(c->player);
   ha_devsim_stop(c->sim);

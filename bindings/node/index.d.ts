@@ -360,7 +360,14 @@ export type PlayerEvent =
   | { type: 'animationEnded'; time: number; tag: number }
   | { type: 'showEnded'; time: number }
   | { type: 'commandFailed'; time: number; code: string; tag: number; track: number; error: HoloanimError }
-  | { type: 'cue'; time: number; cue: number; name: string }
+  | {
+      type: 'cue';
+      time: number;
+      cue: number;
+      name: string;
+      /** what fired it: 'api' (goCue), 'osc HOST:PORT' (the cue's address), 'control /holoanim/cue/go' */
+      source: string;
+    }
   /** The tick started stallThreshold periods late or more; track/tag/model name the slowest
    * track evaluation of the tick before when it took a period or more (else track 0, model ''). */
   | { type: 'stall'; time: number; skipped: number; lateness: number; cost: number; track: number; tag: number; model: string };
@@ -460,6 +467,18 @@ export type CueEffect =
       delay: number;
     };
 
+/** Player.openControl options. */
+export interface ControlOptions {
+  /** UDP port, 0 (default): any free port */
+  port?: number;
+  /** address to listen on (default '127.0.0.1'; '0.0.0.0', '::', an interface's) */
+  bind?: string;
+  /** senders allowed: addresses and CIDR ranges (none: any sender) */
+  allow?: string[];
+  /** loopback senders always allowed (default true) */
+  allowLoopback?: boolean;
+}
+
 /** What goCue returns: the cue fired and what it did. */
 export interface CueFired {
   number: number;
@@ -488,6 +507,9 @@ export class Player {
    * operations.
    */
   goCue(cue: number): CueFired;
+  /** Open an OSC control port (cue addresses, /holoanim/..., device echoes). */
+  openControl(options?: ControlOptions): { address: string; port: number };
+  closeControl(): void;
   /** The operations goCue(cue) performs, without firing it. */
   cueEffects(cue: number): CueEffect[];
   /**

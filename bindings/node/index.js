@@ -138,6 +138,23 @@ class Player {
     return this.#native.goCue(cue);
   }
 
+  /**
+   * Open an OSC control port for this player (as `holoanim play --control`):
+   * {port = 0 (any free), bind = '127.0.0.1', allow: ['10.0.0.0/24', ...],
+   * allowLoopback = true} → {address, port}. A cue's `osc` address (an OSC
+   * pattern fires every match) and /holoanim/cue/go n fire cues, answered
+   * /holoanim/ack; each fired cue is an event {type: 'cue', cue, name,
+   * source: 'osc HOST:PORT' | 'control /holoanim/cue/go' | 'api'}; device
+   * echoes go to the output whose device sent them. close() closes it.
+   */
+  openControl(options) {
+    return this.#native.openControl(options);
+  }
+
+  closeControl() {
+    this.#native.closeControl();
+  }
+
   /** What goCue(cue) does, without firing it (the loaded show's tags). */
   cueEffects(cue) {
     return this.#native.cueEffects(cue);

@@ -9,6 +9,8 @@
  *   animator's remote, for compatibility)
  *   /track/{n}/xyz f f f  and  /track/{n}/aed f f f   (device feedback: the
  *   processor pushes every change to its OSC Send destinations)
+ *   /adm/obj/{n}/xyz f f f  and  /adm/obj/{n}/aed f f f   (ADM-OSC echoes;
+ *   only through the config's `echo`: their units depend on the output)
  * Every control message gets a reply to its sender: `/holoanim/ack ,ss
  * <address> <message>` or `/holoanim/error ,ss <address> <reason>`.
  * Any other address goes to the config's `address` (a cue's own OSC trigger),
@@ -72,6 +74,18 @@ typedef struct ha_control_handlers {
   void (*track_position)(void *user, uint32_t track, ha_vec3 xyz);
 } ha_control_handlers;
 
+/* A device echo as received, with who sent it, so the application can
+ * match it to the output whose device it is (ha_player_device_echo_from)
+ * and convert it with that output's units. */
+typedef struct ha_control_echo {
+  uint8_t from[16];   /* sender's address: IPv6, IPv4 mapped (::ffff:a.b.c.d) */
+  uint16_t from_port; /* sender's UDP port */
+  bool adm;           /* /adm/obj/{n}/... (ADM-OSC), else /track/{n}/... */
+  bool aed;           /* .../aed, else .../xyz */
+  uint32_t index;     /* {n}: the device's index */
+  double v[3];        /* the three values as on the wire (finite) */
+} ha_control_echo;
+
 /* Distinct refused senders reported through the config's `refused`. */
 #define HA_CONTROL_REFUSED_LOG 64
 /* Entries in an allow list. */
@@ -112,6 +126,11 @@ typedef struct ha_control_config {
    * [playing]. A number is an int or a float (or T/F for b); a wrong
    * argument counts as unknown. NULL: these addresses go to `address`. */
   void (*clock)(void *user, double time, int playing);
+  /* Default NULL. Every device echo (/track/{n}/xyz|aed and
+   * /adm/obj/{n}/xyz|aed, three finite numbers) with its sender, called
+   * with the handlers' `user` on the control thread. When set, the
+   * handlers' track_position is not called (this one replaces it). */
+  void (*echo)(void *user, const ha_control_echo *e);
 } ha_control_config;
 
 ha_control_config ha_control_config_default(void);
@@ -127,6 +146,15 @@ const char *ha_control_address(const ha_control *c);
 /* True when the socket is bound to a loopback address (only this computer
  * can reach it). */
 bool ha_control_loopback_only(const ha_control *c);
+
+/* A sender's address as text ("10.0.0.5", "fd00::5") from its 16 bytes
+ * (ha_control_echo.from). Returns `buf`. Thread: any. */
+const char *ha_control_format_addr(const uint8_t addr[16], char *buf, size_t cap);
+
+/* Inside a handler or callback (the control thread, while it runs): who
+ * sent the message being handled, "10.0.0.5:53000" or "[fd00::5]:53000",
+ * into buf; "" elsewhere. Returns `buf`. Thread: the control thread. */
+const char *ha_control_sender(const ha_control *c, char *buf, size_t cap);
 
 /* Check one allow-list entry's form without resolving names: an IPv4 or
  * IPv6 address, one with "/prefix" (0..32, 0..128), or a host name.

@@ -57,7 +57,8 @@ extern "C" {
   X(NAN_GUARDS, "nan_guards", "Non-finite positions replaced before sending.")          \
   X(RECEIVED, "messages_received", "OSC messages received on the control port.")        \
   X(CONTROL_REFUSED, "control_refused", "Control packets refused: sender not allowed.") \
-  X(SYNC_SEEKS, "sync_seeks", "Seeks made to follow an external clock.")
+  X(SYNC_SEEKS, "sync_seeks", "Seeks made to follow an external clock.")                \
+  X(ECHOES_FOREIGN, "echoes_foreign", "Device echoes from no output's device (not taken).")
 
 /* Gauges: X(ENUM, name, help). Prometheus holoanim_<name>. */
 #define HA_METRICS_GAUGE_MAP(X)                                                       \

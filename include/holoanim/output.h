@@ -220,6 +220,21 @@ ha_status ha_output_get_stats(const ha_output *out, ha_output_stats *stats);
  * all (false when map_only and unmapped). Thread: any. */
 bool ha_output_map_id(const ha_output *out, uint32_t id, uint32_t *index);
 
+/* The device's resolved address as 16 bytes (IPv4 mapped ::ffff:a.b.c.d, as
+ * in ha_control_echo.from) and its port (may be NULL). Thread: any. */
+void ha_output_device_address(const ha_output *out, uint8_t addr[16], uint16_t *port);
+
+/* The show track id a device index `index` on this output stands for (the
+ * inverse of the mapping). False when no track is sent as `index` (map_only
+ * and unmapped, or an identity index that the map gives to another track).
+ * Thread: any (not the tick: a linear scan of the map). */
+bool ha_output_track_of(const ha_output *out, uint32_t index, uint32_t *id);
+
+/* A device echo's values (as received: /track/{n}/xyz|aed, or ADM-OSC's
+ * /adm/obj/{n}/xyz|aed when `adm`) in metres, with this output's ADM
+ * scale and azimuth sign (ADM-OSC: counterclockwise). Thread: any. */
+ha_vec3 ha_output_echo_position(const ha_output *out, bool adm, bool aed, const double v[3]);
+
 /* The destination as "host:port" (resolved numeric address). Thread: any. */
 const char *ha_output_destination(const ha_output *out);
 

@@ -39,6 +39,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "control.h"
 #include "easing.h"
 #include "engine.h"
 #include "error.h"
@@ -217,6 +218,17 @@ ha_status ha_player_panic(ha_player *p);
  * takes; an echo that arrives before the tick replaces the one waiting.
  * HA_EINVAL (non-finite); HA_OK, ignored, for an id that is not a track. */
 ha_status ha_player_device_echo(ha_player *p, uint32_t id, ha_vec3 position);
+/* A device echo with its sender (ha_control_config.echo), attributed to the
+ * output whose device sent it: the output with the sender's address and
+ * port, else the first with its address (a device may answer from another
+ * port). That output's mapping gives the show track and its units (ADM
+ * scale, azimuth sign) the position; then as ha_player_device_echo.
+ * output (may be NULL) receives the output's index.
+ * Returns HA_OK (taken; or ignored when the index is no track of that
+ * output), HA_ENOTFOUND when no output's device sent it: not an echo,
+ * counted in HA_COUNTER_ECHOES_FOREIGN and not taken. Thread: any but the
+ * tick (the control thread). */
+ha_status ha_player_device_echo_from(ha_player *p, const ha_control_echo *e, size_t *output);
 
 /* An external clock's message (cfg.sync enabled, else HA_ESTATE): `time`
  * in seconds (NAN when the message carries none; else finite and within

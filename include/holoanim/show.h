@@ -202,6 +202,12 @@ typedef struct ha_show_output {
   size_t gain_count;
   size_t track_map_count;
   bool enabled; /* default true */
+  /* "feedback": {"port", "bind"}: where this device's echoes and replies
+   * arrive when not on the shared control port: its own UDP port (0: the
+   * control port, the default) and address to listen on (NULL: the
+   * control's bind, else 127.0.0.1). */
+  uint16_t feedback_port;
+  const char *feedback_bind;
 } ha_show_output;
 
 /* The device index for a show track on an output (the trackMap entry, else
@@ -219,6 +225,9 @@ typedef struct ha_show_control {
   double sync_tolerance; /* sync.tolerance, s (default 0.1): a larger error seeks */
   double sync_gain;      /* sync.gain, 1/s (default 1): slew per second of error */
   double sync_max_slew;  /* sync.maxSlew (default 0.05): speed within 1 ± this */
+  /* "echoFromAny" (default false): device echoes from an address that is no
+   * output's device are taken (by track number) instead of ignored. */
+  bool echo_from_any;
 } ha_show_control;
 
 /* Animation tags. Whatever a show starts answers to a tag, unique in the

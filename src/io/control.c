@@ -44,6 +44,7 @@ struct ha_control {
   ha_status (*address_cb)(void *user, const char *address, char *reply, size_t reply_cap);
   void (*refused_cb)(void *user, const char *from);
   void (*clock_cb)(void *user, double time, int playing);
+  void (*echo_cb)(void *user, const ha_control_echo *e);
   ha_azimuth_sign sign;
   allow_entry allow[HA_CONTROL_MAX_ALLOW];
   size_t nallow;
@@ -57,7 +58,8 @@ struct ha_control {
   ha__atomic_int quit;
   /* relaxed counters: statistics read by other threads. */
   ha__atomic_u64 packets, commands, feedback, malformed, refused, unknown;
-  ha_metrics *metrics; /* NULL: not counted there */
+  ha_metrics *metrics;          /* NULL: not counted there */
+  const ha__sockaddr *cur_from; /* the packet being handled (control thread) */
   /* ha__control_create_local: replies go here (fd is -1, no thread). */
   ha__control_reply_fn reply;
   void *reply_user;
@@ -77,16 +79,10 @@ static const uint8_t v4_mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
 
 /* A socket address as 16 bytes (IPv4 mapped); 0 for another family. */
 static int addr_key(const struct sockaddr_storage *ss, uint8_t out[16]) {
-  if (ss->ss_family == AF_INET) {
-    memcpy(out, v4_mapped, 12);
-    memcpy(out + 12, &((const struct sockaddr_in *)(const void *)ss)->sin_addr, 4);
-    return 1;
-  }
-  if (ss->ss_family == AF_INET6) {
-    memcpy(out, &((const struct sockaddr_in6 *)(const void *)ss)->sin6_addr, 16);
-    return 1;
-  }
-  return 0;
+  ha__sockaddr a;
+  memcpy(&a.ss, ss, sizeof a.ss);
+  a.len = sizeof a.ss;
+  return ha__net_key(&a, out) ? 1 : 0;
 }
 
 static bool key_is_v4(const uint8_t k[16]) {
@@ -236,14 +232,21 @@ static void control_refuse(ha_control *c, const uint8_t k[16]) {
   }
   memcpy(c->refused_seen[c->nrefused_seen++], k, 16);
   if (c->refused_cb != NULL) {
-    char text[INET6_ADDRSTRLEN] = "?";
-    if (key_is_v4(k)) {
-      inet_ntop(AF_INET, k + 12, text, sizeof text);
-    } else {
-      inet_ntop(AF_INET6, k, text, sizeof text);
-    }
-    c->refused_cb(c->h.user, text);
+    char text[INET6_ADDRSTRLEN];
+    c->refused_cb(c->h.user, ha_control_format_addr(k, text, sizeof text));
   }
+}
+
+const char *ha_control_format_addr(const uint8_t addr[16], char *buf, size_t cap) {
+  if (cap == 0) {
+    return buf;
+  }
+  const char *r = key_is_v4(addr) ? inet_ntop(AF_INET, addr + 12, buf, (socklen_t)cap)
+                                  : inet_ntop(AF_INET6, addr, buf, (socklen_t)cap);
+  if (r == NULL) {
+    snprintf(buf, cap, "?");
+  }
+  return buf;
 }
 
 /* ---- messages ---- */
@@ -342,31 +345,55 @@ static int handle_clock(ha_control *c, const ha_osc_message *m) {
   return 1;
 }
 
-static void handle_message(ha_control *c, const ha_osc_message *m, const ha__sockaddr *from) {
+/* A device echo: /track/{n}/xyz|aed or /adm/obj/{n}/xyz|aed. Returns false
+ * when the address is not one (handled elsewhere). */
+static bool handle_echo(ha_control *c, const ha_osc_message *m, const ha__sockaddr *from) {
   const char *a = m->address;
   uint32_t n = 0;
   const char *rest = NULL;
+  bool adm = false;
+  if (ha_osc_parse_indexed(a, "/adm/obj/", &n, &rest)) {
+    adm = true;
+  } else if (!ha_osc_parse_indexed(a, "/track/", &n, &rest)) {
+    return false;
+  }
+  if (strcmp(rest, "/xyz") != 0 && strcmp(rest, "/aed") != 0) {
+    return false;
+  }
+  ha_control_echo e;
+  memset(&e, 0, sizeof e);
+  if (m->arg_count != 3 || !arg_number(m, 0, &e.v[0]) || !arg_number(m, 1, &e.v[1]) ||
+      !arg_number(m, 2, &e.v[2]) || !isfinite(e.v[0]) || !isfinite(e.v[1]) || !isfinite(e.v[2]) ||
+      (adm && c->echo_cb == NULL)) {
+    ha__add_relaxed_u64(&c->unknown, 1);
+    return true;
+  }
+  e.adm = adm;
+  e.aed = rest[1] == 'a';
+  e.index = n;
+  ha__add_relaxed_u64(&c->feedback, 1);
+  if (c->echo_cb != NULL) {
+    addr_key(&from->ss, e.from);
+    e.from_port = ha__net_port(from);
+    c->echo_cb(c->h.user, &e);
+    return true;
+  }
+  ha_vec3 p = ha_vec3_make(e.v[0], e.v[1], e.v[2]);
+  if (e.aed) {
+    p = ha_aed_to_xyz(p, c->sign);
+  }
+  if (c->h.track_position != NULL && ha_vec3_isfinite(p)) {
+    c->h.track_position(c->h.user, n, p);
+  }
+  return true;
+}
+
+static void handle_message(ha_control *c, const ha_osc_message *m, const ha__sockaddr *from) {
+  const char *a = m->address;
   if (c->metrics != NULL) {
     ha_metrics_add(c->metrics, HA_COUNTER_RECEIVED, 1);
   }
-  if (ha_osc_parse_indexed(a, "/track/", &n, &rest) &&
-      (strcmp(rest, "/xyz") == 0 || strcmp(rest, "/aed") == 0)) {
-    double v[3];
-    if (m->arg_count == 3 && arg_number(m, 0, &v[0]) && arg_number(m, 1, &v[1]) &&
-        arg_number(m, 2, &v[2])) {
-      ha_vec3 p = ha_vec3_make(v[0], v[1], v[2]);
-      if (rest[1] == 'a') {
-        p = ha_aed_to_xyz(p, c->sign);
-      }
-      if (ha_vec3_isfinite(p)) {
-        ha__add_relaxed_u64(&c->feedback, 1);
-        if (c->h.track_position != NULL) {
-          c->h.track_position(c->h.user, n, p);
-        }
-        return;
-      }
-    }
-    ha__add_relaxed_u64(&c->unknown, 1);
+  if (handle_echo(c, m, from)) {
     return;
   }
   if (c->clock_cb != NULL && handle_clock(c, m)) {
@@ -463,7 +490,9 @@ static void *control_main(void *arg) {
       control_refuse(c, key);
       continue; /* no reply: do not talk to strangers */
     }
+    c->cur_from = &from;
     handle_packet(c, buf, (size_t)n, &from, 0);
+    c->cur_from = NULL;
   }
   return NULL;
 }
@@ -502,6 +531,7 @@ ha_status ha_control_start(const ha_control_config *cfg, const ha_control_handle
   c->address_cb = cf.address;
   c->refused_cb = cf.refused;
   c->clock_cb = cf.clock;
+  c->echo_cb = cf.echo;
   c->metrics = cf.metrics;
   c->deny_loopback = cf.deny_loopback;
   c->sign = cf.feedback_sign == HA_AZIMUTH_COUNTERCLOCKWISE ? HA_AZIMUTH_COUNTERCLOCKWISE
@@ -554,7 +584,19 @@ void ha__control_feed(ha_control *c, const uint8_t *data, size_t len) {
   in->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   from.len = sizeof(*in);
   ha__add_relaxed_u64(&c->packets, 1);
+  c->cur_from = &from;
   handle_packet(c, data, len, &from, 0);
+  c->cur_from = NULL;
+}
+
+const char *ha_control_sender(const ha_control *c, char *buf, size_t cap) {
+  if (cap > 0) {
+    buf[0] = '\0';
+  }
+  if (c != NULL && c->cur_from != NULL && cap > 0) {
+    ha__net_format(c->cur_from, buf, cap);
+  }
+  return buf;
 }
 
 void ha__control_destroy_local(ha_control *c) {

@@ -161,6 +161,30 @@ bool ha__net_same(const ha__sockaddr *a, const ha__sockaddr *b) {
   return false;
 }
 
+bool ha__net_key(const ha__sockaddr *a, uint8_t key[16]) {
+  static const uint8_t v4_mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+  if (a->ss.ss_family == AF_INET) {
+    memcpy(key, v4_mapped, 12);
+    memcpy(key + 12, &((const struct sockaddr_in *)(const void *)&a->ss)->sin_addr, 4);
+    return true;
+  }
+  if (a->ss.ss_family == AF_INET6) {
+    memcpy(key, &((const struct sockaddr_in6 *)(const void *)&a->ss)->sin6_addr, 16);
+    return true;
+  }
+  return false;
+}
+
+uint16_t ha__net_port(const ha__sockaddr *a) {
+  if (a->ss.ss_family == AF_INET) {
+    return ntohs(((const struct sockaddr_in *)(const void *)&a->ss)->sin_port);
+  }
+  if (a->ss.ss_family == AF_INET6) {
+    return ntohs(((const struct sockaddr_in6 *)(const void *)&a->ss)->sin6_port);
+  }
+  return 0;
+}
+
 void ha__net_grow_buffer(int fd, int optname, int bytes) {
   int cur = 0;
   socklen_t len = sizeof cur;

@@ -45,6 +45,13 @@ void ha__net_format(const ha__sockaddr *a, char *buf, size_t cap);
 /* Equal address and port. */
 bool ha__net_same(const ha__sockaddr *a, const ha__sockaddr *b);
 
+/* The address as 16 bytes (IPv4 mapped into ::ffff:0:0/96, so one compare
+ * serves both families); false for another family. */
+bool ha__net_key(const ha__sockaddr *a, uint8_t key[16]);
+
+/* The port (host order); 0 for another family. */
+uint16_t ha__net_port(const ha__sockaddr *a);
+
 /* Raise SO_SNDBUF / SO_RCVBUF to at least `bytes` (best effort: the kernel
  * caps it at net.core.[rw]mem_max). */
 void ha__net_grow_buffer(int fd, int optname, int bytes);

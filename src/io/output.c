@@ -86,6 +86,8 @@ struct ha_output {
   ha_output_config cfg; /* host and map point at the copies below */
   char host[256];
   char dest[80];
+  uint8_t dev_addr[16]; /* the resolved destination (IPv4 mapped), for echoes */
+  uint16_t dev_port;
   ha_output_map_entry *map; /* sorted by track */
   ha_output_gain *gains;    /* sorted by track */
   int fd;
@@ -449,6 +451,8 @@ ha_status ha_output_create(const ha_output_config *cfg, size_t max_tracks, ha_ou
   }
 
   o->adm = cfg->dialect == HA_DIALECT_ADM_OSC;
+  (void)ha__net_key(&dest, o->dev_addr);
+  o->dev_port = ha__net_port(&dest);
   o->aed = cfg->coords == HA_COORDS_AED;
   o->prefix = o->adm ? "/adm/obj/" : "/track/";
   o->suffix = o->aed ? "/aed" : "/xyz";
@@ -553,6 +557,43 @@ bool ha_output_map_id(const ha_output *o, uint32_t id, uint32_t *index) {
     *index = idx;
   }
   return true;
+}
+
+void ha_output_device_address(const ha_output *o, uint8_t addr[16], uint16_t *port) {
+  memcpy(addr, o->dev_addr, 16);
+  if (port != NULL) {
+    *port = o->dev_port;
+  }
+}
+
+bool ha_output_track_of(const ha_output *o, uint32_t index, uint32_t *id) {
+  /* The map is sorted by track, not by index: a linear scan (echoes are
+   * decoded on the control thread, maps are short). */
+  bool index_taken = false;
+  for (size_t i = 0; i < o->cfg.map_len; i++) {
+    if (o->map[i].index == index) {
+      *id = o->map[i].track;
+      return true;
+    }
+    index_taken = index_taken || o->map[i].track == index;
+  }
+  /* Unmapped tracks go out under their own id, unless that id is mapped
+   * elsewhere (then `index` on the wire is not it) or only mapped ones go. */
+  if (o->cfg.map_only || index_taken) {
+    return false;
+  }
+  *id = index;
+  return true;
+}
+
+ha_vec3 ha_output_echo_position(const ha_output *o, bool adm, bool aed, const double v[3]) {
+  double scale = adm ? o->cfg.adm_scale : 1.0;
+  if (!aed) {
+    return ha_vec3_make(v[0] * scale, v[1] * scale, v[2] * scale);
+  }
+  /* ADM-OSC counts azimuth counterclockwise whatever the output says. */
+  ha_azimuth_sign sign = adm ? HA_AZIMUTH_COUNTERCLOCKWISE : o->cfg.azimuth_sign;
+  return ha_aed_to_xyz(ha_vec3_make(v[0], v[1], v[2] * scale), sign);
 }
 
 /* The dense slot of `id`, inserted on first sight; SIZE_MAX when max_tracks

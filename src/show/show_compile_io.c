@@ -147,6 +147,18 @@ static void compile_output(ha__compiler *x, const json_t *o, size_t index, void 
     ha__path_pop(&x->path, mark);
   }
   ha__cc_get_bool(x, o, "enabled", &out->enabled);
+  const json_t *fb = ha__cc_open_object(x, o, "feedback", &ha__schema_feedback, &mark);
+  if (fb != NULL) {
+    long long fport = 0;
+    if (ha__cc_get_integer(x, fb, "port", 0, 1, 65535, &fport) > 0) {
+      out->feedback_port = (uint16_t)fport;
+    }
+    if (ha__cc_get_string(x, fb, "bind", 0, 1, &out->feedback_bind) > 0 &&
+        !host_form_ok(out->feedback_bind)) {
+      ha__cc_err_key(x, "bind", "\"%s\" is not an address to listen on", out->feedback_bind);
+    }
+    ha__path_pop(&x->path, mark);
+  }
   const json_t *tm = ha__cc_open_object(x, o, "trackMap", NULL, &mark);
   if (tm != NULL) {
     compile_track_map(x, tm, out);
@@ -326,5 +338,6 @@ void ha__compile_control(ha__compiler *x, const json_t *doc) {
   }
   ha__cc_get_bool(x, c, "allowLoopback", &x->m->control.allow_loopback);
   compile_control_sync(x, c);
+  ha__cc_get_bool(x, c, "echoFromAny", &x->m->control.echo_from_any);
   ha__path_pop(&x->path, mark);
 }

@@ -259,7 +259,7 @@ struct ha__schema {
 extern const ha__schema ha__schema_root, ha__schema_metadata, ha__schema_track,
     ha__schema_animation, ha__schema_group, ha__schema_preset, ha__schema_cue, ha__schema_action,
     ha__schema_output, ha__schema_deadband, ha__schema_bundle, ha__schema_limits, ha__schema_box,
-    ha__schema_control, ha__schema_sync;
+    ha__schema_control, ha__schema_sync, ha__schema_feedback;
 /* True when `key` is one of the schema's keys. */
 int ha__schema_has(const ha__schema *s, const char *key);
 

@@ -49,15 +49,17 @@ KEYS(cue, {"number", 0, NULL}, {"name", 0, NULL}, {"osc", 0, NULL},
      {"actions", 2, &ha__schema_action})
 KEYS(deadband, {"position", 0, NULL}, {"angle", 0, NULL})
 KEYS(bundle, {"enabled", 0, NULL}, {"lookahead", 0, NULL})
+KEYS(feedback, {"port", 0, NULL}, {"bind", 0, NULL})
 KEYS(output, {"name", 0, NULL}, {"enabled", 0, NULL}, {"host", 0, NULL}, {"port", 0, NULL},
      {"dialect", 0, NULL}, {"coords", 0, NULL}, {"azimuthSign", 0, NULL}, {"admScale", 0, NULL},
      {"rate", 0, NULL}, {"deadband", 1, &ha__schema_deadband}, {"keepAlive", 0, NULL},
-     {"bundle", 1, &ha__schema_bundle}, {"trackMap", 0, NULL})
+     {"bundle", 1, &ha__schema_bundle}, {"trackMap", 0, NULL},
+     {"feedback", 1, &ha__schema_feedback})
 KEYS(box, {"min", 0, NULL}, {"max", 0, NULL})
 KEYS(limits, {"box", 1, &ha__schema_box}, {"maxSpeed", 0, NULL})
 KEYS(sync, {"source", 0, NULL}, {"tolerance", 0, NULL}, {"gain", 0, NULL}, {"maxSlew", 0, NULL})
 KEYS(control, {"port", 0, NULL}, {"bind", 0, NULL}, {"allow", 0, NULL}, {"allowLoopback", 0, NULL},
-     {"sync", 1, &ha__schema_sync})
+     {"sync", 1, &ha__schema_sync}, {"echoFromAny", 0, NULL})
 KEYS(root, {"format", 0, NULL}, {"name", 0, NULL}, {"metadata", 1, &ha__schema_metadata},
      {"tracks", 2, &ha__schema_track}, {"animations", 2, &ha__schema_animation},
      {"groups", 2, &ha__schema_group}, {"presets", 2, &ha__schema_preset},

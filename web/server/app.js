@@ -238,6 +238,10 @@ function httpHandler(access, serveStatic, health) {
  *   importWorker, importTimeoutMs  the import worker's script and deadline (tests)
  *   staticDir    the built UI (web/dist)
  *   cli          the holoanim command (for discover)
+ *   control      an OSC control port for cues {port, bind, allow, allowLoopback}
+ *                (Player.openControl): a cue's `osc` address fires it; every
+ *                fired cue reaches the clients as an event {type: 'cue',
+ *                cue, name, source: 'ui' | 'osc HOST:PORT' | 'control /holoanim/cue/go'}
  *   autosaveMs, frameRate, tickRate, log
  * Resolves with {url, port, session, runtime, clients, close()}.
  */
@@ -256,7 +260,7 @@ async function createServer(opts) {
     importWorker: opts.importWorker,
     importTimeoutMs: opts.importTimeoutMs,
   });
-  const runtime = new Runtime(h, { frameRate: opts.frameRate || 60, tickRate: opts.tickRate || 100 });
+  const runtime = new Runtime(h, { frameRate: opts.frameRate || 60, tickRate: opts.tickRate || 100, control: opts.control || null });
   const registry = h.listModels();
   const clients = new Set();
   let closed = false;

@@ -26,7 +26,10 @@ const HELP = `usage: node server/main.js [options]
   --device HOST:PORT  point the demo's outputs there (e.g. a holoanim devsim)
   --addon DIR         the holoanim Node addon (default bindings/node)
   --cli PATH          the holoanim command, for discover (default build/holoanim)
-  --static DIR        the built UI (default web/dist)`;
+  --static DIR        the built UI (default web/dist)
+  --control [HOST:]PORT  an OSC port for cue triggers: a cue's osc address or
+                      /holoanim/cue/go N fires it (host default 127.0.0.1)
+  --control-allow A   senders allowed on it: address or CIDR range (repeat)`;
 
 function loadAddon(dir) {
   try {
@@ -73,6 +76,8 @@ async function main() {
         addon: { type: 'string', default: path.join(ROOT, 'bindings', 'node') },
         cli: { type: 'string', default: path.join(ROOT, 'build', 'holoanim') },
         static: { type: 'string', default: path.join(WEB, 'dist') },
+        control: { type: 'string' },
+        'control-allow': { type: 'string', multiple: true, default: [] },
         help: { type: 'boolean', short: 'h' },
       },
     }).values;
@@ -95,6 +100,15 @@ async function main() {
     }
     maxMessageBytes = Number(args['max-message']);
   }
+  let control = null;
+  if (args.control !== undefined) {
+    const m = /^(?:(\[[^\]]+\]|[^:]+):)?([0-9]{1,5})$/.exec(args.control);
+    if (!m || Number(m[2]) > 65535) {
+      console.error(`holoanim-web: --control "${args.control}": [HOST:]PORT with a port 0..65535`);
+      process.exit(2);
+    }
+    control = { port: Number(m[2]), bind: m[1] || '127.0.0.1', allow: args['control-allow'] };
+  }
   const h = loadAddon(path.resolve(args.addon));
   let open = args.open;
   if (args.demo) open = installDemo(h, path.resolve(args.demo), path.resolve(args.projects), args.device);
@@ -115,6 +129,7 @@ async function main() {
       open,
       staticDir: args.static,
       cli: args.cli,
+      control,
       log: (m) => console.error(`holoanim-web: ${m}`),
     });
   } catch (e) {

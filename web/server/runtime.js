@@ -27,6 +27,14 @@
 // Rejected: rebuilding the player on every edit (a glitch on every parameter
 // change) and firing cues in JavaScript (the core already knows how).
 //
+// Cues from the network. With the `control` option the player listens on an
+// OSC port (Player.openControl): a cue's own `osc` address or
+// /holoanim/cue/go n fires it in the core; its 'cue' event says where from
+// ("osc 10.0.0.5:53000", "control /holoanim/cue/go"), and the runtime follows
+// the cue's effects on `owners` as goCue does (player.cueEffects: the same
+// operations, not fired again). Every fired cue reaches the clients as an
+// event {type: 'cue', cue, name, source}, source "ui" for the UI's GO.
+//
 // The player's tick thread never waits for JavaScript: positions come from
 // the addon's poller at the display rate and are handed to the server, which
 // thins them per client.
@@ -97,12 +105,15 @@ class Runtime extends EventEmitter {
   #rebuilds = 0;
   /** Why the show's outputs could not be opened (the player then runs without them), or null. */
   outputError = null;
+  /** The OSC control port ({address, port}) when the `control` option opened one, else null. */
+  control = null;
   /** The nice value the player's threads were started with (null: unknown). */
   priority = null;
 
   /**
    * @param h the holoanim addon
-   * @param opts {tickRate (Hz, 100), frameRate (Hz, 60), playerOptions}
+   * @param opts {tickRate (Hz, 100), frameRate (Hz, 60), playerOptions, control:
+   *   {port, bind, allow, allowLoopback} (Player.openControl; none: no port)}
    */
   constructor(h, opts = {}) {
     super();
@@ -166,6 +177,15 @@ class Runtime extends EventEmitter {
       }, { rate: this.#opts.frameRate });
       p.on('event', (e) => this.#onEvent(e));
       this.#startRaised(p);
+      this.control = null;
+      if (this.#opts.control) {
+        try {
+          this.control = p.openControl(this.#opts.control);
+        } catch (e) {
+          // the show still plays; cues by OSC wait for the port
+          this.emit('event', { type: 'error', message: `control port: ${e.message}` });
+        }
+      }
     } catch (e) {
       p.close();
       this.#player = null;
@@ -218,8 +238,12 @@ class Runtime extends EventEmitter {
     } else if (e.type === 'showEnded' && this.#loop) {
       this.seek(0);
       this.#player.play();
+    } else if (e.type === 'cue' && e.source !== 'api') {
+      this.#cueFromControl(e);
     }
     const out = { ...e };
+    // goCue's (the only 'api' caller here) come from the UI
+    if (out.type === 'cue' && out.source === 'api') out.source = 'ui';
     if (out.error) out.error = { code: out.error.code, message: out.error.message };
     this.emit('event', out);
   }
@@ -306,6 +330,22 @@ class Runtime extends EventEmitter {
   /** Fire a cue by number: the core finds it, runs it and says what it did; the owners follow. */
   goCue(number) {
     const fired = this.#player.goCue(number); // throws ENOTFOUND with the core's words
+    this.#followCue(fired);
+    return { number: fired.number, name: fired.name };
+  }
+
+  /** A cue the control port fired (the core ran it): follow what it did. */
+  #cueFromControl(e) {
+    try {
+      this.#followCue({ number: e.cue, name: e.name, effects: this.#player.cueEffects(e.cue) });
+    } catch (err) {
+      // the show changed since: the next edit or cue sets the owners right
+      this.emit('warning', `cue ${e.cue} from ${e.source}: ${err.message}`);
+    }
+  }
+
+  /** The owners after a fired cue's effects. */
+  #followCue(fired) {
     const now = this.#now();
     for (const e of fired.effects) {
       if (e.type === 'start') {
@@ -320,7 +360,6 @@ class Runtime extends EventEmitter {
     }
     this.#prune();
     this.#emitPaths();
-    return { number: fired.number, name: fired.name };
   }
 
   /**

@@ -61,6 +61,7 @@ static void player_close(ha_node_player *p) {
     return;
   }
   ha_node_player_poller_stop(p);
+  ha_node_player_control_stop(p); /* before op_mu: its handlers take it */
   pthread_mutex_lock(&p->op_mu);
   p->closed = true;
   napi_threadsafe_function tsfn = p->tsfn;
@@ -596,7 +597,7 @@ static const ha_node_method player_methods[] = {
  * cues, the show loaders and the streaming calls (props: room for all;
  * ha_node_method_props throws when they outgrow it). */
 napi_value ha_node_init_player(napi_env env, napi_value exports) {
-  napi_property_descriptor props[48];
+  napi_property_descriptor props[56];
   size_t n = 0, cap = sizeof(props) / sizeof(props[0]);
   if (!ha_node_method_props(env, player_methods, sizeof(player_methods) / sizeof(player_methods[0]),
                             player_call, props, &n, cap) ||
@@ -604,6 +605,8 @@ napi_value ha_node_init_player(napi_env env, napi_value exports) {
                             player_call, props, &n, cap) ||
       !ha_node_method_props(env, ha_node_player_cue_methods, ha_node_player_cue_method_count,
                             player_call, props, &n, cap) ||
+      !ha_node_method_props(env, ha_node_player_control_methods,
+                            ha_node_player_control_method_count, player_call, props, &n, cap) ||
       !ha_node_method_props(env, ha_node_player_show_methods, ha_node_player_show_method_count,
                             player_call, props, &n, cap) ||
       !ha_node_method_props(env, ha_node_player_stream_methods, ha_node_player_stream_method_count,

@@ -154,7 +154,7 @@ static napi_value player_go_cue(napi_env env, const ha_node_call *c) {
   }
   if (st == HA_OK) {
     /* reports no show, no cue and a closed player itself */
-    st = ha_node_player_fire_cue(p, number, &idx, &err);
+    st = ha_node_player_fire_cue(p, number, "api", &idx, &err);
   } else {
     snprintf(err.message, sizeof(err.message), "goCue: listing cue %g: %s", number,
              ha_strerror(st));

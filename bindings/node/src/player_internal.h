@@ -36,6 +36,7 @@ typedef struct node_event {
   ha_vec3 position, expected;
   double cue;
   char name[64];                  /* CUE: the cue's name; STALL: the model's ("" when none) */
+  char source[96];                /* CUE: what fired it ("api", "osc HOST:PORT", ...) */
   double skipped, lateness, cost; /* STALL */
 } node_event;
 
@@ -51,6 +52,7 @@ struct ha_node_player {
   size_t tracks_added, outputs_added;
   bool started, closed;
   ha_show *show;
+  ha_control *control; /* openControl's input, NULL when closed (op_mu) */
   bool autostarted;
   uint32_t next_tag;
   uint32_t tick_priority; /* SCHED_FIFO priority asked for the tick thread (0: none) */
@@ -114,10 +116,12 @@ extern const size_t ha_node_player_stream_method_count;
 /* ---- player_ops.c: control operations ---------------------------------------------- */
 
 /* Fire cue `number` of the player's show: the core queues its operations
- * on the player; the cue counter and the 'cue' event follow. Call with
- * op_mu held. *index receives the cue's index. ESTATE (closed, no show),
- * ENOTFOUND (no such cue) or the core's error, with err filled. */
-ha_status ha_node_player_fire_cue(ha_node_player *p, double number, size_t *index, ha_error *err);
+ * on the player; the cue counter and the 'cue' event (with `source`: what
+ * fired it) follow. Call with op_mu held. *index receives the cue's index.
+ * ESTATE (closed, no show), ENOTFOUND (no such cue) or the core's error,
+ * with err filled. Any thread. */
+ha_status ha_node_player_fire_cue(ha_node_player *p, double number, const char *source,
+                                  size_t *index, ha_error *err);
 
 extern const ha_node_method ha_node_player_op_methods[];
 extern const size_t ha_node_player_op_method_count;
@@ -126,6 +130,13 @@ extern const size_t ha_node_player_op_method_count;
 
 extern const ha_node_method ha_node_player_cue_methods[];
 extern const size_t ha_node_player_cue_method_count;
+
+/* ---- player_control.c: the OSC control port ------------------------------------------ */
+
+/* Stop the control input if open (takes op_mu; call without it). JS thread. */
+void ha_node_player_control_stop(ha_node_player *p);
+extern const ha_node_method ha_node_player_control_methods[];
+extern const size_t ha_node_player_control_method_count;
 
 /* ---- player_show.c: shows ---------------------------------------------------------- */
 

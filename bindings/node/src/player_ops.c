@@ -59,7 +59,7 @@ static void update_deinit(update *u) {
   u->tracks = NULL;
 }
 
-static void push_cue_event(ha_node_player *p, double number, const char *name) {
+static void push_cue_event(ha_node_player *p, double number, const char *name, const char *source) {
   node_event e;
   memset(&e, 0, sizeof(e));
   e.type = NE_CUE;
@@ -68,6 +68,7 @@ static void push_cue_event(ha_node_player *p, double number, const char *name) {
   e.time = s.time;
   e.cue = number;
   snprintf(e.name, sizeof(e.name), "%s", name ? name : "");
+  snprintf(e.source, sizeof(e.source), "%s", source ? source : "api");
   ha_node_player_post_event(p, &e);
 }
 
@@ -95,7 +96,8 @@ static ha_status op_status(ha_status st, ha_error *err, const char *what, const 
   return st;
 }
 
-ha_status ha_node_player_fire_cue(ha_node_player *p, double number, size_t *index, ha_error *err) {
+ha_status ha_node_player_fire_cue(ha_node_player *p, double number, const char *source,
+                                  size_t *index, ha_error *err) {
   ha_error_clear(err);
   if (p->closed || p->player == NULL) {
     return not_running(err, "player");
@@ -118,7 +120,7 @@ ha_status ha_node_player_fire_cue(ha_node_player *p, double number, size_t *inde
   if (st == HA_OK) {
     size_t nc = 0;
     const ha_show_cue *cues = ha_show_cues(p->show, &nc);
-    push_cue_event(p, cues[idx].number, cues[idx].name);
+    push_cue_event(p, cues[idx].number, cues[idx].name, source);
   }
   *index = idx;
   return op_status(st, err, "cue", "cannot fire");
@@ -161,7 +163,7 @@ static ha_status apply_update(ha_node_player *p, update *u, ha_error *err) {
   case U_PANIC: st = op_status(ha_player_panic(hp), err, "panic", "cannot panic"); break;
   case U_CUE: {
     size_t idx;
-    st = ha_node_player_fire_cue(p, u->a, &idx, err);
+    st = ha_node_player_fire_cue(p, u->a, "api", &idx, err);
     break;
   }
   case U_START:

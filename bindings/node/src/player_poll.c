@@ -323,7 +323,8 @@ static napi_value event_object(napi_env env, const node_event *e) {
     break;
   }
   case NE_CUE:
-    ok = ha_node_set_number(env, o, "cue", e->cue) && ha_node_set_string(env, o, "name", e->name);
+    ok = ha_node_set_number(env, o, "cue", e->cue) && ha_node_set_string(env, o, "name", e->name) &&
+         ha_node_set_string(env, o, "source", e->source);
     break;
   case NE_STALL:
     ok = ha_node_set_number(env, o, "skipped", e->skipped) &&

@@ -1,5 +1,7 @@
 // Cues: a grid of cue cards, each with GO, its transition (or fade) time and
 // the OSC address that fires it; GO next (Enter) walks the list in order.
+// The last fired cue is marked, and the header says where it came from
+// (the UI, an OSC address from a desk, /holoanim/cue/go).
 import { useState } from 'react';
 import { act, edit, ptr, toast } from '../client.js';
 import { useStore } from '../store.js';
@@ -85,6 +87,12 @@ export function Cues() {
     <section className="panel cues" data-testid="cues">
       <header>
         <h2>Cues <span className="dim">{cues.length}</span></h2>
+        {lastCue && (
+          <span className="lastcue dim" data-testid="last-cue" title="the last cue fired and where from">
+            last: {lastCue.cue}
+            {lastCue.name ? ` ${lastCue.name}` : ''} · {lastCue.source || 'ui'}
+          </span>
+        )}
         <button className="primary" onClick={() => goNext(doc)} title="fire the next cue (Enter)" data-testid="go-next">GO next</button>
       </header>
       <div className="cuegrid">
@@ -93,7 +101,7 @@ export function Cues() {
           const tk = timeKey(a0);
           const fired = lastCue && Math.abs(lastCue.cue - c.number) < 1e-9;
           return (
-            <div key={`${c.number}`} className={`cue${fired ? ' fired' : ''}`} data-testid={`cue-${c.number}`}>
+            <div key={`${c.number}`} className={`cue${fired ? ' fired' : ''}`} data-testid={`cue-${c.number}`} title={fired ? `fired from ${lastCue.source || 'ui'}` : undefined}>
               <div className="cuetop">
                 <span className="cuenum">{c.number}</span>
                 <TextField value={c.name || ''} placeholder="name" className="text cuename" onCommit={(v) => edit([{ op: c.name !== undefined ? 'replace' : 'add', path: ptr('cues', ci, 'name'), value: v }], `rename cue ${c.number}`).catch(() => {})} />

@@ -1,0 +1,87 @@
+'use strict';
+// Player.openControl: a cue's own OSC address (and /holoanim/cue/go n) sent
+// over UDP fires the cue, is answered /holoanim/ack, and the 'cue' event
+// says where it came from. Deadlines are generous; nothing is timed.
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const dgram = require('node:dgram');
+const path = require('node:path');
+const h = require('..');
+const { waitFor } = require('./helpers');
+
+function pad(b) {
+  return Buffer.concat([b, Buffer.alloc((4 - (b.length % 4)) % 4)]);
+}
+function oscString(s) {
+  return pad(Buffer.from(s + '\0'));
+}
+function oscMessage(address, ...ints) {
+  const args = ints.map((i) => { const b = Buffer.alloc(4); b.writeInt32BE(i); return b; });
+  return Buffer.concat([oscString(address), oscString(',' + 'i'.repeat(ints.length)), ...args]);
+}
+function oscStrings(buf) {
+  const out = [];
+  let i = 0;
+  while (i < buf.length) {
+    const j = buf.indexOf(0, i);
+    out.push(buf.toString('utf8', i, j));
+    i = (Math.floor(j / 4) + 1) * 4;
+  }
+  return out;
+}
+
+// ask(sock, port, address, ...ints) → [reply address, tags, echoed address, text]
+function ask(sock, port, address, ...ints) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no reply to ${address} in 60 s`)), 60000);
+    sock.once('message', (msg) => { clearTimeout(timer); resolve(oscStrings(msg)); });
+    sock.send(oscMessage(address, ...ints), port, '127.0.0.1');
+  });
+}
+
+test('a cue fires by its OSC address and by /holoanim/cue/go: ack and a cue event with its source', async (t) => {
+  const p = new h.Player({ tickRate: 200 });
+  t.after(() => p.close());
+  const events = [];
+  p.on('event', (e) => { if (e.type === 'cue') events.push(e); });
+  p.loadShow(path.join(__dirname, 'fixtures', 'cue-scene.json'));
+  p.start();
+  const ctl = p.openControl({ port: 0 });
+  assert.equal(ctl.address, `127.0.0.1:${ctl.port}`);
+  assert.ok(ctl.port > 0);
+  assert.throws(() => p.openControl(), { code: 'ESTATE' });
+  assert.throws(() => p.openControl({ allow: 'x' }), TypeError);
+
+  const sock = dgram.createSocket('udp4');
+  await new Promise((resolve) => sock.bind(0, '127.0.0.1', resolve));
+  t.after(() => sock.close());
+  const from = `osc 127.0.0.1:${sock.address().port}`;
+
+  assert.deepEqual(await ask(sock, ctl.port, '/scene/3'), ['/holoanim/ack', ',ss', '/scene/3', 'cue 3']);
+  await waitFor(() => events.length >= 1);
+  assert.equal(events[0].cue, 3);
+  assert.equal(events[0].name, 'Spin');
+  assert.equal(events[0].source, from);
+
+  // an OSC pattern fires every cue it matches, in cue order
+  assert.deepEqual(await ask(sock, ctl.port, '/scene/{1,2}'), ['/holoanim/ack', ',ss', '/scene/{1,2}', 'cue 1, 2']);
+  assert.deepEqual(await ask(sock, ctl.port, '/holoanim/cue/go', 5),
+    ['/holoanim/ack', ',ss', '/holoanim/cue/go', 'cue 5']);
+  await waitFor(() => events.length >= 4);
+  assert.deepEqual(events.slice(1).map((e) => [e.cue, e.source]),
+    [[1, from], [2, from], [5, 'control /holoanim/cue/go']]);
+
+  assert.deepEqual(await ask(sock, ctl.port, '/scene/99'),
+    ['/holoanim/error', ',ss', '/scene/99', 'unknown address']);
+  const [reply, , , text] = await ask(sock, ctl.port, '/holoanim/cue/go', 99);
+  assert.equal(reply, '/holoanim/error');
+  assert.match(text, /no cue 99/);
+  // goCue from JavaScript says so
+  p.goCue(6);
+  await waitFor(() => events.length >= 5);
+  assert.equal(events[4].source, 'api');
+  assert.equal(p.getMetrics().counters.cues_fired, 5);
+
+  p.closeControl();
+  assert.ok(p.openControl().port > 0); // opens again once closed; close() stops it
+});

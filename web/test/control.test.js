@@ -1,0 +1,61 @@
+'use strict';
+// Cues from the network: the server's OSC control port (createServer's
+// `control`) fires a cue by its own address or by /holoanim/cue/go, answers
+// /holoanim/ack, follows what the cue started, and every client hears
+// {type: 'event', event: {type: 'cue', cue, name, source}} with where it
+// came from ('osc HOST:PORT', 'control /holoanim/cue/go', 'ui'). Deadlines
+// only; nothing is timed.
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const dgram = require('node:dgram');
+const { waitFor, startServer, openClient } = require('./helpers');
+
+function pad(b) {
+  return Buffer.concat([b, Buffer.alloc((4 - (b.length % 4)) % 4)]);
+}
+function oscMessage(address, ...ints) {
+  const str = (s) => pad(Buffer.from(s + '\0'));
+  const args = ints.map((i) => { const b = Buffer.alloc(4); b.writeInt32BE(i); return b; });
+  return Buffer.concat([str(address), str(',' + 'i'.repeat(ints.length)), ...args]);
+}
+function oscStrings(buf) {
+  const out = [];
+  for (let i = 0; i < buf.length;) {
+    const j = buf.indexOf(0, i);
+    out.push(buf.toString('utf8', i, j));
+    i = (Math.floor(j / 4) + 1) * 4;
+  }
+  return out;
+}
+
+test('a cue fired over OSC reaches the WebSocket with its source; owners follow it', async (t) => {
+  const srv = await startServer(t, { control: { port: 0 } });
+  assert.ok(srv.runtime.control && srv.runtime.control.port > 0);
+  const c = await openClient(t, srv);
+  const sock = dgram.createSocket('udp4');
+  await new Promise((resolve) => sock.bind(0, '127.0.0.1', resolve));
+  t.after(() => sock.close());
+  const ask = (address, ...ints) => new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no reply to ${address} in 60 s`)), 60000);
+    sock.once('message', (m) => { clearTimeout(timer); resolve(oscStrings(m)); });
+    sock.send(oscMessage(address, ...ints), srv.runtime.control.port, '127.0.0.1');
+  });
+  const cueEvents = () => c.pushes.filter((m) => m.type === 'event' && m.event.type === 'cue').map((m) => m.event);
+
+  await c.call('transport', { action: 'play' });
+  assert.deepEqual(await ask('/quartet/go'), ['/holoanim/ack', ',ss', '/quartet/go', 'cue 1']);
+  await waitFor(() => cueEvents().length >= 1, 'the cue event');
+  const first = cueEvents()[0];
+  assert.equal(first.cue, 1);
+  assert.equal(first.name, 'Orbit');
+  assert.equal(first.source, `osc 127.0.0.1:${sock.address().port}`);
+  // the runtime followed the cue: the group owns its tracks
+  await waitFor(() => srv.runtime.owners().length === 4, 'the owners of cue 1');
+  assert.deepEqual(srv.runtime.owners().map((o) => [o.track, o.kind, o.group]), [1, 2, 3, 4].map((k) => [k, 'group', 'quartet']));
+
+  await c.call('cue', { number: 2 }); // the UI's GO
+  assert.deepEqual(await ask('/holoanim/cue/go', 1), ['/holoanim/ack', ',ss', '/holoanim/cue/go', 'cue 1']);
+  await waitFor(() => cueEvents().length >= 3, 'three cue events');
+  assert.deepEqual(cueEvents().slice(1).map((e) => [e.cue, e.source]), [[2, 'ui'], [1, 'control /holoanim/cue/go']]);
+  assert.deepEqual(await ask('/quartet/nothing'), ['/holoanim/error', ',ss', '/quartet/nothing', 'unknown address']);
+});
