@@ -1032,9 +1032,12 @@ static void play_finish(play_ctx *c) {
   if (c->control != NULL && !c->opts->quiet) {
     ha_control_stats cs;
     ha_control_get_stats(c->control, &cs);
-    fprintf(stderr, "\nholoanim: control on %s: %llu commands, %llu refused (sender not allowed)",
+    fprintf(stderr,
+            "\nholoanim: control on %s: %llu commands, %llu refused (sender not allowed), "
+            "%llu malformed, %llu unknown or with wrong arguments\n",
             ha_control_address(c->control), (unsigned long long)cs.commands,
-            (unsigned long long)cs.refused);
+            (unsigned long long)cs.refused, (unsigned long long)cs.malformed,
+            (unsigned long long)cs.unknown);
   }
   ha_control_stop(c->control);
   c->control = NULL;
