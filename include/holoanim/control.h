@@ -121,7 +121,7 @@ typedef struct ha_control_config {
   /* Default NULL. An external clock's message (control thread, handlers'
    * `user`): `time` in seconds (NAN: none in this message), `playing` 1
    * the external transport plays, 0 it stopped or paused, -1 not said.
-   * /time t (REAPER's TIME n/time, a float), /play b (1 plays, 0 does
+   * /time t (REAPER's TIME f/time, a float), /play b (1 plays, 0 does
    * not), /stop 1 and /pause 1 (0: nothing said), /holoanim/time t
    * [playing]. A number is an int or a float (or T/F for b); a wrong
    * argument counts as unknown. NULL: these addresses go to `address`. */
