@@ -19,7 +19,7 @@ if [ -f ../shared/conformance/hpx/check.py ]; then
 fi
 
 echo "== Node addon: npm ci + node --test (bindings/node)"
-(cd bindings/node && npm ci --no-audit --no-fund && npm test)
+(cd bindings/node && npm ci --no-audit --no-fund --foreground-scripts && npm test)
 
 echo "== web: server tests + end to end in Chromium (web/)"
 (cd web && npm ci --no-audit --no-fund && npm test)

@@ -23,8 +23,10 @@ if [ ! -x "$ROOT/build/holoanim" ]; then
   "$ROOT/scripts/setup.sh"
 fi
 if [ ! -f "$ROOT/bindings/node/build/Release/holoanim.node" ]; then
-  echo "start: building the Node addon"
-  (cd "$ROOT/bindings/node" && npm ci --no-audit --no-fund)
+  # It links the library build/ holds (compiled once, above); the build's
+  # own lines show as it goes.
+  echo "start: building the Node addon (links build/libholoanim.a)"
+  (cd "$ROOT/bindings/node" && npm ci --no-audit --no-fund --foreground-scripts)
 fi
 if [ ! -d node_modules ]; then
   npm ci --no-audit --no-fund
