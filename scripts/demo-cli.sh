@@ -6,7 +6,7 @@
 # DEMO_SECONDS (default 20) sets how long it plays; Ctrl-C stops it cleanly.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh
+HA_TARGETS="holoanim holoanim_static holoanim_devsim" scripts/setup.sh
 out=build/demo
 mkdir -p "$out"
 h=build/holoanim

@@ -8,5 +8,5 @@
 #   scripts/demo-cli.sh                     # the same show in the terminal only
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh
+HA_TARGETS="holoanim holoanim_static holoanim_devsim" scripts/setup.sh
 exec web/start.sh "$@"

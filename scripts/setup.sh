@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install what holoanim needs to build and test on a fresh Debian (as root,
-# or with sudo), then configure and build into ./build. Idempotent: packages
+# or with sudo), then configure and build into ./build (HA_TARGETS="a b": only
+# those targets, as the demo does). Idempotent: packages
 # already present are not fetched again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,4 +27,11 @@ fi
 BUILD_DIR=${BUILD_DIR:-build}
 WERROR=${HA_WERROR:-ON}
 cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHA_WERROR="$WERROR" "$@" >/dev/null
-cmake --build "$BUILD_DIR" -j"$(nproc)"
+# HA_TARGETS: only these (the demo needs the CLI and the two archives the
+# Node addon links, not the tests and benchmarks); all by default.
+if [ -n "${HA_TARGETS:-}" ]; then
+  # shellcheck disable=SC2086 # a list of target names
+  cmake --build "$BUILD_DIR" -j"$(nproc)" --target $HA_TARGETS
+else
+  cmake --build "$BUILD_DIR" -j"$(nproc)"
+fi

@@ -20,7 +20,7 @@ DEVSIM_PORT=${DEVSIM_PORT:-4003}
 
 if [ ! -x "$ROOT/build/holoanim" ]; then
   echo "start: building holoanim (scripts/setup.sh)"
-  "$ROOT/scripts/setup.sh"
+  HA_TARGETS="holoanim holoanim_static holoanim_devsim" "$ROOT/scripts/setup.sh"
 fi
 if [ ! -f "$ROOT/bindings/node/build/Release/holoanim.node" ]; then
   # It links the library build/ holds (compiled once, above); the build's
