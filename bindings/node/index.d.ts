@@ -284,6 +284,13 @@ export interface PlayerOptions {
   stallThreshold?: number;
   /** SCHED_FIFO priority (1..99) for the tick thread only, no mlockall; 0 = normal (default) */
   tickPriority?: number;
+  /**
+   * Follow an external clock (a DAW's transport, docs/sync.md) that
+   * openControl receives: true, or the chase's settings (tolerance s, default
+   * 0.1; deadband s, default tolerance/10; gain 1/s, default 1; maxSlew,
+   * default 0.05). A show's control.sync turns it on too.
+   */
+  sync?: boolean | { tolerance?: number; deadband?: number; gain?: number; maxSlew?: number };
 }
 
 export interface OutputOptions {
@@ -508,7 +515,8 @@ export class Player {
    */
   goCue(cue: number): CueFired;
   /** Open an OSC control port (cue addresses, /holoanim/..., device echoes). */
-  openControl(options?: ControlOptions): { address: string; port: number };
+  /** sync: the clock's addresses (/time, /play, /stop, /pause, /holoanim/time) drive the transport */
+  openControl(options?: ControlOptions): { address: string; port: number; sync: boolean };
   closeControl(): void;
   /** The operations goCue(cue) performs, without firing it. */
   cueEffects(cue: number): CueEffect[];

@@ -238,6 +238,8 @@ function httpHandler(access, serveStatic, health) {
  *   importWorker, importTimeoutMs  the import worker's script and deadline (tests)
  *   staticDir    the built UI (web/dist)
  *   cli          the holoanim command (for discover)
+ *   playerOptions  extra Player options (e.g. {sync: true}: follow a DAW's
+ *                clock sent to the control port)
  *   control      an OSC control port for cues {port, bind, allow, allowLoopback}
  *                (Player.openControl): a cue's `osc` address fires it; every
  *                fired cue reaches the clients as an event {type: 'cue',
@@ -260,7 +262,7 @@ async function createServer(opts) {
     importWorker: opts.importWorker,
     importTimeoutMs: opts.importTimeoutMs,
   });
-  const runtime = new Runtime(h, { frameRate: opts.frameRate || 60, tickRate: opts.tickRate || 100, control: opts.control || null });
+  const runtime = new Runtime(h, { frameRate: opts.frameRate || 60, tickRate: opts.tickRate || 100, control: opts.control || null, playerOptions: opts.playerOptions });
   const registry = h.listModels();
   const clients = new Set();
   let closed = false;

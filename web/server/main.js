@@ -29,7 +29,10 @@ const HELP = `usage: node server/main.js [options]
   --static DIR        the built UI (default web/dist)
   --control [HOST:]PORT  an OSC port for cue triggers: a cue's osc address or
                       /holoanim/cue/go N fires it (host default 127.0.0.1)
-  --control-allow A   senders allowed on it: address or CIDR range (repeat)`;
+  --control-allow A   senders allowed on it: address or CIDR range (repeat)
+  --sync osc          the transport follows a DAW's clock sent to the control
+                      port (REAPER's /time, /play, /stop; docs/sync.md); a
+                      show's control.sync does too`;
 
 function loadAddon(dir) {
   try {
@@ -78,6 +81,7 @@ async function main() {
         static: { type: 'string', default: path.join(WEB, 'dist') },
         control: { type: 'string' },
         'control-allow': { type: 'string', multiple: true, default: [] },
+        sync: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }).values;
@@ -109,6 +113,15 @@ async function main() {
     }
     control = { port: Number(m[2]), bind: m[1] || '127.0.0.1', allow: args['control-allow'] };
   }
+  if (args.sync !== undefined && args.sync !== 'osc' && args.sync !== 'none') {
+    console.error(`holoanim-web: --sync "${args.sync}": osc or none`);
+    process.exit(2);
+  }
+  if (args.sync === 'osc' && !control) {
+    console.error('holoanim-web: --sync osc: the clock arrives on the control port: give --control [HOST:]PORT');
+    process.exit(2);
+  }
+  const playerOptions = args.sync === 'osc' ? { sync: true } : undefined;
   const h = loadAddon(path.resolve(args.addon));
   let open = args.open;
   if (args.demo) open = installDemo(h, path.resolve(args.demo), path.resolve(args.projects), args.device);
@@ -130,6 +143,7 @@ async function main() {
       staticDir: args.static,
       cli: args.cli,
       control,
+      playerOptions,
       log: (m) => console.error(`holoanim-web: ${m}`),
     });
   } catch (e) {

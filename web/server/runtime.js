@@ -669,6 +669,9 @@ class Runtime extends EventEmitter {
       rebuilds: this.#rebuilds,
       outputError: this.outputError,
       animated: this.#owners.size,
+      // the OSC control port ({address, port, sync}) or null; sync: the
+      // transport follows a DAW's clock sent there
+      control: this.control,
     };
     this.#stats = { at: now, outputs: outs, status };
     return result;

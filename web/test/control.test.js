@@ -59,3 +59,20 @@ test('a cue fired over OSC reaches the WebSocket with its source; owners follow 
   assert.deepEqual(cueEvents().slice(1).map((e) => [e.cue, e.source]), [[2, 'ui'], [1, 'control /holoanim/cue/go']]);
   assert.deepEqual(await ask('/quartet/nothing'), ['/holoanim/error', ',ss', '/quartet/nothing', 'unknown address']);
 });
+
+test('with sync the server follows a DAW clock on its control port; stats say so', async (t) => {
+  const srv = await startServer(t, { control: { port: 0 }, playerOptions: { sync: true } });
+  assert.equal(srv.runtime.control.sync, true);
+  const c = await openClient(t, srv);
+  const sock = dgram.createSocket('udp4');
+  await new Promise((resolve) => sock.bind(0, '127.0.0.1', resolve));
+  t.after(() => sock.close());
+  const send = (address, ...ints) => sock.send(oscMessage(address, ...ints), srv.runtime.control.port, '127.0.0.1');
+  send('/stop', 1);
+  send('/time', 12); // REAPER's cursor moved while stopped: seek there
+  const stats = () => c.pushes.filter((m) => m.type === 'stats').map((m) => m.stats).filter((s) => s && s.control);
+  await waitFor(() => stats().some((s) => s.counters.sync_seeks >= 1 && s.status.time === 12), 'a seek to the clock in the stats');
+  const s = stats().at(-1);
+  assert.equal(s.control.sync, true);
+  assert.equal(s.control.port, srv.runtime.control.port);
+});

@@ -144,6 +144,30 @@ static bool get_limits(napi_env env, napi_value obj, ha_limits *l) {
   return ha_node_opt_number(env, obj, "maxSpeed", &l->max_speed);
 }
 
+/* options.sync: true/false, or {tolerance, deadband, gain, maxSlew} (the
+ * transport follows the external clock openControl receives). */
+static bool get_sync(napi_env env, napi_value v, ha_sync_config *s) {
+  if (ha_node_is_type(env, v, napi_boolean)) {
+    NAPI_CALL_B(env, napi_get_value_bool(env, v, &s->enabled));
+    return true;
+  }
+  if (!ha_node_is_type(env, v, napi_object)) {
+    ha_node_type_error(env, "sync must be a boolean or {tolerance, deadband, gain, maxSlew}");
+    return false;
+  }
+  bool found = false;
+  napi_value d;
+  s->enabled = true;
+  if (!ha_node_opt_number(env, v, "tolerance", &s->tolerance) ||
+      !ha_node_get_prop(env, v, "deadband", &d, &found)) {
+    return false;
+  }
+  s->deadband = found ? s->deadband : s->tolerance / 10.0;
+  return ha_node_opt_number(env, v, "deadband", &s->deadband) &&
+         ha_node_opt_number(env, v, "gain", &s->gain) &&
+         ha_node_opt_number(env, v, "maxSlew", &s->max_slew);
+}
+
 static bool get_player_config(napi_env env, napi_value o, ha_player_config *c, bool *max_given) {
   *max_given = false;
   if (ha_node_is_nullish(env, o)) {
@@ -181,7 +205,8 @@ static bool get_player_config(napi_env env, napi_value o, ha_player_config *c, b
   c->max_outputs = max_outputs;
   c->queue_capacity = queue;
   c->event_capacity = events;
-  if (!ha_node_get_prop(env, o, "limits", &v, &found)) {
+  if (!ha_node_get_prop(env, o, "sync", &v, &found) || (found && !get_sync(env, v, &c->sync)) ||
+      !ha_node_get_prop(env, o, "limits", &v, &found)) {
     return false;
   }
   return !found || get_limits(env, v, &c->limits);

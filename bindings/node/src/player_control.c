@@ -8,7 +8,9 @@
  * /holoanim/ack or /holoanim/error; device echoes go to the output whose
  * device sent them. A fired cue reaches on('event') as {type: 'cue', cue,
  * name, source}, source "osc 10.0.0.5:53000" or "control
- * /holoanim/cue/go" (goCue: "api").
+ * /holoanim/cue/go" (goCue: "api"). A player that follows an external
+ * clock (its sync option, or the show's control.sync) takes the clock's
+ * messages here too (ha_player_sync_clock), and refuses transport commands.
  *
  * The handlers run on the control thread and take op_mu, as every control
  * call does, so they never race close() or replaceShow(); close() stops the
@@ -31,6 +33,18 @@ static ha_status control_ready(ha_node_player *p, char *reply, size_t cap) {
   return HA_OK;
 }
 
+/* op_mu held: the transport follows an external clock, and `a` would move
+ * it (refused: the clock's messages own the transport, as in `holoanim play
+ * --sync osc`). */
+static bool control_clock_owns(const ha_node_player *p, ha_control_action a, char *reply,
+                               size_t cap) {
+  if (!p->cfg.sync.enabled || a == HA_CONTROL_CUE || a == HA_CONTROL_PANIC) {
+    return false;
+  }
+  snprintf(reply, cap, "following an external clock (sync osc): the transport is the clock's");
+  return true;
+}
+
 static ha_status control_on_action(void *user, ha_control_action a, const char *name, double value,
                                    char *reply, size_t cap) {
   ha_node_player *p = user;
@@ -39,6 +53,10 @@ static ha_status control_on_action(void *user, ha_control_action a, const char *
   pthread_mutex_lock(&p->op_mu);
   ha_status st = control_ready(p, reply, cap);
   size_t idx = 0;
+  if (st == HA_OK && control_clock_owns(p, a, reply, cap)) {
+    pthread_mutex_unlock(&p->op_mu);
+    return HA_ESTATE;
+  }
   if (st == HA_OK) {
     switch (a) {
     case HA_CONTROL_PLAY: st = name == NULL ? ha_player_play(p->player) : HA_EUNSUPPORTED; break;
@@ -101,6 +119,17 @@ static void control_on_echo(void *user, const ha_control_echo *e) {
   pthread_mutex_lock(&p->op_mu);
   if (!p->closed && p->player != NULL) {
     (void)ha_player_device_echo_from(p->player, e, NULL); /* foreign: counted */
+  }
+  pthread_mutex_unlock(&p->op_mu);
+}
+
+/* An external clock's message (/time, /play, /stop, /pause,
+ * /holoanim/time): to the player's latest-wins slot; the tick chases it. */
+static void control_on_clock(void *user, double time, int playing) {
+  ha_node_player *p = user;
+  pthread_mutex_lock(&p->op_mu);
+  if (!p->closed && p->player != NULL) {
+    (void)ha_player_sync_clock(p->player, time, playing); /* ESTATE: not syncing now */
   }
   pthread_mutex_unlock(&p->op_mu);
 }
@@ -169,6 +198,7 @@ static napi_value player_open_control(napi_env env, const ha_node_call *c) {
     cc.address = control_on_address;
     cc.echo = control_on_echo;
     ha_control_handlers h = {p, control_on_action, NULL};
+    bool syncing = false;
     ha_error err;
     ha_error_clear(&err);
     ha_status st = HA_ESTATE;
@@ -176,6 +206,10 @@ static napi_value player_open_control(napi_env env, const ha_node_call *c) {
      * p->control set. */
     pthread_mutex_lock(&p->op_mu);
     if (p->control == NULL && p->player != NULL) {
+      /* The clock's addresses are the clock's only while the player
+       * follows one (the show's control.sync or the sync option). */
+      syncing = p->cfg.sync.enabled;
+      cc.clock = syncing ? control_on_clock : NULL;
       st = ha_control_start(&cc, &h, &p->control, &err);
     } else {
       snprintf(err.message, sizeof err.message, "openControl: the control port is open already");
@@ -191,7 +225,8 @@ static napi_value player_open_control(napi_env env, const ha_node_call *c) {
       ha_node_throw(env, st, &err, NULL);
     } else if (napi_create_object(env, &r) != napi_ok ||
                !ha_node_set_string(env, r, "address", address) ||
-               !ha_node_set_number(env, r, "port", bound)) {
+               !ha_node_set_number(env, r, "port", bound) ||
+               !ha_node_set_bool(env, r, "sync", syncing)) {
       r = NULL;
     }
   }

@@ -85,3 +85,46 @@ test('a cue fires by its OSC address and by /holoanim/cue/go: ack and a cue even
   p.closeControl();
   assert.ok(p.openControl().port > 0); // opens again once closed; close() stops it
 });
+
+test('a player with sync follows an external clock on its control port (REAPER /time, /play, /stop)', async (t) => {
+  const p = new h.Player({ tickRate: 200, sync: { tolerance: 0.1 } });
+  t.after(() => p.close());
+  p.loadShow(path.join(__dirname, 'fixtures', 'cue-scene.json'));
+  let frame = null;
+  p.on('positions', (f) => { frame = f; });
+  p.start();
+  const ctl = p.openControl({ port: 0 });
+  assert.equal(ctl.sync, true);
+  const sock = dgram.createSocket('udp4');
+  await new Promise((resolve) => sock.bind(0, '127.0.0.1', resolve));
+  t.after(() => sock.close());
+  const send = (address, ...ints) => sock.send(oscMessage(address, ...ints), ctl.port, '127.0.0.1');
+
+  // stopped at 20 s: the transport seeks there and stands
+  send('/stop', 1);
+  send('/time', 20);
+  await waitFor(() => frame && frame.time === 20);
+  // the DAW plays: the transport runs on from the clock
+  send('/play', 1);
+  send('/time', 20);
+  await waitFor(() => frame && frame.time > 20.05);
+  // transport commands are the clock's; cues are not
+  const [reply, , , text] = await ask(sock, ctl.port, '/holoanim/pause');
+  assert.equal(reply, '/holoanim/error');
+  assert.match(text, /following an external clock/);
+  // a jump larger than the tolerance seeks, stopped
+  send('/stop', 1);
+  send('/time', 3);
+  await waitFor(() => frame && frame.time === 3);
+  assert.ok(p.getMetrics().counters.sync_seeks >= 2);
+
+  // without sync the clock's addresses are nobody's: /time is unknown
+  const q = new h.Player({ tickRate: 200 });
+  t.after(() => q.close());
+  q.loadShow(path.join(__dirname, 'fixtures', 'cue-scene.json'));
+  const qc = q.openControl({ port: 0 });
+  assert.equal(qc.sync, false);
+  assert.deepEqual(await ask(sock, qc.port, '/time', 5), ['/holoanim/error', ',ss', '/time', 'unknown address']);
+  assert.throws(() => new h.Player({ sync: 'osc' }), TypeError);
+  assert.throws(() => new h.Player({ sync: { tolerance: 50 } }), /tolerance/);
+});

@@ -98,6 +98,12 @@ export function Outputs() {
         <b>{stats ? stats.animated : '—'}</b>
         <span>frames sent here · skipped</span>
         <b>{mine ? `${mine.framesSent} · ${mine.framesSkipped}` : '—'}</b>
+        <span>control port</span>
+        <b data-testid="control-port" title="OSC cues, transport commands and device echoes arrive here">
+          {stats && stats.control
+            ? `${stats.control.address}${stats.control.sync ? ` · following a DAW's clock (off by ${((stats.gauges.sync_error_seconds || 0) * 1000).toFixed(0)} ms, ${stats.counters.sync_seeks} seeks)` : ''}`
+            : 'none'}
+        </b>
         <span>view</span>
         <b>{uiFps().toFixed(0)} fps</b>
       </div>
