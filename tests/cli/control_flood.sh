@@ -208,23 +208,7 @@ else
 fi
 
 # ---- part 2: two namespaces ----
-if ! ip netns add "$nsa" 2>/dev/null; then
-  echo "skipped: creating a network namespace (ip netns add) is not permitted here"
-  exit 77
-fi
-ip netns add "$nsb"
-ip link add "$veth_a" type veth peer name "$veth_b"
-ip link set "$veth_a" netns "$nsa"
-ip link set "$veth_b" netns "$nsb"
-ip -n "$nsa" addr add 10.79.0.1/30 dev "$veth_a"
-ip -n "$nsa" addr add 10.79.9.1/24 dev "$veth_a"
-ip -n "$nsb" addr add 10.79.0.2/30 dev "$veth_b"
-ip -n "$nsb" addr add 10.79.9.2/24 dev "$veth_b"
-for ns in "$nsa" "$nsb"; do
-  ip -n "$ns" link set lo up
-done
-ip -n "$nsa" link set "$veth_a" up
-ip -n "$nsb" link set "$veth_b" up
+netns_pair "$nsa" "$nsb" "$veth_a" "$veth_b" 10.79.0.1/30 10.79.9.1/24 -- 10.79.0.2/30 10.79.9.2/24
 wait_for "a route to 10.79.0.1" ip netns exec "$nsb" ip route get 10.79.0.1 >/dev/null
 control='{"port": 4010, "bind": "0.0.0.0", "allow": ["10.79.0.2"]}'
 senders=(ip netns exec "$nsb")

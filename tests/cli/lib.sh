@@ -142,3 +142,33 @@ stop_devsim() {
   wait "$sim" || true
   sim=""
 }
+
+# netns_pair NS_A NS_B VETH_A VETH_B ADDR/LEN... -- ADDR/LEN...: two network
+# namespaces joined by a veth pair, the addresses before "--" on NS_A's end
+# and those after on NS_B's, every link up. Exits 77 (skipped, said why)
+# where `ip netns add` is not permitted. The caller's EXIT trap deletes the
+# namespaces (the veth goes with them).
+netns_pair() {
+  local a=$1 b=$2 va=$3 vb=$4 side dev x
+  shift 4
+  if ! ip netns add "$a" 2>/dev/null; then
+    echo "skipped: creating a network namespace (ip netns add) is not permitted here"
+    exit 77
+  fi
+  ip netns add "$b"
+  ip link add "$va" type veth peer name "$vb"
+  ip link set "$va" netns "$a"
+  ip link set "$vb" netns "$b"
+  side=$a dev=$va
+  for x in "$@"; do
+    if [ "$x" = "--" ]; then
+      side=$b dev=$vb
+      continue
+    fi
+    ip -n "$side" addr add "$x" dev "$dev"
+  done
+  ip -n "$a" link set lo up
+  ip -n "$b" link set lo up
+  ip -n "$a" link set "$va" up
+  ip -n "$b" link set "$vb" up
+}
