@@ -27,6 +27,7 @@ const { Runtime } = require('./runtime');
 const { requestHandler } = require('./requests');
 const { parseMessage, encodeFrame } = require('./protocol');
 const { Access } = require('./access');
+const { Devices } = require('./device');
 
 const MIME = {
   '.html': 'text/html; charset=utf-8',
@@ -76,6 +77,7 @@ function sessionState(session, runtime) {
     projectsDir: session.dir,
     doc: session.doc,
     state: session.state(),
+    settings: session.settings,
     transport: runtime.transport(),
     paths: runtime.paths(),
   };
@@ -238,6 +240,8 @@ function httpHandler(access, serveStatic, health) {
  *   importWorker, importTimeoutMs  the import worker's script and deadline (tests)
  *   staticDir    the built UI (web/dist)
  *   cli          the holoanim command (for discover)
+ *   device       HOST:PORT of the simulated device new shows are offered (web/start.sh's
+ *                devsim); without it, choosing it starts one in this server
  *   control      an OSC control port for cues {port, bind, allow, allowLoopback}
  *                (Player.openControl): a cue's `osc` address fires it; every
  *                fired cue reaches the clients as an event {type: 'cue',
@@ -261,6 +265,7 @@ async function createServer(opts) {
     importTimeoutMs: opts.importTimeoutMs,
   });
   const runtime = new Runtime(h, { frameRate: opts.frameRate || 60, tickRate: opts.tickRate || 100, control: opts.control || null });
+  const devices = new Devices(h, opts.device || null);
   const registry = h.listModels();
   const clients = new Set();
   let closed = false;
@@ -289,6 +294,7 @@ async function createServer(opts) {
     broadcast({ type: 'show', doc, state, by, label });
   });
   session.on('saved', (state) => broadcast({ type: 'saved', state }));
+  session.on('settings', (settings) => broadcast({ type: 'settings', settings }));
   runtime.on('transport', (t) => broadcast({ type: 'transport', transport: t }));
   runtime.on('paths', (items) => broadcast({ type: 'paths', items }));
   runtime.on('event', (e) => broadcast({ type: 'event', event: e }));
@@ -299,12 +305,12 @@ async function createServer(opts) {
   const projects = session.list();
   if (opts.open) session.open(opts.open);
   else if (projects.length > 0) session.open(projects[0].name);
-  else session.create('untitled', 'Untitled show');
+  else session.create('untitled', 'Untitled show', devices.outputsFor(undefined));
 
   const statsTimer = statsEverySecond(clients, runtime, broadcast);
 
   // ---- requests ----
-  const handle = requestHandler({ h, session, runtime, cli: opts.cli });
+  const handle = requestHandler({ h, session, runtime, cli: opts.cli, devices });
 
   async function onMessage(c, data, isBinary) {
     let m;
@@ -358,7 +364,7 @@ async function createServer(opts) {
       broadcast({ type: 'presence', clients: clients.size });
     });
     ws.on('error', () => {});
-    send(c, { type: 'welcome', clientId: c.id, registry, libraryVersion: h.libraryVersion, ...sessionState(session, runtime) });
+    send(c, { type: 'welcome', clientId: c.id, registry, libraryVersion: h.libraryVersion, device: devices.info(), ...sessionState(session, runtime) });
     broadcast({ type: 'presence', clients: clients.size });
   });
 
@@ -383,9 +389,10 @@ async function createServer(opts) {
     await done;
     session.close();
     runtime.close();
+    devices.close();
   }
 
-  return { url, port, session, runtime, clients, close };
+  return { url, port, session, runtime, clients, close, devsim: () => devices.sim() };
 }
 
 module.exports = { createServer, isLoopback, MAX_MESSAGE_BYTES };

@@ -23,7 +23,9 @@ const HELP = `usage: node server/main.js [options]
   --projects DIR      the folder of shows (default web/projects)
   --open NAME         open this project (default: the newest)
   --demo FILE         copy this show into the projects folder if absent and open it
-  --device HOST:PORT  point the demo's outputs there (e.g. a holoanim devsim)
+  --device HOST:PORT  the simulated device (a holoanim devsim): the demo's outputs
+                      and new shows' "simulated device" go there (without it, a
+                      new show's simulated device runs inside this server)
   --addon DIR         the holoanim Node addon (default bindings/node)
   --cli PATH          the holoanim command, for discover (default build/holoanim)
   --static DIR        the built UI (default web/dist)
@@ -130,6 +132,7 @@ async function main() {
       staticDir: args.static,
       cli: args.cli,
       control,
+      device: args.device,
       log: (m) => console.error(`holoanim-web: ${m}`),
     });
   } catch (e) {

@@ -7,14 +7,23 @@
 const fs = require('node:fs');
 const { execFile } = require('node:child_process');
 
-function transportRequest(runtime, m) {
+/** A stop: `m.stop` (hold | return) and `m.fade`, else the show's settings. */
+function stopRequest(runtime, session, m) {
+  const def = session.settings.stop;
+  const mode = m.stop ?? def.mode;
+  const fade = m.fade ?? (mode === 'return' ? def.fade : 0);
+  if (!(fade >= 0 && fade <= 60)) throw Object.assign(new Error(`stop fade ${fade}: seconds in [0, 60]`), { code: 'EINVAL', parameter: 'fade' });
+  return runtime.stop(fade, mode);
+}
+
+function transportRequest(runtime, session, m) {
   const need = (k) => {
     if (m[k] === undefined) throw Object.assign(new Error(`transport ${m.action} needs ${k}`), { code: 'EBADMSG' });
   };
   switch (m.action) {
     case 'play': return runtime.play();
     case 'pause': return runtime.pause();
-    case 'stop': return runtime.stop(m.fade ?? 0);
+    case 'stop': return stopRequest(runtime, session, m);
     case 'seek': need('time'); return runtime.seek(m.time);
     case 'speed': need('speed'); return runtime.setSpeed(m.speed);
     case 'loop': need('loop'); return runtime.setLoop(m.loop);
@@ -84,7 +93,7 @@ function discoverRequest(cli, m) {
 }
 
 /** handle(client, message) → the reply's result (or a promise of it); throws {code, message}. */
-function requestHandler({ h, session, runtime, cli }) {
+function requestHandler({ h, session, runtime, cli, devices }) {
   return async function handle(c, m) {
     switch (m.type) {
       case 'edit': return { version: session.edit(m.ops, m.base, c.id, m.label || '') };
@@ -93,15 +102,17 @@ function requestHandler({ h, session, runtime, cli }) {
       case 'save': return session.save();
       case 'projects': return { dir: session.dir, projects: session.list() };
       case 'open': return { warnings: session.open(m.project) };
-      case 'create': return { warnings: session.create(m.project, m.title) };
+      case 'create': return { warnings: session.create(m.project, m.title, devices.outputsFor(m.output)) };
       case 'import': return { warnings: await session.importHpx(m.project, m.text, { autostart: m.autostart === true }) };
       case 'saveAs': session.saveAs(m.project); return session.state();
-      case 'transport': return transportRequest(runtime, m);
+      case 'transport': return transportRequest(runtime, session, m);
+      case 'settings': return session.setSettings(m.stop ? { stop: m.stop } : {});
       case 'cue': return { cue: runtime.goCue(m.number) };
       case 'live': runtime.setBase(m.track, m.position); return {};
       case 'stopTrack': runtime.stopTrack(m.track, m.fade ?? 0); return {};
       case 'preview': return previewRequest(h, session, runtime, m);
       case 'discover': return discoverRequest(cli, m);
+      case 'devsim': return devices.outputsFor('devsim')[0];
       case 'subscribe':
         c.frames = m.frames;
         c.acked = c.sent;

@@ -43,6 +43,8 @@ const os = require('node:os');
 const { EventEmitter } = require('node:events');
 
 const LOOP_MODES = ['once', 'loop', 'pingpong'];
+const GLIDE = 1; // s: a start that would jump a source glides it onto its path instead
+const AT = 1e-3; // m: a source this close to where its path starts does not glide
 const PATH_SAMPLES = 96;
 const FRAME_RATE = 60;
 
@@ -273,14 +275,22 @@ class Runtime extends EventEmitter {
   }
 
   play() {
+    const p = this.#player;
     if (!this.#started) {
+      // the show starts at 0, also when Play comes while a Stop's sources
+      // still glide home (the player would go on from there)
+      const st = p.getStatus();
+      if (st.time !== 0 || st.playing) {
+        p.play();
+        p.seek(0);
+      }
       // document order, like the core: a later autoStart group takes shared tracks
       (this.#doc.groups || []).forEach((g, i) => {
-        if (g.autoStart) this.#startGroup(this.#doc, i);
+        if (g.autoStart) this.#startGroup(this.#doc, i, 0);
       });
       this.#started = true;
     }
-    this.#player.play();
+    p.play();
     this.#playing = true;
     this.#emitPaths();
     return this.#emitTransport();
@@ -292,8 +302,20 @@ class Runtime extends EventEmitter {
     return this.#emitTransport();
   }
 
-  stop(fade = 0) {
-    this.#player.stop(fade);
+  /**
+   * Stop: every animation off, the transport back to 0. `hold`: the sources
+   * stay where they are (the next Play glides them onto the show);
+   * `return`: they glide back to their bases over `fade` seconds (0: at once).
+   */
+  stop(fade = 0, mode = fade > 0 ? 'return' : 'hold') {
+    const p = this.#player;
+    if (mode === 'return' && fade > 0) {
+      p.stop(fade);
+    } else {
+      p.stop(0);
+      // a track no animation drives rests at its base
+      if (mode === 'return') for (const t of this.#doc.tracks || []) p.setBase(t.id, t.position || [0, 0, 0]);
+    }
     this.#playing = false;
     this.#anims.clear();
     this.#owners.clear();
@@ -489,17 +511,47 @@ class Runtime extends EventEmitter {
     }
   }
 
-  #startDef(def, tag, rec, since) {
+  /**
+   * Start a running record's animation. A group's offsets come from the
+   * tracks' bases in the document, never from wherever they stand (a Stop
+   * that held them, a restart after an edit): `fromBase`, as `holoanim play`
+   * and `eval` have them. When a source is not where its path starts and the
+   * animation has no fadeIn, it glides there over GLIDE seconds: no jump.
+   */
+  #startDef(def, tag, rec, since, glide = true) {
     const spec = { ...def.spec };
     if (spec.fadeIn === undefined) delete spec.fadeIn;
-    this.#player.startAnimation({ tag, tracks: def.tracks, ...def.motion, ...spec });
+    const fromBase = rec.kind === 'group';
+    if (glide && !(spec.fadeIn > 0) && this.#wouldJump(def, fromBase)) spec.fadeIn = GLIDE;
+    this.#player.startAnimation({ tag, tracks: def.tracks, ...def.motion, ...spec, fromBase });
     this.#own(tag, { ...rec, since, tracks: def.tracks });
   }
 
-  #startGroup(doc, gi) {
+  /** Does any track of `def` stand away from where its path starts? */
+  #wouldJump(def, fromBase) {
+    const snap = this.#player.snapshot();
+    if (!snap) return false;
+    const at = new Map();
+    Array.from(snap.ids).forEach((id, i) => at.set(id, [snap.positions[3 * i], snap.positions[3 * i + 1], snap.positions[3 * i + 2]]));
+    const bases = new Map((this.#doc.tracks || []).map((t) => [t.id, t.position || [0, 0, 0]]));
+    const from = def.tracks.map((t) => (fromBase ? bases.get(t) : at.get(t)) || [0, 0, 0]);
+    let start;
+    try {
+      const group = { motion: this.#h.createMotion(def.motion.model, def.motion.params, def.motion.timing), tracks: def.tracks, bases: from, ...specOf(def.spec) };
+      start = this.#h.groupPositions(group, 0);
+    } catch {
+      return false; // the player says what is wrong when it starts
+    }
+    return def.tracks.some((t, i) => {
+      const p = at.get(t);
+      return p && Math.hypot(p[0] - start[3 * i], p[1] - start[3 * i + 1], p[2] - start[3 * i + 2]) > AT;
+    });
+  }
+
+  #startGroup(doc, gi, since = this.#now()) {
     const rec = { kind: 'group', group: doc.groups[gi].name };
     const def = this.#definition(doc, rec);
-    if (def) this.#startDef(def, gi, rec, this.#now());
+    if (def) this.#startDef(def, gi, rec, since);
   }
 
   #own(tag, rec) {
@@ -540,7 +592,8 @@ class Runtime extends EventEmitter {
       const tag = this.#tagOf(doc, r.rec); // the new player's show is doc
       if (tracks.length === 0 || tag === null) continue;
       p.seek(r.rec.since); // paused: the clock stays there while we start
-      this.#startDef({ ...r.def, tracks }, tag, r.rec, r.rec.since);
+      // the sources were on their paths: restored as they were, no glide
+      this.#startDef({ ...r.def, tracks }, tag, r.rec, r.rec.since, false);
     }
     p.seek(t);
     if (this.#speed !== 1) p.setSpeed(this.#speed);

@@ -33,6 +33,23 @@ const LOG_LIMIT = 500;
 const MAX_QUEUED_IMPORTS = 2; // imports waiting behind the running one
 const DEFAULT_ADDON = path.resolve(__dirname, '..', '..', 'bindings', 'node');
 
+/**
+ * What the UI keeps per show beside it, in `.NAME.settings.json` (not in the
+ * show file: holoanim's own tools have no use for it): what Stop does when
+ * the request does not say, `return` (every source glides back to its base
+ * over `fade` seconds, the default) or `hold` (the sources stay where they are;
+ * the next Play glides them onto the show).
+ */
+const DEFAULT_SETTINGS = { stop: { mode: 'return', fade: 2 } };
+
+function checkSettings(x) {
+  const st = x && x.stop;
+  if (!st || !['hold', 'return'].includes(st.mode) || !(Number.isFinite(st.fade) && st.fade >= 0 && st.fade <= 60)) {
+    throw fail('EINVAL', 'settings.stop: {mode: "hold" | "return", fade: seconds in [0, 60]}', { parameter: 'stop' });
+  }
+  return { stop: { mode: st.mode, fade: st.fade } };
+}
+
 const IMPORT_TEMP_RE = /^\..+\.json\.import-(\d+)-\d+$/;
 
 /**
@@ -95,6 +112,7 @@ class Session extends EventEmitter {
   #importSeq = 0;
   #workers = new Set();
   #closed = false;
+  #settings = DEFAULT_SETTINGS;
 
   /**
    * @param h the holoanim addon
@@ -136,6 +154,36 @@ class Session extends EventEmitter {
     return this.#project;
   }
 
+  // ---- the UI's settings of the open show ----
+
+  #settingsFile(file = this.#file) {
+    return path.join(path.dirname(file), `.${path.basename(file, '.json')}.settings.json`);
+  }
+
+  #loadSettings() {
+    try {
+      this.#settings = checkSettings(JSON.parse(fs.readFileSync(this.#settingsFile(), 'utf8')));
+    } catch {
+      this.#settings = DEFAULT_SETTINGS; // none yet, or not readable: the defaults
+    }
+  }
+
+  get settings() {
+    return this.#settings;
+  }
+
+  /** Replace the open show's settings (checked), written beside it at once. */
+  setSettings(settings) {
+    if (!this.#file) throw fail('ESTATE', 'no show is open');
+    const next = checkSettings({ ...this.#settings, ...settings });
+    const tmp = `${this.#settingsFile()}.tmp`;
+    fs.writeFileSync(tmp, `${JSON.stringify(next, null, 2)}\n`);
+    fs.renameSync(tmp, this.#settingsFile());
+    this.#settings = next;
+    this.emit('settings', next);
+    return next;
+  }
+
   // ---- projects ----
 
   /** The shows in the projects folder, newest first. */
@@ -168,12 +216,17 @@ class Session extends EventEmitter {
     return show.warnings;
   }
 
-  /** A new empty project (refused if the name exists). */
-  create(name, title) {
+  /**
+   * A new project (refused if the name exists), ready to build: no track yet
+   * (tracks can be appended), `outputs` as given (Devices.outputsFor).
+   */
+  create(name, title, outputs = []) {
     const file = this.#fileOf(name);
     if (fs.existsSync(file)) throw fail('EEXIST', `project "${name}" already exists`);
     const show = new this.#h.Show();
-    show.edit('add', '/name', title || name);
+    const ops = [{ op: 'add', path: '/name', value: title || name }, { op: 'add', path: '/tracks', value: [] }];
+    if (outputs.length > 0) ops.push({ op: 'add', path: '/outputs', value: outputs });
+    show.patch(ops);
     show.setHistoryLimit(200);
     show.save(file);
     this.#switch(show, name, file, show.version);
@@ -246,8 +299,14 @@ class Session extends EventEmitter {
     const file = this.#fileOf(name);
     if (fs.existsSync(file)) throw fail('EEXIST', `project "${name}" already exists`);
     this.#show.save(file);
+    const settings = this.#settings;
     this.#project = name;
     this.#file = file;
+    try {
+      this.setSettings(settings); // the copy keeps them
+    } catch {
+      // not written: the defaults next time
+    }
     this.#savedVersion = this.#show.version;
     this.#savedAt = Date.now();
     this.#emitChange(null, 'save as');
@@ -264,6 +323,8 @@ class Session extends EventEmitter {
     this.#saveError = null;
     this.#log = [];
     this.#doc = doc;
+    this.#loadSettings();
+    this.emit('settings', this.#settings);
     this.emit('open', this.#doc);
     this.#emitChange(null, 'open', doc);
   }
@@ -400,4 +461,4 @@ class Session extends EventEmitter {
   }
 }
 
-module.exports = { Session, splitPointer, overlaps, NAME_RE };
+module.exports = { Session, splitPointer, overlaps, NAME_RE, DEFAULT_SETTINGS };

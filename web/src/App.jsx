@@ -25,6 +25,35 @@ function SaveState() {
   );
 }
 
+/**
+ * New show: a file name and where its positions go: the simulated device
+ * (web/start.sh's devsim, or one the server starts), a device address, or
+ * nowhere yet. The show starts with no track; "+ Add" and Discover fill it.
+ */
+function NewShow({ onDone }) {
+  const device = useStore((s) => s.device);
+  const [form, setForm] = useState(null);
+  if (!form) return <button data-testid="new-show" onClick={() => setForm({ name: '', output: 'devsim', address: '' })}>New show…</button>;
+  const set = (k, v) => setForm({ ...form, [k]: v });
+  const create = async () => {
+    const output = form.output === 'address' ? form.address.trim() : form.output;
+    if (await act('create', { project: form.name.trim(), title: form.name.trim(), output })) {
+      setForm(null);
+      onDone();
+    }
+  };
+  return (
+    <form className="newshow" data-testid="new-show-form" onSubmit={(e) => { e.preventDefault(); create(); }}>
+      <input className="text" autoFocus placeholder="file name (letters, digits, space, _ . -)" value={form.name} onChange={(e) => set('name', e.target.value)} data-testid="new-name" />
+      <label className="small"><input type="radio" checked={form.output === 'devsim'} onChange={() => set('output', 'devsim')} data-testid="new-output-devsim" /> the simulated device {device && device.address ? `(${device.address})` : '(built in)'}</label>
+      <label className="small"><input type="radio" checked={form.output === 'address'} onChange={() => set('output', 'address')} data-testid="new-output-address" /> a device at{' '}
+        <input className="text" placeholder="192.168.1.50:4003" value={form.address} onFocus={() => set('output', 'address')} onChange={(e) => setForm({ ...form, output: 'address', address: e.target.value })} data-testid="new-address" /></label>
+      <label className="small"><input type="radio" checked={form.output === 'none'} onChange={() => set('output', 'none')} /> no output yet</label>
+      <span><button type="submit" disabled={!form.name.trim()} data-testid="new-create">Create</button> <button type="button" onClick={() => setForm(null)}>Cancel</button></span>
+    </form>
+  );
+}
+
 function ProjectMenu() {
   const [open, setOpen] = useState(false);
   // The original starts animations by hand: imported, they start by cue
@@ -44,14 +73,6 @@ function ProjectMenu() {
       setOpen(false);
       setState({ selection: [] });
       if (r.warnings.length) toast('warn', r.warnings.map((w) => w.text).join('\n'), 8000);
-    }
-  };
-  const create = async () => {
-    const name = prompt('New show — file name (letters, digits, space, _ . -):');
-    if (!name) return;
-    if (await act('create', { project: name, title: name })) {
-      setOpen(false);
-      refresh();
     }
   };
   const saveAs = async () => {
@@ -89,7 +110,7 @@ function ProjectMenu() {
             </button>
           ))}
           <hr />
-          <button onClick={create}>New show…</button>
+          <NewShow onDone={() => { setOpen(false); refresh(); }} />
           <button onClick={saveAs}>Save as…</button>
           <button onClick={() => fileRef.current.click()}>Import .hpx…</button>
           <label className="small" title="Every imported animation starts when the show plays (else by cue only)">
@@ -114,6 +135,7 @@ function Header() {
       <ProjectMenu />
       {doc && <TextField value={doc.name || ''} className="text showname" placeholder="show name" onCommit={(v) => edit([{ op: doc.name !== undefined ? 'replace' : 'add', path: '/name', value: v }], 'rename show').catch(() => {})} />}
       <SaveState />
+      {doc && !(doc.outputs || []).some((o) => o.enabled !== false) && <span className="warn small" data-testid="no-output" title="Outputs panel (3): use the simulated device or a device address">no output: positions go nowhere</span>}
       <span className="spacer" />
       <button onClick={() => act('undo')} disabled={!st || !st.canUndo} title="Undo (Ctrl+Z)" data-testid="undo">↶ Undo</button>
       <button onClick={() => act('redo')} disabled={!st || !st.canRedo} title="Redo (Ctrl+Shift+Z)" data-testid="redo">↷ Redo</button>

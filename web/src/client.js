@@ -103,6 +103,8 @@ function onPush(m) {
         projects: m.projects,
         projectsDir: m.projectsDir,
         libraryVersion: m.libraryVersion,
+        device: m.device || { address: null },
+        settings: m.settings,
       });
       break;
     case 'show': {
@@ -113,6 +115,9 @@ function onPush(m) {
     }
     case 'saved':
       setState((s) => ({ docState: { ...s.docState, ...m.state } }));
+      break;
+    case 'settings':
+      setState({ settings: m.settings });
       break;
     case 'transport':
       setState({ transport: m.transport });

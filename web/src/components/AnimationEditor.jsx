@@ -345,7 +345,7 @@ export function AnimationEditor() {
         </label>
         <label className="field check">
           <span className="fname">spread phases</span>
-          <span className="finput"><input type="checkbox" checked={draft.group.phaseSpread} onChange={(e) => setGroup('phaseSpread', e.target.checked)} /></span>
+          <span className="finput"><input type="checkbox" checked={draft.group.phaseSpread} onChange={(e) => setGroup('phaseSpread', e.target.checked)} data-testid="phase-spread" /></span>
           <span className="fhint dim">evenly along one loop</span>
         </label>
         <label className="field check">

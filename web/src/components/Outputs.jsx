@@ -1,6 +1,6 @@
 // Outputs (the devices positions are sent to) with their live status, and the
 // player's metrics: tick time and lateness, late ticks, conflicts, streaming.
-import { edit, ptr } from '../client.js';
+import { act, edit, ptr } from '../client.js';
 import { useStore } from '../store.js';
 import { NumberField, TextField } from './Tracks.jsx';
 import { uiFps } from './Views.jsx';
@@ -73,7 +73,16 @@ export function Outputs() {
         <h2>Outputs <span className="dim">{outputs.length}</span></h2>
         <button onClick={add}>+ Output</button>
       </header>
-      {outputs.length === 0 && <p className="dim">No output: positions go nowhere. Add the device’s address.</p>}
+      {outputs.length === 0 && (
+        <p className="warn" data-testid="no-output-help">
+          No output: positions go nowhere.{' '}
+          <button data-testid="use-devsim" onClick={async () => {
+            const o = await act('devsim');
+            if (o) edit([{ op: 'add', path: '/outputs', value: [o] }], 'output to the simulated device').catch(() => {});
+          }}>Use the simulated device</button>{' '}
+          or <button onClick={add}>+ Output</button> and type the device’s address.
+        </p>
+      )}
       {stats && stats.outputError && <p className="error" data-testid="output-error">Not sending: {stats.outputError}</p>}
       {outputs.map((o, i) => (
         <OutputRow key={i} o={o} i={i} st={statOf(i)} />

@@ -118,6 +118,12 @@ function LivePosition({ id }) {
   return <span className="livepos" ref={ref} title="position now (x y z); blue while animated">—</span>;
 }
 
+/** Append items to a top-level array of the show, creating it when the show has none yet. */
+export function appendOps(doc, key, items) {
+  if (!Array.isArray(doc[key])) return [{ op: 'add', path: `/${key}`, value: items }];
+  return items.map((value) => ({ op: 'add', path: `/${key}/-`, value }));
+}
+
 function removeTrackOps(doc, id) {
   // the track leaves every group (a group left empty goes, with the cue actions naming it) and preset
   const ops = [];
@@ -163,17 +169,17 @@ function Discover({ doc }) {
   const missing = (found || []).filter((t) => !have.has(t.index));
   const addAll = () =>
     edit(
-      missing.map((t) => ({ op: 'add', path: '/tracks/-', value: { id: t.index, name: t.name || '', position: [t.x, t.y, t.z] } })),
+      appendOps(doc, 'tracks', missing.map((t) => ({ id: t.index, name: t.name || '', position: [t.x, t.y, t.z] }))),
       `add ${missing.length} discovered tracks`,
     ).catch(() => {});
   return (
     <div className="discover">
-      <input className="text" value={target} onChange={(e) => setTarget(e.target.value)} title="device host:port" />
-      <button onClick={run} disabled={busy}>{busy ? 'Asking…' : 'Discover'}</button>
+      <input className="text" value={target} onChange={(e) => setTarget(e.target.value)} title="device host:port" data-testid="discover-target" />
+      <button onClick={run} disabled={busy} data-testid="discover-run">{busy ? 'Asking…' : 'Discover'}</button>
       {found && (
         <span className="dim">
           {found.length} on device, {missing.length} new{' '}
-          {missing.length > 0 && <button onClick={addAll}>Add {missing.length}</button>}
+          {missing.length > 0 && <button onClick={addAll} data-testid="discover-add">Add {missing.length}</button>}
         </span>
       )}
     </div>
@@ -198,7 +204,7 @@ export function Tracks() {
   };
   const add = () => {
     const id = tracks.reduce((m, t) => Math.max(m, t.id), 0) + 1;
-    edit([{ op: 'add', path: '/tracks/-', value: { id, name: `Track ${id}`, position: [0, 0, 1.5] } }], `add track ${id}`).then(() => setState({ selection: [id] })).catch(() => {});
+    edit(appendOps(doc, 'tracks', [{ id, name: `Track ${id}`, position: [0, 0, 1.5] }]), `add track ${id}`).then(() => setState({ selection: [id] })).catch(() => {});
   };
   const remove = (id) => edit(removeTrackOps(doc, id), `remove track ${id}`).then(() => setState({ selection: selection.filter((x) => x !== id) })).catch(() => {});
   const setPos = (i, k, v) => {
@@ -212,7 +218,7 @@ export function Tracks() {
         <h2>Tracks <span className="dim">{tracks.length}</span></h2>
         <div className="actions">
           <button onClick={() => setState({ selection: tracks.map((t) => t.id) })} title="select every track">All</button>
-          <button onClick={() => setShowDiscover((x) => !x)} title="ask a device for its tracks">Discover</button>
+          <button onClick={() => setShowDiscover((x) => !x)} title="ask a device for its tracks" data-testid="discover">Discover</button>
           <button onClick={add} data-testid="add-track" title="add a track">+ Add</button>
         </div>
       </header>

@@ -12,9 +12,26 @@ export function fmtTime(t) {
 
 export const transportActions = {
   toggle: (playing) => act('transport', { action: playing ? 'pause' : 'play' }),
-  stop: () => act('transport', { action: 'stop', fade: 0 }),
+  // the show's default (the menu beside ■): return to base over a fade, or hold
+  stop: () => act('transport', { action: 'stop' }),
   home: () => act('transport', { action: 'seek', time: 0 }),
 };
+
+/** What Stop does in this show: return to base over N s, or hold (kept beside the show). */
+function StopMode() {
+  const settings = useStore((s) => s.settings);
+  const stop = (settings && settings.stop) || { mode: 'return', fade: 2 };
+  const value = stop.mode === 'hold' ? 'hold' : String(stop.fade);
+  const choose = (v) => act('settings', { stop: v === 'hold' ? { mode: 'hold', fade: stop.fade } : { mode: 'return', fade: Number(v) } });
+  return (
+    <select className="stopmode" value={value} onChange={(e) => choose(e.target.value)} data-testid="stop-mode" title="what Stop (■, Esc) does in this show: every source glides back to its base, or stays where it is (the next Play glides it onto the show)">
+      <option value="0">■ returns home at once</option>
+      {[1, 2, 5].map((f) => <option key={f} value={String(f)}>{`■ returns home over ${f} s`}</option>)}
+      {stop.mode === 'return' && ![0, 1, 2, 5].includes(stop.fade) && <option value={String(stop.fade)}>{`■ returns home over ${stop.fade} s`}</option>}
+      <option value="hold">■ holds where they are</option>
+    </select>
+  );
+}
 
 export function Transport() {
   const tr = useStore((s) => s.transport);
@@ -68,7 +85,8 @@ export function Transport() {
 
   return (
     <div className="transport" data-testid="transport">
-      <button className="tbtn" onClick={transportActions.stop} title="Stop: back to 0, animations off (Esc)" data-testid="stop">■</button>
+      <button className="tbtn" onClick={transportActions.stop} title="Stop: back to 0, animations off; the sources return home or hold, as chosen beside (Esc)" data-testid="stop">■</button>
+      <StopMode />
       <button className={`tbtn play${tr.playing ? ' on' : ''}`} onClick={() => transportActions.toggle(tr.playing)} title="Play / pause (Space)" data-testid="play">
         {tr.playing ? '❚❚' : '▶'}
       </button>

@@ -1,0 +1,169 @@
+'use strict';
+// What a new user meets first, without a browser: a show built from an empty
+// projects folder, its output, the transport's Stop and Play cycles, cues
+// fired while stopped, presets. Each test failed before its fix (issue 9).
+
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { execFileSync } = require('node:child_process');
+const { h, ROOT, waitFor, startServer, openClient } = require('./helpers');
+
+const CLI = path.join(ROOT, 'build', 'holoanim');
+
+const emptyDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'holoanim-web-new-'));
+
+/** `holoanim eval SHOW --from T --to T --format json`: the engine's own offline positions at T, by track. */
+function evalAt(file, t) {
+  if (!fs.existsSync(CLI)) return null;
+  const out = execFileSync(CLI, ['eval', file, '--from', String(t), '--to', String(t), '--format', 'json'], { encoding: 'utf8' });
+  const rows = JSON.parse(out);
+  const list = Array.isArray(rows) ? rows : rows.samples || rows.rows || [];
+  const at = new Map();
+  for (const r of list) at.set(r.track, [r.x, r.y, r.z]);
+  return at;
+}
+
+/** Wait until the player has applied a pause (a tick later than it did), then its time. */
+async function pausedTime(srv) {
+  await waitFor(() => !srv.runtime.player.getStatus().playing, 'the player paused');
+  const ticks = srv.runtime.player.getStatus().ticks;
+  await waitFor(() => srv.runtime.player.getStatus().ticks > ticks, 'a tick after the pause');
+  return srv.runtime.player.getStatus().time;
+}
+
+test('a new show starts usable: tracks can be added one by one and in bulk; its output is the device', async (t) => {
+  const sim = h.startDevsim({ port: 0, tracks: 16 });
+  t.after(() => sim.stop());
+  const device = `127.0.0.1:${sim.port}`;
+  const srv = await startServer(t, { projectsDir: emptyDir(), device });
+  const c = await openClient(t, srv);
+  // the first show, made because the folder was empty: "+ Add" appends a track
+  await c.call('edit', { ops: [{ op: 'add', path: '/tracks/-', value: { id: 1, name: 'One', position: [1, 0, 1.5] } }] });
+  assert.deepEqual(c.welcome.doc.tracks, []);
+  assert.deepEqual(c.welcome.doc.outputs.map((o) => `${o.host}:${o.port}`), [device]);
+  assert.equal(c.welcome.device.address, device);
+  // a show made with "New show": discover's "Add N" appends several
+  await c.call('create', { project: 'mine', title: 'Mine', output: 'devsim' });
+  await c.call('edit', {
+    ops: [1, 2, 3].map((id) => ({ op: 'add', path: '/tracks/-', value: { id, name: `T${id}`, position: [id, 0, 1.5] } })),
+  });
+  assert.deepEqual(srv.session.doc.tracks.map((x) => x.id), [1, 2, 3]);
+  assert.deepEqual(srv.session.doc.outputs.map((o) => `${o.host}:${o.port}`), [device]);
+  // the positions reach the device
+  await waitFor(() => Math.abs(sim.getTrack(3).position[0] - 3) < 1e-3, () => `track 3 at the device: ${sim.getTrack(3).position}`);
+  // a device address, or none
+  await c.call('create', { project: 'elsewhere', output: '10.1.2.3:4003' });
+  assert.deepEqual(srv.session.doc.outputs.map((o) => `${o.host}:${o.port}`), ['10.1.2.3:4003']);
+  await c.call('create', { project: 'silent', output: 'none' });
+  assert.deepEqual(srv.session.doc.outputs || [], []);
+  await assert.rejects(c.call('create', { project: 'bad', output: 'nowhere' }), /output "nowhere"/);
+});
+
+test('without a device given, "devsim" starts the built-in simulated device in the server', async (t) => {
+  const srv = await startServer(t, { projectsDir: emptyDir() });
+  const c = await openClient(t, srv);
+  assert.equal(c.welcome.device.address, null, 'none running yet');
+  await c.call('create', { project: 'sim', output: 'devsim' });
+  const sim = srv.devsim();
+  assert.ok(sim, 'a devsim runs in the server');
+  const out = srv.session.doc.outputs[0];
+  assert.equal(`${out.host}:${out.port}`, `127.0.0.1:${sim.port}`);
+  await c.call('edit', { ops: [{ op: 'add', path: '/tracks/-', value: { id: 2, position: [0, 2, 1] } }] });
+  await waitFor(() => Math.abs(sim.getTrack(2).position[1] - 2) < 1e-3, () => `track 2 at the device: ${sim.getTrack(2).position}`);
+});
+
+/** 6 tracks on a ring, a relative group with phase spread and an isobarycentric one, autoStart. */
+function offsetShowOps(device) {
+  const tracks = [];
+  for (let i = 1; i <= 6; i++) {
+    const a = (2 * Math.PI * i) / 6;
+    tracks.push({ id: i, name: `S${i}`, position: [+(4 * Math.cos(a)).toFixed(3), +(4 * Math.sin(a)).toFixed(3), 1.5] });
+  }
+  return [
+    { op: 'add', path: '/tracks', value: tracks },
+    { op: 'add', path: '/outputs', value: [{ name: 'devsim', host: '127.0.0.1', port: Number(device.split(':')[1]) }] },
+    { op: 'add', path: '/animations', value: [
+      { name: 'wobble', model: 'circular', duration: 3, parameters: { radius: 1, center: [0, 0, 0] } },
+      { name: 'drift', model: 'linear', duration: 2, loop: 'pingpong', parameters: { startPosition: [0, 0, 0], endPosition: [1, 1, 0] } },
+    ] },
+    { op: 'add', path: '/groups', value: [
+      { name: 'wobble', animation: 'wobble', tracks: [1, 2, 3], mode: 'relative', phaseSpread: true, autoStart: true },
+      { name: 'drift', animation: 'drift', tracks: [4, 5, 6], mode: 'isobarycentric', autoStart: true },
+    ] },
+  ];
+}
+
+test('Stop (hold) → Play three times: relative and isobarycentric groups stay on the saved show\'s paths (holoanim eval, 1 mm)', { skip: fs.existsSync(CLI) ? false : `needs ${CLI} (scripts/setup.sh)` }, async (t) => {
+  const sim = h.startDevsim({ port: 0, tracks: 16 });
+  t.after(() => sim.stop());
+  const srv = await startServer(t, { projectsDir: emptyDir(), device: `127.0.0.1:${sim.port}` });
+  const c = await openClient(t, srv);
+  await c.call('edit', { ops: offsetShowOps(`127.0.0.1:${sim.port}`) });
+  for (let cycle = 0; cycle < 3; cycle++) {
+    await c.call('transport', { action: 'play' });
+    const until = 0.7 + 0.45 * cycle; // stop at different places on the paths
+    await waitFor(() => srv.runtime.player.getStatus().time > until, `cycle ${cycle}: playing past ${until} s`);
+    await c.call('transport', { action: 'stop', stop: 'hold' });
+    await waitFor(() => !srv.runtime.player.getStatus().playing, 'stopped');
+  }
+  // the sources were left where they stopped: the next Play glides them in (the default fade)
+  await c.call('transport', { action: 'play' });
+  await waitFor(() => srv.runtime.player.getStatus().time > 2.6, 'past the glide');
+  await c.call('transport', { action: 'pause' });
+  await pausedTime(srv);
+  const T = 3; // a sample time of holoanim eval
+  await c.call('transport', { action: 'seek', time: T });
+  await pausedTime(srv);
+  assert.equal(srv.runtime.player.getStatus().time, T);
+  await c.call('save');
+  const want = evalAt(path.join(srv.projectsDir, 'untitled.json'), T);
+  for (let id = 1; id <= 6; id++) {
+    const w = want.get(id);
+    await waitFor(() => sim.getTrack(id).position.every((v, k) => Math.abs(v - w[k]) <= 1e-3),
+      () => `track ${id} at t=${T}: device ${sim.getTrack(id).position}, holoanim eval ${w}`);
+  }
+});
+
+test('Stop returns the sources to their bases over the show\'s fade by default; hold keeps them; the default is a setting kept beside the show', async (t) => {
+  const sim = h.startDevsim({ port: 0, tracks: 16 });
+  t.after(() => sim.stop());
+  const srv = await startServer(t, { projectsDir: emptyDir(), device: `127.0.0.1:${sim.port}` });
+  const c = await openClient(t, srv);
+  assert.deepEqual(c.welcome.settings, { stop: { mode: 'return', fade: 2 } });
+  await c.call('edit', { ops: offsetShowOps(`127.0.0.1:${sim.port}`) });
+  const bases = new Map(srv.session.doc.tracks.map((x) => [x.id, x.position]));
+  const atBase = (id) => sim.getTrack(id).position.every((v, k) => Math.abs(v - bases.get(id)[k]) <= 1e-3);
+  const play = async () => {
+    await c.call('transport', { action: 'play' });
+    await waitFor(() => srv.runtime.player.getStatus().time < 1, 'from 0');
+    await waitFor(() => srv.runtime.player.getStatus().time > 1.3, 'playing');
+    assert.ok(!atBase(1), 'track 1 is away from its base');
+  };
+  // the default: return over 2 s
+  await play();
+  await c.call('transport', { action: 'stop' });
+  await waitFor(() => [1, 2, 3, 4, 5, 6].every(atBase), () => `every source back at its base: track 1 at ${sim.getTrack(1).position}`);
+  // hold: they stay where they stopped
+  await play();
+  await c.call('transport', { action: 'stop', stop: 'hold' });
+  await waitFor(() => !srv.runtime.player.getStatus().playing, 'stopped');
+  const held = sim.getTrack(1).position;
+  await waitFor(() => srv.runtime.player.getStatus().ticks > 20, 'ticks');
+  assert.ok(!atBase(1) && sim.getTrack(1).position.every((v, k) => Math.abs(v - held[k]) < 1e-6), 'held');
+  // return at once
+  await c.call('transport', { action: 'stop', stop: 'return', fade: 0 });
+  await waitFor(() => [1, 2, 3, 4, 5, 6].every(atBase), 'back at once');
+  // the show's default becomes hold, kept beside the show
+  await c.call('settings', { stop: { mode: 'hold', fade: 0 } });
+  assert.deepEqual(c.last('settings').settings, { stop: { mode: 'hold', fade: 0 } });
+  const side = JSON.parse(fs.readFileSync(path.join(srv.projectsDir, '.untitled.settings.json'), 'utf8'));
+  assert.deepEqual(side.stop, { mode: 'hold', fade: 0 });
+  await play();
+  await c.call('transport', { action: 'stop' });
+  await waitFor(() => !srv.runtime.player.getStatus().playing, 'stopped');
+  assert.ok(!atBase(1), 'the default now holds');
+  await assert.rejects(c.call('settings', { stop: { mode: 'float', fade: 1 } }), /settings\.stop/);
+});
