@@ -10,7 +10,7 @@ const { execFile } = require('node:child_process');
 /** A stop: `m.stop` (hold | return) and `m.fade`, else the show's settings. */
 function stopRequest(runtime, session, m) {
   const def = session.settings.stop;
-  const mode = m.stop ?? def.mode;
+  const mode = m.stop ?? (m.fade > 0 ? 'return' : def.mode);
   const fade = m.fade ?? (mode === 'return' ? def.fade : 0);
   if (!(fade >= 0 && fade <= 60)) throw Object.assign(new Error(`stop fade ${fade}: seconds in [0, 60]`), { code: 'EINVAL', parameter: 'fade' });
   return runtime.stop(fade, mode);

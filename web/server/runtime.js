@@ -96,6 +96,7 @@ class Runtime extends EventEmitter {
   #doc = null;
   #key = '';
   #started = false; // autoStart groups were started since the last stop
+  #rewind = true; // the next Play starts the show from 0 (after load or a Stop)
   #loop = false;
   // what was asked (the player's status lags by up to one tick)
   #playing = false;
@@ -136,6 +137,7 @@ class Runtime extends EventEmitter {
     this.#anims.clear();
     this.#owners.clear();
     this.#started = false;
+    this.#rewind = true;
     this.#playing = false;
     this.#speed = 1;
     this.#newPlayer(doc);
@@ -277,23 +279,38 @@ class Runtime extends EventEmitter {
   play() {
     const p = this.#player;
     if (!this.#started) {
-      // the show starts at 0, also when Play comes while a Stop's sources
-      // still glide home (the player would go on from there)
+      // after a Stop the show starts at 0, also when Play comes while the
+      // sources still glide home (the player would go on from there)
       const st = p.getStatus();
-      if (st.time !== 0 || st.playing) {
+      const since = this.#rewind ? 0 : st.time;
+      if (this.#rewind && (st.time !== 0 || st.playing)) {
         p.play();
         p.seek(0);
       }
       // document order, like the core: a later autoStart group takes shared tracks
       (this.#doc.groups || []).forEach((g, i) => {
-        if (g.autoStart) this.#startGroup(this.#doc, i, 0);
+        if (g.autoStart) this.#startGroup(this.#doc, i, since);
       });
       this.#started = true;
     }
+    this.#rewind = false;
     p.play();
     this.#playing = true;
     this.#emitPaths();
     return this.#emitTransport();
+  }
+
+  /**
+   * A cue fired while the transport is stopped or paused starts it where it
+   * is, so the cue's moves and animations play out (they run on transport
+   * time). Only the cue runs: the show's autoStart groups start with Play.
+   */
+  #runForCue() {
+    if (this.#playing) return;
+    this.#player.play();
+    this.#playing = true;
+    this.#rewind = false;
+    this.#emitTransport();
   }
 
   pause() {
@@ -320,6 +337,7 @@ class Runtime extends EventEmitter {
     this.#anims.clear();
     this.#owners.clear();
     this.#started = false;
+    this.#rewind = true;
     this.#emitPaths();
     return this.#emitTransport({ time: fade > 0 ? this.transport().time : 0 });
   }
@@ -351,13 +369,16 @@ class Runtime extends EventEmitter {
 
   /** Fire a cue by number: the core finds it, runs it and says what it did; the owners follow. */
   goCue(number) {
-    const fired = this.#player.goCue(number); // throws ENOTFOUND with the core's words
+    this.#player.cueEffects(number); // throws ENOTFOUND with the core's words, before anything runs
+    this.#runForCue();
+    const fired = this.#player.goCue(number);
     this.#followCue(fired);
     return { number: fired.number, name: fired.name };
   }
 
   /** A cue the control port fired (the core ran it): follow what it did. */
   #cueFromControl(e) {
+    this.#runForCue();
     try {
       this.#followCue({ number: e.cue, name: e.name, effects: this.#player.cueEffects(e.cue) });
     } catch (err) {

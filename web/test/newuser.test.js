@@ -167,3 +167,37 @@ test('Stop returns the sources to their bases over the show\'s fade by default; 
   assert.ok(!atBase(1), 'the default now holds');
   await assert.rejects(c.call('settings', { stop: { mode: 'float', fade: 1 } }), /settings\.stop/);
 });
+
+test('GO while stopped runs the cue: the transport starts, a group cue moves, a preset cue arrives', async (t) => {
+  const sim = h.startDevsim({ port: 0, tracks: 16 });
+  t.after(() => sim.stop());
+  const srv = await startServer(t, { projectsDir: emptyDir(), device: `127.0.0.1:${sim.port}` });
+  const c = await openClient(t, srv);
+  const ops = offsetShowOps(`127.0.0.1:${sim.port}`);
+  ops[3].value = ops[3].value.map((g) => ({ ...g, autoStart: false })); // by cue only
+  ops.push(
+    { op: 'add', path: '/presets', value: [{ name: 'corner', positions: { 1: [-5, -5, 2], 2: [-5, -4, 2] } }] },
+    { op: 'add', path: '/cues', value: [
+      { number: 1, name: 'wobble', actions: [{ type: 'start', group: 'wobble' }] },
+      { number: 2, name: 'corner', actions: [{ type: 'preset', preset: 'corner', transition: 1 }] },
+    ] },
+  );
+  await c.call('edit', { ops });
+  const pos = (id) => sim.getTrack(id).position;
+  // GO cue 1 while stopped: the transport runs, the sources keep moving
+  await c.call('cue', { number: 1 });
+  await waitFor(() => srv.runtime.player.getStatus().time > 0.5, () => `the transport runs: ${srv.runtime.player.getStatus().time}`);
+  const a = pos(3);
+  await waitFor(() => Math.hypot(...pos(3).map((v, k) => v - a[k])) > 0.2, () => `track 3 keeps moving: ${a} then ${pos(3)}`);
+  assert.equal(c.last('transport').transport.playing, true);
+  // stopped again (home at once), GO cue 2: the preset's tracks glide there
+  await c.call('transport', { action: 'stop', stop: 'return', fade: 0 });
+  await waitFor(() => !srv.runtime.player.getStatus().playing, 'stopped');
+  await c.call('cue', { number: 2 });
+  await waitFor(() => [[1, [-5, -5, 2]], [2, [-5, -4, 2]]].every(([id, w]) => pos(id).every((v, k) => Math.abs(v - w[k]) < 1e-3)),
+    () => `tracks 1, 2 at the preset: ${pos(1)} ${pos(2)}`);
+  // an unknown cue changes nothing (the transport stays as it was)
+  await c.call('transport', { action: 'pause' });
+  await assert.rejects(c.call('cue', { number: 9 }), (e) => e.code === 'ENOTFOUND');
+  assert.equal(srv.runtime.transport().playing, false);
+});
