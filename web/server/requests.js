@@ -92,6 +92,30 @@ function discoverRequest(cli, m) {
   });
 }
 
+/**
+ * Capture where the tracks are now (all, or `tracks`) as preset `name`: a
+ * new preset, or with `replace` the positions of an existing one. One undo step.
+ */
+function captureRequest(session, runtime, m, by) {
+  const doc = session.doc;
+  const now = runtime.positions();
+  const ids = (m.tracks || (doc.tracks || []).map((t) => t.id)).filter((id) => now.has(id));
+  if (ids.length === 0) throw Object.assign(new Error('capture: no track to capture (add tracks, or select some)'), { code: 'EINVAL', parameter: 'tracks' });
+  const positions = Object.fromEntries(ids.map((id) => [String(id), now.get(id)]));
+  const presets = doc.presets || [];
+  const i = presets.findIndex((p) => p.name === m.name);
+  let op;
+  if (i >= 0) {
+    if (!m.replace) throw Object.assign(new Error(`a preset "${m.name}" exists: choose another name, or update it`), { code: 'EEXIST', parameter: 'name' });
+    op = { op: 'replace', path: `/presets/${i}/positions`, value: positions };
+  } else {
+    const value = { name: m.name, positions };
+    op = Array.isArray(doc.presets) ? { op: 'add', path: '/presets/-', value } : { op: 'add', path: '/presets', value: [value] };
+  }
+  const version = session.edit([op], undefined, by, `${i >= 0 ? 'update' : 'capture'} preset ${m.name}`);
+  return { version, preset: m.name, tracks: ids };
+}
+
 /** handle(client, message) → the reply's result (or a promise of it); throws {code, message}. */
 function requestHandler({ h, session, runtime, cli, devices }) {
   return async function handle(c, m) {
@@ -113,6 +137,8 @@ function requestHandler({ h, session, runtime, cli, devices }) {
       case 'preview': return previewRequest(h, session, runtime, m);
       case 'discover': return discoverRequest(cli, m);
       case 'devsim': return devices.outputsFor('devsim')[0];
+      case 'capture': return captureRequest(session, runtime, m, c.id);
+      case 'recall': return runtime.recall(m.preset, m);
       case 'subscribe':
         c.frames = m.frames;
         c.acked = c.sent;

@@ -376,6 +376,39 @@ class Runtime extends EventEmitter {
     return { number: fired.number, name: fired.name };
   }
 
+  /**
+   * Recall a preset of the document: its tracks (or `tracks`, in the
+   * preset's order) move to its positions over `transition` s with `easing`,
+   * along a straight line (`space` xyz) or about the origin (aed), the k-th
+   * `stagger`·k s after the first: the moves of a cue's preset action, and
+   * like a cue it starts the transport when it is not running.
+   */
+  recall(name, { transition = 2, easing = 'linear', space = 'xyz', stagger = 0, tracks } = {}) {
+    const pr = ((this.#doc && this.#doc.presets) || []).find((x) => x.name === name);
+    if (!pr) throw Object.assign(new Error(`no preset "${name}" in the show`), { code: 'ENOTFOUND', parameter: 'preset' });
+    if (!this.#h.listModels().easings.includes(easing)) throw Object.assign(new Error(`easing "${easing}": not an easing (${this.#h.listModels().easings.join(', ')})`), { code: 'EINVAL', parameter: 'easing' });
+    if (!(transition >= 0 && transition <= 3600) || !(stagger >= 0 && stagger <= 3600)) throw Object.assign(new Error('transition and stagger: seconds in [0, 3600]'), { code: 'EINVAL', parameter: 'transition' });
+    const have = new Set((this.#doc.tracks || []).map((t) => t.id));
+    const ids = Object.keys(pr.positions).map(Number).filter((id) => have.has(id) && (!tracks || tracks.includes(id)));
+    this.#runForCue();
+    ids.forEach((id, k) => {
+      this.#player.goto(id, pr.positions[String(id)], { duration: transition, easing, aed: space === 'aed', delay: k * stagger });
+      this.#owners.delete(id);
+    });
+    this.#prune();
+    this.#emitPaths();
+    return { preset: name, tracks: ids };
+  }
+
+  /** Where every track is now (the player's last tick), by id, rounded to the millimetre. */
+  positions() {
+    const snap = this.#player ? this.#player.snapshot() : null;
+    const out = new Map();
+    if (!snap) return out;
+    Array.from(snap.ids).forEach((id, i) => out.set(id, [0, 1, 2].map((k) => Math.round(snap.positions[3 * i + k] * 1000) / 1000)));
+    return out;
+  }
+
   /** A cue the control port fired (the core ran it): follow what it did. */
   #cueFromControl(e) {
     this.#runForCue();

@@ -11,6 +11,7 @@ import { AnimationEditor } from './components/AnimationEditor.jsx';
 import { Transport, transportActions } from './components/Transport.jsx';
 import { Cues, goNext } from './components/Cues.jsx';
 import { Outputs } from './components/Outputs.jsx';
+import { Presets } from './components/Presets.jsx';
 
 function SaveState() {
   const st = useStore((s) => s.docState);
@@ -161,6 +162,7 @@ function Toasts() {
 const TABS = [
   ['editor', 'Animation'],
   ['cues', 'Cues'],
+  ['presets', 'Presets'],
   ['outputs', 'Outputs'],
 ];
 
@@ -200,7 +202,7 @@ function useShortcuts(setTab) {
       } else if (e.key === 'Enter') {
         e.preventDefault();
         goNext(getState().doc);
-      } else if (e.key === '1' || e.key === '2' || e.key === '3') {
+      } else if (e.key >= '1' && e.key <= String(TABS.length)) {
         setTab(TABS[Number(e.key) - 1][0]);
       }
     };
@@ -244,6 +246,7 @@ export function App() {
             <div className="tabbody">
               {tab === 'editor' && <AnimationEditor />}
               {tab === 'cues' && <Cues />}
+              {tab === 'presets' && <Presets />}
               {tab === 'outputs' && <Outputs />}
             </div>
           </aside>
@@ -251,7 +254,7 @@ export function App() {
       ) : (
         <main className="loading">connecting to the holoanim server…</main>
       )}
-      <footer className="keys dim">Space play/pause · Esc stop · Home to 0 · Enter GO next cue · Ctrl+Z undo · Ctrl+Shift+Z redo · Ctrl+S save · 1/2/3 panels · drag a source to move it</footer>
+      <footer className="keys dim">Space play/pause · Esc stop · Home to 0 · Enter GO next cue · Ctrl+Z undo · Ctrl+Shift+Z redo · Ctrl+S save · 1–4 panels · drag a source to move it</footer>
       <Toasts />
     </div>
   );

@@ -180,5 +180,48 @@ test('journey: empty folder → new show → tracks → groups → Stop home / h
   }
   await sleep(300);
   await shot('07-three-cycles-match-eval');
+
+  // 5. a preset of tracks 1 and 2 where they stand, edited in aed, recalled, in a cue
+  await page.click('[data-testid=tab-presets]');
+  await select([1, 2]);
+  await page.fill('[data-testid=preset-name]', 'front');
+  await page.click('[data-testid=capture-selected]');
+  await waitFor(() => (srv.session.doc.presets || []).length === 1, 'preset captured');
+  const pf = srv.session.doc.presets[0];
+  assert.deepEqual(Object.keys(pf.positions), ['1', '2']);
+  assert.ok(near(pf.positions['1'], sim.getTrack(1).position, 2e-3), 'where track 1 stands');
+  await page.click('[data-testid=preset-front] button.icon');
+  await page.selectOption('[data-testid=preset-front-space]', 'aed');
+  await page.fill('[data-testid=preset-front-1-2]', '6');
+  await page.press('[data-testid=preset-front-1-2]', 'Enter');
+  await waitFor(() => Math.abs(Math.hypot(...srv.session.doc.presets[0].positions['1']) - 6) < 2e-3, 'track 1 at 6 m in the preset');
+  await shot('08-preset-aed');
+  const front = srv.session.doc.presets[0].positions;
+  await page.selectOption('[data-testid=stop-mode]', '0'); // Stop: home at once
+  await page.click('[data-testid=stop]');
+  await waitFor(allHome, 'home');
+  await page.click('[data-testid=recall-front]');
+  await waitFor(() => near(sim.getTrack(1).position, front['1'], 1e-3) && near(sim.getTrack(2).position, front['2'], 1e-3),
+    () => `recalled: track 1 at ${sim.getTrack(1).position}, preset ${front['1']}`);
+  await shot('09-preset-recalled');
+
+  // 4. cues: one recalls the preset, one starts a group; GO while stopped runs each
+  await page.click('[data-testid=preset-cue-front]');
+  await waitFor(() => (srv.session.doc.cues || []).length === 1, 'a preset cue');
+  await page.click('[data-testid=tab-cues]');
+  await page.selectOption('[data-testid=cue-action]', `start:${g0.name}`);
+  await page.click('[data-testid=add-cue]');
+  await waitFor(() => srv.session.doc.cues.length === 2, 'a group cue');
+  await page.click('[data-testid=stop]');
+  await waitFor(allHome, 'home');
+  await page.click('[data-testid=go-1]');
+  await waitFor(() => near(sim.getTrack(1).position, front['1'], 1e-3), () => `GO 1 while stopped: track 1 at ${sim.getTrack(1).position}`);
+  await page.click('[data-testid=stop]');
+  await waitFor(allHome, 'home');
+  await page.click('[data-testid=go-2]');
+  await waitFor(() => srv.runtime.transport().playing, 'GO 2 while stopped starts the transport');
+  const p3 = sim.getTrack(3).position;
+  await waitFor(() => !near(sim.getTrack(3).position, p3, 0.2), () => `track 3 keeps moving: ${p3} then ${sim.getTrack(3).position}`);
+  await shot('10-cue-go-while-stopped');
   assert.deepEqual(errors, [], 'no error in the browser console');
 });

@@ -201,3 +201,44 @@ test('GO while stopped runs the cue: the transport starts, a group cue moves, a 
   await assert.rejects(c.call('cue', { number: 9 }), (e) => e.code === 'ENOTFOUND');
   assert.equal(srv.runtime.transport().playing, false);
 });
+
+test('presets: capture where the tracks are (all or some), update, recall with a transition and a stagger, fire from a cue', async (t) => {
+  const sim = h.startDevsim({ port: 0, tracks: 16 });
+  t.after(() => sim.stop());
+  const srv = await startServer(t, { projectsDir: emptyDir(), device: `127.0.0.1:${sim.port}` });
+  const c = await openClient(t, srv);
+  await c.call('edit', { ops: offsetShowOps(`127.0.0.1:${sim.port}`) });
+  const bases = new Map(srv.session.doc.tracks.map((x) => [x.id, x.position]));
+  const pos = (id) => sim.getTrack(id).position;
+  const at = (id, w, tol = 1e-3) => pos(id).every((v, k) => Math.abs(v - w[k]) <= tol);
+  // play a while, pause, capture every track where it is
+  await c.call('transport', { action: 'play' });
+  await waitFor(() => srv.runtime.player.getStatus().time > 1.6, 'playing');
+  await c.call('transport', { action: 'pause' });
+  await waitFor(() => !srv.runtime.player.getStatus().playing, 'paused');
+  await waitFor(() => [1, 2, 3].every((id) => !at(id, bases.get(id))), 'moved');
+  const here = srv.runtime.positions();
+  const r = await c.call('capture', { name: 'scene A' });
+  assert.deepEqual(r.tracks, [1, 2, 3, 4, 5, 6]);
+  const pa = srv.session.doc.presets[0];
+  assert.equal(pa.name, 'scene A');
+  for (let id = 1; id <= 6; id++) assert.deepEqual(pa.positions[String(id)], here.get(id));
+  // the selected tracks only; a second capture under the same name is refused unless it updates
+  await c.call('capture', { name: 'two', tracks: [2, 5] });
+  assert.deepEqual(Object.keys(srv.session.doc.presets[1].positions), ['2', '5']);
+  await assert.rejects(c.call('capture', { name: 'two', tracks: [2] }), (e) => e.code === 'EEXIST');
+  // edited by hand (an ordinary edit of the show), then recalled after a Stop home
+  await c.call('edit', { ops: [{ op: 'replace', path: '/presets/1/positions/5', value: [-3, -3, 3] }] });
+  await c.call('transport', { action: 'stop', stop: 'return', fade: 0 });
+  await waitFor(() => at(5, bases.get(5)), 'home');
+  await c.call('recall', { preset: 'two', transition: 1, easing: 'sine-in-out', space: 'aed', stagger: 0.5 });
+  await waitFor(() => at(5, [-3, -3, 3]) && at(2, here.get(2)), () => `recalled: track 5 at ${pos(5)}, track 2 at ${pos(2)}`);
+  await assert.rejects(c.call('recall', { preset: 'two', easing: 'wobbly' }), /easing "wobbly"/);
+  await assert.rejects(c.call('recall', { preset: 'nope' }), (e) => e.code === 'ENOTFOUND');
+  // in a cue
+  await c.call('transport', { action: 'stop', stop: 'return', fade: 0 });
+  await waitFor(() => at(1, bases.get(1)), 'home again');
+  await c.call('edit', { ops: [{ op: 'add', path: '/cues', value: [{ number: 1, name: 'A', actions: [{ type: 'preset', preset: 'scene A', transition: 0.5 }] }] }] });
+  await c.call('cue', { number: 1 });
+  await waitFor(() => [1, 2, 3, 4, 5, 6].every((id) => at(id, here.get(id))), () => `cue 1 recalls scene A: track 1 at ${pos(1)}`);
+});
