@@ -242,3 +242,49 @@ test('presets: capture where the tracks are (all or some), update, recall with a
   await c.call('cue', { number: 1 });
   await waitFor(() => [1, 2, 3, 4, 5, 6].every((id) => at(id, here.get(id))), () => `cue 1 recalls scene A: track 1 at ${pos(1)}`);
 });
+
+test('a new animation\'s defaults come from the selection: centre = centroid at its height, a circle starts where the first source stands', async () => {
+  const { selectionDefaults } = await import('../src/defaults.mjs');
+  const circular = h.listModels().models.find((m) => m.name === 'circular');
+  const bases = [[4, 0, 1.5], [0, 4, 1.5], [-4, 0, 1.5], [0, -4, 1.5]];
+  const none = new Set();
+  assert.deepEqual(selectionDefaults(circular, bases, {}, none, false), { center: [0, 0, 1.5] });
+  const d = selectionDefaults(circular, [[1, 1, 2], [3, 1, 2]], {}, none, true);
+  assert.deepEqual(d, { center: [2, 1, 2], startAngle: 180, radius: 1 });
+  // the path starts on the first source: no jump
+  const m = h.createMotion('circular', d, { duration: 10 });
+  const p0 = h.evaluate(m, [0]);
+  assert.ok(Math.hypot(p0[0] - 1, p0[1] - 1, p0[2] - 2) < 1e-9, `starts at the source: ${Array.from(p0)}`);
+  // one source: the circle passes through it
+  const one = selectionDefaults(circular, [[2, 3, 1.5]], { radius: 2 }, new Set(['radius']), true);
+  const q0 = h.evaluate(h.createMotion('circular', { radius: 2, ...one }, { duration: 10 }), [0]);
+  assert.ok(Math.hypot(q0[0] - 2, q0[1] - 3, q0[2] - 1.5) < 1e-9, `through the source: ${Array.from(q0)}`);
+  // what the user typed stays
+  assert.deepEqual(selectionDefaults(circular, bases, { center: [9, 9, 9] }, new Set(['center']), false), {});
+});
+
+test('an animation applied while playing glides its sources onto its path: no jump (speed between frames bounded)', async (t) => {
+  const srv = await startServer(t, { projectsDir: emptyDir() });
+  const c = await openClient(t, srv);
+  await c.call('edit', { ops: [{ op: 'add', path: '/tracks', value: [{ id: 1, position: [0, 0, 1.5] }] }] });
+  await c.call('transport', { action: 'play' });
+  await waitFor(() => srv.runtime.player.getStatus().time > 0.3, 'playing');
+  const from = c.frames.length;
+  // a 6 m circle about the origin starts 6 m from the source
+  await c.call('edit', { ops: [
+    { op: 'add', path: '/animations', value: [{ name: 'far', model: 'circular', duration: 20, parameters: { radius: 6, center: [0, 0, 1.5] } }] },
+    { op: 'add', path: '/groups', value: [{ name: 'far', animation: 'far', tracks: [1], autoStart: true }] },
+  ] });
+  const onCircle = (f) => Math.abs(Math.hypot(f.positions[0], f.positions[1]) - 6) < 1e-3;
+  await waitFor(() => c.frames.length > from && onCircle(c.frames.at(-1)), 'on the circle');
+  const seen = c.frames.slice(Math.max(0, from - 1));
+  let fastest = 0;
+  for (let i = 1; i < seen.length; i++) {
+    const dt = seen[i].time - seen[i - 1].time;
+    if (dt <= 0) continue;
+    const d = Math.hypot(...[0, 1, 2].map((k) => seen[i].positions[k] - seen[i - 1].positions[k]));
+    fastest = Math.max(fastest, d / dt);
+  }
+  // a 1 s sine glide over 6 m peaks near 9.4 m/s; a jump is 6 m in one frame
+  assert.ok(fastest < 15, `fastest ${fastest.toFixed(1)} m/s of transport time`);
+});

@@ -7,6 +7,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { call, edit, ptr, setState, toast } from '../client.js';
 import { useStore } from '../store.js';
 import { NumberField, TextField } from './Tracks.jsx';
+import { selectionDefaults } from '../defaults.mjs';
 
 const MODES = [
   ['shared', 'shared — same path (phase offsets)'],
@@ -119,6 +120,8 @@ export function AnimationEditor() {
   const [errors, setErrors] = useState({});
   const [general, setGeneral] = useState('');
   const [name, setName] = useState('');
+  const [fromHere, setFromHere] = useState(true);
+  const touched = useRef(new Set()); // parameters typed for the new animation
   const seq = useRef(0);
 
   const groups = (doc && doc.groups) || [];
@@ -132,6 +135,14 @@ export function AnimationEditor() {
     if (target !== 'new' && gi < 0) setTarget('new');
     if (editing) setDraft(draftFromShow(doc, gi));
   }, [doc, gi, editing, target]);
+
+  // a new animation: defaults from the selection (centre, start where the sources stand)
+  useEffect(() => {
+    if (editing || !model || !doc) return;
+    const bases = selection.map((id) => ((doc.tracks || []).find((t) => t.id === id) || {}).position).filter(Array.isArray);
+    const out = selectionDefaults(model, bases, draft.params, touched.current, fromHere);
+    if (Object.entries(out).some(([k, v]) => JSON.stringify(draft.params[k]) !== JSON.stringify(v))) setDraft((d) => ({ ...d, params: { ...d.params, ...out } }));
+  }, [editing, model, doc, selection, draft.params, fromHere]);
 
   // instant preview (the engine validates and samples on the server)
   useEffect(() => {
@@ -169,6 +180,7 @@ export function AnimationEditor() {
 
   // a committed change: live for an existing group (one undo step), draft for a new one
   const setParam = (pname, value) => {
+    if (!editing) touched.current.add(pname);
     const params = { ...draft.params };
     if (value === undefined) delete params[pname];
     else params[pname] = value;
@@ -213,7 +225,10 @@ export function AnimationEditor() {
         { op: 'replace', path: ptr('animations', animIndex, 'model'), value: m },
         { op: doc.animations[animIndex].parameters ? 'replace' : 'add', path: ptr('animations', animIndex, 'parameters'), value: {} },
       ], `model of ${groups[gi].animation}`).catch(() => {});
-    } else setDraft({ ...newDraft(m), timing: draft.timing, group: draft.group });
+    } else {
+      touched.current = new Set();
+      setDraft({ ...newDraft(m), timing: draft.timing, group: draft.group });
+    }
   };
 
   const apply = async () => {
@@ -233,6 +248,7 @@ export function AnimationEditor() {
     ops.push(doc.groups ? { op: 'add', path: '/groups/-', value: group } : { op: 'add', path: '/groups', value: [group] });
     try {
       await edit(ops, `apply ${n}`, { quiet: true });
+      touched.current = new Set();
       setName('');
       setTarget(n);
       toast('ok', `“${n}” on track${tracks.length > 1 ? 's' : ''} ${tracks.join(', ')}`, 2500);
@@ -348,6 +364,13 @@ export function AnimationEditor() {
           <span className="finput"><input type="checkbox" checked={draft.group.phaseSpread} onChange={(e) => setGroup('phaseSpread', e.target.checked)} data-testid="phase-spread" /></span>
           <span className="fhint dim">evenly along one loop</span>
         </label>
+        {!editing && (
+          <label className="field check" title="the centre is the selection's centroid at its height; a circle starts where the first selected source stands; a source not on its path's start glides there (1 s, or the animation's fadeIn) instead of jumping">
+            <span className="fname">start where they stand</span>
+            <span className="finput"><input type="checkbox" checked={fromHere} onChange={(e) => setFromHere(e.target.checked)} data-testid="from-here" /></span>
+            <span className="fhint dim">start angle, radius from the sources</span>
+          </label>
+        )}
         <label className="field check">
           <span className="fname">start on play</span>
           <span className="finput"><input type="checkbox" checked={draft.group.autoStart} onChange={(e) => setGroup('autoStart', e.target.checked)} /></span>
