@@ -134,7 +134,7 @@ function Header() {
     <header className="top">
       <span className="logo">holoanim</span>
       <ProjectMenu />
-      {doc && <TextField value={doc.name || ''} className="text showname" placeholder="show name" onCommit={(v) => edit([{ op: doc.name !== undefined ? 'replace' : 'add', path: '/name', value: v }], 'rename show').catch(() => {})} />}
+      {doc && <TextField value={doc.name || ''} className="text showname" placeholder="show name" onCommit={(v) => edit([{ op: doc.name !== undefined ? 'replace' : 'add', path: '/name', value: v }], 'rename show', { quiet: true })} />}
       <SaveState />
       {doc && !(doc.outputs || []).some((o) => o.enabled !== false) && <span className="warn small" data-testid="no-output" title="Outputs panel (3): use the simulated device or a device address">no output: positions go nowhere</span>}
       <span className="spacer" />

@@ -195,6 +195,12 @@ export function call(type, fields = {}) {
   });
 }
 
+/** The whole of what the engine said about a refused request: every error's text, else the message. */
+export function errorText(e) {
+  const errs = (e && e.diagnostics ? e.diagnostics : []).filter((d) => d.severity === 'error');
+  return errs.length ? errs.map((d) => d.text).join('\n') : (e && e.message) || String(e);
+}
+
 /** Edit the show (one undo step); errors become a toast unless `quiet`. */
 export async function edit(ops, label = '', { quiet = false } = {}) {
   const base = getState().docState ? getState().docState.version : undefined;

@@ -225,3 +225,50 @@ test('journey: empty folder → new show → tracks → groups → Stop home / h
   await shot('10-cue-go-while-stopped');
   assert.deepEqual(errors, [], 'no error in the browser console');
 });
+
+test('every refused value shows the engine\'s whole message where it was typed (speed, an existing group\'s field, a base position, a new animation)', { skip, timeout: 120000 }, async (t) => {
+  fs.mkdirSync(RESULTS, { recursive: true });
+  const srv = await startServer(t);
+  const ctx = await launch(t);
+  const errors = [];
+  const page = await ctx.newPage();
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(srv.url);
+  await page.waitForSelector('[data-testid=tracks]');
+  const refused = async (testid, value) => {
+    await page.fill(`[data-testid=${testid}]`, String(value));
+    await page.press(`[data-testid=${testid}]`, 'Enter');
+    const el = await page.waitForSelector(`[data-testid=${testid}-error]`);
+    const box = await el.evaluate((e) => {
+      const r = e.getBoundingClientRect();
+      // on screen, its own text not overflowing, and nothing (a panel's edge) over any corner of it
+      const corners = [[r.left + 2, r.top + 2], [r.right - 2, r.top + 2], [r.left + 2, r.bottom - 2], [r.right - 2, r.bottom - 2]];
+      const covered = corners.some(([x, y]) => !e.contains(document.elementFromPoint(x, y)));
+      return { text: e.textContent, cut: e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1 || r.left < 0 || r.right > innerWidth || r.bottom > innerHeight || covered };
+    });
+    assert.equal(box.cut, false, `${testid}: the whole message is visible`);
+    return box.text;
+  };
+  // the transport's speed
+  assert.equal(await refused('speed', -3), 'speed must be in [0.001, 1000], got -3');
+  assert.equal(srv.runtime.transport().speed, 1);
+  // a field of a group already in the show
+  await page.selectOption('[data-testid=editor-target]', srv.session.doc.groups[0].name);
+  assert.equal(await refused('param-radius', -1), 'animations[0].parameters.radius: -1 is below the minimum 0');
+  assert.equal(await page.inputValue('[data-testid=param-radius]'), String(srv.session.doc.animations[0].parameters.radius), 'the field shows the show again');
+  assert.match(await refused('timing-duration', -2), /animations\[0\]\.duration: -2 is below the minimum/);
+  // a base position
+  assert.match(await refused('track-1-x', 5000), /^tracks\[0\]\.position\[0\]: 5000 is above the maximum 1000/);
+  // not a number at all
+  assert.equal(await refused('track-1-y', 'abc'), 'y: "abc" is not a number');
+  await page.screenshot({ path: path.join(RESULTS, 'journey-11-refused-values.png') });
+  // a new animation's field: the engine's message in full beside it
+  await page.selectOption('[data-testid=editor-target]', 'new');
+  await page.fill('[data-testid=param-radius]', '-1');
+  await page.press('[data-testid=param-radius]', 'Enter');
+  const hint = await page.waitForSelector('[data-testid=error-radius]');
+  const h1 = await hint.evaluate((e) => ({ text: e.textContent, cut: e.parentElement.scrollWidth > e.parentElement.clientWidth + 1 }));
+  assert.match(h1.text, /-1 is below the minimum 0/);
+  assert.equal(h1.cut, false, 'not cut off');
+  assert.deepEqual(errors, []);
+});

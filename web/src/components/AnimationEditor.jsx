@@ -4,7 +4,7 @@
 // tracks as a group (mode, phase offset) — or edit a group already in the
 // show, where every committed field is one undo step and plays live.
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { call, edit, ptr, setState, toast } from '../client.js';
+import { call, edit, errorText, ptr, setState, toast } from '../client.js';
 import { useStore } from '../store.js';
 import { NumberField, TextField } from './Tracks.jsx';
 import { selectionDefaults } from '../defaults.mjs';
@@ -22,6 +22,11 @@ function fmtDefault(d) {
   if (Array.isArray(d)) return d.join(', ');
   if (d === null || d === undefined) return '';
   return String(d);
+}
+
+/** A refused change made without a text field (a menu, a box): the engine's message as a toast. */
+function told(p) {
+  if (p && typeof p.catch === 'function') p.catch((e) => toast('error', errorText(e), 8000));
 }
 
 function Field({ info, value, error, onChange, easings }) {
@@ -49,7 +54,7 @@ function Field({ info, value, error, onChange, easings }) {
     }
     case 'choice':
       input = (
-        <select value={v ?? ''} onChange={(e) => onChange(e.target.value)} data-testid={`param-${info.name}`}>
+        <select value={v ?? ''} onChange={(e) => told(onChange(e.target.value))} data-testid={`param-${info.name}`}>
           {info.choices.map((c) => (
             <option key={c}>{c}</option>
           ))}
@@ -58,7 +63,7 @@ function Field({ info, value, error, onChange, easings }) {
       break;
     case 'easing':
       input = (
-        <select value={v ?? 'linear'} onChange={(e) => onChange(e.target.value)}>
+        <select value={v ?? 'linear'} onChange={(e) => told(onChange(e.target.value))}>
           {easings.map((c) => (
             <option key={c}>{c}</option>
           ))}
@@ -66,7 +71,7 @@ function Field({ info, value, error, onChange, easings }) {
       );
       break;
     case 'bool':
-      input = <input type="checkbox" checked={!!v} onChange={(e) => onChange(e.target.checked)} />;
+      input = <input type="checkbox" checked={!!v} onChange={(e) => told(onChange(e.target.checked))} />;
       break;
     default:
       input = (
@@ -75,11 +80,13 @@ function Field({ info, value, error, onChange, easings }) {
           placeholder={info.type === 'keyframes' ? '[{"time":0,"position":[0,0,0]}]' : '[[0,0,0],[1,0,0]]'}
           onCommit={(text) => {
             if (text.trim() === '') return onChange(undefined);
+            let parsed;
             try {
-              onChange(JSON.parse(text));
+              parsed = JSON.parse(text);
             } catch (e) {
-              toast('error', `${info.name}: ${e.message}`);
+              throw new Error(`${info.name}: not JSON: ${e.message}`);
             }
+            return onChange(parsed);
           }}
         />
       );
@@ -189,8 +196,9 @@ export function AnimationEditor() {
       const has = doc.animations[animIndex].parameters && pname in doc.animations[animIndex].parameters;
       const op = value === undefined ? { op: 'remove', path: ptr('animations', animIndex, 'parameters', pname) } : { op: has ? 'replace' : 'add', path: ptr('animations', animIndex, 'parameters', pname), value };
       const ops = doc.animations[animIndex].parameters ? [op] : [{ op: 'add', path: ptr('animations', animIndex, 'parameters'), value: { [pname]: value } }];
-      edit(ops, `${pname} of ${groups[gi].animation}`, { quiet: true }).catch((e) => showEditError(e));
+      return edit(ops, `${pname} of ${groups[gi].animation}`, { quiet: true }).catch(refused);
     }
+    return undefined;
   };
   const setTiming = (k, v) => {
     setDraft({ ...draft, timing: { ...draft.timing, [k]: v } });
@@ -198,15 +206,22 @@ export function AnimationEditor() {
       const a = doc.animations[animIndex];
       const ops = [{ op: a[k] === undefined ? 'add' : 'replace', path: ptr('animations', animIndex, k), value: v }];
       if (k === 'loop' && a.pingPong !== undefined) ops.push({ op: 'remove', path: ptr('animations', animIndex, 'pingPong') });
-      edit(ops, `${k} of ${a.name}`, { quiet: true }).catch((e) => showEditError(e));
+      return edit(ops, `${k} of ${a.name}`, { quiet: true }).catch(refused);
     }
+    return undefined;
   };
   const setGroup = (k, v) => {
     setDraft({ ...draft, group: { ...draft.group, [k]: v } });
     if (editing) {
       const g = groups[gi];
-      edit([{ op: g[k] === undefined ? 'add' : 'replace', path: ptr('groups', gi, k), value: v }], `${k} of ${g.name}`, { quiet: true }).catch((e) => showEditError(e));
+      return edit([{ op: g[k] === undefined ? 'add' : 'replace', path: ptr('groups', gi, k), value: v }], `${k} of ${g.name}`, { quiet: true }).catch(refused);
     }
+    return undefined;
+  };
+  /** An existing group's change refused: the form shows the show again, the field the engine's words. */
+  const refused = (e) => {
+    setDraft(draftFromShow(doc, gi));
+    throw e;
   };
   const showEditError = (e) => {
     const fields = {};
@@ -312,7 +327,7 @@ export function AnimationEditor() {
         <label className="field">
           <span className="fname">loop</span>
           <span className="finput">
-            <select value={draft.timing.loop} onChange={(e) => setTiming('loop', e.target.value)}>
+            <select value={draft.timing.loop} onChange={(e) => told(setTiming('loop', e.target.value))}>
               {registry.timing.loop.choices.map((c) => (
                 <option key={c}>{c}</option>
               ))}
@@ -324,7 +339,7 @@ export function AnimationEditor() {
           <label className="field">
             <span className="fname">seam</span>
             <span className="finput">
-              <select value={draft.timing.seam ?? 'blend'} onChange={(e) => setTiming('seam', e.target.value)} title="at the loop's wrap: blend (seamless where the model has no end of its own) or cut (restart, the original's way)">
+              <select value={draft.timing.seam ?? 'blend'} onChange={(e) => told(setTiming('seam', e.target.value))} title="at the loop's wrap: blend (seamless where the model has no end of its own) or cut (restart, the original's way)">
                 {registry.timing.seam.choices.map((c) => (
                   <option key={c}>{c}</option>
                 ))}
@@ -335,7 +350,7 @@ export function AnimationEditor() {
         )}
         <label className="field">
           <span className="fname">speed <span className="unit">×</span></span>
-          <span className="finput"><NumberField value={draft.timing.speed} min={registry.timing.speed.min} max={registry.timing.speed.max} step={0.1} onCommit={(v) => setTiming('speed', v)} /></span>
+          <span className="finput"><NumberField value={draft.timing.speed} min={registry.timing.speed.min} max={registry.timing.speed.max} step={0.1} testid="timing-speed" onCommit={(v) => setTiming('speed', v)} /></span>
           <span className="fhint" />
         </label>
         <h3>Tracks</h3>
@@ -346,7 +361,7 @@ export function AnimationEditor() {
         <label className="field">
           <span className="fname">group mode</span>
           <span className="finput">
-            <select value={draft.group.mode} onChange={(e) => setGroup('mode', e.target.value)} data-testid="group-mode">
+            <select value={draft.group.mode} onChange={(e) => told(setGroup('mode', e.target.value))} data-testid="group-mode">
               {MODES.map(([m, label]) => (
                 <option key={m} value={m}>{label}</option>
               ))}
@@ -361,7 +376,7 @@ export function AnimationEditor() {
         </label>
         <label className="field check">
           <span className="fname">spread phases</span>
-          <span className="finput"><input type="checkbox" checked={draft.group.phaseSpread} onChange={(e) => setGroup('phaseSpread', e.target.checked)} data-testid="phase-spread" /></span>
+          <span className="finput"><input type="checkbox" checked={draft.group.phaseSpread} onChange={(e) => told(setGroup('phaseSpread', e.target.checked))} data-testid="phase-spread" /></span>
           <span className="fhint dim">evenly along one loop</span>
         </label>
         {!editing && (
@@ -373,7 +388,7 @@ export function AnimationEditor() {
         )}
         <label className="field check">
           <span className="fname">start on play</span>
-          <span className="finput"><input type="checkbox" checked={draft.group.autoStart} onChange={(e) => setGroup('autoStart', e.target.checked)} /></span>
+          <span className="finput"><input type="checkbox" checked={draft.group.autoStart} onChange={(e) => told(setGroup('autoStart', e.target.checked))} /></span>
           <span className="fhint dim">autoStart</span>
         </label>
       </div>

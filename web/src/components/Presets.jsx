@@ -45,7 +45,7 @@ function PresetCard({ doc, p, pi, recall }) {
     const shown = space === 'aed' ? toAed(cur) : [...cur];
     shown[k] = v;
     const xyz = space === 'aed' ? fromAed(shown) : shown;
-    edit([{ op: 'replace', path: ptr('presets', pi, 'positions', id), value: xyz }], `${p.name}: track ${id}`).catch(() => {});
+    return edit([{ op: 'replace', path: ptr('presets', pi, 'positions', id), value: xyz }], `${p.name}: track ${id}`, { quiet: true });
   };
   const addCue = () => {
     const cues = doc.cues || [];

@@ -1,14 +1,46 @@
 // The track list: index, colour, name, base position (typed), live position,
 // select (Ctrl/Shift for several), add, remove, discover from a device.
 import { useEffect, useRef, useState } from 'react';
-import { act, edit, live, ptr, setState, toast } from '../client.js';
+import { createPortal } from 'react-dom';
+import { act, edit, errorText, live, ptr, setState } from '../client.js';
 import { useStore } from '../store.js';
 import { trackColor } from '../render.js';
 
-/** A number input that commits on Enter or blur (Escape reverts). */
-export function NumberField({ value, onCommit, step = 0.1, min, max, title, width, testid, error }) {
+/**
+ * Where a refused value is explained: under the field the user typed it in,
+ * the engine's whole message, until the field is edited again.
+ */
+function Refused({ text, testid, at }) {
+  if (!text) return null;
+  // on the page itself (a portal), fixed under the field: no panel clips or covers it
+  const r = at.current ? at.current.getBoundingClientRect() : null;
+  const style = r ? { position: 'fixed', top: r.bottom + 2, left: Math.max(4, Math.min(r.left, window.innerWidth - 390)) } : undefined;
+  return createPortal(<span className="fielderr" role="alert" style={style} data-testid={testid ? `${testid}-error` : undefined}>{text}</span>, document.body);
+}
+
+/** Run a commit; a refusal (a rejected promise) becomes the field's message. */
+function runCommit(onCommit, v, setErr) {
+  setErr('');
+  let r;
+  try {
+    r = onCommit(v);
+  } catch (e) {
+    setErr(errorText(e));
+    return;
+  }
+  if (r && typeof r.then === 'function') r.then(() => {}, (e) => setErr(errorText(e)));
+}
+
+/**
+ * A number input that commits on Enter or blur (Escape reverts). When
+ * `onCommit` returns a promise that rejects (the server refused the value),
+ * its message is shown at the field.
+ */
+export function NumberField({ value, onCommit, step = 0.1, title, width, testid, error }) {
   const [text, setText] = useState(value === undefined || value === null ? '' : String(value));
   const [focus, setFocus] = useState(false);
+  const [err, setErr] = useState('');
+  const ref = useRef(null);
   useEffect(() => {
     if (!focus) setText(value === undefined || value === null ? '' : String(value));
   }, [value, focus]);
@@ -16,63 +48,85 @@ export function NumberField({ value, onCommit, step = 0.1, min, max, title, widt
     if (text.trim() === '') return;
     const v = Number(text);
     if (!Number.isFinite(v)) {
-      toast('error', `${title || 'value'}: "${text}" is not a number`);
+      setErr(`${title || 'value'}: "${text}" is not a number`);
       setText(String(value ?? ''));
       return;
     }
-    if (v !== value) onCommit(v);
+    if (v !== value) runCommit(onCommit, v, setErr);
   };
   return (
-    <input
-      className={`num${error ? ' invalid' : ''}`}
-      type="number"
-      step={step}
-      min={min}
-      max={max}
-      title={error || title}
-      style={width ? { width } : undefined}
-      value={text}
-      data-testid={testid}
-      onFocus={() => setFocus(true)}
-      onChange={(e) => setText(e.target.value)}
-      onBlur={() => {
-        setFocus(false);
-        commit();
-      }}
-      onKeyDown={(e) => {
-        if (e.key === 'Enter') e.currentTarget.blur();
-        if (e.key === 'Escape') {
-          setText(String(value ?? ''));
-          setTimeout(() => e.target.blur());
-        }
-      }}
-    />
+    <span className="fwrap">
+      <input
+        ref={ref}
+        className={`num${error || err ? ' invalid' : ''}`}
+        type="text"
+        inputMode="decimal"
+        title={error || err || title}
+        style={width ? { width } : undefined}
+        value={text}
+        data-testid={testid}
+        onFocus={() => setFocus(true)}
+        onChange={(e) => {
+          setText(e.target.value);
+          if (err) setErr('');
+        }}
+        onBlur={() => {
+          setFocus(false);
+          commit();
+        }}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') e.currentTarget.blur();
+          if (e.key === 'Escape') {
+            setText(String(value ?? ''));
+            setErr('');
+            setTimeout(() => e.target.blur());
+          }
+          if ((e.key === 'ArrowUp' || e.key === 'ArrowDown') && Number.isFinite(Number(text))) {
+            // a step up or down, committed at once (the engine checks min and max)
+            e.preventDefault();
+            const v = Math.round((Number(text) + (e.key === 'ArrowUp' ? step : -step)) * 1e6) / 1e6;
+            setText(String(v));
+            runCommit(onCommit, v, setErr);
+          }
+        }}
+      />
+      <Refused text={err} testid={testid} at={ref} />
+    </span>
   );
 }
 
-/** A text input that commits on Enter or blur. */
+/** A text input that commits on Enter or blur; a refusal is shown at the field, as NumberField's. */
 export function TextField({ value, onCommit, placeholder, className, testid }) {
   const [text, setText] = useState(value ?? '');
   const [focus, setFocus] = useState(false);
+  const [err, setErr] = useState('');
+  const ref = useRef(null);
   useEffect(() => {
     if (!focus) setText(value ?? '');
   }, [value, focus]);
   return (
-    <input
-      className={className || 'text'}
-      value={text}
-      placeholder={placeholder}
-      data-testid={testid}
-      onFocus={() => setFocus(true)}
-      onChange={(e) => setText(e.target.value)}
-      onBlur={() => {
-        setFocus(false);
-        if (text !== (value ?? '')) onCommit(text);
-      }}
-      onKeyDown={(e) => {
-        if (e.key === 'Enter') e.currentTarget.blur();
-      }}
-    />
+    <span className="fwrap">
+      <input
+        ref={ref}
+        className={`${className || 'text'}${err ? ' invalid' : ''}`}
+        value={text}
+        placeholder={placeholder}
+        data-testid={testid}
+        onFocus={() => setFocus(true)}
+        onChange={(e) => {
+          setText(e.target.value);
+          if (err) setErr('');
+        }}
+        onBlur={() => {
+          setFocus(false);
+          if (text !== (value ?? '')) runCommit(onCommit, text, setErr);
+        }}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') e.currentTarget.blur();
+        }}
+      />
+      <Refused text={err} testid={testid} at={ref} />
+    </span>
   );
 }
 
@@ -210,7 +264,7 @@ export function Tracks() {
   const setPos = (i, k, v) => {
     const p = [...(tracks[i].position || [0, 0, 0])];
     p[k] = v;
-    edit([{ op: 'replace', path: ptr('tracks', i, 'position'), value: p }], `move track ${tracks[i].id}`).catch(() => {});
+    return edit([{ op: 'replace', path: ptr('tracks', i, 'position'), value: p }], `move track ${tracks[i].id}`, { quiet: true });
   };
   return (
     <section className="panel tracks" data-testid="tracks">
@@ -243,7 +297,7 @@ export function Tracks() {
                 edit([{ op: t.color ? 'replace' : 'add', path: ptr('tracks', i, 'color'), value }], `colour of track ${t.id}`).catch(() => {});
               }}
             />
-            <TextField value={t.name || ''} placeholder="name" className="text name" onCommit={(v) => edit([{ op: t.name !== undefined ? 'replace' : 'add', path: ptr('tracks', i, 'name'), value: v }], `rename track ${t.id}`).catch(() => {})} />
+            <TextField value={t.name || ''} placeholder="name" className="text name" onCommit={(v) => edit([{ op: t.name !== undefined ? 'replace' : 'add', path: ptr('tracks', i, 'name'), value: v }], `rename track ${t.id}`, { quiet: true })} />
             <span className="xyz">
               {[0, 1, 2].map((k) => (
                 <NumberField key={k} value={(t.position || [0, 0, 0])[k]} step={0.1} title={'xyz'[k]} testid={`track-${t.id}-${'xyz'[k]}`} onCommit={(v) => setPos(i, k, v)} />

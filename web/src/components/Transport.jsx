@@ -1,7 +1,8 @@
 // Transport: stop, play/pause, time, seek, speed, loop. The time display
 // follows the live frames (60 per second) without re-rendering React.
 import { useEffect, useRef, useState } from 'react';
-import { act, live } from '../client.js';
+import { act, call, live } from '../client.js';
+import { NumberField } from './Tracks.jsx';
 import { useStore } from '../store.js';
 
 export function fmtTime(t) {
@@ -38,8 +39,6 @@ export function Transport() {
   const timeRef = useRef(null);
   const seekRef = useRef(null);
   const [scrub, setScrub] = useState(null);
-  const [speedText, setSpeedText] = useState(String(tr.speed));
-  useEffect(() => setSpeedText(String(tr.speed)), [tr.speed]);
 
   // The time is drawn on a small canvas: text in the DOM changing 60 times a
   // second costs a layout and a repaint each time; a canvas repaints itself.
@@ -77,11 +76,8 @@ export function Transport() {
     return () => cancelAnimationFrame(raf);
   }, [tr, scrub]);
 
-  const setSpeed = () => {
-    const v = Number(speedText);
-    if (Number.isFinite(v) && v > 0 && v <= 1000) act('transport', { action: 'speed', speed: v });
-    else setSpeedText(String(tr.speed));
-  };
+  // the player checks the speed: a refused one is explained at the field
+  const setSpeed = (v) => call('transport', { action: 'speed', speed: v });
 
   return (
     <div className="transport" data-testid="transport">
@@ -108,7 +104,7 @@ export function Transport() {
       <span className="dim small">{fmtTime(tr.length)}</span>
       <label className="speed" title="playback speed (phase-continuous)">
         speed
-        <input className="num" value={speedText} onChange={(e) => setSpeedText(e.target.value)} onBlur={setSpeed} onKeyDown={(e) => e.key === 'Enter' && e.currentTarget.blur()} data-testid="speed" />
+        <NumberField value={tr.speed} step={0.1} width="46px" title="speed" testid="speed" onCommit={setSpeed} />
         ×
       </label>
       {[0.5, 1, 2].map((s) => (
