@@ -288,3 +288,37 @@ test('an animation applied while playing glides its sources onto its path: no ju
   // a 1 s sine glide over 6 m peaks near 9.4 m/s; a jump is 6 m in one frame
   assert.ok(fastest < 15, `fastest ${fastest.toFixed(1)} m/s of transport time`);
 });
+
+test('removing tracks leaves no empty cue, group or preset and no animation nothing plays: the next save has no warning', async () => {
+  const { removeTracksOps } = await import('../src/ops.mjs');
+  const { QUARTET } = require('./helpers');
+  const show = h.Show.fromFile(QUARTET);
+  show.patch([
+    { op: 'add', path: '/animations/-', value: { name: 'solo', model: 'circular', duration: 4 } },
+    { op: 'add', path: '/animations/-', value: { name: 'kept', model: 'circular', duration: 5 } },
+    { op: 'add', path: '/groups/-', value: { name: 'solo', animation: 'solo', tracks: [4] } },
+    { op: 'add', path: '/presets', value: [{ name: 'only4', positions: { 4: [1, 1, 1] } }, { name: 'both', positions: { 3: [0, 1, 1], 4: [1, 0, 1] } }] },
+    { op: 'add', path: '/cues/-', value: { number: 3, name: 'solo', actions: [{ type: 'start', group: 'solo' }] } },
+    { op: 'add', path: '/cues/-', value: { number: 4, actions: [{ type: 'preset', preset: 'only4', transition: 1 }, { type: 'goto', track: 4, position: [0, 0, 1] }] } },
+    { op: 'add', path: '/cues/-', value: { number: 5, actions: [{ type: 'preset', preset: 'both' }, { type: 'start', animation: 'kept', tracks: [3, 4] }] } },
+  ]);
+  const doc = show.toJSON();
+  show.patch(removeTracksOps(doc, [4]));
+  const after = show.toJSON();
+  assert.deepEqual(after.tracks.map((x) => x.id), [1, 2, 3]);
+  assert.deepEqual(after.groups.map((g) => [g.name, g.tracks]), [['quartet', [1, 2, 3]]]);
+  assert.deepEqual(after.animations.map((a) => a.name), ['orbit', 'kept'], 'solo went with its group');
+  assert.deepEqual(after.presets, [{ name: 'both', positions: { 3: [0, 1, 1] } }]);
+  assert.deepEqual(after.cues.map((c) => c.number), [1, 2, 5], 'cues 3 and 4 had nothing left');
+  assert.deepEqual(after.cues[2].actions[1].tracks, [3]);
+  const file = path.join(emptyDir(), 'clean.json');
+  show.save(file);
+  assert.deepEqual(h.Show.fromFile(file).warnings.map((w) => w.text), []);
+  // the whole quartet: nothing left that needs a track
+  const all = h.Show.fromFile(QUARTET);
+  all.patch(removeTracksOps(all.toJSON(), [1, 2, 3, 4]));
+  all.save(file);
+  const empty = h.Show.fromFile(file);
+  assert.deepEqual(empty.warnings.map((w) => w.text), []);
+  assert.deepEqual([empty.toJSON().groups, empty.toJSON().cues, empty.toJSON().animations].map((x) => (x || []).length), [0, 0, 0], 'both cues named the group');
+});

@@ -5,6 +5,7 @@ import { createPortal } from 'react-dom';
 import { act, edit, errorText, live, ptr, setState } from '../client.js';
 import { useStore } from '../store.js';
 import { trackColor } from '../render.js';
+import { removeTracksOps } from '../ops.mjs';
 
 /**
  * Where a refused value is explained: under the field the user typed it in,
@@ -178,33 +179,6 @@ export function appendOps(doc, key, items) {
   return items.map((value) => ({ op: 'add', path: `/${key}/-`, value }));
 }
 
-function removeTrackOps(doc, id) {
-  // the track leaves every group (a group left empty goes, with the cue actions naming it) and preset
-  const ops = [];
-  const groups = doc.groups || [];
-  const gone = new Set();
-  groups.forEach((g, gi) => {
-    if (!g.tracks.includes(id)) return;
-    if (g.tracks.length === 1) gone.add(g.name);
-    else ops.push({ op: 'replace', path: ptr('groups', gi, 'tracks'), value: g.tracks.filter((x) => x !== id) });
-  });
-  (doc.cues || []).forEach((c, ci) => {
-    const keep = c.actions.filter((a) => !(a.group !== undefined && gone.has(a.group)) && !(a.track === id));
-    const fixed = keep.map((a) => (Array.isArray(a.tracks) ? { ...a, tracks: a.tracks.filter((x) => x !== id) } : a)).filter((a) => !(Array.isArray(a.tracks) && a.tracks.length === 0));
-    if (JSON.stringify(fixed) !== JSON.stringify(c.actions)) ops.push({ op: 'replace', path: ptr('cues', ci, 'actions'), value: fixed });
-  });
-  (doc.presets || []).forEach((p, pi) => {
-    if (p.positions && String(id) in p.positions) ops.push({ op: 'remove', path: ptr('presets', pi, 'positions', String(id)) });
-  });
-  (doc.outputs || []).forEach((o, oi) => {
-    if (o.trackMap && String(id) in o.trackMap) ops.push({ op: 'remove', path: ptr('outputs', oi, 'trackMap', String(id)) });
-  });
-  // groups last, from the end, so indices stay valid
-  groups.map((g, gi) => [g, gi]).filter(([g]) => gone.has(g.name)).reverse().forEach(([, gi]) => ops.push({ op: 'remove', path: ptr('groups', gi) }));
-  ops.push({ op: 'remove', path: ptr('tracks', doc.tracks.findIndex((t) => t.id === id)) });
-  return ops;
-}
-
 function Discover({ doc }) {
   const [target, setTarget] = useState(() => {
     const o = (doc.outputs || [])[0];
@@ -260,7 +234,7 @@ export function Tracks() {
     const id = tracks.reduce((m, t) => Math.max(m, t.id), 0) + 1;
     edit(appendOps(doc, 'tracks', [{ id, name: `Track ${id}`, position: [0, 0, 1.5] }]), `add track ${id}`).then(() => setState({ selection: [id] })).catch(() => {});
   };
-  const remove = (id) => edit(removeTrackOps(doc, id), `remove track ${id}`).then(() => setState({ selection: selection.filter((x) => x !== id) })).catch(() => {});
+  const remove = (id) => edit(removeTracksOps(doc, [id]), `remove track ${id}`).then(() => setState({ selection: selection.filter((x) => x !== id) })).catch(() => {});
   const setPos = (i, k, v) => {
     const p = [...(tracks[i].position || [0, 0, 0])];
     p[k] = v;
