@@ -74,6 +74,7 @@ function listenAddress(opts) {
 function sessionState(session, runtime) {
   return {
     projects: session.list(),
+    examples: session.examples(),
     projectsDir: session.dir,
     doc: session.doc,
     state: session.state(),
@@ -231,7 +232,9 @@ function httpHandler(access, serveStatic, health) {
  * Start a server. Options:
  *   h            the holoanim addon (required)
  *   projectsDir  the folder of shows (required)
- *   open         project to open (default: the newest, else a new "untitled")
+ *   open         project to open (default: the one opened last in projectsDir, else
+ *                `demo`, else the newest, else a new "untitled")
+ *   demo         the demo's project name (opened when nothing was opened before)
  *   host, port   listening address (127.0.0.1, 8080; port 0 = any free)
  *   token        required from every client when set; required for non-loopback hosts
  *   allowedHosts Host names trusted like localhost (names whose DNS you control)
@@ -263,6 +266,7 @@ async function createServer(opts) {
     addonPath: opts.addonPath,
     importWorker: opts.importWorker,
     importTimeoutMs: opts.importTimeoutMs,
+    examplesDir: opts.examplesDir,
   });
   const runtime = new Runtime(h, { frameRate: opts.frameRate || 60, tickRate: opts.tickRate || 100, control: opts.control || null });
   const devices = new Devices(h, opts.device || null);
@@ -302,8 +306,12 @@ async function createServer(opts) {
   runtime.on('frame', (f) => fanOutFrame(clients, f, frames));
 
   // open a project
+  // the show asked for, else the one opened last here, else the demo, else the newest
   const projects = session.list();
+  const last = session.lastOpened();
   if (opts.open) session.open(opts.open);
+  else if (last) session.open(last);
+  else if (opts.demo) session.open(opts.demo);
   else if (projects.length > 0) session.open(projects[0].name);
   else session.create('untitled', 'Untitled show', devices.outputsFor(undefined));
 

@@ -21,8 +21,10 @@ const HELP = `usage: node server/main.js [options]
   --max-message BYTES the largest WebSocket message (default 4194304 = 4 MiB;
                       or HOLOANIM_WEB_MAX_MESSAGE); an .hpx import is the largest
   --projects DIR      the folder of shows (default web/projects)
-  --open NAME         open this project (default: the newest)
-  --demo FILE         copy this show into the projects folder if absent and open it
+  --open NAME         open this project (default: the one opened last in the
+                      projects folder, else the demo, else the newest)
+  --demo FILE         copy this show into the projects folder if absent; it opens
+                      when no show was opened there before
   --device HOST:PORT  the simulated device (a holoanim devsim): the demo's outputs
                       and new shows' "simulated device" go there (without it, a
                       new show's simulated device runs inside this server)
@@ -112,8 +114,9 @@ async function main() {
     control = { port: Number(m[2]), bind: m[1] || '127.0.0.1', allow: args['control-allow'] };
   }
   const h = loadAddon(path.resolve(args.addon));
-  let open = args.open;
-  if (args.demo) open = installDemo(h, path.resolve(args.demo), path.resolve(args.projects), args.device);
+  const open = args.open;
+  // the demo is copied in once; it opens only when no show was opened before (else the last one does)
+  const demo = args.demo ? installDemo(h, path.resolve(args.demo), path.resolve(args.projects), args.device) : undefined;
   if (!fs.existsSync(path.join(args.static, 'index.html'))) {
     console.error(`holoanim-web: warning: no built UI in ${args.static} (run \`npm run build\` in web/)`);
   }
@@ -129,6 +132,7 @@ async function main() {
       addonPath: path.resolve(args.addon),
       projectsDir: args.projects,
       open,
+      demo,
       staticDir: args.static,
       cli: args.cli,
       control,
@@ -136,7 +140,11 @@ async function main() {
       log: (m) => console.error(`holoanim-web: ${m}`),
     });
   } catch (e) {
-    console.error(`holoanim-web: ${e.message}`);
+    if (e.code === 'EADDRINUSE') {
+      console.error(`holoanim-web: port ${args.port} on ${args.host} is already in use (another holoanim web, or another server): choose another with --port N (web/start.sh: PORT=N), or --port 0 for any free port`);
+    } else {
+      console.error(`holoanim-web: ${e.message}`);
+    }
     process.exit(1);
   }
   console.log(`holoanim-web: ${srv.session.project} from ${srv.session.dir}`);

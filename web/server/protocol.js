@@ -21,7 +21,8 @@ const TYPES = {
   projects: {},
   open: { project: 'str' },
   create: { project: 'str', title: 'str?', output: 'str?' },
-  import: { project: 'str', text: 'str', autostart: 'bool?' },
+  import: { project: 'str', text: 'str', autostart: 'bool?', file: 'str?' },
+  openExample: { example: 'str' },
   saveAs: { project: 'str' },
   // player
   transport: { action: ['play', 'pause', 'stop', 'seek', 'speed', 'loop', 'panic'], time: 'num?', speed: 'num?', loop: 'bool?', fade: 'num?', stop: ['hold', 'return', undefined] },

@@ -124,10 +124,11 @@ function requestHandler({ h, session, runtime, cli, devices }) {
       case 'undo': return { version: session.undo(c.id) };
       case 'redo': return { version: session.redo(c.id) };
       case 'save': return session.save();
-      case 'projects': return { dir: session.dir, projects: session.list() };
+      case 'projects': return { dir: session.dir, projects: session.list(), examples: session.examples() };
+      case 'openExample': return session.openExample(m.example);
       case 'open': return { warnings: session.open(m.project) };
       case 'create': return { warnings: session.create(m.project, m.title, devices.outputsFor(m.output)) };
-      case 'import': return { warnings: await session.importHpx(m.project, m.text, { autostart: m.autostart === true }) };
+      case 'import': return { warnings: await session.importHpx(m.project, m.text, { autostart: m.autostart === true, file: m.file }) };
       case 'saveAs': session.saveAs(m.project); return session.state();
       case 'transport': return transportRequest(runtime, session, m);
       case 'settings': return session.setSettings(m.stop ? { stop: m.stop } : {});

@@ -187,7 +187,8 @@ class Runtime extends EventEmitter {
           this.control = p.openControl(this.#opts.control);
         } catch (e) {
           // the show still plays; cues by OSC wait for the port
-          this.emit('event', { type: 'error', message: `control port: ${e.message}` });
+          const hint = /in use|EADDRINUSE/i.test(`${e.code} ${e.message}`) ? ' (another port: --control [HOST:]PORT)' : '';
+          this.emit('event', { type: 'error', message: `control port: ${e.message}${hint}` });
         }
       }
     } catch (e) {

@@ -61,12 +61,13 @@ function ProjectMenu() {
   // unless this is ticked (every imported group gets autoStart).
   const [autostart, setAutostart] = useState(false);
   const projects = useStore((s) => s.projects);
+  const examples = useStore((s) => s.examples) || [];
   const st = useStore((s) => s.docState);
   const dir = useStore((s) => s.projectsDir);
   const fileRef = useRef(null);
   const refresh = async () => {
     const r = await act('projects');
-    if (r) setState({ projects: r.projects });
+    if (r) setState({ projects: r.projects, examples: r.examples || [] });
   };
   const openProject = async (name) => {
     const r = await act('open', { project: name });
@@ -76,10 +77,20 @@ function ProjectMenu() {
       if (r.warnings.length) toast('warn', r.warnings.map((w) => w.text).join('\n'), 8000);
     }
   };
+  const openExample = async (x) => {
+    const r = await act('openExample', { example: x.file });
+    if (r) {
+      setOpen(false);
+      setState({ selection: [] });
+      refresh();
+      toast(r.warnings.length ? 'warn' : 'ok', `${x.name} opened as “${r.project}”${r.warnings.length ? `, ${r.warnings.length} warnings` : ''}`, 5000);
+    }
+  };
   const saveAs = async () => {
     const name = prompt('Save as — file name:', `${st.project} copy`);
     if (!name) return;
     if (await act('saveAs', { project: name })) {
+      setOpen(false);
       toast('ok', `now editing ${name}`);
       refresh();
     }
@@ -88,9 +99,13 @@ function ProjectMenu() {
     const f = e.target.files[0];
     e.target.value = '';
     if (!f) return;
+    if (!/\.hpx$/i.test(f.name)) {
+      toast('error', `${f.name}: Import takes Holophonix Animator projects (.hpx); a holoanim show (.json) goes in the projects folder`, 8000);
+      return;
+    }
     const text = await f.text();
-    const name = f.name.replace(/\.hpx$/i, '').replace(/[^A-Za-z0-9 _.-]/g, '_').slice(0, 60) || 'imported';
-    const r = await act('import', { project: name, text, autostart });
+    const name = f.name.replace(/\.hpx$/i, '').replace(/[^A-Za-z0-9 _.-]/g, '_').replace(/^[^A-Za-z0-9]+/, '').slice(0, 60) || 'imported';
+    const r = await act('import', { project: name, text, autostart, file: f.name });
     if (r) {
       setOpen(false);
       refresh();
@@ -110,15 +125,21 @@ function ProjectMenu() {
               {p.name} <span className="dim small">{new Date(p.modified).toLocaleString()}</span>
             </button>
           ))}
+          {examples.length > 0 && <div className="dim small">examples (a copy opens; an .hpx is imported)</div>}
+          {examples.map((x) => (
+            <button key={x.file} data-testid={`example-${x.name}`} onClick={() => openExample(x)}>
+              {x.name} <span className="dim small">{x.kind === 'hpx' ? '.hpx (Animator)' : 'show'}</span>
+            </button>
+          ))}
           <hr />
           <NewShow onDone={() => { setOpen(false); refresh(); }} />
-          <button onClick={saveAs}>Save as…</button>
+          <button onClick={saveAs} data-testid="save-as">Save as…</button>
           <button onClick={() => fileRef.current.click()}>Import .hpx…</button>
           <label className="small" title="Every imported animation starts when the show plays (else by cue only)">
             <input type="checkbox" checked={autostart} onChange={(e) => setAutostart(e.target.checked)} data-testid="import-autostart" />{' '}
             Start every animation on play
           </label>
-          <input ref={fileRef} type="file" accept=".hpx,.json" hidden onChange={importHpx} />
+          <input ref={fileRef} type="file" accept=".hpx" hidden onChange={importHpx} data-testid="import-file" />
         </div>
       )}
     </div>
@@ -127,6 +148,9 @@ function ProjectMenu() {
 
 function Header() {
   const doc = useStore((s) => s.doc);
+  useEffect(() => {
+    document.title = doc && doc.name ? `${doc.name} — holoanim` : 'holoanim';
+  }, [doc && doc.name]);
   const st = useStore((s) => s.docState);
   const connected = useStore((s) => s.connected);
   const clients = useStore((s) => s.clients);

@@ -101,6 +101,7 @@ function onPush(m) {
         transport: m.transport,
         paths: m.paths,
         projects: m.projects,
+        examples: m.examples || [],
         projectsDir: m.projectsDir,
         libraryVersion: m.libraryVersion,
         device: m.device || { address: null },

@@ -223,6 +223,35 @@ test('journey: empty folder → new show → tracks → groups → Stop home / h
   const p3 = sim.getTrack(3).position;
   await waitFor(() => !near(sim.getTrack(3).position, p3, 0.2), () => `track 3 keeps moving: ${p3} then ${sim.getTrack(3).position}`);
   await shot('10-cue-go-while-stopped');
+
+  // 8. Save as: the copy is titled by its name, the menu closes
+  page.once('dialog', (d) => d.accept('journey copy'));
+  await page.click('[data-testid=projects]');
+  await page.click('[data-testid=save-as]');
+  await waitFor(() => srv.session.project === 'journey copy', 'saved as');
+  await page.waitForSelector('.dropdown', { state: 'detached' });
+  await page.waitForFunction(() => document.querySelector('input.showname').value === 'journey copy');
+  // Import takes .hpx only: a .json is refused in the page, an .hpx imports
+  await page.click('[data-testid=projects]');
+  await page.setInputFiles('[data-testid=import-file]', path.join(ROOT, 'examples', 'cue-scene.json'));
+  await page.waitForSelector('.toast.error');
+  assert.ok(!fs.existsSync(path.join(projectsDir, 'cue-scene.json')), 'nothing imported');
+  // ../shared/conformance/hpx beside the repository (a worktree is one level deeper), else the fixture
+  const hpx = [path.join(ROOT, '..', 'shared'), path.join(ROOT, '..', '..', 'shared')]
+    .map((d) => path.join(d, 'conformance', 'hpx', 'v23-02-circular.hpx'))
+    .concat(path.join(ROOT, 'tests', 'fixtures', 'hpx', 'project-v2.3.hpx'))
+    .find((f) => fs.existsSync(f));
+  await page.setInputFiles('[data-testid=import-file]', hpx);
+  const imported = path.basename(hpx, '.hpx');
+  await waitFor(() => srv.session.project === imported, () => `imported ${imported}: ${srv.session.project}`);
+  assert.ok(srv.session.doc.tracks.length > 0);
+  await shot('12-imported-hpx');
+  // Open lists the bundled examples: one opens as a copy
+  await page.click('[data-testid=projects]');
+  await page.click('[data-testid=example-orbiting-quartet]');
+  await waitFor(() => srv.session.project === 'orbiting-quartet', 'the example opened');
+  await page.waitForSelector('.dropdown', { state: 'detached' });
+  await shot('13-example-opened');
   assert.deepEqual(errors, [], 'no error in the browser console');
 });
 

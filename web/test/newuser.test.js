@@ -9,7 +9,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
-const { h, ROOT, waitFor, startServer, openClient } = require('./helpers');
+const { h, ROOT, waitFor, startServer, connect, openClient } = require('./helpers');
 
 const CLI = path.join(ROOT, 'build', 'holoanim');
 
@@ -321,4 +321,51 @@ test('removing tracks leaves no empty cue, group or preset and no animation noth
   const empty = h.Show.fromFile(file);
   assert.deepEqual(empty.warnings.map((w) => w.text), []);
   assert.deepEqual([empty.toJSON().groups, empty.toJSON().cues, empty.toJSON().animations].map((x) => (x || []).length), [0, 0, 0], 'both cues named the group');
+});
+
+test('Open lists the shows and the bundled examples (a show opens as a copy, an .hpx is imported); Import takes .hpx only; Save as retitles; a restart opens the last show', async (t) => {
+  const projectsDir = emptyDir();
+  t.after(() => fs.rmSync(projectsDir, { recursive: true, force: true }));
+  const srv = await startServer(null, { projectsDir, keep: true });
+  t.after(() => srv.close()); // closed below already when all goes well
+  const c = await connect(srv).ready;
+  t.after(() => c.close());
+  const r = await c.call('projects');
+  const byName = new Map(r.examples.map((x) => [x.name, x.kind]));
+  assert.equal(byName.get('orbiting-quartet'), 'show');
+  assert.equal(byName.get('animator-v2.3-project'), 'hpx', 'examples/ has an .hpx');
+  assert.deepEqual(c.welcome.examples.map((x) => x.file), r.examples.map((x) => x.file));
+  assert.equal((await c.call('openExample', { example: 'orbiting-quartet.json' })).project, 'orbiting-quartet');
+  assert.equal(srv.session.doc.name, 'Orbiting quartet');
+  assert.equal((await c.call('openExample', { example: 'orbiting-quartet.json' })).project, 'orbiting-quartet 2', 'a second copy');
+  const imp = await c.call('openExample', { example: 'animator-v2.3-project.hpx' });
+  assert.equal(srv.session.project, imp.project);
+  assert.ok(srv.session.doc.tracks.length > 0);
+  // Import: .hpx only, by name and by content
+  const quartet = fs.readFileSync(path.join(ROOT, 'examples', 'cue-scene.json'), 'utf8');
+  await assert.rejects(c.call('import', { project: 'cue-scene', text: quartet, file: 'cue-scene.json' }), /"cue-scene\.json" is not an \.hpx/);
+  await assert.rejects(c.call('import', { project: 'cue-scene', text: quartet, file: 'renamed.hpx' }), /holoanim show, not an \.hpx/);
+  assert.ok(!fs.existsSync(path.join(projectsDir, 'cue-scene.json')) && !fs.existsSync(path.join(projectsDir, 'cue-scene.json.json')));
+  // Save as: the copy is titled by its name
+  await c.call('openExample', { example: 'orbiting-quartet.json' });
+  await c.call('saveAs', { project: 'my quartet' });
+  assert.equal(srv.session.doc.name, 'my quartet');
+  assert.equal(h.Show.fromFile(path.join(projectsDir, 'my quartet.json')).toJSON().name, 'my quartet');
+  c.close();
+  await srv.close();
+  // a restart (as web/start.sh does, with its demo) opens the last show
+  const again = await startServer(t, { projectsDir, keep: true, demo: 'orbiting-quartet' });
+  assert.equal(again.session.project, 'my quartet');
+});
+
+test('a busy port says which option picks another', async (t) => {
+  const net = require('node:net');
+  const busy = net.createServer();
+  await new Promise((r) => busy.listen(0, '127.0.0.1', r));
+  t.after(() => busy.close());
+  const port = busy.address().port;
+  const { spawnSync } = require('node:child_process');
+  const out = spawnSync(process.execPath, [path.join(__dirname, '..', 'server', 'main.js'), '--port', String(port), '--projects', emptyDir()], { encoding: 'utf8', timeout: 60000 });
+  assert.equal(out.status, 1);
+  assert.match(out.stderr, new RegExp(`port ${port} .*already in use.*--port N \\(web/start\\.sh: PORT=N\\)`));
 });
