@@ -228,6 +228,18 @@ function httpHandler(access, serveStatic, health) {
   };
 }
 
+/** The show a starting server opens: the one asked for, else the one opened
+ * last in the folder, else the demo, else the newest, else a new one. */
+function openFirst(session, opts, devices) {
+  const projects = session.list();
+  const last = session.lastOpened();
+  if (opts.open) session.open(opts.open);
+  else if (last) session.open(last);
+  else if (opts.demo) session.open(opts.demo);
+  else if (projects.length > 0) session.open(projects[0].name);
+  else session.create('untitled', 'Untitled show', devices.outputsFor(undefined));
+}
+
 /**
  * Start a server. Options:
  *   h            the holoanim addon (required)
@@ -306,14 +318,7 @@ async function createServer(opts) {
   runtime.on('frame', (f) => fanOutFrame(clients, f, frames));
 
   // open a project
-  // the show asked for, else the one opened last here, else the demo, else the newest
-  const projects = session.list();
-  const last = session.lastOpened();
-  if (opts.open) session.open(opts.open);
-  else if (last) session.open(last);
-  else if (opts.demo) session.open(opts.demo);
-  else if (projects.length > 0) session.open(projects[0].name);
-  else session.create('untitled', 'Untitled show', devices.outputsFor(undefined));
+  openFirst(session, opts, devices);
 
   const statsTimer = statsEverySecond(clients, runtime, broadcast);
 

@@ -71,6 +71,8 @@ test('without a device given, "devsim" starts the built-in simulated device in t
   assert.ok(sim, 'a devsim runs in the server');
   const out = srv.session.doc.outputs[0];
   assert.equal(`${out.host}:${out.port}`, `127.0.0.1:${sim.port}`);
+  // the Outputs panel's "Use the simulated device" asks for the same one
+  assert.deepEqual(await c.call('devsim'), { name: 'devsim', host: '127.0.0.1', port: sim.port });
   await c.call('edit', { ops: [{ op: 'add', path: '/tracks/-', value: { id: 2, position: [0, 2, 1] } }] });
   await waitFor(() => Math.abs(sim.getTrack(2).position[1] - 2) < 1e-3, () => `track 2 at the device: ${sim.getTrack(2).position}`);
 });
