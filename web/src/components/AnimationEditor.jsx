@@ -129,6 +129,7 @@ export function AnimationEditor() {
   const [name, setName] = useState('');
   const [fromHere, setFromHere] = useState(true);
   const touched = useRef(new Set()); // parameters typed for the new animation
+  const auto = useRef(new Set()); // parameters set from the selection
   const seq = useRef(0);
 
   const groups = (doc && doc.groups) || [];
@@ -148,7 +149,16 @@ export function AnimationEditor() {
     if (editing || !model || !doc) return;
     const bases = selection.map((id) => ((doc.tracks || []).find((t) => t.id === id) || {}).position).filter(Array.isArray);
     const out = selectionDefaults(model, bases, draft.params, touched.current, fromHere);
-    if (Object.entries(out).some(([k, v]) => JSON.stringify(draft.params[k]) !== JSON.stringify(v))) setDraft((d) => ({ ...d, params: { ...d.params, ...out } }));
+    // a default set before and not any more (the option turned off) goes back to the model's
+    const stale = [...auto.current].filter((k) => !(k in out) && !touched.current.has(k) && k in draft.params);
+    auto.current = new Set(Object.keys(out));
+    if (stale.length || Object.entries(out).some(([k, v]) => JSON.stringify(draft.params[k]) !== JSON.stringify(v))) {
+      setDraft((d) => {
+        const params = { ...d.params, ...out };
+        for (const k of stale) delete params[k];
+        return { ...d, params };
+      });
+    }
   }, [editing, model, doc, selection, draft.params, fromHere]);
 
   // instant preview (the engine validates and samples on the server)
