@@ -7,6 +7,8 @@
 #   web/start.sh                          # devsim on UDP 4003, UI on http://127.0.0.1:8080/
 #   DEVICE=192.168.1.50:4003 web/start.sh # a real processor instead of the devsim
 #   PORT=9000 PROJECTS=~/shows web/start.sh -- --open myshow
+#   DEVSIM_PORT=4013 web/start.sh         # UDP 4003 taken: the devsim on another port
+# The server opens the show opened last (else the demo).
 # Extra arguments go to the server (node server/main.js --help). Ctrl-C stops
 # everything; the show is saved on every change and on exit.
 set -euo pipefail
@@ -53,7 +55,7 @@ if [ -z "$DEVICE" ]; then
   if kill -0 "${pids[0]}" 2>/dev/null; then
     echo "start: simulated device (holoanim devsim) on udp://$DEVICE"
   else
-    echo "start: could not start the devsim on UDP port $DEVSIM_PORT (in use?); positions go to $DEVICE anyway"
+    echo "start: could not start the devsim on UDP port $DEVSIM_PORT (in use? another port: DEVSIM_PORT=N web/start.sh; a device of your own: DEVICE=HOST:PORT web/start.sh); positions go to $DEVICE anyway"
   fi
 fi
 

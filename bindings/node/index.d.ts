@@ -324,6 +324,8 @@ export interface AnimationStart extends GroupSpec {
   model?: string;
   params?: Params;
   timing?: Timing;
+  /** each track's base for the group is its rest position, not where it is now (with fadeIn it glides from there) */
+  fromBase?: boolean;
 }
 
 export interface GotoOptions {

@@ -142,7 +142,9 @@ typedef struct ha_anim_spec {
                      (0: only a takeover fades, over takeover_fade) */
   double phase_offset;
   bool phase_spread;
-  double delay; /* seconds every track holds its start before playing (group.h) */
+  double delay;   /* seconds every track holds its start before playing (group.h) */
+  bool from_base; /* each track's base for the group is its rest position (base), not
+                     where it is now; with fade_in it glides from where it is onto that path */
   bool rotate_formation;
   ha_vec3 center_point;
   double spread_radius;
@@ -154,8 +156,8 @@ ha_anim_spec ha_anim_spec_default(void);
 
 /* Start `motion` on `tracks` (selection order) at transport time `t`: the
  * animation's own time is t' = t_now − t. Each track's base for the group is
- * its position now. A track driven by another animation is taken over (last
- * takes precedence; the other keeps its other tracks) with a crossfade of
+ * its position now (spec->from_base: its rest position). A track driven by another animation is
+ * taken over (last takes precedence; the other keeps its other tracks) with a crossfade of
  * takeover_fade, and a delayed goto waiting for it (ha_engine_track_goto_at)
  * is dropped. The motion is borrowed until the animation ends.
  * Errors: HA_EINVAL (no tracks, unknown track id named, spec invalid),

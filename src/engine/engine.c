@@ -409,8 +409,8 @@ ha_status ha_engine_animation_start(ha_engine *e, ha_motion *motion, const ha_an
     tr->pend = 0; /* last takes precedence: a delayed goto waiting for it is dropped */
     tr->anim = (int32_t)slot;
     tr->member = (uint32_t)i;
-    tr->group_base = tr->pos;
-    sum = ha_vec3_add(sum, tr->pos);
+    tr->group_base = sp.from_base ? tr->base : tr->pos;
+    sum = ha_vec3_add(sum, tr->group_base);
     ha_motion_state_reset(&tr->state[0]);
     ha_motion_state_reset(&tr->state[1]);
     a->members_left++;

@@ -27,6 +27,7 @@ const { Runtime } = require('./runtime');
 const { requestHandler } = require('./requests');
 const { parseMessage, encodeFrame } = require('./protocol');
 const { Access } = require('./access');
+const { Devices } = require('./device');
 
 const MIME = {
   '.html': 'text/html; charset=utf-8',
@@ -73,9 +74,11 @@ function listenAddress(opts) {
 function sessionState(session, runtime) {
   return {
     projects: session.list(),
+    examples: session.examples(),
     projectsDir: session.dir,
     doc: session.doc,
     state: session.state(),
+    settings: session.settings,
     transport: runtime.transport(),
     paths: runtime.paths(),
   };
@@ -225,11 +228,25 @@ function httpHandler(access, serveStatic, health) {
   };
 }
 
+/** The show a starting server opens: the one asked for, else the one opened
+ * last in the folder, else the demo, else the newest, else a new one. */
+function openFirst(session, opts, devices) {
+  const projects = session.list();
+  const last = session.lastOpened();
+  if (opts.open) session.open(opts.open);
+  else if (last) session.open(last);
+  else if (opts.demo) session.open(opts.demo);
+  else if (projects.length > 0) session.open(projects[0].name);
+  else session.create('untitled', 'Untitled show', devices.outputsFor(undefined));
+}
+
 /**
  * Start a server. Options:
  *   h            the holoanim addon (required)
  *   projectsDir  the folder of shows (required)
- *   open         project to open (default: the newest, else a new "untitled")
+ *   open         project to open (default: the one opened last in projectsDir, else
+ *                `demo`, else the newest, else a new "untitled")
+ *   demo         the demo's project name (opened when nothing was opened before)
  *   host, port   listening address (127.0.0.1, 8080; port 0 = any free)
  *   token        required from every client when set; required for non-loopback hosts
  *   allowedHosts Host names trusted like localhost (names whose DNS you control)
@@ -240,6 +257,8 @@ function httpHandler(access, serveStatic, health) {
  *   cli          the holoanim command (for discover)
  *   playerOptions  extra Player options (e.g. {sync: true}: follow a DAW's
  *                clock sent to the control port)
+ *   device       HOST:PORT of the simulated device new shows are offered (web/start.sh's
+ *                devsim); without it, choosing it starts one in this server
  *   control      an OSC control port for cues {port, bind, allow, allowLoopback}
  *                (Player.openControl): a cue's `osc` address fires it; every
  *                fired cue reaches the clients as an event {type: 'cue',
@@ -261,8 +280,10 @@ async function createServer(opts) {
     addonPath: opts.addonPath,
     importWorker: opts.importWorker,
     importTimeoutMs: opts.importTimeoutMs,
+    examplesDir: opts.examplesDir,
   });
   const runtime = new Runtime(h, { frameRate: opts.frameRate || 60, tickRate: opts.tickRate || 100, control: opts.control || null, playerOptions: opts.playerOptions });
+  const devices = new Devices(h, opts.device || null);
   const registry = h.listModels();
   const clients = new Set();
   let closed = false;
@@ -291,6 +312,7 @@ async function createServer(opts) {
     broadcast({ type: 'show', doc, state, by, label });
   });
   session.on('saved', (state) => broadcast({ type: 'saved', state }));
+  session.on('settings', (settings) => broadcast({ type: 'settings', settings }));
   runtime.on('transport', (t) => broadcast({ type: 'transport', transport: t }));
   runtime.on('paths', (items) => broadcast({ type: 'paths', items }));
   runtime.on('event', (e) => broadcast({ type: 'event', event: e }));
@@ -298,15 +320,12 @@ async function createServer(opts) {
   runtime.on('frame', (f) => fanOutFrame(clients, f, frames));
 
   // open a project
-  const projects = session.list();
-  if (opts.open) session.open(opts.open);
-  else if (projects.length > 0) session.open(projects[0].name);
-  else session.create('untitled', 'Untitled show');
+  openFirst(session, opts, devices);
 
   const statsTimer = statsEverySecond(clients, runtime, broadcast);
 
   // ---- requests ----
-  const handle = requestHandler({ h, session, runtime, cli: opts.cli });
+  const handle = requestHandler({ h, session, runtime, cli: opts.cli, devices });
 
   async function onMessage(c, data, isBinary) {
     let m;
@@ -360,7 +379,7 @@ async function createServer(opts) {
       broadcast({ type: 'presence', clients: clients.size });
     });
     ws.on('error', () => {});
-    send(c, { type: 'welcome', clientId: c.id, registry, libraryVersion: h.libraryVersion, ...sessionState(session, runtime) });
+    send(c, { type: 'welcome', clientId: c.id, registry, libraryVersion: h.libraryVersion, device: devices.info(), ...sessionState(session, runtime) });
     broadcast({ type: 'presence', clients: clients.size });
   });
 
@@ -385,9 +404,10 @@ async function createServer(opts) {
     await done;
     session.close();
     runtime.close();
+    devices.close();
   }
 
-  return { url, port, session, runtime, clients, close };
+  return { url, port, session, runtime, clients, close, devsim: () => devices.sim() };
 }
 
 module.exports = { createServer, isLoopback, MAX_MESSAGE_BYTES };

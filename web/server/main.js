@@ -21,9 +21,13 @@ const HELP = `usage: node server/main.js [options]
   --max-message BYTES the largest WebSocket message (default 4194304 = 4 MiB;
                       or HOLOANIM_WEB_MAX_MESSAGE); an .hpx import is the largest
   --projects DIR      the folder of shows (default web/projects)
-  --open NAME         open this project (default: the newest)
-  --demo FILE         copy this show into the projects folder if absent and open it
-  --device HOST:PORT  point the demo's outputs there (e.g. a holoanim devsim)
+  --open NAME         open this project (default: the one opened last in the
+                      projects folder, else the demo, else the newest)
+  --demo FILE         copy this show into the projects folder if absent; it opens
+                      when no show was opened there before
+  --device HOST:PORT  the simulated device (a holoanim devsim): the demo's outputs
+                      and new shows' "simulated device" go there (without it, a
+                      new show's simulated device runs inside this server)
   --addon DIR         the holoanim Node addon (default bindings/node)
   --cli PATH          the holoanim command, for discover (default build/holoanim)
   --static DIR        the built UI (default web/dist)
@@ -123,8 +127,9 @@ async function main() {
   }
   const playerOptions = args.sync === 'osc' ? { sync: true } : undefined;
   const h = loadAddon(path.resolve(args.addon));
-  let open = args.open;
-  if (args.demo) open = installDemo(h, path.resolve(args.demo), path.resolve(args.projects), args.device);
+  const open = args.open;
+  // the demo is copied in once; it opens only when no show was opened before (else the last one does)
+  const demo = args.demo ? installDemo(h, path.resolve(args.demo), path.resolve(args.projects), args.device) : undefined;
   if (!fs.existsSync(path.join(args.static, 'index.html'))) {
     console.error(`holoanim-web: warning: no built UI in ${args.static} (run \`npm run build\` in web/)`);
   }
@@ -140,14 +145,20 @@ async function main() {
       addonPath: path.resolve(args.addon),
       projectsDir: args.projects,
       open,
+      demo,
       staticDir: args.static,
       cli: args.cli,
       control,
       playerOptions,
+      device: args.device,
       log: (m) => console.error(`holoanim-web: ${m}`),
     });
   } catch (e) {
-    console.error(`holoanim-web: ${e.message}`);
+    if (e.code === 'EADDRINUSE') {
+      console.error(`holoanim-web: port ${args.port} on ${args.host} is already in use (another holoanim web, or another server): choose another with --port N (web/start.sh: PORT=N), or --port 0 for any free port`);
+    } else {
+      console.error(`holoanim-web: ${e.message}`);
+    }
     process.exit(1);
   }
   console.log(`holoanim-web: ${srv.session.project} from ${srv.session.dir}`);

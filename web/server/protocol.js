@@ -20,17 +20,22 @@ const TYPES = {
   save: {},
   projects: {},
   open: { project: 'str' },
-  create: { project: 'str', title: 'str?' },
-  import: { project: 'str', text: 'str', autostart: 'bool?' },
+  create: { project: 'str', title: 'str?', output: 'str?' },
+  import: { project: 'str', text: 'str', autostart: 'bool?', file: 'str?' },
+  openExample: { example: 'str' },
   saveAs: { project: 'str' },
   // player
-  transport: { action: ['play', 'pause', 'stop', 'seek', 'speed', 'loop', 'panic'], time: 'num?', speed: 'num?', loop: 'bool?', fade: 'num?' },
+  transport: { action: ['play', 'pause', 'stop', 'seek', 'speed', 'loop', 'panic'], time: 'num?', speed: 'num?', loop: 'bool?', fade: 'num?', stop: ['hold', 'return', undefined] },
+  settings: { stop: 'obj?' },
   cue: { number: 'num' },
   live: { track: 'int', position: 'vec3' },
   stopTrack: { track: 'int', fade: 'num?' },
   // tools
   preview: { model: 'str', params: 'obj?', timing: 'obj?', tracks: 'ids?', spec: 'obj?' },
   discover: { host: 'str', port: 'int?' },
+  devsim: {},
+  capture: { name: 'str', tracks: 'ids?', replace: 'bool?' },
+  recall: { preset: 'str', transition: 'num?', easing: 'str?', space: ['xyz', 'aed', undefined], stagger: 'num?', tracks: 'ids?' },
   // streaming
   ack: { seq: 'int' },
   subscribe: { frames: 'bool' },
@@ -44,7 +49,7 @@ function isObj(v) {
 }
 
 function check(kind, v) {
-  if (Array.isArray(kind)) return kind.includes(v) ? null : `must be one of ${kind.join(', ')}`;
+  if (Array.isArray(kind)) return kind.includes(v) ? null : `must be one of ${kind.filter((x) => x !== undefined).join(', ')}`;
   const opt = kind.endsWith('?');
   const k = opt ? kind.slice(0, -1) : kind;
   if (v === undefined) return opt ? null : 'is required';

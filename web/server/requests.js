@@ -7,14 +7,23 @@
 const fs = require('node:fs');
 const { execFile } = require('node:child_process');
 
-function transportRequest(runtime, m) {
+/** A stop: `m.stop` (hold | return) and `m.fade`, else the show's settings. */
+function stopRequest(runtime, session, m) {
+  const def = session.settings.stop;
+  const mode = m.stop ?? (m.fade > 0 ? 'return' : def.mode);
+  const fade = m.fade ?? (mode === 'return' ? def.fade : 0);
+  if (!(fade >= 0 && fade <= 60)) throw Object.assign(new Error(`stop fade ${fade}: seconds in [0, 60]`), { code: 'EINVAL', parameter: 'fade' });
+  return runtime.stop(fade, mode);
+}
+
+function transportRequest(runtime, session, m) {
   const need = (k) => {
     if (m[k] === undefined) throw Object.assign(new Error(`transport ${m.action} needs ${k}`), { code: 'EBADMSG' });
   };
   switch (m.action) {
     case 'play': return runtime.play();
     case 'pause': return runtime.pause();
-    case 'stop': return runtime.stop(m.fade ?? 0);
+    case 'stop': return stopRequest(runtime, session, m);
     case 'seek': need('time'); return runtime.seek(m.time);
     case 'speed': need('speed'); return runtime.setSpeed(m.speed);
     case 'loop': need('loop'); return runtime.setLoop(m.loop);
@@ -83,25 +92,54 @@ function discoverRequest(cli, m) {
   });
 }
 
+/**
+ * Capture where the tracks are now (all, or `tracks`) as preset `name`: a
+ * new preset, or with `replace` the positions of an existing one. One undo step.
+ */
+function captureRequest(session, runtime, m, by) {
+  const doc = session.doc;
+  const now = runtime.positions();
+  const ids = (m.tracks || (doc.tracks || []).map((t) => t.id)).filter((id) => now.has(id));
+  if (ids.length === 0) throw Object.assign(new Error('capture: no track to capture (add tracks, or select some)'), { code: 'EINVAL', parameter: 'tracks' });
+  const positions = Object.fromEntries(ids.map((id) => [String(id), now.get(id)]));
+  const presets = doc.presets || [];
+  const i = presets.findIndex((p) => p.name === m.name);
+  let op;
+  if (i >= 0) {
+    if (!m.replace) throw Object.assign(new Error(`a preset "${m.name}" exists: choose another name, or update it`), { code: 'EEXIST', parameter: 'name' });
+    op = { op: 'replace', path: `/presets/${i}/positions`, value: positions };
+  } else {
+    const value = { name: m.name, positions };
+    op = Array.isArray(doc.presets) ? { op: 'add', path: '/presets/-', value } : { op: 'add', path: '/presets', value: [value] };
+  }
+  const version = session.edit([op], undefined, by, `${i >= 0 ? 'update' : 'capture'} preset ${m.name}`);
+  return { version, preset: m.name, tracks: ids };
+}
+
 /** handle(client, message) → the reply's result (or a promise of it); throws {code, message}. */
-function requestHandler({ h, session, runtime, cli }) {
+function requestHandler({ h, session, runtime, cli, devices }) {
   return async function handle(c, m) {
     switch (m.type) {
       case 'edit': return { version: session.edit(m.ops, m.base, c.id, m.label || '') };
       case 'undo': return { version: session.undo(c.id) };
       case 'redo': return { version: session.redo(c.id) };
       case 'save': return session.save();
-      case 'projects': return { dir: session.dir, projects: session.list() };
+      case 'projects': return { dir: session.dir, projects: session.list(), examples: session.examples() };
+      case 'openExample': return session.openExample(m.example);
       case 'open': return { warnings: session.open(m.project) };
-      case 'create': return { warnings: session.create(m.project, m.title) };
-      case 'import': return { warnings: await session.importHpx(m.project, m.text, { autostart: m.autostart === true }) };
+      case 'create': return { warnings: session.create(m.project, m.title, devices.outputsFor(m.output)) };
+      case 'import': return { warnings: await session.importHpx(m.project, m.text, { autostart: m.autostart === true, file: m.file }) };
       case 'saveAs': session.saveAs(m.project); return session.state();
-      case 'transport': return transportRequest(runtime, m);
+      case 'transport': return transportRequest(runtime, session, m);
+      case 'settings': return session.setSettings(m.stop ? { stop: m.stop } : {});
       case 'cue': return { cue: runtime.goCue(m.number) };
       case 'live': runtime.setBase(m.track, m.position); return {};
       case 'stopTrack': runtime.stopTrack(m.track, m.fade ?? 0); return {};
       case 'preview': return previewRequest(h, session, runtime, m);
       case 'discover': return discoverRequest(cli, m);
+      case 'devsim': return devices.outputsFor('devsim')[0];
+      case 'capture': return captureRequest(session, runtime, m, c.id);
+      case 'recall': return runtime.recall(m.preset, m);
       case 'subscribe':
         c.frames = m.frames;
         c.acked = c.sent;

@@ -43,6 +43,8 @@ const os = require('node:os');
 const { EventEmitter } = require('node:events');
 
 const LOOP_MODES = ['once', 'loop', 'pingpong'];
+const GLIDE = 1; // s: a start that would jump a source glides it onto its path instead
+const AT = 1e-3; // m: a source this close to where its path starts does not glide
 const PATH_SAMPLES = 96;
 const FRAME_RATE = 60;
 
@@ -94,6 +96,7 @@ class Runtime extends EventEmitter {
   #doc = null;
   #key = '';
   #started = false; // autoStart groups were started since the last stop
+  #rewind = true; // the next Play starts the show from 0 (after load or a Stop)
   #loop = false;
   // what was asked (the player's status lags by up to one tick)
   #playing = false;
@@ -134,6 +137,7 @@ class Runtime extends EventEmitter {
     this.#anims.clear();
     this.#owners.clear();
     this.#started = false;
+    this.#rewind = true;
     this.#playing = false;
     this.#speed = 1;
     this.#newPlayer(doc);
@@ -183,7 +187,8 @@ class Runtime extends EventEmitter {
           this.control = p.openControl(this.#opts.control);
         } catch (e) {
           // the show still plays; cues by OSC wait for the port
-          this.emit('event', { type: 'error', message: `control port: ${e.message}` });
+          const hint = /in use|EADDRINUSE/i.test(`${e.code} ${e.message}`) ? ' (another port: --control [HOST:]PORT)' : '';
+          this.emit('event', { type: 'error', message: `control port: ${e.message}${hint}` });
         }
       }
     } catch (e) {
@@ -273,17 +278,40 @@ class Runtime extends EventEmitter {
   }
 
   play() {
+    const p = this.#player;
     if (!this.#started) {
+      // after a Stop the show starts at 0, also when Play comes while the
+      // sources still glide home (the player would go on from there)
+      const st = p.getStatus();
+      const since = this.#rewind ? 0 : st.time;
+      if (this.#rewind && (st.time !== 0 || st.playing)) {
+        p.play();
+        p.seek(0);
+      }
       // document order, like the core: a later autoStart group takes shared tracks
       (this.#doc.groups || []).forEach((g, i) => {
-        if (g.autoStart) this.#startGroup(this.#doc, i);
+        if (g.autoStart) this.#startGroup(this.#doc, i, since);
       });
       this.#started = true;
     }
-    this.#player.play();
+    this.#rewind = false;
+    p.play();
     this.#playing = true;
     this.#emitPaths();
     return this.#emitTransport();
+  }
+
+  /**
+   * A cue fired while the transport is stopped or paused starts it where it
+   * is, so the cue's moves and animations play out (they run on transport
+   * time). Only the cue runs: the show's autoStart groups start with Play.
+   */
+  #runForCue() {
+    if (this.#playing) return;
+    this.#player.play();
+    this.#playing = true;
+    this.#rewind = false;
+    this.#emitTransport();
   }
 
   pause() {
@@ -292,12 +320,25 @@ class Runtime extends EventEmitter {
     return this.#emitTransport();
   }
 
-  stop(fade = 0) {
-    this.#player.stop(fade);
+  /**
+   * Stop: every animation off, the transport back to 0. `hold`: the sources
+   * stay where they are (the next Play glides them onto the show);
+   * `return`: they glide back to their bases over `fade` seconds (0: at once).
+   */
+  stop(fade = 0, mode = fade > 0 ? 'return' : 'hold') {
+    const p = this.#player;
+    if (mode === 'return' && fade > 0) {
+      p.stop(fade);
+    } else {
+      p.stop(0);
+      // a track no animation drives rests at its base
+      if (mode === 'return') for (const t of this.#doc.tracks || []) p.setBase(t.id, t.position || [0, 0, 0]);
+    }
     this.#playing = false;
     this.#anims.clear();
     this.#owners.clear();
     this.#started = false;
+    this.#rewind = true;
     this.#emitPaths();
     return this.#emitTransport({ time: fade > 0 ? this.transport().time : 0 });
   }
@@ -329,13 +370,49 @@ class Runtime extends EventEmitter {
 
   /** Fire a cue by number: the core finds it, runs it and says what it did; the owners follow. */
   goCue(number) {
-    const fired = this.#player.goCue(number); // throws ENOTFOUND with the core's words
+    this.#player.cueEffects(number); // throws ENOTFOUND with the core's words, before anything runs
+    this.#runForCue();
+    const fired = this.#player.goCue(number);
     this.#followCue(fired);
     return { number: fired.number, name: fired.name };
   }
 
+  /**
+   * Recall a preset of the document: its tracks (or `tracks`, in the
+   * preset's order) move to its positions over `transition` s with `easing`,
+   * along a straight line (`space` xyz) or about the origin (aed), the k-th
+   * `stagger`·k s after the first: the moves of a cue's preset action, and
+   * like a cue it starts the transport when it is not running.
+   */
+  recall(name, { transition = 2, easing = 'linear', space = 'xyz', stagger = 0, tracks } = {}) {
+    const pr = ((this.#doc && this.#doc.presets) || []).find((x) => x.name === name);
+    if (!pr) throw Object.assign(new Error(`no preset "${name}" in the show`), { code: 'ENOTFOUND', parameter: 'preset' });
+    if (!this.#h.listModels().easings.includes(easing)) throw Object.assign(new Error(`easing "${easing}": not an easing (${this.#h.listModels().easings.join(', ')})`), { code: 'EINVAL', parameter: 'easing' });
+    if (!(transition >= 0 && transition <= 3600) || !(stagger >= 0 && stagger <= 3600)) throw Object.assign(new Error('transition and stagger: seconds in [0, 3600]'), { code: 'EINVAL', parameter: 'transition' });
+    const have = new Set((this.#doc.tracks || []).map((t) => t.id));
+    const ids = Object.keys(pr.positions).map(Number).filter((id) => have.has(id) && (!tracks || tracks.includes(id)));
+    this.#runForCue();
+    ids.forEach((id, k) => {
+      this.#player.goto(id, pr.positions[String(id)], { duration: transition, easing, aed: space === 'aed', delay: k * stagger });
+      this.#owners.delete(id);
+    });
+    this.#prune();
+    this.#emitPaths();
+    return { preset: name, tracks: ids };
+  }
+
+  /** Where every track is now (the player's last tick), by id, rounded to the millimetre. */
+  positions() {
+    const snap = this.#player ? this.#player.snapshot() : null;
+    const out = new Map();
+    if (!snap) return out;
+    Array.from(snap.ids).forEach((id, i) => out.set(id, [0, 1, 2].map((k) => Math.round(snap.positions[3 * i + k] * 1000) / 1000)));
+    return out;
+  }
+
   /** A cue the control port fired (the core ran it): follow what it did. */
   #cueFromControl(e) {
+    this.#runForCue();
     try {
       this.#followCue({ number: e.cue, name: e.name, effects: this.#player.cueEffects(e.cue) });
     } catch (err) {
@@ -489,17 +566,47 @@ class Runtime extends EventEmitter {
     }
   }
 
-  #startDef(def, tag, rec, since) {
+  /**
+   * Start a running record's animation. A group's offsets come from the
+   * tracks' bases in the document, never from wherever they stand (a Stop
+   * that held them, a restart after an edit): `fromBase`, as `holoanim play`
+   * and `eval` have them. When a source is not where its path starts and the
+   * animation has no fadeIn, it glides there over GLIDE seconds: no jump.
+   */
+  #startDef(def, tag, rec, since, glide = true) {
     const spec = { ...def.spec };
     if (spec.fadeIn === undefined) delete spec.fadeIn;
-    this.#player.startAnimation({ tag, tracks: def.tracks, ...def.motion, ...spec });
+    const fromBase = rec.kind === 'group';
+    if (glide && !(spec.fadeIn > 0) && this.#wouldJump(def, fromBase)) spec.fadeIn = GLIDE;
+    this.#player.startAnimation({ tag, tracks: def.tracks, ...def.motion, ...spec, fromBase });
     this.#own(tag, { ...rec, since, tracks: def.tracks });
   }
 
-  #startGroup(doc, gi) {
+  /** Does any track of `def` stand away from where its path starts? */
+  #wouldJump(def, fromBase) {
+    const snap = this.#player.snapshot();
+    if (!snap) return false;
+    const at = new Map();
+    Array.from(snap.ids).forEach((id, i) => at.set(id, [snap.positions[3 * i], snap.positions[3 * i + 1], snap.positions[3 * i + 2]]));
+    const bases = new Map((this.#doc.tracks || []).map((t) => [t.id, t.position || [0, 0, 0]]));
+    const from = def.tracks.map((t) => (fromBase ? bases.get(t) : at.get(t)) || [0, 0, 0]);
+    let start;
+    try {
+      const group = { motion: this.#h.createMotion(def.motion.model, def.motion.params, def.motion.timing), tracks: def.tracks, bases: from, ...specOf(def.spec) };
+      start = this.#h.groupPositions(group, 0);
+    } catch {
+      return false; // the player says what is wrong when it starts
+    }
+    return def.tracks.some((t, i) => {
+      const p = at.get(t);
+      return p && Math.hypot(p[0] - start[3 * i], p[1] - start[3 * i + 1], p[2] - start[3 * i + 2]) > AT;
+    });
+  }
+
+  #startGroup(doc, gi, since = this.#now()) {
     const rec = { kind: 'group', group: doc.groups[gi].name };
     const def = this.#definition(doc, rec);
-    if (def) this.#startDef(def, gi, rec, this.#now());
+    if (def) this.#startDef(def, gi, rec, since);
   }
 
   #own(tag, rec) {
@@ -540,7 +647,8 @@ class Runtime extends EventEmitter {
       const tag = this.#tagOf(doc, r.rec); // the new player's show is doc
       if (tracks.length === 0 || tag === null) continue;
       p.seek(r.rec.since); // paused: the clock stays there while we start
-      this.#startDef({ ...r.def, tracks }, tag, r.rec, r.rec.since);
+      // the sources were on their paths: restored as they were, no glide
+      this.#startDef({ ...r.def, tracks }, tag, r.rec, r.rec.since, false);
     }
     p.seek(t);
     if (this.#speed !== 1) p.setSpeed(this.#speed);

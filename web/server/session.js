@@ -32,6 +32,24 @@ const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9 _.-]{0,63}$/;
 const LOG_LIMIT = 500;
 const MAX_QUEUED_IMPORTS = 2; // imports waiting behind the running one
 const DEFAULT_ADDON = path.resolve(__dirname, '..', '..', 'bindings', 'node');
+const DEFAULT_EXAMPLES = path.resolve(__dirname, '..', '..', 'examples');
+
+/**
+ * What the UI keeps per show beside it, in `.NAME.settings.json` (not in the
+ * show file: holoanim's own tools have no use for it): what Stop does when
+ * the request does not say, `return` (every source glides back to its base
+ * over `fade` seconds, the default) or `hold` (the sources stay where they are;
+ * the next Play glides them onto the show).
+ */
+const DEFAULT_SETTINGS = { stop: { mode: 'return', fade: 2 } };
+
+function checkSettings(x) {
+  const st = x && x.stop;
+  if (!st || !['hold', 'return'].includes(st.mode) || !(Number.isFinite(st.fade) && st.fade >= 0 && st.fade <= 60)) {
+    throw fail('EINVAL', 'settings.stop: {mode: "hold" | "return", fade: seconds in [0, 60]}', { parameter: 'stop' });
+  }
+  return { stop: { mode: st.mode, fade: st.fade } };
+}
 
 const IMPORT_TEMP_RE = /^\..+\.json\.import-(\d+)-\d+$/;
 
@@ -95,6 +113,8 @@ class Session extends EventEmitter {
   #importSeq = 0;
   #workers = new Set();
   #closed = false;
+  #settings = DEFAULT_SETTINGS;
+  #examplesDir;
 
   /**
    * @param h the holoanim addon
@@ -110,6 +130,7 @@ class Session extends EventEmitter {
     this.#addonPath = path.resolve(opts.addonPath || DEFAULT_ADDON);
     this.#importWorker = opts.importWorker || path.join(__dirname, 'import-worker.js');
     this.#importTimeoutMs = opts.importTimeoutMs ?? 120000;
+    this.#examplesDir = opts.examplesDir === undefined ? DEFAULT_EXAMPLES : opts.examplesDir && path.resolve(opts.examplesDir);
     fs.mkdirSync(this.#dir, { recursive: true });
     removeStaleImports(this.#dir);
   }
@@ -136,6 +157,36 @@ class Session extends EventEmitter {
     return this.#project;
   }
 
+  // ---- the UI's settings of the open show ----
+
+  #settingsFile(file = this.#file) {
+    return path.join(path.dirname(file), `.${path.basename(file, '.json')}.settings.json`);
+  }
+
+  #loadSettings() {
+    try {
+      this.#settings = checkSettings(JSON.parse(fs.readFileSync(this.#settingsFile(), 'utf8')));
+    } catch {
+      this.#settings = DEFAULT_SETTINGS; // none yet, or not readable: the defaults
+    }
+  }
+
+  get settings() {
+    return this.#settings;
+  }
+
+  /** Replace the open show's settings (checked), written beside it at once. */
+  setSettings(settings) {
+    if (!this.#file) throw fail('ESTATE', 'no show is open');
+    const next = checkSettings({ ...this.#settings, ...settings });
+    const tmp = `${this.#settingsFile()}.tmp`;
+    fs.writeFileSync(tmp, `${JSON.stringify(next, null, 2)}\n`);
+    fs.renameSync(tmp, this.#settingsFile());
+    this.#settings = next;
+    this.emit('settings', next);
+    return next;
+  }
+
   // ---- projects ----
 
   /** The shows in the projects folder, newest first. */
@@ -157,6 +208,61 @@ class Session extends EventEmitter {
     return path.join(this.#dir, `${name}.json`);
   }
 
+  /**
+   * The bundled examples (`examplesDir`): holoanim shows (.json), opened as a
+   * copy in the projects folder, and original Animator projects (.hpx),
+   * imported. [{file, name, kind: 'show' | 'hpx'}], by name.
+   */
+  examples() {
+    if (!this.#examplesDir || !fs.existsSync(this.#examplesDir)) return [];
+    return fs
+      .readdirSync(this.#examplesDir, { withFileTypes: true })
+      .filter((d) => d.isFile() && /\.(json|hpx)$/i.test(d.name))
+      .map((d) => ({ file: d.name, name: d.name.replace(/\.(json|hpx)$/i, ''), kind: /\.hpx$/i.test(d.name) ? 'hpx' : 'show' }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** A free project name from `base`: base, base 2, base 3... */
+  #freeName(base) {
+    const clean = base.replace(/[^A-Za-z0-9 _.-]/g, '_').replace(/^[^A-Za-z0-9]+/, '').slice(0, 56) || 'show';
+    let name = clean;
+    for (let k = 2; fs.existsSync(path.join(this.#dir, `${name}.json`)); k++) name = `${clean} ${k}`;
+    return name;
+  }
+
+  /**
+   * Open a bundled example: a show is copied into the projects folder (under
+   * a free name) and opened; an .hpx is imported. Resolves with the warnings.
+   */
+  async openExample(file) {
+    const ex = this.examples().find((e) => e.file === file);
+    if (!ex) throw fail('ENOTFOUND', `no example "${file}" in ${this.#examplesDir}`);
+    const text = fs.readFileSync(path.join(this.#examplesDir, ex.file), 'utf8');
+    const name = this.#freeName(ex.name);
+    if (ex.kind === 'hpx') return { project: name, warnings: await this.importHpx(name, text, { file: ex.file }) };
+    const show = this.#h.Show.parse(text, ex.file);
+    show.save(this.#fileOf(name));
+    return { project: name, warnings: this.open(name) };
+  }
+
+  /** The project opened last in this folder (kept in `.last-open`), if it is still there; else null. */
+  lastOpened() {
+    try {
+      const name = fs.readFileSync(path.join(this.#dir, '.last-open'), 'utf8').trim();
+      return NAME_RE.test(name) && fs.existsSync(this.#fileOf(name)) ? name : null;
+    } catch {
+      return null;
+    }
+  }
+
+  #rememberOpen() {
+    try {
+      fs.writeFileSync(path.join(this.#dir, '.last-open'), `${this.#project}\n`);
+    } catch {
+      // a read-only folder: the server starts on the newest show next time
+    }
+  }
+
   /** Open a project (saving the current one first). */
   open(name) {
     const file = this.#fileOf(name);
@@ -168,12 +274,17 @@ class Session extends EventEmitter {
     return show.warnings;
   }
 
-  /** A new empty project (refused if the name exists). */
-  create(name, title) {
+  /**
+   * A new project (refused if the name exists), ready to build: no track yet
+   * (tracks can be appended), `outputs` as given (Devices.outputsFor).
+   */
+  create(name, title, outputs = []) {
     const file = this.#fileOf(name);
     if (fs.existsSync(file)) throw fail('EEXIST', `project "${name}" already exists`);
     const show = new this.#h.Show();
-    show.edit('add', '/name', title || name);
+    const ops = [{ op: 'add', path: '/name', value: title || name }, { op: 'add', path: '/tracks', value: [] }];
+    if (outputs.length > 0) ops.push({ op: 'add', path: '/outputs', value: outputs });
+    show.patch(ops);
     show.setHistoryLimit(200);
     show.save(file);
     this.#switch(show, name, file, show.version);
@@ -185,7 +296,13 @@ class Session extends EventEmitter {
    * autostart: every imported animation starts on play (else by cue only).
    * Resolves with the importer's warnings; the conversion runs in a worker.
    */
-  async importHpx(name, text, { autostart = false } = {}) {
+  async importHpx(name, text, { autostart = false, file: given } = {}) {
+    if (given !== undefined && !/\.hpx$/i.test(given)) {
+      throw fail('EINVAL', `"${given}" is not an .hpx: Import takes Holophonix Animator projects (.hpx); a holoanim show (.json) goes in the projects folder (${this.#dir}) or opens from Open → Examples`, { parameter: 'file' });
+    }
+    if (/^\s*\{\s*"format"\s*:/.test(text)) {
+      throw fail('EINVAL', 'this is a holoanim show, not an .hpx: put it in the projects folder to open it', { parameter: 'text' });
+    }
     const file = this.#fileOf(name);
     if (fs.existsSync(file)) throw fail('EEXIST', `project "${name}" already exists`);
     if (this.#importsWaiting >= MAX_QUEUED_IMPORTS) throw fail('EBUSY', 'imports are already running; try again when they end');
@@ -241,15 +358,24 @@ class Session extends EventEmitter {
     });
   }
 
-  /** Save the current show under a new name and continue there. */
+  /** Save the current show under a new name, titled so, and continue there. */
   saveAs(name) {
     const file = this.#fileOf(name);
     if (fs.existsSync(file)) throw fail('EEXIST', `project "${name}" already exists`);
+    // the copy is titled by its new name (one undo step)
+    if (this.#doc.name !== name) this.#record(this.#show.edit(this.#doc.name !== undefined ? 'replace' : 'add', '/name', name), [['name']]);
     this.#show.save(file);
+    const settings = this.#settings;
     this.#project = name;
     this.#file = file;
+    try {
+      this.setSettings(settings); // the copy keeps them
+    } catch {
+      // not written: the defaults next time
+    }
     this.#savedVersion = this.#show.version;
     this.#savedAt = Date.now();
+    this.#rememberOpen();
     this.#emitChange(null, 'save as');
   }
 
@@ -264,6 +390,9 @@ class Session extends EventEmitter {
     this.#saveError = null;
     this.#log = [];
     this.#doc = doc;
+    this.#loadSettings();
+    this.#rememberOpen();
+    this.emit('settings', this.#settings);
     this.emit('open', this.#doc);
     this.#emitChange(null, 'open', doc);
   }
@@ -400,4 +529,4 @@ class Session extends EventEmitter {
   }
 }
 
-module.exports = { Session, splitPointer, overlaps, NAME_RE };
+module.exports = { Session, splitPointer, overlaps, NAME_RE, DEFAULT_SETTINGS };

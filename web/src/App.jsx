@@ -11,6 +11,7 @@ import { AnimationEditor } from './components/AnimationEditor.jsx';
 import { Transport, transportActions } from './components/Transport.jsx';
 import { Cues, goNext } from './components/Cues.jsx';
 import { Outputs } from './components/Outputs.jsx';
+import { Presets } from './components/Presets.jsx';
 
 function SaveState() {
   const st = useStore((s) => s.docState);
@@ -25,18 +26,48 @@ function SaveState() {
   );
 }
 
+/**
+ * New show: a file name and where its positions go: the simulated device
+ * (web/start.sh's devsim, or one the server starts), a device address, or
+ * nowhere yet. The show starts with no track; "+ Add" and Discover fill it.
+ */
+function NewShow({ onDone }) {
+  const device = useStore((s) => s.device);
+  const [form, setForm] = useState(null);
+  if (!form) return <button data-testid="new-show" onClick={() => setForm({ name: '', output: 'devsim', address: '' })}>New show…</button>;
+  const set = (k, v) => setForm({ ...form, [k]: v });
+  const create = async () => {
+    const output = form.output === 'address' ? form.address.trim() : form.output;
+    if (await act('create', { project: form.name.trim(), title: form.name.trim(), output })) {
+      setForm(null);
+      onDone();
+    }
+  };
+  return (
+    <form className="newshow" data-testid="new-show-form" onSubmit={(e) => { e.preventDefault(); create(); }}>
+      <input className="text" autoFocus placeholder="file name (letters, digits, space, _ . -)" value={form.name} onChange={(e) => set('name', e.target.value)} data-testid="new-name" />
+      <label className="small"><input type="radio" checked={form.output === 'devsim'} onChange={() => set('output', 'devsim')} data-testid="new-output-devsim" /> the simulated device {device && device.address ? `(${device.address})` : '(built in)'}</label>
+      <label className="small"><input type="radio" checked={form.output === 'address'} onChange={() => set('output', 'address')} data-testid="new-output-address" /> a device at{' '}
+        <input className="text" placeholder="192.168.1.50:4003" value={form.address} onFocus={() => set('output', 'address')} onChange={(e) => setForm({ ...form, output: 'address', address: e.target.value })} data-testid="new-address" /></label>
+      <label className="small"><input type="radio" checked={form.output === 'none'} onChange={() => set('output', 'none')} /> no output yet</label>
+      <span><button type="submit" disabled={!form.name.trim()} data-testid="new-create">Create</button> <button type="button" onClick={() => setForm(null)}>Cancel</button></span>
+    </form>
+  );
+}
+
 function ProjectMenu() {
   const [open, setOpen] = useState(false);
   // The original starts animations by hand: imported, they start by cue
   // unless this is ticked (every imported group gets autoStart).
   const [autostart, setAutostart] = useState(false);
   const projects = useStore((s) => s.projects);
+  const examples = useStore((s) => s.examples) || [];
   const st = useStore((s) => s.docState);
   const dir = useStore((s) => s.projectsDir);
   const fileRef = useRef(null);
   const refresh = async () => {
     const r = await act('projects');
-    if (r) setState({ projects: r.projects });
+    if (r) setState({ projects: r.projects, examples: r.examples || [] });
   };
   const openProject = async (name) => {
     const r = await act('open', { project: name });
@@ -46,18 +77,20 @@ function ProjectMenu() {
       if (r.warnings.length) toast('warn', r.warnings.map((w) => w.text).join('\n'), 8000);
     }
   };
-  const create = async () => {
-    const name = prompt('New show — file name (letters, digits, space, _ . -):');
-    if (!name) return;
-    if (await act('create', { project: name, title: name })) {
+  const openExample = async (x) => {
+    const r = await act('openExample', { example: x.file });
+    if (r) {
       setOpen(false);
+      setState({ selection: [] });
       refresh();
+      toast(r.warnings.length ? 'warn' : 'ok', `${x.name} opened as “${r.project}”${r.warnings.length ? `, ${r.warnings.length} warnings` : ''}`, 5000);
     }
   };
   const saveAs = async () => {
     const name = prompt('Save as — file name:', `${st.project} copy`);
     if (!name) return;
     if (await act('saveAs', { project: name })) {
+      setOpen(false);
       toast('ok', `now editing ${name}`);
       refresh();
     }
@@ -66,9 +99,13 @@ function ProjectMenu() {
     const f = e.target.files[0];
     e.target.value = '';
     if (!f) return;
+    if (!/\.hpx$/i.test(f.name)) {
+      toast('error', `${f.name}: Import takes Holophonix Animator projects (.hpx); a holoanim show (.json) goes in the projects folder`, 8000);
+      return;
+    }
     const text = await f.text();
-    const name = f.name.replace(/\.hpx$/i, '').replace(/[^A-Za-z0-9 _.-]/g, '_').slice(0, 60) || 'imported';
-    const r = await act('import', { project: name, text, autostart });
+    const name = f.name.replace(/\.hpx$/i, '').replace(/[^A-Za-z0-9 _.-]/g, '_').replace(/^[^A-Za-z0-9]+/, '').slice(0, 60) || 'imported';
+    const r = await act('import', { project: name, text, autostart, file: f.name });
     if (r) {
       setOpen(false);
       refresh();
@@ -88,15 +125,21 @@ function ProjectMenu() {
               {p.name} <span className="dim small">{new Date(p.modified).toLocaleString()}</span>
             </button>
           ))}
+          {examples.length > 0 && <div className="dim small">examples (a copy opens; an .hpx is imported)</div>}
+          {examples.map((x) => (
+            <button key={x.file} data-testid={`example-${x.name}`} onClick={() => openExample(x)}>
+              {x.name} <span className="dim small">{x.kind === 'hpx' ? '.hpx (Animator)' : 'show'}</span>
+            </button>
+          ))}
           <hr />
-          <button onClick={create}>New show…</button>
-          <button onClick={saveAs}>Save as…</button>
+          <NewShow onDone={() => { setOpen(false); refresh(); }} />
+          <button onClick={saveAs} data-testid="save-as">Save as…</button>
           <button onClick={() => fileRef.current.click()}>Import .hpx…</button>
           <label className="small" title="Every imported animation starts when the show plays (else by cue only)">
             <input type="checkbox" checked={autostart} onChange={(e) => setAutostart(e.target.checked)} data-testid="import-autostart" />{' '}
             Start every animation on play
           </label>
-          <input ref={fileRef} type="file" accept=".hpx,.json" hidden onChange={importHpx} />
+          <input ref={fileRef} type="file" accept=".hpx" hidden onChange={importHpx} data-testid="import-file" />
         </div>
       )}
     </div>
@@ -105,6 +148,9 @@ function ProjectMenu() {
 
 function Header() {
   const doc = useStore((s) => s.doc);
+  useEffect(() => {
+    document.title = doc && doc.name ? `${doc.name} — holoanim` : 'holoanim';
+  }, [doc && doc.name]);
   const st = useStore((s) => s.docState);
   const connected = useStore((s) => s.connected);
   const clients = useStore((s) => s.clients);
@@ -112,8 +158,9 @@ function Header() {
     <header className="top">
       <span className="logo">holoanim</span>
       <ProjectMenu />
-      {doc && <TextField value={doc.name || ''} className="text showname" placeholder="show name" onCommit={(v) => edit([{ op: doc.name !== undefined ? 'replace' : 'add', path: '/name', value: v }], 'rename show').catch(() => {})} />}
+      {doc && <TextField value={doc.name || ''} className="text showname" placeholder="show name" onCommit={(v) => edit([{ op: doc.name !== undefined ? 'replace' : 'add', path: '/name', value: v }], 'rename show', { quiet: true })} />}
       <SaveState />
+      {doc && !(doc.outputs || []).some((o) => o.enabled !== false) && <span className="warn small" data-testid="no-output" title="Outputs panel (3): use the simulated device or a device address">no output: positions go nowhere</span>}
       <span className="spacer" />
       <button onClick={() => act('undo')} disabled={!st || !st.canUndo} title="Undo (Ctrl+Z)" data-testid="undo">↶ Undo</button>
       <button onClick={() => act('redo')} disabled={!st || !st.canRedo} title="Redo (Ctrl+Shift+Z)" data-testid="redo">↷ Redo</button>
@@ -139,6 +186,7 @@ function Toasts() {
 const TABS = [
   ['editor', 'Animation'],
   ['cues', 'Cues'],
+  ['presets', 'Presets'],
   ['outputs', 'Outputs'],
 ];
 
@@ -178,7 +226,7 @@ function useShortcuts(setTab) {
       } else if (e.key === 'Enter') {
         e.preventDefault();
         goNext(getState().doc);
-      } else if (e.key === '1' || e.key === '2' || e.key === '3') {
+      } else if (e.key >= '1' && e.key <= String(TABS.length)) {
         setTab(TABS[Number(e.key) - 1][0]);
       }
     };
@@ -222,6 +270,7 @@ export function App() {
             <div className="tabbody">
               {tab === 'editor' && <AnimationEditor />}
               {tab === 'cues' && <Cues />}
+              {tab === 'presets' && <Presets />}
               {tab === 'outputs' && <Outputs />}
             </div>
           </aside>
@@ -229,7 +278,7 @@ export function App() {
       ) : (
         <main className="loading">connecting to the holoanim server…</main>
       )}
-      <footer className="keys dim">Space play/pause · Esc stop · Home to 0 · Enter GO next cue · Ctrl+Z undo · Ctrl+Shift+Z redo · Ctrl+S save · 1/2/3 panels · drag a source to move it</footer>
+      <footer className="keys dim">Space play/pause · Esc stop · Home to 0 · Enter GO next cue · Ctrl+Z undo · Ctrl+Shift+Z redo · Ctrl+S save · 1–4 panels · drag a source to move it</footer>
       <Toasts />
     </div>
   );

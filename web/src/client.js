@@ -101,8 +101,11 @@ function onPush(m) {
         transport: m.transport,
         paths: m.paths,
         projects: m.projects,
+        examples: m.examples || [],
         projectsDir: m.projectsDir,
         libraryVersion: m.libraryVersion,
+        device: m.device || { address: null },
+        settings: m.settings,
       });
       break;
     case 'show': {
@@ -113,6 +116,9 @@ function onPush(m) {
     }
     case 'saved':
       setState((s) => ({ docState: { ...s.docState, ...m.state } }));
+      break;
+    case 'settings':
+      setState({ settings: m.settings });
       break;
     case 'transport':
       setState({ transport: m.transport });
@@ -188,6 +194,12 @@ export function call(type, fields = {}) {
     pending.set(id, { resolve, reject });
     ws.send(JSON.stringify({ id, type, ...fields }));
   });
+}
+
+/** The whole of what the engine said about a refused request: every error's text, else the message. */
+export function errorText(e) {
+  const errs = (e && e.diagnostics ? e.diagnostics : []).filter((d) => d.severity === 'error');
+  return errs.length ? errs.map((d) => d.text).join('\n') : (e && e.message) || String(e);
 }
 
 /** Edit the show (one undo step); errors become a toast unless `quiet`. */

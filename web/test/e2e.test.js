@@ -95,6 +95,12 @@ test('e2e: demo → animate two tracks → play → devsim matches the engine �
   await page.click('[data-testid=track-4] .idx', { modifiers: ['Control'] });
   assert.deepEqual(await uiState(page, 's.selection'), [3, 4]);
   await page.selectOption('[data-testid=editor-model]', 'circular');
+  // about the origin, not the selection's centroid (the default)
+  await page.uncheck('[data-testid=from-here]');
+  for (const k of [0, 1]) {
+    await page.fill(`[data-testid=param-center-${k}]`, '0');
+    await page.press(`[data-testid=param-center-${k}]`, 'Enter');
+  }
   await page.fill('[data-testid=param-radius]', '2');
   await page.press('[data-testid=param-radius]', 'Enter');
   await page.fill('[data-testid=param-center-2]', '1.5');

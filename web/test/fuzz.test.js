@@ -266,7 +266,7 @@ test(`fuzz HTTP: random and mutated requests (seed ${SEED})`, async (t) => {
   await serverStillRight(t, tokened, null);
 });
 
-const DOC_TYPES = new Set(['edit', 'undo', 'redo', 'open', 'create', 'import', 'saveAs']);
+const DOC_TYPES = new Set(['edit', 'undo', 'redo', 'open', 'create', 'import', 'saveAs', 'openExample', 'capture']);
 const VALUES = [0, 1, -1, 1.5, 1e308, -1e308, 2 ** 53, 5e-324, 'x', '', '%E0%A4%A', 'play', 'circle', 'pendulum', 'quartet', true, false, null,
   [], {}, [0, 0, 0], [1, 2], [1, 2, 3, 4], ['a', 'b', 'c'], [0, 0, '0'], [0, null, 0], 'abc', { length: 3 }, { 0: 1, 1: 2, 2: 3, length: 3 }, [1], { a: 1 }, { radius: -1 }, { duration: 'x' }, [[[[]]]], 'é\u0000\ud800', 'x'.repeat(3000)];
 const POINTERS = ['', '/', '/name', '/tracks', '/tracks/0', '/tracks/0/name', '/tracks/-', '/tracks/99999', '/tracks/x', '/animations/0/parameters/radius',

@@ -309,7 +309,7 @@ test('player: transport, live parameter edits, base moves, cues, rebuild on new 
     return Math.abs(last[0] - want[0]) < 1e-9 && Math.abs(last[1] - want[1]) < 1e-9;
   }, () => `track 1 at t = 4: ${last} vs ${want.slice(0, 3)}`);
   // a base move of an idle track is live
-  await c.call('transport', { action: 'stop' });
+  await c.call('transport', { action: 'stop', stop: 'hold' });
   await c.call('live', { track: 2, position: [1, 2, 3] });
   await waitFor(() => {
     const s = srv.runtime.player.snapshot();

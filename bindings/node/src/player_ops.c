@@ -283,10 +283,11 @@ static bool get_tracks(napi_env env, napi_value v, update *u) {
   return true;
 }
 
-/* The group options (ha_node_get_group_options) and fadeIn. */
+/* The group options (ha_node_get_group_options), fadeIn and fromBase. */
 static bool get_spec(napi_env env, napi_value o, ha_anim_spec *spec) {
   return ha_node_get_group_options(env, o, "mode", "", spec) &&
-         opt_op_number(env, o, "fadeIn", &spec->fade_in);
+         opt_op_number(env, o, "fadeIn", &spec->fade_in) &&
+         ha_node_opt_bool(env, o, "fromBase", &spec->from_base);
 }
 
 /* The motion of a start/replace: {motion} or {model, params, timing}. */

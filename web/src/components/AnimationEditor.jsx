@@ -4,9 +4,10 @@
 // tracks as a group (mode, phase offset) — or edit a group already in the
 // show, where every committed field is one undo step and plays live.
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { call, edit, ptr, setState, toast } from '../client.js';
+import { call, edit, errorText, ptr, setState, toast } from '../client.js';
 import { useStore } from '../store.js';
 import { NumberField, TextField } from './Tracks.jsx';
+import { selectionDefaults } from '../defaults.mjs';
 
 const MODES = [
   ['shared', 'shared — same path (phase offsets)'],
@@ -21,6 +22,11 @@ function fmtDefault(d) {
   if (Array.isArray(d)) return d.join(', ');
   if (d === null || d === undefined) return '';
   return String(d);
+}
+
+/** A refused change made without a text field (a menu, a box): the engine's message as a toast. */
+function told(p) {
+  if (p && typeof p.catch === 'function') p.catch((e) => toast('error', errorText(e), 8000));
 }
 
 function Field({ info, value, error, onChange, easings }) {
@@ -48,7 +54,7 @@ function Field({ info, value, error, onChange, easings }) {
     }
     case 'choice':
       input = (
-        <select value={v ?? ''} onChange={(e) => onChange(e.target.value)} data-testid={`param-${info.name}`}>
+        <select value={v ?? ''} onChange={(e) => told(onChange(e.target.value))} data-testid={`param-${info.name}`}>
           {info.choices.map((c) => (
             <option key={c}>{c}</option>
           ))}
@@ -57,7 +63,7 @@ function Field({ info, value, error, onChange, easings }) {
       break;
     case 'easing':
       input = (
-        <select value={v ?? 'linear'} onChange={(e) => onChange(e.target.value)}>
+        <select value={v ?? 'linear'} onChange={(e) => told(onChange(e.target.value))}>
           {easings.map((c) => (
             <option key={c}>{c}</option>
           ))}
@@ -65,7 +71,7 @@ function Field({ info, value, error, onChange, easings }) {
       );
       break;
     case 'bool':
-      input = <input type="checkbox" checked={!!v} onChange={(e) => onChange(e.target.checked)} />;
+      input = <input type="checkbox" checked={!!v} onChange={(e) => told(onChange(e.target.checked))} />;
       break;
     default:
       input = (
@@ -74,11 +80,13 @@ function Field({ info, value, error, onChange, easings }) {
           placeholder={info.type === 'keyframes' ? '[{"time":0,"position":[0,0,0]}]' : '[[0,0,0],[1,0,0]]'}
           onCommit={(text) => {
             if (text.trim() === '') return onChange(undefined);
+            let parsed;
             try {
-              onChange(JSON.parse(text));
+              parsed = JSON.parse(text);
             } catch (e) {
-              toast('error', `${info.name}: ${e.message}`);
+              throw new Error(`${info.name}: not JSON: ${e.message}`);
             }
+            return onChange(parsed);
           }}
         />
       );
@@ -119,6 +127,9 @@ export function AnimationEditor() {
   const [errors, setErrors] = useState({});
   const [general, setGeneral] = useState('');
   const [name, setName] = useState('');
+  const [fromHere, setFromHere] = useState(true);
+  const touched = useRef(new Set()); // parameters typed for the new animation
+  const auto = useRef(new Set()); // parameters set from the selection
   const seq = useRef(0);
 
   const groups = (doc && doc.groups) || [];
@@ -132,6 +143,23 @@ export function AnimationEditor() {
     if (target !== 'new' && gi < 0) setTarget('new');
     if (editing) setDraft(draftFromShow(doc, gi));
   }, [doc, gi, editing, target]);
+
+  // a new animation: defaults from the selection (centre, start where the sources stand)
+  useEffect(() => {
+    if (editing || !model || !doc) return;
+    const bases = selection.map((id) => ((doc.tracks || []).find((t) => t.id === id) || {}).position).filter(Array.isArray);
+    const out = selectionDefaults(model, bases, draft.params, touched.current, fromHere);
+    // a default set before and not any more (the option turned off) goes back to the model's
+    const stale = [...auto.current].filter((k) => !(k in out) && !touched.current.has(k) && k in draft.params);
+    auto.current = new Set(Object.keys(out));
+    if (stale.length || Object.entries(out).some(([k, v]) => JSON.stringify(draft.params[k]) !== JSON.stringify(v))) {
+      setDraft((d) => {
+        const params = { ...d.params, ...out };
+        for (const k of stale) delete params[k];
+        return { ...d, params };
+      });
+    }
+  }, [editing, model, doc, selection, draft.params, fromHere]);
 
   // instant preview (the engine validates and samples on the server)
   useEffect(() => {
@@ -169,6 +197,7 @@ export function AnimationEditor() {
 
   // a committed change: live for an existing group (one undo step), draft for a new one
   const setParam = (pname, value) => {
+    if (!editing) touched.current.add(pname);
     const params = { ...draft.params };
     if (value === undefined) delete params[pname];
     else params[pname] = value;
@@ -177,8 +206,9 @@ export function AnimationEditor() {
       const has = doc.animations[animIndex].parameters && pname in doc.animations[animIndex].parameters;
       const op = value === undefined ? { op: 'remove', path: ptr('animations', animIndex, 'parameters', pname) } : { op: has ? 'replace' : 'add', path: ptr('animations', animIndex, 'parameters', pname), value };
       const ops = doc.animations[animIndex].parameters ? [op] : [{ op: 'add', path: ptr('animations', animIndex, 'parameters'), value: { [pname]: value } }];
-      edit(ops, `${pname} of ${groups[gi].animation}`, { quiet: true }).catch((e) => showEditError(e));
+      return edit(ops, `${pname} of ${groups[gi].animation}`, { quiet: true }).catch(refused);
     }
+    return undefined;
   };
   const setTiming = (k, v) => {
     setDraft({ ...draft, timing: { ...draft.timing, [k]: v } });
@@ -186,15 +216,22 @@ export function AnimationEditor() {
       const a = doc.animations[animIndex];
       const ops = [{ op: a[k] === undefined ? 'add' : 'replace', path: ptr('animations', animIndex, k), value: v }];
       if (k === 'loop' && a.pingPong !== undefined) ops.push({ op: 'remove', path: ptr('animations', animIndex, 'pingPong') });
-      edit(ops, `${k} of ${a.name}`, { quiet: true }).catch((e) => showEditError(e));
+      return edit(ops, `${k} of ${a.name}`, { quiet: true }).catch(refused);
     }
+    return undefined;
   };
   const setGroup = (k, v) => {
     setDraft({ ...draft, group: { ...draft.group, [k]: v } });
     if (editing) {
       const g = groups[gi];
-      edit([{ op: g[k] === undefined ? 'add' : 'replace', path: ptr('groups', gi, k), value: v }], `${k} of ${g.name}`, { quiet: true }).catch((e) => showEditError(e));
+      return edit([{ op: g[k] === undefined ? 'add' : 'replace', path: ptr('groups', gi, k), value: v }], `${k} of ${g.name}`, { quiet: true }).catch(refused);
     }
+    return undefined;
+  };
+  /** An existing group's change refused: the form shows the show again, the field the engine's words. */
+  const refused = (e) => {
+    setDraft(draftFromShow(doc, gi));
+    throw e;
   };
   const showEditError = (e) => {
     const fields = {};
@@ -213,7 +250,10 @@ export function AnimationEditor() {
         { op: 'replace', path: ptr('animations', animIndex, 'model'), value: m },
         { op: doc.animations[animIndex].parameters ? 'replace' : 'add', path: ptr('animations', animIndex, 'parameters'), value: {} },
       ], `model of ${groups[gi].animation}`).catch(() => {});
-    } else setDraft({ ...newDraft(m), timing: draft.timing, group: draft.group });
+    } else {
+      touched.current = new Set();
+      setDraft({ ...newDraft(m), timing: draft.timing, group: draft.group });
+    }
   };
 
   const apply = async () => {
@@ -233,6 +273,7 @@ export function AnimationEditor() {
     ops.push(doc.groups ? { op: 'add', path: '/groups/-', value: group } : { op: 'add', path: '/groups', value: [group] });
     try {
       await edit(ops, `apply ${n}`, { quiet: true });
+      touched.current = new Set();
       setName('');
       setTarget(n);
       toast('ok', `“${n}” on track${tracks.length > 1 ? 's' : ''} ${tracks.join(', ')}`, 2500);
@@ -296,7 +337,7 @@ export function AnimationEditor() {
         <label className="field">
           <span className="fname">loop</span>
           <span className="finput">
-            <select value={draft.timing.loop} onChange={(e) => setTiming('loop', e.target.value)}>
+            <select value={draft.timing.loop} onChange={(e) => told(setTiming('loop', e.target.value))}>
               {registry.timing.loop.choices.map((c) => (
                 <option key={c}>{c}</option>
               ))}
@@ -308,7 +349,7 @@ export function AnimationEditor() {
           <label className="field">
             <span className="fname">seam</span>
             <span className="finput">
-              <select value={draft.timing.seam ?? 'blend'} onChange={(e) => setTiming('seam', e.target.value)} title="at the loop's wrap: blend (seamless where the model has no end of its own) or cut (restart, the original's way)">
+              <select value={draft.timing.seam ?? 'blend'} onChange={(e) => told(setTiming('seam', e.target.value))} title="at the loop's wrap: blend (seamless where the model has no end of its own) or cut (restart, the original's way)">
                 {registry.timing.seam.choices.map((c) => (
                   <option key={c}>{c}</option>
                 ))}
@@ -319,7 +360,7 @@ export function AnimationEditor() {
         )}
         <label className="field">
           <span className="fname">speed <span className="unit">×</span></span>
-          <span className="finput"><NumberField value={draft.timing.speed} min={registry.timing.speed.min} max={registry.timing.speed.max} step={0.1} onCommit={(v) => setTiming('speed', v)} /></span>
+          <span className="finput"><NumberField value={draft.timing.speed} min={registry.timing.speed.min} max={registry.timing.speed.max} step={0.1} testid="timing-speed" onCommit={(v) => setTiming('speed', v)} /></span>
           <span className="fhint" />
         </label>
         <h3>Tracks</h3>
@@ -330,7 +371,7 @@ export function AnimationEditor() {
         <label className="field">
           <span className="fname">group mode</span>
           <span className="finput">
-            <select value={draft.group.mode} onChange={(e) => setGroup('mode', e.target.value)} data-testid="group-mode">
+            <select value={draft.group.mode} onChange={(e) => told(setGroup('mode', e.target.value))} data-testid="group-mode">
               {MODES.map(([m, label]) => (
                 <option key={m} value={m}>{label}</option>
               ))}
@@ -345,12 +386,19 @@ export function AnimationEditor() {
         </label>
         <label className="field check">
           <span className="fname">spread phases</span>
-          <span className="finput"><input type="checkbox" checked={draft.group.phaseSpread} onChange={(e) => setGroup('phaseSpread', e.target.checked)} /></span>
+          <span className="finput"><input type="checkbox" checked={draft.group.phaseSpread} onChange={(e) => told(setGroup('phaseSpread', e.target.checked))} data-testid="phase-spread" /></span>
           <span className="fhint dim">evenly along one loop</span>
         </label>
+        {!editing && (
+          <label className="field check" title="the centre is the selection's centroid at its height; a circle starts where the first selected source stands; a source not on its path's start glides there (1 s, or the animation's fadeIn) instead of jumping">
+            <span className="fname">start where they stand</span>
+            <span className="finput"><input type="checkbox" checked={fromHere} onChange={(e) => setFromHere(e.target.checked)} data-testid="from-here" /></span>
+            <span className="fhint dim">start angle, radius from the sources</span>
+          </label>
+        )}
         <label className="field check">
           <span className="fname">start on play</span>
-          <span className="finput"><input type="checkbox" checked={draft.group.autoStart} onChange={(e) => setGroup('autoStart', e.target.checked)} /></span>
+          <span className="finput"><input type="checkbox" checked={draft.group.autoStart} onChange={(e) => told(setGroup('autoStart', e.target.checked))} /></span>
           <span className="fhint dim">autoStart</span>
         </label>
       </div>

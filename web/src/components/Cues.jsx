@@ -104,7 +104,7 @@ export function Cues() {
             <div key={`${c.number}`} className={`cue${fired ? ' fired' : ''}`} data-testid={`cue-${c.number}`} title={fired ? `fired from ${lastCue.source || 'ui'}` : undefined}>
               <div className="cuetop">
                 <span className="cuenum">{c.number}</span>
-                <TextField value={c.name || ''} placeholder="name" className="text cuename" onCommit={(v) => edit([{ op: c.name !== undefined ? 'replace' : 'add', path: ptr('cues', ci, 'name'), value: v }], `rename cue ${c.number}`).catch(() => {})} />
+                <TextField value={c.name || ''} placeholder="name" className="text cuename" onCommit={(v) => edit([{ op: c.name !== undefined ? 'replace' : 'add', path: ptr('cues', ci, 'name'), value: v }], `rename cue ${c.number}`, { quiet: true })} />
                 <button className="go" onClick={() => fire(c)} data-testid={`go-${c.number}`}>GO</button>
               </div>
               <div className="cueacts dim">{c.actions.map(summary).join(' · ')}</div>
@@ -115,14 +115,14 @@ export function Cues() {
                   placeholder="/cue/address"
                   className="text osc"
                   testid={`cue-${c.number}-osc`}
-                  onCommit={(v) => edit([v === '' ? { op: 'remove', path: ptr('cues', ci, 'osc') } : { op: c.osc !== undefined ? 'replace' : 'add', path: ptr('cues', ci, 'osc'), value: v }], `OSC of cue ${c.number}`).catch(() => {})}
+                  onCommit={(v) => edit([v === '' ? { op: 'remove', path: ptr('cues', ci, 'osc') } : { op: c.osc !== undefined ? 'replace' : 'add', path: ptr('cues', ci, 'osc'), value: v }], `OSC of cue ${c.number}`, { quiet: true })}
                 />
               </div>
               <div className="cuebottom">
                 {tk ? (
                   <>
                     <span title={tk === 'fade' ? 'fade back to the bases' : 'transition time'}>{tk === 'fade' ? 'fade' : 'time'}</span>
-                    <NumberField value={a0[tk] ?? 0} min={0} step={0.5} width="52px" testid={`cue-${c.number}-time`} onCommit={(v) => edit([{ op: a0[tk] !== undefined ? 'replace' : 'add', path: ptr('cues', ci, 'actions', 0, tk), value: v }], `${tk} of cue ${c.number}`).catch(() => {})} />
+                    <NumberField value={a0[tk] ?? 0} min={0} step={0.5} width="52px" testid={`cue-${c.number}-time`} onCommit={(v) => edit([{ op: a0[tk] !== undefined ? 'replace' : 'add', path: ptr('cues', ci, 'actions', 0, tk), value: v }], `${tk} of cue ${c.number}`, { quiet: true })} />
                     <span className="unit">s</span>
                   </>
                 ) : (

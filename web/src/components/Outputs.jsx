@@ -1,6 +1,6 @@
 // Outputs (the devices positions are sent to) with their live status, and the
 // player's metrics: tick time and lateness, late ticks, conflicts, streaming.
-import { edit, ptr } from '../client.js';
+import { act, edit, errorText, ptr, toast } from '../client.js';
 import { useStore } from '../store.js';
 import { NumberField, TextField } from './Tracks.jsx';
 import { uiFps } from './Views.jsx';
@@ -8,12 +8,14 @@ import { uiFps } from './Views.jsx';
 const us = (ns) => (ns === undefined ? '—' : ns >= 1e6 ? `${(ns / 1e6).toFixed(2)} ms` : `${(ns / 1e3).toFixed(0)} µs`);
 
 function OutputRow({ o, i, st }) {
-  const set = (k, v) => edit([{ op: o[k] === undefined ? 'add' : 'replace', path: ptr('outputs', i, k), value: v }], `${k} of output ${o.name}`).catch(() => {});
+  // typed values: a refusal is shown at the field; menus and boxes: as a toast
+  const set = (k, v) => edit([{ op: o[k] === undefined ? 'add' : 'replace', path: ptr('outputs', i, k), value: v }], `${k} of output ${o.name}`, { quiet: true });
+  const pick = (k, v) => set(k, v).catch((e) => toast('error', errorText(e), 8000));
   const bad = st && (st.errorsPerSecond > 0 || st.refused > 0);
   return (
     <div className="output" data-testid={`output-${i}`}>
       <div className="orow">
-        <input type="checkbox" checked={o.enabled !== false} onChange={(e) => set('enabled', e.target.checked)} title="enabled" />
+        <input type="checkbox" checked={o.enabled !== false} onChange={(e) => pick('enabled', e.target.checked)} title="enabled" />
         <TextField value={o.name} className="text oname" onCommit={(v) => set('name', v)} />
         <button className="icon" title="remove output" onClick={() => edit([{ op: 'remove', path: ptr('outputs', i) }], `remove output ${o.name}`).catch(() => {})}>×</button>
       </div>
@@ -21,11 +23,11 @@ function OutputRow({ o, i, st }) {
         <TextField value={o.host} className="text host" onCommit={(v) => set('host', v)} testid={`output-${i}-host`} />
         <span>:</span>
         <NumberField value={o.port ?? 4003} step={1} min={1} max={65535} width="64px" onCommit={(v) => set('port', v)} testid={`output-${i}-port`} />
-        <select value={o.dialect || 'holophonix'} onChange={(e) => set('dialect', e.target.value)} title="dialect">
+        <select value={o.dialect || 'holophonix'} onChange={(e) => pick('dialect', e.target.value)} title="dialect">
           <option value="holophonix">Holophonix</option>
           <option value="adm-osc">ADM-OSC</option>
         </select>
-        <select value={o.coords || 'xyz'} onChange={(e) => set('coords', e.target.value)} title="coordinates">
+        <select value={o.coords || 'xyz'} onChange={(e) => pick('coords', e.target.value)} title="coordinates">
           <option value="xyz">xyz</option>
           <option value="aed">aed</option>
         </select>
@@ -73,7 +75,16 @@ export function Outputs() {
         <h2>Outputs <span className="dim">{outputs.length}</span></h2>
         <button onClick={add}>+ Output</button>
       </header>
-      {outputs.length === 0 && <p className="dim">No output: positions go nowhere. Add the device’s address.</p>}
+      {outputs.length === 0 && (
+        <p className="warn" data-testid="no-output-help">
+          No output: positions go nowhere.{' '}
+          <button data-testid="use-devsim" onClick={async () => {
+            const o = await act('devsim');
+            if (o) edit([{ op: 'add', path: '/outputs', value: [o] }], 'output to the simulated device').catch(() => {});
+          }}>Use the simulated device</button>{' '}
+          or <button onClick={add}>+ Output</button> and type the device’s address.
+        </p>
+      )}
       {stats && stats.outputError && <p className="error" data-testid="output-error">Not sending: {stats.outputError}</p>}
       {outputs.map((o, i) => (
         <OutputRow key={i} o={o} i={i} st={statOf(i)} />

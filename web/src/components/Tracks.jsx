@@ -1,14 +1,47 @@
 // The track list: index, colour, name, base position (typed), live position,
 // select (Ctrl/Shift for several), add, remove, discover from a device.
 import { useEffect, useRef, useState } from 'react';
-import { act, edit, live, ptr, setState, toast } from '../client.js';
+import { createPortal } from 'react-dom';
+import { act, edit, errorText, live, ptr, setState } from '../client.js';
 import { useStore } from '../store.js';
 import { trackColor } from '../render.js';
+import { removeTracksOps } from '../ops.mjs';
 
-/** A number input that commits on Enter or blur (Escape reverts). */
-export function NumberField({ value, onCommit, step = 0.1, min, max, title, width, testid, error }) {
+/**
+ * Where a refused value is explained: under the field the user typed it in,
+ * the engine's whole message, until the field is edited again.
+ */
+function Refused({ text, testid, at }) {
+  if (!text) return null;
+  // on the page itself (a portal), fixed under the field: no panel clips or covers it
+  const r = at.current ? at.current.getBoundingClientRect() : null;
+  const style = r ? { position: 'fixed', top: r.bottom + 2, left: Math.max(4, Math.min(r.left, window.innerWidth - 390)) } : undefined;
+  return createPortal(<span className="fielderr" role="alert" style={style} data-testid={testid ? `${testid}-error` : undefined}>{text}</span>, document.body);
+}
+
+/** Run a commit; a refusal (a rejected promise) becomes the field's message. */
+function runCommit(onCommit, v, setErr) {
+  setErr('');
+  let r;
+  try {
+    r = onCommit(v);
+  } catch (e) {
+    setErr(errorText(e));
+    return;
+  }
+  if (r && typeof r.then === 'function') r.then(() => {}, (e) => setErr(errorText(e)));
+}
+
+/**
+ * A number input that commits on Enter or blur (Escape reverts). When
+ * `onCommit` returns a promise that rejects (the server refused the value),
+ * its message is shown at the field.
+ */
+export function NumberField({ value, onCommit, step = 0.1, title, width, testid, error }) {
   const [text, setText] = useState(value === undefined || value === null ? '' : String(value));
   const [focus, setFocus] = useState(false);
+  const [err, setErr] = useState('');
+  const ref = useRef(null);
   useEffect(() => {
     if (!focus) setText(value === undefined || value === null ? '' : String(value));
   }, [value, focus]);
@@ -16,63 +49,85 @@ export function NumberField({ value, onCommit, step = 0.1, min, max, title, widt
     if (text.trim() === '') return;
     const v = Number(text);
     if (!Number.isFinite(v)) {
-      toast('error', `${title || 'value'}: "${text}" is not a number`);
+      setErr(`${title || 'value'}: "${text}" is not a number`);
       setText(String(value ?? ''));
       return;
     }
-    if (v !== value) onCommit(v);
+    if (v !== value) runCommit(onCommit, v, setErr);
   };
   return (
-    <input
-      className={`num${error ? ' invalid' : ''}`}
-      type="number"
-      step={step}
-      min={min}
-      max={max}
-      title={error || title}
-      style={width ? { width } : undefined}
-      value={text}
-      data-testid={testid}
-      onFocus={() => setFocus(true)}
-      onChange={(e) => setText(e.target.value)}
-      onBlur={() => {
-        setFocus(false);
-        commit();
-      }}
-      onKeyDown={(e) => {
-        if (e.key === 'Enter') e.currentTarget.blur();
-        if (e.key === 'Escape') {
-          setText(String(value ?? ''));
-          setTimeout(() => e.target.blur());
-        }
-      }}
-    />
+    <span className="fwrap">
+      <input
+        ref={ref}
+        className={`num${error || err ? ' invalid' : ''}`}
+        type="text"
+        inputMode="decimal"
+        title={error || err || title}
+        style={width ? { width } : undefined}
+        value={text}
+        data-testid={testid}
+        onFocus={() => setFocus(true)}
+        onChange={(e) => {
+          setText(e.target.value);
+          if (err) setErr('');
+        }}
+        onBlur={() => {
+          setFocus(false);
+          commit();
+        }}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') e.currentTarget.blur();
+          if (e.key === 'Escape') {
+            setText(String(value ?? ''));
+            setErr('');
+            setTimeout(() => e.target.blur());
+          }
+          if ((e.key === 'ArrowUp' || e.key === 'ArrowDown') && Number.isFinite(Number(text))) {
+            // a step up or down, committed at once (the engine checks min and max)
+            e.preventDefault();
+            const v = Math.round((Number(text) + (e.key === 'ArrowUp' ? step : -step)) * 1e6) / 1e6;
+            setText(String(v));
+            runCommit(onCommit, v, setErr);
+          }
+        }}
+      />
+      <Refused text={err} testid={testid} at={ref} />
+    </span>
   );
 }
 
-/** A text input that commits on Enter or blur. */
+/** A text input that commits on Enter or blur; a refusal is shown at the field, as NumberField's. */
 export function TextField({ value, onCommit, placeholder, className, testid }) {
   const [text, setText] = useState(value ?? '');
   const [focus, setFocus] = useState(false);
+  const [err, setErr] = useState('');
+  const ref = useRef(null);
   useEffect(() => {
     if (!focus) setText(value ?? '');
   }, [value, focus]);
   return (
-    <input
-      className={className || 'text'}
-      value={text}
-      placeholder={placeholder}
-      data-testid={testid}
-      onFocus={() => setFocus(true)}
-      onChange={(e) => setText(e.target.value)}
-      onBlur={() => {
-        setFocus(false);
-        if (text !== (value ?? '')) onCommit(text);
-      }}
-      onKeyDown={(e) => {
-        if (e.key === 'Enter') e.currentTarget.blur();
-      }}
-    />
+    <span className="fwrap">
+      <input
+        ref={ref}
+        className={`${className || 'text'}${err ? ' invalid' : ''}`}
+        value={text}
+        placeholder={placeholder}
+        data-testid={testid}
+        onFocus={() => setFocus(true)}
+        onChange={(e) => {
+          setText(e.target.value);
+          if (err) setErr('');
+        }}
+        onBlur={() => {
+          setFocus(false);
+          if (text !== (value ?? '')) runCommit(onCommit, text, setErr);
+        }}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') e.currentTarget.blur();
+        }}
+      />
+      <Refused text={err} testid={testid} at={ref} />
+    </span>
   );
 }
 
@@ -118,31 +173,10 @@ function LivePosition({ id }) {
   return <span className="livepos" ref={ref} title="position now (x y z); blue while animated">—</span>;
 }
 
-function removeTrackOps(doc, id) {
-  // the track leaves every group (a group left empty goes, with the cue actions naming it) and preset
-  const ops = [];
-  const groups = doc.groups || [];
-  const gone = new Set();
-  groups.forEach((g, gi) => {
-    if (!g.tracks.includes(id)) return;
-    if (g.tracks.length === 1) gone.add(g.name);
-    else ops.push({ op: 'replace', path: ptr('groups', gi, 'tracks'), value: g.tracks.filter((x) => x !== id) });
-  });
-  (doc.cues || []).forEach((c, ci) => {
-    const keep = c.actions.filter((a) => !(a.group !== undefined && gone.has(a.group)) && !(a.track === id));
-    const fixed = keep.map((a) => (Array.isArray(a.tracks) ? { ...a, tracks: a.tracks.filter((x) => x !== id) } : a)).filter((a) => !(Array.isArray(a.tracks) && a.tracks.length === 0));
-    if (JSON.stringify(fixed) !== JSON.stringify(c.actions)) ops.push({ op: 'replace', path: ptr('cues', ci, 'actions'), value: fixed });
-  });
-  (doc.presets || []).forEach((p, pi) => {
-    if (p.positions && String(id) in p.positions) ops.push({ op: 'remove', path: ptr('presets', pi, 'positions', String(id)) });
-  });
-  (doc.outputs || []).forEach((o, oi) => {
-    if (o.trackMap && String(id) in o.trackMap) ops.push({ op: 'remove', path: ptr('outputs', oi, 'trackMap', String(id)) });
-  });
-  // groups last, from the end, so indices stay valid
-  groups.map((g, gi) => [g, gi]).filter(([g]) => gone.has(g.name)).reverse().forEach(([, gi]) => ops.push({ op: 'remove', path: ptr('groups', gi) }));
-  ops.push({ op: 'remove', path: ptr('tracks', doc.tracks.findIndex((t) => t.id === id)) });
-  return ops;
+/** Append items to a top-level array of the show, creating it when the show has none yet. */
+export function appendOps(doc, key, items) {
+  if (!Array.isArray(doc[key])) return [{ op: 'add', path: `/${key}`, value: items }];
+  return items.map((value) => ({ op: 'add', path: `/${key}/-`, value }));
 }
 
 function Discover({ doc }) {
@@ -163,17 +197,17 @@ function Discover({ doc }) {
   const missing = (found || []).filter((t) => !have.has(t.index));
   const addAll = () =>
     edit(
-      missing.map((t) => ({ op: 'add', path: '/tracks/-', value: { id: t.index, name: t.name || '', position: [t.x, t.y, t.z] } })),
+      appendOps(doc, 'tracks', missing.map((t) => ({ id: t.index, name: t.name || '', position: [t.x, t.y, t.z] }))),
       `add ${missing.length} discovered tracks`,
     ).catch(() => {});
   return (
     <div className="discover">
-      <input className="text" value={target} onChange={(e) => setTarget(e.target.value)} title="device host:port" />
-      <button onClick={run} disabled={busy}>{busy ? 'Asking…' : 'Discover'}</button>
+      <input className="text" value={target} onChange={(e) => setTarget(e.target.value)} title="device host:port" data-testid="discover-target" />
+      <button onClick={run} disabled={busy} data-testid="discover-run">{busy ? 'Asking…' : 'Discover'}</button>
       {found && (
         <span className="dim">
           {found.length} on device, {missing.length} new{' '}
-          {missing.length > 0 && <button onClick={addAll}>Add {missing.length}</button>}
+          {missing.length > 0 && <button onClick={addAll} data-testid="discover-add">Add {missing.length}</button>}
         </span>
       )}
     </div>
@@ -198,13 +232,13 @@ export function Tracks() {
   };
   const add = () => {
     const id = tracks.reduce((m, t) => Math.max(m, t.id), 0) + 1;
-    edit([{ op: 'add', path: '/tracks/-', value: { id, name: `Track ${id}`, position: [0, 0, 1.5] } }], `add track ${id}`).then(() => setState({ selection: [id] })).catch(() => {});
+    edit(appendOps(doc, 'tracks', [{ id, name: `Track ${id}`, position: [0, 0, 1.5] }]), `add track ${id}`).then(() => setState({ selection: [id] })).catch(() => {});
   };
-  const remove = (id) => edit(removeTrackOps(doc, id), `remove track ${id}`).then(() => setState({ selection: selection.filter((x) => x !== id) })).catch(() => {});
+  const remove = (id) => edit(removeTracksOps(doc, [id]), `remove track ${id}`).then(() => setState({ selection: selection.filter((x) => x !== id) })).catch(() => {});
   const setPos = (i, k, v) => {
     const p = [...(tracks[i].position || [0, 0, 0])];
     p[k] = v;
-    edit([{ op: 'replace', path: ptr('tracks', i, 'position'), value: p }], `move track ${tracks[i].id}`).catch(() => {});
+    return edit([{ op: 'replace', path: ptr('tracks', i, 'position'), value: p }], `move track ${tracks[i].id}`, { quiet: true });
   };
   return (
     <section className="panel tracks" data-testid="tracks">
@@ -212,7 +246,7 @@ export function Tracks() {
         <h2>Tracks <span className="dim">{tracks.length}</span></h2>
         <div className="actions">
           <button onClick={() => setState({ selection: tracks.map((t) => t.id) })} title="select every track">All</button>
-          <button onClick={() => setShowDiscover((x) => !x)} title="ask a device for its tracks">Discover</button>
+          <button onClick={() => setShowDiscover((x) => !x)} title="ask a device for its tracks" data-testid="discover">Discover</button>
           <button onClick={add} data-testid="add-track" title="add a track">+ Add</button>
         </div>
       </header>
@@ -237,7 +271,7 @@ export function Tracks() {
                 edit([{ op: t.color ? 'replace' : 'add', path: ptr('tracks', i, 'color'), value }], `colour of track ${t.id}`).catch(() => {});
               }}
             />
-            <TextField value={t.name || ''} placeholder="name" className="text name" onCommit={(v) => edit([{ op: t.name !== undefined ? 'replace' : 'add', path: ptr('tracks', i, 'name'), value: v }], `rename track ${t.id}`).catch(() => {})} />
+            <TextField value={t.name || ''} placeholder="name" className="text name" onCommit={(v) => edit([{ op: t.name !== undefined ? 'replace' : 'add', path: ptr('tracks', i, 'name'), value: v }], `rename track ${t.id}`, { quiet: true })} />
             <span className="xyz">
               {[0, 1, 2].map((k) => (
                 <NumberField key={k} value={(t.position || [0, 0, 0])[k]} step={0.1} title={'xyz'[k]} testid={`track-${t.id}-${'xyz'[k]}`} onCommit={(v) => setPos(i, k, v)} />

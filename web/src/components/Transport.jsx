@@ -1,7 +1,8 @@
 // Transport: stop, play/pause, time, seek, speed, loop. The time display
 // follows the live frames (60 per second) without re-rendering React.
 import { useEffect, useRef, useState } from 'react';
-import { act, live } from '../client.js';
+import { act, call, live } from '../client.js';
+import { NumberField } from './Tracks.jsx';
 import { useStore } from '../store.js';
 
 export function fmtTime(t) {
@@ -12,17 +13,32 @@ export function fmtTime(t) {
 
 export const transportActions = {
   toggle: (playing) => act('transport', { action: playing ? 'pause' : 'play' }),
-  stop: () => act('transport', { action: 'stop', fade: 0 }),
+  // the show's default (the menu beside ■): return to base over a fade, or hold
+  stop: () => act('transport', { action: 'stop' }),
   home: () => act('transport', { action: 'seek', time: 0 }),
 };
+
+/** What Stop does in this show: return to base over N s, or hold (kept beside the show). */
+function StopMode() {
+  const settings = useStore((s) => s.settings);
+  const stop = (settings && settings.stop) || { mode: 'return', fade: 2 };
+  const value = stop.mode === 'hold' ? 'hold' : String(stop.fade);
+  const choose = (v) => act('settings', { stop: v === 'hold' ? { mode: 'hold', fade: stop.fade } : { mode: 'return', fade: Number(v) } });
+  return (
+    <select className="stopmode" value={value} onChange={(e) => choose(e.target.value)} data-testid="stop-mode" title="what Stop (■, Esc) does in this show: every source glides back to its base, or stays where it is (the next Play glides it onto the show)">
+      <option value="0">■ returns home at once</option>
+      {[1, 2, 5].map((f) => <option key={f} value={String(f)}>{`■ returns home over ${f} s`}</option>)}
+      {stop.mode === 'return' && ![0, 1, 2, 5].includes(stop.fade) && <option value={String(stop.fade)}>{`■ returns home over ${stop.fade} s`}</option>}
+      <option value="hold">■ holds where they are</option>
+    </select>
+  );
+}
 
 export function Transport() {
   const tr = useStore((s) => s.transport);
   const timeRef = useRef(null);
   const seekRef = useRef(null);
   const [scrub, setScrub] = useState(null);
-  const [speedText, setSpeedText] = useState(String(tr.speed));
-  useEffect(() => setSpeedText(String(tr.speed)), [tr.speed]);
 
   // The time is drawn on a small canvas: text in the DOM changing 60 times a
   // second costs a layout and a repaint each time; a canvas repaints itself.
@@ -60,15 +76,13 @@ export function Transport() {
     return () => cancelAnimationFrame(raf);
   }, [tr, scrub]);
 
-  const setSpeed = () => {
-    const v = Number(speedText);
-    if (Number.isFinite(v) && v > 0 && v <= 1000) act('transport', { action: 'speed', speed: v });
-    else setSpeedText(String(tr.speed));
-  };
+  // the player checks the speed: a refused one is explained at the field
+  const setSpeed = (v) => call('transport', { action: 'speed', speed: v });
 
   return (
     <div className="transport" data-testid="transport">
-      <button className="tbtn" onClick={transportActions.stop} title="Stop: back to 0, animations off (Esc)" data-testid="stop">■</button>
+      <button className="tbtn" onClick={transportActions.stop} title="Stop: back to 0, animations off; the sources return home or hold, as chosen beside (Esc)" data-testid="stop">■</button>
+      <StopMode />
       <button className={`tbtn play${tr.playing ? ' on' : ''}`} onClick={() => transportActions.toggle(tr.playing)} title="Play / pause (Space)" data-testid="play">
         {tr.playing ? '❚❚' : '▶'}
       </button>
@@ -90,7 +104,7 @@ export function Transport() {
       <span className="dim small">{fmtTime(tr.length)}</span>
       <label className="speed" title="playback speed (phase-continuous)">
         speed
-        <input className="num" value={speedText} onChange={(e) => setSpeedText(e.target.value)} onBlur={setSpeed} onKeyDown={(e) => e.key === 'Enter' && e.currentTarget.blur()} data-testid="speed" />
+        <NumberField value={tr.speed} step={0.1} width="46px" title="speed" testid="speed" onCommit={setSpeed} />
         ×
       </label>
       {[0.5, 1, 2].map((s) => (

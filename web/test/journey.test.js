@@ -1,0 +1,303 @@
+'use strict';
+// A new user's journey in Chromium, from an EMPTY projects folder (never the
+// demo): a new show with the simulated device as its output, tracks added
+// with "+ Add" and Discover's "Add N", two groups (one relative with spread
+// phases), Stop returning home, Stop holding then Play three times with the
+// device's positions checked against `holoanim eval` of the saved show,
+// cues fired while stopped, a preset captured and recalled. Screenshots:
+// web/test-results/journey-NN-what.png.
+
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { execFileSync } = require('node:child_process');
+const { h, WEB, ROOT, sleep, waitFor, startServer } = require('./helpers');
+
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const CLI = path.join(ROOT, 'build', 'holoanim');
+const RESULTS = path.join(WEB, 'test-results');
+const skip = !fs.existsSync(CHROMIUM)
+  ? `chromium not found at ${CHROMIUM}: apt-get install -y chromium`
+  : !fs.existsSync(path.join(WEB, 'dist', 'index.html'))
+    ? 'the UI is not built: npm run build'
+    : !fs.existsSync(CLI)
+      ? `needs ${CLI} (discover, eval): scripts/setup.sh`
+      : false;
+
+async function launch(t) {
+  const { chromium } = require('playwright-core');
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'holoanim-chromium-'));
+  const ctx = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1366, height: 768 },
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  t.after(async () => {
+    await ctx.close();
+    fs.rmSync(profile, { recursive: true, force: true });
+  });
+  return ctx;
+}
+
+/** `holoanim eval FILE` at time T: track id → [x, y, z]. */
+function evalAt(file, T) {
+  const out = JSON.parse(execFileSync(CLI, ['eval', file, '--from', String(T), '--to', String(T), '--format', 'json'], { encoding: 'utf8' }));
+  return new Map(out.samples.map((r) => [r.track, [r.x, r.y, r.z]]));
+}
+
+const near = (a, b, tol) => a.every((v, k) => Math.abs(v - b[k]) <= tol);
+
+test('journey: empty folder → new show → tracks → groups → Stop home / hold → 3 × Play matches holoanim eval', { skip, timeout: 300000 }, async (t) => {
+  fs.mkdirSync(RESULTS, { recursive: true });
+  const sim = h.startDevsim({ port: 0, tracks: 8 });
+  t.after(() => sim.stop());
+  // the device's tracks 3..8 stand on a ring (Discover reads them)
+  for (let id = 3; id <= 8; id++) {
+    const a = (2 * Math.PI * id) / 8;
+    sim.setPosition(id, [+(4 * Math.cos(a)).toFixed(3), +(4 * Math.sin(a)).toFixed(3), 1.5]);
+  }
+  const device = `127.0.0.1:${sim.port}`;
+  const projectsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'holoanim-journey-'));
+  assert.deepEqual(fs.readdirSync(projectsDir), [], 'an empty projects folder');
+  const srv = await startServer(t, { projectsDir, device, cli: CLI });
+  const ctx = await launch(t);
+  const errors = [];
+  const page = await ctx.newPage();
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  const shot = (name) => page.screenshot({ path: path.join(RESULTS, `journey-${name}.png`) });
+  await page.goto(srv.url);
+  await page.waitForSelector('[data-testid=tracks]');
+  await shot('01-empty');
+
+  // 1. a new show, its output the simulated device
+  await page.click('[data-testid=projects]');
+  await page.click('[data-testid=new-show]');
+  await page.fill('[data-testid=new-name]', 'journey');
+  await page.check('[data-testid=new-output-devsim]');
+  await shot('02-new-show-form');
+  await page.click('[data-testid=new-create]');
+  await waitFor(() => srv.session.project === 'journey', 'the new show is open');
+  assert.deepEqual(srv.session.doc.outputs.map((o) => `${o.host}:${o.port}`), [device]);
+  await page.waitForSelector('[data-testid=new-show-form]', { state: 'detached' });
+
+  // "+ Add" twice, then Discover's "Add 6"
+  await page.click('[data-testid=add-track]');
+  await waitFor(() => (srv.session.doc.tracks || []).length === 1, 'track 1 added');
+  await page.click('[data-testid=add-track]');
+  await waitFor(() => srv.session.doc.tracks.length === 2, 'track 2 added');
+  for (const [id, pos] of [[1, [4, 0, 1.5]], [2, [2.828, 2.828, 1.5]]]) {
+    for (let k = 0; k < 3; k++) {
+      await page.fill(`[data-testid=track-${id}-${'xyz'[k]}]`, String(pos[k]));
+      await page.press(`[data-testid=track-${id}-${'xyz'[k]}]`, 'Enter');
+    }
+  }
+  await waitFor(() => JSON.stringify(srv.session.doc.tracks[1].position) === '[2.828,2.828,1.5]', 'track 2 typed');
+  await page.click('[data-testid=discover]');
+  await page.fill('[data-testid=discover-target]', device);
+  await page.click('[data-testid=discover-run]');
+  await page.click('[data-testid=discover-add]');
+  await waitFor(() => srv.session.doc.tracks.length === 8, () => `8 tracks: ${srv.session.doc.tracks.length}`);
+  await waitFor(() => near(sim.getTrack(1).position, [4, 0, 1.5], 1e-3), 'positions reach the device');
+  await shot('03-tracks');
+
+  // 2. two groups: tracks 1-3 relative with spread phases, 4-8 isobarycentric
+  const select = async (ids) => {
+    await page.click(`[data-testid=track-${ids[0]}] .idx`);
+    for (const id of ids.slice(1)) await page.click(`[data-testid=track-${id}] .idx`, { modifiers: ['Control'] });
+  };
+  const setParam = async (id, v) => {
+    await page.fill(`[data-testid=${id}]`, String(v));
+    await page.press(`[data-testid=${id}]`, 'Enter');
+  };
+  await select([1, 2, 3]);
+  await page.selectOption('[data-testid=editor-model]', 'circular');
+  await setParam('param-radius', 1);
+  await setParam('timing-duration', 3);
+  await page.selectOption('[data-testid=group-mode]', 'relative');
+  await page.check('[data-testid=phase-spread]');
+  await page.waitForFunction(() => window.__holo.getState().preview !== null);
+  await page.click('[data-testid=apply]');
+  await waitFor(() => (srv.session.doc.groups || []).length === 1, 'group 1');
+  await page.selectOption('[data-testid=editor-target]', 'new');
+  await select([4, 5, 6, 7, 8]);
+  await page.selectOption('[data-testid=editor-model]', 'circular');
+  await setParam('param-radius', 1.5);
+  await setParam('timing-duration', 4);
+  await page.selectOption('[data-testid=group-mode]', 'isobarycentric');
+  await page.waitForFunction(() => window.__holo.getState().preview !== null);
+  await page.click('[data-testid=apply]');
+  await waitFor(() => srv.session.doc.groups.length === 2, 'group 2');
+  const g0 = srv.session.doc.groups[0];
+  assert.equal(g0.mode, 'relative');
+  assert.equal(g0.phaseSpread, true);
+
+  // 3. Stop: by default every source glides home (the menu beside ■ says so)
+  const bases = new Map(srv.session.doc.tracks.map((x) => [x.id, x.position]));
+  const allHome = () => [...bases].every(([id, b]) => near(sim.getTrack(id).position, b, 1e-3));
+  assert.match(await page.textContent('[data-testid=stop-mode] option:checked'), /returns home over 2 s/);
+  await page.click('[data-testid=play]');
+  await waitFor(() => srv.runtime.player.getStatus().time > 1.5, 'playing');
+  await shot('04-playing');
+  assert.ok(!allHome(), 'the sources moved');
+  await page.click('[data-testid=stop]');
+  await waitFor(allHome, () => `every source home: track 1 at ${sim.getTrack(1).position}`);
+  await shot('05-stopped-home');
+
+  // hold, then Stop → Play three times
+  await page.selectOption('[data-testid=stop-mode]', 'hold');
+  await waitFor(() => srv.session.settings.stop.mode === 'hold', 'hold is the default now');
+  for (let cycle = 0; cycle < 3; cycle++) {
+    await page.click('[data-testid=play]');
+    await waitFor(() => srv.runtime.transport().playing && srv.runtime.player.getStatus().time < 0.5, 'from 0');
+    const until = 0.8 + 0.5 * cycle;
+    await waitFor(() => srv.runtime.player.getStatus().time > until, `cycle ${cycle}`);
+    await page.keyboard.press('Escape'); // Stop
+    await waitFor(() => !srv.runtime.player.getStatus().playing, 'stopped');
+    if (cycle === 0) {
+      assert.ok(!allHome(), 'held where they stopped');
+      await shot('06-stopped-hold');
+    }
+  }
+  await page.click('[data-testid=play]');
+  await waitFor(() => srv.runtime.player.getStatus().time > 2.5, 'past the glide onto the show');
+  await page.click('[data-testid=play]'); // pause
+  await waitFor(() => !srv.runtime.player.getStatus().playing, 'paused');
+  const T = 3;
+  srv.runtime.seek(T);
+  await waitFor(() => srv.runtime.player.getStatus().time === T, 'at 3 s');
+  await page.click('[data-testid=save]');
+  await waitFor(() => srv.session.state().savedVersion === srv.session.state().version, 'saved');
+  const want = evalAt(path.join(projectsDir, 'journey.json'), T);
+  assert.equal(want.size, 8);
+  for (const [id, w] of want) {
+    await waitFor(() => near(sim.getTrack(id).position, w, 1e-3), () => `track ${id} at ${T} s: device ${sim.getTrack(id).position}, holoanim eval ${w}`);
+  }
+  await sleep(300);
+  await shot('07-three-cycles-match-eval');
+
+  // 5. a preset of tracks 1 and 2 where they stand, edited in aed, recalled, in a cue
+  await page.click('[data-testid=tab-presets]');
+  await select([1, 2]);
+  await page.fill('[data-testid=preset-name]', 'front');
+  await page.click('[data-testid=capture-selected]');
+  await waitFor(() => (srv.session.doc.presets || []).length === 1, 'preset captured');
+  const pf = srv.session.doc.presets[0];
+  assert.deepEqual(Object.keys(pf.positions), ['1', '2']);
+  assert.ok(near(pf.positions['1'], sim.getTrack(1).position, 2e-3), 'where track 1 stands');
+  await page.click('[data-testid=preset-front] button.icon');
+  await page.selectOption('[data-testid=preset-front-space]', 'aed');
+  await page.fill('[data-testid=preset-front-1-2]', '6');
+  await page.press('[data-testid=preset-front-1-2]', 'Enter');
+  await waitFor(() => Math.abs(Math.hypot(...srv.session.doc.presets[0].positions['1']) - 6) < 2e-3, 'track 1 at 6 m in the preset');
+  await shot('08-preset-aed');
+  const front = srv.session.doc.presets[0].positions;
+  await page.selectOption('[data-testid=stop-mode]', '0'); // Stop: home at once
+  await page.click('[data-testid=stop]');
+  await waitFor(allHome, 'home');
+  await page.click('[data-testid=recall-front]');
+  await waitFor(() => near(sim.getTrack(1).position, front['1'], 1e-3) && near(sim.getTrack(2).position, front['2'], 1e-3),
+    () => `recalled: track 1 at ${sim.getTrack(1).position}, preset ${front['1']}`);
+  await shot('09-preset-recalled');
+
+  // 4. cues: one recalls the preset, one starts a group; GO while stopped runs each
+  await page.click('[data-testid=preset-cue-front]');
+  await waitFor(() => (srv.session.doc.cues || []).length === 1, 'a preset cue');
+  await page.click('[data-testid=tab-cues]');
+  await page.selectOption('[data-testid=cue-action]', `start:${g0.name}`);
+  await page.click('[data-testid=add-cue]');
+  await waitFor(() => srv.session.doc.cues.length === 2, 'a group cue');
+  await page.click('[data-testid=stop]');
+  await waitFor(allHome, 'home');
+  await page.click('[data-testid=go-1]');
+  await waitFor(() => near(sim.getTrack(1).position, front['1'], 1e-3), () => `GO 1 while stopped: track 1 at ${sim.getTrack(1).position}`);
+  await page.click('[data-testid=stop]');
+  await waitFor(allHome, 'home');
+  await page.click('[data-testid=go-2]');
+  await waitFor(() => srv.runtime.transport().playing, 'GO 2 while stopped starts the transport');
+  const p3 = sim.getTrack(3).position;
+  await waitFor(() => !near(sim.getTrack(3).position, p3, 0.2), () => `track 3 keeps moving: ${p3} then ${sim.getTrack(3).position}`);
+  await shot('10-cue-go-while-stopped');
+
+  // 8. Save as: the copy is titled by its name, the menu closes
+  page.once('dialog', (d) => d.accept('journey copy'));
+  await page.click('[data-testid=projects]');
+  await page.click('[data-testid=save-as]');
+  await waitFor(() => srv.session.project === 'journey copy', 'saved as');
+  await page.waitForSelector('.dropdown', { state: 'detached' });
+  await page.waitForFunction(() => document.querySelector('input.showname').value === 'journey copy');
+  // Import takes .hpx only: a .json is refused in the page, an .hpx imports
+  await page.click('[data-testid=projects]');
+  await page.setInputFiles('[data-testid=import-file]', path.join(ROOT, 'examples', 'cue-scene.json'));
+  await page.waitForSelector('.toast.error');
+  assert.ok(!fs.existsSync(path.join(projectsDir, 'cue-scene.json')), 'nothing imported');
+  // ../shared/conformance/hpx beside the repository (a worktree is one level deeper), else the fixture
+  const hpx = [path.join(ROOT, '..', 'shared'), path.join(ROOT, '..', '..', 'shared')]
+    .map((d) => path.join(d, 'conformance', 'hpx', 'v23-02-circular.hpx'))
+    .concat(path.join(ROOT, 'tests', 'fixtures', 'hpx', 'project-v2.3.hpx'))
+    .find((f) => fs.existsSync(f));
+  await page.setInputFiles('[data-testid=import-file]', hpx);
+  const imported = path.basename(hpx, '.hpx');
+  await waitFor(() => srv.session.project === imported, () => `imported ${imported}: ${srv.session.project}`);
+  assert.ok(srv.session.doc.tracks.length > 0);
+  await shot('12-imported-hpx');
+  // Open lists the bundled examples: one opens as a copy
+  await page.click('[data-testid=projects]');
+  await page.click('[data-testid=example-orbiting-quartet]');
+  await waitFor(() => srv.session.project === 'orbiting-quartet', 'the example opened');
+  await page.waitForSelector('.dropdown', { state: 'detached' });
+  await shot('13-example-opened');
+  assert.deepEqual(errors, [], 'no error in the browser console');
+});
+
+test('every refused value shows the engine\'s whole message where it was typed (speed, an existing group\'s field, a base position, a new animation)', { skip, timeout: 120000 }, async (t) => {
+  fs.mkdirSync(RESULTS, { recursive: true });
+  const srv = await startServer(t);
+  const ctx = await launch(t);
+  const errors = [];
+  const page = await ctx.newPage();
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(srv.url);
+  await page.waitForSelector('[data-testid=tracks]');
+  const refused = async (testid, value) => {
+    await page.fill(`[data-testid=${testid}]`, String(value));
+    await page.press(`[data-testid=${testid}]`, 'Enter');
+    const el = await page.waitForSelector(`[data-testid=${testid}-error]`);
+    const box = await el.evaluate((e) => {
+      const r = e.getBoundingClientRect();
+      // on screen, its own text not overflowing, and nothing (a panel's edge) over any corner of it
+      const corners = [[r.left + 2, r.top + 2], [r.right - 2, r.top + 2], [r.left + 2, r.bottom - 2], [r.right - 2, r.bottom - 2]];
+      const covered = corners.some(([x, y]) => !e.contains(document.elementFromPoint(x, y)));
+      return { text: e.textContent, cut: e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1 || r.left < 0 || r.right > innerWidth || r.bottom > innerHeight || covered };
+    });
+    assert.equal(box.cut, false, `${testid}: the whole message is visible`);
+    return box.text;
+  };
+  // the transport's speed
+  assert.equal(await refused('speed', -3), 'speed must be in [0.001, 1000], got -3');
+  assert.equal(srv.runtime.transport().speed, 1);
+  // a field of a group already in the show
+  await page.selectOption('[data-testid=editor-target]', srv.session.doc.groups[0].name);
+  assert.equal(await refused('param-radius', -1), 'animations[0].parameters.radius: -1 is below the minimum 0');
+  assert.equal(await page.inputValue('[data-testid=param-radius]'), String(srv.session.doc.animations[0].parameters.radius), 'the field shows the show again');
+  assert.match(await refused('timing-duration', -2), /animations\[0\]\.duration: -2 is below the minimum/);
+  // a base position
+  assert.match(await refused('track-1-x', 5000), /^tracks\[0\]\.position\[0\]: 5000 is above the maximum 1000/);
+  // not a number at all
+  assert.equal(await refused('track-1-y', 'abc'), 'y: "abc" is not a number');
+  await page.screenshot({ path: path.join(RESULTS, 'journey-11-refused-values.png') });
+  // a new animation's field: the engine's message in full beside it
+  await page.selectOption('[data-testid=editor-target]', 'new');
+  await page.fill('[data-testid=param-radius]', '-1');
+  await page.press('[data-testid=param-radius]', 'Enter');
+  const hint = await page.waitForSelector('[data-testid=error-radius]');
+  const h1 = await hint.evaluate((e) => ({ text: e.textContent, cut: e.parentElement.scrollWidth > e.parentElement.clientWidth + 1 }));
+  assert.match(h1.text, /-1 is below the minimum 0/);
+  assert.equal(h1.cut, false, 'not cut off');
+  assert.deepEqual(errors, []);
+});
