@@ -250,6 +250,9 @@ static ha_status check_vec3(ha_error *err, const char *name, const double *v, do
                             double max) {
   static const char axes[3] = {'x', 'y', 'z'};
   for (int i = 0; i < 3; i++) {
+    if (isfinite(v[i]) && v[i] >= min && v[i] <= max) {
+      continue; /* the name is only for the message */
+    }
     char nm[96];
     snprintf(nm, sizeof(nm), "%s.%c", name, axes[i]);
     ha_status st = check_number(err, nm, v[i], min, max);

@@ -29,7 +29,7 @@ void ha__show_model_unref(ha__show_model *m) {
     ha_params_destroy(m->params[i]);
   }
   free(m->params);
-  ha__strmap_deinit(&m->track_index);
+  ha__idmap_deinit(&m->track_index);
   ha__arena_free(&m->arena);
   json_decref(m->doc);
   free(m);
@@ -180,9 +180,7 @@ const ha_show_control *ha_show_control_get(const ha_show *show) {
 }
 
 size_t ha_show_track_find(const ha_show *show, uint32_t id) {
-  char k[32];
-  snprintf(k, sizeof(k), "%u", id);
-  const ha__strmap_slot *s = ha__strmap_get(&show->model->track_index, k);
+  const ha__idmap_slot *s = ha__idmap_get(&show->model->track_index, id);
   return s ? s->value : SIZE_MAX;
 }
 

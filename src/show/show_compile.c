@@ -60,9 +60,9 @@ static void compile_track(ha__compiler *x, const json_t *o, size_t index, void *
   t.name = "";
   long long id = 0;
   int ok = ha__cc_get_integer(x, o, "id", 1, 1, HA__TRACK_ID_MAX, &id) > 0;
-  const ha__strmap_slot *other = ok ? ha__cc_track_slot(x, id) : NULL;
+  const ha__idmap_slot *other = ok ? ha__cc_track_slot(x, id) : NULL;
   if (other != NULL) {
-    ha__cc_err_key(x, "id", "duplicate track id %lld (also tracks[%d])", id, other->a);
+    ha__cc_err_key(x, "id", "duplicate track id %lld (also tracks[%d])", id, other->place);
     ok = 0;
   }
   t.id = (uint32_t)id;
@@ -83,15 +83,13 @@ static void compile_track(ha__compiler *x, const json_t *o, size_t index, void *
   if (!ok) {
     return;
   }
-  char k[32];
-  snprintf(k, sizeof(k), "%lld", id);
-  ha__strmap_slot *s = ha__strmap_put(&x->m->track_index, k);
+  ha__idmap_slot *s = ha__idmap_put(&x->m->track_index, (uint32_t)id);
   if (s == NULL) {
     x->c->oom = 1;
     return;
   }
   s->value = x->m->ntracks;
-  s->a = (int)index; /* its place in the document, for messages */
+  s->place = (int)index; /* its place in the document, for messages */
   tracks[x->m->ntracks++] = t;
 }
 
@@ -426,7 +424,7 @@ ha_status ha__show_compile(json_t *doc, ha__dctx *c, ha__show_model **out) {
   m->refs = 1;
   m->doc = json_incref(doc);
   m->name = "";
-  ha__strmap_init(&m->track_index);
+  ha__idmap_init(&m->track_index);
   ha__compiler x;
   memset(&x, 0, sizeof(x));
   x.c = c;
@@ -437,7 +435,7 @@ ha_status ha__show_compile(json_t *doc, ha__dctx *c, ha__show_model **out) {
   ha__strmap_init(&x.preset_names);
   ha__strmap_init(&x.output_names);
   ha__strmap_init(&x.cue_osc);
-  ha__strmap_init(&x.auto_track);
+  ha__idmap_init(&x.auto_track);
   size_t errors_before = c->errors;
   if (!json_is_object(doc)) {
     ha__cc_type_error(&x, "an object", doc);
@@ -461,7 +459,7 @@ ha_status ha__show_compile(json_t *doc, ha__dctx *c, ha__show_model **out) {
   ha__strmap_deinit(&x.preset_names);
   ha__strmap_deinit(&x.output_names);
   ha__strmap_deinit(&x.cue_osc);
-  ha__strmap_deinit(&x.auto_track);
+  ha__idmap_deinit(&x.auto_track);
   free(x.auto_nodes);
   free(x.track_seen);
   if (oom || c->errors > errors_before) {

@@ -66,9 +66,7 @@ static auto_clash *auto_clashes(ha__compiler *x, const ha_show_group *g, size_t 
   size_t cap = 0;
   *n = 0;
   for (size_t a = 0; a < g->track_count; a++) {
-    char id[16];
-    snprintf(id, sizeof(id), "%u", g->tracks[a]);
-    const ha__strmap_slot *s = ha__strmap_get(&x->auto_track, id);
+    const ha__idmap_slot *s = ha__idmap_get(&x->auto_track, g->tracks[a]);
     for (size_t k = s != NULL ? s->value : 0; k != 0; k = x->auto_nodes[k - 1].prev) {
       HA__PROBE(x->c, 1);
       if (*n == cap) {
@@ -104,9 +102,7 @@ static void auto_add(ha__compiler *x, const ha_show_group *g, size_t i) {
       x->auto_nodes = bigger;
       x->auto_cap = cap;
     }
-    char id[16];
-    snprintf(id, sizeof(id), "%u", g->tracks[a]);
-    ha__strmap_slot *s = ha__strmap_put(&x->auto_track, id);
+    ha__idmap_slot *s = ha__idmap_put(&x->auto_track, g->tracks[a]);
     if (s == NULL) {
       x->c->oom = 1;
       return;

@@ -1,5 +1,5 @@
 /* Show diagnostics, and the small containers the show modules share: an
- * arena, a string hash map and JSON path builders.
+ * arena, a string hash map, a track id map and JSON path builders.
  *
  * A diagnostic owns one allocation holding its file, path and message, so a
  * list can outlive the document it describes. Paths use the syntax people
@@ -140,6 +140,81 @@ const ha__strmap_slot *ha__strmap_get(const ha__strmap *m, const char *key) {
   return s->key != NULL ? s : NULL;
 }
 
+/* ---- id map ---- */
+
+static size_t id_hash(uint32_t id) {
+  return (size_t)(id * 2654435761u); /* Knuth's multiplicative hash */
+}
+
+void ha__idmap_init(ha__idmap *m) {
+  memset(m, 0, sizeof(*m));
+}
+
+void ha__idmap_deinit(ha__idmap *m) {
+  free(m->slots);
+  memset(m, 0, sizeof(*m));
+}
+
+static size_t idmap_probe(const ha__idmap *m, uint32_t id) {
+  size_t j = id_hash(id) & (m->cap - 1);
+  while (m->slots[j].id != 0 && m->slots[j].id != id) {
+    j = (j + 1) & (m->cap - 1);
+  }
+  return j;
+}
+
+static int idmap_grow(ha__idmap *m) {
+  size_t cap = m->cap ? m->cap * 2 : 64;
+  ha__idmap old = *m;
+  m->slots = calloc(cap, sizeof(*m->slots));
+  if (m->slots == NULL) {
+    *m = old;
+    return -1;
+  }
+  m->cap = cap;
+  for (size_t i = 0; i < old.cap; i++) {
+    if (old.slots[i].id != 0) {
+      m->slots[idmap_probe(m, old.slots[i].id)] = old.slots[i];
+    }
+  }
+  free(old.slots);
+  return 0;
+}
+
+ha__idmap_slot *ha__idmap_put(ha__idmap *m, uint32_t id) {
+  if ((m->count + 1) * 4 > m->cap * 3 && idmap_grow(m) != 0) {
+    return NULL;
+  }
+  ha__idmap_slot *s = &m->slots[idmap_probe(m, id)];
+  if (s->id == 0) {
+    s->id = id;
+    m->count++;
+  }
+  return s;
+}
+
+const ha__idmap_slot *ha__idmap_get(const ha__idmap *m, uint32_t id) {
+  if (m->cap == 0 || id == 0) {
+    return NULL;
+  }
+  const ha__idmap_slot *s = &m->slots[idmap_probe(m, id)];
+  return s->id != 0 ? s : NULL;
+}
+
+ha_status ha__idmap_copy(ha__idmap *dst, const ha__idmap *src) {
+  *dst = *src;
+  if (src->cap == 0) {
+    return HA_OK;
+  }
+  dst->slots = malloc(src->cap * sizeof(*dst->slots));
+  if (dst->slots == NULL) {
+    ha__idmap_init(dst);
+    return HA_ENOMEM;
+  }
+  memcpy(dst->slots, src->slots, src->cap * sizeof(*dst->slots));
+  return HA_OK;
+}
+
 /* ---- growable text ---- */
 
 void ha__text_append(ha__text *t, const char *s, size_t n) {
@@ -221,9 +296,15 @@ size_t ha__path_key(ha__path *p, const char *key) {
 
 size_t ha__path_index(ha__path *p, size_t i) {
   size_t old = p->len;
-  char b[32];
-  int n = snprintf(b, sizeof(b), "[%zu]", i);
-  ha__text_append(p, b, (size_t)n);
+  char b[32]; /* "[digits]" written backwards from the end: no snprintf on this hot path */
+  char *e = b + sizeof(b), *d = e;
+  *--d = ']';
+  do {
+    *--d = (char)('0' + i % 10);
+    i /= 10;
+  } while (i != 0);
+  *--d = '[';
+  ha__text_append(p, d, (size_t)(e - d));
   return old;
 }
 

@@ -374,14 +374,12 @@ void *ha__cc_section(ha__compiler *x, const json_t *parent, const ha__cc_section
 
 /* ---- names and tracks ---- */
 
-const ha__strmap_slot *ha__cc_track_slot(const ha__compiler *x, long long id) {
-  char k[32];
-  snprintf(k, sizeof(k), "%lld", id);
-  return ha__strmap_get(&x->m->track_index, k);
+const ha__idmap_slot *ha__cc_track_slot(const ha__compiler *x, long long id) {
+  return id >= 1 && id <= HA__TRACK_ID_MAX ? ha__idmap_get(&x->m->track_index, (uint32_t)id) : NULL;
 }
 
 size_t ha__cc_track_lookup(const ha__compiler *x, long long id) {
-  const ha__strmap_slot *s = ha__cc_track_slot(x, id);
+  const ha__idmap_slot *s = ha__cc_track_slot(x, id);
   return s ? s->value : SIZE_MAX;
 }
 

@@ -47,6 +47,27 @@ void ha__strmap_deinit(ha__strmap *m);
 ha__strmap_slot *ha__strmap_put(ha__strmap *m, const char *key);
 const ha__strmap_slot *ha__strmap_get(const ha__strmap *m, const char *key);
 
+/* ---- track id -> value hash map (open addressing; ids >= 1, 0 = empty) ---- */
+
+typedef struct ha__idmap_slot {
+  uint32_t id;
+  int place; /* payload: a track's place in the document */
+  size_t value;
+} ha__idmap_slot;
+
+typedef struct ha__idmap {
+  ha__idmap_slot *slots;
+  size_t cap, count;
+} ha__idmap;
+
+void ha__idmap_init(ha__idmap *m);
+void ha__idmap_deinit(ha__idmap *m);
+/* The slot of `id` (>= 1), made (zeroed) when new; NULL on ENOMEM. */
+ha__idmap_slot *ha__idmap_put(ha__idmap *m, uint32_t id);
+const ha__idmap_slot *ha__idmap_get(const ha__idmap *m, uint32_t id);
+/* dst (uninitialised) becomes a copy of src. HA_ENOMEM. */
+ha_status ha__idmap_copy(ha__idmap *dst, const ha__idmap *src);
+
 /* ---- growable text (paths, the JSON writer) ---- */
 
 typedef struct ha__text {
@@ -78,6 +99,11 @@ void ha__path_join(char *buf, size_t cap, const char *base, const char *key);
 
 typedef struct ha__posmap {
   ha__strmap map; /* path -> (key line, key col, value line, value col) */
+  /* The text the map is made from, scanned at the first lookup: a file
+   * without problems never pays for positions. */
+  const char *text;
+  size_t len;
+  int scanned; /* 0 not yet, 1 done, -1 out of memory (no positions) */
   /* Keys renamed by migrations: a component ".to" was written ".from". */
   struct {
     char *from, *to;
@@ -87,12 +113,14 @@ typedef struct ha__posmap {
 
 void ha__posmap_init(ha__posmap *pm);
 void ha__posmap_deinit(ha__posmap *pm);
-/* Record every value of valid JSON `text` (checked by jansson first).
- * HA_ENOMEM. */
+/* Positions of every value of valid JSON `text` (checked by jansson
+ * first), which must outlive the map: it is scanned at the first
+ * ha__posmap_find, not here. HA_OK. */
 ha_status ha__posmap_scan(ha__posmap *pm, const char *text, size_t len);
 /* Position of the value at `path` (key = 1: of its key, when it has one);
- * falls back to the closest recorded ancestor. 0 when nothing is known. */
-void ha__posmap_find(const ha__posmap *pm, const char *path, int key, int *line, int *column);
+ * falls back to the closest recorded ancestor. 0 when nothing is known
+ * (also when the scan ran out of memory). */
+void ha__posmap_find(ha__posmap *pm, const char *path, int key, int *line, int *column);
 void ha__posmap_rename(ha__posmap *pm, const char *from, const char *to);
 
 /* ---- diagnostics ---- */
@@ -102,7 +130,7 @@ void ha__posmap_rename(ha__posmap *pm, const char *from, const char *to);
 typedef struct ha__dctx {
   ha_diags *diags;
   const char *file;
-  const ha__posmap *pos;
+  ha__posmap *pos;
   size_t errors, warnings;
   int oom;
 } ha__dctx;
@@ -144,9 +172,9 @@ typedef struct ha__show_model {
   size_t noutputs;
   ha_limits limits;
   ha_show_control control;
-  size_t start_actions;   /* inline start actions over all cues */
-  size_t *start_anim;     /* [start_actions]: the animation inline start k plays */
-  ha__strmap track_index; /* "id" -> index (decimal) */
+  size_t start_actions;  /* inline start actions over all cues */
+  size_t *start_anim;    /* [start_actions]: the animation inline start k plays */
+  ha__idmap track_index; /* id -> index (place: its place in the document) */
 } ha__show_model;
 
 /* Validate `doc` (format HA_SHOW_FORMAT, already migrated) and build its
@@ -310,7 +338,7 @@ typedef struct ha__compiler {
    * last node; a node is one (group, track) entry and links the one before */
   size_t *track_seen, track_stamp; /* per track, the last ha__cc_track_list call
                                       listing it (track_stamp counts calls) */
-  ha__strmap auto_track;
+  ha__idmap auto_track;
   struct ha__auto_node *auto_nodes;
   size_t auto_count, auto_cap;
 } ha__compiler;
@@ -399,7 +427,7 @@ void *ha__cc_section(ha__compiler *x, const json_t *parent, const ha__cc_section
                      size_t *count);
 
 /* Tracks and names registered so far. */
-const ha__strmap_slot *ha__cc_track_slot(const ha__compiler *x, long long id);
+const ha__idmap_slot *ha__cc_track_slot(const ha__compiler *x, long long id);
 size_t ha__cc_track_lookup(const ha__compiler *x, long long id); /* SIZE_MAX: none */
 /* A map key naming a known track ("3"); reported at the key, -1, if not. */
 int ha__cc_track_key(ha__compiler *x, const char *k, long long *id);
