@@ -10,7 +10,8 @@
  * exist, which is why the sections are compiled in document order: tracks
  * and animations here, then groups, presets and cues
  * (show_compile_cues.c), then outputs, limits and control
- * (show_compile_io.c). Every animation is built with ha_motion_create so the
+ * (show_compile_io.c). Every animation is validated as ha_motion_create
+ * would (ha__motion_validate: the same checks, no motion made) so the
  * engine's own validation words the message; the show only adds the JSON
  * path and the position. When an animation fails, each of its parameters is
  * tried alone (with defaults for the rest) so all bad parameters are listed,
@@ -271,9 +272,7 @@ static void check_motion(ha__compiler *x, const char *model, const ha_params *p,
                          const ha_timing *tm, const json_t *params, const failed_keys *failed) {
   ha_error err;
   ha_error_clear(&err);
-  ha_motion *mo = NULL;
-  ha_status st = ha_motion_create(model, p, tm, &mo, &err);
-  ha_motion_destroy(mo);
+  ha_status st = ha__motion_validate(model, p, tm, &err);
   if (st == HA_OK) {
     return;
   }
@@ -304,12 +303,10 @@ static void check_motion(ha__compiler *x, const char *model, const ha_params *p,
     }
     ha_error e1;
     ha_error_clear(&e1);
-    ha_motion *m1 = NULL;
-    if (ha_motion_create(model, c1, tm, &m1, &e1) != HA_OK) {
+    if (ha__motion_validate(model, c1, tm, &e1) != HA_OK) {
       report_motion_error(x, mi, params, &e1, failed);
       found++;
     }
-    ha_motion_destroy(m1);
     ha_params_destroy(c1);
   }
   if (found == 0) {
