@@ -21,12 +21,19 @@ void ha__show_model_ref(ha__show_model *m) {
   m->refs++;
 }
 
+void ha__shared_params_unref(ha__shared_params *sp) {
+  if (sp != NULL && --sp->refs == 0) {
+    ha_params_destroy(sp->p);
+    free(sp);
+  }
+}
+
 void ha__show_model_unref(ha__show_model *m) {
   if (m == NULL || --m->refs > 0) {
     return;
   }
   for (size_t i = 0; m->params != NULL && i < m->nanims; i++) {
-    ha_params_destroy(m->params[i]);
+    ha__shared_params_unref(m->params[i]);
   }
   free(m->params);
   ha__idmap_deinit(&m->track_index);

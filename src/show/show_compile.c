@@ -53,35 +53,52 @@ static int color_ok(const char *s) {
 /* A track is added to the table only when it is valid, so the engine's
  * track indices have no holes; its place in the document is kept for
  * messages about a later duplicate. */
-static void compile_track(ha__compiler *x, const json_t *o, size_t index, void *items) {
-  ha_show_track *tracks = items;
+/* The fields of a track into *t, its id checked against the tracks
+ * before it when `unique`; 1 when all are valid. */
+static int track_fields(ha__compiler *x, const json_t *o, int unique, ha_show_track *t,
+                        long long *id) {
   ha__cc_unknown_keys(x, o, &ha__schema_track);
-  ha_show_track t;
-  memset(&t, 0, sizeof(t));
-  t.name = "";
-  long long id = 0;
-  int ok = ha__cc_get_integer(x, o, "id", 1, 1, HA__TRACK_ID_MAX, &id) > 0;
-  const ha__idmap_slot *other = ok ? ha__cc_track_slot(x, id) : NULL;
+  memset(t, 0, sizeof(*t));
+  t->name = "";
+  int ok = ha__cc_get_integer(x, o, "id", 1, 1, HA__TRACK_ID_MAX, id) > 0;
+  const ha__idmap_slot *other = ok && unique ? ha__cc_track_slot(x, *id) : NULL;
   if (other != NULL) {
-    ha__cc_err_key(x, "id", "duplicate track id %lld (also tracks[%d])", id, other->place);
+    ha__cc_err_key(x, "id", "duplicate track id %lld (also tracks[%d])", *id, other->place);
     ok = 0;
   }
-  t.id = (uint32_t)id;
-  ok &= ha__cc_get_string(x, o, "name", 0, 0, &t.name) >= 0;
+  t->id = (uint32_t)*id;
+  ok &= ha__cc_get_string(x, o, "name", 0, 0, &t->name) >= 0;
   const char *color = NULL;
   int r = ha__cc_get_string(x, o, "color", 0, 0, &color);
   if (r > 0 && !color_ok(color)) {
     ha__cc_err_key(x, "color", "\"%s\" is not a colour #rrggbb", color);
     ok = 0;
   } else if (r > 0) {
-    memcpy(t.color, color, 8);
+    memcpy(t->color, color, 8);
   }
   ok &= r >= 0;
-  ok &= ha__cc_get_vec3(x, o, "position", 0, HA__POS_MAX, &t.position) >= 0;
-  r = ha__cc_get_number(x, o, "gain", 0, -60.0, 12.0, &t.gain);
-  t.has_gain = r > 0;
+  ok &= ha__cc_get_vec3(x, o, "position", 0, HA__POS_MAX, &t->position) >= 0;
+  r = ha__cc_get_number(x, o, "gain", 0, -60.0, 12.0, &t->gain);
+  t->has_gain = r > 0;
   ok &= r >= 0;
-  if (!ok) {
+  return ok;
+}
+
+int ha__compile_track_at(ha__compiler *x, const json_t *o, size_t i) {
+  ha_show_track t;
+  long long id = 0;
+  if (!track_fields(x, o, 0, &t, &id) || i >= x->m->ntracks) {
+    return 0;
+  }
+  x->m->tracks[i] = t;
+  return 1;
+}
+
+static void compile_track(ha__compiler *x, const json_t *o, size_t index, void *items) {
+  ha_show_track *tracks = items;
+  ha_show_track t;
+  long long id = 0;
+  if (!track_fields(x, o, 1, &t, &id)) {
     return;
   }
   ha__idmap_slot *s = ha__idmap_put(&x->m->track_index, (uint32_t)id);
@@ -355,11 +372,16 @@ static void compile_animation(ha__compiler *x, const json_t *o, size_t index, vo
   ha__cc_get_number(x, o, "fadeOut", 0, 0.0, HA__SECONDS_MAX, &a.fade_out);
 
   ha_params *p = NULL;
-  if (ha_params_create(&p) != HA_OK) {
+  ha__shared_params *sp = malloc(sizeof(*sp));
+  if (sp == NULL || ha_params_create(&p) != HA_OK) {
+    free(sp);
     x->c->oom = 1;
     return;
   }
-  m->params[index] = p;
+  sp->refs = 1;
+  sp->p = p;
+  ha__shared_params_unref(m->params[index]); /* compiled again: the one it had */
+  m->params[index] = sp;
   a.params = p;
   const ha_model_info *mi = model ? ha_model_find(model) : NULL;
   const json_t *params = json_object_get(o, "parameters");
@@ -399,18 +421,49 @@ static void compile_animation(ha__compiler *x, const json_t *o, size_t index, vo
   anims[index] = a;
 }
 
+void ha__compile_animation_at(ha__compiler *x, const json_t *o, size_t i) {
+  compile_animation(x, o, i, x->m->anims);
+}
+
 void ha__compile_animations(ha__compiler *x, const json_t *doc) {
   static const ha__cc_section_spec spec = {"animations", sizeof(ha_show_animation), 0, NULL,
                                            NULL,         compile_animation};
   /* One parameter set per element, owned by the model (not the arena). */
   const json_t *arr = json_object_get(doc, "animations");
   size_t n = json_is_array(arr) ? json_array_size(arr) : 0;
-  x->m->params = calloc(n ? n : 1, sizeof(ha_params *));
+  x->m->params = calloc(n ? n : 1, sizeof(*x->m->params));
   if (x->m->params == NULL) {
     x->c->oom = 1;
     return;
   }
   x->m->anims = ha__cc_section(x, doc, &spec, &x->m->nanims);
+}
+
+void ha__compiler_init(ha__compiler *x, ha__dctx *c, ha__show_model *m) {
+  memset(x, 0, sizeof(*x));
+  x->c = c;
+  x->m = m;
+  ha__path_init(&x->path);
+  ha__strmap_init(&x->anim_names);
+  ha__strmap_init(&x->group_names);
+  ha__strmap_init(&x->preset_names);
+  ha__strmap_init(&x->output_names);
+  ha__strmap_init(&x->cue_osc);
+  ha__idmap_init(&x->auto_track);
+}
+
+void ha__compiler_deinit(ha__compiler *x) {
+  ha__path_deinit(&x->path);
+  ha__strmap_deinit(&x->anim_names);
+  ha__strmap_deinit(&x->group_names);
+  ha__strmap_deinit(&x->preset_names);
+  ha__strmap_deinit(&x->output_names);
+  ha__strmap_deinit(&x->cue_osc);
+  ha__idmap_deinit(&x->auto_track);
+  free(x->auto_nodes);
+  free(x->track_seen);
+  x->auto_nodes = NULL;
+  x->track_seen = NULL;
 }
 
 ha_status ha__show_compile(json_t *doc, ha__dctx *c, ha__show_model **out) {
@@ -423,16 +476,7 @@ ha_status ha__show_compile(json_t *doc, ha__dctx *c, ha__show_model **out) {
   m->name = "";
   ha__idmap_init(&m->track_index);
   ha__compiler x;
-  memset(&x, 0, sizeof(x));
-  x.c = c;
-  x.m = m;
-  ha__path_init(&x.path);
-  ha__strmap_init(&x.anim_names);
-  ha__strmap_init(&x.group_names);
-  ha__strmap_init(&x.preset_names);
-  ha__strmap_init(&x.output_names);
-  ha__strmap_init(&x.cue_osc);
-  ha__idmap_init(&x.auto_track);
+  ha__compiler_init(&x, c, m);
   size_t errors_before = c->errors;
   if (!json_is_object(doc)) {
     ha__cc_type_error(&x, "an object", doc);
@@ -450,15 +494,7 @@ ha_status ha__show_compile(json_t *doc, ha__dctx *c, ha__show_model **out) {
     ha__compile_control(&x, doc);
   }
   int oom = c->oom || x.path.oom;
-  ha__path_deinit(&x.path);
-  ha__strmap_deinit(&x.anim_names);
-  ha__strmap_deinit(&x.group_names);
-  ha__strmap_deinit(&x.preset_names);
-  ha__strmap_deinit(&x.output_names);
-  ha__strmap_deinit(&x.cue_osc);
-  ha__idmap_deinit(&x.auto_track);
-  free(x.auto_nodes);
-  free(x.track_seen);
+  ha__compiler_deinit(&x);
   if (oom || c->errors > errors_before) {
     ha__show_model_unref(m);
     return oom ? HA_ENOMEM : HA_EPARSE;

@@ -154,6 +154,11 @@ static void compile_group(ha__compiler *x, const json_t *o, size_t i, void *item
   warn_auto_start_overlap(x, items, i);
 }
 
+void ha__compile_group_at(ha__compiler *x, const json_t *o, size_t i) {
+  memset(&x->m->groups[i], 0, sizeof(x->m->groups[i]));
+  compile_group(x, o, i, x->m->groups);
+}
+
 void ha__compile_groups(ha__compiler *x, const json_t *doc) {
   static const ha__cc_section_spec spec = {"groups", sizeof(ha_show_group), 0, NULL,
                                            NULL,     compile_group};
@@ -199,6 +204,11 @@ static void compile_preset(ha__compiler *x, const json_t *o, size_t i, void *ite
     compile_positions(x, pos, p);
   }
   ha__path_pop(&x->path, mark);
+}
+
+void ha__compile_preset_at(ha__compiler *x, const json_t *o, size_t i) {
+  memset(&x->m->presets[i], 0, sizeof(x->m->presets[i]));
+  compile_preset(x, o, i, x->m->presets);
 }
 
 void ha__compile_presets(ha__compiler *x, const json_t *doc) {
@@ -273,6 +283,16 @@ static void target_tracks(ha__compiler *x, const json_t *o, ha_show_action *a, c
   }
 }
 
+/* A stop without "fade": the fadeOut of the animation it stops (a group's
+ * or its own), else 0. */
+static double default_fade(const ha__show_model *m, const ha_show_action *a) {
+  if (a->target != HA_SHOW_TARGET_ALL && a->target != HA_SHOW_TARGET_TRACKS &&
+      a->animation < m->nanims) {
+    return m->anims[a->animation].fade_out;
+  }
+  return 0.0;
+}
+
 /* start: a group, or an animation on tracks; stop: a group, an animation,
  * tracks or (none named) everything, with its fade. */
 static void compile_start_stop(ha__compiler *x, const json_t *o, ha_show_action *a) {
@@ -318,11 +338,7 @@ static void compile_start_stop(ha__compiler *x, const json_t *o, ha_show_action 
   if (!start) {
     double fade = 0.0;
     int r = ha__cc_get_number(x, o, "fade", 0, 0.0, HA__SECONDS_MAX, &fade);
-    if (r == 0 && a->target != HA_SHOW_TARGET_ALL && a->target != HA_SHOW_TARGET_TRACKS &&
-        a->animation < m->nanims) {
-      fade = m->anims[a->animation].fade_out;
-    }
-    a->fade = fade;
+    a->fade = r == 0 ? default_fade(m, a) : fade;
   }
 }
 
@@ -627,4 +643,124 @@ void ha__compile_cues(ha__compiler *x, const json_t *doc) {
   free(x->cue_same);
   x->cue_same = NULL;
   record_start_animations(x);
+}
+
+/* ---- compiling parts again after an edit (show_recompile.c) ---- */
+
+/* The JSON of action k of cue c in `doc`. */
+static const json_t *action_json(const json_t *doc, size_t c, size_t k) {
+  const json_t *cue = json_array_get(json_object_get(doc, "cues"), c);
+  return json_array_get(json_object_get(cue, "actions"), k);
+}
+
+void ha__compile_group_actions(ha__compiler *x, const json_t *doc, size_t g) {
+  ha__show_model *m = x->m;
+  const ha_show_group *gr = &m->groups[g];
+  for (size_t c = 0; c < m->ncues; c++) {
+    ha_show_action *acts = (ha_show_action *)(uintptr_t)m->cues[c].actions;
+    for (size_t k = 0; k < m->cues[c].action_count; k++) {
+      ha_show_action *a = &acts[k];
+      if (a->target != HA_SHOW_TARGET_GROUP || a->group != g) {
+        continue;
+      }
+      a->animation = gr->animation; /* as target_group copies them */
+      a->tracks = gr->tracks;
+      a->track_count = gr->track_count;
+      a->spec = gr->spec;
+      if (a->type == HA_SHOW_ACTION_STOP &&
+          json_object_get(action_json(doc, c, k), "fade") == NULL) {
+        a->fade = default_fade(m, a);
+      }
+    }
+  }
+}
+
+void ha__compile_stop_fades(ha__compiler *x, const json_t *doc, size_t anim) {
+  ha__show_model *m = x->m;
+  for (size_t c = 0; c < m->ncues; c++) {
+    ha_show_action *acts = (ha_show_action *)(uintptr_t)m->cues[c].actions;
+    for (size_t k = 0; k < m->cues[c].action_count; k++) {
+      ha_show_action *a = &acts[k];
+      if (a->type == HA_SHOW_ACTION_STOP && a->animation == anim &&
+          json_object_get(action_json(doc, c, k), "fade") == NULL) {
+        a->fade = default_fade(m, a);
+      }
+    }
+  }
+}
+
+void ha__compile_preset_actions(ha__compiler *x, const json_t *doc, size_t p) {
+  ha__show_model *m = x->m;
+  for (size_t c = 0; c < m->ncues; c++) {
+    ha_show_action *acts = (ha_show_action *)(uintptr_t)m->cues[c].actions;
+    for (size_t k = 0; k < m->cues[c].action_count; k++) {
+      if (acts[k].type != HA_SHOW_ACTION_PRESET || acts[k].preset != p) {
+        continue;
+      }
+      size_t m1 = ha__path_key(&x->path, "cues");
+      ha__path_index(&x->path, c);
+      ha__path_key(&x->path, "actions");
+      ha__path_index(&x->path, k);
+      select_preset_tracks(x, action_json(doc, c, k), &acts[k], &m->presets[p]);
+      ha__path_pop(&x->path, m1);
+    }
+  }
+}
+
+/* Inline start actions of cue c. */
+static size_t inline_starts(const ha_show_cue *cue) {
+  size_t n = 0;
+  for (size_t k = 0; k < cue->action_count; k++) {
+    const ha_show_action *a = &cue->actions[k];
+    n += a->type == HA_SHOW_ACTION_START && a->target == HA_SHOW_TARGET_ANIMATION &&
+         a->tag != HA_SHOW_NO_TAG;
+  }
+  return n;
+}
+
+/* Whether cue i's number or OSC address is another cue's too. */
+static int cue_clashes(const ha__show_model *m, size_t i) {
+  const ha_show_cue *cue = &m->cues[i];
+  for (size_t j = 0; j < m->ncues; j++) {
+    const ha_show_cue *o = &m->cues[j];
+    if (j != i && (fabs(o->number - cue->number) <= 1e-9 ||
+                   (cue->osc != NULL && o->osc != NULL && strcmp(cue->osc, o->osc) == 0))) {
+      return 1;
+    }
+  }
+  return 0;
+}
+
+ha_status ha__compile_cue_at(ha__compiler *x, const json_t *doc, size_t i) {
+  ha__show_model *m = x->m;
+  const json_t *o = json_array_get(json_object_get(doc, "cues"), i);
+  if (!json_is_object(o) || i >= m->ncues) {
+    return HA_EAGAIN;
+  }
+  size_t before = 0, total = m->start_actions;
+  for (size_t c = 0; c < i; c++) {
+    before += inline_starts(&m->cues[c]);
+  }
+  size_t had = inline_starts(&m->cues[i]);
+  m->start_actions = before; /* its inline starts keep their tags */
+  memset(&m->cues[i], 0, sizeof(m->cues[i]));
+  blank_cue(&m->cues[i]);
+  size_t mark = ha__path_key(&x->path, "cues");
+  ha__path_index(&x->path, i);
+  compile_cue(x, o, i, m->cues);
+  ha__path_pop(&x->path, mark);
+  size_t now = m->start_actions - before;
+  m->start_actions = total;
+  if (now != had || cue_clashes(m, i)) {
+    return HA_EAGAIN;
+  }
+  const ha_show_cue *cue = &m->cues[i];
+  for (size_t k = 0; k < cue->action_count; k++) {
+    const ha_show_action *a = &cue->actions[k];
+    if (a->type == HA_SHOW_ACTION_START && a->target == HA_SHOW_TARGET_ANIMATION &&
+        a->tag != HA_SHOW_NO_TAG) {
+      m->start_anim[a->tag & ~HA_SHOW_TAG_INLINE] = a->animation;
+    }
+  }
+  return HA_OK;
 }

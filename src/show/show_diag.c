@@ -425,6 +425,15 @@ int ha_diag_format(const ha_diag *d, char *buf, size_t cap) {
                   d->message ? d->message : "");
 }
 
+void ha__diags_truncate(ha_diags *d, size_t n) {
+  while (d != NULL && d->n > n) {
+    diag_entry *e = &d->v[--d->n];
+    d->errors -= e->d.severity == HA_DIAG_ERROR;
+    d->warnings -= e->d.severity == HA_DIAG_WARNING;
+    free(e->mem);
+  }
+}
+
 static int diags_push(ha_diags *d, ha_diag_severity sev, const char *file, int line, int col,
                       const char *path, const char *msg) {
   if (d->n == d->cap) {

@@ -135,6 +135,8 @@ typedef struct ha__dctx {
   int oom;
 } ha__dctx;
 
+/* Drop the diagnostics after the first `n` (and their counts). */
+void ha__diags_truncate(ha_diags *d, size_t n);
 /* Add a diagnostic at `path` (position of the value, or of the key when
  * at_key). Counts errors/warnings in the context even when diags is NULL. */
 void ha__diag(ha__dctx *c, ha_diag_severity sev, const char *path, int at_key, const char *fmt, ...)
@@ -152,6 +154,18 @@ void ha__diag_below(ha__dctx *c, ha__path *path, ha_diag_severity sev, const cha
 
 /* ---- the compiled view ---- */
 
+typedef struct ha__edit_op ha__edit_op;
+
+/* An animation's parameter set, shared by the models an edit derives from
+ * one another (an edit recompiles only what it touched). */
+typedef struct ha__shared_params {
+  int refs;
+  ha_params *p;
+} ha__shared_params;
+
+/* NULL is a no-op. */
+void ha__shared_params_unref(ha__shared_params *sp);
+
 typedef struct ha__show_model {
   int refs;
   json_t *doc; /* owned reference; never modified after compilation */
@@ -161,7 +175,7 @@ typedef struct ha__show_model {
   size_t ntracks;
   ha_show_animation *anims;
   size_t nanims;
-  ha_params **params; /* owned, one per animation */
+  ha__shared_params **params; /* one reference each, one per animation */
   ha_show_group *groups;
   size_t ngroups;
   ha_show_preset *presets;
@@ -181,6 +195,17 @@ typedef struct ha__show_model {
  * view. Diagnostics go to `c`. Returns HA_OK with *out (which takes a new
  * reference to doc), HA_EPARSE when there were errors, HA_ENOMEM. */
 ha_status ha__show_compile(json_t *doc, ha__dctx *c, ha__show_model **out);
+/* Recompile only what `ops` (applied to the old model's document, giving
+ * `doc`) touched, in a copy of `old` that takes a reference to doc: an
+ * element's field, the element (and what copies it: a group's actions, an
+ * animation's default stop fades, a preset's actions); a cue, the cues; a
+ * small section, that section. Returns HA_OK with *out, or HA_EAGAIN when
+ * a full ha__show_compile must do it: a change it does not follow (an
+ * element added or removed, an id or a name, a whole section) or one with
+ * errors (the full pass words them the way a load does; the diagnostics
+ * this one added are left to the caller to drop). HA_ENOMEM. */
+ha_status ha__show_recompile(const ha__show_model *old, json_t *doc, const ha__edit_op *ops,
+                             size_t n, ha__dctx *c, ha__show_model **out);
 void ha__show_model_ref(ha__show_model *m);
 void ha__show_model_unref(ha__show_model *m);
 /* The index of the cue numbered `number` (within 1e-9) among the first
@@ -196,11 +221,11 @@ ha_status ha__show_migrate(json_t *doc, ha__dctx *c, ha__posmap *pos, int *sourc
 
 /* ---- the show object ---- */
 
-typedef struct ha__edit_op {
+struct ha__edit_op {
   int op; /* 0 add, 1 remove, 2 replace */
   char *pointer;
   json_t *value; /* NULL for remove */
-} ha__edit_op;
+};
 
 typedef struct ha__history_entry {
   ha__edit_op *fwd; /* the patch as applied */
@@ -268,6 +293,13 @@ json_t *ha__json_xyz(const json_t *v, unsigned how);
 ha_status ha__pointer_parent(json_t *root, const char *pointer, json_t **parent, char *token,
                              size_t cap);
 json_t *ha__pointer_get(json_t *root, const char *pointer);
+/* ha__pointer_parent for a change: `root` is the caller's own (shallow)
+ * copy of a document it shares with others, and each container on the way
+ * that is shared (referenced more than once) is replaced by a shallow copy
+ * first, so the change leaves every other holder's document as it was and
+ * copies only the containers on the pointer's way. */
+ha_status ha__pointer_parent_own(json_t *root, const char *pointer, json_t **parent, char *token,
+                                 size_t cap);
 /* JSON path of a pointer for diagnostics ("/tracks/0/name" -> "tracks[0].name"),
  * following `root` to tell array indices from object keys. */
 void ha__pointer_to_path(const json_t *root, const char *pointer, char *buf, size_t cap);
@@ -443,6 +475,33 @@ size_t ha__cc_ref(ha__compiler *x, const ha__strmap *names, const char *key, con
  * twice. Returns the count (ids in *out from the arena), -1 on error. */
 long ha__cc_track_list(ha__compiler *x, const json_t *o, const char *key, int req, int nonempty,
                        const char *what, uint32_t **out);
+
+/* A compiler filling `m` and reporting to `c` (empty name tables), and its
+ * end (the tables freed; the model stays). */
+void ha__compiler_init(ha__compiler *x, ha__dctx *c, ha__show_model *m);
+void ha__compiler_deinit(ha__compiler *x);
+/* One element compiled again in place at the current path (the element
+ * `o` of its section, index i): what an edit of its fields needs. A
+ * track's id and the names are not registered (an edit of those compiles
+ * the whole show). Each returns 1 when the element compiled without
+ * errors. */
+int ha__compile_track_at(ha__compiler *x, const json_t *o, size_t i);
+void ha__compile_animation_at(ha__compiler *x, const json_t *o, size_t i);
+void ha__compile_group_at(ha__compiler *x, const json_t *o, size_t i);
+void ha__compile_preset_at(ha__compiler *x, const json_t *o, size_t i);
+/* Cue `i` of `doc` compiled again (the inline start tags it had kept);
+ * HA_EAGAIN when its number of inline starts changed (the cues after it
+ * would be renumbered) or its number or OSC address clashes with another
+ * cue's. */
+ha_status ha__compile_cue_at(ha__compiler *x, const json_t *doc, size_t i);
+/* After group g, animation a or preset p was compiled again: the actions
+ * of the cues that copy from it brought up to date (a group's tracks and
+ * settings, the default fade of a stop, a preset action's tracks). */
+void ha__compile_group_actions(ha__compiler *x, const json_t *doc, size_t g);
+void ha__compile_stop_fades(ha__compiler *x, const json_t *doc, size_t a);
+void ha__compile_preset_actions(ha__compiler *x, const json_t *doc, size_t p);
+/* The tracks' gains shared by the outputs, from the tracks table. */
+void ha__compile_gains(ha__compiler *x);
 
 /* The section compilers, in document order (show_compile.c,
  * show_compile_cues.c, show_compile_io.c). */
