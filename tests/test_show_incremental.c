@@ -411,7 +411,8 @@ static void edit_animation(uint64_t *rng, edit *e) {
     snprintf(e->pointer, sizeof e->pointer, "/animations/%d/duration", i);
     snprintf(e->value, sizeof e->value, "%d", v == 0 ? -1 : v); /* -1 is refused */
     break;
-  case 1:
+  case 1: /* a5 and a11: stopped by cues without a "fade" of their own */
+    i = v % 3 == 0 ? i : v % 3 == 1 ? 5 : 11;
     snprintf(e->pointer, sizeof e->pointer, "/animations/%d/fadeOut", i);
     snprintf(e->value, sizeof e->value, "%d.5", v);
     break;
