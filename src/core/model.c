@@ -65,6 +65,11 @@ const ha__model *ha__model_lookup(const char *name) {
     return NULL;
   }
   for (size_t i = 0; i < ha__model_total; i++) {
+    if (strcmp(ha__models[i]->info.name, name) == 0) { /* the canonical name, as saved */
+      return ha__models[i];
+    }
+  }
+  for (size_t i = 0; i < ha__model_total; i++) {
     const ha__model *m = ha__models[i];
     if (strcasecmp(m->info.name, name) == 0 || ha__in_list(m->info.aliases, name, 1)) {
       return m;
@@ -246,11 +251,16 @@ static ha_status check_number(ha_error *err, const char *name, double x, double 
   return HA_OK;
 }
 
+/* What check_number accepts. */
+static int in_range(double x, double min, double max) {
+  return isfinite(x) && x >= min && x <= max;
+}
+
 static ha_status check_vec3(ha_error *err, const char *name, const double *v, double min,
                             double max) {
   static const char axes[3] = {'x', 'y', 'z'};
   for (int i = 0; i < 3; i++) {
-    if (isfinite(v[i]) && v[i] >= min && v[i] <= max) {
+    if (in_range(v[i], min, max)) {
       continue; /* the name is only for the message */
     }
     char nm[96];
@@ -374,6 +384,11 @@ static ha_status param_read_points(ha__motion_data *d, const ha__model *m, const
   }
   ha_status st = check_list_length(err, pi, n, "points");
   for (size_t i = 0; st == HA_OK && i < n; i++) {
+    if (in_range(src[i].x, -HA__POS_MAX, HA__POS_MAX) &&
+        in_range(src[i].y, -HA__POS_MAX, HA__POS_MAX) &&
+        in_range(src[i].z, -HA__POS_MAX, HA__POS_MAX)) {
+      continue; /* the name is only for the message */
+    }
     char nm[96];
     snprintf(nm, sizeof(nm), "%s[%zu]", pi->name, i);
     double c[3] = {src[i].x, src[i].y, src[i].z};
@@ -395,6 +410,14 @@ static ha_status param_read_points(ha__motion_data *d, const ha__model *m, const
  * predecessor's, a known easing, a position in range. */
 static ha_status check_keyframe(ha_error *err, const ha_param_info *pi, const ha_keyframe *src,
                                 size_t i, double duration) {
+  const ha_keyframe *k = &src[i];
+  if (in_range(k->time, 0.0, duration) && (i == 0 || k->time >= src[i - 1].time) &&
+      (int)k->easing >= 0 && k->easing < HA_EASE_COUNT &&
+      in_range(k->position.x, -HA__POS_MAX, HA__POS_MAX) &&
+      in_range(k->position.y, -HA__POS_MAX, HA__POS_MAX) &&
+      in_range(k->position.z, -HA__POS_MAX, HA__POS_MAX)) {
+    return HA_OK; /* what the checks below pass, without naming it first */
+  }
   char nm[96];
   snprintf(nm, sizeof(nm), "%s[%zu].time", pi->name, i);
   ha_status st = check_number(err, nm, src[i].time, 0.0, duration);

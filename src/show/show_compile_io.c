@@ -194,7 +194,13 @@ void ha__compile_gains(ha__compiler *x) {
       k++;
     }
   }
-  qsort(g, n, sizeof(*g), cmp_gain);
+  size_t sorted = 1;
+  while (sorted < n && g[sorted - 1].track < g[sorted].track) {
+    sorted++;
+  }
+  if (sorted < n) { /* tracks are mostly listed by id already */
+    qsort(g, n, sizeof(*g), cmp_gain);
+  }
   for (size_t o = 0; o < x->m->noutputs; o++) {
     x->m->outputs[o].gains = g;
     x->m->outputs[o].gain_count = n;

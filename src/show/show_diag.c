@@ -290,6 +290,14 @@ static void emit_path(void *ctx, const char *s, size_t n) {
 
 size_t ha__path_key(ha__path *p, const char *key) {
   size_t old = p->len;
+  size_t n = strlen(key);
+  if (p->len > 0 && n < 64 && is_ident(key)) { /* the common case, in one append */
+    char b[65];
+    b[0] = '.';
+    memcpy(b + 1, key, n);
+    ha__text_append(p, b, n + 1);
+    return old;
+  }
   key_component(p->len == 0, key, emit_path, p);
   return old;
 }

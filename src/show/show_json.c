@@ -68,7 +68,7 @@ KEYS(root, {"format", 0, NULL}, {"name", 0, NULL}, {"metadata", 1, &ha__schema_m
 
 int ha__schema_has(const ha__schema *s, const char *key) {
   for (size_t i = 0; i < s->n; i++) {
-    if (strcmp(s->keys[i].key, key) == 0) {
+    if (s->keys[i].key[0] == key[0] && strcmp(s->keys[i].key, key) == 0) {
       return 1;
     }
   }
