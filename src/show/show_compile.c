@@ -140,9 +140,11 @@ static int keyframe_from_json(ha__compiler *x, const json_t *o, ha_keyframe *k) 
  * [[x, y, z], ...] or keyframes [{time, position}, ...]. Returns -1 when
  * reported, else 0 with the status of storing it in *st. */
 static int param_list_from_json(ha__compiler *x, ha_params *p, const char *key, const json_t *v,
-                                const ha_param_info *pi, ha_status *st) {
+                                const ha_model_info *mi, ha_status *st) {
   size_t n = json_array_size(v);
   const json_t *first = json_array_get(v, 0);
+  /* the declared type tells an empty list's kind (looked up only then) */
+  const ha_param_info *pi = n == 0 && mi != NULL ? ha_model_param_find(mi, key) : NULL;
   if (n == 0 && pi != NULL && pi->type == HA_PARAM_POINTS) {
     *st = ha_params_set_points(p, key, NULL, 0);
   } else if (n == 0 && pi != NULL && pi->type == HA_PARAM_KEYFRAMES) {
@@ -188,9 +190,9 @@ static int param_list_from_json(ha__compiler *x, ha_params *p, const char *key, 
   return 0;
 }
 
-/* One JSON parameter into `p` (the registry info `pi` may be NULL). */
+/* One JSON parameter into `p` (the model `mi` may be NULL: unknown). */
 static int param_from_json(ha__compiler *x, ha_params *p, const char *key, const json_t *v,
-                           const ha_param_info *pi) {
+                           const ha_model_info *mi) {
   ha_status st = HA_OK;
   switch (json_typeof(v)) {
   case JSON_INTEGER:
@@ -201,7 +203,7 @@ static int param_from_json(ha__compiler *x, ha_params *p, const char *key, const
   case JSON_OBJECT:
   case JSON_NULL: ha__cc_type_error(x, "a number, a string, a boolean or a list", v); return -1;
   case JSON_ARRAY:
-    if (param_list_from_json(x, p, key, v, pi, &st) < 0) {
+    if (param_list_from_json(x, p, key, v, mi, &st) < 0) {
       return -1;
     }
     break;
@@ -397,8 +399,7 @@ static void compile_animation(ha__compiler *x, const json_t *o, size_t index, vo
         /* A parameter that cannot be read is reported and left out, so the
          * engine still checks all the others. */
         size_t m2 = ha__path_key(&x->path, k);
-        if (param_from_json(x, p, k, v, mi ? ha_model_param_find(mi, k) : NULL) != 0 &&
-            failed.n < HA__COUNTOF(failed.key)) {
+        if (param_from_json(x, p, k, v, mi) != 0 && failed.n < HA__COUNTOF(failed.key)) {
           failed.key[failed.n++] = k;
         }
         ha__path_pop(&x->path, m2);

@@ -241,6 +241,66 @@ typedef struct field_read {
   void *out;
 } field_read;
 
+/* A number of v within [min, max] into *out; 0 (nothing written) for
+ * anything the readers would report. */
+static int number_ok(const json_t *v, double min, double max, double *out) {
+  double d = json_number_value(v);
+  if (!json_is_number(v) || !(d >= min && d <= max)) {
+    return 0;
+  }
+  *out = d;
+  return 1;
+}
+
+/* The field read at once when it is valid: most are, and then the path
+ * (only ever used to report) need not be built. 1 read, 0 see the full
+ * reader. */
+static int read_valid(const json_t *v, const field_read *f) {
+  switch (f->kind) {
+  case FIELD_NUMBER: return number_ok(v, f->min, f->max, f->out);
+  case FIELD_INTEGER: {
+    double d = 0;
+    if (!json_is_integer(v) || !number_ok(v, f->min, f->max, &d)) {
+      return 0;
+    }
+    *(long long *)f->out = (long long)d;
+    return 1;
+  }
+  case FIELD_VEC3: {
+    double c[3];
+    if (!json_is_array(v) || json_array_size(v) != 3 ||
+        !number_ok(json_array_get(v, 0), f->min, f->max, &c[0]) ||
+        !number_ok(json_array_get(v, 1), f->min, f->max, &c[1]) ||
+        !number_ok(json_array_get(v, 2), f->min, f->max, &c[2])) {
+      return 0;
+    }
+    *(ha_vec3 *)f->out = ha_vec3_make(c[0], c[1], c[2]);
+    return 1;
+  }
+  case FIELD_STRING:
+    if (!json_is_string(v) || (f->nonempty && json_string_value(v)[0] == '\0')) {
+      return 0;
+    }
+    *(const char **)f->out = json_string_value(v);
+    return 1;
+  case FIELD_BOOL:
+    if (!json_is_boolean(v)) {
+      return 0;
+    }
+    *(bool *)f->out = json_is_true(v);
+    return 1;
+  case FIELD_CHOICE: {
+    int i = json_is_string(v) ? ha__list_index(f->choices, '|', json_string_value(v)) : -1;
+    if (i < 0) {
+      return 0;
+    }
+    *(int *)f->out = i;
+    return 1;
+  }
+  }
+  return 0;
+}
+
 /* The one field reader: the value at `key` read with the key pushed on the
  * path; absence is 0, or reported and -1 when required. */
 static int read_field(ha__compiler *x, const json_t *o, const char *key, const field_read *f) {
@@ -250,6 +310,9 @@ static int read_field(ha__compiler *x, const json_t *o, const char *key, const f
       ha__cc_err_key(x, key, "missing required field");
     }
     return f->required ? -1 : 0;
+  }
+  if (read_valid(v, f)) {
+    return 1;
   }
   size_t mark = ha__path_key(&x->path, key);
   int r = -1;
