@@ -655,7 +655,7 @@ static uint64_t fnv(uint64_t h, const void *p, size_t n) {
   return h;
 }
 
-ha_status ha__motion_data_build(ha__motion_data *d, const ha__model *m, const ha_params *raw,
+ha_status ha__motion_data_check(ha__motion_data *d, const ha__model *m, const ha_params *raw,
                                 const ha_timing *timing, ha_error *err) {
   memset(d, 0, sizeof(*d));
   d->model = m;
@@ -691,6 +691,14 @@ ha_status ha__motion_data_build(ha__motion_data *d, const ha__model *m, const ha
   }
   if (st != HA_OK) {
     ha__motion_data_free(d);
+  }
+  return st;
+}
+
+ha_status ha__motion_data_build(ha__motion_data *d, const ha__model *m, const ha_params *raw,
+                                const ha_timing *timing, ha_error *err) {
+  ha_status st = ha__motion_data_check(d, m, raw, timing, err);
+  if (st != HA_OK) {
     return st;
   }
   if (m->seam == HA__SEAM_BLEND && ha__seamless(d)) {

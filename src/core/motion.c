@@ -43,7 +43,7 @@ ha_status ha__motion_validate(const char *model, const ha_params *params, const 
     return HA_ENOTFOUND;
   }
   ha__motion_data d;
-  ha_status st = ha__motion_data_build(&d, m, params, timing, err);
+  ha_status st = ha__motion_data_check(&d, m, params, timing, err);
   if (st == HA_OK) {
     ha__motion_data_free(&d);
   }
