@@ -135,13 +135,17 @@ const ha_param_info *ha_common_params(size_t *count) {
 }
 
 static const ha_param_info *find_in(const ha_param_info *ps, size_t n, const char *name) {
+  /* The first letters compared inline first: most names differ there. */
   for (size_t i = 0; i < n; i++) {
-    if (strcmp(ps[i].name, name) == 0 || ha__in_list(ps[i].aliases, name, 0)) {
+    if ((ps[i].name[0] == name[0] && strcmp(ps[i].name, name) == 0) ||
+        ha__in_list(ps[i].aliases, name, 0)) {
       return &ps[i];
     }
   }
+  int c0 = tolower((unsigned char)name[0]);
   for (size_t i = 0; i < n; i++) {
-    if (strcasecmp(ps[i].name, name) == 0 || ha__in_list(ps[i].aliases, name, 1)) {
+    if ((tolower((unsigned char)ps[i].name[0]) == c0 && strcasecmp(ps[i].name, name) == 0) ||
+        ha__in_list(ps[i].aliases, name, 1)) {
       return &ps[i];
     }
   }

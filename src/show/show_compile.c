@@ -451,6 +451,7 @@ void ha__compiler_init(ha__compiler *x, ha__dctx *c, ha__show_model *m) {
   ha__strmap_init(&x->output_names);
   ha__strmap_init(&x->cue_osc);
   ha__idmap_init(&x->auto_track);
+  ha__idmap_init(&x->preset_where);
 }
 
 void ha__compiler_deinit(ha__compiler *x) {
@@ -461,6 +462,7 @@ void ha__compiler_deinit(ha__compiler *x) {
   ha__strmap_deinit(&x->output_names);
   ha__strmap_deinit(&x->cue_osc);
   ha__idmap_deinit(&x->auto_track);
+  ha__idmap_deinit(&x->preset_where);
   free(x->auto_nodes);
   free(x->track_seen);
   x->auto_nodes = NULL;

@@ -207,6 +207,7 @@ static void compile_preset(ha__compiler *x, const json_t *o, size_t i, void *ite
 }
 
 void ha__compile_preset_at(ha__compiler *x, const json_t *o, size_t i) {
+  x->preset_where_of = NULL; /* its places change */
   memset(&x->m->presets[i], 0, sizeof(x->m->presets[i]));
   compile_preset(x, o, i, x->m->presets);
 }
@@ -342,6 +343,47 @@ static void compile_start_stop(ha__compiler *x, const json_t *o, ha_show_action 
   }
 }
 
+static int cmp_size(const void *a, const void *b) {
+  size_t p = *(const size_t *)a, q = *(const size_t *)b;
+  return p < q ? -1 : p > q;
+}
+
+/* Where each track is in preset p (its place + 1 in `value`), made once
+ * per preset the actions name, in x->preset_where; NULL on ENOMEM (the
+ * places are then found by a scan). */
+static const ha__idmap *preset_places(ha__compiler *x, const ha_show_preset *p) {
+  if (x->preset_where_of == p) {
+    return &x->preset_where;
+  }
+  ha__idmap_deinit(&x->preset_where);
+  x->preset_where_of = NULL;
+  for (size_t j = 0; j < p->count; j++) {
+    ha__idmap_slot *s = ha__idmap_put(&x->preset_where, p->tracks[j]);
+    if (s == NULL) {
+      ha__idmap_deinit(&x->preset_where);
+      return NULL;
+    }
+    if (s->value == 0) {
+      s->value = j + 1; /* the first place, as a scan finds it */
+    }
+  }
+  x->preset_where_of = p;
+  return &x->preset_where;
+}
+
+/* The place of track `id` in preset p, p->count when it is not there. */
+static size_t preset_place(const ha__idmap *where, const ha_show_preset *p, uint32_t id) {
+  if (where != NULL) {
+    const ha__idmap_slot *s = ha__idmap_get(where, id);
+    return s != NULL ? s->value - 1 : p->count;
+  }
+  size_t j = 0;
+  while (j < p->count && p->tracks[j] != id) {
+    j++;
+  }
+  return j;
+}
+
 /* The subset of the preset's tracks that "tracks" names, in the preset's
  * own order (its stagger order), with where each is in the preset; every
  * one must be in the preset. None named: all of them. */
@@ -362,11 +404,9 @@ static void select_preset_tracks(ha__compiler *x, const json_t *o, ha_show_actio
   if (cnt < 0) {
     return;
   }
+  const ha__idmap *where = preset_places(x, p);
   for (long i = 0; i < cnt; i++) {
-    size_t j = 0;
-    while (j < p->count && p->tracks[j] != ids[i]) {
-      j++;
-    }
+    size_t j = preset_place(where, p, ids[i]);
     if (j == p->count) {
       size_t m2 = ha__path_key(&x->path, "tracks");
       size_t m3 = ha__path_index(&x->path, (size_t)i);
@@ -378,13 +418,17 @@ static void select_preset_tracks(ha__compiler *x, const json_t *o, ha_show_actio
   uint32_t *ordered = ha__cc_alloc(x, (size_t)cnt * sizeof(uint32_t));
   size_t *index = ha__cc_alloc(x, (size_t)cnt * sizeof(size_t));
   size_t nk = 0;
-  for (size_t j = 0; ordered != NULL && index != NULL && j < p->count; j++) {
-    for (long i = 0; i < cnt; i++) {
-      if (ids[i] == p->tracks[j]) {
-        index[nk] = j;
-        ordered[nk++] = p->tracks[j];
-      }
+  for (long i = 0; ordered != NULL && index != NULL && i < cnt; i++) {
+    size_t j = preset_place(where, p, ids[i]);
+    if (j < p->count) {
+      index[nk++] = j;
     }
+  }
+  if (nk > 1) { /* the preset's order (a list names each track once) */
+    qsort(index, nk, sizeof(*index), cmp_size);
+  }
+  for (size_t k = 0; k < nk; k++) {
+    ordered[k] = p->tracks[index[k]];
   }
   a->tracks = ordered;
   a->track_count = nk;

@@ -373,6 +373,10 @@ typedef struct ha__compiler {
   ha__idmap auto_track;
   struct ha__auto_node *auto_nodes;
   size_t auto_count, auto_cap;
+  /* the places of the tracks of the preset the last preset action named
+   * (show_compile_cues.c) */
+  const ha_show_preset *preset_where_of;
+  ha__idmap preset_where;
 } ha__compiler;
 
 /* The JSON path being compiled ("" at the root). */
