@@ -172,8 +172,11 @@ static int param_list_from_json(ha__compiler *x, ha_params *p, const char *key, 
     }
     int ok = 1;
     for (size_t i = 0; i < n; i++) {
-      size_t mark = ha__path_index(&x->path, i);
       const json_t *e = json_array_get(v, i);
+      if (points && ha__json_vec3_ok(e, 1e300, &pts[i])) {
+        continue; /* a valid point: no path built */
+      }
+      size_t mark = ha__path_index(&x->path, i);
       ok &= (points ? ha__cc_vec3(x, e, 1e300, &pts[i]) : keyframe_from_json(x, e, &ks[i])) > 0;
       ha__path_pop(&x->path, mark);
     }

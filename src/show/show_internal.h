@@ -410,6 +410,9 @@ int ha__cc_integer(ha__compiler *x, const json_t *v, double min, double max, lon
 /* Each element of the array `v` into out[] within [-lim, lim]. */
 int ha__cc_numbers(ha__compiler *x, const json_t *v, double lim, double *out);
 int ha__cc_vec3(ha__compiler *x, const json_t *v, double lim, ha_vec3 *out);
+/* 1 with *out when `v` is [x, y, z] within [-lim, lim] (what ha__cc_vec3
+ * accepts), else 0; reports nothing. */
+int ha__json_vec3_ok(const json_t *v, double lim, ha_vec3 *out);
 int ha__cc_string(ha__compiler *x, const json_t *v, int nonempty, const char **out);
 /* Index of the string among "a|b|c". */
 int ha__cc_choice(ha__compiler *x, const json_t *v, const char *choices, int *out);
