@@ -111,9 +111,15 @@ static void compile_track(ha__compiler *x, const json_t *o, size_t index, void *
   tracks[x->m->ntracks++] = t;
 }
 
+/* The length of the array `key` of doc (0 when it is not one). */
+static size_t section_size(const json_t *doc, const char *key) {
+  return json_array_size(json_object_get(doc, key));
+}
+
 void ha__compile_tracks(ha__compiler *x, const json_t *doc) {
   static const ha__cc_section_spec spec = {"tracks", sizeof(ha_show_track), 0, NULL,
                                            NULL,     compile_track};
+  ha__idmap_reserve(&x->m->track_index, section_size(doc, "tracks"));
   x->m->tracks = ha__cc_section(x, doc, &spec, NULL);
 }
 
@@ -435,6 +441,7 @@ void ha__compile_animations(ha__compiler *x, const json_t *doc) {
   /* One parameter set per element, owned by the model (not the arena). */
   const json_t *arr = json_object_get(doc, "animations");
   size_t n = json_is_array(arr) ? json_array_size(arr) : 0;
+  ha__strmap_reserve(&x->anim_names, n);
   x->m->params = calloc(n ? n : 1, sizeof(*x->m->params));
   if (x->m->params == NULL) {
     x->c->oom = 1;

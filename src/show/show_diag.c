@@ -79,8 +79,16 @@ void ha__strmap_deinit(ha__strmap *m) {
   memset(m, 0, sizeof(*m));
 }
 
-static int strmap_grow(ha__strmap *m) {
-  size_t cap = m->cap ? m->cap * 2 : 64;
+/* The capacity that holds n keys under 3/4 full (at least `cap`). */
+static size_t map_cap_for(size_t n, size_t cap) {
+  cap = cap ? cap : 64;
+  while ((n + 1) * 4 > cap * 3) {
+    cap *= 2;
+  }
+  return cap;
+}
+
+static int strmap_resize(ha__strmap *m, size_t cap) {
   ha__strmap_slot *s = calloc(cap, sizeof(*s));
   if (s == NULL) {
     return -1;
@@ -112,8 +120,15 @@ static size_t strmap_probe(const ha__strmap *m, const char *key, size_t h) {
   return j;
 }
 
+void ha__strmap_reserve(ha__strmap *m, size_t n) {
+  size_t cap = map_cap_for(n, m->cap);
+  if (cap != m->cap) {
+    strmap_resize(m, cap); /* on ENOMEM the puts grow it */
+  }
+}
+
 ha__strmap_slot *ha__strmap_put(ha__strmap *m, const char *key) {
-  if ((m->count + 1) * 4 > m->cap * 3 && strmap_grow(m) != 0) {
+  if ((m->count + 1) * 4 > m->cap * 3 && strmap_resize(m, map_cap_for(m->count, m->cap)) != 0) {
     return NULL;
   }
   size_t h = str_hash(key);
@@ -163,8 +178,7 @@ static size_t idmap_probe(const ha__idmap *m, uint32_t id) {
   return j;
 }
 
-static int idmap_grow(ha__idmap *m) {
-  size_t cap = m->cap ? m->cap * 2 : 64;
+static int idmap_resize(ha__idmap *m, size_t cap) {
   ha__idmap old = *m;
   m->slots = calloc(cap, sizeof(*m->slots));
   if (m->slots == NULL) {
@@ -181,8 +195,15 @@ static int idmap_grow(ha__idmap *m) {
   return 0;
 }
 
+void ha__idmap_reserve(ha__idmap *m, size_t n) {
+  size_t cap = map_cap_for(n, m->cap);
+  if (cap != m->cap) {
+    idmap_resize(m, cap); /* on ENOMEM the puts grow it */
+  }
+}
+
 ha__idmap_slot *ha__idmap_put(ha__idmap *m, uint32_t id) {
-  if ((m->count + 1) * 4 > m->cap * 3 && idmap_grow(m) != 0) {
+  if ((m->count + 1) * 4 > m->cap * 3 && idmap_resize(m, map_cap_for(m->count, m->cap)) != 0) {
     return NULL;
   }
   ha__idmap_slot *s = &m->slots[idmap_probe(m, id)];

@@ -46,6 +46,8 @@ void ha__strmap_deinit(ha__strmap *m);
 /* Insert or overwrite; returns the slot (NULL on ENOMEM). */
 ha__strmap_slot *ha__strmap_put(ha__strmap *m, const char *key);
 const ha__strmap_slot *ha__strmap_get(const ha__strmap *m, const char *key);
+/* Room for n keys at once (one table, not a growth per doubling). */
+void ha__strmap_reserve(ha__strmap *m, size_t n);
 
 /* ---- track id -> value hash map (open addressing; ids >= 1, 0 = empty) ---- */
 
@@ -65,6 +67,7 @@ void ha__idmap_deinit(ha__idmap *m);
 /* The slot of `id` (>= 1), made (zeroed) when new; NULL on ENOMEM. */
 ha__idmap_slot *ha__idmap_put(ha__idmap *m, uint32_t id);
 const ha__idmap_slot *ha__idmap_get(const ha__idmap *m, uint32_t id);
+void ha__idmap_reserve(ha__idmap *m, size_t n);
 /* dst (uninitialised) becomes a copy of src. HA_ENOMEM. */
 ha_status ha__idmap_copy(ha__idmap *dst, const ha__idmap *src);
 

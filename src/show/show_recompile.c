@@ -304,6 +304,7 @@ static void fill_names(ha__compiler *x, ha__strmap *names, const void *base, siz
                        size_t count) {
   ha__strmap_deinit(names);
   ha__strmap_init(names);
+  ha__strmap_reserve(names, count);
   for (size_t i = 0; i < count; i++) {
     const char *name = *(const char *const *)(const void *)((const char *)base + i * stride);
     ha__strmap_slot *s = ha__strmap_put(names, name);
