@@ -1,12 +1,14 @@
 /* Shows: the compiled model's lifetime, loading, and the read-only view.
  *
- * Loading is parse (jansson, with JSON_REJECT_DUPLICATES), scan positions
- * (show_jpos.c), migrate (show_migrate.c) and compile (show_compile.c); any
- * step's problems become diagnostics and the show is only made when there
+ * Loading is parse (jansson, with JSON_REJECT_DUPLICATES), migrate
+ * (show_migrate.c) and compile (show_compile.c); any step's problems become
+ * diagnostics, placed by the position map (show_jpos.c, which scans the text
+ * only when a first diagnostic asks), and the show is only made when there
  * are no errors. A compiled model is immutable and reference counted: the
  * show holds one, and so does every instance made from it, so an edit
- * (which compiles a new document into a new model) never pulls data from
- * under a running instance. Strings in the model point into its own
+ * (which makes a new model: show_edit.c, show_recompile.c) never pulls data
+ * from under a running instance; parameter sets are shared between the
+ * models an edit derives from one another. Strings in the model point into its own
  * document. The accessors below hand out the model's tables as they are. */
 #include "show_internal.h"
 
