@@ -345,7 +345,14 @@ ha_status ha_show_save_file(const ha_show *show, const char *path, ha_error *err
  * "/animations/0/parameters/radius"; "-" appends to an array) and the value
  * as JSON text (ignored by "remove"). The result is validated as a loaded
  * file would be; if it has errors, nothing changes and `diags` says why
- * (HA_EINVAL). A change is one undo step and bumps the version.
+ * (HA_EINVAL), in the words a load of the edited show would use. A change
+ * of fields inside an element (a track, an animation, a group, a preset, a
+ * cue) or of a small section (name, metadata, outputs, limits, control)
+ * compiles only that part again (and what copies from it), so it costs
+ * about the same whatever the size of the show; then the warnings added to
+ * `diags` are those of that part. Other changes (an element added or
+ * removed, a track id, a name, a whole section) compile the whole show.
+ * A change is one undo step and bumps the version.
  * Errors: HA_EINVAL (bad op, pointer, value, or invalid result), HA_ENOMEM.
  * Thread: control. */
 ha_status ha_show_edit(ha_show *show, const char *op, const char *pointer, const char *value_json,

@@ -52,6 +52,13 @@ ha_status ha__error_internal(ha_error *err, ha_error_category cat, const char *f
 /* Prefix `err->name` and `err->message` with `prefix` + "." (JSON paths). */
 void ha__error_prefix(ha_error *err, const char *prefix);
 
+/* What ha_motion_create would say about (model, params, timing), without
+ * making the motion or copying the parameters (motion.c): the show
+ * compiler validates every animation of a file with it. Same statuses and
+ * error as ha_motion_create. Thread: any. */
+ha_status ha__motion_validate(const char *model, const ha_params *params, const ha_timing *timing,
+                              ha_error *err);
+
 /* One group member (group.c): base and barycentre given, so callers that
  * keep them (the engine) pay O(1) per member. */
 ha_vec3 ha__group_member(const ha_group *g, size_t i, double t, ha_vec3 base, ha_vec3 bary,

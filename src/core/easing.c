@@ -107,6 +107,12 @@ ha_status ha_easing_parse(const char *name, ha_easing *out, const char *param, h
     return ha__error_invalid(err, HA_CATEGORY_MODEL, param ? param : "easing", "(null)",
                              "missing easing name");
   }
+  for (int i = 0; i < (int)HA_EASE_COUNT; i++) {
+    if (strcmp(name, easing_names[i]) == 0) { /* the canonical spelling, as saved */
+      *out = (ha_easing)i;
+      return HA_OK;
+    }
+  }
   squash(name, want, sizeof(want));
   static const struct {
     const char *alias;

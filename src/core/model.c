@@ -65,6 +65,11 @@ const ha__model *ha__model_lookup(const char *name) {
     return NULL;
   }
   for (size_t i = 0; i < ha__model_total; i++) {
+    if (strcmp(ha__models[i]->info.name, name) == 0) { /* the canonical name, as saved */
+      return ha__models[i];
+    }
+  }
+  for (size_t i = 0; i < ha__model_total; i++) {
     const ha__model *m = ha__models[i];
     if (strcasecmp(m->info.name, name) == 0 || ha__in_list(m->info.aliases, name, 1)) {
       return m;
@@ -130,13 +135,17 @@ const ha_param_info *ha_common_params(size_t *count) {
 }
 
 static const ha_param_info *find_in(const ha_param_info *ps, size_t n, const char *name) {
+  /* The first letters compared inline first: most names differ there. */
   for (size_t i = 0; i < n; i++) {
-    if (strcmp(ps[i].name, name) == 0 || ha__in_list(ps[i].aliases, name, 0)) {
+    if ((ps[i].name[0] == name[0] && strcmp(ps[i].name, name) == 0) ||
+        ha__in_list(ps[i].aliases, name, 0)) {
       return &ps[i];
     }
   }
+  int c0 = tolower((unsigned char)name[0]);
   for (size_t i = 0; i < n; i++) {
-    if (strcasecmp(ps[i].name, name) == 0 || ha__in_list(ps[i].aliases, name, 1)) {
+    if ((tolower((unsigned char)ps[i].name[0]) == c0 && strcasecmp(ps[i].name, name) == 0) ||
+        ha__in_list(ps[i].aliases, name, 1)) {
       return &ps[i];
     }
   }
@@ -246,10 +255,18 @@ static ha_status check_number(ha_error *err, const char *name, double x, double 
   return HA_OK;
 }
 
+/* What check_number accepts. */
+static int in_range(double x, double min, double max) {
+  return isfinite(x) && x >= min && x <= max;
+}
+
 static ha_status check_vec3(ha_error *err, const char *name, const double *v, double min,
                             double max) {
   static const char axes[3] = {'x', 'y', 'z'};
   for (int i = 0; i < 3; i++) {
+    if (in_range(v[i], min, max)) {
+      continue; /* the name is only for the message */
+    }
     char nm[96];
     snprintf(nm, sizeof(nm), "%s.%c", name, axes[i]);
     ha_status st = check_number(err, nm, v[i], min, max);
@@ -371,6 +388,11 @@ static ha_status param_read_points(ha__motion_data *d, const ha__model *m, const
   }
   ha_status st = check_list_length(err, pi, n, "points");
   for (size_t i = 0; st == HA_OK && i < n; i++) {
+    if (in_range(src[i].x, -HA__POS_MAX, HA__POS_MAX) &&
+        in_range(src[i].y, -HA__POS_MAX, HA__POS_MAX) &&
+        in_range(src[i].z, -HA__POS_MAX, HA__POS_MAX)) {
+      continue; /* the name is only for the message */
+    }
     char nm[96];
     snprintf(nm, sizeof(nm), "%s[%zu]", pi->name, i);
     double c[3] = {src[i].x, src[i].y, src[i].z};
@@ -392,6 +414,14 @@ static ha_status param_read_points(ha__motion_data *d, const ha__model *m, const
  * predecessor's, a known easing, a position in range. */
 static ha_status check_keyframe(ha_error *err, const ha_param_info *pi, const ha_keyframe *src,
                                 size_t i, double duration) {
+  const ha_keyframe *k = &src[i];
+  if (in_range(k->time, 0.0, duration) && (i == 0 || k->time >= src[i - 1].time) &&
+      (int)k->easing >= 0 && k->easing < HA_EASE_COUNT &&
+      in_range(k->position.x, -HA__POS_MAX, HA__POS_MAX) &&
+      in_range(k->position.y, -HA__POS_MAX, HA__POS_MAX) &&
+      in_range(k->position.z, -HA__POS_MAX, HA__POS_MAX)) {
+    return HA_OK; /* what the checks below pass, without naming it first */
+  }
   char nm[96];
   snprintf(nm, sizeof(nm), "%s[%zu].time", pi->name, i);
   ha_status st = check_number(err, nm, src[i].time, 0.0, duration);
@@ -629,7 +659,7 @@ static uint64_t fnv(uint64_t h, const void *p, size_t n) {
   return h;
 }
 
-ha_status ha__motion_data_build(ha__motion_data *d, const ha__model *m, const ha_params *raw,
+ha_status ha__motion_data_check(ha__motion_data *d, const ha__model *m, const ha_params *raw,
                                 const ha_timing *timing, ha_error *err) {
   memset(d, 0, sizeof(*d));
   d->model = m;
@@ -665,6 +695,14 @@ ha_status ha__motion_data_build(ha__motion_data *d, const ha__model *m, const ha
   }
   if (st != HA_OK) {
     ha__motion_data_free(d);
+  }
+  return st;
+}
+
+ha_status ha__motion_data_build(ha__motion_data *d, const ha__model *m, const ha_params *raw,
+                                const ha_timing *timing, ha_error *err) {
+  ha_status st = ha__motion_data_check(d, m, raw, timing, err);
+  if (st != HA_OK) {
     return st;
   }
   if (m->seam == HA__SEAM_BLEND && ha__seamless(d)) {

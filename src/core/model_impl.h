@@ -133,6 +133,10 @@ const ha__model *ha__model_lookup(const char *name);
  * `d` holds nothing to free. */
 ha_status ha__motion_data_build(ha__motion_data *d, const ha__model *m, const ha_params *raw,
                                 const ha_timing *timing, ha_error *err);
+/* The same checks and data without what only evaluation needs (the seam
+ * window, the cache tag): ha__motion_validate's. Free `d` after HA_OK. */
+ha_status ha__motion_data_check(ha__motion_data *d, const ha__model *m, const ha_params *raw,
+                                const ha_timing *timing, ha_error *err);
 void ha__motion_data_free(ha__motion_data *d);
 /* Full position (model + frame transform) at τ. */
 ha_vec3 ha__motion_data_eval(const ha__motion_data *d, double tau, double cycle, uint32_t track,

@@ -23,8 +23,8 @@ struct ha_motion {
   ha_params *params; /* what the user gave (for get_state / saving) */
 };
 
-ha_status ha_motion_create(const char *model, const ha_params *params, const ha_timing *timing,
-                           ha_motion **out, ha_error *err) {
+/* The model named `model`, or NULL with err filled. */
+static const ha__model *motion_model(const char *model, ha_error *err) {
   const ha__model *m = ha__model_lookup(model);
   if (m == NULL) {
     ha__error_invalid(err, HA_CATEGORY_MODEL, "model", model ? model : "(null)",
@@ -32,6 +32,28 @@ ha_status ha_motion_create(const char *model, const ha_params *params, const ha_
     if (err != NULL) {
       err->status = HA_ENOTFOUND;
     }
+  }
+  return m;
+}
+
+ha_status ha__motion_validate(const char *model, const ha_params *params, const ha_timing *timing,
+                              ha_error *err) {
+  const ha__model *m = motion_model(model, err);
+  if (m == NULL) {
+    return HA_ENOTFOUND;
+  }
+  ha__motion_data d;
+  ha_status st = ha__motion_data_check(&d, m, params, timing, err);
+  if (st == HA_OK) {
+    ha__motion_data_free(&d);
+  }
+  return st;
+}
+
+ha_status ha_motion_create(const char *model, const ha_params *params, const ha_timing *timing,
+                           ha_motion **out, ha_error *err) {
+  const ha__model *m = motion_model(model, err);
+  if (m == NULL) {
     return HA_ENOTFOUND;
   }
   ha_motion *mo = calloc(1, sizeof(*mo));

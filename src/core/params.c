@@ -398,13 +398,19 @@ int ha__params_get(const ha_params *raw, const ha_param_info *pi, ha__value *out
     return 0;
   }
   const entry *found = NULL;
+  /* The first letters compared inline first: most names differ there. */
   for (size_t i = 0; i < raw->n && found == NULL; i++) {
-    if (strcmp(raw->e[i].name, pi->name) == 0 || ha__in_list(pi->aliases, raw->e[i].name, 0)) {
+    const char *n = raw->e[i].name;
+    if ((n[0] == pi->name[0] && strcmp(n, pi->name) == 0) ||
+        (pi->aliases != NULL && ha__in_list(pi->aliases, n, 0))) {
       found = &raw->e[i];
     }
   }
   for (size_t i = 0; i < raw->n && found == NULL; i++) {
-    if (strcasecmp(raw->e[i].name, pi->name) == 0 || ha__in_list(pi->aliases, raw->e[i].name, 1)) {
+    const char *n = raw->e[i].name;
+    if ((tolower((unsigned char)n[0]) == tolower((unsigned char)pi->name[0]) &&
+         strcasecmp(n, pi->name) == 0) ||
+        (pi->aliases != NULL && ha__in_list(pi->aliases, n, 1))) {
       found = &raw->e[i];
     }
   }

@@ -1,12 +1,14 @@
 /* Shows: the compiled model's lifetime, loading, and the read-only view.
  *
- * Loading is parse (jansson, with JSON_REJECT_DUPLICATES), scan positions
- * (show_jpos.c), migrate (show_migrate.c) and compile (show_compile.c); any
- * step's problems become diagnostics and the show is only made when there
+ * Loading is parse (jansson, with JSON_REJECT_DUPLICATES), migrate
+ * (show_migrate.c) and compile (show_compile.c); any step's problems become
+ * diagnostics, placed by the position map (show_jpos.c, which scans the text
+ * only when a first diagnostic asks), and the show is only made when there
  * are no errors. A compiled model is immutable and reference counted: the
  * show holds one, and so does every instance made from it, so an edit
- * (which compiles a new document into a new model) never pulls data from
- * under a running instance. Strings in the model point into its own
+ * (which makes a new model: show_edit.c, show_recompile.c) never pulls data
+ * from under a running instance; parameter sets are shared between the
+ * models an edit derives from one another. Strings in the model point into its own
  * document. The accessors below hand out the model's tables as they are. */
 #include "show_internal.h"
 
@@ -21,15 +23,22 @@ void ha__show_model_ref(ha__show_model *m) {
   m->refs++;
 }
 
+void ha__shared_params_unref(ha__shared_params *sp) {
+  if (sp != NULL && --sp->refs == 0) {
+    ha_params_destroy(sp->p);
+    free(sp);
+  }
+}
+
 void ha__show_model_unref(ha__show_model *m) {
   if (m == NULL || --m->refs > 0) {
     return;
   }
   for (size_t i = 0; m->params != NULL && i < m->nanims; i++) {
-    ha_params_destroy(m->params[i]);
+    ha__shared_params_unref(m->params[i]);
   }
   free(m->params);
-  ha__strmap_deinit(&m->track_index);
+  ha__idmap_deinit(&m->track_index);
   ha__arena_free(&m->arena);
   json_decref(m->doc);
   free(m);
@@ -180,9 +189,7 @@ const ha_show_control *ha_show_control_get(const ha_show *show) {
 }
 
 size_t ha_show_track_find(const ha_show *show, uint32_t id) {
-  char k[32];
-  snprintf(k, sizeof(k), "%u", id);
-  const ha__strmap_slot *s = ha__strmap_get(&show->model->track_index, k);
+  const ha__idmap_slot *s = ha__idmap_get(&show->model->track_index, id);
   return s ? s->value : SIZE_MAX;
 }
 

@@ -10,7 +10,8 @@
  * exist, which is why the sections are compiled in document order: tracks
  * and animations here, then groups, presets and cues
  * (show_compile_cues.c), then outputs, limits and control
- * (show_compile_io.c). Every animation is built with ha_motion_create so the
+ * (show_compile_io.c). Every animation is validated as ha_motion_create
+ * would (ha__motion_validate: the same checks, no motion made) so the
  * engine's own validation words the message; the show only adds the JSON
  * path and the position. When an animation fails, each of its parameters is
  * tried alone (with defaults for the rest) so all bad parameters are listed,
@@ -52,52 +53,73 @@ static int color_ok(const char *s) {
 /* A track is added to the table only when it is valid, so the engine's
  * track indices have no holes; its place in the document is kept for
  * messages about a later duplicate. */
-static void compile_track(ha__compiler *x, const json_t *o, size_t index, void *items) {
-  ha_show_track *tracks = items;
+/* The fields of a track into *t, its id checked against the tracks
+ * before it when `unique`; 1 when all are valid. */
+static int track_fields(ha__compiler *x, const json_t *o, int unique, ha_show_track *t,
+                        long long *id) {
   ha__cc_unknown_keys(x, o, &ha__schema_track);
-  ha_show_track t;
-  memset(&t, 0, sizeof(t));
-  t.name = "";
-  long long id = 0;
-  int ok = ha__cc_get_integer(x, o, "id", 1, 1, HA__TRACK_ID_MAX, &id) > 0;
-  const ha__strmap_slot *other = ok ? ha__cc_track_slot(x, id) : NULL;
+  memset(t, 0, sizeof(*t));
+  t->name = "";
+  int ok = ha__cc_get_integer(x, o, "id", 1, 1, HA__TRACK_ID_MAX, id) > 0;
+  const ha__idmap_slot *other = ok && unique ? ha__cc_track_slot(x, *id) : NULL;
   if (other != NULL) {
-    ha__cc_err_key(x, "id", "duplicate track id %lld (also tracks[%d])", id, other->a);
+    ha__cc_err_key(x, "id", "duplicate track id %lld (also tracks[%d])", *id, other->place);
     ok = 0;
   }
-  t.id = (uint32_t)id;
-  ok &= ha__cc_get_string(x, o, "name", 0, 0, &t.name) >= 0;
+  t->id = (uint32_t)*id;
+  ok &= ha__cc_get_string(x, o, "name", 0, 0, &t->name) >= 0;
   const char *color = NULL;
   int r = ha__cc_get_string(x, o, "color", 0, 0, &color);
   if (r > 0 && !color_ok(color)) {
     ha__cc_err_key(x, "color", "\"%s\" is not a colour #rrggbb", color);
     ok = 0;
   } else if (r > 0) {
-    memcpy(t.color, color, 8);
+    memcpy(t->color, color, 8);
   }
   ok &= r >= 0;
-  ok &= ha__cc_get_vec3(x, o, "position", 0, HA__POS_MAX, &t.position) >= 0;
-  r = ha__cc_get_number(x, o, "gain", 0, -60.0, 12.0, &t.gain);
-  t.has_gain = r > 0;
+  ok &= ha__cc_get_vec3(x, o, "position", 0, HA__POS_MAX, &t->position) >= 0;
+  r = ha__cc_get_number(x, o, "gain", 0, -60.0, 12.0, &t->gain);
+  t->has_gain = r > 0;
   ok &= r >= 0;
-  if (!ok) {
+  return ok;
+}
+
+int ha__compile_track_at(ha__compiler *x, const json_t *o, size_t i) {
+  ha_show_track t;
+  long long id = 0;
+  if (!track_fields(x, o, 0, &t, &id) || i >= x->m->ntracks) {
+    return 0;
+  }
+  x->m->tracks[i] = t;
+  return 1;
+}
+
+static void compile_track(ha__compiler *x, const json_t *o, size_t index, void *items) {
+  ha_show_track *tracks = items;
+  ha_show_track t;
+  long long id = 0;
+  if (!track_fields(x, o, 1, &t, &id)) {
     return;
   }
-  char k[32];
-  snprintf(k, sizeof(k), "%lld", id);
-  ha__strmap_slot *s = ha__strmap_put(&x->m->track_index, k);
+  ha__idmap_slot *s = ha__idmap_put(&x->m->track_index, (uint32_t)id);
   if (s == NULL) {
     x->c->oom = 1;
     return;
   }
   s->value = x->m->ntracks;
-  s->a = (int)index; /* its place in the document, for messages */
+  s->place = (int)index; /* its place in the document, for messages */
   tracks[x->m->ntracks++] = t;
+}
+
+/* The length of the array `key` of doc (0 when it is not one). */
+static size_t section_size(const json_t *doc, const char *key) {
+  return json_array_size(json_object_get(doc, key));
 }
 
 void ha__compile_tracks(ha__compiler *x, const json_t *doc) {
   static const ha__cc_section_spec spec = {"tracks", sizeof(ha_show_track), 0, NULL,
                                            NULL,     compile_track};
+  ha__idmap_reserve(&x->m->track_index, section_size(doc, "tracks"));
   x->m->tracks = ha__cc_section(x, doc, &spec, NULL);
 }
 
@@ -124,9 +146,11 @@ static int keyframe_from_json(ha__compiler *x, const json_t *o, ha_keyframe *k) 
  * [[x, y, z], ...] or keyframes [{time, position}, ...]. Returns -1 when
  * reported, else 0 with the status of storing it in *st. */
 static int param_list_from_json(ha__compiler *x, ha_params *p, const char *key, const json_t *v,
-                                const ha_param_info *pi, ha_status *st) {
+                                const ha_model_info *mi, ha_status *st) {
   size_t n = json_array_size(v);
   const json_t *first = json_array_get(v, 0);
+  /* the declared type tells an empty list's kind (looked up only then) */
+  const ha_param_info *pi = n == 0 && mi != NULL ? ha_model_param_find(mi, key) : NULL;
   if (n == 0 && pi != NULL && pi->type == HA_PARAM_POINTS) {
     *st = ha_params_set_points(p, key, NULL, 0);
   } else if (n == 0 && pi != NULL && pi->type == HA_PARAM_KEYFRAMES) {
@@ -154,8 +178,11 @@ static int param_list_from_json(ha__compiler *x, ha_params *p, const char *key, 
     }
     int ok = 1;
     for (size_t i = 0; i < n; i++) {
-      size_t mark = ha__path_index(&x->path, i);
       const json_t *e = json_array_get(v, i);
+      if (points && ha__json_vec3_ok(e, 1e300, &pts[i])) {
+        continue; /* a valid point: no path built */
+      }
+      size_t mark = ha__path_index(&x->path, i);
       ok &= (points ? ha__cc_vec3(x, e, 1e300, &pts[i]) : keyframe_from_json(x, e, &ks[i])) > 0;
       ha__path_pop(&x->path, mark);
     }
@@ -172,9 +199,9 @@ static int param_list_from_json(ha__compiler *x, ha_params *p, const char *key, 
   return 0;
 }
 
-/* One JSON parameter into `p` (the registry info `pi` may be NULL). */
+/* One JSON parameter into `p` (the model `mi` may be NULL: unknown). */
 static int param_from_json(ha__compiler *x, ha_params *p, const char *key, const json_t *v,
-                           const ha_param_info *pi) {
+                           const ha_model_info *mi) {
   ha_status st = HA_OK;
   switch (json_typeof(v)) {
   case JSON_INTEGER:
@@ -185,7 +212,7 @@ static int param_from_json(ha__compiler *x, ha_params *p, const char *key, const
   case JSON_OBJECT:
   case JSON_NULL: ha__cc_type_error(x, "a number, a string, a boolean or a list", v); return -1;
   case JSON_ARRAY:
-    if (param_list_from_json(x, p, key, v, pi, &st) < 0) {
+    if (param_list_from_json(x, p, key, v, mi, &st) < 0) {
       return -1;
     }
     break;
@@ -273,9 +300,7 @@ static void check_motion(ha__compiler *x, const char *model, const ha_params *p,
                          const ha_timing *tm, const json_t *params, const failed_keys *failed) {
   ha_error err;
   ha_error_clear(&err);
-  ha_motion *mo = NULL;
-  ha_status st = ha_motion_create(model, p, tm, &mo, &err);
-  ha_motion_destroy(mo);
+  ha_status st = ha__motion_validate(model, p, tm, &err);
   if (st == HA_OK) {
     return;
   }
@@ -306,12 +331,10 @@ static void check_motion(ha__compiler *x, const char *model, const ha_params *p,
     }
     ha_error e1;
     ha_error_clear(&e1);
-    ha_motion *m1 = NULL;
-    if (ha_motion_create(model, c1, tm, &m1, &e1) != HA_OK) {
+    if (ha__motion_validate(model, c1, tm, &e1) != HA_OK) {
       report_motion_error(x, mi, params, &e1, failed);
       found++;
     }
-    ha_motion_destroy(m1);
     ha_params_destroy(c1);
   }
   if (found == 0) {
@@ -360,11 +383,16 @@ static void compile_animation(ha__compiler *x, const json_t *o, size_t index, vo
   ha__cc_get_number(x, o, "fadeOut", 0, 0.0, HA__SECONDS_MAX, &a.fade_out);
 
   ha_params *p = NULL;
-  if (ha_params_create(&p) != HA_OK) {
+  ha__shared_params *sp = malloc(sizeof(*sp));
+  if (sp == NULL || ha_params_create(&p) != HA_OK) {
+    free(sp);
     x->c->oom = 1;
     return;
   }
-  m->params[index] = p;
+  sp->refs = 1;
+  sp->p = p;
+  ha__shared_params_unref(m->params[index]); /* compiled again: the one it had */
+  m->params[index] = sp;
   a.params = p;
   const ha_model_info *mi = model ? ha_model_find(model) : NULL;
   const json_t *params = json_object_get(o, "parameters");
@@ -380,8 +408,7 @@ static void compile_animation(ha__compiler *x, const json_t *o, size_t index, vo
         /* A parameter that cannot be read is reported and left out, so the
          * engine still checks all the others. */
         size_t m2 = ha__path_key(&x->path, k);
-        if (param_from_json(x, p, k, v, mi ? ha_model_param_find(mi, k) : NULL) != 0 &&
-            failed.n < HA__COUNTOF(failed.key)) {
+        if (param_from_json(x, p, k, v, mi) != 0 && failed.n < HA__COUNTOF(failed.key)) {
           failed.key[failed.n++] = k;
         }
         ha__path_pop(&x->path, m2);
@@ -404,18 +431,52 @@ static void compile_animation(ha__compiler *x, const json_t *o, size_t index, vo
   anims[index] = a;
 }
 
+void ha__compile_animation_at(ha__compiler *x, const json_t *o, size_t i) {
+  compile_animation(x, o, i, x->m->anims);
+}
+
 void ha__compile_animations(ha__compiler *x, const json_t *doc) {
   static const ha__cc_section_spec spec = {"animations", sizeof(ha_show_animation), 0, NULL,
                                            NULL,         compile_animation};
   /* One parameter set per element, owned by the model (not the arena). */
   const json_t *arr = json_object_get(doc, "animations");
   size_t n = json_is_array(arr) ? json_array_size(arr) : 0;
-  x->m->params = calloc(n ? n : 1, sizeof(ha_params *));
+  ha__strmap_reserve(&x->anim_names, n);
+  x->m->params = calloc(n ? n : 1, sizeof(*x->m->params));
   if (x->m->params == NULL) {
     x->c->oom = 1;
     return;
   }
   x->m->anims = ha__cc_section(x, doc, &spec, &x->m->nanims);
+}
+
+void ha__compiler_init(ha__compiler *x, ha__dctx *c, ha__show_model *m) {
+  memset(x, 0, sizeof(*x));
+  x->c = c;
+  x->m = m;
+  ha__path_init(&x->path);
+  ha__strmap_init(&x->anim_names);
+  ha__strmap_init(&x->group_names);
+  ha__strmap_init(&x->preset_names);
+  ha__strmap_init(&x->output_names);
+  ha__strmap_init(&x->cue_osc);
+  ha__idmap_init(&x->auto_track);
+  ha__idmap_init(&x->preset_where);
+}
+
+void ha__compiler_deinit(ha__compiler *x) {
+  ha__path_deinit(&x->path);
+  ha__strmap_deinit(&x->anim_names);
+  ha__strmap_deinit(&x->group_names);
+  ha__strmap_deinit(&x->preset_names);
+  ha__strmap_deinit(&x->output_names);
+  ha__strmap_deinit(&x->cue_osc);
+  ha__idmap_deinit(&x->auto_track);
+  ha__idmap_deinit(&x->preset_where);
+  free(x->auto_nodes);
+  free(x->track_seen);
+  x->auto_nodes = NULL;
+  x->track_seen = NULL;
 }
 
 ha_status ha__show_compile(json_t *doc, ha__dctx *c, ha__show_model **out) {
@@ -426,18 +487,9 @@ ha_status ha__show_compile(json_t *doc, ha__dctx *c, ha__show_model **out) {
   m->refs = 1;
   m->doc = json_incref(doc);
   m->name = "";
-  ha__strmap_init(&m->track_index);
+  ha__idmap_init(&m->track_index);
   ha__compiler x;
-  memset(&x, 0, sizeof(x));
-  x.c = c;
-  x.m = m;
-  ha__path_init(&x.path);
-  ha__strmap_init(&x.anim_names);
-  ha__strmap_init(&x.group_names);
-  ha__strmap_init(&x.preset_names);
-  ha__strmap_init(&x.output_names);
-  ha__strmap_init(&x.cue_osc);
-  ha__strmap_init(&x.auto_track);
+  ha__compiler_init(&x, c, m);
   size_t errors_before = c->errors;
   if (!json_is_object(doc)) {
     ha__cc_type_error(&x, "an object", doc);
@@ -455,15 +507,7 @@ ha_status ha__show_compile(json_t *doc, ha__dctx *c, ha__show_model **out) {
     ha__compile_control(&x, doc);
   }
   int oom = c->oom || x.path.oom;
-  ha__path_deinit(&x.path);
-  ha__strmap_deinit(&x.anim_names);
-  ha__strmap_deinit(&x.group_names);
-  ha__strmap_deinit(&x.preset_names);
-  ha__strmap_deinit(&x.output_names);
-  ha__strmap_deinit(&x.cue_osc);
-  ha__strmap_deinit(&x.auto_track);
-  free(x.auto_nodes);
-  free(x.track_seen);
+  ha__compiler_deinit(&x);
   if (oom || c->errors > errors_before) {
     ha__show_model_unref(m);
     return oom ? HA_ENOMEM : HA_EPARSE;

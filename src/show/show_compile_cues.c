@@ -66,9 +66,7 @@ static auto_clash *auto_clashes(ha__compiler *x, const ha_show_group *g, size_t 
   size_t cap = 0;
   *n = 0;
   for (size_t a = 0; a < g->track_count; a++) {
-    char id[16];
-    snprintf(id, sizeof(id), "%u", g->tracks[a]);
-    const ha__strmap_slot *s = ha__strmap_get(&x->auto_track, id);
+    const ha__idmap_slot *s = ha__idmap_get(&x->auto_track, g->tracks[a]);
     for (size_t k = s != NULL ? s->value : 0; k != 0; k = x->auto_nodes[k - 1].prev) {
       HA__PROBE(x->c, 1);
       if (*n == cap) {
@@ -104,9 +102,7 @@ static void auto_add(ha__compiler *x, const ha_show_group *g, size_t i) {
       x->auto_nodes = bigger;
       x->auto_cap = cap;
     }
-    char id[16];
-    snprintf(id, sizeof(id), "%u", g->tracks[a]);
-    ha__strmap_slot *s = ha__strmap_put(&x->auto_track, id);
+    ha__idmap_slot *s = ha__idmap_put(&x->auto_track, g->tracks[a]);
     if (s == NULL) {
       x->c->oom = 1;
       return;
@@ -158,6 +154,11 @@ static void compile_group(ha__compiler *x, const json_t *o, size_t i, void *item
   warn_auto_start_overlap(x, items, i);
 }
 
+void ha__compile_group_at(ha__compiler *x, const json_t *o, size_t i) {
+  memset(&x->m->groups[i], 0, sizeof(x->m->groups[i]));
+  compile_group(x, o, i, x->m->groups);
+}
+
 void ha__compile_groups(ha__compiler *x, const json_t *doc) {
   static const ha__cc_section_spec spec = {"groups", sizeof(ha_show_group), 0, NULL,
                                            NULL,     compile_group};
@@ -203,6 +204,12 @@ static void compile_preset(ha__compiler *x, const json_t *o, size_t i, void *ite
     compile_positions(x, pos, p);
   }
   ha__path_pop(&x->path, mark);
+}
+
+void ha__compile_preset_at(ha__compiler *x, const json_t *o, size_t i) {
+  x->preset_where_of = NULL; /* its places change */
+  memset(&x->m->presets[i], 0, sizeof(x->m->presets[i]));
+  compile_preset(x, o, i, x->m->presets);
 }
 
 void ha__compile_presets(ha__compiler *x, const json_t *doc) {
@@ -277,6 +284,16 @@ static void target_tracks(ha__compiler *x, const json_t *o, ha_show_action *a, c
   }
 }
 
+/* A stop without "fade": the fadeOut of the animation it stops (a group's
+ * or its own), else 0. */
+static double default_fade(const ha__show_model *m, const ha_show_action *a) {
+  if (a->target != HA_SHOW_TARGET_ALL && a->target != HA_SHOW_TARGET_TRACKS &&
+      a->animation < m->nanims) {
+    return m->anims[a->animation].fade_out;
+  }
+  return 0.0;
+}
+
 /* start: a group, or an animation on tracks; stop: a group, an animation,
  * tracks or (none named) everything, with its fade. */
 static void compile_start_stop(ha__compiler *x, const json_t *o, ha_show_action *a) {
@@ -322,12 +339,49 @@ static void compile_start_stop(ha__compiler *x, const json_t *o, ha_show_action 
   if (!start) {
     double fade = 0.0;
     int r = ha__cc_get_number(x, o, "fade", 0, 0.0, HA__SECONDS_MAX, &fade);
-    if (r == 0 && a->target != HA_SHOW_TARGET_ALL && a->target != HA_SHOW_TARGET_TRACKS &&
-        a->animation < m->nanims) {
-      fade = m->anims[a->animation].fade_out;
-    }
-    a->fade = fade;
+    a->fade = r == 0 ? default_fade(m, a) : fade;
   }
+}
+
+static int cmp_size(const void *a, const void *b) {
+  size_t p = *(const size_t *)a, q = *(const size_t *)b;
+  return p < q ? -1 : p > q;
+}
+
+/* Where each track is in preset p (its place + 1 in `value`), made once
+ * per preset the actions name, in x->preset_where; NULL on ENOMEM (the
+ * places are then found by a scan). */
+static const ha__idmap *preset_places(ha__compiler *x, const ha_show_preset *p) {
+  if (x->preset_where_of == p) {
+    return &x->preset_where;
+  }
+  ha__idmap_deinit(&x->preset_where);
+  x->preset_where_of = NULL;
+  for (size_t j = 0; j < p->count; j++) {
+    ha__idmap_slot *s = ha__idmap_put(&x->preset_where, p->tracks[j]);
+    if (s == NULL) {
+      ha__idmap_deinit(&x->preset_where);
+      return NULL;
+    }
+    if (s->value == 0) {
+      s->value = j + 1; /* the first place, as a scan finds it */
+    }
+  }
+  x->preset_where_of = p;
+  return &x->preset_where;
+}
+
+/* The place of track `id` in preset p, p->count when it is not there. */
+static size_t preset_place(const ha__idmap *where, const ha_show_preset *p, uint32_t id) {
+  if (where != NULL) {
+    const ha__idmap_slot *s = ha__idmap_get(where, id);
+    return s != NULL ? s->value - 1 : p->count;
+  }
+  size_t j = 0;
+  while (j < p->count && p->tracks[j] != id) {
+    j++;
+  }
+  return j;
 }
 
 /* The subset of the preset's tracks that "tracks" names, in the preset's
@@ -350,11 +404,9 @@ static void select_preset_tracks(ha__compiler *x, const json_t *o, ha_show_actio
   if (cnt < 0) {
     return;
   }
+  const ha__idmap *where = preset_places(x, p);
   for (long i = 0; i < cnt; i++) {
-    size_t j = 0;
-    while (j < p->count && p->tracks[j] != ids[i]) {
-      j++;
-    }
+    size_t j = preset_place(where, p, ids[i]);
     if (j == p->count) {
       size_t m2 = ha__path_key(&x->path, "tracks");
       size_t m3 = ha__path_index(&x->path, (size_t)i);
@@ -366,13 +418,17 @@ static void select_preset_tracks(ha__compiler *x, const json_t *o, ha_show_actio
   uint32_t *ordered = ha__cc_alloc(x, (size_t)cnt * sizeof(uint32_t));
   size_t *index = ha__cc_alloc(x, (size_t)cnt * sizeof(size_t));
   size_t nk = 0;
-  for (size_t j = 0; ordered != NULL && index != NULL && j < p->count; j++) {
-    for (long i = 0; i < cnt; i++) {
-      if (ids[i] == p->tracks[j]) {
-        index[nk] = j;
-        ordered[nk++] = p->tracks[j];
-      }
+  for (long i = 0; ordered != NULL && index != NULL && i < cnt; i++) {
+    size_t j = preset_place(where, p, ids[i]);
+    if (j < p->count) {
+      index[nk++] = j;
     }
+  }
+  if (nk > 1) { /* the preset's order (a list names each track once) */
+    qsort(index, nk, sizeof(*index), cmp_size);
+  }
+  for (size_t k = 0; k < nk; k++) {
+    ordered[k] = p->tracks[index[k]];
   }
   a->tracks = ordered;
   a->track_count = nk;
@@ -631,4 +687,124 @@ void ha__compile_cues(ha__compiler *x, const json_t *doc) {
   free(x->cue_same);
   x->cue_same = NULL;
   record_start_animations(x);
+}
+
+/* ---- compiling parts again after an edit (show_recompile.c) ---- */
+
+/* The JSON of action k of cue c in `doc`. */
+static const json_t *action_json(const json_t *doc, size_t c, size_t k) {
+  const json_t *cue = json_array_get(json_object_get(doc, "cues"), c);
+  return json_array_get(json_object_get(cue, "actions"), k);
+}
+
+void ha__compile_group_actions(ha__compiler *x, const json_t *doc, size_t g) {
+  ha__show_model *m = x->m;
+  const ha_show_group *gr = &m->groups[g];
+  for (size_t c = 0; c < m->ncues; c++) {
+    ha_show_action *acts = (ha_show_action *)(uintptr_t)m->cues[c].actions;
+    for (size_t k = 0; k < m->cues[c].action_count; k++) {
+      ha_show_action *a = &acts[k];
+      if (a->target != HA_SHOW_TARGET_GROUP || a->group != g) {
+        continue;
+      }
+      a->animation = gr->animation; /* as target_group copies them */
+      a->tracks = gr->tracks;
+      a->track_count = gr->track_count;
+      a->spec = gr->spec;
+      if (a->type == HA_SHOW_ACTION_STOP &&
+          json_object_get(action_json(doc, c, k), "fade") == NULL) {
+        a->fade = default_fade(m, a);
+      }
+    }
+  }
+}
+
+void ha__compile_stop_fades(ha__compiler *x, const json_t *doc, size_t anim) {
+  ha__show_model *m = x->m;
+  for (size_t c = 0; c < m->ncues; c++) {
+    ha_show_action *acts = (ha_show_action *)(uintptr_t)m->cues[c].actions;
+    for (size_t k = 0; k < m->cues[c].action_count; k++) {
+      ha_show_action *a = &acts[k];
+      if (a->type == HA_SHOW_ACTION_STOP && a->animation == anim &&
+          json_object_get(action_json(doc, c, k), "fade") == NULL) {
+        a->fade = default_fade(m, a);
+      }
+    }
+  }
+}
+
+void ha__compile_preset_actions(ha__compiler *x, const json_t *doc, size_t p) {
+  ha__show_model *m = x->m;
+  for (size_t c = 0; c < m->ncues; c++) {
+    ha_show_action *acts = (ha_show_action *)(uintptr_t)m->cues[c].actions;
+    for (size_t k = 0; k < m->cues[c].action_count; k++) {
+      if (acts[k].type != HA_SHOW_ACTION_PRESET || acts[k].preset != p) {
+        continue;
+      }
+      size_t m1 = ha__path_key(&x->path, "cues");
+      ha__path_index(&x->path, c);
+      ha__path_key(&x->path, "actions");
+      ha__path_index(&x->path, k);
+      select_preset_tracks(x, action_json(doc, c, k), &acts[k], &m->presets[p]);
+      ha__path_pop(&x->path, m1);
+    }
+  }
+}
+
+/* Inline start actions of cue c. */
+static size_t inline_starts(const ha_show_cue *cue) {
+  size_t n = 0;
+  for (size_t k = 0; k < cue->action_count; k++) {
+    const ha_show_action *a = &cue->actions[k];
+    n += a->type == HA_SHOW_ACTION_START && a->target == HA_SHOW_TARGET_ANIMATION &&
+         a->tag != HA_SHOW_NO_TAG;
+  }
+  return n;
+}
+
+/* Whether cue i's number or OSC address is another cue's too. */
+static int cue_clashes(const ha__show_model *m, size_t i) {
+  const ha_show_cue *cue = &m->cues[i];
+  for (size_t j = 0; j < m->ncues; j++) {
+    const ha_show_cue *o = &m->cues[j];
+    if (j != i && (fabs(o->number - cue->number) <= 1e-9 ||
+                   (cue->osc != NULL && o->osc != NULL && strcmp(cue->osc, o->osc) == 0))) {
+      return 1;
+    }
+  }
+  return 0;
+}
+
+ha_status ha__compile_cue_at(ha__compiler *x, const json_t *doc, size_t i) {
+  ha__show_model *m = x->m;
+  const json_t *o = json_array_get(json_object_get(doc, "cues"), i);
+  if (!json_is_object(o) || i >= m->ncues) {
+    return HA_EAGAIN;
+  }
+  size_t before = 0, total = m->start_actions;
+  for (size_t c = 0; c < i; c++) {
+    before += inline_starts(&m->cues[c]);
+  }
+  size_t had = inline_starts(&m->cues[i]);
+  m->start_actions = before; /* its inline starts keep their tags */
+  memset(&m->cues[i], 0, sizeof(m->cues[i]));
+  blank_cue(&m->cues[i]);
+  size_t mark = ha__path_key(&x->path, "cues");
+  ha__path_index(&x->path, i);
+  compile_cue(x, o, i, m->cues);
+  ha__path_pop(&x->path, mark);
+  size_t now = m->start_actions - before;
+  m->start_actions = total;
+  if (now != had || cue_clashes(m, i)) {
+    return HA_EAGAIN;
+  }
+  const ha_show_cue *cue = &m->cues[i];
+  for (size_t k = 0; k < cue->action_count; k++) {
+    const ha_show_action *a = &cue->actions[k];
+    if (a->type == HA_SHOW_ACTION_START && a->target == HA_SHOW_TARGET_ANIMATION &&
+        a->tag != HA_SHOW_NO_TAG) {
+      m->start_anim[a->tag & ~HA_SHOW_TAG_INLINE] = a->animation;
+    }
+  }
+  return HA_OK;
 }

@@ -173,13 +173,17 @@ static int cmp_gain(const void *a, const void *b) {
 
 /* The tracks' gains, sorted by id, shared by every output (each sends
  * them). */
-static void compile_gains(ha__compiler *x) {
+void ha__compile_gains(ha__compiler *x) {
   size_t n = 0;
   for (size_t i = 0; i < x->m->ntracks; i++) {
     n += x->m->tracks[i].has_gain;
   }
   ha_show_track_gain *g = n > 0 ? ha__cc_alloc(x, n * sizeof(*g)) : NULL;
   if (g == NULL) {
+    for (size_t o = 0; o < x->m->noutputs; o++) { /* none (any more, after an edit) */
+      x->m->outputs[o].gains = NULL;
+      x->m->outputs[o].gain_count = 0;
+    }
     return;
   }
   size_t k = 0;
@@ -190,7 +194,13 @@ static void compile_gains(ha__compiler *x) {
       k++;
     }
   }
-  qsort(g, n, sizeof(*g), cmp_gain);
+  size_t sorted = 1;
+  while (sorted < n && g[sorted - 1].track < g[sorted].track) {
+    sorted++;
+  }
+  if (sorted < n) { /* tracks are mostly listed by id already */
+    qsort(g, n, sizeof(*g), cmp_gain);
+  }
   for (size_t o = 0; o < x->m->noutputs; o++) {
     x->m->outputs[o].gains = g;
     x->m->outputs[o].gain_count = n;
@@ -202,7 +212,7 @@ void ha__compile_outputs(ha__compiler *x, const json_t *doc) {
                                            NULL,      compile_output};
   x->m->outputs = ha__cc_section(x, doc, &spec, &x->m->noutputs);
   if (x->m->outputs != NULL) {
-    compile_gains(x);
+    ha__compile_gains(x);
   }
 }
 

@@ -1,5 +1,5 @@
 /* Show diagnostics, and the small containers the show modules share: an
- * arena, a string hash map and JSON path builders.
+ * arena, a string hash map, a track id map and JSON path builders.
  *
  * A diagnostic owns one allocation holding its file, path and message, so a
  * list can outlive the document it describes. Paths use the syntax people
@@ -79,8 +79,16 @@ void ha__strmap_deinit(ha__strmap *m) {
   memset(m, 0, sizeof(*m));
 }
 
-static int strmap_grow(ha__strmap *m) {
-  size_t cap = m->cap ? m->cap * 2 : 64;
+/* The capacity that holds n keys under 3/4 full (at least `cap`). */
+static size_t map_cap_for(size_t n, size_t cap) {
+  cap = cap ? cap : 64;
+  while ((n + 1) * 4 > cap * 3) {
+    cap *= 2;
+  }
+  return cap;
+}
+
+static int strmap_resize(ha__strmap *m, size_t cap) {
   ha__strmap_slot *s = calloc(cap, sizeof(*s));
   if (s == NULL) {
     return -1;
@@ -112,8 +120,15 @@ static size_t strmap_probe(const ha__strmap *m, const char *key, size_t h) {
   return j;
 }
 
+void ha__strmap_reserve(ha__strmap *m, size_t n) {
+  size_t cap = map_cap_for(n, m->cap);
+  if (cap != m->cap) {
+    strmap_resize(m, cap); /* on ENOMEM the puts grow it */
+  }
+}
+
 ha__strmap_slot *ha__strmap_put(ha__strmap *m, const char *key) {
-  if ((m->count + 1) * 4 > m->cap * 3 && strmap_grow(m) != 0) {
+  if ((m->count + 1) * 4 > m->cap * 3 && strmap_resize(m, map_cap_for(m->count, m->cap)) != 0) {
     return NULL;
   }
   size_t h = str_hash(key);
@@ -138,6 +153,87 @@ const ha__strmap_slot *ha__strmap_get(const ha__strmap *m, const char *key) {
   }
   const ha__strmap_slot *s = &m->slots[strmap_probe(m, key, str_hash(key))];
   return s->key != NULL ? s : NULL;
+}
+
+/* ---- id map ---- */
+
+static size_t id_hash(uint32_t id) {
+  return (size_t)(id * 2654435761u); /* Knuth's multiplicative hash */
+}
+
+void ha__idmap_init(ha__idmap *m) {
+  memset(m, 0, sizeof(*m));
+}
+
+void ha__idmap_deinit(ha__idmap *m) {
+  free(m->slots);
+  memset(m, 0, sizeof(*m));
+}
+
+static size_t idmap_probe(const ha__idmap *m, uint32_t id) {
+  size_t j = id_hash(id) & (m->cap - 1);
+  while (m->slots[j].id != 0 && m->slots[j].id != id) {
+    j = (j + 1) & (m->cap - 1);
+  }
+  return j;
+}
+
+static int idmap_resize(ha__idmap *m, size_t cap) {
+  ha__idmap old = *m;
+  m->slots = calloc(cap, sizeof(*m->slots));
+  if (m->slots == NULL) {
+    *m = old;
+    return -1;
+  }
+  m->cap = cap;
+  for (size_t i = 0; i < old.cap; i++) {
+    if (old.slots[i].id != 0) {
+      m->slots[idmap_probe(m, old.slots[i].id)] = old.slots[i];
+    }
+  }
+  free(old.slots);
+  return 0;
+}
+
+void ha__idmap_reserve(ha__idmap *m, size_t n) {
+  size_t cap = map_cap_for(n, m->cap);
+  if (cap != m->cap) {
+    idmap_resize(m, cap); /* on ENOMEM the puts grow it */
+  }
+}
+
+ha__idmap_slot *ha__idmap_put(ha__idmap *m, uint32_t id) {
+  if ((m->count + 1) * 4 > m->cap * 3 && idmap_resize(m, map_cap_for(m->count, m->cap)) != 0) {
+    return NULL;
+  }
+  ha__idmap_slot *s = &m->slots[idmap_probe(m, id)];
+  if (s->id == 0) {
+    s->id = id;
+    m->count++;
+  }
+  return s;
+}
+
+const ha__idmap_slot *ha__idmap_get(const ha__idmap *m, uint32_t id) {
+  if (m->cap == 0 || id == 0) {
+    return NULL;
+  }
+  const ha__idmap_slot *s = &m->slots[idmap_probe(m, id)];
+  return s->id != 0 ? s : NULL;
+}
+
+ha_status ha__idmap_copy(ha__idmap *dst, const ha__idmap *src) {
+  *dst = *src;
+  if (src->cap == 0) {
+    return HA_OK;
+  }
+  dst->slots = malloc(src->cap * sizeof(*dst->slots));
+  if (dst->slots == NULL) {
+    ha__idmap_init(dst);
+    return HA_ENOMEM;
+  }
+  memcpy(dst->slots, src->slots, src->cap * sizeof(*dst->slots));
+  return HA_OK;
 }
 
 /* ---- growable text ---- */
@@ -215,15 +311,29 @@ static void emit_path(void *ctx, const char *s, size_t n) {
 
 size_t ha__path_key(ha__path *p, const char *key) {
   size_t old = p->len;
+  size_t n = strlen(key);
+  if (p->len > 0 && n < 64 && is_ident(key)) { /* the common case, in one append */
+    char b[65];
+    b[0] = '.';
+    memcpy(b + 1, key, n);
+    ha__text_append(p, b, n + 1);
+    return old;
+  }
   key_component(p->len == 0, key, emit_path, p);
   return old;
 }
 
 size_t ha__path_index(ha__path *p, size_t i) {
   size_t old = p->len;
-  char b[32];
-  int n = snprintf(b, sizeof(b), "[%zu]", i);
-  ha__text_append(p, b, (size_t)n);
+  char b[32]; /* "[digits]" written backwards from the end: no snprintf on this hot path */
+  char *e = b + sizeof(b), *d = e;
+  *--d = ']';
+  do {
+    *--d = (char)('0' + i % 10);
+    i /= 10;
+  } while (i != 0);
+  *--d = '[';
+  ha__text_append(p, d, (size_t)(e - d));
   return old;
 }
 
@@ -342,6 +452,15 @@ int ha_diag_format(const ha_diag *d, char *buf, size_t cap) {
   const char *path = d->path ? d->path : "";
   return snprintf(buf, cap, "%s%s%s%s%s%s", file, pos, sev, path, path[0] ? ": " : "",
                   d->message ? d->message : "");
+}
+
+void ha__diags_truncate(ha_diags *d, size_t n) {
+  while (d != NULL && d->n > n) {
+    diag_entry *e = &d->v[--d->n];
+    d->errors -= e->d.severity == HA_DIAG_ERROR;
+    d->warnings -= e->d.severity == HA_DIAG_WARNING;
+    free(e->mem);
+  }
 }
 
 static int diags_push(ha_diags *d, ha_diag_severity sev, const char *file, int line, int col,

@@ -99,6 +99,17 @@ static int check_range(ha__compiler *x, double d, double min, double max) {
   return -1;
 }
 
+/* A number of v within [min, max] into *out; 0 (nothing written) for
+ * anything the readers would report. */
+static int number_ok(const json_t *v, double min, double max, double *out) {
+  double d = json_number_value(v);
+  if (!json_is_number(v) || !(d >= min && d <= max)) {
+    return 0;
+  }
+  *out = d;
+  return 1;
+}
+
 int ha__cc_number(ha__compiler *x, const json_t *v, double min, double max, double *out) {
   if (!json_is_number(v)) {
     ha__cc_type_error(x, "a number", v);
@@ -136,13 +147,32 @@ int ha__cc_integer(ha__compiler *x, const json_t *v, double min, double max, lon
 }
 
 int ha__cc_numbers(ha__compiler *x, const json_t *v, double lim, double *out) {
+  size_t n = json_array_size(v), valid = 0;
+  while (valid < n && number_ok(json_array_get(v, valid), -lim, lim, &out[valid])) {
+    valid++; /* all valid (the common case): no path built */
+  }
+  if (valid == n) {
+    return 1;
+  }
   int ok = 1;
-  for (size_t i = 0; i < json_array_size(v); i++) {
+  for (size_t i = 0; i < n; i++) {
     size_t mark = ha__path_index(&x->path, i);
     ok &= ha__cc_number(x, json_array_get(v, i), -lim, lim, &out[i]) > 0;
     ha__path_pop(&x->path, mark);
   }
   return ok ? 1 : -1;
+}
+
+int ha__json_vec3_ok(const json_t *v, double lim, ha_vec3 *out) {
+  double c[3];
+  if (!json_is_array(v) || json_array_size(v) != 3 ||
+      !number_ok(json_array_get(v, 0), -lim, lim, &c[0]) ||
+      !number_ok(json_array_get(v, 1), -lim, lim, &c[1]) ||
+      !number_ok(json_array_get(v, 2), -lim, lim, &c[2])) {
+    return 0;
+  }
+  *out = ha_vec3_make(c[0], c[1], c[2]);
+  return 1;
 }
 
 int ha__cc_vec3(ha__compiler *x, const json_t *v, double lim, ha_vec3 *out) {
@@ -241,6 +271,45 @@ typedef struct field_read {
   void *out;
 } field_read;
 
+/* The field read at once when it is valid: most are, and then the path
+ * (only ever used to report) need not be built. 1 read, 0 see the full
+ * reader. */
+static int read_valid(const json_t *v, const field_read *f) {
+  switch (f->kind) {
+  case FIELD_NUMBER: return number_ok(v, f->min, f->max, f->out);
+  case FIELD_INTEGER: {
+    double d = 0;
+    if (!json_is_integer(v) || !number_ok(v, f->min, f->max, &d)) {
+      return 0;
+    }
+    *(long long *)f->out = (long long)d;
+    return 1;
+  }
+  case FIELD_VEC3: return ha__json_vec3_ok(v, f->max, f->out);
+  case FIELD_STRING:
+    if (!json_is_string(v) || (f->nonempty && json_string_value(v)[0] == '\0')) {
+      return 0;
+    }
+    *(const char **)f->out = json_string_value(v);
+    return 1;
+  case FIELD_BOOL:
+    if (!json_is_boolean(v)) {
+      return 0;
+    }
+    *(bool *)f->out = json_is_true(v);
+    return 1;
+  case FIELD_CHOICE: {
+    int i = json_is_string(v) ? ha__list_index(f->choices, '|', json_string_value(v)) : -1;
+    if (i < 0) {
+      return 0;
+    }
+    *(int *)f->out = i;
+    return 1;
+  }
+  }
+  return 0;
+}
+
 /* The one field reader: the value at `key` read with the key pushed on the
  * path; absence is 0, or reported and -1 when required. */
 static int read_field(ha__compiler *x, const json_t *o, const char *key, const field_read *f) {
@@ -250,6 +319,9 @@ static int read_field(ha__compiler *x, const json_t *o, const char *key, const f
       ha__cc_err_key(x, key, "missing required field");
     }
     return f->required ? -1 : 0;
+  }
+  if (read_valid(v, f)) {
+    return 1;
   }
   size_t mark = ha__path_key(&x->path, key);
   int r = -1;
@@ -374,14 +446,12 @@ void *ha__cc_section(ha__compiler *x, const json_t *parent, const ha__cc_section
 
 /* ---- names and tracks ---- */
 
-const ha__strmap_slot *ha__cc_track_slot(const ha__compiler *x, long long id) {
-  char k[32];
-  snprintf(k, sizeof(k), "%lld", id);
-  return ha__strmap_get(&x->m->track_index, k);
+const ha__idmap_slot *ha__cc_track_slot(const ha__compiler *x, long long id) {
+  return id >= 1 && id <= HA__TRACK_ID_MAX ? ha__idmap_get(&x->m->track_index, (uint32_t)id) : NULL;
 }
 
 size_t ha__cc_track_lookup(const ha__compiler *x, long long id) {
-  const ha__strmap_slot *s = ha__cc_track_slot(x, id);
+  const ha__idmap_slot *s = ha__cc_track_slot(x, id);
   return s ? s->value : SIZE_MAX;
 }
 

@@ -46,6 +46,30 @@ void ha__strmap_deinit(ha__strmap *m);
 /* Insert or overwrite; returns the slot (NULL on ENOMEM). */
 ha__strmap_slot *ha__strmap_put(ha__strmap *m, const char *key);
 const ha__strmap_slot *ha__strmap_get(const ha__strmap *m, const char *key);
+/* Room for n keys at once (one table, not a growth per doubling). */
+void ha__strmap_reserve(ha__strmap *m, size_t n);
+
+/* ---- track id -> value hash map (open addressing; ids >= 1, 0 = empty) ---- */
+
+typedef struct ha__idmap_slot {
+  uint32_t id;
+  int place; /* payload: a track's place in the document */
+  size_t value;
+} ha__idmap_slot;
+
+typedef struct ha__idmap {
+  ha__idmap_slot *slots;
+  size_t cap, count;
+} ha__idmap;
+
+void ha__idmap_init(ha__idmap *m);
+void ha__idmap_deinit(ha__idmap *m);
+/* The slot of `id` (>= 1), made (zeroed) when new; NULL on ENOMEM. */
+ha__idmap_slot *ha__idmap_put(ha__idmap *m, uint32_t id);
+const ha__idmap_slot *ha__idmap_get(const ha__idmap *m, uint32_t id);
+void ha__idmap_reserve(ha__idmap *m, size_t n);
+/* dst (uninitialised) becomes a copy of src. HA_ENOMEM. */
+ha_status ha__idmap_copy(ha__idmap *dst, const ha__idmap *src);
 
 /* ---- growable text (paths, the JSON writer) ---- */
 
@@ -78,6 +102,11 @@ void ha__path_join(char *buf, size_t cap, const char *base, const char *key);
 
 typedef struct ha__posmap {
   ha__strmap map; /* path -> (key line, key col, value line, value col) */
+  /* The text the map is made from, scanned at the first lookup: a file
+   * without problems never pays for positions. */
+  const char *text;
+  size_t len;
+  int scanned; /* 0 not yet, 1 done, -1 out of memory (no positions) */
   /* Keys renamed by migrations: a component ".to" was written ".from". */
   struct {
     char *from, *to;
@@ -87,12 +116,14 @@ typedef struct ha__posmap {
 
 void ha__posmap_init(ha__posmap *pm);
 void ha__posmap_deinit(ha__posmap *pm);
-/* Record every value of valid JSON `text` (checked by jansson first).
- * HA_ENOMEM. */
+/* Positions of every value of valid JSON `text` (checked by jansson
+ * first), which must outlive the map: it is scanned at the first
+ * ha__posmap_find, not here. HA_OK. */
 ha_status ha__posmap_scan(ha__posmap *pm, const char *text, size_t len);
 /* Position of the value at `path` (key = 1: of its key, when it has one);
- * falls back to the closest recorded ancestor. 0 when nothing is known. */
-void ha__posmap_find(const ha__posmap *pm, const char *path, int key, int *line, int *column);
+ * falls back to the closest recorded ancestor. 0 when nothing is known
+ * (also when the scan ran out of memory). */
+void ha__posmap_find(ha__posmap *pm, const char *path, int key, int *line, int *column);
 void ha__posmap_rename(ha__posmap *pm, const char *from, const char *to);
 
 /* ---- diagnostics ---- */
@@ -102,11 +133,13 @@ void ha__posmap_rename(ha__posmap *pm, const char *from, const char *to);
 typedef struct ha__dctx {
   ha_diags *diags;
   const char *file;
-  const ha__posmap *pos;
+  ha__posmap *pos;
   size_t errors, warnings;
   int oom;
 } ha__dctx;
 
+/* Drop the diagnostics after the first `n` (and their counts). */
+void ha__diags_truncate(ha_diags *d, size_t n);
 /* Add a diagnostic at `path` (position of the value, or of the key when
  * at_key). Counts errors/warnings in the context even when diags is NULL. */
 void ha__diag(ha__dctx *c, ha_diag_severity sev, const char *path, int at_key, const char *fmt, ...)
@@ -124,6 +157,18 @@ void ha__diag_below(ha__dctx *c, ha__path *path, ha_diag_severity sev, const cha
 
 /* ---- the compiled view ---- */
 
+typedef struct ha__edit_op ha__edit_op;
+
+/* An animation's parameter set, shared by the models an edit derives from
+ * one another (an edit recompiles only what it touched). */
+typedef struct ha__shared_params {
+  int refs;
+  ha_params *p;
+} ha__shared_params;
+
+/* NULL is a no-op. */
+void ha__shared_params_unref(ha__shared_params *sp);
+
 typedef struct ha__show_model {
   int refs;
   json_t *doc; /* owned reference; never modified after compilation */
@@ -133,7 +178,7 @@ typedef struct ha__show_model {
   size_t ntracks;
   ha_show_animation *anims;
   size_t nanims;
-  ha_params **params; /* owned, one per animation */
+  ha__shared_params **params; /* one reference each, one per animation */
   ha_show_group *groups;
   size_t ngroups;
   ha_show_preset *presets;
@@ -144,15 +189,26 @@ typedef struct ha__show_model {
   size_t noutputs;
   ha_limits limits;
   ha_show_control control;
-  size_t start_actions;   /* inline start actions over all cues */
-  size_t *start_anim;     /* [start_actions]: the animation inline start k plays */
-  ha__strmap track_index; /* "id" -> index (decimal) */
+  size_t start_actions;  /* inline start actions over all cues */
+  size_t *start_anim;    /* [start_actions]: the animation inline start k plays */
+  ha__idmap track_index; /* id -> index (place: its place in the document) */
 } ha__show_model;
 
 /* Validate `doc` (format HA_SHOW_FORMAT, already migrated) and build its
  * view. Diagnostics go to `c`. Returns HA_OK with *out (which takes a new
  * reference to doc), HA_EPARSE when there were errors, HA_ENOMEM. */
 ha_status ha__show_compile(json_t *doc, ha__dctx *c, ha__show_model **out);
+/* Recompile only what `ops` (applied to the old model's document, giving
+ * `doc`) touched, in a copy of `old` that takes a reference to doc: an
+ * element's field, the element (and what copies it: a group's actions, an
+ * animation's default stop fades, a preset's actions); a cue, the cues; a
+ * small section, that section. Returns HA_OK with *out, or HA_EAGAIN when
+ * a full ha__show_compile must do it: a change it does not follow (an
+ * element added or removed, an id or a name, a whole section) or one with
+ * errors (the full pass words them the way a load does; the diagnostics
+ * this one added are left to the caller to drop). HA_ENOMEM. */
+ha_status ha__show_recompile(const ha__show_model *old, json_t *doc, const ha__edit_op *ops,
+                             size_t n, ha__dctx *c, ha__show_model **out);
 void ha__show_model_ref(ha__show_model *m);
 void ha__show_model_unref(ha__show_model *m);
 /* The index of the cue numbered `number` (within 1e-9) among the first
@@ -168,11 +224,11 @@ ha_status ha__show_migrate(json_t *doc, ha__dctx *c, ha__posmap *pos, int *sourc
 
 /* ---- the show object ---- */
 
-typedef struct ha__edit_op {
+struct ha__edit_op {
   int op; /* 0 add, 1 remove, 2 replace */
   char *pointer;
   json_t *value; /* NULL for remove */
-} ha__edit_op;
+};
 
 typedef struct ha__history_entry {
   ha__edit_op *fwd; /* the patch as applied */
@@ -240,6 +296,13 @@ json_t *ha__json_xyz(const json_t *v, unsigned how);
 ha_status ha__pointer_parent(json_t *root, const char *pointer, json_t **parent, char *token,
                              size_t cap);
 json_t *ha__pointer_get(json_t *root, const char *pointer);
+/* ha__pointer_parent for a change: `root` is the caller's own (shallow)
+ * copy of a document it shares with others, and each container on the way
+ * that is shared (referenced more than once) is replaced by a shallow copy
+ * first, so the change leaves every other holder's document as it was and
+ * copies only the containers on the pointer's way. */
+ha_status ha__pointer_parent_own(json_t *root, const char *pointer, json_t **parent, char *token,
+                                 size_t cap);
 /* JSON path of a pointer for diagnostics ("/tracks/0/name" -> "tracks[0].name"),
  * following `root` to tell array indices from object keys. */
 void ha__pointer_to_path(const json_t *root, const char *pointer, char *buf, size_t cap);
@@ -310,9 +373,13 @@ typedef struct ha__compiler {
    * last node; a node is one (group, track) entry and links the one before */
   size_t *track_seen, track_stamp; /* per track, the last ha__cc_track_list call
                                       listing it (track_stamp counts calls) */
-  ha__strmap auto_track;
+  ha__idmap auto_track;
   struct ha__auto_node *auto_nodes;
   size_t auto_count, auto_cap;
+  /* the places of the tracks of the preset the last preset action named
+   * (show_compile_cues.c) */
+  const ha_show_preset *preset_where_of;
+  ha__idmap preset_where;
 } ha__compiler;
 
 /* The JSON path being compiled ("" at the root). */
@@ -346,6 +413,9 @@ int ha__cc_integer(ha__compiler *x, const json_t *v, double min, double max, lon
 /* Each element of the array `v` into out[] within [-lim, lim]. */
 int ha__cc_numbers(ha__compiler *x, const json_t *v, double lim, double *out);
 int ha__cc_vec3(ha__compiler *x, const json_t *v, double lim, ha_vec3 *out);
+/* 1 with *out when `v` is [x, y, z] within [-lim, lim] (what ha__cc_vec3
+ * accepts), else 0; reports nothing. */
+int ha__json_vec3_ok(const json_t *v, double lim, ha_vec3 *out);
 int ha__cc_string(ha__compiler *x, const json_t *v, int nonempty, const char **out);
 /* Index of the string among "a|b|c". */
 int ha__cc_choice(ha__compiler *x, const json_t *v, const char *choices, int *out);
@@ -399,7 +469,7 @@ void *ha__cc_section(ha__compiler *x, const json_t *parent, const ha__cc_section
                      size_t *count);
 
 /* Tracks and names registered so far. */
-const ha__strmap_slot *ha__cc_track_slot(const ha__compiler *x, long long id);
+const ha__idmap_slot *ha__cc_track_slot(const ha__compiler *x, long long id);
 size_t ha__cc_track_lookup(const ha__compiler *x, long long id); /* SIZE_MAX: none */
 /* A map key naming a known track ("3"); reported at the key, -1, if not. */
 int ha__cc_track_key(ha__compiler *x, const char *k, long long *id);
@@ -415,6 +485,33 @@ size_t ha__cc_ref(ha__compiler *x, const ha__strmap *names, const char *key, con
  * twice. Returns the count (ids in *out from the arena), -1 on error. */
 long ha__cc_track_list(ha__compiler *x, const json_t *o, const char *key, int req, int nonempty,
                        const char *what, uint32_t **out);
+
+/* A compiler filling `m` and reporting to `c` (empty name tables), and its
+ * end (the tables freed; the model stays). */
+void ha__compiler_init(ha__compiler *x, ha__dctx *c, ha__show_model *m);
+void ha__compiler_deinit(ha__compiler *x);
+/* One element compiled again in place at the current path (the element
+ * `o` of its section, index i): what an edit of its fields needs. A
+ * track's id and the names are not registered (an edit of those compiles
+ * the whole show). Each returns 1 when the element compiled without
+ * errors. */
+int ha__compile_track_at(ha__compiler *x, const json_t *o, size_t i);
+void ha__compile_animation_at(ha__compiler *x, const json_t *o, size_t i);
+void ha__compile_group_at(ha__compiler *x, const json_t *o, size_t i);
+void ha__compile_preset_at(ha__compiler *x, const json_t *o, size_t i);
+/* Cue `i` of `doc` compiled again (the inline start tags it had kept);
+ * HA_EAGAIN when its number of inline starts changed (the cues after it
+ * would be renumbered) or its number or OSC address clashes with another
+ * cue's. */
+ha_status ha__compile_cue_at(ha__compiler *x, const json_t *doc, size_t i);
+/* After group g, animation a or preset p was compiled again: the actions
+ * of the cues that copy from it brought up to date (a group's tracks and
+ * settings, the default fade of a stop, a preset action's tracks). */
+void ha__compile_group_actions(ha__compiler *x, const json_t *doc, size_t g);
+void ha__compile_stop_fades(ha__compiler *x, const json_t *doc, size_t a);
+void ha__compile_preset_actions(ha__compiler *x, const json_t *doc, size_t p);
+/* The tracks' gains shared by the outputs, from the tracks table. */
+void ha__compile_gains(ha__compiler *x);
 
 /* The section compilers, in document order (show_compile.c,
  * show_compile_cues.c, show_compile_io.c). */

@@ -6,6 +6,8 @@
  * and records, for every value, the (line, column) of its first character
  * and of its key, keyed by the same path strings the validator prints.
  * Columns count characters (UTF-8 sequences count once), as jansson does.
+ * The scan runs at the first lookup only (most files have nothing to
+ * report: loading them never scans).
  * Rejected: recording positions in a tree parallel to jansson's — lookups by
  * path are simpler for callers that build paths anyway, and cost one hash. */
 #include "show_internal.h"
@@ -230,6 +232,16 @@ void ha__posmap_deinit(ha__posmap *pm) {
 }
 
 ha_status ha__posmap_scan(ha__posmap *pm, const char *text, size_t len) {
+  pm->text = text;
+  pm->len = len;
+  pm->scanned = 0;
+  return HA_OK;
+}
+
+/* The scan itself, once, at the first lookup. */
+static void posmap_scan_now(ha__posmap *pm) {
+  const char *text = pm->text;
+  size_t len = pm->len;
   scan sc;
   memset(&sc, 0, sizeof(sc));
   sc.s = text;
@@ -241,7 +253,7 @@ ha_status ha__posmap_scan(ha__posmap *pm, const char *text, size_t len) {
   scan_value(&sc, 0, 0);
   ha__path_deinit(&sc.path);
   free(sc.key.buf);
-  return sc.oom ? HA_ENOMEM : HA_OK;
+  pm->scanned = sc.oom ? -1 : 1;
 }
 
 void ha__posmap_rename(ha__posmap *pm, const char *from, const char *to) {
@@ -318,10 +330,16 @@ static int find_exact(const ha__posmap *pm, const char *path, int key, int *line
   return 0;
 }
 
-void ha__posmap_find(const ha__posmap *pm, const char *path, int key, int *line, int *column) {
+void ha__posmap_find(ha__posmap *pm, const char *path, int key, int *line, int *column) {
   *line = 0;
   *column = 0;
   if (pm == NULL || path == NULL) {
+    return;
+  }
+  if (pm->scanned == 0 && pm->text != NULL) {
+    posmap_scan_now(pm);
+  }
+  if (pm->scanned < 0) {
     return;
   }
   char buf[512];

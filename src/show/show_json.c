@@ -68,7 +68,7 @@ KEYS(root, {"format", 0, NULL}, {"name", 0, NULL}, {"metadata", 1, &ha__schema_m
 
 int ha__schema_has(const ha__schema *s, const char *key) {
   for (size_t i = 0; i < s->n; i++) {
-    if (strcmp(s->keys[i].key, key) == 0) {
+    if (s->keys[i].key[0] == key[0] && strcmp(s->keys[i].key, key) == 0) {
       return 1;
     }
   }
@@ -516,6 +516,50 @@ ha_status ha__pointer_parent(json_t *root, const char *pointer, json_t **parent,
     cur = pointer_step(cur, token);
     if (cur == NULL) {
       return HA_ENOTFOUND;
+    }
+  }
+}
+
+/* `cur`'s child at `tok` made the caller's own: a shared container (more
+ * than one reference: another document, a history step) is replaced by a
+ * shallow copy. NULL on ENOMEM. */
+static json_t *own_child(json_t *cur, const char *tok, json_t *child) {
+  if ((!json_is_object(child) && !json_is_array(child)) || child->refcount <= 1) {
+    return child;
+  }
+  json_t *copy = json_copy(child);
+  int rc = -1;
+  if (copy != NULL && json_is_object(cur)) {
+    rc = json_object_set_new(cur, tok, copy);
+  } else if (copy != NULL) {
+    rc = json_array_set_new(cur, (size_t)token_index(tok), copy);
+  }
+  return rc == 0 ? copy : NULL;
+}
+
+ha_status ha__pointer_parent_own(json_t *root, const char *pointer, json_t **parent, char *token,
+                                 size_t cap) {
+  if (pointer == NULL || pointer[0] != '/') {
+    return HA_EINVAL;
+  }
+  json_t *cur = root;
+  const char *p = pointer;
+  for (;;) {
+    p = next_token(p, token, cap);
+    if (p == NULL) {
+      return HA_EINVAL;
+    }
+    if (*p == '\0') {
+      *parent = cur;
+      return HA_OK;
+    }
+    json_t *child = pointer_step(cur, token);
+    if (child == NULL) {
+      return HA_ENOTFOUND;
+    }
+    cur = own_child(cur, token, child);
+    if (cur == NULL) {
+      return HA_ENOMEM;
     }
   }
 }
