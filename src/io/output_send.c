@@ -313,8 +313,11 @@ typedef struct fast_cfg {
  * (dead-band, keep-alive: *keepalive when only the keep-alive sends it). */
 static inline slot *fast_slot(const ha_output *o, const fast_cfg *f, uint32_t id, uint32_t h,
                               double w[3], bool *send, bool *keepalive) {
+  if (h == 0) {
+    return NULL;
+  }
   slot *s = &f->slots[h - 1];
-  if (h == 0 || s->id != id || !s->fast) {
+  if (s->id != id || !s->fast) {
     return NULL;
   }
   /* x - x is 0 for a finite x, NaN for an infinite or NaN one. */
