@@ -183,6 +183,31 @@ static void test_late_own_echo_is_ours(void) {
   CHECK_INT(late_echo_conflicts(0.05), 1);
 }
 
+/* After the echo history has wrapped round several times (10 s of ticks, a
+ * 2 s window), a position of 1.5 s ago is still ours and one of 3 s ago
+ * (90 degrees round the 4 s circle from anything of the last 2 s) is
+ * another controller's. */
+static void test_echo_after_history_wraps(void) {
+  ha_player *p = make_player_window(2.0);
+  play_circle(p, "radius=3");
+  ha_vec3 ago3 = ha_vec3_zero(), ago15 = ha_vec3_zero();
+  for (int k = 1; k <= 1000; k++) {
+    CHECK_OK(ha_player_tick_once(p, 10.0 + 0.01 * k));
+    if (k == 700) {
+      ago3 = stored(p, 1);
+    } else if (k == 850) {
+      ago15 = stored(p, 1);
+    }
+  }
+  CHECK_OK(ha_player_device_echo(p, 1, ago15));
+  CHECK_OK(ha_player_tick_once(p, 20.01));
+  CHECK_INT(conflicts_on_track1(p), 0);
+  CHECK_OK(ha_player_device_echo(p, 1, ago3));
+  CHECK_OK(ha_player_tick_once(p, 20.02));
+  CHECK_INT(conflicts_on_track1(p), 1);
+  ha_player_destroy(p);
+}
+
 static void test_echo_window_checked(void) {
   ha_player_config cfg = ha_player_config_default();
   ha_player *p = NULL;
@@ -197,6 +222,7 @@ int main(void) {
   RUN(test_echo_flood_from_a_thread);
   RUN(test_move_before_own_echo_is_a_conflict);
   RUN(test_late_own_echo_is_ours);
+  RUN(test_echo_after_history_wraps);
   RUN(test_echo_window_checked);
   return test_done();
 }

@@ -267,13 +267,17 @@ size_t ha_engine_track_count(const ha_engine *e) {
   return e->ntracks;
 }
 
+static ha_track_status track_status(const track *t) {
+  return t->anim >= 0 ? HA_TRACK_ANIMATED
+                      : (t->tr_kind != TR_NONE ? HA_TRACK_TRANSITION : HA_TRACK_IDLE);
+}
+
 static void fill_info(const track *t, ha_track_info *out) {
   out->id = t->id;
   out->base = t->base;
   out->position = t->pos;
   out->velocity = t->vel;
-  out->status = t->anim >= 0 ? HA_TRACK_ANIMATED
-                             : (t->tr_kind != TR_NONE ? HA_TRACK_TRANSITION : HA_TRACK_IDLE);
+  out->status = track_status(t);
   out->animation = t->anim;
   out->clamped = t->clamped;
   out->goto_pending = t->pend != 0;
@@ -286,6 +290,22 @@ ha_status ha_engine_track_at(const ha_engine *e, size_t i, ha_track_info *out) {
   }
   fill_info(&e->tracks[i], out);
   return HA_OK;
+}
+
+size_t ha__engine_motion(const ha_engine *e, size_t n, double *vx, double *vy, double *vz,
+                         uint8_t *status) {
+  size_t moving = 0;
+  n = n < e->ntracks ? n : e->ntracks;
+  for (size_t i = 0; i < n; i++) {
+    const track *t = &e->tracks[i];
+    ha_track_status st = track_status(t);
+    moving += st != HA_TRACK_IDLE;
+    vx[i] = t->vel.x;
+    vy[i] = t->vel.y;
+    vz[i] = t->vel.z;
+    status[i] = (uint8_t)st;
+  }
+  return moving;
 }
 
 ha_status ha_engine_track_get(const ha_engine *e, uint32_t id, ha_track_info *out) {

@@ -10,4 +10,11 @@
 #include "holoanim/engine.h"
 #include "holoanim/pool.h"
 
+/* Velocity and status (ha_track_status) of tracks [0, n) as
+ * ha_engine_track_at reports them, into the caller's arrays, in one pass
+ * over the tracks rather than a call and a ha_track_info copy per track.
+ * Returns how many are not HA_TRACK_IDLE. Tick thread (the engine's). */
+size_t ha__engine_motion(const ha_engine *e, size_t n, double *vx, double *vy, double *vz,
+                         uint8_t *status);
+
 #endif

@@ -49,79 +49,7 @@
 #include "holoanim/osc.h"
 #include "io_internal.h"
 #include "net.h"
-
-/* Largest `,fff` message: "/adm/obj/4294967295/aed" (23 chars + NUL = 24)
- * + ",fff" padded (8) + 12 bytes of floats. */
-#define MSG_MAX 44u
-/* Largest `,f` gain message: "/adm/obj/4294967295/gain" (24 chars + NUL,
- * padded to 28) + ",f" padded (4) + one float. */
-#define GAIN_MSG_MAX 36u
-/* The kernel handles at most UIO_MAXIOV (1024) messages per sendmmsg. */
-#define MMSG_MAX 1024u
-
-/* Per-track state, touched only by the sending thread. */
-typedef struct slot {
-  uint32_t id;      /* show track id */
-  uint32_t index;   /* device index on the wire */
-  bool mapped;      /* false: map_only and not in the map */
-  bool sent;        /* something left for this track */
-  uint8_t addr_pad; /* bytes of the padded address (16, 20 or 24) */
-  uint8_t addr[24]; /* the address, NUL-padded, as on the wire */
-  double wire[3];   /* wire values of the last send */
-  double last;      /* `now` of the last send */
-  bool has_gain;    /* the track is in cfg.gains */
-  bool gain_sent;   /* the gain left with a position */
-  float gain_wire;  /* its value on the wire (linear for ADM-OSC, else dB) */
-  double gain_last; /* `now` of the last gain send */
-} slot;
-
-typedef struct counters {
-  ha__atomic_u64 ticks, rate_skips, messages, datagrams, bytes, syscalls, deadband_skips,
-      keepalive_sends, nonfinite, unmapped, untracked, err_refused, err_unreachable, err_again,
-      err_other, short_sends, unsent;
-  ha__atomic_int last_errno;
-} counters;
-
-struct ha_output {
-  ha_output_config cfg; /* host and map point at the copies below */
-  char host[256];
-  char dest[80];
-  uint8_t dev_addr[16]; /* the resolved destination (IPv4 mapped), for echoes */
-  uint16_t dev_port;
-  ha_output_map_entry *map; /* sorted by track */
-  ha_output_gain *gains;    /* sorted by track */
-  int fd;
-  size_t max_tracks;
-
-  const char *prefix, *suffix;
-  size_t prefix_len, suffix_len;
-  bool aed, adm;
-  ha_azimuth_sign sign;
-  double thr[3]; /* dead-band in wire units */
-
-  bool started; /* the schedule has an origin */
-  double start; /* `now` of the first due tick */
-  double next_due;
-  double slack; /* a tick this early still counts as on time */
-
-  size_t table_mask; /* table size − 1 (a power of two ≥ 2·max_tracks) */
-  size_t tracked;    /* slots in use */
-  uint64_t *keys;    /* 0 = empty, else (dense index + 1) << 32 | id */
-  slot *slots;       /* dense, max_tracks */
-  uint32_t *hint;    /* per call index: dense index + 1 of ids[i] last time */
-
-  uint8_t *buf;
-  size_t buf_cap;
-  struct mmsghdr *msgs;
-  struct iovec *iov;
-  size_t max_dgrams;
-  uint32_t *pend_slot; /* UINT32_MAX: untracked */
-  double *pend_wire;   /* 3 per pending: its wire values */
-  bool *pend_gain;     /* a gain message went with it */
-  size_t *dg_first;    /* first pending index of each datagram, + the end */
-
-  counters c;
-};
+#include "output_impl.h"
 
 /* ---------------------------------------------------------------------------
  * Counters
@@ -354,9 +282,7 @@ void ha_output_destroy(ha_output *o) {
   free(o->buf);
   free(o->msgs);
   free(o->iov);
-  free(o->pend_slot);
-  free(o->pend_wire);
-  free(o->pend_gain);
+  free(o->pend);
   free(o->dg_first);
   free(o);
 }
@@ -417,13 +343,11 @@ ha_status ha_output_create(const ha_output_config *cfg, size_t max_tracks, ha_ou
   o->buf = calloc(o->buf_cap, 1);
   o->msgs = calloc(o->max_dgrams, sizeof *o->msgs);
   o->iov = calloc(o->max_dgrams, sizeof *o->iov);
-  o->pend_slot = calloc(max_tracks, sizeof *o->pend_slot);
-  o->pend_wire = calloc(max_tracks * 3, sizeof *o->pend_wire);
+  o->pend = calloc(max_tracks, sizeof *o->pend);
   o->dg_first = calloc(o->max_dgrams + 1, sizeof *o->dg_first);
-  o->pend_gain = calloc(max_tracks, sizeof *o->pend_gain);
   if ((cfg->map_len > 0 && o->map == NULL) || (gains && o->gains == NULL) || o->keys == NULL ||
       o->slots == NULL || o->hint == NULL || o->buf == NULL || o->msgs == NULL || o->iov == NULL ||
-      o->pend_slot == NULL || o->pend_wire == NULL || o->dg_first == NULL || o->pend_gain == NULL) {
+      o->pend == NULL || o->dg_first == NULL) {
     ha_output_destroy(o);
     return no_memory(err);
   }
@@ -596,9 +520,7 @@ ha_vec3 ha_output_echo_position(const ha_output *o, bool adm, bool aed, const do
   return ha_aed_to_xyz(ha_vec3_make(v[0], v[1], v[2] * scale), sign);
 }
 
-/* The dense slot of `id`, inserted on first sight; SIZE_MAX when max_tracks
- * ids are known already. Sending thread only. */
-static size_t slot_of(ha_output *o, uint32_t id, size_t call_index) {
+size_t ha__output_slot_of(ha_output *o, uint32_t id, size_t call_index) {
   uint32_t h = o->hint[call_index];
   if (h != 0 && o->slots[h - 1].id == id) {
     return h - 1;
@@ -631,9 +553,10 @@ static size_t slot_of(ha_output *o, uint32_t id, size_t call_index) {
       /* The address once, via the codec (no snprintf on the tick). */
       uint8_t tmp[MSG_MAX];
       int len = ha_osc_encode_track_fff(tmp, sizeof tmp, o->prefix, idx, o->suffix, 0, 0, 0);
-      s->addr_pad = (uint8_t)(len - 20);
-      memset(s->addr, 0, sizeof s->addr);
-      memcpy(s->addr, tmp, s->addr_pad);
+      s->head_len = (uint8_t)(len - 12);
+      memset(s->head, 0, sizeof s->head);
+      memcpy(s->head, tmp, s->head_len);
+      s->fast = s->mapped && !s->has_gain && !o->aed;
       o->keys[pos] = (uint64_t)(dense + 1) << 32 | id;
       break;
     }
@@ -641,396 +564,6 @@ static size_t slot_of(ha_output *o, uint32_t id, size_t call_index) {
   }
   o->hint[call_index] = (uint32_t)(dense + 1);
   return dense;
-}
-
-/* ---------------------------------------------------------------------------
- * The tick
- * ------------------------------------------------------------------------- */
-
-static inline double clampd(double v, double lo, double hi) {
-  return v < lo ? lo : (v > hi ? hi : v);
-}
-
-/* Wire values of a position for this output's dialect. */
-static inline void to_wire(const ha_output *o, double x, double y, double z, double w[3]) {
-  if (!o->aed) {
-    w[0] = x;
-    w[1] = y;
-    w[2] = z;
-    if (o->adm) {
-      /* Outside the normalised cube the whole vector shrinks until its
-       * largest component is 1: the direction survives (an xyz receiver
-       * and an aed one agree), only the distance saturates. Clamping each
-       * axis would pull every far source towards a corner of the cube. */
-      double s = o->cfg.adm_scale;
-      w[0] = x / s;
-      w[1] = y / s;
-      w[2] = z / s;
-      double m = fmax(fabs(w[0]), fmax(fabs(w[1]), fabs(w[2])));
-      if (m > 1.0) {
-        w[0] /= m;
-        w[1] /= m;
-        w[2] /= m;
-      }
-    }
-    return;
-  }
-  ha_vec3 aed = ha_xyz_to_aed(ha_vec3_make(x, y, z), o->sign);
-  /* + 0.0 folds atan2's −0 (e.g. straight up) into +0 on the wire. */
-  w[0] = aed.x + 0.0;
-  w[1] = aed.y + 0.0;
-  w[2] = o->adm ? clampd(aed.z / o->cfg.adm_scale, 0.0, 1.0) : aed.z;
-}
-
-/* True when `w` differs from the last sent values beyond the dead-band. */
-static inline bool moved_beyond_deadband(const ha_output *o, const slot *s, const double w[3]) {
-  double d0 = o->aed ? fabs(ha_angle_diff_deg(s->wire[0], w[0])) : fabs(w[0] - s->wire[0]);
-  return d0 > o->thr[0] || fabs(w[1] - s->wire[1]) > o->thr[1] ||
-         fabs(w[2] - s->wire[2]) > o->thr[2];
-}
-
-/* `{prefix}{index}/gain ,f g` at p (room for GAIN_MSG_MAX bytes). Returns
- * its size. */
-static size_t encode_gain(const ha_output *o, const slot *s, uint32_t index, uint8_t *p) {
-  size_t n = o->prefix_len, d = ha__decimal_digits(index);
-  size_t pad = ha__pad4(n + d + 5 + 1);
-  memset(p, 0, pad);
-  memcpy(p, o->prefix, n);
-  for (size_t k = d; k > 0; k--) {
-    p[n + k - 1] = (uint8_t)('0' + index % 10u);
-    index /= 10u;
-  }
-  memcpy(p + n + d, "/gain", 5);
-  memcpy(p + pad, ",f\0\0", 4);
-  ha__put_be_f32(p + pad + 4, s->gain_wire);
-  return pad + 8;
-}
-
-/* Whether a gain goes with this tracked position: the first time, then at
- * the keep-alive period (a restarted device gets it back). */
-static inline bool gain_due(const ha_output *o, const slot *s, double now) {
-  if (s == NULL || !s->has_gain) {
-    return false;
-  }
-  double keep = o->cfg.keep_alive_s;
-  return !s->gain_sent || now < s->gain_last || (keep > 0.0 && now - s->gain_last >= keep);
-}
-
-/* ",fff" and its padding. */
-static const uint8_t FFF_TAGS[8] = {',', 'f', 'f', 'f', 0, 0, 0, 0};
-
-/* One `,fff` message at p (room for MSG_MAX bytes guaranteed by the buffer
- * sizing): from the slot's cached address, or formatted for an untracked id.
- * Returns its size. */
-static inline int encode_fff(const ha_output *o, const slot *s, uint32_t index, uint8_t *p,
-                             const double w[3]) {
-  if (s == NULL) {
-    return ha_osc_encode_track_fff(p, MSG_MAX, o->prefix, index, o->suffix, (float)w[0],
-                                   (float)w[1], (float)w[2]);
-  }
-  /* A fixed 24-byte copy: the bytes past addr_pad are overwritten by the
-   * tags just after. */
-  memcpy(p, s->addr, sizeof s->addr);
-  size_t a = s->addr_pad;
-  memcpy(p + a, FFF_TAGS, sizeof FFF_TAGS);
-  ha__put_be_f32(p + a + 8, (float)w[0]);
-  ha__put_be_f32(p + a + 12, (float)w[1]);
-  ha__put_be_f32(p + a + 16, (float)w[2]);
-  return (int)a + 20;
-}
-
-static uint64_t bundle_timetag(const ha_output *o) {
-  if (!(o->cfg.lookahead_ms > 0.0)) {
-    return HA_OSC_TIMETAG_IMMEDIATE;
-  }
-  struct timespec ts;
-  /* CLOCK_REALTIME through the vDSO: no syscall. OSC time tags are wall
-   * clock (NTP), unlike `now`. */
-  if (clock_gettime(CLOCK_REALTIME, &ts) != 0) {
-    return HA_OSC_TIMETAG_IMMEDIATE;
-  }
-  long long ns = (long long)ts.tv_nsec + (long long)llround(o->cfg.lookahead_ms * 1e6);
-  ts.tv_sec += (time_t)(ns / 1000000000LL);
-  ts.tv_nsec = (long)(ns % 1000000000LL);
-  return ha_osc_timetag_from_timespec(&ts);
-}
-
-/* What one due call did, step by step (encode, transmit, commit). */
-typedef struct output_pass {
-  size_t npend; /* positions encoded (pend_slot, pend_wire) */
-  size_t ndg;   /* datagrams built (iov, dg_first) */
-  size_t done;  /* datagrams the kernel took */
-  bool failed;  /* a send failed or stopped short: retry next call */
-  uint64_t nonfinite, unmapped, untracked, skips, keepalives, syscalls, errors;
-} output_pass;
-
-/* Count a failed send by kind (ha_output_stats) and in the pass. */
-static void output_count_error(ha_output *o, output_pass *pass, int e) {
-  switch (e) {
-  case ECONNREFUSED: ha__add_single_writer_relaxed_u64(&o->c.err_refused, 1); break;
-  case EHOSTUNREACH:
-  case ENETUNREACH:
-  case EHOSTDOWN:
-  case ENETDOWN: ha__add_single_writer_relaxed_u64(&o->c.err_unreachable, 1); break;
-#if EWOULDBLOCK != EAGAIN
-  case EWOULDBLOCK:
-#endif
-  case EAGAIN:
-  case ENOBUFS:
-  case EINTR: ha__add_single_writer_relaxed_u64(&o->c.err_again, 1); break;
-  default: ha__add_single_writer_relaxed_u64(&o->c.err_other, 1); break;
-  }
-  pass->errors++;
-  /* Relaxed: a diagnostic value, no ordering needed (see Counters). */
-  ha__store_relaxed_int(&o->c.last_errno, e);
-}
-
-/* The rate divider: whether this call sends (a flush always does). */
-static bool output_due(ha_output *o, double now, bool force) {
-  if (!force && o->started && now + o->slack < o->next_due) {
-    if (o->next_due - now <= 1.0 / o->cfg.rate_hz + o->slack) {
-      ha__add_single_writer_relaxed_u64(&o->c.rate_skips, 1);
-      return false;
-    }
-    /* `now` went back by more than a period (a clock restarted by the
-     * caller): start a new schedule rather than stall until it catches up. */
-    o->started = false;
-  }
-  return true;
-}
-
-/* Walk the positions once: skip what must not or need not go, encode the
- * rest into buf (datagrams in iov, their positions pending). */
-static void output_encode(ha_output *o, double now, size_t n, const uint32_t *ids, const double *x,
-                          const double *y, const double *z, bool force, output_pass *pass) {
-  const bool bundle = o->cfg.bundle;
-  const size_t max_dg = o->cfg.max_datagram;
-  const size_t bmax = o->cfg.bundle_max_messages;
-  const double keep = o->cfg.keep_alive_s;
-  uint64_t nonfinite = 0, unmapped = 0, untracked = 0, skips = 0, keepalives = 0;
-
-  size_t npend = 0, ndg = 0, pos = 0;
-  size_t dg_start = 0, in_dg = 0;
-  uint64_t tt = bundle ? bundle_timetag(o) : 0;
-
-  for (size_t i = 0; i < n; i++) {
-    double px = x[i], py = y[i], pz = z[i];
-    if (!isfinite(px) || !isfinite(py) || !isfinite(pz)) {
-      nonfinite++;
-      continue;
-    }
-    size_t si = slot_of(o, ids[i], i);
-    slot *s = si != SIZE_MAX ? &o->slots[si] : NULL;
-    uint32_t index = ids[i];
-    if (s != NULL) {
-      if (!s->mapped) {
-        unmapped++;
-        continue;
-      }
-      index = s->index;
-    } else {
-      untracked++;
-      if (!ha_output_map_id(o, ids[i], &index)) {
-        unmapped++;
-        continue;
-      }
-    }
-    double w[3];
-    to_wire(o, px, py, pz, w);
-    if (!force && s != NULL && s->sent && !moved_beyond_deadband(o, s, w)) {
-      if (keep > 0.0 && (now - s->last >= keep || now < s->last)) {
-        keepalives++;
-      } else {
-        skips++;
-        continue;
-      }
-    }
-
-    size_t msize =
-        s != NULL ? (size_t)s->addr_pad + 20
-                  : ha__pad4(o->prefix_len + ha__decimal_digits(index) + o->suffix_len + 1) + 20;
-    const bool gain = gain_due(o, s, now);
-    if (bundle) {
-      size_t need = 4 + msize + (gain ? 4 + GAIN_MSG_MAX : 0);
-      if (in_dg > 0 && (pos - dg_start + need > max_dg || (bmax > 0 && in_dg >= bmax))) {
-        o->iov[ndg].iov_base = o->buf + dg_start;
-        o->iov[ndg].iov_len = pos - dg_start;
-        ndg++;
-        in_dg = 0;
-      }
-      if (in_dg == 0) {
-        dg_start = pos;
-        memcpy(o->buf + pos, "#bundle", 8);
-        ha__put_be64(o->buf + pos + 8, tt);
-        pos += 16;
-        o->dg_first[ndg] = npend;
-      }
-      if (gain) {
-        size_t g = encode_gain(o, s, index, o->buf + pos + 4);
-        ha__put_be32(o->buf + pos, (uint32_t)g);
-        pos += 4 + g;
-      }
-      int r = encode_fff(o, s, index, o->buf + pos + 4, w);
-      if (r < 0) {
-        continue; /* cannot happen: the buffer is sized for max_tracks */
-      }
-      ha__put_be32(o->buf + pos, (uint32_t)r);
-      pos += 4 + (size_t)r;
-      in_dg++;
-    } else {
-      if (gain) {
-        size_t g = encode_gain(o, s, index, o->buf + pos);
-        o->iov[ndg].iov_base = o->buf + pos;
-        o->iov[ndg].iov_len = g;
-        o->dg_first[ndg] = npend;
-        ndg++;
-        pos += g;
-      }
-      int r = encode_fff(o, s, index, o->buf + pos, w);
-      if (r < 0) {
-        continue;
-      }
-      o->iov[ndg].iov_base = o->buf + pos;
-      o->iov[ndg].iov_len = (size_t)r;
-      o->dg_first[ndg] = npend;
-      ndg++;
-      pos += (size_t)r;
-    }
-    o->pend_slot[npend] = s != NULL ? (uint32_t)si : UINT32_MAX;
-    o->pend_gain[npend] = gain;
-    memcpy(&o->pend_wire[npend * 3], w, sizeof w);
-    npend++;
-  }
-  if (bundle && in_dg > 0) {
-    o->iov[ndg].iov_base = o->buf + dg_start;
-    o->iov[ndg].iov_len = pos - dg_start;
-    ndg++;
-  }
-  o->dg_first[ndg] = npend;
-  pass->npend = npend;
-  pass->ndg = ndg;
-  pass->nonfinite = nonfinite;
-  pass->unmapped = unmapped;
-  pass->untracked = untracked;
-  pass->skips = skips;
-  pass->keepalives = keepalives;
-}
-
-/* Send the datagrams: one sendmmsg (per MMSG_MAX datagrams); stop at the
- * first failure or short send. */
-static void output_transmit(ha_output *o, output_pass *pass) {
-  size_t done = 0;
-  while (done < pass->ndg) {
-    size_t batch = pass->ndg - done < MMSG_MAX ? pass->ndg - done : MMSG_MAX;
-    int r = sendmmsg(o->fd, o->msgs + done, (unsigned int)batch, 0);
-    pass->syscalls++;
-    if (r < 0) {
-      output_count_error(o, pass, errno);
-      pass->failed = true;
-      break;
-    }
-    done += (size_t)r;
-    if ((size_t)r < batch) {
-      /* The kernel stopped early (an error after some datagrams, whose errno
-       * it drops): retry the rest next tick. */
-      ha__add_single_writer_relaxed_u64(&o->c.short_sends, 1);
-      pass->errors++;
-      pass->failed = true;
-      break;
-    }
-  }
-  pass->done = done;
-}
-
-/* Mark what left as sent (dead-band reference, keep-alive clock), add the
- * pass to the counters and the caller's report. Returns the messages that
- * left. */
-static size_t output_commit(ha_output *o, double now, const output_pass *pass,
-                            ha_output_report *report) {
-  size_t sent_msgs = o->dg_first[pass->done];
-  uint64_t bytes = 0;
-  for (size_t d = 0; d < pass->done; d++) {
-    bytes += o->iov[d].iov_len;
-  }
-  for (size_t k = 0; k < sent_msgs; k++) {
-    uint32_t si = o->pend_slot[k];
-    if (si == UINT32_MAX) {
-      continue;
-    }
-    slot *s = &o->slots[si];
-    memcpy(s->wire, &o->pend_wire[k * 3], sizeof s->wire);
-    s->last = now;
-    s->sent = true;
-    if (o->pend_gain[k]) {
-      s->gain_sent = true;
-      s->gain_last = now;
-    }
-  }
-  ha__add_single_writer_relaxed_u64(&o->c.ticks, 1);
-  ha__add_single_writer_relaxed_u64(&o->c.messages, sent_msgs);
-  ha__add_single_writer_relaxed_u64(&o->c.datagrams, pass->done);
-  ha__add_single_writer_relaxed_u64(&o->c.bytes, bytes);
-  ha__add_single_writer_relaxed_u64(&o->c.syscalls, pass->syscalls);
-  ha__add_single_writer_relaxed_u64(&o->c.unsent, pass->npend - sent_msgs);
-  ha__add_single_writer_relaxed_u64(&o->c.deadband_skips, pass->skips);
-  ha__add_single_writer_relaxed_u64(&o->c.keepalive_sends, pass->keepalives);
-  ha__add_single_writer_relaxed_u64(&o->c.nonfinite, pass->nonfinite);
-  ha__add_single_writer_relaxed_u64(&o->c.unmapped, pass->unmapped);
-  ha__add_single_writer_relaxed_u64(&o->c.untracked, pass->untracked);
-  if (report != NULL) {
-    report->messages = sent_msgs;
-    report->datagrams = pass->done;
-    report->bytes = bytes;
-    report->send_errors = pass->errors;
-    report->unsent = pass->npend - sent_msgs;
-  }
-  return sent_msgs;
-}
-
-/* Next deadline: the first start + k / rate after now (missed ones are
- * skipped, not sent in a burst). */
-static void output_schedule(ha_output *o, double now) {
-  if (!o->started) {
-    o->started = true;
-    o->start = now;
-  }
-  double k = floor((now - o->start + o->slack) * o->cfg.rate_hz) + 1.0;
-  o->next_due = o->start + k / o->cfg.rate_hz;
-}
-
-/* ha_output_send (force false) and ha_output_flush (force true). */
-static int output_send_positions(ha_output *o, double now, size_t n, const uint32_t *ids,
-                                 const double *x, const double *y, const double *z, bool force,
-                                 ha_output_report *report) {
-  if (report != NULL) {
-    memset(report, 0, sizeof *report);
-  }
-  if (o == NULL || (n > 0 && (ids == NULL || x == NULL || y == NULL || z == NULL)) ||
-      n > o->max_tracks || !isfinite(now)) {
-    return HA_EINVAL;
-  }
-  if (!output_due(o, now, force)) {
-    return 0;
-  }
-  output_pass pass;
-  memset(&pass, 0, sizeof pass);
-  output_encode(o, now, n, ids, x, y, z, force, &pass);
-  output_transmit(o, &pass);
-  size_t sent = output_commit(o, now, &pass, report);
-  if (!force && !pass.failed) {
-    output_schedule(o, now);
-  }
-  return (int)sent;
-}
-
-int ha_output_send(ha_output *o, double now, size_t n, const uint32_t *ids, const double *x,
-                   const double *y, const double *z, ha_output_report *report) {
-  return output_send_positions(o, now, n, ids, x, y, z, false, report);
-}
-
-int ha_output_flush(ha_output *o, double now, size_t n, const uint32_t *ids, const double *x,
-                    const double *y, const double *z, ha_output_report *report) {
-  return output_send_positions(o, now, n, ids, x, y, z, true, report);
 }
 
 ha_status ha_output_get_stats(const ha_output *o, ha_output_stats *st) {

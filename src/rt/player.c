@@ -26,6 +26,7 @@
 
 #include "atomics.h"
 #include "echo.h"
+#include "history.h"
 #include "ring.h"
 #include "sync.h"
 
@@ -82,17 +83,6 @@ typedef struct tagged {
   int ended_reported;
 } tagged;
 
-/* Each track's positions of the last `echo_window` seconds: at least that
- * long in real time, since a tick records one and ticks are never more
- * frequent than tick_rate (a stall only makes the span longer). Floats: the
- * tolerance is centimetres, a float is exact to 0.1 mm at 1 km. */
-typedef struct sent_hist {
-  float (*pos)[3]; /* max_tracks × len, track i at [i * len] */
-  uint32_t *n;     /* positions kept per track, ≤ len */
-  uint32_t *next;  /* where the next one goes */
-  size_t len;
-} sent_hist;
-
 struct ha_player {
   ha_player_config cfg;
   ha_engine *engine;
@@ -104,7 +94,11 @@ struct ha_player {
   ha__spsc events;
   ha__spsc garbage;
   tagged *tags;
-  sent_hist sent;
+  /* Each track's positions of the last `echo_window` seconds (history.h):
+   * at least that long in real time, since a tick records one and ticks are
+   * never more frequent than tick_rate. Floats: the tolerance is
+   * centimetres, a float is exact to 0.1 mm at 1 km. */
+  ha__history sent;
   ha__echoes echoes; /* device echoes, a slot per track (echo.h) */
   ha__sync sync;     /* the external clock when following one (sync.h) */
   /* Per-model histogram keys: key k is model k of the registry, found by
@@ -198,9 +192,8 @@ static uint64_t player_memory_bytes(const ha_player *p) {
   return (uint64_t)(sizeof(*p) + ha_engine_memory_bytes(p->engine) +
                     c->queue_capacity * sizeof(cmd) + c->event_capacity * sizeof(ha_player_event) +
                     garbage_cap * sizeof(garbage) + c->max_outputs * sizeof(*p->outputs) +
-                    c->max_animations * sizeof(*p->tags) +
-                    n * (p->sent.len * sizeof(*p->sent.pos) + 2 * sizeof(uint32_t) +
-                         sizeof(*p->ids) + 6 * sizeof(double) + 1));
+                    c->max_animations * sizeof(*p->tags) + ha__history_bytes(&p->sent) +
+                    n * (sizeof(*p->ids) + 6 * sizeof(double) + 1));
 }
 
 ha_status ha_player_create(const ha_player_config *cfg, ha_player **out, ha_error *err) {
@@ -271,16 +264,12 @@ ha_status ha_player_create(const ha_player_config *cfg, ha_player **out, ha_erro
     size_t n = c.max_tracks;
     p->outputs = calloc(c.max_outputs, sizeof(*p->outputs));
     p->tags = calloc(c.max_animations, sizeof(*p->tags));
-    p->sent.len = (size_t)ceil(c.echo_window * c.tick_rate) + 2;
-    p->sent.pos = calloc(n * p->sent.len, sizeof(*p->sent.pos));
-    p->sent.n = calloc(n, sizeof(uint32_t));
-    p->sent.next = calloc(n, sizeof(uint32_t));
+    ha_status hst = ha__history_init(&p->sent, n, (size_t)ceil(c.echo_window * c.tick_rate) + 2);
     p->ids = calloc(n, sizeof(*p->ids));
     p->x = calloc(6 * n, sizeof(double));
     p->status = calloc(n, 1);
-    if (ha__echoes_init(&p->echoes, n) != HA_OK || p->outputs == NULL || p->tags == NULL ||
-        p->sent.pos == NULL || p->sent.n == NULL || p->sent.next == NULL || p->ids == NULL ||
-        p->x == NULL || p->status == NULL) {
+    if (ha__echoes_init(&p->echoes, n) != HA_OK || hst != HA_OK || p->outputs == NULL ||
+        p->tags == NULL || p->ids == NULL || p->x == NULL || p->status == NULL) {
       st = HA_ENOMEM;
     } else {
       p->y = p->x + n;
@@ -468,23 +457,13 @@ static void tick_device_echo(void *ctx, size_t idx, ha_vec3 v) {
   if (ha_engine_track_at(e, idx, &ti) != HA_OK) {
     return;
   }
-  const float *hist = p->sent.pos[idx * p->sent.len]; /* xyz, xyz, … */
-  uint32_t kept = p->sent.n[idx];
-  double best = INFINITY;
   ha_vec3 nearest = ti.position;
-  for (uint32_t k = 0; k < kept; k++) {
-    ha_vec3 q = ha_vec3_make(hist[3 * k], hist[3 * k + 1], hist[3 * k + 2]);
-    double d = ha_vec3_dist(q, v);
-    if (d < best) {
-      best = d;
-      nearest = q;
-    }
-  }
-  if (kept == 0) {
-    best = ha_vec3_dist(ti.position, v);
-  }
-  if (best <= p->cfg.conflict_tolerance) {
+  double best;
+  if (ha__history_near(&p->sent, idx, v, p->cfg.conflict_tolerance, &nearest, &best)) {
     return; /* our own echo */
+  }
+  if (isinf(best) && ha_vec3_dist(ti.position, v) <= p->cfg.conflict_tolerance) {
+    return; /* nothing sent yet, and where it is */
   }
   ha_player_event ev;
   memset(&ev, 0, sizeof(ev));
@@ -639,25 +618,10 @@ static double tick_transport(ha_player *p, double now, double step) {
  * statuses, and each position into the track's echo history. Returns the
  * track count. */
 static size_t tick_evaluate(ha_player *p, double t, double step) {
-  size_t n = ha_engine_track_count(p->engine), moving = 0;
+  size_t n = ha_engine_track_count(p->engine);
   ha_engine_evaluate_step(p->engine, t, step, p->x, p->y, p->z, p->cfg.max_tracks);
-  for (size_t i = 0; i < n; i++) {
-    ha_track_info ti;
-    ha_engine_track_at(p->engine, i, &ti);
-    moving += ti.status != HA_TRACK_IDLE;
-    p->vx[i] = ti.velocity.x;
-    p->vy[i] = ti.velocity.y;
-    p->vz[i] = ti.velocity.z;
-    p->status[i] = (uint8_t)ti.status;
-    float *slot = p->sent.pos[i * p->sent.len + p->sent.next[i]];
-    slot[0] = (float)ti.position.x;
-    slot[1] = (float)ti.position.y;
-    slot[2] = (float)ti.position.z;
-    p->sent.next[i] = (uint32_t)((p->sent.next[i] + 1) % p->sent.len);
-    if (p->sent.n[i] < p->sent.len) {
-      p->sent.n[i]++;
-    }
-  }
+  size_t moving = ha__engine_motion(p->engine, n, p->vx, p->vy, p->vz, p->status);
+  ha__history_record(&p->sent, n, p->x, p->y, p->z);
   ha_metrics_set_gauge(p->metrics, HA_GAUGE_ACTIVE_TRACKS, (double)moving);
   return n;
 }
@@ -951,9 +915,7 @@ void ha_player_destroy(ha_player *p) {
   }
   free(p->outputs);
   free(p->tags);
-  free(p->sent.pos);
-  free(p->sent.n);
-  free(p->sent.next);
+  ha__history_deinit(&p->sent);
   ha__echoes_deinit(&p->echoes);
   free(p->ids);
   free(p->x);
@@ -968,7 +930,7 @@ ha_status ha_player_add_track(ha_player *p, uint32_t id, ha_vec3 base, ha_error 
   }
   ha_status st = ha_engine_track_add(p->engine, id, base, err);
   if (st == HA_OK) {
-    refresh_ids(p);
+    p->ids[ha_engine_track_count(p->engine) - 1] = id; /* added last */
     ha__echoes_map(&p->echoes, id, ha_engine_track_count(p->engine) - 1);
     p->x[ha_engine_track_count(p->engine) - 1] = base.x;
     p->y[ha_engine_track_count(p->engine) - 1] = base.y;

@@ -42,10 +42,33 @@
  * the sanitizer could not check it. Acquire loads and release stores cost
  * nothing extra on x86-64 (every mov already has those semantics; only the
  * compiler is constrained) and LDAR/STLR on AArch64. Doubles travel as their
- * bit patterns in 64-bit atomics. What it does cost, on any CPU, is
- * vectorisation: no compiler turns element-wise atomics into memcpy, so a
- * publish of 1,024 tracks is ~4 us where a memcpy would be ~1 us
- * (bench/bench_store.c); still under 0.5 % of a 1 kHz tick.
+ * bit patterns in 64-bit atomics.
+ *
+ * The copies. Element-wise atomics cost vectorisation: no compiler turns them
+ * into memcpy, so a publish of 1,024 tracks was 8,192 scalar stores, 4.5-6.4x
+ * a memcpy of the same 54 KB, and a read 4.5-7.9x (bench/bench_store.c).
+ * So, except under ThreadSanitizer, the arrays are copied with memcpy
+ * between the same sequence-word accesses plus one fence on each side (the
+ * Linux kernel's and DPDK's seqlock: smp_wmb after the odd `seq`, smp_rmb
+ * before the second `seq` load):
+ *
+ *   writer                              reader
+ *   seq = s + 1        (relaxed)        s1 = seq          (acquire)
+ *   fence (release)                     memcpy data
+ *   memcpy data                         fence (acquire)
+ *   seq = s + 2        (release)        s2 = seq          (relaxed)
+ *
+ * The fences order the plain copies against the sequence word for the
+ * compiler and the CPU (a compiler barrier on x86-64, DMB on AArch64). A
+ * copy that overlaps a publish is torn and discarded, never used; but in
+ * C11's terms the overlapping accesses are a data race, which
+ * ThreadSanitizer reports. Its builds (HA_STORE_ELEMENT_ATOMICS) therefore
+ * keep the element-wise atomics above, with the same sequence-word protocol,
+ * so the sanitizer still checks the protocol; the plain build's stress test
+ * (tests/test_store.c) checks that no torn copy gets through. Rejected:
+ * reader-pinned buffers (a writer that must find an unpinned buffer waits or
+ * drops a publish when readers stall) and non-temporal stores (the readers
+ * want the data in cache).
  *
  * The writer keeps no state of its own beyond the atomics: it is the only
  * thread that stores to them, so its relaxed loads read its own last stores. */
@@ -57,6 +80,16 @@
 #include <stdalign.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* ThreadSanitizer builds copy element by element through atomics (see the
+ * design comment); the others copy with memcpy between fences. */
+#if defined(__SANITIZE_THREAD__)
+#define HA_STORE_ELEMENT_ATOMICS 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define HA_STORE_ELEMENT_ATOMICS 1
+#endif
+#endif
 
 #define MAX_CAPACITY ((size_t)1 << 24)
 /* Failed copies in a row before a reader yields its time slice to let the
@@ -156,20 +189,58 @@ size_t ha_store_capacity(const ha_store *s) {
   return s == NULL ? 0 : s->capacity;
 }
 
-/* Store n doubles as bits. release: a reader whose acquire load sees any of
- * these values must also see the odd `seq` stored before them, which is
- * how it learns its copy is torn (see the design comment). */
+/* The slot's arrays, filled by the writer. With element atomics: each a
+ * release store, so a reader whose acquire load sees any of these values
+ * also sees the odd `seq` stored before them, which is how it learns its
+ * copy is torn (see the design comment). Without: memcpy / memset after the
+ * release fence that follows the odd `seq`. */
 static void put_doubles(ha__atomic_u64 *dst, const double *src, size_t n) {
+#ifdef HA_STORE_ELEMENT_ATOMICS
   for (size_t i = 0; i < n; i++) {
     ha__store_release_u64(&dst[i], ha__dbits(src[i]));
   }
+#else
+  memcpy((void *)dst, src, n * sizeof(*src));
+#endif
 }
 
 static void put_zeros(ha__atomic_u64 *dst, size_t n) {
+#ifdef HA_STORE_ELEMENT_ATOMICS
   for (size_t i = 0; i < n; i++) {
     /* release: as in put_doubles. */
     ha__store_release_u64(&dst[i], 0);
   }
+#else
+  /* All-zero bytes are the value 0 (see ha_store_create). */
+  memset((void *)dst, 0, n * sizeof(*dst));
+#endif
+}
+
+static void put_ids(ha__atomic_u32 *dst, const uint32_t *src, size_t n) {
+#ifdef HA_STORE_ELEMENT_ATOMICS
+  for (size_t i = 0; i < n; i++) {
+    /* release: as in put_doubles. */
+    ha__store_release_u32(&dst[i], src[i]);
+  }
+#else
+  memcpy((void *)dst, src, n * sizeof(*src));
+#endif
+}
+
+/* status NULL: every track DEFAULT_STATUS. */
+static void put_status(ha__atomic_u8 *dst, const uint8_t *src, size_t n) {
+#ifdef HA_STORE_ELEMENT_ATOMICS
+  for (size_t i = 0; i < n; i++) {
+    /* release: as in put_doubles. */
+    ha__store_release_u8(&dst[i], src != NULL ? src[i] : DEFAULT_STATUS);
+  }
+#else
+  if (src != NULL) {
+    memcpy((void *)dst, src, n);
+  } else {
+    memset((void *)dst, DEFAULT_STATUS, n);
+  }
+#endif
 }
 
 ha_status ha_store_publish(ha_store *s, uint64_t tick, double time, size_t n, const uint32_t *ids,
@@ -192,6 +263,10 @@ ha_status ha_store_publish(ha_store *s, uint64_t tick, double time, size_t n, co
   /* relaxed: odd = "being written". Ordering comes from the release stores
    * of the data that follow: whoever sees one of them sees this too. */
   ha__store_relaxed_u64(&sl->seq, seq + 1);
+#ifndef HA_STORE_ELEMENT_ATOMICS
+  /* release: the plain copies below stay after the odd `seq` (smp_wmb). */
+  ha__fence_release();
+#endif
 
   /* release (each field below): see put_doubles. */
   ha__store_release_u64(&sl->version, v);
@@ -206,18 +281,8 @@ ha_status ha_store_publish(ha_store *s, uint64_t tick, double time, size_t n, co
       put_zeros(sl->comp[c], n);
     }
   }
-  /* Local copies: the compiler cannot prove that the atomic stores leave the
-   * slot's pointers alone, and would reload them at every element. */
-  ha__atomic_u32 *dst_ids = sl->ids;
-  ha__atomic_u8 *dst_status = sl->status;
-  for (size_t i = 0; i < n; i++) {
-    /* release: see put_doubles. */
-    ha__store_release_u32(&dst_ids[i], ids[i]);
-  }
-  for (size_t i = 0; i < n; i++) {
-    /* release: see put_doubles. */
-    ha__store_release_u8(&dst_status[i], status != NULL ? status[i] : DEFAULT_STATUS);
-  }
+  put_ids(sl->ids, ids, n);
+  put_status(sl->status, status, n);
 
   /* release: a reader that loads this even value (acquire) sees every store
    * above; it closes the slot. */
@@ -230,13 +295,40 @@ ha_status ha_store_publish(ha_store *s, uint64_t tick, double time, size_t n, co
   return HA_OK;
 }
 
-/* Copy n doubles from the slot. acquire: if a load sees a value of a later
- * publish, the writer's odd `seq` becomes visible to our final `seq` load
- * (see the design comment), so the torn copy is detected. */
+/* Copy the slot's arrays out. With element atomics: acquire loads, so if a
+ * load sees a value of a later publish, the writer's odd `seq` becomes
+ * visible to our final `seq` load (see the design comment) and the torn copy
+ * is detected. Without: memcpy, then the acquire fence before that load. */
 static void get_doubles(double *dst, const ha__atomic_u64 *src, size_t n) {
+#ifdef HA_STORE_ELEMENT_ATOMICS
   for (size_t i = 0; i < n; i++) {
     dst[i] = ha__bitsd(ha__load_acquire_u64(&src[i]));
   }
+#else
+  memcpy(dst, (const void *)src, n * sizeof(*dst));
+#endif
+}
+
+static void get_ids(uint32_t *dst, const ha__atomic_u32 *src, size_t n) {
+#ifdef HA_STORE_ELEMENT_ATOMICS
+  for (size_t i = 0; i < n; i++) {
+    /* acquire: see get_doubles. */
+    dst[i] = ha__load_acquire_u32(&src[i]);
+  }
+#else
+  memcpy(dst, (const void *)src, n * sizeof(*dst));
+#endif
+}
+
+static void get_status(uint8_t *dst, const ha__atomic_u8 *src, size_t n) {
+#ifdef HA_STORE_ELEMENT_ATOMICS
+  for (size_t i = 0; i < n; i++) {
+    /* acquire: see get_doubles. */
+    dst[i] = ha__load_acquire_u8(&src[i]);
+  }
+#else
+  memcpy(dst, (const void *)src, n);
+#endif
 }
 
 ha_status ha_store_read(const ha_store *s, ha_store_snapshot *snap) {
@@ -282,20 +374,16 @@ ha_status ha_store_read(const ha_store *s, ha_store_snapshot *snap) {
     for (size_t c = 0; c < NCOMP; c++) {
       get_doubles(dst[c], sl->comp[c], n);
     }
-    const ha__atomic_u32 *src_ids = sl->ids;
-    const ha__atomic_u8 *src_status = sl->status;
-    uint32_t *dst_ids = snap->ids;
-    uint8_t *dst_status = snap->status;
-    for (size_t i = 0; i < n; i++) {
-      /* acquire: see get_doubles. */
-      dst_ids[i] = ha__load_acquire_u32(&src_ids[i]);
-    }
-    for (size_t i = 0; i < n; i++) {
-      /* acquire: see get_doubles. */
-      dst_status[i] = ha__load_acquire_u8(&src_status[i]);
-    }
-    /* relaxed: ordered after every acquire load above, which is all the
-     * check needs; equal and even means no publish touched the slot. */
+    get_ids(snap->ids, sl->ids, n);
+    get_status(snap->status, sl->status, n);
+#ifndef HA_STORE_ELEMENT_ATOMICS
+    /* acquire: the plain copies above complete before `seq` is loaded
+     * again (smp_rmb). */
+    ha__fence_acquire();
+#endif
+    /* relaxed: ordered after every acquire load (or the fence) above, which
+     * is all the check needs; equal and even means no publish touched the
+     * slot. */
     uint64_t s2 = ha__load_relaxed_u64(&sl->seq);
     if (s1 == s2) {
       snap->version = version;
@@ -343,23 +431,28 @@ ha_status ha_store_snapshot_create(size_t capacity, ha_store_snapshot **out) {
     return HA_EINVAL;
   }
   *out = NULL;
-  /* One allocation: the header then the arrays, doubles first for
-   * alignment. */
-  size_t bytes = sizeof(ha_store_snapshot) + NCOMP * capacity * sizeof(double) +
-                 capacity * sizeof(uint32_t) + capacity * sizeof(uint8_t);
-  ha_store_snapshot *snap = calloc(1, bytes);
-  if (snap == NULL) {
+  /* One allocation: the header then the arrays, each on a 64-byte boundary
+   * like the store's own, so a read copies between buffers of the same
+   * alignment (glibc's memcpy, rep movsb beyond a few KB, is fastest so).
+   * Before, the arrays started 104 bytes into a 16-byte-aligned block. */
+  size_t head = round_up64(sizeof(ha_store_snapshot));
+  size_t comp_bytes = round_up64(capacity * sizeof(double));
+  size_t ids_bytes = round_up64(capacity * sizeof(uint32_t));
+  size_t bytes = head + NCOMP * comp_bytes + ids_bytes + round_up64(capacity);
+  unsigned char *block = aligned_alloc(64, bytes);
+  if (block == NULL) {
     return HA_ENOMEM;
   }
-  double *d = (double *)(void *)(snap + 1);
-  snap->x = d;
-  snap->y = d + capacity;
-  snap->z = d + 2 * capacity;
-  snap->vx = d + 3 * capacity;
-  snap->vy = d + 4 * capacity;
-  snap->vz = d + 5 * capacity;
-  snap->ids = (uint32_t *)(void *)(d + NCOMP * capacity);
-  snap->status = (uint8_t *)(snap->ids + capacity);
+  memset(block, 0, bytes);
+  ha_store_snapshot *snap = (ha_store_snapshot *)(void *)block;
+  double **comp[NCOMP] = {&snap->x, &snap->y, &snap->z, &snap->vx, &snap->vy, &snap->vz};
+  unsigned char *p = block + head;
+  for (size_t c = 0; c < NCOMP; c++) {
+    *comp[c] = (double *)(void *)p;
+    p += comp_bytes;
+  }
+  snap->ids = (uint32_t *)(void *)p;
+  snap->status = p + ids_bytes;
   snap->capacity = capacity;
   *out = snap;
   return HA_OK;

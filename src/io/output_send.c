@@ -1,0 +1,589 @@
+/* The send pass of an output's tick (ha_output_send, ha_output_flush):
+ * rate divider, encode, one sendmmsg, commit (see output.c's design comment
+ * for the whole). Split from output.c, which creates and configures. */
+#include "holoanim/output.h"
+
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <time.h>
+
+#include "atomics.h"
+#include "holoanim/osc.h"
+#include "io_internal.h"
+#include "output_impl.h"
+
+/* ---------------------------------------------------------------------------
+ * The tick
+ * ------------------------------------------------------------------------- */
+
+static inline double clampd(double v, double lo, double hi) {
+  return v < lo ? lo : (v > hi ? hi : v);
+}
+
+/* Wire values of a position for this output's dialect. */
+static inline void to_wire(const ha_output *o, double x, double y, double z, double w[3]) {
+  if (!o->aed) {
+    w[0] = x;
+    w[1] = y;
+    w[2] = z;
+    if (o->adm) {
+      /* Outside the normalised cube the whole vector shrinks until its
+       * largest component is 1: the direction survives (an xyz receiver
+       * and an aed one agree), only the distance saturates. Clamping each
+       * axis would pull every far source towards a corner of the cube. */
+      double s = o->cfg.adm_scale;
+      w[0] = x / s;
+      w[1] = y / s;
+      w[2] = z / s;
+      double m = fmax(fabs(w[0]), fmax(fabs(w[1]), fabs(w[2])));
+      if (m > 1.0) {
+        w[0] /= m;
+        w[1] /= m;
+        w[2] /= m;
+      }
+    }
+    return;
+  }
+  ha_vec3 aed = ha_xyz_to_aed(ha_vec3_make(x, y, z), o->sign);
+  /* + 0.0 folds atan2's −0 (e.g. straight up) into +0 on the wire. */
+  w[0] = aed.x + 0.0;
+  w[1] = aed.y + 0.0;
+  w[2] = o->adm ? clampd(aed.z / o->cfg.adm_scale, 0.0, 1.0) : aed.z;
+}
+
+/* True when `w` differs from the last sent values beyond the dead-band. */
+static inline bool moved_beyond_deadband(const ha_output *o, const slot *s, const double w[3]) {
+  double d0 = o->aed ? fabs(ha_angle_diff_deg(s->wire[0], w[0])) : fabs(w[0] - s->wire[0]);
+  return d0 > o->thr[0] || fabs(w[1] - s->wire[1]) > o->thr[1] ||
+         fabs(w[2] - s->wire[2]) > o->thr[2];
+}
+
+/* `{prefix}{index}/gain ,f g` at p (room for GAIN_MSG_MAX bytes). Returns
+ * its size. */
+static size_t encode_gain(const ha_output *o, const slot *s, uint32_t index, uint8_t *p) {
+  size_t n = o->prefix_len, d = ha__decimal_digits(index);
+  size_t pad = ha__pad4(n + d + 5 + 1);
+  memset(p, 0, pad);
+  memcpy(p, o->prefix, n);
+  for (size_t k = d; k > 0; k--) {
+    p[n + k - 1] = (uint8_t)('0' + index % 10u);
+    index /= 10u;
+  }
+  memcpy(p + n + d, "/gain", 5);
+  memcpy(p + pad, ",f\0\0", 4);
+  ha__put_be_f32(p + pad + 4, s->gain_wire);
+  return pad + 8;
+}
+
+/* Whether a gain goes with this tracked position: the first time, then at
+ * the keep-alive period (a restarted device gets it back). */
+static inline bool gain_due(const ha_output *o, const slot *s, double now) {
+  if (s == NULL || !s->has_gain) {
+    return false;
+  }
+  double keep = o->cfg.keep_alive_s;
+  return !s->gain_sent || now < s->gain_last || (keep > 0.0 && now - s->gain_last >= keep);
+}
+
+/* One `,fff` message at p for an untracked id (room for MSG_MAX bytes
+ * guaranteed by the buffer sizing). Returns its size. */
+static int encode_fff_untracked(const ha_output *o, uint32_t index, uint8_t *p, const double w[3]) {
+  return ha_osc_encode_track_fff(p, MSG_MAX, o->prefix, index, o->suffix, (float)w[0], (float)w[1],
+                                 (float)w[2]);
+}
+
+static uint64_t bundle_timetag(const ha_output *o) {
+  if (!(o->cfg.lookahead_ms > 0.0)) {
+    return HA_OSC_TIMETAG_IMMEDIATE;
+  }
+  struct timespec ts;
+  /* CLOCK_REALTIME through the vDSO: no syscall. OSC time tags are wall
+   * clock (NTP), unlike `now`. */
+  if (clock_gettime(CLOCK_REALTIME, &ts) != 0) {
+    return HA_OSC_TIMETAG_IMMEDIATE;
+  }
+  long long ns = (long long)ts.tv_nsec + (long long)llround(o->cfg.lookahead_ms * 1e6);
+  ts.tv_sec += (time_t)(ns / 1000000000LL);
+  ts.tv_nsec = (long)(ns % 1000000000LL);
+  return ha_osc_timetag_from_timespec(&ts);
+}
+
+/* What one due call did, step by step (encode, transmit, commit). */
+typedef struct output_pass {
+  size_t npend; /* positions encoded (pend) */
+  size_t ndg;   /* datagrams built (iov, dg_first) */
+  size_t done;  /* datagrams the kernel took */
+  bool failed;  /* a send failed or stopped short: retry next call */
+  uint64_t nonfinite, unmapped, untracked, skips, keepalives, syscalls, errors;
+} output_pass;
+
+/* Count a failed send by kind (ha_output_stats) and in the pass. */
+static void output_count_error(ha_output *o, output_pass *pass, int e) {
+  switch (e) {
+  case ECONNREFUSED: ha__add_single_writer_relaxed_u64(&o->c.err_refused, 1); break;
+  case EHOSTUNREACH:
+  case ENETUNREACH:
+  case EHOSTDOWN:
+  case ENETDOWN: ha__add_single_writer_relaxed_u64(&o->c.err_unreachable, 1); break;
+#if EWOULDBLOCK != EAGAIN
+  case EWOULDBLOCK:
+#endif
+  case EAGAIN:
+  case ENOBUFS:
+  case EINTR: ha__add_single_writer_relaxed_u64(&o->c.err_again, 1); break;
+  default: ha__add_single_writer_relaxed_u64(&o->c.err_other, 1); break;
+  }
+  pass->errors++;
+  /* Relaxed: a diagnostic value, no ordering needed (see Counters). */
+  ha__store_relaxed_int(&o->c.last_errno, e);
+}
+
+/* The rate divider: whether this call sends (a flush always does). */
+static bool output_due(ha_output *o, double now, bool force) {
+  if (!force && o->started && now + o->slack < o->next_due) {
+    if (o->next_due - now <= 1.0 / o->cfg.rate_hz + o->slack) {
+      ha__add_single_writer_relaxed_u64(&o->c.rate_skips, 1);
+      return false;
+    }
+    /* `now` went back by more than a period (a clock restarted by the
+     * caller): start a new schedule rather than stall until it catches up. */
+    o->started = false;
+  }
+  return true;
+}
+
+/* One tracked `,fff` message at p from the slot's cached head (room for
+ * MSG_MAX bytes guaranteed by the buffer sizing). Returns its size. */
+static inline size_t encode_fff_slot(const slot *s, uint8_t *p, double w0, double w1, double w2) {
+  /* A fixed 32-byte copy: the bytes past head_len are overwritten by the
+   * floats just after. */
+  memcpy(p, s->head, sizeof s->head);
+  size_t a = s->head_len;
+  ha__put_be_f32(p + a, (float)w0);
+  ha__put_be_f32(p + a + 4, (float)w1);
+  ha__put_be_f32(p + a + 8, (float)w2);
+  return a + 12;
+}
+
+/* Whether a tracked position goes out (the dead-band and the keep-alive);
+ * *keepalive tells that only the keep-alive sends it. */
+static inline bool output_wanted(const ha_output *o, const slot *s, const double w[3], double now,
+                                 bool *keepalive) {
+  *keepalive = false;
+  if (!s->sent || moved_beyond_deadband(o, s, w)) {
+    return true;
+  }
+  double keep = o->cfg.keep_alive_s;
+  *keepalive = keep > 0.0 && (now - s->last >= keep || now < s->last);
+  return *keepalive;
+}
+
+/* Where an encode stands: buffer bytes used, datagrams (iov, dg_first) and
+ * positions (pend) so far, the open bundle, what was skipped. */
+typedef struct encoder {
+  size_t npend, ndg, pos, dg_start, in_dg;
+  uint64_t tt; /* the bundles' time tag */
+  uint64_t nonfinite, unmapped, untracked, skips, keepalives;
+} encoder;
+
+/* Close the open bundle as a datagram. */
+static inline void encoder_close_bundle(ha_output *o, encoder *e) {
+  o->iov[e->ndg].iov_base = o->buf + e->dg_start;
+  o->iov[e->ndg].iov_len = e->pos - e->dg_start;
+  e->ndg++;
+  e->in_dg = 0;
+}
+
+/* Make room for `need` more bytes of messages: close the open bundle if they
+ * do not fit (or it is full), open one if none is. */
+static inline void encoder_room(ha_output *o, encoder *e, size_t need) {
+  size_t bmax = o->cfg.bundle_max_messages;
+  if (e->in_dg > 0 &&
+      (e->pos - e->dg_start + need > o->cfg.max_datagram || (bmax > 0 && e->in_dg >= bmax))) {
+    encoder_close_bundle(o, e);
+  }
+  if (e->in_dg == 0) {
+    e->dg_start = e->pos;
+    memcpy(o->buf + e->pos, "#bundle", 8);
+    ha__put_be64(o->buf + e->pos + 8, e->tt);
+    e->pos += 16;
+    o->dg_first[e->ndg] = e->npend;
+  }
+}
+
+/* Position i, any case: skip it if it must not or need not go, else encode
+ * it (with its gain when due) and mark its slot sent (output_commit). */
+static void output_encode_one(ha_output *o, encoder *e, size_t i, double now, const uint32_t *ids,
+                              const double *x, const double *y, const double *z, bool force) {
+  double w[3] = {x[i], y[i], z[i]};
+  if (!isfinite(w[0]) || !isfinite(w[1]) || !isfinite(w[2])) {
+    e->nonfinite++;
+    return;
+  }
+  uint32_t id = ids[i], index = id;
+  size_t si = ha__output_slot_of(o, id, i);
+  slot *s = si != SIZE_MAX ? &o->slots[si] : NULL;
+  if (s != NULL) {
+    if (!s->mapped) {
+      e->unmapped++;
+      return;
+    }
+    index = s->index;
+  } else {
+    e->untracked++;
+    if (!ha_output_map_id(o, id, &index)) {
+      e->unmapped++;
+      return;
+    }
+  }
+  to_wire(o, w[0], w[1], w[2], w);
+  bool keepalive = false;
+  if (!force && s != NULL && !output_wanted(o, s, w, now, &keepalive)) {
+    e->skips++;
+    return;
+  }
+  e->keepalives += keepalive;
+  const bool gain = o->cfg.gains_len > 0 && gain_due(o, s, now);
+  if (o->cfg.bundle) {
+    size_t msize =
+        s != NULL ? (size_t)s->head_len + 12
+                  : ha__pad4(o->prefix_len + ha__decimal_digits(index) + o->suffix_len + 1) + 20;
+    encoder_room(o, e, 4 + msize + (gain ? 4 + GAIN_MSG_MAX : 0));
+    if (gain) {
+      size_t g = encode_gain(o, s, index, o->buf + e->pos + 4);
+      ha__put_be32(o->buf + e->pos, (uint32_t)g);
+      e->pos += 4 + g;
+    }
+    uint8_t *p = o->buf + e->pos + 4;
+    size_t r = s != NULL ? encode_fff_slot(s, p, w[0], w[1], w[2])
+                         : (size_t)encode_fff_untracked(o, index, p, w);
+    ha__put_be32(o->buf + e->pos, (uint32_t)r);
+    e->pos += 4 + r;
+    e->in_dg++;
+  } else {
+    for (int k = gain ? 0 : 1; k < 2; k++) {
+      uint8_t *p = o->buf + e->pos;
+      size_t r = k == 0      ? encode_gain(o, s, index, p)
+                 : s != NULL ? encode_fff_slot(s, p, w[0], w[1], w[2])
+                             : (size_t)encode_fff_untracked(o, index, p, w);
+      o->iov[e->ndg].iov_base = p;
+      o->iov[e->ndg].iov_len = r;
+      o->dg_first[e->ndg++] = e->npend;
+      e->pos += r;
+    }
+  }
+  undo *u = &o->pend[e->npend++];
+  u->slot = UINT32_MAX;
+  if (s != NULL) {
+    /* Sent, until the commit says otherwise. */
+    u->slot = (uint32_t)si;
+    memcpy(u->wire, s->wire, sizeof u->wire);
+    u->last = s->last;
+    u->sent = s->sent;
+    memcpy(s->wire, w, sizeof s->wire);
+    s->last = now;
+    s->sent = true;
+    u->gain = gain;
+    if (gain) {
+      u->gain_sent = s->gain_sent;
+      u->gain_last = s->gain_last;
+      s->gain_sent = true;
+      s->gain_last = now;
+    }
+  }
+}
+
+/* What the fast path reads of the output, once per call. */
+typedef struct fast_cfg {
+  slot *slots;
+  const uint32_t *hint;
+  double thr;  /* the dead-band (one for x, y, z) */
+  double keep; /* keep-alive period, 0: none */
+  double now;
+  bool force;
+  bool adm;
+} fast_cfg;
+
+/* The fast path's slot for position i: tracked (the call index's hint
+ * names it), mapped, no gain, not AED, finite; NULL leaves the position to
+ * output_encode_one. *w gets its wire values; *send tells whether it goes
+ * (dead-band, keep-alive: *keepalive when only the keep-alive sends it). */
+static inline slot *fast_slot(const ha_output *o, const fast_cfg *f, uint32_t id, uint32_t h,
+                              double w[3], bool *send, bool *keepalive) {
+  if (h == 0) {
+    return NULL;
+  }
+  slot *s = &f->slots[h - 1];
+  if (s->id != id || !s->fast) {
+    return NULL;
+  }
+  /* x - x is 0 for a finite x, NaN for an infinite or NaN one. */
+  if (isnan((w[0] - w[0]) + (w[1] - w[1]) + (w[2] - w[2]))) {
+    return NULL;
+  }
+  if (f->adm) {
+    to_wire(o, w[0], w[1], w[2], w);
+  }
+  *keepalive = false;
+  /* The largest move, with maxsd rather than libm's fmax (a call). */
+  double d0 = fabs(w[0] - s->wire[0]), d1 = fabs(w[1] - s->wire[1]), d2 = fabs(w[2] - s->wire[2]);
+  double d01 = d0 > d1 ? d0 : d1;
+  *send = f->force || !s->sent || (d01 > d2 ? d01 : d2) > f->thr;
+  if (!*send && f->keep > 0.0 && (f->now - s->last >= f->keep || f->now < s->last)) {
+    *send = *keepalive = true;
+  }
+  return s;
+}
+
+/* Note the slot's state before in the undo log, then mark it sent. */
+static inline void fast_mark_sent(undo *u, slot *s, uint32_t dense, const double w[3], double now) {
+  u->slot = dense;
+  memcpy(u->wire, s->wire, sizeof u->wire);
+  u->last = s->last;
+  u->sent = s->sent;
+  u->gain = false;
+  memcpy(s->wire, w, sizeof s->wire);
+  s->last = now;
+  s->sent = true;
+}
+
+/* The common case in a loop of its own, from position i on (fast_slot says
+ * which); returns the first position it leaves to output_encode_one (n:
+ * none). Two loops, bundles and plain datagrams, each with its state in
+ * locals: the messages are written byte by byte, and a char store may alias
+ * any memory the compiler cannot prove private, so whatever the general loop
+ * read through `o` was reloaded after every store; with the rarer cases'
+ * branches and spills that was ~150 instructions a position (callgrind),
+ * ~30 ns against the ~60 ns the kernel takes for a position in a bundle. */
+static size_t output_encode_fast(ha_output *o, encoder *e, size_t i, size_t n, double now,
+                                 const uint32_t *ids, const double *x, const double *y,
+                                 const double *z, bool force) {
+  const fast_cfg f = {o->slots, o->hint, o->thr[0], o->cfg.keep_alive_s, now, force, o->adm};
+  uint8_t *const buf = o->buf;
+  struct iovec *const iov = o->iov;
+  size_t *const dg_first = o->dg_first;
+  undo *const pend = o->pend;
+  uint8_t *p = buf + e->pos;
+  size_t npend = e->npend, ndg = e->ndg;
+  uint64_t skips = 0, keepalives = 0;
+  if (o->cfg.bundle) {
+    /* The open bundle: its start, its end (max_datagram), the messages it
+     * still takes (0: none open, or full). */
+    const size_t bmax = o->cfg.bundle_max_messages > 0 ? o->cfg.bundle_max_messages : SIZE_MAX;
+    uint8_t *start = buf + e->dg_start, *end = start + o->cfg.max_datagram;
+    size_t left = e->in_dg > 0 ? bmax - e->in_dg : 0;
+    bool open = e->in_dg > 0;
+    for (; i < n; i++) {
+      double w[3] = {x[i], y[i], z[i]};
+      bool send, keepalive;
+      slot *s = fast_slot(o, &f, ids[i], f.hint[i], w, &send, &keepalive);
+      if (s == NULL) {
+        break;
+      }
+      if (!send) {
+        skips++;
+        continue;
+      }
+      keepalives += keepalive;
+      size_t m = (size_t)s->head_len + 12;
+      if (left == 0 || p + 4 + m > end) {
+        if (open) {
+          iov[ndg].iov_base = start;
+          iov[ndg].iov_len = (size_t)(p - start);
+          ndg++;
+        }
+        start = p;
+        end = start + o->cfg.max_datagram;
+        left = bmax;
+        open = true;
+        memcpy(p, "#bundle", 8);
+        ha__put_be64(p + 8, e->tt);
+        p += 16;
+        dg_first[ndg] = npend;
+      }
+      ha__put_be32(p, (uint32_t)m);
+      encode_fff_slot(s, p + 4, w[0], w[1], w[2]);
+      p += 4 + m;
+      left--;
+      fast_mark_sent(&pend[npend++], s, f.hint[i] - 1, w, now);
+    }
+    e->dg_start = (size_t)(start - buf);
+    e->in_dg = open ? bmax - left : 0;
+  } else {
+    for (; i < n; i++) {
+      double w[3] = {x[i], y[i], z[i]};
+      bool send, keepalive;
+      slot *s = fast_slot(o, &f, ids[i], f.hint[i], w, &send, &keepalive);
+      if (s == NULL) {
+        break;
+      }
+      if (!send) {
+        skips++;
+        continue;
+      }
+      keepalives += keepalive;
+      size_t m = encode_fff_slot(s, p, w[0], w[1], w[2]);
+      iov[ndg].iov_base = p;
+      iov[ndg].iov_len = m;
+      dg_first[ndg++] = npend;
+      p += m;
+      fast_mark_sent(&pend[npend++], s, f.hint[i] - 1, w, now);
+    }
+  }
+  e->pos = (size_t)(p - buf);
+  e->npend = npend;
+  e->ndg = ndg;
+  e->skips += skips;
+  e->keepalives += keepalives;
+  return i;
+}
+
+/* Walk the positions once: skip what must not or need not go, encode the
+ * rest into buf (datagrams in iov, their positions pending), the common case
+ * in output_encode_fast and the rest one by one. */
+static void output_encode(ha_output *o, double now, size_t n, const uint32_t *ids, const double *x,
+                          const double *y, const double *z, bool force, output_pass *pass) {
+  encoder e;
+  memset(&e, 0, sizeof e);
+  e.tt = o->cfg.bundle ? bundle_timetag(o) : 0;
+  for (size_t i = 0; i < n; i++) {
+    i = output_encode_fast(o, &e, i, n, now, ids, x, y, z, force);
+    if (i < n) {
+      output_encode_one(o, &e, i, now, ids, x, y, z, force);
+    }
+  }
+  if (o->cfg.bundle && e.in_dg > 0) {
+    encoder_close_bundle(o, &e);
+  }
+  o->dg_first[e.ndg] = e.npend;
+  pass->npend = e.npend;
+  pass->ndg = e.ndg;
+  pass->nonfinite = e.nonfinite;
+  pass->unmapped = e.unmapped;
+  pass->untracked = e.untracked;
+  pass->skips = e.skips;
+  pass->keepalives = e.keepalives;
+}
+
+/* Send the datagrams: one sendmmsg (per MMSG_MAX datagrams); stop at the
+ * first failure or short send. */
+static void output_transmit(ha_output *o, output_pass *pass) {
+  size_t done = 0;
+  while (done < pass->ndg) {
+    size_t batch = pass->ndg - done < MMSG_MAX ? pass->ndg - done : MMSG_MAX;
+    int r = sendmmsg(o->fd, o->msgs + done, (unsigned int)batch, 0);
+    pass->syscalls++;
+    if (r < 0) {
+      output_count_error(o, pass, errno);
+      pass->failed = true;
+      break;
+    }
+    done += (size_t)r;
+    if ((size_t)r < batch) {
+      /* The kernel stopped early (an error after some datagrams, whose errno
+       * it drops): retry the rest next tick. */
+      ha__add_single_writer_relaxed_u64(&o->c.short_sends, 1);
+      pass->errors++;
+      pass->failed = true;
+      break;
+    }
+  }
+  pass->done = done;
+}
+
+/* The encode marked every position it encoded as sent (dead-band reference,
+ * keep-alive clock) while its slot was in cache; here the positions of the
+ * datagrams the kernel did not take get their slot's state back, newest
+ * first (an id twice in one call restores the oldest state last). Then the
+ * pass goes to the counters and the caller's report. Returns the messages
+ * that left. A second walk over every sent position's slot to commit it
+ * cost more than the encoding itself at 10,000 tracks. */
+static size_t output_commit(ha_output *o, const output_pass *pass, ha_output_report *report) {
+  size_t sent_msgs = o->dg_first[pass->done];
+  uint64_t bytes = 0;
+  for (size_t d = 0; d < pass->done; d++) {
+    bytes += o->iov[d].iov_len;
+  }
+  for (size_t k = pass->npend; k > sent_msgs; k--) {
+    const undo *u = &o->pend[k - 1];
+    if (u->slot == UINT32_MAX) {
+      continue;
+    }
+    slot *s = &o->slots[u->slot];
+    memcpy(s->wire, u->wire, sizeof s->wire);
+    s->last = u->last;
+    s->sent = u->sent;
+    if (u->gain) {
+      s->gain_sent = u->gain_sent;
+      s->gain_last = u->gain_last;
+    }
+  }
+  ha__add_single_writer_relaxed_u64(&o->c.ticks, 1);
+  ha__add_single_writer_relaxed_u64(&o->c.messages, sent_msgs);
+  ha__add_single_writer_relaxed_u64(&o->c.datagrams, pass->done);
+  ha__add_single_writer_relaxed_u64(&o->c.bytes, bytes);
+  ha__add_single_writer_relaxed_u64(&o->c.syscalls, pass->syscalls);
+  ha__add_single_writer_relaxed_u64(&o->c.unsent, pass->npend - sent_msgs);
+  ha__add_single_writer_relaxed_u64(&o->c.deadband_skips, pass->skips);
+  ha__add_single_writer_relaxed_u64(&o->c.keepalive_sends, pass->keepalives);
+  ha__add_single_writer_relaxed_u64(&o->c.nonfinite, pass->nonfinite);
+  ha__add_single_writer_relaxed_u64(&o->c.unmapped, pass->unmapped);
+  ha__add_single_writer_relaxed_u64(&o->c.untracked, pass->untracked);
+  if (report != NULL) {
+    report->messages = sent_msgs;
+    report->datagrams = pass->done;
+    report->bytes = bytes;
+    report->send_errors = pass->errors;
+    report->unsent = pass->npend - sent_msgs;
+  }
+  return sent_msgs;
+}
+
+/* Next deadline: the first start + k / rate after now (missed ones are
+ * skipped, not sent in a burst). */
+static void output_schedule(ha_output *o, double now) {
+  if (!o->started) {
+    o->started = true;
+    o->start = now;
+  }
+  double k = floor((now - o->start + o->slack) * o->cfg.rate_hz) + 1.0;
+  o->next_due = o->start + k / o->cfg.rate_hz;
+}
+
+/* ha_output_send (force false) and ha_output_flush (force true). */
+static int output_send_positions(ha_output *o, double now, size_t n, const uint32_t *ids,
+                                 const double *x, const double *y, const double *z, bool force,
+                                 ha_output_report *report) {
+  if (report != NULL) {
+    memset(report, 0, sizeof *report);
+  }
+  if (o == NULL || (n > 0 && (ids == NULL || x == NULL || y == NULL || z == NULL)) ||
+      n > o->max_tracks || !isfinite(now)) {
+    return HA_EINVAL;
+  }
+  if (!output_due(o, now, force)) {
+    return 0;
+  }
+  output_pass pass;
+  memset(&pass, 0, sizeof pass);
+  output_encode(o, now, n, ids, x, y, z, force, &pass);
+  output_transmit(o, &pass);
+  size_t sent = output_commit(o, &pass, report);
+  if (!force && !pass.failed) {
+    output_schedule(o, now);
+  }
+  return (int)sent;
+}
+
+int ha_output_send(ha_output *o, double now, size_t n, const uint32_t *ids, const double *x,
+                   const double *y, const double *z, ha_output_report *report) {
+  return output_send_positions(o, now, n, ids, x, y, z, false, report);
+}
+
+int ha_output_flush(ha_output *o, double now, size_t n, const uint32_t *ids, const double *x,
+                    const double *y, const double *z, ha_output_report *report) {
+  return output_send_positions(o, now, n, ids, x, y, z, true, report);
+}
