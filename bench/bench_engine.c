@@ -509,7 +509,8 @@ int ha_bench_engine(int argc, char **argv) {
       }
       double sc = r.ns[HA_BATCH_IMPL_SCALAR], av = r.ns[HA_BATCH_IMPL_AVX2];
       printf("%-14s %9zu %12.1f %12.1f %9.2fx\n", all[m], n, 1e3 / sc,
-             r.have[HA_BATCH_IMPL_AVX2] ? 1e3 / av : 0.0, r.have[HA_BATCH_IMPL_AVX2] ? sc / av : 0.0);
+             r.have[HA_BATCH_IMPL_AVX2] ? 1e3 / av : 0.0,
+             r.have[HA_BATCH_IMPL_AVX2] ? sc / av : 0.0);
     }
     printf("(models: each model alone, %d motions in turn, defaults; only with --cases models)\n",
            POOL);

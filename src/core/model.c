@@ -750,7 +750,12 @@ void ha_motion_state_reset(ha_motion_state *s) {
 
 double ha__waveform(int wave, double alpha) {
   switch (wave) {
-  case 1: return (2.0 / HA_PI) * asin(sin(alpha));
+  case 1: {
+    /* (2/π)·asin(sin α), folded exactly: asin(sin α) near a peak loses
+     * half the digits (sin α rounds to 1 up to 1e-8 rad from it). */
+    double x = alpha / HA_TAU + 0.25;
+    return 1.0 - 4.0 * fabs((x - floor(x)) - 0.5);
+  }
   case 2: return sin(alpha) >= 0.0 ? 1.0 : -1.0;
   case 3: {
     double x = alpha / HA_TAU;

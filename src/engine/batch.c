@@ -37,7 +37,16 @@
 #include <string.h>
 #include <strings.h>
 
-enum { KIND_GENERIC = 0, KIND_CIRCLE = 1, KIND_SINES = 2 };
+enum {
+  KIND_GENERIC = 0,
+  KIND_CIRCLE,
+  KIND_SINES,
+  KIND_LERP,
+  KIND_ROT1,
+  KIND_ROT2,
+  KIND_WAVE,
+  KIND_COUNT
+};
 
 typedef struct batch_run {
   size_t start;
@@ -206,13 +215,17 @@ void ha_batch_get_stats(const ha_batch *b, ha_batch_stats *out) {
 /* The kernel for `m`, its parameters in `kp` with the frame folded in. */
 static int capture_kernel(const ha_motion *m, ha__kernel_params *kp) {
   const ha__motion_data *d = ha__motion_current(m);
-  if (ha__motion_blending(m) || d->model->pack == NULL || d->has_off) {
+  if (ha__motion_blending(m) || d->model->pack == NULL || d->has_off || d->seam_window > 0.0) {
     return KIND_GENERIC;
   }
   int kind;
   switch (d->model->pack(d, kp)) {
   case HA__KERNEL_CIRCLE: kind = KIND_CIRCLE; break;
   case HA__KERNEL_SINES: kind = KIND_SINES; break;
+  case HA__KERNEL_LERP: kind = KIND_LERP; break;
+  case HA__KERNEL_ROT1: kind = KIND_ROT1; break;
+  case HA__KERNEL_ROT2: kind = KIND_ROT2; break;
+  case HA__KERNEL_WAVE: kind = KIND_WAVE; break;
   case HA__KERNEL_NONE:
   default: return KIND_GENERIC;
   }
@@ -227,6 +240,12 @@ static int capture_kernel(const ha_motion *m, ha__kernel_params *kp) {
     kp->c[1] = c.y;
     kp->c[2] = c.z;
     memcpy(kp->m, mm.m, sizeof(kp->m));
+    for (int k = 0; k < 2; k++) {
+      ha_vec3 n = ha_mat3_apply(&d->xf, ha_vec3_make(kp->n[0][k], kp->n[1][k], kp->n[2][k]));
+      kp->n[0][k] = n.x;
+      kp->n[1][k] = n.y;
+      kp->n[2][k] = n.z;
+    }
   }
   return kind;
 }
@@ -271,7 +290,13 @@ static int batch_capture(ha_batch *b, size_t i, const ha_motion *m, const ha_tra
   for (int k = 0; k < 3; k++) {
     s->w[k][i] = w[k];
     s->ph[k][i] = ph[k];
+    s->rho[k][i] = kind == KIND_WAVE ? (k == 0 ? kp.wave : k == 1 ? kp.wave_tau : 0) : kp.rho[k];
+    s->n[k][0][i] = kp.n[k][0];
+    s->n[k][1][i] = kp.n[k][1];
   }
+  /* The easing as ha_ease splits it: family and variant (in, out, in-out). */
+  s->ez[0][i] = kp.ease > 0 ? (kp.ease - 1) / 3 : -1;
+  s->ez[1][i] = kp.ease > 0 ? (kp.ease - 1) % 3 : 0;
   return kind;
 }
 
@@ -383,6 +408,58 @@ void ha__batch_sines_scalar(const ha__batch_soa *s, size_t i0, size_t n, double 
   }
 }
 
+/* The shape kernels (model_impl.h) at track i: the reference the AVX2
+ * kernels follow operation for operation. */
+static void shape_at(const ha__batch_soa *s, size_t i, double t, int kind, double *x, double *y,
+                     double *z) {
+  double tau = ha__batch_tau_at(s, i, t);
+  double p = tau / s->T[i];
+  double u = kind == KIND_WAVE && s->rho[1][i] > 0.5 ? tau : p;
+  double q = u * s->w[2][i];
+  q = q < 0.0 ? 0.0 : q > 1.0 ? 1.0 : q;
+  int family = (int)s->ez[0][i];
+  double g =
+      ha_ease(family < 0 ? HA_EASE_LINEAR : (ha_easing)(1 + 3 * family + (int)s->ez[1][i]), q);
+  double th = s->ph[0][i] + s->w[0][i] * u;
+  double v[3] = {s->c[0][i] + s->m[0][2][i] * g, s->c[1][i] + s->m[1][2][i] * g,
+                 s->c[2][i] + s->m[2][2][i] * g};
+  if (kind == KIND_ROT1 || kind == KIND_ROT2) {
+    double rho = s->rho[0][i] + s->rho[1][i] * g;
+    double ck = 0.0, sk = 0.0;
+    if (kind == KIND_ROT2) {
+      double kappa = s->w[1][i] * th;
+      ck = cos(kappa);
+      sk = sin(kappa);
+      rho = rho + s->rho[2][i] * ck;
+    }
+    double a = rho * cos(th), b = rho * sin(th);
+    for (int r = 0; r < 3; r++) {
+      v[r] = v[r] + s->m[r][0][i] * a + s->m[r][1][i] * b + s->n[r][0][i] * ck + s->n[r][1][i] * sk;
+    }
+  } else if (kind == KIND_WAVE) {
+    double w = ha__waveform((int)s->rho[0][i], th);
+    for (int r = 0; r < 3; r++) {
+      v[r] = v[r] + s->m[r][0][i] * w;
+    }
+  }
+  x[i] = v[0];
+  y[i] = v[1];
+  z[i] = v[2];
+}
+
+#define HA__DEFINE_SHAPE(name, kind)                                                               \
+  void ha__batch_##name##_scalar(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x, \
+                                 double *y, double *z) {                                           \
+    for (size_t i = i0; i < i0 + n; i++) {                                                         \
+      shape_at(s, i, t, kind, x, y, z);                                                            \
+    }                                                                                              \
+  }
+HA__DEFINE_SHAPE(lerp, KIND_LERP)
+HA__DEFINE_SHAPE(rot1, KIND_ROT1)
+HA__DEFINE_SHAPE(rot2, KIND_ROT2)
+HA__DEFINE_SHAPE(wave, KIND_WAVE)
+#undef HA__DEFINE_SHAPE
+
 static void eval_generic(const ha_batch *b, size_t i0, size_t n, double t, double *x, double *y,
                          double *z) {
   for (size_t i = i0; i < i0 + n; i++) {
@@ -393,8 +470,73 @@ static void eval_generic(const ha_batch *b, size_t i0, size_t n, double t, doubl
   }
 }
 
-typedef void (*kernel_fn)(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
-                          double *y, double *z);
+/* The kernels of one implementation, by kind (GENERIC: NULL). */
+static const ha__batch_kernel_fn scalar_kernels[KIND_COUNT] = {NULL,
+                                                               ha__batch_circle_scalar,
+                                                               ha__batch_sines_scalar,
+                                                               ha__batch_lerp_scalar,
+                                                               ha__batch_rot1_scalar,
+                                                               ha__batch_rot2_scalar,
+                                                               ha__batch_wave_scalar};
+#if defined(HA_HAVE_AVX2)
+static const ha__batch_kernel_fn avx2_kernels[KIND_COUNT] = {NULL,
+                                                             ha__batch_circle_avx2,
+                                                             ha__batch_sines_avx2,
+                                                             ha__batch_lerp_avx2,
+                                                             ha__batch_rot1_avx2,
+                                                             ha__batch_rot2_avx2,
+                                                             ha__batch_wave_avx2};
+#endif
+
+/* Mixed batches. A run shorter than GATHER_MIN tracks would fill a vector
+ * kernel's lanes poorly (a 1-track run costs a whole vector, and each run
+ * has its call and loop overhead), so a vector implementation collects the
+ * tracks of short runs per kind, in GATHER tracks at a time: their fields
+ * are copied into a small structure of arrays on the stack, the kernel runs
+ * on it contiguously, and the positions are scattered back. Nothing is
+ * allocated and nothing is kept between calls; the order of evaluation does
+ * not matter (every track is independent), and the kernel sees the same
+ * values as in place, so the result is the same bit for bit. Rejected:
+ * keeping the fields sorted by kind (slots no longer the add positions,
+ * which ha_batch_eval_range and ha_batch_set_track address) and gathering
+ * with AVX2 gather instructions (one per field and 4 tracks, slower than
+ * the copies). */
+#define GATHER_MIN 8
+#define GATHER 32
+
+typedef struct gather_set {
+  size_t idx[KIND_COUNT][GATHER];
+  size_t n[KIND_COUNT];
+} gather_set;
+
+static void gather_flush(const ha_batch *b, gather_set *g, int kind, ha__batch_kernel_fn fn,
+                         double t, double *x, double *y, double *z) {
+  /* GATHER + 3 slots a field: the kernel may load a whole last vector. */
+  enum { STRIDE = GATHER + 4 };
+  _Alignas(64) double buf[HA__BATCH_FIELDS * STRIDE];
+  _Alignas(32) double out[3][STRIDE];
+  ha__batch_soa cs = b->soa, from_soa = b->soa;
+  double **dst[HA__BATCH_FIELDS], **src[HA__BATCH_FIELDS];
+  ha__batch_soa_fields(&cs, dst);
+  ha__batch_soa_fields(&from_soa, src);
+  size_t n = g->n[kind], padded = (n + 3u) & ~(size_t)3u;
+  for (size_t f = 0; f < HA__BATCH_FIELDS; f++) {
+    double *col = buf + f * STRIDE;
+    const double *from = *src[f];
+    for (size_t j = 0; j < padded; j++) {
+      col[j] = from[g->idx[kind][j < n ? j : n - 1]];
+    }
+    *dst[f] = col;
+  }
+  fn(&cs, 0, n, t, out[0], out[1], out[2]);
+  for (size_t j = 0; j < n; j++) {
+    size_t i = g->idx[kind][j];
+    x[i] = out[0][j];
+    y[i] = out[1][j];
+    z[i] = out[2][j];
+  }
+  g->n[kind] = 0;
+}
 
 /* Evaluate tracks [first, end) with `impl`. The runs are sorted and cover
  * every track: binary search for the first one reaching `first`, then clip
@@ -402,21 +544,19 @@ typedef void (*kernel_fn)(const ha__batch_soa *s, size_t i0, size_t n, double t,
  * run writes nothing outside it). */
 static ha_status eval_range(const ha_batch *b, double t, size_t first, size_t end, double *x,
                             double *y, double *z, ha_batch_impl impl) {
-  kernel_fn circle = NULL, sines = NULL;
+  const ha__batch_kernel_fn *kernels = NULL;
+  int gather = 0;
   if (impl == HA_BATCH_IMPL_AUTO) {
     impl = b->impl;
   }
   switch (impl) {
   case HA_BATCH_IMPL_GENERIC: eval_generic(b, first, end - first, t, x, y, z); return HA_OK;
-  case HA_BATCH_IMPL_SCALAR:
-    circle = ha__batch_circle_scalar;
-    sines = ha__batch_sines_scalar;
-    break;
+  case HA_BATCH_IMPL_SCALAR: kernels = scalar_kernels; break;
   case HA_BATCH_IMPL_AVX2:
 #if defined(HA_HAVE_AVX2)
     if (b->avx2_ok) {
-      circle = ha__batch_circle_avx2;
-      sines = ha__batch_sines_avx2;
+      kernels = avx2_kernels;
+      gather = 1;
       break;
     }
 #endif
@@ -433,14 +573,29 @@ static ha_status eval_range(const ha_batch *b, double t, size_t first, size_t en
       hi = mid;
     }
   }
+  gather_set g;
+  memset(g.n, 0, sizeof(g.n));
   for (size_t r = lo; r < b->nruns && b->runs[r].start < end; r++) {
     const batch_run *run = &b->runs[r];
     size_t i0 = run->start > first ? run->start : first;
     size_t i1 = run->start + run->count < end ? run->start + run->count : end;
-    switch (run->kind) {
-    case KIND_CIRCLE: circle(&b->soa, i0, i1 - i0, t, x, y, z); break;
-    case KIND_SINES: sines(&b->soa, i0, i1 - i0, t, x, y, z); break;
-    default: eval_generic(b, i0, i1 - i0, t, x, y, z); break;
+    int k = run->kind;
+    if (k <= KIND_GENERIC || k >= KIND_COUNT) {
+      eval_generic(b, i0, i1 - i0, t, x, y, z);
+    } else if (!gather || i1 - i0 >= GATHER_MIN) {
+      kernels[k](&b->soa, i0, i1 - i0, t, x, y, z);
+    } else {
+      for (size_t i = i0; i < i1; i++) {
+        g.idx[k][g.n[k]++] = i;
+        if (g.n[k] == GATHER) {
+          gather_flush(b, &g, k, kernels[k], t, x, y, z);
+        }
+      }
+    }
+  }
+  for (int k = KIND_GENERIC + 1; k < KIND_COUNT; k++) {
+    if (g.n[k] > 0) {
+      gather_flush(b, &g, k, kernels[k], t, x, y, z);
     }
   }
   return HA_OK;
@@ -541,7 +696,7 @@ ha_status ha_motion_eval_times_with(const ha_motion *m, const ha_track_ctx *ctx,
   ha__kernel_params kp;
   memset(&kp, 0, sizeof(kp));
   int kind = circle != NULL ? capture_kernel(m, &kp) : KIND_GENERIC;
-  if (kind == KIND_GENERIC) {
+  if (kind != KIND_CIRCLE && kind != KIND_SINES) {
     for (size_t i = 0; i < n; i++) {
       ha_vec3 v = ha_motion_eval(m, t[i], ctx);
       x[i * stride] = v.x;

@@ -11,9 +11,11 @@
  * and at 1,000,000 tracks (memory-bound) that halved the throughput: the
  * memory system serves several streams in parallel.
  *
- * Both kernels share the field arrays:
+ * Every kernel shares the field arrays:
  *   CIRCLE: P = c + m[:,0]·cos θ + m[:,1]·sin θ,  θ = ph[0] + w[0]·p
  *   SINES:  P = c + Σ_k m[:,k]·sin(w[k]·p + ph[k]), k = 0..2
+ *   LERP, ROT1, ROT2, WAVE (the shape kernels, model_impl.h): θ0 in ph[0],
+ *   ω0..2 in w[0..2], the easing in ez, ρ (or the waveform) in rho, n.
  * with the frame transform folded into c and m, w the model's angular rates
  * per unit of progress and p = τ/T, divided per track as ha_motion_eval does:
  * θ0 + ω·(τ/T) is then, operation for operation, how every CIRCLE model
@@ -45,9 +47,13 @@ typedef struct ha__batch_soa {
   double *m[3][3]; /* m[row][col] */
   double *w[3];    /* angular rates (rad per unit of progress p = τ/T) */
   double *ph[3];   /* phases (rad) */
+  double *ez[2];   /* shape kernels: easing family (−1 linear) and variant */
+  double *rho[3];  /* ROT1/ROT2: ρ coefficients; WAVE: rho[0] the waveform,
+                      rho[1] 1 when the phase runs in seconds */
+  double *n[3][2]; /* ROT2: the second rotating vector's columns */
 } ha__batch_soa;
 
-#define HA__BATCH_FIELDS 22 /* double arrays in ha__batch_soa */
+#define HA__BATCH_FIELDS 33 /* double arrays in ha__batch_soa */
 
 /* The address of every field pointer of `s`, in a fixed order. */
 static inline void ha__batch_soa_fields(ha__batch_soa *s, double **f[HA__BATCH_FIELDS]) {
@@ -60,10 +66,16 @@ static inline void ha__batch_soa_fields(ha__batch_soa *s, double **f[HA__BATCH_F
     f[n++] = &s->c[r];
     f[n++] = &s->w[r];
     f[n++] = &s->ph[r];
+    f[n++] = &s->rho[r];
     for (int k = 0; k < 3; k++) {
       f[n++] = &s->m[r][k];
     }
+    for (int k = 0; k < 2; k++) {
+      f[n++] = &s->n[r][k];
+    }
   }
+  f[n++] = &s->ez[0];
+  f[n++] = &s->ez[1];
 }
 
 /* Time mapping of one track, the same arithmetic as ha_time_map (timing.c)
@@ -120,6 +132,23 @@ typedef struct ha__times_out {
 } ha__times_out;
 
 /* Kernels: evaluate tracks [i0, i0 + n) into x/y/z at the same indices. */
+typedef void (*ha__batch_kernel_fn)(const ha__batch_soa *s, size_t i0, size_t n, double t,
+                                    double *x, double *y, double *z);
+/* The shape kernels, scalar reference (batch.c) and AVX2
+ * (simd/batch_shapes_avx2.c). */
+#define HA__SHAPE_KERNELS(X) X(lerp) X(rot1) X(rot2) X(wave)
+#define HA__DECLARE_SHAPE(name)                                                                    \
+  void ha__batch_##name##_scalar(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x, \
+                                 double *y, double *z);
+HA__SHAPE_KERNELS(HA__DECLARE_SHAPE)
+#undef HA__DECLARE_SHAPE
+#if defined(HA_HAVE_AVX2)
+#define HA__DECLARE_SHAPE(name)                                                                  \
+  void ha__batch_##name##_avx2(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x, \
+                               double *y, double *z);
+HA__SHAPE_KERNELS(HA__DECLARE_SHAPE)
+#undef HA__DECLARE_SHAPE
+#endif
 void ha__batch_circle_scalar(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
                              double *y, double *z);
 void ha__batch_sines_scalar(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,

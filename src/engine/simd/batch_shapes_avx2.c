@@ -1,0 +1,177 @@
+/* AVX2 + FMA shape kernels (LERP, ROT1, ROT2, WAVE: model_impl.h), four
+ * tracks per instruction, in double.
+ *
+ * Lane by lane the scalar reference (batch.c, shape_at) with its operations
+ * in the same order and never fused where the reference rounds twice: the
+ * time mapping (tau4), p = τ/T, θ = θ0 + ω0·u, κ = ω1·θ, the clamp and the
+ * easing are then bit-identical to the reference and to the models, and
+ * only sin/cos (sincos4, within about an ulp of libm) and the final sums
+ * (FMA) round differently: ~1e-13 m at 1000 m.
+ *
+ * Per-lane choices (the easing family and variant, the waveform, u = τ or p)
+ * are computed for every lane and blended; the dearer branches (the sine
+ * easing's cosine, the waveform's sine) only when a lane of the vector needs
+ * them (one movemask). The same two passes as batch_avx2.c: u into a chunk
+ * buffer, then the rest. */
+#include "avx2_impl.h"
+
+static HA__ALWAYS_INLINE __m256d select4(__m256d mask, __m256d yes, __m256d no) {
+  return _mm256_blendv_pd(no, yes, mask);
+}
+static HA__ALWAYS_INLINE __m256d eq4(__m256d a, double b) {
+  return _mm256_cmp_pd(a, _mm256_set1_pd(b), _CMP_EQ_OQ);
+}
+
+/* ha_ease (easing.c) of four progresses q ∈ [0, 1], the family (−1 linear)
+ * and variant (0 in, 1 out, 2 in-out) per lane; families 0–4, 6 and 7 (the
+ * others never reach a kernel: ha__kernel_ease_ok). */
+static HA__ALWAYS_INLINE __m256d ease4(__m256d fam, __m256d var, __m256d t) {
+  const __m256d zero = _mm256_setzero_pd(), one = _mm256_set1_pd(1.0);
+  const __m256d half = _mm256_set1_pd(0.5), two = _mm256_set1_pd(2.0);
+  __m256d lin = _mm256_cmp_pd(fam, zero, _CMP_LT_OQ);
+  __m256d r = t;
+  if (_mm256_movemask_pd(lin) != 0xF) {
+    __m256d lower = _mm256_cmp_pd(t, half, _CMP_LT_OQ);
+    __m256d inout =
+        select4(lower, _mm256_mul_pd(two, t), _mm256_sub_pd(two, _mm256_mul_pd(two, t)));
+    __m256d tin = select4(eq4(var, 0.0), t, select4(eq4(var, 1.0), _mm256_sub_pd(one, t), inout));
+    __m256d t2 = _mm256_mul_pd(tin, tin);
+    __m256d t3 = _mm256_mul_pd(t2, tin);
+    __m256d t4 = _mm256_mul_pd(t3, tin);
+    __m256d t5 = _mm256_mul_pd(t4, tin);
+    __m256d circ = _mm256_sub_pd(one, _mm256_sqrt_pd(_mm256_sub_pd(one, t2)));
+    const __m256d c1 = _mm256_set1_pd(1.70158), c3 = _mm256_set1_pd(1.70158 + 1.0);
+    __m256d back = _mm256_sub_pd(_mm256_mul_pd(_mm256_mul_pd(_mm256_mul_pd(c3, tin), tin), tin),
+                                 _mm256_mul_pd(_mm256_mul_pd(c1, tin), tin));
+    __m256d f = select4(eq4(fam, 0.0), t2, t3);
+    f = select4(eq4(fam, 2.0), t4, f);
+    f = select4(eq4(fam, 3.0), t5, f);
+    f = select4(eq4(fam, 6.0), circ, f);
+    f = select4(eq4(fam, 7.0), back, f);
+    __m256d is_sine = eq4(fam, 4.0);
+    if (_mm256_movemask_pd(is_sine) != 0) {
+      /* 1 − cos(t·π/2), as easing.c writes it: (t·π)/2 */
+      __m256d sn, cs;
+      sincos4(_mm256_div_pd(_mm256_mul_pd(tin, _mm256_set1_pd(HA_PI)), two), &sn, &cs);
+      f = select4(is_sine, _mm256_sub_pd(one, cs), f);
+    }
+    __m256d fh = _mm256_mul_pd(f, half);
+    __m256d out_io = select4(lower, fh, _mm256_sub_pd(one, fh));
+    __m256d out = select4(eq4(var, 0.0), f, select4(eq4(var, 1.0), _mm256_sub_pd(one, f), out_io));
+    r = select4(lin, t, out);
+  }
+  /* !(t > 0) → 0, t ≥ 1 → 1 */
+  r = _mm256_and_pd(r, _mm256_cmp_pd(t, zero, _CMP_GT_OQ));
+  return select4(_mm256_cmp_pd(t, one, _CMP_GE_OQ), one, r);
+}
+
+/* ha__waveform (model.c) of four phases, the waveform per lane. */
+static HA__ALWAYS_INLINE __m256d wave4(__m256d wave, __m256d a) {
+  const __m256d one = _mm256_set1_pd(1.0), tau = _mm256_set1_pd(HA_TAU);
+  __m256d tri, saw;
+  {
+    __m256d x = _mm256_add_pd(_mm256_div_pd(a, tau), _mm256_set1_pd(0.25));
+    __m256d f = _mm256_sub_pd(_mm256_sub_pd(x, _mm256_floor_pd(x)), _mm256_set1_pd(0.5));
+    tri = _mm256_sub_pd(one, _mm256_mul_pd(_mm256_set1_pd(4.0), abs4(f)));
+  }
+  {
+    __m256d x = _mm256_div_pd(a, tau);
+    saw = _mm256_sub_pd(_mm256_mul_pd(_mm256_set1_pd(2.0), _mm256_sub_pd(x, _mm256_floor_pd(x))),
+                        one);
+  }
+  __m256d r = select4(eq4(wave, 1.0), tri, saw);
+  __m256d need_sin = _mm256_cmp_pd(wave, _mm256_set1_pd(2.5), _CMP_LT_OQ);
+  need_sin = _mm256_andnot_pd(eq4(wave, 1.0), need_sin); /* sine (0) or square (2) */
+  if (_mm256_movemask_pd(need_sin) != 0) {
+    __m256d sn, cs;
+    sincos4(a, &sn, &cs);
+    __m256d sq =
+        select4(_mm256_cmp_pd(sn, _mm256_setzero_pd(), _CMP_GE_OQ), one, _mm256_set1_pd(-1.0));
+    r = select4(eq4(wave, 0.0), sn, r);
+    r = select4(eq4(wave, 2.0), sq, r);
+  }
+  return r;
+}
+
+enum { K_LERP = 0, K_ROT1, K_ROT2, K_WAVE };
+
+/* Pass 1: u = p, or τ for a WAVE lane running in seconds. */
+static HA__ALWAYS_INLINE __m256d shape_pass1(const ha__batch_soa *s, size_t i, __m256d t,
+                                             int kind) {
+  __m256d tau = tau4(s, i, t);
+  __m256d p = _mm256_div_pd(tau, ld(s->T, i));
+  if (kind != K_WAVE) {
+    return p;
+  }
+  return select4(_mm256_cmp_pd(ld(s->rho[1], i), _mm256_set1_pd(0.5), _CMP_GT_OQ), tau, p);
+}
+
+/* c + m[:,col]·a, row by row. */
+static HA__ALWAYS_INLINE xyz4 add_col(const ha__batch_soa *s, size_t i, xyz4 v, int col,
+                                      __m256d a) {
+  v.x = _mm256_fmadd_pd(ld(s->m[0][col], i), a, v.x);
+  v.y = _mm256_fmadd_pd(ld(s->m[1][col], i), a, v.y);
+  v.z = _mm256_fmadd_pd(ld(s->m[2][col], i), a, v.z);
+  return v;
+}
+
+static HA__ALWAYS_INLINE xyz4 shape4(const ha__batch_soa *s, size_t i, __m256d u, int kind) {
+  const __m256d zero = _mm256_setzero_pd(), one = _mm256_set1_pd(1.0);
+  __m256d q = _mm256_mul_pd(u, ld(s->w[2], i));
+  q = _mm256_min_pd(_mm256_max_pd(q, zero), one);
+  __m256d g = ease4(ld(s->ez[0], i), ld(s->ez[1], i), q);
+  xyz4 v = {ld(s->c[0], i), ld(s->c[1], i), ld(s->c[2], i)};
+  v = add_col(s, i, v, 2, g);
+  if (kind == K_LERP) {
+    return v;
+  }
+  __m256d th = _mm256_add_pd(ld(s->ph[0], i), _mm256_mul_pd(ld(s->w[0], i), u));
+  if (kind == K_WAVE) {
+    return add_col(s, i, v, 0, wave4(ld(s->rho[0], i), th));
+  }
+  __m256d rho = _mm256_add_pd(ld(s->rho[0], i), _mm256_mul_pd(ld(s->rho[1], i), g));
+  if (kind == K_ROT2) {
+    __m256d sk, ck;
+    sincos4(_mm256_mul_pd(ld(s->w[1], i), th), &sk, &ck);
+    rho = _mm256_add_pd(rho, _mm256_mul_pd(ld(s->rho[2], i), ck));
+    v.x = _mm256_fmadd_pd(ld(s->n[0][1], i), sk, _mm256_fmadd_pd(ld(s->n[0][0], i), ck, v.x));
+    v.y = _mm256_fmadd_pd(ld(s->n[1][1], i), sk, _mm256_fmadd_pd(ld(s->n[1][0], i), ck, v.y));
+    v.z = _mm256_fmadd_pd(ld(s->n[2][1], i), sk, _mm256_fmadd_pd(ld(s->n[2][0], i), ck, v.z));
+  }
+  __m256d sn, cs;
+  sincos4(th, &sn, &cs);
+  v = add_col(s, i, v, 0, _mm256_mul_pd(rho, cs));
+  return add_col(s, i, v, 1, _mm256_mul_pd(rho, sn));
+}
+
+static HA__ALWAYS_INLINE void shape_runs(const ha__batch_soa *s, size_t i0, size_t n, double t,
+                                         double *x, double *y, double *z, int kind) {
+  _Alignas(32) double buf[CHUNK];
+  __m256d tv = _mm256_set1_pd(t);
+  for (size_t c0 = i0, end = i0 + n; c0 < end; c0 += CHUNK) {
+    size_t m = end - c0 < CHUNK ? end - c0 : CHUNK;
+    for (size_t j = 0; j < m; j += 4) {
+      _mm256_store_pd(buf + j, shape_pass1(s, c0 + j, tv, kind));
+    }
+    for (size_t j = 0; j < m; j += 4) {
+      store4(shape4(s, c0 + j, _mm256_load_pd(buf + j), kind), c0 + j, m - j, x, y, z);
+    }
+  }
+}
+
+void ha__batch_lerp_avx2(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
+                         double *y, double *z) {
+  shape_runs(s, i0, n, t, x, y, z, K_LERP);
+}
+void ha__batch_rot1_avx2(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
+                         double *y, double *z) {
+  shape_runs(s, i0, n, t, x, y, z, K_ROT1);
+}
+void ha__batch_rot2_avx2(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
+                         double *y, double *z) {
+  shape_runs(s, i0, n, t, x, y, z, K_ROT2);
+}
+void ha__batch_wave_avx2(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
+                         double *y, double *z) {
+  shape_runs(s, i0, n, t, x, y, z, K_WAVE);
+}
