@@ -20,12 +20,14 @@ static const ha_batch_impl impls[] = {HA_BATCH_IMPL_GENERIC, HA_BATCH_IMPL_SCALA
 
 /* The closed-form models the batch runs as kernels. */
 static const char *const kernel_models[] = {
-    "circular", "elliptical", "orbit", "circular-scan", "lissajous",  "linear",     "doppler",
-    "zoom",     "spiral",     "helix", "rose-curve",    "epicycloid", "oscillator", "zigzag"};
+    "circular",   "elliptical", "orbit",      "circular-scan", "lissajous",
+    "linear",     "doppler",    "zoom",       "spiral",        "helix",
+    "rose-curve", "epicycloid", "oscillator", "zigzag",        "pattern"};
 /* Of those, the ones packed only for some parameters (an easing the kernels
- * lack, linear's aed space): the others must always be. */
+ * lack, linear's aed space, pattern's polygons): the others must always be. */
 static int packed_sometimes(const char *model) {
-  return strcmp(model, "linear") == 0 || strcmp(model, "zoom") == 0;
+  return strcmp(model, "linear") == 0 || strcmp(model, "zoom") == 0 ||
+         strcmp(model, "pattern") == 0; /* the circle only */
 }
 
 typedef struct track_set {

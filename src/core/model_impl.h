@@ -34,15 +34,16 @@ typedef struct ha__model ha__model;
  * folds the frame transform into c, m and n). With p = τ/T:
  *   CIRCLE: P = c + m[:,0]·cos(θ0 + ω0·p) + m[:,1]·sin(θ0 + ω0·p)
  *   SINES:  P = c + Σ_k m[:,k]·sin(ω_k·p + φ_k), k = 0..2
- * The shape kernels share g = ease(clamp(p·ω2, 0, 1)) (ha_ease; `ease` is
- * an easing the kernels support, ha__kernel_ease_ok) and θ = θ0 + ω0·p:
+ * The shape kernels share g = ease(clamp(u·ω2, 0, 1)) (ha_ease; `ease` is
+ * an easing the kernels support, ha__kernel_ease_ok) and θ = θ0 + ω0·u:
  *   LERP:   P = c + m[:,2]·g
  *   ROT1:   P = c + m[:,2]·g + ρ·(m[:,0]·cos θ + m[:,1]·sin θ),
  *           ρ = rho[0] + rho[1]·g
  *   ROT2:   ROT1 with ρ += rho[2]·cos κ and + n[:,0]·cos κ + n[:,1]·sin κ,
  *           κ = ω1·θ (|κ| < 2^30 for every p: pack checks)
- *   WAVE:   P = c + m[:,2]·g + m[:,0]·ha__waveform(wave, θ0 + ω0·u), u = τ
- *           (seconds) when `wave_tau`, else p; g then from u as well.
+ *   WAVE:   P = c + m[:,2]·g + m[:,0]·ha__waveform(wave, θ0 + ω0·u)
+ * where the shape kernels' u (in g and θ alike) is p, or τ in seconds
+ * (u_mode 1), or the lap fraction x − ⌊x⌋ of x = u_scale·p (u_mode 2).
  * (m[r][k]: row r = axis x/y/z, column k.) Each formula is written with the
  * model's own operations in the same order (θ, κ, ρ, g), so the angles are
  * bit-identical to local()'s and the positions differ by roundings only. */
@@ -65,7 +66,8 @@ typedef struct ha__kernel_params {
   double rho[3];   /* ROT1, ROT2 */
   int ease;        /* shape kernels: a ha_easing */
   int wave;        /* WAVE: ha__waveform's index */
-  int wave_tau;    /* WAVE: 1 when the phase runs in seconds */
+  int u_mode;      /* shape kernels: u = p (0), τ (1) or frac(u_scale·p) (2) */
+  double u_scale;
 } ha__kernel_params;
 
 /* 1 when the batch kernels evaluate easing `e` (linear, and the quad,

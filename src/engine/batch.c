@@ -290,13 +290,15 @@ static int batch_capture(ha_batch *b, size_t i, const ha_motion *m, const ha_tra
   for (int k = 0; k < 3; k++) {
     s->w[k][i] = w[k];
     s->ph[k][i] = ph[k];
-    s->rho[k][i] = kind == KIND_WAVE ? (k == 0 ? kp.wave : k == 1 ? kp.wave_tau : 0) : kp.rho[k];
+    s->rho[k][i] = kind == KIND_WAVE ? (k == 0 ? kp.wave : 0) : kp.rho[k];
     s->n[k][0][i] = kp.n[k][0];
     s->n[k][1][i] = kp.n[k][1];
   }
   /* The easing as ha_ease splits it: family and variant (in, out, in-out). */
   s->ez[0][i] = kp.ease > 0 ? (kp.ease - 1) / 3 : -1;
   s->ez[1][i] = kp.ease > 0 ? (kp.ease - 1) % 3 : 0;
+  s->um[0][i] = kp.u_mode;
+  s->um[1][i] = kp.u_scale;
   return kind;
 }
 
@@ -414,7 +416,13 @@ static void shape_at(const ha__batch_soa *s, size_t i, double t, int kind, doubl
                      double *z) {
   double tau = ha__batch_tau_at(s, i, t);
   double p = tau / s->T[i];
-  double u = kind == KIND_WAVE && s->rho[1][i] > 0.5 ? tau : p;
+  double u = p;
+  if (s->um[0][i] > 1.5) {
+    double lap = s->um[1][i] * p;
+    u = lap - floor(lap);
+  } else if (s->um[0][i] > 0.5) {
+    u = tau;
+  }
   double q = u * s->w[2][i];
   q = q < 0.0 ? 0.0 : q > 1.0 ? 1.0 : q;
   int family = (int)s->ez[0][i];

@@ -48,12 +48,12 @@ typedef struct ha__batch_soa {
   double *w[3];    /* angular rates (rad per unit of progress p = τ/T) */
   double *ph[3];   /* phases (rad) */
   double *ez[2];   /* shape kernels: easing family (−1 linear) and variant */
-  double *rho[3];  /* ROT1/ROT2: ρ coefficients; WAVE: rho[0] the waveform,
-                      rho[1] 1 when the phase runs in seconds */
+  double *rho[3];  /* ROT1/ROT2: ρ coefficients; WAVE: rho[0] the waveform */
+  double *um[2];   /* shape kernels: u mode (0 p, 1 τ, 2 lap) and lap scale */
   double *n[3][2]; /* ROT2: the second rotating vector's columns */
 } ha__batch_soa;
 
-#define HA__BATCH_FIELDS 33 /* double arrays in ha__batch_soa */
+#define HA__BATCH_FIELDS 35 /* double arrays in ha__batch_soa */
 
 /* The address of every field pointer of `s`, in a fixed order. */
 static inline void ha__batch_soa_fields(ha__batch_soa *s, double **f[HA__BATCH_FIELDS]) {
@@ -76,6 +76,8 @@ static inline void ha__batch_soa_fields(ha__batch_soa *s, double **f[HA__BATCH_F
   }
   f[n++] = &s->ez[0];
   f[n++] = &s->ez[1];
+  f[n++] = &s->um[0];
+  f[n++] = &s->um[1];
 }
 
 /* Time mapping of one track, the same arithmetic as ha_time_map (timing.c)

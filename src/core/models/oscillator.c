@@ -80,7 +80,7 @@ static ha__kernel pack(const ha__motion_data *d, ha__kernel_params *kp) {
                    HA_EASE_LINEAR);
   ha__kernel_col(kp, 0, ha_vec3_scale(ha__slot_vec3(d, S_DIR), d->s[S_AMP]));
   kp->wave = (int)d->s[S_WAVE];
-  kp->wave_tau = 1;
+  kp->u_mode = 1;
   return HA__KERNEL_WAVE;
 }
 

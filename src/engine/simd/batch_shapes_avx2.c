@@ -95,15 +95,15 @@ static HA__ALWAYS_INLINE __m256d wave4(__m256d wave, __m256d a) {
 
 enum { K_LERP = 0, K_ROT1, K_ROT2, K_WAVE };
 
-/* Pass 1: u = p, or τ for a WAVE lane running in seconds. */
-static HA__ALWAYS_INLINE __m256d shape_pass1(const ha__batch_soa *s, size_t i, __m256d t,
-                                             int kind) {
+/* Pass 1: u = p, τ (seconds) or the lap fraction, per lane. */
+static HA__ALWAYS_INLINE __m256d shape_pass1(const ha__batch_soa *s, size_t i, __m256d t) {
   __m256d tau = tau4(s, i, t);
   __m256d p = _mm256_div_pd(tau, ld(s->T, i));
-  if (kind != K_WAVE) {
-    return p;
-  }
-  return select4(_mm256_cmp_pd(ld(s->rho[1], i), _mm256_set1_pd(0.5), _CMP_GT_OQ), tau, p);
+  __m256d mode = ld(s->um[0], i);
+  __m256d lap = _mm256_mul_pd(ld(s->um[1], i), p);
+  lap = _mm256_sub_pd(lap, _mm256_floor_pd(lap));
+  __m256d u = select4(_mm256_cmp_pd(mode, _mm256_set1_pd(0.5), _CMP_GT_OQ), tau, p);
+  return select4(_mm256_cmp_pd(mode, _mm256_set1_pd(1.5), _CMP_GT_OQ), lap, u);
 }
 
 /* c + m[:,col]·a, row by row. */
@@ -151,7 +151,7 @@ static HA__ALWAYS_INLINE void shape_runs(const ha__batch_soa *s, size_t i0, size
   for (size_t c0 = i0, end = i0 + n; c0 < end; c0 += CHUNK) {
     size_t m = end - c0 < CHUNK ? end - c0 : CHUNK;
     for (size_t j = 0; j < m; j += 4) {
-      _mm256_store_pd(buf + j, shape_pass1(s, c0 + j, tv, kind));
+      _mm256_store_pd(buf + j, shape_pass1(s, c0 + j, tv));
     }
     for (size_t j = 0; j < m; j += 4) {
       store4(shape4(s, c0 + j, _mm256_load_pd(buf + j), kind), c0 + j, m - j, x, y, z);
