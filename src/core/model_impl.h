@@ -42,6 +42,10 @@ typedef struct ha__model ha__model;
  *   ROT2:   ROT1 with ρ += rho[2]·cos κ and + n[:,0]·cos κ + n[:,1]·sin κ,
  *           κ = ω1·θ (|κ| < 2^30 for every p: pack checks)
  *   WAVE:   P = c + m[:,2]·g + m[:,0]·ha__waveform(wave, θ0 + ω0·u)
+ *   BOUNCE: P = c + m[:,2]·h(τ), h bounce.c's height with gravity, ground,
+ *           start in omega[0..2], bounciness, 1 − dampingPerBounce, restApex
+ *           in phase[0..2], maxBounces in rho[0]; the only kernel that
+ *           takes the blended wrap (the batch adds it).
  * where the shape kernels' u (in g and θ alike) is p, or τ in seconds
  * (u_mode 1), or the lap fraction x − ⌊x⌋ of x = u_scale·p (u_mode 2).
  * (m[r][k]: row r = axis x/y/z, column k.) Each formula is written with the
@@ -54,7 +58,8 @@ typedef enum ha__kernel {
   HA__KERNEL_LERP,
   HA__KERNEL_ROT1,
   HA__KERNEL_ROT2,
-  HA__KERNEL_WAVE
+  HA__KERNEL_WAVE,
+  HA__KERNEL_BOUNCE
 } ha__kernel;
 typedef struct ha__kernel_params {
   double c[3];

@@ -45,6 +45,7 @@ enum {
   KIND_ROT1,
   KIND_ROT2,
   KIND_WAVE,
+  KIND_BOUNCE,
   KIND_COUNT
 };
 
@@ -215,7 +216,7 @@ void ha_batch_get_stats(const ha_batch *b, ha_batch_stats *out) {
 /* The kernel for `m`, its parameters in `kp` with the frame folded in. */
 static int capture_kernel(const ha_motion *m, ha__kernel_params *kp) {
   const ha__motion_data *d = ha__motion_current(m);
-  if (ha__motion_blending(m) || d->model->pack == NULL || d->has_off || d->seam_window > 0.0) {
+  if (ha__motion_blending(m) || d->model->pack == NULL || d->has_off) {
     return KIND_GENERIC;
   }
   int kind;
@@ -226,8 +227,13 @@ static int capture_kernel(const ha_motion *m, ha__kernel_params *kp) {
   case HA__KERNEL_ROT1: kind = KIND_ROT1; break;
   case HA__KERNEL_ROT2: kind = KIND_ROT2; break;
   case HA__KERNEL_WAVE: kind = KIND_WAVE; break;
+  case HA__KERNEL_BOUNCE: kind = KIND_BOUNCE; break;
   case HA__KERNEL_NONE:
   default: return KIND_GENERIC;
+  }
+  /* The blended wrap: only the bounce kernel computes it. */
+  if (d->seam_window > 0.0 && kind != KIND_BOUNCE) {
+    return KIND_GENERIC;
   }
   if (d->has_xf) {
     ha_vec3 v = ha__motion_data_pivot(d);
@@ -299,6 +305,16 @@ static int batch_capture(ha_batch *b, size_t i, const ha_motion *m, const ha_tra
   s->ez[1][i] = kp.ease > 0 ? (kp.ease - 1) % 3 : 0;
   s->um[0][i] = kp.u_mode;
   s->um[1][i] = kp.u_scale;
+  if (kind == KIND_BOUNCE) {
+    /* The wrap's blend target: the position at τ = 0 of the next cycle,
+     * frame applied (the kernel blends in the world frame). */
+    ha_vec3 p0 = ha__motion_data_eval(d, 0.0, 1.0, b->ctx[i].track_id, NULL);
+    s->rho[1][i] = d->seam_from;
+    s->rho[2][i] = d->seam_window;
+    s->n[0][0][i] = p0.x;
+    s->n[1][0][i] = p0.y;
+    s->n[2][0][i] = p0.z;
+  }
   return kind;
 }
 
@@ -468,6 +484,60 @@ HA__DEFINE_SHAPE(rot2, KIND_ROT2)
 HA__DEFINE_SHAPE(wave, KIND_WAVE)
 #undef HA__DEFINE_SHAPE
 
+/* bounce.c's height at τ, operation for operation (the AVX2 kernel runs
+ * the same walk over the flights lane by lane). */
+static double bounce_height(const ha__batch_soa *s, size_t i, double tau) {
+  double g = s->w[0][i], ground = s->w[1][i], start = s->w[2][i];
+  double h0 = start - ground;
+  double t_drop = sqrt(2.0 * h0 / g);
+  if (tau < t_drop) {
+    return start - 0.5 * g * tau * tau;
+  }
+  double sv = tau - t_drop;
+  double v = sqrt(2.0 * g * h0);
+  double keep = 1.0, rest = s->ph[2][i];
+  double nmax = s->rho[0][i];
+  for (double k = 1.0; k <= nmax; k += 1.0) {
+    v *= s->ph[0][i] * keep;
+    keep *= s->ph[1][i];
+    if (rest > 0.0 && (v * v / (2.0 * g) < rest || ha__feq(k, nmax))) {
+      return sv < v / g ? ground + sv * (v - 0.5 * g * sv) : ground;
+    }
+    if (rest <= 0.0 && v < 0.01) {
+      break;
+    }
+    double flight = 2.0 * v / g;
+    if (sv < flight) {
+      return ground + sv * (v - 0.5 * g * sv);
+    }
+    sv -= flight;
+  }
+  return ground;
+}
+
+void ha__batch_bounce_scalar(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
+                             double *y, double *z) {
+  for (size_t i = i0; i < i0 + n; i++) {
+    double tau = ha__batch_tau_at(s, i, t);
+    double h = bounce_height(s, i, tau);
+    double v[3];
+    for (int r = 0; r < 3; r++) {
+      v[r] = s->c[r][i] + s->m[r][2][i] * h;
+    }
+    if (s->rho[2][i] > 0.0 && tau > s->rho[1][i]) {
+      double u = (tau - s->rho[1][i]) / s->rho[2][i];
+      u = u > 1.0 ? 1.0 : u;
+      double w = u * u * (3.0 - 2.0 * u);
+      for (int r = 0; r < 3; r++) {
+        v[r] = v[r] + (s->n[r][0][i] - v[r]) * w;
+      }
+    }
+    x[i] = v[0];
+    y[i] = v[1];
+    z[i] = v[2];
+  }
+}
+
 static void eval_generic(const ha_batch *b, size_t i0, size_t n, double t, double *x, double *y,
                          double *z) {
   for (size_t i = i0; i < i0 + n; i++) {
@@ -485,7 +555,8 @@ static const ha__batch_kernel_fn scalar_kernels[KIND_COUNT] = {NULL,
                                                                ha__batch_lerp_scalar,
                                                                ha__batch_rot1_scalar,
                                                                ha__batch_rot2_scalar,
-                                                               ha__batch_wave_scalar};
+                                                               ha__batch_wave_scalar,
+                                                               ha__batch_bounce_scalar};
 #if defined(HA_HAVE_AVX2)
 static const ha__batch_kernel_fn avx2_kernels[KIND_COUNT] = {NULL,
                                                              ha__batch_circle_avx2,
@@ -493,7 +564,8 @@ static const ha__batch_kernel_fn avx2_kernels[KIND_COUNT] = {NULL,
                                                              ha__batch_lerp_avx2,
                                                              ha__batch_rot1_avx2,
                                                              ha__batch_rot2_avx2,
-                                                             ha__batch_wave_avx2};
+                                                             ha__batch_wave_avx2,
+                                                             ha__batch_bounce_avx2};
 #endif
 
 /* Mixed batches. A run shorter than GATHER_MIN tracks would fill a vector

@@ -16,6 +16,9 @@
  *   SINES:  P = c + Σ_k m[:,k]·sin(w[k]·p + ph[k]), k = 0..2
  *   LERP, ROT1, ROT2, WAVE (the shape kernels, model_impl.h): θ0 in ph[0],
  *   ω0..2 in w[0..2], the easing in ez, ρ (or the waveform) in rho, n.
+ *   BOUNCE: its parameters in w and ph (as model_impl.h), maxBounces in
+ *   rho[0], the blended wrap's start and window (s) in rho[1], rho[2] (0:
+ *   none) and the position it blends into (world frame) in n[:,0].
  * with the frame transform folded into c and m, w the model's angular rates
  * per unit of progress and p = τ/T, divided per track as ha_motion_eval does:
  * θ0 + ω·(τ/T) is then, operation for operation, how every CIRCLE model
@@ -138,7 +141,7 @@ typedef void (*ha__batch_kernel_fn)(const ha__batch_soa *s, size_t i0, size_t n,
                                     double *x, double *y, double *z);
 /* The shape kernels, scalar reference (batch.c) and AVX2
  * (simd/batch_shapes_avx2.c). */
-#define HA__SHAPE_KERNELS(X) X(lerp) X(rot1) X(rot2) X(wave)
+#define HA__SHAPE_KERNELS(X) X(lerp) X(rot1) X(rot2) X(wave) X(bounce)
 #define HA__DECLARE_SHAPE(name)                                                                    \
   void ha__batch_##name##_scalar(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x, \
                                  double *y, double *z);

@@ -175,3 +175,86 @@ void ha__batch_wave_avx2(const ha__batch_soa *s, size_t i0, size_t n, double t, 
                          double *y, double *z) {
   shape_runs(s, i0, n, t, x, y, z, K_WAVE);
 }
+
+/* ---- bounce: bounce.c's walk over the flights, four lanes at a time ----
+ *
+ * Each lane walks its own flights with bounce_height's operations (batch.c);
+ * the loop runs until every lane has found its flight or rests, so a vector
+ * costs its slowest lane (the model walks at most maxBounces flights, and the
+ * default ones come to rest after about ten). Lanes past the run's end take
+ * no step. */
+static HA__ALWAYS_INLINE __m256d bounce_height4(const ha__batch_soa *s, size_t i, __m256d tau,
+                                                __m256d live) {
+  const __m256d zero = _mm256_setzero_pd(), half = _mm256_set1_pd(0.5);
+  const __m256d one = _mm256_set1_pd(1.0), two = _mm256_set1_pd(2.0);
+  __m256d g = ld(s->w[0], i), ground = ld(s->w[1], i), start = ld(s->w[2], i);
+  __m256d bouncy = ld(s->ph[0], i), keepf = ld(s->ph[1], i), rest = ld(s->ph[2], i);
+  __m256d nmax = ld(s->rho[0], i);
+  __m256d hg = _mm256_mul_pd(half, g), g2 = _mm256_mul_pd(two, g);
+  __m256d h0 = _mm256_sub_pd(start, ground);
+  __m256d t_drop = _mm256_sqrt_pd(_mm256_div_pd(_mm256_mul_pd(two, h0), g));
+  __m256d falling = _mm256_cmp_pd(tau, t_drop, _CMP_LT_OQ);
+  __m256d result =
+      select4(falling, _mm256_sub_pd(start, _mm256_mul_pd(_mm256_mul_pd(hg, tau), tau)), ground);
+  __m256d sv = _mm256_sub_pd(tau, t_drop);
+  __m256d v = _mm256_sqrt_pd(_mm256_mul_pd(g2, h0));
+  __m256d keep = one, k = one;
+  __m256d rests = _mm256_cmp_pd(rest, zero, _CMP_GT_OQ);
+  __m256d active = _mm256_andnot_pd(falling, live);
+  for (;;) {
+    active = _mm256_and_pd(active, _mm256_cmp_pd(k, nmax, _CMP_LE_OQ));
+    if (_mm256_movemask_pd(active) == 0) {
+      break;
+    }
+    v = _mm256_mul_pd(v, _mm256_mul_pd(bouncy, keep));
+    keep = _mm256_mul_pd(keep, keepf);
+    /* s·(v − g·s/2): the height of a flight s after its impact */
+    __m256d arc = _mm256_add_pd(ground, _mm256_mul_pd(sv, _mm256_sub_pd(v, _mm256_mul_pd(hg, sv))));
+    __m256d low = _mm256_cmp_pd(_mm256_div_pd(_mm256_mul_pd(v, v), g2), rest, _CMP_LT_OQ);
+    __m256d last = _mm256_or_pd(low, _mm256_cmp_pd(k, nmax, _CMP_EQ_OQ));
+    __m256d apex = _mm256_and_pd(active, _mm256_and_pd(rests, last));
+    __m256d rising = _mm256_cmp_pd(sv, _mm256_div_pd(v, g), _CMP_LT_OQ);
+    result = select4(apex, select4(rising, arc, ground), result);
+    active = _mm256_andnot_pd(apex, active);
+    __m256d slow = _mm256_and_pd(_mm256_andnot_pd(rests, active),
+                                 _mm256_cmp_pd(v, _mm256_set1_pd(0.01), _CMP_LT_OQ));
+    result = select4(slow, ground, result);
+    active = _mm256_andnot_pd(slow, active);
+    __m256d flight = _mm256_div_pd(_mm256_mul_pd(two, v), g);
+    __m256d lands = _mm256_and_pd(active, _mm256_cmp_pd(sv, flight, _CMP_LT_OQ));
+    result = select4(lands, arc, result);
+    active = _mm256_andnot_pd(lands, active);
+    sv = select4(active, _mm256_sub_pd(sv, flight), sv);
+    k = _mm256_add_pd(k, one);
+  }
+  return result;
+}
+
+void ha__batch_bounce_avx2(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
+                           double *y, double *z) {
+  const __m256d tv = _mm256_set1_pd(t), one = _mm256_set1_pd(1.0);
+  for (size_t i = i0, end = i0 + n; i < end; i += 4) {
+    __m256i lane = _mm256_setr_epi64x(0, 1, 2, 3);
+    __m256d live =
+        _mm256_castsi256_pd(_mm256_cmpgt_epi64(_mm256_set1_epi64x((long long)(end - i)), lane));
+    __m256d tau = tau4(s, i, tv);
+    __m256d h = bounce_height4(s, i, tau, live);
+    xyz4 v = {ld(s->c[0], i), ld(s->c[1], i), ld(s->c[2], i)};
+    v = add_col(s, i, v, 2, h);
+    /* The blended wrap (model.c): w = u²(3 − 2u) toward n[:,0]. */
+    __m256d from = ld(s->rho[1], i), window = ld(s->rho[2], i);
+    __m256d blend = _mm256_and_pd(_mm256_cmp_pd(window, _mm256_setzero_pd(), _CMP_GT_OQ),
+                                  _mm256_cmp_pd(tau, from, _CMP_GT_OQ));
+    if (_mm256_movemask_pd(blend) != 0) {
+      __m256d u = _mm256_min_pd(_mm256_div_pd(_mm256_sub_pd(tau, from), window), one);
+      __m256d w =
+          _mm256_mul_pd(_mm256_mul_pd(u, u),
+                        _mm256_sub_pd(_mm256_set1_pd(3.0), _mm256_mul_pd(_mm256_set1_pd(2.0), u)));
+      w = _mm256_and_pd(w, blend);
+      v.x = _mm256_add_pd(v.x, _mm256_mul_pd(_mm256_sub_pd(ld(s->n[0][0], i), v.x), w));
+      v.y = _mm256_add_pd(v.y, _mm256_mul_pd(_mm256_sub_pd(ld(s->n[1][0], i), v.y), w));
+      v.z = _mm256_add_pd(v.z, _mm256_mul_pd(_mm256_sub_pd(ld(s->n[2][0], i), v.z), w));
+    }
+    store4(v, i, end - i, x, y, z);
+  }
+}
