@@ -22,12 +22,14 @@ static const ha_batch_impl impls[] = {HA_BATCH_IMPL_GENERIC, HA_BATCH_IMPL_SCALA
 static const char *const kernel_models[] = {
     "circular",   "elliptical", "orbit",   "circular-scan", "lissajous",  "linear",
     "doppler",    "zoom",       "spiral",  "helix",         "rose-curve", "epicycloid",
-    "oscillator", "zigzag",     "pattern", "bounce"};
+    "oscillator", "zigzag",     "pattern", "bounce",        "bezier"};
 /* Of those, the ones packed only for some parameters (an easing the kernels
- * lack, linear's aed space, pattern's polygons): the others must always be. */
+ * lack, linear's aed space, pattern's polygons, bezier's constant speed): the
+ * others must always be. */
 static int packed_sometimes(const char *model) {
   return strcmp(model, "linear") == 0 || strcmp(model, "zoom") == 0 ||
-         strcmp(model, "pattern") == 0; /* the circle only */
+         strcmp(model, "pattern") == 0 || /* the circle only */
+         strcmp(model, "bezier") == 0;    /* not at constant speed */
 }
 
 typedef struct track_set {
@@ -568,7 +570,7 @@ static void test_capture_and_refresh(void) {
   static const char *const liss[] = {"amplitudeX=3", NULL};
   ha_motion *c = test_motion("circular", circ, &tm);
   ha_motion *l = ha_model_find("lissajous") ? test_motion("lissajous", liss, &tm) : NULL;
-  ha_motion *lin = test_motion("bezier", NULL, &tm); /* no kernel: generic */
+  ha_motion *lin = test_motion("catmull-rom", NULL, &tm); /* no kernel: generic */
   ha_batch *b = NULL;
   CHECK_OK(ha_batch_create(4, &b));
   size_t idx = 99;

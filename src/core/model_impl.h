@@ -46,6 +46,8 @@ typedef struct ha__model ha__model;
  *           start in omega[0..2], bounciness, 1 − dampingPerBounce, restApex
  *           in phase[0..2], maxBounces in rho[0]; the only kernel that
  *           takes the blended wrap (the batch adds it).
+ *   CUBIC:  P = c + m[:,0]·w³ + m[:,1]·3w²g + m[:,2]·3wg² + n[:,0]·g³,
+ *           w = 1 − g: path.c's cubic Bézier at g (c = 0 before the frame).
  * where the shape kernels' u (in g and θ alike) is p, or τ in seconds
  * (u_mode 1), or the lap fraction x − ⌊x⌋ of x = u_scale·p (u_mode 2).
  * (m[r][k]: row r = axis x/y/z, column k.) Each formula is written with the
@@ -59,7 +61,8 @@ typedef enum ha__kernel {
   HA__KERNEL_ROT1,
   HA__KERNEL_ROT2,
   HA__KERNEL_WAVE,
-  HA__KERNEL_BOUNCE
+  HA__KERNEL_BOUNCE,
+  HA__KERNEL_CUBIC
 } ha__kernel;
 typedef struct ha__kernel_params {
   double c[3];

@@ -46,6 +46,7 @@ enum {
   KIND_ROT2,
   KIND_WAVE,
   KIND_BOUNCE,
+  KIND_CUBIC,
   KIND_COUNT
 };
 
@@ -228,6 +229,7 @@ static int capture_kernel(const ha_motion *m, ha__kernel_params *kp) {
   case HA__KERNEL_ROT2: kind = KIND_ROT2; break;
   case HA__KERNEL_WAVE: kind = KIND_WAVE; break;
   case HA__KERNEL_BOUNCE: kind = KIND_BOUNCE; break;
+  case HA__KERNEL_CUBIC: kind = KIND_CUBIC; break;
   case HA__KERNEL_NONE:
   default: return KIND_GENERIC;
   }
@@ -445,6 +447,17 @@ static void shape_at(const ha__batch_soa *s, size_t i, double t, int kind, doubl
   double g =
       ha_ease(family < 0 ? HA_EASE_LINEAR : (ha_easing)(1 + 3 * family + (int)s->ez[1][i]), q);
   double th = s->ph[0][i] + s->w[0][i] * u;
+  if (kind == KIND_CUBIC) {
+    double w = 1.0 - g;
+    double b0 = w * w * w, b1 = 3.0 * w * w * g, b2 = 3.0 * w * g * g, b3 = g * g * g;
+    x[i] = s->c[0][i] + s->m[0][0][i] * b0 + s->m[0][1][i] * b1 + s->m[0][2][i] * b2 +
+           s->n[0][0][i] * b3;
+    y[i] = s->c[1][i] + s->m[1][0][i] * b0 + s->m[1][1][i] * b1 + s->m[1][2][i] * b2 +
+           s->n[1][0][i] * b3;
+    z[i] = s->c[2][i] + s->m[2][0][i] * b0 + s->m[2][1][i] * b1 + s->m[2][2][i] * b2 +
+           s->n[2][0][i] * b3;
+    return;
+  }
   double v[3] = {s->c[0][i] + s->m[0][2][i] * g, s->c[1][i] + s->m[1][2][i] * g,
                  s->c[2][i] + s->m[2][2][i] * g};
   if (kind == KIND_ROT1 || kind == KIND_ROT2) {
@@ -482,6 +495,7 @@ HA__DEFINE_SHAPE(lerp, KIND_LERP)
 HA__DEFINE_SHAPE(rot1, KIND_ROT1)
 HA__DEFINE_SHAPE(rot2, KIND_ROT2)
 HA__DEFINE_SHAPE(wave, KIND_WAVE)
+HA__DEFINE_SHAPE(cubic, KIND_CUBIC)
 #undef HA__DEFINE_SHAPE
 
 /* bounce.c's height at τ, operation for operation (the AVX2 kernel runs
@@ -556,7 +570,8 @@ static const ha__batch_kernel_fn scalar_kernels[KIND_COUNT] = {NULL,
                                                                ha__batch_rot1_scalar,
                                                                ha__batch_rot2_scalar,
                                                                ha__batch_wave_scalar,
-                                                               ha__batch_bounce_scalar};
+                                                               ha__batch_bounce_scalar,
+                                                               ha__batch_cubic_scalar};
 #if defined(HA_HAVE_AVX2)
 static const ha__batch_kernel_fn avx2_kernels[KIND_COUNT] = {NULL,
                                                              ha__batch_circle_avx2,
@@ -565,7 +580,8 @@ static const ha__batch_kernel_fn avx2_kernels[KIND_COUNT] = {NULL,
                                                              ha__batch_rot1_avx2,
                                                              ha__batch_rot2_avx2,
                                                              ha__batch_wave_avx2,
-                                                             ha__batch_bounce_avx2};
+                                                             ha__batch_bounce_avx2,
+                                                             ha__batch_cubic_avx2};
 #endif
 
 /* Mixed batches. A run shorter than GATHER_MIN tracks would fill a vector

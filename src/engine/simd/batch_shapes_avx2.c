@@ -93,7 +93,7 @@ static HA__ALWAYS_INLINE __m256d wave4(__m256d wave, __m256d a) {
   return r;
 }
 
-enum { K_LERP = 0, K_ROT1, K_ROT2, K_WAVE };
+enum { K_LERP = 0, K_ROT1, K_ROT2, K_WAVE, K_CUBIC };
 
 /* Pass 1: u = p, τ (seconds) or the lap fraction, per lane. */
 static HA__ALWAYS_INLINE __m256d shape_pass1(const ha__batch_soa *s, size_t i, __m256d t) {
@@ -121,6 +121,19 @@ static HA__ALWAYS_INLINE xyz4 shape4(const ha__batch_soa *s, size_t i, __m256d u
   q = _mm256_min_pd(_mm256_max_pd(q, zero), one);
   __m256d g = ease4(ld(s->ez[0], i), ld(s->ez[1], i), q);
   xyz4 v = {ld(s->c[0], i), ld(s->c[1], i), ld(s->c[2], i)};
+  if (kind == K_CUBIC) {
+    /* path.c's ha__bezier3 weights at g */
+    const __m256d three = _mm256_set1_pd(3.0);
+    __m256d w = _mm256_sub_pd(one, g), w3 = _mm256_mul_pd(three, w);
+    v = add_col(s, i, v, 0, _mm256_mul_pd(_mm256_mul_pd(w, w), w));
+    v = add_col(s, i, v, 1, _mm256_mul_pd(_mm256_mul_pd(w3, w), g));
+    v = add_col(s, i, v, 2, _mm256_mul_pd(_mm256_mul_pd(w3, g), g));
+    __m256d b3 = _mm256_mul_pd(_mm256_mul_pd(g, g), g);
+    v.x = _mm256_fmadd_pd(ld(s->n[0][0], i), b3, v.x);
+    v.y = _mm256_fmadd_pd(ld(s->n[1][0], i), b3, v.y);
+    v.z = _mm256_fmadd_pd(ld(s->n[2][0], i), b3, v.z);
+    return v;
+  }
   v = add_col(s, i, v, 2, g);
   if (kind == K_LERP) {
     return v;
@@ -228,6 +241,11 @@ static HA__ALWAYS_INLINE __m256d bounce_height4(const ha__batch_soa *s, size_t i
     k = _mm256_add_pd(k, one);
   }
   return result;
+}
+
+void ha__batch_cubic_avx2(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
+                          double *y, double *z) {
+  shape_runs(s, i0, n, t, x, y, z, K_CUBIC);
 }
 
 void ha__batch_bounce_avx2(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
