@@ -22,7 +22,7 @@ static const ha_batch_impl impls[] = {HA_BATCH_IMPL_GENERIC, HA_BATCH_IMPL_SCALA
 static const char *const kernel_models[] = {
     "circular",   "elliptical", "orbit",   "circular-scan", "lissajous",  "linear",
     "doppler",    "zoom",       "spiral",  "helix",         "rose-curve", "epicycloid",
-    "oscillator", "zigzag",     "pattern", "bounce",        "bezier"};
+    "oscillator", "zigzag",     "pattern", "bounce",        "bezier",     "spring"};
 /* Of those, the ones packed only for some parameters (an easing the kernels
  * lack, linear's aed space, pattern's polygons, bezier's constant speed): the
  * others must always be. */
@@ -423,6 +423,37 @@ static void test_kernel_models_random(void) {
   set_free(&s);
 }
 
+/* The spring kernel's three cases (critical exactly: c² = 4km; under;
+ * over-damped, near τ = 0 and past βτ = 20) in every loop mode, blended
+ * wrap included, at random times. */
+static void test_spring_cases(void) {
+  static const char *const shapes[] = {
+      "stiffness=4\ndamping=4\nmass=1",        "stiffness=4\ndamping=0.3\nmass=1",
+      "stiffness=100\ndamping=0\nmass=0.5",    "stiffness=1\ndamping=30\nmass=1",
+      "stiffness=0.5\ndamping=80\nmass=2",     "stiffness=0\ndamping=3\nmass=1",
+      "stiffness=9\ndamping=6.0000001\nmass=1"};
+  uint64_t rng = g_seed + 11;
+  track_set s;
+  set_init(&s, HA__COUNTOF_T(shapes) * 6);
+  for (size_t k = 0; k < HA__COUNTOF_T(shapes); k++) {
+    for (int j = 0; j < 6; j++) {
+      ha_timing tm = {j < 3 ? 3.0 : 40.0, (ha_loop_mode)(j % 3), 1.0, HA_SEAM_BLEND};
+      size_t i = s.n++;
+      s.m[i] = test_motionf("spring", &tm, "%s\ninitialDisplacement=300,-200,40", shapes[k]);
+      s.model[i] = "spring";
+      s.ctx[i].track_id = (uint32_t)i;
+      s.ctx[i].shift = ha_t_uniform(&rng, -5.0, 5.0);
+      CHECK(ha_batch_would_pack(s.m[i]));
+    }
+  }
+  double times[40];
+  for (size_t j = 0; j < HA__COUNTOF_T(times); j++) {
+    times[j] = ha_t_uniform(&rng, -10.0, 200.0);
+  }
+  check_all_impls(&s, times, HA__COUNTOF_T(times), TOL_M, "spring");
+  set_free(&s);
+}
+
 static void test_every_model_mix(void) {
   uint64_t rng = g_seed ^ 0x9e3779b97f4a7c15ull;
   track_set s;
@@ -807,6 +838,7 @@ int main(void) {
   RUN(test_capture_and_refresh);
   RUN(test_kernel_models_random);
   RUN(test_every_model_mix);
+  RUN(test_spring_cases);
   RUN(test_extreme_angles);
   RUN(test_nonfinite_time);
   RUN(test_eval_times);

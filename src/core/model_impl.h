@@ -48,6 +48,10 @@ typedef struct ha__model ha__model;
  *           takes the blended wrap (the batch adds it).
  *   CUBIC:  P = c + m[:,0]·w³ + m[:,1]·3w²g + m[:,2]·3wg² + n[:,0]·g³,
  *           w = 1 − g: path.c's cubic Bézier at g (c = 0 before the frame).
+ *   SPRING: P = c + m[:,2]·g(τ), spring.c's response with its case (0
+ *           critical, 1 under-, 2 over-damped) in omega[2], a and ω or β in
+ *           omega[0..1], the far form's slow root, a/β, a + β in phase[0..2];
+ *           blended wrap as BOUNCE.
  * where the shape kernels' u (in g and θ alike) is p, or τ in seconds
  * (u_mode 1), or the lap fraction x − ⌊x⌋ of x = u_scale·p (u_mode 2).
  * (m[r][k]: row r = axis x/y/z, column k.) Each formula is written with the
@@ -62,7 +66,8 @@ typedef enum ha__kernel {
   HA__KERNEL_ROT2,
   HA__KERNEL_WAVE,
   HA__KERNEL_BOUNCE,
-  HA__KERNEL_CUBIC
+  HA__KERNEL_CUBIC,
+  HA__KERNEL_SPRING
 } ha__kernel;
 typedef struct ha__kernel_params {
   double c[3];

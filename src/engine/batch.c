@@ -47,6 +47,7 @@ enum {
   KIND_WAVE,
   KIND_BOUNCE,
   KIND_CUBIC,
+  KIND_SPRING,
   KIND_COUNT
 };
 
@@ -230,11 +231,12 @@ static int capture_kernel(const ha_motion *m, ha__kernel_params *kp) {
   case HA__KERNEL_WAVE: kind = KIND_WAVE; break;
   case HA__KERNEL_BOUNCE: kind = KIND_BOUNCE; break;
   case HA__KERNEL_CUBIC: kind = KIND_CUBIC; break;
+  case HA__KERNEL_SPRING: kind = KIND_SPRING; break;
   case HA__KERNEL_NONE:
   default: return KIND_GENERIC;
   }
-  /* The blended wrap: only the bounce kernel computes it. */
-  if (d->seam_window > 0.0 && kind != KIND_BOUNCE) {
+  /* The blended wrap: only the bounce and spring kernels compute it. */
+  if (d->seam_window > 0.0 && kind != KIND_BOUNCE && kind != KIND_SPRING) {
     return KIND_GENERIC;
   }
   if (d->has_xf) {
@@ -307,7 +309,7 @@ static int batch_capture(ha_batch *b, size_t i, const ha_motion *m, const ha_tra
   s->ez[1][i] = kp.ease > 0 ? (kp.ease - 1) % 3 : 0;
   s->um[0][i] = kp.u_mode;
   s->um[1][i] = kp.u_scale;
-  if (kind == KIND_BOUNCE) {
+  if (kind == KIND_BOUNCE || kind == KIND_SPRING) {
     /* The wrap's blend target: the position at τ = 0 of the next cycle,
      * frame applied (the kernel blends in the world frame). */
     ha_vec3 p0 = ha__motion_data_eval(d, 0.0, 1.0, b->ctx[i].track_id, NULL);
@@ -529,11 +531,31 @@ static double bounce_height(const ha__batch_soa *s, size_t i, double tau) {
   return ground;
 }
 
-void ha__batch_bounce_scalar(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
-                             double *y, double *z) {
+/* spring.c's response at τ (its case, a, ω or β and the far form's
+ * constants as the spring kernel stores them). */
+static double spring_response(const ha__batch_soa *s, size_t i, double t) {
+  double a = s->w[0][i], w = s->w[1][i];
+  int kase = (int)s->w[2][i];
+  if (kase == 0) {
+    return exp(-a * t) * (1.0 + a * t);
+  }
+  double x = w * t;
+  if (kase == 1) {
+    return exp(-a * t) * (cos(x) + a * t * (x < 1e-4 ? 1.0 - x * x / 6.0 : sin(x) / x));
+  }
+  if (x < 20.0) {
+    return exp(-a * t) * (cosh(x) + a * t * (x < 1e-4 ? 1.0 + x * x / 6.0 : sinh(x) / x));
+  }
+  double r = s->ph[1][i];
+  return 0.5 * ((1.0 + r) * exp(s->ph[0][i] * t) + (1.0 - r) * exp(-s->ph[2][i] * t));
+}
+
+/* P = c + m[:,2]·h(τ) with the blended wrap: bounce and spring. */
+static void tau_kernel_scalar(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
+                              double *y, double *z, int spring) {
   for (size_t i = i0; i < i0 + n; i++) {
     double tau = ha__batch_tau_at(s, i, t);
-    double h = bounce_height(s, i, tau);
+    double h = spring ? spring_response(s, i, tau) : bounce_height(s, i, tau);
     double v[3];
     for (int r = 0; r < 3; r++) {
       v[r] = s->c[r][i] + s->m[r][2][i] * h;
@@ -550,6 +572,16 @@ void ha__batch_bounce_scalar(const ha__batch_soa *s, size_t i0, size_t n, double
     y[i] = v[1];
     z[i] = v[2];
   }
+}
+
+void ha__batch_bounce_scalar(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
+                             double *y, double *z) {
+  tau_kernel_scalar(s, i0, n, t, x, y, z, 0);
+}
+
+void ha__batch_spring_scalar(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
+                             double *y, double *z) {
+  tau_kernel_scalar(s, i0, n, t, x, y, z, 1);
 }
 
 static void eval_generic(const ha_batch *b, size_t i0, size_t n, double t, double *x, double *y,
@@ -571,7 +603,8 @@ static const ha__batch_kernel_fn scalar_kernels[KIND_COUNT] = {NULL,
                                                                ha__batch_rot2_scalar,
                                                                ha__batch_wave_scalar,
                                                                ha__batch_bounce_scalar,
-                                                               ha__batch_cubic_scalar};
+                                                               ha__batch_cubic_scalar,
+                                                               ha__batch_spring_scalar};
 #if defined(HA_HAVE_AVX2)
 static const ha__batch_kernel_fn avx2_kernels[KIND_COUNT] = {NULL,
                                                              ha__batch_circle_avx2,
@@ -581,7 +614,8 @@ static const ha__batch_kernel_fn avx2_kernels[KIND_COUNT] = {NULL,
                                                              ha__batch_rot2_avx2,
                                                              ha__batch_wave_avx2,
                                                              ha__batch_bounce_avx2,
-                                                             ha__batch_cubic_avx2};
+                                                             ha__batch_cubic_avx2,
+                                                             ha__batch_spring_avx2};
 #endif
 
 /* Mixed batches. A run shorter than GATHER_MIN tracks would fill a vector

@@ -248,15 +248,108 @@ void ha__batch_cubic_avx2(const ha__batch_soa *s, size_t i0, size_t n, double t,
   shape_runs(s, i0, n, t, x, y, z, K_CUBIC);
 }
 
-void ha__batch_bounce_avx2(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
-                           double *y, double *z) {
+/* ---- spring: spring.c's exact response ----
+ *
+ * exp4: e^x to about an ulp, for x ≤ 0 down to an underflow to 0 below
+ * −708 (libm would return a subnormal there: < 1e-307 of the
+ * displacement) and for x up to 20: n = round(x/ln 2), r = x − n·ln 2 with
+ * ln 2 in two parts (Cody–Waite, FMA), |r| ≤ 0.35, e^r by its Taylor series
+ * to r¹³ (truncation below 1e-17), times 2^n built in the exponent bits. */
+static HA__ALWAYS_INLINE __m256d exp4(__m256d x) {
+  const __m256d magic = _mm256_set1_pd(ROUND_MAGIC);
+  __m256d live = _mm256_cmp_pd(x, _mm256_set1_pd(-708.0), _CMP_GE_OQ);
+  x = _mm256_max_pd(x, _mm256_set1_pd(-708.0));
+  __m256d kd = _mm256_fmadd_pd(x, _mm256_set1_pd(1.4426950408889634), magic);
+  __m256d k = _mm256_sub_pd(kd, magic);
+  __m256d r = _mm256_fnmadd_pd(k, _mm256_set1_pd(6.93147180369123816490e-01), x);
+  r = _mm256_fnmadd_pd(k, _mm256_set1_pd(1.90821492927058770002e-10), r);
+  static const double inv_fact[] = {1.0 / 6227020800.0,
+                                    1.0 / 479001600.0,
+                                    1.0 / 39916800.0,
+                                    1.0 / 3628800.0,
+                                    1.0 / 362880.0,
+                                    1.0 / 40320.0,
+                                    1.0 / 5040.0,
+                                    1.0 / 720.0,
+                                    1.0 / 120.0,
+                                    1.0 / 24.0,
+                                    1.0 / 6.0,
+                                    0.5,
+                                    1.0,
+                                    1.0};
+  __m256d p = _mm256_set1_pd(inv_fact[0]);
+  for (int j = 1; j < 14; j++) {
+    p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(inv_fact[j]));
+  }
+  /* 2^k: k + 1023 into the exponent field (k ≥ −1022 here). */
+  __m256i bits = _mm256_sub_epi64(_mm256_castpd_si256(kd), _mm256_castpd_si256(magic));
+  bits = _mm256_slli_epi64(_mm256_add_epi64(bits, _mm256_set1_epi64x(1023)), 52);
+  return _mm256_and_pd(_mm256_mul_pd(p, _mm256_castsi256_pd(bits)), live);
+}
+
+/* sinh x for 0 ≤ x < 1 by its Taylor series to x¹⁷ (no cancellation). */
+static HA__ALWAYS_INLINE __m256d sinh_small4(__m256d x) {
+  __m256d z = _mm256_mul_pd(x, x);
+  __m256d p = _mm256_set1_pd(1.0 / 355687428096000.0);
+  static const double c[] = {
+      1.0 / 1307674368000.0, 1.0 / 6227020800.0, 1.0 / 39916800.0, 1.0 / 362880.0,
+      1.0 / 5040.0,          1.0 / 120.0,        1.0 / 6.0,        1.0};
+  for (int j = 0; j < 8; j++) {
+    p = _mm256_fmadd_pd(p, z, _mm256_set1_pd(c[j]));
+  }
+  return _mm256_mul_pd(p, x);
+}
+
+/* spring.c's response g(τ), the case per lane in w[2] (0 critical, 1
+ * under-, 2 over-damped), a in w[0], ω or β in w[1]; the over-damped far
+ * form's slow root, a/β and a + β in ph[0..2]. */
+static HA__ALWAYS_INLINE __m256d spring4(const ha__batch_soa *s, size_t i, __m256d tau) {
+  const __m256d one = _mm256_set1_pd(1.0), sixth = _mm256_set1_pd(6.0);
+  const __m256d small = _mm256_set1_pd(1e-4), half = _mm256_set1_pd(0.5);
+  const __m256d sign = _mm256_set1_pd(-0.0);
+  __m256d a = ld(s->w[0], i), w = ld(s->w[1], i), kase = ld(s->w[2], i);
+  __m256d at = _mm256_mul_pd(a, tau);
+  __m256d e = exp4(_mm256_mul_pd(_mm256_xor_pd(a, sign), tau));
+  __m256d g = _mm256_mul_pd(e, _mm256_add_pd(one, at));
+  __m256d x = _mm256_mul_pd(w, tau);
+  __m256d xx6 = _mm256_div_pd(_mm256_mul_pd(x, x), sixth);
+  __m256d tiny = _mm256_cmp_pd(x, small, _CMP_LT_OQ);
+  __m256d under = eq4(kase, 1.0), over = eq4(kase, 2.0);
+  if (_mm256_movemask_pd(under) != 0) {
+    __m256d sn, cs;
+    sincos4(x, &sn, &cs);
+    __m256d sinc = select4(tiny, _mm256_sub_pd(one, xx6), _mm256_div_pd(sn, x));
+    g = select4(under, _mm256_mul_pd(e, _mm256_add_pd(cs, _mm256_mul_pd(at, sinc))), g);
+  }
+  if (_mm256_movemask_pd(over) != 0) {
+    __m256d near = _mm256_cmp_pd(x, _mm256_set1_pd(20.0), _CMP_LT_OQ);
+    __m256d xn = _mm256_min_pd(x, _mm256_set1_pd(20.0));
+    __m256d ep = exp4(xn), em = exp4(_mm256_xor_pd(xn, sign));
+    __m256d ch = _mm256_mul_pd(half, _mm256_add_pd(ep, em));
+    __m256d sh = select4(_mm256_cmp_pd(xn, one, _CMP_LT_OQ), sinh_small4(xn),
+                         _mm256_mul_pd(half, _mm256_sub_pd(ep, em)));
+    __m256d shc = select4(tiny, _mm256_add_pd(one, xx6), _mm256_div_pd(sh, xn));
+    __m256d gn = _mm256_mul_pd(e, _mm256_add_pd(ch, _mm256_mul_pd(at, shc)));
+    __m256d r = ld(s->ph[1], i);
+    __m256d f1 = _mm256_mul_pd(_mm256_add_pd(one, r), exp4(_mm256_mul_pd(ld(s->ph[0], i), tau)));
+    __m256d f2 = _mm256_mul_pd(_mm256_sub_pd(one, r),
+                               exp4(_mm256_mul_pd(_mm256_xor_pd(ld(s->ph[2], i), sign), tau)));
+    __m256d gf = _mm256_mul_pd(half, _mm256_add_pd(f1, f2));
+    g = select4(over, select4(near, gn, gf), g);
+  }
+  return g;
+}
+
+/* P = c + m[:,2]·h(τ), then the blended wrap: bounce and spring. */
+static HA__ALWAYS_INLINE void tau_runs(const ha__batch_soa *s, size_t i0, size_t n, double t,
+                                       double *x, double *y, double *z, int spring) {
   const __m256d tv = _mm256_set1_pd(t), one = _mm256_set1_pd(1.0);
   for (size_t i = i0, end = i0 + n; i < end; i += 4) {
     __m256i lane = _mm256_setr_epi64x(0, 1, 2, 3);
     __m256d live =
         _mm256_castsi256_pd(_mm256_cmpgt_epi64(_mm256_set1_epi64x((long long)(end - i)), lane));
     __m256d tau = tau4(s, i, tv);
-    __m256d h = bounce_height4(s, i, tau, live);
+    __m256d h = spring ? spring4(s, i, tau) : bounce_height4(s, i, tau, live);
     xyz4 v = {ld(s->c[0], i), ld(s->c[1], i), ld(s->c[2], i)};
     v = add_col(s, i, v, 2, h);
     /* The blended wrap (model.c): w = u²(3 − 2u) toward n[:,0]. */
@@ -275,4 +368,14 @@ void ha__batch_bounce_avx2(const ha__batch_soa *s, size_t i0, size_t n, double t
     }
     store4(v, i, end - i, x, y, z);
   }
+}
+
+void ha__batch_bounce_avx2(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
+                           double *y, double *z) {
+  tau_runs(s, i0, n, t, x, y, z, 0);
+}
+
+void ha__batch_spring_avx2(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
+                           double *y, double *z) {
+  tau_runs(s, i0, n, t, x, y, z, 1);
 }
