@@ -70,6 +70,7 @@ struct ha_batch {
   batch_run *runs;
   size_t nruns;
   size_t packed;
+  uint64_t kind_fields[KIND_COUNT]; /* bit f: kind reads field f (fields order) */
 };
 
 /* ---- implementations ---- */
@@ -119,6 +120,58 @@ ha_status ha_batch_impl_parse(const char *name, ha_batch_impl *out) {
 
 /* ---- lifecycle ---- */
 
+/* The fields a kernel of `kind` reads (gather_flush copies only those), as
+ * bits in ha__batch_soa_fields' order. */
+static uint64_t kind_field_mask(ha__batch_soa *s, int kind) {
+  const double *use[HA__BATCH_FIELDS];
+  size_t n = 0;
+  use[n++] = s->T;
+  use[n++] = s->speed;
+  use[n++] = s->shift;
+  use[n++] = s->mode;
+  int shape =
+      kind != KIND_CIRCLE && kind != KIND_SINES && kind != KIND_BOUNCE && kind != KIND_SPRING;
+  int all = kind == KIND_SINES || kind == KIND_BOUNCE || kind == KIND_SPRING;
+  for (int r = 0; r < 3; r++) {
+    use[n++] = s->c[r];
+    use[n++] = s->m[r][2]; /* unused by CIRCLE: harmless */
+    if (kind != KIND_LERP && kind != KIND_BOUNCE && kind != KIND_SPRING) {
+      use[n++] = s->m[r][0];
+      use[n++] = s->m[r][1];
+    }
+    if (all || kind == KIND_ROT2 || (r != 1 && kind != KIND_LERP && kind != KIND_CUBIC)) {
+      use[n++] = s->w[r];
+    }
+    if (all || (r == 0 && kind != KIND_LERP && kind != KIND_CUBIC)) {
+      use[n++] = s->ph[r];
+    }
+    if (kind == KIND_BOUNCE || kind == KIND_SPRING || kind == KIND_ROT2 ||
+        (kind == KIND_ROT1 && r < 2) || (kind == KIND_WAVE && r == 0)) {
+      use[n++] = s->rho[r];
+    }
+    if (kind == KIND_ROT2 || kind == KIND_CUBIC || kind == KIND_BOUNCE || kind == KIND_SPRING) {
+      use[n++] = s->n[r][0];
+      use[n++] = s->n[r][1];
+    }
+  }
+  if (shape) {
+    use[n++] = s->w[2];
+    use[n++] = s->ez[0];
+    use[n++] = s->ez[1];
+    use[n++] = s->um[0];
+    use[n++] = s->um[1];
+  }
+  double **f[HA__BATCH_FIELDS];
+  ha__batch_soa_fields(s, f);
+  uint64_t mask = 0;
+  for (size_t k = 0; k < n; k++) {
+    for (size_t j = 0; j < HA__BATCH_FIELDS; j++) {
+      mask |= *f[j] == use[k] ? (uint64_t)1 << j : 0;
+    }
+  }
+  return mask;
+}
+
 ha_status ha_batch_create(size_t capacity, ha_batch **out) {
   if (out == NULL || capacity == 0) {
     return HA_EINVAL;
@@ -156,6 +209,9 @@ ha_status ha_batch_create(size_t capacity, ha_batch **out) {
   ha__batch_soa_fields(&b->soa, field);
   for (size_t k = 0; k < HA__BATCH_FIELDS; k++) {
     *field[k] = b->fields + k * stride;
+  }
+  for (int k = 0; k < KIND_COUNT; k++) {
+    b->kind_fields[k] = kind_field_mask(&b->soa, k);
   }
   b->cap = capacity;
   b->avx2_ok = cpu_has_avx2() ? 1 : 0;
@@ -645,16 +701,25 @@ static void gather_flush(const ha_batch *b, gather_set *g, int kind, ha__batch_k
   enum { STRIDE = GATHER + 4 };
   _Alignas(64) double buf[HA__BATCH_FIELDS * STRIDE];
   _Alignas(32) double out[3][STRIDE];
+  /* Fields the kernel does not read keep pointing at the batch's arrays. */
   ha__batch_soa cs = b->soa, from_soa = b->soa;
   double **dst[HA__BATCH_FIELDS], **src[HA__BATCH_FIELDS];
   ha__batch_soa_fields(&cs, dst);
   ha__batch_soa_fields(&from_soa, src);
   size_t n = g->n[kind], padded = (n + 3u) & ~(size_t)3u;
+  size_t ix[STRIDE];
+  for (size_t j = 0; j < padded; j++) {
+    ix[j] = g->idx[kind][j < n ? j : n - 1];
+  }
+  uint64_t mask = b->kind_fields[kind];
   for (size_t f = 0; f < HA__BATCH_FIELDS; f++) {
+    if ((mask >> f & 1u) == 0) {
+      continue;
+    }
     double *col = buf + f * STRIDE;
     const double *from = *src[f];
     for (size_t j = 0; j < padded; j++) {
-      col[j] = from[g->idx[kind][j < n ? j : n - 1]];
+      col[j] = from[ix[j]];
     }
     *dst[f] = col;
   }
