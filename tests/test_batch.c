@@ -423,6 +423,71 @@ static void test_kernel_models_random(void) {
   set_free(&s);
 }
 
+/* The grouped storage under churn: tracks of every model added in random
+ * order, then moved between kinds by set_track (a kind's range grows, the
+ * next ones shift), checked after each round against ha_motion_eval for the
+ * whole batch (every implementation) and for random sub-ranges. */
+static void test_grouping_churn(void) {
+  uint64_t rng = g_seed + 23;
+  track_set pool;
+  size_t nmodels = ha_model_count();
+  set_init(&pool, 2 * nmodels);
+  for (size_t rep = 0; rep < 2; rep++) {
+    for (size_t i = 0; i < nmodels; i++) {
+      add_random(&pool, &rng, ha_model_at(i)->name, 1, 20.0);
+    }
+  }
+  enum { N = 150, ROUNDS = 6 };
+  ha_batch *b = NULL;
+  CHECK_OK(ha_batch_create(N, &b));
+  size_t pick[N];
+  ha_track_ctx ctx[N];
+  for (size_t i = 0; i < N; i++) {
+    pick[i] = (size_t)(ha_t_rand(&rng) % pool.n);
+    ctx[i] = (ha_track_ctx){(uint32_t)i, ha_t_uniform(&rng, -20, 20), NULL, NULL};
+    CHECK_OK(ha_batch_add(b, pool.m[pick[i]], &ctx[i], NULL));
+  }
+  double x[N], y[N], z[N];
+  double worst = 0.0;
+  for (int round = 0; round < ROUNDS; round++) {
+    double t = ha_t_uniform(&rng, -50.0, 150.0);
+    for (size_t k = 0; k < HA__COUNTOF_T(impls); k++) {
+      if (!ha_batch_impl_available(impls[k])) {
+        continue;
+      }
+      CHECK_OK(ha_batch_eval_with(b, t, x, y, z, impls[k]));
+      for (size_t i = 0; i < N; i++) {
+        ha_vec3 r = ha_motion_eval(pool.m[pick[i]], t, &ctx[i]);
+        double e;
+        CHECK_MSG(near_ref(x[i], y[i], z[i], r, TOL_M, &worst, &e),
+                  "round %d %s: track %zu (%s) off by %.3g m", round, ha_batch_impl_name(impls[k]),
+                  i, pool.model[pick[i]], e);
+      }
+    }
+    for (int q = 0; q < 8; q++) {
+      size_t first = (size_t)(ha_t_rand(&rng) % N);
+      size_t count = (size_t)(ha_t_rand(&rng) % (N - first + 1));
+      CHECK_OK(ha_batch_eval_range(b, t, first, count, x, y, z));
+      for (size_t i = first; i < first + count; i++) {
+        ha_vec3 r = ha_motion_eval(pool.m[pick[i]], t, &ctx[i]);
+        double e;
+        CHECK_MSG(near_ref(x[i], y[i], z[i], r, TOL_M, &worst, &e),
+                  "round %d range [%zu, %zu): track %zu (%s) off by %.3g m", round, first,
+                  first + count, i, pool.model[pick[i]], e);
+      }
+    }
+    for (int c = 0; c < 60; c++) {
+      size_t i = (size_t)(ha_t_rand(&rng) % N);
+      pick[i] = (size_t)(ha_t_rand(&rng) % pool.n);
+      CHECK_OK(ha_batch_set_track(b, i, pool.m[pick[i]], &ctx[i]));
+    }
+  }
+  printf("     churn         max error %.2g m (%d tracks, %d rounds of 60 set_track)\n", worst, N,
+         ROUNDS);
+  ha_batch_destroy(b);
+  set_free(&pool);
+}
+
 /* The spring kernel's three cases (critical exactly: c² = 4km; under;
  * over-damped, near τ = 0 and past βτ = 20) in every loop mode, blended
  * wrap included, at random times. */
@@ -839,6 +904,7 @@ int main(void) {
   RUN(test_kernel_models_random);
   RUN(test_every_model_mix);
   RUN(test_spring_cases);
+  RUN(test_grouping_churn);
   RUN(test_extreme_angles);
   RUN(test_nonfinite_time);
   RUN(test_eval_times);

@@ -1,21 +1,24 @@
 /* Batch evaluation: capture, dispatch and the scalar reference kernels.
  *
  * Layout. Kernel parameters are stored per field (structure of arrays,
- * batch_impl.h) at the track's add position, not packed per kernel: consecutive
- * tracks on one kernel form a "run" that a kernel reads and writes
- * contiguously, so the output needs no scatter and add order is free. Runs
- * are extended as tracks are appended and rebuilt (O(n), no allocation) only
- * when a refresh moves a track to another kernel. The CIRCLE and SINES
- * parameters share the fields, which costs nothing: a kernel reads only the
- * fields it uses. Rejected: one dense parameter set per kernel plus an index
- * array, which needs scattered stores (four scalar stores per output per
- * vector in AVX2) and a compaction on every kernel change.
+ * batch_impl.h) in storage slots grouped by kernel kind, each kind one
+ * contiguous range (see "storage" below), so a kernel runs over all its
+ * tracks in one call however the models alternate in add order (a mixed
+ * show), and a batch of one model, or an animation's tracks added together,
+ * keeps slots and add indices in step: the kernel writes the caller's arrays
+ * directly, with no scatter. Otherwise its outputs are scattered from a
+ * buffer (3 stores a track). Runs of one kind in add order are still kept,
+ * for the statistics. Rejected after measuring: keeping the slots at the
+ * add positions and gathering the tracks of short runs per kind into a
+ * buffer at evaluation (each track's ~20 fields lie in ~20 cache lines:
+ * 40–90 ns a track, more than the kernels themselves).
  *
  * Capture. A motion whose model provides `pack` and is not blending becomes
  * kernel parameters with its frame transform folded in: the model gives
  * P_local = c + M·f(p), the motion applies P = v + X·(P_local − v) about the
- * pivot v, so c' = v + X·(c − v) and M' = X·M. Everything else (physics,
- * splines, blends) stays a (motion, ctx) pair evaluated by ha_motion_eval.
+ * pivot v, so c' = v + X·(c − v), M' = X·M and n' = X·n. Everything else
+ * (integrated physics, noise, splines, blends) stays a (motion, ctx) pair
+ * evaluated by ha_motion_eval.
  *
  * Time. a = t·speed − shift, then the loop mapping with exactly the
  * operations of ha_time_map (batch_impl.h), so τ is bit-identical to
@@ -67,10 +70,12 @@ struct ha_batch {
   const ha_motion **motion;
   ha_track_ctx *ctx;
   unsigned char *kind;
-  batch_run *runs;
+  batch_run *runs; /* runs of one kind in add order (statistics) */
   size_t nruns;
   size_t packed;
-  uint64_t kind_fields[KIND_COUNT]; /* bit f: kind reads field f (fields order) */
+  size_t *slot;                  /* add index → storage slot */
+  size_t *ord;                   /* storage slot → add index */
+  size_t kstart[KIND_COUNT + 1]; /* kind k holds slots [kstart[k], kstart[k + 1]) */
 };
 
 /* ---- implementations ---- */
@@ -120,58 +125,6 @@ ha_status ha_batch_impl_parse(const char *name, ha_batch_impl *out) {
 
 /* ---- lifecycle ---- */
 
-/* The fields a kernel of `kind` reads (gather_flush copies only those), as
- * bits in ha__batch_soa_fields' order. */
-static uint64_t kind_field_mask(ha__batch_soa *s, int kind) {
-  const double *use[HA__BATCH_FIELDS];
-  size_t n = 0;
-  use[n++] = s->T;
-  use[n++] = s->speed;
-  use[n++] = s->shift;
-  use[n++] = s->mode;
-  int shape =
-      kind != KIND_CIRCLE && kind != KIND_SINES && kind != KIND_BOUNCE && kind != KIND_SPRING;
-  int all = kind == KIND_SINES || kind == KIND_BOUNCE || kind == KIND_SPRING;
-  for (int r = 0; r < 3; r++) {
-    use[n++] = s->c[r];
-    use[n++] = s->m[r][2]; /* unused by CIRCLE: harmless */
-    if (kind != KIND_LERP && kind != KIND_BOUNCE && kind != KIND_SPRING) {
-      use[n++] = s->m[r][0];
-      use[n++] = s->m[r][1];
-    }
-    if (all || kind == KIND_ROT2 || (r != 1 && kind != KIND_LERP && kind != KIND_CUBIC)) {
-      use[n++] = s->w[r];
-    }
-    if (all || (r == 0 && kind != KIND_LERP && kind != KIND_CUBIC)) {
-      use[n++] = s->ph[r];
-    }
-    if (kind == KIND_BOUNCE || kind == KIND_SPRING || kind == KIND_ROT2 ||
-        (kind == KIND_ROT1 && r < 2) || (kind == KIND_WAVE && r == 0)) {
-      use[n++] = s->rho[r];
-    }
-    if (kind == KIND_ROT2 || kind == KIND_CUBIC || kind == KIND_BOUNCE || kind == KIND_SPRING) {
-      use[n++] = s->n[r][0];
-      use[n++] = s->n[r][1];
-    }
-  }
-  if (shape) {
-    use[n++] = s->w[2];
-    use[n++] = s->ez[0];
-    use[n++] = s->ez[1];
-    use[n++] = s->um[0];
-    use[n++] = s->um[1];
-  }
-  double **f[HA__BATCH_FIELDS];
-  ha__batch_soa_fields(s, f);
-  uint64_t mask = 0;
-  for (size_t k = 0; k < n; k++) {
-    for (size_t j = 0; j < HA__BATCH_FIELDS; j++) {
-      mask |= *f[j] == use[k] ? (uint64_t)1 << j : 0;
-    }
-  }
-  return mask;
-}
-
 ha_status ha_batch_create(size_t capacity, ha_batch **out) {
   if (out == NULL || capacity == 0) {
     return HA_EINVAL;
@@ -179,7 +132,7 @@ ha_status ha_batch_create(size_t capacity, ha_batch **out) {
   *out = NULL;
   /* The bound keeps every size computation below from overflowing. */
   const size_t per_track = HA__BATCH_FIELDS * sizeof(double) + sizeof(ha_track_ctx) +
-                           sizeof(batch_run) + sizeof(void *) + 1;
+                           sizeof(batch_run) + sizeof(void *) + 2 * sizeof(size_t) + 1;
   if (capacity > (SIZE_MAX / 2) / per_track) {
     return HA_ENOMEM;
   }
@@ -196,8 +149,10 @@ ha_status ha_batch_create(size_t capacity, ha_batch **out) {
   b->ctx = malloc(capacity * sizeof(*b->ctx));
   b->kind = malloc(capacity);
   b->runs = malloc(capacity * sizeof(*b->runs));
+  b->slot = malloc(capacity * sizeof(*b->slot));
+  b->ord = malloc(capacity * sizeof(*b->ord));
   if (b->fields == NULL || b->motion == NULL || b->ctx == NULL || b->kind == NULL ||
-      b->runs == NULL) {
+      b->runs == NULL || b->slot == NULL || b->ord == NULL) {
     ha_batch_destroy(b);
     return HA_ENOMEM;
   }
@@ -209,9 +164,6 @@ ha_status ha_batch_create(size_t capacity, ha_batch **out) {
   ha__batch_soa_fields(&b->soa, field);
   for (size_t k = 0; k < HA__BATCH_FIELDS; k++) {
     *field[k] = b->fields + k * stride;
-  }
-  for (int k = 0; k < KIND_COUNT; k++) {
-    b->kind_fields[k] = kind_field_mask(&b->soa, k);
   }
   b->cap = capacity;
   b->avx2_ok = cpu_has_avx2() ? 1 : 0;
@@ -229,6 +181,8 @@ void ha_batch_destroy(ha_batch *b) {
   free(b->ctx);
   free(b->kind);
   free(b->runs);
+  free(b->slot);
+  free(b->ord);
   free(b);
 }
 
@@ -237,6 +191,7 @@ void ha_batch_clear(ha_batch *b) {
     b->n = 0;
     b->nruns = 0;
     b->packed = 0;
+    memset(b->kstart, 0, sizeof(b->kstart));
   }
 }
 
@@ -252,7 +207,8 @@ size_t ha_batch_memory_bytes(const ha_batch *b) {
   }
   size_t stride = (b->cap + 3u + 7u) & ~(size_t)7u; /* as ha_batch_create */
   return sizeof(*b) + HA__BATCH_FIELDS * stride * sizeof(double) +
-         b->cap * (sizeof(*b->motion) + sizeof(*b->ctx) + 1 + sizeof(*b->runs));
+         b->cap * (sizeof(*b->motion) + sizeof(*b->ctx) + 1 + sizeof(*b->runs) + sizeof(*b->slot) +
+                   sizeof(*b->ord));
 }
 ha_batch_impl ha_batch_active_impl(const ha_batch *b) {
   return b ? b->impl : HA_BATCH_IMPL_SCALAR;
@@ -332,7 +288,66 @@ bool ha_batch_would_pack(const ha_motion *m) {
 }
 
 /* Fill slot i from (m, ctx); returns the slot's kind. */
-static int batch_capture(ha_batch *b, size_t i, const ha_motion *m, const ha_track_ctx *ctx) {
+/* ---- storage: the tracks grouped by kind ----
+ *
+ * The field arrays hold the tracks by kind, each kind one contiguous range
+ * of storage slots (kstart), so that every kernel runs over all its tracks
+ * at once however the kinds alternate in add order (a mixed show); slot[]
+ * and ord[] map add indices and slots both ways. A track joins the end of
+ * its kind's range: the first track of each later range moves to that
+ * range's end (one move per kind, not per track); leaving a range is the
+ * mirror image. Order within a range does not matter. All of this happens
+ * when tracks are added or change kind, never on evaluation. */
+
+static void move_slot(ha_batch *b, size_t from, size_t to) {
+  double **f[HA__BATCH_FIELDS];
+  ha__batch_soa_fields(&b->soa, f);
+  for (size_t k = 0; k < HA__BATCH_FIELDS; k++) {
+    (*f[k])[to] = (*f[k])[from];
+  }
+  size_t i = b->ord[from];
+  b->ord[to] = i;
+  b->slot[i] = to;
+}
+
+/* A free slot at the end of kind k's range (the slot after every placed
+ * track is free). */
+static size_t region_insert(ha_batch *b, int k) {
+  size_t free_slot = b->kstart[KIND_COUNT];
+  for (int j = KIND_COUNT - 1; j > k; j--) {
+    size_t a = b->kstart[j];
+    if (a < free_slot) {
+      move_slot(b, a, free_slot);
+    }
+    free_slot = a;
+    b->kstart[j] = a + 1;
+  }
+  b->kstart[KIND_COUNT]++;
+  return free_slot;
+}
+
+/* Take slot `at` out of kind k's range; the slot after the placed tracks
+ * becomes free. */
+static void region_remove(ha_batch *b, size_t at, int k) {
+  size_t hole = b->kstart[k + 1] - 1;
+  if (at != hole) {
+    move_slot(b, hole, at);
+  }
+  for (int j = k + 1; j < KIND_COUNT; j++) {
+    size_t last = b->kstart[j + 1] - 1;
+    if (b->kstart[j] < b->kstart[j + 1]) {
+      move_slot(b, last, hole);
+      hole = last;
+    }
+    b->kstart[j]--;
+  }
+  b->kstart[KIND_COUNT]--;
+}
+
+/* Capture (m, ctx) as track i: a new track (placed now), or an existing one
+ * (moved when its kind changes: b->kind[i] is still the old kind). */
+static int batch_capture(ha_batch *b, size_t i, const ha_motion *m, const ha_track_ctx *ctx,
+                         int is_new) {
   static const ha_track_ctx none = {0, 0.0, NULL, NULL};
   ha__kernel_params kp;
   memset(&kp, 0, sizeof(kp));
@@ -341,9 +356,19 @@ static int batch_capture(ha_batch *b, size_t i, const ha_motion *m, const ha_tra
   ha__batch_soa *s = &b->soa;
   b->motion[i] = m;
   b->ctx[i] = ctx ? *ctx : none;
+  if (is_new || kind != b->kind[i]) {
+    if (!is_new) {
+      region_remove(b, b->slot[i], b->kind[i]);
+    }
+    size_t at = region_insert(b, kind);
+    b->slot[i] = at;
+    b->ord[at] = i;
+  }
+  const size_t track = i;
+  i = b->slot[track]; /* from here on, i is the storage slot */
   s->T[i] = d->timing.duration;
   s->speed[i] = d->timing.speed;
-  s->shift[i] = b->ctx[i].shift;
+  s->shift[i] = b->ctx[track].shift;
   s->mode[i] = (double)d->timing.loop;
   for (int r = 0; r < 3; r++) {
     s->c[r][i] = kp.c[r];
@@ -368,7 +393,7 @@ static int batch_capture(ha_batch *b, size_t i, const ha_motion *m, const ha_tra
   if (kind == KIND_BOUNCE || kind == KIND_SPRING) {
     /* The wrap's blend target: the position at τ = 0 of the next cycle,
      * frame applied (the kernel blends in the world frame). */
-    ha_vec3 p0 = ha__motion_data_eval(d, 0.0, 1.0, b->ctx[i].track_id, NULL);
+    ha_vec3 p0 = ha__motion_data_eval(d, 0.0, 1.0, b->ctx[track].track_id, NULL);
     s->rho[1][i] = d->seam_from;
     s->rho[2][i] = d->seam_window;
     s->n[0][0][i] = p0.x;
@@ -409,7 +434,7 @@ ha_status ha_batch_add(ha_batch *b, const ha_motion *m, const ha_track_ctx *ctx,
     return HA_EEXHAUSTED;
   }
   size_t i = b->n++;
-  int k = batch_capture(b, i, m, ctx);
+  int k = batch_capture(b, i, m, ctx, 1);
   b->kind[i] = (unsigned char)k;
   append_run(b, i, k);
   if (index != NULL) {
@@ -426,7 +451,7 @@ ha_status ha_batch_set_track(ha_batch *b, size_t index, const ha_motion *m,
   if (index >= b->n) {
     return HA_ENOTFOUND;
   }
-  int k = batch_capture(b, index, m, ctx);
+  int k = batch_capture(b, index, m, ctx, 0);
   if (k != b->kind[index]) {
     b->kind[index] = (unsigned char)k;
     rebuild_runs(b);
@@ -448,7 +473,7 @@ size_t ha_batch_refresh_motion(ha_batch *b, const ha_motion *m) {
   for (size_t i = 0; b != NULL && m != NULL && i < b->n; i++) {
     if (b->motion[i] == m) {
       ha_track_ctx ctx = b->ctx[i];
-      int k = batch_capture(b, i, m, &ctx);
+      int k = batch_capture(b, i, m, &ctx, 0);
       changed |= k != b->kind[i];
       b->kind[i] = (unsigned char)k;
       count++;
@@ -467,9 +492,9 @@ void ha__batch_circle_scalar(const ha__batch_soa *s, size_t i0, size_t n, double
   for (size_t i = i0; i < i0 + n; i++) {
     double th = s->ph[0][i] + s->w[0][i] * (ha__batch_tau_at(s, i, t) / s->T[i]);
     double co = cos(th), si = sin(th);
-    x[i] = s->c[0][i] + s->m[0][0][i] * co + s->m[0][1][i] * si;
-    y[i] = s->c[1][i] + s->m[1][0][i] * co + s->m[1][1][i] * si;
-    z[i] = s->c[2][i] + s->m[2][0][i] * co + s->m[2][1][i] * si;
+    x[i - i0] = s->c[0][i] + s->m[0][0][i] * co + s->m[0][1][i] * si;
+    y[i - i0] = s->c[1][i] + s->m[1][0][i] * co + s->m[1][1][i] * si;
+    z[i - i0] = s->c[2][i] + s->m[2][0][i] * co + s->m[2][1][i] * si;
   }
 }
 
@@ -480,9 +505,9 @@ void ha__batch_sines_scalar(const ha__batch_soa *s, size_t i0, size_t n, double 
     double s0 = sin(s->w[0][i] * p + s->ph[0][i]);
     double s1 = sin(s->w[1][i] * p + s->ph[1][i]);
     double s2 = sin(s->w[2][i] * p + s->ph[2][i]);
-    x[i] = s->c[0][i] + s->m[0][0][i] * s0 + s->m[0][1][i] * s1 + s->m[0][2][i] * s2;
-    y[i] = s->c[1][i] + s->m[1][0][i] * s0 + s->m[1][1][i] * s1 + s->m[1][2][i] * s2;
-    z[i] = s->c[2][i] + s->m[2][0][i] * s0 + s->m[2][1][i] * s1 + s->m[2][2][i] * s2;
+    x[i - i0] = s->c[0][i] + s->m[0][0][i] * s0 + s->m[0][1][i] * s1 + s->m[0][2][i] * s2;
+    y[i - i0] = s->c[1][i] + s->m[1][0][i] * s0 + s->m[1][1][i] * s1 + s->m[1][2][i] * s2;
+    z[i - i0] = s->c[2][i] + s->m[2][0][i] * s0 + s->m[2][1][i] * s1 + s->m[2][2][i] * s2;
   }
 }
 
@@ -490,6 +515,7 @@ void ha__batch_sines_scalar(const ha__batch_soa *s, size_t i0, size_t n, double 
  * kernels follow operation for operation. */
 static void shape_at(const ha__batch_soa *s, size_t i, double t, int kind, double *x, double *y,
                      double *z) {
+  /* x, y, z: this track's outputs */
   double tau = ha__batch_tau_at(s, i, t);
   double p = tau / s->T[i];
   double u = p;
@@ -508,12 +534,12 @@ static void shape_at(const ha__batch_soa *s, size_t i, double t, int kind, doubl
   if (kind == KIND_CUBIC) {
     double w = 1.0 - g;
     double b0 = w * w * w, b1 = 3.0 * w * w * g, b2 = 3.0 * w * g * g, b3 = g * g * g;
-    x[i] = s->c[0][i] + s->m[0][0][i] * b0 + s->m[0][1][i] * b1 + s->m[0][2][i] * b2 +
-           s->n[0][0][i] * b3;
-    y[i] = s->c[1][i] + s->m[1][0][i] * b0 + s->m[1][1][i] * b1 + s->m[1][2][i] * b2 +
-           s->n[1][0][i] * b3;
-    z[i] = s->c[2][i] + s->m[2][0][i] * b0 + s->m[2][1][i] * b1 + s->m[2][2][i] * b2 +
-           s->n[2][0][i] * b3;
+    *x = s->c[0][i] + s->m[0][0][i] * b0 + s->m[0][1][i] * b1 + s->m[0][2][i] * b2 +
+         s->n[0][0][i] * b3;
+    *y = s->c[1][i] + s->m[1][0][i] * b0 + s->m[1][1][i] * b1 + s->m[1][2][i] * b2 +
+         s->n[1][0][i] * b3;
+    *z = s->c[2][i] + s->m[2][0][i] * b0 + s->m[2][1][i] * b1 + s->m[2][2][i] * b2 +
+         s->n[2][0][i] * b3;
     return;
   }
   double v[3] = {s->c[0][i] + s->m[0][2][i] * g, s->c[1][i] + s->m[1][2][i] * g,
@@ -537,16 +563,16 @@ static void shape_at(const ha__batch_soa *s, size_t i, double t, int kind, doubl
       v[r] = v[r] + s->m[r][0][i] * w;
     }
   }
-  x[i] = v[0];
-  y[i] = v[1];
-  z[i] = v[2];
+  *x = v[0];
+  *y = v[1];
+  *z = v[2];
 }
 
 #define HA__DEFINE_SHAPE(name, kind)                                                               \
   void ha__batch_##name##_scalar(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x, \
                                  double *y, double *z) {                                           \
     for (size_t i = i0; i < i0 + n; i++) {                                                         \
-      shape_at(s, i, t, kind, x, y, z);                                                            \
+      shape_at(s, i, t, kind, x + (i - i0), y + (i - i0), z + (i - i0));                           \
     }                                                                                              \
   }
 HA__DEFINE_SHAPE(lerp, KIND_LERP)
@@ -624,9 +650,9 @@ static void tau_kernel_scalar(const ha__batch_soa *s, size_t i0, size_t n, doubl
         v[r] = v[r] + (s->n[r][0][i] - v[r]) * w;
       }
     }
-    x[i] = v[0];
-    y[i] = v[1];
-    z[i] = v[2];
+    x[i - i0] = v[0];
+    y[i - i0] = v[1];
+    z[i - i0] = v[2];
   }
 }
 
@@ -674,73 +700,69 @@ static const ha__batch_kernel_fn avx2_kernels[KIND_COUNT] = {NULL,
                                                              ha__batch_spring_avx2};
 #endif
 
-/* Mixed batches. A run shorter than GATHER_MIN tracks would fill a vector
- * kernel's lanes poorly (a 1-track run costs a whole vector, and each run
- * has its call and loop overhead), so a vector implementation collects the
- * tracks of short runs per kind, in GATHER tracks at a time: their fields
- * are copied into a small structure of arrays on the stack, the kernel runs
- * on it contiguously, and the positions are scattered back. Nothing is
- * allocated and nothing is kept between calls; the order of evaluation does
- * not matter (every track is independent), and the kernel sees the same
- * values as in place, so the result is the same bit for bit. Rejected:
- * keeping the fields sorted by kind (slots no longer the add positions,
- * which ha_batch_eval_range and ha_batch_set_track address) and gathering
- * with AVX2 gather instructions (one per field and 4 tracks, slower than
- * the copies). */
-#define GATHER_MIN 8
-#define GATHER 32
+/* Slots per kernel call on the grouped path: the outputs of a range whose
+ * tracks are not consecutive in add order go through a buffer this long
+ * (on the stack) and are scattered from it. */
+#define OUT_CHUNK 256
 
-typedef struct gather_set {
-  size_t idx[KIND_COUNT][GATHER];
-  size_t n[KIND_COUNT];
-} gather_set;
-
-static void gather_flush(const ha_batch *b, gather_set *g, int kind, ha__batch_kernel_fn fn,
-                         double t, double *x, double *y, double *z) {
-  /* GATHER + 3 slots a field: the kernel may load a whole last vector. */
-  enum { STRIDE = GATHER + 4 };
-  _Alignas(64) double buf[HA__BATCH_FIELDS * STRIDE];
-  _Alignas(32) double out[3][STRIDE];
-  /* Fields the kernel does not read keep pointing at the batch's arrays. */
-  ha__batch_soa cs = b->soa, from_soa = b->soa;
-  double **dst[HA__BATCH_FIELDS], **src[HA__BATCH_FIELDS];
-  ha__batch_soa_fields(&cs, dst);
-  ha__batch_soa_fields(&from_soa, src);
-  size_t n = g->n[kind], padded = (n + 3u) & ~(size_t)3u;
-  size_t ix[STRIDE];
-  for (size_t j = 0; j < padded; j++) {
-    ix[j] = g->idx[kind][j < n ? j : n - 1];
-  }
-  uint64_t mask = b->kind_fields[kind];
-  for (size_t f = 0; f < HA__BATCH_FIELDS; f++) {
-    if ((mask >> f & 1u) == 0) {
-      continue;
+/* Every track (the whole batch): kind by kind over the grouped storage.
+ * Where a chunk's slots hold consecutive add indices (tracks added in
+ * kind order, one model alone) the kernel writes the caller's arrays
+ * directly; otherwise into the buffer, then x[ord[slot]]. */
+static void eval_grouped(const ha_batch *b, const ha__batch_kernel_fn *kernels, double t, double *x,
+                         double *y, double *z) {
+  _Alignas(32) double buf[3][OUT_CHUNK];
+  for (int k = 0; k < KIND_COUNT; k++) {
+    size_t end = b->kstart[k + 1];
+    for (size_t c0 = b->kstart[k]; c0 < end; c0 += OUT_CHUNK) {
+      size_t m = end - c0 < OUT_CHUNK ? end - c0 : OUT_CHUNK;
+      const size_t *ord = b->ord + c0;
+      size_t j = 1;
+      while (j < m && ord[j] == ord[0] + j) {
+        j++;
+      }
+      if (k == KIND_GENERIC) {
+        for (j = 0; j < m; j++) {
+          eval_generic(b, ord[j], 1, t, x, y, z);
+        }
+      } else if (j == m) {
+        kernels[k](&b->soa, c0, m, t, x + ord[0], y + ord[0], z + ord[0]);
+      } else {
+        kernels[k](&b->soa, c0, m, t, buf[0], buf[1], buf[2]);
+        for (j = 0; j < m; j++) {
+          x[ord[j]] = buf[0][j];
+          y[ord[j]] = buf[1][j];
+          z[ord[j]] = buf[2][j];
+        }
+      }
     }
-    double *col = buf + f * STRIDE;
-    const double *from = *src[f];
-    for (size_t j = 0; j < padded; j++) {
-      col[j] = from[ix[j]];
-    }
-    *dst[f] = col;
   }
-  fn(&cs, 0, n, t, out[0], out[1], out[2]);
-  for (size_t j = 0; j < n; j++) {
-    size_t i = g->idx[kind][j];
-    x[i] = out[0][j];
-    y[i] = out[1][j];
-    z[i] = out[2][j];
-  }
-  g->n[kind] = 0;
 }
 
-/* Evaluate tracks [first, end) with `impl`. The runs are sorted and cover
- * every track: binary search for the first one reaching `first`, then clip
- * each to the range (a SIMD kernel stores only its own lanes, so a clipped
- * run writes nothing outside it). */
+/* Tracks [first, end) in add order: runs of one kind whose slots are
+ * consecutive too (an animation's tracks, added together) go to a kernel
+ * whole, writing the caller's arrays directly. */
+static void eval_added(const ha_batch *b, const ha__batch_kernel_fn *kernels, double t,
+                       size_t first, size_t end, double *x, double *y, double *z) {
+  for (size_t i = first, len; i < end; i += len) {
+    int k = b->kind[i];
+    size_t at = b->slot[i];
+    len = 1;
+    while (i + len < end && b->kind[i + len] == k && b->slot[i + len] == at + len) {
+      len++;
+    }
+    if (k == KIND_GENERIC) {
+      eval_generic(b, i, len, t, x, y, z);
+    } else {
+      kernels[k](&b->soa, at, len, t, x + i, y + i, z + i);
+    }
+  }
+}
+
+/* Evaluate tracks [first, end) with `impl`. */
 static ha_status eval_range(const ha_batch *b, double t, size_t first, size_t end, double *x,
                             double *y, double *z, ha_batch_impl impl) {
   const ha__batch_kernel_fn *kernels = NULL;
-  int gather = 0;
   if (impl == HA_BATCH_IMPL_AUTO) {
     impl = b->impl;
   }
@@ -751,7 +773,6 @@ static ha_status eval_range(const ha_batch *b, double t, size_t first, size_t en
 #if defined(HA_HAVE_AVX2)
     if (b->avx2_ok) {
       kernels = avx2_kernels;
-      gather = 1;
       break;
     }
 #endif
@@ -759,39 +780,10 @@ static ha_status eval_range(const ha_batch *b, double t, size_t first, size_t en
   case HA_BATCH_IMPL_AUTO:
   default: return HA_EINVAL;
   }
-  size_t lo = 0, hi = b->nruns;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    if (b->runs[mid].start + b->runs[mid].count <= first) {
-      lo = mid + 1;
-    } else {
-      hi = mid;
-    }
-  }
-  gather_set g;
-  memset(g.n, 0, sizeof(g.n));
-  for (size_t r = lo; r < b->nruns && b->runs[r].start < end; r++) {
-    const batch_run *run = &b->runs[r];
-    size_t i0 = run->start > first ? run->start : first;
-    size_t i1 = run->start + run->count < end ? run->start + run->count : end;
-    int k = run->kind;
-    if (k <= KIND_GENERIC || k >= KIND_COUNT) {
-      eval_generic(b, i0, i1 - i0, t, x, y, z);
-    } else if (!gather || i1 - i0 >= GATHER_MIN) {
-      kernels[k](&b->soa, i0, i1 - i0, t, x, y, z);
-    } else {
-      for (size_t i = i0; i < i1; i++) {
-        g.idx[k][g.n[k]++] = i;
-        if (g.n[k] == GATHER) {
-          gather_flush(b, &g, k, kernels[k], t, x, y, z);
-        }
-      }
-    }
-  }
-  for (int k = KIND_GENERIC + 1; k < KIND_COUNT; k++) {
-    if (g.n[k] > 0) {
-      gather_flush(b, &g, k, kernels[k], t, x, y, z);
-    }
+  if (first == 0 && end == b->n) {
+    eval_grouped(b, kernels, t, x, y, z);
+  } else {
+    eval_added(b, kernels, t, first, end, x, y, z);
   }
   return HA_OK;
 }

@@ -2,9 +2,10 @@
  * per-ISA kernel files in src/simd/. Not installed.
  *
  * Kernel parameters live in one array per field (structure of arrays),
- * indexed by the track's add position: a run of consecutive tracks on one
- * kernel reads each field contiguously (one unaligned vector load per field
- * and 4 tracks) and writes x/y/z contiguously. Rejected after measuring:
+ * indexed by the track's storage slot (the slots grouped by kernel kind,
+ * batch.c): a range of slots on one kernel reads each field contiguously
+ * (one unaligned vector load per field and 4 tracks) and writes x/y/z
+ * contiguously. Rejected after measuring:
  * blocks of 4 tracks holding all fields (array of structures of arrays).
  * They help a lone kernel track between tracks of other models (7 cache
  * lines instead of 15), but a long run then reads one stream instead of 15,
@@ -16,9 +17,10 @@
  *   SINES:  P = c + Σ_k m[:,k]·sin(w[k]·p + ph[k]), k = 0..2
  *   LERP, ROT1, ROT2, WAVE (the shape kernels, model_impl.h): θ0 in ph[0],
  *   ω0..2 in w[0..2], the easing in ez, ρ (or the waveform) in rho, n.
- *   BOUNCE: its parameters in w and ph (as model_impl.h), maxBounces in
- *   rho[0], the blended wrap's start and window (s) in rho[1], rho[2] (0:
- *   none) and the position it blends into (world frame) in n[:,0].
+ *   BOUNCE, SPRING: their parameters in w and ph (as model_impl.h),
+ *   bounce's maxBounces in rho[0], the blended wrap's start and window (s)
+ *   in rho[1], rho[2] (0: none) and the position it blends into (world
+ *   frame) in n[:,0]. CUBIC: the control points in m and n[:,0].
  * with the frame transform folded into c and m, w the model's angular rates
  * per unit of progress and p = τ/T, divided per track as ha_motion_eval does:
  * θ0 + ω·(τ/T) is then, operation for operation, how every CIRCLE model
@@ -136,7 +138,8 @@ typedef struct ha__times_out {
   size_t stride;
 } ha__times_out;
 
-/* Kernels: evaluate tracks [i0, i0 + n) into x/y/z at the same indices. */
+/* Kernels: evaluate the tracks in storage slots [i0, i0 + n) into
+ * x/y/z[0, n). */
 typedef void (*ha__batch_kernel_fn)(const ha__batch_soa *s, size_t i0, size_t n, double t,
                                     double *x, double *y, double *z);
 /* The shape kernels, scalar reference (batch.c) and AVX2

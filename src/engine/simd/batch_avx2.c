@@ -101,7 +101,7 @@ static HA__ALWAYS_INLINE void for_runs(const ha__batch_soa *s, size_t i0, size_t
     }
     for (size_t j = 0; j < m; j += 4) {
       __m256d b = _mm256_load_pd(buf + j);
-      store4(sines ? sines4(s, c0 + j, b) : circle4(s, c0 + j, b), c0 + j, m - j, x, y, z);
+      store4(sines ? sines4(s, c0 + j, b) : circle4(s, c0 + j, b), c0 + j - i0, m - j, x, y, z);
     }
   }
 }

@@ -167,7 +167,7 @@ static HA__ALWAYS_INLINE void shape_runs(const ha__batch_soa *s, size_t i0, size
       _mm256_store_pd(buf + j, shape_pass1(s, c0 + j, tv));
     }
     for (size_t j = 0; j < m; j += 4) {
-      store4(shape4(s, c0 + j, _mm256_load_pd(buf + j), kind), c0 + j, m - j, x, y, z);
+      store4(shape4(s, c0 + j, _mm256_load_pd(buf + j), kind), c0 + j - i0, m - j, x, y, z);
     }
   }
 }
@@ -366,7 +366,7 @@ static HA__ALWAYS_INLINE void tau_runs(const ha__batch_soa *s, size_t i0, size_t
       v.y = _mm256_add_pd(v.y, _mm256_mul_pd(_mm256_sub_pd(ld(s->n[1][0], i), v.y), w));
       v.z = _mm256_add_pd(v.z, _mm256_mul_pd(_mm256_sub_pd(ld(s->n[2][0], i), v.z), w));
     }
-    store4(v, i, end - i, x, y, z);
+    store4(v, i - i0, end - i, x, y, z);
   }
 }
 
