@@ -11,6 +11,7 @@
  * filled by one motion is reused only by a motion that computes the very same
  * path, and no global counter is needed. */
 #include "model_impl.h"
+#include "models/noise.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -747,6 +748,13 @@ void ha_motion_state_reset(ha_motion_state *s) {
 }
 
 /* ---- helpers shared by the model files ---- */
+
+uint64_t ha__noise_prefix(uint64_t seed, uint64_t a, uint64_t b) {
+  return ha__noise_hash3(seed, a, b);
+}
+uint64_t ha__noise_last(uint64_t h3, uint64_t c) {
+  return ha__noise_hash_last(h3, c);
+}
 
 double ha__waveform(int wave, double alpha) {
   switch (wave) {

@@ -52,6 +52,11 @@ typedef struct ha__model ha__model;
  *           critical, 1 under-, 2 over-damped) in omega[2], a and ω or β in
  *           omega[0..1], the far form's slow root, a/β, a + β in phase[0..2];
  *           blended wrap as BOUNCE.
+ *   RANDOM: P = c + M·L, L_a = lerp of waypoints k, k + 1 of axis a
+ *           (random.c) at its smoothed fraction: rate, period and
+ *           smoothness in omega[0..2], centre and bounds in phase and rho,
+ *           the seed in u_scale; c = 0 and M = I before the frame. The batch
+ *           hashes (seed, track, axis) once per track (ha__noise_prefix).
  * where the shape kernels' u (in g and θ alike) is p, or τ in seconds
  * (u_mode 1), or the lap fraction x − ⌊x⌋ of x = u_scale·p (u_mode 2).
  * (m[r][k]: row r = axis x/y/z, column k.) Each formula is written with the
@@ -67,7 +72,8 @@ typedef enum ha__kernel {
   HA__KERNEL_WAVE,
   HA__KERNEL_BOUNCE,
   HA__KERNEL_CUBIC,
-  HA__KERNEL_SPRING
+  HA__KERNEL_SPRING,
+  HA__KERNEL_RANDOM
 } ha__kernel;
 typedef struct ha__kernel_params {
   double c[3];
@@ -82,6 +88,11 @@ typedef struct ha__kernel_params {
   int u_mode;      /* shape kernels: u = p (0), τ (1) or frac(u_scale·p) (2) */
   double u_scale;
 } ha__kernel_params;
+
+/* noise.h's hashing, out of line for the batch: the hash of (seed, a, b)
+ * folded up to its last key, and the last round with key c. */
+uint64_t ha__noise_prefix(uint64_t seed, uint64_t a, uint64_t b);
+uint64_t ha__noise_last(uint64_t h3, uint64_t c);
 
 /* 1 when the batch kernels evaluate easing `e` (linear, and the quad,
  * cubic, quart, quint, sine, circ and back families). */

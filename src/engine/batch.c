@@ -51,6 +51,7 @@ enum {
   KIND_BOUNCE,
   KIND_CUBIC,
   KIND_SPRING,
+  KIND_RANDOM,
   KIND_COUNT
 };
 
@@ -244,6 +245,7 @@ static int capture_kernel(const ha_motion *m, ha__kernel_params *kp) {
   case HA__KERNEL_BOUNCE: kind = KIND_BOUNCE; break;
   case HA__KERNEL_CUBIC: kind = KIND_CUBIC; break;
   case HA__KERNEL_SPRING: kind = KIND_SPRING; break;
+  case HA__KERNEL_RANDOM: kind = KIND_RANDOM; break;
   case HA__KERNEL_NONE:
   default: return KIND_GENERIC;
   }
@@ -390,6 +392,15 @@ static int batch_capture(ha_batch *b, size_t i, const ha_motion *m, const ha_tra
   s->ez[1][i] = kp.ease > 0 ? (kp.ease - 1) % 3 : 0;
   s->um[0][i] = kp.u_mode;
   s->um[1][i] = kp.u_scale;
+  if (kind == KIND_RANDOM) {
+    /* hash4(seed, track, axis, ·) folded up to the waypoint, per axis, as
+     * two exact 32-bit halves */
+    for (int a = 0; a < 3; a++) {
+      uint64_t h = ha__noise_prefix((uint64_t)kp.u_scale, b->ctx[track].track_id, (uint64_t)a);
+      s->n[a][0][i] = (double)(h >> 32);
+      s->n[a][1][i] = (double)(h & 0xffffffffu);
+    }
+  }
   if (kind == KIND_BOUNCE || kind == KIND_SPRING) {
     /* The wrap's blend target: the position at τ = 0 of the next cycle,
      * frame applied (the kernel blends in the world frame). */
@@ -666,6 +677,44 @@ void ha__batch_spring_scalar(const ha__batch_soa *s, size_t i0, size_t n, double
   tau_kernel_scalar(s, i0, n, t, x, y, z, 1);
 }
 
+/* random.c's local() at τ, the waypoint hashes from the per-track prefix. */
+static void random_scalar_at(const ha__batch_soa *s, size_t i, double tau, double out[3]) {
+  double x = tau * s->w[0][i];
+  double kd = floor(x);
+  double w = x - kd;
+  double sm = s->w[2][i];
+  double h = w + sm * (w * w * (3.0 - 2.0 * w) - w);
+  int64_t k = (int64_t)kd, k1 = k + 1;
+  if (s->w[1][i] > 0.0) {
+    int64_t n = (int64_t)s->w[1][i];
+    k = ((k % n) + n) % n;
+    k1 = (k + 1) % n;
+  }
+  for (int a = 0; a < 3; a++) {
+    uint64_t h3 = (uint64_t)s->n[a][0][i] << 32 | (uint64_t)s->n[a][1][i];
+    double u0 = (double)(ha__noise_last(h3, (uint64_t)k) >> 11) * (1.0 / 9007199254740992.0);
+    double u1 = (double)(ha__noise_last(h3, (uint64_t)k1) >> 11) * (1.0 / 9007199254740992.0);
+    double p0 = s->ph[a][i] + s->rho[a][i] * (2.0 * u0 - 1.0);
+    double p1 = s->ph[a][i] + s->rho[a][i] * (2.0 * u1 - 1.0);
+    out[a] = p0 + (p1 - p0) * h;
+  }
+}
+
+void ha__batch_random_scalar(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
+                             double *y, double *z) {
+  for (size_t i = i0; i < i0 + n; i++) {
+    double l[3];
+    random_scalar_at(s, i, ha__batch_tau_at(s, i, t), l);
+    double v[3];
+    for (int r = 0; r < 3; r++) {
+      v[r] = s->c[r][i] + s->m[r][0][i] * l[0] + s->m[r][1][i] * l[1] + s->m[r][2][i] * l[2];
+    }
+    x[i - i0] = v[0];
+    y[i - i0] = v[1];
+    z[i - i0] = v[2];
+  }
+}
+
 static void eval_generic(const ha_batch *b, size_t i0, size_t n, double t, double *x, double *y,
                          double *z) {
   for (size_t i = i0; i < i0 + n; i++) {
@@ -686,7 +735,8 @@ static const ha__batch_kernel_fn scalar_kernels[KIND_COUNT] = {NULL,
                                                                ha__batch_wave_scalar,
                                                                ha__batch_bounce_scalar,
                                                                ha__batch_cubic_scalar,
-                                                               ha__batch_spring_scalar};
+                                                               ha__batch_spring_scalar,
+                                                               ha__batch_random_scalar};
 #if defined(HA_HAVE_AVX2)
 static const ha__batch_kernel_fn avx2_kernels[KIND_COUNT] = {NULL,
                                                              ha__batch_circle_avx2,
@@ -697,7 +747,8 @@ static const ha__batch_kernel_fn avx2_kernels[KIND_COUNT] = {NULL,
                                                              ha__batch_wave_avx2,
                                                              ha__batch_bounce_avx2,
                                                              ha__batch_cubic_avx2,
-                                                             ha__batch_spring_avx2};
+                                                             ha__batch_spring_avx2,
+                                                             ha__batch_random_avx2};
 #endif
 
 /* Slots per kernel call on the grouped path: the outputs of a range whose

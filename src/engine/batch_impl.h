@@ -144,7 +144,7 @@ typedef void (*ha__batch_kernel_fn)(const ha__batch_soa *s, size_t i0, size_t n,
                                     double *x, double *y, double *z);
 /* The shape kernels, scalar reference (batch.c) and AVX2
  * (simd/batch_shapes_avx2.c). */
-#define HA__SHAPE_KERNELS(X) X(lerp) X(rot1) X(rot2) X(wave) X(bounce) X(cubic) X(spring)
+#define HA__SHAPE_KERNELS(X) X(lerp) X(rot1) X(rot2) X(wave) X(bounce) X(cubic) X(spring) X(random)
 #define HA__DECLARE_SHAPE(name)                                                                    \
   void ha__batch_##name##_scalar(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x, \
                                  double *y, double *z);

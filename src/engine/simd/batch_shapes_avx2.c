@@ -379,3 +379,90 @@ void ha__batch_spring_avx2(const ha__batch_soa *s, size_t i0, size_t n, double t
                            double *y, double *z) {
   tau_runs(s, i0, n, t, x, y, z, 1);
 }
+
+/* ---- random: random.c's waypoints, hashed four lanes at a time ----
+ *
+ * The last round of noise.h's hash (model.c: ha__noise_last) in 64-bit
+ * lanes: xor-shifts as they are, each 64-bit multiply from three 32 × 32
+ * multiplies (the high product is not needed modulo 2^64). Integers and
+ * doubles convert exactly through the 2^52 (and 1.5·2^52) magic numbers:
+ * every value involved is an integer below 2^52 in magnitude. */
+static HA__ALWAYS_INLINE __m256i mul64c(__m256i a, uint64_t c) {
+  const __m256i lo = _mm256_set1_epi64x((long long)(c & 0xffffffffu));
+  const __m256i hi = _mm256_set1_epi64x((long long)(c >> 32));
+  __m256i cross =
+      _mm256_add_epi64(_mm256_mul_epu32(_mm256_srli_epi64(a, 32), lo), _mm256_mul_epu32(a, hi));
+  return _mm256_add_epi64(_mm256_mul_epu32(a, lo), _mm256_slli_epi64(cross, 32));
+}
+static HA__ALWAYS_INLINE __m256i mix4(__m256i h) {
+  h = _mm256_xor_si256(h, _mm256_srli_epi64(h, 33));
+  h = mul64c(h, 0xff51afd7ed558ccdull);
+  h = _mm256_xor_si256(h, _mm256_srli_epi64(h, 33));
+  h = mul64c(h, 0xc4ceb9fe1a85ec53ull);
+  return _mm256_xor_si256(h, _mm256_srli_epi64(h, 33));
+}
+/* An integer-valued double (|v| < 2^51) as its int64. */
+static HA__ALWAYS_INLINE __m256i to_i64(__m256d v) {
+  const __m256d magic = _mm256_set1_pd(ROUND_MAGIC);
+  return _mm256_sub_epi64(_mm256_castpd_si256(_mm256_add_pd(v, magic)), _mm256_castpd_si256(magic));
+}
+/* A value in [0, 2^52) as a double. */
+static HA__ALWAYS_INLINE __m256d from_u52(__m256i v) {
+  const __m256d two52 = _mm256_set1_pd(4503599627370496.0);
+  return _mm256_sub_pd(_mm256_castsi256_pd(_mm256_or_si256(v, _mm256_castpd_si256(two52))), two52);
+}
+/* center + bounds·(2·u − 1), u the top 53 bits of the hash over 2^53. */
+static HA__ALWAYS_INLINE __m256d waypoint4(__m256i h3, __m256i key, __m256d center,
+                                           __m256d bounds) {
+  __m256i h = mix4(_mm256_xor_si256(
+      h3, _mm256_add_epi64(key, _mm256_set1_epi64x((long long)0x8cb92ba72f3d8dd7ull))));
+  __m256i top = _mm256_srli_epi64(h, 11); /* 53 bits: 21 high, 32 low */
+  __m256d u = _mm256_add_pd(
+      _mm256_mul_pd(from_u52(_mm256_srli_epi64(top, 32)), _mm256_set1_pd(4294967296.0)),
+      from_u52(_mm256_and_si256(top, _mm256_set1_epi64x(0xffffffffLL))));
+  u = _mm256_mul_pd(u, _mm256_set1_pd(1.0 / 9007199254740992.0));
+  __m256d sgn = _mm256_sub_pd(_mm256_mul_pd(_mm256_set1_pd(2.0), u), _mm256_set1_pd(1.0));
+  return _mm256_add_pd(center, _mm256_mul_pd(bounds, sgn));
+}
+
+void ha__batch_random_avx2(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
+                           double *y, double *z) {
+  const __m256d tv = _mm256_set1_pd(t), zero = _mm256_setzero_pd();
+  const __m256d one = _mm256_set1_pd(1.0), two = _mm256_set1_pd(2.0);
+  for (size_t i = i0, end = i0 + n; i < end; i += 4) {
+    __m256d tau = tau4(s, i, tv);
+    __m256d xw = _mm256_mul_pd(tau, ld(s->w[0], i));
+    __m256d kd = _mm256_floor_pd(xw);
+    __m256d w = _mm256_sub_pd(xw, kd);
+    __m256d smooth =
+        _mm256_sub_pd(_mm256_mul_pd(_mm256_mul_pd(w, w),
+                                    _mm256_sub_pd(_mm256_set1_pd(3.0), _mm256_mul_pd(two, w))),
+                      w);
+    __m256d h = _mm256_add_pd(w, _mm256_mul_pd(ld(s->w[2], i), smooth));
+    /* ((k mod n) + n) mod n and (k + 1) mod n in exact integer doubles */
+    __m256d per = ld(s->w[1], i);
+    __m256d has = _mm256_cmp_pd(per, zero, _CMP_GT_OQ);
+    __m256d safe = select4(has, per, one);
+    __m256d k = _mm256_sub_pd(kd, _mm256_mul_pd(safe, _mm256_floor_pd(_mm256_div_pd(kd, safe))));
+    k = select4(_mm256_cmp_pd(k, zero, _CMP_LT_OQ), _mm256_add_pd(k, safe), k);
+    k = select4(_mm256_cmp_pd(k, safe, _CMP_GE_OQ), _mm256_sub_pd(k, safe), k);
+    __m256d k1 = _mm256_add_pd(k, one);
+    k1 = select4(_mm256_cmp_pd(k1, safe, _CMP_GE_OQ), _mm256_sub_pd(k1, safe), k1);
+    k = select4(has, k, kd);
+    k1 = select4(has, k1, _mm256_add_pd(kd, one));
+    __m256i key0 = to_i64(k), key1 = to_i64(k1);
+    __m256d l[3];
+    for (int a = 0; a < 3; a++) {
+      __m256i h3 = _mm256_or_si256(_mm256_slli_epi64(to_i64(ld(s->n[a][0], i)), 32),
+                                   to_i64(ld(s->n[a][1], i)));
+      __m256d c = ld(s->ph[a], i), bnd = ld(s->rho[a], i);
+      __m256d p0 = waypoint4(h3, key0, c, bnd), p1 = waypoint4(h3, key1, c, bnd);
+      l[a] = _mm256_add_pd(p0, _mm256_mul_pd(_mm256_sub_pd(p1, p0), h));
+    }
+    xyz4 v = {ld(s->c[0], i), ld(s->c[1], i), ld(s->c[2], i)};
+    for (int col = 0; col < 3; col++) {
+      v = add_col(s, i, v, col, l[col]);
+    }
+    store4(v, i - i0, end - i, x, y, z);
+  }
+}
