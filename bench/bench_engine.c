@@ -12,6 +12,9 @@
  * (~2.9 µs per position on its full playback path for circular, 4.4 µs for
  * lissajous; 54/82 ns for calculate() alone), since it cannot run here.
  *
+ * "models" (only when named in --cases): each registered model alone at the
+ * last size, scalar and AVX2 per model.
+ *
  * Also "times": one motion (circular, lissajous) at 1,000 times through
  * ha_motion_eval_times (the Node addon's evaluate), per implementation, with
  * the positions interleaved and planar; and "engine": ha_engine_evaluate on
@@ -22,7 +25,7 @@
  * (default min-time 0.2 s), the median sample reported. Single thread.
  *
  * Usage: bench_engine [--quick] [--min-time SECONDS] [--tracks N[,N...]]
- *                     [--cases circular,lissajous,mix,mix-g16,times,engine]
+ *                     [--cases circular,lissajous,mix,mix-g16,times,engine,models]
  * Also reachable as `holoanim bench engine` (the CLI calls ha_bench_engine;
  * define HA_BENCH_NO_MAIN when linking this file into it). */
 #include "bench_util.h"
@@ -191,7 +194,7 @@ typedef struct result {
  * one motion, the groups cycling over `models` (POOL motions each), then time
  * every implementation on it. */
 static int bench_batch(const char *const *models, size_t nmodels, size_t group, size_t n,
-                       double min_time, result *res) {
+                       double min_time, result *res, int spread) {
   static const ha_batch_impl impls[] = {HA_BATCH_IMPL_GENERIC, HA_BATCH_IMPL_SCALAR,
                                         HA_BATCH_IMPL_AVX2};
   int rc = -1;
@@ -213,8 +216,7 @@ static int bench_batch(const char *const *models, size_t nmodels, size_t group, 
   for (size_t i = 0; i < n; i++) {
     /* Shifts only where no state cache is involved: a physics track with a
      * shift would start by integrating up to the shift. */
-    ha_track_ctx ctx = {(uint32_t)i, nmodels == 1 ? 0.001 * (double)(i % 1000) : 0.0, &state[i],
-                        NULL};
+    ha_track_ctx ctx = {(uint32_t)i, spread ? 0.001 * (double)(i % 1000) : 0.0, &state[i], NULL};
     size_t g = i / group;
     ha_batch_add(b, pool[(g % nmodels) * POOL + (g / nmodels) % POOL], &ctx, NULL);
   }
@@ -411,7 +413,7 @@ int ha_bench_engine(int argc, char **argv) {
     } else {
       fprintf(stderr,
               "usage: %s [--quick] [--min-time SECONDS] [--tracks N[,N...]] "
-              "[--cases circular,lissajous,mix,mix-g16,times,engine]\n",
+              "[--cases circular,lissajous,mix,mix-g16,times,engine,models]\n",
               argv[0]);
       return 2;
     }
@@ -472,8 +474,8 @@ int ha_bench_engine(int argc, char **argv) {
     }
     for (size_t s = 0; s < nsizes; s++) {
       result r;
-      if (bench_batch(cases[c].models, cases[c].nmodels, cases[c].group, sizes[s], min_time, &r) !=
-          0) {
+      if (bench_batch(cases[c].models, cases[c].nmodels, cases[c].group, sizes[s], min_time, &r,
+                      cases[c].nmodels == 1) != 0) {
         free(all);
         return 1;
       }
@@ -492,6 +494,26 @@ int ha_bench_engine(int argc, char **argv) {
         }
       }
     }
+  }
+  if (only != NULL && strstr(only, "models") != NULL) {
+    /* Every model alone (its POOL motions in turn, no shifts, as in the
+     * mix) at the last size: scalar and AVX2 side by side. */
+    size_t n = sizes[nsizes - 1];
+    printf("\n%-14s %9s %12s %12s %10s\n", "model", "tracks", "scalar M/s", "avx2 M/s",
+           "avx2/scalar");
+    for (size_t m = 0; m < nall; m++) {
+      result r;
+      if (bench_batch(&all[m], 1, 1, n, min_time, &r, 0) != 0) {
+        free(all);
+        return 1;
+      }
+      double sc = r.ns[HA_BATCH_IMPL_SCALAR], av = r.ns[HA_BATCH_IMPL_AVX2];
+      printf("%-14s %9zu %12.1f %12.1f %9.2fx\n", all[m], n, 1e3 / sc,
+             r.have[HA_BATCH_IMPL_AVX2] ? 1e3 / av : 0.0,
+             r.have[HA_BATCH_IMPL_AVX2] ? sc / av : 0.0);
+    }
+    printf("(models: each model alone, %d motions in turn, defaults; only with --cases models)\n",
+           POOL);
   }
   if (only == NULL || strstr(only, "times") != NULL) {
     /* One motion at 1,000 times, positions interleaved (as the Node addon's

@@ -19,8 +19,18 @@ static const ha_batch_impl impls[] = {HA_BATCH_IMPL_GENERIC, HA_BATCH_IMPL_SCALA
                                       HA_BATCH_IMPL_AVX2};
 
 /* The closed-form models the batch runs as kernels. */
-static const char *const kernel_models[] = {"circular", "elliptical", "orbit", "circular-scan",
-                                            "lissajous"};
+static const char *const kernel_models[] = {
+    "circular", "elliptical", "orbit",  "circular-scan", "lissajous",  "linear",     "doppler",
+    "zoom",     "spiral",     "helix",  "rose-curve",    "epicycloid", "oscillator", "zigzag",
+    "pattern",  "bounce",     "bezier", "spring",        "random"};
+/* Of those, the ones packed only for some parameters (an easing the kernels
+ * lack, linear's aed space, pattern's polygons, bezier's constant speed): the
+ * others must always be. */
+static int packed_sometimes(const char *model) {
+  return strcmp(model, "linear") == 0 || strcmp(model, "zoom") == 0 ||
+         strcmp(model, "pattern") == 0 || /* the circle only */
+         strcmp(model, "bezier") == 0;    /* not at constant speed */
+}
 
 typedef struct track_set {
   size_t n, cap;
@@ -94,6 +104,9 @@ static void random_params(uint64_t *rng, const ha_model_info *mi, ha_params *p) 
     }
     case HA_PARAM_BOOL: ha_params_set_bool(p, pi->name, (ha_t_rand(rng) & 1) != 0); break;
     case HA_PARAM_EASING:
+      ha_params_set_string(p, pi->name,
+                           ha_easing_name((ha_easing)(ha_t_rand(rng) % (uint64_t)HA_EASE_COUNT)));
+      break;
     case HA_PARAM_POINTS:
     case HA_PARAM_KEYFRAMES:
     case HA_PARAM_ROTATION:
@@ -391,14 +404,118 @@ static void test_kernel_models_random(void) {
   }
   ha_batch_stats st;
   ha_batch_get_stats(b, &st);
-  /* Every closed-form model that is registered must actually be packed. */
-  CHECK_INT(st.packed, s.n);
+  /* Every closed-form model that is registered must actually be packed
+   * (linear and zoom when their draw allows). */
+  size_t expect = 0;
+  for (size_t i = 0; i < s.n; i++) {
+    int packs = ha_batch_would_pack(s.m[i]);
+    CHECK_MSG(packs || packed_sometimes(s.model[i]), "%s not packed", s.model[i]);
+    expect += packs != 0;
+  }
+  CHECK_INT(st.packed, expect);
+  CHECK(expect > s.n * 3 / 4);
   CHECK(st.runs > 10);
   ha_batch_destroy(b);
 
   double times[64];
   size_t nt = make_times(&rng, &s, times, HA__COUNTOF_T(times));
   check_all_impls(&s, times, nt, TOL_M, "kernels");
+  set_free(&s);
+}
+
+/* The grouped storage under churn: tracks of every model added in random
+ * order, then moved between kinds by set_track (a kind's range grows, the
+ * next ones shift), checked after each round against ha_motion_eval for the
+ * whole batch (every implementation) and for random sub-ranges. */
+static void test_grouping_churn(void) {
+  uint64_t rng = g_seed + 23;
+  track_set pool;
+  size_t nmodels = ha_model_count();
+  set_init(&pool, 2 * nmodels);
+  for (size_t rep = 0; rep < 2; rep++) {
+    for (size_t i = 0; i < nmodels; i++) {
+      add_random(&pool, &rng, ha_model_at(i)->name, 1, 20.0);
+    }
+  }
+  enum { N = 150, ROUNDS = 6 };
+  ha_batch *b = NULL;
+  CHECK_OK(ha_batch_create(N, &b));
+  size_t pick[N];
+  ha_track_ctx ctx[N];
+  for (size_t i = 0; i < N; i++) {
+    pick[i] = (size_t)(ha_t_rand(&rng) % pool.n);
+    ctx[i] = (ha_track_ctx){(uint32_t)i, ha_t_uniform(&rng, -20, 20), NULL, NULL};
+    CHECK_OK(ha_batch_add(b, pool.m[pick[i]], &ctx[i], NULL));
+  }
+  double x[N], y[N], z[N];
+  double worst = 0.0;
+  for (int round = 0; round < ROUNDS; round++) {
+    double t = ha_t_uniform(&rng, -50.0, 150.0);
+    for (size_t k = 0; k < HA__COUNTOF_T(impls); k++) {
+      if (!ha_batch_impl_available(impls[k])) {
+        continue;
+      }
+      CHECK_OK(ha_batch_eval_with(b, t, x, y, z, impls[k]));
+      for (size_t i = 0; i < N; i++) {
+        ha_vec3 r = ha_motion_eval(pool.m[pick[i]], t, &ctx[i]);
+        double e;
+        CHECK_MSG(near_ref(x[i], y[i], z[i], r, TOL_M, &worst, &e),
+                  "round %d %s: track %zu (%s) off by %.3g m", round, ha_batch_impl_name(impls[k]),
+                  i, pool.model[pick[i]], e);
+      }
+    }
+    for (int q = 0; q < 8; q++) {
+      size_t first = (size_t)(ha_t_rand(&rng) % N);
+      size_t count = (size_t)(ha_t_rand(&rng) % (N - first + 1));
+      CHECK_OK(ha_batch_eval_range(b, t, first, count, x, y, z));
+      for (size_t i = first; i < first + count; i++) {
+        ha_vec3 r = ha_motion_eval(pool.m[pick[i]], t, &ctx[i]);
+        double e;
+        CHECK_MSG(near_ref(x[i], y[i], z[i], r, TOL_M, &worst, &e),
+                  "round %d range [%zu, %zu): track %zu (%s) off by %.3g m", round, first,
+                  first + count, i, pool.model[pick[i]], e);
+      }
+    }
+    for (int c = 0; c < 60; c++) {
+      size_t i = (size_t)(ha_t_rand(&rng) % N);
+      pick[i] = (size_t)(ha_t_rand(&rng) % pool.n);
+      CHECK_OK(ha_batch_set_track(b, i, pool.m[pick[i]], &ctx[i]));
+    }
+  }
+  printf("     churn         max error %.2g m (%d tracks, %d rounds of 60 set_track)\n", worst, N,
+         ROUNDS);
+  ha_batch_destroy(b);
+  set_free(&pool);
+}
+
+/* The spring kernel's three cases (critical exactly: c² = 4km; under;
+ * over-damped, near τ = 0 and past βτ = 20) in every loop mode, blended
+ * wrap included, at random times. */
+static void test_spring_cases(void) {
+  static const char *const shapes[] = {
+      "stiffness=4\ndamping=4\nmass=1",        "stiffness=4\ndamping=0.3\nmass=1",
+      "stiffness=100\ndamping=0\nmass=0.5",    "stiffness=1\ndamping=30\nmass=1",
+      "stiffness=0.5\ndamping=80\nmass=2",     "stiffness=0\ndamping=3\nmass=1",
+      "stiffness=9\ndamping=6.0000001\nmass=1"};
+  uint64_t rng = g_seed + 11;
+  track_set s;
+  set_init(&s, HA__COUNTOF_T(shapes) * 6);
+  for (size_t k = 0; k < HA__COUNTOF_T(shapes); k++) {
+    for (int j = 0; j < 6; j++) {
+      ha_timing tm = {j < 3 ? 3.0 : 40.0, (ha_loop_mode)(j % 3), 1.0, HA_SEAM_BLEND};
+      size_t i = s.n++;
+      s.m[i] = test_motionf("spring", &tm, "%s\ninitialDisplacement=300,-200,40", shapes[k]);
+      s.model[i] = "spring";
+      s.ctx[i].track_id = (uint32_t)i;
+      s.ctx[i].shift = ha_t_uniform(&rng, -5.0, 5.0);
+      CHECK(ha_batch_would_pack(s.m[i]));
+    }
+  }
+  double times[40];
+  for (size_t j = 0; j < HA__COUNTOF_T(times); j++) {
+    times[j] = ha_t_uniform(&rng, -10.0, 200.0);
+  }
+  check_all_impls(&s, times, HA__COUNTOF_T(times), TOL_M, "spring");
   set_free(&s);
 }
 
@@ -549,7 +666,7 @@ static void test_capture_and_refresh(void) {
   static const char *const liss[] = {"amplitudeX=3", NULL};
   ha_motion *c = test_motion("circular", circ, &tm);
   ha_motion *l = ha_model_find("lissajous") ? test_motion("lissajous", liss, &tm) : NULL;
-  ha_motion *lin = test_motion("linear", NULL, &tm);
+  ha_motion *lin = test_motion("catmull-rom", NULL, &tm); /* no kernel: generic */
   ha_batch *b = NULL;
   CHECK_OK(ha_batch_create(4, &b));
   size_t idx = 99;
@@ -786,6 +903,8 @@ int main(void) {
   RUN(test_capture_and_refresh);
   RUN(test_kernel_models_random);
   RUN(test_every_model_mix);
+  RUN(test_spring_cases);
+  RUN(test_grouping_churn);
   RUN(test_extreme_angles);
   RUN(test_nonfinite_time);
   RUN(test_eval_times);

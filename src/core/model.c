@@ -11,6 +11,7 @@
  * filled by one motion is reused only by a motion that computes the very same
  * path, and no global counter is needed. */
 #include "model_impl.h"
+#include "models/noise.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -786,9 +787,21 @@ void ha_motion_state_reset(ha_motion_state *s) {
 
 /* ---- helpers shared by the model files ---- */
 
+uint64_t ha__noise_prefix(uint64_t seed, uint64_t a, uint64_t b) {
+  return ha__noise_hash3(seed, a, b);
+}
+uint64_t ha__noise_last(uint64_t h3, uint64_t c) {
+  return ha__noise_hash_last(h3, c);
+}
+
 double ha__waveform(int wave, double alpha) {
   switch (wave) {
-  case 1: return (2.0 / HA_PI) * asin(sin(alpha));
+  case 1: {
+    /* (2/π)·asin(sin α), folded exactly: asin(sin α) near a peak loses
+     * half the digits (sin α rounds to 1 up to 1e-8 rad from it). */
+    double x = alpha / HA_TAU + 0.25;
+    return 1.0 - 4.0 * fabs((x - floor(x)) - 0.5);
+  }
   case 2: return sin(alpha) >= 0.0 ? 1.0 : -1.0;
   case 3: {
     double x = alpha / HA_TAU;

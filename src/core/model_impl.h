@@ -31,18 +31,98 @@ typedef struct ha__model ha__model;
 /* Closed forms that the batch evaluator runs as SIMD kernels. A model that
  * can be written in one of them provides `pack`, which fills the kernel's
  * parameters in the model's local frame (before rotation/scale; the batch
- * folds the frame transform in). With q = p (progress τ/T):
- *   CIRCLE: P = c + m[:,0]·cos(θ0 + ω0·q) + m[:,1]·sin(θ0 + ω0·q)
- *   SINES:  P = c + Σ_k m[:,k]·sin(ω_k·q + φ_k), k = 0..2
- * (m[r][k]: row r = axis x/y/z, column k.) */
-typedef enum ha__kernel { HA__KERNEL_NONE = 0, HA__KERNEL_CIRCLE, HA__KERNEL_SINES } ha__kernel;
+ * folds the frame transform into c, m and n). With p = τ/T:
+ *   CIRCLE: P = c + m[:,0]·cos(θ0 + ω0·p) + m[:,1]·sin(θ0 + ω0·p)
+ *   SINES:  P = c + Σ_k m[:,k]·sin(ω_k·p + φ_k), k = 0..2
+ * The shape kernels share g = ease(clamp(u·ω2, 0, 1)) (ha_ease; `ease` is
+ * an easing the kernels support, ha__kernel_ease_ok) and θ = θ0 + ω0·u:
+ *   LERP:   P = c + m[:,2]·g
+ *   ROT1:   P = c + m[:,2]·g + ρ·(m[:,0]·cos θ + m[:,1]·sin θ),
+ *           ρ = rho[0] + rho[1]·g
+ *   ROT2:   ROT1 with ρ += rho[2]·cos κ and + n[:,0]·cos κ + n[:,1]·sin κ,
+ *           κ = ω1·θ (|κ| < 2^30 for every p: pack checks)
+ *   WAVE:   P = c + m[:,2]·g + m[:,0]·ha__waveform(wave, θ0 + ω0·u)
+ *   BOUNCE: P = c + m[:,2]·h(τ), h bounce.c's height with gravity, ground,
+ *           start in omega[0..2], bounciness, 1 − dampingPerBounce, restApex
+ *           in phase[0..2], maxBounces in rho[0]; the only kernel that
+ *           takes the blended wrap (the batch adds it).
+ *   CUBIC:  P = c + m[:,0]·w³ + m[:,1]·3w²g + m[:,2]·3wg² + n[:,0]·g³,
+ *           w = 1 − g: path.c's cubic Bézier at g (c = 0 before the frame).
+ *   SPRING: P = c + m[:,2]·g(τ), spring.c's response with its case (0
+ *           critical, 1 under-, 2 over-damped) in omega[2], a and ω or β in
+ *           omega[0..1], the far form's slow root, a/β, a + β in phase[0..2];
+ *           blended wrap as BOUNCE.
+ *   RANDOM: P = c + M·L, L_a = lerp of waypoints k, k + 1 of axis a
+ *           (random.c) at its smoothed fraction: rate, period and
+ *           smoothness in omega[0..2], centre and bounds in phase and rho,
+ *           the seed in u_scale; c = 0 and M = I before the frame. The batch
+ *           hashes (seed, track, axis) once per track (ha__noise_prefix).
+ * where the shape kernels' u (in g and θ alike) is p, or τ in seconds
+ * (u_mode 1), or the lap fraction x − ⌊x⌋ of x = u_scale·p (u_mode 2).
+ * (m[r][k]: row r = axis x/y/z, column k.) Each formula is written with the
+ * model's own operations in the same order (θ, κ, ρ, g), so the angles are
+ * bit-identical to local()'s and the positions differ by roundings only. */
+typedef enum ha__kernel {
+  HA__KERNEL_NONE = 0,
+  HA__KERNEL_CIRCLE,
+  HA__KERNEL_SINES,
+  HA__KERNEL_LERP,
+  HA__KERNEL_ROT1,
+  HA__KERNEL_ROT2,
+  HA__KERNEL_WAVE,
+  HA__KERNEL_BOUNCE,
+  HA__KERNEL_CUBIC,
+  HA__KERNEL_SPRING,
+  HA__KERNEL_RANDOM
+} ha__kernel;
 typedef struct ha__kernel_params {
   double c[3];
   double m[3][3];
   double theta0;   /* CIRCLE */
   double omega[3]; /* CIRCLE uses omega[0] */
-  double phase[3]; /* SINES */
+  double phase[3]; /* SINES; shape kernels: θ0 in phase[0] */
+  double n[3][2];  /* ROT2 */
+  double rho[3];   /* ROT1, ROT2 */
+  int ease;        /* shape kernels: a ha_easing */
+  int wave;        /* WAVE: ha__waveform's index */
+  int u_mode;      /* shape kernels: u = p (0), τ (1) or frac(u_scale·p) (2) */
+  double u_scale;
 } ha__kernel_params;
+
+/* noise.h's hashing, out of line for the batch: the hash of (seed, a, b)
+ * folded up to its last key, and the last round with key c. */
+uint64_t ha__noise_prefix(uint64_t seed, uint64_t a, uint64_t b);
+uint64_t ha__noise_last(uint64_t h3, uint64_t c);
+
+/* 1 when the batch kernels evaluate easing `e` (linear, and the quad,
+ * cubic, quart, quint, sine, circ and back families). */
+static inline int ha__kernel_ease_ok(int e) {
+  if (e == 0) {
+    return 1;
+  }
+  int family = (e - 1) / 3;
+  return e > 0 && e < (int)HA_EASE_COUNT && family != 5 && family != 8 && family != 9;
+}
+/* The shape kernels' common part: everything zero but c, θ0, ω0, the
+ * progress scale ω2 (1: g = ease(p)) and the easing. */
+static inline void ha__kernel_shape(ha__kernel_params *kp, ha_vec3 c, double theta0, double omega,
+                                    int ease) {
+  static const ha__kernel_params zero;
+  *kp = zero;
+  kp->c[0] = c.x;
+  kp->c[1] = c.y;
+  kp->c[2] = c.z;
+  kp->phase[0] = theta0;
+  kp->omega[0] = omega;
+  kp->omega[2] = 1.0;
+  kp->ease = ease;
+}
+/* Column k of kp->m from v. */
+static inline void ha__kernel_col(ha__kernel_params *kp, int k, ha_vec3 v) {
+  kp->m[0][k] = v.x;
+  kp->m[1][k] = v.y;
+  kp->m[2][k] = v.z;
+}
 
 typedef struct ha__motion_data {
   const ha__model *model;

@@ -1,21 +1,24 @@
 /* Batch evaluation: capture, dispatch and the scalar reference kernels.
  *
  * Layout. Kernel parameters are stored per field (structure of arrays,
- * batch_impl.h) at the track's add position, not packed per kernel: consecutive
- * tracks on one kernel form a "run" that a kernel reads and writes
- * contiguously, so the output needs no scatter and add order is free. Runs
- * are extended as tracks are appended and rebuilt (O(n), no allocation) only
- * when a refresh moves a track to another kernel. The CIRCLE and SINES
- * parameters share the fields, which costs nothing: a kernel reads only the
- * fields it uses. Rejected: one dense parameter set per kernel plus an index
- * array, which needs scattered stores (four scalar stores per output per
- * vector in AVX2) and a compaction on every kernel change.
+ * batch_impl.h) in storage slots grouped by kernel kind, each kind one
+ * contiguous range (see "storage" below), so a kernel runs over all its
+ * tracks in one call however the models alternate in add order (a mixed
+ * show), and a batch of one model, or an animation's tracks added together,
+ * keeps slots and add indices in step: the kernel writes the caller's arrays
+ * directly, with no scatter. Otherwise its outputs are scattered from a
+ * buffer (3 stores a track). Runs of one kind in add order are still kept,
+ * for the statistics. Rejected after measuring: keeping the slots at the
+ * add positions and gathering the tracks of short runs per kind into a
+ * buffer at evaluation (each track's ~20 fields lie in ~20 cache lines:
+ * 40–90 ns a track, more than the kernels themselves).
  *
  * Capture. A motion whose model provides `pack` and is not blending becomes
  * kernel parameters with its frame transform folded in: the model gives
  * P_local = c + M·f(p), the motion applies P = v + X·(P_local − v) about the
- * pivot v, so c' = v + X·(c − v) and M' = X·M. Everything else (physics,
- * splines, blends) stays a (motion, ctx) pair evaluated by ha_motion_eval.
+ * pivot v, so c' = v + X·(c − v), M' = X·M and n' = X·n. Everything else
+ * (integrated physics, noise, splines, blends) stays a (motion, ctx) pair
+ * evaluated by ha_motion_eval.
  *
  * Time. a = t·speed − shift, then the loop mapping with exactly the
  * operations of ha_time_map (batch_impl.h), so τ is bit-identical to
@@ -37,7 +40,20 @@
 #include <string.h>
 #include <strings.h>
 
-enum { KIND_GENERIC = 0, KIND_CIRCLE = 1, KIND_SINES = 2 };
+enum {
+  KIND_GENERIC = 0,
+  KIND_CIRCLE,
+  KIND_SINES,
+  KIND_LERP,
+  KIND_ROT1,
+  KIND_ROT2,
+  KIND_WAVE,
+  KIND_BOUNCE,
+  KIND_CUBIC,
+  KIND_SPRING,
+  KIND_RANDOM,
+  KIND_COUNT
+};
 
 typedef struct batch_run {
   size_t start;
@@ -55,9 +71,12 @@ struct ha_batch {
   const ha_motion **motion;
   ha_track_ctx *ctx;
   unsigned char *kind;
-  batch_run *runs;
+  batch_run *runs; /* runs of one kind in add order (statistics) */
   size_t nruns;
   size_t packed;
+  size_t *slot;                  /* add index → storage slot */
+  size_t *ord;                   /* storage slot → add index */
+  size_t kstart[KIND_COUNT + 1]; /* kind k holds slots [kstart[k], kstart[k + 1]) */
 };
 
 /* ---- implementations ---- */
@@ -114,7 +133,7 @@ ha_status ha_batch_create(size_t capacity, ha_batch **out) {
   *out = NULL;
   /* The bound keeps every size computation below from overflowing. */
   const size_t per_track = HA__BATCH_FIELDS * sizeof(double) + sizeof(ha_track_ctx) +
-                           sizeof(batch_run) + sizeof(void *) + 1;
+                           sizeof(batch_run) + sizeof(void *) + 2 * sizeof(size_t) + 1;
   if (capacity > (SIZE_MAX / 2) / per_track) {
     return HA_ENOMEM;
   }
@@ -131,8 +150,10 @@ ha_status ha_batch_create(size_t capacity, ha_batch **out) {
   b->ctx = malloc(capacity * sizeof(*b->ctx));
   b->kind = malloc(capacity);
   b->runs = malloc(capacity * sizeof(*b->runs));
+  b->slot = malloc(capacity * sizeof(*b->slot));
+  b->ord = malloc(capacity * sizeof(*b->ord));
   if (b->fields == NULL || b->motion == NULL || b->ctx == NULL || b->kind == NULL ||
-      b->runs == NULL) {
+      b->runs == NULL || b->slot == NULL || b->ord == NULL) {
     ha_batch_destroy(b);
     return HA_ENOMEM;
   }
@@ -161,6 +182,8 @@ void ha_batch_destroy(ha_batch *b) {
   free(b->ctx);
   free(b->kind);
   free(b->runs);
+  free(b->slot);
+  free(b->ord);
   free(b);
 }
 
@@ -169,6 +192,7 @@ void ha_batch_clear(ha_batch *b) {
     b->n = 0;
     b->nruns = 0;
     b->packed = 0;
+    memset(b->kstart, 0, sizeof(b->kstart));
   }
 }
 
@@ -184,7 +208,8 @@ size_t ha_batch_memory_bytes(const ha_batch *b) {
   }
   size_t stride = (b->cap + 3u + 7u) & ~(size_t)7u; /* as ha_batch_create */
   return sizeof(*b) + HA__BATCH_FIELDS * stride * sizeof(double) +
-         b->cap * (sizeof(*b->motion) + sizeof(*b->ctx) + 1 + sizeof(*b->runs));
+         b->cap * (sizeof(*b->motion) + sizeof(*b->ctx) + 1 + sizeof(*b->runs) + sizeof(*b->slot) +
+                   sizeof(*b->ord));
 }
 ha_batch_impl ha_batch_active_impl(const ha_batch *b) {
   return b ? b->impl : HA_BATCH_IMPL_SCALAR;
@@ -213,8 +238,20 @@ static int capture_kernel(const ha_motion *m, ha__kernel_params *kp) {
   switch (d->model->pack(d, kp)) {
   case HA__KERNEL_CIRCLE: kind = KIND_CIRCLE; break;
   case HA__KERNEL_SINES: kind = KIND_SINES; break;
+  case HA__KERNEL_LERP: kind = KIND_LERP; break;
+  case HA__KERNEL_ROT1: kind = KIND_ROT1; break;
+  case HA__KERNEL_ROT2: kind = KIND_ROT2; break;
+  case HA__KERNEL_WAVE: kind = KIND_WAVE; break;
+  case HA__KERNEL_BOUNCE: kind = KIND_BOUNCE; break;
+  case HA__KERNEL_CUBIC: kind = KIND_CUBIC; break;
+  case HA__KERNEL_SPRING: kind = KIND_SPRING; break;
+  case HA__KERNEL_RANDOM: kind = KIND_RANDOM; break;
   case HA__KERNEL_NONE:
   default: return KIND_GENERIC;
+  }
+  /* The blended wrap: only the bounce and spring kernels compute it. */
+  if (d->seam_window > 0.0 && kind != KIND_BOUNCE && kind != KIND_SPRING) {
+    return KIND_GENERIC;
   }
   if (d->has_xf) {
     ha_vec3 v = ha__motion_data_pivot(d);
@@ -227,6 +264,12 @@ static int capture_kernel(const ha_motion *m, ha__kernel_params *kp) {
     kp->c[1] = c.y;
     kp->c[2] = c.z;
     memcpy(kp->m, mm.m, sizeof(kp->m));
+    for (int k = 0; k < 2; k++) {
+      ha_vec3 n = ha_mat3_apply(&d->xf, ha_vec3_make(kp->n[0][k], kp->n[1][k], kp->n[2][k]));
+      kp->n[0][k] = n.x;
+      kp->n[1][k] = n.y;
+      kp->n[2][k] = n.z;
+    }
   }
   return kind;
 }
@@ -247,7 +290,66 @@ bool ha_batch_would_pack(const ha_motion *m) {
 }
 
 /* Fill slot i from (m, ctx); returns the slot's kind. */
-static int batch_capture(ha_batch *b, size_t i, const ha_motion *m, const ha_track_ctx *ctx) {
+/* ---- storage: the tracks grouped by kind ----
+ *
+ * The field arrays hold the tracks by kind, each kind one contiguous range
+ * of storage slots (kstart), so that every kernel runs over all its tracks
+ * at once however the kinds alternate in add order (a mixed show); slot[]
+ * and ord[] map add indices and slots both ways. A track joins the end of
+ * its kind's range: the first track of each later range moves to that
+ * range's end (one move per kind, not per track); leaving a range is the
+ * mirror image. Order within a range does not matter. All of this happens
+ * when tracks are added or change kind, never on evaluation. */
+
+static void move_slot(ha_batch *b, size_t from, size_t to) {
+  double **f[HA__BATCH_FIELDS];
+  ha__batch_soa_fields(&b->soa, f);
+  for (size_t k = 0; k < HA__BATCH_FIELDS; k++) {
+    (*f[k])[to] = (*f[k])[from];
+  }
+  size_t i = b->ord[from];
+  b->ord[to] = i;
+  b->slot[i] = to;
+}
+
+/* A free slot at the end of kind k's range (the slot after every placed
+ * track is free). */
+static size_t region_insert(ha_batch *b, int k) {
+  size_t free_slot = b->kstart[KIND_COUNT];
+  for (int j = KIND_COUNT - 1; j > k; j--) {
+    size_t a = b->kstart[j];
+    if (a < free_slot) {
+      move_slot(b, a, free_slot);
+    }
+    free_slot = a;
+    b->kstart[j] = a + 1;
+  }
+  b->kstart[KIND_COUNT]++;
+  return free_slot;
+}
+
+/* Take slot `at` out of kind k's range; the slot after the placed tracks
+ * becomes free. */
+static void region_remove(ha_batch *b, size_t at, int k) {
+  size_t hole = b->kstart[k + 1] - 1;
+  if (at != hole) {
+    move_slot(b, hole, at);
+  }
+  for (int j = k + 1; j < KIND_COUNT; j++) {
+    size_t last = b->kstart[j + 1] - 1;
+    if (b->kstart[j] < b->kstart[j + 1]) {
+      move_slot(b, last, hole);
+      hole = last;
+    }
+    b->kstart[j]--;
+  }
+  b->kstart[KIND_COUNT]--;
+}
+
+/* Capture (m, ctx) as track i: a new track (placed now), or an existing one
+ * (moved when its kind changes: b->kind[i] is still the old kind). */
+static int batch_capture(ha_batch *b, size_t i, const ha_motion *m, const ha_track_ctx *ctx,
+                         int is_new) {
   static const ha_track_ctx none = {0, 0.0, NULL, NULL};
   ha__kernel_params kp;
   memset(&kp, 0, sizeof(kp));
@@ -256,9 +358,19 @@ static int batch_capture(ha_batch *b, size_t i, const ha_motion *m, const ha_tra
   ha__batch_soa *s = &b->soa;
   b->motion[i] = m;
   b->ctx[i] = ctx ? *ctx : none;
+  if (is_new || kind != b->kind[i]) {
+    if (!is_new) {
+      region_remove(b, b->slot[i], b->kind[i]);
+    }
+    size_t at = region_insert(b, kind);
+    b->slot[i] = at;
+    b->ord[at] = i;
+  }
+  const size_t track = i;
+  i = b->slot[track]; /* from here on, i is the storage slot */
   s->T[i] = d->timing.duration;
   s->speed[i] = d->timing.speed;
-  s->shift[i] = b->ctx[i].shift;
+  s->shift[i] = b->ctx[track].shift;
   s->mode[i] = (double)d->timing.loop;
   for (int r = 0; r < 3; r++) {
     s->c[r][i] = kp.c[r];
@@ -271,6 +383,33 @@ static int batch_capture(ha_batch *b, size_t i, const ha_motion *m, const ha_tra
   for (int k = 0; k < 3; k++) {
     s->w[k][i] = w[k];
     s->ph[k][i] = ph[k];
+    s->rho[k][i] = kind == KIND_WAVE ? (k == 0 ? kp.wave : 0) : kp.rho[k];
+    s->n[k][0][i] = kp.n[k][0];
+    s->n[k][1][i] = kp.n[k][1];
+  }
+  /* The easing as ha_ease splits it: family and variant (in, out, in-out). */
+  s->ez[0][i] = kp.ease > 0 ? (kp.ease - 1) / 3 : -1;
+  s->ez[1][i] = kp.ease > 0 ? (kp.ease - 1) % 3 : 0;
+  s->um[0][i] = kp.u_mode;
+  s->um[1][i] = kp.u_scale;
+  if (kind == KIND_RANDOM) {
+    /* hash4(seed, track, axis, ·) folded up to the waypoint, per axis, as
+     * two exact 32-bit halves */
+    for (int a = 0; a < 3; a++) {
+      uint64_t h = ha__noise_prefix((uint64_t)kp.u_scale, b->ctx[track].track_id, (uint64_t)a);
+      s->n[a][0][i] = (double)(h >> 32);
+      s->n[a][1][i] = (double)(h & 0xffffffffu);
+    }
+  }
+  if (kind == KIND_BOUNCE || kind == KIND_SPRING) {
+    /* The wrap's blend target: the position at τ = 0 of the next cycle,
+     * frame applied (the kernel blends in the world frame). */
+    ha_vec3 p0 = ha__motion_data_eval(d, 0.0, 1.0, b->ctx[track].track_id, NULL);
+    s->rho[1][i] = d->seam_from;
+    s->rho[2][i] = d->seam_window;
+    s->n[0][0][i] = p0.x;
+    s->n[1][0][i] = p0.y;
+    s->n[2][0][i] = p0.z;
   }
   return kind;
 }
@@ -306,7 +445,7 @@ ha_status ha_batch_add(ha_batch *b, const ha_motion *m, const ha_track_ctx *ctx,
     return HA_EEXHAUSTED;
   }
   size_t i = b->n++;
-  int k = batch_capture(b, i, m, ctx);
+  int k = batch_capture(b, i, m, ctx, 1);
   b->kind[i] = (unsigned char)k;
   append_run(b, i, k);
   if (index != NULL) {
@@ -323,7 +462,7 @@ ha_status ha_batch_set_track(ha_batch *b, size_t index, const ha_motion *m,
   if (index >= b->n) {
     return HA_ENOTFOUND;
   }
-  int k = batch_capture(b, index, m, ctx);
+  int k = batch_capture(b, index, m, ctx, 0);
   if (k != b->kind[index]) {
     b->kind[index] = (unsigned char)k;
     rebuild_runs(b);
@@ -345,7 +484,7 @@ size_t ha_batch_refresh_motion(ha_batch *b, const ha_motion *m) {
   for (size_t i = 0; b != NULL && m != NULL && i < b->n; i++) {
     if (b->motion[i] == m) {
       ha_track_ctx ctx = b->ctx[i];
-      int k = batch_capture(b, i, m, &ctx);
+      int k = batch_capture(b, i, m, &ctx, 0);
       changed |= k != b->kind[i];
       b->kind[i] = (unsigned char)k;
       count++;
@@ -364,9 +503,9 @@ void ha__batch_circle_scalar(const ha__batch_soa *s, size_t i0, size_t n, double
   for (size_t i = i0; i < i0 + n; i++) {
     double th = s->ph[0][i] + s->w[0][i] * (ha__batch_tau_at(s, i, t) / s->T[i]);
     double co = cos(th), si = sin(th);
-    x[i] = s->c[0][i] + s->m[0][0][i] * co + s->m[0][1][i] * si;
-    y[i] = s->c[1][i] + s->m[1][0][i] * co + s->m[1][1][i] * si;
-    z[i] = s->c[2][i] + s->m[2][0][i] * co + s->m[2][1][i] * si;
+    x[i - i0] = s->c[0][i] + s->m[0][0][i] * co + s->m[0][1][i] * si;
+    y[i - i0] = s->c[1][i] + s->m[1][0][i] * co + s->m[1][1][i] * si;
+    z[i - i0] = s->c[2][i] + s->m[2][0][i] * co + s->m[2][1][i] * si;
   }
 }
 
@@ -377,9 +516,202 @@ void ha__batch_sines_scalar(const ha__batch_soa *s, size_t i0, size_t n, double 
     double s0 = sin(s->w[0][i] * p + s->ph[0][i]);
     double s1 = sin(s->w[1][i] * p + s->ph[1][i]);
     double s2 = sin(s->w[2][i] * p + s->ph[2][i]);
-    x[i] = s->c[0][i] + s->m[0][0][i] * s0 + s->m[0][1][i] * s1 + s->m[0][2][i] * s2;
-    y[i] = s->c[1][i] + s->m[1][0][i] * s0 + s->m[1][1][i] * s1 + s->m[1][2][i] * s2;
-    z[i] = s->c[2][i] + s->m[2][0][i] * s0 + s->m[2][1][i] * s1 + s->m[2][2][i] * s2;
+    x[i - i0] = s->c[0][i] + s->m[0][0][i] * s0 + s->m[0][1][i] * s1 + s->m[0][2][i] * s2;
+    y[i - i0] = s->c[1][i] + s->m[1][0][i] * s0 + s->m[1][1][i] * s1 + s->m[1][2][i] * s2;
+    z[i - i0] = s->c[2][i] + s->m[2][0][i] * s0 + s->m[2][1][i] * s1 + s->m[2][2][i] * s2;
+  }
+}
+
+/* The shape kernels (model_impl.h) at track i: the reference the AVX2
+ * kernels follow operation for operation. */
+static void shape_at(const ha__batch_soa *s, size_t i, double t, int kind, double *x, double *y,
+                     double *z) {
+  /* x, y, z: this track's outputs */
+  double tau = ha__batch_tau_at(s, i, t);
+  double p = tau / s->T[i];
+  double u = p;
+  if (s->um[0][i] > 1.5) {
+    double lap = s->um[1][i] * p;
+    u = lap - floor(lap);
+  } else if (s->um[0][i] > 0.5) {
+    u = tau;
+  }
+  double q = u * s->w[2][i];
+  q = q < 0.0 ? 0.0 : q > 1.0 ? 1.0 : q;
+  int family = (int)s->ez[0][i];
+  double g =
+      ha_ease(family < 0 ? HA_EASE_LINEAR : (ha_easing)(1 + 3 * family + (int)s->ez[1][i]), q);
+  double th = s->ph[0][i] + s->w[0][i] * u;
+  if (kind == KIND_CUBIC) {
+    double w = 1.0 - g;
+    double b0 = w * w * w, b1 = 3.0 * w * w * g, b2 = 3.0 * w * g * g, b3 = g * g * g;
+    *x = s->c[0][i] + s->m[0][0][i] * b0 + s->m[0][1][i] * b1 + s->m[0][2][i] * b2 +
+         s->n[0][0][i] * b3;
+    *y = s->c[1][i] + s->m[1][0][i] * b0 + s->m[1][1][i] * b1 + s->m[1][2][i] * b2 +
+         s->n[1][0][i] * b3;
+    *z = s->c[2][i] + s->m[2][0][i] * b0 + s->m[2][1][i] * b1 + s->m[2][2][i] * b2 +
+         s->n[2][0][i] * b3;
+    return;
+  }
+  double v[3] = {s->c[0][i] + s->m[0][2][i] * g, s->c[1][i] + s->m[1][2][i] * g,
+                 s->c[2][i] + s->m[2][2][i] * g};
+  if (kind == KIND_ROT1 || kind == KIND_ROT2) {
+    double rho = s->rho[0][i] + s->rho[1][i] * g;
+    double ck = 0.0, sk = 0.0;
+    if (kind == KIND_ROT2) {
+      double kappa = s->w[1][i] * th;
+      ck = cos(kappa);
+      sk = sin(kappa);
+      rho = rho + s->rho[2][i] * ck;
+    }
+    double a = rho * cos(th), b = rho * sin(th);
+    for (int r = 0; r < 3; r++) {
+      v[r] = v[r] + s->m[r][0][i] * a + s->m[r][1][i] * b + s->n[r][0][i] * ck + s->n[r][1][i] * sk;
+    }
+  } else if (kind == KIND_WAVE) {
+    double w = ha__waveform((int)s->rho[0][i], th);
+    for (int r = 0; r < 3; r++) {
+      v[r] = v[r] + s->m[r][0][i] * w;
+    }
+  }
+  *x = v[0];
+  *y = v[1];
+  *z = v[2];
+}
+
+#define HA__DEFINE_SHAPE(name, kind)                                                               \
+  void ha__batch_##name##_scalar(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x, \
+                                 double *y, double *z) {                                           \
+    for (size_t i = i0; i < i0 + n; i++) {                                                         \
+      shape_at(s, i, t, kind, x + (i - i0), y + (i - i0), z + (i - i0));                           \
+    }                                                                                              \
+  }
+HA__DEFINE_SHAPE(lerp, KIND_LERP)
+HA__DEFINE_SHAPE(rot1, KIND_ROT1)
+HA__DEFINE_SHAPE(rot2, KIND_ROT2)
+HA__DEFINE_SHAPE(wave, KIND_WAVE)
+HA__DEFINE_SHAPE(cubic, KIND_CUBIC)
+#undef HA__DEFINE_SHAPE
+
+/* bounce.c's height at τ, operation for operation (the AVX2 kernel runs
+ * the same walk over the flights lane by lane). */
+static double bounce_height(const ha__batch_soa *s, size_t i, double tau) {
+  double g = s->w[0][i], ground = s->w[1][i], start = s->w[2][i];
+  double h0 = start - ground;
+  double t_drop = sqrt(2.0 * h0 / g);
+  if (tau < t_drop) {
+    return start - 0.5 * g * tau * tau;
+  }
+  double sv = tau - t_drop;
+  double v = sqrt(2.0 * g * h0);
+  double keep = 1.0, rest = s->ph[2][i];
+  double nmax = s->rho[0][i];
+  for (double k = 1.0; k <= nmax; k += 1.0) {
+    v *= s->ph[0][i] * keep;
+    keep *= s->ph[1][i];
+    if (rest > 0.0 && (v * v / (2.0 * g) < rest || ha__feq(k, nmax))) {
+      return sv < v / g ? ground + sv * (v - 0.5 * g * sv) : ground;
+    }
+    if (rest <= 0.0 && v < 0.01) {
+      break;
+    }
+    double flight = 2.0 * v / g;
+    if (sv < flight) {
+      return ground + sv * (v - 0.5 * g * sv);
+    }
+    sv -= flight;
+  }
+  return ground;
+}
+
+/* spring.c's response at τ (its case, a, ω or β and the far form's
+ * constants as the spring kernel stores them). */
+static double spring_response(const ha__batch_soa *s, size_t i, double t) {
+  double a = s->w[0][i], w = s->w[1][i];
+  int kase = (int)s->w[2][i];
+  if (kase == 0) {
+    return exp(-a * t) * (1.0 + a * t);
+  }
+  double x = w * t;
+  if (kase == 1) {
+    return exp(-a * t) * (cos(x) + a * t * (x < 1e-4 ? 1.0 - x * x / 6.0 : sin(x) / x));
+  }
+  if (x < 20.0) {
+    return exp(-a * t) * (cosh(x) + a * t * (x < 1e-4 ? 1.0 + x * x / 6.0 : sinh(x) / x));
+  }
+  double r = s->ph[1][i];
+  return 0.5 * ((1.0 + r) * exp(s->ph[0][i] * t) + (1.0 - r) * exp(-s->ph[2][i] * t));
+}
+
+/* P = c + m[:,2]·h(τ) with the blended wrap: bounce and spring. */
+static void tau_kernel_scalar(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
+                              double *y, double *z, int spring) {
+  for (size_t i = i0; i < i0 + n; i++) {
+    double tau = ha__batch_tau_at(s, i, t);
+    double h = spring ? spring_response(s, i, tau) : bounce_height(s, i, tau);
+    double v[3];
+    for (int r = 0; r < 3; r++) {
+      v[r] = s->c[r][i] + s->m[r][2][i] * h;
+    }
+    if (s->rho[2][i] > 0.0 && tau > s->rho[1][i]) {
+      double u = (tau - s->rho[1][i]) / s->rho[2][i];
+      u = u > 1.0 ? 1.0 : u;
+      double w = u * u * (3.0 - 2.0 * u);
+      for (int r = 0; r < 3; r++) {
+        v[r] = v[r] + (s->n[r][0][i] - v[r]) * w;
+      }
+    }
+    x[i - i0] = v[0];
+    y[i - i0] = v[1];
+    z[i - i0] = v[2];
+  }
+}
+
+void ha__batch_bounce_scalar(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
+                             double *y, double *z) {
+  tau_kernel_scalar(s, i0, n, t, x, y, z, 0);
+}
+
+void ha__batch_spring_scalar(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
+                             double *y, double *z) {
+  tau_kernel_scalar(s, i0, n, t, x, y, z, 1);
+}
+
+/* random.c's local() at τ, the waypoint hashes from the per-track prefix. */
+static void random_scalar_at(const ha__batch_soa *s, size_t i, double tau, double out[3]) {
+  double x = tau * s->w[0][i];
+  double kd = floor(x);
+  double w = x - kd;
+  double sm = s->w[2][i];
+  double h = w + sm * (w * w * (3.0 - 2.0 * w) - w);
+  int64_t k = (int64_t)kd, k1 = k + 1;
+  if (s->w[1][i] > 0.0) {
+    int64_t n = (int64_t)s->w[1][i];
+    k = ((k % n) + n) % n;
+    k1 = (k + 1) % n;
+  }
+  for (int a = 0; a < 3; a++) {
+    uint64_t h3 = (uint64_t)s->n[a][0][i] << 32 | (uint64_t)s->n[a][1][i];
+    double u0 = (double)(ha__noise_last(h3, (uint64_t)k) >> 11) * (1.0 / 9007199254740992.0);
+    double u1 = (double)(ha__noise_last(h3, (uint64_t)k1) >> 11) * (1.0 / 9007199254740992.0);
+    double p0 = s->ph[a][i] + s->rho[a][i] * (2.0 * u0 - 1.0);
+    double p1 = s->ph[a][i] + s->rho[a][i] * (2.0 * u1 - 1.0);
+    out[a] = p0 + (p1 - p0) * h;
+  }
+}
+
+void ha__batch_random_scalar(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
+                             double *y, double *z) {
+  for (size_t i = i0; i < i0 + n; i++) {
+    double l[3];
+    random_scalar_at(s, i, ha__batch_tau_at(s, i, t), l);
+    double v[3];
+    for (int r = 0; r < 3; r++) {
+      v[r] = s->c[r][i] + s->m[r][0][i] * l[0] + s->m[r][1][i] * l[1] + s->m[r][2][i] * l[2];
+    }
+    x[i - i0] = v[0];
+    y[i - i0] = v[1];
+    z[i - i0] = v[2];
   }
 }
 
@@ -393,30 +725,105 @@ static void eval_generic(const ha_batch *b, size_t i0, size_t n, double t, doubl
   }
 }
 
-typedef void (*kernel_fn)(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
-                          double *y, double *z);
+/* The kernels of one implementation, by kind (GENERIC: NULL). */
+static const ha__batch_kernel_fn scalar_kernels[KIND_COUNT] = {NULL,
+                                                               ha__batch_circle_scalar,
+                                                               ha__batch_sines_scalar,
+                                                               ha__batch_lerp_scalar,
+                                                               ha__batch_rot1_scalar,
+                                                               ha__batch_rot2_scalar,
+                                                               ha__batch_wave_scalar,
+                                                               ha__batch_bounce_scalar,
+                                                               ha__batch_cubic_scalar,
+                                                               ha__batch_spring_scalar,
+                                                               ha__batch_random_scalar};
+#if defined(HA_HAVE_AVX2)
+static const ha__batch_kernel_fn avx2_kernels[KIND_COUNT] = {NULL,
+                                                             ha__batch_circle_avx2,
+                                                             ha__batch_sines_avx2,
+                                                             ha__batch_lerp_avx2,
+                                                             ha__batch_rot1_avx2,
+                                                             ha__batch_rot2_avx2,
+                                                             ha__batch_wave_avx2,
+                                                             ha__batch_bounce_avx2,
+                                                             ha__batch_cubic_avx2,
+                                                             ha__batch_spring_avx2,
+                                                             ha__batch_random_avx2};
+#endif
 
-/* Evaluate tracks [first, end) with `impl`. The runs are sorted and cover
- * every track: binary search for the first one reaching `first`, then clip
- * each to the range (a SIMD kernel stores only its own lanes, so a clipped
- * run writes nothing outside it). */
+/* Slots per kernel call on the grouped path: the outputs of a range whose
+ * tracks are not consecutive in add order go through a buffer this long
+ * (on the stack) and are scattered from it. */
+#define OUT_CHUNK 256
+
+/* Every track (the whole batch): kind by kind over the grouped storage.
+ * Where a chunk's slots hold consecutive add indices (tracks added in
+ * kind order, one model alone) the kernel writes the caller's arrays
+ * directly; otherwise into the buffer, then x[ord[slot]]. */
+static void eval_grouped(const ha_batch *b, const ha__batch_kernel_fn *kernels, double t, double *x,
+                         double *y, double *z) {
+  _Alignas(32) double buf[3][OUT_CHUNK];
+  for (int k = 0; k < KIND_COUNT; k++) {
+    size_t end = b->kstart[k + 1];
+    for (size_t c0 = b->kstart[k]; c0 < end; c0 += OUT_CHUNK) {
+      size_t m = end - c0 < OUT_CHUNK ? end - c0 : OUT_CHUNK;
+      const size_t *ord = b->ord + c0;
+      size_t j = 1;
+      while (j < m && ord[j] == ord[0] + j) {
+        j++;
+      }
+      if (k == KIND_GENERIC) {
+        for (j = 0; j < m; j++) {
+          eval_generic(b, ord[j], 1, t, x, y, z);
+        }
+      } else if (j == m) {
+        kernels[k](&b->soa, c0, m, t, x + ord[0], y + ord[0], z + ord[0]);
+      } else {
+        kernels[k](&b->soa, c0, m, t, buf[0], buf[1], buf[2]);
+        for (j = 0; j < m; j++) {
+          x[ord[j]] = buf[0][j];
+          y[ord[j]] = buf[1][j];
+          z[ord[j]] = buf[2][j];
+        }
+      }
+    }
+  }
+}
+
+/* Tracks [first, end) in add order: runs of one kind whose slots are
+ * consecutive too (an animation's tracks, added together) go to a kernel
+ * whole, writing the caller's arrays directly. */
+static void eval_added(const ha_batch *b, const ha__batch_kernel_fn *kernels, double t,
+                       size_t first, size_t end, double *x, double *y, double *z) {
+  for (size_t i = first, len; i < end; i += len) {
+    int k = b->kind[i];
+    size_t at = b->slot[i];
+    len = 1;
+    while (i + len < end && b->kind[i + len] == k && b->slot[i + len] == at + len) {
+      len++;
+    }
+    if (k == KIND_GENERIC) {
+      eval_generic(b, i, len, t, x, y, z);
+    } else {
+      kernels[k](&b->soa, at, len, t, x + i, y + i, z + i);
+    }
+  }
+}
+
+/* Evaluate tracks [first, end) with `impl`. */
 static ha_status eval_range(const ha_batch *b, double t, size_t first, size_t end, double *x,
                             double *y, double *z, ha_batch_impl impl) {
-  kernel_fn circle = NULL, sines = NULL;
+  const ha__batch_kernel_fn *kernels = NULL;
   if (impl == HA_BATCH_IMPL_AUTO) {
     impl = b->impl;
   }
   switch (impl) {
   case HA_BATCH_IMPL_GENERIC: eval_generic(b, first, end - first, t, x, y, z); return HA_OK;
-  case HA_BATCH_IMPL_SCALAR:
-    circle = ha__batch_circle_scalar;
-    sines = ha__batch_sines_scalar;
-    break;
+  case HA_BATCH_IMPL_SCALAR: kernels = scalar_kernels; break;
   case HA_BATCH_IMPL_AVX2:
 #if defined(HA_HAVE_AVX2)
     if (b->avx2_ok) {
-      circle = ha__batch_circle_avx2;
-      sines = ha__batch_sines_avx2;
+      kernels = avx2_kernels;
       break;
     }
 #endif
@@ -424,24 +831,10 @@ static ha_status eval_range(const ha_batch *b, double t, size_t first, size_t en
   case HA_BATCH_IMPL_AUTO:
   default: return HA_EINVAL;
   }
-  size_t lo = 0, hi = b->nruns;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    if (b->runs[mid].start + b->runs[mid].count <= first) {
-      lo = mid + 1;
-    } else {
-      hi = mid;
-    }
-  }
-  for (size_t r = lo; r < b->nruns && b->runs[r].start < end; r++) {
-    const batch_run *run = &b->runs[r];
-    size_t i0 = run->start > first ? run->start : first;
-    size_t i1 = run->start + run->count < end ? run->start + run->count : end;
-    switch (run->kind) {
-    case KIND_CIRCLE: circle(&b->soa, i0, i1 - i0, t, x, y, z); break;
-    case KIND_SINES: sines(&b->soa, i0, i1 - i0, t, x, y, z); break;
-    default: eval_generic(b, i0, i1 - i0, t, x, y, z); break;
-    }
+  if (first == 0 && end == b->n) {
+    eval_grouped(b, kernels, t, x, y, z);
+  } else {
+    eval_added(b, kernels, t, first, end, x, y, z);
   }
   return HA_OK;
 }
@@ -541,7 +934,7 @@ ha_status ha_motion_eval_times_with(const ha_motion *m, const ha_track_ctx *ctx,
   ha__kernel_params kp;
   memset(&kp, 0, sizeof(kp));
   int kind = circle != NULL ? capture_kernel(m, &kp) : KIND_GENERIC;
-  if (kind == KIND_GENERIC) {
+  if (kind != KIND_CIRCLE && kind != KIND_SINES) {
     for (size_t i = 0; i < n; i++) {
       ha_vec3 v = ha_motion_eval(m, t[i], ctx);
       x[i * stride] = v.x;

@@ -2,18 +2,25 @@
  * per-ISA kernel files in src/simd/. Not installed.
  *
  * Kernel parameters live in one array per field (structure of arrays),
- * indexed by the track's add position: a run of consecutive tracks on one
- * kernel reads each field contiguously (one unaligned vector load per field
- * and 4 tracks) and writes x/y/z contiguously. Rejected after measuring:
+ * indexed by the track's storage slot (the slots grouped by kernel kind,
+ * batch.c): a range of slots on one kernel reads each field contiguously
+ * (one unaligned vector load per field and 4 tracks) and writes x/y/z
+ * contiguously. Rejected after measuring:
  * blocks of 4 tracks holding all fields (array of structures of arrays).
  * They help a lone kernel track between tracks of other models (7 cache
  * lines instead of 15), but a long run then reads one stream instead of 15,
  * and at 1,000,000 tracks (memory-bound) that halved the throughput: the
  * memory system serves several streams in parallel.
  *
- * Both kernels share the field arrays:
+ * Every kernel shares the field arrays:
  *   CIRCLE: P = c + m[:,0]·cos θ + m[:,1]·sin θ,  θ = ph[0] + w[0]·p
  *   SINES:  P = c + Σ_k m[:,k]·sin(w[k]·p + ph[k]), k = 0..2
+ *   LERP, ROT1, ROT2, WAVE (the shape kernels, model_impl.h): θ0 in ph[0],
+ *   ω0..2 in w[0..2], the easing in ez, ρ (or the waveform) in rho, n.
+ *   BOUNCE, SPRING: their parameters in w and ph (as model_impl.h),
+ *   bounce's maxBounces in rho[0], the blended wrap's start and window (s)
+ *   in rho[1], rho[2] (0: none) and the position it blends into (world
+ *   frame) in n[:,0]. CUBIC: the control points in m and n[:,0].
  * with the frame transform folded into c and m, w the model's angular rates
  * per unit of progress and p = τ/T, divided per track as ha_motion_eval does:
  * θ0 + ω·(τ/T) is then, operation for operation, how every CIRCLE model
@@ -45,9 +52,13 @@ typedef struct ha__batch_soa {
   double *m[3][3]; /* m[row][col] */
   double *w[3];    /* angular rates (rad per unit of progress p = τ/T) */
   double *ph[3];   /* phases (rad) */
+  double *ez[2];   /* shape kernels: easing family (−1 linear) and variant */
+  double *rho[3];  /* ROT1/ROT2: ρ coefficients; WAVE: rho[0] the waveform */
+  double *um[2];   /* shape kernels: u mode (0 p, 1 τ, 2 lap) and lap scale */
+  double *n[3][2]; /* ROT2: the second rotating vector's columns */
 } ha__batch_soa;
 
-#define HA__BATCH_FIELDS 22 /* double arrays in ha__batch_soa */
+#define HA__BATCH_FIELDS 35 /* double arrays in ha__batch_soa */
 
 /* The address of every field pointer of `s`, in a fixed order. */
 static inline void ha__batch_soa_fields(ha__batch_soa *s, double **f[HA__BATCH_FIELDS]) {
@@ -60,10 +71,18 @@ static inline void ha__batch_soa_fields(ha__batch_soa *s, double **f[HA__BATCH_F
     f[n++] = &s->c[r];
     f[n++] = &s->w[r];
     f[n++] = &s->ph[r];
+    f[n++] = &s->rho[r];
     for (int k = 0; k < 3; k++) {
       f[n++] = &s->m[r][k];
     }
+    for (int k = 0; k < 2; k++) {
+      f[n++] = &s->n[r][k];
+    }
   }
+  f[n++] = &s->ez[0];
+  f[n++] = &s->ez[1];
+  f[n++] = &s->um[0];
+  f[n++] = &s->um[1];
 }
 
 /* Time mapping of one track, the same arithmetic as ha_time_map (timing.c)
@@ -119,7 +138,25 @@ typedef struct ha__times_out {
   size_t stride;
 } ha__times_out;
 
-/* Kernels: evaluate tracks [i0, i0 + n) into x/y/z at the same indices. */
+/* Kernels: evaluate the tracks in storage slots [i0, i0 + n) into
+ * x/y/z[0, n). */
+typedef void (*ha__batch_kernel_fn)(const ha__batch_soa *s, size_t i0, size_t n, double t,
+                                    double *x, double *y, double *z);
+/* The shape kernels, scalar reference (batch.c) and AVX2
+ * (simd/batch_shapes_avx2.c). */
+#define HA__SHAPE_KERNELS(X) X(lerp) X(rot1) X(rot2) X(wave) X(bounce) X(cubic) X(spring) X(random)
+#define HA__DECLARE_SHAPE(name)                                                                    \
+  void ha__batch_##name##_scalar(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x, \
+                                 double *y, double *z);
+HA__SHAPE_KERNELS(HA__DECLARE_SHAPE)
+#undef HA__DECLARE_SHAPE
+#if defined(HA_HAVE_AVX2)
+#define HA__DECLARE_SHAPE(name)                                                                  \
+  void ha__batch_##name##_avx2(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x, \
+                               double *y, double *z);
+HA__SHAPE_KERNELS(HA__DECLARE_SHAPE)
+#undef HA__DECLARE_SHAPE
+#endif
 void ha__batch_circle_scalar(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
                              double *y, double *z);
 void ha__batch_sines_scalar(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,

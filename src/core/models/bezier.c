@@ -79,9 +79,29 @@ static ha_vec3 local(const ha__motion_data *d, const ha__eval *ev) {
   return ha__bezier3(cp, path_aux_arc_param(d, &c, s), NULL);
 }
 
+/* Batch kernel, without constantSpeed (the arc-length table stays generic):
+ * the cubic at ease(p), the control points as the four columns. */
+static ha__kernel pack(const ha__motion_data *d, ha__kernel_params *kp) {
+  int ease = (int)d->s[S_EASING];
+  if (d->aux != NULL || !ha__kernel_ease_ok(ease)) {
+    return HA__KERNEL_NONE;
+  }
+  ha_vec3 cp[4];
+  control_points(d, cp);
+  ha__kernel_shape(kp, ha_vec3_zero(), 0.0, 0.0, ease);
+  for (int k = 0; k < 3; k++) {
+    ha__kernel_col(kp, k, cp[k]);
+  }
+  kp->n[0][0] = cp[3].x;
+  kp->n[1][0] = cp[3].y;
+  kp->n[2][0] = cp[3].z;
+  return HA__KERNEL_CUBIC;
+}
+
 const ha__model ha__model_bezier = {
     .info = HA__MODEL_INFO("bezier", NULL, 0, params,
                            "cubic Bézier curve from start to end shaped by two control points"),
     .prepare = prepare,
     .local = local,
+    .pack = pack,
 };

@@ -99,10 +99,29 @@ static ha_vec3 local(const ha__motion_data *d, const ha__eval *ev) {
   return ha_vec3_make(d->s[S_CENTER], d->s[S_CENTER + 1], h);
 }
 
+/* Batch kernel: P = base + up·h(τ), base the centre with its height
+ * component 0 (so base + up·h is exactly local()'s position). */
+static ha__kernel pack(const ha__motion_data *d, ha__kernel_params *kp) {
+  int y_up = (int)d->s[S_UP] == 1;
+  ha_vec3 c = ha__slot_vec3(d, S_CENTER);
+  ha_vec3 base = y_up ? ha_vec3_make(c.x, 0.0, c.z) : ha_vec3_make(c.x, c.y, 0.0);
+  ha__kernel_shape(kp, base, 0.0, 0.0, HA_EASE_LINEAR);
+  ha__kernel_col(kp, 2, y_up ? ha_vec3_make(0.0, 1.0, 0.0) : ha_vec3_make(0.0, 0.0, 1.0));
+  kp->omega[0] = d->s[S_GRAVITY];
+  kp->omega[1] = d->s[S_GROUND];
+  kp->omega[2] = d->s[S_START];
+  kp->phase[0] = d->s[S_BOUNCY];
+  kp->phase[1] = 1.0 - d->s[S_DAMP];
+  kp->phase[2] = d->s[S_REST];
+  kp->rho[0] = d->s[S_MAXB];
+  return HA__KERNEL_BOUNCE;
+}
+
 const ha__model ha__model_bounce = {
     .info = HA__MODEL_INFO("bounce", NULL, HA_MODEL_ABS_TIME, params,
                            "ball dropped onto a floor, bouncing lower each time until it rests"),
     .prepare = prepare,
     .local = local,
     .seam = HA__SEAM_BLEND,
+    .pack = pack,
 };

@@ -17,8 +17,18 @@ static ha_vec3 local(const ha__motion_data *d, const ha__eval *ev) {
   return ha_vec3_lerp(ha__slot_vec3(d, S_START), ha__slot_vec3(d, S_END), q);
 }
 
+/* Batch kernel: P = S + (E − S)·clamp(p·passBySpeed, 0, 1). */
+static ha__kernel pack(const ha__motion_data *d, ha__kernel_params *kp) {
+  ha_vec3 s = ha__slot_vec3(d, S_START);
+  ha__kernel_shape(kp, s, 0.0, 0.0, HA_EASE_LINEAR);
+  kp->omega[2] = d->s[S_PASS];
+  ha__kernel_col(kp, 2, ha_vec3_sub(ha__slot_vec3(d, S_END), s));
+  return HA__KERNEL_LERP;
+}
+
 const ha__model ha__model_doppler = {
     .info =
         HA__MODEL_INFO("doppler", NULL, 0, params, "straight pass-by from a start to an end point"),
     .local = local,
+    .pack = pack,
 };

@@ -42,9 +42,36 @@ static double heading(const ha__motion_data *d, const ha__eval *ev, ha_vec3 *axi
   return theta(d, ev->p);
 }
 
+/* Batch kernel: the centre's circle (R ± r)·(U cos θ + V sin θ) plus the
+ * rolling point r·(∓U cos κ − V sin κ), κ = k·θ, U and V the plane's axes.
+ * Left to the generic path when κ could pass the kernels' 2^30 rad. */
+static ha__kernel pack(const ha__motion_data *d, ha__kernel_params *kp) {
+  double big = d->s[S_BIG], r = d->s[S_SMALL], w = HA_TAU * d->s[S_SPEED];
+  int epi = (int)d->s[S_TYPE] == 0, plane = (int)d->s[S_PLANE];
+  double k = epi ? (big + r) / r : (big - r) / r, a = epi ? big + r : big - r;
+  if (!(fabs(k) * fabs(w) < 1073741824.0)) {
+    return HA__KERNEL_NONE;
+  }
+  ha_vec3 u = ha__plane_map(plane, 1.0, 0.0), v = ha__plane_map(plane, 0.0, 1.0);
+  ha__kernel_shape(kp, ha__slot_vec3(d, S_CENTER), 0.0, w, HA_EASE_LINEAR);
+  kp->omega[1] = k;
+  kp->rho[0] = 1.0;
+  ha__kernel_col(kp, 0, ha_vec3_scale(u, a));
+  ha__kernel_col(kp, 1, ha_vec3_scale(v, a));
+  ha_vec3 n0 = ha_vec3_scale(u, epi ? -r : r), n1 = ha_vec3_scale(v, -r);
+  kp->n[0][0] = n0.x;
+  kp->n[1][0] = n0.y;
+  kp->n[2][0] = n0.z;
+  kp->n[0][1] = n1.x;
+  kp->n[1][1] = n1.y;
+  kp->n[2][1] = n1.z;
+  return HA__KERNEL_ROT2;
+}
+
 const ha__model ha__model_epicycloid = {
     .info = HA__MODEL_INFO("epicycloid", NULL, HA_MODEL_ROTATING, params,
                            "epicycloid or hypocycloid: a point on a circle rolling on a circle"),
     .local = local,
     .heading = heading,
+    .pack = pack,
 };

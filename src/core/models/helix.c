@@ -70,9 +70,22 @@ static ha_vec3 local(const ha__motion_data *d, const ha__eval *ev) {
                      ha_vec3_add(ha_vec3_scale(u, r * cos(th)), ha_vec3_scale(v, r * sin(th))));
 }
 
+/* Batch kernel: P = S + (E − S)·p + r·u·cos θ + r·v·sin θ, θ as local(). */
+static ha__kernel pack(const ha__motion_data *d, ha__kernel_params *kp) {
+  double dir = (int)d->s[S_DIR] == 0 ? 1.0 : -1.0, r = d->s[S_RADIUS];
+  ha_vec3 s = ha__slot_vec3(d, S_START);
+  ha__kernel_shape(kp, s, 0.0, dir * HA_TAU * d->s[S_TURNS], HA_EASE_LINEAR);
+  kp->rho[0] = 1.0;
+  ha__kernel_col(kp, 0, ha_vec3_scale(ha__vec3_load(d->aux), r));
+  ha__kernel_col(kp, 1, ha_vec3_scale(ha__vec3_load(d->aux + 3), r));
+  ha__kernel_col(kp, 2, ha_vec3_sub(ha__slot_vec3(d, S_END), s));
+  return HA__KERNEL_ROT1;
+}
+
 const ha__model ha__model_helix = {
     .info = HA__MODEL_INFO("helix", NULL, 0, params,
                            "helix winding around an axis from axisStart to axisEnd"),
     .prepare = prepare,
     .local = local,
+    .pack = pack,
 };

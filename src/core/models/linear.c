@@ -24,8 +24,21 @@ static ha_vec3 local(const ha__motion_data *d, const ha__eval *ev) {
   return ha_aed_to_xyz(aed, HA_AZIMUTH_CLOCKWISE);
 }
 
+/* Batch kernel (xyz only; aed turns the azimuth): P = S + (E − S)·g. */
+static ha__kernel pack(const ha__motion_data *d, ha__kernel_params *kp) {
+  int ease = (int)d->s[S_EASING];
+  if ((int)d->s[S_SPACE] != 0 || !ha__kernel_ease_ok(ease)) {
+    return HA__KERNEL_NONE;
+  }
+  ha_vec3 s = ha__slot_vec3(d, S_START);
+  ha__kernel_shape(kp, s, 0.0, 0.0, ease);
+  ha__kernel_col(kp, 2, ha_vec3_sub(ha__slot_vec3(d, S_END), s));
+  return HA__KERNEL_LERP;
+}
+
 const ha__model ha__model_linear = {
     .info = HA__MODEL_INFO("linear", "line", 0, params,
                            "straight move from a start to an end position with an easing"),
     .local = local,
+    .pack = pack,
 };

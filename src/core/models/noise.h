@@ -41,12 +41,20 @@ static inline uint64_t ha__noise_mix(uint64_t h) {
   return h;
 }
 
-/* One word from four keys (seed, stream, sub-stream, index). */
-static inline uint64_t ha__noise_hash4(uint64_t seed, uint64_t a, uint64_t b, uint64_t c) {
+/* ha__noise_hash4 in two steps: the first three keys folded (once per
+ * stream, in prepare), then the index. */
+static inline uint64_t ha__noise_hash3(uint64_t seed, uint64_t a, uint64_t b) {
   uint64_t h = ha__noise_mix(seed + 0x9e3779b97f4a7c15ull);
   h = ha__noise_mix(h ^ (a + 0xd1b54a32d192ed03ull));
-  h = ha__noise_mix(h ^ (b + 0xaf251af3b0f025b5ull));
-  return ha__noise_mix(h ^ (c + 0x8cb92ba72f3d8dd7ull));
+  return ha__noise_mix(h ^ (b + 0xaf251af3b0f025b5ull));
+}
+static inline uint64_t ha__noise_hash_last(uint64_t h3, uint64_t c) {
+  return ha__noise_mix(h3 ^ (c + 0x8cb92ba72f3d8dd7ull));
+}
+
+/* One word from four keys (seed, stream, sub-stream, index). */
+static inline uint64_t ha__noise_hash4(uint64_t seed, uint64_t a, uint64_t b, uint64_t c) {
+  return ha__noise_hash_last(ha__noise_hash3(seed, a, b), c);
 }
 
 /* The top 53 bits as a double uniform in [0, 1). */

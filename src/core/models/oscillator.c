@@ -74,10 +74,21 @@ static ha_vec3 local(const ha__motion_data *d, const ha__eval *ev) {
                      ha_vec3_scale(ha__slot_vec3(d, S_DIR), d->s[S_AMP] * w));
 }
 
+/* Batch kernel: P = center + (amplitude·u)·w(2π·f·τ + phase), in seconds. */
+static ha__kernel pack(const ha__motion_data *d, ha__kernel_params *kp) {
+  ha__kernel_shape(kp, ha__slot_vec3(d, S_CENTER), ha_deg2rad(d->s[S_PHASE]), HA_TAU * d->s[S_FREQ],
+                   HA_EASE_LINEAR);
+  ha__kernel_col(kp, 0, ha_vec3_scale(ha__slot_vec3(d, S_DIR), d->s[S_AMP]));
+  kp->wave = (int)d->s[S_WAVE];
+  kp->u_mode = 1;
+  return HA__KERNEL_WAVE;
+}
+
 const ha__model ha__model_oscillator = {
     .info = HA__MODEL_INFO("oscillator", "wave,oscillator-stationary", HA_MODEL_ABS_TIME, params,
                            "oscillation about a centre along a direction (sine, triangle, square "
                            "or sawtooth)"),
     .prepare = prepare,
     .local = local,
+    .pack = pack,
 };

@@ -133,10 +133,26 @@ static ha_vec3 local(const ha__motion_data *d, const ha__eval *ev) {
   return ha_vec3_add(ha__slot_vec3(d, S_CENTER), shape_at(d, f));
 }
 
+/* Batch kernel, the circle only: (cos 2πf, sin 2πf) about the centre, f the
+ * lap fraction of speed·p. The polygons and tables stay generic. */
+static ha__kernel pack(const ha__motion_data *d, ha__kernel_params *kp) {
+  if (d->npts > 0 || (int)d->s[S_PATTERN] != CIRCLE) {
+    return HA__KERNEL_NONE;
+  }
+  ha__kernel_shape(kp, ha__slot_vec3(d, S_CENTER), 0.0, HA_TAU, HA_EASE_LINEAR);
+  kp->u_mode = 2;
+  kp->u_scale = d->s[S_SPEED];
+  kp->rho[0] = 1.0;
+  ha__kernel_col(kp, 0, ha_vec3_make(1.0, 0.0, 0.0));
+  ha__kernel_col(kp, 1, ha_vec3_make(0.0, 1.0, 0.0));
+  return HA__KERNEL_ROT1;
+}
+
 const ha__model ha__model_pattern = {
     .info = HA__MODEL_INFO("pattern", NULL, 0, params,
                            "closed shape (circle, square, triangle, star, figure8 or points) "
                            "traced at constant speed"),
     .prepare = prepare,
     .local = local,
+    .pack = pack,
 };

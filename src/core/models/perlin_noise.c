@@ -65,17 +65,35 @@ static const ha_param_info params[] = {
     HA__P_SEED(S_SEED),
 };
 
+/* d->aux: per axis a and octave o, at 3·(8a + o): the phase φ(a, o) and the
+ * gradients' hash ha__noise_hash4(seed, a, o, ·) folded up to its last key
+ * (as two 32-bit halves, exact in doubles), so an evaluation hashes each
+ * lattice point with one mixing round instead of four and no phase. */
+#define AUX_STRIDE 3
+
 static ha_status prepare(ha__motion_data *d, const ha_params *raw, ha_error *err) {
   (void)raw;
   (void)err;
   d->s[S_RATE] = ha__noise_cycle_rate(d, d->s[S_FREQ], &d->s[S_PERIOD]);
+  if (ha__aux_alloc(d, AUX_STRIDE * 3 * 8) != HA_OK) {
+    return HA_ENOMEM;
+  }
+  uint64_t seed = (uint64_t)d->s[S_SEED];
+  for (uint64_t a = 0; a < 3; a++) {
+    for (uint64_t o = 0; o < 8; o++) {
+      double *e = d->aux + AUX_STRIDE * (8 * a + o);
+      uint64_t h = ha__noise_hash3(seed, a, o);
+      e[0] = ha__noise_unit01(ha__noise_hash4(seed, a, 8 + o, 0));
+      e[1] = (double)(h >> 32);
+      e[2] = (double)(h & 0xffffffffu);
+    }
+  }
   return HA_OK;
 }
 
 /* One octave of one axis at x (lattice units); period: lattice points per
  * cycle (gradients repeat), 0 for none. */
-static double gradient_noise(uint64_t seed, uint64_t axis, uint64_t octave, double x,
-                             int64_t period) {
+static double gradient_noise(uint64_t h3, double x, int64_t period) {
   double fl = floor(x);
   double t = x - fl;
   int64_t i = (int64_t)fl, i1 = i + 1;
@@ -83,15 +101,14 @@ static double gradient_noise(uint64_t seed, uint64_t axis, uint64_t octave, doub
     i = ((i % period) + period) % period;
     i1 = (i + 1) % period;
   }
-  double g0 = ha__noise_signed(ha__noise_hash4(seed, axis, octave, ha__noise_key(i)));
-  double g1 = ha__noise_signed(ha__noise_hash4(seed, axis, octave, ha__noise_key(i1)));
+  double g0 = ha__noise_signed(ha__noise_hash_last(h3, ha__noise_key(i)));
+  double g1 = ha__noise_signed(ha__noise_hash_last(h3, ha__noise_key(i1)));
   double fade = t * t * t * (t * (t * 6.0 - 15.0) + 10.0);
   double a = g0 * t, b = g1 * (t - 1.0);
   return a + fade * (b - a);
 }
 
 static ha_vec3 local(const ha__motion_data *d, const ha__eval *ev) {
-  uint64_t seed = (uint64_t)d->s[S_SEED];
   int octaves = (int)d->s[S_OCT];
   double pers = d->s[S_PERS];
   double out[3];
@@ -99,10 +116,11 @@ static ha_vec3 local(const ha__motion_data *d, const ha__eval *ev) {
     double sum = 0.0, amp = 1.0, norm = 0.0;
     for (int o = 0; o < octaves; o++) {
       /* Sub-streams 0..7 hold the gradients, 8..15 the phases. */
-      double phase = ha__noise_unit01(ha__noise_hash4(seed, (uint64_t)a, (uint64_t)(8 + o), 0));
-      double x = ldexp(d->s[S_RATE], o) * ev->tau + phase;
+      const double *e = d->aux + AUX_STRIDE * (8 * a + o);
+      uint64_t h3 = (uint64_t)e[1] << 32 | (uint64_t)e[2];
+      double x = ldexp(d->s[S_RATE], o) * ev->tau + e[0];
       int64_t period = (int64_t)d->s[S_PERIOD] << o;
-      sum += amp * gradient_noise(seed, (uint64_t)a, (uint64_t)o, x, period);
+      sum += amp * gradient_noise(h3, x, period);
       norm += amp;
       amp *= pers;
     }

@@ -84,6 +84,22 @@ static ha_vec3 local(const ha__motion_data *d, const ha__eval *ev) {
   return ha_vec3_make(out[0], out[1], out[2]);
 }
 
+/* Batch kernel: the waypoints' parameters; the per-track hash prefix is the
+ * batch's (it knows the track). */
+static ha__kernel pack(const ha__motion_data *d, ha__kernel_params *kp) {
+  ha__kernel_shape(kp, ha_vec3_zero(), 0.0, 0.0, HA_EASE_LINEAR);
+  for (int a = 0; a < 3; a++) {
+    kp->m[a][a] = 1.0;
+    kp->phase[a] = d->s[S_CENTER + a];
+    kp->rho[a] = d->s[S_BX + a];
+  }
+  kp->omega[0] = d->s[S_RATE];
+  kp->omega[1] = d->s[S_PERIOD];
+  kp->omega[2] = d->s[S_SMOOTH];
+  kp->u_scale = d->s[S_SEED];
+  return HA__KERNEL_RANDOM;
+}
+
 const ha__model ha__model_random = {
     .info = HA__MODEL_INFO("random", NULL, HA_MODEL_ABS_TIME | HA_MODEL_PER_TRACK, params,
                            "seeded random waypoints in a box around a centre, smoothly joined; "
@@ -91,4 +107,5 @@ const ha__model ha__model_random = {
     .prepare = prepare,
     .local = local,
     .seam = HA__SEAM_PERIODIC,
+    .pack = pack,
 };

@@ -31,9 +31,22 @@ static double heading(const ha__motion_data *d, const ha__eval *ev, ha_vec3 *axi
   return theta(d, ev->p) - ha_deg2rad(d->s[S_OFFSET]);
 }
 
+/* Batch kernel: ρ = radius·cos κ, κ = petalCount·θ, θ = 2π·p + offset. */
+static ha__kernel pack(const ha__motion_data *d, ha__kernel_params *kp) {
+  int plane = (int)d->s[S_PLANE];
+  ha__kernel_shape(kp, ha__slot_vec3(d, S_CENTER), ha_deg2rad(d->s[S_OFFSET]), HA_TAU,
+                   HA_EASE_LINEAR);
+  kp->omega[1] = d->s[S_PETALS];
+  kp->rho[2] = d->s[S_RADIUS];
+  ha__kernel_col(kp, 0, ha__plane_map(plane, 1.0, 0.0));
+  ha__kernel_col(kp, 1, ha__plane_map(plane, 0.0, 1.0));
+  return HA__KERNEL_ROT2;
+}
+
 const ha__model ha__model_rose_curve = {
     .info = HA__MODEL_INFO("rose-curve", "rose", HA_MODEL_ROTATING, params,
                            "rose (rhodonea) curve of petals around a centre in a plane"),
     .local = local,
     .heading = heading,
+    .pack = pack,
 };

@@ -32,9 +32,23 @@ static double heading(const ha__motion_data *d, const ha__eval *ev, ha_vec3 *axi
   return theta(d, ev->p);
 }
 
+/* Batch kernel: ρ = r0 + (r1 − r0)·p outward, r1 + (−(r1 − r0))·p inward
+ * (the same numbers as local()'s r1 − (r1 − r0)·p), θ = (2π·rotations)·p. */
+static ha__kernel pack(const ha__motion_data *d, ha__kernel_params *kp) {
+  double r0 = d->s[S_R0], r1 = d->s[S_R1];
+  int plane = (int)d->s[S_PLANE];
+  ha__kernel_shape(kp, ha__slot_vec3(d, S_CENTER), 0.0, HA_TAU * d->s[S_ROT], HA_EASE_LINEAR);
+  kp->rho[0] = (int)d->s[S_DIR] == 0 ? r0 : r1;
+  kp->rho[1] = (int)d->s[S_DIR] == 0 ? r1 - r0 : -(r1 - r0);
+  ha__kernel_col(kp, 0, ha__plane_map(plane, 1.0, 0.0));
+  ha__kernel_col(kp, 1, ha__plane_map(plane, 0.0, 1.0));
+  return HA__KERNEL_ROT1;
+}
+
 const ha__model ha__model_spiral = {
     .info = HA__MODEL_INFO("spiral", NULL, HA_MODEL_ROTATING, params,
                            "Archimedean spiral around a centre in a plane"),
     .local = local,
     .heading = heading,
+    .pack = pack,
 };

@@ -68,10 +68,42 @@ static ha_vec3 local(const ha__motion_data *d, const ha__eval *ev) {
   return ha_vec3_add(ha__slot_vec3(d, S_REST), ha_vec3_scale(ha__slot_vec3(d, S_DISP), g));
 }
 
+/* Batch kernel: response()'s constants, computed as response() computes
+ * them, so each case is decided identically. Left generic when ω·T could
+ * pass the kernels' 2^30 rad. */
+static ha__kernel pack(const ha__motion_data *d, ha__kernel_params *kp) {
+  double m = d->s[S_M];
+  double a = d->s[S_C] / (2.0 * m);
+  double w2 = d->s[S_K] / m;
+  double disc = a * a - w2;
+  double band = 1e-12 * fmax(a * a, w2);
+  ha__kernel_shape(kp, ha__slot_vec3(d, S_REST), 0.0, 0.0, HA_EASE_LINEAR);
+  ha__kernel_col(kp, 2, ha__slot_vec3(d, S_DISP));
+  kp->omega[0] = a;
+  if (fabs(disc) <= band) {
+    kp->omega[2] = 0.0;
+  } else if (disc < 0.0) {
+    kp->omega[1] = sqrt(-disc);
+    kp->omega[2] = 1.0;
+    if (!(kp->omega[1] * d->timing.duration < 1073741824.0)) {
+      return HA__KERNEL_NONE;
+    }
+  } else {
+    double b = sqrt(disc);
+    kp->omega[1] = b;
+    kp->omega[2] = 2.0;
+    kp->phase[0] = -w2 / (a + b);
+    kp->phase[1] = a / b;
+    kp->phase[2] = a + b;
+  }
+  return HA__KERNEL_SPRING;
+}
+
 const ha__model ha__model_spring = {
     .info = HA__MODEL_INFO("spring", NULL, HA_MODEL_ABS_TIME, params,
                            "damped spring: released from rest + displacement, it oscillates "
                            "back to the rest position (exact solution)"),
     .local = local,
     .seam = HA__SEAM_BLEND,
+    .pack = pack,
 };

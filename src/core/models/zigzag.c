@@ -83,9 +83,20 @@ static ha_vec3 local(const ha__motion_data *d, const ha__eval *ev) {
   return ha_vec3_add(base, ha_vec3_scale(ha__vec3_load(d->aux), off));
 }
 
+/* Batch kernel: P = S + (E − S)·p + (amplitude·n)·w(2π·cycles·p + phase). */
+static ha__kernel pack(const ha__motion_data *d, ha__kernel_params *kp) {
+  ha_vec3 s = ha__slot_vec3(d, S_START);
+  ha__kernel_shape(kp, s, ha_deg2rad(d->s[S_PHASE]), HA_TAU * d->s[S_CYCLES], HA_EASE_LINEAR);
+  ha__kernel_col(kp, 0, ha_vec3_scale(ha__vec3_load(d->aux), d->s[S_AMP]));
+  ha__kernel_col(kp, 2, ha_vec3_sub(ha__slot_vec3(d, S_END), s));
+  kp->wave = (int)d->s[S_WAVE];
+  return HA__KERNEL_WAVE;
+}
+
 const ha__model ha__model_zigzag = {
     .info = HA__MODEL_INFO("zigzag", "oscillator-path", 0, params,
                            "waveform offset sideways along a straight path (triangle: zigzag)"),
     .prepare = prepare,
     .local = local,
+    .pack = pack,
 };

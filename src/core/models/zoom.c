@@ -42,9 +42,32 @@ static ha_vec3 local(const ha__motion_data *d, const ha__eval *ev) {
   return ha_vec3_add(ha__slot_vec3(d, S_CENTER), ha_vec3_scale(ha__slot_vec3(d, S_DIR), dist));
 }
 
+/* Batch kernel: along the direction, P = (c + d0·u) + ((d1 − d0)·u)·g;
+ * the xz sweep, a circle of radius ρ = d0 + (d1 − d0)·g at θ = 2πp. */
+static ha__kernel pack(const ha__motion_data *d, ha__kernel_params *kp) {
+  int ease = (int)d->s[S_EASING];
+  if (!ha__kernel_ease_ok(ease)) {
+    return HA__KERNEL_NONE;
+  }
+  ha_vec3 c = ha__slot_vec3(d, S_CENTER), u = ha__slot_vec3(d, S_DIR);
+  double d0 = d->s[S_D0], d1 = d->s[S_D1];
+  if ((int)d->s[S_SWEEP] == 1) {
+    ha__kernel_shape(kp, c, 0.0, HA_TAU, ease);
+    kp->rho[0] = d0;
+    kp->rho[1] = d1 - d0;
+    ha__kernel_col(kp, 0, ha_vec3_make(1.0, 0.0, 0.0));
+    ha__kernel_col(kp, 1, ha_vec3_make(0.0, 0.0, 1.0));
+    return HA__KERNEL_ROT1;
+  }
+  ha__kernel_shape(kp, ha_vec3_add(c, ha_vec3_scale(u, d0)), 0.0, 0.0, ease);
+  ha__kernel_col(kp, 2, ha_vec3_scale(u, d1 - d0));
+  return HA__KERNEL_LERP;
+}
+
 const ha__model ha__model_zoom = {
     .info = HA__MODEL_INFO("zoom", NULL, 0, params,
                            "move toward or away from a point along a fixed direction"),
     .prepare = prepare,
     .local = local,
+    .pack = pack,
 };

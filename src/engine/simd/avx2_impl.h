@@ -1,0 +1,152 @@
+/* What the AVX2 kernel files share (the src/engine/simd files named *_avx2.c, compiled with
+ * -mavx2 -mfma): sin/cos of four doubles, the time mapping of four tracks,
+ * loads and masked stores. batch_avx2.c's opening comment explains the
+ * design (the sincos scheme, the two passes, the masked last vector).
+ * Included only by those files. */
+#ifndef HOLOANIM_AVX2_IMPL_H
+#define HOLOANIM_AVX2_IMPL_H
+
+#include "batch_impl.h"
+
+#include <immintrin.h>
+
+#if defined(__GNUC__)
+#define HA__ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define HA__ALWAYS_INLINE inline
+#endif
+
+/* Tracks (or times) per chunk of the two-pass loops: the pass-1 buffer,
+ * 1 KiB on the stack, stays in L1. A multiple of 4. */
+#define CHUNK 128
+
+/* π/2 = P1 + P2 (+ P3 = -1.4973849048591698e-33, dropped: see sincos4),
+ * each the double nearest the remainder; 2/π; 1.5·2^52, which rounds a
+ * double below 2^51 in magnitude to an integer held in its low mantissa
+ * bits. */
+#define PIO2_1 1.5707963267948966
+#define PIO2_2 6.123233995736766e-17
+#define TWO_OVER_PI 0.6366197723675814
+#define ROUND_MAGIC 6755399441055744.0
+
+/* sin r = r + r³·(S1 + z·(S2 + … + z·S6)) */
+#define S1 -0.16666666666666632
+#define S2 0.008333333333322425
+#define S3 -0.00019841269829816972
+#define S4 2.755731369523361e-06
+#define S5 -2.505075865436212e-08
+#define S6 1.589682799074592e-10
+/* cos r = 1 − z/2 + z²·(C1 + z·(C2 + … + z·C6)) */
+#define C1 0.04166666666666665
+#define C2 -0.0013888888888882792
+#define C3 2.4801587294597684e-05
+#define C4 -2.755731573018792e-07
+#define C5 2.087589666464709e-09
+#define C6 -1.1367930566525163e-11
+
+static inline __m256d abs4(__m256d v) {
+  return _mm256_and_pd(v, _mm256_castsi256_pd(_mm256_set1_epi64x(0x7fffffffffffffffLL)));
+}
+
+/* sin and cos of four angles (see the file comment). */
+static HA__ALWAYS_INLINE void sincos4(__m256d x, __m256d *sin_out, __m256d *cos_out) {
+  /* NaN and huge arguments become 0 (the compare is false for NaN). */
+  __m256d ok = _mm256_cmp_pd(abs4(x), _mm256_set1_pd(1073741824.0), _CMP_LE_OQ);
+  x = _mm256_and_pd(x, ok);
+  /* k = x·2/π rounded to nearest (one rounding, in the FMA); kd keeps k in
+   * its low mantissa bits for the quadrant below. */
+  const __m256d magic = _mm256_set1_pd(ROUND_MAGIC);
+  __m256d kd = _mm256_fmadd_pd(x, _mm256_set1_pd(TWO_OVER_PI), magic);
+  __m256d k = _mm256_sub_pd(kd, magic);
+  /* x − k·P1 is exact (FMA, and r needs at most 53 bits); the P2 term leaves
+   * r within half an ulp; the P3 term (|k·P3| < 2e-24 for |x| ≤ 2^30) is
+   * below that ulp whenever |r| > 1e-8, and below 1e-24 in absolute terms
+   * always: positions only need the absolute error. */
+  __m256d r = _mm256_fnmadd_pd(k, _mm256_set1_pd(PIO2_1), x);
+  r = _mm256_fnmadd_pd(k, _mm256_set1_pd(PIO2_2), r);
+  __m256d z = _mm256_mul_pd(r, r);
+
+  __m256d z2 = _mm256_mul_pd(z, z);
+  __m256d s12 = _mm256_fmadd_pd(_mm256_set1_pd(S2), z, _mm256_set1_pd(S1));
+  __m256d s34 = _mm256_fmadd_pd(_mm256_set1_pd(S4), z, _mm256_set1_pd(S3));
+  __m256d s56 = _mm256_fmadd_pd(_mm256_set1_pd(S6), z, _mm256_set1_pd(S5));
+  __m256d ps = _mm256_fmadd_pd(_mm256_fmadd_pd(s56, z2, s34), z2, s12);
+  __m256d sr = _mm256_fmadd_pd(ps, _mm256_mul_pd(z, r), r);
+
+  __m256d c12 = _mm256_fmadd_pd(_mm256_set1_pd(C2), z, _mm256_set1_pd(C1));
+  __m256d c34 = _mm256_fmadd_pd(_mm256_set1_pd(C4), z, _mm256_set1_pd(C3));
+  __m256d c56 = _mm256_fmadd_pd(_mm256_set1_pd(C6), z, _mm256_set1_pd(C5));
+  __m256d pc = _mm256_fmadd_pd(_mm256_fmadd_pd(c56, z2, c34), z2, c12);
+  __m256d cr =
+      _mm256_fmadd_pd(pc, z2, _mm256_fnmadd_pd(z, _mm256_set1_pd(0.5), _mm256_set1_pd(1.0)));
+
+  /* Quadrant q = k mod 4 = the low bits of kd (2^51 + k in the mantissa;
+   * 2^51 ≡ 0 mod 4), no conversion needed. q odd swaps sin and cos (bit 0
+   * shifted into the sign bit, which is all blendv reads); sin is negated
+   * for q ∈ {2, 3}, cos for q ∈ {1, 2}: bit 1 of q and of q + 1, moved to
+   * the sign bit. */
+  __m256i q = _mm256_castpd_si256(kd);
+  const __m256i two = _mm256_set1_epi64x(2);
+  __m256d swap = _mm256_castsi256_pd(_mm256_slli_epi64(q, 63));
+  __m256d sign_s = _mm256_castsi256_pd(_mm256_slli_epi64(_mm256_and_si256(q, two), 62));
+  __m256d sign_c = _mm256_castsi256_pd(
+      _mm256_slli_epi64(_mm256_and_si256(_mm256_add_epi64(q, _mm256_set1_epi64x(1)), two), 62));
+  *sin_out = _mm256_xor_pd(_mm256_blendv_pd(sr, cr, swap), sign_s);
+  *cos_out = _mm256_xor_pd(_mm256_blendv_pd(cr, sr, swap), sign_c);
+}
+
+static inline __m256d ld(const double *f, size_t i) {
+  return _mm256_loadu_pd(f + i);
+}
+
+/* τ of tracks i..i+3 at transport time t (ha__batch_tau_at ×4). */
+static inline __m256d tau4(const ha__batch_soa *s, size_t i, __m256d t) {
+  const __m256d zero = _mm256_setzero_pd();
+  __m256d T = ld(s->T, i);
+  __m256d mode = ld(s->mode, i);
+  __m256d a = _mm256_sub_pd(_mm256_mul_pd(t, ld(s->speed, i)), ld(s->shift, i));
+  /* Non-finite a (t NaN or ±inf) counts as 0, as in ha_motion_eval. */
+  a = _mm256_and_pd(a, _mm256_cmp_pd(abs4(a), _mm256_set1_pd(HUGE_VAL), _CMP_LT_OQ));
+
+  /* loop / pingpong: k = floor(a/T), r = a − T·k, folded into [0, T). */
+  __m256d k = _mm256_floor_pd(_mm256_div_pd(a, T));
+  __m256d r = _mm256_sub_pd(a, _mm256_mul_pd(T, k));
+  __m256d wrap = _mm256_cmp_pd(r, T, _CMP_GE_OQ);
+  r = _mm256_blendv_pd(r, _mm256_sub_pd(r, T), wrap);
+  k = _mm256_add_pd(k, _mm256_and_pd(wrap, _mm256_set1_pd(1.0)));
+  r = _mm256_max_pd(r, zero); /* r < 0 → 0 (a −0 may become +0: same point) */
+  __m256d half = _mm256_floor_pd(_mm256_mul_pd(k, _mm256_set1_pd(0.5)));
+  __m256d parity = _mm256_sub_pd(k, _mm256_add_pd(half, half));
+  __m256d even = _mm256_cmp_pd(parity, zero, _CMP_EQ_OQ);
+  __m256d pingpong = _mm256_blendv_pd(_mm256_sub_pd(T, r), r, even);
+  /* once: clamp(a, 0, T). */
+  __m256d once = _mm256_min_pd(_mm256_max_pd(a, zero), T);
+
+  __m256d is_pp = _mm256_cmp_pd(mode, _mm256_set1_pd(1.5), _CMP_GT_OQ);
+  __m256d is_once = _mm256_cmp_pd(mode, _mm256_set1_pd(0.5), _CMP_LT_OQ);
+  return _mm256_blendv_pd(_mm256_blendv_pd(r, pingpong, is_pp), once, is_once);
+}
+
+/* One output vector triple. */
+typedef struct xyz4 {
+  __m256d x, y, z;
+} xyz4;
+
+/* Store the first `rem` lanes of o at x/y/z + i (rem ≥ 1; all 4 when
+ * rem ≥ 4). Masked stores never touch the other lanes' memory. */
+static inline void store4(xyz4 o, size_t i, size_t rem, double *x, double *y, double *z) {
+  if (rem >= 4) {
+    _mm256_storeu_pd(x + i, o.x);
+    _mm256_storeu_pd(y + i, o.y);
+    _mm256_storeu_pd(z + i, o.z);
+    return;
+  }
+  /* A lane is stored when its mask's sign bit is set: lane < rem. */
+  __m256i mask =
+      _mm256_cmpgt_epi64(_mm256_set1_epi64x((long long)rem), _mm256_setr_epi64x(0, 1, 2, 3));
+  _mm256_maskstore_pd(x + i, mask, o.x);
+  _mm256_maskstore_pd(y + i, mask, o.y);
+  _mm256_maskstore_pd(z + i, mask, o.z);
+}
+
+#endif
