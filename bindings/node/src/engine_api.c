@@ -612,16 +612,24 @@ static napi_value js_position(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* The live Motion whose id (motion_register) is v, or NULL. */
+static ha_node_motion *motion_of_id(ha_node_instance *inst, napi_env env, napi_value v) {
+  uint32_t id;
+  if (napi_get_value_uint32(env, v, &id) != napi_ok || id >= inst->motion_ids) {
+    return NULL;
+  }
+  return inst->motion_slots[id];
+}
+
 static napi_value js_position_of(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2];
   void *data = NULL;
   NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, &data));
   ha_node_instance *inst = data;
-  uint32_t id;
   double t;
-  if (argc < 2 || napi_get_value_uint32(env, argv[0], &id) != napi_ok || id >= inst->motion_ids ||
-      inst->motion_slots[id] == NULL) {
+  ha_node_motion *m = argc == 2 ? motion_of_id(inst, env, argv[0]) : NULL;
+  if (m == NULL) {
     return ha_node_throw(env, HA_EINTERNAL, NULL, "_positionOf: not a live motion id");
   }
   /* The check the general path makes (TypeError, RangeError), only when the
@@ -630,7 +638,7 @@ static napi_value js_position_of(napi_env env, napi_callback_info info) {
       !ha_node_get_number(env, argv[1], "time", &t)) {
     return NULL;
   }
-  position_store(inst, ha_motion_eval(inst->motion_slots[id]->motion, t, NULL));
+  position_store(inst, ha_motion_eval(m->motion, t, NULL));
   return NULL;
 }
 
@@ -668,14 +676,19 @@ static size_t first_nonfinite(const double *t, size_t n) {
  * are read in place, each typed array is looked up once. Non-finite times
  * are refused before anything is written. */
 static napi_value js_evaluate(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
-  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  size_t argc = 5;
+  napi_value argv[5];
+  void *inst_data = NULL;
+  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, &inst_data));
   if (argc < 2) {
     return ha_node_type_error(env, "evaluate(motion, times[, options]) needs 2 arguments");
   }
   ha_node_pattern p;
-  if (!ha_node_get_pattern(env, argv[0], "motion", &p)) {
+  ha_node_motion *by_id = argc > 4 ? motion_of_id(inst_data, env, argv[4]) : NULL;
+  if (by_id != NULL) {
+    memset(&p, 0, sizeof(p));
+    p.motion = by_id;
+  } else if (!ha_node_get_pattern(env, argv[0], "motion", &p)) {
     return NULL;
   }
   /* times: a Float64Array (read in place) or an array of numbers (copied).
@@ -751,6 +764,23 @@ static napi_value js_evaluate(napi_env env, napi_callback_info info) {
       ha_node_pattern_deinit(&p);
       return NULL;
     }
+  }
+  /* index.js's uninitialised array for a call without options.out (checked
+   * all the same: it is written whole, or refused before any write). */
+  if (out == NULL && argc > 3 && !ha_node_is_nullish(env, argv[3])) {
+    size_t len = 0;
+    void *odata = NULL;
+    if (napi_get_typedarray_info(env, argv[3], &type, &len, &odata, NULL, NULL) != napi_ok ||
+        type != napi_float64_array || len / 3 < n) {
+      free(owned_times);
+      ha_node_pattern_deinit(&p);
+      return ha_node_type_error(env,
+                                "evaluate: the result array must be a Float64Array of at "
+                                "least %zu numbers",
+                                3 * n);
+    }
+    out_value = argv[3];
+    out = odata;
   }
   ha_error err;
   size_t bad = first_nonfinite(times, n);
@@ -831,7 +861,7 @@ napi_value ha_node_init_engine(napi_env env, napi_value exports) {
       {"calculatePosition", NULL, js_calculate_position, NULL, NULL, NULL, napi_default, NULL},
       {"calculatePositionSync", NULL, js_calculate_position_sync, NULL, NULL, NULL, napi_default,
        NULL},
-      {"evaluate", NULL, js_evaluate, NULL, NULL, NULL, napi_default, NULL},
+      {"evaluate", NULL, js_evaluate, NULL, NULL, NULL, napi_default, inst},
   };
   NAPI_CALL(env, napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props));
   return exports;
