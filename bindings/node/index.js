@@ -590,7 +590,8 @@ function calculatePositionSync(motion, time, a, b, c) {
   let ctx = a;
   let out;
   let offset;
-  if (isFloat64Array(a)) {
+  if (ArrayBuffer.isView(a)) {
+    // (any other typed array is a mistaken out, never a ctx)
     ctx = undefined;
     out = a;
     offset = b;
