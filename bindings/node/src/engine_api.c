@@ -667,6 +667,23 @@ static size_t first_nonfinite(const double *t, size_t n) {
   return SIZE_MAX;
 }
 
+/* v as the result array of n positions (*value, *data), or false with a
+ * TypeError naming it `what`. */
+static bool out_array(napi_env env, napi_value v, size_t n, const char *what, napi_value *value,
+                      double **data) {
+  napi_typedarray_type type;
+  size_t len = 0;
+  void *d = NULL;
+  if (napi_get_typedarray_info(env, v, &type, &len, &d, NULL, NULL) != napi_ok ||
+      type != napi_float64_array || len / 3 < n) {
+    ha_node_type_error(env, "%s must be a Float64Array of at least %zu numbers", what, 3 * n);
+    return false;
+  }
+  *value = v;
+  *data = d;
+  return true;
+}
+
 /* evaluate(motionOrPattern, times, {track, shift, out}?) → Float64Array(3n)
  *
  * One call of ha_motion_eval_times_with (SIMD kernels for the closed-form
@@ -747,17 +764,7 @@ static napi_value js_evaluate(napi_env env, napi_callback_info info) {
       ok = ha_node_get_prop(env, argv[2], "out", &ov, &found);
     }
     if (ok && found) {
-      size_t len = 0;
-      void *odata = NULL;
-      if (napi_get_typedarray_info(env, ov, &type, &len, &odata, NULL, NULL) != napi_ok ||
-          type != napi_float64_array || len / 3 < n) {
-        ok = false;
-        ha_node_type_error(env, "options.out must be a Float64Array of at least %zu numbers",
-                           3 * n);
-      } else {
-        out_value = ov;
-        out = odata;
-      }
+      ok = out_array(env, ov, n, "options.out", &out_value, &out);
     }
     if (!ok) {
       free(owned_times);
@@ -767,20 +774,11 @@ static napi_value js_evaluate(napi_env env, napi_callback_info info) {
   }
   /* index.js's uninitialised array for a call without options.out (checked
    * all the same: it is written whole, or refused before any write). */
-  if (out == NULL && argc > 3 && !ha_node_is_nullish(env, argv[3])) {
-    size_t len = 0;
-    void *odata = NULL;
-    if (napi_get_typedarray_info(env, argv[3], &type, &len, &odata, NULL, NULL) != napi_ok ||
-        type != napi_float64_array || len / 3 < n) {
-      free(owned_times);
-      ha_node_pattern_deinit(&p);
-      return ha_node_type_error(env,
-                                "evaluate: the result array must be a Float64Array of at "
-                                "least %zu numbers",
-                                3 * n);
-    }
-    out_value = argv[3];
-    out = odata;
+  if (out == NULL && argc > 3 && !ha_node_is_nullish(env, argv[3]) &&
+      !out_array(env, argv[3], n, "evaluate's result array", &out_value, &out)) {
+    free(owned_times);
+    ha_node_pattern_deinit(&p);
+    return NULL;
   }
   ha_error err;
   size_t bad = first_nonfinite(times, n);
