@@ -556,7 +556,7 @@ function describeArg(v) {
 
 /** Where the position goes in `out`: checks out and offset first, so a bad one writes nothing. */
 function outIndex(out, offset) {
-  if (!isFloat64Array(out)) throw typeError(`out must be a Float64Array, got ${describeArg(out)}`);
+  if (!(out instanceof Float64Array) && !isFloat64Array(out)) throw typeError(`out must be a Float64Array, got ${describeArg(out)}`);
   if (offset === undefined) offset = 0;
   else if (typeof offset !== 'number') throw typeError(`offset must be a number, got ${describeArg(offset)}`);
   if (!Number.isInteger(offset) || offset < 0 || offset > out.length - 3) {
@@ -586,6 +586,17 @@ function calculatePositionSync(motion, time, a, b, c) {
     if (id !== undefined && argc === 2) nativePositionOf(id, time);
     else nativePosition(...arguments); // a pattern, or the argument-count error
     return { x: position[0], y: position[1], z: position[2] };
+  }
+  if (argc === 3 && a instanceof Float64Array && a.length >= 3) {
+    // (motion, time, out): the common out form, checked inline
+    const id = motionIds.get(motion);
+    if (id !== undefined) {
+      nativePositionOf(id, time);
+      a[0] = position[0];
+      a[1] = position[1];
+      a[2] = position[2];
+      return a;
+    }
   }
   let ctx = a;
   let out;
