@@ -202,7 +202,25 @@ export function createMotion(model: string, params?: Params | null, timing?: Tim
 /** The seed's calculate_position, on the libuv thread pool. */
 export function calculatePosition(motion: Motion | Pattern, time: number, ctx?: TrackContext | null): Promise<XYZ>;
 export function calculatePositionSync(motion: Motion | Pattern, time: number, ctx?: TrackContext | null): XYZ;
-/** Positions at many times: x, y, z interleaved (3 * times.length). */
+/**
+ * The position written into `out[offset]`, `out[offset + 1]`, `out[offset + 2]`
+ * (x, y, z; offset defaults to 0) instead of a new object; returns `out`. The
+ * same numbers as the object form. `out` not a Float64Array: TypeError;
+ * shorter than offset + 3, or offset not a whole number: RangeError (nothing
+ * is written then).
+ */
+export function calculatePositionSync(motion: Motion | Pattern, time: number, out: Float64Array, offset?: number): Float64Array;
+export function calculatePositionSync(
+  motion: Motion | Pattern,
+  time: number,
+  ctx: TrackContext | null | undefined,
+  out: Float64Array,
+  offset?: number,
+): Float64Array;
+/**
+ * Positions at many times: x, y, z interleaved (3 * times.length). Without
+ * `options.out`, a new Float64Array with its own ArrayBuffer.
+ */
 export function evaluate(motion: Motion | Pattern, times: Float64Array | number[], options?: EvaluateOptions | null): Float64Array;
 export function interpolateTrajectory(points: Points, options?: InterpolateOptions | null): Float64Array;
 export function groupPositions(group: Group, time: number): Float64Array;

@@ -43,7 +43,16 @@ class HoloanimError extends Error {
   }
 }
 
-binding._init({ HoloanimError });
+// Every Motion's id (its slot in the addon), set by the addon as it makes
+// one: calculatePositionSync passes the id, a number, instead of having the
+// addon unwrap the object. A WeakMap: the entry dies with the Motion.
+const motionIds = new WeakMap();
+binding._init({
+  HoloanimError,
+  registerMotion(motion, id) {
+    motionIds.set(motion, id);
+  },
+});
 
 const TrackStatus = Object.freeze({ IDLE: 0, ANIMATED: 1, TRANSITION: 2 });
 const DEFAULT_POSITIONS_RATE = 30;
@@ -520,6 +529,133 @@ class Show {
   }
 }
 
+// ---- calculatePositionSync ----
+//
+// The native half (_position) writes the position into 3 doubles the addon
+// owns and returns nothing; `position` is a Float64Array over them. Building
+// the result here, where V8 allocates {x, y, z} inline, or copying it into a
+// caller's array costs a few nanoseconds; building it through Node-API cost
+// more than the rest of the call.
+const position = binding._positionScratch;
+const nativePosition = binding._position;
+const nativePositionOf = binding._positionOf;
+const { isFloat64Array } = require('node:util').types;
+
+function rangeError(message) {
+  const e = new RangeError(message);
+  e.code = 'ERR_OUT_OF_RANGE';
+  return e;
+}
+
+function describeArg(v) {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (ArrayBuffer.isView(v)) return `a ${v[Symbol.toStringTag] ?? 'DataView'}`;
+  return typeof v === 'string' ? 'a string' : typeof v === 'object' ? 'an object' : `${typeof v} ${String(v)}`;
+}
+
+/** Where the position goes in `out`: checks out and offset first, so a bad one writes nothing. */
+function outIndex(out, offset) {
+  if (!(out instanceof Float64Array) && !isFloat64Array(out)) throw typeError(`out must be a Float64Array, got ${describeArg(out)}`);
+  if (offset === undefined) offset = 0;
+  else if (typeof offset !== 'number') throw typeError(`offset must be a number, got ${describeArg(offset)}`);
+  if (!Number.isInteger(offset) || offset < 0 || offset > out.length - 3) {
+    if (out.length < 3) throw rangeError(`out must have at least 3 elements, got ${out.length}`);
+    throw rangeError(`offset must be a whole number in [0, ${out.length - 3}], got ${offset}`);
+  }
+  return offset;
+}
+
+/** The position into `position`. */
+function positionAt(motion, time, ctx) {
+  if (ctx != null) return nativePosition(motion, time, ctx);
+  const id = motionIds.get(motion);
+  if (id !== undefined) return nativePositionOf(id, time);
+  return nativePosition(motion, time);
+}
+
+/**
+ * calculatePositionSync(motion, time[, ctx]) -> {x, y, z}
+ * calculatePositionSync(motion, time[, ctx], out[, offset]) -> out, with
+ * out[offset..offset+2] = x, y, z (no object made).
+ */
+function calculatePositionSync(motion, time, a, b, c) {
+  const argc = arguments.length;
+  if (argc <= 2) {
+    const id = motionIds.get(motion);
+    if (id !== undefined && argc === 2) nativePositionOf(id, time);
+    else nativePosition(...arguments); // a pattern, or the argument-count error
+    return { x: position[0], y: position[1], z: position[2] };
+  }
+  if (argc === 3 && a instanceof Float64Array && a.length >= 3) {
+    // (motion, time, out): the common out form, checked inline
+    const id = motionIds.get(motion);
+    if (id !== undefined) {
+      nativePositionOf(id, time);
+      a[0] = position[0];
+      a[1] = position[1];
+      a[2] = position[2];
+      return a;
+    }
+  }
+  let ctx = a;
+  let out;
+  let offset;
+  if (ArrayBuffer.isView(a)) {
+    // (any other typed array is a mistaken out, never a ctx)
+    ctx = undefined;
+    out = a;
+    offset = b;
+  } else if (b !== undefined) {
+    out = b;
+    offset = c;
+  }
+  if (out === undefined) {
+    positionAt(motion, time, ctx);
+    return { x: position[0], y: position[1], z: position[2] };
+  }
+  const i = outIndex(out, offset);
+  positionAt(motion, time, ctx);
+  out[i] = position[0];
+  out[i + 1] = position[1];
+  out[i + 2] = position[2];
+  return out;
+}
+
+// ---- evaluate ----
+//
+// Without options.out the result array is made here, uninitialised
+// (Buffer.allocUnsafeSlow: its own ArrayBuffer of exactly 3n doubles, like a
+// new Float64Array, without zero-filling it): the addon writes every element
+// or throws before the array escapes. Zero-filling and the page faults of
+// fresh memory were 40% of a 1,000-time call. A Motion crosses as its id.
+const nativeEvaluate = binding.evaluate;
+
+// Larger results go through the addon's own (zero-filled) allocation, which
+// also reports an impossible size the usual way.
+const MAX_FRESH = 2 ** 26;
+
+function freshPositions(n) {
+  return new Float64Array(Buffer.allocUnsafeSlow(24 * n).buffer, 0, 3 * n);
+}
+
+/** evaluate(motion, times[, options]) -> Float64Array(3 * times.length), x y z interleaved. */
+function evaluate(motion, times, options) {
+  if (arguments.length === 2 || (arguments.length === 3 && (options == null || (typeof options === 'object' && options.out === undefined)))) {
+    const n = isFloat64Array(times) || Array.isArray(times) ? times.length : -1;
+    if (n >= 0 && n <= MAX_FRESH) {
+      const id = motionIds.get(motion);
+      const out = freshPositions(n);
+      return id === undefined ? nativeEvaluate(motion, times, options, out) : nativeEvaluate(motion, times, options, out, id);
+    }
+  }
+  if (options != null && typeof options === 'object') {
+    const id = motionIds.get(motion);
+    if (id !== undefined) return nativeEvaluate(motion, times, options, undefined, id);
+  }
+  return nativeEvaluate(...arguments);
+}
+
 module.exports = {
   Show,
   HoloanimError,
@@ -529,8 +665,8 @@ module.exports = {
   listModels: binding.listModels,
   createMotion: binding.createMotion,
   calculatePosition: binding.calculatePosition,
-  calculatePositionSync: binding.calculatePositionSync,
-  evaluate: binding.evaluate,
+  calculatePositionSync,
+  evaluate,
   interpolateTrajectory: binding.interpolateTrajectory,
   groupPositions: binding.groupPositions,
   maintainFormation: binding.maintainFormation,

@@ -1067,6 +1067,13 @@ static napi_value js_init(napi_env env, napi_callback_info info) {
     inst->error_ctor = NULL;
   }
   NAPI_CALL(env, napi_create_reference(env, ctor, 1, &inst->error_ctor));
+  napi_value reg;
+  if (!ha_node_get_prop(env, argv[0], "registerMotion", &reg, &found)) {
+    return NULL;
+  }
+  if (found && ha_node_is_type(env, reg, napi_function) && inst->motion_register == NULL) {
+    NAPI_CALL(env, napi_create_reference(env, reg, 1, &inst->motion_register));
+  }
   return NULL;
 }
 
@@ -1103,6 +1110,8 @@ static void instance_finalize(napi_env env, void *data, void *hint) {
   ha_node_instance *inst = data;
   /* The references die with the environment; only the struct is ours. */
   (void)env;
+  free(inst->motion_slots);
+  free(inst->motion_free);
   free(inst);
 }
 

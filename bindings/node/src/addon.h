@@ -43,6 +43,7 @@ napi_value ha_node_napi_fail(napi_env env, napi_status status, const char *call,
 /* ---- per-environment state ----------------------------------------------- */
 
 typedef struct ha_node_player ha_node_player;
+typedef struct ha_node_motion ha_node_motion;
 
 typedef struct ha_node_instance {
   napi_ref error_ctor;     /* HoloanimError, registered by index.js through _init */
@@ -50,6 +51,20 @@ typedef struct ha_node_instance {
   ha_node_player *players; /* open players of this environment (cleanup hook) */
   uint64_t motions_live;   /* Motion objects not yet finalized (leak tests) */
   uint64_t motions_created;
+  /* index.js's (motion, id) => ids.set(motion, id), given to _init. Each
+   * Motion gets an id, its slot in motion_slots (engine_api.c), and index.js
+   * keeps id by Motion in a WeakMap, so calculatePositionSync passes a number
+   * instead of this addon unwrapping the object (the type tag and the wrap
+   * lookups were 80% of a call once the result object was gone). */
+  napi_ref motion_register;
+  ha_node_motion **motion_slots; /* by id; NULL: free */
+  uint32_t *motion_free;         /* ids free for reuse (a stack) */
+  uint32_t motion_ids, motion_nfree, motion_cap;
+  /* The last position of _position (engine_api.c): index.js reads it through
+   * a Float64Array over this memory (an external ArrayBuffer), so a
+   * calculatePositionSync call returns no value across Node-API. Lives as
+   * long as the environment; calloc'd with the struct, never moves. */
+  double position[3];
 } ha_node_instance;
 
 ha_node_instance *ha_node_instance_get(napi_env env);
@@ -223,7 +238,6 @@ napi_value ha_node_init_models(napi_env env, napi_value exports);
 
 /* The Motion wrapped by a JS value, or NULL (no exception) when `v` is not a
  * Motion. */
-typedef struct ha_node_motion ha_node_motion;
 ha_node_motion *ha_node_motion_unwrap(napi_env env, napi_value v);
 ha_motion *ha_node_motion_get(ha_node_motion *m);
 

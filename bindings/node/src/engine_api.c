@@ -28,7 +28,9 @@ struct ha_node_motion {
   napi_ref params; /* a copy of the JS parameters (merged by update) */
   ha_node_instance *inst;
   unsigned in_flight; /* async evaluations running (JS thread counts) */
-  bool finalized;     /* the JS object is gone; free when in_flight drops to 0 */
+  uint32_t id;        /* its slot in inst->motion_slots, when registered */
+  bool registered;
+  bool finalized; /* the JS object is gone; free when in_flight drops to 0 */
 };
 
 /* Random, fixed: identifies objects wrapped by this addon as Motions. */
@@ -137,6 +139,11 @@ static void motion_finalize(napi_env env, void *data, void *hint) {
    * work: an evaluation may still be using the motion; the last one frees
    * it (calc_complete). */
   m->finalized = true;
+  if (m->inst != NULL && m->registered) {
+    /* The WeakMap entry died with the object: nothing can ask for this id. */
+    m->inst->motion_slots[m->id] = NULL;
+    m->inst->motion_free[m->inst->motion_nfree++] = m->id;
+  }
   if (m->inst != NULL) {
     m->inst->motions_live--; /* the instance may be gone by the time we free */
     m->inst = NULL;
@@ -144,6 +151,38 @@ static void motion_finalize(napi_env env, void *data, void *hint) {
   if (m->in_flight == 0) {
     motion_free(m);
   }
+}
+
+/* Give m an id (a slot in inst->motion_slots) and tell index.js, which maps
+ * the object to it. Without index.js (the bare addon) a Motion has no id and
+ * is only ever unwrapped. False with an exception pending. */
+static bool motion_register(napi_env env, ha_node_instance *inst, ha_node_motion *m,
+                            napi_value self) {
+  if (inst == NULL || inst->motion_register == NULL) {
+    return true;
+  }
+  if (inst->motion_nfree == 0 && inst->motion_ids == inst->motion_cap) {
+    uint32_t cap = inst->motion_cap ? 2 * inst->motion_cap : 64;
+    ha_node_motion **slots = realloc(inst->motion_slots, cap * sizeof(*slots));
+    if (slots != NULL) {
+      inst->motion_slots = slots;
+    }
+    uint32_t *ids = slots ? realloc(inst->motion_free, cap * sizeof(*ids)) : NULL;
+    if (ids == NULL) {
+      ha_node_throw(env, HA_ENOMEM, NULL, "Motion");
+      return false;
+    }
+    inst->motion_free = ids;
+    inst->motion_cap = cap;
+  }
+  m->id = inst->motion_nfree > 0 ? inst->motion_free[--inst->motion_nfree] : inst->motion_ids++;
+  m->registered = true;
+  inst->motion_slots[m->id] = m;
+  napi_value fn, id;
+  NAPI_CALL_B(env, napi_get_reference_value(env, inst->motion_register, &fn));
+  NAPI_CALL_B(env, napi_create_uint32(env, m->id, &id));
+  napi_value args[2] = {self, id};
+  return napi_call_function(env, self, fn, 2, args, NULL) == napi_ok;
 }
 
 /* new Motion(model, params?, timing?) */
@@ -200,6 +239,9 @@ static napi_value motion_ctor(napi_env env, napi_callback_info info) {
     m->inst->motions_created++;
   }
   NAPI_CALL(env, napi_type_tag_object(env, self, &motion_tag));
+  if (!motion_register(env, m->inst, m, self)) {
+    return NULL;
+  }
   return self;
 }
 
@@ -532,6 +574,74 @@ static napi_value js_calculate_position_sync(napi_env env, napi_callback_info in
   return ha_node_vec3_object(env, out);
 }
 
+/* _position(motionOrPattern, time[, options]) and _positionOf(id, time):
+ * calculatePositionSync's native half (index.js). They write the position
+ * into the instance's position[3], which index.js reads through a
+ * Float64Array over that memory and returns as {x, y, z} or copies into the
+ * caller's Float64Array, and return undefined: no object is made here, no
+ * property is looked up and no typed array is inspected per call (a result
+ * object built through Node-API was 60% of a call). _positionOf is the path
+ * of a Motion: index.js passes its id (see motion_register), a number, where
+ * unwrapping the object cost ten times the crossing itself. */
+static void position_store(ha_node_instance *inst, ha_vec3 p) {
+  inst->position[0] = p.x;
+  inst->position[1] = p.y;
+  inst->position[2] = p.z;
+}
+
+static napi_value js_position(napi_env env, napi_callback_info info) {
+  void *data = NULL;
+  NAPI_CALL(env, napi_get_cb_info(env, info, NULL, NULL, NULL, &data));
+  ha_node_pattern p;
+  double t;
+  bool use_ctx = false;
+  ha_track_ctx ctx;
+  napi_value mv;
+  if (!calc_args(env, info, "calculatePositionSync", &p, &t, &use_ctx, &ctx, &mv)) {
+    return NULL;
+  }
+  ha_vec3 out;
+  ha_error err;
+  ha_error_clear(&err);
+  ha_status st = calc_position(&p, t, use_ctx, &ctx, &out, &err);
+  ha_node_pattern_deinit(&p);
+  if (st != HA_OK) {
+    return ha_node_throw(env, st, &err, "calculatePositionSync");
+  }
+  position_store(data, out);
+  return NULL;
+}
+
+/* The live Motion whose id (motion_register) is v, or NULL. */
+static ha_node_motion *motion_of_id(ha_node_instance *inst, napi_env env, napi_value v) {
+  uint32_t id;
+  if (napi_get_value_uint32(env, v, &id) != napi_ok || id >= inst->motion_ids) {
+    return NULL;
+  }
+  return inst->motion_slots[id];
+}
+
+static napi_value js_position_of(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  void *data = NULL;
+  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, &data));
+  ha_node_instance *inst = data;
+  double t;
+  ha_node_motion *m = argc == 2 ? motion_of_id(inst, env, argv[0]) : NULL;
+  if (m == NULL) {
+    return ha_node_throw(env, HA_EINTERNAL, NULL, "_positionOf: not a live motion id");
+  }
+  /* The check the general path makes (TypeError, RangeError), only when the
+   * time is not a finite number. */
+  if ((napi_get_value_double(env, argv[1], &t) != napi_ok || !isfinite(t)) &&
+      !ha_node_get_number(env, argv[1], "time", &t)) {
+    return NULL;
+  }
+  position_store(inst, ha_motion_eval(m->motion, t, NULL));
+  return NULL;
+}
+
 /* ---- evaluate ------------------------------------------------------------------------- */
 
 /* Index of the first non-finite time, or SIZE_MAX. The common case (all
@@ -557,6 +667,23 @@ static size_t first_nonfinite(const double *t, size_t n) {
   return SIZE_MAX;
 }
 
+/* v as the result array of n positions (*value, *data), or false with a
+ * TypeError naming it `what`. */
+static bool out_array(napi_env env, napi_value v, size_t n, const char *what, napi_value *value,
+                      double **data) {
+  napi_typedarray_type type;
+  size_t len = 0;
+  void *d = NULL;
+  if (napi_get_typedarray_info(env, v, &type, &len, &d, NULL, NULL) != napi_ok ||
+      type != napi_float64_array || len / 3 < n) {
+    ha_node_type_error(env, "%s must be a Float64Array of at least %zu numbers", what, 3 * n);
+    return false;
+  }
+  *value = v;
+  *data = d;
+  return true;
+}
+
 /* evaluate(motionOrPattern, times, {track, shift, out}?) → Float64Array(3n)
  *
  * One call of ha_motion_eval_times_with (SIMD kernels for the closed-form
@@ -566,14 +693,19 @@ static size_t first_nonfinite(const double *t, size_t n) {
  * are read in place, each typed array is looked up once. Non-finite times
  * are refused before anything is written. */
 static napi_value js_evaluate(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
-  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  size_t argc = 5;
+  napi_value argv[5];
+  void *inst_data = NULL;
+  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, &inst_data));
   if (argc < 2) {
     return ha_node_type_error(env, "evaluate(motion, times[, options]) needs 2 arguments");
   }
   ha_node_pattern p;
-  if (!ha_node_get_pattern(env, argv[0], "motion", &p)) {
+  ha_node_motion *by_id = argc > 4 ? motion_of_id(inst_data, env, argv[4]) : NULL;
+  if (by_id != NULL) {
+    memset(&p, 0, sizeof(p));
+    p.motion = by_id;
+  } else if (!ha_node_get_pattern(env, argv[0], "motion", &p)) {
     return NULL;
   }
   /* times: a Float64Array (read in place) or an array of numbers (copied).
@@ -632,23 +764,21 @@ static napi_value js_evaluate(napi_env env, napi_callback_info info) {
       ok = ha_node_get_prop(env, argv[2], "out", &ov, &found);
     }
     if (ok && found) {
-      size_t len = 0;
-      void *odata = NULL;
-      if (napi_get_typedarray_info(env, ov, &type, &len, &odata, NULL, NULL) != napi_ok ||
-          type != napi_float64_array || len / 3 < n) {
-        ok = false;
-        ha_node_type_error(env, "options.out must be a Float64Array of at least %zu numbers",
-                           3 * n);
-      } else {
-        out_value = ov;
-        out = odata;
-      }
+      ok = out_array(env, ov, n, "options.out", &out_value, &out);
     }
     if (!ok) {
       free(owned_times);
       ha_node_pattern_deinit(&p);
       return NULL;
     }
+  }
+  /* index.js's uninitialised array for a call without options.out (checked
+   * all the same: it is written whole, or refused before any write). */
+  if (out == NULL && argc > 3 && !ha_node_is_nullish(env, argv[3]) &&
+      !out_array(env, argv[3], n, "evaluate's result array", &out_value, &out)) {
+    free(owned_times);
+    ha_node_pattern_deinit(&p);
+    return NULL;
   }
   ha_error err;
   size_t bad = first_nonfinite(times, n);
@@ -713,12 +843,23 @@ napi_value ha_node_init_engine(napi_env env, napi_value exports) {
   NAPI_CALL(env, napi_create_reference(env, ctor, 1, &inst->motion_ctor));
   NAPI_CALL(env, napi_set_named_property(env, exports, "Motion", ctor));
 
+  /* The memory _position writes, seen from JavaScript (see js_position).
+   * External: the instance owns it, so even a detached buffer leaves it
+   * valid. */
+  napi_value pos_buf, pos_view;
+  NAPI_CALL(env, napi_create_external_arraybuffer(env, inst->position, sizeof(inst->position), NULL,
+                                                  NULL, &pos_buf));
+  NAPI_CALL(env, napi_create_typedarray(env, napi_float64_array, 3, pos_buf, 0, &pos_view));
+  NAPI_CALL(env, napi_set_named_property(env, exports, "_positionScratch", pos_view));
+
   napi_property_descriptor props[] = {
+      {"_position", NULL, js_position, NULL, NULL, NULL, napi_default, inst},
+      {"_positionOf", NULL, js_position_of, NULL, NULL, NULL, napi_default, inst},
       {"createMotion", NULL, js_create_motion, NULL, NULL, NULL, napi_default, NULL},
       {"calculatePosition", NULL, js_calculate_position, NULL, NULL, NULL, napi_default, NULL},
       {"calculatePositionSync", NULL, js_calculate_position_sync, NULL, NULL, NULL, napi_default,
        NULL},
-      {"evaluate", NULL, js_evaluate, NULL, NULL, NULL, napi_default, NULL},
+      {"evaluate", NULL, js_evaluate, NULL, NULL, NULL, napi_default, inst},
   };
   NAPI_CALL(env, napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props));
   return exports;

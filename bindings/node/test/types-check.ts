@@ -33,6 +33,11 @@ m.update({ radius: 4 }, null, { window: 0.5 });
 
 const p1: XYZ = calculatePositionSync(m, 1.5);
 const p2: XYZ = calculatePositionSync({ model: 'lissajous', params: { amplitudeX: 2 } }, 1.5, { track: 2, shift: 0.1 });
+const pos6 = new Float64Array(6);
+const q1: Float64Array = calculatePositionSync(m, 1.5, pos6);
+const q2: Float64Array = calculatePositionSync(m, 1.5, pos6, 3);
+const q3: Float64Array = calculatePositionSync(m, 1.5, { track: 2 }, pos6, 3);
+const q4: Float64Array = calculatePositionSync(m, 1.5, null, pos6);
 async function go(): Promise<number> {
   const p: XYZ = await calculatePosition(m, 2);
   const all = await Promise.all([calculatePosition(m, 1), calculatePosition({ model: 'spiral' }, 1)]);
@@ -97,6 +102,10 @@ sim.stop();
 
 // @ts-expect-error time must be a number
 calculatePositionSync(m, '1');
+// @ts-expect-error out must be a Float64Array
+calculatePositionSync(m, 1, new Float32Array(3));
+// @ts-expect-error the out form returns the array, not {x, y, z}
+const q5: XYZ = calculatePositionSync(m, 1, pos6);
 // @ts-expect-error unknown update type
 void player.updateState({ type: 'warp' });
 // @ts-expect-error seek needs a time
@@ -104,4 +113,4 @@ void player.updateState({ type: 'seek' });
 // @ts-expect-error unknown event name
 player.on('tick', () => {});
 
-void [names, radiusMax, m2, model, duration, p1, p2, go, xyz, path, grp, f, out];
+void [names, radiusMax, m2, model, duration, p1, p2, q1, q2, q3, q4, q5, go, xyz, path, grp, f, out];
