@@ -91,7 +91,7 @@ rec, desk, cli, expected, metrics = sys.argv[1:6]
 d = json.load(open(desk))
 rows = [(float(r["time_s"]), (float(r["x"]), float(r["y"]), float(r["z"])))
         for r in csv.DictReader(open(rec)) if r["track"] == "1"]
-radius = lambda p: math.hypot(p[0], p[1] - 0.0)
+radius = lambda p: math.hypot(p[0], p[1])
 before = [p for r, p in rows if r < d["first"]]
 assert len(before) >= 20 and all(abs(radius(p) - 3) < 1e-3 for p in before), before[:3]
 # The path of the show with radius 4.5, offline: one loop at 1 kHz.
@@ -104,7 +104,7 @@ settled = [p for r, p in rows if r > d["rest"] + 4]
 assert len(settled) >= 40, len(settled)
 far = [(p, dist) for p in settled for dist in [min(math.dist(p, q) for q in table)] if dist > tol]
 assert not far, f"{len(far)} of {len(settled)} settled rows off the radius-4.5 path: {far[:3]}"
-assert all(abs(p[2] - 1) < 1e-6 for p in settled)
+assert all(abs(p[2] - 1) < 1e-6 and abs(radius(p) - 4.5) < 1e-4 for p in settled), settled[:3]
 swept = max(radius(p) for r, p in rows if d["first"] < r < d["rest"] + 4)
 assert swept > 6, f"the sweep never took the radius towards 8 (max {swept})"
 m = json.load(open(metrics))["counters"]
