@@ -11,6 +11,7 @@ import { AnimationEditor } from './components/AnimationEditor.jsx';
 import { Transport, transportActions } from './components/Transport.jsx';
 import { Cues, goNext } from './components/Cues.jsx';
 import { Outputs } from './components/Outputs.jsx';
+import { Mappings } from './components/Mappings.jsx';
 
 function SaveState() {
   const st = useStore((s) => s.docState);
@@ -222,6 +223,7 @@ export function App() {
             <div className="tabbody">
               {tab === 'editor' && <AnimationEditor />}
               {tab === 'cues' && <Cues />}
+              {tab === 'cues' && <Mappings />}
               {tab === 'outputs' && <Outputs />}
             </div>
           </aside>
