@@ -73,7 +73,7 @@ double ha_mapping_scale(const ha_mapping_config *c, double input) {
   if (!isfinite(u)) { /* an infinite input: the end it points at */
     u = u > 0 ? 1.0 : 0.0;
   }
-  u = u < 0.0 ? 0.0 : (u > 1.0 ? 1.0 : u);
+  /* Outside the input range: clamped into the output range. */
   return clamp_out(c, c->out_min + u * (c->out_max - c->out_min));
 }
 
