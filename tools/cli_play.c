@@ -675,6 +675,9 @@ static ha_status play_create_player(const play_opts *o, play_ctx *c, ha_error *e
     for (size_t i = 0; i < nt && st == HA_OK; i++) {
       st = ha_player_add_track(c->player, tr[i].id, tr[i].position, err);
     }
+    if (st == HA_OK) {
+      st = ha_show_player_add_mappings(c->show, c->player, err);
+    }
   } else if (st == HA_OK && c->show != NULL) {
     st = ha_show_player_setup(c->show, c->player, err);
   } else if (st == HA_OK) {

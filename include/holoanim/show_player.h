@@ -60,6 +60,10 @@ ha_status ha_show_player_fire_cue(const ha_show *show, ha_player *p, size_t inde
  * (ha_show_player_map_osc); the tick smooths them; a control thread makes
  * the edits (ha_show_player_map_update, e.g. with the event polling). */
 
+/* Add the show's mappings to a player that has not started (done by
+ * ha_show_player_setup; for a player filled otherwise). Errors as
+ * ha_player_add_mapping, prefixed "mappings[i]: ". */
+ha_status ha_show_player_add_mappings(const ha_show *show, ha_player *p, ha_error *err);
 /* The player configuration of mapping i (ranges, smoothing, the show's
  * value as the initial one). */
 ha_mapping_config ha_show_mapping_config(const ha_show *show, size_t i);

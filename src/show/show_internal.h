@@ -430,8 +430,6 @@ void ha__compile_outputs(ha__compiler *x, const json_t *doc);
 void ha__compile_limits(ha__compiler *x, const json_t *doc);
 void ha__compile_control(ha__compiler *x, const json_t *doc);
 void ha__compile_mappings(ha__compiler *x, const json_t *doc); /* show_compile_map.c */
-/* The show's mappings to a player not started (show_map.c). */
-ha_status ha__show_player_add_mappings(const ha_show *show, ha_player *p, ha_error *err);
 
 /* ---- importing .hpx projects (show_import.c, show_import_params.c) ---- */
 

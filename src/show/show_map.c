@@ -64,7 +64,7 @@ ha_mapping_config ha_show_mapping_config(const ha_show *show, size_t i) {
   return c;
 }
 
-ha_status ha__show_player_add_mappings(const ha_show *show, ha_player *p, ha_error *err) {
+ha_status ha_show_player_add_mappings(const ha_show *show, ha_player *p, ha_error *err) {
   for (size_t i = 0; i < show->model->nmappings; i++) {
     ha_mapping_config c = ha_show_mapping_config(show, i);
     ha_status st = ha_player_add_mapping(p, &c, NULL, err);
