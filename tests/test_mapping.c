@@ -1,13 +1,14 @@
 /* Live data mapped to a value: the scaling (ranges, reversed ranges,
- * clamping, NaN refused), the smoothing (one-pole, slew, settling), and a
+ * clamping, NaN refused), the smoothing (one-pole, slew, settling), a
  * player carrying inputs to its tick (latest wins, NaN never taken, the
- * value published and taken once per change, the metric counted). */
+ * value published and taken once per change, the metric counted), and
+ * neither the inputs nor the ticks that smooth them allocate. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "holoanim.h"
-#include "test.h"
+#include "test_alloc.h"
 
 static ha_mapping_config fader(double o0, double o1, double smoothing, ha_smoothing kind) {
   ha_mapping_config c = ha_mapping_config_default();
@@ -145,10 +146,41 @@ static void test_player_slots(void) {
   ha_player_destroy(p);
 }
 
+#ifndef HA_T_COUNTING /* a sanitizer owns malloc: nothing is counted */
+static void alloc_count_start(void) {}
+static void alloc_count_stop(void) {}
+static void alloc_self_test(void) {}
+#endif
+
+/* 1,000 inputs and ticks smoothing them: no allocation (the counting
+ * allocator of test_alloc.h; compiled out under a sanitizer). */
+static void test_no_allocation(void) {
+  ha_player *p = player_with_track();
+  ha_mapping_config c = fader(1, 8, 0.2, HA_SMOOTH_ONE_POLE);
+  CHECK_OK(ha_player_add_mapping(p, &c, NULL, NULL));
+  CHECK_OK(ha_player_tick_once(p, 1.0));
+  double v = 0;
+  alloc_count_start();
+  for (int i = 1; i <= 1000; i++) {
+    ha_player_map_input(p, 0, (i % 100) / 100.0);
+    ha_player_tick_once(p, 1.0 + i * 0.01);
+    ha_player_mapping_take(p, 0, &v);
+  }
+  alloc_count_stop();
+#ifdef HA_T_COUNTING
+  printf("# allocations during 1000 inputs and ticks: %zu\n", alloc_calls());
+  CHECK_INT(alloc_calls(), 0);
+#endif
+  CHECK(v > 1.0 && v < 8.0);
+  ha_player_destroy(p);
+}
+
 int main(void) {
+  RUN(alloc_self_test);
   RUN(test_config);
   RUN(test_scale);
   RUN(test_smooth);
   RUN(test_player_slots);
+  RUN(test_no_allocation);
   return test_done();
 }
