@@ -4,8 +4,10 @@
  * value published and taken once per change, the metric counted), and
  * neither the inputs nor the ticks that smooth them allocate. */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "holoanim.h"
 #include "test_alloc.h"
@@ -175,6 +177,41 @@ static void test_no_allocation(void) {
   ha_player_destroy(p);
 }
 
+/* A control thread's inputs to a running player (its own tick thread):
+ * the last one wins, the tick smooths to it (run under TSan in
+ * scripts/test.sh). */
+static void *send_inputs(void *arg) {
+  ha_player *p = arg;
+  for (int i = 0; i <= 20000; i++) {
+    ha_player_map_input(p, 0, (i % 1000) / 1000.0);
+  }
+  ha_player_map_input(p, 0, 0.25);
+  return NULL;
+}
+
+static void test_threads(void) {
+  ha_player *p = player_with_track();
+  ha_mapping_config c = fader(0, 8, 0.02, HA_SMOOTH_SLEW);
+  CHECK_OK(ha_player_add_mapping(p, &c, NULL, NULL));
+  CHECK_OK(ha_player_start(p, NULL));
+  pthread_t th;
+  CHECK(pthread_create(&th, NULL, send_inputs, p) == 0);
+  pthread_join(th, NULL);
+  ha_mapping_state ms = {0};
+  double end = ha_monotonic_now() + 60;
+  while (ha_monotonic_now() < end) { /* a generous deadline, nothing timed */
+    ha_player_mapping_get(p, 0, &ms);
+    if (ms.value >= 2.0 && ms.value <= 2.0) {
+      break;
+    }
+    struct timespec ts = {0, 1000000};
+    nanosleep(&ts, NULL);
+  }
+  CHECK_NEAR(ms.value, 2.0, 0);
+  CHECK_INT((int)ms.inputs, 20002);
+  ha_player_destroy(p);
+}
+
 int main(void) {
   RUN(alloc_self_test);
   RUN(test_config);
@@ -182,5 +219,6 @@ int main(void) {
   RUN(test_smooth);
   RUN(test_player_slots);
   RUN(test_no_allocation);
+  RUN(test_threads);
   return test_done();
 }
