@@ -24,7 +24,7 @@ static const char head[] =
 
 /* Loads head + `tail`; the diagnostics, one a line, into got. */
 static ha_status load_with(const char *tail, char *got, size_t cap, ha_show **out) {
-  char text[4096];
+  static char text[16384];
   snprintf(text, sizeof text, "%s%s", head, tail);
   ha_diags *d = NULL;
   ha_diags_create(&d);
@@ -97,6 +97,22 @@ static void test_compile_errors(void) {
       "m.json:17:54: mappings[9].output: [0, 40000] is outside startAngle's allowed range "
       "[-36000, 36000] deg";
   CHECK_MSG(strcmp(got, want) == 0, "diagnostics\n--- got:\n%s\n--- expected:\n%s", got, want);
+}
+
+/* More mappings than a player takes: one error at the section. */
+static void test_too_many(void) {
+  static char tail[65 * 120 + 8];
+  size_t used = 0;
+  for (int i = 0; i < 65; i++) {
+    used += (size_t)snprintf(tail + used, sizeof tail - used,
+                             "%s{\"address\": \"/m/%d\", \"group\": \"ring\", \"param\": \"%s\", "
+                             "\"output\": [0, 1]}\n",
+                             i ? "," : "", i, i == 0 ? "radius" : "startAngle");
+  }
+  snprintf(tail + used, sizeof tail - used, "]}");
+  char got[16384];
+  CHECK_INT(load_with(tail, got, sizeof got, NULL), HA_EPARSE);
+  CHECK_MSG(strstr(got, "mappings: 65 mappings: a show has at most 64") != NULL, "%s", got);
 }
 
 static const char good[] =
@@ -234,6 +250,7 @@ static void test_player_edits(void) {
 
 int main(void) {
   RUN(test_compile_errors);
+  RUN(test_too_many);
   RUN(test_table);
   RUN(test_player_edits);
   return test_done();

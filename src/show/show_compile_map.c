@@ -164,7 +164,7 @@ static void compile_mapping(ha__compiler *x, const json_t *o, size_t i, void *it
   if (pi != NULL && out > 0) {
     check_output(x, m, pi);
   }
-  if (m->param != NULL) {
+  if (m->param != NULL && i < HA_PLAYER_MAX_MAPPINGS) { /* beyond: refused as too many */
     check_unique(x, items, i);
   }
 }
@@ -182,4 +182,9 @@ void ha__compile_mappings(ha__compiler *x, const json_t *doc) {
   static const ha__cc_section_spec spec = {"mappings", sizeof(ha_show_mapping), 0,
                                            NULL,       blank_mapping,           compile_mapping};
   x->m->mappings = ha__cc_section(x, doc, &spec, &x->m->nmappings);
+  if (x->m->nmappings > HA_PLAYER_MAX_MAPPINGS) {
+    size_t mark = ha__path_key(&x->path, "mappings");
+    ha__cc_err(x, "%zu mappings: a show has at most %d", x->m->nmappings, HA_PLAYER_MAX_MAPPINGS);
+    ha__path_pop(&x->path, mark);
+  }
 }
