@@ -115,6 +115,18 @@ static void test_too_many(void) {
   CHECK_MSG(strstr(got, "mappings: 65 mappings: a show has at most 64") != NULL, "%s", got);
 }
 
+/* A cue's own OSC address cannot be a mapping's too. */
+static void test_cue_address(void) {
+  char got[4096];
+  CHECK_INT(load_with("  {\"address\": \"/go\", \"group\": \"ring\", \"param\": \"radius\", "
+                      "\"output\": [1, 2]}],\n"
+                      " \"cues\": [{\"number\": 1, \"osc\": \"/go\", \"actions\": [{\"type\": "
+                      "\"stop\"}]}]}",
+                      got, sizeof got, NULL),
+            HA_EPARSE);
+  CHECK_STR(got, "m.json:8:16: mappings[0].address: \"/go\" already fires cues[0]");
+}
+
 static const char good[] =
     "  {\"address\": \"/desk/fader/1\", \"group\": \"ring\", \"param\": \"radius\", "
     "\"input\": [0, 1], \"output\": [1, 8]},\n"
@@ -251,6 +263,7 @@ static void test_player_edits(void) {
 int main(void) {
   RUN(test_compile_errors);
   RUN(test_too_many);
+  RUN(test_cue_address);
   RUN(test_table);
   RUN(test_player_edits);
   return test_done();

@@ -138,6 +138,10 @@ static void compile_mapping(ha__compiler *x, const json_t *o, size_t i, void *it
                    "\"%s\" is not an OSC address (it starts with '/' and has no spaces or "
                    "pattern characters)",
                    m->address);
+  } else if (m->address[0] != '\0' && ha__strmap_get(&x->cue_osc, m->address) != NULL) {
+    /* The control port gives a mapped address to the mapping first. */
+    ha__cc_err_key(x, "address", "\"%s\" already fires cues[%zu]", m->address,
+                   ha__strmap_get(&x->cue_osc, m->address)->value);
   }
   long long arg = 0;
   if (ha__cc_get_integer(x, o, "arg", 0, 0, 15, &arg) > 0) {
