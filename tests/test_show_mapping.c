@@ -124,7 +124,7 @@ static void test_cue_address(void) {
                       "\"stop\"}]}]}",
                       got, sizeof got, NULL),
             HA_EPARSE);
-  CHECK_STR(got, "m.json:8:16: mappings[0].address: \"/go\" already fires cues[0]");
+  CHECK_STR(got, "m.json:8:15: mappings[0].address: \"/go\" already fires cues[0]");
 }
 
 static const char good[] =
