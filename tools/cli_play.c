@@ -1088,6 +1088,20 @@ static void play_print_summary(const play_ctx *c) {
   }
 }
 
+/* Each mapping's last value and inputs, after the summary. */
+static void play_print_mappings(const play_ctx *c) {
+  size_t nm = 0;
+  const ha_show_mapping *m = c->show != NULL ? ha_show_mappings(c->show, &nm) : NULL;
+  for (size_t i = 0; i < nm && i < ha_player_mapping_count(c->player); i++) {
+    ha_mapping_state ms;
+    char label[160];
+    ha_player_mapping_get(c->player, i, &ms);
+    fprintf(stderr, "holoanim: mapping %s -> %s: %.4g after %llu inputs\n", m[i].address,
+            play_mapping_label(c->show, i, label, sizeof label), ms.active ? ms.value : NAN,
+            (unsigned long long)ms.inputs);
+  }
+}
+
 /* The clean stop: no more commands, flush every output, last metrics. */
 static void play_finish(play_ctx *c) {
   if (c->control != NULL && !c->opts->quiet) {
@@ -1106,6 +1120,7 @@ static void play_finish(play_ctx *c) {
   }
   if (!c->opts->quiet) {
     play_print_summary(c);
+    play_print_mappings(c);
   }
 }
 

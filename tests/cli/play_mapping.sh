@@ -8,7 +8,8 @@
 # blend have settled every position the device records is on the path that
 # `holoanim eval` gives for the show with radius 4.5 (the mapped value), and
 # nowhere near the old one. A string argument is refused (/holoanim/error
-# to the sender, the radius unchanged); mapped_messages counts the inputs.
+# to the sender, the radius unchanged); mapped_messages counts the inputs;
+# play's last lines give the mapping's value.
 source "$(dirname "$0")/lib.sh"
 if ! python3 -c 'import socket; socket.socket(socket.AF_INET6, socket.SOCK_DGRAM).bind(("::1", 0))' 2>/dev/null; then
   echo "skipped: no IPv6 loopback here"
@@ -84,6 +85,8 @@ kill -INT "$play"
 wait "$play"
 play=""
 stop_devsim
+# the summary gives each mapping's last value
+grep -E "^holoanim: mapping /desk/fader/1 -> ring.radius: 4.5 after [0-9]+ inputs$" "$dir/play.err"
 
 python3 - "$dir/rec.csv" "$dir/desk.json" "$cli" "$dir/expected.json" "$dir/metrics.json" <<'PY'
 import csv, json, math, subprocess, sys
