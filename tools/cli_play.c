@@ -907,6 +907,24 @@ static int play_same_groups(const ha_show *old, const ha_show *fresh) {
   return na == nb;
 }
 
+/* True when `fresh` maps what `old` maps, the same way: the player's
+ * mappings are set up when play starts. */
+static int play_same_mappings(const ha_show *old, const ha_show *fresh) {
+  size_t na = 0, nb = 0;
+  const ha_show_mapping *a = ha_show_mappings(old, &na);
+  const ha_show_mapping *b = ha_show_mappings(fresh, &nb);
+  for (size_t i = 0; na == nb && i < na; i++) {
+    const double ra[] = {a[i].in_min, a[i].in_max, a[i].out_min, a[i].out_max, a[i].smoothing};
+    const double rb[] = {b[i].in_min, b[i].in_max, b[i].out_min, b[i].out_max, b[i].smoothing};
+    if (strcmp(a[i].address, b[i].address) != 0 || strcmp(a[i].param, b[i].param) != 0 ||
+        a[i].group != b[i].group || a[i].component != b[i].component || a[i].arg != b[i].arg ||
+        a[i].slew != b[i].slew || memcmp(ra, rb, sizeof ra) != 0) {
+      return 0;
+    }
+  }
+  return na == nb;
+}
+
 /* --watch: the show file changed; reload it and blend running groups into
  * their new parameters, or keep playing the old one if the new is invalid
  * or its groups differ (a restart is needed then). Main thread: the only
@@ -924,6 +942,12 @@ static void play_reload_show(play_ctx *c) {
     fprintf(stderr,
             "%sholoanim: %s changed its groups (names or order); still playing the previous "
             "version: restart play to use it\n",
+            c->tty ? "\n" : "", path);
+    ha_show_destroy(fresh);
+  } else if (!play_same_mappings(c->show, fresh)) {
+    fprintf(stderr,
+            "%sholoanim: %s changed its mappings; still playing the previous version: restart "
+            "play to use them\n",
             c->tty ? "\n" : "", path);
     ha_show_destroy(fresh);
   } else {
@@ -1094,11 +1118,14 @@ static void play_print_mappings(const play_ctx *c) {
   const ha_show_mapping *m = c->show != NULL ? ha_show_mappings(c->show, &nm) : NULL;
   for (size_t i = 0; i < nm && i < ha_player_mapping_count(c->player); i++) {
     ha_mapping_state ms;
-    char label[160];
+    char label[160], value[32] = "no input";
     ha_player_mapping_get(c->player, i, &ms);
-    fprintf(stderr, "holoanim: mapping %s -> %s: %.4g after %llu inputs\n", m[i].address,
-            play_mapping_label(c->show, i, label, sizeof label), ms.active ? ms.value : NAN,
-            (unsigned long long)ms.inputs);
+    if (ms.active) {
+      snprintf(value, sizeof value, "%.4g after %llu inputs", ms.value,
+               (unsigned long long)ms.inputs);
+    }
+    fprintf(stderr, "holoanim: mapping %s -> %s: %s\n", m[i].address,
+            play_mapping_label(c->show, i, label, sizeof label), value);
   }
 }
 
