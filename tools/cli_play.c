@@ -428,9 +428,10 @@ static const cli_command play_command = {
     "play [SHOW.json] [options]\n"
     "play --model NAME [--param K=V]... [--duration S] [--loop MODE] [--speed X]\n"
     "     [--track N[,N...]] [--mode MODE] [--phase-offset S] [options]",
-    "Stream positions in real time: a show (its outputs, groups, cues and remote\n"
-    "control) or one model on chosen tracks. With no --to and no output in the show,\n"
-    "a simulated device is started. Ctrl-C or SIGTERM stops cleanly (the outputs are\n"
+    "Stream positions in real time: a show (its outputs, groups, cues, remote\n"
+    "control, and mappings: live data such as a desk's fader driving a parameter) or\n"
+    "one model on chosen tracks. With no --to and no output in the show, a simulated\n"
+    "device is started. Ctrl-C or SIGTERM stops cleanly (the outputs are\n"
     "flushed, the metrics file written); SIGHUP reloads the show file. Off a terminal\n"
     "the status line is a plain log line a minute.",
     "SHOW.json",
