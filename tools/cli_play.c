@@ -293,6 +293,26 @@ static ha_status play_on_address(void *user, const char *address, char *reply, s
   return st;
 }
 
+/* Live data for the show's mappings (control thread): to their slots. */
+static ha_status play_on_values(void *user, const char *address, const double *args, size_t nargs) {
+  play_ctx *c = user;
+  pthread_mutex_lock(&c->show_lock);
+  ha_status st = ha_show_player_map_osc(c->show, c->player, address, args, nargs, NULL);
+  pthread_mutex_unlock(&c->show_lock);
+  return st;
+}
+
+/* "ring.radius" (or "ring.center.x") of mapping i, into buf. */
+static const char *play_mapping_label(const ha_show *show, size_t i, char *buf, size_t cap) {
+  size_t nm = 0, ng = 0;
+  const ha_show_mapping *m = ha_show_mappings(show, &nm);
+  const ha_show_group *g = ha_show_groups(show, &ng);
+  static const char *const axis[] = {"", ".x", ".y", ".z"};
+  snprintf(buf, cap, "%s.%s%s", m[i].group < ng ? g[m[i].group].name : "?", m[i].param,
+           axis[m[i].component + 1]);
+  return buf;
+}
+
 /* A refused sender (control thread), once per address. */
 static void play_on_refused(void *user, const char *from) {
   (void)user;
@@ -408,9 +428,10 @@ static const cli_command play_command = {
     "play [SHOW.json] [options]\n"
     "play --model NAME [--param K=V]... [--duration S] [--loop MODE] [--speed X]\n"
     "     [--track N[,N...]] [--mode MODE] [--phase-offset S] [options]",
-    "Stream positions in real time: a show (its outputs, groups, cues and remote\n"
-    "control) or one model on chosen tracks. With no --to and no output in the show,\n"
-    "a simulated device is started. Ctrl-C or SIGTERM stops cleanly (the outputs are\n"
+    "Stream positions in real time: a show (its outputs, groups, cues, remote\n"
+    "control, and mappings: live data such as a desk's fader driving a parameter) or\n"
+    "one model on chosen tracks. With no --to and no output in the show, a simulated\n"
+    "device is started. Ctrl-C or SIGTERM stops cleanly (the outputs are\n"
     "flushed, the metrics file written); SIGHUP reloads the show file. Off a terminal\n"
     "the status line is a plain log line a minute.",
     "SHOW.json",
@@ -655,6 +676,9 @@ static ha_status play_create_player(const play_opts *o, play_ctx *c, ha_error *e
     for (size_t i = 0; i < nt && st == HA_OK; i++) {
       st = ha_player_add_track(c->player, tr[i].id, tr[i].position, err);
     }
+    if (st == HA_OK) {
+      st = ha_show_player_add_mappings(c->show, c->player, err);
+    }
   } else if (st == HA_OK && c->show != NULL) {
     st = ha_show_player_setup(c->show, c->player, err);
   } else if (st == HA_OK) {
@@ -814,11 +838,19 @@ static ha_status play_start_control(const play_opts *o, play_ctx *c, ha_error *e
   cc.refused = play_on_refused;
   cc.clock = c->syncing ? play_on_clock : NULL;
   cc.echo = play_on_echo;
+  cc.values = c->show != NULL && ha_player_mapping_count(c->player) > 0 ? play_on_values : NULL;
   ha_control_handlers h = {c, play_on_control, NULL};
   ha_status st = ha_control_start(&cc, &h, &c->control, err);
   if (st == HA_OK && !o->quiet) {
     fprintf(stderr, "holoanim: remote control on %s%s\n", ha_control_address(c->control),
             c->syncing ? " (following the external clock sent there)" : "");
+  }
+  size_t nm = 0;
+  const ha_show_mapping *m = c->show != NULL ? ha_show_mappings(c->show, &nm) : NULL;
+  for (size_t i = 0; st == HA_OK && !o->quiet && i < nm; i++) {
+    char label[160];
+    fprintf(stderr, "holoanim: mapping %s arg %u -> %s in [%g, %g]\n", m[i].address, m[i].arg,
+            play_mapping_label(c->show, i, label, sizeof label), m[i].out_min, m[i].out_max);
   }
   if (st == HA_OK && cc.allow_count == 0 && !ha_control_loopback_only(c->control)) {
     fprintf(stderr,
@@ -876,6 +908,24 @@ static int play_same_groups(const ha_show *old, const ha_show *fresh) {
   return na == nb;
 }
 
+/* True when `fresh` maps what `old` maps, the same way: the player's
+ * mappings are set up when play starts. */
+static int play_same_mappings(const ha_show *old, const ha_show *fresh) {
+  size_t na = 0, nb = 0;
+  const ha_show_mapping *a = ha_show_mappings(old, &na);
+  const ha_show_mapping *b = ha_show_mappings(fresh, &nb);
+  for (size_t i = 0; na == nb && i < na; i++) {
+    const double ra[] = {a[i].in_min, a[i].in_max, a[i].out_min, a[i].out_max, a[i].smoothing};
+    const double rb[] = {b[i].in_min, b[i].in_max, b[i].out_min, b[i].out_max, b[i].smoothing};
+    if (strcmp(a[i].address, b[i].address) != 0 || strcmp(a[i].param, b[i].param) != 0 ||
+        a[i].group != b[i].group || a[i].component != b[i].component || a[i].arg != b[i].arg ||
+        a[i].slew != b[i].slew || memcmp(ra, rb, sizeof ra) != 0) {
+      return 0;
+    }
+  }
+  return na == nb;
+}
+
 /* --watch: the show file changed; reload it and blend running groups into
  * their new parameters, or keep playing the old one if the new is invalid
  * or its groups differ (a restart is needed then). Main thread: the only
@@ -893,6 +943,12 @@ static void play_reload_show(play_ctx *c) {
     fprintf(stderr,
             "%sholoanim: %s changed its groups (names or order); still playing the previous "
             "version: restart play to use it\n",
+            c->tty ? "\n" : "", path);
+    ha_show_destroy(fresh);
+  } else if (!play_same_mappings(c->show, fresh)) {
+    fprintf(stderr,
+            "%sholoanim: %s changed its mappings; still playing the previous version: restart "
+            "play to use them\n",
             c->tty ? "\n" : "", path);
     ha_show_destroy(fresh);
   } else {
@@ -922,6 +978,31 @@ typedef struct play_status_line {
   uint64_t msgs, ticks;
 } play_status_line;
 
+/* The status line's mappings: "  radius 4.52" each (the parameter and its
+ * live value; "-" before any input), at most four, then "+N". Main thread:
+ * the only writer of c->show. */
+static void play_format_mappings(const play_ctx *c, char *buf, size_t cap) {
+  size_t nm = 0, used = 0;
+  const ha_show_mapping *m = c->show != NULL ? ha_show_mappings(c->show, &nm) : NULL;
+  buf[0] = '\0';
+  for (size_t i = 0; i < nm && i < ha_player_mapping_count(c->player); i++) {
+    ha_mapping_state ms;
+    ha_player_mapping_get(c->player, i, &ms);
+    char v[32] = "-";
+    if (ms.active) {
+      snprintf(v, sizeof v, "%.2f", ms.value);
+    }
+    static const char *const axis[] = {"", ".x", ".y", ".z"};
+    int n = i < 4 ? snprintf(buf + used, cap - used, "  %s%s %s", m[i].param,
+                             axis[m[i].component + 1], v)
+                  : snprintf(buf + used, cap - used, "  +%zu", nm - 4);
+    used = n > 0 && (size_t)n < cap - used ? used + (size_t)n : used;
+    if (i >= 4) {
+      break;
+    }
+  }
+}
+
 static void play_print_status(play_ctx *c, double now, play_status_line *sl) {
   ha_player_status ps;
   ha_player_get_status(c->player, &ps);
@@ -933,13 +1014,15 @@ static void play_print_status(play_ctx *c, double now, play_status_line *sl) {
     errors += os.err_refused + os.err_unreachable + os.err_again + os.err_other + os.short_sends;
   }
   double dt = now - sl->last;
+  char maps[200];
+  play_format_mappings(c, maps, sizeof maps);
   fprintf(stderr,
           "%s t=%.2fs %s  ticks %.1f/s  late %llu  msgs %.0f/s  errors %llu  "
-          "conflicts %llu%s",
+          "conflicts %llu%s%s",
           c->tty ? "\r" : "holoanim:", ps.time, ps.playing ? "playing" : "paused ",
           (double)(ps.ticks - sl->ticks) / dt, (unsigned long long)ps.late_ticks,
           (double)(msgs - sl->msgs) / dt, (unsigned long long)errors,
-          (unsigned long long)ps.conflicts, c->tty ? "   " : "\n");
+          (unsigned long long)ps.conflicts, maps, c->tty ? "   " : "\n");
   sl->msgs = msgs;
   sl->ticks = ps.ticks;
   sl->last = now;
@@ -977,6 +1060,9 @@ static void play_run(play_ctx *c) {
     double now = ha_monotonic_now();
     if (play_drain_events(c) || (o->run_for > 0 && now - start >= o->run_for)) {
       break;
+    }
+    if (c->show != NULL) { /* the mapped values that changed: edits */
+      ha_show_player_map_update(c->show, c->player, NULL);
     }
     long long m = o->watch && o->show_path != NULL ? play_file_stamp(o->show_path) : 0;
     if (m != 0 && m != stamp) {
@@ -1027,6 +1113,23 @@ static void play_print_summary(const play_ctx *c) {
   }
 }
 
+/* Each mapping's last value and inputs, after the summary. */
+static void play_print_mappings(const play_ctx *c) {
+  size_t nm = 0;
+  const ha_show_mapping *m = c->show != NULL ? ha_show_mappings(c->show, &nm) : NULL;
+  for (size_t i = 0; i < nm && i < ha_player_mapping_count(c->player); i++) {
+    ha_mapping_state ms;
+    char label[160], value[32] = "no input";
+    ha_player_mapping_get(c->player, i, &ms);
+    if (ms.active) {
+      snprintf(value, sizeof value, "%.4g after %llu inputs", ms.value,
+               (unsigned long long)ms.inputs);
+    }
+    fprintf(stderr, "holoanim: mapping %s -> %s: %s\n", m[i].address,
+            play_mapping_label(c->show, i, label, sizeof label), value);
+  }
+}
+
 /* The clean stop: no more commands, flush every output, last metrics. */
 static void play_finish(play_ctx *c) {
   if (c->control != NULL && !c->opts->quiet) {
@@ -1048,6 +1151,7 @@ static void play_finish(play_ctx *c) {
   }
   if (!c->opts->quiet) {
     play_print_summary(c);
+    play_print_mappings(c);
   }
 }
 

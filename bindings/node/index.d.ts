@@ -506,6 +506,25 @@ export interface ControlOptions {
   allowLoopback?: boolean;
 }
 
+/** A show mapping (Player.mappings()): live data driving one number of a group's animation. */
+export interface Mapping {
+  address: string;
+  arg: number;
+  group: string;
+  /** the parameter, or one axis of a vec3 one ("center.x") */
+  param: string;
+  input: [number, number];
+  output: [number, number];
+  smoothing: number;
+  smoothingMode: 'one-pole' | 'slew';
+  /** an input arrived: the value drives the parameter */
+  active: boolean;
+  /** the smoothed value now; null before any input */
+  value: number | null;
+  /** inputs taken */
+  inputs: number;
+}
+
 /** What goCue returns: the cue fired and what it did. */
 export interface CueFired {
   number: number;
@@ -538,6 +557,10 @@ export class Player {
   /** sync: the clock's addresses (/time, /play, /stop, /pause, /holoanim/time) drive the transport */
   openControl(options?: ControlOptions): { address: string; port: number; sync: boolean };
   closeControl(): void;
+  /** The show's live-data mappings with their live values. */
+  mappings(): Mapping[];
+  /** An input for the mappings of `address` (as an OSC message's arguments); how many took it. */
+  mapInput(address: string, ...values: number[]): number;
   /** The operations goCue(cue) performs, without firing it. */
   cueEffects(cue: number): CueEffect[];
   /**

@@ -164,6 +164,27 @@ class Player {
     this.#native.closeControl();
   }
 
+  /**
+   * The loaded show's live-data mappings with their live values:
+   * [{address, arg, group, param ('radius', 'center.x'), input: [from, to],
+   * output: [from, to], smoothing, smoothingMode, active, value (null before
+   * any input), inputs}]. Their inputs arrive on the control port
+   * (openControl) or through mapInput.
+   */
+  mappings() {
+    return this.#native.mappings();
+  }
+
+  /**
+   * An input for the mappings whose address `address` (an OSC pattern)
+   * matches, as if it came over OSC with these arguments: mapping i takes
+   * its `arg`-th. Returns how many took a value (a missing or non-number
+   * argument is refused).
+   */
+  mapInput(address, ...values) {
+    return this.#native.mapInput(address, ...values);
+  }
+
   /** What goCue(cue) does, without firing it (the loaded show's tags). */
   cueEffects(cue) {
     return this.#native.cueEffects(cue);

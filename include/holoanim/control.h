@@ -131,7 +131,19 @@ typedef struct ha_control_config {
    * with the handlers' `user` on the control thread. When set, the
    * handlers' track_position is not called (this one replaces it). */
   void (*echo)(void *user, const ha_control_echo *e);
+  /* Default NULL. Live data for the application's mappings (a fader, a
+   * sensor): called first for any other address from an allowed sender,
+   * before `address`, with the message's arguments as numbers (int,
+   * float, double; T 1 and F 0; anything else NAN), at most
+   * HA_CONTROL_MAX_VALUES. Return HA_OK when taken (counted in commands,
+   * not answered: a fader sends tens of messages a second), HA_ENOTFOUND
+   * to pass the message on to `address`, or an error (counted unknown,
+   * answered /holoanim/error: e.g. the argument is not a number). */
+  ha_status (*values)(void *user, const char *address, const double *args, size_t nargs);
 } ha_control_config;
+
+/* Arguments handed to ha_control_config.values. */
+#define HA_CONTROL_MAX_VALUES 16
 
 ha_control_config ha_control_config_default(void);
 

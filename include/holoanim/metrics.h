@@ -41,24 +41,25 @@ extern "C" {
   X(LATENESS, "tick_lateness", "How late each tick started after its deadline.")
 
 /* Counters: X(ENUM, name, help). Prometheus holoanim_<name>_total. */
-#define HA_METRICS_COUNTER_MAP(X)                                                       \
-  X(TICKS, "ticks", "Ticks run.")                                                       \
-  X(LATE_TICKS, "late_ticks", "Ticks that started after their deadline.")               \
-  X(SKIPPED_TICKS, "skipped_ticks", "Deadlines skipped after a stall.")                 \
-  X(STALLS, "stalls", "Ticks that started stall_threshold periods late or more.")       \
-  X(MESSAGES, "messages_sent", "OSC messages sent.")                                    \
-  X(BYTES, "sent_bytes", "Bytes of OSC sent.")                                          \
-  X(SEND_ERRORS, "send_errors", "Sends that failed.")                                   \
-  X(CONFLICTS, "conflicts", "Tracks claimed by two animations at once.")                \
-  X(CLAMPS, "clamps", "Positions or speeds clamped into the limits.")                   \
-  X(COMMANDS, "commands", "Control commands applied by the tick.")                      \
-  X(COMMANDS_DROPPED, "commands_dropped", "Control commands refused (queue full).")     \
-  X(CUES, "cues_fired", "Cues fired.")                                                  \
-  X(NAN_GUARDS, "nan_guards", "Non-finite positions replaced before sending.")          \
-  X(RECEIVED, "messages_received", "OSC messages received on the control port.")        \
-  X(CONTROL_REFUSED, "control_refused", "Control packets refused: sender not allowed.") \
-  X(SYNC_SEEKS, "sync_seeks", "Seeks made to follow an external clock.")                \
-  X(ECHOES_FOREIGN, "echoes_foreign", "Device echoes from no output's device (not taken).")
+#define HA_METRICS_COUNTER_MAP(X)                                                           \
+  X(TICKS, "ticks", "Ticks run.")                                                           \
+  X(LATE_TICKS, "late_ticks", "Ticks that started after their deadline.")                   \
+  X(SKIPPED_TICKS, "skipped_ticks", "Deadlines skipped after a stall.")                     \
+  X(STALLS, "stalls", "Ticks that started stall_threshold periods late or more.")           \
+  X(MESSAGES, "messages_sent", "OSC messages sent.")                                        \
+  X(BYTES, "sent_bytes", "Bytes of OSC sent.")                                              \
+  X(SEND_ERRORS, "send_errors", "Sends that failed.")                                       \
+  X(CONFLICTS, "conflicts", "Tracks claimed by two animations at once.")                    \
+  X(CLAMPS, "clamps", "Positions or speeds clamped into the limits.")                       \
+  X(COMMANDS, "commands", "Control commands applied by the tick.")                          \
+  X(COMMANDS_DROPPED, "commands_dropped", "Control commands refused (queue full).")         \
+  X(CUES, "cues_fired", "Cues fired.")                                                      \
+  X(NAN_GUARDS, "nan_guards", "Non-finite positions replaced before sending.")              \
+  X(RECEIVED, "messages_received", "OSC messages received on the control port.")            \
+  X(CONTROL_REFUSED, "control_refused", "Control packets refused: sender not allowed.")     \
+  X(SYNC_SEEKS, "sync_seeks", "Seeks made to follow an external clock.")                    \
+  X(ECHOES_FOREIGN, "echoes_foreign", "Device echoes from no output's device (not taken).") \
+  X(MAPPED, "mapped_messages", "Inputs taken by a live-data mapping (a fader, a sensor).")
 
 /* Gauges: X(ENUM, name, help). Prometheus holoanim_<name>. */
 #define HA_METRICS_GAUGE_MAP(X)                                                       \

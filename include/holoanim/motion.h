@@ -73,6 +73,12 @@ ha_status ha_params_set_assignment(ha_params *p, const char *assignment, ha_erro
 /* Remove an entry; HA_ENOTFOUND when absent. */
 ha_status ha_params_unset(ha_params *p, const char *name);
 
+/* The numbers of the entry that model parameter `pi` reads (its name or an
+ * alias, found as the engine finds it): up to `cap` into out, their count
+ * in *n. HA_ENOTFOUND when the set has no such entry or it holds no
+ * numbers. Thread: any. */
+ha_status ha_params_get_numbers(const ha_params *p, const ha_param_info *pi, double *out,
+                                size_t cap, size_t *n);
 size_t ha_params_count(const ha_params *p);
 /* Name and kind of the i-th entry (NULL past the end). */
 const char *ha_params_name_at(const ha_params *p, size_t i, ha_value_kind *kind);

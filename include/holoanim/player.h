@@ -240,6 +240,74 @@ ha_status ha_player_device_echo_from(ha_player *p, const ha_control_echo *e, siz
  * time is cheapest; writers take turns). */
 ha_status ha_player_sync_clock(ha_player *p, double time, int playing);
 
+/* ---- live data mapped to a parameter (a fader, a sensor) ----
+ *
+ * A mapping turns an input number into a value in an output range and
+ * smooths it on the tick: the control thread hands each input to the
+ * mapping's latest-value slot (ha_player_map_input: scaled, clamped, NaN
+ * refused; never queued, never allocating), the tick moves the mapping's
+ * value towards it (one-pole or slew, ha_mapping_smooth) with the real time
+ * since the last tick and publishes it. What the value drives is the
+ * caller's: a control thread takes each new value (ha_player_mapping_take)
+ * and makes the edit (the show layer switches the group's animation to
+ * the new parameter with ha_player_update_animation, blended). Rejected:
+ * building the edited motion on the tick (validation and a path model's
+ * tables allocate). */
+#define HA_PLAYER_MAX_MAPPINGS 64
+
+typedef enum ha_smoothing {
+  HA_SMOOTH_ONE_POLE = 0, /* exponential: `smoothing` is the time constant */
+  HA_SMOOTH_SLEW          /* linear: `smoothing` is the time to cross the whole output range */
+} ha_smoothing;
+
+typedef struct ha_mapping_config {
+  double in_min, in_max;   /* input range, finite, in_min != in_max (reversed: inverts) */
+  double out_min, out_max; /* output range, finite: values are clamped into it */
+  double smoothing;        /* s, 0..60 (0: the value follows at once) */
+  ha_smoothing kind;       /* default one-pole */
+  double initial;          /* the value before the first input (NAN: none; the first
+                              input is taken at once) */
+  bool integer;            /* round the value (an integer parameter) */
+} ha_mapping_config;
+
+/* Input [0, 1] to output [0, 1], no smoothing, one-pole, initial NAN. */
+ha_mapping_config ha_mapping_config_default(void);
+/* HA_OK or HA_EINVAL / HA_ERANGE with err naming the field. Thread: any. */
+ha_status ha_mapping_config_check(const ha_mapping_config *c, ha_error *err);
+/* The input scaled from the input range to the output range and clamped
+ * into it (rounded when integer); NAN for a NaN input (+-inf clamp to an
+ * end). Thread: any (pure). */
+double ha_mapping_scale(const ha_mapping_config *c, double input);
+/* One smoothing step: from `current` towards `target` over `dt` seconds
+ * (dt <= 0: current), clamped into the output range; a one-pole step
+ * within 1e-6 of the range from the target lands on it, so the value
+ * settles. Thread: any (pure). */
+double ha_mapping_smooth(const ha_mapping_config *c, double current, double target, double dt);
+
+/* Before ha_player_start only (HA_ESTATE afterwards). Returns its index in
+ * *index (may be NULL). Errors as ha_mapping_config_check; HA_EEXHAUSTED
+ * past HA_PLAYER_MAX_MAPPINGS. Thread: control. */
+ha_status ha_player_add_mapping(ha_player *p, const ha_mapping_config *c, size_t *index,
+                                ha_error *err);
+size_t ha_player_mapping_count(const ha_player *p);
+/* An input for mapping `index` (latest wins; the next tick smooths towards
+ * it). Counted in HA_COUNTER_MAPPED. HA_EINVAL for NaN (not taken),
+ * HA_ENOTFOUND for no such mapping. Thread: any. */
+ha_status ha_player_map_input(ha_player *p, size_t index, double input);
+
+typedef struct ha_mapping_state {
+  bool active;      /* an input arrived: the value drives */
+  double target;    /* the last input, scaled (NAN before any) */
+  double value;     /* the smoothed value the tick published (NAN before any) */
+  uint64_t inputs;  /* inputs taken */
+  uint64_t version; /* increments each tick the value changes */
+} ha_mapping_state;
+/* HA_OK, HA_ENOTFOUND. Thread: any. */
+ha_status ha_player_mapping_get(const ha_player *p, size_t index, ha_mapping_state *out);
+/* The value when it changed since the last take: HA_OK with *value, else
+ * HA_EAGAIN (or HA_ENOTFOUND). One consumer thread. */
+ha_status ha_player_mapping_take(ha_player *p, size_t index, double *value);
+
 /* ---- events ---- */
 typedef enum ha_player_event_type {
   HA_EVENT_CONFLICT = 1,    /* track, position (echo), expected (our last send) */

@@ -230,6 +230,23 @@ typedef struct ha_show_control {
   bool echo_from_any;
 } ha_show_control;
 
+/* A live-data mapping ("mappings"): the argument `arg` of OSC messages to
+ * `address` drives one number of group `group`'s animation, scaled from
+ * the input range to the output range (clamped) and smoothed; see
+ * docs/show-format.md "Mappings" and ha_show_player_map_osc. */
+typedef struct ha_show_mapping {
+  const char *address;     /* a plain OSC address ("/desk/fader/1") */
+  unsigned arg;            /* which argument of the message (0: the first) */
+  size_t group;            /* index into the groups */
+  const char *param;       /* the model parameter's canonical name ("radius") */
+  int component;           /* -1: a number; 0, 1, 2: x, y, z of a vec3 ("center.x") */
+  double in_min, in_max;   /* "input" (default [0, 1]) */
+  double out_min, out_max; /* "output": inside the parameter's allowed range */
+  double smoothing;        /* s (default 0) */
+  bool slew;               /* "smoothingMode" "slew" (default "one-pole") */
+  bool integer;            /* an integer parameter: values are rounded */
+} ha_show_mapping;
+
 /* Animation tags. Whatever a show starts answers to a tag, unique in the
  * show, so it can be stopped again: group g is tag g, and the k-th start
  * action of an animation on tracks (counting over every cue in document
@@ -292,6 +309,7 @@ const ha_show_group *ha_show_groups(const ha_show *show, size_t *count);
 const ha_show_preset *ha_show_presets(const ha_show *show, size_t *count);
 const ha_show_cue *ha_show_cues(const ha_show *show, size_t *count);
 const ha_show_output *ha_show_outputs(const ha_show *show, size_t *count);
+const ha_show_mapping *ha_show_mappings(const ha_show *show, size_t *count);
 /* Venue limits (box_enabled false and max_speed 0 when the show has none). */
 const ha_limits *ha_show_limits(const ha_show *show);
 const ha_show_control *ha_show_control_get(const ha_show *show);
@@ -308,6 +326,14 @@ size_t ha_show_cue_find_osc(const ha_show *show, const char *address);
  * /cue/1 and /cue/2); SIZE_MAX when none. Loop with from = hit + 1 for all.
  * Thread: control. */
 size_t ha_show_cue_match_osc(const ha_show *show, const char *pattern, size_t from);
+
+/* The first mapping at index >= `from` whose address the OSC address
+ * pattern `pattern` matches (as ha_show_cue_match_osc); SIZE_MAX when none.
+ * Thread: control. */
+size_t ha_show_mapping_match_osc(const ha_show *show, const char *pattern, size_t from);
+/* The value mapping i's parameter has in the show (its group's animation
+ * as written, else the model's default); NAN past the end. */
+double ha_show_mapping_base(const ha_show *show, size_t i);
 
 /* A new motion for the i-th animation (the caller owns it). HA_ENOTFOUND
  * past the end; otherwise as ha_motion_create (cannot fail validation: the

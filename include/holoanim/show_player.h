@@ -52,6 +52,37 @@ ha_status ha_show_player_play(const ha_show *show, ha_player *p, ha_error *err);
  * with err naming the action. */
 ha_status ha_show_player_fire_cue(const ha_show *show, ha_player *p, size_t index, ha_error *err);
 
+/* ---- live data mapped to parameters (the show's "mappings") ----
+ *
+ * ha_show_player_setup adds the show's mappings to the player in order
+ * (show mapping i is player mapping i), each starting from the value its
+ * parameter has in the show. Inputs reach them from the control thread
+ * (ha_show_player_map_osc); the tick smooths them; a control thread makes
+ * the edits (ha_show_player_map_update, e.g. with the event polling). */
+
+/* Add the show's mappings to a player that has not started (done by
+ * ha_show_player_setup; for a player filled otherwise). Errors as
+ * ha_player_add_mapping, prefixed "mappings[i]: ". */
+ha_status ha_show_player_add_mappings(const ha_show *show, ha_player *p, ha_error *err);
+/* The player configuration of mapping i (ranges, smoothing, the show's
+ * value as the initial one). */
+ha_mapping_config ha_show_mapping_config(const ha_show *show, size_t i);
+/* An OSC message's numeric arguments (NAN for one that is not a number)
+ * to every mapping whose address the message's address (an OSC pattern)
+ * matches: mapping i takes args[arg]. *taken (may be NULL): inputs taken.
+ * HA_OK when one was, HA_ENOTFOUND when no mapping has the address,
+ * HA_EINVAL when the argument was missing or not a number (nothing
+ * applied). Thread: control (the player's slots are lock-free). */
+ha_status ha_show_player_map_osc(const ha_show *show, ha_player *p, const char *address,
+                                 const double *args, size_t nargs, size_t *taken);
+/* Make the edits of the mapped values that changed since the last call:
+ * each group with a change gets its animation with every mapped number at
+ * its current value (a new motion, ha_player_update_animation, blended by
+ * the player). A group that is not playing is left alone (its next change
+ * applies once it plays). Returns the number of groups edited; err holds
+ * the last failure (a full queue). Thread: one control thread. */
+size_t ha_show_player_map_update(const ha_show *show, ha_player *p, ha_error *err);
+
 #ifdef __cplusplus
 }
 #endif

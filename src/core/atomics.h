@@ -44,6 +44,9 @@ static inline void ha__store_release_u64(ha__atomic_u64 *p, uint64_t v) {
 static inline uint64_t ha__add_relaxed_u64(ha__atomic_u64 *p, uint64_t v) {
   return atomic_fetch_add_explicit(p, v, memory_order_relaxed);
 }
+static inline uint64_t ha__add_release_u64(ha__atomic_u64 *p, uint64_t v) {
+  return atomic_fetch_add_explicit(p, v, memory_order_release);
+}
 /* Raise *p to v if v is larger (relaxed CAS loop). */
 static inline void ha__max_relaxed_u64(ha__atomic_u64 *p, uint64_t v) {
   uint64_t cur = atomic_load_explicit(p, memory_order_relaxed);

@@ -427,3 +427,17 @@ int ha__params_get(const ha_params *raw, const ha_param_info *pi, ha__value *out
   out->b = found->b;
   return 1;
 }
+
+ha_status ha_params_get_numbers(const ha_params *p, const ha_param_info *pi, double *out,
+                                size_t cap, size_t *n) {
+  ha__value v;
+  if (pi == NULL || !ha__params_get(p, pi, &v) || v.kind != HA_VALUE_NUMBERS) {
+    return HA_ENOTFOUND;
+  }
+  size_t k = v.n < cap ? v.n : cap;
+  memcpy(out, v.num, k * sizeof(double));
+  if (n != NULL) {
+    *n = v.n;
+  }
+  return HA_OK;
+}

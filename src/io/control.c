@@ -45,6 +45,7 @@ struct ha_control {
   void (*refused_cb)(void *user, const char *from);
   void (*clock_cb)(void *user, double time, int playing);
   void (*echo_cb)(void *user, const ha_control_echo *e);
+  ha_status (*values_cb)(void *user, const char *address, const double *args, size_t nargs);
   ha_azimuth_sign sign;
   allow_entry allow[HA_CONTROL_MAX_ALLOW];
   size_t nallow;
@@ -275,10 +276,38 @@ static int arg_number(const ha_osc_message *m, size_t i, double *out) {
   return i < m->arg_count && ha_osc_arg_to_double(&m->args[i], out);
 }
 
+/* Live data for the application's mappings: 1 when `values` took the
+ * message or refused it (answered), 0 to try `address`. */
+static int control_values(ha_control *c, const ha_osc_message *m, const ha__sockaddr *from) {
+  double v[HA_CONTROL_MAX_VALUES];
+  size_t n = m->arg_count < HA_CONTROL_MAX_VALUES ? m->arg_count : HA_CONTROL_MAX_VALUES;
+  for (size_t i = 0; i < n; i++) {
+    v[i] = NAN; /* a string, a blob, ...: not a number */
+    (void)arg_number(m, i, &v[i]);
+  }
+  ha_status st = c->values_cb(c->h.user, m->address, v, n);
+  if (st == HA_ENOTFOUND) {
+    return 0;
+  }
+  if (st == HA_OK) {
+    ha__add_relaxed_u64(&c->commands, 1);
+  } else {
+    ha__add_relaxed_u64(&c->unknown, 1);
+    control_reply(c, from, "/holoanim/error", m->address,
+                  st == HA_EINVAL ? "mapped: needs a number argument" : ha_strerror(st));
+  }
+  return 1;
+}
+
 /* An address outside the table: the application's (a cue's trigger). */
-static void control_other_address(ha_control *c, const char *a, const ha__sockaddr *from) {
+static void control_other_address(ha_control *c, const ha_osc_message *m,
+                                  const ha__sockaddr *from) {
+  const char *a = m->address;
   char text[200] = "";
   ha_status st = HA_ENOTFOUND;
+  if (c->values_cb != NULL && control_values(c, m, from)) {
+    return;
+  }
   if (c->address_cb != NULL) {
     st = c->address_cb(c->h.user, a, text, sizeof(text));
   }
@@ -442,7 +471,7 @@ static void handle_message(ha_control *c, const ha_osc_message *m, const ha__soc
     }
     return;
   }
-  control_other_address(c, a, from);
+  control_other_address(c, m, from);
 }
 
 static void handle_packet(ha_control *c, const uint8_t *data, size_t len, const ha__sockaddr *from,
@@ -532,6 +561,7 @@ ha_status ha_control_start(const ha_control_config *cfg, const ha_control_handle
   c->refused_cb = cf.refused;
   c->clock_cb = cf.clock;
   c->echo_cb = cf.echo;
+  c->values_cb = cf.values;
   c->metrics = cf.metrics;
   c->deny_loopback = cf.deny_loopback;
   c->sign = cf.feedback_sign == HA_AZIMUTH_COUNTERCLOCKWISE ? HA_AZIMUTH_COUNTERCLOCKWISE

@@ -27,6 +27,7 @@
 #include "atomics.h"
 #include "echo.h"
 #include "history.h"
+#include "mapping.h"
 #include "ring.h"
 #include "sync.h"
 
@@ -101,6 +102,7 @@ struct ha_player {
   ha__history sent;
   ha__echoes echoes; /* device echoes, a slot per track (echo.h) */
   ha__sync sync;     /* the external clock when following one (sync.h) */
+  ha__mappings maps; /* live data mapped to values, smoothed here (mapping.h) */
   /* Per-model histogram keys: key k is model k of the registry, found by
    * its canonical name's pointer (ha_motion_get_state returns the
    * registry's own string), so the tick compares pointers, never strings. */
@@ -769,6 +771,7 @@ static void player_tick(ha_player *p, double now) {
   tick_apply_commands(p, now);
   tick_sync(p, now);
   tick_apply_echoes(p, now);
+  ha__mappings_tick(&p->maps, step);
   double t = tick_transport(p, now, step);
   /* A stop's rewind evaluated once already: no real time passes twice. */
   size_t n = tick_evaluate(p, t, p->stop_rewound ? 0.0 : step);
@@ -992,9 +995,13 @@ static ha_status send_simple_cmd(ha_player *p, int type, double a) {
   return send_cmd(p, &c);
 }
 
-/* The fades commands accept, in seconds. */
-static bool fade_is_valid(double fade) {
-  return fade >= 0.0 && fade <= 3600.0;
+/* A stop with a fade: the fades commands accept are [0, 3600] s. */
+static ha_status send_fade_cmd(ha_player *p, int type, uint32_t tag, uint32_t track, double fade) {
+  if (!(fade >= 0.0 && fade <= 3600.0)) {
+    return HA_EINVAL;
+  }
+  cmd c = cmd_make(type, tag, track, fade);
+  return send_cmd(p, &c);
 }
 
 ha_status ha_player_play(ha_player *p) {
@@ -1008,10 +1015,7 @@ ha_status ha_player_panic(ha_player *p) {
 }
 
 ha_status ha_player_stop(ha_player *p, double fade) {
-  if (!fade_is_valid(fade)) {
-    return HA_EINVAL;
-  }
-  return send_simple_cmd(p, CMD_STOP, fade);
+  return send_fade_cmd(p, CMD_STOP, 0, 0, fade);
 }
 
 ha_status ha_player_seek(ha_player *p, double t) {
@@ -1049,19 +1053,11 @@ ha_status ha_player_start_animation(ha_player *p, uint32_t tag, ha_motion *motio
 }
 
 ha_status ha_player_stop_animation(ha_player *p, uint32_t tag, double fade) {
-  if (!fade_is_valid(fade)) {
-    return HA_EINVAL;
-  }
-  cmd c = cmd_make(CMD_STOP_ANIM, tag, 0, fade);
-  return send_cmd(p, &c);
+  return send_fade_cmd(p, CMD_STOP_ANIM, tag, 0, fade);
 }
 
 ha_status ha_player_stop_track(ha_player *p, uint32_t id, double fade) {
-  if (!fade_is_valid(fade)) {
-    return HA_EINVAL;
-  }
-  cmd c = cmd_make(CMD_STOP_TRACK, 0, id, fade);
-  return send_cmd(p, &c);
+  return send_fade_cmd(p, CMD_STOP_TRACK, 0, id, fade);
 }
 
 ha_status ha_player_update_animation(ha_player *p, uint32_t tag, ha_motion *motion) {
@@ -1112,6 +1108,12 @@ ha_status ha_player_device_echo(ha_player *p, uint32_t id, ha_vec3 position) {
 
 ha__sync *ha__player_sync(ha_player *p) {
   return &p->sync;
+}
+ha__mappings *ha__player_mappings(ha_player *p) {
+  return &p->maps;
+}
+int ha__player_can_add(const ha_player *p) {
+  return !p->thread_started;
 }
 
 ha_status ha_player_poll_event(ha_player *p, ha_player_event *ev) {

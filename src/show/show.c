@@ -180,6 +180,7 @@ ARRAY_ACCESSOR(ha_show_groups, ha_show_group, groups, ngroups)
 ARRAY_ACCESSOR(ha_show_presets, ha_show_preset, presets, npresets)
 ARRAY_ACCESSOR(ha_show_cues, ha_show_cue, cues, ncues)
 ARRAY_ACCESSOR(ha_show_outputs, ha_show_output, outputs, noutputs)
+ARRAY_ACCESSOR(ha_show_mappings, ha_show_mapping, mappings, nmappings)
 
 const ha_limits *ha_show_limits(const ha_show *show) {
   return &show->model->limits;
@@ -247,6 +248,15 @@ size_t ha_show_cue_match_osc(const ha_show *show, const char *pattern, size_t fr
   for (size_t i = from; pattern != NULL && i < show->model->ncues; i++) {
     const char *o = show->model->cues[i].osc;
     if (o != NULL && ha_osc_pattern_match(pattern, o)) {
+      return i;
+    }
+  }
+  return SIZE_MAX;
+}
+
+size_t ha_show_mapping_match_osc(const ha_show *show, const char *pattern, size_t from) {
+  for (size_t i = from; pattern != NULL && i < show->model->nmappings; i++) {
+    if (ha_osc_pattern_match(pattern, show->model->mappings[i].address)) {
       return i;
     }
   }

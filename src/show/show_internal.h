@@ -189,6 +189,8 @@ typedef struct ha__show_model {
   size_t noutputs;
   ha_limits limits;
   ha_show_control control;
+  ha_show_mapping *mappings;
+  size_t nmappings;
   size_t start_actions;  /* inline start actions over all cues */
   size_t *start_anim;    /* [start_actions]: the animation inline start k plays */
   ha__idmap track_index; /* id -> index (place: its place in the document) */
@@ -322,7 +324,7 @@ struct ha__schema {
 extern const ha__schema ha__schema_root, ha__schema_metadata, ha__schema_track,
     ha__schema_animation, ha__schema_group, ha__schema_preset, ha__schema_cue, ha__schema_action,
     ha__schema_output, ha__schema_deadband, ha__schema_bundle, ha__schema_limits, ha__schema_box,
-    ha__schema_control, ha__schema_sync, ha__schema_feedback;
+    ha__schema_control, ha__schema_sync, ha__schema_feedback, ha__schema_mapping;
 /* True when `key` is one of the schema's keys. */
 int ha__schema_has(const ha__schema *s, const char *key);
 
@@ -524,6 +526,7 @@ void ha__compile_cues(ha__compiler *x, const json_t *doc);
 void ha__compile_outputs(ha__compiler *x, const json_t *doc);
 void ha__compile_limits(ha__compiler *x, const json_t *doc);
 void ha__compile_control(ha__compiler *x, const json_t *doc);
+void ha__compile_mappings(ha__compiler *x, const json_t *doc); /* show_compile_map.c */
 
 /* ---- importing .hpx projects (show_import.c, show_import_params.c) ---- */
 

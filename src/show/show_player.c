@@ -82,7 +82,7 @@ ha_status ha_show_player_setup(const ha_show *show, ha_player *p, ha_error *err)
       return st;
     }
   }
-  return HA_OK;
+  return ha_show_player_add_mappings(show, p, err);
 }
 
 /* A player command refused when queued (they return bare statuses). */

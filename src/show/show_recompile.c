@@ -138,6 +138,7 @@ static int clone_tables(ha__show_model *m) {
     out->gains = reloc(&r, out->gains, out->gain_count * sizeof(*out->gains));
   }
   m->control.allow = reloc(&r, m->control.allow, m->control.allow_count * sizeof(char *));
+  m->mappings = reloc(&r, m->mappings, m->nmappings * sizeof(*m->mappings));
   m->start_anim = reloc(&r, m->start_anim, m->start_actions * sizeof(size_t));
   free(r.v);
   return r.oom ? -1 : 0;
@@ -400,6 +401,13 @@ ha_status ha__show_recompile(const ha__show_model *old, json_t *doc, const ha__e
   size_t nu = 0;
   if (!ops_units(ops, n, units, HA__COUNTOF(units), &nu)) {
     return HA_EAGAIN;
+  }
+  /* Mappings name a group and a parameter of its animation's model: an
+   * edit of either is checked against them by the full compiler. */
+  for (size_t i = 0; old->nmappings > 0 && i < nu; i++) {
+    if (units[i].kind == UNIT_ANIMATION || units[i].kind == UNIT_GROUP) {
+      return HA_EAGAIN;
+    }
   }
   ha__show_model *m = model_clone(old, doc);
   if (m == NULL) {

@@ -28,7 +28,7 @@ expect() {
 }
 
 # ---- validate ----
-for f in orbiting-quartet fly-by pendulum-group cue-scene; do
+for f in orbiting-quartet fly-by pendulum-group cue-scene fader-ring; do
   expect 0 "$CLI" validate "$SRC/examples/$f.json"
   grep -q '^ok: [0-9]* tracks\?, ' "$tmp/out" || fail "validate $f: no ok line: $(cat "$tmp/out")"
   [ -s "$tmp/err" ] && fail "validate $f printed diagnostics: $(cat "$tmp/err")"
@@ -122,7 +122,7 @@ window() { # window SHOW A B RATE [EVAL OPTIONS...]
   cmp -s "$tmp/want" "$tmp/part" ||
     fail "eval $show --from $a --to $b differs from --from 0: $(diff "$tmp/want" "$tmp/part" | head -4)"
 }
-for f in orbiting-quartet fly-by pendulum-group cue-scene; do
+for f in orbiting-quartet fly-by pendulum-group cue-scene fader-ring; do
   window "$f" 2.5 6 20
   window "$f" 7.31 9 50
 done

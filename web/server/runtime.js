@@ -77,9 +77,12 @@ function playerText(doc) {
 
 const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
 
-/** What needs a new player: the track ids (in order), outputs and limits. */
+/**
+ * What needs a new player: the track ids (in order), outputs, limits and the
+ * live-data mappings (the player sets their ranges and smoothing up once).
+ */
 function structureKey(doc) {
-  return JSON.stringify([(doc.tracks || []).map((t) => t.id), doc.outputs || [], doc.limits || null]);
+  return JSON.stringify([(doc.tracks || []).map((t) => t.id), doc.outputs || [], doc.limits || null, doc.mappings || []]);
 }
 
 /** The loop of one animation in transport seconds (one cycle of a pingpong). */
@@ -780,6 +783,8 @@ class Runtime extends EventEmitter {
       // the OSC control port ({address, port, sync}) or null; sync: the
       // transport follows a DAW's clock sent there
       control: this.control,
+      // the show's mappings with their live values (Player.mappings())
+      mappings: p.mappings(),
     };
     this.#stats = { at: now, outputs: outs, status };
     return result;

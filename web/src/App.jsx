@@ -12,6 +12,7 @@ import { Transport, transportActions } from './components/Transport.jsx';
 import { Cues, goNext } from './components/Cues.jsx';
 import { Outputs } from './components/Outputs.jsx';
 import { Presets } from './components/Presets.jsx';
+import { Mappings } from './components/Mappings.jsx';
 
 function SaveState() {
   const st = useStore((s) => s.docState);
@@ -271,6 +272,7 @@ export function App() {
               {tab === 'editor' && <AnimationEditor />}
               {tab === 'cues' && <Cues />}
               {tab === 'presets' && <Presets />}
+              {tab === 'cues' && <Mappings />}
               {tab === 'outputs' && <Outputs />}
             </div>
           </aside>

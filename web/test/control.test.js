@@ -76,3 +76,30 @@ test('with sync the server follows a DAW clock on its control port; stats say so
   assert.equal(s.control.sync, true);
   assert.equal(s.control.port, srv.runtime.control.port);
 });
+
+test('a mapping added in the document: a fader over OSC drives the radius, the stats list it with its live value', async (t) => {
+  const srv = await startServer(t, { control: { port: 0 } });
+  const c = await openClient(t, srv);
+  await c.call('edit', { ops: [{ op: 'add', path: '/mappings', value: [
+    { address: '/desk/fader/1', group: 'quartet', param: 'radius', input: [0, 127], output: [1, 8] },
+  ] }] });
+  // a new player (the mappings are part of its set-up) with its control port
+  await waitFor(() => srv.runtime.control && (srv.runtime.stats() || {}).mappings, 'the new player');
+  await c.call('transport', { action: 'play' });
+  const sock = dgram.createSocket('udp4');
+  await new Promise((resolve) => sock.bind(0, '127.0.0.1', resolve));
+  t.after(() => sock.close());
+  sock.send(oscMessage('/desk/fader/1', 127), srv.runtime.control.port, '127.0.0.1');
+  const live = () => c.pushes.filter((m) => m.type === 'stats' && m.stats && m.stats.mappings)
+    .map((m) => m.stats.mappings[0]).find((x) => x && x.value === 8);
+  await waitFor(live, 'a stats push with the mapped value');
+  assert.deepEqual([live().address, live().group, live().param, live().output, live().active],
+    ['/desk/fader/1', 'quartet', 'radius', [1, 8], true]);
+  // the group's tracks sit on the radius-8 circle about (0, 0, 1.5)
+  const r = () => {
+    const s = srv.runtime.stats() && srv.runtime.lastFrame();
+    return s && Math.hypot(s.positions[0], s.positions[1]);
+  };
+  await waitFor(() => Math.abs(r() - 8) < 1e-6, () => `the radius-8 circle (radius now ${r()})`);
+  assert.equal(srv.runtime.stats().counters.mapped_messages, 1);
+});

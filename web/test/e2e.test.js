@@ -254,6 +254,33 @@ function bigShow(n) {
   };
 }
 
+test('e2e: the cues tab lists the show\'s mappings with the live value a fader sent over OSC', { skip, timeout: 120000 }, async (t) => {
+  const dgram = require('node:dgram');
+  const { openClient } = require('./helpers');
+  const srv = await startServer(t, { control: { port: 0 } });
+  const c = await openClient(t, srv);
+  await c.call('edit', { ops: [{ op: 'add', path: '/mappings', value: [
+    { address: '/desk/fader/1', group: 'quartet', param: 'radius', output: [1, 8], smoothing: 0.1 },
+  ] }] });
+  await waitFor(() => srv.runtime.control && (srv.runtime.stats() || {}).mappings, 'the new player');
+  const ctx = await launch(t);
+  const errors = [];
+  const page = await openPage(ctx, srv, errors);
+  await page.click('[data-testid=tab-cues]');
+  await page.waitForSelector('[data-testid=mapping-0]');
+  assert.equal(await page.textContent('[data-testid=mapping-0-value]'), '—', 'no input yet');
+  const sock = dgram.createSocket('udp4');
+  t.after(() => sock.close());
+  const str = (x) => { const b = Buffer.from(x + '\0'); return Buffer.concat([b, Buffer.alloc((4 - (b.length % 4)) % 4)]); };
+  const f = Buffer.alloc(4);
+  f.writeFloatBE(0.5);
+  sock.send(Buffer.concat([str('/desk/fader/1'), str(',f'), f]), srv.runtime.control.port, '127.0.0.1');
+  await page.waitForFunction(() => document.querySelector('[data-testid=mapping-0-value]').textContent === '4.50', null, { timeout: 60000 });
+  assert.match(await page.textContent('[data-testid=mapping-0]'), /\/desk\/fader\/1.*quartet\.radius.*1 … 8/);
+  await shot(page, '06-mappings.png');
+  assert.deepEqual(errors, [], 'no error in the browser console');
+});
+
 test('performance: 128 animated tracks in Chromium (frame rate reported); tick lateness with 0 and 3 tabs (reported)', { skip, timeout: 180000 }, async (t) => {
   fs.mkdirSync(RESULTS, { recursive: true });
   const sim = h.startDevsim({ port: 0, tracks: 128 });

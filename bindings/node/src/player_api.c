@@ -634,6 +634,8 @@ napi_value ha_node_init_player(napi_env env, napi_value exports) {
                             ha_node_player_control_method_count, player_call, props, &n, cap) ||
       !ha_node_method_props(env, ha_node_player_show_methods, ha_node_player_show_method_count,
                             player_call, props, &n, cap) ||
+      !ha_node_method_props(env, ha_node_player_map_methods, ha_node_player_map_method_count,
+                            player_call, props, &n, cap) ||
       !ha_node_method_props(env, ha_node_player_stream_methods, ha_node_player_stream_method_count,
                             player_call, props, &n, cap)) {
     return NULL;

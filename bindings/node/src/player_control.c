@@ -197,6 +197,7 @@ static napi_value player_open_control(napi_env env, const ha_node_call *c) {
     cc.deny_loopback = !loopback;
     cc.address = control_on_address;
     cc.echo = control_on_echo;
+    cc.values = ha_node_player_map_values; /* the show's mappings (player_map.c) */
     ha_control_handlers h = {p, control_on_action, NULL};
     bool syncing = false;
     ha_error err;
@@ -211,6 +212,9 @@ static napi_value player_open_control(napi_env env, const ha_node_call *c) {
       syncing = p->cfg.sync.enabled;
       cc.clock = syncing ? control_on_clock : NULL;
       st = ha_control_start(&cc, &h, &p->control, &err);
+      if (st == HA_OK) {
+        ha_node_player_mapper_start(p);
+      }
     } else {
       snprintf(err.message, sizeof err.message, "openControl: the control port is open already");
     }
@@ -243,6 +247,7 @@ void ha_node_player_control_stop(ha_node_player *p) {
   pthread_mutex_unlock(&p->op_mu);
   /* Outside op_mu: its thread may be waiting for op_mu in a handler. */
   ha_control_stop(ctl);
+  ha_node_player_mapper_stop(p);
 }
 
 static napi_value player_close_control(napi_env env, const ha_node_call *c) {

@@ -53,6 +53,9 @@ struct ha_node_player {
   bool started, closed;
   ha_show *show;
   ha_control *control; /* openControl's input, NULL when closed (op_mu) */
+  pthread_t mapper;    /* makes the mapped edits (player_map.c) */
+  bool mapper_running; /* op_mu */
+  atomic_int mapper_quit;
   bool autostarted;
   uint32_t next_tag;
   uint32_t tick_priority; /* SCHED_FIFO priority asked for the tick thread (0: none) */
@@ -137,6 +140,19 @@ extern const size_t ha_node_player_cue_method_count;
 void ha_node_player_control_stop(ha_node_player *p);
 extern const ha_node_method ha_node_player_control_methods[];
 extern const size_t ha_node_player_control_method_count;
+
+/* ---- player_map.c: live-data mappings ------------------------------------------------ */
+
+/* Inputs for the show's mappings (ha_control_config.values; any thread,
+ * takes op_mu). */
+ha_status ha_node_player_map_values(void *user, const char *address, const double *args,
+                                    size_t nargs);
+/* Start the mapper thread when the show has mappings (op_mu held), stop
+ * it (without op_mu; JS thread). */
+void ha_node_player_mapper_start(ha_node_player *p);
+void ha_node_player_mapper_stop(ha_node_player *p);
+extern const ha_node_method ha_node_player_map_methods[];
+extern const size_t ha_node_player_map_method_count;
 
 /* ---- player_show.c: shows ---------------------------------------------------------- */
 

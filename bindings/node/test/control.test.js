@@ -128,3 +128,65 @@ test('a player with sync follows an external clock on its control port (REAPER /
   assert.throws(() => new h.Player({ sync: 'osc' }), TypeError);
   assert.throws(() => new h.Player({ sync: { tolerance: 50 } }), /tolerance/);
 });
+
+function oscFloat(address, tags, ...vals) {
+  const args = vals.map((v) => {
+    if (typeof v === 'string') return oscString(v);
+    const b = Buffer.alloc(4);
+    b.writeFloatBE(v);
+    return b;
+  });
+  return Buffer.concat([oscString(address), oscString(tags), ...args]);
+}
+
+test('mappings: a fader on the control port drives a group radius; mapInput, mappings(), refusals', async (t) => {
+  const show = {
+    format: 1,
+    tracks: [{ id: 1, position: [0, 0, 0] }],
+    animations: [{ name: 'c', model: 'circular', duration: 4, loop: true,
+      parameters: { center: [0, 0, 0], radius: 3 } }],
+    groups: [{ name: 'ring', animation: 'c', tracks: [1], autoStart: true }],
+    mappings: [
+      { address: '/desk/fader/1', group: 'ring', param: 'radius', output: [1, 8], smoothing: 0.05 },
+      { address: '/desk/xy', arg: 1, group: 'ring', param: 'center.y', input: [-1, 1], output: [-5, 5] },
+    ],
+  };
+  const p = new h.Player({ tickRate: 200 });
+  t.after(() => p.close());
+  p.loadShow(JSON.stringify(show));
+  p.start();
+  p.play();
+  const radius = () => {
+    const s = p.snapshot();
+    return s && Math.hypot(s.positions[0], s.positions[1] - (p.mappings()[1].value ?? 0));
+  };
+  await waitFor(() => { const r = radius(); return r !== null && Math.abs(r - 3) < 1e-6; });
+  assert.deepEqual(p.mappings().map((m) => [m.address, m.param, m.active, m.value]),
+    [['/desk/fader/1', 'radius', false, null], ['/desk/xy', 'center.y', false, null]]);
+  assert.deepEqual(p.mappings()[1].input, [-1, 1]);
+
+  const ctl = p.openControl({ port: 0 });
+  const sock = dgram.createSocket('udp4');
+  await new Promise((resolve) => sock.bind(0, '127.0.0.1', resolve));
+  t.after(() => sock.close());
+  sock.send(oscFloat('/desk/fader/1', ',f', 0.5), ctl.port, '127.0.0.1');
+  // settled: the radius is the mapped 4.5 and the status is active
+  await waitFor(() => p.mappings()[0].value === 4.5 && Math.abs(radius() - 4.5) < 1e-6);
+  assert.equal(p.getMetrics().counters.mapped_messages, 1);
+  // a string is refused, answered, and changes nothing
+  const reply = await new Promise((resolve) => {
+    sock.once('message', (msg) => resolve(oscStrings(msg)));
+    sock.send(oscFloat('/desk/fader/1', ',s', 'loud'), ctl.port, '127.0.0.1');
+  });
+  assert.deepEqual(reply, ['/holoanim/error', ',ss', '/desk/fader/1', 'mapped: needs a number argument']);
+  assert.equal(p.mappings()[0].value, 4.5);
+  // from JavaScript: the second argument drives center.y; NaN is refused
+  assert.equal(p.mapInput('/desk/xy', 0, 0.2), 1);
+  assert.equal(p.mapInput('/desk/xy', 0), 0);
+  assert.equal(p.mapInput('/desk/fader/1', NaN), 0);
+  assert.equal(p.mapInput('/nobody', 1), 0);
+  await waitFor(() => p.mappings()[1].value === 1 && Math.abs(radius() - 4.5) < 1e-6);
+  const s = p.snapshot();
+  assert.ok(Math.abs(Math.hypot(s.positions[0], s.positions[1] - 1) - 4.5) < 1e-6);
+  assert.equal(p.mappings()[0].inputs, 1);
+});
