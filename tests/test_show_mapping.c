@@ -260,11 +260,46 @@ static void test_player_edits(void) {
   ha_show_destroy(s);
 }
 
+/* Edits of a show with mappings: one that takes a mapped parameter away
+ * (the group given another animation) is refused as a load would be, and edits
+ * the incremental compiler makes (a track's field) keep the mappings table
+ * valid after the versions it was copied from are dropped (ASan's build
+ * reads freed memory otherwise). */
+static void test_edits_keep_mappings(void) {
+  char got[4096];
+  ha_show *s = NULL;
+  CHECK_INT(load_with(good, got, sizeof got, &s), HA_OK);
+  if (s == NULL) {
+    return;
+  }
+  ha_diags *d = NULL;
+  ha_diags_create(&d);
+  uint64_t v = ha_show_version(s);
+  CHECK_INT(ha_show_edit(s, "replace", "/groups/0/animation", "\"k\"", d), HA_EINVAL);
+  CHECK(ha_show_version(s) == v);
+  ha_show_set_history_limit(s, 1);
+  for (int i = 0; i < 4; i++) {
+    char pos[64];
+    snprintf(pos, sizeof pos, "[%d, 1, 0]", i);
+    CHECK_INT(ha_show_edit(s, "add", "/tracks/0/position", pos, d), HA_OK);
+  }
+  size_t n = 0;
+  const ha_show_mapping *m = ha_show_mappings(s, &n);
+  CHECK_INT((int)n, 3);
+  CHECK_STR(m[0].address, "/desk/fader/1");
+  CHECK_STR(m[1].address, "/desk/xy");
+  CHECK_INT(m[1].component, 1);
+  CHECK_NEAR(m[2].out_max, 4, 0);
+  ha_diags_destroy(d);
+  ha_show_destroy(s);
+}
+
 int main(void) {
   RUN(test_compile_errors);
   RUN(test_too_many);
   RUN(test_cue_address);
   RUN(test_table);
   RUN(test_player_edits);
+  RUN(test_edits_keep_mappings);
   return test_done();
 }
