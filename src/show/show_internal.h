@@ -293,12 +293,10 @@ enum {
  * `v` (which may be NULL) is not one. */
 json_t *ha__json_xyz(const json_t *v, unsigned how);
 
-/* JSON Pointer (RFC 6901): the parent container and the last token.
- * HA_EINVAL (malformed), HA_ENOTFOUND (a missing intermediate). */
-ha_status ha__pointer_parent(json_t *root, const char *pointer, json_t **parent, char *token,
-                             size_t cap);
 json_t *ha__pointer_get(json_t *root, const char *pointer);
-/* ha__pointer_parent for a change: `root` is the caller's own (shallow)
+/* JSON Pointer (RFC 6901) for a change: the parent container and the last
+ * token; HA_EINVAL (malformed), HA_ENOTFOUND (a missing intermediate),
+ * HA_ENOMEM. `root` is the caller's own (shallow)
  * copy of a document it shares with others, and each container on the way
  * that is shared (referenced more than once) is replaced by a shallow copy
  * first, so the change leaves every other holder's document as it was and

@@ -500,29 +500,6 @@ json_t *ha__pointer_get(json_t *root, const char *pointer) {
   return cur;
 }
 
-ha_status ha__pointer_parent(json_t *root, const char *pointer, json_t **parent, char *token,
-                             size_t cap) {
-  if (pointer == NULL || pointer[0] != '/') {
-    return HA_EINVAL;
-  }
-  json_t *cur = root;
-  const char *p = pointer;
-  for (;;) {
-    p = next_token(p, token, cap);
-    if (p == NULL) {
-      return HA_EINVAL;
-    }
-    if (*p == '\0') {
-      *parent = cur;
-      return HA_OK;
-    }
-    cur = pointer_step(cur, token);
-    if (cur == NULL) {
-      return HA_ENOTFOUND;
-    }
-  }
-}
-
 /* `cur`'s child at `tok` made the caller's own: a shared container (more
  * than one reference: another document, a history step) is replaced by a
  * shallow copy. NULL on ENOMEM. */

@@ -554,24 +554,31 @@ static napi_value js_calculate_position(napi_env env, napi_callback_info info) {
   return promise;
 }
 
-static napi_value js_calculate_position_sync(napi_env env, napi_callback_info info) {
+/* The position calculatePositionSync's arguments ask for; false with an
+ * exception pending. */
+static bool position_from_args(napi_env env, napi_callback_info info, ha_vec3 *out) {
   ha_node_pattern p;
   double t;
   bool use_ctx = false;
   ha_track_ctx ctx;
   napi_value mv;
   if (!calc_args(env, info, "calculatePositionSync", &p, &t, &use_ctx, &ctx, &mv)) {
-    return NULL;
+    return false;
   }
-  ha_vec3 out;
   ha_error err;
   ha_error_clear(&err);
-  ha_status st = calc_position(&p, t, use_ctx, &ctx, &out, &err);
+  ha_status st = calc_position(&p, t, use_ctx, &ctx, out, &err);
   ha_node_pattern_deinit(&p);
   if (st != HA_OK) {
-    return ha_node_throw(env, st, &err, "calculatePositionSync");
+    ha_node_throw(env, st, &err, "calculatePositionSync");
+    return false;
   }
-  return ha_node_vec3_object(env, out);
+  return true;
+}
+
+static napi_value js_calculate_position_sync(napi_env env, napi_callback_info info) {
+  ha_vec3 out;
+  return position_from_args(env, info, &out) ? ha_node_vec3_object(env, out) : NULL;
 }
 
 /* _position(motionOrPattern, time[, options]) and _positionOf(id, time):
@@ -592,23 +599,10 @@ static void position_store(ha_node_instance *inst, ha_vec3 p) {
 static napi_value js_position(napi_env env, napi_callback_info info) {
   void *data = NULL;
   NAPI_CALL(env, napi_get_cb_info(env, info, NULL, NULL, NULL, &data));
-  ha_node_pattern p;
-  double t;
-  bool use_ctx = false;
-  ha_track_ctx ctx;
-  napi_value mv;
-  if (!calc_args(env, info, "calculatePositionSync", &p, &t, &use_ctx, &ctx, &mv)) {
-    return NULL;
-  }
   ha_vec3 out;
-  ha_error err;
-  ha_error_clear(&err);
-  ha_status st = calc_position(&p, t, use_ctx, &ctx, &out, &err);
-  ha_node_pattern_deinit(&p);
-  if (st != HA_OK) {
-    return ha_node_throw(env, st, &err, "calculatePositionSync");
+  if (position_from_args(env, info, &out)) {
+    position_store(data, out);
   }
-  position_store(data, out);
   return NULL;
 }
 
