@@ -13,7 +13,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { h, WEB, sleep, waitFor, startServer, framePos } = require('./helpers');
+const { h, WEB, sleep, waitFor, startServer, framePos, launchChromium: launch } = require('./helpers');
 
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const RESULTS = path.join(WEB, 'test-results');
@@ -25,22 +25,6 @@ const skip = !haveChromium
     ? 'the UI is not built: run `npm run build` in web/ (npm test does)'
     : false;
 if (skip) console.log(`# e2e skipped: ${skip}`);
-
-async function launch(t) {
-  const { chromium } = require('playwright-core');
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'holoanim-chromium-'));
-  const ctx = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1366, height: 768 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  t.after(async () => {
-    await ctx.close();
-    fs.rmSync(profile, { recursive: true, force: true });
-  });
-  return ctx;
-}
 
 async function openPage(ctx, srv, errors) {
   const page = await ctx.newPage();

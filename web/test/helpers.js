@@ -132,4 +132,24 @@ function framePos(frame, id) {
   return [frame.positions[3 * i], frame.positions[3 * i + 1], frame.positions[3 * i + 2]];
 }
 
-module.exports = { h, WEB, ROOT, QUARTET, sleep, waitFor, startServer, connect, openClient, projectsWithQuartet, framePos };
+/**
+ * Headless Chromium (Debian's, or $CHROMIUM) through playwright-core, with
+ * its own temporary profile, closed and removed after test `t`.
+ */
+async function launchChromium(t) {
+  const { chromium } = require('playwright-core');
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'holoanim-chromium-'));
+  const ctx = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    viewport: { width: 1366, height: 768 },
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  t.after(async () => {
+    await ctx.close();
+    fs.rmSync(profile, { recursive: true, force: true });
+  });
+  return ctx;
+}
+
+module.exports = { launchChromium, h, WEB, ROOT, QUARTET, sleep, waitFor, startServer, connect, openClient, projectsWithQuartet, framePos };

@@ -13,7 +13,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
-const { h, WEB, ROOT, sleep, waitFor, startServer } = require('./helpers');
+const { h, WEB, ROOT, sleep, waitFor, startServer, launchChromium: launch } = require('./helpers');
 
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const CLI = path.join(ROOT, 'build', 'holoanim');
@@ -25,22 +25,6 @@ const skip = !fs.existsSync(CHROMIUM)
     : !fs.existsSync(CLI)
       ? `needs ${CLI} (discover, eval): scripts/setup.sh`
       : false;
-
-async function launch(t) {
-  const { chromium } = require('playwright-core');
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'holoanim-chromium-'));
-  const ctx = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1366, height: 768 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  t.after(async () => {
-    await ctx.close();
-    fs.rmSync(profile, { recursive: true, force: true });
-  });
-  return ctx;
-}
 
 /** `holoanim eval FILE` at time T: track id → [x, y, z]. */
 function evalAt(file, T) {
