@@ -91,6 +91,14 @@
 #endif
 #endif
 
+/* memcpy that takes an empty copy from anywhere (a publish of 0 tracks may
+ * pass NULL arrays; memcpy's arguments must not be NULL even then). */
+static inline void copy_bytes(void *dst, const void *src, size_t n) {
+  if (n > 0) {
+    memcpy(dst, src, n);
+  }
+}
+
 #define MAX_CAPACITY ((size_t)1 << 24)
 /* Failed copies in a row before a reader yields its time slice to let the
  * (possibly descheduled) world move on. */
@@ -200,7 +208,7 @@ static void put_doubles(ha__atomic_u64 *dst, const double *src, size_t n) {
     ha__store_release_u64(&dst[i], ha__dbits(src[i]));
   }
 #else
-  memcpy((void *)dst, src, n * sizeof(*src));
+  copy_bytes((void *)dst, src, n * sizeof(*src));
 #endif
 }
 
@@ -223,7 +231,7 @@ static void put_ids(ha__atomic_u32 *dst, const uint32_t *src, size_t n) {
     ha__store_release_u32(&dst[i], src[i]);
   }
 #else
-  memcpy((void *)dst, src, n * sizeof(*src));
+  copy_bytes((void *)dst, src, n * sizeof(*src));
 #endif
 }
 
@@ -236,7 +244,7 @@ static void put_status(ha__atomic_u8 *dst, const uint8_t *src, size_t n) {
   }
 #else
   if (src != NULL) {
-    memcpy((void *)dst, src, n);
+    copy_bytes((void *)dst, src, n);
   } else {
     memset((void *)dst, DEFAULT_STATUS, n);
   }
@@ -305,7 +313,7 @@ static void get_doubles(double *dst, const ha__atomic_u64 *src, size_t n) {
     dst[i] = ha__bitsd(ha__load_acquire_u64(&src[i]));
   }
 #else
-  memcpy(dst, (const void *)src, n * sizeof(*dst));
+  copy_bytes(dst, (const void *)src, n * sizeof(*dst));
 #endif
 }
 
@@ -316,7 +324,7 @@ static void get_ids(uint32_t *dst, const ha__atomic_u32 *src, size_t n) {
     dst[i] = ha__load_acquire_u32(&src[i]);
   }
 #else
-  memcpy(dst, (const void *)src, n * sizeof(*dst));
+  copy_bytes(dst, (const void *)src, n * sizeof(*dst));
 #endif
 }
 
@@ -327,7 +335,7 @@ static void get_status(uint8_t *dst, const ha__atomic_u8 *src, size_t n) {
     dst[i] = ha__load_acquire_u8(&src[i]);
   }
 #else
-  memcpy(dst, (const void *)src, n);
+  copy_bytes(dst, (const void *)src, n);
 #endif
 }
 
