@@ -59,8 +59,11 @@ struct ha_control {
   ha__atomic_int quit;
   /* relaxed counters: statistics read by other threads. */
   ha__atomic_u64 packets, commands, feedback, malformed, refused, unknown;
-  ha_metrics *metrics;          /* NULL: not counted there */
-  const ha__sockaddr *cur_from; /* the packet being handled (control thread) */
+  ha_metrics *metrics; /* NULL: not counted there */
+  /* The packet being handled (written by the control thread; relaxed
+   * atomics, so a call from another thread reads NULL or a pointer, never a
+   * torn value: only the control thread may follow it). */
+  const ha__sockaddr *cur_from;
   /* ha__control_create_local: replies go here (fd is -1, no thread). */
   ha__control_reply_fn reply;
   void *reply_user;
@@ -519,9 +522,9 @@ static void *control_main(void *arg) {
       control_refuse(c, key);
       continue; /* no reply: do not talk to strangers */
     }
-    c->cur_from = &from;
+    __atomic_store_n(&c->cur_from, &from, __ATOMIC_RELAXED);
     handle_packet(c, buf, (size_t)n, &from, 0);
-    c->cur_from = NULL;
+    __atomic_store_n(&c->cur_from, NULL, __ATOMIC_RELAXED);
   }
   return NULL;
 }
@@ -614,17 +617,18 @@ void ha__control_feed(ha_control *c, const uint8_t *data, size_t len) {
   in->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   from.len = sizeof(*in);
   ha__add_relaxed_u64(&c->packets, 1);
-  c->cur_from = &from;
+  __atomic_store_n(&c->cur_from, &from, __ATOMIC_RELAXED);
   handle_packet(c, data, len, &from, 0);
-  c->cur_from = NULL;
+  __atomic_store_n(&c->cur_from, NULL, __ATOMIC_RELAXED);
 }
 
 const char *ha_control_sender(const ha_control *c, char *buf, size_t cap) {
   if (cap > 0) {
     buf[0] = '\0';
   }
-  if (c != NULL && c->cur_from != NULL && cap > 0) {
-    ha__net_format(c->cur_from, buf, cap);
+  const ha__sockaddr *from = c != NULL ? __atomic_load_n(&c->cur_from, __ATOMIC_RELAXED) : NULL;
+  if (from != NULL && cap > 0) {
+    ha__net_format(from, buf, cap);
   }
   return buf;
 }
