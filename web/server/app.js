@@ -25,6 +25,7 @@ const { WebSocketServer } = require('ws');
 const { Session } = require('./session');
 const { Runtime } = require('./runtime');
 const { requestHandler } = require('./requests');
+const { Recorder } = require('./record');
 const { parseMessage, encodeFrame } = require('./protocol');
 const { Access } = require('./access');
 const { Devices } = require('./device');
@@ -325,7 +326,8 @@ async function createServer(opts) {
   const statsTimer = statsEverySecond(clients, runtime, broadcast);
 
   // ---- requests ----
-  const handle = requestHandler({ h, session, runtime, cli: opts.cli, devices });
+  const recorder = new Recorder();
+  const handle = requestHandler({ h, session, runtime, cli: opts.cli, devices, recorder });
 
   async function onMessage(c, data, isBinary) {
     let m;
@@ -407,7 +409,7 @@ async function createServer(opts) {
     devices.close();
   }
 
-  return { url, port, session, runtime, clients, close, devsim: () => devices.sim() };
+  return { url, port, session, runtime, recorder, clients, close, devsim: () => devices.sim() };
 }
 
 module.exports = { createServer, isLoopback, MAX_MESSAGE_BYTES };

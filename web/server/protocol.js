@@ -30,6 +30,7 @@ const TYPES = {
   cue: { number: 'num' },
   live: { track: 'int', position: 'vec3' },
   stopTrack: { track: 'int', fade: 'num?' },
+  record: { action: ['start', 'stop', 'cancel', 'state'], tolerance: 'num?' },
   // tools
   preview: { model: 'str', params: 'obj?', timing: 'obj?', tracks: 'ids?', spec: 'obj?' },
   discover: { host: 'str', port: 'int?' },

@@ -116,8 +116,25 @@ function captureRequest(session, runtime, m, by) {
   return { version, preset: m.name, tracks: ids };
 }
 
+/**
+ * Record a performance (record.js): start (arm at the show clock's time),
+ * stop (the take becomes keyframes animations, one show edit) or cancel.
+ */
+function recordRequest(session, runtime, recorder, m, by) {
+  if (!recorder) throw Object.assign(new Error('recording is not available'), { code: 'EUNSUPPORTED' });
+  if (m.action === 'start') return recorder.start(runtime.transport().time, m.tolerance ?? 0.01);
+  if (m.action === 'cancel') return recorder.cancel();
+  if (m.action === 'state') return recorder.state();
+  const { ops, takes } = recorder.stop(session.doc);
+  const summary = takes.map(({ track, name, samples, keys }) => ({ track, name, samples, keys }));
+  if (ops.length === 0) return { recording: false, takes: summary, version: null };
+  const version = session.edit(ops, undefined, by, `record ${takes.map((t) => t.name).join(', ')}`);
+  recorder.last = takes;
+  return { recording: false, takes: summary, version };
+}
+
 /** handle(client, message) → the reply's result (or a promise of it); throws {code, message}. */
-function requestHandler({ h, session, runtime, cli, devices }) {
+function requestHandler({ h, session, runtime, cli, devices, recorder }) {
   return async function handle(c, m) {
     switch (m.type) {
       case 'edit': return { version: session.edit(m.ops, m.base, c.id, m.label || '') };
@@ -133,7 +150,14 @@ function requestHandler({ h, session, runtime, cli, devices }) {
       case 'transport': return transportRequest(runtime, session, m);
       case 'settings': return session.setSettings(m.stop ? { stop: m.stop } : {});
       case 'cue': return { cue: runtime.goCue(m.number) };
-      case 'live': runtime.setBase(m.track, m.position); return {};
+      case 'live':
+        runtime.setBase(m.track, m.position);
+        if (recorder && recorder.recording) {
+          const tr = runtime.transport();
+          recorder.sample(m.track, m.position, tr.time, tr.playing);
+        }
+        return {};
+      case 'record': return recordRequest(session, runtime, recorder, m, c.id);
       case 'stopTrack': runtime.stopTrack(m.track, m.fade ?? 0); return {};
       case 'preview': return previewRequest(h, session, runtime, m);
       case 'discover': return discoverRequest(cli, m);
