@@ -15,11 +15,17 @@ export function pathKind(model) {
   return PATH_MODELS[model] || null;
 }
 
-/** A parameter's value, else its default in the registry's model entry (`info` list). */
+// The engine's built-in point lists (the registry gives no default for them: MODELS.md, keyframes.c)
+const BUILTIN = {
+  controlPoints: [[-5, 0, 0], [-2, 3, 0], [2, -3, 0], [5, 0, 0]],
+  keyframes: [{ time: 0, position: [-5, 0, 0] }, { time: 5, position: [0, 5, 0] }, { time: 10, position: [5, 0, 0] }],
+};
+
+/** A parameter's value, else its default in the registry's model entry (`info` list), else the built-in one. */
 function valueOf(params, infos, name) {
   if (params && params[name] !== undefined) return params[name];
   const info = (infos || []).find((p) => p.name === name);
-  return info ? info.default : undefined;
+  return info && info.default !== null && info.default !== undefined ? info.default : BUILTIN[name];
 }
 
 const vec = (v) => (Array.isArray(v) ? [Number(v[0]) || 0, Number(v[1]) || 0, Number(v[2]) || 0] : typeof v === 'number' ? [v, v, v] : [0, 0, 0]);

@@ -10,6 +10,7 @@
 // a 60 Hz frame budget on a software-rendered canvas (Chromium without GPU).
 
 import { live } from './client.js';
+import { drawHandles } from './pathview.js';
 
 export const PALETTE = ['#e6194b', '#3cb44b', '#4363d8', '#f58231', '#911eb4', '#46f0f0', '#f032e6', '#bcf60c', '#fabebe', '#008080', '#e6beff', '#9a6324', '#fffac8', '#aaffc3', '#ffd8b1', '#808000'];
 
@@ -286,8 +287,8 @@ export class ViewRenderer {
     for (let i = 0; i < n; i++) if (this.selection.has(tracks[i].id)) label(i);
     // with many sources the side view names only the selected ones (in it
     // sources at different depths overlap)
-    if (this.axes[1] === 2 && n > 16) return;
-    for (let i = 0; i < n && placed.length < 64; i++) if (!this.selection.has(tracks[i].id)) label(i);
+    if (!(this.axes[1] === 2 && n > 16)) for (let i = 0; i < n && placed.length < 64; i++) if (!this.selection.has(tracks[i].id)) label(i);
+    drawHandles(this, g); // the edited path's control points, if any
   }
 
   #trace(g, pts, from, to) {

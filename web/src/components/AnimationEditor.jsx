@@ -189,6 +189,11 @@ export function AnimationEditor() {
   }, [draft, model, tracks]);
 
   useEffect(() => () => setState({ preview: null }), []);
+  // the views draw this group's control points as handles (pathview.js)
+  useEffect(() => {
+    setState({ editTarget: editing ? target : null });
+    return () => setState({ editTarget: null });
+  }, [editing, target]);
 
   const fieldsOf = useMemo(() => (model ? model.parameters : []), [model]);
   if (!registry || !doc) return null;

@@ -4,6 +4,8 @@
 import { useEffect, useRef } from 'react';
 import { ViewRenderer } from '../render.js';
 import { call, edit, getState, live, ptr, setState, subscribe } from '../client.js';
+import { attachPathEditing, onPathChange } from '../pathview.js';
+import { Record, recordingDrag } from './Record.jsx';
 
 // Frame timing for the status bar and the performance test (window.__holo):
 // every animation frame, and the ones that drew new positions.
@@ -87,6 +89,7 @@ function ViewCanvas({ axes, label, renderers, testid }) {
     let dragging = null;
     let sendPending = false;
     const renderer = () => renderers.current.find((r) => r.canvas === el);
+    const detachPath = attachPathEditing(el, renderer); // first: a handle's events go no further
     const local = (ev) => {
       const b = el.getBoundingClientRect();
       return [ev.clientX - b.left, ev.clientY - b.top];
@@ -107,7 +110,7 @@ function ViewCanvas({ axes, label, renderers, testid }) {
       }
       if (!sel.includes(t.id)) setState({ selection: [t.id] });
       const start = [...(t.position || [0, 0, 0])];
-      dragging = { track: t.id, start, pos: [...r.positionOf(t)], moved: false, r };
+      dragging = { track: t.id, start, pos: [...r.positionOf(t)], moved: false, r, followers: recordingDrag.followers(t.id, (x) => r.positionOf(x)) };
       el.setPointerCapture(ev.pointerId);
     };
     const move = (ev) => {
@@ -127,7 +130,9 @@ function ViewCanvas({ axes, label, renderers, testid }) {
         sendPending = true;
         requestAnimationFrame(() => {
           sendPending = false;
-          if (dragging) call('live', { track: dragging.track, position: dragging.pos }).catch(() => {});
+          if (!dragging) return;
+          call('live', { track: dragging.track, position: dragging.pos }).catch(() => {});
+          recordingDrag.follow(dragging.followers, dragging.pos.map((v, k) => v - dragging.start[k]));
         });
       }
     };
@@ -136,6 +141,12 @@ function ViewCanvas({ axes, label, renderers, testid }) {
       const d = dragging;
       dragging = null;
       if (!d.moved) return;
+      if (recordingDrag.on) {
+        // a take: the server keeps the gesture; the bases stay as they are
+        for (const r of renderers.current) r.drag = null;
+        views.force = true;
+        return;
+      }
       const doc = getState().doc;
       const i = doc.tracks.findIndex((t) => t.id === d.track);
       try {
@@ -152,6 +163,7 @@ function ViewCanvas({ axes, label, renderers, testid }) {
     el.addEventListener('pointerup', up);
     el.addEventListener('pointercancel', up);
     return () => {
+      detachPath();
       el.removeEventListener('pointerdown', down);
       el.removeEventListener('pointermove', move);
       el.removeEventListener('pointerup', up);
@@ -179,6 +191,9 @@ export function Views() {
       const b = r.canvas.getBoundingClientRect();
       return [b.left + r.sx(pos[r.axes[0]]), b.top + r.sy(pos[r.axes[1]])];
     };
+    onPathChange(() => {
+      views.force = true;
+    });
     let prev = getState();
     const unsub = subscribe(() => {
       const s = getState();
@@ -219,6 +234,7 @@ export function Views() {
   }, []);
   return (
     <div className="views">
+      <Record />
       <ViewCanvas axes={TOP} label="TOP" renderers={renderers} testid="view-top" />
       <ViewCanvas axes={SIDE} label="SIDE" renderers={renderers} testid="view-side" />
     </div>
