@@ -1,0 +1,215 @@
+'use strict';
+// Path editing in the views and recording a performance, in Chromium, from
+// an EMPTY projects folder: a new show, a track, a keyframes animation whose
+// points are dragged, added and removed with the mouse (the saved show and
+// the drawn path follow; undo restores; a refused change shows the engine's
+// message); then a drag recorded while the show plays becomes a thinned
+// keyframes animation that plays the gesture back. Screenshots:
+// web/test-results/path-*.png.
+
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { h, WEB, sleep, waitFor, startServer, launchChromium } = require('./helpers');
+const steps = require('./steps-path');
+
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const RESULTS = path.join(WEB, 'test-results');
+const skip = !fs.existsSync(CHROMIUM) ? `chromium not found at ${CHROMIUM}` : !fs.existsSync(path.join(WEB, 'dist', 'index.html')) ? 'the UI is not built: npm run build' : false;
+
+const dist = (a, b) => Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]);
+
+/** The keyframes animation `anim` (from the show) evaluated by the addon at `times` (s). */
+function evalKeys(anim, times) {
+  const m = h.createMotion(anim.model, anim.parameters, { duration: anim.duration, loop: anim.loop, speed: anim.speed ?? 1 });
+  const out = h.evaluate(m, times);
+  return times.map((_, i) => [out[3 * i], out[3 * i + 1], out[3 * i + 2]]);
+}
+
+async function openPage(t, srv) {
+  const ctx = await launchChromium(t);
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(srv.url);
+  await page.waitForSelector('[data-testid=tracks]');
+  return { page, errors };
+}
+
+test('path editing: drag, add and remove a keyframe in the view; the show, the drawn path and undo follow', { skip, timeout: 240000 }, async (t) => {
+  fs.mkdirSync(RESULTS, { recursive: true });
+  const projectsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'holoanim-path-'));
+  assert.deepEqual(fs.readdirSync(projectsDir), []);
+  const srv = await startServer(t, { projectsDir });
+  const { page, errors } = await openPage(t, srv);
+  const shot = (name) => page.screenshot({ path: path.join(RESULTS, `path-${name}.png`) });
+
+  await steps.newShow(page, srv, 'paths');
+  const id = await steps.addTrack(page, srv, [0, 0, 1.5]);
+  const group = await steps.createAnimation(page, srv, { tracks: [id], model: 'keyframes', duration: 10 });
+  const ai = () => srv.session.doc.animations.findIndex((a) => a.name === group);
+  // the engine's default keys until the first edit writes them
+  const DEFAULT = [{ time: 0, position: [-5, 0, 0] }, { time: 5, position: [0, 5, 0] }, { time: 10, position: [5, 0, 0] }];
+  const keys = () => (srv.session.doc.animations[ai()].parameters || {}).keyframes || DEFAULT;
+  // the engine's default keys, drawn as three handles on the path
+  const before = await steps.handles(page);
+  assert.deepEqual(before, [[-5, 0, 0], [0, 5, 0], [5, 0, 0]]);
+  await shot('01-handles');
+
+  // drag the middle key to (2, 3): the path is previewed while the button is down
+  const ppm = await steps.pixelsPerMetre(page);
+  const slack = 1.5 / ppm; // a drag lands on a pixel
+  let during = null;
+  await steps.dragHandle(page, srv, 1, [2, 3], {
+    during: async () => {
+      await page.waitForFunction(() => {
+        const p = window.__holo.getState().preview;
+        const n = p.points[0].length / 3;
+        const k = Math.floor(n / 2); // time 5 of 10: the middle sample
+        return Math.abs(p.points[0][3 * k] - 2) < 0.2;
+      });
+      during = await page.evaluate(() => window.__holo.getState().preview.points[0]);
+      await shot('02-dragging');
+    },
+  });
+  const moved = keys()[1];
+  assert.equal(moved.time, 5, 'a moved key keeps its time');
+  assert.ok(dist(moved.position, [2, 3, 0]) <= slack, `key 2 at ${moved.position} (one pixel is ${1 / ppm} m)`);
+  assert.ok(during, 'the path was redrawn while dragging');
+  // one edit: one undo step
+  assert.equal(srv.session.state().canUndo, true);
+  // the saved show has it (autosave)
+  await waitFor(() => JSON.stringify(((steps.savedShow(srv).animations[0].parameters.keyframes || [])[1] || {}).position) === JSON.stringify(moved.position), 'the saved show');
+  // the drawn path follows: its middle sample is the key, and the handle is there
+  await page.waitForFunction((pos) => {
+    const p = window.__holo.getState().preview.points[0];
+    const k = Math.floor(p.length / 3 / 2);
+    return Math.hypot(p[3 * k] - pos[0], p[3 * k + 1] - pos[1], p[3 * k + 2] - pos[2]) < 1e-3;
+  }, moved.position);
+  assert.deepEqual((await steps.handles(page))[1], moved.position);
+  await shot('03-dragged');
+
+  // Ctrl+Z restores the key, Ctrl+Y puts it back
+  await page.click('[data-testid=view-side]', { position: { x: 5, y: 5 } }); // focus off the fields
+  await page.keyboard.press('Control+z');
+  await waitFor(() => dist(keys()[1].position, [0, 5, 0]) < 1e-9, 'undo restores the key');
+  await page.waitForFunction(() => window.__holoPath.handles()[1][1] === 5);
+  await page.keyboard.press('Control+y');
+  await waitFor(() => dist(keys()[1].position, moved.position) < 1e-9, 'redo');
+
+  // double-click the path between keys 2 and 3: a key at the time there
+  const mid = evalKeys(srv.session.doc.animations[ai()], [7.5])[0];
+  await steps.insertOnPath(page, mid);
+  await waitFor(() => keys().length === 4, 'a key added');
+  const added = keys()[2];
+  assert.ok(added.time > 5 && added.time < 10, `the new key's time ${added.time} is between its neighbours'`);
+  assert.ok(Math.abs(added.time - 7.5) < 0.5, `at the time under the pointer: ${added.time}`);
+  assert.ok(dist(added.position, mid) <= 2 * slack + 0.01, `at the pointer: ${added.position} vs ${mid}`);
+  await page.waitForFunction(() => window.__holoPath.handles().length === 4);
+  await shot('04-added');
+
+  // right-click removes it; Delete removes the selected one
+  await steps.removeHandle(page, 2);
+  await waitFor(() => keys().length === 3, 'the key removed');
+  await steps.removeHandle(page, 2);
+  await waitFor(() => keys().length === 2, 'key 3 removed');
+  await steps.removeHandle(page, 1);
+  await waitFor(() => keys().length === 1, 'key 2 removed');
+  // the last key cannot go: the engine's message is shown, the show keeps it
+  let engine = '';
+  try {
+    h.createMotion('keyframes', { keyframes: [] }, { duration: 10 });
+  } catch (e) {
+    engine = e.message;
+  }
+  assert.ok(engine, 'the engine refuses no keys');
+  const v = srv.session.state().version;
+  const hs = await steps.handles(page);
+  const p = await steps.toScreen(page, 0, hs[0]);
+  await page.mouse.click(p[0], p[1]); // select it
+  await page.keyboard.press('Delete');
+  await page.waitForSelector('.toast.error, .toasts .error');
+  const toastText = await page.textContent('.toast.error, .toasts .error');
+  assert.ok(toastText.includes(engine.split(':')[0]), `the engine's message "${engine}" shown: "${toastText}"`);
+  assert.equal(srv.session.state().version, v, 'nothing changed');
+  assert.equal(keys().length, 1);
+  await shot('05-refused');
+  assert.deepEqual(errors, []);
+});
+
+test('record a performance: a drag while playing becomes a thinned keyframes animation that plays it back', { skip, timeout: 240000 }, async (t) => {
+  fs.mkdirSync(RESULTS, { recursive: true });
+  const projectsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'holoanim-rec-'));
+  assert.deepEqual(fs.readdirSync(projectsDir), []);
+  const srv = await startServer(t, { projectsDir });
+  const { page, errors } = await openPage(t, srv);
+  const shot = (name) => page.screenshot({ path: path.join(RESULTS, `path-${name}.png`) });
+
+  await steps.newShow(page, srv, 'takes');
+  const id = await steps.addTrack(page, srv, [-3, 0, 1.5]);
+  // a half circle of radius 3, then a straight stretch: 150 mouse moves
+  const gesture = [];
+  for (let k = 1; k <= 100; k++) {
+    const a = Math.PI - (Math.PI * k) / 100;
+    gesture.push([3 * Math.cos(a), 3 * Math.sin(a)]);
+  }
+  for (let k = 1; k <= 50; k++) gesture.push([3, 3 * (-k / 50)]);
+  const summary = await steps.recordDrag(page, srv, id, gesture, { tolerance: 0.01 });
+  await shot('06-recorded');
+  assert.match(summary, /samples → \d+ keys/);
+  const take = srv.recorder.last[0];
+  assert.equal(take.track, id);
+  const anim = srv.session.doc.animations.find((a) => a.name === take.name);
+  const group = srv.session.doc.groups.find((g) => g.animation === take.name);
+  assert.equal(anim.model, 'keyframes');
+  assert.deepEqual(group.tracks, [id]);
+  const keys = anim.parameters.keyframes;
+  const samples = take.recorded;
+  assert.ok(samples.length >= 40, `${samples.length} samples reached the server`);
+  // (a mouse drag's positions land on pixels and its times on the server's
+  // clock, both jittery at this tolerance: the test asks for fewer keys, not a ratio)
+  assert.ok(keys.length < 0.8 * samples.length, `thinned: ${keys.length} keys for ${samples.length} samples`);
+  t.diagnostic(`${samples.length} samples → ${keys.length} keys at 1 cm`);
+  assert.ok(keys.length >= 4, `a curve keeps several keys: ${keys.length}`);
+  // timed by the show clock: the take lasts as long as the drag did on it
+  assert.ok(anim.duration > 0.3, `duration ${anim.duration}`);
+  // every sample within the tolerance of the keyframes path the addon evaluates, at its time
+  const at = evalKeys(anim, samples.map((s) => s.t));
+  const worst = Math.max(...samples.map((s, i) => dist(s.p, at[i])));
+  assert.ok(worst <= 0.01 + 1e-4, `worst sample ${worst} m from the keyframes path`);
+  // the recorded track's base did not move: the gesture is the animation's
+  assert.deepEqual(srv.session.doc.tracks[0].position, [-3, 0, 1.5]);
+
+  // the take in the editor: its keys are handles on its path
+  await steps.editGroup(page, group.name);
+  assert.equal((await steps.handles(page)).length, keys.length);
+  await shot('07-take-handles');
+
+  // play it back: stop (hold), play from 0; the player follows the recorded path
+  await page.selectOption('[data-testid=stop-mode]', 'hold');
+  await page.click('[data-testid=stop]');
+  await waitFor(() => !srv.runtime.transport().playing, 'stopped');
+  const frames = [];
+  const onFrame = (f) => frames.push({ time: f.time, pos: [f.positions[0], f.positions[1], f.positions[2]], id: f.ids[0] });
+  srv.runtime.on('frame', onFrame);
+  t.after(() => srv.runtime.off('frame', onFrame));
+  await page.click('[data-testid=play]');
+  await waitFor(() => srv.runtime.transport().time > anim.duration + 0.2, 'the take played');
+  await shot('08-playback');
+  srv.runtime.off('frame', onFrame);
+  // past the fade-in (1 s at most) the player is on the keyframes path
+  const checked = frames.filter((f) => f.id === id && f.time > 1.05 && f.time < anim.duration);
+  assert.ok(checked.length >= 5, `${checked.length} frames checked`);
+  const want = evalKeys(anim, checked.map((f) => f.time));
+  const off = Math.max(...checked.map((f, i) => dist(f.pos, want[i])));
+  assert.ok(off < 0.002, `the player is ${off} m from the recorded path`);
+  // and on the recorded gesture itself (within the tolerance, at the same show time)
+  const near = checked.map((f) => {
+    const s = samples.reduce((b, x) => (Math.abs(x.t - f.time) < Math.abs(b.t - f.time) ? x : b));
+    return Math.abs(s.t - f.time) < 0.02 ? dist(s.p, f.pos) : 0;
+  });
+  assert.ok(Math.max(...near) < 0.1, `the player follows the gesture: ${Math.max(...near)} m`);
+  assert.deepEqual(errors, []);
+});
