@@ -218,3 +218,22 @@ export function groupShift(group, bases, points) {
   else if (mode === 'centered' && group.centerPoint) to = vec(group.centerPoint);
   return to ? [to[0] - pivot[0], to[1] - pivot[1], to[2] - pivot[2]] : [0, 0, 0];
 }
+
+const IDENTITY = { rotation: [0, 0, 0], scale: [1, 1, 1], offset: [0, 0, 0], offsetTurn: [0, 0, 0] };
+
+/**
+ * The frame parameters that move the path away from its points (rotation,
+ * scale, offset, offsetTurn other than identity): the handles would not sit
+ * on the path, so the views do not offer them. [] when there are none.
+ */
+export function framedBy(params) {
+  const out = [];
+  for (const [k, id] of Object.entries(IDENTITY)) {
+    const v = params ? params[k] : undefined;
+    if (v === undefined || v === null) continue;
+    const arr = typeof v === 'number' ? [v, v, v] : Array.isArray(v) ? v : [];
+    if (arr.length === 4 && k === 'rotation' && Math.abs(arr[0]) === 1 && arr[1] === 0 && arr[2] === 0 && arr[3] === 0) continue; // the unit quaternion
+    if (arr.some((x, i) => x !== id[i])) out.push(k);
+  }
+  return out;
+}

@@ -10,7 +10,7 @@
 // drawHandles at the end of each frame.
 
 import { call, edit, errorText, getState, ptr, setState, toast } from './client.js';
-import { controlPoints, groupShift, hitHandle, hitPath, insertPoint, movePoint, pathKind, removePoint, timeAt } from './pathedit.mjs';
+import { controlPoints, framedBy, groupShift, hitHandle, hitPath, insertPoint, movePoint, pathKind, removePoint, timeAt } from './pathedit.mjs';
 
 const tool = {
   selected: -1, // the selected handle
@@ -42,7 +42,14 @@ function target() {
   const m = s.registry.models.find((x) => x.name === anim.model || (x.aliases || []).includes(anim.model));
   const byId = new Map((doc.tracks || []).map((t) => [t.id, t.position || [0, 0, 0]]));
   const bases = group.tracks.map((id) => byId.get(id) || [0, 0, 0]);
-  return { group, gi, anim, ai, kind, infos: m ? m.parameters : [], tracks: group.tracks, bases };
+  const framed = framedBy(anim.parameters);
+  return { group, gi, anim, ai, kind, framed, infos: m ? m.parameters : [], tracks: group.tracks, bases };
+}
+
+/** What the pointer can edit: the target unless its frame parameters move the path off its points. */
+function editable() {
+  const tg = target();
+  return tg && tg.framed.length === 0 ? tg : null;
 }
 
 function paramsOf(tg) {
@@ -161,7 +168,7 @@ export function attachPathEditing(el, renderer) {
     ev.preventDefault();
   };
   const down = (ev) => {
-    const tg = target();
+    const tg = editable();
     const r = renderer();
     if (!tg || !r) return;
     const [px, py] = local(ev);
@@ -210,7 +217,7 @@ export function attachPathEditing(el, renderer) {
     tool.redraw();
   };
   const dbl = (ev) => {
-    const tg = target();
+    const tg = editable();
     const r = renderer();
     if (!tg || !r) return;
     const [px, py] = local(ev);
@@ -218,7 +225,7 @@ export function attachPathEditing(el, renderer) {
     if (insertAt(tg, r, px, py)) stop(ev);
   };
   const menu = (ev) => {
-    const tg = target();
+    const tg = editable();
     const r = renderer();
     if (!tg || !r) return;
     const [px, py] = local(ev);
@@ -228,7 +235,7 @@ export function attachPathEditing(el, renderer) {
     if (ev.key !== 'Delete' && ev.key !== 'Backspace') return;
     const el2 = document.activeElement;
     if (el2 && (el2.tagName === 'INPUT' || el2.tagName === 'TEXTAREA' || el2.tagName === 'SELECT' || el2.isContentEditable)) return;
-    const tg = target();
+    const tg = editable();
     if (!tg || tool.selected < 0 || el.dataset.testid !== 'view-top') return; // one view answers
     ev.preventDefault();
     remove(tg, tool.selected);
@@ -255,8 +262,19 @@ export function attachPathEditing(el, renderer) {
 /** render.js: the handles over a frame (and the engine's refusal, if any). */
 export function drawHandles(r, g) {
   const tg = target();
-  if (!tg) {
+  const name = tg ? tg.group.name : null;
+  if (name !== tool.shown) {
+    // another group (or none): nothing selected, no old message
+    tool.shown = name;
     tool.selected = -1;
+    tool.message = '';
+  }
+  if (!tg) return;
+  if (tg.framed.length) {
+    g.fillStyle = '#8a98aa';
+    g.font = '10px system-ui, sans-serif';
+    g.textBaseline = 'top';
+    g.fillText(`points not editable here: ${tg.framed.join(', ')} move the path off them`, 8, 34);
     return;
   }
   const xy = screenOf(r, handles(tg).world);

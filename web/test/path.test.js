@@ -211,5 +211,21 @@ test('record a performance: a drag while playing becomes a thinned keyframes ani
     return Math.abs(s.t - f.time) < 0.02 ? dist(s.p, f.pos) : 0;
   });
   assert.ok(Math.max(...near) < 0.1, `the player follows the gesture: ${Math.max(...near)} m`);
+
+  // two sources at once: with both selected, dragging one moves the other along
+  const a = await steps.addTrack(page, srv, [0, -4, 1.5]);
+  const b = await steps.addTrack(page, srv, [2, -4, 1.5]);
+  const line = [];
+  for (let k = 1; k <= 60; k++) line.push([(3 * k) / 60, -4 + (2 * k) / 60]);
+  await steps.recordDrag(page, srv, a, line, { select: [a, b] });
+  await shot('09-two-sources');
+  const two = srv.recorder.last;
+  assert.deepEqual(two.map((x) => x.track).sort(), [a, b]);
+  const [ta, tb] = [a, b].map((id) => two.find((x) => x.track === id));
+  // b kept its 2 m to the right of a all along (the drag's positions are rounded to the centimetre)
+  const endA = ta.recorded[ta.recorded.length - 1].p;
+  const endB = tb.recorded[tb.recorded.length - 1].p;
+  assert.ok(dist([endB[0] - 2, endB[1], endB[2]], endA) < 0.02, `a ends at ${endA}, b at ${endB}`);
+  assert.ok(dist(endA, [3, -2, 1.5]) < 0.1, `a ends where the pointer did: ${endA}`);
   assert.deepEqual(errors, []);
 });

@@ -2,7 +2,7 @@
 // path model, moving, inserting and removing one, and what is under the pointer.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { pathKind, controlPoints, movePoint, insertPoint, removePoint, insertIndex, hitHandle, hitPath, timeAt, groupShift } from '../src/pathedit.mjs';
+import { framedBy, pathKind, controlPoints, movePoint, insertPoint, removePoint, insertIndex, hitHandle, hitPath, timeAt, groupShift } from '../src/pathedit.mjs';
 
 const infos = [
   { name: 'start', default: [-5, 0, 0] },
@@ -86,4 +86,11 @@ test('the group puts the model in the room: relative on the first base, isobaryc
   assert.deepEqual(groupShift({ mode: 'relative' }, [[5, 5, 1], [0, 0, 0]], pts), [4, 4, 1]);
   assert.deepEqual(groupShift({ mode: 'isobarycentric' }, [[4, 0, 0], [0, 2, 2]], pts), [1, 0, 1]);
   assert.deepEqual(groupShift({ mode: 'centered', centerPoint: [1, 2, 3] }, [], pts), [0, 1, 3]);
+});
+
+test('a path moved by its frame parameters gets no handles', () => {
+  assert.deepEqual(framedBy({}), []);
+  assert.deepEqual(framedBy({ rotation: [0, 0, 0], scale: 1, offset: [0, 0, 0] }), []);
+  assert.deepEqual(framedBy({ rotation: [0, 0, 30], scale: [1, 2, 1], offset: [0, 0, 1], offsetTurn: [0, 0, 0] }), ['rotation', 'scale', 'offset']);
+  assert.deepEqual(framedBy({ scale: 2 }), ['scale']);
 });

@@ -115,12 +115,21 @@ function savedShow(srv) {
   return JSON.parse(fs.readFileSync(path.join(srv.projectsDir, `${srv.session.project}.json`), 'utf8'));
 }
 
+/** Select tracks by clicking their rows in the list (Ctrl adds). */
+async function selectTracks(page, ids) {
+  await page.click(`[data-testid=track-${ids[0]}] .idx`);
+  for (const id of ids.slice(1)) await page.click(`[data-testid=track-${id}] .idx`, { modifiers: ['Control'] });
+}
+
 /**
  * Record a performance: press Record (the transport starts), drag track
  * `track` in the top view through `points` (room x, y), one mouse move per
- * frame, then stop recording. Returns the Record bar's summary.
+ * frame, then stop recording. With `select` (track ids, `track` among
+ * them) those are selected first and move along. Returns the Record bar's
+ * summary.
  */
-async function recordDrag(page, srv, track, points, { tolerance } = {}) {
+async function recordDrag(page, srv, track, points, { tolerance, select } = {}) {
+  if (select) await selectTracks(page, select);
   if (tolerance !== undefined) {
     await page.fill('[data-testid=record-tolerance]', String(tolerance * 100));
     await page.press('[data-testid=record-tolerance]', 'Enter');
@@ -144,4 +153,4 @@ async function recordDrag(page, srv, track, points, { tolerance } = {}) {
   return page.textContent('[data-testid=record-status]');
 }
 
-module.exports = { newShow, addTrack, createAnimation, editGroup, handles, toScreen, pixelsPerMetre, dragHandle, insertOnPath, removeHandle, savedShow, recordDrag };
+module.exports = { selectTracks, newShow, addTrack, createAnimation, editGroup, handles, toScreen, pixelsPerMetre, dragHandle, insertOnPath, removeHandle, savedShow, recordDrag };
