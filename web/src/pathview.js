@@ -293,15 +293,20 @@ export function drawHandles(r, g) {
   }
   g.font = '10px system-ui, sans-serif';
   g.textBaseline = 'bottom';
+  // many points (a recorded take): smaller handles, numbered only the selected
+  const many = xy.length > 16;
+  const half = many ? 3 : 4.5;
   xy.forEach(([x, y], i) => {
     const sel = i === tool.selected;
     g.fillStyle = sel ? '#ffe066' : '#0d1014';
     g.strokeStyle = '#ffe066';
     g.lineWidth = sel ? 2 : 1.5;
-    g.fillRect(x - 4.5, y - 4.5, 9, 9);
-    g.strokeRect(x - 4.5, y - 4.5, 9, 9);
-    g.fillStyle = '#ffe066';
-    g.fillText(String(i + 1), x + 6, y - 4);
+    g.fillRect(x - half, y - half, 2 * half, 2 * half);
+    g.strokeRect(x - half, y - half, 2 * half, 2 * half);
+    if (!many || sel) {
+      g.fillStyle = '#ffe066';
+      g.fillText(String(i + 1), x + half + 2, y - half);
+    }
   });
   if (tool.message) {
     g.fillStyle = '#ff6b6b';
