@@ -26,9 +26,21 @@ export function onPathChange(fn) {
   tool.redraw = fn;
 }
 
-/** What is being edited: {group, gi, anim, ai, infos, kind, tracks, bases}, or null. */
+const memo = { doc: null, name: null, registry: null, value: null };
+
+/** What is being edited: {group, gi, anim, ai, infos, kind, framed, tracks, bases}, or null (worked out once per show version). */
 function target() {
   const s = getState();
+  if (s.doc !== memo.doc || s.editTarget !== memo.name || s.registry !== memo.registry) {
+    memo.doc = s.doc;
+    memo.name = s.editTarget;
+    memo.registry = s.registry;
+    memo.value = findTarget(s);
+  }
+  return memo.value;
+}
+
+function findTarget(s) {
   const doc = s.doc;
   if (!doc || !s.editTarget || !s.registry) return null;
   const gi = (doc.groups || []).findIndex((g) => g.name === s.editTarget);

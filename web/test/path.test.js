@@ -83,11 +83,13 @@ test('path editing: drag, add and remove a keyframe in the view; the show, the d
   // the saved show has it (autosave)
   await waitFor(() => JSON.stringify(((steps.savedShow(srv).animations[0].parameters.keyframes || [])[1] || {}).position) === JSON.stringify(moved.position), 'the saved show');
   // the drawn path follows: its middle sample is the key, and the handle is there
-  await page.waitForFunction((pos) => {
-    const p = window.__holo.getState().preview.points[0];
-    const k = Math.floor(p.length / 3 / 2);
-    return Math.hypot(p[3 * k] - pos[0], p[3 * k + 1] - pos[1], p[3 * k + 2] - pos[2]) < 1e-3;
-  }, moved.position);
+  const pathThrough = (pos) =>
+    page.waitForFunction((q) => {
+      const p = window.__holo.getState().preview.points[0];
+      const k = Math.floor(p.length / 3 / 2);
+      return Math.hypot(p[3 * k] - q[0], p[3 * k + 1] - q[1], p[3 * k + 2] - q[2]) < 1e-3;
+    }, pos);
+  await pathThrough(moved.position);
   assert.deepEqual((await steps.handles(page))[1], moved.position);
   await shot('03-dragged');
 
@@ -98,6 +100,7 @@ test('path editing: drag, add and remove a keyframe in the view; the show, the d
   await page.waitForFunction(() => window.__holoPath.handles()[1][1] === 5);
   await page.keyboard.press('Control+y');
   await waitFor(() => dist(keys()[1].position, moved.position) < 1e-9, 'redo');
+  await pathThrough(moved.position); // the path drawn is the show's again
 
   // double-click the path between keys 2 and 3: a key at the time there
   const mid = evalKeys(srv.session.doc.animations[ai()], [7.5])[0];
