@@ -191,6 +191,7 @@ export function attachPathEditing(el, renderer) {
     }
     stop(ev);
     tool.selected = i;
+    tool.message = '';
     tool.before = getState().preview;
     if (ev.button === 2) {
       remove(tg, i);

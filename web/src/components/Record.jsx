@@ -17,6 +17,15 @@ export const recordingDrag = {
     if (!this.on || !s.selection.includes(id) || !s.doc) return [];
     return (s.doc.tracks || []).filter((t) => t.id !== id && s.selection.includes(t.id)).map((t) => ({ track: t.id, start: [...positionOf(t)] }));
   },
+  /**
+   * While recording, a grabbed track that an animation drives is let go of
+   * (stopTrack), so the device follows the hand rather than the old path.
+   */
+  grab(ids) {
+    if (!this.on) return;
+    const driven = new Set((getState().paths || []).filter((p) => !p.preview).map((p) => p.track));
+    for (const id of ids) if (driven.has(id)) call('stopTrack', { track: id }).catch(() => {});
+  },
   /** Send the followers where the dragged one's move `delta` takes them. */
   follow(followers, delta) {
     for (const f of followers) call('live', { track: f.track, position: f.start.map((v, k) => v + delta[k]) }).catch(() => {});

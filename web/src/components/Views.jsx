@@ -110,7 +110,8 @@ function ViewCanvas({ axes, label, renderers, testid }) {
       }
       if (!sel.includes(t.id)) setState({ selection: [t.id] });
       const start = [...(t.position || [0, 0, 0])];
-      dragging = { track: t.id, start, pos: [...r.positionOf(t)], moved: false, r, followers: recordingDrag.followers(t.id, (x) => r.positionOf(x)) };
+      dragging = { track: t.id, start, pos: [...r.positionOf(t)], from: [...r.positionOf(t)], moved: false, r, followers: recordingDrag.followers(t.id, (x) => r.positionOf(x)) };
+      recordingDrag.grab([t.id, ...dragging.followers.map((f) => f.track)]);
       el.setPointerCapture(ev.pointerId);
     };
     const move = (ev) => {
@@ -132,7 +133,7 @@ function ViewCanvas({ axes, label, renderers, testid }) {
           sendPending = false;
           if (!dragging) return;
           call('live', { track: dragging.track, position: dragging.pos }).catch(() => {});
-          recordingDrag.follow(dragging.followers, dragging.pos.map((v, k) => v - dragging.start[k]));
+          recordingDrag.follow(dragging.followers, dragging.pos.map((v, k) => (axes.includes(k) ? v - dragging.from[k] : 0)));
         });
       }
     };
