@@ -26,18 +26,36 @@ export function onPathChange(fn) {
   tool.redraw = fn;
 }
 
-const memo = { doc: null, name: null, registry: null, value: null };
+const memo = { doc: null, name: null, registry: null, draft: null, value: null };
 
 /** What is being edited: {group, gi, anim, ai, infos, kind, framed, tracks, bases}, or null (worked out once per show version). */
 function target() {
   const s = getState();
-  if (s.doc !== memo.doc || s.editTarget !== memo.name || s.registry !== memo.registry) {
+  if (s.doc !== memo.doc || s.editTarget !== memo.name || s.registry !== memo.registry || s.pathDraft !== memo.draft) {
     memo.doc = s.doc;
     memo.name = s.editTarget;
     memo.registry = s.registry;
-    memo.value = findTarget(s);
+    memo.draft = s.pathDraft;
+    memo.value = s.editTarget ? findTarget(s) : draftTarget(s);
   }
   return memo.value;
+}
+
+const basesOf = (doc, ids) => {
+  const byId = new Map(((doc && doc.tracks) || []).map((t) => [t.id, t.position || [0, 0, 0]]));
+  return ids.length ? ids.map((id) => byId.get(id) || [0, 0, 0]) : [[0, 0, 0]];
+};
+
+/** A new animation in the editor (not applied yet): its points are the form's. */
+function draftTarget(s) {
+  const d = s.pathDraft;
+  if (!d || !s.registry) return null;
+  const kind = pathKind(d.model);
+  if (!kind) return null;
+  const m = s.registry.models.find((x) => x.name === d.model || (x.aliases || []).includes(d.model));
+  const anim = { name: 'the new animation', model: d.model, parameters: d.params, duration: d.timing.duration, loop: d.timing.loop, speed: d.timing.speed };
+  const group = { name: null, mode: d.group.mode, phaseOffset: d.group.phaseOffset, phaseSpread: d.group.phaseSpread };
+  return { draft: d, group, gi: -1, anim, ai: -1, kind, framed: framedBy(d.params), infos: m ? m.parameters : [], tracks: d.tracks, bases: basesOf(s.doc, d.tracks) };
 }
 
 function findTarget(s) {
@@ -52,8 +70,7 @@ function findTarget(s) {
   const kind = pathKind(anim.model);
   if (!kind) return null;
   const m = s.registry.models.find((x) => x.name === anim.model || (x.aliases || []).includes(anim.model));
-  const byId = new Map((doc.tracks || []).map((t) => [t.id, t.position || [0, 0, 0]]));
-  const bases = group.tracks.map((id) => byId.get(id) || [0, 0, 0]);
+  const bases = basesOf(doc, group.tracks);
   const framed = framedBy(anim.parameters);
   return { group, gi, anim, ai, kind, framed, infos: m ? m.parameters : [], tracks: group.tracks, bases };
 }
@@ -108,6 +125,11 @@ function preview(tg, params) {
 
 /** One show edit of one parameter; a refusal is toasted with the engine's message. */
 async function commit(tg, { name, value }, label) {
+  if (tg.draft) {
+    // a new animation: the form takes the value (the editor previews and validates it)
+    tg.draft.set(name, value);
+    return true;
+  }
   const has = tg.anim.parameters && name in tg.anim.parameters;
   const ops = tg.anim.parameters ? [{ op: has ? 'replace' : 'add', path: ptr('animations', tg.ai, 'parameters', name), value }] : [{ op: 'add', path: ptr('animations', tg.ai, 'parameters'), value: { [name]: value } }];
   try {
@@ -275,7 +297,7 @@ export function attachPathEditing(el, renderer) {
 /** render.js: the handles over a frame (and the engine's refusal, if any). */
 export function drawHandles(r, g) {
   const tg = target();
-  const name = tg ? tg.group.name : null;
+  const name = tg ? (tg.group.name ?? '(new)') : null;
   if (name !== tool.shown) {
     // another group (or none): nothing selected, no old message
     tool.shown = name;

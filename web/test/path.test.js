@@ -141,6 +141,28 @@ test('path editing: drag, add and remove a keyframe in the view; the show, the d
   assert.equal(srv.session.state().version, v, 'nothing changed');
   assert.equal(keys().length, 1);
   await shot('05-refused');
+
+  // a new animation's points are handles too: a moved one is the form's value, applied with it
+  await page.selectOption('[data-testid=editor-target]', 'new');
+  await steps.selectTracks(page, [id]);
+  await page.selectOption('[data-testid=editor-model]', 'catmull-rom');
+  await page.waitForFunction(() => window.__holoPath.handles().length === 4);
+  assert.deepEqual(await steps.handles(page), [[-5, 0, 0], [-2, 3, 0], [2, -3, 0], [5, 0, 0]]);
+  const version = srv.session.state().version;
+  const from = await steps.toScreen(page, 0, [2, -3, 0]);
+  const to = await steps.toScreen(page, 0, [3, -5, 0]);
+  await page.mouse.move(from[0], from[1]);
+  await page.mouse.down();
+  for (let k = 1; k <= 8; k++) await page.mouse.move(from[0] + ((to[0] - from[0]) * k) / 8, from[1] + ((to[1] - from[1]) * k) / 8);
+  await page.mouse.up();
+  await page.waitForFunction(() => window.__holoPath.handles()[2][1] < -4.5);
+  assert.equal(srv.session.state().version, version, 'not in the show before Apply');
+  await shot('05b-new-animation');
+  const n = srv.session.doc.groups.length;
+  await page.click('[data-testid=apply]');
+  await waitFor(() => srv.session.doc.groups.length === n + 1, 'applied');
+  const cr = srv.session.doc.animations.find((a) => a.name === srv.session.doc.groups[n].animation);
+  assert.ok(dist(cr.parameters.controlPoints[2], [3, -5, 0]) <= slack, `the moved point applied: ${JSON.stringify(cr.parameters.controlPoints)}`);
   assert.deepEqual(errors, []);
 });
 

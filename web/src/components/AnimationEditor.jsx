@@ -189,11 +189,18 @@ export function AnimationEditor() {
   }, [draft, model, tracks]);
 
   useEffect(() => () => setState({ preview: null }), []);
-  // the views draw this group's control points as handles (pathview.js)
+  // the views draw this group's control points as handles (pathview.js), or
+  // a new animation's, whose moves come back here as typed values
+  const setParamRef = useRef(null);
   useEffect(() => {
     setState({ editTarget: editing ? target : null });
     return () => setState({ editTarget: null });
   }, [editing, target]);
+  useEffect(() => {
+    const pathDraft = editing || !model ? null : { model: draft.model, params: draft.params, timing: draft.timing, group: draft.group, tracks, set: (k, v) => setParamRef.current(k, v) };
+    setState({ pathDraft });
+  }, [editing, model, draft, tracks]);
+  useEffect(() => () => setState({ pathDraft: null }), []);
 
   const fieldsOf = useMemo(() => (model ? model.parameters : []), [model]);
   if (!registry || !doc) return null;
@@ -301,6 +308,7 @@ export function AnimationEditor() {
     edit(ops, `remove ${g.name}`).then(() => setTarget('new')).catch(() => {});
   };
 
+  setParamRef.current = setParam;
   const common = registry.commonParameters || [];
   return (
     <section className="panel editor" data-testid="editor">
