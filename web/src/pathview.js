@@ -176,9 +176,14 @@ function insertAt(tg, r, px, py) {
   const depth = [pts[3 * k], pts[3 * k + 1], pts[3 * k + 2]];
   const { shift } = handles(tg);
   const tm = timingOf(tg.anim);
+  // the views draw one period, and for a `once` group with phase offsets the later tracks' ends too
+  const n = Math.max(1, tg.tracks.length);
+  const g = tg.group;
+  let stretch = 1;
+  if (tm.loop === 'once' && n > 1) stretch = 1 + (g.phaseSpread ? (n - 1) / n : Math.max(0, ((g.phaseOffset || 0) * (n - 1) * tm.speed) / tm.duration));
   let change;
   try {
-    change = insertPoint(tg.anim.model, paramsOf(tg), tg.infos, minus(worldAt(r, px, py, depth), shift), { time: timeAt(hit.fraction, tm.duration, tm.loop), closed: !!(tg.anim.parameters || {}).closed });
+    change = insertPoint(tg.anim.model, paramsOf(tg), tg.infos, minus(worldAt(r, px, py, depth), shift), { time: timeAt(hit.fraction * stretch, tm.duration, tm.loop), closed: !!(tg.anim.parameters || {}).closed });
   } catch (e) {
     toast('warn', e.message, 6000);
     return true;
