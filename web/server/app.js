@@ -28,6 +28,7 @@ const { requestHandler } = require('./requests');
 const { parseMessage, encodeFrame } = require('./protocol');
 const { Access } = require('./access');
 const { Devices } = require('./device');
+const { DeviceLink } = require('./devicelink');
 
 const MIME = {
   '.html': 'text/html; charset=utf-8',
@@ -259,6 +260,7 @@ function openFirst(session, opts, devices) {
  *                clock sent to the control port)
  *   device       HOST:PORT of the simulated device new shows are offered (web/start.sh's
  *                devsim); without it, choosing it starts one in this server
+ *   devsimHost   the address that built-in device listens on (127.0.0.1, or ::1)
  *   control      an OSC control port for cues {port, bind, allow, allowLoopback}
  *                (Player.openControl): a cue's `osc` address fires it; every
  *                fired cue reaches the clients as an event {type: 'cue',
@@ -283,7 +285,8 @@ async function createServer(opts) {
     examplesDir: opts.examplesDir,
   });
   const runtime = new Runtime(h, { frameRate: opts.frameRate || 60, tickRate: opts.tickRate || 100, control: opts.control || null, playerOptions: opts.playerOptions });
-  const devices = new Devices(h, opts.device || null);
+  const devices = new Devices(h, opts.device || null, opts.devsimHost || '127.0.0.1');
+  const link = new DeviceLink({ session, runtime, devices, log });
   const registry = h.listModels();
   const clients = new Set();
   let closed = false;
@@ -403,6 +406,7 @@ async function createServer(opts) {
     server.closeAllConnections();
     await done;
     session.close();
+    link.close();
     runtime.close();
     devices.close();
   }
