@@ -315,6 +315,7 @@ async function createServer(opts) {
     broadcast({ type: 'show', doc, state, by, label });
   });
   session.on('saved', (state) => broadcast({ type: 'saved', state }));
+  session.on('notice', (m) => log(m));
   session.on('settings', (settings) => broadcast({ type: 'settings', settings }));
   runtime.on('transport', (t) => broadcast({ type: 'transport', transport: t }));
   runtime.on('paths', (items) => broadcast({ type: 'paths', items }));

@@ -107,6 +107,13 @@ function deviceMark(track, mark) {
   }, MARK_MS));
 }
 
+let noticeShown = null;
+/** What the server has to say about the open show (a discarded undo history), once. */
+function showNotice(st) {
+  if (st && st.notice && st.notice !== noticeShown) toast('warn', st.notice, 12000);
+  noticeShown = st ? st.notice : null;
+}
+
 function onPush(m) {
   switch (m.type) {
     case 'welcome':
@@ -125,10 +132,12 @@ function onPush(m) {
         device: m.device || { address: null },
         settings: m.settings,
       });
+      showNotice(m.state);
       break;
     case 'show': {
       const s = getState();
       setState({ doc: m.doc, docState: m.state });
+      showNotice(m.state);
       if (m.by !== null && m.by !== s.clientId && m.label) toast('info', `another window: ${m.label}`, 2500);
       break;
     }
