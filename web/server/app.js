@@ -261,6 +261,8 @@ function openFirst(session, opts, devices) {
  *   device       HOST:PORT of the simulated device new shows are offered (web/start.sh's
  *                devsim); without it, choosing it starts one in this server
  *   devsimHost   the address that built-in device listens on (127.0.0.1, or ::1)
+ *   echoPort     where device echoes arrive when neither `control` nor the show
+ *                names a port (0: a free port; devicelink.js)
  *   control      an OSC control port for cues {port, bind, allow, allowLoopback}
  *                (Player.openControl): a cue's `osc` address fires it; every
  *                fired cue reaches the clients as an event {type: 'cue',
@@ -284,7 +286,7 @@ async function createServer(opts) {
     importTimeoutMs: opts.importTimeoutMs,
     examplesDir: opts.examplesDir,
   });
-  const runtime = new Runtime(h, { frameRate: opts.frameRate || 60, tickRate: opts.tickRate || 100, control: opts.control || null, playerOptions: opts.playerOptions });
+  const runtime = new Runtime(h, { frameRate: opts.frameRate || 60, tickRate: opts.tickRate || 100, control: opts.control || null, echoPort: opts.echoPort || 0, playerOptions: opts.playerOptions });
   const devices = new Devices(h, opts.device || null, opts.devsimHost || '127.0.0.1');
   const link = new DeviceLink({ session, runtime, devices, log });
   const registry = h.listModels();

@@ -4,8 +4,8 @@
 // Echoes. A Holophonix processor pushes every change of a track to its OSC
 // Send destinations; `holoanim devsim --push` does the same. Whenever the
 // show has outputs the player listens for them (echoPort below: the server's
-// --control port, else the show's outputs[].feedback or control port, else a
-// port of its own), and the core does the rest (src/rt/feedback.c, echo.c):
+// --control port, else the show's outputs[].feedback or control port, else
+// --echo-port, else a port of its own), and the core does the rest (src/rt/feedback.c, echo.c):
 // an echo is matched to the output whose device sent it, an animated track
 // whose echo is not what we sent raises a `conflict` event (the UI marks the
 // track), a track at rest adopts the device's position as its base
@@ -42,12 +42,12 @@ function enabledOutputs(doc) {
  * or null (no output: nothing to listen to). `given`: the server's --control
  * (cues arrive there too; the devices are added to its allow list). Else the
  * first output's feedback {port, bind}, else the show's control {port, bind},
- * else a free port (the runtime asks for the one bound before again, so a
+ * else `fixed` (the server's --echo-port), else a free port (the runtime asks for the one bound before again, so a
  * device told where to push keeps reaching a new player). The address:
  * loopback when every device is on this computer ([::1] when they are
  * there), else every interface, senders limited to the devices.
  */
-function echoPort(doc, given) {
+function echoPort(doc, given, fixed = 0) {
   const outs = enabledOutputs(doc);
   if (outs.length === 0) return given || null;
   const hosts = [...new Set(outs.map((o) => String(o.host).replace(/^\[|\]$/g, '')))];
@@ -62,7 +62,7 @@ function echoPort(doc, given) {
   else if (hosts.every(isLoopbackHost)) bind = '127.0.0.1';
   else bind = '::';
   bind = (fb && fb.bind) || (ctl && ctl.bind) || bind;
-  const port = (fb && fb.port) || (ctl && ctl.port) || 0;
+  const port = (fb && fb.port) || (ctl && ctl.port) || fixed || 0;
   const options = { port, bind };
   if (!isLoopbackHost(bind)) options.allow = hosts.slice(0, 32);
   return options;

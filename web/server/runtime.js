@@ -164,7 +164,7 @@ class Runtime extends EventEmitter {
    */
   #newPlayer(doc) {
     try {
-      this.#swapPlayer(playerText(doc), echoPort(doc, this.#opts.control));
+      this.#swapPlayer(playerText(doc), echoPort(doc, this.#opts.control, this.#opts.echoPort));
       this.outputError = null;
     } catch (e) {
       if (!doc.outputs || doc.outputs.length === 0) throw e;

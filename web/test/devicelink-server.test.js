@@ -24,6 +24,7 @@ test('echo port: none without outputs; loopback [::1] for a device there; the de
   assert.deepEqual(echoPort({ outputs: [{ name: 'a', host: '::1', port: 4003 }] }, null), { port: 0, bind: '::1' });
   assert.deepEqual(echoPort({ outputs: [{ name: 'a', host: '127.0.0.1', port: 4003, feedback: { port: 9100 } }] }, null), { port: 9100, bind: '127.0.0.1' });
   assert.deepEqual(echoPort({ outputs: [{ name: 'a', host: '10.0.0.5', port: 4003 }] }, null), { port: 0, bind: '::', allow: ['10.0.0.5'] });
+  assert.deepEqual(echoPort({ outputs: [{ name: 'a', host: '127.0.0.1', port: 4003 }] }, null, 4004), { port: 4004, bind: '127.0.0.1' }, '--echo-port');
   const given = { port: 9000, bind: '::', allow: ['10.0.0.0/24'] };
   assert.deepEqual(echoPort({ outputs: [{ name: 'a', host: '192.168.1.5', port: 4003 }] }, given).allow, ['10.0.0.0/24', '192.168.1.5']);
   const m = decodeMessage(encodeGet('/track/3/xyz'));
