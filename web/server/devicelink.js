@@ -193,6 +193,12 @@ class DeviceLink {
     this.#devices = devices;
     this.#log = log || (() => {});
     runtime.on('control', (ctl) => this.#pointDevsim(ctl));
+    session.on('open', () => {
+      // echoes of the show that was open are not this one's
+      this.#pending.clear();
+      clearTimeout(this.#timer);
+      this.#timer = null;
+    });
     runtime.on('event', (e) => {
       if (e.type === 'baseChanged') this.#adopt(e.track, e.position);
     });
