@@ -277,6 +277,7 @@ class Session extends EventEmitter {
     if (!fs.existsSync(file)) throw fail('ENOTFOUND', `no project "${name}" in ${this.#dir}`);
     // a project file is not named by the user: no symbolic link followed, no
     // file bytes in a syntax error (a link to /etc/shadow must not leak)
+    this.flush(); // the open show saved first (it may be this one: read what was saved)
     let show = this.#h.Show.fromFile(file, { untrusted: true });
     const kept = History.restore(show, file);
     if (kept.reload) show = this.#h.Show.fromFile(file, { untrusted: true });
@@ -470,6 +471,7 @@ class Session extends EventEmitter {
   #emitChange(by, label, doc = this.#show.toJSON()) {
     const old = this.#doc;
     this.#doc = doc;
+    if (label !== 'open') this.#notice = null; // said once, when the show opened
     if (label === 'undo') this.#history.stepUndo();
     else if (label === 'redo') this.#history.stepRedo();
     else if (label !== 'open' && (label !== 'save as' || JSON.stringify(old) !== JSON.stringify(doc))) this.#history.push(old, doc, label);
