@@ -8,6 +8,7 @@
 #   DEVICE=192.168.1.50:4003 web/start.sh # a real processor instead of the devsim
 #   PORT=9000 PROJECTS=~/shows web/start.sh -- --open myshow
 #   DEVSIM_PORT=4013 web/start.sh         # UDP 4003 taken: the devsim on another port
+#   ECHO_PORT=4014 web/start.sh           # where the devsim pushes its changes (default 4004)
 # The server opens the show opened last (else the demo).
 # Extra arguments go to the server (node server/main.js --help). Ctrl-C stops
 # everything; the show is saved on every change and on exit.
@@ -18,6 +19,7 @@ ROOT=$(cd .. && pwd)
 PORT=${PORT:-8080}
 PROJECTS=${PROJECTS:-$WEB/projects}
 DEVSIM_PORT=${DEVSIM_PORT:-4003}
+ECHO_PORT=${ECHO_PORT:-4004}
 [ "${1:-}" = "--" ] && shift
 
 if [ ! -x "$ROOT/build/holoanim" ]; then
@@ -49,7 +51,9 @@ trap 'exit 130' INT TERM
 DEVICE=${DEVICE:-}
 if [ -z "$DEVICE" ]; then
   DEVICE="127.0.0.1:$DEVSIM_PORT"
-  "$ROOT/build/holoanim" devsim --port "$DEVSIM_PORT" --tracks 128 --quiet &
+  # it pushes every change back to the server (a source moved on the device
+  # shows as a conflict, or is followed at rest), as a processor's OSC Send
+  "$ROOT/build/holoanim" devsim --port "$DEVSIM_PORT" --tracks 128 --push "127.0.0.1:$ECHO_PORT" --quiet &
   pids+=($!)
   sleep 0.3
   if kill -0 "${pids[0]}" 2>/dev/null; then
@@ -60,6 +64,6 @@ if [ -z "$DEVICE" ]; then
 fi
 
 node server/main.js --port "$PORT" --projects "$PROJECTS" \
-  --demo "$ROOT/examples/orbiting-quartet.json" --device "$DEVICE" "$@" &
+  --demo "$ROOT/examples/orbiting-quartet.json" --device "$DEVICE" --echo-port "$ECHO_PORT" "$@" &
 pids+=($!)
 wait "${pids[-1]}"

@@ -605,6 +605,8 @@ export interface Devsim {
   readonly port: number;
   getTrack(track: number): DevsimTrack;
   setPosition(track: number, position: Vec3 | XYZ): void;
+  /** Also send every change of a track to HOST:PORT (as `holoanim devsim --push`). */
+  addPush(host: string, port: number): void;
   stats(): {
     packets: number;
     messages: number;

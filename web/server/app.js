@@ -29,6 +29,7 @@ const { Recorder } = require('./record');
 const { parseMessage, encodeFrame } = require('./protocol');
 const { Access } = require('./access');
 const { Devices } = require('./device');
+const { DeviceLink } = require('./devicelink');
 
 const MIME = {
   '.html': 'text/html; charset=utf-8',
@@ -260,6 +261,9 @@ function openFirst(session, opts, devices) {
  *                clock sent to the control port)
  *   device       HOST:PORT of the simulated device new shows are offered (web/start.sh's
  *                devsim); without it, choosing it starts one in this server
+ *   devsimHost   the address that built-in device listens on (127.0.0.1, or ::1)
+ *   echoPort     where device echoes arrive when neither `control` nor the show
+ *                names a port (0: a free port; devicelink.js)
  *   control      an OSC control port for cues {port, bind, allow, allowLoopback}
  *                (Player.openControl): a cue's `osc` address fires it; every
  *                fired cue reaches the clients as an event {type: 'cue',
@@ -283,8 +287,9 @@ async function createServer(opts) {
     importTimeoutMs: opts.importTimeoutMs,
     examplesDir: opts.examplesDir,
   });
-  const runtime = new Runtime(h, { frameRate: opts.frameRate || 60, tickRate: opts.tickRate || 100, control: opts.control || null, playerOptions: opts.playerOptions });
-  const devices = new Devices(h, opts.device || null);
+  const runtime = new Runtime(h, { frameRate: opts.frameRate || 60, tickRate: opts.tickRate || 100, control: opts.control || null, echoPort: opts.echoPort || 0, playerOptions: opts.playerOptions });
+  const devices = new Devices(h, opts.device || null, opts.devsimHost || '127.0.0.1');
+  const link = new DeviceLink({ session, runtime, devices, log });
   const registry = h.listModels();
   const clients = new Set();
   let closed = false;
@@ -313,6 +318,7 @@ async function createServer(opts) {
     broadcast({ type: 'show', doc, state, by, label });
   });
   session.on('saved', (state) => broadcast({ type: 'saved', state }));
+  session.on('notice', (m) => log(m));
   session.on('settings', (settings) => broadcast({ type: 'settings', settings }));
   runtime.on('transport', (t) => broadcast({ type: 'transport', transport: t }));
   runtime.on('paths', (items) => broadcast({ type: 'paths', items }));
@@ -405,6 +411,7 @@ async function createServer(opts) {
     server.closeAllConnections();
     await done;
     session.close();
+    link.close();
     runtime.close();
     devices.close();
   }

@@ -16,16 +16,22 @@ class Devices {
   #h;
   #given; // "host:port" from --device, or null
   #sim = null; // the devsim started here
+  #host; // its address: 127.0.0.1, or ::1 (IPv6 loopback)
 
-  constructor(h, device = null) {
+  constructor(h, device = null, host = '127.0.0.1') {
     this.#h = h;
     this.#given = device || null;
+    this.#host = host;
+  }
+
+  #simAddress() {
+    return `${this.#host.includes(':') ? `[${this.#host}]` : this.#host}:${this.#sim.port}`;
   }
 
   /** {address, builtIn}: the simulated device new shows are offered (null until one runs). */
   info() {
     if (this.#given) return { address: this.#given, builtIn: false };
-    if (this.#sim) return { address: `127.0.0.1:${this.#sim.port}`, builtIn: true };
+    if (this.#sim) return { address: this.#simAddress(), builtIn: true };
     return { address: null, builtIn: false };
   }
 
@@ -39,12 +45,12 @@ class Devices {
     if (this.#given) return this.#given;
     if (!this.#sim) {
       try {
-        this.#sim = this.#h.startDevsim({ port: DEVSIM_PORT, tracks: 128 });
+        this.#sim = this.#h.startDevsim({ port: DEVSIM_PORT, tracks: 128, bindHost: this.#host });
       } catch {
-        this.#sim = this.#h.startDevsim({ port: 0, tracks: 128 }); // 4003 is taken: any free port
+        this.#sim = this.#h.startDevsim({ port: 0, tracks: 128, bindHost: this.#host }); // 4003 is taken: any free port
       }
     }
-    return `127.0.0.1:${this.#sim.port}`;
+    return this.#simAddress();
   }
 
   /**

@@ -34,6 +34,10 @@ const HELP = `usage: node server/main.js [options]
   --control [HOST:]PORT  an OSC port for cue triggers: a cue's osc address or
                       /holoanim/cue/go N fires it (host default 127.0.0.1)
   --control-allow A   senders allowed on it: address or CIDR range (repeat)
+  --echo-port PORT    where the devices' own pushes (echoes) arrive when the
+                      show names no port (outputs[].feedback, control.port) and
+                      there is no --control (default: a free port; web/start.sh
+                      points its devsim's --push there)
   --sync osc          the transport follows a DAW's clock sent to the control
                       port (REAPER's /time, /play, /stop; docs/sync.md); a
                       show's control.sync does too`;
@@ -86,6 +90,7 @@ async function main() {
         control: { type: 'string' },
         'control-allow': { type: 'string', multiple: true, default: [] },
         sync: { type: 'string' },
+        'echo-port': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }).values;
@@ -125,6 +130,14 @@ async function main() {
     console.error('holoanim-web: --sync osc: the clock arrives on the control port: give --control [HOST:]PORT');
     process.exit(2);
   }
+  let echoPort = 0;
+  if (args['echo-port'] !== undefined) {
+    if (!/^[0-9]{1,5}$/.test(args['echo-port']) || Number(args['echo-port']) > 65535) {
+      console.error(`holoanim-web: --echo-port "${args['echo-port']}": a UDP port 0..65535`);
+      process.exit(2);
+    }
+    echoPort = Number(args['echo-port']);
+  }
   const playerOptions = args.sync === 'osc' ? { sync: true } : undefined;
   const h = loadAddon(path.resolve(args.addon));
   const open = args.open;
@@ -150,6 +163,7 @@ async function main() {
       cli: args.cli,
       control,
       playerOptions,
+      echoPort,
       device: args.device,
       log: (m) => console.error(`holoanim-web: ${m}`),
     });

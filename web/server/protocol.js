@@ -35,6 +35,7 @@ const TYPES = {
   preview: { model: 'str', params: 'obj?', timing: 'obj?', tracks: 'ids?', spec: 'obj?' },
   discover: { host: 'str', port: 'int?' },
   devsim: {},
+  testOutput: { output: 'int' },
   capture: { name: 'str', tracks: 'ids?', replace: 'bool?' },
   recall: { preset: 'str', transition: 'num?', easing: 'str?', space: ['xyz', 'aed', undefined], stagger: 'num?', tracks: 'ids?' },
   // streaming

@@ -6,6 +6,7 @@
 
 const fs = require('node:fs');
 const { execFile } = require('node:child_process');
+const { testOutput } = require('./devicelink');
 
 /** A stop: `m.stop` (hold | return) and `m.fade`, else the show's settings. */
 function stopRequest(runtime, session, m) {
@@ -162,6 +163,7 @@ function requestHandler({ h, session, runtime, cli, devices, recorder }) {
       case 'preview': return previewRequest(h, session, runtime, m);
       case 'discover': return discoverRequest(cli, m);
       case 'devsim': return devices.outputsFor('devsim')[0];
+      case 'testOutput': return testOutput(session.doc, m.output);
       case 'capture': return captureRequest(session, runtime, m, c.id);
       case 'recall': return runtime.recall(m.preset, m);
       case 'subscribe':

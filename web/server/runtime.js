@@ -27,6 +27,10 @@
 // Rejected: rebuilding the player on every edit (a glitch on every parameter
 // change) and firing cues in JavaScript (the core already knows how).
 //
+// Device echoes: whenever the show has outputs the player listens for their
+// devices' pushes (devicelink.js echoPort: the `control` port, else the
+// outputs' feedback port or one of its own); 'control' says where.
+//
 // Cues from the network. With the `control` option the player listens on an
 // OSC port (Player.openControl): a cue's own `osc` address or
 // /holoanim/cue/go n fires it in the core; its 'cue' event says where from
@@ -41,6 +45,7 @@
 
 const os = require('node:os');
 const { EventEmitter } = require('node:events');
+const { echoPort } = require('./devicelink');
 
 const LOOP_MODES = ['once', 'loop', 'pingpong'];
 const GLIDE = 1; // s: a start that would jump a source glides it onto its path instead
@@ -109,9 +114,10 @@ class Runtime extends EventEmitter {
   #stats = { at: 0, outputs: [], status: null };
   #lastFrame = null;
   #rebuilds = 0;
+  #echoBound = null; // {bind, port} the echo port got when any free one would do
   /** Why the show's outputs could not be opened (the player then runs without them), or null. */
   outputError = null;
-  /** The OSC control port ({address, port}) when the `control` option opened one, else null. */
+  /** The OSC control port ({address, port}): the `control` option's, or where device echoes arrive; else null. */
   control = null;
   /** The nice value the player's threads were started with (null: unknown). */
   priority = null;
@@ -158,17 +164,35 @@ class Runtime extends EventEmitter {
    */
   #newPlayer(doc) {
     try {
-      this.#swapPlayer(playerText(doc));
+      this.#swapPlayer(playerText(doc), echoPort(doc, this.#opts.control, this.#opts.echoPort));
       this.outputError = null;
     } catch (e) {
       if (!doc.outputs || doc.outputs.length === 0) throw e;
-      this.#swapPlayer(playerText({ ...doc, outputs: [] }));
+      this.#swapPlayer(playerText({ ...doc, outputs: [] }), this.#opts.control);
       this.outputError = e.message;
       this.emit('event', { type: 'error', message: `${e.message} (playing without outputs until this is fixed)` });
     }
   }
 
-  #swapPlayer(text) {
+  /**
+   * Open the control port (cues, device echoes): a free port asked for again
+   * (no fixed one) reuses the one bound before, so a device pushing there
+   * keeps reaching the new player.
+   */
+  #openControl(p, ctl) {
+    const again = ctl.port === 0 && this.#echoBound && this.#echoBound.bind === ctl.bind;
+    let c;
+    try {
+      c = p.openControl(again ? { ...ctl, port: this.#echoBound.port } : ctl);
+    } catch (e) {
+      if (!again) throw e;
+      c = p.openControl(ctl); // taken meanwhile: another free port
+    }
+    if (ctl.port === 0) this.#echoBound = { bind: ctl.bind, port: c.port };
+    return c;
+  }
+
+  #swapPlayer(text, ctl = this.#opts.control) {
     const old = this.#player;
     if (old) old.close();
     this.#player = null;
@@ -185,15 +209,17 @@ class Runtime extends EventEmitter {
       p.on('event', (e) => this.#onEvent(e));
       this.#startRaised(p);
       this.control = null;
-      if (this.#opts.control) {
+      if (ctl) {
         try {
-          this.control = p.openControl(this.#opts.control);
+          this.control = this.#openControl(p, ctl);
         } catch (e) {
-          // the show still plays; cues by OSC wait for the port
-          const hint = /in use|EADDRINUSE/i.test(`${e.code} ${e.message}`) ? ' (another port: --control [HOST:]PORT)' : '';
-          this.emit('event', { type: 'error', message: `control port: ${e.message}${hint}` });
+          // the show still plays; cues by OSC (and device echoes) wait for the port
+          const given = !!this.#opts.control;
+          const hint = /in use|EADDRINUSE/i.test(`${e.code} ${e.message}`) ? ` (another port: ${given ? '--control [HOST:]PORT' : "the output's feedback port"})` : '';
+          this.emit('event', { type: 'error', message: `${given ? 'control port' : 'device echo port'}: ${e.message}${hint}` });
         }
       }
+      this.emit('control', this.control);
     } catch (e) {
       p.close();
       this.#player = null;

@@ -16,6 +16,11 @@
 // of quiet (and at once on save() or close()), atomically, so a crash loses at
 // most that delay and never the previous file.
 //
+// Undo history: kept beside the show (`.NAME.history.json`, history.js),
+// written after every save, bounded; reopened (also after a restart) when
+// the show file is still the one it was written with, else discarded with a
+// notice (state().notice).
+//
 // Importing: the .hpx conversion and the first save run in a worker thread
 // (import-worker.js), one import at a time, at most MAX_QUEUED_IMPORTS
 // waiting, each ended after `importTimeoutMs`; the event loop (the other
@@ -27,6 +32,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { EventEmitter } = require('node:events');
 const { Worker } = require('node:worker_threads');
+const { History, historyFile } = require('./history');
 
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9 _.-]{0,63}$/;
 const LOG_LIMIT = 500;
@@ -114,6 +120,8 @@ class Session extends EventEmitter {
   #workers = new Set();
   #closed = false;
   #settings = DEFAULT_SETTINGS;
+  #history = new History(); // the core's undo/redo, mirrored (history.js)
+  #notice = null; // what the last open has to say (a discarded history)
   #examplesDir;
 
   /**
@@ -269,8 +277,11 @@ class Session extends EventEmitter {
     if (!fs.existsSync(file)) throw fail('ENOTFOUND', `no project "${name}" in ${this.#dir}`);
     // a project file is not named by the user: no symbolic link followed, no
     // file bytes in a syntax error (a link to /etc/shadow must not leak)
-    const show = this.#h.Show.fromFile(file, { untrusted: true });
-    this.#switch(show, name, file, show.version);
+    this.flush(); // the open show saved first (it may be this one: read what was saved)
+    let show = this.#h.Show.fromFile(file, { untrusted: true });
+    const kept = History.restore(show, file);
+    if (kept.reload) show = this.#h.Show.fromFile(file, { untrusted: true });
+    this.#switch(show, name, file, show.version, show.toJSON(), kept);
     return show.warnings;
   }
 
@@ -377,11 +388,16 @@ class Session extends EventEmitter {
     this.#savedAt = Date.now();
     this.#rememberOpen();
     this.#emitChange(null, 'save as');
+    this.#writeHistory(); // the copy keeps the history (its rename the last step)
   }
 
-  #switch(show, name, file, savedVersion, doc = show.toJSON()) {
+  #switch(show, name, file, savedVersion, doc = show.toJSON(), kept = {}) {
     if (this.#show) this.flush();
     show.setHistoryLimit(200);
+    this.#history = kept.history || new History();
+    this.#notice = kept.notice || null;
+    if (this.#notice) this.emit('notice', this.#notice);
+    if (!kept.history) fs.rmSync(historyFile(file), { force: true }); // another show's, or discarded
     this.#show = show;
     this.#project = name;
     this.#file = file;
@@ -455,6 +471,10 @@ class Session extends EventEmitter {
   #emitChange(by, label, doc = this.#show.toJSON()) {
     const old = this.#doc;
     this.#doc = doc;
+    if (label !== 'open') this.#notice = null; // said once, when the show opened
+    if (label === 'undo') this.#history.stepUndo();
+    else if (label === 'redo') this.#history.stepRedo();
+    else if (label !== 'open' && (label !== 'save as' || JSON.stringify(old) !== JSON.stringify(doc))) this.#history.push(old, doc, label);
     if (label !== 'open' && label !== 'save as') this.#schedule();
     this.emit('change', { doc: this.#doc, old, by, label, state: this.state() });
   }
@@ -471,6 +491,7 @@ class Session extends EventEmitter {
       savedVersion: this.#savedVersion,
       savedAt: this.#savedAt,
       saveError: this.#saveError,
+      notice: this.#notice,
     };
   }
 
@@ -500,6 +521,7 @@ class Session extends EventEmitter {
       this.#savedVersion = this.#show.version;
       this.#savedAt = Date.now();
       this.#saveError = null;
+      this.#writeHistory();
     } catch (e) {
       this.#saveError = e.message;
       this.emit('saved', this.state());
@@ -507,6 +529,15 @@ class Session extends EventEmitter {
     }
     this.emit('saved', this.state());
     return this.state();
+  }
+
+  /** The undo history beside the show just saved (not written: undo still works until a restart). */
+  #writeHistory() {
+    try {
+      this.#history.write(this.#file);
+    } catch (e) {
+      this.emit('notice', `the undo history could not be kept beside ${this.#file}: ${e.message}`);
+    }
   }
 
   /** Save if anything is unsaved (shutdown, switching projects). */

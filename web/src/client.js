@@ -25,6 +25,7 @@ let state = {
   selection: [],
   preview: null,
   libraryVersion: '',
+  deviceMarks: {}, // track id → {kind: 'conflict' | 'moved', position, expected, at} (DeviceMark.jsx)
 };
 
 export const live = {
@@ -89,6 +90,30 @@ function decode(buf) {
   return seq;
 }
 
+const MARK_MS = 15000;
+const markTimers = new Map();
+
+/** Remember what the device said about a track, for MARK_MS after the last echo. */
+function deviceMark(track, mark) {
+  setState((s) => ({ deviceMarks: { ...s.deviceMarks, [track]: { ...mark, at: Date.now() } } }));
+  clearTimeout(markTimers.get(track));
+  markTimers.set(track, setTimeout(() => {
+    markTimers.delete(track);
+    setState((s) => {
+      const next = { ...s.deviceMarks };
+      delete next[track];
+      return { deviceMarks: next };
+    });
+  }, MARK_MS));
+}
+
+let noticeShown = null;
+/** What the server has to say about the open show (a discarded undo history), once. */
+function showNotice(st) {
+  if (st && st.notice && st.notice !== noticeShown) toast('warn', st.notice, 12000);
+  noticeShown = st ? st.notice : null;
+}
+
 function onPush(m) {
   switch (m.type) {
     case 'welcome':
@@ -107,10 +132,12 @@ function onPush(m) {
         device: m.device || { address: null },
         settings: m.settings,
       });
+      showNotice(m.state);
       break;
     case 'show': {
       const s = getState();
       setState({ doc: m.doc, docState: m.state });
+      showNotice(m.state);
       if (m.by !== null && m.by !== s.clientId && m.label) toast('info', `another window: ${m.label}`, 2500);
       break;
     }
@@ -136,7 +163,10 @@ function onPush(m) {
       const e = m.event;
       setState((s) => ({ events: [...s.events.slice(-49), { ...e, at: Date.now() }] }));
       if (e.type === 'commandFailed') toast('error', `player: ${e.error ? e.error.message : e.code}`);
-      else if (e.type === 'conflict') toast('warn', `track ${e.track}: another controller moved it`);
+      else if (e.type === 'conflict') {
+        toast('warn', `track ${e.track}: another controller moved it`);
+        deviceMark(e.track, { kind: 'conflict', position: e.position, expected: e.expected });
+      } else if (e.type === 'baseChanged') deviceMark(e.track, { kind: 'moved', position: e.position });
       else if (e.type === 'error') toast('error', e.message);
       break;
     }

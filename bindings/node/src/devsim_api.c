@@ -75,6 +75,27 @@ static napi_value devsim_set_position(napi_env env, const ha_node_call *c) {
   return st == HA_OK ? NULL : ha_node_throw(env, st, NULL, "setPosition");
 }
 
+/* addPush(host, port): every change of a track (a position the device took,
+ * setPosition) is also sent there, as a processor pushes to its OSC Send
+ * destinations (`holoanim devsim --push`). */
+static napi_value devsim_add_push(napi_env env, const ha_node_call *c) {
+  node_devsim *d = c->self;
+  uint32_t port;
+  char *host = ha_node_get_text(env, c->argc > 0 ? c->argv[0] : NULL, "host", NULL);
+  if (host == NULL) {
+    return NULL;
+  }
+  if (!ha_node_get_u32(env, c->argc > 1 ? c->argv[1] : NULL, "port", 1, 65535, &port)) {
+    free(host);
+    return NULL;
+  }
+  ha_error err;
+  ha_error_clear(&err);
+  ha_status st = ha_devsim_add_push(d->sim, host, (int)port, &err);
+  free(host);
+  return st == HA_OK ? NULL : ha_node_throw(env, st, &err, "addPush");
+}
+
 static napi_value devsim_stats(napi_env env, const ha_node_call *c) {
   node_devsim *d = c->self;
   ha_devsim_stats s;
@@ -104,6 +125,7 @@ static napi_value devsim_stop(napi_env env, const ha_node_call *c) {
 static const ha_node_method devsim_methods[] = {
     {"getTrack", devsim_get_track, DEVSIM_RUNNING},
     {"setPosition", devsim_set_position, DEVSIM_RUNNING},
+    {"addPush", devsim_add_push, DEVSIM_RUNNING},
     {"stats", devsim_stats, DEVSIM_RUNNING},
     {"stop", devsim_stop, 0},
 };

@@ -123,6 +123,25 @@ test('devsim: a stopped device refuses queries, stop is idempotent', async () =>
   assert.throws(() => d.getTrack.call({}), { name: 'TypeError', message: 'the receiver must be a Devsim' });
 });
 
+test('devsim: addPush sends every change there (IPv6 loopback), refuses a bad port and a stopped device', async () => {
+  const dgram = require('node:dgram');
+  const d = h.startDevsim({ port: 0, tracks: 4, bindHost: '::1' });
+  const sock = dgram.createSocket('udp6');
+  await new Promise((r) => sock.bind(0, '::1', r));
+  const got = new Promise((r) => sock.once('message', (m, from) => r({ m, from })));
+  d.addPush('::1', sock.address().port);
+  d.setPosition(3, [1, 2, 0.5]);
+  const { m, from } = await got;
+  sock.close();
+  assert.equal(m.toString('latin1', 0, 12), '/track/3/xyz');
+  assert.deepEqual([m.readFloatBE(24), m.readFloatBE(28), m.readFloatBE(32)], [1, 2, 0.5]);
+  assert.equal(from.port, d.port, 'from the device\'s own socket');
+  assert.throws(() => d.addPush('::1', 0), { code: 'ERR_OUT_OF_RANGE' });
+  assert.throws(() => d.addPush(1, 4000), { name: 'TypeError', message: 'host must be a string' });
+  d.stop();
+  assert.throws(() => d.addPush('::1', 4000), { code: 'ESTATE' });
+});
+
 test('Motion: accessors keep their attributes; module functions keep their names', () => {
   for (const [name, enumerable] of [['model', true], ['timing', true], ['params', true], ['pivot', false]]) {
     const d = Object.getOwnPropertyDescriptor(h.Motion.prototype, name);

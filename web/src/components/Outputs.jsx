@@ -1,11 +1,35 @@
 // Outputs (the devices positions are sent to) with their live status, and the
 // player's metrics: tick time and lateness, late ticks, conflicts, streaming.
-import { act, edit, errorText, ptr, toast } from '../client.js';
+import { useState } from 'react';
+import { act, call, edit, errorText, ptr, toast } from '../client.js';
 import { useStore } from '../store.js';
 import { NumberField, TextField } from './Tracks.jsx';
 import { uiFps } from './Views.jsx';
 
 const us = (ns) => (ns === undefined ? '—' : ns >= 1e6 ? `${(ns / 1e6).toFixed(2)} ms` : `${(ns / 1e3).toFixed(0)} µs`);
+
+/** Ask the device for a track's position (server: testOutput); says how long it took, or that nobody answered. */
+function TestButton({ i }) {
+  const [res, setRes] = useState(null);
+  const run = async () => {
+    setRes({ busy: true, message: 'asking…' });
+    try {
+      setRes(await call('testOutput', { output: i }));
+    } catch (e) {
+      setRes({ ok: false, message: errorText(e) });
+    }
+  };
+  return (
+    <>
+      <button onClick={run} disabled={res && res.busy} data-testid={`output-${i}-test`} title='send /get "/track/N/xyz" to the device and wait 2 s for its answer'>Test</button>
+      {res && (
+        <span className={`otest ${res.busy ? 'dim' : res.ok ? 'good' : 'bad'}`} data-testid={`output-${i}-test-result`}>
+          {res.message}
+        </span>
+      )}
+    </>
+  );
+}
 
 function OutputRow({ o, i, st }) {
   // typed values: a refusal is shown at the field; menus and boxes: as a toast
@@ -33,6 +57,9 @@ function OutputRow({ o, i, st }) {
         </select>
         <NumberField value={o.rate ?? 50} min={1} max={1000} step={5} width="52px" onCommit={(v) => set('rate', v)} title="rate (Hz)" />
         <span className="unit">Hz</span>
+      </div>
+      <div className="orow">
+        <TestButton i={i} />
       </div>
       <div className={`ostat${bad ? ' bad' : st && st.messagesPerSecond > 0 ? ' good' : ''}`}>
         {st ? (

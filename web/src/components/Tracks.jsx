@@ -6,6 +6,7 @@ import { act, edit, errorText, live, ptr, setState } from '../client.js';
 import { useStore } from '../store.js';
 import { trackColor } from '../render.js';
 import { removeTracksOps } from '../ops.mjs';
+import { DeviceMark } from './DeviceMark.jsx';
 
 /**
  * Where a refused value is explained: under the field the user typed it in,
@@ -278,7 +279,7 @@ export function Tracks() {
               ))}
             </span>
             <button className="icon" title={`remove track ${t.id}`} onClick={() => remove(t.id)}>×</button>
-            <span className="live" title="position now (x y z)"><LivePosition id={t.id} /></span>
+            <span className="live" title="position now (x y z)"><LivePosition id={t.id} /> <DeviceMark id={t.id} /></span>
           </div>
         ))}
       </div>
