@@ -6,6 +6,7 @@
 
 const fs = require('node:fs');
 const { execFile } = require('node:child_process');
+const { checkEdit, checkLive } = require('./trackstate.js');
 
 /** A stop: `m.stop` (hold | return) and `m.fade`, else the show's settings. */
 function stopRequest(runtime, session, m) {
@@ -120,7 +121,9 @@ function captureRequest(session, runtime, m, by) {
 function requestHandler({ h, session, runtime, cli, devices }) {
   return async function handle(c, m) {
     switch (m.type) {
-      case 'edit': return { version: session.edit(m.ops, m.base, c.id, m.label || '') };
+      case 'edit':
+        checkEdit(session.doc, m.ops); // a locked track's base does not move
+        return { version: session.edit(m.ops, m.base, c.id, m.label || '') };
       case 'undo': return { version: session.undo(c.id) };
       case 'redo': return { version: session.redo(c.id) };
       case 'save': return session.save();
@@ -133,7 +136,10 @@ function requestHandler({ h, session, runtime, cli, devices }) {
       case 'transport': return transportRequest(runtime, session, m);
       case 'settings': return session.setSettings(m.stop ? { stop: m.stop } : {});
       case 'cue': return { cue: runtime.goCue(m.number) };
-      case 'live': runtime.setBase(m.track, m.position); return {};
+      case 'live':
+        checkLive(session.doc, m.track);
+        runtime.setBase(m.track, m.position);
+        return {};
       case 'stopTrack': runtime.stopTrack(m.track, m.fade ?? 0); return {};
       case 'preview': return previewRequest(h, session, runtime, m);
       case 'discover': return discoverRequest(cli, m);

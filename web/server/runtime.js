@@ -41,6 +41,7 @@
 
 const os = require('node:os');
 const { EventEmitter } = require('node:events');
+const { syncTrackFlags } = require('./trackstate.js');
 
 const LOOP_MODES = ['once', 'loop', 'pingpong'];
 const GLIDE = 1; // s: a start that would jump a source glides it onto its path instead
@@ -493,6 +494,7 @@ class Runtime extends EventEmitter {
 
   #follow(old, doc) {
     const p = this.#player;
+    syncTrackFlags(p, old, doc); // mute, solo, lock: live, no new player
     // base positions
     const oldTracks = new Map((old.tracks || []).map((t) => [t.id, t]));
     for (const t of doc.tracks || []) {

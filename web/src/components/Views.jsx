@@ -106,6 +106,7 @@ function ViewCanvas({ axes, label, renderers, testid }) {
         return;
       }
       if (!sel.includes(t.id)) setState({ selection: [t.id] });
+      if (t.lock === true) return; // a locked track is selected, never dragged (the server refuses too)
       const start = [...(t.position || [0, 0, 0])];
       dragging = { track: t.id, start, pos: [...r.positionOf(t)], moved: false, r };
       el.setPointerCapture(ev.pointerId);
