@@ -34,6 +34,10 @@ test('trackstate: M mutes a track at the device, S solos one, L stops drags', { 
   const errors = [];
   const page = await ctx.newPage();
   page.on('pageerror', (e) => errors.push(e.message));
+  const sent = []; // the UI's requests, as they leave the page
+  page.on('websocket', (ws) => ws.on('framesent', (f) => {
+    if (typeof f.payload === 'string') sent.push(JSON.parse(f.payload));
+  }));
   await page.goto(srv.url);
   await page.waitForSelector('[data-testid=tracks]');
 
@@ -61,7 +65,7 @@ test('trackstate: M mutes a track at the device, S solos one, L stops drags', { 
   // M on track 2: the device hears nothing more of it
   await page.click('[data-testid=track-2-mute]');
   await waitFor(() => srv.session.doc.tracks[1].mute === true, 'track 2 muted in the show');
-  assert.equal(await page.getAttribute('[data-testid=track-2-mute]', 'aria-pressed'), 'true');
+  await page.waitForSelector('[data-testid=track-2-mute][aria-pressed=true]'); // the page shows it
   const ticks = srv.runtime.player.getStatus().ticks;
   await waitFor(() => srv.runtime.player.getStatus().ticks > ticks + 2, 'the player took the mute');
   // what the tick sent before the mute has arrived once a later send of track 1 has
@@ -99,6 +103,7 @@ test('trackstate: M mutes a track at the device, S solos one, L stops drags', { 
   await page.click('[data-testid=track-1-lock]');
   await waitFor(() => srv.session.doc.tracks[0].lock === true, 'track 1 locked');
   await page.screenshot({ path: path.join(RESULTS, 'trackstate.png') });
+  const before = sent.length;
   const [fx, fy] = await page.evaluate(() => window.__holo.toScreen(0, [4, 0, 1.5]));
   const [tx, ty] = await page.evaluate(() => window.__holo.toScreen(0, [1, 1, 1.5]));
   await page.mouse.move(fx, fy);
@@ -109,6 +114,8 @@ test('trackstate: M mutes a track at the device, S solos one, L stops drags', { 
   await waitFor(async () => JSON.stringify(await page.evaluate(() => window.__holo.getState().selection)) === '[1]', 'track 1 selected');
   await type(2, 0, -5);
   await waitFor(() => atDevice(2, -5), 'a later edit went through');
+  const moves = sent.slice(before).filter((m) => m.type === 'live' || (m.type === 'edit' && m.label !== 'move track 2'));
+  assert.deepEqual(moves, [], 'the view sent no move of the locked track');
   assert.deepEqual(srv.session.doc.tracks[0].position, [4, 0, 1.5], 'the locked track kept its base');
   assert.ok(atDevice(1, 4), `locked track 1 at the device: ${sim.getTrack(1).position}`);
   // the server refuses too: a drag message and a base edit of a locked track
