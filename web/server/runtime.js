@@ -584,7 +584,9 @@ class Runtime extends EventEmitter {
     const fromBase = rec.kind === 'group';
     if (glide && !(spec.fadeIn > 0) && this.#wouldJump(def, fromBase)) spec.fadeIn = GLIDE;
     this.#player.startAnimation({ tag, tracks: def.tracks, ...def.motion, ...spec, fromBase });
-    this.#own(tag, { ...rec, since, tracks: def.tracks });
+    // the player skips locked tracks (they hold where they stand): not owned
+    const locked = new Set((this.#doc.tracks || []).filter((t) => t.lock === true).map((t) => t.id));
+    this.#own(tag, { ...rec, since, tracks: def.tracks.filter((t) => !locked.has(t)) });
   }
 
   /** Does any track of `def` stand away from where its path starts? */
