@@ -2,6 +2,7 @@
  * - mute and solo over a real UDP socket: a track muted in the show sends
  *   nothing while the others do (it is still evaluated and published); a
  *   soloed track is alone on the wire; a muted solo sends nothing at all;
+ * - device echoes move a resting track's base, not a muted or locked one's;
  * - lock: a locked track ignores a cue's group start, preset and inline
  *   start, offline as live; locking a moving track holds it where it
  *   stands, through a stop with a fade;
@@ -128,6 +129,41 @@ static void test_mute_solo_on_the_wire(void) {
   ha_player_destroy(p);
   ha_show_destroy(show);
   close(rx);
+}
+
+/* Device echoes: a resting track takes one as its base, a muted (silent)
+ * or locked one does not (the device has what was sent last; a lock
+ * holds). */
+static void test_echoes_of_silent_and_locked_tracks(void) {
+  ha_player_config cfg = ha_player_config_default();
+  cfg.max_tracks = 8;
+  ha_player *p = NULL;
+  CHECK_OK(ha_player_create(&cfg, &p, NULL));
+  for (uint32_t id = 1; id <= 3; id++) {
+    CHECK_OK(ha_player_add_track(p, id, ha_vec3_make((double)id, 0, 0), NULL));
+  }
+  CHECK_OK(ha_player_set_track_flags(p, 2, HA_TRACK_MUTE));
+  CHECK_OK(ha_player_set_track_flags(p, 3, HA_TRACK_LOCK));
+  CHECK_OK(ha_player_tick_once(p, 1.0));
+  for (uint32_t id = 1; id <= 3; id++) {
+    CHECK_OK(ha_player_device_echo(p, id, ha_vec3_make(5, 5, (double)id)));
+  }
+  CHECK_OK(ha_player_tick_once(p, 1.01));
+  CHECK_OK(ha_player_tick_once(p, 1.02));
+  ha_store_snapshot *snap = NULL;
+  CHECK_OK(ha_store_snapshot_create(8, &snap));
+  CHECK_OK(ha_store_read(ha_player_store(p), snap));
+  CHECK_VEC_NEAR(ha_vec3_make(snap->x[0], snap->y[0], snap->z[0]), 5, 5, 1, 1e-12);
+  CHECK_VEC_NEAR(ha_vec3_make(snap->x[1], snap->y[1], snap->z[1]), 2, 0, 0, 1e-12);
+  CHECK_VEC_NEAR(ha_vec3_make(snap->x[2], snap->y[2], snap->z[2]), 3, 0, 0, 1e-12);
+  ha_player_event ev;
+  int moved = 0;
+  while (ha_player_poll_event(p, &ev) == HA_OK) {
+    moved += ev.type == HA_EVENT_BASE_CHANGED ? (int)ev.track : 100;
+  }
+  CHECK_INT(moved, 1); /* track 1's base, nothing else */
+  ha_store_snapshot_destroy(snap);
+  ha_player_destroy(p);
 }
 
 /* Track 2 locked; the others free. 1: group g (1, 2) starts. 2: preset
@@ -294,6 +330,7 @@ static void test_cue_start_glides(void) {
 
 int main(void) {
   RUN(test_mute_solo_on_the_wire);
+  RUN(test_echoes_of_silent_and_locked_tracks);
   RUN(test_lock_ignores_cues);
   RUN(test_cue_start_glides);
   return test_done();

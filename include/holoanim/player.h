@@ -210,7 +210,9 @@ ha_status ha_player_goto(ha_player *p, uint32_t id, ha_vec3 target, double durat
 ha_status ha_player_set_base(ha_player *p, uint32_t id, ha_vec3 base);
 /* Per-track state (ha_player_set_track_flags), bits: */
 enum {
-  /* Sends nothing to any output; still evaluated and published. */
+  /* Sends nothing to any output; still evaluated and published. A track
+   * that does not send (muted, or not soloed while another is) ignores
+   * device echoes: the device still has what was sent last. */
   HA_TRACK_MUTE = 1,
   /* While any track is soloed, only soloed tracks send (a muted one never). */
   HA_TRACK_SOLO = 2,

@@ -463,8 +463,9 @@ static void tick_device_echo(void *ctx, size_t idx, ha_vec3 v) {
   ha_engine *e = p->engine;
   double t = ha_engine_time(e);
   ha_track_info ti;
-  if (ha_engine_track_at(e, idx, &ti) != HA_OK || ha__trackstate_locked_at(&p->ts, idx)) {
-    return; /* a locked track holds where it stands */
+  if (ha_engine_track_at(e, idx, &ti) != HA_OK || ha__trackstate_locked_at(&p->ts, idx) ||
+      !ha__trackstate_sends_at(&p->ts, idx)) {
+    return; /* locked: it holds; silent: the device has what was sent last */
   }
   ha_vec3 nearest = ti.position;
   double best;
@@ -1118,7 +1119,7 @@ ha_status ha_player_set_track_flags(ha_player *p, uint32_t id, unsigned flags) {
     return HA_EINVAL;
   }
   cmd c = cmd_make(CMD_FLAGS, 0, id, 0.0);
-  c.easing = (int)flags;
+  c.easing = (int)flags; /* the flags ride in an int field the command has no use for */
   return send_cmd(p, &c);
 }
 

@@ -52,6 +52,11 @@ ha_status ha__trackstate_set(ha__trackstate *s, ha_engine *e, uint32_t id, unsig
   return HA_OK;
 }
 
+bool ha__trackstate_sends_at(const ha__trackstate *s, size_t i) {
+  unsigned f = i < s->cap ? s->flags[i] : 0u;
+  return !(f & HA_TRACK_MUTE) && (s->nsolo == 0 || (f & HA_TRACK_SOLO));
+}
+
 bool ha__trackstate_locked_at(const ha__trackstate *s, size_t i) {
   return i < s->cap && (s->flags[i] & HA_TRACK_LOCK) != 0;
 }
@@ -79,8 +84,7 @@ size_t ha__trackstate_sendable(ha__trackstate *s, size_t n, const uint32_t **ids
   }
   size_t k = 0;
   for (size_t i = 0; i < n && i < s->cap; i++) {
-    unsigned f = s->flags[i];
-    if ((f & HA_TRACK_MUTE) || (s->nsolo > 0 && !(f & HA_TRACK_SOLO))) {
+    if (!ha__trackstate_sends_at(s, i)) {
       continue;
     }
     s->ids[k] = (*ids)[i];

@@ -32,6 +32,9 @@ void ha__trackstate_deinit(ha__trackstate *s);
  * stands (it leaves its animation, its delayed move is dropped).
  * HA_ENOTFOUND. Thread: the tick. */
 ha_status ha__trackstate_set(ha__trackstate *s, ha_engine *e, uint32_t id, unsigned flags);
+/* Does the track at index i send (not muted, and soloed when any is)?
+ * Thread: the tick. */
+bool ha__trackstate_sends_at(const ha__trackstate *s, size_t i);
 /* Is the track at index i (or with id `id`) locked? Thread: the tick. */
 bool ha__trackstate_locked_at(const ha__trackstate *s, size_t i);
 bool ha__trackstate_locked(const ha__trackstate *s, const ha_engine *e, uint32_t id);
