@@ -276,9 +276,12 @@ static uint64_t one_round(const ha_show *show, ha_player *p, int rx, int r) {
   CHECK_OK(ha_player_stop_animation(p, tag, 0.05));
   CHECK_OK(ha_player_stop_track(p, 5, 0.05));
   CHECK_OK(ha_player_set_base(p, 1, ha_vec3_make(1, 1, (double)r)));
+  /* mute / solo / lock stay set into the next round's cues and sends */
+  CHECK_OK(ha_player_set_track_flags(p, 2u + (uint32_t)(r % 3),
+                                     r % 2 ? HA_TRACK_SOLO | HA_TRACK_LOCK : HA_TRACK_MUTE));
   CHECK_OK(ha_player_pause(p));
   CHECK_OK(ha_player_play(p));
-  sent += 6;
+  sent += 7;
   wait_ticks(p, rx, 3);
   CHECK_OK(r % 5 == 4 ? ha_player_panic(p) : ha_player_stop(p, 0.02));
   CHECK_OK(ha_player_play(p));

@@ -300,7 +300,8 @@ static void test_stop_group_default_fade(void) {
 }
 
 /* What cues do, each on tracks of its own. Tracks 1 and 2 share a base;
- * lf and ln are the same path, lf with a fadeIn. 1: lf on 1, ln on 2. 2: g
+ * lf and ln are the same path, lf with a fadeIn, starting at that base (so
+ * ln does not glide: a cue glides only a track away from its path). 1: lf on 1, ln on 2. 2: g
  * (c on 3, 4), c on 5, o (another animation) on 6. 3: stop animation c
  * with a 1 s fade. 4: goto of 5 (at rest at its base by then), 2 s,
  * linear. */
@@ -315,9 +316,9 @@ static const char *behaviour_show =
     "   {\"name\": \"o\", \"model\": \"circular\", \"duration\": 5,\n"
     "    \"parameters\": {\"radius\": 1, \"center\": [0, 0, 2]}},\n"
     "   {\"name\": \"lf\", \"model\": \"linear\", \"duration\": 4, \"fadeIn\": 1,\n"
-    "    \"parameters\": {\"startPosition\": [0, 0, 0], \"endPosition\": [4, 0, 0]}},\n"
+    "    \"parameters\": {\"startPosition\": [0, 5, 0], \"endPosition\": [4, 5, 0]}},\n"
     "   {\"name\": \"ln\", \"model\": \"linear\", \"duration\": 4,\n"
-    "    \"parameters\": {\"startPosition\": [0, 0, 0], \"endPosition\": [4, 0, 0]}}],\n"
+    "    \"parameters\": {\"startPosition\": [0, 5, 0], \"endPosition\": [4, 5, 0]}}],\n"
     " \"groups\": [{\"name\": \"g\", \"animation\": \"c\", \"tracks\": [3, 4]}],\n"
     " \"cues\": [\n"
     "   {\"number\": 1, \"actions\": [{\"type\": \"start\", \"animation\": \"lf\", \"tracks\": "

@@ -962,6 +962,7 @@ static void play_reload_show(play_ctx *c) {
     }
     /* The player runs motions, which own their data, and never the show;
      * the control thread may be using the old show, hence the lock. */
+    (void)ha_show_player_track_flags(fresh, c->player); /* mute, solo, lock edited */
     pthread_mutex_lock(&c->show_lock);
     ha_show *old = c->show;
     c->show = fresh;

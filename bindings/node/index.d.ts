@@ -576,6 +576,8 @@ export class Player {
   setParameter(tag: number, params?: Params, timing?: Timing): void;
   goto(track: number, position: Vec3 | XYZ, options?: GotoOptions | null): void;
   setBase(track: number, position: Vec3 | XYZ): void;
+  /** Mute / solo / lock of one track (absent keys false); see HA_TRACK_* in player.h. */
+  setTrackFlags(track: number, flags: { mute?: boolean; solo?: boolean; lock?: boolean }): void;
   deviceEcho(track: number, position: Vec3 | XYZ): void;
   /** Resolves with the tag for startAnimation, undefined otherwise. */
   updateState(update: Update): Promise<number | undefined>;

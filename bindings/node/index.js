@@ -253,6 +253,15 @@ class Player {
   }
 
   /**
+   * Mute (sends nothing), solo (only soloed tracks send) and lock (cues,
+   * starts, gotos and stops leave it where it stands) of one track; absent
+   * keys are false. Queued like any command.
+   */
+  setTrackFlags(track, flags) {
+    this.#native.setTrackFlags(track, flags);
+  }
+
+  /**
    * The seed's update_state: apply one update on the libuv thread pool.
    * Updates apply in call order; the promise settles once the update is
    * validated and queued for the tick (its effect shows from the next tick).

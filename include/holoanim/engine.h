@@ -149,7 +149,15 @@ typedef struct ha_anim_spec {
   ha_vec3 center_point;
   double spread_radius;
   char mirror_axis;
+  /* Seconds (0..3600, default 0: none). When no fade_in or takeover fade
+   * applies, a track standing more than HA_START_GLIDE_TOLERANCE from where
+   * its path starts glides onto the path over start_glide instead of
+   * jumping (the show's starts use HA_SHOW_START_GLIDE). */
+  double start_glide;
 } ha_anim_spec;
+
+/* m: a track this close to its path's start does not glide (start_glide). */
+#define HA_START_GLIDE_TOLERANCE 1e-3
 
 /* Shared mode, no phase, rotate_formation, spread radius 1, mirror x. */
 ha_anim_spec ha_anim_spec_default(void);

@@ -208,6 +208,27 @@ ha_status ha_player_update_animation(ha_player *p, uint32_t tag, ha_motion *moti
 ha_status ha_player_goto(ha_player *p, uint32_t id, ha_vec3 target, double duration,
                          ha_easing easing, bool aed, double delay);
 ha_status ha_player_set_base(ha_player *p, uint32_t id, ha_vec3 base);
+/* Per-track state (ha_player_set_track_flags), bits: */
+enum {
+  /* Sends nothing to any output; still evaluated and published. A track
+   * that does not send (muted, or not soloed while another is) ignores
+   * device echoes: the device still has what was sent last. */
+  HA_TRACK_MUTE = 1,
+  /* While any track is soloed, only soloed tracks send (a muted one never). */
+  HA_TRACK_SOLO = 2,
+  /* Holds where it stands: locking stops what drives it (fade 0); then
+   * animation starts (cues, group starts, ha_player_start_animation) skip it
+   * and start on the others (none left: nothing starts), and gotos, track
+   * stops, set_base, device echoes and the stop's return to base leave it
+   * alone; live parameter changes (mappings) reach only the animation's
+   * other tracks. Unlocking leaves it at rest there. */
+  HA_TRACK_LOCK = 4,
+  HA_TRACK_FLAGS_ALL = 7
+};
+/* Set track `id`'s flags (HA_TRACK_* bits, replacing the old ones), queued
+ * like any command (before or after start; an unknown id comes back as a
+ * HA_EVENT_COMMAND_FAILED). HA_EINVAL for other bits, HA_EAGAIN. */
+ha_status ha_player_set_track_flags(ha_player *p, uint32_t id, unsigned flags);
 /* Panic: stop every animation at once where it is and pause. */
 ha_status ha_player_panic(ha_player *p);
 /* A position the device reported for a track (its echo). Tracks at rest

@@ -95,6 +95,9 @@ typedef struct ha_show_track {
   ha_vec3 position; /* base position (m) */
   bool has_gain;
   double gain; /* dB, when has_gain */
+  bool mute;   /* sends nothing to any output (still computed and shown) */
+  bool solo;   /* when any track is soloed, only soloed tracks send */
+  bool lock;   /* cues, group starts, gotos and stops leave it where it stands */
 } ha_show_track;
 
 typedef struct ha_show_animation {
@@ -455,6 +458,13 @@ typedef enum ha_show_op_type {
   HA_SHOW_OP_GOTO        /* move `track` to `position`, `delay` s after the cue */
 } ha_show_op_type;
 
+/* Seconds: a cue's animation start (a start action, of a group or inline)
+ * glides each track that stands away from where its path starts onto it
+ * over this, when the animation has no fadeIn and no takeover fades it
+ * (ha_anim_spec.start_glide; the web server's starts glide the same way).
+ * Group starts outside cues (autoStart, ha_show_player_start_group) do not. */
+#define HA_SHOW_START_GLIDE 1.0
+
 typedef struct ha_show_op {
   ha_show_op_type type;
   size_t action;          /* index of the action in its cue (SIZE_MAX: a group
@@ -462,7 +472,8 @@ typedef struct ha_show_op {
   uint32_t tag;           /* START, STOP_TAG */
   size_t animation;       /* START: index into the animations */
   size_t group;           /* START, STOP_TAG of a group: its index; else SIZE_MAX */
-  ha_anim_spec spec;      /* START (fade_in: the animation's fadeIn when it has one) */
+  ha_anim_spec spec;      /* START (fade_in: the animation's fadeIn when it has one;
+                             start_glide: HA_SHOW_START_GLIDE in a cue) */
   const uint32_t *tracks; /* START: selection order (points into the show) */
   size_t track_count;
   uint32_t track;   /* STOP_TRACK, GOTO */

@@ -34,6 +34,12 @@ ha_player_config ha_show_player_config(const ha_show *show, const ha_player_conf
  * JSON path of the failing output prefixed ("outputs[1].host: ..."). */
 ha_status ha_show_player_setup(const ha_show *show, ha_player *p, ha_error *err);
 
+/* Every show track's mute, solo and lock (tracks[].mute/solo/lock) to the
+ * player (ha_player_set_track_flags, one queued command per track):
+ * ha_show_player_setup does it; call it again after an edit of the flags.
+ * HA_EAGAIN (queue full). Thread: control. */
+ha_status ha_show_player_track_flags(const ha_show *show, ha_player *p);
+
 /* Start group `group` now (a fresh motion of its animation). */
 ha_status ha_show_player_start_group(const ha_show *show, ha_player *p, size_t group,
                                      ha_error *err);

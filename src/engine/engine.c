@@ -248,6 +248,15 @@ ha_status ha_engine_track_remove(ha_engine *e, uint32_t id) {
   return HA_OK;
 }
 
+ha_status ha__engine_track_index(const ha_engine *e, uint32_t id, size_t *index) {
+  const track *t = find_track(e, id);
+  if (t == NULL) {
+    return HA_ENOTFOUND;
+  }
+  *index = (size_t)(t - e->tracks);
+  return HA_OK;
+}
+
 ha_status ha_engine_track_set_base(ha_engine *e, uint32_t id, ha_vec3 base) {
   track *t = find_track(e, id);
   if (t == NULL) {
@@ -344,6 +353,42 @@ static ha_status track_list_error(ha_error *err, uint32_t id, int missing) {
   return ha__error_invalid(err, HA_CATEGORY_STATE, "tracks", v, "track %u is listed twice", id);
 }
 
+/* Track tr crossfades from where it is onto its animation's path over
+ * `fade` seconds (0: none, it is on the path at once). */
+static void start_fade(ha_engine *e, track *tr, double fade) {
+  if (fade > 0.0) {
+    tr->tr_kind = TR_TO_ANIM;
+    tr->tr_from = tr->pos;
+    tr->tr_t0 = e->now;
+    tr->tr_dur = fade;
+    tr->tr_ease = HA_EASE_SINE_IN_OUT;
+    tr->tr_aed = 0;
+  } else {
+    tr->tr_kind = TR_NONE;
+  }
+}
+
+/* spec.start_glide: each member no other fade moves that stands away from
+ * its path's start (the member at the animation's time 0, evaluated once
+ * here and its state reset, so the tick sees a fresh start) glides there.
+ * Rejected: always crossfading (a track already on its path would lag its
+ * path for the whole glide). */
+static void start_glides(ha_engine *e, anim *a, const uint32_t *tracks, size_t ntracks,
+                         double glide) {
+  for (size_t i = 0; i < ntracks; i++) {
+    track *tr = find_track(e, tracks[i]);
+    if (tr->tr_kind != TR_NONE) {
+      continue;
+    }
+    ha_vec3 at =
+        ha__group_member(&a->g, tr->member, 0.0, tr->group_base, a->bary, tr->id, &tr->state[0]);
+    ha_motion_state_reset(&tr->state[0]);
+    if (!(ha_vec3_dist(at, tr->pos) <= HA_START_GLIDE_TOLERANCE)) {
+      start_fade(e, tr, glide);
+    }
+  }
+}
+
 ha_status ha_engine_animation_start(ha_engine *e, ha_motion *motion, const ha_anim_spec *spec,
                                     const uint32_t *tracks, size_t ntracks, double t,
                                     ha_anim_id *out, ha_error *err) {
@@ -358,6 +403,9 @@ ha_status ha_engine_animation_start(ha_engine *e, ha_motion *motion, const ha_an
   }
   if (!(sp.fade_in >= 0.0 && sp.fade_in <= 3600.0)) {
     return ha__error_bounds(err, HA_CATEGORY_STATE, "fadeIn", sp.fade_in, 0.0, 3600.0);
+  }
+  if (!(sp.start_glide >= 0.0 && sp.start_glide <= 3600.0)) {
+    return ha__error_bounds(err, HA_CATEGORY_STATE, "startGlide", sp.start_glide, 0.0, 3600.0);
   }
   if (++e->stamp == 0) {
     /* The stamp wrapped: clear every mark once so old ones cannot match. */
@@ -436,22 +484,16 @@ ha_status ha_engine_animation_start(ha_engine *e, ha_motion *motion, const ha_an
     a->members_left++;
     /* Crossfade from wherever the track is to the new path: over the
      * animation's fade-in, or over takeover_fade when it takes the track
-     * from something moving it. */
+     * from something moving it (else start_glide decides, below). */
     double fade = sp.fade_in > 0.0                         ? sp.fade_in
                   : (was_driven || tr->tr_kind != TR_NONE) ? e->cfg.takeover_fade
                                                            : 0.0;
-    if (fade > 0.0) {
-      tr->tr_kind = TR_TO_ANIM;
-      tr->tr_from = tr->pos;
-      tr->tr_t0 = e->now;
-      tr->tr_dur = fade;
-      tr->tr_ease = HA_EASE_SINE_IN_OUT;
-      tr->tr_aed = 0;
-    } else {
-      tr->tr_kind = TR_NONE;
-    }
+    start_fade(e, tr, fade);
   }
   a->bary = ha_vec3_scale(sum, 1.0 / (double)ntracks);
+  if (sp.start_glide > 0.0) {
+    start_glides(e, a, tracks, ntracks, sp.start_glide);
+  }
   if (out != NULL) {
     *out = (ha_anim_id)slot;
   }

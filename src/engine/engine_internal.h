@@ -16,5 +16,8 @@
  * Returns how many are not HA_TRACK_IDLE. Tick thread (the engine's). */
 size_t ha__engine_motion(const ha_engine *e, size_t n, double *vx, double *vy, double *vz,
                          uint8_t *status);
+/* The index (add order) of track `id` in *index: HA_OK, or HA_ENOTFOUND.
+ * O(1) (the engine's id map). Any thread that owns the engine. */
+ha_status ha__engine_track_index(const ha_engine *e, uint32_t id, size_t *index);
 
 #endif

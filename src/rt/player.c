@@ -30,6 +30,7 @@
 #include "mapping.h"
 #include "ring.h"
 #include "sync.h"
+#include "trackstate.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -51,7 +52,9 @@ enum {
   CMD_REPLACE,
   CMD_GOTO,
   CMD_SET_BASE,
-  CMD_PANIC
+  CMD_PANIC,
+  CMD_FLAGS,
+  CMD_HELD /* a command a locked track ignores (trackstate.h) */
 };
 
 typedef struct cmd {
@@ -103,6 +106,7 @@ struct ha_player {
   ha__echoes echoes; /* device echoes, a slot per track (echo.h) */
   ha__sync sync;     /* the external clock when following one (sync.h) */
   ha__mappings maps; /* live data mapped to values, smoothed here (mapping.h) */
+  ha__trackstate ts; /* mute, solo, lock (trackstate.h) */
   /* Per-model histogram keys: key k is model k of the registry, found by
    * its canonical name's pointer (ha_motion_get_state returns the
    * registry's own string), so the tick compares pointers, never strings. */
@@ -195,7 +199,7 @@ static uint64_t player_memory_bytes(const ha_player *p) {
                     c->queue_capacity * sizeof(cmd) + c->event_capacity * sizeof(ha_player_event) +
                     garbage_cap * sizeof(garbage) + c->max_outputs * sizeof(*p->outputs) +
                     c->max_animations * sizeof(*p->tags) + ha__history_bytes(&p->sent) +
-                    n * (sizeof(*p->ids) + 6 * sizeof(double) + 1));
+                    n * (2 * sizeof(*p->ids) + 9 * sizeof(double) + 2));
 }
 
 ha_status ha_player_create(const ha_player_config *cfg, ha_player **out, ha_error *err) {
@@ -270,8 +274,9 @@ ha_status ha_player_create(const ha_player_config *cfg, ha_player **out, ha_erro
     p->ids = calloc(n, sizeof(*p->ids));
     p->x = calloc(6 * n, sizeof(double));
     p->status = calloc(n, 1);
-    if (ha__echoes_init(&p->echoes, n) != HA_OK || hst != HA_OK || p->outputs == NULL ||
-        p->tags == NULL || p->ids == NULL || p->x == NULL || p->status == NULL) {
+    if (ha__echoes_init(&p->echoes, n) != HA_OK || ha__trackstate_init(&p->ts, n) != HA_OK ||
+        hst != HA_OK || p->outputs == NULL || p->tags == NULL || p->ids == NULL || p->x == NULL ||
+        p->status == NULL) {
       st = HA_ENOMEM;
     } else {
       p->y = p->x + n;
@@ -396,7 +401,9 @@ static void cmd_stop_everything(ha_player *p, const cmd *c, double now, double t
   for (size_t i = 0; i < ha_engine_track_count(e); i++) {
     ha_track_info ti;
     ha_engine_track_at(e, i, &ti);
-    ha_engine_track_stop(e, ti.id, fade);
+    if (!ha__trackstate_locked_at(&p->ts, i)) {
+      ha_engine_track_stop(e, ti.id, fade);
+    }
   }
   memset(p->tags, 0, p->cfg.max_animations * sizeof(*p->tags));
   p->flush_pending = 1;
@@ -456,8 +463,9 @@ static void tick_device_echo(void *ctx, size_t idx, ha_vec3 v) {
   ha_engine *e = p->engine;
   double t = ha_engine_time(e);
   ha_track_info ti;
-  if (ha_engine_track_at(e, idx, &ti) != HA_OK) {
-    return;
+  if (ha_engine_track_at(e, idx, &ti) != HA_OK || ha__trackstate_locked_at(&p->ts, idx) ||
+      !ha__trackstate_sends_at(&p->ts, idx)) {
+    return; /* locked: it holds; silent: the device has what was sent last */
   }
   ha_vec3 nearest = ti.position;
   double best;
@@ -492,6 +500,13 @@ static void tick_apply_command(ha_player *p, cmd *c, double now) {
   ha_status st = HA_OK;
   double t = ha_clock_position(&p->clock, now);
   ha_engine_set_time(e, t);
+  if ((c->type == CMD_GOTO || c->type == CMD_STOP_TRACK || c->type == CMD_SET_BASE) &&
+      ha__trackstate_locked(&p->ts, e, c->track)) {
+    c->type = CMD_HELD;
+  } else if (c->type == CMD_START) {
+    c->ntracks = ha__trackstate_unlocked(&p->ts, e, c->tracks, c->ntracks);
+    c->type = c->ntracks > 0 ? CMD_START : CMD_HELD;
+  }
   switch (c->type) {
   case CMD_PLAY:
     p->stop_pending = 0;
@@ -545,6 +560,8 @@ static void tick_apply_command(ha_player *p, cmd *c, double now) {
                                  c->aed != 0);
     break;
   case CMD_SET_BASE: st = ha_engine_track_set_base(e, c->track, c->v); break;
+  case CMD_FLAGS: st = ha__trackstate_set(&p->ts, e, c->track, (unsigned)c->easing); break;
+  case CMD_HELD: break;
   default: st = HA_EINVAL; break;
   }
   if (st != HA_OK) {
@@ -638,12 +655,15 @@ static void tick_publish(ha_player *p, uint64_t tickno, double t, size_t n) {
  * gets what they did together. */
 static void send_to_outputs(ha_player *p, double now, size_t n, bool flush, ha_output_report *sum) {
   memset(sum, 0, sizeof(*sum));
+  const uint32_t *ids = p->ids;
+  const double *x = p->x, *y = p->y, *z = p->z;
+  n = ha__trackstate_sendable(&p->ts, n, &ids, &x, &y, &z); /* mute, solo */
   for (size_t o = 0; o < p->noutputs; o++) {
     ha_output_report r;
     if (flush) {
-      ha_output_flush(p->outputs[o], now, n, p->ids, p->x, p->y, p->z, &r);
+      ha_output_flush(p->outputs[o], now, n, ids, x, y, z, &r);
     } else {
-      ha_output_send(p->outputs[o], now, n, p->ids, p->x, p->y, p->z, &r);
+      ha_output_send(p->outputs[o], now, n, ids, x, y, z, &r);
     }
     sum->messages += r.messages;
     sum->datagrams += r.datagrams;
@@ -920,6 +940,7 @@ void ha_player_destroy(ha_player *p) {
   free(p->tags);
   ha__history_deinit(&p->sent);
   ha__echoes_deinit(&p->echoes);
+  ha__trackstate_deinit(&p->ts);
   free(p->ids);
   free(p->x);
   free(p->status);
@@ -1090,6 +1111,15 @@ static ha_status send_track_point_cmd(ha_player *p, int type, uint32_t id, ha_ve
   }
   cmd c = cmd_make(type, 0, id, 0.0);
   c.v = v;
+  return send_cmd(p, &c);
+}
+
+ha_status ha_player_set_track_flags(ha_player *p, uint32_t id, unsigned flags) {
+  if (flags & ~(unsigned)HA_TRACK_FLAGS_ALL) {
+    return HA_EINVAL;
+  }
+  cmd c = cmd_make(CMD_FLAGS, 0, id, 0.0);
+  c.easing = (int)flags; /* the flags ride in an int field the command has no use for */
   return send_cmd(p, &c);
 }
 

@@ -81,6 +81,9 @@ static int track_fields(ha__compiler *x, const json_t *o, int unique, ha_show_tr
   r = ha__cc_get_number(x, o, "gain", 0, -60.0, 12.0, &t->gain);
   t->has_gain = r > 0;
   ok &= r >= 0;
+  ok &= ha__cc_get_bool(x, o, "mute", &t->mute) >= 0;
+  ok &= ha__cc_get_bool(x, o, "solo", &t->solo) >= 0;
+  ok &= ha__cc_get_bool(x, o, "lock", &t->lock) >= 0;
   return ok;
 }
 

@@ -147,6 +147,10 @@ static ha_status cue_action(const ha__show_model *m, const ha_show_action *a, si
     } else {
       op = cue_start_op(m, action, a->tag, a->animation, &a->spec, a->tracks, a->track_count);
     }
+    /* A cue's start glides a track that stands away from its path's start
+     * (a group's autoStart at t0 does not: its tracks are where the show
+     * begins, as the original Animator has them). */
+    op.spec.start_glide = HA_SHOW_START_GLIDE;
     return fn(user, &op, err);
   case HA_SHOW_ACTION_STOP: return cue_stop(m, a, action, fn, user, err);
   case HA_SHOW_ACTION_PRESET: return cue_preset(m, a, action, fn, user, err);

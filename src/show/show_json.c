@@ -30,7 +30,7 @@
 
 KEYS(metadata, {"author", 0, NULL}, {"created", 0, NULL}, {"modified", 0, NULL}, {"notes", 0, NULL})
 KEYS(track, {"id", 0, NULL}, {"name", 0, NULL}, {"color", 0, NULL}, {"position", 0, NULL},
-     {"gain", 0, NULL})
+     {"gain", 0, NULL}, {"mute", 0, NULL}, {"solo", 0, NULL}, {"lock", 0, NULL})
 KEYS(animation, {"name", 0, NULL}, {"model", 0, NULL}, {"duration", 0, NULL}, {"loop", 0, NULL},
      {"pingPong", 0, NULL}, {"speed", 0, NULL}, {"seam", 0, NULL}, {"fadeIn", 0, NULL},
      {"fadeOut", 0, NULL}, {"parameters", 0, NULL})

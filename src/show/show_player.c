@@ -56,6 +56,29 @@ ha_player_config ha_show_player_config(const ha_show *show, const ha_player_conf
   return c;
 }
 
+static ha_status live_refused(ha_error *err, ha_status st);
+
+/* The show's tracks' flags to the player: all of them, or (`set_only`,
+ * a new player, every flag clear) those with a flag set. */
+static ha_status live_track_flags(const ha_show *show, ha_player *p, bool set_only) {
+  size_t nt = 0;
+  const ha_show_track *tracks = ha_show_tracks(show, &nt);
+  for (size_t i = 0; i < nt; i++) {
+    unsigned f = (tracks[i].mute ? (unsigned)HA_TRACK_MUTE : 0u) |
+                 (tracks[i].solo ? (unsigned)HA_TRACK_SOLO : 0u) |
+                 (tracks[i].lock ? (unsigned)HA_TRACK_LOCK : 0u);
+    ha_status st = set_only && f == 0 ? HA_OK : ha_player_set_track_flags(p, tracks[i].id, f);
+    if (st != HA_OK) {
+      return st;
+    }
+  }
+  return HA_OK;
+}
+
+ha_status ha_show_player_track_flags(const ha_show *show, ha_player *p) {
+  return live_track_flags(show, p, false);
+}
+
 ha_status ha_show_player_setup(const ha_show *show, ha_player *p, ha_error *err) {
   size_t nt = 0, no = 0;
   const ha_show_track *tracks = ha_show_tracks(show, &nt);
@@ -67,6 +90,10 @@ ha_status ha_show_player_setup(const ha_show *show, ha_player *p, ha_error *err)
       ha__error_prefix(err, path);
       return st;
     }
+  }
+  ha_status fst = live_track_flags(show, p, true);
+  if (fst != HA_OK) {
+    return live_refused(err, fst);
   }
   const ha_show_output *outs = ha_show_outputs(show, &no);
   for (size_t i = 0; i < no; i++) {

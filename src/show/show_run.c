@@ -15,7 +15,11 @@
  * Rejected: a schedule of pending moves in the instance (a second copy of
  * what the engine does, which disagreed with the live player), and
  * emulating the delay with a longer transition (the track would leave its
- * animation at once instead of when its turn comes). */
+ * animation at once instead of when its turn comes).
+ *
+ * Locked tracks (tracks[].lock) are left out of every operation here, as
+ * the live player leaves them out (HA_TRACK_LOCK): a start goes on without
+ * them, from a list copied into `unlocked` (sized when created). */
 #include "show_internal.h"
 
 #include <math.h>
@@ -34,6 +38,7 @@ struct ha_show_instance {
   motion_rec *groups; /* one per group: tag g */
   motion_rec *starts; /* one per inline start action: tag HA_SHOW_TAG_INLINE | k */
   size_t nstarts;
+  uint32_t *unlocked; /* a start's tracks without the locked ones (ntracks) */
 };
 
 /* The motion record answering to a tag (NULL: not one of the show's). */
@@ -43,6 +48,28 @@ static motion_rec *run_rec_of_tag(ha_show_instance *inst, uint32_t tag) {
   }
   size_t k = tag & ~HA_SHOW_TAG_INLINE;
   return (tag & HA_SHOW_TAG_INLINE) != 0 && k < inst->nstarts ? &inst->starts[k] : NULL;
+}
+
+static bool run_locked(const ha__show_model *m, uint32_t id) {
+  for (size_t i = 0; i < m->ntracks; i++) {
+    if (m->tracks[i].id == id) {
+      return m->tracks[i].lock;
+    }
+  }
+  return false;
+}
+
+/* op's tracks without the locked ones: op's own list when none is locked,
+ * else a copy in inst->unlocked; *n gets the count. */
+static const uint32_t *run_unlocked(ha_show_instance *inst, const ha_show_op *op, size_t *n) {
+  size_t k = 0;
+  for (size_t i = 0; i < op->track_count; i++) {
+    if (!run_locked(inst->model, op->tracks[i]) && k < inst->model->ntracks) {
+      inst->unlocked[k++] = op->tracks[i];
+    }
+  }
+  *n = k;
+  return k == op->track_count ? op->tracks : inst->unlocked;
 }
 
 static void run_stop_rec(ha_show_instance *inst, motion_rec *r, double fade) {
@@ -67,6 +94,7 @@ void ha_show_instance_destroy(ha_show_instance *inst) {
   }
   free(inst->groups);
   free(inst->starts);
+  free(inst->unlocked);
   ha__show_model_unref(inst->model);
   free(inst);
 }
@@ -101,7 +129,12 @@ static ha_status run_apply_op(void *user, const ha_show_op *op, ha_error *err) {
       return ha__error_internal(err, HA_CATEGORY_STATE, "no motion for tag %u", op->tag);
     }
     ha_anim_id id = -1;
-    st = ha_engine_animation_start(e, r->m, &op->spec, op->tracks, op->track_count, s->t, &id, err);
+    size_t n = 0;
+    const uint32_t *tracks = run_unlocked(s->inst, op, &n);
+    if (n == 0) {
+      return HA_OK; /* every track locked: nothing starts */
+    }
+    st = ha_engine_animation_start(e, r->m, &op->spec, tracks, n, s->t, &id, err);
     if (st == HA_OK) {
       r->anim = id;
       r->running = 1;
@@ -114,9 +147,15 @@ static ha_status run_apply_op(void *user, const ha_show_op *op, ha_error *err) {
     }
     return HA_OK;
   case HA_SHOW_OP_STOP_TRACK:
+    if (run_locked(s->inst->model, op->track)) {
+      return HA_OK;
+    }
     (void)ha_engine_track_stop(e, op->track, op->fade); /* every show track is on the engine */
     return HA_OK;
   case HA_SHOW_OP_GOTO:
+    if (run_locked(s->inst->model, op->track)) {
+      return HA_OK;
+    }
     st = ha_engine_track_goto_at(e, op->track, op->position, s->t + op->delay, op->duration,
                                  op->easing, op->aed);
     if (st != HA_OK) {
@@ -147,7 +186,8 @@ ha_status ha_show_instantiate(const ha_show *show, ha_engine *engine, double t0,
   inst->nstarts = m->start_actions;
   inst->groups = calloc(m->ngroups ? m->ngroups : 1, sizeof(motion_rec));
   inst->starts = calloc(m->start_actions ? m->start_actions : 1, sizeof(motion_rec));
-  if (inst->groups == NULL || inst->starts == NULL) {
+  inst->unlocked = calloc(m->ntracks ? m->ntracks : 1, sizeof(uint32_t));
+  if (inst->groups == NULL || inst->starts == NULL || inst->unlocked == NULL) {
     ha_show_instance_destroy(inst);
     return HA_ENOMEM;
   }

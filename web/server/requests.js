@@ -7,6 +7,7 @@
 const fs = require('node:fs');
 const { execFile } = require('node:child_process');
 const { testOutput } = require('./devicelink');
+const { checkEdit, checkLive } = require('./trackstate.js');
 
 /** A stop: `m.stop` (hold | return) and `m.fade`, else the show's settings. */
 function stopRequest(runtime, session, m) {
@@ -138,7 +139,9 @@ function recordRequest(session, runtime, recorder, m, by) {
 function requestHandler({ h, session, runtime, cli, devices, recorder }) {
   return async function handle(c, m) {
     switch (m.type) {
-      case 'edit': return { version: session.edit(m.ops, m.base, c.id, m.label || '') };
+      case 'edit':
+        checkEdit(session.doc, m.ops); // a locked track's base does not move
+        return { version: session.edit(m.ops, m.base, c.id, m.label || '') };
       case 'undo': return { version: session.undo(c.id) };
       case 'redo': return { version: session.redo(c.id) };
       case 'save': return session.save();
@@ -152,6 +155,7 @@ function requestHandler({ h, session, runtime, cli, devices, recorder }) {
       case 'settings': return session.setSettings(m.stop ? { stop: m.stop } : {});
       case 'cue': return { cue: runtime.goCue(m.number) };
       case 'live':
+        checkLive(session.doc, m.track);
         runtime.setBase(m.track, m.position);
         if (recorder && recorder.recording) {
           const tr = runtime.transport();

@@ -46,6 +46,7 @@
 const os = require('node:os');
 const { EventEmitter } = require('node:events');
 const { echoPort } = require('./devicelink');
+const { syncTrackFlags } = require('./trackstate.js');
 
 const LOOP_MODES = ['once', 'loop', 'pingpong'];
 const GLIDE = 1; // s: a start that would jump a source glides it onto its path instead
@@ -519,6 +520,7 @@ class Runtime extends EventEmitter {
 
   #follow(old, doc) {
     const p = this.#player;
+    syncTrackFlags(p, old, doc); // mute, solo, lock: live, no new player
     // base positions
     const oldTracks = new Map((old.tracks || []).map((t) => [t.id, t]));
     for (const t of doc.tracks || []) {
@@ -608,7 +610,9 @@ class Runtime extends EventEmitter {
     const fromBase = rec.kind === 'group';
     if (glide && !(spec.fadeIn > 0) && this.#wouldJump(def, fromBase)) spec.fadeIn = GLIDE;
     this.#player.startAnimation({ tag, tracks: def.tracks, ...def.motion, ...spec, fromBase });
-    this.#own(tag, { ...rec, since, tracks: def.tracks });
+    // the player skips locked tracks (they hold where they stand): not owned
+    const locked = new Set((this.#doc.tracks || []).filter((t) => t.lock === true).map((t) => t.id));
+    this.#own(tag, { ...rec, since, tracks: def.tracks.filter((t) => !locked.has(t)) });
   }
 
   /** Does any track of `def` stand away from where its path starts? */

@@ -30,7 +30,8 @@ enum {
   U_REPLACE,
   U_GOTO,
   U_SET_BASE,
-  U_ECHO
+  U_ECHO,
+  U_FLAGS
 };
 
 /* One control operation, parsed on the JS thread, applied on any thread. */
@@ -48,6 +49,7 @@ typedef struct update {
   uint32_t *tracks; /* owned */
   size_t ntracks;
   ha_anim_spec spec;
+  unsigned flags; /* setTrackFlags: HA_TRACK_* */
 } update;
 
 /* ---- applying control operations ---------------------------------------------------------- */
@@ -198,6 +200,9 @@ static ha_status apply_update(ha_node_player *p, update *u, ha_error *err) {
     break;
   case U_ECHO:
     st = op_status(ha_player_device_echo(hp, u->id, u->v), err, "position", "must be finite");
+    break;
+  case U_FLAGS:
+    st = op_status(ha_player_set_track_flags(hp, u->id, u->flags), err, "flags", "cannot set");
     break;
   default: st = HA_EINVAL; break;
   }
@@ -633,6 +638,33 @@ static napi_value player_device_echo(napi_env env, const ha_node_call *c) {
   return run_track_pos_op(env, c, U_ECHO);
 }
 
+/* setTrackFlags(track, {mute, solo, lock}): booleans, absent ones false. */
+static napi_value player_set_track_flags(napi_env env, const ha_node_call *c) {
+  update u;
+  memset(&u, 0, sizeof(u));
+  u.type = U_FLAGS;
+  if (!ha_node_get_u32(env, c->argc > 0 ? c->argv[0] : NULL, "track", 1, UINT32_MAX, &u.id)) {
+    return NULL;
+  }
+  if (c->argc < 2 || !ha_node_is_type(env, c->argv[1], napi_object)) {
+    return ha_node_type_error(env, "setTrackFlags expects (track, {mute, solo, lock})");
+  }
+  static const struct {
+    const char *key;
+    unsigned bit;
+  } keys[] = {{"mute", HA_TRACK_MUTE}, {"solo", HA_TRACK_SOLO}, {"lock", HA_TRACK_LOCK}};
+  for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+    napi_value v;
+    bool found = false, on = false;
+    if (!ha_node_get_prop(env, c->argv[1], keys[i].key, &v, &found) ||
+        (found && !ha_node_is_nullish(env, v) && !ha_node_get_bool(env, v, keys[i].key, &on))) {
+      return NULL;
+    }
+    u.flags |= on ? keys[i].bit : 0u;
+  }
+  return update_apply_sync(env, c->self, &u);
+}
+
 /* startAnimation({...}) → tag */
 static napi_value player_start_animation(napi_env env, const ha_node_call *c) {
   return run_object_op(env, c, "startAnimation", "startAnimation");
@@ -657,6 +689,7 @@ const ha_node_method ha_node_player_op_methods[] = {
     {"goto", player_goto, PLAYER_OPEN},
     {"setBase", player_set_base, PLAYER_OPEN},
     {"deviceEcho", player_device_echo, PLAYER_OPEN},
+    {"setTrackFlags", player_set_track_flags, PLAYER_OPEN},
     {"updateState", player_update_state, 0},
 };
 const size_t ha_node_player_op_method_count =

@@ -90,6 +90,7 @@ void player.updateState({ type: 'seek', time: 3 });
 void player.updateState({ type: 'setParameter', tag, params: { radius: 5 } });
 void player.updateState({ type: 'startAnimation', model: 'circular', tracks: [1] }).then((t) => t);
 void player.updateState({ type: 'goto', track: 1, position: [1, 2, 3], duration: 2, easing: 'sine-in-out' });
+player.setTrackFlags(1, { mute: true, lock: false });
 const snap = player.snapshot();
 if (snap !== null) void snap.velocities;
 const st = player.getStatus();

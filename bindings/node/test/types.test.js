@@ -26,7 +26,7 @@ test('index.d.ts declares exactly the runtime exports', () => {
   assert.deepEqual([...runtime].filter((k) => !declared.has(k)).sort(), [], 'exported but not declared');
   assert.deepEqual([...declared].filter((k) => !runtime.has(k)).sort(), [], 'declared but not exported');
   // classes expose the declared methods
-  for (const name of ['loadShow', 'addTrack', 'addOutput', 'start', 'play', 'pause', 'stop', 'seek', 'setSpeed', 'goCue', 'cueEffects', 'actionTag', 'panic', 'startAnimation', 'stopAnimation', 'stopTrack', 'setParameter', 'goto', 'setBase', 'deviceEcho', 'updateState', 'snapshot', 'getStatus', 'getMetrics', 'getOutputStats', 'streamStats', 'on', 'off', 'removeAllListeners', 'close']) {
+  for (const name of ['loadShow', 'addTrack', 'addOutput', 'start', 'play', 'pause', 'stop', 'seek', 'setSpeed', 'goCue', 'cueEffects', 'actionTag', 'panic', 'startAnimation', 'stopAnimation', 'stopTrack', 'setParameter', 'goto', 'setBase', 'deviceEcho', 'setTrackFlags', 'updateState', 'snapshot', 'getStatus', 'getMetrics', 'getOutputStats', 'streamStats', 'on', 'off', 'removeAllListeners', 'close']) {
     assert.equal(typeof h.Player.prototype[name], 'function', `Player#${name}`);
   }
   for (const name of ['velocity', 'update', 'getState', 'reset']) {

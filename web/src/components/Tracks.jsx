@@ -1,5 +1,6 @@
 // The track list: index, colour, name, base position (typed), live position,
-// select (Ctrl/Shift for several), add, remove, discover from a device.
+// select (Ctrl/Shift for several), add, remove, discover from a device;
+// mute, solo and lock toggles (TrackFlags.jsx).
 import { useEffect, useRef, useState } from 'react';
 import { createPortal } from 'react-dom';
 import { act, edit, errorText, live, ptr, setState } from '../client.js';
@@ -7,6 +8,7 @@ import { useStore } from '../store.js';
 import { trackColor } from '../render.js';
 import { removeTracksOps } from '../ops.mjs';
 import { DeviceMark } from './DeviceMark.jsx';
+import { TrackFlags } from './TrackFlags.jsx';
 
 /**
  * Where a refused value is explained: under the field the user typed it in,
@@ -260,7 +262,7 @@ export function Tracks() {
           <span>base x · y · z (m)</span>
         </div>
         {tracks.map((t, i) => (
-          <div key={t.id} className={`row${selection.includes(t.id) ? ' selected' : ''}`} data-testid={`track-${t.id}`} onMouseDown={(e) => { if (e.target.tagName !== 'INPUT' && e.target.tagName !== 'BUTTON') select(e, t.id); }}>
+          <div key={t.id} className={`row${selection.includes(t.id) ? ' selected' : ''}${t.mute === true ? ' muted' : ''}`} data-testid={`track-${t.id}`} onMouseDown={(e) => { if (e.target.tagName !== 'INPUT' && e.target.tagName !== 'BUTTON') select(e, t.id); }}>
             <span className="idx">{t.id}</span>
             <input
               type="color"
@@ -279,6 +281,7 @@ export function Tracks() {
               ))}
             </span>
             <button className="icon" title={`remove track ${t.id}`} onClick={() => remove(t.id)}>×</button>
+            <TrackFlags track={t} index={i} />
             <span className="live" title="position now (x y z)"><LivePosition id={t.id} /> <DeviceMark id={t.id} /></span>
           </div>
         ))}

@@ -109,6 +109,7 @@ function ViewCanvas({ axes, label, renderers, testid }) {
         return;
       }
       if (!sel.includes(t.id)) setState({ selection: [t.id] });
+      if (t.lock === true) return; // a locked track is selected, never dragged (the server refuses too)
       const start = [...(t.position || [0, 0, 0])];
       dragging = { track: t.id, start, pos: [...r.positionOf(t)], from: [...r.positionOf(t)], moved: false, r, followers: recordingDrag.followers(t.id, (x) => r.positionOf(x)) };
       recordingDrag.grab([t.id, ...dragging.followers.map((f) => f.track)]);
