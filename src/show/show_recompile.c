@@ -415,7 +415,7 @@ ha_status ha__show_recompile(const ha__show_model *old, json_t *doc, const ha__e
   }
   ha__compiler x;
   ha__compiler_init(&x, c, m);
-  size_t errors = c->errors;
+  size_t errors = c->errors, warnings = c->warnings;
   ha_status st = HA_OK;
   int gains = 0, named = 0;
   for (size_t i = 0; i < nu && st == HA_OK; i++) {
@@ -445,6 +445,7 @@ ha_status ha__show_recompile(const ha__show_model *old, json_t *doc, const ha__e
     ha__show_model_unref(m);
     return st;
   }
+  m->warnings = old->warnings + (c->warnings - warnings);
   *out = m;
   return HA_OK;
 }
