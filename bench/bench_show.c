@@ -213,6 +213,85 @@ static void bench_edit(ha_show *show, const edit_case *ec, int reps, double *edi
   }
 }
 
+/* Structural edits (an element added, removed or renamed): the best of
+ * `reps` of op + undo, each a separate figure. */
+typedef struct struct_case {
+  const char *label, *op, *pointer, *value;
+  const char *setup; /* an element added before (and removed after), or NULL */
+} struct_case;
+
+#define NEW_TRACK "{\"id\": 900001, \"name\": \"new\", \"position\": [1, 2, 3]}"
+#define NEW_PRESET "{\"name\": \"p2\", \"positions\": {\"1\": [0, 0, 1], \"2\": [1, 0, 1]}}"
+#define NEW_GROUP "{\"name\": \"new group\", \"animation\": \"anim 5\", \"tracks\": [1, 2, 3]}"
+
+static const struct_case structural[] = {
+    {"add a track", "add", "/tracks/-", NEW_TRACK, NULL},
+    {"remove a track (in no group)", "remove", "/tracks/1000", NULL, "/tracks/-\n" NEW_TRACK},
+    {"rename tracks[500]", "replace", "/tracks/500/name", "\"renamed\"", NULL},
+    {"add an animation", "add", "/animations/-",
+     "{\"name\": \"new anim\", \"model\": \"circular\", \"duration\": 5, "
+     "\"parameters\": {\"radius\": 2}}",
+     NULL},
+    {"remove animations[999] (unused)", "remove", "/animations/999", NULL, NULL},
+    {"rename animations[999] (unused)", "replace", "/animations/999/name", "\"renamed\"", NULL},
+    {"add a group", "add", "/groups/-", NEW_GROUP, NULL},
+    {"remove a group (in no cue)", "remove", "/groups/100", NULL, "/groups/-\n" NEW_GROUP},
+    {"rename a group (in no cue)", "replace", "/groups/100/name", "\"renamed\"",
+     "/groups/-\n" NEW_GROUP},
+    {"add a preset", "add", "/presets/-", NEW_PRESET, NULL},
+    {"remove a preset (in no cue)", "remove", "/presets/1", NULL, "/presets/-\n" NEW_PRESET},
+    {"rename a preset (in no cue)", "replace", "/presets/1/name", "\"renamed\"",
+     "/presets/-\n" NEW_PRESET},
+    {"add a cue", "add", "/cues/-",
+     "{\"number\": 500, \"actions\": [{\"type\": \"start\", \"group\": \"group 1\"}]}", NULL},
+    {"remove cues[50]", "remove", "/cues/50", NULL, NULL},
+};
+
+static void bench_structural(ha_show *show, int reps, double t_load) {
+  for (size_t i = 0; i < sizeof(structural) / sizeof(structural[0]); i++) {
+    const struct_case *sc = &structural[i];
+    double edit = 1e30, undo = 1e30;
+    if (sc->setup != NULL) {
+      char where[64];
+      const char *nl = strchr(sc->setup, '\n');
+      snprintf(where, sizeof(where), "%.*s", (int)(nl - sc->setup), sc->setup);
+      if (ha_show_edit(show, "add", where, nl + 1, NULL) != HA_OK) {
+        fprintf(stderr, "setup of %s failed\n", sc->label);
+        exit(1);
+      }
+    }
+    for (int r = 0; r < reps; r++) {
+      double te, tu;
+      ha_status st;
+      ha_diags *d = NULL;
+      ha_diags_create(&d);
+      TIME(te, st = ha_show_edit(show, sc->op, sc->pointer, sc->value, d));
+      if (st != HA_OK) {
+        char line[600] = "";
+        if (ha_diags_count(d) > 0) {
+          ha_diag_format(ha_diags_at(d, 0), line, sizeof(line));
+        }
+        fprintf(stderr, "%s failed (%d): %s\n", sc->label, st, line);
+        exit(1);
+      }
+      ha_diags_destroy(d);
+      TIME(tu, st = ha_show_undo(show));
+      if (st != HA_OK) {
+        fprintf(stderr, "undo of %s failed (%d)\n", sc->label, st);
+        exit(1);
+      }
+      edit = te < edit ? te : edit;
+      undo = tu < undo ? tu : undo;
+    }
+    if (sc->setup != NULL && ha_show_undo(show) != HA_OK) {
+      fprintf(stderr, "undo of the setup of %s failed\n", sc->label);
+      exit(1);
+    }
+    printf("%-38s %9.3f ms (undo %6.3f ms)  %5.3fx the full load\n", sc->label, edit * 1e3,
+           undo * 1e3, edit / t_load);
+  }
+}
+
 int main(int argc, char **argv) {
   int tracks = argc > 1 ? atoi(argv[1]) : 1000;
   int anims = argc > 2 ? atoi(argv[2]) : 1000;
@@ -293,6 +372,8 @@ int main(int argc, char **argv) {
            t_undo[i] / t_load);
   }
   printf("%-38s %9.3f ms\n", "instantiate on an engine", t_inst * 1e3);
+  printf("structural edits (target <= 1 ms each), best of %d:\n", reps * 3);
+  bench_structural(show, reps * 3, t_load);
   free(saved);
   free(text);
   ha_show_destroy(show);

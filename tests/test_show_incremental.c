@@ -540,9 +540,65 @@ static void edit_other(uint64_t *rng, edit *e) {
   }
 }
 
+/* An element added (at an index or the end), removed, or renamed: the
+ * others move, and what names them may no longer find them (refused). */
+static void edit_structure(uint64_t *rng, edit *e) {
+  static const char *const sections[] = {"tracks", "animations", "groups", "presets", "cues"};
+  int k = pick(rng, 5), v = pick(rng, 60), i = pick(rng, k == 0 ? NT + 2 : NA + 2);
+  char at[16];
+  snprintf(at, sizeof at, v % 3 == 0 ? "-" : "%d", i);
+  switch (pick(rng, 3)) {
+  case 0:
+    e->op = "add";
+    snprintf(e->pointer, sizeof e->pointer, "/%s/%s", sections[k], at);
+    switch (k) {
+    case 0:
+      snprintf(e->value, sizeof e->value, "{\"id\": %d, \"position\": [%d, 0, 1]}", 300 + v, v);
+      break;
+    case 1:
+      snprintf(e->value, sizeof e->value,
+               "{\"name\": \"n%d\", \"model\": \"circular\", \"parameters\": {\"radius\": %d}}", v,
+               1 + v % 4);
+      break;
+    case 2:
+      snprintf(e->value, sizeof e->value,
+               "{\"name\": \"n%d\", \"animation\": \"a%d\", \"tracks\": [%d, %d]}", v, v % NA,
+               1 + v % NT, 1 + (v + 7) % NT);
+      break;
+    case 3:
+      snprintf(e->value, sizeof e->value, "{\"name\": \"n%d\", \"positions\": {\"%d\": [1, 2, 3]}}",
+               v, 1 + v % NT);
+      break;
+    default:
+      snprintf(e->value, sizeof e->value,
+               "{\"number\": %d.5, \"actions\": [{\"type\": \"start\", \"group\": \"g%d\"}]}", v,
+               v % NG);
+      break;
+    }
+    break;
+  case 1:
+    e->op = "remove";
+    snprintf(e->pointer, sizeof e->pointer, "/%s/%d", sections[k], i);
+    break;
+  default:
+    e->op = "replace";
+    snprintf(e->pointer, sizeof e->pointer, "/%s/%d/%s", sections[k], i,
+             k == 0   ? "id"
+             : k == 4 ? "number"
+                      : "name");
+    if (k == 0 || k == 4) {
+      snprintf(e->value, sizeof e->value, "%d", 400 + v);
+    } else {
+      snprintf(e->value, sizeof e->value, "\"r%d\"", v);
+    }
+    break;
+  }
+}
+
 static void random_edit(uint64_t *rng, edit *e) {
   e->value[0] = '\0';
-  switch (pick(rng, 5)) {
+  switch (pick(rng, 6)) {
+  case 5: edit_structure(rng, e); break;
   case 0: edit_track(rng, e); break;
   case 1: edit_animation(rng, e); break;
   case 2: edit_group(rng, e); break;
@@ -563,7 +619,31 @@ static void check_refused(int step, ha_show *s, const char *before, uint64_t ver
   free(after);
 }
 
+typedef void (*edit_gen)(uint64_t *rng, edit *e);
+
+/* `steps` random edits (from `gen`), undos and redos, each result compared
+ * with a reload; refused edits change nothing. */
+static void random_steps(edit_gen gen, int steps, int *done, int *refused, int *undos, int *redos);
+
 static void test_random_edits_match_a_reload(void) {
+  int done = 0, refused = 0, undos = 0, redos = 0;
+  random_steps(random_edit, 1500, &done, &refused, &undos, &redos);
+  printf("%d edits, %d refused, %d undos, %d redos\n", done, refused, undos, redos);
+  CHECK(done > 300 && refused > 50 && undos > 100 && redos > 20);
+}
+
+/* Elements added (at an index or the end), removed and renamed, then
+ * field edits on what moved: compiled again from the model edited (what
+ * did not change is taken from it), they match a reload too. */
+static void test_structural_edits_match_a_reload(void) {
+  int done = 0, refused = 0, undos = 0, redos = 0;
+  random_steps(edit_structure, 600, &done, &refused, &undos, &redos);
+  printf("%d structural edits, %d refused, %d undos, %d redos\n", done, refused, undos, redos);
+  CHECK(done > 100 && refused > 30 && undos > 50 && redos > 10);
+}
+
+static void random_steps(edit_gen gen, int steps, int *done_out, int *refused_out, int *undos_out,
+                         int *redos_out) {
   uint64_t rng = test_seed(20261206);
   const char *text = gen_show();
   ha_show *s = NULL;
@@ -574,7 +654,7 @@ static void test_random_edits_match_a_reload(void) {
   ha_diags *d = NULL;
   CHECK_OK(ha_diags_create(&d));
   int done = 0, refused = 0, undos = 0, redos = 0;
-  for (int step = 0; step < 1500 && ha_t_failed_checks == 0; step++) {
+  for (int step = 0; step < steps && ha_t_failed_checks == 0; step++) {
     int what = pick(&rng, 10);
     if (what < 2 && ha_show_can_undo(s)) {
       CHECK_OK(ha_show_undo(s));
@@ -584,7 +664,8 @@ static void test_random_edits_match_a_reload(void) {
       redos++;
     } else {
       edit e;
-      random_edit(&rng, &e);
+      e.value[0] = '\0';
+      gen(&rng, &e);
       char *before = NULL;
       CHECK_OK(ha_show_save_string(s, &before, NULL));
       uint64_t version = ha_show_version(s);
@@ -602,8 +683,10 @@ static void test_random_edits_match_a_reload(void) {
     }
     check_like_reload(step, s);
   }
-  printf("%d edits, %d refused, %d undos, %d redos\n", done, refused, undos, redos);
-  CHECK(done > 300 && refused > 50 && undos > 100 && redos > 20);
+  *done_out = done;
+  *refused_out = refused;
+  *undos_out = undos;
+  *redos_out = redos;
   ha_diags_destroy(d);
   ha_show_destroy(s);
 }
@@ -680,6 +763,7 @@ static void test_refusals_are_worded_as_a_load(void) {
 
 int main(void) {
   RUN(test_random_edits_match_a_reload);
+  RUN(test_structural_edits_match_a_reload);
   RUN(test_patches_match_a_reload);
   RUN(test_refusals_are_worded_as_a_load);
   return test_done();

@@ -380,7 +380,9 @@ ha_status ha_show_save_file(const ha_show *show, const char *path, ha_error *err
  * compiles only that part again (and what copies from it), so it costs
  * about the same whatever the size of the show; then the warnings added to
  * `diags` are those of that part. Other changes (an element added or
- * removed, a track id, a name, a whole section) compile the whole show.
+ * removed, a track id, a name, a whole section) compile the whole show,
+ * taking each animation the change did not reach from the show as it was
+ * (its parameters are not validated again).
  * A change is one undo step and bumps the version.
  * Errors: HA_EINVAL (bad op, pointer, value, or invalid result), HA_ENOMEM.
  * Thread: control. */

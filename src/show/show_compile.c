@@ -345,9 +345,40 @@ static void check_motion(ha__compiler *x, const char *model, const ha_params *p,
   }
 }
 
+/* Animation `index` as the prior model compiled it, when `o` is the very
+ * object it compiled (an element added or removed moves the others by one):
+ * its name registered, its table entry and parameter set shared. 0 when
+ * not. */
+static int reuse_animation(ha__compiler *x, const json_t *o, size_t index,
+                           ha_show_animation *anims) {
+  const ha__show_model *old = x->prior;
+  if (old == NULL || old->warnings > 0) {
+    return 0;
+  }
+  const size_t cand[3] = {index, index - 1, index + 1};
+  for (size_t k = 0; k < 3; k++) {
+    size_t j = cand[k];
+    if (j >= old->nanims || json_array_get(x->prior_anims, j) != o) {
+      continue;
+    }
+    const char *name = NULL;
+    ha__cc_name(x, o, &x->anim_names, "animation", "animations", index, &name);
+    ha__shared_params *sp = old->params[j];
+    sp->refs++;
+    ha__shared_params_unref(x->m->params[index]);
+    x->m->params[index] = sp;
+    anims[index] = old->anims[j];
+    return 1;
+  }
+  return 0;
+}
+
 static void compile_animation(ha__compiler *x, const json_t *o, size_t index, void *items) {
   ha__show_model *m = x->m;
   ha_show_animation *anims = items;
+  if (reuse_animation(x, o, index, anims)) {
+    return;
+  }
   ha_show_animation a;
   memset(&a, 0, sizeof(a));
   a.timing = ha_timing_default();
@@ -483,6 +514,11 @@ void ha__compiler_deinit(ha__compiler *x) {
 }
 
 ha_status ha__show_compile(json_t *doc, ha__dctx *c, ha__show_model **out) {
+  return ha__show_compile_from(NULL, doc, c, out);
+}
+
+ha_status ha__show_compile_from(const ha__show_model *prior, json_t *doc, ha__dctx *c,
+                                ha__show_model **out) {
   ha__show_model *m = calloc(1, sizeof(*m));
   if (m == NULL) {
     return HA_ENOMEM;
@@ -493,7 +529,11 @@ ha_status ha__show_compile(json_t *doc, ha__dctx *c, ha__show_model **out) {
   ha__idmap_init(&m->track_index);
   ha__compiler x;
   ha__compiler_init(&x, c, m);
-  size_t errors_before = c->errors;
+  if (prior != NULL) {
+    x.prior = prior;
+    x.prior_anims = json_object_get(prior->doc, "animations");
+  }
+  size_t errors_before = c->errors, warnings_before = c->warnings;
   if (!json_is_object(doc)) {
     ha__cc_type_error(&x, "an object", doc);
   } else {
@@ -512,6 +552,7 @@ ha_status ha__show_compile(json_t *doc, ha__dctx *c, ha__show_model **out) {
   }
   int oom = c->oom || x.path.oom;
   ha__compiler_deinit(&x);
+  m->warnings = c->warnings - warnings_before;
   if (oom || c->errors > errors_before) {
     ha__show_model_unref(m);
     return oom ? HA_ENOMEM : HA_EPARSE;

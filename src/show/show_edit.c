@@ -186,7 +186,7 @@ static ha_status edit_run_ops(ha_show *show, const ha__edit_op *ops, size_t n, h
     st = ha__show_recompile(show->model, work, ops, n, &ci, model);
     if (st == HA_EAGAIN) {
       ha__diags_truncate(diags, mark);
-      st = ha__show_compile(work, &c, model);
+      st = ha__show_compile_from(show->model, work, &c, model);
     }
     if (st == HA_EPARSE) {
       st = HA_EINVAL;

