@@ -347,7 +347,7 @@ function dotSprite(color, selected, dpr, radius) {
 }
 
 /** A source's label ("12 Violin"), drawn once per text and state. */
-function labelSprite(t, selected, dpr) {
+export function labelSprite(t, selected, dpr) {
   const text = t.name ? `${t.id} ${t.name}` : `${t.id}`;
   const key = `l${text}${selected ? 1 : 0}@${dpr}`;
   let c = sprites.get(key);
