@@ -128,6 +128,12 @@ export function View3D() {
     // for tests: frames drawn, and where a track is on screen (page pixels)
     window.__holo3d = {
       frames: () => v.frames,
+      work: () => Array.from(v.work),
+      renderer: () => {
+        const g = v.gl.getContext();
+        const x = g.getExtension('WEBGL_debug_renderer_info');
+        return x ? g.getParameter(x.UNMASKED_RENDERER_WEBGL) : g.getParameter(g.RENDERER);
+      },
       screenOf: (id) => {
         const p = v.screenOf(id);
         if (!p) return null;
