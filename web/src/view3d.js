@@ -4,14 +4,14 @@
 // up is +z, so nothing is converted. What moves is drawn with a few objects
 // whose buffers are allocated once for a capacity of tracks and rewritten in
 // place every frame: one instanced mesh for the sources (one draw call for
-// 128), one for the selection's halos, one line set for the drops to the
-// floor and one for the trails (a ring of recent positions per source).
-// Labels are sprites on a 2D canvas above the WebGL one (the same cached
-// sprites as the 2D views): 128 text meshes would be 128 draw calls and
-// textures. What rarely changes (grid, venue box, listener, the running
-// paths, the editor's preview) is rebuilt only when the show, the paths or
-// the preview change. A frame is drawn only when new positions came, the
-// camera moved, or something shown changed.
+// 128), one line set for the drops to the floor and one for the trails (a
+// ring of recent positions per source). Labels and the selection's rings are
+// sprites on a 2D canvas above the WebGL one (the labels are the 2D views'
+// cached sprites): 128 text meshes would be 128 draw calls and textures.
+// What rarely changes (grid, venue box, listener, the running paths, the
+// editor's preview) is rebuilt only when the show, the paths or the preview
+// change. A frame is drawn only when new positions came, the camera moved,
+// or something shown changed.
 
 import * as THREE from 'three';
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
@@ -59,6 +59,28 @@ function pathSegments(list, colorOf, fade, dashed) {
   const l = new THREE.LineSegments(g, mat);
   if (dashed) l.computeLineDistances();
   return l;
+}
+
+let ring = null;
+
+/** The selection's ring, drawn once (a 2D sprite: cheaper than a mesh per source on a software rasteriser). */
+function ringSprite(dpr) {
+  if (ring && ring.dpr === dpr) return ring;
+  const size = 22;
+  ring = document.createElement('canvas');
+  ring.width = Math.ceil(size * dpr);
+  ring.height = Math.ceil(size * dpr);
+  const g = ring.getContext('2d');
+  g.scale(dpr, dpr);
+  g.strokeStyle = '#ffffff';
+  g.lineWidth = 2;
+  g.beginPath();
+  g.arc(size / 2, size / 2, size / 2 - 2, 0, 2 * Math.PI);
+  g.stroke();
+  ring.w = size;
+  ring.h = size;
+  ring.dpr = dpr;
+  return ring;
 }
 
 /** True when WebGL is rasterised on the CPU (SwiftShader, llvmpipe: Chromium without a GPU). */
@@ -136,7 +158,7 @@ export class View3DRenderer {
   /** Buffers for `cap` tracks; done again only when a show has more tracks than that. */
   #allocate(cap) {
     if (this.sources) {
-      for (const o of [this.sources, this.halos, this.drops, this.trails]) {
+      for (const o of [this.sources, this.drops, this.trails]) {
         this.scene.remove(o);
         o.geometry.dispose();
         o.material.dispose();
@@ -147,10 +169,6 @@ export class View3DRenderer {
     this.sources.instanceMatrix.setUsage(THREE.DynamicDrawUsage);
     this.sources.setColorAt(0, BG); // creates the colour buffer
     this.sources.frustumCulled = false;
-    this.halos = new THREE.InstancedMesh(new THREE.SphereGeometry(RADIUS * 1.9, 16, 10), new THREE.MeshBasicMaterial({ color: 0xffffff, wireframe: true, transparent: true, opacity: 0.55 }), cap);
-    this.halos.instanceMatrix.setUsage(THREE.DynamicDrawUsage);
-    this.halos.frustumCulled = false;
-    this.halos.count = 0;
     this.drops = lineSet(cap * 2, new THREE.LineBasicMaterial({ vertexColors: true, transparent: true, opacity: 0.35 }));
     this.trails = lineSet(cap * (TRAIL - 1) * 2, new THREE.LineBasicMaterial({ vertexColors: true }));
     this.ring = new Float32Array(cap * TRAIL * 3);
@@ -161,7 +179,7 @@ export class View3DRenderer {
     this.ys = new Float32Array(cap);
     this.front = new Uint8Array(cap); // 1 when in front of the camera
     this.boxes = new Float32Array(64 * 3); // labels placed this frame: x, y, width
-    this.scene.add(this.sources, this.halos, this.drops, this.trails);
+    this.scene.add(this.sources, this.drops, this.trails);
     this.#colour();
   }
 
@@ -323,7 +341,6 @@ export class View3DRenderer {
     const n = Math.min(this.tracks.length, this.cap);
     const m = this.m;
     const dp = this.drops.geometry.attributes.position.array;
-    let halos = 0;
     for (let i = 0; i < n; i++) {
       this.#place(i);
       const x = this.pos[3 * i];
@@ -331,7 +348,6 @@ export class View3DRenderer {
       const z = this.pos[3 * i + 2];
       m.makeTranslation(x, y, z);
       this.sources.setMatrixAt(i, m);
-      if (this.selection.has(this.tracks[i].id)) this.halos.setMatrixAt(halos++, m);
       dp[6 * i] = dp[6 * i + 3] = x;
       dp[6 * i + 1] = dp[6 * i + 4] = y;
       dp[6 * i + 2] = z;
@@ -339,8 +355,6 @@ export class View3DRenderer {
     }
     this.sources.count = n;
     this.sources.instanceMatrix.needsUpdate = true;
-    this.halos.count = halos;
-    this.halos.instanceMatrix.needsUpdate = true;
     this.drops.geometry.setDrawRange(0, 2 * n);
     this.drops.geometry.attributes.position.needsUpdate = true;
     if (fresh) this.#trail(n);
@@ -403,6 +417,11 @@ export class View3DRenderer {
       this.front[i] = v.z < 1 && v.z > -1 ? 1 : 0;
       this.xs[i] = ((v.x + 1) / 2) * this.w;
       this.ys[i] = ((1 - v.y) / 2) * this.h;
+    }
+    // the selection: a white ring around each selected source
+    const ring = ringSprite(this.dpr);
+    for (let i = 0; i < n; i++) {
+      if (this.front[i] && this.selection.has(this.tracks[i].id)) g.drawImage(ring, this.xs[i] - ring.w / 2, this.ys[i] - ring.h / 2, ring.w, ring.h);
     }
     // selected first; a label that would overlap one already placed is left out
     this.placed = 0;

@@ -1,8 +1,9 @@
 // The 3D view: orbit (drag), pan (right or Shift drag), zoom (wheel) around
-// the venue; click a source to select it (Ctrl/Shift adds or removes), drag
-// a selected source to move its base on the horizontal plane at its height,
-// with the same messages as the 2D views (live while dragging, one undo step
-// when released). Mounted only while shown: a hidden view draws nothing.
+// the venue; click a source to select it alone (Ctrl/Shift adds or
+// removes; a click on empty floor clears the selection), drag a source to
+// move its base on the horizontal plane at its height, with the same
+// messages as the 2D views (live while dragging, one undo step when
+// released). Mounted only while shown: a hidden view draws nothing.
 import { useEffect, useRef } from 'react';
 import { View3DRenderer } from '../view3d.js';
 import { call, edit, getState, ptr, setState, subscribe } from '../client.js';
@@ -102,7 +103,11 @@ export function View3D() {
       if (!dragging) return;
       const d = dragging;
       dragging = null;
-      if (!d.pos) return;
+      if (!d.pos) {
+        // a click on a source of a wider selection selects it alone
+        if (getState().selection.length > 1) setState({ selection: [d.track] });
+        return;
+      }
       const doc = getState().doc;
       const i = doc.tracks.findIndex((t) => t.id === d.track);
       try {
