@@ -4,7 +4,7 @@
 // tracks as a group (mode, phase offset) — or edit a group already in the
 // show, where every committed field is one undo step and plays live.
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { call, edit, errorText, ptr, setState, toast } from '../client.js';
+import { call, edit, errorText, getState, ptr, setState, toast } from '../client.js';
 import { useStore } from '../store.js';
 import { NumberField, TextField } from './Tracks.jsx';
 import { selectionDefaults } from '../defaults.mjs';
@@ -163,7 +163,12 @@ export function AnimationEditor() {
 
   // instant preview (the engine validates and samples on the server)
   useEffect(() => {
-    if (!model) return undefined;
+    // drawn only while the editor has tracks to act on (a selection, or a group chosen)
+    if (!model || tracks.length === 0) {
+      ++seq.current;
+      if (getState().preview !== null) setState({ preview: null });
+      return undefined;
+    }
     const my = ++seq.current;
     const t = setTimeout(async () => {
       try {

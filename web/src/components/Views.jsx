@@ -182,6 +182,7 @@ export function Views() {
       const b = r.canvas.getBoundingClientRect();
       return [b.left + r.sx(pos[r.axes[0]]), b.top + r.sy(pos[r.axes[1]])];
     };
+    window.__holo.labels = (view) => ({ labels: renderers.current[view].labelRects(), dots: renderers.current[view].dots() });
     let prev = getState();
     const unsub = subscribe(() => {
       const s = getState();
