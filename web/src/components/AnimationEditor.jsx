@@ -163,12 +163,10 @@ export function AnimationEditor() {
 
   // instant preview (the engine validates and samples on the server)
   useEffect(() => {
-    // drawn only while the editor has tracks to act on (a selection, or a group chosen)
-    if (!model || tracks.length === 0) {
-      ++seq.current;
-      if (getState().preview !== null) setState({ preview: null });
-      return undefined;
-    }
+    if (!model) return undefined;
+    // the values are checked either way; the path is drawn only while the
+    // editor has tracks to act on (a selection, or a group chosen)
+    if (tracks.length === 0 && getState().preview !== null) setState({ preview: null });
     const my = ++seq.current;
     const t = setTimeout(async () => {
       try {
@@ -182,7 +180,7 @@ export function AnimationEditor() {
         if (my !== seq.current) return;
         setErrors({});
         setGeneral('');
-        setState({ preview: { points: r.points } });
+        setState({ preview: tracks.length ? { points: r.points } : null });
       } catch (e) {
         if (my !== seq.current) return;
         setErrors(e.fields || {});
