@@ -179,6 +179,8 @@ export class View3DRenderer {
     this.ys = new Float32Array(cap);
     this.front = new Uint8Array(cap); // 1 when in front of the camera
     this.boxes = new Float32Array(64 * 3); // labels placed this frame: x, y, width
+    this.sprites = []; // each row's label sprite
+    this.spritesFor = 0; // the pixel ratio they were made for (0: to be made again)
     this.scene.add(this.sources, this.drops, this.trails);
     this.#colour();
   }
@@ -189,6 +191,7 @@ export class View3DRenderer {
     if (this.tracks.length > this.cap) this.#allocate(Math.max(this.tracks.length, 2 * this.cap));
     else this.#colour();
     this.ringFilled = 0; // rows may have moved
+    this.spritesFor = 0;
     this.#buildStatics();
     this.dirty = true;
   }
@@ -288,6 +291,7 @@ export class View3DRenderer {
 
   setSelection(sel) {
     this.selection = new Set(sel);
+    this.spritesFor = 0;
     this.dirty = true;
   }
 
@@ -418,6 +422,12 @@ export class View3DRenderer {
       this.xs[i] = ((v.x + 1) / 2) * this.w;
       this.ys[i] = ((1 - v.y) / 2) * this.h;
     }
+    // label sprites looked up once per change of show, selection or pixel ratio, not per frame
+    if (this.spritesFor !== this.dpr) {
+      this.sprites.length = n;
+      for (let i = 0; i < n; i++) this.sprites[i] = labelSprite(this.tracks[i], this.selection.has(this.tracks[i].id), this.dpr);
+      this.spritesFor = this.dpr;
+    }
     // the selection: a white ring around each selected source
     const ring = ringSprite(this.dpr);
     for (let i = 0; i < n; i++) {
@@ -437,8 +447,7 @@ export class View3DRenderer {
 
   #label(g, i) {
     if (!this.front[i] || this.placed >= 64) return;
-    const t = this.tracks[i];
-    const sp = labelSprite(t, this.selection.has(t.id), this.dpr);
+    const sp = this.sprites[i];
     const x = this.xs[i] + 8;
     const y = this.ys[i] - sp.h / 2;
     const boxes = this.boxes;
