@@ -175,5 +175,9 @@ test(`3D view: ${N} animated tracks from an empty folder; fps printed for 2D, 3D
   assert.deepEqual(await page.evaluate(() => window.__holo.getState().selection), [idA], 'the dragged source is selected');
   // the device follows the new base
   await waitFor(() => near(sim.getTrack(idA).position, after, 1e-3), () => `the device has track ${idA} at ${after}: ${sim.getTrack(idA).position}`);
+  // back to 2D: the 3D view is gone (nothing of it draws)
+  await page.click('[data-testid=views-2d]');
+  await page.waitForSelector('[data-testid=view-top]');
+  assert.equal(await page.evaluate(() => window.__holo3d === undefined && !document.querySelector('[data-testid=view-3d]')), true, 'the 3D view is not mounted in 2D');
   assert.deepEqual(errors, [], 'no error in the page');
 });
