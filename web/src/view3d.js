@@ -126,6 +126,11 @@ export class View3DRenderer {
     this.controls.addEventListener('change', () => {
       this.dirty = true;
     });
+    // the camera frames the venue until the user moves it
+    this.userMoved = false;
+    this.controls.addEventListener('start', () => {
+      this.userMoved = true;
+    });
     this.scene.add(new THREE.HemisphereLight(0xdde6ff, 0x20242a, 2.2));
     const sun = new THREE.DirectionalLight(0xffffff, 1.4);
     sun.position.set(5, -8, 12);
@@ -193,7 +198,25 @@ export class View3DRenderer {
     this.ringFilled = 0; // rows may have moved
     this.spritesFor = 0;
     this.#buildStatics();
+    this.#frame();
     this.dirty = true;
+  }
+
+  /** Aim the camera so the whole venue shows, from the front left, above (unless the user moved it). */
+  #frame() {
+    if (this.userMoved || this.w === 0 || this.h === 0) return;
+    const box = worldBox(this.doc);
+    const c = [0, 1, 2].map((k) => (box.min[k] + box.max[k]) / 2);
+    const r = 0.5 * Math.hypot(box.max[0] - box.min[0], box.max[1] - box.min[1], box.max[2] - box.min[2]);
+    const vfov = (this.camera.fov * Math.PI) / 180;
+    const hfov = 2 * Math.atan(Math.tan(vfov / 2) * this.camera.aspect);
+    const d = (1.05 * r) / Math.sin(Math.min(vfov, hfov) / 2);
+    this.controls.target.set(c[0], c[1], c[2]);
+    this.v.set(0.42, -0.78, 0.46).normalize().multiplyScalar(d);
+    this.camera.position.set(c[0] + this.v.x, c[1] + this.v.y, c[2] + this.v.z);
+    this.camera.far = Math.max(1000, 4 * d);
+    this.camera.updateProjectionMatrix();
+    this.controls.update();
   }
 
   /** Per-track colours of spheres, drops and trails (the trail fades with age). */
@@ -311,6 +334,7 @@ export class View3DRenderer {
     this.overlay.height = Math.round(h * dpr);
     this.camera.aspect = w / h;
     this.camera.updateProjectionMatrix();
+    this.#frame();
     this.dirty = true;
   }
 
@@ -442,7 +466,7 @@ export class View3DRenderer {
     g.textBaseline = 'top';
     g.fillText('3D', 8, 6);
     g.font = '10px system-ui, sans-serif';
-    g.fillText('drag: orbit · right/shift-drag: pan · wheel: zoom', 8, 20);
+    g.fillText('drag: orbit · right/shift-drag: pan · wheel: zoom', 8, this.h - 16);
   }
 
   #label(g, i) {
