@@ -18,6 +18,12 @@ export function trackColor(t) {
   return t && t.color ? t.color : PALETTE[((t ? t.id : 1) - 1) % PALETTE.length];
 }
 
+// where a label may go, tried in order: [dx, dy] from its dot's centre to
+// the label's near edge (dx < 0: on the left; dy 0: centred, < 0: above)
+const LABEL_SPOTS = [9, 0, -9, 0, 6, -5, 6, 5, -6, -5, -6, 5];
+const DOT_CLEAR = 7; // px a label keeps from another source's centre (a dot's radius + 1)
+const MAX_LABELS = 64;
+
 const AHEAD = 24; // samples of path drawn bright ahead of a source (a quarter of a loop)
 
 /** The world box a view shows: the venue limits, else the tracks with a margin. */
@@ -54,6 +60,8 @@ export class ViewRenderer {
     this.selection = new Set();
     this.drag = null; // {track, pos}
     this.tracksById = new Map();
+    this.rects = new Float32Array(4 * (MAX_LABELS + 256)); // labels placed this frame: x, y, w, h
+    this.placed = 0;
     this.w = 0;
     this.h = 0;
     this.dpr = 1;
@@ -273,22 +281,60 @@ export class ViewRenderer {
       const sp = dotSprite(trackColor(t), this.selection.has(t.id), this.dpr);
       g.drawImage(sp, x - sp.cx, y - sp.cy, sp.w, sp.h);
     }
-    // labels, selected first; one that would overlap an earlier one is left out
-    const placed = [];
-    const label = (i) => {
-      const t = tracks[i];
-      const sp = labelSprite(t, this.selection.has(t.id), this.dpr);
-      const x = this.xs[i] + 9;
-      const y = this.ys[i] - sp.h / 2;
-      for (const r of placed) if (x < r[0] + r[2] && r[0] < x + sp.w && y < r[1] + sp.h && r[1] < y + sp.h) return;
-      placed.push([x, y, sp.w]);
-      g.drawImage(sp, x, y, sp.w, sp.h);
-    };
-    for (let i = 0; i < n; i++) if (this.selection.has(tracks[i].id)) label(i);
+    // labels, selected first, each beside its dot where it covers no label
+    // already placed and no other source (right, left, then above or below);
+    // where none of those is free it is left out
+    this.placed = 0;
+    for (let i = 0; i < n; i++) if (this.selection.has(tracks[i].id)) this.#label(g, tracks, i);
     // with many sources the side view names only the selected ones (in it
     // sources at different depths overlap)
-    if (!(this.axes[1] === 2 && n > 16)) for (let i = 0; i < n && placed.length < 64; i++) if (!this.selection.has(tracks[i].id)) label(i);
+    if (!(this.axes[1] === 2 && n > 16)) for (let i = 0; i < n && this.placed < MAX_LABELS; i++) if (!this.selection.has(tracks[i].id)) this.#label(g, tracks, i);
     drawHandles(this, g); // the edited path's control points, if any
+  }
+
+  #label(g, tracks, i) {
+    const t = tracks[i];
+    const sp = labelSprite(t, this.selection.has(t.id), this.dpr);
+    const r = this.rects;
+    const n = tracks.length;
+    if (this.placed * 4 >= r.length) return;
+    for (let s = 0; s < LABEL_SPOTS.length; s += 2) {
+      const dx = LABEL_SPOTS[s];
+      const dy = LABEL_SPOTS[s + 1];
+      const x = this.xs[i] + (dx < 0 ? dx - sp.w : dx);
+      const y = this.ys[i] + (dy === 0 ? -sp.h / 2 : dy < 0 ? dy - sp.h : dy);
+      let free = true;
+      for (let k = 0; k < this.placed && free; k++) free = !(x < r[4 * k] + r[4 * k + 2] && r[4 * k] < x + sp.w && y < r[4 * k + 1] + r[4 * k + 3] && r[4 * k + 1] < y + sp.h);
+      for (let j = 0; j < n && free; j++) {
+        if (j === i) continue;
+        const cx = Math.max(x, Math.min(this.xs[j], x + sp.w));
+        const cy = Math.max(y, Math.min(this.ys[j], y + sp.h));
+        free = (cx - this.xs[j]) ** 2 + (cy - this.ys[j]) ** 2 > DOT_CLEAR * DOT_CLEAR;
+      }
+      if (!free) continue;
+      r[4 * this.placed] = x;
+      r[4 * this.placed + 1] = y;
+      r[4 * this.placed + 2] = sp.w;
+      r[4 * this.placed + 3] = sp.h;
+      this.placed++;
+      g.drawImage(sp, x, y, sp.w, sp.h);
+      return;
+    }
+  }
+
+  /** The labels drawn in the last frame: [x, y, w, h] in canvas pixels (tests). */
+  labelRects() {
+    const out = [];
+    for (let k = 0; k < this.placed; k++) out.push(Array.from(this.rects.subarray(4 * k, 4 * k + 4)));
+    return out;
+  }
+
+  /** Where each source was drawn in the last frame: [[x, y], ...] in canvas pixels, in the show's order (tests). */
+  dots() {
+    const n = ((this.doc && this.doc.tracks) || []).length;
+    const out = [];
+    for (let i = 0; i < n; i++) out.push([this.xs[i], this.ys[i]]);
+    return out;
   }
 
   #trace(g, pts, from, to) {
@@ -348,7 +394,7 @@ function dotSprite(color, selected, dpr, radius) {
 }
 
 /** A source's label ("12 Violin"), drawn once per text and state. */
-function labelSprite(t, selected, dpr) {
+export function labelSprite(t, selected, dpr) {
   const text = t.name ? `${t.id} ${t.name}` : `${t.id}`;
   const key = `l${text}${selected ? 1 : 0}@${dpr}`;
   let c = sprites.get(key);

@@ -4,7 +4,7 @@
 // tracks as a group (mode, phase offset) — or edit a group already in the
 // show, where every committed field is one undo step and plays live.
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { call, edit, errorText, ptr, setState, toast } from '../client.js';
+import { call, edit, errorText, getState, ptr, setState, toast } from '../client.js';
 import { useStore } from '../store.js';
 import { NumberField, TextField } from './Tracks.jsx';
 import { selectionDefaults } from '../defaults.mjs';
@@ -164,6 +164,9 @@ export function AnimationEditor() {
   // instant preview (the engine validates and samples on the server)
   useEffect(() => {
     if (!model) return undefined;
+    // the values are checked either way; the path is drawn only while the
+    // editor has tracks to act on (a selection, or a group chosen)
+    if (tracks.length === 0 && getState().preview !== null) setState({ preview: null });
     const my = ++seq.current;
     const t = setTimeout(async () => {
       try {
@@ -177,7 +180,7 @@ export function AnimationEditor() {
         if (my !== seq.current) return;
         setErrors({});
         setGeneral('');
-        setState({ preview: { points: r.points } });
+        setState({ preview: tracks.length ? { points: r.points } : null });
       } catch (e) {
         if (my !== seq.current) return;
         setErrors(e.fields || {});

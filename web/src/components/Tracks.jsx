@@ -200,7 +200,8 @@ function Discover({ doc }) {
   const missing = (found || []).filter((t) => !have.has(t.index));
   const addAll = () =>
     edit(
-      appendOps(doc, 'tracks', missing.map((t) => ({ id: t.index, name: t.name || '', position: [t.x, t.y, t.z] }))),
+      // the device's single-precision floats, kept to 0.1 mm (2.828, not 2.8280000686645508)
+      appendOps(doc, 'tracks', missing.map((t) => ({ id: t.index, name: t.name || '', position: [t.x, t.y, t.z].map((v) => Math.round(v * 1e4) / 1e4) }))),
       `add ${missing.length} discovered tracks`,
     ).catch(() => {});
   return (

@@ -1,8 +1,10 @@
 // The live top and side views: canvases drawn by render.js on every
 // animation frame; drag a source to move its base position (live while
 // dragging, one undo step when released); click to select (Ctrl/Shift adds).
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { ViewRenderer } from '../render.js';
+import { View3D } from './View3D.jsx';
+import { ViewsBar, viewsMode } from './ViewsBar.jsx';
 import { call, edit, getState, live, ptr, setState, subscribe } from '../client.js';
 import { attachPathEditing, onPathChange } from '../pathview.js';
 import { Record, recordingDrag } from './Record.jsx';
@@ -186,6 +188,7 @@ const SIDE = [0, 2];
 
 export function Views() {
   const renderers = useRef([]);
+  const [mode, setMode] = useState(viewsMode);
   useEffect(() => {
     // for tests: where a world position is on screen in view 0 (top) or 1 (side)
     window.__holo.toScreen = (view, pos) => {
@@ -196,6 +199,7 @@ export function Views() {
     onPathChange(() => {
       views.force = true;
     });
+    window.__holo.labels = (view) => ({ labels: renderers.current[view].labelRects(), dots: renderers.current[view].dots() });
     let prev = getState();
     const unsub = subscribe(() => {
       const s = getState();
@@ -235,10 +239,12 @@ export function Views() {
     };
   }, []);
   return (
-    <div className="views">
-      <Record />
-      <ViewCanvas axes={TOP} label="TOP" renderers={renderers} testid="view-top" />
-      <ViewCanvas axes={SIDE} label="SIDE" renderers={renderers} testid="view-side" />
+    <div className={`views mode-${mode}`}>
+      {mode !== '3d' && <Record />}
+      {mode !== '3d' && <ViewCanvas axes={TOP} label="TOP" renderers={renderers} testid="view-top" />}
+      {mode !== '3d' && <ViewCanvas axes={SIDE} label="SIDE" renderers={renderers} testid="view-side" />}
+      {mode !== '2d' && <View3D />}
+      <ViewsBar mode={mode} setMode={setMode} />
     </div>
   );
 }
