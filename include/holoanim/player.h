@@ -208,6 +208,33 @@ ha_status ha_player_update_animation(ha_player *p, uint32_t tag, ha_motion *moti
 ha_status ha_player_goto(ha_player *p, uint32_t id, ha_vec3 target, double duration,
                          ha_easing easing, bool aed, double delay);
 ha_status ha_player_set_base(ha_player *p, uint32_t id, ha_vec3 base);
+
+/* ---- a driver: something that plays on the tick (a show's timeline) ----
+ *
+ * A driver is called on the tick thread, after the commands and before the
+ * evaluation, with the transport interval the tick covers: `from` is the
+ * time of the driver's previous call, NAN after a seek (ha_player_seek or
+ * the external clock), a play after a stop, or a new driver; `to` is the
+ * time about to be evaluated. It drives the engine directly (starts and
+ * stops its own motions, may evaluate at the times it chooses) and must not
+ * allocate, lock or do I/O. It is not called while the transport is
+ * stopped (ha_player_stop, panic, and a stop's fade home) until the next
+ * play or seek; it is called while paused (a seek while paused shows the
+ * state there). Motions it starts stay its own: `owns` tells the player
+ * not to free them. `detach` runs on the tick when the driver is replaced
+ * or removed (stop what it started); `release` on a control thread once
+ * the tick is done with it (free it). */
+typedef struct ha_player_driver {
+  void (*advance)(void *user, ha_engine *e, double from, double to);
+  bool (*owns)(void *user, const ha_motion *m);
+  void (*detach)(void *user, ha_engine *e);
+  void (*release)(void *user);
+  void *user;
+} ha_player_driver;
+/* Install `d` (copied; NULL removes the driver), replacing the previous
+ * one, on the next tick. On HA_EAGAIN (queue full) d->release has been
+ * called. Thread: control. */
+ha_status ha_player_set_driver(ha_player *p, const ha_player_driver *d);
 /* Panic: stop every animation at once where it is and pause. */
 ha_status ha_player_panic(ha_player *p);
 /* A position the device reported for a track (its echo). Tracks at rest

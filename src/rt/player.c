@@ -51,7 +51,8 @@ enum {
   CMD_REPLACE,
   CMD_GOTO,
   CMD_SET_BASE,
-  CMD_PANIC
+  CMD_PANIC,
+  CMD_DRIVER
 };
 
 typedef struct cmd {
@@ -67,9 +68,10 @@ typedef struct cmd {
   uint32_t *tracks; /* START: heap copy, returned as garbage */
   size_t ntracks;
   ha_anim_spec spec;
+  ha_player_driver *driver; /* DRIVER: heap copy, the tick's once applied */
 } cmd;
 
-enum { GARBAGE_MOTION = 1, GARBAGE_FREE };
+enum { GARBAGE_MOTION = 1, GARBAGE_FREE, GARBAGE_DRIVER };
 typedef struct garbage {
   int kind;
   void *ptr;
@@ -120,6 +122,9 @@ struct ha_player {
   int stop_pending;  /* a stop with fade: rewind once stop_at is reached */
   int stop_rewound;  /* this tick rewound after a stop's fade (evaluated once already) */
   double stop_at;
+  ha_player_driver *driver;   /* the tick's (ha_player_set_driver), or NULL */
+  int drive_armed;            /* the transport runs or was sought since the last stop */
+  double drive_from;          /* the driver's previous `to` (NAN: a jump) */
   ha__atomic_flag collecting; /* one control thread frees garbage at a time */
   pthread_t thread;
   int thread_started;
@@ -130,30 +135,6 @@ struct ha_player {
       st_events_dropped, st_conflicts, st_time_bits, st_speed_bits;
   ha__atomic_int st_playing, st_running, st_rt, st_locked;
 };
-
-ha_player_config ha_player_config_default(void) {
-  ha_player_config c;
-  memset(&c, 0, sizeof(c));
-  c.tick_rate = 100.0;
-  c.max_tracks = 1024;
-  c.max_animations = 256;
-  c.max_outputs = 8;
-  c.queue_capacity = 4096;
-  c.event_capacity = 4096;
-  c.blend_window = HA_BLEND_WINDOW_DEFAULT;
-  c.takeover_fade = 0.25;
-  c.conflict_tolerance = 0.05;
-  c.echo_window = 2.0;
-  c.stall_threshold = 3.0;
-  c.sync = ha_sync_config_default();
-  return c;
-}
-
-double ha_monotonic_now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 /* The engine's per-evaluation timing (ha_engine_config.on_timed, on the
  * tick): a lock-free histogram record under the model's key. A model
@@ -231,6 +212,7 @@ ha_status ha_player_create(const ha_player_config *cfg, ha_player **out, ha_erro
   p->cfg = c;
   p->period = 1.0 / c.tick_rate;
   p->last_now = NAN;
+  p->drive_from = NAN;
   ha_clock_init(&p->clock);
   ha__sync_init(&p->sync, &c.sync);
   ha_engine_config ec = ha_engine_config_default();
@@ -321,6 +303,8 @@ static void collect_garbage(ha_player *p) {
   while (ha__spsc_pop(&p->garbage, &g) == HA_OK) {
     if (g.kind == GARBAGE_MOTION) {
       ha_motion_destroy(g.ptr);
+    } else if (g.kind == GARBAGE_DRIVER) {
+      ha__driver_release(g.ptr);
     } else {
       free(g.ptr);
     }
@@ -328,12 +312,16 @@ static void collect_garbage(ha_player *p) {
   ha__flag_clear_release(&p->collecting);
 }
 
-static void retire_engine_motions(ha_player *p) {
+/* The engine's retired motions, but a driver's own (`also`: one being
+ * replaced), go back to a control thread to be freed. */
+static void retire_engine_motions(ha_player *p, const ha_player_driver *also) {
   ha_motion *m[16];
   size_t n;
   while ((n = ha_engine_take_retired(p->engine, m, 16)) > 0) {
     for (size_t i = 0; i < n; i++) {
-      give_back(p, GARBAGE_MOTION, m[i]);
+      if (!ha__driver_owns(p->driver, m[i]) && !ha__driver_owns(also, m[i])) {
+        give_back(p, GARBAGE_MOTION, m[i]);
+      }
     }
   }
 }
@@ -400,6 +388,7 @@ static void cmd_stop_everything(ha_player *p, const cmd *c, double now, double t
   }
   memset(p->tags, 0, p->cfg.max_animations * sizeof(*p->tags));
   p->flush_pending = 1;
+  p->drive_armed = 0; /* a stopped show plays nothing until the next play or seek */
   if (c->type == CMD_PANIC) {
     ha_clock_pause(&p->clock, now);
     p->stop_pending = 0;
@@ -494,6 +483,8 @@ static void tick_apply_command(ha_player *p, cmd *c, double now) {
   ha_engine_set_time(e, t);
   switch (c->type) {
   case CMD_PLAY:
+    p->drive_from = p->drive_armed ? p->drive_from : NAN;
+    p->drive_armed = 1;
     p->stop_pending = 0;
     if (!p->clock.running && !p->sync.cfg.enabled) {
       ha_clock_resume(&p->clock, now);
@@ -511,6 +502,8 @@ static void tick_apply_command(ha_player *p, cmd *c, double now) {
   case CMD_SEEK:
     if (!p->sync.cfg.enabled) {
       ha_clock_seek(&p->clock, now, c->a);
+      p->drive_armed = 1;
+      p->drive_from = NAN;
       p->ended_reported = 0;
       p->flush_pending = 1;
     }
@@ -545,6 +538,18 @@ static void tick_apply_command(ha_player *p, cmd *c, double now) {
                                  c->aed != 0);
     break;
   case CMD_SET_BASE: st = ha_engine_track_set_base(e, c->track, c->v); break;
+  case CMD_DRIVER: {
+    ha_player_driver *old = p->driver;
+    p->driver = c->driver;
+    c->driver = NULL;
+    p->drive_from = NAN;
+    if (old != NULL && old->detach != NULL) {
+      old->detach(old->user, e);
+    }
+    retire_engine_motions(p, old); /* before the old driver's motions can be freed */
+    give_back(p, GARBAGE_DRIVER, old);
+    break;
+  }
   default: st = HA_EINVAL; break;
   }
   if (st != HA_OK) {
@@ -552,6 +557,7 @@ static void tick_apply_command(ha_player *p, cmd *c, double now) {
   }
   give_back(p, GARBAGE_MOTION, c->motion);
   give_back(p, GARBAGE_FREE, c->tracks);
+  give_back(p, GARBAGE_DRIVER, c->driver);
 }
 
 /* ---- the tick, step by step ---- */
@@ -592,6 +598,8 @@ static void tick_apply_echoes(ha_player *p, double now) {
 static void tick_sync(ha_player *p, double now) {
   unsigned what = ha__sync_tick(&p->sync, &p->clock, now, p->metrics);
   if (what & (HA_SYNC_PLAY | HA_SYNC_SEEK)) {
+    p->drive_from = (what & HA_SYNC_SEEK) || !p->drive_armed ? NAN : p->drive_from;
+    p->drive_armed = 1;
     p->stop_pending = 0;
     p->ended_reported = 0;
   }
@@ -773,6 +781,10 @@ static void player_tick(ha_player *p, double now) {
   tick_apply_echoes(p, now);
   ha__mappings_tick(&p->maps, step);
   double t = tick_transport(p, now, step);
+  if (p->driver != NULL && p->drive_armed && !p->stop_pending) {
+    p->driver->advance(p->driver->user, p->engine, p->drive_from, t);
+    p->drive_from = t;
+  }
   /* A stop's rewind evaluated once already: no real time passes twice. */
   size_t n = tick_evaluate(p, t, p->stop_rewound ? 0.0 : step);
   p->stop_rewound = 0;
@@ -785,7 +797,7 @@ static void player_tick(ha_player *p, double now) {
   account_sends(p, &sent);
   tick_account_engine(p);
   tick_endings(p, t);
-  retire_engine_motions(p);
+  retire_engine_motions(p, NULL);
   tick_status(p, tickno, t);
 }
 
@@ -878,6 +890,7 @@ void ha_player_shutdown(ha_player *p) {
   while (ha__mpmc_pop(&p->commands, &c) == HA_OK) {
     ha_motion_destroy(c.motion);
     free(c.tracks);
+    ha__driver_release(c.driver);
   }
   collect_garbage(p);
 }
@@ -897,10 +910,13 @@ void ha_player_destroy(ha_player *p) {
     size_t n;
     while ((n = ha_engine_take_retired(p->engine, m, 16)) > 0) {
       for (size_t i = 0; i < n; i++) {
-        ha_motion_destroy(m[i]);
+        if (!ha__driver_owns(p->driver, m[i])) {
+          ha_motion_destroy(m[i]);
+        }
       }
     }
   }
+  ha__driver_release(p->driver);
   for (size_t o = 0; o < p->noutputs; o++) {
     ha_output_destroy(p->outputs[o]);
   }
@@ -974,6 +990,7 @@ static ha_status send_cmd(ha_player *p, cmd *c) {
     ha_metrics_add(p->metrics, HA_COUNTER_COMMANDS_DROPPED, 1);
     ha_motion_destroy(c->motion);
     free(c->tracks);
+    ha__driver_release(c->driver);
     return HA_EAGAIN;
   }
   return HA_OK;
@@ -1159,4 +1176,18 @@ ha_status ha_player_tick_once(ha_player *p, double now) {
   }
   player_tick(p, now);
   return HA_OK;
+}
+
+ha_status ha_player_set_driver(ha_player *p, const ha_player_driver *d) {
+  cmd c = cmd_make(CMD_DRIVER, 0, 0, 0.0);
+  if (d != NULL && (c.driver = malloc(sizeof(*c.driver))) == NULL) {
+    if (d->release != NULL) {
+      d->release(d->user);
+    }
+    return HA_ENOMEM;
+  }
+  if (d != NULL) {
+    *c.driver = *d;
+  }
+  return send_cmd(p, &c);
 }

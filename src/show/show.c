@@ -188,6 +188,9 @@ const ha_limits *ha_show_limits(const ha_show *show) {
 const ha_show_control *ha_show_control_get(const ha_show *show) {
   return &show->model->control;
 }
+const ha_show_timeline *ha_show_timeline_get(const ha_show *show) {
+  return &show->model->timeline;
+}
 
 size_t ha_show_track_find(const ha_show *show, uint32_t id) {
   const ha__idmap_slot *s = ha__idmap_get(&show->model->track_index, id);

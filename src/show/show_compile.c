@@ -506,6 +506,7 @@ ha_status ha__show_compile(json_t *doc, ha__dctx *c, ha__show_model **out) {
     ha__compile_limits(&x, doc);
     ha__compile_control(&x, doc);
     ha__compile_mappings(&x, doc);
+    ha__compile_timeline(&x, doc);
   }
   int oom = c->oom || x.path.oom;
   ha__compiler_deinit(&x);
