@@ -35,6 +35,37 @@ static int tl_event_cmp(const void *pa, const void *pb) {
   return a->index < b->index ? -1 : a->index > b->index;
 }
 
+/* The tracks a marker's cue moves are the timeline's too: a rebuild puts
+ * them back at their bases before the cue fires again. */
+typedef struct tl_mark_sink {
+  ha_show_instance *inst;
+} tl_mark_sink;
+
+static void tl_mark_track(ha_show_instance *inst, uint32_t id) {
+  const ha__idmap_slot *slot = ha__idmap_get(&inst->model->track_index, id);
+  if (slot != NULL) {
+    inst->tl_track[slot->value] = 1;
+  }
+}
+
+static ha_status tl_mark_op(void *user, const ha_show_op *op, ha_error *err) {
+  (void)err;
+  ha_show_instance *inst = ((tl_mark_sink *)user)->inst;
+  const ha__show_model *m = inst->model;
+  for (size_t i = 0; i < op->track_count; i++) {
+    tl_mark_track(inst, op->tracks[i]);
+  }
+  if (op->type == HA_SHOW_OP_STOP_TRACK || op->type == HA_SHOW_OP_GOTO) {
+    tl_mark_track(inst, op->track);
+  }
+  if (op->type == HA_SHOW_OP_STOP_TAG && op->group < m->ngroups) {
+    for (size_t i = 0; i < m->groups[op->group].track_count; i++) {
+      tl_mark_track(inst, m->groups[op->group].tracks[i]);
+    }
+  }
+  return HA_OK;
+}
+
 ha_status ha__show_timeline_prepare(ha_show_instance *inst, ha_error *err) {
   const ha__show_model *m = inst->model;
   const ha_show_timeline *tl = &m->timeline;
@@ -64,16 +95,15 @@ ha_status ha__show_timeline_prepare(ha_show_instance *inst, ha_error *err) {
     }
     const ha_show_group *g = &m->groups[c->group];
     for (size_t j = 0; j < g->track_count; j++) {
-      const ha__idmap_slot *slot = ha__idmap_get(&m->track_index, g->tracks[j]);
-      if (slot != NULL) {
-        inst->tl_track[slot->value] = 1;
-      }
+      tl_mark_track(inst, g->tracks[j]);
     }
     inst->events[n++] = (ha__tl_event){c->start + c->duration, 0, k};
     inst->events[n++] = (ha__tl_event){c->start, 1, k};
   }
+  tl_mark_sink sink = {inst};
   for (size_t i = 0; i < tl->marker_count; i++) {
     inst->events[n++] = (ha__tl_event){tl->markers[i].time, 2, i};
+    (void)ha__show_cue_ops(m, tl->markers[i].cue, tl_mark_op, &sink, NULL);
   }
   qsort(inst->events, n, sizeof(*inst->events), tl_event_cmp);
   return HA_OK;
