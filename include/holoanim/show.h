@@ -316,7 +316,7 @@ ha_status ha_show_load_file_ex(const char *path, unsigned flags, ha_show **out, 
 /* Same from memory; `name` labels the diagnostics (may be NULL). */
 ha_status ha_show_load_string(const char *text, size_t len, const char *name, ha_show **out,
                               ha_diags *diags);
-/* An empty, valid show (format 1, no tracks). */
+/* An empty, valid show (format 2, no tracks). */
 ha_status ha_show_create(ha_show **out);
 /* NULL is a no-op. Instances made from the show stay valid. */
 void ha_show_destroy(ha_show *show);
