@@ -28,7 +28,7 @@ const skip = !fs.existsSync(CHROMIUM)
 
 /** `holoanim eval FILE` at time T: track id → [x, y, z]. */
 function evalAt(file, T) {
-  const out = JSON.parse(execFileSync(CLI, ['eval', file, '--from', String(T), '--to', String(T), '--format', 'json'], { encoding: 'utf8' }));
+  const out = JSON.parse(execFileSync(CLI, ['eval', file, '--from', String(T), '--to', String(T), '--rate', '1000', '--format', 'json'], { encoding: 'utf8' }));
   return new Map(out.samples.map((r) => [r.track, [r.x, r.y, r.z]]));
 }
 
