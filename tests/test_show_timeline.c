@@ -22,7 +22,8 @@ static const char *timeline_show =
     " \"animations\": [\n"
     "   {\"name\": \"c\", \"model\": \"circular\", \"duration\": 4,\n"
     "    \"parameters\": {\"radius\": 2, \"center\": [0, 0, 1]}},\n"
-    "   {\"name\": \"l\", \"model\": \"linear\", \"duration\": 3, \"fadeOut\": 1, \"fadeIn\": 0.5,\n"
+    "   {\"name\": \"l\", \"model\": \"linear\", \"duration\": 3, \"fadeOut\": 1, \"fadeIn\": "
+    "0.5,\n"
     "    \"parameters\": {\"startPosition\": [0, 0, 0], \"endPosition\": [4, 0, 0]}}],\n"
     " \"groups\": [\n"
     "   {\"name\": \"orbit\", \"animation\": \"c\", \"tracks\": [1, 2], \"mode\": \"relative\",\n"
@@ -95,8 +96,8 @@ static void test_live_matches_offline_with_seeks(void) {
       if (d > worst) {
         worst = d;
         CHECK_MSG(d <= 1e-9, "tick %d t=%g track %zu: live (%g, %g, %g) offline (%g, %g, %g)", k,
-                  snap->time, i, snap->x[i], snap->y[i], snap->z[i], want[3 * i],
-                  want[3 * i + 1], want[3 * i + 2]);
+                  snap->time, i, snap->x[i], snap->y[i], snap->z[i], want[3 * i], want[3 * i + 1],
+                  want[3 * i + 2]);
       }
     }
     moved = fmax(moved, fabs(snap->x[2] - 2.0));
@@ -132,8 +133,8 @@ static void test_offline_seek_and_clip_span(void) {
     CHECK_OK(ha_show_instance_evaluate(inst, ts[j], x, y, z, NTRACKS));
     offline_at(show, ts[j], want);
     for (size_t i = 0; i < NTRACKS; i++) {
-      CHECK_VEC_NEAR(((ha_vec3){x[i], y[i], z[i]}), want[3 * i], want[3 * i + 1],
-                     want[3 * i + 2], 1e-9);
+      CHECK_VEC_NEAR(((ha_vec3){x[i], y[i], z[i]}), want[3 * i], want[3 * i + 1], want[3 * i + 2],
+                     1e-9);
     }
   }
   ha_show_instance_destroy(inst);
@@ -151,12 +152,13 @@ static void test_offline_seek_and_clip_span(void) {
 /* Format 1 (no timeline) loads as format 2 and saves as format 2, meaning
  * the same; a "timeline" a format-1 file carried is set aside, not played. */
 static void test_migration_1_to_2(void) {
-  const char *v1 = "{\"format\": 1, \"tracks\": [{\"id\": 1, \"position\": [0, 1, 0]}],\n"
-                   " \"animations\": [{\"name\": \"c\", \"model\": \"circular\"}],\n"
-                   " \"groups\": [{\"name\": \"g\", \"animation\": \"c\", \"tracks\": [1],\n"
-                   "   \"autoStart\": true}],\n"
-                   " \"timeline\": {\"length\": 5, \"clips\": [{\"group\": \"g\", \"start\": 0,\n"
-                   "   \"duration\": 5}]}}\n";
+  const char *v1 =
+      "{\"format\": 1, \"tracks\": [{\"id\": 1, \"position\": [0, 1, 0]}],\n"
+      " \"animations\": [{\"name\": \"c\", \"model\": \"circular\"}],\n"
+      " \"groups\": [{\"name\": \"g\", \"animation\": \"c\", \"tracks\": [1],\n"
+      "   \"autoStart\": true}],\n"
+      " \"timeline\": {\"length\": 5, \"clips\": [{\"group\": \"g\", \"start\": 0,\n"
+      "   \"duration\": 5}]}}\n";
   ha_show *show = NULL;
   ha_diags *d = NULL;
   CHECK_OK(ha_diags_create(&d));

@@ -22,7 +22,8 @@
  * or an output added; memory it stops using (motions, command payloads) goes
  * back to a control thread through a ring and is freed there. Tests count
  * allocations over 10,000 ticks (test_player_alloc) and, on a running
- * player given starts, stops, gotos, cues, seeks and echoes, allocations
+ * player given starts, stops, gotos, cues, seeks and echoes (and playing a
+ * show timeline: clips and markers on the tick), allocations
  * and stdio calls on the tick thread (test_player_stdio); both expect 0.
  *
  * Commands are asynchronous: the functions below return HA_OK when the
