@@ -568,8 +568,9 @@ ha_status ha_show_instance_evaluate(ha_show_instance *inst, double t, double *x,
  * order (at one time: ends, then starts, then markers; each in document
  * order), the engine evaluated at that time first. With `from` NAN or
  * `to` < `from` (a seek, the first call) the timeline's state at `to` is
- * rebuilt: what the timeline started stops, the tracks of its clips go
- * back to their bases (what plays on them otherwise stops), and every event
+ * rebuilt: what the timeline started stops, the tracks of its clips and
+ * of its markers' cues go back to their bases (what plays on them
+ * otherwise stops), and every event
  * at or before `to` is applied the same way. So the state of the clips'
  * tracks at t does not depend on how the transport got there. No effect when
  * the show has no clips and no markers. Errors of the engine (err names
