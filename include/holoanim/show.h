@@ -372,7 +372,7 @@ double ha_show_mapping_base(const ha_show *show, size_t i);
 ha_status ha_show_animation_motion(const ha_show *show, size_t i, ha_motion **out, ha_error *err);
 
 /* An engine configuration sized for the show: max_tracks = track count (at
- * least 1), max_animations = groups + start actions + 8, the show's limits. */
+ * least 1), max_animations = groups + start actions + clips + 8, the show's limits. */
 ha_engine_config ha_show_engine_config(const ha_show *show);
 
 /* ---- saving ---- */

@@ -293,7 +293,7 @@ ha_engine_config ha_show_engine_config(const ha_show *show) {
   ha_engine_config c = ha_engine_config_default();
   const ha__show_model *m = show->model;
   c.max_tracks = m->ntracks > 0 ? m->ntracks : 1;
-  c.max_animations = m->ngroups + m->start_actions + 8;
+  c.max_animations = m->ngroups + m->start_actions + m->timeline.clip_count + 8;
   c.limits = m->limits;
   return c;
 }
