@@ -67,7 +67,8 @@ static void offline_at(const ha_show *show, double T, double *out) {
 }
 
 /* Live: a player ticked by hand at monotonic k·DT, played from 0, sought
- * to 11 at tick 120 (t = 6) and back to 3.3 at tick 200; every tick's
+ * to 11 at tick 120 (t = 6), its timeline replaced at tick 160 and sought
+ * back to 3.3 at tick 200; every tick's
  * positions equal the offline ones at the tick's transport time. */
 static void test_live_matches_offline_with_seeks(void) {
   ha_show *show = load(timeline_show);
@@ -82,6 +83,9 @@ static void test_live_matches_offline_with_seeks(void) {
   for (int k = 0; k <= 280; k++) {
     if (k == 121) {
       CHECK_OK(ha_player_seek(p, 11.0));
+    }
+    if (k == 160) { /* a new timeline (as after an edit) takes over on the tick */
+      CHECK_OK(ha_show_player_timeline(show, p, NULL));
     }
     if (k == 201) {
       CHECK_OK(ha_player_seek(p, 3.3));
