@@ -191,7 +191,7 @@ static int stdio_self_test(void) {
 /* ---- the scenario ---- */
 
 static const char *show_text =
-    "{\"format\": 1,\n"
+    "{\"format\": 2,\n"
     " \"tracks\": [{\"id\": 1, \"position\": [0, 5, 0]}, {\"id\": 2, \"position\": [1, 1, 0]},\n"
     "   {\"id\": 3, \"position\": [2, 2, 0]}, {\"id\": 4, \"position\": [3, 3, 0]},\n"
     "   {\"id\": 5, \"position\": [-2, 1, 0]}, {\"id\": 6, \"position\": [0, -3, 1]}],\n"
@@ -216,7 +216,12 @@ static const char *show_text =
     "     \"transition\": 0.05}]},\n"
     "   {\"number\": 4, \"actions\": [{\"type\": \"stop\", \"group\": \"g\"}]},\n"
     "   {\"number\": 5, \"actions\": [{\"type\": \"start\", \"group\": \"g\"}]},\n"
-    "   {\"number\": 6, \"actions\": [{\"type\": \"stop\", \"fade\": 0.05}]}]\n"
+    "   {\"number\": 6, \"actions\": [{\"type\": \"stop\", \"fade\": 0.05}]}],\n"
+    " \"timeline\": {\"length\": 30, \"clips\": [\n"
+    "   {\"group\": \"h\", \"start\": 0.05, \"duration\": 0.3},\n"
+    "   {\"group\": \"h\", \"start\": 0.6, \"duration\": 20, \"loop\": \"pingpong\"},\n"
+    "   {\"group\": \"g\", \"start\": 0.2, \"duration\": 0.5, \"loop\": false}],\n"
+    "   \"markers\": [{\"cue\": 3, \"time\": 0.1}, {\"cue\": 2, \"time\": 0.4}]}\n"
     "}";
 
 static void sleep_ms(long ms) {

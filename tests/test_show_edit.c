@@ -132,7 +132,7 @@ static void test_invalid_edit_changes_nothing(void) {
   ha_diags_clear(d);
   edit_refused(s, d, "replace", "name", "\"x\"",
                "\"name\" is not a JSON Pointer (e.g. /tracks/0/name)");
-  edit_refused(s, d, "replace", "/format", "2", "format: must stay 1");
+  edit_refused(s, d, "replace", "/format", "1", "format: must stay 2");
   edit_refused(s, d, "replace", "/tracks/0/id/x", "1",
                "tracks[0].id.x: cannot replace inside a number");
   CHECK_INT(ha_show_edit(s, "replace", "", "{}", d), HA_EINVAL);

@@ -55,14 +55,14 @@ static const bad_case bad_cases[] = {
      "t.json:1:22: duplicate object key near '\"format\"'"},
     {"not an object", "[1, 2]", HA_EPARSE, "t.json:1:1: expected an object, got an array"},
     {"no format", "{\n  \"name\": \"x\"\n}", HA_EPARSE,
-     "t.json:1:1: format: missing required field (a show file starts with \"format\": 1)"},
-    {"newer format", "{\n  \"format\": 2\n}", HA_EUNSUPPORTED,
-     "t.json:2:13: format: format 2 is newer than this holoanim reads (formats 0 to 1); upgrade "
+     "t.json:1:1: format: missing required field (a show file starts with \"format\": 2)"},
+    {"newer format", "{\n  \"format\": 3\n}", HA_EUNSUPPORTED,
+     "t.json:2:13: format: format 3 is newer than this holoanim reads (formats 0 to 2); upgrade "
      "holoanim"},
     {"fractional format", "{\"format\": 1.5}", HA_EPARSE,
      "t.json:1:12: format: expected a whole number, got a fractional number"},
     {"negative format", "{\"format\": -1}", HA_EPARSE,
-     "t.json:1:12: format: -1 is not a show format (0 to 1)"},
+     "t.json:1:12: format: -1 is not a show format (0 to 2)"},
     {"tracks",
      "{\"format\": 1, \"tracks\": [\n"
      "  {\"id\": 0},\n"
@@ -582,7 +582,7 @@ static void test_canonical_text(void) {
   char *t = save(s);
   CHECK_STR(t,
             "{\n"
-            "  \"format\": 1,\n"
+            "  \"format\": 2,\n"
             "  \"name\": \"c\",\n"
             "  \"tracks\": [\n"
             "    {\n"
@@ -629,7 +629,7 @@ static void test_migration(void) {
       "1, \"z\": 1}}}\n"
       "}";
   ha_show *s = load_expecting(
-      v0, "t.json:1:12: note: format: migrated from format 0 to 1; saving writes format 1");
+      v0, "t.json:1:12: note: format: migrated from format 0 to 2; saving writes format 2");
   if (s == NULL) {
     return;
   }
@@ -640,13 +640,13 @@ static void test_migration(void) {
   CHECK_VEC_NEAR(ha_show_presets(s, &n)[0].positions[0], 4, 5, 6, 0);
   CHECK(ha_show_limits(s)->box_enabled);
   char *t = save(s);
-  CHECK(strstr(t, "\"format\": 1,") != NULL);
+  CHECK(strstr(t, "\"format\": 2,") != NULL);
   CHECK(strstr(t, "\"model\": \"linear\"") != NULL);
   CHECK(strstr(t, "\"tracks\": [1]") != NULL);
   CHECK(strstr(t, "\"position\": [1, 2, 3]") != NULL);
   CHECK(strstr(t, "\"endPosition\": [1, 0, 0]") != NULL);
   ha_show *s2 = load_expecting(t, "");
-  CHECK_INT(ha_show_source_format(s2), 1);
+  CHECK_INT(ha_show_source_format(s2), 2);
   free(t);
   ha_show_destroy(s);
   ha_show_destroy(s2);
@@ -659,7 +659,7 @@ static void test_migration(void) {
   char got[4096];
   CHECK_INT(load_lines(bad0, got, sizeof(got), NULL), HA_EPARSE);
   CHECK_STR(got,
-            "t.json:1:12: note: format: migrated from format 0 to 1; saving writes format 1\n"
+            "t.json:1:12: note: format: migrated from format 0 to 2; saving writes format 2\n"
             "t.json:2:39: animations[0].model: unknown model 'linar' (see 'holoanim models')\n"
             "t.json:3:58: groups[0].tracks[0]: no track with id 4");
 }
@@ -710,7 +710,7 @@ static void test_create_empty(void) {
   CHECK_INT(ha_show_version(s), 1);
   CHECK_STR(ha_show_name(s), "");
   char *t = save(s);
-  CHECK_STR(t, "{\n  \"format\": 1\n}\n");
+  CHECK_STR(t, "{\n  \"format\": 2\n}\n");
   free(t);
   ha_show_destroy(s);
   ha_show_destroy(NULL);

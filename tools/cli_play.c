@@ -960,6 +960,10 @@ static void play_reload_show(play_ctx *c) {
         ha_player_update_animation(c->player, (uint32_t)i, mo);
       }
     }
+    /* the new timeline replaces the old on the tick, rebuilt at the transport's time */
+    if (ha_show_player_timeline(fresh, c->player, NULL) != HA_OK) {
+      fprintf(stderr, "holoanim: %s: the timeline was not reloaded\n", path);
+    }
     /* The player runs motions, which own their data, and never the show;
      * the control thread may be using the old show, hence the lock. */
     (void)ha_show_player_track_flags(fresh, c->player); /* mute, solo, lock edited */

@@ -314,6 +314,10 @@ static double offline_natural_end(const ha_show *show, const offline_opts *o) {
   if (end <= 0.0) {
     end = 10.0;
   }
+  double length = ha_show_timeline_get(show)->length;
+  if (length > 0.0) {
+    end = length; /* a timeline says where the show ends */
+  }
   if (o->ncues > 0 && o->cues[o->ncues - 1].t + 5.0 > end) {
     end = o->cues[o->ncues - 1].t + 5.0;
   }

@@ -447,7 +447,7 @@ class Show {
   #native;
   #warnings = [];
 
-  /** An empty, valid show ({"format": 1}). */
+  /** An empty, valid show ({"format": 2}). */
   constructor() {
     this.#native = new binding.NativeShow();
   }

@@ -22,7 +22,8 @@
  * or an output added; memory it stops using (motions, command payloads) goes
  * back to a control thread through a ring and is freed there. Tests count
  * allocations over 10,000 ticks (test_player_alloc) and, on a running
- * player given starts, stops, gotos, cues, seeks and echoes, allocations
+ * player given starts, stops, gotos, cues, seeks and echoes (and playing a
+ * show timeline: clips and markers on the tick), allocations
  * and stdio calls on the tick thread (test_player_stdio); both expect 0.
  *
  * Commands are asynchronous: the functions below return HA_OK when the
@@ -229,6 +230,33 @@ enum {
  * like any command (before or after start; an unknown id comes back as a
  * HA_EVENT_COMMAND_FAILED). HA_EINVAL for other bits, HA_EAGAIN. */
 ha_status ha_player_set_track_flags(ha_player *p, uint32_t id, unsigned flags);
+
+/* ---- a driver: something that plays on the tick (a show's timeline) ----
+ *
+ * A driver is called on the tick thread, after the commands and before the
+ * evaluation, with the transport interval the tick covers: `from` is the
+ * time of the driver's previous call, NAN after a seek (ha_player_seek or
+ * the external clock), a play after a stop, or a new driver; `to` is the
+ * time about to be evaluated. It drives the engine directly (starts and
+ * stops its own motions, may evaluate at the times it chooses) and must not
+ * allocate, lock or do I/O. It is not called while the transport is
+ * stopped (ha_player_stop, panic, and a stop's fade home) until the next
+ * play or seek; it is called while paused (a seek while paused shows the
+ * state there). Motions it starts stay its own: `owns` tells the player
+ * not to free them. `detach` runs on the tick when the driver is replaced
+ * or removed (stop what it started); `release` on a control thread once
+ * the tick is done with it (free it). */
+typedef struct ha_player_driver {
+  void (*advance)(void *user, ha_engine *e, double from, double to);
+  bool (*owns)(void *user, const ha_motion *m);
+  void (*detach)(void *user, ha_engine *e);
+  void (*release)(void *user);
+  void *user;
+} ha_player_driver;
+/* Install `d` (copied; NULL removes the driver), replacing the previous
+ * one, on the next tick. On HA_EAGAIN (queue full) d->release has been
+ * called. Thread: control. */
+ha_status ha_player_set_driver(ha_player *p, const ha_player_driver *d);
 /* Panic: stop every animation at once where it is and pause. */
 ha_status ha_player_panic(ha_player *p);
 /* A position the device reported for a track (its echo). Tracks at rest

@@ -44,7 +44,7 @@ extern "C" {
 
 /* The show format this build writes; it reads every format from 0 up to it
  * and migrates older ones forward. */
-#define HA_SHOW_FORMAT 1
+#define HA_SHOW_FORMAT 2
 
 /* ---- diagnostics ---- */
 
@@ -250,6 +250,32 @@ typedef struct ha_show_mapping {
   bool integer;            /* an integer parameter: values are rounded */
 } ha_show_mapping;
 
+/* The show's timeline ("timeline", format 2; docs/show-format.md
+ * "Timeline"): a length, clips that play a group's animation over a span
+ * of transport time, and markers that fire a cue when the transport
+ * crosses them. A show without one has length 0 and no clips or markers. */
+typedef struct ha_show_clip {
+  size_t group;      /* index into the groups */
+  double start;      /* transport time (s) at which the clip's animation time is 0 */
+  double duration;   /* s, > 0: the clip stops at start + duration */
+  bool has_loop;     /* "loop" given: it overrides the animation's loop mode */
+  ha_loop_mode loop; /* when has_loop */
+  double fade_out;   /* s back to base when it stops (the animation's fadeOut; 0: holds) */
+} ha_show_clip;
+
+typedef struct ha_show_marker {
+  double time; /* s */
+  size_t cue;  /* index into the cues */
+} ha_show_marker;
+
+typedef struct ha_show_timeline {
+  double length; /* s (0: no timeline) */
+  const ha_show_clip *clips;
+  size_t clip_count;
+  const ha_show_marker *markers;
+  size_t marker_count;
+} ha_show_timeline;
+
 /* Animation tags. Whatever a show starts answers to a tag, unique in the
  * show, so it can be stopped again: group g is tag g, and the k-th start
  * action of an animation on tracks (counting over every cue in document
@@ -258,6 +284,9 @@ typedef struct ha_show_mapping {
  * the show is compiled (loading, every edit), so an edit of the cues may
  * renumber them. */
 #define HA_SHOW_TAG_INLINE 0x40000000u
+/* Clip k of the timeline answers to HA_SHOW_TAG_CLIP | k (cues never
+ * name it: a clip belongs to the timeline). */
+#define HA_SHOW_TAG_CLIP 0x20000000u
 #define HA_SHOW_NO_TAG 0xffffffffu
 
 /* ---- loading ---- */
@@ -290,7 +319,7 @@ ha_status ha_show_load_file_ex(const char *path, unsigned flags, ha_show **out, 
 /* Same from memory; `name` labels the diagnostics (may be NULL). */
 ha_status ha_show_load_string(const char *text, size_t len, const char *name, ha_show **out,
                               ha_diags *diags);
-/* An empty, valid show (format 1, no tracks). */
+/* An empty, valid show (format 2, no tracks). */
 ha_status ha_show_create(ha_show **out);
 /* NULL is a no-op. Instances made from the show stay valid. */
 void ha_show_destroy(ha_show *show);
@@ -316,6 +345,8 @@ const ha_show_mapping *ha_show_mappings(const ha_show *show, size_t *count);
 /* Venue limits (box_enabled false and max_speed 0 when the show has none). */
 const ha_limits *ha_show_limits(const ha_show *show);
 const ha_show_control *ha_show_control_get(const ha_show *show);
+/* The timeline (length 0, no clips or markers when the show has none). */
+const ha_show_timeline *ha_show_timeline_get(const ha_show *show);
 
 /* Lookups; SIZE_MAX when absent. Cue numbers match within 1e-9. */
 size_t ha_show_track_find(const ha_show *show, uint32_t id);
@@ -344,7 +375,7 @@ double ha_show_mapping_base(const ha_show *show, size_t i);
 ha_status ha_show_animation_motion(const ha_show *show, size_t i, ha_motion **out, ha_error *err);
 
 /* An engine configuration sized for the show: max_tracks = track count (at
- * least 1), max_animations = groups + start actions + 8, the show's limits. */
+ * least 1), max_animations = groups + start actions + clips + 8, the show's limits. */
 ha_engine_config ha_show_engine_config(const ha_show *show);
 
 /* ---- saving ---- */
@@ -506,8 +537,10 @@ typedef struct ha_show_instance ha_show_instance;
 /* Put a show on an engine at transport time t0: add every track at its base
  * position (the engine must not have tracks with the same ids), apply the
  * show's limits when it has any, create one motion per group and per inline
- * start action (owned by the instance), and start the autoStart groups at
- * t0 in document order. Size the engine with ha_show_engine_config.
+ * start action and per timeline clip (owned by the instance), and start
+ * the autoStart groups at t0 in document order; the timeline is played
+ * from t0 by the evaluations (ha_show_instance_advance). Size the engine
+ * with ha_show_engine_config.
  * Errors: as ha_engine_track_add / ha_engine_animation_start (err names the
  * track or group), HA_ENOMEM. On error the engine may hold some of the
  * tracks. Thread: the engine's. */
@@ -538,9 +571,28 @@ ha_status ha_show_start_group(ha_show_instance *inst, size_t group, double t, ha
 ha_status ha_show_stop_group(ha_show_instance *inst, size_t group, double fade, double t);
 
 /* ha_engine_evaluate(t, ...) on the instance's engine (which starts the
- * staggered moves that are due, each at its own time). Tick-safe. */
+ * staggered moves that are due, each at its own time), after playing the
+ * timeline up to t (ha_show_instance_advance from the previous evaluation's
+ * time). Tick-safe. */
 ha_status ha_show_instance_evaluate(ha_show_instance *inst, double t, double *x, double *y,
                                     double *z, size_t cap);
+/* Play the timeline from transport time `from` to `to`: every clip start,
+ * clip end and marker in (from, to] is applied at its own time, in time
+ * order (at one time: ends, then starts, then markers; each in document
+ * order), the engine evaluated at that time first. With `from` NAN or
+ * `to` < `from` (a seek, the first call) the timeline's state at `to` is
+ * rebuilt: what the timeline started stops, the tracks of its clips and
+ * of its markers' cues go back to their bases (what plays on them
+ * otherwise stops), and every event
+ * at or before `to` is applied the same way. So the state of the clips'
+ * tracks at t does not depend on how the transport got there. No effect when
+ * the show has no clips and no markers. Errors of the engine (err names
+ * the clip or marker); the rest is still applied. Never allocates.
+ * Thread: the engine's (the tick, for a player's timeline). */
+ha_status ha_show_instance_advance(ha_show_instance *inst, double from, double to, ha_error *err);
+/* The next evaluation rebuilds the timeline's state at its time (a seek). */
+void ha_show_instance_seek(ha_show_instance *inst);
+
 /* Staggered moves of the show's tracks not yet started (delayed gotos
  * waiting in the engine). */
 size_t ha_show_instance_pending(const ha_show_instance *inst);

@@ -29,9 +29,10 @@ ha_output_config ha_show_output_config(const ha_show_output *o);
  * `base` (NULL: ha_player_config_default()). */
 ha_player_config ha_show_player_config(const ha_show *show, const ha_player_config *base);
 
-/* Add the show's tracks and enabled outputs to a player that has not
- * started. Errors as ha_player_add_track / ha_player_add_output, with the
- * JSON path of the failing output prefixed ("outputs[1].host: ..."). */
+/* Add the show's tracks, enabled outputs and mappings to a player that has
+ * not started, and its timeline (ha_show_player_timeline). Errors as ha_player_add_track /
+ * ha_player_add_output, with the JSON path of the failing output prefixed ("outputs[1].host: ...").
+ */
 ha_status ha_show_player_setup(const ha_show *show, ha_player *p, ha_error *err);
 
 /* Every show track's mute, solo and lock (tracks[].mute/solo/lock) to the
@@ -48,6 +49,15 @@ ha_status ha_show_player_start_group(const ha_show *show, ha_player *p, size_t g
  * ha_show_stop_group offline). HA_ENOTFOUND (no such group), HA_EAGAIN
  * (the command queue is full). */
 ha_status ha_show_player_stop_group(const ha_show *show, ha_player *p, size_t group, double fade);
+/* Play the show's timeline (clips and markers) on the player's tick: an
+ * instance of the show (motions made here) installed as the player's
+ * driver (ha_player_set_driver), replacing the previous one; with no
+ * clips and no markers the driver is removed. It plays exactly what
+ * ha_show_instance_advance plays offline (the same code), from the
+ * transport's time: call it after setup, and again after every edit of
+ * the show. Errors as ha_show_animation_motion, HA_EAGAIN (queue full),
+ * HA_ENOMEM. */
+ha_status ha_show_player_timeline(const ha_show *show, ha_player *p, ha_error *err);
 /* Start every autoStart group and run the transport. */
 ha_status ha_show_player_play(const ha_show *show, ha_player *p, ha_error *err);
 /* Fire cue `index` (see ha_show_cue_find): its operations (ha_show_cue_ops)

@@ -22,15 +22,7 @@
  * transitions, the NaN guard, then the venue limits), publish to the store, send to the outputs,
  * account (each output reports what its call did, so nothing is diffed), report endings and hand
  * retired motions back, then the status words. */
-#include "rt_internal.h"
-
-#include "atomics.h"
-#include "echo.h"
-#include "history.h"
-#include "mapping.h"
-#include "ring.h"
-#include "sync.h"
-#include "trackstate.h"
+#include "player_impl.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -39,125 +31,6 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <time.h>
-
-enum {
-  CMD_PLAY = 1,
-  CMD_PAUSE,
-  CMD_STOP,
-  CMD_SEEK,
-  CMD_SPEED,
-  CMD_START,
-  CMD_STOP_ANIM,
-  CMD_STOP_TRACK,
-  CMD_REPLACE,
-  CMD_GOTO,
-  CMD_SET_BASE,
-  CMD_PANIC,
-  CMD_FLAGS,
-  CMD_HELD /* a command a locked track ignores (trackstate.h) */
-};
-
-typedef struct cmd {
-  int type;
-  uint32_t tag;
-  uint32_t track;
-  int easing;
-  int aed;
-  double a;
-  double delay;
-  ha_vec3 v;
-  ha_motion *motion;
-  uint32_t *tracks; /* START: heap copy, returned as garbage */
-  size_t ntracks;
-  ha_anim_spec spec;
-} cmd;
-
-enum { GARBAGE_MOTION = 1, GARBAGE_FREE };
-typedef struct garbage {
-  int kind;
-  void *ptr;
-} garbage;
-
-/* A running animation as the player knows it. */
-typedef struct tagged {
-  int used;
-  uint32_t tag;
-  ha_anim_id anim;
-  double end; /* transport time it ends (once), or INFINITY */
-  int ended_reported;
-} tagged;
-
-struct ha_player {
-  ha_player_config cfg;
-  ha_engine *engine;
-  ha_store *store;
-  ha_metrics *metrics;
-  ha_output **outputs;
-  size_t noutputs;
-  ha__mpmc commands;
-  ha__spsc events;
-  ha__spsc garbage;
-  tagged *tags;
-  /* Each track's positions of the last `echo_window` seconds (history.h):
-   * at least that long in real time, since a tick records one and ticks are
-   * never more frequent than tick_rate. Floats: the tolerance is
-   * centimetres, a float is exact to 0.1 mm at 1 km. */
-  ha__history sent;
-  ha__echoes echoes; /* device echoes, a slot per track (echo.h) */
-  ha__sync sync;     /* the external clock when following one (sync.h) */
-  ha__mappings maps; /* live data mapped to values, smoothed here (mapping.h) */
-  ha__trackstate ts; /* mute, solo, lock (trackstate.h) */
-  /* Per-model histogram keys: key k is model k of the registry, found by
-   * its canonical name's pointer (ha_motion_get_state returns the
-   * registry's own string), so the tick compares pointers, never strings. */
-  const char *model_key[HA_METRICS_MAX_KEYS];
-  size_t nmodel_keys;
-  uint32_t *ids;
-  double *x, *y, *z, *vx, *vy, *vz;
-  uint8_t *status;
-  ha_clock clock;
-  double period;
-  double last_now; /* monotonic time of the previous tick (NAN before the first) */
-  int ended_reported;
-  uint64_t last_clamps, last_nan; /* engine counters already reported */
-  int flush_pending; /* pause/stop/seek/panic: send every track once, dead-band or not */
-  int stop_pending;  /* a stop with fade: rewind once stop_at is reached */
-  int stop_rewound;  /* this tick rewound after a stop's fade (evaluated once already) */
-  double stop_at;
-  ha__atomic_flag collecting; /* one control thread frees garbage at a time */
-  pthread_t thread;
-  int thread_started;
-  ha__atomic_int quit;
-  /* Status for other threads: relaxed atomics, each value on its own (a
-   * status read may straddle a tick; the store has consistent positions). */
-  ha__atomic_u64 st_ticks, st_late, st_skipped, st_stalls, st_commands, st_dropped,
-      st_events_dropped, st_conflicts, st_time_bits, st_speed_bits;
-  ha__atomic_int st_playing, st_running, st_rt, st_locked;
-};
-
-ha_player_config ha_player_config_default(void) {
-  ha_player_config c;
-  memset(&c, 0, sizeof(c));
-  c.tick_rate = 100.0;
-  c.max_tracks = 1024;
-  c.max_animations = 256;
-  c.max_outputs = 8;
-  c.queue_capacity = 4096;
-  c.event_capacity = 4096;
-  c.blend_window = HA_BLEND_WINDOW_DEFAULT;
-  c.takeover_fade = 0.25;
-  c.conflict_tolerance = 0.05;
-  c.echo_window = 2.0;
-  c.stall_threshold = 3.0;
-  c.sync = ha_sync_config_default();
-  return c;
-}
-
-double ha_monotonic_now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 /* The engine's per-evaluation timing (ha_engine_config.on_timed, on the
  * tick): a lock-free histogram record under the model's key. A model
@@ -235,6 +108,7 @@ ha_status ha_player_create(const ha_player_config *cfg, ha_player **out, ha_erro
   p->cfg = c;
   p->period = 1.0 / c.tick_rate;
   p->last_now = NAN;
+  p->drive_from = NAN;
   ha_clock_init(&p->clock);
   ha__sync_init(&p->sync, &c.sync);
   ha_engine_config ec = ha_engine_config_default();
@@ -326,6 +200,8 @@ static void collect_garbage(ha_player *p) {
   while (ha__spsc_pop(&p->garbage, &g) == HA_OK) {
     if (g.kind == GARBAGE_MOTION) {
       ha_motion_destroy(g.ptr);
+    } else if (g.kind == GARBAGE_DRIVER) {
+      ha__driver_release(g.ptr);
     } else {
       free(g.ptr);
     }
@@ -333,12 +209,16 @@ static void collect_garbage(ha_player *p) {
   ha__flag_clear_release(&p->collecting);
 }
 
-static void retire_engine_motions(ha_player *p) {
+/* The engine's retired motions, but a driver's own (`also`: one being
+ * replaced), go back to a control thread to be freed. */
+static void retire_engine_motions(ha_player *p, const ha_player_driver *also) {
   ha_motion *m[16];
   size_t n;
   while ((n = ha_engine_take_retired(p->engine, m, 16)) > 0) {
     for (size_t i = 0; i < n; i++) {
-      give_back(p, GARBAGE_MOTION, m[i]);
+      if (!ha__driver_owns(p->driver, m[i]) && !ha__driver_owns(also, m[i])) {
+        give_back(p, GARBAGE_MOTION, m[i]);
+      }
     }
   }
 }
@@ -407,6 +287,7 @@ static void cmd_stop_everything(ha_player *p, const cmd *c, double now, double t
   }
   memset(p->tags, 0, p->cfg.max_animations * sizeof(*p->tags));
   p->flush_pending = 1;
+  p->drive_armed = 0; /* a stopped show plays nothing until the next play or seek */
   if (c->type == CMD_PANIC) {
     ha_clock_pause(&p->clock, now);
     p->stop_pending = 0;
@@ -509,6 +390,8 @@ static void tick_apply_command(ha_player *p, cmd *c, double now) {
   }
   switch (c->type) {
   case CMD_PLAY:
+    p->drive_from = p->drive_armed ? p->drive_from : NAN;
+    p->drive_armed = 1;
     p->stop_pending = 0;
     if (!p->clock.running && !p->sync.cfg.enabled) {
       ha_clock_resume(&p->clock, now);
@@ -526,6 +409,8 @@ static void tick_apply_command(ha_player *p, cmd *c, double now) {
   case CMD_SEEK:
     if (!p->sync.cfg.enabled) {
       ha_clock_seek(&p->clock, now, c->a);
+      p->drive_armed = 1;
+      p->drive_from = NAN;
       p->ended_reported = 0;
       p->flush_pending = 1;
     }
@@ -562,6 +447,18 @@ static void tick_apply_command(ha_player *p, cmd *c, double now) {
   case CMD_SET_BASE: st = ha_engine_track_set_base(e, c->track, c->v); break;
   case CMD_FLAGS: st = ha__trackstate_set(&p->ts, e, c->track, (unsigned)c->easing); break;
   case CMD_HELD: break;
+  case CMD_DRIVER: {
+    ha_player_driver *old = p->driver;
+    p->driver = c->driver;
+    c->driver = NULL;
+    p->drive_from = NAN;
+    if (old != NULL && old->detach != NULL) {
+      old->detach(old->user, e);
+    }
+    retire_engine_motions(p, old); /* before the old driver's motions can be freed */
+    give_back(p, GARBAGE_DRIVER, old);
+    break;
+  }
   default: st = HA_EINVAL; break;
   }
   if (st != HA_OK) {
@@ -569,6 +466,7 @@ static void tick_apply_command(ha_player *p, cmd *c, double now) {
   }
   give_back(p, GARBAGE_MOTION, c->motion);
   give_back(p, GARBAGE_FREE, c->tracks);
+  give_back(p, GARBAGE_DRIVER, c->driver);
 }
 
 /* ---- the tick, step by step ---- */
@@ -609,6 +507,8 @@ static void tick_apply_echoes(ha_player *p, double now) {
 static void tick_sync(ha_player *p, double now) {
   unsigned what = ha__sync_tick(&p->sync, &p->clock, now, p->metrics);
   if (what & (HA_SYNC_PLAY | HA_SYNC_SEEK)) {
+    p->drive_from = (what & HA_SYNC_SEEK) || !p->drive_armed ? NAN : p->drive_from;
+    p->drive_armed = 1;
     p->stop_pending = 0;
     p->ended_reported = 0;
   }
@@ -793,6 +693,10 @@ static void player_tick(ha_player *p, double now) {
   tick_apply_echoes(p, now);
   ha__mappings_tick(&p->maps, step);
   double t = tick_transport(p, now, step);
+  if (p->driver != NULL && p->drive_armed && !p->stop_pending) {
+    p->driver->advance(p->driver->user, p->engine, p->drive_from, t);
+    p->drive_from = t;
+  }
   /* A stop's rewind evaluated once already: no real time passes twice. */
   size_t n = tick_evaluate(p, t, p->stop_rewound ? 0.0 : step);
   p->stop_rewound = 0;
@@ -805,7 +709,7 @@ static void player_tick(ha_player *p, double now) {
   account_sends(p, &sent);
   tick_account_engine(p);
   tick_endings(p, t);
-  retire_engine_motions(p);
+  retire_engine_motions(p, NULL);
   tick_status(p, tickno, t);
 }
 
@@ -898,6 +802,7 @@ void ha_player_shutdown(ha_player *p) {
   while (ha__mpmc_pop(&p->commands, &c) == HA_OK) {
     ha_motion_destroy(c.motion);
     free(c.tracks);
+    ha__driver_release(c.driver);
   }
   collect_garbage(p);
 }
@@ -917,10 +822,13 @@ void ha_player_destroy(ha_player *p) {
     size_t n;
     while ((n = ha_engine_take_retired(p->engine, m, 16)) > 0) {
       for (size_t i = 0; i < n; i++) {
-        ha_motion_destroy(m[i]);
+        if (!ha__driver_owns(p->driver, m[i])) {
+          ha_motion_destroy(m[i]);
+        }
       }
     }
   }
+  ha__driver_release(p->driver);
   for (size_t o = 0; o < p->noutputs; o++) {
     ha_output_destroy(p->outputs[o]);
   }
@@ -995,6 +903,7 @@ static ha_status send_cmd(ha_player *p, cmd *c) {
     ha_metrics_add(p->metrics, HA_COUNTER_COMMANDS_DROPPED, 1);
     ha_motion_destroy(c->motion);
     free(c->tracks);
+    ha__driver_release(c->driver);
     return HA_EAGAIN;
   }
   return HA_OK;
@@ -1151,42 +1060,24 @@ ha_status ha_player_poll_event(ha_player *p, ha_player_event *ev) {
   return ha__spsc_pop(&p->events, ev);
 }
 
-void ha_player_get_status(const ha_player *p, ha_player_status *out) {
-  memset(out, 0, sizeof(*out));
-  /* relaxed: independent status words (see struct comment). */
-  out->running = ha__load_relaxed_int(&p->st_running) != 0;
-  out->playing = ha__load_relaxed_int(&p->st_playing) != 0;
-  out->time = ha__bitsd(ha__load_relaxed_u64(&p->st_time_bits));
-  out->speed = ha__bitsd(ha__load_relaxed_u64(&p->st_speed_bits));
-  out->ticks = ha__load_relaxed_u64(&p->st_ticks);
-  out->late_ticks = ha__load_relaxed_u64(&p->st_late);
-  out->skipped_ticks = ha__load_relaxed_u64(&p->st_skipped);
-  out->stalls = ha__load_relaxed_u64(&p->st_stalls);
-  out->commands = ha__load_relaxed_u64(&p->st_commands);
-  out->commands_dropped = ha__load_relaxed_u64(&p->st_dropped);
-  out->events_dropped = ha__load_relaxed_u64(&p->st_events_dropped);
-  out->conflicts = ha__load_relaxed_u64(&p->st_conflicts);
-  out->realtime_active = ha__load_relaxed_int(&p->st_rt) != 0;
-  out->memory_locked = ha__load_relaxed_int(&p->st_locked) != 0;
-}
-
-const ha_store *ha_player_store(const ha_player *p) {
-  return p->store;
-}
-ha_metrics *ha_player_metrics(const ha_player *p) {
-  return p->metrics;
-}
-size_t ha_player_output_count(const ha_player *p) {
-  return p->noutputs;
-}
-const ha_output *ha_player_output(const ha_player *p, size_t i) {
-  return i < p->noutputs ? p->outputs[i] : NULL;
-}
-
 ha_status ha_player_tick_once(ha_player *p, double now) {
   if (p->thread_started) {
     return HA_ESTATE;
   }
   player_tick(p, now);
   return HA_OK;
+}
+
+ha_status ha_player_set_driver(ha_player *p, const ha_player_driver *d) {
+  cmd c = cmd_make(CMD_DRIVER, 0, 0, 0.0);
+  if (d != NULL && (c.driver = malloc(sizeof(*c.driver))) == NULL) {
+    if (d->release != NULL) {
+      d->release(d->user);
+    }
+    return HA_ENOMEM;
+  }
+  if (d != NULL) {
+    *c.driver = *d;
+  }
+  return send_cmd(p, &c);
 }

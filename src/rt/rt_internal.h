@@ -9,4 +9,10 @@
 #include "holoanim/player.h"
 #include "holoanim/store.h"
 
+/* A player driver (player.h) on its way out: its release on a control
+ * thread, then the heap copy freed (NULL is a no-op); and whether it owns
+ * a motion (NULL owns none). src/rt/player_parts.c. */
+void ha__driver_release(ha_player_driver *d);
+bool ha__driver_owns(const ha_player_driver *d, const ha_motion *m);
+
 #endif

@@ -188,6 +188,9 @@ const ha_limits *ha_show_limits(const ha_show *show) {
 const ha_show_control *ha_show_control_get(const ha_show *show) {
   return &show->model->control;
 }
+const ha_show_timeline *ha_show_timeline_get(const ha_show *show) {
+  return &show->model->timeline;
+}
 
 size_t ha_show_track_find(const ha_show *show, uint32_t id) {
   const ha__idmap_slot *s = ha__idmap_get(&show->model->track_index, id);
@@ -290,7 +293,7 @@ ha_engine_config ha_show_engine_config(const ha_show *show) {
   ha_engine_config c = ha_engine_config_default();
   const ha__show_model *m = show->model;
   c.max_tracks = m->ntracks > 0 ? m->ntracks : 1;
-  c.max_animations = m->ngroups + m->start_actions + 8;
+  c.max_animations = m->ngroups + m->start_actions + m->timeline.clip_count + 8;
   c.limits = m->limits;
   return c;
 }

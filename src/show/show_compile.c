@@ -549,6 +549,7 @@ ha_status ha__show_compile_from(const ha__show_model *prior, json_t *doc, ha__dc
     ha__compile_limits(&x, doc);
     ha__compile_control(&x, doc);
     ha__compile_mappings(&x, doc);
+    ha__compile_timeline(&x, doc);
   }
   int oom = c->oom || x.path.oom;
   ha__compiler_deinit(&x);

@@ -191,10 +191,11 @@ typedef struct ha__show_model {
   ha_show_control control;
   ha_show_mapping *mappings;
   size_t nmappings;
-  size_t start_actions;  /* inline start actions over all cues */
-  size_t *start_anim;    /* [start_actions]: the animation inline start k plays */
-  ha__idmap track_index; /* id -> index (place: its place in the document) */
-  size_t warnings;       /* warnings its compile said (recompiles: at least) */
+  ha_show_timeline timeline; /* show_compile_timeline.c */
+  size_t start_actions;      /* inline start actions over all cues */
+  size_t *start_anim;        /* [start_actions]: the animation inline start k plays */
+  ha__idmap track_index;     /* id -> index (place: its place in the document) */
+  size_t warnings;           /* warnings its compile said (recompiles: at least) */
 } ha__show_model;
 
 /* Validate `doc` (format HA_SHOW_FORMAT, already migrated) and build its
@@ -330,7 +331,8 @@ struct ha__schema {
 extern const ha__schema ha__schema_root, ha__schema_metadata, ha__schema_track,
     ha__schema_animation, ha__schema_group, ha__schema_preset, ha__schema_cue, ha__schema_action,
     ha__schema_output, ha__schema_deadband, ha__schema_bundle, ha__schema_limits, ha__schema_box,
-    ha__schema_control, ha__schema_sync, ha__schema_feedback, ha__schema_mapping;
+    ha__schema_control, ha__schema_sync, ha__schema_feedback, ha__schema_mapping,
+    ha__schema_timeline, ha__schema_clip, ha__schema_marker;
 /* True when `key` is one of the schema's keys. */
 int ha__schema_has(const ha__schema *s, const char *key);
 
@@ -349,6 +351,55 @@ ha_status ha__show_no_cue(ha_error *err, size_t cue);
  * offline. */
 ha_show_op ha__show_group_start_op(const ha__show_model *m, size_t group);
 ha_show_op ha__show_group_stop_op(const ha__show_model *m, size_t group, double fade);
+
+/* ---- playing on an engine (show_run.c, show_timeline.c) ---- */
+
+typedef struct ha__motion_rec {
+  ha_motion *m;
+  ha_anim_id anim;
+  int running;
+} ha__motion_rec;
+
+/* One thing the timeline does at a time: kind 0 a clip ends, 1 a clip
+ * starts, 2 a marker fires (the order at one time), `index` the clip or
+ * marker. */
+typedef struct ha__tl_event {
+  double time;
+  int kind;
+  size_t index;
+} ha__tl_event;
+
+struct ha_show_instance {
+  ha__show_model *model;
+  ha_engine *e;           /* a player's timeline: set by each call of its driver */
+  ha__motion_rec *groups; /* one per group: tag g */
+  ha__motion_rec *starts; /* one per inline start action: tag HA_SHOW_TAG_INLINE | k */
+  size_t nstarts;
+  ha__motion_rec *clips; /* one per clip: tag HA_SHOW_TAG_CLIP | k */
+  size_t nclips;
+  ha__tl_event *events; /* the timeline's, in the order they apply */
+  size_t nevents;
+  double tl_last;          /* where the timeline was played to (NAN: rebuild) */
+  double *sx, *sy, *sz;    /* an evaluation's positions at an event's time */
+  unsigned char *tl_track; /* per show track: a clip moves it (a rebuild resets it) */
+  uint32_t *unlocked;      /* a start's tracks without the locked ones (ntracks) */
+};
+
+/* An instance of `show` on `engine` (may be NULL: set before use): the
+ * motions and the timeline's events, no track added, nothing started. */
+ha_status ha__show_instance_make(const ha_show *show, ha_engine *engine, ha_show_instance **out,
+                                 ha_error *err);
+/* Stop what the instance plays on its engine (fade 0); free it (without
+ * touching any engine). */
+void ha__show_instance_detach(ha_show_instance *inst);
+void ha__show_instance_free(ha_show_instance *inst);
+void ha__show_run_stop_rec(ha_show_instance *inst, ha__motion_rec *r, double fade);
+/* One operation / a cue's operations applied at transport time t. */
+ha_status ha__show_instance_apply(ha_show_instance *inst, const ha_show_op *op, double t,
+                                  ha_error *err);
+ha_status ha__show_instance_fire(ha_show_instance *inst, size_t cue, double t, ha_error *err);
+/* The clips' motions and the sorted events (show_timeline.c). */
+ha_status ha__show_timeline_prepare(ha_show_instance *inst, ha_error *err);
 
 /* ---- the compiler's reading kit (show_fields.c) ---- */
 
@@ -535,6 +586,7 @@ void ha__compile_outputs(ha__compiler *x, const json_t *doc);
 void ha__compile_limits(ha__compiler *x, const json_t *doc);
 void ha__compile_control(ha__compiler *x, const json_t *doc);
 void ha__compile_mappings(ha__compiler *x, const json_t *doc); /* show_compile_map.c */
+void ha__compile_timeline(ha__compiler *x, const json_t *doc); /* show_compile_timeline.c */
 
 /* ---- importing .hpx projects (show_import.c, show_import_params.c) ---- */
 

@@ -62,12 +62,16 @@ KEYS(control, {"port", 0, NULL}, {"bind", 0, NULL}, {"allow", 0, NULL}, {"allowL
      {"sync", 1, &ha__schema_sync}, {"echoFromAny", 0, NULL})
 KEYS(mapping, {"address", 0, NULL}, {"arg", 0, NULL}, {"group", 0, NULL}, {"param", 0, NULL},
      {"input", 0, NULL}, {"output", 0, NULL}, {"smoothing", 0, NULL}, {"smoothingMode", 0, NULL})
+KEYS(clip, {"group", 0, NULL}, {"start", 0, NULL}, {"duration", 0, NULL}, {"loop", 0, NULL})
+KEYS(marker, {"cue", 0, NULL}, {"time", 0, NULL})
+KEYS(timeline, {"length", 0, NULL}, {"clips", 2, &ha__schema_clip},
+     {"markers", 2, &ha__schema_marker})
 KEYS(root, {"format", 0, NULL}, {"name", 0, NULL}, {"metadata", 1, &ha__schema_metadata},
      {"tracks", 2, &ha__schema_track}, {"animations", 2, &ha__schema_animation},
      {"groups", 2, &ha__schema_group}, {"presets", 2, &ha__schema_preset},
      {"cues", 2, &ha__schema_cue}, {"outputs", 2, &ha__schema_output},
      {"limits", 1, &ha__schema_limits}, {"control", 1, &ha__schema_control},
-     {"mappings", 2, &ha__schema_mapping})
+     {"mappings", 2, &ha__schema_mapping}, {"timeline", 1, &ha__schema_timeline})
 
 int ha__schema_has(const ha__schema *s, const char *key) {
   for (size_t i = 0; i < s->n; i++) {

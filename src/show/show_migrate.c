@@ -6,8 +6,14 @@
  * rewrites the document and tells the position map about renamed keys, so a
  * diagnostic about a migrated field still points at the text the user
  * wrote; loading notes the migration, and saving writes the current format.
- * A format newer than this library reads is refused with a clear message
- * rather than half-read. */
+ * Format 1 had no timeline; format 2 adds the optional "timeline" section
+ * (docs/show-format.md "Timeline"). A format-1 document means the same in
+ * format 2: its autoStart groups keep starting when the show plays, outside
+ * the timeline, so migrating 1 to 2 changes only the format number (and a
+ * stray "timeline" key, which format 1 ignored with a warning, is set
+ * aside as "x-timeline" so it cannot start playing what was never meant
+ * to). A format newer than this library reads is refused with a clear
+ * message rather than half-read. */
 #include "show_internal.h"
 
 #include <string.h>
@@ -126,6 +132,17 @@ static void migrate_0_to_1(json_t *doc, ha__posmap *pos) {
   json_object_set_new(doc, "format", json_integer(1));
 }
 
+static void migrate_1_to_2(json_t *doc, ha__dctx *c) {
+  json_t *tl = json_object_get(doc, "timeline");
+  if (tl != NULL) {
+    ha__diag(c, HA_DIAG_WARNING, "timeline", 1,
+             "format 1 has no timeline: kept as \"x-timeline\", not played");
+    json_object_set(doc, "x-timeline", tl);
+    json_object_del(doc, "timeline");
+  }
+  json_object_set_new(doc, "format", json_integer(2));
+}
+
 ha_status ha__show_migrate(json_t *doc, ha__dctx *c, ha__posmap *pos, int *source_format) {
   if (!json_is_object(doc)) {
     ha__diag(c, HA_DIAG_ERROR, "", 0, "expected an object, got %s", ha__json_kind(doc));
@@ -158,7 +175,13 @@ ha_status ha__show_migrate(json_t *doc, ha__dctx *c, ha__posmap *pos, int *sourc
   *source_format = (int)v;
   if (v == 0) {
     migrate_0_to_1(doc, pos);
-    ha__diag(c, HA_DIAG_NOTE, "format", 0, "migrated from format 0 to %d; saving writes format %d",
+  }
+  if (v <= 1) {
+    migrate_1_to_2(doc, c);
+  }
+  if (v == 0) { /* 1 to 2 changes no meaning: not worth a note on every load */
+    ha__diag(c, HA_DIAG_NOTE, "format", 0,
+             "migrated from format %" JSON_INTEGER_FORMAT " to %d; saving writes format %d", v,
              HA_SHOW_FORMAT, HA_SHOW_FORMAT);
   }
   return HA_OK;

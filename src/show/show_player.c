@@ -109,7 +109,8 @@ ha_status ha_show_player_setup(const ha_show *show, ha_player *p, ha_error *err)
       return st;
     }
   }
-  return ha_show_player_add_mappings(show, p, err);
+  ha_status st = ha_show_player_add_mappings(show, p, err);
+  return st == HA_OK ? ha_show_player_timeline(show, p, err) : st;
 }
 
 /* A player command refused when queued (they return bare statuses). */

@@ -26,25 +26,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-typedef struct motion_rec {
-  ha_motion *m;
-  ha_anim_id anim;
-  int running;
-} motion_rec;
-
-struct ha_show_instance {
-  ha__show_model *model;
-  ha_engine *e;
-  motion_rec *groups; /* one per group: tag g */
-  motion_rec *starts; /* one per inline start action: tag HA_SHOW_TAG_INLINE | k */
-  size_t nstarts;
-  uint32_t *unlocked; /* a start's tracks without the locked ones (ntracks) */
-};
-
 /* The motion record answering to a tag (NULL: not one of the show's). */
-static motion_rec *run_rec_of_tag(ha_show_instance *inst, uint32_t tag) {
+static ha__motion_rec *run_rec_of_tag(ha_show_instance *inst, uint32_t tag) {
   if (tag < inst->model->ngroups) {
     return &inst->groups[tag];
+  }
+  if ((tag & HA_SHOW_TAG_CLIP) != 0) {
+    size_t k = tag & ~HA_SHOW_TAG_CLIP;
+    return k < inst->nclips ? &inst->clips[k] : NULL;
   }
   size_t k = tag & ~HA_SHOW_TAG_INLINE;
   return (tag & HA_SHOW_TAG_INLINE) != 0 && k < inst->nstarts ? &inst->starts[k] : NULL;
@@ -72,7 +61,22 @@ static const uint32_t *run_unlocked(ha_show_instance *inst, const ha_show_op *op
   return k == op->track_count ? op->tracks : inst->unlocked;
 }
 
-static void run_stop_rec(ha_show_instance *inst, motion_rec *r, double fade) {
+/* Every motion record: the groups', the inline starts', the clips'. */
+static size_t run_rec_count(const ha_show_instance *inst) {
+  return inst->groups != NULL && inst->starts != NULL && inst->clips != NULL
+             ? inst->model->ngroups + inst->nstarts + inst->nclips
+             : 0;
+}
+
+static ha__motion_rec *run_rec_at(const ha_show_instance *inst, size_t i) {
+  size_t ng = inst->model->ngroups;
+  if (i < ng) {
+    return &inst->groups[i];
+  }
+  return i < ng + inst->nstarts ? &inst->starts[i - ng] : &inst->clips[i - ng - inst->nstarts];
+}
+
+void ha__show_run_stop_rec(ha_show_instance *inst, ha__motion_rec *r, double fade) {
   /* The slot may have been reused by another animation since: check that
    * it still plays our motion. */
   if (r->running && ha_engine_animation_motion(inst->e, r->anim) == r->m) {
@@ -81,29 +85,41 @@ static void run_stop_rec(ha_show_instance *inst, motion_rec *r, double fade) {
   r->running = 0;
 }
 
-void ha_show_instance_destroy(ha_show_instance *inst) {
+void ha__show_instance_detach(ha_show_instance *inst) {
+  for (size_t i = 0; inst->e != NULL && i < run_rec_count(inst); i++) {
+    ha__show_run_stop_rec(inst, run_rec_at(inst, i), 0.0);
+  }
+}
+
+void ha__show_instance_free(ha_show_instance *inst) {
   if (inst == NULL) {
     return;
   }
-  size_t ng = inst->model->ngroups;
-  size_t nrec = inst->groups != NULL && inst->starts != NULL ? ng + inst->nstarts : 0;
-  for (size_t i = 0; i < nrec; i++) {
-    motion_rec *r = i < ng ? &inst->groups[i] : &inst->starts[i - ng];
-    run_stop_rec(inst, r, 0.0);
-    ha_motion_destroy(r->m);
+  for (size_t i = 0; i < run_rec_count(inst); i++) {
+    ha_motion_destroy(run_rec_at(inst, i)->m);
   }
   free(inst->groups);
   free(inst->starts);
   free(inst->unlocked);
+  free(inst->clips);
+  free(inst->events);
+  free(inst->sx);
+  free(inst->tl_track);
   ha__show_model_unref(inst->model);
   free(inst);
 }
 
+void ha_show_instance_destroy(ha_show_instance *inst) {
+  if (inst == NULL) {
+    return;
+  }
+  ha__show_instance_detach(inst);
+  ha__show_instance_free(inst);
+}
+
 bool ha_show_instance_owns(const ha_show_instance *inst, const ha_motion *m) {
-  size_t ng = inst->model->ngroups;
-  for (size_t i = 0; i < ng + inst->nstarts; i++) {
-    const motion_rec *r = i < ng ? &inst->groups[i] : &inst->starts[i - ng];
-    if (r->m == m) {
+  for (size_t i = 0; i < run_rec_count(inst); i++) {
+    if (run_rec_at(inst, i)->m == m) {
       return true;
     }
   }
@@ -120,7 +136,7 @@ typedef struct run_sink {
 static ha_status run_apply_op(void *user, const ha_show_op *op, ha_error *err) {
   const run_sink *s = user;
   ha_engine *e = s->inst->e;
-  motion_rec *r = NULL;
+  ha__motion_rec *r = NULL;
   ha_status st = HA_OK;
   switch (op->type) {
   case HA_SHOW_OP_START:
@@ -143,7 +159,7 @@ static ha_status run_apply_op(void *user, const ha_show_op *op, ha_error *err) {
   case HA_SHOW_OP_STOP_TAG:
     r = run_rec_of_tag(s->inst, op->tag);
     if (r != NULL) {
-      run_stop_rec(s->inst, r, op->fade);
+      ha__show_run_stop_rec(s->inst, r, op->fade);
     }
     return HA_OK;
   case HA_SHOW_OP_STOP_TRACK:
@@ -169,12 +185,8 @@ static ha_status run_apply_op(void *user, const ha_show_op *op, ha_error *err) {
   return HA_OK;
 }
 
-ha_status ha_show_instantiate(const ha_show *show, ha_engine *engine, double t0,
-                              ha_show_instance **out, ha_error *err) {
-  if (show == NULL || engine == NULL || out == NULL || !isfinite(t0)) {
-    return ha__error_invalid(err, HA_CATEGORY_STATE, "instantiate", "",
-                             "needs a show, an engine and a finite start time");
-  }
+ha_status ha__show_instance_make(const ha_show *show, ha_engine *engine, ha_show_instance **out,
+                                 ha_error *err) {
   ha__show_model *m = show->model;
   ha_show_instance *inst = calloc(1, sizeof(*inst));
   if (inst == NULL) {
@@ -184,14 +196,12 @@ ha_status ha_show_instantiate(const ha_show *show, ha_engine *engine, double t0,
   inst->model = m;
   inst->e = engine;
   inst->nstarts = m->start_actions;
-  inst->groups = calloc(m->ngroups ? m->ngroups : 1, sizeof(motion_rec));
-  inst->starts = calloc(m->start_actions ? m->start_actions : 1, sizeof(motion_rec));
+  inst->nclips = m->timeline.clip_count;
+  inst->groups = calloc(m->ngroups ? m->ngroups : 1, sizeof(ha__motion_rec));
+  inst->starts = calloc(m->start_actions ? m->start_actions : 1, sizeof(ha__motion_rec));
+  inst->clips = calloc(inst->nclips ? inst->nclips : 1, sizeof(ha__motion_rec));
   inst->unlocked = calloc(m->ntracks ? m->ntracks : 1, sizeof(uint32_t));
-  if (inst->groups == NULL || inst->starts == NULL || inst->unlocked == NULL) {
-    ha_show_instance_destroy(inst);
-    return HA_ENOMEM;
-  }
-  ha_status st = HA_OK;
+  ha_status st = inst->groups && inst->starts && inst->clips && inst->unlocked ? HA_OK : HA_ENOMEM;
   for (size_t i = 0; i < m->ngroups && st == HA_OK; i++) {
     inst->groups[i].anim = -1;
     st = ha_show_animation_motion(show, m->groups[i].animation, &inst->groups[i].m, err);
@@ -199,6 +209,29 @@ ha_status ha_show_instantiate(const ha_show *show, ha_engine *engine, double t0,
   for (size_t k = 0; k < m->start_actions && st == HA_OK; k++) {
     inst->starts[k].anim = -1;
     st = ha_show_animation_motion(show, m->start_anim[k], &inst->starts[k].m, err);
+  }
+  if (st == HA_OK) {
+    st = ha__show_timeline_prepare(inst, err);
+  }
+  if (st != HA_OK) {
+    ha__show_instance_free(inst);
+    return st;
+  }
+  *out = inst;
+  return HA_OK;
+}
+
+ha_status ha_show_instantiate(const ha_show *show, ha_engine *engine, double t0,
+                              ha_show_instance **out, ha_error *err) {
+  if (show == NULL || engine == NULL || out == NULL || !isfinite(t0)) {
+    return ha__error_invalid(err, HA_CATEGORY_STATE, "instantiate", "",
+                             "needs a show, an engine and a finite start time");
+  }
+  ha__show_model *m = show->model;
+  ha_show_instance *inst = NULL;
+  ha_status st = ha__show_instance_make(show, engine, &inst, err);
+  if (st != HA_OK) {
+    return st;
   }
   for (size_t i = 0; i < m->ntracks && st == HA_OK; i++) {
     st = ha_engine_track_add(engine, m->tracks[i].id, m->tracks[i].position, err);
@@ -225,6 +258,19 @@ ha_status ha_show_instantiate(const ha_show *show, ha_engine *engine, double t0,
   }
   *out = inst;
   return HA_OK;
+}
+
+ha_status ha__show_instance_apply(ha_show_instance *inst, const ha_show_op *op, double t,
+                                  ha_error *err) {
+  ha_engine_set_time(inst->e, t);
+  run_sink sink = {inst, t};
+  return run_apply_op(&sink, op, err);
+}
+
+ha_status ha__show_instance_fire(ha_show_instance *inst, size_t cue, double t, ha_error *err) {
+  ha_engine_set_time(inst->e, t);
+  run_sink sink = {inst, t};
+  return ha__show_cue_ops(inst->model, cue, run_apply_op, &sink, err);
 }
 
 ha_status ha_show_start_group(ha_show_instance *inst, size_t group, double t, ha_error *err) {
@@ -282,6 +328,9 @@ ha_status ha_show_fire_cue(ha_show_instance *inst, double number, double t, ha_e
 
 ha_status ha_show_instance_evaluate(ha_show_instance *inst, double t, double *x, double *y,
                                     double *z, size_t cap) {
+  if (inst->nevents > 0) {
+    ha_show_instance_advance(inst, inst->tl_last, t, NULL);
+  }
   return ha_engine_evaluate(inst->e, t, x, y, z, cap);
 }
 

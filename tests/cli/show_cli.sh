@@ -85,7 +85,7 @@ expect 0 "$CLI" import "$SRC/tests/fixtures/hpx/project-v2.0.hpx" -o "$tmp/v20.j
 grep -q 'warning: animations\[4\].type: not imported' "$tmp/err" || fail "import warnings: $(cat "$tmp/err")"
 expect 0 "$CLI" validate "$tmp/v20.json"
 expect 0 "$CLI" import "$SRC/tests/fixtures/hpx/project-v2.3.hpx"
-grep -q '"format": 1' "$tmp/out" || fail "import to stdout"
+grep -q '"format": 2' "$tmp/out" || fail "import to stdout"
 expect 1 "$CLI" import "$tmp/none.hpx" -o "$tmp/x.json"
 echo '{"nope": 1}' >"$tmp/not.hpx"
 expect 2 "$CLI" import "$tmp/not.hpx"

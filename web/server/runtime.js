@@ -297,8 +297,10 @@ class Runtime extends EventEmitter {
     };
   }
 
-  /** A sensible seek-bar span: the longest `once` animation, else its longest loop, ≥ 30 s. */
+  /** The seek-bar span: the timeline's length, else the longest `once` animation, else its longest loop, ≥ 30 s. */
   #timelineLength() {
+    const tl = this.#doc && this.#doc.timeline;
+    if (tl && tl.length > 0) return tl.length; // the show says how long it is
     let len = 30;
     for (const a of (this.#doc && this.#doc.animations) || []) {
       const tm = timingOf(a);
@@ -527,7 +529,8 @@ class Runtime extends EventEmitter {
       const o = oldTracks.get(t.id);
       if (o && !same(o.position, t.position)) p.setBase(t.id, t.position || [0, 0, 0]);
     }
-    if (!same(old.groups, doc.groups) || !same(old.cues, doc.cues) || !same(old.presets, doc.presets) || !same(old.animations, doc.animations)) {
+    // (the timeline too: the core plays its clips and markers on the tick)
+    if (!same(old.groups, doc.groups) || !same(old.cues, doc.cues) || !same(old.presets, doc.presets) || !same(old.animations, doc.animations) || !same(old.timeline, doc.timeline)) {
       p.replaceShow(playerText(doc));
     }
     const now = this.#now();

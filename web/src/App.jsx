@@ -13,6 +13,7 @@ import { Cues, goNext } from './components/Cues.jsx';
 import { Outputs } from './components/Outputs.jsx';
 import { Presets } from './components/Presets.jsx';
 import { Mappings } from './components/Mappings.jsx';
+import { Timeline } from './components/Timeline.jsx';
 
 function SaveState() {
   const st = useStore((s) => s.docState);
@@ -280,6 +281,7 @@ export function App() {
       ) : (
         <main className="loading">connecting to the holoanim server…</main>
       )}
+      {ready && <Timeline />}
       <footer className="keys dim">Space play/pause · Esc stop · Home to 0 · Enter GO next cue · Ctrl+Z undo · Ctrl+Shift+Z redo · Ctrl+S save · 1–4 panels · drag a source to move it</footer>
       <Toasts />
     </div>

@@ -20,7 +20,9 @@ const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
  *     actions keep their other tracks; a cue left without actions goes;
  *   - an animation that no group or cue action plays any more (it was played
  *     by what went) goes;
- *   - the outputs' track maps forget them.
+ *   - the outputs' track maps forget them;
+ *   - the timeline loses the clips of groups that go and the markers of cues
+ *     that go.
  * Replacements come first, then removals from the end, so indices stay valid.
  */
 export function removeTracksOps(doc, ids) {
@@ -73,6 +75,13 @@ export function removeTracksOps(doc, ids) {
   const goneAnims = anims.map((a, ai) => [a, ai]).filter(([a]) => before.has(a.name) && !used.has(a.name)).map(([, ai]) => ai);
 
   const down = (xs) => [...xs].sort((a, b) => b - a);
+  // the timeline's clips of groups that go, and markers of cues that go
+  const tl = doc.timeline;
+  if (tl) {
+    const goneNumbers = new Set(goneCues.map((ci) => cues[ci].number));
+    for (const i of down((tl.clips || []).map((c, i) => (goneGroups.has(c.group) ? i : -1)).filter((i) => i >= 0))) remove.push({ op: 'remove', path: ptr('timeline', 'clips', i) });
+    for (const i of down((tl.markers || []).map((m, i) => (goneNumbers.has(m.cue) ? i : -1)).filter((i) => i >= 0))) remove.push({ op: 'remove', path: ptr('timeline', 'markers', i) });
+  }
   for (const ci of down(goneCues)) remove.push({ op: 'remove', path: ptr('cues', ci) });
   for (const gi of down(groups.map((g, i) => (goneGroups.has(g.name) ? i : -1)).filter((i) => i >= 0))) remove.push({ op: 'remove', path: ptr('groups', gi) });
   for (const pi of down(presets.map((p, i) => (gonePresets.has(p.name) ? i : -1)).filter((i) => i >= 0))) remove.push({ op: 'remove', path: ptr('presets', pi) });

@@ -3,8 +3,10 @@
  * loadShow sizes a new ha_player for the show (its limits, tracks and
  * outputs: ha_show_player_config), fills it (ha_show_player_setup) and swaps
  * it in under the operation mutex, before start(); the show then answers
- * goCue and play's group auto-start. replaceShow swaps only the document,
- * for edits that keep the same tracks (a running player cannot be resized).
+ * goCue and play's group auto-start, and its timeline plays on the tick
+ * (ha_show_player_setup installs it). replaceShow swaps only the document
+ * and the timeline, for edits that keep the same tracks (a running player
+ * cannot be resized).
  * Load failures throw the HoloanimError with every diagnostic that Show
  * throws (ha_node_diags_error). */
 #include "player_internal.h"
@@ -202,6 +204,9 @@ static napi_value player_replace_show(napi_env env, const ha_node_call *c) {
   if (same) {
     old = p->show;
     p->show = show;
+    /* The new show's timeline replaces the old one's on the tick (a
+     * command; the old timeline is freed once the tick let go of it). */
+    (void)ha_show_player_timeline(show, p->player, NULL);
   }
   pthread_mutex_unlock(&p->op_mu);
   if (!same) {

@@ -306,6 +306,8 @@ export function AnimationEditor() {
       const keep = c.actions.filter((a) => a.group !== g.name);
       if (keep.length !== c.actions.length) cueOps.push({ op: 'replace', path: ptr('cues', ci, 'actions'), value: keep });
     });
+    const clips = (doc.timeline && doc.timeline.clips) || []; // its timeline clips go too
+    clips.map((c, i) => (c.group === g.name ? i : -1)).filter((i) => i >= 0).reverse().forEach((i) => cueOps.push({ op: 'remove', path: ptr('timeline', 'clips', i) }));
     ops.push(...cueOps, { op: 'remove', path: ptr('groups', gi) });
     if (!stillUsed) ops.push({ op: 'remove', path: ptr('animations', animIndex) });
     edit(ops, `remove ${g.name}`).then(() => setTarget('new')).catch(() => {});

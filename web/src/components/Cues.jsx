@@ -129,7 +129,7 @@ export function Cues() {
                   <span className="dim">no transition</span>
                 )}
                 <span className="spacer" />
-                <button className="icon" title={`remove cue ${c.number}`} onClick={() => edit([{ op: 'remove', path: ptr('cues', ci) }], `remove cue ${c.number}`).catch(() => {})}>×</button>
+                <button className="icon" title={`remove cue ${c.number}`} onClick={() => edit([...((doc.timeline && doc.timeline.markers) || []).map((m, i) => (m.cue === c.number ? i : -1)).filter((i) => i >= 0).reverse().map((i) => ({ op: 'remove', path: ptr('timeline', 'markers', i) })), { op: 'remove', path: ptr('cues', ci) }], `remove cue ${c.number}`).catch(() => {})}>×</button>
               </div>
             </div>
           );

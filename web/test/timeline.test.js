@@ -1,0 +1,129 @@
+'use strict';
+// The Timeline panel in Chromium, from an EMPTY projects folder: a new show
+// with the simulated device as its output, two tracks, a group (autoStart
+// off: only the timeline plays it), a clip of it added in the panel and
+// moved by dragging; then the device's positions are checked against
+// `holoanim eval` of the saved show (within 1 mm) before the moved clip
+// (the sources rest at their bases) and inside it (they follow the path),
+// after a seek. Screenshot: web/test-results/timeline.png.
+
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { execFileSync } = require('node:child_process');
+const { h, WEB, ROOT, waitFor, startServer, launchChromium: launch } = require('./helpers');
+
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const CLI = path.join(ROOT, 'build', 'holoanim');
+const RESULTS = path.join(WEB, 'test-results');
+const skip = !fs.existsSync(CHROMIUM)
+  ? `chromium not found at ${CHROMIUM}: apt-get install -y chromium`
+  : !fs.existsSync(path.join(WEB, 'dist', 'index.html'))
+    ? 'the UI is not built: npm run build'
+    : !fs.existsSync(CLI)
+      ? `needs ${CLI} (eval): scripts/setup.sh`
+      : false;
+
+/** `holoanim eval FILE` at time T: track id → [x, y, z]. */
+function evalAt(file, T) {
+  const out = JSON.parse(execFileSync(CLI, ['eval', file, '--from', String(T), '--to', String(T), '--rate', '1000', '--format', 'json'], { encoding: 'utf8' }));
+  return new Map(out.samples.map((r) => [r.track, [r.x, r.y, r.z]]));
+}
+
+const near = (a, b, tol) => a.every((v, k) => Math.abs(v - b[k]) <= tol);
+
+test('timeline: empty folder → show → group → clip added and dragged → the device follows holoanim eval', { skip, timeout: 240000 }, async (t) => {
+  fs.mkdirSync(RESULTS, { recursive: true });
+  const sim = h.startDevsim({ port: 0, tracks: 2 });
+  t.after(() => sim.stop());
+  const device = `127.0.0.1:${sim.port}`;
+  const projectsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'holoanim-timeline-'));
+  assert.deepEqual(fs.readdirSync(projectsDir), [], 'an empty projects folder');
+  const srv = await startServer(t, { projectsDir, device, cli: CLI });
+  const ctx = await launch(t);
+  const errors = [];
+  const page = await ctx.newPage();
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.setViewportSize({ width: 1400, height: 900 });
+  await page.goto(srv.url);
+  await page.waitForSelector('[data-testid=tracks]');
+
+  // a new show, its output the simulated device; two tracks
+  await page.click('[data-testid=projects]');
+  await page.click('[data-testid=new-show]');
+  await page.fill('[data-testid=new-name]', 'timeline');
+  await page.check('[data-testid=new-output-devsim]');
+  await page.click('[data-testid=new-create]');
+  await waitFor(() => srv.session.project === 'timeline', 'the new show is open');
+  for (let k = 1; k <= 2; k++) {
+    await page.click('[data-testid=add-track]');
+    await waitFor(() => (srv.session.doc.tracks || []).length === k, `track ${k} added`);
+  }
+  for (const [id, pos] of [[1, [3, 0, 1.5]], [2, [0, 3, 1.5]]]) {
+    for (let k = 0; k < 3; k++) {
+      await page.fill(`[data-testid=track-${id}-${'xyz'[k]}]`, String(pos[k]));
+      await page.press(`[data-testid=track-${id}-${'xyz'[k]}]`, 'Enter');
+    }
+  }
+  await waitFor(() => JSON.stringify(srv.session.doc.tracks[1].position) === '[0,3,1.5]', 'positions typed');
+
+  // a group on both, circular, autoStart off (the timeline plays it)
+  await page.click('[data-testid=track-1] .idx');
+  await page.click('[data-testid=track-2] .idx', { modifiers: ['Control'] });
+  await page.selectOption('[data-testid=editor-model]', 'circular');
+  for (const [id, v] of [['param-radius', 1], ['timing-duration', 4]]) {
+    await page.fill(`[data-testid=${id}]`, String(v));
+    await page.press(`[data-testid=${id}]`, 'Enter');
+  }
+  await page.selectOption('[data-testid=group-mode]', 'relative');
+  const auto = page.locator('span.fhint', { hasText: /^autoStart$/ }).locator('xpath=preceding-sibling::span[1]//input');
+  await auto.uncheck();
+  await page.waitForFunction(() => window.__holo.getState().preview !== null);
+  await page.click('[data-testid=apply]');
+  await waitFor(() => (srv.session.doc.groups || []).length === 1, 'the group');
+  const group = srv.session.doc.groups[0].name;
+  assert.equal(srv.session.doc.groups[0].autoStart, false);
+
+  // the timeline: a clip of the group at the playhead (0), then dragged 4 s right
+  await page.waitForSelector('[data-testid=timeline]');
+  await page.click(`[data-testid="timeline-add-${group}"]`);
+  await waitFor(() => srv.session.doc.timeline && srv.session.doc.timeline.clips.length === 1, 'a clip');
+  assert.deepEqual(srv.session.doc.timeline.clips[0], { group, start: 0, duration: 10 });
+  const clip = page.locator('[data-testid=timeline-clip-0]');
+  const box = await clip.boundingBox();
+  const pps = 20; // the panel's default zoom
+  await page.mouse.move(box.x + 30, box.y + box.height / 2);
+  await page.mouse.down();
+  for (let k = 1; k <= 8; k++) await page.mouse.move(box.x + 30 + (k * 4 * pps) / 8, box.y + box.height / 2);
+  await page.mouse.up();
+  await waitFor(() => Math.abs(srv.session.doc.timeline.clips[0].start - 4) < 0.06, () => `moved to 4 s: ${JSON.stringify(srv.session.doc.timeline.clips[0])}`);
+  const start = srv.session.doc.timeline.clips[0].start;
+  await page.click('[data-testid=save]');
+  await waitFor(() => srv.session.state().savedVersion === srv.session.state().version, 'saved');
+  const file = path.join(projectsDir, 'timeline.json');
+
+  // play: before the clip the sources rest; inside it they orbit, as eval says
+  await page.click('[data-testid=play]');
+  await waitFor(() => srv.runtime.player.getStatus().time > start + 1.5, 'playing into the clip', 30000);
+  await page.click('[data-testid=play]'); // pause
+  await waitFor(() => !srv.runtime.player.getStatus().playing, 'paused');
+  await page.screenshot({ path: path.join(RESULTS, 'timeline.png') });
+  for (const T of [start + 1.25, 2, start + 3.5]) {
+    srv.runtime.seek(T);
+    await waitFor(() => Math.abs(srv.runtime.player.getStatus().time - T) < 1e-9, `at ${T} s`);
+    const want = evalAt(file, T);
+    for (const id of [1, 2]) {
+      const w = want.get(id);
+      await waitFor(() => near(sim.getTrack(id).position, w, 1e-3), () => `track ${id} at ${T} s: device ${sim.getTrack(id).position}, holoanim eval ${w}`, 10000);
+    }
+  }
+  // the clip moved the motion: at 2 s (before it) track 1 rests at its base
+  assert.ok(near(evalAt(file, 2).get(1), [3, 0, 1.5], 1e-9));
+  assert.ok(!near(evalAt(file, start + 1.25).get(1), [3, 0, 1.5], 0.1));
+  // the playhead follows the transport
+  const shown = Number(await page.getAttribute('[data-testid=timeline-playhead]', 'data-time'));
+  assert.ok(Math.abs(shown - (start + 3.5)) < 0.05, `playhead at ${shown}`);
+  assert.deepEqual(errors, []);
+});
