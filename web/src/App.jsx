@@ -13,6 +13,7 @@ import { Cues, goNext } from './components/Cues.jsx';
 import { Outputs } from './components/Outputs.jsx';
 import { Presets } from './components/Presets.jsx';
 import { Mappings } from './components/Mappings.jsx';
+import { Arrange } from './components/Arrange.jsx';
 
 function SaveState() {
   const st = useStore((s) => s.docState);
@@ -189,6 +190,7 @@ const TABS = [
   ['cues', 'Cues'],
   ['presets', 'Presets'],
   ['outputs', 'Outputs'],
+  ['arrange', 'Arrange'],
 ];
 
 function useShortcuts(setTab) {
@@ -274,13 +276,14 @@ export function App() {
               {tab === 'presets' && <Presets />}
               {tab === 'cues' && <Mappings />}
               {tab === 'outputs' && <Outputs />}
+              {tab === 'arrange' && <Arrange />}
             </div>
           </aside>
         </main>
       ) : (
         <main className="loading">connecting to the holoanim server…</main>
       )}
-      <footer className="keys dim">Space play/pause · Esc stop · Home to 0 · Enter GO next cue · Ctrl+Z undo · Ctrl+Shift+Z redo · Ctrl+S save · 1–4 panels · drag a source to move it</footer>
+      <footer className="keys dim">Space play/pause · Esc stop · Home to 0 · Enter GO next cue · Ctrl+Z undo · Ctrl+Shift+Z redo · Ctrl+S save · 1–{TABS.length} panels · drag a source to move it</footer>
       <Toasts />
     </div>
   );

@@ -6,14 +6,20 @@
 
 import { ptr } from './ops.mjs';
 
-/** The clipboard's content: {from: the animation's name, group, animation: everything but its name}. */
+/**
+ * The clipboard's content: {from: the animation's name, group, animation:
+ * everything but its name, spec: the group's mode and phases (used only when
+ * pasted as a new group)}.
+ */
 export function copyAnimation(doc, groupName) {
   const g = (doc.groups || []).find((x) => x.name === groupName);
   if (!g) throw new Error(`no group "${groupName}" in the show`);
   const a = (doc.animations || []).find((x) => x.name === g.animation);
   if (!a) throw new Error(`group "${groupName}" plays "${g.animation}", which is not in the show`);
   const { name, ...rest } = a;
-  return { from: name, group: groupName, animation: JSON.parse(JSON.stringify(rest)) };
+  const spec = {};
+  for (const k of ['mode', 'phaseOffset', 'phaseSpread', 'delay']) if (g[k] !== undefined) spec[k] = g[k];
+  return { from: name, group: groupName, animation: JSON.parse(JSON.stringify(rest)), spec };
 }
 
 /** A name no animation or group has: base, base 2, base 3… */
@@ -62,12 +68,16 @@ export function pasteOps(doc, clip, groupName, how) {
   return ops;
 }
 
-/** Paste `clip` onto tracks `tracks` as a new animation and group (of the same new name); returns {ops, name}. */
-export function pasteAsGroupOps(doc, clip, tracks, group = {}) {
+/**
+ * Paste `clip` onto tracks `tracks` as a new animation and group (of the
+ * same new name, started on play, with the copied group's mode and phases);
+ * returns {ops, name}.
+ */
+export function pasteAsGroupOps(doc, clip, tracks) {
   if (!tracks.length) throw new Error('select the tracks to paste the animation on first');
   const name = freeName(doc, `${clip.from} copy`);
   const anim = { name, ...clip.animation };
-  const g = { name, animation: name, tracks: [...tracks], autoStart: true, ...group };
+  const g = { name, animation: name, tracks: [...tracks], ...(clip.spec || {}), autoStart: true };
   return {
     name,
     ops: [
