@@ -51,7 +51,8 @@ export function SelectionEditor() {
     );
   };
   const name = shown('name');
-  const color = commonValue(tracks, 'color');
+  // the colour each shows (a track without one is drawn in its palette colour)
+  const color = commonValue(tracks.map((t) => ({ color: trackColor(t) })), 'color');
   return (
     <section className="seledit" data-testid="selection-editor">
       <h2 className="sub">
@@ -64,7 +65,7 @@ export function SelectionEditor() {
         </label>
         <label className={`selfield${color === MIXED ? ' mixed' : ''}`} title={color === MIXED ? 'the selected tracks differ' : 'colour'}>
           <span className="dim">colour{color === MIXED ? ' (mixed)' : ''}</span>
-          <input type="color" className="swatch" data-testid="sel-color" value={color === MIXED || color === undefined ? trackColor(tracks[0]) : color} onChange={(e) => Promise.resolve(set('color', e.target.value)).catch(() => {})} />
+          <input type="color" className="swatch" data-testid="sel-color" value={color === MIXED ? trackColor(tracks[0]) : color} onChange={(e) => Promise.resolve(set('color', e.target.value)).catch(() => {})} />
         </label>
         {num('gain', 'gain', 'dB', 1)}
       </div>
