@@ -65,6 +65,7 @@ test('arrange: empty folder → new show → 8 tracks on a circle (saved), bad r
   const v0 = await steps.version(page);
   await steps.arrangeCircle(page, { radius: 3, height: 1.5, cx: 0, cy: 0, startAngle: 0 });
   assert.equal(await steps.version(page), v0 + 1, 'one edit');
+  await page.waitForFunction(() => window.__holo.getState().preview === null); // applied: no preview left
   await page.click('[data-testid=save]');
   await waitFor(() => fs.existsSync(file) && near(tracksOf(saved()).get(8).position, CIRCLE[7]), () => `the saved show: ${fs.existsSync(file) && JSON.stringify(saved().tracks)}`);
   saved().tracks.forEach((x, i) => assert.ok(near(x.position, CIRCLE[i]), `track ${x.id} saved at ${x.position}, want ${CIRCLE[i]}`));

@@ -1,9 +1,10 @@
 // The Arrange panel: the track editor (SelectionEditor) and the arrange
 // tools: put the selected tracks on a circle, an arc, a line or a grid, or
 // spread them evenly from where they stand. The geometry and its checks are
-// src/arrange.mjs; what the form would do is drawn in the views (dashed, in
-// the selection's order) before it is applied; applying is one edit, so one
-// undo puts every track back. A bad value is explained under its field.
+// src/arrange.mjs; once the form is touched, what it would do is drawn in the
+// views (dashed, in the selection's order) until it is applied or the
+// selection changes; applying is one edit, so one undo puts every track
+// back. A bad value is explained under its field.
 import { useEffect, useRef, useState } from 'react';
 import { edit, errorText, setState, toast } from '../client.js';
 import { useStore } from '../store.js';
@@ -56,9 +57,13 @@ export function ArrangeTools() {
   const [shape, setShape] = useState('circle');
   const [params, setParams] = useState(() => arrangeDefaults(bases));
   const [general, setGeneral] = useState('');
+  // the preview shows from the first touch of the form until it is applied or the selection changes
+  const [active, setActive] = useState(false);
   const touched = useRef(new Set());
   const n = ids.length;
   const key = JSON.stringify(bases);
+  const idsKey = ids.join(',');
+  useEffect(() => setActive(false), [idsKey]);
 
   // the centre and height follow the selection until typed
   useEffect(() => {
@@ -75,12 +80,13 @@ export function ArrangeTools() {
   const positions = ok ? arrangePositions(shape, params, n) : null;
 
   useEffect(() => {
-    setState({ preview: positions ? previewOf(shape, positions) : null });
-  }, [JSON.stringify(positions), shape]); // eslint-disable-line react-hooks/exhaustive-deps
+    setState({ preview: active && positions ? previewOf(shape, positions) : null });
+  }, [JSON.stringify(positions), shape, active]); // eslint-disable-line react-hooks/exhaustive-deps
   useEffect(() => () => setState({ preview: null }), []);
 
   const setParam = (k, v) => {
     touched.current.add(k);
+    setActive(true);
     setGeneral('');
     setParams((p) => ({ ...p, [k]: v }));
   };
@@ -88,6 +94,7 @@ export function ArrangeTools() {
     setGeneral('');
     try {
       await edit(positionOps(doc, ids, to), label, { quiet: true });
+      setActive(false);
       toast('ok', `${label} (Ctrl+Z puts them back)`, 2500);
     } catch (e) {
       setGeneral(errorText(e));
@@ -137,7 +144,7 @@ export function ArrangeTools() {
       <h2 className="sub">Arrange {n ? `${n} track${n === 1 ? '' : 's'}` : ''}</h2>
       <div className="shapes" role="radiogroup" aria-label="shape">
         {SHAPES.map((s) => (
-          <button key={s} className={shape === s ? 'on' : ''} onClick={() => setShape(s)} data-testid={`arrange-shape-${s}`} role="radio" aria-checked={shape === s}>
+          <button key={s} className={shape === s ? 'on' : ''} onClick={() => { setShape(s); setActive(true); }} data-testid={`arrange-shape-${s}`} role="radio" aria-checked={shape === s}>
             {s}
           </button>
         ))}
