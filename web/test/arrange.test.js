@@ -2,7 +2,8 @@
 // The arrange tools in Chromium, from an EMPTY projects folder: a new show,
 // 8 tracks added with "+ Add", arranged on a circle (radius 3, 1.5 m high)
 // and checked in the saved show; a bad radius explained at its field; one
-// undo puts every track back; a base typed in aed; several tracks edited at
+// undo puts every track back; a line, distributing evenly, a grid; a base
+// typed in aed; several tracks edited at
 // once (mixed fields); an animation copied from one group and pasted onto
 // another (replace, as new). Screenshots: web/test-results/arrange-*.png.
 
@@ -95,6 +96,19 @@ test('arrange: empty folder → new show → 8 tracks on a circle (saved), bad r
   let doc = await steps.pageDoc(page);
   assert.deepEqual([1, 2, 3, 4].map((id) => tracksOf(doc).get(id).position), [[-3, 2, 1], [-1, 2, 1], [1, 2, 1], [3, 2, 1]]);
   await steps.undo(page);
+  // the four spread evenly along the line from the first (front) to the last (back right): one edit
+  await steps.distribute(page, 'line');
+  doc = await steps.pageDoc(page);
+  assert.ok(near(tracksOf(doc).get(2).position, [R / 3, 3 - (3 + R) / 3, 1.5]), `${tracksOf(doc).get(2).position}`);
+  await steps.undo(page);
+  // all 8 on a grid of 4 columns, 2 m by 1 m, centred on the origin
+  await steps.selectTracks(page, ids);
+  await steps.arrange(page, 'grid', { cx: 0, cy: 0, height: 1.5, columns: 4, spacingX: 2, spacingY: 1 });
+  doc = await steps.pageDoc(page);
+  assert.deepEqual(ids.map((id) => tracksOf(doc).get(id).position), [[-3, 0.5, 1.5], [-1, 0.5, 1.5], [1, 0.5, 1.5], [3, 0.5, 1.5], [-3, -0.5, 1.5], [-1, -0.5, 1.5], [1, -0.5, 1.5], [3, -0.5, 1.5]]);
+  await shot('04-grid');
+  await steps.undo(page);
+  assert.ok(near(tracksOf(await steps.pageDoc(page)).get(2).position, CIRCLE[1]), 'back on the circle');
 
   // aed: track 1 (front, 3 m away at 1.5 m) turned to azimuth 90 (right), then 5 m away
   await steps.selectTracks(page, [1]);
@@ -106,7 +120,7 @@ test('arrange: empty folder → new show → 8 tracks on a circle (saved), bad r
   const p1 = tracksOf(doc).get(1).position;
   assert.ok(Math.abs(Math.hypot(...p1) - 5) < 2e-3 && Math.abs(p1[1]) < 2e-3, `${p1}`);
   assert.equal(await page.inputValue('[data-testid=sel-az]'), '90');
-  await shot('04-aed');
+  await shot('05-aed');
 
   // several tracks at once: shared values shown, differing ones "mixed"; one edit sets them all
   await steps.selectTracks(page, [2, 3, 4, 5]);
@@ -126,7 +140,7 @@ test('arrange: empty folder → new show → 8 tracks on a circle (saved), bad r
   await steps.typeInto(page, 'sel-gain', 40);
   const gainMsg = await page.waitForSelector('[data-testid=sel-gain-error]');
   assert.match(await gainMsg.textContent(), /gain/);
-  await shot('05-multi-edit');
+  await shot('06-multi-edit');
   await page.press('[data-testid=sel-gain]', 'Escape');
   await steps.undo(page); // the heights
   doc = await steps.pageDoc(page);
@@ -149,7 +163,7 @@ test('arrange: empty folder → new show → 8 tracks on a circle (saved), bad r
   assert.equal(animOf(doc, b).parameters.radius, 1.25);
   assert.equal(animOf(doc, b).duration, 6);
   assert.equal(await page.inputValue('[data-testid=editor-model]'), 'circular', 'the editor shows the pasted animation');
-  await shot('06-pasted');
+  await shot('07-pasted');
   await steps.undo(page);
   assert.equal(animOf(await steps.pageDoc(page), b).model, 'linear', 'one undo takes the paste back');
   await steps.pasteAnimation(page, b, 'new');
