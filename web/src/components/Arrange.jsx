@@ -65,7 +65,7 @@ export function ArrangeTools() {
   const idsKey = ids.join(',');
   useEffect(() => setActive(false), [idsKey]);
 
-  // the centre and height follow the selection until typed
+  // the centre and height follow the selection until typed (keyed on the bases' values, not the array)
   useEffect(() => {
     const d = arrangeDefaults(bases);
     setParams((p) => {
@@ -73,7 +73,7 @@ export function ArrangeTools() {
       for (const k of ['cx', 'cy', 'height', 'z1', 'z2', 'columns']) if (!touched.current.has(k)) next[k] = d[k];
       return next;
     });
-  }, [key]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [key]);
 
   const errors = checkArrange(shape, params, n);
   const ok = Object.keys(errors).length === 0;
@@ -81,7 +81,7 @@ export function ArrangeTools() {
 
   useEffect(() => {
     setState({ preview: active && positions ? previewOf(shape, positions) : null });
-  }, [JSON.stringify(positions), shape, active]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [JSON.stringify(positions), shape, active]);
   useEffect(() => () => setState({ preview: null }), []);
 
   const setParam = (k, v) => {

@@ -9,7 +9,7 @@ import { useStore } from '../store.js';
 import { NumberField } from './Tracks.jsx';
 import { toAed, fromAed } from '../aed.mjs';
 
-export { toAed, fromAed };
+export { toAed, fromAed }; // still importable from here; the conversion lives in aed.mjs
 
 /** The cue actions left when preset `name` goes: its preset actions removed, cues left empty removed. */
 function withoutPresetOps(doc, name) {
