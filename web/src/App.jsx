@@ -14,6 +14,7 @@ import { Outputs } from './components/Outputs.jsx';
 import { Presets } from './components/Presets.jsx';
 import { Mappings } from './components/Mappings.jsx';
 import { Timeline } from './components/Timeline.jsx';
+import { Arrange } from './components/Arrange.jsx';
 
 function SaveState() {
   const st = useStore((s) => s.docState);
@@ -190,6 +191,7 @@ const TABS = [
   ['cues', 'Cues'],
   ['presets', 'Presets'],
   ['outputs', 'Outputs'],
+  ['arrange', 'Arrange'],
 ];
 
 function useShortcuts(setTab) {
@@ -275,6 +277,7 @@ export function App() {
               {tab === 'presets' && <Presets />}
               {tab === 'cues' && <Mappings />}
               {tab === 'outputs' && <Outputs />}
+              {tab === 'arrange' && <Arrange />}
             </div>
           </aside>
         </main>
@@ -282,7 +285,7 @@ export function App() {
         <main className="loading">connecting to the holoanim server…</main>
       )}
       {ready && <Timeline />}
-      <footer className="keys dim">Space play/pause · Esc stop · Home to 0 · Enter GO next cue · Ctrl+Z undo · Ctrl+Shift+Z redo · Ctrl+S save · 1–4 panels · drag a source to move it</footer>
+      <footer className="keys dim">Space play/pause · Esc stop · Home to 0 · Enter GO next cue · Ctrl+Z undo · Ctrl+Shift+Z redo · Ctrl+S save · 1–{TABS.length} panels · drag a source to move it</footer>
       <Toasts />
     </div>
   );

@@ -8,6 +8,7 @@ import { call, edit, errorText, getState, ptr, setState, toast } from '../client
 import { useStore } from '../store.js';
 import { NumberField, TextField } from './Tracks.jsx';
 import { selectionDefaults } from '../defaults.mjs';
+import { AnimClipboard } from './AnimClipboard.jsx';
 
 const MODES = [
   ['shared', 'shared — same path (phase offsets)'],
@@ -334,6 +335,7 @@ export function AnimationEditor() {
           ))}
         </select>
       </div>
+      <AnimClipboard target={target} onTarget={setTarget} />
       {model && <p className="dim desc">{model.description}</p>}
       {general && <p className="error">{general}</p>}
       <div className="form">

@@ -7,19 +7,9 @@ import { useState } from 'react';
 import { act, edit, ptr, toast } from '../client.js';
 import { useStore } from '../store.js';
 import { NumberField } from './Tracks.jsx';
+import { toAed, fromAed } from '../aed.mjs';
 
-const DEG = 180 / Math.PI;
-const round = (v, n = 3) => Math.round(v * 10 ** n) / 10 ** n;
-
-export function toAed([x, y, z]) {
-  return [round(Math.atan2(x, y) * DEG, 2), round(Math.atan2(z, Math.hypot(x, y)) * DEG, 2), round(Math.hypot(x, y, z))];
-}
-
-export function fromAed([a, e, d]) {
-  const ar = a / DEG;
-  const er = e / DEG;
-  return [round(d * Math.cos(er) * Math.sin(ar)), round(d * Math.cos(er) * Math.cos(ar)), round(d * Math.sin(er))];
-}
+export { toAed, fromAed }; // still importable from here; the conversion lives in aed.mjs
 
 /** The cue actions left when preset `name` goes: its preset actions removed, cues left empty removed. */
 function withoutPresetOps(doc, name) {

@@ -40,7 +40,7 @@ function runCommit(onCommit, v, setErr) {
  * `onCommit` returns a promise that rejects (the server refused the value),
  * its message is shown at the field.
  */
-export function NumberField({ value, onCommit, step = 0.1, title, width, testid, error }) {
+export function NumberField({ value, onCommit, step = 0.1, title, width, testid, error, placeholder }) {
   const [text, setText] = useState(value === undefined || value === null ? '' : String(value));
   const [focus, setFocus] = useState(false);
   const [err, setErr] = useState('');
@@ -68,6 +68,7 @@ export function NumberField({ value, onCommit, step = 0.1, title, width, testid,
         title={error || err || title}
         style={width ? { width } : undefined}
         value={text}
+        placeholder={placeholder}
         data-testid={testid}
         onFocus={() => setFocus(true)}
         onChange={(e) => {
@@ -85,7 +86,7 @@ export function NumberField({ value, onCommit, step = 0.1, title, width, testid,
             setErr('');
             setTimeout(() => e.target.blur());
           }
-          if ((e.key === 'ArrowUp' || e.key === 'ArrowDown') && Number.isFinite(Number(text))) {
+          if ((e.key === 'ArrowUp' || e.key === 'ArrowDown') && text.trim() !== '' && Number.isFinite(Number(text))) {
             // a step up or down, committed at once (the engine checks min and max)
             e.preventDefault();
             const v = Math.round((Number(text) + (e.key === 'ArrowUp' ? step : -step)) * 1e6) / 1e6;

@@ -1,0 +1,126 @@
+'use strict';
+// Page steps a user takes, shared by the browser tests (arrange.test.js, and
+// the journey to come): each acts through the page only (clicks, typing)
+// and waits for what the page shows, never for the server's internals.
+
+/** The show's version the page knows (bumps once per edit, undo or redo). */
+function version(page) {
+  return page.evaluate(() => {
+    const st = window.__holo.getState().docState;
+    return st ? st.version : 0;
+  });
+}
+
+/** Run `act` and wait until the page has the show `edits` versions later. */
+async function edited(page, act, edits = 1) {
+  const v = await version(page);
+  await act();
+  await page.waitForFunction((want) => window.__holo.getState().docState.version >= want, v + edits);
+}
+
+/** The show as the page has it. */
+function pageDoc(page) {
+  return page.evaluate(() => window.__holo.getState().doc);
+}
+
+/** Type into a field and commit it (Enter). */
+async function typeInto(page, testid, value) {
+  await page.fill(`[data-testid=${testid}]`, String(value));
+  await page.press(`[data-testid=${testid}]`, 'Enter');
+}
+
+/** Projects menu → New show… → `name`, output the simulated device (or `output`: 'none' | 'address' with `address`). */
+async function newShow(page, name, { output = 'devsim', address } = {}) {
+  await page.click('[data-testid=projects]');
+  await page.click('[data-testid=new-show]');
+  await page.fill('[data-testid=new-name]', name);
+  if (output === 'address') await page.fill('[data-testid=new-address]', address);
+  else if (output === 'devsim') await page.check('[data-testid=new-output-devsim]');
+  await page.click('[data-testid=new-create]');
+  await page.waitForSelector('[data-testid=new-show-form]', { state: 'detached' });
+  await page.waitForFunction((n) => (window.__holo.getState().docState || {}).project === n, name);
+}
+
+/** "+ Add" `n` times, one track each (waits for each). */
+async function addTracks(page, n) {
+  for (let i = 0; i < n; i++) await edited(page, () => page.click('[data-testid=add-track]'));
+}
+
+/** Select tracks `ids` in the list (the first alone, the others with Ctrl), in that order. */
+async function selectTracks(page, ids) {
+  await page.click(`[data-testid=track-${ids[0]}] .idx`);
+  for (const id of ids.slice(1)) await page.click(`[data-testid=track-${id}] .idx`, { modifiers: ['Control'] });
+  await page.waitForFunction((want) => JSON.stringify(window.__holo.getState().selection) === want, JSON.stringify(ids));
+}
+
+async function openTab(page, tab) {
+  await page.click(`[data-testid=tab-${tab}]`);
+}
+
+/**
+ * Arrange the selected tracks (Arrange tab): `shape` circle | arc | line |
+ * grid, then each of `params` typed into its field (cx, cy, radius, height,
+ * startAngle, span, x1…z2, columns, spacingX, spacingY; direction chosen),
+ * then "Arrange" (one edit).
+ */
+async function arrange(page, shape, params = {}) {
+  await openTab(page, 'arrange');
+  await page.click(`[data-testid=arrange-shape-${shape}]`);
+  for (const [k, v] of Object.entries(params)) {
+    if (k === 'direction') await page.selectOption('[data-testid=arrange-direction]', v);
+    else await typeInto(page, `arrange-${k}`, v);
+  }
+  await edited(page, () => page.click('[data-testid=arrange-apply]'));
+}
+
+/** arrange(page, 'circle', {radius, height, cx, cy, startAngle, direction}). */
+const arrangeCircle = (page, params) => arrange(page, 'circle', params);
+
+/** Distribute the selected tracks evenly: 'line' or 'circle' (one edit). */
+async function distribute(page, kind) {
+  await openTab(page, 'arrange');
+  await edited(page, () => page.click(`[data-testid=arrange-distribute-${kind}]`));
+}
+
+/**
+ * Set a field of every selected track in the track editor (Arrange tab):
+ * x, y, z, az, el, dist (aed switches the editor to aed), gain, name; one edit.
+ */
+async function setTrackField(page, field, value) {
+  await openTab(page, 'arrange');
+  await page.selectOption('[data-testid=sel-space]', ['az', 'el', 'dist'].includes(field) ? 'aed' : 'xyz');
+  await edited(page, () => typeInto(page, `sel-${field}`, value));
+}
+
+/** Animation editor: a new animation of `model` on the selected tracks, `params` typed (param-NAME, timing-duration…); returns its name. */
+async function applyAnimation(page, model, params = {}) {
+  await openTab(page, 'editor');
+  await page.selectOption('[data-testid=editor-target]', 'new');
+  await page.selectOption('[data-testid=editor-model]', model);
+  for (const [k, v] of Object.entries(params)) await typeInto(page, k, v);
+  await page.waitForFunction(() => window.__holo.getState().preview !== null);
+  await edited(page, () => page.click('[data-testid=apply]'));
+  await page.waitForFunction(() => document.querySelector('[data-testid=editor-target]').value !== 'new');
+  return page.inputValue('[data-testid=editor-target]');
+}
+
+/** Copy group `group`'s animation (animation editor's Copy). */
+async function copyAnimation(page, group) {
+  await openTab(page, 'editor');
+  await page.selectOption('[data-testid=editor-target]', group);
+  await page.click('[data-testid=anim-copy]');
+  await page.waitForFunction(() => !!window.__holo.getState().clipboard);
+}
+
+/** Paste the copied animation onto group `group`: how 'replace' or 'new' (one edit). */
+async function pasteAnimation(page, group, how = 'replace') {
+  await openTab(page, 'editor');
+  await page.selectOption('[data-testid=editor-target]', group);
+  await edited(page, () => page.click(`[data-testid=anim-paste-${how}]`));
+}
+
+/** Undo (the header's button), waiting for it. */
+const undo = (page) => edited(page, () => page.click('[data-testid=undo]'));
+const redo = (page) => edited(page, () => page.click('[data-testid=redo]'));
+
+module.exports = { version, edited, pageDoc, typeInto, newShow, addTracks, selectTracks, openTab, arrange, arrangeCircle, distribute, setTrackField, applyAnimation, copyAnimation, pasteAnimation, undo, redo };
