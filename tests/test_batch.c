@@ -20,9 +20,9 @@ static const ha_batch_impl impls[] = {HA_BATCH_IMPL_GENERIC, HA_BATCH_IMPL_SCALA
 
 /* The closed-form models the batch runs as kernels. */
 static const char *const kernel_models[] = {
-    "circular", "elliptical", "orbit",  "circular-scan", "lissajous",  "linear",     "doppler",
-    "zoom",     "spiral",     "helix",  "rose-curve",    "epicycloid", "oscillator", "zigzag",
-    "pattern",  "bounce",     "bezier", "spring",        "random"};
+    "circular", "elliptical", "orbit",  "circular-scan", "lissajous",  "linear",      "doppler",
+    "zoom",     "spiral",     "helix",  "rose-curve",    "epicycloid", "oscillator",  "zigzag",
+    "pattern",  "bounce",     "bezier", "spring",        "random",     "perlin-noise"};
 /* Of those, the ones packed only for some parameters (an easing the kernels
  * lack, linear's aed space, pattern's polygons, bezier's constant speed): the
  * others must always be. */

@@ -57,6 +57,13 @@ typedef struct ha__model ha__model;
  *           smoothness in omega[0..2], centre and bounds in phase and rho,
  *           the seed in u_scale; c = 0 and M = I before the frame. The batch
  *           hashes (seed, track, axis) once per track (ha__noise_prefix).
+ *   PERLIN: P = c + M·L, L_a = Σ_o pers^o·n_o(x), perlin_noise.c's octaves
+ *           (x = rate·2^o·τ + φ(a, o)): rate, period (0 none) and octaves
+ *           in omega[0..2], persistence in phase[0], the phases and the
+ *           folded hashes in `table` (perlin_noise.c's d->aux, which the
+ *           batch references, never copies: axis a, octave o at
+ *           HA__PERLIN_AT(a, o): φ, the hash's high and low 32 bits); c =
+ *           centre and M = scale/(N·Σ pers^o)·I before the frame.
  * where the shape kernels' u (in g and θ alike) is p, or τ in seconds
  * (u_mode 1), or the lap fraction x − ⌊x⌋ of x = u_scale·p (u_mode 2).
  * (m[r][k]: row r = axis x/y/z, column k.) Each formula is written with the
@@ -73,7 +80,8 @@ typedef enum ha__kernel {
   HA__KERNEL_BOUNCE,
   HA__KERNEL_CUBIC,
   HA__KERNEL_SPRING,
-  HA__KERNEL_RANDOM
+  HA__KERNEL_RANDOM,
+  HA__KERNEL_PERLIN
 } ha__kernel;
 typedef struct ha__kernel_params {
   double c[3];
@@ -87,7 +95,11 @@ typedef struct ha__kernel_params {
   int wave;        /* WAVE: ha__waveform's index */
   int u_mode;      /* shape kernels: u = p (0), τ (1) or frac(u_scale·p) (2) */
   double u_scale;
+  const double *table; /* PERLIN: the model's table, owned by the motion data */
 } ha__kernel_params;
+
+/* perlin-noise's table (PERLIN above): axis a, octave o (< 8). */
+#define HA__PERLIN_AT(a, o) ((size_t)3 * (8 * (size_t)(a) + (size_t)(o)))
 
 /* noise.h's hashing, out of line for the batch: the hash of (seed, a, b)
  * folded up to its last key, and the last round with key c. */

@@ -52,6 +52,7 @@ enum {
   KIND_CUBIC,
   KIND_SPRING,
   KIND_RANDOM,
+  KIND_PERLIN,
   KIND_COUNT
 };
 
@@ -133,7 +134,7 @@ ha_status ha_batch_create(size_t capacity, ha_batch **out) {
   *out = NULL;
   /* The bound keeps every size computation below from overflowing. */
   const size_t per_track = HA__BATCH_FIELDS * sizeof(double) + sizeof(ha_track_ctx) +
-                           sizeof(batch_run) + sizeof(void *) + 2 * sizeof(size_t) + 1;
+                           sizeof(batch_run) + 2 * sizeof(void *) + 2 * sizeof(size_t) + 1;
   if (capacity > (SIZE_MAX / 2) / per_track) {
     return HA_ENOMEM;
   }
@@ -152,8 +153,9 @@ ha_status ha_batch_create(size_t capacity, ha_batch **out) {
   b->runs = malloc(capacity * sizeof(*b->runs));
   b->slot = malloc(capacity * sizeof(*b->slot));
   b->ord = malloc(capacity * sizeof(*b->ord));
-  if (b->fields == NULL || b->motion == NULL || b->ctx == NULL || b->kind == NULL ||
-      b->runs == NULL || b->slot == NULL || b->ord == NULL) {
+  b->soa.tab = calloc(stride, sizeof(*b->soa.tab));
+  if (b->soa.tab == NULL || b->fields == NULL || b->motion == NULL || b->ctx == NULL ||
+      b->kind == NULL || b->runs == NULL || b->slot == NULL || b->ord == NULL) {
     ha_batch_destroy(b);
     return HA_ENOMEM;
   }
@@ -184,6 +186,7 @@ void ha_batch_destroy(ha_batch *b) {
   free(b->runs);
   free(b->slot);
   free(b->ord);
+  free((void *)b->soa.tab);
   free(b);
 }
 
@@ -207,7 +210,7 @@ size_t ha_batch_memory_bytes(const ha_batch *b) {
     return 0;
   }
   size_t stride = (b->cap + 3u + 7u) & ~(size_t)7u; /* as ha_batch_create */
-  return sizeof(*b) + HA__BATCH_FIELDS * stride * sizeof(double) +
+  return sizeof(*b) + HA__BATCH_FIELDS * stride * sizeof(double) + stride * sizeof(*b->soa.tab) +
          b->cap * (sizeof(*b->motion) + sizeof(*b->ctx) + 1 + sizeof(*b->runs) + sizeof(*b->slot) +
                    sizeof(*b->ord));
 }
@@ -246,6 +249,7 @@ static int capture_kernel(const ha_motion *m, ha__kernel_params *kp) {
   case HA__KERNEL_CUBIC: kind = KIND_CUBIC; break;
   case HA__KERNEL_SPRING: kind = KIND_SPRING; break;
   case HA__KERNEL_RANDOM: kind = KIND_RANDOM; break;
+  case HA__KERNEL_PERLIN: kind = KIND_PERLIN; break;
   case HA__KERNEL_NONE:
   default: return KIND_GENERIC;
   }
@@ -307,6 +311,7 @@ static void move_slot(ha_batch *b, size_t from, size_t to) {
   for (size_t k = 0; k < HA__BATCH_FIELDS; k++) {
     (*f[k])[to] = (*f[k])[from];
   }
+  b->soa.tab[to] = b->soa.tab[from];
   size_t i = b->ord[from];
   b->ord[to] = i;
   b->slot[i] = to;
@@ -392,6 +397,7 @@ static int batch_capture(ha_batch *b, size_t i, const ha_motion *m, const ha_tra
   s->ez[1][i] = kp.ease > 0 ? (kp.ease - 1) % 3 : 0;
   s->um[0][i] = kp.u_mode;
   s->um[1][i] = kp.u_scale;
+  s->tab[i] = kind == KIND_PERLIN ? kp.table : NULL;
   if (kind == KIND_RANDOM) {
     /* hash4(seed, track, axis, ·) folded up to the waypoint, per axis, as
      * two exact 32-bit halves */
@@ -736,7 +742,8 @@ static const ha__batch_kernel_fn scalar_kernels[KIND_COUNT] = {NULL,
                                                                ha__batch_bounce_scalar,
                                                                ha__batch_cubic_scalar,
                                                                ha__batch_spring_scalar,
-                                                               ha__batch_random_scalar};
+                                                               ha__batch_random_scalar,
+                                                               ha__batch_perlin_scalar};
 #if defined(HA_HAVE_AVX2)
 static const ha__batch_kernel_fn avx2_kernels[KIND_COUNT] = {NULL,
                                                              ha__batch_circle_avx2,
@@ -748,7 +755,8 @@ static const ha__batch_kernel_fn avx2_kernels[KIND_COUNT] = {NULL,
                                                              ha__batch_bounce_avx2,
                                                              ha__batch_cubic_avx2,
                                                              ha__batch_spring_avx2,
-                                                             ha__batch_random_avx2};
+                                                             ha__batch_random_avx2,
+                                                             ha__batch_perlin_avx2};
 #endif
 
 /* Slots per kernel call on the grouped path: the outputs of a range whose

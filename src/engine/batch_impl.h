@@ -17,6 +17,8 @@
  *   SINES:  P = c + Σ_k m[:,k]·sin(w[k]·p + ph[k]), k = 0..2
  *   LERP, ROT1, ROT2, WAVE (the shape kernels, model_impl.h): θ0 in ph[0],
  *   ω0..2 in w[0..2], the easing in ez, ρ (or the waveform) in rho, n.
+ *   PERLIN: rate, period, octaves in w[0..2], persistence in ph[0], the
+ *   table in tab (model_impl.h), M·L folded as for the others.
  *   BOUNCE, SPRING: their parameters in w and ph (as model_impl.h),
  *   bounce's maxBounces in rho[0], the blended wrap's start and window (s)
  *   in rho[1], rho[2] (0: none) and the position it blends into (world
@@ -56,6 +58,10 @@ typedef struct ha__batch_soa {
   double *rho[3];  /* ROT1/ROT2: ρ coefficients; WAVE: rho[0] the waveform */
   double *um[2];   /* shape kernels: u mode (0 p, 1 τ, 2 lap) and lap scale */
   double *n[3][2]; /* ROT2: the second rotating vector's columns */
+  /* PERLIN: the model's table (ha__kernel_params.table), NULL for the other
+   * kinds; moved with the fields. Kernels read it only for the lanes of
+   * their run (past the end: a zero table), never for the slack. */
+  const double **tab;
 } ha__batch_soa;
 
 #define HA__BATCH_FIELDS 35 /* double arrays in ha__batch_soa */
@@ -144,7 +150,8 @@ typedef void (*ha__batch_kernel_fn)(const ha__batch_soa *s, size_t i0, size_t n,
                                     double *x, double *y, double *z);
 /* The shape kernels, scalar reference (batch.c) and AVX2
  * (simd/batch_shapes_avx2.c). */
-#define HA__SHAPE_KERNELS(X) X(lerp) X(rot1) X(rot2) X(wave) X(bounce) X(cubic) X(spring) X(random)
+#define HA__SHAPE_KERNELS(X) \
+  X(lerp) X(rot1) X(rot2) X(wave) X(bounce) X(cubic) X(spring) X(random) X(perlin)
 #define HA__DECLARE_SHAPE(name)                                                                    \
   void ha__batch_##name##_scalar(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x, \
                                  double *y, double *z);
