@@ -20,9 +20,10 @@ static const ha_batch_impl impls[] = {HA_BATCH_IMPL_GENERIC, HA_BATCH_IMPL_SCALA
 
 /* The closed-form models the batch runs as kernels. */
 static const char *const kernel_models[] = {
-    "circular", "elliptical", "orbit",  "circular-scan", "lissajous",  "linear",      "doppler",
-    "zoom",     "spiral",     "helix",  "rose-curve",    "epicycloid", "oscillator",  "zigzag",
-    "pattern",  "bounce",     "bezier", "spring",        "random",     "perlin-noise"};
+    "circular",   "elliptical",   "orbit",        "circular-scan", "lissajous",  "linear",
+    "doppler",    "zoom",         "spiral",       "helix",         "rose-curve", "epicycloid",
+    "oscillator", "zigzag",       "pattern",      "bounce",        "bezier",     "spring",
+    "random",     "perlin-noise", "attract-repel"};
 /* Of those, the ones packed only for some parameters (an easing the kernels
  * lack, linear's aed space, pattern's polygons, bezier's constant speed): the
  * others must always be. */
@@ -519,6 +520,65 @@ static void test_spring_cases(void) {
   set_free(&s);
 }
 
+/* Playback as a player does it: every implementation with caches of its
+ * own (and the reference with its own), forward in steps of 1–7 ms, then a
+ * jump back and forward again, so the kernels resume from their caches
+ * (a few steps) as well as from checkpoints. Every model, random shapes. */
+static void test_forward_play(void) {
+  enum { NIMPL = HA__COUNTOF_T(impls) };
+  uint64_t rng = g_seed ^ 0xf0f0u;
+  track_set s;
+  size_t nmodels = ha_model_count();
+  set_init(&s, 3 * nmodels);
+  for (int rep = 0; rep < 3; rep++) {
+    for (size_t i = 0; i < nmodels; i++) {
+      add_random(&s, &rng, ha_model_at(i)->name, rep != 0, 20.0);
+    }
+  }
+  ha_motion_state *st = calloc((NIMPL + 1) * s.n, sizeof(*st));
+  ha_batch *b[NIMPL];
+  for (size_t k = 0; k < NIMPL; k++) {
+    CHECK_OK(ha_batch_create(s.n, &b[k]));
+    for (size_t i = 0; i < s.n; i++) {
+      ha_track_ctx ctx = s.ctx[i];
+      ctx.state = &st[k * s.n + i];
+      CHECK_OK(ha_batch_add(b[k], s.m[i], &ctx, NULL));
+    }
+  }
+  double *out = malloc(3 * s.n * sizeof(double));
+  double worst[NIMPL] = {0}, t = ha_t_uniform(&rng, 0.0, 200.0);
+  int reported = 0;
+  for (int j = 0; j < 300; j++) {
+    t += j == 150 ? -ha_t_uniform(&rng, 0.0, 50.0) : 0.001 * (double)(1 + ha_t_rand(&rng) % 7);
+    for (size_t k = 0; k < NIMPL; k++) {
+      if (!ha_batch_impl_available(impls[k])) {
+        continue;
+      }
+      CHECK_OK(ha_batch_eval_with(b[k], t, out, out + s.n, out + 2 * s.n, impls[k]));
+      for (size_t i = 0; i < s.n; i++) {
+        ha_track_ctx ctx = s.ctx[i];
+        ctx.state = &st[NIMPL * s.n + i];
+        ha_vec3 r = ha_motion_eval(s.m[i], t, &ctx);
+        double e;
+        if (!near_ref(out[i], out[s.n + i], out[2 * s.n + i], r, TOL_M, &worst[k], &e) &&
+            reported++ < 5) {
+          HA_T_FAIL("forward play/%s: track %zu (%s) at t=%.17g: error %.3g m",
+                    ha_batch_impl_name(impls[k]), i, s.model[i], t, e);
+        }
+      }
+    }
+  }
+  printf("     forward play");
+  for (size_t k = 0; k < NIMPL; k++) {
+    printf(" %s %.2g", ha_batch_impl_name(impls[k]), worst[k]);
+    ha_batch_destroy(b[k]);
+  }
+  printf(" m (max error; %zu tracks x 300 times)\n", s.n);
+  free(out);
+  free(st);
+  set_free(&s);
+}
+
 static void test_every_model_mix(void) {
   uint64_t rng = g_seed ^ 0x9e3779b97f4a7c15ull;
   track_set s;
@@ -903,6 +963,7 @@ int main(void) {
   RUN(test_capture_and_refresh);
   RUN(test_kernel_models_random);
   RUN(test_every_model_mix);
+  RUN(test_forward_play);
   RUN(test_spring_cases);
   RUN(test_grouping_churn);
   RUN(test_extreme_angles);

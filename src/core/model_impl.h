@@ -64,6 +64,11 @@ typedef struct ha__model ha__model;
  *           batch references, never copies: axis a, octave o at
  *           HA__PERLIN_AT(a, o): φ, the hash's high and low 32 bits); c =
  *           centre and M = scale/(N·Σ pers^o)·I before the frame.
+ *   ATTRACT: P = c + M·x(τ), attract_repel.c's grid state x (its fixed
+ *           step, checkpoints in `table` = d->aux, the per-track cache)
+ *           linearly interpolated to τ: strength, radius, maxSpeed in
+ *           omega[0..2], the target in phase, damping in u_scale; c = 0,
+ *           M = I before the frame. Blended wrap as BOUNCE.
  * where the shape kernels' u (in g and θ alike) is p, or τ in seconds
  * (u_mode 1), or the lap fraction x − ⌊x⌋ of x = u_scale·p (u_mode 2).
  * (m[r][k]: row r = axis x/y/z, column k.) Each formula is written with the
@@ -81,7 +86,8 @@ typedef enum ha__kernel {
   HA__KERNEL_CUBIC,
   HA__KERNEL_SPRING,
   HA__KERNEL_RANDOM,
-  HA__KERNEL_PERLIN
+  HA__KERNEL_PERLIN,
+  HA__KERNEL_ATTRACT
 } ha__kernel;
 typedef struct ha__kernel_params {
   double c[3];

@@ -53,6 +53,7 @@ enum {
   KIND_SPRING,
   KIND_RANDOM,
   KIND_PERLIN,
+  KIND_ATTRACT,
   KIND_COUNT
 };
 
@@ -134,7 +135,8 @@ ha_status ha_batch_create(size_t capacity, ha_batch **out) {
   *out = NULL;
   /* The bound keeps every size computation below from overflowing. */
   const size_t per_track = HA__BATCH_FIELDS * sizeof(double) + sizeof(ha_track_ctx) +
-                           sizeof(batch_run) + 2 * sizeof(void *) + 2 * sizeof(size_t) + 1;
+                           sizeof(batch_run) + sizeof(void *) + sizeof(ha__batch_ref) +
+                           2 * sizeof(size_t) + 1;
   if (capacity > (SIZE_MAX / 2) / per_track) {
     return HA_ENOMEM;
   }
@@ -153,8 +155,8 @@ ha_status ha_batch_create(size_t capacity, ha_batch **out) {
   b->runs = malloc(capacity * sizeof(*b->runs));
   b->slot = malloc(capacity * sizeof(*b->slot));
   b->ord = malloc(capacity * sizeof(*b->ord));
-  b->soa.tab = calloc(stride, sizeof(*b->soa.tab));
-  if (b->soa.tab == NULL || b->fields == NULL || b->motion == NULL || b->ctx == NULL ||
+  b->soa.ref = calloc(stride, sizeof(*b->soa.ref));
+  if (b->soa.ref == NULL || b->fields == NULL || b->motion == NULL || b->ctx == NULL ||
       b->kind == NULL || b->runs == NULL || b->slot == NULL || b->ord == NULL) {
     ha_batch_destroy(b);
     return HA_ENOMEM;
@@ -186,7 +188,7 @@ void ha_batch_destroy(ha_batch *b) {
   free(b->runs);
   free(b->slot);
   free(b->ord);
-  free((void *)b->soa.tab);
+  free(b->soa.ref);
   free(b);
 }
 
@@ -210,7 +212,7 @@ size_t ha_batch_memory_bytes(const ha_batch *b) {
     return 0;
   }
   size_t stride = (b->cap + 3u + 7u) & ~(size_t)7u; /* as ha_batch_create */
-  return sizeof(*b) + HA__BATCH_FIELDS * stride * sizeof(double) + stride * sizeof(*b->soa.tab) +
+  return sizeof(*b) + HA__BATCH_FIELDS * stride * sizeof(double) + stride * sizeof(*b->soa.ref) +
          b->cap * (sizeof(*b->motion) + sizeof(*b->ctx) + 1 + sizeof(*b->runs) + sizeof(*b->slot) +
                    sizeof(*b->ord));
 }
@@ -250,11 +252,12 @@ static int capture_kernel(const ha_motion *m, ha__kernel_params *kp) {
   case HA__KERNEL_SPRING: kind = KIND_SPRING; break;
   case HA__KERNEL_RANDOM: kind = KIND_RANDOM; break;
   case HA__KERNEL_PERLIN: kind = KIND_PERLIN; break;
+  case HA__KERNEL_ATTRACT: kind = KIND_ATTRACT; break;
   case HA__KERNEL_NONE:
   default: return KIND_GENERIC;
   }
-  /* The blended wrap: only the bounce and spring kernels compute it. */
-  if (d->seam_window > 0.0 && kind != KIND_BOUNCE && kind != KIND_SPRING) {
+  /* The blended wrap: only the bounce, spring and attract kernels compute it. */
+  if (d->seam_window > 0.0 && kind != KIND_BOUNCE && kind != KIND_SPRING && kind != KIND_ATTRACT) {
     return KIND_GENERIC;
   }
   if (d->has_xf) {
@@ -311,7 +314,7 @@ static void move_slot(ha_batch *b, size_t from, size_t to) {
   for (size_t k = 0; k < HA__BATCH_FIELDS; k++) {
     (*f[k])[to] = (*f[k])[from];
   }
-  b->soa.tab[to] = b->soa.tab[from];
+  b->soa.ref[to] = b->soa.ref[from];
   size_t i = b->ord[from];
   b->ord[to] = i;
   b->slot[i] = to;
@@ -397,7 +400,16 @@ static int batch_capture(ha_batch *b, size_t i, const ha_motion *m, const ha_tra
   s->ez[1][i] = kp.ease > 0 ? (kp.ease - 1) % 3 : 0;
   s->um[0][i] = kp.u_mode;
   s->um[1][i] = kp.u_scale;
-  s->tab[i] = kind == KIND_PERLIN ? kp.table : NULL;
+  ha__batch_ref none_ref = {NULL, NULL, 0};
+  s->ref[i] = none_ref;
+  if (kind == KIND_PERLIN || kind == KIND_ATTRACT) {
+    s->ref[i].tab = kp.table;
+  }
+  if (kind == KIND_ATTRACT) {
+    s->ref[i].state = b->ctx[track].state;
+    s->ref[i].tag = d->tag;
+    s->um[0][i] = kp.u_scale;
+  }
   if (kind == KIND_RANDOM) {
     /* hash4(seed, track, axis, ·) folded up to the waypoint, per axis, as
      * two exact 32-bit halves */
@@ -407,7 +419,7 @@ static int batch_capture(ha_batch *b, size_t i, const ha_motion *m, const ha_tra
       s->n[a][1][i] = (double)(h & 0xffffffffu);
     }
   }
-  if (kind == KIND_BOUNCE || kind == KIND_SPRING) {
+  if (kind == KIND_BOUNCE || kind == KIND_SPRING || kind == KIND_ATTRACT) {
     /* The wrap's blend target: the position at τ = 0 of the next cycle,
      * frame applied (the kernel blends in the world frame). */
     ha_vec3 p0 = ha__motion_data_eval(d, 0.0, 1.0, b->ctx[track].track_id, NULL);
@@ -659,14 +671,7 @@ static void tau_kernel_scalar(const ha__batch_soa *s, size_t i0, size_t n, doubl
     for (int r = 0; r < 3; r++) {
       v[r] = s->c[r][i] + s->m[r][2][i] * h;
     }
-    if (s->rho[2][i] > 0.0 && tau > s->rho[1][i]) {
-      double u = (tau - s->rho[1][i]) / s->rho[2][i];
-      u = u > 1.0 ? 1.0 : u;
-      double w = u * u * (3.0 - 2.0 * u);
-      for (int r = 0; r < 3; r++) {
-        v[r] = v[r] + (s->n[r][0][i] - v[r]) * w;
-      }
-    }
+    ha__batch_seam(s, i, tau, v);
     x[i - i0] = v[0];
     y[i - i0] = v[1];
     z[i - i0] = v[2];
@@ -743,7 +748,8 @@ static const ha__batch_kernel_fn scalar_kernels[KIND_COUNT] = {NULL,
                                                                ha__batch_cubic_scalar,
                                                                ha__batch_spring_scalar,
                                                                ha__batch_random_scalar,
-                                                               ha__batch_perlin_scalar};
+                                                               ha__batch_perlin_scalar,
+                                                               ha__batch_attract_scalar};
 #if defined(HA_HAVE_AVX2)
 static const ha__batch_kernel_fn avx2_kernels[KIND_COUNT] = {NULL,
                                                              ha__batch_circle_avx2,
@@ -756,7 +762,8 @@ static const ha__batch_kernel_fn avx2_kernels[KIND_COUNT] = {NULL,
                                                              ha__batch_cubic_avx2,
                                                              ha__batch_spring_avx2,
                                                              ha__batch_random_avx2,
-                                                             ha__batch_perlin_avx2};
+                                                             ha__batch_perlin_avx2,
+                                                             ha__batch_attract_avx2};
 #endif
 
 /* Slots per kernel call on the grouped path: the outputs of a range whose

@@ -47,7 +47,7 @@ void ha__batch_perlin_scalar(const ha__batch_soa *s, size_t i0, size_t n, double
     for (int a = 0; a < 3; a++) {
       double sum = 0.0, amp = 1.0;
       for (int o = 0; o < octaves; o++) {
-        const double *e = s->tab[i] + HA__PERLIN_AT(a, o);
+        const double *e = s->ref[i].tab + HA__PERLIN_AT(a, o);
         uint64_t h3 = (uint64_t)e[1] << 32 | (uint64_t)e[2];
         sum += amp * octave(h3, ldexp(rate, o) * tau + e[0], period << o);
         amp *= pers;

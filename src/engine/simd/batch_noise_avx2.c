@@ -57,7 +57,7 @@ static HA__ALWAYS_INLINE void entry4(const double *const tab[4], size_t at, __m2
 static HA__ALWAYS_INLINE xyz4 perlin4(const ha__batch_soa *s, size_t i, size_t rem, __m256d tv) {
   const double *tab[4];
   for (size_t l = 0; l < 4; l++) {
-    tab[l] = l < rem && s->tab[i + l] != NULL ? s->tab[i + l] : zero_table;
+    tab[l] = l < rem && s->ref[i + l].tab != NULL ? s->ref[i + l].tab : zero_table;
   }
   __m256d tau = tau4(s, i, tv);
   __m256d rate = ld(s->w[0], i), per = ld(s->w[1], i), oct = ld(s->w[2], i);
