@@ -20,10 +20,10 @@ static const ha_batch_impl impls[] = {HA_BATCH_IMPL_GENERIC, HA_BATCH_IMPL_SCALA
 
 /* The closed-form models the batch runs as kernels. */
 static const char *const kernel_models[] = {
-    "circular",   "elliptical",   "orbit",        "circular-scan", "lissajous",  "linear",
-    "doppler",    "zoom",         "spiral",       "helix",         "rose-curve", "epicycloid",
-    "oscillator", "zigzag",       "pattern",      "bounce",        "bezier",     "spring",
-    "random",     "perlin-noise", "attract-repel"};
+    "circular",   "elliptical",   "orbit",         "circular-scan", "lissajous",  "linear",
+    "doppler",    "zoom",         "spiral",        "helix",         "rose-curve", "epicycloid",
+    "oscillator", "zigzag",       "pattern",       "bounce",        "bezier",     "spring",
+    "random",     "perlin-noise", "attract-repel", "pendulum"};
 /* Of those, the ones packed only for some parameters (an easing the kernels
  * lack, linear's aed space, pattern's polygons, bezier's constant speed): the
  * others must always be. */
@@ -548,6 +548,7 @@ static void test_forward_play(void) {
   double *out = malloc(3 * s.n * sizeof(double));
   double worst[NIMPL] = {0}, t = ha_t_uniform(&rng, 0.0, 200.0);
   int reported = 0;
+  size_t cached = 0;
   for (int j = 0; j < 300; j++) {
     t += j == 150 ? -ha_t_uniform(&rng, 0.0, 50.0) : 0.001 * (double)(1 + ha_t_rand(&rng) % 7);
     for (size_t k = 0; k < NIMPL; k++) {
@@ -565,6 +566,17 @@ static void test_forward_play(void) {
           HA_T_FAIL("forward play/%s: track %zu (%s) at t=%.17g: error %.3g m",
                     ha_batch_impl_name(impls[k]), i, s.model[i], t, e);
         }
+        /* The integrated kernels' grid states are the model's bits: both
+         * caches hold the same state after the same evaluation. */
+        const ha_motion_state *a = &st[k * s.n + i], *o = ctx.state;
+        if (strcmp(s.model[i], "pendulum") != 0 && strcmp(s.model[i], "attract-repel") != 0) {
+          continue;
+        }
+        CHECK_MSG(a->tag == o->tag && memcmp(&a->tau, &o->tau, sizeof(double)) == 0 &&
+                      memcmp(a->y, o->y, 13 * sizeof(double)) == 0,
+                  "forward play/%s: track %zu (%s) at t=%.17g: cache differs from the model's",
+                  ha_batch_impl_name(impls[k]), i, s.model[i], t);
+        cached += a->tag != 0;
       }
     }
   }
@@ -573,7 +585,7 @@ static void test_forward_play(void) {
     printf(" %s %.2g", ha_batch_impl_name(impls[k]), worst[k]);
     ha_batch_destroy(b[k]);
   }
-  printf(" m (max error; %zu tracks x 300 times)\n", s.n);
+  printf(" m (max error; %zu tracks x 300 times; %zu caches equal to the model's)\n", s.n, cached);
   free(out);
   free(st);
   set_free(&s);

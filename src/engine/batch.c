@@ -54,6 +54,7 @@ enum {
   KIND_RANDOM,
   KIND_PERLIN,
   KIND_ATTRACT,
+  KIND_PENDULUM,
   KIND_COUNT
 };
 
@@ -253,11 +254,13 @@ static int capture_kernel(const ha_motion *m, ha__kernel_params *kp) {
   case HA__KERNEL_RANDOM: kind = KIND_RANDOM; break;
   case HA__KERNEL_PERLIN: kind = KIND_PERLIN; break;
   case HA__KERNEL_ATTRACT: kind = KIND_ATTRACT; break;
+  case HA__KERNEL_PENDULUM: kind = KIND_PENDULUM; break;
   case HA__KERNEL_NONE:
   default: return KIND_GENERIC;
   }
   /* The blended wrap: only the bounce, spring and attract kernels compute it. */
-  if (d->seam_window > 0.0 && kind != KIND_BOUNCE && kind != KIND_SPRING && kind != KIND_ATTRACT) {
+  if (d->seam_window > 0.0 && kind != KIND_BOUNCE && kind != KIND_SPRING && kind != KIND_ATTRACT &&
+      kind != KIND_PENDULUM) {
     return KIND_GENERIC;
   }
   if (d->has_xf) {
@@ -400,14 +403,15 @@ static int batch_capture(ha_batch *b, size_t i, const ha_motion *m, const ha_tra
   s->ez[1][i] = kp.ease > 0 ? (kp.ease - 1) % 3 : 0;
   s->um[0][i] = kp.u_mode;
   s->um[1][i] = kp.u_scale;
-  ha__batch_ref none_ref = {NULL, NULL, 0};
+  ha__batch_ref none_ref = {NULL, NULL, 0, NULL};
   s->ref[i] = none_ref;
-  if (kind == KIND_PERLIN || kind == KIND_ATTRACT) {
+  if (kind == KIND_PERLIN || kind == KIND_ATTRACT || kind == KIND_PENDULUM) {
     s->ref[i].tab = kp.table;
   }
-  if (kind == KIND_ATTRACT) {
+  if (kind == KIND_ATTRACT || kind == KIND_PENDULUM) {
     s->ref[i].state = b->ctx[track].state;
     s->ref[i].tag = d->tag;
+    s->ref[i].data = d;
     s->um[0][i] = kp.u_scale;
   }
   if (kind == KIND_RANDOM) {
@@ -419,7 +423,7 @@ static int batch_capture(ha_batch *b, size_t i, const ha_motion *m, const ha_tra
       s->n[a][1][i] = (double)(h & 0xffffffffu);
     }
   }
-  if (kind == KIND_BOUNCE || kind == KIND_SPRING || kind == KIND_ATTRACT) {
+  if (kind == KIND_BOUNCE || kind == KIND_SPRING || kind == KIND_ATTRACT || kind == KIND_PENDULUM) {
     /* The wrap's blend target: the position at τ = 0 of the next cycle,
      * frame applied (the kernel blends in the world frame). */
     ha_vec3 p0 = ha__motion_data_eval(d, 0.0, 1.0, b->ctx[track].track_id, NULL);
@@ -749,7 +753,8 @@ static const ha__batch_kernel_fn scalar_kernels[KIND_COUNT] = {NULL,
                                                                ha__batch_spring_scalar,
                                                                ha__batch_random_scalar,
                                                                ha__batch_perlin_scalar,
-                                                               ha__batch_attract_scalar};
+                                                               ha__batch_attract_scalar,
+                                                               ha__batch_pendulum_scalar};
 #if defined(HA_HAVE_AVX2)
 static const ha__batch_kernel_fn avx2_kernels[KIND_COUNT] = {NULL,
                                                              ha__batch_circle_avx2,
@@ -763,7 +768,8 @@ static const ha__batch_kernel_fn avx2_kernels[KIND_COUNT] = {NULL,
                                                              ha__batch_spring_avx2,
                                                              ha__batch_random_avx2,
                                                              ha__batch_perlin_avx2,
-                                                             ha__batch_attract_avx2};
+                                                             ha__batch_attract_avx2,
+                                                             ha__batch_pendulum_avx2};
 #endif
 
 /* Slots per kernel call on the grouped path: the outputs of a range whose

@@ -175,10 +175,37 @@ static HA__ALWAYS_INLINE __m256d select4(__m256d mask, __m256d yes, __m256d no) 
   return _mm256_blendv_pd(no, yes, mask);
 }
 
+/* τ of tracks i..i+3 for the integrated kernels (ha__grid_tau). */
+static inline __m256d grid_tau4(const ha__batch_soa *s, size_t i, __m256d t) {
+  __m256d tau = tau4(s, i, t);
+  __m256d in = _mm256_and_pd(_mm256_cmp_pd(tau, _mm256_setzero_pd(), _CMP_GE_OQ),
+                             _mm256_cmp_pd(tau, ld(s->T, i), _CMP_LE_OQ));
+  return _mm256_and_pd(tau, in);
+}
+
 /* One output vector triple. */
 typedef struct xyz4 {
   __m256d x, y, z;
 } xyz4;
+
+/* The blended wrap (ha__batch_seam) of tracks i..i+3 at τ. */
+static HA__ALWAYS_INLINE xyz4 seam4(const ha__batch_soa *s, size_t i, __m256d tau, xyz4 v) {
+  const __m256d zero = _mm256_setzero_pd();
+  __m256d from = ld(s->rho[1], i), win = ld(s->rho[2], i);
+  __m256d in =
+      _mm256_and_pd(_mm256_cmp_pd(win, zero, _CMP_GT_OQ), _mm256_cmp_pd(tau, from, _CMP_GT_OQ));
+  if (_mm256_movemask_pd(in) == 0) {
+    return v;
+  }
+  __m256d u = _mm256_min_pd(_mm256_div_pd(_mm256_sub_pd(tau, from), win), _mm256_set1_pd(1.0));
+  __m256d w =
+      _mm256_mul_pd(_mm256_mul_pd(u, u), _mm256_sub_pd(_mm256_set1_pd(3.0), _mm256_add_pd(u, u)));
+  w = _mm256_and_pd(w, in);
+  v.x = _mm256_add_pd(v.x, _mm256_mul_pd(_mm256_sub_pd(ld(s->n[0][0], i), v.x), w));
+  v.y = _mm256_add_pd(v.y, _mm256_mul_pd(_mm256_sub_pd(ld(s->n[1][0], i), v.y), w));
+  v.z = _mm256_add_pd(v.z, _mm256_mul_pd(_mm256_sub_pd(ld(s->n[2][0], i), v.z), w));
+  return v;
+}
 
 /* Store the first `rem` lanes of o at x/y/z + i (rem ≥ 1; all 4 when
  * rem ≥ 4). Masked stores never touch the other lanes' memory. */

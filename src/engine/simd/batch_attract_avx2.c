@@ -14,7 +14,7 @@ typedef struct attract4 {
 
 /* attract_step for four lanes: x in y[0..2], v in y[3..5]. */
 static HA__ALWAYS_INLINE void step4(const attract4 *p, __m256d y[6]) {
-  const __m256d dt = _mm256_set1_pd(HA__ATTRACT_DT), zero = _mm256_setzero_pd();
+  const __m256d dt = _mm256_set1_pd(HA__GRID_DT), zero = _mm256_setzero_pd();
   __m256d dv[3];
   for (int a = 0; a < 3; a++) {
     dv[a] = _mm256_sub_pd(p->tg[a], y[a]);
@@ -53,8 +53,8 @@ static HA__ALWAYS_INLINE void walk4(const ha__batch_soa *s, size_t i, size_t rem
     kd[l] = 0.0;
     if (l < rem) {
       double st[HA__ATTRACT_NY];
-      k[l] = ha__attract_index(tau[l]);
-      from[l] = ha__attract_resume(&s->ref[i + l], k[l], st);
+      k[l] = ha__grid_index(tau[l]);
+      from[l] = ha__grid_resume(&s->ref[i + l], HA__ATTRACT_NY, k[l], st);
       for (int a = 0; a < HA__ATTRACT_NY; a++) {
         ys[a][l] = st[a];
       }
@@ -84,12 +84,12 @@ static HA__ALWAYS_INLINE void walk4(const ha__batch_soa *s, size_t i, size_t rem
     for (int a = 0; a < HA__ATTRACT_NY; a++) {
       st[a] = ys[a][l];
     }
-    ha__attract_remember(&s->ref[i + l], k[l], from[l], st);
+    ha__grid_remember(&s->ref[i + l], HA__ATTRACT_NY, k[l], from[l], st);
   }
 }
 
 static HA__ALWAYS_INLINE xyz4 attract_at(const ha__batch_soa *s, size_t i, size_t rem, __m256d tv) {
-  const __m256d dt = _mm256_set1_pd(HA__ATTRACT_DT), zero = _mm256_setzero_pd();
+  const __m256d dt = _mm256_set1_pd(HA__GRID_DT), zero = _mm256_setzero_pd();
   attract4 p;
   for (int a = 0; a < 3; a++) {
     p.tg[a] = ld(s->ph[a], i);
@@ -98,7 +98,7 @@ static HA__ALWAYS_INLINE xyz4 attract_at(const ha__batch_soa *s, size_t i, size_
   p.radius = ld(s->w[1], i);
   p.vmax = ld(s->w[2], i);
   p.keep = _mm256_sub_pd(_mm256_set1_pd(1.0), _mm256_mul_pd(ld(s->um[0], i), dt));
-  __m256d tau = tau4(s, i, tv);
+  __m256d tau = grid_tau4(s, i, tv);
   _Alignas(32) double taus[4], kd[4];
   _mm256_store_pd(taus, tau);
   __m256d y[6];
@@ -120,20 +120,7 @@ static HA__ALWAYS_INLINE xyz4 attract_at(const ha__batch_soa *s, size_t i, size_
     v.y = _mm256_fmadd_pd(ld(s->m[1][col], i), l[col], v.y);
     v.z = _mm256_fmadd_pd(ld(s->m[2][col], i), l[col], v.z);
   }
-  /* The blended wrap (ha__batch_seam). */
-  __m256d from = ld(s->rho[1], i), win = ld(s->rho[2], i);
-  __m256d in =
-      _mm256_and_pd(_mm256_cmp_pd(win, zero, _CMP_GT_OQ), _mm256_cmp_pd(tau, from, _CMP_GT_OQ));
-  if (_mm256_movemask_pd(in) != 0) {
-    __m256d u = _mm256_min_pd(_mm256_div_pd(_mm256_sub_pd(tau, from), win), _mm256_set1_pd(1.0));
-    __m256d bw =
-        _mm256_mul_pd(_mm256_mul_pd(u, u), _mm256_sub_pd(_mm256_set1_pd(3.0), _mm256_add_pd(u, u)));
-    bw = _mm256_and_pd(bw, in);
-    v.x = _mm256_add_pd(v.x, _mm256_mul_pd(_mm256_sub_pd(ld(s->n[0][0], i), v.x), bw));
-    v.y = _mm256_add_pd(v.y, _mm256_mul_pd(_mm256_sub_pd(ld(s->n[1][0], i), v.y), bw));
-    v.z = _mm256_add_pd(v.z, _mm256_mul_pd(_mm256_sub_pd(ld(s->n[2][0], i), v.z), bw));
-  }
-  return v;
+  return seam4(s, i, tau, v);
 }
 
 void ha__batch_attract_avx2(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
