@@ -591,6 +591,31 @@ static void test_forward_play(void) {
   set_free(&s);
 }
 
+/* keyframes ride v2.0 plays its first cycle differently (ha__eval.cycle):
+ * the DIRECT kind must count cycles as ha_motion_eval does. */
+static void test_direct_cycles(void) {
+  uint64_t rng = g_seed ^ 0x5151u;
+  track_set s;
+  set_init(&s, 8);
+  static const char *const ride[] = {"ride=v2.0", "rideStart=3,-2,1", NULL};
+  for (int i = 0; i < 8; i++) {
+    ha_timing tm = {10.0 + (double)i, (ha_loop_mode)(i % 3), 1.0 + 0.25 * (double)i, HA_SEAM_CUT};
+    s.m[s.n] = test_motion("keyframes", ride, &tm);
+    s.model[s.n] = "keyframes";
+    s.ctx[s.n].track_id = (uint32_t)i;
+    s.ctx[s.n].shift = 0.0;
+    s.ctx[s.n].state = &s.state[s.n];
+    s.ctx[s.n].state_prev = NULL;
+    s.n++;
+  }
+  double times[40];
+  for (size_t j = 0; j < 40; j++) {
+    times[j] = ha_t_uniform(&rng, -1.0, 60.0);
+  }
+  check_all_impls(&s, times, 40, TOL_M, "ride v2.0");
+  set_free(&s);
+}
+
 static void test_every_model_mix(void) {
   uint64_t rng = g_seed ^ 0x9e3779b97f4a7c15ull;
   track_set s;
@@ -738,7 +763,8 @@ static void test_capture_and_refresh(void) {
   static const char *const liss[] = {"amplitudeX=3", NULL};
   ha_motion *c = test_motion("circular", circ, &tm);
   ha_motion *l = ha_model_find("lissajous") ? test_motion("lissajous", liss, &tm) : NULL;
-  ha_motion *lin = test_motion("catmull-rom", NULL, &tm); /* no kernel: generic */
+  static const char *const off[] = {"offset=1,2,0", NULL};
+  ha_motion *lin = test_motion("catmull-rom", off, &tm); /* an offset: generic */
   ha_batch *b = NULL;
   CHECK_OK(ha_batch_create(4, &b));
   size_t idx = 99;
@@ -976,6 +1002,7 @@ int main(void) {
   RUN(test_kernel_models_random);
   RUN(test_every_model_mix);
   RUN(test_forward_play);
+  RUN(test_direct_cycles);
   RUN(test_spring_cases);
   RUN(test_grouping_churn);
   RUN(test_extreme_angles);

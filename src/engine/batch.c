@@ -55,6 +55,7 @@ enum {
   KIND_PERLIN,
   KIND_ATTRACT,
   KIND_PENDULUM,
+  KIND_DIRECT,
   KIND_COUNT
 };
 
@@ -237,11 +238,11 @@ void ha_batch_get_stats(const ha_batch *b, ha_batch_stats *out) {
 /* The kernel for `m`, its parameters in `kp` with the frame folded in. */
 static int capture_kernel(const ha_motion *m, ha__kernel_params *kp) {
   const ha__motion_data *d = ha__motion_current(m);
-  if (ha__motion_blending(m) || d->model->pack == NULL || d->has_off) {
+  if (ha__motion_blending(m) || d->has_off) {
     return KIND_GENERIC;
   }
   int kind;
-  switch (d->model->pack(d, kp)) {
+  switch (d->model->pack != NULL ? d->model->pack(d, kp) : HA__KERNEL_NONE) {
   case HA__KERNEL_CIRCLE: kind = KIND_CIRCLE; break;
   case HA__KERNEL_SINES: kind = KIND_SINES; break;
   case HA__KERNEL_LERP: kind = KIND_LERP; break;
@@ -256,7 +257,15 @@ static int capture_kernel(const ha_motion *m, ha__kernel_params *kp) {
   case HA__KERNEL_ATTRACT: kind = KIND_ATTRACT; break;
   case HA__KERNEL_PENDULUM: kind = KIND_PENDULUM; break;
   case HA__KERNEL_NONE:
-  default: return KIND_GENERIC;
+  default:
+    if (d->model->info.flags & HA_MODEL_STATEFUL) {
+      return KIND_GENERIC;
+    }
+    /* DIRECT: the model's own local() on the slot's data, frame folded. */
+    memset(kp, 0, sizeof(*kp));
+    kp->m[0][0] = kp->m[1][1] = kp->m[2][2] = 1.0;
+    kind = KIND_DIRECT;
+    break;
   }
   /* The blended wrap: only the bounce, spring and attract kernels compute it. */
   if (d->seam_window > 0.0 && kind != KIND_BOUNCE && kind != KIND_SPRING && kind != KIND_ATTRACT &&
@@ -403,10 +412,14 @@ static int batch_capture(ha_batch *b, size_t i, const ha_motion *m, const ha_tra
   s->ez[1][i] = kp.ease > 0 ? (kp.ease - 1) % 3 : 0;
   s->um[0][i] = kp.u_mode;
   s->um[1][i] = kp.u_scale;
-  ha__batch_ref none_ref = {NULL, NULL, 0, NULL};
+  ha__batch_ref none_ref = {NULL, NULL, 0, NULL, 0};
   s->ref[i] = none_ref;
   if (kind == KIND_PERLIN || kind == KIND_ATTRACT || kind == KIND_PENDULUM) {
     s->ref[i].tab = kp.table;
+  }
+  if (kind == KIND_DIRECT) {
+    s->ref[i].data = d;
+    s->ref[i].track = b->ctx[track].track_id;
   }
   if (kind == KIND_ATTRACT || kind == KIND_PENDULUM) {
     s->ref[i].state = b->ctx[track].state;
@@ -754,7 +767,8 @@ static const ha__batch_kernel_fn scalar_kernels[KIND_COUNT] = {NULL,
                                                                ha__batch_random_scalar,
                                                                ha__batch_perlin_scalar,
                                                                ha__batch_attract_scalar,
-                                                               ha__batch_pendulum_scalar};
+                                                               ha__batch_pendulum_scalar,
+                                                               ha__batch_direct};
 #if defined(HA_HAVE_AVX2)
 static const ha__batch_kernel_fn avx2_kernels[KIND_COUNT] = {NULL,
                                                              ha__batch_circle_avx2,
@@ -769,7 +783,8 @@ static const ha__batch_kernel_fn avx2_kernels[KIND_COUNT] = {NULL,
                                                              ha__batch_random_avx2,
                                                              ha__batch_perlin_avx2,
                                                              ha__batch_attract_avx2,
-                                                             ha__batch_pendulum_avx2};
+                                                             ha__batch_pendulum_avx2,
+                                                             ha__batch_direct};
 #endif
 
 /* Slots per kernel call on the grouped path: the outputs of a range whose

@@ -56,7 +56,8 @@ typedef struct ha__batch_ref {
   const double *tab;
   ha_motion_state *state;
   uint64_t tag;
-  const ha__motion_data *data; /* PENDULUM: for the lanes the kernel leaves to the model */
+  const ha__motion_data *data; /* PENDULUM, DIRECT: the motion's data */
+  uint32_t track;              /* DIRECT: the track id (ha_track_ctx) */
 } ha__batch_ref;
 
 /* Field arrays, each `capacity` (+ slack) doubles, 64-byte aligned. */
@@ -247,6 +248,10 @@ typedef struct ha__times_out {
  * x/y/z[0, n). */
 typedef void (*ha__batch_kernel_fn)(const ha__batch_soa *s, size_t i0, size_t n, double t,
                                     double *x, double *y, double *z);
+/* DIRECT: any other stateless model, its own local() on the slot's data
+ * (batch_direct.c); one implementation for every ISA. */
+void ha__batch_direct(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x, double *y,
+                      double *z);
 /* The shape kernels, scalar reference (batch.c) and AVX2
  * (simd/batch_shapes_avx2.c). */
 #define HA__SHAPE_KERNELS(X) \
