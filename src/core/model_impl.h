@@ -121,7 +121,9 @@ static inline double ha__sin_det(double x) {
   if (!(fabs(x) <= 524288.0)) {
     return sin(x);
   }
-  double k = floor(x * 0.6366197723675814 + 0.5);
+  /* k = x·2/π rounded to nearest by adding and removing 1.5·2^52 (no
+   * floor() call: baseline x86-64 has no rounding instruction). */
+  double k = (x * 0.6366197723675814 + 6755399441055744.0) - 6755399441055744.0;
   double r = (x - k * 1.5707963267341256) - k * 6.077100506506192e-11;
   double z = r * r;
   double ps = -1.6666666666666632e-01 +

@@ -25,7 +25,9 @@ static HA__ALWAYS_INLINE __m256d sin4_det(__m256d x) {
     return _mm256_load_pd(v);
   }
 #define C_(v) _mm256_set1_pd(v)
-  __m256d k = _mm256_floor_pd(_mm256_add_pd(_mm256_mul_pd(x, C_(0.6366197723675814)), C_(0.5)));
+  __m256d k =
+      _mm256_sub_pd(_mm256_add_pd(_mm256_mul_pd(x, C_(0.6366197723675814)), C_(6755399441055744.0)),
+                    C_(6755399441055744.0));
   __m256d r = _mm256_sub_pd(_mm256_sub_pd(x, _mm256_mul_pd(k, C_(1.5707963267341256))),
                             _mm256_mul_pd(k, C_(6.077100506506192e-11)));
   __m256d z = _mm256_mul_pd(r, r);
