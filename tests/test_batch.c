@@ -20,9 +20,10 @@ static const ha_batch_impl impls[] = {HA_BATCH_IMPL_GENERIC, HA_BATCH_IMPL_SCALA
 
 /* The closed-form models the batch runs as kernels. */
 static const char *const kernel_models[] = {
-    "circular", "elliptical", "orbit",  "circular-scan", "lissajous",  "linear",     "doppler",
-    "zoom",     "spiral",     "helix",  "rose-curve",    "epicycloid", "oscillator", "zigzag",
-    "pattern",  "bounce",     "bezier", "spring",        "random"};
+    "circular",   "elliptical",   "orbit",         "circular-scan", "lissajous",  "linear",
+    "doppler",    "zoom",         "spiral",        "helix",         "rose-curve", "epicycloid",
+    "oscillator", "zigzag",       "pattern",       "bounce",        "bezier",     "spring",
+    "random",     "perlin-noise", "attract-repel", "pendulum"};
 /* Of those, the ones packed only for some parameters (an easing the kernels
  * lack, linear's aed space, pattern's polygons, bezier's constant speed): the
  * others must always be. */
@@ -519,6 +520,102 @@ static void test_spring_cases(void) {
   set_free(&s);
 }
 
+/* Playback as a player does it: every implementation with caches of its
+ * own (and the reference with its own), forward in steps of 1–7 ms, then a
+ * jump back and forward again, so the kernels resume from their caches
+ * (a few steps) as well as from checkpoints. Every model, random shapes. */
+static void test_forward_play(void) {
+  enum { NIMPL = HA__COUNTOF_T(impls) };
+  uint64_t rng = g_seed ^ 0xf0f0u;
+  track_set s;
+  size_t nmodels = ha_model_count();
+  set_init(&s, 3 * nmodels);
+  for (int rep = 0; rep < 3; rep++) {
+    for (size_t i = 0; i < nmodels; i++) {
+      add_random(&s, &rng, ha_model_at(i)->name, rep != 0, 20.0);
+    }
+  }
+  ha_motion_state *st = calloc((NIMPL + 1) * s.n, sizeof(*st));
+  ha_batch *b[NIMPL];
+  for (size_t k = 0; k < NIMPL; k++) {
+    CHECK_OK(ha_batch_create(s.n, &b[k]));
+    for (size_t i = 0; i < s.n; i++) {
+      ha_track_ctx ctx = s.ctx[i];
+      ctx.state = &st[k * s.n + i];
+      CHECK_OK(ha_batch_add(b[k], s.m[i], &ctx, NULL));
+    }
+  }
+  double *out = malloc(3 * s.n * sizeof(double));
+  double worst[NIMPL] = {0}, t = ha_t_uniform(&rng, 0.0, 200.0);
+  int reported = 0;
+  size_t cached = 0;
+  for (int j = 0; j < 300; j++) {
+    t += j == 150 ? -ha_t_uniform(&rng, 0.0, 50.0) : 0.001 * (double)(1 + ha_t_rand(&rng) % 7);
+    for (size_t k = 0; k < NIMPL; k++) {
+      if (!ha_batch_impl_available(impls[k])) {
+        continue;
+      }
+      CHECK_OK(ha_batch_eval_with(b[k], t, out, out + s.n, out + 2 * s.n, impls[k]));
+      for (size_t i = 0; i < s.n; i++) {
+        ha_track_ctx ctx = s.ctx[i];
+        ctx.state = &st[NIMPL * s.n + i];
+        ha_vec3 r = ha_motion_eval(s.m[i], t, &ctx);
+        double e;
+        if (!near_ref(out[i], out[s.n + i], out[2 * s.n + i], r, TOL_M, &worst[k], &e) &&
+            reported++ < 5) {
+          HA_T_FAIL("forward play/%s: track %zu (%s) at t=%.17g: error %.3g m",
+                    ha_batch_impl_name(impls[k]), i, s.model[i], t, e);
+        }
+        /* The integrated kernels' grid states are the model's bits: both
+         * caches hold the same state after the same evaluation. */
+        const ha_motion_state *a = &st[k * s.n + i], *o = ctx.state;
+        if (strcmp(s.model[i], "pendulum") != 0 && strcmp(s.model[i], "attract-repel") != 0) {
+          continue;
+        }
+        CHECK_MSG(a->tag == o->tag && memcmp(&a->tau, &o->tau, sizeof(double)) == 0 &&
+                      memcmp(a->y, o->y, 13 * sizeof(double)) == 0,
+                  "forward play/%s: track %zu (%s) at t=%.17g: cache differs from the model's",
+                  ha_batch_impl_name(impls[k]), i, s.model[i], t);
+        cached += a->tag != 0;
+      }
+    }
+  }
+  printf("     forward play");
+  for (size_t k = 0; k < NIMPL; k++) {
+    printf(" %s %.2g", ha_batch_impl_name(impls[k]), worst[k]);
+    ha_batch_destroy(b[k]);
+  }
+  printf(" m (max error; %zu tracks x 300 times; %zu caches equal to the model's)\n", s.n, cached);
+  free(out);
+  free(st);
+  set_free(&s);
+}
+
+/* keyframes ride v2.0 plays its first cycle differently (ha__eval.cycle):
+ * the DIRECT kind must count cycles as ha_motion_eval does. */
+static void test_direct_cycles(void) {
+  uint64_t rng = g_seed ^ 0x5151u;
+  track_set s;
+  set_init(&s, 8);
+  static const char *const ride[] = {"ride=v2.0", "rideStart=3,-2,1", NULL};
+  for (int i = 0; i < 8; i++) {
+    ha_timing tm = {10.0 + (double)i, (ha_loop_mode)(i % 3), 1.0 + 0.25 * (double)i, HA_SEAM_CUT};
+    s.m[s.n] = test_motion("keyframes", ride, &tm);
+    s.model[s.n] = "keyframes";
+    s.ctx[s.n].track_id = (uint32_t)i;
+    s.ctx[s.n].shift = 0.0;
+    s.ctx[s.n].state = &s.state[s.n];
+    s.ctx[s.n].state_prev = NULL;
+    s.n++;
+  }
+  double times[40];
+  for (size_t j = 0; j < 40; j++) {
+    times[j] = ha_t_uniform(&rng, -1.0, 60.0);
+  }
+  check_all_impls(&s, times, 40, TOL_M, "ride v2.0");
+  set_free(&s);
+}
+
 static void test_every_model_mix(void) {
   uint64_t rng = g_seed ^ 0x9e3779b97f4a7c15ull;
   track_set s;
@@ -666,7 +763,8 @@ static void test_capture_and_refresh(void) {
   static const char *const liss[] = {"amplitudeX=3", NULL};
   ha_motion *c = test_motion("circular", circ, &tm);
   ha_motion *l = ha_model_find("lissajous") ? test_motion("lissajous", liss, &tm) : NULL;
-  ha_motion *lin = test_motion("catmull-rom", NULL, &tm); /* no kernel: generic */
+  static const char *const off[] = {"offset=1,2,0", NULL};
+  ha_motion *lin = test_motion("catmull-rom", off, &tm); /* an offset: generic */
   ha_batch *b = NULL;
   CHECK_OK(ha_batch_create(4, &b));
   size_t idx = 99;
@@ -903,6 +1001,8 @@ int main(void) {
   RUN(test_capture_and_refresh);
   RUN(test_kernel_models_random);
   RUN(test_every_model_mix);
+  RUN(test_forward_play);
+  RUN(test_direct_cycles);
   RUN(test_spring_cases);
   RUN(test_grouping_churn);
   RUN(test_extreme_angles);

@@ -57,6 +57,23 @@ typedef struct ha__model ha__model;
  *           smoothness in omega[0..2], centre and bounds in phase and rho,
  *           the seed in u_scale; c = 0 and M = I before the frame. The batch
  *           hashes (seed, track, axis) once per track (ha__noise_prefix).
+ *   PERLIN: P = c + M·L, L_a = Σ_o pers^o·n_o(x), perlin_noise.c's octaves
+ *           (x = rate·2^o·τ + φ(a, o)): rate, period (0 none) and octaves
+ *           in omega[0..2], persistence in phase[0], the phases and the
+ *           folded hashes in `table` (perlin_noise.c's d->aux, which the
+ *           batch references, never copies: axis a, octave o at
+ *           HA__PERLIN_AT(a, o): φ, the hash's high and low 32 bits); c =
+ *           centre and M = scale/(N·Σ pers^o)·I before the frame.
+ *   ATTRACT: P = c + M·x(τ), attract_repel.c's grid state x (its fixed
+ *           step, checkpoints in `table` = d->aux, the per-track cache)
+ *           linearly interpolated to τ: strength, radius, maxSpeed in
+ *           omega[0..2], the target in phase, damping in u_scale; c = 0,
+ *           M = I before the frame. Blended wrap as BOUNCE.
+ *   PENDULUM: P = c + m[:,0]·sin θ + m[:,1]·cos θ, θ(τ) pendulum.c's RK4
+ *           grid (ha__sin_det) from `table` = d->aux (checkpoints after
+ *           the folds' header: pendulum.c) or the cache: g/L and damping
+ *           in omega[0..1]. Times past a settled fold the batch leaves to
+ *           the model. Blended wrap as BOUNCE.
  * where the shape kernels' u (in g and θ alike) is p, or τ in seconds
  * (u_mode 1), or the lap fraction x − ⌊x⌋ of x = u_scale·p (u_mode 2).
  * (m[r][k]: row r = axis x/y/z, column k.) Each formula is written with the
@@ -73,7 +90,10 @@ typedef enum ha__kernel {
   HA__KERNEL_BOUNCE,
   HA__KERNEL_CUBIC,
   HA__KERNEL_SPRING,
-  HA__KERNEL_RANDOM
+  HA__KERNEL_RANDOM,
+  HA__KERNEL_PERLIN,
+  HA__KERNEL_ATTRACT,
+  HA__KERNEL_PENDULUM
 } ha__kernel;
 typedef struct ha__kernel_params {
   double c[3];
@@ -87,7 +107,43 @@ typedef struct ha__kernel_params {
   int wave;        /* WAVE: ha__waveform's index */
   int u_mode;      /* shape kernels: u = p (0), τ (1) or frac(u_scale·p) (2) */
   double u_scale;
+  const double *table; /* PERLIN: the model's table, owned by the motion data */
 } ha__kernel_params;
+
+/* The pendulum's sine (its RK4 steps): Cody–Waite reduction by π/2 (the
+ * first part of π/2 has 33 bits, so k·P1 is exact for |k| < 2^20) and
+ * fdlibm's kernel polynomials, with plain multiplies and adds only, so the
+ * batch's AVX2 kernel (avx2_impl.h, sin4_det) computes the same bits lane
+ * by lane whatever the libm: the integrated grid states are then one
+ * function of k for the model and the kernel alike, and their caches can
+ * be shared. Within about an ulp of sin; |x| > 2^19 goes to libm. */
+static inline double ha__sin_det(double x) {
+  if (!(fabs(x) <= 524288.0)) {
+    return sin(x);
+  }
+  /* k = x·2/π rounded to nearest by adding and removing 1.5·2^52 (no
+   * floor() call: baseline x86-64 has no rounding instruction). */
+  double k = (x * 0.6366197723675814 + 6755399441055744.0) - 6755399441055744.0;
+  double r = (x - k * 1.5707963267341256) - k * 6.077100506506192e-11;
+  double z = r * r;
+  double ps = -1.6666666666666632e-01 +
+              z * (8.333333333322425e-03 +
+                   z * (-1.9841269829816972e-04 +
+                        z * (2.755731369523361e-06 +
+                             z * (-2.505075865436212e-08 + z * 1.589682799074592e-10))));
+  double pc = 4.166666666666665e-02 +
+              z * (-1.3888888888882792e-03 +
+                   z * (2.4801587294597684e-05 +
+                        z * (-2.755731573018792e-07 +
+                             z * (2.087589666464709e-09 + z * -1.1367930566525163e-11))));
+  double sn = r + r * z * ps;
+  double cs = (1.0 - 0.5 * z) + z * z * pc;
+  int q = (int)((int64_t)k & 3);
+  return q == 0 ? sn : q == 1 ? cs : q == 2 ? -sn : -cs;
+}
+
+/* perlin-noise's table (PERLIN above): axis a, octave o (< 8). */
+#define HA__PERLIN_AT(a, o) ((size_t)3 * (8 * (size_t)(a) + (size_t)(o)))
 
 /* noise.h's hashing, out of line for the batch: the hash of (seed, a, b)
  * folded up to its last key, and the last round with key c. */

@@ -52,6 +52,10 @@ enum {
   KIND_CUBIC,
   KIND_SPRING,
   KIND_RANDOM,
+  KIND_PERLIN,
+  KIND_ATTRACT,
+  KIND_PENDULUM,
+  KIND_DIRECT,
   KIND_COUNT
 };
 
@@ -133,7 +137,8 @@ ha_status ha_batch_create(size_t capacity, ha_batch **out) {
   *out = NULL;
   /* The bound keeps every size computation below from overflowing. */
   const size_t per_track = HA__BATCH_FIELDS * sizeof(double) + sizeof(ha_track_ctx) +
-                           sizeof(batch_run) + sizeof(void *) + 2 * sizeof(size_t) + 1;
+                           sizeof(batch_run) + sizeof(void *) + sizeof(ha__batch_ref) +
+                           2 * sizeof(size_t) + 1;
   if (capacity > (SIZE_MAX / 2) / per_track) {
     return HA_ENOMEM;
   }
@@ -152,8 +157,9 @@ ha_status ha_batch_create(size_t capacity, ha_batch **out) {
   b->runs = malloc(capacity * sizeof(*b->runs));
   b->slot = malloc(capacity * sizeof(*b->slot));
   b->ord = malloc(capacity * sizeof(*b->ord));
-  if (b->fields == NULL || b->motion == NULL || b->ctx == NULL || b->kind == NULL ||
-      b->runs == NULL || b->slot == NULL || b->ord == NULL) {
+  b->soa.ref = calloc(stride, sizeof(*b->soa.ref));
+  if (b->soa.ref == NULL || b->fields == NULL || b->motion == NULL || b->ctx == NULL ||
+      b->kind == NULL || b->runs == NULL || b->slot == NULL || b->ord == NULL) {
     ha_batch_destroy(b);
     return HA_ENOMEM;
   }
@@ -184,6 +190,7 @@ void ha_batch_destroy(ha_batch *b) {
   free(b->runs);
   free(b->slot);
   free(b->ord);
+  free(b->soa.ref);
   free(b);
 }
 
@@ -207,7 +214,7 @@ size_t ha_batch_memory_bytes(const ha_batch *b) {
     return 0;
   }
   size_t stride = (b->cap + 3u + 7u) & ~(size_t)7u; /* as ha_batch_create */
-  return sizeof(*b) + HA__BATCH_FIELDS * stride * sizeof(double) +
+  return sizeof(*b) + HA__BATCH_FIELDS * stride * sizeof(double) + stride * sizeof(*b->soa.ref) +
          b->cap * (sizeof(*b->motion) + sizeof(*b->ctx) + 1 + sizeof(*b->runs) + sizeof(*b->slot) +
                    sizeof(*b->ord));
 }
@@ -231,11 +238,11 @@ void ha_batch_get_stats(const ha_batch *b, ha_batch_stats *out) {
 /* The kernel for `m`, its parameters in `kp` with the frame folded in. */
 static int capture_kernel(const ha_motion *m, ha__kernel_params *kp) {
   const ha__motion_data *d = ha__motion_current(m);
-  if (ha__motion_blending(m) || d->model->pack == NULL || d->has_off) {
+  if (ha__motion_blending(m) || d->has_off) {
     return KIND_GENERIC;
   }
   int kind;
-  switch (d->model->pack(d, kp)) {
+  switch (d->model->pack != NULL ? d->model->pack(d, kp) : HA__KERNEL_NONE) {
   case HA__KERNEL_CIRCLE: kind = KIND_CIRCLE; break;
   case HA__KERNEL_SINES: kind = KIND_SINES; break;
   case HA__KERNEL_LERP: kind = KIND_LERP; break;
@@ -246,11 +253,23 @@ static int capture_kernel(const ha_motion *m, ha__kernel_params *kp) {
   case HA__KERNEL_CUBIC: kind = KIND_CUBIC; break;
   case HA__KERNEL_SPRING: kind = KIND_SPRING; break;
   case HA__KERNEL_RANDOM: kind = KIND_RANDOM; break;
+  case HA__KERNEL_PERLIN: kind = KIND_PERLIN; break;
+  case HA__KERNEL_ATTRACT: kind = KIND_ATTRACT; break;
+  case HA__KERNEL_PENDULUM: kind = KIND_PENDULUM; break;
   case HA__KERNEL_NONE:
-  default: return KIND_GENERIC;
+  default:
+    if (d->model->info.flags & HA_MODEL_STATEFUL) {
+      return KIND_GENERIC;
+    }
+    /* DIRECT: the model's own local() on the slot's data, frame folded. */
+    memset(kp, 0, sizeof(*kp));
+    kp->m[0][0] = kp->m[1][1] = kp->m[2][2] = 1.0;
+    kind = KIND_DIRECT;
+    break;
   }
-  /* The blended wrap: only the bounce and spring kernels compute it. */
-  if (d->seam_window > 0.0 && kind != KIND_BOUNCE && kind != KIND_SPRING) {
+  /* The blended wrap: only the bounce, spring and attract kernels compute it. */
+  if (d->seam_window > 0.0 && kind != KIND_BOUNCE && kind != KIND_SPRING && kind != KIND_ATTRACT &&
+      kind != KIND_PENDULUM) {
     return KIND_GENERIC;
   }
   if (d->has_xf) {
@@ -307,6 +326,7 @@ static void move_slot(ha_batch *b, size_t from, size_t to) {
   for (size_t k = 0; k < HA__BATCH_FIELDS; k++) {
     (*f[k])[to] = (*f[k])[from];
   }
+  b->soa.ref[to] = b->soa.ref[from];
   size_t i = b->ord[from];
   b->ord[to] = i;
   b->slot[i] = to;
@@ -392,6 +412,21 @@ static int batch_capture(ha_batch *b, size_t i, const ha_motion *m, const ha_tra
   s->ez[1][i] = kp.ease > 0 ? (kp.ease - 1) % 3 : 0;
   s->um[0][i] = kp.u_mode;
   s->um[1][i] = kp.u_scale;
+  ha__batch_ref none_ref = {NULL, NULL, 0, NULL, 0};
+  s->ref[i] = none_ref;
+  if (kind == KIND_PERLIN || kind == KIND_ATTRACT || kind == KIND_PENDULUM) {
+    s->ref[i].tab = kp.table;
+  }
+  if (kind == KIND_DIRECT) {
+    s->ref[i].data = d;
+    s->ref[i].track = b->ctx[track].track_id;
+  }
+  if (kind == KIND_ATTRACT || kind == KIND_PENDULUM) {
+    s->ref[i].state = b->ctx[track].state;
+    s->ref[i].tag = d->tag;
+    s->ref[i].data = d;
+    s->um[0][i] = kp.u_scale;
+  }
   if (kind == KIND_RANDOM) {
     /* hash4(seed, track, axis, ·) folded up to the waypoint, per axis, as
      * two exact 32-bit halves */
@@ -401,7 +436,7 @@ static int batch_capture(ha_batch *b, size_t i, const ha_motion *m, const ha_tra
       s->n[a][1][i] = (double)(h & 0xffffffffu);
     }
   }
-  if (kind == KIND_BOUNCE || kind == KIND_SPRING) {
+  if (kind == KIND_BOUNCE || kind == KIND_SPRING || kind == KIND_ATTRACT || kind == KIND_PENDULUM) {
     /* The wrap's blend target: the position at τ = 0 of the next cycle,
      * frame applied (the kernel blends in the world frame). */
     ha_vec3 p0 = ha__motion_data_eval(d, 0.0, 1.0, b->ctx[track].track_id, NULL);
@@ -653,14 +688,7 @@ static void tau_kernel_scalar(const ha__batch_soa *s, size_t i0, size_t n, doubl
     for (int r = 0; r < 3; r++) {
       v[r] = s->c[r][i] + s->m[r][2][i] * h;
     }
-    if (s->rho[2][i] > 0.0 && tau > s->rho[1][i]) {
-      double u = (tau - s->rho[1][i]) / s->rho[2][i];
-      u = u > 1.0 ? 1.0 : u;
-      double w = u * u * (3.0 - 2.0 * u);
-      for (int r = 0; r < 3; r++) {
-        v[r] = v[r] + (s->n[r][0][i] - v[r]) * w;
-      }
-    }
+    ha__batch_seam(s, i, tau, v);
     x[i - i0] = v[0];
     y[i - i0] = v[1];
     z[i - i0] = v[2];
@@ -736,7 +764,11 @@ static const ha__batch_kernel_fn scalar_kernels[KIND_COUNT] = {NULL,
                                                                ha__batch_bounce_scalar,
                                                                ha__batch_cubic_scalar,
                                                                ha__batch_spring_scalar,
-                                                               ha__batch_random_scalar};
+                                                               ha__batch_random_scalar,
+                                                               ha__batch_perlin_scalar,
+                                                               ha__batch_attract_scalar,
+                                                               ha__batch_pendulum_scalar,
+                                                               ha__batch_direct};
 #if defined(HA_HAVE_AVX2)
 static const ha__batch_kernel_fn avx2_kernels[KIND_COUNT] = {NULL,
                                                              ha__batch_circle_avx2,
@@ -748,7 +780,11 @@ static const ha__batch_kernel_fn avx2_kernels[KIND_COUNT] = {NULL,
                                                              ha__batch_bounce_avx2,
                                                              ha__batch_cubic_avx2,
                                                              ha__batch_spring_avx2,
-                                                             ha__batch_random_avx2};
+                                                             ha__batch_random_avx2,
+                                                             ha__batch_perlin_avx2,
+                                                             ha__batch_attract_avx2,
+                                                             ha__batch_pendulum_avx2,
+                                                             ha__batch_direct};
 #endif
 
 /* Slots per kernel call on the grouped path: the outputs of a range whose

@@ -17,11 +17,14 @@
  *   SINES:  P = c + Σ_k m[:,k]·sin(w[k]·p + ph[k]), k = 0..2
  *   LERP, ROT1, ROT2, WAVE (the shape kernels, model_impl.h): θ0 in ph[0],
  *   ω0..2 in w[0..2], the easing in ez, ρ (or the waveform) in rho, n.
- *   BOUNCE, SPRING: their parameters in w and ph (as model_impl.h),
- *   bounce's maxBounces in rho[0], the blended wrap's start and window (s)
- *   in rho[1], rho[2] (0: none) and the position it blends into (world
- *   frame) in n[:,0]. CUBIC: the control points in m and n[:,0].
- * with the frame transform folded into c and m, w the model's angular rates
+ *   PERLIN: rate, period, octaves in w[0..2], persistence in ph[0], the
+ *   table in ref (model_impl.h), M·L folded as for the others.
+ *   ATTRACT: strength, radius, maxSpeed in w[0..2], the target in ph,
+ *   damping in um[0], the checkpoints, cache and tag in ref; the blended wrap as BOUNCE
+ * (attract-repel.c's step, batch_attract.c). BOUNCE, SPRING: their parameters in w and ph (as
+ * model_impl.h), bounce's maxBounces in rho[0], the blended wrap's start and window (s) in rho[1],
+ * rho[2] (0: none) and the position it blends into (world frame) in n[:,0]. CUBIC: the control
+ * points in m and n[:,0]. with the frame transform folded into c and m, w the model's angular rates
  * per unit of progress and p = τ/T, divided per track as ha_motion_eval does:
  * θ0 + ω·(τ/T) is then, operation for operation, how every CIRCLE model
  * computes its angle, so θ is bit-identical to the model's and only sin/cos
@@ -42,6 +45,21 @@
 
 #include "holoanim/batch.h"
 
+#include <string.h>
+
+/* Per slot, besides the field arrays: the model's table (PERLIN, ATTRACT:
+ * ha__kernel_params.table, owned by the motion data), the track's state
+ * cache (ATTRACT: ha_track_ctx.state, may be NULL) and the data's cache tag
+ * (ATTRACT, PENDULUM) and the data (PENDULUM); NULL / 0 for the other
+ * kinds. */
+typedef struct ha__batch_ref {
+  const double *tab;
+  ha_motion_state *state;
+  uint64_t tag;
+  const ha__motion_data *data; /* PENDULUM, DIRECT: the motion's data */
+  uint32_t track;              /* DIRECT: the track id (ha_track_ctx) */
+} ha__batch_ref;
+
 /* Field arrays, each `capacity` (+ slack) doubles, 64-byte aligned. */
 typedef struct ha__batch_soa {
   double *T;       /* duration T (s), > 0 */
@@ -56,6 +74,9 @@ typedef struct ha__batch_soa {
   double *rho[3];  /* ROT1/ROT2: ρ coefficients; WAVE: rho[0] the waveform */
   double *um[2];   /* shape kernels: u mode (0 p, 1 τ, 2 lap) and lap scale */
   double *n[3][2]; /* ROT2: the second rotating vector's columns */
+  /* PERLIN, ATTRACT: what the slot references (moved with the fields).
+   * Kernels read it only for the lanes of their run, never for the slack. */
+  struct ha__batch_ref *ref;
 } ha__batch_soa;
 
 #define HA__BATCH_FIELDS 35 /* double arrays in ha__batch_soa */
@@ -120,6 +141,91 @@ static inline double ha__batch_tau_at(const ha__batch_soa *s, size_t i, double t
   return ha__batch_tau(a, s->T[i], s->mode[i]);
 }
 
+/* ---- ATTRACT, PENDULUM: the integrated models' grid (fixed_step.h's,
+ * restated) ----
+ * The 1 ms grid, its checkpoint table (d->aux: stride, count, offset, then
+ * count states of ny doubles) and the per-track cache (y[0..ny) the state,
+ * y[ny] its step, y[13] the steps the last evaluation took, tau = t_k),
+ * with ha__motion_data_eval's rule that a cache of another data version is
+ * reset first and tagged after. The state at step k is the same bits
+ * whichever way it is reached, so kernels and model share caches. */
+#define HA__GRID_DT 1e-3
+#define HA__ATTRACT_NY 6
+
+/* τ for the integrated kernels: beyond |a|/T ≈ 2^53 the loop remainder
+ * is meaningless and may leave [0, T] (ha_time_map then says 0); a step
+ * count must never come from it. */
+static inline double ha__grid_tau(const ha__batch_soa *s, size_t i, double t) {
+  double tau = ha__batch_tau_at(s, i, t);
+  return tau >= 0.0 && tau <= s->T[i] ? tau : 0.0;
+}
+
+/* fixed_step.h's grid_index: the largest k with k·dt ≤ τ. */
+static inline int64_t ha__grid_index(double tau) {
+  if (!(tau > 0.0)) {
+    return 0;
+  }
+  int64_t k = (int64_t)floor(tau / HA__GRID_DT);
+  if ((double)(k + 1) * HA__GRID_DT <= tau) {
+    k++;
+  } else if (k > 0 && (double)k * HA__GRID_DT > tau) {
+    k--;
+  }
+  return k;
+}
+
+/* The latest known grid state at or before step k into y (fixed_step.h's
+ * fixed_step_resume, after the tag check); returns its step. */
+static inline int64_t ha__grid_resume(const ha__batch_ref *r, size_t ny, int64_t k, double *y) {
+  const double *aux = r->tab;
+  int64_t stride = (int64_t)aux[0];
+  int64_t j = k / stride;
+  if (j > (int64_t)aux[1] - 1) {
+    j = (int64_t)aux[1] - 1;
+  }
+  int64_t at = j * stride;
+  memcpy(y, &aux[(size_t)aux[2] + ny * (size_t)j], ny * sizeof(double));
+  ha_motion_state *st = r->state;
+  if (st != NULL && st->tag != r->tag) {
+    memset(st, 0, sizeof(*st));
+  }
+  if (st != NULL && st->tag != 0 && st->y[ny] >= 0.0 && st->y[ny] <= (double)k) {
+    int64_t kc = (int64_t)st->y[ny];
+    if (kc > at) {
+      at = kc;
+      memcpy(y, st->y, ny * sizeof(double));
+    }
+  }
+  return at;
+}
+
+/* Keep grid state k in the cache and tag it (fixed_step_remember). */
+static inline void ha__grid_remember(const ha__batch_ref *r, size_t ny, int64_t k, int64_t from,
+                                     const double *y) {
+  ha_motion_state *st = r->state;
+  if (st != NULL) {
+    st->tau = (double)k * HA__GRID_DT;
+    memcpy(st->y, y, ny * sizeof(double));
+    st->y[ny] = (double)k;
+    st->y[13] = (double)(k - from);
+    st->tag = r->tag;
+  }
+}
+
+/* The blended wrap of slot i at τ (BOUNCE, SPRING, ATTRACT): the world
+ * position v eased into n[:,0] over [rho[1], rho[1] + rho[2]] (rho[2] 0:
+ * none), as ha__motion_data_eval does. */
+static inline void ha__batch_seam(const ha__batch_soa *s, size_t i, double tau, double v[3]) {
+  if (s->rho[2][i] > 0.0 && tau > s->rho[1][i]) {
+    double u = (tau - s->rho[1][i]) / s->rho[2][i];
+    u = u > 1.0 ? 1.0 : u;
+    double w = u * u * (3.0 - 2.0 * u);
+    for (int r = 0; r < 3; r++) {
+      v[r] = v[r] + (s->n[r][0][i] - v[r]) * w;
+    }
+  }
+}
+
 /* One motion at many times (ha_motion_eval_times): the same closed forms
  * with the parameters as scalars, broadcast across the lanes, and the times
  * varying per lane. The fields mean what they mean in ha__batch_soa. */
@@ -142,9 +248,15 @@ typedef struct ha__times_out {
  * x/y/z[0, n). */
 typedef void (*ha__batch_kernel_fn)(const ha__batch_soa *s, size_t i0, size_t n, double t,
                                     double *x, double *y, double *z);
+/* DIRECT: any other stateless model, its own local() on the slot's data
+ * (batch_direct.c); one implementation for every ISA. */
+void ha__batch_direct(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x, double *y,
+                      double *z);
 /* The shape kernels, scalar reference (batch.c) and AVX2
  * (simd/batch_shapes_avx2.c). */
-#define HA__SHAPE_KERNELS(X) X(lerp) X(rot1) X(rot2) X(wave) X(bounce) X(cubic) X(spring) X(random)
+#define HA__SHAPE_KERNELS(X) \
+  X(lerp)                    \
+  X(rot1) X(rot2) X(wave) X(bounce) X(cubic) X(spring) X(random) X(perlin) X(attract) X(pendulum)
 #define HA__DECLARE_SHAPE(name)                                                                    \
   void ha__batch_##name##_scalar(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x, \
                                  double *y, double *z);

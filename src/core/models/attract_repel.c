@@ -96,11 +96,28 @@ static ha_vec3 local(const ha__motion_data *d, const ha__eval *ev) {
                       y[2] + (next[2] - y[2]) * w);
 }
 
+/* The ATTRACT kernel (model_impl.h): the step's parameters and the table. */
+static ha__kernel pack(const ha__motion_data *d, ha__kernel_params *kp) {
+  static const ha__kernel_params zero;
+  *kp = zero;
+  for (int a = 0; a < 3; a++) {
+    kp->m[a][a] = 1.0;
+    kp->phase[a] = d->s[S_TARGET + a];
+  }
+  kp->omega[0] = d->s[S_STRENGTH];
+  kp->omega[1] = d->s[S_RADIUS];
+  kp->omega[2] = d->s[S_VMAX];
+  kp->u_scale = d->s[S_DAMP];
+  kp->table = d->aux;
+  return d->aux != NULL && d->naux >= CK_HEADER ? HA__KERNEL_ATTRACT : HA__KERNEL_NONE;
+}
+
 const ha__model ha__model_attract_repel = {
     .info = HA__MODEL_INFO("attract-repel", NULL, HA_MODEL_ABS_TIME | HA_MODEL_STATEFUL, params,
                            "pulled toward a target, pushed back inside a radius: settles into "
                            "motion about the shell (integrated at 1 ms)"),
     .prepare = prepare,
     .local = local,
+    .pack = pack,
     .seam = HA__SEAM_BLEND,
 };

@@ -43,16 +43,17 @@ static const ha_param_info params[] = {
 #define NY 2 /* state size: y[0] = θ (rad), y[1] = ω (rad/s) */
 _Static_assert(NY <= FIXED_STEP_MAX_NY, "the pendulum state must fit fixed_step's buffers");
 
-/* One RK4 step of size h in place; w2 = g/L, c = damping. */
+/* One RK4 step of size h in place; w2 = g/L, c = damping. The sine is
+ * ha__sin_det, which the batch's PENDULUM kernel computes bit for bit. */
 static void rk4(double *y, double h, double w2, double c) {
   double th = y[0], om = y[1];
-  double k1t = om, k1o = -w2 * sin(th) - c * om;
+  double k1t = om, k1o = -w2 * ha__sin_det(th) - c * om;
   double t2 = th + 0.5 * h * k1t, o2 = om + 0.5 * h * k1o;
-  double k2t = o2, k2o = -w2 * sin(t2) - c * o2;
+  double k2t = o2, k2o = -w2 * ha__sin_det(t2) - c * o2;
   double t3 = th + 0.5 * h * k2t, o3 = om + 0.5 * h * k2o;
-  double k3t = o3, k3o = -w2 * sin(t3) - c * o3;
+  double k3t = o3, k3o = -w2 * ha__sin_det(t3) - c * o3;
   double t4 = th + h * k3t, o4 = om + h * k3o;
-  double k4t = o4, k4o = -w2 * sin(t4) - c * o4;
+  double k4t = o4, k4o = -w2 * ha__sin_det(t4) - c * o4;
   y[0] = th + (h / 6.0) * (k1t + 2.0 * k2t + 2.0 * k3t + k4t);
   y[1] = om + (h / 6.0) * (k1o + 2.0 * k2o + 2.0 * k3o + k4o);
 }
@@ -238,11 +239,27 @@ static ha_vec3 local(const ha__motion_data *d, const ha__eval *ev) {
                      ha__plane_map((int)d->s[S_PLANE], L * sin(th), -L * cos(th)));
 }
 
+/* The PENDULUM kernel (model_impl.h): P = anchor + M·(sin θ, cos θ). */
+static ha__kernel pack(const ha__motion_data *d, ha__kernel_params *kp) {
+  static const ha__kernel_params zero;
+  *kp = zero;
+  double L = d->s[S_LEN];
+  ha_vec3 a = ha__slot_vec3(d, S_ANCHOR);
+  ha__vec3_store(kp->c, a);
+  ha__kernel_col(kp, 0, ha__plane_map((int)d->s[S_PLANE], L, 0.0));
+  ha__kernel_col(kp, 1, ha__plane_map((int)d->s[S_PLANE], 0.0, -L));
+  kp->omega[0] = d->s[S_GRAVITY] / d->s[S_LEN];
+  kp->omega[1] = d->s[S_DAMP];
+  kp->table = d->aux;
+  return d->aux != NULL && d->naux >= CK_HEADER + E_COUNT ? HA__KERNEL_PENDULUM : HA__KERNEL_NONE;
+}
+
 const ha__model ha__model_pendulum = {
     .info = HA__MODEL_INFO("pendulum", NULL, HA_MODEL_ABS_TIME | HA_MODEL_STATEFUL, params,
                            "damped pendulum swinging below an anchor in a vertical plane "
                            "(integrated, RK4 at 1 ms)"),
     .prepare = prepare,
     .local = local,
+    .pack = pack,
     .seam = HA__SEAM_BLEND,
 };

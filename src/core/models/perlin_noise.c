@@ -67,21 +67,20 @@ static const ha_param_info params[] = {
 
 /* d->aux: per axis a and octave o, at 3·(8a + o): the phase φ(a, o) and the
  * gradients' hash ha__noise_hash4(seed, a, o, ·) folded up to its last key
- * (as two 32-bit halves, exact in doubles), so an evaluation hashes each
+ * (as two 32-bit halves, exact in doubles; HA__PERLIN_AT), so an evaluation hashes each
  * lattice point with one mixing round instead of four and no phase. */
-#define AUX_STRIDE 3
 
 static ha_status prepare(ha__motion_data *d, const ha_params *raw, ha_error *err) {
   (void)raw;
   (void)err;
   d->s[S_RATE] = ha__noise_cycle_rate(d, d->s[S_FREQ], &d->s[S_PERIOD]);
-  if (ha__aux_alloc(d, AUX_STRIDE * 3 * 8) != HA_OK) {
+  if (ha__aux_alloc(d, HA__PERLIN_AT(3, 0)) != HA_OK) {
     return HA_ENOMEM;
   }
   uint64_t seed = (uint64_t)d->s[S_SEED];
   for (uint64_t a = 0; a < 3; a++) {
     for (uint64_t o = 0; o < 8; o++) {
-      double *e = d->aux + AUX_STRIDE * (8 * a + o);
+      double *e = d->aux + HA__PERLIN_AT(a, o);
       uint64_t h = ha__noise_hash3(seed, a, o);
       e[0] = ha__noise_unit01(ha__noise_hash4(seed, a, 8 + o, 0));
       e[1] = (double)(h >> 32);
@@ -116,7 +115,7 @@ static ha_vec3 local(const ha__motion_data *d, const ha__eval *ev) {
     double sum = 0.0, amp = 1.0, norm = 0.0;
     for (int o = 0; o < octaves; o++) {
       /* Sub-streams 0..7 hold the gradients, 8..15 the phases. */
-      const double *e = d->aux + AUX_STRIDE * (8 * a + o);
+      const double *e = d->aux + HA__PERLIN_AT(a, o);
       uint64_t h3 = (uint64_t)e[1] << 32 | (uint64_t)e[2];
       double x = ldexp(d->s[S_RATE], o) * ev->tau + e[0];
       int64_t period = (int64_t)d->s[S_PERIOD] << o;
@@ -129,11 +128,34 @@ static ha_vec3 local(const ha__motion_data *d, const ha__eval *ev) {
   return ha_vec3_make(out[0], out[1], out[2]);
 }
 
+/* The PERLIN kernel (model_impl.h): the octaves over the table above. */
+static ha__kernel pack(const ha__motion_data *d, ha__kernel_params *kp) {
+  static const ha__kernel_params zero;
+  *kp = zero;
+  double amp = 1.0, norm = 0.0;
+  for (int o = 0; o < (int)d->s[S_OCT]; o++) {
+    norm += amp;
+    amp *= d->s[S_PERS];
+  }
+  double k = d->s[S_SCALE] / (NOISE_MAX * norm);
+  for (int a = 0; a < 3; a++) {
+    kp->c[a] = d->s[S_CENTER + a];
+    kp->m[a][a] = k;
+  }
+  kp->omega[0] = d->s[S_RATE];
+  kp->omega[1] = d->s[S_PERIOD];
+  kp->omega[2] = d->s[S_OCT];
+  kp->phase[0] = d->s[S_PERS];
+  kp->table = d->aux;
+  return HA__KERNEL_PERLIN;
+}
+
 const ha__model ha__model_perlin_noise = {
     .info = HA__MODEL_INFO("perlin-noise", NULL, HA_MODEL_ABS_TIME, params,
                            "smooth fractal noise wandering around a centre, within ±scale per "
                            "axis; seeded and repeatable"),
     .prepare = prepare,
     .local = local,
+    .pack = pack,
     .seam = HA__SEAM_PERIODIC,
 };

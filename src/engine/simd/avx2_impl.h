@@ -127,10 +127,85 @@ static inline __m256d tau4(const ha__batch_soa *s, size_t i, __m256d t) {
   return _mm256_blendv_pd(_mm256_blendv_pd(r, pingpong, is_pp), once, is_once);
 }
 
+/* ---- hashing (random, perlin-noise) ----
+ *
+ * The last round of noise.h's hash (model.c: ha__noise_last) in 64-bit
+ * lanes: xor-shifts as they are, each 64-bit multiply from three 32 × 32
+ * multiplies (the high product is not needed modulo 2^64). Integers and
+ * doubles convert exactly through the 2^52 (and 1.5·2^52) magic numbers:
+ * every value involved is an integer below 2^52 in magnitude. */
+static HA__ALWAYS_INLINE __m256i mul64c(__m256i a, uint64_t c) {
+  const __m256i lo = _mm256_set1_epi64x((long long)(c & 0xffffffffu));
+  const __m256i hi = _mm256_set1_epi64x((long long)(c >> 32));
+  __m256i cross =
+      _mm256_add_epi64(_mm256_mul_epu32(_mm256_srli_epi64(a, 32), lo), _mm256_mul_epu32(a, hi));
+  return _mm256_add_epi64(_mm256_mul_epu32(a, lo), _mm256_slli_epi64(cross, 32));
+}
+static HA__ALWAYS_INLINE __m256i mix4(__m256i h) {
+  h = _mm256_xor_si256(h, _mm256_srli_epi64(h, 33));
+  h = mul64c(h, 0xff51afd7ed558ccdull);
+  h = _mm256_xor_si256(h, _mm256_srli_epi64(h, 33));
+  h = mul64c(h, 0xc4ceb9fe1a85ec53ull);
+  return _mm256_xor_si256(h, _mm256_srli_epi64(h, 33));
+}
+/* An integer-valued double (|v| < 2^51) as its int64. */
+static HA__ALWAYS_INLINE __m256i to_i64(__m256d v) {
+  const __m256d magic = _mm256_set1_pd(ROUND_MAGIC);
+  return _mm256_sub_epi64(_mm256_castpd_si256(_mm256_add_pd(v, magic)), _mm256_castpd_si256(magic));
+}
+/* A value in [0, 2^52) as a double. */
+static HA__ALWAYS_INLINE __m256d from_u52(__m256i v) {
+  const __m256d two52 = _mm256_set1_pd(4503599627370496.0);
+  return _mm256_sub_pd(_mm256_castsi256_pd(_mm256_or_si256(v, _mm256_castpd_si256(two52))), two52);
+}
+/* 2·u − 1 (noise.h's ha__noise_signed) of the last hash round of (h3, key):
+ * u the top 53 bits over 2^53, converted exactly. */
+static HA__ALWAYS_INLINE __m256d signed4(__m256i h3, __m256i key) {
+  __m256i h = mix4(_mm256_xor_si256(
+      h3, _mm256_add_epi64(key, _mm256_set1_epi64x((long long)0x8cb92ba72f3d8dd7ull))));
+  __m256i top = _mm256_srli_epi64(h, 11); /* 53 bits: 21 high, 32 low */
+  __m256d u = _mm256_add_pd(
+      _mm256_mul_pd(from_u52(_mm256_srli_epi64(top, 32)), _mm256_set1_pd(4294967296.0)),
+      from_u52(_mm256_and_si256(top, _mm256_set1_epi64x(0xffffffffLL))));
+  u = _mm256_mul_pd(u, _mm256_set1_pd(1.0 / 9007199254740992.0));
+  return _mm256_sub_pd(_mm256_mul_pd(_mm256_set1_pd(2.0), u), _mm256_set1_pd(1.0));
+}
+
+static HA__ALWAYS_INLINE __m256d select4(__m256d mask, __m256d yes, __m256d no) {
+  return _mm256_blendv_pd(no, yes, mask);
+}
+
+/* τ of tracks i..i+3 for the integrated kernels (ha__grid_tau). */
+static inline __m256d grid_tau4(const ha__batch_soa *s, size_t i, __m256d t) {
+  __m256d tau = tau4(s, i, t);
+  __m256d in = _mm256_and_pd(_mm256_cmp_pd(tau, _mm256_setzero_pd(), _CMP_GE_OQ),
+                             _mm256_cmp_pd(tau, ld(s->T, i), _CMP_LE_OQ));
+  return _mm256_and_pd(tau, in);
+}
+
 /* One output vector triple. */
 typedef struct xyz4 {
   __m256d x, y, z;
 } xyz4;
+
+/* The blended wrap (ha__batch_seam) of tracks i..i+3 at τ. */
+static HA__ALWAYS_INLINE xyz4 seam4(const ha__batch_soa *s, size_t i, __m256d tau, xyz4 v) {
+  const __m256d zero = _mm256_setzero_pd();
+  __m256d from = ld(s->rho[1], i), win = ld(s->rho[2], i);
+  __m256d in =
+      _mm256_and_pd(_mm256_cmp_pd(win, zero, _CMP_GT_OQ), _mm256_cmp_pd(tau, from, _CMP_GT_OQ));
+  if (_mm256_movemask_pd(in) == 0) {
+    return v;
+  }
+  __m256d u = _mm256_min_pd(_mm256_div_pd(_mm256_sub_pd(tau, from), win), _mm256_set1_pd(1.0));
+  __m256d w =
+      _mm256_mul_pd(_mm256_mul_pd(u, u), _mm256_sub_pd(_mm256_set1_pd(3.0), _mm256_add_pd(u, u)));
+  w = _mm256_and_pd(w, in);
+  v.x = _mm256_add_pd(v.x, _mm256_mul_pd(_mm256_sub_pd(ld(s->n[0][0], i), v.x), w));
+  v.y = _mm256_add_pd(v.y, _mm256_mul_pd(_mm256_sub_pd(ld(s->n[1][0], i), v.y), w));
+  v.z = _mm256_add_pd(v.z, _mm256_mul_pd(_mm256_sub_pd(ld(s->n[2][0], i), v.z), w));
+  return v;
+}
 
 /* Store the first `rem` lanes of o at x/y/z + i (rem ≥ 1; all 4 when
  * rem ≥ 4). Masked stores never touch the other lanes' memory. */

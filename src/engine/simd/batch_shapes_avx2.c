@@ -15,9 +15,6 @@
  * buffer, then the rest. */
 #include "avx2_impl.h"
 
-static HA__ALWAYS_INLINE __m256d select4(__m256d mask, __m256d yes, __m256d no) {
-  return _mm256_blendv_pd(no, yes, mask);
-}
 static HA__ALWAYS_INLINE __m256d eq4(__m256d a, double b) {
   return _mm256_cmp_pd(a, _mm256_set1_pd(b), _CMP_EQ_OQ);
 }
@@ -380,49 +377,13 @@ void ha__batch_spring_avx2(const ha__batch_soa *s, size_t i0, size_t n, double t
   tau_runs(s, i0, n, t, x, y, z, 1);
 }
 
-/* ---- random: random.c's waypoints, hashed four lanes at a time ----
- *
- * The last round of noise.h's hash (model.c: ha__noise_last) in 64-bit
- * lanes: xor-shifts as they are, each 64-bit multiply from three 32 × 32
- * multiplies (the high product is not needed modulo 2^64). Integers and
- * doubles convert exactly through the 2^52 (and 1.5·2^52) magic numbers:
- * every value involved is an integer below 2^52 in magnitude. */
-static HA__ALWAYS_INLINE __m256i mul64c(__m256i a, uint64_t c) {
-  const __m256i lo = _mm256_set1_epi64x((long long)(c & 0xffffffffu));
-  const __m256i hi = _mm256_set1_epi64x((long long)(c >> 32));
-  __m256i cross =
-      _mm256_add_epi64(_mm256_mul_epu32(_mm256_srli_epi64(a, 32), lo), _mm256_mul_epu32(a, hi));
-  return _mm256_add_epi64(_mm256_mul_epu32(a, lo), _mm256_slli_epi64(cross, 32));
-}
-static HA__ALWAYS_INLINE __m256i mix4(__m256i h) {
-  h = _mm256_xor_si256(h, _mm256_srli_epi64(h, 33));
-  h = mul64c(h, 0xff51afd7ed558ccdull);
-  h = _mm256_xor_si256(h, _mm256_srli_epi64(h, 33));
-  h = mul64c(h, 0xc4ceb9fe1a85ec53ull);
-  return _mm256_xor_si256(h, _mm256_srli_epi64(h, 33));
-}
-/* An integer-valued double (|v| < 2^51) as its int64. */
-static HA__ALWAYS_INLINE __m256i to_i64(__m256d v) {
-  const __m256d magic = _mm256_set1_pd(ROUND_MAGIC);
-  return _mm256_sub_epi64(_mm256_castpd_si256(_mm256_add_pd(v, magic)), _mm256_castpd_si256(magic));
-}
-/* A value in [0, 2^52) as a double. */
-static HA__ALWAYS_INLINE __m256d from_u52(__m256i v) {
-  const __m256d two52 = _mm256_set1_pd(4503599627370496.0);
-  return _mm256_sub_pd(_mm256_castsi256_pd(_mm256_or_si256(v, _mm256_castpd_si256(two52))), two52);
-}
+/* ---- random: random.c's waypoints, hashed four lanes at a time (the
+ * hashing helpers: avx2_impl.h) ---- */
+
 /* center + bounds·(2·u − 1), u the top 53 bits of the hash over 2^53. */
 static HA__ALWAYS_INLINE __m256d waypoint4(__m256i h3, __m256i key, __m256d center,
                                            __m256d bounds) {
-  __m256i h = mix4(_mm256_xor_si256(
-      h3, _mm256_add_epi64(key, _mm256_set1_epi64x((long long)0x8cb92ba72f3d8dd7ull))));
-  __m256i top = _mm256_srli_epi64(h, 11); /* 53 bits: 21 high, 32 low */
-  __m256d u = _mm256_add_pd(
-      _mm256_mul_pd(from_u52(_mm256_srli_epi64(top, 32)), _mm256_set1_pd(4294967296.0)),
-      from_u52(_mm256_and_si256(top, _mm256_set1_epi64x(0xffffffffLL))));
-  u = _mm256_mul_pd(u, _mm256_set1_pd(1.0 / 9007199254740992.0));
-  __m256d sgn = _mm256_sub_pd(_mm256_mul_pd(_mm256_set1_pd(2.0), u), _mm256_set1_pd(1.0));
-  return _mm256_add_pd(center, _mm256_mul_pd(bounds, sgn));
+  return _mm256_add_pd(center, _mm256_mul_pd(bounds, signed4(h3, key)));
 }
 
 void ha__batch_random_avx2(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,

@@ -1,0 +1,65 @@
+/* The PERLIN kernel's scalar reference (batch_impl.h, model_impl.h):
+ * perlin_noise.c's octaves with the model's table referenced from the
+ * batch slot, operation for operation, so the noise sums are bit-identical
+ * to the model's and only the folded frame rounds differently. The lattice
+ * index is reduced by the period with a subtraction where it lies in
+ * [0, 2·period) (it does for every τ in [0, T]) instead of two integer
+ * divisions; the same value. */
+#include "batch_impl.h"
+
+/* i mod period (≥ 0) for period > 0, as ((i % period) + period) % period. */
+static int64_t wrap_index(int64_t i, int64_t period) {
+  if (i >= 0 && i < period) {
+    return i;
+  }
+  if (i >= period && i - period < period) {
+    return i - period;
+  }
+  return ((i % period) + period) % period;
+}
+
+/* One octave at x (lattice units): perlin_noise.c's gradient_noise. */
+static double octave(uint64_t h3, double x, int64_t period) {
+  double fl = floor(x);
+  double t = x - fl;
+  int64_t i = (int64_t)fl, i1 = i + 1;
+  if (period > 0) {
+    i = wrap_index(i, period);
+    i1 = i + 1 == period ? 0 : i + 1;
+  }
+  double g0 =
+      2.0 * ((double)(ha__noise_last(h3, (uint64_t)i) >> 11) * (1.0 / 9007199254740992.0)) - 1.0;
+  double g1 =
+      2.0 * ((double)(ha__noise_last(h3, (uint64_t)i1) >> 11) * (1.0 / 9007199254740992.0)) - 1.0;
+  double fade = t * t * t * (t * (t * 6.0 - 15.0) + 10.0);
+  double a = g0 * t, b = g1 * (t - 1.0);
+  return a + fade * (b - a);
+}
+
+void ha__batch_perlin_scalar(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
+                             double *y, double *z) {
+  for (size_t i = i0; i < i0 + n; i++) {
+    double tau = ha__batch_tau_at(s, i, t);
+    double rate = s->w[0][i], pers = s->ph[0][i];
+    int64_t period = (int64_t)s->w[1][i];
+    int octaves = (int)s->w[2][i];
+    double l[3];
+    for (int a = 0; a < 3; a++) {
+      double sum = 0.0, amp = 1.0;
+      for (int o = 0; o < octaves; o++) {
+        const double *e = s->ref[i].tab + HA__PERLIN_AT(a, o);
+        uint64_t h3 = (uint64_t)e[1] << 32 | (uint64_t)e[2];
+        sum += amp * octave(h3, ldexp(rate, o) * tau + e[0], period << o);
+        amp *= pers;
+      }
+      l[a] = sum;
+    }
+    double v[3];
+    for (int r = 0; r < 3; r++) {
+      v[r] = s->c[r][i] + s->m[r][0][i] * l[0] + s->m[r][1][i] * l[1] + s->m[r][2][i] * l[2];
+    }
+    x[i - i0] = v[0];
+    y[i - i0] = v[1];
+    z[i - i0] = v[2];
+  }
+}
