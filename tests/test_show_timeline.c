@@ -11,14 +11,14 @@
 #include "test.h"
 #include "test_show.h"
 
-#define NTRACKS 5
+#define NTRACKS 6
 #define DT 0.05
 
 static const char *timeline_show =
     "{\"format\": 2,\n"
     " \"tracks\": [{\"id\": 1, \"position\": [1, 0, 1]}, {\"id\": 2, \"position\": [0, 2, 1]},\n"
     "   {\"id\": 3, \"position\": [2, 2, 0]}, {\"id\": 4, \"position\": [3, 3, 0]},\n"
-    "   {\"id\": 5, \"position\": [-2, 1, 0]}],\n"
+    "   {\"id\": 5, \"position\": [-2, 1, 0]}, {\"id\": 6, \"position\": [0, -3, 2]}],\n"
     " \"animations\": [\n"
     "   {\"name\": \"c\", \"model\": \"circular\", \"duration\": 4,\n"
     "    \"parameters\": {\"radius\": 2, \"center\": [0, 0, 1]}},\n"
@@ -28,7 +28,9 @@ static const char *timeline_show =
     " \"groups\": [\n"
     "   {\"name\": \"orbit\", \"animation\": \"c\", \"tracks\": [1, 2], \"mode\": \"relative\",\n"
     "    \"phaseSpread\": true},\n"
-    "   {\"name\": \"line\", \"animation\": \"l\", \"tracks\": [3, 4], \"mode\": \"relative\"}],\n"
+    "   {\"name\": \"line\", \"animation\": \"l\", \"tracks\": [3, 4], \"mode\": \"relative\"},\n"
+    "   {\"name\": \"spin\", \"animation\": \"c\", \"tracks\": [6], \"mode\": \"relative\",\n"
+    "    \"autoStart\": true}],\n"
     " \"cues\": [{\"number\": 1, \"actions\": [{\"type\": \"goto\", \"track\": 5,\n"
     "    \"position\": [1, 1, 1], \"transition\": 1}]}],\n"
     " \"timeline\": {\"length\": 16,\n"
@@ -79,7 +81,7 @@ static void test_live_matches_offline_with_seeks(void) {
   ha_store_snapshot *snap = NULL;
   CHECK_OK(ha_store_snapshot_create(cfg.max_tracks, &snap));
   CHECK_OK(ha_show_player_play(show, p, NULL));
-  double worst = 0.0, moved = 0.0;
+  double worst = 0.0, moved = 0.0, spun = 0.0;
   for (int k = 0; k <= 280; k++) {
     if (k == 121) {
       CHECK_OK(ha_player_seek(p, 11.0));
@@ -105,9 +107,11 @@ static void test_live_matches_offline_with_seeks(void) {
       }
     }
     moved = fmax(moved, fabs(snap->x[2] - 2.0));
+    spun = fmax(spun, fabs(snap->y[5] + 3.0));
   }
   CHECK(worst <= 1e-9);
   CHECK(moved > 1.0); /* the clips did play */
+  CHECK(spun > 1.0);  /* and the autoStart group beside them, live and offline alike */
   ha_player_event ev;
   while (ha_player_poll_event(p, &ev) == HA_OK) {
     CHECK_MSG(ev.type != HA_EVENT_COMMAND_FAILED, "a command failed at %g", ev.time);

@@ -358,6 +358,7 @@ typedef struct ha__motion_rec {
   ha_motion *m;
   ha_anim_id anim;
   int running;
+  int timeline; /* a clip's, or one a marker's cue starts: a rebuild stops it */
 } ha__motion_rec;
 
 /* One thing the timeline does at a time: kind 0 a clip ends, 1 a clip

@@ -55,6 +55,16 @@ static ha_status tl_mark_op(void *user, const ha_show_op *op, ha_error *err) {
   for (size_t i = 0; i < op->track_count; i++) {
     tl_mark_track(inst, op->tracks[i]);
   }
+  if (op->type == HA_SHOW_OP_START) {
+    ha__motion_rec *r =
+        op->tag < m->ngroups ? &inst->groups[op->tag]
+        : (op->tag & HA_SHOW_TAG_INLINE) != 0 && (op->tag & ~HA_SHOW_TAG_INLINE) < inst->nstarts
+            ? &inst->starts[op->tag & ~HA_SHOW_TAG_INLINE]
+            : NULL;
+    if (r != NULL) {
+      r->timeline = 1;
+    }
+  }
   if (op->type == HA_SHOW_OP_STOP_TRACK || op->type == HA_SHOW_OP_GOTO) {
     tl_mark_track(inst, op->track);
   }
@@ -134,9 +144,9 @@ static ha_status tl_apply(ha_show_instance *inst, const ha__tl_event *ev, ha_err
   return st;
 }
 
-/* The timeline's own animations stop and the clips' tracks are back at
- * their bases (what else plays on other tracks, an autoStart group, a
- * cue fired by hand, is left alone). */
+/* The timeline's own animations (its clips', and those its markers' cues
+ * start) stop and its tracks are back at their bases; what else plays on
+ * other tracks (an autoStart group, a cue fired by hand) is left alone. */
 static void tl_reset(ha_show_instance *inst) {
   const ha__show_model *m = inst->model;
   size_t nrec = m->ngroups + inst->nstarts + inst->nclips;
@@ -145,7 +155,9 @@ static void tl_reset(ha_show_instance *inst) {
                         : i < m->ngroups + inst->nstarts
                             ? &inst->starts[i - m->ngroups]
                             : &inst->clips[i - m->ngroups - inst->nstarts];
-    ha__show_run_stop_rec(inst, r, 0.0);
+    if (i >= m->ngroups + inst->nstarts || r->timeline) {
+      ha__show_run_stop_rec(inst, r, 0.0);
+    }
   }
   for (size_t i = 0; i < m->ntracks; i++) {
     if (inst->tl_track[i]) {
