@@ -6,6 +6,10 @@
 // device's positions checked against `holoanim eval` of the saved show,
 // cues fired while stopped, a preset captured and recalled. Screenshots:
 // web/test-results/journey-NN-what.png.
+// The tracks are arranged on a circle (Arrange tab); play, speed, pause and
+// seek go through the transport; a live edit and a refused value through the
+// editor; a timeline clip is moved and the device follows `holoanim eval`;
+// the 3D view is shown; the page is reloaded.
 
 const test = require('node:test');
 const assert = require('node:assert/strict');
@@ -14,6 +18,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
 const { h, WEB, ROOT, sleep, waitFor, startServer, launchChromium: launch } = require('./helpers');
+const steps = require('./steps');
 
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const CLI = path.join(ROOT, 'build', 'holoanim');
@@ -90,6 +95,17 @@ test('journey: empty folder → new show → tracks → groups → Stop home / h
   await waitFor(() => near(sim.getTrack(1).position, [4, 0, 1.5], 1e-3), 'positions reach the device');
   await shot('03-tracks');
 
+  // arrange the 8 on a circle of 4 m at 1.5 m (Arrange tab: one edit)
+  await steps.selectTracks(page, [1, 2, 3, 4, 5, 6, 7, 8]);
+  await steps.arrangeCircle(page, { cx: 0, cy: 0, radius: 4, height: 1.5 });
+  await waitFor(() => srv.session.doc.tracks.every((x) => Math.abs(Math.hypot(x.position[0], x.position[1]) - 4) < 2e-3 && Math.abs(x.position[2] - 1.5) < 1e-9),
+    () => `on the circle: ${JSON.stringify(srv.session.doc.tracks.map((x) => x.position))}`);
+  for (const tr of srv.session.doc.tracks) {
+    await waitFor(() => near(sim.getTrack(tr.id).position, tr.position, 1e-3), () => `track ${tr.id} arranged on the device`);
+  }
+  await shot('04-arranged-circle');
+  await steps.openTab(page, 'editor');
+
   // 2. two groups: tracks 1-3 relative with spread phases, 4-8 isobarycentric
   const select = async (ids) => {
     await page.click(`[data-testid=track-${ids[0]}] .idx`);
@@ -127,11 +143,21 @@ test('journey: empty folder → new show → tracks → groups → Stop home / h
   assert.match(await page.textContent('[data-testid=stop-mode] option:checked'), /returns home over 2 s/);
   await page.click('[data-testid=play]');
   await waitFor(() => srv.runtime.player.getStatus().time > 1.5, 'playing');
-  await shot('04-playing');
+  await shot('05-playing');
   assert.ok(!allHome(), 'the sources moved');
+  // speed 2, pause, seek to 1 s with the transport's slider, speed back to 1
+  await steps.typeInto(page, 'speed', 2);
+  await waitFor(() => srv.runtime.transport().speed === 2, 'speed 2');
+  await page.click('[data-testid=play]'); // pause
+  await waitFor(() => !srv.runtime.player.getStatus().playing, 'paused');
+  await page.locator('[data-testid=seek]').fill('1');
+  await waitFor(() => srv.runtime.player.getStatus().time === 1, () => `seeked to 1 s: ${srv.runtime.player.getStatus().time}`);
+  await shot('06-paused-seeked-speed-2');
+  await steps.typeInto(page, 'speed', 1);
+  await waitFor(() => srv.runtime.transport().speed === 1, 'speed 1');
   await page.click('[data-testid=stop]');
   await waitFor(allHome, () => `every source home: track 1 at ${sim.getTrack(1).position}`);
-  await shot('05-stopped-home');
+  await shot('07-stopped-home');
 
   // hold, then Stop → Play three times
   await page.selectOption('[data-testid=stop-mode]', 'hold');
@@ -145,7 +171,7 @@ test('journey: empty folder → new show → tracks → groups → Stop home / h
     await waitFor(() => !srv.runtime.player.getStatus().playing, 'stopped');
     if (cycle === 0) {
       assert.ok(!allHome(), 'held where they stopped');
-      await shot('06-stopped-hold');
+      await shot('08-stopped-hold');
     }
   }
   await page.click('[data-testid=play]');
@@ -163,7 +189,31 @@ test('journey: empty folder → new show → tracks → groups → Stop home / h
     await waitFor(() => near(sim.getTrack(id).position, w, 1e-3), () => `track ${id} at ${T} s: device ${sim.getTrack(id).position}, holoanim eval ${w}`);
   }
   await sleep(300);
-  await shot('07-three-cycles-match-eval');
+  await shot('09-three-cycles-match-eval');
+
+  // a live edit while playing: the first group's radius 1 → 2 m (track 1
+  // circles its own place: two of its positions more than 2.5 m apart can
+  // only come from the wider circle), and a refused value shows the engine's
+  // whole message at the field
+  await page.click('[data-testid=play]');
+  await waitFor(() => srv.runtime.player.getStatus().playing, 'playing again');
+  await page.selectOption('[data-testid=editor-target]', g0.name);
+  await steps.typeInto(page, 'param-radius', 2);
+  await waitFor(() => srv.session.doc.animations.find((a) => a.name === g0.animation).parameters.radius === 2, 'radius 2 in the show');
+  const seen = [];
+  await waitFor(() => {
+    const q = sim.getTrack(1).position;
+    seen.push(q);
+    return seen.some((a) => Math.hypot(a[0] - q[0], a[1] - q[1], a[2] - q[2]) > 2.5);
+  }, () => `track 1 on the wider circle (${seen.length} positions seen)`);
+  await page.click('[data-testid=play]'); // pause
+  await waitFor(() => !srv.runtime.player.getStatus().playing, 'paused');
+  const ai = srv.session.doc.animations.findIndex((a) => a.name === g0.animation);
+  await steps.typeInto(page, 'param-radius', -1);
+  const msg = await page.waitForSelector('[data-testid=param-radius-error]');
+  assert.equal(await msg.textContent(), `animations[${ai}].parameters.radius: -1 is below the minimum 0`);
+  assert.equal(srv.session.doc.animations[ai].parameters.radius, 2, 'the refused value changed nothing');
+  await shot('10-live-edit-refused');
 
   // 5. a preset of tracks 1 and 2 where they stand, edited in aed, recalled, in a cue
   await page.click('[data-testid=tab-presets]');
@@ -179,7 +229,7 @@ test('journey: empty folder → new show → tracks → groups → Stop home / h
   await page.fill('[data-testid=preset-front-1-2]', '6');
   await page.press('[data-testid=preset-front-1-2]', 'Enter');
   await waitFor(() => Math.abs(Math.hypot(...srv.session.doc.presets[0].positions['1']) - 6) < 2e-3, 'track 1 at 6 m in the preset');
-  await shot('08-preset-aed');
+  await shot('11-preset-aed');
   const front = srv.session.doc.presets[0].positions;
   await page.selectOption('[data-testid=stop-mode]', '0'); // Stop: home at once
   await page.click('[data-testid=stop]');
@@ -187,7 +237,7 @@ test('journey: empty folder → new show → tracks → groups → Stop home / h
   await page.click('[data-testid=recall-front]');
   await waitFor(() => near(sim.getTrack(1).position, front['1'], 1e-3) && near(sim.getTrack(2).position, front['2'], 1e-3),
     () => `recalled: track 1 at ${sim.getTrack(1).position}, preset ${front['1']}`);
-  await shot('09-preset-recalled');
+  await shot('12-preset-recalled');
 
   // 4. cues: one recalls the preset, one starts a group; GO while stopped runs each
   await page.click('[data-testid=preset-cue-front]');
@@ -206,7 +256,64 @@ test('journey: empty folder → new show → tracks → groups → Stop home / h
   await waitFor(() => srv.runtime.transport().playing, 'GO 2 while stopped starts the transport');
   const p3 = sim.getTrack(3).position;
   await waitFor(() => !near(sim.getTrack(3).position, p3, 0.2), () => `track 3 keeps moving: ${p3} then ${sim.getTrack(3).position}`);
-  await shot('10-cue-go-while-stopped');
+  await shot('13-cue-go-while-stopped');
+
+  // the timeline: the second group stops starting with Play; a clip of it is
+  // added at 0 and dragged 4 s right; played, paused, seeked by a click on the
+  // ruler: the device is where `holoanim eval` of the saved show puts it
+  await page.click('[data-testid=stop]');
+  await waitFor(allHome, 'home');
+  const g1 = srv.session.doc.groups[1];
+  await steps.openTab(page, 'editor');
+  await page.selectOption('[data-testid=editor-target]', g1.name);
+  await page.locator('span.fhint', { hasText: /^autoStart$/ }).locator('xpath=preceding-sibling::span[1]//input').uncheck();
+  await waitFor(() => srv.session.doc.groups[1].autoStart === false, 'the second group waits for its clip');
+  await page.click(`[data-testid="timeline-add-${g1.name}"]`);
+  await waitFor(() => srv.session.doc.timeline && srv.session.doc.timeline.clips.length === 1, 'a clip');
+  const clip0 = srv.session.doc.timeline.clips[0].start; // at the playhead
+  const clipBox = await page.locator('[data-testid=timeline-clip-0]').boundingBox();
+  const pps = 20; // the panel's default zoom, pixels per second
+  await page.mouse.move(clipBox.x + 30, clipBox.y + clipBox.height / 2);
+  await page.mouse.down();
+  for (let k = 1; k <= 8; k++) await page.mouse.move(clipBox.x + 30 + (k * 4 * pps) / 8, clipBox.y + clipBox.height / 2);
+  await page.mouse.up();
+  await waitFor(() => Math.abs(srv.session.doc.timeline.clips[0].start - clip0 - 4) < 0.06, () => `moved 4 s later: ${JSON.stringify(srv.session.doc.timeline.clips[0])}`);
+  const clipStart = srv.session.doc.timeline.clips[0].start;
+  await page.click('[data-testid=save]');
+  await waitFor(() => srv.session.state().savedVersion === srv.session.state().version, 'saved');
+  await page.click('[data-testid=play]');
+  await waitFor(() => srv.runtime.player.getStatus().time > clipStart + 1.5, 'playing into the clip');
+  await page.click('[data-testid=play]'); // pause
+  await waitFor(() => !srv.runtime.player.getStatus().playing, 'paused');
+  const ruler = await page.locator('[data-testid=timeline-ruler]').boundingBox();
+  await page.mouse.click(ruler.x + (clipStart + 2.5) * pps, ruler.y + ruler.height / 2);
+  await waitFor(() => Math.abs(srv.runtime.player.getStatus().time - (clipStart + 2.5)) < 0.2, () => `seeked by the ruler: ${srv.runtime.player.getStatus().time}`);
+  const Tc = srv.runtime.player.getStatus().time;
+  const wantc = evalAt(path.join(projectsDir, 'journey.json'), Tc);
+  for (const [id, w] of wantc) {
+    await waitFor(() => near(sim.getTrack(id).position, w, 1e-3), () => `track ${id} at ${Tc} s: device ${sim.getTrack(id).position}, holoanim eval ${w}`);
+  }
+  assert.ok(!near(wantc.get(5), srv.session.doc.tracks[4].position, 0.05), 'the clip moves track 5');
+  await shot('14-timeline-clip-moved');
+
+  // the 3D view draws the show
+  await page.click('[data-testid=views-3d]');
+  await page.waitForFunction(() => window.__holoanimFps && window.__holoanimFps(1) > 0);
+  await sleep(500);
+  await shot('15-view-3d');
+  await page.click('[data-testid=views-2d]');
+
+  // saved, the page reloaded: the same show, its clip and groups
+  await page.click('[data-testid=save]');
+  await waitFor(() => srv.session.state().savedVersion === srv.session.state().version, 'saved');
+  await page.reload();
+  await page.waitForSelector('[data-testid=track-8]');
+  await page.waitForSelector('[data-testid=timeline-clip-0]');
+  const doc = await steps.pageDoc(page);
+  assert.equal(doc.tracks.length, 8);
+  assert.deepEqual(doc.timeline.clips, srv.session.doc.timeline.clips);
+  assert.deepEqual(doc.groups.map((g) => g.name), srv.session.doc.groups.map((g) => g.name));
+  await shot('16-reloaded');
 
   // 8. Save as: the copy is titled by its name, the menu closes
   page.once('dialog', (d) => d.accept('journey copy'));
@@ -229,13 +336,13 @@ test('journey: empty folder → new show → tracks → groups → Stop home / h
   const imported = path.basename(hpx, '.hpx');
   await waitFor(() => srv.session.project === imported, () => `imported ${imported}: ${srv.session.project}`);
   assert.ok(srv.session.doc.tracks.length > 0);
-  await shot('12-imported-hpx');
+  await shot('17-imported-hpx');
   // Open lists the bundled examples: one opens as a copy
   await page.click('[data-testid=projects]');
   await page.click('[data-testid=example-orbiting-quartet]');
   await waitFor(() => srv.session.project === 'orbiting-quartet', 'the example opened');
   await page.waitForSelector('.dropdown', { state: 'detached' });
-  await shot('13-example-opened');
+  await shot('18-example-opened');
   assert.deepEqual(errors, [], 'no error in the browser console');
 });
 
@@ -274,7 +381,7 @@ test('every refused value shows the engine\'s whole message where it was typed (
   assert.match(await refused('track-1-x', 5000), /^tracks\[0\]\.position\[0\]: 5000 is above the maximum 1000/);
   // not a number at all
   assert.equal(await refused('track-1-y', 'abc'), 'y: "abc" is not a number');
-  await page.screenshot({ path: path.join(RESULTS, 'journey-11-refused-values.png') });
+  await page.screenshot({ path: path.join(RESULTS, 'journey-19-refused-values.png') });
   // a new animation's field: the engine's message in full beside it
   await page.selectOption('[data-testid=editor-target]', 'new');
   await page.fill('[data-testid=param-radius]', '-1');
