@@ -65,8 +65,8 @@ test('echoes from the built-in device: a track at rest follows, a moving one is 
   // the track at rest follows: in the frames and in the show (one undoable edit)
   await waitFor(() => near(framePos(c.frames.at(-1), 1), [3, 2, 1.5]), () => `track 1 at the device's position: ${framePos(c.frames.at(-1), 1)}`);
   await waitFor(() => near(srv.session.doc.tracks[0].position, [3, 2, 1.5]), 'the base in the show');
-  const moved = c.pushes.find((p) => p.type === 'show' && /moved on the device/.test(p.label));
-  assert.ok(moved, 'the edit is labelled');
+  // the show's push reaches the client after the server has the edit: wait for it
+  await waitFor(() => c.pushes.find((p) => p.type === 'show' && /moved on the device/.test(p.label)), 'the edit is labelled "moved on the device"');
   await waitFor(() => JSON.parse(fs.readFileSync(path.join(srv.projectsDir, 'linked.json'), 'utf8')).tracks[0].position[0] === 3, 'saved');
   // the connection test
   const ok = await c.call('testOutput', { output: 0 });
