@@ -66,7 +66,7 @@ function motionOf(anim) {
   return { model: anim.model, params: anim.parameters || {}, timing: timingOf(anim) };
 }
 
-const SPEC_KEYS = ['mode', 'phaseOffset', 'phaseSpread', 'rotateFormation', 'centerPoint', 'spreadRadius', 'mirrorAxis'];
+const SPEC_KEYS = ['mode', 'phaseOffset', 'phaseSpread', 'delay', 'rotateFormation', 'centerPoint', 'spreadRadius', 'mirrorAxis'];
 
 function specOf(src) {
   const spec = {};
