@@ -435,8 +435,8 @@ static void tick_apply_command(ha_player *p, cmd *c, double now) {
     /* Updating an animation that is not running is a no-op (a show reload
      * updates every group, running or not). */
     st = tg ? ha_engine_animation_replace(e, tg->anim, c->motion, p->cfg.blend_window) : HA_OK;
-    if (st == HA_OK) {
-      c->motion = NULL;
+    if (tg != NULL && st == HA_OK) {
+      c->motion = NULL; /* the engine has it; else it goes back with the command */
     }
     break;
   }
