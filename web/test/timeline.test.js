@@ -123,7 +123,9 @@ test('timeline: empty folder → show → group → clip added and dragged → t
   assert.ok(near(evalAt(file, 2).get(1), [3, 0, 1.5], 1e-9));
   assert.ok(!near(evalAt(file, start + 1.25).get(1), [3, 0, 1.5], 0.1));
   // the playhead follows the transport
-  const shown = Number(await page.getAttribute('[data-testid=timeline-playhead]', 'data-time'));
-  assert.ok(Math.abs(shown - (start + 3.5)) < 0.05, `playhead at ${shown}`);
+  // (the page draws it from the next frame it receives: wait for it)
+  const playhead = () => page.getAttribute('[data-testid=timeline-playhead]', 'data-time').then(Number);
+  let shown = NaN;
+  await waitFor(async () => Math.abs((shown = await playhead()) - (start + 3.5)) < 0.05, () => `playhead at ${shown}, transport at ${start + 3.5}`, 30000, 50);
   assert.deepEqual(errors, []);
 });
