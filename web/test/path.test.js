@@ -114,12 +114,17 @@ test('path editing: drag, add and remove a keyframe in the view; the show, the d
   await shot('04-added');
 
   // right-click removes it; Delete removes the selected one
+  // (each time, the page's handles are awaited first: a click on a handle
+  // drawn before the last removal reached the page would hit nothing)
   await steps.removeHandle(page, 2);
   await waitFor(() => keys().length === 3, 'the key removed');
+  await page.waitForFunction(() => window.__holoPath.handles().length === 3);
   await steps.removeHandle(page, 2);
   await waitFor(() => keys().length === 2, 'key 3 removed');
+  await page.waitForFunction(() => window.__holoPath.handles().length === 2);
   await steps.removeHandle(page, 1);
   await waitFor(() => keys().length === 1, 'key 2 removed');
+  await page.waitForFunction(() => window.__holoPath.handles().length === 1);
   // the last key cannot go: the engine's message is shown, the show keeps it
   // what the engine says to the same edit (the session validates with the core)
   let engine = '';
