@@ -40,12 +40,8 @@ static ha__motion_rec *run_rec_of_tag(ha_show_instance *inst, uint32_t tag) {
 }
 
 static bool run_locked(const ha__show_model *m, uint32_t id) {
-  for (size_t i = 0; i < m->ntracks; i++) {
-    if (m->tracks[i].id == id) {
-      return m->tracks[i].lock;
-    }
-  }
-  return false;
+  const ha__idmap_slot *s = ha__idmap_get(&m->track_index, id);
+  return s != NULL && m->tracks[s->value].lock;
 }
 
 /* op's tracks without the locked ones: op's own list when none is locked,
