@@ -147,6 +147,46 @@ static void test_takeover_stop_conflict_end(void) {
   ha_player_destroy(p);
 }
 
+/* A live edit while paused shows at once: the new motion at the paused time,
+ * not a blend that waits for transport time to move. While playing, the
+ * edit still blends over the player's blend window. */
+static void test_edit_while_paused_shows_at_once(void) {
+  ha_player *p = make_player(0, 1);
+  uint32_t t1[1] = {1};
+  CHECK_OK(ha_player_start_animation(p, 1, circle(1, 4, HA_LOOP_LOOP), NULL, t1, 1));
+  CHECK_OK(ha_player_play(p));
+  double now = 5.0;
+  for (int i = 0; i < 100; i++) {
+    CHECK_OK(ha_player_tick_once(p, now += 0.01));
+  }
+  CHECK_OK(ha_player_pause(p));
+  CHECK_OK(ha_player_tick_once(p, now += 0.01));
+  ha_store_snapshot *snap = NULL;
+  CHECK_OK(ha_store_snapshot_create(64, &snap));
+  CHECK_OK(ha_store_read(ha_player_store(p), snap));
+  double t = snap->time;
+  CHECK(t > 0.5);
+  CHECK_OK(ha_player_update_animation(p, 1, circle(3, 4, HA_LOOP_LOOP)));
+  CHECK_OK(ha_player_tick_once(p, now += 0.01));
+  CHECK_OK(ha_store_read(ha_player_store(p), snap));
+  CHECK_NEAR(snap->time, t, 0); /* still paused */
+  ha_motion *wide = circle(3, 4, HA_LOOP_LOOP);
+  ha_track_ctx c = {1, 0.0, NULL, NULL};
+  ha_vec3 e = ha_motion_eval(wide, t, &c);
+  CHECK_VEC_NEAR(ha_vec3_make(snap->x[0], snap->y[0], snap->z[0]), e.x, e.y, e.z, 1e-12);
+  /* playing, an edit blends: the first tick after it is still near the old circle */
+  CHECK_OK(ha_player_play(p));
+  CHECK_OK(ha_player_tick_once(p, now += 0.01));
+  CHECK_OK(ha_player_update_animation(p, 1, circle(1, 4, HA_LOOP_LOOP)));
+  CHECK_OK(ha_player_tick_once(p, now += 0.005));
+  CHECK_OK(ha_store_read(ha_player_store(p), snap));
+  ha_vec3 w = ha_motion_eval(wide, snap->time, &c);
+  CHECK(hypot(snap->x[0] - w.x, snap->y[0] - w.y) < 0.5);
+  ha_motion_destroy(wide);
+  ha_store_snapshot_destroy(snap);
+  ha_player_destroy(p);
+}
+
 static void test_thread_streams_to_udp(void) {
   uint16_t port;
   int rx = test_udp_receiver(&port);
@@ -245,6 +285,7 @@ int main(void) {
   RUN(test_pause_flushes_outputs);
   RUN(test_positions_match_engine);
   RUN(test_takeover_stop_conflict_end);
+  RUN(test_edit_while_paused_shows_at_once);
   RUN(test_thread_streams_to_udp);
   return test_done();
 }

@@ -201,7 +201,8 @@ ha_status ha_player_stop_animation(ha_player *p, uint32_t tag, double fade);
 ha_status ha_player_stop_track(ha_player *p, uint32_t id, double fade);
 /* Live parameter change: switch the animation `tag` to `motion` (built and
  * validated by the caller; ownership passes to the player) with a blend of
- * blend_window. No effect (the motion is freed) when no animation has `tag`. */
+ * blend_window while the transport runs, at once while it is paused. No
+ * effect (the motion is freed) when no animation has `tag`. */
 ha_status ha_player_update_animation(ha_player *p, uint32_t tag, ha_motion *motion);
 /* Move a track to a position over `duration` seconds (xyz or aed),
  * starting `delay` seconds of transport time from now (0: at once; a

@@ -433,8 +433,10 @@ static void tick_apply_command(ha_player *p, cmd *c, double now) {
   case CMD_REPLACE: {
     tagged *tg = find_tag(p, c->tag);
     /* Updating an animation that is not running is a no-op (a show reload
-     * updates every group, running or not). */
-    st = tg ? ha_engine_animation_replace(e, tg->anim, c->motion, p->cfg.blend_window) : HA_OK;
+     * updates every group, running or not). Paused, the edit shows at once:
+     * a blend runs on transport time, which does not move. */
+    double window = p->clock.running ? p->cfg.blend_window : 0.0;
+    st = tg ? ha_engine_animation_replace(e, tg->anim, c->motion, window) : HA_OK;
     if (tg != NULL && st == HA_OK) {
       c->motion = NULL; /* the engine has it; else it goes back with the command */
     }
