@@ -1,17 +1,21 @@
 // The 3D perspective view, drawn with three.js outside React.
 //
 // World coordinates are the show's own (x right, y front, z up): the camera's
-// up is +z, so nothing is converted. What moves is drawn with a few objects
-// whose buffers are allocated once for a capacity of tracks and rewritten in
-// place every frame: one instanced mesh for the sources (one draw call for
-// 128), one line set for the drops to the floor and one for the trails (a
-// ring of recent positions per source). Labels and the selection's rings are
-// sprites on a 2D canvas above the WebGL one (the labels are the 2D views'
-// cached sprites): 128 text meshes would be 128 draw calls and textures.
-// What rarely changes (grid, venue box, listener, the running paths, the
-// editor's preview) is rebuilt only when the show, the paths or the preview
-// change. A frame is drawn only when new positions came, the camera moved,
-// or something shown changed.
+// up is +z, so nothing is converted. The view is three layers, composited by
+// the page:
+// - below, a WebGL canvas of what stands still (grid, venue box, listener,
+//   the running paths, the editor's preview), drawn again only when one of
+//   them or the camera changes;
+// - above it, a transparent WebGL canvas of what moves, drawn for each new
+//   frame of positions from buffers allocated once for a capacity of tracks
+//   and rewritten in place: one point per source drawn as a lit sphere (one
+//   draw call for 128), one line set for the drops to the floor and one for
+//   the trails (a ring of recent positions per source);
+// - on top, a 2D canvas of the labels and the selection's rings (the labels
+//   are the 2D views' cached sprites: 128 text meshes would be 128 draw calls
+//   and textures).
+// Without a GPU (headless Chromium's SwiftShader) every line and triangle
+// costs CPU, so a frame of positions redraws only the few that moved.
 
 import * as THREE from 'three';
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
@@ -21,6 +25,7 @@ import { labelSprite, trackColor, worldBox } from './render.js';
 const TRAIL = 24; // positions kept per source (about 0.4 s at 60 frames/s)
 const BG = new THREE.Color('#0d1014');
 const RADIUS = 0.16; // a source's sphere, metres
+const PATH_TOL = 0.005; // metres: how far a drawn path may stray from its samples
 
 /** Line segments with `verts` preallocated vertices (position + colour). */
 function lineSet(verts, material) {
@@ -33,17 +38,68 @@ function lineSet(verts, material) {
   return l;
 }
 
-/** Segments joining consecutive samples of each flat [x,y,z,...] array. */
+/** Squared distance from point k of flat array p to the segment joining points i and j. */
+function segDist2(p, k, i, j) {
+  const dx = p[j] - p[i];
+  const dy = p[j + 1] - p[i + 1];
+  const dz = p[j + 2] - p[i + 2];
+  const len2 = dx * dx + dy * dy + dz * dz;
+  let u = len2 > 0 ? ((p[k] - p[i]) * dx + (p[k + 1] - p[i + 1]) * dy + (p[k + 2] - p[i + 2]) * dz) / len2 : 0;
+  u = u < 0 ? 0 : u > 1 ? 1 : u;
+  const ex = p[i] + u * dx - p[k];
+  const ey = p[i + 1] + u * dy - p[k + 1];
+  const ez = p[i + 2] + u * dz - p[k + 2];
+  return ex * ex + ey * ey + ez * ez;
+}
+
+/**
+ * The samples of the polyline p (flat [x,y,z,...]) to draw: the first, the
+ * last, and every one the straight line between its kept neighbours would
+ * miss by more than `tol` metres (Ramer-Douglas-Peucker, an explicit stack).
+ * A software rasteriser pays per line drawn: 128 circles of 96 samples were
+ * a third of a frame; at 5 mm a 1.6 m circle keeps about 28.
+ */
+function simplify(p, tol) {
+  const n = p.length / 3;
+  const keep = new Uint8Array(n);
+  keep[0] = 1;
+  keep[n - 1] = 1;
+  const stack = [0, n - 1];
+  const tol2 = tol * tol;
+  while (stack.length) {
+    const j = stack.pop();
+    const i = stack.pop();
+    let worst = -1;
+    let far = tol2;
+    for (let k = i + 1; k < j; k++) {
+      const d = segDist2(p, 3 * k, 3 * i, 3 * j);
+      if (d > far) {
+        far = d;
+        worst = k;
+      }
+    }
+    if (worst >= 0) {
+      keep[worst] = 1;
+      stack.push(i, worst, worst, j);
+    }
+  }
+  const out = [];
+  for (let k = 0; k < n; k++) if (keep[k]) out.push(p[3 * k], p[3 * k + 1], p[3 * k + 2]);
+  return out;
+}
+
+/** Segments joining consecutive samples of each flat [x,y,z,...] array (simplified to PATH_TOL). */
 function pathSegments(list, colorOf, fade, dashed) {
+  const lines = list.map((it) => simplify(it.points, PATH_TOL));
   let n = 0;
-  for (const it of list) n += Math.max(0, it.points.length / 3 - 1);
+  for (const p of lines) n += Math.max(0, p.length / 3 - 1);
   const pos = new Float32Array(n * 6);
   const col = new Float32Array(n * 6);
   const c = new THREE.Color();
   let o = 0;
-  for (const it of list) {
-    c.set(colorOf(it)).lerp(BG, fade);
-    const p = it.points;
+  for (let l = 0; l < list.length; l++) {
+    c.set(colorOf(list[l])).lerp(BG, fade);
+    const p = lines[l];
     for (let k = 0; k + 5 < p.length; k += 3) {
       for (let q = 0; q < 6; q++) pos[o + q] = p[k + q];
       col[o] = col[o + 3] = c.r;
@@ -59,6 +115,47 @@ function pathSegments(list, colorOf, fade, dashed) {
   const l = new THREE.LineSegments(g, mat);
   if (dashed) l.computeLineDistances();
   return l;
+}
+
+/**
+ * The sources: one point per track, drawn as a lit sphere by its fragment
+ * shader (an impostor). A sphere mesh per source costs a software rasteriser
+ * its triangles (128 x 192); a point costs one vertex and the pixels it
+ * covers. The point's size is the sphere's projected diameter.
+ */
+function sourcePoints(cap) {
+  const g = new THREE.BufferGeometry();
+  g.setAttribute('position', new THREE.BufferAttribute(new Float32Array(cap * 3), 3).setUsage(THREE.DynamicDrawUsage));
+  g.setAttribute('color', new THREE.BufferAttribute(new Float32Array(cap * 3), 3));
+  g.setDrawRange(0, 0);
+  const mat = new THREE.ShaderMaterial({
+    uniforms: { radius: { value: RADIUS }, scale: { value: 300 } },
+    vertexShader: `
+      uniform float radius;
+      uniform float scale; // pixels per metre at distance 1
+      attribute vec3 color;
+      varying vec3 vColor;
+      void main() {
+        vec4 mv = modelViewMatrix * vec4(position, 1.0);
+        gl_Position = projectionMatrix * mv;
+        gl_PointSize = max(3.0, 2.0 * radius * scale / max(-mv.z, 1e-3));
+        vColor = color;
+      }`,
+    fragmentShader: `
+      varying vec3 vColor;
+      void main() {
+        vec2 p = gl_PointCoord * 2.0 - 1.0;
+        float r2 = dot(p, p);
+        if (r2 > 1.0) discard;
+        // the sphere's normal at this pixel, lit from above left (view space)
+        vec3 n = vec3(p.x, -p.y, sqrt(1.0 - r2));
+        float lit = 0.45 + 0.75 * max(dot(n, normalize(vec3(-0.35, 0.6, 0.7))), 0.0);
+        gl_FragColor = vec4(min(vColor * lit, 1.0), 1.0);
+      }`,
+  });
+  const pts = new THREE.Points(g, mat);
+  pts.frustumCulled = false;
+  return pts;
 }
 
 let ring = null;
@@ -104,19 +201,30 @@ function disposeTree(obj) {
 
 export class View3DRenderer {
   /**
-   * @param canvas the WebGL canvas (receives the pointer)
+   * @param canvas the WebGL canvas of what moves (receives the pointer)
    * @param overlay a 2D canvas above it for the labels
+   * @param under a WebGL canvas below it for what stands still
    */
-  constructor(canvas, overlay) {
+  constructor(canvas, overlay, under) {
     this.canvas = canvas;
+    this.under = under;
     this.overlay = overlay;
     this.octx = overlay.getContext('2d');
     // multisampling multiplies a software rasteriser's work (measured: 4.5 fps
     // with it, 25 without, 128 sources in SwiftShader on a loaded machine)
     this.software = softwareGL();
-    this.gl = new THREE.WebGLRenderer({ canvas, antialias: !this.software });
-    this.gl.setClearColor(BG, 1);
-    this.scene = new THREE.Scene();
+    // two layers, composited by the page: what stands still (floor, venue,
+    // listener, paths), drawn again only when it or the camera changes, and
+    // what moves (sources, drops, trails) on a transparent canvas above it,
+    // drawn for every new frame of positions. A software rasteriser then
+    // pays each frame only for the few lines and points that moved.
+    this.bg = new THREE.WebGLRenderer({ canvas: under, antialias: !this.software });
+    this.bg.setClearColor(BG, 1);
+    this.gl = new THREE.WebGLRenderer({ canvas, antialias: !this.software, alpha: true, premultipliedAlpha: true });
+    this.gl.setClearColor(BG, 0);
+    this.scene = new THREE.Scene(); // what moves
+    this.still = new THREE.Scene(); // what stands still
+    this.stillDirty = true;
     this.camera = new THREE.PerspectiveCamera(45, 1, 0.05, 1000);
     this.camera.up.set(0, 0, 1); // the show's z is up (before the controls read it)
     this.camera.position.set(9, -16, 10);
@@ -125,16 +233,17 @@ export class View3DRenderer {
     this.controls.update();
     this.controls.addEventListener('change', () => {
       this.dirty = true;
+      this.stillDirty = true;
     });
     // the camera frames the venue until the user moves it
     this.userMoved = false;
     this.controls.addEventListener('start', () => {
       this.userMoved = true;
     });
-    this.scene.add(new THREE.HemisphereLight(0xdde6ff, 0x20242a, 2.2));
+    this.still.add(new THREE.HemisphereLight(0xdde6ff, 0x20242a, 2.2));
     const sun = new THREE.DirectionalLight(0xffffff, 1.4);
     sun.position.set(5, -8, 12);
-    this.scene.add(sun);
+    this.still.add(sun);
 
     this.doc = null;
     this.tracks = [];
@@ -151,7 +260,6 @@ export class View3DRenderer {
     this.statics = null; // grid, venue box, listener
     this.pathObj = null;
     this.previewObj = null;
-    this.m = new THREE.Matrix4();
     this.v = new THREE.Vector3();
     this.ndc = new THREE.Vector2();
     this.ray = new THREE.Raycaster();
@@ -170,16 +278,13 @@ export class View3DRenderer {
       }
     }
     this.cap = cap;
-    this.sources = new THREE.InstancedMesh(new THREE.SphereGeometry(RADIUS, 12, 8), new THREE.MeshLambertMaterial(), cap);
-    this.sources.instanceMatrix.setUsage(THREE.DynamicDrawUsage);
-    this.sources.setColorAt(0, BG); // creates the colour buffer
-    this.sources.frustumCulled = false;
+    this.sources = sourcePoints(cap);
     this.drops = lineSet(cap * 2, new THREE.LineBasicMaterial({ vertexColors: true, transparent: true, opacity: 0.35 }));
     this.trails = lineSet(cap * (TRAIL - 1) * 2, new THREE.LineBasicMaterial({ vertexColors: true }));
     this.ring = new Float32Array(cap * TRAIL * 3);
     this.ringHead = 0;
     this.ringFilled = 0;
-    this.pos = new Float32Array(cap * 3);
+    this.pos = this.sources.geometry.attributes.position.array; // what #place writes is what is drawn
     this.xs = new Float32Array(cap); // screen position of each source (last frame)
     this.ys = new Float32Array(cap);
     this.front = new Uint8Array(cap); // 1 when in front of the camera
@@ -228,7 +333,7 @@ export class View3DRenderer {
     const segs = TRAIL - 1;
     for (let i = 0; i < Math.min(this.tracks.length, this.cap); i++) {
       c.set(trackColor(this.tracks[i]));
-      this.sources.setColorAt(i, c);
+      c.toArray(this.sources.geometry.attributes.color.array, 3 * i);
       for (let v = 0; v < 2; v++) c.toArray(dc, 6 * i + 3 * v);
       for (let j = 0; j < segs; j++) {
         // segment j joins samples j and j+1, oldest first
@@ -238,7 +343,7 @@ export class View3DRenderer {
         f.toArray(tc, (i * segs + j) * 6 + 3);
       }
     }
-    if (this.sources.instanceColor) this.sources.instanceColor.needsUpdate = true;
+    this.sources.geometry.attributes.color.needsUpdate = true;
     this.drops.geometry.attributes.color.needsUpdate = true;
     this.trails.geometry.attributes.color.needsUpdate = true;
   }
@@ -246,7 +351,7 @@ export class View3DRenderer {
   /** Floor grid, venue box (the show's limits, dashed) and the listener at the origin. */
   #buildStatics() {
     if (this.statics) {
-      this.scene.remove(this.statics);
+      this.still.remove(this.statics);
       disposeTree(this.statics);
     }
     const g = new THREE.Group();
@@ -276,13 +381,14 @@ export class View3DRenderer {
     stem.position.set(0, 0, (1.2 + this.floor) / 2);
     g.add(head, nose, stem);
     this.statics = g;
-    this.scene.add(g);
+    this.still.add(g);
+    this.stillDirty = true;
   }
 
   /** The running animations' paths (and, stopped, the ones the show will take: dashed). */
   setPaths(paths) {
     if (this.pathObj) {
-      this.scene.remove(this.pathObj);
+      this.still.remove(this.pathObj);
       disposeTree(this.pathObj);
     }
     const byId = new Map(this.tracks.map((t) => [t.id, t]));
@@ -293,23 +399,23 @@ export class View3DRenderer {
     if (run.length) g.add(pathSegments(run, colorOf, 0.55, false));
     if (next.length) g.add(pathSegments(next, colorOf, 0.45, true));
     this.pathObj = g;
-    this.scene.add(g);
-    this.dirty = true;
+    this.still.add(g);
+    this.stillDirty = true;
   }
 
   /** The animation editor's preview (yellow, dashed), or null. */
   setPreview(preview) {
     if (this.previewObj) {
-      this.scene.remove(this.previewObj);
+      this.still.remove(this.previewObj);
       disposeTree(this.previewObj);
       this.previewObj = null;
     }
     if (preview && preview.points && preview.points.length) {
       const list = preview.points.filter((p) => p.length >= 6).map((points) => ({ points }));
       this.previewObj = pathSegments(list, () => '#ffe066', 0, true);
-      this.scene.add(this.previewObj);
+      this.still.add(this.previewObj);
     }
-    this.dirty = true;
+    this.stillDirty = true;
   }
 
   setSelection(sel) {
@@ -328,14 +434,18 @@ export class View3DRenderer {
     this.h = h;
     this.dpr = dpr;
     if (w === 0 || h === 0) return;
-    this.gl.setPixelRatio(dpr);
-    this.gl.setSize(w, h, false);
+    for (const r of [this.gl, this.bg]) {
+      r.setPixelRatio(dpr);
+      r.setSize(w, h, false);
+    }
     this.overlay.width = Math.round(w * dpr);
     this.overlay.height = Math.round(h * dpr);
     this.camera.aspect = w / h;
     this.camera.updateProjectionMatrix();
+    this.sources.material.uniforms.scale.value = (h * dpr) / (2 * Math.tan((this.camera.fov * Math.PI) / 360));
     this.#frame();
     this.dirty = true;
+    this.stillDirty = true;
   }
 
   /** Where track row i is now (the drag, the live frame, else its base) into this.pos. */
@@ -361,32 +471,33 @@ export class View3DRenderer {
   draw() {
     this.resize();
     const fresh = live.seq !== this.seq;
-    if (!fresh && !this.dirty) return false;
+    if (!fresh && !this.dirty && !this.stillDirty) return false;
     if (this.w === 0 || this.h === 0) return false; // not shown
     const t0 = performance.now();
     this.seq = live.seq;
     this.dirty = false;
     const n = Math.min(this.tracks.length, this.cap);
-    const m = this.m;
     const dp = this.drops.geometry.attributes.position.array;
     for (let i = 0; i < n; i++) {
       this.#place(i);
       const x = this.pos[3 * i];
       const y = this.pos[3 * i + 1];
       const z = this.pos[3 * i + 2];
-      m.makeTranslation(x, y, z);
-      this.sources.setMatrixAt(i, m);
       dp[6 * i] = dp[6 * i + 3] = x;
       dp[6 * i + 1] = dp[6 * i + 4] = y;
       dp[6 * i + 2] = z;
       dp[6 * i + 5] = this.floor;
     }
-    this.sources.count = n;
-    this.sources.instanceMatrix.needsUpdate = true;
+    this.sources.geometry.setDrawRange(0, n);
+    this.sources.geometry.attributes.position.needsUpdate = true;
     this.drops.geometry.setDrawRange(0, 2 * n);
     this.drops.geometry.attributes.position.needsUpdate = true;
     if (fresh) this.#trail(n);
     const t1 = performance.now();
+    if (this.stillDirty) {
+      this.stillDirty = false;
+      this.bg.render(this.still, this.camera);
+    }
     this.gl.render(this.scene, this.camera);
     const t2 = performance.now();
     this.#labels(n);
@@ -524,6 +635,8 @@ export class View3DRenderer {
   dispose() {
     this.controls.dispose();
     disposeTree(this.scene);
+    disposeTree(this.still);
     this.gl.dispose();
+    this.bg.dispose();
   }
 }

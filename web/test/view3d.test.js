@@ -2,8 +2,9 @@
 // The 3D view in Chromium, from an EMPTY projects folder: a new show, 128
 // tracks added with Discover's "Add 128" (a simulated device with 128
 // tracks), one group animating all of them, play; the frame rate measured in
-// the page (window.__holoanimFps) with the 2D views, the 3D view and both,
-// and PRINTED (never asserted: the machine is shared); only that frames were
+// the page (window.__holoanimFps, and each view's own frames with new
+// positions) with the 2D views, the 3D view, both, and 3D with the timeline
+// open, and PRINTED (never asserted: the machine is shared); only that frames were
 // drawn and the sources moved on screen is checked. Then, stopped: click and
 // Shift+click select in 3D, and a drag in 3D moves the track's base in the
 // saved show, on the horizontal plane at its height; the wheel zooms. Screenshot:
@@ -30,11 +31,33 @@ const skip = !fs.existsSync(CHROMIUM)
 
 const near = (a, b, tol) => a.every((v, k) => Math.abs(v - b[k]) <= tol);
 
-/** Frames per second in the page over `seconds`, after waiting that long. */
-async function pageFps(page, seconds) {
+/**
+ * Rates over `seconds`: the page's frames/s (requestAnimationFrame), the
+ * frames/s each mounted view drew with new content (2D: frames drawn with new
+ * positions; 3D: the 3D view's own frames), and the position frames/s the
+ * page received from the server (the most any view can show).
+ */
+async function rates(page, seconds) {
+  const read = (since) => page.evaluate((t0) => ({
+    t: performance.now(),
+    received: window.__holo.live.received,
+    // 2D: stamps of the frames drawn with new positions (a bounded list)
+    drawn2d: window.__holo.perf.drawn.filter((x) => x > t0).length,
+    frames3d: window.__holo3d ? window.__holo3d.frames() : null,
+  }), since);
+  const a = await read(Infinity);
   await sleep(seconds * 1000);
-  return page.evaluate((s) => window.__holoanimFps(s), seconds);
+  const b = await read(a.t);
+  const per = (x, y) => ((y - x) * 1000) / (b.t - a.t);
+  return {
+    page: await page.evaluate((s) => window.__holoanimFps(s), seconds),
+    received: per(a.received, b.received),
+    drawn2d: (await page.locator('[data-testid=view-top]').count()) ? per(a.drawn2d, b.drawn2d) : null,
+    drawn3d: a.frames3d !== null && b.frames3d !== null ? per(a.frames3d, b.frames3d) : null,
+  };
 }
+
+const show = (r) => `page ${r.page.toFixed(1)} fps; drawn: ${r.drawn2d === null ? '' : `2D ${r.drawn2d.toFixed(1)}/s `}${r.drawn3d === null ? '' : `3D ${r.drawn3d.toFixed(1)}/s `}of ${r.received.toFixed(1)} position frames/s received`;
 
 test(`3D view: ${N} animated tracks from an empty folder; fps printed for 2D, 3D and both; select and drag in 3D`, { skip, timeout: 300000 }, async (t) => {
   fs.mkdirSync(RESULTS, { recursive: true });
@@ -91,15 +114,16 @@ test(`3D view: ${N} animated tracks from an empty folder; fps printed for 2D, 3D
   await waitFor(() => srv.runtime.player.getStatus().time > 0.5, 'playing');
 
   const fps = {};
-  // 2D: top and side
+  // 2D: top and side, the timeline open (as a new page shows it)
   await page.waitForSelector('[data-testid=view-top]');
+  await page.waitForSelector('[data-testid=timeline-body]');
   const live1 = () => page.evaluate(() => {
     const l = window.__holo.live;
     const i = l.index.get(1);
     return [l.pos[3 * i], l.pos[3 * i + 1], l.pos[3 * i + 2]];
   });
   const a2 = await page.evaluate((p) => window.__holo.toScreen(0, p), await live1());
-  fps['2d'] = await pageFps(page, 3);
+  fps['2d'] = await rates(page, 3);
   const b2 = await page.evaluate((p) => window.__holo.toScreen(0, p), await live1());
   assert.ok(!near(a2, b2, 0.5), `track 1 moved in the top view: ${a2} then ${b2}`);
   const drawn2d = await page.evaluate(() => window.__holo.measure(500));
@@ -112,7 +136,7 @@ test(`3D view: ${N} animated tracks from an empty folder; fps printed for 2D, 3D
   await page.waitForFunction(() => window.__holo3d && window.__holo3d.frames() > 2);
   const f0 = await page.evaluate(() => window.__holo3d.frames());
   const a3 = await page.evaluate(() => window.__holo3d.screenOf(1));
-  fps['3d'] = await pageFps(page, 3);
+  fps['3d'] = await rates(page, 3);
   const b3 = await page.evaluate(() => window.__holo3d.screenOf(1));
   const f1 = await page.evaluate(() => window.__holo3d.frames());
   assert.ok(f1 > f0, `3D frames drawn: ${f0} then ${f1}`);
@@ -122,10 +146,21 @@ test(`3D view: ${N} animated tracks from an empty folder; fps printed for 2D, 3D
   // both
   await page.click('[data-testid=views-split]');
   await page.waitForSelector('[data-testid=view-top]');
-  fps.split = await pageFps(page, 3);
-  for (const [k, what] of [['2d', '2d'], ['3d', '3d'], ['split', '2d+3d']]) {
-    console.log(`fps ${what} ${N} tracks: ${fps[k].toFixed(1)}`);
-    assert.ok(fps[k] > 0, `${what}: frames were drawn`);
+  await page.waitForFunction(() => window.__holo3d && window.__holo3d.frames() > 2);
+  fps.split = await rates(page, 3);
+  // 3D with the timeline (open until now, its playhead running) closed
+  await page.click('[data-testid=views-3d]');
+  await page.waitForFunction(() => window.__holo3d && window.__holo3d.frames() > 2);
+  await page.click('[data-testid=timeline-toggle]');
+  await page.waitForSelector('[data-testid=timeline-body]', { state: 'detached' });
+  fps.closed = await rates(page, 3);
+  await page.click('[data-testid=timeline-toggle]');
+  await page.waitForSelector('[data-testid=timeline-body]');
+  for (const [k, what] of [['2d', '2d, timeline open'], ['3d', '3d, timeline open'], ['split', '2d+3d, timeline open'], ['closed', '3d, timeline closed']]) {
+    console.log(`fps ${what} ${N} tracks: ${show(fps[k])}`);
+    assert.ok(fps[k].page > 0, `${what}: the page drew frames`);
+    if (fps[k].drawn2d !== null) assert.ok(fps[k].drawn2d > 0, `${what}: the 2D views drew new positions`);
+    if (fps[k].drawn3d !== null) assert.ok(fps[k].drawn3d > 0, `${what}: the 3D view drew new positions`);
   }
 
   // stopped (sources glide home), 3D alone: select, add, drag

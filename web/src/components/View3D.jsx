@@ -10,12 +10,13 @@ import { call, edit, getState, ptr, setState, subscribe } from '../client.js';
 
 export function View3D() {
   const glRef = useRef(null);
+  const underRef = useRef(null);
   const overlayRef = useRef(null);
   useEffect(() => {
     const el = glRef.current;
     let v;
     try {
-      v = new View3DRenderer(el, overlayRef.current);
+      v = new View3DRenderer(el, overlayRef.current, underRef.current);
     } catch (e) {
       // no WebGL in this browser: say so in the view instead of a blank box
       const g = overlayRef.current.getContext('2d');
@@ -159,6 +160,7 @@ export function View3D() {
   }, []);
   return (
     <div className="viewbox view3d">
+      <canvas ref={underRef} className="view overlay" />
       <canvas ref={glRef} className="view" data-testid="view-3d" />
       <canvas ref={overlayRef} className="view overlay" />
     </div>
