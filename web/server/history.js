@@ -24,6 +24,7 @@
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
+const { writeAtomic } = require('./atomic');
 
 const CORE_LIMIT = 200; // the session's setHistoryLimit: the mirror drops its oldest step with the core
 const MAX_STEPS = 100; // undo steps kept on disk
@@ -89,10 +90,7 @@ class History {
       else keep.redo.shift(); // the farthest redo first
       text = JSON.stringify(keep);
     }
-    const dest = historyFile(file);
-    const tmp = `${dest}.tmp`;
-    fs.writeFileSync(tmp, text);
-    fs.renameSync(tmp, dest);
+    writeAtomic(historyFile(file), text);
   }
 
   /**

@@ -33,6 +33,7 @@ const path = require('node:path');
 const { EventEmitter } = require('node:events');
 const { Worker } = require('node:worker_threads');
 const { History, historyFile } = require('./history');
+const { writeAtomic } = require('./atomic');
 
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9 _.-]{0,63}$/;
 const LOG_LIMIT = 500;
@@ -187,9 +188,7 @@ class Session extends EventEmitter {
   setSettings(settings) {
     if (!this.#file) throw fail('ESTATE', 'no show is open');
     const next = checkSettings({ ...this.#settings, ...settings });
-    const tmp = `${this.#settingsFile()}.tmp`;
-    fs.writeFileSync(tmp, `${JSON.stringify(next, null, 2)}\n`);
-    fs.renameSync(tmp, this.#settingsFile());
+    writeAtomic(this.#settingsFile(), `${JSON.stringify(next, null, 2)}\n`);
     this.#settings = next;
     this.emit('settings', next);
     return next;
@@ -265,7 +264,7 @@ class Session extends EventEmitter {
 
   #rememberOpen() {
     try {
-      fs.writeFileSync(path.join(this.#dir, '.last-open'), `${this.#project}\n`);
+      writeAtomic(path.join(this.#dir, '.last-open'), `${this.#project}\n`);
     } catch {
       // a read-only folder: the server starts on the newest show next time
     }
