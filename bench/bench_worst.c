@@ -6,7 +6,7 @@
  * a model slowest (the pendulum with light and no damping: it then never
  * folds, bench_physics; perlin-noise with its most octaves), for a short
  * (10 s, the default) and a long (20,000 s) duration: an integrated model's
- * bound is 64 grid steps per evaluation up to 4,194 s and 256 from 16,777 s
+ * bound is 64 grid steps per evaluation up to 4,194 s and 128 from 8,389 s
  * on (src/core/models/fixed_step.h), so 20,000 s is its slowest regime
  * (bench_physics goes to 10⁶ s, where only the checkpoint table grows). Each
  * case evaluates 128 tracks, each with its own per-track cache as the player

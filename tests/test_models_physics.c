@@ -342,10 +342,10 @@ static void test_pendulum_long_duration(void) {
 /* ---- bounded evaluation (fixed_step.h) ---- */
 
 /* The documented bound on grid steps per evaluation for duration T:
- * min(256, max(64, ⌈⌊T/dt⌋ / 65535⌉)) (src/core/models/fixed_step.h). */
+ * min(128, max(64, ⌈⌊T/dt⌋ / 65535⌉)) (src/core/models/fixed_step.h). */
 static double step_bound(double T) {
   double k = floor(T / 1e-3 + 1e-9), s = ceil(k / 65535.0);
-  s = s > 256 ? 256 : s;
+  s = s > 128 ? 128 : s;
   return s < 64 ? 64 : s;
 }
 

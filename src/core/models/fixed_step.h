@@ -9,16 +9,18 @@
  * later times itself, as the pendulum does) and keeps every stride-th state:
  *   stride = max(CK_MIN_STRIDE, ⌈k_T / 65535⌉), k_T = ⌊T/dt⌋ (or the
  *            span's last step), then at most CK_MAX_STRIDE,
- *   count  = ⌊k_T / stride⌋ + 1 checkpoints (≤ CK_MAX_COUNT).
+ *   count  = ⌊k_T / stride⌋ + 1 checkpoints (7,812,501 at 10⁶ s).
  * An evaluation then takes at most `stride` grid steps (plus the partial step
  * to τ), whatever τ and whatever was asked before: a seek, a backward step or
  * a pingpong turn cost the same as forward play's worst case. With dt = 1 ms
- * the bound is 64 steps for T ≤ 4194 s, grows with T up to 256 at 16,777 s and
- * stays 256 up to the longest duration (10⁶ s): the table then grows instead.
+ * the bound is 64 steps for T ≤ 4194 s, grows with T up to 128 at 8,389 s and
+ * stays 128 up to the longest duration (10⁶ s): the table then grows instead.
+ * 128 keeps a seek of 128 tracks of the slowest integrated model within
+ * 10% of a 100 Hz tick; 256 did not (bench_worst).
  * Memory: count·ny doubles (+ a header): 65536·ny·8 bytes (1 MiB for the
- * pendulum, 3 MiB for attract-repel) up to 4194 s, then ny·31.25 bytes per
- * second of span beyond 16,777 s (at 10⁶ s: 62.5 MB for the pendulum when it
- * does not fold, 187.5 MB for attract-repel). prepare() costs k_T steps once,
+ * pendulum, 3 MiB for attract-repel) up to 4194 s, then ny·62.5 bytes per
+ * second of span beyond 8,389 s (at 10⁶ s: 125 MB for the pendulum when it
+ * does not fold, 375 MB for attract-repel). prepare() costs k_T steps once,
  * off the tick (about 80 s for 10⁹ steps: see docs/models.md).
  *
  * A model keeps its state as ny doubles (ny < 13) and evaluates τ as
@@ -44,11 +46,8 @@
 
 #define DT 1e-3           /* s, the integration step */
 #define CK_MIN_STRIDE 64  /* steps between checkpoints, at least */
-#define CK_MAX_STRIDE 256 /* steps between checkpoints, at most: the evaluation bound */
-/* Checkpoints, at most: enough for stride ≤ CK_MAX_STRIDE over the longest
- * duration (10⁶ s = 10⁹ steps needs 3,906,251). */
-#define CK_MAX_COUNT 4194304
-#define CK_HEADER 3 /* d->aux[0] = stride, [1] = count, [2] = the table's offset in d->aux */
+#define CK_MAX_STRIDE 128 /* steps between checkpoints, at most: the evaluation bound */
+#define CK_HEADER 3       /* d->aux[0] = stride, [1] = count, [2] = the table's offset in d->aux */
 #define FIXED_STEP_MAX_NY 12  /* state doubles, at most; each model asserts its NY */
 #define FIXED_STEP_COUNTER 13 /* ha_motion_state.y index: steps of the last evaluation */
 
