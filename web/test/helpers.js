@@ -170,14 +170,35 @@ function browserSkip(cli) {
 }
 
 /**
+ * Chromium (closed after test `t`) and a page on server `srv`'s UI, its
+ * errors collected (`pageerror`, and the console's errors with
+ * `consoleErrors`); `beforeLoad(page)` runs before the page loads the UI.
+ * Returns { ctx, page, errors } once the track list shows.
+ */
+async function openUI(t, srv, { consoleErrors = false, beforeLoad } = {}) {
+  const ctx = await launchChromium(t);
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  if (consoleErrors) {
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+  }
+  if (beforeLoad) await beforeLoad(page);
+  await page.goto(srv.url);
+  await page.waitForSelector('[data-testid=tracks]');
+  return { ctx, page, errors };
+}
+
+/**
  * A browser test's start, as a user's: test-results/ made, a simulated
  * device with `tracks` tracks (when given; `place(id)` puts the device's
  * track id at a position, or leaves it where it is when it returns
  * nothing), an EMPTY projects folder (asserted) named holoanim-NAME-, a
  * server on it (`server`: more startServer options; its output the device),
- * Chromium, and a page on the UI with its errors collected (`pageerror`, and
- * the console's errors with `consoleErrors`). `beforeLoad(page)` runs before
- * the page loads the UI. Stopped and removed after test `t`.
+ * and openUI's Chromium and page on it (`consoleErrors`, `beforeLoad`).
+ * Stopped and removed after test `t`.
  * Returns { sim, device, projectsDir, srv, ctx, page, errors }.
  */
 async function startEmpty(t, { name, tracks, place, server = {}, consoleErrors = false, beforeLoad } = {}) {
@@ -198,19 +219,8 @@ async function startEmpty(t, { name, tracks, place, server = {}, consoleErrors =
   const projectsDir = fs.mkdtempSync(path.join(os.tmpdir(), `holoanim-${name}-`));
   assert.deepEqual(fs.readdirSync(projectsDir), [], 'an empty projects folder');
   const srv = await startServer(t, { projectsDir, ...(device ? { device } : {}), ...server });
-  const ctx = await launchChromium(t);
-  const page = await ctx.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  if (consoleErrors) {
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
-  }
-  if (beforeLoad) await beforeLoad(page);
-  await page.goto(srv.url);
-  await page.waitForSelector('[data-testid=tracks]');
-  return { sim, device, projectsDir, srv, ctx, page, errors };
+  const ui = await openUI(t, srv, { consoleErrors, beforeLoad });
+  return { sim, device, projectsDir, srv, ...ui };
 }
 
-module.exports = { CHROMIUM, CLI, RESULTS, browserSkip, startEmpty, launchChromium, h, WEB, ROOT, QUARTET, sleep, waitFor, startServer, connect, openClient, projectsWithQuartet, framePos };
+module.exports = { CHROMIUM, CLI, RESULTS, browserSkip, startEmpty, openUI, launchChromium, h, WEB, ROOT, QUARTET, sleep, waitFor, startServer, connect, openClient, projectsWithQuartet, framePos };
