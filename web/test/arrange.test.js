@@ -10,18 +10,11 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
-const { h, WEB, waitFor, startServer, launchChromium } = require('./helpers');
+const { RESULTS, waitFor, browserSkip, startEmpty } = require('./helpers');
 const steps = require('./steps');
 
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const RESULTS = path.join(WEB, 'test-results');
-const skip = !fs.existsSync(CHROMIUM)
-  ? `chromium not found at ${CHROMIUM}: apt-get install -y chromium`
-  : !fs.existsSync(path.join(WEB, 'dist', 'index.html'))
-    ? 'the UI is not built: npm run build'
-    : false;
+const skip = browserSkip();
 
 const near = (a, b, tol = 1.5e-3) => a.length === b.length && a.every((v, k) => Math.abs(v - b[k]) <= tol);
 const R = 3 * Math.SQRT1_2;
@@ -29,25 +22,11 @@ const R = 3 * Math.SQRT1_2;
 const CIRCLE = [[0, 3], [R, R], [3, 0], [R, -R], [0, -3], [-R, -R], [-3, 0], [-R, R]].map(([x, y]) => [x, y, 1.5]);
 
 test('arrange: empty folder → new show → 8 tracks on a circle (saved), bad radius at its field, undo, aed, multi-edit, copy/paste', { skip, timeout: 240000 }, async (t) => {
-  fs.mkdirSync(RESULTS, { recursive: true });
-  const sim = h.startDevsim({ port: 0, tracks: 8 });
-  t.after(() => sim.stop());
-  const projectsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'holoanim-arrange-'));
-  assert.deepEqual(fs.readdirSync(projectsDir), [], 'an empty projects folder');
-  const srv = await startServer(t, { projectsDir, device: `127.0.0.1:${sim.port}` });
-  const ctx = await launchChromium(t);
-  const page = await ctx.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
+  const { sim, projectsDir, srv, page, errors } = await startEmpty(t, { name: 'arrange', tracks: 8, consoleErrors: true });
   const shot = (name) => page.screenshot({ path: path.join(RESULTS, `arrange-${name}.png`) });
   const file = path.join(projectsDir, 'stage.json');
   const saved = () => JSON.parse(fs.readFileSync(file, 'utf8'));
   const tracksOf = (doc) => new Map(doc.tracks.map((x) => [x.id, x]));
-  await page.goto(srv.url);
-  await page.waitForSelector('[data-testid=tracks]');
 
   // a new show, 8 tracks
   await steps.newShow(page, 'stage');

@@ -8,13 +8,11 @@
 
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
-const { WEB, waitFor, startServer, launchChromium } = require('./helpers');
+const { RESULTS, waitFor, startEmpty } = require('./helpers');
+const steps = require('./steps');
 const WebSocket = require('ws');
 
-const RESULTS = path.join(WEB, 'test-results');
 const near = (a, b, tol = 1e-3) => a && b && a.every((v, i) => Math.abs(v - b[i]) <= tol);
 
 /** Another window's edit (the group that animates track 2), over the WebSocket API on [::1]. */
@@ -36,34 +34,18 @@ async function editFromAnotherWindow(srv, ops) {
 }
 
 test('device link in the UI: conflict marker, a resting source follows the device, connection test', async (t) => {
-  fs.mkdirSync(RESULTS, { recursive: true });
-  const projectsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'holoanim-devicelink-'));
-  assert.deepEqual(fs.readdirSync(projectsDir), [], 'an empty projects folder');
-  const srv = await startServer(t, { projectsDir, host: '::1', devsimHost: '::1' });
+  const { srv, page, errors } = await startEmpty(t, { name: 'devicelink', server: { host: '::1', devsimHost: '::1' } });
   assert.match(srv.url, /^http:\/\/\[::1\]:\d+\/$/);
-  const ctx = await launchChromium(t);
-  const page = await ctx.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
   const shot = (name) => page.screenshot({ path: path.join(RESULTS, `devicelink-${name}.png`) });
-  await page.goto(srv.url);
-  await page.waitForSelector('[data-testid=tracks]');
 
   // a new show on the simulated device
-  await page.click('[data-testid=projects]');
-  await page.click('[data-testid=new-show]');
-  await page.fill('[data-testid=new-name]', 'linked');
-  await page.check('[data-testid=new-output-devsim]');
-  await page.click('[data-testid=new-create]');
+  await steps.newShow(page, 'linked');
   await waitFor(() => srv.session.project === 'linked', 'the new show is open');
   const sim = srv.devsim();
   assert.ok(sim, 'the built-in simulated device runs');
   assert.deepEqual(srv.session.doc.outputs.map((o) => `${o.host}:${o.port}`), [`::1:${sim.port}`]);
-  await page.waitForSelector('[data-testid=new-show-form]', { state: 'detached' });
-  await page.click('[data-testid=add-track]');
-  await waitFor(() => (srv.session.doc.tracks || []).length === 1, 'track 1 added');
-  await page.click('[data-testid=add-track]');
-  await waitFor(() => srv.session.doc.tracks.length === 2, 'track 2 added');
+  await steps.addTracks(page, 2);
+  await waitFor(() => (srv.session.doc.tracks || []).length === 2, 'tracks 1 and 2 added');
   await editFromAnotherWindow(srv, [
     { op: 'add', path: '/animations', value: [{ name: 'orbit', model: 'circular', duration: 8, parameters: { radius: 2, center: [0, 0, 1.5] } }] },
     { op: 'add', path: '/groups', value: [{ name: 'orbit', animation: 'orbit', tracks: [2], autoStart: true }] },

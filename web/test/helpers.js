@@ -1,7 +1,9 @@
 'use strict';
 // Shared by the web tests: the addon, a server on a temporary projects
-// folder, and a small WebSocket client.
+// folder, a small WebSocket client, and a browser test's start (Chromium on
+// a server with an empty projects folder and a simulated device).
 
+const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -152,4 +154,73 @@ async function launchChromium(t) {
   return ctx;
 }
 
-module.exports = { launchChromium, h, WEB, ROOT, QUARTET, sleep, waitFor, startServer, connect, openClient, projectsWithQuartet, framePos };
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const CLI = path.join(ROOT, 'build', 'holoanim');
+const RESULTS = path.join(WEB, 'test-results');
+
+/**
+ * Why a browser test cannot run here (false when it can): no Chromium, the
+ * UI not built, or (with `cli`, what the test uses it for) no holoanim CLI.
+ */
+function browserSkip(cli) {
+  if (!fs.existsSync(CHROMIUM)) return `chromium not found at ${CHROMIUM}: apt-get install -y chromium`;
+  if (!fs.existsSync(path.join(WEB, 'dist', 'index.html'))) return 'the UI is not built: npm run build';
+  if (cli && !fs.existsSync(CLI)) return `needs ${CLI} (${cli}): scripts/setup.sh`;
+  return false;
+}
+
+/**
+ * Chromium (closed after test `t`) and a page on server `srv`'s UI, its
+ * errors collected (`pageerror`, and the console's errors with
+ * `consoleErrors`); `beforeLoad(page)` runs before the page loads the UI.
+ * Returns { ctx, page, errors } once the track list shows.
+ */
+async function openUI(t, srv, { consoleErrors = false, beforeLoad } = {}) {
+  const ctx = await launchChromium(t);
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  if (consoleErrors) {
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+  }
+  if (beforeLoad) await beforeLoad(page);
+  await page.goto(srv.url);
+  await page.waitForSelector('[data-testid=tracks]');
+  return { ctx, page, errors };
+}
+
+/**
+ * A browser test's start, as a user's: test-results/ made, a simulated
+ * device with `tracks` tracks (when given; `place(id)` puts the device's
+ * track id at a position, or leaves it where it is when it returns
+ * nothing), an EMPTY projects folder (asserted) named holoanim-NAME-, a
+ * server on it (`server`: more startServer options; its output the device),
+ * and openUI's Chromium and page on it (`consoleErrors`, `beforeLoad`).
+ * Stopped and removed after test `t`.
+ * Returns { sim, device, projectsDir, srv, ctx, page, errors }.
+ */
+async function startEmpty(t, { name, tracks, place, server = {}, consoleErrors = false, beforeLoad } = {}) {
+  fs.mkdirSync(RESULTS, { recursive: true });
+  let sim = null;
+  let device;
+  if (tracks) {
+    sim = h.startDevsim({ port: 0, tracks });
+    t.after(() => sim.stop());
+    if (place) {
+      for (let id = 1; id <= tracks; id++) {
+        const p = place(id);
+        if (p) sim.setPosition(id, p);
+      }
+    }
+    device = `127.0.0.1:${sim.port}`;
+  }
+  const projectsDir = fs.mkdtempSync(path.join(os.tmpdir(), `holoanim-${name}-`));
+  assert.deepEqual(fs.readdirSync(projectsDir), [], 'an empty projects folder');
+  const srv = await startServer(t, { projectsDir, ...(device ? { device } : {}), ...server });
+  const ui = await openUI(t, srv, { consoleErrors, beforeLoad });
+  return { sim, device, projectsDir, srv, ...ui };
+}
+
+module.exports = { CHROMIUM, CLI, RESULTS, browserSkip, startEmpty, openUI, launchChromium, h, WEB, ROOT, QUARTET, sleep, waitFor, startServer, connect, openClient, projectsWithQuartet, framePos };

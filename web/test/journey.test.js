@@ -14,22 +14,12 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
-const { h, WEB, ROOT, sleep, waitFor, startServer, launchChromium: launch } = require('./helpers');
+const { ROOT, CLI, RESULTS, sleep, waitFor, startServer, browserSkip, startEmpty, openUI } = require('./helpers');
 const steps = require('./steps');
 
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const CLI = path.join(ROOT, 'build', 'holoanim');
-const RESULTS = path.join(WEB, 'test-results');
-const skip = !fs.existsSync(CHROMIUM)
-  ? `chromium not found at ${CHROMIUM}: apt-get install -y chromium`
-  : !fs.existsSync(path.join(WEB, 'dist', 'index.html'))
-    ? 'the UI is not built: npm run build'
-    : !fs.existsSync(CLI)
-      ? `needs ${CLI} (discover, eval): scripts/setup.sh`
-      : false;
+const skip = browserSkip('discover, eval');
 
 /** `holoanim eval FILE` at time T: track id → [x, y, z]. */
 function evalAt(file, T) {
@@ -40,57 +30,27 @@ function evalAt(file, T) {
 const near = (a, b, tol) => a.every((v, k) => Math.abs(v - b[k]) <= tol);
 
 test('journey: empty folder → new show → tracks → groups → Stop home / hold → 3 × Play matches holoanim eval', { skip, timeout: 300000 }, async (t) => {
-  fs.mkdirSync(RESULTS, { recursive: true });
-  const sim = h.startDevsim({ port: 0, tracks: 8 });
-  t.after(() => sim.stop());
   // the device's tracks 3..8 stand on a ring (Discover reads them)
-  for (let id = 3; id <= 8; id++) {
+  const ring = (id) => {
     const a = (2 * Math.PI * id) / 8;
-    sim.setPosition(id, [+(4 * Math.cos(a)).toFixed(3), +(4 * Math.sin(a)).toFixed(3), 1.5]);
-  }
-  const device = `127.0.0.1:${sim.port}`;
-  const projectsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'holoanim-journey-'));
-  assert.deepEqual(fs.readdirSync(projectsDir), [], 'an empty projects folder');
-  const srv = await startServer(t, { projectsDir, device, cli: CLI });
-  const ctx = await launch(t);
-  const errors = [];
-  const page = await ctx.newPage();
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
+    return id >= 3 ? [+(4 * Math.cos(a)).toFixed(3), +(4 * Math.sin(a)).toFixed(3), 1.5] : null;
+  };
+  const { sim, device, projectsDir, srv, page, errors } = await startEmpty(t, { name: 'journey', tracks: 8, place: ring, server: { cli: CLI }, consoleErrors: true });
   const shot = (name) => page.screenshot({ path: path.join(RESULTS, `journey-${name}.png`) });
-  await page.goto(srv.url);
-  await page.waitForSelector('[data-testid=tracks]');
   await shot('01-empty');
 
   // 1. a new show, its output the simulated device
-  await page.click('[data-testid=projects]');
-  await page.click('[data-testid=new-show]');
-  await page.fill('[data-testid=new-name]', 'journey');
-  await page.check('[data-testid=new-output-devsim]');
-  await shot('02-new-show-form');
-  await page.click('[data-testid=new-create]');
+  await steps.newShow(page, 'journey', { beforeCreate: () => shot('02-new-show-form') });
   await waitFor(() => srv.session.project === 'journey', 'the new show is open');
   assert.deepEqual(srv.session.doc.outputs.map((o) => `${o.host}:${o.port}`), [device]);
-  await page.waitForSelector('[data-testid=new-show-form]', { state: 'detached' });
 
   // "+ Add" twice, then Discover's "Add 6"
-  await page.click('[data-testid=add-track]');
-  await waitFor(() => (srv.session.doc.tracks || []).length === 1, 'track 1 added');
-  await page.click('[data-testid=add-track]');
-  await waitFor(() => srv.session.doc.tracks.length === 2, 'track 2 added');
-  for (const [id, pos] of [[1, [4, 0, 1.5]], [2, [2.828, 2.828, 1.5]]]) {
-    for (let k = 0; k < 3; k++) {
-      await page.fill(`[data-testid=track-${id}-${'xyz'[k]}]`, String(pos[k]));
-      await page.press(`[data-testid=track-${id}-${'xyz'[k]}]`, 'Enter');
-    }
-  }
+  await steps.addTracks(page, 2);
+  await waitFor(() => (srv.session.doc.tracks || []).length === 2, 'tracks 1 and 2 added');
+  await steps.setBase(page, 1, [4, 0, 1.5]);
+  await steps.setBase(page, 2, [2.828, 2.828, 1.5]);
   await waitFor(() => JSON.stringify(srv.session.doc.tracks[1].position) === '[2.828,2.828,1.5]', 'track 2 typed');
-  await page.click('[data-testid=discover]');
-  await page.fill('[data-testid=discover-target]', device);
-  await page.click('[data-testid=discover-run]');
-  await page.click('[data-testid=discover-add]');
+  await steps.discover(page, device);
   await waitFor(() => srv.session.doc.tracks.length === 8, () => `8 tracks: ${srv.session.doc.tracks.length}`);
   await waitFor(() => near(sim.getTrack(1).position, [4, 0, 1.5], 1e-3), 'positions reach the device');
   await shot('03-tracks');
@@ -107,31 +67,12 @@ test('journey: empty folder → new show → tracks → groups → Stop home / h
   await steps.openTab(page, 'editor');
 
   // 2. two groups: tracks 1-3 relative with spread phases, 4-8 isobarycentric
-  const select = async (ids) => {
-    await page.click(`[data-testid=track-${ids[0]}] .idx`);
-    for (const id of ids.slice(1)) await page.click(`[data-testid=track-${id}] .idx`, { modifiers: ['Control'] });
-  };
-  const setParam = async (id, v) => {
-    await page.fill(`[data-testid=${id}]`, String(v));
-    await page.press(`[data-testid=${id}]`, 'Enter');
-  };
-  await select([1, 2, 3]);
-  await page.selectOption('[data-testid=editor-model]', 'circular');
-  await setParam('param-radius', 1);
-  await setParam('timing-duration', 3);
-  await page.selectOption('[data-testid=group-mode]', 'relative');
-  await page.check('[data-testid=phase-spread]');
-  await page.waitForFunction(() => window.__holo.getState().preview !== null);
-  await page.click('[data-testid=apply]');
+  await steps.selectTracks(page, [1, 2, 3]);
+  await steps.applyAnimation(page, 'circular', { 'param-radius': 1, 'timing-duration': 3 }, { mode: 'relative', phaseSpread: true });
   await waitFor(() => (srv.session.doc.groups || []).length === 1, 'group 1');
   await page.selectOption('[data-testid=editor-target]', 'new');
-  await select([4, 5, 6, 7, 8]);
-  await page.selectOption('[data-testid=editor-model]', 'circular');
-  await setParam('param-radius', 1.5);
-  await setParam('timing-duration', 4);
-  await page.selectOption('[data-testid=group-mode]', 'isobarycentric');
-  await page.waitForFunction(() => window.__holo.getState().preview !== null);
-  await page.click('[data-testid=apply]');
+  await steps.selectTracks(page, [4, 5, 6, 7, 8]);
+  await steps.applyAnimation(page, 'circular', { 'param-radius': 1.5, 'timing-duration': 4 }, { mode: 'isobarycentric' });
   await waitFor(() => srv.session.doc.groups.length === 2, 'group 2');
   const g0 = srv.session.doc.groups[0];
   assert.equal(g0.mode, 'relative');
@@ -217,7 +158,7 @@ test('journey: empty folder → new show → tracks → groups → Stop home / h
 
   // 5. a preset of tracks 1 and 2 where they stand, edited in aed, recalled, in a cue
   await page.click('[data-testid=tab-presets]');
-  await select([1, 2]);
+  await steps.selectTracks(page, [1, 2]);
   await page.fill('[data-testid=preset-name]', 'front');
   await page.click('[data-testid=capture-selected]');
   await waitFor(() => (srv.session.doc.presets || []).length === 1, 'preset captured');
@@ -266,7 +207,7 @@ test('journey: empty folder → new show → tracks → groups → Stop home / h
   const g1 = srv.session.doc.groups[1];
   await steps.openTab(page, 'editor');
   await page.selectOption('[data-testid=editor-target]', g1.name);
-  await page.locator('span.fhint', { hasText: /^autoStart$/ }).locator('xpath=preceding-sibling::span[1]//input').uncheck();
+  await steps.setAutoStart(page, false);
   await waitFor(() => srv.session.doc.groups[1].autoStart === false, 'the second group waits for its clip');
   await page.click(`[data-testid="timeline-add-${g1.name}"]`);
   await waitFor(() => srv.session.doc.timeline && srv.session.doc.timeline.clips.length === 1, 'a clip');
@@ -349,12 +290,7 @@ test('journey: empty folder → new show → tracks → groups → Stop home / h
 test('every refused value shows the engine\'s whole message where it was typed (speed, an existing group\'s field, a base position, a new animation)', { skip, timeout: 120000 }, async (t) => {
   fs.mkdirSync(RESULTS, { recursive: true });
   const srv = await startServer(t);
-  const ctx = await launch(t);
-  const errors = [];
-  const page = await ctx.newPage();
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(srv.url);
-  await page.waitForSelector('[data-testid=tracks]');
+  const { page, errors } = await openUI(t, srv);
   const refused = async (testid, value) => {
     await page.fill(`[data-testid=${testid}]`, String(value));
     await page.press(`[data-testid=${testid}]`, 'Enter');

@@ -9,15 +9,12 @@
 
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
-const { h, WEB, sleep, waitFor, startServer, launchChromium } = require('./helpers');
+const { h, RESULTS, sleep, waitFor, browserSkip, startEmpty } = require('./helpers');
 const steps = require('./steps-path');
+const { newShow, selectTracks } = require('./steps');
 
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const RESULTS = path.join(WEB, 'test-results');
-const skip = !fs.existsSync(CHROMIUM) ? `chromium not found at ${CHROMIUM}` : !fs.existsSync(path.join(WEB, 'dist', 'index.html')) ? 'the UI is not built: npm run build' : false;
+const skip = browserSkip();
 
 const dist = (a, b) => Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]);
 
@@ -28,25 +25,11 @@ function evalKeys(anim, times) {
   return times.map((_, i) => [out[3 * i], out[3 * i + 1], out[3 * i + 2]]);
 }
 
-async function openPage(t, srv) {
-  const ctx = await launchChromium(t);
-  const page = await ctx.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(srv.url);
-  await page.waitForSelector('[data-testid=tracks]');
-  return { page, errors };
-}
-
 test('path editing: drag, add and remove a keyframe in the view; the show, the drawn path and undo follow', { skip, timeout: 240000 }, async (t) => {
-  fs.mkdirSync(RESULTS, { recursive: true });
-  const projectsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'holoanim-path-'));
-  assert.deepEqual(fs.readdirSync(projectsDir), []);
-  const srv = await startServer(t, { projectsDir });
-  const { page, errors } = await openPage(t, srv);
+  const { srv, page, errors } = await startEmpty(t, { name: 'path' });
   const shot = (name) => page.screenshot({ path: path.join(RESULTS, `path-${name}.png`) });
 
-  await steps.newShow(page, srv, 'paths');
+  await newShow(page, 'paths');
   const id = await steps.addTrack(page, srv, [0, 0, 1.5]);
   const group = await steps.createAnimation(page, srv, { tracks: [id], model: 'keyframes', duration: 10 });
   const ai = () => srv.session.doc.animations.findIndex((a) => a.name === group);
@@ -149,7 +132,7 @@ test('path editing: drag, add and remove a keyframe in the view; the show, the d
 
   // a new animation's points are handles too: a moved one is the form's value, applied with it
   await page.selectOption('[data-testid=editor-target]', 'new');
-  await steps.selectTracks(page, [id]);
+  await selectTracks(page, [id]);
   await page.selectOption('[data-testid=editor-model]', 'catmull-rom');
   await page.waitForFunction(() => window.__holoPath.handles().length === 4);
   assert.deepEqual(await steps.handles(page), [[-5, 0, 0], [-2, 3, 0], [2, -3, 0], [5, 0, 0]]);
@@ -172,14 +155,10 @@ test('path editing: drag, add and remove a keyframe in the view; the show, the d
 });
 
 test('record a performance: a drag while playing becomes a thinned keyframes animation that plays it back', { skip, timeout: 240000 }, async (t) => {
-  fs.mkdirSync(RESULTS, { recursive: true });
-  const projectsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'holoanim-rec-'));
-  assert.deepEqual(fs.readdirSync(projectsDir), []);
-  const srv = await startServer(t, { projectsDir });
-  const { page, errors } = await openPage(t, srv);
+  const { srv, page, errors } = await startEmpty(t, { name: 'rec' });
   const shot = (name) => page.screenshot({ path: path.join(RESULTS, `path-${name}.png`) });
 
-  await steps.newShow(page, srv, 'takes');
+  await newShow(page, 'takes');
   const id = await steps.addTrack(page, srv, [-3, 0, 1.5]);
   // a half circle of radius 3, then a straight stretch: 150 mouse moves
   const gesture = [];

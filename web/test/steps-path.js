@@ -2,21 +2,13 @@
 // Page steps for path editing and recording a performance, shared by
 // path.test.js and the journey: each acts as a user does (clicks, drags,
 // keys) and waits for the server's show to follow. `page` is a playwright
-// page on the UI, `srv` the server (helpers.startServer).
+// page on the UI, `srv` the server (helpers.startServer). A new show and a
+// selection are steps.js's newShow and selectTracks.
 
 const fs = require('node:fs');
 const path = require('node:path');
 const { sleep, waitFor } = require('./helpers');
-
-/** "New show…" with the given file name (the simulated device as output). */
-async function newShow(page, srv, name) {
-  await page.click('[data-testid=projects]');
-  await page.click('[data-testid=new-show]');
-  await page.fill('[data-testid=new-name]', name);
-  await page.click('[data-testid=new-create]');
-  await waitFor(() => srv.session.project === name, `show ${name} open`);
-  await page.waitForSelector('[data-testid=new-show-form]', { state: 'detached' });
-}
+const { selectTracks, setBase } = require('./steps');
 
 /** "+ Add", then type its position; returns the new track's id. */
 async function addTrack(page, srv, position) {
@@ -24,11 +16,7 @@ async function addTrack(page, srv, position) {
   await page.click('[data-testid=add-track]');
   await waitFor(() => (srv.session.doc.tracks || []).length === n + 1, 'a track added');
   const id = srv.session.doc.tracks[n].id;
-  for (let k = 0; k < 3; k++) {
-    const sel = `[data-testid=track-${id}-${'xyz'[k]}]`;
-    await page.fill(sel, String(position[k]));
-    await page.press(sel, 'Enter');
-  }
+  await setBase(page, id, position);
   await waitFor(() => JSON.stringify(srv.session.doc.tracks[n].position) === JSON.stringify(position), `track ${id} at ${position}`);
   return id;
 }
@@ -40,8 +28,7 @@ async function addTrack(page, srv, position) {
  */
 async function createAnimation(page, srv, { tracks, model, duration = 10 }) {
   await page.selectOption('[data-testid=editor-target]', 'new');
-  await page.click(`[data-testid=track-${tracks[0]}] .idx`);
-  for (const id of tracks.slice(1)) await page.click(`[data-testid=track-${id}] .idx`, { modifiers: ['Control'] });
+  await selectTracks(page, tracks);
   await page.selectOption('[data-testid=editor-model]', model);
   await page.fill('[data-testid=timing-duration]', String(duration));
   await page.press('[data-testid=timing-duration]', 'Enter');
@@ -115,12 +102,6 @@ function savedShow(srv) {
   return JSON.parse(fs.readFileSync(path.join(srv.projectsDir, `${srv.session.project}.json`), 'utf8'));
 }
 
-/** Select tracks by clicking their rows in the list (Ctrl adds). */
-async function selectTracks(page, ids) {
-  await page.click(`[data-testid=track-${ids[0]}] .idx`);
-  for (const id of ids.slice(1)) await page.click(`[data-testid=track-${id}] .idx`, { modifiers: ['Control'] });
-}
-
 /**
  * Record a performance: press Record (the transport starts), drag track
  * `track` in the top view through `points` (room x, y), one mouse move per
@@ -153,4 +134,4 @@ async function recordDrag(page, srv, track, points, { tolerance, select } = {}) 
   return page.textContent('[data-testid=record-status]');
 }
 
-module.exports = { selectTracks, newShow, addTrack, createAnimation, editGroup, handles, toScreen, pixelsPerMetre, dragHandle, insertOnPath, removeHandle, savedShow, recordDrag };
+module.exports = { addTrack, createAnimation, editGroup, handles, toScreen, pixelsPerMetre, dragHandle, insertOnPath, removeHandle, savedShow, recordDrag };

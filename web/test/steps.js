@@ -1,7 +1,8 @@
 'use strict';
-// Page steps a user takes, shared by the browser tests (arrange.test.js, and
-// the journey to come): each acts through the page only (clicks, typing)
-// and waits for what the page shows, never for the server's internals.
+// Page steps a user takes, shared by the browser tests (arrange, journey,
+// path, timeline, trackstate, view3d, …): each acts through the page only
+// (clicks, typing) and waits for what the page shows, never for the
+// server's internals.
 
 /** The show's version the page knows (bumps once per edit, undo or redo). */
 function version(page) {
@@ -29,13 +30,18 @@ async function typeInto(page, testid, value) {
   await page.press(`[data-testid=${testid}]`, 'Enter');
 }
 
-/** Projects menu → New show… → `name`, output the simulated device (or `output`: 'none' | 'address' with `address`). */
-async function newShow(page, name, { output = 'devsim', address } = {}) {
+/**
+ * Projects menu → New show… → `name`, output the simulated device (or
+ * `output`: 'none' | 'address' with `address`); `beforeCreate()` runs with
+ * the form filled in, before Create.
+ */
+async function newShow(page, name, { output = 'devsim', address, beforeCreate } = {}) {
   await page.click('[data-testid=projects]');
   await page.click('[data-testid=new-show]');
   await page.fill('[data-testid=new-name]', name);
   if (output === 'address') await page.fill('[data-testid=new-address]', address);
   else if (output === 'devsim') await page.check('[data-testid=new-output-devsim]');
+  if (beforeCreate) await beforeCreate();
   await page.click('[data-testid=new-create]');
   await page.waitForSelector('[data-testid=new-show-form]', { state: 'detached' });
   await page.waitForFunction((n) => (window.__holo.getState().docState || {}).project === n, name);
@@ -44,6 +50,19 @@ async function newShow(page, name, { output = 'devsim', address } = {}) {
 /** "+ Add" `n` times, one track each (waits for each). */
 async function addTracks(page, n) {
   for (let i = 0; i < n; i++) await edited(page, () => page.click('[data-testid=add-track]'));
+}
+
+/** Discover (track list) on the device at `device` (host:port), then its "Add N" (one edit). */
+async function discover(page, device) {
+  await page.click('[data-testid=discover]');
+  await page.fill('[data-testid=discover-target]', device);
+  await page.click('[data-testid=discover-run]');
+  await edited(page, () => page.click('[data-testid=discover-add]'));
+}
+
+/** Type track `id`'s base position `pos` (x, y, z) in its row of the list, field by field. */
+async function setBase(page, id, pos) {
+  for (let k = 0; k < 3; k++) await typeInto(page, `track-${id}-${'xyz'[k]}`, pos[k]);
 }
 
 /** Select tracks `ids` in the list (the first alone, the others with Ctrl), in that order. */
@@ -92,12 +111,26 @@ async function setTrackField(page, field, value) {
   await edited(page, () => typeInto(page, `sel-${field}`, value));
 }
 
-/** Animation editor: a new animation of `model` on the selected tracks, `params` typed (param-NAME, timing-duration…); returns its name. */
-async function applyAnimation(page, model, params = {}) {
+/** The animation editor's autoStart box of the group (or new animation) it shows: ticked or not. */
+async function setAutoStart(page, on) {
+  const box = page.locator('span.fhint', { hasText: /^autoStart$/ }).locator('xpath=preceding-sibling::span[1]//input');
+  await (on ? box.check() : box.uncheck());
+}
+
+/**
+ * Animation editor: a new animation of `model` on the selected tracks,
+ * `params` typed (param-NAME, timing-duration…), then the group's `mode`
+ * (relative, isobarycentric…), `phaseSpread` ticked, `autoStart` set, when
+ * given; applied (one edit). Returns its name.
+ */
+async function applyAnimation(page, model, params = {}, { mode, phaseSpread, autoStart } = {}) {
   await openTab(page, 'editor');
   await page.selectOption('[data-testid=editor-target]', 'new');
   await page.selectOption('[data-testid=editor-model]', model);
   for (const [k, v] of Object.entries(params)) await typeInto(page, k, v);
+  if (mode) await page.selectOption('[data-testid=group-mode]', mode);
+  if (phaseSpread) await page.check('[data-testid=phase-spread]');
+  if (autoStart !== undefined) await setAutoStart(page, autoStart);
   await page.waitForFunction(() => window.__holo.getState().preview !== null);
   await edited(page, () => page.click('[data-testid=apply]'));
   await page.waitForFunction(() => document.querySelector('[data-testid=editor-target]').value !== 'new');
@@ -123,4 +156,4 @@ async function pasteAnimation(page, group, how = 'replace') {
 const undo = (page) => edited(page, () => page.click('[data-testid=undo]'));
 const redo = (page) => edited(page, () => page.click('[data-testid=redo]'));
 
-module.exports = { version, edited, pageDoc, typeInto, newShow, addTracks, selectTracks, openTab, arrange, arrangeCircle, distribute, setTrackField, applyAnimation, copyAnimation, pasteAnimation, undo, redo };
+module.exports = { version, edited, pageDoc, typeInto, newShow, addTracks, discover, setBase, selectTracks, setAutoStart, openTab, arrange, arrangeCircle, distribute, setTrackField, applyAnimation, copyAnimation, pasteAnimation, undo, redo };

@@ -9,22 +9,12 @@
 
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
-const { h, WEB, ROOT, waitFor, startServer, launchChromium: launch } = require('./helpers');
+const { CLI, RESULTS, waitFor, browserSkip, startEmpty } = require('./helpers');
+const steps = require('./steps');
 
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const CLI = path.join(ROOT, 'build', 'holoanim');
-const RESULTS = path.join(WEB, 'test-results');
-const skip = !fs.existsSync(CHROMIUM)
-  ? `chromium not found at ${CHROMIUM}: apt-get install -y chromium`
-  : !fs.existsSync(path.join(WEB, 'dist', 'index.html'))
-    ? 'the UI is not built: npm run build'
-    : !fs.existsSync(CLI)
-      ? `needs ${CLI} (eval): scripts/setup.sh`
-      : false;
+const skip = browserSkip('eval');
 
 /** `holoanim eval FILE` at time T: track id → [x, y, z]. */
 function evalAt(file, T) {
@@ -35,53 +25,21 @@ function evalAt(file, T) {
 const near = (a, b, tol) => a.every((v, k) => Math.abs(v - b[k]) <= tol);
 
 test('timeline: empty folder → show → group → clip added and dragged → the device follows holoanim eval', { skip, timeout: 240000 }, async (t) => {
-  fs.mkdirSync(RESULTS, { recursive: true });
-  const sim = h.startDevsim({ port: 0, tracks: 2 });
-  t.after(() => sim.stop());
-  const device = `127.0.0.1:${sim.port}`;
-  const projectsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'holoanim-timeline-'));
-  assert.deepEqual(fs.readdirSync(projectsDir), [], 'an empty projects folder');
-  const srv = await startServer(t, { projectsDir, device, cli: CLI });
-  const ctx = await launch(t);
-  const errors = [];
-  const page = await ctx.newPage();
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.setViewportSize({ width: 1400, height: 900 });
-  await page.goto(srv.url);
-  await page.waitForSelector('[data-testid=tracks]');
+  const viewport = (page) => page.setViewportSize({ width: 1400, height: 900 });
+  const { sim, projectsDir, srv, page, errors } = await startEmpty(t, { name: 'timeline', tracks: 2, server: { cli: CLI }, beforeLoad: viewport });
 
   // a new show, its output the simulated device; two tracks
-  await page.click('[data-testid=projects]');
-  await page.click('[data-testid=new-show]');
-  await page.fill('[data-testid=new-name]', 'timeline');
-  await page.check('[data-testid=new-output-devsim]');
-  await page.click('[data-testid=new-create]');
+  await steps.newShow(page, 'timeline');
   await waitFor(() => srv.session.project === 'timeline', 'the new show is open');
-  for (let k = 1; k <= 2; k++) {
-    await page.click('[data-testid=add-track]');
-    await waitFor(() => (srv.session.doc.tracks || []).length === k, `track ${k} added`);
-  }
-  for (const [id, pos] of [[1, [3, 0, 1.5]], [2, [0, 3, 1.5]]]) {
-    for (let k = 0; k < 3; k++) {
-      await page.fill(`[data-testid=track-${id}-${'xyz'[k]}]`, String(pos[k]));
-      await page.press(`[data-testid=track-${id}-${'xyz'[k]}]`, 'Enter');
-    }
-  }
+  await steps.addTracks(page, 2);
+  await waitFor(() => (srv.session.doc.tracks || []).length === 2, 'tracks 1 and 2 added');
+  await steps.setBase(page, 1, [3, 0, 1.5]);
+  await steps.setBase(page, 2, [0, 3, 1.5]);
   await waitFor(() => JSON.stringify(srv.session.doc.tracks[1].position) === '[0,3,1.5]', 'positions typed');
 
   // a group on both, circular, autoStart off (the timeline plays it)
-  await page.click('[data-testid=track-1] .idx');
-  await page.click('[data-testid=track-2] .idx', { modifiers: ['Control'] });
-  await page.selectOption('[data-testid=editor-model]', 'circular');
-  for (const [id, v] of [['param-radius', 1], ['timing-duration', 4]]) {
-    await page.fill(`[data-testid=${id}]`, String(v));
-    await page.press(`[data-testid=${id}]`, 'Enter');
-  }
-  await page.selectOption('[data-testid=group-mode]', 'relative');
-  const auto = page.locator('span.fhint', { hasText: /^autoStart$/ }).locator('xpath=preceding-sibling::span[1]//input');
-  await auto.uncheck();
-  await page.waitForFunction(() => window.__holo.getState().preview !== null);
-  await page.click('[data-testid=apply]');
+  await steps.selectTracks(page, [1, 2]);
+  await steps.applyAnimation(page, 'circular', { 'param-radius': 1, 'timing-duration': 4 }, { mode: 'relative', autoStart: false });
   await waitFor(() => (srv.session.doc.groups || []).length === 1, 'the group');
   const group = srv.session.doc.groups[0].name;
   assert.equal(srv.session.doc.groups[0].autoStart, false);

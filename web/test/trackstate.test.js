@@ -9,54 +9,25 @@
 
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
-const { h, WEB, waitFor, startServer, openClient, launchChromium: launch } = require('./helpers');
+const { RESULTS, waitFor, openClient, browserSkip, startEmpty } = require('./helpers');
+const steps = require('./steps');
 
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const RESULTS = path.join(WEB, 'test-results');
-const skip = !fs.existsSync(CHROMIUM)
-  ? `chromium not found at ${CHROMIUM}: apt-get install -y chromium`
-  : !fs.existsSync(path.join(WEB, 'dist', 'index.html'))
-    ? 'the UI is not built: npm run build'
-    : false;
+const skip = browserSkip();
 
 test('trackstate: M mutes a track at the device, S solos one, L stops drags', { skip, timeout: 300000 }, async (t) => {
-  fs.mkdirSync(RESULTS, { recursive: true });
-  const sim = h.startDevsim({ port: 0, tracks: 8 });
-  t.after(() => sim.stop());
-  const device = `127.0.0.1:${sim.port}`;
-  const projectsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'holoanim-trackstate-'));
-  assert.deepEqual(fs.readdirSync(projectsDir), [], 'an empty projects folder');
-  const srv = await startServer(t, { projectsDir, device });
-  const ctx = await launch(t);
-  const errors = [];
-  const page = await ctx.newPage();
-  page.on('pageerror', (e) => errors.push(e.message));
   const sent = []; // the UI's requests, as they leave the page
-  page.on('websocket', (ws) => ws.on('framesent', (f) => {
+  const watch = (page) => page.on('websocket', (ws) => ws.on('framesent', (f) => {
     if (typeof f.payload === 'string') sent.push(JSON.parse(f.payload));
   }));
-  await page.goto(srv.url);
-  await page.waitForSelector('[data-testid=tracks]');
+  const { sim, srv, page, errors } = await startEmpty(t, { name: 'trackstate', tracks: 8, beforeLoad: watch });
 
   // a new show on the simulated device, two tracks typed in place
-  await page.click('[data-testid=projects]');
-  await page.click('[data-testid=new-show]');
-  await page.fill('[data-testid=new-name]', 'flags');
-  await page.check('[data-testid=new-output-devsim]');
-  await page.click('[data-testid=new-create]');
+  await steps.newShow(page, 'flags');
   await waitFor(() => srv.session.project === 'flags', 'the new show is open');
-  await page.waitForSelector('[data-testid=new-show-form]', { state: 'detached' });
-  await page.click('[data-testid=add-track]');
-  await waitFor(() => (srv.session.doc.tracks || []).length === 1, 'track 1 added');
-  await page.click('[data-testid=add-track]');
-  await waitFor(() => srv.session.doc.tracks.length === 2, 'track 2 added');
-  const type = async (id, k, v) => {
-    await page.fill(`[data-testid=track-${id}-${'xyz'[k]}]`, String(v));
-    await page.press(`[data-testid=track-${id}-${'xyz'[k]}]`, 'Enter');
-  };
+  await steps.addTracks(page, 2);
+  await waitFor(() => (srv.session.doc.tracks || []).length === 2, 'tracks 1 and 2 added');
+  const type = (id, k, v) => steps.typeInto(page, `track-${id}-${'xyz'[k]}`, v);
   const atDevice = (id, x) => Math.abs(sim.getTrack(id).position[0] - x) < 1e-3;
   await type(1, 0, 2);
   await type(2, 0, -2);

@@ -13,21 +13,12 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
-const { h, WEB, ROOT, sleep, waitFor, startServer, launchChromium } = require('./helpers');
+const { CLI, RESULTS, sleep, waitFor, browserSkip, startEmpty } = require('./helpers');
+const steps = require('./steps');
 
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const CLI = path.join(ROOT, 'build', 'holoanim');
-const RESULTS = path.join(WEB, 'test-results');
 const N = 128;
-const skip = !fs.existsSync(CHROMIUM)
-  ? `chromium not found at ${CHROMIUM}: apt-get install -y chromium`
-  : !fs.existsSync(path.join(WEB, 'dist', 'index.html'))
-    ? 'the UI is not built: npm run build'
-    : !fs.existsSync(CLI)
-      ? `needs ${CLI} (discover): scripts/setup.sh`
-      : false;
+const skip = browserSkip('discover');
 
 const near = (a, b, tol) => a.every((v, k) => Math.abs(v - b[k]) <= tol);
 
@@ -60,54 +51,24 @@ async function rates(page, seconds) {
 const show = (r) => `page ${r.page.toFixed(1)} fps; drawn: ${r.drawn2d === null ? '' : `2D ${r.drawn2d.toFixed(1)}/s `}${r.drawn3d === null ? '' : `3D ${r.drawn3d.toFixed(1)}/s `}of ${r.received.toFixed(1)} position frames/s received`;
 
 test(`3D view: ${N} animated tracks from an empty folder; fps printed for 2D, 3D and both; select and drag in 3D`, { skip, timeout: 300000 }, async (t) => {
-  fs.mkdirSync(RESULTS, { recursive: true });
-  const sim = h.startDevsim({ port: 0, tracks: N });
-  t.after(() => sim.stop());
   // the device's tracks stand on two rings (Discover reads them)
-  for (let id = 1; id <= N; id++) {
+  const ring = (id) => {
     const a = (2 * Math.PI * id) / N;
     const r = id % 2 ? 6 : 3.5;
-    sim.setPosition(id, [+(r * Math.cos(a)).toFixed(3), +(r * Math.sin(a)).toFixed(3), id % 2 ? 1.5 : 3]);
-  }
-  const device = `127.0.0.1:${sim.port}`;
-  const projectsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'holoanim-view3d-'));
-  assert.deepEqual(fs.readdirSync(projectsDir), [], 'an empty projects folder');
-  const srv = await startServer(t, { projectsDir, device, cli: CLI });
-  const ctx = await launchChromium(t);
-  const page = await ctx.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  await page.goto(srv.url);
-  await page.waitForSelector('[data-testid=tracks]');
+    return [+(r * Math.cos(a)).toFixed(3), +(r * Math.sin(a)).toFixed(3), id % 2 ? 1.5 : 3];
+  };
+  const { sim, device, projectsDir, srv, page, errors } = await startEmpty(t, { name: 'view3d', tracks: N, place: ring, server: { cli: CLI }, consoleErrors: true });
 
   // a new show, its output the simulated device; Discover's "Add 128"
-  await page.click('[data-testid=projects]');
-  await page.click('[data-testid=new-show]');
-  await page.fill('[data-testid=new-name]', 'big3d');
-  await page.check('[data-testid=new-output-devsim]');
-  await page.click('[data-testid=new-create]');
+  await steps.newShow(page, 'big3d');
   await waitFor(() => srv.session.project === 'big3d', 'the new show is open');
-  await page.waitForSelector('[data-testid=new-show-form]', { state: 'detached' });
-  await page.click('[data-testid=discover]');
-  await page.fill('[data-testid=discover-target]', device);
-  await page.click('[data-testid=discover-run]');
-  await page.click('[data-testid=discover-add]');
+  await steps.discover(page, device);
   await waitFor(() => (srv.session.doc.tracks || []).length === N, () => `${N} tracks: ${(srv.session.doc.tracks || []).length}`);
 
   // one group, every track circling about its own base
   await page.click('[data-testid=tracks] button:has-text("All")');
   await page.waitForFunction((n) => window.__holo.getState().selection.length === n, N);
-  await page.selectOption('[data-testid=editor-model]', 'circular');
-  for (const [id, v] of [['param-radius', 0.8], ['timing-duration', 4]]) {
-    await page.fill(`[data-testid=${id}]`, String(v));
-    await page.press(`[data-testid=${id}]`, 'Enter');
-  }
-  await page.selectOption('[data-testid=group-mode]', 'relative');
-  await page.waitForFunction(() => window.__holo.getState().preview !== null);
-  await page.click('[data-testid=apply]');
+  await steps.applyAnimation(page, 'circular', { 'param-radius': 0.8, 'timing-duration': 4 }, { mode: 'relative' });
   await waitFor(() => (srv.session.doc.groups || []).length === 1, 'the group');
   assert.equal(srv.session.doc.groups[0].tracks.length, N);
   await page.click('[data-testid=play]');

@@ -8,21 +8,11 @@
 
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
-const { h, WEB, ROOT, sleep, waitFor, startServer, launchChromium } = require('./helpers');
+const { CLI, RESULTS, sleep, waitFor, browserSkip, startEmpty } = require('./helpers');
+const steps = require('./steps');
 
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const CLI = path.join(ROOT, 'build', 'holoanim');
-const RESULTS = path.join(WEB, 'test-results');
-const skip = !fs.existsSync(CHROMIUM)
-  ? `chromium not found at ${CHROMIUM}: apt-get install -y chromium`
-  : !fs.existsSync(path.join(WEB, 'dist', 'index.html'))
-    ? 'the UI is not built: npm run build'
-    : !fs.existsSync(CLI)
-      ? `needs ${CLI} (discover): scripts/setup.sh`
-      : false;
+const skip = browserSkip('discover');
 
 /** Pixels of the editor's preview colour (#ffe066) in the top view's lower canvas. */
 function previewPixels(page) {
@@ -36,32 +26,15 @@ function previewPixels(page) {
 }
 
 test('views: no preview without an editor open; labels clear of each other and of other sources; fields wide enough', { skip, timeout: 240000 }, async (t) => {
-  fs.mkdirSync(RESULTS, { recursive: true });
-  const sim = h.startDevsim({ port: 0, tracks: 8 });
-  t.after(() => sim.stop());
-  for (let id = 1; id <= 8; id++) {
+  // the device's 8 tracks on a ring at one height (Discover reads them)
+  const ring = (id) => {
     const a = (2 * Math.PI * id) / 8;
-    sim.setPosition(id, [+(4 * Math.cos(a)).toFixed(3), +(4 * Math.sin(a)).toFixed(3), 1.5]);
-  }
-  const device = `127.0.0.1:${sim.port}`;
-  const projectsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'holoanim-defects-'));
-  assert.deepEqual(fs.readdirSync(projectsDir), [], 'an empty projects folder');
-  const srv = await startServer(t, { projectsDir, device, cli: CLI });
-  const ctx = await launchChromium(t);
-  const page = await ctx.newPage();
-  await page.goto(srv.url);
-  await page.waitForSelector('[data-testid=tracks]');
-  await page.click('[data-testid=projects]');
-  await page.click('[data-testid=new-show]');
-  await page.fill('[data-testid=new-name]', 'defects');
-  await page.check('[data-testid=new-output-devsim]');
-  await page.click('[data-testid=new-create]');
+    return [+(4 * Math.cos(a)).toFixed(3), +(4 * Math.sin(a)).toFixed(3), 1.5];
+  };
+  const { device, srv, page } = await startEmpty(t, { name: 'defects', tracks: 8, place: ring, server: { cli: CLI } });
+  await steps.newShow(page, 'defects');
   await waitFor(() => srv.session.project === 'defects', 'the new show is open');
-  await page.waitForSelector('[data-testid=new-show-form]', { state: 'detached' });
-  await page.click('[data-testid=discover]');
-  await page.fill('[data-testid=discover-target]', device);
-  await page.click('[data-testid=discover-run]');
-  await page.click('[data-testid=discover-add]');
+  await steps.discover(page, device);
   await waitFor(() => (srv.session.doc.tracks || []).length === 8, '8 tracks');
 
   await t.test('the dashed preview only while the editor has tracks to act on', async () => {
