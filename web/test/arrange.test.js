@@ -98,14 +98,14 @@ test('arrange: empty folder → new show → 8 tracks on a circle (saved), bad r
   doc = await steps.pageDoc(page);
   const p1 = tracksOf(doc).get(1).position;
   assert.ok(Math.abs(Math.hypot(...p1) - 5) < 2e-3 && Math.abs(p1[1]) < 2e-3, `${p1}`);
-  assert.equal(await page.inputValue('[data-testid=sel-az]'), '90');
+  assert.equal(await steps.fieldValue(page, 'sel-az', '90'), '90');
   await shot('05-aed');
 
   // several tracks at once: shared values shown, differing ones "mixed"; one edit sets them all
   await steps.selectTracks(page, [2, 3, 4, 5]);
   await page.selectOption('[data-testid=sel-space]', 'xyz');
-  assert.equal(await page.inputValue('[data-testid=sel-z]'), '1.5');
-  assert.equal(await page.inputValue('[data-testid=sel-x]'), '');
+  assert.equal(await steps.fieldValue(page, 'sel-z', '1.5'), '1.5');
+  assert.equal(await steps.fieldValue(page, 'sel-x', ''), '');
   assert.equal(await page.getAttribute('[data-testid=sel-x]', 'placeholder'), 'mixed');
   let v = await steps.version(page);
   await steps.setTrackField(page, 'gain', -6);
@@ -141,7 +141,7 @@ test('arrange: empty folder → new show → 8 tracks on a circle (saved), bad r
   assert.equal(animOf(doc, b).model, 'circular');
   assert.equal(animOf(doc, b).parameters.radius, 1.25);
   assert.equal(animOf(doc, b).duration, 6);
-  assert.equal(await page.inputValue('[data-testid=editor-model]'), 'circular', 'the editor shows the pasted animation');
+  assert.equal(await steps.fieldValue(page, 'editor-model', 'circular'), 'circular', 'the editor shows the pasted animation');
   await shot('07-pasted');
   await steps.undo(page);
   assert.equal(animOf(await steps.pageDoc(page), b).model, 'linear', 'one undo takes the paste back');

@@ -24,6 +24,21 @@ function pageDoc(page) {
   return page.evaluate(() => window.__holo.getState().doc);
 }
 
+/**
+ * A field's value once the page shows `want` there (React renders after the
+ * event that changed what the field shows), or what it shows after 10 s: the
+ * caller asserts on the value, so a wrong one fails with what was there.
+ */
+async function fieldValue(page, testid, want) {
+  await page
+    .waitForFunction(([id, w]) => {
+      const el = document.querySelector(`[data-testid=${id}]`);
+      return !!el && el.value === w;
+    }, [testid, String(want)], { timeout: 10000 })
+    .catch(() => {});
+  return page.inputValue(`[data-testid=${testid}]`);
+}
+
 /** Type into a field and commit it (Enter). */
 async function typeInto(page, testid, value) {
   await page.fill(`[data-testid=${testid}]`, String(value));
@@ -156,4 +171,4 @@ async function pasteAnimation(page, group, how = 'replace') {
 const undo = (page) => edited(page, () => page.click('[data-testid=undo]'));
 const redo = (page) => edited(page, () => page.click('[data-testid=redo]'));
 
-module.exports = { version, edited, pageDoc, typeInto, newShow, addTracks, discover, setBase, selectTracks, setAutoStart, openTab, arrange, arrangeCircle, distribute, setTrackField, applyAnimation, copyAnimation, pasteAnimation, undo, redo };
+module.exports = { version, edited, pageDoc, fieldValue, typeInto, newShow, addTracks, discover, setBase, selectTracks, setAutoStart, openTab, arrange, arrangeCircle, distribute, setTrackField, applyAnimation, copyAnimation, pasteAnimation, undo, redo };
