@@ -260,3 +260,17 @@ export async function act(type, fields = {}) {
 export function ptr(...parts) {
   return parts.map((p) => `/${String(p).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
 }
+
+/**
+ * The end of a drag in a view: track `track`'s base becomes `pos` (one undo
+ * step); when the show refuses it, the device gets `start` back (the drag
+ * moved it live). Resolves either way.
+ */
+export async function commitMove(track, pos, start) {
+  const i = getState().doc.tracks.findIndex((t) => t.id === track);
+  try {
+    await edit([{ op: 'replace', path: ptr('tracks', i, 'position'), value: pos }], `move track ${track}`);
+  } catch {
+    call('live', { track, position: start }).catch(() => {});
+  }
+}

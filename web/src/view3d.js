@@ -22,7 +22,7 @@ import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
 import { live } from './client.js';
 import { labelSprite, trackColor, worldBox } from './render.js';
 
-const TRAIL = 24; // positions kept per source (about 0.4 s at 60 frames/s)
+const TRAIL = 16; // positions kept per source (about 0.25 s at 60 frames/s; each segment costs a software rasteriser ~1 µs)
 const BG = new THREE.Color('#0d1014');
 const RADIUS = 0.16; // a source's sphere, metres
 const PATH_TOL = 0.005; // metres: how far a drawn path may stray from its samples
@@ -279,7 +279,8 @@ export class View3DRenderer {
     }
     this.cap = cap;
     this.sources = sourcePoints(cap);
-    this.drops = lineSet(cap * 2, new THREE.LineBasicMaterial({ vertexColors: true, transparent: true, opacity: 0.35 }));
+    // opaque, in the source's colour faded into the background: blending costs a software rasteriser more
+    this.drops = lineSet(cap * 2, new THREE.LineBasicMaterial({ vertexColors: true }));
     this.trails = lineSet(cap * (TRAIL - 1) * 2, new THREE.LineBasicMaterial({ vertexColors: true }));
     this.ring = new Float32Array(cap * TRAIL * 3);
     this.ringHead = 0;
@@ -334,7 +335,8 @@ export class View3DRenderer {
     for (let i = 0; i < Math.min(this.tracks.length, this.cap); i++) {
       c.set(trackColor(this.tracks[i]));
       c.toArray(this.sources.geometry.attributes.color.array, 3 * i);
-      for (let v = 0; v < 2; v++) c.toArray(dc, 6 * i + 3 * v);
+      f.copy(c).lerp(BG, 0.65);
+      for (let v = 0; v < 2; v++) f.toArray(dc, 6 * i + 3 * v);
       for (let j = 0; j < segs; j++) {
         // segment j joins samples j and j+1, oldest first
         f.copy(c).lerp(BG, 1 - (j + 1) / segs);

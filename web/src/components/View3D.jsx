@@ -6,7 +6,7 @@
 // released). Mounted only while shown: a hidden view draws nothing.
 import { useEffect, useRef } from 'react';
 import { View3DRenderer } from '../view3d.js';
-import { call, edit, getState, ptr, setState, subscribe } from '../client.js';
+import { call, commitMove, getState, setState, subscribe } from '../client.js';
 
 export function View3D() {
   const glRef = useRef(null);
@@ -109,16 +109,9 @@ export function View3D() {
         if (getState().selection.length > 1) setState({ selection: [d.track] });
         return;
       }
-      const doc = getState().doc;
-      const i = doc.tracks.findIndex((t) => t.id === d.track);
-      try {
-        await edit([{ op: 'replace', path: ptr('tracks', i, 'position'), value: d.pos }], `move track ${d.track}`);
-      } catch {
-        call('live', { track: d.track, position: d.start }).catch(() => {});
-      } finally {
-        v.drag = null;
-        v.dirty = true;
-      }
+      await commitMove(d.track, d.pos, d.start);
+      v.drag = null;
+      v.dirty = true;
     };
     el.addEventListener('pointerdown', down, true);
     el.addEventListener('pointermove', move);

@@ -5,7 +5,7 @@ import { useEffect, useRef, useState } from 'react';
 import { ViewRenderer } from '../render.js';
 import { View3D } from './View3D.jsx';
 import { ViewsBar, viewsMode } from './ViewsBar.jsx';
-import { call, edit, getState, live, ptr, setState, subscribe } from '../client.js';
+import { call, commitMove, getState, live, setState, subscribe } from '../client.js';
 import { attachPathEditing, onPathChange } from '../pathview.js';
 import { Record, recordingDrag } from './Record.jsx';
 
@@ -151,16 +151,9 @@ function ViewCanvas({ axes, label, renderers, testid }) {
         views.force = true;
         return;
       }
-      const doc = getState().doc;
-      const i = doc.tracks.findIndex((t) => t.id === d.track);
-      try {
-        await edit([{ op: 'replace', path: ptr('tracks', i, 'position'), value: d.pos }], `move track ${d.track}`);
-      } catch {
-        call('live', { track: d.track, position: d.start }).catch(() => {});
-      } finally {
-        for (const r of renderers.current) r.drag = null;
-        views.force = true;
-      }
+      await commitMove(d.track, d.pos, d.start);
+      for (const r of renderers.current) r.drag = null;
+      views.force = true;
     };
     el.addEventListener('pointerdown', down);
     el.addEventListener('pointermove', move);
