@@ -23,14 +23,15 @@ static const char *const kernel_models[] = {
     "circular",   "elliptical",   "orbit",         "circular-scan", "lissajous",  "linear",
     "doppler",    "zoom",         "spiral",        "helix",         "rose-curve", "epicycloid",
     "oscillator", "zigzag",       "pattern",       "bounce",        "bezier",     "spring",
-    "random",     "perlin-noise", "attract-repel", "pendulum"};
+    "random",     "perlin-noise", "attract-repel", "pendulum",      "catmull-rom"};
 /* Of those, the ones packed only for some parameters (an easing the kernels
- * lack, linear's aed space, pattern's polygons, bezier's constant speed): the
- * others must always be. */
+ * lack, linear's aed space, pattern's polygons, bezier's and catmull-rom's
+ * constant speed, catmull-rom's hermite form): the others must always be. */
 static int packed_sometimes(const char *model) {
   return strcmp(model, "linear") == 0 || strcmp(model, "zoom") == 0 ||
          strcmp(model, "pattern") == 0 || /* the circle only */
-         strcmp(model, "bezier") == 0;    /* not at constant speed */
+         strcmp(model, "bezier") == 0 ||  /* not at constant speed */
+         strcmp(model, "catmull-rom") == 0;
 }
 
 typedef struct track_set {

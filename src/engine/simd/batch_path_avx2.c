@@ -1,0 +1,60 @@
+/* AVX2 SEGS kernel: catmull-rom's precomputed spline segments four tracks
+ * at a time, lane by lane the scalar reference's operations (batch_path.c:
+ * ha__piece, then ha__seg_eval's time warp and Hermite cubics, unfused), so
+ * the local position is the model's bits and only the folded frame (FMA)
+ * rounds differently.
+ *
+ * The segment index comes out of the vector (floor, clamped as ha__piece
+ * clamps), then each lane's 14 coefficients are read from its own table
+ * (one per motion, referenced by the slot) and transposed into vectors by
+ * four scalar loads each. Lanes past the end of the run read a zero
+ * segment. */
+#include "avx2_impl.h"
+#include "path_impl.h"
+
+static const double zero_seg[HA__SEG_DOUBLES];
+
+/* Coefficient q of the four lanes' segments. */
+static HA__ALWAYS_INLINE __m256d coef4(const double *const k[4], int q) {
+  return _mm256_setr_pd(k[0][q], k[1][q], k[2][q], k[3][q]);
+}
+
+static HA__ALWAYS_INLINE xyz4 segs4(const ha__batch_soa *s, size_t i, size_t rem, __m256d tv) {
+  const __m256d zero = _mm256_setzero_pd(), one = _mm256_set1_pd(1.0);
+  __m256d nseg = ld(s->w[0], i);
+  /* ha__piece: x = p·nseg; j = trunc(x) for x > 0 (floor there), 0 below,
+   * nseg − 1 from x ≥ nseg on; f = x − j. */
+  __m256d xs = _mm256_mul_pd(_mm256_div_pd(tau4(s, i, tv), ld(s->T, i)), nseg);
+  __m256d j = _mm256_min_pd(_mm256_max_pd(_mm256_floor_pd(xs), zero), _mm256_sub_pd(nseg, one));
+  __m256d f = _mm256_sub_pd(xs, j);
+  _Alignas(32) double jd[4];
+  _mm256_store_pd(jd, j);
+  const double *k[4];
+  for (size_t l = 0; l < 4; l++) {
+    k[l] = l < rem && s->ref[i + l].tab != NULL
+               ? s->ref[i + l].tab + (size_t)jd[l] * HA__SEG_DOUBLES
+               : zero_seg;
+  }
+  /* ha__seg_eval: u = h(f) = f·(wa + f·(e2 + f·e3)), then the cubics. */
+  __m256d wa = coef4(k, 12), wb = coef4(k, 13);
+  __m256d e2 =
+      _mm256_sub_pd(_mm256_sub_pd(_mm256_set1_pd(3.0), _mm256_mul_pd(_mm256_set1_pd(2.0), wa)), wb);
+  __m256d e3 = _mm256_sub_pd(_mm256_add_pd(wa, wb), _mm256_set1_pd(2.0));
+  __m256d u = _mm256_mul_pd(
+      f, _mm256_add_pd(wa, _mm256_mul_pd(f, _mm256_add_pd(e2, _mm256_mul_pd(f, e3)))));
+  __m256d l[3];
+  for (int a = 0; a < 3; a++) {
+    __m256d c = _mm256_add_pd(coef4(k, 6 + a), _mm256_mul_pd(u, coef4(k, 9 + a)));
+    c = _mm256_add_pd(coef4(k, 3 + a), _mm256_mul_pd(u, c));
+    l[a] = _mm256_add_pd(coef4(k, a), _mm256_mul_pd(u, c));
+  }
+  return frame4(s, i, l);
+}
+
+void ha__batch_segs_avx2(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
+                         double *y, double *z) {
+  const __m256d tv = _mm256_set1_pd(t);
+  for (size_t i = i0, end = i0 + n; i < end; i += 4) {
+    store4(segs4(s, i, end - i, tv), i - i0, end - i, x, y, z);
+  }
+}
