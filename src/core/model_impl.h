@@ -79,6 +79,10 @@ typedef struct ha__model ha__model;
  *           nseg equal parts of p (ha__piece: j, f), nseg in omega[0], the
  *           segments (HA__SEG_DOUBLES each) in `table` = d->aux; c = 0 and
  *           M = I before the frame (catmull-rom's spline form).
+ *   KEYS:   P = c + M·K(τ), path.c's ha__keyframes_eval on the data's keys
+ *           (the batch references the data) with the interpolation in
+ *           omega[0] and its catmull-rom segments in `table` = d->aux; c = 0
+ *           and M = I before the frame (keyframes, ride plain).
  * where the shape kernels' u (in g and θ alike) is p, or τ in seconds
  * (u_mode 1), or the lap fraction x − ⌊x⌋ of x = u_scale·p (u_mode 2).
  * (m[r][k]: row r = axis x/y/z, column k.) Each formula is written with the
@@ -99,7 +103,8 @@ typedef enum ha__kernel {
   HA__KERNEL_PERLIN,
   HA__KERNEL_ATTRACT,
   HA__KERNEL_PENDULUM,
-  HA__KERNEL_SEGS
+  HA__KERNEL_SEGS,
+  HA__KERNEL_KEYS
 } ha__kernel;
 typedef struct ha__kernel_params {
   double c[3];

@@ -56,6 +56,7 @@ enum {
   KIND_ATTRACT,
   KIND_PENDULUM,
   KIND_SEGS,
+  KIND_KEYS,
   KIND_DIRECT,
   KIND_COUNT
 };
@@ -258,6 +259,7 @@ static int capture_kernel(const ha_motion *m, ha__kernel_params *kp) {
   case HA__KERNEL_ATTRACT: kind = KIND_ATTRACT; break;
   case HA__KERNEL_PENDULUM: kind = KIND_PENDULUM; break;
   case HA__KERNEL_SEGS: kind = KIND_SEGS; break;
+  case HA__KERNEL_KEYS: kind = KIND_KEYS; break;
   case HA__KERNEL_NONE:
   default:
     if (d->model->info.flags & HA_MODEL_STATEFUL) {
@@ -416,10 +418,11 @@ static int batch_capture(ha_batch *b, size_t i, const ha_motion *m, const ha_tra
   s->um[1][i] = kp.u_scale;
   ha__batch_ref none_ref = {NULL, NULL, 0, NULL, 0};
   s->ref[i] = none_ref;
-  if (kind == KIND_PERLIN || kind == KIND_ATTRACT || kind == KIND_PENDULUM || kind == KIND_SEGS) {
+  if (kind == KIND_PERLIN || kind == KIND_ATTRACT || kind == KIND_PENDULUM || kind == KIND_SEGS ||
+      kind == KIND_KEYS) {
     s->ref[i].tab = kp.table;
   }
-  if (kind == KIND_DIRECT) {
+  if (kind == KIND_DIRECT || kind == KIND_KEYS) {
     s->ref[i].data = d;
     s->ref[i].track = b->ctx[track].track_id;
   }
@@ -765,6 +768,7 @@ static const ha__batch_kernel_fn scalar_kernels[KIND_COUNT] = {NULL,
                                                                ha__batch_attract_scalar,
                                                                ha__batch_pendulum_scalar,
                                                                ha__batch_segs_scalar,
+                                                               ha__batch_keys_scalar,
                                                                ha__batch_direct};
 #if defined(HA_HAVE_AVX2)
 static const ha__batch_kernel_fn avx2_kernels[KIND_COUNT] = {NULL,
@@ -782,6 +786,7 @@ static const ha__batch_kernel_fn avx2_kernels[KIND_COUNT] = {NULL,
                                                              ha__batch_attract_avx2,
                                                              ha__batch_pendulum_avx2,
                                                              ha__batch_segs_avx2,
+                                                             ha__batch_keys_avx2,
                                                              ha__batch_direct};
 #endif
 

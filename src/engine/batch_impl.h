@@ -51,12 +51,13 @@
  * ha__kernel_params.table, owned by the motion data), the track's state
  * cache (ATTRACT: ha_track_ctx.state, may be NULL) and the data's cache tag
  * (ATTRACT, PENDULUM) and the data (PENDULUM); NULL / 0 for the other
- * kinds. SEGS: the spline segments in tab, their count in w[0]. */
+ * kinds. SEGS: the spline segments in tab, their count in w[0]; KEYS: the
+ * data (its keys) and its catmull-rom segments in tab. */
 typedef struct ha__batch_ref {
   const double *tab;
   ha_motion_state *state;
   uint64_t tag;
-  const ha__motion_data *data; /* PENDULUM, DIRECT: the motion's data */
+  const ha__motion_data *data; /* PENDULUM, DIRECT, KEYS: the motion's data */
   uint32_t track;              /* DIRECT: the track id (ha_track_ctx) */
 } ha__batch_ref;
 
@@ -270,7 +271,8 @@ void ha__batch_direct(const ha__batch_soa *s, size_t i0, size_t n, double t, dou
 #define HA__SHAPE_KERNELS(X) \
   X(lerp)                    \
   X(rot1)                    \
-  X(rot2) X(wave) X(bounce) X(cubic) X(spring) X(random) X(perlin) X(attract) X(pendulum) X(segs)
+  X(rot2)                    \
+  X(wave) X(bounce) X(cubic) X(spring) X(random) X(perlin) X(attract) X(pendulum) X(segs) X(keys)
 #define HA__DECLARE_SHAPE(name)                                                                    \
   void ha__batch_##name##_scalar(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x, \
                                  double *y, double *z);
