@@ -242,4 +242,15 @@ static inline void store4(xyz4 o, size_t i, size_t rem, double *x, double *y, do
   _mm256_maskstore_pd(z + i, mask, o.z);
 }
 
+/* Kernel `name` (ha__batch_kernel_fn) evaluating its run four tracks at a
+ * time with at4(s, i, rem, t) → xyz4, the last vector masked. */
+#define HA__LANES_KERNEL(name, at4)                                                      \
+  void name(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x, double *y, \
+            double *z) {                                                                 \
+    const __m256d tv = _mm256_set1_pd(t);                                                \
+    for (size_t i = i0, end = i0 + n; i < end; i += 4) {                                 \
+      store4(at4(s, i, end - i, tv), i - i0, end - i, x, y, z);                          \
+    }                                                                                    \
+  }
+
 #endif

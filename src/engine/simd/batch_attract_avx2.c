@@ -117,10 +117,4 @@ static HA__ALWAYS_INLINE xyz4 attract_at(const ha__batch_soa *s, size_t i, size_
   return seam4(s, i, tau, frame4(s, i, l));
 }
 
-void ha__batch_attract_avx2(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
-                            double *y, double *z) {
-  const __m256d tv = _mm256_set1_pd(t);
-  for (size_t i = i0, end = i0 + n; i < end; i += 4) {
-    store4(attract_at(s, i, end - i, tv), i - i0, end - i, x, y, z);
-  }
-}
+HA__LANES_KERNEL(ha__batch_attract_avx2, attract_at)

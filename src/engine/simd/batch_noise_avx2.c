@@ -87,10 +87,4 @@ static HA__ALWAYS_INLINE xyz4 perlin4(const ha__batch_soa *s, size_t i, size_t r
   return frame4(s, i, sum);
 }
 
-void ha__batch_perlin_avx2(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
-                           double *y, double *z) {
-  const __m256d tv = _mm256_set1_pd(t);
-  for (size_t i = i0, end = i0 + n; i < end; i += 4) {
-    store4(perlin4(s, i, end - i, tv), i - i0, end - i, x, y, z);
-  }
-}
+HA__LANES_KERNEL(ha__batch_perlin_avx2, perlin4)

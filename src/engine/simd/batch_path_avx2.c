@@ -62,13 +62,7 @@ static HA__ALWAYS_INLINE xyz4 segs4(const ha__batch_soa *s, size_t i, size_t rem
   return frame4(s, i, l);
 }
 
-void ha__batch_segs_avx2(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
-                         double *y, double *z) {
-  const __m256d tv = _mm256_set1_pd(t);
-  for (size_t i = i0, end = i0 + n; i < end; i += 4) {
-    store4(segs4(s, i, end - i, tv), i - i0, end - i, x, y, z);
-  }
-}
+HA__LANES_KERNEL(ha__batch_segs_avx2, segs4)
 
 static HA__ALWAYS_INLINE xyz4 keys4(const ha__batch_soa *s, size_t i, size_t rem, __m256d tv) {
   _Alignas(32) double tau[4], pa[3][4], pb[3][4], ev[4], cat[4];
@@ -119,10 +113,4 @@ static HA__ALWAYS_INLINE xyz4 keys4(const ha__batch_soa *s, size_t i, size_t rem
   return frame4(s, i, l);
 }
 
-void ha__batch_keys_avx2(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
-                         double *y, double *z) {
-  const __m256d tv = _mm256_set1_pd(t);
-  for (size_t i = i0, end = i0 + n; i < end; i += 4) {
-    store4(keys4(s, i, end - i, tv), i - i0, end - i, x, y, z);
-  }
-}
+HA__LANES_KERNEL(ha__batch_keys_avx2, keys4)
