@@ -20,17 +20,19 @@ static const ha_batch_impl impls[] = {HA_BATCH_IMPL_GENERIC, HA_BATCH_IMPL_SCALA
 
 /* The closed-form models the batch runs as kernels. */
 static const char *const kernel_models[] = {
-    "circular",   "elliptical",   "orbit",         "circular-scan", "lissajous",  "linear",
-    "doppler",    "zoom",         "spiral",        "helix",         "rose-curve", "epicycloid",
-    "oscillator", "zigzag",       "pattern",       "bounce",        "bezier",     "spring",
-    "random",     "perlin-noise", "attract-repel", "pendulum"};
+    "circular",   "elliptical",   "orbit",         "circular-scan", "lissajous",   "linear",
+    "doppler",    "zoom",         "spiral",        "helix",         "rose-curve",  "epicycloid",
+    "oscillator", "zigzag",       "pattern",       "bounce",        "bezier",      "spring",
+    "random",     "perlin-noise", "attract-repel", "pendulum",      "catmull-rom", "keyframes"};
 /* Of those, the ones packed only for some parameters (an easing the kernels
- * lack, linear's aed space, pattern's polygons, bezier's constant speed): the
+ * lack, linear's aed space, pattern's polygons, bezier's and catmull-rom's
+ * constant speed, catmull-rom's hermite form, keyframes' ride v2.0): the
  * others must always be. */
 static int packed_sometimes(const char *model) {
   return strcmp(model, "linear") == 0 || strcmp(model, "zoom") == 0 ||
          strcmp(model, "pattern") == 0 || /* the circle only */
-         strcmp(model, "bezier") == 0;    /* not at constant speed */
+         strcmp(model, "bezier") == 0 ||  /* not at constant speed */
+         strcmp(model, "catmull-rom") == 0 || strcmp(model, "keyframes") == 0; /* ride v2.0 */
 }
 
 typedef struct track_set {

@@ -74,6 +74,15 @@ typedef struct ha__model ha__model;
  *           the folds' header: pendulum.c) or the cache: g/L and damping
  *           in omega[0..1]. Times past a settled fold the batch leaves to
  *           the model. Blended wrap as BOUNCE.
+ *   SEGS:   P = c + M·S_j(h(f)), path.c's precomputed spline segment j
+ *           (ha__seg_eval: time warp h, then the Hermite cubics) of
+ *           nseg equal parts of p (ha__piece: j, f), nseg in omega[0], the
+ *           segments (HA__SEG_DOUBLES each) in `table` = d->aux; c = 0 and
+ *           M = I before the frame (catmull-rom's spline form).
+ *   KEYS:   P = c + M·K(τ), path.c's ha__keyframes_eval on the data's keys
+ *           (the batch references the data) with the interpolation in
+ *           omega[0] and its catmull-rom segments in `table` = d->aux; c = 0
+ *           and M = I before the frame (keyframes, ride plain).
  * where the shape kernels' u (in g and θ alike) is p, or τ in seconds
  * (u_mode 1), or the lap fraction x − ⌊x⌋ of x = u_scale·p (u_mode 2).
  * (m[r][k]: row r = axis x/y/z, column k.) Each formula is written with the
@@ -93,7 +102,9 @@ typedef enum ha__kernel {
   HA__KERNEL_RANDOM,
   HA__KERNEL_PERLIN,
   HA__KERNEL_ATTRACT,
-  HA__KERNEL_PENDULUM
+  HA__KERNEL_PENDULUM,
+  HA__KERNEL_SEGS,
+  HA__KERNEL_KEYS
 } ha__kernel;
 typedef struct ha__kernel_params {
   double c[3];
@@ -107,7 +118,7 @@ typedef struct ha__kernel_params {
   int wave;        /* WAVE: ha__waveform's index */
   int u_mode;      /* shape kernels: u = p (0), τ (1) or frac(u_scale·p) (2) */
   double u_scale;
-  const double *table; /* PERLIN: the model's table, owned by the motion data */
+  const double *table; /* PERLIN, SEGS, ...: the model's table, owned by the motion data */
 } ha__kernel_params;
 
 /* The pendulum's sine (its RK4 steps): Cody–Waite reduction by π/2 (the

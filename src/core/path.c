@@ -260,19 +260,30 @@ static double key_fraction(const ha_keyframe *keys, size_t lo, double t) {
   return ha_ease(a->easing, (t - a->time) / (b->time - a->time));
 }
 
+int ha__keys_locate(const ha_keyframe *keys, size_t n, double t, size_t *lo, double *e) {
+  if (!(t >= keys[0].time)) {
+    *lo = 0;
+    return 0;
+  }
+  if (t >= keys[n - 1].time) {
+    *lo = n - 1;
+    return 0;
+  }
+  *lo = find_key(keys, n, t);
+  *e = key_fraction(keys, *lo, t);
+  return 1;
+}
+
 ha_vec3 ha__keyframes_eval(const ha_keyframe *keys, size_t n, int interp, const double *segs,
                            double t) {
   if (n == 0) {
     return ha_vec3_zero();
   }
-  if (!(t >= keys[0].time)) {
-    return keys[0].position;
+  size_t lo;
+  double e;
+  if (!ha__keys_locate(keys, n, t, &lo, &e)) {
+    return keys[lo].position;
   }
-  if (t >= keys[n - 1].time) {
-    return keys[n - 1].position;
-  }
-  size_t lo = find_key(keys, n, t);
-  double e = key_fraction(keys, lo, t);
   switch (interp) {
   case HA__KEYS_STEP: return keys[lo].position;
   case HA__KEYS_CATMULL_ROM: {

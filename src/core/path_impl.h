@@ -78,6 +78,11 @@ ha__spline ha__keys_spline(const ha_keyframe *keys, size_t n);
 ha_vec3 ha__keyframes_eval(const ha_keyframe *keys, size_t n, int interp, const double *segs,
                            double t);
 
+/* Where time t falls (n ≥ 1 validated keys): 0 when the first or last key
+ * holds (before the first, from the last on; that key in *lo), else 1 with
+ * the segment [*lo, *lo + 1] and its eased local fraction in *e. */
+int ha__keys_locate(const ha_keyframe *keys, size_t n, double t, size_t *lo, double *e);
+
 /* ---- arc length ---- */
 
 /* A curve over s in [0, 1], smooth inside each of `pieces` equal parts (the

@@ -55,6 +55,8 @@ enum {
   KIND_PERLIN,
   KIND_ATTRACT,
   KIND_PENDULUM,
+  KIND_SEGS,
+  KIND_KEYS,
   KIND_DIRECT,
   KIND_COUNT
 };
@@ -256,6 +258,8 @@ static int capture_kernel(const ha_motion *m, ha__kernel_params *kp) {
   case HA__KERNEL_PERLIN: kind = KIND_PERLIN; break;
   case HA__KERNEL_ATTRACT: kind = KIND_ATTRACT; break;
   case HA__KERNEL_PENDULUM: kind = KIND_PENDULUM; break;
+  case HA__KERNEL_SEGS: kind = KIND_SEGS; break;
+  case HA__KERNEL_KEYS: kind = KIND_KEYS; break;
   case HA__KERNEL_NONE:
   default:
     if (d->model->info.flags & HA_MODEL_STATEFUL) {
@@ -414,10 +418,11 @@ static int batch_capture(ha_batch *b, size_t i, const ha_motion *m, const ha_tra
   s->um[1][i] = kp.u_scale;
   ha__batch_ref none_ref = {NULL, NULL, 0, NULL, 0};
   s->ref[i] = none_ref;
-  if (kind == KIND_PERLIN || kind == KIND_ATTRACT || kind == KIND_PENDULUM) {
+  if (kind == KIND_PERLIN || kind == KIND_ATTRACT || kind == KIND_PENDULUM || kind == KIND_SEGS ||
+      kind == KIND_KEYS) {
     s->ref[i].tab = kp.table;
   }
-  if (kind == KIND_DIRECT) {
+  if (kind == KIND_DIRECT || kind == KIND_KEYS) {
     s->ref[i].data = d;
     s->ref[i].track = b->ctx[track].track_id;
   }
@@ -733,13 +738,7 @@ void ha__batch_random_scalar(const ha__batch_soa *s, size_t i0, size_t n, double
   for (size_t i = i0; i < i0 + n; i++) {
     double l[3];
     random_scalar_at(s, i, ha__batch_tau_at(s, i, t), l);
-    double v[3];
-    for (int r = 0; r < 3; r++) {
-      v[r] = s->c[r][i] + s->m[r][0][i] * l[0] + s->m[r][1][i] * l[1] + s->m[r][2][i] * l[2];
-    }
-    x[i - i0] = v[0];
-    y[i - i0] = v[1];
-    z[i - i0] = v[2];
+    ha__batch_frame_put(s, i, l, x + (i - i0), y + (i - i0), z + (i - i0));
   }
 }
 
@@ -768,6 +767,8 @@ static const ha__batch_kernel_fn scalar_kernels[KIND_COUNT] = {NULL,
                                                                ha__batch_perlin_scalar,
                                                                ha__batch_attract_scalar,
                                                                ha__batch_pendulum_scalar,
+                                                               ha__batch_segs_scalar,
+                                                               ha__batch_keys_scalar,
                                                                ha__batch_direct};
 #if defined(HA_HAVE_AVX2)
 static const ha__batch_kernel_fn avx2_kernels[KIND_COUNT] = {NULL,
@@ -784,6 +785,8 @@ static const ha__batch_kernel_fn avx2_kernels[KIND_COUNT] = {NULL,
                                                              ha__batch_perlin_avx2,
                                                              ha__batch_attract_avx2,
                                                              ha__batch_pendulum_avx2,
+                                                             ha__batch_segs_avx2,
+                                                             ha__batch_keys_avx2,
                                                              ha__batch_direct};
 #endif
 

@@ -23,12 +23,7 @@ void ha__batch_direct(const ha__batch_soa *s, size_t i0, size_t n, double t, dou
     }
     ha__eval ev = {tau, tau / s->T[i], s->T[i], cycle, r->track, NULL};
     ha_vec3 l = d->model->local(d, &ev);
-    double v[3];
-    for (int k = 0; k < 3; k++) {
-      v[k] = s->c[k][i] + s->m[k][0][i] * l.x + s->m[k][1][i] * l.y + s->m[k][2][i] * l.z;
-    }
-    x[i - i0] = v[0];
-    y[i - i0] = v[1];
-    z[i - i0] = v[2];
+    const double lv[3] = {l.x, l.y, l.z};
+    ha__batch_frame_put(s, i, lv, x + (i - i0), y + (i - i0), z + (i - i0));
   }
 }

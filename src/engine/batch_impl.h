@@ -51,12 +51,13 @@
  * ha__kernel_params.table, owned by the motion data), the track's state
  * cache (ATTRACT: ha_track_ctx.state, may be NULL) and the data's cache tag
  * (ATTRACT, PENDULUM) and the data (PENDULUM); NULL / 0 for the other
- * kinds. */
+ * kinds. SEGS: the spline segments in tab, their count in w[0]; KEYS: the
+ * data (its keys) and its catmull-rom segments in tab. */
 typedef struct ha__batch_ref {
   const double *tab;
   ha_motion_state *state;
   uint64_t tag;
-  const ha__motion_data *data; /* PENDULUM, DIRECT: the motion's data */
+  const ha__motion_data *data; /* PENDULUM, DIRECT, KEYS: the motion's data */
   uint32_t track;              /* DIRECT: the track id (ha_track_ctx) */
 } ha__batch_ref;
 
@@ -226,6 +227,19 @@ static inline void ha__batch_seam(const ha__batch_soa *s, size_t i, double tau, 
   }
 }
 
+/* Slot i's folded frame applied to a local position l: c + M·l into
+ * *x, *y, *z (the kernels whose model gives L in its own frame). */
+static inline void ha__batch_frame_put(const ha__batch_soa *s, size_t i, const double l[3],
+                                       double *x, double *y, double *z) {
+  double v[3];
+  for (int r = 0; r < 3; r++) {
+    v[r] = s->c[r][i] + s->m[r][0][i] * l[0] + s->m[r][1][i] * l[1] + s->m[r][2][i] * l[2];
+  }
+  *x = v[0];
+  *y = v[1];
+  *z = v[2];
+}
+
 /* One motion at many times (ha_motion_eval_times): the same closed forms
  * with the parameters as scalars, broadcast across the lanes, and the times
  * varying per lane. The fields mean what they mean in ha__batch_soa. */
@@ -256,7 +270,9 @@ void ha__batch_direct(const ha__batch_soa *s, size_t i0, size_t n, double t, dou
  * (simd/batch_shapes_avx2.c). */
 #define HA__SHAPE_KERNELS(X) \
   X(lerp)                    \
-  X(rot1) X(rot2) X(wave) X(bounce) X(cubic) X(spring) X(random) X(perlin) X(attract) X(pendulum)
+  X(rot1)                    \
+  X(rot2)                    \
+  X(wave) X(bounce) X(cubic) X(spring) X(random) X(perlin) X(attract) X(pendulum) X(segs) X(keys)
 #define HA__DECLARE_SHAPE(name)                                                                    \
   void ha__batch_##name##_scalar(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x, \
                                  double *y, double *z);

@@ -124,12 +124,30 @@ static ha_vec3 pivot(const ha__motion_data *d) {
   return d->pts[0];
 }
 
+/* The SEGS kernel (model_impl.h): curve_eval over the segments in d->aux;
+ * the hermite form and constantSpeed (its arc-length inversion) stay with
+ * local(). */
+static ha__kernel pack(const ha__motion_data *d, ha__kernel_params *kp) {
+  if ((int)d->s[S_FORM] == 1 || d->s[S_CONST] > 0.5 || d->aux == NULL) {
+    return HA__KERNEL_NONE;
+  }
+  static const ha__kernel_params zero;
+  *kp = zero;
+  for (int a = 0; a < 3; a++) {
+    kp->m[a][a] = 1.0;
+  }
+  kp->omega[0] = (double)segments(d);
+  kp->table = d->aux;
+  return HA__KERNEL_SEGS;
+}
+
 const ha__model ha__model_catmull_rom = {
     .info = HA__MODEL_INFO("catmull-rom", NULL, 0, params,
                            "smooth spline through every control point (centripetal by default)"),
     .prepare = prepare,
     .local = local,
     .pivot = pivot,
+    .pack = pack,
     .default_pts = default_pts,
     .default_npts = HA__COUNTOF(default_pts),
 };

@@ -93,12 +93,30 @@ static ha_vec3 pivot(const ha__motion_data *d) {
   return d->nkeys > 0 ? d->keys[0].position : ha_vec3_zero();
 }
 
+/* The KEYS kernel (model_impl.h): local() without ride v2.0. */
+static ha__kernel pack(const ha__motion_data *d, ha__kernel_params *kp) {
+  int interp = (int)d->s[S_INTERP];
+  if ((int)d->s[S_RIDE] == 1 || d->nkeys == 0 ||
+      (interp == HA__KEYS_CATMULL_ROM && d->nkeys > 1 && d->aux == NULL)) {
+    return HA__KERNEL_NONE;
+  }
+  static const ha__kernel_params zero;
+  *kp = zero;
+  for (int a = 0; a < 3; a++) {
+    kp->m[a][a] = 1.0;
+  }
+  kp->omega[0] = (double)interp;
+  kp->table = d->aux;
+  return HA__KERNEL_KEYS;
+}
+
 const ha__model ha__model_keyframes = {
     .info = HA__MODEL_INFO("keyframes", "custom", HA_MODEL_ABS_TIME, params,
                            "positions at given times, interpolated (linear, catmull-rom or step)"),
     .prepare = prepare,
     .local = local,
     .pivot = pivot,
+    .pack = pack,
     .default_keys = default_keys,
     .default_nkeys = HA__COUNTOF(default_keys),
 };

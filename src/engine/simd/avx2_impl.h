@@ -188,6 +188,24 @@ typedef struct xyz4 {
   __m256d x, y, z;
 } xyz4;
 
+/* v + m[:,col]·a, row by row. */
+static HA__ALWAYS_INLINE xyz4 add_col(const ha__batch_soa *s, size_t i, xyz4 v, int col,
+                                      __m256d a) {
+  v.x = _mm256_fmadd_pd(ld(s->m[0][col], i), a, v.x);
+  v.y = _mm256_fmadd_pd(ld(s->m[1][col], i), a, v.y);
+  v.z = _mm256_fmadd_pd(ld(s->m[2][col], i), a, v.z);
+  return v;
+}
+
+/* c + M·l of tracks i..i+3 (the folded frame on a local position). */
+static HA__ALWAYS_INLINE xyz4 frame4(const ha__batch_soa *s, size_t i, const __m256d l[3]) {
+  xyz4 v = {ld(s->c[0], i), ld(s->c[1], i), ld(s->c[2], i)};
+  for (int col = 0; col < 3; col++) {
+    v = add_col(s, i, v, col, l[col]);
+  }
+  return v;
+}
+
 /* The blended wrap (ha__batch_seam) of tracks i..i+3 at τ. */
 static HA__ALWAYS_INLINE xyz4 seam4(const ha__batch_soa *s, size_t i, __m256d tau, xyz4 v) {
   const __m256d zero = _mm256_setzero_pd();
@@ -223,5 +241,16 @@ static inline void store4(xyz4 o, size_t i, size_t rem, double *x, double *y, do
   _mm256_maskstore_pd(y + i, mask, o.y);
   _mm256_maskstore_pd(z + i, mask, o.z);
 }
+
+/* Kernel `name` (ha__batch_kernel_fn) evaluating its run four tracks at a
+ * time with at4(s, i, rem, t) → xyz4, the last vector masked. */
+#define HA__LANES_KERNEL(name, at4)                                                      \
+  void name(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x, double *y, \
+            double *z) {                                                                 \
+    const __m256d tv = _mm256_set1_pd(t);                                                \
+    for (size_t i = i0, end = i0 + n; i < end; i += 4) {                                 \
+      store4(at4(s, i, end - i, tv), i - i0, end - i, x, y, z);                          \
+    }                                                                                    \
+  }
 
 #endif

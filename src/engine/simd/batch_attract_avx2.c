@@ -114,19 +114,7 @@ static HA__ALWAYS_INLINE xyz4 attract_at(const ha__batch_soa *s, size_t i, size_
     __m256d lerp = _mm256_add_pd(y[a], _mm256_mul_pd(_mm256_sub_pd(nx[a], y[a]), w));
     l[a] = select4(part, lerp, y[a]);
   }
-  xyz4 v = {ld(s->c[0], i), ld(s->c[1], i), ld(s->c[2], i)};
-  for (int col = 0; col < 3; col++) {
-    v.x = _mm256_fmadd_pd(ld(s->m[0][col], i), l[col], v.x);
-    v.y = _mm256_fmadd_pd(ld(s->m[1][col], i), l[col], v.y);
-    v.z = _mm256_fmadd_pd(ld(s->m[2][col], i), l[col], v.z);
-  }
-  return seam4(s, i, tau, v);
+  return seam4(s, i, tau, frame4(s, i, l));
 }
 
-void ha__batch_attract_avx2(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
-                            double *y, double *z) {
-  const __m256d tv = _mm256_set1_pd(t);
-  for (size_t i = i0, end = i0 + n; i < end; i += 4) {
-    store4(attract_at(s, i, end - i, tv), i - i0, end - i, x, y, z);
-  }
-}
+HA__LANES_KERNEL(ha__batch_attract_avx2, attract_at)

@@ -84,19 +84,7 @@ static HA__ALWAYS_INLINE xyz4 perlin4(const ha__batch_soa *s, size_t i, size_t r
     amp = _mm256_mul_pd(amp, pers);
     scale = _mm256_add_pd(scale, scale);
   }
-  xyz4 v = {ld(s->c[0], i), ld(s->c[1], i), ld(s->c[2], i)};
-  for (int col = 0; col < 3; col++) {
-    v.x = _mm256_fmadd_pd(ld(s->m[0][col], i), sum[col], v.x);
-    v.y = _mm256_fmadd_pd(ld(s->m[1][col], i), sum[col], v.y);
-    v.z = _mm256_fmadd_pd(ld(s->m[2][col], i), sum[col], v.z);
-  }
-  return v;
+  return frame4(s, i, sum);
 }
 
-void ha__batch_perlin_avx2(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
-                           double *y, double *z) {
-  const __m256d tv = _mm256_set1_pd(t);
-  for (size_t i = i0, end = i0 + n; i < end; i += 4) {
-    store4(perlin4(s, i, end - i, tv), i - i0, end - i, x, y, z);
-  }
-}
+HA__LANES_KERNEL(ha__batch_perlin_avx2, perlin4)

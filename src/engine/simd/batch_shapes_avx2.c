@@ -103,15 +103,6 @@ static HA__ALWAYS_INLINE __m256d shape_pass1(const ha__batch_soa *s, size_t i, _
   return select4(_mm256_cmp_pd(mode, _mm256_set1_pd(1.5), _CMP_GT_OQ), lap, u);
 }
 
-/* c + m[:,col]·a, row by row. */
-static HA__ALWAYS_INLINE xyz4 add_col(const ha__batch_soa *s, size_t i, xyz4 v, int col,
-                                      __m256d a) {
-  v.x = _mm256_fmadd_pd(ld(s->m[0][col], i), a, v.x);
-  v.y = _mm256_fmadd_pd(ld(s->m[1][col], i), a, v.y);
-  v.z = _mm256_fmadd_pd(ld(s->m[2][col], i), a, v.z);
-  return v;
-}
-
 static HA__ALWAYS_INLINE xyz4 shape4(const ha__batch_soa *s, size_t i, __m256d u, int kind) {
   const __m256d zero = _mm256_setzero_pd(), one = _mm256_set1_pd(1.0);
   __m256d q = _mm256_mul_pd(u, ld(s->w[2], i));
@@ -420,10 +411,6 @@ void ha__batch_random_avx2(const ha__batch_soa *s, size_t i0, size_t n, double t
       __m256d p0 = waypoint4(h3, key0, c, bnd), p1 = waypoint4(h3, key1, c, bnd);
       l[a] = _mm256_add_pd(p0, _mm256_mul_pd(_mm256_sub_pd(p1, p0), h));
     }
-    xyz4 v = {ld(s->c[0], i), ld(s->c[1], i), ld(s->c[2], i)};
-    for (int col = 0; col < 3; col++) {
-      v = add_col(s, i, v, col, l[col]);
-    }
-    store4(v, i - i0, end - i, x, y, z);
+    store4(frame4(s, i, l), i - i0, end - i, x, y, z);
   }
 }
