@@ -278,11 +278,12 @@ void ha_output_destroy(ha_output *o) {
   free(o->gains);
   free((void *)o->keys);
   free(o->slots);
+  free(o->tmpl);
   free(o->hint);
   free(o->buf);
   free(o->msgs);
   free(o->iov);
-  free(o->pend);
+  free(o->dg_call);
   free(o->dg_first);
   free(o);
 }
@@ -338,16 +339,18 @@ ha_status ha_output_create(const ha_output_config *cfg, size_t max_tracks, ha_ou
     o->map = malloc(cfg->map_len * sizeof *o->map);
   }
   o->keys = calloc(table, sizeof *o->keys);
-  o->slots = calloc(max_tracks, sizeof *o->slots);
+  /* Slot 0 is a sentinel no key matches (hint 0: not known yet). */
+  o->slots = calloc(max_tracks + 1, sizeof *o->slots);
+  o->tmpl = calloc(max_tracks + 1, TMPL_SIZE);
   o->hint = calloc(max_tracks, sizeof *o->hint);
   o->buf = calloc(o->buf_cap, 1);
   o->msgs = calloc(o->max_dgrams, sizeof *o->msgs);
   o->iov = calloc(o->max_dgrams, sizeof *o->iov);
-  o->pend = calloc(max_tracks, sizeof *o->pend);
+  o->dg_call = calloc(o->max_dgrams + 1, sizeof *o->dg_call);
   o->dg_first = calloc(o->max_dgrams + 1, sizeof *o->dg_first);
   if ((cfg->map_len > 0 && o->map == NULL) || (gains && o->gains == NULL) || o->keys == NULL ||
-      o->slots == NULL || o->hint == NULL || o->buf == NULL || o->msgs == NULL || o->iov == NULL ||
-      o->pend == NULL || o->dg_first == NULL) {
+      o->slots == NULL || o->tmpl == NULL || o->hint == NULL || o->buf == NULL || o->msgs == NULL ||
+      o->iov == NULL || o->dg_call == NULL || o->dg_first == NULL) {
     ha_output_destroy(o);
     return no_memory(err);
   }
@@ -522,7 +525,7 @@ ha_vec3 ha_output_echo_position(const ha_output *o, bool adm, bool aed, const do
 
 size_t ha__output_slot_of(ha_output *o, uint32_t id, size_t call_index) {
   uint32_t h = o->hint[call_index];
-  if (h != 0 && o->slots[h - 1].id == id) {
+  if (h != 0 && slot_id(&o->slots[h]) == id) {
     return h - 1;
   }
   size_t pos = hash_id(id, o->table_mask);
@@ -538,13 +541,11 @@ size_t ha__output_slot_of(ha_output *o, uint32_t id, size_t call_index) {
         return SIZE_MAX;
       }
       dense = o->tracked++;
-      slot *s = &o->slots[dense];
+      slot *s = &o->slots[dense + 1];
       uint32_t idx = id;
       bool in_map = map_lookup(o, id, &idx);
-      s->id = id;
       s->index = idx;
       s->mapped = in_map || !o->cfg.map_only;
-      s->sent = false;
       double db = 0.0;
       s->has_gain = gain_lookup(o, id, &db);
       s->gain_sent = false;
@@ -554,9 +555,12 @@ size_t ha__output_slot_of(ha_output *o, uint32_t id, size_t call_index) {
       uint8_t tmp[MSG_MAX];
       int len = ha_osc_encode_track_fff(tmp, sizeof tmp, o->prefix, idx, o->suffix, 0, 0, 0);
       s->head_len = (uint8_t)(len - 12);
-      memset(s->head, 0, sizeof s->head);
-      memcpy(s->head, tmp, s->head_len);
-      s->fast = s->mapped && !s->has_gain && !o->aed;
+      uint8_t *t = o->tmpl + (dense + 1) * TMPL_SIZE;
+      memset(t, 0, TMPL_SIZE);
+      ha__put_be32(t, (uint32_t)len);
+      memcpy(t + 4, tmp, s->head_len);
+      bool fast = s->mapped && !s->has_gain && !o->aed;
+      s->key = (uint64_t)id | (fast ? SLOT_FAST : 0);
       o->keys[pos] = (uint64_t)(dense + 1) << 32 | id;
       break;
     }
