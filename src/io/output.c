@@ -279,6 +279,7 @@ void ha_output_destroy(ha_output *o) {
   free((void *)o->keys);
   free(o->slots);
   free(o->tmpl);
+  free(o->gain_last);
   free(o->hint);
   free(o->buf);
   free(o->msgs);
@@ -320,6 +321,7 @@ ha_status ha_output_create(const ha_output_config *cfg, size_t max_tracks, ha_ou
   o->cfg.host = o->host;
   ha__net_format(&dest, o->dest, sizeof o->dest);
   o->max_tracks = max_tracks;
+  o->encodes = 1; /* slot.reused 0 never matches the previous encode's */
 
   size_t table = 1;
   while (table < 2 * max_tracks) {
@@ -342,6 +344,7 @@ ha_status ha_output_create(const ha_output_config *cfg, size_t max_tracks, ha_ou
   /* Slot 0 is a sentinel no key matches (hint 0: not known yet). */
   o->slots = calloc(max_tracks + 1, sizeof *o->slots);
   o->tmpl = calloc(max_tracks + 1, TMPL_SIZE);
+  o->gain_last = calloc(max_tracks + 1, sizeof *o->gain_last);
   o->hint = calloc(max_tracks, sizeof *o->hint);
   o->buf = calloc(o->buf_cap, 1);
   o->msgs = calloc(o->max_dgrams, sizeof *o->msgs);
@@ -349,8 +352,9 @@ ha_status ha_output_create(const ha_output_config *cfg, size_t max_tracks, ha_ou
   o->dg_call = calloc(o->max_dgrams + 1, sizeof *o->dg_call);
   o->dg_first = calloc(o->max_dgrams + 1, sizeof *o->dg_first);
   if ((cfg->map_len > 0 && o->map == NULL) || (gains && o->gains == NULL) || o->keys == NULL ||
-      o->slots == NULL || o->tmpl == NULL || o->hint == NULL || o->buf == NULL || o->msgs == NULL ||
-      o->iov == NULL || o->dg_call == NULL || o->dg_first == NULL) {
+      o->slots == NULL || o->tmpl == NULL || o->gain_last == NULL || o->hint == NULL ||
+      o->buf == NULL || o->msgs == NULL || o->iov == NULL || o->dg_call == NULL ||
+      o->dg_first == NULL) {
     ha_output_destroy(o);
     return no_memory(err);
   }

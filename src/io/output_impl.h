@@ -36,10 +36,16 @@
 /* Per-track state, touched only by the sending thread: 64 bytes, what every
  * send reads first. */
 typedef struct slot {
-  uint64_t key;     /* id | SLOT_FAST | SLOT_SENT */
-  double wire[3];   /* wire values of the last send */
-  double last;      /* `now` of the last send */
-  double gain_last; /* `now` of the last gain send */
+  uint64_t key;   /* id | SLOT_FAST | SLOT_SENT */
+  double wire[3]; /* wire values of the last send */
+  double last;    /* `now` of the last send */
+  /* The encode count (ha_output.encodes) << 32 | the buffer offset of the
+   * track's last message from the bundled fast path. The buffer is written
+   * in order from 0 on every encode, every write exactly its bytes: when a
+   * track's message goes at the same offset as in the previous encode, its
+   * size word, address and type tags are still there (only the floats
+   * change), and the template need not be read. */
+  uint64_t reused;
   uint32_t index;   /* device index on the wire */
   float gain_wire;  /* its value on the wire (linear for ADM-OSC, else dB) */
   uint8_t head_len; /* bytes of the message before its floats (24, 28 or 32) */
@@ -94,6 +100,8 @@ struct ha_output {
   uint64_t *keys;    /* 0 = empty, else (dense index + 1) << 32 | id */
   slot *slots;       /* 1 + max_tracks: a sentinel, then dense (first seen first) */
   uint8_t *tmpl;     /* 1 + max_tracks templates (TMPL_SIZE each), as slots */
+  double *gain_last; /* 1 + max_tracks, as slots: `now` of the track's last gain send */
+  uint32_t encodes;  /* due calls so far (the high half of slot.reused) */
   uint32_t *hint;    /* per call index: dense index + 1 of ids[i] last time */
 
   uint8_t *buf;

@@ -88,8 +88,8 @@ static inline bool gain_due(const ha_output *o, const slot *s, double now) {
   if (s == NULL || !s->has_gain) {
     return false;
   }
-  double keep = o->cfg.keep_alive_s;
-  return !s->gain_sent || now < s->gain_last || (keep > 0.0 && now - s->gain_last >= keep);
+  double keep = o->cfg.keep_alive_s, last = o->gain_last[s - o->slots];
+  return !s->gain_sent || now < last || (keep > 0.0 && now - last >= keep);
 }
 
 /* One `,fff` message at p for an untracked id (room for MSG_MAX bytes
@@ -292,7 +292,7 @@ static void output_encode_one(ha_output *o, encoder *e, size_t i, double now, co
     s->key |= SLOT_SENT;
     if (gain) {
       s->gain_sent = true;
-      s->gain_last = now;
+      o->gain_last[s - o->slots] = now;
     }
   }
 }
@@ -377,8 +377,8 @@ static inline void fast_mark_sent(slot *s, double w0, double w1, double w2, doub
  * when it leaves). Returns where its first message goes; *end gets the
  * bundle's end (max_datagram). Out of the fast loop: rare, and its pointers
  * would take registers from the loop. */
-static __attribute__((noinline)) uint8_t *fast_next_bundle(ha_output *o, encoder *e, uint8_t *p,
-                                                           size_t npend, size_t i, uint8_t **end) {
+static inline uint8_t *fast_next_bundle(ha_output *o, encoder *e, uint8_t *p, size_t npend,
+                                        size_t i, uint8_t **end) {
   if (e->in_dg > 0) {
     o->iov[e->ndg].iov_base = o->buf + e->dg_start;
     o->iov[e->ndg].iov_len = (size_t)(p - (o->buf + e->dg_start));
@@ -414,12 +414,16 @@ static HA__ALWAYS_INLINE size_t fast_bundled(ha_output *o, encoder *e, const fas
   const double thr = f->thr, now = f->now;
   const size_t i0 = i, npend0 = e->npend;
   size_t npend = npend0;
+  uint8_t *const buf = o->buf;
+  /* A slot whose last fast message was at this offset in the previous
+   * encode finds its bytes still there (see slot.reused). */
+  const uint64_t prev = (uint64_t)(o->encodes - 1) << 32, cur = (uint64_t)o->encodes << 32;
   /* The open bundle's end (none open: here, so that the first message
    * opens one) and, when limited, the messages it still takes (0: none
    * open, or full). */
   const size_t bmax = o->cfg.bundle_max_messages > 0 ? o->cfg.bundle_max_messages : SIZE_MAX;
-  uint8_t *p = o->buf + e->pos;
-  uint8_t *end = e->in_dg > 0 ? o->buf + e->dg_start + o->cfg.max_datagram : p;
+  uint8_t *p = buf + e->pos;
+  uint8_t *end = e->in_dg > 0 ? buf + e->dg_start + o->cfg.max_datagram : p;
   size_t left = e->in_dg > 0 ? bmax - e->in_dg : 0;
   for (; i < n; i++) {
     double w0 = x[i], w1 = y[i], w2 = z[i];
@@ -437,7 +441,16 @@ static HA__ALWAYS_INLINE size_t fast_bundled(ha_output *o, encoder *e, const fas
       p = fast_next_bundle(o, e, p, npend, i, &end);
       left = bmax;
     }
-    memcpy(p, tmpl + (size_t)h * TMPL_SIZE, TMPL_SIZE);
+    uint64_t off = (uint64_t)(p - buf);
+    if (s->reused != (prev | off)) {
+      /* Size word, address and type tags, exactly: 32 bytes, then the 4
+       * at `a` (already copied unless a is 32), so that no byte past them
+       * changes and the next message's may still be reused. */
+      const uint8_t *t = tmpl + (size_t)h * TMPL_SIZE;
+      memcpy(p, t, 32);
+      memcpy(p + a, t + a, 4);
+    }
+    s->reused = cur | off;
     ha__put_be_f32(p + 4 + a, (float)w0);
     ha__put_be_f32(p + 8 + a, (float)w1);
     ha__put_be_f32(p + 12 + a, (float)w2);
@@ -449,7 +462,7 @@ static HA__ALWAYS_INLINE size_t fast_bundled(ha_output *o, encoder *e, const fas
   if (limited && e->in_dg > 0) {
     e->in_dg = bmax - left; /* else: fast_next_bundle's 1, enough to say open */
   }
-  e->pos = (size_t)(p - o->buf);
+  e->pos = (size_t)(p - buf);
   e->skips += (i - i0) - (npend - npend0);
   e->npend = npend;
   return i;
@@ -517,6 +530,13 @@ static void output_encode(ha_output *o, double now, size_t n, const uint32_t *id
   encoder e;
   memset(&e, 0, sizeof e);
   e.tt = o->cfg.bundle ? bundle_timetag(o) : 0;
+  if (++o->encodes == 0) {
+    /* After 2^32 encodes: no slot's reused may match a stale one. */
+    for (size_t k = 0; k <= o->max_tracks; k++) {
+      o->slots[k].reused = 0;
+    }
+    o->encodes = 2;
+  }
   const fast_cfg f = {o->slots, o->tmpl,          o->hint, o->thr[0], o->cfg.keep_alive_s,
                       now,      o->cfg.adm_scale, force,   o->adm};
   for (size_t i = 0; i < n; i++) {
