@@ -15,6 +15,10 @@
 #include "io_internal.h"
 #include "output_impl.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 /* A loop body the compiler must copy into each caller, whose constant
  * arguments then fold away. */
 #define HA__ALWAYS_INLINE inline __attribute__((always_inline))
@@ -310,14 +314,9 @@ typedef struct fast_cfg {
   bool adm;
 } fast_cfg;
 
-/* Whether a position is finite (x - x is 0 for a finite x, NaN for an
- * infinite or NaN one: one test for the three, and no NaN ever reaches the
- * wire); then it becomes its wire values (ADM-OSC: normalised as to_wire
- * does). */
-static inline bool fast_finite(bool adm, const fast_cfg *f, double *w0, double *w1, double *w2) {
-  if (isnan((*w0 - *w0) + (*w1 - *w1) + (*w2 - *w2))) {
-    return false;
-  }
+/* ADM-OSC: the position becomes its wire values, as to_wire does (a NaN or
+ * an infinity stays one in at least one of them). */
+static inline void fast_to_wire(bool adm, const fast_cfg *f, double *w0, double *w1, double *w2) {
   if (adm) {
     double sc = f->adm_scale, a = *w0 / sc, b = *w1 / sc, c = *w2 / sc;
     double m = fmax(fabs(a), fmax(fabs(b), fabs(c)));
@@ -330,38 +329,56 @@ static inline bool fast_finite(bool adm, const fast_cfg *f, double *w0, double *
     *w1 = b;
     *w2 = c;
   }
-  return true;
 }
 
 /* The fast paths' slot for position i: tracked (the call index's hint names
  * it), fast (mapped, no gain, not AED) and sent before, all in one compare
- * of the key; and finite (fast_finite). NULL leaves the position to
- * output_encode_one. */
-static inline slot *fast_slot(const fast_cfg *f, bool adm, size_t i, uint32_t id, double *w0,
-                              double *w1, double *w2) {
-  uint32_t h = f->hint[i];
-  slot *s = &f->slots[h]; /* h 0: the sentinel, whose key matches no id */
-  if (s->key != ((uint64_t)id | SLOT_FAST | SLOT_SENT) || !fast_finite(adm, f, w0, w1, w2)) {
-    return NULL;
-  }
-  return s;
+ * of the key. NULL leaves the position to output_encode_one. */
+static inline slot *fast_slot(const fast_cfg *f, size_t i, uint32_t id) {
+  slot *s = &f->slots[f->hint[i]]; /* hint 0: the sentinel, whose key matches no id */
+  return s->key == ((uint64_t)id | SLOT_FAST | SLOT_SENT) ? s : NULL;
 }
 
-/* Whether a fast slot's position goes: forced, moved beyond the dead-band
- * (the largest move, with maxsd rather than libm's fmax, a call), or only
- * the keep-alive sends it (counted in *keepalives). */
-static inline bool fast_wanted(const fast_cfg *f, bool force, double thr, double now, const slot *s,
-                               double w0, double w1, double w2, uint64_t *keepalives) {
+/* Whether a fast slot's wire values go: 1 when forced, moved beyond the
+ * dead-band (the largest move, with maxsd rather than libm's fmax, a call)
+ * or the keep-alive is due (counted in *keepalives); 0 when they stay; -1
+ * when one is NaN or infinite (the slot's are finite, so its distance is
+ * too; a sum too large for a double says the same), for output_encode_one,
+ * which counts it and never lets it reach the wire. */
+static inline int fast_wanted(const fast_cfg *f, bool force, double thr, double now, const slot *s,
+                              double w0, double w1, double w2, uint64_t *keepalives) {
   double d0 = fabs(w0 - s->wire[0]), d1 = fabs(w1 - s->wire[1]), d2 = fabs(w2 - s->wire[2]);
+  if (!(d0 + d1 + d2 < INFINITY)) {
+    return -1;
+  }
   double d01 = d0 > d1 ? d0 : d1;
   if (force || (d01 > d2 ? d01 : d2) > thr) {
-    return true;
+    return 1;
   }
   if (f->keep > 0.0 && (now - s->last >= f->keep || now < s->last)) {
     (*keepalives)++;
-    return true;
+    return 1;
   }
-  return false;
+  return 0;
+}
+
+/* (float)w0, (float)w1, (float)w2 big-endian at p: 12 bytes, no more. */
+static inline void put_be_f32x3(uint8_t *p, double w0, double w1, double w2) {
+#if defined(__SSE2__)
+  /* Two conversions for three floats, and each 32-bit word's bytes reversed
+   * in one register: swap the bytes of each 16-bit half, then the halves. */
+  __m128 f = _mm_movelh_ps(_mm_cvtpd_ps(_mm_set_pd(w1, w0)), _mm_cvtpd_ps(_mm_set_sd(w2)));
+  __m128i v = _mm_castps_si128(f);
+  v = _mm_or_si128(_mm_slli_epi16(v, 8), _mm_srli_epi16(v, 8));
+  v = _mm_shufflehi_epi16(_mm_shufflelo_epi16(v, 0xB1), 0xB1);
+  _mm_storel_epi64((__m128i *)(void *)p, v);
+  uint32_t u = (uint32_t)_mm_cvtsi128_si32(_mm_unpackhi_epi64(v, v));
+  memcpy(p + 8, &u, 4);
+#else
+  ha__put_be_f32(p, (float)w0);
+  ha__put_be_f32(p + 4, (float)w1);
+  ha__put_be_f32(p + 8, (float)w2);
+#endif
 }
 
 /* Note what went in the slot (sent it was: fast_slot checked). */
@@ -429,11 +446,15 @@ static HA__ALWAYS_INLINE size_t fast_bundled(ha_output *o, encoder *e, const fas
     double w0 = x[i], w1 = y[i], w2 = z[i];
     uint32_t h = hint[i];
     slot *s = &slots[h]; /* h 0: the sentinel, whose key matches no id */
-    if (s->key != ((uint64_t)ids[i] | SLOT_FAST | SLOT_SENT) ||
-        !fast_finite(adm, f, &w0, &w1, &w2)) {
+    if (s->key != ((uint64_t)ids[i] | SLOT_FAST | SLOT_SENT)) {
       break;
     }
-    if (!fast_wanted(f, force, thr, now, s, w0, w1, w2, &e->keepalives)) {
+    fast_to_wire(adm, f, &w0, &w1, &w2);
+    int want = fast_wanted(f, force, thr, now, s, w0, w1, w2, &e->keepalives);
+    if (want <= 0) {
+      if (want < 0) {
+        break;
+      }
       continue;
     }
     size_t a = s->head_len, m = a + 16;
@@ -451,9 +472,7 @@ static HA__ALWAYS_INLINE size_t fast_bundled(ha_output *o, encoder *e, const fas
       memcpy(p + a, t + a, 4);
     }
     s->reused = cur | off;
-    ha__put_be_f32(p + 4 + a, (float)w0);
-    ha__put_be_f32(p + 8 + a, (float)w1);
-    ha__put_be_f32(p + 12 + a, (float)w2);
+    put_be_f32x3(p + 4 + a, w0, w1, w2);
     p += m;
     left -= limited;
     npend++;
@@ -498,11 +517,16 @@ static size_t output_encode_fast_plain(ha_output *o, encoder *e, const fast_cfg 
   uint64_t skips = 0, keepalives = 0;
   for (; i < n; i++) {
     double w0 = x[i], w1 = y[i], w2 = z[i];
-    slot *s = fast_slot(f, adm, i, ids[i], &w0, &w1, &w2);
+    slot *s = fast_slot(f, i, ids[i]);
     if (s == NULL) {
       break;
     }
-    if (!fast_wanted(f, force, f->thr, f->now, s, w0, w1, w2, &keepalives)) {
+    fast_to_wire(adm, f, &w0, &w1, &w2);
+    int want = fast_wanted(f, force, f->thr, f->now, s, w0, w1, w2, &keepalives);
+    if (want <= 0) {
+      if (want < 0) {
+        break;
+      }
       skips++;
       continue;
     }
