@@ -15,7 +15,7 @@
 #include "io_internal.h"
 #include "output_impl.h"
 
-#if defined(__SSE2__)
+#if defined(__SSE2__) && !defined(HA_NO_SIMD)
 #include <emmintrin.h>
 #endif
 
@@ -362,9 +362,11 @@ static inline int fast_wanted(const fast_cfg *f, bool force, double thr, double 
   return 0;
 }
 
-/* (float)w0, (float)w1, (float)w2 big-endian at p: 12 bytes, no more. */
+/* (float)w0, (float)w1, (float)w2 big-endian at p: 12 bytes, no more
+ * (HA_NO_SIMD builds take the scalar bytes, which test_output_fast checks
+ * there too). */
 static inline void put_be_f32x3(uint8_t *p, double w0, double w1, double w2) {
-#if defined(__SSE2__)
+#if defined(__SSE2__) && !defined(HA_NO_SIMD)
   /* Two conversions for three floats, and each 32-bit word's bytes reversed
    * in one register: swap the bytes of each 16-bit half, then the halves. */
   __m128 f = _mm_movelh_ps(_mm_cvtpd_ps(_mm_set_pd(w1, w0)), _mm_cvtpd_ps(_mm_set_sd(w2)));
