@@ -331,12 +331,19 @@ static inline void fast_to_wire(bool adm, const fast_cfg *f, double *w0, double 
   }
 }
 
-/* The fast paths' slot for position i: tracked (the call index's hint names
- * it), fast (mapped, no gain, not AED) and sent before, all in one compare
- * of the key. NULL leaves the position to output_encode_one. */
-static inline slot *fast_slot(const fast_cfg *f, size_t i, uint32_t id) {
-  slot *s = &f->slots[f->hint[i]]; /* hint 0: the sentinel, whose key matches no id */
-  return s->key == ((uint64_t)id | SLOT_FAST | SLOT_SENT) ? s : NULL;
+/* The fast paths' slot for position i: tracked, fast (mapped, no gain, not
+ * AED) and sent before, all in one compare of the key. Tracks are usually
+ * first seen in call order: position i's slot is then i + 1, an address
+ * known before any load; the call index's hint, which names it otherwise,
+ * is read only when it is not. NULL leaves the position to
+ * output_encode_one. */
+static inline slot *fast_slot(slot *slots, const uint32_t *hint, size_t i, uint32_t id) {
+  const uint64_t key = (uint64_t)id | SLOT_FAST | SLOT_SENT;
+  slot *s = &slots[i + 1];
+  if (s->key != key) {
+    s = &slots[hint[i]]; /* hint 0: the sentinel, whose key matches no id */
+  }
+  return s->key == key ? s : NULL;
 }
 
 /* Whether a fast slot's wire values go: 1 when forced, moved beyond the
@@ -446,11 +453,11 @@ static HA__ALWAYS_INLINE size_t fast_bundled(ha_output *o, encoder *e, const fas
   size_t left = e->in_dg > 0 ? bmax - e->in_dg : 0;
   for (; i < n; i++) {
     double w0 = x[i], w1 = y[i], w2 = z[i];
-    uint32_t h = hint[i];
-    slot *s = &slots[h]; /* h 0: the sentinel, whose key matches no id */
-    if (s->key != ((uint64_t)ids[i] | SLOT_FAST | SLOT_SENT)) {
+    slot *s = fast_slot(slots, hint, i, ids[i]);
+    if (s == NULL) {
       break;
     }
+    const size_t h = (size_t)(s - slots);
     fast_to_wire(adm, f, &w0, &w1, &w2);
     int want = fast_wanted(f, force, thr, now, s, w0, w1, w2, &e->keepalives);
     if (want <= 0) {
@@ -519,7 +526,7 @@ static size_t output_encode_fast_plain(ha_output *o, encoder *e, const fast_cfg 
   uint64_t skips = 0, keepalives = 0;
   for (; i < n; i++) {
     double w0 = x[i], w1 = y[i], w2 = z[i];
-    slot *s = fast_slot(f, i, ids[i]);
+    slot *s = fast_slot(f->slots, f->hint, i, ids[i]);
     if (s == NULL) {
       break;
     }
