@@ -23,35 +23,48 @@
 /* The kernel handles at most UIO_MAXIOV (1024) messages per sendmmsg. */
 #define MMSG_MAX 1024u
 
-/* Per-track state, touched only by the sending thread. */
+/* A slot's key: its show id in the low 32 bits, and two flags above, so
+ * that the bundled fast path checks id, "fast" and "sent" in one compare. */
+#define SLOT_FAST (1ull << 32) /* mapped, no gain, not AED: the fast paths take it */
+#define SLOT_SENT (1ull << 33) /* something left for this track */
+
+/* Each track's message template: the `,fff` message's size (big-endian, as
+ * a bundle element starts), its address, ",fff" and padding, then room for
+ * the three floats (zeros): at most 4 + 32 + 12 bytes. */
+#define TMPL_SIZE 48u
+
+/* Per-track state, touched only by the sending thread: 64 bytes, what every
+ * send reads first. */
 typedef struct slot {
-  /* What every send reads, first. */
-  uint32_t id;      /* show track id */
-  bool fast;        /* mapped, no gain, not AED: output_encode_fast takes it */
-  bool sent;        /* something left for this track */
-  bool mapped;      /* false: map_only and not in the map */
-  uint8_t head_len; /* bytes of head (24, 28 or 32) */
-  double wire[3];   /* wire values of the last send */
-  double last;      /* `now` of the last send */
-  uint8_t head[32]; /* the message before its floats: address, ",fff", NUL-padded */
+  uint64_t key;   /* id | SLOT_FAST | SLOT_SENT */
+  double wire[3]; /* wire values of the last send */
+  double last;    /* `now` of the last send */
+  /* The encode count (ha_output.encodes) << 32 | the buffer offset of the
+   * track's last message from the bundled fast path. The buffer is written
+   * in order from 0 on every encode, every write exactly its bytes: when a
+   * track's message goes at the same offset as in the previous encode, its
+   * size word, address and type tags are still there (only the floats
+   * change), and the template need not be read. */
+  uint64_t reused;
   uint32_t index;   /* device index on the wire */
+  float gain_wire;  /* its value on the wire (linear for ADM-OSC, else dB) */
+  uint8_t head_len; /* bytes of the message before its floats (24, 28 or 32) */
+  bool mapped;      /* false: map_only and not in the map */
   bool has_gain;    /* the track is in cfg.gains */
   bool gain_sent;   /* the gain left with a position */
-  float gain_wire;  /* its value on the wire (linear for ADM-OSC, else dB) */
-  double gain_last; /* `now` of the last gain send */
 } slot;
 
-/* A tracked position's slot before the encode marked it sent (the commit is
- * optimistic: see output_commit). */
-typedef struct undo {
-  double wire[3];
-  double last;
-  double gain_last;
-  uint32_t slot; /* UINT32_MAX: untracked, nothing to undo */
-  bool sent;
-  bool gain;      /* a gain message went with it */
-  bool gain_sent; /* before */
-} undo;
+static inline uint32_t slot_id(const slot *s) {
+  return (uint32_t)s->key;
+}
+
+static inline bool slot_sent(const slot *s) {
+  return (s->key & SLOT_SENT) != 0;
+}
+
+static inline void slot_set_sent(slot *s, bool sent) {
+  s->key = sent ? s->key | SLOT_SENT : s->key & ~SLOT_SENT;
+}
 
 typedef struct counters {
   ha__atomic_u64 ticks, rate_skips, messages, datagrams, bytes, syscalls, deadband_skips,
@@ -85,7 +98,10 @@ struct ha_output {
   size_t table_mask; /* table size − 1 (a power of two ≥ 2·max_tracks) */
   size_t tracked;    /* slots in use */
   uint64_t *keys;    /* 0 = empty, else (dense index + 1) << 32 | id */
-  slot *slots;       /* dense, max_tracks */
+  slot *slots;       /* 1 + max_tracks: a sentinel, then dense (first seen first) */
+  uint8_t *tmpl;     /* 1 + max_tracks templates (TMPL_SIZE each), as slots */
+  double *gain_last; /* 1 + max_tracks, as slots: `now` of the track's last gain send */
+  uint32_t encodes;  /* due calls so far (the high half of slot.reused) */
   uint32_t *hint;    /* per call index: dense index + 1 of ids[i] last time */
 
   uint8_t *buf;
@@ -93,8 +109,8 @@ struct ha_output {
   struct mmsghdr *msgs;
   struct iovec *iov;
   size_t max_dgrams;
-  undo *pend;       /* per position encoded: its slot's state before */
-  size_t *dg_first; /* first pending index of each datagram, + the end */
+  size_t *dg_first; /* per datagram: the number of positions encoded before it, + the end */
+  size_t *dg_call;  /* per datagram: the call index of its first position */
 
   counters c;
 };

@@ -15,6 +15,14 @@
 #include "io_internal.h"
 #include "output_impl.h"
 
+#if defined(__SSE2__) && !defined(HA_NO_SIMD)
+#include <emmintrin.h>
+#endif
+
+/* A loop body the compiler must copy into each caller, whose constant
+ * arguments then fold away. */
+#define HA__ALWAYS_INLINE inline __attribute__((always_inline))
+
 /* ---------------------------------------------------------------------------
  * The tick
  * ------------------------------------------------------------------------- */
@@ -84,8 +92,8 @@ static inline bool gain_due(const ha_output *o, const slot *s, double now) {
   if (s == NULL || !s->has_gain) {
     return false;
   }
-  double keep = o->cfg.keep_alive_s;
-  return !s->gain_sent || now < s->gain_last || (keep > 0.0 && now - s->gain_last >= keep);
+  double keep = o->cfg.keep_alive_s, last = o->gain_last[s - o->slots];
+  return !s->gain_sent || now < last || (keep > 0.0 && now - last >= keep);
 }
 
 /* One `,fff` message at p for an untracked id (room for MSG_MAX bytes
@@ -113,7 +121,7 @@ static uint64_t bundle_timetag(const ha_output *o) {
 
 /* What one due call did, step by step (encode, transmit, commit). */
 typedef struct output_pass {
-  size_t npend; /* positions encoded (pend) */
+  size_t npend; /* positions encoded */
   size_t ndg;   /* datagrams built (iov, dg_first) */
   size_t done;  /* datagrams the kernel took */
   bool failed;  /* a send failed or stopped short: retry next call */
@@ -155,12 +163,13 @@ static bool output_due(ha_output *o, double now, bool force) {
   return true;
 }
 
-/* One tracked `,fff` message at p from the slot's cached head (room for
+/* One tracked `,fff` message at p from the slot's template t (room for
  * MSG_MAX bytes guaranteed by the buffer sizing). Returns its size. */
-static inline size_t encode_fff_slot(const slot *s, uint8_t *p, double w0, double w1, double w2) {
+static inline size_t encode_fff_slot(const slot *s, const uint8_t *t, uint8_t *p, double w0,
+                                     double w1, double w2) {
   /* A fixed 32-byte copy: the bytes past head_len are overwritten by the
    * floats just after. */
-  memcpy(p, s->head, sizeof s->head);
+  memcpy(p, t + 4, 32);
   size_t a = s->head_len;
   ha__put_be_f32(p + a, (float)w0);
   ha__put_be_f32(p + a + 4, (float)w1);
@@ -173,7 +182,7 @@ static inline size_t encode_fff_slot(const slot *s, uint8_t *p, double w0, doubl
 static inline bool output_wanted(const ha_output *o, const slot *s, const double w[3], double now,
                                  bool *keepalive) {
   *keepalive = false;
-  if (!s->sent || moved_beyond_deadband(o, s, w)) {
+  if (!slot_sent(s) || moved_beyond_deadband(o, s, w)) {
     return true;
   }
   double keep = o->cfg.keep_alive_s;
@@ -181,8 +190,9 @@ static inline bool output_wanted(const ha_output *o, const slot *s, const double
   return *keepalive;
 }
 
-/* Where an encode stands: buffer bytes used, datagrams (iov, dg_first) and
- * positions (pend) so far, the open bundle, what was skipped. */
+/* Where an encode stands: buffer bytes used, datagrams (iov, dg_first,
+ * dg_call) and positions encoded so far, the open bundle, what was
+ * skipped. */
 typedef struct encoder {
   size_t npend, ndg, pos, dg_start, in_dg;
   uint64_t tt; /* the bundles' time tag */
@@ -199,7 +209,7 @@ static inline void encoder_close_bundle(ha_output *o, encoder *e) {
 
 /* Make room for `need` more bytes of messages: close the open bundle if they
  * do not fit (or it is full), open one if none is. */
-static inline void encoder_room(ha_output *o, encoder *e, size_t need) {
+static inline void encoder_room(ha_output *o, encoder *e, size_t need, size_t i) {
   size_t bmax = o->cfg.bundle_max_messages;
   if (e->in_dg > 0 &&
       (e->pos - e->dg_start + need > o->cfg.max_datagram || (bmax > 0 && e->in_dg >= bmax))) {
@@ -211,6 +221,7 @@ static inline void encoder_room(ha_output *o, encoder *e, size_t need) {
     ha__put_be64(o->buf + e->pos + 8, e->tt);
     e->pos += 16;
     o->dg_first[e->ndg] = e->npend;
+    o->dg_call[e->ndg] = i;
   }
 }
 
@@ -225,7 +236,7 @@ static void output_encode_one(ha_output *o, encoder *e, size_t i, double now, co
   }
   uint32_t id = ids[i], index = id;
   size_t si = ha__output_slot_of(o, id, i);
-  slot *s = si != SIZE_MAX ? &o->slots[si] : NULL;
+  slot *s = si != SIZE_MAX ? &o->slots[si + 1] : NULL;
   if (s != NULL) {
     if (!s->mapped) {
       e->unmapped++;
@@ -251,14 +262,14 @@ static void output_encode_one(ha_output *o, encoder *e, size_t i, double now, co
     size_t msize =
         s != NULL ? (size_t)s->head_len + 12
                   : ha__pad4(o->prefix_len + ha__decimal_digits(index) + o->suffix_len + 1) + 20;
-    encoder_room(o, e, 4 + msize + (gain ? 4 + GAIN_MSG_MAX : 0));
+    encoder_room(o, e, 4 + msize + (gain ? 4 + GAIN_MSG_MAX : 0), i);
     if (gain) {
       size_t g = encode_gain(o, s, index, o->buf + e->pos + 4);
       ha__put_be32(o->buf + e->pos, (uint32_t)g);
       e->pos += 4 + g;
     }
     uint8_t *p = o->buf + e->pos + 4;
-    size_t r = s != NULL ? encode_fff_slot(s, p, w[0], w[1], w[2])
+    size_t r = s != NULL ? encode_fff_slot(s, o->tmpl + (si + 1) * TMPL_SIZE, p, w[0], w[1], w[2])
                          : (size_t)encode_fff_untracked(o, index, p, w);
     ha__put_be32(o->buf + e->pos, (uint32_t)r);
     e->pos += 4 + r;
@@ -266,172 +277,275 @@ static void output_encode_one(ha_output *o, encoder *e, size_t i, double now, co
   } else {
     for (int k = gain ? 0 : 1; k < 2; k++) {
       uint8_t *p = o->buf + e->pos;
-      size_t r = k == 0      ? encode_gain(o, s, index, p)
-                 : s != NULL ? encode_fff_slot(s, p, w[0], w[1], w[2])
-                             : (size_t)encode_fff_untracked(o, index, p, w);
+      size_t r = k == 0 ? encode_gain(o, s, index, p)
+                 : s != NULL
+                     ? encode_fff_slot(s, o->tmpl + (si + 1) * TMPL_SIZE, p, w[0], w[1], w[2])
+                     : (size_t)encode_fff_untracked(o, index, p, w);
       o->iov[e->ndg].iov_base = p;
       o->iov[e->ndg].iov_len = r;
-      o->dg_first[e->ndg++] = e->npend;
+      o->dg_first[e->ndg] = e->npend;
+      o->dg_call[e->ndg++] = i;
       e->pos += r;
     }
   }
-  undo *u = &o->pend[e->npend++];
-  u->slot = UINT32_MAX;
+  e->npend++;
   if (s != NULL) {
     /* Sent, until the commit says otherwise. */
-    u->slot = (uint32_t)si;
-    memcpy(u->wire, s->wire, sizeof u->wire);
-    u->last = s->last;
-    u->sent = s->sent;
     memcpy(s->wire, w, sizeof s->wire);
     s->last = now;
-    s->sent = true;
-    u->gain = gain;
+    s->key |= SLOT_SENT;
     if (gain) {
-      u->gain_sent = s->gain_sent;
-      u->gain_last = s->gain_last;
       s->gain_sent = true;
-      s->gain_last = now;
+      o->gain_last[s - o->slots] = now;
     }
   }
 }
 
-/* What the fast path reads of the output, once per call. */
+/* What the fast paths read of the output, once per call. */
 typedef struct fast_cfg {
   slot *slots;
+  const uint8_t *tmpl;
   const uint32_t *hint;
   double thr;  /* the dead-band (one for x, y, z) */
   double keep; /* keep-alive period, 0: none */
   double now;
+  double adm_scale;
   bool force;
   bool adm;
 } fast_cfg;
 
-/* The fast path's slot for position i: tracked (the call index's hint
- * names it), mapped, no gain, not AED, finite; NULL leaves the position to
- * output_encode_one. *w gets its wire values; *send tells whether it goes
- * (dead-band, keep-alive: *keepalive when only the keep-alive sends it). */
-static inline slot *fast_slot(const ha_output *o, const fast_cfg *f, uint32_t id, uint32_t h,
-                              double w[3], bool *send, bool *keepalive) {
-  if (h == 0) {
-    return NULL;
+/* ADM-OSC: the position becomes its wire values, as to_wire does (a NaN or
+ * an infinity stays one in at least one of them). */
+static inline void fast_to_wire(bool adm, const fast_cfg *f, double *w0, double *w1, double *w2) {
+  if (adm) {
+    double sc = f->adm_scale, a = *w0 / sc, b = *w1 / sc, c = *w2 / sc;
+    double m = fmax(fabs(a), fmax(fabs(b), fabs(c)));
+    if (m > 1.0) {
+      a /= m;
+      b /= m;
+      c /= m;
+    }
+    *w0 = a;
+    *w1 = b;
+    *w2 = c;
   }
-  slot *s = &f->slots[h - 1];
-  if (s->id != id || !s->fast) {
-    return NULL;
+}
+
+/* The fast paths' slot for position i: tracked, fast (mapped, no gain, not
+ * AED) and sent before, all in one compare of the key. Tracks are usually
+ * first seen in call order: position i's slot is then i + 1, an address
+ * known before any load; the call index's hint, which names it otherwise,
+ * is read only when it is not. NULL leaves the position to
+ * output_encode_one. */
+static inline slot *fast_slot(slot *slots, const uint32_t *hint, size_t i, uint32_t id) {
+  const uint64_t key = (uint64_t)id | SLOT_FAST | SLOT_SENT;
+  slot *s = &slots[i + 1];
+  if (s->key != key) {
+    s = &slots[hint[i]]; /* hint 0: the sentinel, whose key matches no id */
   }
-  /* x - x is 0 for a finite x, NaN for an infinite or NaN one. */
-  if (isnan((w[0] - w[0]) + (w[1] - w[1]) + (w[2] - w[2]))) {
-    return NULL;
+  return s->key == key ? s : NULL;
+}
+
+/* Whether a fast slot's wire values go: 1 when forced, moved beyond the
+ * dead-band (the largest move, with maxsd rather than libm's fmax, a call)
+ * or the keep-alive is due (counted in *keepalives); 0 when they stay; -1
+ * when one is NaN or infinite (the slot's are finite, so its distance is
+ * too; a sum too large for a double says the same), for output_encode_one,
+ * which counts it and never lets it reach the wire. */
+static inline int fast_wanted(const fast_cfg *f, bool force, double thr, double now, const slot *s,
+                              double w0, double w1, double w2, uint64_t *keepalives) {
+  double d0 = fabs(w0 - s->wire[0]), d1 = fabs(w1 - s->wire[1]), d2 = fabs(w2 - s->wire[2]);
+  if (!(d0 + d1 + d2 < INFINITY)) {
+    return -1;
   }
-  if (f->adm) {
-    to_wire(o, w[0], w[1], w[2], w);
-  }
-  *keepalive = false;
-  /* The largest move, with maxsd rather than libm's fmax (a call). */
-  double d0 = fabs(w[0] - s->wire[0]), d1 = fabs(w[1] - s->wire[1]), d2 = fabs(w[2] - s->wire[2]);
   double d01 = d0 > d1 ? d0 : d1;
-  *send = f->force || !s->sent || (d01 > d2 ? d01 : d2) > f->thr;
-  if (!*send && f->keep > 0.0 && (f->now - s->last >= f->keep || f->now < s->last)) {
-    *send = *keepalive = true;
+  if (force || (d01 > d2 ? d01 : d2) > thr) {
+    return 1;
   }
-  return s;
+  if (f->keep > 0.0 && (now - s->last >= f->keep || now < s->last)) {
+    (*keepalives)++;
+    return 1;
+  }
+  return 0;
 }
 
-/* Note the slot's state before in the undo log, then mark it sent. */
-static inline void fast_mark_sent(undo *u, slot *s, uint32_t dense, const double w[3], double now) {
-  u->slot = dense;
-  memcpy(u->wire, s->wire, sizeof u->wire);
-  u->last = s->last;
-  u->sent = s->sent;
-  u->gain = false;
-  memcpy(s->wire, w, sizeof s->wire);
+/* (float)w0, (float)w1, (float)w2 big-endian at p: 12 bytes, no more
+ * (HA_NO_SIMD builds take the scalar bytes, which test_output_fast checks
+ * there too). */
+static inline void put_be_f32x3(uint8_t *p, double w0, double w1, double w2) {
+#if defined(__SSE2__) && !defined(HA_NO_SIMD)
+  /* Two conversions for three floats, and each 32-bit word's bytes reversed
+   * in one register: swap the bytes of each 16-bit half, then the halves. */
+  __m128 f = _mm_movelh_ps(_mm_cvtpd_ps(_mm_set_pd(w1, w0)), _mm_cvtpd_ps(_mm_set_sd(w2)));
+  __m128i v = _mm_castps_si128(f);
+  v = _mm_or_si128(_mm_slli_epi16(v, 8), _mm_srli_epi16(v, 8));
+  v = _mm_shufflehi_epi16(_mm_shufflelo_epi16(v, 0xB1), 0xB1);
+  _mm_storel_epi64((__m128i *)(void *)p, v);
+  uint32_t u = (uint32_t)_mm_cvtsi128_si32(_mm_unpackhi_epi64(v, v));
+  memcpy(p + 8, &u, 4);
+#else
+  ha__put_be_f32(p, (float)w0);
+  ha__put_be_f32(p + 4, (float)w1);
+  ha__put_be_f32(p + 8, (float)w2);
+#endif
+}
+
+/* Note what went in the slot (sent it was: fast_slot checked). */
+static inline void fast_mark_sent(slot *s, double w0, double w1, double w2, double now) {
+  s->wire[0] = w0;
+  s->wire[1] = w1;
+  s->wire[2] = w2;
   s->last = now;
-  s->sent = true;
 }
 
-/* The common case in a loop of its own, from position i on (fast_slot says
- * which); returns the first position it leaves to output_encode_one (n:
- * none). Two loops, bundles and plain datagrams, each with its state in
- * locals: the messages are written byte by byte, and a char store may alias
- * any memory the compiler cannot prove private, so whatever the general loop
- * read through `o` was reloaded after every store; with the rarer cases'
- * branches and spills that was ~150 instructions a position (callgrind),
- * ~30 ns against the ~60 ns the kernel takes for a position in a bundle. */
-static size_t output_encode_fast(ha_output *o, encoder *e, size_t i, size_t n, double now,
-                                 const uint32_t *ids, const double *x, const double *y,
-                                 const double *z, bool force) {
-  const fast_cfg f = {o->slots, o->hint, o->thr[0], o->cfg.keep_alive_s, now, force, o->adm};
+/* Close the open bundle (if any) at p and open one there, in the encoder's
+ * state (e->in_dg 1: open; output_encode_fast_bundled counts its messages
+ * when it leaves). Returns where its first message goes; *end gets the
+ * bundle's end (max_datagram). Out of the fast loop: rare, and its pointers
+ * would take registers from the loop. */
+static inline uint8_t *fast_next_bundle(ha_output *o, encoder *e, uint8_t *p, size_t npend,
+                                        size_t i, uint8_t **end) {
+  if (e->in_dg > 0) {
+    o->iov[e->ndg].iov_base = o->buf + e->dg_start;
+    o->iov[e->ndg].iov_len = (size_t)(p - (o->buf + e->dg_start));
+    e->ndg++;
+  }
+  e->dg_start = (size_t)(p - o->buf);
+  e->in_dg = 1;
+  memcpy(p, "#bundle", 8);
+  ha__put_be64(p + 8, e->tt);
+  o->dg_first[e->ndg] = npend;
+  o->dg_call[e->ndg] = i;
+  *end = p + o->cfg.max_datagram;
+  return p + 16;
+}
+
+/* The bundled common case, from position i on: returns the first position
+ * it leaves to output_encode_one (n: none). What the loop needs lives in
+ * locals: the messages are stores to bytes, which may alias any memory the
+ * compiler cannot prove private, so whatever it read through a pointer
+ * would be reloaded after every store; and few enough of them that none
+ * spills to the stack (skips are counted from the positions and messages
+ * when it leaves). Each message is its track's template (size, address,
+ * type tags: TMPL_SIZE bytes copied whole, the bytes past the message
+ * overwritten by the next one or in the buffer's slack) and three
+ * big-endian floats. */
+static HA__ALWAYS_INLINE size_t fast_bundled(ha_output *o, encoder *e, const fast_cfg *f, size_t i,
+                                             size_t n, const uint32_t *ids, const double *x,
+                                             const double *y, const double *z, bool adm, bool force,
+                                             bool limited) {
+  slot *const slots = f->slots;
+  const uint8_t *const tmpl = f->tmpl;
+  const uint32_t *const hint = f->hint;
+  const double thr = f->thr, now = f->now;
+  const size_t i0 = i, npend0 = e->npend;
+  size_t npend = npend0;
+  uint8_t *const buf = o->buf;
+  /* A slot whose last fast message was at this offset in the previous
+   * encode finds its bytes still there (see slot.reused). */
+  const uint64_t prev = (uint64_t)(o->encodes - 1) << 32, cur = (uint64_t)o->encodes << 32;
+  /* The open bundle's end (none open: here, so that the first message
+   * opens one) and, when limited, the messages it still takes (0: none
+   * open, or full). */
+  const size_t bmax = o->cfg.bundle_max_messages > 0 ? o->cfg.bundle_max_messages : SIZE_MAX;
+  uint8_t *p = buf + e->pos;
+  uint8_t *end = e->in_dg > 0 ? buf + e->dg_start + o->cfg.max_datagram : p;
+  size_t left = e->in_dg > 0 ? bmax - e->in_dg : 0;
+  for (; i < n; i++) {
+    double w0 = x[i], w1 = y[i], w2 = z[i];
+    slot *s = fast_slot(slots, hint, i, ids[i]);
+    if (s == NULL) {
+      break;
+    }
+    const size_t h = (size_t)(s - slots);
+    fast_to_wire(adm, f, &w0, &w1, &w2);
+    int want = fast_wanted(f, force, thr, now, s, w0, w1, w2, &e->keepalives);
+    if (want <= 0) {
+      if (want < 0) {
+        break;
+      }
+      continue;
+    }
+    size_t a = s->head_len, m = a + 16;
+    if ((limited && left == 0) || p + m > end) {
+      p = fast_next_bundle(o, e, p, npend, i, &end);
+      left = bmax;
+    }
+    uint64_t off = (uint64_t)(p - buf);
+    if (s->reused != (prev | off)) {
+      /* Size word, address and type tags, exactly: 32 bytes, then the 4
+       * at `a` (already copied unless a is 32), so that no byte past them
+       * changes and the next message's may still be reused. */
+      const uint8_t *t = tmpl + (size_t)h * TMPL_SIZE;
+      memcpy(p, t, 32);
+      memcpy(p + a, t + a, 4);
+    }
+    s->reused = cur | off;
+    put_be_f32x3(p + 4 + a, w0, w1, w2);
+    p += m;
+    left -= limited;
+    npend++;
+    fast_mark_sent(s, w0, w1, w2, now);
+  }
+  if (limited && e->in_dg > 0) {
+    e->in_dg = bmax - left; /* else: fast_next_bundle's 1, enough to say open */
+  }
+  e->pos = (size_t)(p - buf);
+  e->skips += (i - i0) - (npend - npend0);
+  e->npend = npend;
+  return i;
+}
+
+/* The bundled fast path: a copy of the loop for the common case (not
+ * ADM-OSC, not forced, no limit on messages per bundle) with its constants
+ * folded, on its own
+ * (not inlined into the caller, whose live values would spill the loop's
+ * pointers to the stack), and one for the rest. */
+static __attribute__((noinline)) size_t output_encode_fast_bundled(ha_output *o, encoder *e,
+                                                                   const fast_cfg *f, size_t i,
+                                                                   size_t n, const uint32_t *ids,
+                                                                   const double *x, const double *y,
+                                                                   const double *z) {
+  if (!f->adm && !f->force && o->cfg.bundle_max_messages == 0) {
+    return fast_bundled(o, e, f, i, n, ids, x, y, z, false, false, false);
+  }
+  return fast_bundled(o, e, f, i, n, ids, x, y, z, f->adm, f->force, true);
+}
+
+/* The unbundled common case (one datagram per message), as
+ * output_encode_fast_bundled. */
+static size_t output_encode_fast_plain(ha_output *o, encoder *e, const fast_cfg *f, size_t i,
+                                       size_t n, const uint32_t *ids, const double *x,
+                                       const double *y, const double *z) {
+  const bool adm = f->adm, force = f->force;
   uint8_t *const buf = o->buf;
   struct iovec *const iov = o->iov;
-  size_t *const dg_first = o->dg_first;
-  undo *const pend = o->pend;
+  size_t *const dg_first = o->dg_first, *const dg_call = o->dg_call;
   uint8_t *p = buf + e->pos;
   size_t npend = e->npend, ndg = e->ndg;
   uint64_t skips = 0, keepalives = 0;
-  if (o->cfg.bundle) {
-    /* The open bundle: its start, its end (max_datagram), the messages it
-     * still takes (0: none open, or full). */
-    const size_t bmax = o->cfg.bundle_max_messages > 0 ? o->cfg.bundle_max_messages : SIZE_MAX;
-    uint8_t *start = buf + e->dg_start, *end = start + o->cfg.max_datagram;
-    size_t left = e->in_dg > 0 ? bmax - e->in_dg : 0;
-    bool open = e->in_dg > 0;
-    for (; i < n; i++) {
-      double w[3] = {x[i], y[i], z[i]};
-      bool send, keepalive;
-      slot *s = fast_slot(o, &f, ids[i], f.hint[i], w, &send, &keepalive);
-      if (s == NULL) {
+  for (; i < n; i++) {
+    double w0 = x[i], w1 = y[i], w2 = z[i];
+    slot *s = fast_slot(f->slots, f->hint, i, ids[i]);
+    if (s == NULL) {
+      break;
+    }
+    fast_to_wire(adm, f, &w0, &w1, &w2);
+    int want = fast_wanted(f, force, f->thr, f->now, s, w0, w1, w2, &keepalives);
+    if (want <= 0) {
+      if (want < 0) {
         break;
       }
-      if (!send) {
-        skips++;
-        continue;
-      }
-      keepalives += keepalive;
-      size_t m = (size_t)s->head_len + 12;
-      if (left == 0 || p + 4 + m > end) {
-        if (open) {
-          iov[ndg].iov_base = start;
-          iov[ndg].iov_len = (size_t)(p - start);
-          ndg++;
-        }
-        start = p;
-        end = start + o->cfg.max_datagram;
-        left = bmax;
-        open = true;
-        memcpy(p, "#bundle", 8);
-        ha__put_be64(p + 8, e->tt);
-        p += 16;
-        dg_first[ndg] = npend;
-      }
-      ha__put_be32(p, (uint32_t)m);
-      encode_fff_slot(s, p + 4, w[0], w[1], w[2]);
-      p += 4 + m;
-      left--;
-      fast_mark_sent(&pend[npend++], s, f.hint[i] - 1, w, now);
+      skips++;
+      continue;
     }
-    e->dg_start = (size_t)(start - buf);
-    e->in_dg = open ? bmax - left : 0;
-  } else {
-    for (; i < n; i++) {
-      double w[3] = {x[i], y[i], z[i]};
-      bool send, keepalive;
-      slot *s = fast_slot(o, &f, ids[i], f.hint[i], w, &send, &keepalive);
-      if (s == NULL) {
-        break;
-      }
-      if (!send) {
-        skips++;
-        continue;
-      }
-      keepalives += keepalive;
-      size_t m = encode_fff_slot(s, p, w[0], w[1], w[2]);
-      iov[ndg].iov_base = p;
-      iov[ndg].iov_len = m;
-      dg_first[ndg++] = npend;
-      p += m;
-      fast_mark_sent(&pend[npend++], s, f.hint[i] - 1, w, now);
-    }
+    size_t m = encode_fff_slot(s, f->tmpl + (size_t)(s - f->slots) * TMPL_SIZE, p, w0, w1, w2);
+    iov[ndg].iov_base = p;
+    iov[ndg].iov_len = m;
+    dg_first[ndg] = npend++;
+    dg_call[ndg++] = i;
+    p += m;
+    fast_mark_sent(s, w0, w1, w2, f->now);
   }
   e->pos = (size_t)(p - buf);
   e->npend = npend;
@@ -449,8 +563,18 @@ static void output_encode(ha_output *o, double now, size_t n, const uint32_t *id
   encoder e;
   memset(&e, 0, sizeof e);
   e.tt = o->cfg.bundle ? bundle_timetag(o) : 0;
+  if (++o->encodes == 0) {
+    /* After 2^32 encodes: no slot's reused may match a stale one. */
+    for (size_t k = 0; k <= o->max_tracks; k++) {
+      o->slots[k].reused = 0;
+    }
+    o->encodes = 2;
+  }
+  const fast_cfg f = {o->slots, o->tmpl,          o->hint, o->thr[0], o->cfg.keep_alive_s,
+                      now,      o->cfg.adm_scale, force,   o->adm};
   for (size_t i = 0; i < n; i++) {
-    i = output_encode_fast(o, &e, i, n, now, ids, x, y, z, force);
+    i = o->cfg.bundle ? output_encode_fast_bundled(o, &e, &f, i, n, ids, x, y, z)
+                      : output_encode_fast_plain(o, &e, &f, i, n, ids, x, y, z);
     if (i < n) {
       output_encode_one(o, &e, i, now, ids, x, y, z, force);
     }
@@ -495,30 +619,28 @@ static void output_transmit(ha_output *o, output_pass *pass) {
 }
 
 /* The encode marked every position it encoded as sent (dead-band reference,
- * keep-alive clock) while its slot was in cache; here the positions of the
- * datagrams the kernel did not take get their slot's state back, newest
- * first (an id twice in one call restores the oldest state last). Then the
- * pass goes to the counters and the caller's report. Returns the messages
- * that left. A second walk over every sent position's slot to commit it
- * cost more than the encoding itself at 10,000 tracks. */
-static size_t output_commit(ha_output *o, const output_pass *pass, ha_output_report *report) {
+ * keep-alive clock) while its slot was in cache; here, if the kernel did
+ * not take every datagram, the tracks of the positions from the first
+ * datagram it left on are marked not sent (and their gain): the next due
+ * call sends them whatever they did meanwhile. A position skipped among
+ * them (dead-band) goes again too: after a failed send, one more message
+ * rather than a per-position undo log written on every send. Then the pass
+ * goes to the counters and the caller's report. Returns the messages that
+ * left. A second walk over every sent position's slot to commit it cost
+ * more than the encoding itself at 10,000 tracks. */
+static size_t output_commit(ha_output *o, const output_pass *pass, size_t n, const uint32_t *ids,
+                            ha_output_report *report) {
   size_t sent_msgs = o->dg_first[pass->done];
   uint64_t bytes = 0;
   for (size_t d = 0; d < pass->done; d++) {
     bytes += o->iov[d].iov_len;
   }
-  for (size_t k = pass->npend; k > sent_msgs; k--) {
-    const undo *u = &o->pend[k - 1];
-    if (u->slot == UINT32_MAX) {
-      continue;
-    }
-    slot *s = &o->slots[u->slot];
-    memcpy(s->wire, u->wire, sizeof s->wire);
-    s->last = u->last;
-    s->sent = u->sent;
-    if (u->gain) {
-      s->gain_sent = u->gain_sent;
-      s->gain_last = u->gain_last;
+  for (size_t k = pass->done < pass->ndg ? o->dg_call[pass->done] : n; k < n; k++) {
+    uint32_t h = o->hint[k];
+    slot *s = h != 0 ? &o->slots[h] : NULL;
+    if (s != NULL && slot_id(s) == ids[k]) {
+      slot_set_sent(s, false);
+      s->gain_sent = false;
     }
   }
   ha__add_single_writer_relaxed_u64(&o->c.ticks, 1);
@@ -571,7 +693,7 @@ static int output_send_positions(ha_output *o, double now, size_t n, const uint3
   memset(&pass, 0, sizeof pass);
   output_encode(o, now, n, ids, x, y, z, force, &pass);
   output_transmit(o, &pass);
-  size_t sent = output_commit(o, &pass, report);
+  size_t sent = output_commit(o, &pass, n, ids, report);
   if (!force && !pass.failed) {
     output_schedule(o, now);
   }
