@@ -36,6 +36,16 @@ static ha_player *make_player(uint16_t port, size_t ntracks) {
   return p;
 }
 
+/* A player of `ntracks` tracks (no output), animation 1 circling track 1
+ * (radius m, 4 s loop), playing. */
+static ha_player *circling(size_t ntracks, double radius) {
+  ha_player *p = make_player(0, ntracks);
+  uint32_t t1[1] = {1};
+  CHECK_OK(ha_player_start_animation(p, 1, circle(radius, 4, HA_LOOP_LOOP), NULL, t1, 1));
+  CHECK_OK(ha_player_play(p));
+  return p;
+}
+
 static void test_positions_match_engine(void) {
   ha_player *p = make_player(0, 3);
   uint32_t t12[2] = {1, 2};
@@ -83,10 +93,8 @@ static void test_positions_match_engine(void) {
 }
 
 static void test_takeover_stop_conflict_end(void) {
-  ha_player *p = make_player(0, 2);
+  ha_player *p = circling(2, 2);
   uint32_t t1[1] = {1};
-  CHECK_OK(ha_player_start_animation(p, 1, circle(2, 4, HA_LOOP_LOOP), NULL, t1, 1));
-  CHECK_OK(ha_player_play(p));
   double now = 10.0;
   CHECK_OK(ha_player_tick_once(p, now));
   /* last takes precedence: tag 2 takes track 1 */
@@ -151,10 +159,7 @@ static void test_takeover_stop_conflict_end(void) {
  * not a blend that waits for transport time to move. While playing, the
  * edit still blends over the player's blend window. */
 static void test_edit_while_paused_shows_at_once(void) {
-  ha_player *p = make_player(0, 1);
-  uint32_t t1[1] = {1};
-  CHECK_OK(ha_player_start_animation(p, 1, circle(1, 4, HA_LOOP_LOOP), NULL, t1, 1));
-  CHECK_OK(ha_player_play(p));
+  ha_player *p = circling(1, 1);
   double now = 5.0;
   for (int i = 0; i < 100; i++) {
     CHECK_OK(ha_player_tick_once(p, now += 0.01));
