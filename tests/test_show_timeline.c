@@ -1,7 +1,7 @@
 /* The show's timeline (format 2): clips and markers play the same offline
  * (an instance's evaluations, what `holoanim eval` and `render` do) and
  * live (a player ticked by hand, its driver on the tick), to 1e-9 m at
- * every tick, also after a seek forward and one backward: the state at t
+ * every tick, also after a seek forward and two backward: the state at t
  * does not depend on how the transport got there. Format 1 migrates to 2;
  * bad clips and markers are diagnosed with file, line, column and field;
  * timeline edits undo. */
@@ -91,6 +91,9 @@ static void test_live_matches_offline_with_seeks(void) {
     }
     if (k == 201) {
       CHECK_OK(ha_player_seek(p, 3.3));
+    }
+    if (k == 250) { /* before every clip: the running ones stop */
+      CHECK_OK(ha_player_seek(p, 0.5));
     }
     CHECK_OK(ha_player_tick_once(p, k * DT));
     CHECK_OK(ha_store_read(ha_player_store(p), snap));

@@ -358,7 +358,7 @@ typedef struct ha__motion_rec {
   ha_motion *m;
   ha_anim_id anim;
   int running;
-  int timeline; /* a clip's, or one a marker's cue starts: a rebuild stops it */
+  int timeline; /* the timeline starts it (a clip, or a marker's cue): a rebuild stops it */
 } ha__motion_rec;
 
 /* One thing the timeline does at a time: kind 0 a clip ends, 1 a clip
@@ -395,6 +395,12 @@ ha_status ha__show_instance_make(const ha_show *show, ha_engine *engine, ha_show
 void ha__show_instance_detach(ha_show_instance *inst);
 void ha__show_instance_free(ha_show_instance *inst);
 void ha__show_run_stop_rec(ha_show_instance *inst, ha__motion_rec *r, double fade);
+/* The motion records: the groups', then the inline starts', then the clips'
+ * (ha__show_run_rec_at, i < ha__show_run_rec_count); the one answering to a
+ * tag (NULL: not one of the show's). */
+size_t ha__show_run_rec_count(const ha_show_instance *inst);
+ha__motion_rec *ha__show_run_rec_at(const ha_show_instance *inst, size_t i);
+ha__motion_rec *ha__show_run_rec_of_tag(ha_show_instance *inst, uint32_t tag);
 /* One operation / a cue's operations applied at transport time t. */
 ha_status ha__show_instance_apply(ha_show_instance *inst, const ha_show_op *op, double t,
                                   ha_error *err);

@@ -27,7 +27,7 @@
 #include <stdlib.h>
 
 /* The motion record answering to a tag (NULL: not one of the show's). */
-static ha__motion_rec *run_rec_of_tag(ha_show_instance *inst, uint32_t tag) {
+ha__motion_rec *ha__show_run_rec_of_tag(ha_show_instance *inst, uint32_t tag) {
   if (tag < inst->model->ngroups) {
     return &inst->groups[tag];
   }
@@ -58,13 +58,13 @@ static const uint32_t *run_unlocked(ha_show_instance *inst, const ha_show_op *op
 }
 
 /* Every motion record: the groups', the inline starts', the clips'. */
-static size_t run_rec_count(const ha_show_instance *inst) {
+size_t ha__show_run_rec_count(const ha_show_instance *inst) {
   return inst->groups != NULL && inst->starts != NULL && inst->clips != NULL
              ? inst->model->ngroups + inst->nstarts + inst->nclips
              : 0;
 }
 
-static ha__motion_rec *run_rec_at(const ha_show_instance *inst, size_t i) {
+ha__motion_rec *ha__show_run_rec_at(const ha_show_instance *inst, size_t i) {
   size_t ng = inst->model->ngroups;
   if (i < ng) {
     return &inst->groups[i];
@@ -82,8 +82,8 @@ void ha__show_run_stop_rec(ha_show_instance *inst, ha__motion_rec *r, double fad
 }
 
 void ha__show_instance_detach(ha_show_instance *inst) {
-  for (size_t i = 0; inst->e != NULL && i < run_rec_count(inst); i++) {
-    ha__show_run_stop_rec(inst, run_rec_at(inst, i), 0.0);
+  for (size_t i = 0; inst->e != NULL && i < ha__show_run_rec_count(inst); i++) {
+    ha__show_run_stop_rec(inst, ha__show_run_rec_at(inst, i), 0.0);
   }
 }
 
@@ -91,8 +91,8 @@ void ha__show_instance_free(ha_show_instance *inst) {
   if (inst == NULL) {
     return;
   }
-  for (size_t i = 0; i < run_rec_count(inst); i++) {
-    ha_motion_destroy(run_rec_at(inst, i)->m);
+  for (size_t i = 0; i < ha__show_run_rec_count(inst); i++) {
+    ha_motion_destroy(ha__show_run_rec_at(inst, i)->m);
   }
   free(inst->groups);
   free(inst->starts);
@@ -114,8 +114,8 @@ void ha_show_instance_destroy(ha_show_instance *inst) {
 }
 
 bool ha_show_instance_owns(const ha_show_instance *inst, const ha_motion *m) {
-  for (size_t i = 0; i < run_rec_count(inst); i++) {
-    if (run_rec_at(inst, i)->m == m) {
+  for (size_t i = 0; i < ha__show_run_rec_count(inst); i++) {
+    if (ha__show_run_rec_at(inst, i)->m == m) {
       return true;
     }
   }
@@ -136,7 +136,7 @@ static ha_status run_apply_op(void *user, const ha_show_op *op, ha_error *err) {
   ha_status st = HA_OK;
   switch (op->type) {
   case HA_SHOW_OP_START:
-    r = run_rec_of_tag(s->inst, op->tag);
+    r = ha__show_run_rec_of_tag(s->inst, op->tag);
     if (r == NULL) {
       return ha__error_internal(err, HA_CATEGORY_STATE, "no motion for tag %u", op->tag);
     }
@@ -153,7 +153,7 @@ static ha_status run_apply_op(void *user, const ha_show_op *op, ha_error *err) {
     }
     return st;
   case HA_SHOW_OP_STOP_TAG:
-    r = run_rec_of_tag(s->inst, op->tag);
+    r = ha__show_run_rec_of_tag(s->inst, op->tag);
     if (r != NULL) {
       ha__show_run_stop_rec(s->inst, r, op->fade);
     }

@@ -55,15 +55,9 @@ static ha_status tl_mark_op(void *user, const ha_show_op *op, ha_error *err) {
   for (size_t i = 0; i < op->track_count; i++) {
     tl_mark_track(inst, op->tracks[i]);
   }
-  if (op->type == HA_SHOW_OP_START) {
-    ha__motion_rec *r =
-        op->tag < m->ngroups ? &inst->groups[op->tag]
-        : (op->tag & HA_SHOW_TAG_INLINE) != 0 && (op->tag & ~HA_SHOW_TAG_INLINE) < inst->nstarts
-            ? &inst->starts[op->tag & ~HA_SHOW_TAG_INLINE]
-            : NULL;
-    if (r != NULL) {
-      r->timeline = 1;
-    }
+  ha__motion_rec *r = op->type == HA_SHOW_OP_START ? ha__show_run_rec_of_tag(inst, op->tag) : NULL;
+  if (r != NULL) {
+    r->timeline = 1;
   }
   if (op->type == HA_SHOW_OP_STOP_TRACK || op->type == HA_SHOW_OP_GOTO) {
     tl_mark_track(inst, op->track);
@@ -99,6 +93,7 @@ ha_status ha__show_timeline_prepare(ha_show_instance *inst, ha_error *err) {
       tm.loop = c->loop;
     }
     inst->clips[k].anim = -1;
+    inst->clips[k].timeline = 1;
     ha_status st = ha_motion_create(a->model, a->params, &tm, &inst->clips[k].m, err);
     if (st != HA_OK) {
       return st;
@@ -149,13 +144,9 @@ static ha_status tl_apply(ha_show_instance *inst, const ha__tl_event *ev, ha_err
  * other tracks (an autoStart group, a cue fired by hand) is left alone. */
 static void tl_reset(ha_show_instance *inst) {
   const ha__show_model *m = inst->model;
-  size_t nrec = m->ngroups + inst->nstarts + inst->nclips;
-  for (size_t i = 0; i < nrec; i++) {
-    ha__motion_rec *r = i < m->ngroups ? &inst->groups[i]
-                        : i < m->ngroups + inst->nstarts
-                            ? &inst->starts[i - m->ngroups]
-                            : &inst->clips[i - m->ngroups - inst->nstarts];
-    if (i >= m->ngroups + inst->nstarts || r->timeline) {
+  for (size_t i = 0; i < ha__show_run_rec_count(inst); i++) {
+    ha__motion_rec *r = ha__show_run_rec_at(inst, i);
+    if (r->timeline) {
       ha__show_run_stop_rec(inst, r, 0.0);
     }
   }
