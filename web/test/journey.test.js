@@ -16,7 +16,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
-const { ROOT, CLI, RESULTS, sleep, waitFor, startServer, browserSkip, startEmpty, openUI } = require('./helpers');
+const { ROOT, CLI, RESULTS, sleep, waitFor, browserSkip, startEmpty } = require('./helpers');
 const steps = require('./steps');
 
 const skip = browserSkip('discover, eval');
@@ -288,9 +288,13 @@ test('journey: empty folder → new show → tracks → groups → Stop home / h
 });
 
 test('every refused value shows the engine\'s whole message where it was typed (speed, an existing group\'s field, a base position, a new animation)', { skip, timeout: 120000 }, async (t) => {
-  fs.mkdirSync(RESULTS, { recursive: true });
-  const srv = await startServer(t);
-  const { page, errors } = await openUI(t, srv);
+  // from an empty folder: a new show, two tracks, one group (what the refusals act on)
+  const { srv, page, errors } = await startEmpty(t, { name: 'refused' });
+  await steps.newShow(page, 'refused', { output: 'none' });
+  await steps.addTracks(page, 2);
+  await steps.selectTracks(page, [1, 2]);
+  await steps.applyAnimation(page, 'circular', { 'param-radius': 1, 'timing-duration': 4 });
+  await waitFor(() => (srv.session.doc.groups || []).length === 1, 'the group');
   const refused = async (testid, value) => {
     await page.fill(`[data-testid=${testid}]`, String(value));
     await page.press(`[data-testid=${testid}]`, 'Enter');
