@@ -184,6 +184,15 @@ static inline void ha__kernel_shape(ha__kernel_params *kp, ha_vec3 c, double the
   kp->omega[2] = 1.0;
   kp->ease = ease;
 }
+/* Every kernel parameter zero but M = I: the kernels that compute the local
+ * position themselves (the frame is applied after). */
+static inline void ha__kernel_identity(ha__kernel_params *kp) {
+  static const ha__kernel_params zero;
+  *kp = zero;
+  for (int a = 0; a < 3; a++) {
+    kp->m[a][a] = 1.0;
+  }
+}
 /* Column k of kp->m from v. */
 static inline void ha__kernel_col(ha__kernel_params *kp, int k, ha_vec3 v) {
   kp->m[0][k] = v.x;

@@ -98,10 +98,8 @@ static ha_vec3 local(const ha__motion_data *d, const ha__eval *ev) {
 
 /* The ATTRACT kernel (model_impl.h): the step's parameters and the table. */
 static ha__kernel pack(const ha__motion_data *d, ha__kernel_params *kp) {
-  static const ha__kernel_params zero;
-  *kp = zero;
+  ha__kernel_identity(kp);
   for (int a = 0; a < 3; a++) {
-    kp->m[a][a] = 1.0;
     kp->phase[a] = d->s[S_TARGET + a];
   }
   kp->omega[0] = d->s[S_STRENGTH];

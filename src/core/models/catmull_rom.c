@@ -131,11 +131,7 @@ static ha__kernel pack(const ha__motion_data *d, ha__kernel_params *kp) {
   if ((int)d->s[S_FORM] == 1 || d->s[S_CONST] > 0.5 || d->aux == NULL) {
     return HA__KERNEL_NONE;
   }
-  static const ha__kernel_params zero;
-  *kp = zero;
-  for (int a = 0; a < 3; a++) {
-    kp->m[a][a] = 1.0;
-  }
+  ha__kernel_identity(kp);
   kp->omega[0] = (double)segments(d);
   kp->table = d->aux;
   return HA__KERNEL_SEGS;

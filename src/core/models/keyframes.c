@@ -100,11 +100,7 @@ static ha__kernel pack(const ha__motion_data *d, ha__kernel_params *kp) {
       (interp == HA__KEYS_CATMULL_ROM && d->nkeys > 1 && d->aux == NULL)) {
     return HA__KERNEL_NONE;
   }
-  static const ha__kernel_params zero;
-  *kp = zero;
-  for (int a = 0; a < 3; a++) {
-    kp->m[a][a] = 1.0;
-  }
+  ha__kernel_identity(kp);
   kp->omega[0] = (double)interp;
   kp->table = d->aux;
   return HA__KERNEL_KEYS;
