@@ -26,6 +26,7 @@
  *
  * Usage: bench_engine [--quick] [--min-time SECONDS] [--tracks N[,N...]]
  *                     [--cases circular,lissajous,mix,mix-g16,times,engine,models]
+ *                     [--models NAME[,NAME...]]  (the "models" case: only these)
  * Also reachable as `holoanim bench engine` (the CLI calls ha_bench_engine;
  * define HA_BENCH_NO_MAIN when linking this file into it). */
 #include "bench_util.h"
@@ -243,6 +244,20 @@ done:
   return rc;
 }
 
+/* 1 when `name` is one of the comma-separated names of `list`. */
+static int in_list(const char *list, const char *name) {
+  size_t len = strlen(name);
+  for (const char *s = list; *s != '\0';) {
+    const char *end = strchr(s, ',');
+    size_t n = end != NULL ? (size_t)(end - s) : strlen(s);
+    if (n == len && strncmp(s, name, len) == 0) {
+      return 1;
+    }
+    s += n + (end != NULL);
+  }
+  return 0;
+}
+
 /* ---- one motion at many times (ha_motion_eval_times) ---- */
 
 typedef struct times_run_arg {
@@ -386,6 +401,7 @@ int ha_bench_engine(int argc, char **argv) {
   size_t sizes[8] = {1000, 100000, 1000000};
   size_t nsizes = 3;
   const char *only = NULL;
+  const char *only_models = NULL;
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--quick") == 0) {
       min_time = 0.05;
@@ -398,6 +414,8 @@ int ha_bench_engine(int argc, char **argv) {
       }
     } else if (strcmp(argv[i], "--cases") == 0 && i + 1 < argc) {
       only = argv[++i];
+    } else if (strcmp(argv[i], "--models") == 0 && i + 1 < argc) {
+      only_models = argv[++i];
     } else if (strcmp(argv[i], "--tracks") == 0 && i + 1 < argc) {
       nsizes = 0;
       for (char *s = argv[++i]; *s && nsizes < 8;) {
@@ -413,7 +431,8 @@ int ha_bench_engine(int argc, char **argv) {
     } else {
       fprintf(stderr,
               "usage: %s [--quick] [--min-time SECONDS] [--tracks N[,N...]] "
-              "[--cases circular,lissajous,mix,mix-g16,times,engine,models]\n",
+              "[--cases circular,lissajous,mix,mix-g16,times,engine,models] "
+              "[--models NAME[,NAME...]]\n",
               argv[0]);
       return 2;
     }
@@ -503,6 +522,9 @@ int ha_bench_engine(int argc, char **argv) {
            "avx2/scalar");
     for (size_t m = 0; m < nall; m++) {
       result r;
+      if (only_models != NULL && !in_list(only_models, all[m])) {
+        continue;
+      }
       if (bench_batch(&all[m], 1, 1, n, min_time, &r, 0) != 0) {
         free(all);
         return 1;
