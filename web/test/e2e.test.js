@@ -1,19 +1,22 @@
 'use strict';
 // End to end, in a real browser: Debian's chromium driven by playwright-core
-// against the built UI (npm run build), a server on a temporary projects
-// folder and the addon's simulated Holophonix device. Screenshots of the
+// against the built UI (npm run build), a server on an EMPTY temporary
+// projects folder and the addon's simulated Holophonix device. The user
+// opens the bundled demo (the orbiting quartet) from the projects menu and
+// points its output at the device in the outputs tab. Screenshots of the
 // main screens go to web/test-results/ on every run.
 //
-// Then the performance run: 128 animated tracks, the UI's frame rate in
-// Chromium, and the player's tick lateness with 0 and with 3 tabs open,
-// printed; what it asserts does not depend on the machine's speed.
+// Then the performance run: from an empty folder, a new show, 128 tracks
+// from Discover and four animated groups made in the page; the UI's frame
+// rate in Chromium, and the player's tick lateness with 0 and with 3 tabs
+// open, printed; what it asserts does not depend on the machine's speed.
 
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
-const { h, WEB, sleep, waitFor, startServer, framePos, launchChromium: launch } = require('./helpers');
+const { h, CLI, WEB, sleep, waitFor, startEmpty, framePos } = require('./helpers');
+const steps = require('./steps');
 
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const RESULTS = path.join(WEB, 'test-results');
@@ -41,14 +44,25 @@ async function openPage(ctx, srv, errors) {
 const shot = (page, name) => page.screenshot({ path: path.join(RESULTS, name) });
 const uiState = (page, expr) => page.evaluate(`(() => { const s = window.__holo.getState(); return ${expr}; })()`);
 
-test('e2e: demo → animate two tracks → play → devsim matches the engine → edit → cue → undo → save → reload', { skip, timeout: 120000 }, async (t) => {
-  fs.mkdirSync(RESULTS, { recursive: true });
+/**
+ * From an empty projects folder: the page, the bundled quartet opened from
+ * the projects menu, its output pointed at `sim` when given (outputs tab),
+ * back to the editor tab; { srv, ctx, page, errors, file } (file: the
+ * project's path).
+ */
+async function openQuartet(t, name, sim, server = {}) {
+  const { srv, ctx, page, errors, projectsDir } = await startEmpty(t, { name, consoleErrors: true, server });
+  const project = await steps.openExample(page, 'orbiting-quartet');
+  if (sim) await steps.setOutput(page, 0, '127.0.0.1', sim.port);
+  await steps.openTab(page, 'editor');
+  await page.waitForFunction(() => window.__holo && window.__holo.live.received > 0);
+  return { srv, ctx, page, errors, file: path.join(projectsDir, `${project}.json`) };
+}
+
+test('e2e: empty folder → open the demo → animate two tracks → play → devsim matches the engine → edit → cue → undo → save → reload', { skip, timeout: 120000 }, async (t) => {
   const sim = h.startDevsim({ port: 0, tracks: 16 });
   t.after(() => sim.stop());
-  const srv = await startServer(t, { device: `127.0.0.1:${sim.port}` });
-  const ctx = await launch(t);
-  const errors = [];
-  const page = await openPage(ctx, srv, errors);
+  const { srv, page, errors, file } = await openQuartet(t, 'e2e', sim);
   await shot(page, '00-demo-loaded.png');
   assert.equal(await page.locator('[data-testid^=track-]').filter({ has: page.locator('.idx') }).count(), 4);
 
@@ -146,10 +160,11 @@ test('e2e: demo → animate two tracks → play → devsim matches the engine �
   const pathRadius = () => uiState(page, 'Math.max(...s.paths.filter((p) => p.track === 3).map((p) => { let m = 0; for (let k = 0; k < p.points.length; k += 3) m = Math.max(m, Math.hypot(p.points[k], p.points[k + 1])); return m; }))');
   assert.ok(Math.abs((await pathRadius()) - 2) < 0.01, 'the path drawn is the 2 m circle');
   assert.equal(await page.inputValue('[data-testid=editor-target]'), group.name, 'the editor now edits the new group');
+  const rebuilds = srv.runtime.rebuilds;
   await page.fill('[data-testid=param-radius]', '3');
   await page.press('[data-testid=param-radius]', 'Enter');
   await waitFor(async () => Math.abs((await pathRadius()) - 3) < 0.01);
-  assert.equal(srv.runtime.rebuilds, 0, 'a parameter edit never rebuilds the player');
+  assert.equal(srv.runtime.rebuilds, rebuilds, 'a parameter edit never rebuilds the player');
   await page.click('[data-testid=play]');
   await sleep(800);
   await shot(page, '02-editor-radius-3.png');
@@ -172,10 +187,10 @@ test('e2e: demo → animate two tracks → play → devsim matches the engine �
   // save, reload, everything is there
   await page.click('[data-testid=save]');
   await waitFor(() => srv.session.state().savedVersion === srv.session.state().version);
-  const onDisk = h.Show.fromFile(path.join(srv.projectsDir, 'quartet.json'));
+  const onDisk = h.Show.fromFile(file);
   assert.deepEqual(onDisk.get('/groups/1/tracks'), [3, 4]);
   assert.equal(onDisk.get('/animations/1/parameters/radius'), 2);
-  assert.ok(fs.existsSync(path.join(srv.projectsDir, 'quartet.json.bak')), 'the previous file is kept as .bak');
+  assert.ok(fs.existsSync(`${file}.bak`), 'the previous file is kept as .bak');
   await page.click('[data-testid=tab-outputs]');
   await sleep(1200);
   await shot(page, '04-outputs.png');
@@ -210,46 +225,15 @@ function lateness(s0, s1, m0, m1) {
   return { ticks, late, latePct: (100 * late) / Math.max(1, ticks), p50us: q(0.5) / 1e3, p99us: q(0.99) / 1e3, p999us: q(0.999) / 1e3 };
 }
 
-function bigShow(n) {
-  const tracks = [];
-  for (let i = 1; i <= n; i++) {
-    const a = (2 * Math.PI * i) / n;
-    tracks.push({ id: i, name: `S${i}`, position: [+(8 * Math.cos(a)).toFixed(3), +(8 * Math.sin(a)).toFixed(3), 1.5] });
-  }
-  const q = n / 4;
-  const ids = (k) => tracks.slice(k * q, (k + 1) * q).map((t) => t.id);
-  return {
-    format: 1,
-    name: `${n} sources`,
-    tracks,
-    animations: [
-      { name: 'ring', model: 'circular', duration: 12, parameters: { center: [0, 0, 1.5], radius: 7 } },
-      { name: 'figure', model: 'lissajous', duration: 16, parameters: { amplitudeX: 5, amplitudeY: 3 } },
-      { name: 'spiral', model: 'spiral', duration: 10, loop: 'pingpong' },
-      { name: 'rose', model: 'rose-curve', duration: 20 },
-    ],
-    groups: [
-      { name: 'ring', animation: 'ring', tracks: ids(0), phaseSpread: true, autoStart: true },
-      { name: 'figure', animation: 'figure', tracks: ids(1), phaseSpread: true, autoStart: true },
-      { name: 'spiral', animation: 'spiral', tracks: ids(2), phaseOffset: 0.3, autoStart: true },
-      { name: 'rose', animation: 'rose', tracks: ids(3), phaseSpread: true, autoStart: true },
-    ],
-    limits: { box: { min: [-10, -10, 0], max: [10, 10, 6] } },
-  };
-}
-
 test('e2e: the cues tab lists the show\'s mappings with the live value a fader sent over OSC', { skip, timeout: 120000 }, async (t) => {
   const dgram = require('node:dgram');
   const { openClient } = require('./helpers');
-  const srv = await startServer(t, { control: { port: 0 } });
+  const { srv, page, errors } = await openQuartet(t, 'e2e-mappings', null, { control: { port: 0 } });
   const c = await openClient(t, srv);
   await c.call('edit', { ops: [{ op: 'add', path: '/mappings', value: [
     { address: '/desk/fader/1', group: 'quartet', param: 'radius', output: [1, 8], smoothing: 0.1 },
   ] }] });
   await waitFor(() => srv.runtime.control && (srv.runtime.stats() || {}).mappings, 'the new player');
-  const ctx = await launch(t);
-  const errors = [];
-  const page = await openPage(ctx, srv, errors);
   await page.click('[data-testid=tab-cues]');
   await page.waitForSelector('[data-testid=mapping-0]');
   assert.equal(await page.textContent('[data-testid=mapping-0-value]'), '—', 'no input yet');
@@ -266,13 +250,30 @@ test('e2e: the cues tab lists the show\'s mappings with the live value a fader s
 });
 
 test('performance: 128 animated tracks in Chromium (frame rate reported); tick lateness with 0 and 3 tabs (reported)', { skip, timeout: 180000 }, async (t) => {
-  fs.mkdirSync(RESULTS, { recursive: true });
-  const sim = h.startDevsim({ port: 0, tracks: 128 });
-  t.after(() => sim.stop());
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'holoanim-web-perf-'));
-  const show = h.Show.parse(JSON.stringify({ ...bigShow(128), outputs: [{ name: 'devsim', host: '127.0.0.1', port: sim.port }] }));
-  show.save(path.join(dir, 'big.json'));
-  const srv = await startServer(t, { projectsDir: dir });
+  // from an empty folder: a new show on the simulated device, its 128
+  // tracks on a ring from Discover, four groups of 32 made in the page
+  const N = 128;
+  const ring = (id) => {
+    const a = (2 * Math.PI * id) / N;
+    return [+(8 * Math.cos(a)).toFixed(3), +(8 * Math.sin(a)).toFixed(3), 1.5];
+  };
+  const { device, srv, ctx, page, errors } = await startEmpty(t, { name: 'e2e-perf', tracks: N, place: ring, server: { cli: CLI }, consoleErrors: true });
+  await steps.newShow(page, 'big');
+  await steps.discover(page, device);
+  await waitFor(() => (srv.session.doc.tracks || []).length === N, () => `${N} tracks: ${(srv.session.doc.tracks || []).length}`);
+  const groups = [
+    ['circular', { 'param-radius': 7, 'timing-duration': 12 }, { phaseSpread: true }],
+    ['lissajous', { 'param-amplitudeX': 5, 'param-amplitudeY': 3, 'timing-duration': 16 }, { phaseSpread: true }],
+    ['spiral', { 'timing-duration': 10 }, {}],
+    ['rose-curve', { 'timing-duration': 20 }, { phaseSpread: true }],
+  ];
+  for (const [k, [model, params, opts]] of groups.entries()) {
+    await steps.selectRange(page, 1 + (k * N) / 4, ((k + 1) * N) / 4);
+    await steps.applyAnimation(page, model, params, { ...opts, autoStart: true });
+  }
+  await waitFor(() => (srv.session.doc.groups || []).length === 4, 'four groups');
+  assert.deepEqual(srv.session.doc.groups.map((g) => g.tracks.length), [32, 32, 32, 32]);
+  await page.close(); // no tab open for the first window
   srv.runtime.play();
   await waitFor(() => srv.runtime.transport().time > 1);
   const p = srv.runtime.player;
@@ -285,8 +286,6 @@ test('performance: 128 animated tracks in Chromium (frame rate reported); tick l
   const none = lateness(s0, p.getStatus(), m0, p.getMetrics());
 
   // 1 tab: frame rate
-  const ctx = await launch(t);
-  const errors = [];
   const pages = [await openPage(ctx, srv, errors)];
   await sleep(1500);
   const fps1 = await pages[0].evaluate((ms) => window.__holo.measure(ms), 5000);
@@ -319,5 +318,4 @@ test('performance: 128 animated tracks in Chromium (frame rate reported); tick l
   assert.ok(fps3.frames >= 2 && fps3.drawnFps > 0, `3 tabs: ${fps3.frames} frames in the front tab, new positions drawn ${f(fps3.drawnFps)}/s`);
   assert.ok(fpsBack.received > fps1.received, `the background tab kept receiving (${fps1.received} then ${fpsBack.received} frames)`);
   assert.ok(none.ticks > 0 && three.ticks > 0, `the player ticked: ${none.ticks} ticks with 0 tabs, ${three.ticks} with 3`);
-  fs.rmSync(dir, { recursive: true, force: true });
 });

@@ -62,6 +62,29 @@ async function newShow(page, name, { output = 'devsim', address, beforeCreate } 
   await page.waitForFunction((n) => (window.__holo.getState().docState || {}).project === n, name);
 }
 
+/**
+ * Projects menu → the bundled example `name` (a copy opens under a free
+ * name, name or "name 2"...); resolves with the project's name.
+ */
+async function openExample(page, name) {
+  await page.click('[data-testid=projects]');
+  await page.click(`[data-testid="example-${name}"]`);
+  await page.waitForFunction((n) => ((window.__holo.getState().docState || {}).project || '').startsWith(n) && window.__holo.getState().doc !== null, name);
+  return page.evaluate(() => window.__holo.getState().docState.project);
+}
+
+/** Outputs tab: output `i`'s host and port typed in (an edit each that differs), waiting for both in the document. */
+async function setOutput(page, i, host, port) {
+  await openTab(page, 'outputs');
+  const now = (await pageDoc(page)).outputs[i];
+  if (now.host !== host) await edited(page, () => typeInto(page, `output-${i}-host`, host));
+  if (now.port !== port) await edited(page, () => typeInto(page, `output-${i}-port`, port));
+  await page.waitForFunction(([k, hh, pp]) => {
+    const o = (window.__holo.getState().doc.outputs || [])[k];
+    return o && o.host === hh && o.port === pp;
+  }, [i, host, port]);
+}
+
 /** "+ Add" `n` times, one track each (waits for each). */
 async function addTracks(page, n) {
   for (let i = 0; i < n; i++) await edited(page, () => page.click('[data-testid=add-track]'));
@@ -85,6 +108,13 @@ async function selectTracks(page, ids) {
   await page.click(`[data-testid=track-${ids[0]}] .idx`);
   for (const id of ids.slice(1)) await page.click(`[data-testid=track-${id}] .idx`, { modifiers: ['Control'] });
   await page.waitForFunction((want) => JSON.stringify(window.__holo.getState().selection) === want, JSON.stringify(ids));
+}
+
+/** Select tracks `first` to `last` in the list: a click, then Shift+click. */
+async function selectRange(page, first, last) {
+  await page.click(`[data-testid=track-${first}] .idx`);
+  await page.click(`[data-testid=track-${last}] .idx`, { modifiers: ['Shift'] });
+  await page.waitForFunction((n) => window.__holo.getState().selection.length === n, last - first + 1);
 }
 
 async function openTab(page, tab) {
@@ -171,4 +201,4 @@ async function pasteAnimation(page, group, how = 'replace') {
 const undo = (page) => edited(page, () => page.click('[data-testid=undo]'));
 const redo = (page) => edited(page, () => page.click('[data-testid=redo]'));
 
-module.exports = { version, edited, pageDoc, fieldValue, typeInto, newShow, addTracks, discover, setBase, selectTracks, setAutoStart, openTab, arrange, arrangeCircle, distribute, setTrackField, applyAnimation, copyAnimation, pasteAnimation, undo, redo };
+module.exports = { version, edited, pageDoc, fieldValue, typeInto, newShow, openExample, setOutput, selectRange, addTracks, discover, setBase, selectTracks, setAutoStart, openTab, arrange, arrangeCircle, distribute, setTrackField, applyAnimation, copyAnimation, pasteAnimation, undo, redo };
