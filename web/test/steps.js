@@ -158,7 +158,7 @@ async function setTrackField(page, field, value) {
 
 /** The animation editor's autoStart box of the group (or new animation) it shows: ticked or not. */
 async function setAutoStart(page, on) {
-  const box = page.locator('span.fhint', { hasText: /^autoStart$/ }).locator('xpath=preceding-sibling::span[1]//input');
+  const box = page.locator('[data-testid=group-autostart]');
   await (on ? box.check() : box.uncheck());
 }
 

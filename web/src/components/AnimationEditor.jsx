@@ -418,7 +418,7 @@ export function AnimationEditor() {
         )}
         <label className="field check">
           <span className="fname">start on play</span>
-          <span className="finput"><input type="checkbox" checked={draft.group.autoStart} onChange={(e) => told(setGroup('autoStart', e.target.checked))} /></span>
+          <span className="finput"><input type="checkbox" checked={draft.group.autoStart} onChange={(e) => told(setGroup('autoStart', e.target.checked))} data-testid="group-autostart" /></span>
           <span className="fhint dim">autoStart</span>
         </label>
       </div>
