@@ -6,9 +6,10 @@
  *
  * The segment index comes out of the vector (floor, clamped as ha__piece
  * clamps), then each lane's 14 coefficients are read from its own table
- * (one per motion, referenced by the slot) and transposed into vectors by
- * four scalar loads each. Lanes past the end of the run read a zero
- * segment.
+ * (one per motion, referenced by the slot) and transposed into vectors
+ * (coefs4: a load per lane and four coefficients, then shuffles; it was
+ * four scalar loads per coefficient). Lanes past the end of the run read a
+ * zero segment.
  *
  * KEYS: keyframes lane by lane as far as where τ falls among the keys
  * (path.c's ha__keys_locate: search and easing), then in vectors the lerp
@@ -20,24 +21,42 @@
 static const double zero_seg[HA__SEG_DOUBLES];
 static const ha_vec3 zero_pos;
 
-/* Coefficient q of the four lanes' segments. */
-static HA__ALWAYS_INLINE __m256d coef4(const double *const k[4], int q) {
-  return _mm256_setr_pd(k[0][q], k[1][q], k[2][q], k[3][q]);
+/* The four lanes' segments k transposed into 14 vectors (coefficient q of
+ * lane l in lane l of c[q]): four coefficients at a time, one unaligned
+ * load per lane and a 4 × 4 transpose; the last two as 128-bit pairs (a
+ * segment may end its table: nothing past coefficient 13 is read). */
+static HA__ALWAYS_INLINE void coefs4(const double *const k[4], __m256d c[HA__SEG_DOUBLES]) {
+  for (int q = 0; q < 12; q += 4) {
+    __m256d r0 = _mm256_loadu_pd(k[0] + q), r1 = _mm256_loadu_pd(k[1] + q);
+    __m256d r2 = _mm256_loadu_pd(k[2] + q), r3 = _mm256_loadu_pd(k[3] + q);
+    __m256d t0 = _mm256_unpacklo_pd(r0, r1), t1 = _mm256_unpackhi_pd(r0, r1);
+    __m256d t2 = _mm256_unpacklo_pd(r2, r3), t3 = _mm256_unpackhi_pd(r2, r3);
+    c[q] = _mm256_permute2f128_pd(t0, t2, 0x20);
+    c[q + 1] = _mm256_permute2f128_pd(t1, t3, 0x20);
+    c[q + 2] = _mm256_permute2f128_pd(t0, t2, 0x31);
+    c[q + 3] = _mm256_permute2f128_pd(t1, t3, 0x31);
+  }
+  __m128d p0 = _mm_loadu_pd(k[0] + 12), p1 = _mm_loadu_pd(k[1] + 12);
+  __m128d p2 = _mm_loadu_pd(k[2] + 12), p3 = _mm_loadu_pd(k[3] + 12);
+  c[12] = _mm256_set_m128d(_mm_unpacklo_pd(p2, p3), _mm_unpacklo_pd(p0, p1));
+  c[13] = _mm256_set_m128d(_mm_unpackhi_pd(p2, p3), _mm_unpackhi_pd(p0, p1));
 }
 
 /* ha__seg_eval of the four lanes' segments k at f into l: the time warp
  * u = h(f) = f·(wa + f·(e2 + f·e3)), then the cubics. */
 static HA__ALWAYS_INLINE void seg4(const double *const k[4], __m256d f, __m256d l[3]) {
-  __m256d wa = coef4(k, 12), wb = coef4(k, 13);
+  __m256d c[HA__SEG_DOUBLES];
+  coefs4(k, c);
+  __m256d wa = c[12], wb = c[13];
   __m256d e2 =
       _mm256_sub_pd(_mm256_sub_pd(_mm256_set1_pd(3.0), _mm256_mul_pd(_mm256_set1_pd(2.0), wa)), wb);
   __m256d e3 = _mm256_sub_pd(_mm256_add_pd(wa, wb), _mm256_set1_pd(2.0));
   __m256d u = _mm256_mul_pd(
       f, _mm256_add_pd(wa, _mm256_mul_pd(f, _mm256_add_pd(e2, _mm256_mul_pd(f, e3)))));
   for (int a = 0; a < 3; a++) {
-    __m256d c = _mm256_add_pd(coef4(k, 6 + a), _mm256_mul_pd(u, coef4(k, 9 + a)));
-    c = _mm256_add_pd(coef4(k, 3 + a), _mm256_mul_pd(u, c));
-    l[a] = _mm256_add_pd(coef4(k, a), _mm256_mul_pd(u, c));
+    __m256d v = _mm256_add_pd(c[6 + a], _mm256_mul_pd(u, c[9 + a]));
+    v = _mm256_add_pd(c[3 + a], _mm256_mul_pd(u, v));
+    l[a] = _mm256_add_pd(c[a], _mm256_mul_pd(u, v));
   }
 }
 
