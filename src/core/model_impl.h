@@ -60,10 +60,10 @@ typedef struct ha__model ha__model;
  *   PERLIN: P = c + M·L, L_a = Σ_o pers^o·n_o(x), perlin_noise.c's octaves
  *           (x = rate·2^o·τ + φ(a, o)): rate, period (0 none) and octaves
  *           in omega[0..2], persistence in phase[0], the phases and the
- *           folded hashes in `table` (perlin_noise.c's d->aux, which the
- *           batch references, never copies: axis a, octave o at
- *           HA__PERLIN_AT(a, o): φ, the hash's high and low 32 bits); c =
- *           centre and M = scale/(N·Σ pers^o)·I before the frame.
+ *           folded hashes and the precomputed lattice gradients in
+ *           `table` (perlin_noise.c's d->aux, which the batch references,
+ *           never copies: HA__PERLIN_AT below); c = centre and
+ *           M = scale/(N·Σ pers^o)·I before the frame.
  *   ATTRACT: P = c + M·x(τ), attract_repel.c's grid state x (its fixed
  *           step, checkpoints in `table` = d->aux, the per-track cache)
  *           linearly interpolated to τ: strength, radius, maxSpeed in
@@ -153,8 +153,16 @@ static inline double ha__sin_det(double x) {
   return q == 0 ? sn : q == 1 ? cs : q == 2 ? -sn : -cs;
 }
 
-/* perlin-noise's table (PERLIN above): axis a, octave o (< 8). */
-#define HA__PERLIN_AT(a, o) ((size_t)3 * (8 * (size_t)(a) + (size_t)(o)))
+/* perlin-noise's table (PERLIN above): the entry of axis a, octave o (< 8)
+ * at HA__PERLIN_AT(a, o), HA__PERLIN_ENTRY doubles: the phase φ, the offset
+ * (in doubles from the table's start) of its gradients, their cell count n
+ * (0: none, hash), the folded hash's high and low 32 bits. Gradients g_k,
+ * k = 0..n (n + 1 values: cell k spans g_k, g_{k+1}), exactly the hash's
+ * 2u − 1; every offset addresses at least two doubles (HA__PERLIN_PAD: two
+ * zeros for the entries without gradients). */
+#define HA__PERLIN_ENTRY 5
+#define HA__PERLIN_AT(a, o) ((size_t)HA__PERLIN_ENTRY * (8 * (size_t)(a) + (size_t)(o)))
+#define HA__PERLIN_PAD HA__PERLIN_AT(3, 0)
 
 /* noise.h's hashing, out of line for the batch: the hash of (seed, a, b)
  * folded up to its last key, and the last round with key c. */

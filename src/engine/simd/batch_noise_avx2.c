@@ -1,27 +1,41 @@
 /* AVX2 PERLIN kernel: perlin_noise.c's octaves four tracks at a time, lane
  * by lane the scalar reference's operations (batch_noise.c): the lattice
  * coordinate, floor, the period's wrap (exact integer doubles, as the
- * random kernel), the hash's last round in 64-bit lanes (avx2_impl.h), the
- * fade and the sums unfused, so the noise is bit-identical and only the
- * folded frame (FMA) rounds differently.
+ * random kernel), the gradients, the fade and the sums unfused, so the
+ * noise is bit-identical and only the folded frame (FMA) rounds
+ * differently.
  *
  * The tables (one per motion, referenced by the slots) are read per lane:
- * the phase and the hash of each axis and octave, four scalar loads each.
+ * each axis and octave's entry (phase, gradient offset, cell count, hash
+ * high half) as one 4-double load per lane, transposed. The gradients of a
+ * cell are two gathers from per-lane absolute addresses (the lane's table
+ * + its offset + k) when every lane's table holds its cell; otherwise the
+ * vector hashes its lattice points (the hash's last round in 64-bit lanes,
+ * avx2_impl.h), which gives the very same doubles. Rejected: hashing only
+ * the lanes outside their table and blending (the fallback is for lattices
+ * too large to tabulate: whole motions, not single lanes).
+ *
  * Octave counts differ per lane: the loop runs to the vector's largest and
- * a lane past its own count adds 0 (every table holds all 8 octaves). Lanes
- * past the end of the run read a zero table. */
+ * a lane past its own count adds 0 (it reads its table's pad, cell 0).
+ * Lanes past the end of the run read a zero table the same way. */
 #include "avx2_impl.h"
 
-static const double zero_table[HA__PERLIN_AT(3, 0)];
+static const double zero_table[HA__PERLIN_PAD + 2];
 
-/* The octave's lattice point keys: i and i + 1 wrapped by the period
- * (lanes with period 0: unwrapped), from the integer-valued fl. */
+/* The octave's lattice point keys for the hash: i and i + 1 wrapped by the
+ * period p (lanes with p = 0: unwrapped), from the integer-valued fl; a
+ * subtraction where every lane's fl lies in [0, 2p), else a division. */
 static HA__ALWAYS_INLINE void keys4(__m256d fl, __m256d per, __m256i *k0, __m256i *k1) {
   const __m256d zero = _mm256_setzero_pd(), one = _mm256_set1_pd(1.0);
   __m256d has = _mm256_cmp_pd(per, zero, _CMP_GT_OQ);
   __m256d safe = select4(has, per, one);
-  __m256d k = _mm256_sub_pd(fl, _mm256_mul_pd(safe, _mm256_floor_pd(_mm256_div_pd(fl, safe))));
-  k = select4(_mm256_cmp_pd(k, zero, _CMP_LT_OQ), _mm256_add_pd(k, safe), k);
+  __m256d k = fl;
+  __m256d near = _mm256_and_pd(_mm256_cmp_pd(fl, zero, _CMP_GE_OQ),
+                               _mm256_cmp_pd(fl, _mm256_add_pd(safe, safe), _CMP_LT_OQ));
+  if (_mm256_movemask_pd(_mm256_andnot_pd(near, has)) != 0) {
+    k = _mm256_sub_pd(fl, _mm256_mul_pd(safe, _mm256_floor_pd(_mm256_div_pd(fl, safe))));
+    k = select4(_mm256_cmp_pd(k, zero, _CMP_LT_OQ), _mm256_add_pd(k, safe), k);
+  }
   k = select4(_mm256_cmp_pd(k, safe, _CMP_GE_OQ), _mm256_sub_pd(k, safe), k);
   __m256d kn = _mm256_add_pd(k, one);
   kn = select4(_mm256_cmp_pd(kn, safe, _CMP_GE_OQ), _mm256_sub_pd(kn, safe), kn);
@@ -29,13 +43,57 @@ static HA__ALWAYS_INLINE void keys4(__m256d fl, __m256d per, __m256i *k0, __m256
   *k1 = to_i64(select4(has, kn, _mm256_add_pd(fl, one)));
 }
 
-/* One octave of one axis for four lanes at lattice coordinate x. */
-static HA__ALWAYS_INLINE __m256d octave4(__m256i h3, __m256d x, __m256d per) {
+/* One entry of the four lanes' tables (perlin_noise.c's layout). */
+typedef struct entry4 {
+  __m256d phase, off, cells, hi;
+} entry4;
+
+static HA__ALWAYS_INLINE entry4 load_entry4(const double *const tab[4], size_t at) {
+  __m256d r0 = _mm256_loadu_pd(tab[0] + at), r1 = _mm256_loadu_pd(tab[1] + at);
+  __m256d r2 = _mm256_loadu_pd(tab[2] + at), r3 = _mm256_loadu_pd(tab[3] + at);
+  __m256d t0 = _mm256_unpacklo_pd(r0, r1), t1 = _mm256_unpackhi_pd(r0, r1);
+  __m256d t2 = _mm256_unpacklo_pd(r2, r3), t3 = _mm256_unpackhi_pd(r2, r3);
+  entry4 e;
+  e.phase = _mm256_permute2f128_pd(t0, t2, 0x20);
+  e.off = _mm256_permute2f128_pd(t1, t3, 0x20);
+  e.cells = _mm256_permute2f128_pd(t0, t2, 0x31);
+  e.hi = _mm256_permute2f128_pd(t1, t3, 0x31);
+  return e;
+}
+
+/* g0, g1 of the cells at fl by the hash (entry `at`: its low halves). */
+static HA__ALWAYS_INLINE void hashed4(const double *const tab[4], size_t at, __m256d hi, __m256d fl,
+                                      __m256d p, __m256d *g0, __m256d *g1) {
+  __m256d lo = _mm256_setr_pd(tab[0][at + 4], tab[1][at + 4], tab[2][at + 4], tab[3][at + 4]);
+  __m256i h3 = _mm256_or_si256(_mm256_slli_epi64(to_i64(hi), 32), to_i64(lo));
+  __m256i k0, k1;
+  keys4(fl, p, &k0, &k1);
+  *g0 = signed4(h3, k0);
+  *g1 = signed4(h3, k1);
+}
+
+/* One octave of one axis for four lanes: entry `at` of their tables at
+ * lattice rate r, period p; `skip`: lanes whose term does not count. */
+static HA__ALWAYS_INLINE __m256d octave4(const double *const tab[4], __m256i base, size_t at,
+                                         __m256d r, __m256d tau, __m256d p, __m256d skip) {
+  const __m256d zero = _mm256_setzero_pd();
+  entry4 e = load_entry4(tab, at);
+  __m256d x = _mm256_add_pd(_mm256_mul_pd(r, tau), e.phase);
   __m256d fl = _mm256_floor_pd(x);
   __m256d t = _mm256_sub_pd(x, fl);
-  __m256i k0, k1;
-  keys4(fl, per, &k0, &k1);
-  __m256d g0 = signed4(h3, k0), g1 = signed4(h3, k1);
+  /* The table's cell: fl wrapped once by p (a no-op where p = 0). */
+  __m256d k = select4(_mm256_cmp_pd(fl, p, _CMP_GE_OQ), _mm256_sub_pd(fl, p), fl);
+  k = _mm256_andnot_pd(skip, k);
+  __m256d in =
+      _mm256_and_pd(_mm256_cmp_pd(k, zero, _CMP_GE_OQ), _mm256_cmp_pd(k, e.cells, _CMP_LT_OQ));
+  __m256d g0, g1;
+  if (_mm256_movemask_pd(_mm256_or_pd(in, skip)) == 0xf) {
+    __m256i addr = _mm256_add_epi64(base, _mm256_slli_epi64(to_i64(_mm256_add_pd(e.off, k)), 3));
+    g0 = _mm256_i64gather_pd((const double *)0, addr, 1);
+    g1 = _mm256_i64gather_pd((const double *)0, _mm256_add_epi64(addr, _mm256_set1_epi64x(8)), 1);
+  } else {
+    hashed4(tab, at, e.hi, fl, p, &g0, &g1);
+  }
   __m256d t3 = _mm256_mul_pd(_mm256_mul_pd(t, t), t);
   __m256d inner = _mm256_sub_pd(_mm256_mul_pd(t, _mm256_set1_pd(6.0)), _mm256_set1_pd(15.0));
   inner = _mm256_add_pd(_mm256_mul_pd(t, inner), _mm256_set1_pd(10.0));
@@ -45,20 +103,15 @@ static HA__ALWAYS_INLINE __m256d octave4(__m256i h3, __m256d x, __m256d per) {
   return _mm256_add_pd(a, _mm256_mul_pd(fade, _mm256_sub_pd(b, a)));
 }
 
-/* The phase and folded hash of entry `at` of the four lanes' tables. */
-static HA__ALWAYS_INLINE void entry4(const double *const tab[4], size_t at, __m256d *phase,
-                                     __m256i *h3) {
-  *phase = _mm256_setr_pd(tab[0][at], tab[1][at], tab[2][at], tab[3][at]);
-  __m256d hi = _mm256_setr_pd(tab[0][at + 1], tab[1][at + 1], tab[2][at + 1], tab[3][at + 1]);
-  __m256d lo = _mm256_setr_pd(tab[0][at + 2], tab[1][at + 2], tab[2][at + 2], tab[3][at + 2]);
-  *h3 = _mm256_or_si256(_mm256_slli_epi64(to_i64(hi), 32), to_i64(lo));
-}
-
 static HA__ALWAYS_INLINE xyz4 perlin4(const ha__batch_soa *s, size_t i, size_t rem, __m256d tv) {
   const double *tab[4];
   for (size_t l = 0; l < 4; l++) {
     tab[l] = l < rem && s->ref[i + l].tab != NULL ? s->ref[i + l].tab : zero_table;
   }
+  __m256i base = _mm256_setr_epi64x((long long)(uintptr_t)tab[0], (long long)(uintptr_t)tab[1],
+                                    (long long)(uintptr_t)tab[2], (long long)(uintptr_t)tab[3]);
+  __m256d dead = _mm256_castsi256_pd(
+      _mm256_cmpgt_epi64(_mm256_setr_epi64x(1, 2, 3, 4), _mm256_set1_epi64x((long long)rem)));
   __m256d tau = tau4(s, i, tv);
   __m256d rate = ld(s->w[0], i), per = ld(s->w[1], i), oct = ld(s->w[2], i);
   __m256d pers = ld(s->ph[0], i);
@@ -72,14 +125,13 @@ static HA__ALWAYS_INLINE xyz4 perlin4(const ha__batch_soa *s, size_t i, size_t r
     /* rate·2^o and period·2^o exactly; amp 0 where o ≥ the lane's count. */
     __m256d on = _mm256_cmp_pd(_mm256_set1_pd((double)o), oct, _CMP_LT_OQ);
     __m256d w = _mm256_and_pd(amp, on);
+    __m256d skip =
+        _mm256_or_pd(dead, _mm256_andnot_pd(on, _mm256_castsi256_pd(_mm256_set1_epi64x(-1))));
     __m256d r = _mm256_mul_pd(rate, scale);
     __m256d p = _mm256_mul_pd(per, scale);
     for (int a = 0; a < 3; a++) {
-      __m256d phase;
-      __m256i h3;
-      entry4(tab, HA__PERLIN_AT(a, o), &phase, &h3);
-      __m256d x = _mm256_add_pd(_mm256_mul_pd(r, tau), phase);
-      sum[a] = _mm256_add_pd(sum[a], _mm256_mul_pd(w, octave4(h3, x, p)));
+      __m256d n = octave4(tab, base, HA__PERLIN_AT(a, o), r, tau, p, skip);
+      sum[a] = _mm256_add_pd(sum[a], _mm256_mul_pd(w, n));
     }
     amp = _mm256_mul_pd(amp, pers);
     scale = _mm256_add_pd(scale, scale);
