@@ -161,8 +161,8 @@ static inline double ha__sin_det(double x) {
  * 2u − 1; every offset addresses at least two doubles (HA__PERLIN_PAD: two
  * zeros for the entries without gradients). */
 #define HA__PERLIN_ENTRY 5
-#define HA__PERLIN_AT(a, o) ((size_t)HA__PERLIN_ENTRY * (8 * (size_t)(a) + (size_t)(o)))
-#define HA__PERLIN_PAD HA__PERLIN_AT(3, 0)
+#define HA__PERLIN_AT(a, o) ((size_t)HA__PERLIN_ENTRY * (3 * (size_t)(o) + (size_t)(a)))
+#define HA__PERLIN_PAD HA__PERLIN_AT(0, 8)
 
 /* noise.h's hashing, out of line for the batch: the hash of (seed, a, b)
  * folded up to its last key, and the last round with key c. */

@@ -72,6 +72,21 @@ static HA__ALWAYS_INLINE void hashed4(const double *const tab[4], size_t at, __m
   *g1 = signed4(h3, k1);
 }
 
+/* The gradient pairs at the four lanes' addresses: g0 = the first of each
+ * pair, g1 = the second (two 16-byte loads per 128-bit half, transposed). */
+static HA__ALWAYS_INLINE void pair4(__m256i addr, __m256d *g0, __m256d *g1) {
+  uint64_t ad[4];
+  _mm256_storeu_si256((__m256i *)ad, addr);
+  __m128d p0 = _mm_loadu_pd((const double *)(uintptr_t)ad[0]);
+  __m128d p1 = _mm_loadu_pd((const double *)(uintptr_t)ad[1]);
+  __m128d p2 = _mm_loadu_pd((const double *)(uintptr_t)ad[2]);
+  __m128d p3 = _mm_loadu_pd((const double *)(uintptr_t)ad[3]);
+  __m256d even = _mm256_insertf128_pd(_mm256_castpd128_pd256(p0), p2, 1);
+  __m256d odd = _mm256_insertf128_pd(_mm256_castpd128_pd256(p1), p3, 1);
+  *g0 = _mm256_unpacklo_pd(even, odd);
+  *g1 = _mm256_unpackhi_pd(even, odd);
+}
+
 /* One octave of one axis for four lanes: entry `at` of their tables at
  * lattice rate r, period p; `skip`: lanes whose term does not count. */
 static HA__ALWAYS_INLINE __m256d octave4(const double *const tab[4], __m256i base, size_t at,
@@ -89,8 +104,7 @@ static HA__ALWAYS_INLINE __m256d octave4(const double *const tab[4], __m256i bas
   __m256d g0, g1;
   if (_mm256_movemask_pd(_mm256_or_pd(in, skip)) == 0xf) {
     __m256i addr = _mm256_add_epi64(base, _mm256_slli_epi64(to_i64(_mm256_add_pd(e.off, k)), 3));
-    g0 = _mm256_i64gather_pd((const double *)0, addr, 1);
-    g1 = _mm256_i64gather_pd((const double *)0, _mm256_add_epi64(addr, _mm256_set1_epi64x(8)), 1);
+    pair4(addr, &g0, &g1);
   } else {
     hashed4(tab, at, e.hi, fl, p, &g0, &g1);
   }
