@@ -155,14 +155,17 @@ static inline double ha__sin_det(double x) {
 
 /* perlin-noise's table (PERLIN above): the entry of axis a, octave o (< 8)
  * at HA__PERLIN_AT(a, o), HA__PERLIN_ENTRY doubles: the phase φ, the offset
- * (in doubles from the table's start) of its gradients, their cell count n
- * (0: none, hash), the folded hash's high and low 32 bits. Gradients g_k,
- * k = 0..n (n + 1 values: cell k spans g_k, g_{k+1}), exactly the hash's
- * 2u − 1; every offset addresses at least two doubles (HA__PERLIN_PAD: two
- * zeros for the entries without gradients). */
-#define HA__PERLIN_ENTRY 5
+ * (in doubles from the table's start) of its gradients, the folded hash's
+ * high and low 32 bits. At HA__PERLIN_TABLED: how many octaves (the first
+ * ones, all three axes) have gradients; octave o of them has n(o) cells,
+ * those every τ in [0, T] reaches (perlin_noise.c), its gradients g_k,
+ * k = 0..n(o), exactly the hash's 2u − 1 for lattice point k (wrapped by
+ * the period): cell k = ⌊x⌋ spans g_k, g_{k+1}. The other entries'
+ * offsets address HA__PERLIN_PAD, two zeros. */
+#define HA__PERLIN_ENTRY 4
 #define HA__PERLIN_AT(a, o) ((size_t)HA__PERLIN_ENTRY * (3 * (size_t)(o) + (size_t)(a)))
-#define HA__PERLIN_PAD HA__PERLIN_AT(0, 8)
+#define HA__PERLIN_TABLED HA__PERLIN_AT(0, 8)
+#define HA__PERLIN_PAD (HA__PERLIN_TABLED + 2)
 
 /* noise.h's hashing, out of line for the batch: the hash of (seed, a, b)
  * folded up to its last key, and the last round with key c. */

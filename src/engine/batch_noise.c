@@ -4,8 +4,9 @@
  * to the model's and only the folded frame rounds differently. The lattice
  * index is reduced by the period with a subtraction where it lies in
  * [0, 2·period) (it does for every τ in [0, T]) instead of two integer
- * divisions; the same value. The gradients come from the table where it
- * holds the cell (the model precomputed them: the same doubles), else from
+ * divisions; the same value. The gradients come from the table for the
+ * octaves it holds (the model precomputed them, the same doubles, for
+ * every τ in [0, T]: the kernels check τ rather than each cell), else from
  * the hash. */
 #include "batch_impl.h"
 
@@ -27,8 +28,8 @@ static double hashed(uint64_t h3, int64_t key) {
 }
 
 /* One octave at x (lattice units): perlin_noise.c's gradient_noise, for the
- * table entry e (HA__PERLIN_AT) of `tab`. */
-static double octave(const double *tab, const double *e, double x, int64_t period) {
+ * table entry e (HA__PERLIN_AT) of `tab`, looked up when `tabled`. */
+static double octave(const double *tab, const double *e, double x, int64_t period, int tabled) {
   double fl = floor(x);
   double t = x - fl;
   int64_t i = (int64_t)fl, i1 = i + 1;
@@ -37,12 +38,12 @@ static double octave(const double *tab, const double *e, double x, int64_t perio
     i1 = i + 1 == period ? 0 : i + 1;
   }
   double g0, g1;
-  if (i >= 0 && (double)i < e[2]) {
-    const double *g = tab + (size_t)e[1] + i;
+  if (tabled) {
+    const double *g = tab + (size_t)e[1] + (size_t)fl; /* the period wrapped in */
     g0 = g[0];
     g1 = g[1];
   } else {
-    uint64_t h3 = (uint64_t)e[3] << 32 | (uint64_t)e[4];
+    uint64_t h3 = (uint64_t)e[2] << 32 | (uint64_t)e[3];
     g0 = hashed(h3, i);
     g1 = hashed(h3, i1);
   }
@@ -58,12 +59,17 @@ void ha__batch_perlin_scalar(const ha__batch_soa *s, size_t i0, size_t n, double
     double rate = s->w[0][i], pers = s->ph[0][i];
     int64_t period = (int64_t)s->w[1][i];
     int octaves = (int)s->w[2][i];
-    double l[3];
+    const double *tab = s->ref[i].tab;
+    int tabled = tau >= 0.0 && tau <= s->T[i] ? (int)tab[HA__PERLIN_TABLED] : 0;
+    double rates[8], l[3];
+    for (int o = 0; o < octaves; o++) {
+      rates[o] = o == 0 ? rate : rates[o - 1] * 2.0; /* ldexp(rate, o), exactly */
+    }
     for (int a = 0; a < 3; a++) {
       double sum = 0.0, amp = 1.0;
       for (int o = 0; o < octaves; o++) {
-        const double *tab = s->ref[i].tab, *e = tab + HA__PERLIN_AT(a, o);
-        sum += amp * octave(tab, e, ldexp(rate, o) * tau + e[0], period << o);
+        const double *e = tab + HA__PERLIN_AT(a, o);
+        sum += amp * octave(tab, e, rates[o] * tau + e[0], period << o, o < tabled);
         amp *= pers;
       }
       l[a] = sum;

@@ -6,14 +6,15 @@
  * differently.
  *
  * The tables (one per motion, referenced by the slots) are read per lane:
- * each axis and octave's entry (phase, gradient offset, cell count, hash
- * high half) as one 4-double load per lane, transposed. The gradients of a
- * cell are two gathers from per-lane absolute addresses (the lane's table
- * + its offset + k) when every lane's table holds its cell; otherwise the
+ * each axis and octave's phase and gradient offset as one 16-byte load per
+ * lane, transposed. An octave every lane's table holds (and τ in [0, T],
+ * which the model's tables are built for) reads each lane's gradient pair
+ * g_k, g_{k+1} with one 16-byte load from its address; otherwise the
  * vector hashes its lattice points (the hash's last round in 64-bit lanes,
- * avx2_impl.h), which gives the very same doubles. Rejected: hashing only
- * the lanes outside their table and blending (the fallback is for lattices
- * too large to tabulate: whole motions, not single lanes).
+ * avx2_impl.h), which gives the very same doubles. Rejected: AVX2 gathers
+ * for the pairs (two per octave and axis: 1.3x slower here, AMD EPYC); a
+ * range check per cell instead of per octave (a cell count per entry:
+ * twice the loads and shuffles for the entries).
  *
  * Octave counts differ per lane: the loop runs to the vector's largest and
  * a lane past its own count adds 0 (it reads its table's pad, cell 0).
@@ -43,28 +44,22 @@ static HA__ALWAYS_INLINE void keys4(__m256d fl, __m256d per, __m256i *k0, __m256
   *k1 = to_i64(select4(has, kn, _mm256_add_pd(fl, one)));
 }
 
-/* One entry of the four lanes' tables (perlin_noise.c's layout). */
-typedef struct entry4 {
-  __m256d phase, off, cells, hi;
-} entry4;
-
-static HA__ALWAYS_INLINE entry4 load_entry4(const double *const tab[4], size_t at) {
-  __m256d r0 = _mm256_loadu_pd(tab[0] + at), r1 = _mm256_loadu_pd(tab[1] + at);
-  __m256d r2 = _mm256_loadu_pd(tab[2] + at), r3 = _mm256_loadu_pd(tab[3] + at);
-  __m256d t0 = _mm256_unpacklo_pd(r0, r1), t1 = _mm256_unpackhi_pd(r0, r1);
-  __m256d t2 = _mm256_unpacklo_pd(r2, r3), t3 = _mm256_unpackhi_pd(r2, r3);
-  entry4 e;
-  e.phase = _mm256_permute2f128_pd(t0, t2, 0x20);
-  e.off = _mm256_permute2f128_pd(t1, t3, 0x20);
-  e.cells = _mm256_permute2f128_pd(t0, t2, 0x31);
-  e.hi = _mm256_permute2f128_pd(t1, t3, 0x31);
-  return e;
+/* The phases and gradient offsets of entry `at` of the four lanes' tables. */
+static HA__ALWAYS_INLINE void entry4(const double *const tab[4], size_t at, __m256d *phase,
+                                     __m256d *off) {
+  __m256d even = _mm256_insertf128_pd(_mm256_castpd128_pd256(_mm_loadu_pd(tab[0] + at)),
+                                      _mm_loadu_pd(tab[2] + at), 1);
+  __m256d odd = _mm256_insertf128_pd(_mm256_castpd128_pd256(_mm_loadu_pd(tab[1] + at)),
+                                     _mm_loadu_pd(tab[3] + at), 1);
+  *phase = _mm256_unpacklo_pd(even, odd);
+  *off = _mm256_unpackhi_pd(even, odd);
 }
 
-/* g0, g1 of the cells at fl by the hash (entry `at`: its low halves). */
-static HA__ALWAYS_INLINE void hashed4(const double *const tab[4], size_t at, __m256d hi, __m256d fl,
-                                      __m256d p, __m256d *g0, __m256d *g1) {
-  __m256d lo = _mm256_setr_pd(tab[0][at + 4], tab[1][at + 4], tab[2][at + 4], tab[3][at + 4]);
+/* g0, g1 of the cells at fl by the hash (entry `at`: its two halves). */
+static HA__ALWAYS_INLINE void hashed4(const double *const tab[4], size_t at, __m256d fl, __m256d p,
+                                      __m256d *g0, __m256d *g1) {
+  __m256d hi = _mm256_setr_pd(tab[0][at + 2], tab[1][at + 2], tab[2][at + 2], tab[3][at + 2]);
+  __m256d lo = _mm256_setr_pd(tab[0][at + 3], tab[1][at + 3], tab[2][at + 3], tab[3][at + 3]);
   __m256i h3 = _mm256_or_si256(_mm256_slli_epi64(to_i64(hi), 32), to_i64(lo));
   __m256i k0, k1;
   keys4(fl, p, &k0, &k1);
@@ -73,40 +68,39 @@ static HA__ALWAYS_INLINE void hashed4(const double *const tab[4], size_t at, __m
 }
 
 /* The gradient pairs at the four lanes' addresses: g0 = the first of each
- * pair, g1 = the second (two 16-byte loads per 128-bit half, transposed). */
+ * pair, g1 = the second (one 16-byte load per lane, transposed). */
 static HA__ALWAYS_INLINE void pair4(__m256i addr, __m256d *g0, __m256d *g1) {
   uint64_t ad[4];
   _mm256_storeu_si256((__m256i *)ad, addr);
-  __m128d p0 = _mm_loadu_pd((const double *)(uintptr_t)ad[0]);
-  __m128d p1 = _mm_loadu_pd((const double *)(uintptr_t)ad[1]);
-  __m128d p2 = _mm_loadu_pd((const double *)(uintptr_t)ad[2]);
-  __m128d p3 = _mm_loadu_pd((const double *)(uintptr_t)ad[3]);
-  __m256d even = _mm256_insertf128_pd(_mm256_castpd128_pd256(p0), p2, 1);
-  __m256d odd = _mm256_insertf128_pd(_mm256_castpd128_pd256(p1), p3, 1);
+  __m256d even =
+      _mm256_insertf128_pd(_mm256_castpd128_pd256(_mm_loadu_pd((const double *)(uintptr_t)ad[0])),
+                           _mm_loadu_pd((const double *)(uintptr_t)ad[2]), 1);
+  __m256d odd =
+      _mm256_insertf128_pd(_mm256_castpd128_pd256(_mm_loadu_pd((const double *)(uintptr_t)ad[1])),
+                           _mm_loadu_pd((const double *)(uintptr_t)ad[3]), 1);
   *g0 = _mm256_unpacklo_pd(even, odd);
   *g1 = _mm256_unpackhi_pd(even, odd);
 }
 
 /* One octave of one axis for four lanes: entry `at` of their tables at
- * lattice rate r, period p; `skip`: lanes whose term does not count. */
+ * lattice rate r, period p; from the tables (`tabled`: at the lanes'
+ * addresses `base`, their cell 0 where `skip`) or by hashing. */
 static HA__ALWAYS_INLINE __m256d octave4(const double *const tab[4], __m256i base, size_t at,
-                                         __m256d r, __m256d tau, __m256d p, __m256d skip) {
-  const __m256d zero = _mm256_setzero_pd();
-  entry4 e = load_entry4(tab, at);
-  __m256d x = _mm256_add_pd(_mm256_mul_pd(r, tau), e.phase);
+                                         __m256d r, __m256d tau, __m256d p, __m256d skip,
+                                         int tabled) {
+  __m256d phase, off;
+  entry4(tab, at, &phase, &off);
+  __m256d x = _mm256_add_pd(_mm256_mul_pd(r, tau), phase);
   __m256d fl = _mm256_floor_pd(x);
   __m256d t = _mm256_sub_pd(x, fl);
-  /* The table's cell: fl wrapped once by p (a no-op where p = 0). */
-  __m256d k = select4(_mm256_cmp_pd(fl, p, _CMP_GE_OQ), _mm256_sub_pd(fl, p), fl);
-  k = _mm256_andnot_pd(skip, k);
-  __m256d in =
-      _mm256_and_pd(_mm256_cmp_pd(k, zero, _CMP_GE_OQ), _mm256_cmp_pd(k, e.cells, _CMP_LT_OQ));
   __m256d g0, g1;
-  if (_mm256_movemask_pd(_mm256_or_pd(in, skip)) == 0xf) {
-    __m256i addr = _mm256_add_epi64(base, _mm256_slli_epi64(to_i64(_mm256_add_pd(e.off, k)), 3));
+  if (tabled) {
+    /* The table's cell: fl itself (the period is wrapped in). */
+    __m256d k = _mm256_andnot_pd(skip, fl);
+    __m256i addr = _mm256_add_epi64(base, _mm256_slli_epi64(to_i64(_mm256_add_pd(off, k)), 3));
     pair4(addr, &g0, &g1);
   } else {
-    hashed4(tab, at, e.hi, fl, p, &g0, &g1);
+    hashed4(tab, at, fl, p, &g0, &g1);
   }
   __m256d t3 = _mm256_mul_pd(_mm256_mul_pd(t, t), t);
   __m256d inner = _mm256_sub_pd(_mm256_mul_pd(t, _mm256_set1_pd(6.0)), _mm256_set1_pd(15.0));
@@ -129,6 +123,11 @@ static HA__ALWAYS_INLINE xyz4 perlin4(const ha__batch_soa *s, size_t i, size_t r
   __m256d tau = tau4(s, i, tv);
   __m256d rate = ld(s->w[0], i), per = ld(s->w[1], i), oct = ld(s->w[2], i);
   __m256d pers = ld(s->ph[0], i);
+  /* Octaves from the table: the lane's count where τ ∈ [0, T], else 0. */
+  __m256d held = _mm256_setr_pd(tab[0][HA__PERLIN_TABLED], tab[1][HA__PERLIN_TABLED],
+                                tab[2][HA__PERLIN_TABLED], tab[3][HA__PERLIN_TABLED]);
+  held = _mm256_and_pd(held, _mm256_and_pd(_mm256_cmp_pd(tau, _mm256_setzero_pd(), _CMP_GE_OQ),
+                                           _mm256_cmp_pd(tau, ld(s->T, i), _CMP_LE_OQ)));
   double most = 0.0;
   for (size_t l = 0; l < 4 && l < rem; l++) {
     most = s->w[2][i + l] > most ? s->w[2][i + l] : most;
@@ -137,14 +136,15 @@ static HA__ALWAYS_INLINE xyz4 perlin4(const ha__batch_soa *s, size_t i, size_t r
   __m256d amp = _mm256_set1_pd(1.0), scale = _mm256_set1_pd(1.0);
   for (int o = 0; o < (int)most; o++) {
     /* rate·2^o and period·2^o exactly; amp 0 where o ≥ the lane's count. */
-    __m256d on = _mm256_cmp_pd(_mm256_set1_pd((double)o), oct, _CMP_LT_OQ);
+    __m256d ov = _mm256_set1_pd((double)o);
+    __m256d on = _mm256_cmp_pd(ov, oct, _CMP_LT_OQ);
     __m256d w = _mm256_and_pd(amp, on);
-    __m256d skip =
-        _mm256_or_pd(dead, _mm256_andnot_pd(on, _mm256_castsi256_pd(_mm256_set1_epi64x(-1))));
+    __m256d skip = _mm256_or_pd(dead, _mm256_cmp_pd(ov, oct, _CMP_NLT_UQ));
+    int tabled = _mm256_movemask_pd(_mm256_or_pd(skip, _mm256_cmp_pd(ov, held, _CMP_LT_OQ))) == 0xf;
     __m256d r = _mm256_mul_pd(rate, scale);
     __m256d p = _mm256_mul_pd(per, scale);
     for (int a = 0; a < 3; a++) {
-      __m256d n = octave4(tab, base, HA__PERLIN_AT(a, o), r, tau, p, skip);
+      __m256d n = octave4(tab, base, HA__PERLIN_AT(a, o), r, tau, p, skip, tabled);
       sum[a] = _mm256_add_pd(sum[a], _mm256_mul_pd(w, n));
     }
     amp = _mm256_mul_pd(amp, pers);
