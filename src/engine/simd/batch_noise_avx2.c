@@ -67,27 +67,26 @@ static HA__ALWAYS_INLINE void hashed4(const double *const tab[4], size_t at, __m
   *g1 = signed4(h3, k1);
 }
 
-/* The gradient pairs at the four lanes' addresses: g0 = the first of each
- * pair, g1 = the second (one 16-byte load per lane, transposed). */
-static HA__ALWAYS_INLINE void pair4(__m256i addr, __m256d *g0, __m256d *g1) {
-  uint64_t ad[4];
-  _mm256_storeu_si256((__m256i *)ad, addr);
-  __m256d even =
-      _mm256_insertf128_pd(_mm256_castpd128_pd256(_mm_loadu_pd((const double *)(uintptr_t)ad[0])),
-                           _mm_loadu_pd((const double *)(uintptr_t)ad[2]), 1);
-  __m256d odd =
-      _mm256_insertf128_pd(_mm256_castpd128_pd256(_mm_loadu_pd((const double *)(uintptr_t)ad[1])),
-                           _mm_loadu_pd((const double *)(uintptr_t)ad[3]), 1);
+/* The gradient pairs at index `idx` of the four lanes' tables: g0 = the
+ * first of each pair, g1 = the second (one 16-byte load per lane,
+ * transposed). */
+static HA__ALWAYS_INLINE void pair4(const double *const tab[4], __m256i idx, __m256d *g0,
+                                    __m256d *g1) {
+  int64_t k[4];
+  _mm256_storeu_si256((__m256i *)k, idx);
+  __m256d even = _mm256_insertf128_pd(_mm256_castpd128_pd256(_mm_loadu_pd(tab[0] + k[0])),
+                                      _mm_loadu_pd(tab[2] + k[2]), 1);
+  __m256d odd = _mm256_insertf128_pd(_mm256_castpd128_pd256(_mm_loadu_pd(tab[1] + k[1])),
+                                     _mm_loadu_pd(tab[3] + k[3]), 1);
   *g0 = _mm256_unpacklo_pd(even, odd);
   *g1 = _mm256_unpackhi_pd(even, odd);
 }
 
 /* One octave of one axis for four lanes: entry `at` of their tables at
- * lattice rate r, period p; from the tables (`tabled`: at the lanes'
- * addresses `base`, their cell 0 where `skip`) or by hashing. */
-static HA__ALWAYS_INLINE __m256d octave4(const double *const tab[4], __m256i base, size_t at,
-                                         __m256d r, __m256d tau, __m256d p, __m256d skip,
-                                         int tabled) {
+ * lattice rate r, period p; from the tables (`tabled`: pad cell 0
+ * where `skip`) or by hashing. */
+static HA__ALWAYS_INLINE __m256d octave4(const double *const tab[4], size_t at, __m256d r,
+                                         __m256d tau, __m256d p, __m256d skip, int tabled) {
   __m256d phase, off;
   entry4(tab, at, &phase, &off);
   __m256d x = _mm256_add_pd(_mm256_mul_pd(r, tau), phase);
@@ -97,8 +96,7 @@ static HA__ALWAYS_INLINE __m256d octave4(const double *const tab[4], __m256i bas
   if (tabled) {
     /* The table's cell: fl itself (the period is wrapped in). */
     __m256d k = _mm256_andnot_pd(skip, fl);
-    __m256i addr = _mm256_add_epi64(base, _mm256_slli_epi64(to_i64(_mm256_add_pd(off, k)), 3));
-    pair4(addr, &g0, &g1);
+    pair4(tab, to_i64(_mm256_add_pd(off, k)), &g0, &g1);
   } else {
     hashed4(tab, at, fl, p, &g0, &g1);
   }
@@ -116,8 +114,6 @@ static HA__ALWAYS_INLINE xyz4 perlin4(const ha__batch_soa *s, size_t i, size_t r
   for (size_t l = 0; l < 4; l++) {
     tab[l] = l < rem && s->ref[i + l].tab != NULL ? s->ref[i + l].tab : zero_table;
   }
-  __m256i base = _mm256_setr_epi64x((long long)(uintptr_t)tab[0], (long long)(uintptr_t)tab[1],
-                                    (long long)(uintptr_t)tab[2], (long long)(uintptr_t)tab[3]);
   __m256d dead = _mm256_castsi256_pd(
       _mm256_cmpgt_epi64(_mm256_setr_epi64x(1, 2, 3, 4), _mm256_set1_epi64x((long long)rem)));
   __m256d tau = tau4(s, i, tv);
@@ -144,7 +140,7 @@ static HA__ALWAYS_INLINE xyz4 perlin4(const ha__batch_soa *s, size_t i, size_t r
     __m256d r = _mm256_mul_pd(rate, scale);
     __m256d p = _mm256_mul_pd(per, scale);
     for (int a = 0; a < 3; a++) {
-      __m256d n = octave4(tab, base, HA__PERLIN_AT(a, o), r, tau, p, skip, tabled);
+      __m256d n = octave4(tab, HA__PERLIN_AT(a, o), r, tau, p, skip, tabled);
       sum[a] = _mm256_add_pd(sum[a], _mm256_mul_pd(w, n));
     }
     amp = _mm256_mul_pd(amp, pers);
