@@ -157,11 +157,12 @@ static inline double ha__sin_det(double x) {
  * at HA__PERLIN_AT(a, o), HA__PERLIN_ENTRY doubles: the phase φ, the offset
  * (in doubles from the table's start) of its gradients, the folded hash's
  * high and low 32 bits. At HA__PERLIN_TABLED: how many octaves (the first
- * ones, all three axes) have gradients; octave o of them has n(o) cells,
- * those every τ in [0, T] reaches (perlin_noise.c), its gradients g_k,
- * k = 0..n(o), exactly the hash's 2u − 1 for lattice point k (wrapped by
- * the period): cell k = ⌊x⌋ spans g_k, g_{k+1}. The other entries'
- * offsets address HA__PERLIN_PAD, two zeros. */
+ * ones, all three axes) have gradients, then the duration T they cover:
+ * octave o of them has n(o) cells, those every τ in [0, T] reaches
+ * (perlin_noise.c), its gradients g_k, k = 0..n(o), exactly the hash's
+ * 2u − 1 for lattice point k (wrapped by the period): cell k = ⌊x⌋ spans
+ * g_k, g_{k+1}. The other entries' offsets address HA__PERLIN_PAD, two
+ * zeros. */
 #define HA__PERLIN_ENTRY 4
 #define HA__PERLIN_AT(a, o) ((size_t)HA__PERLIN_ENTRY * (3 * (size_t)(o) + (size_t)(a)))
 #define HA__PERLIN_TABLED HA__PERLIN_AT(0, 8)

@@ -60,7 +60,8 @@ void ha__batch_perlin_scalar(const ha__batch_soa *s, size_t i0, size_t n, double
     int64_t period = (int64_t)s->w[1][i];
     int octaves = (int)s->w[2][i];
     const double *tab = s->ref[i].tab;
-    int tabled = tau >= 0.0 && tau <= s->T[i] ? (int)tab[HA__PERLIN_TABLED] : 0;
+    /* The table's octaves where it covers τ (always, as the model builds it). */
+    int tabled = tau >= 0.0 && tau <= tab[HA__PERLIN_TABLED + 1] ? (int)tab[HA__PERLIN_TABLED] : 0;
     double rates[8], l[3];
     for (int o = 0; o < octaves; o++) {
       rates[o] = o == 0 ? rate : rates[o - 1] * 2.0; /* ldexp(rate, o), exactly */

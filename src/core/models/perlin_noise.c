@@ -121,7 +121,7 @@ static ha_status prepare(ha__motion_data *d, const ha_params *raw, ha_error *err
     return HA_ENOMEM;
   }
   d->aux[HA__PERLIN_TABLED] = (double)tabled;
-  d->aux[HA__PERLIN_TABLED + 1] = 0.0;
+  d->aux[HA__PERLIN_TABLED + 1] = d->timing.duration;
   d->aux[HA__PERLIN_PAD] = d->aux[HA__PERLIN_PAD + 1] = 0.0;
   size_t next = HA__PERLIN_PAD + 2;
   for (int o = 0; o < 8; o++) {

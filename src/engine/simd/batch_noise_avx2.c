@@ -44,15 +44,16 @@ static HA__ALWAYS_INLINE void keys4(__m256d fl, __m256d per, __m256i *k0, __m256
   *k1 = to_i64(select4(has, kn, _mm256_add_pd(fl, one)));
 }
 
-/* The phases and gradient offsets of entry `at` of the four lanes' tables. */
-static HA__ALWAYS_INLINE void entry4(const double *const tab[4], size_t at, __m256d *phase,
-                                     __m256d *off) {
+/* The first two doubles at `at` of the four lanes' tables (an entry's
+ * phase and gradient offset). */
+static HA__ALWAYS_INLINE void entry4(const double *const tab[4], size_t at, __m256d *first,
+                                     __m256d *second) {
   __m256d even = _mm256_insertf128_pd(_mm256_castpd128_pd256(_mm_loadu_pd(tab[0] + at)),
                                       _mm_loadu_pd(tab[2] + at), 1);
   __m256d odd = _mm256_insertf128_pd(_mm256_castpd128_pd256(_mm_loadu_pd(tab[1] + at)),
                                      _mm_loadu_pd(tab[3] + at), 1);
-  *phase = _mm256_unpacklo_pd(even, odd);
-  *off = _mm256_unpackhi_pd(even, odd);
+  *first = _mm256_unpacklo_pd(even, odd);
+  *second = _mm256_unpackhi_pd(even, odd);
 }
 
 /* g0, g1 of the cells at fl by the hash (entry `at`: its two halves). */
@@ -143,11 +144,12 @@ static HA__ALWAYS_INLINE xyz4 perlin4(const ha__batch_soa *s, size_t i, size_t r
   __m256d tau = tau4(s, i, tv);
   __m256d rate = ld(s->w[0], i), per = ld(s->w[1], i), oct = ld(s->w[2], i);
   __m256d pers = ld(s->ph[0], i);
-  /* Octaves from the table: the lane's count where τ ∈ [0, T], else 0. */
-  __m256d held = _mm256_setr_pd(tab[0][HA__PERLIN_TABLED], tab[1][HA__PERLIN_TABLED],
-                                tab[2][HA__PERLIN_TABLED], tab[3][HA__PERLIN_TABLED]);
+  /* Octaves from the table: the lane's count where its table covers τ
+   * (τ ∈ [0, T]: always, as the model builds it), else 0. */
+  __m256d held, upto;
+  entry4(tab, HA__PERLIN_TABLED, &held, &upto);
   held = _mm256_and_pd(held, _mm256_and_pd(_mm256_cmp_pd(tau, _mm256_setzero_pd(), _CMP_GE_OQ),
-                                           _mm256_cmp_pd(tau, ld(s->T, i), _CMP_LE_OQ)));
+                                           _mm256_cmp_pd(tau, upto, _CMP_LE_OQ)));
   double most = 0.0;
   for (size_t l = 0; l < 4 && l < rem; l++) {
     most = s->w[2][i + l] > most ? s->w[2][i + l] : most;
