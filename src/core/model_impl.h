@@ -153,19 +153,20 @@ static inline double ha__sin_det(double x) {
   return q == 0 ? sn : q == 1 ? cs : q == 2 ? -sn : -cs;
 }
 
-/* perlin-noise's table (PERLIN above): the entry of axis a, octave o (< 8)
- * at HA__PERLIN_AT(a, o), HA__PERLIN_ENTRY doubles: the phase φ, the offset
- * (in doubles from the table's start) of its gradients, the folded hash's
- * high and low 32 bits. At HA__PERLIN_TABLED: how many octaves (the first
- * ones, all three axes) have gradients, then the duration T they cover:
- * octave o of them has n(o) cells, those every τ in [0, T] reaches
+/* perlin-noise's table (PERLIN above): axis a, octave o (< 8) has its
+ * phase φ and the offset (in doubles from the table's start) of its
+ * gradients at HA__PERLIN_AT(a, o), the folded hash's high and low 32 bits
+ * HA__PERLIN_HASH doubles further (the kernels' lookups read only the
+ * former: fewer cache lines). At HA__PERLIN_TABLED: how many octaves (the
+ * first ones, all three axes) have gradients, then the duration T they
+ * cover: octave o of them has n(o) cells, those every τ in [0, T] reaches
  * (perlin_noise.c), its gradients g_k, k = 0..n(o), exactly the hash's
  * 2u − 1 for lattice point k (wrapped by the period): cell k = ⌊x⌋ spans
  * g_k, g_{k+1}. The other entries' offsets address HA__PERLIN_PAD, two
  * zeros. */
-#define HA__PERLIN_ENTRY 4
-#define HA__PERLIN_AT(a, o) ((size_t)HA__PERLIN_ENTRY * (3 * (size_t)(o) + (size_t)(a)))
-#define HA__PERLIN_TABLED HA__PERLIN_AT(0, 8)
+#define HA__PERLIN_AT(a, o) ((size_t)2 * (3 * (size_t)(o) + (size_t)(a)))
+#define HA__PERLIN_HASH HA__PERLIN_AT(0, 8)
+#define HA__PERLIN_TABLED (2 * HA__PERLIN_HASH)
 #define HA__PERLIN_PAD (HA__PERLIN_TABLED + 2)
 
 /* noise.h's hashing, out of line for the batch: the hash of (seed, a, b)

@@ -43,7 +43,7 @@ static double octave(const double *tab, const double *e, double x, int64_t perio
     g0 = g[0];
     g1 = g[1];
   } else {
-    uint64_t h3 = (uint64_t)e[2] << 32 | (uint64_t)e[3];
+    uint64_t h3 = (uint64_t)e[HA__PERLIN_HASH] << 32 | (uint64_t)e[HA__PERLIN_HASH + 1];
     g0 = hashed(h3, i);
     g1 = hashed(h3, i1);
   }

@@ -130,8 +130,8 @@ static ha_status prepare(ha__motion_data *d, const ha_params *raw, ha_error *err
       uint64_t h = ha__noise_hash3(seed, (uint64_t)a, (uint64_t)o);
       e[0] = phase[a][o];
       e[1] = (double)HA__PERLIN_PAD;
-      e[2] = (double)(h >> 32);
-      e[3] = (double)(h & 0xffffffffu);
+      e[HA__PERLIN_HASH] = (double)(h >> 32);
+      e[HA__PERLIN_HASH + 1] = (double)(h & 0xffffffffu);
       if (o < tabled) {
         fill_gradients(d, o, e, h, &next);
       }
@@ -166,7 +166,7 @@ static ha_vec3 local(const ha__motion_data *d, const ha__eval *ev) {
     for (int o = 0; o < octaves; o++) {
       /* Sub-streams 0..7 hold the gradients, 8..15 the phases. */
       const double *e = d->aux + HA__PERLIN_AT(a, o);
-      uint64_t h3 = (uint64_t)e[2] << 32 | (uint64_t)e[3];
+      uint64_t h3 = (uint64_t)e[HA__PERLIN_HASH] << 32 | (uint64_t)e[HA__PERLIN_HASH + 1];
       double x = ldexp(d->s[S_RATE], o) * ev->tau + e[0];
       int64_t period = (int64_t)d->s[S_PERIOD] << o;
       sum += amp * gradient_noise(h3, x, period);

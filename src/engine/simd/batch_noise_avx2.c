@@ -56,11 +56,11 @@ static HA__ALWAYS_INLINE void entry4(const double *const tab[4], size_t at, __m2
   *second = _mm256_unpackhi_pd(even, odd);
 }
 
-/* g0, g1 of the cells at fl by the hash (entry `at`: its two halves). */
+/* g0, g1 of the cells at fl by the hash (entry `at`: its hash halves). */
 static HA__ALWAYS_INLINE void hashed4(const double *const tab[4], size_t at, __m256d fl, __m256d p,
                                       __m256d *g0, __m256d *g1) {
-  __m256d hi = _mm256_setr_pd(tab[0][at + 2], tab[1][at + 2], tab[2][at + 2], tab[3][at + 2]);
-  __m256d lo = _mm256_setr_pd(tab[0][at + 3], tab[1][at + 3], tab[2][at + 3], tab[3][at + 3]);
+  __m256d hi, lo;
+  entry4(tab, at + HA__PERLIN_HASH, &hi, &lo);
   __m256i h3 = _mm256_or_si256(_mm256_slli_epi64(to_i64(hi), 32), to_i64(lo));
   __m256i k0, k1;
   keys4(fl, p, &k0, &k1);
