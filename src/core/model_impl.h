@@ -60,10 +60,10 @@ typedef struct ha__model ha__model;
  *   PERLIN: P = c + M·L, L_a = Σ_o pers^o·n_o(x), perlin_noise.c's octaves
  *           (x = rate·2^o·τ + φ(a, o)): rate, period (0 none) and octaves
  *           in omega[0..2], persistence in phase[0], the phases and the
- *           folded hashes in `table` (perlin_noise.c's d->aux, which the
- *           batch references, never copies: axis a, octave o at
- *           HA__PERLIN_AT(a, o): φ, the hash's high and low 32 bits); c =
- *           centre and M = scale/(N·Σ pers^o)·I before the frame.
+ *           folded hashes and the precomputed lattice gradients in
+ *           `table` (perlin_noise.c's d->aux, which the batch references,
+ *           never copies: HA__PERLIN_AT below); c = centre and
+ *           M = scale/(N·Σ pers^o)·I before the frame.
  *   ATTRACT: P = c + M·x(τ), attract_repel.c's grid state x (its fixed
  *           step, checkpoints in `table` = d->aux, the per-track cache)
  *           linearly interpolated to τ: strength, radius, maxSpeed in
@@ -153,8 +153,21 @@ static inline double ha__sin_det(double x) {
   return q == 0 ? sn : q == 1 ? cs : q == 2 ? -sn : -cs;
 }
 
-/* perlin-noise's table (PERLIN above): axis a, octave o (< 8). */
-#define HA__PERLIN_AT(a, o) ((size_t)3 * (8 * (size_t)(a) + (size_t)(o)))
+/* perlin-noise's table (PERLIN above): axis a, octave o (< 8) has its
+ * phase φ and the offset (in doubles from the table's start) of its
+ * gradients at HA__PERLIN_AT(a, o), the folded hash's high and low 32 bits
+ * HA__PERLIN_HASH doubles further (the kernels' lookups read only the
+ * former: fewer cache lines). At HA__PERLIN_TABLED: how many octaves (the
+ * first ones, all three axes) have gradients, then the duration T they
+ * cover: octave o of them has n(o) cells, those every τ in [0, T] reaches
+ * (perlin_noise.c), its gradients g_k, k = 0..n(o), exactly the hash's
+ * 2u − 1 for lattice point k (wrapped by the period): cell k = ⌊x⌋ spans
+ * g_k, g_{k+1}. The other entries' offsets address HA__PERLIN_PAD, two
+ * zeros. */
+#define HA__PERLIN_AT(a, o) ((size_t)2 * (3 * (size_t)(o) + (size_t)(a)))
+#define HA__PERLIN_HASH HA__PERLIN_AT(0, 8)
+#define HA__PERLIN_TABLED (2 * HA__PERLIN_HASH)
+#define HA__PERLIN_PAD (HA__PERLIN_TABLED + 2)
 
 /* noise.h's hashing, out of line for the batch: the hash of (seed, a, b)
  * folded up to its last key, and the last round with key c. */

@@ -4,7 +4,10 @@
  * to the model's and only the folded frame rounds differently. The lattice
  * index is reduced by the period with a subtraction where it lies in
  * [0, 2·period) (it does for every τ in [0, T]) instead of two integer
- * divisions; the same value. */
+ * divisions; the same value. The gradients come from the table for the
+ * octaves it holds (the model precomputed them, the same doubles, for
+ * every τ in [0, T]: the kernels check τ rather than each cell), else from
+ * the hash. */
 #include "batch_impl.h"
 
 /* i mod period (≥ 0) for period > 0, as ((i % period) + period) % period. */
@@ -18,8 +21,15 @@ static int64_t wrap_index(int64_t i, int64_t period) {
   return ((i % period) + period) % period;
 }
 
-/* One octave at x (lattice units): perlin_noise.c's gradient_noise. */
-static double octave(uint64_t h3, double x, int64_t period) {
+/* 2u − 1 of the last hash round of (h3, key): noise.h's ha__noise_signed. */
+static double hashed(uint64_t h3, int64_t key) {
+  return 2.0 * ((double)(ha__noise_last(h3, (uint64_t)key) >> 11) * (1.0 / 9007199254740992.0)) -
+         1.0;
+}
+
+/* One octave at x (lattice units): perlin_noise.c's gradient_noise, for the
+ * table entry e (HA__PERLIN_AT) of `tab`, looked up when `tabled`. */
+static double octave(const double *tab, const double *e, double x, int64_t period, int tabled) {
   double fl = floor(x);
   double t = x - fl;
   int64_t i = (int64_t)fl, i1 = i + 1;
@@ -27,10 +37,16 @@ static double octave(uint64_t h3, double x, int64_t period) {
     i = wrap_index(i, period);
     i1 = i + 1 == period ? 0 : i + 1;
   }
-  double g0 =
-      2.0 * ((double)(ha__noise_last(h3, (uint64_t)i) >> 11) * (1.0 / 9007199254740992.0)) - 1.0;
-  double g1 =
-      2.0 * ((double)(ha__noise_last(h3, (uint64_t)i1) >> 11) * (1.0 / 9007199254740992.0)) - 1.0;
+  double g0, g1;
+  if (tabled) {
+    const double *g = tab + (size_t)e[1] + (size_t)fl; /* the period wrapped in */
+    g0 = g[0];
+    g1 = g[1];
+  } else {
+    uint64_t h3 = (uint64_t)e[HA__PERLIN_HASH] << 32 | (uint64_t)e[HA__PERLIN_HASH + 1];
+    g0 = hashed(h3, i);
+    g1 = hashed(h3, i1);
+  }
   double fade = t * t * t * (t * (t * 6.0 - 15.0) + 10.0);
   double a = g0 * t, b = g1 * (t - 1.0);
   return a + fade * (b - a);
@@ -43,13 +59,18 @@ void ha__batch_perlin_scalar(const ha__batch_soa *s, size_t i0, size_t n, double
     double rate = s->w[0][i], pers = s->ph[0][i];
     int64_t period = (int64_t)s->w[1][i];
     int octaves = (int)s->w[2][i];
-    double l[3];
+    const double *tab = s->ref[i].tab;
+    /* The table's octaves where it covers τ (always, as the model builds it). */
+    int tabled = tau >= 0.0 && tau <= tab[HA__PERLIN_TABLED + 1] ? (int)tab[HA__PERLIN_TABLED] : 0;
+    double rates[8], l[3];
+    for (int o = 0; o < octaves; o++) {
+      rates[o] = o == 0 ? rate : rates[o - 1] * 2.0; /* ldexp(rate, o), exactly */
+    }
     for (int a = 0; a < 3; a++) {
       double sum = 0.0, amp = 1.0;
       for (int o = 0; o < octaves; o++) {
-        const double *e = s->ref[i].tab + HA__PERLIN_AT(a, o);
-        uint64_t h3 = (uint64_t)e[1] << 32 | (uint64_t)e[2];
-        sum += amp * octave(h3, ldexp(rate, o) * tau + e[0], period << o);
+        const double *e = tab + HA__PERLIN_AT(a, o);
+        sum += amp * octave(tab, e, rates[o] * tau + e[0], period << o, o < tabled);
         amp *= pers;
       }
       l[a] = sum;

@@ -65,26 +65,76 @@ static const ha_param_info params[] = {
     HA__P_SEED(S_SEED),
 };
 
-/* d->aux: per axis a and octave o, at 3·(8a + o): the phase φ(a, o) and the
- * gradients' hash ha__noise_hash4(seed, a, o, ·) folded up to its last key
- * (as two 32-bit halves, exact in doubles; HA__PERLIN_AT), so an evaluation hashes each
- * lattice point with one mixing round instead of four and no phase. */
+/* d->aux (HA__PERLIN_AT, model_impl.h): per axis a and octave o the phase
+ * φ(a, o) and the gradients' hash ha__noise_hash4(seed, a, o, ·) folded up
+ * to its last key (as two 32-bit halves, exact in doubles), so an
+ * evaluation hashes each lattice point with one mixing round instead of
+ * four and no phase; then, for the batch kernels, the gradients themselves
+ * of every lattice point an evaluation can reach, octave by octave from the
+ * first while they fit in GRADIENTS_MAX doubles: τ ∈ [0, T] always, so
+ * x ≤ rate·2^o·T + φ (the kernels' operations, each rounding monotone) and
+ * the cells are k = 0..⌊that⌋, with the period's wrap built in (g_k is the
+ * gradient of lattice point k mod n·2^o), so the kernels index by ⌊x⌋
+ * as it is. Each value is ha__noise_signed of the hash, the double the
+ * hash path computes, so a lookup replaces two multiply rounds per lattice
+ * point exactly. local() keeps hashing: it is the reference the batch is
+ * tested against. Rejected: tables for the periodic case only (loop mode);
+ * once and pingpong bound τ just the same. */
+#define GRADIENTS_MAX 4096
+
+/* The cells of octave o (phase φ) that evaluations can reach. */
+static double reach_cells(const ha__motion_data *d, int o, double phase) {
+  return floor(ldexp(d->s[S_RATE], o) * d->timing.duration + phase) + 1.0;
+}
+
+/* Octave o's gradients, g_0..g_n, from `next` on: *next moves past them. */
+static void fill_gradients(const ha__motion_data *d, int o, double *e, uint64_t h, size_t *next) {
+  size_t n = (size_t)reach_cells(d, o, e[0]);
+  uint64_t period = (uint64_t)d->s[S_PERIOD] << o;
+  e[1] = (double)*next;
+  for (uint64_t k = 0; k <= n; k++) {
+    uint64_t key = period > 0 ? k % period : k;
+    d->aux[(*next)++] = ha__noise_signed(ha__noise_hash_last(h, key));
+  }
+}
 
 static ha_status prepare(ha__motion_data *d, const ha_params *raw, ha_error *err) {
   (void)raw;
   (void)err;
   d->s[S_RATE] = ha__noise_cycle_rate(d, d->s[S_FREQ], &d->s[S_PERIOD]);
-  if (ha__aux_alloc(d, HA__PERLIN_AT(3, 0)) != HA_OK) {
+  uint64_t seed = (uint64_t)d->s[S_SEED];
+  double phase[3][8];
+  double total = (double)(HA__PERLIN_PAD + 2);
+  int tabled = 0;
+  for (int o = 0; o < 8; o++) {
+    double need = 0.0;
+    for (int a = 0; a < 3; a++) {
+      phase[a][o] = ha__noise_unit01(ha__noise_hash4(seed, (uint64_t)a, 8 + (uint64_t)o, 0));
+      need += reach_cells(d, o, phase[a][o]) + 1.0;
+    }
+    if (tabled == o && o < (int)d->s[S_OCT] && total + need <= GRADIENTS_MAX) {
+      total += need;
+      tabled++;
+    }
+  }
+  if (ha__aux_alloc(d, (size_t)total) != HA_OK) {
     return HA_ENOMEM;
   }
-  uint64_t seed = (uint64_t)d->s[S_SEED];
-  for (uint64_t a = 0; a < 3; a++) {
-    for (uint64_t o = 0; o < 8; o++) {
+  d->aux[HA__PERLIN_TABLED] = (double)tabled;
+  d->aux[HA__PERLIN_TABLED + 1] = d->timing.duration;
+  d->aux[HA__PERLIN_PAD] = d->aux[HA__PERLIN_PAD + 1] = 0.0;
+  size_t next = HA__PERLIN_PAD + 2;
+  for (int o = 0; o < 8; o++) {
+    for (int a = 0; a < 3; a++) {
       double *e = d->aux + HA__PERLIN_AT(a, o);
-      uint64_t h = ha__noise_hash3(seed, a, o);
-      e[0] = ha__noise_unit01(ha__noise_hash4(seed, a, 8 + o, 0));
-      e[1] = (double)(h >> 32);
-      e[2] = (double)(h & 0xffffffffu);
+      uint64_t h = ha__noise_hash3(seed, (uint64_t)a, (uint64_t)o);
+      e[0] = phase[a][o];
+      e[1] = (double)HA__PERLIN_PAD;
+      e[HA__PERLIN_HASH] = (double)(h >> 32);
+      e[HA__PERLIN_HASH + 1] = (double)(h & 0xffffffffu);
+      if (o < tabled) {
+        fill_gradients(d, o, e, h, &next);
+      }
     }
   }
   return HA_OK;
@@ -116,7 +166,7 @@ static ha_vec3 local(const ha__motion_data *d, const ha__eval *ev) {
     for (int o = 0; o < octaves; o++) {
       /* Sub-streams 0..7 hold the gradients, 8..15 the phases. */
       const double *e = d->aux + HA__PERLIN_AT(a, o);
-      uint64_t h3 = (uint64_t)e[1] << 32 | (uint64_t)e[2];
+      uint64_t h3 = (uint64_t)e[HA__PERLIN_HASH] << 32 | (uint64_t)e[HA__PERLIN_HASH + 1];
       double x = ldexp(d->s[S_RATE], o) * ev->tau + e[0];
       int64_t period = (int64_t)d->s[S_PERIOD] << o;
       sum += amp * gradient_noise(h3, x, period);

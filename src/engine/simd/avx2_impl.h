@@ -153,22 +153,21 @@ static HA__ALWAYS_INLINE __m256i to_i64(__m256d v) {
   const __m256d magic = _mm256_set1_pd(ROUND_MAGIC);
   return _mm256_sub_epi64(_mm256_castpd_si256(_mm256_add_pd(v, magic)), _mm256_castpd_si256(magic));
 }
-/* A value in [0, 2^52) as a double. */
-static HA__ALWAYS_INLINE __m256d from_u52(__m256i v) {
-  const __m256d two52 = _mm256_set1_pd(4503599627370496.0);
-  return _mm256_sub_pd(_mm256_castsi256_pd(_mm256_or_si256(v, _mm256_castpd_si256(two52))), two52);
-}
-/* 2·u − 1 (noise.h's ha__noise_signed) of the last hash round of (h3, key):
- * u the top 53 bits over 2^53, converted exactly. */
+/* 2·u − 1 (noise.h's ha__noise_signed) of the last hash round of (h3, key),
+ * u the top 53 bits of h over 2^53, exactly: 2u − 1 = (h >> 11)·2^−52 − 1
+ * is a multiple of 2^−52 below 1 in magnitude, so a double; with
+ * v = 2 + (h >> 12)·2^−51 ∈ [2, 4) (h's bits under 2.0's exponent) it is
+ * (v − 3) + b·2^−52, b = bit 11 of h: v − 3 is exact (Sterbenz), and so is
+ * the sum, representable. */
 static HA__ALWAYS_INLINE __m256d signed4(__m256i h3, __m256i key) {
   __m256i h = mix4(_mm256_xor_si256(
       h3, _mm256_add_epi64(key, _mm256_set1_epi64x((long long)0x8cb92ba72f3d8dd7ull))));
-  __m256i top = _mm256_srli_epi64(h, 11); /* 53 bits: 21 high, 32 low */
-  __m256d u = _mm256_add_pd(
-      _mm256_mul_pd(from_u52(_mm256_srli_epi64(top, 32)), _mm256_set1_pd(4294967296.0)),
-      from_u52(_mm256_and_si256(top, _mm256_set1_epi64x(0xffffffffLL))));
-  u = _mm256_mul_pd(u, _mm256_set1_pd(1.0 / 9007199254740992.0));
-  return _mm256_sub_pd(_mm256_mul_pd(_mm256_set1_pd(2.0), u), _mm256_set1_pd(1.0));
+  __m256d v = _mm256_castsi256_pd(
+      _mm256_or_si256(_mm256_srli_epi64(h, 12), _mm256_castpd_si256(_mm256_set1_pd(2.0))));
+  /* Bit 11 moved to the sign bit selects 2^−52. */
+  __m256d low = _mm256_blendv_pd(_mm256_setzero_pd(), _mm256_set1_pd(0x1p-52),
+                                 _mm256_castsi256_pd(_mm256_slli_epi64(h, 52)));
+  return _mm256_add_pd(_mm256_sub_pd(v, _mm256_set1_pd(3.0)), low);
 }
 
 static HA__ALWAYS_INLINE __m256d select4(__m256d mask, __m256d yes, __m256d no) {
