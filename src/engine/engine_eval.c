@@ -43,6 +43,12 @@
 #include <string.h>
 #include <time.h>
 
+/* Tracks ahead whose hot line the loop asks for. */
+#define EVAL_AHEAD 32
+
+/* A step the compiler must copy into the loop (it would call it). */
+#define HA__ALWAYS_INLINE inline __attribute__((always_inline))
+
 /* from → to at eased weight w, in xyz or aed (shorter azimuth arc). */
 static ha_vec3 eval_mix(ha_vec3 from, ha_vec3 to, double w, int aed) {
   if (!aed) {
@@ -118,6 +124,11 @@ static void eval_batch_rebuild(ha_engine *e) {
     ha_track_ctx ctx = {tr->id, ha_group_shift(&a->g, tr->member), &tr->state[0], NULL};
     size_t slot = 0;
     tr->bslot = ha_batch_add(e->batch, a->g.motion, &ctx, &slot) == HA_OK ? (int32_t)slot : -1;
+    if (tr->bslot >= 0) {
+      e->ox[slot] = tr->boff.x;
+      e->oy[slot] = tr->boff.y;
+      e->oz[slot] = tr->boff.z;
+    }
   }
 }
 
@@ -221,7 +232,7 @@ static ha_vec3 eval_replace_blend(ha_engine *e, anim *a, track *tr, double t, ha
 /* Where the track's animation puts it at t (its batch slot plus its
  * constant offset, or the per-track path), blended while a replace runs;
  * its hold position when no animation drives it. */
-static ha_vec3 eval_animation(ha_engine *e, track *tr, double t) {
+static HA__ALWAYS_INLINE ha_vec3 eval_animation(ha_engine *e, track *tr, double t) {
   if (tr->anim < 0) {
     return tr->hold;
   }
@@ -229,7 +240,7 @@ static ha_vec3 eval_animation(ha_engine *e, track *tr, double t) {
   ha_vec3 p;
   if (tr->bslot >= 0) {
     size_t b = (size_t)tr->bslot;
-    p = ha_vec3_add(ha_vec3_make(e->bx[b], e->by[b], e->bz[b]), tr->boff);
+    p = ha_vec3_make(e->bx[b] + e->ox[b], e->by[b] + e->oy[b], e->bz[b] + e->oz[b]);
     e->stats.batch_tracks++;
   } else {
     p = ha__group_member(&a->g, tr->member, t - a->t0, tr->group_base, a->bary, tr->id,
@@ -297,8 +308,8 @@ static ha_vec3 eval_nan_guard(ha_engine *e, const track *tr, ha_vec3 p) {
  * of the previous evaluation (real_dt real seconds ago, so the cap holds
  * whatever the transport does; none before the first evaluation); each
  * clamp counted. */
-static ha_vec3 eval_limits(ha_engine *e, track *tr, ha_vec3 p, double real_dt) {
-  const ha_limits *lim = &e->cfg.limits;
+static ha_vec3 eval_limits(ha_engine *e, const ha_limits *lim, int have_last, track *tr, ha_vec3 p,
+                           double real_dt) {
   if (lim->box_enabled) {
     int c = 0;
     p = eval_clamp_box(lim, p, &c);
@@ -307,7 +318,7 @@ static ha_vec3 eval_limits(ha_engine *e, track *tr, ha_vec3 p, double real_dt) {
       tr->clamped++;
     }
   }
-  if (lim->max_speed > 0.0 && e->have_last) {
+  if (lim->max_speed > 0.0 && have_last) {
     ha_vec3 d = ha_vec3_sub(p, tr->pos);
     double len = ha_vec3_len(d), maxd = lim->max_speed * real_dt;
     if (len > maxd) {
@@ -322,10 +333,10 @@ static ha_vec3 eval_limits(ha_engine *e, track *tr, ha_vec3 p, double real_dt) {
 }
 
 /* The track is at p now: velocity over dt, and an idle track rests there. */
-static void eval_commit(const ha_engine *e, track *tr, ha_vec3 p, double dt) {
+static void eval_commit(const ha_limits *lim, track *tr, ha_vec3 p, double dt) {
   tr->vel = dt > 0.0 ? ha_vec3_scale(ha_vec3_sub(p, tr->pos), 1.0 / dt) : ha_vec3_zero();
   tr->pos = p;
-  if (tr->anim < 0 && tr->tr_kind == TR_NONE && e->cfg.limits.max_speed <= 0.0) {
+  if (tr->anim < 0 && tr->tr_kind == TR_NONE && lim->max_speed <= 0.0) {
     tr->hold = p; /* a clamped rest position stays clamped */
   }
 }
@@ -336,6 +347,12 @@ ha_status ha_engine_evaluate(ha_engine *e, double t, double *x, double *y, doubl
 
 ha_status ha_engine_evaluate_step(ha_engine *e, double t, double real_dt, double *x, double *y,
                                   double *z, size_t cap) {
+  ha__engine_out out = {x, y, z, NULL, NULL, NULL, NULL};
+  return ha__engine_evaluate_out(e, t, real_dt, &out, cap, NULL);
+}
+
+ha_status ha__engine_evaluate_out(ha_engine *e, double t, double real_dt, const ha__engine_out *out,
+                                  size_t cap, size_t *moving) {
   if (cap < e->ntracks) {
     return HA_ENOBUFS;
   }
@@ -350,20 +367,44 @@ ha_status ha_engine_evaluate_step(ha_engine *e, double t, double real_dt, double
   e->now = t;
   e->slowest = (ha_engine_slowest){0, -1, NULL, 0.0};
   double mark = e->cfg.time_tracks ? eval_clock() : 0.0;
+  /* In locals: the loop's stores (doubles, status bytes) could otherwise
+   * alias them, and they would be read again for every track. */
+  const ha_limits lim = e->cfg.limits;
+  const int have_last = e->have_last;
+  double *const x = out->x, *const y = out->y, *const z = out->z;
+  double *const vx = out->vx, *const vy = out->vy, *const vz = out->vz;
+  uint8_t *const status = out->status;
+  size_t busy = 0;
   for (size_t i = 0; i < e->ntracks; i++) {
     track *tr = &e->tracks[i];
+    if (i + EVAL_AHEAD < e->ntracks) {
+      /* Its hot line, a whole track apart from the next (the hardware's
+       * prefetchers missed them: a third of this loop waited there). */
+      __builtin_prefetch(&e->tracks[i + EVAL_AHEAD], 1);
+    }
     eval_start_due_goto(e, tr, t);
     ha_vec3 p = eval_animation_timed(e, tr, t, &mark);
     p = eval_transition(tr, t, p);
     p = eval_nan_guard(e, tr, p);
-    p = eval_limits(e, tr, p, real_dt);
-    eval_commit(e, tr, p, dt);
+    p = eval_limits(e, &lim, have_last, tr, p, real_dt);
+    eval_commit(&lim, tr, p, dt);
     x[i] = p.x;
     y[i] = p.y;
     z[i] = p.z;
+    if (status != NULL) {
+      ha_track_status st = ha__track_status(tr);
+      busy += st != HA_TRACK_IDLE;
+      vx[i] = tr->vel.x;
+      vy[i] = tr->vel.y;
+      vz[i] = tr->vel.z;
+      status[i] = (uint8_t)st;
+    }
   }
   e->last_t = t;
   e->have_last = 1;
   e->stats.evaluations++;
+  if (moving != NULL) {
+    *moving = busy;
+  }
   return HA_OK;
 }

@@ -540,8 +540,9 @@ static double tick_transport(ha_player *p, double now, double step) {
  * track count. */
 static size_t tick_evaluate(ha_player *p, double t, double step) {
   size_t n = ha_engine_track_count(p->engine);
-  ha_engine_evaluate_step(p->engine, t, step, p->x, p->y, p->z, p->cfg.max_tracks);
-  size_t moving = ha__engine_motion(p->engine, n, p->vx, p->vy, p->vz, p->status);
+  ha__engine_out out = {p->x, p->y, p->z, p->vx, p->vy, p->vz, p->status};
+  size_t moving = 0;
+  ha__engine_evaluate_out(p->engine, t, step, &out, p->cfg.max_tracks, &moving);
   ha__history_record(&p->sent, n, p->x, p->y, p->z);
   ha_metrics_set_gauge(p->metrics, HA_GAUGE_ACTIVE_TRACKS, (double)moving);
   return n;
