@@ -341,6 +341,27 @@ static void eval_commit(const ha_limits *lim, track *tr, ha_vec3 p, double dt) {
   }
 }
 
+/* What every track's step reads of the evaluation. */
+typedef struct eval_step {
+  double t, real_dt, dt;
+  ha_limits lim;
+  int have_last;
+} eval_step;
+
+/* Every step of one track (the file comment's pipeline). Out of the loop:
+ * inlined there, its many paths took the registers of the steady state's
+ * short one (ha__engine_evaluate_out). */
+static __attribute__((noinline)) ha_vec3 eval_track(ha_engine *e, const eval_step *s, track *tr,
+                                                    double *mark) {
+  eval_start_due_goto(e, tr, s->t);
+  ha_vec3 p = eval_animation_timed(e, tr, s->t, mark);
+  p = eval_transition(tr, s->t, p);
+  p = eval_nan_guard(e, tr, p);
+  p = eval_limits(e, &s->lim, s->have_last, tr, p, s->real_dt);
+  eval_commit(&s->lim, tr, p, s->dt);
+  return p;
+}
+
 ha_status ha_engine_evaluate(ha_engine *e, double t, double *x, double *y, double *z, size_t cap) {
   return ha_engine_evaluate_step(e, t, e->have_last ? fabs(t - e->last_t) : 0.0, x, y, z, cap);
 }
@@ -370,11 +391,18 @@ ha_status ha__engine_evaluate_out(ha_engine *e, double t, double real_dt, const 
   /* In locals: the loop's stores (doubles, status bytes) could otherwise
    * alias them, and they would be read again for every track. */
   const ha_limits lim = e->cfg.limits;
-  const int have_last = e->have_last;
+  const eval_step step = {t, real_dt, dt, lim, e->have_last};
   double *const x = out->x, *const y = out->y, *const z = out->z;
   double *const vx = out->vx, *const vy = out->vy, *const vz = out->vz;
   uint8_t *const status = out->status;
-  size_t busy = 0;
+  const double *const bx = e->bx, *const by = e->by, *const bz = e->bz;
+  const double *const ox = e->ox, *const oy = e->oy, *const oz = e->oz;
+  const anim *const anims = e->anims;
+  /* No limits: a batched track without a goto, a transition or a blend has
+   * the steady state's short path (the file comment's steps that are not
+   * no-ops for it, with the same operations). */
+  const bool steady = !lim.box_enabled && !(lim.max_speed > 0.0);
+  size_t busy = 0, nbatch = 0;
   for (size_t i = 0; i < e->ntracks; i++) {
     track *tr = &e->tracks[i];
     if (i + EVAL_AHEAD < e->ntracks) {
@@ -382,12 +410,17 @@ ha_status ha__engine_evaluate_out(ha_engine *e, double t, double real_dt, const 
        * prefetchers missed them: a third of this loop waited there). */
       __builtin_prefetch(&e->tracks[i + EVAL_AHEAD], 1);
     }
-    eval_start_due_goto(e, tr, t);
-    ha_vec3 p = eval_animation_timed(e, tr, t, &mark);
-    p = eval_transition(tr, t, p);
-    p = eval_nan_guard(e, tr, p);
-    p = eval_limits(e, &lim, have_last, tr, p, real_dt);
-    eval_commit(&lim, tr, p, dt);
+    ha_vec3 p;
+    if (steady && tr->bslot >= 0 && tr->anim >= 0 && (tr->pend | tr->tr_kind) == 0 &&
+        anims[tr->anim].prev == NULL) {
+      size_t b = (size_t)tr->bslot;
+      p = ha_vec3_make(bx[b] + ox[b], by[b] + oy[b], bz[b] + oz[b]);
+      nbatch++;
+      p = eval_nan_guard(e, tr, p);
+      eval_commit(&lim, tr, p, dt);
+    } else {
+      p = eval_track(e, &step, tr, &mark);
+    }
     x[i] = p.x;
     y[i] = p.y;
     z[i] = p.z;
@@ -400,6 +433,7 @@ ha_status ha__engine_evaluate_out(ha_engine *e, double t, double real_dt, const 
       status[i] = (uint8_t)st;
     }
   }
+  e->stats.batch_tracks += nbatch;
   e->last_t = t;
   e->have_last = 1;
   e->stats.evaluations++;
