@@ -332,9 +332,10 @@ static ha_vec3 eval_limits(ha_engine *e, const ha_limits *lim, int have_last, tr
   return p;
 }
 
-/* The track is at p now: velocity over dt, and an idle track rests there. */
-static void eval_commit(const ha_limits *lim, track *tr, ha_vec3 p, double dt) {
-  tr->vel = dt > 0.0 ? ha_vec3_scale(ha_vec3_sub(p, tr->pos), 1.0 / dt) : ha_vec3_zero();
+/* The track is at p now: velocity over dt (inv_dt: 1.0 / dt, computed once
+ * per evaluation), and an idle track rests there. */
+static void eval_commit(const ha_limits *lim, track *tr, ha_vec3 p, double dt, double inv_dt) {
+  tr->vel = dt > 0.0 ? ha_vec3_scale(ha_vec3_sub(p, tr->pos), inv_dt) : ha_vec3_zero();
   tr->pos = p;
   if (tr->anim < 0 && tr->tr_kind == TR_NONE && lim->max_speed <= 0.0) {
     tr->hold = p; /* a clamped rest position stays clamped */
@@ -343,7 +344,7 @@ static void eval_commit(const ha_limits *lim, track *tr, ha_vec3 p, double dt) {
 
 /* What every track's step reads of the evaluation. */
 typedef struct eval_step {
-  double t, real_dt, dt;
+  double t, real_dt, dt, inv_dt;
   ha_limits lim;
   int have_last;
 } eval_step;
@@ -358,7 +359,7 @@ static __attribute__((noinline)) ha_vec3 eval_track(ha_engine *e, const eval_ste
   p = eval_transition(tr, s->t, p);
   p = eval_nan_guard(e, tr, p);
   p = eval_limits(e, &s->lim, s->have_last, tr, p, s->real_dt);
-  eval_commit(&s->lim, tr, p, s->dt);
+  eval_commit(&s->lim, tr, p, s->dt, s->inv_dt);
   return p;
 }
 
@@ -385,18 +386,20 @@ ha_status ha__engine_evaluate_out(ha_engine *e, double t, double real_dt, const 
   }
   /* Velocity is in transport time (the path's own speed). */
   double dt = e->have_last ? t - e->last_t : 0.0;
+  double inv_dt = dt > 0.0 ? 1.0 / dt : 0.0;
   e->now = t;
   e->slowest = (ha_engine_slowest){0, -1, NULL, 0.0};
   double mark = e->cfg.time_tracks ? eval_clock() : 0.0;
   /* In locals: the loop's stores (doubles, status bytes) could otherwise
    * alias them, and they would be read again for every track. */
   const ha_limits lim = e->cfg.limits;
-  const eval_step step = {t, real_dt, dt, lim, e->have_last};
+  const eval_step step = {t, real_dt, dt, inv_dt, lim, e->have_last};
   double *const x = out->x, *const y = out->y, *const z = out->z;
   double *const vx = out->vx, *const vy = out->vy, *const vz = out->vz;
   uint8_t *const status = out->status;
-  const double *const bx = e->bx, *const by = e->by, *const bz = e->bz;
-  const double *const ox = e->ox, *const oy = e->oy, *const oz = e->oz;
+  /* bx, by, bz, ox, oy, oz: one block, max_tracks each (one register). */
+  const double *const bo = e->bx;
+  const size_t bn = e->cfg.max_tracks;
   const anim *const anims = e->anims;
   /* No limits: a batched track without a goto, a transition or a blend has
    * the steady state's short path (the file comment's steps that are not
@@ -413,11 +416,13 @@ ha_status ha__engine_evaluate_out(ha_engine *e, double t, double real_dt, const 
     ha_vec3 p;
     if (steady && tr->bslot >= 0 && tr->anim >= 0 && (tr->pend | tr->tr_kind) == 0 &&
         anims[tr->anim].prev == NULL) {
-      size_t b = (size_t)tr->bslot;
-      p = ha_vec3_make(bx[b] + ox[b], by[b] + oy[b], bz[b] + oz[b]);
+      const double *o = bo + tr->bslot;
+      p = ha_vec3_make(o[0] + o[3 * bn], o[bn] + o[4 * bn], o[2 * bn] + o[5 * bn]);
       nbatch++;
-      p = eval_nan_guard(e, tr, p);
-      eval_commit(&lim, tr, p, dt);
+      if (HA__UNLIKELY(!(fabs(p.x) + fabs(p.y) + fabs(p.z) < INFINITY))) {
+        p = eval_nan_guard(e, tr, p); /* a NaN, an infinity, or a sum too large */
+      }
+      eval_commit(&lim, tr, p, dt, inv_dt);
     } else {
       p = eval_track(e, &step, tr, &mark);
     }

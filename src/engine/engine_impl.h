@@ -80,7 +80,8 @@ struct ha_engine {
   /* Batch path (file comment); batch NULL when cfg.use_batch is false. */
   ha_batch *batch;
   double *bx, *by, *bz; /* its output, max_tracks each */
-  double *ox, *oy, *oz; /* each slot's constant group offset, max_tracks each */
+  double *ox, *oy, *oz; /* each slot's constant group offset, max_tracks each;
+                         * the six one block from bx, in this order */
   uint32_t *border;     /* rebuild scratch: track indices in batch order */
   uint32_t *banims;     /* animations with members in it */
   size_t nbanims;
