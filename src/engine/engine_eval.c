@@ -332,10 +332,15 @@ static ha_vec3 eval_limits(ha_engine *e, const ha_limits *lim, int have_last, tr
   return p;
 }
 
-/* The track is at p now: velocity over dt (inv_dt: 1.0 / dt, computed once
- * per evaluation), and an idle track rests there. */
+/* From its last position to p over dt (inv_dt: 1.0 / dt, computed once per
+ * evaluation). */
+static inline ha_vec3 eval_velocity(const track *tr, ha_vec3 p, double dt, double inv_dt) {
+  return dt > 0.0 ? ha_vec3_scale(ha_vec3_sub(p, tr->pos), inv_dt) : ha_vec3_zero();
+}
+
+/* The track is at p now: its velocity, and an idle track rests there. */
 static void eval_commit(const ha_limits *lim, track *tr, ha_vec3 p, double dt, double inv_dt) {
-  tr->vel = dt > 0.0 ? ha_vec3_scale(ha_vec3_sub(p, tr->pos), inv_dt) : ha_vec3_zero();
+  tr->vel = eval_velocity(tr, p, dt, inv_dt);
   tr->pos = p;
   if (tr->anim < 0 && tr->tr_kind == TR_NONE && lim->max_speed <= 0.0) {
     tr->hold = p; /* a clamped rest position stays clamped */
@@ -361,6 +366,71 @@ static __attribute__((noinline)) ha_vec3 eval_track(ha_engine *e, const eval_ste
   p = eval_limits(e, &s->lim, s->have_last, tr, p, s->real_dt);
   eval_commit(&s->lim, tr, p, s->dt, s->inv_dt);
   return p;
+}
+
+/* The steady state from track i on: a batched track without a goto, a
+ * transition or a blend, when the engine has no limits, is its batch slot
+ * plus its offset, the NaN guard and the commit (the file comment's steps
+ * that are not no-ops for it, with the same operations), status
+ * HA_TRACK_ANIMATED. Returns the first track that is not (n: none), for
+ * eval_track. What the loop reads lives in locals, few enough to stay in
+ * registers: the loop's stores (doubles, status bytes) could alias anything
+ * read through a pointer, and inlined beside eval_track's many paths it
+ * spilled them all. */
+static HA__ALWAYS_INLINE size_t eval_steady(ha_engine *e, const ha__engine_out *out, size_t i,
+                                            size_t n, double dt, double inv_dt, bool motion) {
+  track *const tracks = e->tracks;
+  const anim *const anims = e->anims;
+  /* bx, by, bz, ox, oy, oz: one block, max_tracks each (one register). */
+  const double *const bo = e->bx;
+  const size_t bn = e->cfg.max_tracks;
+  double *const x = out->x, *const y = out->y, *const z = out->z;
+  double *const vx = out->vx, *const vy = out->vy, *const vz = out->vz;
+  uint8_t *const status = out->status;
+  for (; i < n; i++) {
+    track *tr = &tracks[i];
+    if (i + EVAL_AHEAD < n) {
+      /* Its hot line, a whole track apart from the next (the hardware's
+       * prefetchers missed them: a third of this loop waited there). */
+      __builtin_prefetch(&tracks[i + EVAL_AHEAD], 1);
+    }
+    if (!(tr->bslot >= 0 && tr->anim >= 0 && (tr->pend | tr->tr_kind) == 0 &&
+          anims[tr->anim].prev == NULL)) {
+      break;
+    }
+    const double *o = bo + tr->bslot;
+    ha_vec3 p = ha_vec3_make(o[0] + o[3 * bn], o[bn] + o[4 * bn], o[2 * bn] + o[5 * bn]);
+    if (HA__UNLIKELY(!(fabs(p.x) + fabs(p.y) + fabs(p.z) < INFINITY))) {
+      p = eval_nan_guard(e, tr, p); /* a NaN, an infinity, or a sum too large */
+    }
+    /* eval_commit of an animated track. */
+    ha_vec3 v = eval_velocity(tr, p, dt, inv_dt);
+    tr->vel = v;
+    tr->pos = p;
+    x[i] = p.x;
+    y[i] = p.y;
+    z[i] = p.z;
+    if (motion) {
+      vx[i] = v.x;
+      vy[i] = v.y;
+      vz[i] = v.z;
+      status[i] = HA_TRACK_ANIMATED;
+    }
+  }
+  return i;
+}
+
+/* eval_steady with velocities and statuses out, and without. */
+static __attribute__((noinline)) size_t eval_steady_motion(ha_engine *e, const ha__engine_out *out,
+                                                           size_t i, size_t n, double dt,
+                                                           double inv_dt) {
+  return eval_steady(e, out, i, n, dt, inv_dt, true);
+}
+
+static __attribute__((noinline)) size_t eval_steady_plain(ha_engine *e, const ha__engine_out *out,
+                                                          size_t i, size_t n, double dt,
+                                                          double inv_dt) {
+  return eval_steady(e, out, i, n, dt, inv_dt, false);
 }
 
 ha_status ha_engine_evaluate(ha_engine *e, double t, double *x, double *y, double *z, size_t cap) {
@@ -390,52 +460,38 @@ ha_status ha__engine_evaluate_out(ha_engine *e, double t, double real_dt, const 
   e->now = t;
   e->slowest = (ha_engine_slowest){0, -1, NULL, 0.0};
   double mark = e->cfg.time_tracks ? eval_clock() : 0.0;
-  /* In locals: the loop's stores (doubles, status bytes) could otherwise
-   * alias them, and they would be read again for every track. */
   const ha_limits lim = e->cfg.limits;
   const eval_step step = {t, real_dt, dt, inv_dt, lim, e->have_last};
-  double *const x = out->x, *const y = out->y, *const z = out->z;
-  double *const vx = out->vx, *const vy = out->vy, *const vz = out->vz;
-  uint8_t *const status = out->status;
-  /* bx, by, bz, ox, oy, oz: one block, max_tracks each (one register). */
-  const double *const bo = e->bx;
-  const size_t bn = e->cfg.max_tracks;
-  const anim *const anims = e->anims;
-  /* No limits: a batched track without a goto, a transition or a blend has
-   * the steady state's short path (the file comment's steps that are not
-   * no-ops for it, with the same operations). */
+  /* No limits: batched tracks without a goto, a transition or a blend take
+   * the steady state's short path, runs of them at a time. */
   const bool steady = !lim.box_enabled && !(lim.max_speed > 0.0);
+  const size_t n = e->ntracks;
   size_t busy = 0, nbatch = 0;
-  for (size_t i = 0; i < e->ntracks; i++) {
+  for (size_t i = 0; i < n; i++) {
+    if (steady) {
+      size_t j = out->status != NULL ? eval_steady_motion(e, out, i, n, dt, inv_dt)
+                                     : eval_steady_plain(e, out, i, n, dt, inv_dt);
+      nbatch += j - i;
+      busy += j - i;
+      if ((i = j) == n) {
+        break;
+      }
+    }
     track *tr = &e->tracks[i];
-    if (i + EVAL_AHEAD < e->ntracks) {
-      /* Its hot line, a whole track apart from the next (the hardware's
-       * prefetchers missed them: a third of this loop waited there). */
+    if (i + EVAL_AHEAD < n) {
       __builtin_prefetch(&e->tracks[i + EVAL_AHEAD], 1);
     }
-    ha_vec3 p;
-    if (steady && tr->bslot >= 0 && tr->anim >= 0 && (tr->pend | tr->tr_kind) == 0 &&
-        anims[tr->anim].prev == NULL) {
-      const double *o = bo + tr->bslot;
-      p = ha_vec3_make(o[0] + o[3 * bn], o[bn] + o[4 * bn], o[2 * bn] + o[5 * bn]);
-      nbatch++;
-      if (HA__UNLIKELY(!(fabs(p.x) + fabs(p.y) + fabs(p.z) < INFINITY))) {
-        p = eval_nan_guard(e, tr, p); /* a NaN, an infinity, or a sum too large */
-      }
-      eval_commit(&lim, tr, p, dt, inv_dt);
-    } else {
-      p = eval_track(e, &step, tr, &mark);
-    }
-    x[i] = p.x;
-    y[i] = p.y;
-    z[i] = p.z;
-    if (status != NULL) {
+    ha_vec3 p = eval_track(e, &step, tr, &mark);
+    out->x[i] = p.x;
+    out->y[i] = p.y;
+    out->z[i] = p.z;
+    if (out->status != NULL) {
       ha_track_status st = ha__track_status(tr);
       busy += st != HA_TRACK_IDLE;
-      vx[i] = tr->vel.x;
-      vy[i] = tr->vel.y;
-      vz[i] = tr->vel.z;
-      status[i] = (uint8_t)st;
+      out->vx[i] = tr->vel.x;
+      out->vy[i] = tr->vel.y;
+      out->vz[i] = tr->vel.z;
+      out->status[i] = (uint8_t)st;
     }
   }
   e->stats.batch_tracks += nbatch;
