@@ -354,11 +354,9 @@ typedef struct eval_step {
   int have_last;
 } eval_step;
 
-/* Every step of one track (the file comment's pipeline). Out of the loop:
- * inlined there, its many paths took the registers of the steady state's
- * short one (ha__engine_evaluate_out). */
-static __attribute__((noinline)) ha_vec3 eval_track(ha_engine *e, const eval_step *s, track *tr,
-                                                    double *mark) {
+/* Every step of one track (the file comment's pipeline). */
+static HA__ALWAYS_INLINE ha_vec3 eval_track(ha_engine *e, const eval_step *s, track *tr,
+                                            double *mark) {
   eval_start_due_goto(e, tr, s->t);
   ha_vec3 p = eval_animation_timed(e, tr, s->t, mark);
   p = eval_transition(tr, s->t, p);
@@ -366,6 +364,12 @@ static __attribute__((noinline)) ha_vec3 eval_track(ha_engine *e, const eval_ste
   p = eval_limits(e, &s->lim, s->have_last, tr, p, s->real_dt);
   eval_commit(&s->lim, tr, p, s->dt, s->inv_dt);
   return p;
+}
+
+/* Whether the track is in the steady state (below), limits aside. */
+static inline bool eval_is_steady(const track *tr, const anim *anims) {
+  return tr->bslot >= 0 && tr->anim >= 0 && (tr->pend | tr->tr_kind) == 0 &&
+         anims[tr->anim].prev == NULL;
 }
 
 /* The steady state from track i on: a batched track without a goto, a
@@ -394,8 +398,7 @@ static HA__ALWAYS_INLINE size_t eval_steady(ha_engine *e, const ha__engine_out *
        * prefetchers missed them: a third of this loop waited there). */
       __builtin_prefetch(&tracks[i + EVAL_AHEAD], 1);
     }
-    if (!(tr->bslot >= 0 && tr->anim >= 0 && (tr->pend | tr->tr_kind) == 0 &&
-          anims[tr->anim].prev == NULL)) {
+    if (!eval_is_steady(tr, anims)) {
       break;
     }
     const double *o = bo + tr->bslot;
@@ -468,7 +471,7 @@ ha_status ha__engine_evaluate_out(ha_engine *e, double t, double real_dt, const 
   const size_t n = e->ntracks;
   size_t busy = 0, nbatch = 0;
   for (size_t i = 0; i < n; i++) {
-    if (steady) {
+    if (steady && eval_is_steady(&e->tracks[i], e->anims)) {
       size_t j = out->status != NULL ? eval_steady_motion(e, out, i, n, dt, inv_dt)
                                      : eval_steady_plain(e, out, i, n, dt, inv_dt);
       nbatch += j - i;
