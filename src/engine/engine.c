@@ -73,7 +73,11 @@ ha_status ha_engine_create(const ha_engine_config *cfg, ha_engine **out, ha_erro
   }
   e->cfg = c;
   e->slowest.animation = -1;
-  e->tracks = calloc(c.max_tracks, sizeof(track));
+  /* Aligned: each track's hot fields on one line (engine_impl.h). */
+  e->tracks = aligned_alloc(64, c.max_tracks * sizeof(track));
+  if (e->tracks != NULL) {
+    memset(e->tracks, 0, c.max_tracks * sizeof(track));
+  }
   e->anims = calloc(c.max_animations, sizeof(anim));
   size_t isz = 1;
   while (isz < 2 * c.max_tracks) {
@@ -88,11 +92,14 @@ ha_status ha_engine_create(const ha_engine_config *cfg, ha_engine **out, ha_erro
   st = ha_pool_create(2 * sizeof(ha_motion_state), c.max_tracks, &e->states);
   if (st == HA_OK && c.use_batch) {
     st = ha_batch_create(c.max_tracks, &e->batch);
-    e->bx = malloc(3 * c.max_tracks * sizeof(double));
+    e->bx = malloc(6 * c.max_tracks * sizeof(double));
     e->banims = malloc(c.max_animations * sizeof(*e->banims));
     e->border = malloc(c.max_tracks * sizeof(*e->border));
     e->by = e->bx ? e->bx + c.max_tracks : NULL;
     e->bz = e->bx ? e->bx + 2 * c.max_tracks : NULL;
+    e->ox = e->bx ? e->bx + 3 * c.max_tracks : NULL;
+    e->oy = e->bx ? e->bx + 4 * c.max_tracks : NULL;
+    e->oz = e->bx ? e->bx + 5 * c.max_tracks : NULL;
     e->batch_dirty = 1;
   }
   if (e->tracks == NULL || e->anims == NULL || e->retired == NULL || e->index == NULL ||
@@ -276,17 +283,12 @@ size_t ha_engine_track_count(const ha_engine *e) {
   return e->ntracks;
 }
 
-static ha_track_status track_status(const track *t) {
-  return t->anim >= 0 ? HA_TRACK_ANIMATED
-                      : (t->tr_kind != TR_NONE ? HA_TRACK_TRANSITION : HA_TRACK_IDLE);
-}
-
 static void fill_info(const track *t, ha_track_info *out) {
   out->id = t->id;
   out->base = t->base;
   out->position = t->pos;
   out->velocity = t->vel;
-  out->status = track_status(t);
+  out->status = ha__track_status(t);
   out->animation = t->anim;
   out->clamped = t->clamped;
   out->goto_pending = t->pend != 0;
@@ -307,7 +309,7 @@ size_t ha__engine_motion(const ha_engine *e, size_t n, double *vx, double *vy, d
   n = n < e->ntracks ? n : e->ntracks;
   for (size_t i = 0; i < n; i++) {
     const track *t = &e->tracks[i];
-    ha_track_status st = track_status(t);
+    ha_track_status st = ha__track_status(t);
     moving += st != HA_TRACK_IDLE;
     vx[i] = t->vel.x;
     vy[i] = t->vel.y;

@@ -327,6 +327,9 @@ static ha_status cmd_start_animation(ha_player *p, cmd *c, double t) {
     }
   }
   slot->used = 1;
+  if ((size_t)(slot - p->tags) >= p->tags_end) {
+    p->tags_end = (size_t)(slot - p->tags) + 1;
+  }
   slot->tag = c->tag;
   slot->anim = id;
   slot->end = anim_end(c->motion, &c->spec, c->ntracks, t);
@@ -540,8 +543,9 @@ static double tick_transport(ha_player *p, double now, double step) {
  * track count. */
 static size_t tick_evaluate(ha_player *p, double t, double step) {
   size_t n = ha_engine_track_count(p->engine);
-  ha_engine_evaluate_step(p->engine, t, step, p->x, p->y, p->z, p->cfg.max_tracks);
-  size_t moving = ha__engine_motion(p->engine, n, p->vx, p->vy, p->vz, p->status);
+  ha__engine_out out = {p->x, p->y, p->z, p->vx, p->vy, p->vz, p->status};
+  size_t moving = 0;
+  ha__engine_evaluate_out(p->engine, t, step, &out, p->cfg.max_tracks, &moving);
   ha__history_record(&p->sent, n, p->x, p->y, p->z);
   ha_metrics_set_gauge(p->metrics, HA_GAUGE_ACTIVE_TRACKS, (double)moving);
   return n;
@@ -608,8 +612,8 @@ static void tick_account_engine(ha_player *p) {
 static void tick_endings(ha_player *p, double t) {
   double last = -INFINITY;
   int any = 0, all_finite = 1;
-  size_t running = 0;
-  for (size_t i = 0; i < p->cfg.max_animations; i++) {
+  size_t running = 0, end = 0;
+  for (size_t i = 0; i < p->tags_end; i++) {
     tagged *tg = &p->tags[i];
     if (tg->used && ha_engine_animation_tracks(p->engine, tg->anim) == 0) {
       tg->used = 0; /* taken over or stopped on every track */
@@ -617,6 +621,7 @@ static void tick_endings(ha_player *p, double t) {
     if (!tg->used) {
       continue;
     }
+    end = i + 1;
     any = 1;
     running++;
     if (isinf(tg->end)) {
@@ -634,6 +639,7 @@ static void tick_endings(ha_player *p, double t) {
       emit_event(p, &ev);
     }
   }
+  p->tags_end = end;
   ha_metrics_set_gauge(p->metrics, HA_GAUGE_ACTIVE_ANIMATIONS, (double)running);
   if (any && all_finite && t >= last && !p->ended_reported) {
     p->ended_reported = 1;

@@ -76,6 +76,7 @@ struct ha_player {
   ha__spsc events;
   ha__spsc garbage;
   tagged *tags;
+  size_t tags_end; /* no tag from here on is used (tick_endings walks [0, tags_end)) */
   /* Each track's positions of the last `echo_window` seconds (history.h):
    * at least that long in real time, since a tick records one and ticks are
    * never more frequent than tick_rate. Floats: the tolerance is
