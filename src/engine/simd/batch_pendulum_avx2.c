@@ -35,11 +35,31 @@ static const double cos_c[6] = {-1.1367930566525163e-11, 2.087589666464709e-09,
                                 -2.755731573018792e-07,  2.4801587294597684e-05,
                                 -1.3888888888882792e-03, 4.166666666666665e-02};
 
+/* P(z) of IL vectors by Horner: the sine's (which = 0), the cosine's (1)
+ * or per lane by quadrant parity (2, the coefficients blended). */
+static HA__ALWAYS_INLINE void poly(const __m256d z[IL], const __m256d odd[IL], int which,
+                                   __m256d p[IL]) {
+#define COEF(d, u)                                                                  \
+  (which == 2 ? select4(odd[u], _mm256_set1_pd(cos_c[d]), _mm256_set1_pd(sin_c[d])) \
+              : _mm256_set1_pd(which ? cos_c[d] : sin_c[d]))
+  EACH(u) {
+    p[u] = _mm256_add_pd(COEF(1, u), _mm256_mul_pd(z[u], COEF(0, u)));
+  }
+  for (int d = 2; d < 6; d++) {
+    EACH(u) {
+      p[u] = _mm256_add_pd(COEF(d, u), _mm256_mul_pd(z[u], p[u]));
+    }
+  }
+#undef COEF
+}
+
 /* ha__sin_det of IL vectors of angles, in place (all of them by the scalar
  * function when any lane leaves its polynomial range). A lane needs one of
  * the two polynomials (sin for an even quadrant, cos for an odd one), both
- * of the form A + B·P(z): one Horner chain per lane on coefficients chosen
- * per lane, the same operations in the same order as ha__sin_det's. */
+ * of the form A + B·P(z), the same operations in the same order as
+ * ha__sin_det's. When every lane's quadrant has the same parity (a swing
+ * within ±45° always does) only that polynomial is evaluated; otherwise one
+ * Horner chain per lane on coefficients chosen per lane. */
 static HA__ALWAYS_INLINE void sin_det(__m256d x[IL]) {
   const __m256d lim = _mm256_set1_pd(524288.0);
   __m256d big = _mm256_setzero_pd();
@@ -59,32 +79,47 @@ static HA__ALWAYS_INLINE void sin_det(__m256d x[IL]) {
     }
     return;
   }
+  /* k = round(x·2/π) as ha__sin_det rounds it; kd = 1.5·2^52 + k holds k
+   * mod 4 (the quadrant) in its low mantissa bits. */
   const __m256d magic = _mm256_set1_pd(6755399441055744.0);
-  __m256d r[IL], z[IL], odd[IL], neg[IL], p[IL];
+  __m256d r[IL], z[IL], odd[IL], neg[IL], p[IL], any = _mm256_setzero_pd(), all = any;
   EACH(u) {
-    __m256d k = _mm256_sub_pd(
-        _mm256_add_pd(_mm256_mul_pd(x[u], _mm256_set1_pd(0.6366197723675814)), magic), magic);
+    __m256d kd = _mm256_add_pd(_mm256_mul_pd(x[u], _mm256_set1_pd(0.6366197723675814)), magic);
+    __m256d k = _mm256_sub_pd(kd, magic);
     r[u] = _mm256_sub_pd(_mm256_sub_pd(x[u], _mm256_mul_pd(k, _mm256_set1_pd(1.5707963267341256))),
                          _mm256_mul_pd(k, _mm256_set1_pd(6.077100506506192e-11)));
     z[u] = _mm256_mul_pd(r[u], r[u]);
-    __m256i q = _mm256_and_si256(to_i64(k), _mm256_set1_epi64x(3));
+    __m256i q = _mm256_castpd_si256(kd);
     odd[u] = _mm256_castsi256_pd(_mm256_slli_epi64(q, 63)); /* q = 1, 3: cos */
-    neg[u] = _mm256_castsi256_pd(_mm256_slli_epi64(_mm256_srli_epi64(q, 1), 63)); /* q = 2, 3 */
-    __m256d c0 = select4(odd[u], _mm256_set1_pd(cos_c[0]), _mm256_set1_pd(sin_c[0]));
-    __m256d c1 = select4(odd[u], _mm256_set1_pd(cos_c[1]), _mm256_set1_pd(sin_c[1]));
-    p[u] = _mm256_add_pd(c1, _mm256_mul_pd(z[u], c0));
+    neg[u] = _mm256_castsi256_pd(
+        _mm256_slli_epi64(_mm256_and_si256(q, _mm256_set1_epi64x(2)), 62)); /* q = 2, 3 */
+    any = _mm256_or_pd(any, odd[u]);
+    all = u == 0 ? odd[u] : _mm256_and_pd(all, odd[u]);
   }
-  for (int d = 2; d < 6; d++) {
+  __m256d a[IL], b[IL];
+  if (_mm256_movemask_pd(any) == 0) {
+    poly(z, odd, 0, p);
     EACH(u) {
-      __m256d c = select4(odd[u], _mm256_set1_pd(cos_c[d]), _mm256_set1_pd(sin_c[d]));
-      p[u] = _mm256_add_pd(c, _mm256_mul_pd(z[u], p[u]));
+      a[u] = r[u];
+      b[u] = _mm256_mul_pd(r[u], z[u]);
+    }
+  } else if (_mm256_movemask_pd(all) == 15) {
+    poly(z, odd, 1, p);
+    EACH(u) {
+      a[u] = _mm256_sub_pd(_mm256_set1_pd(1.0), _mm256_mul_pd(_mm256_set1_pd(0.5), z[u]));
+      b[u] = _mm256_mul_pd(z[u], z[u]);
+    }
+  } else {
+    poly(z, odd, 2, p);
+    EACH(u) {
+      a[u] = select4(odd[u],
+                     _mm256_sub_pd(_mm256_set1_pd(1.0), _mm256_mul_pd(_mm256_set1_pd(0.5), z[u])),
+                     r[u]);
+      b[u] = _mm256_mul_pd(z[u], select4(odd[u], z[u], r[u])); /* z·z or (r·z) */
     }
   }
   EACH(u) {
-    __m256d a = select4(
-        odd[u], _mm256_sub_pd(_mm256_set1_pd(1.0), _mm256_mul_pd(_mm256_set1_pd(0.5), z[u])), r[u]);
-    __m256d b = select4(odd[u], _mm256_mul_pd(z[u], z[u]), _mm256_mul_pd(r[u], z[u]));
-    x[u] = _mm256_xor_pd(_mm256_add_pd(a, _mm256_mul_pd(b, p[u])), neg[u]);
+    x[u] = _mm256_xor_pd(_mm256_add_pd(a[u], _mm256_mul_pd(b[u], p[u])), neg[u]);
   }
 }
 
@@ -103,7 +138,7 @@ typedef struct chunk {
  * IL), stage by stage, with step h (per lane); the result kept where
  * j < limit (per lane), the state left elsewhere. */
 static void rk4_chunk(chunk *ch, size_t nv, const double *h, double j, const double *limit) {
-  const __m256d two = _mm256_set1_pd(2.0), half = _mm256_set1_pd(0.5);
+  const __m256d half = _mm256_set1_pd(0.5);
   for (int stage = 1; stage <= 4; stage++) {
     for (size_t g = 0; g < 4 * nv; g += 4 * IL) {
       __m256d ts[IL], os[IL], sn[IL];
@@ -129,8 +164,8 @@ static void rk4_chunk(chunk *ch, size_t nv, const double *h, double j, const dou
           _mm256_store_pd(ch->st + at, os[u]);
           _mm256_store_pd(ch->so + at, ko);
         } else {
-          __m256d wt = stage < 4 ? _mm256_mul_pd(two, os[u]) : os[u];
-          __m256d wo = stage < 4 ? _mm256_mul_pd(two, ko) : ko;
+          __m256d wt = stage < 4 ? _mm256_add_pd(os[u], os[u]) : os[u]; /* = 2.0·k */
+          __m256d wo = stage < 4 ? _mm256_add_pd(ko, ko) : ko;
           _mm256_store_pd(ch->st + at, _mm256_add_pd(_mm256_load_pd(ch->st + at), wt));
           _mm256_store_pd(ch->so + at, _mm256_add_pd(_mm256_load_pd(ch->so + at), wo));
         }
@@ -150,13 +185,27 @@ static void rk4_chunk(chunk *ch, size_t nv, const double *h, double j, const dou
   }
 }
 
+/* The cache of slot i (if in the run [.., end)), both lines: at 100,000
+ * tracks the caches are 12.8 MB, out of the caches, and the tag check
+ * waited on each; each lane prefetches its lane in the next chunk (a plain
+ * prefetch: -mavx2 has no prefetchw). Prefetching the field arrays too (17
+ * streams) made no difference: the hardware follows them. */
+static HA__ALWAYS_INLINE void prefetch_state(const ha__batch_soa *s, size_t i, size_t end) {
+  if (i < end && s->ref[i].state != NULL) {
+    const char *p = (const char *)s->ref[i].state;
+    _mm_prefetch(p, _MM_HINT_T0);
+    _mm_prefetch(p + 64, _MM_HINT_T0);
+  }
+}
+
 /* Per lane: fold, grid index, resume (ch->model set where the model
  * evaluates it); lanes past the run stay at rest, taking no step. */
-static void prepare_chunk(const ha__batch_soa *s, size_t i, size_t m, chunk *ch) {
+static void prepare_chunk(const ha__batch_soa *s, size_t i, size_t m, size_t end, chunk *ch) {
   ch->model = 0;
   ch->most = 0.0;
   for (size_t l = 0; l < PCH; l++) {
     ch->th[l] = ch->om[l] = ch->cnt[l] = ch->h[l] = 0.0;
+    prefetch_state(s, i + PCH + l, end);
     if (l >= m) {
       continue;
     }
@@ -181,38 +230,11 @@ static void prepare_chunk(const ha__batch_soa *s, size_t i, size_t m, chunk *ch)
   }
 }
 
-/* Prefetch the lines of tracks [i, i + PCH) in every field the kernel
- * reads, and their refs: 17 field streams, the refs, the caches and three
- * outputs are more streams than the hardware prefetcher follows. */
-static HA__ALWAYS_INLINE void prefetch_fields(const ha__batch_soa *s, size_t i) {
-  const double *f[] = {s->T,       s->speed,   s->shift,   s->mode,    s->w[0],    s->w[1],
-                       s->c[0],    s->c[1],    s->c[2],    s->m[0][0], s->m[0][1], s->m[1][0],
-                       s->m[1][1], s->m[2][0], s->m[2][1], s->rho[1],  s->rho[2]};
-  for (size_t a = 0; a < sizeof(f) / sizeof(f[0]); a++) {
-    for (size_t l = 0; l < PCH; l += 8) {
-      _mm_prefetch((const char *)(f[a] + i + l), _MM_HINT_T0);
-    }
-  }
-  for (size_t l = 0; l < PCH; l++) {
-    _mm_prefetch((const char *)(s->ref + i + l), _MM_HINT_T0);
-  }
-}
-
-/* The caches of slots [i, min(i + PCH, end)): both lines (a plain
- * prefetch: -mavx2 has no prefetchw). */
-static HA__ALWAYS_INLINE void prefetch_states(const ha__batch_soa *s, size_t i, size_t end) {
-  for (size_t l = i; l < end && l < i + PCH; l++) {
-    const char *p = (const char *)s->ref[l].state;
-    if (p != NULL) {
-      _mm_prefetch(p, _MM_HINT_T0);
-      _mm_prefetch(p + 64, _MM_HINT_T0);
-    }
-  }
-}
-
-/* Tracks [i, i + m) of the run into x/y/z + o (m ≤ PCH). */
-static void pendulum_chunk(const ha__batch_soa *s, size_t i, size_t m, __m256d tv, size_t o,
+/* Tracks [i, i + PCH) of the run [.., end) (fewer at its end) into
+ * x/y/z + o. */
+static void pendulum_chunk(const ha__batch_soa *s, size_t i, size_t end, __m256d tv, size_t o,
                            double *x, double *y, double *z) {
+  size_t m = end - i < PCH ? end - i : PCH;
   chunk ch;
   size_t nv = (m + 3) / 4, nvi = (nv + IL - 1) / IL * IL;
   for (size_t g = 0; g < 4 * nvi; g += 4) {
@@ -222,7 +244,7 @@ static void pendulum_chunk(const ha__batch_soa *s, size_t i, size_t m, __m256d t
     _mm256_store_pd(ch.nw2 + g, run ? _mm256_sub_pd(zero, ld(s->w[0], i + g)) : zero);
     _mm256_store_pd(ch.c + g, run ? ld(s->w[1], i + g) : zero);
   }
-  prepare_chunk(s, i, m, &ch);
+  prepare_chunk(s, i, m, end, &ch);
   _Alignas(32) double dt[PCH];
   for (size_t l = 0; l < PCH; l++) {
     dt[l] = HA__GRID_DT;
@@ -266,9 +288,6 @@ void ha__batch_pendulum_avx2(const ha__batch_soa *s, size_t i0, size_t n, double
                              double *y, double *z) {
   const __m256d tv = _mm256_set1_pd(t);
   for (size_t i = i0, end = i0 + n; i < end; i += PCH) {
-    size_t m = end - i < PCH ? end - i : PCH;
-    prefetch_fields(s, i + 2 * PCH);
-    prefetch_states(s, i + PCH, end);
-    pendulum_chunk(s, i, m, tv, i - i0, x, y, z);
+    pendulum_chunk(s, i, end, tv, i - i0, x, y, z);
   }
 }
