@@ -25,9 +25,9 @@
  * to take, the parameters. */
 typedef struct chunk {
   _Alignas(32) double y[HA__ATTRACT_NY][ACH];
-  _Alignas(32) double cnt[ACH], tau[ACH], kd[ACH];
+  _Alignas(32) double cnt[ACH];
   _Alignas(32) double tg[3][ACH], strength[ACH], radius[ACH], vmax[ACH], keep[ACH];
-  int64_t k[ACH], from[ACH];
+  grid_lanes g; /* τ, the grid index and where each lane resumes */
   double most;
 } chunk;
 
@@ -98,22 +98,17 @@ static HA__ALWAYS_INLINE void prefetch_slice(const ha__batch_soa *s, size_t i, s
 
 /* Per lane: the grid index and where to resume (lanes past the run at
  * rest, taking no step). */
-static void prepare_chunk(const ha__batch_soa *s, size_t i, size_t m, size_t end, chunk *ch) {
+static void prepare_chunk(const ha__batch_soa *s, size_t i, size_t m, size_t end, size_t nv,
+                          chunk *ch) {
+  grid_load(s, i, m, end, HA__ATTRACT_NY, &ch->g);
+  grid_plan(&ch->g, nv);
   ch->most = 0.0;
   for (size_t l = 0; l < ACH; l++) {
-    if (i + ACH + l < end && s->ref[i + ACH + l].state != NULL) {
-      /* The next chunk's cache, both lines (see the PENDULUM kernel). */
-      const char *p = (const char *)s->ref[i + ACH + l].state;
-      _mm_prefetch(p, _MM_HINT_T0);
-      _mm_prefetch(p + 64, _MM_HINT_T0);
-    }
     double st[HA__ATTRACT_NY] = {0};
-    ch->cnt[l] = ch->kd[l] = 0.0;
+    ch->cnt[l] = 0.0;
     if (l < m) {
-      ch->k[l] = ha__grid_index(ch->tau[l]);
-      ch->from[l] = ha__grid_resume(&s->ref[i + l], HA__ATTRACT_NY, ch->k[l], st);
-      ch->kd[l] = (double)ch->k[l];
-      ch->cnt[l] = (double)(ch->k[l] - ch->from[l]);
+      grid_fetch(s, i, l, HA__ATTRACT_NY, &ch->g, st);
+      ch->cnt[l] = ch->g.k[l] - ch->g.from[l];
       ch->most = ch->cnt[l] > ch->most ? ch->cnt[l] : ch->most;
     }
     for (int a = 0; a < HA__ATTRACT_NY; a++) {
@@ -148,7 +143,8 @@ static void walk_chunk(const ha__batch_soa *s, size_t i, size_t m, size_t nvi, c
     for (int a = 0; a < HA__ATTRACT_NY; a++) {
       st[a] = ch->y[a][l];
     }
-    ha__grid_remember(&s->ref[i + l], HA__ATTRACT_NY, ch->k[l], ch->from[l], st);
+    ha__grid_remember(&s->ref[i + l], HA__ATTRACT_NY, (int64_t)ch->g.k[l], (int64_t)ch->g.from[l],
+                      st);
   }
 }
 
@@ -172,12 +168,12 @@ static void attract_chunk(const ha__batch_soa *s, size_t i, size_t end, __m256d 
     _mm256_store_pd(
         ch.keep + g,
         run ? _mm256_sub_pd(_mm256_set1_pd(1.0), _mm256_mul_pd(ld(s->um[0], at), dt)) : zero);
-    _mm256_store_pd(ch.tau + g, run ? grid_tau4(s, at, tv) : zero);
+    _mm256_store_pd(ch.g.tau + g, run ? grid_tau4(s, at, tv) : zero);
     if (g % 8 == 0) {
       prefetch_slice(s, at + PF_AHEAD, end);
     }
   }
-  prepare_chunk(s, i, m, end, &ch);
+  prepare_chunk(s, i, m, end, nv, &ch);
   walk_chunk(s, i, m, nvi, &ch);
   /* The part of a step to τ, on a copy: the cache stays on the grid. */
   for (size_t g = 0; g < 4 * nv; g += 4 * IL) {
@@ -187,9 +183,9 @@ static void attract_chunk(const ha__batch_soa *s, size_t i, size_t end, __m256d 
       for (int a = 0; a < HA__ATTRACT_NY; a++) {
         yy[a][u] = _mm256_load_pd(ch.y[a] + at);
       }
-      w[u] = _mm256_div_pd(
-          _mm256_sub_pd(_mm256_load_pd(ch.tau + at), _mm256_mul_pd(_mm256_load_pd(ch.kd + at), dt)),
-          dt);
+      w[u] = _mm256_div_pd(_mm256_sub_pd(_mm256_load_pd(ch.g.tau + at),
+                                         _mm256_mul_pd(_mm256_load_pd(ch.g.k + at), dt)),
+                           dt);
       part = _mm256_or_pd(part, _mm256_cmp_pd(w[u], zero, _CMP_GT_OQ));
     }
     if (_mm256_movemask_pd(part) != 0) {
@@ -206,8 +202,8 @@ static void attract_chunk(const ha__batch_soa *s, size_t i, size_t end, __m256d 
         __m256d lerp = _mm256_add_pd(ya, _mm256_mul_pd(_mm256_sub_pd(yy[a][u], ya), w[u]));
         l[a] = select4(on, lerp, ya);
       }
-      store4(seam4(s, i + at, _mm256_load_pd(ch.tau + at), frame4(s, i + at, l)), o + at, m - at, x,
-             y, z);
+      store4(seam4(s, i + at, _mm256_load_pd(ch.g.tau + at), frame4(s, i + at, l)), o + at, m - at,
+             x, y, z);
     }
   }
 }

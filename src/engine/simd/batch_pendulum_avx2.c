@@ -18,9 +18,9 @@
  * out-of-order window overlaps), then the output. */
 #include "avx2_impl.h"
 
-#define CK_HEADER 3 /* fixed_step.h: stride, count, offset; the folds follow */
-enum { E_MODE = 0, E_T = 1, FOLD_SETTLED = 1, FOLD_PERIODIC = 2 };
-#define PCH 32 /* tracks per chunk (a multiple of 4) */
+/* pendulum.c's folds, aux[3] and aux[4] (grid_lanes e0, e1): mode, time. */
+enum { FOLD_SETTLED = 1, FOLD_PERIODIC = 2 };
+#define PCH HA__GRID_LANES /* tracks per chunk */
 #define PV (PCH / 4)
 
 #define IL 2 /* vectors per loop iteration, their chains interleaved */
@@ -129,8 +129,8 @@ typedef struct chunk {
   _Alignas(32) double nw2[PCH], c[PCH]; /* −g/L, damping */
   _Alignas(32) double st[PCH], so[PCH]; /* RK4: the weighted sums of k */
   _Alignas(32) double kt[PCH], ko[PCH]; /* RK4: the last stage's k */
-  int64_t k[PCH], from[PCH];
-  unsigned model; /* bit l: lane l is left to the model */
+  grid_lanes g;                         /* the grid index and where each lane resumes */
+  unsigned model;                       /* bit l: lane l is left to the model */
   double most;
 } chunk;
 
@@ -185,47 +185,39 @@ static void rk4_chunk(chunk *ch, size_t nv, const double *h, double j, const dou
   }
 }
 
-/* The cache of slot i (if in the run [.., end)), both lines: at 100,000
- * tracks the caches are 12.8 MB, out of the caches, and the tag check
- * waited on each; each lane prefetches its lane in the next chunk (a plain
- * prefetch: -mavx2 has no prefetchw). Prefetching the field arrays too (17
- * streams) made no difference: the hardware follows them. */
-static HA__ALWAYS_INLINE void prefetch_state(const ha__batch_soa *s, size_t i, size_t end) {
-  if (i < end && s->ref[i].state != NULL) {
-    const char *p = (const char *)s->ref[i].state;
-    _mm_prefetch(p, _MM_HINT_T0);
-    _mm_prefetch(p + 64, _MM_HINT_T0);
-  }
-}
-
 /* Per lane: fold, grid index, resume (ch->model set where the model
  * evaluates it); lanes past the run stay at rest, taking no step. */
-static void prepare_chunk(const ha__batch_soa *s, size_t i, size_t m, size_t end, chunk *ch) {
+static void prepare_chunk(const ha__batch_soa *s, size_t i, size_t m, size_t end, size_t nv,
+                          chunk *ch) {
+  grid_lanes *g = &ch->g;
+  grid_load(s, i, m, end, 2, g);
   ch->model = 0;
+  for (size_t v = 0; v < 4 * nv; v += 4) {
+    /* The folds: past a settled one the model evaluates, past a periodic one τ wraps. */
+    __m256d tau = _mm256_load_pd(ch->tau + v), e0 = _mm256_load_pd(g->e0 + v);
+    __m256d et = _mm256_load_pd(g->e1 + v);
+    __m256d past = _mm256_cmp_pd(tau, et, _CMP_GE_OQ);
+    __m256d settled =
+        _mm256_and_pd(_mm256_cmp_pd(e0, _mm256_set1_pd(FOLD_SETTLED), _CMP_EQ_OQ), past);
+    __m256d periodic =
+        _mm256_and_pd(_mm256_cmp_pd(e0, _mm256_set1_pd(FOLD_PERIODIC), _CMP_EQ_OQ), past);
+    __m256d folded = _mm256_sub_pd(tau, _mm256_mul_pd(et, _mm256_floor_pd(_mm256_div_pd(tau, et))));
+    _mm256_store_pd(g->tau + v, select4(periodic, folded, tau));
+    ch->model |= (unsigned)_mm256_movemask_pd(settled) << v;
+  }
+  grid_plan(g, nv);
   ch->most = 0.0;
   for (size_t l = 0; l < PCH; l++) {
     ch->th[l] = ch->om[l] = ch->cnt[l] = ch->h[l] = 0.0;
-    prefetch_state(s, i + PCH + l, end);
-    if (l >= m) {
+    if (l >= m || ch->model >> l & 1u) {
       continue;
-    }
-    const ha__batch_ref *r = &s->ref[i + l];
-    const double *e = r->tab + CK_HEADER;
-    double tl = ch->tau[l];
-    if ((int)e[E_MODE] == FOLD_SETTLED && tl >= e[E_T]) {
-      ch->model |= 1u << l;
-      continue;
-    }
-    if ((int)e[E_MODE] == FOLD_PERIODIC && tl >= e[E_T]) {
-      tl -= e[E_T] * floor(tl / e[E_T]);
     }
     double y[2];
-    ch->k[l] = ha__grid_index(tl);
-    ch->from[l] = ha__grid_resume(r, 2, ch->k[l], y);
+    grid_fetch(s, i, l, 2, g, y);
     ch->th[l] = y[0];
     ch->om[l] = y[1];
-    ch->cnt[l] = (double)(ch->k[l] - ch->from[l]);
-    ch->h[l] = tl - (double)ch->k[l] * HA__GRID_DT;
+    ch->cnt[l] = g->k[l] - g->from[l];
+    ch->h[l] = g->tau[l] - g->k[l] * HA__GRID_DT;
     ch->most = ch->cnt[l] > ch->most ? ch->cnt[l] : ch->most;
   }
 }
@@ -244,7 +236,7 @@ static void pendulum_chunk(const ha__batch_soa *s, size_t i, size_t end, __m256d
     _mm256_store_pd(ch.nw2 + g, run ? _mm256_sub_pd(zero, ld(s->w[0], i + g)) : zero);
     _mm256_store_pd(ch.c + g, run ? ld(s->w[1], i + g) : zero);
   }
-  prepare_chunk(s, i, m, end, &ch);
+  prepare_chunk(s, i, m, end, nv, &ch);
   _Alignas(32) double dt[PCH];
   for (size_t l = 0; l < PCH; l++) {
     dt[l] = HA__GRID_DT;
@@ -255,7 +247,7 @@ static void pendulum_chunk(const ha__batch_soa *s, size_t i, size_t end, __m256d
   for (size_t l = 0; l < m; l++) {
     if (!(ch.model >> l & 1u)) {
       double st[2] = {ch.th[l], ch.om[l]};
-      ha__grid_remember(&s->ref[i + l], 2, ch.k[l], ch.from[l], st);
+      ha__grid_remember(&s->ref[i + l], 2, (int64_t)ch.g.k[l], (int64_t)ch.g.from[l], st);
     }
   }
   /* The partial step to τ (where h > 0), outside the cache. */
