@@ -18,7 +18,7 @@
 
 #define ACH 32      /* tracks per chunk (a multiple of 4 · IL) */
 #define IL 2        /* vectors per loop iteration, their chains interleaved */
-#define PF_AHEAD 64 /* tracks ahead the fields are prefetched */
+#define PF_AHEAD 32 /* tracks ahead the fields are prefetched */
 #define EACH(u) _Pragma("GCC unroll 4") for (int u = 0; u < IL; u++)
 
 /* One chunk: per lane the state (x in y[0..2], v in y[3..5]), the steps
