@@ -252,4 +252,107 @@ static inline void store4(xyz4 o, size_t i, size_t rem, double *x, double *y, do
     }                                                                                    \
   }
 
+/* ---- the integrated kernels' grid (ATTRACT, PENDULUM) over a chunk ----
+ * ha__grid_index and ha__grid_resume (batch_impl.h) for HA__GRID_LANES
+ * lanes, in three passes so that the per-lane scalar work is loads and
+ * copies only: grid_load reads each lane's table header and cache (and
+ * resets a cache of another data version, as ha__grid_resume does), then
+ * grid_plan computes the grid index, the checkpoint and which state to
+ * resume from four lanes at a time, in doubles (every value an integer
+ * below 2^53, and k / stride as floor(k / stride) is exact for k below
+ * 2^46), then grid_fetch copies that state. One lane in scalar code took
+ * ~60 cycles (a division, an integer division, conversions, a chain of
+ * branches). */
+#define HA__GRID_LANES 32
+
+typedef struct grid_lanes {
+  _Alignas(32) double tau[HA__GRID_LANES]; /* in: τ per lane (folded, PENDULUM) */
+  _Alignas(32) double stride[HA__GRID_LANES], count[HA__GRID_LANES];
+  _Alignas(32) double e0[HA__GRID_LANES], e1[HA__GRID_LANES]; /* aux[3], aux[4] */
+  _Alignas(32) double kc[HA__GRID_LANES];                     /* the cache's step, −1: none */
+  _Alignas(32) double k[HA__GRID_LANES];                      /* out: the grid index */
+  _Alignas(32) double from[HA__GRID_LANES];                   /* out: the step resumed from */
+  _Alignas(32) double j[HA__GRID_LANES]; /* out: the checkpoint (when not cached) */
+  unsigned cached;                       /* out: bit l, resume from the cache */
+} grid_lanes;
+
+/* Pass 1 for slots [i, i + m) (ny state doubles). Prefetched within the
+ * run [.., end): the next chunk's caches, both lines (a plain prefetch:
+ * -mavx2 has no prefetchw), and the refs of the chunk after it (which the
+ * next chunk's prefetches read). At 100,000 tracks the caches are 12.8 MB,
+ * out of the caches, and neither stream was followed by the hardware. */
+static inline void grid_load(const ha__batch_soa *s, size_t i, size_t m, size_t end, size_t ny,
+                             grid_lanes *g) {
+  for (size_t l = 0; l < HA__GRID_LANES; l++) {
+    size_t next = i + HA__GRID_LANES + l, after = next + HA__GRID_LANES;
+    if (after < end) {
+      _mm_prefetch((const char *)&s->ref[after], _MM_HINT_T0);
+    }
+    if (next < end && s->ref[next].state != NULL) {
+      _mm_prefetch((const char *)s->ref[next].state, _MM_HINT_T0);
+      _mm_prefetch((const char *)s->ref[next].state + 64, _MM_HINT_T0);
+    }
+    g->stride[l] = g->count[l] = 1.0;
+    g->e0[l] = g->e1[l] = 0.0;
+    g->kc[l] = -1.0;
+    if (l >= m) {
+      continue;
+    }
+    const ha__batch_ref *r = &s->ref[i + l];
+    g->stride[l] = r->tab[0];
+    g->count[l] = r->tab[1];
+    g->e0[l] = r->tab[3];
+    g->e1[l] = r->tab[4];
+    ha_motion_state *st = r->state;
+    if (st != NULL && st->tag != r->tag) {
+      memset(st, 0, sizeof(*st));
+    }
+    if (st != NULL && st->tag != 0) {
+      g->kc[l] = st->y[ny];
+    }
+  }
+}
+
+/* Pass 2: the grid index of τ, the checkpoint at or before it and the
+ * state to resume from, for lanes [0, 4·nv). */
+static inline void grid_plan(grid_lanes *g, size_t nv) {
+  const __m256d dt = _mm256_set1_pd(HA__GRID_DT), one = _mm256_set1_pd(1.0);
+  const __m256d zero = _mm256_setzero_pd();
+  g->cached = 0;
+  for (size_t v = 0; v < 4 * nv; v += 4) {
+    __m256d tau = _mm256_load_pd(g->tau + v);
+    __m256d k = _mm256_floor_pd(_mm256_div_pd(tau, dt));
+    __m256d up = _mm256_cmp_pd(_mm256_mul_pd(_mm256_add_pd(k, one), dt), tau, _CMP_LE_OQ);
+    __m256d down =
+        _mm256_andnot_pd(up, _mm256_and_pd(_mm256_cmp_pd(k, zero, _CMP_GT_OQ),
+                                           _mm256_cmp_pd(_mm256_mul_pd(k, dt), tau, _CMP_GT_OQ)));
+    k = _mm256_sub_pd(_mm256_add_pd(k, _mm256_and_pd(up, one)), _mm256_and_pd(down, one));
+    k = _mm256_and_pd(k, _mm256_cmp_pd(tau, zero, _CMP_GT_OQ)); /* !(τ > 0): 0 */
+    __m256d stride = _mm256_load_pd(g->stride + v);
+    __m256d j = _mm256_min_pd(_mm256_floor_pd(_mm256_div_pd(k, stride)),
+                              _mm256_sub_pd(_mm256_load_pd(g->count + v), one));
+    __m256d at = _mm256_mul_pd(j, stride);
+    __m256d y = _mm256_load_pd(g->kc + v);
+    __m256d kc = _mm256_floor_pd(y); /* (int64_t) of a value ≥ 0 */
+    __m256d use = _mm256_and_pd(
+        _mm256_and_pd(_mm256_cmp_pd(y, zero, _CMP_GE_OQ), _mm256_cmp_pd(y, k, _CMP_LE_OQ)),
+        _mm256_cmp_pd(kc, at, _CMP_GT_OQ));
+    _mm256_store_pd(g->k + v, k);
+    _mm256_store_pd(g->j + v, j);
+    _mm256_store_pd(g->from + v, select4(use, kc, at));
+    g->cached |= (unsigned)_mm256_movemask_pd(use) << v;
+  }
+}
+
+/* Pass 3: lane l's state to resume from into y (ny doubles). */
+static HA__ALWAYS_INLINE void grid_fetch(const ha__batch_soa *s, size_t i, size_t l, size_t ny,
+                                         const grid_lanes *g, double *y) {
+  const ha__batch_ref *r = &s->ref[i + l];
+  if (g->cached >> l & 1u) {
+    memcpy(y, r->state->y, ny * sizeof(double));
+  } else {
+    memcpy(y, &r->tab[(size_t)r->tab[2] + ny * (size_t)g->j[l]], ny * sizeof(double));
+  }
+}
+
 #endif

@@ -1,120 +1,219 @@
 /* AVX2 ATTRACT kernel: attract_repel.c's fixed step in four lanes, each
  * lane the scalar reference's operations in the same order, unfused
  * (sqrt and division are correctly rounded in both), so every grid state
- * is the model's bits and the caches stay shared with it. Per lane, in
- * scalar code: the grid index, where to resume (checkpoint or cache) and
- * the cache written back; the lanes then step together up to the largest
- * count, a lane that has arrived keeping its state (blend). Lanes past the
- * end of the run take no steps and are discarded. */
+ * is the model's bits and the caches stay shared with it. The grid index
+ * and where each lane resumes (checkpoint or cache) come from avx2_impl.h's
+ * grid passes, the cache is written back per lane; the lanes then step
+ * together up to the largest count, a lane that has arrived keeping its
+ * state (blend). Lanes past the end of the run take no steps and are
+ * discarded. The fields (25 streams) are prefetched a chunk ahead: the
+ * hardware prefetcher did not follow them all (1.3x at 100,000 tracks).
+ *
+ * Stages over a chunk, as the PENDULUM kernel: a step is one chain of two
+ * square roots and four divisions (~120 cycles of latency, far more than
+ * its work), so the kernel works on chunks of ACH tracks held in arrays:
+ * the per-lane bookkeeping for the whole chunk, then each step as a loop
+ * over the chunk's vectors, two at a time (independent chains the
+ * out-of-order window overlaps), then the part of a step to τ and the
+ * output. */
 #include "avx2_impl.h"
 
-typedef struct attract4 {
-  __m256d tg[3], strength, radius, vmax, keep;
-} attract4;
+#define ACH HA__GRID_LANES /* tracks per chunk (a multiple of 4 · IL) */
+#define IL 2               /* vectors per loop iteration, their chains interleaved */
+#define PF_AHEAD 32        /* tracks ahead the fields are prefetched */
+#define EACH(u) _Pragma("GCC unroll 4") for (int u = 0; u < IL; u++)
 
-/* attract_step for four lanes: x in y[0..2], v in y[3..5]. */
-static HA__ALWAYS_INLINE void step4(const attract4 *p, __m256d y[6]) {
+/* One chunk: per lane the state (x in y[0..2], v in y[3..5]), the steps
+ * to take, the parameters. */
+typedef struct chunk {
+  _Alignas(32) double y[HA__ATTRACT_NY][ACH];
+  _Alignas(32) double cnt[ACH];
+  _Alignas(32) double tg[3][ACH], strength[ACH], radius[ACH], vmax[ACH], keep[ACH];
+  grid_lanes g; /* τ, the grid index and where each lane resumes */
+  double most;
+} chunk;
+
+/* attract_step for IL vectors at lane g of the chunk: y[a][u] component a
+ * of vector u. */
+static HA__ALWAYS_INLINE void step_il(const chunk *ch, size_t g, __m256d y[HA__ATTRACT_NY][IL]) {
   const __m256d dt = _mm256_set1_pd(HA__GRID_DT), zero = _mm256_setzero_pd();
-  __m256d dv[3];
-  for (int a = 0; a < 3; a++) {
-    dv[a] = _mm256_sub_pd(p->tg[a], y[a]);
+  __m256d dv[3][IL], dist[IL], f[IL], pos[IL];
+  EACH(u) {
+    size_t at = g + 4 * (size_t)u;
+    for (int a = 0; a < 3; a++) {
+      dv[a][u] = _mm256_sub_pd(_mm256_load_pd(ch->tg[a] + at), y[a][u]);
+    }
+    __m256d d2 =
+        _mm256_add_pd(_mm256_mul_pd(dv[0][u], dv[0][u]), _mm256_mul_pd(dv[1][u], dv[1][u]));
+    dist[u] = _mm256_sqrt_pd(_mm256_add_pd(d2, _mm256_mul_pd(dv[2][u], dv[2][u])));
+    __m256d st = _mm256_load_pd(ch->strength + at);
+    f[u] = select4(_mm256_cmp_pd(dist[u], _mm256_load_pd(ch->radius + at), _CMP_LT_OQ),
+                   _mm256_mul_pd(_mm256_set1_pd(-2.0), st), st);
+    pos[u] = _mm256_cmp_pd(dist[u], zero, _CMP_GT_OQ);
   }
-  __m256d d2 = _mm256_add_pd(_mm256_mul_pd(dv[0], dv[0]), _mm256_mul_pd(dv[1], dv[1]));
-  __m256d dist = _mm256_sqrt_pd(_mm256_add_pd(d2, _mm256_mul_pd(dv[2], dv[2])));
-  __m256d f = select4(_mm256_cmp_pd(dist, p->radius, _CMP_LT_OQ),
-                      _mm256_mul_pd(_mm256_set1_pd(-2.0), p->strength), p->strength);
-  __m256d pos = _mm256_cmp_pd(dist, zero, _CMP_GT_OQ);
-  for (int a = 0; a < 3; a++) {
-    __m256d u = _mm256_and_pd(_mm256_div_pd(dv[a], dist), pos);
-    y[3 + a] =
-        _mm256_mul_pd(_mm256_add_pd(y[3 + a], _mm256_mul_pd(_mm256_mul_pd(f, u), dt)), p->keep);
+  __m256d sp[IL], over = zero;
+  EACH(u) {
+    __m256d keep = _mm256_load_pd(ch->keep + g + 4 * (size_t)u);
+    for (int a = 0; a < 3; a++) {
+      __m256d un = _mm256_and_pd(_mm256_div_pd(dv[a][u], dist[u]), pos[u]);
+      y[3 + a][u] = _mm256_mul_pd(
+          _mm256_add_pd(y[3 + a][u], _mm256_mul_pd(_mm256_mul_pd(f[u], un), dt)), keep);
+    }
+    __m256d s2 = _mm256_add_pd(_mm256_mul_pd(y[3][u], y[3][u]), _mm256_mul_pd(y[4][u], y[4][u]));
+    sp[u] = _mm256_sqrt_pd(_mm256_add_pd(s2, _mm256_mul_pd(y[5][u], y[5][u])));
+    over = _mm256_or_pd(
+        over, _mm256_cmp_pd(sp[u], _mm256_load_pd(ch->vmax + g + 4 * (size_t)u), _CMP_GT_OQ));
   }
-  __m256d s2 = _mm256_add_pd(_mm256_mul_pd(y[3], y[3]), _mm256_mul_pd(y[4], y[4]));
-  __m256d sp = _mm256_sqrt_pd(_mm256_add_pd(s2, _mm256_mul_pd(y[5], y[5])));
-  __m256d over = _mm256_cmp_pd(sp, p->vmax, _CMP_GT_OQ);
-  __m256d r = _mm256_div_pd(p->vmax, sp);
-  for (int a = 3; a < 6; a++) {
-    y[a] = select4(over, _mm256_mul_pd(y[a], r), y[a]);
+  /* The speed limit: the division only when a lane is over it. */
+  if (_mm256_movemask_pd(over) != 0) {
+    EACH(u) {
+      __m256d vmax = _mm256_load_pd(ch->vmax + g + 4 * (size_t)u);
+      __m256d on = _mm256_cmp_pd(sp[u], vmax, _CMP_GT_OQ);
+      __m256d r = _mm256_div_pd(vmax, sp[u]);
+      for (int a = 3; a < 6; a++) {
+        y[a][u] = select4(on, _mm256_mul_pd(y[a][u], r), y[a][u]);
+      }
+    }
   }
-  for (int a = 0; a < 3; a++) {
-    y[a] = _mm256_add_pd(y[a], _mm256_mul_pd(y[3 + a], dt));
+  EACH(u) {
+    for (int a = 0; a < 3; a++) {
+      y[a][u] = _mm256_add_pd(y[a][u], _mm256_mul_pd(y[3 + a][u], dt));
+    }
   }
 }
 
-/* The grid states of the four lanes at their steps k (walked from where
- * each resumes), the caches updated; y[0..5] out. */
-static HA__ALWAYS_INLINE void walk4(const ha__batch_soa *s, size_t i, size_t rem, const attract4 *p,
-                                    const double tau[4], double kd[4], __m256d y[6]) {
-  _Alignas(32) double ys[HA__ATTRACT_NY][4] = {{0}};
-  _Alignas(32) double cnt[4] = {0};
-  int64_t k[4] = {0}, from[4] = {0};
-  double most = 0.0;
-  for (size_t l = 0; l < 4; l++) {
-    kd[l] = 0.0;
-    if (l < rem) {
-      double st[HA__ATTRACT_NY];
-      k[l] = ha__grid_index(tau[l]);
-      from[l] = ha__grid_resume(&s->ref[i + l], HA__ATTRACT_NY, k[l], st);
-      for (int a = 0; a < HA__ATTRACT_NY; a++) {
-        ys[a][l] = st[a];
-      }
-      kd[l] = (double)k[l];
-      cnt[l] = (double)(k[l] - from[l]);
-      most = cnt[l] > most ? cnt[l] : most;
+/* The lines of slots [i, i + 8) in every field the kernel reads (when i is
+ * in the run [.., end)). */
+static HA__ALWAYS_INLINE void prefetch_slice(const ha__batch_soa *s, size_t i, size_t end) {
+  if (i >= end) {
+    return;
+  }
+  const double *f[] = {s->T,       s->speed,   s->shift,   s->mode,    s->ph[0],
+                       s->ph[1],   s->ph[2],   s->w[0],    s->w[1],    s->w[2],
+                       s->um[0],   s->c[0],    s->c[1],    s->c[2],    s->m[0][0],
+                       s->m[0][1], s->m[0][2], s->m[1][0], s->m[1][1], s->m[1][2],
+                       s->m[2][0], s->m[2][1], s->m[2][2], s->rho[1],  s->rho[2]};
+  for (size_t a = 0; a < sizeof(f) / sizeof(f[0]); a++) {
+    _mm_prefetch((const char *)(f[a] + i), _MM_HINT_T0);
+  }
+}
+
+/* Per lane: the grid index and where to resume (lanes past the run at
+ * rest, taking no step). */
+static void prepare_chunk(const ha__batch_soa *s, size_t i, size_t m, size_t end, size_t nv,
+                          chunk *ch) {
+  grid_load(s, i, m, end, HA__ATTRACT_NY, &ch->g);
+  grid_plan(&ch->g, nv);
+  ch->most = 0.0;
+  for (size_t l = 0; l < ACH; l++) {
+    double st[HA__ATTRACT_NY] = {0};
+    ch->cnt[l] = 0.0;
+    if (l < m) {
+      grid_fetch(s, i, l, HA__ATTRACT_NY, &ch->g, st);
+      ch->cnt[l] = ch->g.k[l] - ch->g.from[l];
+      ch->most = ch->cnt[l] > ch->most ? ch->cnt[l] : ch->most;
     }
-  }
-  for (int a = 0; a < HA__ATTRACT_NY; a++) {
-    y[a] = _mm256_load_pd(ys[a]);
-  }
-  __m256d left = _mm256_load_pd(cnt);
-  for (double j = 0.0; j < most; j += 1.0) {
-    __m256d on = _mm256_cmp_pd(_mm256_set1_pd(j), left, _CMP_LT_OQ);
-    __m256d nx[6];
-    memcpy(nx, y, sizeof(nx));
-    step4(p, nx);
     for (int a = 0; a < HA__ATTRACT_NY; a++) {
-      y[a] = select4(on, nx[a], y[a]);
+      ch->y[a][l] = st[a];
     }
   }
-  for (int a = 0; a < HA__ATTRACT_NY; a++) {
-    _mm256_store_pd(ys[a], y[a]);
+}
+
+/* The steps to each lane's grid state, the caches updated. */
+static void walk_chunk(const ha__batch_soa *s, size_t i, size_t m, size_t nvi, chunk *ch) {
+  for (double j = 0.0; j < ch->most; j += 1.0) {
+    for (size_t g = 0; g < 4 * nvi; g += 4 * IL) {
+      __m256d y[HA__ATTRACT_NY][IL], on[IL];
+      EACH(u) {
+        size_t at = g + 4 * (size_t)u;
+        on[u] = _mm256_cmp_pd(_mm256_set1_pd(j), _mm256_load_pd(ch->cnt + at), _CMP_LT_OQ);
+        for (int a = 0; a < HA__ATTRACT_NY; a++) {
+          y[a][u] = _mm256_load_pd(ch->y[a] + at);
+        }
+      }
+      step_il(ch, g, y);
+      EACH(u) {
+        size_t at = g + 4 * (size_t)u;
+        for (int a = 0; a < HA__ATTRACT_NY; a++) {
+          _mm256_store_pd(ch->y[a] + at, select4(on[u], y[a][u], _mm256_load_pd(ch->y[a] + at)));
+        }
+      }
+    }
   }
-  for (size_t l = 0; l < rem && l < 4; l++) {
+  for (size_t l = 0; l < m; l++) {
     double st[HA__ATTRACT_NY];
     for (int a = 0; a < HA__ATTRACT_NY; a++) {
-      st[a] = ys[a][l];
+      st[a] = ch->y[a][l];
     }
-    ha__grid_remember(&s->ref[i + l], HA__ATTRACT_NY, k[l], from[l], st);
+    ha__grid_remember(&s->ref[i + l], HA__ATTRACT_NY, (int64_t)ch->g.k[l], (int64_t)ch->g.from[l],
+                      st);
   }
 }
 
-static HA__ALWAYS_INLINE xyz4 attract_at(const ha__batch_soa *s, size_t i, size_t rem, __m256d tv) {
+/* Tracks [i, i + ACH) of the run [.., end) (fewer at its end) into
+ * x/y/z + o. */
+static void attract_chunk(const ha__batch_soa *s, size_t i, size_t end, __m256d tv, size_t o,
+                          double *x, double *y, double *z) {
   const __m256d dt = _mm256_set1_pd(HA__GRID_DT), zero = _mm256_setzero_pd();
-  attract4 p;
-  for (int a = 0; a < 3; a++) {
-    p.tg[a] = ld(s->ph[a], i);
+  chunk ch;
+  size_t m = end - i < ACH ? end - i : ACH;
+  size_t nv = (m + 3) / 4, nvi = (nv + IL - 1) / IL * IL;
+  for (size_t g = 0; g < 4 * nvi; g += 4) {
+    int run = g < 4 * nv; /* the fields past the run's last vector are not ours to read */
+    size_t at = i + g;
+    for (int a = 0; a < 3; a++) {
+      _mm256_store_pd(ch.tg[a] + g, run ? ld(s->ph[a], at) : zero);
+    }
+    _mm256_store_pd(ch.strength + g, run ? ld(s->w[0], at) : zero);
+    _mm256_store_pd(ch.radius + g, run ? ld(s->w[1], at) : zero);
+    _mm256_store_pd(ch.vmax + g, run ? ld(s->w[2], at) : zero);
+    _mm256_store_pd(
+        ch.keep + g,
+        run ? _mm256_sub_pd(_mm256_set1_pd(1.0), _mm256_mul_pd(ld(s->um[0], at), dt)) : zero);
+    _mm256_store_pd(ch.g.tau + g, run ? grid_tau4(s, at, tv) : zero);
+    if (g % 8 == 0) {
+      prefetch_slice(s, at + PF_AHEAD, end);
+    }
   }
-  p.strength = ld(s->w[0], i);
-  p.radius = ld(s->w[1], i);
-  p.vmax = ld(s->w[2], i);
-  p.keep = _mm256_sub_pd(_mm256_set1_pd(1.0), _mm256_mul_pd(ld(s->um[0], i), dt));
-  __m256d tau = grid_tau4(s, i, tv);
-  _Alignas(32) double taus[4], kd[4];
-  _mm256_store_pd(taus, tau);
-  __m256d y[6];
-  walk4(s, i, rem, &p, taus, kd, y);
+  prepare_chunk(s, i, m, end, nv, &ch);
+  walk_chunk(s, i, m, nvi, &ch);
   /* The part of a step to τ, on a copy: the cache stays on the grid. */
-  __m256d w = _mm256_div_pd(_mm256_sub_pd(tau, _mm256_mul_pd(_mm256_load_pd(kd), dt)), dt);
-  __m256d part = _mm256_cmp_pd(w, zero, _CMP_GT_OQ);
-  __m256d nx[6];
-  memcpy(nx, y, sizeof(nx));
-  step4(&p, nx);
-  __m256d l[3];
-  for (int a = 0; a < 3; a++) {
-    __m256d lerp = _mm256_add_pd(y[a], _mm256_mul_pd(_mm256_sub_pd(nx[a], y[a]), w));
-    l[a] = select4(part, lerp, y[a]);
+  for (size_t g = 0; g < 4 * nv; g += 4 * IL) {
+    __m256d yy[HA__ATTRACT_NY][IL], w[IL], part = zero;
+    EACH(u) {
+      size_t at = g + 4 * (size_t)u;
+      for (int a = 0; a < HA__ATTRACT_NY; a++) {
+        yy[a][u] = _mm256_load_pd(ch.y[a] + at);
+      }
+      w[u] = _mm256_div_pd(_mm256_sub_pd(_mm256_load_pd(ch.g.tau + at),
+                                         _mm256_mul_pd(_mm256_load_pd(ch.g.k + at), dt)),
+                           dt);
+      part = _mm256_or_pd(part, _mm256_cmp_pd(w[u], zero, _CMP_GT_OQ));
+    }
+    if (_mm256_movemask_pd(part) != 0) {
+      step_il(&ch, g, yy);
+    }
+    EACH(u) {
+      size_t at = g + 4 * (size_t)u;
+      if (at >= 4 * nv) {
+        break;
+      }
+      __m256d on = _mm256_cmp_pd(w[u], zero, _CMP_GT_OQ), l[3];
+      for (int a = 0; a < 3; a++) {
+        __m256d ya = _mm256_load_pd(ch.y[a] + at);
+        __m256d lerp = _mm256_add_pd(ya, _mm256_mul_pd(_mm256_sub_pd(yy[a][u], ya), w[u]));
+        l[a] = select4(on, lerp, ya);
+      }
+      store4(seam4(s, i + at, _mm256_load_pd(ch.g.tau + at), frame4(s, i + at, l)), o + at, m - at,
+             x, y, z);
+    }
   }
-  return seam4(s, i, tau, frame4(s, i, l));
 }
 
-HA__LANES_KERNEL(ha__batch_attract_avx2, attract_at)
+void ha__batch_attract_avx2(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
+                            double *y, double *z) {
+  const __m256d tv = _mm256_set1_pd(t);
+  for (size_t i = i0, end = i0 + n; i < end; i += ACH) {
+    attract_chunk(s, i, end, tv, i - i0, x, y, z);
+  }
+}

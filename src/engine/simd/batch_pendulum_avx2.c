@@ -1,175 +1,289 @@
 /* AVX2 PENDULUM kernel: pendulum.c's RK4 grid in four lanes. Each lane
  * runs the model's operations in the same order, unfused, with the same
- * sine (ha__sin_det, restated here as sin4_det), so every grid state is the
- * model's bits and the caches stay shared with it. Per lane, in scalar
- * code: the periodic fold of τ, the grid index, where to resume
- * (checkpoint or cache) and the cache written back; the lanes step together
- * up to the largest count. A lane past a settled fold (the linear closed
- * form) is left to the model (ha__motion_data_eval on the slot's data), as
- * are lanes whose angle leaves ha__sin_det's polynomial range. The
- * position's sin θ and cos θ are sincos4's (within an ulp). */
+ * sine (ha__sin_det, restated here as sin_det), so every grid state is the
+ * model's bits and the caches stay shared with it. Four lanes at a time:
+ * the periodic fold of τ, then avx2_impl.h's grid passes (the grid index,
+ * where to resume: checkpoint or cache); the cache is written back per
+ * lane; the lanes step together up to the largest count. A lane past a
+ * settled fold (the linear closed form) is left to the model
+ * (ha__motion_data_eval on the slot's data); vectors with an angle beyond
+ * ha__sin_det's polynomial range take its scalar sine. The position's
+ * sin θ and cos θ are sincos4's (within an ulp).
+ *
+ * Stages over a chunk. One RK4 step is four sines in a row, each a Horner
+ * chain (fixed by ha__sin_det's bits): ~80 cycles of latency per stage and
+ * ~650 per track for the grid step and the partial step, against ~150
+ * cycles of work. The kernel therefore works on chunks of PCH tracks held
+ * in arrays (L1): the per-lane bookkeeping for the whole chunk, then each
+ * RK4 stage as a loop over the chunk's vectors (independent chains the
+ * out-of-order window overlaps), then the output. The next chunk's caches
+ * are prefetched (at 100,000 tracks they are 12.8 MB and the hardware did
+ * not follow them); prefetching the 17 field streams too made no
+ * difference here, unlike attract-repel's 25. Measured and dropped: four
+ * vectors per iteration instead of two (no faster). */
 #include "avx2_impl.h"
 
-#define CK_HEADER 3 /* fixed_step.h: stride, count, offset; the folds follow */
-enum { E_MODE = 0, E_T = 1, FOLD_SETTLED = 1, FOLD_PERIODIC = 2 };
+/* pendulum.c's folds, aux[3] and aux[4] (grid_lanes e0, e1): mode, time. */
+enum { FOLD_SETTLED = 1, FOLD_PERIODIC = 2 };
+#define PCH HA__GRID_LANES /* tracks per chunk */
 
-/* ha__sin_det of four angles (lanes beyond its range: the scalar one). */
-static HA__ALWAYS_INLINE __m256d sin4_det(__m256d x) {
-  __m256d big = _mm256_cmp_pd(abs4(x), _mm256_set1_pd(524288.0), _CMP_NLE_UQ);
+#define IL 2 /* vectors per loop iteration, their chains interleaved */
+#define EACH(u) _Pragma("GCC unroll 4") for (int u = 0; u < IL; u++)
+
+/* ha__sin_det's polynomials, highest degree first: sin r = r + r·z·S(z),
+ * cos r = (1 − z/2) + z²·C(z). */
+static const double sin_c[6] = {1.589682799074592e-10, -2.505075865436212e-08,
+                                2.755731369523361e-06, -1.9841269829816972e-04,
+                                8.333333333322425e-03, -1.6666666666666632e-01};
+static const double cos_c[6] = {-1.1367930566525163e-11, 2.087589666464709e-09,
+                                -2.755731573018792e-07,  2.4801587294597684e-05,
+                                -1.3888888888882792e-03, 4.166666666666665e-02};
+
+/* P(z) of IL vectors by Horner: the sine's (which = 0), the cosine's (1)
+ * or per lane by quadrant parity (2, the coefficients blended). */
+static HA__ALWAYS_INLINE void poly(const __m256d z[IL], const __m256d odd[IL], int which,
+                                   __m256d p[IL]) {
+#define COEF(d, u)                                                                  \
+  (which == 2 ? select4(odd[u], _mm256_set1_pd(cos_c[d]), _mm256_set1_pd(sin_c[d])) \
+              : _mm256_set1_pd(which ? cos_c[d] : sin_c[d]))
+  EACH(u) {
+    p[u] = _mm256_add_pd(COEF(1, u), _mm256_mul_pd(z[u], COEF(0, u)));
+  }
+  for (int d = 2; d < 6; d++) {
+    EACH(u) {
+      p[u] = _mm256_add_pd(COEF(d, u), _mm256_mul_pd(z[u], p[u]));
+    }
+  }
+#undef COEF
+}
+
+/* ha__sin_det of IL vectors of angles, in place (all of them by the scalar
+ * function when any lane leaves its polynomial range). A lane needs one of
+ * the two polynomials (sin for an even quadrant, cos for an odd one), both
+ * of the form A + B·P(z), the same operations in the same order as
+ * ha__sin_det's. When every lane's quadrant has the same parity (a swing
+ * within ±45° always does) only that polynomial is evaluated; otherwise one
+ * Horner chain per lane on coefficients chosen per lane. */
+static HA__ALWAYS_INLINE void sin_det(__m256d x[IL]) {
+  const __m256d lim = _mm256_set1_pd(524288.0);
+  __m256d big = _mm256_setzero_pd();
+  EACH(u) {
+    big = _mm256_or_pd(big, _mm256_cmp_pd(abs4(x[u]), lim, _CMP_NLE_UQ));
+  }
   if (_mm256_movemask_pd(big) != 0) {
-    _Alignas(32) double v[4];
-    _mm256_store_pd(v, x);
-    for (int l = 0; l < 4; l++) {
+    _Alignas(32) double v[4 * IL];
+    EACH(u) {
+      _mm256_store_pd(v + 4 * u, x[u]);
+    }
+    for (int l = 0; l < 4 * IL; l++) {
       v[l] = ha__sin_det(v[l]);
     }
-    return _mm256_load_pd(v);
+    EACH(u) {
+      x[u] = _mm256_load_pd(v + 4 * u);
+    }
+    return;
   }
-#define C_(v) _mm256_set1_pd(v)
-  __m256d k =
-      _mm256_sub_pd(_mm256_add_pd(_mm256_mul_pd(x, C_(0.6366197723675814)), C_(6755399441055744.0)),
-                    C_(6755399441055744.0));
-  __m256d r = _mm256_sub_pd(_mm256_sub_pd(x, _mm256_mul_pd(k, C_(1.5707963267341256))),
-                            _mm256_mul_pd(k, C_(6.077100506506192e-11)));
-  __m256d z = _mm256_mul_pd(r, r);
-  __m256d ps =
-      _mm256_add_pd(C_(-2.505075865436212e-08), _mm256_mul_pd(z, C_(1.589682799074592e-10)));
-  ps = _mm256_add_pd(C_(2.755731369523361e-06), _mm256_mul_pd(z, ps));
-  ps = _mm256_add_pd(C_(-1.9841269829816972e-04), _mm256_mul_pd(z, ps));
-  ps = _mm256_add_pd(C_(8.333333333322425e-03), _mm256_mul_pd(z, ps));
-  ps = _mm256_add_pd(C_(-1.6666666666666632e-01), _mm256_mul_pd(z, ps));
-  __m256d pc =
-      _mm256_add_pd(C_(2.087589666464709e-09), _mm256_mul_pd(z, C_(-1.1367930566525163e-11)));
-  pc = _mm256_add_pd(C_(-2.755731573018792e-07), _mm256_mul_pd(z, pc));
-  pc = _mm256_add_pd(C_(2.4801587294597684e-05), _mm256_mul_pd(z, pc));
-  pc = _mm256_add_pd(C_(-1.3888888888882792e-03), _mm256_mul_pd(z, pc));
-  pc = _mm256_add_pd(C_(4.166666666666665e-02), _mm256_mul_pd(z, pc));
-  __m256d sn = _mm256_add_pd(r, _mm256_mul_pd(_mm256_mul_pd(r, z), ps));
-  __m256d cs = _mm256_add_pd(_mm256_sub_pd(C_(1.0), _mm256_mul_pd(C_(0.5), z)),
-                             _mm256_mul_pd(_mm256_mul_pd(z, z), pc));
-#undef C_
-  __m256i q = _mm256_and_si256(to_i64(k), _mm256_set1_epi64x(3));
-  __m256d odd = _mm256_castsi256_pd(_mm256_slli_epi64(q, 63)); /* q = 1, 3: cos */
-  __m256d neg = _mm256_castsi256_pd(_mm256_slli_epi64(_mm256_srli_epi64(q, 1), 63)); /* q = 2, 3 */
-  return _mm256_xor_pd(select4(odd, cs, sn), neg);
+  /* k = round(x·2/π) as ha__sin_det rounds it; kd = 1.5·2^52 + k holds k
+   * mod 4 (the quadrant) in its low mantissa bits. */
+  const __m256d magic = _mm256_set1_pd(6755399441055744.0);
+  __m256d r[IL], z[IL], odd[IL], neg[IL], p[IL], any = _mm256_setzero_pd(), all = any;
+  EACH(u) {
+    __m256d kd = _mm256_add_pd(_mm256_mul_pd(x[u], _mm256_set1_pd(0.6366197723675814)), magic);
+    __m256d k = _mm256_sub_pd(kd, magic);
+    r[u] = _mm256_sub_pd(_mm256_sub_pd(x[u], _mm256_mul_pd(k, _mm256_set1_pd(1.5707963267341256))),
+                         _mm256_mul_pd(k, _mm256_set1_pd(6.077100506506192e-11)));
+    z[u] = _mm256_mul_pd(r[u], r[u]);
+    __m256i q = _mm256_castpd_si256(kd);
+    odd[u] = _mm256_castsi256_pd(_mm256_slli_epi64(q, 63)); /* q = 1, 3: cos */
+    neg[u] = _mm256_castsi256_pd(
+        _mm256_slli_epi64(_mm256_and_si256(q, _mm256_set1_epi64x(2)), 62)); /* q = 2, 3 */
+    any = _mm256_or_pd(any, odd[u]);
+    all = u == 0 ? odd[u] : _mm256_and_pd(all, odd[u]);
+  }
+  __m256d a[IL], b[IL];
+  if (_mm256_movemask_pd(any) == 0) {
+    poly(z, odd, 0, p);
+    EACH(u) {
+      a[u] = r[u];
+      b[u] = _mm256_mul_pd(r[u], z[u]);
+    }
+  } else if (_mm256_movemask_pd(all) == 15) {
+    poly(z, odd, 1, p);
+    EACH(u) {
+      a[u] = _mm256_sub_pd(_mm256_set1_pd(1.0), _mm256_mul_pd(_mm256_set1_pd(0.5), z[u]));
+      b[u] = _mm256_mul_pd(z[u], z[u]);
+    }
+  } else {
+    poly(z, odd, 2, p);
+    EACH(u) {
+      a[u] = select4(odd[u],
+                     _mm256_sub_pd(_mm256_set1_pd(1.0), _mm256_mul_pd(_mm256_set1_pd(0.5), z[u])),
+                     r[u]);
+      b[u] = _mm256_mul_pd(z[u], select4(odd[u], z[u], r[u])); /* z·z or (r·z) */
+    }
+  }
+  EACH(u) {
+    x[u] = _mm256_xor_pd(_mm256_add_pd(a[u], _mm256_mul_pd(b[u], p[u])), neg[u]);
+  }
 }
 
-/* −w2·sin θ − c·ω, as rk4 writes it. */
-static HA__ALWAYS_INLINE __m256d accel4(__m256d nw2, __m256d c, __m256d th, __m256d om) {
-  return _mm256_sub_pd(_mm256_mul_pd(nw2, sin4_det(th)), _mm256_mul_pd(c, om));
-}
-
-/* pendulum.c's rk4 of size h (per lane) on (θ, ω); nw2 = −g/L. */
-static HA__ALWAYS_INLINE void rk4_4(__m256d *th, __m256d *om, __m256d h, __m256d nw2, __m256d c) {
-  const __m256d two = _mm256_set1_pd(2.0);
-  __m256d hh = _mm256_mul_pd(_mm256_set1_pd(0.5), h);
-  __m256d k1t = *om, k1o = accel4(nw2, c, *th, *om);
-  __m256d o2 = _mm256_add_pd(*om, _mm256_mul_pd(hh, k1o));
-  __m256d k2o = accel4(nw2, c, _mm256_add_pd(*th, _mm256_mul_pd(hh, k1t)), o2);
-  __m256d k2t = o2;
-  __m256d o3 = _mm256_add_pd(*om, _mm256_mul_pd(hh, k2o));
-  __m256d k3o = accel4(nw2, c, _mm256_add_pd(*th, _mm256_mul_pd(hh, k2t)), o3);
-  __m256d k3t = o3;
-  __m256d o4 = _mm256_add_pd(*om, _mm256_mul_pd(h, k3o));
-  __m256d k4o = accel4(nw2, c, _mm256_add_pd(*th, _mm256_mul_pd(h, k3t)), o4);
-  __m256d k4t = o4;
-  __m256d h6 = _mm256_div_pd(h, _mm256_set1_pd(6.0));
-  __m256d st = _mm256_add_pd(
-      _mm256_add_pd(_mm256_add_pd(k1t, _mm256_mul_pd(two, k2t)), _mm256_mul_pd(two, k3t)), k4t);
-  __m256d so = _mm256_add_pd(
-      _mm256_add_pd(_mm256_add_pd(k1o, _mm256_mul_pd(two, k2o)), _mm256_mul_pd(two, k3o)), k4o);
-  *th = _mm256_add_pd(*th, _mm256_mul_pd(h6, st));
-  *om = _mm256_add_pd(*om, _mm256_mul_pd(h6, so));
-}
-
-typedef struct lanes4 {
-  _Alignas(32) double th[4], om[4], cnt[4], h[4];
-  int64_t k[4], from[4];
-  int model[4]; /* left to the model */
+/* One chunk: per lane the state, the steps to take, the partial step. */
+typedef struct chunk {
+  _Alignas(32) double th[PCH], om[PCH], cnt[PCH], h[PCH], tau[PCH];
+  _Alignas(32) double nw2[PCH], c[PCH]; /* −g/L, damping */
+  _Alignas(32) double st[PCH], so[PCH]; /* RK4: the weighted sums of k */
+  _Alignas(32) double kt[PCH], ko[PCH]; /* RK4: the last stage's k */
+  grid_lanes g;                         /* the grid index and where each lane resumes */
+  unsigned model;                       /* bit l: lane l is left to the model */
   double most;
-} lanes4;
+} chunk;
 
-/* Per lane: fold, grid index, resume (lanes.model set where the model
- * evaluates it). */
-static void prepare4(const ha__batch_soa *s, size_t i, size_t rem, const double *tau, lanes4 *ln) {
-  memset(ln, 0, sizeof(*ln));
-  for (size_t l = 0; l < 4 && l < rem; l++) {
-    const ha__batch_ref *r = &s->ref[i + l];
-    const double *e = r->tab + CK_HEADER;
-    double tl = tau[l];
-    if ((int)e[E_MODE] == FOLD_SETTLED && tl >= e[E_T]) {
-      ln->model[l] = 1;
+/* pendulum.c's rk4 on every vector of the chunk (nv of them, a multiple of
+ * IL), stage by stage, with step h (per lane); the result kept where
+ * j < limit (per lane), the state left elsewhere. */
+static void rk4_chunk(chunk *ch, size_t nv, const double *h, double j, const double *limit) {
+  const __m256d half = _mm256_set1_pd(0.5);
+  for (int stage = 1; stage <= 4; stage++) {
+    for (size_t g = 0; g < 4 * nv; g += 4 * IL) {
+      __m256d ts[IL], os[IL], sn[IL];
+      EACH(u) {
+        size_t at = g + 4 * (size_t)u;
+        ts[u] = _mm256_load_pd(ch->th + at);
+        os[u] = _mm256_load_pd(ch->om + at);
+        if (stage > 1) {
+          __m256d hv = _mm256_load_pd(h + at);
+          __m256d hs = stage < 4 ? _mm256_mul_pd(half, hv) : hv;
+          ts[u] = _mm256_add_pd(ts[u], _mm256_mul_pd(hs, _mm256_load_pd(ch->kt + at)));
+          os[u] = _mm256_add_pd(os[u], _mm256_mul_pd(hs, _mm256_load_pd(ch->ko + at)));
+        }
+        sn[u] = ts[u];
+      }
+      sin_det(sn);
+      EACH(u) {
+        size_t at = g + 4 * (size_t)u;
+        /* −w2·sin θ − c·ω, as rk4 writes it. */
+        __m256d ko = _mm256_sub_pd(_mm256_mul_pd(_mm256_load_pd(ch->nw2 + at), sn[u]),
+                                   _mm256_mul_pd(_mm256_load_pd(ch->c + at), os[u]));
+        if (stage == 1) {
+          _mm256_store_pd(ch->st + at, os[u]);
+          _mm256_store_pd(ch->so + at, ko);
+        } else {
+          __m256d wt = stage < 4 ? _mm256_add_pd(os[u], os[u]) : os[u]; /* = 2.0·k */
+          __m256d wo = stage < 4 ? _mm256_add_pd(ko, ko) : ko;
+          _mm256_store_pd(ch->st + at, _mm256_add_pd(_mm256_load_pd(ch->st + at), wt));
+          _mm256_store_pd(ch->so + at, _mm256_add_pd(_mm256_load_pd(ch->so + at), wo));
+        }
+        _mm256_store_pd(ch->kt + at, os[u]);
+        _mm256_store_pd(ch->ko + at, ko);
+      }
+    }
+  }
+  for (size_t g = 0; g < 4 * nv; g += 4) {
+    __m256d h6 = _mm256_div_pd(_mm256_load_pd(h + g), _mm256_set1_pd(6.0));
+    __m256d on = _mm256_cmp_pd(_mm256_set1_pd(j), _mm256_load_pd(limit + g), _CMP_LT_OQ);
+    __m256d th = _mm256_load_pd(ch->th + g), om = _mm256_load_pd(ch->om + g);
+    __m256d t2 = _mm256_add_pd(th, _mm256_mul_pd(h6, _mm256_load_pd(ch->st + g)));
+    __m256d o2 = _mm256_add_pd(om, _mm256_mul_pd(h6, _mm256_load_pd(ch->so + g)));
+    _mm256_store_pd(ch->th + g, select4(on, t2, th));
+    _mm256_store_pd(ch->om + g, select4(on, o2, om));
+  }
+}
+
+/* Per lane: fold, grid index, resume (ch->model set where the model
+ * evaluates it); lanes past the run stay at rest, taking no step. */
+static void prepare_chunk(const ha__batch_soa *s, size_t i, size_t m, size_t end, size_t nv,
+                          chunk *ch) {
+  grid_lanes *g = &ch->g;
+  grid_load(s, i, m, end, 2, g);
+  ch->model = 0;
+  for (size_t v = 0; v < 4 * nv; v += 4) {
+    /* The folds: past a settled one the model evaluates, past a periodic one τ wraps. */
+    __m256d tau = _mm256_load_pd(ch->tau + v), e0 = _mm256_load_pd(g->e0 + v);
+    __m256d et = _mm256_load_pd(g->e1 + v);
+    __m256d past = _mm256_cmp_pd(tau, et, _CMP_GE_OQ);
+    __m256d settled =
+        _mm256_and_pd(_mm256_cmp_pd(e0, _mm256_set1_pd(FOLD_SETTLED), _CMP_EQ_OQ), past);
+    __m256d periodic =
+        _mm256_and_pd(_mm256_cmp_pd(e0, _mm256_set1_pd(FOLD_PERIODIC), _CMP_EQ_OQ), past);
+    __m256d folded = _mm256_sub_pd(tau, _mm256_mul_pd(et, _mm256_floor_pd(_mm256_div_pd(tau, et))));
+    _mm256_store_pd(g->tau + v, select4(periodic, folded, tau));
+    ch->model |= (unsigned)_mm256_movemask_pd(settled) << v;
+  }
+  grid_plan(g, nv);
+  ch->most = 0.0;
+  for (size_t l = 0; l < PCH; l++) {
+    ch->th[l] = ch->om[l] = ch->cnt[l] = ch->h[l] = 0.0;
+    if (l >= m || ch->model >> l & 1u) {
       continue;
     }
-    if ((int)e[E_MODE] == FOLD_PERIODIC && tl >= e[E_T]) {
-      tl -= e[E_T] * floor(tl / e[E_T]);
-    }
     double y[2];
-    ln->k[l] = ha__grid_index(tl);
-    ln->from[l] = ha__grid_resume(r, 2, ln->k[l], y);
-    ln->th[l] = y[0];
-    ln->om[l] = y[1];
-    ln->cnt[l] = (double)(ln->k[l] - ln->from[l]);
-    ln->h[l] = tl - (double)ln->k[l] * HA__GRID_DT;
-    ln->most = ln->cnt[l] > ln->most ? ln->cnt[l] : ln->most;
+    grid_fetch(s, i, l, 2, g, y);
+    ch->th[l] = y[0];
+    ch->om[l] = y[1];
+    ch->cnt[l] = g->k[l] - g->from[l];
+    ch->h[l] = g->tau[l] - g->k[l] * HA__GRID_DT;
+    ch->most = ch->cnt[l] > ch->most ? ch->cnt[l] : ch->most;
   }
 }
 
-static HA__ALWAYS_INLINE xyz4 pendulum4(const ha__batch_soa *s, size_t i, size_t rem, __m256d tv,
-                                        double *tau) {
-  __m256d tv4 = grid_tau4(s, i, tv);
-  _mm256_store_pd(tau, tv4);
-  lanes4 ln;
-  prepare4(s, i, rem, tau, &ln);
-  __m256d nw2 = _mm256_sub_pd(_mm256_setzero_pd(), ld(s->w[0], i)), c = ld(s->w[1], i);
-  __m256d th = _mm256_load_pd(ln.th), om = _mm256_load_pd(ln.om);
-  __m256d left = _mm256_load_pd(ln.cnt), dt = _mm256_set1_pd(HA__GRID_DT);
-  for (double j = 0.0; j < ln.most; j += 1.0) {
-    __m256d on = _mm256_cmp_pd(_mm256_set1_pd(j), left, _CMP_LT_OQ);
-    __m256d t2 = th, o2 = om;
-    rk4_4(&t2, &o2, dt, nw2, c);
-    th = select4(on, t2, th);
-    om = select4(on, o2, om);
+/* Tracks [i, i + PCH) of the run [.., end) (fewer at its end) into
+ * x/y/z + o. */
+static void pendulum_chunk(const ha__batch_soa *s, size_t i, size_t end, __m256d tv, size_t o,
+                           double *x, double *y, double *z) {
+  size_t m = end - i < PCH ? end - i : PCH;
+  chunk ch;
+  size_t nv = (m + 3) / 4, nvi = (nv + IL - 1) / IL * IL;
+  for (size_t g = 0; g < 4 * nvi; g += 4) {
+    int run = g < 4 * nv; /* the fields past the run's last vector are not ours to read */
+    __m256d zero = _mm256_setzero_pd();
+    _mm256_store_pd(ch.tau + g, run ? grid_tau4(s, i + g, tv) : zero);
+    _mm256_store_pd(ch.nw2 + g, run ? _mm256_sub_pd(zero, ld(s->w[0], i + g)) : zero);
+    _mm256_store_pd(ch.c + g, run ? ld(s->w[1], i + g) : zero);
   }
-  _mm256_store_pd(ln.th, th);
-  _mm256_store_pd(ln.om, om);
-  for (size_t l = 0; l < 4 && l < rem; l++) {
-    if (!ln.model[l]) {
-      double y[2] = {ln.th[l], ln.om[l]};
-      ha__grid_remember(&s->ref[i + l], 2, ln.k[l], ln.from[l], y);
+  prepare_chunk(s, i, m, end, nv, &ch);
+  _Alignas(32) double dt[PCH];
+  for (size_t l = 0; l < PCH; l++) {
+    dt[l] = HA__GRID_DT;
+  }
+  for (double j = 0.0; j < ch.most; j += 1.0) {
+    rk4_chunk(&ch, nvi, dt, j, ch.cnt);
+  }
+  for (size_t l = 0; l < m; l++) {
+    if (!(ch.model >> l & 1u)) {
+      double st[2] = {ch.th[l], ch.om[l]};
+      ha__grid_remember(&s->ref[i + l], 2, (int64_t)ch.g.k[l], (int64_t)ch.g.from[l], st);
     }
   }
-  /* The partial step to τ, outside the cache. */
-  __m256d h = _mm256_load_pd(ln.h), t2 = th, o2 = om;
-  rk4_4(&t2, &o2, h, nw2, c);
-  th = select4(_mm256_cmp_pd(h, _mm256_setzero_pd(), _CMP_GT_OQ), t2, th);
-  __m256d sn, cs;
-  sincos4(th, &sn, &cs);
-  xyz4 v;
-  v.x = _mm256_fmadd_pd(ld(s->m[0][1], i), cs,
-                        _mm256_fmadd_pd(ld(s->m[0][0], i), sn, ld(s->c[0], i)));
-  v.y = _mm256_fmadd_pd(ld(s->m[1][1], i), cs,
-                        _mm256_fmadd_pd(ld(s->m[1][0], i), sn, ld(s->c[1], i)));
-  v.z = _mm256_fmadd_pd(ld(s->m[2][1], i), cs,
-                        _mm256_fmadd_pd(ld(s->m[2][0], i), sn, ld(s->c[2], i)));
-  return seam4(s, i, tv4, v);
+  /* The partial step to τ (where h > 0), outside the cache. */
+  rk4_chunk(&ch, nvi, ch.h, 0.0, ch.h);
+  for (size_t g = 0; g < 4 * nv; g += 4) {
+    __m256d sn, cs;
+    sincos4(_mm256_load_pd(ch.th + g), &sn, &cs);
+    size_t at = i + g;
+    xyz4 v;
+    v.x = _mm256_fmadd_pd(ld(s->m[0][1], at), cs,
+                          _mm256_fmadd_pd(ld(s->m[0][0], at), sn, ld(s->c[0], at)));
+    v.y = _mm256_fmadd_pd(ld(s->m[1][1], at), cs,
+                          _mm256_fmadd_pd(ld(s->m[1][0], at), sn, ld(s->c[1], at)));
+    v.z = _mm256_fmadd_pd(ld(s->m[2][1], at), cs,
+                          _mm256_fmadd_pd(ld(s->m[2][0], at), sn, ld(s->c[2], at)));
+    store4(seam4(s, at, _mm256_load_pd(ch.tau + g), v), o + g, m - g, x, y, z);
+  }
+  for (size_t l = 0; ch.model != 0 && l < m; l++) {
+    if (ch.model >> l & 1u) {
+      const ha__batch_ref *r = &s->ref[i + l];
+      ha_vec3 p = ha__motion_data_eval(r->data, ch.tau[l], 0.0, 0, r->state);
+      x[o + l] = p.x;
+      y[o + l] = p.y;
+      z[o + l] = p.z;
+    }
+  }
 }
 
 void ha__batch_pendulum_avx2(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
                              double *y, double *z) {
   const __m256d tv = _mm256_set1_pd(t);
-  for (size_t i = i0, end = i0 + n; i < end; i += 4) {
-    _Alignas(32) double tau[4];
-    xyz4 v = pendulum4(s, i, end - i, tv, tau);
-    store4(v, i - i0, end - i, x, y, z);
-    for (size_t l = 0; l < 4 && l < end - i; l++) {
-      const ha__batch_ref *r = &s->ref[i + l];
-      const double *e = r->tab + CK_HEADER;
-      if ((int)e[E_MODE] == FOLD_SETTLED && tau[l] >= e[E_T]) {
-        ha_vec3 p = ha__motion_data_eval(r->data, tau[l], 0.0, 0, r->state);
-        x[i - i0 + l] = p.x;
-        y[i - i0 + l] = p.y;
-        z[i - i0 + l] = p.z;
-      }
-    }
+  for (size_t i = i0, end = i0 + n; i < end; i += PCH) {
+    pendulum_chunk(s, i, end, tv, i - i0, x, y, z);
   }
 }
