@@ -483,6 +483,8 @@ int ha_bench_engine(int argc, char **argv) {
     print_row("libm-loop", sizes[s], "libm", libm_ns[s], 0.0, libm_ns[s], JS_CIRCULAR_NS);
   }
   double simd_first = 0.0, simd_last = 0.0;
+  char targets[4][160]; /* the target lines, printed at the end */
+  size_t ntargets = 0;
   for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
     if (only != NULL && strstr(only, cases[c].name) == NULL) {
       continue;
@@ -511,6 +513,18 @@ int ha_bench_engine(int argc, char **argv) {
         if (c == 0) {
           simd_last = r.ns[HA_BATCH_IMPL_AVX2];
         }
+        if (cases[c].nmodels > 1 && sizes[s] == 100000) {
+          /* Issue 14's target for the mixes at 100,000 tracks. */
+          double mps = 1e3 / r.ns[HA_BATCH_IMPL_AVX2], x = sc / r.ns[HA_BATCH_IMPL_AVX2];
+          char line[160];
+          snprintf(line, sizeof(line),
+                   "target: %s avx2 >= 100 M positions/s and >= 5x scalar -> %s (%.1f M/s, "
+                   "x%.2f)",
+                   cases[c].name, mps >= 100.0 && x >= 5.0 ? "met" : "NOT met", mps, x);
+          if (ntargets < sizeof(targets) / sizeof(targets[0])) {
+            snprintf(targets[ntargets++], sizeof(targets[0]), "%s", line);
+          }
+        }
       }
     }
   }
@@ -520,6 +534,8 @@ int ha_bench_engine(int argc, char **argv) {
     size_t n = sizes[nsizes - 1];
     printf("\n%-14s %9s %12s %12s %10s\n", "model", "tracks", "scalar M/s", "avx2 M/s",
            "avx2/scalar");
+    double slowest = 0.0;
+    const char *slowest_name = NULL;
     for (size_t m = 0; m < nall; m++) {
       result r;
       if (only_models != NULL && !in_list(only_models, all[m])) {
@@ -533,6 +549,18 @@ int ha_bench_engine(int argc, char **argv) {
       printf("%-14s %9zu %12.1f %12.1f %9.2fx\n", all[m], n, 1e3 / sc,
              r.have[HA_BATCH_IMPL_AVX2] ? 1e3 / av : 0.0,
              r.have[HA_BATCH_IMPL_AVX2] ? sc / av : 0.0);
+      double best = r.have[HA_BATCH_IMPL_AVX2] ? 1e3 / av : 1e3 / sc;
+      if (slowest_name == NULL || best < slowest) {
+        slowest = best;
+        slowest_name = all[m];
+      }
+    }
+    if (slowest_name != NULL && only_models == NULL && n == 100000 &&
+        ntargets < sizeof(targets) / sizeof(targets[0])) {
+      snprintf(targets[ntargets++], sizeof(targets[0]),
+               "target: no model below 30 M positions/s at 100,000 tracks -> %s (slowest: %s "
+               "%.1f M/s)",
+               slowest >= 30.0 ? "met" : "NOT met", slowest_name, slowest);
     }
     printf("(models: each model alone, %d motions in turn, defaults; only with --cases models)\n",
            POOL);
@@ -591,6 +619,9 @@ int ha_bench_engine(int argc, char **argv) {
   }
   printf("(the original's calculate() alone was ~%.0f ns/position for circular)\n",
          JS_CALC_CIRCULAR_NS);
+  for (size_t k = 0; k < ntargets; k++) {
+    printf("%s\n", targets[k]);
+  }
   free(all);
   return 0;
 }
