@@ -55,9 +55,6 @@
 /* Tracks ahead whose hot line the loop asks for. */
 #define EVAL_AHEAD 32
 
-/* A step the compiler must copy into the loop (it would call it). */
-#define HA__ALWAYS_INLINE inline __attribute__((always_inline))
-
 /* from → to at eased weight w, in xyz or aed (shorter azimuth arc). */
 static ha_vec3 eval_mix(ha_vec3 from, ha_vec3 to, double w, int aed) {
   if (!aed) {

@@ -19,10 +19,6 @@
 #include <emmintrin.h>
 #endif
 
-/* A loop body the compiler must copy into each caller, whose constant
- * arguments then fold away. */
-#define HA__ALWAYS_INLINE inline __attribute__((always_inline))
-
 /* ---------------------------------------------------------------------------
  * The tick
  * ------------------------------------------------------------------------- */

@@ -10,12 +10,6 @@
 
 #include <immintrin.h>
 
-#if defined(__GNUC__)
-#define HA__ALWAYS_INLINE inline __attribute__((always_inline))
-#else
-#define HA__ALWAYS_INLINE inline
-#endif
-
 /* Tracks (or times) per chunk of the two-pass loops: the pass-1 buffer,
  * 1 KiB on the stack, stays in L1. A multiple of 4. */
 #define CHUNK 128
