@@ -426,10 +426,53 @@ static void test_kernel_models_random(void) {
   set_free(&s);
 }
 
-/* The grouped storage under churn: tracks of every model added in random
- * order, then moved between kinds by set_track (a kind's range grows, the
- * next ones shift), checked after each round against ha_motion_eval for the
- * whole batch (every implementation) and for random sub-ranges. */
+/* Batch b (track i: pool motion pick[i], ctx[i]) at time t against
+ * ha_motion_eval: whole, with every implementation, and 8 random ranges.
+ * The outputs are poisoned with NaN before each evaluation, so a track left
+ * out, or another's result written in its place, cannot pass on a value
+ * from before. */
+static void check_batch(ha_batch *b, const track_set *pool, const size_t *pick,
+                        const ha_track_ctx *ctx, size_t n, double t, uint64_t *rng, double *x,
+                        double *y, double *z, double *worst, const char *label) {
+  for (size_t k = 0; k <= HA__COUNTOF_T(impls); k++) {
+    size_t first = 0, count = n;
+    if (k == HA__COUNTOF_T(impls)) { /* the ranges */
+      first = (size_t)(ha_t_rand(rng) % n);
+      count = (size_t)(ha_t_rand(rng) % (n - first + 1));
+    } else if (!ha_batch_impl_available(impls[k])) {
+      continue;
+    }
+    for (size_t i = 0; i < n; i++) {
+      x[i] = y[i] = z[i] = NAN;
+    }
+    if (k == HA__COUNTOF_T(impls)) {
+      CHECK_OK(ha_batch_eval_range(b, t, first, count, x, y, z));
+    } else {
+      CHECK_OK(ha_batch_eval_with(b, t, x, y, z, impls[k]));
+    }
+    for (size_t i = 0; i < n; i++) {
+      if (i < first || i >= first + count) {
+        CHECK_MSG(isnan(x[i]) && isnan(y[i]) && isnan(z[i]), "%s: range [%zu, %zu) wrote track %zu",
+                  label, first, first + count, i);
+        continue;
+      }
+      ha_vec3 r = ha_motion_eval(pool->m[pick[i]], t, &ctx[i]);
+      double e;
+      CHECK_MSG(near_ref(x[i], y[i], z[i], r, TOL_M, worst, &e),
+                "%s at t=%g, %s [%zu, %zu): track %zu (%s) off by %.3g m", label, t,
+                k < HA__COUNTOF_T(impls) ? ha_batch_impl_name(impls[k]) : "range", first,
+                first + count, i, pool->model[pick[i]], e);
+    }
+    if (k == HA__COUNTOF_T(impls) && ha_t_rand(rng) % 8 != 0) {
+      k--; /* 8 ranges on average */
+    }
+  }
+}
+
+/* The paged storage under churn: tracks of every model added in random
+ * order, then moved between kinds by set_track (pages of a kind fill,
+ * empty and are reused), checked after each round against ha_motion_eval
+ * for the whole batch (every implementation) and for random sub-ranges. */
 static void test_grouping_churn(void) {
   uint64_t rng = g_seed + 23;
   track_set pool;
@@ -454,31 +497,7 @@ static void test_grouping_churn(void) {
   double worst = 0.0;
   for (int round = 0; round < ROUNDS; round++) {
     double t = ha_t_uniform(&rng, -50.0, 150.0);
-    for (size_t k = 0; k < HA__COUNTOF_T(impls); k++) {
-      if (!ha_batch_impl_available(impls[k])) {
-        continue;
-      }
-      CHECK_OK(ha_batch_eval_with(b, t, x, y, z, impls[k]));
-      for (size_t i = 0; i < N; i++) {
-        ha_vec3 r = ha_motion_eval(pool.m[pick[i]], t, &ctx[i]);
-        double e;
-        CHECK_MSG(near_ref(x[i], y[i], z[i], r, TOL_M, &worst, &e),
-                  "round %d %s: track %zu (%s) off by %.3g m", round, ha_batch_impl_name(impls[k]),
-                  i, pool.model[pick[i]], e);
-      }
-    }
-    for (int q = 0; q < 8; q++) {
-      size_t first = (size_t)(ha_t_rand(&rng) % N);
-      size_t count = (size_t)(ha_t_rand(&rng) % (N - first + 1));
-      CHECK_OK(ha_batch_eval_range(b, t, first, count, x, y, z));
-      for (size_t i = first; i < first + count; i++) {
-        ha_vec3 r = ha_motion_eval(pool.m[pick[i]], t, &ctx[i]);
-        double e;
-        CHECK_MSG(near_ref(x[i], y[i], z[i], r, TOL_M, &worst, &e),
-                  "round %d range [%zu, %zu): track %zu (%s) off by %.3g m", round, first,
-                  first + count, i, pool.model[pick[i]], e);
-      }
-    }
+    check_batch(b, &pool, pick, ctx, N, t, &rng, x, y, z, &worst, "churn");
     for (int c = 0; c < 60; c++) {
       size_t i = (size_t)(ha_t_rand(&rng) % N);
       pick[i] = (size_t)(ha_t_rand(&rng) % pool.n);
@@ -488,6 +507,58 @@ static void test_grouping_churn(void) {
   printf("     churn         max error %.2g m (%d tracks, %d rounds of 60 set_track)\n", worst, N,
          ROUNDS);
   ha_batch_destroy(b);
+  set_free(&pool);
+}
+
+/* The paged storage at a size with pages of 256 and several per kind: a
+ * block of one model (full pages side by side: one kernel call, written in
+ * place), then every model in turn (scattered), then a block moved to
+ * another model, the first block spread over every model (its pages empty
+ * and go to the free list) and a block gathered into one model again. */
+static void test_pages(void) {
+  uint64_t rng = g_seed + 41;
+  track_set pool;
+  size_t nmodels = ha_model_count();
+  set_init(&pool, nmodels);
+  for (size_t i = 0; i < nmodels; i++) {
+    add_random(&pool, &rng, ha_model_at(i)->name, 1, 20.0);
+  }
+  enum { N = 3000, BLOCK = 1000 };
+  ha_batch *b = NULL;
+  CHECK_OK(ha_batch_create(N, &b));
+  size_t *pick = malloc(N * sizeof(*pick));
+  ha_track_ctx *ctx = malloc(N * sizeof(*ctx));
+  double *xyz = malloc(3 * N * sizeof(double));
+  CHECK(pick != NULL && ctx != NULL && xyz != NULL);
+  for (size_t i = 0; i < N; i++) {
+    pick[i] = i < BLOCK ? 1 : i % pool.n; /* pool.m[1]: a kernel model */
+    ctx[i] = (ha_track_ctx){(uint32_t)i, ha_t_uniform(&rng, -5, 5), NULL, NULL};
+    CHECK_OK(ha_batch_add(b, pool.m[pick[i]], &ctx[i], NULL));
+  }
+  double worst = 0.0;
+  for (int round = 0; round < 4; round++) {
+    double t = ha_t_uniform(&rng, -20.0, 80.0);
+    check_batch(b, &pool, pick, ctx, N, t, &rng, xyz, xyz + N, xyz + 2 * N, &worst, "pages");
+    for (size_t i = 0; i < N; i++) {
+      size_t to = pick[i];
+      if (round == 0 && i >= BLOCK && i < 2 * BLOCK) {
+        to = 2;
+      } else if (round == 1 && i < BLOCK) {
+        to = (size_t)(ha_t_rand(&rng) % pool.n);
+      } else if (round == 2 && i >= BLOCK / 2 && i < 3 * BLOCK / 2) {
+        to = 3;
+      }
+      if (to != pick[i]) {
+        pick[i] = to;
+        CHECK_OK(ha_batch_set_track(b, i, pool.m[to], &ctx[i]));
+      }
+    }
+  }
+  printf("     pages         max error %.2g m (%d tracks)\n", worst, N);
+  ha_batch_destroy(b);
+  free(pick);
+  free(ctx);
+  free(xyz);
   set_free(&pool);
 }
 
@@ -1007,6 +1078,7 @@ int main(void) {
   RUN(test_direct_cycles);
   RUN(test_spring_cases);
   RUN(test_grouping_churn);
+  RUN(test_pages);
   RUN(test_extreme_angles);
   RUN(test_nonfinite_time);
   RUN(test_eval_times);
