@@ -577,7 +577,7 @@ size_t ha__output_slot_of(ha_output *o, uint32_t id, size_t call_index) {
       ha__put_be32(t, (uint32_t)len);
       memcpy(t + 4, tmp, s->head_len);
       bool fast = s->mapped && !s->has_gain && !o->aed;
-      s->key = (uint64_t)id | (fast ? SLOT_FAST : 0);
+      s->key = SLOT_KEY(id) | (fast ? SLOT_FAST : 0);
       o->keys[pos] = (uint64_t)(dense + 1) << 32 | id;
       break;
     }
