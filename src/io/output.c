@@ -335,6 +335,9 @@ ha_status ha_output_create(const ha_output_config *cfg, size_t max_tracks, ha_ou
   ha__net_format(&dest, o->dest, sizeof o->dest);
   o->max_tracks = max_tracks;
   o->encodes = 1; /* slot.reused 0 never matches the previous encode's */
+#if HA__OUTPUT_SSSE3
+  o->ssse3 = __builtin_cpu_supports("ssse3");
+#endif
 
   size_t table = 1;
   while (table < 2 * max_tracks) {
@@ -538,6 +541,15 @@ ha_vec3 ha_output_echo_position(const ha_output *o, bool adm, bool aed, const do
   /* ADM-OSC counts azimuth counterclockwise whatever the output says. */
   ha_azimuth_sign sign = adm ? HA_AZIMUTH_COUNTERCLOCKWISE : o->cfg.azimuth_sign;
   return ha_aed_to_xyz(ha_vec3_make(v[0], v[1], v[2] * scale), sign);
+}
+
+void ha__output_use_ssse3(ha_output *o, bool on) {
+#if HA__OUTPUT_SSSE3
+  o->ssse3 = on && __builtin_cpu_supports("ssse3");
+#else
+  (void)o;
+  (void)on;
+#endif
 }
 
 size_t ha__output_slot_of(ha_output *o, uint32_t id, size_t call_index) {

@@ -30,6 +30,14 @@
 #define SLOT_SENT 2ull /* something left for this track */
 #define SLOT_KEY(id) ((uint64_t)(id) << 2)
 
+/* The bundled fast loop has a copy for SSSE3 (x86 with SIMD; chosen at
+ * ha_output_create by the CPU, ha_output.ssse3). */
+#if defined(__SSE2__) && !defined(HA_NO_SIMD) && defined(__GNUC__)
+#define HA__OUTPUT_SSSE3 1
+#else
+#define HA__OUTPUT_SSSE3 0
+#endif
+
 /* slot.reused's step per encode: above every buffer offset (the largest
  * buffer, HA_OUTPUT_MAX_TRACKS messages with gains and a bundle header
  * each, stays under 2^30), and small enough to be an instruction's
@@ -114,6 +122,7 @@ struct ha_output {
   double *gain_last; /* 1 + max_tracks, as slots: `now` of the track's last gain send */
   uint32_t encodes;  /* due calls so far (the high half of slot.reused) */
   uint32_t *hint;    /* per call index: dense index + 1 of ids[i] last time */
+  bool ssse3;        /* the bundled fast loop's SSSE3 copy (HA__OUTPUT_SSSE3 and the CPU) */
 
   uint8_t *buf;
   size_t buf_cap;

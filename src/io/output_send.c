@@ -377,17 +377,40 @@ static inline int fast_wanted(const fast_cfg *f, bool force, double thr, const s
  * ",fff" is padded with 4 NULs) and (float)w0, (float)w1, (float)w2
  * big-endian; one 16-byte store, no byte past the message (HA_NO_SIMD
  * builds take the scalar bytes, which test_output_fast checks there too). */
-static inline void put_tail_f32x3(uint8_t *p, double w0, double w1, double w2) {
+#if HA__OUTPUT_SSSE3
+typedef char tail_bytes __attribute__((vector_size(16)));
+#endif
+
+static HA__ALWAYS_INLINE void put_tail_f32x3(uint8_t *p, double w0, double w1, double w2,
+                                             bool ssse3) {
 #if defined(__SSE2__) && !defined(HA_NO_SIMD)
-  /* Two conversions for three floats, moved up one lane behind a zero, and
-   * each 32-bit word's bytes reversed in the register: swap the bytes of
-   * each 16-bit half, then the halves. */
+  /* Two conversions for three floats (the fourth lane zero). */
   __m128 f = _mm_movelh_ps(_mm_cvtpd_ps(_mm_set_pd(w1, w0)), _mm_cvtpd_ps(_mm_set_sd(w2)));
-  __m128i v = _mm_slli_si128(_mm_castps_si128(f), 4);
-  v = _mm_or_si128(_mm_slli_epi16(v, 8), _mm_srli_epi16(v, 8));
-  v = _mm_shufflehi_epi16(_mm_shufflelo_epi16(v, 0xB1), 0xB1);
+  __m128i v;
+#if HA__OUTPUT_SSSE3
+  if (ssse3) {
+    /* One byte shuffle (pshufb where this is inlined): the zero lane first,
+     * then each float's bytes reversed. */
+#if defined(__clang__)
+    v = (__m128i)__builtin_shufflevector((tail_bytes)f, (tail_bytes)f, 12, 13, 14, 15, 3, 2, 1, 0,
+                                         7, 6, 5, 4, 11, 10, 9, 8);
+#else
+    v = (__m128i)__builtin_shuffle(
+        (tail_bytes)f, (tail_bytes){12, 13, 14, 15, 3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8});
+#endif
+  } else
+#endif
+  {
+    (void)ssse3;
+    /* Moved up one lane behind the zero, and each 32-bit word's bytes
+     * reversed: swap the bytes of each 16-bit half, then the halves. */
+    v = _mm_slli_si128(_mm_castps_si128(f), 4);
+    v = _mm_or_si128(_mm_slli_epi16(v, 8), _mm_srli_epi16(v, 8));
+    v = _mm_shufflehi_epi16(_mm_shufflelo_epi16(v, 0xB1), 0xB1);
+  }
   _mm_storeu_si128((__m128i *)(void *)p, v);
 #else
+  (void)ssse3;
   memset(p, 0, 4);
   ha__put_be_f32(p + 4, (float)w0);
   ha__put_be_f32(p + 8, (float)w1);
@@ -439,7 +462,7 @@ static inline uint8_t *fast_next_bundle(ha_output *o, encoder *e, uint8_t *p, si
 static HA__ALWAYS_INLINE size_t fast_bundled(ha_output *o, encoder *e, const fast_cfg *f, size_t i,
                                              size_t n, const uint32_t *ids, const double *x,
                                              const double *y, const double *z, bool adm, bool force,
-                                             bool limited) {
+                                             bool limited, bool ssse3) {
   slot *const slots = f->slots;
   const double thr = f->thr, now = f->now;
   const size_t i0 = i, npend0 = e->npend;
@@ -486,7 +509,7 @@ static HA__ALWAYS_INLINE size_t fast_bundled(ha_output *o, encoder *e, const fas
       memcpy(p, f->tmpl + (size_t)(s - slots) * TMPL_SIZE, 32);
     }
     s->reused = tag + prev_k + REUSE_STEP;
-    put_tail_f32x3(p + a, w0, w1, w2);
+    put_tail_f32x3(p + a, w0, w1, w2, ssse3);
     p += m;
     left -= limited;
     fast_mark_sent(s, w0, w1, w2, now);
@@ -508,20 +531,34 @@ static __attribute__((noinline)) size_t fast_bundled_common(ha_output *o, encode
                                                             const fast_cfg *f, size_t i, size_t n,
                                                             const uint32_t *ids, const double *x,
                                                             const double *y, const double *z) {
-  return fast_bundled(o, e, f, i, n, ids, x, y, z, false, false, false);
+  return fast_bundled(o, e, f, i, n, ids, x, y, z, false, false, false, false);
 }
+
+#if HA__OUTPUT_SSSE3
+/* The same with the tail's bytes in one shuffle (ha_output.ssse3). */
+static __attribute__((noinline, target("ssse3"))) size_t fast_bundled_common_ssse3(
+    ha_output *o, encoder *e, const fast_cfg *f, size_t i, size_t n, const uint32_t *ids,
+    const double *x, const double *y, const double *z) {
+  return fast_bundled(o, e, f, i, n, ids, x, y, z, false, false, false, true);
+}
+#endif
 
 static __attribute__((noinline)) size_t fast_bundled_other(ha_output *o, encoder *e,
                                                            const fast_cfg *f, size_t i, size_t n,
                                                            const uint32_t *ids, const double *x,
                                                            const double *y, const double *z) {
-  return fast_bundled(o, e, f, i, n, ids, x, y, z, f->adm, f->force, true);
+  return fast_bundled(o, e, f, i, n, ids, x, y, z, f->adm, f->force, true, false);
 }
 
 static size_t output_encode_fast_bundled(ha_output *o, encoder *e, const fast_cfg *f, size_t i,
                                          size_t n, const uint32_t *ids, const double *x,
                                          const double *y, const double *z) {
   if (!f->adm && !f->force && o->cfg.bundle_max_messages == 0) {
+#if HA__OUTPUT_SSSE3
+    if (o->ssse3) {
+      return fast_bundled_common_ssse3(o, e, f, i, n, ids, x, y, z);
+    }
+#endif
     return fast_bundled_common(o, e, f, i, n, ids, x, y, z);
   }
   return fast_bundled_other(o, e, f, i, n, ids, x, y, z);
