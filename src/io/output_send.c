@@ -481,9 +481,13 @@ static HA__ALWAYS_INLINE size_t fast_bundled(ha_output *o, encoder *e, const fas
   uint8_t *p = buf + e->pos;
   uint8_t *end = e->in_dg > 0 ? buf + e->dg_start + o->cfg.max_datagram : p;
   size_t left = e->in_dg > 0 ? bmax - e->in_dg : 0;
-  for (; i < n; i++) {
+  /* Position i's slot when tracks were first seen in call order (i + 1),
+   * as a pointer that moves with i. */
+  slot *next = slots + i + 1;
+  for (; i < n; i++, next++) {
     double w0 = x[i], w1 = y[i], w2 = z[i];
-    slot *s = fast_slot(f, slots, i, ids[i]);
+    const uint64_t key = SLOT_KEY(ids[i]) | SLOT_FAST | SLOT_SENT;
+    slot *s = HA__UNLIKELY(next->key != key) ? fast_slot_hinted(f, i, key) : next;
     if (HA__UNLIKELY(s == NULL)) {
       break;
     }
