@@ -88,4 +88,8 @@ void ha__control_feed(ha_control *c, const uint8_t *data, size_t len);
 /* Free a control made by ha__control_create_local (NULL is a no-op). */
 void ha__control_destroy_local(ha_control *c);
 
+/* Whether the output's bundled fast loop takes its SSSE3 copy (when the CPU
+ * has it; ha_output_create chooses it then): tests run both copies. */
+void ha__output_use_ssse3(ha_output *o, bool on);
+
 #endif

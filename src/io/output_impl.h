@@ -23,10 +23,29 @@
 /* The kernel handles at most UIO_MAXIOV (1024) messages per sendmmsg. */
 #define MMSG_MAX 1024u
 
-/* A slot's key: its show id in the low 32 bits, and two flags above, so
- * that the bundled fast path checks id, "fast" and "sent" in one compare. */
-#define SLOT_FAST (1ull << 32) /* mapped, no gain, not AED: the fast paths take it */
-#define SLOT_SENT (1ull << 33) /* something left for this track */
+/* A slot's key: its show id shifted up by two, and two flags below, so
+ * that the bundled fast path checks id, "fast" and "sent" in one compare
+ * with a key made in one instruction (id * 4 + 3). */
+#define SLOT_FAST 1ull /* mapped, no gain, not AED: the fast paths take it */
+#define SLOT_SENT 2ull /* something left for this track */
+#define SLOT_KEY(id) ((uint64_t)(id) << 2)
+
+/* The bundled fast loop has a copy for SSSE3 (x86 with SIMD; chosen at
+ * ha_output_create by the CPU, ha_output.ssse3). */
+#if defined(__SSE2__) && !defined(HA_NO_SIMD) && defined(__GNUC__)
+#define HA__OUTPUT_SSSE3 1
+#else
+#define HA__OUTPUT_SSSE3 0
+#endif
+
+/* slot.reused's step per encode: above every buffer offset (the largest
+ * buffer, HA_OUTPUT_MAX_TRACKS messages with gains and a bundle header
+ * each, stays under 2^30), and small enough to be an instruction's
+ * immediate. */
+#define REUSE_STEP (1ull << 30)
+_Static_assert((uint64_t)HA_OUTPUT_MAX_TRACKS *(MSG_MAX + 4 + 16 + GAIN_MSG_MAX + 4) + 64 <
+                   REUSE_STEP,
+               "slot.reused: a buffer offset reaches REUSE_STEP");
 
 /* Each track's message template: the `,fff` message's size (big-endian, as
  * a bundle element starts), its address, ",fff" and padding, then room for
@@ -36,15 +55,15 @@
 /* Per-track state, touched only by the sending thread: 64 bytes, what every
  * send reads first. */
 typedef struct slot {
-  uint64_t key;   /* id | SLOT_FAST | SLOT_SENT */
+  uint64_t key;   /* SLOT_KEY(id) | SLOT_FAST | SLOT_SENT */
   double wire[3]; /* wire values of the last send */
   double last;    /* `now` of the last send */
-  /* The encode count (ha_output.encodes) << 32 | the buffer offset of the
-   * track's last message from the bundled fast path. The buffer is written
-   * in order from 0 on every encode, every write exactly its bytes: when a
-   * track's message goes at the same offset as in the previous encode, its
-   * size word, address and type tags are still there (only the floats
-   * change), and the template need not be read. */
+  /* The encode count (ha_output.encodes) · REUSE_STEP + the buffer offset
+   * of the track's last message from the bundled fast path. The buffer is
+   * written in order from 0 on every encode, every write exactly its bytes:
+   * when a track's message goes at the same offset as in the previous
+   * encode, its size word, address and type tags are still there (only the
+   * floats change), and the template need not be read. */
   uint64_t reused;
   uint32_t index;   /* device index on the wire */
   float gain_wire;  /* its value on the wire (linear for ADM-OSC, else dB) */
@@ -55,7 +74,7 @@ typedef struct slot {
 } slot;
 
 static inline uint32_t slot_id(const slot *s) {
-  return (uint32_t)s->key;
+  return (uint32_t)(s->key >> 2);
 }
 
 static inline bool slot_sent(const slot *s) {
@@ -103,6 +122,7 @@ struct ha_output {
   double *gain_last; /* 1 + max_tracks, as slots: `now` of the track's last gain send */
   uint32_t encodes;  /* due calls so far (the high half of slot.reused) */
   uint32_t *hint;    /* per call index: dense index + 1 of ids[i] last time */
+  bool ssse3;        /* the bundled fast loop's SSSE3 copy (HA__OUTPUT_SSSE3 and the CPU) */
 
   uint8_t *buf;
   size_t buf_cap;

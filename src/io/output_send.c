@@ -333,13 +333,16 @@ static inline void fast_to_wire(bool adm, const fast_cfg *f, double *w0, double 
  * known before any load; the call index's hint, which names it otherwise,
  * is read only when it is not. NULL leaves the position to
  * output_encode_one. */
-static inline slot *fast_slot(slot *slots, const uint32_t *hint, size_t i, uint32_t id) {
-  const uint64_t key = (uint64_t)id | SLOT_FAST | SLOT_SENT;
-  slot *s = &slots[i + 1];
-  if (s->key != key) {
-    s = &slots[hint[i]]; /* hint 0: the sentinel, whose key matches no id */
-  }
+static __attribute__((noinline, cold)) slot *fast_slot_hinted(const fast_cfg *f, size_t i,
+                                                              uint64_t key) {
+  slot *s = &f->slots[f->hint[i]]; /* hint 0: the sentinel, whose key matches no id */
   return s->key == key ? s : NULL;
+}
+
+static inline slot *fast_slot(const fast_cfg *f, slot *slots, size_t i, uint32_t id) {
+  const uint64_t key = SLOT_KEY(id) | SLOT_FAST | SLOT_SENT;
+  slot *s = &slots[i + 1];
+  return HA__UNLIKELY(s->key != key) ? fast_slot_hinted(f, i, key) : s;
 }
 
 /* Whether a fast slot's wire values go: 1 when forced, moved beyond the
@@ -348,41 +351,70 @@ static inline slot *fast_slot(slot *slots, const uint32_t *hint, size_t i, uint3
  * when one is NaN or infinite (the slot's are finite, so its distance is
  * too; a sum too large for a double says the same), for output_encode_one,
  * which counts it and never lets it reach the wire. */
-static inline int fast_wanted(const fast_cfg *f, bool force, double thr, double now, const slot *s,
-                              double w0, double w1, double w2, uint64_t *keepalives) {
-  double d0 = fabs(w0 - s->wire[0]), d1 = fabs(w1 - s->wire[1]), d2 = fabs(w2 - s->wire[2]);
-  if (!(d0 + d1 + d2 < INFINITY)) {
-    return -1;
-  }
-  double d01 = d0 > d1 ? d0 : d1;
-  if (force || (d01 > d2 ? d01 : d2) > thr) {
-    return 1;
-  }
-  if (f->keep > 0.0 && (now - s->last >= f->keep || now < s->last)) {
+static __attribute__((noinline, cold)) int fast_keepalive(const fast_cfg *f, const slot *s,
+                                                          uint64_t *keepalives) {
+  if (f->keep > 0.0 && (f->now - s->last >= f->keep || f->now < s->last)) {
     (*keepalives)++;
     return 1;
   }
   return 0;
 }
 
-/* (float)w0, (float)w1, (float)w2 big-endian at p: 12 bytes, no more
- * (HA_NO_SIMD builds take the scalar bytes, which test_output_fast checks
- * there too). */
-static inline void put_be_f32x3(uint8_t *p, double w0, double w1, double w2) {
+static inline int fast_wanted(const fast_cfg *f, bool force, double thr, const slot *s, double w0,
+                              double w1, double w2, uint64_t *keepalives) {
+  double d0 = fabs(w0 - s->wire[0]), d1 = fabs(w1 - s->wire[1]), d2 = fabs(w2 - s->wire[2]);
+  if (HA__UNLIKELY(!(d0 + d1 + d2 < INFINITY))) {
+    return -1;
+  }
+  double d01 = d0 > d1 ? d0 : d1;
+  if (HA__UNLIKELY(!force && !((d01 > d2 ? d01 : d2) > thr))) {
+    return fast_keepalive(f, s, keepalives);
+  }
+  return 1;
+}
+
+/* A `,fff` message's last 16 bytes at p: the type tags' last 4 (zeros:
+ * ",fff" is padded with 4 NULs) and (float)w0, (float)w1, (float)w2
+ * big-endian; one 16-byte store, no byte past the message (HA_NO_SIMD
+ * builds take the scalar bytes, which test_output_fast checks there too). */
+#if HA__OUTPUT_SSSE3
+typedef char tail_bytes __attribute__((vector_size(16)));
+#endif
+
+static HA__ALWAYS_INLINE void put_tail_f32x3(uint8_t *p, double w0, double w1, double w2,
+                                             bool ssse3) {
 #if defined(__SSE2__) && !defined(HA_NO_SIMD)
-  /* Two conversions for three floats, and each 32-bit word's bytes reversed
-   * in one register: swap the bytes of each 16-bit half, then the halves. */
+  /* Two conversions for three floats (the fourth lane zero). */
   __m128 f = _mm_movelh_ps(_mm_cvtpd_ps(_mm_set_pd(w1, w0)), _mm_cvtpd_ps(_mm_set_sd(w2)));
-  __m128i v = _mm_castps_si128(f);
-  v = _mm_or_si128(_mm_slli_epi16(v, 8), _mm_srli_epi16(v, 8));
-  v = _mm_shufflehi_epi16(_mm_shufflelo_epi16(v, 0xB1), 0xB1);
-  _mm_storel_epi64((__m128i *)(void *)p, v);
-  uint32_t u = (uint32_t)_mm_cvtsi128_si32(_mm_unpackhi_epi64(v, v));
-  memcpy(p + 8, &u, 4);
+  __m128i v;
+#if HA__OUTPUT_SSSE3
+  if (ssse3) {
+    /* One byte shuffle (pshufb where this is inlined): the zero lane first,
+     * then each float's bytes reversed. */
+#if defined(__clang__)
+    v = (__m128i)__builtin_shufflevector((tail_bytes)f, (tail_bytes)f, 12, 13, 14, 15, 3, 2, 1, 0,
+                                         7, 6, 5, 4, 11, 10, 9, 8);
 #else
-  ha__put_be_f32(p, (float)w0);
-  ha__put_be_f32(p + 4, (float)w1);
-  ha__put_be_f32(p + 8, (float)w2);
+    v = (__m128i)__builtin_shuffle(
+        (tail_bytes)f, (tail_bytes){12, 13, 14, 15, 3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8});
+#endif
+  } else
+#endif
+  {
+    (void)ssse3;
+    /* Moved up one lane behind the zero, and each 32-bit word's bytes
+     * reversed: swap the bytes of each 16-bit half, then the halves. */
+    v = _mm_slli_si128(_mm_castps_si128(f), 4);
+    v = _mm_or_si128(_mm_slli_epi16(v, 8), _mm_srli_epi16(v, 8));
+    v = _mm_shufflehi_epi16(_mm_shufflelo_epi16(v, 0xB1), 0xB1);
+  }
+  _mm_storeu_si128((__m128i *)(void *)p, v);
+#else
+  (void)ssse3;
+  memset(p, 0, 4);
+  ha__put_be_f32(p + 4, (float)w0);
+  ha__put_be_f32(p + 8, (float)w1);
+  ha__put_be_f32(p + 12, (float)w2);
 #endif
 }
 
@@ -421,25 +453,27 @@ static inline uint8_t *fast_next_bundle(ha_output *o, encoder *e, uint8_t *p, si
  * locals: the messages are stores to bytes, which may alias any memory the
  * compiler cannot prove private, so whatever it read through a pointer
  * would be reloaded after every store; and few enough of them that none
- * spills to the stack (skips are counted from the positions and messages
- * when it leaves). Each message is its track's template (size, address,
- * type tags: TMPL_SIZE bytes copied whole, the bytes past the message
- * overwritten by the next one or in the buffer's slack) and three
- * big-endian floats. */
+ * spills to the stack: the skips are counted (rare when tracks move), the
+ * messages follow from them when it leaves; the template and hint arrays
+ * are read from f on the rare paths only. Each message is its track's
+ * template (size, address, type tags: copied only when the previous
+ * encode did not leave them at this offset) and its last 16 bytes in one
+ * store. */
 static HA__ALWAYS_INLINE size_t fast_bundled(ha_output *o, encoder *e, const fast_cfg *f, size_t i,
                                              size_t n, const uint32_t *ids, const double *x,
                                              const double *y, const double *z, bool adm, bool force,
-                                             bool limited) {
+                                             bool limited, bool ssse3) {
   slot *const slots = f->slots;
-  const uint8_t *const tmpl = f->tmpl;
-  const uint32_t *const hint = f->hint;
   const double thr = f->thr, now = f->now;
   const size_t i0 = i, npend0 = e->npend;
-  size_t npend = npend0;
+  size_t skipped = 0;
   uint8_t *const buf = o->buf;
   /* A slot whose last fast message was at this offset in the previous
-   * encode finds its bytes still there (see slot.reused). */
-  const uint64_t prev = (uint64_t)(o->encodes - 1) << 32, cur = (uint64_t)o->encodes << 32;
+   * encode finds its bytes still there (see slot.reused): its reused is
+   * that encode's count · REUSE_STEP plus the offset, here the address p
+   * plus a constant (modulo 2^64), and this encode's one step more (an
+   * immediate): one register for both. */
+  const uint64_t prev_k = (uint64_t)(o->encodes - 1) * REUSE_STEP - (uint64_t)(uintptr_t)buf;
   /* The open bundle's end (none open: here, so that the first message
    * opens one) and, when limited, the messages it still takes (0: none
    * open, or full). */
@@ -447,65 +481,91 @@ static HA__ALWAYS_INLINE size_t fast_bundled(ha_output *o, encoder *e, const fas
   uint8_t *p = buf + e->pos;
   uint8_t *end = e->in_dg > 0 ? buf + e->dg_start + o->cfg.max_datagram : p;
   size_t left = e->in_dg > 0 ? bmax - e->in_dg : 0;
-  for (; i < n; i++) {
+  /* Position i's slot when tracks were first seen in call order (i + 1),
+   * as a pointer that moves with i. */
+  slot *next = slots + i + 1;
+  for (; i < n; i++, next++) {
     double w0 = x[i], w1 = y[i], w2 = z[i];
-    slot *s = fast_slot(slots, hint, i, ids[i]);
-    if (s == NULL) {
+    const uint64_t key = SLOT_KEY(ids[i]) | SLOT_FAST | SLOT_SENT;
+    slot *s = HA__UNLIKELY(next->key != key) ? fast_slot_hinted(f, i, key) : next;
+    if (HA__UNLIKELY(s == NULL)) {
       break;
     }
-    const size_t h = (size_t)(s - slots);
     fast_to_wire(adm, f, &w0, &w1, &w2);
-    int want = fast_wanted(f, force, thr, now, s, w0, w1, w2, &e->keepalives);
-    if (want <= 0) {
+    int want = fast_wanted(f, force, thr, s, w0, w1, w2, &e->keepalives);
+    if (HA__UNLIKELY(want <= 0)) {
       if (want < 0) {
         break;
       }
+      skipped++;
       continue;
     }
     size_t a = s->head_len, m = a + 16;
-    if ((limited && left == 0) || p + m > end) {
-      p = fast_next_bundle(o, e, p, npend, i, &end);
+    if (HA__UNLIKELY((limited && left == 0) || p + m > end)) {
+      p = fast_next_bundle(o, e, p, npend0 + (i - i0) - skipped, i, &end);
       left = bmax;
     }
-    uint64_t off = (uint64_t)(p - buf);
-    if (s->reused != (prev | off)) {
-      /* Size word, address and type tags, exactly: 32 bytes, then the 4
-       * at `a` (already copied unless a is 32), so that no byte past them
-       * changes and the next message's may still be reused. */
-      const uint8_t *t = tmpl + (size_t)h * TMPL_SIZE;
-      memcpy(p, t, 32);
-      memcpy(p + a, t + a, 4);
+    const uint64_t tag = (uint64_t)(uintptr_t)p;
+    if (HA__UNLIKELY(s->reused != tag + prev_k)) {
+      /* Size word, address and the type tags' first 4 bytes (a >= 24):
+       * the tail's store writes the rest, no byte past the message
+       * changes, and the next message's may still be reused. */
+      memcpy(p, f->tmpl + (size_t)(s - slots) * TMPL_SIZE, 32);
     }
-    s->reused = cur | off;
-    put_be_f32x3(p + 4 + a, w0, w1, w2);
+    s->reused = tag + prev_k + REUSE_STEP;
+    put_tail_f32x3(p + a, w0, w1, w2, ssse3);
     p += m;
     left -= limited;
-    npend++;
     fast_mark_sent(s, w0, w1, w2, now);
   }
   if (limited && e->in_dg > 0) {
     e->in_dg = bmax - left; /* else: fast_next_bundle's 1, enough to say open */
   }
   e->pos = (size_t)(p - buf);
-  e->skips += (i - i0) - (npend - npend0);
-  e->npend = npend;
+  e->skips += skipped;
+  e->npend = npend0 + (i - i0) - skipped;
   return i;
 }
 
 /* The bundled fast path: a copy of the loop for the common case (not
  * ADM-OSC, not forced, no limit on messages per bundle) with its constants
- * folded, on its own
- * (not inlined into the caller, whose live values would spill the loop's
- * pointers to the stack), and one for the rest. */
-static __attribute__((noinline)) size_t output_encode_fast_bundled(ha_output *o, encoder *e,
-                                                                   const fast_cfg *f, size_t i,
-                                                                   size_t n, const uint32_t *ids,
-                                                                   const double *x, const double *y,
-                                                                   const double *z) {
+ * folded, and one for the rest, each on its own (not inlined into the
+ * caller nor beside each other: the registers are the loop's alone). */
+static __attribute__((noinline)) size_t fast_bundled_common(ha_output *o, encoder *e,
+                                                            const fast_cfg *f, size_t i, size_t n,
+                                                            const uint32_t *ids, const double *x,
+                                                            const double *y, const double *z) {
+  return fast_bundled(o, e, f, i, n, ids, x, y, z, false, false, false, false);
+}
+
+#if HA__OUTPUT_SSSE3
+/* The same with the tail's bytes in one shuffle (ha_output.ssse3). */
+static __attribute__((noinline, target("ssse3"))) size_t fast_bundled_common_ssse3(
+    ha_output *o, encoder *e, const fast_cfg *f, size_t i, size_t n, const uint32_t *ids,
+    const double *x, const double *y, const double *z) {
+  return fast_bundled(o, e, f, i, n, ids, x, y, z, false, false, false, true);
+}
+#endif
+
+static __attribute__((noinline)) size_t fast_bundled_other(ha_output *o, encoder *e,
+                                                           const fast_cfg *f, size_t i, size_t n,
+                                                           const uint32_t *ids, const double *x,
+                                                           const double *y, const double *z) {
+  return fast_bundled(o, e, f, i, n, ids, x, y, z, f->adm, f->force, true, false);
+}
+
+static size_t output_encode_fast_bundled(ha_output *o, encoder *e, const fast_cfg *f, size_t i,
+                                         size_t n, const uint32_t *ids, const double *x,
+                                         const double *y, const double *z) {
   if (!f->adm && !f->force && o->cfg.bundle_max_messages == 0) {
-    return fast_bundled(o, e, f, i, n, ids, x, y, z, false, false, false);
+#if HA__OUTPUT_SSSE3
+    if (o->ssse3) {
+      return fast_bundled_common_ssse3(o, e, f, i, n, ids, x, y, z);
+    }
+#endif
+    return fast_bundled_common(o, e, f, i, n, ids, x, y, z);
   }
-  return fast_bundled(o, e, f, i, n, ids, x, y, z, f->adm, f->force, true);
+  return fast_bundled_other(o, e, f, i, n, ids, x, y, z);
 }
 
 /* The unbundled common case (one datagram per message), as
@@ -522,12 +582,12 @@ static size_t output_encode_fast_plain(ha_output *o, encoder *e, const fast_cfg 
   uint64_t skips = 0, keepalives = 0;
   for (; i < n; i++) {
     double w0 = x[i], w1 = y[i], w2 = z[i];
-    slot *s = fast_slot(f->slots, f->hint, i, ids[i]);
+    slot *s = fast_slot(f, f->slots, i, ids[i]);
     if (s == NULL) {
       break;
     }
     fast_to_wire(adm, f, &w0, &w1, &w2);
-    int want = fast_wanted(f, force, f->thr, f->now, s, w0, w1, w2, &keepalives);
+    int want = fast_wanted(f, force, f->thr, s, w0, w1, w2, &keepalives);
     if (want <= 0) {
       if (want < 0) {
         break;
