@@ -349,4 +349,37 @@ static HA__ALWAYS_INLINE void grid_fetch(const ha__batch_soa *s, size_t i, size_
   }
 }
 
+/* ha__grid_remember for one lane (step k, resumed from `from`), the same
+ * cache; y[13] (the step counter, in the struct's last cache line) is
+ * written only when it changes, which it does not in forward play: that
+ * line then stays clean. */
+static HA__ALWAYS_INLINE void grid_remember(const ha__batch_ref *r, size_t ny, double k,
+                                            double from, const double *y) {
+  ha_motion_state *st = r->state;
+  if (st == NULL) {
+    return;
+  }
+  st->tau = k * HA__GRID_DT;
+  memcpy(st->y, y, ny * sizeof(double));
+  st->y[ny] = k;
+  double took = k - from;
+  uint64_t a, b;
+  memcpy(&a, &st->y[13], sizeof(a));
+  memcpy(&b, &took, sizeof(b));
+  if (a != b) {
+    st->y[13] = took;
+  }
+  st->tag = r->tag;
+}
+
+/* Prefetch what lane `at` will read of its ref's targets: the table
+ * header and the cache's lines (the first, and the one of y[13]). */
+static HA__ALWAYS_INLINE void grid_prefetch(const ha__batch_ref *r) {
+  _mm_prefetch((const char *)r->tab, _MM_HINT_T0);
+  if (r->state != NULL) {
+    _mm_prefetch((const char *)r->state, _MM_HINT_T0);
+    _mm_prefetch((const char *)r->state + sizeof(ha_motion_state) - 1, _MM_HINT_T0);
+  }
+}
+
 #endif

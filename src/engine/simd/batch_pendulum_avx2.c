@@ -129,58 +129,185 @@ static HA__ALWAYS_INLINE void sin_det(__m256d x[IL]) {
 
 /* One chunk: per lane the state, the steps to take, the partial step. */
 typedef struct chunk {
-  _Alignas(32) double th[PCH], om[PCH], cnt[PCH], h[PCH], tau[PCH];
+  _Alignas(32) double th[PCH], om[PCH]; /* the state resumed from, then grid state k */
+  _Alignas(32) double cnt[PCH], h[PCH]; /* grid steps to take; the partial step to τ */
+  _Alignas(32) double tau[PCH];         /* τ, unfolded (the seam, the model) */
+  _Alignas(32) double k[PCH], from[PCH];
   _Alignas(32) double nw2[PCH], c[PCH]; /* −g/L, damping */
   _Alignas(32) double st[PCH], so[PCH]; /* RK4: the weighted sums of k */
   _Alignas(32) double kt[PCH], ko[PCH]; /* RK4: the last stage's k */
-  grid_lanes g;                         /* the grid index and where each lane resumes */
   unsigned model;                       /* bit l: lane l is left to the model */
+  int partial;                          /* some lane has h > 0 */
   double most;
 } chunk;
 
-/* pendulum.c's rk4 on every vector of the chunk (nv of them, a multiple of
- * IL), stage by stage, with step h (per lane); the result kept where
- * j < limit (per lane), the state left elsewhere. */
-static void rk4_chunk(chunk *ch, size_t nv, const double *h, double j, const double *limit) {
-  const __m256d half = _mm256_set1_pd(0.5);
-  for (int stage = 1; stage <= 4; stage++) {
-    for (size_t g = 0; g < 4 * nv; g += 4 * IL) {
-      __m256d ts[IL], os[IL], sn[IL];
-      EACH(u) {
-        size_t at = g + 4 * (size_t)u;
-        ts[u] = _mm256_load_pd(ch->th + at);
-        os[u] = _mm256_load_pd(ch->om + at);
-        if (stage > 1) {
-          __m256d hv = _mm256_load_pd(h + at);
-          __m256d hs = stage < 4 ? _mm256_mul_pd(half, hv) : hv;
-          ts[u] = _mm256_add_pd(ts[u], _mm256_mul_pd(hs, _mm256_load_pd(ch->kt + at)));
-          os[u] = _mm256_add_pd(os[u], _mm256_mul_pd(hs, _mm256_load_pd(ch->ko + at)));
-        }
-        sn[u] = ts[u];
-      }
-      sin_det(sn);
-      EACH(u) {
-        size_t at = g + 4 * (size_t)u;
-        /* −w2·sin θ − c·ω, as rk4 writes it. */
-        __m256d ko = _mm256_sub_pd(_mm256_mul_pd(_mm256_load_pd(ch->nw2 + at), sn[u]),
-                                   _mm256_mul_pd(_mm256_load_pd(ch->c + at), os[u]));
-        if (stage == 1) {
-          _mm256_store_pd(ch->st + at, os[u]);
-          _mm256_store_pd(ch->so + at, ko);
-        } else {
-          __m256d wt = stage < 4 ? _mm256_add_pd(os[u], os[u]) : os[u]; /* = 2.0·k */
-          __m256d wo = stage < 4 ? _mm256_add_pd(ko, ko) : ko;
-          _mm256_store_pd(ch->st + at, _mm256_add_pd(_mm256_load_pd(ch->st + at), wt));
-          _mm256_store_pd(ch->so + at, _mm256_add_pd(_mm256_load_pd(ch->so + at), wo));
-        }
-        _mm256_store_pd(ch->kt + at, os[u]);
-        _mm256_store_pd(ch->ko + at, ko);
-      }
+/* Lanes [at, at + 4) of the run [.., end): the table header (stride,
+ * count, pendulum.c's folds aux[3], aux[4]) and the cache's step (−1:
+ * none), a cache of another data version reset first (ha__grid_resume's
+ * rule); lanes past the run 1, 1, 0, 0, −1. */
+typedef struct heads4 {
+  __m256d stride, count, e0, e1, kc;
+} heads4;
+
+static HA__ALWAYS_INLINE heads4 load_heads(const ha__batch_soa *s, size_t at, size_t end) {
+  double v[5][4];
+  _Pragma("GCC unroll 4") for (size_t q = 0; q < 4; q++) {
+    v[0][q] = v[1][q] = 1.0;
+    v[2][q] = v[3][q] = 0.0;
+    v[4][q] = -1.0;
+    if (at + q >= end) {
+      continue;
+    }
+    const ha__batch_ref *r = &s->ref[at + q];
+    v[0][q] = r->tab[0];
+    v[1][q] = r->tab[1];
+    v[2][q] = r->tab[3];
+    v[3][q] = r->tab[4];
+    ha_motion_state *st = r->state;
+    if (st != NULL && st->tag != r->tag) {
+      memset(st, 0, sizeof(*st));
+    }
+    if (st != NULL && st->tag != 0) {
+      v[4][q] = st->y[2];
     }
   }
+  heads4 h;
+  h.stride = _mm256_setr_pd(v[0][0], v[0][1], v[0][2], v[0][3]);
+  h.count = _mm256_setr_pd(v[1][0], v[1][1], v[1][2], v[1][3]);
+  h.e0 = _mm256_setr_pd(v[2][0], v[2][1], v[2][2], v[2][3]);
+  h.e1 = _mm256_setr_pd(v[3][0], v[3][1], v[3][2], v[3][3]);
+  h.kc = _mm256_setr_pd(v[4][0], v[4][1], v[4][2], v[4][3]);
+  return h;
+}
+
+/* Lanes g..g + 3 of the chunk (slots i + g..): τ, the fold, the grid
+ * index k, where to resume (avx2_impl.h's grid_plan, lane-wise), the state
+ * resumed from; lanes left to the model or past the run at rest (no step,
+ * h 0). */
+static HA__ALWAYS_INLINE void prepare4(const ha__batch_soa *s, size_t i, size_t g, size_t end,
+                                       __m256d tv, chunk *ch) {
+  const __m256d dt = _mm256_set1_pd(HA__GRID_DT), one = _mm256_set1_pd(1.0);
+  const __m256d zero = _mm256_setzero_pd();
+  size_t at = i + g;
+  __m256d tau = grid_tau4(s, at, tv);
+  _mm256_store_pd(ch->tau + g, tau);
+  _mm256_store_pd(ch->nw2 + g, _mm256_sub_pd(zero, ld(s->w[0], at)));
+  _mm256_store_pd(ch->c + g, ld(s->w[1], at));
+  /* The next chunk's table headers and caches, the refs of the one after. */
+  _Pragma("GCC unroll 4") for (size_t q = 0; q < 4; q++) {
+    if (at + q + 2 * PCH < end) {
+      _mm_prefetch((const char *)&s->ref[at + q + 2 * PCH], _MM_HINT_T0);
+    }
+    if (at + q + PCH < end) {
+      grid_prefetch(&s->ref[at + q + PCH]);
+    }
+  }
+  heads4 hd = load_heads(s, at, end);
+  /* The folds: past a settled one the model evaluates, past a periodic one τ wraps. */
+  __m256d past = _mm256_cmp_pd(tau, hd.e1, _CMP_GE_OQ);
+  __m256d settled =
+      _mm256_and_pd(_mm256_cmp_pd(hd.e0, _mm256_set1_pd(FOLD_SETTLED), _CMP_EQ_OQ), past);
+  __m256d periodic =
+      _mm256_and_pd(_mm256_cmp_pd(hd.e0, _mm256_set1_pd(FOLD_PERIODIC), _CMP_EQ_OQ), past);
+  if (_mm256_movemask_pd(periodic) != 0) {
+    __m256d folded =
+        _mm256_sub_pd(tau, _mm256_mul_pd(hd.e1, _mm256_floor_pd(_mm256_div_pd(tau, hd.e1))));
+    tau = select4(periodic, folded, tau);
+  }
+  unsigned model = (unsigned)_mm256_movemask_pd(settled);
+  ch->model |= model << g;
+  /* The grid index (ha__grid_index): an estimate within one of it (τ·1000
+   * for τ/dt), then the same corrections, which land on the largest k with
+   * k·dt ≤ τ from either side. */
+  __m256d k = _mm256_floor_pd(_mm256_mul_pd(tau, _mm256_set1_pd(1.0 / HA__GRID_DT)));
+  __m256d up = _mm256_cmp_pd(_mm256_mul_pd(_mm256_add_pd(k, one), dt), tau, _CMP_LE_OQ);
+  __m256d down =
+      _mm256_andnot_pd(up, _mm256_and_pd(_mm256_cmp_pd(k, zero, _CMP_GT_OQ),
+                                         _mm256_cmp_pd(_mm256_mul_pd(k, dt), tau, _CMP_GT_OQ)));
+  k = _mm256_sub_pd(_mm256_add_pd(k, _mm256_and_pd(up, one)), _mm256_and_pd(down, one));
+  k = _mm256_and_pd(k, _mm256_cmp_pd(tau, zero, _CMP_GT_OQ)); /* !(τ > 0): 0 */
+  __m256d j =
+      _mm256_min_pd(_mm256_floor_pd(_mm256_div_pd(k, hd.stride)), _mm256_sub_pd(hd.count, one));
+  __m256d cp = _mm256_mul_pd(j, hd.stride);
+  __m256d kc = _mm256_floor_pd(hd.kc); /* (int64_t) of a value ≥ 0 */
+  __m256d use = _mm256_and_pd(
+      _mm256_and_pd(_mm256_cmp_pd(hd.kc, zero, _CMP_GE_OQ), _mm256_cmp_pd(hd.kc, k, _CMP_LE_OQ)),
+      _mm256_cmp_pd(kc, cp, _CMP_GT_OQ));
+  __m256d from = select4(use, kc, cp);
+  /* Lanes that step: in the run, not left to the model. */
+  __m256d live = _mm256_castsi256_pd(_mm256_cmpgt_epi64(_mm256_set1_epi64x((long long)(end - at)),
+                                                        _mm256_setr_epi64x(0, 1, 2, 3)));
+  live = _mm256_andnot_pd(settled, live);
+  __m256d h = _mm256_and_pd(_mm256_sub_pd(tau, _mm256_mul_pd(k, dt)), live);
+  _mm256_store_pd(ch->k + g, k);
+  _mm256_store_pd(ch->from + g, from);
+  _mm256_store_pd(ch->cnt + g, _mm256_and_pd(_mm256_sub_pd(k, from), live));
+  _mm256_store_pd(ch->h + g, h);
+  ch->partial |= _mm256_movemask_pd(_mm256_cmp_pd(h, zero, _CMP_GT_OQ));
+  _Alignas(32) double jl[4];
+  _mm256_store_pd(jl, j);
+  unsigned cached = (unsigned)_mm256_movemask_pd(use);
+  unsigned on = (unsigned)_mm256_movemask_pd(live);
+  _Pragma("GCC unroll 4") for (size_t q = 0; q < 4; q++) {
+    ch->th[g + q] = ch->om[g + q] = 0.0;
+    if (!(on >> q & 1u)) {
+      continue;
+    }
+    const ha__batch_ref *r = &s->ref[at + q];
+    const double *y =
+        cached >> q & 1u ? r->state->y : &r->tab[(size_t)r->tab[2] + 2 * (size_t)jl[q]];
+    ch->th[g + q] = y[0];
+    ch->om[g + q] = y[1];
+  }
+}
+
+/* RK4 stage `stage` (1..4) of pendulum.c's rk4 on every vector of the
+ * chunk (nv of them, a multiple of IL), step h per lane (NULL: dt). */
+static HA__ALWAYS_INLINE void rk4_stage(chunk *ch, size_t nv, const double *h, int stage) {
+  const __m256d half = _mm256_set1_pd(0.5), dt = _mm256_set1_pd(HA__GRID_DT);
+  for (size_t g = 0; g < 4 * nv; g += 4 * IL) {
+    __m256d ts[IL], os[IL], sn[IL];
+    EACH(u) {
+      size_t at = g + 4 * (size_t)u;
+      ts[u] = _mm256_load_pd(ch->th + at);
+      os[u] = _mm256_load_pd(ch->om + at);
+      if (stage > 1) {
+        __m256d hv = h != NULL ? _mm256_load_pd(h + at) : dt;
+        __m256d hs = stage < 4 ? _mm256_mul_pd(half, hv) : hv;
+        ts[u] = _mm256_add_pd(ts[u], _mm256_mul_pd(hs, _mm256_load_pd(ch->kt + at)));
+        os[u] = _mm256_add_pd(os[u], _mm256_mul_pd(hs, _mm256_load_pd(ch->ko + at)));
+      }
+      sn[u] = ts[u];
+    }
+    sin_det(sn);
+    EACH(u) {
+      size_t at = g + 4 * (size_t)u;
+      /* −w2·sin θ − c·ω, as rk4 writes it. */
+      __m256d ko = _mm256_sub_pd(_mm256_mul_pd(_mm256_load_pd(ch->nw2 + at), sn[u]),
+                                 _mm256_mul_pd(_mm256_load_pd(ch->c + at), os[u]));
+      if (stage == 1) {
+        _mm256_store_pd(ch->st + at, os[u]);
+        _mm256_store_pd(ch->so + at, ko);
+      } else {
+        __m256d wt = stage < 4 ? _mm256_add_pd(os[u], os[u]) : os[u]; /* = 2.0·k */
+        __m256d wo = stage < 4 ? _mm256_add_pd(ko, ko) : ko;
+        _mm256_store_pd(ch->st + at, _mm256_add_pd(_mm256_load_pd(ch->st + at), wt));
+        _mm256_store_pd(ch->so + at, _mm256_add_pd(_mm256_load_pd(ch->so + at), wo));
+      }
+      _mm256_store_pd(ch->kt + at, os[u]);
+      _mm256_store_pd(ch->ko + at, ko);
+    }
+  }
+}
+
+/* Grid step j of every lane of the chunk (the state kept where j < cnt). */
+static void grid_step(chunk *ch, size_t nv, double j) {
+  for (int stage = 1; stage <= 4; stage++) {
+    rk4_stage(ch, nv, NULL, stage);
+  }
+  const __m256d h6 = _mm256_set1_pd(HA__GRID_DT / 6.0);
   for (size_t g = 0; g < 4 * nv; g += 4) {
-    __m256d h6 = _mm256_div_pd(_mm256_load_pd(h + g), _mm256_set1_pd(6.0));
-    __m256d on = _mm256_cmp_pd(_mm256_set1_pd(j), _mm256_load_pd(limit + g), _CMP_LT_OQ);
+    __m256d on = _mm256_cmp_pd(_mm256_set1_pd(j), _mm256_load_pd(ch->cnt + g), _CMP_LT_OQ);
     __m256d th = _mm256_load_pd(ch->th + g), om = _mm256_load_pd(ch->om + g);
     __m256d t2 = _mm256_add_pd(th, _mm256_mul_pd(h6, _mm256_load_pd(ch->st + g)));
     __m256d o2 = _mm256_add_pd(om, _mm256_mul_pd(h6, _mm256_load_pd(ch->so + g)));
@@ -189,41 +316,20 @@ static void rk4_chunk(chunk *ch, size_t nv, const double *h, double j, const dou
   }
 }
 
-/* Per lane: fold, grid index, resume (ch->model set where the model
- * evaluates it); lanes past the run stay at rest, taking no step. */
-static void prepare_chunk(const ha__batch_soa *s, size_t i, size_t m, size_t end, size_t nv,
-                          chunk *ch) {
-  grid_lanes *g = &ch->g;
-  grid_load(s, i, m, end, 2, g);
-  ch->model = 0;
-  for (size_t v = 0; v < 4 * nv; v += 4) {
-    /* The folds: past a settled one the model evaluates, past a periodic one τ wraps. */
-    __m256d tau = _mm256_load_pd(ch->tau + v), e0 = _mm256_load_pd(g->e0 + v);
-    __m256d et = _mm256_load_pd(g->e1 + v);
-    __m256d past = _mm256_cmp_pd(tau, et, _CMP_GE_OQ);
-    __m256d settled =
-        _mm256_and_pd(_mm256_cmp_pd(e0, _mm256_set1_pd(FOLD_SETTLED), _CMP_EQ_OQ), past);
-    __m256d periodic =
-        _mm256_and_pd(_mm256_cmp_pd(e0, _mm256_set1_pd(FOLD_PERIODIC), _CMP_EQ_OQ), past);
-    __m256d folded = _mm256_sub_pd(tau, _mm256_mul_pd(et, _mm256_floor_pd(_mm256_div_pd(tau, et))));
-    _mm256_store_pd(g->tau + v, select4(periodic, folded, tau));
-    ch->model |= (unsigned)_mm256_movemask_pd(settled) << v;
+/* θ at τ of lanes g..g + 3: the partial step's θ from its first three
+ * stages (k4 of θ is ω after stage 3; the fourth sine only feeds ω, which
+ * the position does not need), where h > 0. */
+static HA__ALWAYS_INLINE __m256d partial_theta(const chunk *ch, size_t g) {
+  __m256d th = _mm256_load_pd(ch->th + g);
+  if (!ch->partial) {
+    return th;
   }
-  grid_plan(g, nv);
-  ch->most = 0.0;
-  for (size_t l = 0; l < PCH; l++) {
-    ch->th[l] = ch->om[l] = ch->cnt[l] = ch->h[l] = 0.0;
-    if (l >= m || ch->model >> l & 1u) {
-      continue;
-    }
-    double y[2];
-    grid_fetch(s, i, l, 2, g, y);
-    ch->th[l] = y[0];
-    ch->om[l] = y[1];
-    ch->cnt[l] = g->k[l] - g->from[l];
-    ch->h[l] = g->tau[l] - g->k[l] * HA__GRID_DT;
-    ch->most = ch->cnt[l] > ch->most ? ch->cnt[l] : ch->most;
-  }
+  __m256d h = _mm256_load_pd(ch->h + g);
+  __m256d o4 =
+      _mm256_add_pd(_mm256_load_pd(ch->om + g), _mm256_mul_pd(h, _mm256_load_pd(ch->ko + g)));
+  __m256d sum = _mm256_add_pd(_mm256_load_pd(ch->st + g), o4);
+  __m256d t2 = _mm256_add_pd(th, _mm256_mul_pd(_mm256_div_pd(h, _mm256_set1_pd(6.0)), sum));
+  return select4(_mm256_cmp_pd(h, _mm256_setzero_pd(), _CMP_GT_OQ), t2, th);
 }
 
 /* Tracks [i, i + PCH) of the run [.., end) (fewer at its end) into
@@ -233,32 +339,44 @@ static void pendulum_chunk(const ha__batch_soa *s, size_t i, size_t end, __m256d
   size_t m = end - i < PCH ? end - i : PCH;
   chunk ch;
   size_t nv = (m + 3) / 4, nvi = (nv + IL - 1) / IL * IL;
+  ch.model = 0;
+  ch.partial = 0;
   for (size_t g = 0; g < 4 * nvi; g += 4) {
-    int run = g < 4 * nv; /* the fields past the run's last vector are not ours to read */
-    __m256d zero = _mm256_setzero_pd();
-    _mm256_store_pd(ch.tau + g, run ? grid_tau4(s, i + g, tv) : zero);
-    _mm256_store_pd(ch.nw2 + g, run ? _mm256_sub_pd(zero, ld(s->w[0], i + g)) : zero);
-    _mm256_store_pd(ch.c + g, run ? ld(s->w[1], i + g) : zero);
+    if (g < 4 * nv) { /* the fields past the run's last vector are not ours to read */
+      prepare4(s, i, g, end, tv, &ch);
+      continue;
+    }
+    const __m256d zero = _mm256_setzero_pd();
+    _mm256_store_pd(ch.th + g, zero);
+    _mm256_store_pd(ch.om + g, zero);
+    _mm256_store_pd(ch.cnt + g, zero);
+    _mm256_store_pd(ch.h + g, zero);
+    _mm256_store_pd(ch.nw2 + g, zero);
+    _mm256_store_pd(ch.c + g, zero);
   }
-  prepare_chunk(s, i, m, end, nv, &ch);
-  _Alignas(32) double dt[PCH];
-  for (size_t l = 0; l < PCH; l++) {
-    dt[l] = HA__GRID_DT;
+  __m256d most = _mm256_setzero_pd();
+  for (size_t g = 0; g < 4 * nv; g += 4) {
+    most = _mm256_max_pd(most, _mm256_load_pd(ch.cnt + g));
   }
+  most = _mm256_max_pd(most, _mm256_permute4x64_pd(most, 0x4e));
+  most = _mm256_max_pd(most, _mm256_permute_pd(most, 5));
+  ch.most = _mm256_cvtsd_f64(most);
   for (double j = 0.0; j < ch.most; j += 1.0) {
-    rk4_chunk(&ch, nvi, dt, j, ch.cnt);
+    grid_step(&ch, nvi, j);
   }
   for (size_t l = 0; l < m; l++) {
     if (!(ch.model >> l & 1u)) {
       double st[2] = {ch.th[l], ch.om[l]};
-      ha__grid_remember(&s->ref[i + l], 2, (int64_t)ch.g.k[l], (int64_t)ch.g.from[l], st);
+      grid_remember(&s->ref[i + l], 2, ch.k[l], ch.from[l], st);
     }
   }
   /* The partial step to τ (where h > 0), outside the cache. */
-  rk4_chunk(&ch, nvi, ch.h, 0.0, ch.h);
+  for (int stage = 1; ch.partial && stage <= 3; stage++) {
+    rk4_stage(&ch, nvi, ch.h, stage);
+  }
   for (size_t g = 0; g < 4 * nv; g += 4) {
     __m256d sn, cs;
-    sincos4(_mm256_load_pd(ch.th + g), &sn, &cs);
+    sincos4(partial_theta(&ch, g), &sn, &cs);
     size_t at = i + g;
     xyz4 v;
     v.x = _mm256_fmadd_pd(ld(s->m[0][1], at), cs,
