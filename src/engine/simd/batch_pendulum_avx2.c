@@ -129,7 +129,7 @@ static HA__ALWAYS_INLINE void sin_det(__m256d x[IL]) {
 
 /* One chunk: per lane the state, the steps to take, the partial step. */
 typedef struct chunk {
-  _Alignas(32) double th[PCH], om[PCH]; /* the state resumed from, then grid state k */
+  _Alignas(32) double y[2][PCH];        /* θ, ω: the state resumed from, then grid state k */
   _Alignas(32) double cnt[PCH], h[PCH]; /* grid steps to take; the partial step to τ */
   _Alignas(32) double tau[PCH];         /* τ, unfolded (the seam, the model) */
   _Alignas(32) double k[PCH], from[PCH];
@@ -141,123 +141,52 @@ typedef struct chunk {
   double most;
 } chunk;
 
-/* Lanes [at, at + 4) of the run [.., end): the table header (stride,
- * count, pendulum.c's folds aux[3], aux[4]) and the cache's step (−1:
- * none), a cache of another data version reset first (ha__grid_resume's
- * rule); lanes past the run 1, 1, 0, 0, −1. */
-typedef struct heads4 {
-  __m256d stride, count, e0, e1, kc;
-} heads4;
-
-static HA__ALWAYS_INLINE heads4 load_heads(const ha__batch_soa *s, size_t at, size_t end) {
-  double v[5][4];
-  _Pragma("GCC unroll 4") for (size_t q = 0; q < 4; q++) {
-    v[0][q] = v[1][q] = 1.0;
-    v[2][q] = v[3][q] = 0.0;
-    v[4][q] = -1.0;
-    if (at + q >= end) {
-      continue;
-    }
-    const ha__batch_ref *r = &s->ref[at + q];
-    v[0][q] = r->tab[0];
-    v[1][q] = r->tab[1];
-    v[2][q] = r->tab[3];
-    v[3][q] = r->tab[4];
-    ha_motion_state *st = r->state;
-    if (st != NULL && st->tag != r->tag) {
-      memset(st, 0, sizeof(*st));
-    }
-    if (st != NULL && st->tag != 0) {
-      v[4][q] = st->y[2];
-    }
-  }
-  heads4 h;
-  h.stride = _mm256_setr_pd(v[0][0], v[0][1], v[0][2], v[0][3]);
-  h.count = _mm256_setr_pd(v[1][0], v[1][1], v[1][2], v[1][3]);
-  h.e0 = _mm256_setr_pd(v[2][0], v[2][1], v[2][2], v[2][3]);
-  h.e1 = _mm256_setr_pd(v[3][0], v[3][1], v[3][2], v[3][3]);
-  h.kc = _mm256_setr_pd(v[4][0], v[4][1], v[4][2], v[4][3]);
-  return h;
-}
-
 /* Lanes g..g + 3 of the chunk (slots i + g..): τ, the fold, the grid
- * index k, where to resume (avx2_impl.h's grid_plan, lane-wise), the state
- * resumed from; lanes left to the model or past the run at rest (no step,
- * h 0). */
+ * index k and where to resume (avx2_impl.h's grid4), the state resumed
+ * from; lanes left to the model or past the run at rest (no step, h 0). */
 static HA__ALWAYS_INLINE void prepare4(const ha__batch_soa *s, size_t i, size_t g, size_t end,
                                        __m256d tv, chunk *ch) {
-  const __m256d dt = _mm256_set1_pd(HA__GRID_DT), one = _mm256_set1_pd(1.0);
   const __m256d zero = _mm256_setzero_pd();
   size_t at = i + g;
+  grid_prefetch4(s, at, end, 2);
   __m256d tau = grid_tau4(s, at, tv);
   _mm256_store_pd(ch->tau + g, tau);
   _mm256_store_pd(ch->nw2 + g, _mm256_sub_pd(zero, ld(s->w[0], at)));
   _mm256_store_pd(ch->c + g, ld(s->w[1], at));
-  /* The next chunk's table headers and caches, the refs of the one after. */
-  _Pragma("GCC unroll 4") for (size_t q = 0; q < 4; q++) {
-    if (at + q + 2 * PCH < end) {
-      _mm_prefetch((const char *)&s->ref[at + q + 2 * PCH], _MM_HINT_T0);
-    }
-    if (at + q + PCH < end) {
-      grid_prefetch(&s->ref[at + q + PCH]);
-    }
-  }
-  heads4 hd = load_heads(s, at, end);
+  grid4 gr;
+  grid_heads4(s, at, end, 2, &gr);
   /* The folds: past a settled one the model evaluates, past a periodic one τ wraps. */
-  __m256d past = _mm256_cmp_pd(tau, hd.e1, _CMP_GE_OQ);
+  __m256d past = _mm256_cmp_pd(tau, gr.e1, _CMP_GE_OQ);
   __m256d settled =
-      _mm256_and_pd(_mm256_cmp_pd(hd.e0, _mm256_set1_pd(FOLD_SETTLED), _CMP_EQ_OQ), past);
+      _mm256_and_pd(_mm256_cmp_pd(gr.e0, _mm256_set1_pd(FOLD_SETTLED), _CMP_EQ_OQ), past);
   __m256d periodic =
-      _mm256_and_pd(_mm256_cmp_pd(hd.e0, _mm256_set1_pd(FOLD_PERIODIC), _CMP_EQ_OQ), past);
+      _mm256_and_pd(_mm256_cmp_pd(gr.e0, _mm256_set1_pd(FOLD_PERIODIC), _CMP_EQ_OQ), past);
   if (_mm256_movemask_pd(periodic) != 0) {
     __m256d folded =
-        _mm256_sub_pd(tau, _mm256_mul_pd(hd.e1, _mm256_floor_pd(_mm256_div_pd(tau, hd.e1))));
+        _mm256_sub_pd(tau, _mm256_mul_pd(gr.e1, _mm256_floor_pd(_mm256_div_pd(tau, gr.e1))));
     tau = select4(periodic, folded, tau);
   }
-  unsigned model = (unsigned)_mm256_movemask_pd(settled);
-  ch->model |= model << g;
-  /* The grid index (ha__grid_index): an estimate within one of it (τ·1000
-   * for τ/dt), then the same corrections, which land on the largest k with
-   * k·dt ≤ τ from either side. */
-  __m256d k = _mm256_floor_pd(_mm256_mul_pd(tau, _mm256_set1_pd(1.0 / HA__GRID_DT)));
-  __m256d up = _mm256_cmp_pd(_mm256_mul_pd(_mm256_add_pd(k, one), dt), tau, _CMP_LE_OQ);
-  __m256d down =
-      _mm256_andnot_pd(up, _mm256_and_pd(_mm256_cmp_pd(k, zero, _CMP_GT_OQ),
-                                         _mm256_cmp_pd(_mm256_mul_pd(k, dt), tau, _CMP_GT_OQ)));
-  k = _mm256_sub_pd(_mm256_add_pd(k, _mm256_and_pd(up, one)), _mm256_and_pd(down, one));
-  k = _mm256_and_pd(k, _mm256_cmp_pd(tau, zero, _CMP_GT_OQ)); /* !(τ > 0): 0 */
-  __m256d j =
-      _mm256_min_pd(_mm256_floor_pd(_mm256_div_pd(k, hd.stride)), _mm256_sub_pd(hd.count, one));
-  __m256d cp = _mm256_mul_pd(j, hd.stride);
-  __m256d kc = _mm256_floor_pd(hd.kc); /* (int64_t) of a value ≥ 0 */
-  __m256d use = _mm256_and_pd(
-      _mm256_and_pd(_mm256_cmp_pd(hd.kc, zero, _CMP_GE_OQ), _mm256_cmp_pd(hd.kc, k, _CMP_LE_OQ)),
-      _mm256_cmp_pd(kc, cp, _CMP_GT_OQ));
-  __m256d from = select4(use, kc, cp);
+  ch->model |= (unsigned)_mm256_movemask_pd(settled) << g;
+  grid_plan4(&gr, tau);
   /* Lanes that step: in the run, not left to the model. */
   __m256d live = _mm256_castsi256_pd(_mm256_cmpgt_epi64(_mm256_set1_epi64x((long long)(end - at)),
                                                         _mm256_setr_epi64x(0, 1, 2, 3)));
   live = _mm256_andnot_pd(settled, live);
-  __m256d h = _mm256_and_pd(_mm256_sub_pd(tau, _mm256_mul_pd(k, dt)), live);
-  _mm256_store_pd(ch->k + g, k);
-  _mm256_store_pd(ch->from + g, from);
-  _mm256_store_pd(ch->cnt + g, _mm256_and_pd(_mm256_sub_pd(k, from), live));
+  __m256d h =
+      _mm256_and_pd(_mm256_sub_pd(tau, _mm256_mul_pd(gr.k, _mm256_set1_pd(HA__GRID_DT))), live);
+  _mm256_store_pd(ch->k + g, gr.k);
+  _mm256_store_pd(ch->from + g, gr.from);
+  _mm256_store_pd(ch->cnt + g, _mm256_and_pd(_mm256_sub_pd(gr.k, gr.from), live));
   _mm256_store_pd(ch->h + g, h);
   ch->partial |= _mm256_movemask_pd(_mm256_cmp_pd(h, zero, _CMP_GT_OQ));
-  _Alignas(32) double jl[4];
-  _mm256_store_pd(jl, j);
-  unsigned cached = (unsigned)_mm256_movemask_pd(use);
   unsigned on = (unsigned)_mm256_movemask_pd(live);
   _Pragma("GCC unroll 4") for (size_t q = 0; q < 4; q++) {
-    ch->th[g + q] = ch->om[g + q] = 0.0;
-    if (!(on >> q & 1u)) {
-      continue;
+    ch->y[0][g + q] = ch->y[1][g + q] = 0.0;
+    if (on >> q & 1u) {
+      const double *y = grid_state(&s->ref[at + q], q, 2, &gr);
+      ch->y[0][g + q] = y[0];
+      ch->y[1][g + q] = y[1];
     }
-    const ha__batch_ref *r = &s->ref[at + q];
-    const double *y =
-        cached >> q & 1u ? r->state->y : &r->tab[(size_t)r->tab[2] + 2 * (size_t)jl[q]];
-    ch->th[g + q] = y[0];
-    ch->om[g + q] = y[1];
   }
 }
 
@@ -269,8 +198,8 @@ static HA__ALWAYS_INLINE void rk4_stage(chunk *ch, size_t nv, const double *h, i
     __m256d ts[IL], os[IL], sn[IL];
     EACH(u) {
       size_t at = g + 4 * (size_t)u;
-      ts[u] = _mm256_load_pd(ch->th + at);
-      os[u] = _mm256_load_pd(ch->om + at);
+      ts[u] = _mm256_load_pd(ch->y[0] + at);
+      os[u] = _mm256_load_pd(ch->y[1] + at);
       if (stage > 1) {
         __m256d hv = h != NULL ? _mm256_load_pd(h + at) : dt;
         __m256d hs = stage < 4 ? _mm256_mul_pd(half, hv) : hv;
@@ -308,11 +237,11 @@ static void grid_step(chunk *ch, size_t nv, double j) {
   const __m256d h6 = _mm256_set1_pd(HA__GRID_DT / 6.0);
   for (size_t g = 0; g < 4 * nv; g += 4) {
     __m256d on = _mm256_cmp_pd(_mm256_set1_pd(j), _mm256_load_pd(ch->cnt + g), _CMP_LT_OQ);
-    __m256d th = _mm256_load_pd(ch->th + g), om = _mm256_load_pd(ch->om + g);
+    __m256d th = _mm256_load_pd(ch->y[0] + g), om = _mm256_load_pd(ch->y[1] + g);
     __m256d t2 = _mm256_add_pd(th, _mm256_mul_pd(h6, _mm256_load_pd(ch->st + g)));
     __m256d o2 = _mm256_add_pd(om, _mm256_mul_pd(h6, _mm256_load_pd(ch->so + g)));
-    _mm256_store_pd(ch->th + g, select4(on, t2, th));
-    _mm256_store_pd(ch->om + g, select4(on, o2, om));
+    _mm256_store_pd(ch->y[0] + g, select4(on, t2, th));
+    _mm256_store_pd(ch->y[1] + g, select4(on, o2, om));
   }
 }
 
@@ -320,13 +249,13 @@ static void grid_step(chunk *ch, size_t nv, double j) {
  * stages (k4 of θ is ω after stage 3; the fourth sine only feeds ω, which
  * the position does not need), where h > 0. */
 static HA__ALWAYS_INLINE __m256d partial_theta(const chunk *ch, size_t g) {
-  __m256d th = _mm256_load_pd(ch->th + g);
+  __m256d th = _mm256_load_pd(ch->y[0] + g);
   if (!ch->partial) {
     return th;
   }
   __m256d h = _mm256_load_pd(ch->h + g);
   __m256d o4 =
-      _mm256_add_pd(_mm256_load_pd(ch->om + g), _mm256_mul_pd(h, _mm256_load_pd(ch->ko + g)));
+      _mm256_add_pd(_mm256_load_pd(ch->y[1] + g), _mm256_mul_pd(h, _mm256_load_pd(ch->ko + g)));
   __m256d sum = _mm256_add_pd(_mm256_load_pd(ch->st + g), o4);
   __m256d t2 = _mm256_add_pd(th, _mm256_mul_pd(_mm256_div_pd(h, _mm256_set1_pd(6.0)), sum));
   return select4(_mm256_cmp_pd(h, _mm256_setzero_pd(), _CMP_GT_OQ), t2, th);
@@ -347,8 +276,8 @@ static void pendulum_chunk(const ha__batch_soa *s, size_t i, size_t end, __m256d
       continue;
     }
     const __m256d zero = _mm256_setzero_pd();
-    _mm256_store_pd(ch.th + g, zero);
-    _mm256_store_pd(ch.om + g, zero);
+    _mm256_store_pd(ch.y[0] + g, zero);
+    _mm256_store_pd(ch.y[1] + g, zero);
     _mm256_store_pd(ch.cnt + g, zero);
     _mm256_store_pd(ch.h + g, zero);
     _mm256_store_pd(ch.nw2 + g, zero);
@@ -366,8 +295,7 @@ static void pendulum_chunk(const ha__batch_soa *s, size_t i, size_t end, __m256d
   }
   for (size_t l = 0; l < m; l++) {
     if (!(ch.model >> l & 1u)) {
-      double st[2] = {ch.th[l], ch.om[l]};
-      grid_remember(&s->ref[i + l], 2, ch.k[l], ch.from[l], st);
+      grid_remember(&s->ref[i + l], 2, ch.k[l], ch.from[l], ch.y, l);
     }
   }
   /* The partial step to τ (where h > 0), outside the cache. */
