@@ -28,6 +28,7 @@ enum { FOLD_SETTLED = 1, FOLD_PERIODIC = 2 };
 #define PCH HA__GRID_LANES /* tracks per chunk */
 
 #define IL 2 /* vectors per loop iteration, their chains interleaved */
+#define PF_AHEAD 32 /* tracks ahead the fields are prefetched */
 #define EACH(u) _Pragma("GCC unroll 4") for (int u = 0; u < IL; u++)
 
 /* ha__sin_det's polynomials, highest degree first: sin r = r + r·z·S(z),
@@ -141,6 +142,20 @@ typedef struct chunk {
   double most;
 } chunk;
 
+/* The lines of slots [i, i + 8) in every field the kernel reads (when i is
+ * in the run [.., end)). */
+static HA__ALWAYS_INLINE void prefetch_slice(const ha__batch_soa *s, size_t i, size_t end) {
+  if (i >= end) {
+    return;
+  }
+  const double *f[] = {s->T,       s->speed,   s->shift,   s->mode,   s->w[0],   s->w[1],
+                       s->c[0],    s->c[1],    s->c[2],    s->m[0][0], s->m[0][1], s->m[1][0],
+                       s->m[1][1], s->m[2][0], s->m[2][1], s->rho[1], s->rho[2]};
+  for (size_t a = 0; a < sizeof(f) / sizeof(f[0]); a++) {
+    _mm_prefetch((const char *)(f[a] + i), _MM_HINT_T0);
+  }
+}
+
 /* Lanes g..g + 3 of the chunk (slots i + g..): τ, the fold, the grid
  * index k and where to resume (avx2_impl.h's grid4), the state resumed
  * from; lanes left to the model or past the run at rest (no step, h 0). */
@@ -149,6 +164,9 @@ static HA__ALWAYS_INLINE void prepare4(const ha__batch_soa *s, size_t i, size_t 
   const __m256d zero = _mm256_setzero_pd();
   size_t at = i + g;
   grid_prefetch4(s, at, end, 2);
+  if (g % 8 == 0) {
+    prefetch_slice(s, at + PF_AHEAD, end);
+  }
   __m256d tau = grid_tau4(s, at, tv);
   _mm256_store_pd(ch->tau + g, tau);
   _mm256_store_pd(ch->nw2 + g, _mm256_sub_pd(zero, ld(s->w[0], at)));
