@@ -360,29 +360,49 @@ static HA__ALWAYS_INLINE void grid_remember(const ha__batch_ref *r, size_t ny, d
   st->tag = r->tag;
 }
 
+/* Prefetch the line at byte `off` of array p. A prefetch never faults:
+ * the address may lie past the run, even past the array (the batch calls a
+ * kernel on consecutive runs, and the next run's data is the next to be
+ * read); the address is computed as an integer, not as a pointer past the
+ * array. */
+static HA__ALWAYS_INLINE void prefetch_at(const void *p, size_t off) {
+  _mm_prefetch((const char *)(uintptr_t)((uintptr_t)p + off), _MM_HINT_T0);
+}
+
+/* The lines slot r's evaluation reads of its ref's targets: the table
+ * header and the cache's (the first, the one after y[ny], the last: a
+ * cache need not be line-aligned). */
+static HA__ALWAYS_INLINE void grid_prefetch(const ha__batch_ref *r, size_t ny) {
+  _mm_prefetch((const char *)r->tab, _MM_HINT_T0);
+  if (r->state != NULL) {
+    const char *c = (const char *)r->state;
+    _mm_prefetch(c, _MM_HINT_T0);
+    _mm_prefetch(c + sizeof(double) * (ny + 3) - 1, _MM_HINT_T0);
+    _mm_prefetch(c + sizeof(ha_motion_state) - 1, _MM_HINT_T0);
+  }
+}
+
 /* Prefetches for the four slots [at, at + 4) of a run [.., end): the
- * table header and the cache lines read or written (the first, the one
- * after y[ny], the last: a cache need not be line-aligned) of the slots a
- * chunk ahead, the refs of the slots two chunks ahead (which those
- * prefetches read). The caches are 12.8 MB at 100,000 tracks, and the
- * hardware did not follow them. (-mavx2 has no prefetchw.) */
+ * ref targets (grid_prefetch) of the slots a chunk ahead, the refs of the
+ * slots two chunks ahead (which those prefetches read; past the run too). The caches are 12.8 MB at
+ * 100,000 tracks, and the hardware did not follow them. (-mavx2 has no prefetchw.) */
 static HA__ALWAYS_INLINE void grid_prefetch4(const ha__batch_soa *s, size_t at, size_t end,
                                              size_t ny) {
   _Pragma("GCC unroll 4") for (size_t q = 0; q < 4; q++) {
     size_t next = at + q + HA__GRID_LANES, after = next + HA__GRID_LANES;
-    if (after < end) {
-      _mm_prefetch((const char *)&s->ref[after], _MM_HINT_T0);
-    }
+    prefetch_at(s->ref, after * sizeof(ha__batch_ref));
     if (next < end) {
-      const ha__batch_ref *r = &s->ref[next];
-      _mm_prefetch((const char *)r->tab, _MM_HINT_T0);
-      if (r->state != NULL) {
-        const char *c = (const char *)r->state;
-        _mm_prefetch(c, _MM_HINT_T0);
-        _mm_prefetch(c + sizeof(double) * (ny + 3) - 1, _MM_HINT_T0);
-        _mm_prefetch(c + sizeof(ha_motion_state) - 1, _MM_HINT_T0);
-      }
+      grid_prefetch(&s->ref[next], ny);
     }
+  }
+}
+
+/* The first chunk's of a run [i, end) (grid_prefetch4 prefetches a chunk
+ * ahead; the batch calls a kernel on runs of a few chunks). */
+static HA__ALWAYS_INLINE void grid_prefetch_first(const ha__batch_soa *s, size_t i, size_t end,
+                                                  size_t ny) {
+  for (size_t l = i; l < i + HA__GRID_LANES && l < end; l++) {
+    grid_prefetch(&s->ref[l], ny);
   }
 }
 

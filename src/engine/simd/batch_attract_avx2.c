@@ -81,19 +81,16 @@ static HA__ALWAYS_INLINE void step_il(const chunk *ch, size_t g, __m256d y[HA__A
   }
 }
 
-/* The lines of slots [i, i + 8) in every field the kernel reads (when i is
- * in the run [.., end)). */
-static HA__ALWAYS_INLINE void prefetch_slice(const ha__batch_soa *s, size_t i, size_t end) {
-  if (i >= end) {
-    return;
-  }
+/* The lines of slots [i, i + 8) in every field the kernel reads (past the
+ * run too: avx2_impl.h's prefetch_at). */
+static HA__ALWAYS_INLINE void prefetch_slice(const ha__batch_soa *s, size_t i) {
   const double *f[] = {s->T,       s->speed,   s->shift,   s->mode,    s->ph[0],
                        s->ph[1],   s->ph[2],   s->w[0],    s->w[1],    s->w[2],
                        s->um[0],   s->c[0],    s->c[1],    s->c[2],    s->m[0][0],
                        s->m[0][1], s->m[0][2], s->m[1][0], s->m[1][1], s->m[1][2],
                        s->m[2][0], s->m[2][1], s->m[2][2], s->rho[1],  s->rho[2]};
   for (size_t a = 0; a < sizeof(f) / sizeof(f[0]); a++) {
-    _mm_prefetch((const char *)(f[a] + i), _MM_HINT_T0);
+    prefetch_at(f[a], i * sizeof(double));
   }
 }
 
@@ -106,7 +103,7 @@ static HA__ALWAYS_INLINE void prepare4(const ha__batch_soa *s, size_t i, size_t 
   size_t at = i + g;
   grid_prefetch4(s, at, end, HA__ATTRACT_NY);
   if (g % 8 == 0) {
-    prefetch_slice(s, at + PF_AHEAD, end);
+    prefetch_slice(s, at + PF_AHEAD);
   }
   for (int a = 0; a < 3; a++) {
     _mm256_store_pd(ch->tg[a] + g, ld(s->ph[a], at));
@@ -229,6 +226,7 @@ static void attract_chunk(const ha__batch_soa *s, size_t i, size_t end, __m256d 
 void ha__batch_attract_avx2(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
                             double *y, double *z) {
   const __m256d tv = _mm256_set1_pd(t);
+  grid_prefetch_first(s, i0, i0 + n, HA__ATTRACT_NY);
   for (size_t i = i0, end = i0 + n; i < end; i += ACH) {
     attract_chunk(s, i, end, tv, i - i0, x, y, z);
   }

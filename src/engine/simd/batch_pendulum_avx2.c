@@ -27,7 +27,7 @@
 enum { FOLD_SETTLED = 1, FOLD_PERIODIC = 2 };
 #define PCH HA__GRID_LANES /* tracks per chunk */
 
-#define IL 2 /* vectors per loop iteration, their chains interleaved */
+#define IL 2        /* vectors per loop iteration, their chains interleaved */
 #define PF_AHEAD 32 /* tracks ahead the fields are prefetched */
 #define EACH(u) _Pragma("GCC unroll 4") for (int u = 0; u < IL; u++)
 
@@ -142,17 +142,14 @@ typedef struct chunk {
   double most;
 } chunk;
 
-/* The lines of slots [i, i + 8) in every field the kernel reads (when i is
- * in the run [.., end)). */
-static HA__ALWAYS_INLINE void prefetch_slice(const ha__batch_soa *s, size_t i, size_t end) {
-  if (i >= end) {
-    return;
-  }
-  const double *f[] = {s->T,       s->speed,   s->shift,   s->mode,   s->w[0],   s->w[1],
+/* The lines of slots [i, i + 8) in every field the kernel reads (past the
+ * run too: avx2_impl.h's prefetch_at). */
+static HA__ALWAYS_INLINE void prefetch_slice(const ha__batch_soa *s, size_t i) {
+  const double *f[] = {s->T,       s->speed,   s->shift,   s->mode,    s->w[0],    s->w[1],
                        s->c[0],    s->c[1],    s->c[2],    s->m[0][0], s->m[0][1], s->m[1][0],
-                       s->m[1][1], s->m[2][0], s->m[2][1], s->rho[1], s->rho[2]};
+                       s->m[1][1], s->m[2][0], s->m[2][1], s->rho[1],  s->rho[2]};
   for (size_t a = 0; a < sizeof(f) / sizeof(f[0]); a++) {
-    _mm_prefetch((const char *)(f[a] + i), _MM_HINT_T0);
+    prefetch_at(f[a], i * sizeof(double));
   }
 }
 
@@ -165,7 +162,7 @@ static HA__ALWAYS_INLINE void prepare4(const ha__batch_soa *s, size_t i, size_t 
   size_t at = i + g;
   grid_prefetch4(s, at, end, 2);
   if (g % 8 == 0) {
-    prefetch_slice(s, at + PF_AHEAD, end);
+    prefetch_slice(s, at + PF_AHEAD);
   }
   __m256d tau = grid_tau4(s, at, tv);
   _mm256_store_pd(ch->tau + g, tau);
@@ -347,6 +344,7 @@ static void pendulum_chunk(const ha__batch_soa *s, size_t i, size_t end, __m256d
 void ha__batch_pendulum_avx2(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
                              double *y, double *z) {
   const __m256d tv = _mm256_set1_pd(t);
+  grid_prefetch_first(s, i0, i0 + n, 2);
   for (size_t i = i0, end = i0 + n; i < end; i += PCH) {
     pendulum_chunk(s, i, end, tv, i - i0, x, y, z);
   }
