@@ -369,11 +369,11 @@ static HA__ALWAYS_INLINE void prefetch_at(const void *p, size_t off) {
   _mm_prefetch((const char *)(uintptr_t)((uintptr_t)p + off), _MM_HINT_T0);
 }
 
-/* The lines slot r's evaluation reads of its ref's targets: the table
- * header and the cache's (the first, the one after y[ny], the last: a
- * cache need not be line-aligned). */
+/* The lines slot r's evaluation reads of its cache (the first, the one
+ * after y[ny], the last: a cache need not be line-aligned). Not the table
+ * header: one line per motion, mostly cached, and prefetching it was
+ * slower. */
 static HA__ALWAYS_INLINE void grid_prefetch(const ha__batch_ref *r, size_t ny) {
-  _mm_prefetch((const char *)r->tab, _MM_HINT_T0);
   if (r->state != NULL) {
     const char *c = (const char *)r->state;
     _mm_prefetch(c, _MM_HINT_T0);
@@ -388,9 +388,13 @@ static HA__ALWAYS_INLINE void grid_prefetch(const ha__batch_ref *r, size_t ny) {
  * 100,000 tracks, and the hardware did not follow them. (-mavx2 has no prefetchw.) */
 static HA__ALWAYS_INLINE void grid_prefetch4(const ha__batch_soa *s, size_t at, size_t end,
                                              size_t ny) {
+  /* The four refs two chunks ahead (160 bytes: four lines at most). */
+  size_t after = (at + 2 * HA__GRID_LANES) * sizeof(ha__batch_ref);
+  for (size_t b = 0; b < 4 * sizeof(ha__batch_ref) + 64; b += 64) {
+    prefetch_at(s->ref, after + b);
+  }
   _Pragma("GCC unroll 4") for (size_t q = 0; q < 4; q++) {
-    size_t next = at + q + HA__GRID_LANES, after = next + HA__GRID_LANES;
-    prefetch_at(s->ref, after * sizeof(ha__batch_ref));
+    size_t next = at + q + HA__GRID_LANES;
     if (next < end) {
       grid_prefetch(&s->ref[next], ny);
     }
