@@ -3,19 +3,23 @@
  * (sqrt and division are correctly rounded in both), so every grid state
  * is the model's bits and the caches stay shared with it. The grid index
  * and where each lane resumes (checkpoint or cache) come from avx2_impl.h's
- * grid passes, the cache is written back per lane; the lanes then step
- * together up to the largest count, a lane that has arrived keeping its
- * state (blend). Lanes past the end of the run take no steps and are
- * discarded. The fields (25 streams) are prefetched a chunk ahead: the
- * hardware prefetcher did not follow them all (1.3x at 100,000 tracks).
+ * grid4, the cache is written back per lane; the lanes then step together
+ * up to the largest count, a lane that has arrived keeping its state
+ * (blend). Lanes past the end of the run take no steps and are discarded.
+ * The fields (25 streams) are prefetched a chunk ahead: the hardware
+ * prefetcher did not follow them all (1.3x at 100,000 tracks).
  *
  * Stages over a chunk, as the PENDULUM kernel: a step is one chain of two
  * square roots and four divisions (~120 cycles of latency, far more than
  * its work), so the kernel works on chunks of ACH tracks held in arrays:
- * the per-lane bookkeeping for the whole chunk, then each step as a loop
- * over the chunk's vectors, two at a time (independent chains the
+ * one pass of per-lane bookkeeping four lanes at a time, then each step as
+ * a loop over the chunk's vectors, two at a time (independent chains the
  * out-of-order window overlaps), then the part of a step to τ and the
- * output. */
+ * output. Measured and dropped: four vectors at a time (no faster); the
+ * fields 64 tracks ahead, or not prefetched (slower); keeping grid state
+ * k + 1 in the cache so that forward play takes one step, not two (as
+ * fast: at 100,000 tracks the kernel waits on memory, ~600 bytes per
+ * track, and in cache a step is ~2 ns of its ~21). */
 #include "avx2_impl.h"
 
 #define ACH HA__GRID_LANES /* tracks per chunk (a multiple of 4 · IL) */

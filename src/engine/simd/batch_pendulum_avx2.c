@@ -2,25 +2,29 @@
  * runs the model's operations in the same order, unfused, with the same
  * sine (ha__sin_det, restated here as sin_det), so every grid state is the
  * model's bits and the caches stay shared with it. Four lanes at a time:
- * the periodic fold of τ, then avx2_impl.h's grid passes (the grid index,
- * where to resume: checkpoint or cache); the cache is written back per
- * lane; the lanes step together up to the largest count. A lane past a
- * settled fold (the linear closed form) is left to the model
- * (ha__motion_data_eval on the slot's data); vectors with an angle beyond
- * ha__sin_det's polynomial range take its scalar sine. The position's
- * sin θ and cos θ are sincos4's (within an ulp).
+ * the periodic fold of τ, then avx2_impl.h's grid4 (the grid index, where
+ * to resume: checkpoint or cache); the cache is written back per lane;
+ * the lanes step together up to the largest count. A lane past a settled
+ * fold (the linear closed form) is left to the model (ha__motion_data_eval
+ * on the slot's data); vectors with an angle beyond ha__sin_det's
+ * polynomial range take its scalar sine. The position's sin θ and cos θ
+ * are sincos4's (within an ulp).
  *
  * Stages over a chunk. One RK4 step is four sines in a row, each a Horner
- * chain (fixed by ha__sin_det's bits): ~80 cycles of latency per stage and
- * ~650 per track for the grid step and the partial step, against ~150
- * cycles of work. The kernel therefore works on chunks of PCH tracks held
- * in arrays (L1): the per-lane bookkeeping for the whole chunk, then each
- * RK4 stage as a loop over the chunk's vectors (independent chains the
- * out-of-order window overlaps), then the output. The next chunk's caches
- * are prefetched (at 100,000 tracks they are 12.8 MB and the hardware did
- * not follow them); prefetching the 17 field streams too made no
- * difference here, unlike attract-repel's 25. Measured and dropped: four
- * vectors per iteration instead of two (no faster). */
+ * chain (fixed by ha__sin_det's bits): ~80 cycles of latency per stage,
+ * far more than its work. The kernel therefore works on chunks of PCH
+ * tracks held in arrays (L1): one pass of per-lane bookkeeping, four lanes
+ * at a time (τ, the fold, the grid index, the state resumed from), then
+ * each RK4 stage as a loop over the chunk's vectors (independent chains
+ * the out-of-order window overlaps), then the output. The partial step to
+ * τ takes three stages: the position needs θ only, and the fourth sine
+ * feeds ω alone. The next chunk's caches and fields (17 streams) are
+ * prefetched: at 100,000 tracks the caches are 12.8 MB and the hardware
+ * followed neither. Measured and dropped: four vectors per iteration
+ * instead of two (no faster), prefetching two chunks ahead or the fields
+ * 64 tracks ahead (slower). Forward play at 1 ms, 100,000 tracks: ~20 ns
+ * per track of thread time on this machine, ~27 before the one-pass
+ * bookkeeping, three-stage partial step and prefetches. */
 #include "avx2_impl.h"
 
 /* pendulum.c's folds, aux[3] and aux[4] (grid_lanes e0, e1): mode, time. */
