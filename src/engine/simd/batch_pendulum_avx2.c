@@ -27,7 +27,7 @@
  * bookkeeping, three-stage partial step and prefetches. */
 #include "avx2_impl.h"
 
-/* pendulum.c's folds, aux[3] and aux[4] (grid_lanes e0, e1): mode, time. */
+/* pendulum.c's folds, aux[3] and aux[4] (grid4 e0, e1): mode, time. */
 enum { FOLD_SETTLED = 1, FOLD_PERIODIC = 2 };
 #define PCH HA__GRID_LANES /* tracks per chunk */
 
