@@ -22,9 +22,9 @@
  * prefetched: at 100,000 tracks the caches are 12.8 MB and the hardware
  * followed neither. Measured and dropped: four vectors per iteration
  * instead of two (no faster), prefetching two chunks ahead or the fields
- * 64 tracks ahead (slower). Forward play at 1 ms, 100,000 tracks: ~20 ns
- * per track of thread time on this machine, ~27 before the one-pass
- * bookkeeping, three-stage partial step and prefetches. */
+ * 64 tracks ahead (slower). Forward play at 1 ms, 100,000 tracks, quiet
+ * machine: ~18 ns of thread time per track, ~24 before the one-pass
+ * bookkeeping, the three-stage partial step and the prefetches. */
 #include "avx2_impl.h"
 
 /* pendulum.c's folds, aux[3] and aux[4] (grid4 e0, e1): mode, time. */
