@@ -119,29 +119,49 @@ static double play(scene *sc, double t, int steps, const char *what) {
   return t;
 }
 
-static void test_grid_paths(void) {
-  uint64_t rng = g_seed;
-  static scene sc;
-  memset(&sc, 0, sizeof(sc));
+/* Random motions of both models, one track each per batch; with `plain`
+ * every motion lasts 20 s, loops and has no time shift (τ = t up to 20 s). */
+static void scene_init(scene *sc, uint64_t *rng, int plain) {
+  memset(sc, 0, sizeof(*sc));
   static const char *const models[] = {"pendulum", "attract-repel"};
   for (size_t i = 0; i < 2 * NTRACK; i++) {
     const char *model = models[i / NTRACK];
-    ha_params *p = random_params(&rng, model);
-    ha_timing tm = random_timing(&rng);
+    ha_params *p = random_params(rng, model);
+    ha_timing tm = random_timing(rng);
+    if (plain) {
+      tm.duration = 20.0;
+      tm.loop = HA_LOOP_LOOP;
+    }
     ha_error err;
-    CHECK_OK(ha_motion_create(model, p, &tm, &sc.m[i], &err));
+    CHECK_OK(ha_motion_create(model, p, &tm, &sc->m[i], &err));
     ha_params_destroy(p);
-    sc.ctx[i] = (ha_track_ctx){(uint32_t)i, ha_t_uniform(&rng, -2.0, 2.0), NULL, NULL};
-    sc.n++;
+    double shift = ha_t_uniform(rng, -2.0, 2.0);
+    sc->ctx[i] = (ha_track_ctx){(uint32_t)i, plain ? 0.0 : shift, NULL, NULL};
+    sc->n++;
   }
   for (size_t k = 0; k < NIMPL; k++) {
-    CHECK_OK(ha_batch_create(sc.n, &sc.b[k]));
-    for (size_t i = 0; i < sc.n; i++) {
-      ha_track_ctx ctx = sc.ctx[i];
-      ctx.state = &sc.st[k][i];
-      CHECK_OK(ha_batch_add(sc.b[k], sc.m[i], &ctx, NULL));
+    CHECK_OK(ha_batch_create(sc->n, &sc->b[k]));
+    for (size_t i = 0; i < sc->n; i++) {
+      ha_track_ctx ctx = sc->ctx[i];
+      ctx.state = &sc->st[k][i];
+      CHECK_OK(ha_batch_add(sc->b[k], sc->m[i], &ctx, NULL));
     }
   }
+}
+
+static void scene_free(scene *sc) {
+  for (size_t k = 0; k < NIMPL; k++) {
+    ha_batch_destroy(sc->b[k]);
+  }
+  for (size_t i = 0; i < sc->n; i++) {
+    ha_motion_destroy(sc->m[i]);
+  }
+}
+
+static void test_grid_paths(void) {
+  uint64_t rng = g_seed;
+  static scene sc;
+  scene_init(&sc, &rng, 0);
   double t = ha_t_uniform(&rng, 0.0, 20.0);
   eval_all(&sc, t, "first");
   t = play(&sc, t, 150, "forward"); /* across two checkpoints (64 steps apart) */
@@ -176,12 +196,31 @@ static void test_grid_paths(void) {
       "     %zu tracks x %zu times: max error %.2g m, caches equal to the model's; %zu of "
       "%zu evaluations took a single grid step\n",
       sc.n, sc.evals / sc.n, sc.worst, sc.single, sc.evals);
-  for (size_t k = 0; k < NIMPL; k++) {
-    ha_batch_destroy(sc.b[k]);
+  scene_free(&sc);
+}
+
+/* τ on a grid time k·dt (as a double) and one ulp either side, where the
+ * grid index is decided by its corrections: just below k·dt, τ·1000 often
+ * rounds up to k (k = 9, 13, 18, ...: only a correction downwards gives
+ * k − 1), and at some k·dt from 4,000 on it lands below k (4007, 4015,
+ * ...: only a correction upwards gives k). The kernels and the model must take the same
+ * grid step: the same cache. */
+static void test_grid_boundaries(void) {
+  uint64_t rng = g_seed ^ 0x5bd1e995u;
+  static scene sc;
+  scene_init(&sc, &rng, 1);
+  static const int from[] = {1, 4000}; /* corrections downwards, then both ways */
+  for (int r = 0; r < 2; r++) {
+    for (int k = from[r]; k < from[r] + 100; k++) {
+      double t = (double)k * 1e-3;
+      eval_all(&sc, nextafter(t, 0.0), "just below a grid time");
+      eval_all(&sc, t, "on a grid time");
+      eval_all(&sc, nextafter(t, 1.0), "just above a grid time");
+    }
   }
-  for (size_t i = 0; i < sc.n; i++) {
-    ha_motion_destroy(sc.m[i]);
-  }
+  printf("     %zu tracks x %zu times about grid times: max error %.2g m\n", sc.n, sc.evals / sc.n,
+         sc.worst);
+  scene_free(&sc);
 }
 
 int main(void) {
@@ -189,5 +228,6 @@ int main(void) {
   g_seed = e ? strtoull(e, NULL, 0) : 0x9e1d7a11ull;
   printf("seed %llu (set HA_TEST_SEED to change)\n", (unsigned long long)g_seed);
   RUN(test_grid_paths);
+  RUN(test_grid_boundaries);
   return test_done();
 }

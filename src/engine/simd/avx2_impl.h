@@ -246,106 +246,167 @@ static inline void store4(xyz4 o, size_t i, size_t rem, double *x, double *y, do
     }                                                                                    \
   }
 
-/* ---- the integrated kernels' grid (ATTRACT, PENDULUM) over a chunk ----
- * ha__grid_index and ha__grid_resume (batch_impl.h) for HA__GRID_LANES
- * lanes, in three passes so that the per-lane scalar work is loads and
- * copies only: grid_load reads each lane's table header and cache (and
- * resets a cache of another data version, as ha__grid_resume does), then
- * grid_plan computes the grid index, the checkpoint and which state to
- * resume from four lanes at a time, in doubles (every value an integer
- * below 2^53, and k / stride as floor(k / stride) is exact for k below
- * 2^46), then grid_fetch copies that state. One lane in scalar code took
- * ~60 cycles (a division, an integer division, conversions, a chain of
- * branches). */
+/* ---- the integrated kernels' grid (ATTRACT, PENDULUM), four lanes at a time ----
+ * ha__grid_index and ha__grid_resume (batch_impl.h) for the four slots
+ * [at, at + 4) of a run [.., end), in one pass so that each lane's data is
+ * read once: grid_heads4 reads each lane's table header and cache step
+ * (and resets a cache of another data version, as ha__grid_resume does),
+ * grid_plan4 computes the grid index, the checkpoint and which state to
+ * resume from in doubles (every value an integer below 2^53, and
+ * floor(k / stride) of a division is exact for k below 2^46), grid_state
+ * gives the state a lane resumes from, grid_remember writes the cache
+ * back. One lane in scalar code took ~60 cycles (a division, an integer
+ * division, conversions, a chain of branches). The kernels work on chunks
+ * of HA__GRID_LANES slots and prefetch the next chunk's (grid_prefetch4). */
 #define HA__GRID_LANES 32
 
-typedef struct grid_lanes {
-  _Alignas(32) double tau[HA__GRID_LANES]; /* in: τ per lane (folded, PENDULUM) */
-  _Alignas(32) double stride[HA__GRID_LANES], count[HA__GRID_LANES];
-  _Alignas(32) double e0[HA__GRID_LANES], e1[HA__GRID_LANES]; /* aux[3], aux[4] */
-  _Alignas(32) double kc[HA__GRID_LANES];                     /* the cache's step, −1: none */
-  _Alignas(32) double k[HA__GRID_LANES];                      /* out: the grid index */
-  _Alignas(32) double from[HA__GRID_LANES];                   /* out: the step resumed from */
-  _Alignas(32) double j[HA__GRID_LANES]; /* out: the checkpoint (when not cached) */
-  unsigned cached;                       /* out: bit l, resume from the cache */
-} grid_lanes;
+typedef struct grid4 {
+  __m256d stride, count;    /* the table's checkpoint spacing and count */
+  __m256d e0, e1;           /* the table's aux[3], aux[4] (PENDULUM: its folds) */
+  __m256d kc;               /* the cache's step, −1: none */
+  __m256d k, from;          /* out: the grid index, the step resumed from */
+  _Alignas(32) double j[4]; /* out: the checkpoint (when not cached) */
+  unsigned cached;          /* out: bit q, resume from the cache */
+} grid4;
 
-/* Pass 1 for slots [i, i + m) (ny state doubles). Prefetched within the
- * run [.., end): the next chunk's caches, both lines (a plain prefetch:
- * -mavx2 has no prefetchw), and the refs of the chunk after it (which the
- * next chunk's prefetches read). At 100,000 tracks the caches are 12.8 MB,
- * out of the caches, and neither stream was followed by the hardware. */
-static inline void grid_load(const ha__batch_soa *s, size_t i, size_t m, size_t end, size_t ny,
-                             grid_lanes *g) {
-  for (size_t l = 0; l < HA__GRID_LANES; l++) {
-    size_t next = i + HA__GRID_LANES + l, after = next + HA__GRID_LANES;
-    if (after < end) {
-      _mm_prefetch((const char *)&s->ref[after], _MM_HINT_T0);
-    }
-    if (next < end && s->ref[next].state != NULL) {
-      _mm_prefetch((const char *)s->ref[next].state, _MM_HINT_T0);
-      _mm_prefetch((const char *)s->ref[next].state + 64, _MM_HINT_T0);
-    }
-    g->stride[l] = g->count[l] = 1.0;
-    g->e0[l] = g->e1[l] = 0.0;
-    g->kc[l] = -1.0;
-    if (l >= m) {
+/* Headers and cache steps of lanes [at, at + 4) ∩ [.., end) (ny state
+ * doubles); lanes past the run 1, 1, 0, 0, −1 (at rest, taking no step). */
+static HA__ALWAYS_INLINE void grid_heads4(const ha__batch_soa *s, size_t at, size_t end, size_t ny,
+                                          grid4 *g) {
+  double v[5][4];
+  _Pragma("GCC unroll 4") for (size_t q = 0; q < 4; q++) {
+    v[0][q] = v[1][q] = 1.0;
+    v[2][q] = v[3][q] = 0.0;
+    v[4][q] = -1.0;
+    if (at + q >= end) {
       continue;
     }
-    const ha__batch_ref *r = &s->ref[i + l];
-    g->stride[l] = r->tab[0];
-    g->count[l] = r->tab[1];
-    g->e0[l] = r->tab[3];
-    g->e1[l] = r->tab[4];
+    const ha__batch_ref *r = &s->ref[at + q];
+    v[0][q] = r->tab[0];
+    v[1][q] = r->tab[1];
+    v[2][q] = r->tab[3];
+    v[3][q] = r->tab[4];
     ha_motion_state *st = r->state;
     if (st != NULL && st->tag != r->tag) {
       memset(st, 0, sizeof(*st));
     }
     if (st != NULL && st->tag != 0) {
-      g->kc[l] = st->y[ny];
+      v[4][q] = st->y[ny];
+    }
+  }
+  g->stride = _mm256_setr_pd(v[0][0], v[0][1], v[0][2], v[0][3]);
+  g->count = _mm256_setr_pd(v[1][0], v[1][1], v[1][2], v[1][3]);
+  g->e0 = _mm256_setr_pd(v[2][0], v[2][1], v[2][2], v[2][3]);
+  g->e1 = _mm256_setr_pd(v[3][0], v[3][1], v[3][2], v[3][3]);
+  g->kc = _mm256_setr_pd(v[4][0], v[4][1], v[4][2], v[4][3]);
+}
+
+/* The grid index of τ, the checkpoint at or before it and the state to
+ * resume from. The index: an estimate within one of ⌊τ/dt⌋ (τ·1000, no
+ * division), then ha__grid_index's two corrections, which land on the
+ * largest k with k·dt ≤ τ from either side, the same k. */
+static HA__ALWAYS_INLINE void grid_plan4(grid4 *g, __m256d tau) {
+  const __m256d dt = _mm256_set1_pd(HA__GRID_DT), one = _mm256_set1_pd(1.0);
+  const __m256d zero = _mm256_setzero_pd();
+  __m256d k = _mm256_floor_pd(_mm256_mul_pd(tau, _mm256_set1_pd(1.0 / HA__GRID_DT)));
+  __m256d up = _mm256_cmp_pd(_mm256_mul_pd(_mm256_add_pd(k, one), dt), tau, _CMP_LE_OQ);
+  __m256d down =
+      _mm256_andnot_pd(up, _mm256_and_pd(_mm256_cmp_pd(k, zero, _CMP_GT_OQ),
+                                         _mm256_cmp_pd(_mm256_mul_pd(k, dt), tau, _CMP_GT_OQ)));
+  k = _mm256_sub_pd(_mm256_add_pd(k, _mm256_and_pd(up, one)), _mm256_and_pd(down, one));
+  k = _mm256_and_pd(k, _mm256_cmp_pd(tau, zero, _CMP_GT_OQ)); /* !(τ > 0): 0 */
+  __m256d j =
+      _mm256_min_pd(_mm256_floor_pd(_mm256_div_pd(k, g->stride)), _mm256_sub_pd(g->count, one));
+  __m256d cp = _mm256_mul_pd(j, g->stride);
+  __m256d y = g->kc;
+  __m256d kc = _mm256_floor_pd(y); /* (int64_t) of a value ≥ 0 */
+  __m256d use = _mm256_and_pd(
+      _mm256_and_pd(_mm256_cmp_pd(y, zero, _CMP_GE_OQ), _mm256_cmp_pd(y, k, _CMP_LE_OQ)),
+      _mm256_cmp_pd(kc, cp, _CMP_GT_OQ));
+  g->k = k;
+  g->from = select4(use, kc, cp);
+  _mm256_store_pd(g->j, j);
+  g->cached = (unsigned)_mm256_movemask_pd(use);
+}
+
+/* The state (ny doubles) lane q of slot r resumes from. */
+static HA__ALWAYS_INLINE const double *grid_state(const ha__batch_ref *r, size_t q, size_t ny,
+                                                  const grid4 *g) {
+  return g->cached >> q & 1u ? r->state->y : &r->tab[(size_t)r->tab[2] + ny * (size_t)g->j[q]];
+}
+
+/* ha__grid_remember for lane l of a chunk's state y (step k, resumed
+ * from `from`): the same cache, but y[13] (the step counter, in the
+ * struct's last cache line) is written only when it changes, which in
+ * forward play it does not: that line then stays clean. */
+static HA__ALWAYS_INLINE void grid_remember(const ha__batch_ref *r, size_t ny, double k,
+                                            double from, double (*y)[HA__GRID_LANES], size_t l) {
+  ha_motion_state *st = r->state;
+  if (st == NULL) {
+    return;
+  }
+  st->tau = k * HA__GRID_DT;
+  for (size_t a = 0; a < ny; a++) {
+    st->y[a] = y[a][l];
+  }
+  st->y[ny] = k;
+  double took = k - from;
+  uint64_t was, now;
+  memcpy(&was, &st->y[13], sizeof(was));
+  memcpy(&now, &took, sizeof(now));
+  if (was != now) {
+    st->y[13] = took;
+  }
+  st->tag = r->tag;
+}
+
+/* Prefetch the line at byte `off` of array p. A prefetch never faults:
+ * the address may lie past the run, even past the array (the batch calls a
+ * kernel on consecutive runs, and the next run's data is the next to be
+ * read); the address is computed as an integer, not as a pointer past the
+ * array. */
+static HA__ALWAYS_INLINE void prefetch_at(const void *p, size_t off) {
+  _mm_prefetch((const char *)(uintptr_t)((uintptr_t)p + off), _MM_HINT_T0);
+}
+
+/* The lines slot r's evaluation reads of its cache (the first, the one
+ * after y[ny], the last: a cache need not be line-aligned). Not the table
+ * header: one line per motion, mostly cached, and prefetching it was
+ * slower. */
+static HA__ALWAYS_INLINE void grid_prefetch(const ha__batch_ref *r, size_t ny) {
+  if (r->state != NULL) {
+    const char *c = (const char *)r->state;
+    _mm_prefetch(c, _MM_HINT_T0);
+    _mm_prefetch(c + sizeof(double) * (ny + 3) - 1, _MM_HINT_T0);
+    _mm_prefetch(c + sizeof(ha_motion_state) - 1, _MM_HINT_T0);
+  }
+}
+
+/* Prefetches for the four slots [at, at + 4) of a run [.., end): the
+ * ref targets (grid_prefetch) of the slots a chunk ahead, the refs of the
+ * slots two chunks ahead (which those prefetches read; past the run too). The caches are 12.8 MB at
+ * 100,000 tracks, and the hardware did not follow them. (-mavx2 has no prefetchw.) */
+static HA__ALWAYS_INLINE void grid_prefetch4(const ha__batch_soa *s, size_t at, size_t end,
+                                             size_t ny) {
+  /* The four refs two chunks ahead (160 bytes: four lines at most). */
+  size_t after = (at + 2 * HA__GRID_LANES) * sizeof(ha__batch_ref);
+  for (size_t b = 0; b < 4 * sizeof(ha__batch_ref) + 64; b += 64) {
+    prefetch_at(s->ref, after + b);
+  }
+  _Pragma("GCC unroll 4") for (size_t q = 0; q < 4; q++) {
+    size_t next = at + q + HA__GRID_LANES;
+    if (next < end) {
+      grid_prefetch(&s->ref[next], ny);
     }
   }
 }
 
-/* Pass 2: the grid index of τ, the checkpoint at or before it and the
- * state to resume from, for lanes [0, 4·nv). */
-static inline void grid_plan(grid_lanes *g, size_t nv) {
-  const __m256d dt = _mm256_set1_pd(HA__GRID_DT), one = _mm256_set1_pd(1.0);
-  const __m256d zero = _mm256_setzero_pd();
-  g->cached = 0;
-  for (size_t v = 0; v < 4 * nv; v += 4) {
-    __m256d tau = _mm256_load_pd(g->tau + v);
-    __m256d k = _mm256_floor_pd(_mm256_div_pd(tau, dt));
-    __m256d up = _mm256_cmp_pd(_mm256_mul_pd(_mm256_add_pd(k, one), dt), tau, _CMP_LE_OQ);
-    __m256d down =
-        _mm256_andnot_pd(up, _mm256_and_pd(_mm256_cmp_pd(k, zero, _CMP_GT_OQ),
-                                           _mm256_cmp_pd(_mm256_mul_pd(k, dt), tau, _CMP_GT_OQ)));
-    k = _mm256_sub_pd(_mm256_add_pd(k, _mm256_and_pd(up, one)), _mm256_and_pd(down, one));
-    k = _mm256_and_pd(k, _mm256_cmp_pd(tau, zero, _CMP_GT_OQ)); /* !(τ > 0): 0 */
-    __m256d stride = _mm256_load_pd(g->stride + v);
-    __m256d j = _mm256_min_pd(_mm256_floor_pd(_mm256_div_pd(k, stride)),
-                              _mm256_sub_pd(_mm256_load_pd(g->count + v), one));
-    __m256d at = _mm256_mul_pd(j, stride);
-    __m256d y = _mm256_load_pd(g->kc + v);
-    __m256d kc = _mm256_floor_pd(y); /* (int64_t) of a value ≥ 0 */
-    __m256d use = _mm256_and_pd(
-        _mm256_and_pd(_mm256_cmp_pd(y, zero, _CMP_GE_OQ), _mm256_cmp_pd(y, k, _CMP_LE_OQ)),
-        _mm256_cmp_pd(kc, at, _CMP_GT_OQ));
-    _mm256_store_pd(g->k + v, k);
-    _mm256_store_pd(g->j + v, j);
-    _mm256_store_pd(g->from + v, select4(use, kc, at));
-    g->cached |= (unsigned)_mm256_movemask_pd(use) << v;
-  }
-}
-
-/* Pass 3: lane l's state to resume from into y (ny doubles). */
-static HA__ALWAYS_INLINE void grid_fetch(const ha__batch_soa *s, size_t i, size_t l, size_t ny,
-                                         const grid_lanes *g, double *y) {
-  const ha__batch_ref *r = &s->ref[i + l];
-  if (g->cached >> l & 1u) {
-    memcpy(y, r->state->y, ny * sizeof(double));
-  } else {
-    memcpy(y, &r->tab[(size_t)r->tab[2] + ny * (size_t)g->j[l]], ny * sizeof(double));
+/* The first chunk's of a run [i, end) (grid_prefetch4 prefetches a chunk
+ * ahead; the batch calls a kernel on runs of a few chunks). */
+static HA__ALWAYS_INLINE void grid_prefetch_first(const ha__batch_soa *s, size_t i, size_t end,
+                                                  size_t ny) {
+  for (size_t l = i; l < i + HA__GRID_LANES && l < end; l++) {
+    grid_prefetch(&s->ref[l], ny);
   }
 }
 

@@ -3,19 +3,23 @@
  * (sqrt and division are correctly rounded in both), so every grid state
  * is the model's bits and the caches stay shared with it. The grid index
  * and where each lane resumes (checkpoint or cache) come from avx2_impl.h's
- * grid passes, the cache is written back per lane; the lanes then step
- * together up to the largest count, a lane that has arrived keeping its
- * state (blend). Lanes past the end of the run take no steps and are
- * discarded. The fields (25 streams) are prefetched a chunk ahead: the
- * hardware prefetcher did not follow them all (1.3x at 100,000 tracks).
+ * grid4, the cache is written back per lane; the lanes then step together
+ * up to the largest count, a lane that has arrived keeping its state
+ * (blend). Lanes past the end of the run take no steps and are discarded.
+ * The fields (25 streams) are prefetched a chunk ahead: the hardware
+ * prefetcher did not follow them all (1.3x at 100,000 tracks).
  *
  * Stages over a chunk, as the PENDULUM kernel: a step is one chain of two
  * square roots and four divisions (~120 cycles of latency, far more than
  * its work), so the kernel works on chunks of ACH tracks held in arrays:
- * the per-lane bookkeeping for the whole chunk, then each step as a loop
- * over the chunk's vectors, two at a time (independent chains the
+ * one pass of per-lane bookkeeping four lanes at a time, then each step as
+ * a loop over the chunk's vectors, two at a time (independent chains the
  * out-of-order window overlaps), then the part of a step to τ and the
- * output. */
+ * output. Measured and dropped: four vectors at a time (no faster); the
+ * fields 64 tracks ahead, or not prefetched (slower); keeping grid state
+ * k + 1 in the cache so that forward play takes one step, not two (as
+ * fast: at 100,000 tracks the kernel waits on memory, ~600 bytes per
+ * track, and in cache a step is ~2 ns of its ~21). */
 #include "avx2_impl.h"
 
 #define ACH HA__GRID_LANES /* tracks per chunk (a multiple of 4 · IL) */
@@ -23,13 +27,12 @@
 #define PF_AHEAD 32        /* tracks ahead the fields are prefetched */
 #define EACH(u) _Pragma("GCC unroll 4") for (int u = 0; u < IL; u++)
 
-/* One chunk: per lane the state (x in y[0..2], v in y[3..5]), the steps
- * to take, the parameters. */
+/* One chunk: per lane the state, the steps to take, the parameters. */
 typedef struct chunk {
-  _Alignas(32) double y[HA__ATTRACT_NY][ACH];
-  _Alignas(32) double cnt[ACH];
+  _Alignas(32) double y[HA__ATTRACT_NY][ACH]; /* x in y[0..2], v in y[3..5] */
+  _Alignas(32) double cnt[ACH];               /* grid steps to take */
   _Alignas(32) double tg[3][ACH], strength[ACH], radius[ACH], vmax[ACH], keep[ACH];
-  grid_lanes g; /* τ, the grid index and where each lane resumes */
+  _Alignas(32) double tau[ACH], k[ACH], from[ACH];
   double most;
 } chunk;
 
@@ -82,39 +85,58 @@ static HA__ALWAYS_INLINE void step_il(const chunk *ch, size_t g, __m256d y[HA__A
   }
 }
 
-/* The lines of slots [i, i + 8) in every field the kernel reads (when i is
- * in the run [.., end)). */
-static HA__ALWAYS_INLINE void prefetch_slice(const ha__batch_soa *s, size_t i, size_t end) {
-  if (i >= end) {
-    return;
-  }
+/* The lines of slots [i, i + 8) in every field the kernel reads (past the
+ * run too: avx2_impl.h's prefetch_at). */
+static HA__ALWAYS_INLINE void prefetch_slice(const ha__batch_soa *s, size_t i) {
   const double *f[] = {s->T,       s->speed,   s->shift,   s->mode,    s->ph[0],
                        s->ph[1],   s->ph[2],   s->w[0],    s->w[1],    s->w[2],
                        s->um[0],   s->c[0],    s->c[1],    s->c[2],    s->m[0][0],
                        s->m[0][1], s->m[0][2], s->m[1][0], s->m[1][1], s->m[1][2],
                        s->m[2][0], s->m[2][1], s->m[2][2], s->rho[1],  s->rho[2]};
   for (size_t a = 0; a < sizeof(f) / sizeof(f[0]); a++) {
-    _mm_prefetch((const char *)(f[a] + i), _MM_HINT_T0);
+    prefetch_at(f[a], i * sizeof(double));
   }
 }
 
-/* Per lane: the grid index and where to resume (lanes past the run at
- * rest, taking no step). */
-static void prepare_chunk(const ha__batch_soa *s, size_t i, size_t m, size_t end, size_t nv,
-                          chunk *ch) {
-  grid_load(s, i, m, end, HA__ATTRACT_NY, &ch->g);
-  grid_plan(&ch->g, nv);
-  ch->most = 0.0;
-  for (size_t l = 0; l < ACH; l++) {
-    double st[HA__ATTRACT_NY] = {0};
-    ch->cnt[l] = 0.0;
-    if (l < m) {
-      grid_fetch(s, i, l, HA__ATTRACT_NY, &ch->g, st);
-      ch->cnt[l] = ch->g.k[l] - ch->g.from[l];
-      ch->most = ch->cnt[l] > ch->most ? ch->cnt[l] : ch->most;
-    }
-    for (int a = 0; a < HA__ATTRACT_NY; a++) {
-      ch->y[a][l] = st[a];
+/* Lanes g..g + 3 of the chunk (slots i + g..): τ, the parameters, the
+ * grid index k and where to resume (avx2_impl.h's grid4), the state
+ * resumed from; lanes past the run at rest (no step). */
+static HA__ALWAYS_INLINE void prepare4(const ha__batch_soa *s, size_t i, size_t g, size_t end,
+                                       __m256d tv, chunk *ch) {
+  const __m256d dt = _mm256_set1_pd(HA__GRID_DT);
+  size_t at = i + g;
+  grid_prefetch4(s, at, end, HA__ATTRACT_NY);
+  if (g % 8 == 0) {
+    prefetch_slice(s, at + PF_AHEAD);
+  }
+  for (int a = 0; a < 3; a++) {
+    _mm256_store_pd(ch->tg[a] + g, ld(s->ph[a], at));
+  }
+  _mm256_store_pd(ch->strength + g, ld(s->w[0], at));
+  _mm256_store_pd(ch->radius + g, ld(s->w[1], at));
+  _mm256_store_pd(ch->vmax + g, ld(s->w[2], at));
+  _mm256_store_pd(ch->keep + g,
+                  _mm256_sub_pd(_mm256_set1_pd(1.0), _mm256_mul_pd(ld(s->um[0], at), dt)));
+  __m256d tau = grid_tau4(s, at, tv);
+  grid4 gr;
+  grid_heads4(s, at, end, HA__ATTRACT_NY, &gr);
+  grid_plan4(&gr, tau);
+  __m256d live = _mm256_castsi256_pd(_mm256_cmpgt_epi64(_mm256_set1_epi64x((long long)(end - at)),
+                                                        _mm256_setr_epi64x(0, 1, 2, 3)));
+  _mm256_store_pd(ch->tau + g, tau);
+  _mm256_store_pd(ch->k + g, gr.k);
+  _mm256_store_pd(ch->from + g, gr.from);
+  _mm256_store_pd(ch->cnt + g, _mm256_and_pd(_mm256_sub_pd(gr.k, gr.from), live));
+  _Pragma("GCC unroll 4") for (size_t q = 0; q < 4; q++) {
+    if (at + q < end) {
+      const double *y = grid_state(&s->ref[at + q], q, HA__ATTRACT_NY, &gr);
+      for (int a = 0; a < HA__ATTRACT_NY; a++) {
+        ch->y[a][g + q] = y[a];
+      }
+    } else {
+      for (int a = 0; a < HA__ATTRACT_NY; a++) {
+        ch->y[a][g + q] = 0.0;
+      }
     }
   }
 }
@@ -141,12 +163,7 @@ static void walk_chunk(const ha__batch_soa *s, size_t i, size_t m, size_t nvi, c
     }
   }
   for (size_t l = 0; l < m; l++) {
-    double st[HA__ATTRACT_NY];
-    for (int a = 0; a < HA__ATTRACT_NY; a++) {
-      st[a] = ch->y[a][l];
-    }
-    ha__grid_remember(&s->ref[i + l], HA__ATTRACT_NY, (int64_t)ch->g.k[l], (int64_t)ch->g.from[l],
-                      st);
+    grid_remember(&s->ref[i + l], HA__ATTRACT_NY, ch->k[l], ch->from[l], ch->y, l);
   }
 }
 
@@ -159,23 +176,23 @@ static void attract_chunk(const ha__batch_soa *s, size_t i, size_t end, __m256d 
   size_t m = end - i < ACH ? end - i : ACH;
   size_t nv = (m + 3) / 4, nvi = (nv + IL - 1) / IL * IL;
   for (size_t g = 0; g < 4 * nvi; g += 4) {
-    int run = g < 4 * nv; /* the fields past the run's last vector are not ours to read */
-    size_t at = i + g;
-    for (int a = 0; a < 3; a++) {
-      _mm256_store_pd(ch.tg[a] + g, run ? ld(s->ph[a], at) : zero);
+    if (g < 4 * nv) { /* the fields past the run's last vector are not ours to read */
+      prepare4(s, i, g, end, tv, &ch);
+      continue;
     }
-    _mm256_store_pd(ch.strength + g, run ? ld(s->w[0], at) : zero);
-    _mm256_store_pd(ch.radius + g, run ? ld(s->w[1], at) : zero);
-    _mm256_store_pd(ch.vmax + g, run ? ld(s->w[2], at) : zero);
-    _mm256_store_pd(
-        ch.keep + g,
-        run ? _mm256_sub_pd(_mm256_set1_pd(1.0), _mm256_mul_pd(ld(s->um[0], at), dt)) : zero);
-    _mm256_store_pd(ch.g.tau + g, run ? grid_tau4(s, at, tv) : zero);
-    if (g % 8 == 0) {
-      prefetch_slice(s, at + PF_AHEAD, end);
+    double *zeroed[] = {ch.y[0], ch.y[1],     ch.y[2],   ch.y[3],  ch.y[4], ch.y[5],
+                        ch.cnt,  ch.tg[0],    ch.tg[1],  ch.tg[2], ch.tau,  ch.k,
+                        ch.from, ch.strength, ch.radius, ch.vmax,  ch.keep};
+    for (size_t a = 0; a < sizeof(zeroed) / sizeof(zeroed[0]); a++) {
+      _mm256_store_pd(zeroed[a] + g, zero);
     }
   }
-  prepare_chunk(s, i, m, end, nv, &ch);
+  __m256d most = zero;
+  for (size_t g = 0; g < 4 * nv; g += 4) {
+    most = _mm256_max_pd(most, _mm256_load_pd(ch.cnt + g));
+  }
+  most = _mm256_max_pd(most, _mm256_permute4x64_pd(most, 0x4e));
+  ch.most = _mm256_cvtsd_f64(_mm256_max_pd(most, _mm256_permute_pd(most, 5)));
   walk_chunk(s, i, m, nvi, &ch);
   /* The part of a step to τ, on a copy: the cache stays on the grid. */
   for (size_t g = 0; g < 4 * nv; g += 4 * IL) {
@@ -185,9 +202,9 @@ static void attract_chunk(const ha__batch_soa *s, size_t i, size_t end, __m256d 
       for (int a = 0; a < HA__ATTRACT_NY; a++) {
         yy[a][u] = _mm256_load_pd(ch.y[a] + at);
       }
-      w[u] = _mm256_div_pd(_mm256_sub_pd(_mm256_load_pd(ch.g.tau + at),
-                                         _mm256_mul_pd(_mm256_load_pd(ch.g.k + at), dt)),
-                           dt);
+      w[u] = _mm256_div_pd(
+          _mm256_sub_pd(_mm256_load_pd(ch.tau + at), _mm256_mul_pd(_mm256_load_pd(ch.k + at), dt)),
+          dt);
       part = _mm256_or_pd(part, _mm256_cmp_pd(w[u], zero, _CMP_GT_OQ));
     }
     if (_mm256_movemask_pd(part) != 0) {
@@ -204,8 +221,8 @@ static void attract_chunk(const ha__batch_soa *s, size_t i, size_t end, __m256d 
         __m256d lerp = _mm256_add_pd(ya, _mm256_mul_pd(_mm256_sub_pd(yy[a][u], ya), w[u]));
         l[a] = select4(on, lerp, ya);
       }
-      store4(seam4(s, i + at, _mm256_load_pd(ch.g.tau + at), frame4(s, i + at, l)), o + at, m - at,
-             x, y, z);
+      store4(seam4(s, i + at, _mm256_load_pd(ch.tau + at), frame4(s, i + at, l)), o + at, m - at, x,
+             y, z);
     }
   }
 }
@@ -213,6 +230,7 @@ static void attract_chunk(const ha__batch_soa *s, size_t i, size_t end, __m256d 
 void ha__batch_attract_avx2(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
                             double *y, double *z) {
   const __m256d tv = _mm256_set1_pd(t);
+  grid_prefetch_first(s, i0, i0 + n, HA__ATTRACT_NY);
   for (size_t i = i0, end = i0 + n; i < end; i += ACH) {
     attract_chunk(s, i, end, tv, i - i0, x, y, z);
   }
