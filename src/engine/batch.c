@@ -838,34 +838,40 @@ static const ha__batch_kernel_fn avx2_kernels[KIND_COUNT] = {NULL,
  * (on the stack) and are scattered from it. */
 #define OUT_CHUNK 256
 
-/* Slots [c0, end), all of kind k. Where a chunk's slots hold consecutive
- * add indices (tracks added in kind order, one model alone) the kernel
- * writes the caller's arrays directly; otherwise into the buffer, then
- * x[ord[slot]]. */
+/* Slots [c0, end), all of kind k. Where slots hold consecutive add indices
+ * (tracks added in kind order, one model alone) the kernel writes the
+ * caller's arrays directly, in one call however long the stretch (the
+ * integrated models' prefetches then run on); otherwise OUT_CHUNK slots at
+ * a time into the buffer, then x[ord[slot]]. */
 static void eval_slots(const ha_batch *b, const ha__batch_kernel_fn *kernels, int k, size_t c0,
                        size_t end, double t, double *x, double *y, double *z) {
   _Alignas(32) double buf[3][OUT_CHUNK];
-  for (; c0 < end; c0 += OUT_CHUNK) {
-    size_t m = end - c0 < OUT_CHUNK ? end - c0 : OUT_CHUNK;
+  while (c0 < end) {
     const size_t *ord = b->ord + c0;
+    size_t m = end - c0;
+    if (k == KIND_GENERIC) {
+      for (size_t j = 0; j < m; j++) {
+        eval_generic(b, ord[j], 1, t, x, y, z);
+      }
+      return;
+    }
     size_t j = 1;
     while (j < m && ord[j] == ord[0] + j) {
       j++;
     }
-    if (k == KIND_GENERIC) {
-      for (j = 0; j < m; j++) {
-        eval_generic(b, ord[j], 1, t, x, y, z);
-      }
-    } else if (j == m) {
-      kernels[k](&b->soa, c0, m, t, x + ord[0], y + ord[0], z + ord[0]);
-    } else {
-      kernels[k](&b->soa, c0, m, t, buf[0], buf[1], buf[2]);
-      for (j = 0; j < m; j++) {
-        x[ord[j]] = buf[0][j];
-        y[ord[j]] = buf[1][j];
-        z[ord[j]] = buf[2][j];
-      }
+    if (j >= OUT_CHUNK || j == m) {
+      kernels[k](&b->soa, c0, j, t, x + ord[0], y + ord[0], z + ord[0]);
+      c0 += j;
+      continue;
     }
+    m = m < OUT_CHUNK ? m : OUT_CHUNK;
+    kernels[k](&b->soa, c0, m, t, buf[0], buf[1], buf[2]);
+    for (j = 0; j < m; j++) {
+      x[ord[j]] = buf[0][j];
+      y[ord[j]] = buf[1][j];
+      z[ord[j]] = buf[2][j];
+    }
+    c0 += m;
   }
 }
 
