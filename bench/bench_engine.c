@@ -201,7 +201,10 @@ static int bench_batch(const char *const *models, size_t nmodels, size_t group, 
   int rc = -1;
   uint64_t rng = 7;
   ha_motion **pool = calloc(nmodels * POOL, sizeof(*pool));
-  ha_motion_state *state = calloc(n, sizeof(*state));
+  /* States on cache-line boundaries, as the engine's pool keeps them
+   * (pool.c): 128 bytes, two lines each, not three. */
+  size_t state_bytes = (n * sizeof(ha_motion_state) + 63u) & ~(size_t)63u;
+  ha_motion_state *state = aligned_alloc(64, state_bytes);
   double *xyz = malloc(3 * n * sizeof(double));
   ha_batch *b = NULL;
   memset(res, 0, sizeof(*res));
