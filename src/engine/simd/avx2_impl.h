@@ -402,7 +402,8 @@ static HA__ALWAYS_INLINE void grid_prefetch4(const ha__batch_soa *s, size_t at, 
 }
 
 /* The first chunk's of a run [i, end) (grid_prefetch4 prefetches a chunk
- * ahead; the batch calls a kernel on runs of a few chunks). */
+ * ahead; a mixed batch calls a kernel on runs of 256 slots or fewer, 8
+ * chunks). */
 static HA__ALWAYS_INLINE void grid_prefetch_first(const ha__batch_soa *s, size_t i, size_t end,
                                                   size_t ny) {
   for (size_t l = i; l < i + HA__GRID_LANES && l < end; l++) {
