@@ -177,17 +177,11 @@ typedef struct run_result {
   double wall, cpu, user_ns, tick_us;
 } run_result;
 
-static double thread_cpu_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 static run_result result_of(double pos, unsigned long ticks, double t0, double t, double c0,
                             double u0) {
   run_result r;
   r.wall = pos / (t - t0);
-  r.cpu = pos / (thread_cpu_s() - c0);
+  r.cpu = pos / (bench_thread_cpu_s() - c0);
   r.user_ns = pos > 0 ? (user_cpu_s() - u0) / pos * 1e9 : 0.0;
   r.tick_us = (t - t0) / (double)ticks * 1e6;
   return r;
@@ -195,7 +189,7 @@ static run_result result_of(double pos, unsigned long ticks, double t0, double t
 
 /* A raw sender for RUN_SECONDS. */
 static run_result run_raw(raw *r) {
-  double u0 = user_cpu_s(), c0 = thread_cpu_s();
+  double u0 = user_cpu_s(), c0 = bench_thread_cpu_s();
   double t0 = ha_monotonic_now(), t;
   unsigned long ticks = 0;
   do {
@@ -210,7 +204,7 @@ static run_result run_raw(raw *r) {
 static run_result run_output(ha_output *o, bench_case *c) {
   ha_output_stats before, after;
   ha_output_get_stats(o, &before);
-  double u0 = user_cpu_s(), c0 = thread_cpu_s();
+  double u0 = user_cpu_s(), c0 = bench_thread_cpu_s();
   double t0 = ha_monotonic_now(), t;
   unsigned long ticks = 0;
   do {

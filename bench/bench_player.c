@@ -95,17 +95,9 @@ static void raw_free(raw_sender *r) {
   close(r->fd);
 }
 
-/* CPU seconds of the calling thread (user + kernel): what a round costs
- * without the preemptions of a loaded machine. */
-static double thread_cpu_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 /* Datagrams per second for `seconds`; *cpu gets them per CPU second. */
 static double raw_round(raw_sender *r, double seconds, double *cpu) {
-  double c0 = thread_cpu_s();
+  double c0 = bench_thread_cpu_s();
   double t0 = ha_monotonic_now(), t = t0;
   uint64_t sent = 0;
   while (t - t0 < seconds) {
@@ -120,7 +112,7 @@ static double raw_round(raw_sender *r, double seconds, double *cpu) {
     }
     t = ha_monotonic_now();
   }
-  *cpu = (double)sent / (thread_cpu_s() - c0);
+  *cpu = (double)sent / (bench_thread_cpu_s() - c0);
   return (double)sent / (t - t0);
 }
 
@@ -129,7 +121,7 @@ static double raw_round(raw_sender *r, double seconds, double *cpu) {
 static double player_round(ha_player *p, double *now, double seconds, double *pos, double *cpu) {
   ha_output_stats a, b;
   ha_output_get_stats(ha_player_output(p, 0), &a);
-  double c0 = thread_cpu_s();
+  double c0 = bench_thread_cpu_s();
   double t0 = ha_monotonic_now(), t = t0;
   while (t - t0 < seconds) {
     *now += 0.001;
@@ -137,7 +129,7 @@ static double player_round(ha_player *p, double *now, double seconds, double *po
     t = ha_monotonic_now();
   }
   ha_output_get_stats(ha_player_output(p, 0), &b);
-  *cpu = (double)(b.datagrams - a.datagrams) / (thread_cpu_s() - c0);
+  *cpu = (double)(b.datagrams - a.datagrams) / (bench_thread_cpu_s() - c0);
   *pos = (double)(b.messages - a.messages) / (t - t0);
   return (double)(b.datagrams - a.datagrams) / (t - t0);
 }

@@ -1,9 +1,10 @@
 /* What several benchmarks measure with: the monotonic clock in nanoseconds
- * (in seconds it is the public ha_monotonic_now), the double comparator and in-place median of a
- * sample, a sleep, the players' scene (one motion spread over every track), and loopback UDP (a
- * sink with a large receive buffer, a connected sender, one drain step that empties a sink with
- * recvmmsg; on tests/test_net.h's sockets). Header-only and static; besides it, benches include
- * only public headers and the tests' harness-free helpers (test_net.h, test_alloc.h). */
+ * (in seconds it is the public ha_monotonic_now), the thread's CPU time, the double comparator and
+ * in-place median of a sample, a sleep, the players' scene (one motion spread over every track),
+ * and loopback UDP (a sink with a large receive buffer, a connected sender, one drain step that
+ * empties a sink with recvmmsg; on tests/test_net.h's sockets). Header-only and static; besides it,
+ * benches include only public headers and the tests' harness-free helpers (test_net.h,
+ * test_alloc.h). */
 #ifndef HA_BENCH_UTIL_H
 #define HA_BENCH_UTIL_H
 
@@ -20,6 +21,14 @@
 /* ha_monotonic_now (CLOCK_MONOTONIC) in nanoseconds. */
 static inline double bench_now_ns(void) {
   return 1e9 * ha_monotonic_now();
+}
+
+/* CPU seconds of the calling thread (user + kernel): what a piece of work
+ * costs without the preemptions of a loaded machine. */
+static inline double bench_thread_cpu_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
 /* qsort comparator of doubles, ascending. */
