@@ -339,9 +339,9 @@ static __attribute__((noinline, cold)) slot *fast_slot_hinted(const fast_cfg *f,
   return s->key == key ? s : NULL;
 }
 
-static inline slot *fast_slot(const fast_cfg *f, slot *slots, size_t i, uint32_t id) {
+static inline slot *fast_slot(const fast_cfg *f, size_t i, uint32_t id) {
   const uint64_t key = SLOT_KEY(id) | SLOT_FAST | SLOT_SENT;
-  slot *s = &slots[i + 1];
+  slot *s = &f->slots[i + 1];
   return HA__UNLIKELY(s->key != key) ? fast_slot_hinted(f, i, key) : s;
 }
 
@@ -582,7 +582,7 @@ static size_t output_encode_fast_plain(ha_output *o, encoder *e, const fast_cfg 
   uint64_t skips = 0, keepalives = 0;
   for (; i < n; i++) {
     double w0 = x[i], w1 = y[i], w2 = z[i];
-    slot *s = fast_slot(f, f->slots, i, ids[i]);
+    slot *s = fast_slot(f, i, ids[i]);
     if (s == NULL) {
       break;
     }
