@@ -218,6 +218,22 @@ static HA__ALWAYS_INLINE xyz4 seam4(const ha__batch_soa *s, size_t i, __m256d ta
   return v;
 }
 
+/* All ones in the lanes q < rem (all four when rem ≥ 4), zeros above. */
+static inline __m256i lanes_below(size_t rem) {
+  return _mm256_cmpgt_epi64(_mm256_set1_epi64x((long long)(rem < 4 ? rem : 4)),
+                            _mm256_setr_epi64x(0, 1, 2, 3));
+}
+
+/* The largest of v[0 .. 4·nv) (v 32-byte aligned) and 0. */
+static inline double max_of4(const double *v, size_t nv) {
+  __m256d most = _mm256_setzero_pd();
+  for (size_t g = 0; g < 4 * nv; g += 4) {
+    most = _mm256_max_pd(most, _mm256_load_pd(v + g));
+  }
+  most = _mm256_max_pd(most, _mm256_permute4x64_pd(most, 0x4e));
+  return _mm256_cvtsd_f64(_mm256_max_pd(most, _mm256_permute_pd(most, 5)));
+}
+
 /* Store the first `rem` lanes of o at x/y/z + i (rem ≥ 1; all 4 when
  * rem ≥ 4). Masked stores never touch the other lanes' memory. */
 static inline void store4(xyz4 o, size_t i, size_t rem, double *x, double *y, double *z) {
@@ -228,8 +244,7 @@ static inline void store4(xyz4 o, size_t i, size_t rem, double *x, double *y, do
     return;
   }
   /* A lane is stored when its mask's sign bit is set: lane < rem. */
-  __m256i mask =
-      _mm256_cmpgt_epi64(_mm256_set1_epi64x((long long)rem), _mm256_setr_epi64x(0, 1, 2, 3));
+  __m256i mask = lanes_below(rem);
   _mm256_maskstore_pd(x + i, mask, o.x);
   _mm256_maskstore_pd(y + i, mask, o.y);
   _mm256_maskstore_pd(z + i, mask, o.z);

@@ -121,8 +121,7 @@ static HA__ALWAYS_INLINE void prepare4(const ha__batch_soa *s, size_t i, size_t 
   grid4 gr;
   grid_heads4(s, at, end, HA__ATTRACT_NY, &gr);
   grid_plan4(&gr, tau);
-  __m256d live = _mm256_castsi256_pd(_mm256_cmpgt_epi64(_mm256_set1_epi64x((long long)(end - at)),
-                                                        _mm256_setr_epi64x(0, 1, 2, 3)));
+  __m256d live = _mm256_castsi256_pd(lanes_below(end - at));
   _mm256_store_pd(ch->tau + g, tau);
   _mm256_store_pd(ch->k + g, gr.k);
   _mm256_store_pd(ch->from + g, gr.from);
@@ -187,12 +186,7 @@ static void attract_chunk(const ha__batch_soa *s, size_t i, size_t end, __m256d 
       _mm256_store_pd(zeroed[a] + g, zero);
     }
   }
-  __m256d most = zero;
-  for (size_t g = 0; g < 4 * nv; g += 4) {
-    most = _mm256_max_pd(most, _mm256_load_pd(ch.cnt + g));
-  }
-  most = _mm256_max_pd(most, _mm256_permute4x64_pd(most, 0x4e));
-  ch.most = _mm256_cvtsd_f64(_mm256_max_pd(most, _mm256_permute_pd(most, 5)));
+  ch.most = max_of4(ch.cnt, nv);
   walk_chunk(s, i, m, nvi, &ch);
   /* The part of a step to τ, on a copy: the cache stays on the grid. */
   for (size_t g = 0; g < 4 * nv; g += 4 * IL) {

@@ -267,8 +267,7 @@ static HA__ALWAYS_INLINE void times_loop(const times4 *v, const double *t, size_
       _mm256_store_pd(buf + i, times_pass1(v, _mm256_loadu_pd(t + i0 + i), sines, mode));
     }
     if (i < m) {
-      __m256i mask = _mm256_cmpgt_epi64(_mm256_set1_epi64x((long long)(m - i)),
-                                        _mm256_setr_epi64x(0, 1, 2, 3));
+      __m256i mask = lanes_below(m - i);
       _mm256_store_pd(buf + i, times_pass1(v, _mm256_maskload_pd(t + i0 + i, mask), sines, mode));
     }
     for (i = 0; i < m; i += 4) {

@@ -188,8 +188,7 @@ static HA__ALWAYS_INLINE void prepare4(const ha__batch_soa *s, size_t i, size_t 
   ch->model |= (unsigned)_mm256_movemask_pd(settled) << g;
   grid_plan4(&gr, tau);
   /* Lanes that step: in the run, not left to the model. */
-  __m256d live = _mm256_castsi256_pd(_mm256_cmpgt_epi64(_mm256_set1_epi64x((long long)(end - at)),
-                                                        _mm256_setr_epi64x(0, 1, 2, 3)));
+  __m256d live = _mm256_castsi256_pd(lanes_below(end - at));
   live = _mm256_andnot_pd(settled, live);
   __m256d h =
       _mm256_and_pd(_mm256_sub_pd(tau, _mm256_mul_pd(gr.k, _mm256_set1_pd(HA__GRID_DT))), live);
@@ -302,13 +301,7 @@ static void pendulum_chunk(const ha__batch_soa *s, size_t i, size_t end, __m256d
     _mm256_store_pd(ch.nw2 + g, zero);
     _mm256_store_pd(ch.c + g, zero);
   }
-  __m256d most = _mm256_setzero_pd();
-  for (size_t g = 0; g < 4 * nv; g += 4) {
-    most = _mm256_max_pd(most, _mm256_load_pd(ch.cnt + g));
-  }
-  most = _mm256_max_pd(most, _mm256_permute4x64_pd(most, 0x4e));
-  most = _mm256_max_pd(most, _mm256_permute_pd(most, 5));
-  ch.most = _mm256_cvtsd_f64(most);
+  ch.most = max_of4(ch.cnt, nv);
   for (double j = 0.0; j < ch.most; j += 1.0) {
     grid_step(&ch, nvi, j);
   }
