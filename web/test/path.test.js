@@ -83,6 +83,11 @@ test('path editing: drag, add and remove a keyframe in the view; the show, the d
   await page.waitForFunction(() => window.__holoPath.handles()[1][1] === 5);
   await page.keyboard.press('Control+y');
   await waitFor(() => dist(keys()[1].position, moved.position) < 1e-9, 'redo');
+  // the page has the redone show before the next edit: an edit made on the
+  // undone one would be refused as a conflict with the redo (the preview
+  // can still show the path from before the undo, so it is no sign of that)
+  await page.waitForFunction((v) => window.__holo.getState().docState.version >= v, srv.session.state().version);
+  await page.waitForFunction((q) => JSON.stringify(window.__holoPath.handles()[1]) === JSON.stringify(q), moved.position);
   await pathThrough(moved.position); // the path drawn is the show's again
 
   // double-click the path between keys 2 and 3: a key at the time there
