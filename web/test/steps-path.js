@@ -117,6 +117,10 @@ async function recordDrag(page, srv, track, points, { tolerance, select } = {}) 
   }
   await page.click('[data-testid=record]');
   await waitFor(() => srv.recorder.recording && srv.runtime.transport().playing, 'recording while playing');
+  // and the page shows it, as a user waits to see before dragging: until the
+  // server's answer reaches the page, a drag is not a take there (the other
+  // selected sources would not move along)
+  await page.waitForSelector('[data-testid=record].on');
   const pos = srv.session.doc.tracks.find((t) => t.id === track).position;
   const start = await toScreen(page, 0, pos);
   await page.mouse.move(start[0], start[1]);
@@ -131,6 +135,9 @@ async function recordDrag(page, srv, track, points, { tolerance, select } = {}) 
   const groups = (srv.session.doc.groups || []).length;
   await page.click('[data-testid=record]');
   await waitFor(() => !srv.recorder.recording && (srv.session.doc.groups || []).length > groups, 'the take added');
+  // the summary once the server's answer has reached the page
+  await page.waitForSelector('[data-testid=record]:not(.on)');
+  await page.waitForFunction(() => !document.querySelector('[data-testid=record-status]').textContent.startsWith('drag sources'));
   return page.textContent('[data-testid=record-status]');
 }
 
