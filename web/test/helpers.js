@@ -147,6 +147,8 @@ async function launchChromium(t) {
     viewport: { width: 1366, height: 768 },
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+  // the page's waits as generous as waitFor's: they only end a stuck test
+  ctx.setDefaultTimeout(60000);
   t.after(async () => {
     await ctx.close();
     fs.rmSync(profile, { recursive: true, force: true });
@@ -192,6 +194,18 @@ async function openUI(t, srv, { consoleErrors = false, beforeLoad } = {}) {
 }
 
 /**
+ * Wait until `page` has the show the server `srv` has now (its version):
+ * after a wait on the server's side, before a page action that depends on
+ * the newer show (an edit carries the version it was made on and is refused
+ * as a conflict when stale and overlapping; a field commits only a value
+ * that differs from what the page has).
+ */
+async function pageHasShow(page, srv) {
+  const want = srv.session.state().version;
+  await page.waitForFunction((v) => (window.__holo.getState().docState || {}).version >= v, want);
+}
+
+/**
  * A browser test's start, as a user's: test-results/ made, a simulated
  * device with `tracks` tracks (when given; `place(id)` puts the device's
  * track id at a position, or leaves it where it is when it returns
@@ -223,4 +237,4 @@ async function startEmpty(t, { name, tracks, place, server = {}, consoleErrors =
   return { sim, device, projectsDir, srv, ...ui };
 }
 
-module.exports = { CHROMIUM, CLI, RESULTS, browserSkip, startEmpty, openUI, launchChromium, h, WEB, ROOT, QUARTET, sleep, waitFor, startServer, connect, openClient, projectsWithQuartet, framePos };
+module.exports = { CHROMIUM, CLI, RESULTS, browserSkip, startEmpty, openUI, pageHasShow, launchChromium, h, WEB, ROOT, QUARTET, sleep, waitFor, startServer, connect, openClient, projectsWithQuartet, framePos };
