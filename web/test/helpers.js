@@ -172,6 +172,31 @@ function browserSkip(cli) {
 }
 
 /**
+ * HOLO_TEST_PAGE_LAG_MS=N: every message from the server reaches the page N
+ * ms late (in order), as on a loaded machine, so that a test which acts on
+ * the page after waiting for the server only fails every time.
+ */
+const PAGE_LAG_MS = Number(process.env.HOLO_TEST_PAGE_LAG_MS || 0);
+
+/** In the page, before its scripts: the WebSocket's onmessage called `ms` late. */
+function lagPage(ms) {
+  const desc = Object.getOwnPropertyDescriptor(WebSocket.prototype, 'onmessage');
+  let last = 0;
+  Object.defineProperty(WebSocket.prototype, 'onmessage', {
+    configurable: true,
+    get() {
+      return desc.get.call(this);
+    },
+    set(fn) {
+      desc.set.call(this, (ev) => {
+        last = Math.max(last, performance.now() + ms);
+        setTimeout(() => fn.call(this, ev), last - performance.now());
+      });
+    },
+  });
+}
+
+/**
  * Chromium (closed after test `t`) and a page on server `srv`'s UI, its
  * errors collected (`pageerror`, and the console's errors with
  * `consoleErrors`); `beforeLoad(page)` runs before the page loads the UI.
@@ -188,6 +213,7 @@ async function openUI(t, srv, { consoleErrors = false, beforeLoad } = {}) {
     });
   }
   if (beforeLoad) await beforeLoad(page);
+  if (PAGE_LAG_MS > 0) await page.addInitScript(lagPage, PAGE_LAG_MS);
   await page.goto(srv.url);
   await page.waitForSelector('[data-testid=tracks]');
   return { ctx, page, errors };
