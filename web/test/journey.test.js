@@ -97,6 +97,9 @@ test('journey: empty folder → new show → tracks → groups → Stop home / h
   await page.locator('[data-testid=seek]').fill('1');
   await waitFor(() => srv.runtime.player.getStatus().time === 1, () => `seeked to 1 s: ${srv.runtime.player.getStatus().time}`);
   await shot('06-paused-seeked-speed-2');
+  // the field commits only a value that differs from what the page shows:
+  // speed 2 there before typing 1
+  await page.waitForFunction(() => window.__holo.getState().transport.speed === 2);
   await steps.typeInto(page, 'speed', 1);
   await waitFor(() => srv.runtime.transport().speed === 1, 'speed 1');
   await page.click('[data-testid=stop]');
@@ -294,6 +297,9 @@ test('journey: empty folder → new show → tracks → groups → Stop home / h
   await page.setInputFiles('[data-testid=import-file]', hpx);
   const imported = path.basename(hpx, '.hpx');
   await waitFor(() => srv.session.project === imported, () => `imported ${imported}: ${srv.session.project}`);
+  // the menu closes when the import's reply reaches the page: a click on
+  // the Projects button before that closes it (a toggle), then the reply
+  await page.waitForSelector('.dropdown', { state: 'detached' });
   assert.ok(srv.session.doc.tracks.length > 0);
   await shot('17-imported-hpx');
   // Open lists the bundled examples: one opens as a copy
