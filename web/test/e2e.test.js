@@ -15,7 +15,7 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { h, CLI, WEB, sleep, waitFor, startEmpty, framePos } = require('./helpers');
+const { h, CLI, WEB, sleep, waitFor, startEmpty, framePos, pageHasShow } = require('./helpers');
 const steps = require('./steps');
 
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
@@ -81,11 +81,12 @@ test('e2e: empty folder → open the demo → animate two tracks → play → de
     const p = framePos(srv.runtime.player.snapshot(), 2);
     return Math.abs(p[0] + 6) < 0.1 && Math.abs(p[1] - 2) < 0.1;
   });
-  // and typed back to (-4, 0)
-  await page.fill('[data-testid=track-2-x]', '-4');
-  await page.press('[data-testid=track-2-x]', 'Enter');
-  await page.fill('[data-testid=track-2-y]', '0');
-  await page.press('[data-testid=track-2-y]', 'Enter');
+  // and typed back to (-4, 0), on the show the page has once the drag's edit
+  // reached it (a field commits only a value that differs from the page's,
+  // and an edit made on the show before the drag is refused as a conflict);
+  // each field waits for the page to have the one before it
+  await pageHasShow(page, srv);
+  await steps.setBase(page, 2, [-4, 0, 1.5]);
   await waitFor(() => JSON.stringify(srv.session.doc.tracks[1].position) === '[-4,0,1.5]');
 
   // select tracks 3 and 4, a circle of 2 m at 1.5 m height, apply
@@ -124,6 +125,7 @@ test('e2e: empty folder → open the demo → animate two tracks → play → de
   await page.click('[data-testid=play]');
   await waitFor(() => srv.runtime.transport().time > 1.5);
   await shot(page, '01-playing.png');
+  await steps.transportShown(page, true); // Space pauses when the page shows it playing
   await page.keyboard.press('Space'); // pause, from the keyboard
   await waitFor(() => !srv.runtime.transport().playing);
   // the player applies the pause at its next tick: read T once it has, and
@@ -159,12 +161,13 @@ test('e2e: empty folder → open the demo → animate two tracks → play → de
   // edit the radius of the running group: the drawn path follows
   const pathRadius = () => uiState(page, 'Math.max(...s.paths.filter((p) => p.track === 3).map((p) => { let m = 0; for (let k = 0; k < p.points.length; k += 3) m = Math.max(m, Math.hypot(p.points[k], p.points[k + 1])); return m; }))');
   assert.ok(Math.abs((await pathRadius()) - 2) < 0.01, 'the path drawn is the 2 m circle');
-  assert.equal(await page.inputValue('[data-testid=editor-target]'), group.name, 'the editor now edits the new group');
+  assert.equal(await steps.fieldValue(page, 'editor-target', group.name), group.name, 'the editor now edits the new group');
   const rebuilds = srv.runtime.rebuilds;
   await page.fill('[data-testid=param-radius]', '3');
   await page.press('[data-testid=param-radius]', 'Enter');
   await waitFor(async () => Math.abs((await pathRadius()) - 3) < 0.01);
   assert.equal(srv.runtime.rebuilds, rebuilds, 'a parameter edit never rebuilds the player');
+  await steps.transportShown(page, false); // the button plays once the page shows the pause
   await page.click('[data-testid=play]');
   await sleep(800);
   await shot(page, '02-editor-radius-3.png');

@@ -147,6 +147,8 @@ async function launchChromium(t) {
     viewport: { width: 1366, height: 768 },
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+  // the page's waits as generous as waitFor's: they only end a stuck test
+  ctx.setDefaultTimeout(60000);
   t.after(async () => {
     await ctx.close();
     fs.rmSync(profile, { recursive: true, force: true });
@@ -170,6 +172,31 @@ function browserSkip(cli) {
 }
 
 /**
+ * HOLO_TEST_PAGE_LAG_MS=N: every message from the server reaches the page N
+ * ms late (in order), as on a loaded machine, so that a test which acts on
+ * the page after waiting for the server only fails every time.
+ */
+const PAGE_LAG_MS = Number(process.env.HOLO_TEST_PAGE_LAG_MS || 0);
+
+/** In the page, before its scripts: the WebSocket's onmessage called `ms` late. */
+function lagPage(ms) {
+  const desc = Object.getOwnPropertyDescriptor(WebSocket.prototype, 'onmessage');
+  let last = 0;
+  Object.defineProperty(WebSocket.prototype, 'onmessage', {
+    configurable: true,
+    get() {
+      return desc.get.call(this);
+    },
+    set(fn) {
+      desc.set.call(this, (ev) => {
+        last = Math.max(last, performance.now() + ms);
+        setTimeout(() => fn.call(this, ev), last - performance.now());
+      });
+    },
+  });
+}
+
+/**
  * Chromium (closed after test `t`) and a page on server `srv`'s UI, its
  * errors collected (`pageerror`, and the console's errors with
  * `consoleErrors`); `beforeLoad(page)` runs before the page loads the UI.
@@ -186,9 +213,22 @@ async function openUI(t, srv, { consoleErrors = false, beforeLoad } = {}) {
     });
   }
   if (beforeLoad) await beforeLoad(page);
+  if (PAGE_LAG_MS > 0) await page.addInitScript(lagPage, PAGE_LAG_MS);
   await page.goto(srv.url);
   await page.waitForSelector('[data-testid=tracks]');
   return { ctx, page, errors };
+}
+
+/**
+ * Wait until `page` has the show the server `srv` has now (its version):
+ * after a wait on the server's side, before a page action that depends on
+ * the newer show (an edit carries the version it was made on and is refused
+ * as a conflict when stale and overlapping; a field commits only a value
+ * that differs from what the page has).
+ */
+async function pageHasShow(page, srv) {
+  const want = srv.session.state().version;
+  await page.waitForFunction((v) => (window.__holo.getState().docState || {}).version >= v, want);
 }
 
 /**
@@ -223,4 +263,4 @@ async function startEmpty(t, { name, tracks, place, server = {}, consoleErrors =
   return { sim, device, projectsDir, srv, ...ui };
 }
 
-module.exports = { CHROMIUM, CLI, RESULTS, browserSkip, startEmpty, openUI, launchChromium, h, WEB, ROOT, QUARTET, sleep, waitFor, startServer, connect, openClient, projectsWithQuartet, framePos };
+module.exports = { CHROMIUM, CLI, RESULTS, browserSkip, startEmpty, openUI, pageHasShow, launchChromium, h, WEB, ROOT, QUARTET, sleep, waitFor, startServer, connect, openClient, projectsWithQuartet, framePos };

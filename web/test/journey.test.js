@@ -16,7 +16,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
-const { ROOT, CLI, RESULTS, sleep, waitFor, browserSkip, startEmpty } = require('./helpers');
+const { ROOT, CLI, RESULTS, sleep, waitFor, browserSkip, startEmpty, pageHasShow } = require('./helpers');
 const steps = require('./steps');
 
 const skip = browserSkip('discover, eval');
@@ -89,11 +89,17 @@ test('journey: empty folder → new show → tracks → groups → Stop home / h
   // speed 2, pause, seek to 1 s with the transport's slider, speed back to 1
   await steps.typeInto(page, 'speed', 2);
   await waitFor(() => srv.runtime.transport().speed === 2, 'speed 2');
+  // (the play button pauses when the page shows the transport playing, plays
+  // otherwise: before each press, the page has what the server has)
+  await steps.transportShown(page, true);
   await page.click('[data-testid=play]'); // pause
   await waitFor(() => !srv.runtime.player.getStatus().playing, 'paused');
   await page.locator('[data-testid=seek]').fill('1');
   await waitFor(() => srv.runtime.player.getStatus().time === 1, () => `seeked to 1 s: ${srv.runtime.player.getStatus().time}`);
   await shot('06-paused-seeked-speed-2');
+  // the field commits only a value that differs from what the page shows:
+  // speed 2 there before typing 1
+  await page.waitForFunction(() => window.__holo.getState().transport.speed === 2);
   await steps.typeInto(page, 'speed', 1);
   await waitFor(() => srv.runtime.transport().speed === 1, 'speed 1');
   await page.click('[data-testid=stop]');
@@ -104,6 +110,7 @@ test('journey: empty folder → new show → tracks → groups → Stop home / h
   await page.selectOption('[data-testid=stop-mode]', 'hold');
   await waitFor(() => srv.session.settings.stop.mode === 'hold', 'hold is the default now');
   for (let cycle = 0; cycle < 3; cycle++) {
+    await steps.transportShown(page, false);
     await page.click('[data-testid=play]');
     await waitFor(() => srv.runtime.transport().playing && srv.runtime.player.getStatus().time < 0.5, 'from 0');
     const until = 0.8 + 0.5 * cycle;
@@ -115,8 +122,10 @@ test('journey: empty folder → new show → tracks → groups → Stop home / h
       await shot('08-stopped-hold');
     }
   }
+  await steps.transportShown(page, false);
   await page.click('[data-testid=play]');
   await waitFor(() => srv.runtime.player.getStatus().time > 2.5, 'past the glide onto the show');
+  await steps.transportShown(page, true);
   await page.click('[data-testid=play]'); // pause
   await waitFor(() => !srv.runtime.player.getStatus().playing, 'paused');
   const T = 3;
@@ -136,6 +145,7 @@ test('journey: empty folder → new show → tracks → groups → Stop home / h
   // circles its own place: two of its positions more than 2.5 m apart can
   // only come from the wider circle), and a refused value shows the engine's
   // whole message at the field
+  await steps.transportShown(page, false);
   await page.click('[data-testid=play]');
   await waitFor(() => srv.runtime.player.getStatus().playing, 'playing again');
   await page.selectOption('[data-testid=editor-target]', g0.name);
@@ -147,9 +157,13 @@ test('journey: empty folder → new show → tracks → groups → Stop home / h
     seen.push(q);
     return seen.some((a) => Math.hypot(a[0] - q[0], a[1] - q[1], a[2] - q[2]) > 2.5);
   }, () => `track 1 on the wider circle (${seen.length} positions seen)`);
+  await steps.transportShown(page, true);
   await page.click('[data-testid=play]'); // pause
   await waitFor(() => !srv.runtime.player.getStatus().playing, 'paused');
   const ai = srv.session.doc.animations.findIndex((a) => a.name === g0.animation);
+  // the field refuses only a value made on the show the page has: radius 2 there
+  // (an edit on the older show is refused as a conflict, not by the engine)
+  await pageHasShow(page, srv);
   await steps.typeInto(page, 'param-radius', -1);
   const msg = await page.waitForSelector('[data-testid=param-radius-error]');
   assert.equal(await msg.textContent(), `animations[${ai}].parameters.radius: -1 is below the minimum 0`);
@@ -181,10 +195,14 @@ test('journey: empty folder → new show → tracks → groups → Stop home / h
   await shot('12-preset-recalled');
 
   // 4. cues: one recalls the preset, one starts a group; GO while stopped runs each
+  // (each edit below adds to the show: the page has the one before it first,
+  // else the server refuses it as a conflict)
+  await pageHasShow(page, srv);
   await page.click('[data-testid=preset-cue-front]');
   await waitFor(() => (srv.session.doc.cues || []).length === 1, 'a preset cue');
   await page.click('[data-testid=tab-cues]');
   await page.selectOption('[data-testid=cue-action]', `start:${g0.name}`);
+  await pageHasShow(page, srv);
   await page.click('[data-testid=add-cue]');
   await waitFor(() => srv.session.doc.cues.length === 2, 'a group cue');
   await page.click('[data-testid=stop]');
@@ -209,6 +227,7 @@ test('journey: empty folder → new show → tracks → groups → Stop home / h
   await page.selectOption('[data-testid=editor-target]', g1.name);
   await steps.setAutoStart(page, false);
   await waitFor(() => srv.session.doc.groups[1].autoStart === false, 'the second group waits for its clip');
+  await pageHasShow(page, srv); // the clip's edit (the show's first timeline) made on the show with autoStart off
   await page.click(`[data-testid="timeline-add-${g1.name}"]`);
   await waitFor(() => srv.session.doc.timeline && srv.session.doc.timeline.clips.length === 1, 'a clip');
   const clip0 = srv.session.doc.timeline.clips[0].start; // at the playhead
@@ -222,8 +241,10 @@ test('journey: empty folder → new show → tracks → groups → Stop home / h
   const clipStart = srv.session.doc.timeline.clips[0].start;
   await page.click('[data-testid=save]');
   await waitFor(() => srv.session.state().savedVersion === srv.session.state().version, 'saved');
+  await steps.transportShown(page, false);
   await page.click('[data-testid=play]');
   await waitFor(() => srv.runtime.player.getStatus().time > clipStart + 1.5, 'playing into the clip');
+  await steps.transportShown(page, true);
   await page.click('[data-testid=play]'); // pause
   await waitFor(() => !srv.runtime.player.getStatus().playing, 'paused');
   const ruler = await page.locator('[data-testid=timeline-ruler]').boundingBox();
@@ -276,6 +297,9 @@ test('journey: empty folder → new show → tracks → groups → Stop home / h
   await page.setInputFiles('[data-testid=import-file]', hpx);
   const imported = path.basename(hpx, '.hpx');
   await waitFor(() => srv.session.project === imported, () => `imported ${imported}: ${srv.session.project}`);
+  // the menu closes when the import's reply reaches the page: a click on
+  // the Projects button before that closes it (a toggle), then the reply
+  await page.waitForSelector('.dropdown', { state: 'detached' });
   assert.ok(srv.session.doc.tracks.length > 0);
   await shot('17-imported-hpx');
   // Open lists the bundled examples: one opens as a copy

@@ -12,7 +12,7 @@ const assert = require('node:assert/strict');
 const path = require('node:path');
 const { h, RESULTS, sleep, waitFor, browserSkip, startEmpty } = require('./helpers');
 const steps = require('./steps-path');
-const { newShow, selectTracks } = require('./steps');
+const { newShow, selectTracks, transportShown } = require('./steps');
 
 const skip = browserSkip();
 
@@ -211,6 +211,7 @@ test('record a performance: a drag while playing becomes a thinned keyframes ani
   const onFrame = (f) => frames.push({ time: f.time, pos: [f.positions[0], f.positions[1], f.positions[2]], id: f.ids[0] });
   srv.runtime.on('frame', onFrame);
   t.after(() => srv.runtime.off('frame', onFrame));
+  await transportShown(page, false); // the button plays only once the page shows it stopped (else it pauses)
   await page.click('[data-testid=play]');
   await waitFor(() => srv.runtime.transport().time > anim.duration + 0.2, 'the take played');
   await shot('08-playback');

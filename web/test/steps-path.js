@@ -117,11 +117,18 @@ async function recordDrag(page, srv, track, points, { tolerance, select } = {}) 
   }
   await page.click('[data-testid=record]');
   await waitFor(() => srv.recorder.recording && srv.runtime.transport().playing, 'recording while playing');
-  // and the page shows it, as a user waits to see before dragging: until the
-  // server's answer reaches the page, a drag is not a take there (the other
-  // selected sources would not move along)
+  // the page knows it records once the server's reply reaches it (a drag
+  // before that moves the base instead, and takes no followers along)
   await page.waitForSelector('[data-testid=record].on');
   const pos = srv.session.doc.tracks.find((t) => t.id === track).position;
+  // the view picks and drags the sources where the page last drew them
+  // (the positions it received): wait until it has each grabbed one at its base
+  const bases = (select || [track]).map((id) => [id, srv.session.doc.tracks.find((t) => t.id === id).position]);
+  await page.waitForFunction((want) => want.every(([id, b]) => {
+    const l = window.__holo.live;
+    const i = l.index.get(id);
+    return i !== undefined && i < l.n && [0, 1, 2].every((k) => Math.abs(l.pos[3 * i + k] - b[k]) < 1e-3);
+  }), bases);
   const start = await toScreen(page, 0, pos);
   await page.mouse.move(start[0], start[1]);
   await page.mouse.down();
@@ -133,11 +140,11 @@ async function recordDrag(page, srv, track, points, { tolerance, select } = {}) 
   await page.mouse.up();
   await waitFor(() => srv.recorder.state().samples >= points.length / 4, 'the drag reached the server');
   const groups = (srv.session.doc.groups || []).length;
+  const recording = await page.textContent('[data-testid=record-status]');
   await page.click('[data-testid=record]');
   await waitFor(() => !srv.recorder.recording && (srv.session.doc.groups || []).length > groups, 'the take added');
-  // the summary once the server's answer has reached the page
-  await page.waitForSelector('[data-testid=record]:not(.on)');
-  await page.waitForFunction(() => !document.querySelector('[data-testid=record-status]').textContent.startsWith('drag sources'));
+  // the summary shows once the server's reply reaches the page
+  await page.waitForFunction((was) => document.querySelector('[data-testid=record-status]').textContent !== was, recording);
   return page.textContent('[data-testid=record-status]');
 }
 

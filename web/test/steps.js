@@ -26,7 +26,7 @@ function pageDoc(page) {
 
 /**
  * A field's value once the page shows `want` there (React renders after the
- * event that changed what the field shows), or what it shows after 10 s: the
+ * event that changed what the field shows), or what it shows after 60 s: the
  * caller asserts on the value, so a wrong one fails with what was there.
  */
 async function fieldValue(page, testid, want) {
@@ -34,7 +34,7 @@ async function fieldValue(page, testid, want) {
     .waitForFunction(([id, w]) => {
       const el = document.querySelector(`[data-testid=${id}]`);
       return !!el && el.value === w;
-    }, [testid, String(want)], { timeout: 10000 })
+    }, [testid, String(want)], { timeout: 60000 })
     .catch(() => {});
   return page.inputValue(`[data-testid=${testid}]`);
 }
@@ -98,9 +98,31 @@ async function discover(page, device) {
   await edited(page, () => page.click('[data-testid=discover-add]'));
 }
 
-/** Type track `id`'s base position `pos` (x, y, z) in its row of the list, field by field. */
+/**
+ * Type coordinate `k` (0 x, 1 y, 2 z) of track `id`'s base in its row of the
+ * list, and wait until the page's show has it: the row's next field makes
+ * the whole position from the page's show, and an edit made before the last
+ * one reached the page is refused as a conflict with it.
+ */
+async function typeBase(page, id, k, value) {
+  await typeInto(page, `track-${id}-${'xyz'[k]}`, value);
+  await page.waitForFunction(([i, kk, v]) => {
+    const t = ((window.__holo.getState().doc || {}).tracks || []).find((x) => x.id === i);
+    return !!t && (t.position || [0, 0, 0])[kk] === v;
+  }, [id, k, Number(value)]);
+}
+
+/** Type track `id`'s base position `pos` (x, y, z) in its row of the list, field by field (each in the page's show before the next). */
 async function setBase(page, id, pos) {
-  for (let k = 0; k < 3; k++) await typeInto(page, `track-${id}-${'xyz'[k]}`, pos[k]);
+  for (let k = 0; k < 3; k++) await typeBase(page, id, k, pos[k]);
+}
+
+/**
+ * Wait until the page shows the transport playing (`on` true) or not: the
+ * play button pauses when the page shows it playing, plays otherwise.
+ */
+function transportShown(page, on) {
+  return page.waitForFunction((p) => window.__holo.getState().transport.playing === p, on);
 }
 
 /** Select tracks `ids` in the list (the first alone, the others with Ctrl), in that order. */
@@ -201,4 +223,4 @@ async function pasteAnimation(page, group, how = 'replace') {
 const undo = (page) => edited(page, () => page.click('[data-testid=undo]'));
 const redo = (page) => edited(page, () => page.click('[data-testid=redo]'));
 
-module.exports = { version, edited, pageDoc, fieldValue, typeInto, newShow, openExample, setOutput, selectRange, addTracks, discover, setBase, selectTracks, setAutoStart, openTab, arrange, arrangeCircle, distribute, setTrackField, applyAnimation, copyAnimation, pasteAnimation, undo, redo };
+module.exports = { version, edited, pageDoc, fieldValue, typeInto, typeBase, transportShown, newShow, openExample, setOutput, selectRange, addTracks, discover, setBase, selectTracks, setAutoStart, openTab, arrange, arrangeCircle, distribute, setTrackField, applyAnimation, copyAnimation, pasteAnimation, undo, redo };

@@ -65,6 +65,7 @@ test('timeline: empty folder → show → group → clip added and dragged → t
   // play: before the clip the sources rest; inside it they orbit, as eval says
   await page.click('[data-testid=play]');
   await waitFor(() => srv.runtime.player.getStatus().time > start + 1.5, 'playing into the clip', 30000);
+  await steps.transportShown(page, true); // the button pauses once the page shows it playing
   await page.click('[data-testid=play]'); // pause
   await waitFor(() => !srv.runtime.player.getStatus().playing, 'paused');
   await page.screenshot({ path: path.join(RESULTS, 'timeline.png') });
@@ -74,7 +75,7 @@ test('timeline: empty folder → show → group → clip added and dragged → t
     const want = evalAt(file, T);
     for (const id of [1, 2]) {
       const w = want.get(id);
-      await waitFor(() => near(sim.getTrack(id).position, w, 1e-3), () => `track ${id} at ${T} s: device ${sim.getTrack(id).position}, holoanim eval ${w}`, 10000);
+      await waitFor(() => near(sim.getTrack(id).position, w, 1e-3), () => `track ${id} at ${T} s: device ${sim.getTrack(id).position}, holoanim eval ${w}`);
     }
   }
   // the clip moved the motion: at 2 s (before it) track 1 rests at its base

@@ -27,7 +27,14 @@ test('trackstate: M mutes a track at the device, S solos one, L stops drags', { 
   await waitFor(() => srv.session.project === 'flags', 'the new show is open');
   await steps.addTracks(page, 2);
   await waitFor(() => (srv.session.doc.tracks || []).length === 2, 'tracks 1 and 2 added');
-  const type = (id, k, v) => steps.typeInto(page, `track-${id}-${'xyz'[k]}`, v);
+  // each typed base in the page's show before the next step: a toggle's
+  // edit (add or remove of the track's key) made on an older show overlaps it
+  // and is refused as a conflict
+  const type = (id, k, v) => steps.typeBase(page, id, k, v);
+  // a toggle shown as on or off: the page has its edit (the next toggle of the
+  // track is refused as a conflict without it, and a drag of a track the page
+  // does not know locked is sent)
+  const shown = (id, flag, on) => page.waitForSelector(`[data-testid=track-${id}-${flag}][aria-pressed=${on}]`);
   const atDevice = (id, x) => Math.abs(sim.getTrack(id).position[0] - x) < 1e-3;
   await type(1, 0, 2);
   await type(2, 0, -2);
@@ -57,8 +64,10 @@ test('trackstate: M mutes a track at the device, S solos one, L stops drags', { 
   // M again: it sends again; S on track 2: only it reaches the device
   await page.click('[data-testid=track-2-mute]');
   await waitFor(() => atDevice(2, -3), 'unmuted track 2 reaches the device');
+  await shown(2, 'mute', false);
   await page.click('[data-testid=track-2-solo]');
   await waitFor(() => srv.session.doc.tracks[1].solo === true, 'track 2 soloed');
+  await shown(2, 'solo', true);
   await type(1, 0, 4);
   await type(2, 0, -4);
   await waitFor(() => atDevice(2, -4), 'soloed track 2 at the device');
@@ -69,10 +78,18 @@ test('trackstate: M mutes a track at the device, S solos one, L stops drags', { 
   assert.ok(atDevice(1, 3), `track 1 at the device: ${sim.getTrack(1).position}`);
   await page.click('[data-testid=track-2-solo]');
   await waitFor(() => atDevice(1, 4), 'no solo: track 1 reaches the device again');
+  await shown(2, 'solo', false);
 
   // L on track 1: a drag in the top view moves nothing
   await page.click('[data-testid=track-1-lock]');
   await waitFor(() => srv.session.doc.tracks[0].lock === true, 'track 1 locked');
+  await shown(1, 'lock', true);
+  // the view picks the source where the page last drew it: at its base
+  await page.waitForFunction(() => {
+    const l = window.__holo.live;
+    const i = l.index.get(1);
+    return i !== undefined && i < l.n && Math.abs(l.pos[3 * i] - 4) < 1e-3 && Math.abs(l.pos[3 * i + 1]) < 1e-3;
+  });
   await page.screenshot({ path: path.join(RESULTS, 'trackstate.png') });
   const before = sent.length;
   const [fx, fy] = await page.evaluate(() => window.__holo.toScreen(0, [4, 0, 1.5]));
