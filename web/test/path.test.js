@@ -142,6 +142,12 @@ test('path editing: drag, add and remove a keyframe in the view; the show, the d
   await page.waitForFunction(() => window.__holoPath.handles().length === 4);
   assert.deepEqual(await steps.handles(page), [[-5, 0, 0], [-2, 3, 0], [2, -3, 0], [5, 0, 0]]);
   const version = srv.session.state().version;
+  // what changes the show from here on, named in the message should one (a
+  // failure seen once, not reproduced: which edit it was is not known)
+  const changes = [];
+  const onChange = (c) => changes.push(`${c.label} (by ${c.by})`);
+  srv.session.on('change', onChange);
+  t.after(() => srv.session.off('change', onChange));
   const from = await steps.toScreen(page, 0, [2, -3, 0]);
   const to = await steps.toScreen(page, 0, [3, -5, 0]);
   await page.mouse.move(from[0], from[1]);
@@ -149,7 +155,8 @@ test('path editing: drag, add and remove a keyframe in the view; the show, the d
   for (let k = 1; k <= 8; k++) await page.mouse.move(from[0] + ((to[0] - from[0]) * k) / 8, from[1] + ((to[1] - from[1]) * k) / 8);
   await page.mouse.up();
   await page.waitForFunction(() => window.__holoPath.handles()[2][1] < -4.5);
-  assert.equal(srv.session.state().version, version, 'not in the show before Apply');
+  assert.equal(srv.session.state().version, version, `not in the show before Apply; changed by: ${changes.join('; ')}`);
+  srv.session.off('change', onChange);
   await shot('05b-new-animation');
   const n = srv.session.doc.groups.length;
   await page.click('[data-testid=apply]');
