@@ -3,17 +3,23 @@
  *
  * The tick records every track's position once per tick; an echo is "ours"
  * when it lies within a tolerance of one of its track's positions of the last
- * `len` ticks. Layout: blocks of HA__HISTORY_BLOCK ticks, and inside a block
- * each track's positions side by side (track-major within the block,
- * tick-major across blocks). A tick's writes then walk memory at a constant
- * 192-byte stride, a few tracks per page, the same lines for
- * HA__HISTORY_BLOCK ticks in a row; a lookup reads one short run per block,
- * newest first, and stops at the first position near enough (our own echoes
- * come back within a few ticks). Rejected: one ring of `len` per track (the
- * layout before: a tick wrote each track into its own page, a TLB miss and
- * a cache line per track, ~250 ns a track at 10,000 tracks, page faults
- * included); one row of every track per tick (a tick writes sequentially,
- * but an echo far from everything reads `len` rows, a cache miss each). */
+ * `len` ticks. Layout: blocks of HA__HISTORY_BLOCK ticks; inside a block the
+ * tracks in groups of HA__HISTORY_GROUP, each group's ticks one after the
+ * other, each tick the group's positions side by side (group-major within
+ * the block, tick-major across blocks). A tick's writes then go 48 bytes at
+ * a time at a constant 768-byte stride, the same lines for HA__HISTORY_BLOCK
+ * ticks in a row: three eighths of a cache line a track. A lookup reads one
+ * 768-byte run per block, newest first, and stops at the first position near
+ * enough (our own echoes come back within a few ticks). Rejected: one ring
+ * of `len` per track (the layout before: a tick wrote each track into its
+ * own page, a TLB miss and a cache line per track, ~250 ns a track at 10,000
+ * tracks, page faults included); one track per group (192 bytes a block, a
+ * whole cache line written per track each tick: 6.1-7.5 TSC cycles a
+ * position at 10,000 tracks in bench_player, 2.8-4.0 now; a lookup of a
+ * point far from everything, 2,000 ticks kept, costs the same 25-30 µs,
+ * its distances not its reads); one row of every track per tick (a tick
+ * writes sequentially, but an echo far from everything reads `len` rows, a
+ * cache miss each). */
 #ifndef HOLOANIM_HISTORY_H
 #define HOLOANIM_HISTORY_H
 
@@ -25,11 +31,13 @@
 #include "holoanim/math.h"
 
 #define HA__HISTORY_BLOCK 16
+#define HA__HISTORY_GROUP 4
 
 typedef struct ha__history {
-  float *pos;      /* nblocks × cap × BLOCK × 3 */
+  float *pos;      /* nblocks × groups × BLOCK × GROUP × 3 */
   uint64_t *since; /* per track: `count` when it was first recorded */
   size_t cap;      /* tracks */
+  size_t groups;   /* ⌈cap / GROUP⌉ */
   size_t nblocks;
   size_t seen;    /* tracks of the last record */
   uint64_t count; /* ticks recorded */
