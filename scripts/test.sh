@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
 # Run every test: build (warnings are errors), CTest (each test its own
-# process), the addon's and the web tests, the browser tests again with the
-# page lagging, the no-SIMD build, the ASan+UBSan build, and a format check.
+# process), the no-SIMD build, the ASan+UBSan build, and a format check.
 # Set QUICK=1 to run only the main build's tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,13 +25,6 @@ echo "== web: server tests + end to end in Chromium (web/)"
 (cd web && npm ci --no-audit --no-fund && npm test)
 
 if [ "${QUICK:-0}" != "1" ]; then
-  # A test that makes the page act on what only the server has yet (a show
-  # version, the transport) passes on a quick machine and fails on a loaded
-  # one; with every server message 250 ms late to the page it fails every
-  # time (web/README.md).
-  echo "== web: the browser tests again, every server message 250 ms late to the page"
-  (cd web && HOLO_TEST_PAGE_LAG_MS=250 npm run test:e2e)
-
   echo "== HA_NO_SIMD build + tests"
   cmake -S . -B build-nosimd -DHA_NO_SIMD=ON -DHA_WERROR=ON -DHA_BUILD_BENCH=OFF >/dev/null
   cmake --build build-nosimd -j"$jobs"
