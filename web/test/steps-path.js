@@ -8,7 +8,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { sleep, waitFor } = require('./helpers');
-const { selectTracks, setBase } = require('./steps');
+const { selectTracks, setBase, drawnAt } = require('./steps');
 
 /** "+ Add", then type its position; returns the new track's id. */
 async function addTrack(page, srv, position) {
@@ -123,12 +123,7 @@ async function recordDrag(page, srv, track, points, { tolerance, select } = {}) 
   const pos = srv.session.doc.tracks.find((t) => t.id === track).position;
   // the view picks and drags the sources where the page last drew them
   // (the positions it received): wait until it has each grabbed one at its base
-  const bases = (select || [track]).map((id) => [id, srv.session.doc.tracks.find((t) => t.id === id).position]);
-  await page.waitForFunction((want) => want.every(([id, b]) => {
-    const l = window.__holo.live;
-    const i = l.index.get(id);
-    return i !== undefined && i < l.n && [0, 1, 2].every((k) => Math.abs(l.pos[3 * i + k] - b[k]) < 1e-3);
-  }), bases);
+  await drawnAt(page, (select || [track]).map((id) => [id, srv.session.doc.tracks.find((t) => t.id === id).position]));
   const start = await toScreen(page, 0, pos);
   await page.mouse.move(start[0], start[1]);
   await page.mouse.down();

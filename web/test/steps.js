@@ -118,6 +118,19 @@ async function setBase(page, id, pos) {
 }
 
 /**
+ * Wait until the page draws each of `at` ([[id, [x, y, z]], …]) there, to
+ * 1 mm (its live positions, from the frames it received): the views pick
+ * and drag a source where the page last drew it, which may lag the device.
+ */
+function drawnAt(page, at) {
+  return page.waitForFunction((want) => want.every(([id, b]) => {
+    const l = window.__holo.live;
+    const i = l.index.get(id);
+    return i !== undefined && i < l.n && [0, 1, 2].every((k) => Math.abs(l.pos[3 * i + k] - b[k]) < 1e-3);
+  }), at);
+}
+
+/**
  * Wait until the page shows the transport playing (`on` true) or not: the
  * play button pauses when the page shows it playing, plays otherwise.
  */
@@ -223,4 +236,4 @@ async function pasteAnimation(page, group, how = 'replace') {
 const undo = (page) => edited(page, () => page.click('[data-testid=undo]'));
 const redo = (page) => edited(page, () => page.click('[data-testid=redo]'));
 
-module.exports = { version, edited, pageDoc, fieldValue, typeInto, typeBase, transportShown, newShow, openExample, setOutput, selectRange, addTracks, discover, setBase, selectTracks, setAutoStart, openTab, arrange, arrangeCircle, distribute, setTrackField, applyAnimation, copyAnimation, pasteAnimation, undo, redo };
+module.exports = { version, edited, pageDoc, fieldValue, typeInto, typeBase, transportShown, drawnAt, newShow, openExample, setOutput, selectRange, addTracks, discover, setBase, selectTracks, setAutoStart, openTab, arrange, arrangeCircle, distribute, setTrackField, applyAnimation, copyAnimation, pasteAnimation, undo, redo };

@@ -85,11 +85,7 @@ test('trackstate: M mutes a track at the device, S solos one, L stops drags', { 
   await waitFor(() => srv.session.doc.tracks[0].lock === true, 'track 1 locked');
   await shown(1, 'lock', true);
   // the view picks the source where the page last drew it: at its base
-  await page.waitForFunction(() => {
-    const l = window.__holo.live;
-    const i = l.index.get(1);
-    return i !== undefined && i < l.n && Math.abs(l.pos[3 * i] - 4) < 1e-3 && Math.abs(l.pos[3 * i + 1]) < 1e-3;
-  });
+  await steps.drawnAt(page, [[1, [4, 0, 1.5]]]);
   await page.screenshot({ path: path.join(RESULTS, 'trackstate.png') });
   const before = sent.length;
   const [fx, fy] = await page.evaluate(() => window.__holo.toScreen(0, [4, 0, 1.5]));

@@ -132,14 +132,7 @@ test(`3D view: ${N} animated tracks from an empty folder; fps printed for 2D, 3D
   await page.waitForFunction(() => window.__holo.getState().transport.playing === false);
   // the clicks below land where the page draws the sources: wait until it
   // has every one at its base (the device may have them before the page)
-  await page.waitForFunction(() => {
-    const s = window.__holo.getState();
-    const l = window.__holo.live;
-    return s.doc.tracks.every((x) => {
-      const i = l.index.get(x.id);
-      return i !== undefined && i < l.n && [0, 1, 2].every((k) => Math.abs(l.pos[3 * i + k] - x.position[k]) < 1e-3);
-    });
-  });
+  await steps.drawnAt(page, doc.tracks.map((x) => [x.id, x.position]));
   await sleep(300); // (and the 3D view has drawn them)
   // zoom in with the wheel (the camera comes closer: sources spread on screen)
   const vb = await page.locator('[data-testid=view-3d]').boundingBox();
