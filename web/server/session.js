@@ -344,6 +344,7 @@ class Session extends EventEmitter {
       const w = new Worker(this.#importWorker, { workerData: { addon: this.#addonPath, ...job } });
       this.#workers.add(w);
       let settled = false;
+      let answered = false; // its result came: the file is the caller's now
       const end = (fn, v) => {
         if (settled) return;
         settled = true;
@@ -354,15 +355,18 @@ class Session extends EventEmitter {
       };
       const timer = setTimeout(() => end(reject, fail('ETIMEDOUT', `the import took longer than ${this.#importTimeoutMs} ms and was stopped`)), this.#importTimeoutMs);
       w.once('message', (r) => {
+        answered = !settled && !!(r && r.ok);
         if (r && r.ok) end(resolve, r);
         else end(reject, Object.assign(new Error((r && r.error && r.error.message) || 'import failed'), (r && r.error) || {}));
       });
       w.once('error', (e) => end(reject, fail('EINTERNAL', `import worker: ${e.message}`)));
       w.once('exit', (code) => {
         // a worker stopped at its deadline ends only when the converter returns
-        // to JavaScript: whatever it saved by then goes (after success the file
-        // was renamed into place before this event)
-        fs.rmSync(job.file, { force: true });
+        // to JavaScript: whatever it saved by then goes. Not after its answer:
+        // a worker that ended before the server read its message has 'exit'
+        // emitted right after 'message', before the caller renames the file
+        // into place (an import failed with ENOENT on a loaded machine)
+        if (!answered) fs.rmSync(job.file, { force: true });
         end(reject, fail(this.#closed ? 'ESTATE' : 'EINTERNAL', `import worker ended (exit ${code}) without an answer`));
       });
     });
