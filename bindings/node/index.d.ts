@@ -219,7 +219,9 @@ export function calculatePositionSync(
 ): Float64Array;
 /**
  * Positions at many times: x, y, z interleaved (3 * times.length). Without
- * `options.out`, a new Float64Array with its own ArrayBuffer.
+ * `options.out`, a new Float64Array; up to 32 KB it is a view of a shared,
+ * untransferable ArrayBuffer (as Buffer.allocUnsafe's pool), beyond that it
+ * has its own.
  */
 export function evaluate(motion: Motion | Pattern, times: Float64Array | number[], options?: EvaluateOptions | null): Float64Array;
 export function interpolateTrajectory(points: Points, options?: InterpolateOptions | null): Float64Array;

@@ -657,19 +657,38 @@ function calculatePositionSync(motion, time, a, b, c) {
 
 // ---- evaluate ----
 //
-// Without options.out the result array is made here, uninitialised
-// (Buffer.allocUnsafeSlow: its own ArrayBuffer of exactly 3n doubles, like a
-// new Float64Array, without zero-filling it): the addon writes every element
-// or throws before the array escapes. Zero-filling and the page faults of
-// fresh memory were 40% of a 1,000-time call. A Motion crosses as its id.
+// Without options.out the result array is made here, uninitialised: the
+// addon writes every element or throws before the array escapes. A result of
+// up to POOLED_MAX bytes is a view of a shared ArrayBuffer of SLAB bytes,
+// carved in order (as Node's Buffer.allocUnsafe does with its pool); a larger
+// one has its own (Buffer.allocUnsafeSlow). Measured in bench/bench.js: an
+// ArrayBuffer per 1,000-time result cost ~3 ns a position (allocation, V8's
+// external-memory accounting, the sweeper's work on each buffer), as much as
+// the evaluation itself. The slabs are marked untransferable, so a result
+// put in a postMessage transfer list is copied, never detached under the
+// other results of its slab. A Motion crosses as its id.
 const nativeEvaluate = binding.evaluate;
+const { markAsUntransferable } = require('node:worker_threads');
 
 // Larger results go through the addon's own (zero-filled) allocation, which
 // also reports an impossible size the usual way.
 const MAX_FRESH = 2 ** 26;
+const SLAB = 256 * 1024;
+const POOLED_MAX = SLAB / 8;
+let slab = null;
+let slabUsed = SLAB;
 
 function freshPositions(n) {
-  return new Float64Array(Buffer.allocUnsafeSlow(24 * n).buffer, 0, 3 * n);
+  const bytes = 24 * n;
+  if (bytes > POOLED_MAX) return new Float64Array(Buffer.allocUnsafeSlow(bytes).buffer, 0, 3 * n);
+  if (slabUsed + bytes > SLAB) {
+    slab = Buffer.allocUnsafeSlow(SLAB).buffer;
+    markAsUntransferable(slab);
+    slabUsed = 0;
+  }
+  const out = new Float64Array(slab, slabUsed, 3 * n);
+  slabUsed += bytes;
+  return out;
 }
 
 /** evaluate(motion, times[, options]) -> Float64Array(3 * times.length), x y z interleaved. */
@@ -679,7 +698,13 @@ function evaluate(motion, times, options) {
     if (n >= 0 && n <= MAX_FRESH) {
       const id = motion?.[kMotionId];
       const out = freshPositions(n);
-      return id === undefined ? nativeEvaluate(motion, times, options, out) : nativeEvaluate(motion, times, options, out, id);
+      try {
+        return id === undefined ? nativeEvaluate(motion, times, options, out) : nativeEvaluate(motion, times, options, out, id);
+      } catch (e) {
+        // a refused call gives its slab space back
+        if (out.buffer === slab && out.byteOffset + out.byteLength === slabUsed) slabUsed = out.byteOffset;
+        throw e;
+      }
     }
   }
   if (options != null && typeof options === 'object') {
