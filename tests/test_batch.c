@@ -426,6 +426,77 @@ static void test_kernel_models_random(void) {
   set_free(&s);
 }
 
+/* keyframes with random keys (the models' draws keep the default three):
+ * 1 to 40 keys at sorted times within the duration, some equal (a jump),
+ * the first after 0 and the last before T (τ before and after the keys),
+ * every easing, the three interpolations and a random frame, interleaved
+ * with a closed-form model so runs start at every lane. Every fourth track
+ * plays at speed 1 without a shift, and some times are its key times
+ * exactly (τ on a key: the segment that starts there). */
+static void test_keyframes_random(void) {
+  uint64_t rng = g_seed + 41;
+  static const char *const interps[] = {"linear", "catmull-rom", "step"};
+  track_set s;
+  set_init(&s, 400);
+  ha_keyframe keys[40];
+  double times[128], on_key[32];
+  size_t nexact = 0;
+  while (s.n < s.cap) {
+    if (ha_t_rand(&rng) % 3 == 0) {
+      add_random(&s, &rng, "circular", 1, 100.0);
+      continue;
+    }
+    ha_timing tm = random_timing(&rng, 100.0);
+    int exact = s.n % 4 == 0;
+    if (exact) {
+      tm.speed = 1.0;
+      tm.loop = HA_LOOP_LOOP;
+    }
+    size_t n = 1 + (size_t)(ha_t_rand(&rng) % HA__COUNTOF_T(keys));
+    double at = ha_t_uniform(&rng, 0.0, 0.3 * tm.duration);
+    for (size_t k = 0; k < n; k++) {
+      keys[k].time = at;
+      keys[k].position = ha_vec3_make(ha_t_uniform(&rng, -50, 50), ha_t_uniform(&rng, -50, 50),
+                                      ha_t_uniform(&rng, 0, 20));
+      keys[k].easing =
+          ha_t_rand(&rng) % 2 ? HA_EASE_LINEAR : (ha_easing)(ha_t_rand(&rng) % HA_EASE_COUNT);
+      if (ha_t_rand(&rng) % 6 != 0) { /* else the next key jumps at the same time */
+        at += ha_t_uniform(&rng, 0.0, 0.6 * tm.duration / (double)n);
+      }
+    }
+    ha_params *p = NULL;
+    CHECK_OK(ha_params_create(&p));
+    CHECK_OK(ha_params_set_keyframes(p, "keyframes", keys, n));
+    ha_params_set_string(p, "interpolation", interps[ha_t_rand(&rng) % 3]);
+    random_frame(&rng, ha_model_find("keyframes"), p);
+    ha_motion *m = NULL;
+    ha_error err;
+    ha_status st = ha_motion_create("keyframes", p, &tm, &m, &err);
+    ha_params_destroy(p);
+    CHECK_MSG(st == HA_OK, "keyframes (%zu keys): %s", n, err.message);
+    if (m == NULL) {
+      break;
+    }
+    size_t i = s.n++;
+    s.m[i] = m;
+    s.model[i] = "keyframes";
+    s.ctx[i].track_id = (uint32_t)i;
+    s.ctx[i].shift = exact ? 0.0 : ha_t_uniform(&rng, -100.0, 100.0);
+    s.ctx[i].state = &s.state[i];
+    s.ctx[i].state_prev = NULL;
+    CHECK_MSG(ha_batch_would_pack(m), "keyframes (%zu keys) not packed", n);
+    if (exact && nexact < HA__COUNTOF_T(on_key)) {
+      on_key[nexact++] = keys[ha_t_rand(&rng) % n].time;
+    }
+  }
+  size_t nt = make_times(&rng, &s, times, 96);
+  for (size_t k = 0; k < nexact; k++) {
+    times[nt++] = on_key[k];
+  }
+  check_all_impls(&s, times, nt, TOL_M, "keys");
+  set_free(&s);
+}
+
 /* Batch b (track i: pool motion pick[i], ctx[i]) at time t against
  * ha_motion_eval: whole, with every implementation, and 8 random ranges.
  * The outputs are poisoned with NaN before each evaluation, so a track left
@@ -1071,6 +1142,7 @@ int main(void) {
   RUN(test_capacity_and_api);
   RUN(test_capture_and_refresh);
   RUN(test_kernel_models_random);
+  RUN(test_keyframes_random);
   RUN(test_every_model_mix);
   RUN(test_forward_play);
   RUN(test_direct_cycles);

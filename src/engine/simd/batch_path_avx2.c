@@ -12,14 +12,17 @@
  * zero segment.
  *
  * KEYS: keyframes lane by lane as far as where τ falls among the keys
- * (path.c's ha__keys_locate: search and easing), then in vectors the lerp
- * (linear), the held key (step; before the first key, from the last on) or
- * the segment's cubics (catmull-rom, as SEGS) and the frame. */
+ * (path.c's ha__keys_locate, its search without branches on the times),
+ * then in vectors the segment's fraction (ha_ease per lane only where a
+ * segment is not linear), the lerp (linear), the held key (step; before the
+ * first key, from the last on) or the segment's cubics (catmull-rom, as
+ * SEGS) and the frame. */
 #include "avx2_impl.h"
 #include "path_impl.h"
 
+#include <stddef.h>
+
 static const double zero_seg[HA__SEG_DOUBLES];
-static const ha_vec3 zero_pos;
 
 /* The four lanes' segments k transposed into 14 vectors (coefficient q of
  * lane l in lane l of c[q]): four coefficients at a time, one unaligned
@@ -83,50 +86,108 @@ static HA__ALWAYS_INLINE xyz4 segs4(const ha__batch_soa *s, size_t i, size_t rem
 
 HA__LANES_KERNEL(ha__batch_segs_avx2, segs4)
 
+/* path.c's find_key for any τ, without branches on the keys' times: the
+ * last key of [0, n − 2] at or before τ (0 when none is), the same unique
+ * key as find_key's search where τ lies inside the keys (a sorted array has
+ * one segment [lo, lo + 1] of positive duration holding τ). Mispredicted
+ * branches of the search were most of the kernel's time. */
+static HA__ALWAYS_INLINE size_t key_below(const ha_keyframe *keys, size_t n, double tau) {
+  size_t lo = 0;
+  for (size_t len = n - 1; len > 1;) {
+    size_t half = len / 2;
+    lo += keys[lo + half].time <= tau ? half : 0;
+    len -= half;
+  }
+  return lo;
+}
+
+/* A key's time and position as one 32-byte load (the easing that follows
+ * the position is read and discarded). */
+_Static_assert(offsetof(ha_keyframe, position) == sizeof(double) &&
+                   offsetof(ha_keyframe, position.z) + sizeof(double) < sizeof(ha_keyframe),
+               "a key's time, x, y and z must be four consecutive doubles within the key");
+
+/* The four lanes' keys transposed: time, x, y, z vectors. */
+static HA__ALWAYS_INLINE void key_rows4(const ha_keyframe *const k[4], __m256d r[4]) {
+  __m256d r0 = _mm256_loadu_pd(&k[0]->time), r1 = _mm256_loadu_pd(&k[1]->time);
+  __m256d r2 = _mm256_loadu_pd(&k[2]->time), r3 = _mm256_loadu_pd(&k[3]->time);
+  __m256d t0 = _mm256_unpacklo_pd(r0, r1), t1 = _mm256_unpackhi_pd(r0, r1);
+  __m256d t2 = _mm256_unpacklo_pd(r2, r3), t3 = _mm256_unpackhi_pd(r2, r3);
+  r[0] = _mm256_permute2f128_pd(t0, t2, 0x20);
+  r[1] = _mm256_permute2f128_pd(t1, t3, 0x20);
+  r[2] = _mm256_permute2f128_pd(t0, t2, 0x31);
+  r[3] = _mm256_permute2f128_pd(t1, t3, 0x31);
+}
+
+static const ha_keyframe zero_key;
+
 static HA__ALWAYS_INLINE xyz4 keys4(const ha__batch_soa *s, size_t i, size_t rem, __m256d tv) {
-  _Alignas(32) double tau[4], pa[3][4], pb[3][4], ev[4], cat[4];
+  _Alignas(32) double tau[4];
   const double *k[4];
-  _mm256_store_pd(tau, tau4(s, i, tv));
-  int any_cat = 0;
+  const ha_keyframe *ka[4], *kb[4];
+  ha_easing ease[4];
+  __m256d tauv = tau4(s, i, tv);
+  _mm256_store_pd(tau, tauv);
+  int any_cat = 0, eased = 0;
   for (size_t l = 0; l < 4; l++) {
-    const ha_vec3 *a = &zero_pos, *b = &zero_pos;
-    double e = 0.0;
+    ka[l] = kb[l] = &zero_key;
     k[l] = zero_seg;
-    cat[l] = 0.0;
+    ease[l] = HA_EASE_LINEAR;
     if (l < rem) {
+      /* ha__keys_locate and ha__keyframes_eval's cases: before the first
+       * key (or NaN) and from the last on, the held key (kb = ka); step
+       * holds too. */
       const ha__motion_data *d = s->ref[i + l].data;
+      const ha_keyframe *keys = d->keys;
+      size_t n = d->nkeys;
       int interp = (int)s->w[0][i + l];
-      size_t lo;
-      if (!ha__keys_locate(d->keys, d->nkeys, tau[l], &lo, &e) || interp == HA__KEYS_STEP) {
-        a = b = &d->keys[lo].position;
-        e = 0.0;
-      } else if (interp == HA__KEYS_CATMULL_ROM) {
-        k[l] = s->ref[i + l].tab + lo * HA__SEG_DOUBLES;
-        cat[l] = 1.0;
-        any_cat = 1;
-      } else {
-        a = &d->keys[lo].position;
-        b = &d->keys[lo + 1].position;
+      double t = tau[l];
+      int below = !(t >= keys[0].time), above = t >= keys[n - 1].time;
+      size_t lo = key_below(keys, n, t);
+      lo = below ? 0 : above ? n - 1 : lo;
+      int hold = below | above | (interp == HA__KEYS_STEP);
+      ka[l] = keys + lo;
+      kb[l] = ka[l] + (hold ? 0 : 1);
+      if (!hold) {
+        ease[l] = ka[l]->easing;
+        eased |= ka[l]->easing != HA_EASE_LINEAR;
+        if (interp == HA__KEYS_CATMULL_ROM) {
+          k[l] = s->ref[i + l].tab + lo * HA__SEG_DOUBLES;
+          any_cat = 1;
+        }
       }
     }
-    pa[0][l] = a->x;
-    pa[1][l] = a->y;
-    pa[2][l] = a->z;
-    pb[0][l] = b->x;
-    pb[1][l] = b->y;
-    pb[2][l] = b->z;
-    ev[l] = e;
   }
-  __m256d e = _mm256_load_pd(ev), l[3];
-  for (int a = 0; a < 3; a++) {
-    __m256d va = _mm256_load_pd(pa[a]);
-    l[a] = _mm256_add_pd(va, _mm256_mul_pd(_mm256_sub_pd(_mm256_load_pd(pb[a]), va), e));
+  /* A held lane has kb = ka, t_a = t_b; a lane in a segment t_a < t_b. */
+  __m256d a[4], b[4];
+  key_rows4(ka, a);
+  key_rows4(kb, b);
+  const __m256d zero = _mm256_setzero_pd();
+  __m256d held = _mm256_cmp_pd(a[0], b[0], _CMP_EQ_OQ);
+  /* key_fraction: (τ − t_a)/(t_b − t_a) eased; linear is ha_ease's clamp
+   * to [0, 1] (NaN to 0); held lanes 0. */
+  __m256d q = _mm256_div_pd(_mm256_sub_pd(tauv, a[0]), _mm256_sub_pd(b[0], a[0]));
+  __m256d e = _mm256_min_pd(_mm256_max_pd(q, zero), _mm256_set1_pd(1.0));
+  if (eased) {
+    _Alignas(32) double ev[4];
+    _mm256_store_pd(ev, q);
+    for (size_t l = 0; l < 4; l++) {
+      ev[l] = ha_ease(ease[l], ev[l]);
+    }
+    e = _mm256_load_pd(ev);
+  }
+  e = _mm256_andnot_pd(held, e);
+  __m256d l[3];
+  for (int c = 0; c < 3; c++) {
+    l[c] = _mm256_add_pd(a[c + 1], _mm256_mul_pd(_mm256_sub_pd(b[c + 1], a[c + 1]), e));
   }
   if (any_cat) {
-    __m256d on = _mm256_cmp_pd(_mm256_load_pd(cat), _mm256_setzero_pd(), _CMP_GT_OQ), c[3];
-    seg4(k, e, c);
-    for (int a = 0; a < 3; a++) {
-      l[a] = select4(on, c[a], l[a]);
+    __m256d on = _mm256_andnot_pd(
+        held, _mm256_cmp_pd(ld(s->w[0], i), _mm256_set1_pd(HA__KEYS_CATMULL_ROM), _CMP_EQ_OQ));
+    __m256d cv[3];
+    seg4(k, e, cv);
+    for (int c = 0; c < 3; c++) {
+      l[c] = select4(on, cv[c], l[c]);
     }
   }
   return frame4(s, i, l);

@@ -211,17 +211,24 @@ static HA__ALWAYS_INLINE __m256d bounce_height4(const ha__batch_soa *s, size_t i
     keep = _mm256_mul_pd(keep, keepf);
     /* s·(v − g·s/2): the height of a flight s after its impact */
     __m256d arc = _mm256_add_pd(ground, _mm256_mul_pd(sv, _mm256_sub_pd(v, _mm256_mul_pd(hg, sv))));
-    __m256d low = _mm256_cmp_pd(_mm256_div_pd(_mm256_mul_pd(v, v), g2), rest, _CMP_LT_OQ);
-    __m256d last = _mm256_or_pd(low, _mm256_cmp_pd(k, nmax, _CMP_EQ_OQ));
-    __m256d apex = _mm256_and_pd(active, _mm256_and_pd(rests, last));
-    __m256d rising = _mm256_cmp_pd(sv, _mm256_div_pd(v, g), _CMP_LT_OQ);
-    result = select4(apex, select4(rising, arc, ground), result);
-    active = _mm256_andnot_pd(apex, active);
+    /* v/g once: the model's 2·v/g is (2·v)/g, which is 2·(v/g) exactly
+     * (scaling by two commutes with a rounded division). */
+    __m256d vg = _mm256_div_pd(v, g);
+    __m256d resting = _mm256_and_pd(active, rests);
+    if (_mm256_movemask_pd(resting) != 0) {
+      /* (rest > 0 only: the division is skipped when no lane rests) */
+      __m256d low = _mm256_cmp_pd(_mm256_div_pd(_mm256_mul_pd(v, v), g2), rest, _CMP_LT_OQ);
+      __m256d last = _mm256_or_pd(low, _mm256_cmp_pd(k, nmax, _CMP_EQ_OQ));
+      __m256d apex = _mm256_and_pd(resting, last);
+      __m256d rising = _mm256_cmp_pd(sv, vg, _CMP_LT_OQ);
+      result = select4(apex, select4(rising, arc, ground), result);
+      active = _mm256_andnot_pd(apex, active);
+    }
     __m256d slow = _mm256_and_pd(_mm256_andnot_pd(rests, active),
                                  _mm256_cmp_pd(v, _mm256_set1_pd(0.01), _CMP_LT_OQ));
     result = select4(slow, ground, result);
     active = _mm256_andnot_pd(slow, active);
-    __m256d flight = _mm256_div_pd(_mm256_mul_pd(two, v), g);
+    __m256d flight = _mm256_add_pd(vg, vg);
     __m256d lands = _mm256_and_pd(active, _mm256_cmp_pd(sv, flight, _CMP_LT_OQ));
     result = select4(lands, arc, result);
     active = _mm256_andnot_pd(lands, active);
