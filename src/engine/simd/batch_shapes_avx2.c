@@ -384,39 +384,71 @@ static HA__ALWAYS_INLINE __m256d waypoint4(__m256i h3, __m256i key, __m256d cent
   return _mm256_add_pd(center, _mm256_mul_pd(bounds, signed4(h3, key)));
 }
 
+/* The interval of tracks i..i+3 (random.c's local before the waypoints):
+ * the eased fraction h and the two waypoint keys. */
+static HA__ALWAYS_INLINE void random_keys4(const ha__batch_soa *s, size_t i, __m256d tv, __m256d *h,
+                                           __m256i *key0, __m256i *key1) {
+  const __m256d zero = _mm256_setzero_pd(), one = _mm256_set1_pd(1.0);
+  const __m256d two = _mm256_set1_pd(2.0);
+  __m256d tau = tau4(s, i, tv);
+  __m256d xw = _mm256_mul_pd(tau, ld(s->w[0], i));
+  __m256d kd = _mm256_floor_pd(xw);
+  __m256d w = _mm256_sub_pd(xw, kd);
+  __m256d smooth = _mm256_sub_pd(
+      _mm256_mul_pd(_mm256_mul_pd(w, w), _mm256_sub_pd(_mm256_set1_pd(3.0), _mm256_mul_pd(two, w))),
+      w);
+  *h = _mm256_add_pd(w, _mm256_mul_pd(ld(s->w[2], i), smooth));
+  /* ((k mod n) + n) mod n and (k + 1) mod n in exact integer doubles */
+  __m256d per = ld(s->w[1], i);
+  __m256d has = _mm256_cmp_pd(per, zero, _CMP_GT_OQ);
+  __m256d safe = select4(has, per, one);
+  __m256d k = _mm256_sub_pd(kd, _mm256_mul_pd(safe, _mm256_floor_pd(_mm256_div_pd(kd, safe))));
+  k = select4(_mm256_cmp_pd(k, zero, _CMP_LT_OQ), _mm256_add_pd(k, safe), k);
+  k = select4(_mm256_cmp_pd(k, safe, _CMP_GE_OQ), _mm256_sub_pd(k, safe), k);
+  __m256d k1 = _mm256_add_pd(k, one);
+  k1 = select4(_mm256_cmp_pd(k1, safe, _CMP_GE_OQ), _mm256_sub_pd(k1, safe), k1);
+  *key0 = to_i64(select4(has, k, kd));
+  *key1 = to_i64(select4(has, k1, _mm256_add_pd(kd, one)));
+}
+
+/* Axis a of tracks i..i+3: the waypoints' lerp. */
+static HA__ALWAYS_INLINE __m256d random_axis4(const ha__batch_soa *s, size_t i, int a, __m256d h,
+                                              __m256i key0, __m256i key1) {
+  __m256i h3 =
+      _mm256_or_si256(_mm256_slli_epi64(to_i64(ld(s->n[a][0], i)), 32), to_i64(ld(s->n[a][1], i)));
+  __m256d c = ld(s->ph[a], i), bnd = ld(s->rho[a], i);
+  __m256d p0 = waypoint4(h3, key0, c, bnd), p1 = waypoint4(h3, key1, c, bnd);
+  return _mm256_add_pd(p0, _mm256_mul_pd(_mm256_sub_pd(p1, p0), h));
+}
+
+/* Two vectors (eight tracks) a step at a time: one vector's chain of
+ * dependent operations (τ, the interval, six hash rounds) was longer than
+ * the out-of-order window could overlap with the next vector's; in
+ * lockstep the two chains run side by side. */
 void ha__batch_random_avx2(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
                            double *y, double *z) {
-  const __m256d tv = _mm256_set1_pd(t), zero = _mm256_setzero_pd();
-  const __m256d one = _mm256_set1_pd(1.0), two = _mm256_set1_pd(2.0);
-  for (size_t i = i0, end = i0 + n; i < end; i += 4) {
-    __m256d tau = tau4(s, i, tv);
-    __m256d xw = _mm256_mul_pd(tau, ld(s->w[0], i));
-    __m256d kd = _mm256_floor_pd(xw);
-    __m256d w = _mm256_sub_pd(xw, kd);
-    __m256d smooth =
-        _mm256_sub_pd(_mm256_mul_pd(_mm256_mul_pd(w, w),
-                                    _mm256_sub_pd(_mm256_set1_pd(3.0), _mm256_mul_pd(two, w))),
-                      w);
-    __m256d h = _mm256_add_pd(w, _mm256_mul_pd(ld(s->w[2], i), smooth));
-    /* ((k mod n) + n) mod n and (k + 1) mod n in exact integer doubles */
-    __m256d per = ld(s->w[1], i);
-    __m256d has = _mm256_cmp_pd(per, zero, _CMP_GT_OQ);
-    __m256d safe = select4(has, per, one);
-    __m256d k = _mm256_sub_pd(kd, _mm256_mul_pd(safe, _mm256_floor_pd(_mm256_div_pd(kd, safe))));
-    k = select4(_mm256_cmp_pd(k, zero, _CMP_LT_OQ), _mm256_add_pd(k, safe), k);
-    k = select4(_mm256_cmp_pd(k, safe, _CMP_GE_OQ), _mm256_sub_pd(k, safe), k);
-    __m256d k1 = _mm256_add_pd(k, one);
-    k1 = select4(_mm256_cmp_pd(k1, safe, _CMP_GE_OQ), _mm256_sub_pd(k1, safe), k1);
-    k = select4(has, k, kd);
-    k1 = select4(has, k1, _mm256_add_pd(kd, one));
-    __m256i key0 = to_i64(k), key1 = to_i64(k1);
-    __m256d l[3];
+  const __m256d tv = _mm256_set1_pd(t);
+  size_t i = i0, end = i0 + n;
+  for (; i + 4 < end; i += 8) {
+    __m256d h[2], l[2][3];
+    __m256i key0[2], key1[2];
+    for (size_t u = 0; u < 2; u++) {
+      random_keys4(s, i + 4 * u, tv, &h[u], &key0[u], &key1[u]);
+    }
     for (int a = 0; a < 3; a++) {
-      __m256i h3 = _mm256_or_si256(_mm256_slli_epi64(to_i64(ld(s->n[a][0], i)), 32),
-                                   to_i64(ld(s->n[a][1], i)));
-      __m256d c = ld(s->ph[a], i), bnd = ld(s->rho[a], i);
-      __m256d p0 = waypoint4(h3, key0, c, bnd), p1 = waypoint4(h3, key1, c, bnd);
-      l[a] = _mm256_add_pd(p0, _mm256_mul_pd(_mm256_sub_pd(p1, p0), h));
+      for (size_t u = 0; u < 2; u++) {
+        l[u][a] = random_axis4(s, i + 4 * u, a, h[u], key0[u], key1[u]);
+      }
+    }
+    store4(frame4(s, i, l[0]), i - i0, end - i, x, y, z);
+    store4(frame4(s, i + 4, l[1]), i + 4 - i0, end - i - 4, x, y, z);
+  }
+  if (i < end) {
+    __m256d h, l[3];
+    __m256i key0, key1;
+    random_keys4(s, i, tv, &h, &key0, &key1);
+    for (int a = 0; a < 3; a++) {
+      l[a] = random_axis4(s, i, a, h, key0, key1);
     }
     store4(frame4(s, i, l), i - i0, end - i, x, y, z);
   }
