@@ -89,8 +89,8 @@ HA__LANES_KERNEL(ha__batch_segs_avx2, segs4)
 /* path.c's find_key for any τ, without branches on the keys' times: the
  * last key of [0, n − 2] at or before τ (0 when none is), the same unique
  * key as find_key's search where τ lies inside the keys (a sorted array has
- * one segment [lo, lo + 1] of positive duration holding τ). Mispredicted
- * branches of the search were most of the kernel's time. */
+ * one segment [lo, lo + 1] of positive duration holding τ). The loop's
+ * trip count depends on n alone; the comparison feeds a conditional add. */
 static HA__ALWAYS_INLINE size_t key_below(const ha_keyframe *keys, size_t n, double tau) {
   size_t lo = 0;
   for (size_t len = n - 1; len > 1;) {
