@@ -503,6 +503,9 @@ int ha_bench_engine(int argc, char **argv) {
     print_row("libm-loop", sizes[s], "libm", libm_ns[s], 0.0, libm_ns[s], JS_CIRCULAR_NS, 0.0);
   }
   double simd_first = 0.0, simd_last = 0.0;
+  /* "mix" at the last size, scalar and AVX2 (0: not run), for the models'
+   * summary. */
+  double mix_ns[2] = {0.0, 0.0};
   char targets[4][200]; /* the target lines, printed at the end */
   size_t ntargets = 0;
   for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
@@ -534,6 +537,10 @@ int ha_bench_engine(int argc, char **argv) {
         if (c == 0) {
           simd_last = r.ns[HA_BATCH_IMPL_AVX2];
         }
+        if (cases[c].nmodels > 1 && cases[c].group == 1 && s == nsizes - 1) {
+          mix_ns[0] = sc;
+          mix_ns[1] = r.ns[HA_BATCH_IMPL_AVX2];
+        }
         if (cases[c].nmodels > 1 && sizes[s] == 100000) {
           /* Issue 14's target for the mixes at 100,000 tracks. */
           double mps = 1e3 / r.ns[HA_BATCH_IMPL_AVX2], x = sc / r.ns[HA_BATCH_IMPL_AVX2];
@@ -557,7 +564,8 @@ int ha_bench_engine(int argc, char **argv) {
     size_t n = sizes[nsizes - 1];
     printf("\n%-14s %9s %12s %12s %10s\n", "model", "tracks", "scalar M/s", "avx2 M/s",
            "avx2/scalar");
-    double slowest = 0.0;
+    double slowest = 0.0, sum_sc = 0.0, sum_av = 0.0;
+    size_t ran = 0;
     const char *slowest_name = NULL;
     for (size_t m = 0; m < nall; m++) {
       result r;
@@ -572,6 +580,11 @@ int ha_bench_engine(int argc, char **argv) {
       printf("%-14s %9zu %12.1f %12.1f %9.2fx\n", all[m], n, 1e3 / sc,
              r.have[HA_BATCH_IMPL_AVX2] ? 1e3 / av : 0.0,
              r.have[HA_BATCH_IMPL_AVX2] ? sc / av : 0.0);
+      if (r.have[HA_BATCH_IMPL_AVX2]) {
+        sum_sc += sc;
+        sum_av += av;
+        ran++;
+      }
       double best = r.have[HA_BATCH_IMPL_AVX2] ? 1e3 / av : 1e3 / sc;
       if (slowest_name == NULL || best < slowest) {
         slowest = best;
@@ -587,6 +600,20 @@ int ha_bench_engine(int argc, char **argv) {
     }
     printf("(models: each model alone, %d motions in turn, defaults; only with --cases models)\n",
            POOL);
+    if (ran == nall) {
+      /* What the mix would cost if running the models in turn added
+       * nothing: each model's time alone, averaged over the models. */
+      double msc = sum_sc / (double)ran, mav = sum_av / (double)ran;
+      printf("models alone, mean over all %zu: scalar %.2f ns, avx2 %.2f ns a position, x%.2f", ran,
+             msc, mav, msc / mav);
+      if (mix_ns[1] > 0.0) {
+        printf(
+            "; the mix in this run: scalar %.2f ns, avx2 %.2f ns, x%.2f (its interleaving: "
+            "%+.2f ns, %+.2f ns)",
+            mix_ns[0], mix_ns[1], mix_ns[0] / mix_ns[1], mix_ns[0] - msc, mix_ns[1] - mav);
+      }
+      printf("\n");
+    }
   }
   if (only == NULL || strstr(only, "times") != NULL) {
     /* One motion at 1,000 times, positions interleaved (as the Node addon's
