@@ -873,7 +873,10 @@ static void test_nonfinite_time(void) {
   const double huge[] = {1e300, -1e300, 1.7e308, 4.9e-324};
   check_all_impls(&s, nonfinite, HA__COUNTOF_T(nonfinite), TOL_M, "non-finite t");
   check_all_impls(&k, nonfinite, HA__COUNTOF_T(nonfinite), TOL_M, "non-finite t");
-  check_all_impls(&k, huge, HA__COUNTOF_T(huge), HUGE_VAL, "huge t (finiteness only)");
+  /* Beyond |a|/T ≈ 2^53 the loop's remainder is meaningless: τ is the
+   * start of a cycle, as ha_time_map says (the kernels once kept the
+   * remainder, and catmull-rom in pingpong gave NaN) */
+  check_all_impls(&k, huge, HA__COUNTOF_T(huge), TOL_M, "huge t");
   set_free(&s);
   set_free(&k);
 }

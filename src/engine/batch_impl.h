@@ -121,11 +121,14 @@ static inline double ha__batch_tau(double a, double T, double mode) {
     r -= T;
     k += 1.0;
   }
-  if (r < 0.0) {
-    r = 0.0;
-  }
+  /* Beyond |a|/T ≈ 2^53 the remainder is meaningless and may leave the
+   * cycle: ha_time_map's start of a cycle, r = 0 (a kernel fed such a τ
+   * could leave its segment tables: catmull-rom gave NaN). */
   if (mode < 1.5) {
-    return r;
+    return r >= 0.0 && r < T ? r : 0.0;
+  }
+  if (!(r >= 0.0 && r <= T)) {
+    r = 0.0;
   }
   /* Parity as k − 2·floor(k/2): exact for integers, NaN (odd, as fmod
    * gives) for an infinite k. */

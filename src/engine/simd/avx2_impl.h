@@ -108,7 +108,11 @@ static inline __m256d tau4(const ha__batch_soa *s, size_t i, __m256d t) {
   __m256d wrap = _mm256_cmp_pd(r, T, _CMP_GE_OQ);
   r = _mm256_blendv_pd(r, _mm256_sub_pd(r, T), wrap);
   k = _mm256_add_pd(k, _mm256_and_pd(wrap, _mm256_set1_pd(1.0)));
-  r = _mm256_max_pd(r, zero); /* r < 0 → 0 (a −0 may become +0: same point) */
+  /* r outside the cycle (below 0, or |a|/T beyond 2^53) → 0, as
+   * ha__batch_tau: [0, T) for loop, [0, T] for pingpong. */
+  __m256d from0 = _mm256_cmp_pd(r, zero, _CMP_GE_OQ);
+  __m256d r_loop = _mm256_and_pd(r, _mm256_and_pd(from0, _mm256_cmp_pd(r, T, _CMP_LT_OQ)));
+  r = _mm256_and_pd(r, _mm256_and_pd(from0, _mm256_cmp_pd(r, T, _CMP_LE_OQ)));
   __m256d half = _mm256_floor_pd(_mm256_mul_pd(k, _mm256_set1_pd(0.5)));
   __m256d parity = _mm256_sub_pd(k, _mm256_add_pd(half, half));
   __m256d even = _mm256_cmp_pd(parity, zero, _CMP_EQ_OQ);
@@ -118,7 +122,7 @@ static inline __m256d tau4(const ha__batch_soa *s, size_t i, __m256d t) {
 
   __m256d is_pp = _mm256_cmp_pd(mode, _mm256_set1_pd(1.5), _CMP_GT_OQ);
   __m256d is_once = _mm256_cmp_pd(mode, _mm256_set1_pd(0.5), _CMP_LT_OQ);
-  return _mm256_blendv_pd(_mm256_blendv_pd(r, pingpong, is_pp), once, is_once);
+  return _mm256_blendv_pd(_mm256_blendv_pd(r_loop, pingpong, is_pp), once, is_once);
 }
 
 /* ---- hashing (random, perlin-noise) ----
