@@ -189,8 +189,9 @@ static void test_grid_paths(void) {
     eval_all(&sc, t, "random seek");
     t = play(&sc, t, 3, "forward after random seek");
   }
-  /* Both paths taken, in fair numbers. */
-  CHECK_MSG(sc.single > sc.evals / 2 && sc.single < sc.evals * 99 / 100,
+  /* Both paths taken, in fair numbers: single steps were 43–79% of the
+   * evaluations over 140 seeds (more than half failed 4 of the first 30). */
+  CHECK_MSG(sc.single > sc.evals / 4 && sc.single < sc.evals * 99 / 100,
             "%zu of %zu evaluations took a single step", sc.single, sc.evals);
   printf(
       "     %zu tracks x %zu times: max error %.2g m, caches equal to the model's; %zu of "

@@ -118,7 +118,9 @@ static void run(size_t len, uint64_t seed) {
     }
   }
   printf("     len %zu (%zu blocks): %zu lookups, %zu found\n", len, h.nblocks, lookups, found);
-  CHECK(found > lookups / 8 && found < lookups);
+  /* Both answers in fair numbers: found was 8–48% of the lookups over
+   * 1,200 runs (200 seeds × 6 lengths); 1/8 failed for seeds 5 and 6. */
+  CHECK(found > lookups / 20 && found < lookups);
   free(m.pos);
   ha__history_deinit(&h);
 }
