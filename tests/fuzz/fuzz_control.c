@@ -7,8 +7,9 @@
  * (ha_player_tick_once). Properties checked (abort on violation):
  *   - every control message (each message of a bundle, however nested) gets
  *     exactly one reply, "/holoanim/ack" or "/holoanim/error", naming its
- *     address, with a non-empty reason; device feedback (/track/N/xyz|aed)
- *     and malformed bundle elements get none, a malformed datagram one error;
+ *     address, with a non-empty reason; device feedback (/track/N/xyz|aed,
+ *     ADM-OSC /adm/obj/N/xyz|aed) and malformed bundle elements get none, a
+ *     malformed datagram one error;
  *   - an ack only answers an address of the command table;
  *   - a feedback position handed to the application is finite;
  *   - after the commands are applied, the transport time is finite and the
@@ -112,7 +113,9 @@ static size_t expected_replies(const uint8_t *data, size_t len, int depth) {
   if (pkt.kind == HA_OSC_PACKET_MESSAGE) {
     uint32_t n;
     const char *rest;
-    int feedback = ha_osc_parse_indexed(pkt.message.address, "/track/", &n, &rest) &&
+    /* device echoes, /track/{n}/... or ADM-OSC's /adm/obj/{n}/...: no reply */
+    int feedback = (ha_osc_parse_indexed(pkt.message.address, "/track/", &n, &rest) ||
+                    ha_osc_parse_indexed(pkt.message.address, "/adm/obj/", &n, &rest)) &&
                    (strcmp(rest, "/xyz") == 0 || strcmp(rest, "/aed") == 0);
     return feedback ? 0 : 1;
   }
