@@ -32,7 +32,7 @@ static void step(const ha__batch_soa *s, size_t i, double *y) {
 void ha__batch_attract_scalar(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
                               double *y, double *z) {
   for (size_t i = i0; i < i0 + n; i++) {
-    double tau = ha__grid_tau(s, i, t);
+    double tau = ha__batch_tau_at(s, i, t);
     int64_t k = ha__grid_index(tau);
     double st[HA__ATTRACT_NY];
     int64_t from = ha__grid_resume(&s->ref[i], HA__ATTRACT_NY, k, st);
@@ -68,7 +68,7 @@ void ha__batch_pendulum_scalar(const ha__batch_soa *s, size_t i0, size_t n, doub
                                double *y, double *z) {
   for (size_t i = i0; i < i0 + n; i++) {
     const ha__batch_ref *r = &s->ref[i];
-    ha_vec3 v = ha__motion_data_eval(r->data, ha__grid_tau(s, i, t), 0.0, 0, r->state);
+    ha_vec3 v = ha__motion_data_eval(r->data, ha__batch_tau_at(s, i, t), 0.0, 0, r->state);
     x[i - i0] = v.x;
     y[i - i0] = v.y;
     z[i - i0] = v.z;

@@ -110,7 +110,8 @@ static inline void ha__batch_soa_fields(ha__batch_soa *s, double **f[HA__BATCH_F
 /* Time mapping of one track, the same arithmetic as ha_time_map (timing.c)
  * operation for operation, so that τ is bit-identical: a period decided
  * differently at a wrap would move a point by a whole turn. `a` must be
- * finite. The SIMD kernels repeat these operations lane-wise. */
+ * finite. τ is always in [0, T], which the integrated kernels' grid step
+ * counts rely on. The SIMD kernels repeat these operations lane-wise. */
 static inline double ha__batch_tau(double a, double T, double mode) {
   if (mode < 0.5) {
     return a < 0.0 ? 0.0 : (a > T ? T : a);
@@ -155,14 +156,6 @@ static inline double ha__batch_tau_at(const ha__batch_soa *s, size_t i, double t
  * whichever way it is reached, so kernels and model share caches. */
 #define HA__GRID_DT 1e-3
 #define HA__ATTRACT_NY 6
-
-/* τ for the integrated kernels: beyond |a|/T ≈ 2^53 the loop remainder
- * is meaningless and may leave [0, T] (ha_time_map then says 0); a step
- * count must never come from it. */
-static inline double ha__grid_tau(const ha__batch_soa *s, size_t i, double t) {
-  double tau = ha__batch_tau_at(s, i, t);
-  return tau >= 0.0 && tau <= s->T[i] ? tau : 0.0;
-}
 
 /* fixed_step.h's grid_index: the largest k with k·dt ≤ τ. */
 static inline int64_t ha__grid_index(double tau) {

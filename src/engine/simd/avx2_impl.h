@@ -172,14 +172,6 @@ static HA__ALWAYS_INLINE __m256d select4(__m256d mask, __m256d yes, __m256d no) 
   return _mm256_blendv_pd(no, yes, mask);
 }
 
-/* τ of tracks i..i+3 for the integrated kernels (ha__grid_tau). */
-static inline __m256d grid_tau4(const ha__batch_soa *s, size_t i, __m256d t) {
-  __m256d tau = tau4(s, i, t);
-  __m256d in = _mm256_and_pd(_mm256_cmp_pd(tau, _mm256_setzero_pd(), _CMP_GE_OQ),
-                             _mm256_cmp_pd(tau, ld(s->T, i), _CMP_LE_OQ));
-  return _mm256_and_pd(tau, in);
-}
-
 /* One output vector triple. */
 typedef struct xyz4 {
   __m256d x, y, z;

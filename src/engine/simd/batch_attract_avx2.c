@@ -117,7 +117,7 @@ static HA__ALWAYS_INLINE void prepare4(const ha__batch_soa *s, size_t i, size_t 
   _mm256_store_pd(ch->vmax + g, ld(s->w[2], at));
   _mm256_store_pd(ch->keep + g,
                   _mm256_sub_pd(_mm256_set1_pd(1.0), _mm256_mul_pd(ld(s->um[0], at), dt)));
-  __m256d tau = grid_tau4(s, at, tv);
+  __m256d tau = tau4(s, at, tv);
   grid4 gr;
   grid_heads4(s, at, end, HA__ATTRACT_NY, &gr);
   grid_plan4(&gr, tau);

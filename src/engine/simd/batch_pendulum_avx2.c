@@ -168,7 +168,7 @@ static HA__ALWAYS_INLINE void prepare4(const ha__batch_soa *s, size_t i, size_t 
   if (g % 8 == 0) {
     prefetch_slice(s, at + PF_AHEAD);
   }
-  __m256d tau = grid_tau4(s, at, tv);
+  __m256d tau = tau4(s, at, tv);
   _mm256_store_pd(ch->tau + g, tau);
   _mm256_store_pd(ch->nw2 + g, _mm256_sub_pd(zero, ld(s->w[0], at)));
   _mm256_store_pd(ch->c + g, ld(s->w[1], at));
