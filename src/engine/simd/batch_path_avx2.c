@@ -28,16 +28,22 @@ static const double zero_seg[HA__SEG_DOUBLES];
  * lane l in lane l of c[q]): four coefficients at a time, one unaligned
  * load per lane and a 4 × 4 transpose; the last two as 128-bit pairs (a
  * segment may end its table: nothing past coefficient 13 is read). */
+/* Four doubles at each of p[0..3], transposed: r[q] holds p[l][q] in lane l. */
+static HA__ALWAYS_INLINE void transpose4(const double *const p[4], __m256d r[4]) {
+  __m256d r0 = _mm256_loadu_pd(p[0]), r1 = _mm256_loadu_pd(p[1]);
+  __m256d r2 = _mm256_loadu_pd(p[2]), r3 = _mm256_loadu_pd(p[3]);
+  __m256d t0 = _mm256_unpacklo_pd(r0, r1), t1 = _mm256_unpackhi_pd(r0, r1);
+  __m256d t2 = _mm256_unpacklo_pd(r2, r3), t3 = _mm256_unpackhi_pd(r2, r3);
+  r[0] = _mm256_permute2f128_pd(t0, t2, 0x20);
+  r[1] = _mm256_permute2f128_pd(t1, t3, 0x20);
+  r[2] = _mm256_permute2f128_pd(t0, t2, 0x31);
+  r[3] = _mm256_permute2f128_pd(t1, t3, 0x31);
+}
+
 static HA__ALWAYS_INLINE void coefs4(const double *const k[4], __m256d c[HA__SEG_DOUBLES]) {
   for (int q = 0; q < 12; q += 4) {
-    __m256d r0 = _mm256_loadu_pd(k[0] + q), r1 = _mm256_loadu_pd(k[1] + q);
-    __m256d r2 = _mm256_loadu_pd(k[2] + q), r3 = _mm256_loadu_pd(k[3] + q);
-    __m256d t0 = _mm256_unpacklo_pd(r0, r1), t1 = _mm256_unpackhi_pd(r0, r1);
-    __m256d t2 = _mm256_unpacklo_pd(r2, r3), t3 = _mm256_unpackhi_pd(r2, r3);
-    c[q] = _mm256_permute2f128_pd(t0, t2, 0x20);
-    c[q + 1] = _mm256_permute2f128_pd(t1, t3, 0x20);
-    c[q + 2] = _mm256_permute2f128_pd(t0, t2, 0x31);
-    c[q + 3] = _mm256_permute2f128_pd(t1, t3, 0x31);
+    const double *const at[4] = {k[0] + q, k[1] + q, k[2] + q, k[3] + q};
+    transpose4(at, c + q);
   }
   __m128d p0 = _mm_loadu_pd(k[0] + 12), p1 = _mm_loadu_pd(k[1] + 12);
   __m128d p2 = _mm_loadu_pd(k[2] + 12), p3 = _mm_loadu_pd(k[3] + 12);
@@ -107,18 +113,6 @@ _Static_assert(offsetof(ha_keyframe, position) == sizeof(double) &&
                    offsetof(ha_keyframe, position.z) + sizeof(double) < sizeof(ha_keyframe),
                "a key's time, x, y and z must be four consecutive doubles within the key");
 
-/* The four lanes' keys transposed: time, x, y, z vectors. */
-static HA__ALWAYS_INLINE void key_rows4(const ha_keyframe *const k[4], __m256d r[4]) {
-  __m256d r0 = _mm256_loadu_pd(&k[0]->time), r1 = _mm256_loadu_pd(&k[1]->time);
-  __m256d r2 = _mm256_loadu_pd(&k[2]->time), r3 = _mm256_loadu_pd(&k[3]->time);
-  __m256d t0 = _mm256_unpacklo_pd(r0, r1), t1 = _mm256_unpackhi_pd(r0, r1);
-  __m256d t2 = _mm256_unpacklo_pd(r2, r3), t3 = _mm256_unpackhi_pd(r2, r3);
-  r[0] = _mm256_permute2f128_pd(t0, t2, 0x20);
-  r[1] = _mm256_permute2f128_pd(t1, t3, 0x20);
-  r[2] = _mm256_permute2f128_pd(t0, t2, 0x31);
-  r[3] = _mm256_permute2f128_pd(t1, t3, 0x31);
-}
-
 static const ha_keyframe zero_key;
 
 static HA__ALWAYS_INLINE xyz4 keys4(const ha__batch_soa *s, size_t i, size_t rem, __m256d tv) {
@@ -160,8 +154,10 @@ static HA__ALWAYS_INLINE xyz4 keys4(const ha__batch_soa *s, size_t i, size_t rem
   }
   /* A held lane has kb = ka, t_a = t_b; a lane in a segment t_a < t_b. */
   __m256d a[4], b[4];
-  key_rows4(ka, a);
-  key_rows4(kb, b);
+  const double *const pa[4] = {&ka[0]->time, &ka[1]->time, &ka[2]->time, &ka[3]->time};
+  const double *const pb[4] = {&kb[0]->time, &kb[1]->time, &kb[2]->time, &kb[3]->time};
+  transpose4(pa, a); /* time, x, y, z */
+  transpose4(pb, b);
   const __m256d zero = _mm256_setzero_pd();
   __m256d held = _mm256_cmp_pd(a[0], b[0], _CMP_EQ_OQ);
   /* key_fraction: (τ − t_a)/(t_b − t_a) eased; linear is ha_ease's clamp
