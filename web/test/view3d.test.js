@@ -133,7 +133,8 @@ test(`3D view: ${N} animated tracks from an empty folder; fps printed for 2D, 3D
   // the clicks below land where the page draws the sources: wait until it
   // has every one at its base (the device may have them before the page)
   await steps.drawnAt(page, doc.tracks.map((x) => [x.id, x.position]));
-  await sleep(300); // (and the 3D view has drawn them)
+  // and the 3D view has drawn that frame (its loop runs on animation frames)
+  await page.waitForFunction(() => window.__holo3d.drawnSeq() === window.__holo.live.seq);
   // zoom in with the wheel (the camera comes closer: sources spread on screen)
   const vb = await page.locator('[data-testid=view-3d]').boundingBox();
   const spread = () => page.evaluate(() => {

@@ -124,9 +124,11 @@ export function View3D() {
       raf = requestAnimationFrame(loop);
     };
     raf = requestAnimationFrame(loop);
-    // for tests: frames drawn, and where a track is on screen (page pixels)
+    // for tests: frames drawn, the live frame last drawn, and where a track
+    // is on screen (page pixels)
     window.__holo3d = {
       frames: () => v.frames,
+      drawnSeq: () => v.seq,
       work: () => Array.from(v.work),
       renderer: () => {
         const g = v.gl.getContext();
