@@ -5,7 +5,8 @@
  * track: "mix", the worst case for the kernels' runs; in groups of 16 tracks
  * sharing a motion: "mix-g16", closer to a show), at 1,000, 100,000 and
  * 1,000,000 tracks, each through the generic path
- * (ha_motion_eval per track), the scalar kernels and the AVX2 kernels. The
+ * (ha_motion_eval per track), the scalar kernels and the vector kernels
+ * (AVX2, 4 lanes; AVX-512, 8 lanes; each where the CPU has it). The
  * baseline is a bare loop of libm cos/sin over the same number of circles (no
  * time mapping, no frame): what a plain C loop costs on this machine now.
  * The original JavaScript animator is quoted from shared/BASELINES.md
@@ -13,7 +14,7 @@
  * lissajous; 54/82 ns for calculate() alone), since it cannot run here.
  *
  * "models" (only when named in --cases): each registered model alone at the
- * last size, scalar and AVX2 per model.
+ * last size, scalar and the vector kernels per model.
  *
  * Also "times": one motion (circular, lissajous) at 1,000 times through
  * ha_motion_eval_times (the Node addon's evaluate), per implementation, with
@@ -197,10 +198,17 @@ static int make_pool(const char *model, uint64_t *rng, ha_motion **pool) {
 }
 
 typedef struct result {
-  double ns[4];  /* per ha_batch_impl (GENERIC, SCALAR, AVX2 used) */
-  double cpu[4]; /* the same in thread CPU time (bench_batch only) */
-  int have[4];
+  double ns[HA_BATCH_IMPL_AVX512 + 1];  /* per ha_batch_impl (AUTO unused) */
+  double cpu[HA_BATCH_IMPL_AVX512 + 1]; /* the same in thread CPU time (bench_batch only) */
+  int have[HA_BATCH_IMPL_AVX512 + 1];
 } result;
+
+/* The widest vector implementation `r` ran (AUTO: none), as AUTO picks. */
+static ha_batch_impl best_vec(const result *r) {
+  return r->have[HA_BATCH_IMPL_AVX512] ? HA_BATCH_IMPL_AVX512
+         : r->have[HA_BATCH_IMPL_AVX2] ? HA_BATCH_IMPL_AVX2
+                                       : HA_BATCH_IMPL_AUTO;
+}
 
 /* Build a batch of n tracks in groups of `group` consecutive tracks sharing
  * one motion, the groups cycling over `models` (POOL motions each), then time
@@ -208,7 +216,7 @@ typedef struct result {
 static int bench_batch(const char *const *models, size_t nmodels, size_t group, size_t n,
                        double min_time, result *res, int spread) {
   static const ha_batch_impl impls[] = {HA_BATCH_IMPL_GENERIC, HA_BATCH_IMPL_SCALAR,
-                                        HA_BATCH_IMPL_AVX2};
+                                        HA_BATCH_IMPL_AVX2, HA_BATCH_IMPL_AVX512};
   int rc = -1;
   uint64_t rng = 7;
   ha_motion **pool = calloc(nmodels * POOL, sizeof(*pool));
@@ -297,9 +305,9 @@ static void times_work(void *arg) {
  * times (1.3 ms apart) per implementation and layout; res->ns[impl] is the
  * interleaved figure, planar[impl] the planar one. */
 static int bench_times(const char *model, size_t n, double min_time, result *res,
-                       double planar[4]) {
+                       double planar[HA_BATCH_IMPL_AVX512 + 1]) {
   static const ha_batch_impl impls[] = {HA_BATCH_IMPL_GENERIC, HA_BATCH_IMPL_SCALAR,
-                                        HA_BATCH_IMPL_AVX2};
+                                        HA_BATCH_IMPL_AVX2, HA_BATCH_IMPL_AVX512};
   memset(res, 0, sizeof(*res));
   ha_params *p = NULL;
   ha_motion *m = NULL;
@@ -528,29 +536,35 @@ int ha_bench_engine(int argc, char **argv) {
                 cases[c].js_ns, r.cpu[HA_BATCH_IMPL_GENERIC]);
       print_row(cases[c].name, sizes[s], "scalar", sc, sc, libm_ns[s], cases[c].js_ns,
                 r.cpu[HA_BATCH_IMPL_SCALAR]);
-      if (r.have[HA_BATCH_IMPL_AVX2]) {
-        print_row(cases[c].name, sizes[s], "avx2", r.ns[HA_BATCH_IMPL_AVX2], sc, libm_ns[s],
-                  cases[c].js_ns, r.cpu[HA_BATCH_IMPL_AVX2]);
+      static const ha_batch_impl vec[] = {HA_BATCH_IMPL_AVX2, HA_BATCH_IMPL_AVX512};
+      for (size_t k = 0; k < 2; k++) {
+        if (r.have[vec[k]]) {
+          print_row(cases[c].name, sizes[s], ha_batch_impl_name(vec[k]), r.ns[vec[k]], sc,
+                    libm_ns[s], cases[c].js_ns, r.cpu[vec[k]]);
+        }
+      }
+      ha_batch_impl v = best_vec(&r);
+      if (v != HA_BATCH_IMPL_AUTO) {
         if (c == 0 && s == 0) {
-          simd_first = r.ns[HA_BATCH_IMPL_AVX2];
+          simd_first = r.ns[v];
         }
         if (c == 0) {
-          simd_last = r.ns[HA_BATCH_IMPL_AVX2];
+          simd_last = r.ns[v];
         }
         if (cases[c].nmodels > 1 && cases[c].group == 1 && s == nsizes - 1) {
           mix_ns[0] = sc;
-          mix_ns[1] = r.ns[HA_BATCH_IMPL_AVX2];
+          mix_ns[1] = r.ns[v];
         }
         if (cases[c].nmodels > 1 && sizes[s] == 100000) {
           /* Issue 14's target for the mixes at 100,000 tracks. */
-          double mps = 1e3 / r.ns[HA_BATCH_IMPL_AVX2], x = sc / r.ns[HA_BATCH_IMPL_AVX2];
-          double cav = r.cpu[HA_BATCH_IMPL_AVX2], csc = r.cpu[HA_BATCH_IMPL_SCALAR];
+          double mps = 1e3 / r.ns[v], x = sc / r.ns[v];
+          double cav = r.cpu[v], csc = r.cpu[HA_BATCH_IMPL_SCALAR];
           char line[200];
           snprintf(line, sizeof(line),
-                   "target: %s avx2 >= 100 M positions/s and >= 5x scalar -> %s (%.1f M/s, "
+                   "target: %s %s >= 100 M positions/s and >= 5x scalar -> %s (%.1f M/s, "
                    "x%.2f; in thread CPU time %.1f M/s, x%.2f)",
-                   cases[c].name, mps >= 100.0 && x >= 5.0 ? "met" : "NOT met", mps, x, 1e3 / cav,
-                   csc / cav);
+                   cases[c].name, ha_batch_impl_name(v),
+                   mps >= 100.0 && x >= 5.0 ? "met" : "NOT met", mps, x, 1e3 / cav, csc / cav);
           if (ntargets < sizeof(targets) / sizeof(targets[0])) {
             snprintf(targets[ntargets++], sizeof(targets[0]), "%s", line);
           }
@@ -560,11 +574,13 @@ int ha_bench_engine(int argc, char **argv) {
   }
   if (only != NULL && strstr(only, "models") != NULL) {
     /* Every model alone (its POOL motions in turn, no shifts, as in the
-     * mix) at the last size: scalar and AVX2 side by side. */
+     * mix) at the last size: scalar and the vector kernels side by side
+     * ("best": the widest the CPU has, as AUTO picks). */
     size_t n = sizes[nsizes - 1];
-    printf("\n%-14s %9s %12s %12s %10s\n", "model", "tracks", "scalar M/s", "avx2 M/s",
-           "avx2/scalar");
+    printf("\n%-14s %9s %12s %12s %12s %11s\n", "model", "tracks", "scalar M/s", "avx2 M/s",
+           "avx512 M/s", "best/scalar");
     double slowest = 0.0, sum_sc = 0.0, sum_av = 0.0;
+    ha_batch_impl shown = HA_BATCH_IMPL_AUTO;
     size_t ran = 0;
     const char *slowest_name = NULL;
     for (size_t m = 0; m < nall; m++) {
@@ -576,16 +592,19 @@ int ha_bench_engine(int argc, char **argv) {
         free(all);
         return 1;
       }
-      double sc = r.ns[HA_BATCH_IMPL_SCALAR], av = r.ns[HA_BATCH_IMPL_AVX2];
-      printf("%-14s %9zu %12.1f %12.1f %9.2fx\n", all[m], n, 1e3 / sc,
-             r.have[HA_BATCH_IMPL_AVX2] ? 1e3 / av : 0.0,
-             r.have[HA_BATCH_IMPL_AVX2] ? sc / av : 0.0);
-      if (r.have[HA_BATCH_IMPL_AVX2]) {
+      ha_batch_impl v = best_vec(&r);
+      double sc = r.ns[HA_BATCH_IMPL_SCALAR], av = v != HA_BATCH_IMPL_AUTO ? r.ns[v] : 0.0;
+      printf("%-14s %9zu %12.1f %12.1f %12.1f %10.2fx\n", all[m], n, 1e3 / sc,
+             r.have[HA_BATCH_IMPL_AVX2] ? 1e3 / r.ns[HA_BATCH_IMPL_AVX2] : 0.0,
+             r.have[HA_BATCH_IMPL_AVX512] ? 1e3 / r.ns[HA_BATCH_IMPL_AVX512] : 0.0,
+             v != HA_BATCH_IMPL_AUTO ? sc / av : 0.0);
+      if (v != HA_BATCH_IMPL_AUTO) {
         sum_sc += sc;
         sum_av += av;
+        shown = v;
         ran++;
       }
-      double best = r.have[HA_BATCH_IMPL_AVX2] ? 1e3 / av : 1e3 / sc;
+      double best = v != HA_BATCH_IMPL_AUTO ? 1e3 / av : 1e3 / sc;
       if (slowest_name == NULL || best < slowest) {
         slowest = best;
         slowest_name = all[m];
@@ -604,13 +623,14 @@ int ha_bench_engine(int argc, char **argv) {
       /* What the mix would cost if running the models in turn added
        * nothing: each model's time alone, averaged over the models. */
       double msc = sum_sc / (double)ran, mav = sum_av / (double)ran;
-      printf("models alone, mean over all %zu: scalar %.2f ns, avx2 %.2f ns a position, x%.2f", ran,
-             msc, mav, msc / mav);
+      const char *vn = ha_batch_impl_name(shown);
+      printf("models alone, mean over all %zu: scalar %.2f ns, %s %.2f ns a position, x%.2f", ran,
+             msc, vn, mav, msc / mav);
       if (mix_ns[1] > 0.0) {
         printf(
-            "; the mix in this run: scalar %.2f ns, avx2 %.2f ns, x%.2f (its interleaving: "
+            "; the mix in this run: scalar %.2f ns, %s %.2f ns, x%.2f (its interleaving: "
             "%+.2f ns, %+.2f ns)",
-            mix_ns[0], mix_ns[1], mix_ns[0] / mix_ns[1], mix_ns[0] - msc, mix_ns[1] - mav);
+            mix_ns[0], vn, mix_ns[1], mix_ns[0] / mix_ns[1], mix_ns[0] - msc, mix_ns[1] - mav);
       }
       printf("\n");
     }
@@ -622,7 +642,7 @@ int ha_bench_engine(int argc, char **argv) {
     static const double tjs[] = {JS_CIRCULAR_NS, JS_LISSAJOUS_NS};
     for (size_t c = 0; c < 2; c++) {
       result r;
-      double planar[4] = {0};
+      double planar[HA_BATCH_IMPL_AVX512 + 1] = {0};
       char name[32];
       if (bench_times(tmodels[c], 1000, min_time, &r, planar) != 0) {
         free(all);
@@ -632,15 +652,21 @@ int ha_bench_engine(int argc, char **argv) {
       double sc = r.ns[HA_BATCH_IMPL_SCALAR];
       print_row(name, 1000, "generic", r.ns[HA_BATCH_IMPL_GENERIC], sc, libm_ns[0], tjs[c], 0.0);
       print_row(name, 1000, "scalar", sc, sc, libm_ns[0], tjs[c], 0.0);
-      if (r.have[HA_BATCH_IMPL_AVX2]) {
-        print_row(name, 1000, "avx2", r.ns[HA_BATCH_IMPL_AVX2], sc, libm_ns[0], tjs[c], 0.0);
-        print_row(name, 1000, "avx2-soa", planar[HA_BATCH_IMPL_AVX2], planar[HA_BATCH_IMPL_SCALAR],
-                  libm_ns[0], tjs[c], 0.0);
+      static const ha_batch_impl vec[] = {HA_BATCH_IMPL_AVX2, HA_BATCH_IMPL_AVX512};
+      for (size_t k = 0; k < 2; k++) {
+        if (r.have[vec[k]]) {
+          char soa[24];
+          snprintf(soa, sizeof(soa), "%s-soa", ha_batch_impl_name(vec[k]));
+          print_row(name, 1000, ha_batch_impl_name(vec[k]), r.ns[vec[k]], sc, libm_ns[0], tjs[c],
+                    0.0);
+          print_row(name, 1000, soa, planar[vec[k]], planar[HA_BATCH_IMPL_SCALAR], libm_ns[0],
+                    tjs[c], 0.0);
+        }
       }
     }
     printf(
         "(t-*: one motion at 1,000 times through ha_motion_eval_times, \"tracks\" = times; "
-        "positions interleaved x,y,z, avx2-soa: planar arrays)\n");
+        "positions interleaved x,y,z, *-soa: planar arrays)\n");
   }
   if (only == NULL || strstr(only, "engine") != NULL) {
     /* ha_engine_evaluate: everything per tick (transitions, limits, NaN
@@ -663,8 +689,8 @@ int ha_bench_engine(int argc, char **argv) {
   }
   if (simd_first > 0.0 && nsizes > 1) {
     printf(
-        "\ncircular avx2: %.2f ns/pos at %zu tracks, %.2f at %zu (cost per track x%.2f; "
-        "1.0 = linear)\n",
+        "\ncircular, widest vector kernels: %.2f ns/pos at %zu tracks, %.2f at %zu (cost per "
+        "track x%.2f; 1.0 = linear)\n",
         simd_first, sizes[0], simd_last, sizes[nsizes - 1], simd_last / simd_first);
   }
   printf("(the original's calculate() alone was ~%.0f ns/position for circular)\n",

@@ -16,7 +16,7 @@ static int ha__feq_t(double a, double b) {
 }
 
 static const ha_batch_impl impls[] = {HA_BATCH_IMPL_GENERIC, HA_BATCH_IMPL_SCALAR,
-                                      HA_BATCH_IMPL_AVX2};
+                                      HA_BATCH_IMPL_AVX2, HA_BATCH_IMPL_AVX512};
 
 /* The closed-form models the batch runs as kernels. */
 static const char *const kernel_models[] = {
@@ -258,7 +258,7 @@ static void check_all_impls(const track_set *s, const double *times, size_t nt, 
               ha_loop_mode_name(tm.loop), tm.speed, s->ctx[i].shift, t, x[i], y[i], z[i], r.x, r.y,
               r.z, e);
         }
-        if (impls[k] == HA_BATCH_IMPL_AVX2) {
+        if (impls[k] == HA_BATCH_IMPL_AVX2 || impls[k] == HA_BATCH_IMPL_AVX512) {
           /* impls[1] is SCALAR, evaluated just before at the same t. */
           const double *sx = out + 3 * n1, *sy = sx + n1, *sz = sy + n1;
           double d = fmax(fabs(x[i] - sx[i]), fmax(fabs(y[i] - sy[i]), fabs(z[i] - sz[i])));
@@ -278,7 +278,7 @@ static void check_all_impls(const track_set *s, const double *times, size_t nt, 
     }
   }
   if (available[2]) {
-    printf(", avx2-scalar %.2g", simd_vs_scalar);
+    printf(", simd-scalar %.2g", simd_vs_scalar);
   }
   printf(" m (max error; %zu tracks x %zu times)\n", s->n, nt);
   free(out);
@@ -811,7 +811,11 @@ static void test_extreme_angles(void) {
   check_all_impls(&s, times, HA__COUNTOF_T(times), 1e-15, "unit circle");
   check_times_all_impls(&s, times, HA__COUNTOF_T(times), 1e-15, "unit circle");
 
-  if (ha_batch_impl_available(HA_BATCH_IMPL_AVX2)) {
+  static const ha_batch_impl vec[] = {HA_BATCH_IMPL_AVX2, HA_BATCH_IMPL_AVX512};
+  for (size_t k = 0; k < HA__COUNTOF_T(vec); k++) {
+    if (!ha_batch_impl_available(vec[k])) {
+      continue;
+    }
     ha_batch *b = NULL;
     CHECK_OK(ha_batch_create(s.n, &b));
     for (size_t i = 0; i < s.n; i++) {
@@ -820,17 +824,18 @@ static void test_extreme_angles(void) {
     double a[3][64], v[3][64], worst = 0.0;
     for (size_t j = 0; j < HA__COUNTOF_T(times); j++) {
       CHECK_OK(ha_batch_eval_with(b, times[j], a[0], a[1], a[2], HA_BATCH_IMPL_SCALAR));
-      CHECK_OK(ha_batch_eval_with(b, times[j], v[0], v[1], v[2], HA_BATCH_IMPL_AVX2));
+      CHECK_OK(ha_batch_eval_with(b, times[j], v[0], v[1], v[2], vec[k]));
       for (size_t i = 0; i < s.n; i++) {
         for (int c = 0; c < 2; c++) {
           double e = fabs(a[c][i] - v[c][i]);
           worst = e > worst ? e : worst;
-          CHECK_MSG(e <= 1e-15, "track %zu at t=%.17g: libm %.17g, avx2 %.17g", i, times[j],
-                    a[c][i], v[c][i]);
+          CHECK_MSG(e <= 1e-15, "track %zu at t=%.17g: libm %.17g, %s %.17g", i, times[j], a[c][i],
+                    ha_batch_impl_name(vec[k]), v[c][i]);
         }
       }
     }
-    printf("     avx2 vs libm sin/cos over |theta| <= 7e3 rad: max difference %.3g\n", worst);
+    printf("     %s vs libm sin/cos over |theta| <= 7e3 rad: max difference %.3g\n",
+           ha_batch_impl_name(vec[k]), worst);
     ha_batch_destroy(b);
   }
   for (size_t i = 0; i < s.n; i++) {
@@ -1015,18 +1020,25 @@ static void test_capacity_and_api(void) {
   CHECK(!ha_batch_impl_available((ha_batch_impl)42));
 #if defined(HA_NO_SIMD)
   CHECK(!ha_batch_impl_available(HA_BATCH_IMPL_AVX2));
+  CHECK(!ha_batch_impl_available(HA_BATCH_IMPL_AVX512));
 #endif
+  /* AVX-512 implies AVX2 (its kernels use AVX2 shuffles). */
+  CHECK(!ha_batch_impl_available(HA_BATCH_IMPL_AVX512) ||
+        ha_batch_impl_available(HA_BATCH_IMPL_AVX2));
   ha_batch_impl active = ha_batch_active_impl(b);
-  CHECK(active ==
-        (ha_batch_impl_available(HA_BATCH_IMPL_AVX2) ? HA_BATCH_IMPL_AVX2 : HA_BATCH_IMPL_SCALAR));
+  CHECK(active == (ha_batch_impl_available(HA_BATCH_IMPL_AVX512) ? HA_BATCH_IMPL_AVX512
+                   : ha_batch_impl_available(HA_BATCH_IMPL_AVX2) ? HA_BATCH_IMPL_AVX2
+                                                                 : HA_BATCH_IMPL_SCALAR));
   printf("     active implementation: %s\n", ha_batch_impl_name(active));
   ha_batch_impl parsed = HA_BATCH_IMPL_AUTO;
-  for (int i = 0; i <= (int)HA_BATCH_IMPL_AVX2; i++) {
+  for (int i = 0; i <= (int)HA_BATCH_IMPL_AVX512; i++) {
     CHECK_OK(ha_batch_impl_parse(ha_batch_impl_name((ha_batch_impl)i), &parsed));
     CHECK_INT(parsed, i);
   }
   CHECK_OK(ha_batch_impl_parse("AVX2", &parsed));
   CHECK_INT(parsed, HA_BATCH_IMPL_AVX2);
+  CHECK_OK(ha_batch_impl_parse("AVX512", &parsed));
+  CHECK_INT(parsed, HA_BATCH_IMPL_AVX512);
   CHECK_INT(ha_batch_impl_parse("sse9", &parsed), HA_EINVAL);
   CHECK_INT(ha_batch_impl_parse(NULL, &parsed), HA_EINVAL);
   CHECK_STR(ha_batch_impl_name((ha_batch_impl)42), "unknown");

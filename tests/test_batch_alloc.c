@@ -65,7 +65,7 @@ static void test_eval_allocates_nothing(void) {
   CHECK_INT(ha_t_frees, 0);
   /* The other implementations too (fewer calls: the generic one is slow). */
   static const ha_batch_impl others[] = {HA_BATCH_IMPL_GENERIC, HA_BATCH_IMPL_SCALAR,
-                                         HA_BATCH_IMPL_AVX2};
+                                         HA_BATCH_IMPL_AVX2, HA_BATCH_IMPL_AVX512};
   for (size_t j = 0; j < sizeof(others) / sizeof(others[0]); j++) {
     if (!ha_batch_impl_available(others[j])) {
       continue;

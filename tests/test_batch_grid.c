@@ -19,7 +19,8 @@
 #define TOL_M 1e-9
 #define NTRACK 75 /* two full chunks of 32 and a partial one, per kernel */
 
-static const ha_batch_impl impls[] = {HA_BATCH_IMPL_SCALAR, HA_BATCH_IMPL_AVX2};
+static const ha_batch_impl impls[] = {HA_BATCH_IMPL_SCALAR, HA_BATCH_IMPL_AVX2,
+                                      HA_BATCH_IMPL_AVX512};
 enum { NIMPL = sizeof(impls) / sizeof(impls[0]) };
 
 static uint64_t g_seed;

@@ -22,7 +22,7 @@
 static uint64_t g_seed;
 
 static const ha_batch_impl impls[] = {HA_BATCH_IMPL_GENERIC, HA_BATCH_IMPL_SCALAR,
-                                      HA_BATCH_IMPL_AVX2};
+                                      HA_BATCH_IMPL_AVX2, HA_BATCH_IMPL_AVX512};
 #define HA__COUNTOF_IMPLS (sizeof(impls) / sizeof(impls[0]))
 
 /* A perlin-noise motion of random shape; frequency in [f_lo, f_hi]. */

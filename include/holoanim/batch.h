@@ -50,10 +50,12 @@ typedef struct ha_batch ha_batch;
 /* Implementations of ha_batch_eval. All compute the same positions (within
  * 1e-9 m); they differ in speed. */
 typedef enum ha_batch_impl {
-  HA_BATCH_IMPL_AUTO = 0, /* the one chosen at create: AVX2 when the CPU has it, else scalar */
+  HA_BATCH_IMPL_AUTO = 0, /* the one chosen at create: the widest the CPU has (AVX-512, then
+                             AVX2), else scalar */
   HA_BATCH_IMPL_GENERIC,  /* ha_motion_eval for every track: the reference */
   HA_BATCH_IMPL_SCALAR,   /* closed-form kernels, one track at a time, libm sin/cos */
-  HA_BATCH_IMPL_AVX2      /* closed-form kernels, 4 tracks per instruction (x86-64 AVX2+FMA) */
+  HA_BATCH_IMPL_AVX2,     /* closed-form kernels, 4 tracks per instruction (x86-64 AVX2+FMA) */
+  HA_BATCH_IMPL_AVX512    /* the same kernels, 8 tracks per instruction (AVX-512 F, DQ, VL) */
 } ha_batch_impl;
 
 /* Counts describing a batch (diagnostics and tests). */
@@ -188,7 +190,7 @@ ha_status ha_motion_eval_times_with(const ha_motion *m, const ha_track_ctx *ctx,
  * always can). Thread: any. */
 bool ha_batch_impl_available(ha_batch_impl impl);
 
-/* "auto", "generic", "scalar", "avx2"; "unknown" for other values; never
+/* "auto", "generic", "scalar", "avx2", "avx512"; "unknown" for other values; never
  * NULL. Thread: any. */
 const char *ha_batch_impl_name(ha_batch_impl impl);
 

@@ -124,7 +124,7 @@ typedef struct ha__kernel_params {
 /* The pendulum's sine (its RK4 steps): Cody–Waite reduction by π/2 (the
  * first part of π/2 has 33 bits, so k·P1 is exact for |k| < 2^20) and
  * fdlibm's kernel polynomials, with plain multiplies and adds only, so the
- * batch's AVX2 kernel (avx2_impl.h, sin4_det) computes the same bits lane
+ * batch's vector kernel (simd/batch_pendulum_vec.c, sin_det) computes the same bits lane
  * by lane whatever the libm: the integrated grid states are then one
  * function of k for the model and the kernel alike, and their caches can
  * be shared. Within about an ulp of sin; |x| > 2^19 goes to libm. */

@@ -70,8 +70,7 @@ typedef struct batch_run {
 struct ha_batch {
   size_t cap;
   size_t n;
-  ha_batch_impl impl; /* resolved at create: SCALAR or AVX2 */
-  int avx2_ok;        /* AVX2 kernels compiled in and supported by this CPU */
+  ha_batch_impl impl; /* resolved at create: SCALAR, AVX2 or AVX512 */
   double *fields;     /* every field array, one aligned allocation */
   ha__batch_soa soa;  /* pointers into `fields` */
   const ha_motion **motion;
@@ -109,12 +108,35 @@ static bool cpu_has_avx2(void) {
 #endif
 }
 
+/* The 8-lane kernels: AVX-512 F (the vectors), DQ (the 64-bit masks, and/or
+ * of doubles, the 64-bit multiply), VL (nothing the kernels ask for, but
+ * every CPU with the other two has it), and the 4-lane kernels' AVX2 and
+ * FMA for their shuffles. */
+static bool cpu_has_avx512(void) {
+#if defined(HA_HAVE_AVX2) && defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+  /* libgcc checks that the OS saves the ZMM state (XGETBV) before it
+   * reports AVX-512 features. */
+  return cpu_has_avx2() && __builtin_cpu_supports("avx512f") &&
+         __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl");
+#else
+  return false;
+#endif
+}
+
+/* AUTO: the widest implementation this CPU has. */
+static ha_batch_impl best_impl(void) {
+  return cpu_has_avx512() ? HA_BATCH_IMPL_AVX512
+         : cpu_has_avx2() ? HA_BATCH_IMPL_AVX2
+                          : HA_BATCH_IMPL_SCALAR;
+}
+
 bool ha_batch_impl_available(ha_batch_impl impl) {
   switch (impl) {
   case HA_BATCH_IMPL_AUTO:
   case HA_BATCH_IMPL_GENERIC:
   case HA_BATCH_IMPL_SCALAR: return true;
   case HA_BATCH_IMPL_AVX2: return cpu_has_avx2();
+  case HA_BATCH_IMPL_AVX512: return cpu_has_avx512();
   }
   return false;
 }
@@ -125,13 +147,15 @@ const char *ha_batch_impl_name(ha_batch_impl impl) {
   case HA_BATCH_IMPL_GENERIC: return "generic";
   case HA_BATCH_IMPL_SCALAR: return "scalar";
   case HA_BATCH_IMPL_AVX2: return "avx2";
+  case HA_BATCH_IMPL_AVX512: return "avx512";
   }
   return "unknown";
 }
 
 ha_status ha_batch_impl_parse(const char *name, ha_batch_impl *out) {
   static const ha_batch_impl all[] = {HA_BATCH_IMPL_AUTO, HA_BATCH_IMPL_GENERIC,
-                                      HA_BATCH_IMPL_SCALAR, HA_BATCH_IMPL_AVX2};
+                                      HA_BATCH_IMPL_SCALAR, HA_BATCH_IMPL_AVX2,
+                                      HA_BATCH_IMPL_AVX512};
   for (size_t i = 0; name != NULL && i < HA__COUNTOF(all); i++) {
     if (strcasecmp(name, ha_batch_impl_name(all[i])) == 0) {
       *out = all[i];
@@ -171,10 +195,10 @@ ha_status ha_batch_create(size_t capacity, ha_batch **out) {
   }
   b->psize = psize;
   b->npages = (capacity + psize - 1) / psize + KIND_COUNT;
-  /* Whole cache lines per field, and ≥ 3 slots of slack for the SIMD
+  /* Whole cache lines per field, and ≥ 7 slots of slack for the SIMD
    * kernels' last vector (batch_impl.h). */
   size_t slots = b->npages * psize;
-  size_t stride = (slots + 3u + 7u) & ~(size_t)7u;
+  size_t stride = (slots + 7u + 7u) & ~(size_t)7u;
   size_t bytes = HA__BATCH_FIELDS * stride * sizeof(double);
   b->stride = stride;
   b->fields = aligned_alloc(64, bytes);
@@ -205,8 +229,7 @@ ha_status ha_batch_create(size_t capacity, ha_batch **out) {
   }
   b->cap = capacity;
   ha_batch_clear(b);
-  b->avx2_ok = cpu_has_avx2() ? 1 : 0;
-  b->impl = b->avx2_ok ? HA_BATCH_IMPL_AVX2 : HA_BATCH_IMPL_SCALAR;
+  b->impl = best_impl();
   *out = b;
   return HA_OK;
 }
@@ -815,23 +838,17 @@ static const ha__batch_kernel_fn scalar_kernels[KIND_COUNT] = {NULL,
                                                                ha__batch_keys_scalar,
                                                                ha__batch_direct};
 #if defined(HA_HAVE_AVX2)
-static const ha__batch_kernel_fn avx2_kernels[KIND_COUNT] = {NULL,
-                                                             ha__batch_circle_avx2,
-                                                             ha__batch_sines_avx2,
-                                                             ha__batch_lerp_avx2,
-                                                             ha__batch_rot1_avx2,
-                                                             ha__batch_rot2_avx2,
-                                                             ha__batch_wave_avx2,
-                                                             ha__batch_bounce_avx2,
-                                                             ha__batch_cubic_avx2,
-                                                             ha__batch_spring_avx2,
-                                                             ha__batch_random_avx2,
-                                                             ha__batch_perlin_avx2,
-                                                             ha__batch_attract_avx2,
-                                                             ha__batch_pendulum_avx2,
-                                                             ha__batch_segs_avx2,
-                                                             ha__batch_keys_avx2,
-                                                             ha__batch_direct};
+#define HA__VEC_KERNELS(sfx)                                                                      \
+  {                                                                                               \
+    NULL, ha__batch_circle_##sfx, ha__batch_sines_##sfx, ha__batch_lerp_##sfx,                    \
+        ha__batch_rot1_##sfx, ha__batch_rot2_##sfx, ha__batch_wave_##sfx, ha__batch_bounce_##sfx, \
+        ha__batch_cubic_##sfx, ha__batch_spring_##sfx, ha__batch_random_##sfx,                    \
+        ha__batch_perlin_##sfx, ha__batch_attract_##sfx, ha__batch_pendulum_##sfx,                \
+        ha__batch_segs_##sfx, ha__batch_keys_##sfx, ha__batch_direct                              \
+  }
+static const ha__batch_kernel_fn avx2_kernels[KIND_COUNT] = HA__VEC_KERNELS(avx2);
+static const ha__batch_kernel_fn avx512_kernels[KIND_COUNT] = HA__VEC_KERNELS(avx512);
+#undef HA__VEC_KERNELS
 #endif
 
 /* Slots per kernel call on the grouped path: the outputs of a range whose
@@ -927,9 +944,10 @@ static ha_status eval_range(const ha_batch *b, double t, size_t first, size_t en
   case HA_BATCH_IMPL_GENERIC: eval_generic(b, first, end - first, t, x, y, z); return HA_OK;
   case HA_BATCH_IMPL_SCALAR: kernels = scalar_kernels; break;
   case HA_BATCH_IMPL_AVX2:
+  case HA_BATCH_IMPL_AVX512:
 #if defined(HA_HAVE_AVX2)
-    if (b->avx2_ok) {
-      kernels = avx2_kernels;
+    if (ha_batch_impl_available(impl)) {
+      kernels = impl == HA_BATCH_IMPL_AVX512 ? avx512_kernels : avx2_kernels;
       break;
     }
 #endif
@@ -1017,7 +1035,7 @@ ha_status ha_motion_eval_times_with(const ha_motion *m, const ha_track_ctx *ctx,
   void (*circle)(const ha__times_params *, const double *, size_t, const ha__times_out *) = NULL;
   void (*sines)(const ha__times_params *, const double *, size_t, const ha__times_out *) = NULL;
   if (impl == HA_BATCH_IMPL_AUTO) {
-    impl = cpu_has_avx2() ? HA_BATCH_IMPL_AVX2 : HA_BATCH_IMPL_SCALAR;
+    impl = best_impl();
   }
   switch (impl) {
   case HA_BATCH_IMPL_GENERIC: break;
@@ -1026,10 +1044,11 @@ ha_status ha_motion_eval_times_with(const ha_motion *m, const ha_track_ctx *ctx,
     sines = ha__times_sines_scalar;
     break;
   case HA_BATCH_IMPL_AVX2:
+  case HA_BATCH_IMPL_AVX512:
 #if defined(HA_HAVE_AVX2)
-    if (cpu_has_avx2()) {
-      circle = ha__times_circle_avx2;
-      sines = ha__times_sines_avx2;
+    if (ha_batch_impl_available(impl)) {
+      circle = impl == HA_BATCH_IMPL_AVX512 ? ha__times_circle_avx512 : ha__times_circle_avx2;
+      sines = impl == HA_BATCH_IMPL_AVX512 ? ha__times_sines_avx512 : ha__times_sines_avx2;
       break;
     }
 #endif

@@ -63,7 +63,7 @@ void ha__batch_attract_scalar(const ha__batch_soa *s, size_t i0, size_t n, doubl
 
 /* PENDULUM's scalar reference: the model itself on the slot's data (its
  * grid, folds, cache rule, wrap and frame), without ha_motion_eval's
- * dispatch; the AVX2 kernel steps the grid in lanes (batch_pendulum_avx2.c). */
+ * dispatch; the vector kernel steps the grid in lanes (simd/batch_pendulum_vec.c). */
 void ha__batch_pendulum_scalar(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
                                double *y, double *z) {
   for (size_t i = i0; i < i0 + n; i++) {

@@ -34,7 +34,7 @@
  * radius. τ comes from the time mapping fields (T, speed, shift, mode =
  * ha_loop_mode as a double).
  *
- * Every field array has at least 3 slots of slack past the capacity and all
+ * Every field array has at least 7 slots of slack past the capacity and all
  * are zeroed at create, so a SIMD kernel may load a full vector at the end of
  * a run: the lanes past it hold other tracks' values or zeros, are computed
  * and discarded (masked stores). */
@@ -262,8 +262,8 @@ typedef void (*ha__batch_kernel_fn)(const ha__batch_soa *s, size_t i0, size_t n,
  * (batch_direct.c); one implementation for every ISA. */
 void ha__batch_direct(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x, double *y,
                       double *z);
-/* The shape kernels, scalar reference (batch.c) and AVX2
- * (simd/batch_shapes_avx2.c). */
+/* The shape kernels, scalar reference (batch.c) and vector
+ * (simd/batch_shapes_vec.c, as AVX2 and AVX-512). */
 #define HA__SHAPE_KERNELS(X) \
   X(lerp)                    \
   X(rot1)                    \
@@ -275,9 +275,11 @@ void ha__batch_direct(const ha__batch_soa *s, size_t i0, size_t n, double t, dou
 HA__SHAPE_KERNELS(HA__DECLARE_SHAPE)
 #undef HA__DECLARE_SHAPE
 #if defined(HA_HAVE_AVX2)
-#define HA__DECLARE_SHAPE(name)                                                                  \
-  void ha__batch_##name##_avx2(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x, \
-                               double *y, double *z);
+#define HA__DECLARE_SHAPE(name)                                                                    \
+  void ha__batch_##name##_avx2(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,   \
+                               double *y, double *z);                                              \
+  void ha__batch_##name##_avx512(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x, \
+                                 double *y, double *z);
 HA__SHAPE_KERNELS(HA__DECLARE_SHAPE)
 #undef HA__DECLARE_SHAPE
 #endif
@@ -292,14 +294,21 @@ void ha__times_circle_scalar(const ha__times_params *p, const double *t, size_t 
 void ha__times_sines_scalar(const ha__times_params *p, const double *t, size_t n,
                             const ha__times_out *o);
 #if defined(HA_HAVE_AVX2)
-void ha__times_circle_avx2(const ha__times_params *p, const double *t, size_t n,
-                           const ha__times_out *o);
-void ha__times_sines_avx2(const ha__times_params *p, const double *t, size_t n,
-                          const ha__times_out *o);
-void ha__batch_circle_avx2(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
-                           double *y, double *z);
-void ha__batch_sines_avx2(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
-                          double *y, double *z);
+/* The vector kernels of one motion at many times and of the batch's
+ * CIRCLE and SINES, each in its 4-lane (_avx2) and 8-lane (_avx512)
+ * build (simd/batch_vec.c). */
+#define HA__DECLARE_VEC(sfx)                                                                    \
+  void ha__times_circle_##sfx(const ha__times_params *p, const double *t, size_t n,             \
+                              const ha__times_out *o);                                          \
+  void ha__times_sines_##sfx(const ha__times_params *p, const double *t, size_t n,              \
+                             const ha__times_out *o);                                           \
+  void ha__batch_circle_##sfx(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x, \
+                              double *y, double *z);                                            \
+  void ha__batch_sines_##sfx(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,  \
+                             double *y, double *z);
+HA__DECLARE_VEC(avx2)
+HA__DECLARE_VEC(avx512)
+#undef HA__DECLARE_VEC
 #endif
 
 #endif

@@ -2,7 +2,7 @@
  * model_impl.h): catmull-rom's curve_eval on the slot's segment table and
  * keyframes' ha__keyframes_eval on the data's keys, with path.c's own
  * functions, so the local position is the model's bits and only the folded
- * frame rounds differently. The AVX2 kernels (simd/batch_path_avx2.c)
+ * frame rounds differently. The vector kernels (simd/batch_path_vec.c)
  * repeat these operations lane-wise. */
 #include "batch_impl.h"
 #include "path_impl.h"

@@ -1,4 +1,5 @@
-/* AVX2 + FMA batch kernels: four tracks per instruction, in double.
+/* Vector batch kernels: VW tracks per instruction (4 with AVX2 + FMA, 8
+ * with AVX-512: vec_impl.h), in double.
  *
  * The same computation as the scalar reference in batch.c, lane by lane:
  *   - the time mapping repeats ha_time_map's operations exactly (division,
@@ -30,7 +31,7 @@
  * Rejected: glibc's libmvec (needs -ffast-math, glibc only), float (1e-9 m
  * agreement needs double), a scalar loop for partial vectors (see below).
  *
- * Two passes. Each vector of four lanes is one long dependency chain (the
+ * Two passes. Each vector is one long dependency chain (the
  * division and floor of the time mapping, the range reduction, the
  * polynomials: ~100 cycles), and the out-of-order window holds only about
  * three iterations of a loop doing it all, so one fused loop stalls on
@@ -44,208 +45,209 @@
  * the last term of each polynomial dropped (4% faster; 7e-12 from libm
  * without a refit, 7e-9 m on a 1000 m radius).
  *
- * A run whose length is not a multiple of 4 ends with a partial vector: the
+ * A run whose length is not a multiple of VW ends with a partial vector: the
  * full vector is loaded anyway (the field arrays have slack and are zeroed,
  * batch_impl.h), computed by the same code, and only the run's lanes are
  * stored (masked stores), so a 1-track run costs one vector iteration. The
  * other lanes belong to other tracks or are zero (T = 0 gives NaN there);
  * they never leave the registers. */
-#include "avx2_impl.h"
+#include "vec_impl.h"
 
 /* c_r + m_r0·a + m_r1·b (+ m_r2·d) for output row r. */
-static inline __m256d row2(const ha__batch_soa *s, int r, size_t i, __m256d a, __m256d b) {
-  __m256d v = _mm256_fmadd_pd(ld(s->m[r][0], i), a, ld(s->c[r], i));
-  return _mm256_fmadd_pd(ld(s->m[r][1], i), b, v);
+static inline vd row2(const ha__batch_soa *s, int r, size_t i, vd a, vd b) {
+  vd v = vfmadd(ld(s->m[r][0], i), a, ld(s->c[r], i));
+  return vfmadd(ld(s->m[r][1], i), b, v);
 }
-static inline __m256d row3(const ha__batch_soa *s, int r, size_t i, __m256d a, __m256d b,
-                           __m256d d) {
-  return _mm256_fmadd_pd(ld(s->m[r][2], i), d, row2(s, r, i, a, b));
+static inline vd row3(const ha__batch_soa *s, int r, size_t i, vd a, vd b, vd d) {
+  return vfmadd(ld(s->m[r][2], i), d, row2(s, r, i, a, b));
 }
 
 /* Pass 1 (see the file comment): p = τ/T for SINES, θ = θ0 + w·p for
  * CIRCLE, not fused: the scalar path's (and the models') rounding. */
-static HA__ALWAYS_INLINE __m256d pass1(const ha__batch_soa *s, size_t i, __m256d t, int sines) {
-  __m256d p = _mm256_div_pd(tau4(s, i, t), ld(s->T, i));
-  return sines ? p : _mm256_add_pd(ld(s->ph[0], i), _mm256_mul_pd(ld(s->w[0], i), p));
+static HA__ALWAYS_INLINE vd pass1(const ha__batch_soa *s, size_t i, vd t, int sines) {
+  vd p = vdiv(tau_v(s, i, t), ld(s->T, i));
+  return sines ? p : vadd(ld(s->ph[0], i), vmul(ld(s->w[0], i), p));
 }
 
-static HA__ALWAYS_INLINE xyz4 circle4(const ha__batch_soa *s, size_t i, __m256d th) {
-  __m256d sn, cs;
-  sincos4(th, &sn, &cs);
-  xyz4 o = {row2(s, 0, i, cs, sn), row2(s, 1, i, cs, sn), row2(s, 2, i, cs, sn)};
+static HA__ALWAYS_INLINE xyz_v circle_v(const ha__batch_soa *s, size_t i, vd th) {
+  vd sn, cs;
+  sincos_v(th, &sn, &cs);
+  xyz_v o = {row2(s, 0, i, cs, sn), row2(s, 1, i, cs, sn), row2(s, 2, i, cs, sn)};
   return o;
 }
 
 /* Written out rather than as a loop over k: GCC kept that loop, with the
  * sines in memory, which was about 2x slower. */
-static HA__ALWAYS_INLINE xyz4 sines4(const ha__batch_soa *s, size_t i, __m256d p) {
-  __m256d s0, s1, s2, unused;
-  sincos4(_mm256_add_pd(_mm256_mul_pd(ld(s->w[0], i), p), ld(s->ph[0], i)), &s0, &unused);
-  sincos4(_mm256_add_pd(_mm256_mul_pd(ld(s->w[1], i), p), ld(s->ph[1], i)), &s1, &unused);
-  sincos4(_mm256_add_pd(_mm256_mul_pd(ld(s->w[2], i), p), ld(s->ph[2], i)), &s2, &unused);
-  xyz4 o = {row3(s, 0, i, s0, s1, s2), row3(s, 1, i, s0, s1, s2), row3(s, 2, i, s0, s1, s2)};
+static HA__ALWAYS_INLINE xyz_v sines_v(const ha__batch_soa *s, size_t i, vd p) {
+  vd s0, s1, s2, unused;
+  sincos_v(vadd(vmul(ld(s->w[0], i), p), ld(s->ph[0], i)), &s0, &unused);
+  sincos_v(vadd(vmul(ld(s->w[1], i), p), ld(s->ph[1], i)), &s1, &unused);
+  sincos_v(vadd(vmul(ld(s->w[2], i), p), ld(s->ph[2], i)), &s2, &unused);
+  xyz_v o = {row3(s, 0, i, s0, s1, s2), row3(s, 1, i, s0, s1, s2), row3(s, 2, i, s0, s1, s2)};
   return o;
 }
 
-/* Evaluate tracks [i0, i0 + n) four at a time, in chunks of CHUNK tracks
+/* Evaluate tracks [i0, i0 + n) a vector at a time, in chunks of CHUNK tracks
  * and two passes per chunk (see the file comment). `sines` is a constant
  * after inlining. */
 static HA__ALWAYS_INLINE void for_runs(const ha__batch_soa *s, size_t i0, size_t n, double t,
                                        double *x, double *y, double *z, int sines) {
-  _Alignas(32) double buf[CHUNK];
-  __m256d tv = _mm256_set1_pd(t);
+  _Alignas(VALIGN) double buf[CHUNK];
+  vd tv = vset1(t);
   for (size_t c0 = i0, end = i0 + n; c0 < end; c0 += CHUNK) {
     size_t m = end - c0 < CHUNK ? end - c0 : CHUNK;
-    for (size_t j = 0; j < m; j += 4) {
-      _mm256_store_pd(buf + j, pass1(s, c0 + j, tv, sines));
+    for (size_t j = 0; j < m; j += VW) {
+      vstore(buf + j, pass1(s, c0 + j, tv, sines));
     }
-    for (size_t j = 0; j < m; j += 4) {
-      __m256d b = _mm256_load_pd(buf + j);
-      store4(sines ? sines4(s, c0 + j, b) : circle4(s, c0 + j, b), c0 + j - i0, m - j, x, y, z);
+    for (size_t j = 0; j < m; j += VW) {
+      vd b = vload(buf + j);
+      store_v(sines ? sines_v(s, c0 + j, b) : circle_v(s, c0 + j, b), c0 + j - i0, m - j, x, y, z);
     }
   }
 }
 
-void ha__batch_circle_avx2(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
-                           double *y, double *z) {
+void HA__V(ha__batch_circle)(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
+                             double *y, double *z) {
   for_runs(s, i0, n, t, x, y, z, 0);
 }
 
-void ha__batch_sines_avx2(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
-                          double *y, double *z) {
+void HA__V(ha__batch_sines)(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
+                            double *y, double *z) {
   for_runs(s, i0, n, t, x, y, z, 1);
 }
 
 /* ---- one motion, many times (ha_motion_eval_times) ----
  *
- * The parameters are broadcast once; each vector holds four times. The loop
+ * The parameters are broadcast once; each vector holds VW times. The loop
  * mode is known for the whole call, so only its branch of the time mapping
  * is computed, and the output layout too: planar arrays (stride 1), or
  * interleaved x, y, z (stride 3, y = x + 1, z = x + 2: what a JavaScript
- * Float64Array of positions holds), where four positions are transposed in
- * registers into three full vectors (12 consecutive doubles); any other
+ * Float64Array of positions holds), where four positions at a time are
+ * transposed in registers into three 256-bit vectors (12 consecutive
+ * doubles); any other
  * stride is stored lane by lane. */
 
 enum { LAYOUT_PLANAR = 0, LAYOUT_XYZ = 1, LAYOUT_STRIDED = 2 };
 
-typedef struct times4 {
-  __m256d T, speed, shift;
-  __m256d c[3], m[3][3], w[3], ph[3];
-} times4;
+typedef struct times_v {
+  vd T, speed, shift;
+  vd c[3], m[3][3], w[3], ph[3];
+} times_v;
 
-static void times4_init(const ha__times_params *p, times4 *v) {
-  v->T = _mm256_set1_pd(p->T);
-  v->speed = _mm256_set1_pd(p->speed);
-  v->shift = _mm256_set1_pd(p->shift);
+static void times_v_init(const ha__times_params *p, times_v *v) {
+  v->T = vset1(p->T);
+  v->speed = vset1(p->speed);
+  v->shift = vset1(p->shift);
   for (int r = 0; r < 3; r++) {
-    v->c[r] = _mm256_set1_pd(p->c[r]);
-    v->w[r] = _mm256_set1_pd(p->w[r]);
-    v->ph[r] = _mm256_set1_pd(p->ph[r]);
+    v->c[r] = vset1(p->c[r]);
+    v->w[r] = vset1(p->w[r]);
+    v->ph[r] = vset1(p->ph[r]);
     for (int k = 0; k < 3; k++) {
-      v->m[r][k] = _mm256_set1_pd(p->m[r][k]);
+      v->m[r][k] = vset1(p->m[r][k]);
     }
   }
 }
 
-/* τ of four times: ha_time_map(t·speed − shift) lane by lane, for `mode`. */
-static HA__ALWAYS_INLINE __m256d times_tau4(const times4 *v, __m256d t, int mode) {
-  const __m256d zero = _mm256_setzero_pd();
-  __m256d a = _mm256_sub_pd(_mm256_mul_pd(t, v->speed), v->shift);
+/* τ of VW times: ha_time_map(t·speed − shift) lane by lane, for `mode`. */
+static HA__ALWAYS_INLINE vd times_tau_v(const times_v *v, vd t, int mode) {
+  const vd zero = vzero();
+  vd a = vsub(vmul(t, v->speed), v->shift);
   /* Non-finite a (t NaN or ±inf) counts as 0, as in ha_motion_eval. */
-  a = _mm256_and_pd(a, _mm256_cmp_pd(abs4(a), _mm256_set1_pd(HUGE_VAL), _CMP_LT_OQ));
+  a = vand(a, vcmp(abs_v(a), vset1(HUGE_VAL), _CMP_LT_OQ));
   if (mode == HA_LOOP_ONCE) {
-    return _mm256_min_pd(_mm256_max_pd(a, zero), v->T);
+    return vmin(vmax(a, zero), v->T);
   }
-  __m256d k = _mm256_floor_pd(_mm256_div_pd(a, v->T));
-  __m256d r = _mm256_sub_pd(a, _mm256_mul_pd(v->T, k));
-  __m256d wrap = _mm256_cmp_pd(r, v->T, _CMP_GE_OQ);
-  r = _mm256_blendv_pd(r, _mm256_sub_pd(r, v->T), wrap);
+  vd k = vfloor(vdiv(a, v->T));
+  vd r = vsub(a, vmul(v->T, k));
+  vd wrap = vcmp(r, v->T, _CMP_GE_OQ);
+  r = vblendv(r, vsub(r, v->T), wrap);
   if (mode == HA_LOOP_LOOP) {
     /* r outside [0, T) (|a|/T beyond 2^53) → 0 */
-    __m256d ok =
-        _mm256_and_pd(_mm256_cmp_pd(r, zero, _CMP_GE_OQ), _mm256_cmp_pd(r, v->T, _CMP_LT_OQ));
-    return _mm256_and_pd(r, ok);
+    vd ok = vand(vcmp(r, zero, _CMP_GE_OQ), vcmp(r, v->T, _CMP_LT_OQ));
+    return vand(r, ok);
   }
-  k = _mm256_add_pd(k, _mm256_and_pd(wrap, _mm256_set1_pd(1.0)));
-  __m256d ok =
-      _mm256_and_pd(_mm256_cmp_pd(r, zero, _CMP_GE_OQ), _mm256_cmp_pd(r, v->T, _CMP_LE_OQ));
-  r = _mm256_and_pd(r, ok);
-  __m256d half = _mm256_floor_pd(_mm256_mul_pd(k, _mm256_set1_pd(0.5)));
-  __m256d parity = _mm256_sub_pd(k, _mm256_add_pd(half, half));
-  __m256d even = _mm256_cmp_pd(parity, zero, _CMP_EQ_OQ);
-  return _mm256_blendv_pd(_mm256_sub_pd(v->T, r), r, even);
+  k = vadd(k, vand(wrap, vset1(1.0)));
+  vd ok = vand(vcmp(r, zero, _CMP_GE_OQ), vcmp(r, v->T, _CMP_LE_OQ));
+  r = vand(r, ok);
+  vd half = vfloor(vmul(k, vset1(0.5)));
+  vd parity = vsub(k, vadd(half, half));
+  vd even = vcmp(parity, zero, _CMP_EQ_OQ);
+  return vblendv(vsub(v->T, r), r, even);
 }
 
 /* Pass 1 (see times_loop): p = τ/T for SINES, θ = θ0 + w·p for CIRCLE
  * (not fused, as pass1 above). */
-static HA__ALWAYS_INLINE __m256d times_pass1(const times4 *v, __m256d t, int sines, int mode) {
-  __m256d p = _mm256_div_pd(times_tau4(v, t, mode), v->T);
-  return sines ? p : _mm256_add_pd(v->ph[0], _mm256_mul_pd(v->w[0], p));
+static HA__ALWAYS_INLINE vd times_pass1(const times_v *v, vd t, int sines, int mode) {
+  vd p = vdiv(times_tau_v(v, t, mode), v->T);
+  return sines ? p : vadd(v->ph[0], vmul(v->w[0], p));
 }
 
-static HA__ALWAYS_INLINE xyz4 times_circle4(const times4 *v, __m256d th) {
-  __m256d sn, cs;
-  sincos4(th, &sn, &cs);
-  xyz4 o;
-  o.x = _mm256_fmadd_pd(v->m[0][1], sn, _mm256_fmadd_pd(v->m[0][0], cs, v->c[0]));
-  o.y = _mm256_fmadd_pd(v->m[1][1], sn, _mm256_fmadd_pd(v->m[1][0], cs, v->c[1]));
-  o.z = _mm256_fmadd_pd(v->m[2][1], sn, _mm256_fmadd_pd(v->m[2][0], cs, v->c[2]));
+static HA__ALWAYS_INLINE xyz_v times_circle_v(const times_v *v, vd th) {
+  vd sn, cs;
+  sincos_v(th, &sn, &cs);
+  xyz_v o;
+  o.x = vfmadd(v->m[0][1], sn, vfmadd(v->m[0][0], cs, v->c[0]));
+  o.y = vfmadd(v->m[1][1], sn, vfmadd(v->m[1][0], cs, v->c[1]));
+  o.z = vfmadd(v->m[2][1], sn, vfmadd(v->m[2][0], cs, v->c[2]));
   return o;
 }
 
 /* Row r of c + m·(a, b, d). */
-static HA__ALWAYS_INLINE __m256d times_row3(const times4 *v, int r, __m256d a, __m256d b,
-                                            __m256d d) {
-  __m256d acc = _mm256_fmadd_pd(v->m[r][0], a, v->c[r]);
-  acc = _mm256_fmadd_pd(v->m[r][1], b, acc);
-  return _mm256_fmadd_pd(v->m[r][2], d, acc);
+static HA__ALWAYS_INLINE vd times_row3(const times_v *v, int r, vd a, vd b, vd d) {
+  vd acc = vfmadd(v->m[r][0], a, v->c[r]);
+  acc = vfmadd(v->m[r][1], b, acc);
+  return vfmadd(v->m[r][2], d, acc);
 }
 
 /* Written out, not as loops over k and r: GCC kept such loops (and the
  * three sines in memory), which was 2x slower. */
-static HA__ALWAYS_INLINE xyz4 times_sines4(const times4 *v, __m256d p) {
-  __m256d s0, s1, s2, unused;
-  sincos4(_mm256_add_pd(_mm256_mul_pd(v->w[0], p), v->ph[0]), &s0, &unused);
-  sincos4(_mm256_add_pd(_mm256_mul_pd(v->w[1], p), v->ph[1]), &s1, &unused);
-  sincos4(_mm256_add_pd(_mm256_mul_pd(v->w[2], p), v->ph[2]), &s2, &unused);
-  xyz4 o = {times_row3(v, 0, s0, s1, s2), times_row3(v, 1, s0, s1, s2),
-            times_row3(v, 2, s0, s1, s2)};
+static HA__ALWAYS_INLINE xyz_v times_sines_v(const times_v *v, vd p) {
+  vd s0, s1, s2, unused;
+  sincos_v(vadd(vmul(v->w[0], p), v->ph[0]), &s0, &unused);
+  sincos_v(vadd(vmul(v->w[1], p), v->ph[1]), &s1, &unused);
+  sincos_v(vadd(vmul(v->w[2], p), v->ph[2]), &s2, &unused);
+  xyz_v o = {times_row3(v, 0, s0, s1, s2), times_row3(v, 1, s0, s1, s2),
+             times_row3(v, 2, s0, s1, s2)};
   return o;
 }
 
 /* Four positions as x0 y0 z0 x1 | y1 z1 x2 y2 | z2 x3 y3 z3. */
-static HA__ALWAYS_INLINE void interleave4(xyz4 o, __m256d *a, __m256d *b, __m256d *c) {
-  __m256d xy02 = _mm256_unpacklo_pd(o.x, o.y); /* x0 y0 | x2 y2 */
-  __m256d xy13 = _mm256_unpackhi_pd(o.x, o.y); /* x1 y1 | x3 y3 */
-  __m256d zx = _mm256_unpacklo_pd(o.z, xy13);  /* z0 x1 | z2 x3 */
-  __m256d yz = _mm256_unpackhi_pd(xy13, o.z);  /* y1 z1 | y3 z3 */
+static HA__ALWAYS_INLINE void interleave4(__m256d x, __m256d y, __m256d z, __m256d *a, __m256d *b,
+                                          __m256d *c) {
+  __m256d xy02 = _mm256_unpacklo_pd(x, y);  /* x0 y0 | x2 y2 */
+  __m256d xy13 = _mm256_unpackhi_pd(x, y);  /* x1 y1 | x3 y3 */
+  __m256d zx = _mm256_unpacklo_pd(z, xy13); /* z0 x1 | z2 x3 */
+  __m256d yz = _mm256_unpackhi_pd(xy13, z); /* y1 z1 | y3 z3 */
   *a = _mm256_permute2f128_pd(xy02, zx, 0x20);
   *b = _mm256_permute2f128_pd(yz, xy02, 0x30);
   *c = _mm256_permute2f128_pd(zx, yz, 0x31);
 }
 
 /* Store the first `rem` lanes of o as positions i, i + 1, ... (rem ≥ 1; all
- * four when rem ≥ 4). */
-static HA__ALWAYS_INLINE void times_store4(xyz4 o, size_t i, size_t rem, const ha__times_out *d,
-                                           int layout) {
+ * VW when rem ≥ VW). */
+static HA__ALWAYS_INLINE void times_store_v(xyz_v o, size_t i, size_t rem, const ha__times_out *d,
+                                            int layout) {
   if (layout == LAYOUT_PLANAR) {
-    store4(o, i, rem, d->x, d->y, d->z);
+    store_v(o, i, rem, d->x, d->y, d->z);
     return;
   }
-  if (layout == LAYOUT_XYZ && rem >= 4) {
-    __m256d a, b, c;
-    interleave4(o, &a, &b, &c);
-    double *p = d->x + 3 * i;
-    _mm256_storeu_pd(p, a);
-    _mm256_storeu_pd(p + 4, b);
-    _mm256_storeu_pd(p + 8, c);
+  if (layout == LAYOUT_XYZ && rem >= VW) {
+    /* Four positions (12 doubles) per 256-bit half. */
+    for (int h = 0; h < VW / 4; h++) {
+      __m256d a, b, c;
+      interleave4(vhalf(o.x, h), vhalf(o.y, h), vhalf(o.z, h), &a, &b, &c);
+      double *p = d->x + 3 * (i + 4 * (size_t)h);
+      _mm256_storeu_pd(p, a);
+      _mm256_storeu_pd(p + 4, b);
+      _mm256_storeu_pd(p + 8, c);
+    }
     return;
   }
-  double lx[4], ly[4], lz[4];
-  _mm256_storeu_pd(lx, o.x);
-  _mm256_storeu_pd(ly, o.y);
-  _mm256_storeu_pd(lz, o.z);
-  for (size_t k = 0; k < rem && k < 4; k++) {
+  double lx[VW], ly[VW], lz[VW];
+  vstoreu(lx, o.x);
+  vstoreu(ly, o.y);
+  vstoreu(lz, o.z);
+  for (size_t k = 0; k < rem && k < VW; k++) {
     d->x[(i + k) * d->stride] = lx[k];
     d->y[(i + k) * d->stride] = ly[k];
     d->z[(i + k) * d->stride] = lz[k];
@@ -257,22 +259,22 @@ static HA__ALWAYS_INLINE void times_store4(xyz4 o, size_t i, size_t rem, const h
  * CHUNK times and two passes per chunk (see the file comment). The last
  * partial vector loads only the caller's times (masked load; the other
  * lanes are 0, computed and not stored). */
-static HA__ALWAYS_INLINE void times_loop(const times4 *v, const double *t, size_t n,
+static HA__ALWAYS_INLINE void times_loop(const times_v *v, const double *t, size_t n,
                                          const ha__times_out *d, int sines, int mode, int layout) {
-  _Alignas(32) double buf[CHUNK];
+  _Alignas(VALIGN) double buf[CHUNK];
   for (size_t i0 = 0; i0 < n; i0 += CHUNK) {
     size_t m = n - i0 < CHUNK ? n - i0 : CHUNK;
     size_t i = 0;
-    for (; i + 4 <= m; i += 4) {
-      _mm256_store_pd(buf + i, times_pass1(v, _mm256_loadu_pd(t + i0 + i), sines, mode));
+    for (; i + VW <= m; i += VW) {
+      vstore(buf + i, times_pass1(v, vloadu(t + i0 + i), sines, mode));
     }
     if (i < m) {
-      __m256i mask = lanes_below(m - i);
-      _mm256_store_pd(buf + i, times_pass1(v, _mm256_maskload_pd(t + i0 + i, mask), sines, mode));
+      vi mask = lanes_below(m - i);
+      vstore(buf + i, times_pass1(v, vmaskload(t + i0 + i, mask), sines, mode));
     }
-    for (i = 0; i < m; i += 4) {
-      __m256d b = _mm256_load_pd(buf + i);
-      times_store4(sines ? times_sines4(v, b) : times_circle4(v, b), i0 + i, m - i, d, layout);
+    for (i = 0; i < m; i += VW) {
+      vd b = vload(buf + i);
+      times_store_v(sines ? times_sines_v(v, b) : times_circle_v(v, b), i0 + i, m - i, d, layout);
     }
   }
 }
@@ -290,7 +292,7 @@ static int times_layout(const ha__times_out *d) {
   return LAYOUT_STRIDED;
 }
 
-static HA__ALWAYS_INLINE void times_modes(const times4 *v, const double *t, size_t n,
+static HA__ALWAYS_INLINE void times_modes(const times_v *v, const double *t, size_t n,
                                           const ha__times_out *d, int sines, ha_loop_mode mode,
                                           int layout) {
   switch (mode) {
@@ -302,8 +304,8 @@ static HA__ALWAYS_INLINE void times_modes(const times4 *v, const double *t, size
 
 static HA__ALWAYS_INLINE void times_kernel(const ha__times_params *p, const double *t, size_t n,
                                            const ha__times_out *d, int sines) {
-  times4 v;
-  times4_init(p, &v);
+  times_v v;
+  times_v_init(p, &v);
   switch (times_layout(d)) {
   case LAYOUT_PLANAR: times_modes(&v, t, n, d, sines, p->mode, LAYOUT_PLANAR); break;
   case LAYOUT_XYZ: times_modes(&v, t, n, d, sines, p->mode, LAYOUT_XYZ); break;
@@ -311,12 +313,12 @@ static HA__ALWAYS_INLINE void times_kernel(const ha__times_params *p, const doub
   }
 }
 
-void ha__times_circle_avx2(const ha__times_params *p, const double *t, size_t n,
-                           const ha__times_out *d) {
+void HA__V(ha__times_circle)(const ha__times_params *p, const double *t, size_t n,
+                             const ha__times_out *d) {
   times_kernel(p, t, n, d, 0);
 }
 
-void ha__times_sines_avx2(const ha__times_params *p, const double *t, size_t n,
-                          const ha__times_out *d) {
+void HA__V(ha__times_sines)(const ha__times_params *p, const double *t, size_t n,
+                            const ha__times_out *d) {
   times_kernel(p, t, n, d, 1);
 }
