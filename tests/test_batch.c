@@ -391,11 +391,12 @@ static void test_kernel_models_random(void) {
   uint64_t rng = g_seed;
   track_set s;
   set_init(&s, 600);
-  /* Interleaved runs of random length, so kernels start at every offset
-   * and end in every partial vector. */
+  /* Interleaved runs of random length (1 to 17: up to two vectors of
+   * eight lanes and one more), so kernels start at every offset and end in
+   * every partial vector of both widths. */
   while (s.n < s.cap) {
     const char *model = kernel_models[ha_t_rand(&rng) % HA__COUNTOF_T(kernel_models)];
-    size_t run = 1 + (size_t)(ha_t_rand(&rng) % 9);
+    size_t run = 1 + (size_t)(ha_t_rand(&rng) % 17);
     for (size_t k = 0; k < run && s.n < s.cap; k++) {
       add_random(&s, &rng, model, 1, 100.0);
     }
