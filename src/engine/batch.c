@@ -32,8 +32,10 @@
  * can write interleaved x, y, z directly.
  *
  * Dispatch. No process-wide state: ha_batch_create asks the CPU (through
- * libgcc's __builtin_cpu_supports) for AVX2 and FMA and stores the choice in
- * the batch; ha_batch_eval_with lets tests and benchmarks pick. */
+ * libgcc's __builtin_cpu_supports) for AVX-512 F, DQ and VL, then AVX2 and
+ * FMA, and stores the widest implementation it has in the batch (the same
+ * kernel sources built for 8 and 4 lanes: simd/vec_impl.h);
+ * ha_batch_eval_with lets tests and benchmarks pick. */
 #include "batch_impl.h"
 
 #include <stdlib.h>
