@@ -40,7 +40,8 @@ typedef struct chunk {
  * of vector u. */
 static HA__ALWAYS_INLINE void step_il(const chunk *ch, size_t g, vd y[HA__ATTRACT_NY][IL]) {
   const vd dt = vset1(HA__GRID_DT), zero = vzero();
-  vd dv[3][IL], dist[IL], f[IL], pos[IL];
+  vd dv[3][IL], dist[IL], f[IL];
+  vm pos[IL];
   EACH(u) {
     size_t at = g + VW * (size_t)u;
     for (int a = 0; a < 3; a++) {
@@ -49,28 +50,29 @@ static HA__ALWAYS_INLINE void step_il(const chunk *ch, size_t g, vd y[HA__ATTRAC
     vd d2 = vadd(vmul(dv[0][u], dv[0][u]), vmul(dv[1][u], dv[1][u]));
     dist[u] = vsqrt(vadd(d2, vmul(dv[2][u], dv[2][u])));
     vd st = vload(ch->strength + at);
-    f[u] = select_v(vcmp(dist[u], vload(ch->radius + at), _CMP_LT_OQ), vmul(vset1(-2.0), st), st);
+    f[u] = vsel(vcmp(dist[u], vload(ch->radius + at), _CMP_LT_OQ), vmul(vset1(-2.0), st), st);
     pos[u] = vcmp(dist[u], zero, _CMP_GT_OQ);
   }
-  vd sp[IL], over = zero;
+  vd sp[IL];
+  vm over = vm_none();
   EACH(u) {
     vd keep = vload(ch->keep + g + VW * (size_t)u);
     for (int a = 0; a < 3; a++) {
-      vd un = vand(vdiv(dv[a][u], dist[u]), pos[u]);
+      vd un = vkeep(vdiv(dv[a][u], dist[u]), pos[u]);
       y[3 + a][u] = vmul(vadd(y[3 + a][u], vmul(vmul(f[u], un), dt)), keep);
     }
     vd s2 = vadd(vmul(y[3][u], y[3][u]), vmul(y[4][u], y[4][u]));
     sp[u] = vsqrt(vadd(s2, vmul(y[5][u], y[5][u])));
-    over = vor(over, vcmp(sp[u], vload(ch->vmax + g + VW * (size_t)u), _CMP_GT_OQ));
+    over = vm_or(over, vcmp(sp[u], vload(ch->vmax + g + VW * (size_t)u), _CMP_GT_OQ));
   }
   /* The speed limit: the division only when a lane is over it. */
-  if (vmovemask(over) != 0) {
+  if (vm_bits(over) != 0) {
     EACH(u) {
       vd vmax = vload(ch->vmax + g + VW * (size_t)u);
-      vd on = vcmp(sp[u], vmax, _CMP_GT_OQ);
+      vm on = vcmp(sp[u], vmax, _CMP_GT_OQ);
       vd r = vdiv(vmax, sp[u]);
       for (int a = 3; a < 6; a++) {
-        y[a][u] = select_v(on, vmul(y[a][u], r), y[a][u]);
+        y[a][u] = vsel(on, vmul(y[a][u], r), y[a][u]);
       }
     }
   }
@@ -116,11 +118,11 @@ static HA__ALWAYS_INLINE void prepare_v(const ha__batch_soa *s, size_t i, size_t
   grid_v gr;
   grid_heads_v(s, at, end, HA__ATTRACT_NY, &gr);
   grid_plan_v(&gr, tau);
-  vd live = vcast_i2d(lanes_below(end - at));
+  vm live = lanes_below(end - at);
   vstore(ch->tau + g, tau);
   vstore(ch->k + g, gr.k);
   vstore(ch->from + g, gr.from);
-  vstore(ch->cnt + g, vand(vsub(gr.k, gr.from), live));
+  vstore(ch->cnt + g, vkeep(vsub(gr.k, gr.from), live));
   _Pragma("GCC unroll 8") for (size_t q = 0; q < VW; q++) {
     if (at + q < end) {
       const double *y = grid_state(&s->ref[at + q], q, HA__ATTRACT_NY, &gr);
@@ -139,7 +141,8 @@ static HA__ALWAYS_INLINE void prepare_v(const ha__batch_soa *s, size_t i, size_t
 static void walk_chunk(const ha__batch_soa *s, size_t i, size_t m, size_t nvi, chunk *ch) {
   for (double j = 0.0; j < ch->most; j += 1.0) {
     for (size_t g = 0; g < VW * nvi; g += VW * IL) {
-      vd y[HA__ATTRACT_NY][IL], on[IL];
+      vd y[HA__ATTRACT_NY][IL];
+      vm on[IL];
       EACH(u) {
         size_t at = g + VW * (size_t)u;
         on[u] = vcmp(vset1(j), vload(ch->cnt + at), _CMP_LT_OQ);
@@ -151,7 +154,7 @@ static void walk_chunk(const ha__batch_soa *s, size_t i, size_t m, size_t nvi, c
       EACH(u) {
         size_t at = g + VW * (size_t)u;
         for (int a = 0; a < HA__ATTRACT_NY; a++) {
-          vstore(ch->y[a] + at, select_v(on[u], y[a][u], vload(ch->y[a] + at)));
+          vstore(ch->y[a] + at, vsel(on[u], y[a][u], vload(ch->y[a] + at)));
         }
       }
     }
@@ -185,16 +188,17 @@ static void attract_chunk(const ha__batch_soa *s, size_t i, size_t end, vd tv, s
   walk_chunk(s, i, m, nvi, &ch);
   /* The part of a step to τ, on a copy: the cache stays on the grid. */
   for (size_t g = 0; g < VW * nv; g += VW * IL) {
-    vd yy[HA__ATTRACT_NY][IL], w[IL], part = zero;
+    vd yy[HA__ATTRACT_NY][IL], w[IL];
+    vm part = vm_none();
     EACH(u) {
       size_t at = g + VW * (size_t)u;
       for (int a = 0; a < HA__ATTRACT_NY; a++) {
         yy[a][u] = vload(ch.y[a] + at);
       }
       w[u] = vdiv(vsub(vload(ch.tau + at), vmul(vload(ch.k + at), dt)), dt);
-      part = vor(part, vcmp(w[u], zero, _CMP_GT_OQ));
+      part = vm_or(part, vcmp(w[u], zero, _CMP_GT_OQ));
     }
-    if (vmovemask(part) != 0) {
+    if (vm_bits(part) != 0) {
       step_il(&ch, g, yy);
     }
     EACH(u) {
@@ -202,11 +206,12 @@ static void attract_chunk(const ha__batch_soa *s, size_t i, size_t end, vd tv, s
       if (at >= VW * nv) {
         break;
       }
-      vd on = vcmp(w[u], zero, _CMP_GT_OQ), l[3];
+      vm on = vcmp(w[u], zero, _CMP_GT_OQ);
+      vd l[3];
       for (int a = 0; a < 3; a++) {
         vd ya = vload(ch.y[a] + at);
         vd lerp = vadd(ya, vmul(vsub(yy[a][u], ya), w[u]));
-        l[a] = select_v(on, lerp, ya);
+        l[a] = vsel(on, lerp, ya);
       }
       store_v(seam_v(s, i + at, vload(ch.tau + at), frame_v(s, i + at, l)), o + at, m - at, x, y,
               z);

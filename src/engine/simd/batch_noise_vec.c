@@ -30,19 +30,19 @@ static const double zero_table[HA__PERLIN_PAD + 2];
  * subtraction where every lane's fl lies in [0, 2p), else a division. */
 static HA__ALWAYS_INLINE void keys_v(vd fl, vd per, vi *k0, vi *k1) {
   const vd zero = vzero(), one = vset1(1.0);
-  vd has = vcmp(per, zero, _CMP_GT_OQ);
-  vd safe = select_v(has, per, one);
+  vm has = vcmp(per, zero, _CMP_GT_OQ);
+  vd safe = vsel(has, per, one);
   vd k = fl;
-  vd near = vand(vcmp(fl, zero, _CMP_GE_OQ), vcmp(fl, vadd(safe, safe), _CMP_LT_OQ));
-  if (vmovemask(vandnot(near, has)) != 0) {
+  vm near = vm_and(vcmp(fl, zero, _CMP_GE_OQ), vcmp(fl, vadd(safe, safe), _CMP_LT_OQ));
+  if (vm_bits(vm_andnot(near, has)) != 0) {
     k = vsub(fl, vmul(safe, vfloor(vdiv(fl, safe))));
-    k = select_v(vcmp(k, zero, _CMP_LT_OQ), vadd(k, safe), k);
+    k = vsel(vcmp(k, zero, _CMP_LT_OQ), vadd(k, safe), k);
   }
-  k = select_v(vcmp(k, safe, _CMP_GE_OQ), vsub(k, safe), k);
+  k = vsel(vcmp(k, safe, _CMP_GE_OQ), vsub(k, safe), k);
   vd kn = vadd(k, one);
-  kn = select_v(vcmp(kn, safe, _CMP_GE_OQ), vsub(kn, safe), kn);
-  *k0 = to_i64(select_v(has, k, fl));
-  *k1 = to_i64(select_v(has, kn, vadd(fl, one)));
+  kn = vsel(vcmp(kn, safe, _CMP_GE_OQ), vsub(kn, safe), kn);
+  *k0 = to_i64(vsel(has, k, fl));
+  *k1 = to_i64(vsel(has, kn, vadd(fl, one)));
 }
 
 /* The first two doubles at `at` of the lanes' tables (an entry's phase
@@ -84,7 +84,7 @@ static HA__ALWAYS_INLINE void pair_v(const double *const tab[VW], vi idx, vd *g0
  * lattice rate r, period p; from the tables (`tabled`: pad cell 0
  * where `skip`) or by hashing. */
 static HA__ALWAYS_INLINE vd octave_v(const double *const tab[VW], size_t at, vd r, vd tau, vd p,
-                                     vd skip, int tabled) {
+                                     vm skip, int tabled) {
   vd phase, off;
   entry_v(tab, at, &phase, &off);
   vd x = vadd(vmul(r, tau), phase);
@@ -93,7 +93,7 @@ static HA__ALWAYS_INLINE vd octave_v(const double *const tab[VW], size_t at, vd 
   vd g0, g1;
   if (tabled) {
     /* The table's cell: fl itself (the period is wrapped in). */
-    vd k = vandnot(skip, fl);
+    vd k = vdrop(skip, fl);
     pair_v(tab, to_i64(vadd(off, k)), &g0, &g1);
   } else {
     hashed_v(tab, at, fl, p, &g0, &g1);
@@ -136,7 +136,7 @@ static HA__ALWAYS_INLINE xyz_v perlin_v(const ha__batch_soa *s, size_t i, size_t
   for (size_t l = 0; l < VW; l++) {
     tab[l] = l < rem && s->ref[i + l].tab != NULL ? s->ref[i + l].tab : zero_table;
   }
-  vd dead = vcast_i2d(vcmpgt_i64(vadd_i64(vlane_index(), vset1_i64(1)), vset1_i64((long long)rem)));
+  vm dead = vcmpgt_i64(vadd_i64(vlane_index(), vset1_i64(1)), vset1_i64((long long)rem));
   vd tau = tau_v(s, i, tv);
   vd rate = ld(s->w[0], i), per = ld(s->w[1], i), oct = ld(s->w[2], i);
   vd pers = ld(s->ph[0], i);
@@ -144,7 +144,7 @@ static HA__ALWAYS_INLINE xyz_v perlin_v(const ha__batch_soa *s, size_t i, size_t
    * (τ ∈ [0, T]: always, as the model builds it), else 0. */
   vd held, upto;
   entry_v(tab, HA__PERLIN_TABLED, &held, &upto);
-  held = vand(held, vand(vcmp(tau, vzero(), _CMP_GE_OQ), vcmp(tau, upto, _CMP_LE_OQ)));
+  held = vkeep(held, vm_and(vcmp(tau, vzero(), _CMP_GE_OQ), vcmp(tau, upto, _CMP_LE_OQ)));
   double most = 0.0;
   for (size_t l = 0; l < VW && l < rem; l++) {
     most = s->w[2][i + l] > most ? s->w[2][i + l] : most;
@@ -154,10 +154,10 @@ static HA__ALWAYS_INLINE xyz_v perlin_v(const ha__batch_soa *s, size_t i, size_t
   for (int o = 0; o < (int)most; o++) {
     /* rate·2^o and period·2^o exactly; amp 0 where o ≥ the lane's count. */
     vd ov = vset1((double)o);
-    vd on = vcmp(ov, oct, _CMP_LT_OQ);
-    vd w = vand(amp, on);
-    vd skip = vor(dead, vcmp(ov, oct, _CMP_NLT_UQ));
-    int tabled = vmovemask(vor(skip, vcmp(ov, held, _CMP_LT_OQ))) == VFULL;
+    vm on = vcmp(ov, oct, _CMP_LT_OQ);
+    vd w = vkeep(amp, on);
+    vm skip = vm_or(dead, vcmp(ov, oct, _CMP_NLT_UQ));
+    int tabled = vm_bits(vm_or(skip, vcmp(ov, held, _CMP_LT_OQ))) == VFULL;
     vd r = vmul(rate, scale);
     vd p = vmul(per, scale);
     for (int a = 0; a < 3; a++) {

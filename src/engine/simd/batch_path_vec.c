@@ -175,7 +175,7 @@ static HA__ALWAYS_INLINE xyz_v keys_v(const ha__batch_soa *s, size_t i, size_t r
   transpose_v(pa, a); /* time, x, y, z */
   transpose_v(pb, b);
   const vd zero = vzero();
-  vd held = vcmp(a[0], b[0], _CMP_EQ_OQ);
+  vm held = vcmp(a[0], b[0], _CMP_EQ_OQ);
   /* key_fraction: (τ − t_a)/(t_b − t_a) eased; linear is ha_ease's clamp
    * to [0, 1] (NaN to 0); held lanes 0. */
   vd q = vdiv(vsub(tauv, a[0]), vsub(b[0], a[0]));
@@ -188,17 +188,17 @@ static HA__ALWAYS_INLINE xyz_v keys_v(const ha__batch_soa *s, size_t i, size_t r
     }
     e = vload(ev);
   }
-  e = vandnot(held, e);
+  e = vdrop(held, e);
   vd l[3];
   for (int c = 0; c < 3; c++) {
     l[c] = vadd(a[c + 1], vmul(vsub(b[c + 1], a[c + 1]), e));
   }
   if (any_cat) {
-    vd on = vandnot(held, vcmp(ld(s->w[0], i), vset1(HA__KEYS_CATMULL_ROM), _CMP_EQ_OQ));
+    vm on = vm_andnot(held, vcmp(ld(s->w[0], i), vset1(HA__KEYS_CATMULL_ROM), _CMP_EQ_OQ));
     vd cv[3];
     seg_v(k, e, cv);
     for (int c = 0; c < 3; c++) {
-      l[c] = select_v(on, cv[c], l[c]);
+      l[c] = vsel(on, cv[c], l[c]);
     }
   }
   return frame_v(s, i, l);

@@ -46,10 +46,9 @@ static const double cos_c[6] = {-1.1367930566525163e-11, 2.087589666464709e-09,
 
 /* P(z) of IL vectors by Horner: the sine's (which = 0), the cosine's (1)
  * or per lane by quadrant parity (2, the coefficients blended). */
-static HA__ALWAYS_INLINE void poly(const vd z[IL], const vd odd[IL], int which, vd p[IL]) {
-#define COEF(d, u)                                                 \
-  (which == 2 ? select_v(odd[u], vset1(cos_c[d]), vset1(sin_c[d])) \
-              : vset1(which ? cos_c[d] : sin_c[d]))
+static HA__ALWAYS_INLINE void poly(const vd z[IL], const vm odd[IL], int which, vd p[IL]) {
+#define COEF(d, u) \
+  (which == 2 ? vsel(odd[u], vset1(cos_c[d]), vset1(sin_c[d])) : vset1(which ? cos_c[d] : sin_c[d]))
   EACH(u) {
     p[u] = vadd(COEF(1, u), vmul(z[u], COEF(0, u)));
   }
@@ -70,11 +69,11 @@ static HA__ALWAYS_INLINE void poly(const vd z[IL], const vd odd[IL], int which, 
  * Horner chain per lane on coefficients chosen per lane. */
 static HA__ALWAYS_INLINE void sin_det(vd x[IL]) {
   const vd lim = vset1(524288.0);
-  vd big = vzero();
+  vm big = vm_none();
   EACH(u) {
-    big = vor(big, vcmp(abs_v(x[u]), lim, _CMP_NLE_UQ));
+    big = vm_or(big, vcmp(abs_v(x[u]), lim, _CMP_NLE_UQ));
   }
-  if (vmovemask(big) != 0) {
+  if (vm_bits(big) != 0) {
     _Alignas(VALIGN) double v[VW * IL];
     EACH(u) {
       vstore(v + VW * u, x[u]);
@@ -90,7 +89,8 @@ static HA__ALWAYS_INLINE void sin_det(vd x[IL]) {
   /* k = round(x·2/π) as ha__sin_det rounds it; kd = 1.5·2^52 + k holds k
    * mod 4 (the quadrant) in its low mantissa bits. */
   const vd magic = vset1(6755399441055744.0);
-  vd r[IL], z[IL], odd[IL], neg[IL], p[IL], any = vzero(), all = any;
+  vd r[IL], z[IL], neg[IL], p[IL];
+  vm odd[IL], any = vm_none(), all = any;
   EACH(u) {
     vd kd = vadd(vmul(x[u], vset1(0.6366197723675814)), magic);
     vd k = vsub(kd, magic);
@@ -98,19 +98,19 @@ static HA__ALWAYS_INLINE void sin_det(vd x[IL]) {
         vsub(vsub(x[u], vmul(k, vset1(1.5707963267341256))), vmul(k, vset1(6.077100506506192e-11)));
     z[u] = vmul(r[u], r[u]);
     vi q = vcast_d2i(kd);
-    odd[u] = vcast_i2d(vslli(q, 63));                       /* q = 1, 3: cos */
+    odd[u] = vsignmask(vcast_i2d(vslli(q, 63)));            /* q = 1, 3: cos */
     neg[u] = vcast_i2d(vslli(vand_i(q, vset1_i64(2)), 62)); /* q = 2, 3 */
-    any = vor(any, odd[u]);
-    all = u == 0 ? odd[u] : vand(all, odd[u]);
+    any = vm_or(any, odd[u]);
+    all = u == 0 ? odd[u] : vm_and(all, odd[u]);
   }
   vd a[IL], b[IL];
-  if (vmovemask(any) == 0) {
+  if (vm_bits(any) == 0) {
     poly(z, odd, 0, p);
     EACH(u) {
       a[u] = r[u];
       b[u] = vmul(r[u], z[u]);
     }
-  } else if (vmovemask(all) == VFULL) {
+  } else if (vm_bits(all) == VFULL) {
     poly(z, odd, 1, p);
     EACH(u) {
       a[u] = vsub(vset1(1.0), vmul(vset1(0.5), z[u]));
@@ -119,8 +119,8 @@ static HA__ALWAYS_INLINE void sin_det(vd x[IL]) {
   } else {
     poly(z, odd, 2, p);
     EACH(u) {
-      a[u] = select_v(odd[u], vsub(vset1(1.0), vmul(vset1(0.5), z[u])), r[u]);
-      b[u] = vmul(z[u], select_v(odd[u], z[u], r[u])); /* z·z or (r·z) */
+      a[u] = vsel(odd[u], vsub(vset1(1.0), vmul(vset1(0.5), z[u])), r[u]);
+      b[u] = vmul(z[u], vsel(odd[u], z[u], r[u])); /* z·z or (r·z) */
     }
   }
   EACH(u) {
@@ -171,25 +171,24 @@ static HA__ALWAYS_INLINE void prepare_v(const ha__batch_soa *s, size_t i, size_t
   grid_v gr;
   grid_heads_v(s, at, end, 2, &gr);
   /* The folds: past a settled one the model evaluates, past a periodic one τ wraps. */
-  vd past = vcmp(tau, gr.e1, _CMP_GE_OQ);
-  vd settled = vand(vcmp(gr.e0, vset1(FOLD_SETTLED), _CMP_EQ_OQ), past);
-  vd periodic = vand(vcmp(gr.e0, vset1(FOLD_PERIODIC), _CMP_EQ_OQ), past);
-  if (vmovemask(periodic) != 0) {
+  vm past = vcmp(tau, gr.e1, _CMP_GE_OQ);
+  vm settled = vm_and(vcmp(gr.e0, vset1(FOLD_SETTLED), _CMP_EQ_OQ), past);
+  vm periodic = vm_and(vcmp(gr.e0, vset1(FOLD_PERIODIC), _CMP_EQ_OQ), past);
+  if (vm_bits(periodic) != 0) {
     vd folded = vsub(tau, vmul(gr.e1, vfloor(vdiv(tau, gr.e1))));
-    tau = select_v(periodic, folded, tau);
+    tau = vsel(periodic, folded, tau);
   }
-  ch->model |= (unsigned)vmovemask(settled) << g;
+  ch->model |= vm_bits(settled) << g;
   grid_plan_v(&gr, tau);
   /* Lanes that step: in the run, not left to the model. */
-  vd live = vcast_i2d(lanes_below(end - at));
-  live = vandnot(settled, live);
-  vd h = vand(vsub(tau, vmul(gr.k, vset1(HA__GRID_DT))), live);
+  vm live = vm_andnot(settled, lanes_below(end - at));
+  vd h = vkeep(vsub(tau, vmul(gr.k, vset1(HA__GRID_DT))), live);
   vstore(ch->k + g, gr.k);
   vstore(ch->from + g, gr.from);
-  vstore(ch->cnt + g, vand(vsub(gr.k, gr.from), live));
+  vstore(ch->cnt + g, vkeep(vsub(gr.k, gr.from), live));
   vstore(ch->h + g, h);
-  ch->partial |= vmovemask(vcmp(h, zero, _CMP_GT_OQ));
-  unsigned on = (unsigned)vmovemask(live);
+  ch->partial |= vm_bits(vcmp(h, zero, _CMP_GT_OQ));
+  unsigned on = vm_bits(live);
   _Pragma("GCC unroll 8") for (size_t q = 0; q < VW; q++) {
     ch->y[0][g + q] = ch->y[1][g + q] = 0.0;
     if (on >> q & 1u) {
@@ -245,12 +244,12 @@ static void grid_step(chunk *ch, size_t nv, double j) {
   }
   const vd h6 = vset1(HA__GRID_DT / 6.0);
   for (size_t g = 0; g < VW * nv; g += VW) {
-    vd on = vcmp(vset1(j), vload(ch->cnt + g), _CMP_LT_OQ);
+    vm on = vcmp(vset1(j), vload(ch->cnt + g), _CMP_LT_OQ);
     vd th = vload(ch->y[0] + g), om = vload(ch->y[1] + g);
     vd t2 = vadd(th, vmul(h6, vload(ch->st + g)));
     vd o2 = vadd(om, vmul(h6, vload(ch->so + g)));
-    vstore(ch->y[0] + g, select_v(on, t2, th));
-    vstore(ch->y[1] + g, select_v(on, o2, om));
+    vstore(ch->y[0] + g, vsel(on, t2, th));
+    vstore(ch->y[1] + g, vsel(on, o2, om));
   }
 }
 
@@ -266,7 +265,7 @@ static HA__ALWAYS_INLINE vd partial_theta(const chunk *ch, size_t g) {
   vd o4 = vadd(vload(ch->y[1] + g), vmul(h, vload(ch->ko + g)));
   vd sum = vadd(vload(ch->st + g), o4);
   vd t2 = vadd(th, vmul(vdiv(h, vset1(6.0)), sum));
-  return select_v(vcmp(h, vzero(), _CMP_GT_OQ), t2, th);
+  return vsel(vcmp(h, vzero(), _CMP_GT_OQ), t2, th);
 }
 
 /* Tracks [i, i + PCH) of the run [.., end) (fewer at its end) into

@@ -15,7 +15,7 @@
  * buffer, then the rest. */
 #include "vec_impl.h"
 
-static HA__ALWAYS_INLINE vd eq_v(vd a, double b) {
+static HA__ALWAYS_INLINE vm eq_v(vd a, double b) {
   return vcmp(a, vset1(b), _CMP_EQ_OQ);
 }
 
@@ -25,12 +25,12 @@ static HA__ALWAYS_INLINE vd eq_v(vd a, double b) {
 static HA__ALWAYS_INLINE vd ease_v(vd fam, vd var, vd t) {
   const vd zero = vzero(), one = vset1(1.0);
   const vd half = vset1(0.5), two = vset1(2.0);
-  vd lin = vcmp(fam, zero, _CMP_LT_OQ);
+  vm lin = vcmp(fam, zero, _CMP_LT_OQ);
   vd r = t;
-  if (vmovemask(lin) != VFULL) {
-    vd lower = vcmp(t, half, _CMP_LT_OQ);
-    vd inout = select_v(lower, vmul(two, t), vsub(two, vmul(two, t)));
-    vd tin = select_v(eq_v(var, 0.0), t, select_v(eq_v(var, 1.0), vsub(one, t), inout));
+  if (vm_bits(lin) != VFULL) {
+    vm lower = vcmp(t, half, _CMP_LT_OQ);
+    vd inout = vsel(lower, vmul(two, t), vsub(two, vmul(two, t)));
+    vd tin = vsel(eq_v(var, 0.0), t, vsel(eq_v(var, 1.0), vsub(one, t), inout));
     vd t2 = vmul(tin, tin);
     vd t3 = vmul(t2, tin);
     vd t4 = vmul(t3, tin);
@@ -38,26 +38,26 @@ static HA__ALWAYS_INLINE vd ease_v(vd fam, vd var, vd t) {
     vd circ = vsub(one, vsqrt(vsub(one, t2)));
     const vd c1 = vset1(1.70158), c3 = vset1(1.70158 + 1.0);
     vd back = vsub(vmul(vmul(vmul(c3, tin), tin), tin), vmul(vmul(c1, tin), tin));
-    vd f = select_v(eq_v(fam, 0.0), t2, t3);
-    f = select_v(eq_v(fam, 2.0), t4, f);
-    f = select_v(eq_v(fam, 3.0), t5, f);
-    f = select_v(eq_v(fam, 6.0), circ, f);
-    f = select_v(eq_v(fam, 7.0), back, f);
-    vd is_sine = eq_v(fam, 4.0);
-    if (vmovemask(is_sine) != 0) {
+    vd f = vsel(eq_v(fam, 0.0), t2, t3);
+    f = vsel(eq_v(fam, 2.0), t4, f);
+    f = vsel(eq_v(fam, 3.0), t5, f);
+    f = vsel(eq_v(fam, 6.0), circ, f);
+    f = vsel(eq_v(fam, 7.0), back, f);
+    vm is_sine = eq_v(fam, 4.0);
+    if (vm_bits(is_sine) != 0) {
       /* 1 − cos(t·π/2), as easing.c writes it: (t·π)/2 */
       vd sn, cs;
       sincos_v(vdiv(vmul(tin, vset1(HA_PI)), two), &sn, &cs);
-      f = select_v(is_sine, vsub(one, cs), f);
+      f = vsel(is_sine, vsub(one, cs), f);
     }
     vd fh = vmul(f, half);
-    vd out_io = select_v(lower, fh, vsub(one, fh));
-    vd out = select_v(eq_v(var, 0.0), f, select_v(eq_v(var, 1.0), vsub(one, f), out_io));
-    r = select_v(lin, t, out);
+    vd out_io = vsel(lower, fh, vsub(one, fh));
+    vd out = vsel(eq_v(var, 0.0), f, vsel(eq_v(var, 1.0), vsub(one, f), out_io));
+    r = vsel(lin, t, out);
   }
   /* !(t > 0) → 0, t ≥ 1 → 1 */
-  r = vand(r, vcmp(t, zero, _CMP_GT_OQ));
-  return select_v(vcmp(t, one, _CMP_GE_OQ), one, r);
+  r = vkeep(r, vcmp(t, zero, _CMP_GT_OQ));
+  return vsel(vcmp(t, one, _CMP_GE_OQ), one, r);
 }
 
 /* ha__waveform (model.c) of VW phases, the waveform per lane. */
@@ -73,30 +73,32 @@ static HA__ALWAYS_INLINE vd wave_v(vd wave, vd a) {
     vd x = vdiv(a, tau);
     saw = vsub(vmul(vset1(2.0), vsub(x, vfloor(x))), one);
   }
-  vd r = select_v(eq_v(wave, 1.0), tri, saw);
-  vd need_sin = vcmp(wave, vset1(2.5), _CMP_LT_OQ);
-  need_sin = vandnot(eq_v(wave, 1.0), need_sin); /* sine (0) or square (2) */
-  if (vmovemask(need_sin) != 0) {
+  vd r = vsel(eq_v(wave, 1.0), tri, saw);
+  vm need_sin = vcmp(wave, vset1(2.5), _CMP_LT_OQ);
+  need_sin = vm_andnot(eq_v(wave, 1.0), need_sin); /* sine (0) or square (2) */
+  if (vm_bits(need_sin) != 0) {
     vd sn, cs;
     sincos_v(a, &sn, &cs);
-    vd sq = select_v(vcmp(sn, vzero(), _CMP_GE_OQ), one, vset1(-1.0));
-    r = select_v(eq_v(wave, 0.0), sn, r);
-    r = select_v(eq_v(wave, 2.0), sq, r);
+    vd sq = vsel(vcmp(sn, vzero(), _CMP_GE_OQ), one, vset1(-1.0));
+    r = vsel(eq_v(wave, 0.0), sn, r);
+    r = vsel(eq_v(wave, 2.0), sq, r);
   }
   return r;
 }
 
 enum { K_LERP = 0, K_ROT1, K_ROT2, K_WAVE, K_CUBIC };
 
-/* Pass 1: u = p, τ (seconds) or the lap fraction, per lane. */
-static HA__ALWAYS_INLINE vd shape_pass1(const ha__batch_soa *s, size_t i, vd t) {
+/* Pass 1: u = p, τ (seconds) or the lap fraction, per lane (the same for
+ * every kind). */
+static HA__ALWAYS_INLINE vd shape_pass1(const ha__batch_soa *s, size_t i, vd t, int kind) {
+  (void)kind;
   vd tau = tau_v(s, i, t);
   vd p = vdiv(tau, ld(s->T, i));
   vd mode = ld(s->um[0], i);
   vd lap = vmul(ld(s->um[1], i), p);
   lap = vsub(lap, vfloor(lap));
-  vd u = select_v(vcmp(mode, vset1(0.5), _CMP_GT_OQ), tau, p);
-  return select_v(vcmp(mode, vset1(1.5), _CMP_GT_OQ), lap, u);
+  vd u = vsel(vcmp(mode, vset1(0.5), _CMP_GT_OQ), tau, p);
+  return vsel(vcmp(mode, vset1(1.5), _CMP_GT_OQ), lap, u);
 }
 
 static HA__ALWAYS_INLINE xyz_v shape_v(const ha__batch_soa *s, size_t i, vd u, int kind) {
@@ -143,35 +145,13 @@ static HA__ALWAYS_INLINE xyz_v shape_v(const ha__batch_soa *s, size_t i, vd u, i
 
 static HA__ALWAYS_INLINE void shape_runs(const ha__batch_soa *s, size_t i0, size_t n, double t,
                                          double *x, double *y, double *z, int kind) {
-  _Alignas(VALIGN) double buf[CHUNK];
-  vd tv = vset1(t);
-  for (size_t c0 = i0, end = i0 + n; c0 < end; c0 += CHUNK) {
-    size_t m = end - c0 < CHUNK ? end - c0 : CHUNK;
-    for (size_t j = 0; j < m; j += VW) {
-      vstore(buf + j, shape_pass1(s, c0 + j, tv));
-    }
-    for (size_t j = 0; j < m; j += VW) {
-      store_v(shape_v(s, c0 + j, vload(buf + j), kind), c0 + j - i0, m - j, x, y, z);
-    }
-  }
+  two_passes(s, i0, n, t, x, y, z, shape_pass1, shape_v, kind);
 }
 
-void HA__V(ha__batch_lerp)(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
-                           double *y, double *z) {
-  shape_runs(s, i0, n, t, x, y, z, K_LERP);
-}
-void HA__V(ha__batch_rot1)(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
-                           double *y, double *z) {
-  shape_runs(s, i0, n, t, x, y, z, K_ROT1);
-}
-void HA__V(ha__batch_rot2)(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
-                           double *y, double *z) {
-  shape_runs(s, i0, n, t, x, y, z, K_ROT2);
-}
-void HA__V(ha__batch_wave)(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
-                           double *y, double *z) {
-  shape_runs(s, i0, n, t, x, y, z, K_WAVE);
-}
+HA__KERNEL_VIA(ha__batch_lerp, shape_runs, K_LERP)
+HA__KERNEL_VIA(ha__batch_rot1, shape_runs, K_ROT1)
+HA__KERNEL_VIA(ha__batch_rot2, shape_runs, K_ROT2)
+HA__KERNEL_VIA(ha__batch_wave, shape_runs, K_WAVE)
 
 /* ---- bounce: bounce.c's walk over the flights, a vector at a time ----
  *
@@ -180,7 +160,7 @@ void HA__V(ha__batch_wave)(const ha__batch_soa *s, size_t i0, size_t n, double t
  * costs its slowest lane (the model walks at most maxBounces flights, and the
  * default ones come to rest after about ten). Lanes past the run's end take
  * no step. */
-static HA__ALWAYS_INLINE vd bounce_height_v(const ha__batch_soa *s, size_t i, vd tau, vd live) {
+static HA__ALWAYS_INLINE vd bounce_height_v(const ha__batch_soa *s, size_t i, vd tau, vm live) {
   const vd zero = vzero(), half = vset1(0.5);
   const vd one = vset1(1.0), two = vset1(2.0);
   vd g = ld(s->w[0], i), ground = ld(s->w[1], i), start = ld(s->w[2], i);
@@ -189,16 +169,16 @@ static HA__ALWAYS_INLINE vd bounce_height_v(const ha__batch_soa *s, size_t i, vd
   vd hg = vmul(half, g), g2 = vmul(two, g);
   vd h0 = vsub(start, ground);
   vd t_drop = vsqrt(vdiv(vmul(two, h0), g));
-  vd falling = vcmp(tau, t_drop, _CMP_LT_OQ);
-  vd result = select_v(falling, vsub(start, vmul(vmul(hg, tau), tau)), ground);
+  vm falling = vcmp(tau, t_drop, _CMP_LT_OQ);
+  vd result = vsel(falling, vsub(start, vmul(vmul(hg, tau), tau)), ground);
   vd sv = vsub(tau, t_drop);
   vd v = vsqrt(vmul(g2, h0));
   vd keep = one, k = one;
-  vd rests = vcmp(rest, zero, _CMP_GT_OQ);
-  vd active = vandnot(falling, live);
+  vm rests = vcmp(rest, zero, _CMP_GT_OQ);
+  vm active = vm_andnot(falling, live);
   for (;;) {
-    active = vand(active, vcmp(k, nmax, _CMP_LE_OQ));
-    if (vmovemask(active) == 0) {
+    active = vm_and(active, vcmp(k, nmax, _CMP_LE_OQ));
+    if (vm_bits(active) == 0) {
       break;
     }
     v = vmul(v, vmul(bouncy, keep));
@@ -208,33 +188,30 @@ static HA__ALWAYS_INLINE vd bounce_height_v(const ha__batch_soa *s, size_t i, vd
     /* v/g once: the model's 2·v/g is (2·v)/g, which is 2·(v/g) exactly
      * (scaling by two commutes with a rounded division). */
     vd vg = vdiv(v, g);
-    vd resting = vand(active, rests);
-    if (vmovemask(resting) != 0) {
+    vm resting = vm_and(active, rests);
+    if (vm_bits(resting) != 0) {
       /* (rest > 0 only: the division is skipped when no lane rests) */
-      vd low = vcmp(vdiv(vmul(v, v), g2), rest, _CMP_LT_OQ);
-      vd last = vor(low, vcmp(k, nmax, _CMP_EQ_OQ));
-      vd apex = vand(resting, last);
-      vd rising = vcmp(sv, vg, _CMP_LT_OQ);
-      result = select_v(apex, select_v(rising, arc, ground), result);
-      active = vandnot(apex, active);
+      vm low = vcmp(vdiv(vmul(v, v), g2), rest, _CMP_LT_OQ);
+      vm last = vm_or(low, vcmp(k, nmax, _CMP_EQ_OQ));
+      vm apex = vm_and(resting, last);
+      vm rising = vcmp(sv, vg, _CMP_LT_OQ);
+      result = vsel(apex, vsel(rising, arc, ground), result);
+      active = vm_andnot(apex, active);
     }
-    vd slow = vand(vandnot(rests, active), vcmp(v, vset1(0.01), _CMP_LT_OQ));
-    result = select_v(slow, ground, result);
-    active = vandnot(slow, active);
+    vm slow = vm_and(vm_andnot(rests, active), vcmp(v, vset1(0.01), _CMP_LT_OQ));
+    result = vsel(slow, ground, result);
+    active = vm_andnot(slow, active);
     vd flight = vadd(vg, vg);
-    vd lands = vand(active, vcmp(sv, flight, _CMP_LT_OQ));
-    result = select_v(lands, arc, result);
-    active = vandnot(lands, active);
-    sv = select_v(active, vsub(sv, flight), sv);
+    vm lands = vm_and(active, vcmp(sv, flight, _CMP_LT_OQ));
+    result = vsel(lands, arc, result);
+    active = vm_andnot(lands, active);
+    sv = vsel(active, vsub(sv, flight), sv);
     k = vadd(k, one);
   }
   return result;
 }
 
-void HA__V(ha__batch_cubic)(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
-                            double *y, double *z) {
-  shape_runs(s, i0, n, t, x, y, z, K_CUBIC);
-}
+HA__KERNEL_VIA(ha__batch_cubic, shape_runs, K_CUBIC)
 
 /* ---- spring: spring.c's exact response ----
  *
@@ -245,7 +222,7 @@ void HA__V(ha__batch_cubic)(const ha__batch_soa *s, size_t i0, size_t n, double 
  * to r¹³ (truncation below 1e-17), times 2^n built in the exponent bits. */
 static HA__ALWAYS_INLINE vd exp_v(vd x) {
   const vd magic = vset1(ROUND_MAGIC);
-  vd live = vcmp(x, vset1(-708.0), _CMP_GE_OQ);
+  vm live = vcmp(x, vset1(-708.0), _CMP_GE_OQ);
   x = vmax(x, vset1(-708.0));
   vd kd = vfmadd(x, vset1(1.4426950408889634), magic);
   vd k = vsub(kd, magic);
@@ -272,7 +249,7 @@ static HA__ALWAYS_INLINE vd exp_v(vd x) {
   /* 2^k: k + 1023 into the exponent field (k ≥ −1022 here). */
   vi bits = vsub_i64(vcast_d2i(kd), vcast_d2i(magic));
   bits = vslli(vadd_i64(bits, vset1_i64(1023)), 52);
-  return vand(vmul(p, vcast_i2d(bits)), live);
+  return vkeep(vmul(p, vcast_i2d(bits)), live);
 }
 
 /* sinh x for 0 ≤ x < 1 by its Taylor series to x¹⁷ (no cancellation). */
@@ -301,27 +278,27 @@ static HA__ALWAYS_INLINE vd spring_v(const ha__batch_soa *s, size_t i, vd tau) {
   vd g = vmul(e, vadd(one, at));
   vd x = vmul(w, tau);
   vd xx6 = vdiv(vmul(x, x), sixth);
-  vd tiny = vcmp(x, small, _CMP_LT_OQ);
-  vd under = eq_v(kase, 1.0), over = eq_v(kase, 2.0);
-  if (vmovemask(under) != 0) {
+  vm tiny = vcmp(x, small, _CMP_LT_OQ);
+  vm under = eq_v(kase, 1.0), over = eq_v(kase, 2.0);
+  if (vm_bits(under) != 0) {
     vd sn, cs;
     sincos_v(x, &sn, &cs);
-    vd sinc = select_v(tiny, vsub(one, xx6), vdiv(sn, x));
-    g = select_v(under, vmul(e, vadd(cs, vmul(at, sinc))), g);
+    vd sinc = vsel(tiny, vsub(one, xx6), vdiv(sn, x));
+    g = vsel(under, vmul(e, vadd(cs, vmul(at, sinc))), g);
   }
-  if (vmovemask(over) != 0) {
-    vd near = vcmp(x, vset1(20.0), _CMP_LT_OQ);
+  if (vm_bits(over) != 0) {
+    vm near = vcmp(x, vset1(20.0), _CMP_LT_OQ);
     vd xn = vmin(x, vset1(20.0));
     vd ep = exp_v(xn), em = exp_v(vxor(xn, sign));
     vd ch = vmul(half, vadd(ep, em));
-    vd sh = select_v(vcmp(xn, one, _CMP_LT_OQ), sinh_small_v(xn), vmul(half, vsub(ep, em)));
-    vd shc = select_v(tiny, vadd(one, xx6), vdiv(sh, xn));
+    vd sh = vsel(vcmp(xn, one, _CMP_LT_OQ), sinh_small_v(xn), vmul(half, vsub(ep, em)));
+    vd shc = vsel(tiny, vadd(one, xx6), vdiv(sh, xn));
     vd gn = vmul(e, vadd(ch, vmul(at, shc)));
     vd r = ld(s->ph[1], i);
     vd f1 = vmul(vadd(one, r), exp_v(vmul(ld(s->ph[0], i), tau)));
     vd f2 = vmul(vsub(one, r), exp_v(vmul(vxor(ld(s->ph[2], i), sign), tau)));
     vd gf = vmul(half, vadd(f1, f2));
-    g = select_v(over, select_v(near, gn, gf), g);
+    g = vsel(over, vsel(near, gn, gf), g);
   }
   return g;
 }
@@ -332,18 +309,18 @@ static HA__ALWAYS_INLINE void tau_runs(const ha__batch_soa *s, size_t i0, size_t
   const vd tv = vset1(t), one = vset1(1.0);
   for (size_t i = i0, end = i0 + n; i < end; i += VW) {
     vi lane = vlane_index();
-    vd live = vcast_i2d(vcmpgt_i64(vset1_i64((long long)(end - i)), lane));
+    vm live = vcmpgt_i64(vset1_i64((long long)(end - i)), lane);
     vd tau = tau_v(s, i, tv);
     vd h = spring ? spring_v(s, i, tau) : bounce_height_v(s, i, tau, live);
     xyz_v v = {ld(s->c[0], i), ld(s->c[1], i), ld(s->c[2], i)};
     v = add_col(s, i, v, 2, h);
     /* The blended wrap (model.c): w = u²(3 − 2u) toward n[:,0]. */
     vd from = ld(s->rho[1], i), window = ld(s->rho[2], i);
-    vd blend = vand(vcmp(window, vzero(), _CMP_GT_OQ), vcmp(tau, from, _CMP_GT_OQ));
-    if (vmovemask(blend) != 0) {
+    vm blend = vm_and(vcmp(window, vzero(), _CMP_GT_OQ), vcmp(tau, from, _CMP_GT_OQ));
+    if (vm_bits(blend) != 0) {
       vd u = vmin(vdiv(vsub(tau, from), window), one);
       vd w = vmul(vmul(u, u), vsub(vset1(3.0), vmul(vset1(2.0), u)));
-      w = vand(w, blend);
+      w = vkeep(w, blend);
       v.x = vadd(v.x, vmul(vsub(ld(s->n[0][0], i), v.x), w));
       v.y = vadd(v.y, vmul(vsub(ld(s->n[1][0], i), v.y), w));
       v.z = vadd(v.z, vmul(vsub(ld(s->n[2][0], i), v.z), w));
@@ -352,15 +329,9 @@ static HA__ALWAYS_INLINE void tau_runs(const ha__batch_soa *s, size_t i0, size_t
   }
 }
 
-void HA__V(ha__batch_bounce)(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
-                             double *y, double *z) {
-  tau_runs(s, i0, n, t, x, y, z, 0);
-}
+HA__KERNEL_VIA(ha__batch_bounce, tau_runs, 0)
 
-void HA__V(ha__batch_spring)(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
-                             double *y, double *z) {
-  tau_runs(s, i0, n, t, x, y, z, 1);
-}
+HA__KERNEL_VIA(ha__batch_spring, tau_runs, 1)
 
 /* ---- random: random.c's waypoints, hashed a vector at a time (the
  * hashing helpers: vec_impl.h) ---- */
@@ -384,15 +355,15 @@ static HA__ALWAYS_INLINE void random_keys_v(const ha__batch_soa *s, size_t i, vd
   *h = vadd(w, vmul(ld(s->w[2], i), smooth));
   /* ((k mod n) + n) mod n and (k + 1) mod n in exact integer doubles */
   vd per = ld(s->w[1], i);
-  vd has = vcmp(per, zero, _CMP_GT_OQ);
-  vd safe = select_v(has, per, one);
+  vm has = vcmp(per, zero, _CMP_GT_OQ);
+  vd safe = vsel(has, per, one);
   vd k = vsub(kd, vmul(safe, vfloor(vdiv(kd, safe))));
-  k = select_v(vcmp(k, zero, _CMP_LT_OQ), vadd(k, safe), k);
-  k = select_v(vcmp(k, safe, _CMP_GE_OQ), vsub(k, safe), k);
+  k = vsel(vcmp(k, zero, _CMP_LT_OQ), vadd(k, safe), k);
+  k = vsel(vcmp(k, safe, _CMP_GE_OQ), vsub(k, safe), k);
   vd k1 = vadd(k, one);
-  k1 = select_v(vcmp(k1, safe, _CMP_GE_OQ), vsub(k1, safe), k1);
-  *key0 = to_i64(select_v(has, k, kd));
-  *key1 = to_i64(select_v(has, k1, vadd(kd, one)));
+  k1 = vsel(vcmp(k1, safe, _CMP_GE_OQ), vsub(k1, safe), k1);
+  *key0 = to_i64(vsel(has, k, kd));
+  *key1 = to_i64(vsel(has, k1, vadd(kd, one)));
 }
 
 /* Axis a of tracks i..i + VW − 1: the waypoints' lerp. */

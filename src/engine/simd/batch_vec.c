@@ -87,34 +87,21 @@ static HA__ALWAYS_INLINE xyz_v sines_v(const ha__batch_soa *s, size_t i, vd p) {
   return o;
 }
 
+/* Pass 2: the positions of CIRCLE (θ in b) or SINES (p in b). */
+static HA__ALWAYS_INLINE xyz_v pass2(const ha__batch_soa *s, size_t i, vd b, int sines) {
+  return sines ? sines_v(s, i, b) : circle_v(s, i, b);
+}
+
 /* Evaluate tracks [i0, i0 + n) a vector at a time, in chunks of CHUNK tracks
- * and two passes per chunk (see the file comment). `sines` is a constant
- * after inlining. */
+ * and two passes per chunk (see the file comment). */
 static HA__ALWAYS_INLINE void for_runs(const ha__batch_soa *s, size_t i0, size_t n, double t,
                                        double *x, double *y, double *z, int sines) {
-  _Alignas(VALIGN) double buf[CHUNK];
-  vd tv = vset1(t);
-  for (size_t c0 = i0, end = i0 + n; c0 < end; c0 += CHUNK) {
-    size_t m = end - c0 < CHUNK ? end - c0 : CHUNK;
-    for (size_t j = 0; j < m; j += VW) {
-      vstore(buf + j, pass1(s, c0 + j, tv, sines));
-    }
-    for (size_t j = 0; j < m; j += VW) {
-      vd b = vload(buf + j);
-      store_v(sines ? sines_v(s, c0 + j, b) : circle_v(s, c0 + j, b), c0 + j - i0, m - j, x, y, z);
-    }
-  }
+  two_passes(s, i0, n, t, x, y, z, pass1, pass2, sines);
 }
 
-void HA__V(ha__batch_circle)(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
-                             double *y, double *z) {
-  for_runs(s, i0, n, t, x, y, z, 0);
-}
+HA__KERNEL_VIA(ha__batch_circle, for_runs, 0)
 
-void HA__V(ha__batch_sines)(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x,
-                            double *y, double *z) {
-  for_runs(s, i0, n, t, x, y, z, 1);
-}
+HA__KERNEL_VIA(ha__batch_sines, for_runs, 1)
 
 /* ---- one motion, many times (ha_motion_eval_times) ----
  *
@@ -153,26 +140,26 @@ static HA__ALWAYS_INLINE vd times_tau_v(const times_v *v, vd t, int mode) {
   const vd zero = vzero();
   vd a = vsub(vmul(t, v->speed), v->shift);
   /* Non-finite a (t NaN or ±inf) counts as 0, as in ha_motion_eval. */
-  a = vand(a, vcmp(abs_v(a), vset1(HUGE_VAL), _CMP_LT_OQ));
+  a = vkeep(a, vcmp(abs_v(a), vset1(HUGE_VAL), _CMP_LT_OQ));
   if (mode == HA_LOOP_ONCE) {
     return vmin(vmax(a, zero), v->T);
   }
   vd k = vfloor(vdiv(a, v->T));
   vd r = vsub(a, vmul(v->T, k));
-  vd wrap = vcmp(r, v->T, _CMP_GE_OQ);
-  r = vblendv(r, vsub(r, v->T), wrap);
+  vm wrap = vcmp(r, v->T, _CMP_GE_OQ);
+  r = vsel(wrap, vsub(r, v->T), r);
   if (mode == HA_LOOP_LOOP) {
     /* r outside [0, T) (|a|/T beyond 2^53) → 0 */
-    vd ok = vand(vcmp(r, zero, _CMP_GE_OQ), vcmp(r, v->T, _CMP_LT_OQ));
-    return vand(r, ok);
+    vm ok = vm_and(vcmp(r, zero, _CMP_GE_OQ), vcmp(r, v->T, _CMP_LT_OQ));
+    return vkeep(r, ok);
   }
-  k = vadd(k, vand(wrap, vset1(1.0)));
-  vd ok = vand(vcmp(r, zero, _CMP_GE_OQ), vcmp(r, v->T, _CMP_LE_OQ));
-  r = vand(r, ok);
+  k = vadd(k, vkeep(vset1(1.0), wrap));
+  vm ok = vm_and(vcmp(r, zero, _CMP_GE_OQ), vcmp(r, v->T, _CMP_LE_OQ));
+  r = vkeep(r, ok);
   vd half = vfloor(vmul(k, vset1(0.5)));
   vd parity = vsub(k, vadd(half, half));
-  vd even = vcmp(parity, zero, _CMP_EQ_OQ);
-  return vblendv(vsub(v->T, r), r, even);
+  vm even = vcmp(parity, zero, _CMP_EQ_OQ);
+  return vsel(even, r, vsub(v->T, r));
 }
 
 /* Pass 1 (see times_loop): p = τ/T for SINES, θ = θ0 + w·p for CIRCLE
@@ -269,7 +256,7 @@ static HA__ALWAYS_INLINE void times_loop(const times_v *v, const double *t, size
       vstore(buf + i, times_pass1(v, vloadu(t + i0 + i), sines, mode));
     }
     if (i < m) {
-      vi mask = lanes_below(m - i);
+      vm mask = lanes_below(m - i);
       vstore(buf + i, times_pass1(v, vmaskload(t + i0 + i, mask), sines, mode));
     }
     for (i = 0; i < m; i += VW) {

@@ -9,13 +9,15 @@
  * with HA_VW = 8 and -mavx512f -mavx512dq -mavx512vl (the AVX-512
  * kernels, __m512d, names ending in _avx512). The kernels are written once
  * against the names below: VW lanes of vd (doubles) or vi (64-bit
- * integers), masks as vectors (all ones or all zeros per lane, read by
- * their sign bits: vblendv, vmovemask), as AVX2 has them. AVX-512
- * compares give mask registers; vcmp turns them into vectors, vblendv and
- * vmovemask back (one instruction each way). The few shuffles (transposes
- * of per-lane loads) are written for four lanes in 256-bit registers;
- * with eight lanes each half runs them and vjoin puts the halves
- * together. */
+ * integers), and vm, a mask of VW lanes. With AVX2 a mask is a vector
+ * read by its lanes' sign bits (a compare's all-ones or all-zeros lanes, or
+ * any double's sign: vsignmask, for vsel and the vm_ functions only); with
+ * AVX-512 it is a mask register (__mmask8), what its compares give and its
+ * blends, zeroing moves and masked stores take. Masks are made by vcmp, vcmpgt_i64 and vsignmask,
+ * combined by vm_and, vm_or and vm_andnot, applied by vsel, vkeep and
+ * vdrop, and read by vm_bits (bit q: lane q). The few shuffles (transposes
+ * of per-lane loads) are written for four lanes in 256-bit registers; with
+ * eight lanes each half runs them and vjoin puts the halves together. */
 #ifndef HOLOANIM_VEC_IMPL_H
 #define HOLOANIM_VEC_IMPL_H
 
@@ -65,16 +67,45 @@ typedef __m512i vi;
 #define vor_i _mm512_or_si512
 #define vxor_i _mm512_xor_si512
 #define vmul_epu32 _mm512_mul_epu32
-#define vcmp(a, b, p) _mm512_castsi512_pd(_mm512_movm_epi64(_mm512_cmp_pd_mask((a), (b), (p))))
-#define vcmpgt_i64(a, b) _mm512_movm_epi64(_mm512_cmpgt_epi64_mask((a), (b)))
-#define vblendv(no, yes, m) \
-  _mm512_mask_blend_pd(_mm512_movepi64_mask(_mm512_castpd_si512(m)), (no), (yes))
-#define vmovemask(m) ((unsigned)_mm512_movepi64_mask(_mm512_castpd_si512(m)))
-static inline vd vmaskload(const double *p, vi mask) {
-  return _mm512_maskz_loadu_pd(_mm512_movepi64_mask(mask), p);
+typedef __mmask8 vm;
+#define vcmp(a, b, p) _mm512_cmp_pd_mask((a), (b), (p))
+#define vcmpgt_i64(a, b) _mm512_cmpgt_epi64_mask((a), (b))
+static inline vm vm_and(vm a, vm b) {
+  return (vm)(a & b);
 }
-static inline void vmaskstore(double *p, vi mask, vd v) {
-  _mm512_mask_storeu_pd(p, _mm512_movepi64_mask(mask), v);
+static inline vm vm_or(vm a, vm b) {
+  return (vm)(a | b);
+}
+/* (not a) and b */
+static inline vm vm_andnot(vm a, vm b) {
+  return (vm)(~a & b);
+}
+static inline unsigned vm_bits(vm m) {
+  return m;
+}
+static inline vm vm_none(void) {
+  return 0;
+}
+static inline vm vsignmask(vd v) {
+  return _mm512_movepi64_mask(_mm512_castpd_si512(v));
+}
+/* yes where m, no elsewhere */
+static inline vd vsel(vm m, vd yes, vd no) {
+  return _mm512_mask_blend_pd(m, no, yes);
+}
+/* v where m, 0 elsewhere */
+static inline vd vkeep(vd v, vm m) {
+  return _mm512_maskz_mov_pd(m, v);
+}
+/* 0 where m, v elsewhere */
+static inline vd vdrop(vm m, vd v) {
+  return _mm512_maskz_mov_pd((vm)~m, v);
+}
+static inline vd vmaskload(const double *p, vm m) {
+  return _mm512_maskz_loadu_pd(m, p);
+}
+static inline void vmaskstore(double *p, vm m, vd v) {
+  _mm512_mask_storeu_pd(p, m, v);
 }
 static inline vi vlane_index(void) {
   return _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0);
@@ -126,12 +157,24 @@ typedef __m256i vi;
 #define vor_i _mm256_or_si256
 #define vxor_i _mm256_xor_si256
 #define vmul_epu32 _mm256_mul_epu32
+typedef __m256d vm;
 #define vcmp _mm256_cmp_pd
-#define vcmpgt_i64 _mm256_cmpgt_epi64
-#define vblendv _mm256_blendv_pd
-#define vmovemask(m) ((unsigned)_mm256_movemask_pd(m))
-#define vmaskload _mm256_maskload_pd
-#define vmaskstore _mm256_maskstore_pd
+#define vcmpgt_i64(a, b) _mm256_castsi256_pd(_mm256_cmpgt_epi64((a), (b)))
+#define vm_and _mm256_and_pd
+#define vm_or _mm256_or_pd
+#define vm_andnot _mm256_andnot_pd
+#define vm_bits(m) ((unsigned)_mm256_movemask_pd(m))
+#define vm_none _mm256_setzero_pd
+/* vsel, vm_and, vm_or, vm_andnot and vm_bits read (and keep) a mask's
+ * sign bits alone, so there any double's sign bits are a mask as they are
+ * (vsignmask); vkeep and vdrop (and, andnot: cheaper than a blend) need
+ * whole lanes, a compare's. */
+#define vsignmask(v) (v)
+#define vsel(m, yes, no) _mm256_blendv_pd((no), (yes), (m))
+#define vkeep(v, m) _mm256_and_pd((v), (m))
+#define vdrop _mm256_andnot_pd
+#define vmaskload(p, m) _mm256_maskload_pd((p), _mm256_castpd_si256(m))
+#define vmaskstore(p, m, v) _mm256_maskstore_pd((p), _mm256_castpd_si256(m), (v))
 static inline vi vlane_index(void) {
   return _mm256_setr_epi64x(0, 1, 2, 3);
 }
@@ -189,8 +232,8 @@ static inline vd abs_v(vd v) {
 /* sin and cos of VW angles (see the file comment). */
 static HA__ALWAYS_INLINE void sincos_v(vd x, vd *sin_out, vd *cos_out) {
   /* NaN and huge arguments become 0 (the compare is false for NaN). */
-  vd ok = vcmp(abs_v(x), vset1(1073741824.0), _CMP_LE_OQ);
-  x = vand(x, ok);
+  vm ok = vcmp(abs_v(x), vset1(1073741824.0), _CMP_LE_OQ);
+  x = vkeep(x, ok);
   /* k = x·2/π rounded to nearest (one rounding, in the FMA); kd keeps k in
    * its low mantissa bits for the quadrant below. */
   const vd magic = vset1(ROUND_MAGIC);
@@ -219,7 +262,7 @@ static HA__ALWAYS_INLINE void sincos_v(vd x, vd *sin_out, vd *cos_out) {
 
   /* Quadrant q = k mod 4 = the low bits of kd (2^51 + k in the mantissa;
    * 2^51 ≡ 0 mod 4), no conversion needed. q odd swaps sin and cos (bit 0
-   * shifted into the sign bit, which is all blendv reads); sin is negated
+   * shifted into the sign bit, which is all vsignmask reads); sin is negated
    * for q ∈ {2, 3}, cos for q ∈ {1, 2}: bit 1 of q and of q + 1, moved to
    * the sign bit. */
   vi q = vcast_d2i(kd);
@@ -227,8 +270,9 @@ static HA__ALWAYS_INLINE void sincos_v(vd x, vd *sin_out, vd *cos_out) {
   vd swap = vcast_i2d(vslli(q, 63));
   vd sign_s = vcast_i2d(vslli(vand_i(q, two), 62));
   vd sign_c = vcast_i2d(vslli(vand_i(vadd_i64(q, vset1_i64(1)), two), 62));
-  *sin_out = vxor(vblendv(sr, cr, swap), sign_s);
-  *cos_out = vxor(vblendv(cr, sr, swap), sign_c);
+  vm odd = vsignmask(swap);
+  *sin_out = vxor(vsel(odd, cr, sr), sign_s);
+  *cos_out = vxor(vsel(odd, sr, cr), sign_c);
 }
 
 static inline vd ld(const double *f, size_t i) {
@@ -242,29 +286,29 @@ static inline vd tau_v(const ha__batch_soa *s, size_t i, vd t) {
   vd mode = ld(s->mode, i);
   vd a = vsub(vmul(t, ld(s->speed, i)), ld(s->shift, i));
   /* Non-finite a (t NaN or ±inf) counts as 0, as in ha_motion_eval. */
-  a = vand(a, vcmp(abs_v(a), vset1(HUGE_VAL), _CMP_LT_OQ));
+  a = vkeep(a, vcmp(abs_v(a), vset1(HUGE_VAL), _CMP_LT_OQ));
 
   /* loop / pingpong: k = floor(a/T), r = a − T·k, folded into [0, T). */
   vd k = vfloor(vdiv(a, T));
   vd r = vsub(a, vmul(T, k));
-  vd wrap = vcmp(r, T, _CMP_GE_OQ);
-  r = vblendv(r, vsub(r, T), wrap);
-  k = vadd(k, vand(wrap, vset1(1.0)));
+  vm wrap = vcmp(r, T, _CMP_GE_OQ);
+  r = vsel(wrap, vsub(r, T), r);
+  k = vadd(k, vkeep(vset1(1.0), wrap));
   /* r outside the cycle (below 0, or |a|/T beyond 2^53) → 0, as
    * ha__batch_tau: [0, T) for loop, [0, T] for pingpong. */
-  vd from0 = vcmp(r, zero, _CMP_GE_OQ);
-  vd r_loop = vand(r, vand(from0, vcmp(r, T, _CMP_LT_OQ)));
-  r = vand(r, vand(from0, vcmp(r, T, _CMP_LE_OQ)));
+  vm from0 = vcmp(r, zero, _CMP_GE_OQ);
+  vd r_loop = vkeep(r, vm_and(from0, vcmp(r, T, _CMP_LT_OQ)));
+  r = vkeep(r, vm_and(from0, vcmp(r, T, _CMP_LE_OQ)));
   vd half = vfloor(vmul(k, vset1(0.5)));
   vd parity = vsub(k, vadd(half, half));
-  vd even = vcmp(parity, zero, _CMP_EQ_OQ);
-  vd pingpong = vblendv(vsub(T, r), r, even);
+  vm even = vcmp(parity, zero, _CMP_EQ_OQ);
+  vd pingpong = vsel(even, r, vsub(T, r));
   /* once: clamp(a, 0, T). */
   vd once = vmin(vmax(a, zero), T);
 
-  vd is_pp = vcmp(mode, vset1(1.5), _CMP_GT_OQ);
-  vd is_once = vcmp(mode, vset1(0.5), _CMP_LT_OQ);
-  return vblendv(vblendv(r_loop, pingpong, is_pp), once, is_once);
+  vm is_pp = vcmp(mode, vset1(1.5), _CMP_GT_OQ);
+  vm is_once = vcmp(mode, vset1(0.5), _CMP_LT_OQ);
+  return vsel(is_once, once, vsel(is_pp, pingpong, r_loop));
 }
 
 /* ---- hashing (random, perlin-noise) ----
@@ -306,12 +350,8 @@ static HA__ALWAYS_INLINE vd signed_v(vi h3, vi key) {
   vi h = mix_v(vxor_i(h3, vadd_i64(key, vset1_i64((long long)0x8cb92ba72f3d8dd7ull))));
   vd v = vcast_i2d(vor_i(vsrli(h, 12), vcast_d2i(vset1(2.0))));
   /* Bit 11 moved to the sign bit selects 2^−52. */
-  vd low = vblendv(vzero(), vset1(0x1p-52), vcast_i2d(vslli(h, 52)));
+  vd low = vsel(vsignmask(vcast_i2d(vslli(h, 52))), vset1(0x1p-52), vzero());
   return vadd(vsub(v, vset1(3.0)), low);
-}
-
-static HA__ALWAYS_INLINE vd select_v(vd mask, vd yes, vd no) {
-  return vblendv(no, yes, mask);
 }
 
 /* One output vector triple. */
@@ -340,21 +380,21 @@ static HA__ALWAYS_INLINE xyz_v frame_v(const ha__batch_soa *s, size_t i, const v
 static HA__ALWAYS_INLINE xyz_v seam_v(const ha__batch_soa *s, size_t i, vd tau, xyz_v v) {
   const vd zero = vzero();
   vd from = ld(s->rho[1], i), win = ld(s->rho[2], i);
-  vd in = vand(vcmp(win, zero, _CMP_GT_OQ), vcmp(tau, from, _CMP_GT_OQ));
-  if (vmovemask(in) == 0) {
+  vm in = vm_and(vcmp(win, zero, _CMP_GT_OQ), vcmp(tau, from, _CMP_GT_OQ));
+  if (vm_bits(in) == 0) {
     return v;
   }
   vd u = vmin(vdiv(vsub(tau, from), win), vset1(1.0));
   vd w = vmul(vmul(u, u), vsub(vset1(3.0), vadd(u, u)));
-  w = vand(w, in);
+  w = vkeep(w, in);
   v.x = vadd(v.x, vmul(vsub(ld(s->n[0][0], i), v.x), w));
   v.y = vadd(v.y, vmul(vsub(ld(s->n[1][0], i), v.y), w));
   v.z = vadd(v.z, vmul(vsub(ld(s->n[2][0], i), v.z), w));
   return v;
 }
 
-/* All ones in the lanes q < rem (all VW when rem ≥ VW), zeros above. */
-static inline vi lanes_below(size_t rem) {
+/* The lanes q < rem (all VW when rem ≥ VW). */
+static inline vm lanes_below(size_t rem) {
   return vcmpgt_i64(vset1_i64((long long)(rem < VW ? rem : VW)), vlane_index());
 }
 
@@ -376,8 +416,7 @@ static inline void store_v(xyz_v o, size_t i, size_t rem, double *x, double *y, 
     vstoreu(z + i, o.z);
     return;
   }
-  /* A lane is stored when its mask's sign bit is set: lane < rem. */
-  vi mask = lanes_below(rem);
+  vm mask = lanes_below(rem);
   vmaskstore(x + i, mask, o.x);
   vmaskstore(y + i, mask, o.y);
   vmaskstore(z + i, mask, o.z);
@@ -400,6 +439,36 @@ static HA__ALWAYS_INLINE void pairs_v(const double *const p[VW], vd *first, vd *
   *first = vjoin(f[0], f[VW / 4 - 1]);
   *second = vjoin(g[0], g[VW / 4 - 1]);
 }
+
+/* Tracks [i0, i0 + n) in chunks of CHUNK and two passes per chunk
+ * (batch_vec.c's file comment): first(s, i, tv, arg), VW tracks' first
+ * values into a buffer, then rest(s, i, those values, arg) → the VW
+ * positions, stored. Both functions are constants after inlining. */
+static HA__ALWAYS_INLINE void two_passes(const ha__batch_soa *s, size_t i0, size_t n, double t,
+                                         double *x, double *y, double *z,
+                                         vd (*first)(const ha__batch_soa *, size_t, vd, int),
+                                         xyz_v (*rest)(const ha__batch_soa *, size_t, vd, int),
+                                         int arg) {
+  _Alignas(VALIGN) double buf[CHUNK];
+  vd tv = vset1(t);
+  for (size_t c0 = i0, end = i0 + n; c0 < end; c0 += CHUNK) {
+    size_t m = end - c0 < CHUNK ? end - c0 : CHUNK;
+    for (size_t j = 0; j < m; j += VW) {
+      vstore(buf + j, first(s, c0 + j, tv, arg));
+    }
+    for (size_t j = 0; j < m; j += VW) {
+      store_v(rest(s, c0 + j, vload(buf + j), arg), c0 + j - i0, m - j, x, y, z);
+    }
+  }
+}
+
+/* Kernel `name` (ha__batch_kernel_fn, its ISA suffix added) as
+ * run(s, i0, n, t, x, y, z, arg): one loop body for several kinds. */
+#define HA__KERNEL_VIA(name, run, arg)                                                          \
+  void HA__V(name)(const ha__batch_soa *s, size_t i0, size_t n, double t, double *x, double *y, \
+                   double *z) {                                                                 \
+    run(s, i0, n, t, x, y, z, arg);                                                             \
+  }
 
 /* Kernel `name` (ha__batch_kernel_fn) evaluating its run VW tracks at a
  * time with at_v(s, i, rem, t) → xyz_v, the last vector masked. */
@@ -475,19 +544,20 @@ static HA__ALWAYS_INLINE void grid_plan_v(grid_v *g, vd tau) {
   const vd dt = vset1(HA__GRID_DT), one = vset1(1.0);
   const vd zero = vzero();
   vd k = vfloor(vmul(tau, vset1(1.0 / HA__GRID_DT)));
-  vd up = vcmp(vmul(vadd(k, one), dt), tau, _CMP_LE_OQ);
-  vd down = vandnot(up, vand(vcmp(k, zero, _CMP_GT_OQ), vcmp(vmul(k, dt), tau, _CMP_GT_OQ)));
-  k = vsub(vadd(k, vand(up, one)), vand(down, one));
-  k = vand(k, vcmp(tau, zero, _CMP_GT_OQ)); /* !(τ > 0): 0 */
+  vm up = vcmp(vmul(vadd(k, one), dt), tau, _CMP_LE_OQ);
+  vm down = vm_andnot(up, vm_and(vcmp(k, zero, _CMP_GT_OQ), vcmp(vmul(k, dt), tau, _CMP_GT_OQ)));
+  k = vsub(vadd(k, vkeep(one, up)), vkeep(one, down));
+  k = vkeep(k, vcmp(tau, zero, _CMP_GT_OQ)); /* !(τ > 0): 0 */
   vd j = vmin(vfloor(vdiv(k, g->stride)), vsub(g->count, one));
   vd cp = vmul(j, g->stride);
   vd y = g->kc;
   vd kc = vfloor(y); /* (int64_t) of a value ≥ 0 */
-  vd use = vand(vand(vcmp(y, zero, _CMP_GE_OQ), vcmp(y, k, _CMP_LE_OQ)), vcmp(kc, cp, _CMP_GT_OQ));
+  vm use =
+      vm_and(vm_and(vcmp(y, zero, _CMP_GE_OQ), vcmp(y, k, _CMP_LE_OQ)), vcmp(kc, cp, _CMP_GT_OQ));
   g->k = k;
-  g->from = select_v(use, kc, cp);
+  g->from = vsel(use, kc, cp);
   vstore(g->j, j);
-  g->cached = (unsigned)vmovemask(use);
+  g->cached = vm_bits(use);
 }
 
 /* The state (ny doubles) lane q of slot r resumes from. */
