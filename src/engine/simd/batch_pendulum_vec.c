@@ -30,6 +30,7 @@
 /* pendulum.c's folds, aux[3] and aux[4] (grid_v e0, e1): mode, time. */
 enum { FOLD_SETTLED = 1, FOLD_PERIODIC = 2 };
 #define PCH HA__GRID_LANES /* tracks per chunk */
+_Static_assert(PCH <= 64, "a chunk's lanes are the bits of its uint64_t model mask");
 
 #define IL 2        /* vectors per loop iteration, their chains interleaved */
 #define PF_AHEAD 32 /* tracks ahead the fields are prefetched */
@@ -137,7 +138,7 @@ typedef struct chunk {
   _Alignas(VALIGN) double nw2[PCH], c[PCH]; /* −g/L, damping */
   _Alignas(VALIGN) double st[PCH], so[PCH]; /* RK4: the weighted sums of k */
   _Alignas(VALIGN) double kt[PCH], ko[PCH]; /* RK4: the last stage's k */
-  unsigned model;                           /* bit l: lane l is left to the model */
+  uint64_t model;                           /* bit l: lane l is left to the model */
   unsigned partial;                         /* some lane has h > 0 */
   double most;
 } chunk;
@@ -178,7 +179,7 @@ static HA__ALWAYS_INLINE void prepare_v(const ha__batch_soa *s, size_t i, size_t
     vd folded = vsub(tau, vmul(gr.e1, vfloor(vdiv(tau, gr.e1))));
     tau = vsel(periodic, folded, tau);
   }
-  ch->model |= vm_bits(settled) << g;
+  ch->model |= (uint64_t)vm_bits(settled) << g;
   grid_plan_v(&gr, tau);
   /* Lanes that step: in the run, not left to the model. */
   vm live = vm_andnot(settled, lanes_below(end - at));

@@ -492,8 +492,12 @@ static HA__ALWAYS_INLINE void two_passes(const ha__batch_soa *s, size_t i0, size
  * gives the state a lane resumes from, grid_remember writes the cache
  * back. One lane in scalar code took ~60 cycles (a division, an integer
  * division, conversions, a chain of branches). The kernels work on chunks
- * of HA__GRID_LANES slots and prefetch the next chunk's (grid_prefetch_v). */
-#define HA__GRID_LANES 32
+ * of HA__GRID_LANES slots and prefetch the next chunk's (grid_prefetch_v):
+ * eight vectors, so that each stage of a step has enough independent
+ * chains to overlap (32 slots with AVX2; with AVX-512, 64 measured 7–9%
+ * faster than 32 for PENDULUM and ATTRACT at 100,000 tracks, best of six
+ * runs each, and 128 no faster than 64). */
+#define HA__GRID_LANES (8 * VW)
 
 typedef struct grid_v {
   vd stride, count;              /* the table's checkpoint spacing and count */
