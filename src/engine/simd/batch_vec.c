@@ -31,9 +31,9 @@
  * Rejected: glibc's libmvec (needs -ffast-math, glibc only), float (1e-9 m
  * agreement needs double), a scalar loop for partial vectors (see below).
  *
- * Two passes. Each vector is one long dependency chain (the
- * division and floor of the time mapping, the range reduction, the
- * polynomials: ~100 cycles), and the out-of-order window holds only about
+ * Two passes. Each vector is one long dependency chain (the division and
+ * floor of the time mapping, the range reduction, the polynomials: ~100
+ * cycles), and the out-of-order window holds only about
  * three iterations of a loop doing it all, so one fused loop stalls on
  * latency. The kernels therefore run over chunks of CHUNK lanes in two
  * loops: the time mapping (and θ) into a buffer, then sin/cos and the
@@ -111,8 +111,7 @@ HA__KERNEL_VIA(ha__batch_sines, for_runs, 1)
  * interleaved x, y, z (stride 3, y = x + 1, z = x + 2: what a JavaScript
  * Float64Array of positions holds), where four positions at a time are
  * transposed in registers into three 256-bit vectors (12 consecutive
- * doubles); any other
- * stride is stored lane by lane. */
+ * doubles); any other stride is stored lane by lane. */
 
 enum { LAYOUT_PLANAR = 0, LAYOUT_XYZ = 1, LAYOUT_STRIDED = 2 };
 

@@ -1,4 +1,4 @@
-/* What the vector kernel files share (src/engine/simd, the files named *_vec.c): the
+/* What the vector kernel files (src/engine/simd, named *_vec.c) share: the
  * vector vocabulary of one width, sin/cos of a vector of doubles, the time
  * mapping of a vector of tracks, loads and masked stores. batch_vec.c's
  * opening comment explains the design (the sincos scheme, the two passes,
@@ -13,11 +13,12 @@
  * read by its lanes' sign bits (a compare's all-ones or all-zeros lanes, or
  * any double's sign: vsignmask, for vsel and the vm_ functions only); with
  * AVX-512 it is a mask register (__mmask8), what its compares give and its
- * blends, zeroing moves and masked stores take. Masks are made by vcmp, vcmpgt_i64 and vsignmask,
- * combined by vm_and, vm_or and vm_andnot, applied by vsel, vkeep and
- * vdrop, and read by vm_bits (bit q: lane q). The few shuffles (transposes
- * of per-lane loads) are written for four lanes in 256-bit registers; with
- * eight lanes each half runs them and vjoin puts the halves together. */
+ * blends, zeroing moves and masked stores take. Masks are made by vcmp,
+ * vcmpgt_i64 and vsignmask, combined by vm_and, vm_or and vm_andnot,
+ * applied by vsel, vkeep and vdrop, and read by vm_bits (bit q: lane q).
+ * The few shuffles (transposes of per-lane loads) are written for four
+ * lanes in 256-bit registers; with eight lanes each half runs them and
+ * vjoin puts the halves together. */
 #ifndef HOLOANIM_VEC_IMPL_H
 #define HOLOANIM_VEC_IMPL_H
 
@@ -48,8 +49,6 @@ typedef __m512i vi;
 #define vsqrt _mm512_sqrt_pd
 #define vfloor _mm512_floor_pd
 #define vand _mm512_and_pd
-#define vandnot _mm512_andnot_pd
-#define vor _mm512_or_pd
 #define vxor _mm512_xor_pd
 #define vload _mm512_load_pd
 #define vloadu _mm512_loadu_pd
@@ -138,8 +137,6 @@ typedef __m256i vi;
 #define vsqrt _mm256_sqrt_pd
 #define vfloor _mm256_floor_pd
 #define vand _mm256_and_pd
-#define vandnot _mm256_andnot_pd
-#define vor _mm256_or_pd
 #define vxor _mm256_xor_pd
 #define vload _mm256_load_pd
 #define vloadu _mm256_loadu_pd
