@@ -411,7 +411,7 @@ static int bench_engine_eval(size_t n, double min_time, double ns[2]) {
 
 static void print_row(const char *name, size_t n, const char *impl, double ns, double scalar_ns,
                       double libm_ns, double js_ns, double cpu_ns) {
-  printf("%-10s %9zu  %-8s %10.1f %9.2f", name, n, impl, 1e3 / ns, ns);
+  printf("%-10s %9zu  %-10s %10.1f %9.2f", name, n, impl, 1e3 / ns, ns);
   if (scalar_ns > 0.0) {
     printf(" %9.2fx", scalar_ns / ns);
   } else {
@@ -502,7 +502,7 @@ int ha_bench_engine(int argc, char **argv) {
   printf(
       "baseline: bare libm cos+sin loop over circles (no time mapping), same run; "
       "JS: the original animator's full path per position (BASELINES.md)\n\n");
-  printf("%-10s %9s  %-8s %10s %9s %10s %10s %10s %10s\n", "case", "tracks", "impl", "Mpos/s",
+  printf("%-10s %9s  %-10s %10s %9s %10s %10s %10s %10s\n", "case", "tracks", "impl", "Mpos/s",
          "ns/pos", "vs scalar", "vs libm", "vs JS", "cpu Mpos/s");
 
   double libm_ns[8];
