@@ -22,7 +22,7 @@
  * track, and in cache a step is ~2 ns of its ~21). */
 #include "vec_impl.h"
 
-#define ACH HA__GRID_LANES /* tracks per chunk (a multiple of 4 · IL) */
+#define ACH HA__GRID_LANES /* tracks per chunk (a multiple of VW · IL) */
 #define IL 2               /* vectors per loop iteration, their chains interleaved */
 #define PF_AHEAD 32        /* tracks ahead the fields are prefetched */
 #define EACH(u) _Pragma("GCC unroll 4") for (int u = 0; u < IL; u++)
