@@ -72,7 +72,8 @@ typedef struct batch_run {
 struct ha_batch {
   size_t cap;
   size_t n;
-  ha_batch_impl impl; /* resolved at create: SCALAR, AVX2 or AVX512 */
+  ha_batch_impl impl; /* resolved at create: the widest the CPU has (SCALAR, AVX2 or AVX512;
+                         AVX512 implies AVX2), so an evaluation asks the CPU nothing */
   double *fields;     /* every field array, one aligned allocation */
   ha__batch_soa soa;  /* pointers into `fields` */
   const ha_motion **motion;
@@ -948,7 +949,7 @@ static ha_status eval_range(const ha_batch *b, double t, size_t first, size_t en
   case HA_BATCH_IMPL_AVX2:
   case HA_BATCH_IMPL_AVX512:
 #if defined(HA_HAVE_AVX2)
-    if (ha_batch_impl_available(impl)) {
+    if (b->impl == HA_BATCH_IMPL_AVX512 || b->impl == impl) {
       kernels = impl == HA_BATCH_IMPL_AVX512 ? avx512_kernels : avx2_kernels;
       break;
     }
