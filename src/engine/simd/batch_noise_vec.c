@@ -81,10 +81,10 @@ static HA__ALWAYS_INLINE void pair_v(const double *const tab[VW], vi idx, vd *g0
 }
 
 /* One octave of one axis for VW lanes: entry `at` of their tables at
- * lattice rate r, period p; from the tables (`tabled`: pad cell 0
- * where `skip`) or by hashing. */
+ * lattice rate r, period p; from the tables (`tabled`: the pad, cell 0,
+ * outside `use`) or by hashing. */
 static HA__ALWAYS_INLINE vd octave_v(const double *const tab[VW], size_t at, vd r, vd tau, vd p,
-                                     vm skip, int tabled) {
+                                     vm use, int tabled) {
   vd phase, off;
   entry_v(tab, at, &phase, &off);
   vd x = vadd(vmul(r, tau), phase);
@@ -93,7 +93,7 @@ static HA__ALWAYS_INLINE vd octave_v(const double *const tab[VW], size_t at, vd 
   vd g0, g1;
   if (tabled) {
     /* The table's cell: fl itself (the period is wrapped in). */
-    vd k = vdrop(skip, fl);
+    vd k = vkeep(fl, use);
     pair_v(tab, to_i64(vadd(off, k)), &g0, &g1);
   } else {
     hashed_v(tab, at, fl, p, &g0, &g1);
@@ -136,7 +136,7 @@ static HA__ALWAYS_INLINE xyz_v perlin_v(const ha__batch_soa *s, size_t i, size_t
   for (size_t l = 0; l < VW; l++) {
     tab[l] = l < rem && s->ref[i + l].tab != NULL ? s->ref[i + l].tab : zero_table;
   }
-  vm dead = vcmpgt_i64(vadd_i64(vlane_index(), vset1_i64(1)), vset1_i64((long long)rem));
+  vm live = lanes_below(rem);
   vd tau = tau_v(s, i, tv);
   vd rate = ld(s->w[0], i), per = ld(s->w[1], i), oct = ld(s->w[2], i);
   vd pers = ld(s->ph[0], i);
@@ -156,12 +156,12 @@ static HA__ALWAYS_INLINE xyz_v perlin_v(const ha__batch_soa *s, size_t i, size_t
     vd ov = vset1((double)o);
     vm on = vcmp(ov, oct, _CMP_LT_OQ);
     vd w = vkeep(amp, on);
-    vm skip = vm_or(dead, vcmp(ov, oct, _CMP_NLT_UQ));
-    int tabled = vm_bits(vm_or(skip, vcmp(ov, held, _CMP_LT_OQ))) == VFULL;
+    vm use = vm_and(live, on); /* the lanes that take this octave */
+    int tabled = vm_bits(vm_andnot(vcmp(ov, held, _CMP_LT_OQ), use)) == 0;
     vd r = vmul(rate, scale);
     vd p = vmul(per, scale);
     for (int a = 0; a < 3; a++) {
-      vd n = octave_v(tab, HA__PERLIN_AT(a, o), r, tau, p, skip, tabled);
+      vd n = octave_v(tab, HA__PERLIN_AT(a, o), r, tau, p, use, tabled);
       sum[a] = vadd(sum[a], vmul(w, n));
     }
     amp = vmul(amp, pers);

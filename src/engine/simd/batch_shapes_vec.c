@@ -11,7 +11,7 @@
  * Per-lane choices (the easing family and variant, the waveform, u = τ or p)
  * are computed for every lane and blended; the dearer branches (the sine
  * easing's cosine, the waveform's sine) only when a lane of the vector needs
- * them (one movemask). The same two passes as batch_vec.c: u into a chunk
+ * them (one vm_bits). The same two passes as batch_vec.c: u into a chunk
  * buffer, then the rest. */
 #include "vec_impl.h"
 
@@ -306,26 +306,14 @@ static HA__ALWAYS_INLINE vd spring_v(const ha__batch_soa *s, size_t i, vd tau) {
 /* P = c + m[:,2]·h(τ), then the blended wrap: bounce and spring. */
 static HA__ALWAYS_INLINE void tau_runs(const ha__batch_soa *s, size_t i0, size_t n, double t,
                                        double *x, double *y, double *z, int spring) {
-  const vd tv = vset1(t), one = vset1(1.0);
+  const vd tv = vset1(t);
   for (size_t i = i0, end = i0 + n; i < end; i += VW) {
-    vi lane = vlane_index();
-    vm live = vcmpgt_i64(vset1_i64((long long)(end - i)), lane);
+    vm live = lanes_below(end - i);
     vd tau = tau_v(s, i, tv);
     vd h = spring ? spring_v(s, i, tau) : bounce_height_v(s, i, tau, live);
     xyz_v v = {ld(s->c[0], i), ld(s->c[1], i), ld(s->c[2], i)};
     v = add_col(s, i, v, 2, h);
-    /* The blended wrap (model.c): w = u²(3 − 2u) toward n[:,0]. */
-    vd from = ld(s->rho[1], i), window = ld(s->rho[2], i);
-    vm blend = vm_and(vcmp(window, vzero(), _CMP_GT_OQ), vcmp(tau, from, _CMP_GT_OQ));
-    if (vm_bits(blend) != 0) {
-      vd u = vmin(vdiv(vsub(tau, from), window), one);
-      vd w = vmul(vmul(u, u), vsub(vset1(3.0), vmul(vset1(2.0), u)));
-      w = vkeep(w, blend);
-      v.x = vadd(v.x, vmul(vsub(ld(s->n[0][0], i), v.x), w));
-      v.y = vadd(v.y, vmul(vsub(ld(s->n[1][0], i), v.y), w));
-      v.z = vadd(v.z, vmul(vsub(ld(s->n[2][0], i), v.z), w));
-    }
-    store_v(v, i - i0, end - i, x, y, z);
+    store_v(seam_v(s, i, tau, v), i - i0, end - i, x, y, z);
   }
 }
 

@@ -191,7 +191,7 @@ static inline __m256d vhalf(vd v, int h) {
 #error "HA_VW must be 4 or 8"
 #endif
 
-/* The 32-byte alignment of a vd in memory (VW doubles). */
+/* The alignment of a vd in memory: VW doubles, 32 or 64 bytes. */
 #define VALIGN (VW * 8)
 
 /* Tracks (or times) per chunk of the two-pass loops: the pass-1 buffer,
@@ -311,8 +311,9 @@ static inline vd tau_v(const ha__batch_soa *s, size_t i, vd t) {
 /* ---- hashing (random, perlin-noise) ----
  *
  * The last round of noise.h's hash (model.c: ha__noise_last) in 64-bit
- * lanes: xor-shifts as they are, each 64-bit multiply from three 32 × 32
- * multiplies (the high product is not needed modulo 2^64). Integers and
+ * lanes: xor-shifts as they are, each 64-bit multiply one AVX-512 vpmullq,
+ * or with AVX2 three 32 × 32 multiplies (the high product is not needed
+ * modulo 2^64). Integers and
  * doubles convert exactly through the 2^52 (and 1.5·2^52) magic numbers:
  * every value involved is an integer below 2^52 in magnitude. */
 static HA__ALWAYS_INLINE vi mul64c(vi a, uint64_t c) {
