@@ -146,7 +146,16 @@ test(`3D view: ${N} animated tracks from an empty folder; fps printed for 2D, 3D
   await page.mouse.move(vb.x + vb.width / 2, vb.y + vb.height / 2);
   await page.mouse.wheel(0, -300);
   await waitFor(async () => (await spread()) > wide0 * 1.1, () => `zoomed in: tracks 1 and 65 were ${wide0.toFixed(0)} px apart`);
-  await sleep(300);
+  // the camera at rest: the same spread in two readings a few frames apart
+  let last = -1;
+  await waitFor(async () => {
+    const now = await spread();
+    await sleep(50);
+    const again = await spread();
+    const still = Math.abs(again - now) < 0.01 && Math.abs(again - last) < 0.01;
+    last = again;
+    return still;
+  }, 'the camera at rest after the zoom');
   // the two sources farthest on screen from any other
   const iso = await page.evaluate((n) => {
     const pts = [];
