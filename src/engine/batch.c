@@ -1037,7 +1037,9 @@ ha_status ha_motion_eval_times_with(const ha_motion *m, const ha_track_ctx *ctx,
   }
   void (*circle)(const ha__times_params *, const double *, size_t, const ha__times_out *) = NULL;
   void (*sines)(const ha__times_params *, const double *, size_t, const ha__times_out *) = NULL;
-  if (impl == HA_BATCH_IMPL_AUTO) {
+  /* AUTO's choice is one this CPU has: asked once, not again below. */
+  const bool chosen = impl == HA_BATCH_IMPL_AUTO;
+  if (chosen) {
     impl = best_impl();
   }
   switch (impl) {
@@ -1049,7 +1051,7 @@ ha_status ha_motion_eval_times_with(const ha_motion *m, const ha_track_ctx *ctx,
   case HA_BATCH_IMPL_AVX2:
   case HA_BATCH_IMPL_AVX512:
 #if defined(HA_HAVE_AVX2)
-    if (ha_batch_impl_available(impl)) {
+    if (chosen || ha_batch_impl_available(impl)) {
       circle = impl == HA_BATCH_IMPL_AVX512 ? ha__times_circle_avx512 : ha__times_circle_avx2;
       sines = impl == HA_BATCH_IMPL_AVX512 ? ha__times_sines_avx512 : ha__times_sines_avx2;
       break;
