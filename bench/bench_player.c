@@ -6,6 +6,9 @@
  *    datagrams (as many a call as a tick sends, of their mean size, from one
  *    payload: the targets' ceiling) and the same from distinct buffers, in
  *    alternating rounds, the median of each ratio.
+ *    For bundles, where a tick's time goes: the same player without its
+ *    output (evaluate, publish, the rest), the output, and the raw send of
+ *    the same datagrams (per tick, thread CPU time).
  * 2. Real time: 10,000 tracks at 100 Hz with bundles on the player thread for
  *    a few seconds (1 M positions/s): ticks, late ticks, lateness p99.
  *
@@ -33,8 +36,10 @@ static void *sink(void *arg) {
   return NULL;
 }
 
-static ha_player *make(size_t n, uint16_t port, bool bundle, double rate, double *trace,
-                       size_t trace_cap) {
+/* A player of n tracks playing circles; with an output to the loopback port
+ * unless `output` is false (the tick's own work alone). */
+static ha_player *make(size_t n, uint16_t port, bool output, bool bundle, double rate,
+                       double *trace, size_t trace_cap) {
   ha_player_config cfg = ha_player_config_default();
   cfg.max_tracks = n;
   cfg.tick_rate = rate;
@@ -58,7 +63,7 @@ static ha_player *make(size_t n, uint16_t port, bool bundle, double rate, double
   oc.rate_hz = 1000;
   oc.deadband_m = 0; /* every position every tick: the worst case */
   oc.bundle = bundle;
-  if (ha_player_add_output(p, &oc, NULL, &err) != HA_OK) {
+  if (output && ha_player_add_output(p, &oc, NULL, &err) != HA_OK) {
     fprintf(stderr, "%s\n", err.message);
     exit(1);
   }
@@ -146,12 +151,28 @@ static double player_round(ha_player *p, double *now, double seconds, double *po
   return (double)(b.datagrams - a.datagrams) / (t - t0);
 }
 
+/* Ticks of a player without outputs back to back for `seconds`: seconds of
+ * thread CPU time per tick. */
+static double bare_round(ha_player *p, double *now, double seconds) {
+  double c0 = bench_thread_cpu_s();
+  double t0 = ha_monotonic_now(), t = t0;
+  uint64_t ticks = 0;
+  while (t - t0 < seconds) {
+    *now += 0.001;
+    ha_player_tick_once(p, *now);
+    ticks++;
+    t = ha_monotonic_now();
+  }
+  return (bench_thread_cpu_s() - c0) / (double)ticks;
+}
+
 /* One case: the player and the raw sender of its datagrams in alternating
  * rounds (this VM's speed drifts between runs: only same-moment ratios mean
  * anything), the median of each. */
 static void throughput(size_t n, uint16_t port, bool bundle, double seconds) {
   enum { ROUNDS = 7 };
-  ha_player *p = make(n, port, bundle, 1000, NULL, 0);
+  ha_player *p = make(n, port, true, bundle, 1000, NULL, 0);
+  ha_player *bare = make(n, port, false, bundle, 1000, NULL, 0);
   double now = 1000.0;
   ha_player_tick_once(p, now); /* start: every track seen once */
   ha_output_stats a, b;
@@ -167,7 +188,9 @@ static void throughput(size_t n, uint16_t port, bool bundle, double seconds) {
   raw_init(&r, port, size, per_tick, false);
   raw_init(&rd, port, size, per_tick, true);
   double dg[ROUNDS], pos[ROUNDS], raw[ROUNDS], wall_ratio[ROUNDS], cpu_ratio[ROUNDS];
-  double distinct_ratio[ROUNDS];
+  double distinct_ratio[ROUNDS], tick_s[ROUNDS], bare_s[ROUNDS], raw_s[ROUNDS];
+  double bare_now = now;
+  ha_player_tick_once(bare, bare_now);
   for (int k = 0; k < ROUNDS; k++) {
     double raw_cpu, dg_cpu, rd_cpu;
     raw[k] = raw_round(&r, seconds / ROUNDS, &raw_cpu);
@@ -176,6 +199,11 @@ static void throughput(size_t n, uint16_t port, bool bundle, double seconds) {
     wall_ratio[k] = dg[k] / raw[k];
     cpu_ratio[k] = dg_cpu / raw_cpu;
     distinct_ratio[k] = dg[k] / rdk;
+    /* Per tick in thread CPU time: the player's whole tick, its tick
+     * without outputs (every other part), the raw sends of its datagrams. */
+    tick_s[k] = (double)per_tick / dg_cpu;
+    raw_s[k] = (double)per_tick / raw_cpu;
+    bare_s[k] = bare_round(bare, &bare_now, seconds / ROUNDS / 2);
   }
   double d = bench_median(dg, ROUNDS), rr = bench_median(raw, ROUNDS);
   /* % of the ceiling: the median of each round pair's ratio, by wall clock
@@ -189,7 +217,20 @@ static void throughput(size_t n, uint16_t port, bool bundle, double seconds) {
       n, bundle ? "bundled:" : "unbundled:", bench_median(pos, ROUNDS), d, per_tick, size, rr,
       100.0 * bench_median(wall_ratio, ROUNDS), 100.0 * bench_median(cpu_ratio, ROUNDS),
       100.0 * bench_median(distinct_ratio, ROUNDS));
+  if (bundle) {
+    /* Where the tick's time goes (medians of the rounds, CPU time): what
+     * is not the output, the output's encoding and send beyond the raw
+     * send of the same datagrams, and that raw send. */
+    double tick = bench_median(tick_s, ROUNDS), bare_tick = bench_median(bare_s, ROUNDS);
+    double raw_tick = bench_median(raw_s, ROUNDS);
+    printf(
+        "         a tick: %.1f us = evaluate, publish and the rest %.1f us (%.0f%%) + the output "
+        "%.1f us, of which its raw sendmmsg %.1f us; beyond the raw send %.1f ns a position\n",
+        tick * 1e6, bare_tick * 1e6, 100.0 * bare_tick / tick, (tick - bare_tick) * 1e6,
+        raw_tick * 1e6, (tick - raw_tick) * 1e9 / (double)n);
+  }
   fflush(stdout);
+  ha_player_destroy(bare);
   raw_free(&rd);
   raw_free(&r);
   ha_player_destroy(p);
@@ -216,7 +257,7 @@ int main(int argc, char **argv) {
   /* Real time: 10,000 tracks at 100 Hz, bundled, on the player thread. */
   size_t cap = (size_t)(seconds * 100) + 64;
   double *trace = calloc(cap, sizeof(double));
-  ha_player *p = make(10000, port, true, 100, trace, cap);
+  ha_player *p = make(10000, port, true, true, 100, trace, cap);
   ha_error err;
   ha_player_start(p, &err);
   bench_sleep_s(seconds);
