@@ -225,14 +225,14 @@ async function main() {
     );
   }
   // what a result with its own ArrayBuffer costs by itself, in JS (measured
-  // last: its garbage would slow what follows): evaluate's results of up to
-  // 32 KB are views of a shared slab instead (index.js), which is why 'new'
+  // last: its garbage would slow what follows): evaluate's small results are
+  // views of a shared slab instead (index.js, POOLED_MAX), which is why 'new'
   // can stay below 'out' plus this
   const fresh = rate((n) => {
     for (let k = 0; k < n; k++) sink += new Float64Array(3 * BATCH).length;
   });
   const freshNs = 1e9 / (fresh * BATCH);
-  console.log(`  an array with its own buffer alone (new Float64Array(${3 * BATCH}) in plain JS, same run): ${freshNs.toFixed(1)} ns/position; evaluate's results of up to 32 KB are views of a shared slab instead`);
+  console.log(`  an array with its own buffer alone (new Float64Array(${3 * BATCH}) in plain JS, same run): ${freshNs.toFixed(1)} ns/position; evaluate's small results (index.js's POOLED_MAX) are views of a shared slab instead`);
   const oneWorst = Math.min(...rows.map((r) => r.natOneOut));
   const batchWorst = Math.min(...rows.map((r) => r.natBatch / r.jsBatch));
   const over = (m, f) => Math.min(...rows.map((r) => f(m.get(r.loops.natOneOut), m.get(r.loops.natBatch) / m.get(r.loops.jsBatch))));
