@@ -99,6 +99,8 @@ function rate(loop) {
   for (let t0 = process.hrtime.bigint(); Number(process.hrtime.bigint() - t0) < WARM_MS * 1e6; ) loop(n);
   const cpu = [];
   const wall = [];
+  const f0 = process.resourceUsage().minorPageFault;
+  let total = 0;
   for (let r = 0; r < RUNS; r++) {
     let calls = 0;
     const c0 = process.cpuUsage();
@@ -110,12 +112,14 @@ function rate(loop) {
       ms = Number(process.hrtime.bigint() - t0) / 1e6;
     }
     const c = process.cpuUsage(c0);
+    total += calls;
     cpu.push((calls * 1e6) / Math.max(c.user + c.system, 1));
     wall.push((calls * 1000) / ms);
   }
   const median = (v) => v.sort((a, b) => a - b)[Math.floor(v.length / 2)];
   WALL.set(loop, median(wall));
   FASTEST.set(loop, Math.max(...cpu));
+  FAULTS.set(loop, (process.resourceUsage().minorPageFault - f0) / total);
   return median(cpu);
 }
 
@@ -125,6 +129,11 @@ function rate(loop) {
 // does.
 const WALL = new Map();
 const FASTEST = new Map();
+// Per loop: the process's minor page faults per call over its timed runs.
+// A result without `out` lives in fresh memory (index.js's slabs); when the C
+// library has given freed slabs back to the system, each page of the next
+// ones faults in again, which is what a slow 'new' column is made of.
+const FAULTS = new Map();
 
 function fmt(x) {
   if (x >= 1e6) return `${(x / 1e6).toFixed(2)} M`;
@@ -176,11 +185,12 @@ function measure(c, motion, times, out) {
     for (let k = 0; k < n; k++) sink += h.evaluate(motion, times)[5];
   };
   const natBatch = rate(natBatchLoop);
-  const natBatchOut = rate((n) => {
+  const natBatchOutLoop = (n) => {
     const opts = { out };
     for (let k = 0; k < n; k++) sink += h.evaluate(motion, times, opts)[5];
-  });
-  return { c, jsOne, natOne, natOneOut, jsBatch, natBatch, natBatchOut, loops: { jsBatch: jsBatchLoop, natBatch: natBatchLoop, natOneOut: natOneOutLoop } };
+  };
+  const natBatchOut = rate(natBatchOutLoop);
+  return { c, jsOne, natOne, natOneOut, jsBatch, natBatch, natBatchOut, loops: { jsBatch: jsBatchLoop, natBatch: natBatchLoop, natBatchOut: natBatchOutLoop, natOneOut: natOneOutLoop } };
 }
 
 const ONE_TARGET = 5e6; // calls/s of calculatePositionSync(motion, t, out)
@@ -217,11 +227,12 @@ async function main() {
     );
   }
   console.log(`\nbatches of ${BATCH} times (calls/s; positions/s = x${BATCH}; baseline: plain JS writing into a reused array, same run)`);
-  console.log('  model       plain JS     evaluate (new array)   evaluate({out})        ns/position JS | new | out');
+  console.log('  model       plain JS     evaluate (new array)   evaluate({out})        ns/position JS | new | out   page faults per 1,000 positions: new | out');
   for (const r of rows) {
     const ns = (v) => (1e9 / (v * BATCH)).toFixed(1);
+    const faults = (loop) => ((FAULTS.get(loop) * 1000) / BATCH).toFixed(2);
     console.log(
-      `  ${r.c.name.padEnd(10)}  ${fmt(r.jsBatch).padStart(8)}/s  ${fmt(r.natBatch).padStart(8)}/s ${x(r.natBatch, r.jsBatch).padEnd(8)}  ${fmt(r.natBatchOut).padStart(8)}/s ${x(r.natBatchOut, r.jsBatch).padEnd(8)}  ${ns(r.jsBatch)} | ${ns(r.natBatch)} | ${ns(r.natBatchOut)}`,
+      `  ${r.c.name.padEnd(10)}  ${fmt(r.jsBatch).padStart(8)}/s  ${fmt(r.natBatch).padStart(8)}/s ${x(r.natBatch, r.jsBatch).padEnd(8)}  ${fmt(r.natBatchOut).padStart(8)}/s ${x(r.natBatchOut, r.jsBatch).padEnd(8)}  ${ns(r.jsBatch)} | ${ns(r.natBatch)} | ${ns(r.natBatchOut)}   ${faults(r.loops.natBatch)} | ${faults(r.loops.natBatchOut)}`,
     );
   }
   // what a result with its own ArrayBuffer costs by itself, in JS (measured
