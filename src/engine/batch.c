@@ -133,6 +133,14 @@ static ha_batch_impl best_impl(void) {
                           : HA_BATCH_IMPL_SCALAR;
 }
 
+#if defined(HA_HAVE_AVX2)
+/* Whether `impl` (SCALAR, AVX2 or AVX512) runs where `best` is this CPU's
+ * widest (best_impl): AVX-512 implies AVX2. */
+static bool impl_within(ha_batch_impl best, ha_batch_impl impl) {
+  return impl == HA_BATCH_IMPL_SCALAR || impl == best || best == HA_BATCH_IMPL_AVX512;
+}
+#endif
+
 bool ha_batch_impl_available(ha_batch_impl impl) {
   switch (impl) {
   case HA_BATCH_IMPL_AUTO:
@@ -949,7 +957,7 @@ static ha_status eval_range(const ha_batch *b, double t, size_t first, size_t en
   case HA_BATCH_IMPL_AVX2:
   case HA_BATCH_IMPL_AVX512:
 #if defined(HA_HAVE_AVX2)
-    if (b->impl == HA_BATCH_IMPL_AVX512 || b->impl == impl) {
+    if (impl_within(b->impl, impl)) {
       kernels = impl == HA_BATCH_IMPL_AVX512 ? avx512_kernels : avx2_kernels;
       break;
     }
@@ -1037,10 +1045,10 @@ ha_status ha_motion_eval_times_with(const ha_motion *m, const ha_track_ctx *ctx,
   }
   void (*circle)(const ha__times_params *, const double *, size_t, const ha__times_out *) = NULL;
   void (*sines)(const ha__times_params *, const double *, size_t, const ha__times_out *) = NULL;
-  /* AUTO's choice is one this CPU has: asked once, not again below. */
-  const bool chosen = impl == HA_BATCH_IMPL_AUTO;
-  if (chosen) {
-    impl = best_impl();
+  /* The CPU asked once, for AUTO's choice and the check below. */
+  const ha_batch_impl best = best_impl();
+  if (impl == HA_BATCH_IMPL_AUTO) {
+    impl = best;
   }
   switch (impl) {
   case HA_BATCH_IMPL_GENERIC: break;
@@ -1051,7 +1059,7 @@ ha_status ha_motion_eval_times_with(const ha_motion *m, const ha_track_ctx *ctx,
   case HA_BATCH_IMPL_AVX2:
   case HA_BATCH_IMPL_AVX512:
 #if defined(HA_HAVE_AVX2)
-    if (chosen || ha_batch_impl_available(impl)) {
+    if (impl_within(best, impl)) {
       circle = impl == HA_BATCH_IMPL_AVX512 ? ha__times_circle_avx512 : ha__times_circle_avx2;
       sines = impl == HA_BATCH_IMPL_AVX512 ? ha__times_sines_avx512 : ha__times_sines_avx2;
       break;
