@@ -136,29 +136,13 @@ static void times_v_init(const ha__times_params *p, times_v *v) {
 
 /* τ of VW times: ha_time_map(t·speed − shift) lane by lane, for `mode`. */
 static HA__ALWAYS_INLINE vd times_tau_v(const times_v *v, vd t, int mode) {
-  const vd zero = vzero();
-  vd a = vsub(vmul(t, v->speed), v->shift);
-  /* Non-finite a (t NaN or ±inf) counts as 0, as in ha_motion_eval. */
-  a = vkeep(a, vcmp(abs_v(a), vset1(HUGE_VAL), _CMP_LT_OQ));
+  vd a = time_arg_v(t, v->speed, v->shift);
   if (mode == HA_LOOP_ONCE) {
-    return vmin(vmax(a, zero), v->T);
+    return vmin(vmax(a, vzero()), v->T);
   }
-  vd k = vfloor(vdiv(a, v->T));
-  vd r = vsub(a, vmul(v->T, k));
-  vm wrap = vcmp(r, v->T, _CMP_GE_OQ);
-  r = vsel(wrap, vsub(r, v->T), r);
-  if (mode == HA_LOOP_LOOP) {
-    /* r outside [0, T) (|a|/T beyond 2^53) → 0 */
-    vm ok = vm_and(vcmp(r, zero, _CMP_GE_OQ), vcmp(r, v->T, _CMP_LT_OQ));
-    return vkeep(r, ok);
-  }
-  k = vadd(k, vkeep(vset1(1.0), wrap));
-  vm ok = vm_and(vcmp(r, zero, _CMP_GE_OQ), vcmp(r, v->T, _CMP_LE_OQ));
-  r = vkeep(r, ok);
-  vd half = vfloor(vmul(k, vset1(0.5)));
-  vd parity = vsub(k, vadd(half, half));
-  vm even = vcmp(parity, zero, _CMP_EQ_OQ);
-  return vsel(even, r, vsub(v->T, r));
+  vd loop, pingpong;
+  fold_v(a, v->T, &loop, &pingpong);
+  return mode == HA_LOOP_LOOP ? loop : pingpong;
 }
 
 /* Pass 1 (see times_loop): p = τ/T for SINES, θ = θ0 + w·p for CIRCLE

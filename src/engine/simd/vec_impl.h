@@ -276,36 +276,46 @@ static inline vd ld(const double *f, size_t i) {
   return vloadu(f + i);
 }
 
-/* τ of tracks i..i + VW − 1 at transport time t (ha__batch_tau_at per lane). */
-static inline vd tau_v(const ha__batch_soa *s, size_t i, vd t) {
-  const vd zero = vzero();
-  vd T = ld(s->T, i);
-  vd mode = ld(s->mode, i);
-  vd a = vsub(vmul(t, ld(s->speed, i)), ld(s->shift, i));
-  /* Non-finite a (t NaN or ±inf) counts as 0, as in ha_motion_eval. */
-  a = vkeep(a, vcmp(abs_v(a), vset1(HUGE_VAL), _CMP_LT_OQ));
+/* a = t·speed − shift, non-finite (t NaN or ±inf) counted as 0 as in
+ * ha_motion_eval. */
+static HA__ALWAYS_INLINE vd time_arg_v(vd t, vd speed, vd shift) {
+  vd a = vsub(vmul(t, speed), shift);
+  return vkeep(a, vcmp(abs_v(a), vset1(HUGE_VAL), _CMP_LT_OQ));
+}
 
-  /* loop / pingpong: k = floor(a/T), r = a − T·k, folded into [0, T). */
+/* a folded into the cycle of T: *loop in [0, T), *pingpong in [0, T] (r
+ * outside the cycle, below 0 or |a|/T beyond 2^53, → 0, as ha__batch_tau).
+ * A caller that reads one of them leaves the other's work to the
+ * compiler's dead-code pass. */
+static HA__ALWAYS_INLINE void fold_v(vd a, vd T, vd *loop, vd *pingpong) {
+  const vd zero = vzero();
+  /* k = floor(a/T), r = a − T·k, into [0, T). */
   vd k = vfloor(vdiv(a, T));
   vd r = vsub(a, vmul(T, k));
   vm wrap = vcmp(r, T, _CMP_GE_OQ);
   r = vsel(wrap, vsub(r, T), r);
   k = vadd(k, vkeep(vset1(1.0), wrap));
-  /* r outside the cycle (below 0, or |a|/T beyond 2^53) → 0, as
-   * ha__batch_tau: [0, T) for loop, [0, T] for pingpong. */
   vm from0 = vcmp(r, zero, _CMP_GE_OQ);
-  vd r_loop = vkeep(r, vm_and(from0, vcmp(r, T, _CMP_LT_OQ)));
+  *loop = vkeep(r, vm_and(from0, vcmp(r, T, _CMP_LT_OQ)));
   r = vkeep(r, vm_and(from0, vcmp(r, T, _CMP_LE_OQ)));
   vd half = vfloor(vmul(k, vset1(0.5)));
   vd parity = vsub(k, vadd(half, half));
   vm even = vcmp(parity, zero, _CMP_EQ_OQ);
-  vd pingpong = vsel(even, r, vsub(T, r));
-  /* once: clamp(a, 0, T). */
-  vd once = vmin(vmax(a, zero), T);
+  *pingpong = vsel(even, r, vsub(T, r));
+}
 
+/* τ of tracks i..i + VW − 1 at transport time t (ha__batch_tau_at per lane). */
+static inline vd tau_v(const ha__batch_soa *s, size_t i, vd t) {
+  vd T = ld(s->T, i);
+  vd mode = ld(s->mode, i);
+  vd a = time_arg_v(t, ld(s->speed, i), ld(s->shift, i));
+  vd loop, pingpong;
+  fold_v(a, T, &loop, &pingpong);
+  /* once: clamp(a, 0, T). */
+  vd once = vmin(vmax(a, vzero()), T);
   vm is_pp = vcmp(mode, vset1(1.5), _CMP_GT_OQ);
   vm is_once = vcmp(mode, vset1(0.5), _CMP_LT_OQ);
-  return vsel(is_once, once, vsel(is_pp, pingpong, r_loop));
+  return vsel(is_once, once, vsel(is_pp, pingpong, loop));
 }
 
 /* ---- hashing (random, perlin-noise) ----
