@@ -635,7 +635,7 @@ export function startDevsim(options?: {
 export function statusName(code: number): string;
 export const napiVersion: number;
 export const libraryVersion: string;
-export function _stats(): { motionsLive: number; motionsCreated: number };
+export function _stats(): { motionsLive: number; motionsCreated: number; mallocInUse?: number };
 
 export interface PatchOperation {
   op: 'add' | 'remove' | 'replace';

@@ -24,6 +24,12 @@
 
 #include <math.h>
 #include <stdarg.h>
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
+#include <malloc.h>
+#define HA_NODE_HAVE_MALLINFO2 1
+#else
+#define HA_NODE_HAVE_MALLINFO2 0
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1077,7 +1083,11 @@ static napi_value js_init(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-/* _stats(): counters for leak tests. */
+/* _stats(): counters for leak tests. With glibc 2.33 or later also
+ * mallocInUse: the bytes the process's malloc has handed out and not had
+ * back (mallinfo2: every arena's allocated chunks and the mmapped ones),
+ * which, unlike the RSS, does not move with what the allocator keeps or
+ * gives back to the system. */
 static napi_value js_stats(napi_env env, napi_callback_info info) {
   (void)info;
   ha_node_instance *inst = ha_node_instance_get(env);
@@ -1089,6 +1099,12 @@ static napi_value js_stats(napi_env env, napi_callback_info info) {
       return NULL;
     }
   }
+#if HA_NODE_HAVE_MALLINFO2
+  struct mallinfo2 mi = mallinfo2();
+  if (!ha_node_set_number(env, o, "mallocInUse", (double)(mi.uordblks + mi.hblkhd))) {
+    return NULL;
+  }
+#endif
   return o;
 }
 
