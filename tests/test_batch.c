@@ -632,6 +632,49 @@ static void test_pages(void) {
   set_free(&pool);
 }
 
+/* Groups: runs of 1 to 40 consecutive tracks sharing a motion, the models
+ * in random order, so a kind's slots hold stretches of consecutive add
+ * indices of every length: the long ones written in place by the kernel,
+ * the short ones (< 8) through the buffer and its scatter, a stretch
+ * ending the range in place whatever its length. */
+static void test_groups(void) {
+  uint64_t rng = g_seed + 53;
+  track_set pool;
+  size_t nmodels = ha_model_count();
+  set_init(&pool, nmodels);
+  for (size_t i = 0; i < nmodels; i++) {
+    add_random(&pool, &rng, ha_model_at(i)->name, 1, 20.0);
+  }
+  enum { N = 2500 };
+  ha_batch *b = NULL;
+  CHECK_OK(ha_batch_create(N, &b));
+  size_t *pick = malloc(N * sizeof(*pick));
+  ha_track_ctx *ctx = malloc(N * sizeof(*ctx));
+  double *xyz = malloc(3 * N * sizeof(double));
+  CHECK(pick != NULL && ctx != NULL && xyz != NULL);
+  size_t groups = 0;
+  for (size_t i = 0; i < N; groups++) {
+    size_t len = 1 + (size_t)(ha_t_rand(&rng) % 40);
+    size_t m = (size_t)(ha_t_rand(&rng) % pool.n);
+    for (size_t j = 0; j < len && i < N; j++, i++) {
+      pick[i] = m;
+      ctx[i] = (ha_track_ctx){(uint32_t)i, ha_t_uniform(&rng, -5, 5), NULL, NULL};
+      CHECK_OK(ha_batch_add(b, pool.m[m], &ctx[i], NULL));
+    }
+  }
+  double worst = 0.0;
+  for (int round = 0; round < 4; round++) {
+    double t = ha_t_uniform(&rng, -20.0, 80.0);
+    check_batch(b, &pool, pick, ctx, N, t, &rng, xyz, xyz + N, xyz + 2 * N, &worst, "groups");
+  }
+  printf("     groups        max error %.2g m (%d tracks in %zu groups)\n", worst, N, groups);
+  ha_batch_destroy(b);
+  free(pick);
+  free(ctx);
+  free(xyz);
+  set_free(&pool);
+}
+
 /* The spring kernel's three cases (critical exactly: c² = 4km; under;
  * over-damped, near τ = 0 and past βτ = 20) in every loop mode, blended
  * wrap included, at random times. */
@@ -1164,6 +1207,7 @@ int main(void) {
   RUN(test_direct_cycles);
   RUN(test_spring_cases);
   RUN(test_grouping_churn);
+  RUN(test_groups);
   RUN(test_pages);
   RUN(test_extreme_angles);
   RUN(test_nonfinite_time);

@@ -867,11 +867,22 @@ static const ha__batch_kernel_fn avx512_kernels[KIND_COUNT] = HA__VEC_KERNELS(av
  * (on the stack) and are scattered from it. */
 #define OUT_CHUNK 256
 
-/* Slots [c0, end), all of kind k. Where slots hold consecutive add indices
- * (tracks added in kind order, one model alone) the kernel writes the
- * caller's arrays directly, in one call however long the stretch (the
+/* The shortest stretch of slots holding consecutive add indices that a
+ * kernel writes in place rather than through the buffer: one 8-lane
+ * vector. In bench_engine's mix-g16 (groups of 16 tracks, the models in
+ * turn) a call per group beat the buffer and its scatter: 7.5 against
+ * 8.3–8.8 ns a position with AVX-512, the scalar kernels unchanged
+ * (256, the buffer's length, was the bound before). */
+#define DIRECT_MIN 8
+
+/* Slots [c0, end), all of kind k. A stretch of DIRECT_MIN slots or more
+ * holding consecutive add indices (tracks added in kind order: one model
+ * alone, a group of tracks sharing a motion), or the range's last stretch,
+ * goes to the kernel whole, which writes the caller's arrays directly (the
  * integrated models' prefetches then run on); otherwise OUT_CHUNK slots at
- * a time into the buffer, then x[ord[slot]]. */
+ * a time go into the buffer, then x[ord[slot]]. Rejected: ending a buffered
+ * chunk before the next long stretch: finding it took a branch per stretch,
+ * mispredicted in the mix (runs of 1 and 2): +1–2 ns a position. */
 static void eval_slots(const ha_batch *b, const ha__batch_kernel_fn *kernels, int k, size_t c0,
                        size_t end, double t, double *x, double *y, double *z) {
   _Alignas(32) double buf[3][OUT_CHUNK];
@@ -888,7 +899,7 @@ static void eval_slots(const ha_batch *b, const ha__batch_kernel_fn *kernels, in
     while (j < m && ord[j] == ord[0] + j) {
       j++;
     }
-    if (j >= OUT_CHUNK || j == m) {
+    if (j >= DIRECT_MIN || j == m) {
       kernels[k](&b->soa, c0, j, t, x + ord[0], y + ord[0], z + ord[0]);
       c0 += j;
       continue;
