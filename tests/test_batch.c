@@ -580,6 +580,42 @@ static void test_grouping_churn(void) {
   set_free(&pool);
 }
 
+/* A paged-storage test's data: one random motion of every registered
+ * model (`pool`), and per track its motion's index in the pool, its
+ * context and room for the three outputs. */
+typedef struct paged_case {
+  track_set pool;
+  size_t *pick;
+  ha_track_ctx *ctx;
+  double *xyz;
+} paged_case;
+
+static void paged_init(paged_case *c, size_t n, uint64_t *rng) {
+  size_t nmodels = ha_model_count();
+  set_init(&c->pool, nmodels);
+  for (size_t i = 0; i < nmodels; i++) {
+    add_random(&c->pool, rng, ha_model_at(i)->name, 1, 20.0);
+  }
+  c->pick = malloc(n * sizeof(*c->pick));
+  c->ctx = malloc(n * sizeof(*c->ctx));
+  c->xyz = malloc(3 * n * sizeof(double));
+  CHECK(c->pick != NULL && c->ctx != NULL && c->xyz != NULL);
+}
+
+/* Track i of the case: pool motion m, a random shift, added to b. */
+static void paged_add(paged_case *c, ha_batch *b, size_t i, size_t m, uint64_t *rng) {
+  c->pick[i] = m;
+  c->ctx[i] = (ha_track_ctx){(uint32_t)i, ha_t_uniform(rng, -5, 5), NULL, NULL};
+  CHECK_OK(ha_batch_add(b, c->pool.m[m], &c->ctx[i], NULL));
+}
+
+static void paged_free(paged_case *c) {
+  free(c->pick);
+  free(c->ctx);
+  free(c->xyz);
+  set_free(&c->pool);
+}
+
 /* The paged storage at a size with pages of 256 and several per kind: a
  * block of one model (full pages side by side: one kernel call, written in
  * place), then every model in turn (scattered), then a block moved to
@@ -587,49 +623,37 @@ static void test_grouping_churn(void) {
  * and go to the free list) and a block gathered into one model again. */
 static void test_pages(void) {
   uint64_t rng = g_seed + 41;
-  track_set pool;
-  size_t nmodels = ha_model_count();
-  set_init(&pool, nmodels);
-  for (size_t i = 0; i < nmodels; i++) {
-    add_random(&pool, &rng, ha_model_at(i)->name, 1, 20.0);
-  }
   enum { N = 3000, BLOCK = 1000 };
+  paged_case c;
+  paged_init(&c, N, &rng);
   ha_batch *b = NULL;
   CHECK_OK(ha_batch_create(N, &b));
-  size_t *pick = malloc(N * sizeof(*pick));
-  ha_track_ctx *ctx = malloc(N * sizeof(*ctx));
-  double *xyz = malloc(3 * N * sizeof(double));
-  CHECK(pick != NULL && ctx != NULL && xyz != NULL);
   for (size_t i = 0; i < N; i++) {
-    pick[i] = i < BLOCK ? 1 : i % pool.n; /* pool.m[1]: a kernel model */
-    ctx[i] = (ha_track_ctx){(uint32_t)i, ha_t_uniform(&rng, -5, 5), NULL, NULL};
-    CHECK_OK(ha_batch_add(b, pool.m[pick[i]], &ctx[i], NULL));
+    paged_add(&c, b, i, i < BLOCK ? 1 : i % c.pool.n, &rng); /* pool.m[1]: a kernel model */
   }
   double worst = 0.0;
   for (int round = 0; round < 4; round++) {
     double t = ha_t_uniform(&rng, -20.0, 80.0);
-    check_batch(b, &pool, pick, ctx, N, t, &rng, xyz, xyz + N, xyz + 2 * N, &worst, "pages");
+    check_batch(b, &c.pool, c.pick, c.ctx, N, t, &rng, c.xyz, c.xyz + N, c.xyz + 2 * N, &worst,
+                "pages");
     for (size_t i = 0; i < N; i++) {
-      size_t to = pick[i];
+      size_t to = c.pick[i];
       if (round == 0 && i >= BLOCK && i < 2 * BLOCK) {
         to = 2;
       } else if (round == 1 && i < BLOCK) {
-        to = (size_t)(ha_t_rand(&rng) % pool.n);
+        to = (size_t)(ha_t_rand(&rng) % c.pool.n);
       } else if (round == 2 && i >= BLOCK / 2 && i < 3 * BLOCK / 2) {
         to = 3;
       }
-      if (to != pick[i]) {
-        pick[i] = to;
-        CHECK_OK(ha_batch_set_track(b, i, pool.m[to], &ctx[i]));
+      if (to != c.pick[i]) {
+        c.pick[i] = to;
+        CHECK_OK(ha_batch_set_track(b, i, c.pool.m[to], &c.ctx[i]));
       }
     }
   }
   printf("     pages         max error %.2g m (%d tracks)\n", worst, N);
   ha_batch_destroy(b);
-  free(pick);
-  free(ctx);
-  free(xyz);
-  set_free(&pool);
+  paged_free(&c);
 }
 
 /* Groups: runs of 1 to 40 consecutive tracks sharing a motion, the models
@@ -639,40 +663,28 @@ static void test_pages(void) {
  * ending the range in place whatever its length. */
 static void test_groups(void) {
   uint64_t rng = g_seed + 53;
-  track_set pool;
-  size_t nmodels = ha_model_count();
-  set_init(&pool, nmodels);
-  for (size_t i = 0; i < nmodels; i++) {
-    add_random(&pool, &rng, ha_model_at(i)->name, 1, 20.0);
-  }
   enum { N = 2500 };
+  paged_case c;
+  paged_init(&c, N, &rng);
   ha_batch *b = NULL;
   CHECK_OK(ha_batch_create(N, &b));
-  size_t *pick = malloc(N * sizeof(*pick));
-  ha_track_ctx *ctx = malloc(N * sizeof(*ctx));
-  double *xyz = malloc(3 * N * sizeof(double));
-  CHECK(pick != NULL && ctx != NULL && xyz != NULL);
   size_t groups = 0;
   for (size_t i = 0; i < N; groups++) {
     size_t len = 1 + (size_t)(ha_t_rand(&rng) % 40);
-    size_t m = (size_t)(ha_t_rand(&rng) % pool.n);
+    size_t m = (size_t)(ha_t_rand(&rng) % c.pool.n);
     for (size_t j = 0; j < len && i < N; j++, i++) {
-      pick[i] = m;
-      ctx[i] = (ha_track_ctx){(uint32_t)i, ha_t_uniform(&rng, -5, 5), NULL, NULL};
-      CHECK_OK(ha_batch_add(b, pool.m[m], &ctx[i], NULL));
+      paged_add(&c, b, i, m, &rng);
     }
   }
   double worst = 0.0;
   for (int round = 0; round < 4; round++) {
     double t = ha_t_uniform(&rng, -20.0, 80.0);
-    check_batch(b, &pool, pick, ctx, N, t, &rng, xyz, xyz + N, xyz + 2 * N, &worst, "groups");
+    check_batch(b, &c.pool, c.pick, c.ctx, N, t, &rng, c.xyz, c.xyz + N, c.xyz + 2 * N, &worst,
+                "groups");
   }
   printf("     groups        max error %.2g m (%d tracks in %zu groups)\n", worst, N, groups);
   ha_batch_destroy(b);
-  free(pick);
-  free(ctx);
-  free(xyz);
-  set_free(&pool);
+  paged_free(&c);
 }
 
 /* The spring kernel's three cases (critical exactly: c² = 4km; under;
