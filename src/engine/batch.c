@@ -881,8 +881,8 @@ static const ha__batch_kernel_fn avx512_kernels[KIND_COUNT] = HA__VEC_KERNELS(av
  * goes to the kernel whole, which writes the caller's arrays directly (the
  * integrated models' prefetches then run on); otherwise OUT_CHUNK slots at
  * a time go into the buffer, then x[ord[slot]]. Rejected: ending a buffered
- * chunk before the next long stretch: finding it took a branch per stretch,
- * mispredicted in the mix (runs of 1 and 2): +1–2 ns a position. */
+ * chunk before the next long stretch: the search for it, a loop per
+ * stretch, cost the mix (runs of 1 and 2) 1–2 ns a position. */
 static void eval_slots(const ha_batch *b, const ha__batch_kernel_fn *kernels, int k, size_t c0,
                        size_t end, double t, double *x, double *y, double *z) {
   _Alignas(32) double buf[3][OUT_CHUNK];
