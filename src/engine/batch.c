@@ -133,21 +133,21 @@ static ha_batch_impl best_impl(void) {
                           : HA_BATCH_IMPL_SCALAR;
 }
 
-#if defined(HA_HAVE_AVX2)
 /* Whether `impl` (SCALAR, AVX2 or AVX512) runs where `best` is this CPU's
- * widest (best_impl): AVX-512 implies AVX2. */
+ * widest (best_impl): AVX-512 implies AVX2. The one statement of that rule:
+ * ha_batch_impl_available, an evaluation and ha_motion_eval_times_with ask
+ * it. */
 static bool impl_within(ha_batch_impl best, ha_batch_impl impl) {
   return impl == HA_BATCH_IMPL_SCALAR || impl == best || best == HA_BATCH_IMPL_AVX512;
 }
-#endif
 
 bool ha_batch_impl_available(ha_batch_impl impl) {
   switch (impl) {
   case HA_BATCH_IMPL_AUTO:
   case HA_BATCH_IMPL_GENERIC:
   case HA_BATCH_IMPL_SCALAR: return true;
-  case HA_BATCH_IMPL_AVX2: return cpu_has_avx2();
-  case HA_BATCH_IMPL_AVX512: return cpu_has_avx512();
+  case HA_BATCH_IMPL_AVX2:
+  case HA_BATCH_IMPL_AVX512: return impl_within(best_impl(), impl);
   }
   return false;
 }
