@@ -133,27 +133,10 @@ static double raw_round(raw_sender *r, double seconds, double *cpu) {
   return (double)sent / (t - t0);
 }
 
-/* Ticks back to back for `seconds`: datagrams per second, *pos positions per
- * second (from the output's counters), *cpu datagrams per CPU second. */
-static double player_round(ha_player *p, double *now, double seconds, double *pos, double *cpu) {
-  ha_output_stats a, b;
-  ha_output_get_stats(ha_player_output(p, 0), &a);
-  double c0 = bench_thread_cpu_s();
-  double t0 = ha_monotonic_now(), t = t0;
-  while (t - t0 < seconds) {
-    *now += 0.001;
-    ha_player_tick_once(p, *now);
-    t = ha_monotonic_now();
-  }
-  ha_output_get_stats(ha_player_output(p, 0), &b);
-  *cpu = (double)(b.datagrams - a.datagrams) / (bench_thread_cpu_s() - c0);
-  *pos = (double)(b.messages - a.messages) / (t - t0);
-  return (double)(b.datagrams - a.datagrams) / (t - t0);
-}
-
-/* Ticks of a player without outputs back to back for `seconds`: seconds of
- * thread CPU time per tick. */
-static double bare_round(ha_player *p, double *now, double seconds) {
+/* Ticks of p back to back, 1 ms of show time apart, for `seconds` of wall
+ * time: returns the ticks, *wall their wall time, *cpu their thread CPU
+ * time (seconds). */
+static uint64_t tick_for(ha_player *p, double *now, double seconds, double *wall, double *cpu) {
   double c0 = bench_thread_cpu_s();
   double t0 = ha_monotonic_now(), t = t0;
   uint64_t ticks = 0;
@@ -163,7 +146,30 @@ static double bare_round(ha_player *p, double *now, double seconds) {
     ticks++;
     t = ha_monotonic_now();
   }
-  return (bench_thread_cpu_s() - c0) / (double)ticks;
+  *cpu = bench_thread_cpu_s() - c0;
+  *wall = t - t0;
+  return ticks;
+}
+
+/* Ticks back to back for `seconds`: datagrams per second, *pos positions per
+ * second (from the output's counters), *cpu datagrams per CPU second. */
+static double player_round(ha_player *p, double *now, double seconds, double *pos, double *cpu) {
+  ha_output_stats a, b;
+  ha_output_get_stats(ha_player_output(p, 0), &a);
+  double wall, cpu_s;
+  (void)tick_for(p, now, seconds, &wall, &cpu_s);
+  ha_output_get_stats(ha_player_output(p, 0), &b);
+  *cpu = (double)(b.datagrams - a.datagrams) / cpu_s;
+  *pos = (double)(b.messages - a.messages) / wall;
+  return (double)(b.datagrams - a.datagrams) / wall;
+}
+
+/* Ticks of a player without outputs back to back for `seconds`: seconds of
+ * thread CPU time per tick. */
+static double bare_round(ha_player *p, double *now, double seconds) {
+  double wall, cpu_s;
+  uint64_t ticks = tick_for(p, now, seconds, &wall, &cpu_s);
+  return cpu_s / (double)ticks;
 }
 
 /* One case: the player and the raw sender of its datagrams in alternating
